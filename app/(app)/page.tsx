@@ -1,0 +1,57 @@
+import type { Metadata } from "next";
+import { PlanSummary } from "@/components/billing/plan-summary";
+import { MembersTable } from "@/components/orgs/members-table";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireCustomer } from "@/lib/auth/session";
+import { listMembers } from "@/lib/auth/users";
+import { formatDate } from "@/lib/format";
+import { getOrganization } from "@/lib/orgs/organizations";
+import { currentSubscription } from "@/lib/subscriptions/queries";
+
+export const metadata: Metadata = { title: "Overview" };
+
+export default async function CustomerHome() {
+  const user = await requireCustomer();
+  const [org, current, members] = await Promise.all([getOrganization(user.orgId), currentSubscription(user.orgId), listMembers(user.orgId)]);
+  return (
+    <>
+      <PageHeader title={org.name} description={`Signed in as ${user.name} (${user.role}).`} />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-2">
+          <CardHeader title="Current plan" />
+          <CardBody>
+            <PlanSummary current={current} />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Organization" />
+          <CardBody>
+            <dl className="space-y-3 text-sm">
+              <div>
+                <dt className="text-zinc-500">Customer id</dt>
+                <dd className="font-mono text-xs text-zinc-900">{org.id}</dd>
+              </div>
+              <div>
+                <dt className="text-zinc-500">External id</dt>
+                <dd className="font-mono text-xs text-zinc-900">{org.externalId ?? "—"}</dd>
+              </div>
+              <div>
+                <dt className="text-zinc-500">Billing email</dt>
+                <dd className="text-zinc-900">{org.email ?? "—"}</dd>
+              </div>
+              <div>
+                <dt className="text-zinc-500">Customer since</dt>
+                <dd className="text-zinc-900">{formatDate(org.createdAt)}</dd>
+              </div>
+            </dl>
+          </CardBody>
+        </Card>
+        <Card className="lg:col-span-3">
+          <CardHeader title="Members" description={`${members.length} ${members.length === 1 ? "person" : "people"} in ${org.name}.`} />
+          <MembersTable members={members} />
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+"use server";
+import { AuthError, CredentialsSignin } from "next-auth";
+import { headers } from "next/headers";
+import { z } from "zod";
+import { signIn, signOut } from "@/lib/auth/config";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
+import { signUp } from "@/lib/auth/sign-up";
+import { checkSignInAllowed, clientIp } from "@/lib/auth/throttle";
+import { formAction, type ActionState } from "@/lib/http/action";
+
+const GENERIC = "Invalid email or password.";
+const lockedOut = (seconds: number) => `Too many failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}.`;
+
+/** Only same-site paths: never redirect a person to another origin after sign-in. */
+function safeCallback(raw: unknown): string {
+  const s = typeof raw === "string" ? raw : "";
+  return s.startsWith("/") && !s.startsWith("//") ? s : "/";
+}
+
+async function credentialsSignIn(email: string, password: string, redirectTo: string): Promise<ActionState> {
+  const values = { email };
+  const verdict = await checkSignInAllowed(email, clientIp(await headers()));
+  if (!verdict.allowed) return { ok: false, error: lockedOut(verdict.retryAfterSeconds), values };
+  try {
+    await signIn("credentials", { email, password, redirectTo });
+  } catch (e) {
+    if (e instanceof CredentialsSignin && e.code === "rate_limited") {
+      const again = await checkSignInAllowed(email, clientIp(await headers()));
+      return { ok: false, error: lockedOut(again.allowed ? 60 : again.retryAfterSeconds), values };
+    }
+    if (e instanceof AuthError) return { ok: false, error: GENERIC, values };
+    throw e; // the redirect after a successful sign-in
+  }
+  return null;
+}
+
+export async function signInAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  const email = String(form.get("email") ?? "").trim();
+  const password = String(form.get("password") ?? "");
+  if (!email || !password) return { ok: false, error: "Enter your email and password.", values: { email } };
+  return credentialsSignIn(email, password, safeCallback(form.get("callbackUrl")));
+}
+
+const ZSignUp = z.object({
+  organizationName: z.string().trim().min(1, "Name your organization.").max(200),
+  name: z.string().trim().min(1, "Tell us your name.").max(200),
+  email: z.email("Enter a valid email address."),
+  password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`).max(200),
+});
+
+const createAccount = formAction(ZSignUp, async (input) => {
+  await signUp(input);
+  return input;
+});
+
+export async function signUpAction(prev: ActionState, form: FormData): Promise<ActionState> {
+  const result = await createAccount(prev as ActionState<z.output<typeof ZSignUp>>, form);
+  if (!result?.ok) return result as ActionState;
+  return credentialsSignIn(result.data.email, result.data.password, "/");
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/sign-in" });
+}
+
+export async function oauthSignInAction(form: FormData): Promise<void> {
+  const provider = String(form.get("provider") ?? "");
+  if (provider !== "github" && provider !== "google") return;
+  await signIn(provider, { redirectTo: safeCallback(form.get("callbackUrl")) });
+}

@@ -1,0 +1,63 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { PlanSummary } from "@/components/billing/plan-summary";
+import { MembersTable } from "@/components/orgs/members-table";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireAdmin } from "@/lib/auth/session";
+import { listMembers } from "@/lib/auth/users";
+import { formatDate } from "@/lib/format";
+import { findOrganization } from "@/lib/orgs/organizations";
+import { currentSubscription } from "@/lib/subscriptions/queries";
+
+export const metadata: Metadata = { title: "Customer" };
+
+export default async function AdminCustomerPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireAdmin();
+  const { id } = await params;
+  const org = await findOrganization({ id });
+  if (!org) notFound();
+  const [current, members] = await Promise.all([currentSubscription(org.id), listMembers(org.id)]);
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/admin" className="text-brand-600 hover:text-brand-700">
+          ← Customers
+        </Link>
+      </p>
+      <PageHeader title={org.name} description={`${org.externalId ? `external id ${org.externalId} · ` : ""}customer since ${formatDate(org.createdAt)}`} />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Card className="lg:col-span-2">
+          <CardHeader title="Subscription" />
+          <CardBody>
+            <PlanSummary current={current} />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Details" />
+          <CardBody>
+            <dl className="space-y-3 text-sm">
+              <div>
+                <dt className="text-zinc-500">Customer id</dt>
+                <dd className="font-mono text-xs">{org.id}</dd>
+              </div>
+              <div>
+                <dt className="text-zinc-500">Billing email</dt>
+                <dd>{org.email ?? "—"}</dd>
+              </div>
+              <div>
+                <dt className="text-zinc-500">Payment provider id</dt>
+                <dd className="font-mono text-xs">{org.stripeCustomerId ?? <span className="text-amber-700">not created yet</span>}</dd>
+              </div>
+            </dl>
+          </CardBody>
+        </Card>
+        <Card className="lg:col-span-3">
+          <CardHeader title="Members" />
+          {members.length ? <MembersTable members={members} /> : <CardBody><p className="text-sm text-zinc-500">No one has signed in for this customer: it is managed over the API.</p></CardBody>}
+        </Card>
+      </div>
+    </>
+  );
+}

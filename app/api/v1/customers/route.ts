@@ -1,0 +1,15 @@
+import { isCustomer } from "@/lib/auth/actor";
+import { created, route } from "@/lib/http/route";
+import { createOrganization, getOrganization, listOrganizations } from "@/lib/orgs/organizations";
+import { ZCustomerCreate, ZCustomerList } from "@/lib/orgs/schemas";
+import { customerJson } from "@/lib/orgs/serialize";
+
+export const GET = route({ auth: "any", query: ZCustomerList }, async ({ actor, query }) => {
+  if (isCustomer(actor)) return { data: [customerJson(await getOrganization(actor.orgId))], next_cursor: null };
+  const page = await listOrganizations(query);
+  return { data: page.data.map(customerJson), next_cursor: page.nextCursor };
+});
+
+export const POST = route({ auth: "operator", body: ZCustomerCreate }, async ({ body }) =>
+  created(customerJson(await createOrganization({ name: body.name, email: body.email, externalId: body.external_id, metadata: body.metadata }))),
+);

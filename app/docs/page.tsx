@@ -1,0 +1,101 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { SchemaFields } from "@/components/docs/schema-fields";
+import { Badge } from "@/components/ui/badge";
+import { openApiDocument } from "@/lib/api-spec";
+
+export const metadata: Metadata = { title: "API reference" };
+
+const METHOD_TONE = { get: "blue", post: "green", patch: "amber", put: "amber", delete: "red" } as const;
+
+type Op = { summary: string; description?: string; tags: string[]; parameters: { name: string; in: string; required?: boolean }[]; requestBody?: { content: { "application/json": { schema: object } } }; responses: Record<string, { description: string }> };
+
+export default function DocsPage() {
+  const doc = openApiDocument();
+  const byTag = new Map<string, { method: string; path: string; op: Op }[]>();
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods as Record<string, Op>)) {
+      const tag = op.tags[0] ?? "Other";
+      byTag.set(tag, [...(byTag.get(tag) ?? []), { method, path, op }]);
+    }
+  }
+  return (
+    <main className="mx-auto max-w-5xl px-4 py-10">
+      <p className="text-sm">
+        <Link href="/" className="text-brand-600 hover:text-brand-700">
+          ← Back to Tally
+        </Link>
+      </p>
+      <h1 className="mt-2 text-3xl font-semibold tracking-tight text-zinc-900">{doc.info.title}</h1>
+      <p className="mt-2 max-w-3xl text-sm text-zinc-600">{doc.info.description}</p>
+      <div className="mt-4 rounded-lg bg-white p-4 text-sm text-zinc-700 ring-1 ring-zinc-200">
+        <p>
+          Authenticate with an API key as <code className="font-mono text-xs">Authorization: Bearer tly_live_…</code> or <code className="font-mono text-xs">x-api-key</code>. Errors are{" "}
+          <code className="font-mono text-xs">{`{"error": {"code", "message", "details", "request_id"}}`}</code>. Every POST that moves usage, credits or money is idempotent: send an <code className="font-mono text-xs">Idempotency-Key</code> header or the body&apos;s own key.
+        </p>
+        <p className="mt-2">
+          Machine-readable: <a href="/api/v1/openapi.json" className="font-mono text-xs text-brand-600 hover:text-brand-700">/api/v1/openapi.json</a>
+        </p>
+      </div>
+      <nav aria-label="Sections" className="mt-6 flex flex-wrap gap-2">
+        {[...byTag.keys()].map((tag) => (
+          <a key={tag} href={`#${tag.toLowerCase().replace(/\W+/g, "-")}`} className="rounded-full bg-white px-3 py-1 text-xs font-medium text-zinc-700 ring-1 ring-zinc-200 hover:bg-zinc-50">
+            {tag}
+          </a>
+        ))}
+      </nav>
+      {[...byTag.entries()].map(([tag, ops]) => (
+        <section key={tag} id={tag.toLowerCase().replace(/\W+/g, "-")} className="mt-10">
+          <h2 className="text-lg font-semibold text-zinc-900">{tag}</h2>
+          <div className="mt-3 space-y-3">
+            {ops.map(({ method, path, op }) => (
+              <details key={`${method} ${path}`} className="group rounded-lg bg-white ring-1 ring-zinc-200">
+                <summary className="flex cursor-pointer list-none items-center gap-3 px-4 py-3">
+                  <Badge tone={METHOD_TONE[method as keyof typeof METHOD_TONE] ?? "gray"} className="w-14 justify-center font-mono uppercase">
+                    {method}
+                  </Badge>
+                  <code className="font-mono text-sm text-zinc-900">{path}</code>
+                  <span className="ml-auto hidden text-sm text-zinc-500 sm:block">{op.summary}</span>
+                </summary>
+                <div className="space-y-3 border-t border-zinc-100 px-4 py-3 text-sm">
+                  <p className="whitespace-pre-line text-zinc-600">{op.description}</p>
+                  {op.parameters.filter((p) => p.in === "query").length > 0 && (
+                    <div>
+                      <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Query</h3>
+                      <ul className="mt-1">
+                        {op.parameters
+                          .filter((p) => p.in === "query")
+                          .map((p) => (
+                            <li key={p.name}>
+                              <code className="font-mono text-xs">{p.name}</code>
+                              {p.required && <span className="ml-2 text-xs text-red-600">required</span>}
+                            </li>
+                          ))}
+                      </ul>
+                    </div>
+                  )}
+                  {op.requestBody && (
+                    <div>
+                      <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Body</h3>
+                      <SchemaFields schema={op.requestBody.content["application/json"].schema} />
+                    </div>
+                  )}
+                  <div>
+                    <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Responses</h3>
+                    <ul className="mt-1">
+                      {Object.entries(op.responses).map(([status, r]) => (
+                        <li key={status}>
+                          <code className="font-mono text-xs">{status}</code> <span className="text-zinc-600">{r.description}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                </div>
+              </details>
+            ))}
+          </div>
+        </section>
+      ))}
+    </main>
+  );
+}

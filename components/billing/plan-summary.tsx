@@ -1,0 +1,61 @@
+import { StatusBadge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { formatDate } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
+
+export type PlanSummaryProps = {
+  plan: { name: string; interval: "month" | "year"; basePriceCents: number; currency: string; includedCredits: number; limits: { meter: string; limit: number; enforcement: string }[] };
+  subscription: { status: string; currentPeriodStart: Date; currentPeriodEnd: Date; trialEnd: Date | null; cancelAtPeriodEnd: boolean };
+} | null;
+
+export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProps; emptyAction?: React.ReactNode }) {
+  if (!current) {
+    return (
+      <EmptyState title="No subscription yet" action={emptyAction}>
+        Choose a plan to start metering usage and receiving included credits.
+      </EmptyState>
+    );
+  }
+  const { plan, subscription: sub } = current;
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <div className="flex items-center gap-2">
+          <span className="text-lg font-semibold text-zinc-900">{plan.name}</span>
+          <StatusBadge status={sub.status} />
+          {sub.cancelAtPeriodEnd && <span className="text-xs font-medium text-amber-700">Cancels {formatDate(sub.currentPeriodEnd)}</span>}
+        </div>
+        <span className="tabular text-lg font-semibold text-zinc-900">
+          {formatMoney(plan.basePriceCents, plan.currency)}
+          <span className="text-sm font-normal text-zinc-500"> / {plan.interval}</span>
+        </span>
+      </div>
+      <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
+        <div>
+          <dt className="text-zinc-500">Current period</dt>
+          <dd className="text-zinc-900">
+            {formatDate(sub.currentPeriodStart)} – {formatDate(sub.currentPeriodEnd)}
+          </dd>
+        </div>
+        {sub.trialEnd && sub.status === "trialing" && (
+          <div>
+            <dt className="text-zinc-500">Trial ends</dt>
+            <dd className="text-zinc-900">{formatDate(sub.trialEnd)}</dd>
+          </div>
+        )}
+        <div>
+          <dt className="text-zinc-500">Included credits</dt>
+          <dd className="tabular text-zinc-900">{plan.includedCredits.toLocaleString("en-US")} a month</dd>
+        </div>
+        {plan.limits.map((l) => (
+          <div key={l.meter}>
+            <dt className="text-zinc-500">{l.meter.replace(/_/g, " ")} limit</dt>
+            <dd className="tabular text-zinc-900">
+              {l.limit.toLocaleString("en-US")} a period <span className="text-zinc-500">({l.enforcement})</span>
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}

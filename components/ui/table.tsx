@@ -1,0 +1,17 @@
+import { cn } from "./cn";
+
+export function Table({ children, className }: { children: React.ReactNode; className?: string }) {
+  return (
+    <div className="overflow-x-auto">
+      <table className={cn("min-w-full divide-y divide-zinc-200 text-sm", className)}>{children}</table>
+    </div>
+  );
+}
+
+export function Th({ children, className, align = "left" }: { children?: React.ReactNode; className?: string; align?: "left" | "right" }) {
+  return <th scope="col" className={cn("px-5 py-2.5 text-xs font-medium uppercase tracking-wide text-zinc-500", align === "right" ? "text-right" : "text-left", className)}>{children}</th>;
+}
+
+export function Td({ children, className, align = "left" }: { children?: React.ReactNode; className?: string; align?: "left" | "right" }) {
+  return <td className={cn("whitespace-nowrap px-5 py-3 text-zinc-700", align === "right" && "text-right tabular", className)}>{children}</td>;
+}

@@ -1,0 +1,127 @@
+// API keys: `tly_live_` + 32 random base62 characters. Shown once; stored as a sha256 hash with a
+// visible prefix; revocable; last use recorded (at most once a minute, to keep hot paths write-free).
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import { apiKeys, type ApiKey, type ApiKeyScope } from "@/lib/db/schema";
+import { AppError, notFound } from "@/lib/http/errors";
+import { newId } from "@/lib/ids";
+
+const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+export const KEY_PREFIX = "tly_live_";
+const VISIBLE_PREFIX_LENGTH = KEY_PREFIX.length + 6;
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+function generateKey(): string {
+  const bytes = randomBytes(32);
+  let out = "";
+  for (const b of bytes) out += BASE62[b % 62];
+  return KEY_PREFIX + out;
+}
+
+export type ApiKeyView = Pick<ApiKey, "id" | "orgId" | "scope" | "name" | "prefix" | "createdAt" | "lastUsedAt" | "revokedAt">;
+
+const view = {
+  id: apiKeys.id,
+  orgId: apiKeys.orgId,
+  scope: apiKeys.scope,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  revokedAt: apiKeys.revokedAt,
+};
+
+export async function createApiKey(input: {
+  scope: ApiKeyScope;
+  orgId: string | null;
+  name: string;
+  createdByUserId: string | null;
+  /** Bootstrap only: a key value chosen by the operator. */
+  value?: string;
+}): Promise<{ key: string; apiKey: ApiKeyView }> {
+  if ((input.scope === "customer") !== (input.orgId !== null)) {
+    throw new AppError("bad_request", "A customer key belongs to one organization; a platform key to none.");
+  }
+  const key = input.value ?? generateKey();
+  const [row] = await db
+    .insert(apiKeys)
+    .values({
+      id: newId("key"),
+      orgId: input.orgId,
+      scope: input.scope,
+      name: input.name,
+      prefix: key.slice(0, VISIBLE_PREFIX_LENGTH),
+      keyHash: hashApiKey(key),
+      createdByUserId: input.createdByUserId,
+    })
+    .returning(view);
+  return { key, apiKey: row! };
+}
+
+/** Keys of one organization, or the platform keys when orgId is null. */
+export async function listApiKeys(orgId: string | null): Promise<ApiKeyView[]> {
+  return db
+    .select(view)
+    .from(apiKeys)
+    .where(orgId === null ? eq(apiKeys.scope, "platform") : eq(apiKeys.orgId, orgId))
+    .orderBy(desc(apiKeys.createdAt));
+}
+
+/** Revokes a key of the given organization (or a platform key when orgId is null). Idempotent. */
+export async function revokeApiKey(orgId: string | null, keyId: string): Promise<ApiKeyView> {
+  const owner = orgId === null ? eq(apiKeys.scope, "platform") : eq(apiKeys.orgId, orgId);
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+    .where(and(eq(apiKeys.id, keyId), owner))
+    .returning(view);
+  if (!row) throw notFound("API key");
+  return row;
+}
+
+export type KeyPrincipal = { keyId: string; scope: ApiKeyScope; orgId: string | null };
+
+/** The key's principal, or null when the key is unknown or revoked. */
+export async function authenticateApiKey(key: string, now = new Date()): Promise<KeyPrincipal | null> {
+  const [row] = await db
+    .select({ id: apiKeys.id, scope: apiKeys.scope, orgId: apiKeys.orgId, lastUsedAt: apiKeys.lastUsedAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (!row) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
+  }
+  return { keyId: row.id, scope: row.scope, orgId: row.orgId };
+}
+
+/** TALLY_BOOTSTRAP_API_KEY: make sure a platform key with exactly this value exists and is live. */
+export async function ensureBootstrapKey(value: string): Promise<void> {
+  const hash = hashApiKey(value);
+  const [existing] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.keyHash, hash));
+  if (existing) {
+    await db.update(apiKeys).set({ revokedAt: null, scope: "platform", orgId: null }).where(eq(apiKeys.id, existing.id));
+    return;
+  }
+  await createApiKey({ scope: "platform", orgId: null, name: "Bootstrap (TALLY_BOOTSTRAP_API_KEY)", createdByUserId: null, value });
+}
+
+/** The key sent with a request: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
+export function keyFromHeaders(headers: Headers): string | null {
+  const auth = headers.get("authorization");
+  if (auth) {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (m) return m[1]!.trim();
+  }
+  return headers.get("x-api-key")?.trim() || null;
+}

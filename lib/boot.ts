@@ -1,0 +1,46 @@
+// Start-up, once per server process: migrations, the session secret, the operator's bootstrap
+// admin and API key, the demo seed, and the background jobs.
+import "server-only";
+import { ensureBootstrapKey } from "@/lib/auth/api-keys";
+import { ensureAuthSecret } from "@/lib/auth/secret";
+import { ensureAdmin } from "@/lib/auth/users";
+import { db, driver } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "@/lib/seed/demo";
+import { startJobs } from "@/lib/jobs/runner";
+
+const globalForBoot = globalThis as unknown as { __tallyBoot?: Promise<void> };
+
+export function boot(): Promise<void> {
+  globalForBoot.__tallyBoot ??= run();
+  return globalForBoot.__tallyBoot;
+}
+
+async function run(): Promise<void> {
+  const e = env();
+  const started = Date.now();
+  const d = driver();
+  log.info({ database: d.kind === "postgres" ? "postgres" : `pglite (${e.TALLY_DATA_DIR})` }, "starting");
+  await migrate(db, d);
+  await ensureAuthSecret();
+  if (e.TALLY_ADMIN_EMAIL && e.TALLY_ADMIN_PASSWORD) {
+    await ensureAdmin(e.TALLY_ADMIN_EMAIL, e.TALLY_ADMIN_PASSWORD);
+    log.info({ email: e.TALLY_ADMIN_EMAIL }, "bootstrap admin ensured");
+  }
+  if (e.TALLY_BOOTSTRAP_API_KEY) {
+    await ensureBootstrapKey(e.TALLY_BOOTSTRAP_API_KEY);
+    log.info("bootstrap platform API key ensured");
+  }
+  if (e.SEED_DEMO) {
+    const { seeded } = await seedDemo();
+    if (seeded) {
+      const lines = DEMO_USERS.map((u) => `  ${u.role.padEnd(6)}  ${u.email.padEnd(24)}  ${DEMO_PASSWORD}`).join("\n");
+      // Printed plainly as well as logged, so a person running `npm start` sees how to sign in.
+      console.log(`\nDemo data seeded. Sign in at ${e.APP_URL ?? `http://localhost:${e.PORT}`}/sign-in with:\n${lines}\n`);
+    }
+  }
+  if (e.JOBS_ENABLED) startJobs();
+  log.info({ ms: Date.now() - started }, "ready");
+}

@@ -1,0 +1,135 @@
+// The Drizzle client: postgres.js against DATABASE_URL, or an embedded PGlite under TALLY_DATA_DIR.
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import type { SQL } from "drizzle-orm";
+import postgres from "postgres";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+/** Both drivers expose the same query builder; code is written against this common type. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema>;
+/** Anything that runs queries: the database or an open transaction. */
+export type Executor = Db | Tx;
+
+export type Driver =
+  | { kind: "postgres"; client: postgres.Sql; url: string }
+  | { kind: "pglite"; client: PGlite; lockFile?: string };
+
+type Handle = { db: Db; driver: Driver };
+
+const globalForDb = globalThis as unknown as { __tallyDb?: Handle };
+
+export function openPostgres(url: string, max = env().DATABASE_POOL_SIZE): Handle {
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    // numeric and int8 arrive as strings (postgres.js's default): money never passes through a JS float.
+    connection: { application_name: "tally" },
+  });
+  const db = drizzlePostgres(client, { schema, casing: "snake_case" }) as unknown as Db;
+  return { db, driver: { kind: "postgres", client, url } };
+}
+
+/**
+ * PGlite keeps its data in one folder and has no locking of its own: two processes that open the
+ * same folder both "work" and silently lose writes. A lock file with the owner's pid refuses a
+ * second owner with a message that says what to do.
+ */
+function lockDataDir(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const lockFile = path.join(dir, "tally.lock");
+  try {
+    const owner = Number(fs.readFileSync(lockFile, "utf8").trim());
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      throw new Error(
+        `The embedded database in ${dir} is in use by process ${owner}. Stop that process, ` +
+          `set TALLY_DATA_DIR to another folder, or set DATABASE_URL to use a Postgres server.`,
+      );
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  fs.writeFileSync(lockFile, String(process.pid));
+  const release = () => {
+    try {
+      if (fs.readFileSync(lockFile, "utf8").trim() === String(process.pid)) fs.unlinkSync(lockFile);
+    } catch {}
+  };
+  process.once("exit", release);
+  return lockFile;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** `dataDir` undefined opens an in-memory database (tests). */
+export function openPglite(dataDir?: string, client?: PGlite): Handle {
+  let lockFile: string | undefined;
+  if (dataDir && !client) {
+    lockFile = lockDataDir(path.resolve(dataDir));
+  }
+  const pg = client ?? (dataDir ? new PGlite(path.resolve(dataDir, "pgdata")) : new PGlite());
+  const db = drizzlePglite(pg, { schema, casing: "snake_case" }) as unknown as Db;
+  return { db, driver: { kind: "pglite", client: pg, lockFile } };
+}
+
+function open(): Handle {
+  const e = env();
+  return e.DATABASE_URL ? openPostgres(e.DATABASE_URL) : openPglite(e.TALLY_DATA_DIR);
+}
+
+function handle(): Handle {
+  globalForDb.__tallyDb ??= open();
+  return globalForDb.__tallyDb;
+}
+
+/**
+ * The process's database. A Proxy so that modules can `import { db }` at load time while the
+ * connection opens on first use (and `next build` never opens it).
+ */
+export const db: Db = new Proxy({} as Db, {
+  get(_target, prop) {
+    const real = handle().db as unknown as Record<PropertyKey, unknown>;
+    const value = real[prop];
+    return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(real) : value;
+  },
+});
+
+export function driver(): Driver {
+  return handle().driver;
+}
+
+/** Tests install their own database (a PGlite in memory, or a fresh Postgres database). */
+export function installDatabase(h: Handle) {
+  globalForDb.__tallyDb = h;
+}
+
+export async function closeDatabase() {
+  const h = globalForDb.__tallyDb;
+  globalForDb.__tallyDb = undefined;
+  if (!h) return;
+  if (h.driver.kind === "postgres") await h.driver.client.end({ timeout: 5 });
+  else {
+    await h.driver.client.close();
+    if (h.driver.lockFile) fs.rmSync(h.driver.lockFile, { force: true });
+  }
+}
+
+/** Raw SQL returning rows, the same shape on both drivers. Cast numeric/bigint columns in SQL. */
+export async function rows<T>(query: SQL, x: Executor = db): Promise<T[]> {
+  const result = (await x.execute(query)) as unknown;
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}

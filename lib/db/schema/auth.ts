@@ -1,0 +1,61 @@
+// Users, sign-in throttling and API keys.
+import { sql } from "drizzle-orm";
+import { index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { organizations } from "./orgs";
+
+export const ROLES = ["admin", "owner", "member"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = pgTable(
+  "users",
+  {
+    id: text().primaryKey(),
+    email: text().notNull(),
+    name: text().notNull(),
+    /** scrypt$N$r$p$salt$hash; null for users who only sign in with GitHub or Google. */
+    passwordHash: text(),
+    role: text().$type<Role>().notNull(),
+    /** Null for platform admins; set for owners and members. */
+    orgId: text().references(() => organizations.id, { onDelete: "cascade" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastSignInAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex("users_email_key").on(t.email), index("users_org_id_idx").on(t.orgId)],
+);
+
+/** Failed sign-ins per email and per IP, in fixed windows; shared by every replica. */
+export const signInThrottle = pgTable("sign_in_throttle", {
+  key: text().primaryKey(),
+  failures: integer().notNull(),
+  windowStartedAt: timestamp({ withTimezone: true }).notNull(),
+  lockedUntil: timestamp({ withTimezone: true }),
+});
+
+export const API_KEY_SCOPES = ["platform", "customer"] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text().primaryKey(),
+    /** Null for platform keys, which act for any customer named in the request. */
+    orgId: text().references(() => organizations.id, { onDelete: "cascade" }),
+    scope: text().$type<ApiKeyScope>().notNull(),
+    name: text().notNull(),
+    /** The first characters of the key, shown so a person can tell keys apart. */
+    prefix: text().notNull(),
+    /** sha256 of the whole key: keys carry 190 bits of entropy, so a fast hash is safe here. */
+    keyHash: text().notNull(),
+    createdByUserId: text().references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("api_keys_key_hash_key").on(t.keyHash),
+    index("api_keys_org_id_idx").on(t.orgId).where(sql`${t.revokedAt} is null`),
+  ],
+);
+
+export type User = typeof users.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;

@@ -1,0 +1,132 @@
+// The platform's catalog: meters, plans (versioned) and their charges, credit events, credit
+// products, and provider model prices. Platform-wide, not tenant data.
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { Charge } from "@/lib/rating/types";
+
+export const AGGREGATIONS = ["count", "sum", "max", "unique_count", "latest"] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+export const meters = pgTable(
+  "meters",
+  {
+    id: text().primaryKey(),
+    code: text().notNull(),
+    name: text().notNull(),
+    eventName: text().notNull(),
+    aggregation: text().$type<Aggregation>().notNull(),
+    /** The property read by sum, max, unique_count and latest; null for count. */
+    property: text(),
+    /** Only events whose property values are in these lists count: {"model": ["gpt-4"]}. */
+    filters: jsonb().$type<Record<string, string[]>>().notNull().default({}),
+    groupBy: jsonb().$type<string[]>().notNull().default([]),
+    unit: text().notNull().default("unit"),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    archivedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex("meters_code_key").on(t.code), index("meters_event_name_idx").on(t.eventName)],
+);
+
+export const PLAN_INTERVALS = ["month", "year"] as const;
+export type PlanInterval = (typeof PLAN_INTERVALS)[number];
+export const PLAN_SOURCES = ["local", "stripe", "import"] as const;
+export type PlanSource = (typeof PLAN_SOURCES)[number];
+
+export type PlanLimit = { meter: string; limit: number; enforcement: "soft" | "hard" };
+
+/**
+ * One row per plan version. A price change inserts version n+1 with the same code and makes it
+ * the active one; subscriptions and call snapshots keep pointing at the row they were made with.
+ */
+export const plans = pgTable(
+  "plans",
+  {
+    id: text().primaryKey(),
+    code: text().notNull(),
+    version: integer().notNull().default(1),
+    /** Groups the monthly and yearly plans of one product ("starter") for tier breakdowns and the plan picker. */
+    tier: text().notNull(),
+    name: text().notNull(),
+    description: text().notNull().default(""),
+    interval: text().$type<PlanInterval>().notNull(),
+    currency: text().notNull().default("usd"),
+    basePriceCents: bigint({ mode: "number" }).notNull().default(0),
+    trialDays: integer().notNull().default(0),
+    /** Credits granted each month of a subscription (yearly plans too: monthly, on their own schedule). */
+    includedCredits: integer().notNull().default(0),
+    limits: jsonb().$type<PlanLimit[]>().notNull().default([]),
+    charges: jsonb().$type<Charge[]>().notNull().default([]),
+    /** Offered to new subscribers. Only the newest version of a code can be active. */
+    active: boolean().notNull().default(true),
+    /** True for the newest version of its code, active or archived. */
+    isLatest: boolean().notNull().default(true),
+    sortOrder: integer().notNull().default(0),
+    source: text().$type<PlanSource>().notNull().default("local"),
+    stripeProductId: text(),
+    stripePriceId: text(),
+    /** The id a plan had where it was imported from (FlexPrice plan JSON). */
+    importId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    archivedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("plans_code_version_key").on(t.code, t.version),
+    uniqueIndex("plans_latest_code_key").on(t.code).where(sql`${t.isLatest}`),
+    uniqueIndex("plans_stripe_price_id_key").on(t.stripePriceId).where(sql`${t.stripePriceId} is not null and ${t.isLatest}`),
+    index("plans_tier_idx").on(t.tier),
+  ],
+);
+
+export const creditEvents = pgTable(
+  "credit_events",
+  {
+    id: text().primaryKey(),
+    code: text().notNull(),
+    name: text().notNull(),
+    description: text().notNull().default(""),
+    /** Credits spent per unit of quantity. */
+    credits: integer().notNull(),
+    category: text().notNull().default("general"),
+    active: boolean().notNull().default(true),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("credit_events_code_key").on(t.code)],
+);
+
+export const creditProducts = pgTable(
+  "credit_products",
+  {
+    id: text().primaryKey(),
+    code: text().notNull(),
+    name: text().notNull(),
+    credits: integer().notNull(),
+    priceCents: bigint({ mode: "number" }).notNull(),
+    currency: text().notNull().default("usd"),
+    active: boolean().notNull().default(true),
+    stripePriceId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("credit_products_code_key").on(t.code)],
+);
+
+/** What a provider charges per token, from a date on: the cost side of AI usage. */
+export const modelPrices = pgTable(
+  "model_prices",
+  {
+    id: text().primaryKey(),
+    provider: text().notNull(),
+    model: text().notNull(),
+    inputPricePerToken: numeric().notNull(),
+    outputPricePerToken: numeric().notNull(),
+    currency: text().notNull().default("usd"),
+    effectiveFrom: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("model_prices_provider_model_from_key").on(t.provider, t.model, t.effectiveFrom)],
+);
+
+export type Meter = typeof meters.$inferSelect;
+export type Plan = typeof plans.$inferSelect;
+export type CreditEvent = typeof creditEvents.$inferSelect;
+export type CreditProduct = typeof creditProducts.$inferSelect;
+export type ModelPrice = typeof modelPrices.$inferSelect;

@@ -1,0 +1,5 @@
+export * from "./orgs";
+export * from "./auth";
+export * from "./settings";
+export * from "./catalog";
+export * from "./subscriptions";

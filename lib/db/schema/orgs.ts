@@ -1,0 +1,27 @@
+// Organizations: the platform's customers. Every tenant row elsewhere carries org_id.
+import { sql } from "drizzle-orm";
+import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: text().primaryKey(),
+    name: text().notNull(),
+    email: text(),
+    externalId: text(),
+    stripeCustomerId: text(),
+    /** Spend beyond the balance is recorded as overage instead of refused (credits). */
+    allowOverage: boolean().notNull().default(false),
+    /** Credit bucket precedence: an ordered list of sources; null means the default (purchased first). */
+    creditPrecedence: jsonb().$type<string[]>(),
+    metadata: jsonb().$type<Record<string, string>>().notNull().default({}),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("organizations_external_id_key").on(t.externalId).where(sql`${t.externalId} is not null`),
+    uniqueIndex("organizations_stripe_customer_id_key").on(t.stripeCustomerId).where(sql`${t.stripeCustomerId} is not null`),
+  ],
+);
+
+export type Organization = typeof organizations.$inferSelect;

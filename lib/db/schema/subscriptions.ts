@@ -1,0 +1,93 @@
+// Subscriptions and their history. Every change of status, plan, period or cancellation appends a
+// history row holding the state after the change, so revenue for any past month is recomputable.
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, jsonb, numeric, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { organizations } from "./orgs";
+import { plans, type PlanInterval } from "./catalog";
+
+export const SUBSCRIPTION_STATUSES = ["incomplete", "trialing", "active", "past_due", "canceled", "expired"] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+/** Statuses in which a subscription is the organization's current one. */
+export const LIVE_STATUSES = ["incomplete", "trialing", "active", "past_due"] as const satisfies readonly SubscriptionStatus[];
+
+export type SubscriptionProvider = "manual" | "local" | "stripe";
+
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    id: text().primaryKey(),
+    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    planId: text().notNull().references(() => plans.id),
+    status: text().$type<SubscriptionStatus>().notNull(),
+    interval: text().$type<PlanInterval>().notNull(),
+    /** Periods are counted from this instant (anchor + n intervals), so month ends never drift. */
+    billingAnchor: timestamp({ withTimezone: true }).notNull(),
+    currentPeriodStart: timestamp({ withTimezone: true }).notNull(),
+    currentPeriodEnd: timestamp({ withTimezone: true }).notNull(),
+    trialEnd: timestamp({ withTimezone: true }),
+    cancelAtPeriodEnd: boolean().notNull().default(false),
+    canceledAt: timestamp({ withTimezone: true }),
+    endedAt: timestamp({ withTimezone: true }),
+    pastDueSince: timestamp({ withTimezone: true }),
+    /** A downgrade waiting for the period end. */
+    pendingPlanId: text().references(() => plans.id),
+    /** Percent off the base price (0–100), as a decimal string. */
+    discountPercent: numeric().notNull().default("0"),
+    externalId: text(),
+    provider: text().$type<SubscriptionProvider>().notNull().default("manual"),
+    stripeSubscriptionId: text(),
+    /** Time of the newest provider state applied (Stripe event.created): older events never move the row back. */
+    providerUpdatedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("subscriptions_org_id_idx").on(t.orgId, t.status),
+    uniqueIndex("subscriptions_external_id_key").on(t.externalId).where(sql`${t.externalId} is not null`),
+    uniqueIndex("subscriptions_stripe_id_key").on(t.stripeSubscriptionId).where(sql`${t.stripeSubscriptionId} is not null`),
+    // One current subscription per organization.
+    uniqueIndex("subscriptions_one_live_per_org").on(t.orgId).where(sql`${t.status} in ('incomplete', 'trialing', 'active', 'past_due')`),
+    index("subscriptions_period_end_idx").on(t.currentPeriodEnd).where(sql`${t.status} in ('trialing', 'active', 'past_due')`),
+  ],
+);
+
+export const SUBSCRIPTION_ACTIONS = [
+  "created", "trial_started", "activated", "renewed", "plan_changed", "plan_change_scheduled", "cancel_scheduled",
+  "cancel_unscheduled", "past_due", "recovered", "canceled", "expired", "reactivated", "discount_changed",
+] as const;
+export type SubscriptionAction = (typeof SUBSCRIPTION_ACTIONS)[number];
+
+export const subscriptionHistory = pgTable(
+  "subscription_history",
+  {
+    id: text().primaryKey(),
+    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    subscriptionId: text().notNull().references(() => subscriptions.id, { onDelete: "cascade" }),
+    /** When the change took effect (the provider's event time where there is one). */
+    occurredAt: timestamp({ withTimezone: true }).notNull(),
+    action: text().$type<SubscriptionAction>().notNull(),
+    fromStatus: text().$type<SubscriptionStatus>(),
+    status: text().$type<SubscriptionStatus>().notNull(),
+    fromPlanId: text().references(() => plans.id),
+    planId: text().notNull().references(() => plans.id),
+    interval: text().$type<PlanInterval>().notNull(),
+    /** The plan's price at the time, so later catalog edits do not rewrite the past. */
+    basePriceCents: bigint({ mode: "number" }).notNull(),
+    currency: text().notNull(),
+    discountPercent: numeric().notNull().default("0"),
+    cancelAtPeriodEnd: boolean().notNull().default(false),
+    /** user:<id>, key:<id>, stripe:<event id>, job:<name>, seed */
+    actor: text().notNull(),
+    comment: text(),
+    details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    recordedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("subscription_history_org_idx").on(t.orgId, t.occurredAt),
+    index("subscription_history_sub_idx").on(t.subscriptionId, t.occurredAt),
+    index("subscription_history_occurred_idx").on(t.occurredAt),
+  ],
+);
+
+export type Subscription = typeof subscriptions.$inferSelect;
+export type SubscriptionHistoryRow = typeof subscriptionHistory.$inferSelect;

@@ -1,0 +1,69 @@
+// Every environment variable Tally reads, validated once. No other module reads process.env.
+import { z } from "zod";
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no", ""])
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? fallback : v === "true" || v === "1" || v === "yes"));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().positive().default(3000),
+  APP_URL: optionalString,
+  DATABASE_URL: optionalString,
+  TALLY_DATA_DIR: z.string().default(".data"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
+  AUTH_SECRET: optionalString,
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+  AUTH_GOOGLE_ID: optionalString,
+  AUTH_GOOGLE_SECRET: optionalString,
+  TALLY_ADMIN_EMAIL: optionalString,
+  TALLY_ADMIN_PASSWORD: optionalString,
+  TALLY_BOOTSTRAP_API_KEY: optionalString,
+  SEED_DEMO: bool(true),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  SIGN_IN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().positive().default(5),
+  SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
+  SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_PUBLISHABLE_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_HOST: optionalString,
+  STRIPE_API_PORT: z.coerce.number().int().positive().optional(),
+  STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
+  PAST_DUE_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
+  JOBS_ENABLED: bool(true),
+  EVENT_MAX_FUTURE_SECONDS: z.coerce.number().int().positive().default(300),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = ZEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Invalid environment:\n${lines}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests change the environment between cases; production reads it once. */
+export function resetEnvCache() {
+  cached = undefined;
+}
+
+export function appUrl(): string {
+  const e = env();
+  return (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+}

@@ -1,0 +1,23 @@
+// One formatter per kind of number (credits, quantities with units, dates). Money is in lib/money.ts.
+const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const quantity = new Intl.NumberFormat("en-US", { maximumFractionDigits: 4 });
+const compact = new Intl.NumberFormat("en-US", { notation: "compact", maximumFractionDigits: 1 });
+
+export const formatCredits = (n: number) => `${integer.format(n)} credit${n === 1 ? "" : "s"}`;
+export const formatInteger = (n: number) => integer.format(n);
+
+/** "1,234.5 calls"; decimal strings are formatted exactly. */
+export function formatQuantity(value: string | number, unit?: string, mode: "standard" | "compact" = "standard"): string {
+  const f = mode === "compact" ? compact : quantity;
+  const text = f.format(value as number);
+  if (!unit || unit === "unit") return text;
+  const plural = Number(value) === 1 ? unit : unit.endsWith("s") || unit === "GB" ? unit : `${unit}s`;
+  return `${text} ${plural}`;
+}
+
+const dateFmt = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
+const dateTimeFmt = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
+
+/** Server-rendered dates are shown in UTC and say so; components/ui/local-time.tsx shows the viewer's zone. */
+export const formatDate = (d: Date | string | null | undefined) => (d ? dateFmt.format(new Date(d)) : "—");
+export const formatDateTime = (d: Date | string | null | undefined) => (d ? dateTimeFmt.format(new Date(d)) : "—");

@@ -1,0 +1,50 @@
+// The one client for server actions: parse the form with zod, run the step (which authorizes
+// itself first), and turn failures into a state the form can show beside each field. Redirects
+// and Next's own control flow pass through untouched.
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import type { z } from "zod";
+import { log } from "@/lib/log";
+import { AppError, type FieldIssue } from "./errors";
+
+export type ActionState<T = undefined> =
+  | { ok: true; data: T; message?: string }
+  | { ok: false; error: string; fieldErrors?: Record<string, string>; values?: Record<string, string> }
+  | null;
+
+function fieldErrors(issues: FieldIssue[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of issues) out[i.field] ??= i.message;
+  return out;
+}
+
+export function formAction<S extends z.ZodType, T>(
+  schema: S,
+  step: (input: z.output<S>) => Promise<T>,
+  opts: { message?: (data: T) => string } = {},
+): (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>> {
+  return async (_prev, form) => {
+    const raw: Record<string, unknown> = {};
+    for (const [k, v] of form.entries()) if (!k.startsWith("$ACTION")) raw[k] = typeof v === "string" ? v : v;
+    // Typed values go back to the form so a failed submit never empties it (passwords excepted).
+    const values: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) if (typeof v === "string" && !/password|secret/i.test(k)) values[k] = v;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ field: i.path.map(String).join("."), message: i.message }));
+      return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrors(issues), values };
+    }
+    try {
+      const data = await step(parsed.data);
+      return { ok: true, data, message: opts.message?.(data) };
+    } catch (e) {
+      unstable_rethrow(e);
+      if (e instanceof AppError) {
+        const details = Array.isArray(e.details) ? fieldErrors(e.details as FieldIssue[]) : undefined;
+        return { ok: false, error: e.message, fieldErrors: details, values };
+      }
+      log.error({ err: e }, "server action failed");
+      return { ok: false, error: "Something went wrong on our side. Try again in a moment.", values };
+    }
+  };
+}

@@ -1,0 +1,47 @@
+// One error type for the whole app, with a code that maps to an HTTP status (API.md, Errors).
+export const ERROR_STATUS = {
+  validation_error: 400,
+  bad_request: 400,
+  unauthenticated: 401,
+  insufficient_credits: 402,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  idempotency_conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  provider_unavailable: 503,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export type FieldIssue = { field: string; message: string };
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string) => new AppError("not_found", `${what} not found.`);
+export const forbidden = (message = "You do not have access to this resource.") => new AppError("forbidden", message);
+export const conflict = (message: string, details?: unknown) => new AppError("conflict", message, details);
+
+/** A 400 that names one field, in the same shape zod failures take. */
+export function invalidField(field: string, message: string): AppError {
+  return new AppError("validation_error", `${field}: ${message}`, [{ field, message }]);
+}

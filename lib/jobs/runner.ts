@@ -1,0 +1,39 @@
+// Background jobs: each job runs on an interval; every job is written to be safe when two
+// replicas run it at once (row locks with SKIP LOCKED, or idempotent upserts).
+import "server-only";
+import { log } from "@/lib/log";
+
+export type Job = { name: string; everyMs: number; run: (now: Date) => Promise<unknown> };
+
+const globalForJobs = globalThis as unknown as { __tallyJobs?: NodeJS.Timeout[] };
+
+export const JOBS: Job[] = [];
+
+export async function runJobOnce(job: Job, now = new Date()): Promise<void> {
+  try {
+    const result = await job.run(now);
+    if (result) log.debug({ job: job.name, result }, "job ran");
+  } catch (err) {
+    log.error({ job: job.name, err }, "job failed");
+  }
+}
+
+export function startJobs(): void {
+  if (globalForJobs.__tallyJobs) return;
+  globalForJobs.__tallyJobs = JOBS.map((job) => {
+    let running = false;
+    const t = setInterval(async () => {
+      if (running) return;
+      running = true;
+      await runJobOnce(job);
+      running = false;
+    }, job.everyMs);
+    t.unref();
+    return t;
+  });
+}
+
+export function stopJobs(): void {
+  for (const t of globalForJobs.__tallyJobs ?? []) clearInterval(t);
+  globalForJobs.__tallyJobs = undefined;
+}

@@ -1,0 +1,53 @@
+// Prometheus metrics (prom-client), one registry per process, served at /api/metrics.
+import "server-only";
+import client from "prom-client";
+
+type Metrics = ReturnType<typeof create>;
+
+function create() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new client.Counter({
+      name: "tally_http_requests_total",
+      help: "API requests answered, by route, method and status.",
+      labelNames: ["route", "method", "status"] as const,
+      registers: [registry],
+    }),
+    httpDuration: new client.Histogram({
+      name: "tally_http_request_duration_seconds",
+      help: "API request latency, by route and method.",
+      labelNames: ["route", "method"] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    eventsIngested: new client.Counter({
+      name: "tally_events_ingested_total",
+      help: "Usage events by outcome (accepted, duplicate, rejected) and whether the sender gave an id.",
+      labelNames: ["outcome", "id_source"] as const,
+      registers: [registry],
+    }),
+    webhooks: new client.Counter({
+      name: "tally_webhooks_total",
+      help: "Stripe webhook deliveries by outcome (processed, duplicate, failed, invalid_signature).",
+      labelNames: ["outcome"] as const,
+      registers: [registry],
+    }),
+    signInFailures: new client.Counter({
+      name: "tally_sign_in_failures_total",
+      help: "Failed sign-ins, by reason (invalid_credentials, rate_limited).",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+    outboxDepth: new client.Gauge({
+      name: "tally_outbox_depth",
+      help: "Jobs waiting in the outbox, by kind.",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+const globalForMetrics = globalThis as unknown as { __tallyMetrics?: Metrics };
+export const metrics: Metrics = (globalForMetrics.__tallyMetrics ??= create());

@@ -1,0 +1,105 @@
+// Organizations (the platform's customers): create, read, update, list. Creating one is the single
+// place where follow-up work (e.g. the payment provider's customer) is enqueued.
+import "server-only";
+import { and, asc, eq, gt, ilike, or, type SQL } from "drizzle-orm";
+import { db, type Executor } from "@/lib/db/client";
+import { organizations, type Organization } from "@/lib/db/schema";
+import { conflict, notFound } from "@/lib/http/errors";
+import { newId } from "@/lib/ids";
+import { afterOrganizationCreated } from "./hooks";
+
+export type OrganizationInput = {
+  name: string;
+  email?: string | null;
+  externalId?: string | null;
+  metadata?: Record<string, string>;
+};
+
+function isUniqueViolation(e: unknown, constraint?: string): boolean {
+  const err = e as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown };
+  if (err?.code === "23505") return !constraint || (err.constraint_name ?? err.constraint) === constraint;
+  return err?.cause ? isUniqueViolation(err.cause, constraint) : false;
+}
+export { isUniqueViolation };
+
+export async function createOrganization(input: OrganizationInput, x: Executor = db): Promise<Organization> {
+  try {
+    const [org] = await x
+      .insert(organizations)
+      .values({
+        id: newId("org"),
+        name: input.name,
+        email: input.email ?? null,
+        externalId: input.externalId ?? null,
+        metadata: input.metadata ?? {},
+      })
+      .returning();
+    await afterOrganizationCreated(org!, x);
+    return org!;
+  } catch (e) {
+    if (isUniqueViolation(e, "organizations_external_id_key")) {
+      throw conflict(`A customer with external_id "${input.externalId}" already exists.`, [{ field: "external_id", message: "already in use" }]);
+    }
+    throw e;
+  }
+}
+
+export async function getOrganization(orgId: string, x: Executor = db): Promise<Organization> {
+  const [org] = await x.select().from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw notFound("Customer");
+  return org;
+}
+
+/** Finds a customer by Tally id or by the platform's external id. */
+export async function findOrganization(ref: { id?: string; externalId?: string }, x: Executor = db): Promise<Organization | null> {
+  const where = ref.id ? eq(organizations.id, ref.id) : ref.externalId ? eq(organizations.externalId, ref.externalId) : undefined;
+  if (!where) return null;
+  const [org] = await x.select().from(organizations).where(where);
+  return org ?? null;
+}
+
+/** A customer named in a path: Tally's id or the platform's external id. */
+export async function findOrganizationByRef(ref: string, x: Executor = db): Promise<Organization | null> {
+  return (await findOrganization({ id: ref }, x)) ?? (await findOrganization({ externalId: ref }, x));
+}
+
+export async function updateOrganization(orgId: string, patch: Partial<OrganizationInput>, x: Executor = db): Promise<Organization> {
+  try {
+    const [org] = await x
+      .update(organizations)
+      .set({
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.email !== undefined && { email: patch.email }),
+        ...(patch.externalId !== undefined && { externalId: patch.externalId }),
+        ...(patch.metadata !== undefined && { metadata: patch.metadata }),
+        updatedAt: new Date(),
+      })
+      .where(eq(organizations.id, orgId))
+      .returning();
+    if (!org) throw notFound("Customer");
+    return org;
+  } catch (e) {
+    if (isUniqueViolation(e, "organizations_external_id_key")) {
+      throw conflict(`A customer with external_id "${patch.externalId}" already exists.`, [{ field: "external_id", message: "already in use" }]);
+    }
+    throw e;
+  }
+}
+
+/** Cursor-paginated by id (ids are time-ordered), optionally filtered by a search on name, email or external id. */
+export async function listOrganizations(opts: { limit: number; cursor?: string; search?: string }): Promise<{ data: Organization[]; nextCursor: string | null }> {
+  const conditions: SQL[] = [];
+  if (opts.cursor) conditions.push(gt(organizations.id, opts.cursor));
+  if (opts.search) {
+    const q = `%${opts.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    conditions.push(or(ilike(organizations.name, q), ilike(organizations.email, q), ilike(organizations.externalId, q))!);
+  }
+  const rows = await db
+    .select()
+    .from(organizations)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(asc(organizations.id))
+    .limit(opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  return { data: page, nextCursor: rows.length > opts.limit ? page[page.length - 1]!.id : null };
+}

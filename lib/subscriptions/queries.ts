@@ -1,0 +1,39 @@
+// Reads of subscriptions for pages and the API.
+import "server-only";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import { LIVE_STATUSES, plans, subscriptions, type Plan, type Subscription, type SubscriptionStatus } from "@/lib/db/schema";
+
+export type SubscriptionWithPlan = { subscription: Subscription; plan: Plan };
+
+/** The organization's current subscription (trialing, active, past due or incomplete), or the most recent one. */
+export async function currentSubscription(orgId: string): Promise<SubscriptionWithPlan | null> {
+  const [row] = await db
+    .select({ subscription: subscriptions, plan: plans })
+    .from(subscriptions)
+    .innerJoin(plans, eq(plans.id, subscriptions.planId))
+    .where(eq(subscriptions.orgId, orgId))
+    .orderBy(sql`${subscriptions.status} in ('incomplete', 'trialing', 'active', 'past_due') desc`, desc(subscriptions.createdAt))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function subscriptionCounts(): Promise<Record<SubscriptionStatus, number>> {
+  const rows = await db
+    .select({ status: subscriptions.status, n: sql<number>`count(*)::int` })
+    .from(subscriptions)
+    .groupBy(subscriptions.status);
+  const out = { incomplete: 0, trialing: 0, active: 0, past_due: 0, canceled: 0, expired: 0 } as Record<SubscriptionStatus, number>;
+  for (const r of rows) out[r.status] = Number(r.n);
+  return out;
+}
+
+export async function liveSubscriptionsByOrg(orgIds: string[]): Promise<Map<string, SubscriptionWithPlan>> {
+  if (orgIds.length === 0) return new Map();
+  const rows = await db
+    .select({ subscription: subscriptions, plan: plans })
+    .from(subscriptions)
+    .innerJoin(plans, eq(plans.id, subscriptions.planId))
+    .where(and(inArray(subscriptions.orgId, orgIds), inArray(subscriptions.status, [...LIVE_STATUSES])));
+  return new Map(rows.map((r) => [r.subscription.orgId, r]));
+}

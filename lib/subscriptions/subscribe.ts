@@ -1,0 +1,85 @@
+// Subscribing a customer to a plan without a checkout (free plans, invoiced customers, seeds).
+// Checkout and webhooks (payments) land in these same records.
+import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
+import { db, type Executor } from "@/lib/db/client";
+import { LIVE_STATUSES, plans, subscriptions, type Plan, type Subscription, type SubscriptionProvider } from "@/lib/db/schema";
+import { AppError, conflict, notFound } from "@/lib/http/errors";
+import { newId } from "@/lib/ids";
+import { isUniqueViolation } from "@/lib/orgs/organizations";
+import { addDays, periodBounds } from "@/lib/time";
+import { recordHistory } from "./history";
+import { afterPeriodStarted } from "./hooks";
+
+export type SubscribeInput = {
+  plan: { id: string } | { code: string };
+  externalId?: string | null;
+  actor: string;
+  now?: Date;
+  provider?: SubscriptionProvider;
+  /** Skip the plan's trial (e.g. the customer already had one). */
+  skipTrial?: boolean;
+  status?: "active" | "incomplete";
+};
+
+export async function resolvePlan(ref: { id: string } | { code: string }, x: Executor = db): Promise<Plan> {
+  const where = "id" in ref ? eq(plans.id, ref.id) : and(eq(plans.code, ref.code), eq(plans.isLatest, true));
+  const [plan] = await x.select().from(plans).where(where);
+  if (!plan) throw notFound("Plan");
+  return plan;
+}
+
+export async function liveSubscription(orgId: string, x: Executor = db): Promise<Subscription | null> {
+  const [sub] = await x
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, [...LIVE_STATUSES])));
+  return sub ?? null;
+}
+
+export async function subscribe(orgId: string, input: SubscribeInput, outer?: Executor): Promise<Subscription> {
+  const now = input.now ?? new Date();
+  const run = async (tx: Executor) => {
+    const plan = await resolvePlan(input.plan, tx);
+    if (!plan.active) throw new AppError("validation_error", `Plan ${plan.code} is archived and takes no new subscribers.`, [{ field: "plan", message: "archived" }]);
+    if (await liveSubscription(orgId, tx)) {
+      throw conflict("This customer already has a current subscription: change its plan or cancel it first.");
+    }
+    const trialing = plan.trialDays > 0 && !input.skipTrial && input.status !== "incomplete";
+    const trialEnd = trialing ? addDays(now, plan.trialDays) : null;
+    const anchor = trialEnd ?? now;
+    const period = trialEnd ? { start: now, end: trialEnd } : periodBounds(anchor, plan.interval, 0);
+    try {
+      const [sub] = await tx
+        .insert(subscriptions)
+        .values({
+          id: newId("sub"),
+          orgId,
+          planId: plan.id,
+          status: trialing ? "trialing" : (input.status ?? "active"),
+          interval: plan.interval,
+          billingAnchor: anchor,
+          currentPeriodStart: period.start,
+          currentPeriodEnd: period.end,
+          trialEnd,
+          externalId: input.externalId ?? null,
+          provider: input.provider ?? "manual",
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      await recordHistory(tx, sub!, plan, trialing ? "trial_started" : "created", { actor: input.actor, occurredAt: now });
+      if (sub!.status !== "incomplete") await afterPeriodStarted(tx, sub!, plan, now);
+      return sub!;
+    } catch (e) {
+      if (isUniqueViolation(e, "subscriptions_external_id_key")) {
+        throw conflict(`A subscription with external_id "${input.externalId}" already exists.`, [{ field: "external_id", message: "already in use" }]);
+      }
+      if (isUniqueViolation(e, "subscriptions_one_live_per_org")) {
+        throw conflict("This customer already has a current subscription: change its plan or cancel it first.");
+      }
+      throw e;
+    }
+  };
+  return outer ? run(outer) : db.transaction(run);
+}

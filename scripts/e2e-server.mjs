@@ -1,0 +1,50 @@
+// The server Playwright tests run against: a production build on E2E_PORT with a database of its
+// own — a fresh Postgres database when TEST_DATABASE_URL (or DATABASE_URL) is set, else a fresh
+// embedded one — seeded with the demo data.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import { ensureBuild } from "./ensure-build.mjs";
+
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+ensureBuild();
+
+const port = process.env.E2E_PORT || "3100";
+const env = { ...process.env, NODE_ENV: "production", PORT: port, SEED_DEMO: "true", LOG_LEVEL: process.env.LOG_LEVEL || "warn", AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0000" };
+const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+let cleanup = async () => {};
+
+if (pgUrl) {
+  const name = `tally_e2e_${Date.now().toString(36)}`;
+  const adminUrl = new URL(pgUrl);
+  adminUrl.pathname = "/postgres";
+  const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const dbUrl = new URL(pgUrl);
+  dbUrl.pathname = `/${name}`;
+  env.DATABASE_URL = dbUrl.toString();
+  cleanup = async () => {
+    await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+    await admin.end();
+  };
+  console.log(`e2e: Postgres database ${name}`);
+} else {
+  const dir = path.resolve(".data-e2e");
+  fs.rmSync(dir, { recursive: true, force: true });
+  env.TALLY_DATA_DIR = dir;
+  delete env.DATABASE_URL;
+  console.log(`e2e: embedded database in ${dir}`);
+}
+
+const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", port, "-H", "127.0.0.1"], { stdio: "inherit", env });
+const stop = async (code) => {
+  child.kill("SIGTERM");
+  await cleanup();
+  process.exit(code);
+};
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => stop(0));
+child.on("exit", async (code) => {
+  await cleanup();
+  process.exit(code ?? 0);
+});

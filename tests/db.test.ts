@@ -1,0 +1,51 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { db, driver, rows } from "@/lib/db/client";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("database", () => {
+  it("applies the migrations: every table exists", async () => {
+    const tables = await rows<{ table_name: string }>(sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`);
+    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(["organizations", "users", "api_keys", "plans", "subscriptions", "subscription_history"]));
+  });
+
+  it("runs two conflicting read-modify-write transactions one after the other, losing no update", async () => {
+    await db.execute(sql`create table if not exists counter_test (id int primary key, n int not null)`);
+    await db.execute(sql`insert into counter_test values (1, 0) on conflict (id) do update set n = 0`);
+    const order: string[] = [];
+    const bump = (name: string) =>
+      db.transaction(async (tx) => {
+        order.push(`${name}:start`);
+        const [row] = await rows<{ n: number }>(sql`select n from counter_test where id = 1 for update`, tx);
+        await sleep(50); // a window in which an interleaved transaction would read the same n
+        await tx.execute(sql`update counter_test set n = ${row!.n + 1} where id = 1`);
+        order.push(`${name}:end`);
+      });
+    await Promise.all([bump("a"), bump("b")]);
+    const [final] = await rows<{ n: number }>(sql`select n from counter_test where id = 1`);
+    expect(final!.n).toBe(2);
+    if (driver().kind === "pglite") {
+      // PGlite has one connection: the second transaction does not even start until the first ends.
+      expect(order).toEqual(["a:start", "a:end", "b:start", "b:end"]);
+    }
+  });
+
+  it("makes a query from another request wait for an open transaction on PGlite instead of interleaving", async () => {
+    if (driver().kind !== "pglite") return;
+    await db.execute(sql`create table if not exists seen_test (v text)`);
+    const events: string[] = [];
+    const tx = db.transaction(async (t) => {
+      await t.execute(sql`insert into seen_test values ('inside')`);
+      events.push("tx wrote");
+      await sleep(50);
+      events.push("tx commits");
+    });
+    await sleep(5);
+    const read = rows<{ c: number }>(sql`select count(*)::int as c from seen_test`).then((r) => {
+      events.push(`outside read ${r[0]!.c}`);
+    });
+    await Promise.all([tx, read]);
+    expect(events).toEqual(["tx wrote", "tx commits", "outside read 1"]);
+  });
+});

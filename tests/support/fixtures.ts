@@ -1,0 +1,63 @@
+// Test data builders: each test makes its own customers, users and keys with unique values.
+import { randomUUID } from "node:crypto";
+import { encode } from "next-auth/jwt";
+import { createApiKey } from "@/lib/auth/api-keys";
+import { createUser } from "@/lib/auth/users";
+import type { Role } from "@/lib/db/schema";
+import { createOrganization } from "@/lib/orgs/organizations";
+
+export const uid = () => randomUUID().slice(0, 8);
+
+export async function makeOrg(name = `Org ${uid()}`) {
+  return createOrganization({ name, email: `billing-${uid()}@example.test`, externalId: `ext-${uid()}` });
+}
+
+/** Users get a fixed, cheap-to-type password hash placeholder unless a real password is needed. */
+export async function makeUser(role: Role, orgId: string | null, passwordHash: string | null = null) {
+  return createUser({ email: `${role}-${uid()}@example.test`, name: `${role} ${uid()}`, passwordHash, role, orgId });
+}
+
+export async function platformKey() {
+  return (await createApiKey({ scope: "platform", orgId: null, name: "test platform", createdByUserId: null })).key;
+}
+
+export async function customerKey(orgId: string) {
+  return (await createApiKey({ scope: "customer", orgId, name: "test customer", createdByUserId: null })).key;
+}
+
+export async function sessionCookie(userId: string): Promise<string> {
+  const token = await encode({ token: { sub: userId }, secret: process.env.AUTH_SECRET!, salt: "authjs.session-token" });
+  return `authjs.session-token=${token}`;
+}
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+export type CallOptions = {
+  key?: string;
+  cookie?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  params?: Record<string, string>;
+};
+
+/** Calls a route handler the way Next.js does, and parses the JSON answer. */
+export async function call<T = Record<string, unknown>>(handler: Handler, method: string, path: string, opts: CallOptions = {}) {
+  const headers = new Headers(opts.headers);
+  if (opts.key) headers.set("authorization", `Bearer ${opts.key}`);
+  if (opts.cookie) headers.set("cookie", opts.cookie);
+  let body: string | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers.set("content-type", "application/json");
+  }
+  const res = await handler(new Request(`http://tally.test${path}`, { method, headers, body }), { params: Promise.resolve(opts.params ?? {}) });
+  const text = await res.text();
+  let json: T;
+  try {
+    json = (text ? JSON.parse(text) : {}) as T;
+  } catch {
+    json = { text } as T;
+  }
+  return { status: res.status, headers: res.headers, json };
+}

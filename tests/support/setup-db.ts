@@ -1,0 +1,40 @@
+// Per test file: a database of its own — an in-memory PGlite, or a fresh copy of the migrated
+// Postgres template — installed as the app's database for the file's tests.
+import postgres from "postgres";
+import { afterAll, beforeAll, inject } from "vitest";
+import { closeDatabase, openPglite, openPostgres, installDatabase } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
+import { resetEnvCache } from "@/lib/env";
+import { testPostgresUrl, withDatabase } from "./pg-url";
+
+process.env.AUTH_SECRET ??= "test-secret-test-secret-test-secret-000";
+process.env.LOG_LEVEL ??= "silent";
+process.env.SEED_DEMO = "false";
+process.env.JOBS_ENABLED = "false";
+delete process.env.DATABASE_URL;
+resetEnvCache();
+
+let dropDatabase: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  if (process.env.TEST_DB === "postgres") {
+    const url = testPostgresUrl()!;
+    const name = `tally_t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+    const admin = postgres(withDatabase(url, "postgres"), { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name} template ${inject("pgTemplate")}`);
+    installDatabase(openPostgres(withDatabase(url, name), 10));
+    dropDatabase = async () => {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  } else {
+    const h = openPglite();
+    installDatabase(h);
+    await migrate(h.db, h.driver);
+  }
+});
+
+afterAll(async () => {
+  await closeDatabase();
+  await dropDatabase?.();
+});
