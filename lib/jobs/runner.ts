@@ -2,12 +2,12 @@
 // replicas run it at once (row locks with SKIP LOCKED, or idempotent upserts).
 import "server-only";
 import { log } from "@/lib/log";
+import { JOBS } from "./registry";
 
 export type Job = { name: string; everyMs: number; run: (now: Date) => Promise<unknown> };
 
 const globalForJobs = globalThis as unknown as { __tallyJobs?: NodeJS.Timeout[] };
 
-export const JOBS: Job[] = [];
 
 export async function runJobOnce(job: Job, now = new Date()): Promise<void> {
   try {

@@ -3,3 +3,4 @@ export * from "./auth";
 export * from "./settings";
 export * from "./catalog";
 export * from "./subscriptions";
+export * from "./idempotency";

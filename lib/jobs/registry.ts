@@ -1,0 +1,4 @@
+// Every background job. Each domain exports its jobs; they are listed here once.
+import type { Job } from "./runner";
+
+export const JOBS: Job[] = [];
