@@ -48,10 +48,12 @@ export function requestIdOf(req: Request): string {
 }
 
 export function zodIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((i) => ({
-    field: i.path.length ? i.path.map(String).join(".") : "(body)",
-    message: i.message,
-  }));
+  return error.issues.flatMap((i) => {
+    const path = i.path.map(String);
+    // One issue per unknown key, named by its own path, so a typo points at itself.
+    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ field: [...path, k].join("."), message: i.message.startsWith("Unrecognized") ? "is not a field of this request (or cannot be changed here)" : i.message }));
+    return [{ field: path.length ? path.join(".") : "(body)", message: i.message }];
+  });
 }
 
 export function validationError(error: z.ZodError, where: string): AppError {

@@ -61,3 +61,17 @@ export async function call<T = Record<string, unknown>>(handler: Handler, method
   }
   return { status: res.status, headers: res.headers, json };
 }
+
+export async function makeMeter(overrides: Partial<{ code: string; eventName: string; aggregation: "count" | "sum" | "max" | "unique_count" | "latest"; property: string | null; groupBy: string[]; unit: string }> = {}) {
+  const { insertMeter } = await import("@/lib/catalog/seed-catalog");
+  const code = overrides.code ?? `meter_${uid()}`;
+  return insertMeter({
+    code,
+    name: code,
+    eventName: overrides.eventName ?? code,
+    aggregation: overrides.aggregation ?? "sum",
+    property: overrides.aggregation === "count" ? null : (overrides.property ?? "value"),
+    groupBy: overrides.groupBy ?? [],
+    unit: overrides.unit ?? "unit",
+  });
+}

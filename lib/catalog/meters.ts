@@ -1,0 +1,67 @@
+// Meters: how events become quantities (event name, aggregation, property, filters, group-by).
+import "server-only";
+import { asc, eq, inArray, isNull } from "drizzle-orm";
+import { db, type Executor } from "@/lib/db/client";
+import { meters, type Meter } from "@/lib/db/schema";
+import { conflict, notFound } from "@/lib/http/errors";
+import { newId } from "@/lib/ids";
+import { isUniqueViolation } from "@/lib/orgs/organizations";
+import type { MeterCreate } from "./schemas";
+
+export async function createMeter(input: MeterCreate): Promise<Meter> {
+  try {
+    const [m] = await db
+      .insert(meters)
+      .values({
+        id: newId("mtr"),
+        code: input.code,
+        name: input.name,
+        eventName: input.event_name,
+        aggregation: input.aggregation,
+        property: input.property ?? null,
+        filters: input.filters,
+        groupBy: input.group_by,
+        unit: input.unit,
+      })
+      .returning();
+    return m!;
+  } catch (e) {
+    if (isUniqueViolation(e, "meters_code_key")) throw conflict(`A meter with code "${input.code}" already exists.`, [{ field: "code", message: "already exists" }]);
+    throw e;
+  }
+}
+
+export async function listMeters(opts: { includeArchived?: boolean } = {}, x: Executor = db): Promise<Meter[]> {
+  return x
+    .select()
+    .from(meters)
+    .where(opts.includeArchived ? undefined : isNull(meters.archivedAt))
+    .orderBy(asc(meters.code));
+}
+
+/** By id or code. */
+export async function getMeter(ref: string): Promise<Meter> {
+  const [m] = await db.select().from(meters).where(ref.startsWith("mtr_") ? eq(meters.id, ref) : eq(meters.code, ref));
+  if (!m) throw notFound("Meter");
+  return m;
+}
+
+export async function updateMeter(ref: string, patch: { name?: string; unit?: string; archived?: boolean }): Promise<Meter> {
+  const meter = await getMeter(ref);
+  const [m] = await db
+    .update(meters)
+    .set({
+      ...(patch.name !== undefined && { name: patch.name }),
+      ...(patch.unit !== undefined && { unit: patch.unit }),
+      ...(patch.archived !== undefined && { archivedAt: patch.archived ? (meter.archivedAt ?? new Date()) : null }),
+    })
+    .where(eq(meters.id, meter.id))
+    .returning();
+  return m!;
+}
+
+export async function metersByCode(codes: string[], x: Executor = db): Promise<Map<string, Meter>> {
+  if (codes.length === 0) return new Map();
+  const rows = await x.select().from(meters).where(inArray(meters.code, [...new Set(codes)]));
+  return new Map(rows.map((m) => [m.code, m]));
+}

@@ -1,0 +1,126 @@
+// Request shapes of the catalog API (validated with zod; the OpenAPI document is built from them).
+import { z } from "zod";
+import { AGGREGATIONS, PLAN_INTERVALS } from "@/lib/db/schema/catalog";
+import { SUPPORTED_CURRENCIES } from "@/lib/money";
+import { ZCharge, ZDecimal } from "@/lib/rating";
+
+export const ZCode = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(100)
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, "use lowercase letters, digits and . _ - (starting with a letter or digit)");
+
+const ZName = z.string().trim().min(1, "must not be empty").max(200);
+const ZCurrency = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((c) => (SUPPORTED_CURRENCIES as readonly string[]).includes(c), `must be one of ${SUPPORTED_CURRENCIES.join(", ")}`);
+const ZProperty = z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, "use letters, digits and . _ - only");
+
+export const ZMeterCreate = z
+  .strictObject({
+    code: ZCode,
+    name: ZName,
+    event_name: z.string().trim().min(1, "must not be empty").max(200),
+    aggregation: z.enum(AGGREGATIONS),
+    property: ZProperty.nullish(),
+    filters: z.record(ZProperty, z.array(z.string()).min(1, "list at least one value")).default({}),
+    group_by: z.array(ZProperty).max(3, "at most 3 properties").default([]),
+    unit: z.string().trim().min(1).max(50).default("unit"),
+  })
+  .superRefine((m, ctx) => {
+    if (m.aggregation !== "count" && !m.property) ctx.addIssue({ code: "custom", path: ["property"], message: `required for ${m.aggregation}: name the event property to read` });
+    if (m.aggregation === "count" && m.property) ctx.addIssue({ code: "custom", path: ["property"], message: "a count meter reads no property; leave it out" });
+  });
+
+/** A meter's definition shapes the rollups written at ingest, so only its labels may change. */
+export const ZMeterPatch = z.strictObject({ name: ZName.optional(), unit: z.string().trim().min(1).max(50).optional(), archived: z.boolean().optional() });
+
+export const ZLimit = z.strictObject({
+  meter: ZCode,
+  limit: z.number().int("must be a whole number").nonnegative("must not be negative"),
+  enforcement: z.enum(["soft", "hard"]).default("hard"),
+});
+
+const planTerms = {
+  interval: z.enum(PLAN_INTERVALS),
+  currency: ZCurrency.default("usd"),
+  base_price: ZDecimal.default("0"),
+  trial_days: z.number().int().min(0).max(365).default(0),
+  included_credits: z.number().int().min(0).default(0),
+  limits: z.array(ZLimit).default([]),
+  charges: z.array(ZCharge).max(50).default([]),
+};
+
+export const ZPlanCreate = z.strictObject({
+  code: ZCode,
+  name: ZName,
+  description: z.string().trim().max(2000).default(""),
+  tier: ZCode.optional(),
+  active: z.boolean().default(true),
+  sort_order: z.number().int().default(0),
+  ...planTerms,
+});
+
+/** Labels change in place; any billing term (price, interval, charges, credits, limits, trial) makes a new version. */
+export const ZPlanPatch = z
+  .strictObject({
+    name: ZName.optional(),
+    description: z.string().trim().max(2000).optional(),
+    sort_order: z.number().int().optional(),
+    active: z.boolean().optional(),
+    interval: planTerms.interval.optional(),
+    currency: ZCurrency.optional(),
+    base_price: ZDecimal.optional(),
+    trial_days: z.number().int().min(0).max(365).optional(),
+    included_credits: z.number().int().min(0).optional(),
+    limits: z.array(ZLimit).optional(),
+    charges: z.array(ZCharge).max(50).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+
+export const ZPlanList = z.object({
+  include_inactive: z.enum(["true", "false"]).optional().transform((v) => v === "true"),
+  interval: z.enum(PLAN_INTERVALS).optional(),
+});
+
+export const ZCreditEventCreate = z.strictObject({
+  code: ZCode,
+  name: ZName,
+  description: z.string().trim().max(2000).default(""),
+  credits: z.number().int("must be a whole number of credits").positive("must be at least 1"),
+  category: z.string().trim().min(1).max(100).default("general"),
+  active: z.boolean().default(true),
+});
+
+export const ZCreditEventPatch = z
+  .strictObject({ name: ZName.optional(), description: z.string().trim().max(2000).optional(), credits: z.number().int().positive().optional(), category: z.string().trim().min(1).max(100).optional(), active: z.boolean().optional() })
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+
+export const ZCreditProductCreate = z.strictObject({
+  code: ZCode,
+  name: ZName,
+  credits: z.number().int("must be a whole number of credits").positive("must be at least 1"),
+  price: ZDecimal,
+  currency: ZCurrency.default("usd"),
+  active: z.boolean().default(true),
+});
+
+export const ZCreditProductPatch = z
+  .strictObject({ name: ZName.optional(), active: z.boolean().optional() })
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+
+export const ZModelPriceCreate = z.strictObject({
+  provider: z.string().trim().min(1).max(100),
+  model: z.string().trim().min(1).max(200),
+  input_price_per_token: ZDecimal,
+  output_price_per_token: ZDecimal,
+  currency: ZCurrency.default("usd"),
+  effective_from: z.iso.datetime({ offset: true }).optional(),
+});
+
+export type MeterCreate = z.output<typeof ZMeterCreate>;
+export type PlanCreate = z.output<typeof ZPlanCreate>;
+export type PlanPatch = z.output<typeof ZPlanPatch>;
