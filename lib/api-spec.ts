@@ -3,8 +3,9 @@ import { buildOpenApi, type Operation } from "@/lib/http/openapi";
 import { catalogOperations } from "@/lib/catalog/api-doc";
 import { customerOperations } from "@/lib/orgs/api-doc";
 import { opsOperations } from "@/lib/ops/api-doc";
+import { subscriptionOperations } from "@/lib/subscriptions/api-doc";
 
-export const operations: Operation[] = [...customerOperations, ...catalogOperations, ...opsOperations];
+export const operations: Operation[] = [...customerOperations, ...catalogOperations, ...subscriptionOperations, ...opsOperations];
 
 export function openApiDocument() {
   return buildOpenApi(operations, "1.0.0");

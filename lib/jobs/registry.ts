@@ -1,4 +1,5 @@
 // Every background job. Each domain exports its jobs; they are listed here once.
+import { subscriptionRolloverJob } from "@/lib/subscriptions/rollover";
 import type { Job } from "./runner";
 
-export const JOBS: Job[] = [];
+export const JOBS: Job[] = [subscriptionRolloverJob];

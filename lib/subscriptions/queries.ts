@@ -37,3 +37,24 @@ export async function liveSubscriptionsByOrg(orgIds: string[]): Promise<Map<stri
     .where(and(inArray(subscriptions.orgId, orgIds), inArray(subscriptions.status, [...LIVE_STATUSES])));
   return new Map(rows.map((r) => [r.subscription.orgId, r]));
 }
+
+/** A subscription by Tally id or external id, scoped to an organization unless the caller is an operator (orgId null). */
+export async function findSubscription(ref: string, orgId: string | null): Promise<SubscriptionWithPlan | null> {
+  const [row] = await db
+    .select({ subscription: subscriptions, plan: plans })
+    .from(subscriptions)
+    .innerJoin(plans, eq(plans.id, subscriptions.planId))
+    .where(and(sql`(${subscriptions.id} = ${ref} or ${subscriptions.externalId} = ${ref})`, orgId ? eq(subscriptions.orgId, orgId) : undefined))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function listSubscriptions(opts: { orgId?: string; status?: SubscriptionStatus; limit?: number }): Promise<SubscriptionWithPlan[]> {
+  return db
+    .select({ subscription: subscriptions, plan: plans })
+    .from(subscriptions)
+    .innerJoin(plans, eq(plans.id, subscriptions.planId))
+    .where(and(opts.orgId ? eq(subscriptions.orgId, opts.orgId) : undefined, opts.status ? eq(subscriptions.status, opts.status) : undefined))
+    .orderBy(desc(subscriptions.createdAt))
+    .limit(opts.limit ?? 100);
+}

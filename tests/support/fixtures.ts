@@ -75,3 +75,20 @@ export async function makeMeter(overrides: Partial<{ code: string; eventName: st
     unit: overrides.unit ?? "unit",
   });
 }
+
+export async function makePlan(overrides: Partial<{ code: string; interval: "month" | "year"; basePriceCents: number; trialDays: number; includedCredits: number; charges: import("@/lib/rating").Charge[]; limits: { meter: string; limit: number; enforcement: "soft" | "hard" }[]; tier: string }> = {}) {
+  const { insertPlan } = await import("@/lib/catalog/seed-catalog");
+  const code = overrides.code ?? `plan-${uid()}`;
+  return insertPlan({
+    code,
+    tier: overrides.tier ?? code,
+    name: `Plan ${code}`,
+    interval: overrides.interval ?? "month",
+    currency: "usd",
+    basePriceCents: overrides.basePriceCents ?? 2900,
+    trialDays: overrides.trialDays ?? 0,
+    includedCredits: overrides.includedCredits ?? 0,
+    charges: overrides.charges ?? [],
+    limits: overrides.limits ?? [],
+  });
+}

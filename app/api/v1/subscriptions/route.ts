@@ -1,0 +1,20 @@
+import { actorLabel, isCustomer, scopeOrg } from "@/lib/auth/actor";
+import { created, route } from "@/lib/http/route";
+import { listSubscriptions } from "@/lib/subscriptions/queries";
+import { ZSubscriptionCreate, ZSubscriptionList } from "@/lib/subscriptions/schemas";
+import { subscriptionJson } from "@/lib/subscriptions/serialize";
+import { resolvePlan, subscribe } from "@/lib/subscriptions/subscribe";
+
+export const GET = route({ auth: "any", query: ZSubscriptionList }, async ({ actor, query }) => {
+  const orgId = isCustomer(actor) ? actor.orgId : query.customer_id;
+  const rows = await listSubscriptions({ orgId, status: query.status });
+  return { data: rows.map((r) => subscriptionJson(r.subscription, r.plan)), next_cursor: null };
+});
+
+/** Subscribes a customer without a checkout: free plans and invoiced customers. */
+export const POST = route({ auth: "operator", body: ZSubscriptionCreate }, async ({ actor, body }) => {
+  const orgId = await scopeOrg(actor, { customerId: body.customer_id, externalCustomerId: body.external_customer_id });
+  const plan = body.plan.startsWith("plan_") ? { id: body.plan } : { code: body.plan };
+  const sub = await subscribe(orgId, { plan, externalId: body.external_id, actor: actorLabel(actor), skipTrial: body.skip_trial, provider: "manual" });
+  return created(subscriptionJson(sub, await resolvePlan({ id: sub.planId })));
+});
