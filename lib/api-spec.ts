@@ -1,11 +1,12 @@
 // Every documented operation of the API, from each domain's api-doc.ts.
 import { buildOpenApi, type Operation } from "@/lib/http/openapi";
+import { agentOperations } from "@/lib/agents/api-doc";
 import { catalogOperations } from "@/lib/catalog/api-doc";
 import { customerOperations } from "@/lib/orgs/api-doc";
 import { opsOperations } from "@/lib/ops/api-doc";
 import { subscriptionOperations } from "@/lib/subscriptions/api-doc";
 
-export const operations: Operation[] = [...customerOperations, ...catalogOperations, ...subscriptionOperations, ...opsOperations];
+export const operations: Operation[] = [...customerOperations, ...catalogOperations, ...subscriptionOperations, ...agentOperations, ...opsOperations];
 
 export function openApiDocument() {
   return buildOpenApi(operations, "1.0.0");

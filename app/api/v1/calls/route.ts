@@ -1,0 +1,18 @@
+import { listCalls, startCall } from "@/lib/agents/calls";
+import { ZCallList, ZCallStart } from "@/lib/agents/schemas";
+import { agentScope } from "@/lib/agents/scope";
+import { callJson } from "@/lib/agents/serialize";
+import { scopeOrg } from "@/lib/auth/actor";
+import { created, route } from "@/lib/http/route";
+
+export const GET = route({ auth: "any", query: ZCallList }, async ({ actor, query }) => {
+  const orgId = query.agent_id && !query.customer_id ? await agentScope(actor, query.agent_id) : await scopeOrg(actor, { customerId: query.customer_id });
+  const rows = await listCalls(orgId, { agentId: query.agent_id, unpriced: query.unpriced === "true", limit: query.limit });
+  return { data: rows.map(callJson), next_cursor: null };
+});
+
+/** Starts a call under the agent's current plan (a snapshot: later plan changes do not reprice it). */
+export const POST = route({ auth: "any", body: ZCallStart }, async ({ actor, body }) => {
+  const orgId = await agentScope(actor, body.agent_id);
+  return created(callJson(await startCall(orgId, { agentId: body.agent_id, externalId: body.external_id, startedAt: body.started_at ? new Date(body.started_at) : undefined })));
+});
