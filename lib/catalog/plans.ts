@@ -3,6 +3,7 @@
 // that point at the old row keep the terms they were made with.
 import "server-only";
 import { and, asc, desc, eq } from "drizzle-orm";
+import { canonicalJson } from "@/lib/canonical-json";
 import { db, type Executor } from "@/lib/db/client";
 import { plans, type Plan, type PlanLimit } from "@/lib/db/schema";
 import { AppError, conflict, notFound, type FieldIssue } from "@/lib/http/errors";
@@ -111,7 +112,7 @@ export async function planVersions(code: string): Promise<Plan[]> {
   return db.select().from(plans).where(eq(plans.code, code)).orderBy(desc(plans.version));
 }
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const sameJson = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);
 
 export type PlanChange = { plan: Plan; newVersion: boolean; changed: boolean };
 

@@ -8,22 +8,14 @@ import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { idempotencyKeys } from "@/lib/db/schema";
+import { canonicalJson } from "@/lib/canonical-json";
 import { AppError } from "@/lib/http/errors";
 
 export type IdempotentResult<T> = { status: number; body: T; replayed: boolean };
 
 /** A stable hash of a request body: key order does not matter. */
 export function requestHash(value: unknown): string {
-  return createHash("sha256").update(canonical(value)).digest("hex");
-}
-
-function canonical(v: unknown): string {
-  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  const entries = Object.entries(v as Record<string, unknown>)
-    .filter(([, x]) => x !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(",")}}`;
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }
 
 export async function idempotent<T>(

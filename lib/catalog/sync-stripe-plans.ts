@@ -1,0 +1,115 @@
+// Plan sync from Stripe: each recurring price is a plan (upserted by Stripe price id). Stripe prices
+// are immutable, so a new price on the same product and interval is a new version of that plan; a
+// new product name or description changes the plan's labels in place; an archived price takes
+// the plan off sale. Prices are read first, then applied in one transaction (never waiting on the
+// network inside it). Running the sync again changes nothing.
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { db, type Executor } from "@/lib/db/client";
+import { plans, type Plan } from "@/lib/db/schema";
+import { AppError } from "@/lib/http/errors";
+import { minorToDecimal } from "@/lib/money";
+import { listRecurringPrices, retrievePrice, type StripePriceInfo } from "@/lib/stripe/catalog";
+import { createPlan, updatePlan } from "./plans";
+
+export type SyncOutcome = "created" | "updated" | "versioned" | "unchanged" | "archived" | "skipped";
+export type SyncReport = { synced_count: number; plan_ids: string[]; created: number; updated: number; versioned: number; unchanged: number; archived: number; skipped: { price_id: string; reason: string }[] };
+
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "plan";
+const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
+
+async function latest(x: Executor, where: ReturnType<typeof and>): Promise<Plan | undefined> {
+  const [p] = await x.select().from(plans).where(and(where, eq(plans.isLatest, true))).limit(1);
+  return p;
+}
+
+export async function syncPrice(x: Executor, info: StripePriceInfo): Promise<{ outcome: SyncOutcome; planId?: string; reason?: string }> {
+  if (info.interval !== "month" && info.interval !== "year") return { outcome: "skipped", reason: `interval ${info.interval ?? "none"} is not monthly or yearly` };
+  if (info.unitAmount === null) return { outcome: "skipped", reason: "price has no flat unit amount (metered or tiered prices are modelled as plan charges)" };
+  const meta = info.product.metadata;
+  const byPrice = await latest(x, and(eq(plans.stripePriceId, info.id)));
+  if (!info.active || !info.product.active) {
+    if (byPrice?.active) {
+      const r = await updatePlan(byPrice.id, { active: false }, x);
+      return { outcome: "archived", planId: r.plan.id };
+    }
+    return { outcome: "skipped", reason: "price or product is archived in Stripe" };
+  }
+  const labels = {
+    name: info.product.name,
+    description: info.product.description ?? "",
+    ...(info.trialDays !== null || int(meta.trial_days) !== undefined ? { trial_days: info.trialDays ?? int(meta.trial_days)! } : {}),
+    ...(int(meta.included_credits) !== undefined ? { included_credits: int(meta.included_credits)! } : {}),
+  };
+  if (byPrice) {
+    const r = await updatePlan(byPrice.id, { ...labels, active: true, stripeProductId: info.product.id }, x);
+    return { outcome: r.newVersion ? "versioned" : r.changed ? "updated" : "unchanged", planId: r.plan.id };
+  }
+  const sibling = await latest(x, and(eq(plans.stripeProductId, info.product.id), eq(plans.interval, info.interval), eq(plans.source, "stripe")));
+  if (sibling) {
+    const r = await updatePlan(sibling.id, { ...labels, active: true, currency: info.currency, base_price: minorToDecimal(info.unitAmount, info.currency), stripePriceId: info.id }, x);
+    return { outcome: r.newVersion ? "versioned" : "updated", planId: r.plan.id };
+  }
+  let code = info.lookupKey ?? meta.tally_plan_code ?? `${slug(info.product.name)}-${info.interval === "month" ? "monthly" : "yearly"}`;
+  code = slug(code);
+  if (await latest(x, and(eq(plans.code, code)))) code = `${code}-${info.id.slice(-6).toLowerCase()}`;
+  const created = await createPlan(
+    {
+      code,
+      tier: slug(meta.tally_tier ?? info.product.name),
+      name: info.product.name,
+      description: info.product.description ?? "",
+      interval: info.interval,
+      currency: info.currency,
+      base_price: minorToDecimal(info.unitAmount, info.currency),
+      trial_days: labels.trial_days ?? 0,
+      included_credits: labels.included_credits ?? 0,
+      limits: [],
+      charges: [],
+      active: true,
+      sort_order: 0,
+      source: "stripe",
+      stripeProductId: info.product.id,
+      stripePriceId: info.id,
+    },
+    x,
+  );
+  return { outcome: "created", planId: created.id };
+}
+
+function report(results: { outcome: SyncOutcome; planId?: string; reason?: string; priceId: string }[]): SyncReport {
+  const count = (o: SyncOutcome) => results.filter((r) => r.outcome === o).length;
+  const synced = results.filter((r) => r.planId && r.outcome !== "archived");
+  return {
+    synced_count: synced.length,
+    plan_ids: synced.map((r) => r.planId!),
+    created: count("created"),
+    updated: count("updated"),
+    versioned: count("versioned"),
+    unchanged: count("unchanged"),
+    archived: count("archived"),
+    skipped: results.filter((r) => r.outcome === "skipped").map((r) => ({ price_id: r.priceId, reason: r.reason! })),
+  };
+}
+
+export async function syncAllPlansFromStripe(): Promise<SyncReport> {
+  const prices = await listRecurringPrices();
+  // Active prices first, so a product's replacement price is seen before its retired one.
+  prices.sort((a, b) => Number(b.active) - Number(a.active));
+  const results = await db.transaction(async (tx) => {
+    const out = [];
+    for (const info of prices) out.push({ ...(await syncPrice(tx, info)), priceId: info.id });
+    return out;
+  });
+  return report(results);
+}
+
+export async function syncPlanFromStripe(planId: string): Promise<SyncReport> {
+  const [plan] = await db.select().from(plans).where(eq(plans.id, planId));
+  if (!plan) throw new AppError("not_found", "Plan not found.");
+  if (!plan.stripePriceId) throw new AppError("validation_error", `Plan ${plan.code} is not linked to a Stripe price, so there is nothing to sync.`, [{ field: "plan_id", message: "not a Stripe plan" }]);
+  const info = await retrievePrice(plan.stripePriceId);
+  if (!info) throw new AppError("not_found", `Stripe has no price ${plan.stripePriceId} any more.`);
+  const result = await db.transaction((tx) => syncPrice(tx, info));
+  return report([{ ...result, priceId: info.id }]);
+}

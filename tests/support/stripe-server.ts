@@ -1,0 +1,167 @@
+// A Stripe-shaped HTTP server for tests, on loopback. The real `stripe` SDK talks to it through
+// STRIPE_API_HOST/PORT/PROTOCOL. It keeps objects in memory, honours Idempotency-Key on POSTs,
+// expands what the tests need, records every request, and can be told to fail the next N calls.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+type Obj = Record<string, unknown> & { id: string; object: string };
+export type RecordedRequest = { method: string; path: string; body: Record<string, unknown>; query: Record<string, unknown>; idempotencyKey: string | null };
+
+/** Parses Stripe's form encoding (`a[b][0][c]=1`, `expand[]=x`) into nested objects and arrays. */
+export function parseForm(text: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [rawKey, value] of new URLSearchParams(text)) {
+    const m = /^([^[\]]+)((?:\[[^\]]*\])*)$/.exec(rawKey);
+    const parts = m ? [m[1]!, ...[...m[2]!.matchAll(/\[([^\]]*)\]/g)].map((x) => x[1]!)] : [rawKey];
+    let node: Record<string, unknown> | unknown[] = out;
+    parts.forEach((part, i) => {
+      const last = i === parts.length - 1;
+      const nextIsIndex = !last && /^\d*$/.test(parts[i + 1]!);
+      const key: string | number = Array.isArray(node) ? (part === "" ? node.length : Number(part)) : part;
+      if (last) {
+        (node as Record<string | number, unknown>)[key] = value;
+      } else {
+        const container = node as Record<string | number, unknown>;
+        container[key] ??= nextIsIndex ? [] : {};
+        node = container[key] as Record<string, unknown> | unknown[];
+      }
+    });
+  }
+  return out;
+}
+
+let counter = 0;
+export const stripeId = (prefix: string) => `${prefix}_test${(++counter).toString(36).padStart(6, "0")}${Math.random().toString(36).slice(2, 8)}`;
+
+type Handler = (req: { params: string[]; body: Record<string, unknown>; query: Record<string, unknown> }) => { status?: number; body: unknown };
+
+export class StripeServer {
+  readonly objects = new Map<string, Obj>();
+  readonly requests: RecordedRequest[] = [];
+  private readonly idempotent = new Map<string, { status: number; body: unknown }>();
+  private failures: { match: RegExp; status: number; remaining: number; body?: unknown }[] = [];
+  private routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
+  private server?: Server;
+  port = 0;
+
+  constructor() {
+    this.installDefaults();
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.port = (this.server!.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  /** The environment that points the app's Stripe client here. */
+  env(): Record<string, string> {
+    return { STRIPE_SECRET_KEY: "sk_test_tally", STRIPE_API_HOST: "127.0.0.1", STRIPE_API_PORT: String(this.port), STRIPE_API_PROTOCOL: "http" };
+  }
+
+  /** The next `times` requests whose "METHOD /path" matches answer `status` (e.g. 500, 429). */
+  failNext(match: RegExp, status: number, times = 1, body?: unknown) {
+    this.failures.push({ match, status, remaining: times, body });
+  }
+
+  route(method: string, pattern: RegExp, handler: Handler) {
+    this.routes.unshift({ method, pattern, handler });
+  }
+
+  put<T extends Obj>(o: T): T {
+    this.objects.set(o.id, o);
+    return o;
+  }
+
+  list(object: string, filter: (o: Obj) => boolean = () => true): Obj[] {
+    return [...this.objects.values()].filter((o) => o.object === object && filter(o));
+  }
+
+  createProduct(fields: Partial<Obj> & { name: string }): Obj {
+    return this.put({ id: stripeId("prod"), object: "product", active: true, description: null, metadata: {}, created: now(), ...fields });
+  }
+
+  createPrice(fields: Partial<Obj> & { product: string; unit_amount: number; currency?: string; recurring?: { interval: string; trial_period_days?: number | null } | null }): Obj {
+    return this.put({ id: stripeId("price"), object: "price", active: true, currency: "usd", lookup_key: null, metadata: {}, nickname: null, type: fields.recurring ? "recurring" : "one_time", created: now(), ...fields });
+  }
+
+  private expand(o: Obj, paths: string[], prefix = ""): Obj {
+    const copy: Obj = { ...o };
+    for (const p of paths) {
+      const path = prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p;
+      if (path.includes(".")) continue;
+      const ref = copy[path];
+      if (typeof ref === "string" && this.objects.has(ref)) copy[path] = this.objects.get(ref);
+    }
+    return copy;
+  }
+
+  private listResponse(url: string, items: Obj[], query: Record<string, unknown>) {
+    const limit = Number(query.limit ?? 10);
+    const startingAfter = query.starting_after as string | undefined;
+    let start = 0;
+    if (startingAfter) start = items.findIndex((i) => i.id === startingAfter) + 1;
+    const page = items.slice(start, start + limit);
+    const expand = (query.expand as string[] | undefined) ?? [];
+    return { object: "list", url, has_more: start + limit < items.length, data: page.map((o) => this.expand(o, expand, "data.")) };
+  }
+
+  private installDefaults() {
+    const bool = (v: unknown) => (v === undefined ? undefined : v === "true" || v === true);
+    this.route("GET", /^\/v1\/products$/, ({ query }) => ({ body: this.listResponse("/v1/products", this.list("product", (p) => bool(query.active) === undefined || p.active === bool(query.active)), query) }));
+    this.route("POST", /^\/v1\/products$/, ({ body }) => ({ body: this.createProduct(body as { name: string }) }));
+    this.route("GET", /^\/v1\/prices$/, ({ query }) => ({
+      body: this.listResponse(
+        "/v1/prices",
+        this.list("price", (p) => (bool(query.active) === undefined || p.active === bool(query.active)) && (!query.product || p.product === query.product) && (!query.type || p.type === query.type)),
+        query,
+      ),
+    }));
+    this.route("GET", /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|payment_methods)\/([^/]+)$/, ({ params, query }) => {
+      const o = this.objects.get(params[1]!);
+      if (!o) return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such object: '${params[1]}'` } } };
+      return { body: this.expand(o, (query.expand as string[] | undefined) ?? []) };
+    });
+    this.route("POST", /^\/v1\/customers$/, ({ body }) => ({ body: this.put({ id: stripeId("cus"), object: "customer", created: now(), metadata: {}, invoice_settings: { default_payment_method: null }, ...body }) }));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const url = new URL(req.url ?? "/", "http://stripe.test");
+    const body = parseForm(Buffer.concat(chunks).toString("utf8"));
+    const query = parseForm(url.searchParams.toString());
+    const method = req.method ?? "GET";
+    const idempotencyKey = (req.headers["idempotency-key"] as string | undefined) ?? null;
+    this.requests.push({ method, path: url.pathname, body, query, idempotencyKey });
+    const send = (status: number, payload: unknown) => {
+      res.writeHead(status, { "content-type": "application/json", "request-id": `req_${stripeId("r")}` });
+      res.end(JSON.stringify(payload));
+    };
+    const failure = this.failures.find((f) => f.remaining > 0 && f.match.test(`${method} ${url.pathname}`));
+    if (failure) {
+      failure.remaining--;
+      return send(failure.status, failure.body ?? { error: { type: "api_error", message: `Injected failure ${failure.status}` } });
+    }
+    if (method === "POST" && idempotencyKey) {
+      const seen = this.idempotent.get(`${url.pathname}|${idempotencyKey}`);
+      if (seen) return send(seen.status, seen.body);
+    }
+    for (const r of this.routes) {
+      const m = r.method === method ? r.pattern.exec(url.pathname) : null;
+      if (!m) continue;
+      const out = r.handler({ params: m.slice(1), body, query });
+      const status = out.status ?? 200;
+      if (method === "POST" && idempotencyKey && status < 500) this.idempotent.set(`${url.pathname}|${idempotencyKey}`, { status, body: out.body });
+      return send(status, out.body);
+    }
+    send(404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${url.pathname})` } });
+  }
+}
+
+export const now = () => Math.floor(Date.now() / 1000);
