@@ -10,8 +10,9 @@ const layering = [
       "no-restricted-imports": ["error", {
         patterns: [
           { group: ["@/lib/db", "@/lib/db/*", "drizzle-orm", "drizzle-orm/*"], message: "components/ never touches the database: load data in a server page through lib/<domain>." },
-          { group: ["@/lib/stripe", "@/lib/stripe/*", "stripe"], message: "Only lib/stripe talks to Stripe." },
+          { group: ["@/lib/stripe", "@/lib/stripe/*"], message: "Only lib/stripe talks to Stripe." },
         ],
+        paths: [{ name: "stripe", message: "Only lib/stripe imports the Stripe SDK." }],
       }],
     },
   },
@@ -21,8 +22,8 @@ const layering = [
       "no-restricted-imports": ["error", {
         patterns: [
           { group: ["drizzle-orm", "drizzle-orm/*"], message: "app/ holds routes only: queries live in lib/<domain>." },
-          { group: ["stripe"], message: "Only lib/stripe imports the Stripe SDK." },
         ],
+        paths: [{ name: "stripe", message: "Only lib/stripe imports the Stripe SDK." }],
       }],
     },
   },
@@ -32,9 +33,9 @@ const layering = [
     rules: {
       "no-restricted-imports": ["error", {
         patterns: [
-          { group: ["stripe"], message: "Only lib/stripe imports the Stripe SDK." },
           { group: ["@/app/*", "@/components/*"], message: "lib/ never imports from app/ or components/." },
         ],
+        paths: [{ name: "stripe", message: "Only lib/stripe imports the Stripe SDK." }],
       }],
     },
   },
