@@ -11,6 +11,9 @@ import { formatInteger } from "@/lib/format";
 import { listCustomersWithPlans } from "@/lib/orgs/admin-customers";
 import { countOrganizations } from "@/lib/orgs/count";
 import { subscriptionCounts } from "@/lib/subscriptions/queries";
+import { countAgentsWithoutPlan } from "@/lib/agents/agents";
+import { countCallsWithoutCost } from "@/lib/agents/stats";
+import { countOrganizationsWithoutProviderId } from "@/lib/orgs/count";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -18,7 +21,12 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
   await requireAdmin();
   const { q, cursor } = await searchParams;
   const search = q?.trim() || undefined;
-  const [total, counts, page] = await Promise.all([countOrganizations(), subscriptionCounts(), listCustomersWithPlans({ limit: 25, cursor, search })]);
+  const [total, counts, page, noProvider, noPlan, noCost] = await Promise.all([countOrganizations(), subscriptionCounts(), listCustomersWithPlans({ limit: 25, cursor, search }), countOrganizationsWithoutProviderId(), countAgentsWithoutPlan(), countCallsWithoutCost()]);
+  const attention = [
+    noProvider && `${formatInteger(noProvider)} customer${noProvider === 1 ? "" : "s"} without a payment-provider customer`,
+    noPlan && `${formatInteger(noPlan)} agent${noPlan === 1 ? "" : "s"} without a plan`,
+    noCost && `${formatInteger(noCost)} call${noCost === 1 ? "" : "s"} without a cost`,
+  ].filter(Boolean);
   return (
     <>
       <PageHeader title="Platform overview" description="Every customer of this Tally installation, with the plan they are on." />
@@ -28,6 +36,14 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
         <Stat label="Trialing" value={formatInteger(counts.trialing)} />
         <Stat label="Past due" value={formatInteger(counts.past_due)} tone={counts.past_due > 0 ? "warn" : "default"} />
       </div>
+      {attention.length > 0 && (
+        <div role="status" className="mb-6 flex flex-wrap items-center justify-between gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+          <span>Needs attention: {attention.join(" · ")}.</span>
+          <Link href="/admin/monitoring" className="font-medium text-amber-900 underline">
+            Review
+          </Link>
+        </div>
+      )}
       <Card>
         <CardHeader
           title="Customers"

@@ -7,10 +7,9 @@ import type { z } from "zod";
 import { log } from "@/lib/log";
 import { AppError, type FieldIssue } from "./errors";
 
-export type ActionState<T = undefined> =
-  | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; fieldErrors?: Record<string, string>; values?: Record<string, string> }
-  | null;
+import type { ActionState } from "./action-state";
+
+export type { ActionState } from "./action-state";
 
 function fieldErrors(issues: FieldIssue[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -45,6 +44,37 @@ export function formAction<S extends z.ZodType, T>(
       }
       log.error({ err: e }, "server action failed");
       return { ok: false, error: "Something went wrong on our side. Try again in a moment.", values };
+    }
+  };
+}
+
+/**
+ * For forms whose state is richer than flat fields (a plan with its charges): the client sends the
+ * whole value as JSON in a `payload` field; validation and errors work as in formAction, with
+ * field errors keyed by path ("charges.0.tiers.1.up_to").
+ */
+export function jsonAction<S extends z.ZodType, T>(schema: S, step: (input: z.output<S>) => Promise<T>): (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>> {
+  return async (_prev, form) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(String(form.get("payload") ?? "{}"));
+    } catch {
+      return { ok: false, error: "The form could not be read; reload the page and try again." };
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.flatMap((i) =>
+        i.code === "unrecognized_keys" ? i.keys.map((k) => ({ field: [...i.path.map(String), k].join("."), message: "is not a field here" })) : [{ field: i.path.map(String).join("."), message: i.message }],
+      );
+      return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrors(issues) };
+    }
+    try {
+      return { ok: true, data: await step(parsed.data) };
+    } catch (e) {
+      unstable_rethrow(e);
+      if (e instanceof AppError) return { ok: false, error: e.message, fieldErrors: Array.isArray(e.details) ? fieldErrors(e.details as FieldIssue[]) : undefined };
+      log.error({ err: e }, "server action failed");
+      return { ok: false, error: "Something went wrong on our side. Try again in a moment." };
     }
   };
 }

@@ -12,7 +12,10 @@ import { appSettings, type PlanInterval, type PlanLimit } from "@/lib/db/schema"
 import { createOrganization } from "@/lib/orgs/organizations";
 import { dec } from "@/lib/money";
 import type { Charge } from "@/lib/rating/types";
-import { subscribe } from "@/lib/subscriptions/subscribe";
+import { resolvePlan, subscribe } from "@/lib/subscriptions/subscribe";
+import { createAgent } from "@/lib/agents/agents";
+import { startCall } from "@/lib/agents/calls";
+import { finalizeCallCost } from "@/lib/agents/finalize-call-cost";
 import { afterDemoSeeded } from "./hooks";
 
 export const DEMO_PASSWORD = "tally-demo";
@@ -87,6 +90,7 @@ async function seedCatalog(x: Executor): Promise<void> {
   await insertMeter({ code: "llm_input_tokens", name: "LLM input tokens", eventName: "llm_call", aggregation: "sum", property: "input_tokens", groupBy: ["model"], unit: "token" }, x);
   await insertMeter({ code: "llm_output_tokens", name: "LLM output tokens", eventName: "llm_call", aggregation: "sum", property: "output_tokens", groupBy: ["model"], unit: "token" }, x);
   await insertMeter({ code: "storage_gb", name: "Storage", eventName: "storage_snapshot", aggregation: "max", property: "gb", unit: "GB" }, x);
+  await insertMeter({ code: "voice_minutes", name: "Voice minutes", eventName: "voice_call", aggregation: "sum", property: "minutes", unit: "minute" }, x);
   await insertMeter({ code: "active_users", name: "Active users", eventName: "user_active", aggregation: "unique_count", property: "user_id", unit: "user" }, x);
 
   let order = 0;
@@ -114,6 +118,27 @@ async function seedCatalog(x: Executor): Promise<void> {
     }
   }
 
+  // The FlexPrice guide's premium plan for voice agents: priced per call.
+  await insertPlan(
+    {
+      code: "voice-premium",
+      tier: "voice",
+      name: "Voice Premium",
+      description: "For voice agents: $0.05 a minute, $0.01 an API call, $10.00 a month.",
+      interval: "month",
+      currency: "usd",
+      basePriceCents: 0,
+      charges: [
+        { type: "usage", meter: "voice_minutes", name: "Voice minutes", model: "per_unit", unit_price: "0.05" },
+        { type: "usage", meter: "api_calls", name: "API calls", model: "per_unit", unit_price: "0.01" },
+        { type: "fixed", name: "Monthly fee", amount: "10.00" },
+      ],
+      sortOrder: 100,
+      source: "local",
+    },
+    x,
+  );
+
   const events = [
     { code: "api_call_basic", name: "Basic API call", credits: 1, category: "api" },
     { code: "api_call_premium", name: "Premium API call", credits: 5, category: "api" },
@@ -131,6 +156,19 @@ async function seedCatalog(x: Executor): Promise<void> {
 
   for (const m of MODEL_PRICES) {
     await insertModelPrice({ provider: m.provider, model: m.model, inputPricePerToken: m.input, outputPricePerToken: m.output, currency: "usd", effectiveFrom: new Date("2024-01-01T00:00:00Z") }, x);
+  }
+}
+
+/** Two agents for Acme: one on the voice plan with priced calls, one without a plan (flagged to admins). */
+async function seedAgents(acmeId: string, now: Date): Promise<void> {
+  const voice = await resolvePlan({ code: "voice-premium" });
+  const { agent } = await createAgent(acmeId, { name: "Support line", description: "Answers inbound support calls", planId: voice.id }, "seed");
+  await createAgent(acmeId, { name: "Sales bot", description: "Outbound qualification calls" }, "seed");
+  const minutes = ["5.5", "12", "3.25"];
+  for (const [i, m] of minutes.entries()) {
+    const started = new Date(now.getTime() - (i + 1) * 3_600_000);
+    const call = await startCall(acmeId, { agentId: agent.id, startedAt: started });
+    await finalizeCallCost(acmeId, call.id, { usageMetrics: { voice_minutes: m, api_calls: String(10 + i * 4) }, sendUsage: false, endedAt: new Date(started.getTime() + Number(m) * 60_000) });
   }
 }
 
@@ -153,6 +191,7 @@ export async function seedDemo(now = new Date()): Promise<SeedResult> {
     await tx.insert(appSettings).values({ key: MARKER, value: now.toISOString() });
     return { acme, globex };
   });
+  await seedAgents(orgs.acme.id, now);
   await afterDemoSeeded({ acmeId: orgs.acme.id, globexId: orgs.globex.id, now });
   return { seeded: true };
 }

@@ -58,3 +58,14 @@ export async function listSubscriptions(opts: { orgId?: string; status?: Subscri
     .orderBy(desc(subscriptions.createdAt))
     .limit(opts.limit ?? 100);
 }
+
+/** Live subscriptions per plan version. */
+export async function liveSubscriberCounts(planIds: string[]): Promise<Map<string, number>> {
+  if (planIds.length === 0) return new Map();
+  const rows = await db
+    .select({ planId: subscriptions.planId, n: sql<number>`count(*)::int` })
+    .from(subscriptions)
+    .where(and(inArray(subscriptions.planId, planIds), inArray(subscriptions.status, [...LIVE_STATUSES])))
+    .groupBy(subscriptions.planId);
+  return new Map(rows.map((r) => [r.planId, Number(r.n)]));
+}

@@ -1,10 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AgentsTable } from "@/components/agents/agents-table";
 import { PlanSummary } from "@/components/billing/plan-summary";
 import { MembersTable } from "@/components/orgs/members-table";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { agentsOverview } from "@/lib/agents/agent-page";
 import { requireAdmin } from "@/lib/auth/session";
 import { listMembers } from "@/lib/auth/users";
 import { formatDate } from "@/lib/format";
@@ -18,7 +20,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   const { id } = await params;
   const org = await findOrganization({ id });
   if (!org) notFound();
-  const [current, members] = await Promise.all([currentSubscription(org.id), listMembers(org.id)]);
+  const [current, members, agents] = await Promise.all([currentSubscription(org.id), listMembers(org.id), agentsOverview(org.id)]);
   return (
     <>
       <p className="mb-2 text-sm">
@@ -52,6 +54,10 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
               </div>
             </dl>
           </CardBody>
+        </Card>
+        <Card className="lg:col-span-3">
+          <CardHeader title="Agents" description={agents.some((a) => !a.plan) ? "Agents without a plan are flagged: their calls cannot be priced." : undefined} />
+          <AgentsTable rows={agents} hrefBase="/admin/agents" emptyHint="This customer has not created agents." />
         </Card>
         <Card className="lg:col-span-3">
           <CardHeader title="Members" />

@@ -1,0 +1,76 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { requireAdmin } from "@/lib/auth/session";
+import { createCreditEvent, createCreditProduct, updateCreditEvent } from "@/lib/catalog/credit-events";
+import { createMeter } from "@/lib/catalog/meters";
+import { createModelPrice } from "@/lib/catalog/model-prices";
+import { ZCreditEventCreate, ZCreditProductCreate, ZMeterCreate, ZModelPriceCreate } from "@/lib/catalog/schemas";
+import { formAction } from "@/lib/http/action";
+
+const list = (s: unknown) => (typeof s === "string" ? s.split(",").map((x) => x.trim()).filter(Boolean) : []);
+const int = (s: unknown) => (typeof s === "string" && s.trim() !== "" ? Number(s) : undefined);
+const done = () => revalidatePath("/admin/catalog");
+
+export const createMeterAction = formAction(
+  z.preprocess((f) => {
+    const r = f as Record<string, string>;
+    return { code: r.code, name: r.name, event_name: r.event_name, aggregation: r.aggregation, property: r.property || undefined, group_by: list(r.group_by), unit: r.unit || undefined };
+  }, ZMeterCreate),
+  async (input) => {
+    await requireAdmin();
+    const m = await createMeter(input);
+    done();
+    return { code: m.code };
+  },
+  { message: (m) => `Meter ${m.code} created.` },
+);
+
+export const createCreditEventAction = formAction(
+  z.preprocess((f) => {
+    const r = f as Record<string, string>;
+    return { code: r.code, name: r.name, credits: int(r.credits), category: r.category || undefined, description: r.description || undefined };
+  }, ZCreditEventCreate),
+  async (input) => {
+    await requireAdmin();
+    const e = await createCreditEvent(input);
+    done();
+    return { code: e.code };
+  },
+  { message: (e) => `Credit event ${e.code} created.` },
+);
+
+export const toggleCreditEventAction = formAction(z.object({ code: z.string().min(1), active: z.enum(["true", "false"]) }), async ({ code, active }) => {
+  await requireAdmin();
+  await updateCreditEvent(code, { active: active === "true" });
+  done();
+  return { code };
+});
+
+export const createCreditProductAction = formAction(
+  z.preprocess((f) => {
+    const r = f as Record<string, string>;
+    return { code: r.code, name: r.name, credits: int(r.credits), price: r.price, currency: r.currency || undefined };
+  }, ZCreditProductCreate),
+  async (input) => {
+    await requireAdmin();
+    const p = await createCreditProduct(input);
+    done();
+    return { code: p.code };
+  },
+  { message: (p) => `Credit pack ${p.code} created.` },
+);
+
+export const createModelPriceAction = formAction(
+  z.preprocess((f) => {
+    const r = f as Record<string, string>;
+    return { provider: r.provider, model: r.model, input_price_per_token: r.input_price_per_token, output_price_per_token: r.output_price_per_token, effective_from: r.effective_from ? new Date(r.effective_from).toISOString() : undefined };
+  }, ZModelPriceCreate),
+  async (input) => {
+    await requireAdmin();
+    const m = await createModelPrice(input);
+    done();
+    return { model: m.model };
+  },
+  { message: (m) => `Price for ${m.model} recorded.` },
+);

@@ -1,0 +1,121 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { Card, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { LocalTime } from "@/components/ui/local-time";
+import { PageHeader } from "@/components/ui/page-header";
+import { Table, Td, Th } from "@/components/ui/table";
+import { agentsWithoutPlan } from "@/lib/agents/agents";
+import { callsWithoutCost } from "@/lib/agents/calls";
+import { requireAdmin } from "@/lib/auth/session";
+import { organizationsWithoutProviderId } from "@/lib/orgs/count";
+
+export const metadata: Metadata = { title: "Monitoring" };
+
+export default async function MonitoringPage() {
+  await requireAdmin();
+  const [customers, agents, calls] = await Promise.all([organizationsWithoutProviderId(), agentsWithoutPlan(), callsWithoutCost()]);
+  return (
+    <>
+      <PageHeader title="Needs attention" description="Things that stop Tally from billing correctly." />
+      <div className="space-y-6">
+        <Card>
+          <CardHeader title={`Customers without a payment-provider customer (${customers.length})`} description="They cannot be charged until their provider customer exists." />
+          {customers.length === 0 ? (
+            <EmptyState title="Every customer has a payment-provider customer." />
+          ) : (
+            <Table>
+              <thead>
+                <tr>
+                  <Th>Customer</Th>
+                  <Th>Email</Th>
+                  <Th>Created</Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100">
+                {customers.map((c) => (
+                  <tr key={c.id}>
+                    <Td>
+                      <Link href={`/admin/customers/${c.id}`} className="font-medium text-zinc-900 hover:text-brand-700">
+                        {c.name}
+                      </Link>
+                    </Td>
+                    <Td>{c.email ?? "—"}</Td>
+                    <Td>
+                      <LocalTime value={c.createdAt} mode="relative" />
+                    </Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
+        </Card>
+        <Card>
+          <CardHeader title={`Agents without a plan (${agents.length})`} description="Their calls cannot be priced." />
+          {agents.length === 0 ? (
+            <EmptyState title="Every agent has a plan." />
+          ) : (
+            <Table>
+              <thead>
+                <tr>
+                  <Th>Agent</Th>
+                  <Th>Customer</Th>
+                  <Th>Created</Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100">
+                {agents.map((a) => (
+                  <tr key={a.id}>
+                    <Td>
+                      <Link href={`/admin/agents/${a.id}`} className="font-medium text-zinc-900 hover:text-brand-700">
+                        {a.name}
+                      </Link>
+                    </Td>
+                    <Td>{a.orgName}</Td>
+                    <Td>
+                      <LocalTime value={a.createdAt} mode="relative" />
+                    </Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
+        </Card>
+        <Card>
+          <CardHeader title={`Calls without a cost (${calls.length})`} description="Started but not finalized, or refused because they had no plan." />
+          {calls.length === 0 ? (
+            <EmptyState title="Every call has a cost." />
+          ) : (
+            <Table>
+              <thead>
+                <tr>
+                  <Th>Call</Th>
+                  <Th>Agent</Th>
+                  <Th>Customer</Th>
+                  <Th>Started</Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100">
+                {calls.map((c) => (
+                  <tr key={c.id}>
+                    <Td className="font-mono text-xs">{c.id}</Td>
+                    <Td>
+                      <Link href={`/admin/agents/${c.agentId}`} className="text-zinc-900 hover:text-brand-700">
+                        {c.agentName}
+                      </Link>
+                      {!c.planId && <span className="ml-2 text-xs text-amber-700">no plan at start</span>}
+                    </Td>
+                    <Td>{c.orgName}</Td>
+                    <Td>
+                      <LocalTime value={c.startedAt} mode="relative" />
+                    </Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+import "server-only";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import { calls } from "@/lib/db/schema";
+
+export type CallStats = { calls: number; unpriced: number; costCents: number; currency: string | null; lastCallAt: Date | null };
+
+/** Per agent: calls, calls without a cost, and the total cost charged. */
+export async function callStats(orgId: string, agentIds: string[]): Promise<Map<string, CallStats>> {
+  if (agentIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      agentId: calls.agentId,
+      calls: sql<number>`count(*)::int`,
+      unpriced: sql<number>`count(*) filter (where ${calls.costCents} is null)::int`,
+      costCents: sql<string>`coalesce(sum(${calls.costCents}), 0)::text`,
+      currency: sql<string | null>`min(${calls.currency})`,
+      lastCallAt: sql<string | null>`max(${calls.startedAt})::text`,
+    })
+    .from(calls)
+    .where(and(eq(calls.orgId, orgId), inArray(calls.agentId, agentIds)))
+    .groupBy(calls.agentId);
+  return new Map(rows.map((r) => [r.agentId, { calls: Number(r.calls), unpriced: Number(r.unpriced), costCents: Number(r.costCents), currency: r.currency, lastCallAt: r.lastCallAt ? new Date(r.lastCallAt) : null }]));
+}
+
+export async function countCallsWithoutCost(): Promise<number> {
+  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(calls).where(isNull(calls.costCents));
+  return Number(r?.n ?? 0);
+}
