@@ -1,0 +1,73 @@
+// Starts a production Tally server for a benchmark: its own fresh Postgres database, a known
+// platform key, no demo data, quiet logs. The benchmark process then loads it over loopback.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+
+export const BENCH_KEY = "tly_live_bench_platform_key_0123456789abcdef";
+
+export type BenchServer = { url: string; pid: number; databaseUrl: string; stop: () => Promise<void>; peakRssMb: () => number };
+
+export async function startServer(opts: { port: number; database: string; env?: Record<string, string> }): Promise<BenchServer> {
+  const base = process.env.BENCH_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${opts.database} with (force)`);
+  await admin.unsafe(`create database ${opts.database}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${opts.database}`;
+  const databaseUrl = url.toString();
+  const child: ChildProcess = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(opts.port), "-H", "127.0.0.1"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      DATABASE_URL: databaseUrl,
+      SEED_DEMO: "false",
+      JOBS_ENABLED: "false",
+      LOG_LEVEL: "warn",
+      AUTH_SECRET: "bench-secret-bench-secret-bench-secret",
+      TALLY_BOOTSTRAP_API_KEY: BENCH_KEY,
+      ...opts.env,
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const serverUrl = `http://127.0.0.1:${opts.port}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${serverUrl}/api/health`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // `next start` runs the server in a child of its own: measure that process.
+  const serverPid = () => {
+    try {
+      const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+      return children[0] ?? child.pid!;
+    } catch {
+      return child.pid!;
+    }
+  };
+  return {
+    url: serverUrl,
+    pid: child.pid!,
+    databaseUrl,
+    peakRssMb: () => {
+      const status = readFileSync(`/proc/${serverPid()}/status`, "utf8");
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      return Math.round(kb / 1024);
+    },
+    stop: async () => {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
+
+export async function api<T = unknown>(server: { url: string }, method: string, p: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${server.url}${p}`, { method, headers: { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${p} → ${res.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
