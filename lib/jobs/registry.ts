@@ -1,5 +1,7 @@
 // Every background job. Each domain exports its jobs; they are listed here once.
+import { outboxJob } from "@/lib/jobs/outbox";
+import "@/lib/payments/provider-customer";
 import { subscriptionRolloverJob } from "@/lib/subscriptions/rollover";
 import type { Job } from "./runner";
 
-export const JOBS: Job[] = [subscriptionRolloverJob];
+export const JOBS: Job[] = [subscriptionRolloverJob, outboxJob];

@@ -5,3 +5,6 @@ export * from "./catalog";
 export * from "./subscriptions";
 export * from "./idempotency";
 export * from "./agents";
+export * from "./jobs";
+export * from "./webhooks";
+export * from "./billing";

@@ -1,0 +1,148 @@
+// Money movements: checkout sessions, invoices and their lines, payments (charges) and payment
+// methods — mirrored from Stripe, or issued by the local provider. Amounts in minor units.
+import { sql } from "drizzle-orm";
+import { bigint, boolean, index, integer, jsonb, numeric, pgSequence, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { creditProducts, plans } from "./catalog";
+import { organizations } from "./orgs";
+import { subscriptions } from "./subscriptions";
+
+export type Provider = "local" | "stripe";
+
+export const checkoutSessions = pgTable(
+  "checkout_sessions",
+  {
+    id: text().primaryKey(),
+    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    provider: text().$type<Provider>().notNull(),
+    kind: text().$type<"subscription" | "credits">().notNull(),
+    planId: text().references(() => plans.id),
+    creditProductId: text().references(() => creditProducts.id),
+    status: text().$type<"open" | "complete" | "expired" | "canceled">().notNull().default("open"),
+    providerSessionId: text(),
+    url: text().notNull(),
+    amountCents: bigint({ mode: "number" }).notNull(),
+    currency: text().notNull(),
+    createdBy: text().notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    completedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index("checkout_sessions_org_idx").on(t.orgId, t.createdAt), uniqueIndex("checkout_sessions_provider_id_key").on(t.providerSessionId).where(sql`${t.providerSessionId} is not null`)],
+);
+
+export const invoiceNumberSeq = pgSequence("invoice_number_seq", { startWith: 1001 });
+
+export const INVOICE_STATUSES = ["draft", "open", "paid", "void", "uncollectible"] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+export const invoices = pgTable(
+  "invoices",
+  {
+    id: text().primaryKey(),
+    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    provider: text().$type<Provider>().notNull(),
+    number: text().notNull(),
+    status: text().$type<InvoiceStatus>().notNull(),
+    currency: text().notNull(),
+    subtotalCents: bigint({ mode: "number" }).notNull(),
+    totalCents: bigint({ mode: "number" }).notNull(),
+    amountPaidCents: bigint({ mode: "number" }).notNull().default(0),
+    amountDueCents: bigint({ mode: "number" }).notNull(),
+    subscriptionId: text().references(() => subscriptions.id),
+    periodStart: timestamp({ withTimezone: true }),
+    periodEnd: timestamp({ withTimezone: true }),
+    issuedAt: timestamp({ withTimezone: true }).notNull(),
+    dueAt: timestamp({ withTimezone: true }),
+    paidAt: timestamp({ withTimezone: true }),
+    description: text(),
+    stripeInvoiceId: text(),
+    hostedUrl: text(),
+    pdfUrl: text(),
+    /** Time of the newest provider state applied, so an older event never overwrites a newer one. */
+    providerUpdatedAt: timestamp({ withTimezone: true }),
+    /** What issued it: "subscription:<id>:<period start>" — one invoice per period, however often a job runs. */
+    sourceKey: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("invoices_org_idx").on(t.orgId, t.issuedAt),
+    uniqueIndex("invoices_number_key").on(t.number),
+    uniqueIndex("invoices_stripe_id_key").on(t.stripeInvoiceId).where(sql`${t.stripeInvoiceId} is not null`),
+    uniqueIndex("invoices_source_key").on(t.sourceKey).where(sql`${t.sourceKey} is not null`),
+  ],
+);
+
+export const invoiceLines = pgTable(
+  "invoice_lines",
+  {
+    id: text().primaryKey(),
+    invoiceId: text().notNull().references(() => invoices.id, { onDelete: "cascade" }),
+    orgId: text().notNull(),
+    position: integer().notNull(),
+    kind: text().$type<"subscription" | "usage" | "proration" | "credits" | "fixed" | "other">().notNull(),
+    description: text().notNull(),
+    quantity: numeric().notNull().default("1"),
+    /** The exact unit price, for showing; the line's charged amount is amountCents. */
+    unitAmount: numeric(),
+    amountCents: bigint({ mode: "number" }).notNull(),
+    meter: text(),
+    periodStart: timestamp({ withTimezone: true }),
+    periodEnd: timestamp({ withTimezone: true }),
+    details: jsonb().$type<Record<string, unknown>>(),
+  },
+  (t) => [index("invoice_lines_invoice_idx").on(t.invoiceId, t.position)],
+);
+
+export const PAYMENT_STATUSES = ["succeeded", "failed", "refunded", "partially_refunded", "pending"] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export const payments = pgTable(
+  "payments",
+  {
+    id: text().primaryKey(),
+    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    provider: text().$type<Provider>().notNull(),
+    /** The provider's payment id (pi_… or ch_…, or the sandbox's). */
+    providerPaymentId: text().notNull(),
+    kind: text().$type<"subscription" | "credits" | "other">().notNull(),
+    status: text().$type<PaymentStatus>().notNull(),
+    amountCents: bigint({ mode: "number" }).notNull(),
+    amountRefundedCents: bigint({ mode: "number" }).notNull().default(0),
+    currency: text().notNull(),
+    description: text().notNull(),
+    invoiceId: text().references(() => invoices.id),
+    creditProductId: text().references(() => creditProducts.id),
+    paymentMethodLabel: text(),
+    failureMessage: text(),
+    receiptUrl: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("payments_provider_id_key").on(t.provider, t.providerPaymentId), index("payments_org_idx").on(t.orgId, t.createdAt), index("payments_created_idx").on(t.createdAt)],
+);
+
+export const paymentMethods = pgTable(
+  "payment_methods",
+  {
+    id: text().primaryKey(),
+    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    provider: text().$type<Provider>().notNull(),
+    providerMethodId: text().notNull(),
+    brand: text().notNull(),
+    last4: text().notNull(),
+    expMonth: integer(),
+    expYear: integer(),
+    isDefault: boolean().notNull().default(false),
+    /** Sandbox only: renewals charged to this card are declined (to try past-due). */
+    declines: boolean().notNull().default(false),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    detachedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex("payment_methods_provider_id_key").on(t.provider, t.providerMethodId), index("payment_methods_org_idx").on(t.orgId)],
+);
+
+export type CheckoutSession = typeof checkoutSessions.$inferSelect;
+export type Invoice = typeof invoices.$inferSelect;
+export type InvoiceLine = typeof invoiceLines.$inferSelect;
+export type Payment = typeof payments.$inferSelect;
+export type PaymentMethod = typeof paymentMethods.$inferSelect;

@@ -1,0 +1,139 @@
+// The outbox worker. Jobs are claimed with FOR UPDATE SKIP LOCKED and a lease, run outside any
+// transaction (they call the network), and retried with exponential backoff — 1 s, 2 s, 4 s …
+// capped at 5 minutes — when the failure is temporary (429, 5xx, network). A permanent failure
+// (a 4xx) or too many attempts leaves the job "failed", visible to admins, who can retry it.
+import "server-only";
+import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { db, rows, type Executor } from "@/lib/db/client";
+import { jobs, type Job } from "@/lib/db/schema";
+import { newId } from "@/lib/ids";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { metrics } from "@/lib/metrics";
+import { notFound } from "@/lib/http/errors";
+
+export class PermanentJobError extends Error {}
+
+export type OutboxHandler = (job: Job) => Promise<Record<string, unknown> | void>;
+
+const handlers = new Map<string, OutboxHandler>();
+export function registerOutboxHandler(kind: string, handler: OutboxHandler) {
+  handlers.set(kind, handler);
+}
+
+export const BACKOFF_CAP_SECONDS = 300;
+export const backoffSeconds = (attempt: number) => Math.min(BACKOFF_CAP_SECONDS, 2 ** Math.max(0, attempt - 1));
+const LEASE_MS = 5 * 60_000;
+
+export async function enqueue(x: Executor, job: { kind: string; orgId?: string | null; payload?: Record<string, unknown>; dedupeKey?: string; runAt?: Date; maxAttempts?: number }): Promise<void> {
+  await x
+    .insert(jobs)
+    .values({ id: newId("job"), kind: job.kind, orgId: job.orgId ?? null, payload: job.payload ?? {}, dedupeKey: job.dedupeKey ?? null, runAt: job.runAt ?? new Date(), maxAttempts: job.maxAttempts ?? 12 })
+    .onConflictDoNothing();
+  kickOutbox();
+}
+
+async function claim(now: Date, limit: number): Promise<Job[]> {
+  const nowIso = now.toISOString();
+  const lease = new Date(now.getTime() + LEASE_MS).toISOString();
+  return rows<Job>(
+    sql`update ${jobs} set status = 'running', attempts = ${jobs.attempts} + 1, locked_until = ${lease}::timestamptz, updated_at = ${nowIso}::timestamptz
+        where ${jobs.id} in (
+          select ${jobs.id} from ${jobs}
+          where (${jobs.status} = 'pending' or (${jobs.status} = 'running' and ${jobs.lockedUntil} < ${nowIso}::timestamptz))
+            and ${jobs.runAt} <= ${nowIso}::timestamptz
+          order by ${jobs.runAt}
+          limit ${limit}
+          for update skip locked)
+        returning id, kind, org_id as "orgId", payload, attempts, max_attempts as "maxAttempts"`,
+  );
+}
+
+function isTemporary(e: unknown): boolean {
+  if (e instanceof PermanentJobError) return false;
+  const status = (e as { statusCode?: number; status?: number }).statusCode ?? (e as { status?: number }).status;
+  if (status === undefined) return true; // network errors, timeouts
+  return status === 429 || status >= 500 || status === 409;
+}
+
+async function runOne(job: Job): Promise<void> {
+  const handler = handlers.get(job.kind);
+  const now = new Date();
+  try {
+    if (!handler) throw new PermanentJobError(`No handler for job kind ${job.kind}`);
+    const result = await handler(job);
+    await db.update(jobs).set({ status: "done", result: result ?? {}, doneAt: now, lockedUntil: null, lastError: null, updatedAt: now }).where(eq(jobs.id, job.id));
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const temporary = isTemporary(e) && job.attempts < job.maxAttempts;
+    const runAt = new Date(now.getTime() + backoffSeconds(job.attempts) * 1000);
+    await db
+      .update(jobs)
+      .set({ status: temporary ? "pending" : "failed", runAt: temporary ? runAt : now, lockedUntil: null, lastError: message.slice(0, 1000), updatedAt: now })
+      .where(eq(jobs.id, job.id));
+    log.warn({ job: job.kind, job_id: job.id, attempts: job.attempts, retry_at: temporary ? runAt.toISOString() : null, err: message }, temporary ? "outbox job will be retried" : "outbox job failed");
+  }
+}
+
+/** Runs every job that is due, in batches; returns how many ran. */
+export async function runDueJobs(now = new Date(), batch = 20): Promise<number> {
+  let ran = 0;
+  for (;;) {
+    const claimed = await claim(now, batch);
+    for (const job of claimed) await runOne(job);
+    ran += claimed.length;
+    if (claimed.length < batch) break;
+  }
+  await updateDepthMetric();
+  return ran;
+}
+
+async function updateDepthMetric() {
+  const depth = await rows<{ kind: string; n: number }>(sql`select kind, count(*)::int as n from ${jobs} where status in ('pending', 'running') group by kind`);
+  metrics.outboxDepth.reset();
+  for (const d of depth) metrics.outboxDepth.set({ kind: d.kind }, Number(d.n));
+}
+
+let kickTimer: NodeJS.Timeout | undefined;
+/** Runs due jobs soon after an enqueue (the enqueuing transaction has committed by then). */
+export function kickOutbox() {
+  if (kickTimer || env().NODE_ENV === "test") return;
+  kickTimer = setTimeout(() => {
+    kickTimer = undefined;
+    runDueJobs().catch((err) => log.error({ err }, "outbox run failed"));
+  }, 200);
+  kickTimer.unref();
+}
+
+export const outboxJob = { name: "outbox", everyMs: 1_000, run: (now: Date) => runDueJobs(now) };
+
+export async function listJobs(opts: { status?: Job["status"][]; kind?: string; limit?: number } = {}): Promise<Job[]> {
+  return db
+    .select()
+    .from(jobs)
+    .where(and(opts.status ? inArray(jobs.status, opts.status) : undefined, opts.kind ? eq(jobs.kind, opts.kind) : undefined))
+    .orderBy(desc(jobs.createdAt))
+    .limit(opts.limit ?? 100);
+}
+
+/** Admin retry of a failed (or waiting) job: it runs again at once, with a fresh attempt budget. */
+export async function retryJob(id: string): Promise<Job> {
+  const [job] = await db
+    .update(jobs)
+    .set({ status: "pending", runAt: new Date(), attempts: 0, lockedUntil: null, updatedAt: new Date() })
+    .where(and(eq(jobs.id, id), or(eq(jobs.status, "failed"), eq(jobs.status, "pending"))))
+    .returning();
+  if (!job) throw notFound("Failed job");
+  kickOutbox();
+  return job;
+}
+
+export async function jobsNeedingAttention(): Promise<Job[]> {
+  return db
+    .select()
+    .from(jobs)
+    .where(or(eq(jobs.status, "failed"), and(eq(jobs.status, "pending"), lt(jobs.runAt, sql`now() - interval '1 minute'`), sql`${jobs.attempts} > 0`)))
+    .orderBy(asc(jobs.createdAt))
+    .limit(100);
+}
+
