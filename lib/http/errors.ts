@@ -4,6 +4,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   unauthenticated: 401,
   insufficient_credits: 402,
+  payment_failed: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

@@ -39,3 +39,10 @@ export function providerError(e: unknown): AppError {
   if (err.statusCode && err.statusCode < 500 && err.statusCode !== 429) return new AppError("bad_request", `Stripe refused the request: ${err.message ?? "unknown error"}`);
   return new AppError("provider_unavailable", "Stripe could not be reached or failed; try again shortly.");
 }
+
+let verifier: Stripe | undefined;
+/** Webhook verification needs no API key: a client used only for its webhooks helper. */
+export function webhookVerifier(): Stripe {
+  verifier ??= new Stripe(env().STRIPE_SECRET_KEY ?? "sk_unused_for_webhooks");
+  return verifier;
+}

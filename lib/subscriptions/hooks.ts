@@ -1,10 +1,14 @@
-// What happens around a subscription's periods, in the same transaction as the change:
-// afterPeriodStarted grants the plan's included credits (credits); afterSubscriptionRenewed
-// issues the period's invoice for subscriptions Tally bills itself (payments).
+// What happens when a subscription period starts — at subscribe, at each renewal, when a trial
+// ends — in the same transaction as the change: the plan's included credits are granted
+// (credits), and the period is invoiced when Tally bills the subscription itself (payments).
 import "server-only";
 import type { Executor } from "@/lib/db/client";
 import type { Plan, Subscription } from "@/lib/db/schema";
+import { billPeriod } from "@/lib/payments/local-billing";
 
-export async function afterPeriodStarted(_x: Executor, _sub: Subscription, _plan: Plan, _at: Date): Promise<void> {}
-
-export async function afterSubscriptionRenewed(_x: Executor, _sub: Subscription, _plan: Plan, _ctx: { previous: Subscription; periodStart: Date }): Promise<void> {}
+export async function afterPeriodStarted(x: Executor, sub: Subscription, plan: Plan, _at: Date): Promise<void> {
+  // Stripe invoices and charges its own subscriptions; a trial has nothing to invoice.
+  if (sub.provider !== "stripe" && sub.status !== "trialing") {
+    await billPeriod(x, sub, plan, { start: sub.currentPeriodStart, end: sub.currentPeriodEnd });
+  }
+}

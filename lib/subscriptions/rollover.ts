@@ -7,7 +7,7 @@ import { db, type Executor } from "@/lib/db/client";
 import { plans, subscriptions, type Plan, type Subscription } from "@/lib/db/schema";
 import { periodBounds, periodContaining } from "@/lib/time";
 import { recordHistory } from "./history";
-import { afterPeriodStarted, afterSubscriptionRenewed } from "./hooks";
+import { afterPeriodStarted } from "./hooks";
 
 const ACTOR = "job:subscription-rollover";
 
@@ -57,8 +57,7 @@ async function advance(tx: Executor, sub: Subscription, now: Date): Promise<numb
     const action = nextPlan.id !== current.planId ? "plan_changed" : wasTrial ? "activated" : "renewed";
     await recordHistory(tx, moved!, nextPlan, action, { fromStatus: current.status, fromPlanId: current.planId, actor: ACTOR, occurredAt: period.start });
     await afterPeriodStarted(tx, moved!, nextPlan, period.start);
-    await afterSubscriptionRenewed(tx, moved!, nextPlan, { previous: current, periodStart: period.start });
-    current = moved!;
+    [current] = (await tx.select().from(subscriptions).where(eq(subscriptions.id, moved!.id))) as [Subscription];
     steps++;
   }
   return steps;

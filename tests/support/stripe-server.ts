@@ -90,6 +90,66 @@ export class StripeServer {
     return this.put({ id: stripeId("price"), object: "price", active: true, currency: "usd", lookup_key: null, metadata: {}, nickname: null, type: fields.recurring ? "recurring" : "one_time", created: now(), ...fields });
   }
 
+  /** A subscription shaped like Stripe's (the period lives on the item, as in current API versions). */
+  createSubscription(fields: { customer: string; price: string; status?: string; trialEnd?: number | null; periodStart?: number; periodEnd?: number; metadata?: Record<string, string> }): Obj {
+    const start = fields.periodStart ?? now();
+    const end = fields.periodEnd ?? start + 30 * 86400;
+    const price = this.objects.get(fields.price)!;
+    return this.put({
+      id: stripeId("sub"),
+      object: "subscription",
+      customer: fields.customer,
+      status: fields.status ?? "active",
+      cancel_at_period_end: false,
+      canceled_at: null,
+      ended_at: null,
+      trial_end: fields.trialEnd ?? null,
+      created: start,
+      metadata: fields.metadata ?? {},
+      items: { object: "list", data: [{ id: stripeId("si"), object: "subscription_item", price, quantity: 1, current_period_start: start, current_period_end: end }] },
+    });
+  }
+
+  updateSubscription(id: string, patch: Partial<Obj> & { price?: string; periodStart?: number; periodEnd?: number }): Obj {
+    const sub = this.objects.get(id)!;
+    const items = sub.items as { data: Record<string, unknown>[] };
+    const item = { ...items.data[0]! };
+    if (patch.price) item.price = this.objects.get(patch.price);
+    if (patch.periodStart) item.current_period_start = patch.periodStart;
+    if (patch.periodEnd) item.current_period_end = patch.periodEnd;
+    const { price: _p, periodStart: _s, periodEnd: _e, ...rest } = patch;
+    return this.put({ ...sub, ...rest, items: { object: "list", data: [item] } } as Obj);
+  }
+
+  createInvoice(fields: { customer: string; subscription?: string; status: string; amount: number; priceId?: string; periodStart?: number; periodEnd?: number }): Obj {
+    const id = stripeId("in");
+    return this.put({
+      id,
+      object: "invoice",
+      customer: fields.customer,
+      number: `STR-${id.slice(-6).toUpperCase()}`,
+      status: fields.status,
+      currency: "usd",
+      subtotal: fields.amount,
+      total: fields.amount,
+      amount_paid: fields.status === "paid" ? fields.amount : 0,
+      amount_due: fields.status === "paid" ? 0 : fields.amount,
+      created: now(),
+      period_start: fields.periodStart ?? now(),
+      period_end: fields.periodEnd ?? now(),
+      status_transitions: { paid_at: fields.status === "paid" ? now() : null },
+      hosted_invoice_url: `https://invoice.stripe.test/${id}`,
+      invoice_pdf: `https://invoice.stripe.test/${id}.pdf`,
+      parent: fields.subscription ? { subscription_details: { subscription: fields.subscription } } : null,
+      lines: { object: "list", data: [{ id: stripeId("il"), description: "Subscription", quantity: 1, amount: fields.amount, period: { start: fields.periodStart ?? now(), end: fields.periodEnd ?? now() }, pricing: { price_details: { price: fields.priceId ?? null } } }] },
+    });
+  }
+
+  /** An event as Stripe sends it, around a snapshot of an object. */
+  event(type: string, object: Obj | Record<string, unknown>, created = now()): Record<string, unknown> {
+    return { id: stripeId("evt"), object: "event", api_version: "2025-09-30.clover", created, livemode: false, pending_webhooks: 1, type, data: { object: structuredClone(object) } };
+  }
+
   private expand(o: Obj, paths: string[], prefix = ""): Obj {
     const copy: Obj = { ...o };
     for (const p of paths) {
@@ -126,6 +186,27 @@ export class StripeServer {
       const o = this.objects.get(params[1]!);
       if (!o) return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such object: '${params[1]}'` } } };
       return { body: this.expand(o, (query.expand as string[] | undefined) ?? []) };
+    });
+    this.route("POST", /^\/v1\/checkout\/sessions$/, ({ body }) => {
+      const id = stripeId("cs");
+      return { body: this.put({ id, object: "checkout.session", url: `https://checkout.stripe.test/c/pay/${id}`, status: "open", payment_status: "unpaid", created: now(), ...body }) };
+    });
+    this.route("POST", /^\/v1\/billing_portal\/sessions$/, ({ body }) => ({ body: { id: stripeId("bps"), object: "billing_portal.session", url: `https://billing.stripe.test/p/session/${stripeId("x")}`, customer: body.customer, return_url: body.return_url } }));
+    this.route("POST", /^\/v1\/subscriptions\/([^/]+)$/, ({ params, body }) => {
+      if (!this.objects.has(params[0]!)) return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: "No such subscription" } } };
+      const items = body.items as { price?: string }[] | undefined;
+      const patch: Partial<Obj> & { price?: string } = {};
+      if (body.cancel_at_period_end !== undefined) patch.cancel_at_period_end = body.cancel_at_period_end === "true";
+      if (items?.[0]?.price) patch.price = items[0].price;
+      return { body: this.updateSubscription(params[0]!, patch) };
+    });
+    this.route("POST", /^\/v1\/invoices\/create_preview$/, ({ body }) => {
+      const sub = this.objects.get(String(body.subscription));
+      const details = body.subscription_details as { items?: { price?: string }[] } | undefined;
+      const newPrice = this.objects.get(String(details?.items?.[0]?.price));
+      const oldPrice = ((sub?.items as { data: { price: Obj }[] } | undefined)?.data[0]?.price) ?? null;
+      const diff = Math.max(0, Number(newPrice?.unit_amount ?? 0) - Number(oldPrice?.unit_amount ?? 0));
+      return { body: { object: "invoice", amount_due: Math.round(diff / 2), currency: "usd", lines: { object: "list", data: [] } } };
     });
     this.route("POST", /^\/v1\/customers$/, ({ body }) => ({ body: this.put({ id: stripeId("cus"), object: "customer", created: now(), metadata: {}, invoice_settings: { default_payment_method: null }, ...body }) }));
   }

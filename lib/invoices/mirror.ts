@@ -1,0 +1,59 @@
+// Invoices mirrored from Stripe: upserted by Stripe's id; an older state never overwrites a newer.
+import "server-only";
+import { eq } from "drizzle-orm";
+import type { Executor } from "@/lib/db/client";
+import { invoiceLines, invoices, subscriptions, type Invoice, type InvoiceStatus } from "@/lib/db/schema";
+import { newId } from "@/lib/ids";
+import type { StripeInvoiceState } from "@/lib/stripe/billing";
+
+const STATUS: Record<string, InvoiceStatus> = { draft: "draft", open: "open", paid: "paid", void: "void", uncollectible: "uncollectible" };
+
+export async function upsertStripeInvoice(x: Executor, orgId: string, inv: StripeInvoiceState, stateAt: Date): Promise<Invoice | null> {
+  const [existing] = await x.select().from(invoices).where(eq(invoices.stripeInvoiceId, inv.id)).for("update");
+  if (existing?.providerUpdatedAt && stateAt < existing.providerUpdatedAt) return existing;
+  const [sub] = inv.subscriptionId ? await x.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, inv.subscriptionId)) : [];
+  const values = {
+    orgId,
+    provider: "stripe" as const,
+    number: inv.number ?? `DRAFT-${inv.id}`,
+    status: STATUS[inv.status] ?? "open",
+    currency: inv.currency,
+    subtotalCents: inv.subtotal,
+    totalCents: inv.total,
+    amountPaidCents: inv.amountPaid,
+    amountDueCents: inv.amountDue,
+    subscriptionId: sub?.id ?? null,
+    periodStart: inv.lines[0]?.periodStart ?? inv.periodStart,
+    periodEnd: inv.lines[0]?.periodEnd ?? inv.periodEnd,
+    issuedAt: inv.created,
+    paidAt: inv.paidAt,
+    stripeInvoiceId: inv.id,
+    hostedUrl: inv.hostedUrl,
+    pdfUrl: inv.pdfUrl,
+    providerUpdatedAt: stateAt,
+  };
+  let row: Invoice;
+  if (existing) {
+    [row] = (await x.update(invoices).set(values).where(eq(invoices.id, existing.id)).returning()) as [Invoice];
+    await x.delete(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id));
+  } else {
+    [row] = (await x.insert(invoices).values({ id: newId("inv"), ...values }).returning()) as [Invoice];
+  }
+  if (inv.lines.length) {
+    await x.insert(invoiceLines).values(
+      inv.lines.map((l, i) => ({
+        id: newId("inl"),
+        invoiceId: row.id,
+        orgId,
+        position: i,
+        kind: l.proration ? ("proration" as const) : ("subscription" as const),
+        description: l.description || "Subscription",
+        quantity: String(l.quantity),
+        amountCents: l.amount,
+        periodStart: l.periodStart,
+        periodEnd: l.periodEnd,
+      })),
+    );
+  }
+  return row;
+}

@@ -1,0 +1,78 @@
+// Starting a checkout — a plan subscription or a credit pack — on the active provider. Stripe
+// answers a Checkout URL; the local provider a sandbox page inside the app. Nothing is granted
+// here: only a confirmed payment (webhook, or the sandbox's pay button) grants anything.
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { appUrl } from "@/lib/env";
+import { db } from "@/lib/db/client";
+import { checkoutSessions, creditProducts, organizations, plans, type CheckoutSession } from "@/lib/db/schema";
+import { AppError, conflict, invalidField, notFound } from "@/lib/http/errors";
+import { newId } from "@/lib/ids";
+import { createStripeCustomer } from "@/lib/stripe/customers";
+import { createCreditsCheckout, createSubscriptionCheckout } from "@/lib/stripe/billing";
+import { liveSubscription } from "@/lib/subscriptions/subscribe";
+import { activeProvider } from "./provider";
+
+export type CheckoutRequest = { planId?: string; creditProductId?: string; successPath?: string; cancelPath?: string };
+
+async function stripeCustomerOf(orgId: string): Promise<string> {
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw notFound("Customer");
+  if (org.stripeCustomerId) return org.stripeCustomerId;
+  // The outbox creates it soon after sign-up; a checkout that comes first creates it now, with the
+  // same idempotency key, so the two can never make two customers.
+  const id = await createStripeCustomer(org);
+  await db.update(organizations).set({ stripeCustomerId: id }).where(and(eq(organizations.id, orgId)));
+  return id;
+}
+
+export async function startCheckout(orgId: string, req: CheckoutRequest, actor: string): Promise<CheckoutSession> {
+  if (Boolean(req.planId) === Boolean(req.creditProductId)) throw invalidField("plan_id", "send either plan_id or credit_product_id");
+  const provider = activeProvider();
+  const id = newId("cs");
+  const base = appUrl();
+  const success = `${base}${req.successPath ?? "/billing"}?checkout=success&session=${id}`;
+  const cancel = `${base}${req.cancelPath ?? "/billing"}?checkout=canceled&session=${id}`;
+  const expiresAt = new Date(Date.now() + 24 * 3600_000);
+
+  if (req.planId) {
+    const [plan] = await db.select().from(plans).where(eq(plans.id, req.planId));
+    if (!plan || !plan.active) throw invalidField("plan_id", "no plan for sale with this id");
+    const live = await liveSubscription(orgId);
+    if (live) throw conflict("You already have a subscription: change its plan instead of checking out again.");
+    let url = `${base}/sandbox/checkout/${id}`;
+    let providerSessionId: string | null = null;
+    if (provider === "stripe") {
+      if (!plan.stripePriceId) throw new AppError("validation_error", `Plan ${plan.code} is not linked to a Stripe price; sync the plans from Stripe first.`, [{ field: "plan_id", message: "no Stripe price" }]);
+      const s = await createSubscriptionCheckout({ customerId: await stripeCustomerOf(orgId), priceId: plan.stripePriceId, trialDays: plan.trialDays, successUrl: success, cancelUrl: cancel, orgId, planId: plan.id, idempotencyKey: `tally-checkout-${id}` });
+      url = s.url;
+      providerSessionId = s.id;
+    }
+    const [row] = await db
+      .insert(checkoutSessions)
+      .values({ id, orgId, provider, kind: "subscription", planId: plan.id, url, providerSessionId, amountCents: plan.trialDays > 0 ? 0 : plan.basePriceCents, currency: plan.currency, createdBy: actor, expiresAt })
+      .returning();
+    return row!;
+  }
+
+  const [product] = await db.select().from(creditProducts).where(eq(creditProducts.id, req.creditProductId!));
+  if (!product || !product.active) throw invalidField("credit_product_id", "no credit pack for sale with this id");
+  let url = `${base}/sandbox/checkout/${id}`;
+  let providerSessionId: string | null = null;
+  if (provider === "stripe") {
+    const s = await createCreditsCheckout({ customerId: await stripeCustomerOf(orgId), priceId: product.stripePriceId, name: product.name, amountCents: product.priceCents, currency: product.currency, successUrl: success, cancelUrl: cancel, orgId, creditProductId: product.id, idempotencyKey: `tally-checkout-${id}` });
+    url = s.url;
+    providerSessionId = s.id;
+  }
+  const [row] = await db
+    .insert(checkoutSessions)
+    .values({ id, orgId, provider, kind: "credits", creditProductId: product.id, url, providerSessionId, amountCents: product.priceCents, currency: product.currency, createdBy: actor, expiresAt })
+    .returning();
+  return row!;
+}
+
+export async function getCheckoutSession(orgId: string, id: string): Promise<CheckoutSession> {
+  const [s] = await db.select().from(checkoutSessions).where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.id, id)));
+  if (!s) throw notFound("Checkout session");
+  return s;
+}

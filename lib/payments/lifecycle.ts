@@ -1,0 +1,144 @@
+// The customer's own plan changes: upgrade now with proration (previewed before confirming),
+// downgrade at period end, cancel at period end, resume. Stripe subscriptions change at Stripe
+// first (never inside a transaction) and converge locally from Stripe's answer; the others change
+// here, with a history row each.
+import "server-only";
+import { eq } from "drizzle-orm";
+import { db, type Executor } from "@/lib/db/client";
+import { organizations, plans, subscriptions, type Plan, type Subscription } from "@/lib/db/schema";
+import { AppError, conflict, invalidField, notFound } from "@/lib/http/errors";
+import { issueInvoice } from "@/lib/invoices/issue-invoice";
+import { recordHistory } from "@/lib/subscriptions/history";
+import { liveSubscription } from "@/lib/subscriptions/subscribe";
+import { periodBounds } from "@/lib/time";
+import { changeSubscriptionPrice, previewPriceChange, retrieveSubscription, setCancelAtPeriodEnd } from "@/lib/stripe/billing";
+import { chargeInvoice } from "./local-billing";
+import { monthlyCents, prorate } from "./proration";
+import { applyStripeSubscription } from "./subscription-sync";
+
+async function current(orgId: string): Promise<{ sub: Subscription; plan: Plan }> {
+  const sub = await liveSubscription(orgId);
+  if (!sub) throw notFound("Current subscription");
+  const [plan] = await db.select().from(plans).where(eq(plans.id, sub.planId));
+  return { sub, plan: plan! };
+}
+
+async function stripeOrg(orgId: string) {
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
+  return org!;
+}
+
+export type PlanChangePreview = {
+  direction: "upgrade" | "downgrade";
+  effective: "now" | "period_end";
+  current_plan: { id: string; name: string; interval: string; amount_cents: number };
+  new_plan: { id: string; name: string; interval: string; amount_cents: number };
+  /** Charged now for an upgrade (the prorated difference); 0 for a downgrade. */
+  amount_due_now_cents: number;
+  currency: string;
+  effective_at: string;
+};
+
+async function plan(planId: string): Promise<Plan> {
+  const [p] = await db.select().from(plans).where(eq(plans.id, planId));
+  if (!p || !p.active) throw invalidField("plan_id", "no plan for sale with this id");
+  return p;
+}
+
+export async function previewPlanChange(orgId: string, planId: string, now = new Date()): Promise<PlanChangePreview> {
+  const { sub, plan: from } = await current(orgId);
+  const to = await plan(planId);
+  if (to.id === from.id) throw conflict("You are already on this plan.");
+  if (to.currency !== from.currency) throw invalidField("plan_id", `this plan is billed in ${to.currency.toUpperCase()}, yours in ${from.currency.toUpperCase()}`);
+  const upgrade = monthlyCents(to).gt(monthlyCents(from)) || (to.interval === "year" && from.interval === "month" && monthlyCents(to).eq(monthlyCents(from)));
+  let due = 0;
+  if (upgrade && sub.status !== "trialing") {
+    if (sub.provider === "stripe" && sub.stripeSubscriptionId && to.stripePriceId) {
+      const state = await retrieveSubscription(sub.stripeSubscriptionId);
+      due = await previewPriceChange((await stripeOrg(orgId)).stripeCustomerId!, sub.stripeSubscriptionId, state!.itemId!, to.stripePriceId);
+    } else {
+      due = Math.max(0, prorate({ oldCents: from.basePriceCents, newCents: to.basePriceCents, periodStart: sub.currentPeriodStart, periodEnd: sub.currentPeriodEnd, at: now, currency: to.currency, sameInterval: to.interval === from.interval }).amountCents);
+    }
+  }
+  return {
+    direction: upgrade ? "upgrade" : "downgrade",
+    effective: upgrade ? "now" : "period_end",
+    current_plan: { id: from.id, name: from.name, interval: from.interval, amount_cents: from.basePriceCents },
+    new_plan: { id: to.id, name: to.name, interval: to.interval, amount_cents: to.basePriceCents },
+    amount_due_now_cents: due,
+    currency: to.currency,
+    effective_at: (upgrade ? now : sub.currentPeriodEnd).toISOString(),
+  };
+}
+
+export async function changePlan(orgId: string, planId: string, actor: string, now = new Date()): Promise<PlanChangePreview> {
+  const preview = await previewPlanChange(orgId, planId, now);
+  const { sub } = await current(orgId);
+  const to = await plan(planId);
+  if (sub.provider === "stripe") {
+    if (!sub.stripeSubscriptionId || !to.stripePriceId) throw new AppError("validation_error", "This plan is not linked to a Stripe price; sync the plans first.", [{ field: "plan_id", message: "no Stripe price" }]);
+    const state = await retrieveSubscription(sub.stripeSubscriptionId);
+    if (!state?.itemId) throw new AppError("provider_unavailable", "Stripe did not return the subscription; try again.");
+    if (preview.effective === "now") {
+      const updated = await changeSubscriptionPrice(sub.stripeSubscriptionId, state.itemId, to.stripePriceId, true);
+      await db.transaction((tx) => applyStripeSubscription(tx, updated, { at: now, actor }));
+    } else {
+      await db.transaction(async (tx) => schedule(tx, sub, to, actor, now));
+    }
+    return preview;
+  }
+  await db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(subscriptions).where(eq(subscriptions.id, sub.id)).for("update");
+    if (!locked || locked.planId !== preview.current_plan.id) throw conflict("The subscription changed meanwhile; review the change again.");
+    if (preview.effective === "period_end") return schedule(tx, locked, to, actor, now);
+    const sameInterval = to.interval === preview.current_plan.interval;
+    // A different interval starts a new period now; the same interval keeps the period.
+    const period = sameInterval ? { start: locked.currentPeriodStart, end: locked.currentPeriodEnd } : periodBounds(now, to.interval, 0);
+    const [moved] = await tx
+      .update(subscriptions)
+      .set({ planId: to.id, interval: to.interval, pendingPlanId: null, ...(sameInterval ? {} : { billingAnchor: now, currentPeriodStart: period.start, currentPeriodEnd: period.end }), updatedAt: now })
+      .where(eq(subscriptions.id, locked.id))
+      .returning();
+    await recordHistory(tx, moved!, to, "plan_changed", { fromStatus: locked.status, fromPlanId: locked.planId, actor, occurredAt: now, details: { proration_cents: preview.amount_due_now_cents } });
+    if (preview.amount_due_now_cents > 0) {
+      const { invoice } = await issueInvoice(tx, {
+        orgId,
+        currency: to.currency,
+        subscriptionId: locked.id,
+        lines: [{ kind: "proration", description: `Upgrade to ${to.name}: prorated for the rest of the period`, quantity: "1", amountCents: preview.amount_due_now_cents, periodStart: now, periodEnd: period.end }],
+        sourceKey: `proration:${locked.id}:${now.toISOString()}`,
+        issuedAt: now,
+        paid: false,
+        description: "Plan change",
+      });
+      if (locked.provider === "local") {
+        const charge = await chargeInvoice(tx, invoice, now);
+        if (!charge.ok) throw new AppError("payment_failed", `${charge.message ?? "The payment failed."} Update your payment method and try again.`);
+      }
+    }
+  });
+  return preview;
+}
+
+async function schedule(tx: Executor, sub: Subscription, to: Plan, actor: string, now: Date) {
+  const [s] = await tx.update(subscriptions).set({ pendingPlanId: to.id, updatedAt: now }).where(eq(subscriptions.id, sub.id)).returning();
+  const [from] = await tx.select().from(plans).where(eq(plans.id, sub.planId));
+  await recordHistory(tx, s!, from!, "plan_change_scheduled", { fromStatus: sub.status, actor, occurredAt: now, details: { to_plan_id: to.id, effective_at: sub.currentPeriodEnd.toISOString() } });
+}
+
+async function setCancel(orgId: string, cancel: boolean, actor: string, now = new Date()): Promise<Subscription> {
+  const { sub, plan: p } = await current(orgId);
+  if (sub.cancelAtPeriodEnd === cancel) return sub;
+  if (sub.provider === "stripe" && sub.stripeSubscriptionId) {
+    const updated = await setCancelAtPeriodEnd(sub.stripeSubscriptionId, cancel);
+    return db.transaction((tx) => applyStripeSubscription(tx, updated, { at: now, actor })).then(async () => (await current(orgId)).sub);
+  }
+  return db.transaction(async (tx) => {
+    const [s] = await tx.update(subscriptions).set({ cancelAtPeriodEnd: cancel, canceledAt: cancel ? now : null, pendingPlanId: cancel ? null : sub.pendingPlanId, updatedAt: now }).where(eq(subscriptions.id, sub.id)).returning();
+    await recordHistory(tx, s!, p, cancel ? "cancel_scheduled" : "cancel_unscheduled", { fromStatus: sub.status, actor, occurredAt: now });
+    return s!;
+  });
+}
+
+export const cancelAtPeriodEnd = (orgId: string, actor: string, now?: Date) => setCancel(orgId, true, actor, now);
+export const resumeSubscription = (orgId: string, actor: string, now?: Date) => setCancel(orgId, false, actor, now);

@@ -1,0 +1,111 @@
+// Billing by Tally itself (subscriptions of the local sandbox provider, and manual ones invoiced
+// to the customer): one invoice per period, charged to the default sandbox card for the local
+// provider. A declined charge makes the subscription past due; paying later recovers it.
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Executor } from "@/lib/db/client";
+import { plans, subscriptions, type Invoice, type Payment, type Plan, type Subscription } from "@/lib/db/schema";
+import { issueInvoice, markInvoicePaid, type NewLine } from "@/lib/invoices/issue-invoice";
+import { openInvoices } from "@/lib/invoices/queries";
+import { dec, roundToMinor } from "@/lib/money";
+import { recordHistory } from "@/lib/subscriptions/history";
+import { formatDate } from "@/lib/format";
+import { defaultPaymentMethod } from "./payment-methods";
+import { recordPayment } from "./record-payment";
+import { newId } from "@/lib/ids";
+
+export function subscriptionLines(plan: Plan, sub: Pick<Subscription, "discountPercent">, period: { start: Date; end: Date }): NewLine[] {
+  const lines: NewLine[] = [
+    {
+      kind: "subscription",
+      description: `${plan.name} (${plan.interval === "month" ? "monthly" : "yearly"}), ${formatDate(period.start)} – ${formatDate(period.end)}`,
+      quantity: "1",
+      unitAmount: dec(plan.basePriceCents).div(100).toFixed(2),
+      amountCents: plan.basePriceCents,
+      periodStart: period.start,
+      periodEnd: period.end,
+    },
+  ];
+  const discount = dec(sub.discountPercent);
+  if (discount.gt(0) && plan.basePriceCents > 0) {
+    lines.push({ kind: "other", description: `Discount ${discount.toFixed()} %`, quantity: "1", amountCents: -roundToMinor(dec(plan.basePriceCents).mul(discount).div(100).div(100), plan.currency) });
+  }
+  return lines;
+}
+
+/** Charges an open local invoice to the customer's default sandbox card. */
+export async function chargeInvoice(x: Executor, invoice: Invoice, at: Date): Promise<{ ok: boolean; message?: string; payment?: Payment }> {
+  if (invoice.amountDueCents <= 0) return { ok: true };
+  const pm = await defaultPaymentMethod(x, invoice.orgId);
+  const ok = Boolean(pm && !pm.declines);
+  const message = !pm ? "No payment method on file." : pm.declines ? "Your card was declined." : undefined;
+  const payment = await recordPayment(x, {
+    orgId: invoice.orgId,
+    provider: "local",
+    providerPaymentId: `py_local_${newId("pay").slice(4)}`,
+    kind: invoice.subscriptionId ? "subscription" : "credits",
+    status: ok ? "succeeded" : "failed",
+    amountCents: invoice.amountDueCents,
+    currency: invoice.currency,
+    description: `Invoice ${invoice.number}`,
+    invoiceId: invoice.id,
+    paymentMethodLabel: pm ? `${pm.brand} •••• ${pm.last4}` : null,
+    failureMessage: message ?? null,
+    createdAt: at,
+  });
+  if (ok) await markInvoicePaid(x, invoice.id, at);
+  return { ok, message, payment };
+}
+
+async function setPaymentState(x: Executor, sub: Subscription, plan: Plan, paid: boolean, at: Date): Promise<Subscription> {
+  if (paid && sub.status === "past_due") {
+    const [s] = await x.update(subscriptions).set({ status: "active", pastDueSince: null, updatedAt: at }).where(eq(subscriptions.id, sub.id)).returning();
+    await recordHistory(x, s!, plan, "recovered", { fromStatus: "past_due", actor: "provider:local", occurredAt: at, comment: "Open invoices paid" });
+    return s!;
+  }
+  if (!paid && (sub.status === "active" || sub.status === "trialing")) {
+    const [s] = await x.update(subscriptions).set({ status: "past_due", pastDueSince: at, updatedAt: at }).where(eq(subscriptions.id, sub.id)).returning();
+    await recordHistory(x, s!, plan, "past_due", { fromStatus: sub.status, actor: "provider:local", occurredAt: at, comment: "Renewal payment failed" });
+    return s!;
+  }
+  return sub;
+}
+
+/** The invoice of a subscription period: issued once per period; charged when the provider is local. */
+export async function billPeriod(x: Executor, sub: Subscription, plan: Plan, period: { start: Date; end: Date }, extraLines: NewLine[] = []): Promise<Invoice> {
+  const { invoice, created } = await issueInvoice(x, {
+    orgId: sub.orgId,
+    currency: plan.currency,
+    lines: [...subscriptionLines(plan, sub, period), ...extraLines],
+    subscriptionId: sub.id,
+    periodStart: period.start,
+    periodEnd: period.end,
+    sourceKey: `subscription:${sub.id}:${period.start.toISOString()}`,
+    issuedAt: period.start,
+    paid: false,
+  });
+  if (created && sub.provider === "local" && invoice.status === "open") {
+    const charge = await chargeInvoice(x, invoice, period.start);
+    await setPaymentState(x, sub, plan, charge.ok, period.start);
+  }
+  return invoice;
+}
+
+/** After a card change: charge every open local invoice; a subscription whose invoices are all paid recovers. */
+export async function retryOpenInvoices(x: Executor, orgId: string, at = new Date()): Promise<{ paid: number; failed: number }> {
+  let paid = 0;
+  let failed = 0;
+  for (const inv of await openInvoices(orgId)) {
+    const r = await chargeInvoice(x, inv, at);
+    if (r.ok) paid++;
+    else failed++;
+  }
+  if (failed === 0 && paid > 0) {
+    const [sub] = await x.select().from(subscriptions).where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.status, "past_due")));
+    if (sub) {
+      const [plan] = await x.select().from(plans).where(eq(plans.id, sub.planId));
+      await setPaymentState(x, sub, plan!, true, at);
+    }
+  }
+  return { paid, failed };
+}

@@ -1,0 +1,149 @@
+// Converging a local subscription on Stripe's state. Whatever order webhooks arrive in, the handler
+// re-reads the subscription from Stripe and applies it, unless the state it read is older than the
+// one already applied (stateAt < providerUpdatedAt): so a subscription never moves backwards.
+// Every change writes a history row; a new period grants the plan's credits (afterPeriodStarted).
+import "server-only";
+import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import type { Executor } from "@/lib/db/client";
+import { LIVE_STATUSES, organizations, plans, subscriptions, type Plan, type Subscription, type SubscriptionAction, type SubscriptionStatus } from "@/lib/db/schema";
+import { newId } from "@/lib/ids";
+import { log } from "@/lib/log";
+import type { StripeSubscriptionState } from "@/lib/stripe/billing";
+import { recordHistory } from "@/lib/subscriptions/history";
+import { afterPeriodStarted } from "@/lib/subscriptions/hooks";
+
+const STATUS: Record<string, SubscriptionStatus> = {
+  incomplete: "incomplete",
+  incomplete_expired: "expired",
+  trialing: "trialing",
+  active: "active",
+  past_due: "past_due",
+  unpaid: "past_due",
+  paused: "past_due",
+  canceled: "canceled",
+};
+
+async function orgFor(x: Executor, s: StripeSubscriptionState): Promise<string | null> {
+  const [byCustomer] = await x.select({ id: organizations.id }).from(organizations).where(eq(organizations.stripeCustomerId, s.customerId));
+  if (byCustomer) return byCustomer.id;
+  const fromMeta = s.metadata.tally_org_id;
+  if (fromMeta) {
+    const [org] = await x.select({ id: organizations.id, stripeCustomerId: organizations.stripeCustomerId }).from(organizations).where(eq(organizations.id, fromMeta));
+    if (org) {
+      if (!org.stripeCustomerId) await x.update(organizations).set({ stripeCustomerId: s.customerId }).where(eq(organizations.id, org.id));
+      return org.id;
+    }
+  }
+  return null;
+}
+
+async function planFor(x: Executor, priceId: string | null): Promise<Plan | null> {
+  if (!priceId) return null;
+  const [p] = await x.select().from(plans).where(eq(plans.stripePriceId, priceId)).orderBy(desc(plans.version)).limit(1);
+  return p ?? null;
+}
+
+export type ApplyResult = { outcome: "created" | "updated" | "unchanged" | "stale" | "unknown_customer" | "unknown_price"; subscriptionId?: string; orgId?: string };
+
+export async function applyStripeSubscription(x: Executor, s: StripeSubscriptionState, ctx: { at: Date; actor: string }): Promise<ApplyResult> {
+  const orgId = await orgFor(x, s);
+  if (!orgId) return { outcome: "unknown_customer" };
+  const plan = await planFor(x, s.priceId);
+  if (!plan) return { outcome: "unknown_price", orgId };
+  const status = STATUS[s.status] ?? "active";
+  const periodStart = s.currentPeriodStart ?? ctx.at;
+  const periodEnd = s.currentPeriodEnd ?? periodStart;
+  const [existing] = await x.select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, s.id)).for("update");
+
+  if (!existing) {
+    // A subscription started elsewhere (e.g. a manual one) gives way to the paid one.
+    if (LIVE_STATUSES.includes(status as (typeof LIVE_STATUSES)[number])) {
+      const others = await x.select().from(subscriptions).where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, [...LIVE_STATUSES]), ne(subscriptions.provider, "stripe")));
+      for (const other of others) {
+        const [ended] = await x.update(subscriptions).set({ status: "canceled", endedAt: ctx.at, canceledAt: ctx.at, updatedAt: ctx.at }).where(eq(subscriptions.id, other.id)).returning();
+        const [otherPlan] = await x.select().from(plans).where(eq(plans.id, other.planId));
+        await recordHistory(x, ended!, otherPlan!, "canceled", { fromStatus: other.status, actor: ctx.actor, occurredAt: ctx.at, comment: "Replaced by a Stripe subscription" });
+      }
+    }
+    const [created] = await x
+      .insert(subscriptions)
+      .values({
+        id: newId("sub"),
+        orgId,
+        planId: plan.id,
+        status,
+        interval: plan.interval,
+        billingAnchor: periodStart,
+        currentPeriodStart: periodStart,
+        currentPeriodEnd: periodEnd,
+        trialEnd: s.trialEnd,
+        cancelAtPeriodEnd: s.cancelAtPeriodEnd,
+        canceledAt: s.canceledAt,
+        endedAt: s.endedAt,
+        pastDueSince: status === "past_due" ? ctx.at : null,
+        provider: "stripe",
+        stripeSubscriptionId: s.id,
+        externalId: s.metadata.tally_external_id ?? null,
+        providerUpdatedAt: ctx.at,
+        createdAt: ctx.at,
+        updatedAt: ctx.at,
+      })
+      .returning();
+    await recordHistory(x, created!, plan, status === "trialing" ? "trial_started" : "created", { actor: ctx.actor, occurredAt: ctx.at, details: { stripe_subscription_id: s.id } });
+    if (status === "active" || status === "trialing") await afterPeriodStarted(x, created!, plan, periodStart);
+    return { outcome: "created", subscriptionId: created!.id, orgId };
+  }
+
+  if (existing.providerUpdatedAt && ctx.at < existing.providerUpdatedAt) {
+    log.info({ subscription: existing.id, stripe: s.id, state_at: ctx.at.toISOString(), applied_at: existing.providerUpdatedAt.toISOString() }, "stale subscription state ignored");
+    return { outcome: "stale", subscriptionId: existing.id, orgId };
+  }
+  const next = {
+    planId: plan.id,
+    status,
+    interval: plan.interval,
+    currentPeriodStart: periodStart,
+    currentPeriodEnd: periodEnd,
+    trialEnd: s.trialEnd,
+    cancelAtPeriodEnd: s.cancelAtPeriodEnd,
+    canceledAt: s.canceledAt,
+    endedAt: s.endedAt,
+  };
+  const changed =
+    next.planId !== existing.planId ||
+    next.status !== existing.status ||
+    next.currentPeriodStart.getTime() !== existing.currentPeriodStart.getTime() ||
+    next.currentPeriodEnd.getTime() !== existing.currentPeriodEnd.getTime() ||
+    next.cancelAtPeriodEnd !== existing.cancelAtPeriodEnd ||
+    (next.trialEnd?.getTime() ?? 0) !== (existing.trialEnd?.getTime() ?? 0) ||
+    (next.endedAt?.getTime() ?? 0) !== (existing.endedAt?.getTime() ?? 0);
+  if (!changed) {
+    await x.update(subscriptions).set({ providerUpdatedAt: ctx.at }).where(eq(subscriptions.id, existing.id));
+    return { outcome: "unchanged", subscriptionId: existing.id, orgId };
+  }
+  const [updated] = await x
+    .update(subscriptions)
+    .set({
+      ...next,
+      pendingPlanId: next.planId === existing.pendingPlanId ? null : existing.pendingPlanId,
+      pastDueSince: status === "past_due" ? (existing.pastDueSince ?? ctx.at) : null,
+      providerUpdatedAt: ctx.at,
+      updatedAt: ctx.at,
+    })
+    .where(eq(subscriptions.id, existing.id))
+    .returning();
+  const action: SubscriptionAction =
+    next.planId !== existing.planId
+      ? "plan_changed"
+      : status !== existing.status
+        ? ({ past_due: "past_due", canceled: "canceled", expired: "expired", active: existing.status === "past_due" ? "recovered" : existing.status === "canceled" ? "reactivated" : "activated", trialing: "trial_started", incomplete: "created" } as const)[status]
+        : next.cancelAtPeriodEnd !== existing.cancelAtPeriodEnd
+          ? next.cancelAtPeriodEnd
+            ? "cancel_scheduled"
+            : "cancel_unscheduled"
+          : "renewed";
+  await recordHistory(x, updated!, plan, action, { fromStatus: existing.status, fromPlanId: existing.planId, actor: ctx.actor, occurredAt: ctx.at });
+  const newPeriod = next.currentPeriodStart.getTime() !== existing.currentPeriodStart.getTime() || (existing.status === "incomplete" && status === "active");
+  if (newPeriod && (status === "active" || status === "trialing")) await afterPeriodStarted(x, updated!, plan, periodStart);
+  return { outcome: "updated", subscriptionId: updated!.id, orgId };
+}

@@ -1,0 +1,200 @@
+// Stripe billing calls — Checkout, the Customer Portal, subscriptions, invoices — returning plain
+// objects so that no SDK type leaves lib/stripe.
+import "server-only";
+import type Stripe from "stripe";
+import { providerError, stripe, webhookVerifier } from "./client";
+
+export type StripeSubscriptionState = {
+  id: string;
+  customerId: string;
+  status: string;
+  priceId: string | null;
+  itemId: string | null;
+  currentPeriodStart: Date | null;
+  currentPeriodEnd: Date | null;
+  trialEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+  canceledAt: Date | null;
+  endedAt: Date | null;
+  metadata: Record<string, string>;
+};
+
+export type StripeInvoiceState = {
+  id: string;
+  customerId: string;
+  subscriptionId: string | null;
+  number: string | null;
+  status: string;
+  currency: string;
+  subtotal: number;
+  total: number;
+  amountPaid: number;
+  amountDue: number;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  created: Date;
+  paidAt: Date | null;
+  hostedUrl: string | null;
+  pdfUrl: string | null;
+  lines: { description: string; quantity: number; amount: number; priceId: string | null; periodStart: Date | null; periodEnd: Date | null; proration: boolean }[];
+};
+
+const ts = (s: number | null | undefined) => (s ? new Date(s * 1000) : null);
+const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === "string" ? v : v.id);
+
+export function toSubscriptionState(s: Stripe.Subscription): StripeSubscriptionState {
+  const item = s.items?.data?.[0];
+  const legacy = s as unknown as { current_period_start?: number; current_period_end?: number };
+  return {
+    id: s.id,
+    customerId: idOf(s.customer as string | { id: string })!,
+    status: s.status,
+    priceId: item?.price?.id ?? null,
+    itemId: item?.id ?? null,
+    // Newer API versions keep the period on the item; older ones on the subscription.
+    currentPeriodStart: ts(item?.current_period_start ?? legacy.current_period_start),
+    currentPeriodEnd: ts(item?.current_period_end ?? legacy.current_period_end),
+    trialEnd: ts(s.trial_end),
+    cancelAtPeriodEnd: s.cancel_at_period_end,
+    canceledAt: ts(s.canceled_at),
+    endedAt: ts(s.ended_at),
+    metadata: (s.metadata ?? {}) as Record<string, string>,
+  };
+}
+
+export function toInvoiceState(i: Stripe.Invoice): StripeInvoiceState {
+  const parent = (i as unknown as { parent?: { subscription_details?: { subscription?: string | { id: string } } }; subscription?: string | { id: string } });
+  return {
+    id: i.id!,
+    customerId: idOf(i.customer as string | { id: string })!,
+    subscriptionId: idOf(parent.parent?.subscription_details?.subscription ?? parent.subscription ?? null),
+    number: i.number ?? null,
+    status: i.status ?? "draft",
+    currency: i.currency,
+    subtotal: i.subtotal,
+    total: i.total,
+    amountPaid: i.amount_paid,
+    amountDue: i.amount_due,
+    periodStart: ts(i.period_start),
+    periodEnd: ts(i.period_end),
+    created: ts(i.created)!,
+    paidAt: ts(i.status_transitions?.paid_at),
+    hostedUrl: i.hosted_invoice_url ?? null,
+    pdfUrl: i.invoice_pdf ?? null,
+    lines: (i.lines?.data ?? []).map((l) => {
+      const line = l as unknown as { description?: string | null; quantity?: number | null; amount: number; period?: { start: number; end: number }; pricing?: { price_details?: { price?: string } }; price?: { id: string }; proration?: boolean; parent?: { subscription_item_details?: { proration?: boolean } } };
+      return {
+        description: line.description ?? "",
+        quantity: line.quantity ?? 1,
+        amount: line.amount,
+        priceId: line.pricing?.price_details?.price ?? line.price?.id ?? null,
+        periodStart: ts(line.period?.start),
+        periodEnd: ts(line.period?.end),
+        proration: Boolean(line.proration ?? line.parent?.subscription_item_details?.proration),
+      };
+    }),
+  };
+}
+
+async function call<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw providerError(e);
+  }
+}
+
+export async function retrieveSubscription(id: string): Promise<StripeSubscriptionState | null> {
+  try {
+    return toSubscriptionState(await stripe().subscriptions.retrieve(id));
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return null;
+    throw providerError(e);
+  }
+}
+
+export async function retrieveInvoice(id: string): Promise<StripeInvoiceState | null> {
+  try {
+    return toInvoiceState(await stripe().invoices.retrieve(id));
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return null;
+    throw providerError(e);
+  }
+}
+
+export async function createSubscriptionCheckout(input: { customerId: string; priceId: string; trialDays: number; successUrl: string; cancelUrl: string; orgId: string; planId: string; idempotencyKey: string }): Promise<{ id: string; url: string }> {
+  const s = await call(() =>
+    stripe().checkout.sessions.create(
+      {
+        mode: "subscription",
+        customer: input.customerId,
+        client_reference_id: input.orgId,
+        line_items: [{ price: input.priceId, quantity: 1 }],
+        subscription_data: { ...(input.trialDays > 0 && { trial_period_days: input.trialDays }), metadata: { tally_org_id: input.orgId, tally_plan_id: input.planId } },
+        metadata: { tally_org_id: input.orgId, tally_plan_id: input.planId },
+        success_url: input.successUrl,
+        cancel_url: input.cancelUrl,
+      },
+      { idempotencyKey: input.idempotencyKey },
+    ),
+  );
+  return { id: s.id, url: s.url! };
+}
+
+export async function createCreditsCheckout(input: { customerId: string; priceId: string | null; name: string; amountCents: number; currency: string; successUrl: string; cancelUrl: string; orgId: string; creditProductId: string; idempotencyKey: string }): Promise<{ id: string; url: string }> {
+  const metadata = { tally_org_id: input.orgId, tally_credit_product_id: input.creditProductId };
+  const s = await call(() =>
+    stripe().checkout.sessions.create(
+      {
+        mode: "payment",
+        customer: input.customerId,
+        client_reference_id: input.orgId,
+        line_items: [input.priceId ? { price: input.priceId, quantity: 1 } : { price_data: { currency: input.currency, unit_amount: input.amountCents, product_data: { name: input.name } }, quantity: 1 }],
+        payment_intent_data: { metadata },
+        metadata,
+        success_url: input.successUrl,
+        cancel_url: input.cancelUrl,
+      },
+      { idempotencyKey: input.idempotencyKey },
+    ),
+  );
+  return { id: s.id, url: s.url! };
+}
+
+export async function createPortalSession(customerId: string, returnUrl: string): Promise<string> {
+  const s = await call(() => stripe().billingPortal.sessions.create({ customer: customerId, return_url: returnUrl }));
+  return s.url;
+}
+
+export async function setCancelAtPeriodEnd(subscriptionId: string, cancel: boolean): Promise<StripeSubscriptionState> {
+  return toSubscriptionState(await call(() => stripe().subscriptions.update(subscriptionId, { cancel_at_period_end: cancel })));
+}
+
+export async function changeSubscriptionPrice(subscriptionId: string, itemId: string, priceId: string, prorate: boolean): Promise<StripeSubscriptionState> {
+  return toSubscriptionState(
+    await call(() => stripe().subscriptions.update(subscriptionId, { items: [{ id: itemId, price: priceId }], proration_behavior: prorate ? "always_invoice" : "none" })),
+  );
+}
+
+/** What the customer would pay now for switching price, from Stripe's invoice preview. */
+export async function previewPriceChange(customerId: string, subscriptionId: string, itemId: string, priceId: string): Promise<number> {
+  const preview = await call(() =>
+    stripe().invoices.createPreview({ customer: customerId, subscription: subscriptionId, subscription_details: { items: [{ id: itemId, price: priceId }], proration_behavior: "always_invoice" } }),
+  );
+  return preview.amount_due;
+}
+
+export async function retrievePaymentMethod(id: string): Promise<{ id: string; customerId: string | null; brand: string; last4: string; expMonth: number | null; expYear: number | null } | null> {
+  try {
+    const pm = await stripe().paymentMethods.retrieve(id);
+    return { id: pm.id, customerId: idOf(pm.customer as string | { id: string } | null), brand: pm.card?.brand ?? pm.type, last4: pm.card?.last4 ?? "????", expMonth: pm.card?.exp_month ?? null, expYear: pm.card?.exp_year ?? null };
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return null;
+    throw providerError(e);
+  }
+}
+
+/** The SDK's own verification (HMAC-SHA256 over "timestamp.body", Stripe's default 300 s tolerance); throws when it fails. */
+export function verifyWebhook(rawBody: string, signature: string, secret: string): Stripe.Event {
+  return webhookVerifier().webhooks.constructEvent(rawBody, signature, secret, 300);
+}

@@ -1,0 +1,22 @@
+// The local sandbox's events, written to the same log as Stripe's webhooks so that an operator
+// reads one history whichever provider is active. They are applied as they happen (status processed).
+import "server-only";
+import type { Executor } from "@/lib/db/client";
+import { webhookEvents } from "@/lib/db/schema";
+import { newId } from "@/lib/ids";
+
+export async function recordLocalEvent(x: Executor, type: string, orgId: string, object: Record<string, unknown>, at = new Date()): Promise<void> {
+  const id = `evt_local_${newId("whk").slice(4)}`;
+  await x.insert(webhookEvents).values({
+    id,
+    provider: "local",
+    type,
+    createdAt: at,
+    receivedAt: at,
+    payload: { id, type, created: Math.floor(at.getTime() / 1000), data: { object } },
+    status: "processed",
+    attempts: 1,
+    processedAt: at,
+    orgId,
+  });
+}
