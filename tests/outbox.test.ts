@@ -5,9 +5,9 @@ import { jobs, organizations } from "@/lib/db/schema";
 import { backoffSeconds, retryJob, runDueJobs } from "@/lib/jobs/outbox";
 import { CREATE_CUSTOMER_JOB } from "@/lib/payments/provider-customer";
 import { makeOrg } from "./support/fixtures";
-import { useStripeServer } from "./support/stripe-env";
+import { withStripeServer } from "./support/stripe-env";
 
-const stripe = useStripeServer();
+const stripe = withStripeServer();
 
 const jobFor = async (orgId: string) => (await db.select().from(jobs).where(eq(jobs.dedupeKey, `${CREATE_CUSTOMER_JOB}:${orgId}`)))[0]!;
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);

@@ -8,10 +8,10 @@ import { invoices, organizations, paymentMethods, payments, plans, subscriptionH
 import { processStoredEvent } from "@/lib/webhooks/receive";
 import { makeOrg, uid } from "./support/fixtures";
 import { now, type StripeServer } from "./support/stripe-server";
-import { useStripeServer } from "./support/stripe-env";
+import { withStripeServer } from "./support/stripe-env";
 
 const SECRET = "whsec_test_tally";
-const stripe = useStripeServer({ STRIPE_WEBHOOK_SECRET: SECRET });
+const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: SECRET });
 const sdk = new Stripe("sk_test_signing_only");
 
 function sign(payload: string, opts: { secret?: string; timestamp?: number } = {}) {

@@ -5,7 +5,7 @@
 import "server-only";
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
-import { LIVE_STATUSES, organizations, plans, subscriptions, type Plan, type Subscription, type SubscriptionAction, type SubscriptionStatus } from "@/lib/db/schema";
+import { LIVE_STATUSES, organizations, plans, subscriptions, type Plan, type SubscriptionAction, type SubscriptionStatus } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import type { StripeSubscriptionState } from "@/lib/stripe/billing";

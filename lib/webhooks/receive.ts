@@ -4,9 +4,9 @@
 // 5xx so Stripe retries, and stays in the log for an admin to replay.
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import type Stripe from "stripe";
+import type { StripeEvent } from "@/lib/stripe/types";
 import { db } from "@/lib/db/client";
-import { webhookEvents, type WebhookEvent } from "@/lib/db/schema";
+import { webhookEvents } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { log } from "@/lib/log";
@@ -16,7 +16,7 @@ import { handlerFor } from "./stripe-handlers";
 
 export type Receipt = { status: number; body: { received: true; duplicate?: boolean; event_id: string; outcome?: string } };
 
-export function verifyStripeSignature(rawBody: string, signature: string | null): Stripe.Event {
+export function verifyStripeSignature(rawBody: string, signature: string | null): StripeEvent {
   const secret = env().STRIPE_WEBHOOK_SECRET;
   // An unset secret is an explicit refusal, never a pass that anyone could forge.
   if (!secret) throw new AppError("unavailable", "Stripe webhooks are not configured on this installation (STRIPE_WEBHOOK_SECRET is unset).");
@@ -33,7 +33,7 @@ export function verifyStripeSignature(rawBody: string, signature: string | null)
   }
 }
 
-export async function receiveStripeEvent(event: Stripe.Event): Promise<Receipt> {
+export async function receiveStripeEvent(event: StripeEvent): Promise<Receipt> {
   const inserted = await db
     .insert(webhookEvents)
     .values({

@@ -3,7 +3,7 @@
 // API key the event's own copy of the object is used, ordered by event.created.
 import "server-only";
 import { eq } from "drizzle-orm";
-import type Stripe from "stripe";
+import type { StripeCharge, StripeCheckoutSession, StripeEvent, StripeInvoiceObject, StripePaymentIntent, StripePaymentMethod, StripePrice, StripeProduct, StripeSubscriptionObject } from "@/lib/stripe/types";
 import type { Executor } from "@/lib/db/client";
 import { checkoutSessions, organizations, paymentMethods, payments, type WebhookEvent } from "@/lib/db/schema";
 import { syncPrice } from "@/lib/catalog/sync-stripe-plans";
@@ -19,7 +19,7 @@ import { stripeConfigured } from "@/lib/stripe/client";
 type Applied = { outcome: string; orgId?: string | null };
 type Handler<P> = { prepare: (e: WebhookEvent) => Promise<P>; apply: (x: Executor, e: WebhookEvent, p: P) => Promise<Applied> };
 
-const objectOf = <T>(e: WebhookEvent) => (e.payload as unknown as Stripe.Event).data.object as unknown as T;
+const objectOf = <T>(e: WebhookEvent) => (e.payload as unknown as StripeEvent).data.object as unknown as T;
 const eventTime = (e: WebhookEvent) => e.createdAt;
 const idOf = (v: unknown): string | null => (v == null ? null : typeof v === "string" ? v : ((v as { id?: string }).id ?? null));
 
@@ -30,7 +30,7 @@ async function orgByCustomer(x: Executor, customerId: string | null): Promise<st
 }
 
 /** The current subscription from Stripe, or the event's copy; with the time that state is from. */
-async function currentSubscription(e: WebhookEvent, id: string | null, fallback?: Stripe.Subscription): Promise<{ state: StripeSubscriptionState; at: Date } | null> {
+async function currentSubscription(e: WebhookEvent, id: string | null, fallback?: StripeSubscriptionObject): Promise<{ state: StripeSubscriptionState; at: Date } | null> {
   if (!id) return null;
   if (stripeConfigured()) {
     const at = new Date();
@@ -42,7 +42,7 @@ async function currentSubscription(e: WebhookEvent, id: string | null, fallback?
 
 const subscriptionEvent: Handler<{ state: StripeSubscriptionState; at: Date } | null> = {
   prepare: (e) => {
-    const obj = objectOf<Stripe.Subscription>(e);
+    const obj = objectOf<StripeSubscriptionObject>(e);
     return currentSubscription(e, obj.id, obj);
   },
   apply: async (x, e, p) => {
@@ -54,11 +54,11 @@ const subscriptionEvent: Handler<{ state: StripeSubscriptionState; at: Date } | 
 
 const checkoutCompleted: Handler<{ sub: { state: StripeSubscriptionState; at: Date } | null }> = {
   prepare: async (e) => {
-    const s = objectOf<Stripe.Checkout.Session>(e);
+    const s = objectOf<StripeCheckoutSession>(e);
     return { sub: s.mode === "subscription" ? await currentSubscription(e, idOf(s.subscription)) : null };
   },
   apply: async (x, e, p) => {
-    const s = objectOf<Stripe.Checkout.Session>(e);
+    const s = objectOf<StripeCheckoutSession>(e);
     await x.update(checkoutSessions).set({ status: "complete", completedAt: eventTime(e) }).where(eq(checkoutSessions.providerSessionId, s.id));
     if (s.mode === "subscription") {
       if (!p.sub) return { outcome: "subscription_not_found" };
@@ -79,7 +79,7 @@ const checkoutCompleted: Handler<{ sub: { state: StripeSubscriptionState; at: Da
 
 const invoiceEvent: Handler<{ invoice: StripeInvoiceState; at: Date; sub: { state: StripeSubscriptionState; at: Date } | null }> = {
   prepare: async (e) => {
-    const obj = objectOf<Stripe.Invoice>(e);
+    const obj = objectOf<StripeInvoiceObject>(e);
     let invoice = toInvoiceState(obj);
     let at = eventTime(e);
     if (stripeConfigured()) {
@@ -105,7 +105,7 @@ const invoiceEvent: Handler<{ invoice: StripeInvoiceState; at: Date; sub: { stat
 const paymentIntentEvent: Handler<null> = {
   prepare: async () => null,
   apply: async (x, e) => {
-    const pi = objectOf<Stripe.PaymentIntent>(e);
+    const pi = objectOf<StripePaymentIntent>(e);
     const orgId = (await orgByCustomer(x, idOf(pi.customer))) ?? pi.metadata?.tally_org_id ?? null;
     if (!orgId) return { outcome: "unknown_customer" };
     const succeeded = e.type === "payment_intent.succeeded";
@@ -132,7 +132,7 @@ const paymentIntentEvent: Handler<null> = {
 const chargeRefunded: Handler<null> = {
   prepare: async () => null,
   apply: async (x, e) => {
-    const ch = objectOf<Stripe.Charge>(e);
+    const ch = objectOf<StripeCharge>(e);
     const paymentId = idOf(ch.payment_intent) ?? ch.id;
     const [existing] = await x.select().from(payments).where(eq(payments.providerPaymentId, paymentId));
     const orgId = existing?.orgId ?? (await orgByCustomer(x, idOf(ch.customer)));
@@ -154,9 +154,9 @@ const chargeRefunded: Handler<null> = {
 };
 
 const paymentMethodEvent: Handler<Awaited<ReturnType<typeof retrievePaymentMethod>>> = {
-  prepare: async (e) => (stripeConfigured() && e.type.endsWith("attached") && !e.type.endsWith("detached") ? retrievePaymentMethod(objectOf<Stripe.PaymentMethod>(e).id) : null),
+  prepare: async (e) => (stripeConfigured() && e.type.endsWith("attached") && !e.type.endsWith("detached") ? retrievePaymentMethod(objectOf<StripePaymentMethod>(e).id) : null),
   apply: async (x, e, fresh) => {
-    const pm = objectOf<Stripe.PaymentMethod>(e);
+    const pm = objectOf<StripePaymentMethod>(e);
     const detached = e.type === "payment_method.detached";
     let orgId = await orgByCustomer(x, fresh?.customerId ?? idOf(pm.customer));
     if (!orgId) {
@@ -173,10 +173,10 @@ const catalogEvent: Handler<StripePriceInfo[]> = {
   prepare: async (e) => {
     if (!stripeConfigured()) return [];
     if (e.type.startsWith("price.")) {
-      const p = await retrievePrice(objectOf<Stripe.Price>(e).id);
+      const p = await retrievePrice(objectOf<StripePrice>(e).id);
       return p ? [p] : [];
     }
-    const productId = objectOf<Stripe.Product>(e).id;
+    const productId = objectOf<StripeProduct>(e).id;
     return (await listRecurringPrices()).filter((p) => p.product.id === productId);
   },
   apply: async (x, _e, prices) => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll } from "vitest";
 import { resetEnvCache } from "@/lib/env";
 import { StripeServer } from "./stripe-server";
 
-export function useStripeServer(extraEnv: Record<string, string> = {}): StripeServer {
+export function withStripeServer(extraEnv: Record<string, string> = {}): StripeServer {
   const server = new StripeServer();
   beforeAll(async () => {
     await server.start();
