@@ -4,9 +4,10 @@ import { agentOperations } from "@/lib/agents/api-doc";
 import { catalogOperations } from "@/lib/catalog/api-doc";
 import { customerOperations } from "@/lib/orgs/api-doc";
 import { opsOperations } from "@/lib/ops/api-doc";
+import { adminWebhookOperations, billingOperations } from "@/lib/payments/api-doc";
 import { subscriptionOperations } from "@/lib/subscriptions/api-doc";
 
-export const operations: Operation[] = [...customerOperations, ...catalogOperations, ...subscriptionOperations, ...agentOperations, ...opsOperations];
+export const operations: Operation[] = [...customerOperations, ...catalogOperations, ...subscriptionOperations, ...agentOperations, ...billingOperations, ...adminWebhookOperations, ...opsOperations];
 
 export function openApiDocument() {
   return buildOpenApi(operations, "1.0.0");

@@ -59,3 +59,8 @@ export async function scopeOrg(actor: Actor, ref: CustomerRef = {}, field = "cus
   if (!org) throw notFound("Customer");
   return org.id;
 }
+
+/** Billing changes: an organization's owner, or its customer API key (its backend). Members only read. */
+export function assertCanManageBilling(actor: Customer): void {
+  if (actor.type === "member" && actor.role !== "owner") throw forbidden("Only the organization's owner can change billing.");
+}

@@ -1,5 +1,6 @@
 // The Drizzle client: postgres.js against DATABASE_URL, or an embedded PGlite under TALLY_DATA_DIR.
 import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -96,15 +97,27 @@ function handle(): Handle {
   return globalForDb.__tallyDb;
 }
 
+const inTransaction = new AsyncLocalStorage<true>();
+
 /**
  * The process's database. A Proxy so that modules can `import { db }` at load time while the
- * connection opens on first use (and `next build` never opens it).
+ * connection opens on first use (and `next build` never opens it). It also refuses `db` inside a
+ * `db.transaction` callback: on PGlite (one connection) that query would wait for the transaction
+ * forever; the error names the fix instead of hanging.
  */
 export const db: Db = new Proxy({} as Db, {
   get(_target, prop) {
     const real = handle().db as unknown as Record<PropertyKey, unknown>;
     const value = real[prop];
-    return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(real) : value;
+    if (typeof value !== "function") return value;
+    if (inTransaction.getStore()) {
+      throw new Error(`db.${String(prop)}() was called inside db.transaction(): use the transaction's executor (tx) instead.`);
+    }
+    if (prop === "transaction") {
+      return (fn: (tx: Tx) => Promise<unknown>, config?: unknown) =>
+        (value as (f: (tx: Tx) => Promise<unknown>, c?: unknown) => Promise<unknown>).call(real, (tx) => inTransaction.run(true, () => fn(tx)), config);
+    }
+    return (value as (...a: unknown[]) => unknown).bind(real);
   },
 });
 

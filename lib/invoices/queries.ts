@@ -1,6 +1,6 @@
 import "server-only";
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { db } from "@/lib/db/client";
+import { and, asc, desc, eq } from "drizzle-orm";
+import { db, type Executor } from "@/lib/db/client";
 import { invoiceLines, invoices, organizations, type Invoice } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
 
@@ -20,10 +20,10 @@ export async function getInvoice(orgId: string | null, invoiceId: string) {
   return { ...row, lines };
 }
 
-export async function openInvoices(orgId: string, subscriptionIds?: string[]): Promise<Invoice[]> {
-  return db
+export async function openInvoices(orgId: string, x: Executor = db): Promise<Invoice[]> {
+  return x
     .select()
     .from(invoices)
-    .where(and(eq(invoices.orgId, orgId), eq(invoices.status, "open"), eq(invoices.provider, "local"), subscriptionIds ? inArray(invoices.subscriptionId, subscriptionIds) : undefined))
+    .where(and(eq(invoices.orgId, orgId), eq(invoices.status, "open"), eq(invoices.provider, "local")))
     .orderBy(asc(invoices.issuedAt));
 }

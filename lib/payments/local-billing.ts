@@ -95,7 +95,7 @@ export async function billPeriod(x: Executor, sub: Subscription, plan: Plan, per
 export async function retryOpenInvoices(x: Executor, orgId: string, at = new Date()): Promise<{ paid: number; failed: number }> {
   let paid = 0;
   let failed = 0;
-  for (const inv of await openInvoices(orgId)) {
+  for (const inv of await openInvoices(orgId, x)) {
     const r = await chargeInvoice(x, inv, at);
     if (r.ok) paid++;
     else failed++;

@@ -1,0 +1,6 @@
+import { route } from "@/lib/http/route";
+import { listPayments, paymentJson } from "@/lib/payments/billing-queries";
+import { ZListLimit } from "@/lib/payments/schemas";
+
+/** Payments and credit purchases, newest first, failed and refunded ones included. */
+export const GET = route({ auth: "customer", query: ZListLimit }, async ({ actor, query }) => ({ data: (await listPayments(actor.orgId, query.limit)).map(paymentJson), next_cursor: null }));

@@ -1,0 +1,21 @@
+import type { Operation } from "@/lib/http/openapi";
+import { ZWebhookList } from "@/lib/webhooks/schemas";
+import { ZChangePlan, ZCheckout, ZListLimit } from "./schemas";
+
+export const billingOperations: Operation[] = [
+  { method: "get", path: "/api/v1/billing/subscription", tag: "Billing", auth: "customer", summary: "Your subscription: tier, status, period, amount, interval, cancel at period end, access" },
+  { method: "get", path: "/api/v1/billing/invoices", tag: "Billing", auth: "customer", summary: "Your invoices, newest first, with PDF and hosted links", query: ZListLimit },
+  { method: "get", path: "/api/v1/billing/invoices/{id}/pdf", tag: "Billing", auth: "any", summary: "An invoice as PDF (Stripe invoices redirect to Stripe's PDF)", responses: { "200": "application/pdf", "302": "Stripe's PDF", "404": "Not found" } },
+  { method: "get", path: "/api/v1/billing/payment-methods", tag: "Billing", auth: "customer", summary: "Your payment methods: brand, last4, expiry" },
+  { method: "get", path: "/api/v1/billing/history", tag: "Billing", auth: "customer", summary: "Your payments and credit purchases, failed and refunded ones included", query: ZListLimit },
+  { method: "post", path: "/api/v1/billing/checkout", tag: "Billing", auth: "customer", summary: "Start a checkout for a plan or a credit pack", description: "Answers the URL to send the customer to: Stripe Checkout, or the local sandbox when Stripe is not configured. Nothing is granted until the payment is confirmed.", body: ZCheckout, responses: { "201": "{id, url, provider}", "400": "Unknown plan or pack", "403": "Members cannot change billing", "409": "Already subscribed: change plan instead", "503": "Payment provider unavailable" } },
+  { method: "post", path: "/api/v1/billing/portal", tag: "Billing", auth: "customer", summary: "A payment-portal URL (Stripe Customer Portal, or the local sandbox's)" },
+  { method: "post", path: "/api/v1/billing/subscription/cancel", tag: "Billing", auth: "customer", summary: "Cancel at the end of the current period" },
+  { method: "post", path: "/api/v1/billing/subscription/resume", tag: "Billing", auth: "customer", summary: "Undo a scheduled cancellation" },
+  { method: "post", path: "/api/v1/billing/subscription/change-plan", tag: "Billing", auth: "customer", summary: "Change plan: upgrades now with proration, downgrades at period end", description: "With `preview: true`, answers the direction, when it takes effect and the prorated amount due now, changing nothing.", body: ZChangePlan, responses: { "200": "The change (or its preview)", "402": "The prorated charge failed", "404": "No current subscription", "409": "Already on this plan" } },
+];
+
+export const adminWebhookOperations: Operation[] = [
+  { method: "get", path: "/api/v1/admin/webhooks", tag: "Admin", auth: "operator", summary: "The payment provider's event log (newest first)", query: ZWebhookList },
+  { method: "post", path: "/api/v1/admin/webhooks/{id}/replay", tag: "Admin", auth: "operator", summary: "Process a stored Stripe event again", responses: { "200": "Processed", "404": "Not found", "409": "A local sandbox event", "500": "Processing failed again" } },
+];

@@ -1,0 +1,94 @@
+// What a customer's billing pages and /api/v1/billing read: subscription, invoices, payment
+// methods, and payments (including credit purchases).
+import "server-only";
+import { desc, eq } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import { payments, plans, type Invoice, type Payment, type PaymentMethod, type Plan } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { minorToDecimal } from "@/lib/money";
+import { currentSubscription } from "@/lib/subscriptions/queries";
+import { accessFor } from "./access";
+
+export async function billingSubscription(orgId: string, now = new Date()) {
+  const current = await currentSubscription(orgId);
+  if (!current || !["incomplete", "trialing", "active", "past_due"].includes(current.subscription.status)) {
+    return { status: "none" as const, plan: null, access: accessFor(null, now, env().PAST_DUE_GRACE_DAYS), last: current };
+  }
+  const { subscription: s, plan } = current;
+  let pending: Plan | null = null;
+  if (s.pendingPlanId) [pending = null] = await db.select().from(plans).where(eq(plans.id, s.pendingPlanId));
+  return { status: s.status, subscription: s, plan, pendingPlan: pending, access: accessFor(s, now, env().PAST_DUE_GRACE_DAYS), last: current };
+}
+
+export async function listPayments(orgId: string, limit = 50): Promise<Payment[]> {
+  return db.select().from(payments).where(eq(payments.orgId, orgId)).orderBy(desc(payments.createdAt)).limit(limit);
+}
+
+export function invoiceJson(i: Invoice) {
+  const local = i.provider === "local";
+  return {
+    id: i.id,
+    object: "invoice",
+    number: i.number,
+    status: i.status,
+    currency: i.currency,
+    total: minorToDecimal(i.totalCents, i.currency),
+    total_cents: i.totalCents,
+    amount_paid_cents: i.amountPaidCents,
+    amount_due_cents: i.amountDueCents,
+    period_start: i.periodStart?.toISOString() ?? null,
+    period_end: i.periodEnd?.toISOString() ?? null,
+    issued_at: i.issuedAt.toISOString(),
+    paid_at: i.paidAt?.toISOString() ?? null,
+    pdf_url: local ? `/api/v1/billing/invoices/${i.id}/pdf` : i.pdfUrl,
+    hosted_url: local ? `/billing/invoices/${i.id}` : i.hostedUrl,
+    provider: i.provider,
+  };
+}
+
+export function paymentMethodJson(p: PaymentMethod) {
+  return { id: p.id, object: "payment_method", brand: p.brand, last4: p.last4, exp_month: p.expMonth, exp_year: p.expYear, is_default: p.isDefault, provider: p.provider };
+}
+
+export function paymentJson(p: Payment) {
+  return {
+    id: p.id,
+    object: "payment",
+    kind: p.kind,
+    status: p.status,
+    amount: minorToDecimal(p.amountCents, p.currency),
+    amount_cents: p.amountCents,
+    amount_refunded_cents: p.amountRefundedCents,
+    currency: p.currency,
+    description: p.description,
+    payment_method: p.paymentMethodLabel,
+    failure_message: p.failureMessage,
+    invoice_id: p.invoiceId,
+    credit_product_id: p.creditProductId,
+    created_at: p.createdAt.toISOString(),
+  };
+}
+
+export function subscriptionSummaryJson(b: Awaited<ReturnType<typeof billingSubscription>>) {
+  if (b.status === "none" || !("subscription" in b) || !b.subscription) {
+    return { status: "none", tier: null, plan: null, amount: null, amount_cents: null, interval: null, currency: null, current_period_start: null, current_period_end: null, cancel_at_period_end: false, access: { level: b.access.level, grace_ends_at: null, message: b.access.message } };
+  }
+  const { subscription: s, plan, pendingPlan, access } = b;
+  return {
+    id: s.id,
+    status: s.status,
+    tier: plan.tier,
+    plan: { id: plan.id, code: plan.code, name: plan.name, version: plan.version },
+    amount: minorToDecimal(plan.basePriceCents, plan.currency),
+    amount_cents: plan.basePriceCents,
+    interval: plan.interval,
+    currency: plan.currency,
+    current_period_start: s.currentPeriodStart.toISOString(),
+    current_period_end: s.currentPeriodEnd.toISOString(),
+    trial_end: s.trialEnd?.toISOString() ?? null,
+    cancel_at_period_end: s.cancelAtPeriodEnd,
+    pending_plan: pendingPlan ? { id: pendingPlan.id, name: pendingPlan.name, effective_at: s.currentPeriodEnd.toISOString() } : null,
+    provider: s.provider,
+    access: { level: access.level, grace_ends_at: access.graceEndsAt?.toISOString() ?? null, message: access.message },
+  };
+}
