@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import Link from "next/link";
+import { buttonClass } from "@/components/ui/button";
 import { PlanSummary } from "@/components/billing/plan-summary";
 import { MembersTable } from "@/components/orgs/members-table";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -21,7 +23,7 @@ export default async function CustomerHome() {
         <Card className="lg:col-span-2">
           <CardHeader title="Current plan" />
           <CardBody>
-            <PlanSummary current={current} />
+            <PlanSummary current={current} emptyAction={<Link href="/billing" className={buttonClass()}>Choose a plan</Link>} />
           </CardBody>
         </Card>
         <Card>

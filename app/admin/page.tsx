@@ -14,6 +14,7 @@ import { subscriptionCounts } from "@/lib/subscriptions/queries";
 import { countAgentsWithoutPlan } from "@/lib/agents/agents";
 import { countCallsWithoutCost } from "@/lib/agents/stats";
 import { countOrganizationsWithoutProviderId } from "@/lib/orgs/count";
+import { stripeConfigured } from "@/lib/stripe/client";
 
 export const metadata: Metadata = { title: "Admin" };
 
@@ -23,7 +24,7 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
   const search = q?.trim() || undefined;
   const [total, counts, page, noProvider, noPlan, noCost] = await Promise.all([countOrganizations(), subscriptionCounts(), listCustomersWithPlans({ limit: 25, cursor, search }), countOrganizationsWithoutProviderId(), countAgentsWithoutPlan(), countCallsWithoutCost()]);
   const attention = [
-    noProvider && `${formatInteger(noProvider)} customer${noProvider === 1 ? "" : "s"} without a payment-provider customer`,
+    stripeConfigured() && noProvider && `${formatInteger(noProvider)} customer${noProvider === 1 ? "" : "s"} without a payment-provider customer`,
     noPlan && `${formatInteger(noPlan)} agent${noPlan === 1 ? "" : "s"} without a plan`,
     noCost && `${formatInteger(noCost)} call${noCost === 1 ? "" : "s"} without a cost`,
   ].filter(Boolean);

@@ -49,9 +49,9 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
         </div>
         {plan.limits.map((l) => (
           <div key={l.meter}>
-            <dt className="text-zinc-500">{l.meter.replace(/_/g, " ")} limit</dt>
+            <dt className="text-zinc-500">Limit</dt>
             <dd className="tabular text-zinc-900">
-              {l.limit.toLocaleString("en-US")} a period <span className="text-zinc-500">({l.enforcement})</span>
+              {l.limit.toLocaleString("en-US")} {l.meter.replace(/_/g, " ")} a month <span className="text-zinc-500">({l.enforcement})</span>
             </dd>
           </div>
         ))}

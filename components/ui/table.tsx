@@ -1,9 +1,9 @@
 import { cn } from "./cn";
 
-export function Table({ children, className }: { children: React.ReactNode; className?: string }) {
+export function Table({ children, className, label }: { children: React.ReactNode; className?: string; label?: string }) {
   return (
     <div className="overflow-x-auto">
-      <table className={cn("min-w-full divide-y divide-zinc-200 text-sm", className)}>{children}</table>
+      <table aria-label={label} className={cn("min-w-full divide-y divide-zinc-200 text-sm", className)}>{children}</table>
     </div>
   );
 }

@@ -56,7 +56,7 @@ export async function importPlans(input: z.output<typeof ZPlanImport>) {
           else unchanged++;
           planIds.push(r.plan.id);
         } else {
-          const plan = await createPlan({ code: slug(p.id), name: p.name, description: p.description, interval: p.interval, currency: p.currency, base_price: p.base_price, trial_days: 0, included_credits: 0, limits: [], charges, active: true, sort_order: 0, source: "import", importId: p.id }, tx);
+          const plan = await createPlan({ code: slug(p.id), name: p.name, description: p.description, interval: p.interval, currency: p.currency, base_price: p.base_price, trial_days: 0, included_credits: 0, limits: [], charges, active: true, self_serve: true, sort_order: 0, source: "import", importId: p.id }, tx);
           created++;
           planIds.push(plan.id);
         }

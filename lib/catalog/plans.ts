@@ -77,6 +77,7 @@ export async function createPlan(input: PlanCreate & { source?: Plan["source"]; 
           limits: input.limits,
           charges: input.charges,
           active: input.active,
+          selfServe: input.self_serve,
           isLatest: true,
           sortOrder: input.sort_order,
           source: input.source ?? "local",
@@ -157,10 +158,11 @@ export async function updatePlan(id: string, patch: PlanPatch & { stripePriceId?
       description: patch.description ?? current.description,
       sortOrder: patch.sort_order ?? current.sortOrder,
       active: patch.active ?? current.active,
+      selfServe: patch.self_serve ?? current.selfServe,
       stripeProductId: patch.stripeProductId !== undefined ? patch.stripeProductId : current.stripeProductId,
     };
     const labelsChanged =
-      labels.name !== current.name || labels.description !== current.description || labels.sortOrder !== current.sortOrder || labels.active !== current.active || labels.stripeProductId !== current.stripeProductId;
+      labels.name !== current.name || labels.description !== current.description || labels.sortOrder !== current.sortOrder || labels.active !== current.active || labels.selfServe !== current.selfServe || labels.stripeProductId !== current.stripeProductId;
     if (!termsChanged) {
       if (!labelsChanged) return { plan: current, newVersion: false, changed: false };
       const [p] = await tx.update(plans).set({ ...labels, archivedAt: labels.active ? null : current.archivedAt }).where(eq(plans.id, id)).returning();

@@ -60,6 +60,8 @@ export const ZPlanCreate = z.strictObject({
   description: z.string().trim().max(2000).default(""),
   tier: ZCode.optional(),
   active: z.boolean().default(true),
+  /** Offered in the customer's plan picker (false for plans an admin assigns, such as agent pricing). */
+  self_serve: z.boolean().default(true),
   sort_order: z.number().int().default(0),
   ...planTerms,
 });
@@ -71,6 +73,7 @@ export const ZPlanPatch = z
     description: z.string().trim().max(2000).optional(),
     sort_order: z.number().int().optional(),
     active: z.boolean().optional(),
+    self_serve: z.boolean().optional(),
     interval: planTerms.interval.optional(),
     currency: ZCurrency.optional(),
     base_price: ZDecimal.optional(),

@@ -37,6 +37,7 @@ export function planJson(p: Plan) {
     limits: p.limits,
     charges: p.charges,
     active: p.active,
+    self_serve: p.selfServe,
     is_latest: p.isLatest,
     source: p.source,
     stripe_product_id: p.stripeProductId,

@@ -67,6 +67,7 @@ export async function syncPrice(x: Executor, info: StripePriceInfo): Promise<{ o
       limits: [],
       charges: [],
       active: true,
+      self_serve: true,
       sort_order: 0,
       source: "stripe",
       stripeProductId: info.product.id,

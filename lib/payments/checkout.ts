@@ -13,7 +13,7 @@ import { createCreditsCheckout, createSubscriptionCheckout } from "@/lib/stripe/
 import { liveSubscription } from "@/lib/subscriptions/subscribe";
 import { activeProvider } from "./provider";
 
-export type CheckoutRequest = { planId?: string; creditProductId?: string; successPath?: string; cancelPath?: string };
+export type CheckoutRequest = { planId?: string; creditProductId?: string; successPath?: string; cancelPath?: string; origin?: string };
 
 async function stripeCustomerOf(orgId: string): Promise<string> {
   const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
@@ -30,7 +30,7 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
   if (Boolean(req.planId) === Boolean(req.creditProductId)) throw invalidField("plan_id", "send either plan_id or credit_product_id");
   const provider = activeProvider();
   const id = newId("cs");
-  const base = appUrl();
+  const base = req.origin ?? appUrl();
   const success = `${base}${req.successPath ?? "/billing"}?checkout=success&session=${id}`;
   const cancel = `${base}${req.cancelPath ?? "/billing"}?checkout=canceled&session=${id}`;
   const expiresAt = new Date(Date.now() + 24 * 3600_000);

@@ -13,6 +13,7 @@ import { liveSubscription } from "@/lib/subscriptions/subscribe";
 import { periodBounds } from "@/lib/time";
 import { changeSubscriptionPrice, previewPriceChange, retrieveSubscription, setCancelAtPeriodEnd } from "@/lib/stripe/billing";
 import { chargeInvoice } from "./local-billing";
+import type { PlanChangePreview } from "./plan-change";
 import { monthlyCents, prorate } from "./proration";
 import { applyStripeSubscription } from "./subscription-sync";
 
@@ -27,17 +28,6 @@ async function stripeOrg(orgId: string) {
   const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
   return org!;
 }
-
-export type PlanChangePreview = {
-  direction: "upgrade" | "downgrade";
-  effective: "now" | "period_end";
-  current_plan: { id: string; name: string; interval: string; amount_cents: number };
-  new_plan: { id: string; name: string; interval: string; amount_cents: number };
-  /** Charged now for an upgrade (the prorated difference); 0 for a downgrade. */
-  amount_due_now_cents: number;
-  currency: string;
-  effective_at: string;
-};
 
 async function plan(planId: string): Promise<Plan> {
   const [p] = await db.select().from(plans).where(eq(plans.id, planId));

@@ -8,9 +8,9 @@ import { AppError } from "@/lib/http/errors";
 import { createPortalSession } from "@/lib/stripe/billing";
 import { activeProvider } from "./provider";
 
-export async function portalUrl(orgId: string, returnPath = "/billing"): Promise<string> {
-  if (activeProvider() === "local") return `${appUrl()}/sandbox/portal`;
+export async function portalUrl(orgId: string, origin = appUrl(), returnPath = "/billing"): Promise<string> {
+  if (activeProvider() === "local") return `${origin}/sandbox/portal`;
   const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
   if (!org?.stripeCustomerId) throw new AppError("provider_unavailable", "Your billing account is still being set up with Stripe; try again in a minute.");
-  return createPortalSession(org.stripeCustomerId, `${appUrl()}${returnPath}`);
+  return createPortalSession(org.stripeCustomerId, `${origin}${returnPath}`);
 }

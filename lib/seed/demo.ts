@@ -13,6 +13,8 @@ import { createOrganization } from "@/lib/orgs/organizations";
 import { dec } from "@/lib/money";
 import type { Charge } from "@/lib/rating/types";
 import { resolvePlan, subscribe } from "@/lib/subscriptions/subscribe";
+import { rollOverSubscriptions } from "@/lib/subscriptions/rollover";
+import { addSandboxCard } from "@/lib/payments/payment-methods";
 import { createAgent } from "@/lib/agents/agents";
 import { startCall } from "@/lib/agents/calls";
 import { finalizeCallCost } from "@/lib/agents/finalize-call-cost";
@@ -134,6 +136,7 @@ async function seedCatalog(x: Executor): Promise<void> {
         { type: "fixed", name: "Monthly fee", amount: "10.00" },
       ],
       sortOrder: 100,
+      selfServe: false,
       source: "local",
     },
     x,
@@ -186,11 +189,14 @@ export async function seedDemo(now = new Date()): Promise<SeedResult> {
     for (const u of DEMO_USERS) {
       await createUser({ email: u.email, name: u.name, passwordHash, role: u.role, orgId: u.org ? byKey[u.org] : null }, tx);
     }
-    await subscribe(acme.id, { plan: { code: planCode("professional", "month") }, actor: "seed", now: new Date(now.getTime() - 10 * 86_400_000), skipTrial: true, externalId: "acme-main" }, tx);
-    await subscribe(globex.id, { plan: { code: planCode("starter", "year") }, actor: "seed", now, externalId: "globex-main" }, tx);
+    // Acme pays by card in the sandbox and has been a customer for a few months; Globex is trialing.
+    await addSandboxCard(tx, acme.id, { number: "4242424242424242", expMonth: 8, expYear: now.getUTCFullYear() + 2 });
+    await subscribe(acme.id, { plan: { code: planCode("professional", "month") }, actor: "seed", now: new Date(now.getTime() - 75 * 86_400_000), skipTrial: true, externalId: "acme-main", provider: "local" }, tx);
+    await subscribe(globex.id, { plan: { code: planCode("starter", "year") }, actor: "seed", now, externalId: "globex-main", provider: "local" }, tx);
     await tx.insert(appSettings).values({ key: MARKER, value: now.toISOString() });
     return { acme, globex };
   });
+  await rollOverSubscriptions(now);
   await seedAgents(orgs.acme.id, now);
   await afterDemoSeeded({ acmeId: orgs.acme.id, globexId: orgs.globex.id, now });
   return { seeded: true };

@@ -32,12 +32,21 @@ export function stripe(): Stripe {
   return globalForStripe.__tallyStripe.client;
 }
 
+const providerHealth = globalThis as unknown as { __tallyStripeDownAt?: number };
+
 /** Stripe failures as Tally errors: the provider being down is a 503, never a 500. */
 export function providerError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   const err = e as { statusCode?: number; message?: string; type?: string };
   if (err.statusCode && err.statusCode < 500 && err.statusCode !== 429) return new AppError("bad_request", `Stripe refused the request: ${err.message ?? "unknown error"}`);
+  providerHealth.__tallyStripeDownAt = Date.now();
   return new AppError("provider_unavailable", "Stripe could not be reached or failed; try again shortly.");
+}
+
+/** When Stripe last failed to answer, if within the last five minutes: pages say so. */
+export function recentProviderOutage(): Date | null {
+  const at = providerHealth.__tallyStripeDownAt;
+  return at && Date.now() - at < 5 * 60_000 ? new Date(at) : null;
 }
 
 let verifier: Stripe | undefined;

@@ -9,20 +9,26 @@ import { agentsWithoutPlan } from "@/lib/agents/agents";
 import { callsWithoutCost } from "@/lib/agents/calls";
 import { requireAdmin } from "@/lib/auth/session";
 import { organizationsWithoutProviderId } from "@/lib/orgs/count";
+import { jobsNeedingAttention } from "@/lib/jobs/outbox";
+import { stripeConfigured } from "@/lib/stripe/client";
+import { ActionButton } from "@/components/ui/action-button";
+import { Badge } from "@/components/ui/badge";
+import { retryJobAction } from "../webhooks/actions";
 
 export const metadata: Metadata = { title: "Monitoring" };
 
 export default async function MonitoringPage() {
   await requireAdmin();
-  const [customers, agents, calls] = await Promise.all([organizationsWithoutProviderId(), agentsWithoutPlan(), callsWithoutCost()]);
+  const stripeOn = stripeConfigured();
+  const [customers, agents, calls, stuck] = await Promise.all([stripeOn ? organizationsWithoutProviderId() : Promise.resolve([]), agentsWithoutPlan(), callsWithoutCost(), jobsNeedingAttention()]);
   return (
     <>
       <PageHeader title="Needs attention" description="Things that stop Tally from billing correctly." />
       <div className="space-y-6">
         <Card>
-          <CardHeader title={`Customers without a payment-provider customer (${customers.length})`} description="They cannot be charged until their provider customer exists." />
+          <CardHeader title={`Customers without a payment-provider customer (${customers.length})`} description={stripeOn ? "They cannot be charged through Stripe until their Stripe customer exists; the outbox below creates them." : "Stripe is not configured: the local sandbox bills customers and needs no provider customer."} />
           {customers.length === 0 ? (
-            <EmptyState title="Every customer has a payment-provider customer." />
+            <EmptyState title={stripeOn ? "Every customer has a Stripe customer." : "Nothing to do while Stripe is off."} />
           ) : (
             <Table>
               <thead>
@@ -43,6 +49,40 @@ export default async function MonitoringPage() {
                     <Td>{c.email ?? "—"}</Td>
                     <Td>
                       <LocalTime value={c.createdAt} mode="relative" />
+                    </Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
+        </Card>
+        <Card>
+          <CardHeader title={`Background jobs failing or waiting to retry (${stuck.length})`} description="Calls to Stripe go through a durable outbox with exponential backoff; failed ones wait here for a retry." />
+          {stuck.length === 0 ? (
+            <EmptyState title="No job is failing." />
+          ) : (
+            <Table>
+              <thead>
+                <tr>
+                  <Th>Job</Th>
+                  <Th>Status</Th>
+                  <Th>Last error</Th>
+                  <Th />
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100">
+                {stuck.map((j) => (
+                  <tr key={j.id} className="align-top">
+                    <Td>
+                      <span className="font-mono text-xs">{j.kind}</span>
+                      <div className="text-xs text-zinc-500">{j.attempts} attempts · created <LocalTime value={j.createdAt} mode="relative" /></div>
+                    </Td>
+                    <Td>
+                      <Badge tone={j.status === "failed" ? "red" : "amber"}>{j.status === "failed" ? "failed" : "retrying"}</Badge>
+                    </Td>
+                    <Td wrap className="max-w-md text-xs text-red-700">{j.lastError}</Td>
+                    <Td align="right">
+                      <ActionButton action={retryJobAction} fields={{ id: j.id }} label="Retry now" size="sm" />
                     </Td>
                   </tr>
                 ))}

@@ -58,6 +58,8 @@ export const plans = pgTable(
     charges: jsonb().$type<Charge[]>().notNull().default([]),
     /** Offered to new subscribers. Only the newest version of a code can be active. */
     active: boolean().notNull().default(true),
+    /** Offered in the customer's plan picker; false for plans an admin assigns (e.g. agent pricing). */
+    selfServe: boolean().notNull().default(true),
     /** True for the newest version of its code, active or archived. */
     isLatest: boolean().notNull().default(true),
     sortOrder: integer().notNull().default(0),

@@ -1,0 +1,92 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Badge } from "@/components/ui/badge";
+import { buttonClass } from "@/components/ui/button";
+import { Card, CardBody } from "@/components/ui/card";
+import { Table, Td, Th } from "@/components/ui/table";
+import { requireCustomer } from "@/lib/auth/session";
+import { formatDate, formatQuantity } from "@/lib/format";
+import { AppError } from "@/lib/http/errors";
+import { getInvoice } from "@/lib/invoices/queries";
+import { formatMoney, formatRate } from "@/lib/money";
+
+export const metadata: Metadata = { title: "Invoice" };
+
+export default async function InvoicePage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireCustomer();
+  const { id } = await params;
+  const { invoice: inv, customer, lines } = await getInvoice(user.orgId, id).catch((e) => {
+    if (e instanceof AppError && e.code === "not_found") notFound();
+    throw e;
+  });
+  return (
+    <>
+      <div className="mb-4 flex items-center justify-between print:hidden">
+        <Link href="/billing" className="text-sm text-brand-600 hover:text-brand-700">
+          ← Billing
+        </Link>
+        <a href={inv.provider === "local" ? `/api/v1/billing/invoices/${inv.id}/pdf` : (inv.pdfUrl ?? "#")} className={buttonClass("secondary")}>
+          Download PDF
+        </a>
+      </div>
+      <Card className="print:border-0 print:shadow-none">
+        <CardBody className="space-y-8 p-8">
+          <div className="flex flex-wrap justify-between gap-6">
+            <div>
+              <p className="text-sm text-zinc-500">Billed to</p>
+              <p className="font-semibold text-zinc-900">{customer.name}</p>
+              {customer.email && <p className="text-sm text-zinc-600">{customer.email}</p>}
+            </div>
+            <div className="text-right">
+              <h1 className="text-2xl font-semibold text-zinc-900">Invoice {inv.number}</h1>
+              <p className="text-sm text-zinc-600">Issued {formatDate(inv.issuedAt)}</p>
+              {inv.periodStart && inv.periodEnd && (
+                <p className="text-sm text-zinc-600">
+                  Period {formatDate(inv.periodStart)} – {formatDate(inv.periodEnd)}
+                </p>
+              )}
+              <div className="mt-2">
+                <Badge tone={inv.status === "paid" ? "green" : inv.status === "open" ? "amber" : "gray"}>{inv.status}</Badge>
+              </div>
+            </div>
+          </div>
+          <Table>
+            <thead>
+              <tr>
+                <Th>Description</Th>
+                <Th align="right">Quantity</Th>
+                <Th align="right">Unit price</Th>
+                <Th align="right">Amount</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-zinc-100">
+              {lines.map((l) => (
+                <tr key={l.id}>
+                  <Td wrap>{l.description}</Td>
+                  <Td align="right">{formatQuantity(l.quantity)}</Td>
+                  <Td align="right">{l.unitAmount ? formatRate(l.unitAmount, inv.currency) : "—"}</Td>
+                  <Td align="right">{formatMoney(l.amountCents, inv.currency)}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+          <dl className="ml-auto w-64 space-y-1 text-sm">
+            <div className="flex justify-between font-semibold text-zinc-900">
+              <dt>Total</dt>
+              <dd className="tabular">{formatMoney(inv.totalCents, inv.currency)}</dd>
+            </div>
+            <div className="flex justify-between text-zinc-600">
+              <dt>Paid</dt>
+              <dd className="tabular">{formatMoney(inv.amountPaidCents, inv.currency)}</dd>
+            </div>
+            <div className="flex justify-between font-semibold text-zinc-900">
+              <dt>Amount due</dt>
+              <dd className="tabular">{formatMoney(inv.amountDueCents, inv.currency)}</dd>
+            </div>
+          </dl>
+        </CardBody>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,110 @@
+import type { Metadata } from "next";
+import { InvoicesTable, PaymentMethodsList, PaymentsTable } from "@/components/billing/billing-tables";
+import { PlanPicker } from "@/components/billing/plan-picker";
+import { PlanSummary } from "@/components/billing/plan-summary";
+import { RedirectButton } from "@/components/billing/redirect-button";
+import { ActionButton } from "@/components/ui/action-button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireCustomer } from "@/lib/auth/session";
+import { formatDate } from "@/lib/format";
+import { billingPage } from "@/lib/payments/billing-page";
+import { cancelAction, changePlanAction, checkoutAction, portalAction, previewChangeAction, resumeAction } from "./actions";
+
+export const metadata: Metadata = { title: "Billing" };
+
+export default async function BillingPage({ searchParams }: { searchParams: Promise<{ checkout?: string }> }) {
+  const user = await requireCustomer();
+  const { checkout } = await searchParams;
+  const b = await billingPage(user.orgId);
+  const owner = user.role === "owner";
+  const s = "subscription" in b.summary ? b.summary.subscription : null;
+  const plan = b.summary.plan;
+  return (
+    <>
+      <PageHeader
+        title="Billing"
+        description={b.provider === "local" ? "Payments run in the local sandbox: no real money moves." : "Payments are processed by Stripe."}
+        actions={owner ? <RedirectButton action={portalAction} label={b.provider === "local" ? "Payment methods (sandbox portal)" : "Manage payment methods"} /> : undefined}
+      />
+      <div className="space-y-6">
+        {b.outage && (
+          <div role="status" className="rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+            Stripe did not answer at {b.outage.toLocaleTimeString()}. What you see here is what Tally knows; changes that need Stripe may fail until it is back.
+          </div>
+        )}
+        {checkout === "success" && (
+          <div role="status" className="rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
+            Payment received. {b.provider === "stripe" ? "Your plan updates as soon as Stripe confirms it (usually a few seconds)." : "Thank you!"}
+          </div>
+        )}
+        {checkout === "canceled" && <div className="rounded-lg bg-zinc-100 px-4 py-3 text-sm text-zinc-700">Checkout canceled: nothing was charged.</div>}
+        {b.summary.access.message && (
+          <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+            <span>
+              {b.summary.access.message}
+              {b.summary.access.graceEndsAt && b.summary.access.level === "grace" && <> Features stay on until {formatDate(b.summary.access.graceEndsAt)}.</>}
+            </span>
+            {owner && <RedirectButton action={portalAction} label="Update payment method" variant="primary" />}
+          </div>
+        )}
+
+        <Card>
+          <CardHeader
+            title="Subscription"
+            action={
+              owner && s && plan ? (
+                s.cancelAtPeriodEnd ? (
+                  <ActionButton action={resumeAction} fields={{}} label="Resume subscription" variant="primary" />
+                ) : (
+                  <ActionButton action={cancelAction} fields={{}} label="Cancel at period end" variant="danger" />
+                )
+              ) : undefined
+            }
+          />
+          <CardBody>
+            <PlanSummary current={s && plan ? { plan, subscription: s } : null} />
+            {"pendingPlan" in b.summary && b.summary.pendingPlan && s && (
+              <p className="mt-3 text-sm text-zinc-600">
+                Changes to <strong>{b.summary.pendingPlan.name}</strong> on {formatDate(s.currentPeriodEnd)}.
+              </p>
+            )}
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader title={s ? "Change plan" : "Choose a plan"} description="Upgrades apply now and are prorated; downgrades apply when the current period ends." />
+          <CardBody>
+            <PlanPicker
+              tiers={b.tiers}
+              currentPlanId={plan?.id ?? null}
+              currentInterval={plan?.interval ?? null}
+              canManage={owner}
+              checkoutAction={checkoutAction}
+              previewAction={previewChangeAction}
+              changeAction={changePlanAction}
+            />
+          </CardBody>
+        </Card>
+
+        <div className="grid gap-6 xl:grid-cols-3">
+          <Card className="xl:col-span-2">
+            <CardHeader title="Invoices" />
+            <InvoicesTable rows={b.invoices.map((i) => ({ ...i, pdfUrl: i.provider === "local" ? `/api/v1/billing/invoices/${i.id}/pdf` : i.pdfUrl, hostedUrl: i.provider === "local" ? `/billing/invoices/${i.id}` : i.hostedUrl }))} />
+          </Card>
+          <Card>
+            <CardHeader title="Payment methods" />
+            <CardBody>
+              <PaymentMethodsList rows={b.methods} />
+            </CardBody>
+          </Card>
+        </div>
+
+        <Card>
+          <CardHeader title="Billing history" description="Payments and credit purchases, including failed and refunded ones." />
+          <PaymentsTable rows={b.payments} />
+        </Card>
+      </div>
+    </>
+  );
+}

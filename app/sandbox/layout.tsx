@@ -1,0 +1,18 @@
+import { Logo } from "@/components/shell/logo";
+
+/** The local payment sandbox stands in for Stripe's hosted pages: its own frame, clearly labelled. */
+export default function SandboxLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <div className="min-h-screen bg-zinc-100">
+      <header className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-center text-sm text-amber-900">
+        <strong>Sandbox</strong> — Tally&apos;s local payment provider. No real card is charged; use 4242 4242 4242 4242 to pay, 4000 0000 0000 0002 to be declined.
+      </header>
+      <main className="mx-auto max-w-lg px-4 py-10">
+        <div className="mb-6 flex items-center gap-2 font-semibold text-zinc-900">
+          <Logo size={24} /> Tally sandbox payments
+        </div>
+        {children}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+"use client";
+// Plans with a monthly/yearly switch. Without a subscription a plan opens checkout; with one, a
+// plan change is previewed (what is charged now, or when it takes effect) and confirmed.
+import { useActionState, useEffect, useState } from "react";
+import type { FormActionFn } from "@/lib/http/action-state";
+import type { PlanChangePreview } from "@/lib/payments/plan-change";
+import { formatMoney } from "@/lib/money";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { FormError } from "@/components/ui/field";
+
+export type PlanOption = { id: string; priceCents: number; currency: string; trialDays: number };
+export type TierOption = { tier: string; name: string; description: string; includedCredits: number; limit: string | null; month?: PlanOption; year?: PlanOption };
+type Preview = PlanChangePreview;
+
+export function PlanPicker({
+  tiers,
+  currentPlanId,
+  currentInterval,
+  canManage,
+  checkoutAction,
+  previewAction,
+  changeAction,
+}: {
+  tiers: TierOption[];
+  currentPlanId: string | null;
+  currentInterval: "month" | "year" | null;
+  canManage: boolean;
+  checkoutAction: FormActionFn<{ url: string }>;
+  previewAction: FormActionFn<Preview>;
+  changeAction: FormActionFn<Preview>;
+}) {
+  const [interval, setInterval] = useState<"month" | "year">(currentInterval ?? "month");
+  const [checkout, startCheckout, checkingOut] = useActionState(checkoutAction, null);
+  const [preview, runPreview, previewing] = useActionState(previewAction, null);
+  const [change, confirmChange, changing] = useActionState(changeAction, null);
+  // The preview being answered (confirmed or declined) is hidden; a new preview shows again.
+  const [answered, setAnswered] = useState<Preview | null>(null);
+
+  useEffect(() => {
+    if (checkout?.ok) window.location.assign(checkout.data.url);
+  }, [checkout]);
+
+  const pending = preview?.ok && preview.data !== answered ? preview.data : null;
+  const error = (checkout && !checkout.ok && checkout.error) || (preview && !preview.ok && preview.error) || (change && !change.ok && change.error) || null;
+
+  return (
+    <div className="space-y-4">
+      <div className="flex items-center justify-between gap-4">
+        <div role="radiogroup" aria-label="Billing interval" className="inline-flex rounded-lg bg-zinc-100 p-1 text-sm">
+          {(["month", "year"] as const).map((i) => (
+            <button key={i} type="button" role="radio" aria-checked={interval === i} onClick={() => setInterval(i)} className={cn("rounded-md px-3 py-1.5 font-medium", interval === i ? "bg-white text-zinc-900 shadow-sm" : "text-zinc-600 hover:text-zinc-900")}>
+              {i === "month" ? "Monthly" : "Yearly (2 months free)"}
+            </button>
+          ))}
+        </div>
+        {!canManage && <p className="text-sm text-zinc-500">Only the organization&apos;s owner can change the plan.</p>}
+      </div>
+      <FormError message={error} />
+      {change?.ok && (
+        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
+          {change.message}
+        </p>
+      )}
+      {pending && (
+        <div role="dialog" aria-label="Confirm plan change" className="rounded-lg bg-brand-50 p-4 ring-1 ring-inset ring-brand-100">
+          <p className="text-sm text-zinc-900">
+            {pending.effective === "now" ? (
+              <>
+                Switch to <strong>{pending.new_plan.name}</strong> now. You will be charged <strong data-testid="proration-amount">{formatMoney(pending.amount_due_now_cents, pending.currency)}</strong> today for the rest of this period.
+              </>
+            ) : (
+              <>
+                Switch to <strong>{pending.new_plan.name}</strong> on {new Date(pending.effective_at).toLocaleDateString()}, when your current period ends. Nothing is charged today.
+              </>
+            )}
+          </p>
+          <div className="mt-3 flex gap-2">
+            <form action={confirmChange} onSubmit={() => setAnswered(pending)}>
+              <input type="hidden" name="plan_id" value={pending.new_plan.id} />
+              <Button type="submit" disabled={changing}>
+                {changing ? "Switching…" : "Confirm"}
+              </Button>
+            </form>
+            <Button type="button" variant="secondary" onClick={() => setAnswered(pending)}>
+              Keep my plan
+            </Button>
+          </div>
+        </div>
+      )}
+      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
+        {tiers.map((t) => {
+          const option = t[interval];
+          if (!option) return null;
+          const current = option.id === currentPlanId;
+          return (
+            <div key={t.tier} className={cn("flex flex-col rounded-xl border bg-white p-5 shadow-sm", current ? "border-brand-500 ring-1 ring-brand-500" : "border-zinc-200")}>
+              <h3 className="font-semibold text-zinc-900">{t.name}</h3>
+              <p className="tabular mt-2 text-2xl font-semibold text-zinc-900">
+                {formatMoney(option.priceCents, option.currency)}
+                <span className="text-sm font-normal text-zinc-500"> / {interval}</span>
+              </p>
+              <p className="mt-2 flex-1 text-sm text-zinc-600">{t.description}</p>
+              <ul className="mt-3 space-y-1 text-xs text-zinc-600">
+                {t.limit && <li>{t.limit}</li>}
+                <li>{t.includedCredits.toLocaleString("en-US")} credits a month</li>
+                {option.trialDays > 0 && !currentPlanId && <li>{option.trialDays}-day free trial</li>}
+              </ul>
+              <div className="mt-4">
+                {current ? (
+                  <span className="inline-flex w-full justify-center rounded-md bg-brand-50 px-3 py-2 text-sm font-medium text-brand-700">Current plan</span>
+                ) : currentPlanId ? (
+                  <form action={runPreview}>
+                    <input type="hidden" name="plan_id" value={option.id} />
+                    <Button type="submit" variant="secondary" className="w-full" disabled={!canManage || previewing} aria-label={`Switch to ${t.name} (${interval === "month" ? "monthly" : "yearly"})`}>
+                      Switch to {t.name}
+                    </Button>
+                  </form>
+                ) : (
+                  <form action={startCheckout}>
+                    <input type="hidden" name="plan_id" value={option.id} />
+                    <Button type="submit" className="w-full" disabled={!canManage || checkingOut} aria-label={`Choose ${t.name} (${interval === "month" ? "monthly" : "yearly"})`}>
+                      {checkingOut ? "Opening checkout…" : option.trialDays > 0 ? "Start free trial" : "Choose plan"}
+                    </Button>
+                  </form>
+                )}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "plans" ADD COLUMN "self_serve" boolean DEFAULT true NOT NULL;

@@ -1,0 +1,60 @@
+import { expect, test } from "@playwright/test";
+import { signIn } from "./support";
+
+test("a new customer subscribes through the local sandbox, survives a declined card, and sees the active plan and its invoice", async ({ page }) => {
+  const email = `founder-${Date.now()}@newco.example`;
+  await page.goto("/sign-up");
+  await page.getByLabel("Organization").fill("NewCo");
+  await page.getByLabel("Your name").fill("Nia Founder");
+  await page.getByLabel("Work email").fill(email);
+  await page.getByLabel("Password").fill("a-long-password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "NewCo" })).toBeVisible();
+  await expect(page.getByText("No subscription yet")).toBeVisible();
+
+  await page.getByRole("link", { name: "Choose a plan" }).click();
+  await expect(page).toHaveURL(/\/billing$/);
+  await page.getByRole("button", { name: "Choose Enterprise (monthly)" }).click();
+  await expect(page).toHaveURL(/\/sandbox\/checkout\/cs_/);
+  await expect(page.getByText("Enterprise — monthly")).toBeVisible();
+
+  await page.getByLabel("Card number").fill("4000 0000 0000 0002");
+  await page.getByRole("button", { name: "Pay $299.00" }).click();
+  await expect(page.getByText("Your card was declined.")).toBeVisible();
+
+  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await page.getByRole("button", { name: "Pay $299.00" }).click();
+  await expect(page).toHaveURL(/\/billing\?checkout=success/);
+  await expect(page.getByText("Payment received.")).toBeVisible();
+  await expect(page.getByText("Enterprise", { exact: true }).first()).toBeVisible();
+  await expect(page.getByText("active", { exact: true }).first()).toBeVisible();
+
+  const invoiceRow = page.getByRole("table", { name: "Invoices" }).getByRole("row", { name: /TLY-\d{6}/ });
+  await expect(invoiceRow).toHaveCount(1);
+  await expect(invoiceRow).toContainText("$299.00");
+  await expect(invoiceRow).toContainText("paid");
+  await expect(page.getByRole("table", { name: "Payments" }).getByRole("row", { name: /Your card was declined/ })).toBeVisible();
+
+  await invoiceRow.getByRole("link", { name: "View" }).click();
+  await expect(page.getByRole("heading", { name: /Invoice TLY-\d{6}/ })).toBeVisible();
+  const pdf = await page.request.get((await page.getByRole("link", { name: "Download PDF" }).getAttribute("href"))!);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+});
+
+test("an owner previews and confirms an upgrade, and schedules a downgrade", async ({ page }) => {
+  await signIn(page, "owner@globex.example");
+  await page.goto("/billing");
+  await page.getByRole("radio", { name: "Monthly" }).click();
+  await page.getByRole("button", { name: "Switch to Enterprise (monthly)" }).click();
+  const dialog = page.getByRole("dialog", { name: "Confirm plan change" });
+  await expect(dialog).toContainText("Switch to Enterprise now");
+  await expect(dialog.getByTestId("proration-amount")).toHaveText(/^\$\d+\.\d{2}$/);
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "You are now on Enterprise." })).toBeVisible();
+
+  await page.getByRole("button", { name: "Switch to Starter (monthly)" }).click();
+  await expect(page.getByRole("dialog", { name: "Confirm plan change" })).toContainText("when your current period ends");
+  await page.getByRole("dialog", { name: "Confirm plan change" }).getByRole("button", { name: "Confirm" }).click();
+  await page.reload();
+  await expect(page.getByText(/Changes to Starter on/)).toBeVisible();
+});
