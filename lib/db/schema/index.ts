@@ -4,3 +4,4 @@ export * from "./settings";
 export * from "./catalog";
 export * from "./subscriptions";
 export * from "./idempotency";
+export * from "./credits";
