@@ -21,8 +21,6 @@ import { afterMovement } from "./after-movement";
 import { runMovement, type MovementOutcome, type ReservationRow } from "./movement";
 import { spentByBucket } from "./serialize";
 
-export const MAX_TTL_SECONDS = 7 * 86_400;
-
 export type ReservationJson = {
   id: string;
   object: "credit_reservation";
