@@ -8,7 +8,7 @@ import { db, rows } from "@/lib/db/client";
 import type { CreditSource, GrantOrigin } from "@/lib/db/schema";
 import { isLow, lowBalanceThreshold } from "./low-balance-rule";
 import { runMovement } from "./movement";
-import { normalizePrecedence } from "./precedence";
+import { drawOrder, normalizePrecedence } from "./precedence";
 
 export type BucketView = {
   id: string;
@@ -94,7 +94,24 @@ export async function getCreditBalance(orgId: string, opts: { now?: Date; includ
     await db.transaction((tx) => runMovement(tx, orgId, now, {}, () => undefined));
     row = (await read(orgId, now, opts.includeSpent ?? false))!;
   }
-  const buckets = (typeof row.buckets === "string" ? JSON.parse(row.buckets) : row.buckets) as BucketJsonRow[];
+  const raw = (typeof row.buckets === "string" ? JSON.parse(row.buckets) : row.buckets) as BucketJsonRow[];
+  const precedence = normalizePrecedence(row.credit_precedence);
+  const all: BucketView[] = raw.map((b) => ({
+    id: b.id,
+    source: b.source,
+    origin: b.origin,
+    amount: Number(b.amount),
+    remaining: Number(b.remaining),
+    priority: Number(b.priority),
+    expiresAt: b.expires_at ? new Date(b.expires_at) : null,
+    expiredAt: b.expired_at ? new Date(b.expired_at) : null,
+    reference: b.reference,
+    reason: b.reason,
+    createdAt: new Date(b.created_at),
+  }));
+  // Live buckets in the order they will be spent; spent and expired ones after, newest first.
+  const live = drawOrder(all, precedence, now);
+  const buckets = [...live, ...all.filter((b) => b.remaining === 0)];
   const balance = Number(row.balance);
   const threshold = lowBalanceThreshold({ explicit: row.low_balance_threshold === null ? null : Number(row.low_balance_threshold), lastAllocation: Number(row.last_allocation) });
   return {
@@ -104,24 +121,12 @@ export async function getCreditBalance(orgId: string, opts: { now?: Date; includ
     overage: Number(row.overage),
     lastSeq: Number(row.last_seq),
     lastTransactionId: row.last_id,
-    precedence: normalizePrecedence(row.credit_precedence),
+    precedence,
     allowOverage: row.allow_overage,
     lowBalanceThreshold: threshold,
     low: isLow(balance, threshold),
     asOf: now,
-    buckets: buckets.map((b) => ({
-      id: b.id,
-      source: b.source,
-      origin: b.origin,
-      amount: Number(b.amount),
-      remaining: Number(b.remaining),
-      priority: Number(b.priority),
-      expiresAt: b.expires_at ? new Date(b.expires_at) : null,
-      expiredAt: b.expired_at ? new Date(b.expired_at) : null,
-      reference: b.reference,
-      reason: b.reason,
-      createdAt: new Date(b.created_at),
-    })),
+    buckets,
   };
 }
 
@@ -151,3 +156,5 @@ export function balanceJson(v: CreditBalanceView) {
     as_of: v.asOf.toISOString(),
   };
 }
+
+export type CreditBalanceJson = ReturnType<typeof balanceJson>;
