@@ -3,18 +3,14 @@
 // same key with another body is a 409. Short of credits: 402 and nothing spent, unless the
 // organization allows overage.
 import "server-only";
-import { and, eq } from "drizzle-orm";
-import { db } from "@/lib/db/client";
-import { creditEvents } from "@/lib/db/schema";
 import { invalidField } from "@/lib/http/errors";
-import { idempotent } from "@/lib/idempotency/idempotent";
 import { newId } from "@/lib/ids";
 import { metrics } from "@/lib/metrics";
 import { dec } from "@/lib/money";
 import { InsufficientCredits, type OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
 import { creditsForEvent } from "./credits-for-event";
-import { runMovement, type MovementOutcome } from "./movement";
+import { runIdempotentMovement } from "./movement";
 import { spentByBucket } from "./serialize";
 
 export type ConsumeInput = {
@@ -49,61 +45,63 @@ export type ConsumptionJson = {
 
 export type ConsumeResult = { status: number; body: ConsumptionJson; replayed: boolean };
 
-/** The credits a request asks for: from its credit event (active ones only) or given directly. */
-export async function resolveCredits(input: Pick<ConsumeInput, "eventName" | "quantity" | "credits">): Promise<{ credits: number; eventName: string | null; quantity: string | null }> {
+/** Credits for a credit event's quantity, or the raw amount; the event's price comes with the account (movement.ts). */
+function creditsFor(input: Pick<ConsumeInput, "eventName" | "quantity" | "credits">, eventCredits: number | null): number {
   if (input.eventName) {
-    const [event] = await db
-      .select({ code: creditEvents.code, credits: creditEvents.credits })
-      .from(creditEvents)
-      .where(and(eq(creditEvents.code, input.eventName), eq(creditEvents.active, true)));
-    if (!event) throw invalidField("event_name", `no active credit event "${input.eventName}"`);
-    const quantity = input.quantity ?? "1";
-    const credits = creditsForEvent(event.credits, quantity);
+    if (eventCredits === null) throw invalidField("event_name", `no active credit event "${input.eventName}"`);
+    const credits = creditsForEvent(eventCredits, input.quantity ?? "1");
     if (!Number.isSafeInteger(credits)) throw invalidField("quantity", "too large");
-    return { credits, eventName: event.code, quantity };
+    return credits;
   }
   if (!input.credits || input.credits <= 0) throw invalidField("credits", "send event_name and quantity, or a positive number of credits");
-  return { credits: input.credits, eventName: null, quantity: null };
+  return input.credits;
 }
 
 export async function consumeCredits(orgId: string, input: ConsumeInput): Promise<ConsumeResult> {
   const now = input.now ?? new Date();
-  const spend = await resolveCredits(input);
+  const eventName = input.eventName ?? null;
+  const quantity = eventName ? (input.quantity ?? "1") : null;
+  if (!eventName) creditsFor(input, null);
   const operationId = newId("led");
-  const request = { event_name: spend.eventName, quantity: spend.quantity, credits: input.eventName ? null : spend.credits, reference: input.reference ?? null };
-  let outcome: MovementOutcome<{ overage: number }> | undefined;
+  const claim = {
+    orgId,
+    scope: "credits.consume",
+    key: input.idempotencyKey,
+    request: { event_name: eventName, quantity, credits: eventName ? null : input.credits, reference: input.reference ?? null },
+  };
+  const meta: OpMeta = { operationId, actor: input.actor, idempotencyKey: input.idempotencyKey, creditEvent: eventName, quantity, reference: input.reference ?? null };
   try {
-    const res = await idempotent({ orgId, scope: "credits.consume", key: input.idempotencyKey, request }, async (tx) => {
-      const meta: OpMeta = {
-        operationId,
-        actor: input.actor,
-        idempotencyKey: input.idempotencyKey,
-        creditEvent: spend.eventName,
-        quantity: spend.quantity,
-        reference: input.reference ?? null,
-      };
-      outcome = await runMovement(tx, orgId, now, { operationId }, (account, ctx) => account.consume(spend.credits, meta, ctx.settings.allowOverage));
-      const o = outcome;
-      const body: ConsumptionJson = {
-        id: operationId,
-        object: "credit_consumption",
-        customer_id: orgId,
-        event_name: spend.eventName,
-        quantity: spend.quantity,
-        credits: spend.credits,
-        spent: spentByBucket(o.entries, operationId, ["consume"]),
-        overage_credits: o.result.overage,
-        overage_cost: o.result.overage > 0 && o.overagePrice?.unitPrice ? dec(o.overagePrice.unitPrice).mul(o.result.overage).toFixed() : null,
-        currency: o.result.overage > 0 ? (o.overagePrice?.currency ?? null) : null,
-        balance_after: o.balance,
-        held: o.held,
-        reference: input.reference ?? null,
-        created_at: now.toISOString(),
-      };
-      return { status: 200, body };
-    });
-    if (!res.replayed) await afterMovement(orgId, outcome);
-    return res;
+    const res = await runIdempotentMovement(
+      orgId,
+      now,
+      claim,
+      { operationId, eventCode: eventName },
+      (account, ctx) => {
+        const credits = creditsFor(input, ctx.eventCredits);
+        return { credits, ...account.consume(credits, meta, ctx.settings.allowOverage) };
+      },
+      (w, r): { status: number; body: ConsumptionJson } => ({
+        status: 200,
+        body: {
+          id: operationId,
+          object: "credit_consumption",
+          customer_id: orgId,
+          event_name: eventName,
+          quantity,
+          credits: r.credits,
+          spent: spentByBucket(w.entries, operationId, ["consume"]),
+          overage_credits: r.overage,
+          overage_cost: r.overage > 0 && w.overagePrice?.unitPrice ? dec(w.overagePrice.unitPrice).mul(r.overage).toFixed() : null,
+          currency: r.overage > 0 ? (w.overagePrice?.currency ?? null) : null,
+          balance_after: w.balance,
+          held: w.held,
+          reference: input.reference ?? null,
+          created_at: now.toISOString(),
+        },
+      }),
+    );
+    if (!res.replayed) await afterMovement(orgId, res.outcome);
+    return { status: res.status, body: res.body, replayed: res.replayed };
   } catch (e) {
     if (e instanceof InsufficientCredits) metrics.creditRefusals.inc({ operation: "consume" });
     throw e;

@@ -1,12 +1,12 @@
 // The shell around the pure account (account.ts): every movement of an organization's credits runs
 // here, inside the caller's transaction.
 //
-// Locking: the organization's credit_balances row is locked first (SELECT … FOR UPDATE), then the
-// reservations and buckets the movement reads, each in id order. Every writer takes the balance
-// row first, so movements of one organization are serialized and never deadlock; movements of
-// different organizations never touch the same rows. The reads that follow the lock are separate
-// statements, so under READ COMMITTED they see everything committed before the lock was granted.
-// The writes go in one statement. Nothing in the transaction waits on the network.
+// Locking: the organization's credit_balances row is the one lock (SELECT … FOR UPDATE). Every
+// write to its buckets, reservations and ledger happens here, under that lock, so movements of one
+// organization are serialized and never deadlock, and movements of different organizations never
+// touch the same rows. The state is read by a statement pipelined behind the lock (loadAccount) and
+// everything is written in one more statement, so a movement holds the lock for two round trips and
+// the commit. Nothing in the transaction waits on anything but Postgres.
 //
 // Each movement first settles what time has done: holds past their TTL are released, outstanding
 // overage is repaid from free credits, and buckets past their expiry are written off — so an
@@ -14,13 +14,14 @@
 // expiry job has run yet.
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { rows, type Executor } from "@/lib/db/client";
+import { db, rows, type Executor } from "@/lib/db/client";
 import type { CreditSource, GrantOrigin, ReservationStatus } from "@/lib/db/schema/credits";
 import { notFound } from "@/lib/http/errors";
+import { claimKeySql, replayClaimed, requestHash, storeResponseSql, type IdempotencyClaim, type IdempotentResult } from "@/lib/idempotency/idempotent";
 import { newId } from "@/lib/ids";
 import { metrics } from "@/lib/metrics";
 import { dec, minorExponent } from "@/lib/money";
-import { CreditAccount, type BucketState, type Entry, type HoldState, type OpMeta } from "./account";
+import { CreditAccount, type BucketState, type Entry, type OpMeta } from "./account";
 import { crossedBelow, lowBalanceThreshold } from "./low-balance-rule";
 import { normalizePrecedence } from "./precedence";
 
@@ -58,6 +59,10 @@ export type MovementContext = {
   holdResult?: { id: string; result: (written: WrittenMovement) => unknown };
   /** Set by an allocation: the default low-balance threshold follows the newest allocation. */
   lastAllocation?: number;
+  /** Credits per unit of the credit event named in the options; null when unknown or inactive. */
+  eventCredits: number | null;
+  /** More writes for the movement's one write statement, as named CTEs (`name as (…)`). */
+  extraWrites?: (written: WrittenMovement) => SQL[];
 };
 
 export type WrittenEntry = Entry & { id: string; operationId: string };
@@ -105,25 +110,6 @@ type BalanceRow = {
   allow_overage: boolean;
 };
 
-async function lockBalance(tx: Executor, orgId: string): Promise<BalanceRow> {
-  const lock = () =>
-    rows<BalanceRow>(
-      sql`select b.balance, b.last_seq, b.held, b.overage, b.last_allocation, b.low_balance_threshold, b.overage_price_per_credit::text as overage_price_per_credit,
-                 b.overage_currency, o.credit_precedence, o.allow_overage
-          from credit_balances b join organizations o on o.id = b.org_id
-          where b.org_id = ${orgId} for update of b`,
-      tx,
-    );
-  let [row] = await lock();
-  if (!row) {
-    const [org] = await rows<{ id: string }>(sql`select id from organizations where id = ${orgId}`, tx);
-    if (!org) throw notFound("Customer");
-    await tx.execute(sql`insert into credit_balances (org_id) values (${orgId}) on conflict do nothing`);
-    [row] = await lock();
-  }
-  return row!;
-}
-
 type BucketRow = {
   id: string;
   source: CreditSource;
@@ -135,26 +121,6 @@ type BucketRow = {
   remaining: unknown;
   amount: unknown;
 };
-
-async function loadBuckets(tx: Executor, orgId: string, extraIds: string[]): Promise<BucketState[]> {
-  const extra = extraIds.length ? sql` or id in (${sql.join(extraIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
-  const list = await rows<BucketRow>(
-    sql`select id, source, origin, priority, expires_at, expired_at, created_at, remaining, amount
-        from credit_grants where org_id = ${orgId} and (remaining > 0${extra}) order by id for update`,
-    tx,
-  );
-  return list.map((b) => ({
-    id: b.id,
-    source: b.source,
-    origin: b.origin,
-    priority: Number(b.priority),
-    expiresAt: dateOrNull(b.expires_at),
-    expiredAt: dateOrNull(b.expired_at),
-    createdAt: date(b.created_at),
-    remaining: num(b.remaining),
-    amount: num(b.amount),
-  }));
-}
 
 type HoldRow = {
   id: string;
@@ -170,6 +136,87 @@ type HoldRow = {
   result: unknown;
 };
 
+const jsonRows = <T>(v: unknown): T[] => (v === null || v === undefined ? [] : ((typeof v === "string" ? JSON.parse(v) : v) as T[]));
+
+const BUCKET_COLUMNS = sql`id, source, origin, priority, expires_at, expired_at, created_at, remaining, amount`;
+const HOLD_COLUMNS = sql`id, org_id, credits, status, expires_at, committed_credits, idempotency_key, reference, created_at, closed_at, result`;
+
+function bucketFilter(orgId: string, extraIds: string[]): SQL {
+  const extra = extraIds.length ? sql` or id in (${sql.join(extraIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
+  return sql`org_id = ${orgId} and (remaining > 0${extra})`;
+}
+
+/** Active holds past their TTL, and the reservation a movement names (whatever its status). */
+function holdFilter(orgId: string, now: Date, holdId: string | null): SQL {
+  const named = holdId ? sql` or id = ${holdId}` : sql``;
+  return sql`org_id = ${orgId} and ((status = 'active' and expires_at <= ${ts(now)})${named})`;
+}
+
+/**
+ * Locks the organization's balance row and reads what the movement needs. The read is sent right
+ * behind the lock on the same connection (pipelined), so it costs no extra round trip, yet — being
+ * the next statement — it runs only once the lock is granted and, under READ COMMITTED, sees
+ * everything committed before that. (Reading in the locking statement itself would not: its
+ * snapshot predates the wait.) Every write to buckets, reservations and the ledger happens under
+ * this lock (runMovement), which is what makes the balance row the one lock to take.
+ */
+type LoadOptions = { holdId: string | null; bucketIds: string[]; eventCode?: string | null; claim?: SQL };
+
+async function loadAccount(tx: Executor, orgId: string, now: Date, opts: LoadOptions) {
+  const event = opts.eventCode ? sql`(select credits from credit_events where code = ${opts.eventCode} and active)` : sql`null::int`;
+  // An idempotency claim goes first in the same pipeline: a request that repeats a key in flight
+  // waits on the key before it takes the organization's lock, as with idempotent().
+  const claim = opts.claim;
+  const claimRows = claim ? () => rows<{ key: string }>(claim, tx) : async () => [{ key: "" }];
+  const lockAndRead = () =>
+    Promise.all([
+      rows<BalanceRow>(
+        sql`select b.balance, b.last_seq, b.held, b.overage, b.last_allocation, b.low_balance_threshold, b.overage_price_per_credit::text as overage_price_per_credit,
+                   b.overage_currency, o.credit_precedence, o.allow_overage
+            from credit_balances b join organizations o on o.id = b.org_id
+            where b.org_id = ${orgId} for update of b`,
+        tx,
+      ),
+      rows<{ buckets: unknown; holds: unknown; event_credits: unknown }>(
+        sql`select (select json_agg(g order by g.id) from (select ${BUCKET_COLUMNS} from credit_grants where ${bucketFilter(orgId, opts.bucketIds)}) g) as buckets,
+                   (select json_agg(r order by r.id) from (select ${HOLD_COLUMNS} from credit_reservations where ${holdFilter(orgId, now, opts.holdId)}) r) as holds,
+                   ${event} as event_credits`,
+        tx,
+      ),
+    ]);
+  // One pipeline: Promise.all issues the statements in order on the transaction's connection.
+  const [claimed, [[first], [firstState]]] = await Promise.all([claimRows(), lockAndRead()]);
+  let row = first;
+  let state = firstState;
+  const isClaimed = claimed.length > 0;
+  if (!row && isClaimed) {
+    const [org] = await rows<{ id: string }>(sql`select id from organizations where id = ${orgId}`, tx);
+    if (!org) throw notFound("Customer");
+    await tx.execute(sql`insert into credit_balances (org_id) values (${orgId}) on conflict do nothing`);
+    [[row], [state]] = await lockAndRead();
+  }
+  const buckets: BucketState[] = jsonRows<BucketRow>(state?.buckets).map((b) => ({
+    id: b.id,
+    source: b.source,
+    origin: b.origin,
+    priority: Number(b.priority),
+    expiresAt: dateOrNull(b.expires_at),
+    expiredAt: dateOrNull(b.expired_at),
+    createdAt: date(b.created_at),
+    remaining: num(b.remaining),
+    amount: num(b.amount),
+  }));
+  const holds = jsonRows<HoldRow>(state?.holds).map(reservationFromRow);
+  return {
+    claimed: isClaimed,
+    bal: row!,
+    eventCredits: numOrNull(state?.event_credits),
+    buckets,
+    dueHolds: holds.filter((h) => h.status === "active" && h.expiresAt.getTime() <= now.getTime()).map((h) => ({ id: h.id, credits: h.credits, expiresAt: h.expiresAt })),
+    named: holds.find((h) => h.id === opts.holdId) ?? null,
+  };
+}
+
 export function reservationFromRow(r: HoldRow): ReservationRow {
   return {
     id: r.id,
@@ -183,25 +230,6 @@ export function reservationFromRow(r: HoldRow): ReservationRow {
     createdAt: date(r.created_at),
     closedAt: dateOrNull(r.closed_at),
     result: typeof r.result === "string" ? JSON.parse(r.result) : r.result,
-  };
-}
-
-/** Active holds past their TTL, plus the reservation the movement names (whatever its status). */
-async function loadHolds(tx: Executor, orgId: string, now: Date, held: number, holdId: string | null): Promise<{ due: HoldState[]; named: ReservationRow | null }> {
-  if (held <= 0 && !holdId) return { due: [], named: null };
-  const conditions: SQL[] = [];
-  if (held > 0) conditions.push(sql`(status = 'active' and expires_at <= ${ts(now)})`);
-  if (holdId) conditions.push(sql`id = ${holdId}`);
-  const list = (
-    await rows<HoldRow>(
-      sql`select id, org_id, credits, status, expires_at, committed_credits, idempotency_key, reference, created_at, closed_at, result
-          from credit_reservations where org_id = ${orgId} and (${sql.join(conditions, sql` or `)}) order by id for update`,
-      tx,
-    )
-  ).map(reservationFromRow);
-  return {
-    due: list.filter((h) => h.status === "active" && h.expiresAt.getTime() <= now.getTime()).map((h) => ({ id: h.id, credits: h.credits, expiresAt: h.expiresAt })),
-    named: list.find((h) => h.id === holdId) ?? null,
   };
 }
 
@@ -228,7 +256,13 @@ export type MovementOptions = {
   bucketIds?: string[];
   /** The caller's own operation id (a consumption's id); maintenance gets ids of its own. */
   operationId?: string;
+  /** A credit event to look up with the account (ctx.eventCredits: its credits per unit, null if unknown or inactive). */
+  eventCode?: string | null;
 };
+
+type Loaded = Awaited<ReturnType<typeof loadAccount>>;
+
+const loadOptions = (o: MovementOptions): LoadOptions => ({ holdId: o.holdId ?? null, bucketIds: o.bucketIds ?? [], eventCode: o.eventCode });
 
 /**
  * Runs `step` on the organization's account under its lock and writes everything it did. `step`
@@ -241,7 +275,47 @@ export async function runMovement<T>(
   options: MovementOptions,
   step: (account: CreditAccount, ctx: MovementContext) => T | Promise<T>,
 ): Promise<MovementOutcome<T>> {
-  const bal = await lockBalance(tx, orgId);
+  return applyMovement(tx, orgId, now, await loadAccount(tx, orgId, now, loadOptions(options)), step);
+}
+
+/**
+ * runMovement behind an idempotency key, in a transaction of its own: the claim, the lock and the
+ * read go to Postgres as one pipeline, and the answer is stored with the movement's writes. A key
+ * already used answers its first response again (or 409 for another body); a refusal stores nothing.
+ */
+export async function runIdempotentMovement<T, B>(
+  orgId: string,
+  now: Date,
+  claim: IdempotencyClaim & { request: unknown },
+  options: MovementOptions,
+  step: (account: CreditAccount, ctx: MovementContext) => T,
+  answer: (written: WrittenMovement, result: T) => { status: number; body: B },
+): Promise<IdempotentResult<B> & { outcome: MovementOutcome<T> | null }> {
+  const hash = requestHash(claim.request);
+  return db.transaction(async (tx) => {
+    const loaded = await loadAccount(tx, orgId, now, { ...loadOptions(options), claim: claimKeySql(claim, hash) });
+    if (!loaded.claimed) return { ...(await replayClaimed<B>(tx, claim, hash)), outcome: null };
+    let ans: { status: number; body: B } | undefined;
+    const outcome = await applyMovement(tx, orgId, now, loaded, (account, ctx) => {
+      const result = step(account, ctx);
+      ctx.extraWrites = (w) => {
+        ans = answer(w, result);
+        return [sql`idem as (${storeResponseSql(claim, ans.status, ans.body)})`];
+      };
+      return result;
+    });
+    return { status: ans!.status, body: ans!.body, replayed: false, outcome };
+  });
+}
+
+async function applyMovement<T>(
+  tx: Executor,
+  orgId: string,
+  now: Date,
+  loaded: Loaded,
+  step: (account: CreditAccount, ctx: MovementContext) => T | Promise<T>,
+): Promise<MovementOutcome<T>> {
+  const { bal, buckets, dueHolds, named } = loaded;
   const settings: AccountSettings = {
     precedence: normalizePrecedence(bal.credit_precedence),
     allowOverage: bal.allow_overage,
@@ -251,13 +325,11 @@ export async function runMovement<T>(
     overageCurrency: bal.overage_currency,
   };
   const balanceBefore = num(bal.balance);
-  const holds = await loadHolds(tx, orgId, now, num(bal.held), options.holdId ?? null);
-  const buckets = await loadBuckets(tx, orgId, options.bucketIds ?? []);
   const account = new CreditAccount({ balance: balanceBefore, held: num(bal.held), overage: num(bal.overage), buckets }, settings.precedence, now);
-  account.expireHolds(holds.due);
+  account.expireHolds(dueHolds);
   account.settle();
-  const ctx: MovementContext = { tx, orgId, now, settings, hold: holds.named };
-  if (ctx.hold && holds.due.some((h) => h.id === ctx.hold!.id)) ctx.hold = { ...ctx.hold, status: "expired", closedAt: now };
+  const ctx: MovementContext = { tx, orgId, now, settings, hold: named, eventCredits: loaded.eventCredits };
+  if (ctx.hold && dueHolds.some((h) => h.id === ctx.hold!.id)) ctx.hold = { ...ctx.hold, status: "expired", closedAt: now };
   const result = await step(account, ctx);
   account.settle();
 
@@ -274,9 +346,12 @@ export async function runMovement<T>(
     return { ...e, id: newId("led"), operationId: op };
   });
   const price = entries.some((e) => e.kind === "overage") ? await overagePrice(tx, settings) : null;
-  const changed = entries.length > 0 || account.changedBuckets.size > 0 || account.holdChanges.length > 0 || account.newHolds.length > 0 || ctx.lastAllocation !== undefined;
-  const holdResult = ctx.holdResult?.result({ entries, balance: account.balance, held: account.held, overage: account.overage, overagePrice: price });
-  const lastSeq = changed ? await write(tx, orgId, now, account, entries, price, ctx, holdResult) : num(bal.last_seq);
+  const changed =
+    entries.length > 0 || account.changedBuckets.size > 0 || account.holdChanges.length > 0 || account.newHolds.length > 0 || ctx.lastAllocation !== undefined || ctx.extraWrites !== undefined;
+  const written: WrittenMovement = { entries, balance: account.balance, held: account.held, overage: account.overage, overagePrice: price };
+  const holdResult = ctx.holdResult?.result(written);
+  const extra = ctx.extraWrites?.(written) ?? [];
+  const lastSeq = changed ? await write(tx, orgId, now, account, entries, price, ctx, holdResult, extra) : num(bal.last_seq);
 
   for (const e of entries) metrics.creditMovements.inc({ kind: e.kind });
   const threshold = lowBalanceThreshold({ explicit: settings.lowBalanceThreshold, lastAllocation: ctx.lastAllocation ?? settings.lastAllocation });
@@ -302,8 +377,9 @@ async function write(
   price: { unitPrice: string | null; currency: string } | null,
   ctx: MovementContext,
   holdResult: unknown,
+  extra: SQL[],
 ): Promise<number> {
-  const parts: SQL[] = [];
+  const parts: SQL[] = [...extra];
   const json = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
 
   const updated = account.buckets.filter((b) => !b.isNew && account.changedBuckets.has(b.id));

@@ -12,13 +12,12 @@ import { and, eq } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { creditReservations } from "@/lib/db/schema";
 import { AppError, conflict, notFound } from "@/lib/http/errors";
-import { idempotent } from "@/lib/idempotency/idempotent";
 import { newId } from "@/lib/ids";
 import { metrics } from "@/lib/metrics";
 import { dec } from "@/lib/money";
 import { InsufficientCredits, type OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
-import { runMovement, type MovementOutcome, type ReservationRow } from "./movement";
+import { runIdempotentMovement, runMovement, type ReservationRow } from "./movement";
 import { spentByBucket } from "./serialize";
 
 export type ReservationJson = {
@@ -63,23 +62,26 @@ export async function reserveCredits(
   const now = input.now ?? new Date();
   const id = newId("rsv");
   const expiresAt = new Date(now.getTime() + input.ttlSeconds * 1000);
-  let outcome: MovementOutcome<void> | undefined;
+  const claim = { orgId, scope: "credits.reserve", key: input.idempotencyKey, request: { credits: input.credits, ttl_seconds: input.ttlSeconds, reference: input.reference ?? null } };
+  const meta: OpMeta = { operationId: newId("led"), actor: input.actor, idempotencyKey: input.idempotencyKey, reference: input.reference ?? null };
   try {
-    const res = await idempotent(
-      { orgId, scope: "credits.reserve", key: input.idempotencyKey, request: { credits: input.credits, ttl_seconds: input.ttlSeconds, reference: input.reference ?? null } },
-      async (tx) => {
-        const meta: OpMeta = { operationId: newId("led"), actor: input.actor, idempotencyKey: input.idempotencyKey, reference: input.reference ?? null };
-        outcome = await runMovement(tx, orgId, now, {}, (account) => account.reserve({ id, credits: input.credits, expiresAt }, meta));
-        const body: ReservationJson = {
+    const res = await runIdempotentMovement(
+      orgId,
+      now,
+      claim,
+      {},
+      (account) => account.reserve({ id, credits: input.credits, expiresAt }, meta),
+      (w) => ({
+        status: 201,
+        body: {
           ...reservationJson({ id, orgId, credits: input.credits, status: "active", expiresAt, committedCredits: null, idempotencyKey: input.idempotencyKey, reference: input.reference ?? null, createdAt: now, closedAt: null, result: null }),
-          balance_after: outcome.balance,
-          held: outcome.held,
-        };
-        return { status: 201, body };
-      },
+          balance_after: w.balance,
+          held: w.held,
+        },
+      }),
     );
-    if (!res.replayed) await afterMovement(orgId, outcome);
-    return res;
+    if (!res.replayed) await afterMovement(orgId, res.outcome);
+    return { status: res.status, body: res.body, replayed: res.replayed };
   } catch (e) {
     if (e instanceof InsufficientCredits) metrics.creditRefusals.inc({ operation: "reserve" });
     throw e;
