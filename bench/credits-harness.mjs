@@ -118,7 +118,7 @@ export async function load({ url, key }, { clients, seconds, request, onResponse
         let res;
         try {
           res = await api(url, key, r.method, r.path, r.body, r.headers);
-        } catch (e) {
+        } catch {
           statuses.network = (statuses.network ?? 0) + 1;
           continue;
         }
