@@ -9,6 +9,7 @@ import { idempotent } from "@/lib/idempotency/idempotent";
 import { newId } from "@/lib/ids";
 import type { OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
+import { withOrgGate } from "./org-gate";
 import { runMovement, type MovementOutcome } from "./movement";
 
 export type AdjustmentJson = {
@@ -32,7 +33,7 @@ export async function adjustCredits(
   const operationId = newId("led");
   let outcome: MovementOutcome<void> | undefined;
   const request = { amount: input.amount, reason: input.reason, bucket_id: input.bucketId ?? null, source: input.source ?? null, expires_at: input.expiresAt?.toISOString() ?? null };
-  const res = await idempotent({ orgId, scope: "credits.adjust", key: input.idempotencyKey, request }, async (tx) => {
+  const res = await withOrgGate(orgId, () => idempotent({ orgId, scope: "credits.adjust", key: input.idempotencyKey, request }, async (tx) => {
     const meta: OpMeta = { operationId, actor: input.actor, idempotencyKey: input.idempotencyKey, reason: input.reason };
     outcome = await runMovement(tx, orgId, now, { operationId, bucketIds: input.bucketId ? [input.bucketId] : [] }, (account) => {
       if (input.bucketId && !account.buckets.some((b) => b.id === input.bucketId)) throw invalidField("bucket_id", "no such bucket for this customer");
@@ -60,7 +61,7 @@ export async function adjustCredits(
       .filter((e) => e.operationId === operationId && e.bucketId)
       .map((e) => ({ bucket_id: e.bucketId!, source: e.source ?? "", credits: e.bucketDelta }));
     return { status: 201, body: { id: operationId, object: "credit_adjustment" as const, customer_id: orgId, amount: input.amount, reason: input.reason, buckets, balance_after: o.balance, created_at: now.toISOString() } };
-  });
+  }));
   if (!res.replayed) await afterMovement(orgId, outcome);
   return res;
 }
@@ -75,6 +76,6 @@ export async function settleOverage(orgId: string, input: { credits: number; ref
     runMovement(tx, orgId, now, {}, (account) =>
       account.settleOverage(input.credits, { actor: input.actor, reference: input.reference, reason: "overage billed" }),
     );
-  const outcome = x ? await run(x) : await db.transaction(run);
+  const outcome = x ? await run(x) : await withOrgGate(orgId, () => db.transaction(run));
   return { settled: outcome.result, balance: outcome.balance };
 }

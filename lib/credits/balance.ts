@@ -8,6 +8,7 @@ import { db, rows } from "@/lib/db/client";
 import type { CreditSource, GrantOrigin } from "@/lib/db/schema";
 import { isLow, lowBalanceThreshold } from "./low-balance-rule";
 import { runMovement } from "./movement";
+import { withOrgGate } from "./org-gate";
 import { drawOrder, normalizePrecedence } from "./precedence";
 
 export type BucketView = {
@@ -91,7 +92,7 @@ export async function getCreditBalance(orgId: string, opts: { now?: Date; includ
   let row = await read(orgId, now, opts.includeSpent ?? false);
   if (!row) return null;
   if (row.due) {
-    await db.transaction((tx) => runMovement(tx, orgId, now, {}, () => undefined));
+    await withOrgGate(orgId, () => db.transaction((tx) => runMovement(tx, orgId, now, {}, () => undefined)));
     row = (await read(orgId, now, opts.includeSpent ?? false))!;
   }
   const raw = (typeof row.buckets === "string" ? JSON.parse(row.buckets) : row.buckets) as BucketJsonRow[];

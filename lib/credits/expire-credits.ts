@@ -7,6 +7,8 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { db, rows } from "@/lib/db/client";
 import { log } from "@/lib/log";
+import { afterMovement } from "./after-movement";
+import { withOrgGate } from "./org-gate";
 import { runMovement } from "./movement";
 
 export async function expireDueCredits(now: Date, batch = 200): Promise<{ accounts: number; rows: number }> {
@@ -22,15 +24,16 @@ export async function expireDueCredits(now: Date, batch = 200): Promise<{ accoun
   let written = 0;
   for (const { org_id: orgId } of due) {
     try {
-      const n = await db.transaction(async (tx) => {
-        const [free] = await rows<{ org_id: string }>(sql`select org_id from credit_balances where org_id = ${orgId} for update skip locked`, tx);
-        if (!free) return -1;
-        const outcome = await runMovement(tx, orgId, now, {}, () => undefined);
-        return outcome.entries.length;
-      });
-      if (n >= 0) {
+      const outcome = await withOrgGate(orgId, () =>
+        db.transaction(async (tx) => {
+          const [free] = await rows<{ org_id: string }>(sql`select org_id from credit_balances where org_id = ${orgId} for update skip locked`, tx);
+          return free ? runMovement(tx, orgId, now, {}, () => undefined) : null;
+        }),
+      );
+      if (outcome) {
         accounts++;
-        written += n;
+        written += outcome.entries.length;
+        await afterMovement(orgId, outcome);
       }
     } catch (err) {
       log.error({ err, org_id: orgId }, "credit expiry failed");

@@ -11,6 +11,7 @@ import { idempotent } from "@/lib/idempotency/idempotent";
 import { newId } from "@/lib/ids";
 import type { OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
+import { withOrgGate } from "./org-gate";
 import { runMovement, type MovementOutcome } from "./movement";
 
 export type BucketSpec = {
@@ -121,7 +122,7 @@ export async function grantCredits(
   const now = input.now ?? new Date();
   let outcome: MovementOutcome<boolean> | undefined;
   const request = { amount: input.amount, source: input.source, expires_at: input.expiresAt?.toISOString() ?? null, priority: input.priority ?? 0, reason: input.reason, reference: input.reference ?? null };
-  const res = await idempotent({ orgId, scope: "credits.grant", key: input.idempotencyKey, request }, async (tx) => {
+  const res = await withOrgGate(orgId, () => idempotent({ orgId, scope: "credits.grant", key: input.idempotencyKey, request }, async (tx) => {
     const r = await grantBucket(
       tx,
       orgId,
@@ -140,7 +141,7 @@ export async function grantCredits(
     );
     outcome = r.outcome;
     return { status: 201, body: { ...grantJson(r.grant), balance_after: r.outcome.balance } };
-  });
+  }));
   if (!res.replayed) await afterMovement(orgId, outcome);
   return res;
 }
@@ -187,7 +188,7 @@ export async function grantPurchasedCredits(orgId: string, input: PurchaseGrantI
     }
     return r;
   };
-  const r = x ? await run(x) : await db.transaction(run);
+  const r = x ? await run(x) : await withOrgGate(orgId, () => db.transaction(run));
   if (r.created && !x) await afterMovement(orgId, r.outcome);
   return { grant: r.grant, created: r.created };
 }

@@ -23,6 +23,7 @@ import { metrics } from "@/lib/metrics";
 import { dec, minorExponent } from "@/lib/money";
 import { CreditAccount, type BucketState, type Entry, type OpMeta } from "./account";
 import { crossedBelow, lowBalanceThreshold } from "./low-balance-rule";
+import { withOrgGate } from "./org-gate";
 import { normalizePrecedence } from "./precedence";
 
 export type AccountSettings = {
@@ -292,7 +293,7 @@ export async function runIdempotentMovement<T, B>(
   answer: (written: WrittenMovement, result: T) => { status: number; body: B },
 ): Promise<IdempotentResult<B> & { outcome: MovementOutcome<T> | null }> {
   const hash = requestHash(claim.request);
-  return db.transaction(async (tx) => {
+  return withOrgGate(orgId, () => db.transaction(async (tx) => {
     const loaded = await loadAccount(tx, orgId, now, { ...loadOptions(options), claim: claimKeySql(claim, hash) });
     if (!loaded.claimed) return { ...(await replayClaimed<B>(tx, claim, hash)), outcome: null };
     let ans: { status: number; body: B } | undefined;
@@ -305,7 +306,7 @@ export async function runIdempotentMovement<T, B>(
       return result;
     });
     return { status: ans!.status, body: ans!.body, replayed: false, outcome };
-  });
+  }));
 }
 
 async function applyMovement<T>(

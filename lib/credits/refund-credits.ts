@@ -10,6 +10,7 @@ import { idempotent } from "@/lib/idempotency/idempotent";
 import { newId } from "@/lib/ids";
 import type { OpMeta } from "./account";
 import { runMovement } from "./movement";
+import { withOrgGate } from "./org-gate";
 
 export type RefundJson = {
   id: string;
@@ -52,7 +53,7 @@ export async function refundCredits(
   const now = input.now ?? new Date();
   const operationId = newId("led");
   const request = { consumption_id: input.consumptionId, credits: input.credits ?? null, reason: input.reason };
-  return idempotent({ orgId, scope: "credits.refund", key: input.idempotencyKey, request }, async (tx) => {
+  return withOrgGate(orgId, () => idempotent({ orgId, scope: "credits.refund", key: input.idempotencyKey, request }, async (tx) => {
     const spentRows = await tx
       .select()
       .from(creditLedger)
@@ -81,5 +82,5 @@ export async function refundCredits(
       status: 201,
       body: { id: operationId, object: "credit_refund" as const, customer_id: orgId, consumption_id: input.consumptionId, credits: outcome.result, reason: input.reason, buckets, balance_after: outcome.balance, created_at: now.toISOString() },
     };
-  });
+  }));
 }
