@@ -9,7 +9,7 @@ const KEY = "Idempotent: send an Idempotency-Key header (or idempotency_key in t
 export const creditOperations: Operation[] = [
   {
     method: "get", path: "/api/v1/credits", tag: "Credits", auth: "any", summary: "Balance, holds and buckets", query: ZBalanceQuery,
-    description: "balance = what can be spent now = Σ bucket remaining − held − overage = Σ ledger amounts, exact at the instant of the read. `last_transaction_id` names the ledger row whose balance_after equals it.",
+    description: "balance = what can be spent now = Σ bucket remaining − held − overage = Σ ledger amounts, exact at the instant of the read. `last_transaction_id` names the ledger row whose balance_after equals it. Buckets with credits come in the order they will be spent, then (with include_spent) spent and expired ones.",
     responses: { "200": "OK", "404": "Customer not found" },
   },
   { method: "get", path: "/api/v1/credits/transactions", tag: "Credits", auth: "any", summary: "The ledger, newest first, cursor-paginated and filterable", query: ZLedgerQuery },
