@@ -58,3 +58,17 @@ test("an owner previews and confirms an upgrade, and schedules a downgrade", asy
   await page.reload();
   await expect(page.getByText(/Changes to Starter on/)).toBeVisible();
 });
+
+test("an owner buys a credit pack in the sandbox and finds the credits in the purchased bucket", async ({ page }) => {
+  await signIn(page, "owner@globex.example");
+  await page.goto("/credits");
+  const before = Number(((await page.getByTestId("credit-balance").textContent()) ?? "0").replace(/[^\d-]/g, ""));
+  await page.getByTestId("pack-credits-1k").getByRole("button", { name: "Buy for $10.00" }).click();
+  await expect(page).toHaveURL(/\/sandbox\/checkout\/cs_/);
+  await expect(page.getByText("1,000 credits that never expire")).toBeVisible();
+  await page.getByRole("button", { name: "Pay $10.00" }).click();
+  await expect(page).toHaveURL(/\/credits\?purchase=success/);
+  await expect(page.getByText("Payment received: your credits are in the purchased bucket below.")).toBeVisible();
+  await expect(page.getByTestId("credit-balance")).toHaveText((before + 1000).toLocaleString("en-US"));
+  await expect(page.locator('tr[data-source="purchased"]').first().getByTestId("bucket-remaining")).toHaveText("1,000");
+});

@@ -22,6 +22,7 @@ test("an admin creates a plan with a graduated usage charge, assigns it to an ag
   // 2. Assigned to Acme's agent that had no plan.
   await admin.goto("/admin/monitoring");
   await admin.getByRole("link", { name: "Sales bot" }).click();
+  await admin.waitForURL(/\/admin\/agents\/agt_/);
   const agentId = admin.url().split("/").pop()!;
   await admin.getByLabel("Assign plan").selectOption({ label: `Voice Tiered (${code} v1)` });
   await admin.getByLabel("Comments").fill("Tiered pricing for outbound calls");

@@ -77,6 +77,7 @@ test.describe("admin", () => {
     await page.goto("/admin");
     await page.getByRole("link", { name: "Globex" }).click();
     await expect(page.getByRole("heading", { name: "Globex" })).toBeVisible();
-    await expect(page.getByText("Starter", { exact: true })).toBeVisible();
+    await expect(page.getByText(/external id globex/)).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Subscription" })).toBeVisible();
   });
 });

@@ -2,12 +2,22 @@
 import { buildOpenApi, type Operation } from "@/lib/http/openapi";
 import { agentOperations } from "@/lib/agents/api-doc";
 import { catalogOperations } from "@/lib/catalog/api-doc";
+import { creditOperations } from "@/lib/credits/api-doc";
 import { customerOperations } from "@/lib/orgs/api-doc";
 import { opsOperations } from "@/lib/ops/api-doc";
 import { adminWebhookOperations, billingOperations } from "@/lib/payments/api-doc";
 import { subscriptionOperations } from "@/lib/subscriptions/api-doc";
 
-export const operations: Operation[] = [...customerOperations, ...catalogOperations, ...subscriptionOperations, ...agentOperations, ...billingOperations, ...adminWebhookOperations, ...opsOperations];
+export const operations: Operation[] = [
+  ...customerOperations,
+  ...catalogOperations,
+  ...subscriptionOperations,
+  ...agentOperations,
+  ...creditOperations,
+  ...billingOperations,
+  ...adminWebhookOperations,
+  ...opsOperations,
+];
 
 export function openApiDocument() {
   return buildOpenApi(operations, "1.0.0");

@@ -40,6 +40,18 @@ function create() {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
+    creditMovements: new client.Counter({
+      name: "tally_credit_ledger_rows_total",
+      help: "Credit ledger rows written, by kind (grant, consume, reserve, commit, release, expire, refund, adjustment, overage, overage_repaid).",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    creditRefusals: new client.Counter({
+      name: "tally_credit_refusals_total",
+      help: "Credit spends refused for want of credits (402), by operation.",
+      labelNames: ["operation"] as const,
+      registers: [registry],
+    }),
     outboxDepth: new client.Gauge({
       name: "tally_outbox_depth",
       help: "Jobs waiting in the outbox, by kind.",

@@ -34,6 +34,21 @@ async function subscribeViaSandbox(orgId: string, cookie: string, planId: string
 }
 
 describe("billing with the local sandbox provider", () => {
+  it("sells a credit pack: paid once, invoiced, and its credits granted to the purchased bucket once", async () => {
+    const { org, cookie } = await owner();
+    const { insertCreditProduct } = await import("@/lib/catalog/seed-catalog");
+    const pack = await insertCreditProduct({ code: `pack-${org.id.slice(-6)}`, name: "2,500 credits", credits: 2500, priceCents: 2000, currency: "usd" });
+    const co = await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", { cookie, body: { credit_product_id: pack.id } });
+    expect(co.status).toBe(201);
+    expect(await payLocalCheckout(org.id, co.json.id, { cardNumber: "4242424242424242" }, "test")).toMatchObject({ ok: true, kind: "credits" });
+    expect(await payLocalCheckout(org.id, co.json.id, { cardNumber: "4242424242424242" }, "test")).toMatchObject({ ok: true });
+    const { getCreditBalance } = await import("@/lib/credits/balance");
+    const balance = (await getCreditBalance(org.id))!;
+    expect(balance.balance).toBe(2500);
+    const invs = (await call<{ data: InvoiceOut[] }>(invoicesRoute.GET, "GET", "/api/v1/billing/invoices", { cookie })).json.data;
+    expect(invs.map((i) => [i.total_cents, i.status])).toEqual([[2000, "paid"]]);
+  });
+
   it("subscribes through the sandbox checkout: a declined card changes nothing, a good card activates the plan and pays its invoice", async () => {
     const { org, cookie } = await owner();
     const plan = await makePlan({ basePriceCents: 4900 });

@@ -160,6 +160,23 @@ describe("Stripe webhooks: subscriptions", () => {
 });
 
 describe("Stripe webhooks: payments, payment methods, refunds, catalog", () => {
+  it("grants a paid credit pack once per payment, however often checkout.session.completed arrives", async () => {
+    const { insertCreditProduct } = await import("@/lib/catalog/seed-catalog");
+    const { getCreditBalance } = await import("@/lib/credits/balance");
+    const pack = await insertCreditProduct({ code: `pack-${uid()}`, name: "1,000 credits", credits: 1000, priceCents: 1000, currency: "usd" });
+    const org = await makeOrg();
+    const customer = stripe.put({ id: `cus_${uid()}`, object: "customer", metadata: {} });
+    await db.update(organizations).set({ stripeCustomerId: customer.id }).where(eq(organizations.id, org.id));
+    const session = { id: `cs_${uid()}`, object: "checkout.session", mode: "payment", customer: customer.id, payment_status: "paid", payment_intent: `pi_${uid()}`, amount_total: 1000, currency: "usd", metadata: { tally_org_id: org.id, tally_credit_product_id: pack.id } };
+    const unpaid = await deliver(stripe.event("checkout.session.completed", { ...session, id: `cs_${uid()}`, payment_status: "unpaid", payment_intent: `pi_${uid()}` }));
+    expect(unpaid.json.outcome).toBe("awaiting_payment");
+    const ev = stripe.event("checkout.session.completed", session);
+    expect((await deliver(ev)).json.outcome).toBe("credits_granted");
+    await deliver(ev);
+    await deliver(stripe.event("checkout.session.completed", session)); // a second event for the same payment
+    expect((await getCreditBalance(org.id))!.balance).toBe(1000);
+  });
+
   it("records a payment once, then its refund", async () => {
     const pi = { id: `pi_${uid()}`, object: "payment_intent", customer: fx.customer, amount: 4500, currency: "usd", created: now(), description: "Order", metadata: {} };
     await deliver(stripe.event("payment_intent.succeeded", pi));

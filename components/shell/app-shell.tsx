@@ -43,7 +43,7 @@ export function AppShell({
           </form>
         </div>
       </aside>
-      <main className="flex-1 px-4 py-8 md:px-10">
+      <main className="min-w-0 flex-1 px-4 py-8 md:px-10">
         <div className="mx-auto max-w-6xl">{children}</div>
         <form action={signOut} className="mt-10 md:hidden">
           <button type="submit" className="text-sm font-medium text-zinc-600">

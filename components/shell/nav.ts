@@ -4,6 +4,7 @@ import type { NavItem } from "./nav-links";
 export const CUSTOMER_NAV: NavItem[] = [
   { href: "/", label: "Overview" },
   { href: "/billing", label: "Billing" },
+  { href: "/credits", label: "Credits" },
   { href: "/agents", label: "Agents" },
   { href: "/api-keys", label: "API keys" },
   { href: "/docs", label: "API docs" },
@@ -13,6 +14,7 @@ export const ADMIN_NAV: NavItem[] = [
   { href: "/admin", label: "Overview" },
   { href: "/admin/plans", label: "Plans" },
   { href: "/admin/catalog", label: "Catalog" },
+  { href: "/admin/credits", label: "Credits" },
   { href: "/admin/monitoring", label: "Monitoring" },
   { href: "/admin/webhooks", label: "Webhook log" },
   { href: "/admin/api-keys", label: "Platform keys" },

@@ -5,8 +5,8 @@
 // say) runs again on retry, and may succeed once its cause is gone.
 import "server-only";
 import { createHash } from "node:crypto";
-import { and, eq } from "drizzle-orm";
-import { db, type Executor } from "@/lib/db/client";
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import { db, rows, type Executor } from "@/lib/db/client";
 import { idempotencyKeys } from "@/lib/db/schema";
 import { canonicalJson } from "@/lib/canonical-json";
 import { AppError } from "@/lib/http/errors";
@@ -18,38 +18,51 @@ export function requestHash(value: unknown): string {
   return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }
 
+export type IdempotencyClaim = { orgId: string | null; scope: string; key: string };
+
+/** Claims a key: the insert returns a row when this request is the first with the key. */
+export function claimKeySql(claim: IdempotencyClaim, requestHash: string): SQL {
+  return sql`insert into idempotency_keys (org_id, scope, key, request_hash, status) values (${claim.orgId ?? "platform"}, ${claim.scope}, ${claim.key}, ${requestHash}, 0)
+             on conflict do nothing returning key`;
+}
+
+/** For a key someone else claimed first: their answer again, or a 409 when the bodies differ. */
+export async function replayClaimed<T>(tx: Executor, claim: IdempotencyClaim, hash: string): Promise<IdempotentResult<T>> {
+  const [row] = await tx
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.orgId, claim.orgId ?? "platform"), eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key)));
+  if (!row) throw new AppError("conflict", "A request with this idempotency key is still in progress; retry shortly.");
+  if (row.requestHash !== hash) {
+    throw new AppError("idempotency_conflict", `The idempotency key "${claim.key}" was already used with a different request body.`);
+  }
+  return { status: row.status, body: row.response as T, replayed: true };
+}
+
 export async function idempotent<T>(
-  claim: { orgId: string | null; scope: string; key: string; request: unknown },
-  run: (tx: Executor) => Promise<{ status: number; body: T }>,
+  claim: IdempotencyClaim & { request: unknown },
+  /** `stored: true` when `run` wrote the response into the key's row itself (storeResponseSql), saving a round trip. */
+  run: (tx: Executor) => Promise<{ status: number; body: T; stored?: boolean }>,
   outer?: Executor,
 ): Promise<IdempotentResult<T>> {
-  const orgId = claim.orgId ?? "platform";
   const hash = requestHash(claim.request);
   const work = async (tx: Executor): Promise<IdempotentResult<T>> => {
-    const claimed = await tx
-      .insert(idempotencyKeys)
-      .values({ orgId, scope: claim.scope, key: claim.key, requestHash: hash, status: 0 })
-      .onConflictDoNothing()
-      .returning({ key: idempotencyKeys.key });
-    if (claimed.length === 0) {
-      const [row] = await tx
-        .select()
-        .from(idempotencyKeys)
-        .where(and(eq(idempotencyKeys.orgId, orgId), eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key)));
-      if (!row) throw new AppError("conflict", "A request with this idempotency key is still in progress; retry shortly.");
-      if (row.requestHash !== hash) {
-        throw new AppError("idempotency_conflict", `The idempotency key "${claim.key}" was already used with a different request body.`);
-      }
-      return { status: row.status, body: row.response as T, replayed: true };
-    }
+    const claimed = await rows<{ key: string }>(claimKeySql(claim, hash), tx);
+    if (claimed.length === 0) return replayClaimed<T>(tx, claim, hash);
     const result = await run(tx);
-    await tx
-      .update(idempotencyKeys)
-      .set({ status: result.status, response: result.body as unknown })
-      .where(and(eq(idempotencyKeys.orgId, orgId), eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key)));
-    return { ...result, replayed: false };
+    if (!result.stored) await tx.execute(storeResponseSql(claim, result.status, result.body));
+    return { status: result.status, body: result.body, replayed: false };
   };
   return outer ? work(outer) : db.transaction(work);
+}
+
+/**
+ * The statement that stores a response in a claimed key's row, for operations that fold it into a
+ * statement of their own (a data-modifying CTE) and then return `stored: true` from `run`.
+ */
+export function storeResponseSql(claim: IdempotencyClaim, status: number, body: unknown): SQL {
+  return sql`update idempotency_keys set status = ${status}, response = ${JSON.stringify(body)}::jsonb
+             where org_id = ${claim.orgId ?? "platform"} and scope = ${claim.scope} and key = ${claim.key} returning 1`;
 }
 
 /** The key a request carries: the Idempotency-Key header, else the body's own key. */

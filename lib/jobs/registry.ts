@@ -1,7 +1,8 @@
 // Every background job. Each domain exports its jobs; they are listed here once.
+import { creditJobs } from "@/lib/credits/jobs";
 import { outboxJob } from "@/lib/jobs/outbox";
 import "@/lib/payments/provider-customer";
 import { subscriptionRolloverJob } from "@/lib/subscriptions/rollover";
 import type { Job } from "./runner";
 
-export const JOBS: Job[] = [subscriptionRolloverJob, outboxJob];
+export const JOBS: Job[] = [subscriptionRolloverJob, outboxJob, ...creditJobs];

@@ -1,12 +1,16 @@
 // What happens when a subscription period starts — at subscribe, at each renewal, when a trial
-// ends — in the same transaction as the change: the plan's included credits are granted
-// (credits), and the period is invoiced when Tally bills the subscription itself (payments).
+// ends — in the same transaction as the change: the plan's included credits are granted for the
+// period (monthly plans) or its first month (yearly plans; the credits job grants the following
+// months), once per window however often this runs; and the period is invoiced when Tally bills
+// the subscription itself (the local provider, and manual subscriptions).
 import "server-only";
+import { allocateIncludedCredits } from "@/lib/credits/allocate-credits";
 import type { Executor } from "@/lib/db/client";
 import type { Plan, Subscription } from "@/lib/db/schema";
 import { billPeriod } from "@/lib/payments/local-billing";
 
-export async function afterPeriodStarted(x: Executor, sub: Subscription, plan: Plan, _at: Date): Promise<void> {
+export async function afterPeriodStarted(x: Executor, sub: Subscription, plan: Plan, at: Date): Promise<void> {
+  await allocateIncludedCredits(x, sub, plan, at);
   // Stripe invoices and charges its own subscriptions; a trial has nothing to invoice.
   if (sub.provider !== "stripe" && sub.status !== "trialing") {
     await billPeriod(x, sub, plan, { start: sub.currentPeriodStart, end: sub.currentPeriodEnd });

@@ -8,3 +8,4 @@ export * from "./agents";
 export * from "./jobs";
 export * from "./webhooks";
 export * from "./billing";
+export * from "./credits";

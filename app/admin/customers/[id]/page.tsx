@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AgentsTable } from "@/components/agents/agents-table";
 import { PlanSummary } from "@/components/billing/plan-summary";
+import { buttonClass } from "@/components/ui/button";
 import { MembersTable } from "@/components/orgs/members-table";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -28,7 +29,15 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
           ← Customers
         </Link>
       </p>
-      <PageHeader title={org.name} description={`${org.externalId ? `external id ${org.externalId} · ` : ""}customer since ${formatDate(org.createdAt)}`} />
+      <PageHeader
+        title={org.name}
+        description={`${org.externalId ? `external id ${org.externalId} · ` : ""}customer since ${formatDate(org.createdAt)}`}
+        actions={
+          <Link href={`/admin/customers/${org.id}/credits`} className={buttonClass("secondary")}>
+            Credits and ledger
+          </Link>
+        }
+      />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
           <CardHeader title="Subscription" />

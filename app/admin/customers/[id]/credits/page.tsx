@@ -1,0 +1,106 @@
+import { randomUUID } from "node:crypto";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { AdjustCreditsForm, CreditSettingsForm, GrantCreditsForm, RecordPurchaseForm } from "@/components/credits/admin-credit-forms";
+import { CreditOverview } from "@/components/credits/credit-overview";
+import { LedgerFilters, LedgerTable, type LedgerFilterValues } from "@/components/credits/ledger-table";
+import { QueryProvider } from "@/components/providers/query-provider";
+import { buttonClass } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireAdmin } from "@/lib/auth/session";
+import { loadCreditsPage } from "@/lib/credits/credits-page";
+import { getCreditSettings } from "@/lib/credits/settings";
+import { formatInteger } from "@/lib/format";
+import { findOrganization } from "@/lib/orgs/organizations";
+import { adjustCreditsAction, grantCreditsAction, recordPurchaseAction, updateCreditSettingsAction } from "./actions";
+
+export const metadata: Metadata = { title: "Customer credits" };
+
+type Search = { kind?: string; source?: string; event?: string; operation?: string; reservation?: string; cursor?: string };
+
+export default async function AdminCustomerCreditsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
+  await requireAdmin();
+  const { id } = await params;
+  const sp = await searchParams;
+  const org = await findOrganization({ id });
+  if (!org) notFound();
+  const [data, settings] = await Promise.all([loadCreditsPage(org.id, sp, { ledgerLimit: 50 }), getCreditSettings(org.id)]);
+  const base = `/admin/customers/${org.id}/credits`;
+  const filters: LedgerFilterValues = { kind: sp.kind, source: sp.source, event: sp.event, operation: sp.operation, reservation: sp.reservation };
+  const hrefFor = (f: LedgerFilterValues & { cursor?: string }) => {
+    const q = new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => Boolean(e[1])));
+    return `${base}${q.size ? `?${q}` : ""}#ledger`;
+  };
+  const liveBuckets = data.balance.buckets
+    .filter((b) => b.remaining > 0 || b.amount > 0)
+    .slice(0, 50)
+    .map((b) => ({ id: b.id, label: `${b.source} · ${formatInteger(b.remaining)} of ${formatInteger(b.amount)} · ${b.id.slice(-6)}` }));
+  return (
+    <QueryProvider>
+      <p className="mb-2 text-sm">
+        <Link href={`/admin/customers/${org.id}`} className="text-brand-600 hover:text-brand-700">
+          ← {org.name}
+        </Link>
+      </p>
+      <PageHeader title={`${org.name}: credits`} description={`${org.externalId ? `external id ${org.externalId} · ` : ""}${org.id}`} />
+      <CreditOverview initial={data.balance} series={data.series} />
+      <div className="mb-6 grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Grant credits" description="A new bucket, recorded with your name and the reason." />
+          <CardBody>
+            <GrantCreditsForm action={grantCreditsAction} orgId={org.id} idempotencyKey={randomUUID()} />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Adjust" description="A correction as a new ledger row: history is never rewritten." />
+          <CardBody>
+            <AdjustCreditsForm action={adjustCreditsAction} orgId={org.id} idempotencyKey={randomUUID()} buckets={liveBuckets} />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Record a pack purchase" description="For a payment received outside checkout: the same path a confirmed online payment takes." />
+          <CardBody>
+            <RecordPurchaseForm action={recordPurchaseAction} orgId={org.id} packs={data.packs.map((p) => ({ id: p.id, label: `${p.name} (${formatInteger(p.credits)} credits)` }))} />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Settings" description="How this customer's credits are spent and when they count as low." />
+          <CardBody>
+            <CreditSettingsForm
+              action={updateCreditSettingsAction}
+              orgId={org.id}
+              settings={{
+                precedence: settings.precedence,
+                allowOverage: settings.allowOverage,
+                overagePricePerCredit: settings.overagePricePerCredit,
+                lowBalanceThreshold: settings.lowBalanceThreshold,
+                defaultThreshold: data.balance.low_balance.threshold !== null && settings.lowBalanceThreshold === null ? `${data.balance.low_balance.threshold} (10 % of allocation)` : "10 % of allocation",
+              }}
+            />
+          </CardBody>
+        </Card>
+      </div>
+      <Card id="ledger">
+        <CardHeader title="Ledger" description="Every movement, newest first." />
+        <LedgerFilters action={base} values={filters} events={data.events} />
+        <LedgerTable rows={data.ledger.data} hrefFor={hrefFor} />
+        {(data.ledger.nextCursor || sp.cursor) && (
+          <div className="flex justify-end gap-2 border-t border-zinc-100 px-5 py-3">
+            {sp.cursor && (
+              <Link className={buttonClass("secondary", "sm")} href={hrefFor(filters)}>
+                Newest
+              </Link>
+            )}
+            {data.ledger.nextCursor && (
+              <Link className={buttonClass("secondary", "sm")} href={hrefFor({ ...filters, cursor: data.ledger.nextCursor })}>
+                Older
+              </Link>
+            )}
+          </div>
+        )}
+      </Card>
+    </QueryProvider>
+  );
+}

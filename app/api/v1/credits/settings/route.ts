@@ -1,0 +1,21 @@
+import { scopeCustomer } from "@/lib/credits/request";
+import { ZCreditSettingsPatch, ZCreditSettingsQuery } from "@/lib/credits/schemas";
+import { creditSettingsJson, getCreditSettings, updateCreditSettings } from "@/lib/credits/settings";
+import { route } from "@/lib/http/route";
+
+export const GET = route({ auth: "any", query: ZCreditSettingsQuery }, async ({ actor, query }) => {
+  const orgId = await scopeCustomer(actor, query);
+  return creditSettingsJson(orgId, await getCreditSettings(orgId));
+});
+
+export const PATCH = route({ auth: "operator", body: ZCreditSettingsPatch }, async ({ actor, body }) => {
+  const orgId = await scopeCustomer(actor, body);
+  const settings = await updateCreditSettings(orgId, {
+    precedence: body.precedence,
+    allowOverage: body.allow_overage,
+    overagePricePerCredit: body.overage_price_per_credit,
+    overageCurrency: body.overage_currency,
+    lowBalanceThreshold: body.low_balance_threshold,
+  });
+  return creditSettingsJson(orgId, settings);
+});

@@ -1,0 +1,19 @@
+import { listLedger } from "@/lib/credits/ledger";
+import { scopeCustomer } from "@/lib/credits/request";
+import { ZLedgerQuery } from "@/lib/credits/schemas";
+import { ledgerEntryJson } from "@/lib/credits/serialize";
+import { route } from "@/lib/http/route";
+
+export const GET = route({ auth: "any", query: ZLedgerQuery }, async ({ actor, query }) => {
+  const orgId = await scopeCustomer(actor, query);
+  const page = await listLedger(orgId, {
+    limit: query.limit,
+    cursor: query.cursor,
+    kind: query.kind,
+    source: query.source,
+    eventName: query.event_name,
+    reservationId: query.reservation_id,
+    operationId: query.operation_id,
+  });
+  return { data: page.data.map(ledgerEntryJson), next_cursor: page.nextCursor };
+});

@@ -1,0 +1,144 @@
+// Request shapes of the credits API (zod), shared by the routes and the OpenAPI document.
+import { z } from "zod";
+import { CREDIT_SOURCES, LEDGER_KINDS } from "@/lib/db/schema/credits";
+import { ZCursor, ZIdempotencyKey, ZIsoDate, ZLimit } from "@/lib/http/schemas";
+import { isDecimalString } from "@/lib/money";
+import { normalizeQuantity } from "./credits-for-event";
+import { validatePrecedence } from "./precedence";
+import { MAX_TTL_SECONDS } from "./reservation-limits";
+
+const ZCredits = z.number().int("must be a whole number of credits").positive("must be positive").max(1e12, "is too large");
+const ZReason = z.string().trim().min(1, "say why").max(500);
+const ZReference = z.string().trim().min(1).max(200);
+
+/** Operators name the customer (Tally id or external id); customers may omit it. */
+export const ZCustomerRef = {
+  customer_id: z.string().trim().min(1).max(100).optional(),
+  external_customer_id: z.string().trim().min(1).max(200).optional(),
+};
+
+const ZQuantity = z
+  .union([z.number(), z.string()])
+  .transform((v, ctx) => {
+    const q = normalizeQuantity(v);
+    if (q === null) {
+      ctx.addIssue({ code: "custom", message: "must be a positive number" });
+      return z.NEVER;
+    }
+    return q;
+  });
+
+export const ZConsumeCredits = z
+  .object({
+    ...ZCustomerRef,
+    event_name: z.string().trim().min(1).max(100).optional(),
+    quantity: ZQuantity.optional(),
+    credits: ZCredits.optional(),
+    idempotency_key: ZIdempotencyKey.optional(),
+    reference: ZReference.optional().describe("What the spend answers to, e.g. a call id"),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.event_name && v.credits !== undefined) ctx.addIssue({ code: "custom", path: ["credits"], message: "send event_name and quantity, or credits — not both" });
+    if (!v.event_name && v.credits === undefined) ctx.addIssue({ code: "custom", path: ["event_name"], message: "required: a credit event (with quantity), or send credits" });
+    if (!v.event_name && v.quantity !== undefined) ctx.addIssue({ code: "custom", path: ["quantity"], message: "quantity goes with event_name" });
+  });
+
+export const ZCreateReservation = z
+  .object({
+    ...ZCustomerRef,
+    credits: ZCredits,
+    ttl_seconds: z.number().int().min(1).max(MAX_TTL_SECONDS, `at most ${MAX_TTL_SECONDS} (7 days)`).default(300),
+    idempotency_key: ZIdempotencyKey.optional(),
+    reference: ZReference.optional().describe("What the hold is for, e.g. a call id"),
+  })
+  .strict();
+
+export const ZCommitReservation = z
+  .object({
+    customer_id: ZCustomerRef.customer_id,
+    credits: z.number().int("must be a whole number of credits").min(0, "must not be negative").max(1e12),
+  })
+  .strict();
+
+export const ZReleaseReservation = z.object({ customer_id: ZCustomerRef.customer_id }).strict();
+
+export const ZReservationParams = z.object({ id: z.string().min(1).max(100) });
+
+const ZExpiry = z.union([ZIsoDate, z.null()]).optional();
+
+export const ZGrantCredits = z
+  .object({
+    ...ZCustomerRef,
+    amount: ZCredits,
+    source: z.enum(CREDIT_SOURCES).default("promotional"),
+    expires_at: ZExpiry,
+    priority: z.number().int().min(-1000).max(1000).optional(),
+    reason: ZReason,
+    reference: ZReference.optional(),
+    idempotency_key: ZIdempotencyKey.optional(),
+  })
+  .strict();
+
+export const ZAdjustCredits = z
+  .object({
+    ...ZCustomerRef,
+    amount: z.number().int("must be a whole number of credits").min(-1e12).max(1e12).refine((n) => n !== 0, "must not be zero"),
+    reason: ZReason,
+    bucket_id: z.string().min(1).max(100).optional(),
+    source: z.enum(CREDIT_SOURCES).optional().describe("For a positive adjustment without bucket_id: the new bucket's source (promotional)"),
+    expires_at: ZExpiry,
+    idempotency_key: ZIdempotencyKey.optional(),
+  })
+  .strict();
+
+export const ZRefundCredits = z
+  .object({
+    ...ZCustomerRef,
+    consumption_id: z.string().min(1).max(100).describe("The id of a consumption, or the operation id of a reservation's commit"),
+    credits: ZCredits.optional().describe("Default: everything not yet refunded"),
+    reason: ZReason,
+    idempotency_key: ZIdempotencyKey.optional(),
+  })
+  .strict();
+
+export const ZBalanceQuery = z.object({
+  ...ZCustomerRef,
+  include_spent: z.enum(["true", "false"]).optional().describe("Also list spent and expired buckets"),
+});
+
+export const ZLedgerQuery = z.object({
+  ...ZCustomerRef,
+  limit: ZLimit(200, 50),
+  cursor: ZCursor,
+  kind: z.enum(LEDGER_KINDS).optional(),
+  source: z.enum(CREDIT_SOURCES).optional(),
+  event_name: z.string().trim().min(1).max(100).optional(),
+  reservation_id: z.string().min(1).max(100).optional(),
+  operation_id: z.string().min(1).max(100).optional(),
+});
+
+export const ZCreditSettingsQuery = z.object(ZCustomerRef);
+
+export const ZCreditSettingsPatch = z
+  .object({
+    ...ZCustomerRef,
+    precedence: z
+      .array(z.enum(CREDIT_SOURCES))
+      .superRefine((v, ctx) => {
+        const problem = validatePrecedence(v);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional()
+      .describe("The order sources are spent in: all of purchased, subscription, promotional"),
+    allow_overage: z.boolean().optional(),
+    overage_price_per_credit: z
+      .string()
+      .refine((s) => isDecimalString(s) && !s.startsWith("-"), "a decimal string, e.g. \"0.01\"")
+      .nullable()
+      .optional()
+      .describe("Price of one overage credit in major units; null uses the smallest pack's price per credit"),
+    overage_currency: z.string().regex(/^[a-z]{3}$/, "a lower-case ISO currency code").optional(),
+    low_balance_threshold: z.number().int().min(0).max(1e12).nullable().optional().describe("Credits; null uses 10 % of the last allocation"),
+  })
+  .strict();
