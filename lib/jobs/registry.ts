@@ -2,6 +2,7 @@
 import { creditJobs } from "@/lib/credits/jobs";
 import { outboxJob } from "@/lib/jobs/outbox";
 import "@/lib/payments/provider-customer";
+import "@/lib/payments/lifecycle";
 import { subscriptionRolloverJob } from "@/lib/subscriptions/rollover";
 import type { Job } from "./runner";
 
