@@ -55,6 +55,7 @@ test("an owner previews and confirms an upgrade, and schedules a downgrade", asy
   await page.getByRole("button", { name: "Switch to Starter (monthly)" }).click();
   await expect(page.getByRole("dialog", { name: "Confirm plan change" })).toContainText("when your current period ends");
   await page.getByRole("dialog", { name: "Confirm plan change" }).getByRole("button", { name: "Confirm" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Starter starts when your current period ends." })).toBeVisible();
   await page.reload();
   await expect(page.getByText(/Changes to Starter on/)).toBeVisible();
 });
