@@ -4,3 +4,5 @@ export * from "./settings";
 export * from "./catalog";
 export * from "./subscriptions";
 export * from "./idempotency";
+export * from "./metering";
+export * from "./alerts";
