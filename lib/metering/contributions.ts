@@ -15,7 +15,8 @@
 import { D } from "@/lib/money";
 import type { MeterDef } from "./meters";
 
-export type Contribution = { meterId: string; groupKey: string; value: string | null };
+/** `latest` marks latest meters: only their rows pay for finding the latest value in a batch. */
+export type Contribution = { meterId: string; groupKey: string; value: string | null; latest?: boolean };
 export type UniqueContribution = { meterId: string; groupKey: string; value: string };
 export type ItemError = { field: string; message: string };
 
@@ -98,7 +99,7 @@ export function contributionsOf(meters: MeterDef[], properties: Record<string, u
       case "latest": {
         const r = numericValue(meter.property ? properties[meter.property] : undefined);
         if ("error" in r) return { ok: false, error: { field: `properties.${meter.property}`, message: `${r.error} (meter ${meter.code} takes the ${meter.aggregation} of it)` } };
-        if (r.value !== null) rollups.push({ meterId: meter.id, groupKey, value: r.value });
+        if (r.value !== null) rollups.push(meter.aggregation === "latest" ? { meterId: meter.id, groupKey, value: r.value, latest: true } : { meterId: meter.id, groupKey, value: r.value });
         break;
       }
       case "unique_count": {

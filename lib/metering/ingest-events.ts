@@ -22,7 +22,6 @@ import { isCustomer } from "@/lib/auth/actor";
 import { db, type Executor } from "@/lib/db/client";
 import { ingestLog } from "@/lib/db/schema";
 import { env } from "@/lib/env";
-import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { contributionsOf, type ItemError } from "./contributions";
@@ -30,6 +29,7 @@ import { checkLimitAlerts } from "./limit-alerts";
 import { meterIndexFor } from "./meters";
 import { eventHash, FLEXPRICE_FIELDS, refLabel, type ParseResult, type ParsedEvent } from "./parse-event";
 import { loadCustomerDirectory, resolveRef } from "./resolve-customers";
+import { eventIds } from "./event-ids";
 import { storeEvents, type StorableEvent } from "./store-events";
 
 export type IngestStatus = "accepted" | "duplicate" | "rejected";
@@ -161,39 +161,47 @@ export async function ingestEvents(orgId: string, events: UsageEventInput[], opt
 async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[], opts: IngestOptions): Promise<void> {
   if (candidates.length === 0) return;
   const now = opts.now ?? new Date();
-  const maxFuture = now.getTime() + env().EVENT_MAX_FUTURE_SECONDS * 1000;
+  const maxFutureSeconds = env().EVENT_MAX_FUTURE_SECONDS;
+  const maxFuture = now.getTime() + maxFutureSeconds * 1000;
   const meters = await meterIndexFor(new Set(candidates.map((c) => c.event.eventName)), opts.x);
 
+  // A hot loop (up to 1,000 events a call): no closures or object spreads per event.
+  const ids = eventIds(candidates.length);
   const storable: StorableEvent[] = [];
-  const seen = new Map<string, StorableEvent>();
+  const sources: Candidate[] = [];
+  const seen = new Map<string, number>();
   const inBatchDuplicates: { c: Candidate; first: StorableEvent }[] = [];
-  const idFields = new Map<number, string>();
   for (const c of candidates) {
     const e = c.event;
-    const base = { index: c.index, eventId: e.eventId, eventName: e.eventName, orgId: c.orgId, externalCustomerId: c.externalCustomerId };
-    const reject = (error: ItemError) => {
-      outcomes[c.index] = { ...base, status: "rejected", error, reason: "invalid" };
-    };
     const forEvent = meters.byEvent.get(e.eventName);
-    if (!forEvent) {
-      reject({ field: e.fields.name, message: `no meter reads events named "${e.eventName}"` });
+    let error: ItemError | null = null;
+    let contrib: ReturnType<typeof contributionsOf> | null = null;
+    if (!forEvent) error = { field: e.fields.name, message: `no meter reads events named "${e.eventName}"` };
+    else if (e.timestamp && e.timestamp.getTime() > maxFuture) error = { field: "timestamp", message: `is more than ${maxFutureSeconds} seconds in the future (${e.timestamp.toISOString()})` };
+    else {
+      contrib = contributionsOf(forEvent, e.properties);
+      if (!contrib.ok) error = contrib.error;
+    }
+    if (error || !contrib || !contrib.ok) {
+      outcomes[c.index] = { index: c.index, status: "rejected", eventId: e.eventId, eventName: e.eventName, orgId: c.orgId, externalCustomerId: c.externalCustomerId, error: error!, reason: "invalid" };
       continue;
     }
-    if (e.timestamp && e.timestamp.getTime() > maxFuture) {
-      reject({ field: "timestamp", message: `is more than ${env().EVENT_MAX_FUTURE_SECONDS} seconds in the future (${e.timestamp.toISOString()})` });
+    const id = ids.next();
+    const eventId = e.eventId ?? id;
+    // The same id twice in one batch: the first is stored, the rest answer like a retry would.
+    const key = `${c.orgId}\u0001${eventId}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      inBatchDuplicates.push({ c, first: storable[first]! });
       continue;
     }
-    const contrib = contributionsOf(forEvent, e.properties);
-    if (!contrib.ok) {
-      reject(contrib.error);
-      continue;
-    }
-    const id = newId("evt");
-    const s: StorableEvent = {
+    seen.set(key, storable.length);
+    sources.push(c);
+    storable.push({
       index: c.index,
       id,
       orgId: c.orgId,
-      eventId: e.eventId ?? id,
+      eventId,
       idGenerated: e.eventId === null,
       eventName: e.eventName,
       timestamp: e.timestamp ?? now,
@@ -203,39 +211,31 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
       hash: e.hash,
       rollups: contrib.rollups,
       uniques: contrib.uniques,
-    };
-    // The same id twice in one batch: the first is stored, the rest answer like a retry would.
-    const key = `${s.orgId}\u0001${s.eventId}`;
-    const first = seen.get(key);
-    if (first) {
-      inBatchDuplicates.push({ c, first });
-      continue;
-    }
-    seen.set(key, s);
-    storable.push(s);
-    idFields.set(c.index, e.fields.id);
-    outcomes[c.index] = { ...base, status: "accepted", eventId: s.eventId, id, idGenerated: s.idGenerated, orgId: c.orgId, externalCustomerId: c.externalCustomerId, subscriptionId: c.subscriptionId, timestamp: s.timestamp, properties: s.properties };
+    });
   }
 
   const stored = await storeEvents(storable, opts.x);
-  for (const s of storable) {
+  const touched = new Map<string, Set<string>>();
+  for (let i = 0; i < storable.length; i++) {
+    const s = storable[i]!;
+    const c = sources[i]!;
     const result = stored.get(s.index) ?? "duplicate";
-    const o = outcomes[s.index]!;
-    if (result === "duplicate") outcomes[s.index] = { ...o, status: "duplicate", id: undefined };
-    else if (result === "conflict") outcomes[s.index] = conflictOutcome(o, idFields.get(s.index) ?? "event_id");
+    const o: ItemOutcome = { index: s.index, status: result === "accepted" ? "accepted" : "duplicate", eventId: s.eventId, eventName: s.eventName, orgId: s.orgId, externalCustomerId: c.externalCustomerId, subscriptionId: s.subscriptionId, timestamp: s.timestamp, properties: s.properties };
+    if (result === "accepted") {
+      o.id = s.id;
+      o.idGenerated = s.idGenerated;
+      let set = touched.get(s.orgId);
+      if (!set) touched.set(s.orgId, (set = new Set()));
+      for (const r of s.rollups) set.add(r.meterId);
+      for (const u of s.uniques) set.add(u.meterId);
+    }
+    outcomes[s.index] = result === "conflict" ? conflictOutcome(o, c.event.fields.id) : o;
   }
   for (const { c, first } of inBatchDuplicates) {
     const o: ItemOutcome = { index: c.index, status: "duplicate", eventId: first.eventId, eventName: c.event.eventName, orgId: c.orgId, externalCustomerId: c.externalCustomerId };
     outcomes[c.index] = c.event.hash === first.hash ? o : conflictOutcome(o, c.event.fields.id);
   }
 
-  const touched = new Map<string, Set<string>>();
-  for (const s of storable) {
-    if (outcomes[s.index]?.status !== "accepted") continue;
-    let set = touched.get(s.orgId);
-    for (const r of s.rollups) (set ??= touched.set(s.orgId, new Set()).get(s.orgId)!).add(r.meterId);
-    for (const u of s.uniques) (set ??= touched.set(s.orgId, new Set()).get(s.orgId)!).add(u.meterId);
-  }
   if (touched.size > 0) {
     try {
       await checkLimitAlerts(touched, { now, x: opts.x });

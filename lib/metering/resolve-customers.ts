@@ -27,18 +27,17 @@ export async function loadCustomerDirectory(refs: CustomerRef[], x: Executor = d
   if (orgRefs.size === 0 && subRefs.size === 0) return dir;
   const orgList = JSON.stringify([...orgRefs]);
   const subList = JSON.stringify([...subRefs]);
-  const found = await rows<OrgRow>(
-    sql`select 'org' as kind, o.id as org_id, o.external_id as org_external_id, null::text as sub_id, null::text as sub_external_id
-          from organizations o
-         where o.id = any(array(select json_array_elements_text(${orgList}::json)))
-            or o.external_id = any(array(select json_array_elements_text(${orgList}::json)))
-        union all
-        select 'sub', o.id, o.external_id, s.id, s.external_id
-          from subscriptions s join organizations o on o.id = s.org_id
-         where s.external_id = any(array(select json_array_elements_text(${subList}::json)))
-            or s.id = any(array(select json_array_elements_text(${subList}::json)))`,
-    x,
-  );
+  const orgPart = sql`select 'org' as kind, o.id as org_id, o.external_id as org_external_id, null::text as sub_id, null::text as sub_external_id
+      from organizations o
+     where o.id = any(array(select jsonb_array_elements_text(${orgList}::jsonb)))
+        or o.external_id = any(array(select jsonb_array_elements_text(${orgList}::jsonb)))`;
+  const subPart = sql`select 'sub' as kind, o.id, o.external_id, s.id, s.external_id
+      from subscriptions s join organizations o on o.id = s.org_id
+     where s.external_id = any(array(select jsonb_array_elements_text(${subList}::jsonb)))
+        or s.id = any(array(select jsonb_array_elements_text(${subList}::jsonb)))`;
+  // Most batches name customers only: the subscription half is sent only when a Lago event names one.
+  const query = subRefs.size === 0 ? orgPart : orgRefs.size === 0 ? subPart : sql`${orgPart} union all ${subPart}`;
+  const found = await rows<OrgRow>(query, x);
   for (const r of found) {
     const org = { id: r.org_id, externalId: r.org_external_id };
     dir.orgsById.set(r.org_id, org);

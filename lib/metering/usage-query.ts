@@ -111,7 +111,6 @@ export async function queryUsage(req: UsageRequest, x: Executor = db): Promise<M
   const groupBy = req.groupBy ?? [];
   const keysFor = (m: MeterDef) => (groupBy.length && groupBy.every((k) => m.groupBy.includes(k)) ? groupBy : []);
   const rollupMeters = req.meters.filter((m) => m.aggregation !== "unique_count");
-  const uniqueMeters = req.meters.filter((m) => m.aggregation === "unique_count");
   const starts = window ? windowStarts(range, window) : [];
 
   const byMeter = new Map<string, RollupRow[]>();
