@@ -97,3 +97,9 @@ export function alertJson(a: Alert) {
     acknowledged_by: a.acknowledgedBy,
   };
 }
+
+/** An alert by id, whatever its organization: callers check the actor may see it. */
+export async function findAlert(alertId: string): Promise<Alert | null> {
+  const [row] = await db.select().from(alerts).where(eq(alerts.id, alertId));
+  return row ?? null;
+}
