@@ -31,7 +31,7 @@ export async function loadCustomerDirectory(refs: CustomerRef[], x: Executor = d
       from organizations o
      where o.id = any(array(select jsonb_array_elements_text(${orgList}::jsonb)))
         or o.external_id = any(array(select jsonb_array_elements_text(${orgList}::jsonb)))`;
-  const subPart = sql`select 'sub' as kind, o.id, o.external_id, s.id, s.external_id
+  const subPart = sql`select 'sub' as kind, o.id as org_id, o.external_id as org_external_id, s.id as sub_id, s.external_id as sub_external_id
       from subscriptions s join organizations o on o.id = s.org_id
      where s.external_id = any(array(select jsonb_array_elements_text(${subList}::jsonb)))
         or s.id = any(array(select jsonb_array_elements_text(${subList}::jsonb)))`;
