@@ -2,7 +2,7 @@
 import "server-only";
 import { and, desc, eq, gte, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { db, rows } from "@/lib/db/client";
-import { ingestLog, type IngestLogRow } from "@/lib/db/schema";
+import { ingestLog, organizations, type IngestLogRow } from "@/lib/db/schema";
 
 export type StoredEvent = {
   id: string;
@@ -109,4 +109,27 @@ export async function ingestLogCounts(orgId: string | null, since: Date): Promis
   const out: IngestLogCounts = { duplicate: 0, rejected: 0 };
   for (const r of found) out[r.outcome] = Number(r.n);
   return out;
+}
+
+/** The platform's latest duplicates and rejections with the customer's name where it was resolved. */
+export async function recentIngestProblems(limit: number) {
+  const found = await db
+    .select({ log: ingestLog, customerName: organizations.name })
+    .from(ingestLog)
+    .leftJoin(organizations, eq(organizations.id, ingestLog.orgId))
+    .orderBy(desc(ingestLog.id))
+    .limit(limit);
+  return found.map(({ log, customerName }) => ({
+    id: log.id,
+    orgId: log.orgId,
+    customerName,
+    receivedAt: log.receivedAt.toISOString(),
+    outcome: log.outcome,
+    eventId: log.eventId,
+    eventName: log.eventName,
+    customerRef: log.customerRef,
+    field: log.field,
+    reason: log.reason,
+    via: log.via,
+  }));
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PlanSummary } from "@/components/billing/plan-summary";
+import { buttonClass } from "@/components/ui/button";
 import { MembersTable } from "@/components/orgs/members-table";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -26,7 +27,15 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
           ← Customers
         </Link>
       </p>
-      <PageHeader title={org.name} description={`${org.externalId ? `external id ${org.externalId} · ` : ""}customer since ${formatDate(org.createdAt)}`} />
+      <PageHeader
+        title={org.name}
+        description={`${org.externalId ? `external id ${org.externalId} · ` : ""}customer since ${formatDate(org.createdAt)}`}
+        actions={
+          <Link href={`/admin/customers/${org.id}/usage`} className={buttonClass("secondary")}>
+            Usage and events
+          </Link>
+        }
+      />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
           <CardHeader title="Subscription" />
