@@ -8,7 +8,7 @@
 // subscription is not allowed.
 import "server-only";
 import { sql } from "drizzle-orm";
-import { rows } from "@/lib/db/client";
+import { hotQuery } from "./hot-query";
 import type { PlanLimit, SubscriptionStatus } from "@/lib/db/schema";
 import { invalidField, notFound } from "@/lib/http/errors";
 import { D } from "@/lib/money";
@@ -35,7 +35,7 @@ export async function entitlement(customer: string, meterCode: string, opts: { q
   const meter = (await meterIndex()).byCode.get(meterCode);
   if (!meter) throw invalidField("meter", `no meter has the code "${meterCode}"`);
   const ms = (col: string) => sql.raw(`(extract(epoch from s.${col}) * 1000)::bigint::text`);
-  const [row] = await rows<Row>(
+  const [row] = await hotQuery<Row>(
     sql`with o as (
           select id, external_id from organizations where id = ${customer}
           union all

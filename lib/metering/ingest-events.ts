@@ -88,7 +88,7 @@ export async function ingestParsed(actor: Actor, items: ParseResult[], opts: Ing
 
   const customerActor = isCustomer(actor) ? actor : null;
   const needsLookup = parsed.filter((p) => p.event.ref.externalCustomerId || p.event.ref.customerId || p.event.ref.subscriptionRef);
-  const dir = await loadCustomerDirectory(needsLookup.map((p) => p.event.ref), opts.x ?? db);
+  const dir = await loadCustomerDirectory(needsLookup.map((p) => p.event.ref), opts.x);
 
   const candidates: Candidate[] = [];
   for (const { index, event } of parsed) {

@@ -39,6 +39,54 @@ export function invalidateLimitedMeters(): void {
 
 export type LimitCrossing = { orgId: string; meter: MeterDef; limit: PlanLimit; period: Period; used: string; threshold: number };
 
+type LiveLimits = { orgId: string; interval: "month" | "year"; status: (typeof LIVE_STATUSES)[number]; billingAnchor: Date; currentPeriodStart: Date; currentPeriodEnd: Date; limits: PlanLimit[] };
+const SUBS_TTL_MS = 5_000;
+const subsCache = ((globalThis as unknown as { __tallyLimitSubs?: Map<string, { at: number; sub: LiveLimits | null }> }).__tallyLimitSubs ??= new Map());
+
+/**
+ * The live subscriptions (with their plan's limits) of these customers, remembered for 5 s: a
+ * stream of single events for one customer then costs one query (the period totals), not two. A
+ * plan change reaches the alert check within those 5 s; entitlements never use this cache.
+ */
+async function liveLimits(orgIds: string[], x: Executor): Promise<LiveLimits[]> {
+  const now = Date.now();
+  const out: LiveLimits[] = [];
+  const missing: string[] = [];
+  for (const id of orgIds) {
+    const c = subsCache.get(id);
+    if (c && now - c.at < SUBS_TTL_MS) {
+      if (c.sub) out.push(c.sub);
+    } else missing.push(id);
+  }
+  if (missing.length === 0) return out;
+  const found = await x
+    .select({
+      orgId: subscriptions.orgId,
+      interval: subscriptions.interval,
+      status: subscriptions.status,
+      billingAnchor: subscriptions.billingAnchor,
+      currentPeriodStart: subscriptions.currentPeriodStart,
+      currentPeriodEnd: subscriptions.currentPeriodEnd,
+      limits: plans.limits,
+    })
+    .from(subscriptions)
+    .innerJoin(plans, eq(plans.id, subscriptions.planId))
+    .where(and(inArray(subscriptions.orgId, missing), inArray(subscriptions.status, [...LIVE_STATUSES])));
+  if (subsCache.size > 50_000) subsCache.clear();
+  const byOrg = new Map(found.map((f) => [f.orgId, f as LiveLimits]));
+  for (const id of missing) {
+    const sub = byOrg.get(id) ?? null;
+    subsCache.set(id, { at: now, sub });
+    if (sub) out.push(sub);
+  }
+  return out;
+}
+
+/** Tests call this after changing a customer's subscription. */
+export function invalidateLimitSubscriptions(): void {
+  subsCache.clear();
+}
+
 /** touched: org id → ids of the meters the batch added usage to. */
 export async function checkLimitAlerts(touched: Map<string, Set<string>>, opts: { now: Date; x?: Executor }): Promise<LimitCrossing[]> {
   const x = opts.x ?? db;
@@ -57,22 +105,11 @@ export async function checkLimitAlerts(touched: Map<string, Set<string>>, opts: 
   }
   if (orgIds.length === 0) return [];
 
-  const subs = await x
-    .select({
-      orgId: subscriptions.orgId,
-      interval: subscriptions.interval,
-      status: subscriptions.status,
-      billingAnchor: subscriptions.billingAnchor,
-      currentPeriodStart: subscriptions.currentPeriodStart,
-      currentPeriodEnd: subscriptions.currentPeriodEnd,
-      limits: plans.limits,
-    })
-    .from(subscriptions)
-    .innerJoin(plans, eq(plans.id, subscriptions.planId))
-    .where(and(inArray(subscriptions.orgId, orgIds), inArray(subscriptions.status, [...LIVE_STATUSES])));
+  const subs = await liveLimits(orgIds, x);
   const checks: { orgId: string; meter: MeterDef; limit: PlanLimit; period: Period }[] = [];
   for (const sub of subs) {
     const ids = touched.get(sub.orgId)!;
+    if (sub.limits.length === 0) continue;
     for (const limit of sub.limits) {
       const meter = meters.byCode.get(limit.meter);
       if (!meter || !ids.has(meter.id) || !(Number(limit.limit) > 0)) continue;

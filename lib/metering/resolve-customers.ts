@@ -2,7 +2,8 @@
 // platform's external id, by Tally's own id, or (Lago) by a subscription's external id or id.
 import "server-only";
 import { sql } from "drizzle-orm";
-import { rows, type Executor, db } from "@/lib/db/client";
+import type { Executor } from "@/lib/db/client";
+import { hotQuery } from "./hot-query";
 import type { ItemError } from "./contributions";
 import type { CustomerRef } from "./parse-event";
 
@@ -15,7 +16,7 @@ export type CustomerDirectory = {
   subsByRef: Map<string, { id: string; orgId: string; externalId: string | null }>;
 };
 
-export async function loadCustomerDirectory(refs: CustomerRef[], x: Executor = db): Promise<CustomerDirectory> {
+export async function loadCustomerDirectory(refs: CustomerRef[], x?: Executor): Promise<CustomerDirectory> {
   const orgRefs = new Set<string>();
   const subRefs = new Set<string>();
   for (const r of refs) {
@@ -29,15 +30,15 @@ export async function loadCustomerDirectory(refs: CustomerRef[], x: Executor = d
   const subList = JSON.stringify([...subRefs]);
   const orgPart = sql`select 'org' as kind, o.id as org_id, o.external_id as org_external_id, null::text as sub_id, null::text as sub_external_id
       from organizations o
-     where o.id = any(array(select jsonb_array_elements_text(${orgList}::jsonb)))
-        or o.external_id = any(array(select jsonb_array_elements_text(${orgList}::jsonb)))`;
+     where o.id = any(array(select jsonb_array_elements_text(${orgList}::text::jsonb)))
+        or o.external_id = any(array(select jsonb_array_elements_text(${orgList}::text::jsonb)))`;
   const subPart = sql`select 'sub' as kind, o.id as org_id, o.external_id as org_external_id, s.id as sub_id, s.external_id as sub_external_id
       from subscriptions s join organizations o on o.id = s.org_id
-     where s.external_id = any(array(select jsonb_array_elements_text(${subList}::jsonb)))
-        or s.id = any(array(select jsonb_array_elements_text(${subList}::jsonb)))`;
+     where s.external_id = any(array(select jsonb_array_elements_text(${subList}::text::jsonb)))
+        or s.id = any(array(select jsonb_array_elements_text(${subList}::text::jsonb)))`;
   // Most batches name customers only: the subscription half is sent only when a Lago event names one.
   const query = subRefs.size === 0 ? orgPart : orgRefs.size === 0 ? subPart : sql`${orgPart} union all ${subPart}`;
-  const found = await rows<OrgRow>(query, x);
+  const found = await hotQuery<OrgRow>(query, x);
   for (const r of found) {
     const org = { id: r.org_id, externalId: r.org_external_id };
     dir.orgsById.set(r.org_id, org);

@@ -17,7 +17,8 @@
 // a read takes the value of the row with the greatest time (ties: the event ingested last).
 import "server-only";
 import { sql } from "drizzle-orm";
-import { db, rows, type Executor } from "@/lib/db/client";
+import type { Executor } from "@/lib/db/client";
+import { hotQuery } from "./hot-query";
 import type { Contribution, UniqueContribution } from "./contributions";
 
 export type StorableEvent = {
@@ -42,7 +43,7 @@ export type StoreOutcome = "accepted" | "duplicate" | "conflict";
 /** Rollup rows per hot (org, meter, hour, group): concurrent batches of one customer rarely meet on one row. */
 export const ROLLUP_SHARDS = 8;
 
-export async function storeEvents(events: StorableEvent[], x: Executor = db): Promise<Map<number, StoreOutcome>> {
+export async function storeEvents(events: StorableEvent[], x?: Executor): Promise<Map<number, StoreOutcome>> {
   const out = new Map<number, StoreOutcome>();
   if (events.length === 0) return out;
   // The statement's inputs as JSON text, built by hand: objects built only to be serialized were
@@ -67,10 +68,10 @@ export async function storeEvents(events: StorableEvent[], x: Executor = db): Pr
   contrib += "]";
   uniq += "]";
   const shard = Math.floor(Math.random() * ROLLUP_SHARDS);
-  const result = await rows<{ i: number; accepted: boolean; existing_hash: string | null }>(
+  const result = await hotQuery<{ i: number; accepted: boolean; existing_hash: string | null }>(
     sql`with ev as (
           select i, o, e, id, h, n, to_timestamp(t / 1000.0) as t, s, p, sub, g
-            from jsonb_to_recordset(${ev}::jsonb)
+            from jsonb_to_recordset(${ev}::text::jsonb)
               as e(i int, o text, e text, id text, h text, n text, t bigint, s text, p jsonb, sub text, g boolean)
         ),
         claimed as (
@@ -87,7 +88,7 @@ export async function storeEvents(events: StorableEvent[], x: Executor = db): Pr
           select id, o, e, n, t, s, p, sub, g from acc
         ),
         c as (
-          select * from jsonb_to_recordset(${contrib}::jsonb) as c(i int, m text, k text, v numeric, l boolean)
+          select * from jsonb_to_recordset(${contrib}::text::jsonb) as c(i int, m text, k text, v numeric, l boolean)
         ),
         rolled as (
           insert into usage_rollups as r (org_id, meter_id, bucket_start, group_key, shard, event_count, value_sum, value_max, latest_value, latest_at)
@@ -105,7 +106,7 @@ export async function storeEvents(events: StorableEvent[], x: Executor = db): Pr
             latest_at = greatest(r.latest_at, excluded.latest_at)
         ),
         u as (
-          select * from jsonb_to_recordset(${uniq}::jsonb) as u(i int, m text, k text, v text)
+          select * from jsonb_to_recordset(${uniq}::text::jsonb) as u(i int, m text, k text, v text)
         ),
         uniq as (
           insert into usage_unique_values as x (org_id, meter_id, day, group_key, value, hours)

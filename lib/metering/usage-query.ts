@@ -8,7 +8,8 @@
 // that day (store-events.ts and the schema explain both).
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { db, rows, type Executor } from "@/lib/db/client";
+import { rows, type Executor } from "@/lib/db/client";
+import { hotQuery } from "./hot-query";
 import { D } from "@/lib/money";
 import { parseGroupKey } from "./contributions";
 import type { MeterDef } from "./meters";
@@ -105,7 +106,7 @@ function combine(aggregation: MeterDef["aggregation"], rowsOf: RollupRow[]): str
 }
 
 /** Quantities per meter for one customer. Reads one query for the rollup meters plus up to three per unique_count meter. */
-export async function queryUsage(req: UsageRequest, x: Executor = db): Promise<MeterUsage[]> {
+export async function queryUsage(req: UsageRequest, x?: Executor): Promise<MeterUsage[]> {
   const { range } = req;
   const window = req.window ?? null;
   const groupBy = req.groupBy ?? [];
@@ -117,16 +118,16 @@ export async function queryUsage(req: UsageRequest, x: Executor = db): Promise<M
   if (rollupMeters.length > 0 && range.end > range.start) {
     // Group keys differ per meter only in whether they apply: meters that cannot group by them read null.
     const grouped = rollupMeters.filter((m) => keysFor(m).length > 0).map((m) => m.id);
-    const g = groupBy.length ? sql`case when meter_id in (select json_array_elements_text(${JSON.stringify(grouped)}::json)) then ${groupSql(groupBy)} end` : sql`null::text`;
+    const g = groupBy.length ? sql`case when meter_id in (select json_array_elements_text(${JSON.stringify(grouped)}::text::json)) then ${groupSql(groupBy)} end` : sql`null::text`;
     const w = window ? sql`(extract(epoch from date_trunc(${window}, bucket_start, 'UTC')) * 1000)::bigint::text` : sql`null::text`;
-    const found = await rows<RollupRow>(
+    const found = await hotQuery<RollupRow>(
       sql`select meter_id, ${w} as w, ${g} as g,
                  sum(event_count)::text as cnt, sum(value_sum)::text as s, max(value_max)::text as mx,
                  (array_agg(latest_value order by latest_at desc nulls last))[1]::text as lt,
                  (extract(epoch from max(latest_at)) * 1000000)::bigint::text as lt_at
             from usage_rollups
            where org_id = ${req.orgId}
-             and meter_id = any(array(select json_array_elements_text(${JSON.stringify(rollupMeters.map((m) => m.id))}::json)))
+             and meter_id = any(array(select json_array_elements_text(${JSON.stringify(rollupMeters.map((m) => m.id))}::text::json)))
              and bucket_start >= ${range.start.toISOString()}::timestamptz and bucket_start < ${range.end.toISOString()}::timestamptz
            group by 1, 2, 3`,
       x,
@@ -198,7 +199,7 @@ function rangeMaskSql(range: Period): SQL {
   return sql`(hours & (case when day = ${firstDay}::date then ${fromBits}::int else 16777215 end) & (case when day = ${lastDay}::date then ${toBits}::int else 16777215 end))`;
 }
 
-async function uniqueUsage(orgId: string, meter: MeterDef, range: Period, window: UsageWindow | null, keys: string[], starts: Date[], x: Executor): Promise<MeterUsage> {
+async function uniqueUsage(orgId: string, meter: MeterDef, range: Period, window: UsageWindow | null, keys: string[], starts: Date[], x: Executor | undefined): Promise<MeterUsage> {
   if (range.end <= range.start) return { meter, value: "0", ...(keys.length ? { groups: [] } : {}), ...(window ? { windows: starts.map((s) => ({ start: s, end: clampEnd(advance(s, window), range.end), value: "0" })) } : {}) };
   const firstDay = range.start.toISOString().slice(0, 10);
   const lastDay = new Date(range.end.getTime() - HOUR).toISOString().slice(0, 10);
@@ -262,16 +263,16 @@ async function uniqueUsage(orgId: string, meter: MeterDef, range: Period, window
 }
 
 /** Totals of count, sum and max meters for many (org, meter, range) at once: the limit check after a batch. */
-export async function rollupTotals(items: { orgId: string; meterId: string; range: Period }[], x: Executor = db): Promise<Map<string, RollupRow>> {
+export async function rollupTotals(items: { orgId: string; meterId: string; range: Period }[], x?: Executor): Promise<Map<string, RollupRow>> {
   const out = new Map<string, RollupRow>();
   if (items.length === 0) return out;
   const input = JSON.stringify(items.map((i) => ({ o: i.orgId, m: i.meterId, f: i.range.start.toISOString(), u: i.range.end.toISOString() })));
-  const found = await rows<RollupRow & { org_id: string }>(
+  const found = await hotQuery<RollupRow & { org_id: string }>(
     sql`select t.o as org_id, t.m as meter_id, null::text as w, null::text as g,
                coalesce(sum(r.event_count), 0)::text as cnt, sum(r.value_sum)::text as s, max(r.value_max)::text as mx,
                (array_agg(r.latest_value order by r.latest_at desc nulls last))[1]::text as lt,
                (extract(epoch from max(r.latest_at)) * 1000000)::bigint::text as lt_at
-          from json_to_recordset(${input}::json) as t(o text, m text, f timestamptz, u timestamptz)
+          from json_to_recordset(${input}::text::json) as t(o text, m text, f timestamptz, u timestamptz)
           left join usage_rollups r on r.org_id = t.o and r.meter_id = t.m and r.bucket_start >= t.f and r.bucket_start < t.u
          group by t.o, t.m`,
     x,
