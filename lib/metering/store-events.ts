@@ -16,7 +16,7 @@
 // call returns. Latest: each rollup row keeps the value of its latest event and that event's time;
 // a read takes the value of the row with the greatest time (ties: the event ingested last).
 import "server-only";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { hotQuery } from "./hot-query";
 import type { Contribution, UniqueContribution } from "./contributions";
@@ -46,6 +46,19 @@ export const ROLLUP_SHARDS = 8;
 export async function storeEvents(events: StorableEvent[], x?: Executor): Promise<Map<number, StoreOutcome>> {
   const out = new Map<number, StoreOutcome>();
   if (events.length === 0) return out;
+  const result = await hotQuery<{ i: number; accepted: boolean; existing_hash: string | null }>(storeEventsQuery(events), x);
+  const hashByIndex = new Map(events.map((e) => [e.index, e.hash]));
+  for (const r of result) {
+    const i = Number(r.i);
+    // A key whose first event is still being stored by a concurrent statement shows no hash yet:
+    // that is a duplicate in flight (its content cannot be compared).
+    out.set(i, r.accepted ? "accepted" : r.existing_hash === null || r.existing_hash === hashByIndex.get(i) ? "duplicate" : "conflict");
+  }
+  return out;
+}
+
+/** The ingest statement for a batch (exported for EXPLAIN in benchmarks and tests). */
+export function storeEventsQuery(events: StorableEvent[]): SQL {
   // The statement's inputs as JSON text, built by hand: objects built only to be serialized were
   // a measurable share of the server's time per event (allocation and GC).
   const q = JSON.stringify;
@@ -68,8 +81,7 @@ export async function storeEvents(events: StorableEvent[], x?: Executor): Promis
   contrib += "]";
   uniq += "]";
   const shard = Math.floor(Math.random() * ROLLUP_SHARDS);
-  const result = await hotQuery<{ i: number; accepted: boolean; existing_hash: string | null }>(
-    sql`with ev as (
+  return sql`with ev as (
           select i, o, e, id, h, n, to_timestamp(t / 1000.0) as t, s, p, sub, g
             from jsonb_to_recordset(${ev}::text::jsonb)
               as e(i int, o text, e text, id text, h text, n text, t bigint, s text, p jsonb, sub text, g boolean)
@@ -121,15 +133,5 @@ export async function storeEvents(events: StorableEvent[], x?: Executor): Promis
           from ev
           left join claimed on claimed.org_id = ev.o and claimed.event_id = ev.e
           -- Only for keys that were not claimed: one index probe each, none for stored events.
-          left join lateral (select body_hash from event_keys k where claimed.event_id is null and k.org_id = ev.o and k.event_id = ev.e limit 1) k on true`,
-    x,
-  );
-  const hashByIndex = new Map(events.map((e) => [e.index, e.hash]));
-  for (const r of result) {
-    const i = Number(r.i);
-    // A key whose first event is still being stored by a concurrent statement shows no hash yet:
-    // that is a duplicate in flight (its content cannot be compared).
-    out.set(i, r.accepted ? "accepted" : r.existing_hash === null || r.existing_hash === hashByIndex.get(i) ? "duplicate" : "conflict");
-  }
-  return out;
+          left join lateral (select body_hash from event_keys k where claimed.event_id is null and k.org_id = ev.o and k.event_id = ev.e limit 1) k on true`;
 }
