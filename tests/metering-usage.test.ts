@@ -141,6 +141,23 @@ describe("entitlements", () => {
     expect(own.json.used).toBe("3");
   });
 
+  it("computes the limit period in SQL exactly as limitPeriod does, month ends included", async () => {
+    const { db } = await import("@/lib/db/client");
+    const { subscriptions } = await import("@/lib/db/schema");
+    const { entitlement } = await import("@/lib/metering/entitlement");
+    const [org, meter] = [await makeOrg(), await makeMeter()];
+    const plan = await makePlan({ interval: "year", limits: [{ meter: meter.code, limit: 10, enforcement: "hard" }] });
+    const anchor = new Date("2026-01-31T10:37:00Z");
+    const sub = { interval: "year" as const, status: "active" as const, billingAnchor: anchor, currentPeriodStart: anchor, currentPeriodEnd: new Date("2027-01-31T10:37:00Z") };
+    await db.insert(subscriptions).values({ id: `sub_${uid()}`, orgId: org.id, planId: plan.id, ...sub });
+    for (const at of ["2026-01-31T10:37:00Z", "2026-02-28T10:36:59Z", "2026-02-28T10:37:00Z", "2026-02-28T11:00:00Z", "2026-03-30T23:00:00Z", "2026-03-31T10:37:00Z", "2026-12-31T23:59:00Z"]) {
+      const now = new Date(at);
+      const e = await entitlement(org.id, meter.code, { now });
+      const expected = limitPeriod(sub, now);
+      expect([e.period_start, e.period_end], at).toEqual([expected.start.toISOString(), expected.end.toISOString()]);
+    }
+  });
+
   it("counts a yearly plan's limit per month of its own schedule", () => {
     const anchor = new Date("2026-01-31T10:37:00Z");
     const sub = { interval: "year" as const, status: "active" as const, billingAnchor: anchor, currentPeriodStart: anchor, currentPeriodEnd: new Date("2027-01-31T10:37:00Z") };
@@ -210,7 +227,7 @@ describe("usage alerts", () => {
     await call(bulk.POST, "POST", "/api/v1/events/bulk", { key, body: { events } });
     for (const o of orgs) {
       const { json } = await call<{ data: Alert[] }>(alertsRoute.GET, "GET", `/api/v1/alerts?customer_id=${o.id}`, { key });
-      expect(json.data.map((a) => a.threshold)).toEqual(["100", "80"]);
+      expect(json.data.map((a) => a.threshold).sort()).toEqual(["100", "80"]);
     }
   });
 });
