@@ -110,6 +110,8 @@ export function UsageChart({ customerId, meters, initial, initialData }: { custo
         <div className="p-5 text-sm text-red-700" role="alert">
           {query.error.message}
         </div>
+      ) : points.every((p) => !p.value) ? (
+        <EmptyState title={`No ${meter?.name ?? meterCode} usage in this range`}>Events sent for this meter show here as soon as they are accepted; try a longer range or another meter.</EmptyState>
       ) : (
         <div className="grid gap-4 p-5 lg:grid-cols-3">
           <figure className="lg:col-span-2" aria-label={`${meter?.name ?? meterCode} by ${window}`} data-testid="usage-chart">
