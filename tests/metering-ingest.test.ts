@@ -139,6 +139,13 @@ describe("single events", () => {
     const badTime = await call<{ error: { details: { field: string }[] } }>(single.POST, "POST", "/api/v1/events", { key, body: { event: { transaction_id: "t2", external_customer_id: org.externalId, code: meter.eventName, timestamp: "2024-01-01T00:00:00Z" } } });
     expect(badTime.json.error.details[0]!.field).toBe("timestamp");
   });
+
+  it("treats one event sent in Lago's shape and then in FlexPrice's (same id, time and properties) as a duplicate", async () => {
+    const [key, org, meter] = [await platformKey(), await makeOrg(), await makeMeter({ aggregation: "sum", property: "n" })];
+    const lago = await call<{ event: { status: string } }>(single.POST, "POST", "/api/v1/events", { key, body: { event: { transaction_id: "both", external_customer_id: org.externalId, code: meter.eventName, timestamp: 1711000000, properties: { n: 2 } } } });
+    const flex = await call(single.POST, "POST", "/api/v1/events", { key, body: { event_id: "both", customer_id: org.id, event_name: meter.eventName, timestamp: "2024-03-21T05:46:40Z", properties: { n: 2 } } });
+    expect([lago.json.event.status, flex.json.message]).toEqual(["accepted", "duplicate"]);
+  });
 });
 
 describe("batches", () => {

@@ -149,7 +149,6 @@ export async function ingestEvents(orgId: string, events: UsageEventInput[], opt
         timestamp: ts,
         properties,
         source: e.source ?? null,
-        hash: eventHash([e.eventName, orgId, ts ? ts.toISOString() : "", e.source ?? ""], properties),
         fields: FLEXPRICE_FIELDS,
       },
     };
@@ -170,7 +169,7 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
   const storable: StorableEvent[] = [];
   const sources: Candidate[] = [];
   const seen = new Map<string, number>();
-  const inBatchDuplicates: { c: Candidate; first: StorableEvent }[] = [];
+  const inBatchDuplicates: { c: Candidate; hash: string; first: StorableEvent }[] = [];
   for (const c of candidates) {
     const e = c.event;
     const forEvent = meters.byEvent.get(e.eventName);
@@ -188,11 +187,12 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
     }
     const id = ids.next();
     const eventId = e.eventId ?? id;
+    const hash = eventHash([e.eventName, c.orgId, e.timestamp ? String(e.timestamp.getTime()) : "", e.source ?? ""], e.properties);
     // The same id twice in one batch: the first is stored, the rest answer like a retry would.
     const key = `${c.orgId}\u0001${eventId}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      inBatchDuplicates.push({ c, first: storable[first]! });
+      inBatchDuplicates.push({ c, hash, first: storable[first]! });
       continue;
     }
     seen.set(key, storable.length);
@@ -208,7 +208,7 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
       properties: e.properties,
       source: e.source,
       subscriptionId: c.subscriptionId,
-      hash: e.hash,
+      hash,
       rollups: contrib.rollups,
       uniques: contrib.uniques,
     });
@@ -231,9 +231,9 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
     }
     outcomes[s.index] = result === "conflict" ? conflictOutcome(o, c.event.fields.id) : o;
   }
-  for (const { c, first } of inBatchDuplicates) {
+  for (const { c, hash, first } of inBatchDuplicates) {
     const o: ItemOutcome = { index: c.index, status: "duplicate", eventId: first.eventId, eventName: c.event.eventName, orgId: c.orgId, externalCustomerId: c.externalCustomerId };
-    outcomes[c.index] = c.event.hash === first.hash ? o : conflictOutcome(o, c.event.fields.id);
+    outcomes[c.index] = hash === first.hash ? o : conflictOutcome(o, c.event.fields.id);
   }
 
   if (touched.size > 0) {

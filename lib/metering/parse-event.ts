@@ -26,8 +26,6 @@ export type ParsedEvent = {
   timestamp: Date | null;
   properties: Record<string, unknown>;
   source: string | null;
-  /** Hash of what was sent, so a replay can be told from a different event reusing the id. */
-  hash: string;
   /** The shape's names for the event name and id fields, so rejections name the field that was sent. */
   fields: EventFields;
 };
@@ -96,10 +94,13 @@ export function canonicalJson(v: unknown): string {
 }
 
 /**
- * A 106-bit fingerprint of what was sent (two 53-bit cyrb53 hashes with different seeds). It is
- * only ever compared for one customer's one event id, to tell a replay from a different event
- * reusing the id, so a fast non-cryptographic hash is enough; a crypto Hash object per event
- * cost a few percent of bulk ingestion.
+ * A 106-bit fingerprint of an event's content (two 53-bit cyrb53 hashes with different seeds),
+ * stored with its id so a replay can be told from a different event reusing the id. It is taken
+ * over the content as Tally reads it — event name, customer, the sent timestamp (or none), source
+ * and properties — so the same event sent in FlexPrice's or Lago's shape, or naming its customer
+ * by external id or by Tally id, has the same fingerprint. It is only ever compared for one
+ * customer's one event id, so a fast non-cryptographic hash is enough (a crypto Hash object per
+ * event cost a few percent of bulk ingestion).
  */
 export function eventHash(parts: (string | undefined | null)[], properties: Obj): string {
   let text = "";
@@ -157,7 +158,6 @@ export function parseFlexPriceEvent(raw: unknown): ParseResult {
       timestamp,
       properties: props.value,
       source: source.value ?? null,
-      hash: eventHash([name.value, ext.value, cid.value, typeof ts === "string" ? ts : "", source.value], props.value),
       fields: FLEXPRICE_FIELDS,
     },
   };
@@ -197,7 +197,6 @@ export function parseLagoEvent(raw: unknown): ParseResult {
       timestamp,
       properties: props.value,
       source: null,
-      hash: eventHash([code.value, sub.value, ext.value, ts === undefined || ts === null ? "" : String(ts)], props.value),
       fields: LAGO_FIELDS,
     },
   };
