@@ -15,7 +15,8 @@ import { payLocalCheckout } from "@/lib/payments/local-checkout";
 import { addSandboxCard } from "@/lib/payments/payment-methods";
 import { retryOpenInvoices } from "@/lib/payments/local-billing";
 import { rollOverSubscriptions } from "@/lib/subscriptions/rollover";
-import { call, customerKey, makeOrg, makePlan, makeUser, sessionCookie } from "./support/fixtures";
+import { ingestEvents } from "@/lib/metering/ingest-events";
+import { call, customerKey, makeMeter, makeOrg, makePlan, makeUser, sessionCookie } from "./support/fixtures";
 
 type Checkout = { id: string; url: string; provider: string };
 type Summary = { status: string; plan: { id: string } | null; cancel_at_period_end: boolean; pending_plan: { id: string } | null; access: { level: string } };
@@ -149,6 +150,28 @@ describe("billing with the local sandbox provider", () => {
       await retryOpenInvoices(tx, org.id);
     });
     expect((await call<Summary>(subscriptionRoute.GET, "GET", "/api/v1/billing/subscription", { cookie })).json.status).toBe("active");
+  });
+
+  it("bills the ended period's usage in arrears on the renewal invoice, priced by the plan's charges and rounded once per line", async () => {
+    const { org, cookie } = await owner();
+    const meter = await makeMeter({ aggregation: "sum", property: "minutes", unit: "minute" });
+    const plan = await makePlan({ basePriceCents: 1000, charges: [{ type: "usage", meter: meter.code, model: "per_unit", unit_price: "0.035" }] });
+    await subscribeViaSandbox(org.id, cookie, plan.id);
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, org.id));
+    // 12.5 + 3 minutes inside the period: 15.5 × 0.035 = 0.5425 → 54 cents, rounded once.
+    const inPeriod = new Date(Math.max(Date.now(), sub!.currentPeriodStart.getTime()));
+    await ingestEvents(org.id, [
+      { eventId: `m1-${org.id}`, eventName: meter.eventName, timestamp: inPeriod, properties: { minutes: "12.5" } },
+      { eventId: `m2-${org.id}`, eventName: meter.eventName, timestamp: inPeriod, properties: { minutes: 3 } },
+    ]);
+    await rollOverSubscriptions(new Date(sub!.currentPeriodEnd.getTime() + 1000));
+    const invs = (await call<{ data: InvoiceOut[] }>(invoicesRoute.GET, "GET", "/api/v1/billing/invoices", { cookie })).json.data;
+    expect(invs.map((i) => i.total_cents)).toEqual([1054, 1000]);
+    const { getInvoice } = await import("@/lib/invoices/queries");
+    const renewal = await getInvoice(org.id, invs[0]!.id);
+    const usage = renewal.lines.find((l) => l.kind === "usage")!;
+    expect(usage).toMatchObject({ meter: meter.code, quantity: "15.5", amountCents: 54 });
+    expect(usage.periodEnd!.toISOString()).toBe(sub!.currentPeriodEnd.toISOString());
   });
 
   it("starts a trial without charging, and charges when the trial ends", async () => {

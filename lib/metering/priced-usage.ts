@@ -2,6 +2,7 @@
 // group value), rated by lib/rating's ratePlan. Shared by the usage summary, the billing usage
 // view and the usage pages.
 import "server-only";
+import type { Executor } from "@/lib/db/client";
 import type { Plan } from "@/lib/db/schema";
 import { D, roundToMinor, type Dec } from "@/lib/money";
 import { rateCharge, ratePlan, type Charge, type Quantity, type RatedLine, type RatedTotal, type UsageCharge } from "@/lib/rating";
@@ -29,17 +30,17 @@ export function ratable(value: string | null): string {
   return new D(value).isNegative() ? "0" : value;
 }
 
-export async function pricedUsage(orgId: string, meters: MeterDef[], range: Period, plan: Plan | null): Promise<PricedUsage> {
+export async function pricedUsage(orgId: string, meters: MeterDef[], range: Period, plan: Plan | null, x?: Executor): Promise<PricedUsage> {
   const charges = plan?.charges ?? [];
   // Meters with a group charge are read per value of the charge's property.
   const groupFor = new Map<string, string>();
   for (const c of usageCharges(charges)) if (c.model === "group") groupFor.set(c.meter, c.group_by);
   const plain = meters.filter((m) => !groupFor.has(m.code));
-  const usage: MeterUsage[] = plain.length ? await queryUsage({ orgId, meters: plain, range }) : [];
+  const usage: MeterUsage[] = plain.length ? await queryUsage({ orgId, meters: plain, range }, x) : [];
   for (const m of meters) {
     const key = groupFor.get(m.code);
     if (!key) continue;
-    const [u] = await queryUsage({ orgId, meters: [m], range, groupBy: m.groupBy.includes(key) ? [key] : [] });
+    const [u] = await queryUsage({ orgId, meters: [m], range, groupBy: m.groupBy.includes(key) ? [key] : [] }, x);
     if (u) usage.push(u);
   }
   const order = new Map(meters.map((m, i) => [m.id, i]));

@@ -8,11 +8,16 @@ import { allocateIncludedCredits } from "@/lib/credits/allocate-credits";
 import type { Executor } from "@/lib/db/client";
 import type { Plan, Subscription } from "@/lib/db/schema";
 import { billPeriod } from "@/lib/payments/local-billing";
+import { usageLinesFor } from "@/lib/payments/usage-lines";
 
-export async function afterPeriodStarted(x: Executor, sub: Subscription, plan: Plan, at: Date): Promise<void> {
+export type EndedPeriod = { start: Date; end: Date; plan: Plan };
+
+/** `ended`: the paid period that just ended, whose usage is billed in arrears on the new invoice. */
+export async function afterPeriodStarted(x: Executor, sub: Subscription, plan: Plan, at: Date, ended?: EndedPeriod): Promise<void> {
   await allocateIncludedCredits(x, sub, plan, at);
   // Stripe invoices and charges its own subscriptions; a trial has nothing to invoice.
   if (sub.provider !== "stripe" && sub.status !== "trialing") {
-    await billPeriod(x, sub, plan, { start: sub.currentPeriodStart, end: sub.currentPeriodEnd });
+    const usage = ended ? await usageLinesFor(x, sub.orgId, ended.plan, ended) : [];
+    await billPeriod(x, sub, plan, { start: sub.currentPeriodStart, end: sub.currentPeriodEnd }, usage);
   }
 }

@@ -56,7 +56,9 @@ async function advance(tx: Executor, sub: Subscription, now: Date): Promise<numb
       .returning();
     const action = nextPlan.id !== current.planId ? "plan_changed" : wasTrial ? "activated" : "renewed";
     await recordHistory(tx, moved!, nextPlan, action, { fromStatus: current.status, fromPlanId: current.planId, actor: ACTOR, occurredAt: period.start });
-    await afterPeriodStarted(tx, moved!, nextPlan, period.start);
+    // Usage of a paid period is billed in arrears, priced with the plan of that period; a trial's is free.
+    const ended = wasTrial ? undefined : { start: current.currentPeriodStart, end: current.currentPeriodEnd, plan: plan! };
+    await afterPeriodStarted(tx, moved!, nextPlan, period.start, ended);
     [current] = (await tx.select().from(subscriptions).where(eq(subscriptions.id, moved!.id))) as [Subscription];
     steps++;
   }
