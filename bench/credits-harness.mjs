@@ -36,11 +36,12 @@ export async function startServer({ port, poolSize }) {
   ensureBuild();
   // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof to profile it).
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join("server", "serve.mjs")], {
     env: {
       ...process.env,
       NODE_ENV: "production",
       PORT: String(port),
+      HOSTNAME_BIND: "127.0.0.1",
       DATABASE_URL: dbUrl.toString(),
       DATABASE_POOL_SIZE: String(poolSize),
       SEED_DEMO: "false",

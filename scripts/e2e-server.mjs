@@ -37,7 +37,7 @@ if (pgUrl) {
   console.log(`e2e: embedded database in ${dir}`);
 }
 
-const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", port, "-H", "127.0.0.1"], { stdio: "inherit", env });
+const child = spawn(process.execPath, [path.join("server", "serve.mjs")], { stdio: "inherit", env: { ...env, HOSTNAME_BIND: "127.0.0.1" } });
 const stop = async (code) => {
   child.kill("SIGTERM");
   await cleanup();

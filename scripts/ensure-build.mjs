@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-const ROOTS = ["app", "components", "lib", "public", "drizzle", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
+const ROOTS = ["app", "components", "lib", "server", "public", "drizzle", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
 
 function newestMtime(p) {
   if (!fs.existsSync(p)) return 0;
@@ -28,6 +28,11 @@ export function ensureBuild({ force = false } = {}) {
   if (r.status !== 0) {
     console.error("The build failed; see the output above.");
     process.exit(r.status ?? 1);
+  }
+  const f = spawnSync(process.execPath, [path.join("scripts", "build-fast-path.mjs")], { stdio: "inherit" });
+  if (f.status !== 0) {
+    console.error("Bundling the fast API routes failed; see the output above.");
+    process.exit(f.status ?? 1);
   }
   console.log(`Built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   return true;

@@ -8,7 +8,7 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 ensureBuild();
 
 const port = process.env.PORT || "3000";
-const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", port, "-H", process.env.HOSTNAME_BIND || "0.0.0.0"], {
+const child = spawn(process.execPath, [path.join("server", "serve.mjs")], {
   stdio: "inherit",
   env: { ...process.env, NODE_ENV: "production", PORT: port },
 });

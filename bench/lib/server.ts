@@ -18,7 +18,7 @@ export async function startServer(opts: { port: number; database: string; env?: 
   const url = new URL(base);
   url.pathname = `/${opts.database}`;
   const databaseUrl = url.toString();
-  const child: ChildProcess = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(opts.port), "-H", "127.0.0.1"], {
+  const child: ChildProcess = spawn(process.execPath, [path.join("server", "serve.mjs")], {
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -29,6 +29,8 @@ export async function startServer(opts: { port: number; database: string; env?: 
       LOG_LEVEL: "warn",
       AUTH_SECRET: "bench-secret-bench-secret-bench-secret",
       TALLY_BOOTSTRAP_API_KEY: BENCH_KEY,
+      PORT: String(opts.port),
+      HOSTNAME_BIND: "127.0.0.1",
       ...opts.env,
     },
     stdio: ["ignore", "inherit", "inherit"],
@@ -40,15 +42,7 @@ export async function startServer(opts: { port: number; database: string; env?: 
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
-  // `next start` runs the server in a child of its own: measure that process.
-  const serverPid = () => {
-    try {
-      const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-      return children[0] ?? child.pid!;
-    } catch {
-      return child.pid!;
-    }
-  };
+  const serverPid = () => child.pid!;
   return {
     url: serverUrl,
     pid: child.pid!,

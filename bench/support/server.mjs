@@ -1,4 +1,4 @@
-// A production Tally server for a benchmark: a fresh Postgres database of its own, `next start`
+// A production Tally server for a benchmark: a fresh Postgres database of its own, `server/serve.mjs`
 // in a child process (the load comes from this process, over loopback), a platform key, and the
 // bench catalog (meters) and customers written straight into the database.
 //   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_PORT (3113)
@@ -50,11 +50,12 @@ export async function startServer(name, { keep = false, port = process.env.BENCH
   if (!keep) await recreateDatabase(name);
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", port, "-H", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...nodeArgs, path.join("server", "serve.mjs")], {
     env: {
       ...process.env,
       NODE_ENV: "production",
       PORT: String(port),
+      HOSTNAME_BIND: "127.0.0.1",
       DATABASE_URL: pgUrl(name),
       AUTH_SECRET: "bench-secret-bench-secret-bench-secret-00",
       TALLY_BOOTSTRAP_API_KEY: BENCH_KEY,

@@ -3,7 +3,7 @@ import "server-only";
 import { AppError, forbidden, invalidField, notFound } from "@/lib/http/errors";
 import { findOrganization } from "@/lib/orgs/organizations";
 import { authenticateApiKey, keyFromHeaders } from "./api-keys";
-import { userFromRequest } from "./session";
+import { userFromRequest } from "./request-user";
 
 export type Actor =
   | { type: "admin"; userId: string; orgId: null }

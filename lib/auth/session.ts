@@ -2,24 +2,16 @@
 // themselves: the proxy is not a security boundary.
 import "server-only";
 import { forbidden, redirect } from "next/navigation";
-import { getToken } from "next-auth/jwt";
-import type { Role } from "@/lib/db/schema";
 import { auth } from "./config";
-import { authSecret } from "./secret";
-import { getUserById } from "./users";
+import { loadSessionUser, type SessionUser } from "./request-user";
 
-export type SessionUser = { id: string; email: string; name: string; role: Role; orgId: string | null };
-
-async function load(userId: string | undefined | null): Promise<SessionUser | null> {
-  if (!userId) return null;
-  const u = await getUserById(userId);
-  return u ? { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId } : null;
-}
+export type { SessionUser } from "./request-user";
+export { userFromRequest } from "./request-user";
 
 /** The signed-in user of a page or server action, or null. */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await auth();
-  return load(session?.user?.id);
+  return loadSessionUser(session?.user?.id);
 }
 
 export async function requireUser(): Promise<SessionUser> {
@@ -46,13 +38,4 @@ export async function requireOwner(): Promise<CustomerUser & { role: "owner" }> 
   const user = await requireCustomer();
   if (user.role !== "owner") forbidden();
   return user as CustomerUser & { role: "owner" };
-}
-
-/** The session user behind a route handler's request (reads the session cookie directly). */
-export async function userFromRequest(req: Request): Promise<SessionUser | null> {
-  const cookie = req.headers.get("cookie") ?? "";
-  if (!cookie.includes("authjs.session-token")) return null;
-  const secureCookie = cookie.includes("__Secure-authjs.session-token");
-  const token = await getToken({ req: { headers: { cookie } }, secret: authSecret(), secureCookie });
-  return load(token?.sub);
 }

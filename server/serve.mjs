@@ -1,0 +1,58 @@
+// Tally's production server: Node's HTTP server in front of Next.js. The hot API routes
+// (server/fast-routes.ts, bundled to .next/fast-path.mjs at build) are answered directly; every
+// other request — pages, actions, the rest of the API — goes to Next's request handler.
+import http from "node:http";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import next from "next";
+
+const port = Number(process.env.PORT || 3000);
+const hostname = process.env.HOSTNAME_BIND || "0.0.0.0";
+process.env.NODE_ENV = "production";
+
+const app = next({ dev: false, dir: process.cwd(), hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+const fast = await import(pathToFileURL(path.resolve(".next/fast-path.mjs")).href);
+// Start-up (migrations, seed, jobs) runs once per process, shared with Next's instrumentation hook.
+await fast.boot();
+
+const MAX_BODY = 8 * 1024 * 1024;
+
+async function serveFast(route, req, res) {
+  try {
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+    if (!headers.has("x-forwarded-for") && req.socket.remoteAddress) headers.set("x-forwarded-for", req.socket.remoteAddress);
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    if (hasBody && Number(req.headers["content-length"] ?? 0) > MAX_BODY) req.resume();
+    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
+      method: req.method,
+      headers,
+      ...(hasBody ? { body: Readable.toWeb(req), duplex: "half" } : {}),
+    });
+    const response = await route.handler(request, { params: Promise.resolve(route.params) });
+    const body = Buffer.from(await response.arrayBuffer());
+    const out = {};
+    response.headers.forEach((v, k) => (out[k] = v));
+    out["content-length"] = String(body.length);
+    res.writeHead(response.status, out);
+    res.end(body);
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "fast route failed", err: String(err?.stack ?? err) }));
+    if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+    res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }));
+  }
+}
+
+const server = http.createServer((req, res) => {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const route = fast.match(req.method ?? "GET", q === -1 ? url : url.slice(0, q));
+  if (route) void serveFast(route, req, res);
+  else void handle(req, res);
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, hostname, () => console.log(`▲ Tally ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`));
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.close(() => process.exit(0)));
