@@ -66,6 +66,7 @@ export function economicsJson(e: Economics) {
     })),
     usage_revenue_cents: e.tiers.reduce((s, t) => s + t.usageCents, 0),
     cost_cents: e.tiers.reduce((s, t) => s + t.costCents, 0),
+    totals: money(e.tiers.reduce((a, t) => ({ subscriptionCents: a.subscriptionCents + t.subscriptionCents, usageCents: a.usageCents + t.usageCents, creditPackCents: a.creditPackCents + t.creditPackCents, revenueCents: a.revenueCents + t.revenueCents, costCents: a.costCents + t.costCents }), { subscriptionCents: 0, usageCents: 0, creditPackCents: 0, revenueCents: 0, costCents: 0 })),
     tiers: e.tiers.map((t) => ({ tier: t.tier, name: name(t.tier), customers: t.customers, ...money(t) })),
     customers: e.customers.map((c) => ({ customer_id: c.orgId, name: c.name, tier: c.tier, ...money(c), tokens: c.tokens })),
   };

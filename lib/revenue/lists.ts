@@ -279,7 +279,7 @@ type ChargeSql = {
   failure_message: string | null; created_at: string | Date; sort_value: string | null;
 };
 
-export async function listCharges(q: Partial<ChargeListQuery> & { limit: number }, x: Executor = db): Promise<Page<ChargeRow>> {
+export async function listCharges(q: Partial<ChargeListQuery> & { limit: number; orgId?: string }, x: Executor = db): Promise<Page<ChargeRow>> {
   const keys: Record<ChargeListQuery["sort"], SortKey> = {
     created: { expr: sql`pay.created_at`, type: "timestamptz" },
     amount: { expr: sql`pay.amount_cents`, type: "bigint" },
@@ -288,6 +288,7 @@ export async function listCharges(q: Partial<ChargeListQuery> & { limit: number 
   const order: SortOrder = q.order ?? "desc";
   const k = keyset(keys[sort], sql`pay.id`, order, q.cursor);
   const conditions: (SQL | undefined)[] = [k.where];
+  if (q.orgId) conditions.push(sql`pay.org_id = ${q.orgId}`);
   if (q.status) conditions.push(sql`pay.status = ${q.status}`);
   if (q.kind) conditions.push(sql`pay.kind = ${q.kind}`);
   if (q.refunded === true) conditions.push(sql`pay.amount_refunded_cents > 0`);
