@@ -70,7 +70,7 @@ export async function seedDemoRevenue({ now }: { now: Date }): Promise<void> {
       for (const steps of spec.subscriptions) {
         const subId = newId("sub");
         const first = catalog.get(steps[0]!.plan!)!;
-        let s: State = { plan: first, status: steps[0]!.status ?? "active", discount: "0", cancelAtPeriodEnd: false, anchor: steps[0]!.at, trialEnd: null };
+        const s: State = { plan: first, status: steps[0]!.status ?? "active", discount: "0", cancelAtPeriodEnd: false, anchor: steps[0]!.at, trialEnd: null };
         const orgBills: typeof bills = [];
         const row = (at: Date, action: SubscriptionAction, from: State | null, comment?: string) =>
           history.push({
