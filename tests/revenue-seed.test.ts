@@ -33,6 +33,9 @@ describe("demo revenue", () => {
     expect(total("reactivation_mrr_cents")).toBe(2900);
     expect(series.data[11]!.ending_mrr_cents).toBe(s.mrr_cents);
 
+    // Packs: Initech 5k $45.00, Stark 20k $160.00, Umbrella 1k $10.00; Wayne's 1k refunded in full nets $0.
+    expect(series.data.reduce((a, m) => a + m.credit_pack_revenue_cents, 0)).toBe(4500 + 16000 + 1000);
+
     const charges = await listCharges({ limit: 100 });
     expect(charges.rows.some((c) => c.status === "failed")).toBe(true);
     expect(charges.rows.some((c) => c.amountRefundedCents > 0)).toBe(true);

@@ -69,45 +69,45 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
       )}
       <Card className="mb-6">
         <CardHeader title="MRR by tier" description="Live subscriptions per plan tier (monthly and yearly plans together) and the MRR they bring." />
-        <div className="grid gap-4 lg:grid-cols-5">
+        <div className="grid gap-4 xl:grid-cols-5">
           {s.tiers.length > 0 && (
-            <CardBody className="lg:col-span-2">
+            <CardBody className="xl:col-span-2">
               <TierChart tiers={s.tiers} currency={s.currency} />
             </CardBody>
           )}
-          <div className={s.tiers.length > 0 ? "lg:col-span-3" : "lg:col-span-5"}>
+          <div className={s.tiers.length > 0 ? "xl:col-span-3" : "xl:col-span-5"}>
             <TierTable tiers={s.tiers} currency={s.currency} />
           </div>
         </div>
       </Card>
       <Card>
-        <CardHeader
-          title="Customers"
-          action={
-            <form className="flex flex-wrap gap-2" role="search">
-              <label htmlFor="customer-search" className="sr-only">
-                Search customers
-              </label>
-              <input id="customer-search" name="q" defaultValue={query.search} placeholder="Name, email or external id" className={`${inputClass} w-64`} />
-              <label htmlFor="customer-status" className="sr-only">
-                Status
-              </label>
-              <select id="customer-status" name="status" defaultValue={query.status ?? ""} className={`${inputClass} w-40`}>
-                <option value="">Any status</option>
-                <option value="active">Active</option>
-                <option value="trialing">Trialing</option>
-                <option value="past_due">Past due</option>
-                <option value="canceled">Canceled</option>
-                <option value="none">No subscription</option>
-              </select>
-              {query.sort !== "created" && <input type="hidden" name="sort" value={query.sort} />}
-              {query.order && <input type="hidden" name="order" value={query.order} />}
-              <button type="submit" className={buttonClass("secondary")}>
-                Search
-              </button>
-            </form>
-          }
-        />
+        <CardHeader title="Customers" description="Sort by a column; each row opens the customer's history, invoices, payments, credits and usage." />
+        <form className="flex flex-wrap items-center gap-2 border-b border-zinc-100 px-5 py-3" role="search">
+          <div className="w-72">
+            <label htmlFor="customer-search" className="sr-only">
+              Search customers
+            </label>
+            <input id="customer-search" name="q" defaultValue={query.search} placeholder="Name, email or external id" className={inputClass} />
+          </div>
+          <div className="w-44">
+            <label htmlFor="customer-status" className="sr-only">
+              Status
+            </label>
+            <select id="customer-status" name="status" defaultValue={query.status ?? ""} className={inputClass}>
+              <option value="">Any status</option>
+              <option value="active">Active</option>
+              <option value="trialing">Trialing</option>
+              <option value="past_due">Past due</option>
+              <option value="canceled">Canceled</option>
+              <option value="none">No subscription</option>
+            </select>
+          </div>
+          {query.sort !== "created" && <input type="hidden" name="sort" value={query.sort} />}
+          {query.order && <input type="hidden" name="order" value={query.order} />}
+          <button type="submit" className={buttonClass("secondary")}>
+            Search
+          </button>
+        </form>
         <CustomersTable
           rows={page.rows}
           search={query.search}

@@ -29,7 +29,7 @@ export function ChargesTable({ rows, sorting, showCustomer = true }: { rows: Cha
       <tbody className="divide-y divide-zinc-100">
         {rows.map((c) => (
           <tr key={c.id} className="hover:bg-zinc-50" data-testid="charge-row">
-            <Td>
+            <Td className="text-xs">
               <LocalTime value={c.createdAt} />
             </Td>
             {showCustomer && (
@@ -39,7 +39,7 @@ export function ChargesTable({ rows, sorting, showCustomer = true }: { rows: Cha
                 </Link>
               </Td>
             )}
-            <Td wrap>
+            <Td wrap className="min-w-64">
               {c.description}
               {c.kind === "credits" && <Badge tone="brand" className="ml-2">credits</Badge>}
               <div className="text-xs text-zinc-500">

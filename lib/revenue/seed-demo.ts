@@ -2,13 +2,16 @@
 // more customers with new subscriptions, an upgrade, a downgrade, a discount, a yearly plan, a
 // churn, a reactivation, a customer past due and one on a trial — written straight into the
 // subscription history with explicit past dates (a few bulk statements, so `npm start` stays
-// fast), with the invoices and card payments of every period and one refund.
+// fast), with the invoices and card payments of every period, a few credit packs bought (and
+// partly spent) and two refunds.
 import "server-only";
 import { UTCDate } from "@date-fns/utc";
 import { addMonths, addYears } from "date-fns";
 import { eq, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
-import { invoiceLines, invoices, organizations, payments, plans, subscriptionHistory, subscriptions, type Plan, type SubscriptionAction, type SubscriptionStatus } from "@/lib/db/schema";
+import { creditProducts, invoiceLines, invoices, organizations, payments, plans, subscriptionHistory, subscriptions, type Plan, type SubscriptionAction, type SubscriptionStatus } from "@/lib/db/schema";
+import { consumeCredits } from "@/lib/credits/consume-credits";
+import { grantPurchasedCredits } from "@/lib/credits/grant-credits";
 import { newId } from "@/lib/ids";
 import { D, roundToMinor } from "@/lib/money";
 import { createOrganization } from "@/lib/orgs/organizations";
@@ -60,6 +63,7 @@ export async function seedDemoRevenue({ now }: { now: Date }): Promise<void> {
   const history: (typeof subscriptionHistory.$inferInsert)[] = [];
   const bills: Bill[] = [];
 
+  const orgIds = new Map<string, { id: string; cardLabel: string | null }>();
   await db.transaction(async (tx) => {
     for (const spec of specs(now)) {
       const org = await createOrganization({ name: spec.name, email: `billing@${spec.external}.example`, externalId: spec.external, metadata: { demo: "revenue" } }, tx);
@@ -67,6 +71,7 @@ export async function seedDemoRevenue({ now }: { now: Date }): Promise<void> {
       await tx.update(organizations).set({ createdAt: spec.subscriptions[0]![0]!.at }).where(eq(organizations.id, org.id));
       const card = spec.card ? await addSandboxCard(tx, org.id, { number: spec.card }) : null;
       const cardLabel = card ? `${card.brand} •••• ${card.last4}` : null;
+      orgIds.set(spec.external, { id: org.id, cardLabel });
       for (const steps of spec.subscriptions) {
         const subId = newId("sub");
         const first = catalog.get(steps[0]!.plan!)!;
@@ -140,7 +145,47 @@ export async function seedDemoRevenue({ now }: { now: Date }): Promise<void> {
     }
     for (let i = 0; i < history.length; i += 500) await tx.insert(subscriptionHistory).values(history.slice(i, i + 500));
     await insertBills(tx, bills);
+    await seedPackPurchases(tx, orgIds, now);
   });
+  // Some of the purchased credits were spent since (each spend is its own movement, as over the API).
+  const base = startOfUtcDay(now);
+  const spends: [string, string, Date][] = [
+    ["initech", "3200", addDays(months(base, -4), 10)],
+    ["stark", "12500", addDays(base, -20)],
+  ];
+  for (const [external, quantity, at] of spends) {
+    const org = orgIds.get(external);
+    if (org) await consumeCredits(org.id, { eventName: "api_call_basic", quantity, idempotencyKey: `seed:revenue:${external}:spend`, reference: "seed", actor: "seed", now: at });
+  }
+}
+
+/** Credit packs bought by card (one refunded in full), each with its invoice, payment and purchased-credits grant. */
+async function seedPackPurchases(tx: Executor, orgIds: Map<string, { id: string; cardLabel: string | null }>, now: Date) {
+  const packs = new Map((await tx.select().from(creditProducts)).map((p) => [p.code, p]));
+  const base = startOfUtcDay(now);
+  const buys: { external: string; pack: string; at: Date; refunded?: boolean }[] = [
+    { external: "wayne", pack: "credits-1k", at: hours(addDays(months(base, -6), 10), 15), refunded: true },
+    { external: "initech", pack: "credits-5k", at: hours(addDays(months(base, -4), 3), 9) },
+    { external: "stark", pack: "credits-20k", at: hours(addDays(months(base, -1), 6), 16) },
+    { external: "umbrella", pack: "credits-1k", at: hours(addDays(base, -3), 11) },
+  ];
+  for (const b of buys) {
+    const org = orgIds.get(b.external);
+    const pack = packs.get(b.pack);
+    if (!org || !pack) continue;
+    const invoiceId = newId("inv", b.at.getTime());
+    const paymentId = `py_local_seed_${invoiceId.slice(4)}`;
+    await tx.insert(invoices).values({
+      id: invoiceId, orgId: org.id, provider: "local", number: sql`'TLY-' || lpad(nextval('invoice_number_seq')::text, 6, '0')` as unknown as string, status: "paid", currency: pack.currency,
+      subtotalCents: pack.priceCents, totalCents: pack.priceCents, amountPaidCents: pack.priceCents, amountDueCents: 0, issuedAt: b.at, dueAt: b.at, paidAt: b.at, description: "Credit pack", sourceKey: `seed:pack:${invoiceId}`, createdAt: b.at,
+    });
+    await tx.insert(invoiceLines).values({ id: newId("inl"), invoiceId, orgId: org.id, position: 0, kind: "credits", description: `${pack.name} (${pack.credits.toLocaleString("en-US")} credits)`, quantity: "1", unitAmount: new D(pack.priceCents).div(100).toFixed(2), amountCents: pack.priceCents });
+    await tx.insert(payments).values({
+      id: newId("pay", b.at.getTime()), orgId: org.id, provider: "local", providerPaymentId: paymentId, kind: "credits", status: b.refunded ? "refunded" : "succeeded", amountCents: pack.priceCents,
+      amountRefundedCents: b.refunded ? pack.priceCents : 0, currency: pack.currency, description: "Credit pack", invoiceId, creditProductId: pack.id, paymentMethodLabel: org.cardLabel, createdAt: b.at, updatedAt: b.at,
+    });
+    await grantPurchasedCredits(org.id, { creditProductId: pack.id, paymentId, actor: "seed", now: b.at }, tx);
+  }
 }
 
 function periodStart(anchor: Date, plan: Plan, k: number): Date {

@@ -61,13 +61,13 @@ export default async function EconomicsPage({ searchParams }: { searchParams: Pr
       </div>
       <Card className="mb-6">
         <CardHeader title="Revenue, cost and margin by tier" description="Revenue = the month's MRR + usage charges + credit packs; cost = the tier's LLM tokens at the providers' prices." />
-        <div className="grid gap-4 lg:grid-cols-5">
+        <div className="grid gap-4 xl:grid-cols-5">
           {e.tiers.length > 0 && (
-            <CardBody className="lg:col-span-2">
+            <CardBody className="xl:col-span-2">
               <CostChart tiers={e.tiers} currency={e.currency} />
             </CardBody>
           )}
-          <div className={e.tiers.length > 0 ? "lg:col-span-3" : "lg:col-span-5"}>
+          <div className={e.tiers.length > 0 ? "xl:col-span-3" : "xl:col-span-5"}>
             <MarginTable rows={e.tiers.map((t) => ({ key: t.tier, label: t.name, sub: `${formatInteger(t.customers)} customer${t.customers === 1 ? "" : "s"}`, ...t }))} currency={e.currency} empty="No revenue or usage cost in this month." />
           </div>
         </div>
