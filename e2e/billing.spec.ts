@@ -1,15 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./support";
+import { signIn, signUpNewOrg } from "./support";
 
 test("a new customer subscribes through the local sandbox, survives a declined card, and sees the active plan and its invoice", async ({ page }) => {
-  const email = `founder-${Date.now()}@newco.example`;
-  await page.goto("/sign-up");
-  await page.getByLabel("Organization").fill("NewCo");
-  await page.getByLabel("Your name").fill("Nia Founder");
-  await page.getByLabel("Work email").fill(email);
-  await page.getByLabel("Password").fill("a-long-password");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByRole("heading", { name: "NewCo" })).toBeVisible();
+  await signUpNewOrg(page);
   await expect(page.getByText("No subscription yet")).toBeVisible();
 
   await page.getByRole("link", { name: "Choose a plan" }).click();
@@ -42,9 +35,12 @@ test("a new customer subscribes through the local sandbox, survives a declined c
 });
 
 test("an owner previews and confirms an upgrade, and schedules a downgrade", async ({ page }) => {
-  await signIn(page, "owner@globex.example");
+  await signUpNewOrg(page);
   await page.goto("/billing");
-  await page.getByRole("radio", { name: "Monthly" }).click();
+  await page.getByRole("button", { name: "Choose Starter (monthly)" }).click();
+  await page.getByRole("button", { name: "Start trial" }).click();
+  await expect(page).toHaveURL(/\/billing\?checkout=success/);
+  await expect(page.getByText("trialing", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Switch to Enterprise (monthly)" }).click();
   const dialog = page.getByRole("dialog", { name: "Confirm plan change" });
   await expect(dialog).toContainText("Switch to Enterprise now");
@@ -52,11 +48,12 @@ test("an owner previews and confirms an upgrade, and schedules a downgrade", asy
   await dialog.getByRole("button", { name: "Confirm" }).click();
   await expect(page.getByRole("status").filter({ hasText: "You are now on Enterprise." })).toBeVisible();
 
-  await page.getByRole("button", { name: "Switch to Starter (monthly)" }).click();
+  await page.getByRole("button", { name: "Switch to Professional (monthly)" }).click();
   await expect(page.getByRole("dialog", { name: "Confirm plan change" })).toContainText("when your current period ends");
   await page.getByRole("dialog", { name: "Confirm plan change" }).getByRole("button", { name: "Confirm" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Professional starts when your current period ends." })).toBeVisible();
   await page.reload();
-  await expect(page.getByText(/Changes to Starter on/)).toBeVisible();
+  await expect(page.getByText(/Changes to Professional on/)).toBeVisible();
 });
 
 test("an owner buys a credit pack in the sandbox and finds the credits in the purchased bucket", async ({ page }) => {

@@ -14,3 +14,16 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).not.toHaveURL(/\/sign-in/);
 }
+
+/** A brand-new organization and owner, so a journey changes nobody else's data. */
+export async function signUpNewOrg(page: Page, orgName = `NewCo ${Date.now()}`) {
+  const email = `founder-${Date.now()}-${Math.floor(Math.random() * 1e6)}@newco.example`;
+  await page.goto("/sign-up");
+  await page.getByLabel("Organization").fill(orgName);
+  await page.getByLabel("Your name").fill("Nia Founder");
+  await page.getByLabel("Work email").fill(email);
+  await page.getByLabel("Password").fill("a-long-password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: orgName })).toBeVisible();
+  return { email, orgName };
+}

@@ -89,3 +89,14 @@ export function formatRate(rate: string, currency: string): string {
   const digits = Math.max(minorExponent(currency), d.decimalPlaces());
   return formatter(currency, "standard", Math.min(digits, 20)).format(d.toFixed(digits) as unknown as number);
 }
+
+/**
+ * An exact decimal amount for display: to the cent from one unit of currency up, with up to four
+ * decimals below it (so $0.0034 of tokens does not read as $0.00). Display only: never charged.
+ */
+export function formatAmount(amount: string, currency: string): string {
+  const d = dec(amount);
+  if (d.abs().gte(1) || d.isZero()) return formatMoney(roundToMinor(d, currency), currency);
+  const places = Math.max(minorExponent(currency), Math.min(4, d.decimalPlaces()));
+  return formatter(currency, "standard", places).format(d.toDecimalPlaces(places, Decimal.ROUND_HALF_UP).toFixed(places) as unknown as number);
+}

@@ -4,6 +4,7 @@ import * as assign from "@/app/api/v1/agents/[agent_id]/assign-plan/route";
 import * as historyRoute from "@/app/api/v1/agents/[agent_id]/pricing-history/route";
 import * as callsRoute from "@/app/api/v1/calls/route";
 import * as finalize from "@/app/api/v1/calls/[call_id]/finalize-cost/route";
+import * as usageRoute from "@/app/api/v1/usage/route";
 import { updatePlan } from "@/lib/catalog/plans";
 import { call, customerKey, makeMeter, makeOrg, makePlan, platformKey } from "./support/fixtures";
 
@@ -159,6 +160,19 @@ describe("calls and their cost", () => {
     await assignPlan(key, agent.id, plan.id);
     const c = await startCall(key, agent.id);
     expect((await finalizeCall(key, c.id, { [m.code]: 1500 })).json).toMatchObject({ cost: "23.00", cost_cents: 2300 });
+  });
+
+  it("records each metric as one usage event keyed call_id:metric, and a retry records nothing more", async () => {
+    const { org, key, agent } = await setup();
+    const { plan, minutes } = await premiumPlan();
+    await assignPlan(key, agent.id, plan.id);
+    const c = await startCall(key, agent.id);
+    const body = { usage_metrics: { [minutes]: "5.5" }, send_usage: true };
+    const first = await call<{ usage_recorded: boolean }>(finalize.POST, "POST", `/api/v1/calls/${c.id}/finalize-cost`, { key, params: { call_id: c.id }, body });
+    expect(first.json.usage_recorded).toBe(true);
+    await call(finalize.POST, "POST", `/api/v1/calls/${c.id}/finalize-cost`, { key, params: { call_id: c.id }, body });
+    const usage = await call<{ meters: { meter: string; value: string }[] }>(usageRoute.GET, "GET", `/api/v1/usage?customer_id=${org.id}&meter=${minutes}&from=${new Date(Date.now() - 3600_000).toISOString()}`, { key });
+    expect(usage.json.meters).toEqual([expect.objectContaining({ meter: minutes, value: "5.5" })]);
   });
 
   it("hides another customer's call (404)", async () => {

@@ -133,3 +133,22 @@ describe("passwords", () => {
     expect(await hashPassword("same")).not.toBe(await hashPassword("same"));
   });
 });
+
+describe("API key cache", () => {
+  it("stops a revoked key on another replica at once: the revocation is broadcast over Postgres NOTIFY", async () => {
+    const { driver } = await import("@/lib/db/client");
+    const d = driver();
+    if (d.kind !== "postgres") return; // PGlite serves one process: the local cache is cleared directly
+    const { listenForKeyRevocations } = await import("@/lib/auth/key-revocations");
+    await listenForKeyRevocations();
+    const org = await makeOrg();
+    const { key, apiKey } = await createApiKey({ scope: "customer", orgId: org.id, name: "replica", createdByUserId: null });
+    expect(await authenticateApiKey(key)).not.toBeNull(); // now cached
+    // "Another replica" revokes it: write directly and notify, as revokeApiKey does there.
+    await db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, apiKey.id));
+    const { sql } = await import("drizzle-orm");
+    const { hashApiKey, KEY_REVOKED_CHANNEL } = await import("@/lib/auth/api-keys");
+    await db.execute(sql`select pg_notify(${KEY_REVOKED_CHANNEL}, ${hashApiKey(key)})`);
+    await expect.poll(() => authenticateApiKey(key), { timeout: 2000 }).toBeNull();
+  });
+});

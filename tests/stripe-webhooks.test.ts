@@ -205,6 +205,24 @@ describe("Stripe webhooks: payments, payment methods, refunds, catalog", () => {
     expect(row!.detachedAt).toBeInstanceOf(Date);
   });
 
+  it("mirrors a finalized invoice as open, with its lines and Stripe's links", async () => {
+    const inv = stripe.createInvoice({ customer: fx.customer, status: "open", amount: 4200, priceId: fx.monthly });
+    await deliver(stripe.event("invoice.finalized", inv));
+    const [row] = await db.select().from(invoices).where(eq(invoices.stripeInvoiceId, inv.id));
+    expect(row).toMatchObject({ status: "open", totalCents: 4200, amountDueCents: 4200, orgId: fx.org.id, provider: "stripe" });
+    expect(row!.pdfUrl).toContain(inv.id);
+  });
+
+  it("renames the plans of a product when product.updated arrives", async () => {
+    const product = stripe.createProduct({ name: `Before ${uid()}` });
+    const price = stripe.createPrice({ product: product.id, unit_amount: 700, recurring: { interval: "month" } });
+    await syncAllPlansFromStripe();
+    stripe.put({ ...product, name: "After the rename" });
+    await deliver(stripe.event("product.updated", stripe.objects.get(product.id)!));
+    const [plan] = await db.select().from(plans).where(eq(plans.stripePriceId, price.id));
+    expect(plan!.name).toBe("After the rename");
+  });
+
   it("syncs a plan when Stripe announces a new price", async () => {
     const product = stripe.createProduct({ name: `Announced ${uid()}` });
     const price = stripe.createPrice({ product: product.id, unit_amount: 1900, recurring: { interval: "month" } });

@@ -3,8 +3,9 @@ import type { NavItem } from "./nav-links";
 /** The customer's pages. Each entry exists only once its page does. */
 export const CUSTOMER_NAV: NavItem[] = [
   { href: "/", label: "Overview" },
-  { href: "/billing", label: "Billing" },
+  { href: "/usage", label: "Usage" },
   { href: "/credits", label: "Credits" },
+  { href: "/billing", label: "Billing" },
   { href: "/agents", label: "Agents" },
   { href: "/api-keys", label: "API keys" },
   { href: "/docs", label: "API docs" },
@@ -18,6 +19,7 @@ export const ADMIN_NAV: NavItem[] = [
   { href: "/admin/plans", label: "Plans" },
   { href: "/admin/catalog", label: "Catalog" },
   { href: "/admin/credits", label: "Credits" },
+  { href: "/admin/usage", label: "Usage ingestion" },
   { href: "/admin/monitoring", label: "Monitoring" },
   { href: "/admin/webhooks", label: "Webhook log" },
   { href: "/admin/api-keys", label: "Platform keys" },

@@ -73,6 +73,23 @@ export async function listApiKeys(orgId: string | null): Promise<ApiKeyView[]> {
     .orderBy(desc(apiKeys.createdAt));
 }
 
+/**
+ * Authenticated keys are cached in each process for KEY_CACHE_MS, so hot endpoints (ingest,
+ * consume, entitlements) skip a query per request. A revocation clears the entry here and tells
+ * every other replica through Postgres NOTIFY (lib/auth/key-revocations.ts); the TTL bounds the
+ * worst case if a replica missed the notification.
+ */
+const KEY_CACHE_MS = 30_000;
+const KEY_CACHE_MAX = 10_000;
+const globalForKeys = globalThis as unknown as { __tallyKeyCache?: Map<string, { principal: KeyPrincipal; until: number }> };
+const keyCache = (globalForKeys.__tallyKeyCache ??= new Map());
+
+export function forgetKey(keyHash: string): void {
+  keyCache.delete(keyHash);
+}
+
+export const KEY_REVOKED_CHANNEL = "tally_api_key_revoked";
+
 /** Revokes a key of the given organization (or a platform key when orgId is null). Idempotent. */
 export async function revokeApiKey(orgId: string | null, keyId: string): Promise<ApiKeyView> {
   const owner = orgId === null ? eq(apiKeys.scope, "platform") : eq(apiKeys.orgId, orgId);
@@ -80,21 +97,30 @@ export async function revokeApiKey(orgId: string | null, keyId: string): Promise
     .update(apiKeys)
     .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
     .where(and(eq(apiKeys.id, keyId), owner))
-    .returning(view);
+    .returning({ ...view, keyHash: apiKeys.keyHash });
   if (!row) throw notFound("API key");
-  return row;
+  const { keyHash, ...rest } = row;
+  forgetKey(keyHash);
+  await db.execute(sql`select pg_notify(${KEY_REVOKED_CHANNEL}, ${keyHash})`);
+  return rest;
 }
 
 export type KeyPrincipal = { keyId: string; scope: ApiKeyScope; orgId: string | null };
 
 /** The key's principal, or null when the key is unknown or revoked. */
 export async function authenticateApiKey(key: string, now = new Date()): Promise<KeyPrincipal | null> {
+  const hash = hashApiKey(key);
+  const cached = keyCache.get(hash);
+  if (cached && cached.until > now.getTime()) return cached.principal;
   const [row] = await db
     .select({ id: apiKeys.id, scope: apiKeys.scope, orgId: apiKeys.orgId, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)))
+    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
     .limit(1);
-  if (!row) return null;
+  if (!row) {
+    keyCache.delete(hash);
+    return null;
+  }
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
     await db
@@ -102,7 +128,10 @@ export async function authenticateApiKey(key: string, now = new Date()): Promise
       .set({ lastUsedAt: now })
       .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
   }
-  return { keyId: row.id, scope: row.scope, orgId: row.orgId };
+  const principal = { keyId: row.id, scope: row.scope, orgId: row.orgId };
+  if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+  keyCache.set(hash, { principal, until: now.getTime() + KEY_CACHE_MS });
+  return principal;
 }
 
 /** TALLY_BOOTSTRAP_API_KEY: make sure a platform key with exactly this value exists and is live. */

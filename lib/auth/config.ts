@@ -8,6 +8,7 @@ import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { z } from "zod";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { authSecret } from "./secret";
@@ -72,6 +73,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/sign-in", error: "/sign-in" },
+  // Auth.js's own messages go to the structured log; a failed sign-in is expected, not an error.
+  logger: {
+    error: (e: Error) => (e.name === "CredentialsSignin" || (e as { type?: string }).type === "CredentialsSignin" ? log.info({ auth: e.name }, "sign-in refused") : log.error({ err: e }, "auth error")),
+    warn: (code: string) => log.warn({ auth: code }, "auth warning"),
+    debug: () => {},
+  },
   providers: providers(),
   callbacks: {
     async signIn({ account, user }) {

@@ -5,6 +5,7 @@ import { db, type Executor } from "@/lib/db/client";
 import { meters, type Meter } from "@/lib/db/schema";
 import { conflict, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
+import { invalidateMeters } from "@/lib/metering/meters";
 import { isUniqueViolation } from "@/lib/orgs/organizations";
 import type { MeterCreate } from "./schemas";
 
@@ -24,6 +25,7 @@ export async function createMeter(input: MeterCreate): Promise<Meter> {
         unit: input.unit,
       })
       .returning();
+    invalidateMeters();
     return m!;
   } catch (e) {
     if (isUniqueViolation(e, "meters_code_key")) throw conflict(`A meter with code "${input.code}" already exists.`, [{ field: "code", message: "already exists" }]);
@@ -57,6 +59,7 @@ export async function updateMeter(ref: string, patch: { name?: string; unit?: st
     })
     .where(eq(meters.id, meter.id))
     .returning();
+  invalidateMeters();
   return m!;
 }
 

@@ -9,6 +9,7 @@ import { plans, type Plan, type PlanLimit } from "@/lib/db/schema";
 import { AppError, conflict, notFound, type FieldIssue } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { minorToDecimal, parseAmountToMinor } from "@/lib/money";
+import { invalidateLimitedMeters, invalidateLimitSubscriptions } from "@/lib/metering/limit-alerts";
 import { isUniqueViolation } from "@/lib/orgs/organizations";
 import type { Charge } from "@/lib/rating";
 import { metersByCode } from "./meters";
@@ -92,7 +93,15 @@ export async function createPlan(input: PlanCreate & { source?: Plan["source"]; 
       throw e;
     }
   };
-  return outer ? run(outer) : db.transaction(run);
+  const plan = await (outer ? run(outer) : db.transaction(run));
+  invalidateLimitCaches();
+  return plan;
+}
+
+/** Usage metering caches which meters plans limit; a plan change must reach it at once here. */
+function invalidateLimitCaches() {
+  invalidateLimitedMeters();
+  invalidateLimitSubscriptions();
 }
 
 export async function getPlan(id: string, x: Executor = db): Promise<Plan> {
@@ -184,7 +193,9 @@ export async function updatePlan(id: string, patch: PlanPatch & { stripePriceId?
       .returning();
     return { plan: p!, newVersion: true, changed: true };
   };
-  return outer ? run(outer) : db.transaction(run);
+  const change = await (outer ? run(outer) : db.transaction(run));
+  if (change.changed) invalidateLimitCaches();
+  return change;
 }
 
 /** Takes a plan off sale. Existing subscriptions keep it. */
@@ -194,5 +205,6 @@ export async function archivePlan(id: string): Promise<Plan> {
     await getPlan(id); // 404 when missing
     throw conflict("Only the newest version of a plan can be archived.");
   }
+  invalidateLimitCaches();
   return p;
 }

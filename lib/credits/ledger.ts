@@ -69,3 +69,18 @@ export async function dailySpend(orgId: string, now: Date, days: number): Promis
     return { day: d, credits: byDay.get(d) ?? 0 };
   });
 }
+
+/** Credits spent in [from, to): consumptions, commits and overage, net of refunds (as dailySpend counts them). */
+export async function creditsSpent(orgId: string, from: Date, to: Date): Promise<number> {
+  const [row] = await db
+    .select({
+      spent: sql<string>`coalesce(sum(case
+        when ${creditLedger.kind} in ('consume', 'commit') then -${creditLedger.bucketDelta}
+        when ${creditLedger.kind} = 'overage' then -${creditLedger.amount}
+        when ${creditLedger.kind} = 'refund' then -${creditLedger.amount}
+        else 0 end), 0)::text`,
+    })
+    .from(creditLedger)
+    .where(and(eq(creditLedger.orgId, orgId), gte(creditLedger.createdAt, from), lt(creditLedger.createdAt, to), inArray(creditLedger.kind, ["consume", "commit", "overage", "refund"])));
+  return Number(row?.spent ?? 0);
+}

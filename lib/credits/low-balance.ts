@@ -1,10 +1,19 @@
-// The one place a low balance is reported. The usage/alerts work owns lib/alerts
-// (raiseAlertOnce); when the branches merge, this body calls it. Until then it only logs, so the
-// decision (low-balance-rule.ts) and the call sites are in place and tested.
+// The one place a low balance is reported: an alert, raised once per organization, threshold and
+// month however many spends cross it (lib/alerts), shown in the app with acknowledgement.
 import "server-only";
-import { log } from "@/lib/log";
+import { raiseAlertOnce } from "@/lib/alerts/alerts";
+import { formatCredits } from "@/lib/format";
 
-export async function onLowBalance(orgId: string, info: { balance: number; threshold: number }): Promise<void> {
-  // MERGE: wire to lib/alerts — raiseAlertOnce(orgId, { kind: "low_balance", … }).
-  log.info({ org_id: orgId, balance: info.balance, threshold: info.threshold }, "credit balance fell below the low-balance threshold");
+export async function onLowBalance(orgId: string, info: { balance: number; threshold: number }, at = new Date()): Promise<void> {
+  await raiseAlertOnce({
+    orgId,
+    kind: "low_credit_balance",
+    key: "balance",
+    threshold: info.threshold,
+    periodKey: at.toISOString().slice(0, 7),
+    severity: info.balance <= 0 ? "critical" : "warning",
+    message: `Your credit balance fell below ${formatCredits(info.threshold)} (${formatCredits(info.balance)} left). Buy a credit pack to keep going.`,
+    details: { balance: info.balance, threshold: info.threshold },
+    at,
+  });
 }

@@ -2,6 +2,7 @@
 // itself first), and turn failures into a state the form can show beside each field. Redirects
 // and Next's own control flow pass through untouched.
 import "server-only";
+import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { log } from "@/lib/log";
@@ -42,8 +43,9 @@ export function formAction<S extends z.ZodType, T>(
         const details = Array.isArray(e.details) ? fieldErrors(e.details as FieldIssue[]) : undefined;
         return { ok: false, error: e.message, fieldErrors: details, values };
       }
-      log.error({ err: e }, "server action failed");
-      return { ok: false, error: "Something went wrong on our side. Try again in a moment.", values };
+      const requestId = (await headers()).get("x-request-id");
+      log.error({ err: e, request_id: requestId }, "server action failed");
+      return { ok: false, error: `Something went wrong on our side. Try again in a moment${requestId ? ` (reference ${requestId.slice(0, 8)})` : ""}.`, values };
     }
   };
 }
@@ -73,8 +75,9 @@ export function jsonAction<S extends z.ZodType, T>(schema: S, step: (input: z.ou
     } catch (e) {
       unstable_rethrow(e);
       if (e instanceof AppError) return { ok: false, error: e.message, fieldErrors: Array.isArray(e.details) ? fieldErrors(e.details as FieldIssue[]) : undefined };
-      log.error({ err: e }, "server action failed");
-      return { ok: false, error: "Something went wrong on our side. Try again in a moment." };
+      const requestId = (await headers()).get("x-request-id");
+      log.error({ err: e, request_id: requestId }, "server action failed");
+      return { ok: false, error: `Something went wrong on our side. Try again in a moment${requestId ? ` (reference ${requestId.slice(0, 8)})` : ""}.` };
     }
   };
 }

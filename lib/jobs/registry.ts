@@ -1,8 +1,10 @@
 // Every background job. Each domain exports its jobs; they are listed here once.
 import { creditJobs } from "@/lib/credits/jobs";
 import { outboxJob } from "@/lib/jobs/outbox";
+import { meteringJobs } from "@/lib/metering/jobs";
 import "@/lib/payments/provider-customer";
+import "@/lib/payments/lifecycle";
 import { subscriptionRolloverJob } from "@/lib/subscriptions/rollover";
 import type { Job } from "./runner";
 
-export const JOBS: Job[] = [subscriptionRolloverJob, outboxJob, ...creditJobs];
+export const JOBS: Job[] = [subscriptionRolloverJob, outboxJob, ...creditJobs, ...meteringJobs];

@@ -12,6 +12,7 @@ import { recordHistory } from "@/lib/subscriptions/history";
 import { liveSubscription } from "@/lib/subscriptions/subscribe";
 import { periodBounds } from "@/lib/time";
 import { changeSubscriptionPrice, previewPriceChange, retrieveSubscription, setCancelAtPeriodEnd } from "@/lib/stripe/billing";
+import { enqueue, PermanentJobError, registerOutboxHandler } from "@/lib/jobs/outbox";
 import { chargeInvoice } from "./local-billing";
 import type { PlanChangePreview } from "./plan-change";
 import { monthlyCents, prorate } from "./proration";
@@ -73,7 +74,12 @@ export async function changePlan(orgId: string, planId: string, actor: string, n
       const updated = await changeSubscriptionPrice(sub.stripeSubscriptionId, state.itemId, to.stripePriceId, true);
       await db.transaction((tx) => applyStripeSubscription(tx, updated, { at: now, actor }));
     } else {
-      await db.transaction(async (tx) => schedule(tx, sub, to, actor, now));
+      // Stripe keeps charging the current price until the period ends; the outbox switches the
+      // price then (without proration), and the webhook that follows converges the record.
+      await db.transaction(async (tx) => {
+        await schedule(tx, sub, to, actor, now);
+        await enqueue(tx, { kind: APPLY_SCHEDULED_CHANGE_JOB, orgId, payload: { subscriptionId: sub.id, planId: to.id }, dedupeKey: `${APPLY_SCHEDULED_CHANGE_JOB}:${sub.id}:${sub.currentPeriodEnd.toISOString()}:${to.id}`, runAt: sub.currentPeriodEnd });
+      });
     }
     return preview;
   }
@@ -129,6 +135,22 @@ async function setCancel(orgId: string, cancel: boolean, actor: string, now = ne
     return s!;
   });
 }
+
+export const APPLY_SCHEDULED_CHANGE_JOB = "stripe.apply_scheduled_plan_change";
+
+registerOutboxHandler(APPLY_SCHEDULED_CHANGE_JOB, async (job) => {
+  const { subscriptionId, planId } = job.payload as { subscriptionId: string; planId: string };
+  const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId));
+  // Canceled, or the customer chose another plan meanwhile: nothing to apply.
+  if (!sub || sub.pendingPlanId !== planId || !sub.stripeSubscriptionId) return { skipped: true };
+  const [to] = await db.select().from(plans).where(eq(plans.id, planId));
+  if (!to?.stripePriceId) throw new PermanentJobError(`Plan ${planId} has no Stripe price`);
+  const state = await retrieveSubscription(sub.stripeSubscriptionId);
+  if (!state?.itemId) throw new PermanentJobError(`Stripe has no subscription ${sub.stripeSubscriptionId}`);
+  const updated = await changeSubscriptionPrice(sub.stripeSubscriptionId, state.itemId, to.stripePriceId, false);
+  await db.transaction((tx) => applyStripeSubscription(tx, updated, { at: new Date(), actor: `job:${APPLY_SCHEDULED_CHANGE_JOB}` }));
+  return { applied: planId };
+});
 
 export const cancelAtPeriodEnd = (orgId: string, actor: string, now?: Date) => setCancel(orgId, true, actor, now);
 export const resumeSubscription = (orgId: string, actor: string, now?: Date) => setCancel(orgId, false, actor, now);

@@ -9,3 +9,5 @@ export * from "./jobs";
 export * from "./webhooks";
 export * from "./billing";
 export * from "./credits";
+export * from "./metering";
+export * from "./alerts";

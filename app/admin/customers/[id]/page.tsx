@@ -40,14 +40,14 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
         title={org.name}
         description={`${org.externalId ? `external id ${org.externalId} · ` : ""}customer since ${formatDate(org.createdAt)}`}
         actions={
-          <>
+          <div className="flex gap-2">
             <Link href={`/admin/customers/${org.id}/usage`} className={buttonClass("secondary")}>
-              Usage
+              Usage and events
             </Link>
             <Link href={`/admin/customers/${org.id}/credits`} className={buttonClass("secondary")}>
               Credits and ledger
             </Link>
-          </>
+          </div>
         }
       />
       <div className="grid gap-6 lg:grid-cols-3">

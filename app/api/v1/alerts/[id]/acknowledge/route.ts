@@ -1,0 +1,12 @@
+import { actorLabel, isCustomer } from "@/lib/auth/actor";
+import { acknowledgeAlert, alertJson, findAlert } from "@/lib/alerts/alerts";
+import { ZAlertParams } from "@/lib/alerts/schemas";
+import { notFound } from "@/lib/http/errors";
+import { route } from "@/lib/http/route";
+
+/** Marks an alert seen; acknowledging twice keeps the first acknowledgement. */
+export const POST = route({ auth: "any", params: ZAlertParams }, async ({ actor, params }) => {
+  const alert = await findAlert(params.id);
+  if (!alert || (isCustomer(actor) && alert.orgId !== actor.orgId)) throw notFound("Alert");
+  return alertJson(await acknowledgeAlert(alert.orgId, alert.id, actorLabel(actor)));
+});

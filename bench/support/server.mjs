@@ -1,0 +1,121 @@
+// A production Tally server for a benchmark: a fresh Postgres database of its own, `next start`
+// in a child process (the load comes from this process, over loopback), a platform key, and the
+// bench catalog (meters) and customers written straight into the database.
+//   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_PORT (3113)
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import { ensureBuild } from "../../scripts/ensure-build.mjs";
+
+export const BENCH_KEY = "tly_live_bench_metering_key_0000000000000000";
+
+export function pgUrl(database) {
+  const u = new URL(process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres");
+  if (database) u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export async function recreateDatabase(name) {
+  const admin = postgres(pgUrl("postgres"), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+}
+
+export async function dropDatabase(name) {
+  const admin = postgres(pgUrl("postgres"), { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
+
+/** Resident set size of a process and its peak (kB → MB), from /proc. */
+export function rss(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rss_mb: Math.round(kb("VmRSS") / 1024), peak_mb: Math.round(kb("VmHWM") / 1024) };
+  } catch {
+    return { rss_mb: 0, peak_mb: 0 };
+  }
+}
+
+/**
+ * Starts the server against database `name` (created fresh unless keep is set) and waits for it.
+ * Returns the base URL, the server's pid and a stop function.
+ */
+export async function startServer(name, { keep = false, port = process.env.BENCH_PORT || "3113", env = {} } = {}) {
+  process.env.NEXT_TELEMETRY_DISABLED = "1";
+  ensureBuild();
+  if (!keep) await recreateDatabase(name);
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", port, "-H", "127.0.0.1"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      DATABASE_URL: pgUrl(name),
+      AUTH_SECRET: "bench-secret-bench-secret-bench-secret-00",
+      TALLY_BOOTSTRAP_API_KEY: BENCH_KEY,
+      SEED_DEMO: "false",
+      LOG_LEVEL: "warn",
+      ...env,
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) break;
+    } catch {}
+    if (Date.now() - started > 120_000) throw new Error("the server did not become ready in 120 s");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // Warm the key path and the route bundles once.
+  await fetch(`${url}/api/v1/customers`, { headers: { authorization: `Bearer ${BENCH_KEY}` } });
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+  };
+  return { url, pid: child.pid, child, stop };
+}
+
+/** The bench catalog: API calls (count) and LLM tokens (sum, grouped by model), like the demo. */
+export async function seedBenchCatalog(sql, customers) {
+  await sql`insert into meters (id, code, name, event_name, aggregation, property, group_by, unit)
+            values ('mtr_bench_api', 'api_calls', 'API calls', 'api_call', 'count', null, '[]', 'call'),
+                   ('mtr_bench_in', 'llm_input_tokens', 'LLM input tokens', 'llm_call', 'sum', 'input_tokens', '["model"]', 'token'),
+                   ('mtr_bench_out', 'llm_output_tokens', 'LLM output tokens', 'llm_call', 'sum', 'output_tokens', '["model"]', 'token')
+            on conflict do nothing`;
+  const orgs = Array.from({ length: customers }, (_, i) => ({ id: `org_bench_${String(i).padStart(5, "0")}`, name: `Bench ${i}`, external_id: `bench-${i}` }));
+  await sql`insert into organizations ${sql(orgs, "id", "name", "external_id")} on conflict do nothing`;
+  return orgs;
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const MODELS = ["gpt-4", "gpt-3.5-turbo", "gemini-pro", "claude-3", "mistral-7b"];
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds used so far by the Postgres backends serving database `name`. */
+export async function backendCpuSeconds(sql, name) {
+  const pids = await sql`select pid from pg_stat_activity where datname = ${name} and pid <> pg_backend_pid()`;
+  return pids.reduce((s, r) => s + cpuSeconds(r.pid), 0);
+}

@@ -1,0 +1,134 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardHeader } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { LocalTime } from "@/components/ui/local-time";
+import { Table, Td, Th } from "@/components/ui/table";
+
+export type RawEvent = { id: string; event_id: string; event_name: string; timestamp: string; ingested_at: string; source: string | null; properties: Record<string, unknown>; id_generated: boolean };
+export type LogEntry = { id: number; receivedAt: string; outcome: string; eventId: string | null; eventName: string | null; customerRef: string | null; field: string | null; reason: string; via: string; orgId?: string | null; customerName?: string | null };
+
+const props = (p: Record<string, unknown>) => {
+  const text = JSON.stringify(p);
+  return text.length > 90 ? `${text.slice(0, 90)}…` : text;
+};
+
+/** The customer's latest stored events (newest event time first), each with its id source. */
+export function RawEventsTable({ events, generatedCount }: { events: RawEvent[]; generatedCount: number }) {
+  return (
+    <Card>
+      <CardHeader
+        title="Recent events"
+        description={
+          generatedCount > 0 ? (
+            <span className="text-amber-700">{generatedCount.toLocaleString("en-US")} events in the last 30 days came without an id: a retry of those counts twice. Ask the sender to set event_id.</span>
+          ) : (
+            "Every event in the last 30 days came with its own id."
+          )
+        }
+      />
+      {events.length === 0 ? (
+        <EmptyState title="No events stored">Events sent over the API appear here as soon as they are accepted.</EmptyState>
+      ) : (
+        <Table>
+          <thead>
+            <tr>
+              <Th>Status</Th>
+              <Th>Event</Th>
+              <Th>Id</Th>
+              <Th>Time</Th>
+              <Th>Received</Th>
+              <Th>Properties</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100" data-testid="raw-events">
+            {events.map((e) => (
+              <tr key={e.id}>
+                <Td>
+                  <Badge tone="green">accepted</Badge>
+                </Td>
+                <Td className="font-mono text-xs">{e.event_name}</Td>
+                <Td className="font-mono text-xs">
+                  {e.event_id}
+                  {e.id_generated && (
+                    <span className="ml-1">
+                      <Badge tone="amber">server-made</Badge>
+                    </span>
+                  )}
+                </Td>
+                <Td>
+                  <LocalTime value={e.timestamp} />
+                </Td>
+                <Td>
+                  <LocalTime value={e.ingested_at} mode="relative" />
+                </Td>
+                <Td>
+                  <div className="max-w-xs truncate font-mono text-xs" title={JSON.stringify(e.properties)}>
+                    {props(e.properties)}
+                  </div>
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}
+
+/** Items that were not stored: duplicates and rejections with the field and reason (kept 7 days). */
+export function IngestLogTable({ entries, counts, showCustomer = false }: { entries: LogEntry[]; counts?: { duplicate: number; rejected: number }; showCustomer?: boolean }) {
+  return (
+    <Card>
+      <CardHeader title="Duplicates and rejections" description={counts ? `Last 7 days: ${counts.rejected.toLocaleString("en-US")} rejected, ${counts.duplicate.toLocaleString("en-US")} duplicates (kept 7 days, at most 1,000 per customer).` : "Kept 7 days, at most 1,000 per customer."} />
+      {entries.length === 0 ? (
+        <EmptyState title="Nothing rejected">Every event sent was stored.</EmptyState>
+      ) : (
+        <Table>
+          <thead>
+            <tr>
+              <Th>Status</Th>
+              {showCustomer && <Th>Customer</Th>}
+              <Th>Event</Th>
+              <Th>Id</Th>
+              <Th>Reason</Th>
+              <Th>Received</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100" data-testid="ingest-log">
+            {entries.map((l) => (
+              <tr key={l.id}>
+                <Td>
+                  <Badge tone={l.outcome === "rejected" ? "red" : "gray"}>{l.outcome}</Badge>
+                </Td>
+                {showCustomer && (
+                  <Td>
+                    {l.orgId ? (
+                      <Link className="text-brand-600 hover:text-brand-700" href={`/admin/customers/${l.orgId}/usage`}>
+                        {l.customerName ?? l.orgId}
+                      </Link>
+                    ) : (
+                      <span className="text-zinc-500">unknown ({l.customerRef ?? "none named"})</span>
+                    )}
+                  </Td>
+                )}
+                <Td className="font-mono text-xs">{l.eventName ?? "—"}</Td>
+                <Td className="font-mono text-xs">{l.eventId ?? "—"}</Td>
+                <Td>
+                  <div className="max-w-md whitespace-normal text-sm">
+                    {l.field && <span className="font-mono text-xs text-zinc-900">{l.field}: </span>}
+                    {l.reason}
+                    <span className="ml-1 text-xs text-zinc-400">via {l.via}</span>
+                  </div>
+                </Td>
+                <Td>
+                  <LocalTime value={l.receivedAt} mode="relative" />
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,91 @@
+import { expect, test, type Page } from "@playwright/test";
+import { ADMIN_STATE, OWNER_STATE, signIn } from "./support";
+
+/** Creates an API key on the signed-in owner's API keys page and returns it. */
+async function createKey(page: Page): Promise<string> {
+  await page.goto("/api-keys");
+  await page.getByLabel("Name").fill(`usage e2e ${Date.now()}`);
+  await page.getByRole("button", { name: "Create key" }).click();
+  return (await page.getByTestId("new-api-key").textContent())!.trim();
+}
+
+test.describe("customer usage", () => {
+  test.use({ storageState: OWNER_STATE });
+
+  test("events sent over the API show up on the usage page, in the meter table and the chart", async ({ page, request }) => {
+    const key = await createKey(page);
+    const id = `e2e-storage-${Date.now()}`;
+    const res = await request.post("/api/v1/events/bulk", {
+      headers: { "x-api-key": key, prefer: "return=representation" },
+      data: { events: [{ event_id: id, event_name: "storage_snapshot", properties: { gb: "987.65" } }, { event_name: "no_such_event", event_id: `${id}-bad` }] },
+    });
+    expect(res.status()).toBe(202);
+    const body = await res.json();
+    expect(body.events.map((e: { status: string }) => e.status)).toEqual(["accepted", "rejected"]);
+
+    await page.goto("/usage?meter=storage_gb&range=7d&window=day");
+    await expect(page.getByRole("heading", { name: "Usage", exact: true })).toBeVisible();
+    await expect(page.getByTestId("meter-usage").locator('tr[data-meter="storage_gb"]')).toContainText("987.65 GB");
+    await expect(page.getByTestId("usage-table").getByRole("row").first()).toContainText("987.65");
+    await expect(page.getByTestId("usage-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
+
+    // The range and window live in the URL and the chart follows them.
+    await page.getByLabel("Window").selectOption("hour");
+    await expect(page).toHaveURL(/window=hour/);
+    await expect(page.getByTestId("usage-table").getByRole("row").first()).toContainText("987.65");
+    await expect(page.getByTestId("model-costs")).toContainText("gpt-4");
+  });
+});
+
+test.describe("alerts", () => {
+  test("a customer near its plan limit sees the 80 % alert, crosses 100 % over the API, and acknowledges", async ({ page, request }) => {
+    await signIn(page, "owner@globex.example");
+    await page.goto("/usage");
+    const open = page.getByTestId("open-alerts");
+    await expect(open).toContainText("80 % of the plan limit");
+
+    const key = await createKey(page);
+    const run = Date.now();
+    const events = Array.from({ length: 1_000 }, (_, i) => ({ event_id: `e2e-${run}-${i}`, event_name: "api_call" }));
+    for (const chunk of [events, events.map((e) => ({ ...e, event_id: `${e.event_id}-b` }))]) {
+      const res = await request.post("/api/v1/events/bulk", { headers: { authorization: `Bearer ${key}` }, data: { events: chunk } });
+      expect(res.status()).toBe(202);
+    }
+    const entitlement = await (await request.get("/api/v1/entitlements/api_calls", { headers: { "x-api-key": key } })).json();
+    expect(entitlement).toMatchObject({ allowed: false, limit: 10000, remaining: "0", enforcement: "hard" });
+
+    await page.goto("/usage");
+    await expect(open).toContainText("limit of 10,000 calls is reached");
+    await open.getByRole("button", { name: /Acknowledge: API calls: 80 %/ }).click();
+    await expect(open).not.toContainText("80 % of the plan limit");
+    await expect(open).toContainText("is reached");
+  });
+});
+
+test.describe("admin", () => {
+  test.use({ storageState: ADMIN_STATE });
+
+  test("sees a customer's usage, raw events and rejected items with the reason", async ({ page, request }) => {
+    await page.goto("/admin/api-keys");
+    await page.getByLabel("Name").fill(`admin usage e2e ${Date.now()}`);
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-api-key").textContent())!.trim();
+    const id = `admin-e2e-${Date.now()}`;
+    const res = await request.post("/api/v1/events/bulk", {
+      headers: { "x-api-key": key },
+      data: { events: [{ event_id: id, event_name: "user_active", external_customer_id: "acme", properties: { user_id: "e2e" } }, { event_id: `${id}-x`, event_name: "api_call", external_customer_id: "no-such-customer" }, { event_id: `${id}-y`, event_name: "unknown_thing", external_customer_id: "acme" }] },
+    });
+    expect(await res.json()).toMatchObject({ accepted: "1", rejected: "2" });
+
+    await page.goto("/admin");
+    await page.getByRole("link", { name: "Acme Corp" }).click();
+    await page.getByRole("link", { name: "Usage and events" }).click();
+    await expect(page.getByRole("heading", { name: "Acme Corp: usage" })).toBeVisible();
+    await expect(page.getByTestId("raw-events")).toContainText(id);
+    await expect(page.getByTestId("ingest-log")).toContainText('no meter reads events named "unknown_thing"');
+    await expect(page.getByRole("columnheader", { name: "Provider cost" })).toBeVisible();
+
+    await page.goto("/admin/usage");
+    await expect(page.getByTestId("ingest-log")).toContainText('no customer has the external id "no-such-customer"');
+  });
+});

@@ -1,0 +1,166 @@
+// Usage alerts at 80 % and 100 % of a plan limit, checked after a batch is stored — cheaply:
+// nothing at all unless the batch touched a meter that some plan limits (a set cached for 30 s),
+// then one query for the touched customers' subscriptions and one for their period totals. An
+// alert is raised once per customer, meter, threshold and limit period (lib/alerts), and this
+// process remembers the ones it raised so later batches skip even that insert.
+//
+// Read after the events committed, a total includes every batch that committed before it, so two
+// concurrent batches that together cross a threshold cannot both miss it.
+import "server-only";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { raiseAlertOnce } from "@/lib/alerts/alerts";
+import { db, rows, type Executor } from "@/lib/db/client";
+import { LIVE_STATUSES, plans, subscriptions, type PlanLimit } from "@/lib/db/schema";
+import { D } from "@/lib/money";
+import { formatQuantity } from "@/lib/format";
+import { hourRange, limitPeriod, type Period } from "./limit-period";
+import { meterIndex, type MeterDef } from "./meters";
+import { queryUsage, rollupTotals, totalOf } from "./usage-query";
+
+export const ALERT_THRESHOLDS = [80, 100] as const;
+const LIMITED_TTL_MS = 30_000;
+
+type Cache = { at: number; codes: Set<string> };
+const g = globalThis as unknown as { __tallyLimitedMeters?: Cache; __tallyRaisedAlerts?: Set<string> };
+
+async function limitedMeterCodes(x: Executor): Promise<Set<string>> {
+  const c = g.__tallyLimitedMeters;
+  if (c && Date.now() - c.at < LIMITED_TTL_MS) return c.codes;
+  const found = await rows<{ code: string }>(sql`select distinct l ->> 'meter' as code from plans p cross join jsonb_array_elements(p.limits) as l where p.active or p.is_latest`, x);
+  const codes = new Set(found.map((r) => r.code));
+  g.__tallyLimitedMeters = { at: Date.now(), codes };
+  return codes;
+}
+
+/** Tests and plan edits call this so a new limit is checked at once. */
+export function invalidateLimitedMeters(): void {
+  g.__tallyLimitedMeters = undefined;
+}
+
+export type LimitCrossing = { orgId: string; meter: MeterDef; limit: PlanLimit; period: Period; used: string; threshold: number };
+
+type LiveLimits = { orgId: string; interval: "month" | "year"; status: (typeof LIVE_STATUSES)[number]; billingAnchor: Date; currentPeriodStart: Date; currentPeriodEnd: Date; limits: PlanLimit[] };
+const SUBS_TTL_MS = 5_000;
+const subsCache = ((globalThis as unknown as { __tallyLimitSubs?: Map<string, { at: number; sub: LiveLimits | null }> }).__tallyLimitSubs ??= new Map());
+
+/**
+ * The live subscriptions (with their plan's limits) of these customers, remembered for 5 s: a
+ * stream of single events for one customer then costs one query (the period totals), not two. A
+ * plan change reaches the alert check within those 5 s; entitlements never use this cache.
+ */
+async function liveLimits(orgIds: string[], x: Executor): Promise<LiveLimits[]> {
+  const now = Date.now();
+  const out: LiveLimits[] = [];
+  const missing: string[] = [];
+  for (const id of orgIds) {
+    const c = subsCache.get(id);
+    if (c && now - c.at < SUBS_TTL_MS) {
+      if (c.sub) out.push(c.sub);
+    } else missing.push(id);
+  }
+  if (missing.length === 0) return out;
+  const found = await x
+    .select({
+      orgId: subscriptions.orgId,
+      interval: subscriptions.interval,
+      status: subscriptions.status,
+      billingAnchor: subscriptions.billingAnchor,
+      currentPeriodStart: subscriptions.currentPeriodStart,
+      currentPeriodEnd: subscriptions.currentPeriodEnd,
+      limits: plans.limits,
+    })
+    .from(subscriptions)
+    .innerJoin(plans, eq(plans.id, subscriptions.planId))
+    .where(and(inArray(subscriptions.orgId, missing), inArray(subscriptions.status, [...LIVE_STATUSES])));
+  if (subsCache.size > 50_000) subsCache.clear();
+  const byOrg = new Map(found.map((f) => [f.orgId, f as LiveLimits]));
+  for (const id of missing) {
+    const sub = byOrg.get(id) ?? null;
+    subsCache.set(id, { at: now, sub });
+    if (sub) out.push(sub);
+  }
+  return out;
+}
+
+/** Tests call this after changing a customer's subscription. */
+export function invalidateLimitSubscriptions(): void {
+  subsCache.clear();
+}
+
+/** touched: org id → ids of the meters the batch added usage to. */
+export async function checkLimitAlerts(touched: Map<string, Set<string>>, opts: { now: Date; x?: Executor }): Promise<LimitCrossing[]> {
+  const x = opts.x ?? db;
+  const limited = await limitedMeterCodes(x);
+  if (limited.size === 0) return [];
+  const meters = await meterIndex({ x: opts.x });
+  const orgIds: string[] = [];
+  for (const [orgId, ids] of touched) {
+    for (const id of ids) {
+      const m = meters.byId.get(id);
+      if (m && limited.has(m.code)) {
+        orgIds.push(orgId);
+        break;
+      }
+    }
+  }
+  if (orgIds.length === 0) return [];
+
+  const subs = await liveLimits(orgIds, x);
+  const checks: { orgId: string; meter: MeterDef; limit: PlanLimit; period: Period }[] = [];
+  for (const sub of subs) {
+    const ids = touched.get(sub.orgId)!;
+    if (sub.limits.length === 0) continue;
+    for (const limit of sub.limits) {
+      const meter = meters.byCode.get(limit.meter);
+      if (!meter || !ids.has(meter.id) || !(Number(limit.limit) > 0)) continue;
+      checks.push({ orgId: sub.orgId, meter, limit, period: limitPeriod(sub, opts.now) });
+    }
+  }
+  if (checks.length === 0) return [];
+
+  const simple = checks.filter((c) => c.meter.aggregation !== "unique_count");
+  const totals = await rollupTotals(simple.map((c) => ({ orgId: c.orgId, meterId: c.meter.id, range: hourRange(c.period) })), x);
+  const crossings: LimitCrossing[] = [];
+  for (const c of checks) {
+    const used =
+      c.meter.aggregation === "unique_count"
+        ? ((await queryUsage({ orgId: c.orgId, meters: [c.meter], range: hourRange(c.period) }, x))[0]?.value ?? "0")
+        : (totalOf(c.meter.aggregation, totals.get(`${c.orgId}\u0001${c.meter.id}`)) ?? "0");
+    const ratio = new D(used).div(c.limit.limit);
+    for (const threshold of ALERT_THRESHOLDS) {
+      if (ratio.mul(100).lt(threshold)) continue;
+      crossings.push({ ...c, used, threshold });
+    }
+  }
+
+  const raised = (g.__tallyRaisedAlerts ??= new Set());
+  for (const c of crossings) {
+    const periodKey = c.period.start.toISOString();
+    const memo = `${c.orgId}|${c.meter.code}|${c.threshold}|${periodKey}`;
+    if (raised.has(memo)) continue;
+    const limitText = formatQuantity(c.limit.limit, c.meter.unit);
+    const usedText = formatQuantity(c.used, c.meter.unit);
+    const reached = c.threshold >= 100;
+    const enforcement = c.limit.enforcement === "hard" ? "further requests are refused until the period resets" : "usage beyond it is billed as overage";
+    await raiseAlertOnce(
+      {
+        orgId: c.orgId,
+        kind: "usage_limit",
+        key: c.meter.code,
+        threshold: c.threshold,
+        periodKey,
+        severity: reached ? "critical" : "warning",
+        message: reached
+          ? `${c.meter.name}: the plan limit of ${limitText} is reached (${usedText} used this period); ${enforcement}.`
+          : `${c.meter.name}: ${c.threshold} % of the plan limit used (${usedText} of ${limitText} this period).`,
+        details: { meter: c.meter.code, used: c.used, limit: c.limit.limit, enforcement: c.limit.enforcement, period_start: periodKey, period_end: c.period.end.toISOString() },
+        at: opts.now,
+      },
+      x,
+    );
+    // Only remembered outside a caller's transaction: a rollback there would undo the alert.
+    if (!opts.x) raised.add(memo);
+    if (raised.size > 100_000) raised.clear();
+  }
+  return crossings;
+}

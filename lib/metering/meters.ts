@@ -1,0 +1,93 @@
+// The meters the ingest path reads events with, cached in memory: ingestion looks them up for
+// every event, and the catalog changes rarely. The cache lives 5 seconds; an event name it does
+// not know reloads it at once (at most once per ingest call), so a meter created a moment ago
+// reads the very next event. An edit of an existing meter (filters, group_by) takes effect
+// within the 5 seconds.
+import "server-only";
+import { asc } from "drizzle-orm";
+import { db, type Executor } from "@/lib/db/client";
+import { meters, type Aggregation } from "@/lib/db/schema";
+
+export type MeterDef = {
+  id: string;
+  code: string;
+  name: string;
+  eventName: string;
+  aggregation: Aggregation;
+  property: string | null;
+  filters: Record<string, string[]>;
+  groupBy: string[];
+  unit: string;
+  archived: boolean;
+};
+
+export type MeterIndex = {
+  loadedAt: number;
+  all: MeterDef[];
+  byCode: Map<string, MeterDef>;
+  byId: Map<string, MeterDef>;
+  /** Active (not archived) meters by the event name they read. */
+  byEvent: Map<string, MeterDef[]>;
+};
+
+const TTL_MS = 5_000;
+const globalForMeters = globalThis as unknown as { __tallyMeters?: MeterIndex; __tallyMetersLoading?: Promise<MeterIndex> };
+
+async function load(x: Executor): Promise<MeterIndex> {
+  const rows = await x.select().from(meters).orderBy(asc(meters.code));
+  const all: MeterDef[] = rows.map((m) => ({
+    id: m.id,
+    code: m.code,
+    name: m.name,
+    eventName: m.eventName,
+    aggregation: m.aggregation,
+    property: m.property,
+    filters: m.filters ?? {},
+    groupBy: m.groupBy ?? [],
+    unit: m.unit,
+    archived: m.archivedAt !== null,
+  }));
+  const byEvent = new Map<string, MeterDef[]>();
+  for (const m of all) {
+    if (m.archived) continue;
+    const list = byEvent.get(m.eventName);
+    if (list) list.push(m);
+    else byEvent.set(m.eventName, [m]);
+  }
+  return { loadedAt: Date.now(), all, byCode: new Map(all.map((m) => [m.code, m])), byId: new Map(all.map((m) => [m.id, m])), byEvent };
+}
+
+/**
+ * The meter index, from the cache when fresh. Inside a caller's transaction (PGlite has one
+ * connection) pass its executor so a reload does not wait on the transaction.
+ */
+export async function meterIndex(opts: { fresh?: boolean; x?: Executor } = {}): Promise<MeterIndex> {
+  const cached = globalForMeters.__tallyMeters;
+  if (!opts.fresh && cached && Date.now() - cached.loadedAt < TTL_MS) return cached;
+  if (opts.x) {
+    const index = await load(opts.x);
+    globalForMeters.__tallyMeters = index;
+    return index;
+  }
+  // One reload at a time: concurrent requests share it.
+  globalForMeters.__tallyMetersLoading ??= load(db).finally(() => {
+    globalForMeters.__tallyMetersLoading = undefined;
+  });
+  const index = await globalForMeters.__tallyMetersLoading;
+  globalForMeters.__tallyMeters = index;
+  return index;
+}
+
+/** The index, reloaded when it lacks one of these event names (a meter may have just been created). */
+export async function meterIndexFor(eventNames: Iterable<string>, x?: Executor): Promise<MeterIndex> {
+  const index = await meterIndex({ x });
+  for (const name of eventNames) {
+    if (!index.byEvent.has(name)) return Date.now() - index.loadedAt < 50 ? index : meterIndex({ fresh: true, x });
+  }
+  return index;
+}
+
+/** Tests and the catalog call this after changing meters, so this process sees the change at once. */
+export function invalidateMeters(): void {
+  globalForMeters.__tallyMeters = undefined;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { applyIdempotencyKey, canonicalJson, eventHash, parseFlexPriceEvent, parseLagoEvent } from "./parse-event";
+
+describe("parseFlexPriceEvent", () => {
+  it("reads FlexPrice's fields and keeps the sent timestamp", () => {
+    const r = parseFlexPriceEvent({ event_name: " api_call ", external_customer_id: "acme", event_id: "e1", timestamp: "2024-03-20T15:04:05Z", source: "api", properties: { a: "1" } });
+    expect(r).toMatchObject({ ok: true, event: { eventName: "api_call", eventId: "e1", timestamp: new Date("2024-03-20T15:04:05Z"), ref: { externalCustomerId: "acme" }, source: "api" } });
+  });
+
+  it.each([
+    [{ external_customer_id: "a" }, "event_name"],
+    [{ event_name: 5 }, "event_name"],
+    [{ event_name: "x", timestamp: "2024-03-20 15:04" }, "timestamp"],
+    [{ event_name: "x", timestamp: "March 20" }, "timestamp"],
+    [{ event_name: "x", properties: [1] }, "properties"],
+    [{ event_name: "x", event_id: "x".repeat(300) }, "event_id"],
+    ["a string", "(event)"],
+  ])("rejects %j naming %s", (raw, field) => {
+    expect(parseFlexPriceEvent(raw)).toMatchObject({ ok: false, error: { field } });
+  });
+
+  it("fingerprints the same content the same whatever the key order, and different content differently", () => {
+    const a = eventHash(["x", "org_1", "1711000000000", ""], { a: 1, b: { c: 2, d: 3 } });
+    expect(eventHash(["x", "org_1", "1711000000000", ""], { b: { d: 3, c: 2 }, a: 1 })).toBe(a);
+    expect(eventHash(["x", "org_1", "1711000000000", ""], { a: 2, b: { c: 2, d: 3 } })).not.toBe(a);
+    expect(eventHash(["x", "org_2", "1711000000000", ""], { a: 1, b: { c: 2, d: 3 } })).not.toBe(a);
+    expect(canonicalJson({ b: 1, a: [{ y: 1, x: 2 }] })).toBe('{"a":[{"x":2,"y":1}],"b":1}');
+  });
+});
+
+describe("parseLagoEvent", () => {
+  it.each([
+    [1711000000, "2024-03-21T05:46:40.000Z"],
+    ["1711000000", "2024-03-21T05:46:40.000Z"],
+    ["1711000000.5", "2024-03-21T05:46:40.500Z"],
+  ])("reads timestamp %j as Unix seconds", (ts, iso) => {
+    expect(parseLagoEvent({ transaction_id: "t", code: "c", external_subscription_id: "s", timestamp: ts })).toMatchObject({ ok: true, event: { timestamp: new Date(iso), eventId: "t" } });
+  });
+
+  it.each([
+    [{ code: "c", external_subscription_id: "s" }, "transaction_id"],
+    [{ transaction_id: "t", external_subscription_id: "s" }, "code"],
+    [{ transaction_id: "t", code: "c", timestamp: "2024-03-21T05:46:40Z" }, "timestamp"],
+    [{ transaction_id: "t", code: "c", timestamp: -1 }, "timestamp"],
+  ])("rejects %j naming %s", (raw, field) => {
+    expect(parseLagoEvent(raw)).toMatchObject({ ok: false, error: { field } });
+  });
+});
+
+describe("applyIdempotencyKey", () => {
+  it("gives id-less events the key (single) or key#position (batch), and leaves sent ids alone", () => {
+    const items = [parseFlexPriceEvent({ event_name: "x" }), parseFlexPriceEvent({ event_name: "x", event_id: "mine" }), parseFlexPriceEvent({ event_name: "x" })];
+    applyIdempotencyKey(items, "k", true);
+    expect(items.map((i) => (i.ok ? i.event.eventId : null))).toEqual(["k#0", "mine", "k#2"]);
+  });
+});

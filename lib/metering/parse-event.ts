@@ -1,0 +1,220 @@
+// Reads one event as a sender shaped it — FlexPrice's or Lago's — into one internal form, or a
+// rejection that names the field. Pure: no database, no clock (the caller passes `now`).
+//
+// FlexPrice: {event_name, external_customer_id | customer_id, event_id?, timestamp? (RFC 3339),
+//   source?, properties?}. Without event_id the server makes one (as FlexPrice does), but such an
+//   event cannot be deduplicated on retry: `eventId` is null here and the caller counts it apart.
+// Lago: {transaction_id, code, external_subscription_id | external_customer_id,
+//   timestamp? (Unix seconds, number or numeric string), properties?}; transaction_id is required,
+//   as in Lago.
+import type { ItemError } from "./contributions";
+
+export type CustomerRef = {
+  /** FlexPrice and Lago: the platform's id for the customer (organizations.external_id); Tally's own id also works. */
+  externalCustomerId?: string;
+  /** FlexPrice: a customer id; Tally's own id (or the external id). */
+  customerId?: string;
+  /** Lago: subscriptions.external_id, or Tally's subscription id. */
+  subscriptionRef?: string;
+};
+
+export type ParsedEvent = {
+  ref: CustomerRef;
+  eventId: string | null;
+  eventName: string;
+  /** Null when the sender gave none: the time of receipt. */
+  timestamp: Date | null;
+  properties: Record<string, unknown>;
+  source: string | null;
+  /** The shape's names for the event name and id fields, so rejections name the field that was sent. */
+  fields: EventFields;
+};
+
+export type EventFields = { name: "event_name" | "code"; id: "event_id" | "transaction_id" };
+export const FLEXPRICE_FIELDS: EventFields = { name: "event_name", id: "event_id" };
+export const LAGO_FIELDS: EventFields = { name: "code", id: "transaction_id" };
+
+export type ParseResult =
+  | { ok: true; event: ParsedEvent; raw: unknown }
+  | { ok: false; error: ItemError; raw: unknown; eventId: string | null; eventName: string | null; customerRef: string | null };
+
+export const MAX_NAME_LENGTH = 200;
+export const MAX_ID_LENGTH = 255;
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
+const UNIX_SECONDS = /^\d{1,12}(?:\.\d{1,9})?$/;
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function fail(raw: unknown, field: string, message: string): ParseResult {
+  const o = isObject(raw) ? raw : {};
+  const str = (k: string) => (typeof o[k] === "string" ? (o[k] as string).slice(0, MAX_ID_LENGTH) : null);
+  return {
+    ok: false,
+    error: { field, message },
+    raw,
+    eventId: str("event_id") ?? str("transaction_id"),
+    eventName: str("event_name") ?? str("code"),
+    customerRef: str("external_customer_id") ?? str("customer_id") ?? str("external_subscription_id"),
+  };
+}
+
+/** A required or optional string field: trimmed, non-empty, bounded. */
+function stringField(o: Obj, key: string, required: boolean, max: number): { value: string | undefined } | { error: string } {
+  const v = o[key];
+  if (v === undefined || v === null) return required ? { error: "is required" } : { value: undefined };
+  if (typeof v !== "string") return { error: `must be a string, got ${typeof v}` };
+  const s = v.trim();
+  if (s === "") return required ? { error: "must not be empty" } : { value: undefined };
+  if (s.length > max) return { error: `must be at most ${max} characters` };
+  return { value: s };
+}
+
+function propertiesField(o: Obj): { value: Obj } | { error: string } {
+  const v = o.properties;
+  if (v === undefined || v === null) return { value: {} };
+  if (!isObject(v)) return { error: "must be an object" };
+  return { value: v };
+}
+
+/** Canonical JSON: object keys sorted at every level, so key order never changes the hash. */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  const keys = Object.keys(v).sort();
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const x = (v as Obj)[k];
+    if (x === undefined) continue;
+    if (out.length > 1) out += ",";
+    out += `${JSON.stringify(k)}:${canonicalJson(x)}`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * A 106-bit fingerprint of an event's content (two 53-bit cyrb53 hashes with different seeds),
+ * stored with its id so a replay can be told from a different event reusing the id. It is taken
+ * over the content as Tally reads it — event name, customer, the sent timestamp (or none), source
+ * and properties — so the same event sent in FlexPrice's or Lago's shape, or naming its customer
+ * by external id or by Tally id, has the same fingerprint. It is only ever compared for one
+ * customer's one event id, so a fast non-cryptographic hash is enough (a crypto Hash object per
+ * event cost a few percent of bulk ingestion).
+ */
+export function eventHash(parts: (string | undefined | null)[], properties: Obj): string {
+  let text = "";
+  for (const p of parts) text += `${p ?? ""}\u0001`;
+  text += canonicalJson(properties);
+  return cyrb53(text, 0x9e3779b9).toString(36) + "." + cyrb53(text, 0x85ebca6b).toString(36);
+}
+
+function cyrb53(str: string, seed: number): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** A FlexPrice-shaped event (POST /events, /events/bulk). */
+export function parseFlexPriceEvent(raw: unknown): ParseResult {
+  if (!isObject(raw)) return fail(raw, "(event)", "must be a JSON object");
+  const name = stringField(raw, "event_name", true, MAX_NAME_LENGTH);
+  if ("error" in name) return fail(raw, "event_name", name.error);
+  const ext = stringField(raw, "external_customer_id", false, MAX_NAME_LENGTH);
+  if ("error" in ext) return fail(raw, "external_customer_id", ext.error);
+  const cid = stringField(raw, "customer_id", false, MAX_NAME_LENGTH);
+  if ("error" in cid) return fail(raw, "customer_id", cid.error);
+  const id = stringField(raw, "event_id", false, MAX_ID_LENGTH);
+  if ("error" in id) return fail(raw, "event_id", id.error);
+  const source = stringField(raw, "source", false, MAX_NAME_LENGTH);
+  if ("error" in source) return fail(raw, "source", source.error);
+  const props = propertiesField(raw);
+  if ("error" in props) return fail(raw, "properties", props.error);
+
+  let timestamp: Date | null = null;
+  const ts = raw.timestamp;
+  if (ts !== undefined && ts !== null && ts !== "") {
+    if (typeof ts !== "string" || !ISO_TIMESTAMP.test(ts)) return fail(raw, "timestamp", "must be an RFC 3339 time with a time zone, e.g. 2024-03-20T15:04:05Z");
+    timestamp = new Date(ts);
+    if (Number.isNaN(timestamp.getTime())) return fail(raw, "timestamp", "is not a valid date");
+  }
+  const ref: CustomerRef = {};
+  if (ext.value) ref.externalCustomerId = ext.value;
+  if (cid.value) ref.customerId = cid.value;
+  return {
+    ok: true,
+    raw,
+    event: {
+      ref,
+      eventId: id.value ?? null,
+      eventName: name.value!,
+      timestamp,
+      properties: props.value,
+      source: source.value ?? null,
+      fields: FLEXPRICE_FIELDS,
+    },
+  };
+}
+
+/** A Lago-shaped event (POST /events with {"event": …}, /events/batch). */
+export function parseLagoEvent(raw: unknown): ParseResult {
+  if (!isObject(raw)) return fail(raw, "(event)", "must be a JSON object");
+  const tx = stringField(raw, "transaction_id", true, MAX_ID_LENGTH);
+  if ("error" in tx) return fail(raw, "transaction_id", tx.error);
+  const code = stringField(raw, "code", true, MAX_NAME_LENGTH);
+  if ("error" in code) return fail(raw, "code", code.error);
+  const sub = stringField(raw, "external_subscription_id", false, MAX_NAME_LENGTH);
+  if ("error" in sub) return fail(raw, "external_subscription_id", sub.error);
+  const ext = stringField(raw, "external_customer_id", false, MAX_NAME_LENGTH);
+  if ("error" in ext) return fail(raw, "external_customer_id", ext.error);
+  const props = propertiesField(raw);
+  if ("error" in props) return fail(raw, "properties", props.error);
+
+  let timestamp: Date | null = null;
+  const ts = raw.timestamp;
+  if (ts !== undefined && ts !== null && ts !== "") {
+    const seconds = typeof ts === "number" ? ts : typeof ts === "string" && UNIX_SECONDS.test(ts.trim()) ? Number(ts.trim()) : NaN;
+    if (!Number.isFinite(seconds) || seconds < 0) return fail(raw, "timestamp", "must be a Unix time in seconds (a number or a numeric string), e.g. 1711000000");
+    timestamp = new Date(Math.round(seconds * 1000));
+  }
+  const ref: CustomerRef = {};
+  if (sub.value) ref.subscriptionRef = sub.value;
+  if (ext.value) ref.externalCustomerId = ext.value;
+  return {
+    ok: true,
+    raw,
+    event: {
+      ref,
+      eventId: tx.value!,
+      eventName: code.value!,
+      timestamp,
+      properties: props.value,
+      source: null,
+      fields: LAGO_FIELDS,
+    },
+  };
+}
+
+/** A short label of the customer an item named, for logs. */
+export function refLabel(ref: CustomerRef): string | null {
+  return ref.externalCustomerId ?? ref.customerId ?? ref.subscriptionRef ?? null;
+}
+
+/**
+ * An Idempotency-Key header gives id-less items an id: the key itself for a single event, the
+ * key and the item's position (`key#3`) in a batch, so retrying the same request never counts
+ * them twice.
+ */
+export function applyIdempotencyKey(items: ParseResult[], key: string | null, batch: boolean): void {
+  if (!key) return;
+  items.forEach((item, i) => {
+    if (item.ok && item.event.eventId === null) item.event.eventId = batch ? `${key}#${i}` : key;
+  });
+}
