@@ -39,7 +39,7 @@ beforeAll(async () => {
 describe("admin endpoints", () => {
   it("are found on disk, the revenue ones among them", () => {
     const paths = endpoints.map((e) => e.path);
-    for (const p of ["/api/v1/admin/billing/stats", "/api/v1/admin/billing/customers", "/api/v1/admin/billing/subscriptions", "/api/v1/admin/billing/recent-charges", "/api/v1/admin/revenue/series", "/api/v1/admin/revenue/economics", "/api/v1/admin/export/customers.csv", "/api/v1/admin/export/subscriptions.csv", "/api/v1/admin/export/invoices.csv"]) {
+    for (const p of ["/api/v1/admin/billing/stats", "/api/v1/admin/billing/customers", "/api/v1/admin/billing/subscriptions", "/api/v1/admin/billing/recent-charges", "/api/v1/admin/revenue/series", "/api/v1/admin/revenue/economics", "/api/v1/admin/export/customers.csv", "/api/v1/admin/export/subscriptions.csv", "/api/v1/admin/export/invoices.csv", "/api/v1/admin/export/usage.csv"]) {
       expect(paths).toContain(p);
     }
   });

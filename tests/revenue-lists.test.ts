@@ -120,7 +120,7 @@ describe("CSV exports", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("text/csv");
     expect(res.headers.get("content-disposition")).toContain("customers.csv");
-    expect(lines[0]).toBe("id,name,email,external_id,created_at,status,plan,tier,interval,base_price_cents,discount_percent,mrr_cents,currency,credit_balance,usage_events_this_month");
+    expect(lines[0]).toBe("id,name,email,external_id,created_at,status,plan,tier,interval,base_price_cents,discount_percent,mrr_cents,currency,credit_balance,usage_charges_this_month_cents");
     const ids = lines.slice(1).map((l) => l.split(",")[0]);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of [...Object.values(named), many[0]!.id, many[2099]!.id]) expect(ids).toContain(id);

@@ -27,7 +27,7 @@ export function CustomersTable({ rows, search, filtered, sorting, currency }: { 
           <Th>Status</Th>
           {sortable("MRR", "mrr", "right")}
           {sortable("Credit balance", "credit_balance", "right")}
-          {sortable("Usage this month", "usage", "right")}
+          <Th align="right">Usage this month</Th>
           {sortable("Since", "created")}
         </tr>
       </thead>
@@ -53,7 +53,7 @@ export function CustomersTable({ rows, search, filtered, sorting, currency }: { 
             <Td align="right" className={c.creditBalance < 0 ? "text-red-700" : undefined}>
               {formatInteger(c.creditBalance)}
             </Td>
-            <Td align="right">{c.usageEvents ? `${formatInteger(c.usageEvents)} events` : <span className="text-zinc-400">none</span>}</Td>
+            <Td align="right">{c.usageChargesCents ? formatMoney(c.usageChargesCents, c.plan?.currency ?? currency) : <span className="text-zinc-400">—</span>}</Td>
             <Td>{formatDate(c.createdAt)}</Td>
           </tr>
         ))}

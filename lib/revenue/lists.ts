@@ -2,16 +2,16 @@
 // filtered by status, and recent charges with their refunds. Cursor-paginated (keyset.ts) and
 // sortable; every row names the customer so the page can link to its detail page.
 import "server-only";
-import { and, sql, type SQL } from "drizzle-orm";
+import { and, inArray, sql, type SQL } from "drizzle-orm";
 import { db, rows, type Executor } from "@/lib/db/client";
-import { LIVE_STATUSES, type PaymentStatus, type PlanInterval, type SubscriptionStatus } from "@/lib/db/schema";
-import { D } from "@/lib/money";
+import { LIVE_STATUSES, plans, type PaymentStatus, type Plan, type PlanInterval, type SubscriptionStatus } from "@/lib/db/schema";
+import { D, roundToMinor } from "@/lib/money";
 import { startOfUtcMonth } from "@/lib/time";
 import { encodeCursor, keyset, likePattern, type SortKey, type SortOrder } from "./keyset";
 import { twelfthsToMinor } from "./mrr";
 import { mrrHundredTwelfthsSql } from "./mrr-sql";
 import type { ChargeListQuery, CustomerListQuery, SubscriptionListQuery } from "./schemas";
-import { usageThisMonthSql } from "./usage-sql";
+import { ratedUsage } from "./usage-cost";
 
 const live = sql.raw(LIVE_STATUSES.map((s) => `'${s}'`).join(", "));
 const mrrOf = (s: string, p: string) => mrrHundredTwelfthsSql({ status: sql.raw(`${s}.status`), interval: sql.raw(`${s}.interval`), basePriceCents: sql.raw(`${p}.base_price_cents`), discountPercent: sql.raw(`${s}.discount_percent`) });
@@ -40,27 +40,24 @@ export type CustomerListRow = {
   discountPercent: string | null;
   mrrCents: number;
   creditBalance: number;
-  /** Usage events recorded this month (UTC), from the usage rollups. */
-  usageEvents: number;
+  /** Usage charges this month (UTC) so far, rated with the current plan: minor units of the plan's currency. */
+  usageChargesCents: number;
 };
 
 type CustomerSql = {
   id: string; name: string; email: string | null; external_id: string | null; created_at: string | Date;
   subscription_id: string | null; status: SubscriptionStatus | null; interval: PlanInterval | null; discount_percent: string | null;
   plan_name: string | null; tier: string | null; base_price_cents: string | null; currency: string | null;
-  mrr100: string; credit_balance: string; usage_events: string; sort_value: string | null;
+  mrr100: string; credit_balance: string; plan_id: string | null; sort_value: string | null;
 };
 
 export async function listCustomers(q: Partial<CustomerListQuery> & { limit: number }, now = new Date(), x: Executor = db): Promise<Page<CustomerListRow>> {
-  const monthStart = startOfUtcMonth(now);
-  const usage = usageThisMonthSql(sql`o.id`, monthStart);
   const mrr = mrrOf("s", "p");
   const keys: Record<CustomerListQuery["sort"], SortKey> = {
     name: { expr: sql`lower(o.name)`, type: "text" },
     created: { expr: sql`o.created_at`, type: "timestamptz" },
     mrr: { expr: sql`coalesce(${mrr}, 0)`, type: "numeric" },
     credit_balance: { expr: sql`coalesce(b.balance, 0)`, type: "bigint" },
-    usage: { expr: usage, type: "numeric" },
   };
   const sort = q.sort ?? "created";
   const order: SortOrder = q.order ?? (sort === "name" ? "asc" : "desc");
@@ -79,7 +76,7 @@ export async function listCustomers(q: Partial<CustomerListQuery> & { limit: num
           s.id as subscription_id, s.status, s.interval, s.discount_percent::text as discount_percent,
           p.name as plan_name, p.tier, p.base_price_cents::text as base_price_cents, p.currency,
           coalesce(${mrr}, 0)::text as mrr100, coalesce(b.balance, 0)::text as credit_balance,
-          ${usage}::text as usage_events, (${keys[sort].expr})::text as sort_value
+          p.id as plan_id, (${keys[sort].expr})::text as sort_value
         from organizations o
         -- The current subscription, else the most recent one (so a churned customer shows "canceled").
         left join lateral (
@@ -94,6 +91,7 @@ export async function listCustomers(q: Partial<CustomerListQuery> & { limit: num
     x,
   );
   const sortValues = new Map(list.map((r) => [r.id, r.sort_value]));
+  const usage = await usageThisMonth(list.slice(0, q.limit), now, x);
   return page(
     list.map((r) => ({
       id: r.id,
@@ -107,11 +105,24 @@ export async function listCustomers(q: Partial<CustomerListQuery> & { limit: num
       discountPercent: r.discount_percent,
       mrrCents: toMinor(r.mrr100),
       creditBalance: Number(r.credit_balance),
-      usageEvents: Number(r.usage_events),
+      usageChargesCents: usage.get(r.id) ?? 0,
     })),
     q.limit,
     (row) => sortValues.get(row.id) ?? null,
   );
+}
+
+/** Usage charges of this UTC month so far for the listed customers, each rated with its current plan. */
+async function usageThisMonth(list: { id: string; plan_id: string | null; status: SubscriptionStatus | null }[], now: Date, x: Executor): Promise<Map<string, number>> {
+  const planIds = [...new Set(list.filter((r) => r.plan_id && r.status && (LIVE_STATUSES as readonly string[]).includes(r.status)).map((r) => r.plan_id!))];
+  if (planIds.length === 0) return new Map();
+  const found = await x.select().from(plans).where(inArray(plans.id, planIds));
+  const byId = new Map(found.map((p) => [p.id, p]));
+  const planOf = new Map<string, Plan>();
+  for (const r of list) if (r.plan_id && byId.has(r.plan_id) && r.status && (LIVE_STATUSES as readonly string[]).includes(r.status)) planOf.set(r.id, byId.get(r.plan_id)!);
+  const start = startOfUtcMonth(now);
+  const amounts = await ratedUsage({ start, end: new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)) }, planOf, null, x);
+  return new Map([...amounts].map(([orgId, amount]) => [orgId, roundToMinor(amount, planOf.get(orgId)!.currency)]));
 }
 
 export function customerRowJson(r: CustomerListRow) {
@@ -127,7 +138,7 @@ export function customerRowJson(r: CustomerListRow) {
     discount_percent: r.discountPercent,
     mrr_cents: r.mrrCents,
     credit_balance: r.creditBalance,
-    usage_events_this_month: r.usageEvents,
+    usage_charges_this_month_cents: r.usageChargesCents,
   };
 }
 

@@ -24,7 +24,7 @@ export const ZEconomicsQuery = z.object({
   limit: ZLimit(500, 50).describe("Customers listed by cost"),
 });
 
-export const CUSTOMER_SORTS = ["name", "created", "mrr", "credit_balance", "usage"] as const;
+export const CUSTOMER_SORTS = ["name", "created", "mrr", "credit_balance"] as const;
 export const ZCustomerListQuery = z.object({
   limit: ZLimit(100, 100),
   cursor: ZCursor,

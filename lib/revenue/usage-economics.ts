@@ -6,7 +6,8 @@ import "server-only";
 import Decimal from "decimal.js";
 import { sql } from "drizzle-orm";
 import { db, rows, type Executor } from "@/lib/db/client";
-import { LIVE_STATUSES, type SubscriptionStatus } from "@/lib/db/schema";
+import { LIVE_STATUSES, plans, type Plan, type SubscriptionStatus } from "@/lib/db/schema";
+import { hourRange } from "@/lib/metering/limit-period";
 import { D, minorExponent, roundToMinor, type Dec } from "@/lib/money";
 import type { Month } from "./movements";
 import { twelfthsToMinor, ZERO } from "./mrr";
@@ -27,19 +28,20 @@ const NONE = "(none)";
 /** Each customer's MRR (exact) and tier at `asOf`, from the newest history row of each of its subscriptions. */
 async function subscriptionStateAt(currency: string, asOf: Date, x: Executor) {
   const mrr = mrrHundredTwelfthsSql({ status: sql`h.status`, interval: sql`h.interval`, basePriceCents: sql`h.base_price_cents`, discountPercent: sql`h.discount_percent` });
-  const list = await rows<{ org_id: string; status: SubscriptionStatus; tier: string; mrr100: string }>(
-    sql`select distinct on (h.subscription_id) h.org_id, h.status, p.tier, (case when h.currency = ${currency} then ${mrr} else 0 end)::text as mrr100
+  const list = await rows<{ org_id: string; status: SubscriptionStatus; tier: string; plan_id: string; mrr100: string }>(
+    sql`select distinct on (h.subscription_id) h.org_id, h.status, p.tier, h.plan_id, (case when h.currency = ${currency} then ${mrr} else 0 end)::text as mrr100
         from subscription_history h join plans p on p.id = h.plan_id
         where h.occurred_at < ${asOf.toISOString()}::timestamptz
         order by h.subscription_id, h.occurred_at desc, h.recorded_at desc, h.id desc`,
     x,
   );
-  const out = new Map<string, { twelfths: Dec; tier: string }>();
+  const out = new Map<string, { twelfths: Dec; tier: string; planId: string | null }>();
   for (const r of list) {
     const twelfths = new D(r.mrr100).div(100);
-    const cur = out.get(r.org_id) ?? { twelfths: ZERO, tier: NONE };
-    // One live subscription per customer: its tier is the customer's tier.
-    out.set(r.org_id, { twelfths: cur.twelfths.plus(twelfths), tier: live.has(r.status) ? r.tier : cur.tier });
+    const cur = out.get(r.org_id) ?? { twelfths: ZERO, tier: NONE, planId: null };
+    // One live subscription per customer: its plan and tier are the customer's.
+    const isLive = live.has(r.status);
+    out.set(r.org_id, { twelfths: cur.twelfths.plus(twelfths), tier: isLive ? r.tier : cur.tier, planId: isLive ? r.plan_id : cur.planId });
   }
   return out;
 }
@@ -57,13 +59,18 @@ async function packRevenueByOrg(currency: string, month: Month, x: Executor) {
 
 
 export async function usageEconomics(opts: { currency: string; month: Month; asOf: Date; limit: number }, x: Executor = db) {
-  const [states, packs, usage, names, tierRows] = await Promise.all([
+  const [states, packs, names, tierRows, allPlans] = await Promise.all([
     subscriptionStateAt(opts.currency, opts.asOf, x),
     packRevenueByOrg(opts.currency, opts.month, x),
-    usageByCustomer(opts.currency, opts.month, opts.asOf, x),
     rows<{ id: string; name: string }>(sql`select id, name from organizations`, x),
     rows<{ tier: string; name: string }>(sql`select tier, min(name) as name from plans where is_latest group by tier`, x),
+    x.select().from(plans),
   ]);
+  // Usage is rated with the plan each customer was on at the month's end (or now, this month).
+  const planById = new Map(allPlans.map((p) => [p.id, p]));
+  const planOf = new Map<string, Plan>();
+  for (const [orgId, s] of states) if (s.planId && planById.has(s.planId)) planOf.set(orgId, planById.get(s.planId)!);
+  const usage = await usageByCustomer(opts.currency, hourRange(opts.month), planOf, x);
   const orgIds = new Set([...states.keys(), ...packs.keys(), ...usage.keys()]);
   const orgName = new Map(names.map((n) => [n.id, n.name]));
   const tiers = new Map<string, Acc & { customers: number }>();
