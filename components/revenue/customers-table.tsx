@@ -48,7 +48,7 @@ export function CustomersTable({ rows, search, filtered, sorting, currency }: { 
               <StatusBadge status={c.status ?? "none"} />
             </Td>
             <Td align="right" className="text-zinc-900">
-              {formatMoney(c.mrrCents, c.plan?.currency ?? currency)}
+              <span data-testid="customer-mrr-cell">{formatMoney(c.mrrCents, c.plan?.currency ?? currency)}</span>
             </Td>
             <Td align="right" className={c.creditBalance < 0 ? "text-red-700" : undefined}>
               {formatInteger(c.creditBalance)}
