@@ -8,9 +8,7 @@
 //   >0 → 0   churned (the MRR it had)
 //   up       expansion; down (still > 0) contraction
 // so that, exactly, ending MRR = starting MRR + new + reactivation + expansion − contraction − churned.
-import type { Dec } from "@/lib/money";
-import { D } from "@/lib/money";
-import { ZERO } from "./mrr";
+import { D, type Dec } from "@/lib/money";
 
 /** One history row reduced to what MRR needs: the subscription's MRR (twelfths of a minor unit) after the change. */
 export type MrrChange = { orgId: string; subscriptionId: string; at: Date; twelfths: Dec };
@@ -57,7 +55,18 @@ export function parseMonth(key: string): Month {
   return { key: monthKey(start), start, end: nextMonth(start) };
 }
 
-type Acc = Omit<MonthFigures, "endingMrr" | "customersAtEnd" | "newCustomers" | "reactivatedCustomers" | "churnedCustomers" | "retainedMrr"> & {
+// Internally every amount is an exact bigint: the twelfths scaled by 10^scale, where scale is the
+// largest number of decimal places among the inputs (0 unless a discount has decimals). Integer
+// arithmetic is exact like decimal.js and an order of magnitude faster over 100,000 changes.
+type Acc = {
+  month: Month;
+  startingMrr: bigint;
+  newMrr: bigint;
+  expansionMrr: bigint;
+  contractionMrr: bigint;
+  churnedMrr: bigint;
+  reactivationMrr: bigint;
+  cohortLostMrr: bigint;
   cohort: Set<string>;
   news: Set<string>;
   reactivated: Set<string>;
@@ -70,79 +79,85 @@ type Acc = Omit<MonthFigures, "endingMrr" | "customersAtEnd" | "newCustomers" | 
  * month set the starting state; changes after the last month are ignored.
  */
 export function mrrMovements(changes: MrrChange[], months: Month[]): MonthFigures[] {
-  const sorted = changes.map((c, i) => ({ c, i })).sort((a, b) => a.c.at.getTime() - b.c.at.getTime() || a.i - b.i).map((x) => x.c);
-  const subMrr = new Map<string, Dec>();
-  const orgSubs = new Map<string, Set<string>>();
-  const orgMrr = new Map<string, Dec>();
+  const scale = changes.reduce((m, c) => Math.max(m, c.twelfths.decimalPlaces()), 0);
+  const factor = new D(10).pow(scale);
+  const toInt = (d: Dec) => BigInt(d.mul(factor).toFixed(0));
+  const toDec = (n: bigint) => new D(n.toString()).div(factor);
+  const times = changes.map((c) => c.at.getTime());
+  const order = changes.map((_, i) => i).sort((x, y) => times[x]! - times[y]! || x - y);
+  const subMrr = new Map<string, bigint>();
+  const subOrg = new Map<string, string>();
+  const orgMrr = new Map<string, bigint>();
   const everPaid = new Set<string>();
   const out: MonthFigures[] = [];
+  let total = 0n;
   let mi = 0;
   let acc: Acc | null = null;
 
-  const total = () => [...orgMrr.values()].reduce((s, v) => s.plus(v), ZERO);
   const open = (): Acc => {
-    const cohort = new Set([...orgMrr].filter(([, v]) => v.gt(0)).map(([k]) => k));
-    return {
-      month: months[mi]!,
-      startingMrr: total(),
-      newMrr: ZERO,
-      expansionMrr: ZERO,
-      contractionMrr: ZERO,
-      churnedMrr: ZERO,
-      reactivationMrr: ZERO,
-      customersAtStart: cohort.size,
-      cohortLostMrr: ZERO,
-      cohort,
-      news: new Set(),
-      reactivated: new Set(),
-      churned: new Set(),
-    };
+    const cohort = new Set<string>();
+    for (const [org, v] of orgMrr) if (v > 0n) cohort.add(org);
+    return { month: months[mi]!, startingMrr: total, newMrr: 0n, expansionMrr: 0n, contractionMrr: 0n, churnedMrr: 0n, reactivationMrr: 0n, cohortLostMrr: 0n, cohort, news: new Set(), reactivated: new Set(), churned: new Set() };
   };
   const close = (a: Acc) => {
-    const { cohort, news, reactivated, churned, ...figures } = a;
-    let retained = ZERO;
-    for (const org of cohort) retained = retained.plus(orgMrr.get(org) ?? ZERO);
+    let retained = 0n;
+    for (const org of a.cohort) retained += orgMrr.get(org) ?? 0n;
+    let paying = 0;
+    for (const v of orgMrr.values()) if (v > 0n) paying++;
     out.push({
-      ...figures,
-      endingMrr: total(),
-      customersAtEnd: [...orgMrr.values()].filter((v) => v.gt(0)).length,
-      newCustomers: news.size,
-      reactivatedCustomers: reactivated.size,
-      churnedCustomers: churned.size,
-      retainedMrr: retained,
+      month: a.month,
+      startingMrr: toDec(a.startingMrr),
+      endingMrr: toDec(total),
+      newMrr: toDec(a.newMrr),
+      expansionMrr: toDec(a.expansionMrr),
+      contractionMrr: toDec(a.contractionMrr),
+      churnedMrr: toDec(a.churnedMrr),
+      reactivationMrr: toDec(a.reactivationMrr),
+      customersAtStart: a.cohort.size,
+      customersAtEnd: paying,
+      newCustomers: a.news.size,
+      reactivatedCustomers: a.reactivated.size,
+      churnedCustomers: a.churned.size,
+      cohortLostMrr: toDec(a.cohortLostMrr),
+      retainedMrr: toDec(retained),
     });
   };
 
-  for (let i = 0; i < sorted.length; ) {
-    const at = sorted[i]!.at.getTime();
-    let j = i;
-    while (j < sorted.length && sorted[j]!.at.getTime() === at) j++;
-    const group = sorted.slice(i, j);
-    i = j;
-
+  const before = new Map<string, bigint>();
+  for (let i = 0; i < order.length; ) {
+    const at = times[order[i]!]!;
     while (mi < months.length && at >= months[mi]!.end.getTime()) {
       close(acc ?? open());
       acc = null;
       mi++;
     }
     if (mi >= months.length) break;
-    const inMonth = at >= months[mi]!.start.getTime();
-    if (inMonth && !acc) acc = open();
+    if (!acc && at >= months[mi]!.start.getTime()) acc = open();
 
-    const before = new Map<string, Dec>();
-    for (const c of group) {
-      if (!before.has(c.orgId)) before.set(c.orgId, orgMrr.get(c.orgId) ?? ZERO);
-      const subs = orgSubs.get(c.orgId) ?? new Set<string>();
-      subs.add(c.subscriptionId);
-      orgSubs.set(c.orgId, subs);
-      subMrr.set(c.subscriptionId, c.twelfths);
+    // All changes at this instant, folded per customer.
+    before.clear();
+    for (; i < order.length && times[order[i]!] === at; i++) {
+      const c = changes[order[i]!]!;
+      const org = c.orgId;
+      const was = orgMrr.get(org) ?? 0n;
+      if (!before.has(org)) before.set(org, was);
+      const value = toInt(c.twelfths);
+      const previous = subMrr.get(c.subscriptionId) ?? 0n;
+      const previousOrg = subOrg.get(c.subscriptionId);
+      // A subscription never changes customer; if the data says so, move it.
+      if (previousOrg !== undefined && previousOrg !== org) {
+        if (!before.has(previousOrg)) before.set(previousOrg, orgMrr.get(previousOrg) ?? 0n);
+        orgMrr.set(previousOrg, (orgMrr.get(previousOrg) ?? 0n) - previous);
+        orgMrr.set(org, was + value);
+      } else orgMrr.set(org, was - previous + value);
+      total += value - previous;
+      subMrr.set(c.subscriptionId, value);
+      subOrg.set(c.subscriptionId, org);
     }
     for (const [org, was] of before) {
-      let now = ZERO;
-      for (const s of orgSubs.get(org)!) now = now.plus(subMrr.get(s) ?? ZERO);
-      orgMrr.set(org, now);
+      const now = orgMrr.get(org) ?? 0n;
       if (acc) classify(acc, org, was, now, everPaid.has(org));
-      if (now.gt(0)) everPaid.add(org);
+      if (now > 0n) everPaid.add(org);
     }
   }
   while (mi < months.length) {
@@ -153,28 +168,28 @@ export function mrrMovements(changes: MrrChange[], months: Month[]): MonthFigure
   return out;
 }
 
-function classify(a: Acc, org: string, was: Dec, now: Dec, paidBefore: boolean): void {
-  if (now.eq(was)) return;
+function classify(a: Acc, org: string, was: bigint, now: bigint, paidBefore: boolean): void {
+  if (now === was) return;
   const inCohort = a.cohort.has(org);
-  if (was.isZero()) {
+  if (was === 0n) {
     if (paidBefore) {
-      a.reactivationMrr = a.reactivationMrr.plus(now);
+      a.reactivationMrr += now;
       a.reactivated.add(org);
     } else {
-      a.newMrr = a.newMrr.plus(now);
+      a.newMrr += now;
       a.news.add(org);
     }
-  } else if (now.isZero()) {
-    a.churnedMrr = a.churnedMrr.plus(was);
+  } else if (now === 0n) {
+    a.churnedMrr += was;
     if (inCohort) {
       a.churned.add(org);
-      a.cohortLostMrr = a.cohortLostMrr.plus(was);
+      a.cohortLostMrr += was;
     }
-  } else if (now.gt(was)) {
-    a.expansionMrr = a.expansionMrr.plus(now.minus(was));
+  } else if (now > was) {
+    a.expansionMrr += now - was;
   } else {
-    a.contractionMrr = a.contractionMrr.plus(was.minus(now));
-    if (inCohort) a.cohortLostMrr = a.cohortLostMrr.plus(was.minus(now));
+    a.contractionMrr += was - now;
+    if (inCohort) a.cohortLostMrr += was - now;
   }
 }
 

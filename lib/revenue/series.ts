@@ -28,7 +28,8 @@ export function seriesMonths(range: Partial<SeriesRange>, now: Date) {
 }
 
 /**
- * Every change of a subscription's MRR in one currency before `end`, oldest first. Rows that leave
+ * Every change of a subscription's MRR in one currency before `end`, per subscription oldest
+ * first. Rows that leave
  * the MRR as it was (renewals, scheduled changes, past due) are dropped in SQL: they move nothing.
  */
 export async function mrrChanges(currency: string, end: Date, x: Executor = db): Promise<MrrChange[]> {
@@ -42,7 +43,9 @@ export async function mrrChanges(currency: string, end: Date, x: Executor = db):
           where h.occurred_at < ${end.toISOString()}::timestamptz
         ) c
         where prev is null or prev <> mrr100
-        order by occurred_at, recorded_at, id`,
+        -- The window's own order (no second sort in Postgres); mrrMovements orders by time, keeping
+        -- this order among a subscription's changes at the same instant.
+        order by subscription_id, occurred_at, recorded_at, id`,
     x,
   );
   return list.map((r) => ({ orgId: r.org_id, subscriptionId: r.subscription_id, at: new Date(r.occurred_at), twelfths: new D(r.mrr100).div(100) }));
