@@ -69,13 +69,13 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
       )}
       <Card className="mb-6">
         <CardHeader title="MRR by tier" description="Live subscriptions per plan tier (monthly and yearly plans together) and the MRR they bring." />
-        <div className="grid gap-4 xl:grid-cols-5">
+        <div className="grid gap-4 2xl:grid-cols-5">
           {s.tiers.length > 0 && (
-            <CardBody className="xl:col-span-2">
+            <CardBody className="2xl:col-span-2">
               <TierChart tiers={s.tiers} currency={s.currency} />
             </CardBody>
           )}
-          <div className={s.tiers.length > 0 ? "xl:col-span-3" : "xl:col-span-5"}>
+          <div className={s.tiers.length > 0 ? "2xl:col-span-3" : "2xl:col-span-5"}>
             <TierTable tiers={s.tiers} currency={s.currency} />
           </div>
         </div>

@@ -87,13 +87,13 @@ export default async function RevenuePage({ searchParams }: { searchParams: Prom
       </Card>
       <Card>
         <CardHeader title="MRR by tier, now" description={`${money(stats.mrr_cents)} MRR from ${stats.paying_customers} paying customer${stats.paying_customers === 1 ? "" : "s"}.`} />
-        <div className="grid gap-4 xl:grid-cols-5">
+        <div className="grid gap-4 2xl:grid-cols-5">
           {stats.tiers.length > 0 && (
-            <CardBody className="xl:col-span-2">
+            <CardBody className="2xl:col-span-2">
               <TierChart tiers={stats.tiers} currency={stats.currency} />
             </CardBody>
           )}
-          <div className={stats.tiers.length > 0 ? "xl:col-span-3" : "xl:col-span-5"}>
+          <div className={stats.tiers.length > 0 ? "2xl:col-span-3" : "2xl:col-span-5"}>
             <TierTable tiers={stats.tiers} currency={stats.currency} />
           </div>
         </div>

@@ -19,6 +19,7 @@ export default async function EconomicsPage({ searchParams }: { searchParams: Pr
   await requireAdmin();
   const { values, errors, economics: e } = await loadEconomicsPage(await searchParams);
   const money = (cents: number) => formatMoney(cents, e.currency);
+  const tierName = new Map(e.tiers.map((t) => [t.tier, t.name]));
   return (
     <>
       <p className="mb-2 text-sm">
@@ -61,13 +62,13 @@ export default async function EconomicsPage({ searchParams }: { searchParams: Pr
       </div>
       <Card className="mb-6">
         <CardHeader title="Revenue, cost and margin by tier" description="Revenue = the month's MRR + usage charges + credit packs; cost = the tier's LLM tokens at the providers' prices." />
-        <div className="grid gap-4 xl:grid-cols-5">
+        <div className="grid gap-4 2xl:grid-cols-5">
           {e.tiers.length > 0 && (
-            <CardBody className="xl:col-span-2">
+            <CardBody className="2xl:col-span-2">
               <CostChart tiers={e.tiers} currency={e.currency} />
             </CardBody>
           )}
-          <div className={e.tiers.length > 0 ? "xl:col-span-3" : "xl:col-span-5"}>
+          <div className={e.tiers.length > 0 ? "2xl:col-span-3" : "2xl:col-span-5"}>
             <MarginTable rows={e.tiers.map((t) => ({ key: t.tier, label: t.name, sub: `${formatInteger(t.customers)} customer${t.customers === 1 ? "" : "s"}`, ...t }))} currency={e.currency} empty="No revenue or usage cost in this month." />
           </div>
         </div>
@@ -78,7 +79,7 @@ export default async function EconomicsPage({ searchParams }: { searchParams: Pr
       </Card>
       <Card>
         <CardHeader title="Customers by provider cost" description="The customers whose usage cost the most this month, with what they brought in." />
-        <MarginTable rows={e.customers.map((c) => ({ key: c.customer_id, label: c.name, href: `/admin/customers/${c.customer_id}`, sub: c.tier, ...c }))} currency={e.currency} empty="No customer had revenue or usage this month." />
+        <MarginTable rows={e.customers.map((c) => ({ key: c.customer_id, label: c.name, href: `/admin/customers/${c.customer_id}`, sub: tierName.get(c.tier) ?? c.tier, ...c }))} currency={e.currency} empty="No customer had revenue or usage this month." />
       </Card>
     </>
   );
