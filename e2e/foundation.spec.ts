@@ -78,6 +78,6 @@ test.describe("admin", () => {
     await page.getByRole("link", { name: "Globex" }).click();
     await expect(page.getByRole("heading", { name: "Globex" })).toBeVisible();
     await expect(page.getByText(/external id globex/)).toBeVisible();
-    await expect(page.getByRole("heading", { name: "Subscription" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Subscription", exact: true })).toBeVisible();
   });
 });

@@ -9,6 +9,7 @@ import { customerOperations } from "@/lib/orgs/api-doc";
 import { opsOperations } from "@/lib/ops/api-doc";
 import { adminWebhookOperations, billingOperations } from "@/lib/payments/api-doc";
 import { subscriptionOperations } from "@/lib/subscriptions/api-doc";
+import { revenueOperations } from "@/lib/revenue/api-doc";
 
 export const operations: Operation[] = [
   ...customerOperations,
@@ -20,6 +21,7 @@ export const operations: Operation[] = [
   ...creditOperations,
   ...billingOperations,
   ...adminWebhookOperations,
+  ...revenueOperations,
   ...opsOperations,
 ];
 

@@ -21,3 +21,20 @@ const dateTimeFmt = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "
 /** Server-rendered dates are shown in UTC and say so; components/ui/local-time.tsx shows the viewer's zone. */
 export const formatDate = (d: Date | string | null | undefined) => (d ? dateFmt.format(new Date(d)) : "—");
 export const formatDateTime = (d: Date | string | null | undefined) => (d ? dateTimeFmt.format(new Date(d)) : "—");
+
+/** A ratio as a decimal string ("0.0833") as a percent with one decimal ("8.3 %"); "—" when undefined. */
+export function formatPercent(ratio: string | null | undefined, digits = 1): string {
+  if (ratio === null || ratio === undefined) return "—";
+  const negative = ratio.startsWith("-");
+  const [int = "0", frac = ""] = ratio.replace("-", "").split(".");
+  // Shift the decimal point two places in the string (exact); Intl rounds a string half-up, exactly.
+  const shifted = `${int}${frac.padEnd(2, "0").slice(0, 2)}.${frac.slice(2) || "0"}`;
+  const value = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(shifted as unknown as number);
+  return `${negative ? "−" : ""}${value} %`;
+}
+
+/** "2026-03" → "Mar 2026". */
+export function formatMonth(key: string, style: "short" | "long" = "short"): string {
+  const [y, m] = key.split("-").map(Number);
+  return new Intl.DateTimeFormat("en-US", { month: style, year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y!, m! - 1, 1)));
+}

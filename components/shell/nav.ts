@@ -13,6 +13,9 @@ export const CUSTOMER_NAV: NavItem[] = [
 
 export const ADMIN_NAV: NavItem[] = [
   { href: "/admin", label: "Overview" },
+  { href: "/admin/revenue", label: "Revenue" },
+  { href: "/admin/subscriptions", label: "Subscriptions" },
+  { href: "/admin/charges", label: "Charges" },
   { href: "/admin/plans", label: "Plans" },
   { href: "/admin/catalog", label: "Catalog" },
   { href: "/admin/credits", label: "Credits" },

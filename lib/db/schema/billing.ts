@@ -69,6 +69,8 @@ export const invoices = pgTable(
     uniqueIndex("invoices_number_key").on(t.number),
     uniqueIndex("invoices_stripe_id_key").on(t.stripeInvoiceId).where(sql`${t.stripeInvoiceId} is not null`),
     uniqueIndex("invoices_source_key").on(t.sourceKey).where(sql`${t.sourceKey} is not null`),
+    // The invoices CSV export reads in (issued_at, id) keyset batches.
+    index("invoices_issued_idx").on(t.issuedAt, t.id),
   ],
 );
 

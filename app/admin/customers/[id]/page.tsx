@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AgentsTable } from "@/components/agents/agents-table";
+import { InvoicesTable } from "@/components/billing/billing-tables";
+import { ChargesTable } from "@/components/revenue/charges-table";
+import { HistoryTable } from "@/components/revenue/history-table";
 import { PlanSummary } from "@/components/billing/plan-summary";
 import { buttonClass } from "@/components/ui/button";
 import { MembersTable } from "@/components/orgs/members-table";
@@ -11,6 +14,9 @@ import { agentsOverview } from "@/lib/agents/agent-page";
 import { requireAdmin } from "@/lib/auth/session";
 import { listMembers } from "@/lib/auth/users";
 import { formatDate } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
+import { customerRevenue } from "@/lib/revenue/customer-detail";
+import { mrrMinor } from "@/lib/revenue/mrr";
 import { findOrganization } from "@/lib/orgs/organizations";
 import { currentSubscription } from "@/lib/subscriptions/queries";
 
@@ -21,7 +27,8 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   const { id } = await params;
   const org = await findOrganization({ id });
   if (!org) notFound();
-  const [current, members, agents] = await Promise.all([currentSubscription(org.id), listMembers(org.id), agentsOverview(org.id)]);
+  const [current, members, agents, revenue] = await Promise.all([currentSubscription(org.id), listMembers(org.id), agentsOverview(org.id), customerRevenue(org.id)]);
+  const mrrNow = current ? { cents: mrrMinor({ ...current.subscription, basePriceCents: current.plan.basePriceCents }), currency: current.plan.currency } : null;
   return (
     <>
       <p className="mb-2 text-sm">
@@ -63,11 +70,33 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
                 <dd>{org.email ?? "—"}</dd>
               </div>
               <div>
+                <dt className="text-zinc-500">MRR now</dt>
+                <dd className="tabular text-zinc-900" data-testid="customer-mrr">
+                  {mrrNow ? formatMoney(mrrNow.cents, mrrNow.currency) : "—"}
+                </dd>
+              </div>
+              <div>
+                <dt className="text-zinc-500">Collected, net of refunds</dt>
+                <dd className="tabular text-zinc-900">{revenue.collected.length ? revenue.collected.map((c) => formatMoney(c.netCents, c.currency)).join(" + ") : "nothing yet"}</dd>
+              </div>
+              <div>
                 <dt className="text-zinc-500">Payment provider id</dt>
                 <dd className="font-mono text-xs">{org.stripeCustomerId ?? <span className="text-amber-700">not created yet</span>}</dd>
               </div>
             </dl>
           </CardBody>
+        </Card>
+        <Card className="lg:col-span-3">
+          <CardHeader title="Subscription history" description="Every change, newest first, with the MRR after it (docs/metrics.md)." />
+          <HistoryTable rows={revenue.history} />
+        </Card>
+        <Card className="lg:col-span-3">
+          <CardHeader title="Invoices" />
+          <InvoicesTable rows={revenue.invoices.map((i) => ({ ...i, pdfUrl: i.provider === "local" ? `/api/v1/billing/invoices/${i.id}/pdf` : i.pdfUrl, hostedUrl: i.provider === "local" ? null : i.hostedUrl }))} />
+        </Card>
+        <Card className="lg:col-span-3">
+          <CardHeader title="Payments" description="Card charges for subscriptions and credit packs, with refunds." />
+          <ChargesTable rows={revenue.charges} showCustomer={false} />
         </Card>
         <Card className="lg:col-span-3">
           <CardHeader title="Agents" description={agents.some((a) => !a.plan) ? "Agents without a plan are flagged: their calls cannot be priced." : undefined} />

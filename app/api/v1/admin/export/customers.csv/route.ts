@@ -1,0 +1,5 @@
+import { route } from "@/lib/http/route";
+import { csvResponse } from "@/lib/revenue/csv-stream";
+import { customersCsv } from "@/lib/revenue/exports";
+
+export const GET = route({ auth: "operator" }, async () => csvResponse("customers.csv", customersCsv()));

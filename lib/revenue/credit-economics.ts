@@ -1,0 +1,132 @@
+// The credits side of revenue: credit packs sold, deferred revenue of prepaid credits not yet
+// spent, breakage (credits expired unspent), and credits granted versus consumed per tier — from
+// payments, credit grants and the append-only credit ledger. Definitions: docs/metrics.md.
+import "server-only";
+import Decimal from "decimal.js";
+import { sql } from "drizzle-orm";
+import { db, rows, type Executor } from "@/lib/db/client";
+import type { CreditSource } from "@/lib/db/schema";
+import { D, type Dec } from "@/lib/money";
+import { COLLECTED_STATUSES } from "./non-recurring";
+
+const collected = sql.raw(COLLECTED_STATUSES.map((s) => `'${s}'`).join(", "));
+const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+const round = (d: Dec) => d.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
+
+export type CreditPackSales = { packsSold: number; grossCents: number; refundedCents: number; netCents: number };
+
+export async function creditPackSales(currency: string, range: { start: Date; end: Date }, x: Executor = db): Promise<CreditPackSales> {
+  const [r] = await rows<{ n: number; gross: string; refunded: string }>(
+    sql`select count(*)::int as n, coalesce(sum(amount_cents), 0)::text as gross, coalesce(sum(amount_refunded_cents), 0)::text as refunded
+        from payments
+        where kind = 'credits' and status in (${collected}) and currency = ${currency}
+          and created_at >= ${iso(range.start)} and created_at < ${iso(range.end)}`,
+    x,
+  );
+  const gross = Number(r?.gross ?? 0);
+  const refunded = Number(r?.refunded ?? 0);
+  return { packsSold: Number(r?.n ?? 0), grossCents: gross, refundedCents: refunded, netCents: gross - refunded };
+}
+
+/**
+ * What a purchased grant cost its buyer: the payment that granted it (matched by the payment id
+ * the grant is keyed by), net of refunds; else the pack's list price × packs (grants recorded by
+ * an admin or the seed). Null when neither is known (a "purchased" grant made by hand).
+ */
+const grantPrice = (currency: string) => sql`coalesce(
+    (select (pay.amount_cents - pay.amount_refunded_cents)::numeric from payments pay
+      where pay.org_id = g.org_id and pay.provider_payment_id = g.reference and pay.kind = 'credits' and pay.currency = ${currency} limit 1),
+    (select cp.price_cents::numeric * g.amount / cp.credits from credit_products cp where cp.id = g.credit_product_id and cp.currency = ${currency}))`;
+
+/** Σ remaining × price paid / credits granted, exact, per distinct (price, amount), rounded once. */
+function valueOf(groups: { paid: string | null; amount: string; credits: string }[]): { value: number; priced: number; unpriced: number } {
+  let value = new D(0);
+  let priced = 0;
+  let unpriced = 0;
+  for (const g of groups) {
+    if (g.paid === null) {
+      unpriced += Number(g.credits);
+      continue;
+    }
+    priced += Number(g.credits);
+    value = value.plus(new D(g.credits).mul(g.paid).div(g.amount));
+  }
+  return { value: round(value), priced, unpriced };
+}
+
+export type DeferredRevenue = { asOf: Date; credits: number; valueCents: number; unpricedCredits: number };
+
+/**
+ * Prepaid credits not spent at `asOf`, valued at the price they were bought at. Purchased buckets
+ * never expire, so what a bucket held at `asOf` is its remaining now minus what the ledger moved
+ * since — any past instant is recomputed from the append-only ledger.
+ */
+export async function deferredRevenue(currency: string, asOf: Date, x: Executor = db): Promise<DeferredRevenue> {
+  const groups = await rows<{ paid: string | null; amount: string; credits: string }>(
+    sql`with held as (
+          select g.id, g.org_id, g.reference, g.credit_product_id, g.amount,
+                 g.remaining - coalesce((select sum(l.bucket_delta) from credit_ledger l where l.org_id = g.org_id and l.bucket_id = g.id and l.created_at >= ${iso(asOf)}), 0) as remaining
+          from credit_grants g
+          where g.source = 'purchased' and g.created_at < ${iso(asOf)}
+        )
+        select (${grantPrice(currency)})::text as paid, g.amount::text as amount, sum(g.remaining)::text as credits
+        from held g where g.remaining > 0
+        group by 1, 2`,
+    x,
+  );
+  const v = valueOf(groups);
+  return { asOf, credits: v.priced + v.unpriced, valueCents: v.value, unpricedCredits: v.unpriced };
+}
+
+export type Breakage = { credits: Record<CreditSource, number>; total: number; purchasedValueCents: number };
+
+/** Credits written off by expiry in the range (bucket expiries; a hold's expiry returns credits and is not breakage). */
+export async function breakage(currency: string, range: { start: Date; end: Date }, x: Executor = db): Promise<Breakage> {
+  const bySource = await rows<{ source: CreditSource; credits: string }>(
+    sql`select l.source, (-sum(l.bucket_delta))::text as credits from credit_ledger l
+        where l.kind = 'expire' and l.bucket_id is not null and l.created_at >= ${iso(range.start)} and l.created_at < ${iso(range.end)}
+        group by l.source`,
+    x,
+  );
+  const purchased = await rows<{ paid: string | null; amount: string; credits: string }>(
+    sql`select (${grantPrice(currency)})::text as paid, g.amount::text as amount, (-sum(l.bucket_delta))::text as credits
+        from credit_ledger l join credit_grants g on g.id = l.bucket_id and g.org_id = l.org_id
+        where l.kind = 'expire' and l.source = 'purchased' and l.created_at >= ${iso(range.start)} and l.created_at < ${iso(range.end)}
+        group by 1, 2`,
+    x,
+  );
+  const credits: Record<CreditSource, number> = { purchased: 0, subscription: 0, promotional: 0 };
+  for (const r of bySource) if (r.source) credits[r.source] = Number(r.credits);
+  return { credits, total: credits.purchased + credits.subscription + credits.promotional, purchasedValueCents: valueOf(purchased).value };
+}
+
+export type TierCredits = { tier: string; customers: number; granted: Record<CreditSource, number>; grantedTotal: number; consumed: number; expired: number };
+
+/**
+ * Credits granted, consumed (consumptions, commits and overage, net of refunds — as the credits
+ * pages count spending) and expired in the range, per tier of the plan each customer is on now
+ * ("(none)" without a current subscription).
+ */
+export async function creditsByTier(range: { start: Date; end: Date }, x: Executor = db): Promise<TierCredits[]> {
+  const list = await rows<{ tier: string; customers: number; sub: string; pur: string; promo: string; consumed: string; expired: string }>(
+    sql`with tiers as (
+          select s.org_id, p.tier from subscriptions s join plans p on p.id = s.plan_id
+          where s.status in ('incomplete', 'trialing', 'active', 'past_due')
+        )
+        select coalesce(t.tier, '(none)') as tier, count(distinct l.org_id)::int as customers,
+          coalesce(sum(case when l.kind = 'grant' and l.source = 'subscription' then l.amount else 0 end), 0)::text as sub,
+          coalesce(sum(case when l.kind = 'grant' and l.source = 'purchased' then l.amount else 0 end), 0)::text as pur,
+          coalesce(sum(case when l.kind = 'grant' and l.source = 'promotional' then l.amount else 0 end), 0)::text as promo,
+          coalesce(sum(case when l.kind in ('consume', 'commit') then -l.bucket_delta when l.kind in ('overage', 'refund') then -l.amount else 0 end), 0)::text as consumed,
+          coalesce(sum(case when l.kind = 'expire' and l.bucket_id is not null then -l.bucket_delta else 0 end), 0)::text as expired
+        from credit_ledger l left join tiers t on t.org_id = l.org_id
+        where l.created_at >= ${iso(range.start)} and l.created_at < ${iso(range.end)}
+        group by 1
+        order by 1`,
+    x,
+  );
+  return list.map((r) => {
+    const granted = { subscription: Number(r.sub), purchased: Number(r.pur), promotional: Number(r.promo) };
+    return { tier: r.tier, customers: Number(r.customers), granted, grantedTotal: granted.subscription + granted.purchased + granted.promotional, consumed: Number(r.consumed), expired: Number(r.expired) };
+  });
+}

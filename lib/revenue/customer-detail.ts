@@ -1,0 +1,55 @@
+// One customer's revenue picture for the admin's customer page: its subscription history (each
+// change with the MRR after it), invoices, charges, and totals.
+import "server-only";
+import { desc, eq, sql } from "drizzle-orm";
+import { db, rows } from "@/lib/db/client";
+import { plans, subscriptionHistory } from "@/lib/db/schema";
+import { listInvoices } from "@/lib/invoices/queries";
+import { listCharges } from "./lists";
+import { mrrMinor } from "./mrr";
+import { COLLECTED_STATUSES } from "./non-recurring";
+
+const collected = sql.raw(COLLECTED_STATUSES.map((s) => `'${s}'`).join(", "));
+
+export async function customerRevenue(orgId: string) {
+  const [history, invoices, charges, totals] = await Promise.all([
+    db
+      .select({ h: subscriptionHistory, planName: plans.name, tier: plans.tier })
+      .from(subscriptionHistory)
+      .innerJoin(plans, eq(plans.id, subscriptionHistory.planId))
+      .where(eq(subscriptionHistory.orgId, orgId))
+      .orderBy(desc(subscriptionHistory.occurredAt), desc(subscriptionHistory.recordedAt), desc(subscriptionHistory.id))
+      .limit(100),
+    listInvoices(orgId, 24),
+    listCharges({ orgId, limit: 24 }),
+    rows<{ currency: string; net: string; refunded: string }>(
+      sql`select currency, sum(amount_cents - amount_refunded_cents)::text as net, sum(amount_refunded_cents)::text as refunded
+          from payments where org_id = ${orgId} and status in (${collected}) group by currency order by currency`,
+    ),
+  ]);
+  return {
+    history: history.map(({ h, planName, tier }) => ({
+      id: h.id,
+      occurredAt: h.occurredAt,
+      action: h.action,
+      fromStatus: h.fromStatus,
+      status: h.status,
+      planName,
+      tier,
+      interval: h.interval,
+      basePriceCents: h.basePriceCents,
+      currency: h.currency,
+      discountPercent: h.discountPercent,
+      cancelAtPeriodEnd: h.cancelAtPeriodEnd,
+      mrrCents: mrrMinor(h),
+      actor: h.actor,
+      comment: h.comment,
+    })),
+    invoices,
+    charges: charges.rows,
+    collected: totals.map((t) => ({ currency: t.currency, netCents: Number(t.net), refundedCents: Number(t.refunded) })),
+  };
+}
+
+export type CustomerHistoryRow = Awaited<ReturnType<typeof customerRevenue>>["history"][number];
+

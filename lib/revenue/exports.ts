@@ -1,0 +1,119 @@
+// The admin's CSV exports: customers, subscriptions, invoices and usage, each streamed in keyset
+// batches (csv-stream.ts). Amounts are integers in minor units with the currency beside them, as
+// in the API; times are ISO-8601 UTC.
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import { db, rows } from "@/lib/db/client";
+import { meterIndex } from "@/lib/metering/meters";
+import { csvStream, EXPORT_BATCH, safeText } from "./csv-stream";
+import { encodeCursor, keyset } from "./keyset";
+import { listCustomers, listSubscriptionsForAdmin } from "./lists";
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+export function customersCsv(now = new Date()): ReadableStream<Uint8Array> {
+  return csvStream(
+    ["id", "name", "email", "external_id", "created_at", "status", "plan", "tier", "interval", "base_price_cents", "discount_percent", "mrr_cents", "currency", "credit_balance", "usage_charges_this_month_cents"],
+    (cursor) => listCustomers({ limit: EXPORT_BATCH, sort: "created", order: "asc", cursor }, now),
+    (c) => [c.id, safeText(c.name), safeText(c.email), safeText(c.externalId), iso(c.createdAt), c.status, safeText(c.plan?.name), c.plan?.tier ?? null, c.plan?.interval ?? null, c.plan?.basePriceCents ?? null, c.discountPercent, c.mrrCents, c.plan?.currency ?? null, c.creditBalance, c.usageChargesCents],
+  );
+}
+
+export function subscriptionsCsv(): ReadableStream<Uint8Array> {
+  return csvStream(
+    ["id", "customer_id", "customer_name", "external_id", "status", "plan_id", "plan", "tier", "interval", "base_price_cents", "currency", "discount_percent", "mrr_cents", "provider", "created_at", "current_period_start", "current_period_end", "trial_end", "cancel_at_period_end", "past_due_since", "ended_at"],
+    (cursor) => listSubscriptionsForAdmin({ limit: EXPORT_BATCH, sort: "created", order: "asc", cursor }),
+    (s) => [s.id, s.orgId, safeText(s.customerName), safeText(s.externalId), s.status, s.planId, safeText(s.planName), s.tier, s.interval, s.basePriceCents, s.currency, s.discountPercent, s.mrrCents, s.provider, iso(s.createdAt), iso(s.currentPeriodStart), iso(s.currentPeriodEnd), iso(s.trialEnd), s.cancelAtPeriodEnd, iso(s.pastDueSince), iso(s.endedAt)],
+  );
+}
+
+type InvoiceSql = {
+  id: string; number: string; org_id: string; customer_name: string; provider: string; status: string; currency: string; subtotal_cents: string; total_cents: string;
+  amount_paid_cents: string; amount_due_cents: string; subscription_id: string | null; period_start: string | Date | null; period_end: string | Date | null;
+  issued_at: string | Date; paid_at: string | Date | null; stripe_invoice_id: string | null; description: string | null; sort_value: string;
+};
+
+async function invoiceBatch(range: { from?: Date; to?: Date }, cursor: string | undefined) {
+  const k = keyset({ expr: sql`i.issued_at`, type: "timestamptz" }, sql`i.id`, "asc", cursor);
+  const conditions: SQL[] = [];
+  if (k.where) conditions.push(k.where);
+  if (range.from) conditions.push(sql`i.issued_at >= ${range.from.toISOString()}::timestamptz`);
+  if (range.to) conditions.push(sql`i.issued_at < ${range.to.toISOString()}::timestamptz`);
+  const list = await rows<InvoiceSql>(
+    sql`select i.id, i.number, i.org_id, o.name as customer_name, i.provider, i.status, i.currency, i.subtotal_cents::text as subtotal_cents, i.total_cents::text as total_cents,
+          i.amount_paid_cents::text as amount_paid_cents, i.amount_due_cents::text as amount_due_cents, i.subscription_id, i.period_start, i.period_end, i.issued_at, i.paid_at,
+          i.stripe_invoice_id, i.description, i.issued_at::text as sort_value
+        from invoices i join organizations o on o.id = i.org_id
+        ${conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``}
+        order by ${k.orderBy}
+        limit ${EXPORT_BATCH + 1}`,
+    db,
+  );
+  const page = list.slice(0, EXPORT_BATCH);
+  const last = page[page.length - 1];
+  return { rows: page, nextCursor: list.length > EXPORT_BATCH && last ? encodeCursor(last.sort_value, last.id) : null };
+}
+
+export function invoicesCsv(range: { from?: Date; to?: Date } = {}): ReadableStream<Uint8Array> {
+  return csvStream(
+    ["id", "number", "customer_id", "customer_name", "provider", "status", "currency", "subtotal_cents", "total_cents", "amount_paid_cents", "amount_due_cents", "subscription_id", "period_start", "period_end", "issued_at", "paid_at", "stripe_invoice_id", "description"],
+    (cursor) => invoiceBatch(range, cursor),
+    (i) => [i.id, i.number, i.org_id, safeText(i.customer_name), i.provider, i.status, i.currency, Number(i.subtotal_cents), Number(i.total_cents), Number(i.amount_paid_cents), Number(i.amount_due_cents), i.subscription_id, iso(i.period_start), iso(i.period_end), iso(i.issued_at), iso(i.paid_at), i.stripe_invoice_id, safeText(i.description)],
+  );
+}
+
+type UsageSql = { org_id: string; meter_id: string; bucket_start: string | Date; group_key: string; cnt: string; s: string | null; mx: string | null; lt: string | null; bucket_text: string };
+
+/** Rollup rows per customer, meter, hour and group (shards added up), in primary-key order, one batch after the cursor. */
+async function usageBatch(range: { from?: Date; to?: Date }, cursor: string | undefined) {
+  let after: [string, string, string, string] | null = null;
+  if (cursor) {
+    try {
+      after = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string, string, string];
+    } catch {
+      after = null;
+    }
+  }
+  const conditions: SQL[] = [];
+  if (after) conditions.push(sql`(org_id, meter_id, bucket_start, group_key) > (${after[0]}, ${after[1]}, ${after[2]}::timestamptz, ${after[3]})`);
+  if (range.from) conditions.push(sql`bucket_start >= ${range.from.toISOString()}::timestamptz`);
+  if (range.to) conditions.push(sql`bucket_start < ${range.to.toISOString()}::timestamptz`);
+  const list = await rows<UsageSql>(
+    sql`select org_id, meter_id, bucket_start, group_key, sum(event_count)::text as cnt, sum(value_sum)::text as s, max(value_max)::text as mx,
+          (array_agg(latest_value order by latest_at desc nulls last))[1]::text as lt, bucket_start::text as bucket_text
+        from usage_rollups
+        ${conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``}
+        group by org_id, meter_id, bucket_start, group_key
+        order by org_id, meter_id, bucket_start, group_key
+        limit ${EXPORT_BATCH + 1}`,
+    db,
+  );
+  const page = list.slice(0, EXPORT_BATCH);
+  const last = page[page.length - 1];
+  const orgs = page.length
+    ? await rows<{ id: string; external_id: string | null }>(sql`select id, external_id from organizations where id = any(array(select json_array_elements_text(${JSON.stringify([...new Set(page.map((r) => r.org_id))])}::text::json)))`)
+    : [];
+  const external = new Map(orgs.map((o) => [o.id, o.external_id]));
+  return {
+    rows: page.map((r) => ({ ...r, external_id: external.get(r.org_id) ?? null })),
+    nextCursor: list.length > EXPORT_BATCH && last ? Buffer.from(JSON.stringify([last.org_id, last.meter_id, last.bucket_text, last.group_key])).toString("base64url") : null,
+  };
+}
+
+/**
+ * Usage per customer, meter, UTC hour and group, from the rollups (the events themselves stay in
+ * the database): `value` is what the meter's aggregation makes of the hour (count, sum, max or
+ * latest). Unique-count meters are not additive per hour and are not in this file.
+ */
+export async function usageCsv(range: { from?: Date; to?: Date } = {}): Promise<ReadableStream<Uint8Array>> {
+  const index = await meterIndex();
+  return csvStream(
+    ["customer_id", "external_customer_id", "meter", "aggregation", "unit", "hour_start", "group", "events", "value"],
+    (cursor) => usageBatch(range, cursor),
+    (r) => {
+      const m = index.byId.get(r.meter_id);
+      const value = m?.aggregation === "count" ? r.cnt : m?.aggregation === "sum" ? r.s : m?.aggregation === "max" ? r.mx : m?.aggregation === "latest" ? r.lt : null;
+      return [r.org_id, safeText(r.external_id), m?.code ?? r.meter_id, m?.aggregation ?? null, m?.unit ?? null, iso(r.bucket_start), r.group_key === "{}" ? "" : safeText(r.group_key), Number(r.cnt), value];
+    },
+  );
+}

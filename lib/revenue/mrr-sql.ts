@@ -1,0 +1,17 @@
+// The SQL form of mrrTwelfths (mrr.ts), for aggregates that Postgres should do (stats, sorting
+// lists by MRR). It yields 100 × the twelfths as an exact numeric (no division in SQL); divide by
+// 100 in decimal.js. tests/revenue-mrr-sql.test.ts checks it against mrrTwelfths case by case.
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import { MRR_STATUSES } from "./mrr";
+
+export type MrrColumns = { status: SQL | unknown; interval: SQL | unknown; basePriceCents: SQL | unknown; discountPercent: SQL | unknown };
+
+const statuses = sql.raw(MRR_STATUSES.map((s) => `'${s}'`).join(", "));
+
+/** 100 × MRR in twelfths of a minor unit, as a numeric expression; 0 when the status does not count. */
+export function mrrHundredTwelfthsSql(c: MrrColumns): SQL {
+  return sql`(case when ${c.status} in (${statuses}) and ${c.basePriceCents} > 0
+    then ${c.basePriceCents}::numeric * (100 - least(greatest(${c.discountPercent}::numeric, 0), 100)) * (case when ${c.interval} = 'month' then 12 else 1 end)
+    else 0::numeric end)`;
+}

@@ -1,0 +1,31 @@
+// Revenue that is not MRR, per month, reported beside it: credit packs sold (net of refunds) and
+// usage charges. Definitions: docs/metrics.md.
+import "server-only";
+import { sql } from "drizzle-orm";
+import { db, rows, type Executor } from "@/lib/db/client";
+
+export type NonRecurring = { creditPackCents: number; usageCents: number };
+
+/** Payments that brought money in: refunded ones count their unrefunded rest (often zero). */
+export const COLLECTED_STATUSES = ["succeeded", "partially_refunded", "refunded"] as const;
+const collected = sql.raw(COLLECTED_STATUSES.map((s) => `'${s}'`).join(", "));
+
+/** Credit pack revenue per month (UTC) of the payment: amount − refunded, in one currency. */
+export async function creditPackRevenueByMonth(currency: string, from: Date, to: Date, x: Executor = db): Promise<Map<string, number>> {
+  const list = await rows<{ month: string; cents: string }>(
+    sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM') as month, sum(amount_cents - amount_refunded_cents)::text as cents
+        from payments
+        where kind = 'credits' and status in (${collected}) and currency = ${currency}
+          and created_at >= ${from.toISOString()}::timestamptz and created_at < ${to.toISOString()}::timestamptz
+        group by 1`,
+    x,
+  );
+  return new Map(list.map((r) => [r.month, Number(r.cents)]));
+}
+
+export async function nonRecurringRevenueByMonth(currency: string, from: Date, to: Date, x: Executor = db): Promise<Map<string, NonRecurring>> {
+  const packs = await creditPackRevenueByMonth(currency, from, to, x);
+  const out = new Map<string, NonRecurring>();
+  for (const [month, cents] of packs) out.set(month, { creditPackCents: cents, usageCents: 0 });
+  return out;
+}

@@ -1,0 +1,113 @@
+// Revenue, cost and margin of a month, per customer and per tier. Revenue = the subscription's
+// MRR (its monthly value at the month's end) + usage charges rated for the month + credit packs
+// bought in it (net of refunds); cost = the customer's LLM tokens at the provider's model prices in
+// effect when they were used. Definitions: docs/metrics.md.
+import "server-only";
+import Decimal from "decimal.js";
+import { sql } from "drizzle-orm";
+import { db, rows, type Executor } from "@/lib/db/client";
+import { LIVE_STATUSES, plans, type Plan, type SubscriptionStatus } from "@/lib/db/schema";
+import { hourRange } from "@/lib/metering/limit-period";
+import { D, minorExponent, roundToMinor, type Dec } from "@/lib/money";
+import type { Month } from "./movements";
+import { twelfthsToMinor, ZERO } from "./mrr";
+import { mrrHundredTwelfthsSql } from "./mrr-sql";
+import { COLLECTED_STATUSES } from "./non-recurring";
+import { usageByCustomer, type CustomerUsage } from "./usage-cost";
+
+type Money = { subscriptionCents: number; usageCents: number; creditPackCents: number; revenueCents: number; costCents: number };
+export type TierEconomics = Money & { tier: string; customers: number };
+export type CustomerEconomics = Money & { orgId: string; name: string; tier: string; tokens: { input: string; output: string } };
+
+type Acc = { twelfths: Dec; usage: Dec; packs: number; cost: Dec };
+
+const collected = sql.raw(COLLECTED_STATUSES.map((s) => `'${s}'`).join(", "));
+const live = new Set<SubscriptionStatus>(LIVE_STATUSES);
+const NONE = "(none)";
+
+/** Each customer's MRR (exact) and tier at `asOf`, from the newest history row of each of its subscriptions. */
+async function subscriptionStateAt(currency: string, asOf: Date, x: Executor) {
+  const mrr = mrrHundredTwelfthsSql({ status: sql`h.status`, interval: sql`h.interval`, basePriceCents: sql`h.base_price_cents`, discountPercent: sql`h.discount_percent` });
+  const list = await rows<{ org_id: string; status: SubscriptionStatus; tier: string; plan_id: string; mrr100: string }>(
+    sql`select distinct on (h.subscription_id) h.org_id, h.status, p.tier, h.plan_id, (case when h.currency = ${currency} then ${mrr} else 0 end)::text as mrr100
+        from subscription_history h join plans p on p.id = h.plan_id
+        where h.occurred_at < ${asOf.toISOString()}::timestamptz
+        order by h.subscription_id, h.occurred_at desc, h.recorded_at desc, h.id desc`,
+    x,
+  );
+  const out = new Map<string, { twelfths: Dec; tier: string; planId: string | null }>();
+  for (const r of list) {
+    const twelfths = new D(r.mrr100).div(100);
+    const cur = out.get(r.org_id) ?? { twelfths: ZERO, tier: NONE, planId: null };
+    // One live subscription per customer: its plan and tier are the customer's.
+    const isLive = live.has(r.status);
+    out.set(r.org_id, { twelfths: cur.twelfths.plus(twelfths), tier: isLive ? r.tier : cur.tier, planId: isLive ? r.plan_id : cur.planId });
+  }
+  return out;
+}
+
+async function packRevenueByOrg(currency: string, month: Month, x: Executor) {
+  const list = await rows<{ org_id: string; cents: string }>(
+    sql`select org_id, sum(amount_cents - amount_refunded_cents)::text as cents from payments
+        where kind = 'credits' and status in (${collected}) and currency = ${currency}
+          and created_at >= ${month.start.toISOString()}::timestamptz and created_at < ${month.end.toISOString()}::timestamptz
+        group by org_id`,
+    x,
+  );
+  return new Map(list.map((r) => [r.org_id, Number(r.cents)]));
+}
+
+
+export async function usageEconomics(opts: { currency: string; month: Month; asOf: Date; limit: number }, x: Executor = db) {
+  const [states, packs, names, tierRows, allPlans] = await Promise.all([
+    subscriptionStateAt(opts.currency, opts.asOf, x),
+    packRevenueByOrg(opts.currency, opts.month, x),
+    rows<{ id: string; name: string }>(sql`select id, name from organizations`, x),
+    rows<{ tier: string; name: string }>(sql`select tier, min(name) as name from plans where is_latest group by tier`, x),
+    x.select().from(plans),
+  ]);
+  // Usage is rated with the plan each customer was on at the month's end (or now, this month).
+  const planById = new Map(allPlans.map((p) => [p.id, p]));
+  const planOf = new Map<string, Plan>();
+  for (const [orgId, s] of states) if (s.planId && planById.has(s.planId)) planOf.set(orgId, planById.get(s.planId)!);
+  const usage = await usageByCustomer(opts.currency, hourRange(opts.month), planOf, x);
+  const orgIds = new Set([...states.keys(), ...packs.keys(), ...usage.keys()]);
+  const orgName = new Map(names.map((n) => [n.id, n.name]));
+  const tiers = new Map<string, Acc & { customers: number }>();
+  const customers: (CustomerEconomics & { costExact: Dec })[] = [];
+  for (const orgId of orgIds) {
+    const s = states.get(orgId);
+    const u: CustomerUsage | undefined = usage.get(orgId);
+    const acc: Acc = { twelfths: s?.twelfths ?? ZERO, usage: u?.revenue ?? ZERO, packs: packs.get(orgId) ?? 0, cost: u?.cost ?? ZERO };
+    if (acc.twelfths.isZero() && acc.usage.isZero() && acc.packs === 0 && acc.cost.isZero()) continue;
+    const tier = s?.tier ?? NONE;
+    const t = tiers.get(tier) ?? { twelfths: ZERO, usage: ZERO, packs: 0, cost: ZERO, customers: 0 };
+    t.twelfths = t.twelfths.plus(acc.twelfths);
+    t.usage = t.usage.plus(acc.usage);
+    t.packs += acc.packs;
+    t.cost = t.cost.plus(acc.cost);
+    t.customers++;
+    tiers.set(tier, t);
+    customers.push({ orgId, name: orgName.get(orgId) ?? orgId, tier, ...money(acc, opts.currency), tokens: { input: u?.inputTokens ?? "0", output: u?.outputTokens ?? "0" }, costExact: acc.cost });
+  }
+  customers.sort((a, b) => b.costExact.cmp(a.costExact) || b.revenueCents - a.revenueCents || a.name.localeCompare(b.name));
+  return {
+    tiers: [...tiers].map(([tier, t]) => ({ tier, customers: t.customers, ...money(t, opts.currency) })).sort((a, b) => b.revenueCents - a.revenueCents || a.tier.localeCompare(b.tier)),
+    customers: customers.slice(0, opts.limit).map(({ costExact: _c, ...c }) => c),
+    tierNames: new Map(tierRows.map((r) => [r.tier, r.name])),
+  };
+}
+
+/** Each figure rounded once from its exact sum; revenue is the exact sum of its parts, rounded once. */
+function money(a: Acc, currency: string): Money {
+  const subscription = a.twelfths.div(12);
+  // Usage is in major units (as rated); the rest in minor units.
+  const revenue = subscription.plus(a.usage.mul(new D(10).pow(minorExponent(currency)))).plus(a.packs);
+  return {
+    subscriptionCents: twelfthsToMinor(a.twelfths),
+    usageCents: roundToMinor(a.usage, currency),
+    creditPackCents: a.packs,
+    revenueCents: revenue.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber(),
+    costCents: roundToMinor(a.cost, currency),
+  };
+}
