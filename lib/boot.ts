@@ -2,7 +2,7 @@
 // admin and API key, the demo seed, and the background jobs.
 import "server-only";
 import { ensureBootstrapKey } from "@/lib/auth/api-keys";
-import { listenForKeyRevocations } from "@/lib/auth/key-revocations";
+import { listenForInvalidations } from "@/lib/cache/invalidation";
 import { ensureAuthSecret } from "@/lib/auth/secret";
 import { ensureAdmin } from "@/lib/auth/users";
 import { db, driver } from "@/lib/db/client";
@@ -26,7 +26,7 @@ async function run(): Promise<void> {
   log.info({ database: d.kind === "postgres" ? "postgres" : `pglite (${e.TALLY_DATA_DIR})` }, "starting");
   await migrate(db, d);
   await ensureAuthSecret();
-  await listenForKeyRevocations();
+  await listenForInvalidations();
   if (e.TALLY_ADMIN_EMAIL && e.TALLY_ADMIN_PASSWORD) {
     await ensureAdmin(e.TALLY_ADMIN_EMAIL, e.TALLY_ADMIN_PASSWORD);
     log.info({ email: e.TALLY_ADMIN_EMAIL }, "bootstrap admin ensured");

@@ -41,6 +41,8 @@ const ZEnv = z.object({
   PAST_DUE_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
   JOBS_ENABLED: bool(true),
   EVENT_MAX_FUTURE_SECONDS: z.coerce.number().int().positive().default(300),
+  /** How often, at most, one customer's usage is checked against its plan limits (ms; 0: every batch). */
+  ALERT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
 });
 
 export type Env = z.infer<typeof ZEnv>;

@@ -139,16 +139,16 @@ describe("API key cache", () => {
     const { driver } = await import("@/lib/db/client");
     const d = driver();
     if (d.kind !== "postgres") return; // PGlite serves one process: the local cache is cleared directly
-    const { listenForKeyRevocations } = await import("@/lib/auth/key-revocations");
-    await listenForKeyRevocations();
+    const { listenForInvalidations, INVALIDATION_CHANNEL } = await import("@/lib/cache/invalidation");
+    await listenForInvalidations();
     const org = await makeOrg();
     const { key, apiKey } = await createApiKey({ scope: "customer", orgId: org.id, name: "replica", createdByUserId: null });
     expect(await authenticateApiKey(key)).not.toBeNull(); // now cached
     // "Another replica" revokes it: write directly and notify, as revokeApiKey does there.
     await db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, apiKey.id));
     const { sql } = await import("drizzle-orm");
-    const { hashApiKey, KEY_REVOKED_CHANNEL } = await import("@/lib/auth/api-keys");
-    await db.execute(sql`select pg_notify(${KEY_REVOKED_CHANNEL}, ${hashApiKey(key)})`);
+    const { hashApiKey } = await import("@/lib/auth/api-keys");
+    await db.execute(sql`select pg_notify(${INVALIDATION_CHANNEL}, ${`api_key:${hashApiKey(key)}`})`);
     await expect.poll(() => authenticateApiKey(key), { timeout: 2000 }).toBeNull();
   });
 });

@@ -148,6 +148,23 @@ describe("single events", () => {
   });
 });
 
+describe("customer references", () => {
+  it("follows a customer's new external id at once, although references are cached", async () => {
+    const key = await platformKey();
+    const org = await makeOrg();
+    const meter = await makeMeter({ aggregation: "count" });
+    const send = (ext: string) => call<{ error?: { details: { field: string }[] } }>(single.POST, "POST", "/api/v1/events", { key, body: { event_id: uid(), event_name: meter.eventName, external_customer_id: ext } });
+    expect((await send(org.externalId!)).status).toBe(202); // now cached
+    const renamed = `renamed-${uid()}`;
+    const { updateOrganization } = await import("@/lib/orgs/organizations");
+    await updateOrganization(org.id, { externalId: renamed });
+    const old = await send(org.externalId!);
+    expect(old.status).toBe(400);
+    expect(old.json.error!.details[0]!.field).toBe("external_customer_id");
+    expect((await send(renamed)).status).toBe(202);
+  });
+});
+
 describe("batches", () => {
   it("answers each item of a bulk request: accepted, duplicate, rejected with the reason", async () => {
     const [key, org, meter] = [await platformKey(), await makeOrg(), await makeMeter({ aggregation: "sum", property: "tokens" })];

@@ -3,6 +3,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { broadcastInvalidation, onInvalidate } from "@/lib/cache/invalidation";
 import { db } from "@/lib/db/client";
 import { apiKeys, type ApiKey, type ApiKeyScope } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/http/errors";
@@ -76,7 +77,7 @@ export async function listApiKeys(orgId: string | null): Promise<ApiKeyView[]> {
 /**
  * Authenticated keys are cached in each process for KEY_CACHE_MS, so hot endpoints (ingest,
  * consume, entitlements) skip a query per request. A revocation clears the entry here and tells
- * every other replica through Postgres NOTIFY (lib/auth/key-revocations.ts); the TTL bounds the
+ * every other replica through Postgres NOTIFY (lib/cache/invalidation.ts); the TTL bounds the
  * worst case if a replica missed the notification.
  */
 const KEY_CACHE_MS = 30_000;
@@ -87,8 +88,7 @@ const keyCache = (globalForKeys.__tallyKeyCache ??= new Map());
 export function forgetKey(keyHash: string): void {
   keyCache.delete(keyHash);
 }
-
-export const KEY_REVOKED_CHANNEL = "tally_api_key_revoked";
+onInvalidate("api_key", forgetKey);
 
 /** Revokes a key of the given organization (or a platform key when orgId is null). Idempotent. */
 export async function revokeApiKey(orgId: string | null, keyId: string): Promise<ApiKeyView> {
@@ -100,8 +100,7 @@ export async function revokeApiKey(orgId: string | null, keyId: string): Promise
     .returning({ ...view, keyHash: apiKeys.keyHash });
   if (!row) throw notFound("API key");
   const { keyHash, ...rest } = row;
-  forgetKey(keyHash);
-  await db.execute(sql`select pg_notify(${KEY_REVOKED_CHANNEL}, ${keyHash})`);
+  await broadcastInvalidation("api_key", keyHash);
   return rest;
 }
 

@@ -11,6 +11,8 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
 import { db, rows, type Executor } from "@/lib/db/client";
 import { LIVE_STATUSES, plans, subscriptions, type PlanLimit } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 import { D } from "@/lib/money";
 import { formatQuantity } from "@/lib/format";
 import { hourRange, limitPeriod, type Period } from "./limit-period";
@@ -87,8 +89,50 @@ export function invalidateLimitSubscriptions(): void {
   subsCache.clear();
 }
 
-/** touched: org id → ids of the meters the batch added usage to. */
+const throttle = ((globalThis as unknown as { __tallyLimitThrottle?: { last: Map<string, number>; pending: Map<string, Set<string>>; timers: Map<string, NodeJS.Timeout> } }).__tallyLimitThrottle ??= {
+  last: new Map(),
+  pending: new Map(),
+  timers: new Map(),
+});
+
+/**
+ * touched: org id → ids of the meters the batch added usage to. A customer is checked at most once
+ * per ALERT_CHECK_INTERVAL_MS in a process: a stream of single events then costs one check a
+ * second, not one a request. Usage that arrives in between is checked when the interval ends
+ * (a timer), so a crossing is never missed, only reported up to an interval later.
+ */
 export async function checkLimitAlerts(touched: Map<string, Set<string>>, opts: { now: Date; x?: Executor }): Promise<LimitCrossing[]> {
+  const interval = env().ALERT_CHECK_INTERVAL_MS;
+  if (interval <= 0 || opts.x) return checkLimitAlertsNow(touched, opts);
+  const now = Date.now();
+  const due = new Map<string, Set<string>>();
+  for (const [orgId, ids] of touched) {
+    const last = throttle.last.get(orgId) ?? 0;
+    if (now - last >= interval) {
+      due.set(orgId, ids);
+      throttle.last.set(orgId, now);
+      continue;
+    }
+    const pending = throttle.pending.get(orgId) ?? new Set<string>();
+    for (const id of ids) pending.add(id);
+    throttle.pending.set(orgId, pending);
+    if (!throttle.timers.has(orgId)) {
+      const t = setTimeout(() => {
+        const later = throttle.pending.get(orgId);
+        throttle.pending.delete(orgId);
+        throttle.timers.delete(orgId);
+        throttle.last.set(orgId, Date.now());
+        if (later) checkLimitAlertsNow(new Map([[orgId, later]]), { now: new Date() }).catch((err) => log.error({ err }, "usage limit check failed"));
+      }, last + interval - now);
+      t.unref();
+      throttle.timers.set(orgId, t);
+    }
+  }
+  if (throttle.last.size > 100_000) throttle.last.clear();
+  return due.size ? checkLimitAlertsNow(due, opts) : [];
+}
+
+async function checkLimitAlertsNow(touched: Map<string, Set<string>>, opts: { now: Date; x?: Executor }): Promise<LimitCrossing[]> {
   const x = opts.x ?? db;
   const limited = await limitedMeterCodes(x);
   if (limited.size === 0) return [];

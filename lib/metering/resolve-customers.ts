@@ -3,6 +3,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
+import { onInvalidate } from "@/lib/cache/invalidation";
 import { hotQuery } from "./hot-query";
 import type { ItemError } from "./contributions";
 import type { CustomerRef } from "./parse-event";
@@ -16,15 +17,44 @@ export type CustomerDirectory = {
   subsByRef: Map<string, { id: string; orgId: string; externalId: string | null }>;
 };
 
+/**
+ * Customer references (Tally id or external id → organization) are cached per process for
+ * ORG_CACHE_MS, found ones only: most single events then need no lookup at all. Changing a
+ * customer's external id drops its entries on every replica (lib/cache/invalidation.ts).
+ */
+const ORG_CACHE_MS = 30_000;
+const ORG_CACHE_MAX = 20_000;
+type OrgEntry = { id: string; externalId: string | null; until: number };
+const orgCache = ((globalThis as unknown as { __tallyOrgRefCache?: Map<string, OrgEntry> }).__tallyOrgRefCache ??= new Map());
+onInvalidate("org", (orgId) => {
+  for (const [ref, e] of orgCache) if (e.id === orgId) orgCache.delete(ref);
+});
+
+function remember(org: { id: string; externalId: string | null }, now: number) {
+  if (orgCache.size >= ORG_CACHE_MAX) orgCache.clear();
+  const entry = { ...org, until: now + ORG_CACHE_MS };
+  orgCache.set(org.id, entry);
+  if (org.externalId) orgCache.set(org.externalId, entry);
+}
+
 export async function loadCustomerDirectory(refs: CustomerRef[], x?: Executor): Promise<CustomerDirectory> {
   const orgRefs = new Set<string>();
   const subRefs = new Set<string>();
+  const dir: CustomerDirectory = { orgsById: new Map(), orgsByExternalId: new Map(), subsByRef: new Map() };
+  const now = Date.now();
+  const add = (org: { id: string; externalId: string | null }) => {
+    dir.orgsById.set(org.id, org);
+    if (org.externalId) dir.orgsByExternalId.set(org.externalId, org);
+  };
   for (const r of refs) {
-    if (r.externalCustomerId) orgRefs.add(r.externalCustomerId);
-    if (r.customerId) orgRefs.add(r.customerId);
+    for (const ref of [r.externalCustomerId, r.customerId]) {
+      if (!ref) continue;
+      const hit = orgCache.get(ref);
+      if (hit && hit.until > now) add({ id: hit.id, externalId: hit.externalId });
+      else orgRefs.add(ref);
+    }
     if (r.subscriptionRef) subRefs.add(r.subscriptionRef);
   }
-  const dir: CustomerDirectory = { orgsById: new Map(), orgsByExternalId: new Map(), subsByRef: new Map() };
   if (orgRefs.size === 0 && subRefs.size === 0) return dir;
   const orgList = JSON.stringify([...orgRefs]);
   const subList = JSON.stringify([...subRefs]);
@@ -41,8 +71,8 @@ export async function loadCustomerDirectory(refs: CustomerRef[], x?: Executor): 
   const found = await hotQuery<OrgRow>(query, x);
   for (const r of found) {
     const org = { id: r.org_id, externalId: r.org_external_id };
-    dir.orgsById.set(r.org_id, org);
-    if (r.org_external_id) dir.orgsByExternalId.set(r.org_external_id, org);
+    add(org);
+    remember(org, now);
     if (r.kind === "sub" && r.sub_id) {
       const sub = { id: r.sub_id, orgId: r.org_id, externalId: r.sub_external_id };
       dir.subsByRef.set(r.sub_id, sub);

@@ -6,6 +6,7 @@ import { db, type Executor } from "@/lib/db/client";
 import { organizations, type Organization } from "@/lib/db/schema";
 import { conflict, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
+import { broadcastInvalidation } from "@/lib/cache/invalidation";
 import { afterOrganizationCreated } from "./hooks";
 
 export type OrganizationInput = {
@@ -77,6 +78,8 @@ export async function updateOrganization(orgId: string, patch: Partial<Organizat
       .where(eq(organizations.id, orgId))
       .returning();
     if (!org) throw notFound("Customer");
+    // Usage ingestion caches customer references: a new external id must reach it at once.
+    if (patch.externalId !== undefined) await broadcastInvalidation("org", org.id, x);
     return org;
   } catch (e) {
     if (isUniqueViolation(e, "organizations_external_id_key")) {

@@ -11,6 +11,8 @@ process.env.AUTH_SECRET ??= "test-secret-test-secret-test-secret-000";
 process.env.LOG_LEVEL ??= "silent";
 process.env.SEED_DEMO = "false";
 process.env.JOBS_ENABLED = "false";
+// Tests assert alerts right after each batch; the server checks at most once a second per customer.
+process.env.ALERT_CHECK_INTERVAL_MS = "0";
 delete process.env.DATABASE_URL;
 resetEnvCache();
 
