@@ -18,7 +18,8 @@ export async function startServer(opts: { port: number; database: string; env?: 
   const url = new URL(base);
   url.pathname = `/${opts.database}`;
   const databaseUrl = url.toString();
-  const child: ChildProcess = spawn(process.execPath, [path.join("server", "serve.mjs")], {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.join("server", "serve.mjs")], {
     env: {
       ...process.env,
       NODE_ENV: "production",

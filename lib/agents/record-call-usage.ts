@@ -12,8 +12,9 @@ import { ingestEvents, type UsageEventInput } from "@/lib/metering/ingest-events
 
 const MAX_COUNT_EVENTS = 10_000;
 
-export async function recordCallUsage(tx: Executor, orgId: string, call: Call, metrics: Record<string, string>, at: Date): Promise<void> {
-  const meters = await metersByCode(Object.keys(metrics), tx);
+/** The events a call's metrics become; throws (naming each metric) when one cannot be recorded. */
+export async function callUsageEvents(x: Executor, call: Call, metrics: Record<string, string>, at: Date): Promise<UsageEventInput[]> {
+  const meters = await metersByCode(Object.keys(metrics), x);
   const events: UsageEventInput[] = [];
   const problems: { field: string; message: string }[] = [];
   for (const [code, value] of Object.entries(metrics)) {
@@ -38,8 +39,13 @@ export async function recordCallUsage(tx: Executor, orgId: string, call: Call, m
     }
   }
   if (problems.length) throw new AppError("unprocessable", `Call usage could not be recorded: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`, problems);
+  return events;
+}
+
+export async function recordCallUsage(x: Executor, orgId: string, call: Call, metrics: Record<string, string>, at: Date, prepared?: UsageEventInput[]): Promise<void> {
+  const events = prepared ?? (await callUsageEvents(x, call, metrics, at));
   if (events.length === 0) return;
-  const summary = await ingestEvents(orgId, events, { x: tx, via: "calls", now: at });
+  const summary = await ingestEvents(orgId, events, { x, via: "calls", now: at });
   const rejected = summary.outcomes.filter((o) => o.status === "rejected");
   if (rejected.length) {
     throw new AppError(
