@@ -1,5 +1,5 @@
 // The API routes that backends call on every request of their own product — usage events,
-// entitlement checks, credit spends, call costs — served straight from Node's HTTP server
+// entitlement checks, credit spends, call costs — and Stripe's webhooks, served straight from Node's HTTP server
 // (server/serve.mjs) instead of through Next's router, which costs several times what these
 // handlers do. They are the same route handlers as under app/api: one wrapper, one behaviour.
 import * as consume from "@/app/api/v1/credits/consume/route";
@@ -9,6 +9,7 @@ import * as bulk from "@/app/api/v1/events/bulk/route";
 import * as events from "@/app/api/v1/events/route";
 import * as finalize from "@/app/api/v1/calls/[call_id]/finalize-cost/route";
 import * as health from "@/app/api/health/route";
+import * as stripeWebhook from "@/app/api/webhooks/stripe/route";
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type FastRoute = { method: string; pattern: RegExp; keys: string[]; handler: Handler };
@@ -23,6 +24,7 @@ const ROUTES: FastRoute[] = [
   { method: "POST", pattern: /^\/api\/v1\/credits\/consume$/, keys: [], handler: h(consume.POST) },
   { method: "POST", pattern: /^\/api\/v1\/calls\/([^/]+)\/finalize-cost$/, keys: ["call_id"], handler: h(finalize.POST) },
   { method: "GET", pattern: /^\/api\/health$/, keys: [], handler: h(health.GET) },
+  { method: "POST", pattern: /^\/api\/webhooks\/stripe$/, keys: [], handler: h(stripeWebhook.POST) },
 ];
 
 export function match(method: string, pathname: string): { handler: Handler; params: Record<string, string> } | null {

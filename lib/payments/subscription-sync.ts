@@ -46,9 +46,8 @@ async function planFor(x: Executor, priceId: string | null): Promise<Plan | null
 export type ApplyResult = { outcome: "created" | "updated" | "unchanged" | "stale" | "unknown_customer" | "unknown_price"; subscriptionId?: string; orgId?: string };
 
 export async function applyStripeSubscription(x: Executor, s: StripeSubscriptionState, ctx: { at: Date; actor: string }): Promise<ApplyResult> {
-  const orgId = await orgFor(x, s);
+  const [orgId, plan] = await Promise.all([orgFor(x, s), planFor(x, s.priceId)]);
   if (!orgId) return { outcome: "unknown_customer" };
-  const plan = await planFor(x, s.priceId);
   if (!plan) return { outcome: "unknown_price", orgId };
   const status = STATUS[s.status] ?? "active";
   const periodStart = s.currentPeriodStart ?? ctx.at;

@@ -6,7 +6,7 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { StripeEvent } from "@/lib/stripe/types";
 import { db } from "@/lib/db/client";
-import { webhookEvents } from "@/lib/db/schema";
+import { webhookEvents, type WebhookEvent } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { log } from "@/lib/log";
@@ -45,7 +45,7 @@ export async function receiveStripeEvent(event: StripeEvent): Promise<Receipt> {
       payload: event as unknown as Record<string, unknown>,
     })
     .onConflictDoNothing()
-    .returning({ id: webhookEvents.id });
+    .returning();
   if (inserted.length === 0) {
     const [existing] = await db.select({ status: webhookEvents.status }).from(webhookEvents).where(eq(webhookEvents.id, event.id));
     if (existing && (existing.status === "processed" || existing.status === "ignored")) {
@@ -54,12 +54,12 @@ export async function receiveStripeEvent(event: StripeEvent): Promise<Receipt> {
     }
     // Received before but not processed (a failure, or a crash): Stripe's retry processes it now.
   }
-  return processStoredEvent(event.id);
+  return processStoredEvent(event.id, inserted[0]);
 }
 
 /** Processes a stored event (first delivery, Stripe's retry, or an admin's replay). */
-export async function processStoredEvent(eventId: string): Promise<Receipt> {
-  const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId));
+export async function processStoredEvent(eventId: string, stored?: WebhookEvent): Promise<Receipt> {
+  const [row] = stored ? [stored] : await db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId));
   if (!row) throw new AppError("not_found", "Webhook event not found.");
   if (row.provider !== "stripe") throw new AppError("conflict", "Local sandbox events are applied when they happen; there is nothing to replay.");
   const handler = handlerFor(row.type);
