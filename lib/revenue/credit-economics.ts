@@ -38,7 +38,15 @@ const grantPrice = (currency: string) => sql`coalesce(
       where pay.org_id = g.org_id and pay.provider_payment_id = g.reference and pay.kind = 'credits' and pay.currency = ${currency} limit 1),
     (select cp.price_cents::numeric * g.amount / cp.credits from credit_products cp where cp.id = g.credit_product_id and cp.currency = ${currency}))`;
 
-/** Σ remaining × price paid / credits granted, exact, per distinct (price, amount), rounded once. */
+/**
+ * The credits a purchased grant stands for once refunds took their share back (purchase-refund.ts
+ * writes those as adjustments referenced `refund:<payment id>`), so the net price paid spreads over
+ * the credits the buyer kept, not over the pack as sold.
+ */
+const keptCredits = sql`(g.amount + coalesce((select sum(r.bucket_delta) from credit_ledger r
+      where r.org_id = g.org_id and r.bucket_id = g.id and r.kind = 'adjustment' and r.reference = 'refund:' || g.reference), 0))`;
+
+/** Σ remaining × price paid / credits kept, exact, per distinct (price, amount), rounded once. */
 function valueOf(groups: { paid: string | null; amount: string; credits: string }[]): { value: number; priced: number; unpriced: number } {
   let value = new D(0);
   let priced = 0;
@@ -64,7 +72,7 @@ export type DeferredRevenue = { asOf: Date; credits: number; valueCents: number;
 export async function deferredRevenue(currency: string, asOf: Date, x: Executor = db): Promise<DeferredRevenue> {
   const groups = await rows<{ paid: string | null; amount: string; credits: string }>(
     sql`with held as (
-          select g.id, g.org_id, g.reference, g.credit_product_id, g.amount,
+          select g.id, g.org_id, g.reference, g.credit_product_id, ${keptCredits} as amount,
                  g.remaining - coalesce((select sum(l.bucket_delta) from credit_ledger l where l.org_id = g.org_id and l.bucket_id = g.id and l.created_at >= ${iso(asOf)}), 0) as remaining
           from credit_grants g
           where g.source = 'purchased' and g.created_at < ${iso(asOf)}
@@ -89,7 +97,7 @@ export async function breakage(currency: string, range: { start: Date; end: Date
     x,
   );
   const purchased = await rows<{ paid: string | null; amount: string; credits: string }>(
-    sql`select (${grantPrice(currency)})::text as paid, g.amount::text as amount, (-sum(l.bucket_delta))::text as credits
+    sql`select (${grantPrice(currency)})::text as paid, ${keptCredits}::text as amount, (-sum(l.bucket_delta))::text as credits
         from credit_ledger l join credit_grants g on g.id = l.bucket_id and g.org_id = l.org_id
         where l.kind = 'expire' and l.source = 'purchased' and l.created_at >= ${iso(range.start)} and l.created_at < ${iso(range.end)}
         group by 1, 2`,

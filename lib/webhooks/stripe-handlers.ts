@@ -8,7 +8,7 @@ import type { Executor } from "@/lib/db/client";
 import { checkoutSessions, organizations, paymentMethods, payments, type WebhookEvent } from "@/lib/db/schema";
 import { syncPrice } from "@/lib/catalog/sync-stripe-plans";
 import { upsertStripeInvoice } from "@/lib/invoices/mirror";
-import { onCreditPackPaid } from "@/lib/payments/credit-purchase";
+import { onCreditPackPaid, onPaymentRefunded } from "@/lib/payments/credit-purchase";
 import { upsertStripePaymentMethod } from "@/lib/payments/payment-methods";
 import { recordPayment } from "@/lib/payments/record-payment";
 import { applyStripeSubscription } from "@/lib/payments/subscription-sync";
@@ -149,7 +149,8 @@ const chargeRefunded: Handler<null> = {
       description: existing?.description ?? ch.description ?? "Payment",
       createdAt: existing?.createdAt ?? new Date(ch.created * 1000),
     });
-    return { outcome: "refund_recorded", orgId };
+    const credits = await onPaymentRefunded(x, { orgId, paymentId, amountCents: ch.amount, refundedCents: ch.amount_refunded, at: eventTime(e) });
+    return { outcome: credits.taken > 0 ? "refund_recorded_credits_taken_back" : "refund_recorded", orgId };
   },
 };
 

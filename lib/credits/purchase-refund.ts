@@ -1,0 +1,62 @@
+// A refunded credit pack takes its credits back. The provider reports the cumulative amount
+// refunded on the payment (Stripe's charge.refunded carries amount_refunded), so the credits to take
+// are that share of the pack, minus what earlier refund events of the same payment already took:
+// redelivered or out-of-order events take nothing more, and a later, larger refund takes the rest.
+// Credits already spent cannot come back; only what is left in the pack's bucket (and not held) is
+// taken, and the shortfall is reported so an operator can see it.
+import "server-only";
+import { sql } from "drizzle-orm";
+import { rows, type Executor } from "@/lib/db/client";
+import { newId } from "@/lib/ids";
+import type { OpMeta } from "./account";
+import { runMovement } from "./movement";
+
+export type PurchaseRefundResult = {
+  /** The pack's bucket, or null when this payment granted no credits. */
+  bucketId: string | null;
+  /** Credits the refund entitles Tally to take back so far (cumulative). */
+  due: number;
+  /** Credits taken back by this call. */
+  taken: number;
+  /** Credits due but already spent (or held): not recoverable from the bucket. */
+  unrecovered: number;
+  balance: number | null;
+};
+
+/** The share of a pack's credits a cumulative refund covers, rounded down (a partial refund never takes more than its share). */
+export function creditsDueForRefund(packCredits: number, amountCents: number, refundedCents: number): number {
+  if (amountCents <= 0 || refundedCents <= 0) return 0;
+  if (refundedCents >= amountCents) return packCredits;
+  return Number((BigInt(packCredits) * BigInt(refundedCents)) / BigInt(amountCents));
+}
+
+export async function takeBackRefundedPurchase(
+  x: Executor,
+  orgId: string,
+  input: { paymentId: string; amountCents: number; refundedCents: number; actor: string; now?: Date },
+): Promise<PurchaseRefundResult> {
+  const now = input.now ?? new Date();
+  const [grant] = await rows<{ id: string; amount: unknown }>(
+    sql`select id, amount from credit_grants where org_id = ${orgId} and idempotency_key = ${`purchase:${input.paymentId}`}`,
+    x,
+  );
+  if (!grant) return { bucketId: null, due: 0, taken: 0, unrecovered: 0, balance: null };
+  const due = creditsDueForRefund(Number(grant.amount), input.amountCents, input.refundedCents);
+  const reference = `refund:${input.paymentId}`;
+  const outcome = await runMovement(x, orgId, now, { bucketIds: [grant.id] }, async (account) => {
+    // Read under the organization's lock (runMovement took it), so two refund events of one
+    // payment processed at once cannot both take the same credits.
+    const [prior] = await rows<{ taken: unknown }>(
+      sql`select coalesce(-sum(bucket_delta), 0) as taken from credit_ledger
+          where org_id = ${orgId} and bucket_id = ${grant.id} and kind = 'adjustment' and reference = ${reference}`,
+      x,
+    );
+    const owed = Math.max(0, due - Number(prior?.taken ?? 0));
+    const bucket = account.buckets.find((b) => b.id === grant.id);
+    const take = Math.min(owed, bucket?.remaining ?? 0, Math.max(0, account.balance));
+    const meta: OpMeta = { operationId: newId("led"), actor: input.actor, reference, reason: "credit pack refunded" };
+    if (take > 0) account.adjust(-take, meta, { bucketId: grant.id });
+    return { taken: take, unrecovered: owed - take };
+  });
+  return { bucketId: grant.id, due, taken: outcome.result.taken, unrecovered: outcome.result.unrecovered, balance: outcome.balance };
+}

@@ -1,0 +1,103 @@
+// A refunded credit pack takes its credits back, through the signed Stripe webhook: its share of the
+// pack for a partial refund, the rest for a full one, nothing more on redelivery or out of order,
+// never credits already spent — and deferred revenue values what the buyer kept at the net price.
+import { and, eq } from "drizzle-orm";
+import Stripe from "stripe";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as webhook from "@/app/api/webhooks/stripe/route";
+import { insertCreditProduct } from "@/lib/catalog/seed-catalog";
+import { getCreditBalance } from "@/lib/credits/balance";
+import { consumeCredits } from "@/lib/credits/consume-credits";
+import { creditsDueForRefund } from "@/lib/credits/purchase-refund";
+import { db } from "@/lib/db/client";
+import { creditGrants, creditLedger, organizations } from "@/lib/db/schema";
+import { deferredRevenue } from "@/lib/revenue/credit-economics";
+import { makeOrg, uid } from "./support/fixtures";
+import { now } from "./support/stripe-server";
+import { withStripeServer } from "./support/stripe-env";
+
+const SECRET = "whsec_test_refunds";
+const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: SECRET });
+const sdk = new Stripe("sk_test_signing_only");
+
+async function deliver(event: Record<string, unknown>) {
+  const payload = JSON.stringify(event);
+  const headers = { "content-type": "application/json", "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) };
+  const res = await webhook.POST(new Request("http://tally.test/api/webhooks/stripe", { method: "POST", headers, body: payload }));
+  return { status: res.status, json: (await res.json()) as { outcome?: string } };
+}
+
+describe("the share of a pack a refund covers", () => {
+  it.each([
+    [1000, 1000, 0, 0],
+    [1000, 1000, 500, 500],
+    [1000, 1000, 1, 1],
+    [1000, 999, 1, 1], // 1.001 credits: rounded down
+    [1000, 999, 998, 998],
+    [1000, 1000, 1000, 1000],
+    [1000, 1000, 5000, 1000], // never more than the pack
+    [3, 1000, 999, 2],
+    [9_000_000_000, 4500, 4499, 8_998_000_000],
+  ])("%i credits for %i cents, %i cents refunded → %i credits", (credits, paid, refunded, due) => {
+    expect(creditsDueForRefund(credits, paid, refunded)).toBe(due);
+  });
+});
+
+describe("a refunded credit pack", () => {
+  let orgId: string;
+  let customer: string;
+  let packId: string;
+
+  beforeAll(async () => {
+    const pack = await insertCreditProduct({ code: `pack-${uid()}`, name: "1,000 credits", credits: 1000, priceCents: 1000, currency: "usd" });
+    packId = pack.id;
+    orgId = (await makeOrg("Refunded")).id;
+    customer = stripe.put({ id: `cus_${uid()}`, object: "customer", metadata: {} }).id as string;
+    await db.update(organizations).set({ stripeCustomerId: customer }).where(eq(organizations.id, orgId));
+  });
+
+  it("gives back its share on a partial refund, the rest on a full one, and never what was spent", async () => {
+    const pi = `pi_${uid()}`;
+    const session = { id: `cs_${uid()}`, object: "checkout.session", mode: "payment", customer, payment_status: "paid", payment_intent: pi, amount_total: 1000, currency: "usd", metadata: { tally_org_id: orgId, tally_credit_product_id: packId } };
+    expect((await deliver(stripe.event("checkout.session.completed", session))).json.outcome).toBe("credits_granted");
+    await consumeCredits(orgId, { credits: 200, idempotencyKey: uid(), actor: "test" });
+    expect((await getCreditBalance(orgId))!.balance).toBe(800);
+
+    const charge = { id: `ch_${uid()}`, object: "charge", payment_intent: pi, customer, amount: 1000, currency: "usd", created: now() };
+    const half = stripe.event("charge.refunded", { ...charge, amount_refunded: 500 });
+    expect((await deliver(half)).json.outcome).toBe("refund_recorded_credits_taken_back");
+    expect((await getCreditBalance(orgId))!.balance).toBe(300);
+    // Redelivered, and a second event for the same cumulative refund: nothing more is taken.
+    await deliver(half);
+    await deliver(stripe.event("charge.refunded", { ...charge, amount_refunded: 500 }));
+    expect((await getCreditBalance(orgId))!.balance).toBe(300);
+
+    // $5.00 of credits kept: 300 unspent of the 500 kept are deferred revenue at $0.01 each.
+    expect(await deferredRevenue("usd", new Date(Date.now() + 60_000))).toMatchObject({ credits: 300, valueCents: 300 });
+
+    // The full refund is due 1,000 credits; 500 were taken, 200 were spent: the last 300 go.
+    const full = stripe.event("charge.refunded", { ...charge, amount_refunded: 1000 });
+    expect((await deliver(full)).json.outcome).toBe("refund_recorded_credits_taken_back");
+    expect((await getCreditBalance(orgId))!.balance).toBe(0);
+    // The older, smaller refund arriving late takes nothing.
+    expect((await deliver(stripe.event("charge.refunded", { ...charge, amount_refunded: 500 }))).json.outcome).toBe("refund_recorded");
+
+    const [grant] = await db.select().from(creditGrants).where(and(eq(creditGrants.orgId, orgId), eq(creditGrants.reference, pi)));
+    expect(grant).toMatchObject({ amount: 1000, remaining: 0 });
+    const taken = await db.select().from(creditLedger).where(and(eq(creditLedger.orgId, orgId), eq(creditLedger.reference, `refund:${pi}`)));
+    expect(taken.map((r) => [r.kind, r.bucketDelta, r.reason])).toEqual([
+      ["adjustment", -500, "credit pack refunded"],
+      ["adjustment", -300, "credit pack refunded"],
+    ]);
+    expect(await deferredRevenue("usd", new Date(Date.now() + 60_000))).toMatchObject({ credits: 0, valueCents: 0 });
+  });
+
+  it("leaves credits alone when the refunded payment bought no pack", async () => {
+    const pi = `pi_${uid()}`;
+    await deliver(stripe.event("payment_intent.succeeded", { id: pi, object: "payment_intent", customer, amount: 2900, currency: "usd", created: now(), metadata: {} }));
+    const before = (await getCreditBalance(orgId))?.balance ?? 0;
+    const res = await deliver(stripe.event("charge.refunded", { id: `ch_${uid()}`, object: "charge", payment_intent: pi, customer, amount: 2900, amount_refunded: 2900, currency: "usd", created: now() }));
+    expect(res).toMatchObject({ status: 200, json: { outcome: "refund_recorded" } });
+    expect((await getCreditBalance(orgId))?.balance ?? 0).toBe(before);
+  });
+});
