@@ -1,11 +1,9 @@
 // Shared by the credits benchmarks: a production server on a fresh Postgres database, customers
 // with credits, closed-loop HTTP load from this (second) process over loopback, and the checks run
 // on the database afterwards (invariants, and whether every balance a caller saw was exact).
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import postgres from "postgres";
-import { ensureBuild } from "../scripts/ensure-build.mjs";
+import { BENCH_KEY, dropDatabase, startServer as launch } from "./support/server.mjs";
 
 export function args(defaults) {
   const out = { ...defaults };
@@ -20,59 +18,17 @@ export function args(defaults) {
   return out;
 }
 
-const KEY = `tly_live_bench_${randomUUID().replace(/-/g, "")}`;
-
-/** A fresh database and a production server on it. Returns helpers and a stop(). */
+/** A fresh database and a production server on it (bench/support/server.mjs), with a SQL handle. */
 export async function startServer({ port, poolSize }) {
-  const base = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres";
   const name = `tally_bench_credits_${Date.now().toString(36)}`;
-  const adminUrl = new URL(base);
-  adminUrl.pathname = "/postgres";
-  const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const dbUrl = new URL(base);
-  dbUrl.pathname = `/${name}`;
-  process.env.NEXT_TELEMETRY_DISABLED = "1";
-  ensureBuild();
-  // BENCH_SERVER_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof to profile it).
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join("server", "serve.mjs")], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOSTNAME_BIND: "127.0.0.1",
-      DATABASE_URL: dbUrl.toString(),
-      DATABASE_POOL_SIZE: String(poolSize),
-      SEED_DEMO: "false",
-      LOG_LEVEL: "warn",
-      AUTH_SECRET: "bench-secret-bench-secret-bench-secret-00",
-      TALLY_BOOTSTRAP_API_KEY: KEY,
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-    detached: true,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    try {
-      const r = await fetch(`${url}/api/health`);
-      if (r.ok) break;
-    } catch {}
-    if (Date.now() - started > 120_000) throw new Error("server did not start");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const sql = postgres(dbUrl.toString(), { max: 2, onnotice: () => {} });
+  const server = await launch(name, { port, env: { DATABASE_POOL_SIZE: String(poolSize) } });
+  const sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
   const stop = async () => {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {}
-    await new Promise((r) => setTimeout(r, nodeArgs.length ? 5000 : 1000));
+    await server.stop();
     await sql.end({ timeout: 5 });
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
-    await admin.end();
+    await dropDatabase(name);
   };
-  return { url, key: KEY, sql, stop, database: name };
+  return { url: server.url, key: BENCH_KEY, sql, stop, database: name };
 }
 
 export async function api(url, key, method, p, body, headers = {}) {

@@ -8,7 +8,7 @@ import { api, BENCH_KEY, startServer } from "./lib/server";
 const seconds = Number(process.argv[2] ?? 20);
 const concurrency = Number(process.argv[3] ?? 32);
 
-const server = await startServer({ port: 3201, database: "tally_bench_calls" });
+const server = await startServer("tally_bench_calls", { port: 3201 });
 try {
   const meters = ["minutes", "api_calls", "sms", "storage"];
   for (const m of meters) await api(server, "POST", "/api/v1/meters", { code: m, name: m, event_name: m, aggregation: "sum", property: "value" });

@@ -8,9 +8,9 @@
 //   npx tsx bench/revenue.ts [seconds=10] [concurrency=8]
 // Needs a production build (`npm run build`) and Postgres at BENCH_DATABASE_URL (default local).
 import { encode } from "@auth/core/jwt";
-import { readFileSync } from "node:fs";
 import postgres from "postgres";
 import { closedLoop } from "./lib/load";
+import { rss } from "./support/server.mjs";
 import { api, BENCH_KEY, startServer } from "./lib/server";
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -20,16 +20,15 @@ const CHANGES_PER_SUBSCRIPTION = 10; // 100,000 history rows
 const INVOICES = 100_000;
 const AUTH_SECRET = "bench-secret-bench-secret-bench-secret";
 
-const server = await startServer({ port: Number(process.env.BENCH_PORT ?? 3133), database: "tally_bench_revenue" });
+const server = await startServer("tally_bench_revenue", { port: Number(process.env.BENCH_PORT ?? 3133) });
 const sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
 const pct = (list: number[], p: number) => {
   const s = [...list].sort((a, b) => a - b);
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10;
 };
 const rssMb = () => {
-  const children = readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  const status = readFileSync(`/proc/${children[0] ?? server.pid}/status`, "utf8");
-  return { rss: Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024), hwm: Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024) };
+  const r = rss(server.pid);
+  return { rss: r.rss_mb, hwm: r.peak_mb };
 };
 
 try {

@@ -12,7 +12,7 @@ const concurrency = Number(process.argv[3] ?? 16);
 const SECRET = "whsec_bench";
 const sdk = new Stripe("sk_test_signing_only");
 
-const server = await startServer({ port: 3203, database: "tally_bench_webhooks", env: { STRIPE_WEBHOOK_SECRET: SECRET } });
+const server = await startServer("tally_bench_webhooks", { port: 3203, env: { STRIPE_WEBHOOK_SECRET: SECRET } });
 const sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
 try {
   const plan = await api<{ id: string }>(server, "POST", "/api/v1/plans", { code: "bench-monthly", name: "Bench", interval: "month", base_price: "29.00" });

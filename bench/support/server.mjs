@@ -1,6 +1,8 @@
-// A production Tally server for a benchmark: a fresh Postgres database of its own, `server/serve.mjs`
-// in a child process (the load comes from this process, over loopback), a platform key, and the
-// bench catalog (meters) and customers written straight into the database.
+// The one launcher of every benchmark (the .mjs scripts import it; the .ts ones through
+// bench/lib/server.ts): a production Tally server on a fresh Postgres database of its own,
+// `server/serve.mjs` in a child process (the load comes from this process, over loopback), a
+// platform key; and for metering, the bench catalog (meters) and customers written straight into
+// the database.
 //   BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_PORT (3113)
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -60,6 +62,7 @@ export async function startServer(name, { keep = false, port = process.env.BENCH
       AUTH_SECRET: "bench-secret-bench-secret-bench-secret-00",
       TALLY_BOOTSTRAP_API_KEY: BENCH_KEY,
       SEED_DEMO: "false",
+      JOBS_ENABLED: "false",
       LOG_LEVEL: "warn",
       ...env,
     },
@@ -82,7 +85,7 @@ export async function startServer(name, { keep = false, port = process.env.BENCH
     child.kill("SIGTERM");
     await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
   };
-  return { url, pid: child.pid, child, stop };
+  return { url, pid: child.pid, child, databaseUrl: pgUrl(name), peakRssMb: () => rss(child.pid).peak_mb, stop };
 }
 
 /** The bench catalog: API calls (count) and LLM tokens (sum, grouped by model), like the demo. */
