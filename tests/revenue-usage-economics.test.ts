@@ -26,14 +26,16 @@ const at = (iso: string) => new Date(`${iso}Z`);
 let key: string;
 const org = { P: "", Q: "" };
 let tiers: { resale: string; flat: string };
+const names = { api: `api_${uid()}`, seen: `seen_${uid()}` };
 
 beforeAll(async () => {
   key = await platformKey();
   const llm = `llm_${uid()}`;
-  const api = `api_${uid()}`;
+  const { api, seen } = names;
   const tokensIn = await makeMeter({ aggregation: "sum", property: "input_tokens", eventName: llm, groupBy: ["model"], unit: "token" });
   const tokensOut = await makeMeter({ aggregation: "sum", property: "output_tokens", eventName: llm, groupBy: ["model"], unit: "token" });
   const calls = await makeMeter({ aggregation: "count", eventName: api, unit: "call" });
+  await makeMeter({ aggregation: "unique_count", property: "user", eventName: seen, unit: "user" });
   await insertModelPrice({ provider: "p", model: "m-big", inputPricePerToken: "0.00003", outputPricePerToken: "0.00006", currency: "usd", effectiveFrom: at("2026-01-01T00:00:00") });
   await insertModelPrice({ provider: "p", model: "m-big", inputPricePerToken: "0.00002", outputPricePerToken: "0.00004", currency: "usd", effectiveFrom: at("2026-03-15T00:00:00") });
   await insertModelPrice({ provider: "p", model: "m-small", inputPricePerToken: "0.000001", outputPricePerToken: "0.000002", currency: "usd", effectiveFrom: at("2026-01-01T00:00:00") });
@@ -58,6 +60,9 @@ beforeAll(async () => {
     { eventId: "p2", eventName: llm, timestamp: at("2026-03-20T12:00:00"), properties: { model: "m-big", input_tokens: 100_000, output_tokens: 50_000 } },
     { eventId: "p3", eventName: llm, timestamp: at("2026-03-21T12:00:00"), properties: { model: "m-small", input_tokens: 1_000_000, output_tokens: 200_000 } },
   ], { now });
+  // Users seen: a, b, a, c at 14:00 (3 distinct), a again at 15:00 (1), on the same day.
+  await ingestEvents(org.P, ["a", "b", "a", "c"].map((user, i) => ({ eventId: `seen-${i}`, eventName: seen, timestamp: at(`2026-03-06T14:0${i}:00`), properties: { user } })), { now });
+  await ingestEvents(org.P, [{ eventId: "seen-late", eventName: seen, timestamp: at("2026-03-06T15:30:00"), properties: { user: "a" } }], { now });
   await ingestEvents(org.Q, [{ eventId: "q1", eventName: llm, timestamp: at("2026-03-12T12:00:00"), properties: { model: "m-big", input_tokens: 1_000_000, output_tokens: 500_000 } }], { now });
 });
 
@@ -101,9 +106,30 @@ describe("usage economics of March", () => {
     const lines = (await res.text()).trimEnd().split("\n");
     expect(lines[0]).toBe("customer_id,external_customer_id,meter,aggregation,unit,hour_start,group,events,value");
     const ofP = lines.filter((l) => l.startsWith(org.P));
-    // 150 calls in one hour; m-big in and out at two hours; m-small in and out at one hour.
-    expect(ofP).toHaveLength(1 + 2 + 2 + 1 + 1);
+    // 150 calls in one hour; m-big in and out at two hours; m-small in and out at one hour; users at two hours.
+    expect(ofP).toHaveLength(1 + 2 + 2 + 1 + 1 + 2);
+    // Distinct users per hour: 3 users at 14:00 (a twice), 1 at 15:00; no event count for distinct values.
+    expect(ofP.find((l) => l.includes(",unique_count,user,2026-03-06T14:00:00.000Z,"))).toMatch(/,,3$/);
+    expect(ofP.find((l) => l.includes(",unique_count,user,2026-03-06T15:00:00.000Z,"))).toMatch(/,,1$/);
     expect(ofP.find((l) => l.includes(",count,call,2026-03-05T09:00:00.000Z,"))).toMatch(/,150,150$/);
     expect(ofP.filter((l) => l.includes('"{""model"":""m-big""}"') && l.includes("2026-03-10T12:00:00.000Z")).map((l) => l.split(",").pop()).sort()).toEqual(["100000", "50000"]);
+  });
+
+  it("streams a long usage export in batches, the rollups and then the distinct values, each row once", async () => {
+    // 1,001 hours of calls and of users seen (one user an hour) in January 2025: two batches of each.
+    const r = (await makeOrg("R")).id;
+    const hours = Array.from({ length: 1_001 }, (_, i) => new Date(Date.UTC(2025, 0, 1) + i * 3_600_000));
+    await ingestEvents(r, hours.map((t, i) => ({ eventId: `r-call-${i}`, eventName: names.api, timestamp: t })), { now: at("2026-03-25T00:00:00") });
+    await ingestEvents(r, hours.map((t, i) => ({ eventId: `r-seen-${i}`, eventName: names.seen, timestamp: t, properties: { user: `u${i % 7}` } })), { now: at("2026-03-25T00:00:00") });
+    const res = await usageCsvRoute.GET(new Request("http://tally.test/api/v1/admin/export/usage.csv?from=2025-01-01T00:00:00Z&to=2025-03-01T00:00:00Z", { headers: { authorization: `Bearer ${key}` } }));
+    const ofR = (await res.text()).trimEnd().split("\n").filter((l) => l.startsWith(r));
+    const calls = ofR.filter((l) => l.includes(",count,"));
+    const users = ofR.filter((l) => l.includes(",unique_count,"));
+    expect(calls).toHaveLength(1_001);
+    expect(users).toHaveLength(1_001);
+    expect(new Set(ofR).size).toBe(2_002);
+    expect(calls.every((l) => l.endsWith(",1,1"))).toBe(true);
+    expect(users.every((l) => l.endsWith(",,1"))).toBe(true);
+    expect(users[1_000]).toContain(`,${hours[1_000]!.toISOString()},`);
   });
 });

@@ -27,5 +27,5 @@ export const revenueOperations: Operation[] = [
   { method: "get", path: "/api/v1/admin/export/customers.csv", tag: "Admin", auth: "operator", summary: "Every customer with plan, status, MRR and credit balance, as CSV", description: CSV, responses: { "200": "text/csv" } },
   { method: "get", path: "/api/v1/admin/export/subscriptions.csv", tag: "Admin", auth: "operator", summary: "Every subscription with plan, status, MRR and dates, as CSV", description: CSV, responses: { "200": "text/csv" } },
   { method: "get", path: "/api/v1/admin/export/invoices.csv", tag: "Admin", auth: "operator", query: ZExportQuery, summary: "Invoices (optionally issued in a range), as CSV", description: CSV, responses: { "200": "text/csv" } },
-  { method: "get", path: "/api/v1/admin/export/usage.csv", tag: "Admin", auth: "operator", query: ZExportQuery, summary: "Usage per customer, meter, UTC hour and group from the rollups (optionally in a range), as CSV", description: CSV, responses: { "200": "text/csv" } },
+  { method: "get", path: "/api/v1/admin/export/usage.csv", tag: "Admin", auth: "operator", query: ZExportQuery, summary: "Usage per customer, meter, UTC hour and group (optionally in a range), as CSV: count, sum, max and latest from the rollups, then distinct values per hour for unique-count meters", description: CSV, responses: { "200": "text/csv" } },
 ];

@@ -62,48 +62,79 @@ export function invoicesCsv(range: { from?: Date; to?: Date } = {}): ReadableStr
   );
 }
 
-type UsageSql = { org_id: string; meter_id: string; bucket_start: string | Date; group_key: string; cnt: string; s: string | null; mx: string | null; lt: string | null; bucket_text: string };
+type UsageSql = { org_id: string; meter_id: string; bucket_start: string | Date; group_key: string; cnt: string | null; s: string | null; mx: string | null; lt: string | null; uq: string | null; bucket_text: string };
+type UsageKey = [string, string, string, string];
+/** Where a usage export is: rollup rows, then the distinct values of unique-count meters, each after a key. */
+type UsageCursor = { phase: "rollups" | "uniques"; after: UsageKey | null };
 
-/** Rollup rows per customer, meter, hour and group (shards added up), in primary-key order, one batch after the cursor. */
-async function usageBatch(range: { from?: Date; to?: Date }, cursor: string | undefined) {
-  let after: [string, string, string, string] | null = null;
-  if (cursor) {
-    try {
-      after = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, string, string, string];
-    } catch {
-      after = null;
-    }
-  }
-  const conditions: SQL[] = [];
-  if (after) conditions.push(sql`(org_id, meter_id, bucket_start, group_key) > (${after[0]}, ${after[1]}, ${after[2]}::timestamptz, ${after[3]})`);
-  if (range.from) conditions.push(sql`bucket_start >= ${range.from.toISOString()}::timestamptz`);
-  if (range.to) conditions.push(sql`bucket_start < ${range.to.toISOString()}::timestamptz`);
-  const list = await rows<UsageSql>(
+const keyAfter = (after: UsageKey | null, cols: SQL) => (after ? [sql`(${cols}) > (${after[0]}, ${after[1]}, ${after[2]}::timestamptz, ${after[3]})`] : []);
+const inRange = (col: SQL, range: { from?: Date; to?: Date }) => [
+  ...(range.from ? [sql`${col} >= ${range.from.toISOString()}::timestamptz`] : []),
+  ...(range.to ? [sql`${col} < ${range.to.toISOString()}::timestamptz`] : []),
+];
+const where = (conditions: SQL[]) => (conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``);
+
+/** Rollup rows per customer, meter, hour and group (shards added up), in primary-key order. */
+function rollupRows(range: { from?: Date; to?: Date }, after: UsageKey | null) {
+  return rows<UsageSql>(
     sql`select org_id, meter_id, bucket_start, group_key, sum(event_count)::text as cnt, sum(value_sum)::text as s, max(value_max)::text as mx,
-          (array_agg(latest_value order by latest_at desc nulls last))[1]::text as lt, bucket_start::text as bucket_text
+          (array_agg(latest_value order by latest_at desc nulls last))[1]::text as lt, null as uq, bucket_start::text as bucket_text
         from usage_rollups
-        ${conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``}
+        ${where([...keyAfter(after, sql`org_id, meter_id, bucket_start, group_key`), ...inRange(sql`bucket_start`, range)])}
         group by org_id, meter_id, bucket_start, group_key
         order by org_id, meter_id, bucket_start, group_key
         limit ${EXPORT_BATCH + 1}`,
     db,
   );
+}
+
+/**
+ * Unique-count meters keep no rollups: their distinct values are stored per day with a mask of the
+ * hours each value was seen in, so an hour's count is the day's values with that hour's bit.
+ */
+function uniqueRows(range: { from?: Date; to?: Date }, after: UsageKey | null) {
+  const hour = sql`(v.day::timestamp + make_interval(hours => h)) at time zone 'UTC'`;
+  // Whole days before the cursor's day are skipped by the primary key; the rest by the hour's key.
+  const skip = after ? [sql`(v.org_id, v.meter_id, v.day) >= (${after[0]}, ${after[1]}, (${after[2]}::timestamptz at time zone 'UTC')::date)`] : [];
+  return rows<UsageSql>(
+    sql`select org_id, meter_id, bucket_start, group_key, null as cnt, null as s, null as mx, null as lt, uq, bucket_start::text as bucket_text
+        from (
+          select v.org_id, v.meter_id, ${hour} as bucket_start, v.group_key, count(*)::text as uq
+            from usage_unique_values v cross join generate_series(0, 23) as h
+           ${where([...skip, sql`(v.hours >> h) & 1 = 1`, ...inRange(hour, range)])}
+           group by 1, 2, 3, 4
+        ) t
+        ${where(keyAfter(after, sql`org_id, meter_id, bucket_start, group_key`))}
+        order by org_id, meter_id, bucket_start, group_key
+        limit ${EXPORT_BATCH + 1}`,
+    db,
+  );
+}
+
+async function usageBatch(range: { from?: Date; to?: Date }, cursor: string | undefined) {
+  let at: UsageCursor = { phase: "rollups", after: null };
+  if (cursor) at = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as UsageCursor;
+  const list = at.phase === "rollups" ? await rollupRows(range, at.after) : await uniqueRows(range, at.after);
   const page = list.slice(0, EXPORT_BATCH);
   const last = page[page.length - 1];
+  const next: UsageCursor | null =
+    list.length > EXPORT_BATCH && last ? { phase: at.phase, after: [last.org_id, last.meter_id, last.bucket_text, last.group_key] } : at.phase === "rollups" ? { phase: "uniques", after: null } : null;
   const orgs = page.length
     ? await rows<{ id: string; external_id: string | null }>(sql`select id, external_id from organizations where id = any(array(select json_array_elements_text(${JSON.stringify([...new Set(page.map((r) => r.org_id))])}::text::json)))`)
     : [];
   const external = new Map(orgs.map((o) => [o.id, o.external_id]));
   return {
     rows: page.map((r) => ({ ...r, external_id: external.get(r.org_id) ?? null })),
-    nextCursor: list.length > EXPORT_BATCH && last ? Buffer.from(JSON.stringify([last.org_id, last.meter_id, last.bucket_text, last.group_key])).toString("base64url") : null,
+    nextCursor: next ? Buffer.from(JSON.stringify(next)).toString("base64url") : null,
   };
 }
 
 /**
  * Usage per customer, meter, UTC hour and group, from the rollups (the events themselves stay in
  * the database): `value` is what the meter's aggregation makes of the hour (count, sum, max or
- * latest). Unique-count meters are not additive per hour and are not in this file.
+ * latest), then for unique-count meters the number of distinct values seen in the hour (`events`
+ * empty: they keep values, not counts). Distinct values do not add up across hours; the unique
+ * count of a longer range is GET /api/v1/usage's.
  */
 export async function usageCsv(range: { from?: Date; to?: Date } = {}): Promise<ReadableStream<Uint8Array>> {
   const index = await meterIndex();
@@ -112,8 +143,8 @@ export async function usageCsv(range: { from?: Date; to?: Date } = {}): Promise<
     (cursor) => usageBatch(range, cursor),
     (r) => {
       const m = index.byId.get(r.meter_id);
-      const value = m?.aggregation === "count" ? r.cnt : m?.aggregation === "sum" ? r.s : m?.aggregation === "max" ? r.mx : m?.aggregation === "latest" ? r.lt : null;
-      return [r.org_id, safeText(r.external_id), m?.code ?? r.meter_id, m?.aggregation ?? null, m?.unit ?? null, iso(r.bucket_start), r.group_key === "{}" ? "" : safeText(r.group_key), Number(r.cnt), value];
+      const value = m ? ({ count: r.cnt, sum: r.s, max: r.mx, latest: r.lt, unique_count: r.uq }[m.aggregation] ?? null) : null;
+      return [r.org_id, safeText(r.external_id), m?.code ?? r.meter_id, m?.aggregation ?? null, m?.unit ?? null, iso(r.bucket_start), r.group_key === "{}" ? "" : safeText(r.group_key), r.cnt === null ? null : Number(r.cnt), value];
     },
   );
 }
