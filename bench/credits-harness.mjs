@@ -2,8 +2,7 @@
 // with credits, closed-loop HTTP load from this (second) process over loopback, and the checks run
 // on the database afterwards (invariants, and whether every balance a caller saw was exact).
 import { randomUUID } from "node:crypto";
-import postgres from "postgres";
-import { BENCH_KEY, dropDatabase, startServer as launch } from "./support/server.mjs";
+import { BENCH_KEY, connect, dropDatabase, startServer as launch } from "./support/server.mjs";
 
 export function args(defaults) {
   const out = { ...defaults };
@@ -22,7 +21,7 @@ export function args(defaults) {
 export async function startServer({ port, poolSize }) {
   const name = `tally_bench_credits_${Date.now().toString(36)}`;
   const server = await launch(name, { port, env: { DATABASE_POOL_SIZE: String(poolSize) } });
-  const sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
+  const sql = connect(server.databaseUrl, { max: 2 });
   const stop = async () => {
     await server.stop();
     await sql.end({ timeout: 5 });

@@ -7,8 +7,7 @@
 //
 //   node bench/ingest-bulk.mjs [seconds=60] [concurrency=4] [batch=1000]
 // Compare: Lago publishes about 10,000 events/s for its REST batch path.
-import postgres from "postgres";
-import { BENCH_KEY, MODELS, backendCpuSeconds, cpuSeconds, dropDatabase, pgUrl, rss, seedBenchCatalog, startServer } from "./support/server.mjs";
+import { backendCpuSeconds, BENCH_KEY, connect, cpuSeconds, dropDatabase, MODELS, pgUrl, rss, seedBenchCatalog, startServer } from "./support/server.mjs";
 
 const seconds = Number(process.argv[2] ?? 60);
 const concurrency = Number(process.argv[3] ?? 4);
@@ -18,7 +17,7 @@ const DB = "tally_bench_ingest";
 const run = Date.now().toString(36);
 
 const server = await startServer(DB);
-const sql = postgres(pgUrl(DB), { max: 2, onnotice: () => {} });
+const sql = connect(pgUrl(DB), { max: 2 });
 await seedBenchCatalog(sql, CUSTOMERS);
 
 let seq = 0;

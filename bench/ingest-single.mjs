@@ -6,8 +6,7 @@
 // (GET /api/v1/entitlements/api_calls) at the same concurrency.
 //
 //   node bench/ingest-single.mjs [seconds=30] [concurrency=50]
-import postgres from "postgres";
-import { BENCH_KEY, MODELS, cpuSeconds, dropDatabase, percentile, pgUrl, rss, seedBenchCatalog, startServer } from "./support/server.mjs";
+import { BENCH_KEY, connect, cpuSeconds, dropDatabase, MODELS, percentile, pgUrl, rss, seedBenchCatalog, startServer } from "./support/server.mjs";
 
 const seconds = Number(process.argv[2] ?? 30);
 const concurrency = Number(process.argv[3] ?? 50);
@@ -16,7 +15,7 @@ const DB = "tally_bench_single";
 const run = Date.now().toString(36);
 
 const server = await startServer(DB);
-const sql = postgres(pgUrl(DB), { max: 2, onnotice: () => {} });
+const sql = connect(pgUrl(DB), { max: 2 });
 const orgs = await seedBenchCatalog(sql, CUSTOMERS);
 // Every customer on a plan that limits API calls (high enough never to block), so ingestion runs the limit check.
 await sql`insert into plans (id, code, tier, name, interval, limits, charges)

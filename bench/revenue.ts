@@ -8,9 +8,8 @@
 //   npx tsx bench/revenue.ts [seconds=10] [concurrency=8]
 // Needs a production build (`npm run build`) and Postgres at BENCH_DATABASE_URL (default local).
 import { encode } from "@auth/core/jwt";
-import postgres from "postgres";
 import { closedLoop } from "./lib/load";
-import { rss } from "./support/server.mjs";
+import { connect, rss } from "./support/server.mjs";
 import { api, BENCH_KEY, startServer } from "./lib/server";
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -21,7 +20,7 @@ const INVOICES = 100_000;
 const AUTH_SECRET = "bench-secret-bench-secret-bench-secret";
 
 const server = await startServer("tally_bench_revenue", { port: Number(process.env.BENCH_PORT ?? 3133) });
-const sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
+const sql = connect(server.databaseUrl, { max: 2 });
 const pct = (list: number[], p: number) => {
   const s = [...list].sort((a, b) => a - b);
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10;

@@ -8,8 +8,7 @@
 //
 //   node bench/usage-read.mjs [events=10000000] [requests=200]
 //   (BENCH_KEEP_DATA=1 keeps the database for another run; a second run with the same size reuses it)
-import postgres from "postgres";
-import { BENCH_KEY, percentile, pgUrl, recreateDatabase, seedBenchCatalog, startServer, dropDatabase } from "./support/server.mjs";
+import { BENCH_KEY, connect, dropDatabase, percentile, pgUrl, recreateDatabase, seedBenchCatalog, startServer } from "./support/server.mjs";
 
 const events = Number(process.argv[2] ?? 10_000_000);
 const requests = Number(process.argv[3] ?? 200);
@@ -20,12 +19,12 @@ const monthEnd = new Date(monthStart.getTime() + 30 * 86_400_000);
 const keep = process.env.BENCH_KEEP_DATA === "1";
 
 // Reuse a dataset of the same size (generation takes minutes at 10 million).
-const admin = postgres(pgUrl("postgres"), { max: 1, onnotice: () => {} });
+const admin = connect(pgUrl("postgres"), { max: 1 });
 const [existing] = await admin`select 1 from pg_database where datname = ${DB}`;
 await admin.end();
 let reuse = false;
 if (existing) {
-  const probe = postgres(pgUrl(DB), { max: 1, onnotice: () => {} });
+  const probe = connect(pgUrl(DB), { max: 1 });
   try {
     const [row] = await probe`select value from app_settings where key = 'bench_read_events'`;
     reuse = row?.value === `${events}|${monthStart.toISOString()}`;
@@ -35,7 +34,7 @@ if (existing) {
 if (!reuse) await recreateDatabase(DB);
 
 const server = await startServer(DB, { keep: true });
-const sql = postgres(pgUrl(DB), { max: 2, onnotice: () => {}, idle_timeout: 0 });
+const sql = connect(pgUrl(DB), { max: 2, idle_timeout: 0 });
 
 if (!reuse) {
   const started = performance.now();

@@ -3,8 +3,8 @@
 // customers, processed from the event's own object (no Stripe API key: nothing is re-read).
 //   npx tsx bench/webhooks.ts [seconds=15] [concurrency=16]
 import Stripe from "stripe";
-import postgres from "postgres";
 import { closedLoop } from "./lib/load";
+import { connect } from "./support/server.mjs";
 import { api, startServer } from "./lib/server";
 
 const seconds = Number(process.argv[2] ?? 15);
@@ -13,7 +13,7 @@ const SECRET = "whsec_bench";
 const sdk = new Stripe("sk_test_signing_only");
 
 const server = await startServer("tally_bench_webhooks", { port: 3203, env: { STRIPE_WEBHOOK_SECRET: SECRET } });
-const sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
+const sql = connect(server.databaseUrl, { max: 2 });
 try {
   const plan = await api<{ id: string }>(server, "POST", "/api/v1/plans", { code: "bench-monthly", name: "Bench", interval: "month", base_price: "29.00" });
   await sql`update plans set stripe_price_id = 'price_bench' where id = ${plan.id}`;

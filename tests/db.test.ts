@@ -1,6 +1,7 @@
+import fs from "node:fs";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { db, driver, rows } from "@/lib/db/client";
+import { connectionOptions, db, driver, openPostgres, rows } from "@/lib/db/client";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -47,5 +48,29 @@ describe("database", () => {
     });
     await Promise.all([tx, read]);
     expect(events).toEqual(["tx wrote", "tx commits", "outside read 1"]);
+  });
+});
+
+describe("connection URLs", () => {
+  it("takes libpq's ?host=/socket/dir as a Unix socket and leaves other URLs alone", () => {
+    expect(connectionOptions("postgres://u@localhost:5432/tally?host=/var/run/postgresql&sslmode=disable")).toEqual({ url: "postgres://u@localhost:5432/tally?sslmode=disable", host: "/var/run/postgresql" });
+    expect(connectionOptions("postgres://u:p@db.internal:5432/tally")).toEqual({ url: "postgres://u:p@db.internal:5432/tally" });
+  });
+
+  const socketDir = "/var/run/postgresql";
+  const socketable = process.env.TEST_DB === "postgres" && fs.existsSync(`${socketDir}/.s.PGSQL.5432`);
+  it.runIf(socketable)("connects to Postgres over its Unix socket", async () => {
+    const d = driver();
+    if (d.kind !== "postgres") throw new Error("expected the Postgres run");
+    const url = new URL(d.url);
+    url.searchParams.set("host", socketDir);
+    const h = openPostgres(url.toString(), 1);
+    try {
+      // Over a Unix socket the server has no client address.
+      const [row] = await rows<{ addr: string | null; db: string }>(sql`select inet_client_addr()::text as addr, current_database() as db`, h.db);
+      expect(row).toEqual({ addr: null, db: url.pathname.slice(1) });
+    } finally {
+      if (h.driver.kind === "postgres") await h.driver.client.end({ timeout: 5 });
+    }
   });
 });

@@ -1,10 +1,13 @@
 // Types of server.mjs for the TypeScript benchmarks.
 import type { ChildProcess } from "node:child_process";
+import type postgres from "postgres";
 import type { Sql } from "postgres";
 
 export const BENCH_KEY: string;
 export const MODELS: string[];
 export function pgUrl(database?: string): string;
+/** A postgres.js client; libpq's `?host=/socket/dir` becomes the host option. */
+export function connect(url: string, opts?: postgres.Options<Record<string, postgres.PostgresType>>): Sql;
 export function recreateDatabase(name: string): Promise<void>;
 export function dropDatabase(name: string): Promise<void>;
 export function rss(pid: number): { rss_mb: number; peak_mb: number };

@@ -18,15 +18,24 @@ export function pgUrl(database) {
   return u.toString();
 }
 
+/** A postgres.js client; libpq's `?host=/socket/dir` becomes the host option (as lib/db/client.ts does). */
+export function connect(url, opts = {}) {
+  const u = new URL(url);
+  const dir = u.searchParams.get("host");
+  if (!dir?.startsWith("/")) return postgres(url, { onnotice: () => {}, ...opts });
+  u.searchParams.delete("host");
+  return postgres(u.toString(), { onnotice: () => {}, ...opts, host: dir });
+}
+
 export async function recreateDatabase(name) {
-  const admin = postgres(pgUrl("postgres"), { max: 1, onnotice: () => {} });
+  const admin = connect(pgUrl("postgres"), { max: 1 });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
   await admin.end();
 }
 
 export async function dropDatabase(name) {
-  const admin = postgres(pgUrl("postgres"), { max: 1, onnotice: () => {} });
+  const admin = connect(pgUrl("postgres"), { max: 1 });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.end();
 }

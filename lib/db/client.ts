@@ -27,8 +27,23 @@ type Handle = { db: Db; driver: Driver };
 
 const globalForDb = globalThis as unknown as { __tallyDb?: Handle };
 
+/**
+ * A connection URL as postgres.js takes it. libpq's `?host=/path` (a Unix socket directory, e.g.
+ * `postgres://postgres@localhost/tally?host=/var/run/postgresql`) becomes postgres.js's `host`
+ * option; postgres.js would otherwise send it to the server as a setting and fail.
+ */
+export function connectionOptions(url: string): { url: string; host?: string } {
+  const u = new URL(url);
+  const dir = u.searchParams.get("host");
+  if (!dir?.startsWith("/")) return { url };
+  u.searchParams.delete("host");
+  return { url: u.toString(), host: dir };
+}
+
 export function openPostgres(url: string, max = env().DATABASE_POOL_SIZE): Handle {
-  const client = postgres(url, {
+  const conn = connectionOptions(url);
+  const client = postgres(conn.url, {
+    ...(conn.host ? { host: conn.host } : {}),
     max,
     onnotice: () => {},
     // numeric and int8 arrive as strings (postgres.js's default): money never passes through a JS float.

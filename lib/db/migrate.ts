@@ -6,7 +6,7 @@ import postgres from "postgres";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate as drizzleMigrate } from "drizzle-orm/postgres-js/migrator";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
-import type { Db, Driver } from "./client";
+import { connectionOptions, type Db, type Driver } from "./client";
 
 const MIGRATIONS_LOCK = 724_001; // any constant; names the lock in pg_locks
 
@@ -21,7 +21,8 @@ export async function migrate(db: Db, driver: Driver): Promise<void> {
     return;
   }
   // A connection of its own, so the session-level lock and the migration share it.
-  const one = postgres(driver.url, { max: 1, onnotice: () => {} });
+  const conn = connectionOptions(driver.url);
+  const one = postgres(conn.url, { ...(conn.host ? { host: conn.host } : {}), max: 1, onnotice: () => {} });
   try {
     await one`select pg_advisory_lock(${MIGRATIONS_LOCK})`;
     await drizzleMigrate(drizzle(one), migrationsTable);
