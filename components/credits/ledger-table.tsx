@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { inputClass } from "@/components/ui/field";
 import { LocalTime } from "@/components/ui/local-time";
@@ -157,5 +158,47 @@ export function LedgerFilters({ action, values, events, hidden }: { action: stri
         </span>
       )}
     </form>
+  );
+}
+
+/** The ledger card of a credits page: filters, one page of rows, and Newest / Older by cursor. `base` is the page's path. */
+export function LedgerCard({
+  base,
+  description,
+  search,
+  events,
+  ledger,
+}: {
+  base: string;
+  description: string;
+  search: LedgerFilterValues & { cursor?: string };
+  events: string[];
+  ledger: { data: LedgerRowView[]; nextCursor: string | null };
+}) {
+  const filters: LedgerFilterValues = { kind: search.kind, source: search.source, event: search.event, operation: search.operation, reservation: search.reservation };
+  const hrefFor = (f: LedgerFilterValues & { cursor?: string }) => {
+    const q = new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => Boolean(e[1])));
+    return `${base}${q.size ? `?${q}` : ""}#ledger`;
+  };
+  return (
+    <Card id="ledger">
+      <CardHeader title="Ledger" description={description} />
+      <LedgerFilters action={base} values={filters} events={events} />
+      <LedgerTable rows={ledger.data} hrefFor={hrefFor} />
+      {(ledger.nextCursor || search.cursor) && (
+        <div className="flex justify-end gap-2 border-t border-zinc-100 px-5 py-3">
+          {search.cursor && (
+            <Link className={buttonClass("secondary", "sm")} href={hrefFor(filters)}>
+              Newest
+            </Link>
+          )}
+          {ledger.nextCursor && (
+            <Link className={buttonClass("secondary", "sm")} href={hrefFor({ ...filters, cursor: ledger.nextCursor })}>
+              Older
+            </Link>
+          )}
+        </div>
+      )}
+    </Card>
   );
 }

@@ -3,11 +3,6 @@ import { asc, isNull, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { organizations } from "@/lib/db/schema";
 
-export async function countOrganizations(): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(organizations);
-  return Number(row?.n ?? 0);
-}
-
 /** Customers whose payment-provider customer has not been created yet. */
 export async function organizationsWithoutProviderId(limit = 100) {
   return db.select({ id: organizations.id, name: organizations.name, email: organizations.email, createdAt: organizations.createdAt }).from(organizations).where(isNull(organizations.stripeCustomerId)).orderBy(asc(organizations.createdAt)).limit(limit);

@@ -18,16 +18,6 @@ export async function currentSubscription(orgId: string): Promise<SubscriptionWi
   return row ?? null;
 }
 
-export async function subscriptionCounts(): Promise<Record<SubscriptionStatus, number>> {
-  const rows = await db
-    .select({ status: subscriptions.status, n: sql<number>`count(*)::int` })
-    .from(subscriptions)
-    .groupBy(subscriptions.status);
-  const out = { incomplete: 0, trialing: 0, active: 0, past_due: 0, canceled: 0, expired: 0 } as Record<SubscriptionStatus, number>;
-  for (const r of rows) out[r.status] = Number(r.n);
-  return out;
-}
-
 export async function liveSubscriptionsByOrg(orgIds: string[]): Promise<Map<string, SubscriptionWithPlan>> {
   if (orgIds.length === 0) return new Map();
   const rows = await db

@@ -2,11 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CreditOverview } from "@/components/credits/credit-overview";
 import { CreditPacks } from "@/components/credits/credit-packs";
-import { LedgerFilters, LedgerTable, type LedgerFilterValues } from "@/components/credits/ledger-table";
+import { LedgerCard } from "@/components/credits/ledger-table";
 import { SpendChart } from "@/components/credits/spend-chart";
 import { SpendTable } from "@/components/credits/spend-table";
 import { QueryProvider } from "@/components/providers/query-provider";
-import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -24,11 +23,6 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
   const user = await requireCustomer();
   const sp = await searchParams;
   const data = await loadCreditsPage(user.orgId, sp);
-  const filters: LedgerFilterValues = { kind: sp.kind, source: sp.source, event: sp.event, operation: sp.operation, reservation: sp.reservation };
-  const hrefFor = (f: LedgerFilterValues & { cursor?: string }) => {
-    const q = new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => Boolean(e[1])));
-    return `/credits${q.size ? `?${q}` : ""}#ledger`;
-  };
   return (
     <QueryProvider>
       <PageHeader
@@ -80,25 +74,7 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
           }
         />
       </Card>
-      <Card id="ledger">
-        <CardHeader title="Ledger" description="Every movement of your credits, newest first. Each spend names its credit event, reference (call) or reservation." />
-        <LedgerFilters action="/credits" values={filters} events={data.events} />
-        <LedgerTable rows={data.ledger.data} hrefFor={hrefFor} />
-        {(data.ledger.nextCursor || sp.cursor) && (
-          <div className="flex justify-end gap-2 border-t border-zinc-100 px-5 py-3">
-            {sp.cursor && (
-              <Link className={buttonClass("secondary", "sm")} href={hrefFor(filters)}>
-                Newest
-              </Link>
-            )}
-            {data.ledger.nextCursor && (
-              <Link className={buttonClass("secondary", "sm")} href={hrefFor({ ...filters, cursor: data.ledger.nextCursor })}>
-                Older
-              </Link>
-            )}
-          </div>
-        )}
-      </Card>
+      <LedgerCard base={"/credits"} description="Every movement of your credits, newest first. Each spend names its credit event, reference (call) or reservation." search={sp} events={data.events} ledger={data.ledger} />
     </QueryProvider>
   );
 }

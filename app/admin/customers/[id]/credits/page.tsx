@@ -4,9 +4,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AdjustCreditsForm, CreditSettingsForm, GrantCreditsForm, RecordPurchaseForm } from "@/components/credits/admin-credit-forms";
 import { CreditOverview } from "@/components/credits/credit-overview";
-import { LedgerFilters, LedgerTable, type LedgerFilterValues } from "@/components/credits/ledger-table";
+import { LedgerCard } from "@/components/credits/ledger-table";
 import { QueryProvider } from "@/components/providers/query-provider";
-import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireAdmin } from "@/lib/auth/session";
@@ -28,11 +27,6 @@ export default async function AdminCustomerCreditsPage({ params, searchParams }:
   if (!org) notFound();
   const [data, settings] = await Promise.all([loadCreditsPage(org.id, sp, { ledgerLimit: 50 }), getCreditSettings(org.id)]);
   const base = `/admin/customers/${org.id}/credits`;
-  const filters: LedgerFilterValues = { kind: sp.kind, source: sp.source, event: sp.event, operation: sp.operation, reservation: sp.reservation };
-  const hrefFor = (f: LedgerFilterValues & { cursor?: string }) => {
-    const q = new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => Boolean(e[1])));
-    return `${base}${q.size ? `?${q}` : ""}#ledger`;
-  };
   const liveBuckets = data.balance.buckets
     .filter((b) => b.remaining > 0 || b.amount > 0)
     .slice(0, 50)
@@ -82,25 +76,7 @@ export default async function AdminCustomerCreditsPage({ params, searchParams }:
           </CardBody>
         </Card>
       </div>
-      <Card id="ledger">
-        <CardHeader title="Ledger" description="Every movement, newest first." />
-        <LedgerFilters action={base} values={filters} events={data.events} />
-        <LedgerTable rows={data.ledger.data} hrefFor={hrefFor} />
-        {(data.ledger.nextCursor || sp.cursor) && (
-          <div className="flex justify-end gap-2 border-t border-zinc-100 px-5 py-3">
-            {sp.cursor && (
-              <Link className={buttonClass("secondary", "sm")} href={hrefFor(filters)}>
-                Newest
-              </Link>
-            )}
-            {data.ledger.nextCursor && (
-              <Link className={buttonClass("secondary", "sm")} href={hrefFor({ ...filters, cursor: data.ledger.nextCursor })}>
-                Older
-              </Link>
-            )}
-          </div>
-        )}
-      </Card>
+      <LedgerCard base={base} description="Every movement, newest first." search={sp} events={data.events} ledger={data.ledger} />
     </QueryProvider>
   );
 }
