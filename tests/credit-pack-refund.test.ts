@@ -58,8 +58,9 @@ describe("a refunded credit pack", () => {
 
   it("gives back its share on a partial refund, the rest on a full one, and never what was spent", async () => {
     const pi = `pi_${uid()}`;
+    const bought = now() - 100; // seconds: the purchase event is 100 s old
     const session = { id: `cs_${uid()}`, object: "checkout.session", mode: "payment", customer, payment_status: "paid", payment_intent: pi, amount_total: 1000, currency: "usd", metadata: { tally_org_id: orgId, tally_credit_product_id: packId } };
-    expect((await deliver(stripe.event("checkout.session.completed", session))).json.outcome).toBe("credits_granted");
+    expect((await deliver(stripe.event("checkout.session.completed", session, bought))).json.outcome).toBe("credits_granted");
     await consumeCredits(orgId, { credits: 200, idempotencyKey: uid(), actor: "test" });
     expect((await getCreditBalance(orgId))!.balance).toBe(800);
 
@@ -90,6 +91,30 @@ describe("a refunded credit pack", () => {
       ["adjustment", -300, "credit pack refunded"],
     ]);
     expect(await deferredRevenue("usd", new Date(Date.now() + 60_000))).toMatchObject({ credits: 0, valueCents: 0 });
+    // Recomputed for an instant between the purchase and the refunds: the credits were there, and
+    // the money kept for them is nothing (all of it refunded since) — zero, not a division by zero.
+    const afterPurchase = await deferredRevenue("usd", new Date((bought + 10) * 1000));
+    expect(afterPurchase.credits).toBe(1000);
+    expect(Number.isFinite(afterPurchase.valueCents)).toBe(true);
+    expect(afterPurchase.valueCents).toBe(0);
+  });
+
+  it("values a pack refunded in full before any spend at nothing, at any instant", async () => {
+    const buyer = (await makeOrg("Refunded in full")).id;
+    const cus = stripe.put({ id: `cus_${uid()}`, object: "customer", metadata: {} }).id as string;
+    await db.update(organizations).set({ stripeCustomerId: cus }).where(eq(organizations.id, buyer));
+    const pi = `pi_${uid()}`;
+    const bought = now() - 50;
+    const session = { id: `cs_${uid()}`, object: "checkout.session", mode: "payment", customer: cus, payment_status: "paid", payment_intent: pi, amount_total: 1000, currency: "usd", metadata: { tally_org_id: buyer, tally_credit_product_id: packId } };
+    await deliver(stripe.event("checkout.session.completed", session, bought));
+    const before = await deferredRevenue("usd", new Date((bought + 10) * 1000));
+    await deliver(stripe.event("charge.refunded", { id: `ch_${uid()}`, object: "charge", payment_intent: pi, customer: cus, amount: 1000, amount_refunded: 1000, currency: "usd", created: now() }));
+    expect((await getCreditBalance(buyer))!.balance).toBe(0);
+    // Between the purchase and the refund the credits were there; the money kept for them is none.
+    const after = await deferredRevenue("usd", new Date((bought + 10) * 1000));
+    expect(after.credits).toBe(before.credits);
+    expect(Number.isFinite(after.valueCents)).toBe(true);
+    expect(after.valueCents).toBe(before.valueCents - 1000);
   });
 
   it("leaves credits alone when the refunded payment bought no pack", async () => {

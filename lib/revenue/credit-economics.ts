@@ -57,6 +57,9 @@ function valueOf(groups: { paid: string | null; amount: string; credits: string 
       continue;
     }
     priced += Number(g.credits);
+    // None kept: a pack refunded in full before any spend. Its money went back, so at an instant
+    // before the refund its credits were worth nothing kept.
+    if (new D(g.amount).lte(0)) continue;
     value = value.plus(new D(g.credits).mul(g.paid).div(g.amount));
   }
   return { value: round(value), priced, unpriced };
