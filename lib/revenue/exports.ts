@@ -64,10 +64,9 @@ export function invoicesCsv(range: { from?: Date; to?: Date } = {}): ReadableStr
 
 type UsageSql = { org_id: string; meter_id: string; bucket_start: string | Date; group_key: string; cnt: string | null; s: string | null; mx: string | null; lt: string | null; uq: string | null; bucket_text: string };
 type UsageKey = [string, string, string, string];
-/** Where a usage export is: rollup rows, then the distinct values of unique-count meters, each after a key. */
-type UsageCursor = { phase: "rollups" | "uniques"; after: UsageKey | null };
+/** Where a usage export is: rollup rows after a row key, then unique-count days after a day key. */
+type UsageCursor = { phase: "rollups"; after: UsageKey | null } | { phase: "uniques"; after: [string, string, string] | null };
 
-const keyAfter = (after: UsageKey | null, cols: SQL) => (after ? [sql`(${cols}) > (${after[0]}, ${after[1]}, ${after[2]}::timestamptz, ${after[3]})`] : []);
 const inRange = (col: SQL, range: { from?: Date; to?: Date }) => [
   ...(range.from ? [sql`${col} >= ${range.from.toISOString()}::timestamptz`] : []),
   ...(range.to ? [sql`${col} < ${range.to.toISOString()}::timestamptz`] : []),
@@ -75,50 +74,65 @@ const inRange = (col: SQL, range: { from?: Date; to?: Date }) => [
 const where = (conditions: SQL[]) => (conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``);
 
 /** Rollup rows per customer, meter, hour and group (shards added up), in primary-key order. */
-function rollupRows(range: { from?: Date; to?: Date }, after: UsageKey | null) {
-  return rows<UsageSql>(
+async function rollupBatch(range: { from?: Date; to?: Date }, after: UsageKey | null) {
+  const list = await rows<UsageSql>(
     sql`select org_id, meter_id, bucket_start, group_key, sum(event_count)::text as cnt, sum(value_sum)::text as s, max(value_max)::text as mx,
           (array_agg(latest_value order by latest_at desc nulls last))[1]::text as lt, null as uq, bucket_start::text as bucket_text
         from usage_rollups
-        ${where([...keyAfter(after, sql`org_id, meter_id, bucket_start, group_key`), ...inRange(sql`bucket_start`, range)])}
+        ${where([...(after ? [sql`(org_id, meter_id, bucket_start, group_key) > (${after[0]}, ${after[1]}, ${after[2]}::timestamptz, ${after[3]})`] : []), ...inRange(sql`bucket_start`, range)])}
         group by org_id, meter_id, bucket_start, group_key
         order by org_id, meter_id, bucket_start, group_key
         limit ${EXPORT_BATCH + 1}`,
     db,
   );
+  const page = list.slice(0, EXPORT_BATCH);
+  const last = page[page.length - 1];
+  const next: UsageCursor = list.length > EXPORT_BATCH && last ? { phase: "rollups", after: [last.org_id, last.meter_id, last.bucket_text, last.group_key] } : { phase: "uniques", after: null };
+  return { page, next };
 }
+
+/** Customer-meter-days of distinct values per batch (a month of one meter): 24 × groups rows a day at most. */
+const UNIQUE_DAYS_PER_BATCH = 31;
 
 /**
  * Unique-count meters keep no rollups: their distinct values are stored per day with a mask of the
- * hours each value was seen in, so an hour's count is the day's values with that hour's bit.
+ * hours each value was seen in, so an hour's count is the day's values with that hour's bit. A
+ * batch takes the next whole days (in primary-key order, so the scan stops after them) and counts
+ * their hours.
  */
-function uniqueRows(range: { from?: Date; to?: Date }, after: UsageKey | null) {
-  const hour = sql`(v.day::timestamp + make_interval(hours => h)) at time zone 'UTC'`;
-  // Whole days before the cursor's day are skipped by the primary key; the rest by the hour's key.
-  const skip = after ? [sql`(v.org_id, v.meter_id, v.day) >= (${after[0]}, ${after[1]}, (${after[2]}::timestamptz at time zone 'UTC')::date)`] : [];
-  return rows<UsageSql>(
-    sql`select org_id, meter_id, bucket_start, group_key, null as cnt, null as s, null as mx, null as lt, uq, bucket_start::text as bucket_text
-        from (
-          select v.org_id, v.meter_id, ${hour} as bucket_start, v.group_key, count(*)::text as uq
-            from usage_unique_values v cross join generate_series(0, 23) as h
-           ${where([...skip, sql`(v.hours >> h) & 1 = 1`, ...inRange(hour, range)])}
-           group by 1, 2, 3, 4
-        ) t
-        ${where(keyAfter(after, sql`org_id, meter_id, bucket_start, group_key`))}
-        order by org_id, meter_id, bucket_start, group_key
-        limit ${EXPORT_BATCH + 1}`,
+async function uniqueBatch(range: { from?: Date; to?: Date }, after: [string, string, string] | null) {
+  const dayRange = [
+    ...(range.from ? [sql`day >= (${range.from.toISOString()}::timestamptz at time zone 'UTC')::date`] : []),
+    ...(range.to ? [sql`day <= ((${range.to.toISOString()}::timestamptz - interval '1 microsecond') at time zone 'UTC')::date`] : []),
+  ];
+  const days = await rows<{ org_id: string; meter_id: string; day: string }>(
+    sql`select distinct org_id, meter_id, day::text as day from usage_unique_values
+        ${where([...(after ? [sql`(org_id, meter_id, day) > (${after[0]}, ${after[1]}, ${after[2]}::date)`] : []), ...dayRange])}
+        order by org_id, meter_id, day
+        limit ${UNIQUE_DAYS_PER_BATCH + 1}`,
     db,
   );
+  const taken = days.slice(0, UNIQUE_DAYS_PER_BATCH);
+  if (taken.length === 0) return { page: [], next: null };
+  const hour = sql`(v.day::timestamp + make_interval(hours => h)) at time zone 'UTC'`;
+  const page = await rows<UsageSql>(
+    sql`select v.org_id, v.meter_id, ${hour} as bucket_start, v.group_key, null as cnt, null as s, null as mx, null as lt, count(*)::text as uq, (${hour})::text as bucket_text
+        from usage_unique_values v
+        join jsonb_to_recordset(${JSON.stringify(taken)}::jsonb) as d(org_id text, meter_id text, day date) on d.org_id = v.org_id and d.meter_id = v.meter_id and d.day = v.day
+        cross join generate_series(0, 23) as h
+        ${where([sql`(v.hours >> h) & 1 = 1`, ...inRange(hour, range)])}
+        group by v.org_id, v.meter_id, 3, v.group_key
+        order by v.org_id, v.meter_id, 3, v.group_key`,
+    db,
+  );
+  const last = taken[taken.length - 1]!;
+  const next: UsageCursor | null = days.length > UNIQUE_DAYS_PER_BATCH ? { phase: "uniques", after: [last.org_id, last.meter_id, last.day] } : null;
+  return { page, next };
 }
 
 async function usageBatch(range: { from?: Date; to?: Date }, cursor: string | undefined) {
-  let at: UsageCursor = { phase: "rollups", after: null };
-  if (cursor) at = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as UsageCursor;
-  const list = at.phase === "rollups" ? await rollupRows(range, at.after) : await uniqueRows(range, at.after);
-  const page = list.slice(0, EXPORT_BATCH);
-  const last = page[page.length - 1];
-  const next: UsageCursor | null =
-    list.length > EXPORT_BATCH && last ? { phase: at.phase, after: [last.org_id, last.meter_id, last.bucket_text, last.group_key] } : at.phase === "rollups" ? { phase: "uniques", after: null } : null;
+  const at: UsageCursor = cursor ? (JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as UsageCursor) : { phase: "rollups", after: null };
+  const { page, next } = at.phase === "rollups" ? await rollupBatch(range, at.after) : await uniqueBatch(range, at.after);
   const orgs = page.length
     ? await rows<{ id: string; external_id: string | null }>(sql`select id, external_id from organizations where id = any(array(select json_array_elements_text(${JSON.stringify([...new Set(page.map((r) => r.org_id))])}::text::json)))`)
     : [];
