@@ -51,6 +51,31 @@ describe("database", () => {
   });
 });
 
+describe("statements on Postgres", () => {
+  it.runIf(process.env.TEST_DB === "postgres")("prepares drizzle's queries, in and out of transactions, and leaves data-sized texts unnamed", async () => {
+    const d = driver();
+    if (d.kind !== "postgres") throw new Error("expected the Postgres run");
+    const h = openPostgres(d.url, 1);
+    const mark = `tally_prepared_probe_${Date.now()}`;
+    const prepared = (x: Parameters<typeof rows>[1]) =>
+      rows<{ statement: string }>(sql`select statement from pg_prepared_statements where statement like ${`%${mark}%`} and statement not like '%pg_prepared_statements%'`, x);
+    try {
+      // One connection: the statements this test prepares are visible to its later queries.
+      await rows(sql`select ${1}::int as ${sql.raw(mark)}`, h.db);
+      await h.db.transaction(async (tx) => {
+        await rows(sql`select ${2}::int as ${sql.raw(`${mark}_tx`)}`, tx);
+        expect((await prepared(tx)).map((r) => r.statement).sort()).toEqual([`select $1::int as ${mark}`, `select $1::int as ${mark}_tx`]);
+      });
+      const long = `${mark}_${"x".repeat(20_000)}`;
+      await rows(sql`select ${3}::int as ok, ${long}::text as ${sql.raw(mark + "_long")}`, h.db);
+      await rows(sql.raw(`select 4 as ok where '${long}' <> ''`), h.db);
+      expect((await prepared(h.db)).some((r) => r.statement.length > 16_384)).toBe(false);
+    } finally {
+      if (h.driver.kind === "postgres") await h.driver.client.end({ timeout: 5 });
+    }
+  });
+});
+
 describe("connection URLs", () => {
   it("takes libpq's ?host=/socket/dir as a Unix socket and leaves other URLs alone", () => {
     expect(connectionOptions("postgres://u@localhost:5432/tally?host=/var/run/postgresql&sslmode=disable")).toEqual({ url: "postgres://u@localhost:5432/tally?sslmode=disable", host: "/var/run/postgresql" });

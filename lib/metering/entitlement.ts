@@ -8,8 +8,8 @@
 // is billed, and alerted), or when used + quantity ≤ limit. A customer without a live
 // subscription is not allowed, nor one whose payment is overdue past the grace period.
 import "server-only";
+import { rows } from "@/lib/db/client";
 import { sql } from "drizzle-orm";
-import { hotQuery } from "./hot-query";
 import type { PlanLimit, SubscriptionStatus } from "@/lib/db/schema";
 import { invalidField, notFound } from "@/lib/http/errors";
 import { D } from "@/lib/money";
@@ -50,7 +50,7 @@ export async function entitlement(customer: string, meterCode: string, opts: { q
           ? sql`max(r.value_max)::text`
           : null;
   const nowIso = now.toISOString();
-  const [row] = await hotQuery<Row & { used: string | null }>(
+  const [row] = await rows<Row & { used: string | null }>(
     sql`with o as (
           select id, external_id from organizations where id = ${customer}
           union all

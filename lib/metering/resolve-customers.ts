@@ -2,9 +2,8 @@
 // platform's external id, by Tally's own id, or (Lago) by a subscription's external id or id.
 import "server-only";
 import { sql } from "drizzle-orm";
-import type { Executor } from "@/lib/db/client";
+import { rows, type Executor } from "@/lib/db/client";
 import { onInvalidate } from "@/lib/cache/invalidation";
-import { hotQuery } from "./hot-query";
 import type { ItemError } from "./contributions";
 import type { CustomerRef } from "./parse-event";
 
@@ -68,7 +67,7 @@ export async function loadCustomerDirectory(refs: CustomerRef[], x?: Executor): 
         or s.id = any(array(select jsonb_array_elements_text(${subList}::text::jsonb)))`;
   // Most batches name customers only: the subscription half is sent only when a Lago event names one.
   const query = subRefs.size === 0 ? orgPart : orgRefs.size === 0 ? subPart : sql`${orgPart} union all ${subPart}`;
-  const found = await hotQuery<OrgRow>(query, x);
+  const found = await rows<OrgRow>(query, x);
   for (const r of found) {
     const org = { id: r.org_id, externalId: r.org_external_id };
     add(org);

@@ -17,8 +17,7 @@
 // a read takes the value of the row with the greatest time (ties: the event ingested last).
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import type { Executor } from "@/lib/db/client";
-import { hotQuery } from "./hot-query";
+import { rows, type Executor } from "@/lib/db/client";
 import type { Contribution, UniqueContribution } from "./contributions";
 
 export type StorableEvent = {
@@ -46,7 +45,7 @@ export const ROLLUP_SHARDS = 8;
 export async function storeEvents(events: StorableEvent[], x?: Executor): Promise<Map<number, StoreOutcome>> {
   const out = new Map<number, StoreOutcome>();
   if (events.length === 0) return out;
-  const result = await hotQuery<{ i: number; accepted: boolean; existing_hash: string | null }>(storeEventsQuery(events), x);
+  const result = await rows<{ i: number; accepted: boolean; existing_hash: string | null }>(storeEventsQuery(events), x);
   const hashByIndex = new Map(events.map((e) => [e.index, e.hash]));
   for (const r of result) {
     const i = Number(r.i);

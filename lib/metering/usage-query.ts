@@ -9,7 +9,6 @@
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type Executor } from "@/lib/db/client";
-import { hotQuery } from "./hot-query";
 import { D } from "@/lib/money";
 import { parseGroupKey } from "./contributions";
 import type { MeterDef } from "./meters";
@@ -120,7 +119,7 @@ export async function queryUsage(req: UsageRequest, x?: Executor): Promise<Meter
     const grouped = rollupMeters.filter((m) => keysFor(m).length > 0).map((m) => m.id);
     const g = groupBy.length ? sql`case when meter_id in (select json_array_elements_text(${JSON.stringify(grouped)}::text::json)) then ${groupSql(groupBy)} end` : sql`null::text`;
     const w = window ? sql`(extract(epoch from date_trunc(${window}, bucket_start, 'UTC')) * 1000)::bigint::text` : sql`null::text`;
-    const found = await hotQuery<RollupRow>(
+    const found = await rows<RollupRow>(
       sql`select meter_id, ${w} as w, ${g} as g,
                  sum(event_count)::text as cnt, sum(value_sum)::text as s, max(value_max)::text as mx,
                  (array_agg(latest_value order by latest_at desc nulls last))[1]::text as lt,
@@ -267,7 +266,7 @@ export async function rollupTotals(items: { orgId: string; meterId: string; rang
   const out = new Map<string, RollupRow>();
   if (items.length === 0) return out;
   const input = JSON.stringify(items.map((i) => ({ o: i.orgId, m: i.meterId, f: i.range.start.toISOString(), u: i.range.end.toISOString() })));
-  const found = await hotQuery<RollupRow & { org_id: string }>(
+  const found = await rows<RollupRow & { org_id: string }>(
     sql`select t.o as org_id, t.m as meter_id, null::text as w, null::text as g,
                coalesce(sum(r.event_count), 0)::text as cnt, sum(r.value_sum)::text as s, max(r.value_max)::text as mx,
                (array_agg(r.latest_value order by r.latest_at desc nulls last))[1]::text as lt,
