@@ -5,8 +5,10 @@
 // write to its buckets, reservations and ledger happens here, under that lock, so movements of one
 // organization are serialized and never deadlock, and movements of different organizations never
 // touch the same rows. The state is read by a statement pipelined behind the lock (loadAccount) and
-// everything is written in one more statement, so a movement holds the lock for two round trips and
-// the commit. Nothing in the transaction waits on anything but Postgres.
+// everything is written in one more statement. A movement that is a transaction of its own (an API
+// spend, reserve, commit) sends BEGIN with the first statements and COMMIT with the write
+// (pipelinedTransaction): two round trips in all. Nothing in the transaction waits on anything but
+// Postgres.
 //
 // Each movement first settles what time has done: holds past their TTL are released, outstanding
 // overage is repaid from free credits, and buckets past their expiry are written off — so an
@@ -14,7 +16,7 @@
 // expiry job has run yet.
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { db, rows, type Executor } from "@/lib/db/client";
+import { pipelinedTransaction, rows, type Executor } from "@/lib/db/client";
 import type { CreditSource, GrantOrigin, ReservationStatus } from "@/lib/db/schema/credits";
 import { notFound } from "@/lib/http/errors";
 import { claimKeySql, replayClaimed, requestHash, storeResponseSql, type IdempotencyClaim, type IdempotentResult } from "@/lib/idempotency/idempotent";
@@ -276,7 +278,7 @@ export async function runMovement<T>(
   options: MovementOptions,
   step: (account: CreditAccount, ctx: MovementContext) => T | Promise<T>,
 ): Promise<MovementOutcome<T>> {
-  return applyMovement(tx, orgId, now, await loadAccount(tx, orgId, now, loadOptions(options)), step);
+  return applyMovement(tx, orgId, now, await loadAccount(tx, orgId, now, loadOptions(options)), (q) => rows(q, tx), step);
 }
 
 /**
@@ -293,11 +295,12 @@ export async function runIdempotentMovement<T, B>(
   answer: (written: WrittenMovement, result: T) => { status: number; body: B },
 ): Promise<IdempotentResult<B> & { outcome: MovementOutcome<T> | null }> {
   const hash = requestHash(claim.request);
-  return withOrgGate(orgId, () => db.transaction(async (tx) => {
+  return withOrgGate(orgId, () => pipelinedTransaction(async ({ tx, commitWith }) => {
     const loaded = await loadAccount(tx, orgId, now, { ...loadOptions(options), claim: claimKeySql(claim, hash) });
     if (!loaded.claimed) return { ...(await replayClaimed<B>(tx, claim, hash)), outcome: null };
     let ans: { status: number; body: B } | undefined;
-    const outcome = await applyMovement(tx, orgId, now, loaded, (account, ctx) => {
+    // The one write goes out with the COMMIT.
+    const outcome = await applyMovement(tx, orgId, now, loaded, commitWith, (account, ctx) => {
       const result = step(account, ctx);
       ctx.extraWrites = (w) => {
         ans = answer(w, result);
@@ -314,6 +317,8 @@ async function applyMovement<T>(
   orgId: string,
   now: Date,
   loaded: Loaded,
+  /** Runs the movement's one write statement (with the COMMIT, when the transaction is the movement's own). */
+  sendWrite: <R>(q: SQL) => Promise<R[]>,
   step: (account: CreditAccount, ctx: MovementContext) => T | Promise<T>,
 ): Promise<MovementOutcome<T>> {
   const { bal, buckets, dueHolds, named } = loaded;
@@ -352,7 +357,7 @@ async function applyMovement<T>(
   const written: WrittenMovement = { entries, balance: account.balance, held: account.held, overage: account.overage, overagePrice: price };
   const holdResult = ctx.holdResult?.result(written);
   const extra = ctx.extraWrites?.(written) ?? [];
-  const lastSeq = changed ? await write(tx, orgId, now, account, entries, price, ctx, holdResult, extra) : num(bal.last_seq);
+  const lastSeq = changed ? await write(sendWrite, orgId, now, account, entries, price, ctx, holdResult, extra) : num(bal.last_seq);
 
   for (const e of entries) metrics.creditMovements.inc({ kind: e.kind });
   const threshold = lowBalanceThreshold({ explicit: settings.lowBalanceThreshold, lastAllocation: ctx.lastAllocation ?? settings.lastAllocation });
@@ -370,7 +375,7 @@ async function applyMovement<T>(
 }
 
 async function write(
-  tx: Executor,
+  sendWrite: <R>(q: SQL) => Promise<R[]>,
   orgId: string,
   now: Date,
   account: CreditAccount,
@@ -470,11 +475,10 @@ async function write(
   const withClause = parts.length ? sql`with ${sql.join(parts, sql`, `)} ` : sql``;
   const lastSeq = entries.length ? sql`coalesce((select max(seq) from ins_ledger), last_seq)` : sql`last_seq`;
   const allocation = ctx.lastAllocation !== undefined ? sql`, last_allocation = ${ctx.lastAllocation}` : sql``;
-  const [row] = await rows<{ last_seq: unknown }>(
+  const [row] = await sendWrite<{ last_seq: unknown }>(
     sql`${withClause}update credit_balances set balance = ${account.balance}, held = ${account.held}, overage = ${account.overage},
           last_seq = ${lastSeq}${allocation}, updated_at = ${ts(now)}
         where org_id = ${orgId} returning last_seq`,
-    tx,
   );
   return num(row?.last_seq);
 }

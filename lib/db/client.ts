@@ -4,7 +4,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { SQL } from "drizzle-orm";
@@ -55,6 +55,7 @@ export function openPostgres(url: string, max = env().DATABASE_POOL_SIZE): Handl
 
 /** Statements longer than this stay unnamed: a text that long is built from its data (many rows). */
 const PREPARE_MAX_CHARS = 16_384;
+const dialect = new PgDialect({ casing: "snake_case" });
 
 /**
  * drizzle sends every query unprepared, and postgres.js runs an unprepared query with parameters
@@ -66,9 +67,11 @@ const PREPARE_MAX_CHARS = 16_384;
  * our statements keep data in parameters (JSON arrays), so their texts are few. postgres.js drops
  * a connection's statements with the connection (max_lifetime, 30–60 minutes).
  */
-export function preparing<S extends postgres.Sql | postgres.TransactionSql>(client: S): S {
+export function preparing<S extends postgres.Sql | postgres.TransactionSql | postgres.ReservedSql>(client: S, options?: postgres.Sql["options"]): S {
   return new Proxy(client, {
     get(target, prop, receiver) {
+      // A reserved connection's handle has no options of its own; drizzle reads the parsers there.
+      if (prop === "options" && options) return options;
       if (prop === "unsafe") {
         return (text: string, params?: never[], options?: postgres.UnsafeQueryOptions) =>
           target.unsafe(text, params, { ...options, prepare: text.length <= PREPARE_MAX_CHARS });
@@ -167,6 +170,69 @@ export const db: Db = new Proxy({} as Db, {
     return (value as (...a: unknown[]) => unknown).bind(real);
   },
 });
+
+/** A transaction's executor, and a way to send its last statement together with its COMMIT. */
+export type Pipeline = { tx: Executor; commitWith: <T>(last: SQL) => Promise<T[]> };
+
+/**
+ * A short read-then-write transaction in two round trips on Postgres: BEGIN goes out with the
+ * first statements (pipelined on one reserved connection) and COMMIT with the last, which the
+ * caller sends through `commitWith` (statements after it are refused; without it, COMMIT follows
+ * when `fn` returns). db.transaction would wait for BEGIN and for COMMIT on their own: four round
+ * trips for the same work, each one a wake-up of the server process. A throw rolls back. On
+ * PGlite, a plain transaction.
+ */
+export async function pipelinedTransaction<T>(fn: (p: Pipeline) => Promise<T>): Promise<T> {
+  const h = handle();
+  if (h.driver.kind !== "postgres") return h.db.transaction((tx) => inTransaction.run(true, () => fn({ tx, commitWith: (q) => rows(q, tx) })));
+  const conn = await h.driver.client.reserve();
+  // Sent now, ahead of anything fn sends. A failed BEGIN (a broken connection) fails the statements
+  // behind it too; it is checked before COMMIT all the same.
+  let beginFailed: unknown = null;
+  const begun = conn
+    .unsafe("begin")
+    .execute()
+    .then(
+      () => {},
+      (e: unknown) => void (beginFailed = e ?? new Error("BEGIN failed")),
+    );
+  let open = true;
+  try {
+    const tx = drizzlePostgres(preparing(conn, h.driver.client.options), { casing: "snake_case" }) as unknown as Executor;
+    const result = await inTransaction.run(true, () =>
+      fn({
+        tx,
+        commitWith: async <R>(last: SQL) => {
+          if (!open) throw new Error("pipelinedTransaction: the transaction was already committed");
+          await begun;
+          if (beginFailed) throw beginFailed;
+          open = false;
+          // Queued in this order on the connection: the statement, then COMMIT (which rolls back if
+          // the statement failed). Both settle before anything else is decided.
+          const { sql: text, params } = dialect.sqlToQuery(last);
+          const statement = conn.unsafe(text, params as never[], { prepare: text.length <= PREPARE_MAX_CHARS }).execute();
+          const commit = conn.unsafe("commit").execute();
+          const [out, done] = await Promise.allSettled([statement, commit]);
+          if (out.status === "rejected") throw out.reason;
+          if (done.status === "rejected") throw done.reason;
+          return out.value as unknown as R[];
+        },
+      }),
+    );
+    if (open) {
+      await begun;
+      if (beginFailed) throw beginFailed;
+      open = false;
+      await conn.unsafe("commit");
+    }
+    return result;
+  } catch (e) {
+    if (open) await conn.unsafe("rollback").catch(() => {});
+    throw e;
+  } finally {
+    conn.release();
+  }
+}
 
 export function driver(): Driver {
   return handle().driver;
