@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { connectionOptions, db, driver, openPostgres, rows } from "@/lib/db/client";
+import { connectionOptions, db, driver, openPostgres, pipelinedTransaction, rows } from "@/lib/db/client";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -48,6 +48,69 @@ describe("database", () => {
     });
     await Promise.all([tx, read]);
     expect(events).toEqual(["tx wrote", "tx commits", "outside read 1"]);
+  });
+});
+
+describe("pipelined transactions (BEGIN with the first statements, COMMIT with the last)", () => {
+  const setUp = async () => {
+    await db.execute(sql`create table if not exists pipeline_test (id int primary key, n int not null)`);
+    await db.execute(sql`delete from pipeline_test`);
+    await db.execute(sql`insert into pipeline_test values (1, 0)`);
+  };
+  const all = () => rows<{ id: number; n: number }>(sql`select id, n from pipeline_test order by id`);
+
+  it("commits what it wrote with its last statement, and answers that statement's rows", async () => {
+    await setUp();
+    const out = await pipelinedTransaction(async ({ tx, commitWith }) => {
+      await tx.execute(sql`insert into pipeline_test values (2, 20)`);
+      return commitWith<{ n: number }>(sql`update pipeline_test set n = n + 5 where id = 1 returning n`);
+    });
+    expect(out).toEqual([{ n: 5 }]);
+    expect(await all()).toEqual([{ id: 1, n: 5 }, { id: 2, n: 20 }]);
+  });
+
+  it("commits when the work returns without a last statement, and refuses a statement after the commit", async () => {
+    await setUp();
+    await pipelinedTransaction(async ({ tx }) => void (await tx.execute(sql`insert into pipeline_test values (3, 30)`)));
+    expect(await all()).toEqual([{ id: 1, n: 0 }, { id: 3, n: 30 }]);
+    await expect(
+      pipelinedTransaction(async ({ commitWith }) => {
+        await commitWith(sql`update pipeline_test set n = 1 where id = 1`);
+        await commitWith(sql`update pipeline_test set n = 2 where id = 1`);
+      }),
+    ).rejects.toThrow(/already committed/);
+  });
+
+  it("keeps nothing when the work throws, or when the last statement fails, and the connection serves the next one", async () => {
+    await setUp();
+    await expect(
+      pipelinedTransaction(async ({ tx }) => {
+        await tx.execute(sql`insert into pipeline_test values (4, 40)`);
+        throw new Error("refused");
+      }),
+    ).rejects.toThrow("refused");
+    await expect(
+      pipelinedTransaction(async ({ tx, commitWith }) => {
+        await tx.execute(sql`insert into pipeline_test values (5, 50)`);
+        await commitWith(sql`insert into pipeline_test values (1, 1)`); // duplicate key
+      }),
+    ).rejects.toSatisfy((e: Error) => /duplicate key/.test(`${e.message} ${String(e.cause)}`));
+    expect(await all()).toEqual([{ id: 1, n: 0 }]);
+    // Failures gave their connections back: more transactions than the pool has connections still run.
+    for (let i = 0; i < 25; i++) await pipelinedTransaction(({ commitWith }) => commitWith(sql`update pipeline_test set n = n + 1 where id = 1`));
+    expect(await all()).toEqual([{ id: 1, n: 25 }]);
+  });
+
+  it("loses no update between concurrent read-modify-write transactions on one row", async () => {
+    await setUp();
+    const bump = () =>
+      pipelinedTransaction(async ({ tx, commitWith }) => {
+        const [row] = await rows<{ n: number }>(sql`select n from pipeline_test where id = 1 for update`, tx);
+        await sleep(5);
+        await commitWith(sql`update pipeline_test set n = ${row!.n + 1} where id = 1`);
+      });
+    await Promise.all(Array.from({ length: 12 }, bump));
+    expect(await all()).toEqual([{ id: 1, n: 12 }]);
   });
 });
 

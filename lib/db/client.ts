@@ -182,9 +182,21 @@ export type Pipeline = { tx: Executor; commitWith: <T>(last: SQL) => Promise<T[]
  * trips for the same work, each one a wake-up of the server process. A throw rolls back. On
  * PGlite, a plain transaction.
  */
+const ALREADY_COMMITTED = "pipelinedTransaction: the transaction was already committed";
+
 export async function pipelinedTransaction<T>(fn: (p: Pipeline) => Promise<T>): Promise<T> {
   const h = handle();
-  if (h.driver.kind !== "postgres") return h.db.transaction((tx) => inTransaction.run(true, () => fn({ tx, commitWith: (q) => rows(q, tx) })));
+  if (h.driver.kind !== "postgres") {
+    return h.db.transaction((tx) => {
+      let open = true;
+      const commitWith = <R>(last: SQL) => {
+        if (!open) throw new Error(ALREADY_COMMITTED);
+        open = false;
+        return rows<R>(last, tx);
+      };
+      return inTransaction.run(true, () => fn({ tx, commitWith }));
+    });
+  }
   const conn = await h.driver.client.reserve();
   // Sent now, ahead of anything fn sends. A failed BEGIN (a broken connection) fails the statements
   // behind it too; it is checked before COMMIT all the same.
@@ -203,7 +215,7 @@ export async function pipelinedTransaction<T>(fn: (p: Pipeline) => Promise<T>): 
       fn({
         tx,
         commitWith: async <R>(last: SQL) => {
-          if (!open) throw new Error("pipelinedTransaction: the transaction was already committed");
+          if (!open) throw new Error(ALREADY_COMMITTED);
           await begun;
           if (beginFailed) throw beginFailed;
           open = false;
