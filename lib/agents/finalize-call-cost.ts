@@ -10,8 +10,8 @@
 // recorded after, keyed by call and metric, so recording again after a failure never counts twice;
 // usage_recorded turns true only once it is.
 import "server-only";
-import { and, eq } from "drizzle-orm";
-import { db } from "@/lib/db/client";
+import { and, eq, sql } from "drizzle-orm";
+import { builtOnce, db, rows } from "@/lib/db/client";
 import { calls, plans, type Call } from "@/lib/db/schema";
 import { AppError, notFound, type FieldIssue } from "@/lib/http/errors";
 import { dec, minorToDecimal } from "@/lib/money";
@@ -57,13 +57,17 @@ function result(call: Call, plan: PlanRef): FinalizedCall {
 
 const unprocessable = (message: string, details: FieldIssue[]) => new AppError("unprocessable", message, details);
 
-/** The call and its plan's name and version, in one query; `orgId` null for operators (any customer's call). */
-async function load(orgId: string | null, callId: string): Promise<{ call: Call; plan: PlanRef }> {
-  const [row] = await db
+const selectCall = (d: typeof db) =>
+  d
     .select({ call: calls, plan: { id: plans.id, code: plans.code, version: plans.version, name: plans.name } })
     .from(calls)
-    .leftJoin(plans, eq(plans.id, calls.planId))
-    .where(and(eq(calls.id, callId), orgId ? eq(calls.orgId, orgId) : undefined));
+    .leftJoin(plans, eq(plans.id, calls.planId));
+const loadAnyCall = builtOnce((d) => selectCall(d).where(eq(calls.id, sql.placeholder("callId"))).prepare("finalize_load_any"));
+const loadOwnCall = builtOnce((d) => selectCall(d).where(and(eq(calls.id, sql.placeholder("callId")), eq(calls.orgId, sql.placeholder("orgId")))).prepare("finalize_load_own"));
+
+/** The call and its plan's name and version, in one query; `orgId` null for operators (any customer's call). */
+async function load(orgId: string | null, callId: string): Promise<{ call: Call; plan: PlanRef }> {
+  const [row] = orgId ? await loadOwnCall().execute({ callId, orgId }) : await loadAnyCall().execute({ callId });
   if (!row) throw notFound("Call");
   return { call: row.call, plan: row.plan?.id ? row.plan : null };
 }
@@ -112,11 +116,16 @@ export async function finalizeCallCost(
   const endedAt = input.endedAt ?? now;
   // Checked before anything is stored, so a call whose usage cannot be recorded is not finalized either.
   const events = input.sendUsage ? await callUsageEvents(db, call, input.usageMetrics, endedAt) : undefined;
-  const [done] = await db
-    .update(calls)
-    .set({ status: "finalized", usageMetrics: input.usageMetrics, costExact: rated.amount, costCents: rated.amount_minor, costLines: rated.lines, endedAt, finalizedAt: now })
-    .where(and(eq(calls.id, call.id), eq(calls.status, "in_progress")))
-    .returning();
+  // Written in plain SQL and answered from what it wrote: drizzle's update with returning() renders
+  // every column of the table on each call.
+  const won = await rows<{ id: string }>(sql`
+    update calls set status = 'finalized', usage_metrics = ${JSON.stringify(input.usageMetrics)}::text::jsonb, cost_exact = ${rated.amount}::numeric,
+           cost_cents = ${rated.amount_minor}::bigint, cost_lines = ${JSON.stringify(rated.lines)}::text::jsonb, ended_at = ${endedAt.toISOString()}::timestamptz,
+           finalized_at = ${now.toISOString()}::timestamptz
+     where id = ${call.id} and status = 'in_progress' returning id`);
+  const done: Call | null = won.length
+    ? { ...call, status: "finalized", usageMetrics: input.usageMetrics, costExact: rated.amount, costCents: rated.amount_minor, costLines: rated.lines, endedAt, finalizedAt: now }
+    : null;
   if (!done) {
     // Another request finalized it between our read and our write: answer what it stored.
     const again = await load(orgId, callId);
