@@ -2,7 +2,7 @@
 // with credits, closed-loop HTTP load from this (second) process over loopback, and the checks run
 // on the database afterwards (invariants, and whether every balance a caller saw was exact).
 import { randomUUID } from "node:crypto";
-import { BENCH_KEY, connect, dropDatabase, startServer as launch } from "./support/server.mjs";
+import { BENCH_KEY, connect, dropDatabase, send, startServer as launch } from "./support/server.mjs";
 
 export function args(defaults) {
   const out = { ...defaults };
@@ -31,13 +31,12 @@ export async function startServer({ port, poolSize }) {
 }
 
 export async function api(url, key, method, p, body, headers = {}) {
-  const res = await fetch(`${url}${p}`, {
+  const res = await send(`${url}${p}`, {
     method,
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
+  return { status: res.status, json: res.text ? JSON.parse(res.text) : null };
 }
 
 /** `n` customers, each granted `credits` purchased credits, and a credit event to spend. */

@@ -3,7 +3,7 @@
 //   npx tsx bench/finalize-cost.ts [seconds=20] [concurrency=32]
 // Needs a production build (`npm run build`) and Postgres at BENCH_DATABASE_URL (default local).
 import { closedLoop } from "./lib/load";
-import { api, BENCH_KEY, startServer } from "./lib/server";
+import { api, BENCH_KEY, send, startServer } from "./lib/server";
 
 const seconds = Number(process.argv[2] ?? 20);
 const concurrency = Number(process.argv[3] ?? 32);
@@ -44,7 +44,7 @@ try {
     seconds,
     request: (_w, i) => {
       const id = callIds[next++ % callIds.length]!;
-      return fetch(`${server.url}/api/v1/calls/${id}/finalize-cost`, {
+      return send(`${server.url}/api/v1/calls/${id}/finalize-cost`, {
         method: "POST",
         headers: { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" },
         body: JSON.stringify({ usage_metrics: { minutes: String(50 + (i % 5000)), api_calls: 10, sms: 250, storage: 12 } }),

@@ -7,7 +7,7 @@
 //
 //   node bench/ingest-bulk.mjs [seconds=60] [concurrency=4] [batch=1000]
 // Compare: Lago publishes about 10,000 events/s for its REST batch path.
-import { backendCpuSeconds, BENCH_KEY, connect, cpuSeconds, dropDatabase, MODELS, pgUrl, rss, seedBenchCatalog, startServer } from "./support/server.mjs";
+import { backendCpuSeconds, BENCH_KEY, connect, cpuSeconds, dropDatabase, MODELS, pgUrl, rss, seedBenchCatalog, send, startServer } from "./support/server.mjs";
 
 const seconds = Number(process.argv[2] ?? 60);
 const concurrency = Number(process.argv[3] ?? 4);
@@ -47,8 +47,8 @@ const started = performance.now();
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (Date.now() < deadline) {
-      const res = await fetch(`${server.url}/api/v1/events/bulk`, { method: "POST", headers: { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" }, body: body() });
-      const json = await res.json();
+      const res = await send(`${server.url}/api/v1/events/bulk`, { method: "POST", headers: { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" }, body: body() });
+      const json = JSON.parse(res.text);
       requests++;
       if (res.status !== 202) {
         failed++;

@@ -6,7 +6,7 @@
 // (GET /api/v1/entitlements/api_calls) at the same concurrency.
 //
 //   node bench/ingest-single.mjs [seconds=30] [concurrency=50]
-import { BENCH_KEY, connect, cpuSeconds, dropDatabase, MODELS, percentile, pgUrl, rss, seedBenchCatalog, startServer } from "./support/server.mjs";
+import { BENCH_KEY, connect, cpuSeconds, dropDatabase, MODELS, percentile, pgUrl, rss, seedBenchCatalog, send, startServer } from "./support/server.mjs";
 
 const seconds = Number(process.argv[2] ?? 30);
 const concurrency = Number(process.argv[3] ?? 50);
@@ -38,8 +38,7 @@ async function measure(label, makeRequest, durationS, clients = concurrency) {
       while (Date.now() < deadline) {
         const { url, init } = makeRequest();
         const t = performance.now();
-        const res = await fetch(url, init);
-        await res.arrayBuffer();
+        const res = await send(url, init);
         latencies.push(performance.now() - t);
         if (res.status === 202 || res.status === 200) ok++;
         else if (failed++ < 3) console.error(label, res.status);

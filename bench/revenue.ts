@@ -10,7 +10,7 @@
 import { encode } from "@auth/core/jwt";
 import { closedLoop } from "./lib/load";
 import { connect, rss } from "./support/server.mjs";
-import { api, BENCH_KEY, startServer } from "./lib/server";
+import { api, BENCH_KEY, send, startServer } from "./lib/server";
 
 const seconds = Number(process.argv[2] ?? 10);
 const concurrency = Number(process.argv[3] ?? 8);
@@ -80,17 +80,17 @@ try {
   // An admin and its session cookie (Auth.js v5 session JWT, as the sign-in would set it).
   await sql`insert into users (id, email, name, role) values ('usr_bench_admin', 'admin@bench.example', 'Bench admin', 'admin')`;
   const cookie = `authjs.session-token=${await encode({ token: { sub: "usr_bench_admin" }, secret: AUTH_SECRET, salt: "authjs.session-token" })}`;
-  const get = (p: string, auth: "key" | "cookie" = "key") => fetch(`${server.url}${p}`, { headers: auth === "key" ? { authorization: `Bearer ${BENCH_KEY}` } : { cookie } });
+  const get = (p: string, auth: "key" | "cookie" = "key") => send(`${server.url}${p}`, { headers: auth === "key" ? { authorization: `Bearer ${BENCH_KEY}` } : { cookie } });
 
   // ——— 1. stats under load, and a baseline ———
-  const statsOnce = await (await get("/api/v1/admin/billing/stats")).json();
-  for (let i = 0; i < 20; i++) await (await get("/api/v1/admin/billing/stats")).arrayBuffer();
+  const statsOnce = JSON.parse((await get("/api/v1/admin/billing/stats")).text);
+  for (let i = 0; i < 20; i++) await get("/api/v1/admin/billing/stats");
   const baseline = await closedLoop({ concurrency, seconds: Math.max(3, seconds / 2), request: () => get("/api/v1/customers?limit=1") });
   const stats = await closedLoop({ concurrency, seconds, request: () => get("/api/v1/admin/billing/stats") });
   const single: number[] = [];
   for (let i = 0; i < 50; i++) {
     const t = performance.now();
-    await (await get("/api/v1/admin/billing/stats")).arrayBuffer();
+    await get("/api/v1/admin/billing/stats");
     single.push(performance.now() - t);
   }
 
@@ -100,14 +100,13 @@ try {
   for (let i = 0; i < 25; i++) {
     const t = performance.now();
     const res = await get("/admin", "cookie");
-    await res.arrayBuffer();
     homeStatus = res.status;
     if (i >= 5) home.push(performance.now() - t);
   }
   const sorted: number[] = [];
   for (let i = 0; i < 10; i++) {
     const t = performance.now();
-    await (await get("/admin?sort=mrr", "cookie")).arrayBuffer();
+    await get("/admin?sort=mrr", "cookie");
     sorted.push(performance.now() - t);
   }
 
@@ -116,7 +115,8 @@ try {
   let peakRss = before.rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb().rss)), 25);
   const t = performance.now();
-  const res = await get("/api/v1/admin/export/invoices.csv");
+  // Read as a stream (fetch), counting bytes and lines as they arrive.
+  const res = await fetch(`${server.url}/api/v1/admin/export/invoices.csv`, { headers: { authorization: `Bearer ${BENCH_KEY}` } });
   const reader = res.body!.getReader();
   let bytes = 0;
   let lines = 0;
@@ -134,7 +134,7 @@ try {
   const series: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    await (await get("/api/v1/admin/revenue/series")).arrayBuffer();
+    await get("/api/v1/admin/revenue/series");
     series.push(performance.now() - t);
   }
 

@@ -5,7 +5,7 @@
 import Stripe from "stripe";
 import { closedLoop } from "./lib/load";
 import { connect } from "./support/server.mjs";
-import { api, startServer } from "./lib/server";
+import { api, send, startServer } from "./lib/server";
 
 const seconds = Number(process.argv[2] ?? 15);
 const concurrency = Number(process.argv[3] ?? 16);
@@ -42,7 +42,7 @@ try {
     return payload;
   };
   const post = (payload: string) =>
-    fetch(`${server.url}/api/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) }, body: payload });
+    send(`${server.url}/api/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) }, body: payload });
 
   // Warm-up, then the timed run of new events.
   await closedLoop({ concurrency, seconds: 2, request: () => post(makeEvent()) });

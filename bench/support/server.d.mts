@@ -4,6 +4,8 @@ import type postgres from "postgres";
 import type { Sql } from "postgres";
 
 export const BENCH_KEY: string;
+export type Answer = { status: number; ok: boolean; text: string };
+export function send(url: string, init?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<Answer>;
 export const MODELS: string[];
 export function pgUrl(database?: string): string;
 /** A postgres.js client; libpq's `?host=/socket/dir` becomes the host option. */
