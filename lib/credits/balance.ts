@@ -4,11 +4,10 @@
 // what a caller sees is exact at that instant.
 import "server-only";
 import { sql } from "drizzle-orm";
-import { db, rows } from "@/lib/db/client";
+import { rows } from "@/lib/db/client";
 import type { CreditSource, GrantOrigin } from "@/lib/db/schema";
 import { isLow, lowBalanceThreshold } from "./low-balance-rule";
-import { runMovement } from "./movement";
-import { withOrgGate } from "./org-gate";
+import { runOwnMovement } from "./movement";
 import { drawOrder, normalizePrecedence } from "./precedence";
 
 export type BucketView = {
@@ -92,7 +91,7 @@ export async function getCreditBalance(orgId: string, opts: { now?: Date; includ
   let row = await read(orgId, now, opts.includeSpent ?? false);
   if (!row) return null;
   if (row.due) {
-    await withOrgGate(orgId, () => db.transaction((tx) => runMovement(tx, orgId, now, {}, () => undefined)));
+    await runOwnMovement(orgId, now, {}, () => undefined);
     row = (await read(orgId, now, opts.includeSpent ?? false))!;
   }
   const raw = (typeof row.buckets === "string" ? JSON.parse(row.buckets) : row.buckets) as BucketJsonRow[];

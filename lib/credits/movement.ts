@@ -5,8 +5,8 @@
 // write to its buckets, reservations and ledger happens here, under that lock, so movements of one
 // organization are serialized and never deadlock, and movements of different organizations never
 // touch the same rows. The state is read by a statement pipelined behind the lock (loadAccount) and
-// everything is written in one more statement. A movement that is a transaction of its own (an API
-// spend, reserve, commit) sends BEGIN with the first statements and COMMIT with the write
+// everything is written in one more statement. A movement that is a transaction of its own (a
+// spend, a reservation, its commit or release) sends BEGIN with the first statements and COMMIT with the write
 // (pipelinedTransaction): two round trips in all. Nothing in the transaction waits on anything but
 // Postgres.
 //
@@ -279,6 +279,21 @@ export async function runMovement<T>(
   step: (account: CreditAccount, ctx: MovementContext) => T | Promise<T>,
 ): Promise<MovementOutcome<T>> {
   return applyMovement(tx, orgId, now, await loadAccount(tx, orgId, now, loadOptions(options)), (q) => rows(q, tx), step);
+}
+
+/**
+ * runMovement as a transaction of its own, in two round trips (pipelinedTransaction: BEGIN with the
+ * lock and read, COMMIT with the write), behind the organization's in-process gate.
+ */
+export function runOwnMovement<T>(
+  orgId: string,
+  now: Date,
+  options: MovementOptions,
+  step: (account: CreditAccount, ctx: MovementContext) => T | Promise<T>,
+): Promise<MovementOutcome<T>> {
+  return withOrgGate(orgId, () =>
+    pipelinedTransaction(async ({ tx, commitWith }) => applyMovement(tx, orgId, now, await loadAccount(tx, orgId, now, loadOptions(options)), commitWith, step)),
+  );
 }
 
 /**

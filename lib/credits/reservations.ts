@@ -17,8 +17,7 @@ import { metrics } from "@/lib/metrics";
 import { dec } from "@/lib/money";
 import { InsufficientCredits, type OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
-import { withOrgGate } from "./org-gate";
-import { runIdempotentMovement, runMovement, type ReservationRow } from "./movement";
+import { runIdempotentMovement, runOwnMovement, type ReservationRow } from "./movement";
 import { spentByBucket } from "./serialize";
 
 export type ReservationJson = {
@@ -121,8 +120,7 @@ export async function commitReservation(
   const now = input.now ?? new Date();
   const operationId = newId("led");
   try {
-    const outcome = await withOrgGate(orgId, () => db.transaction((tx) =>
-      runMovement(tx, orgId, now, { holdId: reservationId, operationId }, (account, ctx) => {
+    const outcome = await runOwnMovement(orgId, now, { holdId: reservationId, operationId }, (account, ctx) => {
         const r = ctx.hold;
         if (!r) throw notFound("Reservation");
         if (r.status === "committed" && r.committedCredits === input.credits && r.result) return r.result as ReservationJson;
@@ -141,8 +139,7 @@ export async function commitReservation(
           }),
         };
         return null;
-      }),
-    ));
+      });
     if (outcome.result) return { body: outcome.result, replayed: true };
     await afterMovement(orgId, outcome);
     return { body: outcome.holdResult as ReservationJson, replayed: false };
@@ -154,16 +151,14 @@ export async function commitReservation(
 
 export async function releaseReservation(orgId: string, reservationId: string, input: { actor: string; now?: Date }): Promise<{ body: ReservationJson; replayed: boolean }> {
   const now = input.now ?? new Date();
-  const outcome = await withOrgGate(orgId, () => db.transaction((tx) =>
-    runMovement(tx, orgId, now, { holdId: reservationId }, (account, ctx) => {
+  const outcome = await runOwnMovement(orgId, now, { holdId: reservationId }, (account, ctx) => {
       const r = ctx.hold;
       if (!r) throw notFound("Reservation");
       if (r.status === "released") return { reservation: r, replayed: true };
       if (r.status !== "active") throw closedConflict(r, "a release");
       account.release({ id: r.id, credits: r.credits, expiresAt: r.expiresAt }, { operationId: newId("led"), actor: input.actor, idempotencyKey: r.idempotencyKey, reference: r.reference });
       return { reservation: { ...r, status: "released" as const, closedAt: now }, replayed: false };
-    }),
-  ));
+    });
   await afterMovement(orgId, outcome);
   return { body: { ...reservationJson(outcome.result.reservation), balance_after: outcome.balance, held: outcome.held }, replayed: outcome.result.replayed };
 }
