@@ -32,6 +32,10 @@ test.describe("customer", () => {
     expect(res.status()).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ credits: 50, balance_after: balanceBefore - 50, spent: [{ source: "purchased", credits: 50 }] });
+    // The balance read a backend makes before its next spend already shows it.
+    const read = await api.get("/api/v1/credits", { headers: { Authorization: `Bearer ${key}` } });
+    expect(read.status()).toBe(200);
+    expect(await read.json()).toMatchObject({ object: "credit_balance", balance: balanceBefore - 50 });
     await api.dispose();
 
     // The balance refreshes on its own while the page is open…

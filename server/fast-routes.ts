@@ -1,7 +1,8 @@
 // The API routes that backends call on every request of their own product — usage events,
-// entitlement checks, credit spends, call costs — and Stripe's webhooks, served straight from Node's HTTP server
+// entitlement checks, credit balances and spends, call costs — and Stripe's webhooks, served straight from Node's HTTP server
 // (server/serve.mjs) instead of through Next's router, which costs several times what these
 // handlers do. They are the same route handlers as under app/api: one wrapper, one behaviour.
+import * as balance from "@/app/api/v1/credits/route";
 import * as consume from "@/app/api/v1/credits/consume/route";
 import * as entitlements from "@/app/api/v1/entitlements/[meter]/route";
 import * as batch from "@/app/api/v1/events/batch/route";
@@ -21,6 +22,7 @@ const ROUTES: FastRoute[] = [
   { method: "POST", pattern: /^\/api\/v1\/events\/bulk$/, keys: [], handler: h(bulk.POST) },
   { method: "POST", pattern: /^\/api\/v1\/events\/batch$/, keys: [], handler: h(batch.POST) },
   { method: "GET", pattern: /^\/api\/v1\/entitlements\/([^/]+)$/, keys: ["meter"], handler: h(entitlements.GET) },
+  { method: "GET", pattern: /^\/api\/v1\/credits$/, keys: [], handler: h(balance.GET) },
   { method: "POST", pattern: /^\/api\/v1\/credits\/consume$/, keys: [], handler: h(consume.POST) },
   { method: "POST", pattern: /^\/api\/v1\/calls\/([^/]+)\/finalize-cost$/, keys: ["call_id"], handler: h(finalize.POST) },
   { method: "GET", pattern: /^\/api\/health$/, keys: [], handler: h(health.GET) },
