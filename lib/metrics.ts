@@ -28,6 +28,11 @@ function create() {
       labelNames: ["outcome", "id_source"] as const,
       registers: [registry],
     }),
+    ingestStatements: new client.Counter({
+      name: "tally_ingest_statements_total",
+      help: "Ingest statements run; events ingested over statements is how many events share one (concurrent small batches are coalesced).",
+      registers: [registry],
+    }),
     webhooks: new client.Counter({
       name: "tally_webhooks_total",
       help: "Stripe webhook deliveries by outcome (processed, duplicate, failed, invalid_signature).",

@@ -17,7 +17,8 @@
 // a read takes the value of the row with the greatest time (ties: the event ingested last).
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { rows, type Executor } from "@/lib/db/client";
+import { driver, rows, type Executor } from "@/lib/db/client";
+import { metrics } from "@/lib/metrics";
 import type { Contribution, UniqueContribution } from "./contributions";
 
 export type StorableEvent = {
@@ -42,9 +43,26 @@ export type StoreOutcome = "accepted" | "duplicate" | "conflict";
 /** Rollup rows per hot (org, meter, hour, group): concurrent batches of one customer rarely meet on one row. */
 export const ROLLUP_SHARDS = 8;
 
+/**
+ * Stores a batch. On Postgres, outside a caller's transaction, small batches are coalesced: while
+ * MAX_IN_FLIGHT ingest statements of this process are running, the batches that arrive wait and
+ * then go together as one statement (up to COALESCE_MAX_EVENTS events). Fifty clients each sending
+ * one event become a few statements and commits instead of fifty; with less in flight a batch goes
+ * at once, so a lone event waits for nothing. Each caller still gets its own events' outcomes, when
+ * the statement that stored them has committed.
+ */
 export async function storeEvents(events: StorableEvent[], x?: Executor): Promise<Map<number, StoreOutcome>> {
+  if (events.length === 0) return new Map();
+  if (x || events.length >= COALESCE_MAX_EVENTS || driver().kind !== "postgres") return storeNow(events, x);
+  return new Promise((resolve, reject) => {
+    waiting.push({ events, resolve, reject });
+    pump();
+  });
+}
+
+async function storeNow(events: StorableEvent[], x?: Executor): Promise<Map<number, StoreOutcome>> {
   const out = new Map<number, StoreOutcome>();
-  if (events.length === 0) return out;
+  metrics.ingestStatements.inc();
   const result = await rows<{ i: number; accepted: boolean; existing_hash: string | null }>(storeEventsQuery(events), x);
   const hashByIndex = new Map(events.map((e) => [e.index, e.hash]));
   for (const r of result) {
@@ -54,6 +72,78 @@ export async function storeEvents(events: StorableEvent[], x?: Executor): Promis
     out.set(i, r.accepted ? "accepted" : r.existing_hash === null || r.existing_hash === hashByIndex.get(i) ? "duplicate" : "conflict");
   }
   return out;
+}
+
+/** Ingest statements from this process at once; the rest of the pool stays free for everything else. */
+const MAX_IN_FLIGHT = 4;
+/** A batch this large goes on its own; smaller ones are joined up to this many events. */
+export const COALESCE_MAX_EVENTS = 500;
+
+type Waiting = { events: StorableEvent[]; resolve: (m: Map<number, StoreOutcome>) => void; reject: (e: unknown) => void };
+const waiting: Waiting[] = [];
+let inFlight = 0;
+
+function pump(): void {
+  while (inFlight < MAX_IN_FLIGHT && waiting.length > 0) {
+    const group = takeGroup();
+    inFlight++;
+    void storeGroup(group).finally(() => {
+      inFlight--;
+      pump();
+    });
+  }
+}
+
+/**
+ * The next waiting batches, in arrival order, up to COALESCE_MAX_EVENTS events. A batch with a key
+ * (customer, event id) already in the group waits for the next statement: one statement must not
+ * claim a key twice, or the second would read as stored.
+ */
+function takeGroup(): Waiting[] {
+  const group: Waiting[] = [];
+  const keys = new Set<string>();
+  let size = 0;
+  for (let i = 0; i < waiting.length && size < COALESCE_MAX_EVENTS; ) {
+    const w = waiting[i]!;
+    const own = w.events.map((e) => `${e.orgId}\u0000${e.eventId}`);
+    if ((group.length > 0 && size + w.events.length > COALESCE_MAX_EVENTS) || own.some((k) => keys.has(k))) {
+      i++;
+      continue;
+    }
+    own.forEach((k) => keys.add(k));
+    size += w.events.length;
+    group.push(w);
+    waiting.splice(i, 1);
+  }
+  return group;
+}
+
+async function storeGroup(group: Waiting[]): Promise<void> {
+  if (group.length === 1) {
+    const [w] = group;
+    return storeNow(w!.events).then(w!.resolve, w!.reject);
+  }
+  // One statement for all: the events renumbered in it, the outcomes mapped back to each caller.
+  const joined: StorableEvent[] = [];
+  const origin: { w: number; index: number }[] = [];
+  group.forEach((w, wi) => {
+    for (const e of w.events) {
+      origin.push({ w: wi, index: e.index });
+      joined.push({ ...e, index: joined.length });
+    }
+  });
+  let stored: Map<number, StoreOutcome>;
+  try {
+    stored = await storeNow(joined);
+  } catch {
+    // Nothing of the statement was stored. Each batch again on its own, so an error answers only
+    // the batch that caused it.
+    await Promise.all(group.map((w) => storeNow(w.events).then(w.resolve, w.reject)));
+    return;
+  }
+  const outs = group.map(() => new Map<number, StoreOutcome>());
+  stored.forEach((outcome, i) => outs[origin[i]!.w]!.set(origin[i]!.index, outcome));
+  group.forEach((w, wi) => w.resolve(outs[wi]!));
 }
 
 /** The ingest statement for a batch (exported for EXPLAIN in benchmarks and tests). */
