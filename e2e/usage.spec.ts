@@ -53,6 +53,8 @@ test.describe("alerts", () => {
     }
     const entitlement = await (await request.get("/api/v1/entitlements/api_calls", { headers: { "x-api-key": key } })).json();
     expect(entitlement).toMatchObject({ allowed: false, limit: 10000, remaining: "0", enforcement: "hard" });
+    const usage = await (await request.get("/api/v1/usage?meter=api_calls", { headers: { authorization: `Bearer ${key}` } })).json();
+    expect(Number(usage.meters[0].value)).toBeGreaterThanOrEqual(10_000);
 
     // Limit checks run at most once a second per customer (ALERT_CHECK_INTERVAL_MS): the second
     // batch's crossing is found by the deferred check up to a second later, so look again until it shows.
