@@ -118,17 +118,23 @@ export async function queryUsage(req: UsageRequest, x?: Executor): Promise<Meter
     // Group keys differ per meter only in whether they apply: meters that cannot group by them read null.
     const grouped = rollupMeters.filter((m) => keysFor(m).length > 0).map((m) => m.id);
     const g = groupBy.length ? sql`case when meter_id in (select json_array_elements_text(${JSON.stringify(grouped)}::text::json)) then ${groupSql(groupBy)} end` : sql`null::text`;
-    const w = window ? sql`(extract(epoch from date_trunc(${window}, bucket_start, 'UTC')) * 1000)::bigint::text` : sql`null::text`;
+    // Grouped by the window's start as a timestamp (cheap per row); its epoch text is made once per group.
+    const w = window ? sql`date_trunc(${window}, bucket_start, 'UTC')` : sql`null::timestamptz`;
+    // The latest value needs an ordered aggregate (a sort per group, and no hash aggregation): only
+    // when a latest meter is asked for, and only over the rows that carry a latest value.
+    const latest = rollupMeters.some((m) => m.aggregation === "latest")
+      ? sql`(array_agg(latest_value order by latest_at desc) filter (where latest_at is not null))[1]::text as lt,
+            (extract(epoch from max(latest_at)) * 1000000)::bigint::text as lt_at`
+      : sql`null::text as lt, null::text as lt_at`;
     const found = await rows<RollupRow>(
-      sql`select meter_id, ${w} as w, ${g} as g,
-                 sum(event_count)::text as cnt, sum(value_sum)::text as s, max(value_max)::text as mx,
-                 (array_agg(latest_value order by latest_at desc nulls last))[1]::text as lt,
-                 (extract(epoch from max(latest_at)) * 1000000)::bigint::text as lt_at
-            from usage_rollups
-           where org_id = ${req.orgId}
-             and meter_id = any(array(select json_array_elements_text(${JSON.stringify(rollupMeters.map((m) => m.id))}::text::json)))
-             and bucket_start >= ${range.start.toISOString()}::timestamptz and bucket_start < ${range.end.toISOString()}::timestamptz
-           group by 1, 2, 3`,
+      sql`select meter_id, (extract(epoch from wt) * 1000)::bigint::text as w, g, cnt, s, mx, lt, lt_at
+            from (select meter_id, ${w} as wt, ${g} as g,
+                         sum(event_count)::text as cnt, sum(value_sum)::text as s, max(value_max)::text as mx, ${latest}
+                    from usage_rollups
+                   where org_id = ${req.orgId}
+                     and meter_id = any(array(select json_array_elements_text(${JSON.stringify(rollupMeters.map((m) => m.id))}::text::json)))
+                     and bucket_start >= ${range.start.toISOString()}::timestamptz and bucket_start < ${range.end.toISOString()}::timestamptz
+                   group by 1, 2, 3) t`,
       x,
     );
     for (const r of found) {
