@@ -123,14 +123,12 @@ export async function finalizeCallCost(
            cost_cents = ${rated.amount_minor}::bigint, cost_lines = ${JSON.stringify(rated.lines)}::text::jsonb, ended_at = ${endedAt.toISOString()}::timestamptz,
            finalized_at = ${now.toISOString()}::timestamptz
      where id = ${call.id} and status = 'in_progress' returning id`);
-  const done: Call | null = won.length
-    ? { ...call, status: "finalized", usageMetrics: input.usageMetrics, costExact: rated.amount, costCents: rated.amount_minor, costLines: rated.lines, endedAt, finalizedAt: now }
-    : null;
-  if (!done) {
+  if (won.length === 0) {
     // Another request finalized it between our read and our write: answer what it stored.
     const again = await load(orgId, callId);
     return replay(again.call, again.plan, { ...input, sendUsage: false });
   }
+  const done: Call = { ...call, status: "finalized", usageMetrics: input.usageMetrics, costExact: rated.amount, costCents: rated.amount_minor, costLines: rated.lines, endedAt, finalizedAt: now };
   if (!events) return { ...result(done, plan), replayed: false };
   await recordCallUsage(db, call.orgId, done, input.usageMetrics, endedAt, events);
   const [recorded] = await db.update(calls).set({ usageRecorded: true }).where(eq(calls.id, call.id)).returning();

@@ -40,12 +40,15 @@ export function connectionOptions(url: string): { url: string; host?: string } {
   return { url: u.toString(), host: dir };
 }
 
-export function openPostgres(url: string, max = env().DATABASE_POOL_SIZE): Handle {
+/** A postgres.js client for a connection URL (a Unix socket directory included, as above). */
+export function postgresClient(url: string, options: postgres.Options<Record<string, postgres.PostgresType>> = {}): postgres.Sql {
   const conn = connectionOptions(url);
-  const client = postgres(conn.url, {
-    ...(conn.host ? { host: conn.host } : {}),
+  return postgres(conn.url, { ...(conn.host ? { host: conn.host } : {}), onnotice: () => {}, ...options });
+}
+
+export function openPostgres(url: string, max = env().DATABASE_POOL_SIZE): Handle {
+  const client = postgresClient(url, {
     max,
-    onnotice: () => {},
     // numeric and int8 arrive as strings (postgres.js's default): money never passes through a JS float.
     connection: { application_name: "tally" },
   });
@@ -67,11 +70,11 @@ const dialect = new PgDialect({ casing: "snake_case" });
  * our statements keep data in parameters (JSON arrays), so their texts are few. postgres.js drops
  * a connection's statements with the connection (max_lifetime, 30–60 minutes).
  */
-export function preparing<S extends postgres.Sql | postgres.TransactionSql | postgres.ReservedSql>(client: S, options?: postgres.Sql["options"]): S {
+export function preparing<S extends postgres.Sql | postgres.TransactionSql | postgres.ReservedSql>(client: S, clientOptions?: postgres.Sql["options"]): S {
   return new Proxy(client, {
     get(target, prop, receiver) {
       // A reserved connection's handle has no options of its own; drizzle reads the parsers there.
-      if (prop === "options" && options) return options;
+      if (prop === "options" && clientOptions) return clientOptions;
       if (prop === "unsafe") {
         return (text: string, params?: never[], options?: postgres.UnsafeQueryOptions) =>
           target.unsafe(text, params, { ...options, prepare: text.length <= PREPARE_MAX_CHARS });
@@ -174,6 +177,8 @@ export const db: Db = new Proxy({} as Db, {
 /** A transaction's executor, and a way to send its last statement together with its COMMIT. */
 export type Pipeline = { tx: Executor; commitWith: <T>(last: SQL) => Promise<T[]> };
 
+const ALREADY_COMMITTED = "pipelinedTransaction: the transaction was already committed";
+
 /**
  * A short read-then-write transaction in two round trips on Postgres: BEGIN goes out with the
  * first statements (pipelined on one reserved connection) and COMMIT with the last, which the
@@ -182,8 +187,6 @@ export type Pipeline = { tx: Executor; commitWith: <T>(last: SQL) => Promise<T[]
  * trips for the same work, each one a wake-up of the server process. A throw rolls back. On
  * PGlite, a plain transaction.
  */
-const ALREADY_COMMITTED = "pipelinedTransaction: the transaction was already committed";
-
 export async function pipelinedTransaction<T>(fn: (p: Pipeline) => Promise<T>): Promise<T> {
   const h = handle();
   if (h.driver.kind !== "postgres") {
@@ -209,20 +212,25 @@ export async function pipelinedTransaction<T>(fn: (p: Pipeline) => Promise<T>): 
       (e: unknown) => void (beginFailed = e ?? new Error("BEGIN failed")),
     );
   let open = true;
+  /** Past this point the transaction ends with COMMIT (or, if a statement failed, rolls back there). */
+  const closing = async () => {
+    if (!open) throw new Error(ALREADY_COMMITTED);
+    await begun;
+    if (beginFailed) throw beginFailed;
+    open = false;
+  };
   try {
-    const tx = drizzlePostgres(preparing(conn, h.driver.client.options), { casing: "snake_case" }) as unknown as Executor;
+    const prepared = preparing(conn, h.driver.client.options);
+    const tx = drizzlePostgres(prepared, { casing: "snake_case" }) as unknown as Executor;
     const result = await inTransaction.run(true, () =>
       fn({
         tx,
         commitWith: async <R>(last: SQL) => {
-          if (!open) throw new Error(ALREADY_COMMITTED);
-          await begun;
-          if (beginFailed) throw beginFailed;
-          open = false;
+          await closing();
           // Queued in this order on the connection: the statement, then COMMIT (which rolls back if
           // the statement failed). Both settle before anything else is decided.
           const { sql: text, params } = dialect.sqlToQuery(last);
-          const statement = conn.unsafe(text, params as never[], { prepare: text.length <= PREPARE_MAX_CHARS }).execute();
+          const statement = prepared.unsafe(text, params as never[]).execute();
           const commit = conn.unsafe("commit").execute();
           const [out, done] = await Promise.allSettled([statement, commit]);
           if (out.status === "rejected") throw out.reason;
@@ -232,9 +240,7 @@ export async function pipelinedTransaction<T>(fn: (p: Pipeline) => Promise<T>): 
       }),
     );
     if (open) {
-      await begun;
-      if (beginFailed) throw beginFailed;
-      open = false;
+      await closing();
       await conn.unsafe("commit");
     }
     return result;

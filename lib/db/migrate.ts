@@ -2,11 +2,10 @@
 // behind an advisory lock; PGlite has a single owner by construction.
 import "server-only";
 import path from "node:path";
-import postgres from "postgres";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate as drizzleMigrate } from "drizzle-orm/postgres-js/migrator";
 import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
-import { connectionOptions, type Db, type Driver } from "./client";
+import { postgresClient, type Db, type Driver } from "./client";
 
 const MIGRATIONS_LOCK = 724_001; // any constant; names the lock in pg_locks
 
@@ -21,8 +20,7 @@ export async function migrate(db: Db, driver: Driver): Promise<void> {
     return;
   }
   // A connection of its own, so the session-level lock and the migration share it.
-  const conn = connectionOptions(driver.url);
-  const one = postgres(conn.url, { ...(conn.host ? { host: conn.host } : {}), max: 1, onnotice: () => {} });
+  const one = postgresClient(driver.url, { max: 1 });
   try {
     await one`select pg_advisory_lock(${MIGRATIONS_LOCK})`;
     await drizzleMigrate(drizzle(one), migrationsTable);
