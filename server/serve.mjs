@@ -3,7 +3,6 @@
 // other request — pages, actions, the rest of the API — goes to Next's request handler.
 import http from "node:http";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import next from "next";
 
@@ -18,27 +17,9 @@ const fast = await import(pathToFileURL(path.resolve(".next/fast-path.mjs")).hre
 // Start-up (migrations, seed, jobs) runs once per process, shared with Next's instrumentation hook.
 await fast.boot();
 
-const MAX_BODY = 8 * 1024 * 1024;
-
 async function serveFast(route, req, res) {
   try {
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(", ") : v);
-    if (!headers.has("x-forwarded-for") && req.socket.remoteAddress) headers.set("x-forwarded-for", req.socket.remoteAddress);
-    const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    if (hasBody && Number(req.headers["content-length"] ?? 0) > MAX_BODY) req.resume();
-    const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, {
-      method: req.method,
-      headers,
-      ...(hasBody ? { body: Readable.toWeb(req), duplex: "half" } : {}),
-    });
-    const response = await route.handler(request, { params: Promise.resolve(route.params) });
-    const body = Buffer.from(await response.arrayBuffer());
-    const out = {};
-    response.headers.forEach((v, k) => (out[k] = v));
-    out["content-length"] = String(body.length);
-    res.writeHead(response.status, out);
-    res.end(body);
+    await fast.serveNode(route, req, res);
   } catch (err) {
     console.error(JSON.stringify({ level: "error", msg: "fast route failed", err: String(err?.stack ?? err) }));
     if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

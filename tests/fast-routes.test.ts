@@ -1,6 +1,8 @@
 // The fast path (server/serve.mjs) answers these API routes without Next's router, with the very
 // handlers Next would run; everything else must fall through to Next.
-import { describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as billingUsage from "@/app/api/v1/billing/usage/route";
 import * as balance from "@/app/api/v1/credits/route";
 import * as usageSummary from "@/app/api/v1/customers/[id]/usage-summary/route";
@@ -8,7 +10,12 @@ import * as usage from "@/app/api/v1/usage/route";
 import * as consume from "@/app/api/v1/credits/consume/route";
 import * as finalize from "@/app/api/v1/calls/[call_id]/finalize-cost/route";
 import * as entitlements from "@/app/api/v1/entitlements/[meter]/route";
-import { match } from "@/server/fast-routes";
+import Stripe from "stripe";
+import { resetEnvCache } from "@/lib/env";
+import { SINGLE_EVENT_MAX_BYTES } from "@/lib/metering/schemas";
+import { match, serveNode } from "@/server/fast-routes";
+import { customerKey, makeOrg, platformKey, uid } from "./support/fixtures";
+import { makeMeter } from "./support/metering";
 
 describe("fast-path routes", () => {
   it("serves the hot API routes with the app's own handlers, and decodes path parameters", () => {
@@ -28,5 +35,106 @@ describe("fast-path routes", () => {
     expect(match("GET", "/credits")).toBeNull();
     expect(match("GET", "/api/v1/customers/acme")).toBeNull();
     expect(match("POST", "/api/v1/calls/x/finalize-cost/extra")).toBeNull();
+  });
+});
+
+// The fast path reads Node's request and writes Node's response itself (no web Request or
+// Response): the same answers as under Next, over a real socket.
+describe("fast-path routes over Node's HTTP server", () => {
+  let server: http.Server;
+  let base = "";
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const r = match(req.method ?? "GET", (req.url ?? "/").split("?")[0]!);
+      if (r) void serveNode(r, req, res);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  /** A raw request with node:http, so the body can be sent chunked (no content-length). */
+  const raw = (path: string, headers: Record<string, string>, chunks: string[]) =>
+    new Promise<{ status: number; headers: http.IncomingHttpHeaders; json: { error: { code: string; message: string } } }>((resolve, reject) => {
+      const req = http.request(`${base}${path}`, { method: "POST", headers }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, json: JSON.parse(text) }));
+      });
+      req.on("error", reject);
+      for (const c of chunks) req.write(c);
+      req.end();
+    });
+
+  it("ingests an event with the API key and Idempotency-Key headers, and answers JSON with a request id", async () => {
+    const meter = await makeMeter();
+    const org = await makeOrg();
+    const key = await platformKey();
+    const idem = `evt-${uid()}`;
+    const send = () =>
+      fetch(`${base}/api/v1/events`, {
+        method: "POST",
+        headers: { "x-api-key": key, "content-type": "application/json", "idempotency-key": idem, "x-request-id": "req-fast-1" },
+        body: JSON.stringify({ event_name: meter.eventName, external_customer_id: org.externalId }),
+      });
+    const first = await send();
+    expect(first.status).toBe(202);
+    expect(first.headers.get("content-type")).toBe("application/json");
+    expect(first.headers.get("x-request-id")).toBe("req-fast-1");
+    const body = (await first.json()) as { event_id: string; message: string };
+    expect(body.message).toBe("accepted");
+    // The Idempotency-Key header named the event, so the same request again is a duplicate.
+    const again = await send();
+    expect(await again.json()).toEqual({ event_id: body.event_id, message: "duplicate" });
+  });
+
+  it("refuses a body over the limit with 413, declared or streamed, and keeps serving", async () => {
+    const key = await platformKey();
+    const big = JSON.stringify({ event_name: "x", properties: { pad: "x".repeat(SINGLE_EVENT_MAX_BYTES) } });
+    const declared = await raw("/api/v1/events", { "x-api-key": key, "content-type": "application/json", "content-length": String(Buffer.byteLength(big)) }, [big]);
+    expect(declared.status).toBe(413);
+    expect(declared.json.error.code).toBe("payload_too_large");
+    const half = big.slice(0, big.length / 2);
+    const chunked = await raw("/api/v1/events", { "x-api-key": key, "content-type": "application/json", "transfer-encoding": "chunked" }, [half, big.slice(half.length)]);
+    expect(chunked.status).toBe(413);
+    expect(chunked.json.error.message).toContain(String(SINGLE_EVENT_MAX_BYTES));
+    const health = await fetch(`${base}/api/health`);
+    expect(health.status).toBe(200);
+  });
+
+  it("names bad JSON, a missing key and another customer's balance, as under Next", async () => {
+    const key = await platformKey();
+    const badJson = await raw("/api/v1/events", { "x-api-key": key, "content-type": "application/json" }, ['{"event_name": ']);
+    expect(badJson.status).toBe(400);
+    expect(badJson.json.error.message).toMatch(/not valid JSON/);
+    const anonymous = await fetch(`${base}/api/v1/credits`);
+    expect(anonymous.status).toBe(401);
+    const [mine, theirs] = [await makeOrg(), await makeOrg()];
+    const own = await customerKey(mine.id);
+    const read = (id: string) => fetch(`${base}/api/v1/credits?customer_id=${id}`, { headers: { authorization: `Bearer ${own}` } });
+    expect((await read(mine.id)).status).toBe(200);
+    const other = await read(theirs.id);
+    expect(other.status).toBe(403);
+    expect(((await other.json()) as { error: { code: string } }).error.code).toBe("forbidden");
+  });
+
+  it("gives a handler outside route() (Stripe's webhook) a web Request with the raw body", async () => {
+    process.env.STRIPE_WEBHOOK_SECRET = "whsec_fast_path";
+    resetEnvCache();
+    try {
+      const payload = JSON.stringify({ id: `evt_${uid()}`, object: "event", type: "customer.created", created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id: "cus_x", object: "customer" } } });
+      const header = new Stripe("sk_test_signing_only").webhooks.generateTestHeaderString({ payload, secret: "whsec_fast_path" });
+      const deliver = (body: string) => fetch(`${base}/api/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": header }, body });
+      expect((await deliver(payload)).status).toBe(200);
+      // One byte changed and the signature no longer holds.
+      const altered = await deliver(payload.replace("cus_x", "cus_y"));
+      expect(altered.status).toBe(400);
+      expect(((await altered.json()) as { error: { message: string } }).error.message).toMatch(/signature/i);
+    } finally {
+      delete process.env.STRIPE_WEBHOOK_SECRET;
+      resetEnvCache();
+    }
   });
 });

@@ -1,6 +1,7 @@
 // Resolves a request to an actor — a session user or an API key — and the organization it may act for.
 import "server-only";
 import { AppError, forbidden, invalidField, notFound } from "@/lib/http/errors";
+import type { RequestLike } from "@/lib/http/route";
 import { findOrganization } from "@/lib/orgs/organizations";
 import { authenticateApiKey, keyFromHeaders } from "./api-keys";
 import { userFromRequest } from "./request-user";
@@ -18,7 +19,7 @@ export const isOperator = (a: Actor): a is Operator => a.type === "admin" || a.t
 export const isCustomer = (a: Actor): a is Customer => !isOperator(a);
 
 /** Null when the request carries no credentials; a 401 when it carries bad ones. */
-export async function resolveActor(req: Request): Promise<Actor | null> {
+export async function resolveActor(req: RequestLike): Promise<Actor | null> {
   const key = keyFromHeaders(req.headers);
   if (key) {
     const principal = await authenticateApiKey(key);

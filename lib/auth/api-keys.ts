@@ -145,7 +145,7 @@ export async function ensureBootstrapKey(value: string): Promise<void> {
 }
 
 /** The key sent with a request: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
-export function keyFromHeaders(headers: Headers): string | null {
+export function keyFromHeaders(headers: { get(name: string): string | null }): string | null {
   const auth = headers.get("authorization");
   if (auth) {
     const m = /^Bearer\s+(.+)$/i.exec(auth.trim());

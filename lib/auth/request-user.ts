@@ -2,6 +2,7 @@
 // itself (no next/headers), so route handlers work the same inside Next and on the fast path.
 import "server-only";
 import { getToken } from "@auth/core/jwt";
+import type { RequestLike } from "@/lib/http/route";
 import type { Role } from "@/lib/db/schema";
 import { authSecret } from "./secret";
 import { getUserById } from "./users";
@@ -14,7 +15,7 @@ export async function loadSessionUser(userId: string | undefined | null): Promis
   return u ? { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId } : null;
 }
 
-export async function userFromRequest(req: Request): Promise<SessionUser | null> {
+export async function userFromRequest(req: RequestLike): Promise<SessionUser | null> {
   const cookie = req.headers.get("cookie") ?? "";
   if (!cookie.includes("authjs.session-token")) return null;
   const secureCookie = cookie.includes("__Secure-authjs.session-token");

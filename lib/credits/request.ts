@@ -2,11 +2,12 @@
 import "server-only";
 import { isOperator, scopeOrg, type Actor } from "@/lib/auth/actor";
 import { invalidField, notFound } from "@/lib/http/errors";
+import type { RequestLike } from "@/lib/http/route";
 import { idempotencyKeyOf } from "@/lib/idempotency/idempotent";
 import { reservationOrg } from "./reservations";
 
 /** Every credit-moving POST needs a key: the Idempotency-Key header or the body's idempotency_key. */
-export function requireIdempotencyKey(req: Request, bodyKey?: string | null): string {
+export function requireIdempotencyKey(req: RequestLike, bodyKey?: string | null): string {
   const key = idempotencyKeyOf(req, bodyKey);
   if (!key) throw invalidField("idempotency_key", "required: send an Idempotency-Key header or idempotency_key in the body");
   if (key.length > 255) throw invalidField("idempotency_key", "at most 255 characters");

@@ -3,8 +3,9 @@
 import "server-only";
 import { headers } from "next/headers";
 import { env } from "@/lib/env";
+import type { RequestLike } from "./route";
 
-export function originOf(req: Request): string {
+export function originOf(req: RequestLike): string {
   const configured = env().APP_URL;
   if (configured) return configured.replace(/\/$/, "");
   const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");

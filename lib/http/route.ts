@@ -16,8 +16,17 @@ type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 type ActorFor<A extends AuthRule> = A extends "public" ? Actor | null : A extends "operator" ? Operator : A extends "customer" ? Customer : Actor;
 
+/** What handlers read of a request. A web Request is one; so is the fast path's view of a Node request (server/fast-routes.ts). */
+export type RequestLike = { readonly method: string; readonly url: string; readonly headers: { get(name: string): string | null } };
+
+/** A request as the wrapper reads it: RequestLike, and the body as text, refused (413) past `limit` bytes. */
+export type Incoming = RequestLike & { text(limit: number): Promise<string> };
+
+/** An answer ready to send: status, headers and the body text. */
+export type Served = { status: number; headers: Record<string, string>; body: string };
+
 export type RouteContext<A extends AuthRule, B, Q, P> = {
-  req: Request;
+  req: RequestLike;
   actor: ActorFor<A>;
   body: Out<B>;
   query: Out<Q>;
@@ -38,11 +47,31 @@ export type RouteOptions<A extends AuthRule, B, Q, P> = {
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
-export const json = (data: unknown, status = 200, headers?: HeadersInit) => Response.json(data, { status, headers });
+/**
+ * A JSON answer. It becomes bytes where it is sent — a web Response under Next, straight to the
+ * socket on the fast path — so the hot routes never build a Response only to read it back.
+ */
+export class JsonReply {
+  constructor(
+    readonly data: unknown,
+    readonly status = 200,
+    readonly headers: Record<string, string> = {},
+  ) {}
+
+  served(extra: Record<string, string> = {}): Served {
+    return { status: this.status, headers: { "content-type": "application/json", ...this.headers, ...extra }, body: JSON.stringify(this.data) };
+  }
+}
+
+export const json = (data: unknown, status = 200, headers?: Record<string, string>) => new JsonReply(data, status, headers);
 export const created = (data: unknown) => json(data, 201);
 export const accepted = (data: unknown) => json(data, 202);
 
-export function requestIdOf(req: Request): string {
+export const webResponse = (s: Served) => new Response(s.body, { status: s.status, headers: s.headers });
+/** For handlers outside route() (webhooks, Auth.js), which answer Next with a web Response. */
+export const jsonResponse = (data: unknown, status = 200, headers?: Record<string, string>) => webResponse(json(data, status, headers).served());
+
+export function requestIdOf(req: RequestLike): string {
   const incoming = req.headers.get("x-request-id");
   return incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
 }
@@ -62,7 +91,7 @@ export function validationError(error: z.ZodError, where: string): AppError {
   return new AppError("validation_error", `Invalid ${where}: ${summary}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ""}`, issues);
 }
 
-export function errorResponse(e: AppError, requestId: string): Response {
+export function errorReply(e: AppError, requestId: string): JsonReply {
   const body: { error: { code: string; message: string; details?: unknown; request_id: string } } = {
     error: { code: e.code, message: e.message, request_id: requestId },
   };
@@ -70,9 +99,13 @@ export function errorResponse(e: AppError, requestId: string): Response {
   return json(body, e.status, { ...e.headers, "x-request-id": requestId });
 }
 
+export const errorResponse = (e: AppError, requestId: string): Response => webResponse(errorReply(e, requestId).served());
+
+/** A web Request as the wrapper reads it. */
+const fromWeb = (req: Request): Incoming => ({ method: req.method, url: req.url, headers: req.headers, text: (limit) => readBody(req, limit) });
+
 async function readBody(req: Request, limit: number): Promise<string> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > limit) throw tooLarge(limit);
+  if (Number(req.headers.get("content-length") ?? "0") > limit) throw tooLarge(limit);
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -90,7 +123,7 @@ async function readBody(req: Request, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-const tooLarge = (limit: number) => new AppError("payload_too_large", `The request body is larger than the limit of ${limit} bytes.`);
+export const tooLarge = (limit: number) => new AppError("payload_too_large", `The request body is larger than the limit of ${limit} bytes.`);
 
 /** Metric label for a path: ids and numbers become placeholders so cardinality stays bounded. */
 export function routeLabel(pathname: string): string {
@@ -115,20 +148,21 @@ function authorize(rule: AuthRule, actor: Actor | null): void {
 
 export function route<A extends AuthRule, B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, P extends Schema | undefined = undefined>(
   options: RouteOptions<A, B, Q, P>,
-  handler: (ctx: RouteContext<A, B, Q, P>) => Promise<Response | object>,
+  handler: (ctx: RouteContext<A, B, Q, P>) => Promise<JsonReply | Response | object>,
 ) {
-  return async (req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+  /** The route on any server: Next (below) or the fast path, which sends `Served` to the socket itself. */
+  const serve = async (req: Incoming, segmentParams?: Record<string, string | string[]>): Promise<Served | Response> => {
     const started = performance.now();
     const requestId = requestIdOf(req);
     const url = new URL(req.url);
     const label = routeLabel(url.pathname);
     let status = 500;
     let actor: Actor | null = null;
-    let response: Response;
+    let response: JsonReply | Response;
     try {
       actor = await resolveActor(req);
       authorize(options.auth, actor);
-      const rawBody = options.body ? await readBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY) : "";
+      const rawBody = options.body ? await req.text(options.maxBodyBytes ?? DEFAULT_MAX_BODY) : "";
       let bodyValue: unknown;
       if (options.body) {
         const type = req.headers.get("content-type") ?? "";
@@ -143,26 +177,25 @@ export function route<A extends AuthRule, B extends Schema | undefined = undefin
         }
       }
       const ctx = {
-        req,
+        req: req as RequestLike,
         actor,
         rawBody,
         requestId,
         body: options.body ? parseWith(options.body, bodyValue, "body") : undefined,
         query: options.query ? parseWith(options.query, Object.fromEntries(url.searchParams), "query") : undefined,
-        params: options.params ? parseWith(options.params, (await segment?.params) ?? {}, "path") : undefined,
+        params: options.params ? parseWith(options.params, segmentParams ?? {}, "path") : undefined,
       } as RouteContext<A, B, Q, P>;
       const result = await handler(ctx);
-      response = result instanceof Response ? result : json(result);
+      response = result instanceof Response || result instanceof JsonReply ? result : json(result);
     } catch (e) {
       if (e instanceof AppError) {
-        response = errorResponse(e, requestId);
+        response = errorReply(e, requestId);
       } else {
         log.error({ request_id: requestId, err: e, method: req.method, path: url.pathname }, "unhandled error");
-        response = errorResponse(new AppError("internal_error", `Something went wrong on our side. Quote request id ${requestId} when reporting it.`), requestId);
+        response = errorReply(new AppError("internal_error", `Something went wrong on our side. Quote request id ${requestId} when reporting it.`), requestId);
       }
     }
     status = response.status;
-    response.headers.set("x-request-id", requestId);
     const seconds = (performance.now() - started) / 1000;
     metrics.httpRequests.inc({ route: label, method: req.method, status: String(status) });
     metrics.httpDuration.observe({ route: label, method: req.method }, seconds);
@@ -170,6 +203,13 @@ export function route<A extends AuthRule, B extends Schema | undefined = undefin
       { request_id: requestId, method: req.method, path: url.pathname, status, duration_ms: Math.round(seconds * 10000) / 10, actor: actor ? actor.type : null },
       "request",
     );
+    if (response instanceof JsonReply) return response.served({ "x-request-id": requestId });
+    response.headers.set("x-request-id", requestId);
     return response;
   };
+  const onNext = async (req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+    const out = await serve(fromWeb(req), await segment?.params);
+    return out instanceof Response ? out : webResponse(out);
+  };
+  return Object.assign(onNext, { serve });
 }

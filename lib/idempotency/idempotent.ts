@@ -10,6 +10,7 @@ import { db, rows, type Executor } from "@/lib/db/client";
 import { idempotencyKeys } from "@/lib/db/schema";
 import { canonicalJson } from "@/lib/canonical-json";
 import { AppError } from "@/lib/http/errors";
+import type { RequestLike } from "@/lib/http/route";
 
 export type IdempotentResult<T> = { status: number; body: T; replayed: boolean };
 
@@ -66,6 +67,6 @@ export function storeResponseSql(claim: IdempotencyClaim, status: number, body: 
 }
 
 /** The key a request carries: the Idempotency-Key header, else the body's own key. */
-export function idempotencyKeyOf(req: Request, bodyKey?: string | null): string | null {
+export function idempotencyKeyOf(req: RequestLike, bodyKey?: string | null): string | null {
   return req.headers.get("idempotency-key")?.trim() || bodyKey?.trim() || null;
 }

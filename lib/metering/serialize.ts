@@ -2,10 +2,11 @@
 // that a 202 body is a flat object of string values), the per-item list asked for with
 // `Prefer: return=representation`, and Lago's {"event": …} / {"events": [...]}.
 import { AppError } from "@/lib/http/errors";
+import type { RequestLike } from "@/lib/http/route";
 import type { IngestSummary, ItemOutcome } from "./ingest-events";
 import type { StoredEvent } from "./list-events";
 
-export function wantsRepresentation(req: Request): boolean {
+export function wantsRepresentation(req: RequestLike): boolean {
   return /return=representation/i.test(req.headers.get("prefer") ?? "");
 }
 

@@ -1,5 +1,5 @@
 import { AppError } from "@/lib/http/errors";
-import { errorResponse, json, requestIdOf } from "@/lib/http/route";
+import { errorResponse, jsonResponse, requestIdOf } from "@/lib/http/route";
 import { log } from "@/lib/log";
 import { receiveStripeEvent, verifyStripeSignature } from "@/lib/webhooks/receive";
 
@@ -10,7 +10,7 @@ export async function POST(req: Request) {
     const raw = await req.text();
     const event = verifyStripeSignature(raw, req.headers.get("stripe-signature"));
     const receipt = await receiveStripeEvent(event);
-    return json(receipt.body, receipt.status, { "x-request-id": requestId });
+    return jsonResponse(receipt.body, receipt.status, { "x-request-id": requestId });
   } catch (e) {
     if (e instanceof AppError) return errorResponse(e, requestId);
     log.error({ request_id: requestId, err: e }, "webhook failed");
