@@ -2,7 +2,7 @@
 // with credits, closed-loop HTTP load from this (second) process over loopback, and the checks run
 // on the database afterwards (invariants, and whether every balance a caller saw was exact).
 import { randomUUID } from "node:crypto";
-import { BENCH_KEY, connect, dropDatabase, send, startServer as launch } from "./support/server.mjs";
+import { backendCpuSeconds, BENCH_KEY, connect, cpuSeconds, dropDatabase, send, startServer as launch } from "./support/server.mjs";
 
 export function args(defaults) {
   const out = { ...defaults };
@@ -27,7 +27,7 @@ export async function startServer({ port, poolSize }) {
     await sql.end({ timeout: 5 });
     await dropDatabase(name);
   };
-  return { url: server.url, key: BENCH_KEY, sql, stop, database: name };
+  return { url: server.url, key: BENCH_KEY, sql, stop, database: name, pid: server.pid };
 }
 
 export async function api(url, key, method, p, body, headers = {}) {
@@ -175,6 +175,7 @@ export async function consumeBench(label, defaults) {
     const baseline = await load(server, { clients: o.clients, seconds: Math.min(o.seconds, 5), request: (i) => ({ method: "GET", path: `/api/v1/credits?customer_id=${pick(i)}` }) });
     await load(server, { clients: o.clients, seconds: o.warmup, request: consumeRequest });
     const answers = [];
+    const cpu0 = { server: cpuSeconds(server.pid), pg: await backendCpuSeconds(server.sql, server.database), client: process.cpuUsage() };
     const [result, reads] = await Promise.all([
       load(server, {
         clients: o.clients,
@@ -186,11 +187,20 @@ export async function consumeBench(label, defaults) {
       }),
       readYourWrites(server, { orgId: ids[0], seconds: o.seconds }),
     ]);
+    const client = process.cpuUsage(cpu0.client);
+    // CPU per consume (the read-back reader's few requests included): where the machine's two cores went.
+    const per = (sec) => Math.round((sec / Math.max(1, result.ok)) * 1e6);
+    result.cpu_us_per_consume = {
+      server: per(cpuSeconds(server.pid) - cpu0.server),
+      postgres: per((await backendCpuSeconds(server.sql, server.database)) - cpu0.pg),
+      load_generator: per((client.user + client.system) / 1e6),
+    };
     const invariants = await invariantViolations(server.sql);
     const stale = await staleness(server.sql, answers, reads);
     const violations = Object.values(invariants).reduce((s, v) => s + Number(v), 0);
     console.log(`\ncredits consume benchmark — ${label}: ${o.clients} clients, ${o.customers} customer${o.customers === 1 ? "" : "s"}, ${o.seconds}s (after ${o.warmup}s warm-up), pool ${o.pool}, node ${process.version}`);
     console.log(`  consume   ${String(result.per_s).padStart(6)} /s   p50 ${result.p50_ms} ms   p95 ${result.p95_ms} ms   p99 ${result.p99_ms} ms   max ${result.max_ms} ms   statuses ${JSON.stringify(result.statuses)}`);
+    console.log(`  CPU per consume (µs): ${JSON.stringify(result.cpu_us_per_consume)}`);
     console.log(`  baseline  ${String(baseline.per_s).padStart(6)} /s   p50 ${baseline.p50_ms} ms   p99 ${baseline.p99_ms} ms   (GET /api/v1/credits, same clients)   consume/baseline ${(result.per_s / Math.max(1, baseline.per_s)).toFixed(2)}`);
     console.log(`  invariants: ${violations} violations ${JSON.stringify(invariants)}`);
     console.log(`  staleness: ${JSON.stringify(stale)}`);

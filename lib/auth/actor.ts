@@ -2,7 +2,7 @@
 import "server-only";
 import { AppError, forbidden, invalidField, notFound } from "@/lib/http/errors";
 import type { RequestLike } from "@/lib/http/route";
-import { findOrganization } from "@/lib/orgs/organizations";
+import { findOrgRef } from "@/lib/orgs/org-refs";
 import { authenticateApiKey, keyFromHeaders } from "./api-keys";
 import { userFromRequest } from "./request-user";
 
@@ -50,13 +50,13 @@ export async function scopeOrg(actor: Actor, ref: CustomerRef = {}, field = "cus
   if (isCustomer(actor)) {
     if (ref.customerId && ref.customerId !== actor.orgId) throw forbidden("This key or session cannot act for another customer.");
     if (ref.externalCustomerId) {
-      const org = await findOrganization({ externalId: ref.externalCustomerId });
+      const org = await findOrgRef({ externalId: ref.externalCustomerId });
       if (!org || org.id !== actor.orgId) throw forbidden("This key or session cannot act for another customer.");
     }
     return actor.orgId;
   }
   if (!ref.customerId && !ref.externalCustomerId) throw invalidField(field, "required: name the customer this request acts for");
-  const org = await findOrganization({ id: ref.customerId ?? undefined, externalId: ref.externalCustomerId ?? undefined });
+  const org = await findOrgRef({ id: ref.customerId ?? undefined, externalId: ref.externalCustomerId ?? undefined });
   if (!org) throw notFound("Customer");
   return org.id;
 }

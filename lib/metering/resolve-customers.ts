@@ -3,7 +3,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "@/lib/db/client";
-import { onInvalidate } from "@/lib/cache/invalidation";
+import { cachedOrg, rememberOrg } from "@/lib/orgs/org-refs";
 import type { ItemError } from "./contributions";
 import type { CustomerRef } from "./parse-event";
 
@@ -16,26 +16,7 @@ export type CustomerDirectory = {
   subsByRef: Map<string, { id: string; orgId: string; externalId: string | null }>;
 };
 
-/**
- * Customer references (Tally id or external id → organization) are cached per process for
- * ORG_CACHE_MS, found ones only: most single events then need no lookup at all. Changing a
- * customer's external id drops its entries on every replica (lib/cache/invalidation.ts).
- */
-const ORG_CACHE_MS = 30_000;
-const ORG_CACHE_MAX = 20_000;
-type OrgEntry = { id: string; externalId: string | null; until: number };
-const orgCache = ((globalThis as unknown as { __tallyOrgRefCache?: Map<string, OrgEntry> }).__tallyOrgRefCache ??= new Map());
-onInvalidate("org", (orgId) => {
-  for (const [ref, e] of orgCache) if (e.id === orgId) orgCache.delete(ref);
-});
-
-function remember(org: { id: string; externalId: string | null }, now: number) {
-  if (orgCache.size >= ORG_CACHE_MAX) orgCache.clear();
-  const entry = { ...org, until: now + ORG_CACHE_MS };
-  orgCache.set(org.id, entry);
-  if (org.externalId) orgCache.set(org.externalId, entry);
-}
-
+/** The customers the refs name: from the per-process cache (lib/orgs/org-refs.ts), the rest in one query. */
 export async function loadCustomerDirectory(refs: CustomerRef[], x?: Executor): Promise<CustomerDirectory> {
   const orgRefs = new Set<string>();
   const subRefs = new Set<string>();
@@ -48,8 +29,8 @@ export async function loadCustomerDirectory(refs: CustomerRef[], x?: Executor): 
   for (const r of refs) {
     for (const ref of [r.externalCustomerId, r.customerId]) {
       if (!ref) continue;
-      const hit = orgCache.get(ref);
-      if (hit && hit.until > now) add({ id: hit.id, externalId: hit.externalId });
+      const hit = cachedOrg(ref, now);
+      if (hit) add(hit);
       else orgRefs.add(ref);
     }
     if (r.subscriptionRef) subRefs.add(r.subscriptionRef);
@@ -71,7 +52,7 @@ export async function loadCustomerDirectory(refs: CustomerRef[], x?: Executor): 
   for (const r of found) {
     const org = { id: r.org_id, externalId: r.org_external_id };
     add(org);
-    remember(org, now);
+    rememberOrg(org, now);
     if (r.kind === "sub" && r.sub_id) {
       const sub = { id: r.sub_id, orgId: r.org_id, externalId: r.sub_external_id };
       dir.subsByRef.set(r.sub_id, sub);
