@@ -51,6 +51,12 @@ function create() {
       labelNames: ["kind"] as const,
       registers: [registry],
     }),
+    creditSpendGroups: new client.Histogram({
+      name: "tally_credit_spend_group_size",
+      help: "Credit spends that shared one transaction (group commit under load), per group.",
+      buckets: [2, 4, 8, 16, 32, 64],
+      registers: [registry],
+    }),
     creditRefusals: new client.Counter({
       name: "tally_credit_refusals_total",
       help: "Credit spends refused for want of credits (402), by operation.",

@@ -7,11 +7,13 @@ import { invalidField } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { metrics } from "@/lib/metrics";
 import { dec } from "@/lib/money";
-import { InsufficientCredits, type OpMeta } from "./account";
+import { requestHash } from "@/lib/idempotency/idempotent";
+import { InsufficientCredits, type CreditAccount, type OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
 import { creditsForEvent } from "./credits-for-event";
-import { runIdempotentMovement } from "./movement";
+import { runIdempotentMovement, type AccountSettings, type WrittenMovement } from "./movement";
 import { spentByBucket } from "./serialize";
+import { groupsSpends, spend, type Spend } from "./spend-group";
 
 export type ConsumeInput = {
   /** A credit event code and its quantity (a plain decimal string)… */
@@ -57,7 +59,16 @@ function creditsFor(input: Pick<ConsumeInput, "eventName" | "quantity" | "credit
   return input.credits;
 }
 
+type Spent = { credits: number; overage: number };
+
 export async function consumeCredits(orgId: string, input: ConsumeInput): Promise<ConsumeResult> {
+  const s = consumeSpend(orgId, input);
+  // A pinned clock (seeds, tests of time) keeps a transaction of its own.
+  return input.now === undefined && groupsSpends() ? spend(s) : s.alone();
+}
+
+/** A spend as the group commit (spend-group.ts) takes it; `alone()` runs it in a transaction of its own. */
+export function consumeSpend(orgId: string, input: ConsumeInput): Spend<Spent, ConsumptionJson> {
   const now = input.now ?? new Date();
   const eventName = input.eventName ?? null;
   const quantity = eventName ? (input.quantity ?? "1") : null;
@@ -70,40 +81,51 @@ export async function consumeCredits(orgId: string, input: ConsumeInput): Promis
     request: { event_name: eventName, quantity, credits: eventName ? null : input.credits, reference: input.reference ?? null },
   };
   const meta: OpMeta = { operationId, actor: input.actor, idempotencyKey: input.idempotencyKey, creditEvent: eventName, quantity, reference: input.reference ?? null };
-  try {
-    const res = await runIdempotentMovement(
-      orgId,
-      now,
-      claim,
-      { operationId, eventCode: eventName },
-      (account, ctx) => {
-        const credits = creditsFor(input, ctx.eventCredits);
-        return { credits, ...account.consume(credits, meta, ctx.settings.allowOverage) };
-      },
-      (w, r): { status: number; body: ConsumptionJson } => ({
-        status: 200,
-        body: {
-          id: operationId,
-          object: "credit_consumption",
-          customer_id: orgId,
-          event_name: eventName,
-          quantity,
-          credits: r.credits,
-          spent: spentByBucket(w.entries, operationId, ["consume"]),
-          overage_credits: r.overage,
-          overage_cost: r.overage > 0 && w.overagePrice?.unitPrice ? dec(w.overagePrice.unitPrice).mul(r.overage).toFixed() : null,
-          currency: r.overage > 0 ? (w.overagePrice?.currency ?? null) : null,
-          balance_after: w.balance,
-          held: w.held,
-          reference: input.reference ?? null,
-          created_at: now.toISOString(),
-        },
-      }),
-    );
-    if (!res.replayed) await afterMovement(orgId, res.outcome);
-    return { status: res.status, body: res.body, replayed: res.replayed };
-  } catch (e) {
+  const step = (account: CreditAccount, ctx: { settings: AccountSettings; eventCredits: number | null }): Spent => {
+    const credits = creditsFor(input, ctx.eventCredits);
+    return { credits, ...account.consume(credits, meta, ctx.settings.allowOverage) };
+  };
+  const answer = (w: WrittenMovement, r: Spent): { status: number; body: ConsumptionJson } => ({
+    status: 200,
+    body: {
+      id: operationId,
+      object: "credit_consumption",
+      customer_id: orgId,
+      event_name: eventName,
+      quantity,
+      credits: r.credits,
+      spent: spentByBucket(w.entries, operationId, ["consume"]),
+      overage_credits: r.overage,
+      overage_cost: r.overage > 0 && w.overagePrice?.unitPrice ? dec(w.overagePrice.unitPrice).mul(r.overage).toFixed() : null,
+      currency: r.overage > 0 ? (w.overagePrice?.currency ?? null) : null,
+      balance_after: w.balance,
+      held: w.held,
+      reference: input.reference ?? null,
+      created_at: now.toISOString(),
+    },
+  });
+  const refused = (e: unknown) => {
     if (e instanceof InsufficientCredits) metrics.creditRefusals.inc({ operation: "consume" });
-    throw e;
-  }
+  };
+  const alone = async (): Promise<ConsumeResult> => {
+    try {
+      const res = await runIdempotentMovement(orgId, now, claim, { operationId, eventCode: eventName }, step, answer);
+      if (!res.replayed) await afterMovement(orgId, res.outcome);
+      return { status: res.status, body: res.body, replayed: res.replayed };
+    } catch (e) {
+      refused(e);
+      throw e;
+    }
+  };
+  return {
+    orgId,
+    claim,
+    requestHash: requestHash(claim.request),
+    eventCode: eventName,
+    step,
+    answer,
+    alone,
+    done: (o) => afterMovement(orgId, o),
+    refused,
+  };
 }

@@ -18,7 +18,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { pipelinedTransaction, rows, type Executor } from "@/lib/db/client";
 import type { CreditSource, GrantOrigin, ReservationStatus } from "@/lib/db/schema/credits";
-import { notFound } from "@/lib/http/errors";
+import { AppError, notFound } from "@/lib/http/errors";
 import { claimKeySql, replayClaimed, requestHash, storeResponseSql, type IdempotencyClaim, type IdempotentResult } from "@/lib/idempotency/idempotent";
 import { newId } from "@/lib/ids";
 import { metrics } from "@/lib/metrics";
@@ -139,6 +139,18 @@ type HoldRow = {
   result: unknown;
 };
 
+/**
+ * `alias.ctid = any(…)`: the rows of `table` whose `pk` is one of `values`, found by one primary-key
+ * probe each and then read by their tuple ids. A group's statements join a few dozen rows from a
+ * jsonb_to_recordset (which the planner takes for 100), and on a table whose statistics lag behind
+ * its growth the planner would rather read the whole table; tuple ids leave it no such choice.
+ * Only for rows that nobody else can change meanwhile (under the organization's lock, or inserted
+ * by this transaction): a row updated while we waited for it has another tuple id.
+ */
+function byKeys(alias: string, table: string, pk: string, values: string[]): SQL {
+  return sql`${sql.raw(alias)}.ctid = any(array(select (select x.ctid from ${sql.raw(table)} x where x.${sql.raw(pk)} = k.v) from jsonb_array_elements_text(${JSON.stringify(values)}::text::jsonb) as k(v)))`;
+}
+
 const jsonRows = <T>(v: unknown): T[] => (v === null || v === undefined ? [] : ((typeof v === "string" ? JSON.parse(v) : v) as T[]));
 
 const BUCKET_COLUMNS = sql`id, source, origin, priority, expires_at, expired_at, created_at, remaining, amount`;
@@ -150,7 +162,7 @@ function bucketFilter(orgId: string, extraIds: string[]): SQL {
 }
 
 /** Active holds past their TTL, and the reservation a movement names (whatever its status). */
-function holdFilter(orgId: string, now: Date, holdId: string | null): SQL {
+function holdFilter(orgId: string | SQL, now: Date, holdId: string | null): SQL {
   const named = holdId ? sql` or id = ${holdId}` : sql``;
   return sql`org_id = ${orgId} and ((status = 'active' and expires_at <= ${ts(now)})${named})`;
 }
@@ -198,17 +210,7 @@ async function loadAccount(tx: Executor, orgId: string, now: Date, opts: LoadOpt
     await tx.execute(sql`insert into credit_balances (org_id) values (${orgId}) on conflict do nothing`);
     [[row], [state]] = await lockAndRead();
   }
-  const buckets: BucketState[] = jsonRows<BucketRow>(state?.buckets).map((b) => ({
-    id: b.id,
-    source: b.source,
-    origin: b.origin,
-    priority: Number(b.priority),
-    expiresAt: dateOrNull(b.expires_at),
-    expiredAt: dateOrNull(b.expired_at),
-    createdAt: date(b.created_at),
-    remaining: num(b.remaining),
-    amount: num(b.amount),
-  }));
+  const buckets = jsonRows<BucketRow>(state?.buckets).map(bucketState);
   const holds = jsonRows<HoldRow>(state?.holds).map(reservationFromRow);
   return {
     claimed: isClaimed,
@@ -236,16 +238,56 @@ export function reservationFromRow(r: HoldRow): ReservationRow {
   };
 }
 
+type PackRow = { price_cents: unknown; credits: unknown; currency: string };
+const SMALLEST_PACK = sql`select price_cents, credits, currency from credit_products where active and credits > 0 order by credits asc, price_cents asc limit 1`;
+
 /** The price of one overage credit: the organization's own, else the list price of the smallest active pack. */
 async function overagePrice(tx: Executor, settings: AccountSettings): Promise<{ unitPrice: string | null; currency: string }> {
+  if (settings.overagePricePerCredit !== null) return overagePriceFrom(settings, null);
+  const [pack] = await rows<PackRow>(SMALLEST_PACK, tx);
+  return overagePriceFrom(settings, pack ?? null);
+}
+
+function overagePriceFrom(settings: AccountSettings, pack: PackRow | null): { unitPrice: string | null; currency: string } {
   if (settings.overagePricePerCredit !== null) return { unitPrice: settings.overagePricePerCredit, currency: settings.overageCurrency };
-  const [pack] = await rows<{ price_cents: unknown; credits: unknown; currency: string }>(
-    sql`select price_cents, credits, currency from credit_products where active and credits > 0 order by credits asc, price_cents asc limit 1`,
-    tx,
-  );
   if (!pack) return { unitPrice: null, currency: settings.overageCurrency };
   return { unitPrice: pricePerCredit(num(pack.price_cents), num(pack.credits), pack.currency), currency: pack.currency };
 }
+
+function settingsOf(bal: BalanceRow): AccountSettings {
+  return {
+    precedence: normalizePrecedence(bal.credit_precedence),
+    allowOverage: bal.allow_overage,
+    lastAllocation: num(bal.last_allocation),
+    lowBalanceThreshold: numOrNull(bal.low_balance_threshold),
+    overagePricePerCredit: bal.overage_price_per_credit,
+    overageCurrency: bal.overage_currency,
+  };
+}
+
+/** Ledger rows for entries: an id each, and one operation id per operation (its own, or a new one for maintenance). */
+function materialize(entries: Entry[], opIds: Map<OpMeta, string>): WrittenEntry[] {
+  return entries.map((e) => {
+    let op = opIds.get(e.meta);
+    if (!op) {
+      op = e.meta.operationId ?? newId("led");
+      opIds.set(e.meta, op);
+    }
+    return { ...e, id: newId("led"), operationId: op };
+  });
+}
+
+const bucketState = (b: BucketRow): BucketState => ({
+  id: b.id,
+  source: b.source,
+  origin: b.origin,
+  priority: Number(b.priority),
+  expiresAt: dateOrNull(b.expires_at),
+  expiredAt: dateOrNull(b.expired_at),
+  createdAt: date(b.created_at),
+  remaining: num(b.remaining),
+  amount: num(b.amount),
+});
 
 /** A pack's price per credit as an exact decimal string (major units), to ten decimal places at most. */
 export function pricePerCredit(priceCents: number, credits: number, currency: string): string {
@@ -337,14 +379,7 @@ async function applyMovement<T>(
   step: (account: CreditAccount, ctx: MovementContext) => T | Promise<T>,
 ): Promise<MovementOutcome<T>> {
   const { bal, buckets, dueHolds, named } = loaded;
-  const settings: AccountSettings = {
-    precedence: normalizePrecedence(bal.credit_precedence),
-    allowOverage: bal.allow_overage,
-    lastAllocation: num(bal.last_allocation),
-    lowBalanceThreshold: numOrNull(bal.low_balance_threshold),
-    overagePricePerCredit: bal.overage_price_per_credit,
-    overageCurrency: bal.overage_currency,
-  };
+  const settings = settingsOf(bal);
   const balanceBefore = num(bal.balance);
   const account = new CreditAccount({ balance: balanceBefore, held: num(bal.held), overage: num(bal.overage), buckets }, settings.precedence, now);
   account.expireHolds(dueHolds);
@@ -357,15 +392,7 @@ async function applyMovement<T>(
   const identity = account.identityBalance();
   if (identity !== account.balance) throw new Error(`credit identity broken for ${orgId}: balance ${account.balance}, buckets − held − overage ${identity}`);
 
-  const opIds = new Map<OpMeta, string>();
-  const entries: WrittenEntry[] = account.entries.map((e) => {
-    let op = opIds.get(e.meta);
-    if (!op) {
-      op = e.meta.operationId ?? newId("led");
-      opIds.set(e.meta, op);
-    }
-    return { ...e, id: newId("led"), operationId: op };
-  });
+  const entries = materialize(account.entries, new Map());
   const price = entries.some((e) => e.kind === "overage") ? await overagePrice(tx, settings) : null;
   const changed =
     entries.length > 0 || account.changedBuckets.size > 0 || account.holdChanges.length > 0 || account.newHolds.length > 0 || ctx.lastAllocation !== undefined || ctx.extraWrites !== undefined;
@@ -390,6 +417,154 @@ async function applyMovement<T>(
     overagePrice: price,
     holdResult,
   };
+}
+
+/**
+ * A credit spend that goes to Postgres with others (spend-group.ts): its idempotency claim, the
+ * credit event to look up, the step on the account (which throws an AppError to refuse) and the
+ * answer stored under its key.
+ */
+export type GroupedSpend<R, B> = {
+  orgId: string;
+  claim: IdempotencyClaim;
+  requestHash: string;
+  eventCode: string | null;
+  step: (account: CreditAccount, ctx: { settings: AccountSettings; eventCredits: number | null }) => R;
+  answer: (written: WrittenMovement, result: R) => { status: number; body: B };
+};
+
+export type GroupedOutcome<B> =
+  | { kind: "done"; status: number; body: B; lowBalance: { balance: number; threshold: number } | null }
+  | { kind: "refused"; error: AppError }
+  | { kind: "alone" };
+
+type GroupAccount = { account: CreditAccount; settings: AccountSettings; written: WrittenEntry[]; opIds: Map<OpMeta, string>; balance: number; price: WrittenMovement["overagePrice"] };
+
+/**
+ * Many spends, for any organizations, in one transaction of two round trips: the claims of every
+ * key, the lock of every balance row (in id order, so two groups never deadlock) and the read of
+ * every account go out with BEGIN; the spends are applied in memory in the order given (one
+ * organization's spends one after another on its account); one statement writes everything with
+ * the COMMIT. A refused spend (insufficient credits, an unknown credit event) leaves no trace: its
+ * claim is deleted in the same statement. A key someone else holds (a replay) and an organization
+ * without a balance row yet come back as "alone", for the single path. Anything else unexpected
+ * throws, and nothing of the group is written.
+ */
+export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Date): Promise<GroupedOutcome<B>[]> {
+  const json = (v: unknown) => sql`${JSON.stringify(v)}::text::jsonb`;
+  const scope = spends[0]!.claim.scope;
+  const orgIds = [...new Set(spends.map((s) => s.orgId))].sort();
+  const codes = [...new Set(spends.flatMap((s) => (s.eventCode ? [s.eventCode] : [])))];
+  return pipelinedTransaction(async ({ tx, commitWith }) => {
+    // One pipeline, in this order on the connection: claims, then the locks, then the read (which,
+    // being the next statement, sees everything committed before the locks were granted).
+    const [claimed, locked, [state]] = await Promise.all([
+      rows<{ org_id: string; key: string }>(
+        sql`insert into idempotency_keys (org_id, scope, key, request_hash, status)
+            select v.o, ${scope}, v.k, v.h, 0 from jsonb_to_recordset(${json(spends.map((s) => ({ o: s.orgId, k: s.claim.key, h: s.requestHash })))}) as v(o text, k text, h text)
+            order by v.o, v.k
+            on conflict do nothing returning org_id, key`,
+        tx,
+      ),
+      rows<BalanceRow & { org_id: string }>(
+        sql`select b.org_id, b.balance, b.last_seq, b.held, b.overage, b.last_allocation, b.low_balance_threshold, b.overage_price_per_credit::text as overage_price_per_credit,
+                   b.overage_currency, o.credit_precedence, o.allow_overage
+            from credit_balances b join organizations o on o.id = b.org_id
+            where b.org_id = any(array(select jsonb_array_elements_text(${json(orgIds)}))) order by b.org_id for update of b`,
+        tx,
+      ),
+      rows<{ accounts: unknown; events: unknown; pack: unknown }>(
+        sql`select (select json_agg(json_build_object('org_id', o.id,
+                      'buckets', (select json_agg(g order by g.id) from (select ${BUCKET_COLUMNS} from credit_grants where org_id = o.id and remaining > 0) g),
+                      'holds', (select json_agg(r order by r.id) from (select ${HOLD_COLUMNS} from credit_reservations where ${holdFilter(sql`o.id`, now, null)}) r)))
+                    from jsonb_array_elements_text(${json(orgIds)}) as o(id)) as accounts,
+                   (select json_object_agg(code, credits) from credit_events where active and code in (select jsonb_array_elements_text(${json(codes)}))) as events,
+                   (select row_to_json(p) from (${SMALLEST_PACK}) p) as pack`,
+        tx,
+      ),
+    ]);
+    const isClaimed = new Set(claimed.map((c) => `${c.org_id}\u0000${c.key}`));
+    const balances = new Map(locked.map((b) => [b.org_id, b]));
+    const stored = new Map(jsonRows<{ org_id: string; buckets: unknown; holds: unknown }>(state?.accounts).map((a) => [a.org_id, a]));
+    const events = (typeof state?.events === "string" ? JSON.parse(state.events) : (state?.events ?? {})) as Record<string, unknown>;
+    const pack = (typeof state?.pack === "string" ? JSON.parse(state.pack) : (state?.pack ?? null)) as PackRow | null;
+
+    const accounts = new Map<string, GroupAccount>();
+    const open = (orgId: string, bal: BalanceRow): GroupAccount => {
+      let a = accounts.get(orgId);
+      if (a) return a;
+      const settings = settingsOf(bal);
+      const s = stored.get(orgId);
+      const account = new CreditAccount({ balance: num(bal.balance), held: num(bal.held), overage: num(bal.overage), buckets: jsonRows<BucketRow>(s?.buckets).map(bucketState) }, settings.precedence, now);
+      account.expireHolds(jsonRows<HoldRow>(s?.holds).map(reservationFromRow).map((h) => ({ id: h.id, credits: h.credits, expiresAt: h.expiresAt })));
+      account.settle();
+      const opIds = new Map<OpMeta, string>();
+      // `written` mirrors account.entries, in order: first what time did, then each spend's rows.
+      a = { account, settings, written: materialize(account.entries, opIds), opIds, balance: num(bal.balance), price: null };
+      accounts.set(orgId, a);
+      return a;
+    };
+
+    const out: GroupedOutcome<B>[] = [];
+    const answers: { o: string; k: string; h: string; status: number; response: B }[] = [];
+    const dropped: { o: string; k: string }[] = [];
+    for (const s of spends) {
+      const bal = balances.get(s.orgId);
+      if (!isClaimed.has(`${s.orgId}\u0000${s.claim.key}`)) {
+        out.push({ kind: "alone" });
+        continue;
+      }
+      if (!bal) {
+        dropped.push({ o: s.orgId, k: s.claim.key });
+        out.push({ kind: "alone" });
+        continue;
+      }
+      const a = open(s.orgId, bal);
+      const before = a.balance;
+      const mark = a.account.entries.length;
+      let result: R;
+      try {
+        // A refusal throws before the account changes (account.ts); anything else ends the group.
+        result = s.step(a.account, { settings: a.settings, eventCredits: s.eventCode ? numOrNull(events[s.eventCode]) : null });
+      } catch (e) {
+        if (!(e instanceof AppError) || a.account.entries.length !== mark) throw e;
+        dropped.push({ o: s.orgId, k: s.claim.key });
+        out.push({ kind: "refused", error: e });
+        continue;
+      }
+      a.account.settle();
+      if (a.account.identityBalance() !== a.account.balance) throw new Error(`credit identity broken for ${s.orgId}`);
+      a.written.push(...materialize(a.account.entries.slice(mark), a.opIds));
+      if (a.written.some((e) => e.kind === "overage")) a.price = overagePriceFrom(a.settings, pack);
+      const ans = s.answer({ entries: a.written, balance: a.account.balance, held: a.account.held, overage: a.account.overage, overagePrice: a.price }, result);
+      answers.push({ o: s.orgId, k: s.claim.key, h: s.requestHash, status: ans.status, response: ans.body });
+      const threshold = lowBalanceThreshold({ explicit: a.settings.lowBalanceThreshold, lastAllocation: a.settings.lastAllocation });
+      out.push({ kind: "done", status: ans.status, body: ans.body, lowBalance: crossedBelow(before, a.account.balance, threshold) ? { balance: a.account.balance, threshold: threshold! } : null });
+      a.balance = a.account.balance;
+    }
+
+    const extra: SQL[] = [];
+    // Each answer goes into the key's row this transaction inserted: the upsert finds it through
+    // the key's own unique index, row by row.
+    if (answers.length) {
+      extra.push(sql`idem as (insert into idempotency_keys as k (org_id, scope, key, request_hash, status, response)
+        select v.o, ${scope}, v.k, v.h, v.status, v.response from jsonb_to_recordset(${json(answers)}) as v(o text, k text, h text, status int, response jsonb)
+        on conflict (org_id, scope, key) do update set status = excluded.status, response = excluded.response returning 1)`);
+    }
+    if (dropped.length) {
+      extra.push(sql`dropped as (delete from idempotency_keys k
+        where k.ctid = any(array(select (select x.ctid from idempotency_keys x where x.org_id = v.o and x.scope = ${scope} and x.key = v.k)
+                                   from jsonb_to_recordset(${json(dropped)}) as v(o text, k text))) returning 1)`);
+    }
+    const writes: OrgWrite[] = [];
+    // An organization whose spends were all refused still gets what time did (expired holds and buckets).
+    for (const [orgId, a] of accounts) {
+      if (a.written.length || a.account.changedBuckets.size || a.account.holdChanges.length) writes.push({ orgId, account: a.account, entries: a.written, price: a.price });
+    }
+    await commitWith(writeSql(writes, now, extra));
+    for (const w of writes) for (const e of w.entries) metrics.creditMovements.inc({ kind: e.kind });
+    return out;
+  });
 }
 
 /** One organization's share of a write statement: what its account did in memory. */
@@ -421,7 +596,7 @@ export function writeSql(orgs: OrgWrite[], now: Date, extra: SQL[] = []): SQL {
     parts.push(sql`upd_grants as (
       update credit_grants g set remaining = v.remaining, expired_at = v.expired_at
       from jsonb_to_recordset(${json(updated)}) as v(org_id text, id text, remaining bigint, expired_at timestamptz)
-      where g.org_id = v.org_id and g.id = v.id returning 1)`);
+      where ${byKeys("g", "credit_grants", "id", updated.map((u) => u.id))} and g.org_id = v.org_id and g.id = v.id returning 1)`);
   }
   const inserted = orgs.flatMap((o) =>
     o.account.buckets
@@ -459,7 +634,7 @@ export function writeSql(orgs: OrgWrite[], now: Date, extra: SQL[] = []): SQL {
     parts.push(sql`upd_holds as (
       update credit_reservations r set status = v.status, committed_credits = v.committed_credits, closed_at = ${ts(now)}, result = v.result
       from jsonb_to_recordset(${json(holdChanges)}) as v(org_id text, id text, status text, committed_credits bigint, result jsonb)
-      where r.org_id = v.org_id and r.id = v.id and r.status = 'active' returning 1)`);
+      where ${byKeys("r", "credit_reservations", "id", holdChanges.map((h) => h.id))} and r.org_id = v.org_id and r.id = v.id and r.status = 'active' returning 1)`);
   }
   const newHolds = orgs.flatMap((o) =>
     o.account.newHolds.map((h) => ({ org_id: o.orgId, id: h.id, credits: h.credits, expires_at: h.expiresAt.toISOString(), idempotency_key: h.meta.idempotencyKey, reference: h.meta.reference ?? null, actor: h.meta.actor })),
@@ -514,5 +689,5 @@ export function writeSql(orgs: OrgWrite[], now: Date, extra: SQL[] = []): SQL {
   return sql`${withClause}update credit_balances b set balance = v.balance, held = v.held, overage = v.overage,
           last_seq = ${lastSeq}, last_allocation = coalesce(v.last_allocation, b.last_allocation), updated_at = ${ts(now)}
         from jsonb_to_recordset(${json(balances)}) as v(org_id text, balance bigint, held bigint, overage bigint, last_allocation bigint)
-        where b.org_id = v.org_id returning b.org_id, b.last_seq`;
+        where ${byKeys("b", "credit_balances", "org_id", orgs.map((o) => o.orgId))} and b.org_id = v.org_id returning b.org_id, b.last_seq`;
 }
