@@ -9,8 +9,8 @@
 //      concurrent batches);
 //   4. upserts the distinct values of unique_count meters, one row per (org, meter, day, group,
 //      value), OR-ing in the hours of the day in which the value occurred;
-// and answers, per event, whether it was stored and — when not — the hash stored with the key,
-// so a replay (same content: duplicate) can be told from another event reusing the id.
+// and answers for each event it did not store the hash stored with the key, so a replay (same
+// content: duplicate) can be told from another event reusing the id.
 //
 // Rollups and distinct values commit with the event, so usage reads are current when the ingest
 // call returns. Latest: each rollup row keeps the value of its latest event and that event's time;
@@ -63,13 +63,18 @@ export async function storeEvents(events: StorableEvent[], x?: Executor): Promis
 async function storeNow(events: StorableEvent[], x?: Executor): Promise<Map<number, StoreOutcome>> {
   const out = new Map<number, StoreOutcome>();
   metrics.ingestStatements.inc();
-  const result = await rows<{ i: number; accepted: boolean; existing_hash: string | null }>(storeEventsQuery(events), x);
-  const hashByIndex = new Map(events.map((e) => [e.index, e.hash]));
-  for (const r of result) {
+  // The statement answers only for the events it did not store; every other one was stored.
+  const notStored = await rows<{ i: number; existing_hash: string | null }>(storeEventsQuery(events), x);
+  const hashByIndex = new Map<number, string>();
+  for (const e of events) {
+    out.set(e.index, "accepted");
+    hashByIndex.set(e.index, e.hash);
+  }
+  for (const r of notStored) {
     const i = Number(r.i);
     // A key whose first event is still being stored by a concurrent statement shows no hash yet:
     // that is a duplicate in flight (its content cannot be compared).
-    out.set(i, r.accepted ? "accepted" : r.existing_hash === null || r.existing_hash === hashByIndex.get(i) ? "duplicate" : "conflict");
+    out.set(i, r.existing_hash === null || r.existing_hash === hashByIndex.get(i) ? "duplicate" : "conflict");
   }
   return out;
 }
@@ -172,7 +177,7 @@ export function storeEventsQuery(events: StorableEvent[]): SQL {
   const shard = Math.floor(Math.random() * ROLLUP_SHARDS);
   return sql`with ev as (
           select i, o, e, id, h, n, to_timestamp(t / 1000.0) as t, s, p, sub, g
-            from jsonb_to_recordset(${ev}::text::jsonb)
+            from json_to_recordset(${ev}::text::json)
               as e(i int, o text, e text, id text, h text, n text, t bigint, s text, p jsonb, sub text, g boolean)
         ),
         claimed as (
@@ -189,7 +194,7 @@ export function storeEventsQuery(events: StorableEvent[]): SQL {
           select id, o, e, n, t, s, p, sub, g from acc
         ),
         c as (
-          select * from jsonb_to_recordset(${contrib}::text::jsonb) as c(i int, m text, k text, v numeric, l boolean)
+          select * from json_to_recordset(${contrib}::text::json) as c(i int, m text, k text, v numeric, l boolean)
         ),
         rolled as (
           insert into usage_rollups as r (org_id, meter_id, bucket_start, group_key, shard, event_count, value_sum, value_max, latest_value, latest_at)
@@ -207,7 +212,7 @@ export function storeEventsQuery(events: StorableEvent[]): SQL {
             latest_at = greatest(r.latest_at, excluded.latest_at)
         ),
         u as (
-          select * from jsonb_to_recordset(${uniq}::text::jsonb) as u(i int, m text, k text, v text)
+          select * from json_to_recordset(${uniq}::text::json) as u(i int, m text, k text, v text)
         ),
         uniq as (
           insert into usage_unique_values as x (org_id, meter_id, day, group_key, value, hours)
@@ -218,9 +223,11 @@ export function storeEventsQuery(events: StorableEvent[]): SQL {
           on conflict (org_id, meter_id, day, group_key, value) do update set hours = x.hours | excluded.hours
             where (x.hours | excluded.hours) <> x.hours
         )
-        select ev.i, claimed.event_id is not null as accepted, k.body_hash as existing_hash
+        -- The events not stored (duplicates, or ids reused with other content), with the hash stored
+        -- under their key: one index probe each, none for stored events.
+        select ev.i, k.body_hash as existing_hash
           from ev
           left join claimed on claimed.org_id = ev.o and claimed.event_id = ev.e
-          -- Only for keys that were not claimed: one index probe each, none for stored events.
-          left join lateral (select body_hash from event_keys k where claimed.event_id is null and k.org_id = ev.o and k.event_id = ev.e limit 1) k on true`;
+          left join lateral (select body_hash from event_keys k where claimed.event_id is null and k.org_id = ev.o and k.event_id = ev.e limit 1) k on true
+         where claimed.event_id is null`;
 }
