@@ -161,6 +161,27 @@ describe("consuming credits over the API", () => {
   });
 });
 
+describe("U+0000 in a request", () => {
+  it("is a 400 naming the field, in the body or the query, and spends nothing", async () => {
+    const org = await makeOrg();
+    await grant(org.id, 50, "purchased");
+    const key = await customerKey(org.id);
+    const res = await consume(key, { credits: 5, idempotency_key: "k\u0000", reference: "r" });
+    expect(res.status).toBe(400);
+    expect(res.json).toMatchObject({ error: { code: "validation_error", details: [{ field: "idempotency_key" }] } });
+    const nested = await call<Json>(grantsRoute.POST, "POST", "/api/v1/credits/grants", {
+      key: platform,
+      body: { customer_id: org.id, amount: 5, source: "promotional", reason: "ok", metadata: undefined, reference: ["x", "y\u0000"], idempotency_key: uid() },
+    });
+    expect(nested.status).toBe(400);
+    expect(nested.json).toMatchObject({ error: { details: [{ field: "reference.1" }] } });
+    const query = await call<Json>(transactionsRoute.GET, "GET", `/api/v1/credits/transactions?kind=consume&cursor=a%00b`, { key });
+    expect(query.status).toBe(400);
+    expect(query.json).toMatchObject({ error: { details: [{ field: "cursor" }] } });
+    expect((await balanceOf(key)).balance).toBe(50);
+  });
+});
+
 describe("overage", () => {
   it("records the overage as a negative balance priced per credit when the organization allows it", async () => {
     const org = await makeOrg();

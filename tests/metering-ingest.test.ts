@@ -184,6 +184,37 @@ describe("batches", () => {
     expect(logged.find((l) => l.eventId === "b")).toMatchObject({ outcome: "rejected", field: "properties.tokens" });
   });
 
+  it("refuses an item carrying U+0000 (which Postgres cannot store) alone, naming the field, in both shapes", async () => {
+    const [key, org, meter] = [await platformKey(), await makeOrg(), await makeMeter()];
+    const e = (id: string, extra: Record<string, unknown> = {}) => ({ event_name: meter.eventName, external_customer_id: org.externalId, event_id: id, ...extra });
+    const res = await call<Representation>(bulk.POST, "POST", "/api/v1/events/bulk", {
+      key,
+      headers: { prefer: "return=representation" },
+      body: { events: [e("fine"), e("nul\u0000id"), e("nul-prop", { properties: { route: "/v1\u0000" } }), e("nul-key", { properties: { nested: { "a\u0000": 1 } } })] },
+    });
+    expect(res.status).toBe(202);
+    expect(res.json.events.map((i) => [i.status, i.error?.field ?? null])).toEqual([
+      ["accepted", null],
+      ["rejected", "event_id"],
+      ["rejected", "properties.route"],
+      ["rejected", "properties.nested.a\\u0000"],
+    ]);
+    expect(res.json.events[1]!.error!.message).toMatch(/NUL/);
+    const lago = await call<{ events: { status: string; error?: { field: string } }[] }>(batch.POST, "POST", "/api/v1/events/batch", {
+      key,
+      body: { events: [{ transaction_id: "t\u0000", code: meter.eventName, external_customer_id: org.externalId }, { transaction_id: `t-${uid()}`, code: meter.eventName, external_customer_id: org.externalId }] },
+    });
+    expect(lago.status).toBe(202);
+    expect(lago.json.events.map((i) => [i.status, i.error?.field ?? null])).toEqual([
+      ["rejected", "transaction_id"],
+      ["accepted", null],
+    ]);
+    // A single event with U+0000 is a 400 naming the field, not a failed statement.
+    const one = await call<{ error: { details: { field: string }[] } }>(single.POST, "POST", "/api/v1/events", { key, body: e("x", { source: "a\u0000b" }) });
+    expect(one.status).toBe(400);
+    expect(one.json.error.details[0]!.field).toBe("source");
+  });
+
   it("answers a bulk request by default with a flat object of string counts (the FlexPrice SDK's check)", async () => {
     const [key, org, meter] = [await platformKey(), await makeOrg(), await makeMeter()];
     const res = await call(bulk.POST, "POST", "/api/v1/events/bulk", { key, body: { events: [{ event_name: meter.eventName, external_customer_id: org.externalId, event_id: "1" }, { event_name: meter.eventName, external_customer_id: org.externalId, event_id: "1" }] } });

@@ -7,6 +7,7 @@
 // Lago: {transaction_id, code, external_subscription_id | external_customer_id,
 //   timestamp? (Unix seconds, number or numeric string), properties?}; transaction_id is required,
 //   as in Lago.
+import { NUL_MESSAGE, nulPath } from "@/lib/http/nul";
 import type { ItemError } from "./contributions";
 
 export type CustomerRef = {
@@ -67,13 +68,16 @@ function stringField(o: Obj, key: string, required: boolean, max: number): { val
   const s = v.trim();
   if (s === "") return required ? { error: "must not be empty" } : { value: undefined };
   if (s.length > max) return { error: `must be at most ${max} characters` };
+  if (s.includes("\u0000")) return { error: NUL_MESSAGE };
   return { value: s };
 }
 
-function propertiesField(o: Obj): { value: Obj } | { error: string } {
+function propertiesField(o: Obj): { value: Obj } | { error: string; field?: string } {
   const v = o.properties;
   if (v === undefined || v === null) return { value: {} };
   if (!isObject(v)) return { error: "must be an object" };
+  const nul = nulPath(v, "properties");
+  if (nul) return { error: NUL_MESSAGE, field: nul };
   return { value: v };
 }
 
@@ -136,7 +140,7 @@ export function parseFlexPriceEvent(raw: unknown): ParseResult {
   const source = stringField(raw, "source", false, MAX_NAME_LENGTH);
   if ("error" in source) return fail(raw, "source", source.error);
   const props = propertiesField(raw);
-  if ("error" in props) return fail(raw, "properties", props.error);
+  if ("error" in props) return fail(raw, props.field ?? "properties", props.error);
 
   let timestamp: Date | null = null;
   const ts = raw.timestamp;
@@ -175,7 +179,7 @@ export function parseLagoEvent(raw: unknown): ParseResult {
   const ext = stringField(raw, "external_customer_id", false, MAX_NAME_LENGTH);
   if ("error" in ext) return fail(raw, "external_customer_id", ext.error);
   const props = propertiesField(raw);
-  if ("error" in props) return fail(raw, "properties", props.error);
+  if ("error" in props) return fail(raw, props.field ?? "properties", props.error);
 
   let timestamp: Date | null = null;
   const ts = raw.timestamp;
