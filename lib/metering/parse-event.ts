@@ -110,17 +110,26 @@ export function eventHash(parts: (string | undefined | null)[], properties: Obj)
   let text = "";
   for (const p of parts) text += `${p ?? ""}\u0001`;
   text += canonicalJson(properties);
-  return cyrb53(text, 0x9e3779b9).toString(36) + "." + cyrb53(text, 0x85ebca6b).toString(36);
+  return cyrb53Pair(text);
 }
 
-function cyrb53(str: string, seed: number): number {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
+/** cyrb53 with the seeds 0x9e3779b9 and 0x85ebca6b, both in one pass over the text, as `a.b` in base 36. */
+function cyrb53Pair(str: string): string {
+  let a1 = 0xdeadbeef ^ 0x9e3779b9;
+  let a2 = 0x41c6ce57 ^ 0x9e3779b9;
+  let b1 = 0xdeadbeef ^ 0x85ebca6b;
+  let b2 = 0x41c6ce57 ^ 0x85ebca6b;
   for (let i = 0; i < str.length; i++) {
     const ch = str.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
+    a1 = Math.imul(a1 ^ ch, 2654435761);
+    a2 = Math.imul(a2 ^ ch, 1597334677);
+    b1 = Math.imul(b1 ^ ch, 2654435761);
+    b2 = Math.imul(b2 ^ ch, 1597334677);
   }
+  return `${finish(a1, a2).toString(36)}.${finish(b1, b2).toString(36)}`;
+}
+
+function finish(h1: number, h2: number): number {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
