@@ -10,7 +10,7 @@ import { grantCredits } from "@/lib/credits/grant-credits";
 import { checkCreditInvariants } from "@/lib/credits/invariants";
 import { runSpendGroup } from "@/lib/credits/movement";
 import { updateCreditSettings } from "@/lib/credits/settings";
-import { driver, rows } from "@/lib/db/client";
+import { driver, openPostgres, rows } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { spend } from "@/lib/credits/spend-group";
 import { metrics } from "@/lib/metrics";
@@ -174,5 +174,40 @@ describe("spends under load", () => {
     const [bal] = await rows<{ balance: string }>(sql`select balance::text from credit_balances where org_id = ${org.id}`);
     expect(bal!.balance).toBe("91");
     expect(await checkCreditInvariants({ orgIds: [org.id] })).toEqual([]);
+  });
+
+  it.runIf(process.env.TEST_DB === "postgres")("hold up only the customer whose lock another transaction keeps, not the others in their groups", async () => {
+    const [stuck, other] = [await makeOrg(), await makeOrg()];
+    await grant(stuck.id, 100, "purchased");
+    await grant(other.id, 100, "purchased");
+    const d = driver();
+    if (d.kind !== "postgres") throw new Error("expected the Postgres run");
+    const holder = openPostgres(d.url, 1);
+    let released = false;
+    try {
+      // Another transaction keeps the stuck customer's balance row locked for a while.
+      const held = holder.db.transaction(async (tx) => {
+        await rows(sql`select 1 from credit_balances where org_id = ${stuck.id} for update`, tx);
+        await new Promise((r) => setTimeout(r, 3_000));
+        released = true;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      // The stuck customer's spends arrive first and fill every slot; the other's come behind them.
+      const stuckSpends = Array.from({ length: 6 }, () => consumeCredits(stuck.id, { credits: 1, idempotencyKey: uid(), actor: "test" }));
+      const doneBeforeRelease: boolean[] = [];
+      const otherSpends = Array.from({ length: 12 }, () =>
+        consumeCredits(other.id, { credits: 2, idempotencyKey: uid(), actor: "test" }).then((r) => {
+          doneBeforeRelease.push(!released);
+          return r;
+        }),
+      );
+      await Promise.all(otherSpends);
+      expect(doneBeforeRelease).toEqual(Array(12).fill(true));
+      await held;
+      expect((await Promise.all(stuckSpends)).map((r) => r.body.balance_after).sort((a, b) => b - a)).toEqual([99, 98, 97, 96, 95, 94]);
+      expect(await checkCreditInvariants({ orgIds: [stuck.id, other.id] })).toEqual([]);
+    } finally {
+      if (holder.driver.kind === "postgres") await holder.driver.client.end();
+    }
   });
 });

@@ -447,9 +447,16 @@ type GroupAccount = { account: CreditAccount; settings: AccountSettings; written
  * organization's spends one after another on its account); one statement writes everything with
  * the COMMIT. A refused spend (insufficient credits, an unknown credit event) leaves no trace: its
  * claim is deleted in the same statement. A key someone else holds (a replay) and an organization
- * without a balance row yet come back as "alone", for the single path. Anything else unexpected
- * throws, and nothing of the group is written.
+ * without a balance row yet come back as "alone", for the single path. A lock not granted within
+ * GROUP_LOCK_TIMEOUT, or anything else unexpected, throws, and nothing of the group is written.
  */
+/**
+ * How long a group waits for a lock before it gives up (and its spends run one by one). Far above
+ * what a movement holds a lock for (milliseconds); it bounds what a lock held too long — a stuck
+ * transaction — costs the other customers whose spends share the group.
+ */
+export const GROUP_LOCK_TIMEOUT = "1s";
+
 export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Date): Promise<GroupedOutcome<B>[]> {
   const json = (v: unknown) => sql`${JSON.stringify(v)}::text::jsonb`;
   const scope = spends[0]!.claim.scope;
@@ -458,7 +465,8 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
   return pipelinedTransaction(async ({ tx, commitWith }) => {
     // One pipeline, in this order on the connection: claims, then the locks, then the read (which,
     // being the next statement, sees everything committed before the locks were granted).
-    const [claimed, locked, [state]] = await Promise.all([
+    const [, claimed, locked, [state]] = await Promise.all([
+      rows(sql`select set_config('lock_timeout', ${GROUP_LOCK_TIMEOUT}, true)`, tx),
       rows<{ org_id: string; key: string }>(
         sql`insert into idempotency_keys (org_id, scope, key, request_hash, status)
             select v.o, ${scope}, v.k, v.h, 0 from jsonb_to_recordset(${json(spends.map((s) => ({ o: s.orgId, k: s.claim.key, h: s.requestHash })))}) as v(o text, k text, h text)

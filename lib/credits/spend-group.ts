@@ -4,11 +4,14 @@
 // movement.ts). What a spend costs Postgres is mostly per statement (a dozen relations and indexes
 // opened and locked) and what it costs the server mostly per round trip, so a group of twenty
 // costs little more than one spend; and the spends of one hot customer share its lock instead of
-// queueing for it. With fewer in flight a spend goes alone, as before, and waits for nothing.
+// queueing for it. With fewer in flight a spend goes at once, as a group of one, and waits for nothing.
 //
 // A group never holds one key twice (the second waits for the next group, and replays the first).
-// If a group fails as a whole, nothing of it was written, and each of its spends runs again on its
-// own, so an error reaches only the caller that caused it.
+// A group waits at most GROUP_LOCK_TIMEOUT for a lock (a customer's balance row another transaction
+// holds, a key in flight elsewhere): past it, or on any other failure, nothing of the group was
+// written, its slot is given back, and each of its spends runs again on its own — so an error
+// reaches only the caller that caused it, and one customer's held lock holds up only that
+// customer's spends.
 import "server-only";
 import { driver } from "@/lib/db/client";
 import { log } from "@/lib/log";
@@ -19,7 +22,7 @@ const SPENDS_IN_FLIGHT = 4;
 const MAX_GROUP = 64;
 
 export type Spend<R, B> = GroupedSpend<R, B> & {
-  /** The spend on its own (runIdempotentMovement): alone at low load, and for replays and retries. */
+  /** The spend on its own (runIdempotentMovement): for replays, and again after a failed group. */
   alone: () => Promise<{ status: number; body: B; replayed: boolean }>;
   /** After the group committed: the spend's own follow-up (the low-balance report). */
   done: (outcome: Extract<GroupedOutcome<B>, { kind: "done" }>) => Promise<void>;
@@ -46,10 +49,7 @@ function pump(): void {
   while (inFlight < SPENDS_IN_FLIGHT && waiting.length > 0) {
     const group = take();
     inFlight++;
-    void run(group).finally(() => {
-      inFlight--;
-      pump();
-    });
+    void run(group);
   }
 }
 
@@ -74,9 +74,8 @@ function take(): Waiting[] {
 const alone = (w: Waiting) => w.spend.alone().then(w.resolve, w.reject);
 
 async function run(group: Waiting[]): Promise<void> {
-  if (group.length === 1) return alone(group[0]!);
-  metrics.creditSpendGroups.observe(group.length);
-  let outcomes: GroupedOutcome<unknown>[];
+  if (group.length > 1) metrics.creditSpendGroups.observe(group.length);
+  let outcomes: GroupedOutcome<unknown>[] | null = null;
   try {
     outcomes = await runSpendGroup(
       group.map((w) => w.spend),
@@ -84,6 +83,13 @@ async function run(group: Waiting[]): Promise<void> {
     );
   } catch (err) {
     log.warn({ err, spends: group.length }, "spend group failed; its spends run one by one");
+  } finally {
+    // The slot is free as soon as the group's transaction is over: what follows (replays, retries
+    // one by one) must not keep other customers' spends waiting.
+    inFlight--;
+    pump();
+  }
+  if (!outcomes) {
     await Promise.all(group.map(alone));
     return;
   }
