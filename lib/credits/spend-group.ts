@@ -35,7 +35,7 @@ type Waiting = { spend: Spend<unknown, unknown>; resolve: (r: { status: number; 
 const waiting: Waiting[] = [];
 let inFlight = 0;
 
-/** On Postgres, outside tests that pin the clock, spends may share a transaction. */
+/** On Postgres spends may share a transaction; PGlite runs one transaction at a time, so there is nothing to share. */
 export const groupsSpends = () => driver().kind === "postgres";
 
 export function spend<R, B>(s: Spend<R, B>): Promise<{ status: number; body: B; replayed: boolean }> {
