@@ -23,7 +23,7 @@ import { claimKeySql, replayClaimed, requestHash, storeResponseSql, type Idempot
 import { newId } from "@/lib/ids";
 import { metrics } from "@/lib/metrics";
 import { dec, minorExponent } from "@/lib/money";
-import { CreditAccount, type BucketState, type Entry, type OpMeta } from "./account";
+import { CreditAccount, type BucketState, type Entry, type HoldState, type OpMeta } from "./account";
 import { crossedBelow, lowBalanceThreshold } from "./low-balance-rule";
 import { withOrgGate } from "./org-gate";
 import { normalizePrecedence } from "./precedence";
@@ -154,6 +154,9 @@ function byKeys(alias: string, table: string, pk: string, values: string[]): SQL
 const jsonRows = <T>(v: unknown): T[] => (v === null || v === undefined ? [] : ((typeof v === "string" ? JSON.parse(v) : v) as T[]));
 
 const BUCKET_COLUMNS = sql`id, source, origin, priority, expires_at, expired_at, created_at, remaining, amount`;
+/** A balance row and its organization's credit settings (`b` and `o`), as BalanceRow reads them. */
+const BALANCE_COLUMNS = sql`b.balance, b.last_seq, b.held, b.overage, b.last_allocation, b.low_balance_threshold, b.overage_price_per_credit::text as overage_price_per_credit,
+                   b.overage_currency, o.credit_precedence, o.allow_overage`;
 const HOLD_COLUMNS = sql`id, org_id, credits, status, expires_at, committed_credits, idempotency_key, reference, created_at, closed_at, result`;
 
 function bucketFilter(orgId: string, extraIds: string[]): SQL {
@@ -186,10 +189,7 @@ async function loadAccount(tx: Executor, orgId: string, now: Date, opts: LoadOpt
   const lockAndRead = () =>
     Promise.all([
       rows<BalanceRow>(
-        sql`select b.balance, b.last_seq, b.held, b.overage, b.last_allocation, b.low_balance_threshold, b.overage_price_per_credit::text as overage_price_per_credit,
-                   b.overage_currency, o.credit_precedence, o.allow_overage
-            from credit_balances b join organizations o on o.id = b.org_id
-            where b.org_id = ${orgId} for update of b`,
+        sql`select ${BALANCE_COLUMNS} from credit_balances b join organizations o on o.id = b.org_id where b.org_id = ${orgId} for update of b`,
         tx,
       ),
       rows<{ buckets: unknown; holds: unknown; event_credits: unknown }>(
@@ -217,9 +217,28 @@ async function loadAccount(tx: Executor, orgId: string, now: Date, opts: LoadOpt
     bal: row!,
     eventCredits: numOrNull(state?.event_credits),
     buckets,
-    dueHolds: holds.filter((h) => h.status === "active" && h.expiresAt.getTime() <= now.getTime()).map((h) => ({ id: h.id, credits: h.credits, expiresAt: h.expiresAt })),
+    dueHolds: dueHoldsOf(holds, now),
     named: holds.find((h) => h.id === opts.holdId) ?? null,
   };
+}
+
+/** Active holds past their TTL, as the account expires them. */
+const dueHoldsOf = (holds: ReservationRow[], now: Date): HoldState[] =>
+  holds.filter((h) => h.status === "active" && h.expiresAt.getTime() <= now.getTime()).map((h) => ({ id: h.id, credits: h.credits, expiresAt: h.expiresAt }));
+
+/** The account as the lock found it, with what time did settled: expired holds released, overage repaid, expired buckets written off. */
+function openAccount(bal: BalanceRow, buckets: BucketState[], dueHolds: HoldState[], now: Date): { account: CreditAccount; settings: AccountSettings } {
+  const settings = settingsOf(bal);
+  const account = new CreditAccount({ balance: num(bal.balance), held: num(bal.held), overage: num(bal.overage), buckets }, settings.precedence, now);
+  account.expireHolds(dueHolds);
+  account.settle();
+  return { account, settings };
+}
+
+/** Set when a movement took the balance from at or above the low-balance threshold to below it. */
+function lowBalanceCrossing(settings: AccountSettings, lastAllocation: number, before: number, after: number): { balance: number; threshold: number } | null {
+  const threshold = lowBalanceThreshold({ explicit: settings.lowBalanceThreshold, lastAllocation });
+  return crossedBelow(before, after, threshold) ? { balance: after, threshold: threshold! } : null;
 }
 
 export function reservationFromRow(r: HoldRow): ReservationRow {
@@ -379,11 +398,7 @@ async function applyMovement<T>(
   step: (account: CreditAccount, ctx: MovementContext) => T | Promise<T>,
 ): Promise<MovementOutcome<T>> {
   const { bal, buckets, dueHolds, named } = loaded;
-  const settings = settingsOf(bal);
-  const balanceBefore = num(bal.balance);
-  const account = new CreditAccount({ balance: balanceBefore, held: num(bal.held), overage: num(bal.overage), buckets }, settings.precedence, now);
-  account.expireHolds(dueHolds);
-  account.settle();
+  const { account, settings } = openAccount(bal, buckets, dueHolds, now);
   const ctx: MovementContext = { tx, orgId, now, settings, hold: named, eventCredits: loaded.eventCredits };
   if (ctx.hold && dueHolds.some((h) => h.id === ctx.hold!.id)) ctx.hold = { ...ctx.hold, status: "expired", closedAt: now };
   const result = await step(account, ctx);
@@ -405,7 +420,6 @@ async function applyMovement<T>(
     : num(bal.last_seq);
 
   for (const e of entries) metrics.creditMovements.inc({ kind: e.kind });
-  const threshold = lowBalanceThreshold({ explicit: settings.lowBalanceThreshold, lastAllocation: ctx.lastAllocation ?? settings.lastAllocation });
   return {
     result,
     balance: account.balance,
@@ -413,7 +427,7 @@ async function applyMovement<T>(
     overage: account.overage,
     lastSeq,
     entries,
-    lowBalance: crossedBelow(balanceBefore, account.balance, threshold) ? { balance: account.balance, threshold: threshold! } : null,
+    lowBalance: lowBalanceCrossing(settings, ctx.lastAllocation ?? settings.lastAllocation, num(bal.balance), account.balance),
     overagePrice: price,
     holdResult,
   };
@@ -475,8 +489,7 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
         tx,
       ),
       rows<BalanceRow & { org_id: string }>(
-        sql`select b.org_id, b.balance, b.last_seq, b.held, b.overage, b.last_allocation, b.low_balance_threshold, b.overage_price_per_credit::text as overage_price_per_credit,
-                   b.overage_currency, o.credit_precedence, o.allow_overage
+        sql`select b.org_id, ${BALANCE_COLUMNS}
             from credit_balances b join organizations o on o.id = b.org_id
             where b.org_id = any(array(select jsonb_array_elements_text(${json(orgIds)}))) order by b.org_id for update of b`,
         tx,
@@ -501,11 +514,8 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
     const open = (orgId: string, bal: BalanceRow): GroupAccount => {
       let a = accounts.get(orgId);
       if (a) return a;
-      const settings = settingsOf(bal);
       const s = stored.get(orgId);
-      const account = new CreditAccount({ balance: num(bal.balance), held: num(bal.held), overage: num(bal.overage), buckets: jsonRows<BucketRow>(s?.buckets).map(bucketState) }, settings.precedence, now);
-      account.expireHolds(jsonRows<HoldRow>(s?.holds).map(reservationFromRow).map((h) => ({ id: h.id, credits: h.credits, expiresAt: h.expiresAt })));
-      account.settle();
+      const { account, settings } = openAccount(bal, jsonRows<BucketRow>(s?.buckets).map(bucketState), dueHoldsOf(jsonRows<HoldRow>(s?.holds).map(reservationFromRow), now), now);
       const opIds = new Map<OpMeta, string>();
       // `written` mirrors account.entries, in order: first what time did, then each spend's rows.
       a = { account, settings, written: materialize(account.entries, opIds), opIds, balance: num(bal.balance), price: null };
@@ -546,8 +556,7 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
       if (a.written.some((e) => e.kind === "overage")) a.price = overagePriceFrom(a.settings, pack);
       const ans = s.answer({ entries: a.written, balance: a.account.balance, held: a.account.held, overage: a.account.overage, overagePrice: a.price }, result);
       answers.push({ o: s.orgId, k: s.claim.key, h: s.requestHash, status: ans.status, response: ans.body });
-      const threshold = lowBalanceThreshold({ explicit: a.settings.lowBalanceThreshold, lastAllocation: a.settings.lastAllocation });
-      out.push({ kind: "done", status: ans.status, body: ans.body, lowBalance: crossedBelow(before, a.account.balance, threshold) ? { balance: a.account.balance, threshold: threshold! } : null });
+      out.push({ kind: "done", status: ans.status, body: ans.body, lowBalance: lowBalanceCrossing(a.settings, a.settings.lastAllocation, before, a.account.balance) });
       a.balance = a.account.balance;
     }
 
