@@ -33,6 +33,11 @@ function create() {
       help: "Ingest statements run; events ingested over statements is how many events share one (concurrent small batches are coalesced).",
       registers: [registry],
     }),
+    ingestRechecks: new client.Counter({
+      name: "tally_ingest_rechecks_total",
+      help: "Ingest statements that met an event id already stored (a retry, a duplicate) and ran again checking each key; each is also in tally_ingest_statements_total.",
+      registers: [registry],
+    }),
     webhooks: new client.Counter({
       name: "tally_webhooks_total",
       help: "Stripe webhook deliveries by outcome (processed, duplicate, failed, invalid_signature).",

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
 import { ensureBuild } from "./ensure-build.mjs";
+import { SERVER_NODE_FLAGS } from "../server/node-flags.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 ensureBuild();
@@ -37,7 +38,7 @@ if (pgUrl) {
   console.log(`e2e: embedded database in ${dir}`);
 }
 
-const child = spawn(process.execPath, [path.join("server", "serve.mjs")], { stdio: "inherit", env: { ...env, HOSTNAME_BIND: "127.0.0.1" } });
+const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join("server", "serve.mjs")], { stdio: "inherit", env: { ...env, HOSTNAME_BIND: "127.0.0.1" } });
 const stop = async (code) => {
   child.kill("SIGTERM");
   await cleanup();

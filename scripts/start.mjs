@@ -3,12 +3,13 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { ensureBuild } from "./ensure-build.mjs";
+import { SERVER_NODE_FLAGS } from "../server/node-flags.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 ensureBuild();
 
 const port = process.env.PORT || "3000";
-const child = spawn(process.execPath, [path.join("server", "serve.mjs")], {
+const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join("server", "serve.mjs")], {
   stdio: "inherit",
   env: { ...process.env, NODE_ENV: "production", PORT: port },
 });

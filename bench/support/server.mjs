@@ -10,6 +10,7 @@ import http from "node:http";
 import path from "node:path";
 import postgres from "postgres";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
+import { SERVER_NODE_FLAGS } from "../../server/node-flags.mjs";
 
 export const BENCH_KEY = "tly_live_bench_metering_key_0000000000000000";
 
@@ -84,7 +85,7 @@ export async function startServer(name, { keep = false, port = process.env.BENCH
   if (!keep) await recreateDatabase(name);
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join("server", "serve.mjs")], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, path.join("server", "serve.mjs")], {
     env: {
       ...process.env,
       NODE_ENV: "production",

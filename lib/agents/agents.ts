@@ -5,7 +5,7 @@ import { db, type Executor } from "@/lib/db/client";
 import { agents, organizations, plans, type Agent, type Plan } from "@/lib/db/schema";
 import { conflict, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
-import { isUniqueViolation } from "@/lib/orgs/organizations";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { assignPlan } from "./assign-plan";
 
 export type AgentWithPlan = { agent: Agent; plan: Plan | null };

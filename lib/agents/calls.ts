@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import { agents, calls, organizations, plans, type Call } from "@/lib/db/schema";
 import { conflict, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
-import { isUniqueViolation } from "@/lib/orgs/organizations";
+import { isUniqueViolation } from "@/lib/db/errors";
 
 export async function startCall(orgId: string, input: { agentId: string; externalId?: string; startedAt?: Date }): Promise<Call> {
   return db.transaction(async (tx) => {

@@ -5,7 +5,7 @@ import { db, type Executor } from "@/lib/db/client";
 import { users, type Role, type User } from "@/lib/db/schema";
 import { conflict } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
-import { isUniqueViolation } from "@/lib/orgs/organizations";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { hashPassword } from "./password";
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();

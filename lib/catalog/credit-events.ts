@@ -7,7 +7,7 @@ import { creditEvents, creditProducts, type CreditEvent, type CreditProduct } fr
 import { AppError, conflict, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { parseAmountToMinor } from "@/lib/money";
-import { isUniqueViolation } from "@/lib/orgs/organizations";
+import { isUniqueViolation } from "@/lib/db/errors";
 import type { ZCreditEventCreate, ZCreditEventPatch, ZCreditProductCreate } from "./schemas";
 
 const duplicate = (what: string, code: string) => conflict(`A ${what} with code "${code}" already exists.`, [{ field: "code", message: "already exists" }]);

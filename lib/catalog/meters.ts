@@ -6,7 +6,7 @@ import { meters, type Meter } from "@/lib/db/schema";
 import { conflict, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { invalidateMeters } from "@/lib/metering/meters";
-import { isUniqueViolation } from "@/lib/orgs/organizations";
+import { isUniqueViolation } from "@/lib/db/errors";
 import type { MeterCreate } from "./schemas";
 
 export async function createMeter(input: MeterCreate): Promise<Meter> {

@@ -6,7 +6,7 @@ import { db } from "@/lib/db/client";
 import { modelPrices, type ModelPrice } from "@/lib/db/schema";
 import { conflict } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
-import { isUniqueViolation } from "@/lib/orgs/organizations";
+import { isUniqueViolation } from "@/lib/db/errors";
 import type { ZModelPriceCreate } from "./schemas";
 
 export async function createModelPrice(input: z.output<typeof ZModelPriceCreate>): Promise<ModelPrice> {

@@ -10,7 +10,7 @@ import { AppError, conflict, notFound, type FieldIssue } from "@/lib/http/errors
 import { newId } from "@/lib/ids";
 import { minorToDecimal, parseAmountToMinor } from "@/lib/money";
 import { invalidateLimitedMeters, invalidateLimitSubscriptions } from "@/lib/metering/limit-alerts";
-import { isUniqueViolation } from "@/lib/orgs/organizations";
+import { isUniqueViolation } from "@/lib/db/errors";
 import type { Charge } from "@/lib/rating";
 import { metersByCode } from "./meters";
 import type { PlanCreate, PlanPatch } from "./schemas";

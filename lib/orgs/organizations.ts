@@ -3,6 +3,7 @@
 import "server-only";
 import { and, asc, eq, gt, ilike, or, type SQL } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { organizations, type Organization } from "@/lib/db/schema";
 import { conflict, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
@@ -16,12 +17,6 @@ export type OrganizationInput = {
   metadata?: Record<string, string>;
 };
 
-function isUniqueViolation(e: unknown, constraint?: string): boolean {
-  const err = e as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown };
-  if (err?.code === "23505") return !constraint || (err.constraint_name ?? err.constraint) === constraint;
-  return err?.cause ? isUniqueViolation(err.cause, constraint) : false;
-}
-export { isUniqueViolation };
 
 export async function createOrganization(input: OrganizationInput, x: Executor = db): Promise<Organization> {
   try {

@@ -6,7 +6,7 @@ import { db, type Executor } from "@/lib/db/client";
 import { LIVE_STATUSES, plans, subscriptions, type Plan, type Subscription, type SubscriptionProvider } from "@/lib/db/schema";
 import { AppError, conflict, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
-import { isUniqueViolation } from "@/lib/orgs/organizations";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { addDays, periodBounds } from "@/lib/time";
 import { recordHistory } from "./history";
 import { afterPeriodStarted } from "./hooks";
