@@ -1,6 +1,7 @@
 // Tally's production server: Node's HTTP server in front of Next.js. The hot API routes
 // (server/fast-routes.ts, bundled to .next/fast-path.mjs at build) are answered directly; every
 // other request — pages, actions, the rest of the API — goes to Next's request handler.
+import "./native-date.mjs";
 import http from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";

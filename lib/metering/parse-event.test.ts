@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyIdempotencyKey, canonicalJson, eventHash, parseFlexPriceEvent, parseLagoEvent } from "./parse-event";
+import { applyIdempotencyKey, base36, canonicalJson, eventHash, parseFlexPriceEvent, parseLagoEvent } from "./parse-event";
 
 /** eventHash of three events, as computed before the hash became one pass (see the test). */
 const PINNED = ["1qzmt8pkco.bq9gco75ml", "21wfocbwvu2.12aw8uetiot", "2fvwdatpkeh.1znjnt9r445"];
@@ -63,5 +63,19 @@ describe("applyIdempotencyKey", () => {
     const items = [parseFlexPriceEvent({ event_name: "x" }), parseFlexPriceEvent({ event_name: "x", event_id: "mine" }), parseFlexPriceEvent({ event_name: "x" })];
     applyIdempotencyKey(items, "k", true);
     expect(items.map((i) => (i.ok ? i.event.eventId : null))).toEqual(["k#0", "mine", "k#2"]);
+  });
+});
+
+describe("base36", () => {
+  it("writes integers below 2^53 exactly as Number#toString(36) does", () => {
+    const edges = [0, 1, 35, 36, 37, 36 ** 2 - 1, 36 ** 10, 2 ** 32 - 1, 2 ** 32, 2 ** 52, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1];
+    for (const n of edges) expect(base36(n)).toBe(n.toString(36));
+    // Random values across the whole range, including every multiple-of-36 neighbourhood the division meets.
+    let seed = 42;
+    const random = () => ((seed = Math.imul(seed ^ (seed >>> 15), 2246822507) >>> 0), seed);
+    for (let i = 0; i < 100_000; i++) {
+      const n = (random() & 0x1fffff) * 4294967296 + random();
+      expect(base36(n)).toBe(n.toString(36));
+    }
   });
 });

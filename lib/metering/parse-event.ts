@@ -8,6 +8,7 @@
 //   timestamp? (Unix seconds, number or numeric string), properties?}; transaction_id is required,
 //   as in Lago.
 import { NUL_MESSAGE, nulPath } from "@/lib/http/nul";
+import { NativeDate } from "@/lib/native-date";
 import type { ItemError } from "./contributions";
 
 export type CustomerRef = {
@@ -126,7 +127,25 @@ function cyrb53Pair(str: string): string {
     b1 = Math.imul(b1 ^ ch, 2654435761);
     b2 = Math.imul(b2 ^ ch, 1597334677);
   }
-  return `${finish(a1, a2).toString(36)}.${finish(b1, b2).toString(36)}`;
+  return `${base36(finish(a1, a2))}.${base36(finish(b1, b2))}`;
+}
+
+const DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/**
+ * A non-negative integer below 2^53 in base 36, as `n.toString(36)` writes it. V8 formats a large
+ * number in another radix through a general floating-point routine that took ~0.5 µs a call, two
+ * calls an event: a tenth of the server's time under bulk ingestion. Here every step is exact:
+ * n % 36 is, and so is dividing the multiple of 36 that remains.
+ */
+export function base36(n: number): string {
+  let out = "";
+  do {
+    const digit = n % 36;
+    out = DIGITS36[digit]! + out;
+    n = (n - digit) / 36;
+  } while (n > 0);
+  return out;
 }
 
 function finish(h1: number, h2: number): number {
@@ -155,7 +174,7 @@ export function parseFlexPriceEvent(raw: unknown): ParseResult {
   const ts = raw.timestamp;
   if (ts !== undefined && ts !== null && ts !== "") {
     if (typeof ts !== "string" || !ISO_TIMESTAMP.test(ts)) return fail(raw, "timestamp", "must be an RFC 3339 time with a time zone, e.g. 2024-03-20T15:04:05Z");
-    timestamp = new Date(ts);
+    timestamp = new NativeDate(ts);
     if (Number.isNaN(timestamp.getTime())) return fail(raw, "timestamp", "is not a valid date");
   }
   const ref: CustomerRef = {};
@@ -195,7 +214,7 @@ export function parseLagoEvent(raw: unknown): ParseResult {
   if (ts !== undefined && ts !== null && ts !== "") {
     const seconds = typeof ts === "number" ? ts : typeof ts === "string" && UNIX_SECONDS.test(ts.trim()) ? Number(ts.trim()) : NaN;
     if (!Number.isFinite(seconds) || seconds < 0) return fail(raw, "timestamp", "must be a Unix time in seconds (a number or a numeric string), e.g. 1711000000");
-    timestamp = new Date(Math.round(seconds * 1000));
+    timestamp = new NativeDate(Math.round(seconds * 1000));
   }
   const ref: CustomerRef = {};
   if (sub.value) ref.subscriptionRef = sub.value;

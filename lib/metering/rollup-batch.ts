@@ -9,6 +9,7 @@
 // values can reach; a sum keeps the largest scale of its terms, as Postgres numeric does. Latest is
 // the value of the contribution with the greatest (event time, position in the batch), and its time.
 import { D } from "@/lib/money";
+import { NativeDate } from "@/lib/native-date";
 import type { Contribution, UniqueContribution } from "./contributions";
 
 /** What aggregation needs of an event. */
@@ -56,7 +57,7 @@ export function aggregateBatch(events: readonly BatchEvent[]): { rollups: Rollup
     }
     if (e.uniques.length > 0) {
       const dayStart = Math.floor(t / DAY_MS) * DAY_MS;
-      const d = new Date(dayStart).toISOString().slice(0, 10);
+      const d = new NativeDate(dayStart).toISOString().slice(0, 10);
       const bit = 1 << Math.floor((t - dayStart) / HOUR_MS);
       for (const u of e.uniques) {
         const key = `${e.orgId}\u0000${u.meterId}\u0000${d}\u0000${u.groupKey}\u0000${u.value}`;
