@@ -191,14 +191,17 @@ function element(v: string | null): string {
 }
 
 /**
- * The events as rows `ev(i, id, o, e, h, n, t, s, p, sub, g)`: one array per column, unnested
- * together. Postgres parses arrays of text much faster than the same rows as a JSON recordset,
- * which builds a hash table per object and copies each nested object before parsing it again as
- * jsonb (Postgres CPU per event in the bulk benchmark: 38 → 16 µs, docs/benchmarks.md). Ids and
- * hashes are ours and need no quoting; properties are JSON.stringify's output, which never holds a
- * raw control character, so they go as one text split on U+0001 instead of quoted elements.
+ * The events as rows `ev(i, id, o, e, h, n, t, s, p, sub, g)`, `p` the properties as JSON text.
+ * A large batch goes as one array per column, unnested together: Postgres parses arrays of text
+ * much faster than the same rows as a JSON recordset, which builds a hash table per object and
+ * copies each nested object before it is parsed again as jsonb (Postgres CPU per event in the bulk
+ * benchmark: 38 → 16 µs, docs/benchmarks.md). Ids and hashes are ours and need no quoting;
+ * properties are JSON.stringify's output, which never holds a raw control character, so they go as
+ * one text split on U+0001 instead of quoted elements. Eleven arrays cost a statement ~70 µs more
+ * to set up than one JSON text, so a small batch (single events, even coalesced) goes as JSON.
  */
 function eventRows(events: StorableEvent[]): SQL {
+  if (events.length < ARRAYS_FROM) return eventRowsJson(events);
   let i = "{", id = "{", o = "{", e = "{", h = "{", n = "{", t = "{", src = "{", p = "", sub = "{", g = "{";
   for (const ev of events) {
     if (i.length > 1) {
@@ -219,6 +222,19 @@ function eventRows(events: StorableEvent[]): SQL {
   const text = (a: string) => sql`${a + "}"}::text::text[]`;
   return sql`unnest(${i + "}"}::text::int[], ${text(id)}, ${text(o)}, ${text(e)}, ${text(h)}, ${text(n)}, ${t + "}"}::text::bigint[], ${text(src)}, string_to_array(${p}::text, chr(1)), ${text(sub)}, ${g + "}"}::text::boolean[])
               as ev(i, id, o, e, h, n, t, s, p, sub, g)`;
+}
+
+/** From this many events a batch goes as arrays (a measured break-even: about 50). */
+const ARRAYS_FROM = 64;
+
+function eventRowsJson(events: StorableEvent[]): SQL {
+  let ev = "[";
+  for (const e of events) {
+    if (ev.length > 1) ev += ",";
+    ev += `{"i":${e.index},"id":"${e.id}","o":${q(e.orgId)},"e":${q(e.eventId)},"h":"${e.hash}","n":${q(e.eventName)},"t":${e.timestamp.getTime()},"s":${e.source === null ? "null" : q(e.source)},"p":${q(e.properties)},"sub":${e.subscriptionId === null ? "null" : q(e.subscriptionId)},"g":${e.idGenerated}}`;
+  }
+  return sql`json_to_recordset(${ev + "]"}::text::json)
+              as ev(i int, id text, o text, e text, h text, n text, t bigint, s text, p text, sub text, g boolean)`;
 }
 
 /** The fast statement: every key new, rollups aggregated here (exported for benchmarks and tests). */
