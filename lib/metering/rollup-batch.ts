@@ -68,8 +68,9 @@ export function aggregateBatch(events: readonly BatchEvent[]): { rollups: Rollup
     }
   }
   const rollupRows: RollupRow[] = [];
+  // A row has a sum exactly when it has a max: when some contribution had a value.
   for (const a of rollups.values()) {
-    rollupRows.push({ o: a.o, m: a.m, b: a.b, k: a.k, n: a.n, s: a.s === null ? null : a.sumDec ? a.sumDec.toFixed(a.scale) : String(a.sumNum), x: a.x, lv: a.lv, lt: a.lt });
+    rollupRows.push({ o: a.o, m: a.m, b: a.b, k: a.k, n: a.n, s: a.x === null ? null : a.sumDec ? a.sumDec.toFixed(a.scale) : String(a.sumNum), x: a.x, lv: a.lv, lt: a.lt });
   }
   rollupRows.sort((p, q) => cmp(p.o, q.o) || cmp(p.m, q.m) || p.b - q.b || cmp(p.k, q.k));
   const uniqueRows = [...uniques.values()].sort((p, q) => cmp(p.o, q.o) || cmp(p.m, q.m) || cmp(p.d, q.d) || cmp(p.k, q.k) || cmp(p.v, q.v));
@@ -78,7 +79,6 @@ export function aggregateBatch(events: readonly BatchEvent[]): { rollups: Rollup
 
 function addValue(a: Acc, v: string): void {
   const small = SMALL_INT.test(v);
-  if (a.s === null) a.s = v; // marks the sum as present; the text is rebuilt at the end
   // Sum.
   if (small && a.sumDec === null) {
     const next = a.sumNum + Number(v);
