@@ -76,6 +76,7 @@ describe("concurrent single events", () => {
       eventName: meter.eventName,
       timestamp,
       properties: {},
+      propertiesJson: "{}",
       source: null,
       subscriptionId: null,
       hash: `h-${id}`,

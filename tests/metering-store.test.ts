@@ -4,6 +4,7 @@
 // stored key must fall back to the checked one without storing or counting anything twice.
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { canonicalJson } from "@/lib/canonical-json";
 import { rows } from "@/lib/db/client";
 import { metrics } from "@/lib/metrics";
 import { storeEvents, storeEventsQuery, type StorableEvent } from "@/lib/metering/store-events";
@@ -32,6 +33,7 @@ function batch(orgId: string, m: Meters, run: string, size = 40): StorableEvent[
       eventName: "e",
       timestamp,
       properties: { i },
+      propertiesJson: `{"i":${i}}`,
       source: null,
       subscriptionId: null,
       hash: `h-${i}`,
@@ -115,6 +117,7 @@ describe("ingest statements", () => {
     const odd = Array.from({ length: size }, (_, i) => kinds[i % kinds.length]!);
     const events: StorableEvent[] = odd.map((text, index) => ({
       index,
+      propertiesJson: canonicalJson({ text, nested: { list: [text, 1, null] } }),
       id: `evt_${uid()}`,
       orgId: org.id,
       eventId: `${text}-${index}`,

@@ -19,6 +19,7 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/actor";
 import { isCustomer } from "@/lib/auth/actor";
+import { canonicalJson } from "@/lib/canonical-json";
 import { db, type Executor } from "@/lib/db/client";
 import { ingestLog } from "@/lib/db/schema";
 import { env } from "@/lib/env";
@@ -148,6 +149,7 @@ export async function ingestEvents(orgId: string, events: UsageEventInput[], opt
         eventName: e.eventName,
         timestamp: ts,
         properties,
+        propertiesJson: canonicalJson(properties),
         source: e.source ?? null,
         fields: FLEXPRICE_FIELDS,
       },
@@ -187,7 +189,7 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
     }
     const id = ids.next();
     const eventId = e.eventId ?? id;
-    const hash = eventHash([e.eventName, c.orgId, e.timestamp ? String(e.timestamp.getTime()) : "", e.source ?? ""], e.properties);
+    const hash = eventHash([e.eventName, c.orgId, e.timestamp ? String(e.timestamp.getTime()) : "", e.source ?? ""], e.propertiesJson);
     // The same id twice in one batch: the first is stored, the rest answer like a retry would.
     const key = `${c.orgId}\u0001${eventId}`;
     const first = seen.get(key);
@@ -206,6 +208,7 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
       eventName: e.eventName,
       timestamp: e.timestamp ?? now,
       properties: e.properties,
+      propertiesJson: e.propertiesJson,
       source: e.source,
       subscriptionId: c.subscriptionId,
       hash,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyIdempotencyKey, base36, canonicalJson, eventHash, parseFlexPriceEvent, parseLagoEvent } from "./parse-event";
+import { canonicalJson } from "@/lib/canonical-json";
+import { applyIdempotencyKey, base36, eventHash, parseFlexPriceEvent, parseLagoEvent } from "./parse-event";
 
 /** eventHash of three events, as computed before the hash became one pass (see the test). */
 const PINNED = ["1qzmt8pkco.bq9gco75ml", "21wfocbwvu2.12aw8uetiot", "2fvwdatpkeh.1znjnt9r445"];
@@ -23,18 +24,18 @@ describe("parseFlexPriceEvent", () => {
   });
 
   it("fingerprints the same content the same whatever the key order, and different content differently", () => {
-    const a = eventHash(["x", "org_1", "1711000000000", ""], { a: 1, b: { c: 2, d: 3 } });
-    expect(eventHash(["x", "org_1", "1711000000000", ""], { b: { d: 3, c: 2 }, a: 1 })).toBe(a);
-    expect(eventHash(["x", "org_1", "1711000000000", ""], { a: 2, b: { c: 2, d: 3 } })).not.toBe(a);
-    expect(eventHash(["x", "org_2", "1711000000000", ""], { a: 1, b: { c: 2, d: 3 } })).not.toBe(a);
+    const a = eventHash(["x", "org_1", "1711000000000", ""], canonicalJson({ a: 1, b: { c: 2, d: 3 } }));
+    expect(eventHash(["x", "org_1", "1711000000000", ""], canonicalJson({ b: { d: 3, c: 2 }, a: 1 }))).toBe(a);
+    expect(eventHash(["x", "org_1", "1711000000000", ""], canonicalJson({ a: 2, b: { c: 2, d: 3 } }))).not.toBe(a);
+    expect(eventHash(["x", "org_2", "1711000000000", ""], canonicalJson({ a: 1, b: { c: 2, d: 3 } }))).not.toBe(a);
   });
 
   it("keeps the fingerprints stored with earlier events: the same values, byte for byte", () => {
     // Values computed by the first implementation (two separate cyrb53 passes); a replay of an event
     // stored before any change must still read as a duplicate, not as an id reused.
-    expect(eventHash(["api_call", "org_1", "1711000000000", "api"], { route: "/v1/chat", status: "200" })).toBe(PINNED[0]);
-    expect(eventHash(["llm_call", "org_bench_00042", "", ""], { model: "gpt-4", input_tokens: "812", nested: { é: ["x", 1.5, null] } })).toBe(PINNED[1]);
-    expect(eventHash(["", "", "", ""], {})).toBe(PINNED[2]);
+    expect(eventHash(["api_call", "org_1", "1711000000000", "api"], canonicalJson({ route: "/v1/chat", status: "200" }))).toBe(PINNED[0]);
+    expect(eventHash(["llm_call", "org_bench_00042", "", ""], canonicalJson({ model: "gpt-4", input_tokens: "812", nested: { é: ["x", 1.5, null] } }))).toBe(PINNED[1]);
+    expect(eventHash(["", "", "", ""], canonicalJson({}))).toBe(PINNED[2]);
     expect(canonicalJson({ b: 1, a: [{ y: 1, x: 2 }] })).toBe('{"a":[{"x":2,"y":1}],"b":1}');
   });
 });

@@ -7,6 +7,7 @@
 // Lago: {transaction_id, code, external_subscription_id | external_customer_id,
 //   timestamp? (Unix seconds, number or numeric string), properties?}; transaction_id is required,
 //   as in Lago.
+import { canonicalJson } from "@/lib/canonical-json";
 import { NUL_MESSAGE, nulPath } from "@/lib/http/nul";
 import { NativeDate } from "@/lib/native-date";
 import type { ItemError } from "./contributions";
@@ -27,6 +28,8 @@ export type ParsedEvent = {
   /** Null when the sender gave none: the time of receipt. */
   timestamp: Date | null;
   properties: Record<string, unknown>;
+  /** canonicalJson(properties): fingerprinted, and stored as the event's properties (jsonb reads it as the same value). */
+  propertiesJson: string;
   source: string | null;
   /** The shape's names for the event name and id fields, so rejections name the field that was sent. */
   fields: EventFields;
@@ -73,29 +76,17 @@ function stringField(o: Obj, key: string, required: boolean, max: number): { val
   return { value: s };
 }
 
-function propertiesField(o: Obj): { value: Obj } | { error: string; field?: string } {
+function propertiesField(o: Obj): { value: Obj; json: string } | { error: string; field?: string } {
   const v = o.properties;
-  if (v === undefined || v === null) return { value: {} };
+  if (v === undefined || v === null) return { value: {}, json: "{}" };
   if (!isObject(v)) return { error: "must be an object" };
-  const nul = nulPath(v, "properties");
-  if (nul) return { error: NUL_MESSAGE, field: nul };
-  return { value: v };
-}
-
-/** Canonical JSON: object keys sorted at every level, so key order never changes the hash. */
-export function canonicalJson(v: unknown): string {
-  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  const keys = Object.keys(v).sort();
-  let out = "{";
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    const x = (v as Obj)[k];
-    if (x === undefined) continue;
-    if (out.length > 1) out += ",";
-    out += `${JSON.stringify(k)}:${canonicalJson(x)}`;
+  const json = canonicalJson(v);
+  // JSON writes U+0000 only as an escape, so the walk that names the property runs only when one is there.
+  if (json.includes("\\u0000")) {
+    const nul = nulPath(v, "properties");
+    if (nul) return { error: NUL_MESSAGE, field: nul };
   }
-  return `${out}}`;
+  return { value: v, json };
 }
 
 /**
@@ -105,12 +96,12 @@ export function canonicalJson(v: unknown): string {
  * and properties — so the same event sent in FlexPrice's or Lago's shape, or naming its customer
  * by external id or by Tally id, has the same fingerprint. It is only ever compared for one
  * customer's one event id, so a fast non-cryptographic hash is enough (a crypto Hash object per
- * event cost a few percent of bulk ingestion).
+ * event cost a few percent of bulk ingestion). `propertiesJson` is canonicalJson(properties).
  */
-export function eventHash(parts: (string | undefined | null)[], properties: Obj): string {
+export function eventHash(parts: (string | undefined | null)[], propertiesJson: string): string {
   let text = "";
   for (const p of parts) text += `${p ?? ""}\u0001`;
-  text += canonicalJson(properties);
+  text += propertiesJson;
   return cyrb53Pair(text);
 }
 
@@ -189,6 +180,7 @@ export function parseFlexPriceEvent(raw: unknown): ParseResult {
       eventName: name.value!,
       timestamp,
       properties: props.value,
+      propertiesJson: props.json,
       source: source.value ?? null,
       fields: FLEXPRICE_FIELDS,
     },
@@ -228,6 +220,7 @@ export function parseLagoEvent(raw: unknown): ParseResult {
       eventName: code.value!,
       timestamp,
       properties: props.value,
+      propertiesJson: props.json,
       source: null,
       fields: LAGO_FIELDS,
     },

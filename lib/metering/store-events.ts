@@ -42,6 +42,8 @@ export type StorableEvent = {
   eventName: string;
   timestamp: Date;
   properties: Record<string, unknown>;
+  /** The properties as JSON text (canonicalJson's output, which never holds a raw control character). */
+  propertiesJson: string;
   source: string | null;
   subscriptionId: string | null;
   /** eventHash's output (base-36 digits and a dot): written into statements unquoted. */
@@ -195,8 +197,11 @@ function element(v: string | null): string {
  * A large batch goes as one array per column, unnested together: Postgres parses arrays of text
  * much faster than the same rows as a JSON recordset, which builds a hash table per object and
  * copies each nested object before it is parsed again as jsonb (Postgres CPU per event in the bulk
- * benchmark: 38 → 16 µs, docs/benchmarks.md). Ids and hashes are ours and need no quoting;
- * properties are JSON.stringify's output, which never holds a raw control character, so they go as
+ * benchmark: 38 → 16 µs, docs/benchmarks.md). The unnests are in the select list, where
+ * set-returning functions run in step and hand over one row at a time; in FROM (`unnest(a, b, …)`)
+ * each array is first copied whole into a tuplestore of its own (~10 % of the database's time per
+ * event, bench/ingest-bulk.mjs). Ids and hashes are ours and need no quoting;
+ * properties are JSON text, which never holds a raw control character, so they go as
  * one text split on U+0001 instead of quoted elements. Eleven arrays cost a statement ~70 µs more
  * to set up than one JSON text, so a small batch (single events, even coalesced) goes as JSON.
  */
@@ -215,13 +220,14 @@ function eventRows(events: StorableEvent[]): SQL {
     n += element(ev.eventName);
     t += ev.timestamp.getTime();
     src += element(ev.source);
-    p += q(ev.properties);
+    p += ev.propertiesJson;
     sub += element(ev.subscriptionId);
     g += ev.idGenerated ? "t" : "f";
   }
-  const text = (a: string) => sql`${a + "}"}::text::text[]`;
-  return sql`unnest(${i + "}"}::text::int[], ${text(id)}, ${text(o)}, ${text(e)}, ${text(h)}, ${text(n)}, ${t + "}"}::text::bigint[], ${text(src)}, string_to_array(${p}::text, chr(1)), ${text(sub)}, ${g + "}"}::text::boolean[])
-              as ev(i, id, o, e, h, n, t, s, p, sub, g)`;
+  const text = (a: string) => sql`unnest(${a + "}"}::text::text[])`;
+  return sql`(select unnest(${i + "}"}::text::int[]) as i, ${text(id)} as id, ${text(o)} as o, ${text(e)} as e, ${text(h)} as h, ${text(n)} as n,
+                     unnest(${t + "}"}::text::bigint[]) as t, ${text(src)} as s, unnest(string_to_array(${p}::text, chr(1))) as p, ${text(sub)} as sub,
+                     unnest(${g + "}"}::text::boolean[]) as g) as ev`;
 }
 
 /** From this many events a batch goes as arrays (a measured break-even: about 50). */
@@ -231,7 +237,7 @@ function eventRowsJson(events: StorableEvent[]): SQL {
   let ev = "[";
   for (const e of events) {
     if (ev.length > 1) ev += ",";
-    ev += `{"i":${e.index},"id":"${e.id}","o":${q(e.orgId)},"e":${q(e.eventId)},"h":"${e.hash}","n":${q(e.eventName)},"t":${e.timestamp.getTime()},"s":${e.source === null ? "null" : q(e.source)},"p":${q(e.properties)},"sub":${e.subscriptionId === null ? "null" : q(e.subscriptionId)},"g":${e.idGenerated}}`;
+    ev += `{"i":${e.index},"id":"${e.id}","o":${q(e.orgId)},"e":${q(e.eventId)},"h":"${e.hash}","n":${q(e.eventName)},"t":${e.timestamp.getTime()},"s":${e.source === null ? "null" : q(e.source)},"p":${e.propertiesJson},"sub":${e.subscriptionId === null ? "null" : q(e.subscriptionId)},"g":${e.idGenerated}}`;
   }
   return sql`json_to_recordset(${ev + "]"}::text::json)
               as ev(i int, id text, o text, e text, h text, n text, t bigint, s text, p text, sub text, g boolean)`;
