@@ -99,24 +99,22 @@ function propertiesField(o: Obj): { value: Obj; json: string } | { error: string
  * event cost a few percent of bulk ingestion). `propertiesJson` is canonicalJson(properties).
  */
 export function eventHash(parts: (string | undefined | null)[], propertiesJson: string): string {
-  let text = "";
-  for (const p of parts) text += `${p ?? ""}\u0001`;
-  text += propertiesJson;
-  return cyrb53Pair(text);
-}
-
-/** cyrb53 with the seeds 0x9e3779b9 and 0x85ebca6b, both in one pass over the text, as `a.b` in base 36. */
-function cyrb53Pair(str: string): string {
+  // cyrb53 with the seeds 0x9e3779b9 and 0x85ebca6b, both in one pass, over the parts each followed
+  // by U+0001 and then the properties: the text is read where it is, never joined into one.
   let a1 = 0xdeadbeef ^ 0x9e3779b9;
   let a2 = 0x41c6ce57 ^ 0x9e3779b9;
   let b1 = 0xdeadbeef ^ 0x85ebca6b;
   let b2 = 0x41c6ce57 ^ 0x85ebca6b;
-  for (let i = 0; i < str.length; i++) {
-    const ch = str.charCodeAt(i);
-    a1 = Math.imul(a1 ^ ch, 2654435761);
-    a2 = Math.imul(a2 ^ ch, 1597334677);
-    b1 = Math.imul(b1 ^ ch, 2654435761);
-    b2 = Math.imul(b2 ^ ch, 1597334677);
+  for (let s = 0; s <= parts.length; s++) {
+    const last = s === parts.length;
+    const str = last ? propertiesJson : (parts[s] ?? "");
+    for (let i = 0, end = last ? str.length : str.length + 1; i < end; i++) {
+      const ch = i < str.length ? str.charCodeAt(i) : 1;
+      a1 = Math.imul(a1 ^ ch, 2654435761);
+      a2 = Math.imul(a2 ^ ch, 1597334677);
+      b1 = Math.imul(b1 ^ ch, 2654435761);
+      b2 = Math.imul(b2 ^ ch, 1597334677);
+    }
   }
   return `${base36(finish(a1, a2))}.${base36(finish(b1, b2))}`;
 }
