@@ -184,6 +184,15 @@ describe("batches", () => {
     expect(logged.find((l) => l.eventId === "b")).toMatchObject({ outcome: "rejected", field: "properties.tokens" });
   });
 
+  it("keeps event ids apart per customer: one id sent for two customers in one batch is two events", async () => {
+    const [key, a, b, meter] = [await platformKey(), await makeOrg(), await makeOrg(), await makeMeter()];
+    const e = (externalId: string | null) => ({ event_name: meter.eventName, external_customer_id: externalId, event_id: "shared-id" });
+    const res = await call<Representation>(bulk.POST, "POST", "/api/v1/events/bulk", { key, headers: { prefer: "return=representation" }, body: { events: [e(a.externalId), e(b.externalId), e(a.externalId)] } });
+    expect(res.json.events.map((i) => i.status)).toEqual(["accepted", "accepted", "duplicate"]);
+    expect((await usageOf(key, a.id, meter.code)).value).toBe("1");
+    expect((await usageOf(key, b.id, meter.code)).value).toBe("1");
+  });
+
   it("refuses an item carrying U+0000 (which Postgres cannot store) alone, naming the field, in both shapes", async () => {
     const [key, org, meter] = [await platformKey(), await makeOrg(), await makeMeter()];
     const e = (id: string, extra: Record<string, unknown> = {}) => ({ event_name: meter.eventName, external_customer_id: org.externalId, event_id: id, ...extra });

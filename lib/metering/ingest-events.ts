@@ -170,7 +170,8 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
   const ids = eventIds(candidates.length);
   const storable: StorableEvent[] = [];
   const sources: Candidate[] = [];
-  const seen = new Map<string, number>();
+  // Per customer, the position in `storable` of each event id: no joined key to build and hash per event.
+  const seen = new Map<string, Map<string, number>>();
   const inBatchDuplicates: { c: Candidate; hash: string; first: StorableEvent }[] = [];
   for (const c of candidates) {
     const e = c.event;
@@ -191,13 +192,14 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
     const eventId = e.eventId ?? id;
     const hash = eventHash([e.eventName, c.orgId, e.timestamp ? String(e.timestamp.getTime()) : "", e.source ?? ""], e.propertiesJson);
     // The same id twice in one batch: the first is stored, the rest answer like a retry would.
-    const key = `${c.orgId}\u0001${eventId}`;
-    const first = seen.get(key);
+    let orgSeen = seen.get(c.orgId);
+    if (!orgSeen) seen.set(c.orgId, (orgSeen = new Map()));
+    const first = orgSeen.get(eventId);
     if (first !== undefined) {
       inBatchDuplicates.push({ c, hash, first: storable[first]! });
       continue;
     }
-    seen.set(key, storable.length);
+    orgSeen.set(eventId, storable.length);
     sources.push(c);
     storable.push({
       index: c.index,

@@ -70,6 +70,8 @@ describe("applyIdempotencyKey", () => {
 describe("base36", () => {
   it("writes integers below 2^53 exactly as Number#toString(36) does", () => {
     const edges = [0, 1, 35, 36, 37, 36 ** 2 - 1, 36 ** 10, 2 ** 32 - 1, 2 ** 32, 2 ** 52, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER - 1];
+    // Around every multiple of 36^5 that a number below 2^53 can be split at: the digits cross from one part to the other there.
+    for (let k = 1; k * 36 ** 5 < 2 ** 53; k = Math.ceil(k * 1.37)) edges.push(k * 36 ** 5 - 1, k * 36 ** 5, k * 36 ** 5 + 1);
     for (const n of edges) expect(base36(n)).toBe(n.toString(36));
     // Random values across the whole range, including every multiple-of-36 neighbourhood the division meets.
     let seed = 42;
