@@ -139,4 +139,15 @@ describe("ingest statements", () => {
     const expected = events.map((e) => ({ event_id: e.eventId, event_name: e.eventName, source: e.source, properties: e.properties }));
     expect([...stored].sort((a, b) => (a.event_id < b.event_id ? -1 : 1))).toEqual(expected.sort((a, b) => (a.event_id < b.event_id ? -1 : 1)));
   });
+
+  it("turns milliseconds into the same timestamp as the exact decimal division would", async () => {
+    // The statements read `to_timestamp(ms::float8 / 1000)`; every millisecond must land exactly.
+    const [row] = await rows<{ off: number; sample: string }>(sql`
+      select count(*) filter (where to_timestamp(ms::float8 / 1000) <> to_timestamp(ms / 1000.0))::int as off,
+             max(to_timestamp(ms::float8 / 1000))::text as sample
+        from (select (g::bigint * 7919 + g % 1000) * 104729 % 7258118400000 as ms from generate_series(0, 200000) g
+              union all select v from unnest(array[0, 1, 999, 1000, 1001, 1711000000999, 4102444799999, 7258118399999]::bigint[]) v) x`);
+    expect(row!.off).toBe(0);
+    expect(row!.sample).toMatch(/^2199-12-31 23:59:59\.999/);
+  });
 });

@@ -23,6 +23,11 @@
 // Rollups and distinct values commit with the event, so usage reads are current when the ingest
 // call returns. Latest: each rollup row keeps the value of its latest event and that event's time;
 // a read takes the value of the row with the greatest time (ties: the event ingested last).
+//
+// Times travel as Unix milliseconds and become timestamps by `to_timestamp(ms::float8 / 1000)`:
+// below 2^53 the integer is exact as a float8 and the division rounds to the nearest float8, the
+// same one `ms / 1000.0` (numeric) rounds to when cast, without a numeric division and a cast
+// through text per row.
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { driver, rows, type Executor } from "@/lib/db/client";
@@ -266,11 +271,11 @@ export function storeNewEventsQuery(events: StorableEvent[]): SQL {
         ),
         stored as (
           insert into usage_events (id, org_id, event_id, event_name, "timestamp", source, properties, subscription_id, id_generated)
-          select id, o, e, n, to_timestamp(t / 1000.0), s, p::jsonb, sub, g from ev
+          select id, o, e, n, to_timestamp(t::float8 / 1000), s, p::jsonb, sub, g from ev
         ),
         rolled as (
           insert into usage_rollups as r (org_id, meter_id, bucket_start, group_key, shard, event_count, value_sum, value_max, latest_value, latest_at)
-          select o, m, to_timestamp(b / 1000.0), k, ${randomShard()}::smallint, n, s, x, lv, to_timestamp(lt / 1000.0)
+          select o, m, to_timestamp(b::float8 / 1000), k, ${randomShard()}::smallint, n, s, x, lv, to_timestamp(lt::float8 / 1000)
             from json_to_recordset(${r}::text::json) as x(o text, m text, b bigint, k text, n int, s numeric, x numeric, lv numeric, lt bigint)
           ${ROLLUP_UPSERT}
         ),
@@ -313,7 +318,7 @@ export function storeEventsQuery(events: StorableEvent[]): SQL {
   contrib += "]";
   uniq += "]";
   return sql`with ev as (
-          select i, o, e, id, h, n, to_timestamp(t / 1000.0) as t, s, p::jsonb as p, sub, g from ${eventRows(events)}
+          select i, o, e, id, h, n, to_timestamp(t::float8 / 1000) as t, s, p::jsonb as p, sub, g from ${eventRows(events)}
         ),
         claimed as (
           insert into event_keys (org_id, event_id, body_hash)
