@@ -37,6 +37,10 @@ describe("usage reads", () => {
     expect(res.json.meters[0]!.value).toBe("7");
     const monthly = await call<{ meters: { windows: { value: string }[] }[] }>(usage.GET, "GET", `/api/v1/usage?customer_id=${org.id}&meter=${meter.code}&window=month&from=2025-12-01T00:00:00Z&to=2026-02-01T00:00:00Z`, { key });
     expect(monthly.json.meters[0]!.windows.map((w) => w.value)).toEqual(["0", "7"]);
+    const hourly = await call<{ meters: { windows: { start: string; value: string }[] }[] }>(usage.GET, "GET", `/api/v1/usage?customer_id=${org.id}&meter=${meter.code}&window=hour&from=2026-01-12T04:00:00Z&to=2026-01-13T01:00:00Z`, { key });
+    const nonZero = hourly.json.meters[0]!.windows.filter((w) => w.value !== "0").map((w) => [w.start, w.value]);
+    expect(hourly.json.meters[0]!.windows).toHaveLength(21);
+    expect(nonZero).toEqual([["2026-01-12T05:00:00.000Z", "2"], ["2026-01-12T23:00:00.000Z", "4"]]);
   });
 
   it("refuses unknown meters, group_by on a meter that does not group, and too many windows", async () => {

@@ -104,6 +104,11 @@ function combine(aggregation: MeterDef["aggregation"], rowsOf: RollupRow[]): str
   }
 }
 
+const WINDOW_BIN = {
+  hour: sql.raw(`date_bin('1 hour', bucket_start, timestamptz '1970-01-01 00:00:00+00')`),
+  day: sql.raw(`date_bin('1 day', bucket_start, timestamptz '1970-01-01 00:00:00+00')`),
+};
+
 /** Quantities per meter for one customer. Reads one query for the rollup meters plus up to three per unique_count meter. */
 export async function queryUsage(req: UsageRequest, x?: Executor): Promise<MeterUsage[]> {
   const { range } = req;
@@ -118,8 +123,11 @@ export async function queryUsage(req: UsageRequest, x?: Executor): Promise<Meter
     // Group keys differ per meter only in whether they apply: meters that cannot group by them read null.
     const grouped = rollupMeters.filter((m) => keysFor(m).length > 0).map((m) => m.id);
     const g = groupBy.length ? sql`case when meter_id in (select json_array_elements_text(${JSON.stringify(grouped)}::text::json)) then ${groupSql(groupBy)} end` : sql`null::text`;
-    // Grouped by the window's start as a timestamp (cheap per row); its epoch text is made once per group.
-    const w = window ? sql`date_trunc(${window}, bucket_start, 'UTC')` : sql`null::timestamptz`;
+    // Grouped by the window's start as a timestamp; its epoch text is made once per group. Hours and
+    // UTC days are fixed lengths of absolute time, so date_bin finds them without the time-zone
+    // lookup date_trunc(…, 'UTC') makes per row (a month by day, 5,760 rollup rows: 8 → 4.5 ms of
+    // SQL, bench/usage-read.mjs); months vary in length and keep date_trunc.
+    const w = window === "month" ? sql`date_trunc('month', bucket_start, 'UTC')` : window ? WINDOW_BIN[window] : sql`null::timestamptz`;
     // The latest value needs an ordered aggregate (a sort per group, and no hash aggregation): only
     // when a latest meter is asked for, and only over the rows that carry a latest value.
     const latest = rollupMeters.some((m) => m.aggregation === "latest")
