@@ -208,7 +208,8 @@ function element(v: string | null): string {
  * event, bench/ingest-bulk.mjs). Ids and hashes are ours and need no quoting;
  * properties are JSON text, which never holds a raw control character, so they go as
  * one text split on U+0001 instead of quoted elements. Eleven arrays cost a statement ~70 µs more
- * to set up than one JSON text, so a small batch (single events, even coalesced) goes as JSON.
+ * to set up than one JSON text (measured when they were unnested in FROM; not re-measured since),
+ * so a small batch (single events, even coalesced) goes as JSON.
  */
 function eventRows(events: StorableEvent[]): SQL {
   if (events.length < ARRAYS_FROM) return eventRowsJson(events);
@@ -338,7 +339,7 @@ export function storeEventsQuery(events: StorableEvent[]): SQL {
         ),
         rolled as (
           insert into usage_rollups as r (org_id, meter_id, bucket_start, group_key, shard, event_count, value_sum, value_max, latest_value, latest_at)
-          select acc.o collate "C" as o, c.m collate "C" as m, date_trunc('hour', acc.t, 'UTC') as b, c.k collate "C" as k, ${randomShard()}::smallint,
+          select acc.o collate "C" as o, c.m collate "C" as m, date_bin('1 hour', acc.t, timestamptz '1970-01-01 00:00:00+00') as b, c.k collate "C" as k, ${randomShard()}::smallint,
                  count(*), sum(c.v), max(c.v),
                  (array_agg(c.v order by acc.t desc, acc.i desc) filter (where c.l))[1], max(acc.t) filter (where c.l)
             from c join acc on acc.i = c.i
