@@ -185,10 +185,12 @@ describe("spends under load", () => {
     const holder = openPostgres(d.url, 1);
     let released = false;
     try {
-      // Another transaction keeps the stuck customer's balance row locked for a while.
+      // Another transaction keeps the stuck customer's balance row locked for a while: long enough
+      // for two rounds of group lock timeouts (1 s each) and the retries one by one, with room for a
+      // machine busy with the rest of the suite (3 s was once too short under CI's load).
       const held = holder.db.transaction(async (tx) => {
         await rows(sql`select 1 from credit_balances where org_id = ${stuck.id} for update`, tx);
-        await new Promise((r) => setTimeout(r, 3_000));
+        await new Promise((r) => setTimeout(r, 6_000));
         released = true;
       });
       await new Promise((r) => setTimeout(r, 100));
