@@ -40,7 +40,7 @@ function create() {
     }),
     webhooks: new client.Counter({
       name: "tally_webhooks_total",
-      help: "Stripe webhook deliveries by outcome (processed, duplicate, failed, invalid_signature).",
+      help: "Stripe webhook deliveries by outcome (processed, duplicate, ignored, refused, failed, invalid_signature, malformed).",
       labelNames: ["outcome"] as const,
       registers: [registry],
     }),

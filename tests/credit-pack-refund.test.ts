@@ -43,11 +43,18 @@ describe("the share of a pack a refund covers", () => {
   });
 });
 
+/** A pack bought through Checkout as Tally starts it (metadata and one line at the pack's price), paid. */
+function buyPack(customer: string, orgId: string) {
+  const metadata = { tally_org_id: orgId, tally_credit_product_id: packId };
+  const session = stripe.createCheckoutSession({ mode: "payment", customer, metadata, payment_intent_data: { metadata }, line_items: [{ price_data: { currency: "usd", unit_amount: 1000, product_data: { name: "1,000 credits" } }, quantity: 1 }] });
+  return stripe.payCheckout(session.id);
+}
+
+let packId: string;
+
 describe("a refunded credit pack", () => {
   let orgId: string;
   let customer: string;
-  let packId: string;
-
   beforeAll(async () => {
     const pack = await insertCreditProduct({ code: `pack-${uid()}`, name: "1,000 credits", credits: 1000, priceCents: 1000, currency: "usd" });
     packId = pack.id;
@@ -57,30 +64,29 @@ describe("a refunded credit pack", () => {
   });
 
   it("gives back its share on a partial refund, the rest on a full one, and never what was spent", async () => {
-    const pi = `pi_${uid()}`;
     const bought = now() - 100; // seconds: the purchase event is 100 s old
-    const session = { id: `cs_${uid()}`, object: "checkout.session", mode: "payment", customer, payment_status: "paid", payment_intent: pi, amount_total: 1000, currency: "usd", metadata: { tally_org_id: orgId, tally_credit_product_id: packId } };
+    const { session, charge } = buyPack(customer, orgId);
+    const pi = session.payment_intent as string;
     expect((await deliver(stripe.event("checkout.session.completed", session, bought))).json.outcome).toBe("credits_granted");
     await consumeCredits(orgId, { credits: 200, idempotencyKey: uid(), actor: "test" });
     expect((await getCreditBalance(orgId))!.balance).toBe(800);
 
-    const charge = { id: `ch_${uid()}`, object: "charge", payment_intent: pi, customer, amount: 1000, currency: "usd", created: now() };
-    const half = stripe.event("charge.refunded", { ...charge, amount_refunded: 500 });
+    const half = stripe.event("charge.refunded", stripe.refundCharge(charge.id, 500));
     expect((await deliver(half)).json.outcome).toBe("refund_recorded_credits_taken_back");
     expect((await getCreditBalance(orgId))!.balance).toBe(300);
     // Redelivered, and a second event for the same cumulative refund: nothing more is taken.
     await deliver(half);
-    await deliver(stripe.event("charge.refunded", { ...charge, amount_refunded: 500 }));
+    await deliver(stripe.event("charge.refunded", stripe.objects.get(charge.id)!));
     expect((await getCreditBalance(orgId))!.balance).toBe(300);
 
     // $5.00 of credits kept: 300 unspent of the 500 kept are deferred revenue at $0.01 each.
     expect(await deferredRevenue("usd", new Date(Date.now() + 60_000))).toMatchObject({ credits: 300, valueCents: 300 });
 
     // The full refund is due 1,000 credits; 500 were taken, 200 were spent: the last 300 go.
-    const full = stripe.event("charge.refunded", { ...charge, amount_refunded: 1000 });
+    const full = stripe.event("charge.refunded", stripe.refundCharge(charge.id, 500));
     expect((await deliver(full)).json.outcome).toBe("refund_recorded_credits_taken_back");
     expect((await getCreditBalance(orgId))!.balance).toBe(0);
-    // The older, smaller refund arriving late takes nothing.
+    // The older event of the smaller refund arriving late takes nothing (the charge is re-read: fully refunded).
     expect((await deliver(stripe.event("charge.refunded", { ...charge, amount_refunded: 500 }))).json.outcome).toBe("refund_recorded");
 
     const [grant] = await db.select().from(creditGrants).where(and(eq(creditGrants.orgId, orgId), eq(creditGrants.reference, pi)));
@@ -103,12 +109,11 @@ describe("a refunded credit pack", () => {
     const buyer = (await makeOrg("Refunded in full")).id;
     const cus = stripe.put({ id: `cus_${uid()}`, object: "customer", metadata: {} }).id as string;
     await db.update(organizations).set({ stripeCustomerId: cus }).where(eq(organizations.id, buyer));
-    const pi = `pi_${uid()}`;
     const bought = now() - 50;
-    const session = { id: `cs_${uid()}`, object: "checkout.session", mode: "payment", customer: cus, payment_status: "paid", payment_intent: pi, amount_total: 1000, currency: "usd", metadata: { tally_org_id: buyer, tally_credit_product_id: packId } };
+    const { session, charge } = buyPack(cus, buyer);
     await deliver(stripe.event("checkout.session.completed", session, bought));
     const before = await deferredRevenue("usd", new Date((bought + 10) * 1000));
-    await deliver(stripe.event("charge.refunded", { id: `ch_${uid()}`, object: "charge", payment_intent: pi, customer: cus, amount: 1000, amount_refunded: 1000, currency: "usd", created: now() }));
+    await deliver(stripe.event("charge.refunded", stripe.refundCharge(charge.id, 1000)));
     expect((await getCreditBalance(buyer))!.balance).toBe(0);
     // Between the purchase and the refund the credits were there; the money kept for them is none.
     const after = await deferredRevenue("usd", new Date((bought + 10) * 1000));
@@ -118,10 +123,11 @@ describe("a refunded credit pack", () => {
   });
 
   it("leaves credits alone when the refunded payment bought no pack", async () => {
-    const pi = `pi_${uid()}`;
-    await deliver(stripe.event("payment_intent.succeeded", { id: pi, object: "payment_intent", customer, amount: 2900, currency: "usd", created: now(), metadata: {} }));
+    const pi = stripe.createPaymentIntent({ customer, amount: 2900 });
+    await deliver(stripe.event("payment_intent.succeeded", pi));
     const before = (await getCreditBalance(orgId))?.balance ?? 0;
-    const res = await deliver(stripe.event("charge.refunded", { id: `ch_${uid()}`, object: "charge", payment_intent: pi, customer, amount: 2900, amount_refunded: 2900, currency: "usd", created: now() }));
+    const charge = stripe.refundCharge(stripe.createCharge({ payment_intent: pi.id, customer, amount: 2900 }).id, 2900);
+    const res = await deliver(stripe.event("charge.refunded", charge));
     expect(res).toMatchObject({ status: 200, json: { outcome: "refund_recorded" } });
     expect((await getCreditBalance(orgId))?.balance ?? 0).toBe(before);
   });

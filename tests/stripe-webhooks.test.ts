@@ -66,7 +66,8 @@ describe("Stripe webhooks: signatures", () => {
 describe("Stripe webhooks: subscriptions", () => {
   it("creates the subscription from checkout.session.completed, once however often it is delivered", async () => {
     const sub = stripe.createSubscription({ customer: fx.customer, price: fx.monthly, metadata: { tally_org_id: fx.org.id } });
-    const ev = stripe.event("checkout.session.completed", { id: `cs_${uid()}`, object: "checkout.session", mode: "subscription", subscription: sub.id, customer: fx.customer, payment_status: "paid", metadata: {} });
+    const session = stripe.createCheckoutSession({ mode: "subscription", subscription: sub.id, customer: fx.customer, status: "complete", payment_status: "paid", line_items: [{ price: fx.monthly, quantity: 1 }] });
+    const ev = stripe.event("checkout.session.completed", session);
     const first = await deliver(ev);
     expect(first).toMatchObject({ status: 200, json: { outcome: "subscription_created" } });
     const dup = await deliver(ev);
@@ -167,9 +168,12 @@ describe("Stripe webhooks: payments, payment methods, refunds, catalog", () => {
     const org = await makeOrg();
     const customer = stripe.put({ id: `cus_${uid()}`, object: "customer", metadata: {} });
     await db.update(organizations).set({ stripeCustomerId: customer.id }).where(eq(organizations.id, org.id));
-    const session = { id: `cs_${uid()}`, object: "checkout.session", mode: "payment", customer: customer.id, payment_status: "paid", payment_intent: `pi_${uid()}`, amount_total: 1000, currency: "usd", metadata: { tally_org_id: org.id, tally_credit_product_id: pack.id } };
-    const unpaid = await deliver(stripe.event("checkout.session.completed", { ...session, id: `cs_${uid()}`, payment_status: "unpaid", payment_intent: `pi_${uid()}` }));
-    expect(unpaid.json.outcome).toBe("awaiting_payment");
+    const metadata = { tally_org_id: org.id, tally_credit_product_id: pack.id };
+    const line_items = [{ price_data: { currency: "usd", unit_amount: 1000, product_data: { name: "1,000 credits" } }, quantity: 1 }];
+    // Completed with a delayed payment method: no money yet, so no credits yet.
+    const unpaid = stripe.createCheckoutSession({ mode: "payment", customer: customer.id, metadata, line_items, status: "complete" });
+    expect((await deliver(stripe.event("checkout.session.completed", unpaid))).json.outcome).toBe("awaiting_payment");
+    const { session } = stripe.payCheckout(stripe.createCheckoutSession({ mode: "payment", customer: customer.id, metadata, line_items }).id);
     const ev = stripe.event("checkout.session.completed", session);
     expect((await deliver(ev)).json.outcome).toBe("credits_granted");
     await deliver(ev);
@@ -178,10 +182,10 @@ describe("Stripe webhooks: payments, payment methods, refunds, catalog", () => {
   });
 
   it("records a payment once, then its refund", async () => {
-    const pi = { id: `pi_${uid()}`, object: "payment_intent", customer: fx.customer, amount: 4500, currency: "usd", created: now(), description: "Order", metadata: {} };
+    const pi = stripe.createPaymentIntent({ customer: fx.customer, amount: 4500, description: "Order" });
     await deliver(stripe.event("payment_intent.succeeded", pi));
     await deliver(stripe.event("payment_intent.succeeded", pi));
-    const charge = { id: `ch_${uid()}`, object: "charge", payment_intent: pi.id, customer: fx.customer, amount: 4500, amount_refunded: 4500, currency: "usd", created: now() };
+    const charge = stripe.refundCharge(stripe.createCharge({ payment_intent: pi.id, customer: fx.customer, amount: 4500 }).id, 4500);
     await deliver(stripe.event("charge.refunded", charge));
     const rows = await db.select().from(payments).where(eq(payments.providerPaymentId, pi.id));
     expect(rows).toHaveLength(1);
@@ -189,7 +193,7 @@ describe("Stripe webhooks: payments, payment methods, refunds, catalog", () => {
   });
 
   it("records a failed payment with its reason", async () => {
-    const pi = { id: `pi_${uid()}`, object: "payment_intent", customer: fx.customer, amount: 2900, currency: "usd", created: now(), metadata: {}, last_payment_error: { message: "Your card has insufficient funds." } };
+    const pi = stripe.createPaymentIntent({ customer: fx.customer, amount: 2900, status: "requires_payment_method", last_payment_error: { message: "Your card has insufficient funds." } });
     await deliver(stripe.event("payment_intent.payment_failed", pi));
     const [row] = await db.select().from(payments).where(eq(payments.providerPaymentId, pi.id));
     expect(row).toMatchObject({ status: "failed", failureMessage: "Your card has insufficient funds." });
@@ -200,7 +204,7 @@ describe("Stripe webhooks: payments, payment methods, refunds, catalog", () => {
     await deliver(stripe.event("payment_method.attached", pm));
     let [row] = await db.select().from(paymentMethods).where(and(eq(paymentMethods.provider, "stripe"), eq(paymentMethods.providerMethodId, pm.id)));
     expect(row).toMatchObject({ brand: "visa", last4: "4242", orgId: fx.org.id, detachedAt: null });
-    await deliver(stripe.event("payment_method.detached", { ...pm, customer: null }));
+    await deliver(stripe.event("payment_method.detached", stripe.put({ ...pm, customer: null })));
     [row] = await db.select().from(paymentMethods).where(eq(paymentMethods.providerMethodId, pm.id));
     expect(row!.detachedAt).toBeInstanceOf(Date);
   });

@@ -2,7 +2,7 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { z } from "zod";
-import { db } from "@/lib/db/client";
+import { db, type Executor } from "@/lib/db/client";
 import { creditEvents, creditProducts, type CreditEvent, type CreditProduct } from "@/lib/db/schema";
 import { AppError, conflict, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
@@ -63,6 +63,12 @@ export async function listCreditProducts(opts: { includeInactive?: boolean } = {
     .from(creditProducts)
     .where(opts.includeInactive ? undefined : eq(creditProducts.active, true))
     .orderBy(asc(creditProducts.credits));
+}
+
+/** The pack, or null; with the caller's executor, so a webhook's transaction reads it. */
+export async function findCreditProduct(x: Executor, id: string): Promise<CreditProduct | null> {
+  const [row] = await x.select().from(creditProducts).where(eq(creditProducts.id, id));
+  return row ?? null;
 }
 
 export async function getCreditProduct(id: string): Promise<CreditProduct> {

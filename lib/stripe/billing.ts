@@ -2,7 +2,7 @@
 // objects so that no SDK type leaves lib/stripe.
 import "server-only";
 import type Stripe from "stripe";
-import { providerError, stripe, webhookVerifier } from "./client";
+import { providerError, stripe } from "./client";
 
 export type StripeSubscriptionState = {
   id: string;
@@ -192,9 +192,4 @@ export async function retrievePaymentMethod(id: string): Promise<{ id: string; c
     if ((e as { statusCode?: number }).statusCode === 404) return null;
     throw providerError(e);
   }
-}
-
-/** The SDK's own verification (HMAC-SHA256 over "timestamp.body", Stripe's default 300 s tolerance); throws when it fails. */
-export function verifyWebhook(rawBody: string, signature: string, secret: string): Stripe.Event {
-  return webhookVerifier().webhooks.constructEvent(rawBody, signature, secret, 300);
 }

@@ -4,19 +4,27 @@
 // 5xx so Stripe retries, and stays in the log for an admin to replay.
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import type { StripeEvent } from "@/lib/stripe/types";
 import { db } from "@/lib/db/client";
 import { webhookEvents, type WebhookEvent } from "@/lib/db/schema";
 import { env } from "@/lib/env";
-import { AppError } from "@/lib/http/errors";
+import { AppError, invalidField } from "@/lib/http/errors";
+import { validationError } from "@/lib/http/route";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
-import { verifyWebhook } from "@/lib/stripe/billing";
+import { checkWebhookSignature, WEBHOOK_TOLERANCE_SECONDS } from "@/lib/stripe/webhook-signature";
+import { ZStripeEventEnvelope, type StripeEventEnvelope } from "./schemas";
 import { handlerFor } from "./stripe-handlers";
 
 export type Receipt = { status: number; body: { received: true; duplicate?: boolean; event_id: string; outcome?: string } };
 
-export function verifyStripeSignature(rawBody: string, signature: string | null): StripeEvent {
+const SIGNATURE_REFUSALS = {
+  invalid: "Invalid Stripe signature (wrong secret, or an altered body).",
+  stale: `The Stripe-Signature timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS} s old; a replayed or long-delayed delivery is refused.`,
+  future: `The Stripe-Signature timestamp is more than ${WEBHOOK_TOLERANCE_SECONDS} s in the future; check this server's clock (a header signed ahead of time is refused).`,
+} as const;
+
+/** The signed event, verified and well formed; a 400 that says which it is not. Nothing is stored before this passes. */
+export function verifyStripeEvent(rawBody: string, signature: string | null): StripeEventEnvelope {
   const secret = env().STRIPE_WEBHOOK_SECRET;
   // An unset secret is an explicit refusal, never a pass that anyone could forge.
   if (!secret) throw new AppError("unavailable", "Stripe webhooks are not configured on this installation (STRIPE_WEBHOOK_SECRET is unset).");
@@ -24,16 +32,34 @@ export function verifyStripeSignature(rawBody: string, signature: string | null)
     metrics.webhooks.inc({ outcome: "invalid_signature" });
     throw new AppError("bad_request", "Missing Stripe-Signature header.");
   }
-  try {
-    return verifyWebhook(rawBody, signature, secret);
-  } catch (e) {
+  const verdict = checkWebhookSignature(rawBody, signature, secret);
+  if (!verdict.ok) {
     metrics.webhooks.inc({ outcome: "invalid_signature" });
-    log.warn({ err: (e as Error).message }, "webhook signature verification failed");
-    throw new AppError("bad_request", "Invalid Stripe signature (wrong secret, altered body, or a timestamp older than five minutes).");
+    log.warn({ reason: verdict.reason, seconds_off: verdict.secondsOff }, "webhook signature refused");
+    throw new AppError("bad_request", SIGNATURE_REFUSALS[verdict.reason]);
   }
+  // Signed by the secret's holder is not the same as well formed: a malformed envelope is the
+  // sender's fault (400), never a crash further down (500).
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    metrics.webhooks.inc({ outcome: "malformed" });
+    throw new AppError("bad_request", "The Stripe event is not valid JSON.");
+  }
+  const parsed = ZStripeEventEnvelope.safeParse(body);
+  if (!parsed.success) {
+    metrics.webhooks.inc({ outcome: "malformed" });
+    throw validationError(parsed.error, "Stripe event");
+  }
+  if (handlerFor(parsed.data.type) && !parsed.data.data.object.id) {
+    metrics.webhooks.inc({ outcome: "malformed" });
+    throw invalidField("data.object.id", `required for ${parsed.data.type}`);
+  }
+  return parsed.data;
 }
 
-export async function receiveStripeEvent(event: StripeEvent): Promise<Receipt> {
+export async function receiveStripeEvent(event: StripeEventEnvelope): Promise<Receipt> {
   const inserted = await db
     .insert(webhookEvents)
     .values({
@@ -41,8 +67,8 @@ export async function receiveStripeEvent(event: StripeEvent): Promise<Receipt> {
       provider: "stripe",
       type: event.type,
       createdAt: new Date(event.created * 1000),
-      livemode: String(event.livemode),
-      payload: event as unknown as Record<string, unknown>,
+      livemode: event.livemode === undefined ? null : String(event.livemode),
+      payload: event,
     })
     .onConflictDoNothing()
     .returning();
@@ -75,13 +101,16 @@ export async function processStoredEvent(eventId: string, stored?: WebhookEvent)
       const [locked] = await tx.select().from(webhookEvents).where(eq(webhookEvents.id, eventId)).for("update");
       if (locked!.status === "processed") return "duplicate";
       const result = await handler.apply(tx, row, prepared);
+      // A refused event (its object is not at Stripe, or does not match what Tally sells) is kept
+      // as ignored with the reason, for the admin log; a replay looks again.
       await tx
         .update(webhookEvents)
-        .set({ status: "processed", processedAt: new Date(), attempts: sql`${webhookEvents.attempts} + 1`, lastError: null, orgId: result.orgId ?? locked!.orgId })
+        .set({ status: result.refused ? "ignored" : "processed", processedAt: new Date(), attempts: sql`${webhookEvents.attempts} + 1`, lastError: result.refused ? `Refused: ${result.refused}`.slice(0, 2000) : null, orgId: result.orgId ?? locked!.orgId })
         .where(eq(webhookEvents.id, eventId));
+      if (result.refused) log.warn({ event_id: eventId, type: row.type, outcome: result.outcome, reason: result.refused }, "webhook event refused");
       return result.outcome;
     });
-    metrics.webhooks.inc({ outcome: outcome === "duplicate" ? "duplicate" : "processed" });
+    metrics.webhooks.inc({ outcome: outcome === "duplicate" ? "duplicate" : outcome.startsWith("refused_") ? "refused" : "processed" });
     return { status: 200, body: { received: true, event_id: eventId, outcome, ...(outcome === "duplicate" ? { duplicate: true } : {}) } };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

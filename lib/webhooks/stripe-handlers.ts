@@ -1,13 +1,20 @@
-// What each Stripe event does. prepare() reads the current object from Stripe (outside any
-// transaction); apply() converges Tally's records on it inside the event's transaction. Without an
-// API key the event's own copy of the object is used, ordered by event.created.
+// What each Stripe event does. prepare() re-reads the current object from Stripe (outside any
+// transaction); apply() converges Tally's records on it inside the event's transaction. An event's
+// body says only which object changed: with an API key nothing in it is acted on, so a forged or
+// stale body moves no money and changes no state. An object Stripe does not have is refused (the
+// event is logged as ignored, with the reason); Stripe failing to answer fails the event (5xx, so
+// Stripe retries). Without an API key, subscription and invoice events use the event's own copy of
+// the object, ordered by event.created; the events that move money (checkout, payments, refunds)
+// and payment methods are refused, since nothing can vouch for their bodies.
 import "server-only";
-import { eq } from "drizzle-orm";
-import type { StripeCharge, StripeCheckoutSession, StripeEvent, StripeInvoiceObject, StripePaymentIntent, StripePaymentMethod, StripePrice, StripeProduct, StripeSubscriptionObject } from "@/lib/stripe/types";
+import { and, eq } from "drizzle-orm";
+import type { StripeEvent, StripeInvoiceObject, StripePrice, StripeProduct, StripeSubscriptionObject } from "@/lib/stripe/types";
 import type { Executor } from "@/lib/db/client";
-import { checkoutSessions, organizations, paymentMethods, payments, type WebhookEvent } from "@/lib/db/schema";
+import { checkoutSessions, organizations, paymentMethods, payments, type PaymentStatus, type WebhookEvent } from "@/lib/db/schema";
+import { findCreditProduct } from "@/lib/catalog/credit-events";
 import { syncPrice } from "@/lib/catalog/sync-stripe-plans";
 import { upsertStripeInvoice } from "@/lib/invoices/mirror";
+import { packPaymentProblem, type PackPayment } from "@/lib/payments/credit-pack-payment";
 import { onCreditPackPaid, onPaymentRefunded } from "@/lib/payments/credit-purchase";
 import { upsertStripePaymentMethod } from "@/lib/payments/payment-methods";
 import { recordPayment } from "@/lib/payments/record-payment";
@@ -15,13 +22,26 @@ import { applyStripeSubscription } from "@/lib/payments/subscription-sync";
 import { listRecurringPrices, retrievePrice, type StripePriceInfo } from "@/lib/stripe/catalog";
 import { retrieveInvoice, retrievePaymentMethod, retrieveSubscription, toInvoiceState, toSubscriptionState, type StripeInvoiceState, type StripeSubscriptionState } from "@/lib/stripe/billing";
 import { stripeConfigured } from "@/lib/stripe/client";
+import { retrieveCharge, retrieveCheckoutSession, retrievePaymentIntent, type StripeChargeState, type StripeCheckoutState, type StripePaymentIntentState } from "@/lib/stripe/payments";
 
-type Applied = { outcome: string; orgId?: string | null };
+/** What an event did. `refused` (a reason) marks an event Tally will not act on: stored as ignored with the reason, answered 200. */
+export type Applied = { outcome: string; orgId?: string | null; refused?: string };
 type Handler<P> = { prepare: (e: WebhookEvent) => Promise<P>; apply: (x: Executor, e: WebhookEvent, p: P) => Promise<Applied> };
 
 const objectOf = <T>(e: WebhookEvent) => (e.payload as unknown as StripeEvent).data.object as unknown as T;
+const objectIdOf = (e: WebhookEvent) => objectOf<{ id?: unknown }>(e).id;
 const eventTime = (e: WebhookEvent) => e.createdAt;
-const idOf = (v: unknown): string | null => (v == null ? null : typeof v === "string" ? v : ((v as { id?: string }).id ?? null));
+const refused = (outcome: string, reason: string, orgId?: string | null): Applied => ({ outcome: `refused_${outcome}`, refused: reason, orgId });
+
+/** The current object from Stripe, or why there is none to act on. */
+type Reread<T> = { ok: true; object: T } | { ok: false; outcome: string; reason: string };
+
+async function reread<T>(what: string, id: unknown, retrieve: (id: string) => Promise<T | null>): Promise<Reread<T>> {
+  if (typeof id !== "string" || !id) return { ok: false, outcome: "malformed", reason: `The event names no ${what}.` };
+  if (!stripeConfigured()) return { ok: false, outcome: "unverifiable", reason: `STRIPE_SECRET_KEY is unset, so ${what} ${id} cannot be re-read from Stripe; an event body alone is not acted on.` };
+  const object = await retrieve(id);
+  return object ? { ok: true, object } : { ok: false, outcome: "not_at_stripe", reason: `Stripe has no ${what} ${id}; nothing was applied.` };
+}
 
 async function orgByCustomer(x: Executor, customerId: string | null): Promise<string | null> {
   if (!customerId) return null;
@@ -29,16 +49,30 @@ async function orgByCustomer(x: Executor, customerId: string | null): Promise<st
   return o?.id ?? null;
 }
 
-/** The current subscription from Stripe, or the event's copy; with the time that state is from. */
+/** The organization a payment belongs to: its Stripe customer's, else the first named one that exists. */
+async function orgOfPayment(x: Executor, customerId: string | null, ...named: (string | null | undefined)[]): Promise<string | null> {
+  const byCustomer = await orgByCustomer(x, customerId);
+  if (byCustomer) return byCustomer;
+  for (const id of named) {
+    if (!id) continue;
+    const [o] = await x.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, id));
+    if (o) return o.id;
+  }
+  return null;
+}
+
+/** The current subscription from Stripe (null when Stripe has none); without a key, the event's copy. With the time that state is from. */
 async function currentSubscription(e: WebhookEvent, id: string | null, fallback?: StripeSubscriptionObject): Promise<{ state: StripeSubscriptionState; at: Date } | null> {
   if (!id) return null;
   if (stripeConfigured()) {
     const at = new Date();
     const state = await retrieveSubscription(id);
-    if (state) return { state, at };
+    return state ? { state, at } : null;
   }
   return fallback ? { state: toSubscriptionState(fallback), at: eventTime(e) } : null;
 }
+
+const subscriptionNotFound = (id: string | null) => refused("not_at_stripe", `Stripe has no subscription ${id ?? "(none named)"}; nothing was applied.`);
 
 const subscriptionEvent: Handler<{ state: StripeSubscriptionState; at: Date } | null> = {
   prepare: (e) => {
@@ -46,54 +80,68 @@ const subscriptionEvent: Handler<{ state: StripeSubscriptionState; at: Date } | 
     return currentSubscription(e, obj.id, obj);
   },
   apply: async (x, e, p) => {
-    if (!p) return { outcome: "subscription_not_found" };
+    if (!p) return subscriptionNotFound(objectOf<StripeSubscriptionObject>(e).id);
     const r = await applyStripeSubscription(x, p.state, { at: p.at, actor: `stripe:${e.id}` });
     return { outcome: `subscription_${r.outcome}`, orgId: r.orgId };
   },
 };
 
-const checkoutCompleted: Handler<{ sub: { state: StripeSubscriptionState; at: Date } | null }> = {
+/** A credit pack bought through Stripe: granted from the catalog once the re-read payment matches the pack's price. */
+async function grantPaidPack(
+  x: Executor,
+  e: WebhookEvent,
+  input: { orgId: string; productId: string; paymentId: string; paid: PackPayment & { amountCents: number; currency: string }; source: string },
+): Promise<Applied> {
+  const pack = await findCreditProduct(x, input.productId);
+  const problem = packPaymentProblem(input.productId, pack, input.paid);
+  if (problem) return refused(problem.code, `${input.source}: ${problem.message}; no credits granted.`, input.orgId);
+  await recordPayment(x, { orgId: input.orgId, provider: "stripe", providerPaymentId: input.paymentId, kind: "credits", status: "succeeded", amountCents: input.paid.amountCents, currency: input.paid.currency, description: "Credit pack", creditProductId: input.productId, createdAt: eventTime(e) });
+  await onCreditPackPaid(x, { orgId: input.orgId, creditProductId: input.productId, paymentId: input.paymentId, at: eventTime(e) });
+  return { outcome: "credits_granted", orgId: input.orgId };
+}
+
+const checkoutCompleted: Handler<{ session: Reread<StripeCheckoutState>; sub: { state: StripeSubscriptionState; at: Date } | null }> = {
   prepare: async (e) => {
-    const s = objectOf<StripeCheckoutSession>(e);
-    return { sub: s.mode === "subscription" ? await currentSubscription(e, idOf(s.subscription)) : null };
+    const session = await reread("checkout session", objectIdOf(e), retrieveCheckoutSession);
+    const sub = session.ok && session.object.mode === "subscription" ? await currentSubscription(e, session.object.subscriptionId) : null;
+    return { session, sub };
   },
   apply: async (x, e, p) => {
-    const s = objectOf<StripeCheckoutSession>(e);
+    if (!p.session.ok) return refused(p.session.outcome, p.session.reason);
+    const s = p.session.object;
+    if (s.status !== "complete") return refused("not_complete", `Checkout session ${s.id} is ${s.status ?? "of no status"} at Stripe, not complete; nothing was applied.`);
     await x.update(checkoutSessions).set({ status: "complete", completedAt: eventTime(e) }).where(eq(checkoutSessions.providerSessionId, s.id));
     if (s.mode === "subscription") {
-      if (!p.sub) return { outcome: "subscription_not_found" };
+      if (!p.sub) return subscriptionNotFound(s.subscriptionId);
       const r = await applyStripeSubscription(x, p.sub.state, { at: p.sub.at, actor: `stripe:${e.id}` });
       return { outcome: `subscription_${r.outcome}`, orgId: r.orgId };
     }
-    const productId = s.metadata?.tally_credit_product_id;
-    const orgId = (await orgByCustomer(x, idOf(s.customer))) ?? s.metadata?.tally_org_id ?? s.client_reference_id ?? null;
+    const productId = s.metadata.tally_credit_product_id;
+    const orgId = await orgOfPayment(x, s.customerId, s.metadata.tally_org_id, s.clientReferenceId);
     if (!productId || !orgId) return { outcome: "not_a_tally_checkout", orgId };
     // Credits only for money received: an async payment method completes later (payment_intent.succeeded).
-    if (s.payment_status !== "paid") return { outcome: "awaiting_payment", orgId };
-    const paymentId = idOf(s.payment_intent) ?? s.id;
-    await recordPayment(x, { orgId, provider: "stripe", providerPaymentId: paymentId, kind: "credits", status: "succeeded", amountCents: s.amount_total ?? 0, currency: s.currency ?? "usd", description: "Credit pack", creditProductId: productId, createdAt: eventTime(e) });
-    await onCreditPackPaid(x, { orgId, creditProductId: productId, paymentId, at: eventTime(e) });
-    return { outcome: "credits_granted", orgId };
+    if (s.paymentStatus !== "paid" || s.amountTotal === null || !s.currency) return { outcome: "awaiting_payment", orgId };
+    return grantPaidPack(x, e, { orgId, productId, paymentId: s.paymentIntentId ?? s.id, paid: { amountCents: s.amountTotal, currency: s.currency, lineItems: s.lineItems }, source: `Checkout session ${s.id}` });
   },
 };
 
-const invoiceEvent: Handler<{ invoice: StripeInvoiceState; at: Date; sub: { state: StripeSubscriptionState; at: Date } | null }> = {
+const invoiceEvent: Handler<{ invoice: StripeInvoiceState; at: Date; sub: { state: StripeSubscriptionState; at: Date } | null } | null> = {
   prepare: async (e) => {
     const obj = objectOf<StripeInvoiceObject>(e);
     let invoice = toInvoiceState(obj);
     let at = eventTime(e);
     if (stripeConfigured()) {
       const fresh = await retrieveInvoice(obj.id!);
-      if (fresh) {
-        invoice = fresh;
-        at = new Date();
-      }
+      if (!fresh) return null;
+      invoice = fresh;
+      at = new Date();
     }
     // Payment outcomes move the subscription (past_due, or back to active): re-read it too.
     const sub = invoice.subscriptionId && /payment_failed|payment_succeeded|invoice\.paid/.test(e.type) ? await currentSubscription(e, invoice.subscriptionId) : null;
     return { invoice, at, sub };
   },
   apply: async (x, e, p) => {
+    if (!p) return refused("not_at_stripe", `Stripe has no invoice ${String(objectIdOf(e))}; nothing was applied.`);
     const orgId = await orgByCustomer(x, p.invoice.customerId);
     if (!orgId) return { outcome: "unknown_customer" };
     if (p.sub) await applyStripeSubscription(x, p.sub.state, { at: p.sub.at, actor: `stripe:${e.id}` });
@@ -102,70 +150,85 @@ const invoiceEvent: Handler<{ invoice: StripeInvoiceState; at: Date; sub: { stat
   },
 };
 
-const paymentIntentEvent: Handler<null> = {
-  prepare: async () => null,
-  apply: async (x, e) => {
-    const pi = objectOf<StripePaymentIntent>(e);
-    const orgId = (await orgByCustomer(x, idOf(pi.customer))) ?? pi.metadata?.tally_org_id ?? null;
+/** A PaymentIntent's state as a Tally payment status: Stripe's, whichever event announced it. */
+function paymentStatusOf(pi: StripePaymentIntentState): PaymentStatus {
+  if (pi.status === "succeeded") return "succeeded";
+  if (pi.status === "canceled" || (pi.status === "requires_payment_method" && pi.failureMessage)) return "failed";
+  return "pending";
+}
+
+const paymentIntentEvent: Handler<Reread<StripePaymentIntentState>> = {
+  prepare: (e) => reread("payment intent", objectIdOf(e), retrievePaymentIntent),
+  apply: async (x, e, p) => {
+    if (!p.ok) return refused(p.outcome, p.reason);
+    const pi = p.object;
+    const orgId = await orgOfPayment(x, pi.customerId, pi.metadata.tally_org_id);
     if (!orgId) return { outcome: "unknown_customer" };
-    const succeeded = e.type === "payment_intent.succeeded";
-    const productId = pi.metadata?.tally_credit_product_id ?? null;
+    const status = paymentStatusOf(pi);
+    const productId = pi.metadata.tally_credit_product_id ?? null;
+    // A credit pack paid by a delayed method: the credits come with the money (once per payment id).
+    if (status === "succeeded" && productId) {
+      return grantPaidPack(x, e, { orgId, productId, paymentId: pi.id, paid: { amountCents: pi.amountReceived, currency: pi.currency }, source: `Payment intent ${pi.id}` });
+    }
     await recordPayment(x, {
       orgId,
       provider: "stripe",
       providerPaymentId: pi.id,
       kind: productId ? "credits" : "subscription",
-      status: succeeded ? "succeeded" : "failed",
+      status,
       amountCents: pi.amount,
       currency: pi.currency,
       description: pi.description ?? (productId ? "Credit pack" : "Subscription payment"),
       creditProductId: productId,
-      failureMessage: succeeded ? null : (pi.last_payment_error?.message ?? "Payment failed"),
-      createdAt: new Date(pi.created * 1000),
+      failureMessage: status === "failed" ? (pi.failureMessage ?? "Payment failed") : null,
+      createdAt: pi.created,
     });
-    // A credit pack paid by a delayed method: the credits come with the money (once per payment id).
-    if (succeeded && productId) await onCreditPackPaid(x, { orgId, creditProductId: productId, paymentId: pi.id, at: eventTime(e) });
-    return { outcome: succeeded ? "payment_succeeded" : "payment_failed", orgId };
+    return { outcome: `payment_${status}`, orgId };
   },
 };
 
-const chargeRefunded: Handler<null> = {
-  prepare: async () => null,
-  apply: async (x, e) => {
-    const ch = objectOf<StripeCharge>(e);
-    const paymentId = idOf(ch.payment_intent) ?? ch.id;
-    const [existing] = await x.select().from(payments).where(eq(payments.providerPaymentId, paymentId));
-    const orgId = existing?.orgId ?? (await orgByCustomer(x, idOf(ch.customer)));
+const chargeRefunded: Handler<Reread<StripeChargeState>> = {
+  prepare: (e) => reread("charge", objectIdOf(e), retrieveCharge),
+  apply: async (x, e, p) => {
+    if (!p.ok) return refused(p.outcome, p.reason);
+    const ch = p.object;
+    if (ch.amountRefunded <= 0) return refused("not_refunded", `Charge ${ch.id} has no refund at Stripe; nothing was applied.`);
+    const paymentId = ch.paymentIntentId ?? ch.id;
+    // Stripe's payments only: a sandbox payment with the same id is another provider's.
+    const [existing] = await x.select().from(payments).where(and(eq(payments.provider, "stripe"), eq(payments.providerPaymentId, paymentId)));
+    const orgId = existing?.orgId ?? (await orgByCustomer(x, ch.customerId));
     if (!orgId) return { outcome: "unknown_customer" };
     await recordPayment(x, {
       orgId,
       provider: "stripe",
       providerPaymentId: paymentId,
       kind: existing?.kind ?? "other",
-      status: ch.amount_refunded >= ch.amount ? "refunded" : "partially_refunded",
+      status: ch.amountRefunded >= ch.amount ? "refunded" : "partially_refunded",
       amountCents: ch.amount,
-      amountRefundedCents: ch.amount_refunded,
+      amountRefundedCents: ch.amountRefunded,
       currency: ch.currency,
       description: existing?.description ?? ch.description ?? "Payment",
-      createdAt: existing?.createdAt ?? new Date(ch.created * 1000),
+      createdAt: existing?.createdAt ?? ch.created,
     });
-    const credits = await onPaymentRefunded(x, { orgId, paymentId, amountCents: ch.amount, refundedCents: ch.amount_refunded, at: eventTime(e) });
+    const credits = await onPaymentRefunded(x, { orgId, provider: "stripe", paymentId, amountCents: ch.amount, refundedCents: ch.amountRefunded, at: eventTime(e) });
     return { outcome: credits.taken > 0 ? "refund_recorded_credits_taken_back" : "refund_recorded", orgId };
   },
 };
 
-const paymentMethodEvent: Handler<Awaited<ReturnType<typeof retrievePaymentMethod>>> = {
-  prepare: async (e) => (stripeConfigured() && e.type.endsWith("attached") && !e.type.endsWith("detached") ? retrievePaymentMethod(objectOf<StripePaymentMethod>(e).id) : null),
-  apply: async (x, e, fresh) => {
-    const pm = objectOf<StripePaymentMethod>(e);
-    const detached = e.type === "payment_method.detached";
-    let orgId = await orgByCustomer(x, fresh?.customerId ?? idOf(pm.customer));
+const paymentMethodEvent: Handler<Reread<NonNullable<Awaited<ReturnType<typeof retrievePaymentMethod>>>>> = {
+  prepare: (e) => reread("payment method", objectIdOf(e), retrievePaymentMethod),
+  apply: async (x, _e, p) => {
+    if (!p.ok) return refused(p.outcome, p.reason);
+    const pm = p.object;
+    // Attached or detached is what Stripe says now, whichever event arrived (they can arrive out of order).
+    const detached = pm.customerId === null;
+    let orgId = await orgByCustomer(x, pm.customerId);
     if (!orgId) {
-      const [known] = await x.select({ orgId: paymentMethods.orgId }).from(paymentMethods).where(eq(paymentMethods.providerMethodId, pm.id));
+      const [known] = await x.select({ orgId: paymentMethods.orgId }).from(paymentMethods).where(and(eq(paymentMethods.provider, "stripe"), eq(paymentMethods.providerMethodId, pm.id)));
       orgId = known?.orgId ?? null;
     }
     if (!orgId) return { outcome: "unknown_customer" };
-    await upsertStripePaymentMethod(x, orgId, { id: pm.id, brand: fresh?.brand ?? pm.card?.brand ?? pm.type, last4: fresh?.last4 ?? pm.card?.last4 ?? "????", expMonth: fresh?.expMonth ?? pm.card?.exp_month ?? null, expYear: fresh?.expYear ?? pm.card?.exp_year ?? null, detached });
+    await upsertStripePaymentMethod(x, orgId, { id: pm.id, brand: pm.brand, last4: pm.last4, expMonth: pm.expMonth, expYear: pm.expYear, detached });
     return { outcome: detached ? "payment_method_detached" : "payment_method_attached", orgId };
   },
 };

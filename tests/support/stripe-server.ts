@@ -39,6 +39,8 @@ export class StripeServer {
   readonly objects = new Map<string, Obj>();
   readonly requests: RecordedRequest[] = [];
   private readonly idempotent = new Map<string, { status: number; body: unknown }>();
+  /** Checkout Sessions' line items: Stripe returns them only when asked (`expand[]=line_items`). */
+  private readonly lineItems = new Map<string, Obj[]>();
   private failures: { match: RegExp; status: number; remaining: number; body?: unknown }[] = [];
   private routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
   private server?: Server;
@@ -145,6 +147,66 @@ export class StripeServer {
     });
   }
 
+  /**
+   * A Checkout Session as Stripe keeps it: line items (a catalog price, or inline price_data, as
+   * Tally sends them) from which amount_total and currency follow; open and unpaid until payCheckout.
+   */
+  createCheckoutSession(fields: Record<string, unknown> & { line_items?: { price?: string; price_data?: { currency?: string; unit_amount?: number | string; product_data?: { name?: string } }; quantity?: number | string }[] }): Obj {
+    const id = stripeId("cs");
+    const { line_items: lines = [], ...rest } = fields;
+    const items = lines.map((l) => {
+      const price: Obj = l.price
+        ? this.objects.get(l.price)!
+        : this.put({ id: stripeId("price"), object: "price", active: false, currency: l.price_data?.currency ?? "usd", unit_amount: Number(l.price_data?.unit_amount ?? 0), product: l.price_data?.product_data?.name ?? null, type: "one_time", created: now() });
+      const quantity = Number(l.quantity ?? 1);
+      const amount = Number(price.unit_amount) * quantity;
+      return { id: stripeId("li"), object: "item", amount_subtotal: amount, amount_total: amount, currency: price.currency as string, description: String(l.price_data?.product_data?.name ?? price.nickname ?? "Item"), price, quantity };
+    });
+    this.lineItems.set(id, items);
+    return this.put({
+      id,
+      object: "checkout.session",
+      url: `https://checkout.stripe.test/c/pay/${id}`,
+      status: "open",
+      payment_status: "unpaid",
+      payment_intent: null,
+      subscription: null,
+      customer: null,
+      client_reference_id: null,
+      metadata: {},
+      amount_total: items.reduce((sum, i) => sum + i.amount_total, 0),
+      currency: items[0]?.currency ?? "usd",
+      created: now(),
+      ...rest,
+    });
+  }
+
+  /** The customer pays a payment-mode session: a succeeded PaymentIntent and its Charge, the session complete and paid. */
+  payCheckout(sessionId: string): { session: Obj; paymentIntent: Obj; charge: Obj } {
+    const session = this.objects.get(sessionId)!;
+    const metadata = (session.payment_intent_data as { metadata?: Record<string, string> } | undefined)?.metadata ?? {};
+    const paymentIntent = this.createPaymentIntent({ customer: session.customer as string, amount: Number(session.amount_total), currency: String(session.currency), metadata });
+    const charge = this.createCharge({ payment_intent: paymentIntent.id, customer: session.customer as string, amount: Number(session.amount_total), currency: String(session.currency) });
+    return { session: this.put({ ...session, status: "complete", payment_status: "paid", payment_intent: paymentIntent.id }), paymentIntent, charge };
+  }
+
+  /** A PaymentIntent, succeeded unless told otherwise (amount_received follows the status). */
+  createPaymentIntent(fields: Partial<Obj> & { amount: number; customer?: string | null }): Obj {
+    const status = (fields.status as string | undefined) ?? "succeeded";
+    return this.put({ id: stripeId("pi"), object: "payment_intent", status, currency: "usd", amount_received: status === "succeeded" ? fields.amount : 0, customer: null, description: null, metadata: {}, last_payment_error: null, latest_charge: null, created: now(), ...fields });
+  }
+
+  createCharge(fields: Partial<Obj> & { amount: number; payment_intent?: string | null; customer?: string | null }): Obj {
+    return this.put({ id: stripeId("ch"), object: "charge", status: "succeeded", paid: true, currency: "usd", amount_refunded: 0, refunded: false, customer: null, description: null, created: now(), ...fields });
+  }
+
+  /** A refund of `amount` more on a charge (amount_refunded is cumulative, as at Stripe). */
+  refundCharge(chargeId: string, amount: number): Obj {
+    const charge = this.objects.get(chargeId)!;
+    const refunded = Number(charge.amount_refunded) + amount;
+    return this.put({ ...charge, amount_refunded: refunded, refunded: refunded >= Number(charge.amount) });
+  }
+
   /** An event as Stripe sends it, around a snapshot of an object. */
   event(type: string, object: Obj | Record<string, unknown>, created = now()): Record<string, unknown> {
     return { id: stripeId("evt"), object: "event", api_version: "2025-09-30.clover", created, livemode: false, pending_webhooks: 1, type, data: { object: structuredClone(object) } };
@@ -185,12 +247,12 @@ export class StripeServer {
     this.route("GET", /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|payment_methods)\/([^/]+)$/, ({ params, query }) => {
       const o = this.objects.get(params[1]!);
       if (!o) return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such object: '${params[1]}'` } } };
-      return { body: this.expand(o, (query.expand as string[] | undefined) ?? []) };
+      const expand = (query.expand as string[] | undefined) ?? [];
+      const out = this.expand(o, expand);
+      if (o.object === "checkout.session" && expand.includes("line_items")) out.line_items = { object: "list", url: `/v1/checkout/sessions/${o.id}/line_items`, has_more: false, data: this.lineItems.get(o.id) ?? [] };
+      return { body: out };
     });
-    this.route("POST", /^\/v1\/checkout\/sessions$/, ({ body }) => {
-      const id = stripeId("cs");
-      return { body: this.put({ id, object: "checkout.session", url: `https://checkout.stripe.test/c/pay/${id}`, status: "open", payment_status: "unpaid", created: now(), ...body }) };
-    });
+    this.route("POST", /^\/v1\/checkout\/sessions$/, ({ body }) => ({ body: this.createCheckoutSession(body) }));
     this.route("POST", /^\/v1\/billing_portal\/sessions$/, ({ body }) => ({ body: { id: stripeId("bps"), object: "billing_portal.session", url: `https://billing.stripe.test/p/session/${stripeId("x")}`, customer: body.customer, return_url: body.return_url } }));
     this.route("POST", /^\/v1\/subscriptions\/([^/]+)$/, ({ params, body }) => {
       if (!this.objects.has(params[0]!)) return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: "No such subscription" } } };

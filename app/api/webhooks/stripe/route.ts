@@ -1,14 +1,14 @@
 import { AppError } from "@/lib/http/errors";
 import { errorResponse, jsonResponse, requestIdOf } from "@/lib/http/route";
 import { log } from "@/lib/log";
-import { receiveStripeEvent, verifyStripeSignature } from "@/lib/webhooks/receive";
+import { receiveStripeEvent, verifyStripeEvent } from "@/lib/webhooks/receive";
 
 /** Stripe's signed events: verify over the raw body, store once, process; 5xx makes Stripe retry. */
 export async function POST(req: Request) {
   const requestId = requestIdOf(req);
   try {
     const raw = await req.text();
-    const event = verifyStripeSignature(raw, req.headers.get("stripe-signature"));
+    const event = verifyStripeEvent(raw, req.headers.get("stripe-signature"));
     const receipt = await receiveStripeEvent(event);
     return jsonResponse(receipt.body, receipt.status, { "x-request-id": requestId });
   } catch (e) {
