@@ -183,6 +183,20 @@ describe("refunds", () => {
     expect(after).toMatchObject({ status: "succeeded", amountRefundedCents: 0 });
   });
 
+  it("still take their share when the refund arrives before the purchase it refunds", async () => {
+    const { orgId, customer } = await stripeCustomerOrg();
+    const { session, charge } = stripe.payCheckout(packSession(customer, orgId, smallPack).id);
+    // checkout.session.completed failed its first delivery; the half refund's event comes first.
+    expect((await deliver(stripe.event("charge.refunded", stripe.refundCharge(charge.id, 500)))).json.outcome).toBe("refund_recorded");
+    expect((await deliver(stripe.event("checkout.session.completed", session))).json.outcome).toBe("credits_granted");
+    expect(await balanceOf(orgId)).toBe(500);
+    const [row] = await db.select().from(payments).where(eq(payments.providerPaymentId, session.payment_intent as string));
+    expect(row).toMatchObject({ kind: "credits", creditProductId: smallPack.id, status: "partially_refunded", amountRefundedCents: 500 });
+    // The rest of the refund, in order this time: the rest of the pack.
+    await deliver(stripe.event("charge.refunded", stripe.refundCharge(charge.id, 500)));
+    expect(await balanceOf(orgId)).toBe(0);
+  });
+
   it("take nothing for a charge Stripe does not have, or one Stripe has not refunded", async () => {
     const { orgId, customer } = await stripeCustomerOrg();
     const { session, charge } = stripe.payCheckout(packSession(customer, orgId, smallPack).id);

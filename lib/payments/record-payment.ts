@@ -1,4 +1,7 @@
 // Payments (charges), upserted by the provider's id: a webhook delivered twice records one payment.
+// Provider events arrive in any order, so an update converges rather than overwrites: refunds only
+// grow, a later "succeeded" never undoes a refund already recorded, and a row first written by a
+// refund (kind "other", nothing else known) takes the kind and pack of the purchase when it comes.
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
@@ -14,7 +17,9 @@ export async function recordPayment(x: Executor, input: PaymentInput): Promise<P
     .onConflictDoUpdate({
       target: [payments.provider, payments.providerPaymentId],
       set: {
-        status: input.status,
+        status: sql`case when ${payments.amountRefundedCents} > 0 and ${input.status} = 'succeeded' then ${payments.status} else ${input.status} end`,
+        kind: sql`case when ${payments.kind} = 'other' then ${input.kind} else ${payments.kind} end`,
+        creditProductId: sql`coalesce(${payments.creditProductId}, ${input.creditProductId ?? null})`,
         amountRefundedCents: sql`greatest(${payments.amountRefundedCents}, ${input.amountRefundedCents ?? 0})`,
         failureMessage: input.failureMessage ?? null,
         invoiceId: sql`coalesce(${payments.invoiceId}, ${input.invoiceId ?? null})`,

@@ -95,8 +95,13 @@ async function grantPaidPack(
   const pack = await findCreditProduct(x, input.productId);
   const problem = packPaymentProblem(input.productId, pack, input.paid);
   if (problem) return refused(problem.code, `${input.source}: ${problem.message}; no credits granted.`, input.orgId);
-  await recordPayment(x, { orgId: input.orgId, provider: "stripe", providerPaymentId: input.paymentId, kind: "credits", status: "succeeded", amountCents: input.paid.amountCents, currency: input.paid.currency, description: "Credit pack", creditProductId: input.productId, createdAt: eventTime(e) });
+  const payment = await recordPayment(x, { orgId: input.orgId, provider: "stripe", providerPaymentId: input.paymentId, kind: "credits", status: "succeeded", amountCents: input.paid.amountCents, currency: input.paid.currency, description: "Credit pack", creditProductId: input.productId, createdAt: eventTime(e) });
   await onCreditPackPaid(x, { orgId: input.orgId, creditProductId: input.productId, paymentId: input.paymentId, at: eventTime(e) });
+  // A refund whose event came first (this one failed, and Stripe retried it later) found no pack to
+  // take from; it takes its share now.
+  if (payment.amountRefundedCents > 0) {
+    await onPaymentRefunded(x, { orgId: input.orgId, provider: "stripe", paymentId: input.paymentId, amountCents: payment.amountCents, refundedCents: payment.amountRefundedCents, at: eventTime(e) });
+  }
   return { outcome: "credits_granted", orgId: input.orgId };
 }
 
