@@ -197,6 +197,18 @@ describe("refunds", () => {
     expect(await balanceOf(orgId)).toBe(0);
   });
 
+  it("take nothing while Stripe cannot be read, and their share once it answers", async () => {
+    const { orgId, customer } = await stripeCustomerOrg();
+    const { session, charge } = stripe.payCheckout(packSession(customer, orgId, smallPack).id);
+    await deliver(stripe.event("checkout.session.completed", session));
+    const ev = stripe.event("charge.refunded", stripe.refundCharge(charge.id, 1000));
+    stripe.failNext(/GET \/v1\/charges\//, 502);
+    expect((await deliver(ev)).status).toBe(500);
+    expect(await balanceOf(orgId)).toBe(1000);
+    expect((await deliver(ev)).json.outcome).toBe("refund_recorded_credits_taken_back");
+    expect(await balanceOf(orgId)).toBe(0);
+  });
+
   it("take nothing for a charge Stripe does not have, or one Stripe has not refunded", async () => {
     const { orgId, customer } = await stripeCustomerOrg();
     const { session, charge } = stripe.payCheckout(packSession(customer, orgId, smallPack).id);
