@@ -24,7 +24,7 @@ export async function customerRevenue(orgId: string) {
     listCharges({ orgId, limit: 24 }),
     rows<{ currency: string; net: string; refunded: string }>(
       sql`select currency, sum(amount_cents - amount_refunded_cents)::text as net, sum(amount_refunded_cents)::text as refunded
-          from payments where org_id = ${orgId} and status in (${collected}) group by currency order by currency`,
+          from payments where org_id = ${orgId} and status in (${collected}) and livemode group by currency order by currency`,
     ),
   ]);
   return {
