@@ -41,7 +41,9 @@ export async function customerRevenue(orgId: string) {
       currency: h.currency,
       discountPercent: h.discountPercent,
       cancelAtPeriodEnd: h.cancelAtPeriodEnd,
-      mrrCents: mrrMinor(h),
+      // A test (sandbox) subscription's changes move no MRR.
+      mrrCents: h.livemode ? mrrMinor(h) : 0,
+      livemode: h.livemode,
       actor: h.actor,
       comment: h.comment,
     })),
