@@ -198,6 +198,21 @@ describe("invoice billing (PAYMENTS=invoice)", () => {
     expect((await getCreditBalance(org.id))!.balance).toBe(1000);
   });
 
+  it("two operators marking the same invoice paid at once grant its credits once", async () => {
+    setEnv({ PAYMENTS: "invoice" });
+    const key = await platformKey();
+    const { org, cookie } = await owner();
+    await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", { cookie, body: { credit_product_id: (await pack(uid())).id } });
+    const [inv] = await db.select().from(invoices).where(eq(invoices.orgId, org.id));
+    const mark = () => call<{ already_paid: boolean }>(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, { key, body: { method: "other", reference: "wire" }, params: { id: inv!.id } });
+    const results = await Promise.all([mark(), mark(), mark()]);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(results.filter((r) => !r.json.already_paid)).toHaveLength(1);
+    expect((await getCreditBalance(org.id))!.balance).toBe(2500);
+    const pays = (await call<{ data: PaymentOut[] }>(historyRoute.GET, "GET", "/api/v1/billing/history", { cookie })).json.data;
+    expect(pays).toHaveLength(1);
+  });
+
   it("refuses to mark a test (sandbox) invoice paid", async () => {
     const key = await platformKey();
     const { org, cookie } = await owner();
