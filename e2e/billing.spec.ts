@@ -10,6 +10,7 @@ test("a new customer subscribes through the local sandbox, survives a declined c
   await page.getByRole("button", { name: "Choose Enterprise (monthly)" }).click();
   await expect(page).toHaveURL(/\/sandbox\/checkout\/cs_/);
   await expect(page.getByText("Enterprise — monthly")).toBeVisible();
+  await expect(page.getByTestId("test-payment")).toContainText("This is a test payment");
 
   await page.getByLabel("Card number").fill("4000 0000 0000 0002");
   await page.getByRole("button", { name: "Pay $299.00" }).click();
@@ -27,6 +28,9 @@ test("a new customer subscribes through the local sandbox, survives a declined c
   await expect(invoiceRow).toContainText("$299.00");
   await expect(invoiceRow).toContainText("paid");
   await expect(page.getByRole("table", { name: "Payments" }).getByRole("row", { name: /Your card was declined/ })).toBeVisible();
+  // Sandbox money is test money, and says so.
+  await expect(invoiceRow).toContainText("Test");
+  await expect(page.getByRole("table", { name: "Payments" }).getByRole("row", { name: /succeeded/ })).toContainText("Test");
 
   await invoiceRow.getByRole("link", { name: "View" }).click();
   await expect(page.getByRole("heading", { name: /Invoice TLY-\d{6}/ })).toBeVisible();

@@ -9,7 +9,8 @@ import { db, driver } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from "@/lib/seed/demo";
+import { paymentRail } from "@/lib/payments/provider";
+import { demoAtStartup } from "@/lib/seed/startup";
 import { startJobs } from "@/lib/jobs/runner";
 
 const globalForBoot = globalThis as unknown as { __tallyBoot?: Promise<void> };
@@ -23,7 +24,7 @@ async function run(): Promise<void> {
   const e = env();
   const started = Date.now();
   const d = driver();
-  log.info({ database: d.kind === "postgres" ? "postgres" : `pglite (${e.TALLY_DATA_DIR})` }, "starting");
+  log.info({ database: d.kind === "postgres" ? "postgres" : `pglite (${e.TALLY_DATA_DIR})`, payments: paymentRail() }, "starting");
   await migrate(db, d);
   await ensureAuthSecret();
   await listenForInvalidations();
@@ -35,14 +36,9 @@ async function run(): Promise<void> {
     await ensureBootstrapKey(e.TALLY_BOOTSTRAP_API_KEY);
     log.info("bootstrap platform API key ensured");
   }
-  if (e.SEED_DEMO) {
-    const { seeded } = await seedDemo();
-    if (seeded) {
-      const lines = DEMO_USERS.map((u) => `  ${u.role.padEnd(6)}  ${u.email.padEnd(24)}  ${DEMO_PASSWORD}`).join("\n");
-      // Printed plainly as well as logged, so a person running `npm start` sees how to sign in.
-      console.log(`\nDemo data seeded. Sign in at ${e.APP_URL ?? `http://localhost:${e.PORT}`}/sign-in with:\n${lines}\n`);
-    }
-  }
+  // Printed plainly as well as logged, so a person running `npm start` sees how to sign in — and
+  // an operator who did not mean to have demo users sees them on every start.
+  await demoAtStartup(e);
   if (e.JOBS_ENABLED) startJobs();
   log.info({ ms: Date.now() - started }, "ready");
 }

@@ -27,11 +27,17 @@ const ZEnv = z.object({
   TALLY_ADMIN_EMAIL: optionalString,
   TALLY_ADMIN_PASSWORD: optionalString,
   TALLY_BOOTSTRAP_API_KEY: optionalString,
-  SEED_DEMO: bool(true),
+  /** Unset: seed on the embedded database only (lib/seed/policy.ts). */
+  SEED_DEMO: z
+    .enum(["true", "false", "1", "0", "yes", "no", ""])
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? undefined : v === "true" || v === "1" || v === "yes")),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   SIGN_IN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().positive().default(5),
   SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
   SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+  /** The payment rail; unset: stripe with a key, else sandbox on the embedded database, invoice on DATABASE_URL (lib/payments/provider.ts). */
+  PAYMENTS: z.enum(["stripe", "sandbox", "invoice"]).optional(),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_PUBLISHABLE_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
@@ -43,6 +49,15 @@ const ZEnv = z.object({
   EVENT_MAX_FUTURE_SECONDS: z.coerce.number().int().positive().default(300),
   /** How often, at most, one customer's usage is checked against its plan limits (ms; 0: every batch). */
   ALERT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+}).superRefine((e, ctx) => {
+  // A rail that contradicts the Stripe key is refused rather than guessed at: money must not move
+  // through a rail the operator did not mean.
+  if (e.PAYMENTS === "stripe" && !e.STRIPE_SECRET_KEY) {
+    ctx.addIssue({ code: "custom", path: ["PAYMENTS"], message: "PAYMENTS=stripe needs STRIPE_SECRET_KEY; set the key, or choose PAYMENTS=invoice (or sandbox, for test money only)" });
+  }
+  if (e.PAYMENTS && e.PAYMENTS !== "stripe" && e.STRIPE_SECRET_KEY) {
+    ctx.addIssue({ code: "custom", path: ["PAYMENTS"], message: `PAYMENTS=${e.PAYMENTS} contradicts STRIPE_SECRET_KEY being set; unset one of them` });
+  }
 });
 
 export type Env = z.infer<typeof ZEnv>;

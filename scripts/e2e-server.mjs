@@ -1,6 +1,7 @@
 // The server Playwright tests run against: a production build on E2E_PORT with a database of its
 // own — a fresh Postgres database when TEST_DATABASE_URL (or DATABASE_URL) is set, else a fresh
-// embedded one — seeded with the demo data.
+// embedded one — seeded with the demo data, paying through the test-mode sandbox on either (on
+// Postgres both are off by default).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -12,7 +13,7 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 ensureBuild();
 
 const port = process.env.E2E_PORT || "3100";
-const env = { ...process.env, NODE_ENV: "production", PORT: port, SEED_DEMO: "true", LOG_LEVEL: process.env.LOG_LEVEL || "warn", AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0000" };
+const env = { ...process.env, NODE_ENV: "production", PORT: port, SEED_DEMO: "true", PAYMENTS: "sandbox", LOG_LEVEL: process.env.LOG_LEVEL || "warn", AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0000" };
 const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 let cleanup = async () => {};
 

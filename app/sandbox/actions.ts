@@ -9,8 +9,10 @@ import { cancelLocalCheckout, payLocalCheckout } from "@/lib/payments/local-chec
 import { retryOpenInvoices } from "@/lib/payments/local-billing";
 import { addSandboxCard, detachPaymentMethod, setDefaultPaymentMethod } from "@/lib/payments/payment-methods";
 import { AppError } from "@/lib/http/errors";
+import { requireSandbox } from "@/lib/payments/provider";
 
 export const paySandboxCheckout = formAction(z.object({ session: z.string().min(1), card_number: z.string().trim().min(1, "Enter a card number.") }), async ({ session, card_number }) => {
+  requireSandbox();
   const owner = await requireOwner();
   const r = await payLocalCheckout(owner.orgId, session, { cardNumber: card_number }, `user:${owner.id}`);
   if (!r.ok) throw new AppError("payment_failed", r.message, [{ field: "card_number", message: r.message }]);
@@ -18,12 +20,14 @@ export const paySandboxCheckout = formAction(z.object({ session: z.string().min(
 });
 
 export const cancelSandboxCheckout = formAction(z.object({ session: z.string().min(1) }), async ({ session }) => {
+  requireSandbox();
   const owner = await requireOwner();
   await cancelLocalCheckout(owner.orgId, session);
   redirect("/billing?checkout=canceled");
 });
 
 export const addSandboxCardAction = formAction(z.object({ card_number: z.string().trim().min(1, "Enter a card number.") }), async ({ card_number }) => {
+  requireSandbox();
   const owner = await requireOwner();
   // A new card pays whatever is overdue at once, as Stripe's portal does.
   const result = await db.transaction(async (tx) => {
@@ -35,6 +39,7 @@ export const addSandboxCardAction = formAction(z.object({ card_number: z.string(
 }, { message: (r) => (r.paid ? `Card added; ${r.paid} open invoice${r.paid === 1 ? "" : "s"} paid.` : r.failed ? "Card added, but it was declined for the open invoice." : "Card added.") });
 
 export const defaultCardAction = formAction(z.object({ id: z.string().min(1) }), async ({ id }) => {
+  requireSandbox();
   const owner = await requireOwner();
   await setDefaultPaymentMethod(owner.orgId, id);
   revalidatePath("/sandbox/portal");
@@ -42,6 +47,7 @@ export const defaultCardAction = formAction(z.object({ id: z.string().min(1) }),
 });
 
 export const removeCardAction = formAction(z.object({ id: z.string().min(1) }), async ({ id }) => {
+  requireSandbox();
   const owner = await requireOwner();
   await detachPaymentMethod(owner.orgId, id);
   revalidatePath("/sandbox/portal");

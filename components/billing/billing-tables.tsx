@@ -1,12 +1,12 @@
 import Link from "next/link";
-import { Badge } from "@/components/ui/badge";
+import { Badge, TestBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDate } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 
-export type InvoiceRow = { id: string; number: string; status: string; totalCents: number; amountDueCents: number; currency: string; issuedAt: Date; periodStart: Date | null; periodEnd: Date | null; pdfUrl: string | null; hostedUrl: string | null };
+export type InvoiceRow = { id: string; number: string; status: string; totalCents: number; amountDueCents: number; currency: string; issuedAt: Date; periodStart: Date | null; periodEnd: Date | null; pdfUrl: string | null; hostedUrl: string | null; livemode?: boolean };
 
 export function InvoicesTable({ rows }: { rows: InvoiceRow[] }) {
   if (rows.length === 0) return <EmptyState title="No invoices yet">Invoices appear here when a paid period starts or you buy credits.</EmptyState>;
@@ -25,7 +25,10 @@ export function InvoicesTable({ rows }: { rows: InvoiceRow[] }) {
       <tbody className="divide-y divide-zinc-100">
         {rows.map((i) => (
           <tr key={i.id}>
-            <Td className="font-mono text-xs text-zinc-900">{i.number}</Td>
+            <Td className="font-mono text-xs text-zinc-900">
+              {i.number}
+              {i.livemode === false && <TestBadge />}
+            </Td>
             <Td>{formatDate(i.issuedAt)}</Td>
             <Td>{i.periodStart && i.periodEnd ? `${formatDate(i.periodStart)} – ${formatDate(i.periodEnd)}` : "—"}</Td>
             <Td align="right">{formatMoney(i.totalCents, i.currency)}</Td>
@@ -51,7 +54,7 @@ export function InvoicesTable({ rows }: { rows: InvoiceRow[] }) {
   );
 }
 
-export type PaymentRow = { id: string; kind: string; status: string; amountCents: number; amountRefundedCents: number; currency: string; description: string; paymentMethodLabel: string | null; failureMessage: string | null; createdAt: Date };
+export type PaymentRow = { id: string; kind: string; status: string; amountCents: number; amountRefundedCents: number; currency: string; description: string; paymentMethodLabel: string | null; failureMessage: string | null; createdAt: Date; livemode?: boolean };
 
 const PAYMENT_TONE = { succeeded: "green", failed: "red", refunded: "gray", partially_refunded: "amber", pending: "blue" } as const;
 
@@ -77,6 +80,7 @@ export function PaymentsTable({ rows }: { rows: PaymentRow[] }) {
             <Td>
               {p.description}
               {p.kind === "credits" && <Badge tone="brand" className="ml-2">credits</Badge>}
+              {p.livemode === false && <TestBadge />}
               {p.failureMessage && <div className="text-xs text-red-600">{p.failureMessage}</div>}
             </Td>
             <Td>{p.paymentMethodLabel ?? "—"}</Td>

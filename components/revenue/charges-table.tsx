@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { Badge } from "@/components/ui/badge";
+import { Badge, TestBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -42,6 +42,7 @@ export function ChargesTable({ rows, sorting, showCustomer = true }: { rows: Cha
             <Td wrap className="min-w-64">
               {c.description}
               {c.kind === "credits" && <Badge tone="brand" className="ml-2">credits</Badge>}
+              {!c.livemode && <TestBadge />}
               <div className="text-xs text-zinc-500">
                 {c.invoiceNumber ? `${c.invoiceNumber} · ` : ""}
                 {c.paymentMethodLabel ?? c.provider}

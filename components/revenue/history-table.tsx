@@ -1,4 +1,4 @@
-import { Badge, StatusBadge } from "@/components/ui/badge";
+import { Badge, StatusBadge, TestBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -49,6 +49,7 @@ export function HistoryTable({ rows }: { rows: CustomerHistoryRow[] }) {
             </Td>
             <Td>
               <StatusBadge status={h.status} />
+              {!h.livemode && <TestBadge className="ml-1" />}
               {h.cancelAtPeriodEnd && h.status !== "canceled" && <Badge tone="amber" className="ml-1">cancels at period end</Badge>}
             </Td>
             <Td>

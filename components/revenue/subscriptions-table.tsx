@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { Badge, StatusBadge } from "@/components/ui/badge";
+import { Badge, StatusBadge, TestBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDate } from "@/lib/format";
@@ -39,6 +39,7 @@ export function SubscriptionsTable({ rows, sorting, emptyTitle }: { rows: Subscr
             </Td>
             <Td>
               <StatusBadge status={s.status} />
+              {!s.livemode && <TestBadge className="ml-1" />}
               {s.cancelAtPeriodEnd && s.status !== "canceled" && <Badge tone="amber" className="ml-1">cancels at period end</Badge>}
             </Td>
             <Td align="right" className="text-zinc-900">{formatMoney(s.mrrCents, s.currency)}</Td>

@@ -29,3 +29,12 @@ const STATUS_TONE: Record<string, BadgeTone> = {
 export function StatusBadge({ status }: { status: string }) {
   return <Badge tone={STATUS_TONE[status] ?? "gray"}>{status.replace(/_/g, " ")}</Badge>;
 }
+
+/** Test money (the payment sandbox, livemode false): shown, never counted as revenue. */
+export function TestBadge({ className }: { className?: string }) {
+  return (
+    <Badge tone="amber" className={cn("ml-2", className)}>
+      Test
+    </Badge>
+  );
+}

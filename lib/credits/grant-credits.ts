@@ -154,6 +154,8 @@ export type PurchaseGrantInput = {
   packs?: number;
   actor: string;
   now?: Date;
+  /** False when the payment was test money (the sandbox): the credits are spendable, but not deferred revenue. */
+  livemode?: boolean;
 };
 
 /**
@@ -185,6 +187,11 @@ export async function grantPurchasedCredits(orgId: string, input: PurchaseGrantI
     );
     if (!r.created && (r.grant.creditProductId !== product.id || r.grant.amount !== product.credits * packs)) {
       throw conflict(`Payment ${input.paymentId} already granted ${r.grant.amount} credits of another pack.`);
+    }
+    // Marked here rather than in the ledger's one write statement: the flag is about money, not credits.
+    if (r.created && input.livemode === false) {
+      const [g] = await tx.update(creditGrants).set({ livemode: false }).where(and(eq(creditGrants.orgId, orgId), eq(creditGrants.id, r.grant.id))).returning();
+      return { ...r, grant: g! };
     }
     return r;
   };

@@ -32,7 +32,8 @@ export async function renderInvoicePdf({ invoice, customer, lines }: { invoice: 
   };
 
   text("Tally", left, y, { size: 20, f: bold, color: BRAND });
-  text("INVOICE", right, y, { size: 20, f: bold, alignRight: true });
+  // A sandbox invoice is test mode's: it says so on paper too.
+  text(invoice.livemode ? "INVOICE" : "TEST INVOICE", right, y, { size: 20, f: bold, alignRight: true });
   y -= 28;
   text(`Number ${invoice.number}`, right, y, { alignRight: true });
   text(`Issued ${formatDate(invoice.issuedAt)}`, right, y - 14, { alignRight: true });

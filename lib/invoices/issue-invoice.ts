@@ -29,6 +29,8 @@ export async function issueInvoice(
     issuedAt: Date;
     /** Paid at issue (a checkout that just succeeded), or left open for a charge attempt. */
     paid: boolean;
+    /** False for the invoices of test (sandbox) subscriptions and purchases. */
+    livemode?: boolean;
   },
 ): Promise<{ invoice: Invoice; lines: InvoiceLine[]; created: boolean }> {
   const [existing] = await x.select().from(invoices).where(eq(invoices.sourceKey, input.sourceKey));
@@ -56,6 +58,7 @@ export async function issueInvoice(
       paidAt: input.paid || total === 0 ? input.issuedAt : null,
       description: input.description ?? null,
       sourceKey: input.sourceKey,
+      livemode: input.livemode ?? true,
     })
     .returning();
   const lines = input.lines.length

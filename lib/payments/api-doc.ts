@@ -1,6 +1,6 @@
 import type { Operation } from "@/lib/http/openapi";
 import { ZWebhookList } from "@/lib/webhooks/schemas";
-import { ZChangePlan, ZCheckout, ZListLimit } from "./schemas";
+import { ZChangePlan, ZCheckout, ZListLimit, ZMarkInvoicePaid } from "./schemas";
 
 export const billingOperations: Operation[] = [
   { method: "get", path: "/api/v1/billing/subscription", tag: "Billing", auth: "customer", summary: "Your subscription: tier, status, period, amount, interval, cancel at period end, access" },
@@ -8,14 +8,15 @@ export const billingOperations: Operation[] = [
   { method: "get", path: "/api/v1/billing/invoices/{id}/pdf", tag: "Billing", auth: "any", summary: "An invoice as PDF (Stripe invoices redirect to Stripe's PDF)", responses: { "200": "application/pdf", "302": "Stripe's PDF", "404": "Not found" } },
   { method: "get", path: "/api/v1/billing/payment-methods", tag: "Billing", auth: "customer", summary: "Your payment methods: brand, last4, expiry" },
   { method: "get", path: "/api/v1/billing/history", tag: "Billing", auth: "customer", summary: "Your payments and credit purchases, failed and refunded ones included", query: ZListLimit },
-  { method: "post", path: "/api/v1/billing/checkout", tag: "Billing", auth: "customer", summary: "Start a checkout for a plan or a credit pack", description: "Answers the URL to send the customer to: Stripe Checkout, or the local sandbox when Stripe is not configured. Nothing is granted until the payment is confirmed.", body: ZCheckout, responses: { "201": "{id, url, provider}", "400": "Unknown plan or pack", "403": "Members cannot change billing", "409": "Already subscribed: change plan instead", "503": "Payment provider unavailable" } },
+  { method: "post", path: "/api/v1/billing/checkout", tag: "Billing", auth: "customer", summary: "Start a checkout for a plan or a credit pack", description: "Answers the URL to send the customer to, by the installation's payment rail (PAYMENTS): Stripe Checkout; the test-mode sandbox (`provider: local`; its payments are test money, never revenue); or, with invoice billing (`provider: manual`), the open invoice awaiting payment. Nothing is granted until the payment is confirmed.", body: ZCheckout, responses: { "201": "{id, url, provider}", "400": "Unknown plan or pack", "403": "Members cannot change billing; the plan is not self-serve", "409": "Already subscribed: change plan instead", "503": "Payment provider unavailable" } },
   { method: "post", path: "/api/v1/billing/portal", tag: "Billing", auth: "customer", summary: "A payment-portal URL (Stripe Customer Portal, or the local sandbox's)" },
   { method: "post", path: "/api/v1/billing/subscription/cancel", tag: "Billing", auth: "customer", summary: "Cancel at the end of the current period" },
   { method: "post", path: "/api/v1/billing/subscription/resume", tag: "Billing", auth: "customer", summary: "Undo a scheduled cancellation" },
-  { method: "post", path: "/api/v1/billing/subscription/change-plan", tag: "Billing", auth: "customer", summary: "Change plan: upgrades now with proration, downgrades at period end", description: "With `preview: true`, answers the direction, when it takes effect and the prorated amount due now, changing nothing.", body: ZChangePlan, responses: { "200": "The change (or its preview)", "402": "The prorated charge failed", "404": "No current subscription", "409": "Already on this plan" } },
+  { method: "post", path: "/api/v1/billing/subscription/change-plan", tag: "Billing", auth: "customer", summary: "Change plan: upgrades now with proration, downgrades at period end", description: "With `preview: true`, answers the direction, when it takes effect and the prorated amount due now, changing nothing.", body: ZChangePlan, responses: { "200": "The change (or its preview)", "402": "The prorated charge failed", "403": "The plan is not self-serve", "404": "No current subscription", "409": "Already on this plan" } },
 ];
 
 export const adminWebhookOperations: Operation[] = [
   { method: "get", path: "/api/v1/admin/webhooks", tag: "Admin", auth: "operator", summary: "The payment provider's event log (newest first)", query: ZWebhookList },
+  { method: "post", path: "/api/v1/admin/invoices/{id}/mark-paid", tag: "Admin", auth: "operator", summary: "Invoice billing: record an open invoice paid outside Tally (bank transfer, check, cash, other)", description: "Records a live payment with how it was paid and its reference, marks the invoice paid, and grants what it sold: a credit pack's credits, or the start of an unpaid plan. Recording an invoice already paid changes nothing and answers `already_paid: true`.", body: ZMarkInvoicePaid, responses: { "200": "{invoice, payment, already_paid}", "404": "Not found", "409": "A Stripe, test, void or uncollectible invoice" } },
   { method: "post", path: "/api/v1/admin/webhooks/{id}/replay", tag: "Admin", auth: "operator", summary: "Process a stored Stripe event again", responses: { "200": "Processed", "404": "Not found", "409": "A local sandbox event", "500": "Processing failed again" } },
 ];

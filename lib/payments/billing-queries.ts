@@ -43,6 +43,7 @@ export function invoiceJson(i: Invoice) {
     pdf_url: local ? `/api/v1/billing/invoices/${i.id}/pdf` : i.pdfUrl,
     hosted_url: local ? `/billing/invoices/${i.id}` : i.hostedUrl,
     provider: i.provider,
+    livemode: i.livemode,
   };
 }
 
@@ -65,6 +66,8 @@ export function paymentJson(p: Payment) {
     failure_message: p.failureMessage,
     invoice_id: p.invoiceId,
     credit_product_id: p.creditProductId,
+    livemode: p.livemode,
+    offline: p.offlineMethod ? { method: p.offlineMethod, reference: p.offlineReference, recorded_by: p.recordedBy } : null,
     created_at: p.createdAt.toISOString(),
   };
 }
@@ -89,6 +92,7 @@ export function subscriptionSummaryJson(b: Awaited<ReturnType<typeof billingSubs
     cancel_at_period_end: s.cancelAtPeriodEnd,
     pending_plan: pendingPlan ? { id: pendingPlan.id, name: pendingPlan.name, effective_at: s.currentPeriodEnd.toISOString() } : null,
     provider: s.provider,
+    livemode: s.livemode,
     access: { level: access.level, grace_ends_at: access.graceEndsAt?.toISOString() ?? null, message: access.message },
   };
 }

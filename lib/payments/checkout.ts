@@ -1,6 +1,7 @@
-// Starting a checkout — a plan subscription or a credit pack — on the active provider. Stripe
-// answers a Checkout URL; the local provider a sandbox page inside the app. Nothing is granted
-// here: only a confirmed payment (webhook, or the sandbox's pay button) grants anything.
+// Starting a checkout — a plan subscription or a credit pack — on the active payment rail. Stripe
+// answers a Checkout URL; the sandbox a test-mode page inside the app; invoice billing an open
+// invoice (invoice-checkout.ts). Nothing is granted here: only a confirmed payment (webhook, the
+// sandbox's pay button, an operator marking the invoice paid) grants anything.
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { appUrl } from "@/lib/env";
@@ -11,7 +12,9 @@ import { newId } from "@/lib/ids";
 import { createStripeCustomer } from "@/lib/stripe/customers";
 import { createCreditsCheckout, createSubscriptionCheckout } from "@/lib/stripe/billing";
 import { liveSubscription } from "@/lib/subscriptions/subscribe";
+import { invoiceCheckout } from "./invoice-checkout";
 import { activeProvider } from "./provider";
+import { assertSelfServe } from "./self-serve";
 
 export type CheckoutRequest = { planId?: string; creditProductId?: string; successPath?: string; cancelPath?: string; origin?: string };
 
@@ -38,8 +41,10 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
   if (req.planId) {
     const [plan] = await db.select().from(plans).where(eq(plans.id, req.planId));
     if (!plan || !plan.active) throw invalidField("plan_id", "no plan for sale with this id");
+    assertSelfServe(plan);
     const live = await liveSubscription(orgId);
     if (live) throw conflict("You already have a subscription: change its plan instead of checking out again.");
+    if (provider === "manual") return invoiceCheckout(orgId, { id, base, actor, plan });
     let url = `${base}/sandbox/checkout/${id}`;
     let providerSessionId: string | null = null;
     if (provider === "stripe") {
@@ -50,13 +55,14 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
     }
     const [row] = await db
       .insert(checkoutSessions)
-      .values({ id, orgId, provider, kind: "subscription", planId: plan.id, url, providerSessionId, amountCents: plan.trialDays > 0 ? 0 : plan.basePriceCents, currency: plan.currency, createdBy: actor, expiresAt })
+      .values({ id, orgId, provider, kind: "subscription", planId: plan.id, url, providerSessionId, amountCents: plan.trialDays > 0 ? 0 : plan.basePriceCents, currency: plan.currency, createdBy: actor, expiresAt, livemode: provider !== "local" })
       .returning();
     return row!;
   }
 
   const [product] = await db.select().from(creditProducts).where(eq(creditProducts.id, req.creditProductId!));
   if (!product || !product.active) throw invalidField("credit_product_id", "no credit pack for sale with this id");
+  if (provider === "manual") return invoiceCheckout(orgId, { id, base, actor, product });
   let url = `${base}/sandbox/checkout/${id}`;
   let providerSessionId: string | null = null;
   if (provider === "stripe") {
@@ -66,7 +72,7 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
   }
   const [row] = await db
     .insert(checkoutSessions)
-    .values({ id, orgId, provider, kind: "credits", creditProductId: product.id, url, providerSessionId, amountCents: product.priceCents, currency: product.currency, createdBy: actor, expiresAt })
+    .values({ id, orgId, provider, kind: "credits", creditProductId: product.id, url, providerSessionId, amountCents: product.priceCents, currency: product.currency, createdBy: actor, expiresAt, livemode: provider !== "local" })
     .returning();
   return row!;
 }

@@ -12,8 +12,8 @@ import type { Executor } from "@/lib/db/client";
 import { payments, type Provider } from "@/lib/db/schema";
 import { log } from "@/lib/log";
 
-export async function onCreditPackPaid(x: Executor, input: { orgId: string; creditProductId: string; paymentId: string; at: Date }): Promise<void> {
-  await grantPurchasedCredits(input.orgId, { creditProductId: input.creditProductId, paymentId: input.paymentId, actor: `payment:${input.paymentId}`, now: input.at }, x);
+export async function onCreditPackPaid(x: Executor, input: { orgId: string; creditProductId: string; paymentId: string; at: Date; livemode?: boolean }): Promise<void> {
+  await grantPurchasedCredits(input.orgId, { creditProductId: input.creditProductId, paymentId: input.paymentId, actor: `payment:${input.paymentId}`, now: input.at, livemode: input.livemode }, x);
 }
 
 export async function onPaymentRefunded(

@@ -16,6 +16,7 @@ import { enqueue, PermanentJobError, registerOutboxHandler } from "@/lib/jobs/ou
 import { chargeInvoice } from "./local-billing";
 import type { PlanChangePreview } from "./plan-change";
 import { monthlyCents, prorate } from "./proration";
+import { assertSelfServe } from "./self-serve";
 import { applyStripeSubscription } from "./subscription-sync";
 
 async function current(orgId: string): Promise<{ sub: Subscription; plan: Plan }> {
@@ -33,6 +34,8 @@ async function stripeOrg(orgId: string) {
 async function plan(planId: string): Promise<Plan> {
   const [p] = await db.select().from(plans).where(eq(plans.id, planId));
   if (!p || !p.active) throw invalidField("plan_id", "no plan for sale with this id");
+  // These are the customer's own changes; an operator puts a customer on any plan through /api/v1/subscriptions.
+  assertSelfServe(p);
   return p;
 }
 
@@ -106,6 +109,7 @@ export async function changePlan(orgId: string, planId: string, actor: string, n
         issuedAt: now,
         paid: false,
         description: "Plan change",
+        livemode: locked.livemode,
       });
       if (locked.provider === "local") {
         const charge = await chargeInvoice(tx, invoice, now);

@@ -51,13 +51,15 @@ export async function chargeInvoice(x: Executor, invoice: Invoice, at: Date): Pr
     invoiceId: invoice.id,
     paymentMethodLabel: pm ? `${pm.brand} •••• ${pm.last4}` : null,
     failureMessage: message ?? null,
+    // A test invoice's charge is test money; a live one's (a seeded demo subscription) stays live.
+    livemode: invoice.livemode,
     createdAt: at,
   });
   if (ok) await markInvoicePaid(x, invoice.id, at);
   return { ok, message, payment };
 }
 
-async function setPaymentState(x: Executor, sub: Subscription, plan: Plan, paid: boolean, at: Date): Promise<Subscription> {
+export async function setPaymentState(x: Executor, sub: Subscription, plan: Plan, paid: boolean, at: Date): Promise<Subscription> {
   if (paid && sub.status === "past_due") {
     const [s] = await x.update(subscriptions).set({ status: "active", pastDueSince: null, updatedAt: at }).where(eq(subscriptions.id, sub.id)).returning();
     await recordHistory(x, s!, plan, "recovered", { fromStatus: "past_due", actor: "provider:local", occurredAt: at, comment: "Open invoices paid" });
@@ -83,6 +85,7 @@ export async function billPeriod(x: Executor, sub: Subscription, plan: Plan, per
     sourceKey: `subscription:${sub.id}:${period.start.toISOString()}`,
     issuedAt: period.start,
     paid: false,
+    livemode: sub.livemode,
   });
   if (created && sub.provider === "local" && invoice.status === "open") {
     const charge = await chargeInvoice(x, invoice, period.start);
@@ -91,11 +94,18 @@ export async function billPeriod(x: Executor, sub: Subscription, plan: Plan, per
   return invoice;
 }
 
-/** After a card change: charge every open local invoice; a subscription whose invoices are all paid recovers. */
+/**
+ * After a card change: charge every open invoice of a sandbox-billed subscription; a subscription
+ * whose invoices are all paid recovers. Invoices billed to be paid by invoice (manual
+ * subscriptions, invoice-billing checkouts) are settled by an operator only, never by a card the
+ * customer types in.
+ */
 export async function retryOpenInvoices(x: Executor, orgId: string, at = new Date()): Promise<{ paid: number; failed: number }> {
   let paid = 0;
   let failed = 0;
+  const cardBilled = new Set((await x.select({ id: subscriptions.id }).from(subscriptions).where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.provider, "local")))).map((s) => s.id));
   for (const inv of await openInvoices(orgId, x)) {
+    if (!inv.subscriptionId || !cardBilled.has(inv.subscriptionId)) continue;
     const r = await chargeInvoice(x, inv, at);
     if (r.ok) paid++;
     else failed++;

@@ -1,7 +1,9 @@
 // The local provider's checkout: the sandbox page's Pay and Cancel buttons. Paying attaches the
 // sandbox card, then subscribes (the first period is invoiced and charged) or sells the credit
 // pack (invoiced, charged, and the credits granted once for that payment). A declined card
-// records a failed payment and leaves the checkout open for another card.
+// records a failed payment and leaves the checkout open for another card. The sandbox is a test
+// mode: everything it creates carries the session's livemode (false), so the customer is served
+// but no figure of revenue counts it.
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { db } from "@/lib/db/client";
@@ -15,6 +17,7 @@ import { recordLocalEvent } from "@/lib/webhooks/local-events";
 import { onCreditPackPaid } from "./credit-purchase";
 import { chargeInvoice } from "./local-billing";
 import { addSandboxCard } from "./payment-methods";
+import { requireSandbox } from "./provider";
 import { recordPayment } from "./record-payment";
 
 export type SandboxResult = { ok: true; kind: "subscription" | "credits"; subscriptionId?: string } | { ok: false; message: string };
@@ -23,6 +26,7 @@ export async function payLocalCheckout(orgId: string, sessionId: string, input: 
   return db.transaction(async (tx) => {
     const [session] = await tx.select().from(checkoutSessions).where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.id, sessionId))).for("update");
     if (!session || session.provider !== "local") throw notFound("Checkout session");
+    requireSandbox();
     if (session.status === "complete") return { ok: true, kind: session.kind };
     if (session.status !== "open" || session.expiresAt < now) throw new AppError("conflict", "This checkout has expired or was canceled; start a new one from the billing page.");
     const card = await addSandboxCard(tx, orgId, { number: input.cardNumber });
@@ -39,6 +43,7 @@ export async function payLocalCheckout(orgId: string, sessionId: string, input: 
         paymentMethodLabel: `${card.brand} •••• ${card.last4}`,
         failureMessage: "Your card was declined.",
         creditProductId: session.creditProductId,
+        livemode: session.livemode,
         createdAt: now,
       });
       await recordLocalEvent(tx, "payment_intent.payment_failed", orgId, { checkout_session: session.id, amount: session.amountCents, currency: session.currency, failure_message: "card_declined" }, now);
@@ -47,7 +52,7 @@ export async function payLocalCheckout(orgId: string, sessionId: string, input: 
 
     let subscriptionId: string | undefined;
     if (session.kind === "subscription") {
-      const sub = await subscribe(orgId, { plan: { id: session.planId! }, actor, now, provider: "local" }, tx);
+      const sub = await subscribe(orgId, { plan: { id: session.planId! }, actor, now, provider: "local", livemode: session.livemode }, tx);
       subscriptionId = sub.id;
       await recordLocalEvent(tx, "customer.subscription.created", orgId, { id: sub.id, status: sub.status, plan: session.planId, current_period_end: sub.currentPeriodEnd.toISOString() }, now);
     } else {
@@ -60,10 +65,11 @@ export async function payLocalCheckout(orgId: string, sessionId: string, input: 
         issuedAt: now,
         paid: false,
         description: "Credit pack",
+        livemode: session.livemode,
       });
       const charge = await chargeInvoice(tx, invoice, now);
       if (!charge.ok || !charge.payment) throw new AppError("provider_unavailable", charge.message ?? "The payment failed.");
-      await onCreditPackPaid(tx, { orgId, creditProductId: product!.id, paymentId: charge.payment.providerPaymentId, at: now });
+      await onCreditPackPaid(tx, { orgId, creditProductId: product!.id, paymentId: charge.payment.providerPaymentId, at: now, livemode: session.livemode });
       await recordLocalEvent(tx, "checkout.session.completed", orgId, { id: session.id, mode: "payment", credit_product: product!.id, payment: charge.payment.providerPaymentId, amount_total: product!.priceCents }, now);
     }
     await tx.update(checkoutSessions).set({ status: "complete", completedAt: now }).where(eq(checkoutSessions.id, session.id));

@@ -1,10 +1,35 @@
-// Which payment provider this installation uses: Stripe when STRIPE_SECRET_KEY is set, otherwise
-// the local sandbox, so the whole product works offline.
+// Which payment rail this installation uses, decided here only (PAYMENTS in lib/env.ts):
+//   stripe  — Stripe Checkout and webhooks (the default when STRIPE_SECRET_KEY is set);
+//   sandbox — the local test-mode card, as Stripe's test mode: it grants what it sells, but its
+//             money is marked livemode = false and never counts as revenue (the default on the
+//             embedded demo database);
+//   invoice — a checkout issues an open invoice; an operator marks it paid, recording how, and only
+//             then are credits granted or the plan started (the default on DATABASE_URL).
+// lib/env.ts refuses contradictions (PAYMENTS=stripe without a key, a key with another rail).
 import "server-only";
-import { stripeConfigured } from "@/lib/stripe/client";
+import { env, type Env } from "@/lib/env";
+import { AppError } from "@/lib/http/errors";
 
-export type ProviderKind = "stripe" | "local";
+export type PaymentRail = "stripe" | "sandbox" | "invoice";
+/** The provider recorded on checkouts: local is the sandbox, manual is invoice billing. */
+export type ProviderKind = "stripe" | "local" | "manual";
+
+export function railOf(e: Pick<Env, "PAYMENTS" | "STRIPE_SECRET_KEY" | "DATABASE_URL">): PaymentRail {
+  if (e.PAYMENTS) return e.PAYMENTS;
+  if (e.STRIPE_SECRET_KEY) return "stripe";
+  return e.DATABASE_URL ? "invoice" : "sandbox";
+}
+
+export function paymentRail(): PaymentRail {
+  return railOf(env());
+}
 
 export function activeProvider(): ProviderKind {
-  return stripeConfigured() ? "stripe" : "local";
+  const rail = paymentRail();
+  return rail === "stripe" ? "stripe" : rail === "sandbox" ? "local" : "manual";
+}
+
+/** The sandbox's card, checkout and portal exist only on the sandbox rail; elsewhere they are not found. */
+export function requireSandbox(): void {
+  if (paymentRail() !== "sandbox") throw new AppError("not_found", "The payment sandbox is off on this installation.");
 }

@@ -19,7 +19,7 @@ export async function creditPackSales(currency: string, range: { start: Date; en
   const [r] = await rows<{ n: number; gross: string; refunded: string }>(
     sql`select count(*)::int as n, coalesce(sum(amount_cents), 0)::text as gross, coalesce(sum(amount_refunded_cents), 0)::text as refunded
         from payments
-        where kind = 'credits' and status in (${collected}) and currency = ${currency}
+        where kind = 'credits' and status in (${collected}) and currency = ${currency} and livemode
           and created_at >= ${iso(range.start)} and created_at < ${iso(range.end)}`,
     x,
   );
@@ -35,7 +35,7 @@ export async function creditPackSales(currency: string, range: { start: Date; en
  */
 const grantPrice = (currency: string) => sql`coalesce(
     (select (pay.amount_cents - pay.amount_refunded_cents)::numeric from payments pay
-      where pay.org_id = g.org_id and pay.provider_payment_id = g.reference and pay.kind = 'credits' and pay.currency = ${currency} limit 1),
+      where pay.org_id = g.org_id and pay.provider_payment_id = g.reference and pay.kind = 'credits' and pay.currency = ${currency} and pay.livemode limit 1),
     (select cp.price_cents::numeric * g.amount / cp.credits from credit_products cp where cp.id = g.credit_product_id and cp.currency = ${currency}))`;
 
 /**
@@ -78,7 +78,7 @@ export async function deferredRevenue(currency: string, asOf: Date, x: Executor 
           select g.id, g.org_id, g.reference, g.credit_product_id, ${keptCredits} as amount,
                  g.remaining - coalesce((select sum(l.bucket_delta) from credit_ledger l where l.org_id = g.org_id and l.bucket_id = g.id and l.created_at >= ${iso(asOf)}), 0) as remaining
           from credit_grants g
-          where g.source = 'purchased' and g.created_at < ${iso(asOf)}
+          where g.source = 'purchased' and g.livemode and g.created_at < ${iso(asOf)}
         )
         select (${grantPrice(currency)})::text as paid, g.amount::text as amount, sum(g.remaining)::text as credits
         from held g where g.remaining > 0
@@ -102,7 +102,7 @@ export async function breakage(currency: string, range: { start: Date; end: Date
   const purchased = await rows<{ paid: string | null; amount: string; credits: string }>(
     sql`select (${grantPrice(currency)})::text as paid, ${keptCredits}::text as amount, (-sum(l.bucket_delta))::text as credits
         from credit_ledger l join credit_grants g on g.id = l.bucket_id and g.org_id = l.org_id
-        where l.kind = 'expire' and l.source = 'purchased' and l.created_at >= ${iso(range.start)} and l.created_at < ${iso(range.end)}
+        where l.kind = 'expire' and l.source = 'purchased' and g.livemode and l.created_at >= ${iso(range.start)} and l.created_at < ${iso(range.end)}
         group by 1, 2`,
     x,
   );

@@ -24,7 +24,7 @@ export async function customerRevenue(orgId: string) {
     listCharges({ orgId, limit: 24 }),
     rows<{ currency: string; net: string; refunded: string }>(
       sql`select currency, sum(amount_cents - amount_refunded_cents)::text as net, sum(amount_refunded_cents)::text as refunded
-          from payments where org_id = ${orgId} and status in (${collected}) group by currency order by currency`,
+          from payments where org_id = ${orgId} and status in (${collected}) and livemode group by currency order by currency`,
     ),
   ]);
   return {
@@ -41,7 +41,9 @@ export async function customerRevenue(orgId: string) {
       currency: h.currency,
       discountPercent: h.discountPercent,
       cancelAtPeriodEnd: h.cancelAtPeriodEnd,
-      mrrCents: mrrMinor(h),
+      // A test (sandbox) subscription's changes move no MRR.
+      mrrCents: h.livemode ? mrrMinor(h) : 0,
+      livemode: h.livemode,
       actor: h.actor,
       comment: h.comment,
     })),

@@ -21,16 +21,16 @@ export function customersCsv(now = new Date()): ReadableStream<Uint8Array> {
 
 export function subscriptionsCsv(): ReadableStream<Uint8Array> {
   return csvStream(
-    ["id", "customer_id", "customer_name", "external_id", "status", "plan_id", "plan", "tier", "interval", "base_price_cents", "currency", "discount_percent", "mrr_cents", "provider", "created_at", "current_period_start", "current_period_end", "trial_end", "cancel_at_period_end", "past_due_since", "ended_at"],
+    ["id", "customer_id", "customer_name", "external_id", "status", "plan_id", "plan", "tier", "interval", "base_price_cents", "currency", "discount_percent", "mrr_cents", "provider", "livemode", "created_at", "current_period_start", "current_period_end", "trial_end", "cancel_at_period_end", "past_due_since", "ended_at"],
     (cursor) => listSubscriptionsForAdmin({ limit: EXPORT_BATCH, sort: "created", order: "asc", cursor }),
-    (s) => [s.id, s.orgId, safeText(s.customerName), safeText(s.externalId), s.status, s.planId, safeText(s.planName), s.tier, s.interval, s.basePriceCents, s.currency, s.discountPercent, s.mrrCents, s.provider, iso(s.createdAt), iso(s.currentPeriodStart), iso(s.currentPeriodEnd), iso(s.trialEnd), s.cancelAtPeriodEnd, iso(s.pastDueSince), iso(s.endedAt)],
+    (s) => [s.id, s.orgId, safeText(s.customerName), safeText(s.externalId), s.status, s.planId, safeText(s.planName), s.tier, s.interval, s.basePriceCents, s.currency, s.discountPercent, s.mrrCents, s.provider, s.livemode, iso(s.createdAt), iso(s.currentPeriodStart), iso(s.currentPeriodEnd), iso(s.trialEnd), s.cancelAtPeriodEnd, iso(s.pastDueSince), iso(s.endedAt)],
   );
 }
 
 type InvoiceSql = {
   id: string; number: string; org_id: string; customer_name: string; provider: string; status: string; currency: string; subtotal_cents: string; total_cents: string;
   amount_paid_cents: string; amount_due_cents: string; subscription_id: string | null; period_start: string | Date | null; period_end: string | Date | null;
-  issued_at: string | Date; paid_at: string | Date | null; stripe_invoice_id: string | null; description: string | null; sort_value: string;
+  issued_at: string | Date; paid_at: string | Date | null; stripe_invoice_id: string | null; description: string | null; livemode: boolean; sort_value: string;
 };
 
 async function invoiceBatch(range: { from?: Date; to?: Date }, cursor: string | undefined) {
@@ -42,7 +42,7 @@ async function invoiceBatch(range: { from?: Date; to?: Date }, cursor: string | 
   const list = await rows<InvoiceSql>(
     sql`select i.id, i.number, i.org_id, o.name as customer_name, i.provider, i.status, i.currency, i.subtotal_cents::text as subtotal_cents, i.total_cents::text as total_cents,
           i.amount_paid_cents::text as amount_paid_cents, i.amount_due_cents::text as amount_due_cents, i.subscription_id, i.period_start, i.period_end, i.issued_at, i.paid_at,
-          i.stripe_invoice_id, i.description, i.issued_at::text as sort_value
+          i.stripe_invoice_id, i.description, i.livemode, i.issued_at::text as sort_value
         from invoices i join organizations o on o.id = i.org_id
         ${conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``}
         order by ${k.orderBy}
@@ -56,9 +56,9 @@ async function invoiceBatch(range: { from?: Date; to?: Date }, cursor: string | 
 
 export function invoicesCsv(range: { from?: Date; to?: Date } = {}): ReadableStream<Uint8Array> {
   return csvStream(
-    ["id", "number", "customer_id", "customer_name", "provider", "status", "currency", "subtotal_cents", "total_cents", "amount_paid_cents", "amount_due_cents", "subscription_id", "period_start", "period_end", "issued_at", "paid_at", "stripe_invoice_id", "description"],
+    ["id", "number", "customer_id", "customer_name", "provider", "status", "currency", "subtotal_cents", "total_cents", "amount_paid_cents", "amount_due_cents", "subscription_id", "period_start", "period_end", "issued_at", "paid_at", "stripe_invoice_id", "description", "livemode"],
     (cursor) => invoiceBatch(range, cursor),
-    (i) => [i.id, i.number, i.org_id, safeText(i.customer_name), i.provider, i.status, i.currency, Number(i.subtotal_cents), Number(i.total_cents), Number(i.amount_paid_cents), Number(i.amount_due_cents), i.subscription_id, iso(i.period_start), iso(i.period_end), iso(i.issued_at), iso(i.paid_at), i.stripe_invoice_id, safeText(i.description)],
+    (i) => [i.id, i.number, i.org_id, safeText(i.customer_name), i.provider, i.status, i.currency, Number(i.subtotal_cents), Number(i.total_cents), Number(i.amount_paid_cents), Number(i.amount_due_cents), i.subscription_id, iso(i.period_start), iso(i.period_end), iso(i.issued_at), iso(i.paid_at), i.stripe_invoice_id, safeText(i.description), i.livemode],
   );
 }
 

@@ -14,7 +14,7 @@ import type { ChargeListQuery, CustomerListQuery, SubscriptionListQuery } from "
 import { ratedUsage } from "./usage-cost";
 
 const live = sql.raw(LIVE_STATUSES.map((s) => `'${s}'`).join(", "));
-const mrrOf = (s: string, p: string) => mrrHundredTwelfthsSql({ status: sql.raw(`${s}.status`), interval: sql.raw(`${s}.interval`), basePriceCents: sql.raw(`${p}.base_price_cents`), discountPercent: sql.raw(`${s}.discount_percent`) });
+const mrrOf = (s: string, p: string) => mrrHundredTwelfthsSql({ status: sql.raw(`${s}.status`), interval: sql.raw(`${s}.interval`), basePriceCents: sql.raw(`${p}.base_price_cents`), discountPercent: sql.raw(`${s}.discount_percent`), livemode: sql.raw(`${s}.livemode`) });
 const toMinor = (mrr100: string | null) => twelfthsToMinor(new D(mrr100 ?? "0").div(100));
 const date = (v: string | Date | null) => (v === null ? null : new Date(v));
 
@@ -159,6 +159,8 @@ export type SubscriptionListRow = {
   discountPercent: string;
   mrrCents: number;
   provider: string;
+  /** False for a test (sandbox) subscription: its MRR is zero. */
+  livemode: boolean;
   createdAt: Date;
   currentPeriodStart: Date;
   currentPeriodEnd: Date;
@@ -171,7 +173,7 @@ export type SubscriptionListRow = {
 
 type SubscriptionSql = {
   id: string; org_id: string; customer_name: string; customer_external_id: string | null; status: SubscriptionStatus; plan_id: string; plan_name: string; tier: string;
-  interval: PlanInterval; base_price_cents: string; currency: string; discount_percent: string; mrr100: string; provider: string; created_at: string | Date;
+  interval: PlanInterval; base_price_cents: string; currency: string; discount_percent: string; mrr100: string; provider: string; livemode: boolean; created_at: string | Date;
   current_period_start: string | Date; current_period_end: string | Date; trial_end: string | Date | null; cancel_at_period_end: boolean; past_due_since: string | Date | null;
   ended_at: string | Date | null; external_id: string | null; sort_value: string | null;
 };
@@ -199,7 +201,7 @@ export async function listSubscriptionsForAdmin(q: Partial<SubscriptionListQuery
   const list = await rows<SubscriptionSql>(
     sql`select s.id, s.org_id, o.name as customer_name, o.external_id as customer_external_id, s.status, s.plan_id, p.name as plan_name, p.tier,
           s.interval, p.base_price_cents::text as base_price_cents, p.currency, s.discount_percent::text as discount_percent, ${mrr}::text as mrr100,
-          s.provider, s.created_at, s.current_period_start, s.current_period_end, s.trial_end, s.cancel_at_period_end, s.past_due_since, s.ended_at, s.external_id,
+          s.provider, s.livemode, s.created_at, s.current_period_start, s.current_period_end, s.trial_end, s.cancel_at_period_end, s.past_due_since, s.ended_at, s.external_id,
           (${keys[sort].expr})::text as sort_value
         from subscriptions s
         join organizations o on o.id = s.org_id
@@ -226,6 +228,7 @@ export async function listSubscriptionsForAdmin(q: Partial<SubscriptionListQuery
       discountPercent: r.discount_percent,
       mrrCents: toMinor(r.mrr100),
       provider: r.provider,
+      livemode: r.livemode,
       createdAt: new Date(r.created_at),
       currentPeriodStart: new Date(r.current_period_start),
       currentPeriodEnd: new Date(r.current_period_end),
@@ -252,6 +255,7 @@ export function subscriptionRowJson(r: SubscriptionListRow) {
     discount_percent: r.discountPercent,
     mrr_cents: r.mrrCents,
     provider: r.provider,
+    livemode: r.livemode,
     created_at: r.createdAt.toISOString(),
     current_period_start: r.currentPeriodStart.toISOString(),
     current_period_end: r.currentPeriodEnd.toISOString(),
@@ -270,6 +274,8 @@ export type ChargeRow = {
   customerName: string;
   provider: string;
   providerPaymentId: string;
+  /** False for a test (sandbox) payment: shown, but its net is zero (never revenue). */
+  livemode: boolean;
   kind: string;
   status: PaymentStatus;
   amountCents: number;
@@ -285,7 +291,7 @@ export type ChargeRow = {
 };
 
 type ChargeSql = {
-  id: string; org_id: string; customer_name: string; provider: string; provider_payment_id: string; kind: string; status: PaymentStatus; amount_cents: string;
+  id: string; org_id: string; customer_name: string; provider: string; provider_payment_id: string; livemode: boolean; kind: string; status: PaymentStatus; amount_cents: string;
   amount_refunded_cents: string; currency: string; description: string; invoice_id: string | null; invoice_number: string | null; payment_method_label: string | null;
   failure_message: string | null; created_at: string | Date; sort_value: string | null;
 };
@@ -310,7 +316,7 @@ export async function listCharges(q: Partial<ChargeListQuery> & { limit: number;
   }
   const where = and(...conditions.filter((c): c is SQL => c !== undefined));
   const list = await rows<ChargeSql>(
-    sql`select pay.id, pay.org_id, o.name as customer_name, pay.provider, pay.provider_payment_id, pay.kind, pay.status, pay.amount_cents::text as amount_cents,
+    sql`select pay.id, pay.org_id, o.name as customer_name, pay.provider, pay.provider_payment_id, pay.livemode, pay.kind, pay.status, pay.amount_cents::text as amount_cents,
           pay.amount_refunded_cents::text as amount_refunded_cents, pay.currency, pay.description, pay.invoice_id, i.number as invoice_number,
           pay.payment_method_label, pay.failure_message, pay.created_at, (${keys[sort].expr})::text as sort_value
         from payments pay
@@ -332,11 +338,12 @@ export async function listCharges(q: Partial<ChargeListQuery> & { limit: number;
         customerName: r.customer_name,
         provider: r.provider,
         providerPaymentId: r.provider_payment_id,
+        livemode: r.livemode,
         kind: r.kind,
         status: r.status,
         amountCents: amount,
         amountRefundedCents: refunded,
-        netCents: r.status === "failed" || r.status === "pending" ? 0 : amount - refunded,
+        netCents: !r.livemode || r.status === "failed" || r.status === "pending" ? 0 : amount - refunded,
         currency: r.currency,
         description: r.description,
         invoiceId: r.invoice_id,
@@ -358,6 +365,7 @@ export function chargeRowJson(r: ChargeRow) {
     customer_name: r.customerName,
     provider: r.provider,
     provider_payment_id: r.providerPaymentId,
+    livemode: r.livemode,
     kind: r.kind,
     status: r.status,
     amount_cents: r.amountCents,

@@ -5,13 +5,14 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { MRR_STATUSES } from "./mrr";
 
-export type MrrColumns = { status: SQL | unknown; interval: SQL | unknown; basePriceCents: SQL | unknown; discountPercent: SQL | unknown };
+/** `livemode`: false for a test (sandbox) subscription, which counts zero whatever its status. */
+export type MrrColumns = { status: SQL | unknown; interval: SQL | unknown; basePriceCents: SQL | unknown; discountPercent: SQL | unknown; livemode: SQL | unknown };
 
 const statuses = sql.raw(MRR_STATUSES.map((s) => `'${s}'`).join(", "));
 
 /** 100 × MRR in twelfths of a minor unit, as a numeric expression; 0 when the status does not count. */
 export function mrrHundredTwelfthsSql(c: MrrColumns): SQL {
-  return sql`(case when ${c.status} in (${statuses}) and ${c.basePriceCents} > 0
+  return sql`(case when ${c.livemode} and ${c.status} in (${statuses}) and ${c.basePriceCents} > 0
     then ${c.basePriceCents}::numeric * (100 - least(greatest(${c.discountPercent}::numeric, 0), 100)) * (case when ${c.interval} = 'month' then 12 else 1 end)
     else 0::numeric end)`;
 }

@@ -6,7 +6,7 @@ import { db, rows, type Executor } from "@/lib/db/client";
 
 export type NonRecurring = { creditPackCents: number; usageCents: number };
 
-/** Payments that brought money in: refunded ones count their unrefunded rest (often zero). */
+/** Payments that brought money in: refunded ones count their unrefunded rest (often zero). Test (sandbox) payments never do: every revenue read also asks `livemode`. */
 export const COLLECTED_STATUSES = ["succeeded", "partially_refunded", "refunded"] as const;
 const collected = sql.raw(COLLECTED_STATUSES.map((s) => `'${s}'`).join(", "));
 
@@ -15,7 +15,7 @@ export async function creditPackRevenueByMonth(currency: string, from: Date, to:
   const list = await rows<{ month: string; cents: string }>(
     sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM') as month, sum(amount_cents - amount_refunded_cents)::text as cents
         from payments
-        where kind = 'credits' and status in (${collected}) and currency = ${currency}
+        where kind = 'credits' and status in (${collected}) and currency = ${currency} and livemode
           and created_at >= ${from.toISOString()}::timestamptz and created_at < ${to.toISOString()}::timestamptz
         group by 1`,
     x,

@@ -33,14 +33,15 @@ export function seriesMonths(range: Partial<SeriesRange>, now: Date) {
  * the MRR as it was (renewals, scheduled changes, past due) are dropped in SQL: they move nothing.
  */
 export async function mrrChanges(currency: string, end: Date, x: Executor = db): Promise<MrrChange[]> {
-  const mrr = mrrHundredTwelfthsSql({ status: sql`h.status`, interval: sql`h.interval`, basePriceCents: sql`h.base_price_cents`, discountPercent: sql`h.discount_percent` });
+  const mrr = mrrHundredTwelfthsSql({ status: sql`h.status`, interval: sql`h.interval`, basePriceCents: sql`h.base_price_cents`, discountPercent: sql`h.discount_percent`, livemode: sql`h.livemode` });
   const list = await rows<{ org_id: string; subscription_id: string; occurred_at: string | Date; mrr100: string }>(
     sql`select org_id, subscription_id, occurred_at, mrr100::text as mrr100 from (
           select h.org_id, h.subscription_id, h.occurred_at, h.recorded_at, h.id,
                  m.mrr100, lag(m.mrr100) over (partition by h.subscription_id order by h.occurred_at, h.recorded_at, h.id) as prev
           from subscription_history h
           cross join lateral (select case when h.currency = ${currency} then ${mrr} else 0::numeric end as mrr100) m
-          where h.occurred_at < ${end.toISOString()}::timestamptz
+          -- Test (sandbox) subscriptions are no part of the business's history.
+          where h.occurred_at < ${end.toISOString()}::timestamptz and h.livemode
         ) c
         where prev is null or prev <> mrr100
         -- The window's own order (no second sort in Postgres); mrrMovements orders by time, keeping

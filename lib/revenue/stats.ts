@@ -53,9 +53,9 @@ function mainCurrency(list: Row[], wanted?: string): string {
 
 /** The currency figures are reported in when none is asked for: the one with the most MRR (usd when nothing is paid yet). */
 export async function reportingCurrency(x: Executor = db): Promise<string> {
-  const mrr = mrrHundredTwelfthsSql({ status: sql`s.status`, interval: sql`s.interval`, basePriceCents: sql`p.base_price_cents`, discountPercent: sql`s.discount_percent` });
+  const mrr = mrrHundredTwelfthsSql({ status: sql`s.status`, interval: sql`s.interval`, basePriceCents: sql`p.base_price_cents`, discountPercent: sql`s.discount_percent`, livemode: sql`s.livemode` });
   const [top] = await rows<{ currency: string }>(
-    sql`select p.currency from subscriptions s join plans p on p.id = s.plan_id where s.status in ('active', 'past_due')
+    sql`select p.currency from subscriptions s join plans p on p.id = s.plan_id where s.status in ('active', 'past_due') and s.livemode
         group by p.currency having sum(${mrr}) > 0 order by sum(${mrr}) desc, p.currency limit 1`,
     x,
   );
@@ -63,11 +63,13 @@ export async function reportingCurrency(x: Executor = db): Promise<string> {
 }
 
 export async function billingStats(opts: { currency?: string; now?: Date } = {}, x: Executor = db): Promise<BillingStats> {
-  const mrr = mrrHundredTwelfthsSql({ status: sql`s.status`, interval: sql`s.interval`, basePriceCents: sql`p.base_price_cents`, discountPercent: sql`s.discount_percent` });
+  const mrr = mrrHundredTwelfthsSql({ status: sql`s.status`, interval: sql`s.interval`, basePriceCents: sql`p.base_price_cents`, discountPercent: sql`s.discount_percent`, livemode: sql`s.livemode` });
   const [grouped, tierNames, customers] = await Promise.all([
     rows<Row>(
       sql`select p.currency, p.tier, s.status, count(*)::int as n, count(*) filter (where ${mrr} > 0)::int as paying, sum(${mrr})::text as mrr100
           from subscriptions s join plans p on p.id = s.plan_id
+          -- Test (sandbox) subscriptions are served but are not the business: no counts, no MRR.
+          where s.livemode
           group by p.currency, p.tier, s.status`,
       x,
     ),

@@ -27,11 +27,12 @@ const NONE = "(none)";
 
 /** Each customer's MRR (exact) and tier at `asOf`, from the newest history row of each of its subscriptions. */
 async function subscriptionStateAt(currency: string, asOf: Date, x: Executor) {
-  const mrr = mrrHundredTwelfthsSql({ status: sql`h.status`, interval: sql`h.interval`, basePriceCents: sql`h.base_price_cents`, discountPercent: sql`h.discount_percent` });
+  const mrr = mrrHundredTwelfthsSql({ status: sql`h.status`, interval: sql`h.interval`, basePriceCents: sql`h.base_price_cents`, discountPercent: sql`h.discount_percent`, livemode: sql`h.livemode` });
   const list = await rows<{ org_id: string; status: SubscriptionStatus; tier: string; plan_id: string; mrr100: string }>(
     sql`select distinct on (h.subscription_id) h.org_id, h.status, p.tier, h.plan_id, (case when h.currency = ${currency} then ${mrr} else 0 end)::text as mrr100
         from subscription_history h join plans p on p.id = h.plan_id
-        where h.occurred_at < ${asOf.toISOString()}::timestamptz
+        -- A test (sandbox) subscription earns nothing: no MRR, and its usage is not rated as revenue.
+        where h.occurred_at < ${asOf.toISOString()}::timestamptz and h.livemode
         order by h.subscription_id, h.occurred_at desc, h.recorded_at desc, h.id desc`,
     x,
   );
@@ -49,7 +50,7 @@ async function subscriptionStateAt(currency: string, asOf: Date, x: Executor) {
 async function packRevenueByOrg(currency: string, month: Month, x: Executor) {
   const list = await rows<{ org_id: string; cents: string }>(
     sql`select org_id, sum(amount_cents - amount_refunded_cents)::text as cents from payments
-        where kind = 'credits' and status in (${collected}) and currency = ${currency}
+        where kind = 'credits' and status in (${collected}) and currency = ${currency} and livemode
           and created_at >= ${month.start.toISOString()}::timestamptz and created_at < ${month.end.toISOString()}::timestamptz
         group by org_id`,
     x,

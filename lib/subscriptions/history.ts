@@ -26,6 +26,7 @@ export async function recordHistory(
     currency: plan.currency,
     discountPercent: sub.discountPercent,
     cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+    livemode: sub.livemode,
     actor: opts.actor,
     comment: opts.comment ?? null,
     details: opts.details ?? {},

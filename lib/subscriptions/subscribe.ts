@@ -20,6 +20,8 @@ export type SubscribeInput = {
   /** Skip the plan's trial (e.g. the customer already had one). */
   skipTrial?: boolean;
   status?: "active" | "incomplete";
+  /** False for a subscription started through the sandbox: served in full, never counted in MRR. */
+  livemode?: boolean;
 };
 
 export async function resolvePlan(ref: { id: string } | { code: string }, x: Executor = db): Promise<Plan> {
@@ -64,6 +66,7 @@ export async function subscribe(orgId: string, input: SubscribeInput, outer?: Ex
           trialEnd,
           externalId: input.externalId ?? null,
           provider: input.provider ?? "manual",
+          livemode: input.livemode ?? true,
           createdAt: now,
           updatedAt: now,
         })

@@ -24,8 +24,14 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader
         title="Billing"
-        description={b.provider === "local" ? "Payments run in the local sandbox: no real money moves." : "Payments are processed by Stripe."}
-        actions={owner ? <RedirectButton action={portalAction} label={b.provider === "local" ? "Payment methods (sandbox portal)" : "Manage payment methods"} /> : undefined}
+        description={
+          b.provider === "local"
+            ? "Test mode: payments run in the payment sandbox and no real money moves."
+            : b.provider === "manual"
+              ? "You are billed by invoice: your plan or credits start once an invoice's payment is received."
+              : "Payments are processed by Stripe."
+        }
+        actions={owner && b.provider !== "manual" ? <RedirectButton action={portalAction} label={b.provider === "local" ? "Payment methods (sandbox portal)" : "Manage payment methods"} /> : undefined}
       />
       <div className="space-y-6">
         {b.outage && (
@@ -35,7 +41,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
         )}
         {checkout === "success" && (
           <div role="status" className="rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
-            Payment received. {b.provider === "stripe" ? "Your plan updates as soon as Stripe confirms it (usually a few seconds)." : "Thank you!"}
+            {b.provider === "manual" ? "Your plan has started." : "Payment received."} {b.provider === "stripe" ? "Your plan updates as soon as Stripe confirms it (usually a few seconds)." : b.provider === "local" ? "This was a test payment: no real money moved." : "Thank you!"}
           </div>
         )}
         {checkout === "canceled" && <div className="rounded-lg bg-zinc-100 px-4 py-3 text-sm text-zinc-700">Checkout canceled: nothing was charged.</div>}
@@ -45,7 +51,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
               {b.summary.access.message}
               {b.summary.access.graceEndsAt && b.summary.access.level === "grace" && <> Features stay on until {formatDate(b.summary.access.graceEndsAt)}.</>}
             </span>
-            {owner && <RedirectButton action={portalAction} label="Update payment method" variant="primary" />}
+            {owner && b.provider !== "manual" && <RedirectButton action={portalAction} label="Update payment method" variant="primary" />}
           </div>
         )}
 
@@ -95,7 +101,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           <Card>
             <CardHeader title="Payment methods" />
             <CardBody>
-              <PaymentMethodsList rows={b.methods} />
+              {b.provider === "manual" ? <p className="text-sm text-zinc-500">Invoices are paid by bank transfer or as agreed; there is no card on file.</p> : <PaymentMethodsList rows={b.methods} />}
             </CardBody>
           </Card>
         </div>

@@ -6,7 +6,12 @@ import { creditProducts, plans } from "./catalog";
 import { organizations } from "./orgs";
 import { subscriptions } from "./subscriptions";
 
-export type Provider = "local" | "stripe";
+/** local: Tally's own invoices and the sandbox card; manual: paid outside Tally and recorded by an operator (invoice billing). */
+export type Provider = "local" | "stripe" | "manual";
+
+/** How an operator recorded an invoice paid outside Tally. */
+export const OFFLINE_PAYMENT_METHODS = ["bank_transfer", "check", "cash", "other"] as const;
+export type OfflinePaymentMethod = (typeof OFFLINE_PAYMENT_METHODS)[number];
 
 export const checkoutSessions = pgTable(
   "checkout_sessions",
@@ -19,6 +24,8 @@ export const checkoutSessions = pgTable(
     creditProductId: text().references(() => creditProducts.id),
     status: text().$type<"open" | "complete" | "expired" | "canceled">().notNull().default("open"),
     providerSessionId: text(),
+    /** Invoice billing: the invoice that, once paid, completes this checkout. */
+    invoiceId: text(),
     url: text().notNull(),
     amountCents: bigint({ mode: "number" }).notNull(),
     currency: text().notNull(),
@@ -26,6 +33,8 @@ export const checkoutSessions = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     completedAt: timestamp({ withTimezone: true }),
+    /** False for the sandbox: a test checkout, whose money never counts as revenue (as Stripe's livemode). */
+    livemode: boolean().notNull().default(true),
   },
   (t) => [index("checkout_sessions_org_idx").on(t.orgId, t.createdAt), uniqueIndex("checkout_sessions_provider_id_key").on(t.providerSessionId).where(sql`${t.providerSessionId} is not null`)],
 );
@@ -62,6 +71,8 @@ export const invoices = pgTable(
     providerUpdatedAt: timestamp({ withTimezone: true }),
     /** What issued it: "subscription:<id>:<period start>" — one invoice per period, however often a job runs. */
     sourceKey: text(),
+    /** False for invoices of test (sandbox) subscriptions and purchases: never revenue. */
+    livemode: boolean().notNull().default(true),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -117,6 +128,12 @@ export const payments = pgTable(
     paymentMethodLabel: text(),
     failureMessage: text(),
     receiptUrl: text(),
+    /** False for sandbox (test) payments: never revenue. */
+    livemode: boolean().notNull().default(true),
+    /** A payment recorded by an operator (invoice billing): how it was paid, its reference, who recorded it. */
+    offlineMethod: text().$type<OfflinePaymentMethod>(),
+    offlineReference: text(),
+    recordedBy: text(),
     createdAt: timestamp({ withTimezone: true }).notNull(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -7,7 +7,7 @@
 //   credit_balances.held    = Σ credits of active reservations
 //   credit_grants.remaining = Σ credit_ledger.bucket_delta of its rows, and never below zero
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
 
 export const CREDIT_SOURCES = ["purchased", "subscription", "promotional"] as const;
@@ -73,6 +73,8 @@ export const creditGrants = pgTable(
     subscriptionId: text(),
     reason: text(),
     actor: text().notNull(),
+    /** False for credits bought with test (sandbox) money: spendable, but never deferred revenue. */
+    livemode: boolean().notNull().default(true),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

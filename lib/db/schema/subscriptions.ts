@@ -38,6 +38,8 @@ export const subscriptions = pgTable(
     stripeSubscriptionId: text(),
     /** Time of the newest provider state applied (Stripe event.created): older events never move the row back. */
     providerUpdatedAt: timestamp({ withTimezone: true }),
+    /** False for a subscription started through the sandbox (test mode): it is served, but never counts in MRR. */
+    livemode: boolean().notNull().default(true),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -76,6 +78,8 @@ export const subscriptionHistory = pgTable(
     currency: text().notNull(),
     discountPercent: numeric().notNull().default("0"),
     cancelAtPeriodEnd: boolean().notNull().default(false),
+    /** The subscription's livemode, kept on each row so revenue history leaves test subscriptions out without a join. */
+    livemode: boolean().notNull().default(true),
     /** user:<id>, key:<id>, stripe:<event id>, job:<name>, seed */
     actor: text().notNull(),
     comment: text(),

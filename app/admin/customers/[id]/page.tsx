@@ -6,6 +6,8 @@ import { InvoicesTable } from "@/components/billing/billing-tables";
 import { ChargesTable } from "@/components/revenue/charges-table";
 import { HistoryTable } from "@/components/revenue/history-table";
 import { PlanSummary } from "@/components/billing/plan-summary";
+import { QuickForm } from "@/components/catalog/quick-form";
+import { TestBadge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { MembersTable } from "@/components/orgs/members-table";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -19,6 +21,8 @@ import { customerRevenue } from "@/lib/revenue/customer-detail";
 import { mrrMinor } from "@/lib/revenue/mrr";
 import { findOrganization } from "@/lib/orgs/organizations";
 import { currentSubscription } from "@/lib/subscriptions/queries";
+import { OFFLINE_METHOD_LABELS } from "@/lib/payments/offline-payment";
+import { markInvoicePaidAction } from "./actions";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -28,7 +32,8 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   const org = await findOrganization({ id });
   if (!org) notFound();
   const [current, members, agents, revenue] = await Promise.all([currentSubscription(org.id), listMembers(org.id), agentsOverview(org.id), customerRevenue(org.id)]);
-  const mrrNow = current ? { cents: mrrMinor({ ...current.subscription, basePriceCents: current.plan.basePriceCents }), currency: current.plan.currency } : null;
+  const awaiting = revenue.invoices.filter((i) => i.status === "open" && i.provider === "local" && i.livemode);
+  const mrrNow = current ? { cents: current.subscription.livemode ? mrrMinor({ ...current.subscription, basePriceCents: current.plan.basePriceCents }) : 0, currency: current.plan.currency, test: !current.subscription.livemode } : null;
   return (
     <>
       <p className="mb-2 text-sm">
@@ -73,6 +78,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
                 <dt className="text-zinc-500">MRR now</dt>
                 <dd className="tabular text-zinc-900" data-testid="customer-mrr">
                   {mrrNow ? formatMoney(mrrNow.cents, mrrNow.currency) : "—"}
+                  {mrrNow?.test && <TestBadge />}
                 </dd>
               </div>
               <div>
@@ -90,6 +96,20 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
           <CardHeader title="Subscription history" description="Every change, newest first, with the MRR after it (docs/metrics.md)." />
           <HistoryTable rows={revenue.history} />
         </Card>
+        {awaiting.length > 0 && (
+          <Card className="lg:col-span-3">
+            <CardHeader title="Invoices awaiting payment" description="Paid outside Tally (invoice billing)? Record how: the invoice is marked paid and its credits or plan start, once." />
+            <QuickForm
+              action={markInvoicePaidAction}
+              submitLabel="Mark paid"
+              fields={[
+                { name: "invoice_id", label: "Invoice", options: awaiting.map((i) => ({ value: i.id, label: `${i.number} — ${formatMoney(i.amountDueCents, i.currency)} due` })) },
+                { name: "method", label: "Paid by", options: Object.entries(OFFLINE_METHOD_LABELS).map(([value, label]) => ({ value, label })) },
+                { name: "reference", label: "Reference", placeholder: "transfer reference, check number", required: true },
+              ]}
+            />
+          </Card>
+        )}
         <Card className="lg:col-span-3">
           <CardHeader title="Invoices" />
           <InvoicesTable rows={revenue.invoices.map((i) => ({ ...i, pdfUrl: i.provider === "local" ? `/api/v1/billing/invoices/${i.id}/pdf` : i.pdfUrl, hostedUrl: i.provider === "local" ? null : i.hostedUrl }))} />

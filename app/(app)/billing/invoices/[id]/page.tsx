@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { Badge } from "@/components/ui/badge";
+import { Badge, TestBadge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -13,9 +13,10 @@ import { formatMoney, formatRate } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Invoice" };
 
-export default async function InvoicePage({ params }: { params: Promise<{ id: string }> }) {
+export default async function InvoicePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ checkout?: string }> }) {
   const user = await requireCustomer();
   const { id } = await params;
+  const { checkout } = await searchParams;
   const { invoice: inv, customer, lines } = await getInvoice(user.orgId, id).catch((e) => {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;
@@ -30,6 +31,12 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           Download PDF
         </a>
       </div>
+      {inv.status === "open" && inv.provider === "local" && inv.livemode && (
+        <div role="status" data-testid="awaiting-payment" className="mb-4 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200 print:hidden">
+          <strong>Awaiting payment.</strong> {checkout === "awaiting_payment" ? "Your order is placed and invoiced. " : ""}Pay {formatMoney(inv.amountDueCents, inv.currency)} by bank transfer
+          or as agreed, quoting invoice {inv.number}. Your credits or plan start as soon as we record the payment.
+        </div>
+      )}
       <Card className="print:border-0 print:shadow-none">
         <CardBody className="space-y-8 p-8">
           <div className="flex flex-wrap justify-between gap-6">
@@ -48,6 +55,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
               )}
               <div className="mt-2">
                 <Badge tone={inv.status === "paid" ? "green" : inv.status === "open" ? "amber" : "gray"}>{inv.status}</Badge>
+                {!inv.livemode && <TestBadge />}
               </div>
             </div>
           </div>
