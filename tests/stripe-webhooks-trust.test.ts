@@ -172,7 +172,9 @@ describe("refunds", () => {
       .insert(checkoutSessions)
       .values({ id: newId("cs"), orgId, provider: "local", kind: "credits", creditProductId: smallPack.id, url: "/sandbox", amountCents: smallPack.priceCents, currency: "usd", createdBy: "test", expiresAt: new Date(Date.now() + 3600_000) })
       .returning();
-    expect(await payLocalCheckout(orgId, cs!.id, { cardNumber: "4242 4242 4242 4242" }, "test")).toMatchObject({ ok: true });
+    // Paid while this installation ran the sandbox, before it was given a Stripe key.
+    const paid = await withoutStripeKey({ PAYMENTS: "sandbox" }, () => payLocalCheckout(orgId, cs!.id, { cardNumber: "4242 4242 4242 4242" }, "test"));
+    expect(paid).toMatchObject({ ok: true });
     const [sandbox] = await db.select().from(payments).where(and(eq(payments.orgId, orgId), eq(payments.provider, "local")));
     expect(await balanceOf(orgId)).toBe(1000);
     // A charge at Stripe that claims the sandbox payment's id, refunded in full.
@@ -257,15 +259,7 @@ describe("without a Stripe API key", () => {
     const { orgId, customer } = await stripeCustomerOrg();
     const { session } = stripe.payCheckout(packSession(customer, orgId, smallPack).id);
     const ev = stripe.event("checkout.session.completed", session);
-    const key = process.env.STRIPE_SECRET_KEY;
-    delete process.env.STRIPE_SECRET_KEY;
-    resetEnvCache();
-    try {
-      expect((await deliver(ev)).json.outcome).toBe("refused_unverifiable");
-    } finally {
-      process.env.STRIPE_SECRET_KEY = key;
-      resetEnvCache();
-    }
+    expect((await withoutStripeKey({}, () => deliver(ev))).json.outcome).toBe("refused_unverifiable");
     expect(await balanceOf(orgId)).toBe(0);
     // With the key back, an admin's replay re-reads the session and grants it.
     expect((await processStoredEvent(ev.id as string)).body.outcome).toBe("credits_granted");
@@ -307,3 +301,18 @@ describe("the signed envelope", () => {
     expect(res.json.error!.message).toMatch(/JSON/);
   });
 });
+
+/** Runs `fn` as an installation without a Stripe key (and with `extra` set), then restores the key. */
+async function withoutStripeKey<T>(extra: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const key = process.env.STRIPE_SECRET_KEY;
+  delete process.env.STRIPE_SECRET_KEY;
+  Object.assign(process.env, extra);
+  resetEnvCache();
+  try {
+    return await fn();
+  } finally {
+    process.env.STRIPE_SECRET_KEY = key;
+    for (const k of Object.keys(extra)) delete process.env[k];
+    resetEnvCache();
+  }
+}
