@@ -128,6 +128,17 @@ async function readBody(req: Request, limit: number): Promise<string> {
 
 export const tooLarge = (limit: number) => new AppError("payload_too_large", `The request body is larger than the limit of ${limit} bytes.`);
 
+/**
+ * A route outside route()'s JSON handling (Stripe's webhook, which verifies a signature over the
+ * raw bytes): the handler reads the body itself through `req.text(limit)`, so it is bounded on
+ * either server as route()'s bodies are, and the fast path serves it without a web Request.
+ */
+export function rawRoute(handler: (req: Incoming, requestId: string) => Promise<Response>) {
+  const serve = (req: Incoming): Promise<Response> => handler(req, requestIdOf(req));
+  const onNext = (req: Request): Promise<Response> => serve(fromWeb(req));
+  return Object.assign(onNext, { serve });
+}
+
 /** Metric label for a path: ids and numbers become placeholders so cardinality stays bounded. */
 export function routeLabel(pathname: string): string {
   return pathname
