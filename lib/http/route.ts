@@ -8,7 +8,9 @@ import { resolveActor, type Actor, type Customer, type Operator, isOperator } fr
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { AppError, type FieldIssue } from "./errors";
-import { NUL_MESSAGE, nulPath } from "./nul";
+import { MAX_JSON_DEPTH, TOO_DEEP_MESSAGE, tooDeepPath } from "./json-depth";
+import { isJsonMediaType } from "./media-type";
+import { badTextPath, mayHoldBadText } from "./nul";
 
 export type AuthRule = "public" | "any" | "operator" | "customer";
 
@@ -44,11 +46,16 @@ export type RouteOptions<A extends AuthRule, B, Q, P> = {
   params?: P;
   /** Bytes; 1 MiB unless a route needs more (batch ingestion). */
   maxBodyBytes?: number;
-  /** The handler judges the body's items one by one (batch ingestion), so a bad item is refused alone: no body-wide U+0000 refusal. */
+  /** The handler judges the body's items one by one (batch ingestion), so a bad item is refused alone: no body-wide refusal of U+0000 or lone surrogates. */
   perItem?: boolean;
 };
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+/**
+ * A batch's items are judged one by one, each against MAX_JSON_DEPTH (lib/metering/parse-event.ts),
+ * so one deep event is refused alone; the whole body's bound, twice that, only keeps the walks safe.
+ */
+const PER_ITEM_BODY_DEPTH = 2 * MAX_JSON_DEPTH;
 
 /**
  * A JSON answer. It becomes bytes where it is sent — a web Response under Next, straight to the
@@ -153,8 +160,8 @@ function parseWith<S extends Schema>(schema: S, value: unknown, where: string): 
   return r.data;
 }
 
-function refuseNul(field: string | null, where: string): void {
-  if (field) throw new AppError("validation_error", `Invalid ${where}: ${field}: ${NUL_MESSAGE}`, [{ field, message: NUL_MESSAGE }]);
+function refuseBadText(bad: { field: string; message: string } | null, where: string): void {
+  if (bad) throw new AppError("validation_error", `Invalid ${where}: ${bad.field}: ${bad.message}`, [bad]);
 }
 
 function authorize(rule: AuthRule, actor: Actor | null): void {
@@ -186,18 +193,20 @@ export function route<A extends AuthRule, B extends Schema | undefined = undefin
         const type = req.headers.get("content-type") ?? "";
         if (rawBody.trim() === "") bodyValue = {};
         else {
-          if (type && !type.includes("json")) throw new AppError("unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'.");
+          if (type && !isJsonMediaType(type)) throw new AppError("unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'.");
           try {
             bodyValue = JSON.parse(rawBody);
           } catch {
             throw new AppError("bad_request", "The request body is not valid JSON.");
           }
-          // JSON can carry U+0000 only as an escape, so the scan runs only when one is there.
-          if (!options.perItem && rawBody.includes("\\u0000")) refuseNul(nulPath(bodyValue), "body");
+          // Before anything walks the value: the walks below and the handler's recurse.
+          const deep = tooDeepPath(bodyValue, options.perItem ? PER_ITEM_BODY_DEPTH : MAX_JSON_DEPTH);
+          if (deep) throw new AppError("validation_error", `Invalid body: ${deep}: ${TOO_DEEP_MESSAGE}`, [{ field: deep, message: TOO_DEEP_MESSAGE }]);
+          if (!options.perItem && mayHoldBadText(rawBody)) refuseBadText(badTextPath(bodyValue), "body");
         }
       }
-      if (url.search.includes("%00")) refuseNul(nulPath(Object.fromEntries(url.searchParams)), "query");
-      if (segmentParams) refuseNul(nulPath(segmentParams), "path");
+      if (url.search.includes("%00")) refuseBadText(badTextPath(Object.fromEntries(url.searchParams)), "query");
+      if (segmentParams) refuseBadText(badTextPath(segmentParams), "path");
       const ctx = {
         req: req as RequestLike,
         actor,
