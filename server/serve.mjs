@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import next from "next";
 
 const port = Number(process.env.PORT || 3000);
+// lib/env.ts reads the same variable: a loopback-only bind opens /api/metrics without a token (lib/ops/metrics-access.ts).
 const hostname = process.env.HOSTNAME_BIND || "0.0.0.0";
 process.env.NODE_ENV = "production";
 

@@ -105,7 +105,7 @@ describe("single events", () => {
     const c = await call(single.POST, "POST", "/api/v1/events", { key, body, headers: { "idempotency-key": k } });
     const d = await call(single.POST, "POST", "/api/v1/events", { key, body, headers: { "idempotency-key": k } });
     expect([c.json.message, d.json.message]).toEqual(["accepted", "duplicate"]);
-    const text = await (await metricsRoute.GET(new Request("http://tally.test/api/metrics"))).text();
+    const text = await (await metricsRoute.GET(new Request("http://tally.test/api/metrics", { headers: { authorization: `Bearer ${key}` } }))).text();
     expect(text).toMatch(/tally_events_ingested_total\{outcome="accepted",id_source="generated"\} [1-9]/);
   });
 

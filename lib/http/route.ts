@@ -10,6 +10,8 @@ import { metrics } from "@/lib/metrics";
 import { AppError, type FieldIssue } from "./errors";
 import { MAX_JSON_DEPTH, TOO_DEEP_MESSAGE, tooDeepPath } from "./json-depth";
 import { isJsonMediaType } from "./media-type";
+import { routePattern } from "./route-label";
+import { assertSameOrigin } from "./same-origin";
 import { badTextPath, mayHoldBadText } from "./nul";
 
 export type AuthRule = "public" | "any" | "operator" | "customer";
@@ -146,14 +148,6 @@ export function rawRoute(handler: (req: Incoming, requestId: string) => Promise<
   return Object.assign(onNext, { serve });
 }
 
-/** Metric label for a path: ids and numbers become placeholders so cardinality stays bounded. */
-export function routeLabel(pathname: string): string {
-  return pathname
-    .split("/")
-    .map((seg) => (/^[a-z]{1,5}_[0-9a-z]{20,}$/.test(seg) || /^\d+$/.test(seg) || seg.length > 40 ? ":id" : seg))
-    .join("/");
-}
-
 function parseWith<S extends Schema>(schema: S, value: unknown, where: string): z.output<S> {
   const r = schema.safeParse(value);
   if (!r.success) throw validationError(r.error, where);
@@ -180,13 +174,14 @@ export function route<A extends AuthRule, B extends Schema | undefined = undefin
     const started = performance.now();
     const requestId = requestIdOf(req);
     const url = new URL(req.url);
-    const label = routeLabel(url.pathname);
+    const label = routePattern(url.pathname, segmentParams);
     let status = 500;
     let actor: Actor | null = null;
     let response: JsonReply | Response;
     try {
       actor = await resolveActor(req);
       authorize(options.auth, actor);
+      if (actor?.type === "admin" || actor?.type === "member") assertSameOrigin(req);
       const rawBody = options.body ? await req.text(options.maxBodyBytes ?? DEFAULT_MAX_BODY) : "";
       let bodyValue: unknown;
       if (options.body) {
