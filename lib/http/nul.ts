@@ -20,7 +20,7 @@ export function badTextMessage(s: string): string | null {
  * escapes (UTF-8 cannot encode a lone surrogate), so the walk that names the field runs only when
  * one is there. JSON.stringify writes a lone surrogate as such an escape too.
  */
-export const mayHoldBadText = (jsonText: string) => jsonText.includes("\\u0000") || /\\u[dD][89a-fA-F]/.test(jsonText);
+export const mayHoldBadText = (jsonText: string) => jsonText.includes("\\u") && /\\u(?:0000|[dD][89a-fA-F])/.test(jsonText);
 
 const join = (path: string, k: string | number) => (path ? `${path}.${k}` : String(k));
 /** A key as a field name: the characters that made it bad written as escapes, so the answer and the log stay valid text. */
