@@ -8,6 +8,8 @@ import * as customers from "@/app/api/v1/customers/route";
 import * as batch from "@/app/api/v1/events/batch/route";
 import * as bulk from "@/app/api/v1/events/bulk/route";
 import * as single from "@/app/api/v1/events/route";
+import { z } from "zod";
+import { jsonAction } from "@/lib/http/action";
 import { isJsonMediaType } from "@/lib/http/media-type";
 import { proxy } from "@/proxy";
 import { call, makeOrg, platformKey, uid } from "./support/fixtures";
@@ -126,5 +128,24 @@ describe("Next-Router-State-Tree", () => {
     expect(good.status).toBe(200);
     expect(good.headers.get("x-middleware-next")).toBe("1");
     expect(page().status).toBe(200);
+  });
+});
+
+describe("server actions with a JSON payload", () => {
+  it("refuse a payload nested past the bound or holding a lone surrogate, naming the field, before the schema reads it", async () => {
+    let ran = false;
+    const action = jsonAction(z.unknown(), async () => {
+      ran = true;
+      return "ok";
+    });
+    const submit = (payload: string) => {
+      const form = new FormData();
+      form.set("payload", payload);
+      return action({ ok: false } as never, form);
+    };
+    expect(await submit(`{"charges": ${deepText(20_000)}}`)).toMatchObject({ ok: false, fieldErrors: { [`charges${".a".repeat(31)}`]: expect.stringMatching(/deeper than 32/) } });
+    expect(await submit('{"name": "x\\ud800"}')).toMatchObject({ ok: false, fieldErrors: { name: expect.stringMatching(/lone surrogate/) } });
+    expect(ran).toBe(false);
+    expect(await submit('{"name": "fine"}')).toEqual({ ok: true, data: "ok" });
   });
 });
