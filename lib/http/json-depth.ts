@@ -4,7 +4,8 @@
 // few levels; 32 leaves room for any real one.
 
 export const MAX_JSON_DEPTH = 32;
-export const TOO_DEEP_MESSAGE = `is nested deeper than ${MAX_JSON_DEPTH} levels`;
+export const tooDeepMessage = (max: number) => `is nested deeper than ${max} levels`;
+export const TOO_DEEP_MESSAGE = tooDeepMessage(MAX_JSON_DEPTH);
 
 /**
  * The path (`a.b.0`) of the first object or array nested deeper than `max` levels (the value

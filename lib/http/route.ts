@@ -8,7 +8,7 @@ import { resolveActor, type Actor, type Customer, type Operator, isOperator } fr
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { AppError, type FieldIssue } from "./errors";
-import { MAX_JSON_DEPTH, TOO_DEEP_MESSAGE, tooDeepPath } from "./json-depth";
+import { MAX_JSON_DEPTH, tooDeepMessage, tooDeepPath } from "./json-depth";
 import { isJsonMediaType } from "./media-type";
 import { routePattern } from "./route-label";
 import { assertSameOrigin } from "./same-origin";
@@ -195,8 +195,9 @@ export function route<A extends AuthRule, B extends Schema | undefined = undefin
             throw new AppError("bad_request", "The request body is not valid JSON.");
           }
           // Before anything walks the value: the walks below and the handler's recurse.
-          const deep = tooDeepPath(bodyValue, options.perItem ? PER_ITEM_BODY_DEPTH : MAX_JSON_DEPTH);
-          if (deep) throw new AppError("validation_error", `Invalid body: ${deep}: ${TOO_DEEP_MESSAGE}`, [{ field: deep, message: TOO_DEEP_MESSAGE }]);
+          const depth = options.perItem ? PER_ITEM_BODY_DEPTH : MAX_JSON_DEPTH;
+          const deep = tooDeepPath(bodyValue, depth);
+          if (deep) throw new AppError("validation_error", `Invalid body: ${deep}: ${tooDeepMessage(depth)}`, [{ field: deep, message: tooDeepMessage(depth) }]);
           if (!options.perItem && mayHoldBadText(rawBody)) refuseBadText(badTextPath(bodyValue), "body");
         }
       }
