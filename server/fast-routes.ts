@@ -16,6 +16,8 @@ import * as usage from "@/app/api/v1/usage/route";
 import * as stripeWebhook from "@/app/api/webhooks/stripe/route";
 
 import type { IncomingMessage, ServerResponse } from "node:http";
+// Next's own check of the header, the one that throws mid-render (CommonJS: read through its default export).
+import flightRouterState from "next/dist/server/app-render/parse-and-validate-flight-router-state.js";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
 import { errorReply, type Incoming, requestIdOf, type Served, tooLarge } from "@/lib/http/route";
@@ -42,17 +44,22 @@ const ROUTES: FastRoute[] = [
   { method: "POST", pattern: /^\/api\/webhooks\/stripe$/, keys: [], handler: h(stripeWebhook.POST) },
 ];
 
-/**
- * A path segment that does not decode (`%ZZ`, or escapes that are not UTF-8) is answered 400 by
- * this handler: it used to throw outside any handler, and the request never got an answer.
- */
-const MALFORMED_PATH: Handler = {
+/** A 400 for a request no route can read, counted under one `unmatched` series. */
+const refuse = (message: string): Handler => ({
   serve: async (req) => {
     const requestId = requestIdOf(req);
     metrics.httpRequests.inc({ route: "unmatched", method: req.method, status: "400" });
-    return errorReply(new AppError("bad_request", "The request path holds a malformed percent-escape (each % must start an escape of UTF-8 bytes, e.g. %2F)."), requestId).served({ "x-request-id": requestId });
+    return errorReply(new AppError("bad_request", message), requestId).served({ "x-request-id": requestId });
   },
-};
+});
+
+/**
+ * A path that does not decode (`%ZZ`, or escapes that are not UTF-8): on a fast route it threw
+ * outside any handler and the request never got an answer; Next answers such a path with a 500.
+ */
+const MALFORMED_PATH = refuse("The request path holds a malformed percent-escape (each % must start an escape of UTF-8 bytes, e.g. %2F).");
+/** Next parses this header of its client's navigations while rendering, and answers a 500 when it cannot; proxy.ts never sees it (Next strips it from what middleware gets). */
+const BAD_ROUTER_STATE = refuse("The Next-Router-State-Tree header is malformed (Next.js's client sends it; leave it out of hand-made requests).");
 
 export function match(method: string, pathname: string): { handler: Handler; params: Record<string, string> } | null {
   for (const r of ROUTES) {
@@ -68,6 +75,35 @@ export function match(method: string, pathname: string): { handler: Handler; par
     return { handler: r.handler, params };
   }
   return null;
+}
+
+/**
+ * For a request no fast route answers: the 400 it gets here, before Next, when Next would fail on
+ * it with a 500 — a path that does not decode, a malformed router-state header — or null for Next.
+ */
+export function refusal(req: IncomingMessage, pathname: string): { handler: Handler; params: Record<string, string> } | null {
+  if (pathname.includes("%") && !decodes(pathname)) return { handler: MALFORMED_PATH, params: {} };
+  const state = req.headers["next-router-state-tree"];
+  if (state !== undefined && !validRouterState(state)) return { handler: BAD_ROUTER_STATE, params: {} };
+  return null;
+}
+
+function decodes(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function validRouterState(header: string | string[]): boolean {
+  try {
+    flightRouterState.parseAndValidateFlightRouterState(header);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export { boot } from "@/lib/boot";

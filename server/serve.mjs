@@ -32,7 +32,9 @@ async function serveFast(route, req, res) {
 const server = http.createServer((req, res) => {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
-  const route = fast.match(req.method ?? "GET", q === -1 ? url : url.slice(0, q));
+  const pathname = q === -1 ? url : url.slice(0, q);
+  // A fast route, or a 400 for what Next would answer with a 500 (fast.refusal), or Next.
+  const route = fast.match(req.method ?? "GET", pathname) ?? fast.refusal(req, pathname);
   if (route) void serveFast(route, req, res);
   else void handle(req, res);
 });

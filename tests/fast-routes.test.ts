@@ -16,7 +16,7 @@ import * as stripeWebhook from "@/app/api/webhooks/stripe/route";
 import { appUrl, resetEnvCache } from "@/lib/env";
 import { originOf } from "@/lib/http/origin";
 import { SINGLE_EVENT_MAX_BYTES } from "@/lib/metering/schemas";
-import { match, serveNode } from "@/server/fast-routes";
+import { match, refusal, serveNode } from "@/server/fast-routes";
 import { customerKey, makeOrg, platformKey, uid } from "./support/fixtures";
 import { makeMeter } from "./support/metering";
 
@@ -155,9 +155,11 @@ describe("malformed and oversized requests get an answer, on both paths", () => 
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
   beforeAll(async () => {
+    // As server/serve.mjs does: a fast route, or a refusal of what Next would fail on, or Next (here a 404).
     fastBase = await listen(
       http.createServer((req, res) => {
-        const r = match(req.method ?? "GET", (req.url ?? "/").split("?")[0]!);
+        const path = (req.url ?? "/").split("?")[0]!;
+        const r = match(req.method ?? "GET", path) ?? refusal(req, path);
         if (r) void serveNode(r, req, res);
         else res.writeHead(404).end();
       }),
@@ -190,13 +192,27 @@ describe("malformed and oversized requests get an answer, on both paths", () => 
       for (let i = 0; i < megabytes * 16; i++) req.write(chunk);
     });
 
-  it("answers 400 to a path segment that does not decode, and keeps serving", async () => {
-    for (const path of ["/api/v1/customers/%ZZ/usage-summary", "/api/v1/entitlements/%E0%A4%A", "/api/v1/calls/%ED%A0%80/finalize-cost"]) {
+  it("answers 400 to a path that does not decode, on a fast route or before Next (which answered 500), and keeps serving", async () => {
+    for (const path of ["/api/v1/customers/%ZZ/usage-summary", "/api/v1/entitlements/%E0%A4%A", "/api/v1/calls/%ED%A0%80/finalize-cost", "/api/v1/customers/%ZZ", "/admin/customers/%E0%A4%A"]) {
       const res = await fetch(`${fastBase}${path}`, { method: path.includes("finalize") ? "POST" : "GET", signal: AbortSignal.timeout(5_000) });
       expect(res.status, path).toBe(400);
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/percent-escape/);
     }
     expect((await fetch(`${fastBase}/api/health`)).status).toBe(200);
+    // Escapes that decode go on to Next as before.
+    expect((await fetch(`${fastBase}/admin/customers/acme%20corp`)).status).toBe(404);
+  });
+
+  it("answers 400 to a malformed Next-Router-State-Tree header before Next renders (it threw, a 500), and lets a well-formed one through", async () => {
+    const page = (state: string) => fetch(`${fastBase}/credits?_rsc=x`, { headers: { rsc: "1", "next-router-state-tree": state } });
+    for (const bad of ["not json", "%E0%A4%A", encodeURIComponent("[1,2]"), encodeURIComponent('{"children":1}')]) {
+      const res = await page(bad);
+      expect(res.status, bad.slice(0, 20)).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/Next-Router-State-Tree/);
+    }
+    // Well-formed, as Next's client sends it: on to Next (a 404 from this test's stand-in).
+    expect((await page(encodeURIComponent(JSON.stringify(["", { children: ["credits", {}, null, "refetch"] }, null, null, 1])))).status).toBe(404);
+    expect((await fetch(`${fastBase}/credits`)).status).toBe(404);
   });
 
   it("refuses a webhook body past 1 MB with 413 before it ends, declared or chunked, on either path", async () => {
