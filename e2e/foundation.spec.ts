@@ -68,6 +68,23 @@ test.describe("customer", () => {
     expect(refused.status()).toBe(401);
     await api.dispose();
   });
+
+  test("changes through the API with the session cookie from the app's own page, and not from elsewhere", async ({ page, baseURL }) => {
+    await page.goto("/billing");
+    // The browser's own fetch carries Origin and Sec-Fetch-Site: same-origin; the link it gets is on APP_URL.
+    const own = await page.evaluate(async () => {
+      const res = await fetch("/api/v1/billing/portal", { method: "POST" });
+      return { status: res.status, body: (await res.json()) as { url?: string } };
+    });
+    expect(own.status).toBe(200);
+    expect(own.body.url?.startsWith(`${baseURL}/`)).toBe(true);
+    // The same cookie on a request that shows no origin (or another one) is refused.
+    const bare = await page.request.post("/api/v1/billing/portal");
+    expect(bare.status()).toBe(403);
+    expect((await bare.json()).error.message).toMatch(/Cross-origin request refused/);
+    const foreign = await page.request.post("/api/v1/billing/portal", { headers: { origin: "https://evil.example" } });
+    expect(foreign.status()).toBe(403);
+  });
 });
 
 test.describe("admin", () => {

@@ -15,6 +15,10 @@ const optionalString = z
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().positive().default(3000),
+  /** The address server/serve.mjs listens on; loopback only (127.0.0.1, ::1, localhost) opens /api/metrics without a token. */
+  HOSTNAME_BIND: z.string().trim().default("0.0.0.0"),
+  /** Bearer token a Prometheus scraper sends to /api/metrics (an operator's session or platform key also reads it). */
+  METRICS_TOKEN: optionalString,
   APP_URL: optionalString,
   DATABASE_URL: optionalString,
   TALLY_DATA_DIR: z.string().default(".data"),
@@ -83,4 +87,10 @@ export function resetEnvCache() {
 export function appUrl(): string {
   const e = env();
   return (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+}
+
+/** Whether the server listens on a loopback address only, so only this machine can reach it directly. */
+export function listensOnLoopbackOnly(): boolean {
+  const host = env().HOSTNAME_BIND.toLowerCase().replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127(?:\.\d{1,3}){3}$/.test(host);
 }

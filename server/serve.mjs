@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import next from "next";
 
 const port = Number(process.env.PORT || 3000);
+// lib/env.ts reads the same variable: a loopback-only bind opens /api/metrics without a token (lib/ops/metrics-access.ts).
 const hostname = process.env.HOSTNAME_BIND || "0.0.0.0";
 process.env.NODE_ENV = "production";
 
@@ -31,7 +32,9 @@ async function serveFast(route, req, res) {
 const server = http.createServer((req, res) => {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
-  const route = fast.match(req.method ?? "GET", q === -1 ? url : url.slice(0, q));
+  const pathname = q === -1 ? url : url.slice(0, q);
+  // A fast route, or a 400 for what Next would answer with a 500 (fast.refusal), or Next.
+  const route = fast.match(req.method ?? "GET", pathname) ?? fast.refusal(req, pathname);
   if (route) void serveFast(route, req, res);
   else void handle(req, res);
 });

@@ -11,9 +11,12 @@ import * as consume from "@/app/api/v1/credits/consume/route";
 import * as finalize from "@/app/api/v1/calls/[call_id]/finalize-cost/route";
 import * as entitlements from "@/app/api/v1/entitlements/[meter]/route";
 import Stripe from "stripe";
-import { resetEnvCache } from "@/lib/env";
+import { Readable } from "node:stream";
+import * as stripeWebhook from "@/app/api/webhooks/stripe/route";
+import { appUrl, resetEnvCache } from "@/lib/env";
+import { originOf } from "@/lib/http/origin";
 import { SINGLE_EVENT_MAX_BYTES } from "@/lib/metering/schemas";
-import { match, serveNode } from "@/server/fast-routes";
+import { match, refusal, serveNode } from "@/server/fast-routes";
 import { customerKey, makeOrg, platformKey, uid } from "./support/fixtures";
 import { makeMeter } from "./support/metering";
 
@@ -136,5 +139,121 @@ describe("fast-path routes over Node's HTTP server", () => {
       delete process.env.STRIPE_WEBHOOK_SECRET;
       resetEnvCache();
     }
+  });
+});
+
+// Requests that used to get no answer, or were read whole into memory: a path that does not
+// decode, and a webhook body of any size. Over a real socket on the fast path, and through the
+// route handler as Next runs it (a web Request streaming Node's request).
+describe("malformed and oversized requests get an answer, on both paths", () => {
+  const servers: http.Server[] = [];
+  let fastBase = "";
+  let nextBase = "";
+  const listen = async (server: http.Server) => {
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  beforeAll(async () => {
+    // As server/serve.mjs does: a fast route, or a refusal of what Next would fail on, or Next (here a 404).
+    fastBase = await listen(
+      http.createServer((req, res) => {
+        const path = (req.url ?? "/").split("?")[0]!;
+        const r = match(req.method ?? "GET", path) ?? refusal(req, path);
+        if (r) void serveNode(r, req, res);
+        else res.writeHead(404).end();
+      }),
+    );
+    // Next's adapter in small: a web Request whose body streams the Node request.
+    nextBase = await listen(
+      http.createServer(async (req, res) => {
+        const web = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: "half" } as RequestInit);
+        const out = await stripeWebhook.POST(web);
+        res.writeHead(out.status, Object.fromEntries(out.headers)).end(await out.text());
+      }),
+    );
+  });
+  afterAll(() => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))));
+
+  /** Sends `megabytes` of a chunked body and never ends it: the answer must come anyway. */
+  const endless = (base: string, path: string, megabytes: number) =>
+    new Promise<{ status: number; body: { error: { code: string; message: string } } }>((resolve, reject) => {
+      const req = http.request(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked", "stripe-signature": "t=1,v1=x" } }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c) => (text += c));
+        res.on("end", () => {
+          req.destroy();
+          resolve({ status: res.statusCode!, body: JSON.parse(text) });
+        });
+      });
+      req.on("error", (e) => (req.destroyed ? undefined : reject(e)));
+      const chunk = "x".repeat(64 * 1024);
+      for (let i = 0; i < megabytes * 16; i++) req.write(chunk);
+    });
+
+  it("answers 400 to a path that does not decode, on a fast route or before Next (which answered 500), and keeps serving", async () => {
+    for (const path of ["/api/v1/customers/%ZZ/usage-summary", "/api/v1/entitlements/%E0%A4%A", "/api/v1/calls/%ED%A0%80/finalize-cost", "/api/v1/customers/%ZZ", "/admin/customers/%E0%A4%A"]) {
+      const res = await fetch(`${fastBase}${path}`, { method: path.includes("finalize") ? "POST" : "GET", signal: AbortSignal.timeout(5_000) });
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/percent-escape/);
+    }
+    expect((await fetch(`${fastBase}/api/health`)).status).toBe(200);
+    // Escapes that decode go on to Next as before.
+    expect((await fetch(`${fastBase}/admin/customers/acme%20corp`)).status).toBe(404);
+  });
+
+  it("answers 400 to a malformed Next-Router-State-Tree header before Next renders (it threw, a 500), and lets a well-formed one through", async () => {
+    const page = (state: string) => fetch(`${fastBase}/credits?_rsc=x`, { headers: { rsc: "1", "next-router-state-tree": state } });
+    for (const bad of ["not json", "%E0%A4%A", encodeURIComponent("[1,2]"), encodeURIComponent('{"children":1}')]) {
+      const res = await page(bad);
+      expect(res.status, bad.slice(0, 20)).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/Next-Router-State-Tree/);
+    }
+    // Well-formed, as Next's client sends it: on to Next (a 404 from this test's stand-in).
+    expect((await page(encodeURIComponent(JSON.stringify(["", { children: ["credits", {}, null, "refetch"] }, null, null, 1])))).status).toBe(404);
+    expect((await fetch(`${fastBase}/credits`)).status).toBe(404);
+  });
+
+  it("refuses a webhook body past 1 MB with 413 before it ends, declared or chunked, on either path", async () => {
+    for (const base of [fastBase, nextBase]) {
+      const chunked = await endless(base, "/api/webhooks/stripe", 3);
+      expect(chunked.status, base).toBe(413);
+      expect(chunked.body.error.code).toBe("payload_too_large");
+      const declared = await new Promise<number>((resolve, reject) => {
+        const req = http.request(`${base}/api/webhooks/stripe`, { method: "POST", headers: { "content-length": String(100 * 1024 * 1024) } }, (res) => {
+          res.resume();
+          req.destroy();
+          resolve(res.statusCode!);
+        });
+        req.on("error", (e) => (req.destroyed ? undefined : reject(e)));
+        req.write("{");
+      });
+      expect(declared, base).toBe(413);
+    }
+    expect((await fetch(`${fastBase}/api/health`)).status).toBe(200);
+  });
+
+  it("refuses a chunked event body past its limit before the sender ends it", async () => {
+    const key = await platformKey();
+    const res = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${fastBase}/api/v1/events/bulk`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json", "transfer-encoding": "chunked" } }, (r) => {
+        r.resume();
+        req.destroy();
+        // The rest is not read: the server closes the connection after the answer.
+        expect(r.headers.connection).toBe("close");
+        resolve(r.statusCode!);
+      });
+      req.on("error", (e) => (req.destroyed ? undefined : reject(e)));
+      const chunk = "x".repeat(64 * 1024);
+      for (let i = 0; i < 16 * 12; i++) req.write(chunk);
+    });
+    expect(res).toBe(413);
+  });
+
+  it("builds links from APP_URL, never from the Host or X-Forwarded-Host header", () => {
+    const req = new Request("http://evil.example/api/v1/billing/checkout", { headers: { host: "evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" } });
+    expect(originOf(req)).toBe(appUrl());
+    expect(originOf(req)).not.toContain("evil");
   });
 });

@@ -4,6 +4,8 @@ import * as batch from "@/app/api/v1/events/batch/route";
 import * as bulk from "@/app/api/v1/events/bulk/route";
 import * as usage from "@/app/api/v1/usage/route";
 import * as metricsRoute from "@/app/api/metrics/route";
+import * as metersRoute from "@/app/api/v1/meters/route";
+import * as meterRoute from "@/app/api/v1/meters/[id]/route";
 import { ingestEvents } from "@/lib/metering/ingest-events";
 import { listIngestLog } from "@/lib/metering/list-events";
 import { MAX_BATCH } from "@/lib/metering/schemas";
@@ -103,7 +105,7 @@ describe("single events", () => {
     const c = await call(single.POST, "POST", "/api/v1/events", { key, body, headers: { "idempotency-key": k } });
     const d = await call(single.POST, "POST", "/api/v1/events", { key, body, headers: { "idempotency-key": k } });
     expect([c.json.message, d.json.message]).toEqual(["accepted", "duplicate"]);
-    const text = await (await metricsRoute.GET(new Request("http://tally.test/api/metrics"))).text();
+    const text = await (await metricsRoute.GET(new Request("http://tally.test/api/metrics", { headers: { authorization: `Bearer ${key}` } }))).text();
     expect(text).toMatch(/tally_events_ingested_total\{outcome="accepted",id_source="generated"\} [1-9]/);
   });
 
@@ -375,5 +377,39 @@ describe("listing events", () => {
     expect(next.json.next_cursor).toBeNull();
     const mine = await call(single.GET, "GET", `/api/v1/events?customer_id=${other.id}`, { key: await customerKey(org.id) });
     expect(mine.status).toBe(403);
+  });
+});
+
+// A customer key sent -100000000000 tokens and cut its own overage bill: sum meters refuse
+// negative values unless the meter was made to take corrections.
+describe("negative values on sum meters", () => {
+  it("rejects the event naming the property, unless the meter allows negatives (set on create or by PATCH)", async () => {
+    const [key, org] = [await platformKey(), await makeOrg()];
+    const own = await customerKey(org.id);
+    const code = `tokens_${uid()}`;
+    const created = await call<{ allow_negative: boolean; id: string }>(metersRoute.POST, "POST", "/api/v1/meters", { key, body: { code, name: "Tokens", event_name: code, aggregation: "sum", property: "tokens" } });
+    expect(created.status).toBe(201);
+    expect(created.json.allow_negative).toBe(false);
+    const send = (tokens: unknown) =>
+      call<Representation>(bulk.POST, "POST", "/api/v1/events/bulk", { key: own, headers: { prefer: "return=representation" }, body: { events: [{ event_name: code, event_id: `n-${uid()}`, properties: { tokens } }, { event_name: code, event_id: `p-${uid()}`, properties: { tokens: 7 } }] } });
+    const refused = await send("-100000000000");
+    expect(refused.json.events.map((i) => [i.status, i.error?.field ?? null])).toEqual([
+      ["rejected", "properties.tokens"],
+      ["accepted", null],
+    ]);
+    expect(refused.json.events[0]!.error!.message).toMatch(/must not be negative/);
+    const one = await call<{ error: { details: { field: string }[] } }>(single.POST, "POST", "/api/v1/events", { key: own, body: { event_name: code, properties: { tokens: -1 } } });
+    expect(one.status).toBe(400);
+    expect(one.json.error.details[0]!.field).toBe("properties.tokens");
+
+    const patched = await call<{ allow_negative: boolean }>(meterRoute.PATCH, "PATCH", `/api/v1/meters/${created.json.id}`, { key, params: { id: created.json.id }, body: { allow_negative: true } });
+    expect(patched.json.allow_negative).toBe(true);
+    const correction = await send(-3);
+    expect(correction.json.events.map((i) => i.status)).toEqual(["accepted", "accepted"]);
+
+    // Only a sum adds values up: the option is refused elsewhere.
+    const count = await call<{ error: { details: { field: string }[] } }>(metersRoute.POST, "POST", "/api/v1/meters", { key, body: { code: `c_${uid()}`, name: "C", event_name: "c", aggregation: "count", allow_negative: true } });
+    expect(count.status).toBe(400);
+    expect(count.json.error.details[0]!.field).toBe("allow_negative");
   });
 });

@@ -3,11 +3,11 @@ import "server-only";
 import { asc, eq, inArray, isNull } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { meters, type Meter } from "@/lib/db/schema";
-import { conflict, notFound } from "@/lib/http/errors";
+import { conflict, invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { invalidateMeters } from "@/lib/metering/meters";
 import { isUniqueViolation } from "@/lib/db/errors";
-import type { MeterCreate } from "./schemas";
+import type { MeterCreate, MeterPatch } from "./schemas";
 
 export async function createMeter(input: MeterCreate): Promise<Meter> {
   try {
@@ -23,6 +23,7 @@ export async function createMeter(input: MeterCreate): Promise<Meter> {
         filters: input.filters,
         groupBy: input.group_by,
         unit: input.unit,
+        allowNegative: input.allow_negative,
       })
       .returning();
     invalidateMeters();
@@ -48,13 +49,15 @@ export async function getMeter(ref: string): Promise<Meter> {
   return m;
 }
 
-export async function updateMeter(ref: string, patch: { name?: string; unit?: string; archived?: boolean }): Promise<Meter> {
+export async function updateMeter(ref: string, patch: MeterPatch): Promise<Meter> {
   const meter = await getMeter(ref);
+  if (patch.allow_negative && meter.aggregation !== "sum") throw invalidField("allow_negative", "only a sum meter adds negative values up");
   const [m] = await db
     .update(meters)
     .set({
       ...(patch.name !== undefined && { name: patch.name }),
       ...(patch.unit !== undefined && { unit: patch.unit }),
+      ...(patch.allow_negative !== undefined && { allowNegative: patch.allow_negative }),
       ...(patch.archived !== undefined && { archivedAt: patch.archived ? (meter.archivedAt ?? new Date()) : null }),
     })
     .where(eq(meters.id, meter.id))

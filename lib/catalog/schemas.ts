@@ -29,14 +29,17 @@ export const ZMeterCreate = z
     filters: z.record(ZProperty, z.array(z.string()).min(1, "list at least one value")).default({}),
     group_by: z.array(ZProperty).max(3, "at most 3 properties").default([]),
     unit: z.string().trim().min(1).max(50).default("unit"),
+    /** Sum meters: accept negative values (corrections). Off by default: a negative value rejects the event. */
+    allow_negative: z.boolean().default(false),
   })
   .superRefine((m, ctx) => {
+    if (m.allow_negative && m.aggregation !== "sum") ctx.addIssue({ code: "custom", path: ["allow_negative"], message: "only a sum meter adds negative values up; leave it out" });
     if (m.aggregation !== "count" && !m.property) ctx.addIssue({ code: "custom", path: ["property"], message: `required for ${m.aggregation}: name the event property to read` });
     if (m.aggregation === "count" && m.property) ctx.addIssue({ code: "custom", path: ["property"], message: "a count meter reads no property; leave it out" });
   });
 
 /** A meter's definition shapes the rollups written at ingest, so only its labels may change. */
-export const ZMeterPatch = z.strictObject({ name: ZName.optional(), unit: z.string().trim().min(1).max(50).optional(), archived: z.boolean().optional() });
+export const ZMeterPatch = z.strictObject({ name: ZName.optional(), unit: z.string().trim().min(1).max(50).optional(), archived: z.boolean().optional(), allow_negative: z.boolean().optional() });
 
 export const ZLimit = z.strictObject({
   meter: ZCode,
@@ -125,5 +128,6 @@ export const ZModelPriceCreate = z.strictObject({
 });
 
 export type MeterCreate = z.output<typeof ZMeterCreate>;
+export type MeterPatch = z.output<typeof ZMeterPatch>;
 export type PlanCreate = z.output<typeof ZPlanCreate>;
 export type PlanPatch = z.output<typeof ZPlanPatch>;

@@ -14,6 +14,7 @@ export function meterJson(m: Meter) {
     filters: m.filters,
     group_by: m.groupBy,
     unit: m.unit,
+    allow_negative: m.allowNegative,
     archived: m.archivedAt !== null,
     created_at: m.createdAt.toISOString(),
   };

@@ -7,6 +7,8 @@ import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
 import { log } from "@/lib/log";
 import { AppError, type FieldIssue } from "./errors";
+import { TOO_DEEP_MESSAGE, tooDeepPath } from "./json-depth";
+import { badTextPath, mayHoldBadText } from "./nul";
 
 import type { ActionState } from "./action-state";
 
@@ -58,11 +60,16 @@ export function formAction<S extends z.ZodType, T>(
 export function jsonAction<S extends z.ZodType, T>(schema: S, step: (input: z.output<S>) => Promise<T>): (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>> {
   return async (_prev, form) => {
     let raw: unknown;
+    const text = String(form.get("payload") ?? "{}");
     try {
-      raw = JSON.parse(String(form.get("payload") ?? "{}"));
+      raw = JSON.parse(text);
     } catch {
       return { ok: false, error: "The form could not be read; reload the page and try again." };
     }
+    // As route() does for API bodies: bounded depth before zod walks it, and text Postgres can store.
+    const deep = tooDeepPath(raw);
+    const bad = deep ? { field: deep, message: TOO_DEEP_MESSAGE } : mayHoldBadText(text) ? badTextPath(raw) : null;
+    if (bad) return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrors([bad]) };
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.flatMap((i) =>

@@ -1,24 +1,17 @@
-// The public origin for links the app hands out (checkout, portal): APP_URL when set, else the
-// origin the request came in on, so a visitor on 127.0.0.1 is not sent to localhost (and its cookies).
+// The public origin for links the app hands out (checkout return URLs, the portal): APP_URL, whose
+// default is http://localhost:$PORT. Never the request's Host or X-Forwarded-Host header: a client
+// chooses those, and a link built from them could send a customer (and its session) elsewhere.
+// An installation served under another name sets APP_URL.
 import "server-only";
-import { headers } from "next/headers";
-import { env } from "@/lib/env";
+import { appUrl } from "@/lib/env";
 import type { RequestLike } from "./route";
 
-export function originOf(req: RequestLike): string {
-  const configured = env().APP_URL;
-  if (configured) return configured.replace(/\/$/, "");
-  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
-  const proto = req.headers.get("x-forwarded-proto") ?? new URL(req.url).protocol.replace(":", "");
-  return host ? `${proto}://${host}` : new URL(req.url).origin;
+/** The request is no longer read (its Host is the client's choice); the parameter keeps the callers as they are. */
+export function originOf(_req: RequestLike): string {
+  return appUrl();
 }
 
 /** For server actions and pages. */
 export async function requestOrigin(): Promise<string> {
-  const configured = env().APP_URL;
-  if (configured) return configured.replace(/\/$/, "");
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? `localhost:${env().PORT}`;
-  const proto = h.get("x-forwarded-proto") ?? "http";
-  return `${proto}://${host}`;
+  return appUrl();
 }

@@ -8,7 +8,11 @@ import { resolveActor, type Actor, type Customer, type Operator, isOperator } fr
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { AppError, type FieldIssue } from "./errors";
-import { NUL_MESSAGE, nulPath } from "./nul";
+import { MAX_JSON_DEPTH, tooDeepMessage, tooDeepPath } from "./json-depth";
+import { isJsonMediaType } from "./media-type";
+import { routePattern } from "./route-label";
+import { assertSameOrigin } from "./same-origin";
+import { badTextPath, mayHoldBadText } from "./nul";
 
 export type AuthRule = "public" | "any" | "operator" | "customer";
 
@@ -44,11 +48,16 @@ export type RouteOptions<A extends AuthRule, B, Q, P> = {
   params?: P;
   /** Bytes; 1 MiB unless a route needs more (batch ingestion). */
   maxBodyBytes?: number;
-  /** The handler judges the body's items one by one (batch ingestion), so a bad item is refused alone: no body-wide U+0000 refusal. */
+  /** The handler judges the body's items one by one (batch ingestion), so a bad item is refused alone: no body-wide refusal of U+0000 or lone surrogates. */
   perItem?: boolean;
 };
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+/**
+ * A batch's items are judged one by one, each against MAX_JSON_DEPTH (lib/metering/parse-event.ts),
+ * so one deep event is refused alone; the whole body's bound, twice that, only keeps the walks safe.
+ */
+const PER_ITEM_BODY_DEPTH = 2 * MAX_JSON_DEPTH;
 
 /**
  * A JSON answer. It becomes bytes where it is sent — a web Response under Next, straight to the
@@ -128,12 +137,15 @@ async function readBody(req: Request, limit: number): Promise<string> {
 
 export const tooLarge = (limit: number) => new AppError("payload_too_large", `The request body is larger than the limit of ${limit} bytes.`);
 
-/** Metric label for a path: ids and numbers become placeholders so cardinality stays bounded. */
-export function routeLabel(pathname: string): string {
-  return pathname
-    .split("/")
-    .map((seg) => (/^[a-z]{1,5}_[0-9a-z]{20,}$/.test(seg) || /^\d+$/.test(seg) || seg.length > 40 ? ":id" : seg))
-    .join("/");
+/**
+ * A route outside route()'s JSON handling (Stripe's webhook, which verifies a signature over the
+ * raw bytes): the handler reads the body itself through `req.text(limit)`, so it is bounded on
+ * either server as route()'s bodies are, and the fast path serves it without a web Request.
+ */
+export function rawRoute(handler: (req: Incoming, requestId: string) => Promise<Response>) {
+  const serve = (req: Incoming): Promise<Response> => handler(req, requestIdOf(req));
+  const onNext = (req: Request): Promise<Response> => serve(fromWeb(req));
+  return Object.assign(onNext, { serve });
 }
 
 function parseWith<S extends Schema>(schema: S, value: unknown, where: string): z.output<S> {
@@ -142,8 +154,8 @@ function parseWith<S extends Schema>(schema: S, value: unknown, where: string): 
   return r.data;
 }
 
-function refuseNul(field: string | null, where: string): void {
-  if (field) throw new AppError("validation_error", `Invalid ${where}: ${field}: ${NUL_MESSAGE}`, [{ field, message: NUL_MESSAGE }]);
+function refuseBadText(bad: { field: string; message: string } | null, where: string): void {
+  if (bad) throw new AppError("validation_error", `Invalid ${where}: ${bad.field}: ${bad.message}`, [bad]);
 }
 
 function authorize(rule: AuthRule, actor: Actor | null): void {
@@ -162,31 +174,35 @@ export function route<A extends AuthRule, B extends Schema | undefined = undefin
     const started = performance.now();
     const requestId = requestIdOf(req);
     const url = new URL(req.url);
-    const label = routeLabel(url.pathname);
+    const label = routePattern(url.pathname, segmentParams);
     let status = 500;
     let actor: Actor | null = null;
     let response: JsonReply | Response;
     try {
       actor = await resolveActor(req);
       authorize(options.auth, actor);
+      if (actor?.type === "admin" || actor?.type === "member") assertSameOrigin(req);
       const rawBody = options.body ? await req.text(options.maxBodyBytes ?? DEFAULT_MAX_BODY) : "";
       let bodyValue: unknown;
       if (options.body) {
         const type = req.headers.get("content-type") ?? "";
         if (rawBody.trim() === "") bodyValue = {};
         else {
-          if (type && !type.includes("json")) throw new AppError("unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'.");
+          if (type && !isJsonMediaType(type)) throw new AppError("unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'.");
           try {
             bodyValue = JSON.parse(rawBody);
           } catch {
             throw new AppError("bad_request", "The request body is not valid JSON.");
           }
-          // JSON can carry U+0000 only as an escape, so the scan runs only when one is there.
-          if (!options.perItem && rawBody.includes("\\u0000")) refuseNul(nulPath(bodyValue), "body");
+          // Before anything walks the value: the walks below and the handler's recurse.
+          const depth = options.perItem ? PER_ITEM_BODY_DEPTH : MAX_JSON_DEPTH;
+          const deep = tooDeepPath(bodyValue, depth);
+          if (deep) throw new AppError("validation_error", `Invalid body: ${deep}: ${tooDeepMessage(depth)}`, [{ field: deep, message: tooDeepMessage(depth) }]);
+          if (!options.perItem && mayHoldBadText(rawBody)) refuseBadText(badTextPath(bodyValue), "body");
         }
       }
-      if (url.search.includes("%00")) refuseNul(nulPath(Object.fromEntries(url.searchParams)), "query");
-      if (segmentParams) refuseNul(nulPath(segmentParams), "path");
+      if (url.search.includes("%00")) refuseBadText(badTextPath(Object.fromEntries(url.searchParams)), "query");
+      if (segmentParams) refuseBadText(badTextPath(segmentParams), "path");
       const ctx = {
         req: req as RequestLike,
         actor,

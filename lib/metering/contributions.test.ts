@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { contributionsOf, groupKeyOf, matchesFilters, numericValue } from "./contributions";
 import type { MeterDef } from "./meters";
 
-const meter = (v: Partial<MeterDef>): MeterDef => ({ id: "m", code: "m", name: "M", eventName: "e", aggregation: "count", property: null, filters: {}, groupBy: [], unit: "unit", archived: false, ...v });
+const meter = (v: Partial<MeterDef>): MeterDef => ({ id: "m", code: "m", name: "M", eventName: "e", aggregation: "count", property: null, filters: {}, groupBy: [], unit: "unit", allowNegative: false, archived: false, ...v });
 
 describe("numericValue", () => {
   it.each([
@@ -55,5 +55,17 @@ describe("contributionsOf", () => {
     });
     expect(contributionsOf(meters, { gb: "1.5" })).toMatchObject({ ok: true, rollups: [{ meterId: "c" }, { meterId: "l", value: "1.5", latest: true }] });
     expect(contributionsOf(meters, { tokens: "many" })).toEqual({ ok: false, error: { field: "properties.tokens", message: expect.stringContaining("numeric string") } });
+  });
+
+  it("refuses a negative value on a sum meter unless the meter allows negatives, naming the property", () => {
+    const sum = meter({ id: "s", code: "tokens", aggregation: "sum", property: "tokens" });
+    for (const v of [-100000000000, "-100000000000", "-0.5", "-1e3"]) {
+      expect(contributionsOf([sum], { tokens: v }), String(v)).toEqual({ ok: false, error: { field: "properties.tokens", message: expect.stringMatching(/must not be negative.*meter tokens/) } });
+    }
+    expect(contributionsOf([sum], { tokens: "-0" })).toMatchObject({ ok: true, rollups: [{ value: "-0" }] });
+    expect(contributionsOf([sum], { tokens: 0 })).toMatchObject({ ok: true, rollups: [{ value: "0" }] });
+    expect(contributionsOf([{ ...sum, allowNegative: true }], { tokens: "-5" })).toMatchObject({ ok: true, rollups: [{ value: "-5" }] });
+    // max and latest read a level, which may be below zero.
+    expect(contributionsOf([meter({ id: "l", aggregation: "latest", property: "t" })], { t: -3 })).toMatchObject({ ok: true, rollups: [{ value: "-3" }] });
   });
 });

@@ -7,7 +7,9 @@
 // - count: the event counts once. sum / max / latest: the property must be a number or a numeric
 //   string ("12", "5.5", "-3", "1e3" — the FlexPrice SDK sends every property as a string);
 //   anything else rejects the event naming the property. A missing (or null) property adds
-//   nothing to that meter, as in Lago and FlexPrice.
+//   nothing to that meter, as in Lago and FlexPrice. A negative value rejects the event on a sum
+//   meter unless the meter allows negatives (corrections): otherwise a sender could cut its own
+//   usage, and its bill, below what it used.
 // - unique_count: the property's value as text (numbers as their shortest form); missing adds nothing.
 // - group_by: the group key is the canonical JSON of the meter's group_by properties, in the
 //   meter's order, each value as text or null when missing: {"model":"gpt-4"}; {} when the meter
@@ -48,6 +50,9 @@ function bounded(d: InstanceType<typeof D>): { value: string } | { error: string
   if (d.abs().gt(MAX_ABS)) return { error: "is out of range (absolute value above 1e30)" };
   return { value: d.toFixed() };
 }
+
+/** A plain decimal string below zero ("-0" and "-0.0" are zero). */
+const isNegative = (plain: string) => plain.charCodeAt(0) === 45 /* - */ && /[1-9]/.test(plain);
 
 /** A property value as the text filters, groups and unique counts compare. */
 export function textValue(v: unknown): string | null {
@@ -99,6 +104,9 @@ export function contributionsOf(meters: MeterDef[], properties: Record<string, u
       case "latest": {
         const r = numericValue(meter.property ? properties[meter.property] : undefined);
         if ("error" in r) return { ok: false, error: { field: `properties.${meter.property}`, message: `${r.error} (meter ${meter.code} takes the ${meter.aggregation} of it)` } };
+        if (meter.aggregation === "sum" && !meter.allowNegative && r.value !== null && isNegative(r.value)) {
+          return { ok: false, error: { field: `properties.${meter.property}`, message: `must not be negative (meter ${meter.code} sums it and does not accept negative values; a meter created with allow_negative does)` } };
+        }
         if (r.value !== null) rollups.push(meter.aggregation === "latest" ? { meterId: meter.id, groupKey, value: r.value, latest: true } : { meterId: meter.id, groupKey, value: r.value });
         break;
       }

@@ -18,6 +18,8 @@ export type MeterDef = {
   filters: Record<string, string[]>;
   groupBy: string[];
   unit: string;
+  /** A sum meter that takes negative values (corrections); otherwise a negative value rejects the event. */
+  allowNegative: boolean;
   archived: boolean;
 };
 
@@ -45,6 +47,7 @@ async function load(x: Executor): Promise<MeterIndex> {
     filters: m.filters ?? {},
     groupBy: m.groupBy ?? [],
     unit: m.unit,
+    allowNegative: m.allowNegative,
     archived: m.archivedAt !== null,
   }));
   const byEvent = new Map<string, MeterDef[]>();

@@ -8,7 +8,8 @@
 //   timestamp? (Unix seconds, number or numeric string), properties?}; transaction_id is required,
 //   as in Lago.
 import { canonicalJson } from "@/lib/canonical-json";
-import { NUL_MESSAGE, nulPath } from "@/lib/http/nul";
+import { MAX_JSON_DEPTH, TOO_DEEP_MESSAGE, tooDeepPath } from "@/lib/http/json-depth";
+import { badTextMessage, badTextPath, mayHoldBadText } from "@/lib/http/nul";
 import { NativeDate } from "@/lib/native-date";
 import type { ItemError } from "./contributions";
 
@@ -72,7 +73,8 @@ function stringField(o: Obj, key: string, required: boolean, max: number): { val
   const s = v.trim();
   if (s === "") return required ? { error: "must not be empty" } : { value: undefined };
   if (s.length > max) return { error: `must be at most ${max} characters` };
-  if (s.includes("\u0000")) return { error: NUL_MESSAGE };
+  const bad = badTextMessage(s);
+  if (bad) return { error: bad };
   return { value: s };
 }
 
@@ -80,11 +82,14 @@ function propertiesField(o: Obj): { value: Obj; json: string } | { error: string
   const v = o.properties;
   if (v === undefined || v === null) return { value: {}, json: "{}" };
   if (!isObject(v)) return { error: "must be an object" };
+  // The event is level 1, as a whole body is for route(): a batch item gets the same bound alone.
+  const deep = tooDeepPath(v, MAX_JSON_DEPTH - 1, "properties");
+  if (deep) return { error: TOO_DEEP_MESSAGE, field: deep };
   const json = canonicalJson(v);
-  // JSON writes U+0000 only as an escape, so the walk that names the property runs only when one is there.
-  if (json.includes("\\u0000")) {
-    const nul = nulPath(v, "properties");
-    if (nul) return { error: NUL_MESSAGE, field: nul };
+  // JSON writes U+0000 and lone surrogates only as escapes, so the walk that names the property runs only when one is there.
+  if (mayHoldBadText(json)) {
+    const bad = badTextPath(v, "properties");
+    if (bad) return { error: bad.message, field: bad.field };
   }
   return { value: v, json };
 }

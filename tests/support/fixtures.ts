@@ -45,7 +45,11 @@ export type CallOptions = {
 export async function call<T = Record<string, unknown>>(handler: Handler, method: string, path: string, opts: CallOptions = {}) {
   const headers = new Headers(opts.headers);
   if (opts.key) headers.set("authorization", `Bearer ${opts.key}`);
-  if (opts.cookie) headers.set("cookie", opts.cookie);
+  if (opts.cookie) {
+    headers.set("cookie", opts.cookie);
+    // What a browser adds to the app's own fetches; route() refuses cookie-authenticated changes without it (or an Origin).
+    if (!headers.has("origin") && !headers.has("sec-fetch-site")) headers.set("sec-fetch-site", "same-origin");
+  }
   let body: string | undefined = opts.rawBody;
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);

@@ -15,7 +15,7 @@ const done = () => revalidatePath("/admin/catalog");
 export const createMeterAction = formAction(
   z.preprocess((f) => {
     const r = f as Record<string, string>;
-    return { code: r.code, name: r.name, event_name: r.event_name, aggregation: r.aggregation, property: r.property || undefined, group_by: list(r.group_by), unit: r.unit || undefined };
+    return { code: r.code, name: r.name, event_name: r.event_name, aggregation: r.aggregation, property: r.property || undefined, group_by: list(r.group_by), unit: r.unit || undefined, allow_negative: r.allow_negative === "true" };
   }, ZMeterCreate),
   async (input) => {
     await requireAdmin();

@@ -49,6 +49,7 @@ export default async function CatalogPage() {
                     <Td>
                       {m.aggregation}
                       {m.property && <span className="font-mono text-xs text-zinc-500"> of {m.property}</span>}
+                      {m.allowNegative && <span className="text-xs text-zinc-500"> (negatives accepted)</span>}
                     </Td>
                     <Td className="font-mono text-xs">{m.groupBy.join(", ") || "—"}</Td>
                     <Td>{m.unit}</Td>
@@ -68,6 +69,15 @@ export default async function CatalogPage() {
               { name: "property", label: "Property", placeholder: "duration_minutes", hint: "Not for count." },
               { name: "group_by", label: "Group by", placeholder: "model", hint: "Comma-separated." },
               { name: "unit", label: "Unit", placeholder: "minute" },
+              {
+                name: "allow_negative",
+                label: "Negative values",
+                options: [
+                  { value: "false", label: "refused" },
+                  { value: "true", label: "accepted (corrections)" },
+                ],
+                hint: "Sum meters only.",
+              },
             ]}
           />
         </Card>

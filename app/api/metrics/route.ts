@@ -1,7 +1,16 @@
-import { route } from "@/lib/http/route";
+import { AppError } from "@/lib/http/errors";
+import { errorResponse, rawRoute } from "@/lib/http/route";
 import { metrics } from "@/lib/metrics";
+import { authorizeMetricsScrape } from "@/lib/ops/metrics-access";
 
-export const GET = route({ auth: "public" }, async () => {
+/** Prometheus text. Outside route(): the METRICS_TOKEN bearer is not an API key, and a scrape is not an API request to count. */
+export const GET = rawRoute(async (req, requestId) => {
+  try {
+    await authorizeMetricsScrape(req);
+  } catch (e) {
+    if (e instanceof AppError) return errorResponse(e, requestId);
+    throw e;
+  }
   const text = await metrics.registry.metrics();
-  return new Response(text, { headers: { "content-type": metrics.registry.contentType, "cache-control": "no-store" } });
+  return new Response(text, { headers: { "content-type": metrics.registry.contentType, "cache-control": "no-store", "x-request-id": requestId } });
 });

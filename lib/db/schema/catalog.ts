@@ -21,6 +21,8 @@ export const meters = pgTable(
     filters: jsonb().$type<Record<string, string[]>>().notNull().default({}),
     groupBy: jsonb().$type<string[]>().notNull().default([]),
     unit: text().notNull().default("unit"),
+    /** Sum meters only: whether events may carry negative values (corrections). Off, a negative value rejects the event. */
+    allowNegative: boolean().notNull().default(false),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     archivedAt: timestamp({ withTimezone: true }),
   },
