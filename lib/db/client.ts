@@ -217,6 +217,15 @@ export const db: Db = new Proxy({} as Db, {
   },
 });
 
+/**
+ * Runs `fn` outside any transaction's async context. A timer or callback started inside a
+ * transaction inherits that context and, firing after the commit, would be refused the database
+ * by the guard above; started through this, it runs as work of its own.
+ */
+export function outsideTransaction<T>(fn: () => T): T {
+  return inTransaction.exit(fn);
+}
+
 /** A transaction's executor, and a way to send its last statement together with its COMMIT. */
 export type Pipeline = { tx: Executor; commitWith: <T>(last: SQL) => Promise<T[]> };
 
