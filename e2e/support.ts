@@ -24,6 +24,11 @@ export async function signUpNewOrg(page: Page, orgName = `NewCo ${Date.now()}`) 
   await page.getByLabel("Work email").fill(email);
   await page.getByLabel("Password").fill("a-long-password");
   await page.getByRole("button", { name: "Create account" }).click();
+  // Sign-up never says whether the email was new (lib/auth/sign-up.ts): it sends everyone to sign in.
+  await expect(page.getByRole("status")).toHaveText("If this email can be used, your account is ready — sign in.");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a-long-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: orgName })).toBeVisible();
   return { email, orgName };
 }

@@ -1,5 +1,6 @@
 // Every environment variable Tally reads, validated once. No other module reads process.env.
 import { z } from "zod";
+import { parseTrustedProxies } from "@/lib/auth/client-ip";
 
 const bool = (fallback: boolean) =>
   z
@@ -42,6 +43,18 @@ const ZEnv = z.object({
   SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
   /** The payment rail; unset: stripe with a key, else sandbox on the embedded database, invoice on DATABASE_URL (lib/payments/provider.ts). */
   PAYMENTS: z.enum(["stripe", "sandbox", "invoice"]).optional(),
+  /** Proxies (IPs, CIDRs) whose X-Forwarded-For is believed; from any other peer the header is ignored. */
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      try {
+        return parseTrustedProxies(v);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_PUBLISHABLE_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,

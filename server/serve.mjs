@@ -29,7 +29,13 @@ async function serveFast(route, req, res) {
   }
 }
 
+// The socket's address reaches handlers (the sign-in throttle, lib/auth/client-ip.ts) only as this
+// header, overwritten on every request so a client's own value never survives; the flag tells them
+// the header can be believed.
+globalThis.__tallyPeerStamped = true;
+
 const server = http.createServer((req, res) => {
+  req.headers["x-tally-peer"] = req.socket.remoteAddress ?? "";
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const pathname = q === -1 ? url : url.slice(0, q);

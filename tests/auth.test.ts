@@ -1,23 +1,28 @@
-import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { count, eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import { signUpAction } from "@/app/(auth)/actions";
 import * as authRoute from "@/app/api/auth/[...nextauth]/route";
 import * as customers from "@/app/api/v1/customers/route";
 import { authenticateApiKey, createApiKey, ensureBootstrapKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
 import { authorizeCredentials, RateLimitedSignIn } from "@/lib/auth/config";
 import { hashPassword } from "@/lib/auth/password";
+import { signInWithProvider } from "@/lib/auth/oauth";
 import { signUp } from "@/lib/auth/sign-up";
 import { ensureAdmin, findUserByEmail } from "@/lib/auth/users";
 import { db } from "@/lib/db/client";
-import { apiKeys } from "@/lib/db/schema";
-import { call, makeOrg, uid } from "./support/fixtures";
+import { apiKeys, organizations, users } from "@/lib/db/schema";
+import { resetEnvCache } from "@/lib/env";
+import { call, makeOrg, makeUser, uid } from "./support/fixtures";
 
-const headersFrom = (ip: string) => new Headers({ "x-forwarded-for": ip });
+// As server/serve.mjs does: the socket's address arrives as x-tally-peer, and only then is it believed.
+(globalThis as { __tallyPeerStamped?: boolean }).__tallyPeerStamped = true;
+const headersFrom = (peer: string, forwardedFor?: string) => new Headers({ "x-tally-peer": peer, ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) });
 const ip = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
 async function newOwner(password = "correct horse") {
   const email = `owner-${uid()}@example.test`;
   const user = await signUp({ organizationName: `Org ${uid()}`, name: "Owner", email, password });
-  return { email, password, user };
+  return { email, password, user: user! };
 }
 
 describe("sign-up and sign-in", () => {
@@ -30,9 +35,40 @@ describe("sign-up and sign-in", () => {
     expect(stored?.passwordHash).not.toContain("correct horse");
   });
 
-  it("refuses a second sign-up with the same email (409) without leaving an orphan organization", async () => {
-    const { email } = await newOwner();
-    await expect(signUp({ organizationName: "Dup", name: "Dup", email, password: "whatever1" })).rejects.toMatchObject({ code: "conflict" });
+  it("answers a second sign-up with a taken email as it answers a new one, changing nothing", async () => {
+    const { email, password, user } = await newOwner();
+    const orgsBefore = (await db.select({ n: count() }).from(organizations))[0]!.n;
+    expect(await signUp({ organizationName: "Dup", name: "Dup", email, password: "whatever1" })).toBeNull();
+    expect((await db.select({ n: count() }).from(organizations))[0]!.n).toBe(orgsBefore);
+    const stored = await findUserByEmail(email);
+    expect(stored).toMatchObject({ id: user.id, name: "Owner", orgId: user.orgId });
+    expect(await authorizeCredentials({ email, password }, headersFrom(ip()))).toMatchObject({ id: user.id });
+    expect(await authorizeCredentials({ email, password: "whatever1" }, headersFrom(ip()))).toBeNull();
+  });
+
+  it("sends a new email and a taken one to the same place with the same notice, after hashing either way", async () => {
+    const answer = async (email: string) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries({ organizationName: `Org ${uid()}`, name: "Someone", email, password: "a-long-password" })) form.set(k, v);
+      const started = performance.now();
+      const thrown = await signUpAction(null, form).then(
+        (state) => ({ state }),
+        (e: { digest?: string }) => ({ digest: e.digest }),
+      );
+      return { thrown, ms: performance.now() - started };
+    };
+    const { email: taken } = await newOwner();
+    const fresh = await answer(`new-${uid()}@example.test`);
+    const again = await answer(taken);
+    // Next's redirect: NEXT_REDIRECT;<type>;<url>;<status>; — identical for both.
+    expect(fresh.thrown).toEqual(again.thrown);
+    expect(String((fresh.thrown as { digest?: string }).digest)).toContain("/sign-in?notice=account-ready");
+    // The taken email still pays for a password hash (~50 ms here), not a quick lookup.
+    const hashStarted = performance.now();
+    await hashPassword("timing-reference");
+    const hashMs = performance.now() - hashStarted;
+    expect(again.ms).toBeGreaterThan(hashMs * 0.5);
+    console.info(`sign-up answer: new email ${Math.round(fresh.ms)} ms, taken email ${Math.round(again.ms)} ms (one hash ${Math.round(hashMs)} ms)`);
   });
 
   it("accepts the right password and refuses a wrong one or an unknown email alike", async () => {
@@ -81,6 +117,114 @@ describe("sign-up and sign-in", () => {
     const user = await findUserByEmail(email);
     expect(user?.role).toBe("admin");
     expect(await authorizeCredentials({ email, password: "second-password" }, headersFrom(ip()))).not.toBeNull();
+  });
+});
+
+/** A CSRF token and its cookie, as a browser gets them before posting the sign-in form. */
+async function csrf(): Promise<{ csrfToken: string; cookie: string }> {
+  const res = await authRoute.GET(new Request("http://tally.test/api/auth/csrf") as Parameters<typeof authRoute.GET>[0]);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { csrfToken, cookie: res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") };
+}
+
+function postCredentials(email: string, password: string, token: { csrfToken: string; cookie: string }, peer: string) {
+  const form = new URLSearchParams({ email, password, csrfToken: token.csrfToken });
+  return authRoute.POST(
+    new Request("http://tally.test/api/auth/callback/credentials", {
+      method: "POST",
+      body: form,
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: token.cookie, "x-tally-peer": peer },
+    }),
+  );
+}
+
+describe("sign-in throttling", () => {
+  afterEach(() => {
+    delete process.env.TRUSTED_PROXIES;
+    resetEnvCache();
+  });
+
+  it("checks at most 5 of 40 concurrent wrong passwords for one email; the rest get 429 with Retry-After", async () => {
+    const { email, password } = await newOwner();
+    const token = await csrf();
+    const started = performance.now();
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => postCredentials(email, `wrong-${i}`, token, ip())));
+    const ms = performance.now() - started;
+    const checked = answers.filter((r) => r.status !== 429);
+    const refused = answers.filter((r) => r.status === 429);
+    // A checked wrong password goes back to the form with Auth.js's generic error.
+    for (const r of checked) expect(r.headers.get("location")).toMatch(/error=CredentialsSignin&code=credentials/);
+    expect(checked.length).toBe(5);
+    expect(refused.length).toBe(35);
+    for (const r of refused) {
+      expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(800);
+      expect(Number(r.headers.get("retry-after"))).toBeLessThanOrEqual(900);
+    }
+    // And the right password is refused too until the window ends.
+    await expect(authorizeCredentials({ email, password }, headersFrom(ip()))).rejects.toBeInstanceOf(RateLimitedSignIn);
+    console.info(`40 concurrent wrong sign-ins: ${checked.length} checked, ${refused.length} refused, ${Math.round(ms)} ms`);
+  });
+
+  it("checks at most 5 of 40 concurrent wrong passwords through authorizeCredentials itself", async () => {
+    const { email } = await newOwner();
+    const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => authorizeCredentials({ email, password: `wrong-${i}` }, headersFrom(ip()))));
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(5);
+    const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
+    expect(refused).toHaveLength(35);
+    for (const o of refused) expect(o.reason).toBeInstanceOf(RateLimitedSignIn);
+  });
+
+  it("keeps one IP bucket for a peer whatever X-Forwarded-For it sends, unless the peer is a trusted proxy", async () => {
+    const peer = ip();
+    for (let i = 0; i < 20; i++) await authorizeCredentials({ email: `spray-${uid()}@example.test`, password: "guess" }, headersFrom(peer, ip()));
+    const { email, password } = await newOwner();
+    // A fresh forged address each time changed nothing: the peer itself is locked.
+    await expect(authorizeCredentials({ email, password }, headersFrom(peer, ip()))).rejects.toBeInstanceOf(RateLimitedSignIn);
+    await expect(authorizeCredentials({ email, password }, headersFrom(peer))).rejects.toBeInstanceOf(RateLimitedSignIn);
+    expect(await authorizeCredentials({ email, password }, headersFrom(ip(), peer))).toMatchObject({ email });
+  });
+
+  it("counts the client a trusted proxy names, from the right of X-Forwarded-For", async () => {
+    const proxy = ip();
+    process.env.TRUSTED_PROXIES = `${proxy}, 192.168.0.0/16`;
+    resetEnvCache();
+    const client = ip();
+    // Behind two proxies; the left-most entry is whatever the client wrote, and changes every time.
+    for (let i = 0; i < 20; i++) await authorizeCredentials({ email: `spray-${uid()}@example.test`, password: "guess" }, headersFrom(proxy, `${ip()}, ${client}, 192.168.7.7`));
+    const { email, password } = await newOwner();
+    await expect(authorizeCredentials({ email, password }, headersFrom(proxy, `${client}, 192.168.7.7`))).rejects.toBeInstanceOf(RateLimitedSignIn);
+    // Another client behind the same proxy is not locked out by that one.
+    expect(await authorizeCredentials({ email, password }, headersFrom(proxy, `${ip()}, 192.168.7.7`))).toMatchObject({ email });
+  });
+
+  it("gives a successful attempt back to the IP: 30 good sign-ins from one address never lock it", async () => {
+    const from = ip();
+    const { email, password } = await newOwner();
+    for (let i = 0; i < 30; i++) expect(await authorizeCredentials({ email, password }, headersFrom(from))).not.toBeNull();
+  });
+});
+
+describe("GitHub and Google sign-in", () => {
+  it("links a verified email to its existing owner, and refuses the same email unverified", async () => {
+    const { email, user } = await newOwner();
+    expect(await signInWithProvider({ email: email.toUpperCase(), emailVerified: false, name: "Mallory" })).toEqual({ ok: false, reason: "unverified_email" });
+    const linked = await signInWithProvider({ email, emailVerified: true, name: "Owner" });
+    expect(linked.ok && linked.user.id).toBe(user.id);
+  });
+
+  it("never signs anyone in as an operator, even with the operator's verified email", async () => {
+    const admin = await makeUser("admin", null);
+    expect(await signInWithProvider({ email: admin.email, emailVerified: true, name: "Admin?" })).toEqual({ ok: false, reason: "operator_account" });
+    expect(await findUserByEmail(admin.email)).toMatchObject({ id: admin.id, role: "admin", orgId: null });
+  });
+
+  it("creates an organization and its owner for a new verified email, and nothing for an unverified one", async () => {
+    const fresh = `gh-${uid()}@example.test`;
+    const created = await signInWithProvider({ email: fresh, emailVerified: true, name: "Grace" });
+    expect(created.ok && created.user).toMatchObject({ email: fresh, role: "owner", passwordHash: null });
+    const unverified = `gh-${uid()}@example.test`;
+    expect(await signInWithProvider({ email: unverified, emailVerified: false, name: "Nobody" })).toEqual({ ok: false, reason: "unverified_email" });
+    expect(await db.select().from(users).where(eq(users.email, unverified))).toHaveLength(0);
   });
 });
 

@@ -1,6 +1,7 @@
 "use server";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signIn, signOut } from "@/lib/auth/config";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
@@ -50,13 +51,17 @@ const ZSignUp = z.object({
 
 const createAccount = formAction(ZSignUp, async (input) => {
   await signUp(input);
-  return input;
+  return null;
 });
 
+/**
+ * Valid input always ends on the sign-in page with one neutral notice: signing the new owner in
+ * here would tell a new email (signed in) from a taken one (not), whose owner we cannot reach.
+ */
 export async function signUpAction(prev: ActionState, form: FormData): Promise<ActionState> {
-  const result = await createAccount(prev as ActionState<z.output<typeof ZSignUp>>, form);
+  const result = await createAccount(prev as ActionState<null>, form);
   if (!result?.ok) return result as ActionState;
-  return credentialsSignIn(result.data.email, result.data.password, "/");
+  redirect("/sign-in?notice=account-ready");
 }
 
 export async function signOutAction(): Promise<void> {

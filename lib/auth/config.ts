@@ -12,9 +12,10 @@ import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { authSecret } from "./secret";
-import { checkSignInAllowed, clientIp, recordSignInFailure, recordSignInSuccess } from "./throttle";
+import { claimSignInAttempt, clientIp, recordSignInSuccess } from "./throttle";
 import { findUserByEmail, touchSignIn } from "./users";
-import { signInWithProvider } from "./oauth";
+import { githubUserinfo, signInWithProvider } from "./oauth";
+import { providerIdentity } from "./provider-identity";
 
 export class RateLimitedSignIn extends CredentialsSignin {
   override code = "rate_limited";
@@ -22,13 +23,17 @@ export class RateLimitedSignIn extends CredentialsSignin {
 
 const ZCredentials = z.object({ email: z.string().trim().min(1), password: z.string().min(1) });
 
-/** The one check behind every email + password sign-in. Null for any failure, without saying which. */
+/**
+ * The one check behind every email + password sign-in. Null for any failure, without saying which.
+ * The attempt is counted before the password is checked, so concurrent guesses cannot all slip
+ * under the limit.
+ */
 export async function authorizeCredentials(raw: unknown, headers: Headers): Promise<{ id: string; email: string; name: string } | null> {
   const parsed = ZCredentials.safeParse(raw);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
   const ip = clientIp(headers);
-  const verdict = await checkSignInAllowed(email, ip);
+  const verdict = await claimSignInAttempt(email, ip);
   if (!verdict.allowed) {
     metrics.signInFailures.inc({ reason: "rate_limited" });
     throw new RateLimitedSignIn();
@@ -37,10 +42,9 @@ export async function authorizeCredentials(raw: unknown, headers: Headers): Prom
   const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
   if (!user || !ok) {
     metrics.signInFailures.inc({ reason: "invalid_credentials" });
-    await recordSignInFailure(email, ip);
     return null;
   }
-  await recordSignInSuccess(email);
+  await recordSignInSuccess(email, ip);
   await touchSignIn(user.id);
   return { id: user.id, email: user.email, name: user.name };
 }
@@ -53,7 +57,8 @@ function providers(): NextAuthConfig["providers"] {
       authorize: (credentials, request) => authorizeCredentials(credentials, request.headers),
     }),
   ];
-  if (e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET) list.push(GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET }));
+  // GitHub's profile email has no verified flag: the userinfo request reads the primary address from the emails API.
+  if (e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET) list.push(GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET, userinfo: { request: githubUserinfo } }));
   if (e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET) list.push(Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET }));
   return list;
 }
@@ -66,6 +71,8 @@ export function oauthProviders(): { id: string; name: string }[] {
   ];
 }
 
+const QUIET_AUTH_ERRORS = new Set(["CredentialsSignin", "AccessDenied", "MissingCSRF", "Verification"]);
+
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 3600;
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
@@ -73,25 +80,35 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/sign-in", error: "/sign-in" },
-  // Auth.js's own messages go to the structured log; a failed sign-in is expected, not an error.
+  // Auth.js's own messages go to the structured log. A refused sign-in, a stale form (CSRF) or a
+  // denied consent is the user's business, not the operator's: error level is for the rest.
   logger: {
-    error: (e: Error) => (e.name === "CredentialsSignin" || (e as { type?: string }).type === "CredentialsSignin" ? log.info({ auth: e.name }, "sign-in refused") : log.error({ err: e }, "auth error")),
+    error: (e: Error) => {
+      const type = (e as { type?: string }).type ?? e.name;
+      if (QUIET_AUTH_ERRORS.has(type)) log.info({ auth: type }, "sign-in refused");
+      else if (type === "OAuthCallbackError") log.warn({ auth: type, err: e }, "provider sign-in failed");
+      else log.error({ err: e }, "auth error");
+    },
     warn: (code: string) => log.warn({ auth: code }, "auth warning"),
     debug: () => {},
   },
   providers: providers(),
   callbacks: {
-    async signIn({ account, user }) {
+    async signIn({ account, user, profile }) {
       if (!account || account.provider === "credentials") return true;
-      // GitHub / Google: only verified emails; the first sign-in creates an organization and its owner.
-      return Boolean(user.email);
-    },
-    async jwt({ token, user, account }) {
-      if (account && account.provider !== "credentials" && user?.email) {
-        token.sub = (await signInWithProvider({ email: user.email, name: user.name ?? user.email })).id;
-      } else if (user?.id) {
-        token.sub = user.id;
+      const result = await signInWithProvider(providerIdentity(profile as Record<string, unknown> | undefined, user.name));
+      if (!result.ok) {
+        log.info({ auth: "provider_refused", provider: account.provider, reason: result.reason }, "sign-in refused");
+        return `/sign-in?error=AccessDenied&code=${result.reason}`;
       }
+      // Without a database adapter Auth.js hands this same object to jwt(): the session names the
+      // Tally user. (Were it ever a copy, the token would carry the provider's id, which names no
+      // user: signed out, not signed in as someone else.)
+      user.id = result.user.id;
+      return true;
+    },
+    async jwt({ token, user }) {
+      if (user?.id) token.sub = user.id;
       return token;
     },
     async session({ session, token }) {

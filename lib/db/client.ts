@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { SQL } from "drizzle-orm";
 import postgres from "postgres";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -97,7 +98,7 @@ export function preparing<S extends postgres.Sql | postgres.TransactionSql | pos
  * second owner with a message that says what to do.
  */
 function lockDataDir(dir: string): string {
-  fs.mkdirSync(dir, { recursive: true });
+  makeDataDirPrivate(dir);
   const lockFile = path.join(dir, "tally.lock");
   try {
     const owner = Number(fs.readFileSync(lockFile, "utf8").trim());
@@ -110,7 +111,7 @@ function lockDataDir(dir: string): string {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
   }
-  fs.writeFileSync(lockFile, String(process.pid));
+  fs.writeFileSync(lockFile, String(process.pid), { mode: 0o600 });
   const release = () => {
     try {
       if (fs.readFileSync(lockFile, "utf8").trim() === String(process.pid)) fs.unlinkSync(lockFile);
@@ -118,6 +119,39 @@ function lockDataDir(dir: string): string {
   };
   process.once("exit", release);
   return lockFile;
+}
+
+/**
+ * The data folder holds every tenant's data and, unless AUTH_SECRET is set, the key that signs
+ * sessions: only the owner may read it (folders 0700, files 0600). The umask makes everything
+ * PGlite writes from now on owner-only; a folder left readable by an earlier version is fixed.
+ */
+export function makeDataDirPrivate(dir: string): void {
+  try {
+    const previous = process.umask(0o077);
+    process.umask(previous | 0o077);
+  } catch {
+    // A worker thread cannot change the umask; the 0700 folder still keeps everyone else out.
+  }
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const fixed = restrictModes(dir);
+  if (fixed > 0) log.warn({ dir, fixed }, "the embedded database was readable by other users; its folders are now 0700 and its files 0600");
+}
+
+/** chmod go-rwx on `dir` and everything under it (symlinks are left alone); returns how many entries changed. */
+function restrictModes(dir: string): number {
+  let fixed = 0;
+  const visit = (p: string) => {
+    const st = fs.lstatSync(p);
+    if (st.isSymbolicLink()) return;
+    if (st.mode & 0o077) {
+      fs.chmodSync(p, st.mode & 0o700);
+      fixed++;
+    }
+    if (st.isDirectory()) for (const name of fs.readdirSync(p)) visit(path.join(p, name));
+  };
+  visit(dir);
+  return fixed;
 }
 
 function isAlive(pid: number): boolean {
@@ -136,6 +170,15 @@ export function openPglite(dataDir?: string, client?: PGlite): Handle {
     lockFile = lockDataDir(path.resolve(dataDir));
   }
   const pg = client ?? (dataDir ? new PGlite(path.resolve(dataDir, "pgdata")) : new PGlite());
+  if (dataDir && !client) {
+    // A new database is unpacked from PGlite's image with its own modes (0666), past the umask;
+    // made owner-only before the first query runs (this reaction is registered first).
+    const dir = path.resolve(dataDir);
+    pg.waitReady.then(
+      () => restrictModes(dir),
+      () => {},
+    );
+  }
   const db = drizzlePglite(pg, { schema, casing: "snake_case" }) as unknown as Db;
   return { db, driver: { kind: "pglite", client: pg, lockFile } };
 }
@@ -173,6 +216,15 @@ export const db: Db = new Proxy({} as Db, {
     return (value as (...a: unknown[]) => unknown).bind(real);
   },
 });
+
+/**
+ * Runs `fn` outside any transaction's async context. A timer or callback started inside a
+ * transaction inherits that context and, firing after the commit, would be refused the database
+ * by the guard above; started through this, it runs as work of its own.
+ */
+export function outsideTransaction<T>(fn: () => T): T {
+  return inTransaction.exit(fn);
+}
 
 /** A transaction's executor, and a way to send its last statement together with its COMMIT. */
 export type Pipeline = { tx: Executor; commitWith: <T>(last: SQL) => Promise<T[]> };

@@ -4,11 +4,11 @@
 // (a 4xx) or too many attempts leaves the job "failed", visible to admins, who can retry it.
 import "server-only";
 import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
-import { db, rows, type Executor } from "@/lib/db/client";
+import { db, outsideTransaction, rows, type Executor } from "@/lib/db/client";
 import { jobs, type Job } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { env } from "@/lib/env";
-import { log } from "@/lib/log";
+import { log, redactQueryParams } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { notFound } from "@/lib/http/errors";
 
@@ -64,14 +64,17 @@ async function runOne(job: Job): Promise<void> {
     const result = await handler(job);
     await db.update(jobs).set({ status: "done", result: result ?? {}, doneAt: now, lockedUntil: null, lastError: null, updatedAt: now }).where(eq(jobs.id, job.id));
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
+    // Shown to admins and logged: a failed statement's values stay out of both.
+    const message = redactQueryParams(e instanceof Error ? e.message : String(e));
     const temporary = isTemporary(e) && job.attempts < job.maxAttempts;
     const runAt = new Date(now.getTime() + backoffSeconds(job.attempts) * 1000);
     await db
       .update(jobs)
       .set({ status: temporary ? "pending" : "failed", runAt: temporary ? runAt : now, lockedUntil: null, lastError: message.slice(0, 1000), updatedAt: now })
       .where(eq(jobs.id, job.id));
-    log.warn({ job: job.kind, job_id: job.id, attempts: job.attempts, retry_at: temporary ? runAt.toISOString() : null, err: message }, temporary ? "outbox job will be retried" : "outbox job failed");
+    // A retry is routine; a job that has failed for good waits for an admin (retryJob).
+    if (temporary) log.warn({ job: job.kind, job_id: job.id, attempts: job.attempts, retry_at: runAt.toISOString(), err: message }, "outbox job will be retried");
+    else log.error({ job: job.kind, job_id: job.id, attempts: job.attempts, err: message }, "outbox job failed");
   }
 }
 
@@ -95,13 +98,19 @@ async function updateDepthMetric() {
 }
 
 let kickTimer: NodeJS.Timeout | undefined;
-/** Runs due jobs soon after an enqueue (the enqueuing transaction has committed by then). */
+/**
+ * Runs due jobs soon after an enqueue (the enqueuing transaction has committed by then). The
+ * timer starts outside the enqueuing transaction's context, or its run would be refused the
+ * database. A failed kick is not an operator's concern: the one-second poll runs the same jobs.
+ */
 export function kickOutbox() {
   if (kickTimer || env().NODE_ENV === "test") return;
-  kickTimer = setTimeout(() => {
-    kickTimer = undefined;
-    runDueJobs().catch((err) => log.error({ err }, "outbox run failed"));
-  }, 200);
+  kickTimer = outsideTransaction(() =>
+    setTimeout(() => {
+      kickTimer = undefined;
+      runDueJobs().catch((err) => log.warn({ err }, "outbox run failed; the poll retries it"));
+    }, 200),
+  );
   kickTimer.unref();
 }
 

@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { oauthSignInAction, signInAction } from "../actions";
 
-export function SignInForm({ callbackUrl, providers, initialError }: { callbackUrl: string; providers: { id: string; name: string }[]; initialError?: string }) {
+export function SignInForm({ callbackUrl, providers, initialError, notice }: { callbackUrl: string; providers: { id: string; name: string }[]; initialError?: string; notice?: string }) {
   const [state, action, pending] = useActionState(signInAction, null);
   const error = state && !state.ok ? state.error : initialError;
   return (
@@ -12,6 +12,11 @@ export function SignInForm({ callbackUrl, providers, initialError }: { callbackU
       <form action={action} className="space-y-4" noValidate>
         <input type="hidden" name="callbackUrl" value={callbackUrl} />
         <FormError message={error} />
+        {!error && notice && (
+          <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
+            {notice}
+          </p>
+        )}
         <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus defaultValue={state && !state.ok ? state.values?.email : undefined} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required />
         <Button type="submit" className="w-full" disabled={pending}>

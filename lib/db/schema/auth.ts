@@ -23,7 +23,11 @@ export const users = pgTable(
   (t) => [uniqueIndex("users_email_key").on(t.email), index("users_org_id_idx").on(t.orgId)],
 );
 
-/** Failed sign-ins per email and per IP, in fixed windows; shared by every replica. */
+/**
+ * Sign-in attempts per email and per IP, in fixed windows; shared by every replica. Attempts are
+ * counted before the password is checked and a success gives its attempt back, so `failures` is
+ * the failures (and attempts in flight) of the window.
+ */
 export const signInThrottle = pgTable("sign_in_throttle", {
   key: text().primaryKey(),
   failures: integer().notNull(),

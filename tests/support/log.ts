@@ -1,0 +1,33 @@
+// The lines the app's logger writes while `fn` runs, at info level and up (tests otherwise log nothing).
+import { createLogger } from "@/lib/log";
+
+function install(lines: string[]): () => void {
+  const g = globalThis as { __tallyLog?: unknown };
+  const before = g.__tallyLog;
+  const logger = createLogger({ write: (line: string) => void lines.push(line) });
+  logger.level = "info";
+  g.__tallyLog = logger;
+  return () => void (g.__tallyLog = before);
+}
+
+export function captureLog(fn: () => void): string[] {
+  const lines: string[] = [];
+  const restore = install(lines);
+  try {
+    fn();
+  } finally {
+    restore();
+  }
+  return lines;
+}
+
+export async function captureLogAsync(fn: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const restore = install(lines);
+  try {
+    await fn();
+  } finally {
+    restore();
+  }
+  return lines;
+}
