@@ -1,8 +1,11 @@
 // Bundles server/fast-routes.ts (and the lib/ code it uses) for server/serve.mjs. Packages stay
-// external: they load from node_modules, as Next's own server loads them.
+// external: they load from node_modules, as Next's own server loads them. The route table comes
+// from the declarations of the modules server/fast-routes.gen.ts lists, written first.
 import { build } from "esbuild";
+import { writeRouteLists } from "./gen-routes.mjs";
 
 export async function buildFastPath() {
+  writeRouteLists();
   await build({
     entryPoints: ["server/fast-routes.ts"],
     bundle: true,

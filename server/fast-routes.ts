@@ -1,48 +1,36 @@
 // The API routes that backends call on every request of their own product — usage events and
 // reads, entitlement checks, credit balances and spends, call costs — and Stripe's webhooks, served straight from Node's HTTP server
 // (server/serve.mjs) instead of through Next's router, which costs several times what these
-// handlers do. They are the same route handlers as under app/api: one wrapper, one behaviour.
-import * as billingUsage from "@/app/api/v1/billing/usage/route";
-import * as balance from "@/app/api/v1/credits/route";
-import * as consume from "@/app/api/v1/credits/consume/route";
-import * as entitlements from "@/app/api/v1/entitlements/[meter]/route";
-import * as batch from "@/app/api/v1/events/batch/route";
-import * as bulk from "@/app/api/v1/events/bulk/route";
-import * as events from "@/app/api/v1/events/route";
-import * as finalize from "@/app/api/v1/calls/[call_id]/finalize-cost/route";
-import * as health from "@/app/api/health/route";
-import * as usageSummary from "@/app/api/v1/customers/[id]/usage-summary/route";
-import * as usage from "@/app/api/v1/usage/route";
-import * as stripeWebhook from "@/app/api/webhooks/stripe/route";
-
+// handlers do. They are the same route handlers as under app/api: one wrapper, one behaviour. A
+// route is here when its declaration says `fast: true`; the table is built from the declarations
+// (their paths and methods) of the modules server/fast-routes.gen.ts lists.
 import type { IncomingMessage, ServerResponse } from "node:http";
 // Next's own check of the header, the one that throws mid-render (CommonJS: read through its default export).
 import flightRouterState from "next/dist/server/app-render/parse-and-validate-flight-router-state.js";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
-import { errorReply, type Incoming, requestIdOf, type Served, tooLarge } from "@/lib/http/route";
+import { declaredIn, type Declared } from "@/lib/http/declaration";
+import { errorReply, type Incoming, requestIdOf, tooLarge } from "@/lib/http/route";
 import { metrics } from "@/lib/metrics";
+import { fastRouteModules } from "./fast-routes.gen";
 
 /** What route() and rawRoute() (lib/http/route.ts) give every handler: the route without web Request and Response objects. */
-type Handler = { serve: (req: Incoming, params: Record<string, string>) => Promise<Served | Response> };
-type FastRoute = { method: string; pattern: RegExp; keys: string[]; handler: Handler };
+type Handler = Pick<Declared, "serve">;
+type FastRoute = { method: string; pattern: RegExp; keys: string[]; handler: Declared };
 
-const h = (f: unknown) => f as Handler;
+/** `/api/v1/calls/{call_id}/finalize-cost` → a pattern with one group per `{name}`, and the names. */
+export function pathPattern(path: string): { pattern: RegExp; keys: string[] } {
+  const keys: string[] = [];
+  const source = path.split(/\{(\w+)\}/).map((part, i) => (i % 2 ? (keys.push(part), "([^/]+)") : part.replace(/[.\\/]/g, "\\$&"))).join("");
+  return { pattern: new RegExp(`^${source}$`), keys };
+}
 
-const ROUTES: FastRoute[] = [
-  { method: "POST", pattern: /^\/api\/v1\/events$/, keys: [], handler: h(events.POST) },
-  { method: "POST", pattern: /^\/api\/v1\/events\/bulk$/, keys: [], handler: h(bulk.POST) },
-  { method: "POST", pattern: /^\/api\/v1\/events\/batch$/, keys: [], handler: h(batch.POST) },
-  { method: "GET", pattern: /^\/api\/v1\/entitlements\/([^/]+)$/, keys: ["meter"], handler: h(entitlements.GET) },
-  { method: "GET", pattern: /^\/api\/v1\/usage$/, keys: [], handler: h(usage.GET) },
-  { method: "GET", pattern: /^\/api\/v1\/billing\/usage$/, keys: [], handler: h(billingUsage.GET) },
-  { method: "GET", pattern: /^\/api\/v1\/customers\/([^/]+)\/usage-summary$/, keys: ["id"], handler: h(usageSummary.GET) },
-  { method: "GET", pattern: /^\/api\/v1\/credits$/, keys: [], handler: h(balance.GET) },
-  { method: "POST", pattern: /^\/api\/v1\/credits\/consume$/, keys: [], handler: h(consume.POST) },
-  { method: "POST", pattern: /^\/api\/v1\/calls\/([^/]+)\/finalize-cost$/, keys: ["call_id"], handler: h(finalize.POST) },
-  { method: "GET", pattern: /^\/api\/health$/, keys: [], handler: h(health.GET) },
-  { method: "POST", pattern: /^\/api\/webhooks\/stripe$/, keys: [], handler: h(stripeWebhook.POST) },
-];
+/** Every declared handler with `fast: true` in the listed modules. */
+export const ROUTES: FastRoute[] = fastRouteModules.flatMap(({ module }) =>
+  declaredIn(module)
+    .filter(({ handler }) => handler.declaration.fast)
+    .map(({ method, handler }) => ({ method, ...pathPattern(handler.declaration.path), handler })),
+);
 
 /** A 400 for a request no route can read, counted under one `unmatched` series. */
 const refuse = (message: string): Handler => ({

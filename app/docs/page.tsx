@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { SchemaFields } from "@/components/docs/schema-fields";
 import { Badge } from "@/components/ui/badge";
-import { openApiDocument } from "@/lib/api-spec";
+import { openApiDocument } from "@/app/api/openapi-document";
 
 export const metadata: Metadata = { title: "API reference" };
 

@@ -1,20 +1,12 @@
-// The OpenAPI document, generated from the same zod schemas the routes validate with. Each domain
-// lists its operations in an api-doc.ts; a test checks every route file is listed.
+// The OpenAPI document, built from the routes' own declarations (lib/http/declaration.ts): the same
+// zod schemas the routes validate with. app/api/routes.gen.ts lists every route module.
 import { z } from "zod";
-import type { AuthRule } from "./route";
+import { declaredIn, type AuthRule, type Declaration } from "./declaration";
 
-export type Operation = {
-  method: "get" | "post" | "patch" | "put" | "delete";
-  path: string;
-  summary: string;
-  tag: string;
-  auth: AuthRule;
-  body?: z.ZodType;
-  query?: z.ZodType;
-  /** Status → description; 200 (or 201/202) and the error codes the operation answers. */
-  responses?: Record<string, string>;
-  description?: string;
-};
+type Operation = { method: string; declaration: Declaration };
+
+/** The order of the document's sections (and of /docs), first to last; a new tag goes last. */
+const TAG_ORDER = ["Customers", "Catalog", "Plans", "Subscriptions", "Usage events", "Usage", "Alerts", "Agents and calls", "Credits", "Billing", "Admin", "Operations"];
 
 const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
 
@@ -32,9 +24,21 @@ const AUTH_NOTE: Record<AuthRule, string> = {
   customer: "A customer's session or customer API key.",
 };
 
+/** Every documented operation of the route modules: by section, then by path (a collection before its items). */
+export function operationsOf(modules: Record<string, unknown>[]): Operation[] {
+  const ops = modules.flatMap((m) => declaredIn(m).map(({ method, handler }) => ({ method: method.toLowerCase(), declaration: handler.declaration })));
+  const rank = (op: Operation) => {
+    const i = op.declaration.doc ? TAG_ORDER.indexOf(op.declaration.doc.tag) : -1;
+    return i < 0 ? TAG_ORDER.length : i;
+  };
+  return ops.filter((op) => op.declaration.doc).sort((a, b) => rank(a) - rank(b) || (a.declaration.path < b.declaration.path ? -1 : a.declaration.path > b.declaration.path ? 1 : 0));
+}
+
 export function buildOpenApi(operations: Operation[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of operations) {
+  for (const { method, declaration } of operations) {
+    if (!declaration.doc) continue;
+    const op = { ...declaration.doc, path: declaration.path, auth: declaration.auth, body: declaration.doc.body ?? declaration.body, query: declaration.doc.query ?? declaration.query };
     const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
     const query = op.query ? schemaOf(op.query) : undefined;
     const queryParams = query && typeof query === "object" && "properties" in query
@@ -47,9 +51,10 @@ export function buildOpenApi(operations: Operation[], version: string) {
       : [];
     const responses: Record<string, unknown> = {};
     for (const [status, description] of Object.entries(op.responses ?? { "200": "OK" })) {
-      responses[status] = Number(status) >= 400 ? { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } } : { description };
+      if (Number(status) >= 400) responses[status] = { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+      else responses[status] = op.response ? { description, content: { "application/json": { schema: schemaOf(op.response) } } } : { description };
     }
-    (paths[op.path] ??= {})[op.method] = {
+    (paths[op.path] ??= {})[method] = {
       summary: op.summary,
       description: [op.description, AUTH_NOTE[op.auth]].filter(Boolean).join("\n\n"),
       tags: [op.tag],

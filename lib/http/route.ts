@@ -13,8 +13,9 @@ import { isJsonMediaType } from "./media-type";
 import { routePattern } from "./route-label";
 import { assertSameOrigin } from "./same-origin";
 import { badTextPath, mayHoldBadText } from "./nul";
+import type { AuthRule, Declaration } from "./declaration";
 
-export type AuthRule = "public" | "any" | "operator" | "customer";
+export type { AuthRule } from "./declaration";
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -41,7 +42,8 @@ export type RouteContext<A extends AuthRule, B, Q, P> = {
   rawBody: string;
 };
 
-export type RouteOptions<A extends AuthRule, B, Q, P> = {
+/** The route's declaration (lib/http/declaration.ts) with its schemas typed, and how its body is read. */
+export type RouteOptions<A extends AuthRule, B, Q, P> = Omit<Declaration, "auth" | "body" | "query" | "params"> & {
   auth: A;
   body?: B;
   query?: Q;
@@ -142,10 +144,10 @@ export const tooLarge = (limit: number) => new AppError("payload_too_large", `Th
  * raw bytes): the handler reads the body itself through `req.text(limit)`, so it is bounded on
  * either server as route()'s bodies are, and the fast path serves it without a web Request.
  */
-export function rawRoute(handler: (req: Incoming, requestId: string) => Promise<Response>) {
+export function rawRoute(declaration: Declaration, handler: (req: Incoming, requestId: string) => Promise<Response>) {
   const serve = (req: Incoming): Promise<Response> => handler(req, requestIdOf(req));
   const onNext = (req: Request): Promise<Response> => serve(fromWeb(req));
-  return Object.assign(onNext, { serve });
+  return Object.assign(onNext, { serve, declaration });
 }
 
 function parseWith<S extends Schema>(schema: S, value: unknown, where: string): z.output<S> {
@@ -238,5 +240,7 @@ export function route<A extends AuthRule, B extends Schema | undefined = undefin
     const out = await serve(fromWeb(req), await segment?.params);
     return out instanceof Response ? out : webResponse(out);
   };
-  return Object.assign(onNext, { serve });
+  const { path, auth, body, query, params, fast, doc } = options;
+  const declaration: Declaration = { path, auth, body, query, params, fast, doc };
+  return Object.assign(onNext, { serve, declaration });
 }

@@ -3,8 +3,18 @@ import { grantCredits } from "@/lib/credits/grant-credits";
 import { requireIdempotencyKey, scopeCustomer } from "@/lib/credits/request";
 import { ZGrantCredits } from "@/lib/credits/schemas";
 import { json, route } from "@/lib/http/route";
+import { IDEMPOTENT_MOVE } from "@/lib/credits/doc-text";
 
-export const POST = route({ auth: "operator", body: ZGrantCredits }, async ({ req, actor, body }) => {
+export const POST = route({
+  path: "/api/v1/credits/grants",
+  auth: "operator", body: ZGrantCredits,
+  doc: {
+    tag: "Credits",
+    summary: "Grant credits (promotional or manual) as a new bucket",
+    description: IDEMPOTENT_MOVE,
+    responses: { "201": "Grant", "400": "Invalid field", "409": "Idempotency conflict" },
+  },
+}, async ({ req, actor, body }) => {
   const orgId = await scopeCustomer(actor, body);
   const idempotencyKey = requireIdempotencyKey(req, body.idempotency_key);
   const res = await grantCredits(orgId, {

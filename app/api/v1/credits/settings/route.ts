@@ -3,12 +3,27 @@ import { ZCreditSettingsPatch, ZCreditSettingsQuery } from "@/lib/credits/schema
 import { creditSettingsJson, getCreditSettings, updateCreditSettings } from "@/lib/credits/settings";
 import { route } from "@/lib/http/route";
 
-export const GET = route({ auth: "any", query: ZCreditSettingsQuery }, async ({ actor, query }) => {
+export const GET = route({
+  path: "/api/v1/credits/settings",
+  auth: "any", query: ZCreditSettingsQuery,
+  doc: {
+    tag: "Credits",
+    summary: "Precedence, overage and low-balance settings",
+  },
+}, async ({ actor, query }) => {
   const orgId = await scopeCustomer(actor, query);
   return creditSettingsJson(orgId, await getCreditSettings(orgId));
 });
 
-export const PATCH = route({ auth: "operator", body: ZCreditSettingsPatch }, async ({ actor, body }) => {
+export const PATCH = route({
+  path: "/api/v1/credits/settings",
+  auth: "operator", body: ZCreditSettingsPatch,
+  doc: {
+    tag: "Credits",
+    summary: "Change precedence, overage and low-balance settings",
+    responses: { "200": "OK", "400": "Invalid field" },
+  },
+}, async ({ actor, body }) => {
   const orgId = await scopeCustomer(actor, body);
   const settings = await updateCreditSettings(orgId, {
     precedence: body.precedence,

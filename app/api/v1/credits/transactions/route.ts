@@ -4,7 +4,14 @@ import { ZLedgerQuery } from "@/lib/credits/schemas";
 import { ledgerEntryJson } from "@/lib/credits/serialize";
 import { route } from "@/lib/http/route";
 
-export const GET = route({ auth: "any", query: ZLedgerQuery }, async ({ actor, query }) => {
+export const GET = route({
+  path: "/api/v1/credits/transactions",
+  auth: "any", query: ZLedgerQuery,
+  doc: {
+    tag: "Credits",
+    summary: "The ledger, newest first, cursor-paginated and filterable",
+  },
+}, async ({ actor, query }) => {
   const orgId = await scopeCustomer(actor, query);
   const page = await listLedger(orgId, {
     limit: query.limit,

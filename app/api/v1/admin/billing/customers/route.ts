@@ -2,7 +2,14 @@ import { route } from "@/lib/http/route";
 import { customerRowJson, listCustomers } from "@/lib/revenue/lists";
 import { ZCustomerListQuery } from "@/lib/revenue/schemas";
 
-export const GET = route({ auth: "operator", query: ZCustomerListQuery }, async ({ query }) => {
+export const GET = route({
+  path: "/api/v1/admin/billing/customers",
+  auth: "operator", query: ZCustomerListQuery,
+  doc: {
+    tag: "Admin",
+    summary: "Customers with plan, status, MRR, credit balance and usage this month; searchable, sortable, cursor-paginated",
+  },
+}, async ({ query }) => {
   const page = await listCustomers(query);
   return { data: page.rows.map(customerRowJson), next_cursor: page.nextCursor };
 });

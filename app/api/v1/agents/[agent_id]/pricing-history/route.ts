@@ -5,7 +5,14 @@ import { planRef } from "@/lib/agents/serialize";
 import { route } from "@/lib/http/route";
 import { z } from "zod";
 
-export const GET = route({ auth: "any", params: z.object({ agent_id: z.string() }), query: ZHistoryQuery }, async ({ actor, params, query }) => {
+export const GET = route({
+  path: "/api/v1/agents/{agent_id}/pricing-history",
+  auth: "any", params: z.object({ agent_id: z.string() }), query: ZHistoryQuery,
+  doc: {
+    tag: "Agents and calls",
+    summary: "An agent's plan changes, newest first",
+  },
+}, async ({ actor, params, query }) => {
   const h = await pricingHistory(await agentScope(actor, params.agent_id), params.agent_id, query.limit);
   return {
     agent_id: h.agent.id,

@@ -4,7 +4,15 @@ import { releaseReservation } from "@/lib/credits/reservations";
 import { ZReleaseReservation, ZReservationParams } from "@/lib/credits/schemas";
 import { json, route } from "@/lib/http/route";
 
-export const POST = route({ auth: "any", params: ZReservationParams, body: ZReleaseReservation }, async ({ actor, params, body }) => {
+export const POST = route({
+  path: "/api/v1/credits/reservations/{id}/release",
+  auth: "any", params: ZReservationParams, body: ZReleaseReservation,
+  doc: {
+    tag: "Credits",
+    summary: "Give a hold back",
+    responses: { "200": "Released", "404": "Not found (or another customer's)", "409": "Already committed or expired" },
+  },
+}, async ({ actor, params, body }) => {
   const orgId = await scopeReservation(actor, params.id, body.customer_id);
   const res = await releaseReservation(orgId, params.id, { actor: actorLabel(actor) });
   return json(res.body, 200, res.replayed ? { "idempotent-replayed": "true" } : undefined);
