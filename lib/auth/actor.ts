@@ -40,25 +40,34 @@ export function actorLabel(a: Actor): string {
   return a.type === "admin" || a.type === "member" ? `user:${a.userId}` : `key:${a.keyId}`;
 }
 
-export type CustomerRef = { customerId?: string | null; externalCustomerId?: string | null };
+/** How a request names the customer it acts for: each field takes Tally's id or the platform's external id. */
+export type CustomerRef = { customer_id?: string | null; external_customer_id?: string | null };
+
+export const OTHER_CUSTOMER = "This key or session cannot act for another customer.";
+export const NAME_THE_CUSTOMER = "required: name the customer (Tally id or external id)";
 
 /**
- * The organization a request acts for. A customer acts for its own organization only: naming
- * another is a 403. An operator must name one, by Tally id or external id.
+ * The organization a request acts for — the one place tenant scoping is decided (route() calls it
+ * for a route declaring `customer`). A customer key or session acts for its own organization:
+ * naming another is a 403. A platform key or admin must name one (400), and it must exist (404).
+ * Lookups go through the organization cache (lib/orgs/org-refs.ts): no query on the hot path.
  */
-export async function scopeOrg(actor: Actor, ref: CustomerRef = {}, field = "customer_id"): Promise<string> {
+export async function scopeCustomer(actor: Actor, ref: CustomerRef = {}): Promise<string> {
+  const named = ref.customer_id || ref.external_customer_id;
   if (isCustomer(actor)) {
-    if (ref.customerId && ref.customerId !== actor.orgId) throw forbidden("This key or session cannot act for another customer.");
-    if (ref.externalCustomerId) {
-      const org = await findOrgRef({ externalId: ref.externalCustomerId });
-      if (!org || org.id !== actor.orgId) throw forbidden("This key or session cannot act for another customer.");
-    }
+    if (named && named !== actor.orgId && (await orgIdOf(named, !ref.customer_id)) !== actor.orgId) throw forbidden(OTHER_CUSTOMER);
     return actor.orgId;
   }
-  if (!ref.customerId && !ref.externalCustomerId) throw invalidField(field, "required: name the customer this request acts for");
-  const org = await findOrgRef({ id: ref.customerId ?? undefined, externalId: ref.externalCustomerId ?? undefined });
-  if (!org) throw notFound("Customer");
-  return org.id;
+  if (!named) throw invalidField("customer_id", NAME_THE_CUSTOMER);
+  const orgId = await orgIdOf(named, !ref.customer_id);
+  if (!orgId) throw notFound("Customer");
+  return orgId;
+}
+
+/** A customer's id from either of its ids; an external_customer_id is tried as the external id first. */
+async function orgIdOf(ref: string, externalFirst: boolean): Promise<string | null> {
+  const [first, second] = externalFirst ? [{ externalId: ref }, { id: ref }] : [{ id: ref }, { externalId: ref }];
+  return ((await findOrgRef(first)) ?? (await findOrgRef(second)))?.id ?? null;
 }
 
 /** Billing changes: an organization's owner, or its customer API key (its backend). Members only read. */

@@ -4,7 +4,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { resolveActor, type Actor, type Customer, type Operator, isOperator } from "@/lib/auth/actor";
+import { resolveActor, scopeCustomer, type Actor, type Customer, type CustomerRef, type Operator, isOperator } from "@/lib/auth/actor";
+import { requireIdempotencyKey } from "@/lib/idempotency/idempotent";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { AppError, type FieldIssue } from "./errors";
@@ -31,9 +32,24 @@ export type Incoming = RequestLike & { text(limit: number): Promise<string> };
 /** An answer ready to send: status, headers and the body text. */
 export type Served = { status: number; headers: Record<string, string>; body: string };
 
-export type RouteContext<A extends AuthRule, B, Q, P> = {
+/** Where a route names the customer it acts for (customer_id or external_customer_id): route() resolves it, see scopeCustomer. */
+export type CustomerFrom = "body" | "query";
+/**
+ * An idempotent route's handler returns an IdempotentReply; route() answers its status (200 when it
+ * has none) and body, with `Idempotent-Replayed: true` on a replay. "key": the request must carry
+ * an idempotency key (Idempotency-Key header or the body's idempotency_key), handed to the handler.
+ * "state": the operation is idempotent by the resource's own state (a reservation's commit).
+ */
+export type IdempotentBy = "key" | "state";
+export type IdempotentReply = { status?: number; body: unknown; replayed: boolean };
+
+export type RouteContext<A extends AuthRule, B, Q, P, C = undefined, I = undefined> = {
   req: RequestLike;
   actor: ActorFor<A>;
+  /** The organization the request acts for, when the route declares `customer`. */
+  customerId: C extends CustomerFrom ? string : undefined;
+  /** The request's idempotency key, when the route declares `idempotent: "key"`. */
+  idempotencyKey: I extends "key" ? string : undefined;
   body: Out<B>;
   query: Out<Q>;
   params: Out<P>;
@@ -43,11 +59,13 @@ export type RouteContext<A extends AuthRule, B, Q, P> = {
 };
 
 /** The route's declaration (lib/http/declaration.ts) with its schemas typed, and how its body is read. */
-export type RouteOptions<A extends AuthRule, B, Q, P> = Omit<Declaration, "auth" | "body" | "query" | "params"> & {
+export type RouteOptions<A extends AuthRule, B, Q, P, C = undefined, I = undefined> = Omit<Declaration, "auth" | "body" | "query" | "params"> & {
   auth: A;
   body?: B;
   query?: Q;
   params?: P;
+  customer?: C;
+  idempotent?: I;
   /** Bytes; 1 MiB unless a route needs more (batch ingestion). */
   maxBodyBytes?: number;
   /** The handler judges the body's items one by one (batch ingestion), so a bad item is refused alone: no body-wide refusal of U+0000 or lone surrogates. */
@@ -167,9 +185,16 @@ function authorize(rule: AuthRule, actor: Actor | null): void {
   if (rule === "customer" && isOperator(actor)) throw new AppError("forbidden", "This endpoint is for a customer's own session or customer API key.");
 }
 
-export function route<A extends AuthRule, B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, P extends Schema | undefined = undefined>(
-  options: RouteOptions<A, B, Q, P>,
-  handler: (ctx: RouteContext<A, B, Q, P>) => Promise<JsonReply | Response | object>,
+export function route<
+  A extends AuthRule,
+  B extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  P extends Schema | undefined = undefined,
+  C extends CustomerFrom | undefined = undefined,
+  I extends IdempotentBy | undefined = undefined,
+>(
+  options: RouteOptions<A, B, Q, P, C, I>,
+  handler: (ctx: RouteContext<A, B, Q, P, C, I>) => Promise<I extends IdempotentBy ? IdempotentReply : JsonReply | Response | object>,
 ) {
   /** The route on any server: Next (below) or the fast path, which sends `Served` to the socket itself. */
   const serve = async (req: Incoming, segmentParams?: Record<string, string | string[]>): Promise<Served | Response> => {
@@ -205,17 +230,18 @@ export function route<A extends AuthRule, B extends Schema | undefined = undefin
       }
       if (url.search.includes("%00")) refuseBadText(badTextPath(Object.fromEntries(url.searchParams)), "query");
       if (segmentParams) refuseBadText(badTextPath(segmentParams), "path");
-      const ctx = {
-        req: req as RequestLike,
-        actor,
-        rawBody,
-        requestId,
-        body: options.body ? parseWith(options.body, bodyValue, "body") : undefined,
-        query: options.query ? parseWith(options.query, Object.fromEntries(url.searchParams), "query") : undefined,
-        params: options.params ? parseWith(options.params, segmentParams ?? {}, "path") : undefined,
-      } as RouteContext<A, B, Q, P>;
+      const body = options.body ? parseWith(options.body, bodyValue, "body") : undefined;
+      const query = options.query ? parseWith(options.query, Object.fromEntries(url.searchParams), "query") : undefined;
+      const params = options.params ? parseWith(options.params, segmentParams ?? {}, "path") : undefined;
+      // Scope, then key, then the call: a request for another customer is refused before its key is judged.
+      const customerId = options.customer ? await scopeCustomer(actor!, (options.customer === "body" ? body : query) as CustomerRef) : undefined;
+      const idempotencyKey = options.idempotent === "key" ? requireIdempotencyKey(req, (body as { idempotency_key?: string | null } | undefined)?.idempotency_key) : undefined;
+      const ctx = { req: req as RequestLike, actor, rawBody, requestId, body, query, params, customerId, idempotencyKey } as RouteContext<A, B, Q, P, C, I>;
       const result = await handler(ctx);
-      response = result instanceof Response || result instanceof JsonReply ? result : json(result);
+      if (options.idempotent) {
+        const r = result as IdempotentReply;
+        response = json(r.body, r.status ?? 200, r.replayed ? { "idempotent-replayed": "true" } : undefined);
+      } else response = result instanceof Response || result instanceof JsonReply ? result : json(result);
     } catch (e) {
       if (e instanceof AppError) {
         response = errorReply(e, requestId);

@@ -9,7 +9,7 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import { db, rows, type Executor } from "@/lib/db/client";
 import { idempotencyKeys } from "@/lib/db/schema";
 import { canonicalJson } from "@/lib/canonical-json";
-import { AppError } from "@/lib/http/errors";
+import { AppError, invalidField } from "@/lib/http/errors";
 import type { RequestLike } from "@/lib/http/route";
 
 export type IdempotentResult<T> = { status: number; body: T; replayed: boolean };
@@ -67,6 +67,14 @@ export function storeResponseSql(claim: IdempotencyClaim, status: number, body: 
 }
 
 /** The key a request carries: the Idempotency-Key header, else the body's own key. */
+/** A credit-moving request's key, which it must carry: the Idempotency-Key header or the body's idempotency_key. */
+export function requireIdempotencyKey(req: RequestLike, bodyKey?: string | null): string {
+  const key = idempotencyKeyOf(req, bodyKey);
+  if (!key) throw invalidField("idempotency_key", "required: send an Idempotency-Key header or idempotency_key in the body");
+  if (key.length > 255) throw invalidField("idempotency_key", "at most 255 characters");
+  return key;
+}
+
 export function idempotencyKeyOf(req: RequestLike, bodyKey?: string | null): string | null {
   return req.headers.get("idempotency-key")?.trim() || bodyKey?.trim() || null;
 }

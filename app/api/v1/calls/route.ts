@@ -2,7 +2,7 @@ import { listCalls, startCall } from "@/lib/agents/calls";
 import { ZCallList, ZCallStart } from "@/lib/agents/schemas";
 import { agentScope } from "@/lib/agents/scope";
 import { callJson } from "@/lib/agents/serialize";
-import { scopeOrg } from "@/lib/auth/actor";
+import { scopeCustomer } from "@/lib/auth/actor";
 import { created, route } from "@/lib/http/route";
 
 export const GET = route({
@@ -13,7 +13,7 @@ export const GET = route({
     summary: "Calls of a customer or an agent",
   },
 }, async ({ actor, query }) => {
-  const orgId = query.agent_id && !query.customer_id ? await agentScope(actor, query.agent_id) : await scopeOrg(actor, { customerId: query.customer_id });
+  const orgId = query.agent_id && !query.customer_id ? await agentScope(actor, query.agent_id) : await scopeCustomer(actor, { customer_id: query.customer_id });
   const rows = await listCalls(orgId, { agentId: query.agent_id, unpriced: query.unpriced === "true", limit: query.limit });
   return { data: rows.map(callJson), next_cursor: null };
 });

@@ -4,7 +4,7 @@ import { ingestParsed } from "@/lib/metering/ingest-events";
 import { listEvents } from "@/lib/metering/list-events";
 import { applyIdempotencyKey, parseFlexPriceEvent, parseLagoEvent } from "@/lib/metering/parse-event";
 import { SINGLE_EVENT_MAX_BYTES, ZEventList, ZSingleEventBody, ZSingleEventDoc } from "@/lib/metering/schemas";
-import { scopeCustomer } from "@/lib/metering/scope";
+import { getOrganization } from "@/lib/orgs/organizations";
 import { flexSingleBody, itemJson, lagoEventJson, rejectionError, storedEventJson, wantsRepresentation } from "@/lib/metering/serialize";
 import { EVENT_IDS } from "@/lib/metering/doc-text";
 
@@ -36,13 +36,13 @@ Answers 202 with FlexPrice's flat object of strings — {"event_id": "…", "mes
 /** A customer's stored events, newest first. */
 export const GET = route({
   path: "/api/v1/events",
-  auth: "any", query: ZEventList,
+  auth: "any", query: ZEventList, customer: "query",
   doc: {
     tag: "Usage events",
     summary: "A customer's stored events, newest first (filter by name, id and time; cursor-paginated)",
   },
-}, async ({ actor, query }) => {
-  const org = await scopeCustomer(actor, query);
+}, async ({ query, customerId }) => {
+  const org = await getOrganization(customerId);
   const page = await listEvents(org.id, { eventName: query.event_name, eventId: query.event_id, from: query.from, to: query.to, limit: query.limit, cursor: query.cursor });
   return { data: page.data.map((e) => storedEventJson(e, org.externalId)), next_cursor: page.nextCursor };
 });

@@ -1,13 +1,12 @@
 import { actorLabel } from "@/lib/auth/actor";
 import { consumeCredits } from "@/lib/credits/consume-credits";
-import { requireIdempotencyKey, scopeCustomer } from "@/lib/credits/request";
 import { ZConsumeCredits } from "@/lib/credits/schemas";
-import { json, route } from "@/lib/http/route";
+import { route } from "@/lib/http/route";
 import { IDEMPOTENT_MOVE } from "@/lib/credits/doc-text";
 
 export const POST = route({
   path: "/api/v1/credits/consume",
-  auth: "any", body: ZConsumeCredits,
+  auth: "any", body: ZConsumeCredits, customer: "body", idempotent: "key",
   fast: true,
   doc: {
     tag: "Credits",
@@ -15,10 +14,8 @@ export const POST = route({
     description: `Draws buckets in the customer's precedence order (default: purchased, subscription, promotional; within a source the earliest expiry, then the oldest). Short of credits: 402 insufficient_credits with balance and shortfall, nothing spent — unless the customer allows overage, which is recorded (a negative balance) and priced per credit. ${IDEMPOTENT_MOVE}`,
     responses: { "200": "Spent: credits per bucket, balance after", "400": "Invalid field, or an unknown or inactive event_name", "402": "Insufficient credits", "409": "Idempotency conflict" },
   },
-}, async ({ req, actor, body }) => {
-  const orgId = await scopeCustomer(actor, body);
-  const idempotencyKey = requireIdempotencyKey(req, body.idempotency_key);
-  const res = await consumeCredits(orgId, {
+}, async ({ actor, body, customerId: orgId, idempotencyKey }) => {
+  return consumeCredits(orgId, {
     eventName: body.event_name,
     quantity: body.quantity,
     credits: body.credits,
@@ -26,5 +23,4 @@ export const POST = route({
     idempotencyKey,
     actor: actorLabel(actor),
   });
-  return json(res.body, res.status, res.replayed ? { "idempotent-replayed": "true" } : undefined);
 });

@@ -1,30 +1,27 @@
-import { scopeCustomer } from "@/lib/credits/request";
 import { ZCreditSettingsPatch, ZCreditSettingsQuery } from "@/lib/credits/schemas";
 import { creditSettingsJson, getCreditSettings, updateCreditSettings } from "@/lib/credits/settings";
 import { route } from "@/lib/http/route";
 
 export const GET = route({
   path: "/api/v1/credits/settings",
-  auth: "any", query: ZCreditSettingsQuery,
+  auth: "any", query: ZCreditSettingsQuery, customer: "query",
   doc: {
     tag: "Credits",
     summary: "Precedence, overage and low-balance settings",
   },
-}, async ({ actor, query }) => {
-  const orgId = await scopeCustomer(actor, query);
+}, async ({ customerId: orgId }) => {
   return creditSettingsJson(orgId, await getCreditSettings(orgId));
 });
 
 export const PATCH = route({
   path: "/api/v1/credits/settings",
-  auth: "operator", body: ZCreditSettingsPatch,
+  auth: "operator", body: ZCreditSettingsPatch, customer: "body",
   doc: {
     tag: "Credits",
     summary: "Change precedence, overage and low-balance settings",
     responses: { "200": "OK", "400": "Invalid field" },
   },
-}, async ({ actor, body }) => {
-  const orgId = await scopeCustomer(actor, body);
+}, async ({ body, customerId: orgId }) => {
   const settings = await updateCreditSettings(orgId, {
     precedence: body.precedence,
     allowOverage: body.allow_overage,

@@ -1,18 +1,16 @@
 import { listLedger } from "@/lib/credits/ledger";
-import { scopeCustomer } from "@/lib/credits/request";
 import { ZLedgerQuery } from "@/lib/credits/schemas";
 import { ledgerEntryJson } from "@/lib/credits/serialize";
 import { route } from "@/lib/http/route";
 
 export const GET = route({
   path: "/api/v1/credits/transactions",
-  auth: "any", query: ZLedgerQuery,
+  auth: "any", query: ZLedgerQuery, customer: "query",
   doc: {
     tag: "Credits",
     summary: "The ledger, newest first, cursor-paginated and filterable",
   },
-}, async ({ actor, query }) => {
-  const orgId = await scopeCustomer(actor, query);
+}, async ({ query, customerId: orgId }) => {
   const page = await listLedger(orgId, {
     limit: query.limit,
     cursor: query.cursor,

@@ -2,11 +2,11 @@ import { actorLabel } from "@/lib/auth/actor";
 import { scopeReservation } from "@/lib/credits/request";
 import { commitReservation } from "@/lib/credits/reservations";
 import { ZCommitReservation, ZReservationParams } from "@/lib/credits/schemas";
-import { json, route } from "@/lib/http/route";
+import { route } from "@/lib/http/route";
 
 export const POST = route({
   path: "/api/v1/credits/reservations/{id}/commit",
-  auth: "any", params: ZReservationParams, body: ZCommitReservation,
+  auth: "any", params: ZReservationParams, body: ZCommitReservation, idempotent: "state",
   doc: {
     tag: "Credits",
     summary: "Spend all or part of a hold; the rest is released",
@@ -15,6 +15,5 @@ export const POST = route({
   },
 }, async ({ actor, params, body }) => {
   const orgId = await scopeReservation(actor, params.id, body.customer_id);
-  const res = await commitReservation(orgId, params.id, { credits: body.credits, actor: actorLabel(actor) });
-  return json(res.body, 200, res.replayed ? { "idempotent-replayed": "true" } : undefined);
+  return commitReservation(orgId, params.id, { credits: body.credits, actor: actorLabel(actor) });
 });

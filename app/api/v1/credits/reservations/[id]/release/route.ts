@@ -2,11 +2,11 @@ import { actorLabel } from "@/lib/auth/actor";
 import { scopeReservation } from "@/lib/credits/request";
 import { releaseReservation } from "@/lib/credits/reservations";
 import { ZReleaseReservation, ZReservationParams } from "@/lib/credits/schemas";
-import { json, route } from "@/lib/http/route";
+import { route } from "@/lib/http/route";
 
 export const POST = route({
   path: "/api/v1/credits/reservations/{id}/release",
-  auth: "any", params: ZReservationParams, body: ZReleaseReservation,
+  auth: "any", params: ZReservationParams, body: ZReleaseReservation, idempotent: "state",
   doc: {
     tag: "Credits",
     summary: "Give a hold back",
@@ -14,6 +14,5 @@ export const POST = route({
   },
 }, async ({ actor, params, body }) => {
   const orgId = await scopeReservation(actor, params.id, body.customer_id);
-  const res = await releaseReservation(orgId, params.id, { actor: actorLabel(actor) });
-  return json(res.body, 200, res.replayed ? { "idempotent-replayed": "true" } : undefined);
+  return releaseReservation(orgId, params.id, { actor: actorLabel(actor) });
 });
