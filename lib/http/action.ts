@@ -1,10 +1,11 @@
-// The one client for server actions: parse the form with zod, run the step (which authorizes
-// itself first), and turn failures into a state the form can show beside each field. Redirects
-// and Next's own control flow pass through untouched.
+// The one client for server actions: parse the form with zod, authorize (the `auth` option, as
+// route()'s for API routes), run the step, and turn failures into a state the form can show beside
+// each field. Redirects and Next's own control flow (sign-in redirects, 403s) pass through untouched.
 import "server-only";
 import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
+import { requireAdmin, requireCustomer, requireOwner, requireUser, type CustomerUser, type SessionUser } from "@/lib/auth/session";
 import { log } from "@/lib/log";
 import { AppError, type FieldIssue } from "./errors";
 import { TOO_DEEP_MESSAGE, tooDeepPath } from "./json-depth";
@@ -14,16 +15,34 @@ import type { ActionState } from "./action-state";
 
 export type { ActionState } from "./action-state";
 
+/** Who may run an action: any signed-in user, a customer's member, its owner, or the platform admin. */
+export type ActionAuth = "user" | "customer" | "owner" | "admin";
+
+type UserFor<A> = A extends "owner"
+  ? CustomerUser & { role: "owner" }
+  : A extends "customer"
+    ? CustomerUser
+    : A extends "admin"
+      ? SessionUser & { role: "admin" }
+      : A extends "user"
+        ? SessionUser
+        : undefined;
+
+const GUARDS: Record<ActionAuth, () => Promise<SessionUser>> = { user: requireUser, customer: requireCustomer, owner: requireOwner, admin: requireAdmin };
+
+/** After the input is read, before the step: the guard redirects to sign-in or answers 403 (Next's control flow). */
+const authorized = async <A extends ActionAuth | undefined>(auth: A): Promise<UserFor<A>> => (auth ? await GUARDS[auth]() : undefined) as UserFor<A>;
+
 function fieldErrors(issues: FieldIssue[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const i of issues) out[i.field] ??= i.message;
   return out;
 }
 
-export function formAction<S extends z.ZodType, T>(
+export function formAction<S extends z.ZodType, T, A extends ActionAuth | undefined = undefined>(
   schema: S,
-  step: (input: z.output<S>) => Promise<T>,
-  opts: { message?: (data: T) => string } = {},
+  step: (input: z.output<S>, user: UserFor<A>) => Promise<T>,
+  opts: { message?: (data: T) => string; auth?: A } = {},
 ): (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>> {
   return async (_prev, form) => {
     const raw: Record<string, unknown> = {};
@@ -37,7 +56,7 @@ export function formAction<S extends z.ZodType, T>(
       return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrors(issues), values };
     }
     try {
-      const data = await step(parsed.data);
+      const data = await step(parsed.data, await authorized(opts.auth as A));
       return { ok: true, data, message: opts.message?.(data) };
     } catch (e) {
       unstable_rethrow(e);
@@ -57,7 +76,11 @@ export function formAction<S extends z.ZodType, T>(
  * whole value as JSON in a `payload` field; validation and errors work as in formAction, with
  * field errors keyed by path ("charges.0.tiers.1.up_to").
  */
-export function jsonAction<S extends z.ZodType, T>(schema: S, step: (input: z.output<S>) => Promise<T>): (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>> {
+export function jsonAction<S extends z.ZodType, T, A extends ActionAuth | undefined = undefined>(
+  schema: S,
+  step: (input: z.output<S>, user: UserFor<A>) => Promise<T>,
+  opts: { auth?: A } = {},
+): (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>> {
   return async (_prev, form) => {
     let raw: unknown;
     const text = String(form.get("payload") ?? "{}");
@@ -78,7 +101,7 @@ export function jsonAction<S extends z.ZodType, T>(schema: S, step: (input: z.ou
       return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrors(issues) };
     }
     try {
-      return { ok: true, data: await step(parsed.data) };
+      return { ok: true, data: await step(parsed.data, await authorized(opts.auth as A)) };
     } catch (e) {
       unstable_rethrow(e);
       if (e instanceof AppError) return { ok: false, error: e.message, fieldErrors: Array.isArray(e.details) ? fieldErrors(e.details as FieldIssue[]) : undefined };

@@ -2,14 +2,12 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { acknowledgeAlert } from "@/lib/alerts/alerts";
-import { requireCustomer } from "@/lib/auth/session";
 import { formAction } from "@/lib/http/action";
 
 const ZAck = z.object({ id: z.string().min(1).max(100) });
 
-export const acknowledgeOwnAlert = formAction(ZAck, async ({ id }) => {
-  const user = await requireCustomer();
+export const acknowledgeOwnAlert = formAction(ZAck, async ({ id }, user) => {
   await acknowledgeAlert(user.orgId, id, `user:${user.id}`);
   revalidatePath("/usage");
   return { id };
-});
+}, { auth: "customer" });

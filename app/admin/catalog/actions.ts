@@ -1,7 +1,6 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/session";
 import { createCreditEvent, createCreditProduct, updateCreditEvent } from "@/lib/catalog/credit-events";
 import { createMeter } from "@/lib/catalog/meters";
 import { createModelPrice } from "@/lib/catalog/model-prices";
@@ -18,12 +17,11 @@ export const createMeterAction = formAction(
     return { code: r.code, name: r.name, event_name: r.event_name, aggregation: r.aggregation, property: r.property || undefined, group_by: list(r.group_by), unit: r.unit || undefined, allow_negative: r.allow_negative === "true" };
   }, ZMeterCreate),
   async (input) => {
-    await requireAdmin();
     const m = await createMeter(input);
     done();
     return { code: m.code };
   },
-  { message: (m) => `Meter ${m.code} created.` },
+  { auth: "admin", message: (m) => `Meter ${m.code} created.` },
 );
 
 export const createCreditEventAction = formAction(
@@ -32,20 +30,18 @@ export const createCreditEventAction = formAction(
     return { code: r.code, name: r.name, credits: int(r.credits), category: r.category || undefined, description: r.description || undefined };
   }, ZCreditEventCreate),
   async (input) => {
-    await requireAdmin();
     const e = await createCreditEvent(input);
     done();
     return { code: e.code };
   },
-  { message: (e) => `Credit event ${e.code} created.` },
+  { auth: "admin", message: (e) => `Credit event ${e.code} created.` },
 );
 
 export const toggleCreditEventAction = formAction(z.object({ code: z.string().min(1), active: z.enum(["true", "false"]) }), async ({ code, active }) => {
-  await requireAdmin();
   await updateCreditEvent(code, { active: active === "true" });
   done();
   return { code };
-});
+}, { auth: "admin" });
 
 export const createCreditProductAction = formAction(
   z.preprocess((f) => {
@@ -53,12 +49,11 @@ export const createCreditProductAction = formAction(
     return { code: r.code, name: r.name, credits: int(r.credits), price: r.price, currency: r.currency || undefined };
   }, ZCreditProductCreate),
   async (input) => {
-    await requireAdmin();
     const p = await createCreditProduct(input);
     done();
     return { code: p.code };
   },
-  { message: (p) => `Credit pack ${p.code} created.` },
+  { auth: "admin", message: (p) => `Credit pack ${p.code} created.` },
 );
 
 export const createModelPriceAction = formAction(
@@ -67,10 +62,9 @@ export const createModelPriceAction = formAction(
     return { provider: r.provider, model: r.model, input_price_per_token: r.input_price_per_token, output_price_per_token: r.output_price_per_token, effective_from: r.effective_from ? new Date(r.effective_from).toISOString() : undefined };
   }, ZModelPriceCreate),
   async (input) => {
-    await requireAdmin();
     const m = await createModelPrice(input);
     done();
     return { model: m.model };
   },
-  { message: (m) => `Price for ${m.model} recorded.` },
+  { auth: "admin", message: (m) => `Price for ${m.model} recorded.` },
 );

@@ -1,21 +1,18 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/session";
 import { formAction } from "@/lib/http/action";
 import { retryJob } from "@/lib/jobs/outbox";
 import { processStoredEvent } from "@/lib/webhooks/receive";
 
 export const replayWebhookAction = formAction(z.object({ id: z.string().min(1) }), async ({ id }) => {
-  await requireAdmin();
   const r = await processStoredEvent(id);
   revalidatePath("/admin/webhooks");
   return r.body;
-});
+}, { auth: "admin" });
 
 export const retryJobAction = formAction(z.object({ id: z.string().min(1) }), async ({ id }) => {
-  await requireAdmin();
   await retryJob(id);
   revalidatePath("/admin/monitoring");
   return { id };
-});
+}, { auth: "admin" });

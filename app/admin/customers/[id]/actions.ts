@@ -1,7 +1,6 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { requireAdmin } from "@/lib/auth/session";
 import { formAction } from "@/lib/http/action";
 import { recordOfflinePayment } from "@/lib/payments/offline-payment";
 import { ZMarkInvoicePaid } from "@/lib/payments/schemas";
@@ -11,11 +10,10 @@ const ZMarkPaidForm = ZMarkInvoicePaid.omit({ paid_at: true }).extend({ invoice_
 /** Invoice billing: the admin records an open invoice paid (how, and its reference); its credits or plan follow. */
 export const markInvoicePaidAction = formAction(
   ZMarkPaidForm,
-  async (input) => {
-    const admin = await requireAdmin();
+  async (input, admin) => {
     const r = await recordOfflinePayment(input.invoice_id, { method: input.method, reference: input.reference }, `user:${admin.id}`);
     revalidatePath(`/admin/customers/${r.invoice.orgId}`);
     return { number: r.invoice.number, alreadyPaid: r.alreadyPaid };
   },
-  { message: (d) => (d.alreadyPaid ? `Invoice ${d.number} was already paid: nothing changed.` : `Invoice ${d.number} marked paid; what it sold is granted.`) },
+  { auth: "admin", message: (d) => (d.alreadyPaid ? `Invoice ${d.number} was already paid: nothing changed.` : `Invoice ${d.number} marked paid; what it sold is granted.`) },
 );

@@ -1,6 +1,5 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { requireAdmin } from "@/lib/auth/session";
 import { adjustCredits } from "@/lib/credits/adjust-credits";
 import { ZAdjustForm, ZGrantForm, ZPurchaseForm, ZSettingsForm } from "@/lib/credits/form-schemas";
 import { grantCredits, grantPurchasedCredits } from "@/lib/credits/grant-credits";
@@ -11,8 +10,7 @@ const page = (orgId: string) => `/admin/customers/${orgId}/credits`;
 
 export const grantCreditsAction = formAction(
   ZGrantForm,
-  async (input) => {
-    const admin = await requireAdmin();
+  async (input, admin) => {
     const res = await grantCredits(input.org_id, {
       amount: input.amount,
       source: input.source,
@@ -24,35 +22,32 @@ export const grantCreditsAction = formAction(
     revalidatePath(page(input.org_id));
     return { credits: res.body.amount };
   },
-  { message: (d) => `Granted ${d.credits.toLocaleString("en-US")} credits.` },
+  { auth: "admin", message: (d) => `Granted ${d.credits.toLocaleString("en-US")} credits.` },
 );
 
 export const adjustCreditsAction = formAction(
   ZAdjustForm,
-  async (input) => {
-    const admin = await requireAdmin();
+  async (input, admin) => {
     const res = await adjustCredits(input.org_id, { amount: input.amount, reason: input.reason, bucketId: input.bucket_id, idempotencyKey: input.idempotency_key, actor: `user:${admin.id}` });
     revalidatePath(page(input.org_id));
     return { amount: res.body.amount, balance: res.body.balance_after };
   },
-  { message: (d) => `Adjusted by ${d.amount.toLocaleString("en-US")}; the balance is now ${d.balance.toLocaleString("en-US")}.` },
+  { auth: "admin", message: (d) => `Adjusted by ${d.amount.toLocaleString("en-US")}; the balance is now ${d.balance.toLocaleString("en-US")}.` },
 );
 
 export const recordPurchaseAction = formAction(
   ZPurchaseForm,
-  async (input) => {
-    const admin = await requireAdmin();
+  async (input, admin) => {
     const res = await grantPurchasedCredits(input.org_id, { creditProductId: input.credit_product_id, paymentId: input.payment_id, actor: `user:${admin.id}` });
     revalidatePath(page(input.org_id));
     return { created: res.created, credits: res.grant.amount };
   },
-  { message: (d) => (d.created ? `Granted ${d.credits.toLocaleString("en-US")} purchased credits.` : "This payment was already granted: nothing changed.") },
+  { auth: "admin", message: (d) => (d.created ? `Granted ${d.credits.toLocaleString("en-US")} purchased credits.` : "This payment was already granted: nothing changed.") },
 );
 
 export const updateCreditSettingsAction = formAction(
   ZSettingsForm,
   async (input) => {
-    await requireAdmin();
     await updateCreditSettings(input.org_id, {
       precedence: input.precedence,
       allowOverage: input.allow_overage,
@@ -62,5 +57,5 @@ export const updateCreditSettingsAction = formAction(
     revalidatePath(page(input.org_id));
     return { ok: true };
   },
-  { message: () => "Settings saved." },
+  { auth: "admin", message: () => "Settings saved." },
 );
