@@ -1,4 +1,4 @@
-import { isCustomer } from "@/lib/auth/actor";
+import { isCustomer, NAME_THE_CUSTOMER } from "@/lib/auth/actor";
 import { invalidField } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { entitlement } from "@/lib/metering/entitlement";
@@ -15,8 +15,10 @@ export const GET = route({
     responses: { "200": "OK", "400": "Unknown meter", "404": "No such customer (or another customer's)" },
   },
 }, async ({ actor, params, query }) => {
+  // Not route()'s `customer` scope: entitlement() resolves the named customer in the same cached
+  // read as the limit, and answers another customer's id with the documented 404, not a 403.
   const named = query.customer_id ?? query.external_customer_id;
   const own = isCustomer(actor) ? actor.orgId : null;
-  if (!named && !own) throw invalidField("customer_id", "required: name the customer (Tally id or external id)");
+  if (!named && !own) throw invalidField("customer_id", NAME_THE_CUSTOMER);
   return entitlement(named ?? own!, params.meter, { quantity: query.quantity, ownOrgId: own });
 });
