@@ -13,9 +13,7 @@ export const POST = route({
   doc: {
     tag: "Usage events",
     summary: "Send up to 1,000 events (Lago batch shape)",
-    description: `${ITEM_OUTCOMES}
-
-Lago's shape: transaction_id is required; timestamp is Unix seconds (a number or a numeric string); external_subscription_id names a subscription by its external_id (or Tally's id). Answers 202 with Lago's {"events": [{lago_id, transaction_id, code, timestamp, external_subscription_id, external_customer_id, properties, created_at, status, error}]} in request order.`,
+    description: `${ITEM_OUTCOMES}\n\nLago's shape: transaction_id is required; timestamp is Unix seconds (a number or a numeric string); external_subscription_id names a subscription by its external_id (or Tally's id). Answers 202 with Lago's {"events": [{lago_id, transaction_id, code, timestamp, external_subscription_id, external_customer_id, properties, created_at, status, error}]} in request order.`,
     responses: { "202": "Processed: per-item outcomes", "400": "Not a list of 1 to 1,000 events", "413": "Body over 5 MiB" },
     body: ZLagoBatchDoc,
   },

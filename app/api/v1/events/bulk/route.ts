@@ -14,11 +14,7 @@ export const POST = route({
   doc: {
     tag: "Usage events",
     summary: "Send up to 1,000 events (FlexPrice bulk shape)",
-    description: `${ITEM_OUTCOMES}
-
-${EVENT_IDS}
-
-Answers 202 with a flat object of strings, as the FlexPrice SDK expects: {"message": "998 accepted, 2 duplicate, 0 rejected", "accepted": "998", "duplicate": "2", "rejected": "0"}. With \`Prefer: return=representation\`: the counts as numbers and "events": [{index, status, event_id, id, error: {field, message}}].`,
+    description: `${ITEM_OUTCOMES}\n\n${EVENT_IDS}\n\nAnswers 202 with a flat object of strings, as the FlexPrice SDK expects: {"message": "998 accepted, 2 duplicate, 0 rejected", "accepted": "998", "duplicate": "2", "rejected": "0"}. With \`Prefer: return=representation\`: the counts as numbers and "events": [{index, status, event_id, id, error: {field, message}}].`,
     responses: { "202": "Processed: per-item outcomes", "400": "Not a list of 1 to 1,000 events", "413": "Body over 5 MiB" },
     body: ZBulkDoc,
   },
