@@ -80,8 +80,12 @@ export async function seedWorld() {
   invalidateMeters();
   const plan = await makePlan({ basePriceCents: 2900, limits: [{ meter: meter.code, limit: 1_000_000, enforcement: "soft" }] });
   const otherPlan = await makePlan({ basePriceCents: 4900 });
-  // A plan for the operations that retire one (archive, sync), so the world's own plans stay usable.
+  // Catalog entries for the operations that change or retire one (patch, archive, sync), so the
+  // world's own plans, meter, event and pack stay usable however they are fuzzed.
   const sparePlan = await makePlan({ basePriceCents: 100 });
+  const spareMeter = await makeMeter({ aggregation: "count" });
+  const spareEvent = await insertCreditEvent({ code: `ce_${uid()}`, name: "Spare event", credits: 1, category: "general", active: true });
+  const spareProduct = await insertCreditProduct({ code: `pack_${uid()}`, name: "Spare pack", credits: 10, priceCents: 100, currency: "usd" });
   const creditEvent = await insertCreditEvent({ code: `ce_${uid()}`, name: "World event", credits: 5, category: "general", active: true });
   const product = await insertCreditProduct({ code: `pack_${uid()}`, name: "World pack", credits: 1000, priceCents: 1000, currency: "usd" });
   const modelPrice = await insertModelPrice({ provider: "openai", model: `m-${uid()}`, inputPricePerToken: "0.000001", outputPricePerToken: "0.000002", currency: "usd", effectiveFrom: new Date(0) });
@@ -93,7 +97,7 @@ export async function seedWorld() {
     a,
     b,
     platform,
-    catalog: { meter, plan, otherPlan, sparePlan, creditEvent, product, modelPrice },
+    catalog: { meter, plan, otherPlan, sparePlan, spareMeter, spareEvent, spareProduct, creditEvent, product, modelPrice },
     sessions: { memberA: await sessionCookie(memberA.id), ownerA: await sessionCookie(ownerA.id), admin: await sessionCookie(admin.id) },
   };
 }
