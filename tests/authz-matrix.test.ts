@@ -5,14 +5,17 @@
 // disk or in the document without one fails here. Beyond the status classes: a customer's request
 // naming the other customer's object or id is a 403 or 404 and changes nothing of either customer
 // (every org-owned row compared before and after), and no customer's answer ever carries the other
-// customer's ids. The fast path serves the same handlers, so its hot routes get the same verdicts.
+// customer's ids. The fast path serves the same handlers: its hot routes are sent once more over a
+// socket through server/fast-routes.ts and must get the same verdicts.
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { operations } from "@/lib/api-spec";
 import type { AuthRule } from "@/lib/http/route";
-import { match } from "@/server/fast-routes";
+import { match, serveNode } from "@/server/fast-routes";
 import { SAMPLES, routeFile, sampleUrl, type Sample } from "./support/api-samples";
 import { call, type CallOptions } from "./support/fixtures";
 import { orgSnapshot, seedWorld, type Org, type World } from "./support/world";
@@ -153,7 +156,46 @@ describe("authorization matrix", () => {
     expect(fast).toBeGreaterThanOrEqual(11);
   });
 
-  // First, and with nothing else in between: every attempt by a customer at the other customer's
+  // The fast path reads Node's request itself (headers, body, URL): the same verdicts over a socket.
+  it("the fast path gives its routes the same verdicts over a socket, for every principal", async () => {
+    const server = http.createServer((req, res) => {
+      const r = match(req.method ?? "GET", (req.url ?? "/").split("?")[0]!);
+      if (r) void serveNode(r, req, res);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const wrong: string[] = [];
+    let sent = 0;
+    try {
+      for (const op of operations) {
+        const k = key(op);
+        const method = op.method.toUpperCase();
+        if (!match(method, op.path.replace(/\{\w+\}/g, "x"))) continue;
+        for (const p of PRINCIPALS) {
+          const want = OVERRIDES[k]?.[p] ?? expected(op.auth, p);
+          const s = SAMPLES[k]!(w, own(p), OPERATORS.includes(p));
+          const c = credentials(p);
+          const headers: Record<string, string> = { "content-type": "application/json" };
+          if (c.key) headers.authorization = `Bearer ${c.key}`;
+          if (c.cookie) headers.cookie = c.cookie;
+          const res = await fetch(`${base}${sampleUrl(op.path, s)}`, { method, headers, body: method === "GET" ? undefined : JSON.stringify(s.body ?? {}) });
+          const text = await res.text();
+          sent++;
+          const got = res.status;
+          const fine = want === "ok" ? got !== 401 && got !== 403 && (got < 500 || (got === 503 && NEEDS_STRIPE.has(k))) : got === want;
+          if (!fine) wrong.push(`${k} as ${p} (fast path): want ${want}, got ${got} ${text.slice(0, 200)}`);
+        }
+      }
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    tally.requests += sent;
+    expect(wrong).toEqual([]);
+    expect(sent).toBeGreaterThanOrEqual(11 * PRINCIPALS.length);
+  });
+
+  // With nothing else in between: every attempt by a customer at the other customer's
   // objects or id. Each must be refused, and neither customer's rows may change.
   it("refuses every customer's request for the other customer's objects, and changes nothing", async () => {
     const before = { a: await orgSnapshot(w.a.id), b: await orgSnapshot(w.b.id) };
