@@ -62,6 +62,11 @@ const PER_ITEM: Record<string, (json: Record<string, unknown>) => boolean> = {
   "POST /api/v1/events/batch": (j) => Array.isArray(j.events) && j.events.every((e: { status?: string; lago_id?: unknown }) => e.status !== "accepted" && e.lago_id === null),
 };
 
+/** Cross-customer requests beyond naming the customer: another customer's object as a filter. */
+const MORE_FOREIGN: Record<string, (o: Org) => Sample> = {
+  "GET /api/v1/calls": (o) => ({ query: { agent_id: o.agentId } }),
+};
+
 /** The top-level fields an operation's body or query accepts. */
 function fieldsOf(schema: z.ZodType | undefined): Set<string> {
   if (!schema) return new Set();
@@ -210,7 +215,7 @@ describe("authorization matrix", () => {
         const theirs = SAMPLES[k]!(w, other(p), true);
         // Nothing of the other customer's in the request: a catalog operation, no tenant dimension.
         if (!idsOf(other(p)).some((id) => JSON.stringify(theirs).includes(id)) || JSON.stringify(mine) === JSON.stringify(theirs)) continue;
-        const variants = [theirs];
+        const variants = [theirs, ...(MORE_FOREIGN[k] ? [MORE_FOREIGN[k](other(p))] : [])];
         // The same request naming the other customer by external id.
         for (const part of ["body", "query"] as const) {
           const v = theirs[part] as Record<string, unknown> | undefined;

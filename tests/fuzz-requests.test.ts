@@ -178,10 +178,17 @@ let w: World;
 const handlers = new Map<string, Handler>();
 const key = (op: { method: string; path: string }) => `${op.method.toUpperCase()} ${op.path}`;
 
-/** The operations' principal: platform key for operator and shared operations, A's owner for a customer's own billing. */
-function principal(op: Operation): { opts: CallOptions; named: boolean } {
-  if (op.auth === "customer") return { opts: { cookie: w.sessions.ownerA }, named: false };
-  return { opts: { key: w.platform }, named: true };
+type Who = { name: string; opts: CallOptions; named: boolean; share: number };
+/**
+ * Who sends an operation's cases: the platform key (naming customer A) for operator and shared
+ * operations, and for shared ones A's own key as well (a third of the cases), so a customer's path
+ * through the handler is fuzzed too; A's owner for a customer's own billing.
+ */
+function principals(op: Operation): Who[] {
+  const platform = { name: "platform", opts: { key: w.platform }, named: true, share: 1 };
+  if (op.auth === "customer") return [{ name: "owner_a", opts: { cookie: w.sessions.ownerA }, named: false, share: 1 }];
+  if (op.auth === "any") return [platform, { name: "key_a", opts: { key: w.a.key }, named: false, share: 1 / 3 }];
+  return [platform];
 }
 
 /** Customer A's money and usage as text, table by table: what a refused request must not change. */
@@ -233,8 +240,7 @@ const findings: string[] = [];
 const known: Record<string, string[]> = {};
 const show = (c: Case) => JSON.stringify({ ...c, body: JSON.stringify(c.body)?.slice(0, 300), rawBody: c.rawBody?.slice(0, 60) });
 
-async function send(op: Operation, c: Case, sample: Sample) {
-  const who = principal(op);
+async function send(op: Operation, c: Case, sample: Sample, who: Who = principals(op)[0]!) {
   const method = op.method.toUpperCase();
   const params = c.params ?? sample.params;
   let path = op.path.replace(/\{(\w+)\}/g, (_m, k: string) => {
@@ -252,6 +258,47 @@ async function send(op: Operation, c: Case, sample: Sample) {
   return call(handlers.get(key(op))!, method, path, { ...who.opts, params, ...(hasBody && body !== undefined ? { rawBody: body, headers: { "content-type": "application/json" } } : {}) });
 }
 
+/** Sends one operation's cases as one principal and judges each answer; returns how many were sent. */
+async function fuzzOperation(op: Operation, who: Who, seed: number): Promise<number> {
+  const k = key(op);
+  const sample = SAMPLES[k]!(w, w.a, who.named);
+  const arbs: fc.Arbitrary<Case>[] = [];
+  if (op.body) arbs.push(bodyCases(op, sample));
+  if (op.query) arbs.push(queryCases(op, sample));
+  if (sample.params && Object.keys(sample.params).length) arbs.push(paramCases(sample));
+  if (!arbs.length) return 0;
+  const cases = fc.sample(fc.oneof(...arbs), { seed, numRuns: Math.ceil((op.body ? BODY_RUNS : QUERY_RUNS) * who.share) });
+  const writes = op.method !== "get";
+  for (const c of cases) {
+    const before = writes ? await effects(w.a.id) : "";
+    const res = await send(op, c, sample, who);
+    totals.requests++;
+    const err = (res.json as { error?: { code?: string; details?: unknown } }).error;
+    if (res.status >= 500) {
+      const filed = KNOWN_5XX.find((x) => x.matches(c));
+      if (filed) {
+        totals.known5xx++;
+        (known[filed.name] ??= []).push(`${k} (${c.kind} ${c.field ?? ""})`);
+      } else {
+        totals.fiveXX++;
+        findings.push(`${k} as ${who.name}: ${res.status} for ${show(c)}`);
+      }
+      continue;
+    }
+    if (res.status < 400) continue;
+    totals.refused++;
+    if (res.status === 400 && (err?.code !== "validation_error" || !namesField(err.details, c))) {
+      totals.unnamed400++;
+      findings.push(`${k} as ${who.name}: 400 ${err?.code} ${JSON.stringify(err?.details)?.slice(0, 200)} not naming ${c.field ?? "a field"} for ${show(c)}`);
+    }
+    if (writes && (await effects(w.a.id)) !== before) {
+      totals.effectsLost++;
+      findings.push(`${k} as ${who.name}: refused with ${res.status} but changed customer A's money or usage, for ${show(c)}`);
+    }
+  }
+  return cases.length;
+}
+
 beforeAll(async () => {
   w = await seedWorld();
   for (const op of operations) {
@@ -262,48 +309,12 @@ beforeAll(async () => {
 
 describe("seeded request fuzzing", () => {
   it("answers every fuzzed body, query and path below 500, names the field of every 400, and applies nothing of a refused write", async () => {
-    let index = 0;
-    for (const op of operations) {
-      index++;
-      const k = key(op);
+    for (const [index, op] of operations.entries()) {
       // Stripe's webhook authenticates by signature before it reads a field: fuzzing it is the webhook tests' job.
-      if (k === "POST /api/webhooks/stripe") continue;
-      const sample = SAMPLES[k]!(w, w.a, principal(op).named);
-      const arbs: fc.Arbitrary<Case>[] = [];
-      if (op.body) arbs.push(bodyCases(op, sample));
-      if (op.query) arbs.push(queryCases(op, sample));
-      if (sample.params && Object.keys(sample.params).length) arbs.push(paramCases(sample));
-      if (!arbs.length) continue;
-      totals.operations++;
-      const cases = fc.sample(fc.oneof(...arbs), { seed: SEED + index, numRuns: op.body ? BODY_RUNS : QUERY_RUNS });
-      const writes = op.method !== "get";
-      for (const c of cases) {
-        const before = writes ? await effects(w.a.id) : "";
-        const res = await send(op, c, sample);
-        totals.requests++;
-        const err = (res.json as { error?: { code?: string; details?: unknown } }).error;
-        if (res.status >= 500) {
-          const filed = KNOWN_5XX.find((x) => x.matches(c));
-          if (filed) {
-            totals.known5xx++;
-            (known[filed.name] ??= []).push(`${k} (${c.kind} ${c.field ?? ""})`);
-          } else {
-            totals.fiveXX++;
-            findings.push(`${k}: ${res.status} for ${show(c)}`);
-          }
-          continue;
-        }
-        if (res.status < 400) continue;
-        totals.refused++;
-        if (res.status === 400 && (err?.code !== "validation_error" || !namesField(err.details, c))) {
-          totals.unnamed400++;
-          findings.push(`${k}: 400 ${err?.code} ${JSON.stringify(err?.details)?.slice(0, 200)} not naming ${c.field ?? "a field"} for ${show(c)}`);
-        }
-        if (writes && (await effects(w.a.id)) !== before) {
-          totals.effectsLost++;
-          findings.push(`${k}: refused with ${res.status} but changed customer A's money or usage, for ${show(c)}`);
-        }
-      }
+      if (key(op) === "POST /api/webhooks/stripe") continue;
+      let sent = 0;
+      for (const [j, who] of principals(op).entries()) sent += await fuzzOperation(op, who, SEED + (index + 1) * 8 + j);
+      if (sent) totals.operations++;
     }
     console.info(`fuzz: ${totals.operations} operations, ${totals.requests} requests, ${totals.refused} refused (4xx), ${totals.fiveXX} 5xx (+${totals.known5xx} already filed), ${totals.unnamed400} 400s not naming the field, ${totals.effectsLost} refused writes with effects`);
     for (const [name, where] of Object.entries(known)) console.info(`fuzz, already filed: ${name}: ${where.length}× — ${[...new Set(where)].join("; ")}`);
