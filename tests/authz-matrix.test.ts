@@ -88,15 +88,18 @@ const handlers = new Map<string, Handler>();
 /** Every answer, for the report in docs/reliability.md. */
 const tally = { requests: 0, refused: 0, fiveXX: 0, foreign: 0 };
 
+/** What a browser sends with a session's request from the app's own pages (cookies go with a same-origin call). */
+const SAME_ORIGIN = { origin: "http://tally.test", "sec-fetch-site": "same-origin" };
+
 function credentials(p: Principal): CallOptions {
   switch (p) {
     case "none": return {};
     case "bad_key": return { key: "tly_live_not_a_real_key_000000000000" };
     case "key_a": return { key: w.a.key };
     case "key_b": return { key: w.b.key };
-    case "member_a": return { cookie: w.sessions.memberA };
-    case "owner_a": return { cookie: w.sessions.ownerA };
-    case "admin": return { cookie: w.sessions.admin };
+    case "member_a": return { cookie: w.sessions.memberA, headers: SAME_ORIGIN };
+    case "owner_a": return { cookie: w.sessions.ownerA, headers: SAME_ORIGIN };
+    case "admin": return { cookie: w.sessions.admin, headers: SAME_ORIGIN };
     case "platform": return { key: w.platform };
   }
 }
@@ -183,7 +186,7 @@ describe("authorization matrix", () => {
           const c = credentials(p);
           const headers: Record<string, string> = { "content-type": "application/json" };
           if (c.key) headers.authorization = `Bearer ${c.key}`;
-          if (c.cookie) headers.cookie = c.cookie;
+          if (c.cookie) Object.assign(headers, { cookie: c.cookie, origin: base, "sec-fetch-site": "same-origin" });
           const res = await fetch(`${base}${sampleUrl(op.path, s)}`, { method, headers, body: method === "GET" ? undefined : JSON.stringify(s.body ?? {}) });
           const text = await res.text();
           sent++;

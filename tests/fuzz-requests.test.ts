@@ -186,7 +186,7 @@ type Who = { name: string; opts: CallOptions; named: boolean; share: number };
  */
 function principals(op: Operation): Who[] {
   const platform = { name: "platform", opts: { key: w.platform }, named: true, share: 1 };
-  if (op.auth === "customer") return [{ name: "owner_a", opts: { cookie: w.sessions.ownerA }, named: false, share: 1 }];
+  if (op.auth === "customer") return [{ name: "owner_a", opts: { cookie: w.sessions.ownerA, headers: { origin: "http://tally.test", "sec-fetch-site": "same-origin" } }, named: false, share: 1 }];
   if (op.auth === "any") return [platform, { name: "key_a", opts: { key: w.a.key }, named: false, share: 1 / 3 }];
   return [platform];
 }
@@ -255,7 +255,8 @@ async function send(op: Operation, c: Case, sample: Sample, who: Who = principal
   if (q) path += `?${q}`;
   const hasBody = method !== "GET" && (op.body || c.body !== undefined);
   const body = c.rawBody ?? (c.body !== undefined ? JSON.stringify(c.body) : sample.body !== undefined ? JSON.stringify(sample.body) : undefined);
-  return call(handlers.get(key(op))!, method, path, { ...who.opts, params, ...(hasBody && body !== undefined ? { rawBody: body, headers: { "content-type": "application/json" } } : {}) });
+  const headers = { ...who.opts.headers, ...(hasBody && body !== undefined ? { "content-type": "application/json" } : {}) };
+  return call(handlers.get(key(op))!, method, path, { ...who.opts, params, headers, ...(hasBody && body !== undefined ? { rawBody: body } : {}) });
 }
 
 /** Sends one operation's cases as one principal and judges each answer; returns how many were sent. */
