@@ -7,7 +7,7 @@ export const agentOperations: Operation[] = [
   { method: "get", path: "/api/v1/agents/{agent_id}", tag: "Agents and calls", auth: "any", summary: "An agent with its current plan", responses: { "200": "OK", "404": "Not found" } },
   { method: "post", path: "/api/v1/agents/{agent_id}/assign-plan", tag: "Agents and calls", auth: "operator", summary: "Assign, change or remove (plan_id null) an agent's plan", body: ZAssignPlan, responses: { "200": "{history_id, action, previous_plan, new_plan}", "400": "Unknown or archived plan", "404": "Agent not found" } },
   { method: "get", path: "/api/v1/agents/{agent_id}/pricing-history", tag: "Agents and calls", auth: "any", summary: "An agent's plan changes, newest first", query: ZHistoryQuery },
-  { method: "get", path: "/api/v1/calls", tag: "Agents and calls", auth: "any", summary: "Calls of a customer or an agent", query: ZCallList },
+  { method: "get", path: "/api/v1/calls", tag: "Agents and calls", auth: "any", summary: "Calls of a customer or an agent", query: ZCallList, responses: { "200": "OK", "403": "customer_id names another customer", "404": "Agent not found (or another customer's)" } },
   { method: "post", path: "/api/v1/calls", tag: "Agents and calls", auth: "any", summary: "Start a call under the agent's current plan", description: "The plan in force at the start is the plan billed, even if the agent's plan changes mid-call.", body: ZCallStart, responses: { "201": "Created", "404": "Agent not found", "409": "external_id in use" } },
   { method: "get", path: "/api/v1/calls/{call_id}", tag: "Agents and calls", auth: "any", summary: "A call with its cost", responses: { "200": "OK", "404": "Not found" } },
   {

@@ -2,7 +2,7 @@ import type { Operation } from "@/lib/http/openapi";
 import { ZSubscriptionCreate, ZSubscriptionList } from "./schemas";
 
 export const subscriptionOperations: Operation[] = [
-  { method: "get", path: "/api/v1/subscriptions", tag: "Subscriptions", auth: "any", summary: "Subscriptions (a customer sees its own)", query: ZSubscriptionList },
+  { method: "get", path: "/api/v1/subscriptions", tag: "Subscriptions", auth: "any", summary: "Subscriptions (a customer sees its own)", query: ZSubscriptionList, responses: { "200": "OK", "403": "customer_id names another customer" } },
   {
     method: "post",
     path: "/api/v1/subscriptions",

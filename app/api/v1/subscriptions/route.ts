@@ -6,7 +6,8 @@ import { subscriptionJson } from "@/lib/subscriptions/serialize";
 import { resolvePlan, subscribe } from "@/lib/subscriptions/subscribe";
 
 export const GET = route({ auth: "any", query: ZSubscriptionList }, async ({ actor, query }) => {
-  const orgId = isCustomer(actor) ? actor.orgId : query.customer_id;
+  // A customer may name itself only; naming another is a 403, as on every other list.
+  const orgId = isCustomer(actor) ? await scopeOrg(actor, { customerId: query.customer_id }) : query.customer_id;
   const rows = await listSubscriptions({ orgId, status: query.status });
   return { data: rows.map((r) => subscriptionJson(r.subscription, r.plan)), next_cursor: null };
 });
