@@ -29,7 +29,7 @@ import { runSpendGroup, type GroupedOutcome, type GroupedSpend } from "./movemen
 const SPENDS_IN_FLIGHT = 4;
 const MAX_GROUP = 64;
 /** Far above a group's milliseconds, and above GROUP_LOCK_TIMEOUT's retries: only a hung connection or server reaches it. */
-export const GROUP_DEADLINE_MS = 10_000;
+export const GROUP_DEADLINE_MS = 5_000;
 
 export type Spend<R, B> = GroupedSpend<R, B> & {
   /** The spend on its own (runIdempotentMovement): for replays, and again after a failed group. */

@@ -128,7 +128,7 @@ export const COALESCE_MAX_EVENTS = 500;
  * back and answers its callers 503 database_unavailable, so a connection that hangs instead of
  * failing never wedges ingestion; a retry with the same event ids is safe whatever it committed.
  */
-export const STORE_DEADLINE_MS = 10_000;
+export const STORE_DEADLINE_MS = 5_000;
 
 type Waiting = { events: StorableEvent[]; since: number; resolve: (m: Map<number, StoreOutcome>) => void; reject: (e: unknown) => void };
 const waiting: Waiting[] = [];

@@ -28,9 +28,9 @@ export class PathWatch {
 
 /**
  * A path cannot serve when a caller has waited this long for a slot: slots are not coming back.
- * Past the paths' own deadlines (10 s), which give a slot back and answer its callers 503 even when
- * the database never answers; work still pending past them shows as oldest_running_ms, for the
- * operator, without failing the check (the path may serve on regardless).
+ * Past the paths' own deadlines (5 s, and as long again waiting for a slot), which give a slot
+ * back and answer its callers 503 even when the database never answers; work still pending past
+ * them shows as oldest_running_ms, for the operator, without failing the check.
  */
 export const PATH_STUCK_AFTER_MS = 15_000;
 
