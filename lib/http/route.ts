@@ -6,8 +6,9 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { resolveActor, type Actor, type Customer, type Operator, isOperator } from "@/lib/auth/actor";
 import { log } from "@/lib/log";
+import { isConnectionError } from "@/lib/db/errors";
 import { metrics } from "@/lib/metrics";
-import { AppError, type FieldIssue } from "./errors";
+import { AppError, databaseUnavailable, type FieldIssue } from "./errors";
 import { MAX_JSON_DEPTH, tooDeepMessage, tooDeepPath } from "./json-depth";
 import { isJsonMediaType } from "./media-type";
 import { routePattern } from "./route-label";
@@ -217,6 +218,10 @@ export function route<A extends AuthRule, B extends Schema | undefined = undefin
     } catch (e) {
       if (e instanceof AppError) {
         response = errorReply(e, requestId);
+      } else if (isConnectionError(e)) {
+        // The database is down or restarting: the caller can retry; nothing for an operator to fix in the request.
+        log.warn({ request_id: requestId, err: e, method: req.method, path: url.pathname }, "database unavailable");
+        response = errorReply(databaseUnavailable(), requestId);
       } else {
         log.error({ request_id: requestId, err: e, method: req.method, path: url.pathname }, "unhandled error");
         response = errorReply(new AppError("internal_error", `Something went wrong on our side. Quote request id ${requestId} when reporting it.`), requestId);

@@ -1,7 +1,7 @@
 import type { Operation } from "@/lib/http/openapi";
 
 export const opsOperations: Operation[] = [
-  { method: "get", path: "/api/health", tag: "Operations", auth: "public", summary: "Liveness and database readiness", responses: { "200": "Up", "503": "Database unreachable" } },
+  { method: "get", path: "/api/health", tag: "Operations", auth: "public", summary: "Liveness and database readiness", responses: { "200": "Up", "503": "Database unreachable, or a write path (credit spends, ingestion) stuck" } },
   {
     method: "get",
     path: "/api/metrics",
