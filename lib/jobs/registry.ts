@@ -4,6 +4,7 @@ import { outboxJob } from "@/lib/jobs/outbox";
 import { meteringJobs } from "@/lib/metering/jobs";
 import "@/lib/payments/provider-customer";
 import "@/lib/payments/lifecycle";
+import "@/lib/payments/stripe-period-usage";
 import { subscriptionRolloverJob } from "@/lib/subscriptions/rollover";
 import type { Job } from "./runner";
 

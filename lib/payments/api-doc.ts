@@ -1,6 +1,6 @@
 import type { Operation } from "@/lib/http/openapi";
 import { ZWebhookList } from "@/lib/webhooks/schemas";
-import { ZChangePlan, ZCheckout, ZListLimit, ZMarkInvoicePaid } from "./schemas";
+import { ZCancel, ZChangePlan, ZCheckout, ZListLimit, ZMarkInvoicePaid } from "./schemas";
 
 export const billingOperations: Operation[] = [
   { method: "get", path: "/api/v1/billing/subscription", tag: "Billing", auth: "customer", summary: "Your subscription: tier, status, period, amount, interval, cancel at period end, access" },
@@ -10,7 +10,7 @@ export const billingOperations: Operation[] = [
   { method: "get", path: "/api/v1/billing/history", tag: "Billing", auth: "customer", summary: "Your payments and credit purchases, failed and refunded ones included", query: ZListLimit },
   { method: "post", path: "/api/v1/billing/checkout", tag: "Billing", auth: "customer", summary: "Start a checkout for a plan or a credit pack", description: "Answers the URL to send the customer to, by the installation's payment rail (PAYMENTS): Stripe Checkout; the test-mode sandbox (`provider: local`; its payments are test money, never revenue); or, with invoice billing (`provider: manual`), the open invoice awaiting payment. Nothing is granted until the payment is confirmed.", body: ZCheckout, responses: { "201": "{id, url, provider}", "400": "Unknown plan or pack", "403": "Members cannot change billing; the plan is not self-serve", "409": "Already subscribed: change plan instead", "503": "Payment provider unavailable" } },
   { method: "post", path: "/api/v1/billing/portal", tag: "Billing", auth: "customer", summary: "A payment-portal URL (Stripe Customer Portal, or the local sandbox's)" },
-  { method: "post", path: "/api/v1/billing/subscription/cancel", tag: "Billing", auth: "customer", summary: "Cancel at the end of the current period" },
+  { method: "post", path: "/api/v1/billing/subscription/cancel", tag: "Billing", auth: "customer", summary: "Cancel at the end of the current period, or now", description: "By default the plan stays until the period ends. With `at_period_end: false` the subscription ends now; the usage of the period so far is billed once on a final invoice (for Stripe subscriptions, a separate Stripe invoice).", body: ZCancel },
   { method: "post", path: "/api/v1/billing/subscription/resume", tag: "Billing", auth: "customer", summary: "Undo a scheduled cancellation" },
   { method: "post", path: "/api/v1/billing/subscription/change-plan", tag: "Billing", auth: "customer", summary: "Change plan: upgrades now with proration, downgrades at period end", description: "With `preview: true`, answers the direction, when it takes effect and the prorated amount due now, changing nothing.", body: ZChangePlan, responses: { "200": "The change (or its preview)", "402": "The prorated charge failed", "403": "The plan is not self-serve", "404": "No current subscription", "409": "Already on this plan" } },
 ];

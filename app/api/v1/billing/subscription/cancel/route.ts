@@ -1,11 +1,12 @@
 import { actorLabel, assertCanManageBilling } from "@/lib/auth/actor";
 import { route } from "@/lib/http/route";
 import { billingSubscription, subscriptionSummaryJson } from "@/lib/payments/billing-queries";
-import { cancelAtPeriodEnd } from "@/lib/payments/lifecycle";
+import { cancelAtPeriodEnd, cancelNow } from "@/lib/payments/lifecycle";
+import { ZCancel } from "@/lib/payments/schemas";
 
-/** Cancels at the end of the current period; the plan stays until then. */
-export const POST = route({ auth: "customer" }, async ({ actor }) => {
+/** Cancels at the end of the current period (the plan stays until then), or with at_period_end false, now. */
+export const POST = route({ auth: "customer", body: ZCancel }, async ({ actor, body }) => {
   assertCanManageBilling(actor);
-  await cancelAtPeriodEnd(actor.orgId, actorLabel(actor));
+  await (body.at_period_end ? cancelAtPeriodEnd : cancelNow)(actor.orgId, actorLabel(actor));
   return subscriptionSummaryJson(await billingSubscription(actor.orgId));
 });
