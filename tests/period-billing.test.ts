@@ -5,6 +5,7 @@
 import { and, eq } from "drizzle-orm";
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as upcomingRoute from "@/app/api/v1/billing/upcoming-invoice/route";
 import * as webhook from "@/app/api/webhooks/stripe/route";
 import { createAgent } from "@/lib/agents/agents";
 import { startCall } from "@/lib/agents/calls";
@@ -23,7 +24,9 @@ import type { Charge } from "@/lib/rating";
 import { rollOverSubscriptions } from "@/lib/subscriptions/rollover";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { periodBounds } from "@/lib/time";
-import { makeMeter, makeOrg, makePlan, uid } from "./support/fixtures";
+import { dec, roundToMinor } from "@/lib/money";
+import type { UpcomingInvoiceJson } from "@/lib/payments/upcoming-invoice";
+import { call, customerKey, makeMeter, makeOrg, makePlan, uid } from "./support/fixtures";
 import { withStripeServer } from "./support/stripe-env";
 
 const SECRET = "whsec_period_billing";
@@ -227,6 +230,39 @@ describe.each(["local", "stripe"] as const)("the period's usage on the %s rail",
       [`agent_fixed:${busy.agent.id}:${voice.id}`]: 1000,
       [`agent_fixed:${idle.agent.id}:${voice.id}`]: 1000,
     });
+  });
+});
+
+describe.each(["local", "stripe"] as const)("the upcoming invoice on the %s rail", (rail) => {
+  it("shows the plan fee, usage and call costs so far and projected, and its lines are the lines the period's invoice carries", async () => {
+    const w = await subscribed(rail);
+    const key = await customerKey(w.orgId);
+    const get = async () => {
+      const r = await call<UpcomingInvoiceJson>(upcomingRoute.GET, "GET", "/api/v1/billing/upcoming-invoice", { key });
+      expect(r.status).toBe(200);
+      return r.json;
+    };
+    const empty = await get();
+    expect(empty).toMatchObject({ plan_fee: { amount_cents: 2900, plan_id: starter.id }, lines: [], total_so_far_cents: 2900, invoice_date: w.period.end.toISOString(), period_start: w.period.start.toISOString() });
+
+    await usage(w, "25.5", later(-2 * HOUR));
+    const agent = await createAgent(w.orgId, { name: "bot", description: "", planId: voice.id }, "test");
+    const c = await startCall(w.orgId, { agentId: agent.agent.id, startedAt: later(-2 * HOUR) });
+    await finalizeCallCost(w.orgId, c.id, { usageMetrics: { [minutes.code]: "5.5" }, sendUsage: true, endedAt: later(-2 * HOUR) });
+    const u = await get();
+    // Usage arrived: 15.5 billable × 0.035 → 54; the call's usage 0.275 → 28; the agent plan's fee 1000.
+    expect(u.lines.map((l) => [l.kind, l.amount_cents])).toEqual([["usage", 54], ["call_usage", 28], ["agent_fixed", 1000]]);
+    expect(u).toMatchObject({ usage_cents: 54, call_costs_cents: 1028, total_so_far_cents: 2900 + 54 + 1028, credits_applied: [] });
+    // Projected: the quantity at the current pace to the period end, then rated (the 10 included minutes come off once).
+    const pace = dec(w.period.end.getTime() - w.period.start.getTime()).div(new Date(u.as_of).getTime() - w.period.start.getTime());
+    const minutesAtEnd = dec("25.5").mul(pace).toDecimalPlaces(6);
+    expect(u.projected_lines[0]!.amount_cents).toBe(roundToMinor(minutesAtEnd.minus(10).mul("0.035"), "usd"));
+    expect(u.projected_lines[2]!.amount_cents).toBe(1000);
+    expect(u.projected_total_cents).toBeGreaterThan(u.total_so_far_cents);
+
+    await renew(w);
+    const strip = (id: string) => id.slice(id.indexOf(":", id.indexOf("Z:")) + 1);
+    expect(await billed(w)).toEqual(Object.fromEntries(u.lines.map((l) => [strip(l.id), l.amount_cents])));
   });
 });
 
