@@ -36,20 +36,29 @@ const HOUR = 3_600_000;
 const sec = (d: Date) => Math.floor(d.getTime() / 1000);
 
 let minutes: { code: string; eventName: string };
-let starter: Plan, pro: Plan, voice: Plan;
-let prices: { starter: string; pro: string };
+let tokensMeter: { code: string; eventName: string };
+let starter: Plan, pro: Plan, voice: Plan, tokens: Plan;
+let prices: { starter: string; pro: string; tokens: string };
 
 beforeAll(async () => {
   minutes = await makeMeter({ aggregation: "sum", property: "minutes", unit: "minute" });
   invalidateMeters();
+  tokensMeter = await makeMeter({ aggregation: "sum", property: "tokens", groupBy: ["model"], unit: "token" });
+  invalidateMeters();
   const a = stripe.createProduct({ name: `Starter ${uid()}` });
   const b = stripe.createProduct({ name: `Pro ${uid()}` });
-  prices = { starter: stripe.createPrice({ product: a.id, unit_amount: 2900, recurring: { interval: "month" } }).id, pro: stripe.createPrice({ product: b.id, unit_amount: 9900, recurring: { interval: "month" } }).id };
+  const t = stripe.createProduct({ name: `Tokens ${uid()}` });
+  prices = {
+    starter: stripe.createPrice({ product: a.id, unit_amount: 2900, recurring: { interval: "month" } }).id,
+    pro: stripe.createPrice({ product: b.id, unit_amount: 9900, recurring: { interval: "month" } }).id,
+    tokens: stripe.createPrice({ product: t.id, unit_amount: 0, recurring: { interval: "month" } }).id,
+  };
   await syncAllPlansFromStripe();
   const withCharges = async (price: string, charges: Charge[]) => (await db.update(plans).set({ charges }).where(eq(plans.stripePriceId, price)).returning())[0]!;
   // Starter: 10 minutes included, then 0.035 a minute; Pro: 0.02 a minute, nothing included.
   starter = await withCharges(prices.starter, [{ type: "usage", meter: minutes.code, model: "per_unit", unit_price: "0.035", included_quantity: "10" }]);
   pro = await withCharges(prices.pro, [{ type: "usage", meter: minutes.code, model: "per_unit", unit_price: "0.02" }]);
+  tokens = await withCharges(prices.tokens, [{ type: "usage", meter: tokensMeter.code, model: "group", group_by: "model", prices: { "gpt-4": "0.0000375", "claude-3": "0.00001875" } }]);
   // The FlexPrice guide's agent plan: 0.05 a minute and a 10.00 monthly fee.
   voice = await makePlan({ basePriceCents: 0, charges: [{ type: "usage", meter: minutes.code, model: "per_unit", unit_price: "0.05" }, { type: "fixed", name: "Monthly Fee", amount: "10.00" }] });
 });
@@ -152,6 +161,18 @@ describe.each(["local", "stripe"] as const)("the period's usage on the %s rail",
       expect(stripe.invoiceItems()).toHaveLength(stripe.invoiceItems().length);
       expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 54 });
     }
+  });
+
+  it("prices a per-model (group) charge per model: tokens of each model at that model's price", async () => {
+    const w = await subscribed(rail, tokens);
+    const r = await ingestEvents(w.orgId, [
+      { eventId: `t-${uid()}`, eventName: tokensMeter.eventName, timestamp: later(-2 * HOUR), properties: { model: "gpt-4", tokens: 400_000 } },
+      { eventId: `t-${uid()}`, eventName: tokensMeter.eventName, timestamp: later(-2 * HOUR), properties: { model: "claude-3", tokens: 200_000 } },
+    ]);
+    expect(r.outcomes.map((o) => o.status)).toEqual(["accepted", "accepted"]);
+    await renew(w);
+    // 400,000 × 0.0000375 + 200,000 × 0.00001875 = 15.00 + 3.75.
+    expect(await billed(w)).toEqual({ [`usage:${tokens.id}:${tokensMeter.code}`]: 1875 });
   });
 
   it("splits the period at a mid-period upgrade: usage before on the old plan, after on the new", async () => {

@@ -74,7 +74,8 @@ async function segmentUsage(x: Executor, orgId: string, plan: Plan, seg: Period,
   const used = meters.filter((m) => codes.has(m.code));
   if (used.length === 0) return {};
   const hours = readRange(seg, final);
-  const { quantities } = await pricedUsage(orgId, used, hours, null, x);
+  // With the plan, so meters under a price-per-group charge are read per group value.
+  const { quantities } = await pricedUsage(orgId, used, hours, plan, x);
   const byCode = new Map(used.map((m) => [m.code, m]));
   for (const c of recordedCalls) {
     if (!c.endedAt || c.endedAt < hours.start || c.endedAt >= hours.end) continue;

@@ -113,6 +113,12 @@ describe("projectToPeriodEnd", () => {
     expect(totalCents(periodLines(projected))).toBe(6000);
   });
 
+  test("minutes into the period the pace is taken over a day, not extrapolated from seconds", () => {
+    const projected = projectToPeriodEnd(base({ segments: [{ start, end, plan: pro, usage: { api_calls: "100" } }] }), new Date(start.getTime() + 60_000));
+    // 30 days at 100 a day: 3,000 × 0.005 = 15.00.
+    expect(totalCents(periodLines(projected))).toBe(1500);
+  });
+
   test("the fixed charges of agent plans are not scaled; at the period end nothing changes", () => {
     const input = base({ segments: [], agentPlans: [{ agentId: "agt_1", agentName: "a", plan: voiceAgent }] });
     expect(totalCents(periodLines(projectToPeriodEnd(input, mid)))).toBe(1000);

@@ -8,6 +8,7 @@
 // Each line is rounded half-up once (lib/money roundToMinor) from its exact amount. A line's id is
 // `<subscription>:<period start>:<kind>:<key>`: whoever adds it (an invoice, a Stripe invoice item)
 // keys on it, so it is added once.
+import { formatQuantity } from "@/lib/format";
 import { D, dec, roundToMinor, type Dec } from "@/lib/money";
 import { ratePlan, type Charge, type FixedCharge, type Quantity, type UsageCharge } from "@/lib/rating";
 
@@ -62,7 +63,7 @@ export type PeriodInput = {
 export const periodKey = (period: { start: Date }) => period.start.toISOString();
 export const lineId = (subscriptionId: string, period: { start: Date }, kind: PeriodLineKind, key: string) => `${subscriptionId}:${periodKey(period)}:${kind}:${key}`;
 
-const quantityText = (q: string, unit?: string | null) => `${dec(q).toFixed()}${unit ? ` ${unit}` : ""}`;
+const quantityText = (q: string, unit?: string | null) => formatQuantity(dec(q).toFixed(), unit ?? undefined);
 
 function line(input: PeriodInput, kind: PeriodLineKind, key: string, fields: { description: string; quantity: string; exact: Dec; meter?: string | null; planId?: string | null; agentId?: string | null; start?: Date; end?: Date }): PeriodLine {
   const q = dec(fields.quantity);
@@ -102,7 +103,7 @@ export function periodLines(input: PeriodInput): PeriodLine[] {
       if (exact.isZero() && dec(l.billable_quantity).isZero()) continue;
       const key = `${seg.plan.id}:${l.meter}${split ? `:${seg.start.toISOString()}` : ""}`;
       const unit = input.meterUnits?.[l.meter];
-      const billable = l.billable_quantity !== l.quantity ? ` (${dec(l.billable_quantity).toFixed()} billable)` : "";
+      const billable = l.billable_quantity !== l.quantity ? ` (${quantityText(l.billable_quantity)} billable)` : "";
       out.push(line(input, "usage", key, { description: `${l.name}: ${quantityText(l.quantity, unit)}${billable}${split ? ` on ${seg.plan.name}` : ""}`, quantity: l.billable_quantity, exact, meter: l.meter, planId: seg.plan.id, start: seg.start, end: seg.end }));
     }
   }
@@ -146,7 +147,7 @@ export function periodLines(input: PeriodInput): PeriodLine[] {
   }
   for (const [price, credits] of [...overage].sort(([a], [b]) => dec(a).cmp(dec(b)))) {
     const p = dec(price);
-    out.push(line(input, "overage", p.toFixed(), { description: `Credit overage: ${credits} credits at ${p.toFixed()} ${input.currency.toUpperCase()}`, quantity: String(credits), exact: p.mul(credits) }));
+    out.push(line(input, "overage", p.toFixed(), { description: `Credit overage: ${formatQuantity(credits, "credit")} at ${p.toFixed()} ${input.currency.toUpperCase()} each`, quantity: String(credits), exact: p.mul(credits) }));
   }
   return out;
 }
@@ -154,16 +155,21 @@ export function periodLines(input: PeriodInput): PeriodLine[] {
 /**
  * The period as it will look at its end if usage goes on at the pace so far: the running plan's
  * quantities (and the period's calls and overage) scaled by period length ÷ time elapsed, then rated
- * by periodLines, so tiers and included units apply to the projected totals. Segments that ended
+ * by periodLines, so tiers and included units apply to the projected totals. The pace is measured
+ * over at least a day (so a period's first minutes do not project absurd totals). Segments that ended
  * are complete and stay as they are; agent plans' fixed charges do not scale.
  */
+const MIN_PACE_MS = 86_400_000;
+
 export function projectToPeriodEnd(input: PeriodInput, now: Date): PeriodInput {
   const last = input.segments.at(-1);
   const end = input.period.end.getTime();
   if (now.getTime() >= end) return input;
+  // The pace is measured over at least a day: usage sent in a period's first minutes says little
+  // about the month, and extrapolating it from seconds would project absurd totals.
   const factorFor = (start: Date) => {
-    const elapsed = now.getTime() - start.getTime();
-    return elapsed <= 0 ? new D(1) : new D(end - start.getTime()).div(elapsed);
+    const elapsed = Math.max(now.getTime() - start.getTime(), MIN_PACE_MS);
+    return D.max(1, new D(end - start.getTime()).div(elapsed));
   };
   const scaleQ = (q: Quantity, f: Dec): Quantity =>
     typeof q === "string" ? dec(q).mul(f).toDecimalPlaces(6).toFixed() : { groups: Object.fromEntries(Object.entries(q.groups).map(([g, v]) => [g, dec(v).mul(f).toDecimalPlaces(6).toFixed()])) };

@@ -4,6 +4,7 @@ import { PlanPicker } from "@/components/billing/plan-picker";
 import { PlanSummary } from "@/components/billing/plan-summary";
 import { RedirectButton } from "@/components/billing/redirect-button";
 import { UpcomingInvoice } from "@/components/billing/upcoming-invoice";
+import { QueryProvider } from "@/components/providers/query-provider";
 import { ActionButton } from "@/components/ui/action-button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -83,7 +84,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           <Card>
             <CardHeader title="Upcoming invoice" description="Usage, overage and agent call costs so far this period, as they will appear on the invoice. Refreshes as usage arrives." />
             <CardBody>
-              <UpcomingInvoice initial={b.upcoming} />
+              <QueryProvider>
+                <UpcomingInvoice initial={b.upcoming} />
+              </QueryProvider>
             </CardBody>
           </Card>
         )}
