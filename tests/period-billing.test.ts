@@ -7,6 +7,8 @@ import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as upcomingRoute from "@/app/api/v1/billing/upcoming-invoice/route";
 import * as webhook from "@/app/api/webhooks/stripe/route";
+import * as metricsRoute from "@/app/api/metrics/route";
+import { reconcileStripePeriods } from "@/lib/payments/reconcile-stripe-periods";
 import { createAgent } from "@/lib/agents/agents";
 import { startCall } from "@/lib/agents/calls";
 import { finalizeCallCost } from "@/lib/agents/finalize-call-cost";
@@ -355,5 +357,37 @@ describe("usage on Stripe's invoices when events go wrong", () => {
     const keys = stripe.requests.filter((q) => q.path === "/v1/invoiceitems" && q.body.invoice === r.invoice.id).map((q) => q.idempotencyKey);
     expect(keys).toHaveLength(5); // three lines, two failed attempts
     for (const k of keys) expect(k).toMatch(new RegExp(`^tally-line:${w.subId}:.+:${r.invoice.id}$`));
+  });
+});
+
+describe("reconciliation of Stripe periods", () => {
+  it("finds a paid period matching, and lists an item missing at Stripe and an invoice unpaid past due, counted in /api/metrics", async () => {
+    const good = await subscribed("stripe");
+    await usage(good, "20", later(-2 * HOUR));
+    const goodDraft = await renew(good);
+    stripe.finalizeInvoice(goodDraft!);
+
+    const bad = await subscribed("stripe");
+    await usage(bad, "110", later(-2 * HOUR));
+    await createAgent(bad.orgId, { name: "bot", description: "", planId: voice.id }, "test");
+    const badDraft = await renew(bad);
+    // Someone deletes Tally's agent-plan item at Stripe, and the invoice is not paid.
+    const inv = stripe.objects.get(badDraft!)!;
+    const lines = (inv.lines as { data: { metadata?: Record<string, string> }[] }).data;
+    stripe.put({ ...inv, lines: { object: "list", data: lines.filter((l) => !l.metadata?.tally_line_id?.includes("agent_fixed")) } });
+    stripe.finalizeInvoice(badDraft!, false);
+
+    const at = later(10 * 86_400_000);
+    expect(await reconcileStripePeriods(at)).toBeGreaterThanOrEqual(2);
+    const [g] = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, good.subId));
+    expect(g).toMatchObject({ differences: [], stripeInvoicedCents: 35, stripeCollectedCents: 35, stripeStatus: "paid" });
+    const [b] = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, bad.subId));
+    expect(b!.differences.map((d) => d.kind).sort()).toEqual(["missing_item", "unpaid_past_due"]);
+    expect(b).toMatchObject({ stripeInvoicedCents: 350, stripeCollectedCents: 0, stripeStatus: "open" });
+
+    const res = await metricsRoute.GET(new Request("http://tally.test/api/metrics"), { params: Promise.resolve({}) });
+    const text = await res.text();
+    expect(text).toMatch(/tally_billing_reconciliation_differences\{kind="missing_item"\} [1-9]/);
+    expect(text).toMatch(/tally_billing_reconciliation_differences\{kind="unpaid_past_due"\} [1-9]/);
   });
 });

@@ -82,3 +82,38 @@ export async function invoiceStatus(invoiceId: string): Promise<string | null> {
   }
 }
 
+
+export type StripeInvoiceForReconciliation = {
+  id: string;
+  status: string;
+  total: number;
+  amountPaid: number;
+  dueDate: Date | null;
+  finalizedAt: Date | null;
+  hostedUrl: string | null;
+  /** Every line of the invoice, with the Tally line id its invoice item carries (null for the plan fee and others). */
+  lines: { tallyLineId: string | null; amount: number }[];
+};
+
+/** An invoice and all its lines (paged), for comparing with Tally's; null when Stripe has none. */
+export async function invoiceForReconciliation(invoiceId: string): Promise<StripeInvoiceForReconciliation | null> {
+  let inv;
+  try {
+    inv = await stripe().invoices.retrieve(invoiceId);
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return null;
+    throw e;
+  }
+  const lines = await stripe().invoices.listLineItems(invoiceId, { limit: 100 }).autoPagingToArray({ limit: 10_000 });
+  const ts = (s: number | null | undefined) => (s ? new Date(s * 1000) : null);
+  return {
+    id: inv.id!,
+    status: inv.status ?? "draft",
+    total: inv.total,
+    amountPaid: inv.amount_paid,
+    dueDate: ts(inv.due_date),
+    finalizedAt: ts(inv.status_transitions?.finalized_at),
+    hostedUrl: inv.hosted_invoice_url ?? null,
+    lines: lines.map((l) => ({ tallyLineId: (l.metadata ?? {}).tally_line_id ?? null, amount: l.amount })),
+  };
+}

@@ -316,6 +316,11 @@ export class StripeServer {
       return { body: { object: "invoice", amount_due: Math.round(diff / 2), currency: "usd", lines: { object: "list", data: [] } } };
     });
     const missing = (what: string, id: string) => ({ status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such ${what}: '${id}'` } } });
+    this.route("GET", /^\/v1\/invoices\/([^/]+)\/lines$/, ({ params, query }) => {
+      const inv = this.objects.get(params[0]!);
+      if (!inv) return missing("invoice", params[0]!);
+      return { body: this.listResponse(`/v1/invoices/${inv.id}/lines`, (inv.lines as { data: Obj[] }).data, query) };
+    });
     this.route("GET", /^\/v1\/invoiceitems$/, ({ query }) => ({ body: this.listResponse("/v1/invoiceitems", this.list("invoiceitem", (i) => !query.invoice || i.invoice === query.invoice), query) }));
     this.route("POST", /^\/v1\/invoiceitems$/, ({ body }) => {
       const invoiceId = body.invoice as string | undefined;

@@ -185,10 +185,20 @@ export const periodBillings = pgTable(
     stripeInvoiceId: text(),
     /** Held by the job adding the lines, so two jobs never add to two invoices at once. */
     lockedUntil: timestamp({ withTimezone: true }),
+    /** Reconciliation: when Stripe was last compared, what it invoiced and collected for these lines, its invoice status, and every difference found. */
+    reconciledAt: timestamp({ withTimezone: true }),
+    stripeInvoicedCents: bigint({ mode: "number" }),
+    stripeCollectedCents: bigint({ mode: "number" }),
+    stripeStatus: text(),
+    differences: jsonb().$type<{ kind: string; line_id?: string; expected_cents?: number; stripe_cents?: number; message: string }[]>().notNull().default([]),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("period_billings_period_key").on(t.subscriptionId, t.periodStart), index("period_billings_org_idx").on(t.orgId, t.periodStart)],
+  (t) => [
+    uniqueIndex("period_billings_period_key").on(t.subscriptionId, t.periodStart),
+    index("period_billings_org_idx").on(t.orgId, t.periodStart),
+    index("period_billings_differences_idx").on(t.periodStart).where(sql`jsonb_array_length(${t.differences}) > 0`),
+  ],
 );
 
 export type PeriodBilling = typeof periodBillings.$inferSelect;
