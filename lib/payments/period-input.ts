@@ -27,10 +27,12 @@ function readRange(p: Period, final?: boolean): Period {
 
 const planRef = (p: Plan): PlanRef => ({ id: p.id, name: p.name, currency: p.currency, charges: p.charges });
 
-async function plansById(x: Executor, ids: string[]): Promise<Map<string, Plan>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  return new Map((await x.select().from(plans).where(inArray(plans.id, unique))).map((p) => [p.id, p]));
+/** Plans by id; those the caller already holds are not read again (a round trip per period saved when closing thousands). */
+async function plansById(x: Executor, ids: string[], known: Plan[] = []): Promise<Map<string, Plan>> {
+  const out = new Map(known.map((p) => [p.id, p]));
+  const missing = [...new Set(ids)].filter((id) => !out.has(id));
+  if (missing.length) for (const p of await x.select().from(plans).where(inArray(plans.id, missing))) out.set(p.id, p);
+  return out;
 }
 
 /** The plan in force over the period: the plan of the newest history row at or before each instant; a change inside the period starts a segment (at the hour). */
@@ -121,9 +123,9 @@ async function agentPlansHeld(x: Executor, orgId: string, period: Period): Promi
  * `final`: no period follows (the subscription ended), so the hour the period ends in is read
  * whole — usage sent minutes before a cancel is billed, not lost between periods.
  */
-export async function loadPeriodInput(x: Executor, sub: Subscription, period: Period, opts: { final?: boolean } = {}): Promise<PeriodInput> {
+export async function loadPeriodInput(x: Executor, sub: Subscription, period: Period, opts: { final?: boolean; knownPlans?: Plan[] } = {}): Promise<PeriodInput> {
   const range = readRange(period, opts.final);
-  const [segs, callRows, heldRaw, overageRows, meterIdx] = await Promise.all([
+  const [segs, callRows, heldRaw, overageRows, cachedMeters] = await Promise.all([
     planSegments(x, sub, period),
     x
       .select({ id: calls.id, agentId: calls.agentId, planId: calls.planId, currency: calls.currency, usageMetrics: calls.usageMetrics, costLines: calls.costLines, usageRecorded: calls.usageRecorded, endedAt: calls.endedAt })
@@ -135,9 +137,12 @@ export async function loadPeriodInput(x: Executor, sub: Subscription, period: Pe
       .from(creditLedger)
       .where(and(eq(creditLedger.orgId, sub.orgId), eq(creditLedger.kind, "overage"), gte(creditLedger.createdAt, period.start), lt(creditLedger.createdAt, period.end)))
       .groupBy(creditLedger.unitPrice, creditLedger.currency),
-    meterIndex({ x, fresh: true }),
+    meterIndex({ x }),
   ]);
-  const byId = await plansById(x, [...segs.map((s) => s.planId), ...heldRaw.map((h) => h.planId), ...callRows.flatMap((c) => (c.planId ? [c.planId] : []))]);
+  const byId = await plansById(x, [...segs.map((s) => s.planId), ...heldRaw.map((h) => h.planId), ...callRows.flatMap((c) => (c.planId ? [c.planId] : []))], opts.knownPlans);
+  // The cached index (5 s) serves; a meter a plan charges that it does not know yet reloads it.
+  const charged = segs.flatMap((s) => byId.get(s.planId)?.charges.flatMap((c) => (c.type === "usage" ? [c.meter] : [])) ?? []);
+  const meterIdx = charged.every((code) => cachedMeters.byCode.has(code)) ? cachedMeters : await meterIndex({ x, fresh: true });
 
   const recorded = callRows.filter((c) => c.usageRecorded);
   const segments: PlanSegment[] = [];

@@ -3,7 +3,7 @@
 // invoice items and the upcoming invoice can be compared line by line.
 import "server-only";
 import type { Executor } from "@/lib/db/client";
-import type { Subscription } from "@/lib/db/schema";
+import type { Plan, Subscription } from "@/lib/db/schema";
 import type { NewLine } from "@/lib/invoices/issue-invoice";
 import { loadPeriodInput } from "./period-input";
 import { periodLines, type PeriodLine } from "./period-lines";
@@ -25,6 +25,6 @@ export function toInvoiceLine(l: PeriodLine): NewLine {
 }
 
 /** The lines the ended `period` of `sub` is billed (usage in arrears): what its invoice, or Stripe's, carries besides the plan fee. */
-export async function periodLinesFor(x: Executor, sub: Subscription, period: { start: Date; end: Date }, opts: { final?: boolean } = {}): Promise<PeriodLine[]> {
+export async function periodLinesFor(x: Executor, sub: Subscription, period: { start: Date; end: Date }, opts: { final?: boolean; knownPlans?: Plan[] } = {}): Promise<PeriodLine[]> {
   return periodLines(await loadPeriodInput(x, sub, period, opts));
 }

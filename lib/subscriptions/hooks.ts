@@ -23,7 +23,7 @@ export async function afterPeriodStarted(x: Executor, sub: Subscription, plan: P
   await allocateIncludedCredits(x, sub, plan, at);
   // Stripe invoices and charges its own subscriptions; a trial has nothing to invoice.
   if (sub.provider !== "stripe" && sub.status !== "trialing") {
-    const usage = ended ? (await periodLinesFor(x, sub, ended)).map(toInvoiceLine) : [];
+    const usage = ended ? (await periodLinesFor(x, sub, ended, { knownPlans: [ended.plan, plan] })).map(toInvoiceLine) : [];
     await billPeriod(x, sub, plan, { start: sub.currentPeriodStart, end: sub.currentPeriodEnd }, usage);
   }
 }
