@@ -15,6 +15,8 @@ import { finalizeCallCost } from "@/lib/agents/finalize-call-cost";
 import { syncAllPlansFromStripe } from "@/lib/catalog/sync-stripe-plans";
 import { consumeCredits } from "@/lib/credits/consume-credits";
 import { updateCreditSettings } from "@/lib/credits/settings";
+import { getCreditBalance } from "@/lib/credits/balance";
+import { grantCredits } from "@/lib/credits/grant-credits";
 import { db } from "@/lib/db/client";
 import { invoiceLines, invoices, organizations, periodBillings, plans, subscriptions, type Plan } from "@/lib/db/schema";
 import { runDueJobs } from "@/lib/jobs/outbox";
@@ -231,6 +233,21 @@ describe.each(["local", "stripe"] as const)("the period's usage on the %s rail",
     expect(r.body.overage_credits).toBe(250);
     await renew(w);
     expect(await billed(w)).toEqual({ "overage:0.012": 300 });
+    // Billed, so settled: the debt is gone, and credits bought next are the customer's whole.
+    expect(await getCreditBalance(w.orgId)).toMatchObject({ balance: 0, overage: 0 });
+    await grantCredits(w.orgId, { amount: 500, source: "purchased", expiresAt: null, reason: "pack", idempotencyKey: `g-${uid()}`, actor: "test" });
+    expect(await getCreditBalance(w.orgId)).toMatchObject({ balance: 500, overage: 0 });
+  });
+
+  it("does not bill overage that credits granted during the period already repaid", async () => {
+    const w = await subscribed(rail);
+    await updateCreditSettings(w.orgId, { allowOverage: true, overagePricePerCredit: "0.012" });
+    await consumeCredits(w.orgId, { credits: 250, idempotencyKey: `c-${uid()}`, actor: "test", now: later(-2 * HOUR) });
+    // A pack bought later in the period repays 200 of the 250 owed.
+    await grantCredits(w.orgId, { amount: 200, source: "purchased", expiresAt: null, reason: "pack", idempotencyKey: `g-${uid()}`, actor: "test", now: later(-HOUR) });
+    await renew(w);
+    expect(await billed(w)).toEqual({ "overage:0.012": 60 });
+    expect(await getCreditBalance(w.orgId)).toMatchObject({ balance: 0, overage: 0 });
   });
 
   it("bills agent calls through the call, never also by the meter, and the agent plan's fee once per agent", async () => {

@@ -8,7 +8,7 @@
 import "server-only";
 import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
-import { agentPlanHistory, agents, calls, creditLedger, plans, subscriptionHistory, type Plan, type Subscription } from "@/lib/db/schema";
+import { agentPlanHistory, agents, calls, creditBalances, creditLedger, plans, subscriptionHistory, type Plan, type Subscription } from "@/lib/db/schema";
 import { D } from "@/lib/money";
 import { floorHour, hourRange } from "@/lib/metering/limit-period";
 import { meterIndex, type MeterDef } from "@/lib/metering/meters";
@@ -125,7 +125,7 @@ async function agentPlansHeld(x: Executor, orgId: string, period: Period): Promi
  */
 export async function loadPeriodInput(x: Executor, sub: Subscription, period: Period, opts: { final?: boolean; knownPlans?: Plan[] } = {}): Promise<PeriodInput> {
   const range = readRange(period, opts.final);
-  const [segs, callRows, heldRaw, overageRows, cachedMeters] = await Promise.all([
+  const [segs, callRows, heldRaw, overageRows, [balance], cachedMeters] = await Promise.all([
     planSegments(x, sub, period),
     x
       .select({ id: calls.id, agentId: calls.agentId, planId: calls.planId, currency: calls.currency, usageMetrics: calls.usageMetrics, costLines: calls.costLines, usageRecorded: calls.usageRecorded, endedAt: calls.endedAt })
@@ -136,7 +136,9 @@ export async function loadPeriodInput(x: Executor, sub: Subscription, period: Pe
       .select({ credits: sql<string>`(-sum(${creditLedger.amount}))::text`, unitPrice: sql<string | null>`${creditLedger.unitPrice}::text`, currency: creditLedger.currency })
       .from(creditLedger)
       .where(and(eq(creditLedger.orgId, sub.orgId), eq(creditLedger.kind, "overage"), gte(creditLedger.createdAt, period.start), lt(creditLedger.createdAt, period.end)))
-      .groupBy(creditLedger.unitPrice, creditLedger.currency),
+      .groupBy(creditLedger.unitPrice, creditLedger.currency)
+      .orderBy(sql`max(${creditLedger.seq}) desc`),
+    x.select({ overage: creditBalances.overage }).from(creditBalances).where(eq(creditBalances.orgId, sub.orgId)),
     meterIndex({ x }),
   ]);
   const byId = await plansById(x, [...segs.map((s) => s.planId), ...heldRaw.map((h) => h.planId), ...callRows.flatMap((c) => (c.planId ? [c.planId] : []))], opts.knownPlans);
@@ -180,6 +182,7 @@ export async function loadPeriodInput(x: Executor, sub: Subscription, period: Pe
     calls: callUsage,
     agentPlans,
     overage,
+    overageOutstanding: balance?.overage ?? 0,
     meterUnits: Object.fromEntries(meterIdx.all.map((m) => [m.code, m.unit])),
   };
 }

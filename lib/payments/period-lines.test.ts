@@ -70,6 +70,14 @@ const rows: Row[] = [
     ],
   },
   {
+    name: "overage repaid meanwhile by credits granted is not billed: only the 120 credits still owed, newest first",
+    input: base({ segments: [], overageOutstanding: 120, overage: [{ credits: 100, unitPrice: "0.02", currency: "usd" }, { credits: 100, unitPrice: "0.01", currency: "usd" }] }),
+    lines: [
+      ["overage", "0.01", 20],
+      ["overage", "0.02", 200],
+    ],
+  },
+  {
     name: "amounts in another currency than the subscription's are left out rather than mixed",
     input: base({ segments: [], calls: [{ ...flexCall("c1"), currency: "eur" }], overage: [{ credits: 10, unitPrice: "1", currency: "eur" }] }),
     lines: [],

@@ -45,7 +45,7 @@ export type CallUsage = { callId: string; agentId: string; planId: string; planN
 /** An agent that held `plan` for some of the period. */
 export type AgentPlanHeld = { agentId: string; agentName: string; plan: PlanRef };
 
-/** Overage credits spent in the period at one recorded price per credit. */
+/** Overage credits spent in the period at one recorded price per credit (newest first). */
 export type OverageSpend = { credits: number; unitPrice: string; currency: string };
 
 export type PeriodInput = {
@@ -56,6 +56,12 @@ export type PeriodInput = {
   calls: CallUsage[];
   agentPlans: AgentPlanHeld[];
   overage: OverageSpend[];
+  /**
+   * Overage credits still owed when the period is billed. Credits granted meanwhile repay overage
+   * (lib/credits), so overage already repaid is not billed again: the newest spends are billed,
+   * up to this many credits. Absent: all of the period's overage.
+   */
+  overageOutstanding?: number;
   /** Meter code → unit, for descriptions. */
   meterUnits?: Record<string, string | null | undefined>;
 };
@@ -139,11 +145,14 @@ export function periodLines(input: PeriodInput): PeriodLine[] {
     out.push(line(input, "agent_fixed", k, { description: `${a.agentName} on ${a.plan.name}: ${fixed.map((f) => f.name).join(", ")}`, quantity: "1", exact, planId: a.plan.id, agentId: a.agentId }));
   }
 
-  // Credit overage, per recorded price.
+  // Credit overage still owed, per recorded price.
   const overage = new Map<string, number>();
+  let owed = input.overageOutstanding ?? Number.MAX_SAFE_INTEGER;
   for (const o of input.overage) {
-    if (o.currency !== input.currency || o.credits <= 0) continue;
-    overage.set(o.unitPrice, (overage.get(o.unitPrice) ?? 0) + o.credits);
+    if (o.currency !== input.currency || o.credits <= 0 || owed <= 0) continue;
+    const credits = Math.min(o.credits, owed);
+    owed -= credits;
+    overage.set(o.unitPrice, (overage.get(o.unitPrice) ?? 0) + credits);
   }
   for (const [price, credits] of [...overage].sort(([a], [b]) => dec(a).cmp(dec(b)))) {
     const p = dec(price);

@@ -17,6 +17,7 @@ import { newId } from "@/lib/ids";
 import { enqueue, PermanentJobError, registerOutboxHandler } from "@/lib/jobs/outbox";
 import { createInvoiceItem, createUsageInvoice, finalizeUsageInvoice, invoiceStatus, isRefusal } from "@/lib/stripe/invoice-items";
 import { periodKey, totalCents, type PeriodLine } from "./period-lines";
+import { settleInvoicedOverage } from "./overage-settlement";
 import { periodLinesFor } from "./usage-lines";
 
 export const STRIPE_PERIOD_USAGE_JOB = "stripe.bill_period_usage";
@@ -60,6 +61,8 @@ async function periodRow(sub: Subscription, period: { start: Date; end: Date }, 
     if (existing) return existing;
     const lines = await periodLinesFor(tx, sub, period, { final });
     const total = totalCents(lines);
+    // The overage these lines bill is settled in the ledger with them (once, by the period's key).
+    await settleInvoicedOverage(tx, sub, period, lines, new Date());
     const currency = lines[0]?.currency ?? "usd";
     await tx
       .insert(periodBillings)

@@ -15,6 +15,7 @@ import { billPeriod, chargeInvoice } from "@/lib/payments/local-billing";
 import { periodKey } from "@/lib/payments/period-lines";
 import { enqueueStripePeriodUsage } from "@/lib/payments/stripe-period-usage";
 import { periodLinesFor, toInvoiceLine } from "@/lib/payments/usage-lines";
+import { settleInvoicedOverage } from "@/lib/payments/overage-settlement";
 
 export type EndedPeriod = { start: Date; end: Date; plan: Plan };
 
@@ -23,8 +24,9 @@ export async function afterPeriodStarted(x: Executor, sub: Subscription, plan: P
   await allocateIncludedCredits(x, sub, plan, at);
   // Stripe invoices and charges its own subscriptions; a trial has nothing to invoice.
   if (sub.provider !== "stripe" && sub.status !== "trialing") {
-    const usage = ended ? (await periodLinesFor(x, sub, ended, { knownPlans: [ended.plan, plan] })).map(toInvoiceLine) : [];
-    await billPeriod(x, sub, plan, { start: sub.currentPeriodStart, end: sub.currentPeriodEnd }, usage);
+    const lines = ended ? await periodLinesFor(x, sub, ended, { knownPlans: [ended.plan, plan] }) : [];
+    await billPeriod(x, sub, plan, { start: sub.currentPeriodStart, end: sub.currentPeriodEnd }, lines.map(toInvoiceLine));
+    if (ended) await settleInvoicedOverage(x, sub, ended, lines, at);
   }
 }
 
@@ -38,7 +40,8 @@ export async function afterSubscriptionEnded(x: Executor, sub: Subscription, per
     await enqueueStripePeriodUsage(x, sub, period, { reason: "subscription_ended" });
     return;
   }
-  const lines = (await periodLinesFor(x, sub, period, { final: true })).map(toInvoiceLine);
+  const rated = await periodLinesFor(x, sub, period, { final: true });
+  const lines = rated.map(toInvoiceLine);
   if (lines.length === 0) return;
   const { invoice, created } = await issueInvoice(x, {
     orgId: sub.orgId,
@@ -54,4 +57,5 @@ export async function afterSubscriptionEnded(x: Executor, sub: Subscription, per
     livemode: sub.livemode,
   });
   if (created && sub.provider === "local" && invoice.status === "open") await chargeInvoice(x, invoice, period.end);
+  if (created) await settleInvoicedOverage(x, sub, period, rated, period.end);
 }
