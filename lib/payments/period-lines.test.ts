@@ -99,6 +99,13 @@ describe("periodLines", () => {
     expect(new Set(periodLines(input).map((l) => l.id)).size).toBe(periodLines(input).length);
   });
 
+  test("usage of a group value the plan does not price is named on the line, not billed silently as free", () => {
+    const perModel = plan("m", [{ type: "usage", meter: "tokens", model: "group", group_by: "model", prices: { "gpt-4": "0.001" } }]);
+    const [l] = periodLines(base({ segments: [{ start, end, plan: perModel, usage: { tokens: { groups: { "gpt-4": "1000", "llama-9": "500" } } } }] }));
+    expect(l).toMatchObject({ amountCents: 100 });
+    expect(l!.description).toMatch(/not priced: 500 \(.*llama-9.*\)/);
+  });
+
   test("half a cent on a line rounds up once: 0.005 → 1 cent", () => {
     const lines = periodLines(base({ segments: [{ start, end, plan: plan("p", [perUnit("m", "0.005")]), usage: { m: "1" } }] }));
     expect(lines[0]).toMatchObject({ exactAmount: "0.005", amountCents: 1, unitAmount: "0.005" });

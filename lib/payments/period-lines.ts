@@ -110,7 +110,9 @@ export function periodLines(input: PeriodInput): PeriodLine[] {
       const key = `${seg.plan.id}:${l.meter}${split ? `:${seg.start.toISOString()}` : ""}`;
       const unit = input.meterUnits?.[l.meter];
       const billable = l.billable_quantity !== l.quantity ? ` (${quantityText(l.billable_quantity)} billable)` : "";
-      out.push(line(input, "usage", key, { description: `${l.name}: ${quantityText(l.quantity, unit)}${billable}${split ? ` on ${seg.plan.name}` : ""}`, quantity: l.billable_quantity, exact, meter: l.meter, planId: seg.plan.id, start: seg.start, end: seg.end }));
+      // Usage the plan has no price for (a group value missing from the table) is named on the line, never silently free.
+      const unpriced = l.unpriced?.length ? `; not priced: ${l.unpriced.map((u) => `${quantityText(u.quantity)} (${u.reason})`).join(", ")}` : "";
+      out.push(line(input, "usage", key, { description: `${l.name}: ${quantityText(l.quantity, unit)}${billable}${split ? ` on ${seg.plan.name}` : ""}${unpriced}`, quantity: l.billable_quantity, exact, meter: l.meter, planId: seg.plan.id, start: seg.start, end: seg.end }));
     }
   }
 
