@@ -9,7 +9,7 @@ export const subscriptionOperations: Operation[] = [
     tag: "Subscriptions",
     auth: "operator",
     summary: "Subscribe a customer to a plan without a checkout",
-    description: "For free plans and invoiced customers. The plan's trial applies unless skip_trial is set. `external_id` lets Lago-shaped usage events name the subscription (`external_subscription_id`).",
+    description: "For free plans and invoiced customers. The plan's trial applies unless skip_trial is set. `external_id` lets Lago-shaped usage events name the subscription (`external_subscription_id`). Takes an optional Idempotency-Key header: a retry with the same key and body answers the first subscription again.",
     body: ZSubscriptionCreate,
     responses: { "201": "Created", "400": "Invalid field", "404": "Customer or plan not found", "409": "The customer already has a current subscription, or external_id is taken" },
   },

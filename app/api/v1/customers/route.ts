@@ -1,5 +1,6 @@
 import { isCustomer } from "@/lib/auth/actor";
-import { created, route } from "@/lib/http/route";
+import { route } from "@/lib/http/route";
+import { idempotentReply } from "@/lib/idempotency/reply";
 import { createOrganization, getOrganization, listOrganizations } from "@/lib/orgs/organizations";
 import { ZCustomerCreate, ZCustomerList } from "@/lib/orgs/schemas";
 import { customerJson } from "@/lib/orgs/serialize";
@@ -10,6 +11,10 @@ export const GET = route({ auth: "any", query: ZCustomerList }, async ({ actor, 
   return { data: page.data.map(customerJson), next_cursor: page.nextCursor };
 });
 
-export const POST = route({ auth: "operator", body: ZCustomerCreate }, async ({ body }) =>
-  created(customerJson(await createOrganization({ name: body.name, email: body.email, externalId: body.external_id, metadata: body.metadata }))),
+/** An Idempotency-Key replays the first answer (a retried create makes one customer). */
+export const POST = route({ auth: "operator", body: ZCustomerCreate }, async ({ body, req }) =>
+  idempotentReply(req, { orgId: null, scope: "customers.create", request: body }, async () => ({
+    status: 201,
+    body: customerJson(await createOrganization({ name: body.name, email: body.email, externalId: body.external_id, metadata: body.metadata })),
+  })),
 );

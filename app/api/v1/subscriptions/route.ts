@@ -1,5 +1,6 @@
 import { actorLabel, isCustomer, scopeOrg } from "@/lib/auth/actor";
-import { created, route } from "@/lib/http/route";
+import { route } from "@/lib/http/route";
+import { idempotentReply } from "@/lib/idempotency/reply";
 import { listSubscriptions } from "@/lib/subscriptions/queries";
 import { ZSubscriptionCreate, ZSubscriptionList } from "@/lib/subscriptions/schemas";
 import { subscriptionJson } from "@/lib/subscriptions/serialize";
@@ -12,10 +13,12 @@ export const GET = route({ auth: "any", query: ZSubscriptionList }, async ({ act
   return { data: rows.map((r) => subscriptionJson(r.subscription, r.plan)), next_cursor: null };
 });
 
-/** Subscribes a customer without a checkout: free plans and invoiced customers. */
-export const POST = route({ auth: "operator", body: ZSubscriptionCreate }, async ({ actor, body }) => {
+/** Subscribes a customer without a checkout: free plans and invoiced customers. An Idempotency-Key replays the first answer. */
+export const POST = route({ auth: "operator", body: ZSubscriptionCreate }, async ({ actor, body, req }) => {
   const orgId = await scopeOrg(actor, { customerId: body.customer_id, externalCustomerId: body.external_customer_id });
   const plan = body.plan.startsWith("plan_") ? { id: body.plan } : { code: body.plan };
-  const sub = await subscribe(orgId, { plan, externalId: body.external_id, actor: actorLabel(actor), skipTrial: body.skip_trial, provider: "manual" });
-  return created(subscriptionJson(sub, await resolvePlan({ id: sub.planId })));
+  return idempotentReply(req, { orgId, scope: "subscriptions.create", request: body }, async () => {
+    const sub = await subscribe(orgId, { plan, externalId: body.external_id, actor: actorLabel(actor), skipTrial: body.skip_trial, provider: "manual" });
+    return { status: 201, body: subscriptionJson(sub, await resolvePlan({ id: sub.planId })) };
+  });
 });
