@@ -84,6 +84,7 @@ export const SAMPLES: Record<string, Make> = {
 
   "GET /api/v1/billing/subscription": () => ({}),
   "GET /api/v1/billing/invoices": () => ({}),
+  "GET /api/v1/billing/upcoming-invoice": () => ({}),
   "GET /api/v1/billing/invoices/{id}/pdf": (_w, t) => ({ params: { id: t.invoiceId } }),
   "GET /api/v1/billing/payment-methods": () => ({}),
   "GET /api/v1/billing/history": () => ({}),
