@@ -68,6 +68,12 @@ function create() {
       labelNames: ["operation"] as const,
       registers: [registry],
     }),
+    reconciliationDifferences: new client.Gauge({
+      name: "tally_billing_reconciliation_differences",
+      help: "Differences between Tally's rated period lines and Stripe's invoices, by kind (missing_item, amount_off, not_added, invoice_missing, unpaid_past_due, not_collected).",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
     outboxDepth: new client.Gauge({
       name: "tally_outbox_depth",
       help: "Jobs waiting in the outbox, by kind.",

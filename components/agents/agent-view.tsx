@@ -38,7 +38,7 @@ export function AgentView({ plan, history, total, calls, planAction }: AgentView
         <PricingHistory items={history} total={total} />
       </Card>
       <Card className="lg:col-span-3">
-        <CardHeader title="Calls" description="Cost is the exact price rounded once to the cent; hover for the exact amount." />
+        <CardHeader title="Calls" description="Usage cost is what each call's metrics cost, rounded once to the cent (hover for the exact amount). The plan's fixed charges are billed once per agent per period on your invoice, not per call." />
         <CallsTable rows={calls} />
       </Card>
     </div>

@@ -17,7 +17,7 @@ export function AgentsTable({ rows, hrefBase, emptyHint }: { rows: AgentRow[]; h
           <Th>Agent</Th>
           <Th>Plan</Th>
           <Th align="right">Calls</Th>
-          <Th align="right">Cost charged</Th>
+          <Th align="right">Call usage cost</Th>
           <Th>Last call</Th>
         </tr>
       </thead>

@@ -49,7 +49,12 @@ export async function callOrg(callId: string): Promise<string> {
   return c.orgId;
 }
 
+/** An agent named as a filter must be the organization's own: another's (or none) is a 404, as when it is read. */
 export async function listCalls(orgId: string, opts: { agentId?: string; unpriced?: boolean; limit: number }): Promise<(Call & { planName: string | null; planVersion: number | null })[]> {
+  if (opts.agentId) {
+    const [agent] = await db.select({ id: agents.id }).from(agents).where(and(eq(agents.orgId, orgId), eq(agents.id, opts.agentId)));
+    if (!agent) throw notFound("Agent");
+  }
   const rows = await db
     .select({ call: calls, planName: plans.name, planVersion: plans.version })
     .from(calls)

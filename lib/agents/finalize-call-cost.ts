@@ -16,6 +16,7 @@ import { calls, plans, type Call } from "@/lib/db/schema";
 import { AppError, notFound, type FieldIssue } from "@/lib/http/errors";
 import { dec, minorToDecimal } from "@/lib/money";
 import { ratePlan, type RatedLine } from "@/lib/rating";
+import { callCostSplitJson } from "./call-cost-split";
 import { callUsageEvents, recordCallUsage } from "./record-call-usage";
 
 export type FinalizedCall = {
@@ -25,6 +26,14 @@ export type FinalizedCall = {
   cost: string;
   cost_exact: string;
   cost_cents: number;
+  /** The usage part of cost, rounded once: what the invoice bills for this call. */
+  usage_cost: string | null;
+  usage_cost_exact: string | null;
+  usage_cost_cents: number | null;
+  /** The plan's fixed charges included in cost: billed once per agent per period on the invoice, not per call. */
+  fixed_charges: string | null;
+  fixed_charges_exact: string | null;
+  fixed_charges_cents: number | null;
   currency: string;
   usage_metrics: Record<string, string>;
   lines: RatedLine[];
@@ -47,6 +56,7 @@ function result(call: Call, plan: PlanRef): FinalizedCall {
     cost: minorToDecimal(call.costCents!, call.currency!),
     cost_exact: dec(call.costExact!).toFixed(),
     cost_cents: call.costCents!,
+    ...callCostSplitJson(call.costLines, call.currency),
     currency: call.currency!,
     usage_metrics: call.usageMetrics!,
     lines: call.costLines ?? [],

@@ -1,5 +1,6 @@
 import type { Agent, Call, Plan } from "@/lib/db/schema";
 import { dec, minorToDecimal } from "@/lib/money";
+import { callCostSplitJson } from "./call-cost-split";
 
 export const planRef = (p: Pick<Plan, "id" | "code" | "name" | "version"> | null) => (p ? { id: p.id, code: p.code, name: p.name, version: p.version } : null);
 
@@ -31,6 +32,7 @@ export function callJson(c: Call) {
     cost: c.costCents !== null && c.currency ? minorToDecimal(c.costCents, c.currency) : null,
     cost_exact: c.costExact !== null ? dec(c.costExact).toFixed() : null,
     cost_cents: c.costCents,
+    ...callCostSplitJson(c.costLines, c.currency),
     currency: c.currency,
     usage_recorded: c.usageRecorded,
     finalized_at: c.finalizedAt?.toISOString() ?? null,

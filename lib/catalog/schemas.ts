@@ -12,6 +12,13 @@ export const ZCode = z
   .regex(/^[a-z0-9][a-z0-9_.-]*$/, "use lowercase letters, digits and . _ - (starting with a letter or digit)");
 
 const ZName = z.string().trim().min(1, "must not be empty").max(200);
+
+// Credits, trial days and sort orders are stored in 32-bit integer columns: a larger number must be
+// refused here as a field error, not by the database as a 500.
+const INT4_MAX = 2_147_483_647;
+const ZCatalogCredits = z.number().int("must be a whole number of credits").positive("must be at least 1").max(INT4_MAX, `must be at most ${INT4_MAX}`);
+const ZIncludedCredits = z.number().int().min(0).max(INT4_MAX, `must be at most ${INT4_MAX}`);
+const ZSortOrder = z.number().int().min(-INT4_MAX - 1).max(INT4_MAX, `must be at most ${INT4_MAX}`);
 const ZCurrency = z
   .string()
   .trim()
@@ -39,7 +46,10 @@ export const ZMeterCreate = z
   });
 
 /** A meter's definition shapes the rollups written at ingest, so only its labels may change. */
-export const ZMeterPatch = z.strictObject({ name: ZName.optional(), unit: z.string().trim().min(1).max(50).optional(), archived: z.boolean().optional(), allow_negative: z.boolean().optional() });
+export const ZMeterPatch = z
+  .strictObject({ name: ZName.optional(), unit: z.string().trim().min(1).max(50).optional(), archived: z.boolean().optional(), allow_negative: z.boolean().optional() })
+  // An empty change would reach the database as an UPDATE with nothing to set (a 500).
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 
 export const ZLimit = z.strictObject({
   meter: ZCode,
@@ -52,7 +62,7 @@ const planTerms = {
   currency: ZCurrency.default("usd"),
   base_price: ZDecimal.default("0"),
   trial_days: z.number().int().min(0).max(365).default(0),
-  included_credits: z.number().int().min(0).default(0),
+  included_credits: ZIncludedCredits.default(0),
   limits: z.array(ZLimit).default([]),
   charges: z.array(ZCharge).max(50).default([]),
 };
@@ -65,7 +75,7 @@ export const ZPlanCreate = z.strictObject({
   active: z.boolean().default(true),
   /** Offered in the customer's plan picker (false for plans an admin assigns, such as agent pricing). */
   self_serve: z.boolean().default(true),
-  sort_order: z.number().int().default(0),
+  sort_order: ZSortOrder.default(0),
   ...planTerms,
 });
 
@@ -74,14 +84,14 @@ export const ZPlanPatch = z
   .strictObject({
     name: ZName.optional(),
     description: z.string().trim().max(2000).optional(),
-    sort_order: z.number().int().optional(),
+    sort_order: ZSortOrder.optional(),
     active: z.boolean().optional(),
     self_serve: z.boolean().optional(),
     interval: planTerms.interval.optional(),
     currency: ZCurrency.optional(),
     base_price: ZDecimal.optional(),
     trial_days: z.number().int().min(0).max(365).optional(),
-    included_credits: z.number().int().min(0).optional(),
+    included_credits: ZIncludedCredits.optional(),
     limits: z.array(ZLimit).optional(),
     charges: z.array(ZCharge).max(50).optional(),
   })
@@ -96,19 +106,19 @@ export const ZCreditEventCreate = z.strictObject({
   code: ZCode,
   name: ZName,
   description: z.string().trim().max(2000).default(""),
-  credits: z.number().int("must be a whole number of credits").positive("must be at least 1"),
+  credits: ZCatalogCredits,
   category: z.string().trim().min(1).max(100).default("general"),
   active: z.boolean().default(true),
 });
 
 export const ZCreditEventPatch = z
-  .strictObject({ name: ZName.optional(), description: z.string().trim().max(2000).optional(), credits: z.number().int().positive().optional(), category: z.string().trim().min(1).max(100).optional(), active: z.boolean().optional() })
+  .strictObject({ name: ZName.optional(), description: z.string().trim().max(2000).optional(), credits: ZCatalogCredits.optional(), category: z.string().trim().min(1).max(100).optional(), active: z.boolean().optional() })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 
 export const ZCreditProductCreate = z.strictObject({
   code: ZCode,
   name: ZName,
-  credits: z.number().int("must be a whole number of credits").positive("must be at least 1"),
+  credits: ZCatalogCredits,
   price: ZDecimal,
   currency: ZCurrency.default("usd"),
   active: z.boolean().default(true),

@@ -71,14 +71,21 @@ const dialect = new PgDialect({ casing: "snake_case" });
  * our statements keep data in parameters (JSON arrays), so their texts are few. postgres.js drops
  * a connection's statements with the connection (max_lifetime, 30–60 minutes).
  */
-export function preparing<S extends postgres.Sql | postgres.TransactionSql | postgres.ReservedSql>(client: S, clientOptions?: postgres.Sql["options"]): S {
+export function preparing<S extends postgres.Sql | postgres.TransactionSql | postgres.ReservedSql>(
+  client: S,
+  clientOptions?: postgres.Sql["options"],
+  /** Called before each statement is handed to the client; throws to refuse it (a closed reserved connection). */
+  beforeSend?: () => void,
+): S {
   return new Proxy(client, {
     get(target, prop, receiver) {
       // A reserved connection's handle has no options of its own; drizzle reads the parsers there.
       if (prop === "options" && clientOptions) return clientOptions;
       if (prop === "unsafe") {
-        return (text: string, params?: never[], options?: postgres.UnsafeQueryOptions) =>
-          target.unsafe(text, params, { ...options, prepare: text.length <= PREPARE_MAX_CHARS });
+        return (text: string, params?: never[], options?: postgres.UnsafeQueryOptions) => {
+          beforeSend?.();
+          return target.unsafe(text, params, { ...options, prepare: text.length <= PREPARE_MAX_CHARS });
+        };
       }
       if (prop === "begin" || prop === "savepoint") {
         const open = Reflect.get(target, prop, receiver) as (...a: unknown[]) => Promise<unknown>;
@@ -252,12 +259,40 @@ export async function pipelinedTransaction<T>(fn: (p: Pipeline) => Promise<T>): 
       return inTransaction.run(true, () => fn({ tx, commitWith }));
     });
   }
-  const conn = await h.driver.client.reserve();
+  const conn = await reserveConnection(h.driver.client);
+  // postgres.js gives no sign on a reserved handle that its socket closed (a database restart, a
+  // terminated backend): a statement sent on it afterwards never settles (and throws from a timer),
+  // and releasing it puts the dead connection back among the open ones, where whatever is given it
+  // next never settles either — that is how a Postgres restart wedged credit spends (issue 15).
+  // BEGIN's `onexecute` hands over the connection, whose `onclose` postgres.js calls when the
+  // socket closes (its own begin() watches the same hook). Once closed, nothing is sent on it and
+  // it is not released: the pool already counts it as closed and reconnects it when needed.
+  // Statements postgres.js queued on the connection but had not yet sent when it closed are never
+  // settled either: every wait below also ends when the connection closes (as postgres.js's begin() does).
+  let closedBy: unknown = null;
+  let watched: PoolConnection | null = null;
+  let onClosed: (e: unknown) => void = () => {};
+  const whenClosed = new Promise<never>((_, reject) => (onClosed = reject));
+  whenClosed.catch(() => {}); // only ever awaited through orClosed
+  const orClosed = <R>(p: Promise<R>): Promise<R> => Promise.race([p, whenClosed]);
+  const watch: postgres.UnsafeQueryOptions & { onexecute: (c: PoolConnection) => boolean } = {
+    onexecute: (c) => {
+      watched = c;
+      c.onclose = (e) => {
+        closedBy = e ?? Object.assign(new Error("the database connection closed"), { code: "CONNECTION_CLOSED" });
+        onClosed(closedBy);
+      };
+      return true; // the connection stays ready for the statements pipelined behind BEGIN
+    },
+  };
+  const ensureOpen = () => {
+    if (closedBy) throw closedBy;
+  };
   // Sent now, ahead of anything fn sends. A failed BEGIN (a broken connection) fails the statements
   // behind it too; it is checked before COMMIT all the same.
   let beginFailed: unknown = null;
   const begun = conn
-    .unsafe("begin")
+    .unsafe("begin", [], watch)
     .execute()
     .then(
       () => {},
@@ -269,40 +304,79 @@ export async function pipelinedTransaction<T>(fn: (p: Pipeline) => Promise<T>): 
     if (!open) throw new Error(ALREADY_COMMITTED);
     await begun;
     if (beginFailed) throw beginFailed;
+    ensureOpen();
     open = false;
   };
   try {
-    const prepared = preparing(conn, h.driver.client.options);
+    const prepared = preparing(conn, h.driver.client.options, ensureOpen);
     const tx = drizzlePostgres(prepared, { casing: "snake_case" }) as unknown as Executor;
-    const result = await inTransaction.run(true, () =>
-      fn({
-        tx,
-        commitWith: async <R>(last: SQL) => {
-          await closing();
-          // Queued in this order on the connection: the statement, then COMMIT (which rolls back if
-          // the statement failed). Both settle before anything else is decided.
-          const { sql: text, params } = dialect.sqlToQuery(last);
-          const statement = prepared.unsafe(text, params as never[]).execute();
-          const commit = conn.unsafe("commit").execute();
-          const [out, done] = await Promise.allSettled([statement, commit]);
-          if (out.status === "rejected") throw out.reason;
-          if (done.status === "rejected") throw done.reason;
-          return out.value as unknown as R[];
-        },
-      }),
+    const result = await orClosed(
+      inTransaction.run(true, () =>
+        fn({
+          tx,
+          commitWith: async <R>(last: SQL) => {
+            await closing();
+            // Queued in this order on the connection: the statement, then COMMIT (which rolls back if
+            // the statement failed). Both settle before anything else is decided.
+            const { sql: text, params } = dialect.sqlToQuery(last);
+            const statement = prepared.unsafe(text, params as never[]).execute();
+            const commit = conn.unsafe("commit").execute();
+            const [out, done] = await Promise.allSettled([statement, commit]);
+            if (out.status === "rejected") throw out.reason;
+            if (done.status === "rejected") throw done.reason;
+            return out.value as unknown as R[];
+          },
+        }),
+      ),
     );
     if (open) {
       await closing();
-      await conn.unsafe("commit");
+      await orClosed(conn.unsafe("commit").execute());
     }
     return result;
   } catch (e) {
-    if (open) await conn.unsafe("rollback").catch(() => {});
+    if (open && !closedBy) await orClosed(conn.unsafe("rollback").execute()).catch(() => {});
     throw e;
   } finally {
-    conn.release();
+    if (!closedBy) {
+      if (watched) (watched as PoolConnection).onclose = null;
+      conn.release();
+    }
   }
 }
+
+/**
+ * How long a transaction waits for a pooled connection. Far above a wait under load (spends and
+ * ingestion bound what they run at once); it exists because postgres.js can lose a waiting reserve
+ * request: when a connection closes while requests wait, the pool hands the first one to the
+ * reconnecting connection, which drops a reserve request (it expects to find it still queued), and
+ * that caller would wait forever.
+ */
+const RESERVE_TIMEOUT_MS = 5_000;
+
+async function reserveConnection(client: postgres.Sql): Promise<postgres.ReservedSql> {
+  let gaveUp = false;
+  let timer: NodeJS.Timeout | undefined;
+  const reserving = client.reserve();
+  try {
+    return await Promise.race([
+      reserving,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          gaveUp = true;
+          reject(Object.assign(new Error(`no database connection within ${RESERVE_TIMEOUT_MS} ms`), { code: "CONNECT_TIMEOUT" }));
+        }, RESERVE_TIMEOUT_MS);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    // A connection that arrives after we gave up goes straight back to the pool.
+    if (gaveUp) reserving.then((c) => c.release(), () => {});
+  }
+}
+
+/** What pipelinedTransaction reads of a postgres.js connection: the hook its pool calls when the socket closes. */
+type PoolConnection = { onclose: ((e: unknown) => void) | null };
 
 /**
  * A query built once per database (with sql.placeholder for its inputs) and then only executed:

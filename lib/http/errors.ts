@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   provider_unavailable: 503,
+  database_unavailable: 503,
   unavailable: 503,
 } as const;
 
@@ -37,6 +38,13 @@ export class AppError extends Error {
     return ERROR_STATUS[this.code];
   }
 }
+
+/** Seconds a client waits before it retries after a 503 database_unavailable: about what a restart takes. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/** The database is unreachable or restarting: retry the request (with the same idempotency key) shortly. */
+export const databaseUnavailable = () =>
+  new AppError("database_unavailable", "The database is unavailable; retry shortly with the same idempotency key.", undefined, { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) });
 
 export const notFound = (what: string) => new AppError("not_found", `${what} not found.`);
 export const forbidden = (message = "You do not have access to this resource.") => new AppError("forbidden", message);

@@ -23,8 +23,10 @@ export function badTextMessage(s: string): string | null {
 export const mayHoldBadText = (jsonText: string) => jsonText.includes("\\u") && /\\u(?:0000|[dD][89a-fA-F])/.test(jsonText);
 
 const join = (path: string, k: string | number) => (path ? `${path}.${k}` : String(k));
-/** A key as a field name: the characters that made it bad written as escapes, so the answer and the log stay valid text. */
-const printable = (k: string) => k.replace(/\u0000/g, "\\u0000").replace(/[\ud800-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+/** A high surrogate without its low half after it, or a low one without its high half before it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** A key as a field name: the characters that made it bad written as escapes (a whole pair stays as it is), so the answer and the log stay valid text. */
+export const printableKey = (k: string) => k.replace(/\u0000/g, "\\u0000").replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 
 /** The path (`a.b.0`) and the problem of the first key or string under `v` that Postgres cannot store, or null. */
 export function badTextPath(v: unknown, path = ""): { field: string; message: string } | null {
@@ -42,7 +44,7 @@ export function badTextPath(v: unknown, path = ""): { field: string; message: st
   }
   for (const k in v) {
     const keyMessage = badTextMessage(k);
-    if (keyMessage) return { field: join(path, printable(k)), message: keyMessage };
+    if (keyMessage) return { field: join(path, printableKey(k)), message: keyMessage };
     const p = badTextPath((v as Record<string, unknown>)[k], join(path, k));
     if (p) return p;
   }

@@ -1,7 +1,7 @@
 // The OpenAPI document, built from the routes' own declarations (lib/http/declaration.ts): the same
 // zod schemas the routes validate with. app/api/routes.gen.ts lists every route module.
 import { z } from "zod";
-import { declaredIn, type AuthRule, type Declaration } from "./declaration";
+import { declaredIn, type ApiDoc, type AuthRule, type Declaration } from "./declaration";
 
 type Operation = { method: string; declaration: Declaration };
 
@@ -34,11 +34,18 @@ export function operationsOf(modules: Record<string, unknown>[]): Operation[] {
   return ops.filter((op) => op.declaration.doc).sort((a, b) => rank(a) - rank(b) || (a.declaration.path < b.declaration.path ? -1 : a.declaration.path > b.declaration.path ? 1 : 0));
 }
 
+/** An operation as the document shows it: its doc entry with path, auth, and the body and query it documents. */
+export type DocumentedOperation = ApiDoc & { method: string; path: string; auth: AuthRule };
+
+/** The document's view of a declared operation (the authorization matrix and the fuzzer read the same). */
+export function documented({ method, declaration }: Operation): DocumentedOperation | null {
+  if (!declaration.doc) return null;
+  return { ...declaration.doc, method, path: declaration.path, auth: declaration.auth, body: declaration.doc.body ?? declaration.body, query: declaration.doc.query ?? declaration.query };
+}
+
 export function buildOpenApi(operations: Operation[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const { method, declaration } of operations) {
-    if (!declaration.doc) continue;
-    const op = { ...declaration.doc, path: declaration.path, auth: declaration.auth, body: declaration.doc.body ?? declaration.body, query: declaration.doc.query ?? declaration.query };
+  for (const { method, ...op } of operations.flatMap((o) => documented(o) ?? [])) {
     const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
     const query = op.query ? schemaOf(op.query) : undefined;
     const queryParams = query && typeof query === "object" && "properties" in query

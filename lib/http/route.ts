@@ -5,10 +5,11 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { resolveActor, scopeCustomer, type Actor, type Customer, type CustomerRef, type Operator, isOperator } from "@/lib/auth/actor";
-import { requireIdempotencyKey } from "@/lib/idempotency/idempotent";
+import { optionalIdempotencyKey, requireIdempotencyKey } from "@/lib/idempotency/idempotent";
 import { log } from "@/lib/log";
+import { isConnectionError } from "@/lib/db/errors";
 import { metrics } from "@/lib/metrics";
-import { AppError, type FieldIssue } from "./errors";
+import { AppError, databaseUnavailable, type FieldIssue } from "./errors";
 import { MAX_JSON_DEPTH, tooDeepMessage, tooDeepPath } from "./json-depth";
 import { isJsonMediaType } from "./media-type";
 import { routePattern } from "./route-label";
@@ -38,9 +39,10 @@ export type CustomerFrom = "body" | "query";
  * An idempotent route's handler returns an IdempotentReply; route() answers its status (200 when it
  * has none) and body, with `Idempotent-Replayed: true` on a replay. "key": the request must carry
  * an idempotency key (Idempotency-Key header or the body's idempotency_key), handed to the handler.
+ * "optional-key": a key is honoured when sent (the Idempotency-Key header), handed to the handler, or null.
  * "state": the operation is idempotent by the resource's own state (a reservation's commit).
  */
-export type IdempotentBy = "key" | "state";
+export type IdempotentBy = "key" | "optional-key" | "state";
 export type IdempotentReply = { status?: number; body: unknown; replayed: boolean };
 
 export type RouteContext<A extends AuthRule, B, Q, P, C = undefined, I = undefined> = {
@@ -48,8 +50,8 @@ export type RouteContext<A extends AuthRule, B, Q, P, C = undefined, I = undefin
   actor: ActorFor<A>;
   /** The organization the request acts for, when the route declares `customer`. */
   customerId: C extends CustomerFrom ? string : undefined;
-  /** The request's idempotency key, when the route declares `idempotent: "key"`. */
-  idempotencyKey: I extends "key" ? string : undefined;
+  /** The request's idempotency key, when the route declares `idempotent: "key"` (or "optional-key": null when none was sent). */
+  idempotencyKey: I extends "key" ? string : I extends "optional-key" ? string | null : undefined;
   body: Out<B>;
   query: Out<Q>;
   params: Out<P>;
@@ -235,7 +237,8 @@ export function route<
       const params = options.params ? parseWith(options.params, segmentParams ?? {}, "path") : undefined;
       // Scope, then key, then the call: a request for another customer is refused before its key is judged.
       const customerId = options.customer ? await scopeCustomer(actor!, (options.customer === "body" ? body : query) as CustomerRef) : undefined;
-      const idempotencyKey = options.idempotent === "key" ? requireIdempotencyKey(req, (body as { idempotency_key?: string | null } | undefined)?.idempotency_key) : undefined;
+      const bodyKey = (body as { idempotency_key?: string | null } | undefined)?.idempotency_key;
+      const idempotencyKey = options.idempotent === "key" ? requireIdempotencyKey(req, bodyKey) : options.idempotent === "optional-key" ? optionalIdempotencyKey(req, bodyKey) : undefined;
       const ctx = { req: req as RequestLike, actor, rawBody, requestId, body, query, params, customerId, idempotencyKey } as RouteContext<A, B, Q, P, C, I>;
       const result = await handler(ctx);
       if (options.idempotent) {
@@ -245,6 +248,10 @@ export function route<
     } catch (e) {
       if (e instanceof AppError) {
         response = errorReply(e, requestId);
+      } else if (isConnectionError(e)) {
+        // The database is down or restarting: the caller can retry; nothing for an operator to fix in the request.
+        log.warn({ request_id: requestId, err: e, method: req.method, path: url.pathname }, "database unavailable");
+        response = errorReply(databaseUnavailable(), requestId);
       } else {
         log.error({ request_id: requestId, err: e, method: req.method, path: url.pathname }, "unhandled error");
         response = errorReply(new AppError("internal_error", `Something went wrong on our side. Quote request id ${requestId} when reporting it.`), requestId);

@@ -75,6 +75,41 @@ export function requireIdempotencyKey(req: RequestLike, bodyKey?: string | null)
   return key;
 }
 
+/** A key the request may carry (billing changes, creating a customer or a subscription): null when it sends none. */
+export function optionalIdempotencyKey(req: RequestLike, bodyKey?: string | null): string | null {
+  const key = idempotencyKeyOf(req, bodyKey);
+  if (key && key.length > 255) throw invalidField("idempotency_key", "at most 255 characters");
+  return key;
+}
+
 export function idempotencyKeyOf(req: RequestLike, bodyKey?: string | null): string | null {
   return req.headers.get("idempotency-key")?.trim() || bodyKey?.trim() || null;
+}
+
+/**
+ * An operation that calls the network (Stripe, the sandbox) and so cannot run inside the key's
+ * transaction: the key is claimed and committed first (status 0: in progress), the operation runs,
+ * and its answer is stored. The same key while it runs is a 409 (retry shortly); afterwards its
+ * answer is replayed; with another body it is an idempotency_conflict. A failure releases the key,
+ * so a retry runs again (errors are not stored, as for the other money endpoints). Without a key
+ * the operation simply runs.
+ */
+export async function idempotentCall<T>(claim: (IdempotencyClaim & { request: unknown }) | null, run: () => Promise<{ status: number; body: T }>): Promise<IdempotentResult<T>> {
+  if (!claim) return { ...(await run()), replayed: false };
+  if (claim.key.length > 255) throw new AppError("validation_error", "Idempotency-Key: at most 255 characters", [{ field: "idempotency_key", message: "at most 255 characters" }]);
+  const hash = requestHash(claim.request);
+  const claimed = await rows<{ key: string }>(claimKeySql(claim, hash));
+  if (claimed.length === 0) {
+    const replay = await replayClaimed<T>(db, claim, hash);
+    if (replay.status === 0) throw new AppError("conflict", "A request with this idempotency key is still in progress; retry shortly.");
+    return replay;
+  }
+  try {
+    const result = await run();
+    await db.execute(storeResponseSql(claim, result.status, result.body));
+    return { ...result, replayed: false };
+  } catch (e) {
+    await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.orgId, claim.orgId ?? "platform"), eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key)));
+    throw e;
+  }
 }

@@ -4,7 +4,9 @@ import { outboxJob } from "@/lib/jobs/outbox";
 import { meteringJobs } from "@/lib/metering/jobs";
 import "@/lib/payments/provider-customer";
 import "@/lib/payments/lifecycle";
+import "@/lib/payments/stripe-period-usage";
+import { reconciliationJob } from "@/lib/payments/reconcile-stripe-periods";
 import { subscriptionRolloverJob } from "@/lib/subscriptions/rollover";
 import type { Job } from "./runner";
 
-export const JOBS: Job[] = [subscriptionRolloverJob, outboxJob, ...creditJobs, ...meteringJobs];
+export const JOBS: Job[] = [subscriptionRolloverJob, outboxJob, reconciliationJob, ...creditJobs, ...meteringJobs];

@@ -36,13 +36,15 @@ export async function pricedUsage(orgId: string, meters: MeterDef[], range: Peri
   const groupFor = new Map<string, string>();
   for (const c of usageCharges(charges)) if (c.model === "group") groupFor.set(c.meter, c.group_by);
   const plain = meters.filter((m) => !groupFor.has(m.code));
-  const usage: MeterUsage[] = plain.length ? await queryUsage({ orgId, meters: plain, range }, x) : [];
-  for (const m of meters) {
-    const key = groupFor.get(m.code);
-    if (!key) continue;
-    const [u] = await queryUsage({ orgId, meters: [m], range, groupBy: m.groupBy.includes(key) ? [key] : [] }, x);
-    if (u) usage.push(u);
-  }
+  // The reads go out together (pipelined on one connection inside a transaction).
+  const reads = await Promise.all([
+    plain.length ? queryUsage({ orgId, meters: plain, range }, x) : Promise.resolve([]),
+    ...meters.flatMap((m) => {
+      const key = groupFor.get(m.code);
+      return key ? [queryUsage({ orgId, meters: [m], range, groupBy: m.groupBy.includes(key) ? [key] : [] }, x)] : [];
+    }),
+  ]);
+  const usage: MeterUsage[] = reads.flat();
   const order = new Map(meters.map((m, i) => [m.id, i]));
   usage.sort((a, b) => order.get(a.meter.id)! - order.get(b.meter.id)!);
 

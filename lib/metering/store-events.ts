@@ -32,7 +32,10 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { driver, rows, type Executor } from "@/lib/db/client";
 import { isDeadlock, isUniqueViolation } from "@/lib/db/errors";
+import { databaseUnavailable } from "@/lib/http/errors";
+import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
+import { PathWatch, TIMED_OUT, within, type PathState } from "@/lib/ops/path-watch";
 import type { Contribution, UniqueContribution } from "./contributions";
 import { aggregateBatch } from "./rollup-batch";
 
@@ -74,7 +77,7 @@ export async function storeEvents(events: StorableEvent[], x?: Executor): Promis
   if (events.length === 0) return new Map();
   if (x || events.length >= COALESCE_MAX_EVENTS || driver().kind !== "postgres") return storeNow(events, x);
   return new Promise((resolve, reject) => {
-    waiting.push({ events, resolve, reject });
+    waiting.push({ events, since: Date.now(), resolve, reject });
     pump();
   });
 }
@@ -120,18 +123,39 @@ const MAX_IN_FLIGHT = 4;
 /** A batch this large goes on its own; smaller ones are joined up to this many events. */
 export const COALESCE_MAX_EVENTS = 500;
 
-type Waiting = { events: StorableEvent[]; resolve: (m: Map<number, StoreOutcome>) => void; reject: (e: unknown) => void };
+/**
+ * A shared statement (and the retries of its batches) that has not finished by then gives its slot
+ * back and answers its callers 503 database_unavailable, so a connection that hangs instead of
+ * failing never wedges ingestion; a retry with the same event ids is safe whatever it committed.
+ */
+export const STORE_DEADLINE_MS = 5_000;
+
+type Waiting = { events: StorableEvent[]; since: number; resolve: (m: Map<number, StoreOutcome>) => void; reject: (e: unknown) => void };
 const waiting: Waiting[] = [];
 let inFlight = 0;
+const statements = new PathWatch();
+
+/** The coalesced ingest path as health sees it: statements running (a stuck one included) and batches waiting for a slot. */
+export const ingestPathState = (): PathState => statements.state(waiting);
 
 function pump(): void {
   while (inFlight < MAX_IN_FLIGHT && waiting.length > 0) {
     const group = takeGroup();
     inFlight++;
-    void storeGroup(group).finally(() => {
-      inFlight--;
-      pump();
-    });
+    void within(statements.track(storeGroup(group)), STORE_DEADLINE_MS)
+      .then(
+        (r) => {
+          if (r !== TIMED_OUT) return;
+          log.error({ batches: group.length, deadline_ms: STORE_DEADLINE_MS }, "ingest statement did not finish in time; its batches answered 503");
+          // A settled caller ignores this; the others learn to retry.
+          for (const w of group) w.reject(databaseUnavailable());
+        },
+        () => {},
+      )
+      .finally(() => {
+        inFlight--;
+        pump();
+      });
   }
 }
 

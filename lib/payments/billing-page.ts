@@ -2,19 +2,32 @@
 // while the payment provider is down, and says so).
 import "server-only";
 import { listPlans } from "@/lib/catalog/plans";
+import { AppError } from "@/lib/http/errors";
 import { listInvoices } from "@/lib/invoices/queries";
 import { recentProviderOutage } from "@/lib/stripe/client";
 import { billingSubscription, listPayments } from "./billing-queries";
 import { listPaymentMethods } from "./payment-methods";
 import { activeProvider } from "./provider";
+import { upcomingInvoice } from "./upcoming-invoice";
 
 export async function billingPage(orgId: string) {
-  const [summary, plans, invoices, methods, payments] = await Promise.all([billingSubscription(orgId), listPlans(), listInvoices(orgId, 24), listPaymentMethods(orgId), listPayments(orgId, 24)]);
+  const [summary, plans, invoices, methods, payments, upcoming] = await Promise.all([
+    billingSubscription(orgId),
+    listPlans(),
+    listInvoices(orgId, 24),
+    listPaymentMethods(orgId),
+    listPayments(orgId, 24),
+    // No current subscription: no upcoming invoice.
+    upcomingInvoice(orgId).catch((e: unknown) => {
+      if (e instanceof AppError && e.code === "not_found") return null;
+      throw e;
+    }),
+  ]);
   const tiers = new Map<string, { tier: string; name: string; description: string; includedCredits: number; limit: string | null; month?: { id: string; priceCents: number; currency: string; trialDays: number }; year?: { id: string; priceCents: number; currency: string; trialDays: number } }>();
   for (const p of plans.filter((x) => x.selfServe)) {
     const t = tiers.get(p.tier) ?? { tier: p.tier, name: p.name, description: p.description, includedCredits: p.includedCredits, limit: p.limits.map((l) => `${l.limit.toLocaleString("en-US")} ${l.meter.replace(/_/g, " ")} a month`).join(", ") || null };
     t[p.interval] = { id: p.id, priceCents: p.basePriceCents, currency: p.currency, trialDays: p.trialDays };
     tiers.set(p.tier, t);
   }
-  return { summary, tiers: [...tiers.values()], invoices, methods, payments, provider: activeProvider(), outage: activeProvider() === "stripe" ? recentProviderOutage() : null };
+  return { summary, tiers: [...tiers.values()], invoices, methods, payments, upcoming, provider: activeProvider(), outage: activeProvider() === "stripe" ? recentProviderOutage() : null };
 }

@@ -11,7 +11,8 @@ import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { recordHistory } from "@/lib/subscriptions/history";
 import { liveSubscription } from "@/lib/subscriptions/subscribe";
 import { periodBounds } from "@/lib/time";
-import { changeSubscriptionPrice, previewPriceChange, retrieveSubscription, setCancelAtPeriodEnd } from "@/lib/stripe/billing";
+import { cancelSubscriptionNow, changeSubscriptionPrice, previewPriceChange, retrieveSubscription, setCancelAtPeriodEnd } from "@/lib/stripe/billing";
+import { afterSubscriptionEnded } from "@/lib/subscriptions/hooks";
 import { enqueue, PermanentJobError, registerOutboxHandler } from "@/lib/jobs/outbox";
 import { chargeInvoice } from "./local-billing";
 import type { PlanChangePreview } from "./plan-change";
@@ -158,3 +159,30 @@ registerOutboxHandler(APPLY_SCHEDULED_CHANGE_JOB, async (job) => {
 
 export const cancelAtPeriodEnd = (orgId: string, actor: string, now?: Date) => setCancel(orgId, true, actor, now);
 export const resumeSubscription = (orgId: string, actor: string, now?: Date) => setCancel(orgId, false, actor, now);
+
+/**
+ * Ends the subscription now: access stops, no refund of the plan fee, and the usage of the period
+ * so far (start … now) is billed once — on a final invoice, or for Stripe on a separate Stripe
+ * invoice (applyStripeSubscription sees the end).
+ */
+export async function cancelNow(orgId: string, actor: string, now = new Date()): Promise<Subscription> {
+  const { sub, plan: p } = await current(orgId);
+  if (sub.provider === "stripe" && sub.stripeSubscriptionId) {
+    const ended = await cancelSubscriptionNow(sub.stripeSubscriptionId);
+    await db.transaction((tx) => applyStripeSubscription(tx, ended, { at: now, actor }));
+    const [s] = await db.select().from(subscriptions).where(eq(subscriptions.id, sub.id));
+    return s!;
+  }
+  return db.transaction(async (tx) => {
+    const [locked] = await tx.select().from(subscriptions).where(eq(subscriptions.id, sub.id)).for("update");
+    if (!locked || locked.status === "canceled" || locked.status === "expired") throw conflict("The subscription has ended already.");
+    const [s] = await tx
+      .update(subscriptions)
+      .set({ status: "canceled", canceledAt: now, endedAt: now, cancelAtPeriodEnd: false, pendingPlanId: null, updatedAt: now })
+      .where(eq(subscriptions.id, locked.id))
+      .returning();
+    await recordHistory(tx, s!, p, "canceled", { fromStatus: locked.status, actor, occurredAt: now, comment: "Canceled now" });
+    await afterSubscriptionEnded(tx, { ...s!, status: locked.status }, { start: locked.currentPeriodStart, end: now }, p.currency);
+    return s!;
+  });
+}

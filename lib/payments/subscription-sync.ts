@@ -10,7 +10,8 @@ import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import type { StripeSubscriptionState } from "@/lib/stripe/billing";
 import { recordHistory } from "@/lib/subscriptions/history";
-import { afterPeriodStarted } from "@/lib/subscriptions/hooks";
+import { afterPeriodStarted, afterSubscriptionEnded } from "@/lib/subscriptions/hooks";
+import { DRAFT_GRACE_MS, enqueueStripePeriodUsage } from "./stripe-period-usage";
 
 const STATUS: Record<string, SubscriptionStatus> = {
   incomplete: "incomplete",
@@ -144,5 +145,15 @@ export async function applyStripeSubscription(x: Executor, s: StripeSubscription
   await recordHistory(x, updated!, plan, action, { fromStatus: existing.status, fromPlanId: existing.planId, actor: ctx.actor, occurredAt: ctx.at });
   const newPeriod = next.currentPeriodStart.getTime() !== existing.currentPeriodStart.getTime() || (existing.status === "incomplete" && status === "active");
   if (newPeriod && (status === "active" || status === "trialing")) await afterPeriodStarted(x, updated!, plan, periodStart);
+  const wasBilling = existing.status === "active" || existing.status === "past_due";
+  // A paid period ended: its usage goes onto the renewal draft when invoice.created comes; this
+  // delayed check bills it on a separate invoice if that never happens.
+  if (newPeriod && wasBilling && next.currentPeriodStart > existing.currentPeriodStart) {
+    await enqueueStripePeriodUsage(x, updated!, { start: existing.currentPeriodStart, end: existing.currentPeriodEnd }, { reason: "period_ended", runAt: new Date(ctx.at.getTime() + DRAFT_GRACE_MS) });
+  }
+  // The subscription ended (canceled now, or at its period end): the last period's usage is billed.
+  if ((status === "canceled" || status === "expired") && (wasBilling || existing.status === "trialing")) {
+    await afterSubscriptionEnded(x, { ...updated!, status: existing.status }, { start: existing.currentPeriodStart, end: s.endedAt ?? ctx.at }, plan.currency);
+  }
   return { outcome: "updated", subscriptionId: updated!.id, orgId };
 }

@@ -25,6 +25,8 @@ export type StripeInvoiceState = {
   subscriptionId: string | null;
   number: string | null;
   status: string;
+  /** subscription_cycle for a renewal, manual for one created through the API, … */
+  billingReason: string | null;
   currency: string;
   subtotal: number;
   total: number;
@@ -70,6 +72,7 @@ export function toInvoiceState(i: Stripe.Invoice): StripeInvoiceState {
     subscriptionId: idOf(parent.parent?.subscription_details?.subscription ?? parent.subscription ?? null),
     number: i.number ?? null,
     status: i.status ?? "draft",
+    billingReason: i.billing_reason ?? null,
     currency: i.currency,
     subtotal: i.subtotal,
     total: i.total,
@@ -168,6 +171,11 @@ export async function createPortalSession(customerId: string, returnUrl: string)
 
 export async function setCancelAtPeriodEnd(subscriptionId: string, cancel: boolean): Promise<StripeSubscriptionState> {
   return toSubscriptionState(await call(() => stripe().subscriptions.update(subscriptionId, { cancel_at_period_end: cancel })));
+}
+
+/** Ends the subscription at Stripe now (no proration credit); its last period's usage Tally bills itself. */
+export async function cancelSubscriptionNow(subscriptionId: string): Promise<StripeSubscriptionState> {
+  return toSubscriptionState(await call(() => stripe().subscriptions.cancel(subscriptionId)));
 }
 
 export async function changeSubscriptionPrice(subscriptionId: string, itemId: string, priceId: string, prorate: boolean): Promise<StripeSubscriptionState> {

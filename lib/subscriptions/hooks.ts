@@ -2,13 +2,20 @@
 // ends — in the same transaction as the change: the plan's included credits are granted for the
 // period (monthly plans) or its first month (yearly plans; the credits job grants the following
 // months), once per window however often this runs; and the period is invoiced when Tally bills
-// the subscription itself (the local provider, and manual subscriptions).
+// the subscription itself (the local provider, and manual subscriptions), with the ended period's
+// usage, overage and call charges in arrears (lib/payments/period-lines). Stripe bills its own
+// subscriptions' fees; their usage goes onto Stripe's invoices through the outbox
+// (lib/payments/stripe-period-usage). When a subscription ends, its last period's usage is billed.
 import "server-only";
 import { allocateIncludedCredits } from "@/lib/credits/allocate-credits";
 import type { Executor } from "@/lib/db/client";
 import type { Plan, Subscription } from "@/lib/db/schema";
-import { billPeriod } from "@/lib/payments/local-billing";
-import { usageLinesFor } from "@/lib/payments/usage-lines";
+import { issueInvoice } from "@/lib/invoices/issue-invoice";
+import { billPeriod, chargeInvoice } from "@/lib/payments/local-billing";
+import { periodKey } from "@/lib/payments/period-lines";
+import { enqueueStripePeriodUsage } from "@/lib/payments/stripe-period-usage";
+import { periodLinesFor, toInvoiceLine } from "@/lib/payments/usage-lines";
+import { settleInvoicedOverage } from "@/lib/payments/overage-settlement";
 
 export type EndedPeriod = { start: Date; end: Date; plan: Plan };
 
@@ -17,7 +24,38 @@ export async function afterPeriodStarted(x: Executor, sub: Subscription, plan: P
   await allocateIncludedCredits(x, sub, plan, at);
   // Stripe invoices and charges its own subscriptions; a trial has nothing to invoice.
   if (sub.provider !== "stripe" && sub.status !== "trialing") {
-    const usage = ended ? await usageLinesFor(x, sub.orgId, ended.plan, ended) : [];
-    await billPeriod(x, sub, plan, { start: sub.currentPeriodStart, end: sub.currentPeriodEnd }, usage);
+    const lines = ended ? await periodLinesFor(x, sub, ended, { knownPlans: [ended.plan, plan] }) : [];
+    await billPeriod(x, sub, plan, { start: sub.currentPeriodStart, end: sub.currentPeriodEnd }, lines.map(toInvoiceLine));
+    if (ended) await settleInvoicedOverage(x, sub, ended, lines, at);
   }
+}
+
+/**
+ * A subscription ended (canceled at period end, or now): the usage of its last, possibly partial,
+ * period [start, end) is billed once — on a final Tally invoice, or on a separate Stripe invoice.
+ */
+export async function afterSubscriptionEnded(x: Executor, sub: Subscription, period: { start: Date; end: Date }, currency: string): Promise<void> {
+  if (sub.status === "trialing" || (sub.trialEnd && sub.trialEnd >= period.end)) return;
+  if (sub.provider === "stripe") {
+    await enqueueStripePeriodUsage(x, sub, period, { reason: "subscription_ended" });
+    return;
+  }
+  const rated = await periodLinesFor(x, sub, period, { final: true });
+  const lines = rated.map(toInvoiceLine);
+  if (lines.length === 0) return;
+  const { invoice, created } = await issueInvoice(x, {
+    orgId: sub.orgId,
+    currency,
+    lines,
+    subscriptionId: sub.id,
+    periodStart: period.start,
+    periodEnd: period.end,
+    description: "Final usage",
+    sourceKey: `subscription-final:${sub.id}:${periodKey(period)}`,
+    issuedAt: period.end,
+    paid: false,
+    livemode: sub.livemode,
+  });
+  if (created && sub.provider === "local" && invoice.status === "open") await chargeInvoice(x, invoice, period.end);
+  if (created) await settleInvoicedOverage(x, sub, period, rated, period.end);
 }

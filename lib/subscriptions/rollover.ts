@@ -7,7 +7,7 @@ import { db, type Executor } from "@/lib/db/client";
 import { plans, subscriptions, type Plan, type Subscription } from "@/lib/db/schema";
 import { periodBounds, periodContaining } from "@/lib/time";
 import { recordHistory } from "./history";
-import { afterPeriodStarted } from "./hooks";
+import { afterPeriodStarted, afterSubscriptionEnded } from "./hooks";
 
 const ACTOR = "job:subscription-rollover";
 
@@ -32,6 +32,8 @@ async function advance(tx: Executor, sub: Subscription, now: Date): Promise<numb
         .where(eq(subscriptions.id, current.id))
         .returning();
       await recordHistory(tx, ended!, plan!, "canceled", { fromStatus: current.status, actor: ACTOR, occurredAt: endedAt, comment: "Canceled at period end" });
+      // The last period's usage is billed in arrears, as a renewal would have.
+      await afterSubscriptionEnded(tx, { ...ended!, status: current.status }, { start: current.currentPeriodStart, end: endedAt }, plan!.currency);
       return steps + 1;
     }
     let nextPlan: Plan = plan!;

@@ -10,7 +10,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { StripeEvent, StripeInvoiceObject, StripePrice, StripeProduct, StripeSubscriptionObject } from "@/lib/stripe/types";
 import type { Executor } from "@/lib/db/client";
-import { checkoutSessions, organizations, paymentMethods, payments, type PaymentStatus, type WebhookEvent } from "@/lib/db/schema";
+import { checkoutSessions, organizations, paymentMethods, payments, subscriptions, type PaymentStatus, type WebhookEvent } from "@/lib/db/schema";
 import { findCreditProduct } from "@/lib/catalog/credit-events";
 import { syncPrice } from "@/lib/catalog/sync-stripe-plans";
 import { upsertStripeInvoice } from "@/lib/invoices/mirror";
@@ -19,6 +19,7 @@ import { onCreditPackPaid, onPaymentRefunded } from "@/lib/payments/credit-purch
 import { upsertStripePaymentMethod } from "@/lib/payments/payment-methods";
 import { recordPayment } from "@/lib/payments/record-payment";
 import { applyStripeSubscription } from "@/lib/payments/subscription-sync";
+import { enqueueStripePeriodUsage } from "@/lib/payments/stripe-period-usage";
 import { listRecurringPrices, retrievePrice, type StripePriceInfo } from "@/lib/stripe/catalog";
 import { retrieveInvoice, retrievePaymentMethod, retrieveSubscription, toInvoiceState, toSubscriptionState, type StripeInvoiceState, type StripeSubscriptionState } from "@/lib/stripe/billing";
 import { stripeConfigured } from "@/lib/stripe/client";
@@ -130,6 +131,20 @@ const checkoutCompleted: Handler<{ session: Reread<StripeCheckoutState>; sub: { 
   },
 };
 
+/**
+ * A renewal invoice (billing_reason subscription_cycle) is where the ended period's usage goes: on
+ * it while Stripe (re-read) still has it as a draft, else on a separate invoice. Its period
+ * (period_start … period_end) is the period that ended.
+ */
+async function queueRenewalUsage(x: Executor, invoice: StripeInvoiceState): Promise<string | null> {
+  if (invoice.billingReason !== "subscription_cycle" || !invoice.subscriptionId || !invoice.periodStart || !invoice.periodEnd) return null;
+  const [sub] = await x.select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, invoice.subscriptionId));
+  if (!sub) return null;
+  const draft = invoice.status === "draft";
+  const queued = await enqueueStripePeriodUsage(x, sub, { start: invoice.periodStart, end: invoice.periodEnd }, draft ? { reason: "invoice_created", draftInvoiceId: invoice.id } : { reason: "invoice_not_draft" });
+  return queued ? (draft ? "usage_queued_on_draft" : "usage_queued_separately") : null;
+}
+
 const invoiceEvent: Handler<{ invoice: StripeInvoiceState; at: Date; sub: { state: StripeSubscriptionState; at: Date } | null } | null> = {
   prepare: async (e) => {
     const obj = objectOf<StripeInvoiceObject>(e);
@@ -151,7 +166,8 @@ const invoiceEvent: Handler<{ invoice: StripeInvoiceState; at: Date; sub: { stat
     if (!orgId) return { outcome: "unknown_customer" };
     if (p.sub) await applyStripeSubscription(x, p.sub.state, { at: p.sub.at, actor: `stripe:${e.id}` });
     await upsertStripeInvoice(x, orgId, p.invoice, p.at);
-    return { outcome: `invoice_${p.invoice.status}`, orgId };
+    const usage = await queueRenewalUsage(x, p.invoice);
+    return { outcome: `invoice_${p.invoice.status}${usage ? `_${usage}` : ""}`, orgId };
   },
 };
 

@@ -38,7 +38,7 @@ type Handler = (req: { params: string[]; body: Record<string, unknown>; query: R
 export class StripeServer {
   readonly objects = new Map<string, Obj>();
   readonly requests: RecordedRequest[] = [];
-  private readonly idempotent = new Map<string, { status: number; body: unknown }>();
+  private readonly idempotent = new Map<string, { status: number; body: unknown; params: string }>();
   /** Checkout Sessions' line items: Stripe returns them only when asked (`expand[]=line_items`). */
   private readonly lineItems = new Map<string, Obj[]>();
   private failures: { match: RegExp; status: number; remaining: number; body?: unknown }[] = [];
@@ -123,14 +123,17 @@ export class StripeServer {
     return this.put({ ...sub, ...rest, items: { object: "list", data: [item] } } as Obj);
   }
 
-  createInvoice(fields: { customer: string; subscription?: string; status: string; amount: number; priceId?: string; periodStart?: number; periodEnd?: number }): Obj {
+  createInvoice(fields: { customer: string; subscription?: string; status: string; amount: number; priceId?: string; periodStart?: number; periodEnd?: number; billingReason?: string }): Obj {
     const id = stripeId("in");
     return this.put({
       id,
       object: "invoice",
       customer: fields.customer,
-      number: `STR-${id.slice(-6).toUpperCase()}`,
+      number: fields.status === "draft" ? null : `STR-${id.slice(-6).toUpperCase()}`,
       status: fields.status,
+      billing_reason: fields.billingReason ?? (fields.subscription ? "subscription_cycle" : "manual"),
+      auto_advance: true,
+      metadata: {},
       currency: "usd",
       subtotal: fields.amount,
       total: fields.amount,
@@ -144,6 +147,48 @@ export class StripeServer {
       invoice_pdf: `https://invoice.stripe.test/${id}.pdf`,
       parent: fields.subscription ? { subscription_details: { subscription: fields.subscription } } : null,
       lines: { object: "list", data: [{ id: stripeId("il"), description: "Subscription", quantity: 1, amount: fields.amount, period: { start: fields.periodStart ?? now(), end: fields.periodEnd ?? now() }, pricing: { price_details: { price: fields.priceId ?? null } } }] },
+    });
+  }
+
+  /**
+   * A subscription renews as Stripe does it: the item's period moves on, and a draft invoice for the
+   * new period is created with the plan fee (billing_reason subscription_cycle; period_start/end
+   * are the period that ended, which is where usage invoice items for it belong).
+   */
+  renewSubscription(subId: string): { subscription: Obj; invoice: Obj } {
+    const sub = this.objects.get(subId)!;
+    const item = (sub.items as { data: { price: Obj; current_period_start: number; current_period_end: number }[] }).data[0]!;
+    const length = item.current_period_end - item.current_period_start;
+    const ended = { start: item.current_period_start, end: item.current_period_end };
+    const subscription = this.updateSubscription(subId, { periodStart: ended.end, periodEnd: ended.end + length });
+    const invoice = this.createInvoice({ customer: sub.customer as string, subscription: subId, status: "draft", amount: Number(item.price.unit_amount), priceId: item.price.id, periodStart: ended.start, periodEnd: ended.end, billingReason: "subscription_cycle" });
+    return { subscription, invoice };
+  }
+
+  /** Stripe finalizes (and, auto_advance, charges) a draft: its items are fixed from then on. */
+  finalizeInvoice(id: string, pay = true): Obj {
+    const inv = this.objects.get(id)!;
+    if (inv.status !== "draft") return inv;
+    const total = Number(inv.total);
+    const paid = pay && total >= 0;
+    return this.put({ ...inv, number: `STR-${id.slice(-6).toUpperCase()}`, status: paid ? "paid" : "open", amount_paid: paid ? total : 0, amount_due: paid ? 0 : total, status_transitions: { finalized_at: now(), paid_at: paid ? now() : null } });
+  }
+
+  /** The invoice items Tally added to an invoice (the lines that are not the plan fee). */
+  invoiceItems(invoiceId?: string): Obj[] {
+    return this.list("invoiceitem", (i) => invoiceId === undefined || i.invoice === invoiceId);
+  }
+
+  private addItemToInvoice(invoiceId: string, item: Obj) {
+    const inv = this.objects.get(invoiceId)!;
+    const lines = inv.lines as { data: Record<string, unknown>[] };
+    const amount = Number(item.amount);
+    this.put({
+      ...inv,
+      subtotal: Number(inv.subtotal) + amount,
+      total: Number(inv.total) + amount,
+      amount_due: Number(inv.amount_due) + amount,
+      lines: { object: "list", data: [...lines.data, { id: stripeId("il"), description: item.description, quantity: 1, amount, period: item.period, metadata: item.metadata, parent: { type: "invoice_item_details", invoice_item_details: { invoice_item: item.id } } }] },
     });
   }
 
@@ -270,6 +315,51 @@ export class StripeServer {
       const diff = Math.max(0, Number(newPrice?.unit_amount ?? 0) - Number(oldPrice?.unit_amount ?? 0));
       return { body: { object: "invoice", amount_due: Math.round(diff / 2), currency: "usd", lines: { object: "list", data: [] } } };
     });
+    const missing = (what: string, id: string) => ({ status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such ${what}: '${id}'` } } });
+    this.route("GET", /^\/v1\/invoices\/([^/]+)\/lines$/, ({ params, query }) => {
+      const inv = this.objects.get(params[0]!);
+      if (!inv) return missing("invoice", params[0]!);
+      return { body: this.listResponse(`/v1/invoices/${inv.id}/lines`, (inv.lines as { data: Obj[] }).data, query) };
+    });
+    this.route("GET", /^\/v1\/invoiceitems$/, ({ query }) => ({ body: this.listResponse("/v1/invoiceitems", this.list("invoiceitem", (i) => !query.invoice || i.invoice === query.invoice), query) }));
+    this.route("POST", /^\/v1\/invoiceitems$/, ({ body }) => {
+      const invoiceId = body.invoice as string | undefined;
+      const inv = invoiceId ? this.objects.get(invoiceId) : undefined;
+      if (invoiceId && !inv) return missing("invoice", invoiceId);
+      // As at Stripe: only a draft takes new items.
+      if (inv && inv.status !== "draft") return { status: 400, body: { error: { type: "invalid_request_error", code: "invoice_not_editable", message: `You can only add invoice items to draft invoices; ${invoiceId} is ${String(inv.status)}.` } } };
+      const period = body.period as { start?: string; end?: string } | undefined;
+      const item = this.put({
+        id: stripeId("ii"),
+        object: "invoiceitem",
+        customer: body.customer,
+        invoice: invoiceId ?? null,
+        amount: Number(body.amount),
+        currency: String(body.currency ?? "usd"),
+        description: body.description ?? null,
+        period: { start: Number(period?.start ?? now()), end: Number(period?.end ?? now()) },
+        metadata: (body.metadata as Record<string, string> | undefined) ?? {},
+        date: now(),
+      });
+      if (invoiceId) this.addItemToInvoice(invoiceId, item);
+      return { body: item };
+    });
+    this.route("POST", /^\/v1\/invoices$/, ({ body }) => {
+      const inv = this.createInvoice({ customer: String(body.customer), status: "draft", amount: 0, billingReason: "manual" });
+      return { body: this.put({ ...inv, currency: String(body.currency ?? "usd"), description: body.description ?? null, metadata: (body.metadata as Record<string, string> | undefined) ?? {}, auto_advance: body.auto_advance === "true", lines: { object: "list", data: [] } }) };
+    });
+    this.route("POST", /^\/v1\/invoices\/([^/]+)\/finalize$/, ({ params, body }) => {
+      const inv = this.objects.get(params[0]!);
+      if (!inv) return missing("invoice", params[0]!);
+      if (inv.status !== "draft") return { status: 400, body: { error: { type: "invalid_request_error", message: `This invoice is already finalized` } } };
+      // auto_advance: Stripe charges the customer's default card after finalizing; here it succeeds.
+      return { body: this.finalizeInvoice(params[0]!, body.auto_advance !== "false") };
+    });
+    this.route("DELETE", /^\/v1\/subscriptions\/([^/]+)$/, ({ params }) => {
+      const sub = this.objects.get(params[0]!);
+      if (!sub) return missing("subscription", params[0]!);
+      return { body: this.put({ ...sub, status: "canceled", canceled_at: now(), ended_at: now() }) };
+    });
     this.route("POST", /^\/v1\/customers$/, ({ body }) => ({ body: this.put({ id: stripeId("cus"), object: "customer", created: now(), metadata: {}, invoice_settings: { default_payment_method: null }, ...body }) }));
   }
 
@@ -293,6 +383,8 @@ export class StripeServer {
     }
     if (method === "POST" && idempotencyKey) {
       const seen = this.idempotent.get(`${url.pathname}|${idempotencyKey}`);
+      // As Stripe: the same key with other parameters is an error, never a silent second object.
+      if (seen && seen.params !== JSON.stringify(body)) return send(400, { error: { type: "idempotency_error", message: `Keys for idempotent requests can only be used with the same parameters they were first used with.` } });
       if (seen) return send(seen.status, seen.body);
     }
     for (const r of this.routes) {
@@ -300,7 +392,7 @@ export class StripeServer {
       if (!m) continue;
       const out = r.handler({ params: m.slice(1), body, query });
       const status = out.status ?? 200;
-      if (method === "POST" && idempotencyKey && status < 500) this.idempotent.set(`${url.pathname}|${idempotencyKey}`, { status, body: out.body });
+      if (method === "POST" && idempotencyKey && status < 500) this.idempotent.set(`${url.pathname}|${idempotencyKey}`, { status, body: out.body, params: JSON.stringify(body) });
       return send(status, out.body);
     }
     send(404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${url.pathname})` } });

@@ -3,6 +3,8 @@ import { InvoicesTable, PaymentMethodsList, PaymentsTable } from "@/components/b
 import { PlanPicker } from "@/components/billing/plan-picker";
 import { PlanSummary } from "@/components/billing/plan-summary";
 import { RedirectButton } from "@/components/billing/redirect-button";
+import { UpcomingInvoice } from "@/components/billing/upcoming-invoice";
+import { QueryProvider } from "@/components/providers/query-provider";
 import { ActionButton } from "@/components/ui/action-button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -77,6 +79,17 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             )}
           </CardBody>
         </Card>
+
+        {b.upcoming && (
+          <Card>
+            <CardHeader title="Upcoming invoice" description="Usage, overage and agent call costs so far this period, as they will appear on the invoice. Refreshes as usage arrives." />
+            <CardBody>
+              <QueryProvider>
+                <UpcomingInvoice initial={b.upcoming} />
+              </QueryProvider>
+            </CardBody>
+          </Card>
+        )}
 
         <Card>
           <CardHeader title={s ? "Change plan" : "Choose a plan"} description="Upgrades apply now and are prorated; downgrades apply when the current period ends." />

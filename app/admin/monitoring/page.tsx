@@ -14,13 +14,23 @@ import { stripeConfigured } from "@/lib/stripe/client";
 import { ActionButton } from "@/components/ui/action-button";
 import { Badge } from "@/components/ui/badge";
 import { retryJobAction } from "../webhooks/actions";
+import { reconciledPeriods } from "@/lib/payments/reconcile-stripe-periods";
+import { formatDate } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Monitoring" };
 
 export default async function MonitoringPage() {
   await requireAdmin();
   const stripeOn = stripeConfigured();
-  const [customers, agents, calls, stuck] = await Promise.all([stripeOn ? organizationsWithoutProviderId() : Promise.resolve([]), agentsWithoutPlan(), callsWithoutCost(), jobsNeedingAttention()]);
+  const [customers, agents, calls, stuck, periods] = await Promise.all([
+    stripeOn ? organizationsWithoutProviderId() : Promise.resolve([]),
+    agentsWithoutPlan(),
+    callsWithoutCost(),
+    jobsNeedingAttention(),
+    stripeOn ? reconciledPeriods() : Promise.resolve([]),
+  ]);
+  const differing = periods.filter((p) => p.differences.length > 0);
   return (
     <>
       <PageHeader title="Needs attention" description="Things that stop Tally from billing correctly." />
@@ -90,6 +100,70 @@ export default async function MonitoringPage() {
             </Table>
           )}
         </Card>
+        {stripeOn && (
+          <Card>
+            <CardHeader
+              title={`Stripe periods that do not reconcile (${differing.length})`}
+              description="Each ended period of a Stripe subscription: the usage Tally rated beside what Stripe invoiced and collected for it, compared every few hours. A missing item, an amount off or an invoice unpaid past its due date is listed here and counted in /api/metrics (tally_billing_reconciliation_differences)."
+            />
+            {periods.length === 0 ? (
+              <EmptyState title="No Stripe period has ended with usage yet." />
+            ) : (
+              <Table label="Stripe reconciliation">
+                <thead>
+                  <tr>
+                    <Th>Customer</Th>
+                    <Th>Period</Th>
+                    <Th align="right">Tally rated</Th>
+                    <Th align="right">Stripe invoiced</Th>
+                    <Th align="right">Collected</Th>
+                    <Th>Differences</Th>
+                  </tr>
+                </thead>
+                <tbody className="divide-y divide-zinc-100">
+                  {periods.map((p) => (
+                    <tr key={p.id} className="align-top" data-testid="reconciliation-row">
+                      <Td>
+                        <Link href={`/admin/customers/${p.orgId}`} className="font-medium text-zinc-900 hover:text-brand-700">
+                          {p.orgName}
+                        </Link>
+                        {p.stripeInvoiceId && (
+                          <div>
+                            <a href={`https://dashboard.stripe.com/invoices/${p.stripeInvoiceId}`} className="font-mono text-xs text-brand-600 hover:text-brand-700">
+                              {p.stripeInvoiceId}
+                            </a>
+                          </div>
+                        )}
+                      </Td>
+                      <Td>
+                        {formatDate(p.periodStart)} – {formatDate(p.periodEnd)}
+                      </Td>
+                      <Td align="right">{formatMoney(p.totalCents, p.currency)}</Td>
+                      <Td align="right">{p.invoicedCents === null ? "—" : formatMoney(p.invoicedCents, p.currency)}</Td>
+                      <Td align="right">
+                        {p.collectedCents === null ? "—" : formatMoney(p.collectedCents, p.currency)}
+                        {p.stripeStatus && <div className="text-xs text-zinc-500">{p.stripeStatus}</div>}
+                      </Td>
+                      <Td wrap className="max-w-md text-xs">
+                        {p.reconciledAt === null ? (
+                          <Badge tone="gray">not compared yet</Badge>
+                        ) : p.differences.length === 0 ? (
+                          <Badge tone="green">matches</Badge>
+                        ) : (
+                          p.differences.map((d, i) => (
+                            <div key={i} className="text-red-700">
+                              <Badge tone="red">{d.kind.replace(/_/g, " ")}</Badge> {d.message}
+                            </div>
+                          ))
+                        )}
+                      </Td>
+                    </tr>
+                  ))}
+                </tbody>
+              </Table>
+            )}
+          </Card>
+        )}
         <Card>
           <CardHeader title={`Agents without a plan (${agents.length})`} description="Their calls cannot be priced." />
           {agents.length === 0 ? (

@@ -8,7 +8,7 @@ export const GET = route({
   doc: {
     tag: "Operations",
     summary: "Liveness and database readiness",
-    responses: { "200": "Up", "503": "Database unreachable" },
+    responses: { "200": "Up", "503": "Database unreachable, or a write path (credit spends, ingestion) stuck" },
   },
 }, async () => {
   const health = await checkHealth();

@@ -160,6 +160,48 @@ export const paymentMethods = pgTable(
   (t) => [uniqueIndex("payment_methods_provider_id_key").on(t.provider, t.providerMethodId), index("payment_methods_org_idx").on(t.orgId)],
 );
 
+/**
+ * The usage of one ended period of a Stripe subscription on its way to Stripe: the lines as Tally
+ * rated them (frozen when first computed, so every retry adds the same amounts), which of them
+ * Stripe has (line id → invoice and invoice item), and the invoice they went on — the renewal
+ * draft, or a separate invoice when the draft was gone. One row per subscription period.
+ */
+export const periodBillings = pgTable(
+  "period_billings",
+  {
+    id: text().primaryKey(),
+    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    subscriptionId: text().notNull().references(() => subscriptions.id, { onDelete: "cascade" }),
+    periodStart: timestamp({ withTimezone: true }).notNull(),
+    periodEnd: timestamp({ withTimezone: true }).notNull(),
+    currency: text().notNull(),
+    /** pending: lines computed, not all at Stripe; billed: every line is on a Stripe invoice; empty: nothing to bill. */
+    status: text().$type<"pending" | "billed" | "empty">().notNull().default("pending"),
+    lines: jsonb().$type<Record<string, unknown>[]>().notNull(),
+    totalCents: bigint({ mode: "number" }).notNull(),
+    added: jsonb().$type<Record<string, { invoice: string; item: string }>>().notNull().default({}),
+    /** draft: the renewal invoice; separate: an invoice Tally created for the usage. */
+    target: text().$type<"draft" | "separate">(),
+    stripeInvoiceId: text(),
+    /** Held by the job adding the lines, so two jobs never add to two invoices at once. */
+    lockedUntil: timestamp({ withTimezone: true }),
+    /** Reconciliation: when Stripe was last compared, what it invoiced and collected for these lines, its invoice status, and every difference found. */
+    reconciledAt: timestamp({ withTimezone: true }),
+    stripeInvoicedCents: bigint({ mode: "number" }),
+    stripeCollectedCents: bigint({ mode: "number" }),
+    stripeStatus: text(),
+    differences: jsonb().$type<{ kind: string; line_id?: string; expected_cents?: number; stripe_cents?: number; message: string }[]>().notNull().default([]),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("period_billings_period_key").on(t.subscriptionId, t.periodStart),
+    index("period_billings_org_idx").on(t.orgId, t.periodStart),
+    index("period_billings_differences_idx").on(t.periodStart).where(sql`jsonb_array_length(${t.differences}) > 0`),
+  ],
+);
+
+export type PeriodBilling = typeof periodBillings.$inferSelect;
 export type CheckoutSession = typeof checkoutSessions.$inferSelect;
 export type Invoice = typeof invoices.$inferSelect;
 export type InvoiceLine = typeof invoiceLines.$inferSelect;

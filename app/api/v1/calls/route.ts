@@ -11,6 +11,7 @@ export const GET = route({
   doc: {
     tag: "Agents and calls",
     summary: "Calls of a customer or an agent",
+    responses: { "200": "OK", "403": "customer_id names another customer", "404": "Agent not found (or another customer's)" },
   },
 }, async ({ actor, query }) => {
   const orgId = query.agent_id && !query.customer_id ? await agentScope(actor, query.agent_id) : await scopeCustomer(actor, { customer_id: query.customer_id });

@@ -1,5 +1,6 @@
 import { isCustomer } from "@/lib/auth/actor";
-import { created, route } from "@/lib/http/route";
+import { route } from "@/lib/http/route";
+import { idempotentCall } from "@/lib/idempotency/idempotent";
 import { createOrganization, getOrganization, listOrganizations } from "@/lib/orgs/organizations";
 import { ZCustomerCreate, ZCustomerList } from "@/lib/orgs/schemas";
 import { customerJson } from "@/lib/orgs/serialize";
@@ -17,14 +18,19 @@ export const GET = route({
   return { data: page.data.map(customerJson), next_cursor: page.nextCursor };
 });
 
+/** An Idempotency-Key replays the first answer (a retried create makes one customer). */
 export const POST = route({
   path: "/api/v1/customers",
-  auth: "operator", body: ZCustomerCreate,
+  auth: "operator", body: ZCustomerCreate, idempotent: "optional-key",
   doc: {
     tag: "Customers",
     summary: "Create a customer",
-    responses: { "201": "Created", "400": "Invalid field", "409": "external_id in use" },
+    description: "Takes an optional Idempotency-Key header: a retry with the same key and body answers the first customer again and creates none.",
+    responses: { "201": "Created", "400": "Invalid field", "409": "external_id in use, or the key was used with another body" },
   },
-}, async ({ body }) =>
-  created(customerJson(await createOrganization({ name: body.name, email: body.email, externalId: body.external_id, metadata: body.metadata }))),
+}, async ({ body, idempotencyKey: key }) =>
+  idempotentCall(key ? { orgId: null, scope: "customers.create", key, request: body } : null, async () => ({
+    status: 201,
+    body: customerJson(await createOrganization({ name: body.name, email: body.email, externalId: body.external_id, metadata: body.metadata })),
+  })),
 );

@@ -1,18 +1,24 @@
 import { actorLabel, assertCanManageBilling } from "@/lib/auth/actor";
 import { route } from "@/lib/http/route";
+import { idempotentCall } from "@/lib/idempotency/idempotent";
+import { IDEMPOTENCY_KEY_DOC } from "@/lib/idempotency/doc";
 import { billingSubscription, subscriptionSummaryJson } from "@/lib/payments/billing-queries";
-import { cancelAtPeriodEnd } from "@/lib/payments/lifecycle";
+import { cancelAtPeriodEnd, cancelNow } from "@/lib/payments/lifecycle";
+import { ZCancel } from "@/lib/payments/schemas";
 
-/** Cancels at the end of the current period; the plan stays until then. */
+/** Cancels at the end of the current period (the plan stays until then), or with at_period_end false, now. An Idempotency-Key replays the first answer. */
 export const POST = route({
   path: "/api/v1/billing/subscription/cancel",
-  auth: "customer",
+  auth: "customer", body: ZCancel, idempotent: "optional-key",
   doc: {
     tag: "Billing",
-    summary: "Cancel at the end of the current period",
+    summary: "Cancel at the end of the current period, or now",
+    description: "By default the plan stays until the period ends. With `at_period_end: false` the subscription ends now; the usage of the period so far is billed once on a final invoice (for Stripe subscriptions, a separate Stripe invoice). " + IDEMPOTENCY_KEY_DOC,
   },
-}, async ({ actor }) => {
+}, async ({ actor, body, idempotencyKey: key }) => {
   assertCanManageBilling(actor);
-  await cancelAtPeriodEnd(actor.orgId, actorLabel(actor));
-  return subscriptionSummaryJson(await billingSubscription(actor.orgId));
+  return idempotentCall(key ? { orgId: actor.orgId, scope: "billing.cancel", key, request: body } : null, async () => {
+    await (body.at_period_end ? cancelAtPeriodEnd : cancelNow)(actor.orgId, actorLabel(actor));
+    return { status: 200, body: subscriptionSummaryJson(await billingSubscription(actor.orgId)) };
+  });
 });

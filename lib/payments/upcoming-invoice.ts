@@ -1,0 +1,84 @@
+// The invoice the current period will end with, as it stands now: the next period's plan fee (and
+// its discount), the period's usage, overage and call costs so far — the very lines periodLines
+// will bill when the period closes, with the same ids — and a projection of each line to the
+// period end at the current pace (quantities extrapolated, then rated, so tiers apply). A trial's
+// usage is free, so a trialing subscription shows only the fee due when the trial ends.
+import "server-only";
+import { eq } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import { plans } from "@/lib/db/schema";
+import { notFound } from "@/lib/http/errors";
+import { minorToDecimal } from "@/lib/money";
+import { nextPeriod } from "@/lib/subscriptions/rollover";
+import { liveSubscription } from "@/lib/subscriptions/subscribe";
+import { subscriptionLines } from "./local-billing";
+import { loadPeriodInput } from "./period-input";
+import { periodLines, projectToPeriodEnd, totalCents, type PeriodLine } from "./period-lines";
+
+const lineJson = (l: PeriodLine) => ({
+  id: l.id,
+  kind: l.kind,
+  description: l.description,
+  quantity: l.quantity,
+  unit_amount: l.unitAmount,
+  amount: minorToDecimal(l.amountCents, l.currency),
+  amount_exact: l.exactAmount,
+  amount_cents: l.amountCents,
+  meter: l.meter,
+  plan_id: l.planId,
+  agent_id: l.agentId,
+  period_start: l.periodStart.toISOString(),
+  period_end: l.periodEnd.toISOString(),
+});
+
+export type UpcomingInvoiceLineJson = ReturnType<typeof lineJson>;
+export type UpcomingInvoiceJson = Awaited<ReturnType<typeof upcomingInvoice>>;
+
+export async function upcomingInvoice(orgId: string, now = new Date()) {
+  const sub = await liveSubscription(orgId);
+  if (!sub || sub.status === "incomplete") throw notFound("Current subscription");
+  const period = { start: sub.currentPeriodStart, end: sub.currentPeriodEnd };
+  const trial = sub.status === "trialing";
+  const [current] = await db.select().from(plans).where(eq(plans.id, sub.planId));
+  const [next] = sub.pendingPlanId ? await db.select().from(plans).where(eq(plans.id, sub.pendingPlanId)) : [current];
+  const currency = current!.currency;
+
+  const input = trial ? null : await loadPeriodInput(db, sub, period);
+  const lines = input ? periodLines(input) : [];
+  const projected = input ? periodLines(projectToPeriodEnd(input, now)) : [];
+
+  // The fee of the period that starts when this one ends (none after a cancellation).
+  const fee = sub.cancelAtPeriodEnd || !next ? [] : subscriptionLines(next, sub, nextPeriod(sub));
+  const feeCents = fee.reduce((s, l) => s + l.amountCents, 0);
+  const [planFee, ...discounts] = fee;
+  const usageCents = totalCents(lines);
+  const projectedCents = totalCents(projected);
+  const isCall = (l: PeriodLine) => l.kind === "call_usage" || l.kind === "agent_fixed";
+  return {
+    object: "upcoming_invoice" as const,
+    customer_id: orgId,
+    subscription_id: sub.id,
+    provider: sub.provider,
+    status: sub.status,
+    currency,
+    period_start: period.start.toISOString(),
+    period_end: period.end.toISOString(),
+    /** When the invoice is issued: the period's end. */
+    invoice_date: period.end.toISOString(),
+    as_of: now.toISOString(),
+    plan_fee: planFee
+      ? { plan_id: next!.id, plan_name: next!.name, description: planFee.description, amount: minorToDecimal(planFee.amountCents, currency), amount_cents: planFee.amountCents, period_start: planFee.periodStart!.toISOString(), period_end: planFee.periodEnd!.toISOString() }
+      : null,
+    discounts: discounts.map((d) => ({ description: d.description, amount_cents: d.amountCents, amount: minorToDecimal(d.amountCents, currency) })),
+    /** Credit-priced meters come in a later issue; nothing is applied yet. */
+    credits_applied: [] as { description: string; credits: number; amount_cents: number }[],
+    lines: lines.map(lineJson),
+    projected_lines: projected.map(lineJson),
+    usage_cents: totalCents(lines.filter((l) => !isCall(l))),
+    call_costs_cents: totalCents(lines.filter(isCall)),
+    total_so_far_cents: feeCents + usageCents,
+    total_so_far: minorToDecimal(feeCents + usageCents, currency),
+    projected_total_cents: feeCents + projectedCents,
+    projected_total: minorToDecimal(feeCents + projectedCents, currency),
+  };
+}

@@ -1,0 +1,410 @@
+// A period's usage becomes money on both rails: the same scenario (usage, a plan change, a cancel,
+// credit overage, agent calls) is played on a local (sandbox) subscription and on a Stripe one, and
+// both bill the same lines to the cent — on Tally's invoice, and as invoice items on Stripe's
+// renewal draft (or a separate Stripe invoice) added exactly once, whatever the webhooks do.
+import { and, eq } from "drizzle-orm";
+import Stripe from "stripe";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as upcomingRoute from "@/app/api/v1/billing/upcoming-invoice/route";
+import * as webhook from "@/app/api/webhooks/stripe/route";
+import * as metricsRoute from "@/app/api/metrics/route";
+import { reconcileStripePeriods } from "@/lib/payments/reconcile-stripe-periods";
+import { createAgent } from "@/lib/agents/agents";
+import { startCall } from "@/lib/agents/calls";
+import { finalizeCallCost } from "@/lib/agents/finalize-call-cost";
+import { syncAllPlansFromStripe } from "@/lib/catalog/sync-stripe-plans";
+import { consumeCredits } from "@/lib/credits/consume-credits";
+import { updateCreditSettings } from "@/lib/credits/settings";
+import { getCreditBalance } from "@/lib/credits/balance";
+import { grantCredits } from "@/lib/credits/grant-credits";
+import { db } from "@/lib/db/client";
+import { invoiceLines, invoices, organizations, periodBillings, plans, subscriptions, type Plan } from "@/lib/db/schema";
+import { runDueJobs } from "@/lib/jobs/outbox";
+import { ingestEvents } from "@/lib/metering/ingest-events";
+import { invalidateMeters } from "@/lib/metering/meters";
+import { cancelAtPeriodEnd, cancelNow, changePlan } from "@/lib/payments/lifecycle";
+import { addSandboxCard } from "@/lib/payments/payment-methods";
+import type { Charge } from "@/lib/rating";
+import { rollOverSubscriptions } from "@/lib/subscriptions/rollover";
+import { subscribe } from "@/lib/subscriptions/subscribe";
+import { periodBounds } from "@/lib/time";
+import { dec, roundToMinor } from "@/lib/money";
+import type { UpcomingInvoiceJson } from "@/lib/payments/upcoming-invoice";
+import { call, customerKey, makeMeter, makeOrg, makePlan, platformKey, uid } from "./support/fixtures";
+import { withStripeServer } from "./support/stripe-env";
+
+const SECRET = "whsec_period_billing";
+const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: SECRET });
+const sdk = new Stripe("sk_test_signing_only");
+const HOUR = 3_600_000;
+const sec = (d: Date) => Math.floor(d.getTime() / 1000);
+
+let minutes: { code: string; eventName: string };
+let tokensMeter: { code: string; eventName: string };
+let starter: Plan, pro: Plan, voice: Plan, tokens: Plan;
+let prices: { starter: string; pro: string; tokens: string };
+
+beforeAll(async () => {
+  minutes = await makeMeter({ aggregation: "sum", property: "minutes", unit: "minute" });
+  invalidateMeters();
+  tokensMeter = await makeMeter({ aggregation: "sum", property: "tokens", groupBy: ["model"], unit: "token" });
+  invalidateMeters();
+  const a = stripe.createProduct({ name: `Starter ${uid()}` });
+  const b = stripe.createProduct({ name: `Pro ${uid()}` });
+  const t = stripe.createProduct({ name: `Tokens ${uid()}` });
+  prices = {
+    starter: stripe.createPrice({ product: a.id, unit_amount: 2900, recurring: { interval: "month" } }).id,
+    pro: stripe.createPrice({ product: b.id, unit_amount: 9900, recurring: { interval: "month" } }).id,
+    tokens: stripe.createPrice({ product: t.id, unit_amount: 0, recurring: { interval: "month" } }).id,
+  };
+  await syncAllPlansFromStripe();
+  const withCharges = async (price: string, charges: Charge[]) => (await db.update(plans).set({ charges }).where(eq(plans.stripePriceId, price)).returning())[0]!;
+  // Starter: 10 minutes included, then 0.035 a minute; Pro: 0.02 a minute, nothing included.
+  starter = await withCharges(prices.starter, [{ type: "usage", meter: minutes.code, model: "per_unit", unit_price: "0.035", included_quantity: "10" }]);
+  pro = await withCharges(prices.pro, [{ type: "usage", meter: minutes.code, model: "per_unit", unit_price: "0.02" }]);
+  tokens = await withCharges(prices.tokens, [{ type: "usage", meter: tokensMeter.code, model: "group", group_by: "model", prices: { "gpt-4": "0.0000375", "claude-3": "0.00001875" } }]);
+  // The FlexPrice guide's agent plan: 0.05 a minute and a 10.00 monthly fee.
+  voice = await makePlan({ basePriceCents: 0, charges: [{ type: "usage", meter: minutes.code, model: "per_unit", unit_price: "0.05" }, { type: "fixed", name: "Monthly Fee", amount: "10.00" }] });
+});
+
+async function deliver(event: Record<string, unknown>) {
+  const payload = JSON.stringify(event);
+  const res = await webhook.POST(new Request("http://tally.test/api/webhooks/stripe", { method: "POST", headers: { "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) }, body: payload }));
+  expect(res.status).toBe(200);
+}
+
+const later = (ms: number) => new Date(Date.now() + ms);
+/** Runs the outbox until nothing is due at `at` (retries included). */
+async function drain(at = later(1000)) {
+  for (let i = 0; i < 20 && (await runDueJobs(at)) > 0; i++);
+}
+
+/** A period that holds "now": it began ten days ago, so usage sent now (and hours ago) falls inside. */
+function period() {
+  const start = new Date(Math.floor((Date.now() - 10 * 24 * HOUR) / 1000) * 1000);
+  return periodBounds(start, "month", 0);
+}
+
+type Rail = "local" | "stripe";
+type World = { rail: Rail; orgId: string; subId: string; stripeSubId: string | null; period: { start: Date; end: Date } };
+
+async function subscribed(rail: Rail, plan: Plan = starter): Promise<World> {
+  const org = await makeOrg();
+  const p = period();
+  if (rail === "local") {
+    await db.transaction((tx) => addSandboxCard(tx, org.id, { number: "4242424242424242" }));
+    const sub = await subscribe(org.id, { plan: { id: plan.id }, actor: "test", now: p.start, skipTrial: true, provider: "local" });
+    return { rail, orgId: org.id, subId: sub.id, stripeSubId: null, period: p };
+  }
+  await drain(); // the outbox creates the Stripe customer
+  const [row] = await db.select().from(organizations).where(eq(organizations.id, org.id));
+  const s = stripe.createSubscription({ customer: row!.stripeCustomerId!, price: plan.stripePriceId!, periodStart: sec(p.start), periodEnd: sec(p.end) });
+  await deliver(stripe.event("customer.subscription.created", s));
+  const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, s.id));
+  return { rail, orgId: org.id, subId: sub!.id, stripeSubId: s.id, period: p };
+}
+
+async function usage(w: World, amount: string, at: Date) {
+  // Sent at `at` (a test plays the hours after a plan change that happens now).
+  const r = await ingestEvents(w.orgId, [{ eventId: `u-${uid()}`, eventName: minutes.eventName, timestamp: at, properties: { minutes: amount } }], { now: new Date(Math.max(Date.now(), at.getTime())) });
+  expect(r.outcomes[0]!.status).toBe("accepted");
+}
+
+/** Closes the period the way the rail does: Tally's rollover, or Stripe renewing with a draft invoice. */
+async function renew(w: World, events: (e: { invoice: Record<string, unknown>; subscription: Record<string, unknown> }) => Record<string, unknown>[] = (e) => [stripe.event("invoice.created", e.invoice), stripe.event("customer.subscription.updated", e.subscription)]) {
+  if (w.rail === "local") {
+    await rollOverSubscriptions(new Date(w.period.end.getTime() + 1000));
+    return null;
+  }
+  const r = stripe.renewSubscription(w.stripeSubId!);
+  for (const e of events(r)) await deliver(e);
+  await drain();
+  return r.invoice.id as string;
+}
+
+/** The usage lines billed for the subscription, as `kind:key → cents` (ids without the subscription, which differs by rail). */
+async function billed(w: World): Promise<Record<string, number>> {
+  const strip = (id: string) => id.slice(id.indexOf(":", id.indexOf("Z:")) + 1);
+  const out: Record<string, number> = {};
+  if (w.rail === "local") {
+    const rows = await db.select({ line: invoiceLines }).from(invoiceLines).innerJoin(invoices, eq(invoices.id, invoiceLines.invoiceId)).where(eq(invoices.subscriptionId, w.subId));
+    for (const { line } of rows) {
+      const id = line.details?.line_id;
+      if (typeof id !== "string") continue;
+      expect(out[strip(id)], `line ${id} billed twice`).toBeUndefined();
+      out[strip(id)] = line.amountCents;
+    }
+    return out;
+  }
+  for (const item of stripe.list("invoiceitem", (i) => String((i.metadata as Record<string, string>).tally_subscription_id) === w.subId)) {
+    const id = (item.metadata as Record<string, string>).tally_line_id!;
+    expect(out[strip(id)], `line ${id} added to Stripe twice`).toBeUndefined();
+    out[strip(id)] = Number(item.amount);
+  }
+  return out;
+}
+
+const itemsOn = (invoiceId: string) => stripe.invoiceItems(invoiceId).map((i) => Number(i.amount));
+
+describe.each(["local", "stripe"] as const)("the period's usage on the %s rail", (rail) => {
+  it("bills the ended period's usage past the included units at renewal, once", async () => {
+    const w = await subscribed(rail);
+    await usage(w, "12.5", later(-3 * HOUR));
+    await usage(w, "13", later(-2 * HOUR));
+    const draft = await renew(w);
+    // 25.5 minutes, 10 included: 15.5 × 0.035 = 0.5425 → 54 cents.
+    expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 54 });
+    if (draft) {
+      expect(itemsOn(draft)).toEqual([54]);
+      const item = stripe.invoiceItems(draft)[0]!;
+      expect(item).toMatchObject({ currency: "usd", period: { start: sec(w.period.start), end: sec(w.period.end) } });
+      expect(String(item.description)).toContain("25.5 minute");
+      expect(stripe.objects.get(draft)!.total).toBe(2900 + 54);
+      // The delayed check for a missed invoice.created finds the period billed and adds nothing.
+      await drain(later(3 * HOUR));
+      expect(stripe.invoiceItems()).toHaveLength(stripe.invoiceItems().length);
+      expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 54 });
+    }
+  });
+
+  it("prices a per-model (group) charge per model: tokens of each model at that model's price", async () => {
+    const w = await subscribed(rail, tokens);
+    const r = await ingestEvents(w.orgId, [
+      { eventId: `t-${uid()}`, eventName: tokensMeter.eventName, timestamp: later(-2 * HOUR), properties: { model: "gpt-4", tokens: 400_000 } },
+      { eventId: `t-${uid()}`, eventName: tokensMeter.eventName, timestamp: later(-2 * HOUR), properties: { model: "claude-3", tokens: 200_000 } },
+    ]);
+    expect(r.outcomes.map((o) => o.status)).toEqual(["accepted", "accepted"]);
+    await renew(w);
+    // 400,000 × 0.0000375 + 200,000 × 0.00001875 = 15.00 + 3.75.
+    expect(await billed(w)).toEqual({ [`usage:${tokens.id}:${tokensMeter.code}`]: 1875 });
+  });
+
+  it("splits the period at a mid-period upgrade: usage before on the old plan, after on the new", async () => {
+    const w = await subscribed(rail);
+    // Stripe records the change when it happens: the upgrade is now, usage after it is played later.
+    const at = later(HOUR);
+    await usage(w, "40", later(-2 * HOUR));
+    await changePlan(w.orgId, pro.id, "test", at);
+    await usage(w, "100", later(2 * HOUR));
+    await renew(w);
+    const split = new Date(Math.floor(at.getTime() / HOUR) * HOUR).toISOString();
+    // Before: 30 billable × 0.035 = 1.05; after: 100 × 0.02 = 2.00.
+    expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}:${w.period.start.toISOString()}`]: 105, [`usage:${pro.id}:${minutes.code}:${split}`]: 200 });
+  });
+
+  it("bills a period before a downgrade at its end on the plan it had", async () => {
+    const w = await subscribed(rail, pro);
+    await usage(w, "50", later(-2 * HOUR));
+    await changePlan(w.orgId, starter.id, "test", later(-HOUR));
+    await renew(w);
+    expect(await billed(w)).toEqual({ [`usage:${pro.id}:${minutes.code}`]: 100 });
+  });
+
+  it("cancelled at the period end: the last period's usage is billed once when it ends", async () => {
+    const w = await subscribed(rail);
+    await usage(w, "30", later(-2 * HOUR));
+    await cancelAtPeriodEnd(w.orgId, "test");
+    if (rail === "local") await rollOverSubscriptions(new Date(w.period.end.getTime() + 1000));
+    else {
+      const ended = stripe.updateSubscription(w.stripeSubId!, { status: "canceled", ended_at: sec(w.period.end) });
+      await deliver(stripe.event("customer.subscription.deleted", ended));
+      await deliver(stripe.event("customer.subscription.deleted", ended));
+      await drain();
+      const sep = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, w.subId));
+      expect(sep).toMatchObject([{ status: "billed", target: "separate" }]);
+      expect(stripe.objects.get(sep[0]!.stripeInvoiceId!)).toMatchObject({ status: "paid", total: 70, auto_advance: true });
+    }
+    expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 70 });
+  });
+
+  it("cancelled now: the usage so far, the current hour's included, is billed once", async () => {
+    const w = await subscribed(rail);
+    await usage(w, "30", later(-2 * HOUR));
+    await usage(w, "10", new Date());
+    await cancelNow(w.orgId, "test");
+    await drain();
+    expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 105 });
+  });
+
+  it("bills credit overage at the price it was recorded at", async () => {
+    const w = await subscribed(rail);
+    await updateCreditSettings(w.orgId, { allowOverage: true, overagePricePerCredit: "0.012" });
+    const r = await consumeCredits(w.orgId, { credits: 250, idempotencyKey: `c-${uid()}`, actor: "test", now: later(-HOUR) });
+    expect(r.body.overage_credits).toBe(250);
+    await renew(w);
+    expect(await billed(w)).toEqual({ "overage:0.012": 300 });
+    // Billed, so settled: the debt is gone, and credits bought next are the customer's whole.
+    expect(await getCreditBalance(w.orgId)).toMatchObject({ balance: 0, overage: 0 });
+    await grantCredits(w.orgId, { amount: 500, source: "purchased", expiresAt: null, reason: "pack", idempotencyKey: `g-${uid()}`, actor: "test" });
+    expect(await getCreditBalance(w.orgId)).toMatchObject({ balance: 500, overage: 0 });
+  });
+
+  it("does not bill overage that credits granted during the period already repaid", async () => {
+    const w = await subscribed(rail);
+    await updateCreditSettings(w.orgId, { allowOverage: true, overagePricePerCredit: "0.012" });
+    await consumeCredits(w.orgId, { credits: 250, idempotencyKey: `c-${uid()}`, actor: "test", now: later(-2 * HOUR) });
+    // A pack bought later in the period repays 200 of the 250 owed.
+    await grantCredits(w.orgId, { amount: 200, source: "purchased", expiresAt: null, reason: "pack", idempotencyKey: `g-${uid()}`, actor: "test", now: later(-HOUR) });
+    await renew(w);
+    expect(await billed(w)).toEqual({ "overage:0.012": 60 });
+    expect(await getCreditBalance(w.orgId)).toMatchObject({ balance: 0, overage: 0 });
+  });
+
+  it("bills agent calls through the call, never also by the meter, and the agent plan's fee once per agent", async () => {
+    const w = await subscribed(rail);
+    const busy = await createAgent(w.orgId, { name: "Support bot", description: "", planId: voice.id }, "test");
+    const idle = await createAgent(w.orgId, { name: "Idle bot", description: "", planId: voice.id }, "test");
+    for (const q of ["5.5", "5.5", "5.5"]) {
+      const c = await startCall(w.orgId, { agentId: busy.agent.id, startedAt: later(-3 * HOUR) });
+      const done = await finalizeCallCost(w.orgId, c.id, { usageMetrics: { [minutes.code]: q }, sendUsage: true, endedAt: later(-2 * HOUR) });
+      // The FlexPrice answer stays, and says which part is usage and which the fixed fee.
+      expect(done).toMatchObject({ cost: "10.28", usage_cost: "0.28", usage_cost_exact: "0.275", fixed_charges: "10.00" });
+    }
+    await usage(w, "20", later(-2 * HOUR));
+    await renew(w);
+    // The meter line counts only the 20 minutes sent directly (10 billable); the calls' 16.5 minutes
+    // are billed once, through the calls: 3 × 0.275 = 0.825 → 83 cents; the 10.00 fee once per agent.
+    expect(await billed(w)).toEqual({
+      [`usage:${starter.id}:${minutes.code}`]: 35,
+      [`call_usage:${voice.id}:${minutes.code}`]: 83,
+      [`agent_fixed:${busy.agent.id}:${voice.id}`]: 1000,
+      [`agent_fixed:${idle.agent.id}:${voice.id}`]: 1000,
+    });
+  });
+});
+
+describe.each(["local", "stripe"] as const)("the upcoming invoice on the %s rail", (rail) => {
+  it("shows the plan fee, usage and call costs so far and projected, and its lines are the lines the period's invoice carries", async () => {
+    const w = await subscribed(rail);
+    const key = await customerKey(w.orgId);
+    const get = async () => {
+      const r = await call<UpcomingInvoiceJson>(upcomingRoute.GET, "GET", "/api/v1/billing/upcoming-invoice", { key });
+      expect(r.status).toBe(200);
+      return r.json;
+    };
+    const empty = await get();
+    expect(empty).toMatchObject({ plan_fee: { amount_cents: 2900, plan_id: starter.id }, lines: [], total_so_far_cents: 2900, invoice_date: w.period.end.toISOString(), period_start: w.period.start.toISOString() });
+
+    await usage(w, "25.5", later(-2 * HOUR));
+    const agent = await createAgent(w.orgId, { name: "bot", description: "", planId: voice.id }, "test");
+    const c = await startCall(w.orgId, { agentId: agent.agent.id, startedAt: later(-2 * HOUR) });
+    await finalizeCallCost(w.orgId, c.id, { usageMetrics: { [minutes.code]: "5.5" }, sendUsage: true, endedAt: later(-2 * HOUR) });
+    const u = await get();
+    // Usage arrived: 15.5 billable × 0.035 → 54; the call's usage 0.275 → 28; the agent plan's fee 1000.
+    expect(u.lines.map((l) => [l.kind, l.amount_cents])).toEqual([["usage", 54], ["call_usage", 28], ["agent_fixed", 1000]]);
+    expect(u).toMatchObject({ usage_cents: 54, call_costs_cents: 1028, total_so_far_cents: 2900 + 54 + 1028, credits_applied: [] });
+    // Projected: the quantity at the current pace to the period end, then rated (the 10 included minutes come off once).
+    const pace = dec(w.period.end.getTime() - w.period.start.getTime()).div(new Date(u.as_of).getTime() - w.period.start.getTime());
+    const minutesAtEnd = dec("25.5").mul(pace).toDecimalPlaces(6);
+    expect(u.projected_lines[0]!.amount_cents).toBe(roundToMinor(minutesAtEnd.minus(10).mul("0.035"), "usd"));
+    expect(u.projected_lines[2]!.amount_cents).toBe(1000);
+    expect(u.projected_total_cents).toBeGreaterThan(u.total_so_far_cents);
+
+    await renew(w);
+    const strip = (id: string) => id.slice(id.indexOf(":", id.indexOf("Z:")) + 1);
+    expect(await billed(w)).toEqual(Object.fromEntries(u.lines.map((l) => [strip(l.id), l.amount_cents])));
+  });
+});
+
+describe("usage on Stripe's invoices when events go wrong", () => {
+  it("a replayed and shuffled webhook stream (×3) adds each line once", async () => {
+    const w = await subscribed("stripe");
+    await usage(w, "110", later(-2 * HOUR));
+    const draft = await renew(w, ({ invoice, subscription }) => {
+      const created = stripe.event("invoice.created", invoice);
+      const updated = stripe.event("customer.subscription.updated", subscription);
+      const stream = [created, updated, created, stripe.event("invoice.created", invoice), updated, stripe.event("customer.subscription.updated", subscription), stripe.event("invoice.created", invoice), created, updated];
+      return stream.sort(() => Math.random() - 0.5);
+    });
+    expect(itemsOn(draft!)).toEqual([350]);
+    await drain(later(3 * HOUR));
+    expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 350 });
+  });
+
+  it("a draft finalized before the job ran: the usage goes on a separate invoice, charged, once", async () => {
+    const w = await subscribed("stripe");
+    await usage(w, "20", later(-2 * HOUR));
+    const r = stripe.renewSubscription(w.stripeSubId!);
+    await deliver(stripe.event("invoice.created", r.invoice));
+    stripe.finalizeInvoice(r.invoice.id);
+    await deliver(stripe.event("customer.subscription.updated", r.subscription));
+    await drain(later(3 * HOUR));
+    expect(itemsOn(r.invoice.id)).toEqual([]);
+    const [row] = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, w.subId));
+    expect(row).toMatchObject({ status: "billed", target: "separate", totalCents: 35 });
+    expect(stripe.objects.get(row!.stripeInvoiceId!)).toMatchObject({ status: "paid", total: 35, customer: stripe.objects.get(w.stripeSubId!)!.customer });
+    expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 35 });
+  });
+
+  it("invoice.created never comes: the delayed check bills the period on a separate invoice", async () => {
+    const w = await subscribed("stripe");
+    await usage(w, "20", later(-2 * HOUR));
+    const r = stripe.renewSubscription(w.stripeSubId!);
+    await deliver(stripe.event("customer.subscription.updated", r.subscription));
+    await drain();
+    expect(stripe.invoiceItems().filter((i) => (i.metadata as Record<string, string>).tally_subscription_id === w.subId)).toEqual([]);
+    await drain(later(3 * HOUR));
+    expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 35 });
+    const [row] = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, w.subId));
+    expect(row!.target).toBe("separate");
+    // The renewal's finalized invoice arriving late changes nothing.
+    await deliver(stripe.event("invoice.finalized", stripe.finalizeInvoice(r.invoice.id)));
+    await drain(later(4 * HOUR));
+    expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 35 });
+  });
+
+  it("Stripe failing with 5xx, then recovering: the outbox adds each item once", async () => {
+    const w = await subscribed("stripe");
+    await usage(w, "110", later(-2 * HOUR));
+    const a = await createAgent(w.orgId, { name: "bot", description: "", planId: voice.id }, "test");
+    const c = await startCall(w.orgId, { agentId: a.agent.id, startedAt: later(-2 * HOUR) });
+    await finalizeCallCost(w.orgId, c.id, { usageMetrics: { [minutes.code]: "5.5" }, sendUsage: true, endedAt: later(-2 * HOUR) });
+    stripe.failNext(/^POST \/v1\/invoiceitems$/, 500, 1);
+    const r = stripe.renewSubscription(w.stripeSubId!);
+    await deliver(stripe.event("invoice.created", r.invoice));
+    await runDueJobs(later(1000)); // the first item fails
+    stripe.failNext(/^POST \/v1\/invoiceitems$/, 503, 1);
+    await runDueJobs(later(60_000)); // the retry adds one and fails on the next
+    const [pending] = await db.select().from(periodBillings).where(and(eq(periodBillings.subscriptionId, w.subId)));
+    expect(pending!.status).toBe("pending");
+    await drain(later(10 * 60_000));
+    expect(itemsOn(r.invoice.id).sort((x, y) => x - y)).toEqual([28, 350, 1000]);
+    expect(stripe.objects.get(r.invoice.id)!.total).toBe(2900 + 28 + 350 + 1000);
+    // Each write carried a key naming the line and the invoice.
+    const keys = stripe.requests.filter((q) => q.path === "/v1/invoiceitems" && q.body.invoice === r.invoice.id).map((q) => q.idempotencyKey);
+    expect(keys).toHaveLength(5); // three lines, two failed attempts
+    for (const k of keys) expect(k).toMatch(new RegExp(`^tally-line:${w.subId}:.+:${r.invoice.id}$`));
+  });
+});
+
+describe("reconciliation of Stripe periods", () => {
+  it("finds a paid period matching, and lists an item missing at Stripe and an invoice unpaid past due, counted in /api/metrics", async () => {
+    const good = await subscribed("stripe");
+    await usage(good, "20", later(-2 * HOUR));
+    const goodDraft = await renew(good);
+    stripe.finalizeInvoice(goodDraft!);
+
+    const bad = await subscribed("stripe");
+    await usage(bad, "110", later(-2 * HOUR));
+    await createAgent(bad.orgId, { name: "bot", description: "", planId: voice.id }, "test");
+    const badDraft = await renew(bad);
+    // Someone deletes Tally's agent-plan item at Stripe, and the invoice is not paid.
+    const inv = stripe.objects.get(badDraft!)!;
+    const lines = (inv.lines as { data: { metadata?: Record<string, string> }[] }).data;
+    stripe.put({ ...inv, lines: { object: "list", data: lines.filter((l) => !l.metadata?.tally_line_id?.includes("agent_fixed")) } });
+    stripe.finalizeInvoice(badDraft!, false);
+
+    const at = later(10 * 86_400_000);
+    expect(await reconcileStripePeriods(at)).toBeGreaterThanOrEqual(2);
+    const [g] = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, good.subId));
+    expect(g).toMatchObject({ differences: [], stripeInvoicedCents: 35, stripeCollectedCents: 35, stripeStatus: "paid" });
+    const [b] = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, bad.subId));
+    expect(b!.differences.map((d) => d.kind).sort()).toEqual(["missing_item", "unpaid_past_due"]);
+    expect(b).toMatchObject({ stripeInvoicedCents: 350, stripeCollectedCents: 0, stripeStatus: "open" });
+
+    const res = await metricsRoute.GET(new Request("http://tally.test/api/metrics", { headers: { authorization: `Bearer ${await platformKey()}` } }));
+    const text = await res.text();
+    expect(text).toMatch(/tally_billing_reconciliation_differences\{kind="missing_item"\} [1-9]/);
+    expect(text).toMatch(/tally_billing_reconciliation_differences\{kind="unpaid_past_due"\} [1-9]/);
+  });
+});

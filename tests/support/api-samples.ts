@@ -1,0 +1,120 @@
+// One well-formed request per documented operation (the route declarations, tests/support/api-operations.ts), against the seeded world
+// (tests/support/world.ts). The authorization matrix sends them as every principal; the fuzzer
+// mutates them. `target` is the organization whose objects the request names; `named` says whether
+// it names that organization too (customer_id in the body or query), as an operator must and as a
+// customer trying another customer's data would.
+import { uid } from "./fixtures";
+import type { Org, World } from "./world";
+
+export type Sample = { params?: Record<string, string>; query?: Record<string, string>; body?: unknown };
+type Make = (w: World, target: Org, named: boolean) => Sample;
+
+const ik = () => ({ idempotency_key: `k-${uid()}` });
+const who = (t: Org, named: boolean): Record<string, string> => (named ? { customer_id: t.id } : {});
+
+export const SAMPLES: Record<string, Make> = {
+  "GET /api/health": () => ({}),
+  "GET /api/metrics": () => ({}),
+  "GET /api/v1/openapi.json": () => ({}),
+  "POST /api/webhooks/stripe": () => ({ body: { id: "evt_x", type: "invoice.paid" } }),
+
+  "GET /api/v1/customers": () => ({}),
+  "POST /api/v1/customers": () => ({ body: { name: "New customer", external_id: `new-${uid()}` } }),
+  "GET /api/v1/customers/{id}": (_w, t) => ({ params: { id: t.id } }),
+  "PATCH /api/v1/customers/{id}": (_w, t) => ({ params: { id: t.id }, body: { metadata: { touched: "yes" } } }),
+  "GET /api/v1/customers/{id}/usage-summary": (_w, t) => ({ params: { id: t.id } }),
+
+  "GET /api/v1/meters": () => ({}),
+  "POST /api/v1/meters": () => ({ body: { code: `m_${uid()}`, name: "A meter", event_name: `ev_${uid()}`, aggregation: "count" } }),
+  "GET /api/v1/meters/{id}": (w) => ({ params: { id: w.catalog.meter.id } }),
+  "PATCH /api/v1/meters/{id}": (w) => ({ params: { id: w.catalog.spareMeter.id }, body: { unit: "unit" } }),
+  "GET /api/v1/plans": () => ({ query: { include_inactive: "true" } }),
+  "POST /api/v1/plans": () => ({ body: { code: `p-${uid()}`, name: "A plan", interval: "month", base_price: "10" } }),
+  "GET /api/v1/plans/{id}": (w) => ({ params: { id: w.catalog.plan.id } }),
+  "PATCH /api/v1/plans/{id}": (w) => ({ params: { id: w.catalog.sparePlan.id }, body: { name: "Spare plan" } }),
+  "POST /api/v1/plans/{id}/archive": (w) => ({ params: { id: w.catalog.sparePlan.id } }),
+  "POST /api/v1/plans/sync": () => ({}),
+  "POST /api/v1/plans/sync/{plan_id}": (w) => ({ params: { plan_id: w.catalog.sparePlan.id } }),
+  "POST /api/v1/plans/import": () => ({ body: { plans: [{ id: `imp-${uid()}`, name: "Imported", base_price: "5" }] } }),
+  "GET /api/v1/credit-events": () => ({}),
+  "POST /api/v1/credit-events": () => ({ body: { code: `ce_${uid()}`, name: "An event", credits: 3 } }),
+  "PATCH /api/v1/credit-events/{id}": (w) => ({ params: { id: w.catalog.spareEvent.id }, body: { category: "general" } }),
+  "GET /api/v1/credit-products": () => ({}),
+  "POST /api/v1/credit-products": () => ({ body: { code: `pk_${uid()}`, name: "A pack", credits: 10, price: "5" } }),
+  "PATCH /api/v1/credit-products/{id}": (w) => ({ params: { id: w.catalog.spareProduct.id }, body: { name: "Spare pack" } }),
+  "GET /api/v1/model-prices": () => ({}),
+  "POST /api/v1/model-prices": () => ({ body: { provider: "openai", model: `m-${uid()}`, input_price_per_token: "0.000001", output_price_per_token: "0.000002" } }),
+
+  "GET /api/v1/subscriptions": (_w, t, n) => ({ query: who(t, n) }),
+  "POST /api/v1/subscriptions": (w, t) => ({ body: { customer_id: t.id, plan: w.catalog.otherPlan.id } }),
+  "GET /api/v1/subscriptions/{id}": (_w, t) => ({ params: { id: t.subscriptionId } }),
+
+  "POST /api/v1/events": (w, t, n) => ({ body: { event_name: w.catalog.meter.eventName, ...who(t, n), event_id: `e-${uid()}`, properties: { value: 1 } } }),
+  "POST /api/v1/events/bulk": (w, t, n) => ({ body: { events: [{ event_name: w.catalog.meter.eventName, ...who(t, n), event_id: `e-${uid()}`, properties: { value: 1 } }] } }),
+  "POST /api/v1/events/batch": (w, t) => ({ body: { events: [{ transaction_id: `t-${uid()}`, code: w.catalog.meter.eventName, external_customer_id: t.externalId, properties: { value: 1 } }] } }),
+  "GET /api/v1/events": (_w, t, n) => ({ query: who(t, n) }),
+  "GET /api/v1/usage": (_w, t, n) => ({ query: who(t, n) }),
+  "GET /api/v1/entitlements/{meter}": (w, t, n) => ({ params: { meter: w.catalog.meter.code }, query: who(t, n) }),
+  "GET /api/v1/billing/usage": (_w, t, n) => ({ query: who(t, n) }),
+  "GET /api/v1/alerts": (_w, t, n) => ({ query: { ...who(t, n), status: "all" } }),
+  "POST /api/v1/alerts/{id}/acknowledge": (_w, t) => ({ params: { id: t.alertId } }),
+
+  "GET /api/v1/agents": (_w, t, n) => ({ query: who(t, n) }),
+  "POST /api/v1/agents": (_w, t, n) => ({ body: { ...who(t, n), name: `Agent ${uid()}` } }),
+  "GET /api/v1/agents/{agent_id}": (_w, t) => ({ params: { agent_id: t.agentId } }),
+  "POST /api/v1/agents/{agent_id}/assign-plan": (_w, t) => ({ params: { agent_id: t.agentId }, body: { plan_id: null } }),
+  "GET /api/v1/agents/{agent_id}/pricing-history": (_w, t) => ({ params: { agent_id: t.agentId } }),
+  "GET /api/v1/calls": (_w, t, n) => ({ query: who(t, n) }),
+  "POST /api/v1/calls": (_w, t) => ({ body: { agent_id: t.agentId } }),
+  "GET /api/v1/calls/{call_id}": (_w, t) => ({ params: { call_id: t.callId } }),
+  "POST /api/v1/calls/{call_id}/finalize-cost": (_w, t) => ({ params: { call_id: t.callId }, body: { usage_metrics: { input_tokens: 10 } } }),
+
+  "GET /api/v1/credits": (_w, t, n) => ({ query: who(t, n) }),
+  "GET /api/v1/credits/transactions": (_w, t, n) => ({ query: who(t, n) }),
+  "POST /api/v1/credits/consume": (w, t, n) => ({ body: { ...who(t, n), event_name: w.catalog.creditEvent.code, quantity: 1, ...ik() } }),
+  "POST /api/v1/credits/reservations": (_w, t, n) => ({ body: { ...who(t, n), credits: 1, ...ik() } }),
+  "GET /api/v1/credits/reservations/{id}": (_w, t) => ({ params: { id: t.reservationId } }),
+  "POST /api/v1/credits/reservations/{id}/commit": (_w, t, n) => ({ params: { id: t.reservationId }, body: { ...who(t, n), credits: 1 } }),
+  "POST /api/v1/credits/reservations/{id}/release": (_w, t, n) => ({ params: { id: t.reservationId }, body: { ...who(t, n) } }),
+  "POST /api/v1/credits/grants": (_w, t, n) => ({ body: { ...who(t, n), amount: 5, reason: "matrix", ...ik() } }),
+  "POST /api/v1/credits/adjustments": (_w, t, n) => ({ body: { ...who(t, n), amount: 1, reason: "matrix", ...ik() } }),
+  "POST /api/v1/credits/refunds": (_w, t, n) => ({ body: { ...who(t, n), consumption_id: t.consumptionId, credits: 1, reason: "matrix", ...ik() } }),
+  "GET /api/v1/credits/settings": (_w, t, n) => ({ query: who(t, n) }),
+  "PATCH /api/v1/credits/settings": (_w, t, n) => ({ body: { ...who(t, n), low_balance_threshold: 10 } }),
+
+  "GET /api/v1/billing/subscription": () => ({}),
+  "GET /api/v1/billing/invoices": () => ({}),
+  "GET /api/v1/billing/upcoming-invoice": () => ({}),
+  "GET /api/v1/billing/invoices/{id}/pdf": (_w, t) => ({ params: { id: t.invoiceId } }),
+  "GET /api/v1/billing/payment-methods": () => ({}),
+  "GET /api/v1/billing/history": () => ({}),
+  "POST /api/v1/billing/checkout": (w) => ({ body: { credit_product_id: w.catalog.product.id } }),
+  "POST /api/v1/billing/portal": () => ({}),
+  "POST /api/v1/billing/subscription/cancel": () => ({}),
+  "POST /api/v1/billing/subscription/resume": () => ({}),
+  "POST /api/v1/billing/subscription/change-plan": (w) => ({ body: { plan_id: w.catalog.otherPlan.id, preview: true } }),
+
+  "POST /api/v1/admin/invoices/{id}/mark-paid": (_w, t) => ({ params: { id: t.invoiceId }, body: { method: "bank_transfer", reference: `TR-${uid()}` } }),
+  "GET /api/v1/admin/webhooks": () => ({}),
+  "POST /api/v1/admin/webhooks/{id}/replay": () => ({ params: { id: "evt_missing" } }),
+  "GET /api/v1/admin/billing/stats": () => ({}),
+  "GET /api/v1/admin/billing/customers": () => ({}),
+  "GET /api/v1/admin/billing/subscriptions": () => ({}),
+  "GET /api/v1/admin/billing/recent-charges": () => ({}),
+  "GET /api/v1/admin/revenue/series": () => ({}),
+  "GET /api/v1/admin/revenue/economics": () => ({}),
+  "GET /api/v1/admin/export/customers.csv": () => ({}),
+  "GET /api/v1/admin/export/subscriptions.csv": () => ({}),
+  "GET /api/v1/admin/export/invoices.csv": () => ({}),
+  "GET /api/v1/admin/export/usage.csv": () => ({}),
+};
+
+/** The route module file of a documented path: {param} segments are [param] folders. */
+export const routeFile = (apiPath: string) => `${process.cwd()}/app${apiPath.replace(/\{(\w+)\}/g, "[$1]")}/route.ts`;
+
+/** The URL of a sample: path parameters filled in (escaped), the query appended. */
+export function sampleUrl(apiPath: string, s: Sample): string {
+  const p = apiPath.replace(/\{(\w+)\}/g, (_m, k: string) => encodeURIComponent(s.params?.[k] ?? "x"));
+  const q = new URLSearchParams(s.query ?? {}).toString();
+  return q ? `${p}?${q}` : p;
+}
