@@ -4,17 +4,22 @@
 // lose). Every caller must get an answer (a success or a 503, within a bound), every path must
 // serve again afterwards, nothing acknowledged may be lost or applied twice, and a retry with the
 // same key must answer as the first time.
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
+import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as consume from "@/app/api/v1/credits/consume/route";
 import * as single from "@/app/api/v1/events/route";
 import * as health from "@/app/api/health/route";
+import * as webhook from "@/app/api/webhooks/stripe/route";
 import { insertCreditEvent } from "@/lib/catalog/seed-catalog";
 import { grantCredits } from "@/lib/credits/grant-credits";
 import { checkCreditInvariants } from "@/lib/credits/invariants";
-import { closeDatabase, driver, installDatabase, openPostgres, rows } from "@/lib/db/client";
+import { closeDatabase, db, driver, installDatabase, openPostgres, rows } from "@/lib/db/client";
+import { webhookEvents } from "@/lib/db/schema";
+import { resetEnvCache } from "@/lib/env";
 import { route } from "@/lib/http/route";
+import { processStoredEvent } from "@/lib/webhooks/receive";
 import { call, makeOrg, platformKey, uid } from "./support/fixtures";
 import { makeMeter } from "./support/metering";
 
@@ -31,6 +36,25 @@ function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 let admin: postgres.Sql;
+
+const WEBHOOK_SECRET = "whsec_connection_loss";
+const signer = new Stripe("sk_test_signing_only");
+
+/** A signed Stripe delivery to the webhook route (no STRIPE_SECRET_KEY: subscription events apply from their own object). */
+async function deliver(event: Record<string, unknown>) {
+  const payload = JSON.stringify(event);
+  const signature = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+  const res = await webhook.POST(new Request("http://tally.test/api/webhooks/stripe", { method: "POST", headers: { "content-type": "application/json", "stripe-signature": signature }, body: payload }));
+  return { status: res.status, json: (await res.json()) as { duplicate?: boolean; event_id?: string; error?: { code: string } }, retryAfter: res.headers.get("retry-after") };
+}
+
+/** A Stripe subscription that has already ended: each event makes one new row, never the customer's one live subscription. */
+function endedSubscriptionEvent(customer: string, price: string) {
+  const id = `evt_${uid()}${uid()}`;
+  const t = Math.floor(Date.now() / 1000) - 60;
+  const object = { id: `sub_${id}`, object: "subscription", customer, status: "canceled", cancel_at_period_end: false, canceled_at: t, ended_at: t, trial_end: null, metadata: {}, items: { data: [{ id: `si_${id}`, price: { id: price }, current_period_start: t - 86400, current_period_end: t }] } };
+  return { id, object: "event", type: "customer.subscription.created", created: t, livemode: false, data: { object } };
+}
 
 /**
  * Terminates the backends of the app's pool (application_name 'tally') in this test's database —
@@ -57,6 +81,8 @@ async function killDuring(times: number, afterMs: number, gapMs: number): Promis
 }
 
 beforeAll(async () => {
+  process.env.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET;
+  resetEnvCache();
   if (!onPostgres) return;
   const d = driver();
   if (d.kind !== "postgres") throw new Error("expected the Postgres test database");
@@ -64,6 +90,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env.STRIPE_WEBHOOK_SECRET;
+  resetEnvCache();
   await admin?.end({ timeout: 5 });
 });
 
@@ -211,6 +239,41 @@ describe("a database that cannot be reached", () => {
       await closeDatabase();
       g.__tallyDb = real;
     }
+  });
+
+  it("answers a signed Stripe webhook 503 database_unavailable with Retry-After, not 500", async () => {
+    const g = globalThis as unknown as { __tallyDb?: unknown };
+    const real = g.__tallyDb;
+    installDatabase(openPostgres("postgres://nobody@127.0.0.1:1/none", 1));
+    try {
+      const res = await deliver(endedSubscriptionEvent(`cus_${uid()}`, `price_${uid()}`));
+      expect(res.status).toBe(503);
+      expect(res.json.error?.code).toBe("database_unavailable");
+      expect(Number(res.retryAfter)).toBeGreaterThan(0);
+    } finally {
+      await closeDatabase();
+      g.__tallyDb = real;
+    }
+  });
+
+  it("answers 503 when the database goes away between storing a webhook event and processing it, and leaves the event for the retry", async () => {
+    const event = endedSubscriptionEvent(`cus_${uid()}`, `price_${uid()}`);
+    const [stored] = await db
+      .insert(webhookEvents)
+      .values({ id: event.id, provider: "stripe", type: event.type, createdAt: new Date(event.created * 1000), payload: event })
+      .returning();
+    const g = globalThis as unknown as { __tallyDb?: unknown };
+    const real = g.__tallyDb;
+    installDatabase(openPostgres("postgres://nobody@127.0.0.1:1/none", 1));
+    try {
+      // Processing fails on the connection, and so does marking the event failed: still a 503, not the raw error (a 500).
+      await expect(processStoredEvent(stored!.id, stored)).rejects.toMatchObject({ code: "database_unavailable" });
+    } finally {
+      await closeDatabase();
+      g.__tallyDb = real;
+    }
+    const [after] = await db.select({ status: webhookEvents.status }).from(webhookEvents).where(eq(webhookEvents.id, event.id));
+    expect(after!.status).toBe("received");
   });
 
   it("maps a dropped connection (drizzle-wrapped 57P01) to 503, and anything else still to 500", async () => {

@@ -5,9 +5,10 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
+import { isConnectionError } from "@/lib/db/errors";
 import { webhookEvents, type WebhookEvent } from "@/lib/db/schema";
 import { env } from "@/lib/env";
-import { AppError, invalidField } from "@/lib/http/errors";
+import { AppError, databaseUnavailable, invalidField } from "@/lib/http/errors";
 import { validationError } from "@/lib/http/route";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
@@ -60,6 +61,18 @@ export function verifyStripeEvent(rawBody: string, signature: string | null): St
 }
 
 export async function receiveStripeEvent(event: StripeEventEnvelope): Promise<Receipt> {
+  try {
+    return await storeAndProcess(event);
+  } catch (e) {
+    // The database dropped the connection or is down: a 503 (Stripe retries it, as it would a 500),
+    // not an error for an operator; the event is stored and processed by that retry, once.
+    if (!isConnectionError(e)) throw e;
+    log.warn({ event_id: event.id, type: event.type, err: e }, "database unavailable");
+    throw databaseUnavailable();
+  }
+}
+
+async function storeAndProcess(event: StripeEventEnvelope): Promise<Receipt> {
   const inserted = await db
     .insert(webhookEvents)
     .values({
@@ -114,8 +127,20 @@ export async function processStoredEvent(eventId: string, stored?: WebhookEvent)
     return { status: 200, body: { received: true, event_id: eventId, outcome, ...(outcome === "duplicate" ? { duplicate: true } : {}) } };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    await db.update(webhookEvents).set({ status: "failed", attempts: sql`${webhookEvents.attempts} + 1`, lastError: message.slice(0, 2000) }).where(eq(webhookEvents.id, eventId));
+    // Marking it failed needs the database too: when the connection is what failed, the event
+    // stays as it was (received), which a retry or a replay processes just the same.
+    await db
+      .update(webhookEvents)
+      .set({ status: "failed", attempts: sql`${webhookEvents.attempts} + 1`, lastError: message.slice(0, 2000) })
+      .where(eq(webhookEvents.id, eventId))
+      .catch((markError: unknown) => {
+        if (!isConnectionError(markError)) throw markError;
+      });
     metrics.webhooks.inc({ outcome: "failed" });
+    if (isConnectionError(e)) {
+      log.warn({ event_id: eventId, type: row.type, err: e }, "database unavailable");
+      throw databaseUnavailable();
+    }
     log.error({ event_id: eventId, type: row.type, err: e }, "webhook processing failed");
     throw new AppError("internal_error", `Processing event ${eventId} failed; Stripe will retry, and an admin can replay it.`);
   }
