@@ -116,6 +116,11 @@ export async function processStoredEvent(eventId: string, stored?: WebhookEvent)
     const message = e instanceof Error ? e.message : String(e);
     await db.update(webhookEvents).set({ status: "failed", attempts: sql`${webhookEvents.attempts} + 1`, lastError: message.slice(0, 2000) }).where(eq(webhookEvents.id, eventId));
     metrics.webhooks.inc({ outcome: "failed" });
+    // Stripe unreachable while re-reading the object: a 503 Stripe retries, nothing an operator must fix.
+    if (e instanceof AppError && e.code === "provider_unavailable") {
+      log.warn({ event_id: eventId, type: row.type, err: message }, "webhook event waits for Stripe");
+      throw new AppError("provider_unavailable", `Stripe could not be reached to confirm event ${eventId}; Stripe will retry, and an admin can replay it.`);
+    }
     log.error({ event_id: eventId, type: row.type, err: e }, "webhook processing failed");
     throw new AppError("internal_error", `Processing event ${eventId} failed; Stripe will retry, and an admin can replay it.`);
   }
