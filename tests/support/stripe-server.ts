@@ -45,7 +45,7 @@ export class StripeServer {
   private failures: { match: RegExp; status: number; remaining: number; body?: unknown }[] = [];
   private routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
   /** An outage: every request answers `status`; with `afterEffect` the object is made first (the answer is what is lost). */
-  private outage: { status: number; afterEffect: boolean } | null = null;
+  private outage: { status: number; afterEffect: boolean; except?: RegExp } | null = null;
   private readonly sockets = new Set<Socket>();
   private server?: Server;
   port = 0;
@@ -77,9 +77,12 @@ export class StripeServer {
     });
   }
 
-  /** Every request answers `status` until cleared with null; `afterEffect`: the work is done, the answer lost. */
-  failAll(status: number | null, opts: { afterEffect?: boolean } = {}) {
-    this.outage = status === null ? null : { status, afterEffect: opts.afterEffect ?? false };
+  /**
+   * Every request answers `status` until cleared with null; `afterEffect`: the work is done, the
+   * answer lost; `except`: "METHOD /path" that still answers normally.
+   */
+  failAll(status: number | null, opts: { afterEffect?: boolean; except?: RegExp } = {}) {
+    this.outage = status === null ? null : { status, afterEffect: opts.afterEffect ?? false, except: opts.except };
   }
 
   /** Stops listening and cuts open connections: the port refuses connections until comeBack(). */
@@ -422,7 +425,7 @@ export class StripeServer {
       res.writeHead(status, { "content-type": "application/json", "request-id": `req_${stripeId("r")}` });
       res.end(JSON.stringify(payload));
     };
-    const outage = this.outage;
+    const outage = this.outage?.except?.test(`${method} ${url.pathname}`) ? null : this.outage;
     const failAs = (status: number) => ({ error: { type: "api_error", message: `Injected outage ${status}` } });
     if (outage && !outage.afterEffect) return send(outage.status, failAs(outage.status));
     const failure = this.failures.find((f) => f.remaining > 0 && f.match.test(`${method} ${url.pathname}`));
