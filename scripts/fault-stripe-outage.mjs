@@ -200,7 +200,7 @@ async function localClient(i, customers, until) {
     const [kind, f] = kinds[n % kinds.length];
     const at = phase.name;
     const r = await f();
-    attempts.push({ kind, phase: at, status: r.status, ms: r.ms, stripe: false });
+    attempts.push({ kind, phase: at, phaseEnd: phase.name, status: r.status, ms: r.ms, stripe: false });
     n++;
   }
 }
@@ -212,12 +212,13 @@ async function stripeClient(customers, packId, until) {
   while (phase.name !== "done" && now() < until()) {
     const at = phase.name;
     const created = await send("POST", "/api/v1/customers", { body: { name: `Outage ${n}`, external_id: `outage-new-${n}-${randomUUID().slice(0, 6)}` } });
-    attempts.push({ kind: "create_customer", phase: at, status: created.status, ms: created.ms, stripe: true });
+    attempts.push({ kind: "create_customer", phase: at, phaseEnd: phase.name, status: created.status, ms: created.ms, stripe: true });
     if (created.status === 201) newOrgs.push(created.json.id);
     // Every other checkout is the new customer's: its Stripe customer may not exist yet.
     const c = n % 2 === 1 && created.status === 201 ? { id: created.json.id, key: await customerKeyFor(created.json.id) } : customers[n % customers.length];
+    const coPhase = phase.name;
     const co = await send("POST", "/api/v1/billing/checkout", { key: c.key, body: { credit_product_id: packId } });
-    attempts.push({ kind: "checkout", phase: at, status: co.status, ms: co.ms, code: co.json?.error?.code ?? null, newCustomer: c !== customers[n % customers.length], stripe: true });
+    attempts.push({ kind: "checkout", phase: coPhase, phaseEnd: phase.name, status: co.status, ms: co.ms, code: co.json?.error?.code ?? null, newCustomer: c !== customers[n % customers.length], stripe: true });
     n++;
     await sleep(1000);
   }
@@ -365,7 +366,10 @@ async function main() {
   await sql.end();
 
   // The figures.
-  const during = (x) => x.phase === "5xx" || x.phase === "dark";
+  // During the outage: started and answered while Stripe was failing (a request across a phase
+  // boundary counts in its starting phase, but not as during the outage).
+  const outagePhase = (p) => p === "5xx" || p === "dark";
+  const during = (x) => outagePhase(x.phase) && outagePhase(x.phaseEnd);
   const local = attempts.filter((x) => !x.stripe);
   const latency = Object.fromEntries(["before", "5xx", "dark", "after"].map((ph) => [ph, { requests: local.filter((x) => x.phase === ph).length, p50_ms: null, p99_ms: p99(local.filter((x) => x.phase === ph && typeof x.status === "number").map((x) => x.ms)) }]));
   for (const ph of Object.keys(latency)) {

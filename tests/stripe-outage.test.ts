@@ -11,6 +11,8 @@ import * as checkoutRoute from "@/app/api/v1/billing/checkout/route";
 import * as changePlanRoute from "@/app/api/v1/billing/subscription/change-plan/route";
 import * as subscriptionRoute from "@/app/api/v1/billing/subscription/route";
 import * as invoicesRoute from "@/app/api/v1/billing/invoices/route";
+import * as portalRoute from "@/app/api/v1/billing/portal/route";
+import * as plansSyncRoute from "@/app/api/v1/plans/sync/route";
 import * as billingUsageRoute from "@/app/api/v1/billing/usage/route";
 import * as upcomingRoute from "@/app/api/v1/billing/upcoming-invoice/route";
 import * as consumeRoute from "@/app/api/v1/credits/consume/route";
@@ -136,6 +138,17 @@ async function stripeWork(label: string) {
     expect(co.value.status, `${label}: ${who}'s checkout: ${JSON.stringify(co.value.json)}`).toBe(503);
     expect((co.value.json.error as { code: string }).code).toBe("provider_unavailable");
     expect(co.ms).toBeLessThan(FAST_MS);
+  }
+
+  // The other calls that go to Stripe there and then: the same 503.
+  for (const [what, f] of [
+    ["portal", () => call(portalRoute.POST, "POST", "/api/v1/billing/portal", { key: w.key })],
+    ["plan sync", () => call(plansSyncRoute.POST, "POST", "/api/v1/plans/sync", { key: platform })],
+  ] as const) {
+    const r = await timed(f);
+    expect(r.value.status, `${label}: ${what}: ${JSON.stringify(r.value.json)}`).toBe(503);
+    expect((r.value.json.error as { code: string }).code).toBe("provider_unavailable");
+    expect(r.ms).toBeLessThan(FAST_MS);
   }
 
   // The outbox tries, fails fast, and keeps every job for later.
