@@ -126,7 +126,7 @@ describe("a credit pack bought through Stripe Checkout", () => {
     const ev = stripe.event("checkout.session.completed", session);
     stripe.failNext(/GET \/v1\/checkout\/sessions\//, 503);
     const failed = await deliver(ev);
-    expect(failed.status).toBe(500);
+    expect(failed.status).toBe(503);
     expect(await balanceOf(orgId)).toBe(0);
     expect(await stored(ev.id)).toMatchObject({ status: "failed" });
     expect((await deliver(ev)).json.outcome).toBe("credits_granted");
@@ -205,7 +205,7 @@ describe("refunds", () => {
     await deliver(stripe.event("checkout.session.completed", session));
     const ev = stripe.event("charge.refunded", stripe.refundCharge(charge.id, 1000));
     stripe.failNext(/GET \/v1\/charges\//, 502);
-    expect((await deliver(ev)).status).toBe(500);
+    expect((await deliver(ev)).status).toBe(503);
     expect(await balanceOf(orgId)).toBe(1000);
     expect((await deliver(ev)).json.outcome).toBe("refund_recorded_credits_taken_back");
     expect(await balanceOf(orgId)).toBe(0);

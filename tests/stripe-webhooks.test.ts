@@ -150,7 +150,7 @@ describe("Stripe webhooks: subscriptions", () => {
     const ev = stripe.event("customer.subscription.updated", sub);
     stripe.failNext(/GET \/v1\/subscriptions\//, 500);
     const failed = await deliver(ev);
-    expect(failed.status).toBe(500);
+    expect(failed.status).toBe(503);
     const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, ev.id as string));
     expect(row).toMatchObject({ status: "failed", attempts: 1 });
     expect(row!.lastError).toContain("Stripe");

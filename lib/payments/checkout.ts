@@ -9,6 +9,7 @@ import { db } from "@/lib/db/client";
 import { checkoutSessions, creditProducts, organizations, plans, type CheckoutSession } from "@/lib/db/schema";
 import { AppError, conflict, invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
+import { providerError } from "@/lib/stripe/client";
 import { createStripeCustomer } from "@/lib/stripe/customers";
 import { createCreditsCheckout, createSubscriptionCheckout } from "@/lib/stripe/billing";
 import { liveSubscription } from "@/lib/subscriptions/subscribe";
@@ -23,8 +24,11 @@ async function stripeCustomerOf(orgId: string): Promise<string> {
   if (!org) throw notFound("Customer");
   if (org.stripeCustomerId) return org.stripeCustomerId;
   // The outbox creates it soon after sign-up; a checkout that comes first creates it now, with the
-  // same idempotency key, so the two can never make two customers.
-  const id = await createStripeCustomer(org);
+  // same idempotency key, so the two can never make two customers. Stripe down is a 503 to the
+  // buyer (try again shortly), not a 500.
+  const id = await createStripeCustomer(org).catch((e: unknown) => {
+    throw providerError(e);
+  });
   await db.update(organizations).set({ stripeCustomerId: id }).where(and(eq(organizations.id, orgId)));
   return id;
 }

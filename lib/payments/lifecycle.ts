@@ -72,14 +72,15 @@ export async function changePlan(orgId: string, planId: string, actor: string, n
   const to = await plan(planId);
   if (sub.provider === "stripe") {
     if (!sub.stripeSubscriptionId || !to.stripePriceId) throw new AppError("validation_error", "This plan is not linked to a Stripe price; sync the plans first.", [{ field: "plan_id", message: "no Stripe price" }]);
-    const state = await retrieveSubscription(sub.stripeSubscriptionId);
-    if (!state?.itemId) throw new AppError("provider_unavailable", "Stripe did not return the subscription; try again.");
     if (preview.effective === "now") {
+      const state = await retrieveSubscription(sub.stripeSubscriptionId);
+      if (!state?.itemId) throw new AppError("provider_unavailable", "Stripe did not return the subscription; try again.");
       const updated = await changeSubscriptionPrice(sub.stripeSubscriptionId, state.itemId, to.stripePriceId, true);
       await db.transaction((tx) => applyStripeSubscription(tx, updated, { at: now, actor }));
     } else {
       // Stripe keeps charging the current price until the period ends; the outbox switches the
-      // price then (without proration), and the webhook that follows converges the record.
+      // price then (without proration), and the webhook that follows converges the record. Nothing
+      // here needs Stripe, so a downgrade is scheduled even while Stripe is unreachable.
       await db.transaction(async (tx) => {
         await schedule(tx, sub, to, actor, now);
         await enqueue(tx, { kind: APPLY_SCHEDULED_CHANGE_JOB, orgId, payload: { subscriptionId: sub.id, planId: to.id }, dedupeKey: `${APPLY_SCHEDULED_CHANGE_JOB}:${sub.id}:${sub.currentPeriodEnd.toISOString()}:${to.id}`, runAt: sub.currentPeriodEnd });

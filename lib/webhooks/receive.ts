@@ -141,6 +141,11 @@ export async function processStoredEvent(eventId: string, stored?: WebhookEvent)
       log.warn({ event_id: eventId, type: row.type, err: e }, "database unavailable");
       throw databaseUnavailable();
     }
+    // Stripe unreachable while re-reading the object: a 503 Stripe retries, nothing an operator must fix.
+    if (e instanceof AppError && e.code === "provider_unavailable") {
+      log.warn({ event_id: eventId, type: row.type, err: message }, "webhook event waits for Stripe");
+      throw new AppError("provider_unavailable", `Stripe could not be reached to confirm event ${eventId}; Stripe will retry, and an admin can replay it.`);
+    }
     log.error({ event_id: eventId, type: row.type, err: e }, "webhook processing failed");
     throw new AppError("internal_error", `Processing event ${eventId} failed; Stripe will retry, and an admin can replay it.`);
   }

@@ -1,8 +1,9 @@
 // A Stripe-shaped HTTP server for tests, on loopback. The real `stripe` SDK talks to it through
 // STRIPE_API_HOST/PORT/PROTOCOL. It keeps objects in memory, honours Idempotency-Key on POSTs,
-// expands what the tests need, records every request, and can be told to fail the next N calls.
+// expands what the tests need, records every request, and can be told to fail the next N calls, to
+// fail every call (an outage), or to stop listening altogether (connections refused).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 
 type Obj = Record<string, unknown> & { id: string; object: string };
 export type RecordedRequest = { method: string; path: string; body: Record<string, unknown>; query: Record<string, unknown>; idempotencyKey: string | null };
@@ -43,6 +44,9 @@ export class StripeServer {
   private readonly lineItems = new Map<string, Obj[]>();
   private failures: { match: RegExp; status: number; remaining: number; body?: unknown }[] = [];
   private routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
+  /** An outage: every request answers `status`; with `afterEffect` the object is made first (the answer is what is lost). */
+  private outage: { status: number; afterEffect: boolean; except?: RegExp } | null = null;
+  private readonly sockets = new Set<Socket>();
   private server?: Server;
   port = 0;
 
@@ -50,15 +54,60 @@ export class StripeServer {
     this.installDefaults();
   }
 
-  async start(): Promise<this> {
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.server.on("connection", (s: Socket) => {
+      this.sockets.add(s);
+      s.on("close", () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, "127.0.0.1", resolve));
     this.port = (this.server!.address() as AddressInfo).port;
     return this;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Kept-alive connections would hold close() open, and keep answering: cut them.
+      for (const s of this.sockets) s.destroy();
+      this.sockets.clear();
+    });
+  }
+
+  /**
+   * Every request answers `status` until cleared with null; `afterEffect`: the work is done, the
+   * answer lost; `except`: "METHOD /path" that still answers normally.
+   */
+  failAll(status: number | null, opts: { afterEffect?: boolean; except?: RegExp } = {}) {
+    this.outage = status === null ? null : { status, afterEffect: opts.afterEffect ?? false, except: opts.except };
+  }
+
+  /** Stops listening and cuts open connections: the port refuses connections until comeBack(). */
+  goDark(): Promise<void> {
+    return this.stop();
+  }
+
+  /** Listens again on the same port (the app's client keeps its host and port). */
+  async comeBack(): Promise<void> {
+    if (!this.server) await this.start(this.port);
+  }
+
+  /** How many objects of a kind exist, grouped by a metadata key: any group above 1 is a duplicate. */
+  duplicatesBy(object: string, metadataKey: string): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const o of this.list(object)) {
+      const k = (o.metadata as Record<string, string> | undefined)?.[metadataKey];
+      if (k) counts[k] = (counts[k] ?? 0) + 1;
+    }
+    return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 1));
+  }
+
+  /** The distinct Idempotency-Keys POSTed to a path. */
+  idempotencyKeysSeen(path: string): Set<string> {
+    return new Set(this.requests.filter((r) => r.method === "POST" && r.path === path && r.idempotencyKey).map((r) => r.idempotencyKey!));
   }
 
   /** The environment that points the app's Stripe client here. */
@@ -376,6 +425,9 @@ export class StripeServer {
       res.writeHead(status, { "content-type": "application/json", "request-id": `req_${stripeId("r")}` });
       res.end(JSON.stringify(payload));
     };
+    const outage = this.outage?.except?.test(`${method} ${url.pathname}`) ? null : this.outage;
+    const failAs = (status: number) => ({ error: { type: "api_error", message: `Injected outage ${status}` } });
+    if (outage && !outage.afterEffect) return send(outage.status, failAs(outage.status));
     const failure = this.failures.find((f) => f.remaining > 0 && f.match.test(`${method} ${url.pathname}`));
     if (failure) {
       failure.remaining--;
@@ -393,6 +445,7 @@ export class StripeServer {
       const out = r.handler({ params: m.slice(1), body, query });
       const status = out.status ?? 200;
       if (method === "POST" && idempotencyKey && status < 500) this.idempotent.set(`${url.pathname}|${idempotencyKey}`, { status, body: out.body, params: JSON.stringify(body) });
+      if (outage) return send(outage.status, failAs(outage.status));
       return send(status, out.body);
     }
     send(404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${url.pathname})` } });
