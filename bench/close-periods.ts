@@ -23,13 +23,46 @@ const DAYS_OF_USAGE = 3; // hourly buckets per meter and subscription: 72 (2.16 
 const server = await startServer("tally_bench_close", { port: Number(process.env.BENCH_PORT ?? 3217) });
 const sql = connect(server.databaseUrl, { max: 4 });
 try {
-  await api(server, "POST", "/api/v1/meters", { code: "api_calls", name: "API calls", event_name: "api_call", aggregation: "count" });
-  await api(server, "POST", "/api/v1/meters", { code: "llm_tokens", name: "LLM tokens", event_name: "llm_call", aggregation: "sum", property: "tokens", group_by: ["model"] });
+  await api(server, "POST", "/api/v1/meters", {
+    code: "api_calls",
+    name: "API calls",
+    event_name: "api_call",
+    aggregation: "count",
+  });
+  await api(server, "POST", "/api/v1/meters", {
+    code: "llm_tokens",
+    name: "LLM tokens",
+    event_name: "llm_call",
+    aggregation: "sum",
+    property: "tokens",
+    group_by: ["model"],
+  });
   const charges = [
-    { type: "usage", meter: "api_calls", model: "graduated", tiers: [{ up_to: 1000, unit_price: "0" }, { up_to: 100000, unit_price: "0.0005" }, { up_to: null, unit_price: "0.0003" }] },
-    { type: "usage", meter: "llm_tokens", model: "group", group_by: "model", prices: { "gpt-4": "0.0000375", "claude-3": "0.00001875" } },
+    {
+      type: "usage",
+      meter: "api_calls",
+      model: "graduated",
+      tiers: [
+        { up_to: 1000, unit_price: "0" },
+        { up_to: 100000, unit_price: "0.0005" },
+        { up_to: null, unit_price: "0.0003" },
+      ],
+    },
+    {
+      type: "usage",
+      meter: "llm_tokens",
+      model: "group",
+      group_by: "model",
+      prices: { "gpt-4": "0.0000375", "claude-3": "0.00001875" },
+    },
   ];
-  const plan = await api<{ id: string }>(server, "POST", "/api/v1/plans", { code: "bench-usage", name: "Bench usage", interval: "month", base_price: "49.00", charges });
+  const plan = await api<{ id: string }>(server, "POST", "/api/v1/plans", {
+    code: "bench-usage",
+    name: "Bench usage",
+    interval: "month",
+    base_price: "49.00",
+    charges,
+  });
   const [meters] = [await sql`select id, code from meters`];
   const meterId = Object.fromEntries(meters.map((m) => [m.code, m.id])) as Record<string, string>;
 
@@ -54,7 +87,9 @@ try {
             from generate_series(1, ${N}) i, generate_series(1, ${DAYS_OF_USAGE * 24}) h, (values ('{"model":"gpt-4"}'), ('{"model":"claude-3"}')) g(k)`;
   await sql`analyze`;
   const rollupRows = N * DAYS_OF_USAGE * 24 * 3;
-  console.log(`generated ${N} subscriptions and ${rollupRows.toLocaleString("en-US")} rollup rows in ${((performance.now() - gen) / 1000).toFixed(1)} s`);
+  console.log(
+    `generated ${N} subscriptions and ${rollupRows.toLocaleString("en-US")} rollup rows in ${((performance.now() - gen) / 1000).toFixed(1)} s`,
+  );
 
   // 1. Closing the periods, in this process, through the job's own function.
   process.env.DATABASE_URL = server.databaseUrl;
@@ -65,10 +100,14 @@ try {
   const t0 = performance.now();
   const moved = await rollOverSubscriptions(new Date());
   const closeSeconds = (performance.now() - t0) / 1000;
-  const [inv] = await sql`select count(*)::int as invoices, count(*) filter (where total_cents > 4900)::int as with_usage, sum(total_cents)::bigint as cents from invoices where subscription_id like 'sub_close_%'`;
-  const [lines] = await sql`select count(*)::int as n from invoice_lines where org_id like 'org_close_%' and kind = 'usage'`;
+  const [inv] =
+    await sql`select count(*)::int as invoices, count(*) filter (where total_cents > 4900)::int as with_usage, sum(total_cents)::bigint as cents from invoices where subscription_id like 'sub_close_%'`;
+  const [lines] =
+    await sql`select count(*)::int as n from invoice_lines where org_id like 'org_close_%' and kind = 'usage'`;
   const closeRate = Math.round(moved / closeSeconds);
-  console.log(`closed ${moved} periods in ${closeSeconds.toFixed(1)} s: ${closeRate} periods/s; ${inv!.invoices} invoices (${inv!.with_usage} with usage), ${lines!.n} usage lines, ${(Number(inv!.cents) / 100).toLocaleString("en-US")} USD`);
+  console.log(
+    `closed ${moved} periods in ${closeSeconds.toFixed(1)} s: ${closeRate} periods/s; ${inv!.invoices} invoices (${inv!.with_usage} with usage), ${lines!.n} usage lines, ${(Number(inv!.cents) / 100).toLocaleString("en-US")} USD`,
+  );
 
   // Beside it: rating the same quantities in-process, no database.
   const { ratePlan } = await import("@/lib/rating");
@@ -79,11 +118,20 @@ try {
   for (let i = 1; i <= N; i++) {
     const calls = String((50 + (i % 400)) * DAYS_OF_USAGE * 24);
     const tokens = String((20000 + (i % 1000)) * DAYS_OF_USAGE * 24);
-    total = total.plus(ratePlan(charges as Charge[], { api_calls: calls, llm_tokens: { groups: { "gpt-4": tokens, "claude-3": tokens } } }, "usd", { explain: false }).amount);
+    total = total.plus(
+      ratePlan(
+        charges as Charge[],
+        { api_calls: calls, llm_tokens: { groups: { "gpt-4": tokens, "claude-3": tokens } } },
+        "usd",
+        { explain: false },
+      ).amount,
+    );
   }
   const rateSeconds = (performance.now() - t1) / 1000;
   const rateRate = Math.round(N / rateSeconds);
-  console.log(`rating the same usage in-process: ${rateRate} periods/s (${total.toFixed(2)} USD); closing costs ${Math.round(rateRate / closeRate)}× rating alone`);
+  console.log(
+    `rating the same usage in-process: ${rateRate} periods/s (${total.toFixed(2)} USD); closing costs ${Math.round(rateRate / closeRate)}× rating alone`,
+  );
 
   // 2. The upcoming invoice of a customer with a month of 1,000,000 events.
   const { createApiKey } = await import("@/lib/auth/api-keys");
@@ -104,11 +152,21 @@ try {
             from generate_series(0, 29 * 24 - 1) h, (values ('{"model":"gpt-4"}'), ('{"model":"claude-3"}')) g(k)`;
   const [events] = await sql`select sum(event_count)::bigint as n from usage_rollups where org_id = ${org}`;
   const key = (await createApiKey({ scope: "customer", orgId: org, name: "bench", createdByUserId: null })).key;
-  const first = await send(`${server.url}/api/v1/billing/upcoming-invoice`, { headers: { authorization: `Bearer ${key}` } });
+  const first = await send(`${server.url}/api/v1/billing/upcoming-invoice`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
   if (!first.ok) throw new Error(`upcoming invoice → ${first.status}: ${first.text.slice(0, 300)}`);
   const body = JSON.parse(first.text) as { total_so_far: string; projected_total: string; lines: unknown[] };
-  const read = await closedLoop({ concurrency, seconds, request: () => send(`${server.url}/api/v1/billing/upcoming-invoice`, { headers: { authorization: `Bearer ${key}` } }) });
-  console.log(`upcoming invoice, ${Number(events!.n).toLocaleString("en-US")} events this period (${body.lines.length} lines, ${body.total_so_far} so far, ${body.projected_total} projected):`, read);
+  const read = await closedLoop({
+    concurrency,
+    seconds,
+    request: () =>
+      send(`${server.url}/api/v1/billing/upcoming-invoice`, { headers: { authorization: `Bearer ${key}` } }),
+  });
+  console.log(
+    `upcoming invoice, ${Number(events!.n).toLocaleString("en-US")} events this period (${body.lines.length} lines, ${body.total_so_far} so far, ${body.projected_total} projected):`,
+    read,
+  );
 } finally {
   await sql.end();
   await server.stop();

@@ -120,7 +120,18 @@ if (process.argv[2] === "--serve") {
         grants.set(bucket, (grants.get(bucket) ?? 0) + credits);
         const id = `led_${randomUUID()}`;
         const answer = JSON.stringify({ id, customer_id: org, credits, balance_after: bal.balance });
-        ledger.push({ ord: ledger.length, id, org_id: org, bucket_id: bucket, amount: -credits, balance_after: bal.balance, held_after: bal.held, quantity: credits, key: g.b.idempotency_key, answer });
+        ledger.push({
+          ord: ledger.length,
+          id,
+          org_id: org,
+          bucket_id: bucket,
+          amount: -credits,
+          balance_after: bal.balance,
+          held_after: bal.held,
+          quantity: credits,
+          key: g.b.idempotency_key,
+          answer,
+        });
         answers.push(answer);
       }
       const grantRows = [...grants].map(([id, spent]) => ({ id, spent }));
@@ -135,7 +146,11 @@ if (process.argv[2] === "--serve") {
             from jsonb_to_recordset(${JSON.stringify(balRows)}::text::jsonb) as v(org_id text, balance bigint) where b.org_id = v.org_id`.execute(),
         c`commit`.execute(),
       ]);
-      group.forEach((g, i) => (answers[i] ? g.res.writeHead(200, { "content-type": "application/json" }).end(answers[i]) : g.res.writeHead(409).end("replay")));
+      group.forEach((g, i) =>
+        answers[i]
+          ? g.res.writeHead(200, { "content-type": "application/json" }).end(answers[i])
+          : g.res.writeHead(409).end("replay"),
+      );
     } catch (e) {
       await c`rollback`.catch(() => {});
       if (!errorShown++) console.error("group failed:", String(e));
@@ -158,19 +173,40 @@ if (process.argv[2] === "--serve") {
   }
   const bare = (mode) =>
     new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [new URL(import.meta.url).pathname, "--serve", pgUrl(real.database), String(o.port + 1), mode], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      const child = spawn(
+        process.execPath,
+        [new URL(import.meta.url).pathname, "--serve", pgUrl(real.database), String(o.port + 1), mode],
+        { stdio: ["ignore", "inherit", "inherit", "ipc"] },
+      );
       child.once("message", () => resolve(child));
       child.once("exit", (code) => reject(new Error(`floor server exited ${code}`)));
     });
   const url = `http://127.0.0.1:${o.port + 1}`;
-  const consume = (i) => ({ method: "POST", path: "/", body: { customer_id: ids[i % ids.length], event_name: "bench_call", quantity: 1 + (i % 3), idempotency_key: randomUUID() } });
+  const consume = (i) => ({
+    method: "POST",
+    path: "/",
+    body: {
+      customer_id: ids[i % ids.length],
+      event_name: "bench_call",
+      quantity: 1 + (i % 3),
+      idempotency_key: randomUUID(),
+    },
+  });
   const out = {};
-  const LABELS = { http: "bare HTTP answer, no database", spend: "bare spend, a transaction each", group: "bare spends, group commit" };
+  const LABELS = {
+    http: "bare HTTP answer, no database",
+    spend: "bare spend, a transaction each",
+    group: "bare spends, group commit",
+  };
   try {
     for (const mode of (process.env.FLOOR_MODES ?? "http,spend,group").split(",")) {
       const child = await bare(mode);
       await load({ url, key: "" }, { clients: o.clients, seconds: 2, request: consume });
-      const cpu0 = { server: cpuSeconds(child.pid), pg: await backendCpuSeconds(real.sql, real.database), client: process.cpuUsage() };
+      const cpu0 = {
+        server: cpuSeconds(child.pid),
+        pg: await backendCpuSeconds(real.sql, real.database),
+        client: process.cpuUsage(),
+      };
       out[mode] = await load({ url, key: "" }, { clients: o.clients, seconds: o.seconds, request: consume });
       const client = process.cpuUsage(cpu0.client);
       const per = (s) => Math.round((s / Math.max(1, out[mode].ok)) * 1e6);
@@ -181,11 +217,21 @@ if (process.argv[2] === "--serve") {
       };
       child.removeAllListeners("exit");
       child.kill();
-      console.log(`  ${LABELS[mode]}  ${out[mode].per_s} /s   p50 ${out[mode].p50_ms} ms   p99 ${out[mode].p99_ms} ms   CPU µs/request ${JSON.stringify(out[mode].cpu_us_per_request)}   ${JSON.stringify(out[mode].statuses)}`);
+      console.log(
+        `  ${LABELS[mode]}  ${out[mode].per_s} /s   p50 ${out[mode].p50_ms} ms   p99 ${out[mode].p99_ms} ms   CPU µs/request ${JSON.stringify(out[mode].cpu_us_per_request)}   ${JSON.stringify(out[mode].statuses)}`,
+      );
     }
     const inv = await invariantViolations(real.sql);
     console.log(`  ledger after the bare spends: ${JSON.stringify(inv)}`);
-    console.log(JSON.stringify({ bench: "consume-floor", clients: o.clients, customers: o.customers, seconds: o.seconds, ...out }));
+    console.log(
+      JSON.stringify({
+        bench: "consume-floor",
+        clients: o.clients,
+        customers: o.customers,
+        seconds: o.seconds,
+        ...out,
+      }),
+    );
   } finally {
     await real.stop();
   }

@@ -2,7 +2,15 @@
 // with credits, closed-loop HTTP load from this (second) process over loopback, and the checks run
 // on the database afterwards (invariants, and whether every balance a caller saw was exact).
 import { randomUUID } from "node:crypto";
-import { backendCpuSeconds, BENCH_KEY, connect, cpuSeconds, dropDatabase, send, startServer as launch } from "./support/server.mjs";
+import {
+  backendCpuSeconds,
+  BENCH_KEY,
+  connect,
+  cpuSeconds,
+  dropDatabase,
+  send,
+  startServer as launch,
+} from "./support/server.mjs";
 
 export function args(defaults) {
   const out = { ...defaults };
@@ -46,7 +54,13 @@ export async function setup({ url, key, sql }, n, credits) {
   for (let i = 0; i < n; i++) {
     const c = await api(url, key, "POST", "/api/v1/customers", { name: `Bench ${i}`, external_id: `bench-${i}` });
     if (c.status !== 201) throw new Error(`customer: ${c.status} ${JSON.stringify(c.json)}`);
-    const g = await api(url, key, "POST", "/api/v1/credits/grants", { customer_id: c.json.id, amount: credits, source: "purchased", reason: "benchmark", idempotency_key: `bench-${i}` });
+    const g = await api(url, key, "POST", "/api/v1/credits/grants", {
+      customer_id: c.json.id,
+      amount: credits,
+      source: "purchased",
+      reason: "benchmark",
+      idempotency_key: `bench-${i}`,
+    });
     if (g.status !== 201) throw new Error(`grant: ${g.status} ${JSON.stringify(g.json)}`);
     ids.push(c.json.id);
   }
@@ -85,7 +99,9 @@ export async function load({ url, key }, { clients, seconds, request, onResponse
   );
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const ok = Object.entries(statuses).filter(([s]) => s.startsWith("2")).reduce((s, [, v]) => s + v, 0);
+  const ok = Object.entries(statuses)
+    .filter(([s]) => s.startsWith("2"))
+    .reduce((s, [, v]) => s + v, 0);
   return {
     requests: latencies.length,
     ok,
@@ -143,7 +159,13 @@ export async function staleness(sql, consumes, reads) {
     if (!row.read_seq || Number(row.read_seq) < Number(row.spend_seq)) readBehind++;
     if (Number(row.read_balance) !== r.balance) readMismatch++;
   }
-  return { consume_answers_checked: consumes.length, consume_balance_mismatches: consumeMismatch, reads_checked: reads.length, reads_behind_a_returned_spend: readBehind, reads_not_matching_ledger: readMismatch };
+  return {
+    consume_answers_checked: consumes.length,
+    consume_balance_mismatches: consumeMismatch,
+    reads_checked: reads.length,
+    reads_behind_a_returned_spend: readBehind,
+    reads_not_matching_ledger: readMismatch,
+  };
 }
 
 /** A reader that, during the load, spends one credit and at once reads the balance back. */
@@ -151,10 +173,23 @@ export async function readYourWrites({ url, key }, { orgId, seconds }) {
   const reads = [];
   const deadline = performance.now() + seconds * 1000;
   while (performance.now() < deadline) {
-    const c = await api(url, key, "POST", "/api/v1/credits/consume", { customer_id: orgId, event_name: "bench_call", quantity: 1 }, { "idempotency-key": randomUUID() });
+    const c = await api(
+      url,
+      key,
+      "POST",
+      "/api/v1/credits/consume",
+      { customer_id: orgId, event_name: "bench_call", quantity: 1 },
+      { "idempotency-key": randomUUID() },
+    );
     if (c.status !== 200) continue;
     const r = await api(url, key, "GET", `/api/v1/credits?customer_id=${orgId}`);
-    if (r.status === 200) reads.push({ orgId, afterOperation: c.json.id, lastTransactionId: r.json.last_transaction_id, balance: r.json.balance });
+    if (r.status === 200)
+      reads.push({
+        orgId,
+        afterOperation: c.json.id,
+        lastTransactionId: r.json.last_transaction_id,
+        balance: r.json.balance,
+      });
   }
   return reads;
 }
@@ -172,10 +207,18 @@ export async function consumeBench(label, defaults) {
       body: { customer_id: pick(i), event_name: "bench_call", quantity: 1 + (i % 3), idempotency_key: randomUUID() },
     });
     // Baseline in the same run: an authenticated read of the same customers' balances.
-    const baseline = await load(server, { clients: o.clients, seconds: Math.min(o.seconds, 5), request: (i) => ({ method: "GET", path: `/api/v1/credits?customer_id=${pick(i)}` }) });
+    const baseline = await load(server, {
+      clients: o.clients,
+      seconds: Math.min(o.seconds, 5),
+      request: (i) => ({ method: "GET", path: `/api/v1/credits?customer_id=${pick(i)}` }),
+    });
     await load(server, { clients: o.clients, seconds: o.warmup, request: consumeRequest });
     const answers = [];
-    const cpu0 = { server: cpuSeconds(server.pid), pg: await backendCpuSeconds(server.sql, server.database), client: process.cpuUsage() };
+    const cpu0 = {
+      server: cpuSeconds(server.pid),
+      pg: await backendCpuSeconds(server.sql, server.database),
+      client: process.cpuUsage(),
+    };
     const [result, reads] = await Promise.all([
       load(server, {
         clients: o.clients,
@@ -198,14 +241,36 @@ export async function consumeBench(label, defaults) {
     const invariants = await invariantViolations(server.sql);
     const stale = await staleness(server.sql, answers, reads);
     const violations = Object.values(invariants).reduce((s, v) => s + Number(v), 0);
-    console.log(`\ncredits consume benchmark — ${label}: ${o.clients} clients, ${o.customers} customer${o.customers === 1 ? "" : "s"}, ${o.seconds}s (after ${o.warmup}s warm-up), pool ${o.pool}, node ${process.version}`);
-    console.log(`  consume   ${String(result.per_s).padStart(6)} /s   p50 ${result.p50_ms} ms   p95 ${result.p95_ms} ms   p99 ${result.p99_ms} ms   max ${result.max_ms} ms   statuses ${JSON.stringify(result.statuses)}`);
+    console.log(
+      `\ncredits consume benchmark — ${label}: ${o.clients} clients, ${o.customers} customer${o.customers === 1 ? "" : "s"}, ${o.seconds}s (after ${o.warmup}s warm-up), pool ${o.pool}, node ${process.version}`,
+    );
+    console.log(
+      `  consume   ${String(result.per_s).padStart(6)} /s   p50 ${result.p50_ms} ms   p95 ${result.p95_ms} ms   p99 ${result.p99_ms} ms   max ${result.max_ms} ms   statuses ${JSON.stringify(result.statuses)}`,
+    );
     console.log(`  CPU per consume (µs): ${JSON.stringify(result.cpu_us_per_consume)}`);
-    console.log(`  baseline  ${String(baseline.per_s).padStart(6)} /s   p50 ${baseline.p50_ms} ms   p99 ${baseline.p99_ms} ms   (GET /api/v1/credits, same clients)   consume/baseline ${(result.per_s / Math.max(1, baseline.per_s)).toFixed(2)}`);
+    console.log(
+      `  baseline  ${String(baseline.per_s).padStart(6)} /s   p50 ${baseline.p50_ms} ms   p99 ${baseline.p99_ms} ms   (GET /api/v1/credits, same clients)   consume/baseline ${(result.per_s / Math.max(1, baseline.per_s)).toFixed(2)}`,
+    );
     console.log(`  invariants: ${violations} violations ${JSON.stringify(invariants)}`);
     console.log(`  staleness: ${JSON.stringify(stale)}`);
-    console.log(JSON.stringify({ bench: `credits-consume-${label}`, clients: o.clients, customers: o.customers, seconds: o.seconds, consume: result, baseline, invariant_violations: violations, staleness: stale }));
-    return violations === 0 && stale.consume_balance_mismatches === 0 && stale.reads_behind_a_returned_spend === 0 && stale.reads_not_matching_ledger === 0;
+    console.log(
+      JSON.stringify({
+        bench: `credits-consume-${label}`,
+        clients: o.clients,
+        customers: o.customers,
+        seconds: o.seconds,
+        consume: result,
+        baseline,
+        invariant_violations: violations,
+        staleness: stale,
+      }),
+    );
+    return (
+      violations === 0 &&
+      stale.consume_balance_mismatches === 0 &&
+      stale.reads_behind_a_returned_spend === 0 &&
+      stale.reads_not_matching_ledger === 0
+    );
   } finally {
     await server.stop();
   }

@@ -11,21 +11,50 @@ const concurrency = Number(process.argv[3] ?? 32);
 const server = await startServer("tally_bench_calls", { port: 3201 });
 try {
   const meters = ["minutes", "api_calls", "sms", "storage"];
-  for (const m of meters) await api(server, "POST", "/api/v1/meters", { code: m, name: m, event_name: m, aggregation: "sum", property: "value" });
+  for (const m of meters)
+    await api(server, "POST", "/api/v1/meters", {
+      code: m,
+      name: m,
+      event_name: m,
+      aggregation: "sum",
+      property: "value",
+    });
   const plan = await api<{ id: string }>(server, "POST", "/api/v1/plans", {
     code: "bench-plan",
     name: "Bench",
     interval: "month",
     charges: [
-      { type: "usage", meter: "minutes", model: "graduated", tiers: [{ up_to: 100, unit_price: "0" }, { up_to: 1000, unit_price: "0.05" }, { up_to: 10000, unit_price: "0.04" }, { up_to: null, unit_price: "0.03" }] },
+      {
+        type: "usage",
+        meter: "minutes",
+        model: "graduated",
+        tiers: [
+          { up_to: 100, unit_price: "0" },
+          { up_to: 1000, unit_price: "0.05" },
+          { up_to: 10000, unit_price: "0.04" },
+          { up_to: null, unit_price: "0.03" },
+        ],
+      },
       { type: "usage", meter: "api_calls", model: "per_unit", unit_price: "0.01" },
       { type: "usage", meter: "sms", model: "package", package_size: 100, package_price: "1.50" },
-      { type: "usage", meter: "storage", model: "volume", tiers: [{ up_to: 10, unit_price: "0.2" }, { up_to: null, unit_price: "0.1" }] },
+      {
+        type: "usage",
+        meter: "storage",
+        model: "volume",
+        tiers: [
+          { up_to: 10, unit_price: "0.2" },
+          { up_to: null, unit_price: "0.1" },
+        ],
+      },
       { type: "fixed", name: "Platform fee", amount: "10.00" },
     ],
   });
   const customer = await api<{ id: string }>(server, "POST", "/api/v1/customers", { name: "Bench customer" });
-  const agent = await api<{ id: string }>(server, "POST", "/api/v1/agents", { customer_id: customer.id, name: "Bench agent", plan_id: plan.id });
+  const agent = await api<{ id: string }>(server, "POST", "/api/v1/agents", {
+    customer_id: customer.id,
+    name: "Bench agent",
+    plan_id: plan.id,
+  });
 
   // Calls to finalize, made ahead so the timed phase measures finalize alone.
   const expected = Math.ceil(seconds * 2500);
@@ -33,7 +62,8 @@ try {
   const makeStarted = performance.now();
   await Promise.all(
     Array.from({ length: 32 }, async () => {
-      while (callIds.length < expected) callIds.push((await api<{ id: string }>(server, "POST", "/api/v1/calls", { agent_id: agent.id })).id);
+      while (callIds.length < expected)
+        callIds.push((await api<{ id: string }>(server, "POST", "/api/v1/calls", { agent_id: agent.id })).id);
     }),
   );
   const startRate = Math.round(callIds.length / ((performance.now() - makeStarted) / 1000));
@@ -47,7 +77,9 @@ try {
       return send(`${server.url}/api/v1/calls/${id}/finalize-cost`, {
         method: "POST",
         headers: { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" },
-        body: JSON.stringify({ usage_metrics: { minutes: String(50 + (i % 5000)), api_calls: 10, sms: 250, storage: 12 } }),
+        body: JSON.stringify({
+          usage_metrics: { minutes: String(50 + (i % 5000)), api_calls: 10, sms: 250, storage: 12 },
+        }),
       });
     },
   });

@@ -7,7 +7,19 @@
 //
 //   node bench/ingest-bulk.mjs [seconds=60] [concurrency=4] [batch=1000]
 // Compare: Lago publishes about 10,000 events/s for its REST batch path.
-import { backendCpuSeconds, BENCH_KEY, connect, cpuSeconds, dropDatabase, MODELS, pgUrl, rss, seedBenchCatalog, send, startServer } from "./support/server.mjs";
+import {
+  backendCpuSeconds,
+  BENCH_KEY,
+  connect,
+  cpuSeconds,
+  dropDatabase,
+  MODELS,
+  pgUrl,
+  rss,
+  seedBenchCatalog,
+  send,
+  startServer,
+} from "./support/server.mjs";
 
 const seconds = Number(process.argv[2] ?? 60);
 const concurrency = Number(process.argv[3] ?? 4);
@@ -25,7 +37,8 @@ function eventJson(now) {
   const n = seq++;
   const customer = `bench-${n % CUSTOMERS}`;
   const ts = new Date(now - (n % 60_000)).toISOString();
-  if (n % 10 < 7) return `{"event_id":"${run}-${n}","event_name":"api_call","external_customer_id":"${customer}","timestamp":"${ts}","source":"bench","properties":{"route":"/v1/chat","status":"200"}}`;
+  if (n % 10 < 7)
+    return `{"event_id":"${run}-${n}","event_name":"api_call","external_customer_id":"${customer}","timestamp":"${ts}","source":"bench","properties":{"route":"/v1/chat","status":"200"}}`;
   return `{"event_id":"${run}-${n}","event_name":"llm_call","external_customer_id":"${customer}","timestamp":"${ts}","source":"bench","properties":{"model":"${MODELS[n % MODELS.length]}","input_tokens":"${200 + (n % 800)}","output_tokens":"${50 + (n % 300)}"}}`;
 }
 function body() {
@@ -47,7 +60,11 @@ const started = performance.now();
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (Date.now() < deadline) {
-      const res = await send(`${server.url}/api/v1/events/bulk`, { method: "POST", headers: { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" }, body: body() });
+      const res = await send(`${server.url}/api/v1/events/bulk`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" },
+        body: body(),
+      });
       const json = JSON.parse(res.text);
       requests++;
       if (res.status !== 202) {
@@ -70,15 +87,18 @@ const ingestRate = accepted / elapsed;
 
 // Consistency: every accepted event is stored once, and the count meter's rollups match.
 const [{ stored }] = await sql`select count(*)::int as stored from usage_events where source = 'bench'`;
-const [{ api }] = await sql`select count(*)::int as api from usage_events where source = 'bench' and event_name = 'api_call'`;
-const [{ rolled }] = await sql`select coalesce(sum(event_count), 0)::int as rolled from usage_rollups where meter_id = 'mtr_bench_api'`;
+const [{ api }] =
+  await sql`select count(*)::int as api from usage_events where source = 'bench' and event_name = 'api_call'`;
+const [{ rolled }] =
+  await sql`select coalesce(sum(event_count), 0)::int as rolled from usage_rollups where meter_id = 'mtr_bench_api'`;
 
 await server.stop();
 
 // Baseline: COPY the same kind of rows (same columns and properties, new ids) into the same table.
 const copyRows = Math.max(1000, Math.min(accepted, 1_000_000));
 const copyStarted = performance.now();
-const stream = await sql`copy usage_events (id, org_id, event_id, event_name, "timestamp", source, properties, subscription_id, id_generated) from stdin`.writable();
+const stream =
+  await sql`copy usage_events (id, org_id, event_id, event_name, "timestamp", source, properties, subscription_id, id_generated) from stdin`.writable();
 const now = Date.now();
 await new Promise((resolve, reject) => {
   stream.on("error", reject);
@@ -91,8 +111,13 @@ await new Promise((resolve, reject) => {
       for (let j = 0; j < 1000 && i < copyRows; j++, i++) {
         const ts = new Date(now - (i % 60_000)).toISOString();
         const org = `org_bench_${String(i % CUSTOMERS).padStart(5, "0")}`;
-        const props = i % 10 < 7 ? `{"route": "/v1/chat", "status": "200"}` : `{"model": "${MODELS[i % MODELS.length]}", "input_tokens": "${200 + (i % 800)}", "output_tokens": "${50 + (i % 300)}"}`;
-        lines.push(`copy_${run}_${i}\t${org}\tcopy-${run}-${i}\t${i % 10 < 7 ? "api_call" : "llm_call"}\t${ts}\tcopy\t${props}\t\\N\tf\n`);
+        const props =
+          i % 10 < 7
+            ? `{"route": "/v1/chat", "status": "200"}`
+            : `{"model": "${MODELS[i % MODELS.length]}", "input_tokens": "${200 + (i % 800)}", "output_tokens": "${50 + (i % 300)}"}`;
+        lines.push(
+          `copy_${run}_${i}\t${org}\tcopy-${run}-${i}\t${i % 10 < 7 ? "api_call" : "llm_call"}\t${ts}\tcopy\t${props}\t\\N\tf\n`,
+        );
       }
       ok = stream.write(lines.join(""));
     }
@@ -124,8 +149,16 @@ const result = {
   postgres_cpu_us_per_event: Math.round((pgCpu / accepted) * 1e6 * 10) / 10,
   consistent: stored === accepted && rolled === api,
 };
-console.log(`bulk ingest: ${result.events_per_second.toLocaleString("en-US")} events/s (${accepted.toLocaleString("en-US")} in ${result.seconds} s, ${concurrency} concurrent requests of ${batchSize})`);
-console.log(`raw COPY of the same rows: ${result.copy_rows_per_second.toLocaleString("en-US")} rows/s → ratio ${result.ratio_to_copy}`);
-console.log(`CPU per event: server ${result.server_cpu_us_per_event} µs, Postgres backends ${result.postgres_cpu_us_per_event} µs`);
-console.log(`server peak RSS ${result.server_peak_rss_mb} MB; stored ${stored}, api_call rollup ${rolled} of ${api}: ${result.consistent ? "consistent" : "MISMATCH"}`);
+console.log(
+  `bulk ingest: ${result.events_per_second.toLocaleString("en-US")} events/s (${accepted.toLocaleString("en-US")} in ${result.seconds} s, ${concurrency} concurrent requests of ${batchSize})`,
+);
+console.log(
+  `raw COPY of the same rows: ${result.copy_rows_per_second.toLocaleString("en-US")} rows/s → ratio ${result.ratio_to_copy}`,
+);
+console.log(
+  `CPU per event: server ${result.server_cpu_us_per_event} µs, Postgres backends ${result.postgres_cpu_us_per_event} µs`,
+);
+console.log(
+  `server peak RSS ${result.server_peak_rss_mb} MB; stored ${stored}, api_call rollup ${rolled} of ${api}: ${result.consistent ? "consistent" : "MISMATCH"}`,
+);
 console.log(JSON.stringify(result));

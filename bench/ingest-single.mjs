@@ -6,7 +6,19 @@
 // (GET /api/v1/entitlements/api_calls) at the same concurrency.
 //
 //   node bench/ingest-single.mjs [seconds=30] [concurrency=50]
-import { BENCH_KEY, connect, cpuSeconds, dropDatabase, MODELS, percentile, pgUrl, rss, seedBenchCatalog, send, startServer } from "./support/server.mjs";
+import {
+  BENCH_KEY,
+  connect,
+  cpuSeconds,
+  dropDatabase,
+  MODELS,
+  percentile,
+  pgUrl,
+  rss,
+  seedBenchCatalog,
+  send,
+  startServer,
+} from "./support/server.mjs";
 
 const seconds = Number(process.argv[2] ?? 30);
 const concurrency = Number(process.argv[3] ?? 50);
@@ -23,7 +35,16 @@ await sql`insert into plans (id, code, tier, name, interval, limits, charges)
 const now = new Date();
 const end = new Date(now.getTime() + 30 * 86_400_000);
 await sql`insert into subscriptions ${sql(
-  orgs.map((o, i) => ({ id: `sub_bench_${i}`, org_id: o.id, plan_id: "plan_bench", status: "active", interval: "month", billing_anchor: now, current_period_start: now, current_period_end: end })),
+  orgs.map((o, i) => ({
+    id: `sub_bench_${i}`,
+    org_id: o.id,
+    plan_id: "plan_bench",
+    status: "active",
+    interval: "month",
+    billing_anchor: now,
+    current_period_start: now,
+    current_period_end: end,
+  })),
 )}`;
 
 async function measure(label, makeRequest, durationS, clients = concurrency) {
@@ -78,7 +99,11 @@ const entitle = () => {
 // A short warm-up so the route bundles and the connection pool are ready.
 await measure("warmup", ingest, 2);
 // Baseline in the same run: the cheapest route there is (GET /api/health: no auth, one `select 1`).
-const baseline = await measure("health", () => ({ url: `${server.url}/api/health`, init: {} }), Math.max(5, Math.round(seconds / 3)));
+const baseline = await measure(
+  "health",
+  () => ({ url: `${server.url}/api/health`, init: {} }),
+  Math.max(5, Math.round(seconds / 3)),
+);
 const single = await measure("events", ingest, seconds);
 const entitlements = await measure("entitlements", entitle, Math.max(5, Math.round(seconds / 3)));
 // As a product calls it (before each request of one user): a few concurrent callers.
@@ -89,9 +114,27 @@ await server.stop();
 await sql.end();
 await dropDatabase(DB);
 
-const result = { bench: "ingest-single", seconds, concurrency, events: single, entitlements, entitlements_4_concurrent: entitlementsLow, baseline_health: baseline, stored_events: stored, server_peak_rss_mb: mem.peak_mb };
-console.log(`single events at ${concurrency} concurrent: ${single.requests_per_second.toLocaleString("en-US")} events/s, p50 ${single.p50_ms} ms, p95 ${single.p95_ms} ms, p99 ${single.p99_ms} ms (${single.failed} failed)`);
-console.log(`entitlement checks at ${concurrency} concurrent: ${entitlements.requests_per_second.toLocaleString("en-US")}/s, p50 ${entitlements.p50_ms} ms, p99 ${entitlements.p99_ms} ms`);
-console.log(`entitlement checks at 4 concurrent: ${entitlementsLow.requests_per_second.toLocaleString("en-US")}/s, p50 ${entitlementsLow.p50_ms} ms, p99 ${entitlementsLow.p99_ms} ms`);
-console.log(`baseline GET /api/health at ${concurrency} concurrent: ${baseline.requests_per_second.toLocaleString("en-US")}/s, p99 ${baseline.p99_ms} ms, ${baseline.server_cpu_ms_per_request} ms server CPU a request`);
+const result = {
+  bench: "ingest-single",
+  seconds,
+  concurrency,
+  events: single,
+  entitlements,
+  entitlements_4_concurrent: entitlementsLow,
+  baseline_health: baseline,
+  stored_events: stored,
+  server_peak_rss_mb: mem.peak_mb,
+};
+console.log(
+  `single events at ${concurrency} concurrent: ${single.requests_per_second.toLocaleString("en-US")} events/s, p50 ${single.p50_ms} ms, p95 ${single.p95_ms} ms, p99 ${single.p99_ms} ms (${single.failed} failed)`,
+);
+console.log(
+  `entitlement checks at ${concurrency} concurrent: ${entitlements.requests_per_second.toLocaleString("en-US")}/s, p50 ${entitlements.p50_ms} ms, p99 ${entitlements.p99_ms} ms`,
+);
+console.log(
+  `entitlement checks at 4 concurrent: ${entitlementsLow.requests_per_second.toLocaleString("en-US")}/s, p50 ${entitlementsLow.p50_ms} ms, p99 ${entitlementsLow.p99_ms} ms`,
+);
+console.log(
+  `baseline GET /api/health at ${concurrency} concurrent: ${baseline.requests_per_second.toLocaleString("en-US")}/s, p99 ${baseline.p99_ms} ms, ${baseline.server_cpu_ms_per_request} ms server CPU a request`,
+);
 console.log(JSON.stringify(result));

@@ -35,7 +35,14 @@ const charges: Charge[] = [
       { up_to: null, unit_price: "0.15" },
     ],
   },
-  { type: "usage", meter: "sms", model: "package", package_size: 1_000, package_price: "8.50", included_quantity: "500" },
+  {
+    type: "usage",
+    meter: "sms",
+    model: "package",
+    package_size: 1_000,
+    package_price: "8.50",
+    included_quantity: "500",
+  },
   { type: "usage", meter: "voice_minutes", model: "per_unit", unit_price: "0.0125" },
   { type: "fixed", name: "Platform fee", amount: "49.00" },
 ];
@@ -59,7 +66,14 @@ const usages: Record<string, Quantity>[] = Array.from({ length: N }, () => ({
   voice_minutes: `${int(10_000)}.${int(10)}`,
 }));
 
-type Result = { mode: string; plans: number; seconds: number; plans_per_s: number; lines_per_s: number; us_per_plan: number };
+type Result = {
+  mode: string;
+  plans: number;
+  seconds: number;
+  plans_per_s: number;
+  lines_per_s: number;
+  us_per_plan: number;
+};
 
 function run(mode: string, options: RateOptions, cold: boolean, budgetSeconds: number): Result {
   const planFor = cold ? () => JSON.parse(chargesJson) as Charge[] : () => charges;
@@ -93,16 +107,23 @@ function run(mode: string, options: RateOptions, cold: boolean, budgetSeconds: n
 // Sanity: the figures are for correct results.
 const check = ratePlan(charges, { api_calls: "12000", storage_gb: "1000.5", sms: "1501", voice_minutes: "10" }, "usd");
 // 110 (0 + 90 + 2,000 × 0.005 + 10 flat) + 150.075 (1,000.5 × 0.15) + 17 (2 packages) + 0.125 + 49
-if (check.amount !== "326.2") throw new Error(`unexpected plan total ${check.amount}: ${JSON.stringify(check.lines.map((l) => l.amount))}`);
+if (check.amount !== "326.2")
+  throw new Error(`unexpected plan total ${check.amount}: ${JSON.stringify(check.lines.map((l) => l.amount))}`);
 
 // Warm-up: let the JIT settle on the hot path before timing.
 run("explain", {}, false, 1);
 run("no-explain", { explain: false }, false, 1);
 run("explain", {}, true, 0.5);
 
-const results = [run("explain", {}, false, seconds), run("no-explain", { explain: false }, false, seconds), run("explain", {}, true, Math.min(seconds, 2))];
+const results = [
+  run("explain", {}, false, seconds),
+  run("no-explain", { explain: false }, false, seconds),
+  run("explain", {}, true, Math.min(seconds, 2)),
+];
 
-console.log(`rating benchmark: ${charges.length} charges per plan (graduated ×4 tiers, volume, package, per_unit, fixed), ${N} usage records, ${seconds}s per mode, node ${process.version}`);
+console.log(
+  `rating benchmark: ${charges.length} charges per plan (graduated ×4 tiers, volume, package, per_unit, fixed), ${N} usage records, ${seconds}s per mode, node ${process.version}`,
+);
 for (const r of results) {
   console.log(
     `${r.mode.padEnd(24)} ${String(r.lines_per_s.toLocaleString("en-US")).padStart(11)} charges/s  ${String(r.plans_per_s.toLocaleString("en-US")).padStart(10)} plans/s  ${r.us_per_plan.toFixed(3).padStart(8)} µs/plan  (${r.plans} plans in ${r.seconds}s)`,

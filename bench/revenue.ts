@@ -33,11 +33,26 @@ const rssMb = () => {
 try {
   // ——— data ———
   const generated = performance.now();
-  const tiers = [["starter", 2900, 29000], ["professional", 9900, 99000], ["enterprise", 29900, 299000], ["team", 4900, 49000]] as const;
+  const tiers = [
+    ["starter", 2900, 29000],
+    ["professional", 9900, 99000],
+    ["enterprise", 29900, 299000],
+    ["team", 4900, 49000],
+  ] as const;
   const planIds: { id: string; interval: string; price: number }[] = [];
   for (const [tier, monthly, yearly] of tiers) {
-    for (const [interval, cents] of [["month", monthly], ["year", yearly]] as const) {
-      const p = await api<{ id: string }>(server, "POST", "/api/v1/plans", { code: `${tier}-${interval}`, name: tier, tier, interval, currency: "usd", base_price: (cents / 100).toFixed(2) });
+    for (const [interval, cents] of [
+      ["month", monthly],
+      ["year", yearly],
+    ] as const) {
+      const p = await api<{ id: string }>(server, "POST", "/api/v1/plans", {
+        code: `${tier}-${interval}`,
+        name: tier,
+        tier,
+        interval,
+        currency: "usd",
+        base_price: (cents / 100).toFixed(2),
+      });
       planIds.push({ id: p.id, interval, price: cents });
     }
   }
@@ -74,18 +89,24 @@ try {
            'sub_bench_' || (g % ${CUSTOMERS} + 1), now() - (g % 700) * interval '1 day', now() - (g % 700) * interval '1 day' + interval '1 month', now() - (g % 700) * interval '1 day', now() - (g % 700) * interval '1 day', 'Professional (monthly)'
     from generate_series(1, ${INVOICES}) g`);
   await sql.unsafe(`analyze`);
-  const [counts] = await sql`select (select count(*) from organizations)::int as orgs, (select count(*) from subscription_history)::int as history, (select count(*) from invoices)::int as invoices`;
+  const [counts] =
+    await sql`select (select count(*) from organizations)::int as orgs, (select count(*) from subscription_history)::int as history, (select count(*) from invoices)::int as invoices`;
   const generateSeconds = Math.round((performance.now() - generated) / 100) / 10;
 
   // An admin and its session cookie (Auth.js v5 session JWT, as the sign-in would set it).
   await sql`insert into users (id, email, name, role) values ('usr_bench_admin', 'admin@bench.example', 'Bench admin', 'admin')`;
   const cookie = `authjs.session-token=${await encode({ token: { sub: "usr_bench_admin" }, secret: AUTH_SECRET, salt: "authjs.session-token" })}`;
-  const get = (p: string, auth: "key" | "cookie" = "key") => send(`${server.url}${p}`, { headers: auth === "key" ? { authorization: `Bearer ${BENCH_KEY}` } : { cookie } });
+  const get = (p: string, auth: "key" | "cookie" = "key") =>
+    send(`${server.url}${p}`, { headers: auth === "key" ? { authorization: `Bearer ${BENCH_KEY}` } : { cookie } });
 
   // ——— 1. stats under load, and a baseline ———
   const statsOnce = JSON.parse((await get("/api/v1/admin/billing/stats")).text);
   for (let i = 0; i < 20; i++) await get("/api/v1/admin/billing/stats");
-  const baseline = await closedLoop({ concurrency, seconds: Math.max(3, seconds / 2), request: () => get("/api/v1/customers?limit=1") });
+  const baseline = await closedLoop({
+    concurrency,
+    seconds: Math.max(3, seconds / 2),
+    request: () => get("/api/v1/customers?limit=1"),
+  });
   const stats = await closedLoop({ concurrency, seconds, request: () => get("/api/v1/admin/billing/stats") });
   const single: number[] = [];
   for (let i = 0; i < 50; i++) {
@@ -116,7 +137,9 @@ try {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb().rss)), 25);
   const t = performance.now();
   // Read as a stream (fetch), counting bytes and lines as they arrive.
-  const res = await fetch(`${server.url}/api/v1/admin/export/invoices.csv`, { headers: { authorization: `Bearer ${BENCH_KEY}` } });
+  const res = await fetch(`${server.url}/api/v1/admin/export/invoices.csv`, {
+    headers: { authorization: `Bearer ${BENCH_KEY}` },
+  });
   const reader = res.body!.getReader();
   let bytes = 0;
   let lines = 0;
@@ -142,14 +165,46 @@ try {
     JSON.stringify(
       {
         bench: "revenue",
-        data: { customers: counts!.orgs, subscription_changes: counts!.history, invoices: counts!.invoices, generate_seconds: generateSeconds },
-        stats_check: { mrr_cents: statsOnce.mrr_cents, active: statsOnce.active_subscriptions, tiers: statsOnce.tiers.length },
-        stats_under_load: { concurrency, seconds: stats.seconds, per_second: stats.perSecond, p50_ms: stats.p50, p95_ms: stats.p95, p99_ms: stats.p99, errors: stats.errors, error_samples: stats.errorSamples },
+        data: {
+          customers: counts!.orgs,
+          subscription_changes: counts!.history,
+          invoices: counts!.invoices,
+          generate_seconds: generateSeconds,
+        },
+        stats_check: {
+          mrr_cents: statsOnce.mrr_cents,
+          active: statsOnce.active_subscriptions,
+          tiers: statsOnce.tiers.length,
+        },
+        stats_under_load: {
+          concurrency,
+          seconds: stats.seconds,
+          per_second: stats.perSecond,
+          p50_ms: stats.p50,
+          p95_ms: stats.p95,
+          p99_ms: stats.p99,
+          errors: stats.errors,
+          error_samples: stats.errorSamples,
+        },
         baseline_customers_limit_1: { per_second: baseline.perSecond, p50_ms: baseline.p50, p95_ms: baseline.p95 },
         stats_sequential: { p50_ms: pct(single, 50), p95_ms: pct(single, 95) },
-        admin_home: { status: homeStatus, p50_ms: pct(home, 50), p95_ms: pct(home, 95), sorted_by_mrr_p50_ms: pct(sorted, 50) },
+        admin_home: {
+          status: homeStatus,
+          p50_ms: pct(home, 50),
+          p95_ms: pct(home, 95),
+          sorted_by_mrr_p50_ms: pct(sorted, 50),
+        },
         series_12_months: { p50_ms: pct(series, 50), max_ms: Math.round(Math.max(...series)) },
-        export_invoices_csv: { status: res.status, rows: lines - 1, megabytes: Math.round(bytes / 1e5) / 10, seconds: Math.round(exportMs / 100) / 10, rows_per_second: Math.round((lines - 1) / (exportMs / 1000)), server_rss_before_mb: before.rss, server_rss_peak_during_mb: peakRss, server_rss_after_mb: after.rss },
+        export_invoices_csv: {
+          status: res.status,
+          rows: lines - 1,
+          megabytes: Math.round(bytes / 1e5) / 10,
+          seconds: Math.round(exportMs / 100) / 10,
+          rows_per_second: Math.round((lines - 1) / (exportMs / 1000)),
+          server_rss_before_mb: before.rss,
+          server_rss_peak_during_mb: peakRss,
+          server_rss_after_mb: after.rss,
+        },
       },
       null,
       1,

@@ -35,4 +35,6 @@ if (firstByte === null) {
   console.log("no page within 300 s");
   process.exit(1);
 }
-console.log(JSON.stringify({ bench: "startup", cold, seconds_to_first_page: Math.round((firstByte - started) / 100) / 10 }));
+console.log(
+  JSON.stringify({ bench: "startup", cold, seconds_to_first_page: Math.round((firstByte - started) / 100) / 10 }),
+);

@@ -8,7 +8,16 @@
 //
 //   node bench/usage-read.mjs [events=10000000] [requests=200]
 //   (BENCH_KEEP_DATA=1 keeps the database for another run; a second run with the same size reuses it)
-import { BENCH_KEY, connect, dropDatabase, percentile, pgUrl, recreateDatabase, seedBenchCatalog, startServer } from "./support/server.mjs";
+import {
+  BENCH_KEY,
+  connect,
+  dropDatabase,
+  percentile,
+  pgUrl,
+  recreateDatabase,
+  seedBenchCatalog,
+  startServer,
+} from "./support/server.mjs";
 
 const events = Number(process.argv[2] ?? 10_000_000);
 const requests = Number(process.argv[3] ?? 200);
@@ -62,7 +71,10 @@ if (!reuse) {
   await sql`insert into usage_rollups (org_id, meter_id, bucket_start, group_key, shard, event_count)
             select org_id, 'mtr_bench_api', date_trunc('hour', "timestamp", 'UTC'), '{}', (abs(hashtext(id)) % 8)::smallint, count(*)
               from usage_events where event_name = 'api_call' group by 1, 2, 3, 4, 5`;
-  for (const [meter, prop] of [["mtr_bench_in", "input_tokens"], ["mtr_bench_out", "output_tokens"]]) {
+  for (const [meter, prop] of [
+    ["mtr_bench_in", "input_tokens"],
+    ["mtr_bench_out", "output_tokens"],
+  ]) {
     await sql`insert into usage_rollups (org_id, meter_id, bucket_start, group_key, shard, event_count, value_sum, value_max, latest_value, latest_at)
               select org_id, ${meter}, date_trunc('hour', "timestamp", 'UTC'), jsonb_build_object('model', properties ->> 'model')::text,
                      (abs(hashtext(id)) % 8)::smallint, count(*), sum((properties ->> ${prop})::numeric), max((properties ->> ${prop})::numeric), null, max("timestamp")
@@ -75,7 +87,8 @@ if (!reuse) {
 }
 
 const [{ stored }] = await sql`select count(*)::bigint::text as stored from usage_events`;
-const [{ mine }] = await sql`select count(*)::bigint::text as mine from usage_events where org_id = 'org_bench_00000' and "timestamp" >= ${monthStart.toISOString()}::timestamptz and "timestamp" < ${monthEnd.toISOString()}::timestamptz`;
+const [{ mine }] =
+  await sql`select count(*)::bigint::text as mine from usage_events where org_id = 'org_bench_00000' and "timestamp" >= ${monthStart.toISOString()}::timestamptz and "timestamp" < ${monthEnd.toISOString()}::timestamptz`;
 const [{ size }] = await sql`select pg_size_pretty(pg_database_size(current_database())) as size`;
 
 async function timeIt(n, fn) {
@@ -101,19 +114,24 @@ const http = await timeIt(requests, async () => {
   total = body.meters[0].value;
 });
 // The same question asked of the raw events, in the same database and run.
-const raw = await timeIt(Math.max(3, Math.min(10, Math.round(requests / 20))), () =>
-  sql`select date_trunc('day', "timestamp", 'UTC') as day, count(*) from usage_events
+const raw = await timeIt(
+  Math.max(3, Math.min(10, Math.round(requests / 20))),
+  () =>
+    sql`select date_trunc('day', "timestamp", 'UTC') as day, count(*) from usage_events
        where org_id = 'org_bench_00000' and event_name = 'api_call'
          and "timestamp" >= ${monthStart.toISOString()}::timestamptz and "timestamp" < ${monthEnd.toISOString()}::timestamptz
        group by 1 order by 1`,
 );
-const rolled = await timeIt(requests, () =>
-  sql`select date_trunc('day', bucket_start, 'UTC') as day, sum(event_count) from usage_rollups
+const rolled = await timeIt(
+  requests,
+  () =>
+    sql`select date_trunc('day', bucket_start, 'UTC') as day, sum(event_count) from usage_rollups
        where org_id = 'org_bench_00000' and meter_id = 'mtr_bench_api'
          and bucket_start >= ${monthStart.toISOString()}::timestamptz and bucket_start < ${monthEnd.toISOString()}::timestamptz
        group by 1 order by 1`,
 );
-const [{ check }] = await sql`select count(*)::text as check from usage_events where org_id = 'org_bench_00000' and event_name = 'api_call'
+const [{ check }] =
+  await sql`select count(*)::text as check from usage_events where org_id = 'org_bench_00000' and event_name = 'api_call'
                                 and "timestamp" >= ${monthStart.toISOString()}::timestamptz and "timestamp" < ${monthEnd.toISOString()}::timestamptz`;
 await server.stop();
 await sql.end();
@@ -132,8 +150,14 @@ const result = {
   days,
   total_matches_raw: total === check,
 };
-console.log(`${Number(stored).toLocaleString("en-US")} events stored (${size}); the customer has ${Number(mine).toLocaleString("en-US")} in the month read`);
-console.log(`GET /api/v1/usage by day over 30 days: p50 ${http.p50_ms} ms, p95 ${http.p95_ms} ms, p99 ${http.p99_ms} ms (${requests} requests, one at a time)`);
-console.log(`same by day from the raw events (SQL): p95 ${raw.p95_ms} ms → ${result.ratio_raw_to_http_p95}× the HTTP read; rollup SQL alone p95 ${rolled.p95_ms} ms (${result.ratio_raw_to_rollup_sql_p95}×)`);
+console.log(
+  `${Number(stored).toLocaleString("en-US")} events stored (${size}); the customer has ${Number(mine).toLocaleString("en-US")} in the month read`,
+);
+console.log(
+  `GET /api/v1/usage by day over 30 days: p50 ${http.p50_ms} ms, p95 ${http.p95_ms} ms, p99 ${http.p99_ms} ms (${requests} requests, one at a time)`,
+);
+console.log(
+  `same by day from the raw events (SQL): p95 ${raw.p95_ms} ms → ${result.ratio_raw_to_http_p95}× the HTTP read; rollup SQL alone p95 ${rolled.p95_ms} ms (${result.ratio_raw_to_rollup_sql_p95}×)`,
+);
 console.log(`usage total ${total} ${result.total_matches_raw ? "equals" : "DIFFERS FROM"} the raw count ${check}`);
 console.log(JSON.stringify(result));

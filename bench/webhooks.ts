@@ -15,7 +15,12 @@ const sdk = new Stripe("sk_test_signing_only");
 const server = await startServer("tally_bench_webhooks", { port: 3203, env: { STRIPE_WEBHOOK_SECRET: SECRET } });
 const sql = connect(server.databaseUrl, { max: 2 });
 try {
-  const plan = await api<{ id: string }>(server, "POST", "/api/v1/plans", { code: "bench-monthly", name: "Bench", interval: "month", base_price: "29.00" });
+  const plan = await api<{ id: string }>(server, "POST", "/api/v1/plans", {
+    code: "bench-monthly",
+    name: "Bench",
+    interval: "month",
+    base_price: "29.00",
+  });
   await sql`update plans set stripe_price_id = 'price_bench' where id = ${plan.id}`;
   const customers: string[] = [];
   for (let i = 0; i < 200; i++) {
@@ -36,21 +41,56 @@ try {
       type: "customer.subscription.updated",
       created: start,
       livemode: false,
-      data: { object: { id: `sub_bench_${c}`, object: "subscription", customer: `cus_bench_${c}`, status: i % 7 === 0 ? "past_due" : "active", cancel_at_period_end: false, canceled_at: null, ended_at: null, trial_end: null, metadata: {}, items: { data: [{ id: `si_${c}`, price: { id: "price_bench" }, current_period_start: start, current_period_end: start + 30 * 86400 }] } } },
+      data: {
+        object: {
+          id: `sub_bench_${c}`,
+          object: "subscription",
+          customer: `cus_bench_${c}`,
+          status: i % 7 === 0 ? "past_due" : "active",
+          cancel_at_period_end: false,
+          canceled_at: null,
+          ended_at: null,
+          trial_end: null,
+          metadata: {},
+          items: {
+            data: [
+              {
+                id: `si_${c}`,
+                price: { id: "price_bench" },
+                current_period_start: start,
+                current_period_end: start + 30 * 86400,
+              },
+            ],
+          },
+        },
+      },
     });
     sent.push({ payload });
     return payload;
   };
   const post = (payload: string) =>
-    send(`${server.url}/api/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) }, body: payload });
+    send(`${server.url}/api/webhooks/stripe`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
+      },
+      body: payload,
+    });
 
   // Warm-up, then the timed run of new events.
   await closedLoop({ concurrency, seconds: 2, request: () => post(makeEvent()) });
   const fresh = await closedLoop({ concurrency, seconds, request: () => post(makeEvent()) });
   // Duplicates: events already processed, sent again one at a time (latency, not throughput).
   let d = 0;
-  const dup = await closedLoop({ concurrency: 1, seconds: Math.min(10, seconds), request: () => post(sent[d++ % sent.length]!.payload) });
-  const [stored] = await sql<{ n: number; processed: number }[]>`select count(*)::int as n, count(*) filter (where status = 'processed')::int as processed from webhook_events`;
+  const dup = await closedLoop({
+    concurrency: 1,
+    seconds: Math.min(10, seconds),
+    request: () => post(sent[d++ % sent.length]!.payload),
+  });
+  const [stored] = await sql<
+    { n: number; processed: number }[]
+  >`select count(*)::int as n, count(*) filter (where status = 'processed')::int as processed from webhook_events`;
   console.log(
     JSON.stringify({
       bench: "webhooks",

@@ -1,7 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { signIn, signUpNewOrg } from "./support";
 
-test("a new customer subscribes through the local sandbox, survives a declined card, and sees the active plan and its invoice", async ({ page }) => {
+test("a new customer subscribes through the local sandbox, survives a declined card, and sees the active plan and its invoice", async ({
+  page,
+}) => {
   await signUpNewOrg(page);
   await expect(page.getByText("No subscription yet")).toBeVisible();
 
@@ -27,10 +29,14 @@ test("a new customer subscribes through the local sandbox, survives a declined c
   await expect(invoiceRow).toHaveCount(1);
   await expect(invoiceRow).toContainText("$299.00");
   await expect(invoiceRow).toContainText("paid");
-  await expect(page.getByRole("table", { name: "Payments" }).getByRole("row", { name: /Your card was declined/ })).toBeVisible();
+  await expect(
+    page.getByRole("table", { name: "Payments" }).getByRole("row", { name: /Your card was declined/ }),
+  ).toBeVisible();
   // Sandbox money is test money, and says so.
   await expect(invoiceRow).toContainText("Test");
-  await expect(page.getByRole("table", { name: "Payments" }).getByRole("row", { name: /succeeded/ })).toContainText("Test");
+  await expect(page.getByRole("table", { name: "Payments" }).getByRole("row", { name: /succeeded/ })).toContainText(
+    "Test",
+  );
 
   await invoiceRow.getByRole("link", { name: "View" }).click();
   await expect(page.getByRole("heading", { name: /Invoice TLY-\d{6}/ })).toBeVisible();
@@ -53,9 +59,13 @@ test("an owner previews and confirms an upgrade, and schedules a downgrade", asy
   await expect(page.getByRole("status").filter({ hasText: "You are now on Enterprise." })).toBeVisible();
 
   await page.getByRole("button", { name: "Switch to Professional (monthly)" }).click();
-  await expect(page.getByRole("dialog", { name: "Confirm plan change" })).toContainText("when your current period ends");
+  await expect(page.getByRole("dialog", { name: "Confirm plan change" })).toContainText(
+    "when your current period ends",
+  );
   await page.getByRole("dialog", { name: "Confirm plan change" }).getByRole("button", { name: "Confirm" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Professional starts when your current period ends." })).toBeVisible();
+  await expect(
+    page.getByRole("status").filter({ hasText: "Professional starts when your current period ends." }),
+  ).toBeVisible();
   await page.reload();
   await expect(page.getByText(/Changes to Professional on/)).toBeVisible();
 });

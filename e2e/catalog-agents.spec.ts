@@ -1,7 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN_STATE, OWNER_STATE } from "./support";
 
-test("an admin creates a plan with a graduated usage charge, assigns it to an agent, and the customer sees the call's cost", async ({ browser, playwright, baseURL }) => {
+test("an admin creates a plan with a graduated usage charge, assigns it to an agent, and the customer sees the call's cost", async ({
+  browser,
+  playwright,
+  baseURL,
+}) => {
   const admin = await browser.newPage({ storageState: ADMIN_STATE });
   const code = `voice-tiered-${Date.now()}`;
 
@@ -40,7 +44,9 @@ test("an admin creates a plan with a graduated usage charge, assigns it to an ag
   const started = await api.post("/api/v1/calls", { data: { agent_id: agentId } });
   expect(started.status()).toBe(201);
   const callId = (await started.json()).id;
-  const finalized = await api.post(`/api/v1/calls/${callId}/finalize-cost`, { data: { usage_metrics: { voice_minutes: 25 } } });
+  const finalized = await api.post(`/api/v1/calls/${callId}/finalize-cost`, {
+    data: { usage_metrics: { voice_minutes: 25 } },
+  });
   expect(await finalized.json()).toMatchObject({ cost: "1.50", cost_cents: 150 });
   await api.dispose();
 

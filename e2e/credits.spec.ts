@@ -10,7 +10,10 @@ async function bucketRemaining(page: Page, source: string): Promise<number> {
 test.describe("customer", () => {
   test.use({ storageState: OWNER_STATE });
 
-  test("sees credits spent over the API disappear from the purchased bucket, and the spend in the ledger", async ({ page, playwright }) => {
+  test("sees credits spent over the API disappear from the purchased bucket, and the spend in the ledger", async ({
+    page,
+    playwright,
+  }) => {
     await page.goto("/api-keys");
     await page.getByLabel("Name").fill(`credits e2e ${Date.now()}`);
     await page.getByRole("button", { name: "Create key" }).click();
@@ -31,7 +34,11 @@ test.describe("customer", () => {
     });
     expect(res.status()).toBe(200);
     const body = await res.json();
-    expect(body).toMatchObject({ credits: 50, balance_after: balanceBefore - 50, spent: [{ source: "purchased", credits: 50 }] });
+    expect(body).toMatchObject({
+      credits: 50,
+      balance_after: balanceBefore - 50,
+      spent: [{ source: "purchased", credits: 50 }],
+    });
     // The balance read a backend makes before its next spend already shows it.
     const read = await api.get("/api/v1/credits", { headers: { Authorization: `Bearer ${key}` } });
     expect(read.status()).toBe(200);
@@ -39,7 +46,9 @@ test.describe("customer", () => {
     await api.dispose();
 
     // The balance refreshes on its own while the page is open…
-    await expect(page.getByTestId("credit-balance")).toHaveText((balanceBefore - 50).toLocaleString("en-US"), { timeout: 25_000 });
+    await expect(page.getByTestId("credit-balance")).toHaveText((balanceBefore - 50).toLocaleString("en-US"), {
+      timeout: 25_000,
+    });
     // …and after a reload the credits are gone from the purchased bucket only, with the spend in the ledger.
     await page.reload();
     expect(await bucketRemaining(page, "purchased")).toBe(purchasedBefore - 50);

@@ -69,7 +69,10 @@ test.describe("customer", () => {
     await api.dispose();
   });
 
-  test("changes through the API with the session cookie from the app's own page, and not from elsewhere", async ({ page, baseURL }) => {
+  test("changes through the API with the session cookie from the app's own page, and not from elsewhere", async ({
+    page,
+    baseURL,
+  }) => {
     await page.goto("/billing");
     // The browser's own fetch carries Origin and Sec-Fetch-Site: same-origin; the link it gets is on APP_URL.
     const own = await page.evaluate(async () => {

@@ -12,12 +12,20 @@ async function createKey(page: Page): Promise<string> {
 test.describe("customer usage", () => {
   test.use({ storageState: OWNER_STATE });
 
-  test("events sent over the API show up on the usage page, in the meter table and the chart", async ({ page, request }) => {
+  test("events sent over the API show up on the usage page, in the meter table and the chart", async ({
+    page,
+    request,
+  }) => {
     const key = await createKey(page);
     const id = `e2e-storage-${Date.now()}`;
     const res = await request.post("/api/v1/events/bulk", {
       headers: { "x-api-key": key, prefer: "return=representation" },
-      data: { events: [{ event_id: id, event_name: "storage_snapshot", properties: { gb: "987.65" } }, { event_name: "no_such_event", event_id: `${id}-bad` }] },
+      data: {
+        events: [
+          { event_id: id, event_name: "storage_snapshot", properties: { gb: "987.65" } },
+          { event_name: "no_such_event", event_id: `${id}-bad` },
+        ],
+      },
     });
     expect(res.status()).toBe(202);
     const body = await res.json();
@@ -38,7 +46,10 @@ test.describe("customer usage", () => {
 });
 
 test.describe("alerts", () => {
-  test("a customer near its plan limit sees the 80 % alert, crosses 100 % over the API, and acknowledges", async ({ page, request }) => {
+  test("a customer near its plan limit sees the 80 % alert, crosses 100 % over the API, and acknowledges", async ({
+    page,
+    request,
+  }) => {
     await signIn(page, "owner@globex.example");
     await page.goto("/usage");
     const open = page.getByTestId("open-alerts");
@@ -48,12 +59,19 @@ test.describe("alerts", () => {
     const run = Date.now();
     const events = Array.from({ length: 1_000 }, (_, i) => ({ event_id: `e2e-${run}-${i}`, event_name: "api_call" }));
     for (const chunk of [events, events.map((e) => ({ ...e, event_id: `${e.event_id}-b` }))]) {
-      const res = await request.post("/api/v1/events/bulk", { headers: { authorization: `Bearer ${key}` }, data: { events: chunk } });
+      const res = await request.post("/api/v1/events/bulk", {
+        headers: { authorization: `Bearer ${key}` },
+        data: { events: chunk },
+      });
       expect(res.status()).toBe(202);
     }
-    const entitlement = await (await request.get("/api/v1/entitlements/api_calls", { headers: { "x-api-key": key } })).json();
+    const entitlement = await (
+      await request.get("/api/v1/entitlements/api_calls", { headers: { "x-api-key": key } })
+    ).json();
     expect(entitlement).toMatchObject({ allowed: false, limit: 10000, remaining: "0", enforcement: "hard" });
-    const usage = await (await request.get("/api/v1/usage?meter=api_calls", { headers: { authorization: `Bearer ${key}` } })).json();
+    const usage = await (
+      await request.get("/api/v1/usage?meter=api_calls", { headers: { authorization: `Bearer ${key}` } })
+    ).json();
     expect(Number(usage.meters[0].value)).toBeGreaterThanOrEqual(10_000);
 
     // Limit checks run at most once a second per customer (ALERT_CHECK_INTERVAL_MS): the second
@@ -79,7 +97,13 @@ test.describe("admin", () => {
     const id = `admin-e2e-${Date.now()}`;
     const res = await request.post("/api/v1/events/bulk", {
       headers: { "x-api-key": key },
-      data: { events: [{ event_id: id, event_name: "user_active", external_customer_id: "acme", properties: { user_id: "e2e" } }, { event_id: `${id}-x`, event_name: "api_call", external_customer_id: "no-such-customer" }, { event_id: `${id}-y`, event_name: "unknown_thing", external_customer_id: "acme" }] },
+      data: {
+        events: [
+          { event_id: id, event_name: "user_active", external_customer_id: "acme", properties: { user_id: "e2e" } },
+          { event_id: `${id}-x`, event_name: "api_call", external_customer_id: "no-such-customer" },
+          { event_id: `${id}-y`, event_name: "unknown_thing", external_customer_id: "acme" },
+        ],
+      },
     });
     expect(await res.json()).toMatchObject({ accepted: "1", rejected: "2" });
 

@@ -24,7 +24,10 @@ async function run(): Promise<void> {
   const e = env();
   const started = Date.now();
   const d = driver();
-  log.info({ database: d.kind === "postgres" ? "postgres" : `pglite (${e.TALLY_DATA_DIR})`, payments: paymentRail() }, "starting");
+  log.info(
+    { database: d.kind === "postgres" ? "postgres" : `pglite (${e.TALLY_DATA_DIR})`, payments: paymentRail() },
+    "starting",
+  );
   await migrate(db, d);
   await ensureAuthSecret();
   await listenForInvalidations();

@@ -13,69 +13,80 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
-const ZEnv = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  PORT: z.coerce.number().int().positive().default(3000),
-  /** The address server/serve.mjs listens on; loopback only (127.0.0.1, ::1, localhost) opens /api/metrics without a token. */
-  HOSTNAME_BIND: z.string().trim().default("0.0.0.0"),
-  /** Bearer token a Prometheus scraper sends to /api/metrics (an operator's session or platform key also reads it). */
-  METRICS_TOKEN: optionalString,
-  APP_URL: optionalString,
-  DATABASE_URL: optionalString,
-  TALLY_DATA_DIR: z.string().default(".data"),
-  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
-  AUTH_SECRET: optionalString,
-  AUTH_GITHUB_ID: optionalString,
-  AUTH_GITHUB_SECRET: optionalString,
-  AUTH_GOOGLE_ID: optionalString,
-  AUTH_GOOGLE_SECRET: optionalString,
-  TALLY_ADMIN_EMAIL: optionalString,
-  TALLY_ADMIN_PASSWORD: optionalString,
-  TALLY_BOOTSTRAP_API_KEY: optionalString,
-  /** Unset: seed on the embedded database only (lib/seed/policy.ts). */
-  SEED_DEMO: z
-    .enum(["true", "false", "1", "0", "yes", "no", ""])
-    .optional()
-    .transform((v) => (v === undefined || v === "" ? undefined : v === "true" || v === "1" || v === "yes")),
-  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-  SIGN_IN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().positive().default(5),
-  SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
-  SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
-  /** The payment rail; unset: stripe with a key, else sandbox on the embedded database, invoice on DATABASE_URL (lib/payments/provider.ts). */
-  PAYMENTS: z.enum(["stripe", "sandbox", "invoice"]).optional(),
-  /** Proxies (IPs, CIDRs) whose X-Forwarded-For is believed; from any other peer the header is ignored. */
-  TRUSTED_PROXIES: z
-    .string()
-    .default("")
-    .transform((v, ctx) => {
-      try {
-        return parseTrustedProxies(v);
-      } catch (e) {
-        ctx.addIssue({ code: "custom", message: (e as Error).message });
-        return z.NEVER;
-      }
-    }),
-  STRIPE_SECRET_KEY: optionalString,
-  STRIPE_PUBLISHABLE_KEY: optionalString,
-  STRIPE_WEBHOOK_SECRET: optionalString,
-  STRIPE_API_HOST: optionalString,
-  STRIPE_API_PORT: z.coerce.number().int().positive().optional(),
-  STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
-  PAST_DUE_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
-  JOBS_ENABLED: bool(true),
-  EVENT_MAX_FUTURE_SECONDS: z.coerce.number().int().positive().default(300),
-  /** How often, at most, one customer's usage is checked against its plan limits (ms; 0: every batch). */
-  ALERT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
-}).superRefine((e, ctx) => {
-  // A rail that contradicts the Stripe key is refused rather than guessed at: money must not move
-  // through a rail the operator did not mean.
-  if (e.PAYMENTS === "stripe" && !e.STRIPE_SECRET_KEY) {
-    ctx.addIssue({ code: "custom", path: ["PAYMENTS"], message: "PAYMENTS=stripe needs STRIPE_SECRET_KEY; set the key, or choose PAYMENTS=invoice (or sandbox, for test money only)" });
-  }
-  if (e.PAYMENTS && e.PAYMENTS !== "stripe" && e.STRIPE_SECRET_KEY) {
-    ctx.addIssue({ code: "custom", path: ["PAYMENTS"], message: `PAYMENTS=${e.PAYMENTS} contradicts STRIPE_SECRET_KEY being set; unset one of them` });
-  }
-});
+const ZEnv = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().positive().default(3000),
+    /** The address server/serve.mjs listens on; loopback only (127.0.0.1, ::1, localhost) opens /api/metrics without a token. */
+    HOSTNAME_BIND: z.string().trim().default("0.0.0.0"),
+    /** Bearer token a Prometheus scraper sends to /api/metrics (an operator's session or platform key also reads it). */
+    METRICS_TOKEN: optionalString,
+    APP_URL: optionalString,
+    DATABASE_URL: optionalString,
+    TALLY_DATA_DIR: z.string().default(".data"),
+    DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
+    AUTH_SECRET: optionalString,
+    AUTH_GITHUB_ID: optionalString,
+    AUTH_GITHUB_SECRET: optionalString,
+    AUTH_GOOGLE_ID: optionalString,
+    AUTH_GOOGLE_SECRET: optionalString,
+    TALLY_ADMIN_EMAIL: optionalString,
+    TALLY_ADMIN_PASSWORD: optionalString,
+    TALLY_BOOTSTRAP_API_KEY: optionalString,
+    /** Unset: seed on the embedded database only (lib/seed/policy.ts). */
+    SEED_DEMO: z
+      .enum(["true", "false", "1", "0", "yes", "no", ""])
+      .optional()
+      .transform((v) => (v === undefined || v === "" ? undefined : v === "true" || v === "1" || v === "yes")),
+    LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+    SIGN_IN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().positive().default(5),
+    SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
+    SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+    /** The payment rail; unset: stripe with a key, else sandbox on the embedded database, invoice on DATABASE_URL (lib/payments/provider.ts). */
+    PAYMENTS: z.enum(["stripe", "sandbox", "invoice"]).optional(),
+    /** Proxies (IPs, CIDRs) whose X-Forwarded-For is believed; from any other peer the header is ignored. */
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform((v, ctx) => {
+        try {
+          return parseTrustedProxies(v);
+        } catch (e) {
+          ctx.addIssue({ code: "custom", message: (e as Error).message });
+          return z.NEVER;
+        }
+      }),
+    STRIPE_SECRET_KEY: optionalString,
+    STRIPE_PUBLISHABLE_KEY: optionalString,
+    STRIPE_WEBHOOK_SECRET: optionalString,
+    STRIPE_API_HOST: optionalString,
+    STRIPE_API_PORT: z.coerce.number().int().positive().optional(),
+    STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
+    PAST_DUE_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
+    JOBS_ENABLED: bool(true),
+    EVENT_MAX_FUTURE_SECONDS: z.coerce.number().int().positive().default(300),
+    /** How often, at most, one customer's usage is checked against its plan limits (ms; 0: every batch). */
+    ALERT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),
+  })
+  .superRefine((e, ctx) => {
+    // A rail that contradicts the Stripe key is refused rather than guessed at: money must not move
+    // through a rail the operator did not mean.
+    if (e.PAYMENTS === "stripe" && !e.STRIPE_SECRET_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PAYMENTS"],
+        message:
+          "PAYMENTS=stripe needs STRIPE_SECRET_KEY; set the key, or choose PAYMENTS=invoice (or sandbox, for test money only)",
+      });
+    }
+    if (e.PAYMENTS && e.PAYMENTS !== "stripe" && e.STRIPE_SECRET_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PAYMENTS"],
+        message: `PAYMENTS=${e.PAYMENTS} contradicts STRIPE_SECRET_KEY being set; unset one of them`,
+      });
+    }
+  });
 
 export type Env = z.infer<typeof ZEnv>;
 
@@ -104,6 +115,8 @@ export function appUrl(): string {
 
 /** Whether the server listens on a loopback address only, so only this machine can reach it directly. */
 export function listensOnLoopbackOnly(): boolean {
-  const host = env().HOSTNAME_BIND.toLowerCase().replace(/^\[|\]$/g, "");
+  const host = env()
+    .HOSTNAME_BIND.toLowerCase()
+    .replace(/^\[|\]$/g, "");
   return host === "localhost" || host === "::1" || /^127(?:\.\d{1,3}){3}$/.test(host);
 }

@@ -7,7 +7,11 @@ export const formatCredits = (n: number) => `${integer.format(n)} credit${n === 
 export const formatInteger = (n: number) => integer.format(n);
 
 /** "1,234.5 calls"; decimal strings are formatted exactly. */
-export function formatQuantity(value: string | number, unit?: string, mode: "standard" | "compact" = "standard"): string {
+export function formatQuantity(
+  value: string | number,
+  unit?: string,
+  mode: "standard" | "compact" = "standard",
+): string {
   const f = mode === "compact" ? compact : quantity;
   const text = f.format(value as number);
   if (!unit || unit === "unit") return text;
@@ -16,7 +20,15 @@ export function formatQuantity(value: string | number, unit?: string, mode: "sta
 }
 
 const dateFmt = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" });
-const dateTimeFmt = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
+const dateTimeFmt = new Intl.DateTimeFormat("en-US", {
+  year: "numeric",
+  month: "short",
+  day: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+  timeZoneName: "short",
+});
 
 /** Server-rendered dates are shown in UTC and say so; components/ui/local-time.tsx shows the viewer's zone. */
 export const formatDate = (d: Date | string | null | undefined) => (d ? dateFmt.format(new Date(d)) : "—");
@@ -29,12 +41,16 @@ export function formatPercent(ratio: string | null | undefined, digits = 1): str
   const [int = "0", frac = ""] = ratio.replace("-", "").split(".");
   // Shift the decimal point two places in the string (exact); Intl rounds a string half-up, exactly.
   const shifted = `${int}${frac.padEnd(2, "0").slice(0, 2)}.${frac.slice(2) || "0"}`;
-  const value = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(shifted as unknown as number);
+  const value = new Intl.NumberFormat("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+    shifted as unknown as number,
+  );
   return `${negative ? "−" : ""}${value} %`;
 }
 
 /** "2026-03" → "Mar 2026". */
 export function formatMonth(key: string, style: "short" | "long" = "short"): string {
   const [y, m] = key.split("-").map(Number);
-  return new Intl.DateTimeFormat("en-US", { month: style, year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y!, m! - 1, 1)));
+  return new Intl.DateTimeFormat("en-US", { month: style, year: "numeric", timeZone: "UTC" }).format(
+    new Date(Date.UTC(y!, m! - 1, 1)),
+  );
 }

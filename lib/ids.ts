@@ -5,9 +5,34 @@ import { randomBytes } from "node:crypto";
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
 export type IdPrefix =
-  | "org" | "usr" | "key" | "plan" | "chg" | "mtr" | "cev" | "cpr" | "mpr" | "sub" | "sbh"
-  | "agt" | "aph" | "call" | "evt" | "grt" | "led" | "rsv" | "inv" | "inl" | "pm" | "ch" | "whk"
-  | "job" | "alr" | "cs" | "pay" | "pbl";
+  | "org"
+  | "usr"
+  | "key"
+  | "plan"
+  | "chg"
+  | "mtr"
+  | "cev"
+  | "cpr"
+  | "mpr"
+  | "sub"
+  | "sbh"
+  | "agt"
+  | "aph"
+  | "call"
+  | "evt"
+  | "grt"
+  | "led"
+  | "rsv"
+  | "inv"
+  | "inl"
+  | "pm"
+  | "ch"
+  | "whk"
+  | "job"
+  | "alr"
+  | "cs"
+  | "pay"
+  | "pbl";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

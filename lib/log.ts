@@ -20,22 +20,37 @@ export function redactQueryParams(message: string): string {
 }
 
 type ErrorLike = Error & Record<string, unknown>;
-const isErrorLike = (e: unknown): e is ErrorLike => typeof e === "object" && e !== null && typeof (e as Error).message === "string";
+const isErrorLike = (e: unknown): e is ErrorLike =>
+  typeof e === "object" && e !== null && typeof (e as Error).message === "string";
 
 /** A copy of the error (and its causes) without the statement's values, for pino's own serializer. */
 function withoutValues(err: ErrorLike, depth = 0): ErrorLike {
   const copy = Object.create(Object.getPrototypeOf(err) as object) as ErrorLike;
   for (const key of Object.keys(err)) {
     const value = err[key];
-    copy[key] = VALUE_KEYS.has(key) ? REDACTED : depth < 5 && key !== "cause" && isErrorLike(value) ? withoutValues(value, depth + 1) : value;
+    copy[key] = VALUE_KEYS.has(key)
+      ? REDACTED
+      : depth < 5 && key !== "cause" && isErrorLike(value)
+        ? withoutValues(value, depth + 1)
+        : value;
   }
   const message = redactQueryParams(err.message);
   // V8's stack opens with "<name>: <message>", values included.
-  const stack = typeof err.stack === "string" ? (err.stack.includes(err.message) ? err.stack.replace(err.message, () => message) : redactQueryParams(err.stack)) : undefined;
+  const stack =
+    typeof err.stack === "string"
+      ? err.stack.includes(err.message)
+        ? err.stack.replace(err.message, () => message)
+        : redactQueryParams(err.stack)
+      : undefined;
   Object.defineProperty(copy, "message", { value: message, enumerable: false, writable: true, configurable: true });
   Object.defineProperty(copy, "stack", { value: stack, enumerable: false, writable: true, configurable: true });
   if (err.cause !== undefined) {
-    Object.defineProperty(copy, "cause", { value: depth < 5 && isErrorLike(err.cause) ? withoutValues(err.cause, depth + 1) : err.cause, enumerable: false, writable: true, configurable: true });
+    Object.defineProperty(copy, "cause", {
+      value: depth < 5 && isErrorLike(err.cause) ? withoutValues(err.cause, depth + 1) : err.cause,
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
   }
   return copy;
 }

@@ -9,11 +9,47 @@ export type Dec = InstanceType<typeof D>;
 
 /** ISO 4217 minor-unit exponents that differ from 2. */
 const MINOR_EXPONENT: Record<string, number> = {
-  bif: 0, clp: 0, djf: 0, gnf: 0, jpy: 0, kmf: 0, krw: 0, mga: 0, pyg: 0, rwf: 0, ugx: 0, vnd: 0, vuv: 0, xaf: 0, xof: 0, xpf: 0,
-  bhd: 3, jod: 3, kwd: 3, omr: 3, tnd: 3,
+  bif: 0,
+  clp: 0,
+  djf: 0,
+  gnf: 0,
+  jpy: 0,
+  kmf: 0,
+  krw: 0,
+  mga: 0,
+  pyg: 0,
+  rwf: 0,
+  ugx: 0,
+  vnd: 0,
+  vuv: 0,
+  xaf: 0,
+  xof: 0,
+  xpf: 0,
+  bhd: 3,
+  jod: 3,
+  kwd: 3,
+  omr: 3,
+  tnd: 3,
 };
 
-export const SUPPORTED_CURRENCIES = ["usd", "eur", "gbp", "cad", "aud", "jpy", "chf", "sek", "nok", "dkk", "inr", "brl", "mxn", "sgd", "nzd", "kwd"] as const;
+export const SUPPORTED_CURRENCIES = [
+  "usd",
+  "eur",
+  "gbp",
+  "cad",
+  "aud",
+  "jpy",
+  "chf",
+  "sek",
+  "nok",
+  "dkk",
+  "inr",
+  "brl",
+  "mxn",
+  "sgd",
+  "nzd",
+  "kwd",
+] as const;
 
 export function minorExponent(currency: string): number {
   return MINOR_EXPONENT[currency.toLowerCase()] ?? 2;
@@ -37,7 +73,9 @@ export function dec(value: string | number | Dec): Dec {
 
 /** Half-up to the currency's minor unit, as an integer number of minor units. The one rounding step. */
 export function roundToMinor(amount: Dec | string, currency: string): number {
-  const minor = dec(amount).mul(new D(10).pow(minorExponent(currency))).toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
+  const minor = dec(amount)
+    .mul(new D(10).pow(minorExponent(currency)))
+    .toDecimalPlaces(0, Decimal.ROUND_HALF_UP);
   if (!minor.abs().lte(Number.MAX_SAFE_INTEGER)) throw new Error("Amount out of range");
   return minor.toNumber();
 }
@@ -49,7 +87,8 @@ export function roundToMinor(amount: Dec | string, currency: string): number {
 export function parseAmountToMinor(amount: string, currency: string): number {
   const d = dec(amount);
   const exp = minorExponent(currency);
-  if (d.decimalPlaces() > exp) throw new RangeError(`has more than ${exp} decimal places for ${currency.toUpperCase()}`);
+  if (d.decimalPlaces() > exp)
+    throw new RangeError(`has more than ${exp} decimal places for ${currency.toUpperCase()}`);
   return roundToMinor(d, currency);
 }
 
@@ -98,5 +137,7 @@ export function formatAmount(amount: string, currency: string): string {
   const d = dec(amount);
   if (d.abs().gte(1) || d.isZero()) return formatMoney(roundToMinor(d, currency), currency);
   const places = Math.max(minorExponent(currency), Math.min(4, d.decimalPlaces()));
-  return formatter(currency, "standard", places).format(d.toDecimalPlaces(places, Decimal.ROUND_HALF_UP).toFixed(places) as unknown as number);
+  return formatter(currency, "standard", places).format(
+    d.toDecimalPlaces(places, Decimal.ROUND_HALF_UP).toFixed(places) as unknown as number,
+  );
 }

@@ -1,4 +1,5 @@
 // The engine's Date constructor, kept by server/native-date.mjs before Next.js wraps the global one;
 // elsewhere (tests, scripts) the global. For dates made from a time in hot loops: the wrapper only
 // watches `new Date()` and `Date.now()` (reading the clock), which these never are.
-export const NativeDate: DateConstructor = (globalThis as { __tallyNativeDate?: DateConstructor }).__tallyNativeDate ?? Date;
+export const NativeDate: DateConstructor =
+  (globalThis as { __tallyNativeDate?: DateConstructor }).__tallyNativeDate ?? Date;

@@ -9,12 +9,17 @@ import type { PlanInterval } from "@/lib/db/schema/catalog";
  */
 export function periodBounds(anchor: Date, interval: PlanInterval, n: number): { start: Date; end: Date } {
   // UTCDate: month arithmetic in UTC whatever the server's time zone.
-  const add = (k: number) => new Date((interval === "month" ? addMonths : addYears)(new UTCDate(anchor.getTime()), k).getTime());
+  const add = (k: number) =>
+    new Date((interval === "month" ? addMonths : addYears)(new UTCDate(anchor.getTime()), k).getTime());
   return { start: n === 0 ? anchor : add(n), end: add(n + 1) };
 }
 
 /** The period of `anchor`'s schedule that contains `at`. */
-export function periodContaining(anchor: Date, interval: PlanInterval, at: Date): { index: number; start: Date; end: Date } {
+export function periodContaining(
+  anchor: Date,
+  interval: PlanInterval,
+  at: Date,
+): { index: number; start: Date; end: Date } {
   if (at < anchor) return { index: 0, ...periodBounds(anchor, interval, 0) };
   const months = (at.getUTCFullYear() - anchor.getUTCFullYear()) * 12 + (at.getUTCMonth() - anchor.getUTCMonth());
   let n = Math.max(0, interval === "month" ? months - 1 : Math.floor(months / 12) - 1);

@@ -15,7 +15,16 @@ ensureBuild();
 const port = process.env.E2E_PORT || "3100";
 // APP_URL on 127.0.0.1 as the browser reaches it: links the app hands out (checkout returns) and the
 // Origin check of cookie-authenticated API calls compare against it, not against the Host header.
-const env = { ...process.env, NODE_ENV: "production", PORT: port, APP_URL: `http://127.0.0.1:${port}`, SEED_DEMO: "true", PAYMENTS: "sandbox", LOG_LEVEL: process.env.LOG_LEVEL || "warn", AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0000" };
+const env = {
+  ...process.env,
+  NODE_ENV: "production",
+  PORT: port,
+  APP_URL: `http://127.0.0.1:${port}`,
+  SEED_DEMO: "true",
+  PAYMENTS: "sandbox",
+  LOG_LEVEL: process.env.LOG_LEVEL || "warn",
+  AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0000",
+};
 const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 let cleanup = async () => {};
 
@@ -41,7 +50,10 @@ if (pgUrl) {
   console.log(`e2e: embedded database in ${dir}`);
 }
 
-const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join("server", "serve.mjs")], { stdio: "inherit", env: { ...env, HOSTNAME_BIND: "127.0.0.1" } });
+const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join("server", "serve.mjs")], {
+  stdio: "inherit",
+  env: { ...env, HOSTNAME_BIND: "127.0.0.1" },
+});
 const stop = async (code) => {
   child.kill("SIGTERM");
   await cleanup();

@@ -3,7 +3,19 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-const ROOTS = ["app", "components", "lib", "server", "public", "drizzle", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "postcss.config.mjs"];
+const ROOTS = [
+  "app",
+  "components",
+  "lib",
+  "server",
+  "public",
+  "drizzle",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+  "package-lock.json",
+  "postcss.config.mjs",
+];
 
 function newestMtime(p) {
   if (!fs.existsSync(p)) return 0;

@@ -24,7 +24,18 @@ import path from "node:path";
 import postgres from "postgres";
 import { SERVER_NODE_FLAGS } from "../server/node-flags.mjs";
 
-const defaults = { clients: 16, ingest_clients: 8, crashes: 3, down: 4, between: 8, customers: 8, pg_port: 55433, ports: "3241,3242", timeout: 15, keep: "false" };
+const defaults = {
+  clients: 16,
+  ingest_clients: 8,
+  crashes: 3,
+  down: 4,
+  between: 8,
+  customers: 8,
+  pg_port: 55433,
+  ports: "3241,3242",
+  timeout: 15,
+  keep: "false",
+};
 const o = { ...defaults };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
@@ -42,7 +53,9 @@ const say = (msg) => console.error(`[${((now() - t0) / 1000).toFixed(1).padStart
 
 function pgBin() {
   const root = "/usr/lib/postgresql";
-  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, "bin", "initdb"))) : [];
+  const versions = fs.existsSync(root)
+    ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, "bin", "initdb")))
+    : [];
   versions.sort((a, b) => Number(b) - Number(a));
   if (!versions.length) throw new Error("no Postgres binaries under /usr/lib/postgresql/*/bin");
   return path.join(root, versions[0], "bin");
@@ -67,18 +80,34 @@ const asRoot = process.getuid?.() === 0;
 const pgUser = process.env.PG_FAULT_USER || "postgres";
 function pgRun(tool, args) {
   const exe = path.join(bin, tool);
-  return asRoot ? spawnSync("runuser", ["-u", pgUser, "--", exe, ...args], { encoding: "utf8" }) : spawnSync(exe, args, { encoding: "utf8" });
+  return asRoot
+    ? spawnSync("runuser", ["-u", pgUser, "--", exe, ...args], { encoding: "utf8" })
+    : spawnSync(exe, args, { encoding: "utf8" });
 }
 
 /** pg_ctl, without blocking this process: the load goes on while Postgres stops and starts. */
 function pgCtl(...args) {
   const exe = path.join(bin, "pg_ctl");
-  const [file, argv] = asRoot ? ["runuser", ["-u", pgUser, "--", exe, "-D", dataDir, ...args]] : [exe, ["-D", dataDir, ...args]];
+  const [file, argv] = asRoot
+    ? ["runuser", ["-u", pgUser, "--", exe, "-D", dataDir, ...args]]
+    : [exe, ["-D", dataDir, ...args]];
   return new Promise((resolve, reject) =>
-    execFile(file, argv, { encoding: "utf8" }, (err, stdout, stderr) => (err ? reject(new Error(`pg_ctl ${args.join(" ")}: ${stderr || stdout}`)) : resolve())),
+    execFile(file, argv, { encoding: "utf8" }, (err, stdout, stderr) =>
+      err ? reject(new Error(`pg_ctl ${args.join(" ")}: ${stderr || stdout}`)) : resolve(),
+    ),
   );
 }
-const startPostgres = () => pgCtl("start", "-w", "-t", "60", "-l", pgLog, "-o", `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=120 -c shared_buffers=64MB`);
+const startPostgres = () =>
+  pgCtl(
+    "start",
+    "-w",
+    "-t",
+    "60",
+    "-l",
+    pgLog,
+    "-o",
+    `-p ${pgPort} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=120 -c shared_buffers=64MB`,
+  );
 const crashPostgres = () => pgCtl("stop", "-m", "immediate", "-w");
 
 async function initCluster() {
@@ -99,7 +128,11 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 function send(base, method, p, body, headers = {}, timeoutMs = o.timeout * 1000) {
   return new Promise((resolve) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const h = { authorization: `Bearer ${KEY}`, ...(data === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(data) }), ...headers };
+    const h = {
+      authorization: `Bearer ${KEY}`,
+      ...(data === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(data) }),
+      ...headers,
+    };
     let settled = false;
     const done = (r) => {
       if (settled) return;
@@ -171,7 +204,10 @@ async function stopAll() {
   for (const r of replicas) {
     if (r.child.exitCode === null) {
       r.child.kill("SIGTERM");
-      const exited = await Promise.race([new Promise((res) => r.child.once("exit", () => res(true))), sleep(5000).then(() => false)]);
+      const exited = await Promise.race([
+        new Promise((res) => r.child.once("exit", () => res(true))),
+        sleep(5000).then(() => false),
+      ]);
       if (!exited) r.child.kill("SIGKILL");
     }
   }
@@ -189,7 +225,13 @@ const spends = new Map(); // key → { replica, orgId, first: answer | null, sta
 const events = new Map(); // event id → { replica, orgId, first: status | null, statuses: [] }
 
 function record(kind, replica, res, startedDown) {
-  attempts.push({ kind, replica, status: res.status, down: startedDown || outage.down, retryAfter: res.retryAfter ?? null });
+  attempts.push({
+    kind,
+    replica,
+    status: res.status,
+    down: startedDown || outage.down,
+    retryAfter: res.retryAfter ?? null,
+  });
 }
 
 /** A definitive answer: the server decided (2xx or 4xx). 5xx and no answer leave the outcome open. */
@@ -203,7 +245,13 @@ async function spendClient(c, customers, deadline) {
     const s = pending ?? { key: randomUUID(), orgId, replica: replica.port, first: null, statuses: [] };
     spends.set(s.key, s);
     const down = outage.down;
-    const res = await send(replica.base, "POST", "/api/v1/credits/consume", { customer_id: s.orgId, event_name: "fault_call", quantity: 1 }, { "idempotency-key": s.key });
+    const res = await send(
+      replica.base,
+      "POST",
+      "/api/v1/credits/consume",
+      { customer_id: s.orgId, event_name: "fault_call", quantity: 1 },
+      { "idempotency-key": s.key },
+    );
     record("spend", replica.port, res, down);
     s.statuses.push(res.status);
     if (decided(res.status)) {
@@ -224,7 +272,12 @@ async function ingestClient(c, externalIds, deadline) {
     const e = pending ?? { id: `evt-${randomUUID()}`, ext, replica: replica.port, first: null, statuses: [] };
     events.set(e.id, e);
     const down = outage.down;
-    const res = await send(replica.base, "POST", "/api/v1/events", { event_name: "fault_event", external_customer_id: e.ext, event_id: e.id, properties: { n: 1 } });
+    const res = await send(replica.base, "POST", "/api/v1/events", {
+      event_name: "fault_event",
+      external_customer_id: e.ext,
+      event_id: e.id,
+      properties: { n: 1 },
+    });
     record("ingest", replica.port, res, down);
     e.statuses.push(res.status);
     if (decided(res.status)) {
@@ -293,17 +346,33 @@ async function main() {
     return r.json;
   };
   await must("/api/v1/credit-events", { code: "fault_call", name: "Fault call", credits: 1 }, 201);
-  await must("/api/v1/meters", { code: "fault_events", name: "Fault events", event_name: "fault_event", aggregation: "count" }, 201);
+  await must(
+    "/api/v1/meters",
+    { code: "fault_events", name: "Fault events", event_name: "fault_event", aggregation: "count" },
+    201,
+  );
   const customers = [];
   const externalIds = [];
   for (let i = 0; i < o.customers; i++) {
     const c = await must("/api/v1/customers", { name: `Fault ${i}`, external_id: `fault-${i}` }, 201);
-    await must("/api/v1/credits/grants", { customer_id: c.id, amount: 1_000_000_000, source: "purchased", reason: "fault suite", idempotency_key: `fault-grant-${i}` }, 201);
+    await must(
+      "/api/v1/credits/grants",
+      {
+        customer_id: c.id,
+        amount: 1_000_000_000,
+        source: "purchased",
+        reason: "fault suite",
+        idempotency_key: `fault-grant-${i}`,
+      },
+      201,
+    );
     customers.push(c.id);
     externalIds.push(`fault-${i}`);
   }
   const b = await startReplica(ports[1], false);
-  say(`replica ${b.port} up (jobs off); load: ${o.clients} spend clients, ${o.ingest_clients} ingest clients over both`);
+  say(
+    `replica ${b.port} up (jobs off); load: ${o.clients} spend clients, ${o.ingest_clients} ingest clients over both`,
+  );
 
   const loadSeconds = o.crashes * (o.between + o.down) + o.between + 2;
   const deadline = now() + loadSeconds * 1000;
@@ -318,11 +387,32 @@ async function main() {
   const recovery = {};
   for (const r of replicas) {
     const spendsOk = await Promise.all(
-      customers.map((orgId) => send(r.base, "POST", "/api/v1/credits/consume", { customer_id: orgId, credits: 1 }, { "idempotency-key": randomUUID() }, 10_000)),
+      customers.map((orgId) =>
+        send(
+          r.base,
+          "POST",
+          "/api/v1/credits/consume",
+          { customer_id: orgId, credits: 1 },
+          { "idempotency-key": randomUUID() },
+          10_000,
+        ),
+      ),
     );
-    const ingestOk = await send(r.base, "POST", "/api/v1/events", { event_name: "fault_event", external_customer_id: externalIds[0], event_id: `evt-after-${randomUUID()}` }, {}, 10_000);
+    const ingestOk = await send(
+      r.base,
+      "POST",
+      "/api/v1/events",
+      { event_name: "fault_event", external_customer_id: externalIds[0], event_id: `evt-after-${randomUUID()}` },
+      {},
+      10_000,
+    );
     const health = await send(r.base, "GET", "/api/health", undefined, {}, 10_000);
-    recovery[r.port] = { spends: count(spendsOk.map((x) => x.status)), ingest: ingestOk.status, health: health.status, health_body: health.json };
+    recovery[r.port] = {
+      spends: count(spendsOk.map((x) => x.status)),
+      ingest: ingestOk.status,
+      health: health.status,
+      health_body: health.json,
+    };
   }
 
   // Open outcomes (5xx or no answer in the load): a retry with the same key now must decide them.
@@ -331,13 +421,27 @@ async function main() {
   const unchecked = { open_spends: 0, open_events: 0, spend_replays: 0, event_replays: 0 };
   unchecked.open_spends = await pool(openSpends, 8, async (s) => {
     const r = replicas.find((x) => x.port === s.replica);
-    const res = await send(r.base, "POST", "/api/v1/credits/consume", { customer_id: s.orgId, event_name: "fault_call", quantity: 1 }, { "idempotency-key": s.key }, 10_000);
+    const res = await send(
+      r.base,
+      "POST",
+      "/api/v1/credits/consume",
+      { customer_id: s.orgId, event_name: "fault_call", quantity: 1 },
+      { "idempotency-key": s.key },
+      10_000,
+    );
     s.statuses.push(res.status);
     if (decided(res.status)) s.first = { status: res.status, body: res.json, late: true };
   });
   unchecked.open_events = await pool(openEvents, 8, async (e) => {
     const r = replicas.find((x) => x.port === e.replica);
-    const res = await send(r.base, "POST", "/api/v1/events", { event_name: "fault_event", external_customer_id: e.ext, event_id: e.id, properties: { n: 1 } }, {}, 10_000);
+    const res = await send(
+      r.base,
+      "POST",
+      "/api/v1/events",
+      { event_name: "fault_event", external_customer_id: e.ext, event_id: e.id, properties: { n: 1 } },
+      {},
+      10_000,
+    );
     e.statuses.push(res.status);
     if (decided(res.status)) e.first = { status: res.status, body: res.json, late: true };
   });
@@ -348,19 +452,40 @@ async function main() {
   let spendReplayMismatch = 0;
   unchecked.spend_replays = await pool(ackSpends, 8, async (s) => {
     const r = replicas.find((x) => x.port === s.replica);
-    const res = await send(r.base, "POST", "/api/v1/credits/consume", { customer_id: s.orgId, event_name: "fault_call", quantity: 1 }, { "idempotency-key": s.key }, 10_000);
-    if (res.status !== 200 || res.json?.id !== s.first.body.id || res.json?.balance_after !== s.first.body.balance_after) spendReplayMismatch++;
+    const res = await send(
+      r.base,
+      "POST",
+      "/api/v1/credits/consume",
+      { customer_id: s.orgId, event_name: "fault_call", quantity: 1 },
+      { "idempotency-key": s.key },
+      10_000,
+    );
+    if (
+      res.status !== 200 ||
+      res.json?.id !== s.first.body.id ||
+      res.json?.balance_after !== s.first.body.balance_after
+    )
+      spendReplayMismatch++;
   });
   let eventReplayMismatch = 0;
   unchecked.event_replays = await pool(ackEvents, 8, async (e) => {
     const r = replicas.find((x) => x.port === e.replica);
-    const res = await send(r.base, "POST", "/api/v1/events", { event_name: "fault_event", external_customer_id: e.ext, event_id: e.id, properties: { n: 1 } }, {}, 10_000);
+    const res = await send(
+      r.base,
+      "POST",
+      "/api/v1/events",
+      { event_name: "fault_event", external_customer_id: e.ext, event_id: e.id, properties: { n: 1 } },
+      {},
+      10_000,
+    );
     if (res.status !== 202 || res.json?.event_id !== e.id) eventReplayMismatch++;
   });
 
   // What the database holds.
   const sql = postgres(databaseUrl, { max: 2, onnotice: () => {} });
-  const ledgerOps = new Set((await sql`select operation_id from credit_ledger where kind = 'consume'`).map((r) => r.operation_id));
+  const ledgerOps = new Set(
+    (await sql`select operation_id from credit_ledger where kind = 'consume'`).map((r) => r.operation_id),
+  );
   const spendLost = ackSpends.filter((s) => !ledgerOps.has(s.first.body.id)).length;
   const [dup] = await sql`select
       (select count(*) from (select 1 from credit_ledger where kind = 'consume' and idempotency_key is not null group by org_id, idempotency_key having count(distinct operation_id) > 1) d)::int as spends_doubled,
@@ -387,13 +512,30 @@ async function main() {
     replicas.map((r) => {
       const text = fs.readFileSync(r.logFile, "utf8");
       const n = (s) => text.split(s).length - 1;
-      return [r.port, { spend_group_failed: n("spend group failed"), unhandled_error: n("unhandled error"), database_unavailable: n("database unavailable"), error_lines: n('"level":"error"') }];
+      return [
+        r.port,
+        {
+          spend_group_failed: n("spend group failed"),
+          unhandled_error: n("unhandled error"),
+          database_unavailable: n("database unavailable"),
+          error_lines: n('"level":"error"'),
+        },
+      ];
     }),
   );
-  const fiveXX = (xs) => count(xs.filter((x) => typeof x.status !== "number" || x.status >= 500).map((x) => String(x.status)));
+  const fiveXX = (xs) =>
+    count(xs.filter((x) => typeof x.status !== "number" || x.status >= 500).map((x) => String(x.status)));
   const figures = {
     command: `node scripts/fault-db-crash.mjs ${process.argv.slice(2).join(" ")}`.trim(),
-    settings: { spend_clients: o.clients, ingest_clients: o.ingest_clients, crashes: o.crashes, down_s: o.down, between_s: o.between, customers: o.customers, replicas: ports },
+    settings: {
+      spend_clients: o.clients,
+      ingest_clients: o.ingest_clients,
+      crashes: o.crashes,
+      down_s: o.down,
+      between_s: o.between,
+      customers: o.customers,
+      replicas: ports,
+    },
     crashes,
     requests_tried: attempts.length,
     spends: {
@@ -429,13 +571,18 @@ async function main() {
   if (spendLost || eventLost) failures.push("acknowledged effects lost");
   if (dup.spends_doubled || dup.events_doubled) failures.push("effects doubled");
   if (spendReplayMismatch || eventReplayMismatch) failures.push("a retry answered differently");
-  if (Object.values(unchecked).some((v) => v > 0)) failures.push("retries not all checked in time (a replica stopped answering)");
+  if (Object.values(unchecked).some((v) => v > 0))
+    failures.push("retries not all checked in time (a replica stopped answering)");
   if (Object.values(inv).some((v) => v !== 0)) failures.push("ledger or rollup invariants broken");
   if (figures.spends.still_open || figures.events.still_open) failures.push("outcomes still open after the retries");
-  const notFiveOhThree = duringOutage.filter((x) => x.status !== 503 && !(typeof x.status === "number" && x.status < 500)).length;
-  if (notFiveOhThree) failures.push(`${notFiveOhThree} requests while the database was down got no 503 (500 or no answer)`);
+  const notFiveOhThree = duringOutage.filter(
+    (x) => x.status !== 503 && !(typeof x.status === "number" && x.status < 500),
+  ).length;
+  if (notFiveOhThree)
+    failures.push(`${notFiveOhThree} requests while the database was down got no 503 (500 or no answer)`);
   for (const [port, r] of Object.entries(recovery)) {
-    if (Object.keys(r.spends).some((s) => s !== "200") || r.ingest !== 202 || r.health !== 200) failures.push(`replica ${port} did not recover`);
+    if (Object.keys(r.spends).some((s) => s !== "200") || r.ingest !== 202 || r.health !== 200)
+      failures.push(`replica ${port} did not recover`);
   }
   figures.verdict = failures.length ? { ok: false, failures } : { ok: true };
   console.log(JSON.stringify(figures, null, 2));

@@ -90,7 +90,11 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 function send(method, p, body, headers = {}, timeoutMs = o.timeout * 1000) {
   return new Promise((resolve) => {
     const data = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
-    const h = { authorization: `Bearer ${KEY}`, ...(data === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(data) }), ...headers };
+    const h = {
+      authorization: `Bearer ${KEY}`,
+      ...(data === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(data) }),
+      ...headers,
+    };
     const started = now();
     let settled = false;
     const done = (r) => {
@@ -167,7 +171,10 @@ async function startServer() {
 async function stopAll() {
   if (child && child.exitCode === null) {
     child.kill("SIGTERM");
-    const exited = await Promise.race([new Promise((res) => child.once("exit", () => res(true))), sleep(5000).then(() => false)]);
+    const exited = await Promise.race([
+      new Promise((res) => child.once("exit", () => res(true))),
+      sleep(5000).then(() => false),
+    ]);
     if (!exited) child.kill("SIGKILL");
   }
   const admin = connect(urlOf("postgres"), 1);
@@ -195,7 +202,14 @@ async function client(kind, make, deadline) {
     const op = pending ?? make();
     ops[kind].set(op.key, op);
     const res = await op.request();
-    attempts.push({ kind, status: res.status, ms: res.ms, at: (now() - t0) / 1000, retry: op.statuses.length > 0, retryAfter: res.retryAfter ?? null });
+    attempts.push({
+      kind,
+      status: res.status,
+      ms: res.ms,
+      at: (now() - t0) / 1000,
+      retry: op.statuses.length > 0,
+      retryAfter: res.retryAfter ?? null,
+    });
     op.statuses.push(res.status);
     if (decided(res.status)) {
       op.first = { status: res.status, body: res.json };
@@ -209,7 +223,19 @@ async function client(kind, make, deadline) {
 
 const spendOp = (orgId) => {
   const key = randomUUID();
-  return { key, orgId, statuses: [], first: null, request: () => send("POST", "/api/v1/credits/consume", { customer_id: orgId, event_name: "load_call", quantity: 1 }, { "idempotency-key": key }) };
+  return {
+    key,
+    orgId,
+    statuses: [],
+    first: null,
+    request: () =>
+      send(
+        "POST",
+        "/api/v1/credits/consume",
+        { customer_id: orgId, event_name: "load_call", quantity: 1 },
+        { "idempotency-key": key },
+      ),
+  };
 };
 const ingestOp = (ext) => {
   const key = `evt-${randomUUID()}`;
@@ -219,7 +245,14 @@ const ingestOp = (ext) => {
 const bulkOp = (externalIds) => {
   const key = `bulk-${randomUUID()}`;
   const ids = Array.from({ length: o.batch }, (_, i) => `${key}-${i}`);
-  const body = JSON.stringify({ events: ids.map((id, i) => ({ event_id: id, event_name: "load_bulk", external_customer_id: externalIds[i % externalIds.length], properties: { n: 1 } })) });
+  const body = JSON.stringify({
+    events: ids.map((id, i) => ({
+      event_id: id,
+      event_name: "load_bulk",
+      external_customer_id: externalIds[i % externalIds.length],
+      properties: { n: 1 },
+    })),
+  });
   return { key, ids, statuses: [], first: null, request: () => send("POST", "/api/v1/events/bulk", body) };
 };
 let webhookSeq = 0;
@@ -235,10 +268,36 @@ const webhookOp = (customers) => {
     type: "customer.subscription.created",
     created,
     livemode: false,
-    data: { object: { id: `sub_${key}`, object: "subscription", customer: `cus_load_${c}`, status: "canceled", cancel_at_period_end: false, canceled_at: created, ended_at: created, trial_end: null, metadata: {}, items: { data: [{ id: `si_${key}`, price: { id: "price_load" }, current_period_start: created - 86400, current_period_end: created }] } } },
+    data: {
+      object: {
+        id: `sub_${key}`,
+        object: "subscription",
+        customer: `cus_load_${c}`,
+        status: "canceled",
+        cancel_at_period_end: false,
+        canceled_at: created,
+        ended_at: created,
+        trial_end: null,
+        metadata: {},
+        items: {
+          data: [
+            {
+              id: `si_${key}`,
+              price: { id: "price_load" },
+              current_period_start: created - 86400,
+              current_period_end: created,
+            },
+          ],
+        },
+      },
+    },
   });
   // Signed once: a retry is the same delivery, as Stripe resends it.
-  const request = () => send("POST", "/api/webhooks/stripe", payload, { authorization: "", "stripe-signature": stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) });
+  const request = () =>
+    send("POST", "/api/webhooks/stripe", payload, {
+      authorization: "",
+      "stripe-signature": stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+    });
   return { key, sub: `sub_${key}`, statuses: [], first: null, request };
 };
 
@@ -302,7 +361,10 @@ async function pool(items, n, fn, budgetMs = 120_000) {
 }
 
 const count = (xs) => xs.reduce((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
-const pct = (sorted, p) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 10) / 10 : null);
+const pct = (sorted, p) =>
+  sorted.length
+    ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 10) / 10
+    : null;
 
 function latency(kind) {
   const ms = attempts
@@ -314,10 +376,15 @@ function latency(kind) {
 
 /** Whether a replay answers as the first answer did. */
 const sameAnswer = {
-  spend: (op, r) => r.status === 200 && r.json?.id === op.first.body.id && r.json?.balance_after === op.first.body.balance_after,
+  spend: (op, r) =>
+    r.status === 200 && r.json?.id === op.first.body.id && r.json?.balance_after === op.first.body.balance_after,
   ingest: (op, r) => r.status === 202 && r.json?.event_id === op.key,
   // A batch sent again: every item already stored (a duplicate), none accepted twice, none refused.
-  bulk: (op, r) => r.status === 202 && Number(r.json?.accepted) === 0 && Number(r.json?.duplicate) === op.ids.length && Number(r.json?.rejected) === 0,
+  bulk: (op, r) =>
+    r.status === 202 &&
+    Number(r.json?.accepted) === 0 &&
+    Number(r.json?.duplicate) === op.ids.length &&
+    Number(r.json?.rejected) === 0,
   webhook: (op, r) => r.status === 200 && r.json?.event_id === op.key && r.json?.duplicate === true,
 };
 const acked = { spend: 200, ingest: 202, bulk: 202, webhook: 200 };
@@ -336,29 +403,57 @@ async function main() {
     return r.json;
   };
   await must("/api/v1/credit-events", { code: "load_call", name: "Load call", credits: 1 }, 201);
-  await must("/api/v1/meters", { code: "load_single", name: "Load single", event_name: "load_single", aggregation: "count" }, 201);
-  await must("/api/v1/meters", { code: "load_bulk", name: "Load bulk", event_name: "load_bulk", aggregation: "count" }, 201);
-  const plan = await must("/api/v1/plans", { code: "load-monthly", name: "Load", interval: "month", base_price: "29.00" }, 201);
+  await must(
+    "/api/v1/meters",
+    { code: "load_single", name: "Load single", event_name: "load_single", aggregation: "count" },
+    201,
+  );
+  await must(
+    "/api/v1/meters",
+    { code: "load_bulk", name: "Load bulk", event_name: "load_bulk", aggregation: "count" },
+    201,
+  );
+  const plan = await must(
+    "/api/v1/plans",
+    { code: "load-monthly", name: "Load", interval: "month", base_price: "29.00" },
+    201,
+  );
   const sql = connect(databaseUrl, 3);
   await sql`update plans set stripe_price_id = 'price_load' where id = ${plan.id}`;
   const customers = [];
   const externalIds = [];
   for (let i = 0; i < o.customers; i++) {
     const c = await must("/api/v1/customers", { name: `Load ${i}`, external_id: `load-${i}` }, 201);
-    await must("/api/v1/credits/grants", { customer_id: c.id, amount: 1_000_000_000, source: "purchased", reason: "fault suite", idempotency_key: `load-grant-${i}` }, 201);
+    await must(
+      "/api/v1/credits/grants",
+      {
+        customer_id: c.id,
+        amount: 1_000_000_000,
+        source: "purchased",
+        reason: "fault suite",
+        idempotency_key: `load-grant-${i}`,
+      },
+      201,
+    );
     await sql`update organizations set stripe_customer_id = ${`cus_load_${i}`} where id = ${c.id}`;
     customers.push(c.id);
     externalIds.push(`load-${i}`);
   }
-  say(`load for ${o.seconds} s: ${o.spend_clients} spend, ${o.ingest_clients} ingest, ${o.bulk_clients} bulk (${o.batch} a request), ${o.webhook_clients} webhook clients; backends killed every ${o.kill_every} s, a customer's rows held every ${o.slow_every} s for ${o.slow_for} s`);
+  say(
+    `load for ${o.seconds} s: ${o.spend_clients} spend, ${o.ingest_clients} ingest, ${o.bulk_clients} bulk (${o.batch} a request), ${o.webhook_clients} webhook clients; backends killed every ${o.kill_every} s, a customer's rows held every ${o.slow_every} s for ${o.slow_for} s`,
+  );
 
   const deadline = now() + o.seconds * 1000;
   let rr = 0;
   await Promise.all([
     killer(admin, deadline),
     slower(sql, customers, deadline),
-    ...Array.from({ length: o.spend_clients }, () => client("spend", () => spendOp(customers[rr++ % customers.length]), deadline)),
-    ...Array.from({ length: o.ingest_clients }, () => client("ingest", () => ingestOp(externalIds[rr++ % externalIds.length]), deadline)),
+    ...Array.from({ length: o.spend_clients }, () =>
+      client("spend", () => spendOp(customers[rr++ % customers.length]), deadline),
+    ),
+    ...Array.from({ length: o.ingest_clients }, () =>
+      client("ingest", () => ingestOp(externalIds[rr++ % externalIds.length]), deadline),
+    ),
     ...Array.from({ length: o.bulk_clients }, () => client("bulk", () => bulkOp(externalIds), deadline)),
     ...Array.from({ length: o.webhook_clients }, () => client("webhook", () => webhookOp(customers), deadline)),
   ]);
@@ -406,23 +501,38 @@ async function main() {
   }
 
   // What the database holds.
-  const ack = Object.fromEntries(Object.keys(ops).map((k) => [k, [...ops[k].values()].filter((op) => op.first?.status === acked[k])]));
+  const ack = Object.fromEntries(
+    Object.keys(ops).map((k) => [k, [...ops[k].values()].filter((op) => op.first?.status === acked[k])]),
+  );
   const ledger = await sql`select operation_id, idempotency_key from credit_ledger where kind = 'consume'`;
   const ledgerOps = count(ledger.map((r) => r.operation_id));
   const ledgerKeys = count(ledger.filter((r) => r.idempotency_key).map((r) => r.idempotency_key));
   // A spend is one operation (one ledger line per bucket it draws from): its key names one operation.
   const opsByKey = new Map();
-  for (const r of ledger) if (r.idempotency_key) (opsByKey.get(r.idempotency_key) ?? opsByKey.set(r.idempotency_key, new Set()).get(r.idempotency_key)).add(r.operation_id);
+  for (const r of ledger)
+    if (r.idempotency_key)
+      (opsByKey.get(r.idempotency_key) ?? opsByKey.set(r.idempotency_key, new Set()).get(r.idempotency_key)).add(
+        r.operation_id,
+      );
   const stored = count((await sql`select event_id from usage_events`).map((r) => r.event_id));
   const hooks = new Map((await sql`select id, status, attempts from webhook_events`).map((r) => [r.id, r]));
-  const subs = count((await sql`select stripe_subscription_id from subscriptions where stripe_subscription_id is not null`).map((r) => r.stripe_subscription_id));
-  const history = count((await sql`select actor from subscription_history where actor like 'stripe:%'`).map((r) => r.actor.slice("stripe:".length)));
+  const subs = count(
+    (await sql`select stripe_subscription_id from subscriptions where stripe_subscription_id is not null`).map(
+      (r) => r.stripe_subscription_id,
+    ),
+  );
+  const history = count(
+    (await sql`select actor from subscription_history where actor like 'stripe:%'`).map((r) =>
+      r.actor.slice("stripe:".length),
+    ),
+  );
 
   const lost = {
     spends: ack.spend.filter((op) => !ledgerOps[op.first.body.id]).length,
     events: ack.ingest.filter((op) => !stored[op.key]).length,
     bulk_events: ack.bulk.reduce((n, op) => n + op.ids.filter((id) => !stored[id]).length, 0),
-    webhooks: ack.webhook.filter((op) => hooks.get(op.key)?.status !== "processed" || !subs[op.sub] || !history[op.key]).length,
+    webhooks: ack.webhook.filter((op) => hooks.get(op.key)?.status !== "processed" || !subs[op.sub] || !history[op.key])
+      .length,
   };
   const doubled = {
     spends: [...opsByKey.values()].filter((s) => s.size > 1).length,
@@ -452,7 +562,18 @@ async function main() {
   const kinds = Object.keys(ops);
   const figures = {
     command: `node scripts/fault-load.mjs ${process.argv.slice(2).join(" ")}`.trim(),
-    settings: { seconds: o.seconds, spend_clients: o.spend_clients, ingest_clients: o.ingest_clients, bulk_clients: o.bulk_clients, batch: o.batch, webhook_clients: o.webhook_clients, customers: o.customers, kill_every_s: o.kill_every, slow_every_s: o.slow_every, slow_for_s: o.slow_for },
+    settings: {
+      seconds: o.seconds,
+      spend_clients: o.spend_clients,
+      ingest_clients: o.ingest_clients,
+      bulk_clients: o.bulk_clients,
+      batch: o.batch,
+      webhook_clients: o.webhook_clients,
+      customers: o.customers,
+      kill_every_s: o.kill_every,
+      slow_every_s: o.slow_every,
+      slow_for_s: o.slow_for,
+    },
     faults,
     requests_tried: attempts.length,
     retries: attempts.filter((x) => x.retry).length,
@@ -476,8 +597,12 @@ async function main() {
     bulk_events_acknowledged: ack.bulk.reduce((n, op) => n + op.ids.length, 0),
     ledger_consume_lines: spentPerOrg[0].n,
     ledger_keys: Object.keys(ledgerKeys).length,
-    five_xx_and_no_answer: count(attempts.filter((x) => typeof x.status !== "number" || x.status >= 500).map((x) => String(x.status))),
-    no_answer: attempts.filter((x) => typeof x.status !== "number").map((x) => ({ kind: x.kind, status: x.status, sent_at_s: +(x.at - x.ms / 1000).toFixed(1) })),
+    five_xx_and_no_answer: count(
+      attempts.filter((x) => typeof x.status !== "number" || x.status >= 500).map((x) => String(x.status)),
+    ),
+    no_answer: attempts
+      .filter((x) => typeof x.status !== "number")
+      .map((x) => ({ kind: x.kind, status: x.status, sent_at_s: +(x.at - x.ms / 1000).toFixed(1) })),
     replays_without_answer: replayNoAnswer,
     load_ended_at_s: +loadEndedAt.toFixed(1),
     five_oh_three_with_retry_after: attempts.filter((x) => x.status === 503 && x.retryAfter).length,
@@ -486,17 +611,27 @@ async function main() {
     retry_answer_differs: replayDiffers,
     not_checked_in_time: unchecked,
     invariants: inv,
-    server_log: { unhandled_error: lines("unhandled error"), database_unavailable: lines("database unavailable"), error_lines: lines('"level":"error"'), uncaught_exception: lines("uncaughtException"), null_socket_write: lines("reading 'write'") },
+    server_log: {
+      unhandled_error: lines("unhandled error"),
+      database_unavailable: lines("database unavailable"),
+      error_lines: lines('"level":"error"'),
+      uncaught_exception: lines("uncaughtException"),
+      null_socket_write: lines("reading 'write'"),
+    },
   };
   const failures = [];
   if (Object.values(lost).some((v) => v)) failures.push("acknowledged effects lost");
   if (Object.values(doubled).some((v) => v)) failures.push("effects doubled");
   if (Object.values(replayDiffers).some((v) => v)) failures.push("a retry answered differently");
   if (Object.values(unchecked).some((v) => v > 0)) failures.push("not every outcome or replay checked in time");
-  if (replayNoAnswer.length) failures.push(`${replayNoAnswer.length} replays after the faults stopped got no definitive answer (5xx or none in ${o.timeout} s)`);
+  if (replayNoAnswer.length)
+    failures.push(
+      `${replayNoAnswer.length} replays after the faults stopped got no definitive answer (5xx or none in ${o.timeout} s)`,
+    );
   if (Object.values(inv).some((v) => v !== 0)) failures.push("ledger or rollup invariants broken");
   if (kinds.some((k) => figures.by_kind[k].still_open)) failures.push("outcomes still open after the retries");
-  if (kinds.some((k) => figures.by_kind[k].refused_4xx)) failures.push("a request was refused (4xx): the load only sends valid requests");
+  if (kinds.some((k) => figures.by_kind[k].refused_4xx))
+    failures.push("a request was refused (4xx): the load only sends valid requests");
   if (figures.five_xx_and_no_answer["500"]) failures.push("500s (an unexpected error) under the faults");
   figures.verdict = failures.length ? { ok: false, failures } : { ok: true };
   console.log(JSON.stringify(figures, null, 2));

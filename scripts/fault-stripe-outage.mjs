@@ -31,7 +31,17 @@ import Stripe from "stripe";
 import { register } from "tsx/esm/api";
 import { SERVER_NODE_FLAGS } from "../server/node-flags.mjs";
 
-const defaults = { before: 10, fail: 15, dark: 60, after: 10, clients: 8, customers: 6, port: 3251, drain: 180, keep: "false" };
+const defaults = {
+  before: 10,
+  fail: 15,
+  dark: 60,
+  after: 10,
+  clients: 8,
+  customers: 6,
+  port: 3251,
+  drain: 180,
+  keep: "false",
+};
 const o = { ...defaults };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
@@ -74,7 +84,11 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 function send(method, p, { body, key = KEY, headers = {}, raw, timeoutMs = 20_000 } = {}) {
   return new Promise((resolve) => {
     const data = raw ?? (body === undefined ? undefined : JSON.stringify(body));
-    const h = { ...(key && { authorization: `Bearer ${key}` }), ...(data === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(data) }), ...headers };
+    const h = {
+      ...(key && { authorization: `Bearer ${key}` }),
+      ...(data === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(data) }),
+      ...headers,
+    };
     const started = now();
     let settled = false;
     const done = (r) => {
@@ -114,7 +128,14 @@ async function must(method, p, opts, want) {
 /** A webhook as Stripe sends it, signed with the installation's secret. */
 function deliver(event) {
   const payload = JSON.stringify(event);
-  return send("POST", "/api/webhooks/stripe", { key: null, raw: payload, headers: { "content-type": "application/json", "stripe-signature": signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) } });
+  return send("POST", "/api/webhooks/stripe", {
+    key: null,
+    raw: payload,
+    headers: {
+      "content-type": "application/json",
+      "stripe-signature": signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+    },
+  });
 }
 
 // ---- the app -------------------------------------------------------------------------------------
@@ -155,7 +176,10 @@ async function startApp() {
 async function stopAll() {
   if (child && child.exitCode === null) {
     child.kill("SIGTERM");
-    const exited = await Promise.race([new Promise((res) => child.once("exit", () => res(true))), sleep(5000).then(() => false)]);
+    const exited = await Promise.race([
+      new Promise((res) => child.once("exit", () => res(true))),
+      sleep(5000).then(() => false),
+    ]);
     if (!exited) child.kill("SIGKILL");
   }
   await stripe.stop().catch(() => {});
@@ -180,8 +204,26 @@ const p99 = (xs) => {
 /** The requests that never need Stripe, in turn. */
 function localKinds(c) {
   return [
-    ["consume", () => send("POST", "/api/v1/credits/consume", { body: { customer_id: c.id, event_name: "outage_call", quantity: 1 }, headers: { "idempotency-key": randomUUID() } })],
-    ["ingest", () => send("POST", "/api/v1/events", { body: { event_name: "outage_minutes", customer_id: c.id, event_id: `e-${randomUUID()}`, properties: { minutes: 1 } } })],
+    [
+      "consume",
+      () =>
+        send("POST", "/api/v1/credits/consume", {
+          body: { customer_id: c.id, event_name: "outage_call", quantity: 1 },
+          headers: { "idempotency-key": randomUUID() },
+        }),
+    ],
+    [
+      "ingest",
+      () =>
+        send("POST", "/api/v1/events", {
+          body: {
+            event_name: "outage_minutes",
+            customer_id: c.id,
+            event_id: `e-${randomUUID()}`,
+            properties: { minutes: 1 },
+          },
+        }),
+    ],
     ["usage_summary", () => send("GET", `/api/v1/customers/${c.id}/usage-summary`)],
     ["entitlements", () => send("GET", "/api/v1/entitlements/outage_minutes", { key: c.key })],
     ["billing_usage", () => send("GET", "/api/v1/billing/usage", { key: c.key })],
@@ -211,14 +253,35 @@ async function stripeClient(customers, packId, until) {
   let n = 0;
   while (phase.name !== "done" && now() < until()) {
     const at = phase.name;
-    const created = await send("POST", "/api/v1/customers", { body: { name: `Outage ${n}`, external_id: `outage-new-${n}-${randomUUID().slice(0, 6)}` } });
-    attempts.push({ kind: "create_customer", phase: at, phaseEnd: phase.name, status: created.status, ms: created.ms, stripe: true });
+    const created = await send("POST", "/api/v1/customers", {
+      body: { name: `Outage ${n}`, external_id: `outage-new-${n}-${randomUUID().slice(0, 6)}` },
+    });
+    attempts.push({
+      kind: "create_customer",
+      phase: at,
+      phaseEnd: phase.name,
+      status: created.status,
+      ms: created.ms,
+      stripe: true,
+    });
     if (created.status === 201) newOrgs.push(created.json.id);
     // Every other checkout is the new customer's: its Stripe customer may not exist yet.
-    const c = n % 2 === 1 && created.status === 201 ? { id: created.json.id, key: await customerKeyFor(created.json.id) } : customers[n % customers.length];
+    const c =
+      n % 2 === 1 && created.status === 201
+        ? { id: created.json.id, key: await customerKeyFor(created.json.id) }
+        : customers[n % customers.length];
     const coPhase = phase.name;
     const co = await send("POST", "/api/v1/billing/checkout", { key: c.key, body: { credit_product_id: packId } });
-    attempts.push({ kind: "checkout", phase: coPhase, phaseEnd: phase.name, status: co.status, ms: co.ms, code: co.json?.error?.code ?? null, newCustomer: c !== customers[n % customers.length], stripe: true });
+    attempts.push({
+      kind: "checkout",
+      phase: coPhase,
+      phaseEnd: phase.name,
+      status: co.status,
+      ms: co.ms,
+      code: co.json?.error?.code ?? null,
+      newCustomer: c !== customers[n % customers.length],
+      stripe: true,
+    });
     n++;
     await sleep(1000);
   }
@@ -248,11 +311,29 @@ async function main() {
   // The catalog: a Stripe price synced into a plan that charges minutes, a credit event and a pack.
   const product = stripe.createProduct({ name: "Outage Starter" });
   const price = stripe.createPrice({ product: product.id, unit_amount: 2900, recurring: { interval: "month" } });
-  await must("POST", "/api/v1/meters", { body: { code: "outage_minutes", name: "Outage minutes", event_name: "outage_minutes", aggregation: "sum", property: "minutes" } }, 201);
+  await must(
+    "POST",
+    "/api/v1/meters",
+    {
+      body: {
+        code: "outage_minutes",
+        name: "Outage minutes",
+        event_name: "outage_minutes",
+        aggregation: "sum",
+        property: "minutes",
+      },
+    },
+    201,
+  );
   await must("POST", "/api/v1/plans/sync", {}, 200);
   await sql`update plans set charges = ${sql.json([{ type: "usage", meter: "outage_minutes", model: "per_unit", unit_price: "0.035" }])} where stripe_price_id = ${price.id}`;
   await must("POST", "/api/v1/credit-events", { body: { code: "outage_call", name: "Outage call", credits: 1 } }, 201);
-  const pack = await must("POST", "/api/v1/credit-products", { body: { code: "outage_pack", name: "Outage pack", credits: 100, price: "5.00", currency: "usd" } }, 201);
+  const pack = await must(
+    "POST",
+    "/api/v1/credit-products",
+    { body: { code: "outage_pack", name: "Outage pack", credits: 100, price: "5.00", currency: "usd" } },
+    201,
+  );
 
   // Customers with a Stripe customer (made by the outbox), a subscription since ten days ago, a
   // customer key, credits and usage in the period.
@@ -260,9 +341,27 @@ async function main() {
   const periodStart = Date.now() - 10 * 86_400_000;
   const periodEnd = periodStart + 30 * 86_400_000;
   for (let i = 0; i < o.customers; i++) {
-    const c = await must("POST", "/api/v1/customers", { body: { name: `Outage ${i}`, external_id: `outage-${i}` } }, 201);
+    const c = await must(
+      "POST",
+      "/api/v1/customers",
+      { body: { name: `Outage ${i}`, external_id: `outage-${i}` } },
+      201,
+    );
     const key = await customerKeyFor(c.id);
-    await must("POST", "/api/v1/credits/grants", { body: { customer_id: c.id, amount: 1_000_000_000, source: "purchased", reason: "fault suite", idempotency_key: `outage-grant-${i}` } }, 201);
+    await must(
+      "POST",
+      "/api/v1/credits/grants",
+      {
+        body: {
+          customer_id: c.id,
+          amount: 1_000_000_000,
+          source: "purchased",
+          reason: "fault suite",
+          idempotency_key: `outage-grant-${i}`,
+        },
+      },
+      201,
+    );
     customers.push({ id: c.id, key });
   }
   for (const c of customers) {
@@ -274,17 +373,38 @@ async function main() {
       }
       if (now() - t > 30_000) throw new Error(`no Stripe customer for ${c.id} in 30 s`);
     }
-    const s = stripe.createSubscription({ customer: c.stripeCustomerId, price: price.id, periodStart: sec(periodStart), periodEnd: sec(periodEnd) });
+    const s = stripe.createSubscription({
+      customer: c.stripeCustomerId,
+      price: price.id,
+      periodStart: sec(periodStart),
+      periodEnd: sec(periodEnd),
+    });
     c.stripeSubId = s.id;
     const r = await deliver(stripe.event("customer.subscription.created", s));
     if (r.status !== 200) throw new Error(`subscription webhook: ${r.status} ${JSON.stringify(r.json)}`);
-    await must("POST", "/api/v1/events", { body: { event_name: "outage_minutes", customer_id: c.id, event_id: `setup-${c.id}`, timestamp: new Date(Date.now() - 2 * 3_600_000).toISOString(), properties: { minutes: 40 } } }, 202);
+    await must(
+      "POST",
+      "/api/v1/events",
+      {
+        body: {
+          event_name: "outage_minutes",
+          customer_id: c.id,
+          event_id: `setup-${c.id}`,
+          timestamp: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+          properties: { minutes: 40 },
+        },
+      },
+      202,
+    );
   }
   say(`${customers.length} customers subscribed at Stripe; load: ${o.clients} local clients and 1 Stripe client`);
 
   // The outbox's depth: jobs due now (a job scheduled for later, such as the check two hours after a
   // renewal for a missed invoice.created, is not backlog).
-  const depth = async () => (await sql`select count(*)::int as n from jobs where status in ('pending', 'running') and run_at <= now() + interval '5 minutes'`)[0].n;
+  const depth = async () =>
+    (
+      await sql`select count(*)::int as n from jobs where status in ('pending', 'running') and run_at <= now() + interval '5 minutes'`
+    )[0].n;
   const outboxDepth = { before_outage: await depth() };
 
   const loadEnds = { at: Infinity };
@@ -292,7 +412,10 @@ async function main() {
   // Five seconds of load first, not counted by phase: the server's first requests (compiling, warming
   // caches) would otherwise be what "before" measures.
   phase.name = "warmup";
-  const load = Promise.all([...Array.from({ length: o.clients }, (_, i) => localClient(i, customers, until)), stripeClient(customers, pack.id, until)]);
+  const load = Promise.all([
+    ...Array.from({ length: o.clients }, (_, i) => localClient(i, customers, until)),
+    stripeClient(customers, pack.id, until),
+  ]);
   await sleep(5000);
   phase.name = "before";
   await sleep(o.before * 1000);
@@ -309,13 +432,16 @@ async function main() {
   phase.name = "5xx";
   stripe.failAll(503, { except: /^GET \/v1\/(invoices|subscriptions)\// });
   const renewalAnswers = [];
-  for (const id of renewals) renewalAnswers.push((await deliver(stripe.event("invoice.created", stripe.objects.get(id)))).status);
+  for (const id of renewals)
+    renewalAnswers.push((await deliver(stripe.event("invoice.created", stripe.objects.get(id)))).status);
   stripe.failAll(503);
   phase.name = "5xx";
   say("Stripe answers 503 to everything");
   const webhookDuringOutage = [];
   await sleep((o.fail * 1000) / 2);
-  webhookDuringOutage.push((await deliver(stripe.event("customer.subscription.updated", stripe.objects.get(customers[0].stripeSubId)))).status);
+  webhookDuringOutage.push(
+    (await deliver(stripe.event("customer.subscription.updated", stripe.objects.get(customers[0].stripeSubId)))).status,
+  );
   await sleep((o.fail * 1000) / 2);
 
   await stripe.goDark();
@@ -325,7 +451,11 @@ async function main() {
   for (let s = 0; s < o.dark; s += 5) {
     await sleep(Math.min(5, o.dark - s) * 1000);
     depthsDuring.push(await depth());
-    if (s === 30) webhookDuringOutage.push((await deliver(stripe.event("customer.subscription.updated", stripe.objects.get(customers[0].stripeSubId)))).status);
+    if (s === 30)
+      webhookDuringOutage.push(
+        (await deliver(stripe.event("customer.subscription.updated", stripe.objects.get(customers[0].stripeSubId))))
+          .status,
+      );
   }
   outboxDepth.end_of_outage = await depth();
   outboxDepth.max_during_outage = Math.max(outboxDepth.end_of_outage, ...depthsDuring);
@@ -350,19 +480,31 @@ async function main() {
   outboxDepth.drain_s = +((now() - drainStarted) / 1000).toFixed(1);
   const [{ failed }] = await sql`select count(*)::int as failed from jobs where status = 'failed'`;
   outboxDepth.failed_jobs = failed;
-  outboxDepth.scheduled_later = count((await sql`select kind from jobs where status = 'pending' and run_at > now() + interval '5 minutes'`).map((r) => r.kind));
+  outboxDepth.scheduled_later = count(
+    (await sql`select kind from jobs where status = 'pending' and run_at > now() + interval '5 minutes'`).map(
+      (r) => r.kind,
+    ),
+  );
   outboxDepth.done_by_kind = count((await sql`select kind from jobs where status = 'done'`).map((r) => r.kind));
 
   // What Stripe holds.
-  const orgs = await sql`select id, stripe_customer_id from organizations where id = any(${[...customers.map((c) => c.id), ...newOrgs]})`;
+  const orgs =
+    await sql`select id, stripe_customer_id from organizations where id = any(${[...customers.map((c) => c.id), ...newOrgs]})`;
   const customersAtStripe = (orgId) => stripe.list("customer", (c) => c.metadata?.tally_org_id === orgId);
   const withoutStripeCustomer = orgs.filter((r) => !r.stripe_customer_id).length;
-  const mismatched = orgs.filter((r) => r.stripe_customer_id && (customersAtStripe(r.id).length !== 1 || customersAtStripe(r.id)[0].id !== r.stripe_customer_id)).length;
+  const mismatched = orgs.filter(
+    (r) =>
+      r.stripe_customer_id &&
+      (customersAtStripe(r.id).length !== 1 || customersAtStripe(r.id)[0].id !== r.stripe_customer_id),
+  ).length;
   const periods = await sql`select id, status, total_cents, stripe_invoice_id, lines from period_billings`;
   const linesToBill = periods.flatMap((p) => p.lines.filter((l) => l.amountCents > 0).map((l) => l.id));
   const itemsByLine = count(stripe.list("invoiceitem").map((i) => i.metadata?.tally_line_id));
   const linesMissing = linesToBill.filter((id) => !itemsByLine[id]).length;
-  const duplicates = { customers: Object.keys(stripe.duplicatesBy("customer", "tally_org_id")).length, invoice_items: Object.keys(stripe.duplicatesBy("invoiceitem", "tally_line_id")).length };
+  const duplicates = {
+    customers: Object.keys(stripe.duplicatesBy("customer", "tally_org_id")).length,
+    invoice_items: Object.keys(stripe.duplicatesBy("invoiceitem", "tally_line_id")).length,
+  };
   await sql.end();
 
   // The figures.
@@ -371,17 +513,42 @@ async function main() {
   const outagePhase = (p) => p === "5xx" || p === "dark";
   const during = (x) => outagePhase(x.phase) && outagePhase(x.phaseEnd);
   const local = attempts.filter((x) => !x.stripe);
-  const latency = Object.fromEntries(["before", "5xx", "dark", "after"].map((ph) => [ph, { requests: local.filter((x) => x.phase === ph).length, p50_ms: null, p99_ms: p99(local.filter((x) => x.phase === ph && typeof x.status === "number").map((x) => x.ms)) }]));
+  const latency = Object.fromEntries(
+    ["before", "5xx", "dark", "after"].map((ph) => [
+      ph,
+      {
+        requests: local.filter((x) => x.phase === ph).length,
+        p50_ms: null,
+        p99_ms: p99(local.filter((x) => x.phase === ph && typeof x.status === "number").map((x) => x.ms)),
+      },
+    ]),
+  );
   for (const ph of Object.keys(latency)) {
-    const xs = local.filter((x) => x.phase === ph && typeof x.status === "number").map((x) => x.ms).sort((a, b) => a - b);
+    const xs = local
+      .filter((x) => x.phase === ph && typeof x.status === "number")
+      .map((x) => x.ms)
+      .sort((a, b) => a - b);
     latency[ph].p50_ms = xs.length ? +xs[Math.floor(xs.length / 2)].toFixed(1) : null;
   }
-  const byPhase = (xs) => Object.fromEntries(["before", "5xx", "dark", "after"].map((ph) => [ph, count(xs.filter((x) => x.phase === ph).map((x) => String(x.status)))]));
+  const byPhase = (xs) =>
+    Object.fromEntries(
+      ["before", "5xx", "dark", "after"].map((ph) => [
+        ph,
+        count(xs.filter((x) => x.phase === ph).map((x) => String(x.status))),
+      ]),
+    );
   const logText = fs.readFileSync(logFile, "utf8");
   const logCount = (s) => logText.split(s).length - 1;
   const figures = {
     command: `node scripts/fault-stripe-outage.mjs ${process.argv.slice(2).join(" ")}`.trim(),
-    settings: { before_s: o.before, fail_503_s: o.fail, refused_s: o.dark, after_s: o.after, local_clients: o.clients, subscribed_customers: o.customers },
+    settings: {
+      before_s: o.before,
+      fail_503_s: o.fail,
+      refused_s: o.dark,
+      after_s: o.after,
+      local_clients: o.clients,
+      subscribed_customers: o.customers,
+    },
     requests_tried: attempts.length,
     not_needing_stripe: {
       requests: local.length,
@@ -393,8 +560,12 @@ async function main() {
     needing_stripe: {
       create_customer: byPhase(attempts.filter((x) => x.kind === "create_customer")),
       checkout: byPhase(attempts.filter((x) => x.kind === "checkout")),
-      checkout_by_new_customer_during_outage: count(attempts.filter((x) => x.kind === "checkout" && x.newCustomer && during(x)).map((x) => String(x.status))),
-      checkout_during_outage_codes: count(attempts.filter((x) => x.kind === "checkout" && during(x)).map((x) => `${x.status} ${x.code ?? ""}`.trim())),
+      checkout_by_new_customer_during_outage: count(
+        attempts.filter((x) => x.kind === "checkout" && x.newCustomer && during(x)).map((x) => String(x.status)),
+      ),
+      checkout_during_outage_codes: count(
+        attempts.filter((x) => x.kind === "checkout" && during(x)).map((x) => `${x.status} ${x.code ?? ""}`.trim()),
+      ),
       checkout_p99_ms_during_outage: p99(attempts.filter((x) => x.kind === "checkout" && during(x)).map((x) => x.ms)),
       renewal_webhooks: count(renewalAnswers.map(String)),
       webhooks_during_outage: count(webhookDuringOutage.map(String)),
@@ -409,16 +580,26 @@ async function main() {
       lines_missing: linesMissing,
       duplicates,
     },
-    log: { unhandled_error: logCount("unhandled error"), error_lines: logCount('"level":"error"'), outbox_retries: logCount("outbox job will be retried") },
+    log: {
+      unhandled_error: logCount("unhandled error"),
+      error_lines: logCount('"level":"error"'),
+      outbox_retries: logCount("outbox job will be retried"),
+    },
   };
   const failures = [];
-  if (figures.not_needing_stripe.non_2xx_during_outage) failures.push("requests that do not need Stripe failed during the outage");
+  if (figures.not_needing_stripe.non_2xx_during_outage)
+    failures.push("requests that do not need Stripe failed during the outage");
   const outageChecks = attempts.filter((x) => x.kind === "checkout" && during(x));
-  if (outageChecks.some((x) => x.status !== 503 || x.code !== "provider_unavailable")) failures.push("a checkout during the outage got something else than 503 provider_unavailable");
-  if (attempts.some((x) => x.kind === "create_customer" && x.status !== 201)) failures.push("a customer creation failed");
-  if (!attempts.some((x) => x.phase === "after" && x.kind === "checkout" && x.status === 201)) failures.push("checkout did not work again after the outage");
-  if (attempts.some((x) => typeof x.status !== "number" || x.status === 500)) failures.push("a 500 or a request without an answer");
-  if (webhookDuringOutage.some((s) => s !== 503)) failures.push("a webhook during the outage got something else than 503");
+  if (outageChecks.some((x) => x.status !== 503 || x.code !== "provider_unavailable"))
+    failures.push("a checkout during the outage got something else than 503 provider_unavailable");
+  if (attempts.some((x) => x.kind === "create_customer" && x.status !== 201))
+    failures.push("a customer creation failed");
+  if (!attempts.some((x) => x.phase === "after" && x.kind === "checkout" && x.status === 201))
+    failures.push("checkout did not work again after the outage");
+  if (attempts.some((x) => typeof x.status !== "number" || x.status === 500))
+    failures.push("a 500 or a request without an answer");
+  if (webhookDuringOutage.some((s) => s !== 503))
+    failures.push("a webhook during the outage got something else than 503");
   if (left > 0 || failed > 0) failures.push("the outbox did not drain");
   if (withoutStripeCustomer || mismatched) failures.push("an organization without exactly its one Stripe customer");
   if (linesMissing) failures.push("usage lines not at Stripe");

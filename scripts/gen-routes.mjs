@@ -10,7 +10,9 @@ const root = path.resolve(import.meta.dirname, "..");
 function routeFiles(dir) {
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? routeFiles(path.join(dir, e.name)) : e.name === "route.ts" ? [path.join(dir, e.name)] : []))
+    .flatMap((e) =>
+      e.isDirectory() ? routeFiles(path.join(dir, e.name)) : e.name === "route.ts" ? [path.join(dir, e.name)] : [],
+    )
     .sort();
 }
 
@@ -27,7 +29,11 @@ export function routeLists() {
   const fast = files.filter((f) => /\bfast: true\b/.test(fs.readFileSync(f, "utf8")));
   return {
     "app/api/routes.gen.ts": render(files, "apiRoutes", "every route module under app/api, for the OpenAPI document"),
-    "server/fast-routes.gen.ts": render(fast, "fastRouteModules", "the route modules declaring `fast: true`, for the fast path's table"),
+    "server/fast-routes.gen.ts": render(
+      fast,
+      "fastRouteModules",
+      "the route modules declaring `fast: true`, for the fast path's table",
+    ),
   };
 }
 

@@ -6,7 +6,15 @@ const [email, outDir, ...paths] = process.argv.slice(2);
 const base = process.env.BASE_URL || "http://localhost:3000";
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+  ],
 });
 const page = await browser.newPage({ viewport: { width: Number(process.env.WIDTH || 1280), height: 900 } });
 if (email && email !== "-") {

@@ -19,7 +19,10 @@ if (only !== "e2e") {
   spawnSync(bin("vitest"), ["run"], { stdio: "inherit", env: { ...process.env, VITEST_JSON: vitestJson } });
 }
 if (only !== "unit") {
-  spawnSync(bin("playwright"), ["test"], { stdio: "inherit", env: { ...process.env, PLAYWRIGHT_JSON: playwrightJson } });
+  spawnSync(bin("playwright"), ["test"], {
+    stdio: "inherit",
+    env: { ...process.env, PLAYWRIGHT_JSON: playwrightJson },
+  });
 }
 
 function read(file) {
@@ -34,7 +37,8 @@ let passed = 0;
 let failed = 0;
 if (only !== "e2e") {
   const v = read(vitestJson);
-  if (!v) failed += 1; // the runner itself failed before reporting
+  if (!v)
+    failed += 1; // the runner itself failed before reporting
   else {
     passed += v.numPassedTests;
     failed += v.numFailedTests + (v.numFailedTestSuites && !v.numFailedTests ? v.numFailedTestSuites : 0);

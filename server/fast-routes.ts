@@ -21,7 +21,10 @@ type FastRoute = { method: string; pattern: RegExp; keys: string[]; handler: Dec
 /** `/api/v1/calls/{call_id}/finalize-cost` → a pattern with one group per `{name}`, and the names. */
 export function pathPattern(path: string): { pattern: RegExp; keys: string[] } {
   const keys: string[] = [];
-  const source = path.split(/\{(\w+)\}/).map((part, i) => (i % 2 ? (keys.push(part), "([^/]+)") : part.replace(/[.\\/]/g, "\\$&"))).join("");
+  const source = path
+    .split(/\{(\w+)\}/)
+    .map((part, i) => (i % 2 ? (keys.push(part), "([^/]+)") : part.replace(/[.\\/]/g, "\\$&")))
+    .join("");
   return { pattern: new RegExp(`^${source}$`), keys };
 }
 
@@ -45,9 +48,13 @@ const refuse = (message: string): Handler => ({
  * A path that does not decode (`%ZZ`, or escapes that are not UTF-8): on a fast route it threw
  * outside any handler and the request never got an answer; Next answers such a path with a 500.
  */
-const MALFORMED_PATH = refuse("The request path holds a malformed percent-escape (each % must start an escape of UTF-8 bytes, e.g. %2F).");
+const MALFORMED_PATH = refuse(
+  "The request path holds a malformed percent-escape (each % must start an escape of UTF-8 bytes, e.g. %2F).",
+);
 /** Next parses this header of its client's navigations while rendering, and answers a 500 when it cannot; proxy.ts never sees it (Next strips it from what middleware gets). */
-const BAD_ROUTER_STATE = refuse("The Next-Router-State-Tree header is malformed (Next.js's client sends it; leave it out of hand-made requests).");
+const BAD_ROUTER_STATE = refuse(
+  "The Next-Router-State-Tree header is malformed (Next.js's client sends it; leave it out of hand-made requests).",
+);
 
 export function match(method: string, pathname: string): { handler: Handler; params: Record<string, string> } | null {
   for (const r of ROUTES) {
@@ -69,7 +76,10 @@ export function match(method: string, pathname: string): { handler: Handler; par
  * For a request no fast route answers: the 400 it gets here, before Next, when Next would fail on
  * it with a 500 — a path that does not decode, a malformed router-state header — or null for Next.
  */
-export function refusal(req: IncomingMessage, pathname: string): { handler: Handler; params: Record<string, string> } | null {
+export function refusal(
+  req: IncomingMessage,
+  pathname: string,
+): { handler: Handler; params: Record<string, string> } | null {
   if (pathname.includes("%") && !decodes(pathname)) return { handler: MALFORMED_PATH, params: {} };
   const state = req.headers["next-router-state-tree"];
   if (state !== undefined && !validRouterState(state)) return { handler: BAD_ROUTER_STATE, params: {} };
@@ -102,7 +112,11 @@ export { boot } from "@/lib/boot";
  * stream over the body) and reading a web Response back cost about 50 µs a request, a quarter of
  * what a single event costs the server.
  */
-export async function serveNode(route: { handler: Handler; params: Record<string, string> }, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function serveNode(
+  route: { handler: Handler; params: Record<string, string> },
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const out = await route.handler.serve(nodeIncoming(req), route.params);
   // A body the handler did not read to its end (refused past its limit, or before it was read) is
   // not read further: the connection closes after the answer rather than taking in the rest.
@@ -165,7 +179,8 @@ function readNodeBody(req: IncomingMessage, limit: number): Promise<string> {
     };
     req.on("data", onData);
     req.on("end", () => {
-      if (size <= limit) resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+      if (size <= limit)
+        resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"));
     });
     req.on("error", reject);
   });

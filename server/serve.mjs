@@ -45,5 +45,7 @@ const server = http.createServer((req, res) => {
   else void handle(req, res);
 });
 server.keepAliveTimeout = 65_000;
-server.listen(port, hostname, () => console.log(`▲ Tally ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`));
+server.listen(port, hostname, () =>
+  console.log(`▲ Tally ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`),
+);
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.close(() => process.exit(0)));

@@ -39,7 +39,18 @@ beforeAll(async () => {
 describe("admin endpoints", () => {
   it("are found on disk, the revenue ones among them", () => {
     const paths = endpoints.map((e) => e.path);
-    for (const p of ["/api/v1/admin/billing/stats", "/api/v1/admin/billing/customers", "/api/v1/admin/billing/subscriptions", "/api/v1/admin/billing/recent-charges", "/api/v1/admin/revenue/series", "/api/v1/admin/revenue/economics", "/api/v1/admin/export/customers.csv", "/api/v1/admin/export/subscriptions.csv", "/api/v1/admin/export/invoices.csv", "/api/v1/admin/export/usage.csv"]) {
+    for (const p of [
+      "/api/v1/admin/billing/stats",
+      "/api/v1/admin/billing/customers",
+      "/api/v1/admin/billing/subscriptions",
+      "/api/v1/admin/billing/recent-charges",
+      "/api/v1/admin/revenue/series",
+      "/api/v1/admin/revenue/economics",
+      "/api/v1/admin/export/customers.csv",
+      "/api/v1/admin/export/subscriptions.csv",
+      "/api/v1/admin/export/invoices.csv",
+      "/api/v1/admin/export/usage.csv",
+    ]) {
       expect(paths).toContain(p);
     }
   });
@@ -51,17 +62,29 @@ describe("admin endpoints", () => {
     for (const m of methods) {
       const handler = mod[m]!;
       const body = m === "GET" ? undefined : {};
-      expect((await call(handler, m, e.path, { key: credentials.customerKey, body, params: e.params })).status, `${m} customer key`).toBe(403);
-      expect((await call(handler, m, e.path, { cookie: credentials.owner, body, params: e.params })).status, `${m} owner session`).toBe(403);
-      expect((await call(handler, m, e.path, { cookie: credentials.member, body, params: e.params })).status, `${m} member session`).toBe(403);
+      expect(
+        (await call(handler, m, e.path, { key: credentials.customerKey, body, params: e.params })).status,
+        `${m} customer key`,
+      ).toBe(403);
+      expect(
+        (await call(handler, m, e.path, { cookie: credentials.owner, body, params: e.params })).status,
+        `${m} owner session`,
+      ).toBe(403);
+      expect(
+        (await call(handler, m, e.path, { cookie: credentials.member, body, params: e.params })).status,
+        `${m} member session`,
+      ).toBe(403);
       expect((await call(handler, m, e.path, { body, params: e.params })).status, `${m} anonymous`).toBe(401);
     }
   });
 
-  it.each(endpoints.filter((e) => !e.path.includes("/x")))("$path answers a platform key and an admin session", async (e) => {
-    const mod = (await import(/* @vite-ignore */ e.file)) as Partial<Record<"GET", Handler>>;
-    if (!mod.GET) return;
-    expect((await call(mod.GET, "GET", e.path, { key: credentials.platform })).status).toBe(200);
-    expect((await call(mod.GET, "GET", e.path, { cookie: credentials.admin })).status).toBe(200);
-  });
+  it.each(endpoints.filter((e) => !e.path.includes("/x")))(
+    "$path answers a platform key and an admin session",
+    async (e) => {
+      const mod = (await import(/* @vite-ignore */ e.file)) as Partial<Record<"GET", Handler>>;
+      if (!mod.GET) return;
+      expect((await call(mod.GET, "GET", e.path, { key: credentials.platform })).status).toBe(200);
+      expect((await call(mod.GET, "GET", e.path, { cookie: credentials.admin })).status).toBe(200);
+    },
+  );
 });

@@ -9,8 +9,26 @@ import { updatePlan } from "@/lib/catalog/plans";
 import { call, customerKey, makeMeter, makeOrg, makePlan, platformKey } from "./support/fixtures";
 
 type Agent = { id: string; current_plan: { id: string } | null };
-type History = { total: number; current_plan: { id: string } | null; history: { action: string; previous_plan: { id: string } | null; new_plan: { id: string } | null; active: boolean; comments: string | null; changed_by: string }[] };
-type Cost = { cost: string; cost_exact: string; cost_cents: number; currency: string; plan: { id: string }; lines: { name: string; amount: string }[] };
+type History = {
+  total: number;
+  current_plan: { id: string } | null;
+  history: {
+    action: string;
+    previous_plan: { id: string } | null;
+    new_plan: { id: string } | null;
+    active: boolean;
+    comments: string | null;
+    changed_by: string;
+  }[];
+};
+type Cost = {
+  cost: string;
+  cost_exact: string;
+  cost_cents: number;
+  currency: string;
+  plan: { id: string };
+  lines: { name: string; amount: string }[];
+};
 type Err = { error: { code: string; message: string; details: { field: string }[] } };
 
 async function premiumPlan() {
@@ -29,17 +47,37 @@ async function premiumPlan() {
 async function setup() {
   const org = await makeOrg();
   const key = await platformKey();
-  const agent = (await call<Agent>(agentsRoute.POST, "POST", "/api/v1/agents", { key, body: { customer_id: org.id, name: "Support line" } })).json;
+  const agent = (
+    await call<Agent>(agentsRoute.POST, "POST", "/api/v1/agents", {
+      key,
+      body: { customer_id: org.id, name: "Support line" },
+    })
+  ).json;
   return { org, key, agent };
 }
 
 const assignPlan = (key: string, agentId: string, planId: string | null, comments?: string) =>
-  call<{ history_id: string; action: string; previous_plan: { id: string } | null; new_plan: { id: string } | null }>(assign.POST, "POST", `/api/v1/agents/${agentId}/assign-plan`, { key, params: { agent_id: agentId }, body: { plan_id: planId, comments } });
+  call<{ history_id: string; action: string; previous_plan: { id: string } | null; new_plan: { id: string } | null }>(
+    assign.POST,
+    "POST",
+    `/api/v1/agents/${agentId}/assign-plan`,
+    { key, params: { agent_id: agentId }, body: { plan_id: planId, comments } },
+  );
 
-const startCall = async (key: string, agentId: string) => (await call<{ id: string; plan_id: string | null }>(callsRoute.POST, "POST", "/api/v1/calls", { key, body: { agent_id: agentId } })).json;
+const startCall = async (key: string, agentId: string) =>
+  (
+    await call<{ id: string; plan_id: string | null }>(callsRoute.POST, "POST", "/api/v1/calls", {
+      key,
+      body: { agent_id: agentId },
+    })
+  ).json;
 
 const finalizeCall = (key: string, callId: string, metrics: Record<string, unknown>) =>
-  call<Cost & Err>(finalize.POST, "POST", `/api/v1/calls/${callId}/finalize-cost`, { key, params: { call_id: callId }, body: { usage_metrics: metrics } });
+  call<Cost & Err>(finalize.POST, "POST", `/api/v1/calls/${callId}/finalize-cost`, {
+    key,
+    params: { call_id: callId },
+    body: { usage_metrics: metrics },
+  });
 
 describe("agents and their plans", () => {
   it("records assigned, changed and removed in the pricing history, newest first, with one active row", async () => {
@@ -50,13 +88,26 @@ describe("agents and their plans", () => {
     expect(first.json).toMatchObject({ action: "assigned", previous_plan: null, new_plan: { id: a.id } });
     expect((await assignPlan(key, agent.id, b.id, "Upgraded to premium plan")).json.action).toBe("changed");
     expect((await assignPlan(key, agent.id, null, "Paused")).json.action).toBe("removed");
-    const h = await call<History>(historyRoute.GET, "GET", `/api/v1/agents/${agent.id}/pricing-history?limit=50`, { key, params: { agent_id: agent.id } });
+    const h = await call<History>(historyRoute.GET, "GET", `/api/v1/agents/${agent.id}/pricing-history?limit=50`, {
+      key,
+      params: { agent_id: agent.id },
+    });
     expect(h.json.total).toBe(3);
     expect(h.json.current_plan).toBeNull();
     expect(h.json.history.map((r) => r.action)).toEqual(["removed", "changed", "assigned"]);
-    expect(h.json.history[1]).toMatchObject({ previous_plan: { id: a.id }, new_plan: { id: b.id }, comments: "Upgraded to premium plan", active: false });
+    expect(h.json.history[1]).toMatchObject({
+      previous_plan: { id: a.id },
+      new_plan: { id: b.id },
+      comments: "Upgraded to premium plan",
+      active: false,
+    });
     expect(h.json.history[0]!.changed_by).toMatch(/^key:/);
-    const list = await call<{ data: Agent[] }>(agentsRoute.GET, "GET", `/api/v1/agents?without_plan=true&customer_id=${agent.id}`, { key, params: {} });
+    const list = await call<{ data: Agent[] }>(
+      agentsRoute.GET,
+      "GET",
+      `/api/v1/agents?without_plan=true&customer_id=${agent.id}`,
+      { key, params: {} },
+    );
     expect(list.status).toBe(404); // an agent id is not a customer id
   });
 
@@ -64,7 +115,10 @@ describe("agents and their plans", () => {
     const { key, agent } = await setup();
     const res = await assignPlan(key, agent.id, "plan_does_not_exist");
     expect(res.status).toBe(400);
-    const h = await call<History>(historyRoute.GET, "GET", `/api/v1/agents/${agent.id}/pricing-history`, { key, params: { agent_id: agent.id } });
+    const h = await call<History>(historyRoute.GET, "GET", `/api/v1/agents/${agent.id}/pricing-history`, {
+      key,
+      params: { agent_id: agent.id },
+    });
     expect(h.json.total).toBe(0);
   });
 
@@ -72,8 +126,22 @@ describe("agents and their plans", () => {
     const { org, agent } = await setup();
     const own = await customerKey(org.id);
     const other = await customerKey((await makeOrg()).id);
-    expect((await call(historyRoute.GET, "GET", `/api/v1/agents/${agent.id}/pricing-history`, { key: own, params: { agent_id: agent.id } })).status).toBe(200);
-    expect((await call(historyRoute.GET, "GET", `/api/v1/agents/${agent.id}/pricing-history`, { key: other, params: { agent_id: agent.id } })).status).toBe(404);
+    expect(
+      (
+        await call(historyRoute.GET, "GET", `/api/v1/agents/${agent.id}/pricing-history`, {
+          key: own,
+          params: { agent_id: agent.id },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(historyRoute.GET, "GET", `/api/v1/agents/${agent.id}/pricing-history`, {
+          key: other,
+          params: { agent_id: agent.id },
+        })
+      ).status,
+    ).toBe(404);
     expect((await assignPlan(own, agent.id, (await makePlan()).id)).status).toBe(403);
   });
 });
@@ -96,7 +164,9 @@ describe("calls and their cost", () => {
     const { plan, minutes } = await premiumPlan();
     await assignPlan(key, agent.id, plan.id);
     const c = await startCall(key, agent.id);
-    const pricier = await updatePlan(plan.id, { charges: [{ type: "usage", meter: minutes, model: "per_unit", unit_price: "1.00" }] });
+    const pricier = await updatePlan(plan.id, {
+      charges: [{ type: "usage", meter: minutes, model: "per_unit", unit_price: "1.00" }],
+    });
     await assignPlan(key, agent.id, pricier.plan.id, "Price rise");
     const res = await finalizeCall(key, c.id, { [minutes]: 2 });
     expect(res.json).toMatchObject({ cost: "10.10", plan: { id: plan.id } });
@@ -156,7 +226,20 @@ describe("calls and their cost", () => {
   it("prices a graduated charge across its tiers", async () => {
     const { key, agent } = await setup();
     const m = await makeMeter();
-    const plan = await makePlan({ charges: [{ type: "usage", meter: m.code, model: "graduated", tiers: [{ up_to: 100, unit_price: "0" }, { up_to: 1000, unit_price: "0.02" }, { up_to: null, unit_price: "0.01" }] }] });
+    const plan = await makePlan({
+      charges: [
+        {
+          type: "usage",
+          meter: m.code,
+          model: "graduated",
+          tiers: [
+            { up_to: 100, unit_price: "0" },
+            { up_to: 1000, unit_price: "0.02" },
+            { up_to: null, unit_price: "0.01" },
+          ],
+        },
+      ],
+    });
     await assignPlan(key, agent.id, plan.id);
     const c = await startCall(key, agent.id);
     expect((await finalizeCall(key, c.id, { [m.code]: 1500 })).json).toMatchObject({ cost: "23.00", cost_cents: 2300 });
@@ -168,10 +251,20 @@ describe("calls and their cost", () => {
     await assignPlan(key, agent.id, plan.id);
     const c = await startCall(key, agent.id);
     const body = { usage_metrics: { [minutes]: "5.5" }, send_usage: true };
-    const first = await call<{ usage_recorded: boolean }>(finalize.POST, "POST", `/api/v1/calls/${c.id}/finalize-cost`, { key, params: { call_id: c.id }, body });
+    const first = await call<{ usage_recorded: boolean }>(
+      finalize.POST,
+      "POST",
+      `/api/v1/calls/${c.id}/finalize-cost`,
+      { key, params: { call_id: c.id }, body },
+    );
     expect(first.json.usage_recorded).toBe(true);
     await call(finalize.POST, "POST", `/api/v1/calls/${c.id}/finalize-cost`, { key, params: { call_id: c.id }, body });
-    const usage = await call<{ meters: { meter: string; value: string }[] }>(usageRoute.GET, "GET", `/api/v1/usage?customer_id=${org.id}&meter=${minutes}&from=${new Date(Date.now() - 3600_000).toISOString()}`, { key });
+    const usage = await call<{ meters: { meter: string; value: string }[] }>(
+      usageRoute.GET,
+      "GET",
+      `/api/v1/usage?customer_id=${org.id}&meter=${minutes}&from=${new Date(Date.now() - 3600_000).toISOString()}`,
+      { key },
+    );
     expect(usage.json.meters).toEqual([expect.objectContaining({ meter: minutes, value: "5.5" })]);
   });
 

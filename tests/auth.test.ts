@@ -16,8 +16,10 @@ import { call, makeOrg, makeUser, uid } from "./support/fixtures";
 
 // As server/serve.mjs does: the socket's address arrives as x-tally-peer, and only then is it believed.
 (globalThis as { __tallyPeerStamped?: boolean }).__tallyPeerStamped = true;
-const headersFrom = (peer: string, forwardedFor?: string) => new Headers({ "x-tally-peer": peer, ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) });
-const ip = () => `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+const headersFrom = (peer: string, forwardedFor?: string) =>
+  new Headers({ "x-tally-peer": peer, ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) });
+const ip = () =>
+  `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
 async function newOwner(password = "correct horse") {
   const email = `owner-${uid()}@example.test`;
@@ -49,7 +51,13 @@ describe("sign-up and sign-in", () => {
   it("sends a new email and a taken one to the same place with the same notice, after hashing either way", async () => {
     const answer = async (email: string) => {
       const form = new FormData();
-      for (const [k, v] of Object.entries({ organizationName: `Org ${uid()}`, name: "Someone", email, password: "a-long-password" })) form.set(k, v);
+      for (const [k, v] of Object.entries({
+        organizationName: `Org ${uid()}`,
+        name: "Someone",
+        email,
+        password: "a-long-password",
+      }))
+        form.set(k, v);
       const started = performance.now();
       const thrown = await signUpAction(null, form).then(
         (state) => ({ state }),
@@ -68,7 +76,9 @@ describe("sign-up and sign-in", () => {
     await hashPassword("timing-reference");
     const hashMs = performance.now() - hashStarted;
     expect(again.ms).toBeGreaterThan(hashMs * 0.5);
-    console.info(`sign-up answer: new email ${Math.round(fresh.ms)} ms, taken email ${Math.round(again.ms)} ms (one hash ${Math.round(hashMs)} ms)`);
+    console.info(
+      `sign-up answer: new email ${Math.round(fresh.ms)} ms, taken email ${Math.round(again.ms)} ms (one hash ${Math.round(hashMs)} ms)`,
+    );
   });
 
   it("accepts the right password and refuses a wrong one or an unknown email alike", async () => {
@@ -76,16 +86,27 @@ describe("sign-up and sign-in", () => {
     const from = ip();
     expect(await authorizeCredentials({ email, password }, headersFrom(from))).toMatchObject({ email });
     expect(await authorizeCredentials({ email, password: "wrong" }, headersFrom(from))).toBeNull();
-    expect(await authorizeCredentials({ email: `nobody-${uid()}@example.test`, password }, headersFrom(from))).toBeNull();
+    expect(
+      await authorizeCredentials({ email: `nobody-${uid()}@example.test`, password }, headersFrom(from)),
+    ).toBeNull();
   });
 
   it("locks an email after 5 failures: even the right password is refused, and HTTP answers 429 with Retry-After", async () => {
     const { email, password } = await newOwner();
-    for (let i = 0; i < 5; i++) expect(await authorizeCredentials({ email, password: `wrong-${i}` }, headersFrom(ip()))).toBeNull();
-    await expect(authorizeCredentials({ email, password }, headersFrom(ip()))).rejects.toBeInstanceOf(RateLimitedSignIn);
+    for (let i = 0; i < 5; i++)
+      expect(await authorizeCredentials({ email, password: `wrong-${i}` }, headersFrom(ip()))).toBeNull();
+    await expect(authorizeCredentials({ email, password }, headersFrom(ip()))).rejects.toBeInstanceOf(
+      RateLimitedSignIn,
+    );
 
     const form = new URLSearchParams({ email, password, csrfToken: "x" });
-    const res = await authRoute.POST(new Request("http://tally.test/api/auth/callback/credentials", { method: "POST", body: form, headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": ip() } }));
+    const res = await authRoute.POST(
+      new Request("http://tally.test/api/auth/callback/credentials", {
+        method: "POST",
+        body: form,
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": ip() },
+      }),
+    );
     expect(res.status).toBe(429);
     const retryAfter = Number(res.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(800);
@@ -95,9 +116,12 @@ describe("sign-up and sign-in", () => {
 
   it("locks an IP after 20 failures spread over different emails", async () => {
     const from = ip();
-    for (let i = 0; i < 20; i++) await authorizeCredentials({ email: `spray-${uid()}@example.test`, password: "guess" }, headersFrom(from));
+    for (let i = 0; i < 20; i++)
+      await authorizeCredentials({ email: `spray-${uid()}@example.test`, password: "guess" }, headersFrom(from));
     const { email, password } = await newOwner();
-    await expect(authorizeCredentials({ email, password }, headersFrom(from))).rejects.toBeInstanceOf(RateLimitedSignIn);
+    await expect(authorizeCredentials({ email, password }, headersFrom(from))).rejects.toBeInstanceOf(
+      RateLimitedSignIn,
+    );
     // The same account from another address is fine.
     expect(await authorizeCredentials({ email, password }, headersFrom(ip()))).toMatchObject({ email });
   });
@@ -122,9 +146,17 @@ describe("sign-up and sign-in", () => {
 
 /** A CSRF token and its cookie, as a browser gets them before posting the sign-in form. */
 async function csrf(): Promise<{ csrfToken: string; cookie: string }> {
-  const res = await authRoute.GET(new Request("http://tally.test/api/auth/csrf") as Parameters<typeof authRoute.GET>[0]);
+  const res = await authRoute.GET(
+    new Request("http://tally.test/api/auth/csrf") as Parameters<typeof authRoute.GET>[0],
+  );
   const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { csrfToken, cookie: res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") };
+  return {
+    csrfToken,
+    cookie: res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; "),
+  };
 }
 
 function postCredentials(email: string, password: string, token: { csrfToken: string; cookie: string }, peer: string) {
@@ -148,7 +180,9 @@ describe("sign-in throttling", () => {
     const { email, password } = await newOwner();
     const token = await csrf();
     const started = performance.now();
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => postCredentials(email, `wrong-${i}`, token, ip())));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => postCredentials(email, `wrong-${i}`, token, ip())),
+    );
     const ms = performance.now() - started;
     const checked = answers.filter((r) => r.status !== 429);
     const refused = answers.filter((r) => r.status === 429);
@@ -161,13 +195,19 @@ describe("sign-in throttling", () => {
       expect(Number(r.headers.get("retry-after"))).toBeLessThanOrEqual(900);
     }
     // And the right password is refused too until the window ends.
-    await expect(authorizeCredentials({ email, password }, headersFrom(ip()))).rejects.toBeInstanceOf(RateLimitedSignIn);
-    console.info(`40 concurrent wrong sign-ins: ${checked.length} checked, ${refused.length} refused, ${Math.round(ms)} ms`);
+    await expect(authorizeCredentials({ email, password }, headersFrom(ip()))).rejects.toBeInstanceOf(
+      RateLimitedSignIn,
+    );
+    console.info(
+      `40 concurrent wrong sign-ins: ${checked.length} checked, ${refused.length} refused, ${Math.round(ms)} ms`,
+    );
   });
 
   it("checks at most 5 of 40 concurrent wrong passwords through authorizeCredentials itself", async () => {
     const { email } = await newOwner();
-    const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => authorizeCredentials({ email, password: `wrong-${i}` }, headersFrom(ip()))));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) => authorizeCredentials({ email, password: `wrong-${i}` }, headersFrom(ip()))),
+    );
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(5);
     const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
     expect(refused).toHaveLength(35);
@@ -176,11 +216,16 @@ describe("sign-in throttling", () => {
 
   it("keeps one IP bucket for a peer whatever X-Forwarded-For it sends, unless the peer is a trusted proxy", async () => {
     const peer = ip();
-    for (let i = 0; i < 20; i++) await authorizeCredentials({ email: `spray-${uid()}@example.test`, password: "guess" }, headersFrom(peer, ip()));
+    for (let i = 0; i < 20; i++)
+      await authorizeCredentials({ email: `spray-${uid()}@example.test`, password: "guess" }, headersFrom(peer, ip()));
     const { email, password } = await newOwner();
     // A fresh forged address each time changed nothing: the peer itself is locked.
-    await expect(authorizeCredentials({ email, password }, headersFrom(peer, ip()))).rejects.toBeInstanceOf(RateLimitedSignIn);
-    await expect(authorizeCredentials({ email, password }, headersFrom(peer))).rejects.toBeInstanceOf(RateLimitedSignIn);
+    await expect(authorizeCredentials({ email, password }, headersFrom(peer, ip()))).rejects.toBeInstanceOf(
+      RateLimitedSignIn,
+    );
+    await expect(authorizeCredentials({ email, password }, headersFrom(peer))).rejects.toBeInstanceOf(
+      RateLimitedSignIn,
+    );
     expect(await authorizeCredentials({ email, password }, headersFrom(ip(), peer))).toMatchObject({ email });
   });
 
@@ -190,31 +235,46 @@ describe("sign-in throttling", () => {
     resetEnvCache();
     const client = ip();
     // Behind two proxies; the left-most entry is whatever the client wrote, and changes every time.
-    for (let i = 0; i < 20; i++) await authorizeCredentials({ email: `spray-${uid()}@example.test`, password: "guess" }, headersFrom(proxy, `${ip()}, ${client}, 192.168.7.7`));
+    for (let i = 0; i < 20; i++)
+      await authorizeCredentials(
+        { email: `spray-${uid()}@example.test`, password: "guess" },
+        headersFrom(proxy, `${ip()}, ${client}, 192.168.7.7`),
+      );
     const { email, password } = await newOwner();
-    await expect(authorizeCredentials({ email, password }, headersFrom(proxy, `${client}, 192.168.7.7`))).rejects.toBeInstanceOf(RateLimitedSignIn);
+    await expect(
+      authorizeCredentials({ email, password }, headersFrom(proxy, `${client}, 192.168.7.7`)),
+    ).rejects.toBeInstanceOf(RateLimitedSignIn);
     // Another client behind the same proxy is not locked out by that one.
-    expect(await authorizeCredentials({ email, password }, headersFrom(proxy, `${ip()}, 192.168.7.7`))).toMatchObject({ email });
+    expect(await authorizeCredentials({ email, password }, headersFrom(proxy, `${ip()}, 192.168.7.7`))).toMatchObject({
+      email,
+    });
   });
 
   it("gives a successful attempt back to the IP: 30 good sign-ins from one address never lock it", async () => {
     const from = ip();
     const { email, password } = await newOwner();
-    for (let i = 0; i < 30; i++) expect(await authorizeCredentials({ email, password }, headersFrom(from))).not.toBeNull();
+    for (let i = 0; i < 30; i++)
+      expect(await authorizeCredentials({ email, password }, headersFrom(from))).not.toBeNull();
   });
 });
 
 describe("GitHub and Google sign-in", () => {
   it("links a verified email to its existing owner, and refuses the same email unverified", async () => {
     const { email, user } = await newOwner();
-    expect(await signInWithProvider({ email: email.toUpperCase(), emailVerified: false, name: "Mallory" })).toEqual({ ok: false, reason: "unverified_email" });
+    expect(await signInWithProvider({ email: email.toUpperCase(), emailVerified: false, name: "Mallory" })).toEqual({
+      ok: false,
+      reason: "unverified_email",
+    });
     const linked = await signInWithProvider({ email, emailVerified: true, name: "Owner" });
     expect(linked.ok && linked.user.id).toBe(user.id);
   });
 
   it("never signs anyone in as an operator, even with the operator's verified email", async () => {
     const admin = await makeUser("admin", null);
-    expect(await signInWithProvider({ email: admin.email, emailVerified: true, name: "Admin?" })).toEqual({ ok: false, reason: "operator_account" });
+    expect(await signInWithProvider({ email: admin.email, emailVerified: true, name: "Admin?" })).toEqual({
+      ok: false,
+      reason: "operator_account",
+    });
     expect(await findUserByEmail(admin.email)).toMatchObject({ id: admin.id, role: "admin", orgId: null });
   });
 
@@ -223,7 +283,10 @@ describe("GitHub and Google sign-in", () => {
     const created = await signInWithProvider({ email: fresh, emailVerified: true, name: "Grace" });
     expect(created.ok && created.user).toMatchObject({ email: fresh, role: "owner", passwordHash: null });
     const unverified = `gh-${uid()}@example.test`;
-    expect(await signInWithProvider({ email: unverified, emailVerified: false, name: "Nobody" })).toEqual({ ok: false, reason: "unverified_email" });
+    expect(await signInWithProvider({ email: unverified, emailVerified: false, name: "Nobody" })).toEqual({
+      ok: false,
+      reason: "unverified_email",
+    });
     expect(await db.select().from(users).where(eq(users.email, unverified))).toHaveLength(0);
   });
 });
@@ -243,7 +306,12 @@ describe("API keys", () => {
 
   it("stops a revoked key from authenticating any request", async () => {
     const org = await makeOrg();
-    const { key, apiKey } = await createApiKey({ scope: "customer", orgId: org.id, name: "old", createdByUserId: null });
+    const { key, apiKey } = await createApiKey({
+      scope: "customer",
+      orgId: org.id,
+      name: "old",
+      createdByUserId: null,
+    });
     expect((await call(customers.GET, "GET", "/api/v1/customers", { key })).status).toBe(200);
     await revokeApiKey(org.id, apiKey.id);
     expect((await call(customers.GET, "GET", "/api/v1/customers", { key })).status).toBe(401);
@@ -266,9 +334,14 @@ describe("API keys", () => {
     const value = `boot-${uid()}-secret-value`;
     await ensureBootstrapKey(value);
     await ensureBootstrapKey(value);
-    const keys = (await listApiKeys(null)).filter((k) => k.name.startsWith("Bootstrap") && k.prefix === value.slice(0, 15));
+    const keys = (await listApiKeys(null)).filter(
+      (k) => k.name.startsWith("Bootstrap") && k.prefix === value.slice(0, 15),
+    );
     expect(keys).toHaveLength(1);
-    expect((await call(customers.POST, "POST", "/api/v1/customers", { key: value, body: { name: "From automation" } })).status).toBe(201);
+    expect(
+      (await call(customers.POST, "POST", "/api/v1/customers", { key: value, body: { name: "From automation" } }))
+        .status,
+    ).toBe(201);
   });
 });
 
@@ -286,7 +359,12 @@ describe("API key cache", () => {
     const { listenForInvalidations, INVALIDATION_CHANNEL } = await import("@/lib/cache/invalidation");
     await listenForInvalidations();
     const org = await makeOrg();
-    const { key, apiKey } = await createApiKey({ scope: "customer", orgId: org.id, name: "replica", createdByUserId: null });
+    const { key, apiKey } = await createApiKey({
+      scope: "customer",
+      orgId: org.id,
+      name: "replica",
+      createdByUserId: null,
+    });
     expect(await authenticateApiKey(key)).not.toBeNull(); // now cached
     // "Another replica" revokes it: write directly and notify, as revokeApiKey does there.
     await db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, apiKey.id));

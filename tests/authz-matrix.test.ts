@@ -51,7 +51,11 @@ const OVERRIDES: Record<string, Partial<Record<Principal, Outcome>>> = {
 };
 
 /** Operations that need Stripe, which these tests leave unconfigured: a 503 saying so is their honest answer. */
-const NEEDS_STRIPE = new Set(["POST /api/v1/plans/sync", "POST /api/v1/plans/sync/{plan_id}", "POST /api/webhooks/stripe"]);
+const NEEDS_STRIPE = new Set([
+  "POST /api/v1/plans/sync",
+  "POST /api/v1/plans/sync/{plan_id}",
+  "POST /api/webhooks/stripe",
+]);
 
 /**
  * Batch ingestion judges each event alone: an event naming another customer is refused in the
@@ -59,7 +63,9 @@ const NEEDS_STRIPE = new Set(["POST /api/v1/plans/sync", "POST /api/v1/plans/syn
  */
 const PER_ITEM: Record<string, (json: Record<string, unknown>) => boolean> = {
   "POST /api/v1/events/bulk": (j) => j.accepted === "0" && j.rejected === "1",
-  "POST /api/v1/events/batch": (j) => Array.isArray(j.events) && j.events.every((e: { status?: string; lago_id?: unknown }) => e.status !== "accepted" && e.lago_id === null),
+  "POST /api/v1/events/batch": (j) =>
+    Array.isArray(j.events) &&
+    j.events.every((e: { status?: string; lago_id?: unknown }) => e.status !== "accepted" && e.lago_id === null),
 };
 
 /** Cross-customer requests beyond naming the customer: another customer's object as a filter. */
@@ -93,14 +99,22 @@ const SAME_ORIGIN = { origin: "http://tally.test", "sec-fetch-site": "same-origi
 
 function credentials(p: Principal): CallOptions {
   switch (p) {
-    case "none": return {};
-    case "bad_key": return { key: "tly_live_not_a_real_key_000000000000" };
-    case "key_a": return { key: w.a.key };
-    case "key_b": return { key: w.b.key };
-    case "member_a": return { cookie: w.sessions.memberA, headers: SAME_ORIGIN };
-    case "owner_a": return { cookie: w.sessions.ownerA, headers: SAME_ORIGIN };
-    case "admin": return { cookie: w.sessions.admin, headers: SAME_ORIGIN };
-    case "platform": return { key: w.platform };
+    case "none":
+      return {};
+    case "bad_key":
+      return { key: "tly_live_not_a_real_key_000000000000" };
+    case "key_a":
+      return { key: w.a.key };
+    case "key_b":
+      return { key: w.b.key };
+    case "member_a":
+      return { cookie: w.sessions.memberA, headers: SAME_ORIGIN };
+    case "owner_a":
+      return { cookie: w.sessions.ownerA, headers: SAME_ORIGIN };
+    case "admin":
+      return { cookie: w.sessions.admin, headers: SAME_ORIGIN };
+    case "platform":
+      return { key: w.platform };
   }
 }
 
@@ -108,11 +122,25 @@ const own = (p: Principal): Org => (p === "key_b" ? w.b : w.a);
 const other = (p: Principal): Org => (p === "key_b" ? w.a : w.b);
 
 /** Identifiers that belong to one organization only (plans, meters and packs are shared). */
-const idsOf = (o: Org) => [o.id, o.externalId, o.subscriptionId, o.invoiceId, o.agentId, o.callId, o.reservationId, o.consumptionId, o.alertId];
+const idsOf = (o: Org) => [
+  o.id,
+  o.externalId,
+  o.subscriptionId,
+  o.invoiceId,
+  o.agentId,
+  o.callId,
+  o.reservationId,
+  o.consumptionId,
+  o.alertId,
+];
 
 async function send(op: { method: string; path: string }, p: Principal, s: Sample) {
   const method = op.method.toUpperCase();
-  const res = await call(handlers.get(key(op))!, method, sampleUrl(op.path, s), { ...credentials(p), params: s.params, body: method === "GET" ? undefined : (s.body ?? undefined) });
+  const res = await call(handlers.get(key(op))!, method, sampleUrl(op.path, s), {
+    ...credentials(p),
+    params: s.params,
+    body: method === "GET" ? undefined : (s.body ?? undefined),
+  });
   tally.requests++;
   if (res.status === 401 || res.status === 403 || res.status === 404) tally.refused++;
   if (res.status >= 500 && !(res.status === 503 && NEEDS_STRIPE.has(key(op)))) tally.fiveXX++;
@@ -142,13 +170,34 @@ describe("authorization matrix", () => {
     const onDisk: string[] = [];
     for (const file of routeFiles(path.join(process.cwd(), "app/api"))) {
       if (file.includes("[...nextauth]")) continue; // Auth.js's own endpoints: sign-in flows, not the API.
-      const apiPath = "/" + path.relative(path.join(process.cwd(), "app"), path.dirname(file)).split(path.sep).join("/").replace(/\[(\w+)\]/g, "{$1}");
-      for (const m of fs.readFileSync(file, "utf8").matchAll(/export (?:const|async function) (GET|POST|PATCH|PUT|DELETE)\b/g)) onDisk.push(`${m[1]} ${apiPath}`);
+      const apiPath =
+        "/" +
+        path
+          .relative(path.join(process.cwd(), "app"), path.dirname(file))
+          .split(path.sep)
+          .join("/")
+          .replace(/\[(\w+)\]/g, "{$1}");
+      for (const m of fs
+        .readFileSync(file, "utf8")
+        .matchAll(/export (?:const|async function) (GET|POST|PATCH|PUT|DELETE)\b/g))
+        onDisk.push(`${m[1]} ${apiPath}`);
     }
-    expect(onDisk.filter((k) => !documented.has(k)), "route files not in the OpenAPI document").toEqual([]);
-    expect(operations.map(key).filter((k) => !SAMPLES[k]), "operations without a matrix entry (tests/support/api-samples.ts)").toEqual([]);
-    expect(Object.keys(SAMPLES).filter((k) => !documented.has(k)), "matrix entries for operations that no longer exist").toEqual([]);
-    expect(operations.map(key).filter((k) => !handlers.has(k)), "documented operations without a handler").toEqual([]);
+    expect(
+      onDisk.filter((k) => !documented.has(k)),
+      "route files not in the OpenAPI document",
+    ).toEqual([]);
+    expect(
+      operations.map(key).filter((k) => !SAMPLES[k]),
+      "operations without a matrix entry (tests/support/api-samples.ts)",
+    ).toEqual([]);
+    expect(
+      Object.keys(SAMPLES).filter((k) => !documented.has(k)),
+      "matrix entries for operations that no longer exist",
+    ).toEqual([]);
+    expect(
+      operations.map(key).filter((k) => !handlers.has(k)),
+      "documented operations without a handler",
+    ).toEqual([]);
   });
 
   it("the fast path serves documented operations with the very handlers checked here", () => {
@@ -187,11 +236,18 @@ describe("authorization matrix", () => {
           const headers: Record<string, string> = { "content-type": "application/json" };
           if (c.key) headers.authorization = `Bearer ${c.key}`;
           if (c.cookie) Object.assign(headers, { cookie: c.cookie, origin: base, "sec-fetch-site": "same-origin" });
-          const res = await fetch(`${base}${sampleUrl(op.path, s)}`, { method, headers, body: method === "GET" ? undefined : JSON.stringify(s.body ?? {}) });
+          const res = await fetch(`${base}${sampleUrl(op.path, s)}`, {
+            method,
+            headers,
+            body: method === "GET" ? undefined : JSON.stringify(s.body ?? {}),
+          });
           const text = await res.text();
           sent++;
           const got = res.status;
-          const fine = want === "ok" ? got !== 401 && got !== 403 && (got < 500 || (got === 503 && NEEDS_STRIPE.has(k))) : got === want;
+          const fine =
+            want === "ok"
+              ? got !== 401 && got !== 403 && (got < 500 || (got === 503 && NEEDS_STRIPE.has(k)))
+              : got === want;
           if (!fine) wrong.push(`${k} as ${p} (fast path): want ${want}, got ${got} ${text.slice(0, 200)}`);
         }
       }
@@ -208,7 +264,8 @@ describe("authorization matrix", () => {
   it("refuses every customer's request for the other customer's objects, and changes nothing", async () => {
     const before = { a: await orgSnapshot(w.a.id), b: await orgSnapshot(w.b.id) };
     // The snapshot sees the seeded rows (a vacuous comparison would prove nothing).
-    for (const t of ["organizations", "subscriptions", "invoices", "agents", "credit_ledger", "alerts"]) expect(before.b[t], t).toContain(w.b.id);
+    for (const t of ["organizations", "subscriptions", "invoices", "agents", "credit_ledger", "alerts"])
+      expect(before.b[t], t).toContain(w.b.id);
     const wrong: string[] = [];
     for (const op of operations) {
       const k = key(op);
@@ -217,7 +274,11 @@ describe("authorization matrix", () => {
         const mine = SAMPLES[k]!(w, own(p), false);
         const theirs = SAMPLES[k]!(w, other(p), true);
         // Nothing of the other customer's in the request: a catalog operation, no tenant dimension.
-        if (!idsOf(other(p)).some((id) => JSON.stringify(theirs).includes(id)) || JSON.stringify(mine) === JSON.stringify(theirs)) continue;
+        if (
+          !idsOf(other(p)).some((id) => JSON.stringify(theirs).includes(id)) ||
+          JSON.stringify(mine) === JSON.stringify(theirs)
+        )
+          continue;
         const variants = [theirs, ...(MORE_FOREIGN[k] ? [MORE_FOREIGN[k](other(p))] : [])];
         // The same request naming the other customer by external id.
         for (const part of ["body", "query"] as const) {
@@ -230,8 +291,13 @@ describe("authorization matrix", () => {
         for (const s of variants) {
           const res = await send(op, p, s);
           tally.foreign++;
-          const refused = PER_ITEM[k] ? res.status === 202 && PER_ITEM[k](res.json) : res.status === 403 || res.status === 404;
-          if (!refused) wrong.push(`${k} as ${p} with ${JSON.stringify(s)}: ${res.status} ${JSON.stringify(res.json).slice(0, 200)}`);
+          const refused = PER_ITEM[k]
+            ? res.status === 202 && PER_ITEM[k](res.json)
+            : res.status === 403 || res.status === 404;
+          if (!refused)
+            wrong.push(
+              `${k} as ${p} with ${JSON.stringify(s)}: ${res.status} ${JSON.stringify(res.json).slice(0, 200)}`,
+            );
           const l = leaked(p, s, res.json);
           if (l.length) wrong.push(`${k} as ${p}: answer carries the other customer's ${l.join(", ")}`);
         }
@@ -254,13 +320,16 @@ describe("authorization matrix", () => {
         const got = res.status;
         const notConfigured = got === 503 && NEEDS_STRIPE.has(k);
         const fine = want === "ok" ? got !== 401 && got !== 403 && (got < 500 || notConfigured) : got === want;
-        if (want === "ok" && got >= 300 && process.env.MATRIX_VERBOSE) console.info(`${k} as ${p}: ${got} ${JSON.stringify(res.json).slice(0, 160)}`);
+        if (want === "ok" && got >= 300 && process.env.MATRIX_VERBOSE)
+          console.info(`${k} as ${p}: ${got} ${JSON.stringify(res.json).slice(0, 160)}`);
         if (!fine) wrong.push(`${k} as ${p}: want ${want}, got ${got} ${JSON.stringify(res.json).slice(0, 200)}`);
         const l = leaked(p, s, res.json);
         if (l.length) wrong.push(`${k} as ${p}: answer carries the other customer's ${l.join(", ")}`);
       }
     }
     expect(wrong).toEqual([]);
-    console.info(`authz matrix: ${operations.length} operations × ${PRINCIPALS.length} principals; ${tally.requests} requests, ${tally.foreign} cross-customer, ${tally.refused} refused (401/403/404), ${tally.fiveXX} 5xx`);
+    console.info(
+      `authz matrix: ${operations.length} operations × ${PRINCIPALS.length} principals; ${tally.requests} requests, ${tally.foreign} cross-customer, ${tally.refused} refused (401/403/404), ${tally.fiveXX} 5xx`,
+    );
   }, 180_000);
 });

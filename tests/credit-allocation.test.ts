@@ -19,10 +19,26 @@ beforeEach(() => {
 });
 
 async function plan(interval: PlanInterval, includedCredits: number, trialDays = 0) {
-  return insertPlan({ code: `p-${uid()}`, tier: "test", name: "Test plan", interval, includedCredits, trialDays, basePriceCents: 1_000 });
+  return insertPlan({
+    code: `p-${uid()}`,
+    tier: "test",
+    name: "Test plan",
+    interval,
+    includedCredits,
+    trialDays,
+    basePriceCents: 1_000,
+  });
 }
 
-type GrantRow = { id: string; amount: number; source: string; origin: string; expires_at: Date; idempotency_key: string; expired: boolean };
+type GrantRow = {
+  id: string;
+  amount: number;
+  source: string;
+  origin: string;
+  expires_at: Date;
+  idempotency_key: string;
+  expired: boolean;
+};
 const grantsOf = (orgId: string) =>
   rows<GrantRow>(
     sql`select id, amount::int as amount, source, origin, expires_at, idempotency_key, expired_at is not null as expired from credit_grants where org_id = ${orgId} order by created_at, id`,
@@ -34,7 +50,14 @@ describe("included credits at period start", () => {
     const p = await plan("month", 1_000);
     const sub = await subscribe(org.id, { plan: { id: p.id }, actor: "test" });
     const grants = await grantsOf(org.id);
-    expect(grants).toEqual([expect.objectContaining({ amount: 1_000, source: "subscription", origin: "allocation", idempotency_key: `alloc:${sub.id}:${sub.currentPeriodStart.toISOString()}` })]);
+    expect(grants).toEqual([
+      expect.objectContaining({
+        amount: 1_000,
+        source: "subscription",
+        origin: "allocation",
+        idempotency_key: `alloc:${sub.id}:${sub.currentPeriodStart.toISOString()}`,
+      }),
+    ]);
     expect(new Date(grants[0]!.expires_at).getTime()).toBe(sub.currentPeriodEnd.getTime());
     expect((await getCreditBalance(org.id))!.balance).toBe(1_000);
   });
@@ -44,7 +67,9 @@ describe("included credits at period start", () => {
     const p = await plan("month", 500);
     const sub = await subscribe(org.id, { plan: { id: p.id }, actor: "test" });
     await db.transaction((tx) => afterPeriodStarted(tx, sub, p, new Date()));
-    await Promise.all(Array.from({ length: 5 }, () => db.transaction((tx) => allocateIncludedCredits(tx, sub, p, new Date()))));
+    await Promise.all(
+      Array.from({ length: 5 }, () => db.transaction((tx) => allocateIncludedCredits(tx, sub, p, new Date()))),
+    );
     await Promise.all([allocateDueCredits(new Date()), allocateDueCredits(new Date())]);
     expect(await grantsOf(org.id)).toHaveLength(1);
     expect((await getCreditBalance(org.id))!.balance).toBe(500);
@@ -83,7 +108,9 @@ describe("yearly plans", () => {
     expect(new Date(first!.expires_at).getTime()).toBe(monthTwo.getTime());
     const b = (await getCreditBalance(org.id))!;
     expect(b.balance).toBe(300);
-    const [expired] = await rows<{ n: number }>(sql`select count(*)::int as n from credit_ledger where org_id = ${org.id} and kind = 'expire' and bucket_id = ${first!.id} and amount = -300`);
+    const [expired] = await rows<{ n: number }>(
+      sql`select count(*)::int as n from credit_ledger where org_id = ${org.id} and kind = 'expire' and bucket_id = ${first!.id} and amount = -300`,
+    );
     expect(expired!.n).toBe(1);
     expect(await checkCreditInvariants({ orgIds: [org.id] })).toEqual([]);
   });

@@ -22,8 +22,13 @@ const sdk = new Stripe("sk_test_signing_only");
 
 async function deliver(event: Record<string, unknown>) {
   const payload = JSON.stringify(event);
-  const headers = { "content-type": "application/json", "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) };
-  const res = await webhook.POST(new Request("http://tally.test/api/webhooks/stripe", { method: "POST", headers, body: payload }));
+  const headers = {
+    "content-type": "application/json",
+    "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
+  };
+  const res = await webhook.POST(
+    new Request("http://tally.test/api/webhooks/stripe", { method: "POST", headers, body: payload }),
+  );
   return { status: res.status, json: (await res.json()) as { outcome?: string } };
 }
 
@@ -46,7 +51,15 @@ describe("the share of a pack a refund covers", () => {
 /** A pack bought through Checkout as Tally starts it (metadata and one line at the pack's price), paid. */
 function buyPack(customer: string, orgId: string) {
   const metadata = { tally_org_id: orgId, tally_credit_product_id: packId };
-  const session = stripe.createCheckoutSession({ mode: "payment", customer, metadata, payment_intent_data: { metadata }, line_items: [{ price_data: { currency: "usd", unit_amount: 1000, product_data: { name: "1,000 credits" } }, quantity: 1 }] });
+  const session = stripe.createCheckoutSession({
+    mode: "payment",
+    customer,
+    metadata,
+    payment_intent_data: { metadata },
+    line_items: [
+      { price_data: { currency: "usd", unit_amount: 1000, product_data: { name: "1,000 credits" } }, quantity: 1 },
+    ],
+  });
   return stripe.payCheckout(session.id);
 }
 
@@ -56,7 +69,13 @@ describe("a refunded credit pack", () => {
   let orgId: string;
   let customer: string;
   beforeAll(async () => {
-    const pack = await insertCreditProduct({ code: `pack-${uid()}`, name: "1,000 credits", credits: 1000, priceCents: 1000, currency: "usd" });
+    const pack = await insertCreditProduct({
+      code: `pack-${uid()}`,
+      name: "1,000 credits",
+      credits: 1000,
+      priceCents: 1000,
+      currency: "usd",
+    });
     packId = pack.id;
     orgId = (await makeOrg("Refunded")).id;
     customer = stripe.put({ id: `cus_${uid()}`, object: "customer", metadata: {} }).id as string;
@@ -67,7 +86,9 @@ describe("a refunded credit pack", () => {
     const bought = now() - 100; // seconds: the purchase event is 100 s old
     const { session, charge } = buyPack(customer, orgId);
     const pi = session.payment_intent as string;
-    expect((await deliver(stripe.event("checkout.session.completed", session, bought))).json.outcome).toBe("credits_granted");
+    expect((await deliver(stripe.event("checkout.session.completed", session, bought))).json.outcome).toBe(
+      "credits_granted",
+    );
     await consumeCredits(orgId, { credits: 200, idempotencyKey: uid(), actor: "test" });
     expect((await getCreditBalance(orgId))!.balance).toBe(800);
 
@@ -80,18 +101,29 @@ describe("a refunded credit pack", () => {
     expect((await getCreditBalance(orgId))!.balance).toBe(300);
 
     // $5.00 of credits kept: 300 unspent of the 500 kept are deferred revenue at $0.01 each.
-    expect(await deferredRevenue("usd", new Date(Date.now() + 60_000))).toMatchObject({ credits: 300, valueCents: 300 });
+    expect(await deferredRevenue("usd", new Date(Date.now() + 60_000))).toMatchObject({
+      credits: 300,
+      valueCents: 300,
+    });
 
     // The full refund is due 1,000 credits; 500 were taken, 200 were spent: the last 300 go.
     const full = stripe.event("charge.refunded", stripe.refundCharge(charge.id, 500));
     expect((await deliver(full)).json.outcome).toBe("refund_recorded_credits_taken_back");
     expect((await getCreditBalance(orgId))!.balance).toBe(0);
     // The older event of the smaller refund arriving late takes nothing (the charge is re-read: fully refunded).
-    expect((await deliver(stripe.event("charge.refunded", { ...charge, amount_refunded: 500 }))).json.outcome).toBe("refund_recorded");
+    expect((await deliver(stripe.event("charge.refunded", { ...charge, amount_refunded: 500 }))).json.outcome).toBe(
+      "refund_recorded",
+    );
 
-    const [grant] = await db.select().from(creditGrants).where(and(eq(creditGrants.orgId, orgId), eq(creditGrants.reference, pi)));
+    const [grant] = await db
+      .select()
+      .from(creditGrants)
+      .where(and(eq(creditGrants.orgId, orgId), eq(creditGrants.reference, pi)));
     expect(grant).toMatchObject({ amount: 1000, remaining: 0 });
-    const taken = await db.select().from(creditLedger).where(and(eq(creditLedger.orgId, orgId), eq(creditLedger.reference, `refund:${pi}`)));
+    const taken = await db
+      .select()
+      .from(creditLedger)
+      .where(and(eq(creditLedger.orgId, orgId), eq(creditLedger.reference, `refund:${pi}`)));
     expect(taken.map((r) => [r.kind, r.bucketDelta, r.reason])).toEqual([
       ["adjustment", -500, "credit pack refunded"],
       ["adjustment", -300, "credit pack refunded"],

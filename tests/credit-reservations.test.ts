@@ -20,14 +20,37 @@ beforeAll(async () => {
 
 type Json = Record<string, unknown>;
 
-async function fund(orgId: string, amount: number, opts: { source?: "purchased" | "subscription" | "promotional"; expiresAt?: Date | null; now?: Date } = {}) {
-  return grantCredits(orgId, { amount, source: opts.source ?? "purchased", expiresAt: opts.expiresAt ?? null, reason: "test", idempotencyKey: uid(), actor: "test", now: opts.now });
+async function fund(
+  orgId: string,
+  amount: number,
+  opts: { source?: "purchased" | "subscription" | "promotional"; expiresAt?: Date | null; now?: Date } = {},
+) {
+  return grantCredits(orgId, {
+    amount,
+    source: opts.source ?? "purchased",
+    expiresAt: opts.expiresAt ?? null,
+    reason: "test",
+    idempotencyKey: uid(),
+    actor: "test",
+    now: opts.now,
+  });
 }
 
-const reserve = (key: string, body: Json) => call<Json>(reservationsRoute.POST, "POST", "/api/v1/credits/reservations", { key, body: { idempotency_key: uid(), ...body } });
-const commit = (key: string, id: string, body: Json) => call<Json>(commitRoute.POST, "POST", `/api/v1/credits/reservations/${id}/commit`, { key, body, params: { id } });
-const release = (key: string, id: string) => call<Json>(releaseRoute.POST, "POST", `/api/v1/credits/reservations/${id}/release`, { key, body: {}, params: { id } });
-const balance = async (key: string) => (await call<{ balance: number; held: number }>(balanceRoute.GET, "GET", "/api/v1/credits", { key })).json;
+const reserve = (key: string, body: Json) =>
+  call<Json>(reservationsRoute.POST, "POST", "/api/v1/credits/reservations", {
+    key,
+    body: { idempotency_key: uid(), ...body },
+  });
+const commit = (key: string, id: string, body: Json) =>
+  call<Json>(commitRoute.POST, "POST", `/api/v1/credits/reservations/${id}/commit`, { key, body, params: { id } });
+const release = (key: string, id: string) =>
+  call<Json>(releaseRoute.POST, "POST", `/api/v1/credits/reservations/${id}/release`, {
+    key,
+    body: {},
+    params: { id },
+  });
+const balance = async (key: string) =>
+  (await call<{ balance: number; held: number }>(balanceRoute.GET, "GET", "/api/v1/credits", { key })).json;
 
 describe("reservations over the API", () => {
   it("holds credits (201 with id, credits, expiry), so they cannot be spent twice", async () => {
@@ -36,10 +59,18 @@ describe("reservations over the API", () => {
     const key = await customerKey(org.id);
     const res = await reserve(key, { credits: 70, ttl_seconds: 300 });
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ object: "credit_reservation", credits: 70, status: "active", balance_after: 30, held: 70 });
+    expect(res.json).toMatchObject({
+      object: "credit_reservation",
+      credits: 70,
+      status: "active",
+      balance_after: 30,
+      held: 70,
+    });
     expect(new Date(res.json.expires_at as string).getTime()).toBeGreaterThan(Date.now() + 290_000);
     expect(await balance(key)).toMatchObject({ balance: 30, held: 70 });
-    await expect(consumeCredits(org.id, { credits: 31, idempotencyKey: uid(), actor: "test" })).rejects.toMatchObject({ code: "insufficient_credits" });
+    await expect(consumeCredits(org.id, { credits: 31, idempotencyKey: uid(), actor: "test" })).rejects.toMatchObject({
+      code: "insufficient_credits",
+    });
     const second = await reserve(key, { credits: 31 });
     expect(second.status).toBe(402);
   });
@@ -52,14 +83,25 @@ describe("reservations over the API", () => {
     const id = r.json.id as string;
     const done = await commit(key, id, { credits: 45 });
     expect(done.status).toBe(200);
-    expect(done.json).toMatchObject({ status: "committed", credits: 60, committed_credits: 45, released_credits: 15, spent: [{ bucket_id: g.body.id, credits: 45 }], balance_after: 55, held: 0, reference: "call_42" });
+    expect(done.json).toMatchObject({
+      status: "committed",
+      credits: 60,
+      committed_credits: 45,
+      released_credits: 15,
+      spent: [{ bucket_id: g.body.id, credits: 45 }],
+      balance_after: 55,
+      held: 0,
+      reference: "call_42",
+    });
     const again = await commit(key, id, { credits: 45 });
     expect(again.status).toBe(200);
     expect(again.json).toEqual(done.json);
     expect((await commit(key, id, { credits: 50 })).status).toBe(409);
     expect((await release(key, id)).status).toBe(409);
     expect(await balance(key)).toMatchObject({ balance: 55, held: 0 });
-    const [ledger] = await rows<{ kinds: string }>(sql`select string_agg(kind || ':' || amount || '/' || bucket_delta, ' ' order by seq) as kinds from credit_ledger where org_id = ${org.id} and reservation_id = ${id}`);
+    const [ledger] = await rows<{ kinds: string }>(
+      sql`select string_agg(kind || ':' || amount || '/' || bucket_delta, ' ' order by seq) as kinds from credit_ledger where org_id = ${org.id} and reservation_id = ${id}`,
+    );
     expect(ledger!.kinds).toBe("reserve:-60/0 commit:0/-45 release:15/0");
   });
 
@@ -96,8 +138,14 @@ describe("reservations over the API", () => {
     const other = await customerKey(b.id);
     expect((await commit(other, id, { credits: 10 })).status).toBe(404);
     expect((await release(other, id)).status).toBe(404);
-    expect((await call(reservationRoute.GET, "GET", `/api/v1/credits/reservations/${id}`, { key: other, params: { id } })).status).toBe(404);
-    const viaPlatform = await call<Json>(reservationRoute.GET, "GET", `/api/v1/credits/reservations/${id}`, { key: platform, params: { id } });
+    expect(
+      (await call(reservationRoute.GET, "GET", `/api/v1/credits/reservations/${id}`, { key: other, params: { id } }))
+        .status,
+    ).toBe(404);
+    const viaPlatform = await call<Json>(reservationRoute.GET, "GET", `/api/v1/credits/reservations/${id}`, {
+      key: platform,
+      params: { id },
+    });
     expect(viaPlatform.json).toMatchObject({ id, customer_id: a.id, status: "active" });
   });
 
@@ -117,10 +165,18 @@ describe("hold expiry", () => {
     const org = await makeOrg();
     const t0 = new Date(Date.now() - 60_000);
     await fund(org.id, 100, { now: t0 });
-    const r = await reserveCredits(org.id, { credits: 100, ttlSeconds: 30, idempotencyKey: uid(), actor: "test", now: t0 });
+    const r = await reserveCredits(org.id, {
+      credits: 100,
+      ttlSeconds: 30,
+      idempotencyKey: uid(),
+      actor: "test",
+      now: t0,
+    });
     const spent = await consumeCredits(org.id, { credits: 100, idempotencyKey: uid(), actor: "test" });
     expect(spent.body.balance_after).toBe(0);
-    await expect(commitReservation(org.id, r.body.id, { credits: 10, actor: "test" })).rejects.toMatchObject({ code: "conflict" });
+    await expect(commitReservation(org.id, r.body.id, { credits: 10, actor: "test" })).rejects.toMatchObject({
+      code: "conflict",
+    });
     const [row] = await rows<{ status: string }>(sql`select status from credit_reservations where id = ${r.body.id}`);
     expect(row!.status).toBe("expired");
     expect(await checkCreditInvariants({ orgIds: [org.id] })).toEqual([]);
@@ -155,14 +211,22 @@ describe("hold expiry", () => {
     const org = await makeOrg();
     const t0 = new Date(Date.now() - 3_600_000);
     await fund(org.id, 100, { source: "subscription", expiresAt: new Date(t0.getTime() + 60_000), now: t0 });
-    const r = await reserveCredits(org.id, { credits: 70, ttlSeconds: 7_200, idempotencyKey: uid(), actor: "test", now: t0 });
+    const r = await reserveCredits(org.id, {
+      credits: 70,
+      ttlSeconds: 7_200,
+      idempotencyKey: uid(),
+      actor: "test",
+      now: t0,
+    });
     await expireDueCredits(new Date());
     const key = await customerKey(org.id);
     expect(await balance(key)).toMatchObject({ balance: 0, held: 70 });
     const done = await commitReservation(org.id, r.body.id, { credits: 50, actor: "test" });
     expect(done.body).toMatchObject({ committed_credits: 50, balance_after: 0 });
     expect(await balance(key)).toMatchObject({ balance: 0, held: 0 });
-    const [bucket] = await rows<{ remaining: number; expired: boolean }>(sql`select remaining::int as remaining, expired_at is not null as expired from credit_grants where org_id = ${org.id}`);
+    const [bucket] = await rows<{ remaining: number; expired: boolean }>(
+      sql`select remaining::int as remaining, expired_at is not null as expired from credit_grants where org_id = ${org.id}`,
+    );
     expect(bucket).toEqual({ remaining: 0, expired: true });
     expect(await checkCreditInvariants({ orgIds: [org.id] })).toEqual([]);
     await expect(releaseReservation(org.id, r.body.id, { actor: "test" })).rejects.toMatchObject({ code: "conflict" });

@@ -32,19 +32,40 @@ beforeAll(async () => {
 
 type Json = Record<string, unknown>;
 type Bucket = { id: string; source: string; remaining: number; expires_at: string | null };
-type Balance = { balance: number; held: number; overage: number; buckets: Bucket[]; last_transaction_id: string | null };
+type Balance = {
+  balance: number;
+  held: number;
+  overage: number;
+  buckets: Bucket[];
+  last_transaction_id: string | null;
+};
 
-async function grant(orgId: string, amount: number, source: "purchased" | "subscription" | "promotional", expiresInDays: number | null = null) {
+async function grant(
+  orgId: string,
+  amount: number,
+  source: "purchased" | "subscription" | "promotional",
+  expiresInDays: number | null = null,
+) {
   const res = await call<Json>(grantsRoute.POST, "POST", "/api/v1/credits/grants", {
     key: platform,
-    body: { customer_id: orgId, amount, source, expires_at: expiresInDays === null ? null : new Date(Date.now() + expiresInDays * 86_400_000).toISOString(), reason: "test", idempotency_key: uid() },
+    body: {
+      customer_id: orgId,
+      amount,
+      source,
+      expires_at: expiresInDays === null ? null : new Date(Date.now() + expiresInDays * 86_400_000).toISOString(),
+      reason: "test",
+      idempotency_key: uid(),
+    },
   });
   expect(res.status).toBe(201);
   return res.json as { id: string; balance_after: number };
 }
 
-const consume = (key: string, body: Json, headers?: Record<string, string>) => call<Json>(consumeRoute.POST, "POST", "/api/v1/credits/consume", { key, body, headers });
-const balanceOf = async (key: string, orgId?: string) => (await call<Balance>(balanceRoute.GET, "GET", `/api/v1/credits${orgId ? `?customer_id=${orgId}` : ""}`, { key })).json;
+const consume = (key: string, body: Json, headers?: Record<string, string>) =>
+  call<Json>(consumeRoute.POST, "POST", "/api/v1/credits/consume", { key, body, headers });
+const balanceOf = async (key: string, orgId?: string) =>
+  (await call<Balance>(balanceRoute.GET, "GET", `/api/v1/credits${orgId ? `?customer_id=${orgId}` : ""}`, { key }))
+    .json;
 
 async function expectBooksBalance(orgIds: string[]) {
   expect(await checkCreditInvariants({ orgIds })).toEqual([]);
@@ -84,9 +105,16 @@ describe("consuming credits over the API", () => {
     const key = await customerKey(org.id);
     const res = await consume(key, { event_name: inference, quantity: 2, idempotency_key: uid() });
     expect(res.status).toBe(402);
-    expect(res.json).toMatchObject({ error: { code: "insufficient_credits", details: { balance: 40, shortfall: 10 } } });
+    expect(res.json).toMatchObject({
+      error: { code: "insufficient_credits", details: { balance: 40, shortfall: 10 } },
+    });
     expect((await balanceOf(key)).balance).toBe(40);
-    const ledger = await call<{ data: Json[] }>(transactionsRoute.GET, "GET", "/api/v1/credits/transactions?kind=consume", { key });
+    const ledger = await call<{ data: Json[] }>(
+      transactionsRoute.GET,
+      "GET",
+      "/api/v1/credits/transactions?kind=consume",
+      { key },
+    );
     expect(ledger.json.data).toHaveLength(0);
   });
 
@@ -132,9 +160,13 @@ describe("consuming credits over the API", () => {
     const org = await makeOrg();
     await grant(org.id, 1_000, "purchased");
     const k = uid();
-    const results = await Promise.all(Array.from({ length: 8 }, () => consumeCredits(org.id, { credits: 100, idempotencyKey: k, actor: "test" })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => consumeCredits(org.id, { credits: 100, idempotencyKey: k, actor: "test" })),
+    );
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
-    const [b] = await rows<{ balance: number }>(sql`select balance::int as balance from credit_balances where org_id = ${org.id}`);
+    const [b] = await rows<{ balance: number }>(
+      sql`select balance::int as balance from credit_balances where org_id = ${org.id}`,
+    );
     expect(b!.balance).toBe(900);
     await expectBooksBalance([org.id]);
   });
@@ -171,11 +203,24 @@ describe("U+0000 in a request", () => {
     expect(res.json).toMatchObject({ error: { code: "validation_error", details: [{ field: "idempotency_key" }] } });
     const nested = await call<Json>(grantsRoute.POST, "POST", "/api/v1/credits/grants", {
       key: platform,
-      body: { customer_id: org.id, amount: 5, source: "promotional", reason: "ok", metadata: undefined, reference: ["x", "y\u0000"], idempotency_key: uid() },
+      body: {
+        customer_id: org.id,
+        amount: 5,
+        source: "promotional",
+        reason: "ok",
+        metadata: undefined,
+        reference: ["x", "y\u0000"],
+        idempotency_key: uid(),
+      },
     });
     expect(nested.status).toBe(400);
     expect(nested.json).toMatchObject({ error: { details: [{ field: "reference.1" }] } });
-    const query = await call<Json>(transactionsRoute.GET, "GET", `/api/v1/credits/transactions?kind=consume&cursor=a%00b`, { key });
+    const query = await call<Json>(
+      transactionsRoute.GET,
+      "GET",
+      `/api/v1/credits/transactions?kind=consume&cursor=a%00b`,
+      { key },
+    );
     expect(query.status).toBe(400);
     expect(query.json).toMatchObject({ error: { details: [{ field: "cursor" }] } });
     expect((await balanceOf(key)).balance).toBe(50);
@@ -194,27 +239,53 @@ describe("overage", () => {
     const key = await customerKey(org.id);
     const res = await consume(key, { event_name: inference, quantity: 2, idempotency_key: uid() });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ credits: 50, overage_credits: 20, overage_cost: "0.24", currency: "usd", balance_after: -20 });
+    expect(res.json).toMatchObject({
+      credits: 50,
+      overage_credits: 20,
+      overage_cost: "0.24",
+      currency: "usd",
+      balance_after: -20,
+    });
     const b = await balanceOf(key);
     expect(b).toMatchObject({ balance: -20, overage: 20 });
-    const rowsOf = await call<{ data: Json[] }>(transactionsRoute.GET, "GET", "/api/v1/credits/transactions?kind=overage", { key });
-    expect(rowsOf.json.data).toEqual([expect.objectContaining({ kind: "overage", amount: -20, unit_price: "0.012", currency: "usd", bucket_id: null })]);
+    const rowsOf = await call<{ data: Json[] }>(
+      transactionsRoute.GET,
+      "GET",
+      "/api/v1/credits/transactions?kind=overage",
+      { key },
+    );
+    expect(rowsOf.json.data).toEqual([
+      expect.objectContaining({ kind: "overage", amount: -20, unit_price: "0.012", currency: "usd", bucket_id: null }),
+    ]);
     await expectBooksBalance([org.id]);
   });
 
   it("prices overage at the smallest pack's price per credit when the organization set no price", async () => {
     const org = await makeOrg();
-    await call(settingsRoute.PATCH, "PATCH", "/api/v1/credits/settings", { key: platform, body: { customer_id: org.id, allow_overage: true } });
+    await call(settingsRoute.PATCH, "PATCH", "/api/v1/credits/settings", {
+      key: platform,
+      body: { customer_id: org.id, allow_overage: true },
+    });
     // The smallest active pack sets the price: 2 credits for $0.03 → $0.015 a credit.
     await insertCreditProduct({ code: `tiny-${uid()}`, name: "Tiny pack", credits: 2, priceCents: 3, currency: "usd" });
-    await insertCreditProduct({ code: `off-${uid()}`, name: "Retired pack", credits: 1, priceCents: 1_000, currency: "usd", active: false });
+    await insertCreditProduct({
+      code: `off-${uid()}`,
+      name: "Retired pack",
+      credits: 1,
+      priceCents: 1_000,
+      currency: "usd",
+      active: false,
+    });
     const res = await consumeCredits(org.id, { credits: 10, idempotencyKey: uid(), actor: "test" });
     expect(res.body).toMatchObject({ overage_credits: 10, overage_cost: "0.15", currency: "usd", balance_after: -10 });
   });
 
   it("repays outstanding overage from the next credits granted", async () => {
     const org = await makeOrg();
-    await call(settingsRoute.PATCH, "PATCH", "/api/v1/credits/settings", { key: platform, body: { customer_id: org.id, allow_overage: true } });
+    await call(settingsRoute.PATCH, "PATCH", "/api/v1/credits/settings", {
+      key: platform,
+      body: { customer_id: org.id, allow_overage: true },
+    });
     await consumeCredits(org.id, { credits: 25, idempotencyKey: uid(), actor: "test" });
     const g = await grant(org.id, 100, "purchased");
     expect(g.balance_after).toBe(75);
@@ -225,9 +296,15 @@ describe("overage", () => {
 
   it("clears overage billed on an invoice, so later credits do not repay it again", async () => {
     const org = await makeOrg();
-    await call(settingsRoute.PATCH, "PATCH", "/api/v1/credits/settings", { key: platform, body: { customer_id: org.id, allow_overage: true } });
+    await call(settingsRoute.PATCH, "PATCH", "/api/v1/credits/settings", {
+      key: platform,
+      body: { customer_id: org.id, allow_overage: true },
+    });
     await consumeCredits(org.id, { credits: 40, idempotencyKey: uid(), actor: "test" });
-    expect(await settleOverage(org.id, { credits: 40, reference: "inv_test", actor: "test" })).toEqual({ settled: 40, balance: 0 });
+    expect(await settleOverage(org.id, { credits: 40, reference: "inv_test", actor: "test" })).toEqual({
+      settled: 40,
+      balance: 0,
+    });
     const g = await grant(org.id, 100, "purchased");
     expect(g.balance_after).toBe(100);
     await expectBooksBalance([org.id]);
@@ -237,31 +314,72 @@ describe("overage", () => {
 describe("grants, purchases, adjustments and refunds", () => {
   it("lets only operators grant, and replays a grant retried with its key", async () => {
     const org = await makeOrg();
-    const body = { customer_id: org.id, amount: 500, source: "promotional", reason: "goodwill", idempotency_key: uid() };
-    const refused = await call(grantsRoute.POST, "POST", "/api/v1/credits/grants", { key: await customerKey(org.id), body });
+    const body = {
+      customer_id: org.id,
+      amount: 500,
+      source: "promotional",
+      reason: "goodwill",
+      idempotency_key: uid(),
+    };
+    const refused = await call(grantsRoute.POST, "POST", "/api/v1/credits/grants", {
+      key: await customerKey(org.id),
+      body,
+    });
     expect(refused.status).toBe(403);
     const admin = await makeUser("admin", null);
     const cookie = await sessionCookie(admin.id);
     const first = await call<Json>(grantsRoute.POST, "POST", "/api/v1/credits/grants", { cookie, body });
     const again = await call<Json>(grantsRoute.POST, "POST", "/api/v1/credits/grants", { cookie, body });
     expect(first.status).toBe(201);
-    expect(first.json).toMatchObject({ object: "credit_grant", source: "promotional", origin: "admin", amount: 500, remaining: 500, reason: "goodwill", balance_after: 500 });
+    expect(first.json).toMatchObject({
+      object: "credit_grant",
+      source: "promotional",
+      origin: "admin",
+      amount: 500,
+      remaining: 500,
+      reason: "goodwill",
+      balance_after: 500,
+    });
     expect(again.json).toEqual(first.json);
     expect((await balanceOf(platform, org.id)).balance).toBe(500);
-    const past = await call(grantsRoute.POST, "POST", "/api/v1/credits/grants", { cookie, body: { ...body, idempotency_key: uid(), expires_at: "2020-01-01T00:00:00Z" } });
+    const past = await call(grantsRoute.POST, "POST", "/api/v1/credits/grants", {
+      cookie,
+      body: { ...body, idempotency_key: uid(), expires_at: "2020-01-01T00:00:00Z" },
+    });
     expect(past.status).toBe(400);
   });
 
   it("grants a credit pack once per payment, however often and concurrently it is confirmed", async () => {
     const org = await makeOrg();
-    const pack = await insertCreditProduct({ code: `pack-${uid()}`, name: "5,000 credits", credits: 5_000, priceCents: 4_500, currency: "usd" });
+    const pack = await insertCreditProduct({
+      code: `pack-${uid()}`,
+      name: "5,000 credits",
+      credits: 5_000,
+      priceCents: 4_500,
+      currency: "usd",
+    });
     const payment = `pi_${uid()}`;
-    const results = await Promise.all(Array.from({ length: 5 }, () => grantPurchasedCredits(org.id, { creditProductId: pack.id, paymentId: payment, actor: "stripe:evt" })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        grantPurchasedCredits(org.id, { creditProductId: pack.id, paymentId: payment, actor: "stripe:evt" }),
+      ),
+    );
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.grant.id)).size).toBe(1);
-    expect(results[0]!.grant).toMatchObject({ source: "purchased", origin: "purchase", amount: 5_000, reference: payment, creditProductId: pack.id, expiresAt: null });
+    expect(results[0]!.grant).toMatchObject({
+      source: "purchased",
+      origin: "purchase",
+      amount: 5_000,
+      reference: payment,
+      creditProductId: pack.id,
+      expiresAt: null,
+    });
     expect((await balanceOf(platform, org.id)).balance).toBe(5_000);
-    const second = await grantPurchasedCredits(org.id, { creditProductId: pack.id, paymentId: `pi_${uid()}`, actor: "stripe:evt" });
+    const second = await grantPurchasedCredits(org.id, {
+      creditProductId: pack.id,
+      paymentId: `pi_${uid()}`,
+      actor: "stripe:evt",
+    });
     expect(second.created).toBe(true);
     expect((await balanceOf(platform, org.id)).balance).toBe(10_000);
     await expectBooksBalance([org.id]);
@@ -270,7 +388,11 @@ describe("grants, purchases, adjustments and refunds", () => {
   it("adjusts with a reason: negative across buckets, positive into a spent bucket, never below zero", async () => {
     const org = await makeOrg();
     const g = await grant(org.id, 100, "purchased");
-    const adjust = (body: Json) => call<Json>(adjustmentsRoute.POST, "POST", "/api/v1/credits/adjustments", { key: platform, body: { customer_id: org.id, idempotency_key: uid(), ...body } });
+    const adjust = (body: Json) =>
+      call<Json>(adjustmentsRoute.POST, "POST", "/api/v1/credits/adjustments", {
+        key: platform,
+        body: { customer_id: org.id, idempotency_key: uid(), ...body },
+      });
     const take = await adjust({ amount: -100, reason: "duplicate grant" });
     expect(take.status).toBe(201);
     expect(take.json).toMatchObject({ amount: -100, balance_after: 0, buckets: [{ bucket_id: g.id, credits: -100 }] });
@@ -288,10 +410,27 @@ describe("grants, purchases, adjustments and refunds", () => {
     const paid = await grant(org.id, 10, "purchased");
     const sub = await grant(org.id, 100, "subscription", 10);
     const spent = await consumeCredits(org.id, { credits: 30, idempotencyKey: uid(), actor: "test" });
-    const refund = (body: Json) => call<Json>(refundsRoute.POST, "POST", "/api/v1/credits/refunds", { key: platform, body: { customer_id: org.id, consumption_id: spent.body.id, reason: "failed call", idempotency_key: uid(), ...body } });
+    const refund = (body: Json) =>
+      call<Json>(refundsRoute.POST, "POST", "/api/v1/credits/refunds", {
+        key: platform,
+        body: {
+          customer_id: org.id,
+          consumption_id: spent.body.id,
+          reason: "failed call",
+          idempotency_key: uid(),
+          ...body,
+        },
+      });
     const part = await refund({ credits: 25 });
     expect(part.status).toBe(201);
-    expect(part.json).toMatchObject({ credits: 25, balance_after: 105, buckets: [{ bucket_id: sub.id, credits: 20 }, { bucket_id: paid.id, credits: 5 }] });
+    expect(part.json).toMatchObject({
+      credits: 25,
+      balance_after: 105,
+      buckets: [
+        { bucket_id: sub.id, credits: 20 },
+        { bucket_id: paid.id, credits: 5 },
+      ],
+    });
     expect((await refund({ credits: 6 })).status).toBe(400);
     expect((await refund({})).json).toMatchObject({ credits: 5, balance_after: 110 });
     expect((await refund({})).status).toBe(409);
@@ -304,17 +443,26 @@ describe("settings", () => {
     const org = await makeOrg();
     const paid = await grant(org.id, 100, "purchased");
     const promo = await grant(org.id, 100, "promotional", 30);
-    const bad = await call<Json>(settingsRoute.PATCH, "PATCH", "/api/v1/credits/settings", { key: platform, body: { customer_id: org.id, precedence: ["promotional", "purchased"] } });
+    const bad = await call<Json>(settingsRoute.PATCH, "PATCH", "/api/v1/credits/settings", {
+      key: platform,
+      body: { customer_id: org.id, precedence: ["promotional", "purchased"] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({ error: { details: [{ field: "precedence" }] } });
-    const ok = await call<Json>(settingsRoute.PATCH, "PATCH", "/api/v1/credits/settings", { key: platform, body: { customer_id: org.id, precedence: ["promotional", "subscription", "purchased"] } });
+    const ok = await call<Json>(settingsRoute.PATCH, "PATCH", "/api/v1/credits/settings", {
+      key: platform,
+      body: { customer_id: org.id, precedence: ["promotional", "subscription", "purchased"] },
+    });
     expect(ok.json).toMatchObject({ precedence: ["promotional", "subscription", "purchased"], allow_overage: false });
     const res = await consumeCredits(org.id, { credits: 150, idempotencyKey: uid(), actor: "test" });
     expect(res.body.spent).toEqual([
       { bucket_id: promo.id, source: "promotional", credits: 100 },
       { bucket_id: paid.id, source: "purchased", credits: 50 },
     ]);
-    const customer = await call(settingsRoute.PATCH, "PATCH", "/api/v1/credits/settings", { key: await customerKey(org.id), body: { allow_overage: true } });
+    const customer = await call(settingsRoute.PATCH, "PATCH", "/api/v1/credits/settings", {
+      key: await customerKey(org.id),
+      body: { allow_overage: true },
+    });
     expect(customer.status).toBe(403);
   });
 });
@@ -323,19 +471,44 @@ describe("the ledger", () => {
   it("is cursor-paginated, newest first, and filterable by kind, source and credit event", async () => {
     const org = await makeOrg();
     await grant(org.id, 1_000, "purchased");
-    for (let i = 0; i < 5; i++) await consumeCredits(org.id, { eventName: i % 2 ? inference : basic, quantity: "1", idempotencyKey: uid(), actor: "test", reference: `call_${i}` });
+    for (let i = 0; i < 5; i++)
+      await consumeCredits(org.id, {
+        eventName: i % 2 ? inference : basic,
+        quantity: "1",
+        idempotencyKey: uid(),
+        actor: "test",
+        reference: `call_${i}`,
+      });
     const key = await customerKey(org.id);
-    const page1 = await call<{ data: { seq: number; kind: string; event_name: string | null; reference: string | null }[]; next_cursor: string | null }>(transactionsRoute.GET, "GET", "/api/v1/credits/transactions?limit=4", { key });
+    const page1 = await call<{
+      data: { seq: number; kind: string; event_name: string | null; reference: string | null }[];
+      next_cursor: string | null;
+    }>(transactionsRoute.GET, "GET", "/api/v1/credits/transactions?limit=4", { key });
     expect(page1.json.data).toHaveLength(4);
     expect(page1.json.data[0]!.reference).toBe("call_4");
-    const page2 = await call<{ data: { seq: number; kind: string }[]; next_cursor: string | null }>(transactionsRoute.GET, "GET", `/api/v1/credits/transactions?limit=4&cursor=${page1.json.next_cursor}`, { key });
+    const page2 = await call<{ data: { seq: number; kind: string }[]; next_cursor: string | null }>(
+      transactionsRoute.GET,
+      "GET",
+      `/api/v1/credits/transactions?limit=4&cursor=${page1.json.next_cursor}`,
+      { key },
+    );
     expect(page2.json.data.map((r) => r.kind)).toEqual(["consume", "grant"]);
     expect(page2.json.next_cursor).toBeNull();
     const seqs = [...page1.json.data, ...page2.json.data].map((r) => r.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
-    const ai = await call<{ data: { event_name: string }[] }>(transactionsRoute.GET, "GET", `/api/v1/credits/transactions?event_name=${inference}`, { key });
+    const ai = await call<{ data: { event_name: string }[] }>(
+      transactionsRoute.GET,
+      "GET",
+      `/api/v1/credits/transactions?event_name=${inference}`,
+      { key },
+    );
     expect(ai.json.data.map((r) => r.event_name)).toEqual([inference, inference]);
-    const grants = await call<{ data: unknown[] }>(transactionsRoute.GET, "GET", "/api/v1/credits/transactions?kind=grant&source=purchased", { key });
+    const grants = await call<{ data: unknown[] }>(
+      transactionsRoute.GET,
+      "GET",
+      "/api/v1/credits/transactions?kind=grant&source=purchased",
+      { key },
+    );
     expect(grants.json.data).toHaveLength(1);
   });
 
@@ -344,7 +517,9 @@ describe("the ledger", () => {
     await grant(org.id, 100, "purchased");
     const res = await consumeCredits(org.id, { credits: 1, idempotencyKey: uid(), actor: "test" });
     const b = await balanceOf(platform, org.id);
-    const [last] = await rows<{ balance_after: number; operation_id: string }>(sql`select balance_after::int as balance_after, operation_id from credit_ledger where org_id = ${org.id} and id = ${b.last_transaction_id}`);
+    const [last] = await rows<{ balance_after: number; operation_id: string }>(
+      sql`select balance_after::int as balance_after, operation_id from credit_ledger where org_id = ${org.id} and id = ${b.last_transaction_id}`,
+    );
     expect(last).toEqual({ balance_after: 99, operation_id: res.body.id });
   });
 
@@ -353,7 +528,14 @@ describe("the ledger", () => {
     await grant(org.id, 100, "purchased");
     await expect(db.execute(sql`update credit_ledger set amount = 1000 where org_id = ${org.id}`)).rejects.toThrow();
     await expect(db.execute(sql`delete from credit_ledger where org_id = ${org.id}`)).rejects.toThrow();
-    await grantCredits(org.id, { amount: 1, source: "promotional", expiresAt: null, reason: "still writable", idempotencyKey: uid(), actor: "test" });
+    await grantCredits(org.id, {
+      amount: 1,
+      source: "promotional",
+      expiresAt: null,
+      reason: "still writable",
+      idempotencyKey: uid(),
+      actor: "test",
+    });
     await expectBooksBalance([org.id]);
   });
 });

@@ -31,7 +31,9 @@ function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))),
+    new Promise<T>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)),
+    ),
   ]);
 }
 
@@ -44,15 +46,36 @@ const signer = new Stripe("sk_test_signing_only");
 async function deliver(event: Record<string, unknown>) {
   const payload = JSON.stringify(event);
   const signature = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-  const res = await webhook.POST(new Request("http://tally.test/api/webhooks/stripe", { method: "POST", headers: { "content-type": "application/json", "stripe-signature": signature }, body: payload }));
-  return { status: res.status, json: (await res.json()) as { duplicate?: boolean; event_id?: string; error?: { code: string } }, retryAfter: res.headers.get("retry-after") };
+  const res = await webhook.POST(
+    new Request("http://tally.test/api/webhooks/stripe", {
+      method: "POST",
+      headers: { "content-type": "application/json", "stripe-signature": signature },
+      body: payload,
+    }),
+  );
+  return {
+    status: res.status,
+    json: (await res.json()) as { duplicate?: boolean; event_id?: string; error?: { code: string } },
+    retryAfter: res.headers.get("retry-after"),
+  };
 }
 
 /** A Stripe subscription that has already ended: each event makes one new row, never the customer's one live subscription. */
 function endedSubscriptionEvent(customer: string, price: string) {
   const id = `evt_${uid()}${uid()}`;
   const t = Math.floor(Date.now() / 1000) - 60;
-  const object = { id: `sub_${id}`, object: "subscription", customer, status: "canceled", cancel_at_period_end: false, canceled_at: t, ended_at: t, trial_end: null, metadata: {}, items: { data: [{ id: `si_${id}`, price: { id: price }, current_period_start: t - 86400, current_period_end: t }] } };
+  const object = {
+    id: `sub_${id}`,
+    object: "subscription",
+    customer,
+    status: "canceled",
+    cancel_at_period_end: false,
+    canceled_at: t,
+    ended_at: t,
+    trial_end: null,
+    metadata: {},
+    items: { data: [{ id: `si_${id}`, price: { id: price }, current_period_start: t - 86400, current_period_end: t }] },
+  };
   return { id, object: "event", type: "customer.subscription.created", created: t, livemode: false, data: { object } };
 }
 
@@ -103,10 +126,22 @@ describe.skipIf(!onPostgres)("the pool's connections killed mid-write", () => {
     const event = `killed_${uid()}`;
     await insertCreditEvent({ code: event, name: "Spend under fire", credits: 1 });
     const orgs = await Promise.all(Array.from({ length: 4 }, () => makeOrg()));
-    for (const o of orgs) await grantCredits(o.id, { amount: 1_000_000, source: "purchased", expiresAt: null, reason: "test", idempotencyKey: uid(), actor: "test" });
+    for (const o of orgs)
+      await grantCredits(o.id, {
+        amount: 1_000_000,
+        source: "purchased",
+        expiresAt: null,
+        reason: "test",
+        idempotencyKey: uid(),
+        actor: "test",
+      });
 
     const spendOnce = (orgId: string, idempotencyKey: string) =>
-      call<Consumption>(consume.POST, "POST", "/api/v1/credits/consume", { key, body: { customer_id: orgId, event_name: event, quantity: "1" }, headers: { "idempotency-key": idempotencyKey } });
+      call<Consumption>(consume.POST, "POST", "/api/v1/credits/consume", {
+        key,
+        body: { customer_id: orgId, event_name: event, quantity: "1" },
+        headers: { "idempotency-key": idempotencyKey },
+      });
 
     // Waves of concurrent spends (groups form while earlier ones are in flight), and the pool's
     // backends killed three times while they run.
@@ -157,16 +192,24 @@ describe.skipIf(!onPostgres)("the pool's connections killed mid-write", () => {
       const first = answers[i]!;
       const again = retries[i]!;
       expect(again.status).toBe(200);
-      if (first.status === 200) expect(again.json).toMatchObject({ id: first.json.id, balance_after: first.json.balance_after });
+      if (first.status === 200)
+        expect(again.json).toMatchObject({ id: first.json.id, balance_after: first.json.balance_after });
     });
     const [twice] = await rows<{ n: number }>(
-      sql`select count(*)::int as n from (select 1 from credit_ledger where kind = 'consume' and org_id in (${sql.join(orgs.map((o) => sql`${o.id}`), sql`, `)})
+      sql`select count(*)::int as n from (select 1 from credit_ledger where kind = 'consume' and org_id in (${sql.join(
+        orgs.map((o) => sql`${o.id}`),
+        sql`, `,
+      )})
           group by org_id, idempotency_key having count(distinct operation_id) > 1) d`,
     );
     expect(twice!.n).toBe(0);
     expect(await checkCreditInvariants({ orgIds: orgs.map((o) => o.id) })).toEqual([]);
 
-    const h = await call<{ status: string; paths: { spend: { status: string; waiting: number } } }>(health.GET, "GET", "/api/health");
+    const h = await call<{ status: string; paths: { spend: { status: string; waiting: number } } }>(
+      health.GET,
+      "GET",
+      "/api/health",
+    );
     expect(h.status).toBe(200);
     expect(h.json.paths.spend).toMatchObject({ status: "ok", waiting: 0 });
   });
@@ -199,7 +242,11 @@ describe.skipIf(!onPostgres)("the pool's connections killed mid-write", () => {
     expect(answers.map((a) => a.status).filter((s) => s !== 202 && s !== 503)).toEqual([]);
     for (const a of answers.filter((x) => x.status === 503)) expect(a.json.error?.code).toBe("database_unavailable");
 
-    const after = await bounded(Promise.all(Array.from({ length: 20 }, () => send(`after-${uid()}`))), 15_000, "events after the kills");
+    const after = await bounded(
+      Promise.all(Array.from({ length: 20 }, () => send(`after-${uid()}`))),
+      15_000,
+      "events after the kills",
+    );
     expect(after.map((a) => a.status)).toEqual(after.map(() => 202));
 
     // Retries: every id answers 202 again; each acknowledged id is stored once, and the rollups count what is stored.
@@ -212,7 +259,12 @@ describe.skipIf(!onPostgres)("the pool's connections killed mid-write", () => {
                  (select count(*)::int from usage_events where org_id = ${org.id} and event_id in (select jsonb_array_elements_text(${JSON.stringify(acked)}::jsonb))) as acked_stored,
                  (select coalesce(sum(event_count), 0)::int from usage_rollups where org_id = ${org.id}) as rolled`,
     );
-    expect(counts).toEqual({ stored: sent.length + after.length, distinct_ids: sent.length + after.length, acked_stored: acked.length, rolled: sent.length + after.length });
+    expect(counts).toEqual({
+      stored: sent.length + after.length,
+      distinct_ids: sent.length + after.length,
+      acked_stored: acked.length,
+      rolled: sent.length + after.length,
+    });
 
     const h = await call<{ status: string; paths: { ingest: { status: string } } }>(health.GET, "GET", "/api/health");
     expect(h.status).toBe(200);
@@ -260,7 +312,13 @@ describe("a database that cannot be reached", () => {
     const event = endedSubscriptionEvent(`cus_${uid()}`, `price_${uid()}`);
     const [stored] = await db
       .insert(webhookEvents)
-      .values({ id: event.id, provider: "stripe", type: event.type, createdAt: new Date(event.created * 1000), payload: event })
+      .values({
+        id: event.id,
+        provider: "stripe",
+        type: event.type,
+        createdAt: new Date(event.created * 1000),
+        payload: event,
+      })
       .returning();
     const g = globalThis as unknown as { __tallyDb?: unknown };
     const real = g.__tallyDb;
@@ -272,13 +330,18 @@ describe("a database that cannot be reached", () => {
       await closeDatabase();
       g.__tallyDb = real;
     }
-    const [after] = await db.select({ status: webhookEvents.status }).from(webhookEvents).where(eq(webhookEvents.id, event.id));
+    const [after] = await db
+      .select({ status: webhookEvents.status })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, event.id));
     expect(after!.status).toBe("received");
   });
 
   it("maps a dropped connection (drizzle-wrapped 57P01) to 503, and anything else still to 500", async () => {
     const dropped = route({ path: "/api/x", auth: "public", doc: false }, async () => {
-      throw Object.assign(new Error("Failed query"), { cause: Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }) });
+      throw Object.assign(new Error("Failed query"), {
+        cause: Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" }),
+      });
     });
     const broken = route({ path: "/api/x", auth: "public", doc: false }, async () => {
       throw new Error("a bug");

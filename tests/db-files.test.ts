@@ -53,7 +53,9 @@ describe("the embedded database's files", () => {
       const lines = captureLog(() => makeDataDirPrivate(dir));
       expect(openToOthers(dir)).toEqual([]);
       // The operator is told, once, with how many entries were fixed.
-      expect(lines.map((l) => JSON.parse(l) as { level: string; fixed: number; dir: string })).toEqual([expect.objectContaining({ level: "warn", fixed: 4, dir })]);
+      expect(lines.map((l) => JSON.parse(l) as { level: string; fixed: number; dir: string })).toEqual([
+        expect.objectContaining({ level: "warn", fixed: 4, dir }),
+      ]);
       expect(fs.statSync(path.join(dir, "pgdata", "base", "1234")).mode & 0o777).toBe(0o600);
       // The owner's own bits are kept: a read-only file stays read-only.
       expect(fs.statSync(path.join(dir, "owner-read-only")).mode & 0o777).toBe(0o400);

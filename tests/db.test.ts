@@ -7,8 +7,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("database", () => {
   it("applies the migrations: every table exists", async () => {
-    const tables = await rows<{ table_name: string }>(sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`);
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(["organizations", "users", "api_keys", "plans", "subscriptions", "subscription_history"]));
+    const tables = await rows<{ table_name: string }>(
+      sql`select table_name from information_schema.tables where table_schema = 'public' order by 1`,
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(["organizations", "users", "api_keys", "plans", "subscriptions", "subscription_history"]),
+    );
   });
 
   it("runs two conflicting read-modify-write transactions one after the other, losing no update", async () => {
@@ -66,13 +70,21 @@ describe("pipelined transactions (BEGIN with the first statements, COMMIT with t
       return commitWith<{ n: number }>(sql`update pipeline_test set n = n + 5 where id = 1 returning n`);
     });
     expect(out).toEqual([{ n: 5 }]);
-    expect(await all()).toEqual([{ id: 1, n: 5 }, { id: 2, n: 20 }]);
+    expect(await all()).toEqual([
+      { id: 1, n: 5 },
+      { id: 2, n: 20 },
+    ]);
   });
 
   it("commits when the work returns without a last statement, and refuses a statement after the commit", async () => {
     await setUp();
-    await pipelinedTransaction(async ({ tx }) => void (await tx.execute(sql`insert into pipeline_test values (3, 30)`)));
-    expect(await all()).toEqual([{ id: 1, n: 0 }, { id: 3, n: 30 }]);
+    await pipelinedTransaction(
+      async ({ tx }) => void (await tx.execute(sql`insert into pipeline_test values (3, 30)`)),
+    );
+    expect(await all()).toEqual([
+      { id: 1, n: 0 },
+      { id: 3, n: 30 },
+    ]);
     await expect(
       pipelinedTransaction(async ({ commitWith }) => {
         await commitWith(sql`update pipeline_test set n = 1 where id = 1`);
@@ -97,7 +109,8 @@ describe("pipelined transactions (BEGIN with the first statements, COMMIT with t
     ).rejects.toSatisfy((e: Error) => /duplicate key/.test(`${e.message} ${String(e.cause)}`));
     expect(await all()).toEqual([{ id: 1, n: 0 }]);
     // Failures gave their connections back: more transactions than the pool has connections still run.
-    for (let i = 0; i < 25; i++) await pipelinedTransaction(({ commitWith }) => commitWith(sql`update pipeline_test set n = n + 1 where id = 1`));
+    for (let i = 0; i < 25; i++)
+      await pipelinedTransaction(({ commitWith }) => commitWith(sql`update pipeline_test set n = n + 1 where id = 1`));
     expect(await all()).toEqual([{ id: 1, n: 25 }]);
   });
 
@@ -115,34 +128,48 @@ describe("pipelined transactions (BEGIN with the first statements, COMMIT with t
 });
 
 describe("statements on Postgres", () => {
-  it.runIf(process.env.TEST_DB === "postgres")("prepares drizzle's queries, in and out of transactions, and leaves data-sized texts unnamed", async () => {
-    const d = driver();
-    if (d.kind !== "postgres") throw new Error("expected the Postgres run");
-    const h = openPostgres(d.url, 1);
-    const mark = `tally_prepared_probe_${Date.now()}`;
-    const prepared = (x: Parameters<typeof rows>[1]) =>
-      rows<{ statement: string }>(sql`select statement from pg_prepared_statements where statement like ${`%${mark}%`} and statement not like '%pg_prepared_statements%'`, x);
-    try {
-      // One connection: the statements this test prepares are visible to its later queries.
-      await rows(sql`select ${1}::int as ${sql.raw(mark)}`, h.db);
-      await h.db.transaction(async (tx) => {
-        await rows(sql`select ${2}::int as ${sql.raw(`${mark}_tx`)}`, tx);
-        expect((await prepared(tx)).map((r) => r.statement).sort()).toEqual([`select $1::int as ${mark}`, `select $1::int as ${mark}_tx`]);
-      });
-      const long = `${mark}_${"x".repeat(20_000)}`;
-      await rows(sql`select ${3}::int as ok, ${long}::text as ${sql.raw(mark + "_long")}`, h.db);
-      await rows(sql.raw(`select 4 as ok where '${long}' <> ''`), h.db);
-      expect((await prepared(h.db)).some((r) => r.statement.length > 16_384)).toBe(false);
-    } finally {
-      if (h.driver.kind === "postgres") await h.driver.client.end({ timeout: 5 });
-    }
-  });
+  it.runIf(process.env.TEST_DB === "postgres")(
+    "prepares drizzle's queries, in and out of transactions, and leaves data-sized texts unnamed",
+    async () => {
+      const d = driver();
+      if (d.kind !== "postgres") throw new Error("expected the Postgres run");
+      const h = openPostgres(d.url, 1);
+      const mark = `tally_prepared_probe_${Date.now()}`;
+      const prepared = (x: Parameters<typeof rows>[1]) =>
+        rows<{ statement: string }>(
+          sql`select statement from pg_prepared_statements where statement like ${`%${mark}%`} and statement not like '%pg_prepared_statements%'`,
+          x,
+        );
+      try {
+        // One connection: the statements this test prepares are visible to its later queries.
+        await rows(sql`select ${1}::int as ${sql.raw(mark)}`, h.db);
+        await h.db.transaction(async (tx) => {
+          await rows(sql`select ${2}::int as ${sql.raw(`${mark}_tx`)}`, tx);
+          expect((await prepared(tx)).map((r) => r.statement).sort()).toEqual([
+            `select $1::int as ${mark}`,
+            `select $1::int as ${mark}_tx`,
+          ]);
+        });
+        const long = `${mark}_${"x".repeat(20_000)}`;
+        await rows(sql`select ${3}::int as ok, ${long}::text as ${sql.raw(mark + "_long")}`, h.db);
+        await rows(sql.raw(`select 4 as ok where '${long}' <> ''`), h.db);
+        expect((await prepared(h.db)).some((r) => r.statement.length > 16_384)).toBe(false);
+      } finally {
+        if (h.driver.kind === "postgres") await h.driver.client.end({ timeout: 5 });
+      }
+    },
+  );
 });
 
 describe("connection URLs", () => {
   it("takes libpq's ?host=/socket/dir as a Unix socket and leaves other URLs alone", () => {
-    expect(connectionOptions("postgres://u@localhost:5432/tally?host=/var/run/postgresql&sslmode=disable")).toEqual({ url: "postgres://u@localhost:5432/tally?sslmode=disable", host: "/var/run/postgresql" });
-    expect(connectionOptions("postgres://u:p@db.internal:5432/tally")).toEqual({ url: "postgres://u:p@db.internal:5432/tally" });
+    expect(connectionOptions("postgres://u@localhost:5432/tally?host=/var/run/postgresql&sslmode=disable")).toEqual({
+      url: "postgres://u@localhost:5432/tally?sslmode=disable",
+      host: "/var/run/postgresql",
+    });
+    expect(connectionOptions("postgres://u:p@db.internal:5432/tally")).toEqual({
+      url: "postgres://u:p@db.internal:5432/tally",
+    });
   });
 
   const socketDir = "/var/run/postgresql";
@@ -155,7 +182,10 @@ describe("connection URLs", () => {
     const h = openPostgres(url.toString(), 1);
     try {
       // Over a Unix socket the server has no client address.
-      const [row] = await rows<{ addr: string | null; db: string }>(sql`select inet_client_addr()::text as addr, current_database() as db`, h.db);
+      const [row] = await rows<{ addr: string | null; db: string }>(
+        sql`select inet_client_addr()::text as addr, current_database() as db`,
+        h.db,
+      );
       expect(row).toEqual({ addr: null, db: url.pathname.slice(1) });
     } finally {
       if (h.driver.kind === "postgres") await h.driver.client.end({ timeout: 5 });

@@ -7,12 +7,21 @@ import { db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import { demoAtStartup, type StartupOutput } from "@/lib/seed/startup";
 
-const base = { SEED_DEMO: undefined, DATABASE_URL: undefined, TALLY_ADMIN_EMAIL: undefined, APP_URL: undefined, PORT: 3000 };
+const base = {
+  SEED_DEMO: undefined,
+  DATABASE_URL: undefined,
+  TALLY_ADMIN_EMAIL: undefined,
+  APP_URL: undefined,
+  PORT: 3000,
+};
 
 function capture() {
   const printed: string[] = [];
   const warned: { fields: Record<string, unknown>; message: string }[] = [];
-  const out: StartupOutput = { print: (t) => printed.push(t), warn: (fields, message) => warned.push({ fields, message }) };
+  const out: StartupOutput = {
+    print: (t) => printed.push(t),
+    warn: (fields, message) => warned.push({ fields, message }),
+  };
   return { out, printed, warned };
 }
 
@@ -47,13 +56,18 @@ describe("the demo at start-up", () => {
 
     // A later start (on Postgres, no seeding) still says so.
     const later = capture();
-    expect(await demoAtStartup({ ...base, DATABASE_URL: "postgres://tally@db/tally" }, later.out)).toMatchObject({ seeded: false });
+    expect(await demoAtStartup({ ...base, DATABASE_URL: "postgres://tally@db/tally" }, later.out)).toMatchObject({
+      seeded: false,
+    });
     expect(later.warned).toHaveLength(1);
     expect(later.printed.join("")).toContain("admin@tally.local");
   });
 
   it("stops naming a demo user once its password is changed, and is quiet when none is left", async () => {
-    await db.update(users).set({ passwordHash: await hashPassword("a-new-long-password") }).where(eq(users.email, "admin@tally.local"));
+    await db
+      .update(users)
+      .set({ passwordHash: await hashPassword("a-new-long-password") })
+      .where(eq(users.email, "admin@tally.local"));
     const c = capture();
     const r = await demoAtStartup({ ...base, SEED_DEMO: false }, c.out);
     expect(r.exposed.map((u) => u.email)).not.toContain("admin@tally.local");

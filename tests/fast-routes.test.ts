@@ -24,11 +24,20 @@ describe("fast-path routes", () => {
   it("serves the hot API routes with the app's own handlers, and decodes path parameters", () => {
     expect(match("GET", "/api/v1/credits")?.handler).toBe(balance.GET);
     expect(match("POST", "/api/v1/credits/consume")?.handler).toBe(consume.POST);
-    expect(match("POST", "/api/v1/calls/call%2Fa%20b/finalize-cost")).toEqual({ handler: finalize.POST, params: { call_id: "call/a b" } });
-    expect(match("GET", "/api/v1/entitlements/api_calls")).toEqual({ handler: entitlements.GET, params: { meter: "api_calls" } });
+    expect(match("POST", "/api/v1/calls/call%2Fa%20b/finalize-cost")).toEqual({
+      handler: finalize.POST,
+      params: { call_id: "call/a b" },
+    });
+    expect(match("GET", "/api/v1/entitlements/api_calls")).toEqual({
+      handler: entitlements.GET,
+      params: { meter: "api_calls" },
+    });
     expect(match("GET", "/api/v1/usage")?.handler).toBe(usage.GET);
     expect(match("GET", "/api/v1/billing/usage")?.handler).toBe(billingUsage.GET);
-    expect(match("GET", "/api/v1/customers/acme/usage-summary")).toEqual({ handler: usageSummary.GET, params: { id: "acme" } });
+    expect(match("GET", "/api/v1/customers/acme/usage-summary")).toEqual({
+      handler: usageSummary.GET,
+      params: { id: "acme" },
+    });
   });
 
   it("leaves other methods, longer paths and pages to Next", () => {
@@ -59,7 +68,11 @@ describe("fast-path routes over Node's HTTP server", () => {
 
   /** A raw request with node:http, so the body can be sent chunked (no content-length). */
   const raw = (path: string, headers: Record<string, string>, chunks: string[]) =>
-    new Promise<{ status: number; headers: http.IncomingHttpHeaders; json: { error: { code: string; message: string } } }>((resolve, reject) => {
+    new Promise<{
+      status: number;
+      headers: http.IncomingHttpHeaders;
+      json: { error: { code: string; message: string } };
+    }>((resolve, reject) => {
       const req = http.request(`${base}${path}`, { method: "POST", headers }, (res) => {
         let text = "";
         res.setEncoding("utf8");
@@ -79,7 +92,12 @@ describe("fast-path routes over Node's HTTP server", () => {
     const send = () =>
       fetch(`${base}/api/v1/events`, {
         method: "POST",
-        headers: { "x-api-key": key, "content-type": "application/json", "idempotency-key": idem, "x-request-id": "req-fast-1" },
+        headers: {
+          "x-api-key": key,
+          "content-type": "application/json",
+          "idempotency-key": idem,
+          "x-request-id": "req-fast-1",
+        },
         body: JSON.stringify({ event_name: meter.eventName, external_customer_id: org.externalId }),
       });
     const first = await send();
@@ -96,11 +114,19 @@ describe("fast-path routes over Node's HTTP server", () => {
   it("refuses a body over the limit with 413, declared or streamed, and keeps serving", async () => {
     const key = await platformKey();
     const big = JSON.stringify({ event_name: "x", properties: { pad: "x".repeat(SINGLE_EVENT_MAX_BYTES) } });
-    const declared = await raw("/api/v1/events", { "x-api-key": key, "content-type": "application/json", "content-length": String(Buffer.byteLength(big)) }, [big]);
+    const declared = await raw(
+      "/api/v1/events",
+      { "x-api-key": key, "content-type": "application/json", "content-length": String(Buffer.byteLength(big)) },
+      [big],
+    );
     expect(declared.status).toBe(413);
     expect(declared.json.error.code).toBe("payload_too_large");
     const half = big.slice(0, big.length / 2);
-    const chunked = await raw("/api/v1/events", { "x-api-key": key, "content-type": "application/json", "transfer-encoding": "chunked" }, [half, big.slice(half.length)]);
+    const chunked = await raw(
+      "/api/v1/events",
+      { "x-api-key": key, "content-type": "application/json", "transfer-encoding": "chunked" },
+      [half, big.slice(half.length)],
+    );
     expect(chunked.status).toBe(413);
     expect(chunked.json.error.message).toContain(String(SINGLE_EVENT_MAX_BYTES));
     const health = await fetch(`${base}/api/health`);
@@ -109,14 +135,17 @@ describe("fast-path routes over Node's HTTP server", () => {
 
   it("names bad JSON, a missing key and another customer's balance, as under Next", async () => {
     const key = await platformKey();
-    const badJson = await raw("/api/v1/events", { "x-api-key": key, "content-type": "application/json" }, ['{"event_name": ']);
+    const badJson = await raw("/api/v1/events", { "x-api-key": key, "content-type": "application/json" }, [
+      '{"event_name": ',
+    ]);
     expect(badJson.status).toBe(400);
     expect(badJson.json.error.message).toMatch(/not valid JSON/);
     const anonymous = await fetch(`${base}/api/v1/credits`);
     expect(anonymous.status).toBe(401);
     const [mine, theirs] = [await makeOrg(), await makeOrg()];
     const own = await customerKey(mine.id);
-    const read = (id: string) => fetch(`${base}/api/v1/credits?customer_id=${id}`, { headers: { authorization: `Bearer ${own}` } });
+    const read = (id: string) =>
+      fetch(`${base}/api/v1/credits?customer_id=${id}`, { headers: { authorization: `Bearer ${own}` } });
     expect((await read(mine.id)).status).toBe(200);
     const other = await read(theirs.id);
     expect(other.status).toBe(403);
@@ -127,9 +156,24 @@ describe("fast-path routes over Node's HTTP server", () => {
     process.env.STRIPE_WEBHOOK_SECRET = "whsec_fast_path";
     resetEnvCache();
     try {
-      const payload = JSON.stringify({ id: `evt_${uid()}`, object: "event", type: "customer.created", created: Math.floor(Date.now() / 1000), livemode: false, data: { object: { id: "cus_x", object: "customer" } } });
-      const header = new Stripe("sk_test_signing_only").webhooks.generateTestHeaderString({ payload, secret: "whsec_fast_path" });
-      const deliver = (body: string) => fetch(`${base}/api/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": header }, body });
+      const payload = JSON.stringify({
+        id: `evt_${uid()}`,
+        object: "event",
+        type: "customer.created",
+        created: Math.floor(Date.now() / 1000),
+        livemode: false,
+        data: { object: { id: "cus_x", object: "customer" } },
+      });
+      const header = new Stripe("sk_test_signing_only").webhooks.generateTestHeaderString({
+        payload,
+        secret: "whsec_fast_path",
+      });
+      const deliver = (body: string) =>
+        fetch(`${base}/api/webhooks/stripe`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "stripe-signature": header },
+          body,
+        });
       expect((await deliver(payload)).status).toBe(200);
       // One byte changed and the signature no longer holds.
       const altered = await deliver(payload.replace("cus_x", "cus_y"));
@@ -167,7 +211,12 @@ describe("malformed and oversized requests get an answer, on both paths", () => 
     // Next's adapter in small: a web Request whose body streams the Node request.
     nextBase = await listen(
       http.createServer(async (req, res) => {
-        const web = new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: "half" } as RequestInit);
+        const web = new Request(`http://127.0.0.1${req.url}`, {
+          method: req.method,
+          headers: req.headers as Record<string, string>,
+          body: Readable.toWeb(req) as ReadableStream,
+          duplex: "half",
+        } as RequestInit);
         const out = await stripeWebhook.POST(web);
         res.writeHead(out.status, Object.fromEntries(out.headers)).end(await out.text());
       }),
@@ -178,23 +227,43 @@ describe("malformed and oversized requests get an answer, on both paths", () => 
   /** Sends `megabytes` of a chunked body and never ends it: the answer must come anyway. */
   const endless = (base: string, path: string, megabytes: number) =>
     new Promise<{ status: number; body: { error: { code: string; message: string } } }>((resolve, reject) => {
-      const req = http.request(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked", "stripe-signature": "t=1,v1=x" } }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c) => (text += c));
-        res.on("end", () => {
-          req.destroy();
-          resolve({ status: res.statusCode!, body: JSON.parse(text) });
-        });
-      });
+      const req = http.request(
+        `${base}${path}`,
+        {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "transfer-encoding": "chunked",
+            "stripe-signature": "t=1,v1=x",
+          },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (c) => (text += c));
+          res.on("end", () => {
+            req.destroy();
+            resolve({ status: res.statusCode!, body: JSON.parse(text) });
+          });
+        },
+      );
       req.on("error", (e) => (req.destroyed ? undefined : reject(e)));
       const chunk = "x".repeat(64 * 1024);
       for (let i = 0; i < megabytes * 16; i++) req.write(chunk);
     });
 
   it("answers 400 to a path that does not decode, on a fast route or before Next (which answered 500), and keeps serving", async () => {
-    for (const path of ["/api/v1/customers/%ZZ/usage-summary", "/api/v1/entitlements/%E0%A4%A", "/api/v1/calls/%ED%A0%80/finalize-cost", "/api/v1/customers/%ZZ", "/admin/customers/%E0%A4%A"]) {
-      const res = await fetch(`${fastBase}${path}`, { method: path.includes("finalize") ? "POST" : "GET", signal: AbortSignal.timeout(5_000) });
+    for (const path of [
+      "/api/v1/customers/%ZZ/usage-summary",
+      "/api/v1/entitlements/%E0%A4%A",
+      "/api/v1/calls/%ED%A0%80/finalize-cost",
+      "/api/v1/customers/%ZZ",
+      "/admin/customers/%E0%A4%A",
+    ]) {
+      const res = await fetch(`${fastBase}${path}`, {
+        method: path.includes("finalize") ? "POST" : "GET",
+        signal: AbortSignal.timeout(5_000),
+      });
       expect(res.status, path).toBe(400);
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/percent-escape/);
     }
@@ -204,14 +273,21 @@ describe("malformed and oversized requests get an answer, on both paths", () => 
   });
 
   it("answers 400 to a malformed Next-Router-State-Tree header before Next renders (it threw, a 500), and lets a well-formed one through", async () => {
-    const page = (state: string) => fetch(`${fastBase}/credits?_rsc=x`, { headers: { rsc: "1", "next-router-state-tree": state } });
+    const page = (state: string) =>
+      fetch(`${fastBase}/credits?_rsc=x`, { headers: { rsc: "1", "next-router-state-tree": state } });
     for (const bad of ["not json", "%E0%A4%A", encodeURIComponent("[1,2]"), encodeURIComponent('{"children":1}')]) {
       const res = await page(bad);
       expect(res.status, bad.slice(0, 20)).toBe(400);
       expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/Next-Router-State-Tree/);
     }
     // Well-formed, as Next's client sends it: on to Next (a 404 from this test's stand-in).
-    expect((await page(encodeURIComponent(JSON.stringify(["", { children: ["credits", {}, null, "refetch"] }, null, null, 1])))).status).toBe(404);
+    expect(
+      (
+        await page(
+          encodeURIComponent(JSON.stringify(["", { children: ["credits", {}, null, "refetch"] }, null, null, 1])),
+        )
+      ).status,
+    ).toBe(404);
     expect((await fetch(`${fastBase}/credits`)).status).toBe(404);
   });
 
@@ -221,11 +297,15 @@ describe("malformed and oversized requests get an answer, on both paths", () => 
       expect(chunked.status, base).toBe(413);
       expect(chunked.body.error.code).toBe("payload_too_large");
       const declared = await new Promise<number>((resolve, reject) => {
-        const req = http.request(`${base}/api/webhooks/stripe`, { method: "POST", headers: { "content-length": String(100 * 1024 * 1024) } }, (res) => {
-          res.resume();
-          req.destroy();
-          resolve(res.statusCode!);
-        });
+        const req = http.request(
+          `${base}/api/webhooks/stripe`,
+          { method: "POST", headers: { "content-length": String(100 * 1024 * 1024) } },
+          (res) => {
+            res.resume();
+            req.destroy();
+            resolve(res.statusCode!);
+          },
+        );
         req.on("error", (e) => (req.destroyed ? undefined : reject(e)));
         req.write("{");
       });
@@ -237,13 +317,20 @@ describe("malformed and oversized requests get an answer, on both paths", () => 
   it("refuses a chunked event body past its limit before the sender ends it", async () => {
     const key = await platformKey();
     const res = await new Promise<number>((resolve, reject) => {
-      const req = http.request(`${fastBase}/api/v1/events/bulk`, { method: "POST", headers: { "x-api-key": key, "content-type": "application/json", "transfer-encoding": "chunked" } }, (r) => {
-        r.resume();
-        req.destroy();
-        // The rest is not read: the server closes the connection after the answer.
-        expect(r.headers.connection).toBe("close");
-        resolve(r.statusCode!);
-      });
+      const req = http.request(
+        `${fastBase}/api/v1/events/bulk`,
+        {
+          method: "POST",
+          headers: { "x-api-key": key, "content-type": "application/json", "transfer-encoding": "chunked" },
+        },
+        (r) => {
+          r.resume();
+          req.destroy();
+          // The rest is not read: the server closes the connection after the answer.
+          expect(r.headers.connection).toBe("close");
+          resolve(r.statusCode!);
+        },
+      );
       req.on("error", (e) => (req.destroyed ? undefined : reject(e)));
       const chunk = "x".repeat(64 * 1024);
       for (let i = 0; i < 16 * 12; i++) req.write(chunk);
@@ -252,7 +339,9 @@ describe("malformed and oversized requests get an answer, on both paths", () => 
   });
 
   it("builds links from APP_URL, never from the Host or X-Forwarded-Host header", () => {
-    const req = new Request("http://evil.example/api/v1/billing/checkout", { headers: { host: "evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" } });
+    const req = new Request("http://evil.example/api/v1/billing/checkout", {
+      headers: { host: "evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https" },
+    });
     expect(originOf(req)).toBe(appUrl());
     expect(originOf(req)).not.toContain("evil");
   });

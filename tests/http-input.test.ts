@@ -30,22 +30,55 @@ describe("lone surrogates", () => {
     const [key, org] = [await platformKey(), await makeOrg()];
     const res = await call<Problem>(grants.POST, "POST", "/api/v1/credits/grants", {
       key,
-      body: { customer_id: org.id, amount: 5, source: "promotional", reason: "bad \ud800 text", idempotency_key: uid() },
+      body: {
+        customer_id: org.id,
+        amount: 5,
+        source: "promotional",
+        reason: "bad \ud800 text",
+        idempotency_key: uid(),
+      },
     });
     expect(res.status).toBe(400);
     expect(res.json.error.details).toEqual([{ field: "reason", message: expect.stringMatching(/lone surrogate/) }]);
     // A pair is a character like any other.
-    const ok = await call(grants.POST, "POST", "/api/v1/credits/grants", { key, body: { customer_id: org.id, amount: 5, source: "promotional", reason: "rocket \ud83d\ude80", idempotency_key: uid() } });
+    const ok = await call(grants.POST, "POST", "/api/v1/credits/grants", {
+      key,
+      body: {
+        customer_id: org.id,
+        amount: 5,
+        source: "promotional",
+        reason: "rocket \ud83d\ude80",
+        idempotency_key: uid(),
+      },
+    });
     expect(ok.status).toBe(201);
   });
 
   it("refuses the bulk item that holds one alone, and accepts the others", async () => {
-    const [key, org, meter] = [await platformKey(), await makeOrg(), await makeMeter({ aggregation: "sum", property: "n" })];
-    const e = (extra: Record<string, unknown> = {}) => ({ event_name: meter.eventName, external_customer_id: org.externalId, event_id: `s-${uid()}`, properties: { n: 1 }, ...extra });
+    const [key, org, meter] = [
+      await platformKey(),
+      await makeOrg(),
+      await makeMeter({ aggregation: "sum", property: "n" }),
+    ];
+    const e = (extra: Record<string, unknown> = {}) => ({
+      event_name: meter.eventName,
+      external_customer_id: org.externalId,
+      event_id: `s-${uid()}`,
+      properties: { n: 1 },
+      ...extra,
+    });
     const res = await call<{ events: Item[] }>(bulk.POST, "POST", "/api/v1/events/bulk", {
       key,
       headers: { prefer: "return=representation" },
-      body: { events: [e(), e({ event_id: "x\udc00" }), e({ properties: { n: 1, label: "\ud800" } }), e({ properties: { "k\ud801": 1 } }), e()] },
+      body: {
+        events: [
+          e(),
+          e({ event_id: "x\udc00" }),
+          e({ properties: { n: 1, label: "\ud800" } }),
+          e({ properties: { "k\ud801": 1 } }),
+          e(),
+        ],
+      },
     });
     expect(res.status).toBe(202);
     expect(res.json.events.map((i) => [i.status, i.error?.field ?? null])).toEqual([
@@ -57,7 +90,12 @@ describe("lone surrogates", () => {
     ]);
     const lago = await call<{ events: Item[] }>(batch.POST, "POST", "/api/v1/events/batch", {
       key,
-      body: { events: [{ transaction_id: `t-${uid()}`, code: "\ud800", external_customer_id: org.externalId }, { transaction_id: `t-${uid()}`, code: meter.eventName, external_customer_id: org.externalId }] },
+      body: {
+        events: [
+          { transaction_id: `t-${uid()}`, code: "\ud800", external_customer_id: org.externalId },
+          { transaction_id: `t-${uid()}`, code: meter.eventName, external_customer_id: org.externalId },
+        ],
+      },
     });
     expect(lago.json.events.map((i) => [i.status, i.error?.field ?? null])).toEqual([
       ["rejected", "code"],
@@ -78,21 +116,41 @@ describe("nesting depth", () => {
     expect(res.json.error.details![0]!.field).toBe(`properties${".a".repeat(31)}`);
     expect(res.json.error.details![0]!.message).toMatch(/deeper than 32 levels/);
     // 31 levels under the event (32 counting the event) is within the bound.
-    const within = await call(single.POST, "POST", "/api/v1/events", { key, body: { event_name: meter.eventName, external_customer_id: org.externalId, properties: nested(31) } });
+    const within = await call(single.POST, "POST", "/api/v1/events", {
+      key,
+      body: { event_name: meter.eventName, external_customer_id: org.externalId, properties: nested(31) },
+    });
     expect(within.status).toBe(202);
   });
 
   it("refuses the deep item of a batch alone, and any body nested past the bound", async () => {
     const [key, org, meter] = [await platformKey(), await makeOrg(), await makeMeter()];
-    const e = (properties: Record<string, unknown>) => ({ event_name: meter.eventName, external_customer_id: org.externalId, event_id: `d-${uid()}`, properties });
-    const res = await call<{ events: Item[] }>(bulk.POST, "POST", "/api/v1/events/bulk", { key, headers: { prefer: "return=representation" }, body: { events: [e({ a: 1 }), e(nested(33)), e({ a: 1 })] } });
+    const e = (properties: Record<string, unknown>) => ({
+      event_name: meter.eventName,
+      external_customer_id: org.externalId,
+      event_id: `d-${uid()}`,
+      properties,
+    });
+    const res = await call<{ events: Item[] }>(bulk.POST, "POST", "/api/v1/events/bulk", {
+      key,
+      headers: { prefer: "return=representation" },
+      body: { events: [e({ a: 1 }), e(nested(33)), e({ a: 1 })] },
+    });
     expect(res.status).toBe(202);
     expect(res.json.events.map((i) => i.status)).toEqual(["accepted", "rejected", "accepted"]);
     expect(res.json.events[1]!.error!.field).toMatch(/^properties(\.a)+$/);
-    const wholeBody = await call<Problem>(bulk.POST, "POST", "/api/v1/events/bulk", { key, headers: { "content-type": "application/json" }, rawBody: `{"events": [{"event_name": "x", "properties": ${deepText(20_000)}}]}` });
+    const wholeBody = await call<Problem>(bulk.POST, "POST", "/api/v1/events/bulk", {
+      key,
+      headers: { "content-type": "application/json" },
+      rawBody: `{"events": [{"event_name": "x", "properties": ${deepText(20_000)}}]}`,
+    });
     expect(wholeBody.status).toBe(400);
     expect(wholeBody.json.error.details![0]!.field).toMatch(/^events\.0\.properties(\.a)+$/);
-    const other = await call<Problem>(customers.POST, "POST", "/api/v1/customers", { key, headers: { "content-type": "application/json" }, rawBody: `{"name": "Deep", "metadata": ${deepText(20_000)}}` });
+    const other = await call<Problem>(customers.POST, "POST", "/api/v1/customers", {
+      key,
+      headers: { "content-type": "application/json" },
+      rawBody: `{"name": "Deep", "metadata": ${deepText(20_000)}}`,
+    });
     expect(other.status).toBe(400);
     expect(other.json.error.details![0]!.field).toMatch(/^metadata(\.a)+$/);
   });
@@ -101,7 +159,12 @@ describe("nesting depth", () => {
 describe("Content-Type", () => {
   it("takes JSON only under application/json or a +json type, whatever the parameters say", async () => {
     const key = await platformKey();
-    const send = (type: string) => call<Problem>(customers.POST, "POST", "/api/v1/customers", { key, rawBody: JSON.stringify({ name: `Typed ${uid()}` }), headers: { "content-type": type } });
+    const send = (type: string) =>
+      call<Problem>(customers.POST, "POST", "/api/v1/customers", {
+        key,
+        rawBody: JSON.stringify({ name: `Typed ${uid()}` }),
+        headers: { "content-type": type },
+      });
     const refused = await send("text/plain; charset=json");
     expect(refused.status).toBe(415);
     expect(refused.json.error.code).toBe("unsupported_media_type");
@@ -126,8 +189,14 @@ describe("server actions with a JSON payload", () => {
       form.set("payload", payload);
       return action({ ok: false } as never, form);
     };
-    expect(await submit(`{"charges": ${deepText(20_000)}}`)).toMatchObject({ ok: false, fieldErrors: { [`charges${".a".repeat(31)}`]: expect.stringMatching(/deeper than 32/) } });
-    expect(await submit('{"name": "x\\ud800"}')).toMatchObject({ ok: false, fieldErrors: { name: expect.stringMatching(/lone surrogate/) } });
+    expect(await submit(`{"charges": ${deepText(20_000)}}`)).toMatchObject({
+      ok: false,
+      fieldErrors: { [`charges${".a".repeat(31)}`]: expect.stringMatching(/deeper than 32/) },
+    });
+    expect(await submit('{"name": "x\\ud800"}')).toMatchObject({
+      ok: false,
+      fieldErrors: { name: expect.stringMatching(/lone surrogate/) },
+    });
     expect(ran).toBe(false);
     expect(await submit('{"name": "fine"}')).toEqual({ ok: true, data: "ok" });
   });

@@ -14,7 +14,11 @@ describe("cookie-authenticated changes and their origin", () => {
     const org = await makeOrg();
     const cookie = await sessionCookie((await makeUser("admin", null)).id);
     const post = (headers: Record<string, string>) =>
-      call<Problem>(grants.POST, "POST", "/api/v1/credits/grants", { cookie, headers, body: { customer_id: org.id, amount: 1, source: "promotional", reason: "origin test", idempotency_key: uid() } });
+      call<Problem>(grants.POST, "POST", "/api/v1/credits/grants", {
+        cookie,
+        headers,
+        body: { customer_id: org.id, amount: 1, source: "promotional", reason: "origin test", idempotency_key: uid() },
+      });
 
     const foreign = await post({ origin: "https://evil.example" });
     expect(foreign.status).toBe(403);
@@ -33,10 +37,17 @@ describe("cookie-authenticated changes and their origin", () => {
   it("asks nothing of API keys or of reads", async () => {
     const org = await makeOrg();
     const key = await platformKey();
-    const byKey = await call(grants.POST, "POST", "/api/v1/credits/grants", { key, headers: { origin: "https://elsewhere.example" }, body: { customer_id: org.id, amount: 1, source: "promotional", reason: "key", idempotency_key: uid() } });
+    const byKey = await call(grants.POST, "POST", "/api/v1/credits/grants", {
+      key,
+      headers: { origin: "https://elsewhere.example" },
+      body: { customer_id: org.id, amount: 1, source: "promotional", reason: "key", idempotency_key: uid() },
+    });
     expect(byKey.status).toBe(201);
     const owner = await makeUser("owner", org.id);
-    const read = await call(balance.GET, "GET", "/api/v1/credits", { cookie: await sessionCookie(owner.id), headers: { origin: "https://elsewhere.example" } });
+    const read = await call(balance.GET, "GET", "/api/v1/credits", {
+      cookie: await sessionCookie(owner.id),
+      headers: { origin: "https://elsewhere.example" },
+    });
     expect(read.status).toBe(200);
   });
 });

@@ -28,13 +28,25 @@ describe("idempotent operations", () => {
   it("refuses the same key with a different body with idempotency_conflict", async () => {
     const k = uid();
     await effect(k);
-    await expect(idempotent({ orgId: "org_test", scope: "test.effect", key: k, request: { amount: 6 } }, async () => ({ status: 200, body: {} }))).rejects.toMatchObject({ code: "idempotency_conflict" });
+    await expect(
+      idempotent({ orgId: "org_test", scope: "test.effect", key: k, request: { amount: 6 } }, async () => ({
+        status: 200,
+        body: {},
+      })),
+    ).rejects.toMatchObject({ code: "idempotency_conflict" });
   });
 
   it("does not store a failed attempt, so a retry runs again", async () => {
     const k = uid();
-    await expect(idempotent({ orgId: "org_test", scope: "test.fail", key: k, request: {} }, async () => { throw new Error("boom"); })).rejects.toThrow("boom");
-    const again = await idempotent({ orgId: "org_test", scope: "test.fail", key: k, request: {} }, async () => ({ status: 200, body: { ok: true } }));
+    await expect(
+      idempotent({ orgId: "org_test", scope: "test.fail", key: k, request: {} }, async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    const again = await idempotent({ orgId: "org_test", scope: "test.fail", key: k, request: {} }, async () => ({
+      status: 200,
+      body: { ok: true },
+    }));
     expect(again).toEqual({ status: 200, body: { ok: true }, replayed: false });
   });
 

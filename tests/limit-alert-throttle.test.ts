@@ -18,11 +18,19 @@ describe("usage limit checks, throttled per customer", () => {
       const plan = await makePlan({ limits: [{ meter: meter.code, limit: 10, enforcement: "hard" }] });
       await subscribeTo(org.id, plan.id, new Date(Date.now() - 86_400_000));
       invalidateLimitedMeters();
-      const send = (n: number, tag: string) => ingestEvents(org.id, Array.from({ length: n }, (_, i) => ({ eventId: `${tag}-${i}`, eventName: meter.eventName })));
+      const send = (n: number, tag: string) =>
+        ingestEvents(
+          org.id,
+          Array.from({ length: n }, (_, i) => ({ eventId: `${tag}-${i}`, eventName: meter.eventName })),
+        );
       await send(5, "a"); // 50 %: checked now, nothing to raise
       await send(4, "b"); // 90 %: inside the interval, checked when it ends
       expect(await db.select().from(alerts).where(eq(alerts.orgId, org.id))).toHaveLength(0);
-      await expect.poll(async () => (await db.select().from(alerts).where(eq(alerts.orgId, org.id))).map((a) => a.threshold), { timeout: 3000 }).toEqual(["80"]);
+      await expect
+        .poll(async () => (await db.select().from(alerts).where(eq(alerts.orgId, org.id))).map((a) => a.threshold), {
+          timeout: 3000,
+        })
+        .toEqual(["80"]);
     } finally {
       process.env.ALERT_CHECK_INTERVAL_MS = "0";
       resetEnvCache();

@@ -9,7 +9,13 @@ import { captureLog } from "./support/log";
 describe("logged database errors", () => {
   it("carry no password hash when a user insert fails", async () => {
     const hash = await hashPassword(`pw-${uid()}`);
-    const err = await createUser({ email: `x-${uid()}@example.test`, name: "X", passwordHash: hash, role: "owner", orgId: `org_missing_${uid()}` }).then(
+    const err = await createUser({
+      email: `x-${uid()}@example.test`,
+      name: "X",
+      passwordHash: hash,
+      role: "owner",
+      orgId: `org_missing_${uid()}`,
+    }).then(
       () => null,
       (e: unknown) => e as Error,
     );
@@ -33,7 +39,12 @@ describe("logged database errors", () => {
   });
 
   it("carry no values when an error's message is logged as a string", () => {
-    const lines = captureLog(() => log.warn({ err: 'Failed query: update "users" set "password_hash" = $1\nparams: scrypt$1$2$3$salt$key' }, "outbox job failed"));
+    const lines = captureLog(() =>
+      log.warn(
+        { err: 'Failed query: update "users" set "password_hash" = $1\nparams: scrypt$1$2$3$salt$key' },
+        "outbox job failed",
+      ),
+    );
     expect(lines[0]).not.toContain("salt$key");
     expect(lines[0]).toContain("params: [redacted]");
   });

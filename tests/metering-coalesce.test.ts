@@ -20,16 +20,29 @@ async function total(key: string, org: string, meter: string) {
 
 describe("concurrent single events", () => {
   it("answers each of 80 concurrent requests for its own event, counts each id once, and tells a reused id apart", async () => {
-    const [key, org, meter] = [await platformKey(), await makeOrg(), await makeMeter({ aggregation: "sum", property: "n" })];
+    const [key, org, meter] = [
+      await platformKey(),
+      await makeOrg(),
+      await makeMeter({ aggregation: "sum", property: "n" }),
+    ];
     const run = uid();
-    const body = (id: string, n: string) => ({ event_name: meter.eventName, external_customer_id: org.externalId, event_id: id, properties: { n } });
+    const body = (id: string, n: string) => ({
+      event_name: meter.eventName,
+      external_customer_id: org.externalId,
+      event_id: id,
+      properties: { n },
+    });
     // 50 distinct events of 1…50, the event "same" ten times, the id "reused" with ten different values.
     const sends = [
       ...Array.from({ length: 50 }, (_, i) => body(`${run}-${i}`, String(i + 1))),
       ...Array.from({ length: 10 }, () => body(`${run}-same`, "1000")),
       ...Array.from({ length: 10 }, (_, i) => body(`${run}-reused`, String(10_000 + i))),
     ];
-    const results = await Promise.all(sends.map((b) => call<{ message?: string; event_id?: string }>(single.POST, "POST", "/api/v1/events", { key, body: b })));
+    const results = await Promise.all(
+      sends.map((b) =>
+        call<{ message?: string; event_id?: string }>(single.POST, "POST", "/api/v1/events", { key, body: b }),
+      ),
+    );
 
     results.slice(0, 50).forEach((r, i) => {
       expect(r.status).toBe(202);
@@ -42,11 +55,15 @@ describe("concurrent single events", () => {
     expect(reused.filter((r) => r.status === 202 && r.json.message === "accepted")).toHaveLength(1);
     // The others: a 409 naming the id (or, while the first was still being stored, a duplicate).
     expect(reused.every((r) => r.status === 409 || (r.status === 202 && r.json.message !== "rejected"))).toBe(true);
-    const [winner] = await rows<{ n: string }>(sql`select properties->>'n' as n from usage_events where org_id = ${org.id} and event_id = ${`${run}-reused`}`);
+    const [winner] = await rows<{ n: string }>(
+      sql`select properties->>'n' as n from usage_events where org_id = ${org.id} and event_id = ${`${run}-reused`}`,
+    );
 
     // 1 + … + 50 = 1,275, plus "same" once, plus the reused id's first value once.
     expect(await total(key, org.id, meter.code)).toBe(String(1275 + 1000 + Number(winner!.n)));
-    const [stored] = await rows<{ n: number }>(sql`select count(*)::int as n from usage_events where org_id = ${org.id}`);
+    const [stored] = await rows<{ n: number }>(
+      sql`select count(*)::int as n from usage_events where org_id = ${org.id}`,
+    );
     expect(stored!.n).toBe(52);
   });
 
@@ -57,7 +74,12 @@ describe("concurrent single events", () => {
     const before = await statements();
     const run = uid();
     const results = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => call(single.POST, "POST", "/api/v1/events", { key, body: { event_name: meter.eventName, external_customer_id: org.externalId, event_id: `${run}-${i}` } })),
+      Array.from({ length: 60 }, (_, i) =>
+        call(single.POST, "POST", "/api/v1/events", {
+          key,
+          body: { event_name: meter.eventName, external_customer_id: org.externalId, event_id: `${run}-${i}` },
+        }),
+      ),
     );
     expect(results.every((r) => r.status === 202)).toBe(true);
     // At most four statements in flight; the events that arrive meanwhile share the next ones.
@@ -93,7 +115,9 @@ describe("concurrent single events", () => {
     expect(outcomes[6]!.status).toBe("rejected");
     const good = outcomes.filter((_, i) => i !== 6);
     expect(good.every((o) => o.status === "fulfilled" && o.value.get(0) === "accepted")).toBe(true);
-    const [stored] = await rows<{ n: number }>(sql`select count(*)::int as n from usage_events where org_id = ${org.id}`);
+    const [stored] = await rows<{ n: number }>(
+      sql`select count(*)::int as n from usage_events where org_id = ${org.id}`,
+    );
     expect(stored!.n).toBe(12);
   });
 });

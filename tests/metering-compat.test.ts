@@ -49,48 +49,124 @@ describe("FlexPrice's documented requests", () => {
     expect(res.status).toBe(202);
     expect(res.json).toEqual({ event_id: "event123", message: "accepted" });
     const stored = await listEvents(org.id, { limit: 5, eventId: "event123" });
-    expect(stored.data[0]).toMatchObject({ eventName: "api_request", source: "api", timestamp: new Date("2024-03-20T15:04:05Z"), properties: documented.properties });
+    expect(stored.data[0]).toMatchObject({
+      eventName: "api_request",
+      source: "api",
+      timestamp: new Date("2024-03-20T15:04:05Z"),
+      properties: documented.properties,
+    });
     // The documented bulk body wraps the same event: a replay of it is a duplicate.
-    const again = await call(bulk.POST, "POST", "/api/v1/events/bulk", { headers: { "x-api-key": key }, body: { events: [documented] } });
+    const again = await call(bulk.POST, "POST", "/api/v1/events/bulk", {
+      headers: { "x-api-key": key },
+      body: { events: [documented] },
+    });
     expect(again.status).toBe(202);
-    expect(again.json).toEqual({ message: "0 accepted, 1 duplicate, 0 rejected", accepted: "0", duplicate: "1", rejected: "0" });
+    expect(again.json).toEqual({
+      message: "0 accepted, 1 duplicate, 0 rejected",
+      accepted: "0",
+      duplicate: "1",
+      rejected: "0",
+    });
   });
 
   it("works with the official FlexPrice SDK by changing only the base URL and the key", async () => {
     const org = await makeOrg();
     const tokens = await makeMeter({ aggregation: "sum", property: "tokens" });
-    const flexprice = new Flexprice({ serverURL: "http://tally.test/api/v1", apiKeyAuth: await platformKey(), httpClient: new HTTPClient({ fetcher: inProcessFetch }) });
-    const one = await flexprice.events.ingestEvent({ eventName: tokens.eventName, externalCustomerId: org.externalId!, eventId: `sdk-${uid()}`, properties: { tokens: "1500" }, source: "sdk" });
+    const flexprice = new Flexprice({
+      serverURL: "http://tally.test/api/v1",
+      apiKeyAuth: await platformKey(),
+      httpClient: new HTTPClient({ fetcher: inProcessFetch }),
+    });
+    const one = await flexprice.events.ingestEvent({
+      eventName: tokens.eventName,
+      externalCustomerId: org.externalId!,
+      eventId: `sdk-${uid()}`,
+      properties: { tokens: "1500" },
+      source: "sdk",
+    });
     expect(one).toMatchObject({ message: "accepted" });
     const many = await flexprice.events.ingestEventsBulk({
       events: [
-        { eventName: tokens.eventName, externalCustomerId: org.externalId!, eventId: "b1", properties: { tokens: "10.5" } },
-        { eventName: tokens.eventName, externalCustomerId: org.externalId!, eventId: "b1", properties: { tokens: "10.5" } },
-        { eventName: tokens.eventName, externalCustomerId: org.externalId!, eventId: "b2", properties: { tokens: "ten" } },
+        {
+          eventName: tokens.eventName,
+          externalCustomerId: org.externalId!,
+          eventId: "b1",
+          properties: { tokens: "10.5" },
+        },
+        {
+          eventName: tokens.eventName,
+          externalCustomerId: org.externalId!,
+          eventId: "b1",
+          properties: { tokens: "10.5" },
+        },
+        {
+          eventName: tokens.eventName,
+          externalCustomerId: org.externalId!,
+          eventId: "b2",
+          properties: { tokens: "ten" },
+        },
       ],
     });
-    expect(many).toEqual({ message: "1 accepted, 1 duplicate, 1 rejected", accepted: "1", duplicate: "1", rejected: "1" });
+    expect(many).toEqual({
+      message: "1 accepted, 1 duplicate, 1 rejected",
+      accepted: "1",
+      duplicate: "1",
+      rejected: "1",
+    });
   });
 });
 
 describe("Lago's documented requests", () => {
   it("accepts the documented single and batch bodies (placeholders as printed) and answers in Lago's shape", async () => {
-    const meter = await makeMeter({ eventName: "__BILLABLE_METRIC_CODE__", aggregation: "sum", property: "custom_field" });
+    const meter = await makeMeter({
+      eventName: "__BILLABLE_METRIC_CODE__",
+      aggregation: "sum",
+      property: "custom_field",
+    });
     const org = await makeOrg();
-    await subscribe(org.id, { plan: { id: (await makePlan()).id }, actor: "test", externalId: "__YOUR_SUBSCRIPTION_ID__" });
+    await subscribe(org.id, {
+      plan: { id: (await makePlan()).id },
+      actor: "test",
+      externalId: "__YOUR_SUBSCRIPTION_ID__",
+    });
     const key = await platformKey();
     const now = Math.floor(Date.now() / 1000);
     // getlago.com/docs/api-reference/events/usage: the cURL example's body, with $(date +%s) evaluated.
     const res = await call<{ event: Record<string, unknown> }>(single.POST, "POST", "/api/v1/events", {
       key,
-      body: { event: { transaction_id: "__UNIQUE_ID__", external_subscription_id: "__YOUR_SUBSCRIPTION_ID__", code: "__BILLABLE_METRIC_CODE__", timestamp: now, properties: { custom_field: 12 } } },
+      body: {
+        event: {
+          transaction_id: "__UNIQUE_ID__",
+          external_subscription_id: "__YOUR_SUBSCRIPTION_ID__",
+          code: "__BILLABLE_METRIC_CODE__",
+          timestamp: now,
+          properties: { custom_field: 12 },
+        },
+      },
     });
     expect(res.status, JSON.stringify(res.json)).toBe(202);
-    expect(res.json.event).toMatchObject({ transaction_id: "__UNIQUE_ID__", code: "__BILLABLE_METRIC_CODE__", external_subscription_id: "__YOUR_SUBSCRIPTION_ID__", lago_customer_id: org.id, status: "accepted", properties: { custom_field: 12 } });
+    expect(res.json.event).toMatchObject({
+      transaction_id: "__UNIQUE_ID__",
+      code: "__BILLABLE_METRIC_CODE__",
+      external_subscription_id: "__YOUR_SUBSCRIPTION_ID__",
+      lago_customer_id: org.id,
+      status: "accepted",
+      properties: { custom_field: 12 },
+    });
     // getlago.com/docs/api-reference/events/batch: the same event in {"events": [...]}.
     const res2 = await call<{ events: Record<string, unknown>[] }>(batch.POST, "POST", "/api/v1/events/batch", {
       key,
-      body: { events: [{ transaction_id: "__UNIQUE_ID__", external_subscription_id: "__YOUR_SUBSCRIPTION_ID__", code: "__BILLABLE_METRIC_CODE__", timestamp: now, properties: { custom_field: 12 } }] },
+      body: {
+        events: [
+          {
+            transaction_id: "__UNIQUE_ID__",
+            external_subscription_id: "__YOUR_SUBSCRIPTION_ID__",
+            code: "__BILLABLE_METRIC_CODE__",
+            timestamp: now,
+            properties: { custom_field: 12 },
+          },
+        ],
+      },
     });
     expect(res2.status).toBe(202);
     expect(res2.json.events[0]).toMatchObject({ transaction_id: "__UNIQUE_ID__", status: "duplicate" });
@@ -100,15 +176,40 @@ describe("Lago's documented requests", () => {
   it("works with the official Lago JavaScript client by changing only the base URL and the key", async () => {
     const org = await makeOrg();
     const meter = await makeMeter({ aggregation: "sum", property: "gb" });
-    const sub = await subscribe(org.id, { plan: { id: (await makePlan()).id }, actor: "test", externalId: `lago-sub-${uid()}` });
-    const lago = LagoClient(await platformKey(), { baseUrl: "http://tally.test/api/v1", customFetch: inProcessFetch as typeof fetch });
-    const created = await lago.events.createEvent({ event: { transaction_id: `tx-${uid()}`, external_subscription_id: sub.externalId!, code: meter.eventName, timestamp: Math.floor(Date.now() / 1000), properties: { gb: 10 } } });
+    const sub = await subscribe(org.id, {
+      plan: { id: (await makePlan()).id },
+      actor: "test",
+      externalId: `lago-sub-${uid()}`,
+    });
+    const lago = LagoClient(await platformKey(), {
+      baseUrl: "http://tally.test/api/v1",
+      customFetch: inProcessFetch as typeof fetch,
+    });
+    const created = await lago.events.createEvent({
+      event: {
+        transaction_id: `tx-${uid()}`,
+        external_subscription_id: sub.externalId!,
+        code: meter.eventName,
+        timestamp: Math.floor(Date.now() / 1000),
+        properties: { gb: 10 },
+      },
+    });
     expect(created.ok, JSON.stringify(created.error)).toBe(true);
     expect(created.data?.event).toMatchObject({ code: meter.eventName, lago_customer_id: org.id });
     const batched = await lago.events.createBatchEvents({
       events: [
-        { transaction_id: "lb-1", external_subscription_id: sub.externalId!, code: meter.eventName, properties: { gb: 1 } },
-        { transaction_id: "lb-2", external_subscription_id: sub.externalId!, code: meter.eventName, properties: { gb: "2.5" } },
+        {
+          transaction_id: "lb-1",
+          external_subscription_id: sub.externalId!,
+          code: meter.eventName,
+          properties: { gb: 1 },
+        },
+        {
+          transaction_id: "lb-2",
+          external_subscription_id: sub.externalId!,
+          code: meter.eventName,
+          properties: { gb: "2.5" },
+        },
       ],
     });
     expect(batched.ok).toBe(true);

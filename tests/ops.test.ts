@@ -44,21 +44,37 @@ describe("operations endpoints", () => {
     await call(customers.GET, "GET", "/api/v1/customers", { key });
     // Ids in the path never become labels: one series for the route, whatever the id.
     const id = `acme-${uid()}`;
-    await call(usageSummary.GET, "GET", `/api/v1/customers/${id}/usage-summary?start_time=2024-01-01T00:00:00Z&end_time=2024-02-01T00:00:00Z`, { key, params: { id } });
-    const res = await metricsRoute.GET(new Request("http://tally.test/api/metrics", { headers: { authorization: `Bearer ${key}` } }));
+    await call(
+      usageSummary.GET,
+      "GET",
+      `/api/v1/customers/${id}/usage-summary?start_time=2024-01-01T00:00:00Z&end_time=2024-02-01T00:00:00Z`,
+      { key, params: { id } },
+    );
+    const res = await metricsRoute.GET(
+      new Request("http://tally.test/api/metrics", { headers: { authorization: `Bearer ${key}` } }),
+    );
     const text = await res.text();
     expect(res.headers.get("content-type")).toContain("text/plain");
     expect(text).toMatch(/tally_http_requests_total\{route="\/api\/v1\/customers",method="GET",status="200"\} \d+/);
-    expect(text).toMatch(/tally_http_requests_total\{route="\/api\/v1\/customers\/\{id\}\/usage-summary",method="GET",status="404"\} \d+/);
+    expect(text).toMatch(
+      /tally_http_requests_total\{route="\/api\/v1\/customers\/\{id\}\/usage-summary",method="GET",status="404"\} \d+/,
+    );
     expect(text).not.toContain(id);
   });
 
   it("reads metrics only with METRICS_TOKEN or as an operator, unless the server listens on loopback only", async () => {
-    const scrape = (authorization?: string) => metricsRoute.GET(new Request("http://tally.test/api/metrics", { headers: authorization ? { authorization } : {} }));
+    const scrape = (authorization?: string) =>
+      metricsRoute.GET(
+        new Request("http://tally.test/api/metrics", { headers: authorization ? { authorization } : {} }),
+      );
     const saved = { token: process.env.METRICS_TOKEN, bind: process.env.HOSTNAME_BIND };
     const set = (token: string | undefined, bind: string | undefined) => {
-      for (const [k, v] of [["METRICS_TOKEN", token], ["HOSTNAME_BIND", bind]] as const) if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
+      for (const [k, v] of [
+        ["METRICS_TOKEN", token],
+        ["HOSTNAME_BIND", bind],
+      ] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
       resetEnvCache();
     };
     try {
@@ -83,12 +99,26 @@ describe("operations endpoints", () => {
   });
 
   it("documents every /api route file's methods in the OpenAPI document", async () => {
-    const res = await call<{ paths: Record<string, Record<string, unknown>> }>(openapi.GET, "GET", "/api/v1/openapi.json");
-    const documented = new Set(Object.entries(res.json.paths).flatMap(([p, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`)));
+    const res = await call<{ paths: Record<string, Record<string, unknown>> }>(
+      openapi.GET,
+      "GET",
+      "/api/v1/openapi.json",
+    );
+    const documented = new Set(
+      Object.entries(res.json.paths).flatMap(([p, methods]) =>
+        Object.keys(methods).map((m) => `${m.toUpperCase()} ${p}`),
+      ),
+    );
     const missing: string[] = [];
     for (const file of routeFiles(path.join(process.cwd(), "app/api"))) {
       if (file.includes("[...nextauth]") || file.includes(`webhooks${path.sep}stripe`)) continue;
-      const apiPath = "/" + path.relative(path.join(process.cwd(), "app"), path.dirname(file)).split(path.sep).join("/").replace(/\[(\w+)\]/g, "{$1}");
+      const apiPath =
+        "/" +
+        path
+          .relative(path.join(process.cwd(), "app"), path.dirname(file))
+          .split(path.sep)
+          .join("/")
+          .replace(/\[(\w+)\]/g, "{$1}");
       const source = fs.readFileSync(file, "utf8");
       for (const m of source.matchAll(/export (?:const|async function) (GET|POST|PATCH|PUT|DELETE)\b/g)) {
         if (!documented.has(`${m[1]} ${apiPath}`)) missing.push(`${m[1]} ${apiPath}`);

@@ -22,8 +22,14 @@ describe("the outbox's immediate run", () => {
   });
 
   it.each([
-    ["db.transaction", (work: (tx: Parameters<typeof enqueue>[0]) => Promise<void>) => db.transaction((tx) => work(tx))],
-    ["pipelinedTransaction", (work: (tx: Parameters<typeof enqueue>[0]) => Promise<void>) => pipelinedTransaction(({ tx }) => work(tx))],
+    [
+      "db.transaction",
+      (work: (tx: Parameters<typeof enqueue>[0]) => Promise<void>) => db.transaction((tx) => work(tx)),
+    ],
+    [
+      "pipelinedTransaction",
+      (work: (tx: Parameters<typeof enqueue>[0]) => Promise<void>) => pipelinedTransaction(({ tx }) => work(tx)),
+    ],
   ])("runs work enqueued inside %s within a second (no poller here), logging no error", async (name, transaction) => {
     // Tests never kick (NODE_ENV=test); the server does.
     vi.stubEnv("NODE_ENV", "production");
@@ -36,9 +42,21 @@ describe("the outbox's immediate run", () => {
       // JOBS_ENABLED=false in tests: no one-second poll, so only the kick can run it.
       await expect.poll(() => ran.includes(tag), { timeout: 1000, interval: 20 }).toBe(true);
       ms = performance.now() - started;
-      await expect.poll(async () => (await db.select({ status: jobs.status }).from(jobs).where(eq(jobs.dedupeKey, `kick:${tag}`)))[0]?.status).toBe("done");
+      await expect
+        .poll(
+          async () =>
+            (
+              await db
+                .select({ status: jobs.status })
+                .from(jobs)
+                .where(eq(jobs.dedupeKey, `kick:${tag}`))
+            )[0]?.status,
+        )
+        .toBe("done");
     });
-    const errors = lines.map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => ERROR_LEVELS.has(l.level) || l.msg.includes("outbox run failed"));
+    const errors = lines
+      .map((l) => JSON.parse(l) as { level: string; msg: string })
+      .filter((l) => ERROR_LEVELS.has(l.level) || l.msg.includes("outbox run failed"));
     expect(errors).toEqual([]);
     console.info(`outbox kick after a commit (${name}): ran in ${Math.round(ms)} ms`);
   });

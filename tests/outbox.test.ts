@@ -9,7 +9,13 @@ import { withStripeServer } from "./support/stripe-env";
 
 const stripe = withStripeServer();
 
-const jobFor = async (orgId: string) => (await db.select().from(jobs).where(eq(jobs.dedupeKey, `${CREATE_CUSTOMER_JOB}:${orgId}`)))[0]!;
+const jobFor = async (orgId: string) =>
+  (
+    await db
+      .select()
+      .from(jobs)
+      .where(eq(jobs.dedupeKey, `${CREATE_CUSTOMER_JOB}:${orgId}`))
+  )[0]!;
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
 describe("outbox: Stripe customers", () => {
@@ -34,21 +40,37 @@ describe("outbox: Stripe customers", () => {
     const [row] = await db.select().from(organizations).where(eq(organizations.id, org.id));
     expect(row!.stripeCustomerId).toBe(created[0]!.id);
     // Every attempt carried the same Stripe idempotency key.
-    const keys = new Set(stripe.requests.filter((r) => r.path === "/v1/customers" && r.body.metadata && (r.body.metadata as Record<string, string>).tally_org_id === org.id).map((r) => r.idempotencyKey));
+    const keys = new Set(
+      stripe.requests
+        .filter(
+          (r) =>
+            r.path === "/v1/customers" &&
+            r.body.metadata &&
+            (r.body.metadata as Record<string, string>).tally_org_id === org.id,
+        )
+        .map((r) => r.idempotencyKey),
+    );
     expect([...keys]).toEqual([`tally-customer-${org.id}`]);
   });
 
   it("keeps one customer even when the worker runs twice after Stripe already created it (timeout after success)", async () => {
     const org = await makeOrg();
     await runDueJobs(later(0));
-    await db.update(jobs).set({ status: "pending", runAt: new Date(0) }).where(eq(jobs.dedupeKey, `${CREATE_CUSTOMER_JOB}:${org.id}`));
+    await db
+      .update(jobs)
+      .set({ status: "pending", runAt: new Date(0) })
+      .where(eq(jobs.dedupeKey, `${CREATE_CUSTOMER_JOB}:${org.id}`));
     await db.update(organizations).set({ stripeCustomerId: null }).where(eq(organizations.id, org.id));
     await runDueJobs(later(0));
-    expect(stripe.list("customer", (c) => (c.metadata as Record<string, string>).tally_org_id === org.id)).toHaveLength(1);
+    expect(stripe.list("customer", (c) => (c.metadata as Record<string, string>).tally_org_id === org.id)).toHaveLength(
+      1,
+    );
   });
 
   it("marks the job failed on a 4xx, shows why, and lets an admin retry it", async () => {
-    stripe.failNext(/POST \/v1\/customers/, 400, 1, { error: { type: "invalid_request_error", message: "Invalid email address" } });
+    stripe.failNext(/POST \/v1\/customers/, 400, 1, {
+      error: { type: "invalid_request_error", message: "Invalid email address" },
+    });
     const org = await makeOrg();
     await runDueJobs(later(0));
     const failed = await jobFor(org.id);
@@ -67,6 +89,13 @@ describe("outbox: Stripe customers", () => {
   it("never runs one job twice when two workers race", async () => {
     const org = await makeOrg();
     await Promise.all([runDueJobs(later(0)), runDueJobs(later(0))]);
-    expect(stripe.requests.filter((r) => r.method === "POST" && r.path === "/v1/customers" && (r.body.metadata as Record<string, string>)?.tally_org_id === org.id)).toHaveLength(1);
+    expect(
+      stripe.requests.filter(
+        (r) =>
+          r.method === "POST" &&
+          r.path === "/v1/customers" &&
+          (r.body.metadata as Record<string, string>)?.tally_org_id === org.id,
+      ),
+    ).toHaveLength(1);
   });
 });

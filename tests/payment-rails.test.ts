@@ -28,7 +28,12 @@ import { call, customerKey, makeOrg, makePlan, makeUser, platformKey, sessionCoo
 
 type Checkout = { id: string; url: string; provider: string };
 type InvoiceOut = { id: string; status: string; total_cents: number; amount_due_cents: number; livemode: boolean };
-type PaymentOut = { amount_cents: number; status: string; livemode: boolean; offline: { method: string; reference: string } | null };
+type PaymentOut = {
+  amount_cents: number;
+  status: string;
+  livemode: boolean;
+  offline: { method: string; reference: string } | null;
+};
 
 function setEnv(vars: Record<string, string | undefined>) {
   for (const [k, v] of Object.entries(vars)) {
@@ -46,14 +51,31 @@ async function owner() {
   return { org, user, cookie: await sessionCookie(user.id) };
 }
 
-const pack = (tag: string) => insertCreditProduct({ code: `pack-${tag}`, name: "2,500 credits", credits: 2500, priceCents: 2000, currency: "usd" });
+const pack = (tag: string) =>
+  insertCreditProduct({ code: `pack-${tag}`, name: "2,500 credits", credits: 2500, priceCents: 2000, currency: "usd" });
 
 /** Every revenue figure an operator reads, for the current month. */
 async function revenueNow(key: string) {
   const month = new Date().toISOString().slice(0, 7);
-  const stats = (await call<BillingStatsJson>(statsRoute.GET, "GET", "/api/v1/admin/billing/stats?currency=usd", { key })).json;
-  const series = (await call<SeriesJson>(seriesRoute.GET, "GET", `/api/v1/admin/revenue/series?from=${month}&to=${month}&currency=usd`, { key })).json.data[0]!;
-  const econ = (await call<EconomicsJson>(economicsRoute.GET, "GET", `/api/v1/admin/revenue/economics?month=${month}&currency=usd`, { key })).json;
+  const stats = (
+    await call<BillingStatsJson>(statsRoute.GET, "GET", "/api/v1/admin/billing/stats?currency=usd", { key })
+  ).json;
+  const series = (
+    await call<SeriesJson>(
+      seriesRoute.GET,
+      "GET",
+      `/api/v1/admin/revenue/series?from=${month}&to=${month}&currency=usd`,
+      { key },
+    )
+  ).json.data[0]!;
+  const econ = (
+    await call<EconomicsJson>(
+      economicsRoute.GET,
+      "GET",
+      `/api/v1/admin/revenue/economics?month=${month}&currency=usd`,
+      { key },
+    )
+  ).json;
   return {
     mrr: stats.mrr_cents,
     arr: stats.arr_cents,
@@ -74,8 +96,12 @@ describe("the payment rail (PAYMENTS)", () => {
   it("defaults to stripe with a key, else sandbox on the embedded database and invoice on DATABASE_URL", () => {
     expect(railOf({ PAYMENTS: undefined, STRIPE_SECRET_KEY: "sk_test_x", DATABASE_URL: undefined })).toBe("stripe");
     expect(railOf({ PAYMENTS: undefined, STRIPE_SECRET_KEY: undefined, DATABASE_URL: undefined })).toBe("sandbox");
-    expect(railOf({ PAYMENTS: undefined, STRIPE_SECRET_KEY: undefined, DATABASE_URL: "postgres://x@h/db" })).toBe("invoice");
-    expect(railOf({ PAYMENTS: "sandbox", STRIPE_SECRET_KEY: undefined, DATABASE_URL: "postgres://x@h/db" })).toBe("sandbox");
+    expect(railOf({ PAYMENTS: undefined, STRIPE_SECRET_KEY: undefined, DATABASE_URL: "postgres://x@h/db" })).toBe(
+      "invoice",
+    );
+    expect(railOf({ PAYMENTS: "sandbox", STRIPE_SECRET_KEY: undefined, DATABASE_URL: "postgres://x@h/db" })).toBe(
+      "sandbox",
+    );
   });
 
   it("refuses a rail that contradicts the Stripe key, naming PAYMENTS", () => {
@@ -94,20 +120,38 @@ describe("the sandbox is test mode", () => {
     const { org, cookie } = await owner();
     const p = await pack(uid());
     const before = await revenueNow(key);
-    const co = await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", { cookie, body: { credit_product_id: p.id } });
+    const co = await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", {
+      cookie,
+      body: { credit_product_id: p.id },
+    });
     expect(co.json.provider).toBe("local");
-    expect(await payLocalCheckout(org.id, co.json.id, { cardNumber: "4242424242424242" }, "test")).toMatchObject({ ok: true });
+    expect(await payLocalCheckout(org.id, co.json.id, { cardNumber: "4242424242424242" }, "test")).toMatchObject({
+      ok: true,
+    });
 
     // The customer got what it bought: the credits are spendable.
     expect((await getCreditBalance(org.id))!.balance).toBe(2500);
     // …and it is test money everywhere it shows.
-    const pays = (await call<{ data: PaymentOut[] }>(historyRoute.GET, "GET", "/api/v1/billing/history", { cookie })).json.data;
+    const pays = (await call<{ data: PaymentOut[] }>(historyRoute.GET, "GET", "/api/v1/billing/history", { cookie }))
+      .json.data;
     expect(pays).toEqual([expect.objectContaining({ amount_cents: 2000, status: "succeeded", livemode: false })]);
-    const invs = (await call<{ data: InvoiceOut[] }>(invoicesRoute.GET, "GET", "/api/v1/billing/invoices", { cookie })).json.data;
+    const invs = (await call<{ data: InvoiceOut[] }>(invoicesRoute.GET, "GET", "/api/v1/billing/invoices", { cookie }))
+      .json.data;
     expect(invs).toEqual([expect.objectContaining({ status: "paid", livemode: false })]);
-    expect((await db.select().from(creditGrants).where(eq(creditGrants.orgId, org.id))).map((g) => g.livemode)).toEqual([false]);
-    const charges = (await call<{ data: { customer_id: string; livemode: boolean; net_cents: number; amount_cents: number }[] }>(chargesRoute.GET, "GET", "/api/v1/admin/billing/recent-charges?limit=100", { key })).json.data;
-    expect(charges.filter((c) => c.customer_id === org.id)).toEqual([expect.objectContaining({ amount_cents: 2000, livemode: false, net_cents: 0 })]);
+    expect((await db.select().from(creditGrants).where(eq(creditGrants.orgId, org.id))).map((g) => g.livemode)).toEqual(
+      [false],
+    );
+    const charges = (
+      await call<{ data: { customer_id: string; livemode: boolean; net_cents: number; amount_cents: number }[] }>(
+        chargesRoute.GET,
+        "GET",
+        "/api/v1/admin/billing/recent-charges?limit=100",
+        { key },
+      )
+    ).json.data;
+    expect(charges.filter((c) => c.customer_id === org.id)).toEqual([
+      expect.objectContaining({ amount_cents: 2000, livemode: false, net_cents: 0 }),
+    ]);
 
     expect(await revenueNow(key)).toEqual(before);
   });
@@ -117,14 +161,36 @@ describe("the sandbox is test mode", () => {
     const { org, cookie } = await owner();
     const plan = await makePlan({ basePriceCents: 4900 });
     const before = await revenueNow(key);
-    const co = await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", { cookie, body: { plan_id: plan.id } });
-    expect(await payLocalCheckout(org.id, co.json.id, { cardNumber: "4242424242424242" }, "test")).toMatchObject({ ok: true, kind: "subscription" });
+    const co = await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", {
+      cookie,
+      body: { plan_id: plan.id },
+    });
+    expect(await payLocalCheckout(org.id, co.json.id, { cardNumber: "4242424242424242" }, "test")).toMatchObject({
+      ok: true,
+      kind: "subscription",
+    });
 
-    const summary = await call<{ status: string; livemode: boolean; access: { level: string } }>(subscriptionRoute.GET, "GET", "/api/v1/billing/subscription", { cookie });
+    const summary = await call<{ status: string; livemode: boolean; access: { level: string } }>(
+      subscriptionRoute.GET,
+      "GET",
+      "/api/v1/billing/subscription",
+      { cookie },
+    );
     expect(summary.json).toMatchObject({ status: "active", livemode: false, access: { level: "full" } });
     const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, org.id));
-    expect((await db.select().from(subscriptionHistory).where(eq(subscriptionHistory.subscriptionId, sub!.id))).every((h) => !h.livemode)).toBe(true);
-    const listed = (await call<{ data: { id: string; livemode: boolean; mrr_cents: number }[] }>(subsRoute.GET, "GET", "/api/v1/admin/billing/subscriptions?limit=100", { key })).json.data;
+    expect(
+      (await db.select().from(subscriptionHistory).where(eq(subscriptionHistory.subscriptionId, sub!.id))).every(
+        (h) => !h.livemode,
+      ),
+    ).toBe(true);
+    const listed = (
+      await call<{ data: { id: string; livemode: boolean; mrr_cents: number }[] }>(
+        subsRoute.GET,
+        "GET",
+        "/api/v1/admin/billing/subscriptions?limit=100",
+        { key },
+      )
+    ).json.data;
     expect(listed.find((s) => s.id === sub!.id)).toMatchObject({ livemode: false, mrr_cents: 0 });
 
     expect(await revenueNow(key)).toEqual(before);
@@ -139,31 +205,67 @@ describe("invoice billing (PAYMENTS=invoice)", () => {
     const p = await pack(uid());
     const before = await revenueNow(key);
 
-    const co = await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", { cookie, body: { credit_product_id: p.id } });
+    const co = await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", {
+      cookie,
+      body: { credit_product_id: p.id },
+    });
     expect(co.status).toBe(201);
     expect(co.json.provider).toBe("manual");
-    const [inv] = (await call<{ data: InvoiceOut[] }>(invoicesRoute.GET, "GET", "/api/v1/billing/invoices", { cookie })).json.data;
+    const [inv] = (await call<{ data: InvoiceOut[] }>(invoicesRoute.GET, "GET", "/api/v1/billing/invoices", { cookie }))
+      .json.data;
     expect(inv).toMatchObject({ status: "open", total_cents: 2000, amount_due_cents: 2000, livemode: true });
     expect(co.json.url).toContain(`/billing/invoices/${inv!.id}`);
     expect(co.json.url).not.toContain("/sandbox/");
     expect((await getCreditBalance(org.id))?.balance ?? 0).toBe(0);
     // No card rail to pay it with: the sandbox refuses, the portal has nothing to manage.
-    await expect(payLocalCheckout(org.id, co.json.id, { cardNumber: "4242424242424242" }, "test")).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      payLocalCheckout(org.id, co.json.id, { cardNumber: "4242424242424242" }, "test"),
+    ).rejects.toMatchObject({ code: "not_found" });
     expect((await call(portal.POST, "POST", "/api/v1/billing/portal", { cookie })).status).toBe(409);
 
     // A customer cannot mark its own invoice paid, with a session or a key.
     const body = { method: "bank_transfer", reference: "SEPA 2026-0042" };
     const params = { id: inv!.id };
-    expect((await call(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, { cookie, body, params })).status).toBe(403);
-    expect((await call(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, { key: await customerKey(org.id), body, params })).status).toBe(403);
+    expect(
+      (await call(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, { cookie, body, params }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await call(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, {
+          key: await customerKey(org.id),
+          body,
+          params,
+        })
+      ).status,
+    ).toBe(403);
     expect((await getCreditBalance(org.id))?.balance ?? 0).toBe(0);
 
     const admin = await makeUser("admin", null);
     const adminCookie = await sessionCookie(admin.id);
-    const first = await call<{ invoice: InvoiceOut; payment: PaymentOut; already_paid: boolean }>(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, { cookie: adminCookie, body, params });
+    const first = await call<{ invoice: InvoiceOut; payment: PaymentOut; already_paid: boolean }>(
+      markPaid.POST,
+      "POST",
+      `/api/v1/admin/invoices/${inv!.id}/mark-paid`,
+      { cookie: adminCookie, body, params },
+    );
     expect(first.status).toBe(200);
-    expect(first.json).toMatchObject({ already_paid: false, invoice: { status: "paid", amount_due_cents: 0 }, payment: { amount_cents: 2000, status: "succeeded", livemode: true, offline: { method: "bank_transfer", reference: "SEPA 2026-0042" } } });
-    const again = await call<{ already_paid: boolean }>(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, { key, body, params });
+    expect(first.json).toMatchObject({
+      already_paid: false,
+      invoice: { status: "paid", amount_due_cents: 0 },
+      payment: {
+        amount_cents: 2000,
+        status: "succeeded",
+        livemode: true,
+        offline: { method: "bank_transfer", reference: "SEPA 2026-0042" },
+      },
+    });
+    const again = await call<{ already_paid: boolean }>(
+      markPaid.POST,
+      "POST",
+      `/api/v1/admin/invoices/${inv!.id}/mark-paid`,
+      { key, body, params },
+    );
     expect(again.json.already_paid).toBe(true);
     expect((await getCreditBalance(org.id))!.balance).toBe(2500);
     expect(await db.select().from(creditGrants).where(eq(creditGrants.orgId, org.id))).toHaveLength(1);
@@ -180,21 +282,40 @@ describe("invoice billing (PAYMENTS=invoice)", () => {
     const { org, cookie } = await owner();
     const plan = await makePlan({ basePriceCents: 9900, includedCredits: 1000 });
     const before = await revenueNow(key);
-    const co = await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", { cookie, body: { plan_id: plan.id } });
+    const co = await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", {
+      cookie,
+      body: { plan_id: plan.id },
+    });
     expect(co.status).toBe(201);
-    const summary = async () => (await call<{ status: string; access: { level: string } }>(subscriptionRoute.GET, "GET", "/api/v1/billing/subscription", { cookie })).json;
+    const summary = async () =>
+      (
+        await call<{ status: string; access: { level: string } }>(
+          subscriptionRoute.GET,
+          "GET",
+          "/api/v1/billing/subscription",
+          { cookie },
+        )
+      ).json;
     expect(await summary()).toMatchObject({ status: "incomplete", access: { level: "none" } });
     const [inv] = await db.select().from(invoices).where(eq(invoices.orgId, org.id));
     expect(inv).toMatchObject({ status: "open", totalCents: 9900 });
     expect((await getCreditBalance(org.id))?.balance ?? 0).toBe(0);
     expect((await revenueNow(key)).mrr).toBe(before.mrr);
 
-    const r = await call(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, { key, body: { method: "check", reference: "check 1187" }, params: { id: inv!.id } });
+    const r = await call(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, {
+      key,
+      body: { method: "check", reference: "check 1187" },
+      params: { id: inv!.id },
+    });
     expect(r.status).toBe(200);
     expect(await summary()).toMatchObject({ status: "active", access: { level: "full" } });
     expect((await getCreditBalance(org.id))!.balance).toBe(1000);
     expect((await revenueNow(key)).mrr - before.mrr).toBe(9900);
-    await call(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, { key, body: { method: "check", reference: "check 1187" }, params: { id: inv!.id } });
+    await call(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, {
+      key,
+      body: { method: "check", reference: "check 1187" },
+      params: { id: inv!.id },
+    });
     expect((await getCreditBalance(org.id))!.balance).toBe(1000);
   });
 
@@ -202,25 +323,42 @@ describe("invoice billing (PAYMENTS=invoice)", () => {
     setEnv({ PAYMENTS: "invoice" });
     const key = await platformKey();
     const { org, cookie } = await owner();
-    await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", { cookie, body: { credit_product_id: (await pack(uid())).id } });
+    await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", {
+      cookie,
+      body: { credit_product_id: (await pack(uid())).id },
+    });
     const [inv] = await db.select().from(invoices).where(eq(invoices.orgId, org.id));
-    const mark = () => call<{ already_paid: boolean }>(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, { key, body: { method: "other", reference: "wire" }, params: { id: inv!.id } });
+    const mark = () =>
+      call<{ already_paid: boolean }>(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, {
+        key,
+        body: { method: "other", reference: "wire" },
+        params: { id: inv!.id },
+      });
     const results = await Promise.all([mark(), mark(), mark()]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(results.filter((r) => !r.json.already_paid)).toHaveLength(1);
     expect((await getCreditBalance(org.id))!.balance).toBe(2500);
-    const pays = (await call<{ data: PaymentOut[] }>(historyRoute.GET, "GET", "/api/v1/billing/history", { cookie })).json.data;
+    const pays = (await call<{ data: PaymentOut[] }>(historyRoute.GET, "GET", "/api/v1/billing/history", { cookie }))
+      .json.data;
     expect(pays).toHaveLength(1);
   });
 
   it("refuses to mark a test (sandbox) invoice paid", async () => {
     const key = await platformKey();
     const { org, cookie } = await owner();
-    const co = await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", { cookie, body: { credit_product_id: (await pack(uid())).id } });
+    const co = await call<Checkout>(checkout.POST, "POST", "/api/v1/billing/checkout", {
+      cookie,
+      body: { credit_product_id: (await pack(uid())).id },
+    });
     await payLocalCheckout(org.id, co.json.id, { cardNumber: "4242424242424242" }, "test");
     const [inv] = await db.select().from(invoices).where(eq(invoices.orgId, org.id));
     await db.update(invoices).set({ status: "open" }).where(eq(invoices.id, inv!.id));
-    const r = await call<{ error: { message: string } }>(markPaid.POST, "POST", `/api/v1/admin/invoices/${inv!.id}/mark-paid`, { key, body: { method: "cash", reference: "till" }, params: { id: inv!.id } });
+    const r = await call<{ error: { message: string } }>(
+      markPaid.POST,
+      "POST",
+      `/api/v1/admin/invoices/${inv!.id}/mark-paid`,
+      { key, body: { method: "cash", reference: "till" }, params: { id: inv!.id } },
+    );
     expect(r.status).toBe(409);
   });
 });

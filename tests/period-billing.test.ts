@@ -18,7 +18,15 @@ import { updateCreditSettings } from "@/lib/credits/settings";
 import { getCreditBalance } from "@/lib/credits/balance";
 import { grantCredits } from "@/lib/credits/grant-credits";
 import { db } from "@/lib/db/client";
-import { invoiceLines, invoices, organizations, periodBillings, plans, subscriptions, type Plan } from "@/lib/db/schema";
+import {
+  invoiceLines,
+  invoices,
+  organizations,
+  periodBillings,
+  plans,
+  subscriptions,
+  type Plan,
+} from "@/lib/db/schema";
 import { runDueJobs } from "@/lib/jobs/outbox";
 import { ingestEvents } from "@/lib/metering/ingest-events";
 import { invalidateMeters } from "@/lib/metering/meters";
@@ -58,18 +66,41 @@ beforeAll(async () => {
     tokens: stripe.createPrice({ product: t.id, unit_amount: 0, recurring: { interval: "month" } }).id,
   };
   await syncAllPlansFromStripe();
-  const withCharges = async (price: string, charges: Charge[]) => (await db.update(plans).set({ charges }).where(eq(plans.stripePriceId, price)).returning())[0]!;
+  const withCharges = async (price: string, charges: Charge[]) =>
+    (await db.update(plans).set({ charges }).where(eq(plans.stripePriceId, price)).returning())[0]!;
   // Starter: 10 minutes included, then 0.035 a minute; Pro: 0.02 a minute, nothing included.
-  starter = await withCharges(prices.starter, [{ type: "usage", meter: minutes.code, model: "per_unit", unit_price: "0.035", included_quantity: "10" }]);
+  starter = await withCharges(prices.starter, [
+    { type: "usage", meter: minutes.code, model: "per_unit", unit_price: "0.035", included_quantity: "10" },
+  ]);
   pro = await withCharges(prices.pro, [{ type: "usage", meter: minutes.code, model: "per_unit", unit_price: "0.02" }]);
-  tokens = await withCharges(prices.tokens, [{ type: "usage", meter: tokensMeter.code, model: "group", group_by: "model", prices: { "gpt-4": "0.0000375", "claude-3": "0.00001875" } }]);
+  tokens = await withCharges(prices.tokens, [
+    {
+      type: "usage",
+      meter: tokensMeter.code,
+      model: "group",
+      group_by: "model",
+      prices: { "gpt-4": "0.0000375", "claude-3": "0.00001875" },
+    },
+  ]);
   // The FlexPrice guide's agent plan: 0.05 a minute and a 10.00 monthly fee.
-  voice = await makePlan({ basePriceCents: 0, charges: [{ type: "usage", meter: minutes.code, model: "per_unit", unit_price: "0.05" }, { type: "fixed", name: "Monthly Fee", amount: "10.00" }] });
+  voice = await makePlan({
+    basePriceCents: 0,
+    charges: [
+      { type: "usage", meter: minutes.code, model: "per_unit", unit_price: "0.05" },
+      { type: "fixed", name: "Monthly Fee", amount: "10.00" },
+    ],
+  });
 });
 
 async function deliver(event: Record<string, unknown>) {
   const payload = JSON.stringify(event);
-  const res = await webhook.POST(new Request("http://tally.test/api/webhooks/stripe", { method: "POST", headers: { "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) }, body: payload }));
+  const res = await webhook.POST(
+    new Request("http://tally.test/api/webhooks/stripe", {
+      method: "POST",
+      headers: { "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) },
+      body: payload,
+    }),
+  );
   expect(res.status).toBe(200);
 }
 
@@ -86,19 +117,36 @@ function period() {
 }
 
 type Rail = "local" | "stripe";
-type World = { rail: Rail; orgId: string; subId: string; stripeSubId: string | null; period: { start: Date; end: Date } };
+type World = {
+  rail: Rail;
+  orgId: string;
+  subId: string;
+  stripeSubId: string | null;
+  period: { start: Date; end: Date };
+};
 
 async function subscribed(rail: Rail, plan: Plan = starter): Promise<World> {
   const org = await makeOrg();
   const p = period();
   if (rail === "local") {
     await db.transaction((tx) => addSandboxCard(tx, org.id, { number: "4242424242424242" }));
-    const sub = await subscribe(org.id, { plan: { id: plan.id }, actor: "test", now: p.start, skipTrial: true, provider: "local" });
+    const sub = await subscribe(org.id, {
+      plan: { id: plan.id },
+      actor: "test",
+      now: p.start,
+      skipTrial: true,
+      provider: "local",
+    });
     return { rail, orgId: org.id, subId: sub.id, stripeSubId: null, period: p };
   }
   await drain(); // the outbox creates the Stripe customer
   const [row] = await db.select().from(organizations).where(eq(organizations.id, org.id));
-  const s = stripe.createSubscription({ customer: row!.stripeCustomerId!, price: plan.stripePriceId!, periodStart: sec(p.start), periodEnd: sec(p.end) });
+  const s = stripe.createSubscription({
+    customer: row!.stripeCustomerId!,
+    price: plan.stripePriceId!,
+    periodStart: sec(p.start),
+    periodEnd: sec(p.end),
+  });
   await deliver(stripe.event("customer.subscription.created", s));
   const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, s.id));
   return { rail, orgId: org.id, subId: sub!.id, stripeSubId: s.id, period: p };
@@ -106,12 +154,25 @@ async function subscribed(rail: Rail, plan: Plan = starter): Promise<World> {
 
 async function usage(w: World, amount: string, at: Date) {
   // Sent at `at` (a test plays the hours after a plan change that happens now).
-  const r = await ingestEvents(w.orgId, [{ eventId: `u-${uid()}`, eventName: minutes.eventName, timestamp: at, properties: { minutes: amount } }], { now: new Date(Math.max(Date.now(), at.getTime())) });
+  const r = await ingestEvents(
+    w.orgId,
+    [{ eventId: `u-${uid()}`, eventName: minutes.eventName, timestamp: at, properties: { minutes: amount } }],
+    { now: new Date(Math.max(Date.now(), at.getTime())) },
+  );
   expect(r.outcomes[0]!.status).toBe("accepted");
 }
 
 /** Closes the period the way the rail does: Tally's rollover, or Stripe renewing with a draft invoice. */
-async function renew(w: World, events: (e: { invoice: Record<string, unknown>; subscription: Record<string, unknown> }) => Record<string, unknown>[] = (e) => [stripe.event("invoice.created", e.invoice), stripe.event("customer.subscription.updated", e.subscription)]) {
+async function renew(
+  w: World,
+  events: (e: {
+    invoice: Record<string, unknown>;
+    subscription: Record<string, unknown>;
+  }) => Record<string, unknown>[] = (e) => [
+    stripe.event("invoice.created", e.invoice),
+    stripe.event("customer.subscription.updated", e.subscription),
+  ],
+) {
   if (w.rail === "local") {
     await rollOverSubscriptions(new Date(w.period.end.getTime() + 1000));
     return null;
@@ -127,7 +188,11 @@ async function billed(w: World): Promise<Record<string, number>> {
   const strip = (id: string) => id.slice(id.indexOf(":", id.indexOf("Z:")) + 1);
   const out: Record<string, number> = {};
   if (w.rail === "local") {
-    const rows = await db.select({ line: invoiceLines }).from(invoiceLines).innerJoin(invoices, eq(invoices.id, invoiceLines.invoiceId)).where(eq(invoices.subscriptionId, w.subId));
+    const rows = await db
+      .select({ line: invoiceLines })
+      .from(invoiceLines)
+      .innerJoin(invoices, eq(invoices.id, invoiceLines.invoiceId))
+      .where(eq(invoices.subscriptionId, w.subId));
     for (const { line } of rows) {
       const id = line.details?.line_id;
       if (typeof id !== "string") continue;
@@ -136,7 +201,10 @@ async function billed(w: World): Promise<Record<string, number>> {
     }
     return out;
   }
-  for (const item of stripe.list("invoiceitem", (i) => String((i.metadata as Record<string, string>).tally_subscription_id) === w.subId)) {
+  for (const item of stripe.list(
+    "invoiceitem",
+    (i) => String((i.metadata as Record<string, string>).tally_subscription_id) === w.subId,
+  )) {
     const id = (item.metadata as Record<string, string>).tally_line_id!;
     expect(out[strip(id)], `line ${id} added to Stripe twice`).toBeUndefined();
     out[strip(id)] = Number(item.amount);
@@ -170,8 +238,18 @@ describe.each(["local", "stripe"] as const)("the period's usage on the %s rail",
   it("prices a per-model (group) charge per model: tokens of each model at that model's price", async () => {
     const w = await subscribed(rail, tokens);
     const r = await ingestEvents(w.orgId, [
-      { eventId: `t-${uid()}`, eventName: tokensMeter.eventName, timestamp: later(-2 * HOUR), properties: { model: "gpt-4", tokens: 400_000 } },
-      { eventId: `t-${uid()}`, eventName: tokensMeter.eventName, timestamp: later(-2 * HOUR), properties: { model: "claude-3", tokens: 200_000 } },
+      {
+        eventId: `t-${uid()}`,
+        eventName: tokensMeter.eventName,
+        timestamp: later(-2 * HOUR),
+        properties: { model: "gpt-4", tokens: 400_000 },
+      },
+      {
+        eventId: `t-${uid()}`,
+        eventName: tokensMeter.eventName,
+        timestamp: later(-2 * HOUR),
+        properties: { model: "claude-3", tokens: 200_000 },
+      },
     ]);
     expect(r.outcomes.map((o) => o.status)).toEqual(["accepted", "accepted"]);
     await renew(w);
@@ -189,7 +267,10 @@ describe.each(["local", "stripe"] as const)("the period's usage on the %s rail",
     await renew(w);
     const split = new Date(Math.floor(at.getTime() / HOUR) * HOUR).toISOString();
     // Before: 30 billable × 0.035 = 1.05; after: 100 × 0.02 = 2.00.
-    expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}:${w.period.start.toISOString()}`]: 105, [`usage:${pro.id}:${minutes.code}:${split}`]: 200 });
+    expect(await billed(w)).toEqual({
+      [`usage:${starter.id}:${minutes.code}:${w.period.start.toISOString()}`]: 105,
+      [`usage:${pro.id}:${minutes.code}:${split}`]: 200,
+    });
   });
 
   it("bills a period before a downgrade at its end on the plan it had", async () => {
@@ -212,7 +293,11 @@ describe.each(["local", "stripe"] as const)("the period's usage on the %s rail",
       await drain();
       const sep = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, w.subId));
       expect(sep).toMatchObject([{ status: "billed", target: "separate" }]);
-      expect(stripe.objects.get(sep[0]!.stripeInvoiceId!)).toMatchObject({ status: "paid", total: 70, auto_advance: true });
+      expect(stripe.objects.get(sep[0]!.stripeInvoiceId!)).toMatchObject({
+        status: "paid",
+        total: 70,
+        auto_advance: true,
+      });
     }
     expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 70 });
   });
@@ -229,13 +314,25 @@ describe.each(["local", "stripe"] as const)("the period's usage on the %s rail",
   it("bills credit overage at the price it was recorded at", async () => {
     const w = await subscribed(rail);
     await updateCreditSettings(w.orgId, { allowOverage: true, overagePricePerCredit: "0.012" });
-    const r = await consumeCredits(w.orgId, { credits: 250, idempotencyKey: `c-${uid()}`, actor: "test", now: later(-HOUR) });
+    const r = await consumeCredits(w.orgId, {
+      credits: 250,
+      idempotencyKey: `c-${uid()}`,
+      actor: "test",
+      now: later(-HOUR),
+    });
     expect(r.body.overage_credits).toBe(250);
     await renew(w);
     expect(await billed(w)).toEqual({ "overage:0.012": 300 });
     // Billed, so settled: the debt is gone, and credits bought next are the customer's whole.
     expect(await getCreditBalance(w.orgId)).toMatchObject({ balance: 0, overage: 0 });
-    await grantCredits(w.orgId, { amount: 500, source: "purchased", expiresAt: null, reason: "pack", idempotencyKey: `g-${uid()}`, actor: "test" });
+    await grantCredits(w.orgId, {
+      amount: 500,
+      source: "purchased",
+      expiresAt: null,
+      reason: "pack",
+      idempotencyKey: `g-${uid()}`,
+      actor: "test",
+    });
     expect(await getCreditBalance(w.orgId)).toMatchObject({ balance: 500, overage: 0 });
   });
 
@@ -244,7 +341,15 @@ describe.each(["local", "stripe"] as const)("the period's usage on the %s rail",
     await updateCreditSettings(w.orgId, { allowOverage: true, overagePricePerCredit: "0.012" });
     await consumeCredits(w.orgId, { credits: 250, idempotencyKey: `c-${uid()}`, actor: "test", now: later(-2 * HOUR) });
     // A pack bought later in the period repays 200 of the 250 owed.
-    await grantCredits(w.orgId, { amount: 200, source: "purchased", expiresAt: null, reason: "pack", idempotencyKey: `g-${uid()}`, actor: "test", now: later(-HOUR) });
+    await grantCredits(w.orgId, {
+      amount: 200,
+      source: "purchased",
+      expiresAt: null,
+      reason: "pack",
+      idempotencyKey: `g-${uid()}`,
+      actor: "test",
+      now: later(-HOUR),
+    });
     await renew(w);
     expect(await billed(w)).toEqual({ "overage:0.012": 60 });
     expect(await getCreditBalance(w.orgId)).toMatchObject({ balance: 0, overage: 0 });
@@ -256,9 +361,18 @@ describe.each(["local", "stripe"] as const)("the period's usage on the %s rail",
     const idle = await createAgent(w.orgId, { name: "Idle bot", description: "", planId: voice.id }, "test");
     for (const q of ["5.5", "5.5", "5.5"]) {
       const c = await startCall(w.orgId, { agentId: busy.agent.id, startedAt: later(-3 * HOUR) });
-      const done = await finalizeCallCost(w.orgId, c.id, { usageMetrics: { [minutes.code]: q }, sendUsage: true, endedAt: later(-2 * HOUR) });
+      const done = await finalizeCallCost(w.orgId, c.id, {
+        usageMetrics: { [minutes.code]: q },
+        sendUsage: true,
+        endedAt: later(-2 * HOUR),
+      });
       // The FlexPrice answer stays, and says which part is usage and which the fixed fee.
-      expect(done).toMatchObject({ cost: "10.28", usage_cost: "0.28", usage_cost_exact: "0.275", fixed_charges: "10.00" });
+      expect(done).toMatchObject({
+        cost: "10.28",
+        usage_cost: "0.28",
+        usage_cost_exact: "0.275",
+        fixed_charges: "10.00",
+      });
     }
     await usage(w, "20", later(-2 * HOUR));
     await renew(w);
@@ -283,18 +397,39 @@ describe.each(["local", "stripe"] as const)("the upcoming invoice on the %s rail
       return r.json;
     };
     const empty = await get();
-    expect(empty).toMatchObject({ plan_fee: { amount_cents: 2900, plan_id: starter.id }, lines: [], total_so_far_cents: 2900, invoice_date: w.period.end.toISOString(), period_start: w.period.start.toISOString() });
+    expect(empty).toMatchObject({
+      plan_fee: { amount_cents: 2900, plan_id: starter.id },
+      lines: [],
+      total_so_far_cents: 2900,
+      invoice_date: w.period.end.toISOString(),
+      period_start: w.period.start.toISOString(),
+    });
 
     await usage(w, "25.5", later(-2 * HOUR));
     const agent = await createAgent(w.orgId, { name: "bot", description: "", planId: voice.id }, "test");
     const c = await startCall(w.orgId, { agentId: agent.agent.id, startedAt: later(-2 * HOUR) });
-    await finalizeCallCost(w.orgId, c.id, { usageMetrics: { [minutes.code]: "5.5" }, sendUsage: true, endedAt: later(-2 * HOUR) });
+    await finalizeCallCost(w.orgId, c.id, {
+      usageMetrics: { [minutes.code]: "5.5" },
+      sendUsage: true,
+      endedAt: later(-2 * HOUR),
+    });
     const u = await get();
     // Usage arrived: 15.5 billable × 0.035 → 54; the call's usage 0.275 → 28; the agent plan's fee 1000.
-    expect(u.lines.map((l) => [l.kind, l.amount_cents])).toEqual([["usage", 54], ["call_usage", 28], ["agent_fixed", 1000]]);
-    expect(u).toMatchObject({ usage_cents: 54, call_costs_cents: 1028, total_so_far_cents: 2900 + 54 + 1028, credits_applied: [] });
+    expect(u.lines.map((l) => [l.kind, l.amount_cents])).toEqual([
+      ["usage", 54],
+      ["call_usage", 28],
+      ["agent_fixed", 1000],
+    ]);
+    expect(u).toMatchObject({
+      usage_cents: 54,
+      call_costs_cents: 1028,
+      total_so_far_cents: 2900 + 54 + 1028,
+      credits_applied: [],
+    });
     // Projected: the quantity at the current pace to the period end, then rated (the 10 included minutes come off once).
-    const pace = dec(w.period.end.getTime() - w.period.start.getTime()).div(new Date(u.as_of).getTime() - w.period.start.getTime());
+    const pace = dec(w.period.end.getTime() - w.period.start.getTime()).div(
+      new Date(u.as_of).getTime() - w.period.start.getTime(),
+    );
     const minutesAtEnd = dec("25.5").mul(pace).toDecimalPlaces(6);
     expect(u.projected_lines[0]!.amount_cents).toBe(roundToMinor(minutesAtEnd.minus(10).mul("0.035"), "usd"));
     expect(u.projected_lines[2]!.amount_cents).toBe(1000);
@@ -313,7 +448,17 @@ describe("usage on Stripe's invoices when events go wrong", () => {
     const draft = await renew(w, ({ invoice, subscription }) => {
       const created = stripe.event("invoice.created", invoice);
       const updated = stripe.event("customer.subscription.updated", subscription);
-      const stream = [created, updated, created, stripe.event("invoice.created", invoice), updated, stripe.event("customer.subscription.updated", subscription), stripe.event("invoice.created", invoice), created, updated];
+      const stream = [
+        created,
+        updated,
+        created,
+        stripe.event("invoice.created", invoice),
+        updated,
+        stripe.event("customer.subscription.updated", subscription),
+        stripe.event("invoice.created", invoice),
+        created,
+        updated,
+      ];
       return stream.sort(() => Math.random() - 0.5);
     });
     expect(itemsOn(draft!)).toEqual([350]);
@@ -332,7 +477,11 @@ describe("usage on Stripe's invoices when events go wrong", () => {
     expect(itemsOn(r.invoice.id)).toEqual([]);
     const [row] = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, w.subId));
     expect(row).toMatchObject({ status: "billed", target: "separate", totalCents: 35 });
-    expect(stripe.objects.get(row!.stripeInvoiceId!)).toMatchObject({ status: "paid", total: 35, customer: stripe.objects.get(w.stripeSubId!)!.customer });
+    expect(stripe.objects.get(row!.stripeInvoiceId!)).toMatchObject({
+      status: "paid",
+      total: 35,
+      customer: stripe.objects.get(w.stripeSubId!)!.customer,
+    });
     expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 35 });
   });
 
@@ -342,7 +491,9 @@ describe("usage on Stripe's invoices when events go wrong", () => {
     const r = stripe.renewSubscription(w.stripeSubId!);
     await deliver(stripe.event("customer.subscription.updated", r.subscription));
     await drain();
-    expect(stripe.invoiceItems().filter((i) => (i.metadata as Record<string, string>).tally_subscription_id === w.subId)).toEqual([]);
+    expect(
+      stripe.invoiceItems().filter((i) => (i.metadata as Record<string, string>).tally_subscription_id === w.subId),
+    ).toEqual([]);
     await drain(later(3 * HOUR));
     expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 35 });
     const [row] = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, w.subId));
@@ -358,20 +509,29 @@ describe("usage on Stripe's invoices when events go wrong", () => {
     await usage(w, "110", later(-2 * HOUR));
     const a = await createAgent(w.orgId, { name: "bot", description: "", planId: voice.id }, "test");
     const c = await startCall(w.orgId, { agentId: a.agent.id, startedAt: later(-2 * HOUR) });
-    await finalizeCallCost(w.orgId, c.id, { usageMetrics: { [minutes.code]: "5.5" }, sendUsage: true, endedAt: later(-2 * HOUR) });
+    await finalizeCallCost(w.orgId, c.id, {
+      usageMetrics: { [minutes.code]: "5.5" },
+      sendUsage: true,
+      endedAt: later(-2 * HOUR),
+    });
     stripe.failNext(/^POST \/v1\/invoiceitems$/, 500, 1);
     const r = stripe.renewSubscription(w.stripeSubId!);
     await deliver(stripe.event("invoice.created", r.invoice));
     await runDueJobs(later(1000)); // the first item fails
     stripe.failNext(/^POST \/v1\/invoiceitems$/, 503, 1);
     await runDueJobs(later(60_000)); // the retry adds one and fails on the next
-    const [pending] = await db.select().from(periodBillings).where(and(eq(periodBillings.subscriptionId, w.subId)));
+    const [pending] = await db
+      .select()
+      .from(periodBillings)
+      .where(and(eq(periodBillings.subscriptionId, w.subId)));
     expect(pending!.status).toBe("pending");
     await drain(later(10 * 60_000));
     expect(itemsOn(r.invoice.id).sort((x, y) => x - y)).toEqual([28, 350, 1000]);
     expect(stripe.objects.get(r.invoice.id)!.total).toBe(2900 + 28 + 350 + 1000);
     // Each write carried a key naming the line and the invoice.
-    const keys = stripe.requests.filter((q) => q.path === "/v1/invoiceitems" && q.body.invoice === r.invoice.id).map((q) => q.idempotencyKey);
+    const keys = stripe.requests
+      .filter((q) => q.path === "/v1/invoiceitems" && q.body.invoice === r.invoice.id)
+      .map((q) => q.idempotencyKey);
     expect(keys).toHaveLength(5); // three lines, two failed attempts
     for (const k of keys) expect(k).toMatch(new RegExp(`^tally-line:${w.subId}:.+:${r.invoice.id}$`));
   });
@@ -391,18 +551,28 @@ describe("reconciliation of Stripe periods", () => {
     // Someone deletes Tally's agent-plan item at Stripe, and the invoice is not paid.
     const inv = stripe.objects.get(badDraft!)!;
     const lines = (inv.lines as { data: { metadata?: Record<string, string> }[] }).data;
-    stripe.put({ ...inv, lines: { object: "list", data: lines.filter((l) => !l.metadata?.tally_line_id?.includes("agent_fixed")) } });
+    stripe.put({
+      ...inv,
+      lines: { object: "list", data: lines.filter((l) => !l.metadata?.tally_line_id?.includes("agent_fixed")) },
+    });
     stripe.finalizeInvoice(badDraft!, false);
 
     const at = later(10 * 86_400_000);
     expect(await reconcileStripePeriods(at)).toBeGreaterThanOrEqual(2);
     const [g] = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, good.subId));
-    expect(g).toMatchObject({ differences: [], stripeInvoicedCents: 35, stripeCollectedCents: 35, stripeStatus: "paid" });
+    expect(g).toMatchObject({
+      differences: [],
+      stripeInvoicedCents: 35,
+      stripeCollectedCents: 35,
+      stripeStatus: "paid",
+    });
     const [b] = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, bad.subId));
     expect(b!.differences.map((d) => d.kind).sort()).toEqual(["missing_item", "unpaid_past_due"]);
     expect(b).toMatchObject({ stripeInvoicedCents: 350, stripeCollectedCents: 0, stripeStatus: "open" });
 
-    const res = await metricsRoute.GET(new Request("http://tally.test/api/metrics", { headers: { authorization: `Bearer ${await platformKey()}` } }));
+    const res = await metricsRoute.GET(
+      new Request("http://tally.test/api/metrics", { headers: { authorization: `Bearer ${await platformKey()}` } }),
+    );
     const text = await res.text();
     expect(text).toMatch(/tally_billing_reconciliation_differences\{kind="missing_item"\} [1-9]/);
     expect(text).toMatch(/tally_billing_reconciliation_differences\{kind="unpaid_past_due"\} [1-9]/);

@@ -50,10 +50,22 @@ const noon = (day: string) => t(`${day}T12:00:00Z`);
 
 let key: string;
 let p: { free: Plan; basic: Plan; pro: Plan; proYearly: Plan; team: Plan };
-const org: Record<"A" | "B" | "C" | "D" | "E" | "F" | "G" | "H" | "I", string> = { A: "", B: "", C: "", D: "", E: "", F: "", G: "", H: "", I: "" };
+const org: Record<"A" | "B" | "C" | "D" | "E" | "F" | "G" | "H" | "I", string> = {
+  A: "",
+  B: "",
+  C: "",
+  D: "",
+  E: "",
+  F: "",
+  G: "",
+  H: "",
+  I: "",
+};
 
-const stats = async () => (await call<BillingStatsJson>(statsRoute.GET, "GET", "/api/v1/admin/billing/stats", { key })).json;
-const sub = (o: string, plan: Plan, day: string, extra: { provider?: "local" } = {}) => subscribe(o, { plan: { id: plan.id }, actor: "test", now: t(day), ...extra });
+const stats = async () =>
+  (await call<BillingStatsJson>(statsRoute.GET, "GET", "/api/v1/admin/billing/stats", { key })).json;
+const sub = (o: string, plan: Plan, day: string, extra: { provider?: "local" } = {}) =>
+  subscribe(o, { plan: { id: plan.id }, actor: "test", now: t(day), ...extra });
 const roll = (day: string) => rollOverSubscriptions(t(day));
 
 beforeAll(async () => {
@@ -100,7 +112,12 @@ describe("revenue figures of a known history", () => {
     const team = s.tiers.find((x) => x.tier === "team");
     expect(team).toMatchObject({ subscriptions: 1, trialing: 1, active: 0, mrr_cents: 0 });
     // pro: F 99 + B 99 + C 82.50 = 280.50, three subscriptions; share 280.50 / 338.50 = 0.82866 → 0.8287
-    expect(s.tiers.find((x) => x.tier === "pro")).toMatchObject({ subscriptions: 3, active: 3, mrr_cents: 28050, mrr_share: "0.8287" });
+    expect(s.tiers.find((x) => x.tier === "pro")).toMatchObject({
+      subscriptions: 3,
+      active: 3,
+      mrr_cents: 28050,
+      mrr_share: "0.8287",
+    });
   });
 
   it("April 20: a past-due subscription stays in MRR, and a discount reduces it", async () => {
@@ -120,7 +137,14 @@ describe("revenue figures of a known history", () => {
     const s = await stats();
     // Live: H 0, A 99, F 99 (past due), B 29, D 49, C 82.50, G 99 × 0.8 = 79.20, E 99 (new subscription)
     // MRR = 99 + 99 + 29 + 49 + 82.50 + 79.20 + 99 = 536.70
-    expect(s).toMatchObject({ active_subscriptions: 7, trialing_subscriptions: 0, past_due_subscriptions: 1, paying_customers: 7, mrr_cents: 53670, arr_cents: 644040 });
+    expect(s).toMatchObject({
+      active_subscriptions: 7,
+      trialing_subscriptions: 0,
+      past_due_subscriptions: 1,
+      paying_customers: 7,
+      mrr_cents: 53670,
+      arr_cents: 644040,
+    });
     // ARPU = 536.70 / 7 = 76.671… → 76.67
     expect(s.arpu_cents).toBe(7667);
   });
@@ -145,30 +169,80 @@ describe("revenue figures of a known history", () => {
     // Tiers in catalog order (all sort_order 0 here, so by name).
     expect(s.tiers).toEqual([
       // shares of 437.70: 0 → 0.0000; 29 → 0.06625 → 0.0663; 359.70 → 0.82180 → 0.8218; 49 → 0.11195 → 0.1119
-      expect.objectContaining({ tier: "basic", subscriptions: 1, active: 1, paying: 1, mrr_cents: 2900, mrr_share: "0.0663" }),
-      expect.objectContaining({ tier: "free", subscriptions: 1, active: 1, paying: 0, mrr_cents: 0, mrr_share: "0.0000" }),
+      expect.objectContaining({
+        tier: "basic",
+        subscriptions: 1,
+        active: 1,
+        paying: 1,
+        mrr_cents: 2900,
+        mrr_share: "0.0663",
+      }),
+      expect.objectContaining({
+        tier: "free",
+        subscriptions: 1,
+        active: 1,
+        paying: 0,
+        mrr_cents: 0,
+        mrr_share: "0.0000",
+      }),
       // pro: E 99 + A 99 + C 82.50 + G 79.20 = 359.70
-      expect.objectContaining({ tier: "pro", subscriptions: 4, active: 4, paying: 4, mrr_cents: 35970, mrr_share: "0.8218" }),
-      expect.objectContaining({ tier: "team", subscriptions: 1, active: 1, paying: 1, mrr_cents: 4900, mrr_share: "0.1119" }),
+      expect.objectContaining({
+        tier: "pro",
+        subscriptions: 4,
+        active: 4,
+        paying: 4,
+        mrr_cents: 35970,
+        mrr_share: "0.8218",
+      }),
+      expect.objectContaining({
+        tier: "team",
+        subscriptions: 1,
+        active: 1,
+        paying: 1,
+        mrr_cents: 4900,
+        mrr_share: "0.1119",
+      }),
     ]);
   });
 
   it("recomputes every month's movements, churn and retention from the history", async () => {
-    const res = await call<SeriesJson>(seriesRoute.GET, "GET", "/api/v1/admin/revenue/series?from=2026-01&to=2026-05", { key });
+    const res = await call<SeriesJson>(seriesRoute.GET, "GET", "/api/v1/admin/revenue/series?from=2026-01&to=2026-05", {
+      key,
+    });
     expect(res.status).toBe(200);
     const m = Object.fromEntries(res.json.data.map((x) => [x.month, x]));
     expect(res.json.data.map((x) => x.month)).toEqual(["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]);
 
     // January: E 29 + A 29 + F 99 + B 99 new = 256.00. No customer at the start: rates undefined.
     expect(m["2026-01"]).toMatchObject({
-      starting_mrr_cents: 0, new_mrr_cents: 25600, expansion_mrr_cents: 0, contraction_mrr_cents: 0, churned_mrr_cents: 0, reactivation_mrr_cents: 0,
-      ending_mrr_cents: 25600, customers_at_start: 0, customers_at_end: 4, new_customers: 4, logo_churn_rate: null, revenue_churn_rate: null, net_revenue_retention: null,
+      starting_mrr_cents: 0,
+      new_mrr_cents: 25600,
+      expansion_mrr_cents: 0,
+      contraction_mrr_cents: 0,
+      churned_mrr_cents: 0,
+      reactivation_mrr_cents: 0,
+      ending_mrr_cents: 25600,
+      customers_at_start: 0,
+      customers_at_end: 4,
+      new_customers: 4,
+      logo_churn_rate: null,
+      revenue_churn_rate: null,
+      net_revenue_retention: null,
     });
     // February: C 82.50 (Feb 5) + D 49 (trial converts Feb 15) new = 131.50; ending 256 + 131.50 = 387.50.
     // Cohort E, A, F, B: nothing lost, 256 retained of 256 → NRR 1.0000.
     expect(m["2026-02"]).toMatchObject({
-      starting_mrr_cents: 25600, new_mrr_cents: 13150, churned_mrr_cents: 0, ending_mrr_cents: 38750, customers_at_start: 4, customers_at_end: 6,
-      new_customers: 2, churned_customers: 0, logo_churn_rate: "0.0000", revenue_churn_rate: "0.0000", net_revenue_retention: "1.0000",
+      starting_mrr_cents: 25600,
+      new_mrr_cents: 13150,
+      churned_mrr_cents: 0,
+      ending_mrr_cents: 38750,
+      customers_at_start: 4,
+      customers_at_end: 6,
+      new_customers: 2,
+      churned_customers: 0,
+      logo_churn_rate: "0.0000",
+      revenue_churn_rate: "0.0000",
+      net_revenue_retention: "1.0000",
     });
     // March: G new 99 (Mar 1); E churned 29 (Mar 5); A expansion 70 (Mar 10); B contraction 70 (Mar 20).
     // Ending 387.50 + 99 − 29 + 70 − 70 = 457.50.
@@ -176,39 +250,112 @@ describe("revenue figures of a known history", () => {
     // Revenue churn: (29 churned + 70 contraction) / 387.50 = 0.25548… → 0.2555.
     // NRR: the cohort's end MRR A 99 + F 99 + B 29 + D 49 + C 82.50 + E 0 = 358.50 / 387.50 = 0.92516… → 0.9252.
     expect(m["2026-03"]).toMatchObject({
-      starting_mrr_cents: 38750, new_mrr_cents: 9900, expansion_mrr_cents: 7000, contraction_mrr_cents: 7000, churned_mrr_cents: 2900, reactivation_mrr_cents: 0,
-      net_new_mrr_cents: 7000, ending_mrr_cents: 45750, customers_at_start: 6, customers_at_end: 6, new_customers: 1, churned_customers: 1,
-      logo_churn_rate: "0.1667", revenue_churn_rate: "0.2555", net_revenue_retention: "0.9252",
+      starting_mrr_cents: 38750,
+      new_mrr_cents: 9900,
+      expansion_mrr_cents: 7000,
+      contraction_mrr_cents: 7000,
+      churned_mrr_cents: 2900,
+      reactivation_mrr_cents: 0,
+      net_new_mrr_cents: 7000,
+      ending_mrr_cents: 45750,
+      customers_at_start: 6,
+      customers_at_end: 6,
+      new_customers: 1,
+      churned_customers: 1,
+      logo_churn_rate: "0.1667",
+      revenue_churn_rate: "0.2555",
+      net_revenue_retention: "0.9252",
     });
     // April: G contraction 99 − 79.20 = 19.80 (discount); E reactivation 99 (Apr 12); F past due: no movement.
     // Ending 457.50 − 19.80 + 99 = 536.70. Revenue churn 19.80 / 457.50 = 0.04327… → 0.0433.
     // NRR: A 99 + F 99 + B 29 + D 49 + C 82.50 + G 79.20 = 437.70 / 457.50 = 0.95672… → 0.9567.
     expect(m["2026-04"]).toMatchObject({
-      starting_mrr_cents: 45750, new_mrr_cents: 0, expansion_mrr_cents: 0, contraction_mrr_cents: 1980, churned_mrr_cents: 0, reactivation_mrr_cents: 9900,
-      ending_mrr_cents: 53670, customers_at_start: 6, customers_at_end: 7, reactivated_customers: 1, churned_customers: 0,
-      logo_churn_rate: "0.0000", revenue_churn_rate: "0.0433", net_revenue_retention: "0.9567",
+      starting_mrr_cents: 45750,
+      new_mrr_cents: 0,
+      expansion_mrr_cents: 0,
+      contraction_mrr_cents: 1980,
+      churned_mrr_cents: 0,
+      reactivation_mrr_cents: 9900,
+      ending_mrr_cents: 53670,
+      customers_at_start: 6,
+      customers_at_end: 7,
+      reactivated_customers: 1,
+      churned_customers: 0,
+      logo_churn_rate: "0.0000",
+      revenue_churn_rate: "0.0433",
+      net_revenue_retention: "0.9567",
     });
     // May: F churned 99 (May 15), past due until then. Ending 536.70 − 99 = 437.70 (= the stats' MRR now).
     // Logo churn 1 / 7 = 0.14285… → 0.1429; revenue churn 99 / 536.70 = 0.18446… → 0.1845; NRR 437.70 / 536.70 = 0.81553… → 0.8155.
     expect(m["2026-05"]).toMatchObject({
-      starting_mrr_cents: 53670, churned_mrr_cents: 9900, ending_mrr_cents: 43770, arr_cents: 525240, customers_at_start: 7, customers_at_end: 6, churned_customers: 1,
-      logo_churn_rate: "0.1429", revenue_churn_rate: "0.1845", net_revenue_retention: "0.8155",
+      starting_mrr_cents: 53670,
+      churned_mrr_cents: 9900,
+      ending_mrr_cents: 43770,
+      arr_cents: 525240,
+      customers_at_start: 7,
+      customers_at_end: 6,
+      churned_customers: 1,
+      logo_churn_rate: "0.1429",
+      revenue_churn_rate: "0.1845",
+      net_revenue_retention: "0.8155",
     });
     expect(m["2026-05"]!.ending_mrr_cents).toBe((await stats()).mrr_cents);
   });
 
   it("any past month is recomputed alike on its own", async () => {
-    const res = await call<SeriesJson>(seriesRoute.GET, "GET", "/api/v1/admin/revenue/series?from=2026-03&to=2026-03", { key });
-    expect(res.json.data).toEqual([expect.objectContaining({ month: "2026-03", starting_mrr_cents: 38750, ending_mrr_cents: 45750, net_revenue_retention: "0.9252" })]);
+    const res = await call<SeriesJson>(seriesRoute.GET, "GET", "/api/v1/admin/revenue/series?from=2026-03&to=2026-03", {
+      key,
+    });
+    expect(res.json.data).toEqual([
+      expect.objectContaining({
+        month: "2026-03",
+        starting_mrr_cents: 38750,
+        ending_mrr_cents: 45750,
+        net_revenue_retention: "0.9252",
+      }),
+    ]);
   });
 
   it("lists the card payments newest first, the declined renewal and a refund among them", async () => {
     // F paid Jan 15, Feb 15 and Mar 15 by card; Apr 15 was declined. Refund 10.00 of February's.
-    const before = await call<{ data: { id: string; provider_payment_id: string; created_at: string }[] }>(chargesRoute.GET, "GET", "/api/v1/admin/billing/recent-charges?limit=20", { key });
+    const before = await call<{ data: { id: string; provider_payment_id: string; created_at: string }[] }>(
+      chargesRoute.GET,
+      "GET",
+      "/api/v1/admin/billing/recent-charges?limit=20",
+      { key },
+    );
     const feb = before.json.data.find((c) => c.created_at.startsWith("2026-02-15"))!;
-    await recordPayment(db, { orgId: org.F, provider: "local", providerPaymentId: feb.provider_payment_id, kind: "subscription", status: "partially_refunded", amountCents: 9900, amountRefundedCents: 1000, currency: "usd", description: "refund", createdAt: t("2026-02-15") });
-    const res = await call<{ data: { status: string; amount_cents: number; amount_refunded_cents: number; net_cents: number; customer_id: string; created_at: string }[] }>(chargesRoute.GET, "GET", "/api/v1/admin/billing/recent-charges?limit=20", { key });
-    expect(res.json.data.map((c) => [c.created_at.slice(0, 10), c.status, c.amount_cents, c.amount_refunded_cents, c.net_cents])).toEqual([
+    await recordPayment(db, {
+      orgId: org.F,
+      provider: "local",
+      providerPaymentId: feb.provider_payment_id,
+      kind: "subscription",
+      status: "partially_refunded",
+      amountCents: 9900,
+      amountRefundedCents: 1000,
+      currency: "usd",
+      description: "refund",
+      createdAt: t("2026-02-15"),
+    });
+    const res = await call<{
+      data: {
+        status: string;
+        amount_cents: number;
+        amount_refunded_cents: number;
+        net_cents: number;
+        customer_id: string;
+        created_at: string;
+      }[];
+    }>(chargesRoute.GET, "GET", "/api/v1/admin/billing/recent-charges?limit=20", { key });
+    expect(
+      res.json.data.map((c) => [
+        c.created_at.slice(0, 10),
+        c.status,
+        c.amount_cents,
+        c.amount_refunded_cents,
+        c.net_cents,
+      ]),
+    ).toEqual([
       ["2026-04-15", "failed", 9900, 0, 0],
       ["2026-03-15", "succeeded", 9900, 0, 9900],
       ["2026-02-15", "partially_refunded", 9900, 1000, 8900],
@@ -218,10 +365,20 @@ describe("revenue figures of a known history", () => {
   });
 
   it("filters subscriptions by status, each with its MRR", async () => {
-    const canceled = await call<{ data: { customer_id: string; mrr_cents: number }[] }>(subsRoute.GET, "GET", "/api/v1/admin/billing/subscriptions?status=canceled&limit=100", { key });
+    const canceled = await call<{ data: { customer_id: string; mrr_cents: number }[] }>(
+      subsRoute.GET,
+      "GET",
+      "/api/v1/admin/billing/subscriptions?status=canceled&limit=100",
+      { key },
+    );
     expect(canceled.json.data.map((s) => s.customer_id).sort()).toEqual([org.E, org.F].sort());
     expect(canceled.json.data.every((s) => s.mrr_cents === 0)).toBe(true);
-    const active = await call<{ data: { customer_id: string; mrr_cents: number }[] }>(subsRoute.GET, "GET", "/api/v1/admin/billing/subscriptions?status=active&sort=mrr&order=desc&limit=100", { key });
+    const active = await call<{ data: { customer_id: string; mrr_cents: number }[] }>(
+      subsRoute.GET,
+      "GET",
+      "/api/v1/admin/billing/subscriptions?status=active&sort=mrr&order=desc&limit=100",
+      { key },
+    );
     expect(active.json.data.map((s) => s.mrr_cents)).toEqual([9900, 9900, 8250, 7920, 4900, 2900, 0]);
   });
 });
@@ -229,8 +386,17 @@ describe("revenue figures of a known history", () => {
 /** Sets a discount and records it, as an operator's discount change would. */
 async function giveDiscount(orgId: string, percent: string, at: Date) {
   await db.transaction(async (tx) => {
-    const [s] = await tx.update(subscriptions).set({ discountPercent: percent, updatedAt: at }).where(eq(subscriptions.orgId, orgId)).returning();
+    const [s] = await tx
+      .update(subscriptions)
+      .set({ discountPercent: percent, updatedAt: at })
+      .where(eq(subscriptions.orgId, orgId))
+      .returning();
     const [plan] = await tx.select().from(plans).where(eq(plans.id, s!.planId));
-    await recordHistory(tx, s!, plan!, "discount_changed", { fromStatus: s!.status, actor: "test", occurredAt: at, details: { discount_percent: percent } });
+    await recordHistory(tx, s!, plan!, "discount_changed", {
+      fromStatus: s!.status,
+      actor: "test",
+      occurredAt: at,
+      details: { discount_percent: percent },
+    });
   });
 }

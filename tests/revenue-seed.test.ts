@@ -18,14 +18,35 @@ describe("demo revenue", () => {
     // Hooli Starter 29 (back after churning), Stark Professional 99 − 20 % = 79.20, Wayne Professional 99 (downgraded),
     // Vandelay Starter 29 (past due), Massive Dynamic Professional yearly 990 / 12 = 82.50.
     // MRR = 765.8666… → 765.87; ARR = 9,190.40. Trialing: Globex and Pied Piper.
-    expect(s).toMatchObject({ total_customers: 11, paying_customers: 8, trialing_subscriptions: 2, past_due_subscriptions: 1, mrr_cents: 76587, arr_cents: 919040 });
+    expect(s).toMatchObject({
+      total_customers: 11,
+      paying_customers: 8,
+      trialing_subscriptions: 2,
+      past_due_subscriptions: 1,
+      mrr_cents: 76587,
+      arr_cents: 919040,
+    });
     expect(await countDue(now)).toBe(0);
 
     const series = seriesJson(await revenueSeries({ now }));
     expect(series.data).toHaveLength(12);
-    const total = (k: "new_mrr_cents" | "expansion_mrr_cents" | "contraction_mrr_cents" | "churned_mrr_cents" | "reactivation_mrr_cents") => series.data.reduce((a, m) => a + m[k], 0);
+    const total = (
+      k:
+        | "new_mrr_cents"
+        | "expansion_mrr_cents"
+        | "contraction_mrr_cents"
+        | "churned_mrr_cents"
+        | "reactivation_mrr_cents",
+    ) => series.data.reduce((a, m) => a + m[k], 0);
     // Every kind of movement happens in the demo year.
-    for (const k of ["new_mrr_cents", "expansion_mrr_cents", "contraction_mrr_cents", "churned_mrr_cents", "reactivation_mrr_cents"] as const) expect(total(k), k).toBeGreaterThan(0);
+    for (const k of [
+      "new_mrr_cents",
+      "expansion_mrr_cents",
+      "contraction_mrr_cents",
+      "churned_mrr_cents",
+      "reactivation_mrr_cents",
+    ] as const)
+      expect(total(k), k).toBeGreaterThan(0);
     // Initech +70 (Starter → Professional); Stark −19.80 (discount) and Wayne −200 (Enterprise → Professional); Hooli and Soylent churn 99 + 29; Hooli returns at 29.
     expect(total("expansion_mrr_cents")).toBe(7000);
     expect(total("contraction_mrr_cents")).toBe(1980 + 20000);

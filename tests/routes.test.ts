@@ -9,7 +9,12 @@ import { match, ROUTES } from "@/server/fast-routes";
 import { routeLists } from "@/scripts/gen-routes.mjs";
 
 /** `app/api/v1/calls/[call_id]/route.ts` → `/api/v1/calls/{call_id}`: where Next serves the file. */
-const servedAt = (file: string) => "/" + path.dirname(file).replace(/^app\//, "").replace(/\[(\w+)\]/g, "{$1}");
+const servedAt = (file: string) =>
+  "/" +
+  path
+    .dirname(file)
+    .replace(/^app\//, "")
+    .replace(/\[(\w+)\]/g, "{$1}");
 
 const declared = apiRoutes.flatMap(({ file, module }) => declaredIn(module).map((d) => ({ file, ...d })));
 
@@ -20,16 +25,22 @@ describe("route declarations", () => {
 
   it("declares each handler at the path Next serves its file at", () => {
     expect(declared.length).toBeGreaterThan(80);
-    const wrong = declared.filter(({ file, handler }) => handler.declaration.path !== servedAt(file)).map(({ file, method, handler }) => `${method} ${file}: ${handler.declaration.path}`);
+    const wrong = declared
+      .filter(({ file, handler }) => handler.declaration.path !== servedAt(file))
+      .map(({ file, method, handler }) => `${method} ${file}: ${handler.declaration.path}`);
     expect(wrong).toEqual([]);
   });
 
   it("serves on the fast path exactly the declarations marked fast, with the very handler Next serves", () => {
     const fast = declared.filter(({ handler }) => handler.declaration.fast);
-    expect(fast.map(({ method, handler }) => `${method} ${handler.declaration.path}`).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.handler.declaration.path}`).sort());
+    expect(fast.map(({ method, handler }) => `${method} ${handler.declaration.path}`).sort()).toEqual(
+      ROUTES.map((r) => `${r.method} ${r.handler.declaration.path}`).sort(),
+    );
     for (const { method, handler } of fast) {
       // A request to the declared path (each {name} filled in) reaches the same function object Next exports.
-      const params = Object.fromEntries([...handler.declaration.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, `${m[1]} a/b`]));
+      const params = Object.fromEntries(
+        [...handler.declaration.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, `${m[1]} a/b`]),
+      );
       const url = handler.declaration.path.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(params[k]!));
       const m = match(method, url);
       expect(m?.handler, `${method} ${url}`).toBe(handler);

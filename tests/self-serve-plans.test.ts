@@ -14,7 +14,11 @@ type ErrorBody = { error: { code: string; message: string; details?: { field: st
 
 async function contractPlan() {
   const plan = await makePlan({ basePriceCents: 99900 });
-  const [p] = await db.update(plans).set({ selfServe: false, name: "Enterprise contract" }).where(eq(plans.id, plan.id)).returning();
+  const [p] = await db
+    .update(plans)
+    .set({ selfServe: false, name: "Enterprise contract" })
+    .where(eq(plans.id, plan.id))
+    .returning();
   return p!;
 }
 
@@ -29,7 +33,10 @@ describe("plans that are not self-serve", () => {
     const plan = await contractPlan();
     const { org, cookie } = await owner();
     for (const auth of [{ cookie }, { key: await customerKey(org.id) }]) {
-      const r = await call<ErrorBody>(checkout.POST, "POST", "/api/v1/billing/checkout", { ...auth, body: { plan_id: plan.id } });
+      const r = await call<ErrorBody>(checkout.POST, "POST", "/api/v1/billing/checkout", {
+        ...auth,
+        body: { plan_id: plan.id },
+      });
       expect(r.status).toBe(403);
       expect(r.json.error.message).toContain("Enterprise contract");
       expect(r.json.error.details).toEqual([expect.objectContaining({ field: "plan_id" })]);
@@ -41,10 +48,18 @@ describe("plans that are not self-serve", () => {
     const plan = await contractPlan();
     const starter = await makePlan({ basePriceCents: 2900 });
     const { org, cookie } = await owner();
-    const co = await call<{ id: string }>(checkout.POST, "POST", "/api/v1/billing/checkout", { cookie, body: { plan_id: starter.id } });
-    expect(await payLocalCheckout(org.id, co.json.id, { cardNumber: "4242424242424242" }, "test")).toMatchObject({ ok: true });
+    const co = await call<{ id: string }>(checkout.POST, "POST", "/api/v1/billing/checkout", {
+      cookie,
+      body: { plan_id: starter.id },
+    });
+    expect(await payLocalCheckout(org.id, co.json.id, { cardNumber: "4242424242424242" }, "test")).toMatchObject({
+      ok: true,
+    });
     for (const preview of [true, false]) {
-      const r = await call<ErrorBody>(changePlan.POST, "POST", "/api/v1/billing/subscription/change-plan", { cookie, body: { plan_id: plan.id, preview } });
+      const r = await call<ErrorBody>(changePlan.POST, "POST", "/api/v1/billing/subscription/change-plan", {
+        cookie,
+        body: { plan_id: plan.id, preview },
+      });
       expect(r.status).toBe(403);
       expect(r.json.error.message).toContain(plan.code);
     }
@@ -55,7 +70,12 @@ describe("plans that are not self-serve", () => {
   it("lets an operator put a customer on it", async () => {
     const plan = await contractPlan();
     const org = await makeOrg();
-    const r = await call<{ plan: { id: string }; status: string }>(subscriptionsRoute.POST, "POST", "/api/v1/subscriptions", { key: await platformKey(), body: { customer_id: org.id, plan: plan.id } });
+    const r = await call<{ plan: { id: string }; status: string }>(
+      subscriptionsRoute.POST,
+      "POST",
+      "/api/v1/subscriptions",
+      { key: await platformKey(), body: { customer_id: org.id, plan: plan.id } },
+    );
     expect(r.status).toBe(201);
     expect(r.json).toMatchObject({ status: "active" });
     const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, org.id));

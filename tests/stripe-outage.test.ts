@@ -52,7 +52,13 @@ const newOrgs: string[] = [];
 
 async function deliver(event: Record<string, unknown>) {
   const payload = JSON.stringify(event);
-  return webhook.POST(new Request("http://tally.test/api/webhooks/stripe", { method: "POST", headers: { "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) }, body: payload }));
+  return webhook.POST(
+    new Request("http://tally.test/api/webhooks/stripe", {
+      method: "POST",
+      headers: { "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) },
+      body: payload,
+    }),
+  );
 }
 
 /** Runs the outbox, at a time past every backoff and scheduled change, until nothing is due (bounded). */
@@ -62,7 +68,12 @@ async function drain(at = new Date(Date.now() + 90 * DAY)): Promise<number> {
   return rounds;
 }
 
-const pendingJobs = async (orgIds: string[]) => db.select().from(jobs).where(inArray(jobs.orgId, orgIds)).then((r) => r.filter((j) => j.status !== "done"));
+const pendingJobs = async (orgIds: string[]) =>
+  db
+    .select()
+    .from(jobs)
+    .where(inArray(jobs.orgId, orgIds))
+    .then((r) => r.filter((j) => j.status !== "done"));
 
 async function timed<T>(f: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t0 = performance.now();
@@ -80,23 +91,69 @@ beforeAll(async () => {
   const priceB = stripe.createPrice({ product: b.id, unit_amount: 900, recurring: { interval: "month" } }).id;
   await syncAllPlansFromStripe();
   const withMinutes = async (price: string, unit: string) =>
-    (await db.update(plans).set({ charges: [{ type: "usage", meter: minutes.code, model: "per_unit", unit_price: unit }], selfServe: true }).where(eq(plans.stripePriceId, price)).returning())[0]!;
+    (
+      await db
+        .update(plans)
+        .set({
+          charges: [{ type: "usage", meter: minutes.code, model: "per_unit", unit_price: unit }],
+          selfServe: true,
+        })
+        .where(eq(plans.stripePriceId, price))
+        .returning()
+    )[0]!;
   starter = await withMinutes(priceA, "0.035");
   basic = await withMinutes(priceB, "0.05");
-  creditEvent = (await insertCreditEvent({ code: `ce_${uid()}`, name: "Outage event", credits: 1, category: "general", active: true })).code;
-  pack = (await insertCreditProduct({ code: `pack_${uid()}`, name: "Outage pack", credits: 100, priceCents: 500, currency: "usd" })).id;
+  creditEvent = (
+    await insertCreditEvent({
+      code: `ce_${uid()}`,
+      name: "Outage event",
+      credits: 1,
+      category: "general",
+      active: true,
+    })
+  ).code;
+  pack = (
+    await insertCreditProduct({
+      code: `pack_${uid()}`,
+      name: "Outage pack",
+      credits: 100,
+      priceCents: 500,
+      currency: "usd",
+    })
+  ).id;
 
   // A Stripe customer subscribed to Starter since ten days ago, with usage in the period.
   const org = await makeOrg();
   await drain(new Date(Date.now() + 1000));
   const [row] = await db.select().from(organizations).where(eq(organizations.id, org.id));
   const p = periodBounds(new Date(Math.floor((Date.now() - 10 * DAY) / 1000) * 1000), "month", 0);
-  const s = stripe.createSubscription({ customer: row!.stripeCustomerId!, price: starter.stripePriceId!, periodStart: sec(p.start), periodEnd: sec(p.end) });
+  const s = stripe.createSubscription({
+    customer: row!.stripeCustomerId!,
+    price: starter.stripePriceId!,
+    periodStart: sec(p.start),
+    periodEnd: sec(p.end),
+  });
   expect((await deliver(stripe.event("customer.subscription.created", s))).status).toBe(200);
   const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, s.id));
   w = { orgId: org.id, key: await customerKey(org.id), subId: sub!.id, stripeSubId: s.id };
-  await grantCredits(org.id, { amount: 1000, source: "purchased", expiresAt: null, reason: "outage", idempotencyKey: uid(), actor: "test" });
-  const ev = await call(eventsRoute.POST, "POST", "/api/v1/events", { key: platform, body: { event_name: minutes.eventName, customer_id: org.id, event_id: `u-${uid()}`, timestamp: new Date(Date.now() - 2 * HOUR).toISOString(), properties: { minutes: 40 } } });
+  await grantCredits(org.id, {
+    amount: 1000,
+    source: "purchased",
+    expiresAt: null,
+    reason: "outage",
+    idempotencyKey: uid(),
+    actor: "test",
+  });
+  const ev = await call(eventsRoute.POST, "POST", "/api/v1/events", {
+    key: platform,
+    body: {
+      event_name: minutes.eventName,
+      customer_id: org.id,
+      event_id: `u-${uid()}`,
+      timestamp: new Date(Date.now() - 2 * HOUR).toISOString(),
+      properties: { minutes: 40 },
+    },
+  });
   expect(ev.status).toBeLessThan(300);
   // Stripe renews the subscription (a draft for the period that ended) and says so before it goes
   // down: the period's usage is queued, and the outbox has not run it yet.
@@ -108,10 +165,38 @@ beforeAll(async () => {
 /** The requests that never need Stripe, each timed; all must answer 2xx within FAST_MS. */
 async function localRequests(label: string) {
   const checks: [string, () => Promise<{ status: number; json: Record<string, unknown> }>][] = [
-    ["consume", () => call(consumeRoute.POST, "POST", "/api/v1/credits/consume", { key: w.key, body: { event_name: creditEvent, quantity: 1, idempotency_key: `c-${uid()}` } })],
-    ["ingest", () => call(eventsRoute.POST, "POST", "/api/v1/events", { key: w.key, body: { event_name: minutes.eventName, event_id: `e-${uid()}`, properties: { minutes: 1 } } })],
-    ["usage-summary", () => call(usageSummaryRoute.GET, "GET", `/api/v1/customers/${w.orgId}/usage-summary`, { key: platform, params: { id: w.orgId } })],
-    ["entitlements", () => call(entitlementsRoute.GET, "GET", `/api/v1/entitlements/${minutes.code}`, { key: w.key, params: { meter: minutes.code } })],
+    [
+      "consume",
+      () =>
+        call(consumeRoute.POST, "POST", "/api/v1/credits/consume", {
+          key: w.key,
+          body: { event_name: creditEvent, quantity: 1, idempotency_key: `c-${uid()}` },
+        }),
+    ],
+    [
+      "ingest",
+      () =>
+        call(eventsRoute.POST, "POST", "/api/v1/events", {
+          key: w.key,
+          body: { event_name: minutes.eventName, event_id: `e-${uid()}`, properties: { minutes: 1 } },
+        }),
+    ],
+    [
+      "usage-summary",
+      () =>
+        call(usageSummaryRoute.GET, "GET", `/api/v1/customers/${w.orgId}/usage-summary`, {
+          key: platform,
+          params: { id: w.orgId },
+        }),
+    ],
+    [
+      "entitlements",
+      () =>
+        call(entitlementsRoute.GET, "GET", `/api/v1/entitlements/${minutes.code}`, {
+          key: w.key,
+          params: { meter: minutes.code },
+        }),
+    ],
     ["billing usage", () => call(billingUsageRoute.GET, "GET", "/api/v1/billing/usage", { key: w.key })],
     ["subscription", () => call(subscriptionRoute.GET, "GET", "/api/v1/billing/subscription", { key: w.key })],
     ["invoices", () => call(invoicesRoute.GET, "GET", "/api/v1/billing/invoices", { key: w.key })],
@@ -126,15 +211,25 @@ async function localRequests(label: string) {
 
 /** What needs Stripe while it is unreachable: queued (customers, plan change) or a 503 (checkout), never a 500, never held. */
 async function stripeWork(label: string) {
-  const created = await timed(() => call(customersRoute.POST, "POST", "/api/v1/customers", { key: platform, body: { name: `Outage ${label}`, external_id: `out-${uid()}` } }));
+  const created = await timed(() =>
+    call(customersRoute.POST, "POST", "/api/v1/customers", {
+      key: platform,
+      body: { name: `Outage ${label}`, external_id: `out-${uid()}` },
+    }),
+  );
   expect(created.value.status, JSON.stringify(created.value.json)).toBe(201);
   expect(created.ms).toBeLessThan(FAST_MS);
   const orgId = String(created.value.json.id);
   newOrgs.push(orgId);
 
   // A new customer's checkout needs its Stripe customer first; a known customer's needs the session.
-  for (const [who, key] of [["new customer", await customerKey(orgId)], ["subscribed customer", w.key]] as const) {
-    const co = await timed(() => call(checkoutRoute.POST, "POST", "/api/v1/billing/checkout", { key, body: { credit_product_id: pack } }));
+  for (const [who, key] of [
+    ["new customer", await customerKey(orgId)],
+    ["subscribed customer", w.key],
+  ] as const) {
+    const co = await timed(() =>
+      call(checkoutRoute.POST, "POST", "/api/v1/billing/checkout", { key, body: { credit_product_id: pack } }),
+    );
     expect(co.value.status, `${label}: ${who}'s checkout: ${JSON.stringify(co.value.json)}`).toBe(503);
     expect((co.value.json.error as { code: string }).code).toBe("provider_unavailable");
     expect(co.ms).toBeLessThan(FAST_MS);
@@ -155,8 +250,13 @@ async function stripeWork(label: string) {
   const run = await timed(() => runDueJobs(new Date(Date.now() + 90 * DAY)));
   expect(run.ms).toBeLessThan(5 * FAST_MS);
   const waiting = await pendingJobs([w.orgId, ...newOrgs]);
-  expect(waiting.filter((j) => j.status === "failed"), `${label}: failed for good during an outage`).toEqual([]);
-  expect(waiting.map((j) => j.kind)).toEqual(expect.arrayContaining(["stripe.create_customer", "stripe.bill_period_usage"]));
+  expect(
+    waiting.filter((j) => j.status === "failed"),
+    `${label}: failed for good during an outage`,
+  ).toEqual([]);
+  expect(waiting.map((j) => j.kind)).toEqual(
+    expect.arrayContaining(["stripe.create_customer", "stripe.bill_period_usage"]),
+  );
 }
 
 describe("a Stripe outage", () => {
@@ -166,7 +266,12 @@ describe("a Stripe outage", () => {
       await localRequests("5xx");
       await stripeWork("5xx");
       // A downgrade takes effect at the period's end: it is scheduled now and applied by the outbox then.
-      const change = await timed(() => call(changePlanRoute.POST, "POST", "/api/v1/billing/subscription/change-plan", { key: w.key, body: { plan_id: basic.id } }));
+      const change = await timed(() =>
+        call(changePlanRoute.POST, "POST", "/api/v1/billing/subscription/change-plan", {
+          key: w.key,
+          body: { plan_id: basic.id },
+        }),
+      );
       expect(change.value.status, JSON.stringify(change.value.json)).toBe(200);
       expect(change.value.json).toMatchObject({ direction: "downgrade", effective: "period_end", applied: true });
       expect(change.ms).toBeLessThan(FAST_MS);
@@ -186,7 +291,10 @@ describe("a Stripe outage", () => {
       stripe.failAll(null);
     }
     // Stripe did create them; Tally does not know yet.
-    expect(stripe.list("customer", (c) => newOrgs.includes(String((c.metadata as Record<string, string>).tally_org_id))).length).toBeGreaterThan(0);
+    expect(
+      stripe.list("customer", (c) => newOrgs.includes(String((c.metadata as Record<string, string>).tally_org_id)))
+        .length,
+    ).toBeGreaterThan(0);
   });
 
   it("connections refused: the same, and nothing waits on a connection", async () => {
@@ -217,7 +325,9 @@ describe("a Stripe outage", () => {
     // try (the 40 minutes and one sent during the outage: the stand-in's ended period holds "now").
     const [billed] = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, w.subId));
     expect(billed!.status).toBe("billed");
-    const items = stripe.invoiceItems().filter((i) => (i.metadata as Record<string, string>).tally_subscription_id === w.subId);
+    const items = stripe
+      .invoiceItems()
+      .filter((i) => (i.metadata as Record<string, string>).tally_subscription_id === w.subId);
     expect(billed!.totalCents).toBeGreaterThanOrEqual(140);
     expect(items.map((i) => Number(i.amount))).toEqual([billed!.totalCents]);
     expect(items[0]!.invoice).toBe(billed!.stripeInvoiceId);
@@ -228,7 +338,10 @@ describe("a Stripe outage", () => {
     expect((sub.items as { data: { price: { id: string } }[] }).data[0]!.price.id).toBe(basic.stripePriceId);
 
     // And checkout works again.
-    const co = await call(checkoutRoute.POST, "POST", "/api/v1/billing/checkout", { key: w.key, body: { credit_product_id: pack } });
+    const co = await call(checkoutRoute.POST, "POST", "/api/v1/billing/checkout", {
+      key: w.key,
+      body: { credit_product_id: pack },
+    });
     expect(co.status, JSON.stringify(co.json)).toBe(201);
   });
 });

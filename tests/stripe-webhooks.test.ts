@@ -4,7 +4,16 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as webhook from "@/app/api/webhooks/stripe/route";
 import { syncAllPlansFromStripe } from "@/lib/catalog/sync-stripe-plans";
 import { db } from "@/lib/db/client";
-import { invoices, organizations, paymentMethods, payments, plans, subscriptionHistory, subscriptions, webhookEvents } from "@/lib/db/schema";
+import {
+  invoices,
+  organizations,
+  paymentMethods,
+  payments,
+  plans,
+  subscriptionHistory,
+  subscriptions,
+  webhookEvents,
+} from "@/lib/db/schema";
 import { processStoredEvent } from "@/lib/webhooks/receive";
 import { makeOrg, uid } from "./support/fixtures";
 import { now, type StripeServer } from "./support/stripe-server";
@@ -18,11 +27,20 @@ function sign(payload: string, opts: { secret?: string; timestamp?: number } = {
   return sdk.webhooks.generateTestHeaderString({ payload, secret: opts.secret ?? SECRET, timestamp: opts.timestamp });
 }
 
-async function deliver(event: Record<string, unknown>, opts: { secret?: string; timestamp?: number; tamper?: boolean; noSignature?: boolean } = {}) {
+async function deliver(
+  event: Record<string, unknown>,
+  opts: { secret?: string; timestamp?: number; tamper?: boolean; noSignature?: boolean } = {},
+) {
   const payload = JSON.stringify(event);
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (!opts.noSignature) headers["stripe-signature"] = sign(payload, opts);
-  const res = await webhook.POST(new Request("http://tally.test/api/webhooks/stripe", { method: "POST", headers, body: opts.tamper ? payload.replace("false", "true ") : payload }));
+  const res = await webhook.POST(
+    new Request("http://tally.test/api/webhooks/stripe", {
+      method: "POST",
+      headers,
+      body: opts.tamper ? payload.replace("false", "true ") : payload,
+    }),
+  );
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -41,8 +59,10 @@ beforeAll(async () => {
   fx = { org, customer: customer.id, monthly: monthly.id, pro: pro.id, server: stripe };
 });
 
-const localSub = async (stripeId: string) => (await db.select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, stripeId)))[0];
-const planIdFor = async (priceId: string) => (await db.select().from(plans).where(eq(plans.stripePriceId, priceId)))[0]!.id;
+const localSub = async (stripeId: string) =>
+  (await db.select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, stripeId)))[0];
+const planIdFor = async (priceId: string) =>
+  (await db.select().from(plans).where(eq(plans.stripePriceId, priceId)))[0]!.id;
 
 describe("Stripe webhooks: signatures", () => {
   it("refuses a bad, a missing and a stale signature with 400 and stores nothing", async () => {
@@ -51,30 +71,56 @@ describe("Stripe webhooks: signatures", () => {
     expect((await deliver(ev, { tamper: true })).status).toBe(400);
     expect((await deliver(ev, { noSignature: true })).status).toBe(400);
     expect((await deliver(ev, { timestamp: now() - 301 })).status).toBe(400);
-    expect(await db.select().from(webhookEvents).where(eq(webhookEvents.id, ev.id as string))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(webhookEvents)
+        .where(eq(webhookEvents.id, ev.id as string)),
+    ).toHaveLength(0);
   });
 
   it("stores and acknowledges an event type it does not handle", async () => {
     const ev = stripe.event("customer.tax_id.created", { id: "txi_1", object: "tax_id" });
     const res = await deliver(ev);
     expect(res.status).toBe(200);
-    const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, ev.id as string));
+    const [row] = await db
+      .select()
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, ev.id as string));
     expect(row!.status).toBe("ignored");
   });
 });
 
 describe("Stripe webhooks: subscriptions", () => {
   it("creates the subscription from checkout.session.completed, once however often it is delivered", async () => {
-    const sub = stripe.createSubscription({ customer: fx.customer, price: fx.monthly, metadata: { tally_org_id: fx.org.id } });
-    const session = stripe.createCheckoutSession({ mode: "subscription", subscription: sub.id, customer: fx.customer, status: "complete", payment_status: "paid", line_items: [{ price: fx.monthly, quantity: 1 }] });
+    const sub = stripe.createSubscription({
+      customer: fx.customer,
+      price: fx.monthly,
+      metadata: { tally_org_id: fx.org.id },
+    });
+    const session = stripe.createCheckoutSession({
+      mode: "subscription",
+      subscription: sub.id,
+      customer: fx.customer,
+      status: "complete",
+      payment_status: "paid",
+      line_items: [{ price: fx.monthly, quantity: 1 }],
+    });
     const ev = stripe.event("checkout.session.completed", session);
     const first = await deliver(ev);
     expect(first).toMatchObject({ status: 200, json: { outcome: "subscription_created" } });
     const dup = await deliver(ev);
     expect(dup).toMatchObject({ status: 200, json: { duplicate: true } });
     const local = await localSub(sub.id);
-    expect(local).toMatchObject({ status: "active", provider: "stripe", orgId: fx.org.id, planId: await planIdFor(fx.monthly) });
-    expect(await db.select().from(subscriptionHistory).where(eq(subscriptionHistory.subscriptionId, local!.id))).toHaveLength(1);
+    expect(local).toMatchObject({
+      status: "active",
+      provider: "stripe",
+      orgId: fx.org.id,
+      planId: await planIdFor(fx.monthly),
+    });
+    expect(
+      await db.select().from(subscriptionHistory).where(eq(subscriptionHistory.subscriptionId, local!.id)),
+    ).toHaveLength(1);
     // The org's paid subscription is now its current one; end it for the next tests.
     stripe.updateSubscription(sub.id, { status: "canceled", ended_at: now() });
     await deliver(stripe.event("customer.subscription.deleted", stripe.objects.get(sub.id)!));
@@ -87,18 +133,38 @@ describe("Stripe webhooks: subscriptions", () => {
       const org = await makeOrg();
       const customer = stripe.put({ id: `cus_${uid()}`, object: "customer", metadata: {} });
       await db.update(organizations).set({ stripeCustomerId: customer.id }).where(eq(organizations.id, org.id));
-      const sub = stripe.createSubscription({ customer: customer.id, price: fx.monthly, status: "trialing", trialEnd: t0 + 100, periodStart: t0, periodEnd: t0 + 100 });
+      const sub = stripe.createSubscription({
+        customer: customer.id,
+        price: fx.monthly,
+        status: "trialing",
+        trialEnd: t0 + 100,
+        periodStart: t0,
+        periodEnd: t0 + 100,
+      });
       const events: Record<string, unknown>[] = [];
-      const snap = (type: string, created: number) => events.push(stripe.event(type, stripe.objects.get(sub.id)!, created));
+      const snap = (type: string, created: number) =>
+        events.push(stripe.event(type, stripe.objects.get(sub.id)!, created));
       snap("customer.subscription.created", t0);
       stripe.updateSubscription(sub.id, { status: "active", periodStart: t0 + 100, periodEnd: t0 + 100 + 30 * 86400 });
       snap("customer.subscription.updated", t0 + 100);
-      const inv1 = stripe.createInvoice({ customer: customer.id, subscription: sub.id, status: "paid", amount: 2900, priceId: fx.monthly });
+      const inv1 = stripe.createInvoice({
+        customer: customer.id,
+        subscription: sub.id,
+        status: "paid",
+        amount: 2900,
+        priceId: fx.monthly,
+      });
       events.push(stripe.event("invoice.paid", inv1, t0 + 101));
       stripe.updateSubscription(sub.id, { price: fx.pro });
       snap("customer.subscription.updated", t0 + 200);
       stripe.updateSubscription(sub.id, { status: "past_due" });
-      const inv2 = stripe.createInvoice({ customer: customer.id, subscription: sub.id, status: "open", amount: 9900, priceId: fx.pro });
+      const inv2 = stripe.createInvoice({
+        customer: customer.id,
+        subscription: sub.id,
+        status: "open",
+        amount: 9900,
+        priceId: fx.pro,
+      });
       events.push(stripe.event("invoice.payment_failed", inv2, t0 + 300));
       stripe.put({ ...inv2, status: "paid", amount_paid: 9900, amount_due: 0 });
       stripe.updateSubscription(sub.id, { status: "active", cancel_at_period_end: true });
@@ -119,7 +185,15 @@ describe("Stripe webhooks: subscriptions", () => {
     };
     const inOrder = await runLifecycle(false);
     const shuffled = await runLifecycle(true);
-    expect(inOrder).toMatchObject({ status: "active", cancelAtPeriodEnd: true, planId: await planIdFor(fx.pro), invoices: [[2900, "paid"], [9900, "paid"]] });
+    expect(inOrder).toMatchObject({
+      status: "active",
+      cancelAtPeriodEnd: true,
+      planId: await planIdFor(fx.pro),
+      invoices: [
+        [2900, "paid"],
+        [9900, "paid"],
+      ],
+    });
     expect(shuffled).toEqual(inOrder);
   });
 
@@ -139,7 +213,13 @@ describe("Stripe webhooks: subscriptions", () => {
     await deliver(stripe.event("invoice.payment_succeeded", stripe.objects.get(inv.id)!));
     const local = (await localSub(sub.id))!;
     expect(local.status).toBe("active");
-    const actions = (await db.select().from(subscriptionHistory).where(eq(subscriptionHistory.subscriptionId, local.id)).orderBy(asc(subscriptionHistory.recordedAt))).map((h) => h.action);
+    const actions = (
+      await db
+        .select()
+        .from(subscriptionHistory)
+        .where(eq(subscriptionHistory.subscriptionId, local.id))
+        .orderBy(asc(subscriptionHistory.recordedAt))
+    ).map((h) => h.action);
     expect(actions).toEqual(["created", "past_due", "recovered"]);
     const [mirror] = await db.select().from(invoices).where(eq(invoices.stripeInvoiceId, inv.id));
     expect(mirror).toMatchObject({ status: "paid", totalCents: 2900, provider: "stripe" });
@@ -151,7 +231,10 @@ describe("Stripe webhooks: subscriptions", () => {
     stripe.failNext(/GET \/v1\/subscriptions\//, 500);
     const failed = await deliver(ev);
     expect(failed.status).toBe(503);
-    const [row] = await db.select().from(webhookEvents).where(eq(webhookEvents.id, ev.id as string));
+    const [row] = await db
+      .select()
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, ev.id as string));
     expect(row).toMatchObject({ status: "failed", attempts: 1 });
     expect(row!.lastError).toContain("Stripe");
     const replay = await processStoredEvent(ev.id as string);
@@ -164,16 +247,32 @@ describe("Stripe webhooks: payments, payment methods, refunds, catalog", () => {
   it("grants a paid credit pack once per payment, however often checkout.session.completed arrives", async () => {
     const { insertCreditProduct } = await import("@/lib/catalog/seed-catalog");
     const { getCreditBalance } = await import("@/lib/credits/balance");
-    const pack = await insertCreditProduct({ code: `pack-${uid()}`, name: "1,000 credits", credits: 1000, priceCents: 1000, currency: "usd" });
+    const pack = await insertCreditProduct({
+      code: `pack-${uid()}`,
+      name: "1,000 credits",
+      credits: 1000,
+      priceCents: 1000,
+      currency: "usd",
+    });
     const org = await makeOrg();
     const customer = stripe.put({ id: `cus_${uid()}`, object: "customer", metadata: {} });
     await db.update(organizations).set({ stripeCustomerId: customer.id }).where(eq(organizations.id, org.id));
     const metadata = { tally_org_id: org.id, tally_credit_product_id: pack.id };
-    const line_items = [{ price_data: { currency: "usd", unit_amount: 1000, product_data: { name: "1,000 credits" } }, quantity: 1 }];
+    const line_items = [
+      { price_data: { currency: "usd", unit_amount: 1000, product_data: { name: "1,000 credits" } }, quantity: 1 },
+    ];
     // Completed with a delayed payment method: no money yet, so no credits yet.
-    const unpaid = stripe.createCheckoutSession({ mode: "payment", customer: customer.id, metadata, line_items, status: "complete" });
+    const unpaid = stripe.createCheckoutSession({
+      mode: "payment",
+      customer: customer.id,
+      metadata,
+      line_items,
+      status: "complete",
+    });
     expect((await deliver(stripe.event("checkout.session.completed", unpaid))).json.outcome).toBe("awaiting_payment");
-    const { session } = stripe.payCheckout(stripe.createCheckoutSession({ mode: "payment", customer: customer.id, metadata, line_items }).id);
+    const { session } = stripe.payCheckout(
+      stripe.createCheckoutSession({ mode: "payment", customer: customer.id, metadata, line_items }).id,
+    );
     const ev = stripe.event("checkout.session.completed", session);
     expect((await deliver(ev)).json.outcome).toBe("credits_granted");
     await deliver(ev);
@@ -185,7 +284,10 @@ describe("Stripe webhooks: payments, payment methods, refunds, catalog", () => {
     const pi = stripe.createPaymentIntent({ customer: fx.customer, amount: 4500, description: "Order" });
     await deliver(stripe.event("payment_intent.succeeded", pi));
     await deliver(stripe.event("payment_intent.succeeded", pi));
-    const charge = stripe.refundCharge(stripe.createCharge({ payment_intent: pi.id, customer: fx.customer, amount: 4500 }).id, 4500);
+    const charge = stripe.refundCharge(
+      stripe.createCharge({ payment_intent: pi.id, customer: fx.customer, amount: 4500 }).id,
+      4500,
+    );
     await deliver(stripe.event("charge.refunded", charge));
     const rows = await db.select().from(payments).where(eq(payments.providerPaymentId, pi.id));
     expect(rows).toHaveLength(1);
@@ -193,16 +295,30 @@ describe("Stripe webhooks: payments, payment methods, refunds, catalog", () => {
   });
 
   it("records a failed payment with its reason", async () => {
-    const pi = stripe.createPaymentIntent({ customer: fx.customer, amount: 2900, status: "requires_payment_method", last_payment_error: { message: "Your card has insufficient funds." } });
+    const pi = stripe.createPaymentIntent({
+      customer: fx.customer,
+      amount: 2900,
+      status: "requires_payment_method",
+      last_payment_error: { message: "Your card has insufficient funds." },
+    });
     await deliver(stripe.event("payment_intent.payment_failed", pi));
     const [row] = await db.select().from(payments).where(eq(payments.providerPaymentId, pi.id));
     expect(row).toMatchObject({ status: "failed", failureMessage: "Your card has insufficient funds." });
   });
 
   it("mirrors payment methods attached and detached", async () => {
-    const pm = stripe.put({ id: `pm_${uid()}`, object: "payment_method", type: "card", customer: fx.customer, card: { brand: "visa", last4: "4242", exp_month: 12, exp_year: 2030 } });
+    const pm = stripe.put({
+      id: `pm_${uid()}`,
+      object: "payment_method",
+      type: "card",
+      customer: fx.customer,
+      card: { brand: "visa", last4: "4242", exp_month: 12, exp_year: 2030 },
+    });
     await deliver(stripe.event("payment_method.attached", pm));
-    let [row] = await db.select().from(paymentMethods).where(and(eq(paymentMethods.provider, "stripe"), eq(paymentMethods.providerMethodId, pm.id)));
+    let [row] = await db
+      .select()
+      .from(paymentMethods)
+      .where(and(eq(paymentMethods.provider, "stripe"), eq(paymentMethods.providerMethodId, pm.id)));
     expect(row).toMatchObject({ brand: "visa", last4: "4242", orgId: fx.org.id, detachedAt: null });
     await deliver(stripe.event("payment_method.detached", stripe.put({ ...pm, customer: null })));
     [row] = await db.select().from(paymentMethods).where(eq(paymentMethods.providerMethodId, pm.id));
@@ -213,7 +329,13 @@ describe("Stripe webhooks: payments, payment methods, refunds, catalog", () => {
     const inv = stripe.createInvoice({ customer: fx.customer, status: "open", amount: 4200, priceId: fx.monthly });
     await deliver(stripe.event("invoice.finalized", inv));
     const [row] = await db.select().from(invoices).where(eq(invoices.stripeInvoiceId, inv.id));
-    expect(row).toMatchObject({ status: "open", totalCents: 4200, amountDueCents: 4200, orgId: fx.org.id, provider: "stripe" });
+    expect(row).toMatchObject({
+      status: "open",
+      totalCents: 4200,
+      amountDueCents: 4200,
+      orgId: fx.org.id,
+      provider: "stripe",
+    });
     expect(row!.pdfUrl).toContain(inv.id);
   });
 

@@ -8,10 +8,22 @@ import { rollOverSubscriptions } from "@/lib/subscriptions/rollover";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { call, customerKey, makeOrg, makePlan, platformKey, uid } from "./support/fixtures";
 
-type SubOut = { id: string; status: string; current_period_start: string; current_period_end: string; trial_end: string | null; external_id: string | null; plan: { code: string } };
+type SubOut = {
+  id: string;
+  status: string;
+  current_period_start: string;
+  current_period_end: string;
+  trial_end: string | null;
+  external_id: string | null;
+  plan: { code: string };
+};
 
 const history = (subscriptionId: string) =>
-  db.select().from(subscriptionHistory).where(eq(subscriptionHistory.subscriptionId, subscriptionId)).orderBy(asc(subscriptionHistory.occurredAt), asc(subscriptionHistory.recordedAt));
+  db
+    .select()
+    .from(subscriptionHistory)
+    .where(eq(subscriptionHistory.subscriptionId, subscriptionId))
+    .orderBy(asc(subscriptionHistory.occurredAt), asc(subscriptionHistory.recordedAt));
 
 describe("subscriptions", () => {
   it("subscribes a customer over the API by external ids and finds the subscription by its external id", async () => {
@@ -19,7 +31,10 @@ describe("subscriptions", () => {
     const org = await makeOrg();
     const plan = await makePlan();
     const ext = `sub-${uid()}`;
-    const res = await call<SubOut>(subs.POST, "POST", "/api/v1/subscriptions", { key, body: { external_customer_id: org.externalId, plan: plan.code, external_id: ext } });
+    const res = await call<SubOut>(subs.POST, "POST", "/api/v1/subscriptions", {
+      key,
+      body: { external_customer_id: org.externalId, plan: plan.code, external_id: ext },
+    });
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ status: "active", external_id: ext, plan: { code: plan.code } });
     const found = await call<SubOut>(sub.GET, "GET", `/api/v1/subscriptions/${ext}`, { key, params: { id: ext } });
@@ -33,10 +48,18 @@ describe("subscriptions", () => {
     const key = await platformKey();
     const org = await makeOrg();
     const plan = await makePlan({ trialDays: 14 });
-    const res = await call<SubOut>(subs.POST, "POST", "/api/v1/subscriptions", { key, body: { customer_id: org.id, plan: plan.id } });
+    const res = await call<SubOut>(subs.POST, "POST", "/api/v1/subscriptions", {
+      key,
+      body: { customer_id: org.id, plan: plan.id },
+    });
     expect(res.json.status).toBe("trialing");
-    expect(new Date(res.json.trial_end!).getTime() - new Date(res.json.current_period_start).getTime()).toBe(14 * 86_400_000);
-    const again = await call(subs.POST, "POST", "/api/v1/subscriptions", { key, body: { customer_id: org.id, plan: plan.id } });
+    expect(new Date(res.json.trial_end!).getTime() - new Date(res.json.current_period_start).getTime()).toBe(
+      14 * 86_400_000,
+    );
+    const again = await call(subs.POST, "POST", "/api/v1/subscriptions", {
+      key,
+      body: { customer_id: org.id, plan: plan.id },
+    });
     expect(again.status).toBe(409);
   });
 
@@ -45,8 +68,12 @@ describe("subscriptions", () => {
     const b = await makeOrg();
     const s = await subscribe(b.id, { plan: { id: (await makePlan()).id }, actor: "test" });
     const key = await customerKey(a.id);
-    expect((await call(sub.GET, "GET", `/api/v1/subscriptions/${s.id}`, { key, params: { id: s.id } })).status).toBe(404);
-    expect((await call(subs.POST, "POST", "/api/v1/subscriptions", { key, body: { customer_id: a.id, plan: "x" } })).status).toBe(403);
+    expect((await call(sub.GET, "GET", `/api/v1/subscriptions/${s.id}`, { key, params: { id: s.id } })).status).toBe(
+      404,
+    );
+    expect(
+      (await call(subs.POST, "POST", "/api/v1/subscriptions", { key, body: { customer_id: a.id, plan: "x" } })).status,
+    ).toBe(403);
   });
 
   it("rolls monthly periods forward from the anchor without drifting off the 31st, one history row each", async () => {
@@ -89,13 +116,25 @@ describe("subscriptions", () => {
     await db.update(subscriptions).set({ pendingPlanId: starter.id }).where(eq(subscriptions.id, s.id));
     await rollOverSubscriptions(new Date("2026-02-11T00:00:00Z"));
     const h = await history(s.id);
-    expect(h.at(-1)).toMatchObject({ action: "plan_changed", fromPlanId: pro.id, planId: starter.id, basePriceCents: 2900 });
+    expect(h.at(-1)).toMatchObject({
+      action: "plan_changed",
+      fromPlanId: pro.id,
+      planId: starter.id,
+      basePriceCents: 2900,
+    });
   });
 
   it("never advances one subscription twice when two runners race (Postgres row locks)", async () => {
     const org = await makeOrg();
-    const s = await subscribe(org.id, { plan: { id: (await makePlan()).id }, actor: "test", now: new Date("2026-01-01T00:00:00Z") });
-    await Promise.all([rollOverSubscriptions(new Date("2026-03-15T00:00:00Z")), rollOverSubscriptions(new Date("2026-03-15T00:00:00Z"))]);
+    const s = await subscribe(org.id, {
+      plan: { id: (await makePlan()).id },
+      actor: "test",
+      now: new Date("2026-01-01T00:00:00Z"),
+    });
+    await Promise.all([
+      rollOverSubscriptions(new Date("2026-03-15T00:00:00Z")),
+      rollOverSubscriptions(new Date("2026-03-15T00:00:00Z")),
+    ]);
     expect((await history(s.id)).map((r) => r.action)).toEqual(["created", "renewed", "renewed"]);
   });
 });

@@ -15,7 +15,11 @@ export const metadata: Metadata = { title: "Overview" };
 
 export default async function CustomerHome() {
   const user = await requireCustomer();
-  const [org, current, members] = await Promise.all([getOrganization(user.orgId), currentSubscription(user.orgId), listMembers(user.orgId)]);
+  const [org, current, members] = await Promise.all([
+    getOrganization(user.orgId),
+    currentSubscription(user.orgId),
+    listMembers(user.orgId),
+  ]);
   return (
     <>
       <PageHeader title={org.name} description={`Signed in as ${user.name} (${user.role}).`} />
@@ -23,7 +27,14 @@ export default async function CustomerHome() {
         <Card className="lg:col-span-2">
           <CardHeader title="Current plan" />
           <CardBody>
-            <PlanSummary current={current} emptyAction={<Link href="/billing" className={buttonClass()}>Choose a plan</Link>} />
+            <PlanSummary
+              current={current}
+              emptyAction={
+                <Link href="/billing" className={buttonClass()}>
+                  Choose a plan
+                </Link>
+              }
+            />
           </CardBody>
         </Card>
         <Card>
@@ -50,7 +61,10 @@ export default async function CustomerHome() {
           </CardBody>
         </Card>
         <Card className="lg:col-span-3">
-          <CardHeader title="Members" description={`${members.length} ${members.length === 1 ? "person" : "people"} in ${org.name}.`} />
+          <CardHeader
+            title="Members"
+            description={`${members.length} ${members.length === 1 ? "person" : "people"} in ${org.name}.`}
+          />
           <MembersTable members={members} />
         </Card>
       </div>

@@ -10,7 +10,8 @@ import { checkSignInAllowed, clientIp } from "@/lib/auth/throttle";
 import { formAction, type ActionState } from "@/lib/http/action";
 
 const GENERIC = "Invalid email or password.";
-const lockedOut = (seconds: number) => `Too many failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}.`;
+const lockedOut = (seconds: number) =>
+  `Too many failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minute${seconds > 60 ? "s" : ""}.`;
 
 /** Only same-site paths: never redirect a person to another origin after sign-in. */
 function safeCallback(raw: unknown): string {

@@ -28,18 +28,41 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
   await requireAdmin();
   const sp = await searchParams;
   // Unknown filter values from a hand-edited URL fall back to the defaults instead of failing the page.
-  const parsed = ZCustomerListQuery.safeParse({ search: sp.q, cursor: sp.cursor, sort: sp.sort, order: sp.order, status: sp.status, limit: 25 });
+  const parsed = ZCustomerListQuery.safeParse({
+    search: sp.q,
+    cursor: sp.cursor,
+    sort: sp.sort,
+    order: sp.order,
+    status: sp.status,
+    limit: 25,
+  });
   const query = parsed.success ? parsed.data : ZCustomerListQuery.parse({ limit: 25 });
-  const [stats, page, noProvider, noPlan, noCost] = await Promise.all([billingStats(), listCustomers(query), countOrganizationsWithoutProviderId(), countAgentsWithoutPlan(), countCallsWithoutCost()]);
+  const [stats, page, noProvider, noPlan, noCost] = await Promise.all([
+    billingStats(),
+    listCustomers(query),
+    countOrganizationsWithoutProviderId(),
+    countAgentsWithoutPlan(),
+    countCallsWithoutCost(),
+  ]);
   const s = billingStatsJson(stats);
   const attention = [
-    stripeConfigured() && noProvider && `${formatInteger(noProvider)} customer${noProvider === 1 ? "" : "s"} without a payment-provider customer`,
+    stripeConfigured() &&
+      noProvider &&
+      `${formatInteger(noProvider)} customer${noProvider === 1 ? "" : "s"} without a payment-provider customer`,
     noPlan && `${formatInteger(noPlan)} agent${noPlan === 1 ? "" : "s"} without a plan`,
     noCost && `${formatInteger(noCost)} call${noCost === 1 ? "" : "s"} without a cost`,
   ].filter(Boolean);
   const order = query.order ?? (query.sort === "name" ? "asc" : "desc");
   const href = (over: Partial<Record<"q" | "sort" | "order" | "status" | "cursor", string | undefined>>) => {
-    const params = new URLSearchParams(Object.entries({ q: query.search, sort: query.sort === "created" ? undefined : query.sort, order: query.order, status: query.status, ...over }).filter((e): e is [string, string] => Boolean(e[1])));
+    const params = new URLSearchParams(
+      Object.entries({
+        q: query.search,
+        sort: query.sort === "created" ? undefined : query.sort,
+        order: query.order,
+        status: query.status,
+        ...over,
+      }).filter((e): e is [string, string] => Boolean(e[1])),
+    );
     return `/admin${params.size ? `?${params}` : ""}`;
   };
   return (
@@ -60,7 +83,10 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
       />
       <StatsCards initial={s} />
       {attention.length > 0 && (
-        <div role="status" className="mb-6 flex flex-wrap items-center justify-between gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+        <div
+          role="status"
+          className="mb-6 flex flex-wrap items-center justify-between gap-2 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
+        >
           <span>Needs attention: {attention.join(" · ")}.</span>
           <Link href="/admin/monitoring" className="font-medium text-amber-900 underline">
             Review
@@ -68,7 +94,10 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
         </div>
       )}
       <Card className="mb-6">
-        <CardHeader title="MRR by tier" description="Live subscriptions per plan tier (monthly and yearly plans together) and the MRR they bring." />
+        <CardHeader
+          title="MRR by tier"
+          description="Live subscriptions per plan tier (monthly and yearly plans together) and the MRR they bring."
+        />
         <div className="grid gap-4 2xl:grid-cols-5">
           {s.tiers.length > 0 && (
             <CardBody className="2xl:col-span-2">
@@ -81,13 +110,22 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
         </div>
       </Card>
       <Card>
-        <CardHeader title="Customers" description="Sort by a column; each row opens the customer's history, invoices, payments, credits and usage." />
+        <CardHeader
+          title="Customers"
+          description="Sort by a column; each row opens the customer's history, invoices, payments, credits and usage."
+        />
         <form className="flex flex-wrap items-center gap-2 border-b border-zinc-100 px-5 py-3" role="search">
           <div className="w-72">
             <label htmlFor="customer-search" className="sr-only">
               Search customers
             </label>
-            <input id="customer-search" name="q" defaultValue={query.search} placeholder="Name, email or external id" className={inputClass} />
+            <input
+              id="customer-search"
+              name="q"
+              defaultValue={query.search}
+              placeholder="Name, email or external id"
+              className={inputClass}
+            />
           </div>
           <div className="w-44">
             <label htmlFor="customer-status" className="sr-only">
@@ -113,9 +151,17 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
           search={query.search}
           filtered={Boolean(query.status)}
           currency={s.currency}
-          sorting={{ sort: query.sort, order, href: (sort, o) => href({ sort: sort === "created" && o === "desc" ? undefined : sort, order: o, cursor: undefined }) }}
+          sorting={{
+            sort: query.sort,
+            order,
+            href: (sort, o) =>
+              href({ sort: sort === "created" && o === "desc" ? undefined : sort, order: o, cursor: undefined }),
+          }}
         />
-        <Pager first={query.cursor ? href({ cursor: undefined }) : null} next={page.nextCursor ? href({ cursor: page.nextCursor }) : null} />
+        <Pager
+          first={query.cursor ? href({ cursor: undefined }) : null}
+          next={page.nextCursor ? href({ cursor: page.nextCursor }) : null}
+        />
       </Card>
     </QueryProvider>
   );

@@ -8,7 +8,14 @@ export const metadata: Metadata = { title: "API reference" };
 
 const METHOD_TONE = { get: "blue", post: "green", patch: "amber", put: "amber", delete: "red" } as const;
 
-type Op = { summary: string; description?: string; tags: string[]; parameters: { name: string; in: string; required?: boolean }[]; requestBody?: { content: { "application/json": { schema: object } } }; responses: Record<string, { description: string }> };
+type Op = {
+  summary: string;
+  description?: string;
+  tags: string[];
+  parameters: { name: string; in: string; required?: boolean }[];
+  requestBody?: { content: { "application/json": { schema: object } } };
+  responses: Record<string, { description: string }>;
+};
 
 export default function DocsPage() {
   const doc = openApiDocument();
@@ -30,16 +37,26 @@ export default function DocsPage() {
       <p className="mt-2 max-w-3xl text-sm text-zinc-600">{doc.info.description}</p>
       <div className="mt-4 rounded-lg bg-white p-4 text-sm text-zinc-700 ring-1 ring-zinc-200">
         <p>
-          Authenticate with an API key as <code className="font-mono text-xs">Authorization: Bearer tly_live_…</code> or <code className="font-mono text-xs">x-api-key</code>. Errors are{" "}
-          <code className="font-mono text-xs">{`{"error": {"code", "message", "details", "request_id"}}`}</code>. Every POST that moves usage, credits or money is idempotent: send an <code className="font-mono text-xs">Idempotency-Key</code> header or the body&apos;s own key.
+          Authenticate with an API key as <code className="font-mono text-xs">Authorization: Bearer tly_live_…</code> or{" "}
+          <code className="font-mono text-xs">x-api-key</code>. Errors are{" "}
+          <code className="font-mono text-xs">{`{"error": {"code", "message", "details", "request_id"}}`}</code>. Every
+          POST that moves usage, credits or money is idempotent: send an{" "}
+          <code className="font-mono text-xs">Idempotency-Key</code> header or the body&apos;s own key.
         </p>
         <p className="mt-2">
-          Machine-readable: <a href="/api/v1/openapi.json" className="font-mono text-xs text-brand-600 hover:text-brand-700">/api/v1/openapi.json</a>
+          Machine-readable:{" "}
+          <a href="/api/v1/openapi.json" className="font-mono text-xs text-brand-600 hover:text-brand-700">
+            /api/v1/openapi.json
+          </a>
         </p>
       </div>
       <nav aria-label="Sections" className="mt-6 flex flex-wrap gap-2">
         {[...byTag.keys()].map((tag) => (
-          <a key={tag} href={`#${tag.toLowerCase().replace(/\W+/g, "-")}`} className="rounded-full bg-white px-3 py-1 text-xs font-medium text-zinc-700 ring-1 ring-zinc-200 hover:bg-zinc-50">
+          <a
+            key={tag}
+            href={`#${tag.toLowerCase().replace(/\W+/g, "-")}`}
+            className="rounded-full bg-white px-3 py-1 text-xs font-medium text-zinc-700 ring-1 ring-zinc-200 hover:bg-zinc-50"
+          >
             {tag}
           </a>
         ))}
@@ -51,7 +68,10 @@ export default function DocsPage() {
             {ops.map(({ method, path, op }) => (
               <details key={`${method} ${path}`} className="group rounded-lg bg-white ring-1 ring-zinc-200">
                 <summary className="flex cursor-pointer list-none items-center gap-3 px-4 py-3">
-                  <Badge tone={METHOD_TONE[method as keyof typeof METHOD_TONE] ?? "gray"} className="w-14 justify-center font-mono uppercase">
+                  <Badge
+                    tone={METHOD_TONE[method as keyof typeof METHOD_TONE] ?? "gray"}
+                    className="w-14 justify-center font-mono uppercase"
+                  >
                     {method}
                   </Badge>
                   <code className="font-mono text-sm text-zinc-900">{path}</code>
@@ -85,7 +105,8 @@ export default function DocsPage() {
                     <ul className="mt-1">
                       {Object.entries(op.responses).map(([status, r]) => (
                         <li key={status}>
-                          <code className="font-mono text-xs">{status}</code> <span className="text-zinc-600">{r.description}</span>
+                          <code className="font-mono text-xs">{status}</code>{" "}
+                          <span className="text-zinc-600">{r.description}</span>
                         </li>
                       ))}
                     </ul>

@@ -8,7 +8,8 @@ export default function SandboxLayout({ children }: { children: React.ReactNode 
   return (
     <div className="min-h-screen bg-zinc-100">
       <header className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-center text-sm text-amber-900">
-        <strong>Test mode</strong> — Tally&apos;s payment sandbox. No real card is charged and no real money moves; use 4242 4242 4242 4242 to pay, 4000 0000 0000 0002 to be declined.
+        <strong>Test mode</strong> — Tally&apos;s payment sandbox. No real card is charged and no real money moves; use
+        4242 4242 4242 4242 to pay, 4000 0000 0000 0002 to be declined.
       </header>
       <main className="mx-auto max-w-lg px-4 py-10">
         <div className="mb-6 flex items-center gap-2 font-semibold text-zinc-900">

@@ -1,8 +1,22 @@
 // Closed-loop load: `concurrency` workers each send a request as soon as their last one answered,
 // for `seconds`. Reports throughput and latency percentiles of the successful requests.
-export type LoadResult = { requests: number; errors: number; seconds: number; perSecond: number; p50: number; p95: number; p99: number; max: number; errorSamples: string[] };
+export type LoadResult = {
+  requests: number;
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  errorSamples: string[];
+};
 
-export async function closedLoop(opts: { concurrency: number; seconds: number; request: (worker: number, i: number) => Promise<{ status: number; ok: boolean }> }): Promise<LoadResult> {
+export async function closedLoop(opts: {
+  concurrency: number;
+  seconds: number;
+  request: (worker: number, i: number) => Promise<{ status: number; ok: boolean }>;
+}): Promise<LoadResult> {
   const latencies: number[] = [];
   const errorSamples: string[] = [];
   let errors = 0;
@@ -29,6 +43,19 @@ export async function closedLoop(opts: { concurrency: number; seconds: number; r
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => (latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! * 100) / 100 : 0);
-  return { requests: latencies.length, errors, seconds: Math.round(seconds * 10) / 10, perSecond: Math.round(latencies.length / seconds), p50: pct(50), p95: pct(95), p99: pct(99), max: pct(100), errorSamples };
+  const pct = (p: number) =>
+    latencies.length
+      ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]! * 100) / 100
+      : 0;
+  return {
+    requests: latencies.length,
+    errors,
+    seconds: Math.round(seconds * 10) / 10,
+    perSecond: Math.round(latencies.length / seconds),
+    p50: pct(50),
+    p95: pct(95),
+    p99: pct(99),
+    max: pct(100),
+    errorSamples,
+  };
 }

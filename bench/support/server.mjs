@@ -28,7 +28,13 @@ export function send(url, { method = "GET", headers = {}, body } = {}) {
     const req = http.request(url, { method, headers: h, agent }, (res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode, ok: res.statusCode >= 200 && res.statusCode < 300, text: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode,
+          ok: res.statusCode >= 200 && res.statusCode < 300,
+          text: Buffer.concat(chunks).toString("utf8"),
+        }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -37,7 +43,9 @@ export function send(url, { method = "GET", headers = {}, body } = {}) {
 }
 
 export function pgUrl(database) {
-  const u = new URL(process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres");
+  const u = new URL(
+    process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres",
+  );
   if (database) u.pathname = `/${database}`;
   return u.toString();
 }
@@ -128,7 +136,11 @@ export async function seedBenchCatalog(sql, customers) {
                    ('mtr_bench_in', 'llm_input_tokens', 'LLM input tokens', 'llm_call', 'sum', 'input_tokens', '["model"]', 'token'),
                    ('mtr_bench_out', 'llm_output_tokens', 'LLM output tokens', 'llm_call', 'sum', 'output_tokens', '["model"]', 'token')
             on conflict do nothing`;
-  const orgs = Array.from({ length: customers }, (_, i) => ({ id: `org_bench_${String(i).padStart(5, "0")}`, name: `Bench ${i}`, external_id: `bench-${i}` }));
+  const orgs = Array.from({ length: customers }, (_, i) => ({
+    id: `org_bench_${String(i).padStart(5, "0")}`,
+    name: `Bench ${i}`,
+    external_id: `bench-${i}`,
+  }));
   await sql`insert into organizations ${sql(orgs, "id", "name", "external_id")} on conflict do nothing`;
   return orgs;
 }

@@ -28,7 +28,10 @@ export function AgentView({ plan, history, total, calls, planAction }: AgentView
               <ChargeList charges={plan.charges} currency={plan.currency} />
             </>
           ) : (
-            <p className="text-sm text-zinc-600">Calls started without a plan cannot be priced. {planAction ? "Assign one below." : "Ask your platform administrator to assign one."}</p>
+            <p className="text-sm text-zinc-600">
+              Calls started without a plan cannot be priced.{" "}
+              {planAction ? "Assign one below." : "Ask your platform administrator to assign one."}
+            </p>
           )}
           {planAction}
         </CardBody>
@@ -38,7 +41,10 @@ export function AgentView({ plan, history, total, calls, planAction }: AgentView
         <PricingHistory items={history} total={total} />
       </Card>
       <Card className="lg:col-span-3">
-        <CardHeader title="Calls" description="Usage cost is what each call's metrics cost, rounded once to the cent (hover for the exact amount). The plan's fixed charges are billed once per agent per period on your invoice, not per call." />
+        <CardHeader
+          title="Calls"
+          description="Usage cost is what each call's metrics cost, rounded once to the cent (hover for the exact amount). The plan's fixed charges are billed once per agent per period on your invoice, not per call."
+        />
         <CallsTable rows={calls} />
       </Card>
     </div>

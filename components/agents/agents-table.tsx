@@ -6,9 +6,27 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { formatInteger } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 
-export type AgentRow = { id: string; name: string; description: string; plan: { name: string; version: number } | null; calls: number; unpriced: number; costCents: number; currency: string | null; lastCallAt: Date | null };
+export type AgentRow = {
+  id: string;
+  name: string;
+  description: string;
+  plan: { name: string; version: number } | null;
+  calls: number;
+  unpriced: number;
+  costCents: number;
+  currency: string | null;
+  lastCallAt: Date | null;
+};
 
-export function AgentsTable({ rows, hrefBase, emptyHint }: { rows: AgentRow[]; hrefBase: string; emptyHint: React.ReactNode }) {
+export function AgentsTable({
+  rows,
+  hrefBase,
+  emptyHint,
+}: {
+  rows: AgentRow[];
+  hrefBase: string;
+  emptyHint: React.ReactNode;
+}) {
   if (rows.length === 0) return <EmptyState title="No agents yet">{emptyHint}</EmptyState>;
   return (
     <Table>
@@ -36,7 +54,13 @@ export function AgentsTable({ rows, hrefBase, emptyHint }: { rows: AgentRow[]; h
               {a.unpriced > 0 && <div className="text-xs text-amber-700">{formatInteger(a.unpriced)} without cost</div>}
             </Td>
             <Td align="right">{a.currency ? formatMoney(a.costCents, a.currency) : "—"}</Td>
-            <Td>{a.lastCallAt ? <LocalTime value={a.lastCallAt} mode="relative" /> : <span className="text-zinc-400">never</span>}</Td>
+            <Td>
+              {a.lastCallAt ? (
+                <LocalTime value={a.lastCallAt} mode="relative" />
+              ) : (
+                <span className="text-zinc-400">never</span>
+              )}
+            </Td>
           </tr>
         ))}
       </tbody>

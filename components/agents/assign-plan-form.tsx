@@ -4,7 +4,17 @@ import type { FormActionFn } from "@/lib/http/action-state";
 import { Button } from "@/components/ui/button";
 import { FormError, inputClass } from "@/components/ui/field";
 
-export function AssignPlanForm<T>({ agentId, currentPlanId, plans, action }: { agentId: string; currentPlanId: string | null; plans: { id: string; label: string }[]; action: FormActionFn<T> }) {
+export function AssignPlanForm<T>({
+  agentId,
+  currentPlanId,
+  plans,
+  action,
+}: {
+  agentId: string;
+  currentPlanId: string | null;
+  plans: { id: string; label: string }[];
+  action: FormActionFn<T>;
+}) {
   const [state, submit, pending] = useActionState(action, null);
   return (
     <form action={submit} className="space-y-3 border-t border-zinc-100 pt-4">

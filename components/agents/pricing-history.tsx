@@ -2,13 +2,23 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 
-export type HistoryItem = { id: string; action: string; previousPlan: string | null; newPlan: string | null; changedBy: string; comments: string | null; active: boolean; createdAt: Date };
+export type HistoryItem = {
+  id: string;
+  action: string;
+  previousPlan: string | null;
+  newPlan: string | null;
+  changedBy: string;
+  comments: string | null;
+  active: boolean;
+  createdAt: Date;
+};
 
 const TONE = { assigned: "green", changed: "blue", removed: "red" } as const;
 
 /** Plan changes, newest first. */
 export function PricingHistory({ items, total }: { items: HistoryItem[]; total: number }) {
-  if (items.length === 0) return <EmptyState title="No plan changes yet">The history starts when a plan is first assigned.</EmptyState>;
+  if (items.length === 0)
+    return <EmptyState title="No plan changes yet">The history starts when a plan is first assigned.</EmptyState>;
   return (
     <ol className="divide-y divide-zinc-100">
       {items.map((h) => (
@@ -34,7 +44,11 @@ export function PricingHistory({ items, total }: { items: HistoryItem[]; total: 
           </div>
         </li>
       ))}
-      {total > items.length && <li className="px-5 py-2 text-xs text-zinc-500">Showing the newest {items.length} of {total} changes.</li>}
+      {total > items.length && (
+        <li className="px-5 py-2 text-xs text-zinc-500">
+          Showing the newest {items.length} of {total} changes.
+        </li>
+      )}
     </ol>
   );
 }

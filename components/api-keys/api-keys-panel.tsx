@@ -8,8 +8,18 @@ import { Field, FormError } from "@/components/ui/field";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 
-export type KeyRow = { id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revokedAt: string | null };
-type CreateState = { ok: true; data: { key: string; name: string } } | { ok: false; error: string; fieldErrors?: Record<string, string> } | null;
+export type KeyRow = {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
+type CreateState =
+  | { ok: true; data: { key: string; name: string } }
+  | { ok: false; error: string; fieldErrors?: Record<string, string> }
+  | null;
 type RevokeState = { ok: true; data: { id: string } } | { ok: false; error: string } | null;
 
 export function ApiKeysPanel({
@@ -32,9 +42,20 @@ export function ApiKeysPanel({
     <div className="space-y-6">
       {canManage && (
         <Card>
-          <CardHeader title={`Create a ${scopeLabel} key`} description="The key is shown once. Store it in your secret manager." />
+          <CardHeader
+            title={`Create a ${scopeLabel} key`}
+            description="The key is shown once. Store it in your secret manager."
+          />
           <form action={create} className="flex flex-wrap items-end gap-3 px-5 py-4">
-            <Field label="Name" name="name" placeholder="e.g. Production ingest" required maxLength={100} className="min-w-64 flex-1" error={created && !created.ok ? created.fieldErrors?.name : undefined} />
+            <Field
+              label="Name"
+              name="name"
+              placeholder="e.g. Production ingest"
+              required
+              maxLength={100}
+              className="min-w-64 flex-1"
+              error={created && !created.ok ? created.fieldErrors?.name : undefined}
+            />
             <Button type="submit" disabled={creating}>
               {creating ? "Creating…" : "Create key"}
             </Button>
@@ -46,9 +67,14 @@ export function ApiKeysPanel({
           )}
           {created?.ok && (
             <div className="mx-5 mb-4 rounded-lg bg-emerald-50 p-4 ring-1 ring-inset ring-emerald-200" role="status">
-              <p className="text-sm font-medium text-emerald-900">Key “{created.data.name}” created. Copy it now: it will not be shown again.</p>
+              <p className="text-sm font-medium text-emerald-900">
+                Key “{created.data.name}” created. Copy it now: it will not be shown again.
+              </p>
               <div className="mt-2 flex items-center gap-2">
-                <code data-testid="new-api-key" className="flex-1 overflow-x-auto rounded bg-white px-3 py-2 font-mono text-sm text-zinc-900 ring-1 ring-emerald-200">
+                <code
+                  data-testid="new-api-key"
+                  className="flex-1 overflow-x-auto rounded bg-white px-3 py-2 font-mono text-sm text-zinc-900 ring-1 ring-emerald-200"
+                >
                   {created.data.key}
                 </code>
                 <Button
@@ -67,7 +93,12 @@ export function ApiKeysPanel({
         </Card>
       )}
       <Card>
-        <CardHeader title="Keys" description={canManage ? "Revoking a key stops it at once." : "Only the organization's owner can create or revoke keys."} />
+        <CardHeader
+          title="Keys"
+          description={
+            canManage ? "Revoking a key stops it at once." : "Only the organization's owner can create or revoke keys."
+          }
+        />
         {revoked && !revoked.ok && (
           <div className="px-5 pt-4">
             <FormError message={revoked.error} />
@@ -95,14 +126,26 @@ export function ApiKeysPanel({
                   <Td>
                     <LocalTime value={k.createdAt} mode="date" />
                   </Td>
-                  <Td>{k.lastUsedAt ? <LocalTime value={k.lastUsedAt} mode="relative" /> : <span className="text-zinc-400">never</span>}</Td>
+                  <Td>
+                    {k.lastUsedAt ? (
+                      <LocalTime value={k.lastUsedAt} mode="relative" />
+                    ) : (
+                      <span className="text-zinc-400">never</span>
+                    )}
+                  </Td>
                   <Td>{k.revokedAt ? <Badge tone="red">revoked</Badge> : <Badge tone="green">active</Badge>}</Td>
                   {canManage && (
                     <Td align="right">
                       {!k.revokedAt && (
                         <form action={revoke}>
                           <input type="hidden" name="id" value={k.id} />
-                          <Button type="submit" variant="danger" size="sm" disabled={revoking} aria-label={`Revoke ${k.name}`}>
+                          <Button
+                            type="submit"
+                            variant="danger"
+                            size="sm"
+                            disabled={revoking}
+                            aria-label={`Revoke ${k.name}`}
+                          >
                             Revoke
                           </Button>
                         </form>

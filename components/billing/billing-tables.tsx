@@ -6,10 +6,28 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { formatDate } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 
-export type InvoiceRow = { id: string; number: string; status: string; totalCents: number; amountDueCents: number; currency: string; issuedAt: Date; periodStart: Date | null; periodEnd: Date | null; pdfUrl: string | null; hostedUrl: string | null; livemode?: boolean };
+export type InvoiceRow = {
+  id: string;
+  number: string;
+  status: string;
+  totalCents: number;
+  amountDueCents: number;
+  currency: string;
+  issuedAt: Date;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  pdfUrl: string | null;
+  hostedUrl: string | null;
+  livemode?: boolean;
+};
 
 export function InvoicesTable({ rows }: { rows: InvoiceRow[] }) {
-  if (rows.length === 0) return <EmptyState title="No invoices yet">Invoices appear here when a paid period starts or you buy credits.</EmptyState>;
+  if (rows.length === 0)
+    return (
+      <EmptyState title="No invoices yet">
+        Invoices appear here when a paid period starts or you buy credits.
+      </EmptyState>
+    );
   return (
     <Table label="Invoices">
       <thead>
@@ -54,9 +72,27 @@ export function InvoicesTable({ rows }: { rows: InvoiceRow[] }) {
   );
 }
 
-export type PaymentRow = { id: string; kind: string; status: string; amountCents: number; amountRefundedCents: number; currency: string; description: string; paymentMethodLabel: string | null; failureMessage: string | null; createdAt: Date; livemode?: boolean };
+export type PaymentRow = {
+  id: string;
+  kind: string;
+  status: string;
+  amountCents: number;
+  amountRefundedCents: number;
+  currency: string;
+  description: string;
+  paymentMethodLabel: string | null;
+  failureMessage: string | null;
+  createdAt: Date;
+  livemode?: boolean;
+};
 
-const PAYMENT_TONE = { succeeded: "green", failed: "red", refunded: "gray", partially_refunded: "amber", pending: "blue" } as const;
+const PAYMENT_TONE = {
+  succeeded: "green",
+  failed: "red",
+  refunded: "gray",
+  partially_refunded: "amber",
+  pending: "blue",
+} as const;
 
 export function PaymentsTable({ rows }: { rows: PaymentRow[] }) {
   if (rows.length === 0) return <EmptyState title="No payments yet" />;
@@ -79,17 +115,25 @@ export function PaymentsTable({ rows }: { rows: PaymentRow[] }) {
             </Td>
             <Td>
               {p.description}
-              {p.kind === "credits" && <Badge tone="brand" className="ml-2">credits</Badge>}
+              {p.kind === "credits" && (
+                <Badge tone="brand" className="ml-2">
+                  credits
+                </Badge>
+              )}
               {p.livemode === false && <TestBadge />}
               {p.failureMessage && <div className="text-xs text-red-600">{p.failureMessage}</div>}
             </Td>
             <Td>{p.paymentMethodLabel ?? "—"}</Td>
             <Td align="right">
               {formatMoney(p.amountCents, p.currency)}
-              {p.amountRefundedCents > 0 && <div className="text-xs text-zinc-500">{formatMoney(p.amountRefundedCents, p.currency)} refunded</div>}
+              {p.amountRefundedCents > 0 && (
+                <div className="text-xs text-zinc-500">{formatMoney(p.amountRefundedCents, p.currency)} refunded</div>
+              )}
             </Td>
             <Td>
-              <Badge tone={PAYMENT_TONE[p.status as keyof typeof PAYMENT_TONE] ?? "gray"}>{p.status.replace("_", " ")}</Badge>
+              <Badge tone={PAYMENT_TONE[p.status as keyof typeof PAYMENT_TONE] ?? "gray"}>
+                {p.status.replace("_", " ")}
+              </Badge>
             </Td>
           </tr>
         ))}
@@ -98,7 +142,14 @@ export function PaymentsTable({ rows }: { rows: PaymentRow[] }) {
   );
 }
 
-export type MethodRow = { id: string; brand: string; last4: string; expMonth: number | null; expYear: number | null; isDefault: boolean };
+export type MethodRow = {
+  id: string;
+  brand: string;
+  last4: string;
+  expMonth: number | null;
+  expYear: number | null;
+  isDefault: boolean;
+};
 
 export function PaymentMethodsList({ rows }: { rows: MethodRow[] }) {
   if (rows.length === 0) return <p className="text-sm text-zinc-500">No payment method on file.</p>;
@@ -111,7 +162,11 @@ export function PaymentMethodsList({ rows }: { rows: MethodRow[] }) {
           </span>
           <span className="whitespace-nowrap text-zinc-500">
             {m.expMonth && m.expYear ? `expires ${String(m.expMonth).padStart(2, "0")}/${m.expYear}` : ""}
-            {m.isDefault && <Badge tone="brand" className="ml-2">default</Badge>}
+            {m.isDefault && (
+              <Badge tone="brand" className="ml-2">
+                default
+              </Badge>
+            )}
           </span>
         </li>
       ))}

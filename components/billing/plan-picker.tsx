@@ -10,7 +10,15 @@ import { cn } from "@/components/ui/cn";
 import { FormError } from "@/components/ui/field";
 
 export type PlanOption = { id: string; priceCents: number; currency: string; trialDays: number };
-export type TierOption = { tier: string; name: string; description: string; includedCredits: number; limit: string | null; month?: PlanOption; year?: PlanOption };
+export type TierOption = {
+  tier: string;
+  name: string;
+  description: string;
+  includedCredits: number;
+  limit: string | null;
+  month?: PlanOption;
+  year?: PlanOption;
+};
 type Preview = PlanChangePreview;
 
 export function PlanPicker({
@@ -42,14 +50,28 @@ export function PlanPicker({
   }, [checkout]);
 
   const pending = preview?.ok && preview.data !== answered ? preview.data : null;
-  const error = (checkout && !checkout.ok && checkout.error) || (preview && !preview.ok && preview.error) || (change && !change.ok && change.error) || null;
+  const error =
+    (checkout && !checkout.ok && checkout.error) ||
+    (preview && !preview.ok && preview.error) ||
+    (change && !change.ok && change.error) ||
+    null;
 
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between gap-4">
         <div role="radiogroup" aria-label="Billing interval" className="inline-flex rounded-lg bg-zinc-100 p-1 text-sm">
           {(["month", "year"] as const).map((i) => (
-            <button key={i} type="button" role="radio" aria-checked={interval === i} onClick={() => setInterval(i)} className={cn("rounded-md px-3 py-1.5 font-medium", interval === i ? "bg-white text-zinc-900 shadow-sm" : "text-zinc-600 hover:text-zinc-900")}>
+            <button
+              key={i}
+              type="button"
+              role="radio"
+              aria-checked={interval === i}
+              onClick={() => setInterval(i)}
+              className={cn(
+                "rounded-md px-3 py-1.5 font-medium",
+                interval === i ? "bg-white text-zinc-900 shadow-sm" : "text-zinc-600 hover:text-zinc-900",
+              )}
+            >
               {i === "month" ? "Monthly" : "Yearly (2 months free)"}
             </button>
           ))}
@@ -58,20 +80,33 @@ export function PlanPicker({
       </div>
       <FormError message={error} />
       {change?.ok && (
-        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
+        <p
+          role="status"
+          className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200"
+        >
           {change.message}
         </p>
       )}
       {pending && (
-        <div role="dialog" aria-label="Confirm plan change" className="rounded-lg bg-brand-50 p-4 ring-1 ring-inset ring-brand-100">
+        <div
+          role="dialog"
+          aria-label="Confirm plan change"
+          className="rounded-lg bg-brand-50 p-4 ring-1 ring-inset ring-brand-100"
+        >
           <p className="text-sm text-zinc-900">
             {pending.effective === "now" ? (
               <>
-                Switch to <strong>{pending.new_plan.name}</strong> now. You will be charged <strong data-testid="proration-amount">{formatMoney(pending.amount_due_now_cents, pending.currency)}</strong> today for the rest of this period.
+                Switch to <strong>{pending.new_plan.name}</strong> now. You will be charged{" "}
+                <strong data-testid="proration-amount">
+                  {formatMoney(pending.amount_due_now_cents, pending.currency)}
+                </strong>{" "}
+                today for the rest of this period.
               </>
             ) : (
               <>
-                Switch to <strong>{pending.new_plan.name}</strong> on {new Date(pending.effective_at).toLocaleDateString()}, when your current period ends. Nothing is charged today.
+                Switch to <strong>{pending.new_plan.name}</strong> on{" "}
+                {new Date(pending.effective_at).toLocaleDateString()}, when your current period ends. Nothing is charged
+                today.
               </>
             )}
           </p>
@@ -94,7 +129,13 @@ export function PlanPicker({
           if (!option) return null;
           const current = option.id === currentPlanId;
           return (
-            <div key={t.tier} className={cn("flex flex-col rounded-xl border bg-white p-5 shadow-sm", current ? "border-brand-500 ring-1 ring-brand-500" : "border-zinc-200")}>
+            <div
+              key={t.tier}
+              className={cn(
+                "flex flex-col rounded-xl border bg-white p-5 shadow-sm",
+                current ? "border-brand-500 ring-1 ring-brand-500" : "border-zinc-200",
+              )}
+            >
               <h3 className="font-semibold text-zinc-900">{t.name}</h3>
               <p className="tabular mt-2 text-2xl font-semibold text-zinc-900">
                 {formatMoney(option.priceCents, option.currency)}
@@ -108,18 +149,31 @@ export function PlanPicker({
               </ul>
               <div className="mt-4">
                 {current ? (
-                  <span className="inline-flex w-full justify-center rounded-md bg-brand-50 px-3 py-2 text-sm font-medium text-brand-700">Current plan</span>
+                  <span className="inline-flex w-full justify-center rounded-md bg-brand-50 px-3 py-2 text-sm font-medium text-brand-700">
+                    Current plan
+                  </span>
                 ) : currentPlanId ? (
                   <form action={runPreview}>
                     <input type="hidden" name="plan_id" value={option.id} />
-                    <Button type="submit" variant="secondary" className="w-full" disabled={!canManage || previewing} aria-label={`Switch to ${t.name} (${interval === "month" ? "monthly" : "yearly"})`}>
+                    <Button
+                      type="submit"
+                      variant="secondary"
+                      className="w-full"
+                      disabled={!canManage || previewing}
+                      aria-label={`Switch to ${t.name} (${interval === "month" ? "monthly" : "yearly"})`}
+                    >
                       Switch to {t.name}
                     </Button>
                   </form>
                 ) : (
                   <form action={startCheckout}>
                     <input type="hidden" name="plan_id" value={option.id} />
-                    <Button type="submit" className="w-full" disabled={!canManage || checkingOut} aria-label={`Choose ${t.name} (${interval === "month" ? "monthly" : "yearly"})`}>
+                    <Button
+                      type="submit"
+                      className="w-full"
+                      disabled={!canManage || checkingOut}
+                      aria-label={`Choose ${t.name} (${interval === "month" ? "monthly" : "yearly"})`}
+                    >
                       {checkingOut ? "Opening checkout…" : option.trialDays > 0 ? "Start free trial" : "Choose plan"}
                     </Button>
                   </form>

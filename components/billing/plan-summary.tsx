@@ -4,8 +4,21 @@ import { formatDate } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 
 export type PlanSummaryProps = {
-  plan: { name: string; interval: "month" | "year"; basePriceCents: number; currency: string; includedCredits: number; limits: { meter: string; limit: number; enforcement: string }[] };
-  subscription: { status: string; currentPeriodStart: Date; currentPeriodEnd: Date; trialEnd: Date | null; cancelAtPeriodEnd: boolean };
+  plan: {
+    name: string;
+    interval: "month" | "year";
+    basePriceCents: number;
+    currency: string;
+    includedCredits: number;
+    limits: { meter: string; limit: number; enforcement: string }[];
+  };
+  subscription: {
+    status: string;
+    currentPeriodStart: Date;
+    currentPeriodEnd: Date;
+    trialEnd: Date | null;
+    cancelAtPeriodEnd: boolean;
+  };
 } | null;
 
 export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProps; emptyAction?: React.ReactNode }) {
@@ -23,7 +36,9 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
         <div className="flex items-center gap-2">
           <span className="text-lg font-semibold text-zinc-900">{plan.name}</span>
           <StatusBadge status={sub.status} />
-          {sub.cancelAtPeriodEnd && <span className="text-xs font-medium text-amber-700">Cancels {formatDate(sub.currentPeriodEnd)}</span>}
+          {sub.cancelAtPeriodEnd && (
+            <span className="text-xs font-medium text-amber-700">Cancels {formatDate(sub.currentPeriodEnd)}</span>
+          )}
         </div>
         <span className="tabular text-lg font-semibold text-zinc-900">
           {formatMoney(plan.basePriceCents, plan.currency)}
@@ -51,7 +66,8 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
           <div key={l.meter}>
             <dt className="text-zinc-500">Limit</dt>
             <dd className="tabular text-zinc-900">
-              {l.limit.toLocaleString("en-US")} {l.meter.replace(/_/g, " ")} a month <span className="text-zinc-500">({l.enforcement})</span>
+              {l.limit.toLocaleString("en-US")} {l.meter.replace(/_/g, " ")} a month{" "}
+              <span className="text-zinc-500">({l.enforcement})</span>
             </dd>
           </div>
         ))}

@@ -4,7 +4,17 @@ import { useActionState, useEffect } from "react";
 import type { FormActionFn } from "@/lib/http/action-state";
 import { Button, type ButtonVariant } from "@/components/ui/button";
 
-export function RedirectButton({ action, label, variant = "secondary", fields = {} }: { action: FormActionFn<{ url: string }>; label: string; variant?: ButtonVariant; fields?: Record<string, string> }) {
+export function RedirectButton({
+  action,
+  label,
+  variant = "secondary",
+  fields = {},
+}: {
+  action: FormActionFn<{ url: string }>;
+  label: string;
+  variant?: ButtonVariant;
+  fields?: Record<string, string>;
+}) {
   const [state, submit, pending] = useActionState(action, null);
   useEffect(() => {
     if (state?.ok) window.location.assign(state.data.url);

@@ -4,7 +4,17 @@ import type { FormActionFn } from "@/lib/http/action-state";
 import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 
-export function SandboxPayForm<T>({ session, label, payAction, cancelAction }: { session: string; label: string; payAction: FormActionFn<T>; cancelAction: FormActionFn<T> }) {
+export function SandboxPayForm<T>({
+  session,
+  label,
+  payAction,
+  cancelAction,
+}: {
+  session: string;
+  label: string;
+  payAction: FormActionFn<T>;
+  cancelAction: FormActionFn<T>;
+}) {
   const [state, pay, paying] = useActionState(payAction, null);
   const [, cancel, canceling] = useActionState(cancelAction, null);
   return (
@@ -12,7 +22,16 @@ export function SandboxPayForm<T>({ session, label, payAction, cancelAction }: {
       <form action={pay} className="space-y-4">
         <input type="hidden" name="session" value={session} />
         {state && !state.ok && !state.fieldErrors && <FormError message={state.error} />}
-        <Field label="Card number" name="card_number" defaultValue={state && !state.ok ? (state.values?.card_number ?? "4242 4242 4242 4242") : "4242 4242 4242 4242"} inputMode="numeric" autoComplete="cc-number" error={state && !state.ok ? state.fieldErrors?.card_number : undefined} />
+        <Field
+          label="Card number"
+          name="card_number"
+          defaultValue={
+            state && !state.ok ? (state.values?.card_number ?? "4242 4242 4242 4242") : "4242 4242 4242 4242"
+          }
+          inputMode="numeric"
+          autoComplete="cc-number"
+          error={state && !state.ok ? state.fieldErrors?.card_number : undefined}
+        />
         <div className="grid grid-cols-2 gap-3">
           <Field label="Expiry" name="expiry" defaultValue="12 / 30" autoComplete="cc-exp" />
           <Field label="CVC" name="cvc" defaultValue="123" autoComplete="cc-csc" />

@@ -8,7 +8,12 @@ import { formatMoney } from "@/lib/money";
 import type { UpcomingInvoiceJson } from "@/lib/payments/upcoming-invoice";
 import { useUpcomingInvoice } from "@/lib/queries/billing";
 
-const KIND: Record<string, string> = { usage: "Usage", overage: "Credit overage", call_usage: "Agent calls", agent_fixed: "Agent plan" };
+const KIND: Record<string, string> = {
+  usage: "Usage",
+  overage: "Credit overage",
+  call_usage: "Agent calls",
+  agent_fixed: "Agent plan",
+};
 
 export function UpcomingInvoice({ initial }: { initial: UpcomingInvoiceJson }) {
   const { data, isFetching } = useUpcomingInvoice(initial);
@@ -18,7 +23,8 @@ export function UpcomingInvoice({ initial }: { initial: UpcomingInvoiceJson }) {
     <div data-testid="upcoming-invoice" className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-3">
         <p className="text-sm text-zinc-600">
-          What you will pay on <strong className="text-zinc-900">{formatDate(u.invoice_date)}</strong>, for usage {formatDate(u.period_start)} – {formatDate(u.period_end)}
+          What you will pay on <strong className="text-zinc-900">{formatDate(u.invoice_date)}</strong>, for usage{" "}
+          {formatDate(u.period_start)} – {formatDate(u.period_end)}
           {u.status === "trialing" && " (usage during the trial is free)"}.
         </p>
         <div className="text-right">
@@ -26,7 +32,9 @@ export function UpcomingInvoice({ initial }: { initial: UpcomingInvoiceJson }) {
             {formatMoney(u.total_so_far_cents, u.currency)}
           </div>
           <div className="text-xs text-zinc-500">
-            so far · about <span data-testid="upcoming-projected">{formatMoney(u.projected_total_cents, u.currency)}</span> at the current pace {isFetching && <span className="text-zinc-400">· updating</span>}
+            so far · about{" "}
+            <span data-testid="upcoming-projected">{formatMoney(u.projected_total_cents, u.currency)}</span> at the
+            current pace {isFetching && <span className="text-zinc-400">· updating</span>}
           </div>
         </div>
       </div>
@@ -68,7 +76,9 @@ export function UpcomingInvoice({ initial }: { initial: UpcomingInvoiceJson }) {
           ))}
           {u.lines.length === 0 && (
             <tr>
-              <Td wrap className="text-zinc-500">No usage yet this period.</Td>
+              <Td wrap className="text-zinc-500">
+                No usage yet this period.
+              </Td>
               <Td align="right">{formatMoney(0, u.currency)}</Td>
               <Td align="right">—</Td>
             </tr>

@@ -17,7 +17,8 @@ function tiers(list: Tier[], currency: string): string {
 /** One line that says what a charge costs, in words. */
 export function describeCharge(c: Charge, currency: string): string {
   if (c.type === "fixed") return `${formatRate(c.amount, currency)} per period`;
-  const free = c.included_quantity && Number(c.included_quantity) > 0 ? `, first ${n(c.included_quantity)} included` : "";
+  const free =
+    c.included_quantity && Number(c.included_quantity) > 0 ? `, first ${n(c.included_quantity)} included` : "";
   switch (c.model) {
     case "per_unit":
       return `${formatRate(c.unit_price, currency)} per unit${free}`;
@@ -28,7 +29,9 @@ export function describeCharge(c: Charge, currency: string): string {
     case "volume":
       return `Volume — ${tiers(c.tiers, currency)}${free}`;
     case "group":
-      return `By ${c.group_by} — ${Object.entries(c.prices).map(([k, v]) => `${k}: ${formatRate(v, currency)}`).join(" · ")}${free}`;
+      return `By ${c.group_by} — ${Object.entries(c.prices)
+        .map(([k, v]) => `${k}: ${formatRate(v, currency)}`)
+        .join(" · ")}${free}`;
   }
 }
 

@@ -5,9 +5,26 @@ import type { FormActionFn } from "@/lib/http/action-state";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, inputClass } from "@/components/ui/field";
 
-export type QuickField = { name: string; label: string; placeholder?: string; hint?: string; options?: { value: string; label: string }[]; inputMode?: "decimal" | "numeric"; type?: string; required?: boolean };
+export type QuickField = {
+  name: string;
+  label: string;
+  placeholder?: string;
+  hint?: string;
+  options?: { value: string; label: string }[];
+  inputMode?: "decimal" | "numeric";
+  type?: string;
+  required?: boolean;
+};
 
-export function QuickForm<T>({ fields, action, submitLabel }: { fields: QuickField[]; action: FormActionFn<T>; submitLabel: string }) {
+export function QuickForm<T>({
+  fields,
+  action,
+  submitLabel,
+}: {
+  fields: QuickField[];
+  action: FormActionFn<T>;
+  submitLabel: string;
+}) {
   const [state, submit, pending] = useActionState(action, null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const values = state && !state.ok ? (state.values ?? {}) : {};
@@ -36,7 +53,18 @@ export function QuickForm<T>({ fields, action, submitLabel }: { fields: QuickFie
               {errors[f.name] && <p className="mt-1 text-sm text-red-600">{errors[f.name]}</p>}
             </div>
           ) : (
-            <Field key={f.name} label={f.label} name={f.name} placeholder={f.placeholder} hint={f.hint} inputMode={f.inputMode} type={f.type} required={f.required} error={errors[f.name]} defaultValue={values[f.name]} />
+            <Field
+              key={f.name}
+              label={f.label}
+              name={f.name}
+              placeholder={f.placeholder}
+              hint={f.hint}
+              inputMode={f.inputMode}
+              type={f.type}
+              required={f.required}
+              error={errors[f.name]}
+              defaultValue={values[f.name]}
+            />
           ),
         )}
       </div>

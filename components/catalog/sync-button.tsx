@@ -6,7 +6,12 @@ import type { FormActionFn } from "@/lib/http/action-state";
 
 export function SyncButton<T>({ action, configured }: { action: FormActionFn<T>; configured: boolean }) {
   const [state, submit, pending] = useActionState(action, null);
-  if (!configured) return <p className="max-w-xs text-right text-xs text-zinc-500">Stripe sync is available when STRIPE_SECRET_KEY is set.</p>;
+  if (!configured)
+    return (
+      <p className="max-w-xs text-right text-xs text-zinc-500">
+        Stripe sync is available when STRIPE_SECRET_KEY is set.
+      </p>
+    );
   return (
     <form action={submit} className="flex items-center gap-3">
       {state && (

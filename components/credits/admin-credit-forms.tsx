@@ -3,7 +3,10 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, inputClass } from "@/components/ui/field";
 
-type State<T = unknown> = { ok: true; data: T; message?: string } | { ok: false; error: string; fieldErrors?: Record<string, string>; values?: Record<string, string> } | null;
+type State<T = unknown> =
+  | { ok: true; data: T; message?: string }
+  | { ok: false; error: string; fieldErrors?: Record<string, string>; values?: Record<string, string> }
+  | null;
 type Action<T> = (prev: State<T>, form: FormData) => Promise<State<T>>;
 
 function Outcome<T>({ state }: { state: State<T> }) {
@@ -21,13 +24,36 @@ function Outcome<T>({ state }: { state: State<T> }) {
 const err = <T,>(s: State<T>, f: string) => (s && !s.ok ? s.fieldErrors?.[f] : undefined);
 const val = <T,>(s: State<T>, f: string) => (s && !s.ok ? s.values?.[f] : undefined);
 
-function Select({ id, label, name, options, defaultValue, error, hint }: { id: string; label: string; name: string; options: { value: string; label: string }[]; defaultValue?: string; error?: string; hint?: string }) {
+function Select({
+  id,
+  label,
+  name,
+  options,
+  defaultValue,
+  error,
+  hint,
+}: {
+  id: string;
+  label: string;
+  name: string;
+  options: { value: string; label: string }[];
+  defaultValue?: string;
+  error?: string;
+  hint?: string;
+}) {
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-medium text-zinc-700">
         {label}
       </label>
-      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} className={`${inputClass} mt-1`}>
+      <select
+        id={id}
+        name={name}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        className={`${inputClass} mt-1`}
+      >
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -46,14 +72,32 @@ function Select({ id, label, name, options, defaultValue, error, hint }: { id: s
 }
 
 /** Each successful submit revalidates the page, which renders a fresh idempotency key: a double click grants once. */
-export function GrantCreditsForm<T>({ action, orgId, idempotencyKey }: { action: Action<T>; orgId: string; idempotencyKey: string }) {
+export function GrantCreditsForm<T>({
+  action,
+  orgId,
+  idempotencyKey,
+}: {
+  action: Action<T>;
+  orgId: string;
+  idempotencyKey: string;
+}) {
   const [state, submit, pending] = useActionState(action, null);
   return (
     <form action={submit} className="space-y-3" aria-label="Grant credits">
       <input type="hidden" name="org_id" value={orgId} />
       <input type="hidden" name="idempotency_key" value={idempotencyKey} />
       <div className="grid grid-cols-2 gap-3">
-        <Field id="grant-amount" label="Credits" name="amount" type="number" min={1} step={1} required defaultValue={val(state, "amount")} error={err(state, "amount")} />
+        <Field
+          id="grant-amount"
+          label="Credits"
+          name="amount"
+          type="number"
+          min={1}
+          step={1}
+          required
+          defaultValue={val(state, "amount")}
+          error={err(state, "amount")}
+        />
         <Select
           id="grant-source"
           label="Source"
@@ -67,8 +111,25 @@ export function GrantCreditsForm<T>({ action, orgId, idempotencyKey }: { action:
           ]}
         />
       </div>
-      <Field id="grant-expires_on" label="Expires on" name="expires_on" type="date" defaultValue={val(state, "expires_on")} error={err(state, "expires_on")} hint="Empty: never. Credits expire at the end of this day (UTC)." />
-      <Field id="grant-reason" label="Reason" name="reason" required maxLength={500} placeholder="e.g. goodwill for the outage on May 2" defaultValue={val(state, "reason")} error={err(state, "reason")} />
+      <Field
+        id="grant-expires_on"
+        label="Expires on"
+        name="expires_on"
+        type="date"
+        defaultValue={val(state, "expires_on")}
+        error={err(state, "expires_on")}
+        hint="Empty: never. Credits expire at the end of this day (UTC)."
+      />
+      <Field
+        id="grant-reason"
+        label="Reason"
+        name="reason"
+        required
+        maxLength={500}
+        placeholder="e.g. goodwill for the outage on May 2"
+        defaultValue={val(state, "reason")}
+        error={err(state, "reason")}
+      />
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={pending}>
           {pending ? "Granting…" : "Grant credits"}
@@ -79,24 +140,57 @@ export function GrantCreditsForm<T>({ action, orgId, idempotencyKey }: { action:
   );
 }
 
-export function AdjustCreditsForm<T>({ action, orgId, idempotencyKey, buckets }: { action: Action<T>; orgId: string; idempotencyKey: string; buckets: { id: string; label: string }[] }) {
+export function AdjustCreditsForm<T>({
+  action,
+  orgId,
+  idempotencyKey,
+  buckets,
+}: {
+  action: Action<T>;
+  orgId: string;
+  idempotencyKey: string;
+  buckets: { id: string; label: string }[];
+}) {
   const [state, submit, pending] = useActionState(action, null);
   return (
     <form action={submit} className="space-y-3" aria-label="Adjust credits">
       <input type="hidden" name="org_id" value={orgId} />
       <input type="hidden" name="idempotency_key" value={idempotencyKey} />
       <div className="grid grid-cols-2 gap-3">
-        <Field id="adjust-amount" label="Change" name="amount" type="number" step={1} required placeholder="-250 or 100" defaultValue={val(state, "amount")} error={err(state, "amount")} hint="Negative takes credits away." />
+        <Field
+          id="adjust-amount"
+          label="Change"
+          name="amount"
+          type="number"
+          step={1}
+          required
+          placeholder="-250 or 100"
+          defaultValue={val(state, "amount")}
+          error={err(state, "amount")}
+          hint="Negative takes credits away."
+        />
         <Select
           id="adjust-bucket_id"
           label="Bucket"
           name="bucket_id"
           defaultValue={val(state, "bucket_id") ?? ""}
           error={err(state, "bucket_id")}
-          options={[{ value: "", label: "Spending order / new bucket" }, ...buckets.map((b) => ({ value: b.id, label: b.label }))]}
+          options={[
+            { value: "", label: "Spending order / new bucket" },
+            ...buckets.map((b) => ({ value: b.id, label: b.label })),
+          ]}
         />
       </div>
-      <Field id="adjust-reason" label="Reason" name="reason" required maxLength={500} placeholder="e.g. duplicate grant on May 2" defaultValue={val(state, "reason")} error={err(state, "reason")} />
+      <Field
+        id="adjust-reason"
+        label="Reason"
+        name="reason"
+        required
+        maxLength={500}
+        placeholder="e.g. duplicate grant on May 2"
+        defaultValue={val(state, "reason")}
+        error={err(state, "reason")}
+      />
       <div className="flex items-center gap-3">
         <Button type="submit" variant="secondary" disabled={pending}>
           {pending ? "Adjusting…" : "Adjust"}
@@ -107,12 +201,27 @@ export function AdjustCreditsForm<T>({ action, orgId, idempotencyKey, buckets }:
   );
 }
 
-export function RecordPurchaseForm<T>({ action, orgId, packs }: { action: Action<T>; orgId: string; packs: { id: string; label: string }[] }) {
+export function RecordPurchaseForm<T>({
+  action,
+  orgId,
+  packs,
+}: {
+  action: Action<T>;
+  orgId: string;
+  packs: { id: string; label: string }[];
+}) {
   const [state, submit, pending] = useActionState(action, null);
   return (
     <form action={submit} className="space-y-3" aria-label="Record a pack purchase">
       <input type="hidden" name="org_id" value={orgId} />
-      <Select id="purchase-credit_product_id" label="Pack" name="credit_product_id" defaultValue={val(state, "credit_product_id")} error={err(state, "credit_product_id")} options={packs.map((p) => ({ value: p.id, label: p.label }))} />
+      <Select
+        id="purchase-credit_product_id"
+        label="Pack"
+        name="credit_product_id"
+        defaultValue={val(state, "credit_product_id")}
+        error={err(state, "credit_product_id")}
+        options={packs.map((p) => ({ value: p.id, label: p.label }))}
+      />
       <Field
         id="purchase-payment_id"
         label="Payment reference"
@@ -150,7 +259,13 @@ export function CreditSettingsForm<T>({
 }: {
   action: Action<T>;
   orgId: string;
-  settings: { precedence: string[]; allowOverage: boolean; overagePricePerCredit: string | null; lowBalanceThreshold: number | null; defaultThreshold: string };
+  settings: {
+    precedence: string[];
+    allowOverage: boolean;
+    overagePricePerCredit: string | null;
+    lowBalanceThreshold: number | null;
+    defaultThreshold: string;
+  };
 }) {
   const [state, submit, pending] = useActionState(action, null);
   return (
@@ -165,7 +280,12 @@ export function CreditSettingsForm<T>({
         options={ORDERS.map((o) => ({ value: o.join(","), label: o.join(" → ") }))}
       />
       <label className="flex items-center gap-2 text-sm text-zinc-700">
-        <input type="checkbox" name="allow_overage" defaultChecked={settings.allowOverage} className="h-4 w-4 rounded border-zinc-300" />
+        <input
+          type="checkbox"
+          name="allow_overage"
+          defaultChecked={settings.allowOverage}
+          className="h-4 w-4 rounded border-zinc-300"
+        />
         Allow overage (spend beyond the balance, billed per credit)
       </label>
       <div className="grid grid-cols-2 gap-3">

@@ -16,12 +16,21 @@ export type BucketRow = {
   created_at: string;
 };
 
-const ORIGIN: Record<string, string> = { purchase: "Purchase", allocation: "Plan allocation", admin: "Granted", adjustment: "Adjustment" };
+const ORIGIN: Record<string, string> = {
+  purchase: "Purchase",
+  allocation: "Plan allocation",
+  admin: "Granted",
+  adjustment: "Adjustment",
+};
 
 /** Buckets with credits, in the order they are spent; spent and expired ones after them. */
 export function BucketsTable({ buckets, emptyHint }: { buckets: BucketRow[]; emptyHint?: React.ReactNode }) {
   if (buckets.length === 0) {
-    return <EmptyState title="No credits yet">{emptyHint ?? "Credits appear here when your plan grants them or you buy a pack."}</EmptyState>;
+    return (
+      <EmptyState title="No credits yet">
+        {emptyHint ?? "Credits appear here when your plan grants them or you buy a pack."}
+      </EmptyState>
+    );
   }
   let order = 0;
   return (
@@ -41,8 +50,15 @@ export function BucketsTable({ buckets, emptyHint }: { buckets: BucketRow[]; emp
           const live = b.remaining > 0;
           const pct = b.amount > 0 ? Math.round((b.remaining / b.amount) * 100) : 0;
           return (
-            <tr key={b.id} data-testid={`bucket-${b.id}`} data-source={b.source} className={live ? undefined : "text-zinc-400"}>
-              <Td className="tabular text-xs text-zinc-500">{live ? (++order === 1 ? "next" : `${order}.`) : b.expired_at ? "expired" : "spent"}</Td>
+            <tr
+              key={b.id}
+              data-testid={`bucket-${b.id}`}
+              data-source={b.source}
+              className={live ? undefined : "text-zinc-400"}
+            >
+              <Td className="tabular text-xs text-zinc-500">
+                {live ? (++order === 1 ? "next" : `${order}.`) : b.expired_at ? "expired" : "spent"}
+              </Td>
               <Td>
                 <SourceBadge source={b.source} />
               </Td>
@@ -61,7 +77,13 @@ export function BucketsTable({ buckets, emptyHint }: { buckets: BucketRow[]; emp
                 </div>
               </Td>
               <Td align="right">{formatInteger(b.amount)}</Td>
-              <Td>{b.expires_at ? <LocalTime value={b.expires_at} mode="date" /> : <span className="text-zinc-500">never</span>}</Td>
+              <Td>
+                {b.expires_at ? (
+                  <LocalTime value={b.expires_at} mode="date" />
+                ) : (
+                  <span className="text-zinc-500">never</span>
+                )}
+              </Td>
             </tr>
           );
         })}

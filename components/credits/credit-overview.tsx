@@ -24,15 +24,29 @@ export function CreditOverview({ initial, series }: { initial: CreditBalanceJson
         <Stat
           label="Available"
           value={<span data-testid="credit-balance">{formatInteger(data.balance)}</span>}
-          hint={data.low_balance.threshold !== null ? `warning below ${formatInteger(data.low_balance.threshold)}` : "credits you can spend now"}
+          hint={
+            data.low_balance.threshold !== null
+              ? `warning below ${formatInteger(data.low_balance.threshold)}`
+              : "credits you can spend now"
+          }
           tone={data.low_balance.below || data.balance < 0 ? "warn" : "default"}
         />
-        <Stat label="Held" value={<span data-testid="credit-held">{formatInteger(data.held)}</span>} hint="reserved by work in flight" />
+        <Stat
+          label="Held"
+          value={<span data-testid="credit-held">{formatInteger(data.held)}</span>}
+          hint="reserved by work in flight"
+        />
         <Stat label="Burn rate" value={`${week.perDay} / day`} hint={`last 7 days · ${month.perDay} / day over 30`} />
         <Stat
           label="Runs out"
           value={week.runsOutAt ? <LocalTime value={week.runsOutAt} mode="date" /> : "—"}
-          hint={week.runsOutAt ? "at the last 7 days' pace" : data.balance > 0 ? "no spending in the last 7 days" : "no credits left"}
+          hint={
+            week.runsOutAt
+              ? "at the last 7 days' pace"
+              : data.balance > 0
+                ? "no spending in the last 7 days"
+                : "no credits left"
+          }
           tone={week.runsOutAt && week.runsOutAt.getTime() - asOf.getTime() < 7 * 86_400_000 ? "warn" : "default"}
         />
       </div>
@@ -42,7 +56,11 @@ export function CreditOverview({ initial, series }: { initial: CreditBalanceJson
           description={`In the order they are spent: ${data.precedence.join(", then ")}; within a source, the earliest expiry first. ${live.length} with credits left.`}
         />
         <BucketsTable buckets={data.buckets} />
-        {data.overage > 0 && <p className="border-t border-zinc-100 px-5 py-3 text-sm text-red-700">Overage outstanding: {formatCredits(data.overage)}.</p>}
+        {data.overage > 0 && (
+          <p className="border-t border-zinc-100 px-5 py-3 text-sm text-red-700">
+            Overage outstanding: {formatCredits(data.overage)}.
+          </p>
+        )}
       </Card>
     </>
   );

@@ -2,14 +2,31 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { formatInteger } from "@/lib/format";
 import { formatMoney, formatRate } from "@/lib/money";
 
-export type CreditPackView = { id: string; code: string; name: string; credits: number; priceCents: number; currency: string; pricePerCredit: string };
+export type CreditPackView = {
+  id: string;
+  code: string;
+  name: string;
+  credits: number;
+  priceCents: number;
+  currency: string;
+  pricePerCredit: string;
+};
 
 /**
  * The packs for sale. Buying belongs to the payments work: it passes `renderBuyAction` (a checkout
  * button per pack). Until then no button is drawn — nothing here pretends to take a payment.
  */
-export function CreditPacks({ packs, renderBuyAction }: { packs: CreditPackView[]; renderBuyAction?: (pack: CreditPackView) => React.ReactNode }) {
-  if (packs.length === 0) return <EmptyState title="No credit packs for sale">Your provider has not published any credit packs yet.</EmptyState>;
+export function CreditPacks({
+  packs,
+  renderBuyAction,
+}: {
+  packs: CreditPackView[];
+  renderBuyAction?: (pack: CreditPackView) => React.ReactNode;
+}) {
+  if (packs.length === 0)
+    return (
+      <EmptyState title="No credit packs for sale">Your provider has not published any credit packs yet.</EmptyState>
+    );
   return (
     <div className="grid gap-4 px-5 py-4 sm:grid-cols-2 lg:grid-cols-3">
       {packs.map((p) => (
@@ -19,7 +36,13 @@ export function CreditPacks({ packs, renderBuyAction }: { packs: CreditPackView[
           <p className="mt-1 text-xs text-zinc-500">
             {formatInteger(p.credits)} credits · {formatRate(p.pricePerCredit, p.currency)} a credit · never expire
           </p>
-          <div className="mt-4">{renderBuyAction ? renderBuyAction(p) : <p className="text-xs text-zinc-400">Online checkout is not available yet.</p>}</div>
+          <div className="mt-4">
+            {renderBuyAction ? (
+              renderBuyAction(p)
+            ) : (
+              <p className="text-xs text-zinc-400">Online checkout is not available yet.</p>
+            )}
+          </div>
         </div>
       ))}
     </div>

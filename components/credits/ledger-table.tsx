@@ -28,7 +28,13 @@ export type LedgerRowView = {
   created_at: string;
 };
 
-export type LedgerFilterValues = { kind?: string; source?: string; event?: string; operation?: string; reservation?: string };
+export type LedgerFilterValues = {
+  kind?: string;
+  source?: string;
+  event?: string;
+  operation?: string;
+  reservation?: string;
+};
 
 const signed = (n: number) => (n > 0 ? `+${formatInteger(n)}` : n < 0 ? `−${formatInteger(-n)}` : "0");
 
@@ -60,7 +66,12 @@ function what(r: LedgerRowView): string {
 }
 
 export function LedgerTable({ rows, hrefFor }: { rows: LedgerRowView[]; hrefFor: (f: LedgerFilterValues) => string }) {
-  if (rows.length === 0) return <EmptyState title="No movements">Nothing matches these filters yet. Grants, spends, holds and expiries all appear here.</EmptyState>;
+  if (rows.length === 0)
+    return (
+      <EmptyState title="No movements">
+        Nothing matches these filters yet. Grants, spends, holds and expiries all appear here.
+      </EmptyState>
+    );
   return (
     <Table>
       <thead>
@@ -86,11 +97,19 @@ export function LedgerTable({ rows, hrefFor }: { rows: LedgerRowView[]; hrefFor:
             <Td className="min-w-64 max-w-md whitespace-normal">
               <div className="text-zinc-900">{what(r)}</div>
               <div className="mt-0.5 flex flex-wrap gap-x-3 break-all font-mono text-xs text-zinc-500">
-                <Link href={hrefFor({ operation: r.operation_id })} className="hover:text-brand-700" title="All rows of this movement">
+                <Link
+                  href={hrefFor({ operation: r.operation_id })}
+                  className="hover:text-brand-700"
+                  title="All rows of this movement"
+                >
                   {r.operation_id}
                 </Link>
                 {r.reservation_id && (
-                  <Link href={hrefFor({ reservation: r.reservation_id })} className="hover:text-brand-700" title="Everything about this reservation">
+                  <Link
+                    href={hrefFor({ reservation: r.reservation_id })}
+                    className="hover:text-brand-700"
+                    title="Everything about this reservation"
+                  >
                     {r.reservation_id}
                   </Link>
                 )}
@@ -100,7 +119,10 @@ export function LedgerTable({ rows, hrefFor }: { rows: LedgerRowView[]; hrefFor:
             <Td>
               <SourceBadge source={r.source} />
             </Td>
-            <Td align="right" className={r.amount < 0 ? "text-zinc-900" : r.amount > 0 ? "text-emerald-700" : "text-zinc-400"}>
+            <Td
+              align="right"
+              className={r.amount < 0 ? "text-zinc-900" : r.amount > 0 ? "text-emerald-700" : "text-zinc-400"}
+            >
               {signed(r.amount)}
             </Td>
             <Td align="right" className="text-zinc-500">
@@ -116,11 +138,32 @@ export function LedgerTable({ rows, hrefFor }: { rows: LedgerRowView[]; hrefFor:
   );
 }
 
-const KINDS = ["grant", "consume", "reserve", "commit", "release", "expire", "refund", "adjustment", "overage", "overage_repaid"];
+const KINDS = [
+  "grant",
+  "consume",
+  "reserve",
+  "commit",
+  "release",
+  "expire",
+  "refund",
+  "adjustment",
+  "overage",
+  "overage_repaid",
+];
 const SOURCES = ["purchased", "subscription", "promotional"];
 
 /** Filters live in the URL (a plain GET form), so a filtered ledger can be linked to. */
-export function LedgerFilters({ action, values, events, hidden }: { action: string; values: LedgerFilterValues; events: string[]; hidden?: Record<string, string> }) {
+export function LedgerFilters({
+  action,
+  values,
+  events,
+  hidden,
+}: {
+  action: string;
+  values: LedgerFilterValues;
+  events: string[];
+  hidden?: Record<string, string>;
+}) {
   const select = (name: string, label: string, options: string[], value?: string) => (
     <div>
       <label htmlFor={`ledger-${name}`} className="block text-xs font-medium text-zinc-600">
@@ -137,7 +180,12 @@ export function LedgerFilters({ action, values, events, hidden }: { action: stri
     </div>
   );
   return (
-    <form action={action} className="flex flex-wrap items-end gap-3 border-b border-zinc-100 px-5 py-3" role="search" aria-label="Filter the ledger">
+    <form
+      action={action}
+      className="flex flex-wrap items-end gap-3 border-b border-zinc-100 px-5 py-3"
+      role="search"
+      aria-label="Filter the ledger"
+    >
       {Object.entries(hidden ?? {}).map(([k, v]) => (
         <input key={k} type="hidden" name={k} value={v} />
       ))}
@@ -175,7 +223,13 @@ export function LedgerCard({
   events: string[];
   ledger: { data: LedgerRowView[]; nextCursor: string | null };
 }) {
-  const filters: LedgerFilterValues = { kind: search.kind, source: search.source, event: search.event, operation: search.operation, reservation: search.reservation };
+  const filters: LedgerFilterValues = {
+    kind: search.kind,
+    source: search.source,
+    event: search.event,
+    operation: search.operation,
+    reservation: search.reservation,
+  };
   const hrefFor = (f: LedgerFilterValues & { cursor?: string }) => {
     const q = new URLSearchParams(Object.entries(f).filter((e): e is [string, string] => Boolean(e[1])));
     return `${base}${q.size ? `?${q}` : ""}#ledger`;

@@ -1,4 +1,19 @@
-type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; items?: JsonSchema; enum?: unknown[]; description?: string; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; nullable?: boolean; default?: unknown; format?: string; pattern?: string; maximum?: number; minimum?: number };
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: unknown[];
+  description?: string;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  nullable?: boolean;
+  default?: unknown;
+  format?: string;
+  pattern?: string;
+  maximum?: number;
+  minimum?: number;
+};
 
 function typeLabel(s: JsonSchema): string {
   if (s.enum) return s.enum.map((v) => JSON.stringify(v)).join(" | ");
@@ -12,7 +27,7 @@ function typeLabel(s: JsonSchema): string {
 /** A JSON schema's fields as a readable list, nested objects indented. */
 export function SchemaFields({ schema, depth = 0 }: { schema: JsonSchema; depth?: number }) {
   const props = schema.properties ?? (schema.items?.properties ? schema.items.properties : undefined);
-  const required = schema.properties ? schema.required ?? [] : schema.items?.required ?? [];
+  const required = schema.properties ? (schema.required ?? []) : (schema.items?.required ?? []);
   if (!props) return <p className="text-xs text-zinc-500">{typeLabel(schema)}</p>;
   return (
     <ul className={depth ? "ml-4 border-l border-zinc-200 pl-3" : ""}>
@@ -21,7 +36,9 @@ export function SchemaFields({ schema, depth = 0 }: { schema: JsonSchema; depth?
           <code className="font-mono text-xs font-semibold text-zinc-900">{name}</code>
           <span className="ml-2 font-mono text-xs text-zinc-500">{typeLabel(s)}</span>
           {required.includes(name) && <span className="ml-2 text-xs font-medium text-red-600">required</span>}
-          {s.default !== undefined && <span className="ml-2 text-xs text-zinc-500">default {JSON.stringify(s.default)}</span>}
+          {s.default !== undefined && (
+            <span className="ml-2 text-xs text-zinc-500">default {JSON.stringify(s.default)}</span>
+          )}
           {s.description && <p className="text-xs text-zinc-500">{s.description}</p>}
           {(s.properties || s.items?.properties) && depth < 3 && <SchemaFields schema={s} depth={depth + 1} />}
         </li>

@@ -23,7 +23,13 @@ export function MembersTable({ members }: { members: Member[] }) {
             <Td>
               <Badge tone={m.role === "owner" ? "brand" : "gray"}>{m.role}</Badge>
             </Td>
-            <Td>{m.lastSignInAt ? <LocalTime value={m.lastSignInAt} mode="relative" /> : <span className="text-zinc-400">never</span>}</Td>
+            <Td>
+              {m.lastSignInAt ? (
+                <LocalTime value={m.lastSignInAt} mode="relative" />
+              ) : (
+                <span className="text-zinc-400">never</span>
+              )}
+            </Td>
           </tr>
         ))}
       </tbody>

@@ -9,10 +9,29 @@ import { SortHeader } from "./sort-header";
 
 type Sorting = { sort: string; order: "asc" | "desc"; href: (sort: string, order: "asc" | "desc") => string };
 
-const TONE = { succeeded: "green", failed: "red", refunded: "gray", partially_refunded: "amber", pending: "blue" } as const;
+const TONE = {
+  succeeded: "green",
+  failed: "red",
+  refunded: "gray",
+  partially_refunded: "amber",
+  pending: "blue",
+} as const;
 
-export function ChargesTable({ rows, sorting, showCustomer = true }: { rows: ChargeRow[]; sorting?: Sorting; showCustomer?: boolean }) {
-  if (rows.length === 0) return <EmptyState title="No charges yet">Card payments for subscriptions and credit packs appear here, with their refunds.</EmptyState>;
+export function ChargesTable({
+  rows,
+  sorting,
+  showCustomer = true,
+}: {
+  rows: ChargeRow[];
+  sorting?: Sorting;
+  showCustomer?: boolean;
+}) {
+  if (rows.length === 0)
+    return (
+      <EmptyState title="No charges yet">
+        Card payments for subscriptions and credit packs appear here, with their refunds.
+      </EmptyState>
+    );
   return (
     <Table label="Charges">
       <thead>
@@ -21,7 +40,11 @@ export function ChargesTable({ rows, sorting, showCustomer = true }: { rows: Cha
           {showCustomer && <Th>Customer</Th>}
           <Th>What</Th>
           <Th>Status</Th>
-          {sorting ? <SortHeader label="Amount" column="amount" align="right" {...sorting} /> : <Th align="right">Amount</Th>}
+          {sorting ? (
+            <SortHeader label="Amount" column="amount" align="right" {...sorting} />
+          ) : (
+            <Th align="right">Amount</Th>
+          )}
           <Th align="right">Refunded</Th>
           <Th align="right">Net</Th>
         </tr>
@@ -41,7 +64,11 @@ export function ChargesTable({ rows, sorting, showCustomer = true }: { rows: Cha
             )}
             <Td wrap className="min-w-64">
               {c.description}
-              {c.kind === "credits" && <Badge tone="brand" className="ml-2">credits</Badge>}
+              {c.kind === "credits" && (
+                <Badge tone="brand" className="ml-2">
+                  credits
+                </Badge>
+              )}
               {!c.livemode && <TestBadge />}
               <div className="text-xs text-zinc-500">
                 {c.invoiceNumber ? `${c.invoiceNumber} · ` : ""}
@@ -56,7 +83,9 @@ export function ChargesTable({ rows, sorting, showCustomer = true }: { rows: Cha
             <Td align="right" className={c.amountRefundedCents ? "text-amber-700" : "text-zinc-400"}>
               {c.amountRefundedCents ? `−${formatMoney(c.amountRefundedCents, c.currency)}` : "—"}
             </Td>
-            <Td align="right" className="font-medium text-zinc-900">{formatMoney(c.netCents, c.currency)}</Td>
+            <Td align="right" className="font-medium text-zinc-900">
+              {formatMoney(c.netCents, c.currency)}
+            </Td>
           </tr>
         ))}
       </tbody>

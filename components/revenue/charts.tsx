@@ -1,7 +1,19 @@
 "use client";
 // The revenue charts. Recharts draws in the browser only; every chart's numbers are also in a
 // table beside it (movements-table.tsx, tier-table.tsx). Values are integers in minor units.
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { formatMonth } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 
@@ -26,8 +38,19 @@ export function MrrChart({ months, currency }: { months: MonthPoint[]; currency:
           {GRID}
           <XAxis dataKey="month" tickFormatter={(m: string) => formatMonth(m)} tick={AXIS} minTickGap={16} />
           <YAxis tickFormatter={(v: number) => formatMoney(v, currency, "compact")} tick={AXIS} width={64} />
-          <Tooltip formatter={(v) => [formatMoney(Number(v), currency), "MRR"]} labelFormatter={(m) => formatMonth(String(m), "long")} />
-          <Line type="monotone" dataKey="ending_mrr_cents" name="MRR" stroke="#4f46e5" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
+          <Tooltip
+            formatter={(v) => [formatMoney(Number(v), currency), "MRR"]}
+            labelFormatter={(m) => formatMonth(String(m), "long")}
+          />
+          <Line
+            type="monotone"
+            dataKey="ending_mrr_cents"
+            name="MRR"
+            stroke="#4f46e5"
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            isAnimationActive={false}
+          />
         </LineChart>
       </ResponsiveContainer>
     </div>
@@ -53,13 +76,21 @@ export function MovementsChart({ months, currency }: { months: MonthPoint[]; cur
     churned: -m.churned_mrr_cents,
   }));
   return (
-    <div className="h-64 w-full" role="img" aria-label="MRR movements per month: new, expansion and reactivation above zero, contraction and churn below" data-testid="movements-chart">
+    <div
+      className="h-64 w-full"
+      role="img"
+      aria-label="MRR movements per month: new, expansion and reactivation above zero, contraction and churn below"
+      data-testid="movements-chart"
+    >
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} stackOffset="sign" margin={{ top: 8, right: 12, bottom: 0, left: 4 }}>
           {GRID}
           <XAxis dataKey="month" tickFormatter={(m: string) => formatMonth(m)} tick={AXIS} minTickGap={16} />
           <YAxis tickFormatter={(v: number) => formatMoney(v, currency, "compact")} tick={AXIS} width={64} />
-          <Tooltip formatter={(v, name) => [formatMoney(Number(v), currency), String(name)]} labelFormatter={(m) => formatMonth(String(m), "long")} />
+          <Tooltip
+            formatter={(v, name) => [formatMoney(Number(v), currency), String(name)]}
+            labelFormatter={(m) => formatMonth(String(m), "long")}
+          />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <ReferenceLine y={0} stroke="#a1a1aa" />
           {MOVEMENTS.map((s) => (
@@ -89,7 +120,13 @@ export function TierChart({ tiers, currency }: { tiers: TierPoint[]; currency: s
   );
 }
 
-export function CostChart({ tiers, currency }: { tiers: { name: string; revenue_cents: number; cost_cents: number }[]; currency: string }) {
+export function CostChart({
+  tiers,
+  currency,
+}: {
+  tiers: { name: string; revenue_cents: number; cost_cents: number }[];
+  currency: string;
+}) {
   return (
     <div className="h-56 w-full" role="img" aria-label="Revenue and provider cost per tier" data-testid="cost-chart">
       <ResponsiveContainer width="100%" height="100%">

@@ -9,15 +9,39 @@ import { SortHeader } from "./sort-header";
 
 type Sorting = { sort: string; order: "asc" | "desc"; href: (sort: string, order: "asc" | "desc") => string };
 
-export function CustomersTable({ rows, search, filtered, sorting, currency }: { rows: CustomerListRow[]; search?: string; filtered?: boolean; sorting: Sorting; currency: string }) {
+export function CustomersTable({
+  rows,
+  search,
+  filtered,
+  sorting,
+  currency,
+}: {
+  rows: CustomerListRow[];
+  search?: string;
+  filtered?: boolean;
+  sorting: Sorting;
+  currency: string;
+}) {
   if (rows.length === 0) {
     return (
-      <EmptyState title={search ? `No customer matches “${search}”` : filtered ? "No customer matches these filters" : "No customers yet"}>
-        {search ? "Try a name, an email or an external id." : "Customers appear here when they sign up or are created over the API."}
+      <EmptyState
+        title={
+          search
+            ? `No customer matches “${search}”`
+            : filtered
+              ? "No customer matches these filters"
+              : "No customers yet"
+        }
+      >
+        {search
+          ? "Try a name, an email or an external id."
+          : "Customers appear here when they sign up or are created over the API."}
       </EmptyState>
     );
   }
-  const sortable = (label: string, column: string, align?: "right") => <SortHeader label={label} column={column} align={align} {...sorting} />;
+  const sortable = (label: string, column: string, align?: "right") => (
+    <SortHeader label={label} column={column} align={align} {...sorting} />
+  );
   return (
     <Table label="Customers">
       <thead>
@@ -41,8 +65,14 @@ export function CustomersTable({ rows, search, filtered, sorting, currency }: { 
               <div className="text-xs text-zinc-500">{c.externalId ?? c.email ?? c.id}</div>
             </Td>
             <Td>
-              {c.plan ? `${c.plan.name} (${c.plan.interval === "year" ? "yearly" : "monthly"})` : <span className="text-zinc-400">No plan</span>}
-              {c.discountPercent && c.discountPercent !== "0" && <div className="text-xs text-zinc-500">{c.discountPercent} % off</div>}
+              {c.plan ? (
+                `${c.plan.name} (${c.plan.interval === "year" ? "yearly" : "monthly"})`
+              ) : (
+                <span className="text-zinc-400">No plan</span>
+              )}
+              {c.discountPercent && c.discountPercent !== "0" && (
+                <div className="text-xs text-zinc-500">{c.discountPercent} % off</div>
+              )}
             </Td>
             <Td>
               <StatusBadge status={c.status ?? "none"} />
@@ -53,7 +83,13 @@ export function CustomersTable({ rows, search, filtered, sorting, currency }: { 
             <Td align="right" className={c.creditBalance < 0 ? "text-red-700" : undefined}>
               {formatInteger(c.creditBalance)}
             </Td>
-            <Td align="right">{c.usageChargesCents ? formatMoney(c.usageChargesCents, c.plan?.currency ?? currency) : <span className="text-zinc-400">—</span>}</Td>
+            <Td align="right">
+              {c.usageChargesCents ? (
+                formatMoney(c.usageChargesCents, c.plan?.currency ?? currency)
+              ) : (
+                <span className="text-zinc-400">—</span>
+              )}
+            </Td>
             <Td>{formatDate(c.createdAt)}</Td>
           </tr>
         ))}

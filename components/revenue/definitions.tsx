@@ -3,13 +3,22 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 /** The rules of docs/metrics.md in brief, beside the figures they govern. */
 export function Definitions() {
   const rules: [string, string][] = [
-    ["MRR", "Each active or past-due subscription's base price per month after its discount; a yearly plan counts one twelfth of its price. Trials, incomplete, canceled and expired subscriptions count zero. Usage charges and credit packs are not MRR."],
+    [
+      "MRR",
+      "Each active or past-due subscription's base price per month after its discount; a yearly plan counts one twelfth of its price. Trials, incomplete, canceled and expired subscriptions count zero. Usage charges and credit packs are not MRR.",
+    ],
     ["Past due", "Stays in MRR until the subscription is canceled; the cancellation is the churn."],
     ["ARR", "12 × MRR. ARPU: MRR ÷ paying customers (MRR above zero)."],
-    ["Movements", "Every change of a customer's MRR: from zero is new (first time) or reactivation (paid before); to zero is churn; up is expansion; down is contraction. Ending = starting + new + reactivation + expansion − contraction − churned."],
+    [
+      "Movements",
+      "Every change of a customer's MRR: from zero is new (first time) or reactivation (paid before); to zero is churn; up is expansion; down is contraction. Ending = starting + new + reactivation + expansion − contraction − churned.",
+    ],
     ["Logo churn", "Customers paying at the month's start who churned in it ÷ customers paying at its start."],
     ["Revenue churn", "Churned and contraction MRR of those customers ÷ MRR at the month's start."],
-    ["Net revenue retention", "Those customers' MRR at the month's end ÷ their MRR at its start (new customers excluded)."],
+    [
+      "Net revenue retention",
+      "Those customers' MRR at the month's end ÷ their MRR at its start (new customers excluded).",
+    ],
     ["Rounding", "MRR is summed exactly (in twelfths of a cent) and each reported figure is rounded once, half-up."],
   ];
   return (

@@ -50,7 +50,9 @@ export function MarginTable({ rows, currency, empty }: { rows: MarginRow[]; curr
             <Td align="right">{m(r.subscription_revenue_cents)}</Td>
             <Td align="right">{m(r.usage_revenue_cents)}</Td>
             <Td align="right">{m(r.credit_pack_revenue_cents)}</Td>
-            <Td align="right" className="text-zinc-900">{m(r.revenue_cents)}</Td>
+            <Td align="right" className="text-zinc-900">
+              {m(r.revenue_cents)}
+            </Td>
             <Td align="right">{m(r.cost_cents)}</Td>
             <Td align="right" className={r.margin_cents < 0 ? "font-medium text-red-700" : "font-medium text-zinc-900"}>
               {m(r.margin_cents)}
@@ -63,7 +65,15 @@ export function MarginTable({ rows, currency, empty }: { rows: MarginRow[]; curr
   );
 }
 
-type CreditsRow = { tier: string; name: string; customers: number; granted: { purchased: number; subscription: number; promotional: number; total: number }; consumed: number; expired: number; consumed_rate: string | null };
+type CreditsRow = {
+  tier: string;
+  name: string;
+  customers: number;
+  granted: { purchased: number; subscription: number; promotional: number; total: number };
+  consumed: number;
+  expired: number;
+  consumed_rate: string | null;
+};
 
 export function CreditsByTierTable({ rows }: { rows: CreditsRow[] }) {
   if (rows.length === 0) return <EmptyState title="No credit movements in this month" />;
@@ -89,7 +99,9 @@ export function CreditsByTierTable({ rows }: { rows: CreditsRow[] }) {
             <Td align="right">{formatInteger(r.granted.subscription)}</Td>
             <Td align="right">{formatInteger(r.granted.purchased)}</Td>
             <Td align="right">{formatInteger(r.granted.promotional)}</Td>
-            <Td align="right" className="text-zinc-900">{formatInteger(r.consumed)}</Td>
+            <Td align="right" className="text-zinc-900">
+              {formatInteger(r.consumed)}
+            </Td>
             <Td align="right">{formatPercent(r.consumed_rate)}</Td>
             <Td align="right">{formatInteger(r.expired)}</Td>
           </tr>

@@ -24,7 +24,8 @@ const ACTION_LABEL: Record<string, string> = {
 
 /** Every change of the customer's subscriptions, newest first, with the MRR after it. */
 export function HistoryTable({ rows }: { rows: CustomerHistoryRow[] }) {
-  if (rows.length === 0) return <EmptyState title="No subscription history">This customer has never subscribed to a plan.</EmptyState>;
+  if (rows.length === 0)
+    return <EmptyState title="No subscription history">This customer has never subscribed to a plan.</EmptyState>;
   return (
     <Table label="Subscription history">
       <thead>
@@ -50,13 +51,20 @@ export function HistoryTable({ rows }: { rows: CustomerHistoryRow[] }) {
             <Td>
               <StatusBadge status={h.status} />
               {!h.livemode && <TestBadge className="ml-1" />}
-              {h.cancelAtPeriodEnd && h.status !== "canceled" && <Badge tone="amber" className="ml-1">cancels at period end</Badge>}
+              {h.cancelAtPeriodEnd && h.status !== "canceled" && (
+                <Badge tone="amber" className="ml-1">
+                  cancels at period end
+                </Badge>
+              )}
             </Td>
             <Td>
-              {h.planName} ({h.interval === "year" ? "yearly" : "monthly"}) · {formatMoney(h.basePriceCents, h.currency)}
+              {h.planName} ({h.interval === "year" ? "yearly" : "monthly"}) ·{" "}
+              {formatMoney(h.basePriceCents, h.currency)}
               {h.discountPercent !== "0" && <span className="text-xs text-zinc-500"> · {h.discountPercent} % off</span>}
             </Td>
-            <Td align="right" className="text-zinc-900">{formatMoney(h.mrrCents, h.currency)}</Td>
+            <Td align="right" className="text-zinc-900">
+              {formatMoney(h.mrrCents, h.currency)}
+            </Td>
             <Td className="font-mono text-xs text-zinc-500">{h.actor}</Td>
           </tr>
         ))}

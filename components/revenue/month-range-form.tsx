@@ -3,7 +3,17 @@ import { inputClass } from "@/components/ui/field";
 import { cn } from "@/components/ui/cn";
 
 /** The months shown (GET form: the range lives in the URL), each field with its error beside it. */
-export function MonthRangeForm({ values, errors, first, last }: { values: { from?: string; to?: string }; errors: Record<string, string>; first: string | null; last: string | null }) {
+export function MonthRangeForm({
+  values,
+  errors,
+  first,
+  last,
+}: {
+  values: { from?: string; to?: string };
+  errors: Record<string, string>;
+  first: string | null;
+  last: string | null;
+}) {
   const field = (name: "from" | "to", label: string, fallback: string | null) => (
     <div>
       <label htmlFor={`range-${name}`} className="block text-xs font-medium text-zinc-600">

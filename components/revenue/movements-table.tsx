@@ -32,11 +32,21 @@ export function MovementsTable({ months, currency }: { months: MonthJson[]; curr
           <tr key={r.month} data-testid={`month-${r.month}`}>
             <Td className="font-medium text-zinc-900">{formatMonth(r.month)}</Td>
             <Td align="right">{m(r.starting_mrr_cents)}</Td>
-            <Td align="right" className="text-emerald-700">{m(r.new_mrr_cents)}</Td>
-            <Td align="right" className="text-emerald-700">{m(r.expansion_mrr_cents)}</Td>
-            <Td align="right" className="text-emerald-700">{m(r.reactivation_mrr_cents)}</Td>
-            <Td align="right" className="text-amber-700">{loss(r.contraction_mrr_cents)}</Td>
-            <Td align="right" className="text-red-700">{loss(r.churned_mrr_cents)}</Td>
+            <Td align="right" className="text-emerald-700">
+              {m(r.new_mrr_cents)}
+            </Td>
+            <Td align="right" className="text-emerald-700">
+              {m(r.expansion_mrr_cents)}
+            </Td>
+            <Td align="right" className="text-emerald-700">
+              {m(r.reactivation_mrr_cents)}
+            </Td>
+            <Td align="right" className="text-amber-700">
+              {loss(r.contraction_mrr_cents)}
+            </Td>
+            <Td align="right" className="text-red-700">
+              {loss(r.churned_mrr_cents)}
+            </Td>
             <Td align="right" className="font-medium text-zinc-900">
               <span data-testid="ending-mrr">{m(r.ending_mrr_cents)}</span>
             </Td>

@@ -2,12 +2,31 @@ import Link from "next/link";
 import { Th } from "@/components/ui/table";
 
 /** A column header that sorts the list by this column (again: the other way round). */
-export function SortHeader({ label, column, sort, order, href, align }: { label: string; column: string; sort: string; order: "asc" | "desc"; href: (sort: string, order: "asc" | "desc") => string; align?: "left" | "right" }) {
+export function SortHeader({
+  label,
+  column,
+  sort,
+  order,
+  href,
+  align,
+}: {
+  label: string;
+  column: string;
+  sort: string;
+  order: "asc" | "desc";
+  href: (sort: string, order: "asc" | "desc") => string;
+  align?: "left" | "right";
+}) {
   const active = sort === column;
-  const next = active && order === "desc" ? "asc" : active ? "desc" : column === "name" || column === "customer" ? "asc" : "desc";
+  const next =
+    active && order === "desc" ? "asc" : active ? "desc" : column === "name" || column === "customer" ? "asc" : "desc";
   return (
     <Th align={align}>
-      <Link href={href(column, next)} className="inline-flex items-center gap-1 hover:text-zinc-900" aria-sort={active ? (order === "asc" ? "ascending" : "descending") : undefined}>
+      <Link
+        href={href(column, next)}
+        className="inline-flex items-center gap-1 hover:text-zinc-900"
+        aria-sort={active ? (order === "asc" ? "ascending" : "descending") : undefined}
+      >
         {label}
         <span aria-hidden className={active ? "text-zinc-700" : "text-zinc-300"}>
           {active && order === "asc" ? "▲" : "▼"}
@@ -23,12 +42,18 @@ export function Pager({ first, next }: { first: string | null; next: string | nu
   return (
     <div className="flex justify-end gap-2 border-t border-zinc-100 px-5 py-3">
       {first && (
-        <Link className="inline-flex items-center rounded-md px-2.5 py-1 text-xs font-medium text-zinc-800 ring-1 ring-zinc-300 hover:bg-zinc-50" href={first}>
+        <Link
+          className="inline-flex items-center rounded-md px-2.5 py-1 text-xs font-medium text-zinc-800 ring-1 ring-zinc-300 hover:bg-zinc-50"
+          href={first}
+        >
           First page
         </Link>
       )}
       {next && (
-        <Link className="inline-flex items-center rounded-md px-2.5 py-1 text-xs font-medium text-zinc-800 ring-1 ring-zinc-300 hover:bg-zinc-50" href={next}>
+        <Link
+          className="inline-flex items-center rounded-md px-2.5 py-1 text-xs font-medium text-zinc-800 ring-1 ring-zinc-300 hover:bg-zinc-50"
+          href={next}
+        >
           Next page
         </Link>
       )}

@@ -3,11 +3,22 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { formatInteger, formatPercent } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 
-export type TierRow = { tier: string; name: string; subscriptions: number; active: number; trialing: number; past_due: number; paying: number; mrr_cents: number; mrr_share: string | null };
+export type TierRow = {
+  tier: string;
+  name: string;
+  subscriptions: number;
+  active: number;
+  trialing: number;
+  past_due: number;
+  paying: number;
+  mrr_cents: number;
+  mrr_share: string | null;
+};
 
 /** The tier breakdown: live subscriptions and MRR per plan tier (monthly and yearly plans together). */
 export function TierTable({ tiers, currency }: { tiers: TierRow[]; currency: string }) {
-  if (tiers.length === 0) return <EmptyState title="No subscriptions yet">Tiers appear here once customers subscribe to plans.</EmptyState>;
+  if (tiers.length === 0)
+    return <EmptyState title="No subscriptions yet">Tiers appear here once customers subscribe to plans.</EmptyState>;
   return (
     <Table label="MRR by tier">
       <thead>

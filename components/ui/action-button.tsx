@@ -4,7 +4,23 @@ import { useActionState } from "react";
 import type { FormActionFn } from "@/lib/http/action-state";
 import { Button, type ButtonVariant } from "./button";
 
-export function ActionButton<T>({ action, fields, label, pendingLabel, variant = "secondary", size = "md", ariaLabel }: { action: FormActionFn<T>; fields: Record<string, string>; label: string; pendingLabel?: string; variant?: ButtonVariant; size?: "sm" | "md"; ariaLabel?: string }) {
+export function ActionButton<T>({
+  action,
+  fields,
+  label,
+  pendingLabel,
+  variant = "secondary",
+  size = "md",
+  ariaLabel,
+}: {
+  action: FormActionFn<T>;
+  fields: Record<string, string>;
+  label: string;
+  pendingLabel?: string;
+  variant?: ButtonVariant;
+  size?: "sm" | "md";
+  ariaLabel?: string;
+}) {
   const [state, submit, pending] = useActionState(action, null);
   return (
     <form action={submit} className="inline-flex items-center gap-2">

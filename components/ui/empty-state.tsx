@@ -1,4 +1,12 @@
-export function EmptyState({ title, children, action }: { title: string; children?: React.ReactNode; action?: React.ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children?: React.ReactNode;
+  action?: React.ReactNode;
+}) {
   return (
     <div className="flex flex-col items-center justify-center px-6 py-10 text-center">
       <p className="text-sm font-medium text-zinc-900">{title}</p>

@@ -19,7 +19,14 @@ export function Field({
       <label htmlFor={id} className="block text-sm font-medium text-zinc-700">
         {label}
       </label>
-      <input id={id} name={name} aria-invalid={error ? true : undefined} aria-describedby={describedBy} className={cn(inputClass, "mt-1")} {...input} />
+      <input
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        className={cn(inputClass, "mt-1")}
+        {...input}
+      />
       {error ? (
         <p id={`${id}-error`} className="mt-1 text-sm text-red-600">
           {error}

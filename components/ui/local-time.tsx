@@ -4,14 +4,29 @@ import { useSyncExternalStore } from "react";
 const subscribe = () => () => {};
 
 /** A time in the viewer's own time zone (UTC until the browser takes over). */
-export function LocalTime({ value, mode = "datetime" }: { value: string | Date | null | undefined; mode?: "date" | "datetime" | "relative" }) {
-  const isClient = useSyncExternalStore(subscribe, () => true, () => false);
+export function LocalTime({
+  value,
+  mode = "datetime",
+}: {
+  value: string | Date | null | undefined;
+  mode?: "date" | "datetime" | "relative";
+}) {
+  const isClient = useSyncExternalStore(
+    subscribe,
+    () => true,
+    () => false,
+  );
   if (!value) return <span>—</span>;
   const d = new Date(value);
   const opts: Intl.DateTimeFormatOptions =
-    mode === "date" ? { year: "numeric", month: "short", day: "numeric" } : { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
+    mode === "date"
+      ? { year: "numeric", month: "short", day: "numeric" }
+      : { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
   if (!isClient) opts.timeZone = "UTC";
-  const text = mode === "relative" && isClient ? relative(d) : new Intl.DateTimeFormat("en-US", opts).format(d) + (isClient ? "" : " UTC");
+  const text =
+    mode === "relative" && isClient
+      ? relative(d)
+      : new Intl.DateTimeFormat("en-US", opts).format(d) + (isClient ? "" : " UTC");
   return (
     <time dateTime={d.toISOString()} title={d.toISOString()}>
       {text}

@@ -1,17 +1,67 @@
 import { cn } from "./cn";
 
-export function Table({ children, className, label }: { children: React.ReactNode; className?: string; label?: string }) {
+export function Table({
+  children,
+  className,
+  label,
+}: {
+  children: React.ReactNode;
+  className?: string;
+  label?: string;
+}) {
   return (
     <div className="overflow-x-auto">
-      <table aria-label={label} className={cn("min-w-full divide-y divide-zinc-200 text-sm", className)}>{children}</table>
+      <table aria-label={label} className={cn("min-w-full divide-y divide-zinc-200 text-sm", className)}>
+        {children}
+      </table>
     </div>
   );
 }
 
-export function Th({ children, className, align = "left" }: { children?: React.ReactNode; className?: string; align?: "left" | "right" }) {
-  return <th scope="col" className={cn("px-5 py-2.5 text-xs font-medium uppercase tracking-wide text-zinc-500", align === "right" ? "text-right" : "text-left", className)}>{children}</th>;
+export function Th({
+  children,
+  className,
+  align = "left",
+}: {
+  children?: React.ReactNode;
+  className?: string;
+  align?: "left" | "right";
+}) {
+  return (
+    <th
+      scope="col"
+      className={cn(
+        "px-5 py-2.5 text-xs font-medium uppercase tracking-wide text-zinc-500",
+        align === "right" ? "text-right" : "text-left",
+        className,
+      )}
+    >
+      {children}
+    </th>
+  );
 }
 
-export function Td({ children, className, align = "left", wrap = false }: { children?: React.ReactNode; className?: string; align?: "left" | "right"; wrap?: boolean }) {
-  return <td className={cn(wrap ? "whitespace-normal" : "whitespace-nowrap", "px-5 py-3 text-zinc-700", align === "right" && "text-right tabular", className)}>{children}</td>;
+export function Td({
+  children,
+  className,
+  align = "left",
+  wrap = false,
+}: {
+  children?: React.ReactNode;
+  className?: string;
+  align?: "left" | "right";
+  wrap?: boolean;
+}) {
+  return (
+    <td
+      className={cn(
+        wrap ? "whitespace-normal" : "whitespace-nowrap",
+        "px-5 py-3 text-zinc-700",
+        align === "right" && "text-right tabular",
+        className,
+      )}
+    >
+      {children}
+    </td>
+  );
 }

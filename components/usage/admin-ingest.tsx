@@ -5,8 +5,29 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 
-export type RawEvent = { id: string; event_id: string; event_name: string; timestamp: string; ingested_at: string; source: string | null; properties: Record<string, unknown>; id_generated: boolean };
-export type LogEntry = { id: number; receivedAt: string; outcome: string; eventId: string | null; eventName: string | null; customerRef: string | null; field: string | null; reason: string; via: string; orgId?: string | null; customerName?: string | null };
+export type RawEvent = {
+  id: string;
+  event_id: string;
+  event_name: string;
+  timestamp: string;
+  ingested_at: string;
+  source: string | null;
+  properties: Record<string, unknown>;
+  id_generated: boolean;
+};
+export type LogEntry = {
+  id: number;
+  receivedAt: string;
+  outcome: string;
+  eventId: string | null;
+  eventName: string | null;
+  customerRef: string | null;
+  field: string | null;
+  reason: string;
+  via: string;
+  orgId?: string | null;
+  customerName?: string | null;
+};
 
 const props = (p: Record<string, unknown>) => {
   const text = JSON.stringify(p);
@@ -21,14 +42,19 @@ export function RawEventsTable({ events, generatedCount }: { events: RawEvent[];
         title="Recent events"
         description={
           generatedCount > 0 ? (
-            <span className="text-amber-700">{generatedCount.toLocaleString("en-US")} events in the last 30 days came without an id: a retry of those counts twice. Ask the sender to set event_id.</span>
+            <span className="text-amber-700">
+              {generatedCount.toLocaleString("en-US")} events in the last 30 days came without an id: a retry of those
+              counts twice. Ask the sender to set event_id.
+            </span>
           ) : (
             "Every event in the last 30 days came with its own id."
           )
         }
       />
       {events.length === 0 ? (
-        <EmptyState title="No events stored">Events sent over the API appear here as soon as they are accepted.</EmptyState>
+        <EmptyState title="No events stored">
+          Events sent over the API appear here as soon as they are accepted.
+        </EmptyState>
       ) : (
         <Table>
           <thead>
@@ -77,10 +103,25 @@ export function RawEventsTable({ events, generatedCount }: { events: RawEvent[];
 }
 
 /** Items that were not stored: duplicates and rejections with the field and reason (kept 7 days). */
-export function IngestLogTable({ entries, counts, showCustomer = false }: { entries: LogEntry[]; counts?: { duplicate: number; rejected: number }; showCustomer?: boolean }) {
+export function IngestLogTable({
+  entries,
+  counts,
+  showCustomer = false,
+}: {
+  entries: LogEntry[];
+  counts?: { duplicate: number; rejected: number };
+  showCustomer?: boolean;
+}) {
   return (
     <Card>
-      <CardHeader title="Duplicates and rejections" description={counts ? `Last 7 days: ${counts.rejected.toLocaleString("en-US")} rejected, ${counts.duplicate.toLocaleString("en-US")} duplicates (kept 7 days, at most 1,000 per customer).` : "Kept 7 days, at most 1,000 per customer."} />
+      <CardHeader
+        title="Duplicates and rejections"
+        description={
+          counts
+            ? `Last 7 days: ${counts.rejected.toLocaleString("en-US")} rejected, ${counts.duplicate.toLocaleString("en-US")} duplicates (kept 7 days, at most 1,000 per customer).`
+            : "Kept 7 days, at most 1,000 per customer."
+        }
+      />
       {entries.length === 0 ? (
         <EmptyState title="Nothing rejected">Every event sent was stored.</EmptyState>
       ) : (

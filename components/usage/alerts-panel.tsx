@@ -7,15 +7,36 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { FormError } from "@/components/ui/field";
 import { LocalTime } from "@/components/ui/local-time";
 
-export type AlertItem = { id: string; kind: string; severity: string; message: string; created_at: string; acknowledged_at: string | null; acknowledged_by: string | null };
+export type AlertItem = {
+  id: string;
+  kind: string;
+  severity: string;
+  message: string;
+  created_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+};
 type AckState = { ok: true; data: { id: string } } | { ok: false; error: string } | null;
 
 /** Open alerts with an acknowledge button each, and the recently acknowledged ones. */
-export function AlertsPanel({ open, acknowledged, acknowledge, canAcknowledge = true }: { open: AlertItem[]; acknowledged: AlertItem[]; acknowledge: (prev: AckState, form: FormData) => Promise<AckState>; canAcknowledge?: boolean }) {
+export function AlertsPanel({
+  open,
+  acknowledged,
+  acknowledge,
+  canAcknowledge = true,
+}: {
+  open: AlertItem[];
+  acknowledged: AlertItem[];
+  acknowledge: (prev: AckState, form: FormData) => Promise<AckState>;
+  canAcknowledge?: boolean;
+}) {
   const [state, action, pending] = useActionState(acknowledge, null);
   return (
     <Card>
-      <CardHeader title="Alerts" description="Raised once per period when usage reaches 80 % and 100 % of a plan limit (and when credits run low)." />
+      <CardHeader
+        title="Alerts"
+        description="Raised once per period when usage reaches 80 % and 100 % of a plan limit (and when credits run low)."
+      />
       {state && !state.ok && (
         <div className="px-5 pt-4">
           <FormError message={state.error} />
@@ -29,7 +50,9 @@ export function AlertsPanel({ open, acknowledged, acknowledge, canAcknowledge = 
             <li key={a.id} className="flex items-start justify-between gap-4 px-5 py-3">
               <div>
                 <div className="flex items-center gap-2">
-                  <Badge tone={a.severity === "critical" ? "red" : "amber"}>{a.severity === "critical" ? "limit reached" : "warning"}</Badge>
+                  <Badge tone={a.severity === "critical" ? "red" : "amber"}>
+                    {a.severity === "critical" ? "limit reached" : "warning"}
+                  </Badge>
                   <span className="text-xs text-zinc-500">
                     <LocalTime value={a.created_at} />
                   </span>
@@ -39,7 +62,13 @@ export function AlertsPanel({ open, acknowledged, acknowledge, canAcknowledge = 
               {canAcknowledge && (
                 <form action={action}>
                   <input type="hidden" name="id" value={a.id} />
-                  <Button type="submit" variant="secondary" size="sm" disabled={pending} aria-label={`Acknowledge: ${a.message}`}>
+                  <Button
+                    type="submit"
+                    variant="secondary"
+                    size="sm"
+                    disabled={pending}
+                    aria-label={`Acknowledge: ${a.message}`}
+                  >
                     Acknowledge
                   </Button>
                 </form>

@@ -24,7 +24,14 @@ function LimitBar({ percent, enforcement }: { percent: number; enforcement: stri
   const tone = percent >= 100 ? "bg-red-500" : percent >= 80 ? "bg-amber-500" : "bg-brand-600";
   return (
     <div className="mt-1 flex items-center gap-2" title={`${percent} % of the plan limit (${enforcement})`}>
-      <div className="h-1.5 w-24 overflow-hidden rounded-full bg-zinc-100" role="progressbar" aria-valuenow={Math.min(100, percent)} aria-valuemin={0} aria-valuemax={100} aria-label="Share of the plan limit used">
+      <div
+        className="h-1.5 w-24 overflow-hidden rounded-full bg-zinc-100"
+        role="progressbar"
+        aria-valuenow={Math.min(100, percent)}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-label="Share of the plan limit used"
+      >
         <div className={cn("h-full rounded-full", tone)} style={{ width: `${Math.min(100, percent)}%` }} />
       </div>
       <span className="text-xs text-zinc-500">{percent} %</span>
@@ -33,12 +40,22 @@ function LimitBar({ percent, enforcement }: { percent: number; enforcement: stri
 }
 
 /** Today and this month per meter, with what the plan includes and what the overage costs. */
-export function MeterUsageTable({ rows, currency, monthLabel }: { rows: MeterRow[]; currency: string; monthLabel: string }) {
+export function MeterUsageTable({
+  rows,
+  currency,
+  monthLabel,
+}: {
+  rows: MeterRow[];
+  currency: string;
+  monthLabel: string;
+}) {
   return (
     <Card>
       <CardHeader title="Today and this month" description={monthLabel} />
       {rows.length === 0 ? (
-        <EmptyState title="Nothing metered yet">Send usage events to see today’s and this month’s usage per meter.</EmptyState>
+        <EmptyState title="Nothing metered yet">
+          Send usage events to see today’s and this month’s usage per meter.
+        </EmptyState>
       ) : (
         <Table>
           <thead>
@@ -66,9 +83,17 @@ export function MeterUsageTable({ rows, currency, monthLabel }: { rows: MeterRow
                 </Td>
                 <Td align="right">{r.today === null ? "—" : formatQuantity(r.today, r.unit)}</Td>
                 <Td align="right">{r.this_month === null ? "—" : formatQuantity(r.this_month, r.unit)}</Td>
-                <Td align="right">{r.included === null ? <span className="text-zinc-400">unlimited</span> : formatQuantity(r.included)}</Td>
+                <Td align="right">
+                  {r.included === null ? <span className="text-zinc-400">unlimited</span> : formatQuantity(r.included)}
+                </Td>
                 <Td align="right">{r.remaining === null ? "—" : formatQuantity(r.remaining)}</Td>
-                <Td align="right">{r.overage === null || r.overage === "0" ? "—" : <Badge tone="amber">{formatQuantity(r.overage)}</Badge>}</Td>
+                <Td align="right">
+                  {r.overage === null || r.overage === "0" ? (
+                    "—"
+                  ) : (
+                    <Badge tone="amber">{formatQuantity(r.overage)}</Badge>
+                  )}
+                </Td>
                 <Td align="right">{formatAmount(r.overage_cost, currency)}</Td>
                 <Td align="right">{r.price_per_1k === null ? "—" : formatAmount(r.price_per_1k, currency)}</Td>
               </tr>

@@ -19,9 +19,14 @@ export function ModelCosts({ data, showProviderCost = false }: { data: ModelCost
   const totalBilled = data.rows.reduce((a, r) => a.plus(r.billed ?? "0"), new D(0)).toFixed();
   return (
     <Card>
-      <CardHeader title="LLM usage by model" description={`This month: tokens per model and their cost (${formatAmount(totalBilled, data.currency)} in all).`} />
+      <CardHeader
+        title="LLM usage by model"
+        description={`This month: tokens per model and their cost (${formatAmount(totalBilled, data.currency)} in all).`}
+      />
       {data.rows.length === 0 ? (
-        <EmptyState title="No LLM usage this month">Send llm_call events with a model and token counts to see costs per model.</EmptyState>
+        <EmptyState title="No LLM usage this month">
+          Send llm_call events with a model and token counts to see costs per model.
+        </EmptyState>
       ) : (
         <Table>
           <thead>
@@ -46,9 +51,23 @@ export function ModelCosts({ data, showProviderCost = false }: { data: ModelCost
                     {r.quantities[m.code] ? formatQuantity(r.quantities[m.code]!) : "—"}
                   </Td>
                 ))}
-                <Td align="right">{r.billed === null ? <span className="text-amber-700">not priced by the plan</span> : formatAmount(r.billed, data.currency)}</Td>
-                {showProviderCost && <Td align="right">{r.providerCost === null ? "—" : formatAmount(r.providerCost, data.currency)}</Td>}
-                {showProviderCost && <Td align="right">{r.billed !== null && r.providerCost !== null ? formatAmount(new D(r.billed).minus(r.providerCost).toFixed(), data.currency) : "—"}</Td>}
+                <Td align="right">
+                  {r.billed === null ? (
+                    <span className="text-amber-700">not priced by the plan</span>
+                  ) : (
+                    formatAmount(r.billed, data.currency)
+                  )}
+                </Td>
+                {showProviderCost && (
+                  <Td align="right">{r.providerCost === null ? "—" : formatAmount(r.providerCost, data.currency)}</Td>
+                )}
+                {showProviderCost && (
+                  <Td align="right">
+                    {r.billed !== null && r.providerCost !== null
+                      ? formatAmount(new D(r.billed).minus(r.providerCost).toFixed(), data.currency)
+                      : "—"}
+                  </Td>
+                )}
               </tr>
             ))}
           </tbody>

@@ -21,7 +21,8 @@ const WINDOW_LABEL: Record<UsageWindowName, string> = { hour: "By hour", day: "B
 
 function label(iso: string, window: UsageWindowName): string {
   const d = new Date(iso);
-  if (window === "hour") return d.toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", timeZone: "UTC" });
+  if (window === "hour")
+    return d.toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", timeZone: "UTC" });
   if (window === "day") return d.toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
   return d.toLocaleDateString("en-US", { month: "short", year: "numeric", timeZone: "UTC" });
 }
@@ -31,14 +32,29 @@ function label(iso: string, window: UsageWindowName): string {
  * window and range live in the URL; React Query refreshes the data from GET /api/v1/usage every
  * 30 seconds (the server renders the first data, so the page shows numbers before any fetch).
  */
-export function UsageChart({ customerId, meters, initial, initialData }: { customerId: string; meters: ChartMeter[]; initial: { meter: string; window: UsageWindowName; range: Range }; initialData: UsageSeriesJson | null }) {
+export function UsageChart({
+  customerId,
+  meters,
+  initial,
+  initialData,
+}: {
+  customerId: string;
+  meters: ChartMeter[];
+  initial: { meter: string; window: UsageWindowName; range: Range };
+  initialData: UsageSeriesJson | null;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
   const range = (RANGES.find((r) => r.value === params.get("range"))?.value ?? initial.range) as Range;
   const rangeDef = RANGES.find((r) => r.value === range)!;
   const windowParam = params.get("window") as UsageWindowName | null;
-  const window = windowParam && rangeDef.windows.includes(windowParam) ? windowParam : rangeDef.windows.includes(initial.window) ? initial.window : rangeDef.windows[0]!;
+  const window =
+    windowParam && rangeDef.windows.includes(windowParam)
+      ? windowParam
+      : rangeDef.windows.includes(initial.window)
+        ? initial.window
+        : rangeDef.windows[0]!;
   const meterCode = meters.some((m) => m.code === params.get("meter")) ? params.get("meter")! : initial.meter;
   const meter = meters.find((m) => m.code === meterCode);
   const isInitial = meterCode === initial.meter && window === initial.window && range === initial.range;
@@ -62,35 +78,66 @@ export function UsageChart({ customerId, meters, initial, initialData }: { custo
   };
 
   const series = query.data?.meters[0];
-  const points = (series?.windows ?? []).map((w) => ({ start: w.start, label: label(w.start, window), value: w.value === null ? null : Number(w.value), text: w.value }));
+  const points = (series?.windows ?? []).map((w) => ({
+    start: w.start,
+    label: label(w.start, window),
+    value: w.value === null ? null : Number(w.value),
+    text: w.value,
+  }));
   const unit = meter?.unit ?? "unit";
-  const selectClass = "rounded-md border-0 bg-white py-1.5 pl-2 pr-8 text-sm text-zinc-900 ring-1 ring-inset ring-zinc-300";
+  const selectClass =
+    "rounded-md border-0 bg-white py-1.5 pl-2 pr-8 text-sm text-zinc-900 ring-1 ring-inset ring-zinc-300";
 
   return (
     <Card>
       <CardHeader
         title="Usage over time"
-        description={series ? `${meter?.name ?? meterCode}: ${series.value === null ? "no data" : formatQuantity(series.value, unit)} in the range (UTC ${window}s).` : "Choose a meter."}
+        description={
+          series
+            ? `${meter?.name ?? meterCode}: ${series.value === null ? "no data" : formatQuantity(series.value, unit)} in the range (UTC ${window}s).`
+            : "Choose a meter."
+        }
         action={
           <div className="flex flex-wrap items-center gap-2">
-            <label className="sr-only" htmlFor="usage-meter">Meter</label>
-            <select id="usage-meter" className={selectClass} value={meterCode} onChange={(e) => set("meter", e.target.value)}>
+            <label className="sr-only" htmlFor="usage-meter">
+              Meter
+            </label>
+            <select
+              id="usage-meter"
+              className={selectClass}
+              value={meterCode}
+              onChange={(e) => set("meter", e.target.value)}
+            >
               {meters.map((m) => (
                 <option key={m.code} value={m.code}>
                   {m.name}
                 </option>
               ))}
             </select>
-            <label className="sr-only" htmlFor="usage-range">Range</label>
-            <select id="usage-range" className={selectClass} value={range} onChange={(e) => set("range", e.target.value)}>
+            <label className="sr-only" htmlFor="usage-range">
+              Range
+            </label>
+            <select
+              id="usage-range"
+              className={selectClass}
+              value={range}
+              onChange={(e) => set("range", e.target.value)}
+            >
               {RANGES.map((r) => (
                 <option key={r.value} value={r.value}>
                   {r.label}
                 </option>
               ))}
             </select>
-            <label className="sr-only" htmlFor="usage-window">Window</label>
-            <select id="usage-window" className={selectClass} value={window} onChange={(e) => set("window", e.target.value)}>
+            <label className="sr-only" htmlFor="usage-window">
+              Window
+            </label>
+            <select
+              id="usage-window"
+              className={selectClass}
+              value={window}
+              onChange={(e) => set("window", e.target.value)}
+            >
               {rangeDef.windows.map((w) => (
                 <option key={w} value={w}>
                   {WINDOW_LABEL[w]}
@@ -111,23 +158,42 @@ export function UsageChart({ customerId, meters, initial, initialData }: { custo
           {query.error.message}
         </div>
       ) : points.every((p) => !p.value) ? (
-        <EmptyState title={`No ${meter?.name ?? meterCode} usage in this range`}>Events sent for this meter show here as soon as they are accepted; try a longer range or another meter.</EmptyState>
+        <EmptyState title={`No ${meter?.name ?? meterCode} usage in this range`}>
+          Events sent for this meter show here as soon as they are accepted; try a longer range or another meter.
+        </EmptyState>
       ) : (
         <div className="grid gap-4 p-5 lg:grid-cols-3">
-          <figure className="lg:col-span-2" aria-label={`${meter?.name ?? meterCode} by ${window}`} data-testid="usage-chart">
+          <figure
+            className="lg:col-span-2"
+            aria-label={`${meter?.name ?? meterCode} by ${window}`}
+            data-testid="usage-chart"
+          >
             <div className="h-64">
               <ResponsiveContainer width="100%" height="100%">
                 <BarChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
                   <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
-                  <XAxis dataKey="label" tick={{ fontSize: 11, fill: "#71717a" }} interval="preserveStartEnd" minTickGap={24} />
-                  <YAxis tick={{ fontSize: 11, fill: "#71717a" }} tickFormatter={(v: number) => formatQuantity(v, undefined, "compact")} width={48} />
-                  <Tooltip formatter={(v) => [formatQuantity(Number(v), unit), meter?.name ?? meterCode]} labelFormatter={(l) => `${l} (UTC)`} />
+                  <XAxis
+                    dataKey="label"
+                    tick={{ fontSize: 11, fill: "#71717a" }}
+                    interval="preserveStartEnd"
+                    minTickGap={24}
+                  />
+                  <YAxis
+                    tick={{ fontSize: 11, fill: "#71717a" }}
+                    tickFormatter={(v: number) => formatQuantity(v, undefined, "compact")}
+                    width={48}
+                  />
+                  <Tooltip
+                    formatter={(v) => [formatQuantity(Number(v), unit), meter?.name ?? meterCode]}
+                    labelFormatter={(l) => `${l} (UTC)`}
+                  />
                   <Bar dataKey="value" fill="#4f46e5" radius={[3, 3, 0, 0]} isAnimationActive={false} />
                 </BarChart>
               </ResponsiveContainer>
             </div>
             <figcaption className="mt-2 text-xs text-zinc-500">
-              {query.isFetching ? "Refreshing…" : `Updated ${new Date(query.dataUpdatedAt).toLocaleTimeString()}`} · refreshes every 30 s
+              {query.isFetching ? "Refreshing…" : `Updated ${new Date(query.dataUpdatedAt).toLocaleTimeString()}`} ·
+              refreshes every 30 s
             </figcaption>
           </figure>
           <div className="max-h-72 overflow-y-auto rounded-lg ring-1 ring-zinc-100">

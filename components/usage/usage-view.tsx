@@ -9,7 +9,15 @@ import { UsageChart } from "./usage-chart";
 type AckAction = React.ComponentProps<typeof AlertsPanel>["acknowledge"];
 
 /** The usage page of one customer, as the customer and the admin see it. */
-export function UsageView({ data, acknowledge, admin = false }: { data: UsagePageData; acknowledge: AckAction; admin?: boolean }) {
+export function UsageView({
+  data,
+  acknowledge,
+  admin = false,
+}: {
+  data: UsagePageData;
+  acknowledge: AckAction;
+  admin?: boolean;
+}) {
   const month = `${formatDate(data.billing.this_month.start)} – ${formatDate(data.billing.this_month.end)}${data.plan ? ` on ${data.plan.name}` : " (no plan)"}; today is the UTC day.`;
   return (
     <div className="space-y-6">

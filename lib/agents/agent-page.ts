@@ -8,7 +8,10 @@ import { callStats } from "./stats";
 
 export async function agentsOverview(orgId: string) {
   const agents = await listAgents(orgId);
-  const stats = await callStats(orgId, agents.map((a) => a.agent.id));
+  const stats = await callStats(
+    orgId,
+    agents.map((a) => a.agent.id),
+  );
   return agents.map(({ agent, plan }) => {
     const s = stats.get(agent.id);
     return {
@@ -26,7 +29,10 @@ export async function agentsOverview(orgId: string) {
 }
 
 export async function agentDetail(orgId: string, agentId: string) {
-  const [history, calls] = await Promise.all([pricingHistory(orgId, agentId, 50), listCalls(orgId, { agentId, limit: 50 })]);
+  const [history, calls] = await Promise.all([
+    pricingHistory(orgId, agentId, 50),
+    listCalls(orgId, { agentId, limit: 50 }),
+  ]);
   const label = (p: { name: string; version: number } | null) => (p ? `${p.name} v${p.version}` : null);
   const who = await describeActors(history.rows.map((r) => r.row.changedBy));
   return {

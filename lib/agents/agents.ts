@@ -10,17 +10,27 @@ import { assignPlan } from "./assign-plan";
 
 export type AgentWithPlan = { agent: Agent; plan: Plan | null };
 
-export async function createAgent(orgId: string, input: { name: string; description: string; externalId?: string; planId?: string }, actor: string): Promise<AgentWithPlan> {
+export async function createAgent(
+  orgId: string,
+  input: { name: string; description: string; externalId?: string; planId?: string },
+  actor: string,
+): Promise<AgentWithPlan> {
   // One transaction: an agent whose plan cannot be assigned is not created either.
   const id = newId("agt");
   await db.transaction(async (tx) => {
     try {
-      await tx.insert(agents).values({ id, orgId, name: input.name, description: input.description, externalId: input.externalId ?? null });
+      await tx
+        .insert(agents)
+        .values({ id, orgId, name: input.name, description: input.description, externalId: input.externalId ?? null });
     } catch (e) {
-      if (isUniqueViolation(e)) throw conflict(`An agent with external_id "${input.externalId}" already exists for this customer.`, [{ field: "external_id", message: "already in use" }]);
+      if (isUniqueViolation(e))
+        throw conflict(`An agent with external_id "${input.externalId}" already exists for this customer.`, [
+          { field: "external_id", message: "already in use" },
+        ]);
       throw e;
     }
-    if (input.planId) await assignPlan(orgId, id, input.planId, { actor, comments: "Assigned when the agent was created" }, tx);
+    if (input.planId)
+      await assignPlan(orgId, id, input.planId, { actor, comments: "Assigned when the agent was created" }, tx);
   });
   return getAgent(orgId, id);
 }
@@ -40,7 +50,9 @@ export async function listAgents(orgId: string, opts: { withoutPlan?: boolean } 
     .select({ agent: agents, plan: plans })
     .from(agents)
     .leftJoin(plans, eq(plans.id, agents.planId))
-    .where(and(eq(agents.orgId, orgId), isNull(agents.archivedAt), opts.withoutPlan ? isNull(agents.planId) : undefined))
+    .where(
+      and(eq(agents.orgId, orgId), isNull(agents.archivedAt), opts.withoutPlan ? isNull(agents.planId) : undefined),
+    )
     .orderBy(desc(agents.createdAt));
 }
 
@@ -54,7 +66,13 @@ export async function agentOrg(agentId: string): Promise<string> {
 /** Admin monitoring: live agents without a plan, across customers. */
 export async function agentsWithoutPlan(limit = 100) {
   return db
-    .select({ id: agents.id, name: agents.name, orgId: agents.orgId, orgName: organizations.name, createdAt: agents.createdAt })
+    .select({
+      id: agents.id,
+      name: agents.name,
+      orgId: agents.orgId,
+      orgName: organizations.name,
+      createdAt: agents.createdAt,
+    })
     .from(agents)
     .innerJoin(organizations, eq(organizations.id, agents.orgId))
     .where(and(isNull(agents.planId), isNull(agents.archivedAt)))
@@ -63,6 +81,9 @@ export async function agentsWithoutPlan(limit = 100) {
 }
 
 export async function countAgentsWithoutPlan(): Promise<number> {
-  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(agents).where(and(isNull(agents.planId), isNull(agents.archivedAt)));
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(agents)
+    .where(and(isNull(agents.planId), isNull(agents.archivedAt)));
   return Number(r?.n ?? 0);
 }

@@ -7,19 +7,38 @@ import type { RatedLine } from "@/lib/rating/types";
 
 export type CallCostSplit = { usageExact: string; usageCents: number; fixedExact: string; fixedCents: number };
 
-export function splitCallCost(lines: Pick<RatedLine, "type" | "amount">[] | null | undefined, currency: string): CallCostSplit {
+export function splitCallCost(
+  lines: Pick<RatedLine, "type" | "amount">[] | null | undefined,
+  currency: string,
+): CallCostSplit {
   let usage = new D(0);
   let fixed = new D(0);
   for (const l of lines ?? []) {
     if (l.type === "fixed") fixed = fixed.plus(l.amount);
     else usage = usage.plus(l.amount);
   }
-  return { usageExact: usage.toFixed(), usageCents: roundToMinor(usage, currency), fixedExact: fixed.toFixed(), fixedCents: roundToMinor(fixed, currency) };
+  return {
+    usageExact: usage.toFixed(),
+    usageCents: roundToMinor(usage, currency),
+    fixedExact: fixed.toFixed(),
+    fixedCents: roundToMinor(fixed, currency),
+  };
 }
 
 /** The split as the API answers it, beside cost / cost_exact / cost_cents. */
-export function callCostSplitJson(lines: Pick<RatedLine, "type" | "amount">[] | null | undefined, currency: string | null) {
-  if (!currency || !lines) return { usage_cost: null, usage_cost_exact: null, usage_cost_cents: null, fixed_charges: null, fixed_charges_exact: null, fixed_charges_cents: null };
+export function callCostSplitJson(
+  lines: Pick<RatedLine, "type" | "amount">[] | null | undefined,
+  currency: string | null,
+) {
+  if (!currency || !lines)
+    return {
+      usage_cost: null,
+      usage_cost_exact: null,
+      usage_cost_cents: null,
+      fixed_charges: null,
+      fixed_charges_exact: null,
+      fixed_charges_cents: null,
+    };
   const s = splitCallCost(lines, currency);
   return {
     usage_cost: minorToDecimal(s.usageCents, currency),

@@ -72,8 +72,16 @@ const selectCall = (d: typeof db) =>
     .select({ call: calls, plan: { id: plans.id, code: plans.code, version: plans.version, name: plans.name } })
     .from(calls)
     .leftJoin(plans, eq(plans.id, calls.planId));
-const loadAnyCall = builtOnce((d) => selectCall(d).where(eq(calls.id, sql.placeholder("callId"))).prepare("finalize_load_any"));
-const loadOwnCall = builtOnce((d) => selectCall(d).where(and(eq(calls.id, sql.placeholder("callId")), eq(calls.orgId, sql.placeholder("orgId")))).prepare("finalize_load_own"));
+const loadAnyCall = builtOnce((d) =>
+  selectCall(d)
+    .where(eq(calls.id, sql.placeholder("callId")))
+    .prepare("finalize_load_any"),
+);
+const loadOwnCall = builtOnce((d) =>
+  selectCall(d)
+    .where(and(eq(calls.id, sql.placeholder("callId")), eq(calls.orgId, sql.placeholder("orgId"))))
+    .prepare("finalize_load_own"),
+);
 
 /** The call and its plan's name and version, in one query; `orgId` null for operators (any customer's call). */
 async function load(orgId: string | null, callId: string): Promise<{ call: Call; plan: PlanRef }> {
@@ -83,9 +91,16 @@ async function load(orgId: string | null, callId: string): Promise<{ call: Call;
 }
 
 /** A call finalized before: the same metrics answer its result (recording usage if now asked); others are a 409. */
-async function replay(call: Call, plan: PlanRef, input: { usageMetrics: Record<string, string>; sendUsage: boolean }): Promise<FinalizedCall & { replayed: boolean }> {
+async function replay(
+  call: Call,
+  plan: PlanRef,
+  input: { usageMetrics: Record<string, string>; sendUsage: boolean },
+): Promise<FinalizedCall & { replayed: boolean }> {
   if (!sameMetrics(call.usageMetrics ?? {}, input.usageMetrics)) {
-    throw new AppError("idempotency_conflict", `Call ${call.id} was already finalized with different usage metrics; its cost stays ${minorToDecimal(call.costCents!, call.currency!)} ${call.currency!.toUpperCase()}.`);
+    throw new AppError(
+      "idempotency_conflict",
+      `Call ${call.id} was already finalized with different usage metrics; its cost stays ${minorToDecimal(call.costCents!, call.currency!)} ${call.currency!.toUpperCase()}.`,
+    );
   }
   if (input.sendUsage && !call.usageRecorded) {
     await recordCallUsage(db, call.orgId, call, call.usageMetrics!, call.endedAt ?? call.finalizedAt!);
@@ -104,7 +119,10 @@ export async function finalizeCallCost(
   if (call.status === "finalized") return replay(call, plan, input);
 
   if (!call.planId || !call.charges || !call.currency) {
-    throw unprocessable("This call has no price: its agent had no plan when the call started. Assign a plan to the agent; calls started after that are priced.", [{ field: "agent_id", message: "no plan at call start" }]);
+    throw unprocessable(
+      "This call has no price: its agent had no plan when the call started. Assign a plan to the agent; calls started after that are priced.",
+      [{ field: "agent_id", message: "no plan at call start" }],
+    );
   }
   const charged = new Set(call.charges.flatMap((c) => (c.type === "usage" ? [c.meter] : [])));
   const unpriced = Object.keys(input.usageMetrics).filter((m) => !charged.has(m));
@@ -138,7 +156,16 @@ export async function finalizeCallCost(
     const again = await load(orgId, callId);
     return replay(again.call, again.plan, { ...input, sendUsage: false });
   }
-  const done: Call = { ...call, status: "finalized", usageMetrics: input.usageMetrics, costExact: rated.amount, costCents: rated.amount_minor, costLines: rated.lines, endedAt, finalizedAt: now };
+  const done: Call = {
+    ...call,
+    status: "finalized",
+    usageMetrics: input.usageMetrics,
+    costExact: rated.amount,
+    costCents: rated.amount_minor,
+    costLines: rated.lines,
+    endedAt,
+    finalizedAt: now,
+  };
   if (!events) return { ...result(done, plan), replayed: false };
   await recordCallUsage(db, call.orgId, done, input.usageMetrics, endedAt, events);
   const [recorded] = await db.update(calls).set({ usageRecorded: true }).where(eq(calls.id, call.id)).returning();

@@ -21,7 +21,10 @@ export async function pricingHistory(orgId: string, agentId: string, limit: numb
       .where(where)
       .orderBy(desc(agentPlanHistory.createdAt), desc(agentPlanHistory.id))
       .limit(limit),
-    db.select({ n: sql<number>`count(*)::int` }).from(agentPlanHistory).where(where),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(agentPlanHistory)
+      .where(where),
   ]);
   return { agent, plan, rows, total: Number(count?.n ?? 0) };
 }

@@ -13,7 +13,12 @@ import { ingestEvents, type UsageEventInput } from "@/lib/metering/ingest-events
 const MAX_COUNT_EVENTS = 10_000;
 
 /** The events a call's metrics become; throws (naming each metric) when one cannot be recorded. */
-export async function callUsageEvents(x: Executor, call: Call, metrics: Record<string, string>, at: Date): Promise<UsageEventInput[]> {
+export async function callUsageEvents(
+  x: Executor,
+  call: Call,
+  metrics: Record<string, string>,
+  at: Date,
+): Promise<UsageEventInput[]> {
   const meters = await metersByCode(Object.keys(metrics), x);
   const events: UsageEventInput[] = [];
   const problems: { field: string; message: string }[] = [];
@@ -24,25 +29,47 @@ export async function callUsageEvents(x: Executor, call: Call, metrics: Record<s
       problems.push({ field, message: "no meter with this code, so it cannot be recorded as usage" });
       continue;
     }
-    const base = { timestamp: at, source: "call", properties: { call_id: call.id, agent_id: call.agentId } as Record<string, unknown> };
+    const base = {
+      timestamp: at,
+      source: "call",
+      properties: { call_id: call.id, agent_id: call.agentId } as Record<string, unknown>,
+    };
     if (meter.aggregation === "count") {
       const n = dec(value);
       if (!n.isInteger() || n.gt(MAX_COUNT_EVENTS)) {
         problems.push({ field, message: `meter ${code} counts events: send a whole number up to ${MAX_COUNT_EVENTS}` });
         continue;
       }
-      for (let i = 0; i < n.toNumber(); i++) events.push({ ...base, eventId: `${call.id}:${code}:${i}`, eventName: meter.eventName });
+      for (let i = 0; i < n.toNumber(); i++)
+        events.push({ ...base, eventId: `${call.id}:${code}:${i}`, eventName: meter.eventName });
     } else if (meter.aggregation === "unique_count") {
       problems.push({ field, message: `meter ${code} counts distinct values, which a call's total cannot express` });
     } else {
-      events.push({ ...base, eventId: `${call.id}:${code}`, eventName: meter.eventName, properties: { ...base.properties, [meter.property!]: value } });
+      events.push({
+        ...base,
+        eventId: `${call.id}:${code}`,
+        eventName: meter.eventName,
+        properties: { ...base.properties, [meter.property!]: value },
+      });
     }
   }
-  if (problems.length) throw new AppError("unprocessable", `Call usage could not be recorded: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`, problems);
+  if (problems.length)
+    throw new AppError(
+      "unprocessable",
+      `Call usage could not be recorded: ${problems.map((p) => `${p.field}: ${p.message}`).join("; ")}`,
+      problems,
+    );
   return events;
 }
 
-export async function recordCallUsage(x: Executor, orgId: string, call: Call, metrics: Record<string, string>, at: Date, prepared?: UsageEventInput[]): Promise<void> {
+export async function recordCallUsage(
+  x: Executor,
+  orgId: string,
+  call: Call,
+  metrics: Record<string, string>,
+  at: Date,
+  prepared?: UsageEventInput[],
+): Promise<void> {
   const events = prepared ?? (await callUsageEvents(x, call, metrics, at));
   if (events.length === 0) return;
   const summary = await ingestEvents(orgId, events, { x, via: "calls", now: at });

@@ -2,7 +2,8 @@ import type { Agent, Call, Plan } from "@/lib/db/schema";
 import { dec, minorToDecimal } from "@/lib/money";
 import { callCostSplitJson } from "./call-cost-split";
 
-export const planRef = (p: Pick<Plan, "id" | "code" | "name" | "version"> | null) => (p ? { id: p.id, code: p.code, name: p.name, version: p.version } : null);
+export const planRef = (p: Pick<Plan, "id" | "code" | "name" | "version"> | null) =>
+  p ? { id: p.id, code: p.code, name: p.name, version: p.version } : null;
 
 export function agentJson(agent: Agent, plan: Plan | null) {
   return {

@@ -4,7 +4,13 @@ import { db } from "@/lib/db/client";
 import { calls } from "@/lib/db/schema";
 import { roundToMinor } from "@/lib/money";
 
-export type CallStats = { calls: number; unpriced: number; costCents: number; currency: string | null; lastCallAt: Date | null };
+export type CallStats = {
+  calls: number;
+  unpriced: number;
+  costCents: number;
+  currency: string | null;
+  lastCallAt: Date | null;
+};
 
 /** Per agent: calls, calls without a cost, and the usage cost of its calls (summed exactly, rounded once). */
 export async function callStats(orgId: string, agentIds: string[]): Promise<Map<string, CallStats>> {
@@ -22,10 +28,24 @@ export async function callStats(orgId: string, agentIds: string[]): Promise<Map<
     .from(calls)
     .where(and(eq(calls.orgId, orgId), inArray(calls.agentId, agentIds)))
     .groupBy(calls.agentId);
-  return new Map(rows.map((r) => [r.agentId, { calls: Number(r.calls), unpriced: Number(r.unpriced), costCents: r.currency ? roundToMinor(r.usageExact, r.currency) : 0, currency: r.currency, lastCallAt: r.lastCallAt ? new Date(r.lastCallAt) : null }]));
+  return new Map(
+    rows.map((r) => [
+      r.agentId,
+      {
+        calls: Number(r.calls),
+        unpriced: Number(r.unpriced),
+        costCents: r.currency ? roundToMinor(r.usageExact, r.currency) : 0,
+        currency: r.currency,
+        lastCallAt: r.lastCallAt ? new Date(r.lastCallAt) : null,
+      },
+    ]),
+  );
 }
 
 export async function countCallsWithoutCost(): Promise<number> {
-  const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(calls).where(isNull(calls.costCents));
+  const [r] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(calls)
+    .where(isNull(calls.costCents));
   return Number(r?.n ?? 0);
 }

@@ -33,7 +33,10 @@ export type RaiseAlertInput = {
  * Raises an alert unless the same (org, kind, key, threshold, period) was raised before: a
  * unique index makes that exact under concurrency. `created` is false for a repeat.
  */
-export async function raiseAlertOnce(input: RaiseAlertInput, x: Executor = db): Promise<{ created: boolean; alert: Alert | null }> {
+export async function raiseAlertOnce(
+  input: RaiseAlertInput,
+  x: Executor = db,
+): Promise<{ created: boolean; alert: Alert | null }> {
   const [row] = await x
     .insert(alerts)
     .values({
@@ -55,18 +58,29 @@ export async function raiseAlertOnce(input: RaiseAlertInput, x: Executor = db): 
 
 export type AlertStatus = "open" | "all";
 
-export async function listAlerts(orgId: string, opts: { status?: AlertStatus; limit?: number; cursor?: string } = {}): Promise<{ data: Alert[]; nextCursor: string | null }> {
+export async function listAlerts(
+  orgId: string,
+  opts: { status?: AlertStatus; limit?: number; cursor?: string } = {},
+): Promise<{ data: Alert[]; nextCursor: string | null }> {
   const limit = opts.limit ?? 20;
   const where: SQL[] = [eq(alerts.orgId, orgId)];
   if (opts.status !== "all") where.push(isNull(alerts.acknowledgedAt));
   if (opts.cursor) where.push(lt(alerts.id, opts.cursor));
-  const found = await db.select().from(alerts).where(and(...where)).orderBy(desc(alerts.id)).limit(limit + 1);
+  const found = await db
+    .select()
+    .from(alerts)
+    .where(and(...where))
+    .orderBy(desc(alerts.id))
+    .limit(limit + 1);
   const data = found.slice(0, limit);
   return { data, nextCursor: found.length > limit ? data[data.length - 1]!.id : null };
 }
 
 export async function countOpenAlerts(orgId: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(alerts).where(and(eq(alerts.orgId, orgId), isNull(alerts.acknowledgedAt)));
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(alerts)
+    .where(and(eq(alerts.orgId, orgId), isNull(alerts.acknowledgedAt)));
   return Number(row?.n ?? 0);
 }
 
@@ -74,7 +88,10 @@ export async function countOpenAlerts(orgId: string): Promise<number> {
 export async function acknowledgeAlert(orgId: string, alertId: string, by: string, at = new Date()): Promise<Alert> {
   const [row] = await db
     .update(alerts)
-    .set({ acknowledgedAt: sql`coalesce(${alerts.acknowledgedAt}, ${at.toISOString()}::timestamptz)`, acknowledgedBy: sql`coalesce(${alerts.acknowledgedBy}, ${by})` })
+    .set({
+      acknowledgedAt: sql`coalesce(${alerts.acknowledgedAt}, ${at.toISOString()}::timestamptz)`,
+      acknowledgedBy: sql`coalesce(${alerts.acknowledgedBy}, ${by})`,
+    })
     .where(and(eq(alerts.id, alertId), eq(alerts.orgId, orgId)))
     .returning();
   if (!row) throw notFound("Alert");

@@ -55,7 +55,8 @@ export const NAME_THE_CUSTOMER = "required: name the customer (Tally id or exter
 export async function scopeCustomer(actor: Actor, ref: CustomerRef = {}): Promise<string> {
   const named = ref.customer_id || ref.external_customer_id;
   if (isCustomer(actor)) {
-    if (named && named !== actor.orgId && (await orgIdOf(named, !ref.customer_id)) !== actor.orgId) throw forbidden(OTHER_CUSTOMER);
+    if (named && named !== actor.orgId && (await orgIdOf(named, !ref.customer_id)) !== actor.orgId)
+      throw forbidden(OTHER_CUSTOMER);
     return actor.orgId;
   }
   if (!named) throw invalidField("customer_id", NAME_THE_CUSTOMER);
@@ -72,5 +73,6 @@ async function orgIdOf(ref: string, externalFirst: boolean): Promise<string | nu
 
 /** Billing changes: an organization's owner, or its customer API key (its backend). Members only read. */
 export function assertCanManageBilling(actor: Customer): void {
-  if (actor.type === "member" && actor.role !== "owner") throw forbidden("Only the organization's owner can change billing.");
+  if (actor.type === "member" && actor.role !== "owner")
+    throw forbidden("Only the organization's owner can change billing.");
 }

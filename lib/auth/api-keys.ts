@@ -25,7 +25,10 @@ function generateKey(): string {
   return KEY_PREFIX + out;
 }
 
-export type ApiKeyView = Pick<ApiKey, "id" | "orgId" | "scope" | "name" | "prefix" | "createdAt" | "lastUsedAt" | "revokedAt">;
+export type ApiKeyView = Pick<
+  ApiKey,
+  "id" | "orgId" | "scope" | "name" | "prefix" | "createdAt" | "lastUsedAt" | "revokedAt"
+>;
 
 const view = {
   id: apiKeys.id,
@@ -82,7 +85,9 @@ export async function listApiKeys(orgId: string | null): Promise<ApiKeyView[]> {
  */
 const KEY_CACHE_MS = 30_000;
 const KEY_CACHE_MAX = 10_000;
-const globalForKeys = globalThis as unknown as { __tallyKeyCache?: Map<string, { principal: KeyPrincipal; until: number }> };
+const globalForKeys = globalThis as unknown as {
+  __tallyKeyCache?: Map<string, { principal: KeyPrincipal; until: number }>;
+};
 const keyCache = (globalForKeys.__tallyKeyCache ??= new Map());
 
 export function forgetKey(keyHash: string): void {
@@ -138,10 +143,19 @@ export async function ensureBootstrapKey(value: string): Promise<void> {
   const hash = hashApiKey(value);
   const [existing] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.keyHash, hash));
   if (existing) {
-    await db.update(apiKeys).set({ revokedAt: null, scope: "platform", orgId: null }).where(eq(apiKeys.id, existing.id));
+    await db
+      .update(apiKeys)
+      .set({ revokedAt: null, scope: "platform", orgId: null })
+      .where(eq(apiKeys.id, existing.id));
     return;
   }
-  await createApiKey({ scope: "platform", orgId: null, name: "Bootstrap (TALLY_BOOTSTRAP_API_KEY)", createdByUserId: null, value });
+  await createApiKey({
+    scope: "platform",
+    orgId: null,
+    name: "Bootstrap (TALLY_BOOTSTRAP_API_KEY)",
+    createdByUserId: null,
+    value,
+  });
 }
 
 /** The key sent with a request: `Authorization: Bearer <key>` or `x-api-key: <key>`. */

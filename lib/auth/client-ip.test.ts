@@ -41,7 +41,10 @@ describe("the client's address", () => {
     }
   });
 
-  it.each(["10.0.0.0/33", "300.1.1.1", "example.com", "10.0.0.1/8/1", "::1/129", "10.0.0.0/x"])("refuses %s as a trusted proxy", (entry) => {
-    expect(() => parseTrustedProxies(entry)).toThrow(entry);
-  });
+  it.each(["10.0.0.0/33", "300.1.1.1", "example.com", "10.0.0.1/8/1", "::1/129", "10.0.0.0/x"])(
+    "refuses %s as a trusted proxy",
+    (entry) => {
+      expect(() => parseTrustedProxies(entry)).toThrow(entry);
+    },
+  );
 });

@@ -50,7 +50,11 @@ function isTrusted(address: string, trusted: TrustedProxies): boolean {
  * The client's address from the direct peer and the X-Forwarded-For it sent, or null when the
  * peer is unknown. A peer that is not trusted is the client, whatever its header says.
  */
-export function resolveClientIp(peer: string | null | undefined, forwardedFor: string | null | undefined, trusted: TrustedProxies): string | null {
+export function resolveClientIp(
+  peer: string | null | undefined,
+  forwardedFor: string | null | undefined,
+  trusted: TrustedProxies,
+): string | null {
   const direct = peer ? normalizeIp(peer) : "";
   if (!isIP(direct)) return null;
   if (!isTrusted(direct, trusted) || !forwardedFor) return direct;

@@ -28,7 +28,10 @@ const ZCredentials = z.object({ email: z.string().trim().min(1), password: z.str
  * The attempt is counted before the password is checked, so concurrent guesses cannot all slip
  * under the limit.
  */
-export async function authorizeCredentials(raw: unknown, headers: Headers): Promise<{ id: string; email: string; name: string } | null> {
+export async function authorizeCredentials(
+  raw: unknown,
+  headers: Headers,
+): Promise<{ id: string; email: string; name: string } | null> {
   const parsed = ZCredentials.safeParse(raw);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
@@ -39,7 +42,9 @@ export async function authorizeCredentials(raw: unknown, headers: Headers): Prom
     throw new RateLimitedSignIn();
   }
   const user = await findUserByEmail(email);
-  const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
+  const ok = user?.passwordHash
+    ? await verifyPassword(password, user.passwordHash)
+    : (await burnPasswordCheck(password), false);
   if (!user || !ok) {
     metrics.signInFailures.inc({ reason: "invalid_credentials" });
     return null;
@@ -58,8 +63,12 @@ function providers(): NextAuthConfig["providers"] {
     }),
   ];
   // GitHub's profile email has no verified flag: the userinfo request reads the primary address from the emails API.
-  if (e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET) list.push(GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET, userinfo: { request: githubUserinfo } }));
-  if (e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET) list.push(Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET }));
+  if (e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET)
+    list.push(
+      GitHub({ clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET, userinfo: { request: githubUserinfo } }),
+    );
+  if (e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET)
+    list.push(Google({ clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET }));
   return list;
 }
 
@@ -96,7 +105,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   callbacks: {
     async signIn({ account, user, profile }) {
       if (!account || account.provider === "credentials") return true;
-      const result = await signInWithProvider(providerIdentity(profile as Record<string, unknown> | undefined, user.name));
+      const result = await signInWithProvider(
+        providerIdentity(profile as Record<string, unknown> | undefined, user.name),
+      );
       if (!result.ok) {
         log.info({ auth: "provider_refused", provider: account.provider, reason: result.reason }, "sign-in refused");
         return `/sign-in?error=AccessDenied&code=${result.reason}`;

@@ -9,7 +9,12 @@ export async function describeActors(labels: string[]): Promise<Map<string, stri
   const keyIds = labels.filter((l) => l.startsWith("key:")).map((l) => l.slice(4));
   const [us, ks] = await Promise.all([
     userIds.length ? db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, userIds)) : [],
-    keyIds.length ? db.select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix }).from(apiKeys).where(inArray(apiKeys.id, keyIds)) : [],
+    keyIds.length
+      ? db
+          .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix })
+          .from(apiKeys)
+          .where(inArray(apiKeys.id, keyIds))
+      : [],
   ]);
   const out = new Map<string, string>();
   for (const u of us) out.set(`user:${u.id}`, u.email);

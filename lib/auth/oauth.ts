@@ -4,15 +4,30 @@ import "server-only";
 import type { User } from "@/lib/db/schema";
 import { db } from "@/lib/db/client";
 import { createOrganization } from "@/lib/orgs/organizations";
-import { decideProviderSignIn, primaryGitHubEmail, type ProviderIdentity, type ProviderRefusal } from "./provider-identity";
+import {
+  decideProviderSignIn,
+  primaryGitHubEmail,
+  type ProviderIdentity,
+  type ProviderRefusal,
+} from "./provider-identity";
 import { createUser, findUserByEmail, touchSignIn } from "./users";
 
 /**
  * Auth.js's userinfo request for GitHub: the profile, with `email` and `email_verified` taken from
  * the primary address of the emails API (the profile's public email carries no verified flag).
  */
-export async function githubUserinfo({ tokens, provider }: { tokens: { access_token?: string }; provider: { userinfo?: { url?: URL | string } } }): Promise<Record<string, unknown>> {
-  const headers = { Authorization: `Bearer ${tokens.access_token ?? ""}`, "User-Agent": "tally", Accept: "application/vnd.github+json" };
+export async function githubUserinfo({
+  tokens,
+  provider,
+}: {
+  tokens: { access_token?: string };
+  provider: { userinfo?: { url?: URL | string } };
+}): Promise<Record<string, unknown>> {
+  const headers = {
+    Authorization: `Bearer ${tokens.access_token ?? ""}`,
+    "User-Agent": "tally",
+    Accept: "application/vnd.github+json",
+  };
   const profileUrl = new URL(String(provider.userinfo?.url ?? "https://api.github.com/user"));
   const profile = (await (await fetch(profileUrl, { headers })).json()) as Record<string, unknown>;
   // Relative to the profile URL, so GitHub Enterprise's /api/v3/user gets /api/v3/user/emails.

@@ -7,18 +7,47 @@ const unverified = { ...verified, emailVerified: false };
 describe("linking a GitHub or Google sign-in to a Tally user", () => {
   it.each([
     ["a verified email with no account creates one", verified, null, { action: "create" }],
-    ["a verified email links to its owner", verified, { id: "usr_1", role: "owner" as const }, { action: "link", userId: "usr_1" }],
-    ["a verified email links to its member", verified, { id: "usr_2", role: "member" as const }, { action: "link", userId: "usr_2" }],
-    ["an unverified email never links", unverified, { id: "usr_1", role: "owner" as const }, { action: "refuse", reason: "unverified_email" }],
-    ["an unverified email never creates an account either", unverified, null, { action: "refuse", reason: "unverified_email" }],
-    ["an operator account is never reached, verified or not", verified, { id: "usr_0", role: "admin" as const }, { action: "refuse", reason: "operator_account" }],
+    [
+      "a verified email links to its owner",
+      verified,
+      { id: "usr_1", role: "owner" as const },
+      { action: "link", userId: "usr_1" },
+    ],
+    [
+      "a verified email links to its member",
+      verified,
+      { id: "usr_2", role: "member" as const },
+      { action: "link", userId: "usr_2" },
+    ],
+    [
+      "an unverified email never links",
+      unverified,
+      { id: "usr_1", role: "owner" as const },
+      { action: "refuse", reason: "unverified_email" },
+    ],
+    [
+      "an unverified email never creates an account either",
+      unverified,
+      null,
+      { action: "refuse", reason: "unverified_email" },
+    ],
+    [
+      "an operator account is never reached, verified or not",
+      verified,
+      { id: "usr_0", role: "admin" as const },
+      { action: "refuse", reason: "operator_account" },
+    ],
     ["no email is refused", { ...verified, email: null }, null, { action: "refuse", reason: "no_email" }],
   ])("%s", (_name, identity, existing, expected) => {
     expect(decideProviderSignIn(identity, existing)).toEqual(expected);
   });
 
   it("reads Google's email_verified claim, and nothing else, as verification", () => {
-    expect(providerIdentity({ email: "a@x.test", email_verified: true, name: "A" }, null)).toEqual({ email: "a@x.test", emailVerified: true, name: "A" });
+    expect(providerIdentity({ email: "a@x.test", email_verified: true, name: "A" }, null)).toEqual({
+      email: "a@x.test",
+      emailVerified: true,
+      name: "A",
+    });
     expect(providerIdentity({ email: "a@x.test", email_verified: false }, "Fallback").emailVerified).toBe(false);
     expect(providerIdentity({ email: "a@x.test" }, null).emailVerified).toBe(false);
     expect(providerIdentity({ email: "a@x.test", email_verified: "yes" }, null).emailVerified).toBe(false);
@@ -31,7 +60,10 @@ describe("linking a GitHub or Google sign-in to a Tally user", () => {
       { email: "main@x.test", primary: true, verified: false },
     ];
     expect(primaryGitHubEmail(emails)).toEqual({ email: "main@x.test", verified: false });
-    expect(primaryGitHubEmail([{ email: "main@x.test", primary: true, verified: true }])).toEqual({ email: "main@x.test", verified: true });
+    expect(primaryGitHubEmail([{ email: "main@x.test", primary: true, verified: true }])).toEqual({
+      email: "main@x.test",
+      verified: true,
+    });
     expect(primaryGitHubEmail([{ email: "only@x.test", primary: false, verified: true }])).toBeNull();
     expect(primaryGitHubEmail({ message: "Bad credentials" })).toBeNull();
   });

@@ -9,10 +9,14 @@ export type ProviderIdentity = { email: string | null; emailVerified: boolean; n
 
 export type ProviderRefusal = "no_email" | "unverified_email" | "operator_account";
 
-export type ProviderSignInDecision = { action: "link"; userId: string } | { action: "create" } | { action: "refuse"; reason: ProviderRefusal };
+export type ProviderSignInDecision =
+  { action: "link"; userId: string } | { action: "create" } | { action: "refuse"; reason: ProviderRefusal };
 
 /** What a provider sign-in may do, given the Tally user with that email (if any). Pure. */
-export function decideProviderSignIn(identity: ProviderIdentity, existing: { id: string; role: Role } | null): ProviderSignInDecision {
+export function decideProviderSignIn(
+  identity: ProviderIdentity,
+  existing: { id: string; role: Role } | null,
+): ProviderSignInDecision {
   if (!identity.email) return { action: "refuse", reason: "no_email" };
   // Unverified is refused even with no account yet: creating one would claim an address that its
   // owner could then never sign up with.
@@ -26,10 +30,14 @@ export function decideProviderSignIn(identity: ProviderIdentity, existing: { id:
  * The email a provider vouches for, from the profile Auth.js hands over: Google's ID-token claims,
  * or GitHub's profile as `githubUserinfo` completes it.
  */
-export function providerIdentity(profile: Record<string, unknown> | undefined, fallbackName: string | null | undefined): ProviderIdentity {
+export function providerIdentity(
+  profile: Record<string, unknown> | undefined,
+  fallbackName: string | null | undefined,
+): ProviderIdentity {
   const email = typeof profile?.email === "string" && profile.email.trim() ? profile.email.trim() : null;
   const verified = profile?.email_verified === true || profile?.email_verified === "true";
-  const name = typeof profile?.name === "string" && profile.name.trim() ? profile.name.trim() : (fallbackName ?? email ?? "");
+  const name =
+    typeof profile?.name === "string" && profile.name.trim() ? profile.name.trim() : (fallbackName ?? email ?? "");
   return { email, emailVerified: verified, name: name || (email ?? "") };
 }
 

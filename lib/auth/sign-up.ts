@@ -10,7 +10,12 @@ import { hashPassword } from "./password";
 import { createUser } from "./users";
 
 /** The new owner, or null when the email is taken; callers answer both alike. */
-export async function signUp(input: { organizationName: string; name: string; email: string; password: string }): Promise<User | null> {
+export async function signUp(input: {
+  organizationName: string;
+  name: string;
+  email: string;
+  password: string;
+}): Promise<User | null> {
   // Hash outside the transaction: it takes ~50 ms and PGlite runs one transaction at a time.
   const passwordHash = await hashPassword(input.password);
   try {

@@ -37,9 +37,15 @@ export async function checkSignInAllowed(email: string, ip: string | null, now =
   const locks = await db
     .select({ lockedUntil: signInThrottle.lockedUntil })
     .from(signInThrottle)
-    .where(inArray(signInThrottle.key, keysOf(email, ip).map((k) => k.key)));
+    .where(
+      inArray(
+        signInThrottle.key,
+        keysOf(email, ip).map((k) => k.key),
+      ),
+    );
   let until = 0;
-  for (const r of locks) if (r.lockedUntil && r.lockedUntil.getTime() > now.getTime()) until = Math.max(until, r.lockedUntil.getTime());
+  for (const r of locks)
+    if (r.lockedUntil && r.lockedUntil.getTime() > now.getTime()) until = Math.max(until, r.lockedUntil.getTime());
   return until ? refusedUntil(until, now) : { allowed: true };
 }
 
@@ -77,7 +83,10 @@ export async function claimSignInAttempt(email: string, ip: string | null, now =
   let until = 0;
   for (const r of counted) {
     if (Number(r.failures) <= Number(r.limit)) continue;
-    until = Math.max(until, r.locked_until_ms === null ? now.getTime() + windowSeconds * 1000 : Number(r.locked_until_ms));
+    until = Math.max(
+      until,
+      r.locked_until_ms === null ? now.getTime() + windowSeconds * 1000 : Number(r.locked_until_ms),
+    );
   }
   return until ? refusedUntil(until, now) : { allowed: true };
 }

@@ -11,7 +11,10 @@ import { hashPassword } from "./password";
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export async function findUserByEmail(email: string, x: Executor = db): Promise<User | null> {
-  const [u] = await x.select().from(users).where(eq(users.email, normalizeEmail(email)));
+  const [u] = await x
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)));
   return u ?? null;
 }
 
@@ -24,23 +27,41 @@ export async function createUser(
   input: { email: string; name: string; passwordHash: string | null; role: Role; orgId: string | null },
   x: Executor = db,
 ): Promise<User> {
-  if ((input.role === "admin") !== (input.orgId === null)) throw new Error("Admins have no organization; owners and members have one.");
+  if ((input.role === "admin") !== (input.orgId === null))
+    throw new Error("Admins have no organization; owners and members have one.");
   const passwordHash = input.passwordHash;
   try {
     const [u] = await x
       .insert(users)
-      .values({ id: newId("usr"), email: normalizeEmail(input.email), name: input.name, passwordHash, role: input.role, orgId: input.orgId })
+      .values({
+        id: newId("usr"),
+        email: normalizeEmail(input.email),
+        name: input.name,
+        passwordHash,
+        role: input.role,
+        orgId: input.orgId,
+      })
       .returning();
     return u!;
   } catch (e) {
-    if (isUniqueViolation(e, "users_email_key")) throw conflict("An account with this email already exists.", [{ field: "email", message: "already registered" }]);
+    if (isUniqueViolation(e, "users_email_key"))
+      throw conflict("An account with this email already exists.", [{ field: "email", message: "already registered" }]);
     throw e;
   }
 }
 
-export async function listMembers(orgId: string): Promise<Pick<User, "id" | "email" | "name" | "role" | "createdAt" | "lastSignInAt">[]> {
+export async function listMembers(
+  orgId: string,
+): Promise<Pick<User, "id" | "email" | "name" | "role" | "createdAt" | "lastSignInAt">[]> {
   return db
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, createdAt: users.createdAt, lastSignInAt: users.lastSignInAt })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      createdAt: users.createdAt,
+      lastSignInAt: users.lastSignInAt,
+    })
     .from(users)
     .where(eq(users.orgId, orgId))
     .orderBy(asc(users.createdAt));
@@ -50,10 +71,19 @@ export async function listMembers(orgId: string): Promise<Pick<User, "id" | "ema
 export async function ensureAdmin(email: string, password: string): Promise<void> {
   const existing = await findUserByEmail(email);
   if (!existing) {
-    await createUser({ email, name: "Administrator", passwordHash: await hashPassword(password), role: "admin", orgId: null });
+    await createUser({
+      email,
+      name: "Administrator",
+      passwordHash: await hashPassword(password),
+      role: "admin",
+      orgId: null,
+    });
     return;
   }
-  await db.update(users).set({ role: "admin", orgId: null, passwordHash: await hashPassword(password) }).where(eq(users.id, existing.id));
+  await db
+    .update(users)
+    .set({ role: "admin", orgId: null, passwordHash: await hashPassword(password) })
+    .where(eq(users.id, existing.id));
 }
 
 export async function touchSignIn(userId: string): Promise<void> {

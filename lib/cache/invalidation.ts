@@ -9,7 +9,8 @@ import { log } from "@/lib/log";
 
 export const INVALIDATION_CHANNEL = "tally_cache_invalidate";
 type Handler = (id: string) => void;
-const registry = ((globalThis as unknown as { __tallyInvalidation?: Map<string, Set<Handler>> }).__tallyInvalidation ??= new Map());
+const registry = ((globalThis as unknown as { __tallyInvalidation?: Map<string, Set<Handler>> }).__tallyInvalidation ??=
+  new Map());
 
 export function onInvalidate(kind: string, handler: Handler): void {
   const set = registry.get(kind) ?? new Set<Handler>();

@@ -10,11 +10,15 @@ import { parseAmountToMinor } from "@/lib/money";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { ZCreditEventCreate, ZCreditEventPatch, ZCreditProductCreate } from "./schemas";
 
-const duplicate = (what: string, code: string) => conflict(`A ${what} with code "${code}" already exists.`, [{ field: "code", message: "already exists" }]);
+const duplicate = (what: string, code: string) =>
+  conflict(`A ${what} with code "${code}" already exists.`, [{ field: "code", message: "already exists" }]);
 
 export async function createCreditEvent(input: z.output<typeof ZCreditEventCreate>): Promise<CreditEvent> {
   try {
-    const [row] = await db.insert(creditEvents).values({ id: newId("cev"), ...input }).returning();
+    const [row] = await db
+      .insert(creditEvents)
+      .values({ id: newId("cev"), ...input })
+      .returning();
     return row!;
   } catch (e) {
     if (isUniqueViolation(e)) throw duplicate("credit event", input.code);
@@ -23,7 +27,11 @@ export async function createCreditEvent(input: z.output<typeof ZCreditEventCreat
 }
 
 export async function updateCreditEvent(ref: string, patch: z.output<typeof ZCreditEventPatch>): Promise<CreditEvent> {
-  const [row] = await db.update(creditEvents).set(patch).where(ref.startsWith("cev_") ? eq(creditEvents.id, ref) : eq(creditEvents.code, ref)).returning();
+  const [row] = await db
+    .update(creditEvents)
+    .set(patch)
+    .where(ref.startsWith("cev_") ? eq(creditEvents.id, ref) : eq(creditEvents.code, ref))
+    .returning();
   if (!row) throw notFound("Credit event");
   return row;
 }
@@ -37,12 +45,22 @@ export async function createCreditProduct(input: z.output<typeof ZCreditProductC
   try {
     priceCents = parseAmountToMinor(input.price, input.currency);
   } catch (e) {
-    throw new AppError("validation_error", `price: ${(e as Error).message}`, [{ field: "price", message: (e as Error).message }]);
+    throw new AppError("validation_error", `price: ${(e as Error).message}`, [
+      { field: "price", message: (e as Error).message },
+    ]);
   }
   try {
     const [row] = await db
       .insert(creditProducts)
-      .values({ id: newId("cpr"), code: input.code, name: input.name, credits: input.credits, priceCents, currency: input.currency, active: input.active })
+      .values({
+        id: newId("cpr"),
+        code: input.code,
+        name: input.name,
+        credits: input.credits,
+        priceCents,
+        currency: input.currency,
+        active: input.active,
+      })
       .returning();
     return row!;
   } catch (e) {
@@ -51,7 +69,10 @@ export async function createCreditProduct(input: z.output<typeof ZCreditProductC
   }
 }
 
-export async function updateCreditProduct(id: string, patch: { name?: string; active?: boolean }): Promise<CreditProduct> {
+export async function updateCreditProduct(
+  id: string,
+  patch: { name?: string; active?: boolean },
+): Promise<CreditProduct> {
   const [row] = await db.update(creditProducts).set(patch).where(eq(creditProducts.id, id)).returning();
   if (!row) throw notFound("Credit product");
   return row;

@@ -13,7 +13,12 @@ import { ZDecimal, type Charge } from "@/lib/rating";
 import { createPlan, updatePlan } from "./plans";
 
 const ZFlexCharge = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("usage"), name: z.string().trim().min(1).optional(), usage_metric: z.string().trim().min(1, "name the meter code"), rate: ZDecimal }),
+  z.object({
+    type: z.literal("usage"),
+    name: z.string().trim().min(1).optional(),
+    usage_metric: z.string().trim().min(1, "name the meter code"),
+    rate: ZDecimal,
+  }),
   z.object({ type: z.literal("fixed"), name: z.string().trim().min(1, "must not be empty"), amount: ZDecimal }),
 ]);
 
@@ -34,7 +39,12 @@ export const ZPlanImport = z.object({
     .max(200),
 });
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 80) || "plan";
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80) || "plan";
 
 export async function importPlans(input: z.output<typeof ZPlanImport>) {
   return db.transaction(async (tx) => {
@@ -45,18 +55,59 @@ export async function importPlans(input: z.output<typeof ZPlanImport>) {
     let unchanged = 0;
     for (const [i, p] of input.plans.entries()) {
       const charges: Charge[] = p.charges.map((c) =>
-        c.type === "usage" ? { type: "usage", meter: c.usage_metric, ...(c.name ? { name: c.name } : {}), model: "per_unit", unit_price: c.rate } : { type: "fixed", name: c.name, amount: c.amount },
+        c.type === "usage"
+          ? {
+              type: "usage",
+              meter: c.usage_metric,
+              ...(c.name ? { name: c.name } : {}),
+              model: "per_unit",
+              unit_price: c.rate,
+            }
+          : { type: "fixed", name: c.name, amount: c.amount },
       );
       try {
-        const [existing] = await tx.select().from(plans).where(and(eq(plans.importId, p.id), eq(plans.isLatest, true)));
+        const [existing] = await tx
+          .select()
+          .from(plans)
+          .where(and(eq(plans.importId, p.id), eq(plans.isLatest, true)));
         if (existing) {
-          const r = await updatePlan(existing.id, { name: p.name, description: p.description, currency: p.currency, interval: p.interval, base_price: p.base_price, charges }, tx);
+          const r = await updatePlan(
+            existing.id,
+            {
+              name: p.name,
+              description: p.description,
+              currency: p.currency,
+              interval: p.interval,
+              base_price: p.base_price,
+              charges,
+            },
+            tx,
+          );
           if (r.newVersion) versioned++;
           else if (r.changed) updated++;
           else unchanged++;
           planIds.push(r.plan.id);
         } else {
-          const plan = await createPlan({ code: slug(p.id), name: p.name, description: p.description, interval: p.interval, currency: p.currency, base_price: p.base_price, trial_days: 0, included_credits: 0, limits: [], charges, active: true, self_serve: true, sort_order: 0, source: "import", importId: p.id }, tx);
+          const plan = await createPlan(
+            {
+              code: slug(p.id),
+              name: p.name,
+              description: p.description,
+              interval: p.interval,
+              currency: p.currency,
+              base_price: p.base_price,
+              trial_days: 0,
+              included_credits: 0,
+              limits: [],
+              charges,
+              active: true,
+              self_serve: true,
+              sort_order: 0,
+              source: "import",
+              importId: p.id,
+            },
+            tx,
+          );
           created++;
           planIds.push(plan.id);
         }
@@ -67,7 +118,11 @@ export async function importPlans(input: z.output<typeof ZPlanImport>) {
             field: `plans.${i}.${d.field.replace(/^charges\.(\d+)\.meter$/, "charges.$1.usage_metric")}`,
             message: d.message,
           }));
-          throw new AppError(e.code, `Plan ${p.id}: ${details.map((d) => `${d.field}: ${d.message}`).join("; ")}`, details);
+          throw new AppError(
+            e.code,
+            `Plan ${p.id}: ${details.map((d) => `${d.field}: ${d.message}`).join("; ")}`,
+            details,
+          );
         }
         throw e;
       }

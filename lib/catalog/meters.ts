@@ -29,7 +29,10 @@ export async function createMeter(input: MeterCreate): Promise<Meter> {
     invalidateMeters();
     return m!;
   } catch (e) {
-    if (isUniqueViolation(e, "meters_code_key")) throw conflict(`A meter with code "${input.code}" already exists.`, [{ field: "code", message: "already exists" }]);
+    if (isUniqueViolation(e, "meters_code_key"))
+      throw conflict(`A meter with code "${input.code}" already exists.`, [
+        { field: "code", message: "already exists" },
+      ]);
     throw e;
   }
 }
@@ -44,14 +47,18 @@ export async function listMeters(opts: { includeArchived?: boolean } = {}, x: Ex
 
 /** By id or code. */
 export async function getMeter(ref: string): Promise<Meter> {
-  const [m] = await db.select().from(meters).where(ref.startsWith("mtr_") ? eq(meters.id, ref) : eq(meters.code, ref));
+  const [m] = await db
+    .select()
+    .from(meters)
+    .where(ref.startsWith("mtr_") ? eq(meters.id, ref) : eq(meters.code, ref));
   if (!m) throw notFound("Meter");
   return m;
 }
 
 export async function updateMeter(ref: string, patch: MeterPatch): Promise<Meter> {
   const meter = await getMeter(ref);
-  if (patch.allow_negative && meter.aggregation !== "sum") throw invalidField("allow_negative", "only a sum meter adds negative values up");
+  if (patch.allow_negative && meter.aggregation !== "sum")
+    throw invalidField("allow_negative", "only a sum meter adds negative values up");
   const [m] = await db
     .update(meters)
     .set({
@@ -68,6 +75,9 @@ export async function updateMeter(ref: string, patch: MeterPatch): Promise<Meter
 
 export async function metersByCode(codes: string[], x: Executor = db): Promise<Map<string, Meter>> {
   if (codes.length === 0) return new Map();
-  const rows = await x.select().from(meters).where(inArray(meters.code, [...new Set(codes)]));
+  const rows = await x
+    .select()
+    .from(meters)
+    .where(inArray(meters.code, [...new Set(codes)]));
   return new Map(rows.map((m) => [m.code, m]));
 }

@@ -25,13 +25,19 @@ export async function createModelPrice(input: z.output<typeof ZModelPriceCreate>
       .returning();
     return row!;
   } catch (e) {
-    if (isUniqueViolation(e)) throw conflict(`A price for ${input.provider}/${input.model} from that date already exists.`, [{ field: "effective_from", message: "already priced from this date" }]);
+    if (isUniqueViolation(e))
+      throw conflict(`A price for ${input.provider}/${input.model} from that date already exists.`, [
+        { field: "effective_from", message: "already priced from this date" },
+      ]);
     throw e;
   }
 }
 
 export async function listModelPrices(): Promise<ModelPrice[]> {
-  return db.select().from(modelPrices).orderBy(asc(modelPrices.provider), asc(modelPrices.model), desc(modelPrices.effectiveFrom));
+  return db
+    .select()
+    .from(modelPrices)
+    .orderBy(asc(modelPrices.provider), asc(modelPrices.model), desc(modelPrices.effectiveFrom));
 }
 
 /** The price of a model in force at a moment. */

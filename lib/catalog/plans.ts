@@ -26,7 +26,10 @@ export type PlanTerms = {
 };
 
 /** Checks what the schema cannot: the price fits the currency, meters exist and can be grouped as charged. */
-export async function checkPlanTerms(input: { base_price: string; currency: string; charges: Charge[]; limits: PlanLimit[] }, x: Executor = db): Promise<number> {
+export async function checkPlanTerms(
+  input: { base_price: string; currency: string; charges: Charge[]; limits: PlanLimit[] },
+  x: Executor = db,
+): Promise<number> {
   const issues: FieldIssue[] = [];
   let basePriceCents = 0;
   try {
@@ -34,7 +37,10 @@ export async function checkPlanTerms(input: { base_price: string; currency: stri
   } catch (e) {
     issues.push({ field: "base_price", message: e instanceof RangeError ? e.message : "must be a decimal amount" });
   }
-  const codes = [...input.charges.flatMap((c) => (c.type === "usage" ? [c.meter] : [])), ...input.limits.map((l) => l.meter)];
+  const codes = [
+    ...input.charges.flatMap((c) => (c.type === "usage" ? [c.meter] : [])),
+    ...input.limits.map((l) => l.meter),
+  ];
   const known = await metersByCode(codes, x);
   const charged = new Set<string>();
   input.charges.forEach((c, i) => {
@@ -42,24 +48,49 @@ export async function checkPlanTerms(input: { base_price: string; currency: stri
     const meter = known.get(c.meter);
     if (!meter) issues.push({ field: `charges.${i}.meter`, message: `no meter with code "${c.meter}"` });
     else if (c.model === "group" && !meter.groupBy.includes(c.group_by)) {
-      issues.push({ field: `charges.${i}.group_by`, message: `meter "${c.meter}" does not group by "${c.group_by}" (it groups by: ${meter.groupBy.join(", ") || "nothing"})` });
+      issues.push({
+        field: `charges.${i}.group_by`,
+        message: `meter "${c.meter}" does not group by "${c.group_by}" (it groups by: ${meter.groupBy.join(", ") || "nothing"})`,
+      });
     }
-    if (charged.has(c.meter)) issues.push({ field: `charges.${i}.meter`, message: `meter "${c.meter}" is already charged by another charge of this plan` });
+    if (charged.has(c.meter))
+      issues.push({
+        field: `charges.${i}.meter`,
+        message: `meter "${c.meter}" is already charged by another charge of this plan`,
+      });
     charged.add(c.meter);
   });
   input.limits.forEach((l, i) => {
     if (!known.has(l.meter)) issues.push({ field: `limits.${i}.meter`, message: `no meter with code "${l.meter}"` });
-    if (input.limits.findIndex((o) => o.meter === l.meter) !== i) issues.push({ field: `limits.${i}.meter`, message: "limited twice" });
+    if (input.limits.findIndex((o) => o.meter === l.meter) !== i)
+      issues.push({ field: `limits.${i}.meter`, message: "limited twice" });
   });
-  if (issues.length) throw new AppError("validation_error", `Invalid plan: ${issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`, issues);
+  if (issues.length)
+    throw new AppError(
+      "validation_error",
+      `Invalid plan: ${issues.map((i) => `${i.field}: ${i.message}`).join("; ")}`,
+      issues,
+    );
   return basePriceCents;
 }
 
-export async function createPlan(input: PlanCreate & { source?: Plan["source"]; stripeProductId?: string | null; stripePriceId?: string | null; importId?: string | null }, outer?: Executor): Promise<Plan> {
+export async function createPlan(
+  input: PlanCreate & {
+    source?: Plan["source"];
+    stripeProductId?: string | null;
+    stripePriceId?: string | null;
+    importId?: string | null;
+  },
+  outer?: Executor,
+): Promise<Plan> {
   const run = async (tx: Executor) => {
     const basePriceCents = await checkPlanTerms(input, tx);
     const [existing] = await tx.select({ id: plans.id }).from(plans).where(eq(plans.code, input.code)).limit(1);
-    if (existing) throw conflict(`A plan with code "${input.code}" already exists; change it with PATCH /api/v1/plans/${existing.id}.`, [{ field: "code", message: "already exists" }]);
+    if (existing)
+      throw conflict(
+        `A plan with code "${input.code}" already exists; change it with PATCH /api/v1/plans/${existing.id}.`,
+        [{ field: "code", message: "already exists" }],
+      );
     try {
       const [p] = await tx
         .insert(plans)
@@ -89,7 +120,10 @@ export async function createPlan(input: PlanCreate & { source?: Plan["source"]; 
         .returning();
       return p!;
     } catch (e) {
-      if (isUniqueViolation(e)) throw conflict(`A plan with code "${input.code}" already exists.`, [{ field: "code", message: "already exists" }]);
+      if (isUniqueViolation(e))
+        throw conflict(`A plan with code "${input.code}" already exists.`, [
+          { field: "code", message: "already exists" },
+        ]);
       throw e;
     }
   };
@@ -111,11 +145,17 @@ export async function getPlan(id: string, x: Executor = db): Promise<Plan> {
 }
 
 /** Plans for sale (the newest version of each code), or every latest version with includeInactive. */
-export async function listPlans(opts: { includeInactive?: boolean; interval?: Plan["interval"] } = {}): Promise<Plan[]> {
+export async function listPlans(
+  opts: { includeInactive?: boolean; interval?: Plan["interval"] } = {},
+): Promise<Plan[]> {
   const conditions = [eq(plans.isLatest, true)];
   if (!opts.includeInactive) conditions.push(eq(plans.active, true));
   if (opts.interval) conditions.push(eq(plans.interval, opts.interval));
-  return db.select().from(plans).where(and(...conditions)).orderBy(asc(plans.sortOrder), asc(plans.basePriceCents), asc(plans.code));
+  return db
+    .select()
+    .from(plans)
+    .where(and(...conditions))
+    .orderBy(asc(plans.sortOrder), asc(plans.basePriceCents), asc(plans.code));
 }
 
 export async function planVersions(code: string): Promise<Plan[]> {
@@ -130,11 +170,18 @@ export type PlanChange = { plan: Plan; newVersion: boolean; changed: boolean };
  * Applies a patch to the latest version of a plan. Billing terms that differ from the current
  * ones create a new version; labels are written in place. Returns what happened.
  */
-export async function updatePlan(id: string, patch: PlanPatch & { stripePriceId?: string | null; stripeProductId?: string | null }, outer?: Executor): Promise<PlanChange> {
+export async function updatePlan(
+  id: string,
+  patch: PlanPatch & { stripePriceId?: string | null; stripeProductId?: string | null },
+  outer?: Executor,
+): Promise<PlanChange> {
   const run = async (tx: Executor): Promise<PlanChange> => {
     const [current] = await tx.select().from(plans).where(eq(plans.id, id)).for("update");
     if (!current) throw notFound("Plan");
-    if (!current.isLatest) throw conflict(`Plan ${current.code} v${current.version} has been replaced by a newer version; change the newest one.`);
+    if (!current.isLatest)
+      throw conflict(
+        `Plan ${current.code} v${current.version} has been replaced by a newer version; change the newest one.`,
+      );
     const currency = patch.currency ?? current.currency;
     const terms = {
       base_price: patch.base_price ?? minorToDecimal(current.basePriceCents, currency),
@@ -171,10 +218,19 @@ export async function updatePlan(id: string, patch: PlanPatch & { stripePriceId?
       stripeProductId: patch.stripeProductId !== undefined ? patch.stripeProductId : current.stripeProductId,
     };
     const labelsChanged =
-      labels.name !== current.name || labels.description !== current.description || labels.sortOrder !== current.sortOrder || labels.active !== current.active || labels.selfServe !== current.selfServe || labels.stripeProductId !== current.stripeProductId;
+      labels.name !== current.name ||
+      labels.description !== current.description ||
+      labels.sortOrder !== current.sortOrder ||
+      labels.active !== current.active ||
+      labels.selfServe !== current.selfServe ||
+      labels.stripeProductId !== current.stripeProductId;
     if (!termsChanged) {
       if (!labelsChanged) return { plan: current, newVersion: false, changed: false };
-      const [p] = await tx.update(plans).set({ ...labels, archivedAt: labels.active ? null : current.archivedAt }).where(eq(plans.id, id)).returning();
+      const [p] = await tx
+        .update(plans)
+        .set({ ...labels, archivedAt: labels.active ? null : current.archivedAt })
+        .where(eq(plans.id, id))
+        .returning();
       return { plan: p!, newVersion: false, changed: true };
     }
     await tx.update(plans).set({ isLatest: false, active: false }).where(eq(plans.id, id));
@@ -200,7 +256,11 @@ export async function updatePlan(id: string, patch: PlanPatch & { stripePriceId?
 
 /** Takes a plan off sale. Existing subscriptions keep it. */
 export async function archivePlan(id: string): Promise<Plan> {
-  const [p] = await db.update(plans).set({ active: false, archivedAt: new Date() }).where(and(eq(plans.id, id), eq(plans.isLatest, true))).returning();
+  const [p] = await db
+    .update(plans)
+    .set({ active: false, archivedAt: new Date() })
+    .where(and(eq(plans.id, id), eq(plans.isLatest, true)))
+    .returning();
   if (!p) {
     await getPlan(id); // 404 when missing
     throw conflict("Only the newest version of a plan can be archived.");

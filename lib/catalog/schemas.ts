@@ -16,15 +16,31 @@ const ZName = z.string().trim().min(1, "must not be empty").max(200);
 // Credits, trial days and sort orders are stored in 32-bit integer columns: a larger number must be
 // refused here as a field error, not by the database as a 500.
 const INT4_MAX = 2_147_483_647;
-const ZCatalogCredits = z.number().int("must be a whole number of credits").positive("must be at least 1").max(INT4_MAX, `must be at most ${INT4_MAX}`);
+const ZCatalogCredits = z
+  .number()
+  .int("must be a whole number of credits")
+  .positive("must be at least 1")
+  .max(INT4_MAX, `must be at most ${INT4_MAX}`);
 const ZIncludedCredits = z.number().int().min(0).max(INT4_MAX, `must be at most ${INT4_MAX}`);
-const ZSortOrder = z.number().int().min(-INT4_MAX - 1).max(INT4_MAX, `must be at most ${INT4_MAX}`);
+const ZSortOrder = z
+  .number()
+  .int()
+  .min(-INT4_MAX - 1)
+  .max(INT4_MAX, `must be at most ${INT4_MAX}`);
 const ZCurrency = z
   .string()
   .trim()
   .toLowerCase()
-  .refine((c) => (SUPPORTED_CURRENCIES as readonly string[]).includes(c), `must be one of ${SUPPORTED_CURRENCIES.join(", ")}`);
-const ZProperty = z.string().trim().min(1).max(100).regex(/^[\w.-]+$/, "use letters, digits and . _ - only");
+  .refine(
+    (c) => (SUPPORTED_CURRENCIES as readonly string[]).includes(c),
+    `must be one of ${SUPPORTED_CURRENCIES.join(", ")}`,
+  );
+const ZProperty = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[\w.-]+$/, "use letters, digits and . _ - only");
 
 export const ZMeterCreate = z
   .strictObject({
@@ -40,14 +56,30 @@ export const ZMeterCreate = z
     allow_negative: z.boolean().default(false),
   })
   .superRefine((m, ctx) => {
-    if (m.allow_negative && m.aggregation !== "sum") ctx.addIssue({ code: "custom", path: ["allow_negative"], message: "only a sum meter adds negative values up; leave it out" });
-    if (m.aggregation !== "count" && !m.property) ctx.addIssue({ code: "custom", path: ["property"], message: `required for ${m.aggregation}: name the event property to read` });
-    if (m.aggregation === "count" && m.property) ctx.addIssue({ code: "custom", path: ["property"], message: "a count meter reads no property; leave it out" });
+    if (m.allow_negative && m.aggregation !== "sum")
+      ctx.addIssue({
+        code: "custom",
+        path: ["allow_negative"],
+        message: "only a sum meter adds negative values up; leave it out",
+      });
+    if (m.aggregation !== "count" && !m.property)
+      ctx.addIssue({
+        code: "custom",
+        path: ["property"],
+        message: `required for ${m.aggregation}: name the event property to read`,
+      });
+    if (m.aggregation === "count" && m.property)
+      ctx.addIssue({ code: "custom", path: ["property"], message: "a count meter reads no property; leave it out" });
   });
 
 /** A meter's definition shapes the rollups written at ingest, so only its labels may change. */
 export const ZMeterPatch = z
-  .strictObject({ name: ZName.optional(), unit: z.string().trim().min(1).max(50).optional(), archived: z.boolean().optional(), allow_negative: z.boolean().optional() })
+  .strictObject({
+    name: ZName.optional(),
+    unit: z.string().trim().min(1).max(50).optional(),
+    archived: z.boolean().optional(),
+    allow_negative: z.boolean().optional(),
+  })
   // An empty change would reach the database as an UPDATE with nothing to set (a 500).
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 
@@ -98,7 +130,10 @@ export const ZPlanPatch = z
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 
 export const ZPlanList = z.object({
-  include_inactive: z.enum(["true", "false"]).optional().transform((v) => v === "true"),
+  include_inactive: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v === "true"),
   interval: z.enum(PLAN_INTERVALS).optional(),
 });
 
@@ -112,7 +147,13 @@ export const ZCreditEventCreate = z.strictObject({
 });
 
 export const ZCreditEventPatch = z
-  .strictObject({ name: ZName.optional(), description: z.string().trim().max(2000).optional(), credits: ZCatalogCredits.optional(), category: z.string().trim().min(1).max(100).optional(), active: z.boolean().optional() })
+  .strictObject({
+    name: ZName.optional(),
+    description: z.string().trim().max(2000).optional(),
+    credits: ZCatalogCredits.optional(),
+    category: z.string().trim().min(1).max(100).optional(),
+    active: z.boolean().optional(),
+  })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 
 export const ZCreditProductCreate = z.strictObject({

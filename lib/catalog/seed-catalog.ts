@@ -2,30 +2,65 @@
 // operations (create-plan.ts and friends) build on the same tables.
 import "server-only";
 import { db, type Executor } from "@/lib/db/client";
-import { creditEvents, creditProducts, meters, modelPrices, plans, type CreditEvent, type CreditProduct, type Meter, type ModelPrice, type Plan } from "@/lib/db/schema";
+import {
+  creditEvents,
+  creditProducts,
+  meters,
+  modelPrices,
+  plans,
+  type CreditEvent,
+  type CreditProduct,
+  type Meter,
+  type ModelPrice,
+  type Plan,
+} from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 
 export async function insertMeter(v: Omit<typeof meters.$inferInsert, "id">, x: Executor = db): Promise<Meter> {
-  const [row] = await x.insert(meters).values({ id: newId("mtr"), ...v }).returning();
+  const [row] = await x
+    .insert(meters)
+    .values({ id: newId("mtr"), ...v })
+    .returning();
   return row!;
 }
 
 export async function insertPlan(v: Omit<typeof plans.$inferInsert, "id">, x: Executor = db): Promise<Plan> {
-  const [row] = await x.insert(plans).values({ id: newId("plan"), ...v }).returning();
+  const [row] = await x
+    .insert(plans)
+    .values({ id: newId("plan"), ...v })
+    .returning();
   return row!;
 }
 
-export async function insertCreditEvent(v: Omit<typeof creditEvents.$inferInsert, "id">, x: Executor = db): Promise<CreditEvent> {
-  const [row] = await x.insert(creditEvents).values({ id: newId("cev"), ...v }).returning();
+export async function insertCreditEvent(
+  v: Omit<typeof creditEvents.$inferInsert, "id">,
+  x: Executor = db,
+): Promise<CreditEvent> {
+  const [row] = await x
+    .insert(creditEvents)
+    .values({ id: newId("cev"), ...v })
+    .returning();
   return row!;
 }
 
-export async function insertCreditProduct(v: Omit<typeof creditProducts.$inferInsert, "id">, x: Executor = db): Promise<CreditProduct> {
-  const [row] = await x.insert(creditProducts).values({ id: newId("cpr"), ...v }).returning();
+export async function insertCreditProduct(
+  v: Omit<typeof creditProducts.$inferInsert, "id">,
+  x: Executor = db,
+): Promise<CreditProduct> {
+  const [row] = await x
+    .insert(creditProducts)
+    .values({ id: newId("cpr"), ...v })
+    .returning();
   return row!;
 }
 
-export async function insertModelPrice(v: Omit<typeof modelPrices.$inferInsert, "id">, x: Executor = db): Promise<ModelPrice> {
-  const [row] = await x.insert(modelPrices).values({ id: newId("mpr"), ...v }).returning();
+export async function insertModelPrice(
+  v: Omit<typeof modelPrices.$inferInsert, "id">,
+  x: Executor = db,
+): Promise<ModelPrice> {
+  const [row] = await x
+    .insert(modelPrices)
+    .values({ id: newId("mpr"), ...v })
+    .returning();
   return row!;
 }

@@ -49,7 +49,17 @@ export function planJson(p: Plan) {
 }
 
 export function creditEventJson(e: CreditEvent) {
-  return { id: e.id, object: "credit_event", code: e.code, name: e.name, description: e.description, credits: e.credits, category: e.category, active: e.active, created_at: e.createdAt.toISOString() };
+  return {
+    id: e.id,
+    object: "credit_event",
+    code: e.code,
+    name: e.name,
+    description: e.description,
+    credits: e.credits,
+    category: e.category,
+    active: e.active,
+    created_at: e.createdAt.toISOString(),
+  };
 }
 
 export function creditProductJson(p: CreditProduct) {

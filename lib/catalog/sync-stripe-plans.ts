@@ -13,19 +13,45 @@ import { listRecurringPrices, retrievePrice, type StripePriceInfo } from "@/lib/
 import { createPlan, updatePlan } from "./plans";
 
 export type SyncOutcome = "created" | "updated" | "versioned" | "unchanged" | "archived" | "skipped";
-export type SyncReport = { synced_count: number; plan_ids: string[]; created: number; updated: number; versioned: number; unchanged: number; archived: number; skipped: { price_id: string; reason: string }[] };
+export type SyncReport = {
+  synced_count: number;
+  plan_ids: string[];
+  created: number;
+  updated: number;
+  versioned: number;
+  unchanged: number;
+  archived: number;
+  skipped: { price_id: string; reason: string }[];
+};
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "plan";
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60) || "plan";
 const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
 
 async function latest(x: Executor, where: ReturnType<typeof and>): Promise<Plan | undefined> {
-  const [p] = await x.select().from(plans).where(and(where, eq(plans.isLatest, true))).limit(1);
+  const [p] = await x
+    .select()
+    .from(plans)
+    .where(and(where, eq(plans.isLatest, true)))
+    .limit(1);
   return p;
 }
 
-export async function syncPrice(x: Executor, info: StripePriceInfo): Promise<{ outcome: SyncOutcome; planId?: string; reason?: string }> {
-  if (info.interval !== "month" && info.interval !== "year") return { outcome: "skipped", reason: `interval ${info.interval ?? "none"} is not monthly or yearly` };
-  if (info.unitAmount === null) return { outcome: "skipped", reason: "price has no flat unit amount (metered or tiered prices are modelled as plan charges)" };
+export async function syncPrice(
+  x: Executor,
+  info: StripePriceInfo,
+): Promise<{ outcome: SyncOutcome; planId?: string; reason?: string }> {
+  if (info.interval !== "month" && info.interval !== "year")
+    return { outcome: "skipped", reason: `interval ${info.interval ?? "none"} is not monthly or yearly` };
+  if (info.unitAmount === null)
+    return {
+      outcome: "skipped",
+      reason: "price has no flat unit amount (metered or tiered prices are modelled as plan charges)",
+    };
   const meta = info.product.metadata;
   const byPrice = await latest(x, and(eq(plans.stripePriceId, info.id)));
   if (!info.active || !info.product.active) {
@@ -38,19 +64,37 @@ export async function syncPrice(x: Executor, info: StripePriceInfo): Promise<{ o
   const labels = {
     name: info.product.name,
     description: info.product.description ?? "",
-    ...(info.trialDays !== null || int(meta.trial_days) !== undefined ? { trial_days: info.trialDays ?? int(meta.trial_days)! } : {}),
+    ...(info.trialDays !== null || int(meta.trial_days) !== undefined
+      ? { trial_days: info.trialDays ?? int(meta.trial_days)! }
+      : {}),
     ...(int(meta.included_credits) !== undefined ? { included_credits: int(meta.included_credits)! } : {}),
   };
   if (byPrice) {
     const r = await updatePlan(byPrice.id, { ...labels, active: true, stripeProductId: info.product.id }, x);
     return { outcome: r.newVersion ? "versioned" : r.changed ? "updated" : "unchanged", planId: r.plan.id };
   }
-  const sibling = await latest(x, and(eq(plans.stripeProductId, info.product.id), eq(plans.interval, info.interval), eq(plans.source, "stripe")));
+  const sibling = await latest(
+    x,
+    and(eq(plans.stripeProductId, info.product.id), eq(plans.interval, info.interval), eq(plans.source, "stripe")),
+  );
   if (sibling) {
-    const r = await updatePlan(sibling.id, { ...labels, active: true, currency: info.currency, base_price: minorToDecimal(info.unitAmount, info.currency), stripePriceId: info.id }, x);
+    const r = await updatePlan(
+      sibling.id,
+      {
+        ...labels,
+        active: true,
+        currency: info.currency,
+        base_price: minorToDecimal(info.unitAmount, info.currency),
+        stripePriceId: info.id,
+      },
+      x,
+    );
     return { outcome: r.newVersion ? "versioned" : "updated", planId: r.plan.id };
   }
-  let code = info.lookupKey ?? meta.tally_plan_code ?? `${slug(info.product.name)}-${info.interval === "month" ? "monthly" : "yearly"}`;
+  let code =
+    info.lookupKey ??
+    meta.tally_plan_code ??
+    `${slug(info.product.name)}-${info.interval === "month" ? "monthly" : "yearly"}`;
   code = slug(code);
   if (await latest(x, and(eq(plans.code, code)))) code = `${code}-${info.id.slice(-6).toLowerCase()}`;
   const created = await createPlan(
@@ -108,7 +152,12 @@ export async function syncAllPlansFromStripe(): Promise<SyncReport> {
 export async function syncPlanFromStripe(planId: string): Promise<SyncReport> {
   const [plan] = await db.select().from(plans).where(eq(plans.id, planId));
   if (!plan) throw new AppError("not_found", "Plan not found.");
-  if (!plan.stripePriceId) throw new AppError("validation_error", `Plan ${plan.code} is not linked to a Stripe price, so there is nothing to sync.`, [{ field: "plan_id", message: "not a Stripe plan" }]);
+  if (!plan.stripePriceId)
+    throw new AppError(
+      "validation_error",
+      `Plan ${plan.code} is not linked to a Stripe price, so there is nothing to sync.`,
+      [{ field: "plan_id", message: "not a Stripe plan" }],
+    );
   const info = await retrievePrice(plan.stripePriceId);
   if (!info) throw new AppError("not_found", `Stripe has no price ${plan.stripePriceId} any more.`);
   const result = await db.transaction((tx) => syncPrice(tx, info));

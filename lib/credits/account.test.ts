@@ -7,21 +7,46 @@ const now = new Date("2026-03-15T12:00:00Z");
 const at = (days: number) => new Date(now.getTime() + days * 86_400_000);
 const meta = { actor: "test" };
 
-function b(id: string, source: CreditSource, remaining: number, expiresInDays: number | null = null, amount = remaining): BucketState {
-  return { id, source, origin: "admin", amount, remaining, priority: 0, expiresAt: expiresInDays === null ? null : at(expiresInDays), expiredAt: null, createdAt: at(-10) };
+function b(
+  id: string,
+  source: CreditSource,
+  remaining: number,
+  expiresInDays: number | null = null,
+  amount = remaining,
+): BucketState {
+  return {
+    id,
+    source,
+    origin: "admin",
+    amount,
+    remaining,
+    priority: 0,
+    expiresAt: expiresInDays === null ? null : at(expiresInDays),
+    expiredAt: null,
+    createdAt: at(-10),
+  };
 }
 
 function account(buckets: BucketState[], opts: { held?: number; overage?: number; when?: Date } = {}) {
   const total = buckets.reduce((s, x) => s + x.remaining, 0);
   const held = opts.held ?? 0;
   const overage = opts.overage ?? 0;
-  return new CreditAccount({ balance: total - held - overage, held, overage, buckets }, DEFAULT_PRECEDENCE, opts.when ?? now);
+  return new CreditAccount(
+    { balance: total - held - overage, held, overage, buckets },
+    DEFAULT_PRECEDENCE,
+    opts.when ?? now,
+  );
 }
 
 const remaining = (a: CreditAccount) => Object.fromEntries(a.buckets.map((x) => [x.id, x.remaining]));
 const consistent = (a: CreditAccount) => {
   expect(a.identityBalance()).toBe(a.balance);
-  expect(a.entries.reduce((s, e) => s + e.amount, a.entries.length ? a.entries[0]!.balanceAfter - a.entries[0]!.amount : a.balance)).toBe(a.balance);
+  expect(
+    a.entries.reduce(
+      (s, e) => s + e.amount,
+      a.entries.length ? a.entries[0]!.balanceAfter - a.entries[0]!.amount : a.balance,
+    ),
+  ).toBe(a.balance);
   for (const x of a.buckets) expect(x.remaining).toBeGreaterThanOrEqual(0);
 };
 
@@ -124,9 +149,33 @@ describe("reservations", () => {
 
   it.each([
     { name: "exactly the hold", hold: 50, commit: 50, free: 50, allow: false, balance: 50, overage: 0 },
-    { name: "more than the hold, covered by free credits", hold: 50, commit: 70, free: 50, allow: false, balance: 30, overage: 0 },
-    { name: "more than the hold and the free credits, with overage", hold: 50, commit: 120, free: 50, allow: true, balance: -20, overage: 20 },
-    { name: "nothing: the whole hold is released", hold: 50, commit: 0, free: 50, allow: false, balance: 100, overage: 0 },
+    {
+      name: "more than the hold, covered by free credits",
+      hold: 50,
+      commit: 70,
+      free: 50,
+      allow: false,
+      balance: 30,
+      overage: 0,
+    },
+    {
+      name: "more than the hold and the free credits, with overage",
+      hold: 50,
+      commit: 120,
+      free: 50,
+      allow: true,
+      balance: -20,
+      overage: 20,
+    },
+    {
+      name: "nothing: the whole hold is released",
+      hold: 50,
+      commit: 0,
+      free: 50,
+      allow: false,
+      balance: 100,
+      overage: 0,
+    },
   ])("a commit of $name", ({ hold, commit, free, allow, balance, overage }) => {
     const a = account([b("paid", "purchased", hold + free)], { held: hold });
     a.commit({ id: "r", credits: hold, expiresAt: at(1) }, commit, meta, allow);
@@ -149,7 +198,12 @@ describe("reservations", () => {
 
   it("holds past their TTL return their credits; holds still running do not", () => {
     const a = account([b("paid", "purchased", 100)], { held: 70 });
-    expect(a.expireHolds([{ id: "old", credits: 30, expiresAt: at(-0.01) }, { id: "live", credits: 40, expiresAt: at(0.01) }])).toEqual(["old"]);
+    expect(
+      a.expireHolds([
+        { id: "old", credits: 30, expiresAt: at(-0.01) },
+        { id: "live", credits: 40, expiresAt: at(0.01) },
+      ]),
+    ).toEqual(["old"]);
     expect([a.balance, a.held]).toEqual([60, 40]);
     consistent(a);
   });
@@ -157,11 +211,41 @@ describe("reservations", () => {
 
 describe("bucket expiry", () => {
   it.each([
-    { name: "a bucket past its expiry loses what is left", buckets: [b("sub", "subscription", 40, -1)], held: 0, after: { sub: 0 }, balance: 0 },
-    { name: "a bucket not yet expired keeps its credits", buckets: [b("sub", "subscription", 40, 1)], held: 0, after: { sub: 40 }, balance: 40 },
-    { name: "purchased credits without expiry never expire", buckets: [b("paid", "purchased", 40)], held: 0, after: { paid: 40 }, balance: 40 },
-    { name: "credits backing a hold are not written off", buckets: [b("sub", "subscription", 40, -1)], held: 30, after: { sub: 30 }, balance: 0 },
-    { name: "free credits elsewhere back the hold first", buckets: [b("sub", "subscription", 40, -1), b("paid", "purchased", 30)], held: 30, after: { sub: 0, paid: 30 }, balance: 0 },
+    {
+      name: "a bucket past its expiry loses what is left",
+      buckets: [b("sub", "subscription", 40, -1)],
+      held: 0,
+      after: { sub: 0 },
+      balance: 0,
+    },
+    {
+      name: "a bucket not yet expired keeps its credits",
+      buckets: [b("sub", "subscription", 40, 1)],
+      held: 0,
+      after: { sub: 40 },
+      balance: 40,
+    },
+    {
+      name: "purchased credits without expiry never expire",
+      buckets: [b("paid", "purchased", 40)],
+      held: 0,
+      after: { paid: 40 },
+      balance: 40,
+    },
+    {
+      name: "credits backing a hold are not written off",
+      buckets: [b("sub", "subscription", 40, -1)],
+      held: 30,
+      after: { sub: 30 },
+      balance: 0,
+    },
+    {
+      name: "free credits elsewhere back the hold first",
+      buckets: [b("sub", "subscription", 40, -1), b("paid", "purchased", 30)],
+      held: 30,
+      after: { sub: 0, paid: 30 },
+      balance: 0,
+    },
   ])("$name", ({ buckets, held, after, balance }) => {
     const a = account(buckets, { held });
     a.expireBuckets();
@@ -174,7 +258,9 @@ describe("bucket expiry", () => {
     const a = account([b("sub", "subscription", 40, -1, 100)]);
     a.expireBuckets();
     expect(a.buckets[0]!.expiredAt).toEqual(now);
-    expect(a.entries).toMatchObject([{ kind: "expire", bucketId: "sub", amount: -40, bucketDelta: -40, balanceAfter: 0 }]);
+    expect(a.entries).toMatchObject([
+      { kind: "expire", bucketId: "sub", amount: -40, bucketDelta: -40, balanceAfter: 0 },
+    ]);
   });
 
   it("a held remnant of an expired bucket is spent first by the commit, and what is released then expires", () => {
@@ -208,7 +294,15 @@ describe("adjustments and refunds", () => {
 
   it("a refund returns credits to their buckets and cancels outstanding overage", () => {
     const a = account([b("paid", "purchased", 0, null, 100)], { overage: 10 });
-    expect(a.refund([{ bucketId: null, credits: 10 }, { bucketId: "paid", credits: 30 }], meta)).toBe(40);
+    expect(
+      a.refund(
+        [
+          { bucketId: null, credits: 10 },
+          { bucketId: "paid", credits: 30 },
+        ],
+        meta,
+      ),
+    ).toBe(40);
     expect([a.balance, a.overage, remaining(a).paid]).toEqual([30, 0, 30]);
     consistent(a);
   });

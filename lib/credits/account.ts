@@ -63,7 +63,11 @@ export type HoldChange = { id: string; status: "committed" | "released" | "expir
 export class InsufficientCredits extends AppError {
   constructor(balance: number, needed: number) {
     const shortfall = needed - Math.max(0, balance);
-    super("insufficient_credits", `Not enough credits: ${needed} needed, ${Math.max(0, balance)} available (${shortfall} short).`, { balance, shortfall, needed });
+    super(
+      "insufficient_credits",
+      `Not enough credits: ${needed} needed, ${Math.max(0, balance)} available (${shortfall} short).`,
+      { balance, shortfall, needed },
+    );
   }
 }
 
@@ -99,7 +103,12 @@ export class CreditAccount {
     return b;
   }
 
-  private push(meta: OpMeta, kind: LedgerKind, amount: number, opts: { bucket?: BucketState; bucketDelta?: number; reservationId?: string | null } = {}) {
+  private push(
+    meta: OpMeta,
+    kind: LedgerKind,
+    amount: number,
+    opts: { bucket?: BucketState; bucketDelta?: number; reservationId?: string | null } = {},
+  ) {
     const b = opts.bucket;
     const delta = opts.bucketDelta ?? 0;
     if (b) {
@@ -122,12 +131,19 @@ export class CreditAccount {
   }
 
   /** Spend `credits` from buckets in order; the first `fromHold` credits were already out of the balance. */
-  private spendFromBuckets(meta: OpMeta, kind: "consume" | "commit" | "overage_repaid" | "adjustment", credits: number, fromHold: number, reservationId: string | null) {
+  private spendFromBuckets(
+    meta: OpMeta,
+    kind: "consume" | "commit" | "overage_repaid" | "adjustment",
+    credits: number,
+    fromHold: number,
+    reservationId: string | null,
+  ) {
     let covered = fromHold;
     const draws = planDraw(this.buckets, credits, this.precedence, this.now);
     const drawn = draws.reduce((s, d) => s + d.credits, 0);
     // Callers check the balance first, and the balance never exceeds what the buckets hold.
-    if (drawn !== credits) throw new Error(`credit buckets hold ${drawn} of the ${credits} credits to spend: state inconsistent`);
+    if (drawn !== credits)
+      throw new Error(`credit buckets hold ${drawn} of the ${credits} credits to spend: state inconsistent`);
     for (const d of draws) {
       const heldPart = Math.min(covered, d.credits);
       covered -= heldPart;
@@ -144,7 +160,9 @@ export class CreditAccount {
     for (const h of holds) {
       if (h.expiresAt.getTime() > this.now.getTime()) continue;
       this.held -= h.credits;
-      this.push({ actor: "system:hold-expiry", reason: "reservation expired" }, "expire", h.credits, { reservationId: h.id });
+      this.push({ actor: "system:hold-expiry", reason: "reservation expired" }, "expire", h.credits, {
+        reservationId: h.id,
+      });
       this.holdChanges.push({ id: h.id, status: "expired", committedCredits: null });
       expired.push(h.id);
     }
@@ -161,7 +179,11 @@ export class CreditAccount {
       .sort((a, b) => a.expiresAt!.getTime() - b.expiresAt!.getTime() || (a.id < b.id ? -1 : 1));
     for (const b of due) {
       const amount = Math.min(b.remaining, Math.max(0, this.balance));
-      if (amount > 0) this.push({ actor: "system:expiry", reason: "credits expired", reference: b.id }, "expire", -amount, { bucket: b, bucketDelta: -amount });
+      if (amount > 0)
+        this.push({ actor: "system:expiry", reason: "credits expired", reference: b.id }, "expire", -amount, {
+          bucket: b,
+          bucketDelta: -amount,
+        });
       if (b.remaining === 0) {
         b.expiredAt = this.now;
         this.changedBuckets.add(b.id);
@@ -175,7 +197,13 @@ export class CreditAccount {
     if (this.overage <= 0 || free <= 0) return;
     const s = Math.min(this.overage, free);
     this.overage -= s;
-    this.spendFromBuckets({ actor: "system:overage", reason: "outstanding overage repaid from new credits" }, "overage_repaid", s, 0, null);
+    this.spendFromBuckets(
+      { actor: "system:overage", reason: "outstanding overage repaid from new credits" },
+      "overage_repaid",
+      s,
+      0,
+      null,
+    );
   }
 
   /** Repay overage from free credits (expiring ones first), then write off what has expired. */
@@ -256,7 +284,11 @@ export class CreditAccount {
       if (opts.bucketId) {
         const b = this.bucket(opts.bucketId);
         if (b.remaining + delta > b.amount) {
-          throw new AppError("validation_error", `amount: bucket ${b.id} was granted ${b.amount} credits and holds ${b.remaining}; add at most ${b.amount - b.remaining} to it, or grant a new bucket.`, [{ field: "amount", message: `at most ${b.amount - b.remaining} for this bucket` }]);
+          throw new AppError(
+            "validation_error",
+            `amount: bucket ${b.id} was granted ${b.amount} credits and holds ${b.remaining}; add at most ${b.amount - b.remaining} to it, or grant a new bucket.`,
+            [{ field: "amount", message: `at most ${b.amount - b.remaining} for this bucket` }],
+          );
         }
         this.push(meta, "adjustment", delta, { bucket: b, bucketDelta: delta });
         if (b.expiredAt) {
@@ -276,7 +308,9 @@ export class CreditAccount {
     if (opts.bucketId) {
       const b = this.bucket(opts.bucketId);
       if (b.remaining < take) {
-        throw new AppError("validation_error", `amount: bucket ${b.id} holds ${b.remaining} credits.`, [{ field: "amount", message: `at most ${b.remaining} from this bucket` }]);
+        throw new AppError("validation_error", `amount: bucket ${b.id} holds ${b.remaining} credits.`, [
+          { field: "amount", message: `at most ${b.remaining} from this bucket` },
+        ]);
       }
       this.push(meta, "adjustment", delta, { bucket: b, bucketDelta: delta });
       return;

@@ -10,7 +10,13 @@ export async function listCreditAccounts(opts: { limit: number; cursor?: string;
   const ids = page.data.map((o) => o.id);
   const balances = ids.length
     ? await db
-        .select({ orgId: creditBalances.orgId, balance: creditBalances.balance, held: creditBalances.held, overage: creditBalances.overage, updatedAt: creditBalances.updatedAt })
+        .select({
+          orgId: creditBalances.orgId,
+          balance: creditBalances.balance,
+          held: creditBalances.held,
+          overage: creditBalances.overage,
+          updatedAt: creditBalances.updatedAt,
+        })
         .from(creditBalances)
         .where(inArray(creditBalances.orgId, ids))
     : [];
@@ -19,7 +25,15 @@ export async function listCreditAccounts(opts: { limit: number; cursor?: string;
     nextCursor: page.nextCursor,
     rows: page.data.map((o) => {
       const b = byOrg.get(o.id);
-      return { id: o.id, name: o.name, externalId: o.externalId, balance: b?.balance ?? 0, held: b?.held ?? 0, overage: b?.overage ?? 0, lastMovementAt: b?.updatedAt ?? null };
+      return {
+        id: o.id,
+        name: o.name,
+        externalId: o.externalId,
+        balance: b?.balance ?? 0,
+        held: b?.held ?? 0,
+        overage: b?.overage ?? 0,
+        lastMovementAt: b?.updatedAt ?? null,
+      };
     }),
   };
 }
@@ -34,5 +48,10 @@ export async function creditTotals(): Promise<{ balance: number; held: number; o
       accounts: sql<number>`count(*)::int`,
     })
     .from(creditBalances);
-  return { balance: Number(row?.balance ?? 0), held: Number(row?.held ?? 0), overage: Number(row?.overage ?? 0), accounts: Number(row?.accounts ?? 0) };
+  return {
+    balance: Number(row?.balance ?? 0),
+    held: Number(row?.held ?? 0),
+    overage: Number(row?.overage ?? 0),
+    accounts: Number(row?.accounts ?? 0),
+  };
 }

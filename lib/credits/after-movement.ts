@@ -3,7 +3,10 @@ import "server-only";
 import { log } from "@/lib/log";
 import { onLowBalance } from "./low-balance";
 
-export async function afterMovement(orgId: string, outcome: { lowBalance: { balance: number; threshold: number } | null } | null | undefined): Promise<void> {
+export async function afterMovement(
+  orgId: string,
+  outcome: { lowBalance: { balance: number; threshold: number } | null } | null | undefined,
+): Promise<void> {
   if (!outcome?.lowBalance) return;
   try {
     await onLowBalance(orgId, outcome.lowBalance);

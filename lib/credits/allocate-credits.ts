@@ -15,7 +15,12 @@ import { grantBucket } from "./grant-credits";
 const ALLOCATING_STATUSES = ["trialing", "active", "past_due"] as const;
 
 /** Grants the window's included credits if not yet granted. Runs inside the caller's transaction. */
-export async function allocateIncludedCredits(x: Executor, sub: Subscription, plan: Plan, at: Date): Promise<{ created: boolean; grantId: string } | null> {
+export async function allocateIncludedCredits(
+  x: Executor,
+  sub: Subscription,
+  plan: Plan,
+  at: Date,
+): Promise<{ created: boolean; grantId: string } | null> {
   if (plan.includedCredits <= 0 || !(ALLOCATING_STATUSES as readonly string[]).includes(sub.status)) return null;
   const window = allocationWindow(sub, at);
   if (!window) return null;
@@ -48,7 +53,13 @@ export async function allocateDueCredits(now: Date, batch = 500): Promise<{ gran
     .select({ subscription: subscriptions, plan: plans })
     .from(subscriptions)
     .innerJoin(plans, eq(plans.id, subscriptions.planId))
-    .where(and(inArray(subscriptions.status, [...ALLOCATING_STATUSES]), gt(plans.includedCredits, 0), gt(subscriptions.currentPeriodEnd, now)));
+    .where(
+      and(
+        inArray(subscriptions.status, [...ALLOCATING_STATUSES]),
+        gt(plans.includedCredits, 0),
+        gt(subscriptions.currentPeriodEnd, now),
+      ),
+    );
   const due = live
     .map((r) => ({ ...r, window: allocationWindow(r.subscription, now) }))
     .filter((r): r is typeof r & { window: NonNullable<typeof r.window> } => r.window !== null);
@@ -59,7 +70,15 @@ export async function allocateDueCredits(now: Date, batch = 500): Promise<{ gran
     const found = await db
       .select({ orgId: creditGrants.orgId, key: creditGrants.idempotencyKey })
       .from(creditGrants)
-      .where(and(inArray(creditGrants.orgId, [...new Set(chunk.map((r) => r.subscription.orgId))]), inArray(creditGrants.idempotencyKey, chunk.map((r) => r.window.key))));
+      .where(
+        and(
+          inArray(creditGrants.orgId, [...new Set(chunk.map((r) => r.subscription.orgId))]),
+          inArray(
+            creditGrants.idempotencyKey,
+            chunk.map((r) => r.window.key),
+          ),
+        ),
+      );
     for (const f of found) existing.add(`${f.orgId}|${f.key}`);
   }
   let granted = 0;

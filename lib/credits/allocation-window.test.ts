@@ -21,25 +21,42 @@ describe("allocation windows", () => {
     },
     {
       name: "a trial: the trial period, whatever the interval",
-      s: sub({ status: "trialing", interval: "year", currentPeriodStart: d("2026-03-01T00:00:00Z"), currentPeriodEnd: d("2026-03-15T00:00:00Z") }),
+      s: sub({
+        status: "trialing",
+        interval: "year",
+        currentPeriodStart: d("2026-03-01T00:00:00Z"),
+        currentPeriodEnd: d("2026-03-15T00:00:00Z"),
+      }),
       at: "2026-03-02T00:00:00Z",
       window: ["2026-03-01T00:00:00.000Z", "2026-03-15T00:00:00.000Z"],
     },
     {
       name: "a yearly plan, first month",
-      s: sub({ interval: "year", currentPeriodStart: d("2026-01-31T10:00:00Z"), currentPeriodEnd: d("2027-01-31T10:00:00Z") }),
+      s: sub({
+        interval: "year",
+        currentPeriodStart: d("2026-01-31T10:00:00Z"),
+        currentPeriodEnd: d("2027-01-31T10:00:00Z"),
+      }),
       at: "2026-01-31T10:00:00Z",
       window: ["2026-01-31T10:00:00.000Z", "2026-02-28T10:00:00.000Z"],
     },
     {
       name: "a yearly plan, a later month counted from the period start (no drift to the 28th)",
-      s: sub({ interval: "year", currentPeriodStart: d("2026-01-31T10:00:00Z"), currentPeriodEnd: d("2027-01-31T10:00:00Z") }),
+      s: sub({
+        interval: "year",
+        currentPeriodStart: d("2026-01-31T10:00:00Z"),
+        currentPeriodEnd: d("2027-01-31T10:00:00Z"),
+      }),
       at: "2026-03-31T10:00:00Z",
       window: ["2026-03-31T10:00:00.000Z", "2026-04-30T10:00:00.000Z"],
     },
     {
       name: "a yearly plan, the last month ends with the period",
-      s: sub({ interval: "year", currentPeriodStart: d("2026-01-31T10:00:00Z"), currentPeriodEnd: d("2027-01-31T10:00:00Z") }),
+      s: sub({
+        interval: "year",
+        currentPeriodStart: d("2026-01-31T10:00:00Z"),
+        currentPeriodEnd: d("2027-01-31T10:00:00Z"),
+      }),
       at: "2027-01-15T00:00:00Z",
       window: ["2026-12-31T10:00:00.000Z", "2027-01-31T10:00:00.000Z"],
     },
@@ -50,9 +67,14 @@ describe("allocation windows", () => {
   });
 
   it("gives every moment of a yearly period exactly one of twelve windows", () => {
-    const s = sub({ interval: "year", currentPeriodStart: d("2026-01-31T10:00:00Z"), currentPeriodEnd: d("2027-01-31T10:00:00Z") });
+    const s = sub({
+      interval: "year",
+      currentPeriodStart: d("2026-01-31T10:00:00Z"),
+      currentPeriodEnd: d("2027-01-31T10:00:00Z"),
+    });
     const keys = new Set<string>();
-    for (let t = s.currentPeriodStart.getTime(); t < s.currentPeriodEnd.getTime(); t += 6 * 3_600_000) keys.add(allocationWindow(s, new Date(t))!.key);
+    for (let t = s.currentPeriodStart.getTime(); t < s.currentPeriodEnd.getTime(); t += 6 * 3_600_000)
+      keys.add(allocationWindow(s, new Date(t))!.key);
     expect(keys.size).toBe(12);
   });
 

@@ -18,7 +18,8 @@ export type AllocationSubscription = {
 
 export type AllocationWindow = { start: Date; end: Date; key: string };
 
-export const allocationKey = (subscriptionId: string, windowStart: Date) => `alloc:${subscriptionId}:${windowStart.toISOString()}`;
+export const allocationKey = (subscriptionId: string, windowStart: Date) =>
+  `alloc:${subscriptionId}:${windowStart.toISOString()}`;
 
 export function allocationWindow(sub: AllocationSubscription, at: Date): AllocationWindow | null {
   const { currentPeriodStart: start, currentPeriodEnd: end } = sub;

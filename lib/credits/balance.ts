@@ -86,7 +86,10 @@ async function read(orgId: string, now: Date, includeSpent: boolean): Promise<Ro
   return row;
 }
 
-export async function getCreditBalance(orgId: string, opts: { now?: Date; includeSpent?: boolean } = {}): Promise<CreditBalanceView | null> {
+export async function getCreditBalance(
+  orgId: string,
+  opts: { now?: Date; includeSpent?: boolean } = {},
+): Promise<CreditBalanceView | null> {
   const now = opts.now ?? new Date();
   let row = await read(orgId, now, opts.includeSpent ?? false);
   if (!row) return null;
@@ -113,7 +116,10 @@ export async function getCreditBalance(orgId: string, opts: { now?: Date; includ
   const live = drawOrder(all, precedence, now);
   const buckets = [...live, ...all.filter((b) => b.remaining === 0)];
   const balance = Number(row.balance);
-  const threshold = lowBalanceThreshold({ explicit: row.low_balance_threshold === null ? null : Number(row.low_balance_threshold), lastAllocation: Number(row.last_allocation) });
+  const threshold = lowBalanceThreshold({
+    explicit: row.low_balance_threshold === null ? null : Number(row.low_balance_threshold),
+    lastAllocation: Number(row.last_allocation),
+  });
   return {
     orgId,
     balance,

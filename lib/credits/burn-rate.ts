@@ -11,6 +11,9 @@ export function burnRate(series: { credits: number }[], days: number, balance: n
   const window = series.slice(-days);
   const spent = window.reduce((s, d) => s + d.credits, 0);
   const perDay = dec(Math.max(0, spent)).div(days);
-  const runsOutAt = perDay.gt(0) && balance > 0 ? new Date(now.getTime() + dec(balance).div(perDay).mul(86_400_000).toDecimalPlaces(0).toNumber()) : null;
+  const runsOutAt =
+    perDay.gt(0) && balance > 0
+      ? new Date(now.getTime() + dec(balance).div(perDay).mul(86_400_000).toDecimalPlaces(0).toNumber())
+      : null;
   return { days, spent, perDay: perDay.toDecimalPlaces(2).toFixed(2), runsOutAt };
 }

@@ -48,14 +48,18 @@ export type ConsumptionJson = {
 export type ConsumeResult = { status: number; body: ConsumptionJson; replayed: boolean };
 
 /** Credits for a credit event's quantity, or the raw amount; the event's price comes with the account (movement.ts). */
-function creditsFor(input: Pick<ConsumeInput, "eventName" | "quantity" | "credits">, eventCredits: number | null): number {
+function creditsFor(
+  input: Pick<ConsumeInput, "eventName" | "quantity" | "credits">,
+  eventCredits: number | null,
+): number {
   if (input.eventName) {
     if (eventCredits === null) throw invalidField("event_name", `no active credit event "${input.eventName}"`);
     const credits = creditsForEvent(eventCredits, input.quantity ?? "1");
     if (!Number.isSafeInteger(credits)) throw invalidField("quantity", "too large");
     return credits;
   }
-  if (!input.credits || input.credits <= 0) throw invalidField("credits", "send event_name and quantity, or a positive number of credits");
+  if (!input.credits || input.credits <= 0)
+    throw invalidField("credits", "send event_name and quantity, or a positive number of credits");
   return input.credits;
 }
 
@@ -78,9 +82,21 @@ export function consumeSpend(orgId: string, input: ConsumeInput): Spend<Spent, C
     orgId,
     scope: "credits.consume",
     key: input.idempotencyKey,
-    request: { event_name: eventName, quantity, credits: eventName ? null : input.credits, reference: input.reference ?? null },
+    request: {
+      event_name: eventName,
+      quantity,
+      credits: eventName ? null : input.credits,
+      reference: input.reference ?? null,
+    },
   };
-  const meta: OpMeta = { operationId, actor: input.actor, idempotencyKey: input.idempotencyKey, creditEvent: eventName, quantity, reference: input.reference ?? null };
+  const meta: OpMeta = {
+    operationId,
+    actor: input.actor,
+    idempotencyKey: input.idempotencyKey,
+    creditEvent: eventName,
+    quantity,
+    reference: input.reference ?? null,
+  };
   const step = (account: CreditAccount, ctx: { settings: AccountSettings; eventCredits: number | null }): Spent => {
     const credits = creditsFor(input, ctx.eventCredits);
     return { credits, ...account.consume(credits, meta, ctx.settings.allowOverage) };
@@ -96,7 +112,8 @@ export function consumeSpend(orgId: string, input: ConsumeInput): Spend<Spent, C
       credits: r.credits,
       spent: spentByBucket(w.entries, operationId, ["consume"]),
       overage_credits: r.overage,
-      overage_cost: r.overage > 0 && w.overagePrice?.unitPrice ? dec(w.overagePrice.unitPrice).mul(r.overage).toFixed() : null,
+      overage_cost:
+        r.overage > 0 && w.overagePrice?.unitPrice ? dec(w.overagePrice.unitPrice).mul(r.overage).toFixed() : null,
       currency: r.overage > 0 ? (w.overagePrice?.currency ?? null) : null,
       balance_after: w.balance,
       held: w.held,

@@ -5,10 +5,22 @@ import { db } from "@/lib/db/client";
 import { creditProducts } from "@/lib/db/schema";
 import { pricePerCredit } from "./movement";
 
-export type CreditPack = { id: string; code: string; name: string; credits: number; priceCents: number; currency: string; pricePerCredit: string };
+export type CreditPack = {
+  id: string;
+  code: string;
+  name: string;
+  credits: number;
+  priceCents: number;
+  currency: string;
+  pricePerCredit: string;
+};
 
 export async function listCreditPacks(): Promise<CreditPack[]> {
-  const list = await db.select().from(creditProducts).where(eq(creditProducts.active, true)).orderBy(asc(creditProducts.credits));
+  const list = await db
+    .select()
+    .from(creditProducts)
+    .where(eq(creditProducts.active, true))
+    .orderBy(asc(creditProducts.credits));
   return list.map((p) => ({
     id: p.id,
     code: p.code,

@@ -8,9 +8,17 @@ import { listCreditPacks } from "./credit-packs";
 import { dailySpend, ledgerEventNames, listLedger } from "./ledger";
 import { ledgerEntryJson } from "./serialize";
 
-export type CreditsPageQuery = { kind?: string; source?: string; event?: string; operation?: string; reservation?: string; cursor?: string };
+export type CreditsPageQuery = {
+  kind?: string;
+  source?: string;
+  event?: string;
+  operation?: string;
+  reservation?: string;
+  cursor?: string;
+};
 
-const oneOf = <T extends string>(list: readonly T[], v?: string): T | undefined => (v && (list as readonly string[]).includes(v) ? (v as T) : undefined);
+const oneOf = <T extends string>(list: readonly T[], v?: string): T | undefined =>
+  v && (list as readonly string[]).includes(v) ? (v as T) : undefined;
 
 export async function loadCreditsPage(orgId: string, q: CreditsPageQuery, opts: { ledgerLimit?: number } = {}) {
   const now = new Date();

@@ -26,7 +26,10 @@ export async function expireDueCredits(now: Date, batch = 200): Promise<{ accoun
     try {
       const outcome = await withOrgGate(orgId, () =>
         db.transaction(async (tx) => {
-          const [free] = await rows<{ org_id: string }>(sql`select org_id from credit_balances where org_id = ${orgId} for update skip locked`, tx);
+          const [free] = await rows<{ org_id: string }>(
+            sql`select org_id from credit_balances where org_id = ${orgId} for update skip locked`,
+            tx,
+          );
           return free ? runMovement(tx, orgId, now, {}, () => undefined) : null;
         }),
       );

@@ -43,8 +43,14 @@ export const ZGrantForm = z.object({
 export const ZAdjustForm = z.object({
   org_id: ZOrg,
   idempotency_key: ZKey,
-  amount: ZWhole("Enter a whole number of credits, negative to take credits away.").refine((n) => n !== 0, "Enter a number other than 0."),
-  bucket_id: z.string().optional().transform((v) => v || null),
+  amount: ZWhole("Enter a whole number of credits, negative to take credits away.").refine(
+    (n) => n !== 0,
+    "Enter a number other than 0.",
+  ),
+  bucket_id: z
+    .string()
+    .optional()
+    .transform((v) => v || null),
   reason: ZReason,
 });
 
@@ -73,11 +79,17 @@ export const ZSettingsForm = z.object({
     .trim()
     .optional()
     .transform((v) => v || null)
-    .refine((v) => v === null || (isDecimalString(v) && !v.startsWith("-")), "A price like 0.01, or empty for the pack price."),
+    .refine(
+      (v) => v === null || (isDecimalString(v) && !v.startsWith("-")),
+      "A price like 0.01, or empty for the pack price.",
+    ),
   low_balance_threshold: z
     .string()
     .trim()
     .optional()
     .transform((v) => (v ? Number(v) : null))
-    .refine((v) => v === null || (Number.isSafeInteger(v) && v >= 0), "A whole number of credits, or empty for 10 % of the allocation."),
+    .refine(
+      (v) => v === null || (Number.isSafeInteger(v) && v >= 0),
+      "A whole number of credits, or empty for 10 % of the allocation.",
+    ),
 });

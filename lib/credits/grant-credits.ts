@@ -64,7 +64,10 @@ export function grantJson(g: CreditGrant): GrantJson {
 }
 
 async function grantByKey(x: Executor, orgId: string, key: string): Promise<CreditGrant | null> {
-  const [g] = await x.select().from(creditGrants).where(and(eq(creditGrants.orgId, orgId), eq(creditGrants.idempotencyKey, key)));
+  const [g] = await x
+    .select()
+    .from(creditGrants)
+    .where(and(eq(creditGrants.orgId, orgId), eq(creditGrants.idempotencyKey, key)));
   return g ?? null;
 }
 
@@ -79,12 +82,19 @@ export async function grantBucket(
   now: Date,
   opts: { allocation?: boolean } = {},
 ): Promise<{ grant: CreditGrant; created: boolean; outcome: MovementOutcome<boolean> }> {
-  if (!Number.isSafeInteger(spec.amount) || spec.amount <= 0) throw invalidField("amount", "must be a positive whole number of credits");
-  if (spec.expiresAt && spec.expiresAt.getTime() <= now.getTime()) throw invalidField("expires_at", "must be in the future");
+  if (!Number.isSafeInteger(spec.amount) || spec.amount <= 0)
+    throw invalidField("amount", "must be a positive whole number of credits");
+  if (spec.expiresAt && spec.expiresAt.getTime() <= now.getTime())
+    throw invalidField("expires_at", "must be in the future");
   const id = newId("grt");
   const outcome = await runMovement(x, orgId, now, {}, async (account, ctx) => {
     if (await grantByKey(ctx.tx, orgId, spec.idempotencyKey)) return false;
-    const meta: OpMeta = { actor: spec.actor, idempotencyKey: spec.idempotencyKey, reference: spec.reference ?? null, reason: spec.reason ?? null };
+    const meta: OpMeta = {
+      actor: spec.actor,
+      idempotencyKey: spec.idempotencyKey,
+      reference: spec.reference ?? null,
+      reason: spec.reason ?? null,
+    };
     account.grant(
       {
         id,
@@ -117,31 +127,50 @@ export async function grantBucket(
 /** An operator's grant (promotional or manual), idempotent by the request's key. */
 export async function grantCredits(
   orgId: string,
-  input: { amount: number; source: CreditSource; expiresAt: Date | null; priority?: number; reason: string; reference?: string | null; idempotencyKey: string; actor: string; now?: Date },
+  input: {
+    amount: number;
+    source: CreditSource;
+    expiresAt: Date | null;
+    priority?: number;
+    reason: string;
+    reference?: string | null;
+    idempotencyKey: string;
+    actor: string;
+    now?: Date;
+  },
 ): Promise<{ status: number; body: GrantJson; replayed: boolean }> {
   const now = input.now ?? new Date();
   let outcome: MovementOutcome<boolean> | undefined;
-  const request = { amount: input.amount, source: input.source, expires_at: input.expiresAt?.toISOString() ?? null, priority: input.priority ?? 0, reason: input.reason, reference: input.reference ?? null };
-  const res = await withOrgGate(orgId, () => idempotent({ orgId, scope: "credits.grant", key: input.idempotencyKey, request }, async (tx) => {
-    const r = await grantBucket(
-      tx,
-      orgId,
-      {
-        source: input.source,
-        origin: "admin",
-        amount: input.amount,
-        priority: input.priority,
-        expiresAt: input.expiresAt,
-        idempotencyKey: `grant:${input.idempotencyKey}`,
-        reference: input.reference ?? null,
-        reason: input.reason,
-        actor: input.actor,
-      },
-      now,
-    );
-    outcome = r.outcome;
-    return { status: 201, body: { ...grantJson(r.grant), balance_after: r.outcome.balance } };
-  }));
+  const request = {
+    amount: input.amount,
+    source: input.source,
+    expires_at: input.expiresAt?.toISOString() ?? null,
+    priority: input.priority ?? 0,
+    reason: input.reason,
+    reference: input.reference ?? null,
+  };
+  const res = await withOrgGate(orgId, () =>
+    idempotent({ orgId, scope: "credits.grant", key: input.idempotencyKey, request }, async (tx) => {
+      const r = await grantBucket(
+        tx,
+        orgId,
+        {
+          source: input.source,
+          origin: "admin",
+          amount: input.amount,
+          priority: input.priority,
+          expiresAt: input.expiresAt,
+          idempotencyKey: `grant:${input.idempotencyKey}`,
+          reference: input.reference ?? null,
+          reason: input.reason,
+          actor: input.actor,
+        },
+        now,
+      );
+      outcome = r.outcome;
+      return { status: 201, body: { ...grantJson(r.grant), balance_after: r.outcome.balance } };
+    }),
+  );
   if (!res.replayed) await afterMovement(orgId, outcome);
   return res;
 }
@@ -163,7 +192,11 @@ export type PurchaseGrantInput = {
  * or the sandbox calls. Call it when the payment is confirmed (a webhook), never on the checkout
  * redirect. Purchased credits never expire. Pass `x` to grant inside the caller's transaction.
  */
-export async function grantPurchasedCredits(orgId: string, input: PurchaseGrantInput, x?: Executor): Promise<{ grant: CreditGrant; created: boolean }> {
+export async function grantPurchasedCredits(
+  orgId: string,
+  input: PurchaseGrantInput,
+  x?: Executor,
+): Promise<{ grant: CreditGrant; created: boolean }> {
   const now = input.now ?? new Date();
   const packs = input.packs ?? 1;
   if (!Number.isSafeInteger(packs) || packs < 1) throw invalidField("packs", "must be a positive whole number");
@@ -190,7 +223,11 @@ export async function grantPurchasedCredits(orgId: string, input: PurchaseGrantI
     }
     // Marked here rather than in the ledger's one write statement: the flag is about money, not credits.
     if (r.created && input.livemode === false) {
-      const [g] = await tx.update(creditGrants).set({ livemode: false }).where(and(eq(creditGrants.orgId, orgId), eq(creditGrants.id, r.grant.id))).returning();
+      const [g] = await tx
+        .update(creditGrants)
+        .set({ livemode: false })
+        .where(and(eq(creditGrants.orgId, orgId), eq(creditGrants.id, r.grant.id)))
+        .returning();
       return { ...r, grant: g! };
     }
     return r;

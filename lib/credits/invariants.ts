@@ -13,7 +13,13 @@ import { db, rows, type Executor } from "@/lib/db/client";
 export type Violation = { invariant: string; orgId: string; detail: string };
 
 export async function checkCreditInvariants(opts: { orgIds?: string[] } = {}, x: Executor = db): Promise<Violation[]> {
-  const scope = (col: SQL) => (opts.orgIds?.length ? sql` and ${col} in (${sql.join(opts.orgIds.map((o) => sql`${o}`), sql`, `)})` : sql``);
+  const scope = (col: SQL) =>
+    opts.orgIds?.length
+      ? sql` and ${col} in (${sql.join(
+          opts.orgIds.map((o) => sql`${o}`),
+          sql`, `,
+        )})`
+      : sql``;
   const out: Violation[] = [];
   const add = (invariant: string, list: { org_id: string; detail: string }[]) => {
     for (const r of list) out.push({ invariant, orgId: r.org_id, detail: r.detail });

@@ -15,13 +15,17 @@ export type LedgerFilter = {
   reference?: string;
 };
 
-export async function listLedger(orgId: string, opts: LedgerFilter & { limit: number; cursor?: string | null }): Promise<{ data: CreditLedgerRow[]; nextCursor: string | null }> {
+export async function listLedger(
+  orgId: string,
+  opts: LedgerFilter & { limit: number; cursor?: string | null },
+): Promise<{ data: CreditLedgerRow[]; nextCursor: string | null }> {
   const where: SQL[] = [eq(creditLedger.orgId, orgId)];
   if (opts.cursor) {
     const seq = Number(opts.cursor);
     if (Number.isSafeInteger(seq)) where.push(lt(creditLedger.seq, seq));
   }
-  if (opts.kind) where.push(Array.isArray(opts.kind) ? inArray(creditLedger.kind, opts.kind) : eq(creditLedger.kind, opts.kind));
+  if (opts.kind)
+    where.push(Array.isArray(opts.kind) ? inArray(creditLedger.kind, opts.kind) : eq(creditLedger.kind, opts.kind));
   if (opts.source) where.push(eq(creditLedger.source, opts.source));
   if (opts.eventName) where.push(eq(creditLedger.creditEvent, opts.eventName));
   if (opts.reservationId) where.push(eq(creditLedger.reservationId, opts.reservationId));
@@ -61,7 +65,13 @@ export async function dailySpend(orgId: string, now: Date, days: number): Promis
   const list = await db
     .select({ day, spent })
     .from(creditLedger)
-    .where(and(eq(creditLedger.orgId, orgId), gte(creditLedger.createdAt, from), inArray(creditLedger.kind, ["consume", "commit", "overage", "refund"])))
+    .where(
+      and(
+        eq(creditLedger.orgId, orgId),
+        gte(creditLedger.createdAt, from),
+        inArray(creditLedger.kind, ["consume", "commit", "overage", "refund"]),
+      ),
+    )
     .groupBy(day);
   const byDay = new Map(list.map((r) => [r.day, Number(r.spent)]));
   return Array.from({ length: days }, (_, i) => {
@@ -81,6 +91,13 @@ export async function creditsSpent(orgId: string, from: Date, to: Date): Promise
         else 0 end), 0)::text`,
     })
     .from(creditLedger)
-    .where(and(eq(creditLedger.orgId, orgId), gte(creditLedger.createdAt, from), lt(creditLedger.createdAt, to), inArray(creditLedger.kind, ["consume", "commit", "overage", "refund"])));
+    .where(
+      and(
+        eq(creditLedger.orgId, orgId),
+        gte(creditLedger.createdAt, from),
+        lt(creditLedger.createdAt, to),
+        inArray(creditLedger.kind, ["consume", "commit", "overage", "refund"]),
+      ),
+    );
   return Number(row?.spent ?? 0);
 }

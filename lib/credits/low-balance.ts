@@ -4,7 +4,11 @@ import "server-only";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
 import { formatCredits } from "@/lib/format";
 
-export async function onLowBalance(orgId: string, info: { balance: number; threshold: number }, at = new Date()): Promise<void> {
+export async function onLowBalance(
+  orgId: string,
+  info: { balance: number; threshold: number },
+  at = new Date(),
+): Promise<void> {
   await raiseAlertOnce({
     orgId,
     kind: "low_credit_balance",

@@ -19,7 +19,14 @@ import { sql, type SQL } from "drizzle-orm";
 import { pipelinedTransaction, rows, type Executor } from "@/lib/db/client";
 import type { CreditSource, GrantOrigin, ReservationStatus } from "@/lib/db/schema/credits";
 import { AppError, notFound } from "@/lib/http/errors";
-import { claimKeySql, replayClaimed, requestHash, storeResponseSql, type IdempotencyClaim, type IdempotentResult } from "@/lib/idempotency/idempotent";
+import {
+  claimKeySql,
+  replayClaimed,
+  requestHash,
+  storeResponseSql,
+  type IdempotencyClaim,
+  type IdempotentResult,
+} from "@/lib/idempotency/idempotent";
 import { newId } from "@/lib/ids";
 import { metrics } from "@/lib/metrics";
 import { dec, minorExponent } from "@/lib/money";
@@ -151,7 +158,8 @@ function byKeys(alias: string, table: string, pk: string, values: string[]): SQL
   return sql`${sql.raw(alias)}.ctid = any(array(select (select x.ctid from ${sql.raw(table)} x where x.${sql.raw(pk)} = k.v) from jsonb_array_elements_text(${JSON.stringify(values)}::text::jsonb) as k(v)))`;
 }
 
-const jsonRows = <T>(v: unknown): T[] => (v === null || v === undefined ? [] : ((typeof v === "string" ? JSON.parse(v) : v) as T[]));
+const jsonRows = <T>(v: unknown): T[] =>
+  v === null || v === undefined ? [] : ((typeof v === "string" ? JSON.parse(v) : v) as T[]);
 
 const BUCKET_COLUMNS = sql`id, source, origin, priority, expires_at, expired_at, created_at, remaining, amount`;
 /** A balance row and its organization's credit settings (`b` and `o`), as BalanceRow reads them. */
@@ -160,7 +168,12 @@ const BALANCE_COLUMNS = sql`b.balance, b.last_seq, b.held, b.overage, b.last_all
 const HOLD_COLUMNS = sql`id, org_id, credits, status, expires_at, committed_credits, idempotency_key, reference, created_at, closed_at, result`;
 
 function bucketFilter(orgId: string, extraIds: string[]): SQL {
-  const extra = extraIds.length ? sql` or id in (${sql.join(extraIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
+  const extra = extraIds.length
+    ? sql` or id in (${sql.join(
+        extraIds.map((i) => sql`${i}`),
+        sql`, `,
+      )})`
+    : sql``;
   return sql`org_id = ${orgId} and (remaining > 0${extra})`;
 }
 
@@ -181,7 +194,9 @@ function holdFilter(orgId: string | SQL, now: Date, holdId: string | null): SQL 
 type LoadOptions = { holdId: string | null; bucketIds: string[]; eventCode?: string | null; claim?: SQL };
 
 async function loadAccount(tx: Executor, orgId: string, now: Date, opts: LoadOptions) {
-  const event = opts.eventCode ? sql`(select credits from credit_events where code = ${opts.eventCode} and active)` : sql`null::int`;
+  const event = opts.eventCode
+    ? sql`(select credits from credit_events where code = ${opts.eventCode} and active)`
+    : sql`null::int`;
   // An idempotency claim goes first in the same pipeline: a request that repeats a key in flight
   // waits on the key before it takes the organization's lock, as with idempotent().
   const claim = opts.claim;
@@ -224,19 +239,35 @@ async function loadAccount(tx: Executor, orgId: string, now: Date, opts: LoadOpt
 
 /** Active holds past their TTL, as the account expires them. */
 const dueHoldsOf = (holds: ReservationRow[], now: Date): HoldState[] =>
-  holds.filter((h) => h.status === "active" && h.expiresAt.getTime() <= now.getTime()).map((h) => ({ id: h.id, credits: h.credits, expiresAt: h.expiresAt }));
+  holds
+    .filter((h) => h.status === "active" && h.expiresAt.getTime() <= now.getTime())
+    .map((h) => ({ id: h.id, credits: h.credits, expiresAt: h.expiresAt }));
 
 /** The account as the lock found it, with what time did settled: expired holds released, overage repaid, expired buckets written off. */
-function openAccount(bal: BalanceRow, buckets: BucketState[], dueHolds: HoldState[], now: Date): { account: CreditAccount; settings: AccountSettings } {
+function openAccount(
+  bal: BalanceRow,
+  buckets: BucketState[],
+  dueHolds: HoldState[],
+  now: Date,
+): { account: CreditAccount; settings: AccountSettings } {
   const settings = settingsOf(bal);
-  const account = new CreditAccount({ balance: num(bal.balance), held: num(bal.held), overage: num(bal.overage), buckets }, settings.precedence, now);
+  const account = new CreditAccount(
+    { balance: num(bal.balance), held: num(bal.held), overage: num(bal.overage), buckets },
+    settings.precedence,
+    now,
+  );
   account.expireHolds(dueHolds);
   account.settle();
   return { account, settings };
 }
 
 /** Set when a movement took the balance from at or above the low-balance threshold to below it. */
-function lowBalanceCrossing(settings: AccountSettings, lastAllocation: number, before: number, after: number): { balance: number; threshold: number } | null {
+function lowBalanceCrossing(
+  settings: AccountSettings,
+  lastAllocation: number,
+  before: number,
+  after: number,
+): { balance: number; threshold: number } | null {
   const threshold = lowBalanceThreshold({ explicit: settings.lowBalanceThreshold, lastAllocation });
   return crossedBelow(before, after, threshold) ? { balance: after, threshold: threshold! } : null;
 }
@@ -261,16 +292,26 @@ type PackRow = { price_cents: unknown; credits: unknown; currency: string };
 const SMALLEST_PACK = sql`select price_cents, credits, currency from credit_products where active and credits > 0 order by credits asc, price_cents asc limit 1`;
 
 /** The price of one overage credit: the organization's own, else the list price of the smallest active pack. */
-async function overagePrice(tx: Executor, settings: AccountSettings): Promise<{ unitPrice: string | null; currency: string }> {
+async function overagePrice(
+  tx: Executor,
+  settings: AccountSettings,
+): Promise<{ unitPrice: string | null; currency: string }> {
   if (settings.overagePricePerCredit !== null) return overagePriceFrom(settings, null);
   const [pack] = await rows<PackRow>(SMALLEST_PACK, tx);
   return overagePriceFrom(settings, pack ?? null);
 }
 
-function overagePriceFrom(settings: AccountSettings, pack: PackRow | null): { unitPrice: string | null; currency: string } {
-  if (settings.overagePricePerCredit !== null) return { unitPrice: settings.overagePricePerCredit, currency: settings.overageCurrency };
+function overagePriceFrom(
+  settings: AccountSettings,
+  pack: PackRow | null,
+): { unitPrice: string | null; currency: string } {
+  if (settings.overagePricePerCredit !== null)
+    return { unitPrice: settings.overagePricePerCredit, currency: settings.overageCurrency };
   if (!pack) return { unitPrice: null, currency: settings.overageCurrency };
-  return { unitPrice: pricePerCredit(num(pack.price_cents), num(pack.credits), pack.currency), currency: pack.currency };
+  return {
+    unitPrice: pricePerCredit(num(pack.price_cents), num(pack.credits), pack.currency),
+    currency: pack.currency,
+  };
 }
 
 function settingsOf(bal: BalanceRow): AccountSettings {
@@ -310,7 +351,11 @@ const bucketState = (b: BucketRow): BucketState => ({
 
 /** A pack's price per credit as an exact decimal string (major units), to ten decimal places at most. */
 export function pricePerCredit(priceCents: number, credits: number, currency: string): string {
-  return dec(priceCents).div(dec(10).pow(minorExponent(currency))).div(credits).toDecimalPlaces(10).toFixed();
+  return dec(priceCents)
+    .div(dec(10).pow(minorExponent(currency)))
+    .div(credits)
+    .toDecimalPlaces(10)
+    .toFixed();
 }
 
 export type MovementOptions = {
@@ -326,7 +371,11 @@ export type MovementOptions = {
 
 type Loaded = Awaited<ReturnType<typeof loadAccount>>;
 
-const loadOptions = (o: MovementOptions): LoadOptions => ({ holdId: o.holdId ?? null, bucketIds: o.bucketIds ?? [], eventCode: o.eventCode });
+const loadOptions = (o: MovementOptions): LoadOptions => ({
+  holdId: o.holdId ?? null,
+  bucketIds: o.bucketIds ?? [],
+  eventCode: o.eventCode,
+});
 
 /**
  * Runs `step` on the organization's account under its lock and writes everything it did. `step`
@@ -339,7 +388,14 @@ export async function runMovement<T>(
   options: MovementOptions,
   step: (account: CreditAccount, ctx: MovementContext) => T | Promise<T>,
 ): Promise<MovementOutcome<T>> {
-  return applyMovement(tx, orgId, now, await loadAccount(tx, orgId, now, loadOptions(options)), (q) => rows(q, tx), step);
+  return applyMovement(
+    tx,
+    orgId,
+    now,
+    await loadAccount(tx, orgId, now, loadOptions(options)),
+    (q) => rows(q, tx),
+    step,
+  );
 }
 
 /**
@@ -353,7 +409,9 @@ export function runOwnMovement<T>(
   step: (account: CreditAccount, ctx: MovementContext) => T | Promise<T>,
 ): Promise<MovementOutcome<T>> {
   return withOrgGate(orgId, () =>
-    pipelinedTransaction(async ({ tx, commitWith }) => applyMovement(tx, orgId, now, await loadAccount(tx, orgId, now, loadOptions(options)), commitWith, step)),
+    pipelinedTransaction(async ({ tx, commitWith }) =>
+      applyMovement(tx, orgId, now, await loadAccount(tx, orgId, now, loadOptions(options)), commitWith, step),
+    ),
   );
 }
 
@@ -371,21 +429,23 @@ export async function runIdempotentMovement<T, B>(
   answer: (written: WrittenMovement, result: T) => { status: number; body: B },
 ): Promise<IdempotentResult<B> & { outcome: MovementOutcome<T> | null }> {
   const hash = requestHash(claim.request);
-  return withOrgGate(orgId, () => pipelinedTransaction(async ({ tx, commitWith }) => {
-    const loaded = await loadAccount(tx, orgId, now, { ...loadOptions(options), claim: claimKeySql(claim, hash) });
-    if (!loaded.claimed) return { ...(await replayClaimed<B>(tx, claim, hash)), outcome: null };
-    let ans: { status: number; body: B } | undefined;
-    // The one write goes out with the COMMIT.
-    const outcome = await applyMovement(tx, orgId, now, loaded, commitWith, (account, ctx) => {
-      const result = step(account, ctx);
-      ctx.extraWrites = (w) => {
-        ans = answer(w, result);
-        return [sql`idem as (${storeResponseSql(claim, ans.status, ans.body)})`];
-      };
-      return result;
-    });
-    return { status: ans!.status, body: ans!.body, replayed: false, outcome };
-  }));
+  return withOrgGate(orgId, () =>
+    pipelinedTransaction(async ({ tx, commitWith }) => {
+      const loaded = await loadAccount(tx, orgId, now, { ...loadOptions(options), claim: claimKeySql(claim, hash) });
+      if (!loaded.claimed) return { ...(await replayClaimed<B>(tx, claim, hash)), outcome: null };
+      let ans: { status: number; body: B } | undefined;
+      // The one write goes out with the COMMIT.
+      const outcome = await applyMovement(tx, orgId, now, loaded, commitWith, (account, ctx) => {
+        const result = step(account, ctx);
+        ctx.extraWrites = (w) => {
+          ans = answer(w, result);
+          return [sql`idem as (${storeResponseSql(claim, ans.status, ans.body)})`];
+        };
+        return result;
+      });
+      return { status: ans!.status, body: ans!.body, replayed: false, outcome };
+    }),
+  );
 }
 
 async function applyMovement<T>(
@@ -400,23 +460,44 @@ async function applyMovement<T>(
   const { bal, buckets, dueHolds, named } = loaded;
   const { account, settings } = openAccount(bal, buckets, dueHolds, now);
   const ctx: MovementContext = { tx, orgId, now, settings, hold: named, eventCredits: loaded.eventCredits };
-  if (ctx.hold && dueHolds.some((h) => h.id === ctx.hold!.id)) ctx.hold = { ...ctx.hold, status: "expired", closedAt: now };
+  if (ctx.hold && dueHolds.some((h) => h.id === ctx.hold!.id))
+    ctx.hold = { ...ctx.hold, status: "expired", closedAt: now };
   const result = await step(account, ctx);
   account.settle();
 
   const identity = account.identityBalance();
-  if (identity !== account.balance) throw new Error(`credit identity broken for ${orgId}: balance ${account.balance}, buckets − held − overage ${identity}`);
+  if (identity !== account.balance)
+    throw new Error(
+      `credit identity broken for ${orgId}: balance ${account.balance}, buckets − held − overage ${identity}`,
+    );
 
   const entries = materialize(account.entries, new Map());
   const price = entries.some((e) => e.kind === "overage") ? await overagePrice(tx, settings) : null;
   const changed =
-    entries.length > 0 || account.changedBuckets.size > 0 || account.holdChanges.length > 0 || account.newHolds.length > 0 || ctx.lastAllocation !== undefined || ctx.extraWrites !== undefined;
-  const written: WrittenMovement = { entries, balance: account.balance, held: account.held, overage: account.overage, overagePrice: price };
+    entries.length > 0 ||
+    account.changedBuckets.size > 0 ||
+    account.holdChanges.length > 0 ||
+    account.newHolds.length > 0 ||
+    ctx.lastAllocation !== undefined ||
+    ctx.extraWrites !== undefined;
+  const written: WrittenMovement = {
+    entries,
+    balance: account.balance,
+    held: account.held,
+    overage: account.overage,
+    overagePrice: price,
+  };
   const holdResult = ctx.holdResult?.result(written);
   const extra = ctx.extraWrites?.(written) ?? [];
   const holdResults = ctx.holdResult ? { [ctx.holdResult.id]: holdResult } : undefined;
   const lastSeq = changed
-    ? num((await sendWrite<{ last_seq: unknown }>(writeSql([{ orgId, account, entries, price, holdResults, lastAllocation: ctx.lastAllocation }], now, extra)))[0]?.last_seq)
+    ? num(
+        (
+          await sendWrite<{ last_seq: unknown }>(
+            writeSql([{ orgId, account, entries, price, holdResults, lastAllocation: ctx.lastAllocation }], now, extra),
+          )
+        )[0]?.last_seq,
+      )
     : num(bal.last_seq);
 
   for (const e of entries) metrics.creditMovements.inc({ kind: e.kind });
@@ -427,7 +508,12 @@ async function applyMovement<T>(
     overage: account.overage,
     lastSeq,
     entries,
-    lowBalance: lowBalanceCrossing(settings, ctx.lastAllocation ?? settings.lastAllocation, num(bal.balance), account.balance),
+    lowBalance: lowBalanceCrossing(
+      settings,
+      ctx.lastAllocation ?? settings.lastAllocation,
+      num(bal.balance),
+      account.balance,
+    ),
     overagePrice: price,
     holdResult,
   };
@@ -452,7 +538,14 @@ export type GroupedOutcome<B> =
   | { kind: "refused"; error: AppError }
   | { kind: "alone" };
 
-type GroupAccount = { account: CreditAccount; settings: AccountSettings; written: WrittenEntry[]; opIds: Map<OpMeta, string>; balance: number; price: WrittenMovement["overagePrice"] };
+type GroupAccount = {
+  account: CreditAccount;
+  settings: AccountSettings;
+  written: WrittenEntry[];
+  opIds: Map<OpMeta, string>;
+  balance: number;
+  price: WrittenMovement["overagePrice"];
+};
 
 /**
  * Many spends, for any organizations, in one transaction of two round trips: the claims of every
@@ -506,8 +599,13 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
     ]);
     const isClaimed = new Set(claimed.map((c) => `${c.org_id}\u0000${c.key}`));
     const balances = new Map(locked.map((b) => [b.org_id, b]));
-    const stored = new Map(jsonRows<{ org_id: string; buckets: unknown; holds: unknown }>(state?.accounts).map((a) => [a.org_id, a]));
-    const events = (typeof state?.events === "string" ? JSON.parse(state.events) : (state?.events ?? {})) as Record<string, unknown>;
+    const stored = new Map(
+      jsonRows<{ org_id: string; buckets: unknown; holds: unknown }>(state?.accounts).map((a) => [a.org_id, a]),
+    );
+    const events = (typeof state?.events === "string" ? JSON.parse(state.events) : (state?.events ?? {})) as Record<
+      string,
+      unknown
+    >;
     const pack = (typeof state?.pack === "string" ? JSON.parse(state.pack) : (state?.pack ?? null)) as PackRow | null;
 
     const accounts = new Map<string, GroupAccount>();
@@ -515,10 +613,22 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
       let a = accounts.get(orgId);
       if (a) return a;
       const s = stored.get(orgId);
-      const { account, settings } = openAccount(bal, jsonRows<BucketRow>(s?.buckets).map(bucketState), dueHoldsOf(jsonRows<HoldRow>(s?.holds).map(reservationFromRow), now), now);
+      const { account, settings } = openAccount(
+        bal,
+        jsonRows<BucketRow>(s?.buckets).map(bucketState),
+        dueHoldsOf(jsonRows<HoldRow>(s?.holds).map(reservationFromRow), now),
+        now,
+      );
       const opIds = new Map<OpMeta, string>();
       // `written` mirrors account.entries, in order: first what time did, then each spend's rows.
-      a = { account, settings, written: materialize(account.entries, opIds), opIds, balance: num(bal.balance), price: null };
+      a = {
+        account,
+        settings,
+        written: materialize(account.entries, opIds),
+        opIds,
+        balance: num(bal.balance),
+        price: null,
+      };
       accounts.set(orgId, a);
       return a;
     };
@@ -543,7 +653,10 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
       let result: R;
       try {
         // A refusal throws before the account changes (account.ts); anything else ends the group.
-        result = s.step(a.account, { settings: a.settings, eventCredits: s.eventCode ? numOrNull(events[s.eventCode]) : null });
+        result = s.step(a.account, {
+          settings: a.settings,
+          eventCredits: s.eventCode ? numOrNull(events[s.eventCode]) : null,
+        });
       } catch (e) {
         if (!(e instanceof AppError) || a.account.entries.length !== mark) throw e;
         dropped.push({ o: s.orgId, k: s.claim.key });
@@ -554,9 +667,23 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
       if (a.account.identityBalance() !== a.account.balance) throw new Error(`credit identity broken for ${s.orgId}`);
       a.written.push(...materialize(a.account.entries.slice(mark), a.opIds));
       if (a.written.some((e) => e.kind === "overage")) a.price = overagePriceFrom(a.settings, pack);
-      const ans = s.answer({ entries: a.written, balance: a.account.balance, held: a.account.held, overage: a.account.overage, overagePrice: a.price }, result);
+      const ans = s.answer(
+        {
+          entries: a.written,
+          balance: a.account.balance,
+          held: a.account.held,
+          overage: a.account.overage,
+          overagePrice: a.price,
+        },
+        result,
+      );
       answers.push({ o: s.orgId, k: s.claim.key, h: s.requestHash, status: ans.status, response: ans.body });
-      out.push({ kind: "done", status: ans.status, body: ans.body, lowBalance: lowBalanceCrossing(a.settings, a.settings.lastAllocation, before, a.account.balance) });
+      out.push({
+        kind: "done",
+        status: ans.status,
+        body: ans.body,
+        lowBalance: lowBalanceCrossing(a.settings, a.settings.lastAllocation, before, a.account.balance),
+      });
       a.balance = a.account.balance;
     }
 
@@ -576,7 +703,8 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
     const writes: OrgWrite[] = [];
     // An organization whose spends were all refused still gets what time did (expired holds and buckets).
     for (const [orgId, a] of accounts) {
-      if (a.written.length || a.account.changedBuckets.size || a.account.holdChanges.length) writes.push({ orgId, account: a.account, entries: a.written, price: a.price });
+      if (a.written.length || a.account.changedBuckets.size || a.account.holdChanges.length)
+        writes.push({ orgId, account: a.account, entries: a.written, price: a.price });
     }
     await commitWith(writeSql(writes, now, extra));
     for (const w of writes) for (const e of w.entries) metrics.creditMovements.inc({ kind: e.kind });
@@ -607,13 +735,25 @@ export function writeSql(orgs: OrgWrite[], now: Date, extra: SQL[] = []): SQL {
   const json = (v: unknown) => sql`${JSON.stringify(v)}::text::jsonb`;
 
   const updated = orgs.flatMap((o) =>
-    o.account.buckets.filter((b) => !b.isNew && o.account.changedBuckets.has(b.id)).map((b) => ({ org_id: o.orgId, id: b.id, remaining: b.remaining, expired_at: b.expiredAt?.toISOString() ?? null })),
+    o.account.buckets
+      .filter((b) => !b.isNew && o.account.changedBuckets.has(b.id))
+      .map((b) => ({
+        org_id: o.orgId,
+        id: b.id,
+        remaining: b.remaining,
+        expired_at: b.expiredAt?.toISOString() ?? null,
+      })),
   );
   if (updated.length) {
     parts.push(sql`upd_grants as (
       update credit_grants g set remaining = v.remaining, expired_at = v.expired_at
       from jsonb_to_recordset(${json(updated)}) as v(org_id text, id text, remaining bigint, expired_at timestamptz)
-      where ${byKeys("g", "credit_grants", "id", updated.map((u) => u.id))} and g.org_id = v.org_id and g.id = v.id returning 1)`);
+      where ${byKeys(
+        "g",
+        "credit_grants",
+        "id",
+        updated.map((u) => u.id),
+      )} and g.org_id = v.org_id and g.id = v.id returning 1)`);
   }
   const inserted = orgs.flatMap((o) =>
     o.account.buckets
@@ -645,16 +785,35 @@ export function writeSql(orgs: OrgWrite[], now: Date, extra: SQL[] = []): SQL {
       returning 1)`);
   }
   const holdChanges = orgs.flatMap((o) =>
-    o.account.holdChanges.map((h) => ({ org_id: o.orgId, id: h.id, status: h.status, committed_credits: h.committedCredits, result: o.holdResults?.[h.id] ?? null })),
+    o.account.holdChanges.map((h) => ({
+      org_id: o.orgId,
+      id: h.id,
+      status: h.status,
+      committed_credits: h.committedCredits,
+      result: o.holdResults?.[h.id] ?? null,
+    })),
   );
   if (holdChanges.length) {
     parts.push(sql`upd_holds as (
       update credit_reservations r set status = v.status, committed_credits = v.committed_credits, closed_at = ${ts(now)}, result = v.result
       from jsonb_to_recordset(${json(holdChanges)}) as v(org_id text, id text, status text, committed_credits bigint, result jsonb)
-      where ${byKeys("r", "credit_reservations", "id", holdChanges.map((h) => h.id))} and r.org_id = v.org_id and r.id = v.id and r.status = 'active' returning 1)`);
+      where ${byKeys(
+        "r",
+        "credit_reservations",
+        "id",
+        holdChanges.map((h) => h.id),
+      )} and r.org_id = v.org_id and r.id = v.id and r.status = 'active' returning 1)`);
   }
   const newHolds = orgs.flatMap((o) =>
-    o.account.newHolds.map((h) => ({ org_id: o.orgId, id: h.id, credits: h.credits, expires_at: h.expiresAt.toISOString(), idempotency_key: h.meta.idempotencyKey, reference: h.meta.reference ?? null, actor: h.meta.actor })),
+    o.account.newHolds.map((h) => ({
+      org_id: o.orgId,
+      id: h.id,
+      credits: h.credits,
+      expires_at: h.expiresAt.toISOString(),
+      idempotency_key: h.meta.idempotencyKey,
+      reference: h.meta.reference ?? null,
+      actor: h.meta.actor,
+    })),
   );
   if (newHolds.length) {
     parts.push(sql`ins_holds as (
@@ -700,11 +859,24 @@ export function writeSql(orgs: OrgWrite[], now: Date, extra: SQL[] = []): SQL {
       order by v.ord
       returning org_id, seq)`);
   }
-  const balances = orgs.map((o) => ({ org_id: o.orgId, balance: o.account.balance, held: o.account.held, overage: o.account.overage, last_allocation: o.lastAllocation ?? null }));
+  const balances = orgs.map((o) => ({
+    org_id: o.orgId,
+    balance: o.account.balance,
+    held: o.account.held,
+    overage: o.account.overage,
+    last_allocation: o.lastAllocation ?? null,
+  }));
   const withClause = parts.length ? sql`with ${sql.join(parts, sql`, `)} ` : sql``;
-  const lastSeq = ledger.length ? sql`coalesce((select max(l.seq) from ins_ledger l where l.org_id = b.org_id), b.last_seq)` : sql`b.last_seq`;
+  const lastSeq = ledger.length
+    ? sql`coalesce((select max(l.seq) from ins_ledger l where l.org_id = b.org_id), b.last_seq)`
+    : sql`b.last_seq`;
   return sql`${withClause}update credit_balances b set balance = v.balance, held = v.held, overage = v.overage,
           last_seq = ${lastSeq}, last_allocation = coalesce(v.last_allocation, b.last_allocation), updated_at = ${ts(now)}
         from jsonb_to_recordset(${json(balances)}) as v(org_id text, balance bigint, held bigint, overage bigint, last_allocation bigint)
-        where ${byKeys("b", "credit_balances", "org_id", orgs.map((o) => o.orgId))} and b.org_id = v.org_id returning b.org_id, b.last_seq`;
+        where ${byKeys(
+          "b",
+          "credit_balances",
+          "org_id",
+          orgs.map((o) => o.orgId),
+        )} and b.org_id = v.org_id returning b.org_id, b.last_seq`;
 }

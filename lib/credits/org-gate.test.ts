@@ -27,7 +27,9 @@ describe("the per-organization gate", () => {
   });
 
   it("frees the slot when a movement fails", async () => {
-    const fails = Array.from({ length: 6 }, () => withOrgGate("org_fail", async () => Promise.reject(new Error("refused"))));
+    const fails = Array.from({ length: 6 }, () =>
+      withOrgGate("org_fail", async () => Promise.reject(new Error("refused"))),
+    );
     await Promise.allSettled(fails);
     await expect(withOrgGate("org_fail", async () => "ran")).resolves.toBe("ran");
   });

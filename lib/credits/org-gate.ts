@@ -21,7 +21,8 @@ export async function withOrgGate<T>(orgId: string, fn: () => Promise<T>): Promi
     return await fn();
   } finally {
     const next = gate.waiting.shift();
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next)
+      next(); // the slot passes straight to the next waiter
     else if (--gate.active === 0) gates.delete(orgId);
   }
 }

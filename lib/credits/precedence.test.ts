@@ -1,11 +1,23 @@
 import { describe, expect, it } from "vitest";
 import type { CreditSource } from "@/lib/db/schema/credits";
-import { DEFAULT_PRECEDENCE, drawOrder, normalizePrecedence, planDraw, validatePrecedence, type DrawableBucket } from "./precedence";
+import {
+  DEFAULT_PRECEDENCE,
+  drawOrder,
+  normalizePrecedence,
+  planDraw,
+  validatePrecedence,
+  type DrawableBucket,
+} from "./precedence";
 
 const now = new Date("2026-03-15T12:00:00Z");
 const day = (n: number) => new Date(now.getTime() + n * 86_400_000);
 
-function bucket(id: string, source: CreditSource, remaining: number, opts: { expiresIn?: number | null; createdDaysAgo?: number; priority?: number } = {}): DrawableBucket {
+function bucket(
+  id: string,
+  source: CreditSource,
+  remaining: number,
+  opts: { expiresIn?: number | null; createdDaysAgo?: number; priority?: number } = {},
+): DrawableBucket {
   return {
     id,
     source,
@@ -20,27 +32,43 @@ describe("draw order", () => {
   const cases: { name: string; buckets: DrawableBucket[]; precedence?: CreditSource[]; order: string[] }[] = [
     {
       name: "default: purchased, then subscription, then promotional",
-      buckets: [bucket("promo", "promotional", 10, { expiresIn: 1 }), bucket("sub", "subscription", 10, { expiresIn: 2 }), bucket("paid", "purchased", 10)],
+      buckets: [
+        bucket("promo", "promotional", 10, { expiresIn: 1 }),
+        bucket("sub", "subscription", 10, { expiresIn: 2 }),
+        bucket("paid", "purchased", 10),
+      ],
       order: ["paid", "sub", "promo"],
     },
     {
       name: "within a source the earliest expiry goes first",
-      buckets: [bucket("late", "subscription", 5, { expiresIn: 20 }), bucket("soon", "subscription", 5, { expiresIn: 3 })],
+      buckets: [
+        bucket("late", "subscription", 5, { expiresIn: 20 }),
+        bucket("soon", "subscription", 5, { expiresIn: 3 }),
+      ],
       order: ["soon", "late"],
     },
     {
       name: "within a source a bucket without expiry goes after every expiring one",
-      buckets: [bucket("forever", "promotional", 5, { createdDaysAgo: 30 }), bucket("expiring", "promotional", 5, { expiresIn: 300 })],
+      buckets: [
+        bucket("forever", "promotional", 5, { createdDaysAgo: 30 }),
+        bucket("expiring", "promotional", 5, { expiresIn: 300 }),
+      ],
       order: ["expiring", "forever"],
     },
     {
       name: "same expiry: the oldest goes first",
-      buckets: [bucket("new", "purchased", 5, { createdDaysAgo: 1 }), bucket("old", "purchased", 5, { createdDaysAgo: 9 })],
+      buckets: [
+        bucket("new", "purchased", 5, { createdDaysAgo: 1 }),
+        bucket("old", "purchased", 5, { createdDaysAgo: 9 }),
+      ],
       order: ["old", "new"],
     },
     {
       name: "a lower priority goes first within its source, before expiry",
-      buckets: [bucket("soon", "promotional", 5, { expiresIn: 1, priority: 5 }), bucket("urgent", "promotional", 5, { expiresIn: 9, priority: 1 })],
+      buckets: [
+        bucket("soon", "promotional", 5, { expiresIn: 1, priority: 5 }),
+        bucket("urgent", "promotional", 5, { expiresIn: 9, priority: 1 }),
+      ],
       order: ["urgent", "soon"],
     },
     {
@@ -50,7 +78,11 @@ describe("draw order", () => {
     },
     {
       name: "an organization's own order: subscription first",
-      buckets: [bucket("paid", "purchased", 5), bucket("sub", "subscription", 5, { expiresIn: 10 }), bucket("promo", "promotional", 5, { expiresIn: 5 })],
+      buckets: [
+        bucket("paid", "purchased", 5),
+        bucket("sub", "subscription", 5, { expiresIn: 10 }),
+        bucket("promo", "promotional", 5, { expiresIn: 5 }),
+      ],
       precedence: ["subscription", "promotional", "purchased"],
       order: ["sub", "promo", "paid"],
     },
@@ -71,14 +103,45 @@ describe("draw order", () => {
 });
 
 describe("planning a draw", () => {
-  const buckets = [bucket("paid", "purchased", 30), bucket("sub", "subscription", 50, { expiresIn: 10 }), bucket("promo", "promotional", 20, { expiresIn: 5 })];
+  const buckets = [
+    bucket("paid", "purchased", 30),
+    bucket("sub", "subscription", 50, { expiresIn: 10 }),
+    bucket("promo", "promotional", 20, { expiresIn: 5 }),
+  ];
   it.each([
     { credits: 10, draws: [["paid", 10]] },
     { credits: 30, draws: [["paid", 30]] },
-    { credits: 31, draws: [["paid", 30], ["sub", 1]] },
-    { credits: 95, draws: [["paid", 30], ["sub", 50], ["promo", 15]] },
-    { credits: 100, draws: [["paid", 30], ["sub", 50], ["promo", 20]] },
-    { credits: 150, draws: [["paid", 30], ["sub", 50], ["promo", 20]] },
+    {
+      credits: 31,
+      draws: [
+        ["paid", 30],
+        ["sub", 1],
+      ],
+    },
+    {
+      credits: 95,
+      draws: [
+        ["paid", 30],
+        ["sub", 50],
+        ["promo", 15],
+      ],
+    },
+    {
+      credits: 100,
+      draws: [
+        ["paid", 30],
+        ["sub", 50],
+        ["promo", 20],
+      ],
+    },
+    {
+      credits: 150,
+      draws: [
+        ["paid", 30],
+        ["sub", 50],
+        ["promo", 20],
+      ],
+    },
     { credits: 0, draws: [] },
   ])("$credits credits are drawn as $draws", ({ credits, draws }) => {
     expect(planDraw(buckets, credits, DEFAULT_PRECEDENCE, now).map((d) => [d.bucketId, d.credits])).toEqual(draws);
@@ -89,7 +152,10 @@ describe("precedence settings", () => {
   it.each([
     { stored: null, full: ["purchased", "subscription", "promotional"] },
     { stored: ["promotional"], full: ["promotional", "purchased", "subscription"] },
-    { stored: ["subscription", "bogus", "subscription", "purchased"], full: ["subscription", "purchased", "promotional"] },
+    {
+      stored: ["subscription", "bogus", "subscription", "purchased"],
+      full: ["subscription", "purchased", "promotional"],
+    },
   ])("stored $stored is read as $full", ({ stored, full }) => {
     expect(normalizePrecedence(stored)).toEqual(full);
   });

@@ -36,16 +36,23 @@ export function normalizePrecedence(stored: readonly string[] | null | undefined
 /** A precedence sent by an operator must name each source exactly once. */
 export function validatePrecedence(input: readonly string[]): string | null {
   const unknown = input.filter((s) => !(CREDIT_SOURCES as readonly string[]).includes(s));
-  if (unknown.length) return `unknown source ${unknown.map((s) => `"${s}"`).join(", ")}: use ${CREDIT_SOURCES.join(", ")}`;
+  if (unknown.length)
+    return `unknown source ${unknown.map((s) => `"${s}"`).join(", ")}: use ${CREDIT_SOURCES.join(", ")}`;
   if (new Set(input).size !== input.length) return "each source may appear once";
-  if (input.length !== CREDIT_SOURCES.length) return `list all of ${CREDIT_SOURCES.join(", ")} in the order to spend them`;
+  if (input.length !== CREDIT_SOURCES.length)
+    return `list all of ${CREDIT_SOURCES.join(", ")} in the order to spend them`;
   return null;
 }
 
-export const isPastExpiry = (b: { expiresAt: Date | null }, now: Date) => b.expiresAt !== null && b.expiresAt.getTime() <= now.getTime();
+export const isPastExpiry = (b: { expiresAt: Date | null }, now: Date) =>
+  b.expiresAt !== null && b.expiresAt.getTime() <= now.getTime();
 
 /** Buckets with credits left, in the order they are spent. */
-export function drawOrder<B extends DrawableBucket>(buckets: readonly B[], precedence: readonly CreditSource[], now: Date): B[] {
+export function drawOrder<B extends DrawableBucket>(
+  buckets: readonly B[],
+  precedence: readonly CreditSource[],
+  now: Date,
+): B[] {
   const rank = new Map(normalizePrecedence(precedence).map((s, i) => [s, i]));
   return buckets
     .filter((b) => b.remaining > 0)
@@ -69,7 +76,12 @@ export function drawOrder<B extends DrawableBucket>(buckets: readonly B[], prece
  * Which buckets pay for `credits`, in order. Draws at most what the buckets hold; the caller
  * decides beforehand whether the balance allows the spend.
  */
-export function planDraw(buckets: readonly DrawableBucket[], credits: number, precedence: readonly CreditSource[], now: Date): Draw[] {
+export function planDraw(
+  buckets: readonly DrawableBucket[],
+  credits: number,
+  precedence: readonly CreditSource[],
+  now: Date,
+): Draw[] {
   const draws: Draw[] = [];
   let left = credits;
   for (const b of drawOrder(buckets, precedence, now)) {

@@ -58,5 +58,11 @@ export async function takeBackRefundedPurchase(
     if (take > 0) account.adjust(-take, meta, { bucketId: grant.id });
     return { taken: take, unrecovered: owed - take };
   });
-  return { bucketId: grant.id, due, taken: outcome.result.taken, unrecovered: outcome.result.unrecovered, balance: outcome.balance };
+  return {
+    bucketId: grant.id,
+    due,
+    taken: outcome.result.taken,
+    unrecovered: outcome.result.unrecovered,
+    balance: outcome.balance,
+  };
 }

@@ -25,11 +25,16 @@ export type RefundJson = {
 };
 
 /** Per part of a spend (bucket, or null for overage): what was spent minus what was refunded already. */
-export function refundableParts(spent: { bucketId: string | null; credits: number }[], refunded: { bucketId: string | null; credits: number }[]) {
+export function refundableParts(
+  spent: { bucketId: string | null; credits: number }[],
+  refunded: { bucketId: string | null; credits: number }[],
+) {
   const left = new Map<string | null, number>();
   for (const s of spent) left.set(s.bucketId, (left.get(s.bucketId) ?? 0) + s.credits);
   for (const r of refunded) left.set(r.bucketId, (left.get(r.bucketId) ?? 0) - r.credits);
-  return [...left.entries()].map(([bucketId, credits]) => ({ bucketId, credits: Math.max(0, credits) })).filter((p) => p.credits > 0);
+  return [...left.entries()]
+    .map(([bucketId, credits]) => ({ bucketId, credits: Math.max(0, credits) }))
+    .filter((p) => p.credits > 0);
 }
 
 /** Which parts a refund of `credits` returns: overage first (a debt cancelled), then buckets last-drawn first. */
@@ -48,39 +53,84 @@ export function refundPlan(parts: { bucketId: string | null; credits: number }[]
 
 export async function refundCredits(
   orgId: string,
-  input: { consumptionId: string; credits?: number | null; reason: string; idempotencyKey: string; actor: string; now?: Date },
+  input: {
+    consumptionId: string;
+    credits?: number | null;
+    reason: string;
+    idempotencyKey: string;
+    actor: string;
+    now?: Date;
+  },
 ): Promise<{ status: number; body: RefundJson; replayed: boolean }> {
   const now = input.now ?? new Date();
   const operationId = newId("led");
   const request = { consumption_id: input.consumptionId, credits: input.credits ?? null, reason: input.reason };
-  return withOrgGate(orgId, () => idempotent({ orgId, scope: "credits.refund", key: input.idempotencyKey, request }, async (tx) => {
-    const spentRows = await tx
-      .select()
-      .from(creditLedger)
-      .where(and(eq(creditLedger.orgId, orgId), eq(creditLedger.operationId, input.consumptionId), inArray(creditLedger.kind, ["consume", "commit", "overage"])));
-    if (spentRows.length === 0) throw notFound("Consumption");
-    const spent = spentRows.map((r) => ({ bucketId: r.kind === "overage" ? null : r.bucketId, credits: r.kind === "overage" ? -r.amount : -r.bucketDelta }));
-    const bucketIds = [...new Set(spent.map((s) => s.bucketId).filter((b): b is string => b !== null))];
-    const outcome = await runMovement(tx, orgId, now, { operationId, bucketIds }, async (account, ctx) => {
-      // Read under the lock, so two refunds of one spend cannot both see the same room.
-      const earlier = await ctx.tx
+  return withOrgGate(orgId, () =>
+    idempotent({ orgId, scope: "credits.refund", key: input.idempotencyKey, request }, async (tx) => {
+      const spentRows = await tx
         .select()
         .from(creditLedger)
-        .where(and(eq(creditLedger.orgId, orgId), eq(creditLedger.kind, "refund"), eq(creditLedger.reference, input.consumptionId)));
-      const parts = refundableParts(spent, earlier.map((r) => ({ bucketId: r.bucketId, credits: r.amount })));
-      const available = parts.reduce((s, p) => s + p.credits, 0);
-      const credits = input.credits ?? available;
-      if (available === 0) throw new AppError("conflict", `Consumption ${input.consumptionId} has been refunded in full.`);
-      if (credits > available) throw invalidField("credits", `at most ${available} credits of this consumption are left to refund`);
-      const meta: OpMeta = { operationId, actor: input.actor, idempotencyKey: input.idempotencyKey, reference: input.consumptionId, reason: input.reason };
-      return account.refund(refundPlan(parts, credits), meta);
-    });
-    const buckets = outcome.entries
-      .filter((e) => e.operationId === operationId)
-      .map((e) => ({ bucket_id: e.bucketId, source: e.source, credits: e.amount }));
-    return {
-      status: 201,
-      body: { id: operationId, object: "credit_refund" as const, customer_id: orgId, consumption_id: input.consumptionId, credits: outcome.result, reason: input.reason, buckets, balance_after: outcome.balance, created_at: now.toISOString() },
-    };
-  }));
+        .where(
+          and(
+            eq(creditLedger.orgId, orgId),
+            eq(creditLedger.operationId, input.consumptionId),
+            inArray(creditLedger.kind, ["consume", "commit", "overage"]),
+          ),
+        );
+      if (spentRows.length === 0) throw notFound("Consumption");
+      const spent = spentRows.map((r) => ({
+        bucketId: r.kind === "overage" ? null : r.bucketId,
+        credits: r.kind === "overage" ? -r.amount : -r.bucketDelta,
+      }));
+      const bucketIds = [...new Set(spent.map((s) => s.bucketId).filter((b): b is string => b !== null))];
+      const outcome = await runMovement(tx, orgId, now, { operationId, bucketIds }, async (account, ctx) => {
+        // Read under the lock, so two refunds of one spend cannot both see the same room.
+        const earlier = await ctx.tx
+          .select()
+          .from(creditLedger)
+          .where(
+            and(
+              eq(creditLedger.orgId, orgId),
+              eq(creditLedger.kind, "refund"),
+              eq(creditLedger.reference, input.consumptionId),
+            ),
+          );
+        const parts = refundableParts(
+          spent,
+          earlier.map((r) => ({ bucketId: r.bucketId, credits: r.amount })),
+        );
+        const available = parts.reduce((s, p) => s + p.credits, 0);
+        const credits = input.credits ?? available;
+        if (available === 0)
+          throw new AppError("conflict", `Consumption ${input.consumptionId} has been refunded in full.`);
+        if (credits > available)
+          throw invalidField("credits", `at most ${available} credits of this consumption are left to refund`);
+        const meta: OpMeta = {
+          operationId,
+          actor: input.actor,
+          idempotencyKey: input.idempotencyKey,
+          reference: input.consumptionId,
+          reason: input.reason,
+        };
+        return account.refund(refundPlan(parts, credits), meta);
+      });
+      const buckets = outcome.entries
+        .filter((e) => e.operationId === operationId)
+        .map((e) => ({ bucket_id: e.bucketId, source: e.source, credits: e.amount }));
+      return {
+        status: 201,
+        body: {
+          id: operationId,
+          object: "credit_refund" as const,
+          customer_id: orgId,
+          consumption_id: input.consumptionId,
+          credits: outcome.result,
+          reason: input.reason,
+          buckets,
+          balance_after: outcome.balance,
+          created_at: now.toISOString(),
+        },
+      };
+    }),
+  );
 }

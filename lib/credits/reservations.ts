@@ -49,7 +49,12 @@ function reservationJson(r: ReservationRow): ReservationJson {
     expires_at: r.expiresAt.toISOString(),
     reference: r.reference,
     committed_credits: r.committedCredits,
-    released_credits: r.status === "committed" ? Math.max(0, r.credits - (r.committedCredits ?? 0)) : r.status === "active" ? null : r.credits,
+    released_credits:
+      r.status === "committed"
+        ? Math.max(0, r.credits - (r.committedCredits ?? 0))
+        : r.status === "active"
+          ? null
+          : r.credits,
     created_at: r.createdAt.toISOString(),
     closed_at: r.closedAt?.toISOString() ?? null,
   };
@@ -57,13 +62,30 @@ function reservationJson(r: ReservationRow): ReservationJson {
 
 export async function reserveCredits(
   orgId: string,
-  input: { credits: number; ttlSeconds: number; idempotencyKey: string; reference?: string | null; actor: string; now?: Date },
+  input: {
+    credits: number;
+    ttlSeconds: number;
+    idempotencyKey: string;
+    reference?: string | null;
+    actor: string;
+    now?: Date;
+  },
 ): Promise<{ status: number; body: ReservationJson; replayed: boolean }> {
   const now = input.now ?? new Date();
   const id = newId("rsv");
   const expiresAt = new Date(now.getTime() + input.ttlSeconds * 1000);
-  const claim = { orgId, scope: "credits.reserve", key: input.idempotencyKey, request: { credits: input.credits, ttl_seconds: input.ttlSeconds, reference: input.reference ?? null } };
-  const meta: OpMeta = { operationId: newId("led"), actor: input.actor, idempotencyKey: input.idempotencyKey, reference: input.reference ?? null };
+  const claim = {
+    orgId,
+    scope: "credits.reserve",
+    key: input.idempotencyKey,
+    request: { credits: input.credits, ttl_seconds: input.ttlSeconds, reference: input.reference ?? null },
+  };
+  const meta: OpMeta = {
+    operationId: newId("led"),
+    actor: input.actor,
+    idempotencyKey: input.idempotencyKey,
+    reference: input.reference ?? null,
+  };
   try {
     const res = await runIdempotentMovement(
       orgId,
@@ -74,7 +96,19 @@ export async function reserveCredits(
       (w) => ({
         status: 201,
         body: {
-          ...reservationJson({ id, orgId, credits: input.credits, status: "active", expiresAt, committedCredits: null, idempotencyKey: input.idempotencyKey, reference: input.reference ?? null, createdAt: now, closedAt: null, result: null }),
+          ...reservationJson({
+            id,
+            orgId,
+            credits: input.credits,
+            status: "active",
+            expiresAt,
+            committedCredits: null,
+            idempotencyKey: input.idempotencyKey,
+            reference: input.reference ?? null,
+            createdAt: now,
+            closedAt: null,
+            result: null,
+          }),
           balance_after: w.balance,
           held: w.held,
         },
@@ -90,7 +124,10 @@ export async function reserveCredits(
 
 /** The organization a reservation belongs to, for operators who name only its id. */
 export async function reservationOrg(reservationId: string): Promise<string | null> {
-  const [row] = await db.select({ orgId: creditReservations.orgId }).from(creditReservations).where(eq(creditReservations.id, reservationId));
+  const [row] = await db
+    .select({ orgId: creditReservations.orgId })
+    .from(creditReservations)
+    .where(eq(creditReservations.id, reservationId));
   return row?.orgId ?? null;
 }
 
@@ -107,7 +144,10 @@ export async function getReservation(orgId: string, reservationId: string, now =
 }
 
 function closedConflict(r: ReservationRow, what: string): AppError {
-  if (r.status === "expired") return conflict(`Reservation ${r.id} expired at ${r.expiresAt.toISOString()} and its credits were returned; ${what} is no longer possible. Consume the credits directly instead.`);
+  if (r.status === "expired")
+    return conflict(
+      `Reservation ${r.id} expired at ${r.expiresAt.toISOString()} and its credits were returned; ${what} is no longer possible. Consume the credits directly instead.`,
+    );
   if (r.status === "released") return conflict(`Reservation ${r.id} was released; ${what} is no longer possible.`);
   return conflict(`Reservation ${r.id} was already committed with ${r.committedCredits} credits.`);
 }
@@ -121,25 +161,37 @@ export async function commitReservation(
   const operationId = newId("led");
   try {
     const outcome = await runOwnMovement(orgId, now, { holdId: reservationId, operationId }, (account, ctx) => {
-        const r = ctx.hold;
-        if (!r) throw notFound("Reservation");
-        if (r.status === "committed" && r.committedCredits === input.credits && r.result) return r.result as ReservationJson;
-        if (r.status !== "active") throw closedConflict(r, "a commit");
-        const meta: OpMeta = { operationId, actor: input.actor, idempotencyKey: r.idempotencyKey, reference: r.reference };
-        const { overage } = account.commit({ id: r.id, credits: r.credits, expiresAt: r.expiresAt }, input.credits, meta, ctx.settings.allowOverage);
-        ctx.holdResult = {
-          id: r.id,
-          result: (w): ReservationJson => ({
-            ...reservationJson({ ...r, status: "committed", committedCredits: input.credits, closedAt: now }),
-            spent: spentByBucket(w.entries, operationId, ["commit"]),
-            overage_credits: overage,
-            overage_cost: overage > 0 && w.overagePrice?.unitPrice ? dec(w.overagePrice.unitPrice).mul(overage).toFixed() : null,
-            balance_after: w.balance,
-            held: w.held,
-          }),
-        };
-        return null;
-      });
+      const r = ctx.hold;
+      if (!r) throw notFound("Reservation");
+      if (r.status === "committed" && r.committedCredits === input.credits && r.result)
+        return r.result as ReservationJson;
+      if (r.status !== "active") throw closedConflict(r, "a commit");
+      const meta: OpMeta = {
+        operationId,
+        actor: input.actor,
+        idempotencyKey: r.idempotencyKey,
+        reference: r.reference,
+      };
+      const { overage } = account.commit(
+        { id: r.id, credits: r.credits, expiresAt: r.expiresAt },
+        input.credits,
+        meta,
+        ctx.settings.allowOverage,
+      );
+      ctx.holdResult = {
+        id: r.id,
+        result: (w): ReservationJson => ({
+          ...reservationJson({ ...r, status: "committed", committedCredits: input.credits, closedAt: now }),
+          spent: spentByBucket(w.entries, operationId, ["commit"]),
+          overage_credits: overage,
+          overage_cost:
+            overage > 0 && w.overagePrice?.unitPrice ? dec(w.overagePrice.unitPrice).mul(overage).toFixed() : null,
+          balance_after: w.balance,
+          held: w.held,
+        }),
+      };
+      return null;
+    });
     if (outcome.result) return { body: outcome.result, replayed: true };
     await afterMovement(orgId, outcome);
     return { body: outcome.holdResult as ReservationJson, replayed: false };
@@ -149,16 +201,26 @@ export async function commitReservation(
   }
 }
 
-export async function releaseReservation(orgId: string, reservationId: string, input: { actor: string; now?: Date }): Promise<{ body: ReservationJson; replayed: boolean }> {
+export async function releaseReservation(
+  orgId: string,
+  reservationId: string,
+  input: { actor: string; now?: Date },
+): Promise<{ body: ReservationJson; replayed: boolean }> {
   const now = input.now ?? new Date();
   const outcome = await runOwnMovement(orgId, now, { holdId: reservationId }, (account, ctx) => {
-      const r = ctx.hold;
-      if (!r) throw notFound("Reservation");
-      if (r.status === "released") return { reservation: r, replayed: true };
-      if (r.status !== "active") throw closedConflict(r, "a release");
-      account.release({ id: r.id, credits: r.credits, expiresAt: r.expiresAt }, { operationId: newId("led"), actor: input.actor, idempotencyKey: r.idempotencyKey, reference: r.reference });
-      return { reservation: { ...r, status: "released" as const, closedAt: now }, replayed: false };
-    });
+    const r = ctx.hold;
+    if (!r) throw notFound("Reservation");
+    if (r.status === "released") return { reservation: r, replayed: true };
+    if (r.status !== "active") throw closedConflict(r, "a release");
+    account.release(
+      { id: r.id, credits: r.credits, expiresAt: r.expiresAt },
+      { operationId: newId("led"), actor: input.actor, idempotencyKey: r.idempotencyKey, reference: r.reference },
+    );
+    return { reservation: { ...r, status: "released" as const, closedAt: now }, replayed: false };
+  });
   await afterMovement(orgId, outcome);
-  return { body: { ...reservationJson(outcome.result.reservation), balance_after: outcome.balance, held: outcome.held }, replayed: outcome.result.replayed };
+  return {
+    body: { ...reservationJson(outcome.result.reservation), balance_after: outcome.balance, held: outcome.held },
+    replayed: outcome.result.replayed,
+  };
 }

@@ -35,9 +35,12 @@ describe("low balance", () => {
     { explicit: 250, lastAllocation: 10_000, threshold: 250 },
     { explicit: null, lastAllocation: 0, threshold: null },
     { explicit: 0, lastAllocation: 0, threshold: 0 },
-  ])("threshold with explicit $explicit and last allocation $lastAllocation is $threshold", ({ explicit, lastAllocation, threshold }) => {
-    expect(lowBalanceThreshold({ explicit, lastAllocation })).toBe(threshold);
-  });
+  ])(
+    "threshold with explicit $explicit and last allocation $lastAllocation is $threshold",
+    ({ explicit, lastAllocation, threshold }) => {
+      expect(lowBalanceThreshold({ explicit, lastAllocation })).toBe(threshold);
+    },
+  );
 
   it.each([
     { before: 1_200, after: 900, threshold: 1_000, crossed: true },
@@ -75,14 +78,35 @@ describe("burn rate", () => {
 
 describe("refunds", () => {
   it("subtracts earlier refunds from each part of a spend", () => {
-    expect(refundableParts([{ bucketId: "a", credits: 30 }, { bucketId: "b", credits: 20 }, { bucketId: null, credits: 5 }], [{ bucketId: "b", credits: 20 }, { bucketId: "a", credits: 10 }])).toEqual([
+    expect(
+      refundableParts(
+        [
+          { bucketId: "a", credits: 30 },
+          { bucketId: "b", credits: 20 },
+          { bucketId: null, credits: 5 },
+        ],
+        [
+          { bucketId: "b", credits: 20 },
+          { bucketId: "a", credits: 10 },
+        ],
+      ),
+    ).toEqual([
       { bucketId: "a", credits: 20 },
       { bucketId: null, credits: 5 },
     ]);
   });
 
   it("returns overage first, then the last-drawn bucket first", () => {
-    expect(refundPlan([{ bucketId: "a", credits: 30 }, { bucketId: "b", credits: 20 }, { bucketId: null, credits: 5 }], 30)).toEqual([
+    expect(
+      refundPlan(
+        [
+          { bucketId: "a", credits: 30 },
+          { bucketId: "b", credits: 20 },
+          { bucketId: null, credits: 5 },
+        ],
+        30,
+      ),
+    ).toEqual([
       { bucketId: null, credits: 5 },
       { bucketId: "b", credits: 20 },
       { bucketId: "a", credits: 5 },

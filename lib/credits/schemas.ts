@@ -7,7 +7,11 @@ import { normalizeQuantity } from "./credits-for-event";
 import { validatePrecedence } from "./precedence";
 import { MAX_TTL_SECONDS } from "./reservation-limits";
 
-const ZCredits = z.number().int("must be a whole number of credits").positive("must be positive").max(1e12, "is too large");
+const ZCredits = z
+  .number()
+  .int("must be a whole number of credits")
+  .positive("must be positive")
+  .max(1e12, "is too large");
 const ZReason = z.string().trim().min(1, "say why").max(500);
 const ZReference = z.string().trim().min(1).max(200);
 
@@ -17,16 +21,14 @@ export const ZCustomerRef = {
   external_customer_id: z.string().trim().min(1).max(200).optional(),
 };
 
-const ZQuantity = z
-  .union([z.number(), z.string()])
-  .transform((v, ctx) => {
-    const q = normalizeQuantity(v);
-    if (q === null) {
-      ctx.addIssue({ code: "custom", message: "must be a positive number" });
-      return z.NEVER;
-    }
-    return q;
-  });
+const ZQuantity = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const q = normalizeQuantity(v);
+  if (q === null) {
+    ctx.addIssue({ code: "custom", message: "must be a positive number" });
+    return z.NEVER;
+  }
+  return q;
+});
 
 export const ZConsumeCredits = z
   .object({
@@ -39,9 +41,20 @@ export const ZConsumeCredits = z
   })
   .strict()
   .superRefine((v, ctx) => {
-    if (v.event_name && v.credits !== undefined) ctx.addIssue({ code: "custom", path: ["credits"], message: "send event_name and quantity, or credits — not both" });
-    if (!v.event_name && v.credits === undefined) ctx.addIssue({ code: "custom", path: ["event_name"], message: "required: a credit event (with quantity), or send credits" });
-    if (!v.event_name && v.quantity !== undefined) ctx.addIssue({ code: "custom", path: ["quantity"], message: "quantity goes with event_name" });
+    if (v.event_name && v.credits !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["credits"],
+        message: "send event_name and quantity, or credits — not both",
+      });
+    if (!v.event_name && v.credits === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["event_name"],
+        message: "required: a credit event (with quantity), or send credits",
+      });
+    if (!v.event_name && v.quantity !== undefined)
+      ctx.addIssue({ code: "custom", path: ["quantity"], message: "quantity goes with event_name" });
   });
 
 export const ZCreateReservation = z
@@ -83,10 +96,18 @@ export const ZGrantCredits = z
 export const ZAdjustCredits = z
   .object({
     ...ZCustomerRef,
-    amount: z.number().int("must be a whole number of credits").min(-1e12).max(1e12).refine((n) => n !== 0, "must not be zero"),
+    amount: z
+      .number()
+      .int("must be a whole number of credits")
+      .min(-1e12)
+      .max(1e12)
+      .refine((n) => n !== 0, "must not be zero"),
     reason: ZReason,
     bucket_id: z.string().min(1).max(100).optional(),
-    source: z.enum(CREDIT_SOURCES).optional().describe("For a positive adjustment without bucket_id: the new bucket's source (promotional)"),
+    source: z
+      .enum(CREDIT_SOURCES)
+      .optional()
+      .describe("For a positive adjustment without bucket_id: the new bucket's source (promotional)"),
     expires_at: ZExpiry,
     idempotency_key: ZIdempotencyKey.optional(),
   })
@@ -95,7 +116,11 @@ export const ZAdjustCredits = z
 export const ZRefundCredits = z
   .object({
     ...ZCustomerRef,
-    consumption_id: z.string().min(1).max(100).describe("The id of a consumption, or the operation id of a reservation's commit"),
+    consumption_id: z
+      .string()
+      .min(1)
+      .max(100)
+      .describe("The id of a consumption, or the operation id of a reservation's commit"),
     credits: ZCredits.optional().describe("Default: everything not yet refunded"),
     reason: ZReason,
     idempotency_key: ZIdempotencyKey.optional(),
@@ -134,11 +159,21 @@ export const ZCreditSettingsPatch = z
     allow_overage: z.boolean().optional(),
     overage_price_per_credit: z
       .string()
-      .refine((s) => isDecimalString(s) && !s.startsWith("-"), "a decimal string, e.g. \"0.01\"")
+      .refine((s) => isDecimalString(s) && !s.startsWith("-"), 'a decimal string, e.g. "0.01"')
       .nullable()
       .optional()
       .describe("Price of one overage credit in major units; null uses the smallest pack's price per credit"),
-    overage_currency: z.string().regex(/^[a-z]{3}$/, "a lower-case ISO currency code").optional(),
-    low_balance_threshold: z.number().int().min(0).max(1e12).nullable().optional().describe("Credits; null uses 10 % of the last allocation"),
+    overage_currency: z
+      .string()
+      .regex(/^[a-z]{3}$/, "a lower-case ISO currency code")
+      .optional(),
+    low_balance_threshold: z
+      .number()
+      .int()
+      .min(0)
+      .max(1e12)
+      .nullable()
+      .optional()
+      .describe("Credits; null uses 10 % of the last allocation"),
   })
   .strict();

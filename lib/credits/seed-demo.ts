@@ -17,10 +17,23 @@ const DAILY = [
   { event: "api_call_basic", quantity: [140, 95, 210, 160, 120, 180, 150, 175] },
 ];
 
-export async function seedDemoCredits({ acmeId, globexId, now }: { acmeId: string; globexId: string; now: Date }): Promise<void> {
+export async function seedDemoCredits({
+  acmeId,
+  globexId,
+  now,
+}: {
+  acmeId: string;
+  globexId: string;
+  now: Date;
+}): Promise<void> {
   const [pack] = await db.select().from(creditProducts).where(eq(creditProducts.code, "credits-5k"));
   if (pack) {
-    await grantPurchasedCredits(acmeId, { creditProductId: pack.id, paymentId: "seed:acme-pack-1", actor: "seed", now: addDays(now, -8) });
+    await grantPurchasedCredits(acmeId, {
+      creditProductId: pack.id,
+      paymentId: "seed:acme-pack-1",
+      actor: "seed",
+      now: addDays(now, -8),
+    });
   }
   for (let d = 7; d >= 0; d--) {
     const day = addDays(now, -d);
@@ -36,6 +49,21 @@ export async function seedDemoCredits({ acmeId, globexId, now }: { acmeId: strin
       });
     }
   }
-  await reserveCredits(acmeId, { credits: 250, ttlSeconds: 6 * 3600, idempotencyKey: "seed:acme:hold-1", reference: "call_demo_live", actor: "seed", now });
-  await grantCredits(globexId, { amount: 500, source: "promotional", expiresAt: addDays(now, 30), reason: "Welcome credits", idempotencyKey: "seed:globex:welcome", actor: "seed", now });
+  await reserveCredits(acmeId, {
+    credits: 250,
+    ttlSeconds: 6 * 3600,
+    idempotencyKey: "seed:acme:hold-1",
+    reference: "call_demo_live",
+    actor: "seed",
+    now,
+  });
+  await grantCredits(globexId, {
+    amount: 500,
+    source: "promotional",
+    expiresAt: addDays(now, 30),
+    reason: "Welcome credits",
+    idempotencyKey: "seed:globex:welcome",
+    actor: "seed",
+    now,
+  });
 }

@@ -3,7 +3,11 @@ import type { CreditLedgerRow } from "@/lib/db/schema";
 import type { WrittenEntry } from "./movement";
 
 /** Credits a movement drew from each bucket (a bucket drawn twice is summed), in draw order. */
-export function spentByBucket(entries: WrittenEntry[], operationId: string, kinds: string[]): { bucket_id: string; source: string; credits: number }[] {
+export function spentByBucket(
+  entries: WrittenEntry[],
+  operationId: string,
+  kinds: string[],
+): { bucket_id: string; source: string; credits: number }[] {
   const out = new Map<string, { bucket_id: string; source: string; credits: number }>();
   for (const e of entries) {
     if (e.operationId !== operationId || !kinds.includes(e.kind) || !e.bucketId) continue;

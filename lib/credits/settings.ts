@@ -74,7 +74,10 @@ export async function updateCreditSettings(orgId: string, patch: CreditSettingsP
       ...(patch.lowBalanceThreshold !== undefined && { lowBalanceThreshold: patch.lowBalanceThreshold }),
     };
     if (Object.keys(balanceSettings).length) {
-      await tx.insert(creditBalances).values({ orgId, ...balanceSettings }).onConflictDoUpdate({ target: creditBalances.orgId, set: balanceSettings });
+      await tx
+        .insert(creditBalances)
+        .values({ orgId, ...balanceSettings })
+        .onConflictDoUpdate({ target: creditBalances.orgId, set: balanceSettings });
     }
   });
   return getCreditSettings(orgId);

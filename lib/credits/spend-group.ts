@@ -40,7 +40,12 @@ export type Spend<R, B> = GroupedSpend<R, B> & {
   refused: (error: unknown) => void;
 };
 
-type Waiting = { spend: Spend<unknown, unknown>; since: number; resolve: (r: { status: number; body: unknown; replayed: boolean }) => void; reject: (e: unknown) => void };
+type Waiting = {
+  spend: Spend<unknown, unknown>;
+  since: number;
+  resolve: (r: { status: number; body: unknown; replayed: boolean }) => void;
+  reject: (e: unknown) => void;
+};
 
 const waiting: Waiting[] = [];
 let inFlight = 0;
@@ -54,7 +59,12 @@ export const groupsSpends = () => driver().kind === "postgres";
 
 export function spend<R, B>(s: Spend<R, B>): Promise<{ status: number; body: B; replayed: boolean }> {
   return new Promise((resolve, reject) => {
-    waiting.push({ spend: s as Spend<unknown, unknown>, since: Date.now(), resolve: resolve as Waiting["resolve"], reject });
+    waiting.push({
+      spend: s as Spend<unknown, unknown>,
+      since: Date.now(),
+      resolve: resolve as Waiting["resolve"],
+      reject,
+    });
     pump();
   });
 }
@@ -71,7 +81,7 @@ function pump(): void {
 function take(): Waiting[] {
   const group: Waiting[] = [];
   const keys = new Set<string>();
-  for (let i = 0; i < waiting.length && group.length < MAX_GROUP; ) {
+  for (let i = 0; i < waiting.length && group.length < MAX_GROUP;) {
     const w = waiting[i]!;
     const key = `${w.spend.orgId}\u0000${w.spend.claim.key}`;
     if (keys.has(key)) {
@@ -109,7 +119,10 @@ async function run(group: Waiting[]): Promise<void> {
     pump();
   }
   if (outcomes === TIMED_OUT) {
-    log.error({ spends: group.length, deadline_ms: GROUP_DEADLINE_MS }, "spend group did not finish in time; its spends answered 503");
+    log.error(
+      { spends: group.length, deadline_ms: GROUP_DEADLINE_MS },
+      "spend group did not finish in time; its spends answered 503",
+    );
     for (const w of group) w.reject(databaseUnavailable());
     return;
   }

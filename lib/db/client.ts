@@ -21,8 +21,7 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema>;
 export type Executor = Db | Tx;
 
 export type Driver =
-  | { kind: "postgres"; client: postgres.Sql; url: string }
-  | { kind: "pglite"; client: PGlite; lockFile?: string };
+  { kind: "postgres"; client: postgres.Sql; url: string } | { kind: "pglite"; client: PGlite; lockFile?: string };
 
 type Handle = { db: Db; driver: Driver };
 
@@ -42,7 +41,10 @@ export function connectionOptions(url: string): { url: string; host?: string } {
 }
 
 /** A postgres.js client for a connection URL (a Unix socket directory included, as above). */
-export function postgresClient(url: string, options: postgres.Options<Record<string, postgres.PostgresType>> = {}): postgres.Sql {
+export function postgresClient(
+  url: string,
+  options: postgres.Options<Record<string, postgres.PostgresType>> = {},
+): postgres.Sql {
   const conn = connectionOptions(url);
   return postgres(conn.url, { ...(conn.host ? { host: conn.host } : {}), onnotice: () => {}, ...options });
 }
@@ -142,7 +144,11 @@ export function makeDataDirPrivate(dir: string): void {
   }
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const fixed = restrictModes(dir);
-  if (fixed > 0) log.warn({ dir, fixed }, "the embedded database was readable by other users; its folders are now 0700 and its files 0600");
+  if (fixed > 0)
+    log.warn(
+      { dir, fixed },
+      "the embedded database was readable by other users; its folders are now 0700 and its files 0600",
+    );
 }
 
 /** chmod go-rwx on `dir` and everything under it (symlinks are left alone); returns how many entries changed. */
@@ -214,11 +220,17 @@ export const db: Db = new Proxy({} as Db, {
     const value = real[prop];
     if (typeof value !== "function") return value;
     if (inTransaction.getStore()) {
-      throw new Error(`db.${String(prop)}() was called inside db.transaction(): use the transaction's executor (tx) instead.`);
+      throw new Error(
+        `db.${String(prop)}() was called inside db.transaction(): use the transaction's executor (tx) instead.`,
+      );
     }
     if (prop === "transaction") {
       return (fn: (tx: Tx) => Promise<unknown>, config?: unknown) =>
-        (value as (f: (tx: Tx) => Promise<unknown>, c?: unknown) => Promise<unknown>).call(real, (tx) => inTransaction.run(true, () => fn(tx)), config);
+        (value as (f: (tx: Tx) => Promise<unknown>, c?: unknown) => Promise<unknown>).call(
+          real,
+          (tx) => inTransaction.run(true, () => fn(tx)),
+          config,
+        );
     }
     return (value as (...a: unknown[]) => unknown).bind(real);
   },
@@ -364,14 +376,22 @@ async function reserveConnection(client: postgres.Sql): Promise<postgres.Reserve
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           gaveUp = true;
-          reject(Object.assign(new Error(`no database connection within ${RESERVE_TIMEOUT_MS} ms`), { code: "CONNECT_TIMEOUT" }));
+          reject(
+            Object.assign(new Error(`no database connection within ${RESERVE_TIMEOUT_MS} ms`), {
+              code: "CONNECT_TIMEOUT",
+            }),
+          );
         }, RESERVE_TIMEOUT_MS);
       }),
     ]);
   } finally {
     clearTimeout(timer);
     // A connection that arrives after we gave up goes straight back to the pool.
-    if (gaveUp) reserving.then((c) => c.release(), () => {});
+    if (gaveUp)
+      reserving.then(
+        (c) => c.release(),
+        () => {},
+      );
   }
 }
 

@@ -14,7 +14,11 @@ describe("isConnectionError", () => {
     ["cannot connect now 57P03 (starting up)", err({ code: "57P03" }), true],
     ["class 08: connection failure 08006", err({ code: "08006" }), true],
     ["wrapped by drizzle (cause)", err({ cause: err({ code: "57P01" }) }), true],
-    ["a failed connect to several addresses (AggregateError)", Object.assign(new AggregateError([err({ code: "ECONNREFUSED" })]), {}), true],
+    [
+      "a failed connect to several addresses (AggregateError)",
+      Object.assign(new AggregateError([err({ code: "ECONNREFUSED" })]), {}),
+      true,
+    ],
     ["unique violation 23505", err({ code: "23505" }), false],
     ["lock timeout 55P03", err({ code: "55P03" }), false],
     ["query canceled 57014", err({ code: "57014" }), false],

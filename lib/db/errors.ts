@@ -5,7 +5,11 @@ type PgError = { code?: string; constraint_name?: string; constraint?: string; c
 
 /** The driver's error behind `e`, when it carries a SQLSTATE. */
 function pgError(e: unknown): PgError | null {
-  for (let err = e as PgError | undefined, depth = 0; err && depth < 5; err = err.cause as PgError | undefined, depth++) {
+  for (
+    let err = e as PgError | undefined, depth = 0;
+    err && depth < 5;
+    err = err.cause as PgError | undefined, depth++
+  ) {
     if (typeof err.code === "string" && /^[0-9A-Z]{5}$/.test(err.code)) return err;
   }
   return null;

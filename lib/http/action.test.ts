@@ -31,10 +31,17 @@ const form = (fields: Record<string, string>) => {
 describe("server actions' auth option", () => {
   it("hands the step the user the guard returned, after the form is valid", async () => {
     calls.length = 0;
-    const act = formAction(z.object({ name: z.string().min(1) }), async ({ name }, owner) => ({ name, org: owner.orgId, role: owner.role }), { auth: "owner" });
+    const act = formAction(
+      z.object({ name: z.string().min(1) }),
+      async ({ name }, owner) => ({ name, org: owner.orgId, role: owner.role }),
+      { auth: "owner" },
+    );
     expect(await act(IDLE, form({ name: "" }))).toMatchObject({ ok: false, fieldErrors: { name: expect.any(String) } });
     expect(calls).toEqual([]);
-    expect(await act(IDLE, form({ name: "x" }))).toEqual({ ok: true, data: { name: "x", org: "org_1", role: "owner" } });
+    expect(await act(IDLE, form({ name: "x" }))).toEqual({
+      ok: true,
+      data: { name: "x", org: "org_1", role: "owner" },
+    });
     expect(calls).toEqual(["owner"]);
   });
 

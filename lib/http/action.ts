@@ -5,7 +5,14 @@ import "server-only";
 import { headers } from "next/headers";
 import { unstable_rethrow } from "next/navigation";
 import type { z } from "zod";
-import { requireAdmin, requireCustomer, requireOwner, requireUser, type CustomerUser, type SessionUser } from "@/lib/auth/session";
+import {
+  requireAdmin,
+  requireCustomer,
+  requireOwner,
+  requireUser,
+  type CustomerUser,
+  type SessionUser,
+} from "@/lib/auth/session";
 import { log } from "@/lib/log";
 import { AppError, type FieldIssue } from "./errors";
 import { TOO_DEEP_MESSAGE, tooDeepPath } from "./json-depth";
@@ -28,10 +35,16 @@ type UserFor<A> = A extends "owner"
         ? SessionUser
         : undefined;
 
-const GUARDS: Record<ActionAuth, () => Promise<SessionUser>> = { user: requireUser, customer: requireCustomer, owner: requireOwner, admin: requireAdmin };
+const GUARDS: Record<ActionAuth, () => Promise<SessionUser>> = {
+  user: requireUser,
+  customer: requireCustomer,
+  owner: requireOwner,
+  admin: requireAdmin,
+};
 
 /** After the input is read, before the step: the guard redirects to sign-in or answers 403 (Next's control flow). */
-const authorized = async <A extends ActionAuth | undefined>(auth: A): Promise<UserFor<A>> => (auth ? await GUARDS[auth]() : undefined) as UserFor<A>;
+const authorized = async <A extends ActionAuth | undefined>(auth: A): Promise<UserFor<A>> =>
+  (auth ? await GUARDS[auth]() : undefined) as UserFor<A>;
 
 function fieldErrors(issues: FieldIssue[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -66,7 +79,11 @@ export function formAction<S extends z.ZodType, T, A extends ActionAuth | undefi
       }
       const requestId = (await headers()).get("x-request-id");
       log.error({ err: e, request_id: requestId }, "server action failed");
-      return { ok: false, error: `Something went wrong on our side. Try again in a moment${requestId ? ` (reference ${requestId.slice(0, 8)})` : ""}.`, values };
+      return {
+        ok: false,
+        error: `Something went wrong on our side. Try again in a moment${requestId ? ` (reference ${requestId.slice(0, 8)})` : ""}.`,
+        values,
+      };
     }
   };
 }
@@ -96,7 +113,9 @@ export function jsonAction<S extends z.ZodType, T, A extends ActionAuth | undefi
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
       const issues = parsed.error.issues.flatMap((i) =>
-        i.code === "unrecognized_keys" ? i.keys.map((k) => ({ field: [...i.path.map(String), k].join("."), message: "is not a field here" })) : [{ field: i.path.map(String).join("."), message: i.message }],
+        i.code === "unrecognized_keys"
+          ? i.keys.map((k) => ({ field: [...i.path.map(String), k].join("."), message: "is not a field here" }))
+          : [{ field: i.path.map(String).join("."), message: i.message }],
       );
       return { ok: false, error: "Check the highlighted fields.", fieldErrors: fieldErrors(issues) };
     }
@@ -104,10 +123,18 @@ export function jsonAction<S extends z.ZodType, T, A extends ActionAuth | undefi
       return { ok: true, data: await step(parsed.data, await authorized(opts.auth as A)) };
     } catch (e) {
       unstable_rethrow(e);
-      if (e instanceof AppError) return { ok: false, error: e.message, fieldErrors: Array.isArray(e.details) ? fieldErrors(e.details as FieldIssue[]) : undefined };
+      if (e instanceof AppError)
+        return {
+          ok: false,
+          error: e.message,
+          fieldErrors: Array.isArray(e.details) ? fieldErrors(e.details as FieldIssue[]) : undefined,
+        };
       const requestId = (await headers()).get("x-request-id");
       log.error({ err: e, request_id: requestId }, "server action failed");
-      return { ok: false, error: `Something went wrong on our side. Try again in a moment${requestId ? ` (reference ${requestId.slice(0, 8)})` : ""}.` };
+      return {
+        ok: false,
+        error: `Something went wrong on our side. Try again in a moment${requestId ? ` (reference ${requestId.slice(0, 8)})` : ""}.`,
+      };
     }
   };
 }

@@ -38,7 +38,10 @@ export type Declaration = {
 };
 
 /** A handler as route() and rawRoute() return it: Next's function, carrying its declaration and the route without web objects (what the fast path calls). */
-export type Declared = { declaration: Declaration; serve(req: Incoming, params: Record<string, string>): Promise<Served | Response> };
+export type Declared = {
+  declaration: Declaration;
+  serve(req: Incoming, params: Record<string, string>): Promise<Served | Response>;
+};
 
 export const isDeclared = (v: unknown): v is Declared => typeof v === "function" && "declaration" in v && "serve" in v;
 

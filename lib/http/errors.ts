@@ -44,7 +44,12 @@ export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 /** The database is unreachable or restarting: retry the request (with the same idempotency key) shortly. */
 export const databaseUnavailable = () =>
-  new AppError("database_unavailable", "The database is unavailable; retry shortly with the same idempotency key.", undefined, { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) });
+  new AppError(
+    "database_unavailable",
+    "The database is unavailable; retry shortly with the same idempotency key.",
+    undefined,
+    { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) },
+  );
 
 export const notFound = (what: string) => new AppError("not_found", `${what} not found.`);
 export const forbidden = (message = "You do not have access to this resource.") => new AppError("forbidden", message);

@@ -6,7 +6,8 @@
 // parsers (one bad event never sinks the others).
 
 export const NUL_MESSAGE = "must not contain the NUL character (\\u0000)";
-export const SURROGATE_MESSAGE = "must be valid Unicode: it holds a lone surrogate (a \\ud800–\\udfff escape without its pair)";
+export const SURROGATE_MESSAGE =
+  "must be valid Unicode: it holds a lone surrogate (a \\ud800–\\udfff escape without its pair)";
 
 /** A string's first problem for Postgres, or null. */
 export function badTextMessage(s: string): string | null {
@@ -20,13 +21,15 @@ export function badTextMessage(s: string): string | null {
  * escapes (UTF-8 cannot encode a lone surrogate), so the walk that names the field runs only when
  * one is there. JSON.stringify writes a lone surrogate as such an escape too.
  */
-export const mayHoldBadText = (jsonText: string) => jsonText.includes("\\u") && /\\u(?:0000|[dD][89a-fA-F])/.test(jsonText);
+export const mayHoldBadText = (jsonText: string) =>
+  jsonText.includes("\\u") && /\\u(?:0000|[dD][89a-fA-F])/.test(jsonText);
 
 const join = (path: string, k: string | number) => (path ? `${path}.${k}` : String(k));
 /** A high surrogate without its low half after it, or a low one without its high half before it. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** A key as a field name: the characters that made it bad written as escapes (a whole pair stays as it is), so the answer and the log stay valid text. */
-export const printableKey = (k: string) => k.replace(/\u0000/g, "\\u0000").replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+export const printableKey = (k: string) =>
+  k.replace(/\u0000/g, "\\u0000").replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 
 /** The path (`a.b.0`) and the problem of the first key or string under `v` that Postgres cannot store, or null. */
 export function badTextPath(v: unknown, path = ""): { field: string; message: string } | null {

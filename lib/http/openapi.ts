@@ -6,7 +6,20 @@ import { declaredIn, type ApiDoc, type AuthRule, type Declaration } from "./decl
 type Operation = { method: string; declaration: Declaration };
 
 /** The order of the document's sections (and of /docs), first to last; a new tag goes last. */
-const TAG_ORDER = ["Customers", "Catalog", "Plans", "Subscriptions", "Usage events", "Usage", "Alerts", "Agents and calls", "Credits", "Billing", "Admin", "Operations"];
+const TAG_ORDER = [
+  "Customers",
+  "Catalog",
+  "Plans",
+  "Subscriptions",
+  "Usage events",
+  "Usage",
+  "Alerts",
+  "Agents and calls",
+  "Credits",
+  "Billing",
+  "Admin",
+  "Operations",
+];
 
 const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
 
@@ -26,12 +39,20 @@ const AUTH_NOTE: Record<AuthRule, string> = {
 
 /** Every documented operation of the route modules: by section, then by path (a collection before its items). */
 export function operationsOf(modules: Record<string, unknown>[]): Operation[] {
-  const ops = modules.flatMap((m) => declaredIn(m).map(({ method, handler }) => ({ method: method.toLowerCase(), declaration: handler.declaration })));
+  const ops = modules.flatMap((m) =>
+    declaredIn(m).map(({ method, handler }) => ({ method: method.toLowerCase(), declaration: handler.declaration })),
+  );
   const rank = (op: Operation) => {
     const i = op.declaration.doc ? TAG_ORDER.indexOf(op.declaration.doc.tag) : -1;
     return i < 0 ? TAG_ORDER.length : i;
   };
-  return ops.filter((op) => op.declaration.doc).sort((a, b) => rank(a) - rank(b) || (a.declaration.path < b.declaration.path ? -1 : a.declaration.path > b.declaration.path ? 1 : 0));
+  return ops
+    .filter((op) => op.declaration.doc)
+    .sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        (a.declaration.path < b.declaration.path ? -1 : a.declaration.path > b.declaration.path ? 1 : 0),
+    );
 }
 
 /** An operation as the document shows it: its doc entry with path, auth, and the body and query it documents. */
@@ -40,26 +61,50 @@ export type DocumentedOperation = ApiDoc & { method: string; path: string; auth:
 /** The document's view of a declared operation (the authorization matrix and the fuzzer read the same). */
 export function documented({ method, declaration }: Operation): DocumentedOperation | null {
   if (!declaration.doc) return null;
-  return { ...declaration.doc, method, path: declaration.path, auth: declaration.auth, body: declaration.doc.body ?? declaration.body, query: declaration.doc.query ?? declaration.query };
+  return {
+    ...declaration.doc,
+    method,
+    path: declaration.path,
+    auth: declaration.auth,
+    body: declaration.doc.body ?? declaration.body,
+    query: declaration.doc.query ?? declaration.query,
+  };
 }
 
 export function buildOpenApi(operations: Operation[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const { method, ...op } of operations.flatMap((o) => documented(o) ?? [])) {
-    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
     const query = op.query ? schemaOf(op.query) : undefined;
-    const queryParams = query && typeof query === "object" && "properties" in query
-      ? Object.entries((query as { properties: Record<string, unknown>; required?: string[] }).properties).map(([name, schema]) => ({
-          name,
-          in: "query",
-          required: ((query as { required?: string[] }).required ?? []).includes(name) && !(schema as { default?: unknown }).default,
-          schema,
-        }))
-      : [];
+    const queryParams =
+      query && typeof query === "object" && "properties" in query
+        ? Object.entries((query as { properties: Record<string, unknown>; required?: string[] }).properties).map(
+            ([name, schema]) => ({
+              name,
+              in: "query",
+              required:
+                ((query as { required?: string[] }).required ?? []).includes(name) &&
+                !(schema as { default?: unknown }).default,
+              schema,
+            }),
+          )
+        : [];
     const responses: Record<string, unknown> = {};
     for (const [status, description] of Object.entries(op.responses ?? { "200": "OK" })) {
-      if (Number(status) >= 400) responses[status] = { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
-      else responses[status] = op.response ? { description, content: { "application/json": { schema: schemaOf(op.response) } } } : { description };
+      if (Number(status) >= 400)
+        responses[status] = {
+          description,
+          content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        };
+      else
+        responses[status] = op.response
+          ? { description, content: { "application/json": { schema: schemaOf(op.response) } } }
+          : { description };
     }
     (paths[op.path] ??= {})[method] = {
       summary: op.summary,
@@ -67,7 +112,9 @@ export function buildOpenApi(operations: Operation[], version: string) {
       tags: [op.tag],
       security: SECURITY[op.auth],
       parameters: [...params, ...queryParams],
-      ...(op.body && { requestBody: { required: true, content: { "application/json": { schema: schemaOf(op.body) } } } }),
+      ...(op.body && {
+        requestBody: { required: true, content: { "application/json": { schema: schemaOf(op.body) } } },
+      }),
       responses,
     };
   }
@@ -76,7 +123,8 @@ export function buildOpenApi(operations: Operation[], version: string) {
     info: {
       title: "Tally API",
       version,
-      description: "Usage-based billing: metering, pricing, credits and subscriptions. JSON in and out, snake_case fields; decimal amounts as strings, minor units as integers named *_cents.",
+      description:
+        "Usage-based billing: metering, pricing, credits and subscriptions. JSON in and out, snake_case fields; decimal amounts as strings, minor units as integers named *_cents.",
     },
     servers: [{ url: "/" }],
     components: {

@@ -4,7 +4,15 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { resolveActor, scopeCustomer, type Actor, type Customer, type CustomerRef, type Operator, isOperator } from "@/lib/auth/actor";
+import {
+  resolveActor,
+  scopeCustomer,
+  type Actor,
+  type Customer,
+  type CustomerRef,
+  type Operator,
+  isOperator,
+} from "@/lib/auth/actor";
 import { optionalIdempotencyKey, requireIdempotencyKey } from "@/lib/idempotency/idempotent";
 import { log } from "@/lib/log";
 import { isConnectionError } from "@/lib/db/errors";
@@ -22,10 +30,20 @@ export type { AuthRule } from "./declaration";
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-type ActorFor<A extends AuthRule> = A extends "public" ? Actor | null : A extends "operator" ? Operator : A extends "customer" ? Customer : Actor;
+type ActorFor<A extends AuthRule> = A extends "public"
+  ? Actor | null
+  : A extends "operator"
+    ? Operator
+    : A extends "customer"
+      ? Customer
+      : Actor;
 
 /** What handlers read of a request. A web Request is one; so is the fast path's view of a Node request (server/fast-routes.ts). */
-export type RequestLike = { readonly method: string; readonly url: string; readonly headers: { get(name: string): string | null } };
+export type RequestLike = {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+};
 
 /** A request as the wrapper reads it: RequestLike, and the body as text, refused (413) past `limit` bytes. */
 export type Incoming = RequestLike & { text(limit: number): Promise<string> };
@@ -61,7 +79,10 @@ export type RouteContext<A extends AuthRule, B, Q, P, C = undefined, I = undefin
 };
 
 /** The route's declaration (lib/http/declaration.ts) with its schemas typed, and how its body is read. */
-export type RouteOptions<A extends AuthRule, B, Q, P, C = undefined, I = undefined> = Omit<Declaration, "auth" | "body" | "query" | "params"> & {
+export type RouteOptions<A extends AuthRule, B, Q, P, C = undefined, I = undefined> = Omit<
+  Declaration,
+  "auth" | "body" | "query" | "params"
+> & {
   auth: A;
   body?: B;
   query?: Q;
@@ -93,17 +114,23 @@ export class JsonReply {
   ) {}
 
   served(extra: Record<string, string> = {}): Served {
-    return { status: this.status, headers: { "content-type": "application/json", ...this.headers, ...extra }, body: JSON.stringify(this.data) };
+    return {
+      status: this.status,
+      headers: { "content-type": "application/json", ...this.headers, ...extra },
+      body: JSON.stringify(this.data),
+    };
   }
 }
 
-export const json = (data: unknown, status = 200, headers?: Record<string, string>) => new JsonReply(data, status, headers);
+export const json = (data: unknown, status = 200, headers?: Record<string, string>) =>
+  new JsonReply(data, status, headers);
 export const created = (data: unknown) => json(data, 201);
 export const accepted = (data: unknown) => json(data, 202);
 
 export const webResponse = (s: Served) => new Response(s.body, { status: s.status, headers: s.headers });
 /** For handlers outside route() (webhooks, Auth.js), which answer Next with a web Response. */
-export const jsonResponse = (data: unknown, status = 200, headers?: Record<string, string>) => webResponse(json(data, status, headers).served());
+export const jsonResponse = (data: unknown, status = 200, headers?: Record<string, string>) =>
+  webResponse(json(data, status, headers).served());
 
 export function requestIdOf(req: RequestLike): string {
   const incoming = req.headers.get("x-request-id");
@@ -114,15 +141,28 @@ export function zodIssues(error: z.ZodError): FieldIssue[] {
   return error.issues.flatMap((i) => {
     const path = i.path.map(String);
     // One issue per unknown key, named by its own path, so a typo points at itself.
-    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ field: [...path, k].join("."), message: i.message.startsWith("Unrecognized") ? "is not a field of this request (or cannot be changed here)" : i.message }));
+    if (i.code === "unrecognized_keys")
+      return i.keys.map((k) => ({
+        field: [...path, k].join("."),
+        message: i.message.startsWith("Unrecognized")
+          ? "is not a field of this request (or cannot be changed here)"
+          : i.message,
+      }));
     return [{ field: path.length ? path.join(".") : "(body)", message: i.message }];
   });
 }
 
 export function validationError(error: z.ZodError, where: string): AppError {
   const issues = zodIssues(error);
-  const summary = issues.slice(0, 5).map((i) => `${i.field}: ${i.message}`).join("; ");
-  return new AppError("validation_error", `Invalid ${where}: ${summary}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ""}`, issues);
+  const summary = issues
+    .slice(0, 5)
+    .map((i) => `${i.field}: ${i.message}`)
+    .join("; ");
+  return new AppError(
+    "validation_error",
+    `Invalid ${where}: ${summary}${issues.length > 5 ? ` (and ${issues.length - 5} more)` : ""}`,
+    issues,
+  );
 }
 
 export function errorReply(e: AppError, requestId: string): JsonReply {
@@ -133,10 +173,16 @@ export function errorReply(e: AppError, requestId: string): JsonReply {
   return json(body, e.status, { ...e.headers, "x-request-id": requestId });
 }
 
-export const errorResponse = (e: AppError, requestId: string): Response => webResponse(errorReply(e, requestId).served());
+export const errorResponse = (e: AppError, requestId: string): Response =>
+  webResponse(errorReply(e, requestId).served());
 
 /** A web Request as the wrapper reads it. */
-const fromWeb = (req: Request): Incoming => ({ method: req.method, url: req.url, headers: req.headers, text: (limit) => readBody(req, limit) });
+const fromWeb = (req: Request): Incoming => ({
+  method: req.method,
+  url: req.url,
+  headers: req.headers,
+  text: (limit) => readBody(req, limit),
+});
 
 async function readBody(req: Request, limit: number): Promise<string> {
   if (Number(req.headers.get("content-length") ?? "0") > limit) throw tooLarge(limit);
@@ -157,7 +203,8 @@ async function readBody(req: Request, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export const tooLarge = (limit: number) => new AppError("payload_too_large", `The request body is larger than the limit of ${limit} bytes.`);
+export const tooLarge = (limit: number) =>
+  new AppError("payload_too_large", `The request body is larger than the limit of ${limit} bytes.`);
 
 /**
  * A route outside route()'s JSON handling (Stripe's webhook, which verifies a signature over the
@@ -182,9 +229,15 @@ function refuseBadText(bad: { field: string; message: string } | null, where: st
 
 function authorize(rule: AuthRule, actor: Actor | null): void {
   if (rule === "public") return;
-  if (!actor) throw new AppError("unauthenticated", "Sign in, or send an API key as 'Authorization: Bearer <key>' or 'x-api-key'.");
-  if (rule === "operator" && !isOperator(actor)) throw new AppError("forbidden", "This endpoint needs an admin session or a platform API key.");
-  if (rule === "customer" && isOperator(actor)) throw new AppError("forbidden", "This endpoint is for a customer's own session or customer API key.");
+  if (!actor)
+    throw new AppError(
+      "unauthenticated",
+      "Sign in, or send an API key as 'Authorization: Bearer <key>' or 'x-api-key'.",
+    );
+  if (rule === "operator" && !isOperator(actor))
+    throw new AppError("forbidden", "This endpoint needs an admin session or a platform API key.");
+  if (rule === "customer" && isOperator(actor))
+    throw new AppError("forbidden", "This endpoint is for a customer's own session or customer API key.");
 }
 
 export function route<
@@ -196,10 +249,15 @@ export function route<
   I extends IdempotentBy | undefined = undefined,
 >(
   options: RouteOptions<A, B, Q, P, C, I>,
-  handler: (ctx: RouteContext<A, B, Q, P, C, I>) => Promise<I extends IdempotentBy ? IdempotentReply : JsonReply | Response | object>,
+  handler: (
+    ctx: RouteContext<A, B, Q, P, C, I>,
+  ) => Promise<I extends IdempotentBy ? IdempotentReply : JsonReply | Response | object>,
 ) {
   /** The route on any server: Next (below) or the fast path, which sends `Served` to the socket itself. */
-  const serve = async (req: Incoming, segmentParams?: Record<string, string | string[]>): Promise<Served | Response> => {
+  const serve = async (
+    req: Incoming,
+    segmentParams?: Record<string, string | string[]>,
+  ): Promise<Served | Response> => {
     const started = performance.now();
     const requestId = requestIdOf(req);
     const url = new URL(req.url);
@@ -217,7 +275,11 @@ export function route<
         const type = req.headers.get("content-type") ?? "";
         if (rawBody.trim() === "") bodyValue = {};
         else {
-          if (type && !isJsonMediaType(type)) throw new AppError("unsupported_media_type", "Send the body as JSON with 'Content-Type: application/json'.");
+          if (type && !isJsonMediaType(type))
+            throw new AppError(
+              "unsupported_media_type",
+              "Send the body as JSON with 'Content-Type: application/json'.",
+            );
           try {
             bodyValue = JSON.parse(rawBody);
           } catch {
@@ -226,7 +288,10 @@ export function route<
           // Before anything walks the value: the walks below and the handler's recurse.
           const depth = options.perItem ? PER_ITEM_BODY_DEPTH : MAX_JSON_DEPTH;
           const deep = tooDeepPath(bodyValue, depth);
-          if (deep) throw new AppError("validation_error", `Invalid body: ${deep}: ${tooDeepMessage(depth)}`, [{ field: deep, message: tooDeepMessage(depth) }]);
+          if (deep)
+            throw new AppError("validation_error", `Invalid body: ${deep}: ${tooDeepMessage(depth)}`, [
+              { field: deep, message: tooDeepMessage(depth) },
+            ]);
           if (!options.perItem && mayHoldBadText(rawBody)) refuseBadText(badTextPath(bodyValue), "body");
         }
       }
@@ -236,10 +301,27 @@ export function route<
       const query = options.query ? parseWith(options.query, Object.fromEntries(url.searchParams), "query") : undefined;
       const params = options.params ? parseWith(options.params, segmentParams ?? {}, "path") : undefined;
       // Scope, then key, then the call: a request for another customer is refused before its key is judged.
-      const customerId = options.customer ? await scopeCustomer(actor!, (options.customer === "body" ? body : query) as CustomerRef) : undefined;
+      const customerId = options.customer
+        ? await scopeCustomer(actor!, (options.customer === "body" ? body : query) as CustomerRef)
+        : undefined;
       const bodyKey = (body as { idempotency_key?: string | null } | undefined)?.idempotency_key;
-      const idempotencyKey = options.idempotent === "key" ? requireIdempotencyKey(req, bodyKey) : options.idempotent === "optional-key" ? optionalIdempotencyKey(req, bodyKey) : undefined;
-      const ctx = { req: req as RequestLike, actor, rawBody, requestId, body, query, params, customerId, idempotencyKey } as RouteContext<A, B, Q, P, C, I>;
+      const idempotencyKey =
+        options.idempotent === "key"
+          ? requireIdempotencyKey(req, bodyKey)
+          : options.idempotent === "optional-key"
+            ? optionalIdempotencyKey(req, bodyKey)
+            : undefined;
+      const ctx = {
+        req: req as RequestLike,
+        actor,
+        rawBody,
+        requestId,
+        body,
+        query,
+        params,
+        customerId,
+        idempotencyKey,
+      } as RouteContext<A, B, Q, P, C, I>;
       const result = await handler(ctx);
       if (options.idempotent) {
         const r = result as IdempotentReply;
@@ -254,7 +336,13 @@ export function route<
         response = errorReply(databaseUnavailable(), requestId);
       } else {
         log.error({ request_id: requestId, err: e, method: req.method, path: url.pathname }, "unhandled error");
-        response = errorReply(new AppError("internal_error", `Something went wrong on our side. Quote request id ${requestId} when reporting it.`), requestId);
+        response = errorReply(
+          new AppError(
+            "internal_error",
+            `Something went wrong on our side. Quote request id ${requestId} when reporting it.`,
+          ),
+          requestId,
+        );
       }
     }
     status = response.status;
@@ -262,14 +350,24 @@ export function route<
     metrics.httpRequests.inc({ route: label, method: req.method, status: String(status) });
     metrics.httpDuration.observe({ route: label, method: req.method }, seconds);
     log.info(
-      { request_id: requestId, method: req.method, path: url.pathname, status, duration_ms: Math.round(seconds * 10000) / 10, actor: actor ? actor.type : null },
+      {
+        request_id: requestId,
+        method: req.method,
+        path: url.pathname,
+        status,
+        duration_ms: Math.round(seconds * 10000) / 10,
+        actor: actor ? actor.type : null,
+      },
       "request",
     );
     if (response instanceof JsonReply) return response.served({ "x-request-id": requestId });
     response.headers.set("x-request-id", requestId);
     return response;
   };
-  const onNext = async (req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+  const onNext = async (
+    req: Request,
+    segment?: { params?: Promise<Record<string, string | string[]>> },
+  ): Promise<Response> => {
     const out = await serve(fromWeb(req), await segment?.params);
     return out instanceof Response ? out : webResponse(out);
   };

@@ -28,14 +28,27 @@ export function claimKeySql(claim: IdempotencyClaim, requestHash: string): SQL {
 }
 
 /** For a key someone else claimed first: their answer again, or a 409 when the bodies differ. */
-export async function replayClaimed<T>(tx: Executor, claim: IdempotencyClaim, hash: string): Promise<IdempotentResult<T>> {
+export async function replayClaimed<T>(
+  tx: Executor,
+  claim: IdempotencyClaim,
+  hash: string,
+): Promise<IdempotentResult<T>> {
   const [row] = await tx
     .select()
     .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.orgId, claim.orgId ?? "platform"), eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key)));
+    .where(
+      and(
+        eq(idempotencyKeys.orgId, claim.orgId ?? "platform"),
+        eq(idempotencyKeys.scope, claim.scope),
+        eq(idempotencyKeys.key, claim.key),
+      ),
+    );
   if (!row) throw new AppError("conflict", "A request with this idempotency key is still in progress; retry shortly.");
   if (row.requestHash !== hash) {
-    throw new AppError("idempotency_conflict", `The idempotency key "${claim.key}" was already used with a different request body.`);
+    throw new AppError(
+      "idempotency_conflict",
+      `The idempotency key "${claim.key}" was already used with a different request body.`,
+    );
   }
   return { status: row.status, body: row.response as T, replayed: true };
 }
@@ -70,7 +83,8 @@ export function storeResponseSql(claim: IdempotencyClaim, status: number, body: 
 /** A credit-moving request's key, which it must carry: the Idempotency-Key header or the body's idempotency_key. */
 export function requireIdempotencyKey(req: RequestLike, bodyKey?: string | null): string {
   const key = idempotencyKeyOf(req, bodyKey);
-  if (!key) throw invalidField("idempotency_key", "required: send an Idempotency-Key header or idempotency_key in the body");
+  if (!key)
+    throw invalidField("idempotency_key", "required: send an Idempotency-Key header or idempotency_key in the body");
   if (key.length > 255) throw invalidField("idempotency_key", "at most 255 characters");
   return key;
 }
@@ -94,14 +108,21 @@ export function idempotencyKeyOf(req: RequestLike, bodyKey?: string | null): str
  * so a retry runs again (errors are not stored, as for the other money endpoints). Without a key
  * the operation simply runs.
  */
-export async function idempotentCall<T>(claim: (IdempotencyClaim & { request: unknown }) | null, run: () => Promise<{ status: number; body: T }>): Promise<IdempotentResult<T>> {
+export async function idempotentCall<T>(
+  claim: (IdempotencyClaim & { request: unknown }) | null,
+  run: () => Promise<{ status: number; body: T }>,
+): Promise<IdempotentResult<T>> {
   if (!claim) return { ...(await run()), replayed: false };
-  if (claim.key.length > 255) throw new AppError("validation_error", "Idempotency-Key: at most 255 characters", [{ field: "idempotency_key", message: "at most 255 characters" }]);
+  if (claim.key.length > 255)
+    throw new AppError("validation_error", "Idempotency-Key: at most 255 characters", [
+      { field: "idempotency_key", message: "at most 255 characters" },
+    ]);
   const hash = requestHash(claim.request);
   const claimed = await rows<{ key: string }>(claimKeySql(claim, hash));
   if (claimed.length === 0) {
     const replay = await replayClaimed<T>(db, claim, hash);
-    if (replay.status === 0) throw new AppError("conflict", "A request with this idempotency key is still in progress; retry shortly.");
+    if (replay.status === 0)
+      throw new AppError("conflict", "A request with this idempotency key is still in progress; retry shortly.");
     return replay;
   }
   try {
@@ -109,7 +130,15 @@ export async function idempotentCall<T>(claim: (IdempotencyClaim & { request: un
     await db.execute(storeResponseSql(claim, result.status, result.body));
     return { ...result, replayed: false };
   } catch (e) {
-    await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.orgId, claim.orgId ?? "platform"), eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.key, claim.key)));
+    await db
+      .delete(idempotencyKeys)
+      .where(
+        and(
+          eq(idempotencyKeys.orgId, claim.orgId ?? "platform"),
+          eq(idempotencyKeys.scope, claim.scope),
+          eq(idempotencyKeys.key, claim.key),
+        ),
+      );
     throw e;
   }
 }

@@ -10,9 +10,23 @@ const MUTED = rgb(0.45, 0.45, 0.5);
 const BRAND = rgb(0.31, 0.27, 0.9);
 
 /** Standard PDF fonts encode WinAnsi only: replace what they cannot draw. */
-const safe = (s: string) => s.replace(/[–—]/g, "-").replace(/[“”]/g, '"').replace(/[‘’]/g, "'").replace(/…/g, "...").replace(/[^\x20-\x7e\xa0-\xff]/g, "?");
+const safe = (s: string) =>
+  s
+    .replace(/[–—]/g, "-")
+    .replace(/[“”]/g, '"')
+    .replace(/[‘’]/g, "'")
+    .replace(/…/g, "...")
+    .replace(/[^\x20-\x7e\xa0-\xff]/g, "?");
 
-export async function renderInvoicePdf({ invoice, customer, lines }: { invoice: Invoice; customer: Organization; lines: InvoiceLine[] }): Promise<Uint8Array> {
+export async function renderInvoicePdf({
+  invoice,
+  customer,
+  lines,
+}: {
+  invoice: Invoice;
+  customer: Organization;
+  lines: InvoiceLine[];
+}): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   pdf.setTitle(`Invoice ${invoice.number}`);
   pdf.setProducer("Tally");
@@ -23,7 +37,12 @@ export async function renderInvoicePdf({ invoice, customer, lines }: { invoice: 
   const left = 50;
   const right = 545;
   let y = 790;
-  const text = (s: string, x: number, yy: number, opts: { size?: number; f?: typeof font; color?: typeof INK; alignRight?: boolean } = {}) => {
+  const text = (
+    s: string,
+    x: number,
+    yy: number,
+    opts: { size?: number; f?: typeof font; color?: typeof INK; alignRight?: boolean } = {},
+  ) => {
     const size = opts.size ?? 10;
     const f = opts.f ?? font;
     const t = safe(s);
@@ -37,7 +56,10 @@ export async function renderInvoicePdf({ invoice, customer, lines }: { invoice: 
   y -= 28;
   text(`Number ${invoice.number}`, right, y, { alignRight: true });
   text(`Issued ${formatDate(invoice.issuedAt)}`, right, y - 14, { alignRight: true });
-  if (invoice.periodStart && invoice.periodEnd) text(`Period ${formatDate(invoice.periodStart)} - ${formatDate(invoice.periodEnd)}`, right, y - 28, { alignRight: true });
+  if (invoice.periodStart && invoice.periodEnd)
+    text(`Period ${formatDate(invoice.periodStart)} - ${formatDate(invoice.periodEnd)}`, right, y - 28, {
+      alignRight: true,
+    });
   text("Billed to", left, y, { color: MUTED });
   text(customer.name, left, y - 14, { f: bold });
   if (customer.email) text(customer.email, left, y - 28);
@@ -73,7 +95,17 @@ export async function renderInvoicePdf({ invoice, customer, lines }: { invoice: 
   text(formatMoney(invoice.amountPaidCents, invoice.currency), cols.amount, y - 20, { alignRight: true, color: MUTED });
   text("Amount due", cols.unit, y - 36, { alignRight: true, f: bold });
   text(formatMoney(invoice.amountDueCents, invoice.currency), cols.amount, y - 36, { alignRight: true, f: bold });
-  text(invoice.status === "paid" ? `PAID ${invoice.paidAt ? formatDate(invoice.paidAt) : ""}` : invoice.status.toUpperCase(), left, y - 20, { size: 14, f: bold, color: invoice.status === "paid" ? rgb(0.02, 0.55, 0.35) : rgb(0.7, 0.4, 0) });
-  text("Amounts are exact prices rounded half-up once per line to the currency's minor unit.", left, 60, { size: 8, color: MUTED });
+  text(
+    invoice.status === "paid"
+      ? `PAID ${invoice.paidAt ? formatDate(invoice.paidAt) : ""}`
+      : invoice.status.toUpperCase(),
+    left,
+    y - 20,
+    { size: 14, f: bold, color: invoice.status === "paid" ? rgb(0.02, 0.55, 0.35) : rgb(0.7, 0.4, 0) },
+  );
+  text("Amounts are exact prices rounded half-up once per line to the currency's minor unit.", left, 60, {
+    size: 8,
+    color: MUTED,
+  });
   return pdf.save();
 }

@@ -34,7 +34,12 @@ export async function issueInvoice(
   },
 ): Promise<{ invoice: Invoice; lines: InvoiceLine[]; created: boolean }> {
   const [existing] = await x.select().from(invoices).where(eq(invoices.sourceKey, input.sourceKey));
-  if (existing) return { invoice: existing, lines: await x.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id)), created: false };
+  if (existing)
+    return {
+      invoice: existing,
+      lines: await x.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id)),
+      created: false,
+    };
   const total = input.lines.reduce((s, l) => s + l.amountCents, 0);
   const id = newId("inv");
   const [invoice] = await x

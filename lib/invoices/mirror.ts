@@ -6,12 +6,28 @@ import { invoiceLines, invoices, subscriptions, type Invoice, type InvoiceStatus
 import { newId } from "@/lib/ids";
 import type { StripeInvoiceState } from "@/lib/stripe/billing";
 
-const STATUS: Record<string, InvoiceStatus> = { draft: "draft", open: "open", paid: "paid", void: "void", uncollectible: "uncollectible" };
+const STATUS: Record<string, InvoiceStatus> = {
+  draft: "draft",
+  open: "open",
+  paid: "paid",
+  void: "void",
+  uncollectible: "uncollectible",
+};
 
-export async function upsertStripeInvoice(x: Executor, orgId: string, inv: StripeInvoiceState, stateAt: Date): Promise<Invoice | null> {
+export async function upsertStripeInvoice(
+  x: Executor,
+  orgId: string,
+  inv: StripeInvoiceState,
+  stateAt: Date,
+): Promise<Invoice | null> {
   const [existing] = await x.select().from(invoices).where(eq(invoices.stripeInvoiceId, inv.id)).for("update");
   if (existing?.providerUpdatedAt && stateAt < existing.providerUpdatedAt) return existing;
-  const [sub] = inv.subscriptionId ? await x.select({ id: subscriptions.id }).from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, inv.subscriptionId)) : [];
+  const [sub] = inv.subscriptionId
+    ? await x
+        .select({ id: subscriptions.id })
+        .from(subscriptions)
+        .where(eq(subscriptions.stripeSubscriptionId, inv.subscriptionId))
+    : [];
   const values = {
     orgId,
     provider: "stripe" as const,
@@ -37,7 +53,10 @@ export async function upsertStripeInvoice(x: Executor, orgId: string, inv: Strip
     [row] = (await x.update(invoices).set(values).where(eq(invoices.id, existing.id)).returning()) as [Invoice];
     await x.delete(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id));
   } else {
-    [row] = (await x.insert(invoices).values({ id: newId("inv"), ...values }).returning()) as [Invoice];
+    [row] = (await x
+      .insert(invoices)
+      .values({ id: newId("inv"), ...values })
+      .returning()) as [Invoice];
   }
   if (inv.lines.length) {
     await x.insert(invoiceLines).values(

@@ -5,7 +5,12 @@ import { invoiceLines, invoices, organizations, type Invoice } from "@/lib/db/sc
 import { notFound } from "@/lib/http/errors";
 
 export async function listInvoices(orgId: string, limit = 10): Promise<Invoice[]> {
-  return db.select().from(invoices).where(eq(invoices.orgId, orgId)).orderBy(desc(invoices.issuedAt), desc(invoices.number)).limit(limit);
+  return db
+    .select()
+    .from(invoices)
+    .where(eq(invoices.orgId, orgId))
+    .orderBy(desc(invoices.issuedAt), desc(invoices.number))
+    .limit(limit);
 }
 
 /** An invoice with its lines and customer, scoped to the organization (null orgId: operators). */
@@ -16,7 +21,11 @@ export async function getInvoice(orgId: string | null, invoiceId: string) {
     .innerJoin(organizations, eq(organizations.id, invoices.orgId))
     .where(and(eq(invoices.id, invoiceId), orgId ? eq(invoices.orgId, orgId) : undefined));
   if (!row) throw notFound("Invoice");
-  const lines = await db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId)).orderBy(asc(invoiceLines.position));
+  const lines = await db
+    .select()
+    .from(invoiceLines)
+    .where(eq(invoiceLines.invoiceId, invoiceId))
+    .orderBy(asc(invoiceLines.position));
   return { ...row, lines };
 }
 

@@ -25,10 +25,28 @@ export const BACKOFF_CAP_SECONDS = 300;
 export const backoffSeconds = (attempt: number) => Math.min(BACKOFF_CAP_SECONDS, 2 ** Math.max(0, attempt - 1));
 const LEASE_MS = 5 * 60_000;
 
-export async function enqueue(x: Executor, job: { kind: string; orgId?: string | null; payload?: Record<string, unknown>; dedupeKey?: string; runAt?: Date; maxAttempts?: number }): Promise<void> {
+export async function enqueue(
+  x: Executor,
+  job: {
+    kind: string;
+    orgId?: string | null;
+    payload?: Record<string, unknown>;
+    dedupeKey?: string;
+    runAt?: Date;
+    maxAttempts?: number;
+  },
+): Promise<void> {
   await x
     .insert(jobs)
-    .values({ id: newId("job"), kind: job.kind, orgId: job.orgId ?? null, payload: job.payload ?? {}, dedupeKey: job.dedupeKey ?? null, runAt: job.runAt ?? new Date(), maxAttempts: job.maxAttempts ?? 12 })
+    .values({
+      id: newId("job"),
+      kind: job.kind,
+      orgId: job.orgId ?? null,
+      payload: job.payload ?? {},
+      dedupeKey: job.dedupeKey ?? null,
+      runAt: job.runAt ?? new Date(),
+      maxAttempts: job.maxAttempts ?? 12,
+    })
     .onConflictDoNothing();
   kickOutbox();
 }
@@ -62,7 +80,10 @@ async function runOne(job: Job): Promise<void> {
   try {
     if (!handler) throw new PermanentJobError(`No handler for job kind ${job.kind}`);
     const result = await handler(job);
-    await db.update(jobs).set({ status: "done", result: result ?? {}, doneAt: now, lockedUntil: null, lastError: null, updatedAt: now }).where(eq(jobs.id, job.id));
+    await db
+      .update(jobs)
+      .set({ status: "done", result: result ?? {}, doneAt: now, lockedUntil: null, lastError: null, updatedAt: now })
+      .where(eq(jobs.id, job.id));
   } catch (e) {
     // Shown to admins and logged: a failed statement's values stay out of both.
     const message = redactQueryParams(e instanceof Error ? e.message : String(e));
@@ -70,10 +91,20 @@ async function runOne(job: Job): Promise<void> {
     const runAt = new Date(now.getTime() + backoffSeconds(job.attempts) * 1000);
     await db
       .update(jobs)
-      .set({ status: temporary ? "pending" : "failed", runAt: temporary ? runAt : now, lockedUntil: null, lastError: message.slice(0, 1000), updatedAt: now })
+      .set({
+        status: temporary ? "pending" : "failed",
+        runAt: temporary ? runAt : now,
+        lockedUntil: null,
+        lastError: message.slice(0, 1000),
+        updatedAt: now,
+      })
       .where(eq(jobs.id, job.id));
     // A retry is routine; a job that has failed for good waits for an admin (retryJob).
-    if (temporary) log.warn({ job: job.kind, job_id: job.id, attempts: job.attempts, retry_at: runAt.toISOString(), err: message }, "outbox job will be retried");
+    if (temporary)
+      log.warn(
+        { job: job.kind, job_id: job.id, attempts: job.attempts, retry_at: runAt.toISOString(), err: message },
+        "outbox job will be retried",
+      );
     else log.error({ job: job.kind, job_id: job.id, attempts: job.attempts, err: message }, "outbox job failed");
   }
 }
@@ -92,7 +123,9 @@ export async function runDueJobs(now = new Date(), batch = 20): Promise<number> 
 }
 
 async function updateDepthMetric() {
-  const depth = await rows<{ kind: string; n: number }>(sql`select kind, count(*)::int as n from ${jobs} where status in ('pending', 'running') group by kind`);
+  const depth = await rows<{ kind: string; n: number }>(
+    sql`select kind, count(*)::int as n from ${jobs} where status in ('pending', 'running') group by kind`,
+  );
   metrics.outboxDepth.reset();
   for (const d of depth) metrics.outboxDepth.set({ kind: d.kind }, Number(d.n));
 }
@@ -120,7 +153,12 @@ export async function listJobs(opts: { status?: Job["status"][]; kind?: string; 
   return db
     .select()
     .from(jobs)
-    .where(and(opts.status ? inArray(jobs.status, opts.status) : undefined, opts.kind ? eq(jobs.kind, opts.kind) : undefined))
+    .where(
+      and(
+        opts.status ? inArray(jobs.status, opts.status) : undefined,
+        opts.kind ? eq(jobs.kind, opts.kind) : undefined,
+      ),
+    )
     .orderBy(desc(jobs.createdAt))
     .limit(opts.limit ?? 100);
 }
@@ -141,8 +179,12 @@ export async function jobsNeedingAttention(): Promise<Job[]> {
   return db
     .select()
     .from(jobs)
-    .where(or(eq(jobs.status, "failed"), and(eq(jobs.status, "pending"), lt(jobs.runAt, sql`now() - interval '1 minute'`), sql`${jobs.attempts} > 0`)))
+    .where(
+      or(
+        eq(jobs.status, "failed"),
+        and(eq(jobs.status, "pending"), lt(jobs.runAt, sql`now() - interval '1 minute'`), sql`${jobs.attempts} > 0`),
+      ),
+    )
     .orderBy(asc(jobs.createdAt))
     .limit(100);
 }
-

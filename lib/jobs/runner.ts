@@ -8,7 +8,6 @@ export type Job = { name: string; everyMs: number; run: (now: Date) => Promise<u
 
 const globalForJobs = globalThis as unknown as { __tallyJobs?: NodeJS.Timeout[] };
 
-
 export async function runJobOnce(job: Job, now = new Date()): Promise<void> {
   try {
     const result = await job.run(now);

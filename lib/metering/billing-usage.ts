@@ -29,11 +29,16 @@ const max0 = (d: InstanceType<typeof D>) => (d.isNegative() ? new D(0) : d);
 export async function billingUsage(org: Organization, now = new Date()) {
   const sub = await liveSubscription(org.id);
   const plan = sub ? await resolvePlan({ id: sub.planId }) : null;
-  const month: Period = sub ? limitPeriod(sub, now) : { start: startOfUtcMonth(now), end: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
+  const month: Period = sub
+    ? limitPeriod(sub, now)
+    : { start: startOfUtcMonth(now), end: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
   const today: Period = { start: startOfUtcDay(now), end: new Date(startOfUtcDay(now).getTime() + 86_400_000) };
   const meters = (await meterIndex()).all.filter((m) => !m.archived);
   const currency = plan?.currency ?? "usd";
-  const [priced, daily] = await Promise.all([pricedUsage(org.id, meters, hourRange(month), plan), queryUsage({ orgId: org.id, meters, range: today })]);
+  const [priced, daily] = await Promise.all([
+    pricedUsage(org.id, meters, hourRange(month), plan),
+    queryUsage({ orgId: org.id, meters, range: today }),
+  ]);
   const todayBy = new Map(daily.map((u) => [u.meter.id, u.value]));
 
   const rows = priced.usage.map((u) => {
@@ -56,15 +61,30 @@ export async function billingUsage(org: Organization, now = new Date()) {
       overage_cost: amount ? amount.toFixed() : "0",
       overage_cost_cents: amount ? cents(amount, currency) : 0,
       price_per_1k: plan ? pricePer1k(plan.charges, u.meter.code, used) : null,
-      limit: limit ? { limit: limit.limit, enforcement: limit.enforcement, percent_used: Number(new D(used).div(limit.limit).mul(100).toDecimalPlaces(1).toFixed()) } : null,
+      limit: limit
+        ? {
+            limit: limit.limit,
+            enforcement: limit.enforcement,
+            percent_used: Number(new D(used).div(limit.limit).mul(100).toDecimalPlaces(1).toFixed()),
+          }
+        : null,
     };
   });
 
   const usageAmount = [...priced.amountByMeter.values()].reduce((a, b) => a.plus(b), new D(0));
-  const [pack] = await db.select().from(creditProducts).where(and(eq(creditProducts.active, true), eq(creditProducts.currency, currency))).orderBy(asc(creditProducts.credits)).limit(1);
-  const pricePerCredit = pack && pack.credits > 0 ? new D(minorToDecimal(pack.priceCents, pack.currency)).div(pack.credits) : null;
+  const [pack] = await db
+    .select()
+    .from(creditProducts)
+    .where(and(eq(creditProducts.active, true), eq(creditProducts.currency, currency)))
+    .orderBy(asc(creditProducts.credits))
+    .limit(1);
+  const pricePerCredit =
+    pack && pack.credits > 0 ? new D(minorToDecimal(pack.priceCents, pack.currency)).div(pack.credits) : null;
   const includedCredits = plan?.includedCredits ?? 0;
-  const [usedCredits, balance] = await Promise.all([creditsSpent(org.id, month.start, month.end), getCreditBalance(org.id, { now })]);
+  const [usedCredits, balance] = await Promise.all([
+    creditsSpent(org.id, month.start, month.end),
+    getCreditBalance(org.id, { now }),
+  ]);
   const overageCredits = balance?.overage ?? 0;
   const overageCost = pricePerCredit ? pricePerCredit.mul(overageCredits) : null;
 

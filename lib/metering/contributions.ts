@@ -22,7 +22,8 @@ export type Contribution = { meterId: string; groupKey: string; value: string | 
 export type UniqueContribution = { meterId: string; groupKey: string; value: string };
 export type ItemError = { field: string; message: string };
 
-export type Contributions = { ok: true; rollups: Contribution[]; uniques: UniqueContribution[] } | { ok: false; error: ItemError };
+export type Contributions =
+  { ok: true; rollups: Contribution[]; uniques: UniqueContribution[] } | { ok: false; error: ItemError };
 
 const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
 const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -40,7 +41,10 @@ export function numericValue(v: unknown): { value: string | null } | { error: st
   }
   if (typeof v === "string") {
     if (PLAIN_DECIMAL.test(v) && v.length <= 31) return { value: v };
-    if (!NUMERIC.test(v)) return { error: `must be a number or a numeric string, got ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` };
+    if (!NUMERIC.test(v))
+      return {
+        error: `must be a number or a numeric string, got ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`,
+      };
     return bounded(new D(v));
   }
   return { error: `must be a number or a numeric string, got ${Array.isArray(v) ? "an array" : typeof v}` };
@@ -103,17 +107,42 @@ export function contributionsOf(meters: MeterDef[], properties: Record<string, u
       case "max":
       case "latest": {
         const r = numericValue(meter.property ? properties[meter.property] : undefined);
-        if ("error" in r) return { ok: false, error: { field: `properties.${meter.property}`, message: `${r.error} (meter ${meter.code} takes the ${meter.aggregation} of it)` } };
+        if ("error" in r)
+          return {
+            ok: false,
+            error: {
+              field: `properties.${meter.property}`,
+              message: `${r.error} (meter ${meter.code} takes the ${meter.aggregation} of it)`,
+            },
+          };
         if (meter.aggregation === "sum" && !meter.allowNegative && r.value !== null && isNegative(r.value)) {
-          return { ok: false, error: { field: `properties.${meter.property}`, message: `must not be negative (meter ${meter.code} sums it and does not accept negative values; a meter created with allow_negative does)` } };
+          return {
+            ok: false,
+            error: {
+              field: `properties.${meter.property}`,
+              message: `must not be negative (meter ${meter.code} sums it and does not accept negative values; a meter created with allow_negative does)`,
+            },
+          };
         }
-        if (r.value !== null) rollups.push(meter.aggregation === "latest" ? { meterId: meter.id, groupKey, value: r.value, latest: true } : { meterId: meter.id, groupKey, value: r.value });
+        if (r.value !== null)
+          rollups.push(
+            meter.aggregation === "latest"
+              ? { meterId: meter.id, groupKey, value: r.value, latest: true }
+              : { meterId: meter.id, groupKey, value: r.value },
+          );
         break;
       }
       case "unique_count": {
         const v = textValue(meter.property ? properties[meter.property] : undefined);
         if (v === null) break;
-        if (v.length > MAX_UNIQUE_VALUE_LENGTH) return { ok: false, error: { field: `properties.${meter.property}`, message: `is longer than ${MAX_UNIQUE_VALUE_LENGTH} characters (meter ${meter.code} counts its distinct values)` } };
+        if (v.length > MAX_UNIQUE_VALUE_LENGTH)
+          return {
+            ok: false,
+            error: {
+              field: `properties.${meter.property}`,
+              message: `is longer than ${MAX_UNIQUE_VALUE_LENGTH} characters (meter ${meter.code} counts its distinct values)`,
+            },
+          };
         uniques.push({ meterId: meter.id, groupKey, value: v });
         break;
       }

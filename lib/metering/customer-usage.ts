@@ -35,13 +35,21 @@ export async function defaultUsageStart(orgId: string, now: Date): Promise<Date>
   return sub ? limitPeriod(sub, now).start : startOfUtcMonth(now);
 }
 
-export async function customerUsage(org: Organization, input: CustomerUsageInput, now = new Date()): Promise<CustomerUsage> {
+export async function customerUsage(
+  org: Organization,
+  input: CustomerUsageInput,
+  now = new Date(),
+): Promise<CustomerUsage> {
   const meters = await resolveMeters(input.meter);
   const groupBy = input.group_by ?? [];
   if (groupBy.length && input.meter?.length) {
     for (const m of meters) {
       const missing = groupBy.filter((k) => !m.groupBy.includes(k));
-      if (missing.length) throw invalidField("group_by", `meter ${m.code} does not group by ${missing.join(", ")}${m.groupBy.length ? ` (it groups by ${m.groupBy.join(", ")})` : " (it has no group_by)"}`);
+      if (missing.length)
+        throw invalidField(
+          "group_by",
+          `meter ${m.code} does not group by ${missing.join(", ")}${m.groupBy.length ? ` (it groups by ${m.groupBy.join(", ")})` : " (it has no group_by)"}`,
+        );
     }
   }
   const from = input.from ?? (await defaultUsageStart(org.id, now));
@@ -49,7 +57,11 @@ export async function customerUsage(org: Organization, input: CustomerUsageInput
   if (to <= from) throw invalidField("to", "must be after from");
   const range = requestRange(from, to, now);
   const window = input.window && input.window !== "none" ? input.window : null;
-  if (window && windowStarts(range, window).length > MAX_WINDOWS) throw invalidField("window", `gives more than ${MAX_WINDOWS} windows for this range: choose a larger window or a shorter range`);
+  if (window && windowStarts(range, window).length > MAX_WINDOWS)
+    throw invalidField(
+      "window",
+      `gives more than ${MAX_WINDOWS} windows for this range: choose a larger window or a shorter range`,
+    );
   const usage = await queryUsage({ orgId: org.id, meters, range, window, groupBy });
   return { range, window, groupBy, usage };
 }
@@ -75,6 +87,15 @@ export function meterUsageJson(m: MeterUsage) {
     unit: m.meter.unit,
     value: m.value,
     ...(m.groups ? { groups: m.groups } : {}),
-    ...(m.windows ? { windows: m.windows.map((w) => ({ start: w.start.toISOString(), end: w.end.toISOString(), value: w.value, ...(w.groups ? { groups: w.groups } : {}) })) } : {}),
+    ...(m.windows
+      ? {
+          windows: m.windows.map((w) => ({
+            start: w.start.toISOString(),
+            end: w.end.toISOString(),
+            value: w.value,
+            ...(w.groups ? { groups: w.groups } : {}),
+          })),
+        }
+      : {}),
   };
 }

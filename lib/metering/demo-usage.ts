@@ -41,7 +41,13 @@ export async function seedDemoUsage(ctx: { acmeId: string; globexId: string; now
     const calls = Math.round((60 + 40 * random() + (29 - d) * 2) * busy);
     for (let i = 0; i < calls; i++) {
       const ts = new Date(Math.min(now - 60_000, dayStart - day + random() * day));
-      acme.push({ eventId: `seed-acme-api-${d}-${i}`, eventName: "api_call", timestamp: ts, properties: { route: random() < 0.7 ? "/v1/generate" : "/v1/search" }, source: "demo" });
+      acme.push({
+        eventId: `seed-acme-api-${d}-${i}`,
+        eventName: "api_call",
+        timestamp: ts,
+        properties: { route: random() < 0.7 ? "/v1/generate" : "/v1/search" },
+        source: "demo",
+      });
     }
     const llm = Math.round((18 + 10 * random()) * busy);
     for (let i = 0; i < llm; i++) {
@@ -52,14 +58,30 @@ export async function seedDemoUsage(ctx: { acmeId: string; globexId: string; now
         eventId: `seed-acme-llm-${d}-${i}`,
         eventName: "llm_call",
         timestamp: ts,
-        properties: { model, input_tokens: String(Math.round(400 + random() * 2400)), output_tokens: String(Math.round(80 + random() * 900)) },
+        properties: {
+          model,
+          input_tokens: String(Math.round(400 + random() * 2400)),
+          output_tokens: String(Math.round(80 + random() * 900)),
+        },
         source: "demo",
       });
     }
-    acme.push({ eventId: `seed-acme-storage-${d}`, eventName: "storage_snapshot", timestamp: new Date(Math.min(now - 60_000, dayStart - day / 2)), properties: { gb: (8 + (29 - d) * 0.2 + random()).toFixed(2) }, source: "demo" });
+    acme.push({
+      eventId: `seed-acme-storage-${d}`,
+      eventName: "storage_snapshot",
+      timestamp: new Date(Math.min(now - 60_000, dayStart - day / 2)),
+      properties: { gb: (8 + (29 - d) * 0.2 + random()).toFixed(2) },
+      source: "demo",
+    });
     const users = Math.round(8 + random() * 10);
     for (let i = 0; i < users; i++) {
-      acme.push({ eventId: `seed-acme-user-${d}-${i}`, eventName: "user_active", timestamp: new Date(Math.min(now - 60_000, dayStart - day + random() * day)), properties: { user_id: `user-${1 + Math.floor(random() * 25)}` }, source: "demo" });
+      acme.push({
+        eventId: `seed-acme-user-${d}-${i}`,
+        eventName: "user_active",
+        timestamp: new Date(Math.min(now - 60_000, dayStart - day + random() * day)),
+        properties: { user_id: `user-${1 + Math.floor(random() * 25)}` },
+        source: "demo",
+      });
     }
   }
   await send(ctx.acmeId, acme);
@@ -68,7 +90,13 @@ export async function seedDemoUsage(ctx: { acmeId: string; globexId: string; now
   const start = Math.floor(now / 3_600_000) * 3_600_000;
   const globex: UsageEventInput[] = [];
   for (let i = 0; i < 8_200; i++) {
-    globex.push({ eventId: `seed-globex-api-${i}`, eventName: "api_call", timestamp: new Date(start + Math.floor(((now - start) * i) / 8_200)), properties: { route: "/v1/generate" }, source: "demo" });
+    globex.push({
+      eventId: `seed-globex-api-${i}`,
+      eventName: "api_call",
+      timestamp: new Date(start + Math.floor(((now - start) * i) / 8_200)),
+      properties: { route: "/v1/generate" },
+      source: "demo",
+    });
   }
   await send(ctx.globexId, globex);
 }

@@ -33,7 +33,11 @@ type Row = {
 };
 
 /** `customer` is Tally's id or the external id; `ownOrgId` restricts a customer's key or session to itself. */
-export async function entitlement(customer: string, meterCode: string, opts: { quantity?: number; ownOrgId?: string | null; now?: Date }) {
+export async function entitlement(
+  customer: string,
+  meterCode: string,
+  opts: { quantity?: number; ownOrgId?: string | null; now?: Date },
+) {
   const now = opts.now ?? new Date();
   const meter = (await meterIndex()).byCode.get(meterCode);
   if (!meter) throw invalidField("meter", `no meter has the code "${meterCode}"`);
@@ -80,29 +84,84 @@ export async function entitlement(customer: string, meterCode: string, opts: { q
         select o.id as org_id, o.external_id, per.id as sub_id, per.status, per.interval, per.limits, per.code as plan_code,
                (extract(epoch from per.past_due_since) * 1000)::bigint::text as past_due_ms,
                (extract(epoch from per.ps) * 1000)::bigint::text as start_ms, (extract(epoch from per.pe) * 1000)::bigint::text as end_ms,
-               ${total === null ? sql`null::text` : sql`(select ${total} from usage_rollups r
+               ${
+                 total === null
+                   ? sql`null::text`
+                   : sql`(select ${total} from usage_rollups r
                    where r.org_id = o.id and r.meter_id = ${meter.id}
-                     and r.bucket_start >= date_trunc('hour', per.ps, 'UTC') and r.bucket_start < date_trunc('hour', per.pe, 'UTC'))`} as used
+                     and r.bucket_start >= date_trunc('hour', per.ps, 'UTC') and r.bucket_start < date_trunc('hour', per.pe, 'UTC'))`
+               } as used
           from o left join per on true`,
   );
   if (!row || (opts.ownOrgId && row.org_id !== opts.ownOrgId)) throw notFound("Customer");
   const quantity = new D(opts.quantity ?? 1);
   const base = { customer_id: row.org_id, external_customer_id: row.external_id, meter: meter.code, unit: meter.unit };
   if (!row.sub_id || !row.status || !row.interval) {
-    return { ...base, allowed: false, reason: "no_subscription", used: null, limit: null, remaining: null, enforcement: null, unlimited: false, plan: null, period_start: null, period_end: null, resets_at: null };
+    return {
+      ...base,
+      allowed: false,
+      reason: "no_subscription",
+      used: null,
+      limit: null,
+      remaining: null,
+      enforcement: null,
+      unlimited: false,
+      plan: null,
+      period_start: null,
+      period_end: null,
+      resets_at: null,
+    };
   }
   const period = { start: new Date(Number(row.start_ms)), end: new Date(Number(row.end_ms)) };
   // Paid features follow the subscription's status: past due beyond the grace period, or a first
   // payment still pending, pauses them (lib/payments/access.ts).
-  const access = accessFor({ status: row.status, pastDueSince: row.past_due_ms ? new Date(Number(row.past_due_ms)) : null, currentPeriodEnd: period.end, trialEnd: null }, now, env().PAST_DUE_GRACE_DAYS);
+  const access = accessFor(
+    {
+      status: row.status,
+      pastDueSince: row.past_due_ms ? new Date(Number(row.past_due_ms)) : null,
+      currentPeriodEnd: period.end,
+      trialEnd: null,
+    },
+    now,
+    env().PAST_DUE_GRACE_DAYS,
+  );
   const limits = (typeof row.limits === "string" ? JSON.parse(row.limits) : (row.limits ?? [])) as PlanLimit[];
   const limit = limits.find((l) => l.meter === meter.code);
-  const used = new D(total === null ? ((await queryUsage({ orgId: row.org_id, meters: [meter], range: hourRange(period) }))[0]?.value ?? "0") : (row.used ?? "0"));
-  const common = { ...base, plan: row.plan_code, used: used.toFixed(), period_start: period.start.toISOString(), period_end: period.end.toISOString(), resets_at: period.end.toISOString() };
+  const used = new D(
+    total === null
+      ? ((await queryUsage({ orgId: row.org_id, meters: [meter], range: hourRange(period) }))[0]?.value ?? "0")
+      : (row.used ?? "0"),
+  );
+  const common = {
+    ...base,
+    plan: row.plan_code,
+    used: used.toFixed(),
+    period_start: period.start.toISOString(),
+    period_end: period.end.toISOString(),
+    resets_at: period.end.toISOString(),
+  };
   if (access.level === "reduced" || access.level === "none") {
-    return { ...common, allowed: false, reason: row.status === "incomplete" ? "payment_pending" : "payment_overdue", limit: limit?.limit ?? null, remaining: null, enforcement: limit?.enforcement ?? null, unlimited: !limit, message: access.message };
+    return {
+      ...common,
+      allowed: false,
+      reason: row.status === "incomplete" ? "payment_pending" : "payment_overdue",
+      limit: limit?.limit ?? null,
+      remaining: null,
+      enforcement: limit?.enforcement ?? null,
+      unlimited: !limit,
+      message: access.message,
+    };
   }
-  if (!limit) return { ...common, allowed: true, reason: "unlimited", limit: null, remaining: null, enforcement: null, unlimited: true };
+  if (!limit)
+    return {
+      ...common,
+      allowed: true,
+      reason: "unlimited",
+      limit: null,
+      remaining: null,
+      enforcement: null,
+      unlimited: true,
+    };
   const remaining = D.max(0, new D(limit.limit).minus(used));
   const within = used.plus(quantity).lte(limit.limit);
   return {

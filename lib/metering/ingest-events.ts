@@ -84,12 +84,25 @@ export async function ingestParsed(actor: Actor, items: ParseResult[], opts: Ing
   const parsed: { index: number; event: ParsedEvent }[] = [];
   items.forEach((item, index) => {
     if (item.ok) parsed.push({ index, event: item.event });
-    else outcomes[index] = { index, status: "rejected", eventId: item.eventId, eventName: item.eventName ?? undefined, error: item.error, reason: "invalid" };
+    else
+      outcomes[index] = {
+        index,
+        status: "rejected",
+        eventId: item.eventId,
+        eventName: item.eventName ?? undefined,
+        error: item.error,
+        reason: "invalid",
+      };
   });
 
   const customerActor = isCustomer(actor) ? actor : null;
-  const needsLookup = parsed.filter((p) => p.event.ref.externalCustomerId || p.event.ref.customerId || p.event.ref.subscriptionRef);
-  const dir = await loadCustomerDirectory(needsLookup.map((p) => p.event.ref), opts.x);
+  const needsLookup = parsed.filter(
+    (p) => p.event.ref.externalCustomerId || p.event.ref.customerId || p.event.ref.subscriptionRef,
+  );
+  const dir = await loadCustomerDirectory(
+    needsLookup.map((p) => p.event.ref),
+    opts.x,
+  );
 
   const candidates: Candidate[] = [];
   for (const { index, event } of parsed) {
@@ -101,19 +114,51 @@ export async function ingestParsed(actor: Actor, items: ParseResult[], opts: Ing
     const r = resolveRef(dir, event.ref);
     if (customerActor && (!r.ok || r.resolved.orgId !== customerActor.orgId)) {
       // Unknown and foreign customers look the same to a customer key: existence is not leaked.
-      const field = event.ref.subscriptionRef && !event.ref.externalCustomerId ? "external_subscription_id" : event.ref.externalCustomerId ? "external_customer_id" : "customer_id";
-      outcomes[index] = { index, status: "rejected", eventId: event.eventId, eventName: event.eventName, error: { field, message: "names another customer: this key or session may only send its own customer's events" }, reason: "forbidden" };
+      const field =
+        event.ref.subscriptionRef && !event.ref.externalCustomerId
+          ? "external_subscription_id"
+          : event.ref.externalCustomerId
+            ? "external_customer_id"
+            : "customer_id";
+      outcomes[index] = {
+        index,
+        status: "rejected",
+        eventId: event.eventId,
+        eventName: event.eventName,
+        error: {
+          field,
+          message: "names another customer: this key or session may only send its own customer's events",
+        },
+        reason: "forbidden",
+      };
       continue;
     }
     if (!r.ok) {
-      outcomes[index] = { index, status: "rejected", eventId: event.eventId, eventName: event.eventName, error: r.error, reason: "invalid" };
+      outcomes[index] = {
+        index,
+        status: "rejected",
+        eventId: event.eventId,
+        eventName: event.eventName,
+        error: r.error,
+        reason: "invalid",
+      };
       continue;
     }
-    candidates.push({ index, event, orgId: r.resolved.orgId, externalCustomerId: r.resolved.externalId, subscriptionId: r.resolved.subscriptionId });
+    candidates.push({
+      index,
+      event,
+      orgId: r.resolved.orgId,
+      externalCustomerId: r.resolved.externalId,
+      subscriptionId: r.resolved.subscriptionId,
+    });
   }
 
   await ingestCandidates(candidates, outcomes, opts);
-  return finish(items.map((i) => i.raw), outcomes, opts);
+  return finish(
+    items.map((i) => i.raw),
+    outcomes,
+    opts,
+  );
 }
 
 /** What another domain sends: already validated, for one organization. */
@@ -132,7 +177,11 @@ export type UsageEventInput = {
  * API: unknown event names and non-numeric summed properties are rejected per item, duplicates
  * of an event id are reported and not counted twice. Pass `x` to record inside a transaction.
  */
-export async function ingestEvents(orgId: string, events: UsageEventInput[], opts: Partial<IngestOptions> = {}): Promise<IngestSummary> {
+export async function ingestEvents(
+  orgId: string,
+  events: UsageEventInput[],
+  opts: Partial<IngestOptions> = {},
+): Promise<IngestSummary> {
   const o: IngestOptions = { via: opts.via ?? "internal", now: opts.now, x: opts.x };
   const outcomes: ItemOutcome[] = new Array(events.length);
   const candidates: Candidate[] = events.map((e, index) => {
@@ -179,18 +228,34 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
     let error: ItemError | null = null;
     let contrib: ReturnType<typeof contributionsOf> | null = null;
     if (!forEvent) error = { field: e.fields.name, message: `no meter reads events named "${e.eventName}"` };
-    else if (e.timestamp && e.timestamp.getTime() > maxFuture) error = { field: "timestamp", message: `is more than ${maxFutureSeconds} seconds in the future (${e.timestamp.toISOString()})` };
+    else if (e.timestamp && e.timestamp.getTime() > maxFuture)
+      error = {
+        field: "timestamp",
+        message: `is more than ${maxFutureSeconds} seconds in the future (${e.timestamp.toISOString()})`,
+      };
     else {
       contrib = contributionsOf(forEvent, e.properties);
       if (!contrib.ok) error = contrib.error;
     }
     if (error || !contrib || !contrib.ok) {
-      outcomes[c.index] = { index: c.index, status: "rejected", eventId: e.eventId, eventName: e.eventName, orgId: c.orgId, externalCustomerId: c.externalCustomerId, error: error!, reason: "invalid" };
+      outcomes[c.index] = {
+        index: c.index,
+        status: "rejected",
+        eventId: e.eventId,
+        eventName: e.eventName,
+        orgId: c.orgId,
+        externalCustomerId: c.externalCustomerId,
+        error: error!,
+        reason: "invalid",
+      };
       continue;
     }
     const id = ids.next();
     const eventId = e.eventId ?? id;
-    const hash = eventHash([e.eventName, c.orgId, e.timestamp ? String(e.timestamp.getTime()) : "", e.source ?? ""], e.propertiesJson);
+    const hash = eventHash(
+      [e.eventName, c.orgId, e.timestamp ? String(e.timestamp.getTime()) : "", e.source ?? ""],
+      e.propertiesJson,
+    );
     // The same id twice in one batch: the first is stored, the rest answer like a retry would.
     let orgSeen = seen.get(c.orgId);
     if (!orgSeen) seen.set(c.orgId, (orgSeen = new Map()));
@@ -225,7 +290,17 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
     const s = storable[i]!;
     const c = sources[i]!;
     const result = stored.get(s.index) ?? "duplicate";
-    const o: ItemOutcome = { index: s.index, status: result === "accepted" ? "accepted" : "duplicate", eventId: s.eventId, eventName: s.eventName, orgId: s.orgId, externalCustomerId: c.externalCustomerId, subscriptionId: s.subscriptionId, timestamp: s.timestamp, properties: s.properties };
+    const o: ItemOutcome = {
+      index: s.index,
+      status: result === "accepted" ? "accepted" : "duplicate",
+      eventId: s.eventId,
+      eventName: s.eventName,
+      orgId: s.orgId,
+      externalCustomerId: c.externalCustomerId,
+      subscriptionId: s.subscriptionId,
+      timestamp: s.timestamp,
+      properties: s.properties,
+    };
     if (result === "accepted") {
       o.id = s.id;
       o.idGenerated = s.idGenerated;
@@ -237,7 +312,14 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
     outcomes[s.index] = result === "conflict" ? conflictOutcome(o, c.event.fields.id) : o;
   }
   for (const { c, hash, first } of inBatchDuplicates) {
-    const o: ItemOutcome = { index: c.index, status: "duplicate", eventId: first.eventId, eventName: c.event.eventName, orgId: c.orgId, externalCustomerId: c.externalCustomerId };
+    const o: ItemOutcome = {
+      index: c.index,
+      status: "duplicate",
+      eventId: first.eventId,
+      eventName: c.event.eventName,
+      orgId: c.orgId,
+      externalCustomerId: c.externalCustomerId,
+    };
     outcomes[c.index] = hash === first.hash ? o : conflictOutcome(o, c.event.fields.id);
   }
 
@@ -258,7 +340,10 @@ function conflictOutcome(o: ItemOutcome, field: string): ItemOutcome {
     eventId: o.eventId,
     eventName: o.eventName,
     orgId: o.orgId,
-    error: { field, message: `"${o.eventId}" was already used for an event with different content: ids identify one event forever` },
+    error: {
+      field,
+      message: `"${o.eventId}" was already used for an event with different content: ids identify one event forever`,
+    },
     reason: "conflict",
   };
 }
@@ -291,7 +376,8 @@ async function finish(raws: unknown[], outcomes: ItemOutcome[], opts: IngestOpti
       });
     }
   }
-  if (accepted - generated > 0) metrics.eventsIngested.inc({ outcome: "accepted", id_source: "sent" }, accepted - generated);
+  if (accepted - generated > 0)
+    metrics.eventsIngested.inc({ outcome: "accepted", id_source: "sent" }, accepted - generated);
   if (generated > 0) metrics.eventsIngested.inc({ outcome: "accepted", id_source: "generated" }, generated);
   if (duplicate > 0) metrics.eventsIngested.inc({ outcome: "duplicate", id_source: "sent" }, duplicate);
   if (rejected > 0) metrics.eventsIngested.inc({ outcome: "rejected", id_source: "sent" }, rejected);
@@ -308,7 +394,11 @@ async function finish(raws: unknown[], outcomes: ItemOutcome[], opts: IngestOpti
 function rawRef(raw: unknown): string | null {
   if (typeof raw !== "object" || raw === null) return null;
   const o = raw as Record<string, unknown>;
-  const ref = { externalCustomerId: str(o.external_customer_id), customerId: str(o.customer_id), subscriptionRef: str(o.external_subscription_id) };
+  const ref = {
+    externalCustomerId: str(o.external_customer_id),
+    customerId: str(o.customer_id),
+    subscriptionRef: str(o.external_subscription_id),
+  };
   return refLabel(ref);
 }
 

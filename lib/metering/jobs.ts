@@ -25,7 +25,9 @@ export async function ensureEventPartitions(now: Date, monthsAhead = MONTHS_AHEA
 
 export async function pruneIngestLog(now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - INGEST_LOG_DAYS * 86_400_000);
-  const old = await rows<{ id: number }>(sql`delete from ingest_log where received_at < ${cutoff.toISOString()}::timestamptz returning id`);
+  const old = await rows<{ id: number }>(
+    sql`delete from ingest_log where received_at < ${cutoff.toISOString()}::timestamptz returning id`,
+  );
   const excess = await rows<{ id: number }>(
     sql`delete from ingest_log where id in (
           select id from (select id, row_number() over (partition by org_id order by id desc) as n from ingest_log) ranked
@@ -39,4 +41,3 @@ export const meteringJobs: Job[] = [
   { name: "metering.partitions", everyMs: 6 * 3_600_000, run: (now) => ensureEventPartitions(now) },
   { name: "metering.ingest-log", everyMs: 10 * 60_000, run: (now) => pruneIngestLog(now) },
 ];
-

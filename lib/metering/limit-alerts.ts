@@ -28,7 +28,10 @@ const g = globalThis as unknown as { __tallyLimitedMeters?: Cache; __tallyRaised
 async function limitedMeterCodes(x: Executor): Promise<Set<string>> {
   const c = g.__tallyLimitedMeters;
   if (c && Date.now() - c.at < LIMITED_TTL_MS) return c.codes;
-  const found = await rows<{ code: string }>(sql`select distinct l ->> 'meter' as code from plans p cross join jsonb_array_elements(p.limits) as l where p.active or p.is_latest`, x);
+  const found = await rows<{ code: string }>(
+    sql`select distinct l ->> 'meter' as code from plans p cross join jsonb_array_elements(p.limits) as l where p.active or p.is_latest`,
+    x,
+  );
   const codes = new Set(found.map((r) => r.code));
   g.__tallyLimitedMeters = { at: Date.now(), codes };
   return codes;
@@ -39,11 +42,28 @@ export function invalidateLimitedMeters(): void {
   g.__tallyLimitedMeters = undefined;
 }
 
-export type LimitCrossing = { orgId: string; meter: MeterDef; limit: PlanLimit; period: Period; used: string; threshold: number };
+export type LimitCrossing = {
+  orgId: string;
+  meter: MeterDef;
+  limit: PlanLimit;
+  period: Period;
+  used: string;
+  threshold: number;
+};
 
-type LiveLimits = { orgId: string; interval: "month" | "year"; status: (typeof LIVE_STATUSES)[number]; billingAnchor: Date; currentPeriodStart: Date; currentPeriodEnd: Date; limits: PlanLimit[] };
+type LiveLimits = {
+  orgId: string;
+  interval: "month" | "year";
+  status: (typeof LIVE_STATUSES)[number];
+  billingAnchor: Date;
+  currentPeriodStart: Date;
+  currentPeriodEnd: Date;
+  limits: PlanLimit[];
+};
 const SUBS_TTL_MS = 5_000;
-const subsCache = ((globalThis as unknown as { __tallyLimitSubs?: Map<string, { at: number; sub: LiveLimits | null }> }).__tallyLimitSubs ??= new Map());
+const subsCache = ((
+  globalThis as unknown as { __tallyLimitSubs?: Map<string, { at: number; sub: LiveLimits | null }> }
+).__tallyLimitSubs ??= new Map());
 
 /**
  * The live subscriptions (with their plan's limits) of these customers, remembered for 5 s: a
@@ -89,7 +109,15 @@ export function invalidateLimitSubscriptions(): void {
   subsCache.clear();
 }
 
-const throttle = ((globalThis as unknown as { __tallyLimitThrottle?: { last: Map<string, number>; pending: Map<string, Set<string>>; timers: Map<string, NodeJS.Timeout> } }).__tallyLimitThrottle ??= {
+const throttle = ((
+  globalThis as unknown as {
+    __tallyLimitThrottle?: {
+      last: Map<string, number>;
+      pending: Map<string, Set<string>>;
+      timers: Map<string, NodeJS.Timeout>;
+    };
+  }
+).__tallyLimitThrottle ??= {
   last: new Map(),
   pending: new Map(),
   timers: new Map(),
@@ -101,7 +129,10 @@ const throttle = ((globalThis as unknown as { __tallyLimitThrottle?: { last: Map
  * second, not one a request. Usage that arrives in between is checked when the interval ends
  * (a timer), so a crossing is never missed, only reported up to an interval later.
  */
-export async function checkLimitAlerts(touched: Map<string, Set<string>>, opts: { now: Date; x?: Executor }): Promise<LimitCrossing[]> {
+export async function checkLimitAlerts(
+  touched: Map<string, Set<string>>,
+  opts: { now: Date; x?: Executor },
+): Promise<LimitCrossing[]> {
   const interval = env().ALERT_CHECK_INTERVAL_MS;
   if (interval <= 0 || opts.x) return checkLimitAlertsNow(touched, opts);
   const now = Date.now();
@@ -117,13 +148,19 @@ export async function checkLimitAlerts(touched: Map<string, Set<string>>, opts: 
     for (const id of ids) pending.add(id);
     throttle.pending.set(orgId, pending);
     if (!throttle.timers.has(orgId)) {
-      const t = setTimeout(() => {
-        const later = throttle.pending.get(orgId);
-        throttle.pending.delete(orgId);
-        throttle.timers.delete(orgId);
-        throttle.last.set(orgId, Date.now());
-        if (later) checkLimitAlertsNow(new Map([[orgId, later]]), { now: new Date() }).catch((err) => log.error({ err }, "usage limit check failed"));
-      }, last + interval - now);
+      const t = setTimeout(
+        () => {
+          const later = throttle.pending.get(orgId);
+          throttle.pending.delete(orgId);
+          throttle.timers.delete(orgId);
+          throttle.last.set(orgId, Date.now());
+          if (later)
+            checkLimitAlertsNow(new Map([[orgId, later]]), { now: new Date() }).catch((err) =>
+              log.error({ err }, "usage limit check failed"),
+            );
+        },
+        last + interval - now,
+      );
       t.unref();
       throttle.timers.set(orgId, t);
     }
@@ -132,7 +169,10 @@ export async function checkLimitAlerts(touched: Map<string, Set<string>>, opts: 
   return due.size ? checkLimitAlertsNow(due, opts) : [];
 }
 
-async function checkLimitAlertsNow(touched: Map<string, Set<string>>, opts: { now: Date; x?: Executor }): Promise<LimitCrossing[]> {
+async function checkLimitAlertsNow(
+  touched: Map<string, Set<string>>,
+  opts: { now: Date; x?: Executor },
+): Promise<LimitCrossing[]> {
   const x = opts.x ?? db;
   const limited = await limitedMeterCodes(x);
   if (limited.size === 0) return [];
@@ -163,7 +203,10 @@ async function checkLimitAlertsNow(touched: Map<string, Set<string>>, opts: { no
   if (checks.length === 0) return [];
 
   const simple = checks.filter((c) => c.meter.aggregation !== "unique_count");
-  const totals = await rollupTotals(simple.map((c) => ({ orgId: c.orgId, meterId: c.meter.id, range: hourRange(c.period) })), x);
+  const totals = await rollupTotals(
+    simple.map((c) => ({ orgId: c.orgId, meterId: c.meter.id, range: hourRange(c.period) })),
+    x,
+  );
   const crossings: LimitCrossing[] = [];
   for (const c of checks) {
     const used =
@@ -185,7 +228,10 @@ async function checkLimitAlertsNow(touched: Map<string, Set<string>>, opts: { no
     const limitText = formatQuantity(c.limit.limit, c.meter.unit);
     const usedText = formatQuantity(c.used, c.meter.unit);
     const reached = c.threshold >= 100;
-    const enforcement = c.limit.enforcement === "hard" ? "further requests are refused until the period resets" : "usage beyond it is billed as overage";
+    const enforcement =
+      c.limit.enforcement === "hard"
+        ? "further requests are refused until the period resets"
+        : "usage beyond it is billed as overage";
     await raiseAlertOnce(
       {
         orgId: c.orgId,
@@ -197,7 +243,14 @@ async function checkLimitAlertsNow(touched: Map<string, Set<string>>, opts: { no
         message: reached
           ? `${c.meter.name}: the plan limit of ${limitText} is reached (${usedText} used this period); ${enforcement}.`
           : `${c.meter.name}: ${c.threshold} % of the plan limit used (${usedText} of ${limitText} this period).`,
-        details: { meter: c.meter.code, used: c.used, limit: c.limit.limit, enforcement: c.limit.enforcement, period_start: periodKey, period_end: c.period.end.toISOString() },
+        details: {
+          meter: c.meter.code,
+          used: c.used,
+          limit: c.limit.limit,
+          enforcement: c.limit.enforcement,
+          period_start: periodKey,
+          period_end: c.period.end.toISOString(),
+        },
         at: opts.now,
       },
       x,

@@ -28,12 +28,27 @@ describe("limitPeriod", () => {
     ["year", "active", "2026-03-31T10:36:00Z", "2026-02-28T10:37:00Z", "2026-03-31T10:37:00Z"],
     ["year", "active", "2026-03-31T10:37:00Z", "2026-03-31T10:37:00Z", "2026-04-30T10:37:00Z"],
   ] as const)("a %s plan (%s) at %s counts from %s to %s", (interval, status, now, start, end) => {
-    const sub = { interval, status, billingAnchor: anchor, currentPeriodStart: anchor, currentPeriodEnd: interval === "month" ? d("2026-02-28T10:37:00Z") : d("2027-01-31T10:37:00Z") };
+    const sub = {
+      interval,
+      status,
+      billingAnchor: anchor,
+      currentPeriodStart: anchor,
+      currentPeriodEnd: interval === "month" ? d("2026-02-28T10:37:00Z") : d("2027-01-31T10:37:00Z"),
+    };
     expect(limitPeriod(sub, d(now))).toEqual({ start: d(start), end: d(end) });
   });
 
   it("counts a trial as its own period", () => {
-    const trial = { interval: "year" as const, status: "trialing" as const, billingAnchor: d("2026-02-14T00:00:00Z"), currentPeriodStart: d("2026-01-31T00:00:00Z"), currentPeriodEnd: d("2026-02-14T00:00:00Z") };
-    expect(limitPeriod(trial, d("2026-02-01T00:00:00Z"))).toEqual({ start: d("2026-01-31T00:00:00Z"), end: d("2026-02-14T00:00:00Z") });
+    const trial = {
+      interval: "year" as const,
+      status: "trialing" as const,
+      billingAnchor: d("2026-02-14T00:00:00Z"),
+      currentPeriodStart: d("2026-01-31T00:00:00Z"),
+      currentPeriodEnd: d("2026-02-14T00:00:00Z"),
+    };
+    expect(limitPeriod(trial, d("2026-02-01T00:00:00Z"))).toEqual({
+      start: d("2026-01-31T00:00:00Z"),
+      end: d("2026-02-14T00:00:00Z"),
+    });
   });
 });

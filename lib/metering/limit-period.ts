@@ -18,8 +18,12 @@ export const floorHour = (d: Date) => new Date(Math.floor(d.getTime() / HOUR) * 
 
 export type Period = { start: Date; end: Date };
 
-export function limitPeriod(sub: Pick<Subscription, "interval" | "status" | "billingAnchor" | "currentPeriodStart" | "currentPeriodEnd">, now: Date): Period {
-  if (sub.interval === "month" || sub.status === "trialing") return { start: sub.currentPeriodStart, end: sub.currentPeriodEnd };
+export function limitPeriod(
+  sub: Pick<Subscription, "interval" | "status" | "billingAnchor" | "currentPeriodStart" | "currentPeriodEnd">,
+  now: Date,
+): Period {
+  if (sub.interval === "month" || sub.status === "trialing")
+    return { start: sub.currentPeriodStart, end: sub.currentPeriodEnd };
   const p = periodContaining(sub.billingAnchor, "month", now);
   return { start: p.start, end: p.end };
 }

@@ -72,11 +72,13 @@ export async function listEvents(
       timestamp: fromMicros(r.ts_us),
       ingestedAt: fromMicros(r.ingested_us),
       source: r.source,
-      properties: typeof r.properties === "string" ? (JSON.parse(r.properties) as Record<string, unknown>) : r.properties,
+      properties:
+        typeof r.properties === "string" ? (JSON.parse(r.properties) as Record<string, unknown>) : r.properties,
       subscriptionId: r.subscription_id,
       idGenerated: Boolean(r.id_generated),
     })),
-    nextCursor: found.length > opts.limit && last ? encodeEventCursor({ timestampMicros: last.ts_us, id: last.id }) : null,
+    nextCursor:
+      found.length > opts.limit && last ? encodeEventCursor({ timestampMicros: last.ts_us, id: last.id }) : null,
   };
 }
 
@@ -89,13 +91,21 @@ export async function countGeneratedIdEvents(orgId: string | null, since: Date):
 }
 
 /** Duplicates and rejections, newest first; orgId null lists every customer's (and unresolved ones). */
-export async function listIngestLog(orgId: string | null, opts: { limit: number; outcome?: "duplicate" | "rejected"; before?: number; unresolvedOnly?: boolean }): Promise<IngestLogRow[]> {
+export async function listIngestLog(
+  orgId: string | null,
+  opts: { limit: number; outcome?: "duplicate" | "rejected"; before?: number; unresolvedOnly?: boolean },
+): Promise<IngestLogRow[]> {
   const where: SQL[] = [];
   if (orgId) where.push(eq(ingestLog.orgId, orgId));
   if (opts.unresolvedOnly) where.push(isNull(ingestLog.orgId));
   if (opts.outcome) where.push(eq(ingestLog.outcome, opts.outcome));
   if (opts.before) where.push(lt(ingestLog.id, opts.before));
-  return db.select().from(ingestLog).where(where.length ? and(...where) : undefined).orderBy(desc(ingestLog.id)).limit(opts.limit);
+  return db
+    .select()
+    .from(ingestLog)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(ingestLog.id))
+    .limit(opts.limit);
 }
 
 export type IngestLogCounts = { duplicate: number; rejected: number };

@@ -33,7 +33,10 @@ export type MeterIndex = {
 };
 
 const TTL_MS = 5_000;
-const globalForMeters = globalThis as unknown as { __tallyMeters?: MeterIndex; __tallyMetersLoading?: Promise<MeterIndex> };
+const globalForMeters = globalThis as unknown as {
+  __tallyMeters?: MeterIndex;
+  __tallyMetersLoading?: Promise<MeterIndex>;
+};
 
 async function load(x: Executor): Promise<MeterIndex> {
   const rows = await x.select().from(meters).orderBy(asc(meters.code));
@@ -57,7 +60,13 @@ async function load(x: Executor): Promise<MeterIndex> {
     if (list) list.push(m);
     else byEvent.set(m.eventName, [m]);
   }
-  return { loadedAt: Date.now(), all, byCode: new Map(all.map((m) => [m.code, m])), byId: new Map(all.map((m) => [m.id, m])), byEvent };
+  return {
+    loadedAt: Date.now(),
+    all,
+    byCode: new Map(all.map((m) => [m.code, m])),
+    byId: new Map(all.map((m) => [m.id, m])),
+    byEvent,
+  };
 }
 
 /**

@@ -27,20 +27,33 @@ export type ModelRow = {
 export type ModelUsage = { meters: { code: string; name: string; unit: string }[]; rows: ModelRow[]; currency: string };
 
 export async function modelUsage(orgId: string, range: Period, plan: Plan | null): Promise<ModelUsage> {
-  const meters = (await meterIndex()).all.filter((m) => !m.archived && m.groupBy.includes("model") && (m.aggregation === "sum" || m.aggregation === "count"));
+  const meters = (await meterIndex()).all.filter(
+    (m) => !m.archived && m.groupBy.includes("model") && (m.aggregation === "sum" || m.aggregation === "count"),
+  );
   const currency = plan?.currency ?? "usd";
   if (meters.length === 0) return { meters: [], rows: [], currency };
   const usage = await queryUsage({ orgId, meters, range, groupBy: ["model"] });
-  const prices = await db.select().from(modelPrices).where(lte(modelPrices.effectiveFrom, range.end)).orderBy(desc(modelPrices.effectiveFrom));
+  const prices = await db
+    .select()
+    .from(modelPrices)
+    .where(lte(modelPrices.effectiveFrom, range.end))
+    .orderBy(desc(modelPrices.effectiveFrom));
   const providerPrice = new Map<string, { input: string; output: string }>();
-  for (const p of prices) if (!providerPrice.has(p.model)) providerPrice.set(p.model, { input: p.inputPricePerToken, output: p.outputPricePerToken });
+  for (const p of prices)
+    if (!providerPrice.has(p.model))
+      providerPrice.set(p.model, { input: p.inputPricePerToken, output: p.outputPricePerToken });
   const groupCharges = new Map<string, Extract<UsageCharge, { model: "group" }>>();
-  for (const c of plan?.charges ?? []) if (c.type === "usage" && c.model === "group" && c.group_by === "model") groupCharges.set(c.meter, c);
+  for (const c of plan?.charges ?? [])
+    if (c.type === "usage" && c.model === "group" && c.group_by === "model") groupCharges.set(c.meter, c);
 
   const byModel = new Map<string, ModelRow>();
   for (const u of usage) {
     const charge = groupCharges.get(u.meter.code);
-    const side = /input/i.test(u.meter.property ?? "") ? "input" : /output/i.test(u.meter.property ?? "") ? "output" : null;
+    const side = /input/i.test(u.meter.property ?? "")
+      ? "input"
+      : /output/i.test(u.meter.property ?? "")
+        ? "output"
+        : null;
     for (const g of u.groups ?? []) {
       const model = g.group.model ?? NO_GROUP;
       const qty = ratable(g.value);
@@ -50,13 +63,16 @@ export async function modelUsage(orgId: string, range: Period, plan: Plan | null
       const price = charge ? (charge.prices[model] ?? charge.default_unit_price ?? null) : null;
       if (price !== null) row.billed = new D(row.billed ?? "0").plus(new D(qty).mul(price)).toFixed();
       const provider = providerPrice.get(model);
-      if (provider && side) row.providerCost = new D(row.providerCost ?? "0").plus(new D(qty).mul(provider[side])).toFixed();
+      if (provider && side)
+        row.providerCost = new D(row.providerCost ?? "0").plus(new D(qty).mul(provider[side])).toFixed();
       byModel.set(model, row);
     }
   }
   return {
     meters: meters.map((m) => ({ code: m.code, name: m.name, unit: m.unit })),
-    rows: [...byModel.values()].sort((a, b) => new D(b.billed ?? "0").cmp(a.billed ?? "0") || a.model.localeCompare(b.model)),
+    rows: [...byModel.values()].sort(
+      (a, b) => new D(b.billed ?? "0").cmp(a.billed ?? "0") || a.model.localeCompare(b.model),
+    ),
     currency,
   };
 }

@@ -42,7 +42,14 @@ export const LAGO_FIELDS: EventFields = { name: "code", id: "transaction_id" };
 
 export type ParseResult =
   | { ok: true; event: ParsedEvent; raw: unknown }
-  | { ok: false; error: ItemError; raw: unknown; eventId: string | null; eventName: string | null; customerRef: string | null };
+  | {
+      ok: false;
+      error: ItemError;
+      raw: unknown;
+      eventId: string | null;
+      eventName: string | null;
+      customerRef: string | null;
+    };
 
 export const MAX_NAME_LENGTH = 200;
 export const MAX_ID_LENGTH = 255;
@@ -66,7 +73,12 @@ function fail(raw: unknown, field: string, message: string): ParseResult {
 }
 
 /** A required or optional string field: trimmed, non-empty, bounded. */
-function stringField(o: Obj, key: string, required: boolean, max: number): { value: string | undefined } | { error: string } {
+function stringField(
+  o: Obj,
+  key: string,
+  required: boolean,
+  max: number,
+): { value: string | undefined } | { error: string } {
   const v = o[key];
   if (v === undefined || v === null) return required ? { error: "is required" } : { value: undefined };
   if (typeof v !== "string") return { error: `must be a string, got ${typeof v}` };
@@ -186,7 +198,8 @@ export function parseFlexPriceEvent(raw: unknown): ParseResult {
   let timestamp: Date | null = null;
   const ts = raw.timestamp;
   if (ts !== undefined && ts !== null && ts !== "") {
-    if (typeof ts !== "string" || !ISO_TIMESTAMP.test(ts)) return fail(raw, "timestamp", "must be an RFC 3339 time with a time zone, e.g. 2024-03-20T15:04:05Z");
+    if (typeof ts !== "string" || !ISO_TIMESTAMP.test(ts))
+      return fail(raw, "timestamp", "must be an RFC 3339 time with a time zone, e.g. 2024-03-20T15:04:05Z");
     timestamp = new NativeDate(ts);
     if (Number.isNaN(timestamp.getTime())) return fail(raw, "timestamp", "is not a valid date");
   }
@@ -226,8 +239,10 @@ export function parseLagoEvent(raw: unknown): ParseResult {
   let timestamp: Date | null = null;
   const ts = raw.timestamp;
   if (ts !== undefined && ts !== null && ts !== "") {
-    const seconds = typeof ts === "number" ? ts : typeof ts === "string" && UNIX_SECONDS.test(ts.trim()) ? Number(ts.trim()) : NaN;
-    if (!Number.isFinite(seconds) || seconds < 0) return fail(raw, "timestamp", "must be a Unix time in seconds (a number or a numeric string), e.g. 1711000000");
+    const seconds =
+      typeof ts === "number" ? ts : typeof ts === "string" && UNIX_SECONDS.test(ts.trim()) ? Number(ts.trim()) : NaN;
+    if (!Number.isFinite(seconds) || seconds < 0)
+      return fail(raw, "timestamp", "must be a Unix time in seconds (a number or a numeric string), e.g. 1711000000");
     timestamp = new NativeDate(Math.round(seconds * 1000));
   }
   const ref: CustomerRef = {};

@@ -5,7 +5,15 @@ import "server-only";
 import type { Executor } from "@/lib/db/client";
 import type { Plan } from "@/lib/db/schema";
 import { D, roundToMinor, type Dec } from "@/lib/money";
-import { rateCharge, ratePlan, type Charge, type Quantity, type RatedLine, type RatedTotal, type UsageCharge } from "@/lib/rating";
+import {
+  rateCharge,
+  ratePlan,
+  type Charge,
+  type Quantity,
+  type RatedLine,
+  type RatedTotal,
+  type UsageCharge,
+} from "@/lib/rating";
 import type { Period } from "./limit-period";
 import type { MeterDef } from "./meters";
 import { queryUsage, type MeterUsage } from "./usage-query";
@@ -30,7 +38,13 @@ export function ratable(value: string | null): string {
   return new D(value).isNegative() ? "0" : value;
 }
 
-export async function pricedUsage(orgId: string, meters: MeterDef[], range: Period, plan: Plan | null, x?: Executor): Promise<PricedUsage> {
+export async function pricedUsage(
+  orgId: string,
+  meters: MeterDef[],
+  range: Period,
+  plan: Plan | null,
+  x?: Executor,
+): Promise<PricedUsage> {
   const charges = plan?.charges ?? [];
   // Meters with a group charge are read per value of the charge's property.
   const groupFor = new Map<string, string>();
@@ -84,7 +98,12 @@ export function pricePer1k(charges: Charge[], meterCode: string, used: string): 
   if (relevant.some((c) => c.model === "group")) return null;
   let total = new D(0);
   const after = new D(ratable(used)).plus(1000).toFixed();
-  for (const c of relevant) total = total.plus(new D(rateCharge(c, after, { explain: false }).amount).minus(rateCharge(c, ratable(used), { explain: false }).amount));
+  for (const c of relevant)
+    total = total.plus(
+      new D(rateCharge(c, after, { explain: false }).amount).minus(
+        rateCharge(c, ratable(used), { explain: false }).amount,
+      ),
+    );
   return total.toFixed();
 }
 
@@ -94,7 +113,13 @@ export function includedUnits(plan: Plan | null, meterCode: string): string | nu
   const charge = usageCharges(plan.charges).find((c) => c.meter === meterCode);
   if (charge) {
     let included = new D(charge.included_quantity ?? "0");
-    if ((charge.model === "graduated" || charge.model === "volume") && charge.tiers[0] && new D(charge.tiers[0].unit_price).isZero() && !charge.tiers[0].flat_amount && charge.tiers[0].up_to !== null) {
+    if (
+      (charge.model === "graduated" || charge.model === "volume") &&
+      charge.tiers[0] &&
+      new D(charge.tiers[0].unit_price).isZero() &&
+      !charge.tiers[0].flat_amount &&
+      charge.tiers[0].up_to !== null
+    ) {
       included = included.plus(charge.tiers[0].up_to);
     }
     if (!included.isZero()) return included.toFixed();

@@ -8,7 +8,13 @@ import type { ItemError } from "./contributions";
 import type { CustomerRef } from "./parse-event";
 
 export type Resolved = { orgId: string; externalId: string | null; subscriptionId: string | null };
-type OrgRow = { kind: "org" | "sub"; org_id: string; org_external_id: string | null; sub_id: string | null; sub_external_id: string | null };
+type OrgRow = {
+  kind: "org" | "sub";
+  org_id: string;
+  org_external_id: string | null;
+  sub_id: string | null;
+  sub_external_id: string | null;
+};
 
 export type CustomerDirectory = {
   orgsById: Map<string, { id: string; externalId: string | null }>;
@@ -67,21 +73,33 @@ export async function loadCustomerDirectory(refs: CustomerRef[], x?: Executor): 
  * external_customer_id, and the other way round for customer_id; a subscription's external id
  * before its own id. Two references that name different customers are refused.
  */
-export function resolveRef(dir: CustomerDirectory, ref: CustomerRef): { ok: true; resolved: Resolved } | { ok: false; error: ItemError } {
+export function resolveRef(
+  dir: CustomerDirectory,
+  ref: CustomerRef,
+): { ok: true; resolved: Resolved } | { ok: false; error: ItemError } {
   let sub: { id: string; orgId: string } | undefined;
   if (ref.subscriptionRef) {
     sub = dir.subsByRef.get(ref.subscriptionRef);
-    if (!sub) return { ok: false, error: { field: "external_subscription_id", message: `no subscription has the id "${ref.subscriptionRef}"` } };
+    if (!sub)
+      return {
+        ok: false,
+        error: { field: "external_subscription_id", message: `no subscription has the id "${ref.subscriptionRef}"` },
+      };
   }
   let org: { id: string; externalId: string | null } | undefined;
   let field = "external_customer_id";
   if (ref.externalCustomerId) {
     org = dir.orgsByExternalId.get(ref.externalCustomerId) ?? dir.orgsById.get(ref.externalCustomerId);
-    if (!org) return { ok: false, error: { field, message: `no customer has the external id "${ref.externalCustomerId}"` } };
+    if (!org)
+      return { ok: false, error: { field, message: `no customer has the external id "${ref.externalCustomerId}"` } };
     if (ref.customerId) {
       const other = dir.orgsById.get(ref.customerId) ?? dir.orgsByExternalId.get(ref.customerId);
       // FlexPrice's own examples send the same value in both fields; only a contradiction is an error.
-      if (other && other.id !== org.id) return { ok: false, error: { field: "customer_id", message: "names a different customer than external_customer_id" } };
+      if (other && other.id !== org.id)
+        return {
+          ok: false,
+          error: { field: "customer_id", message: "names a different customer than external_customer_id" },
+        };
     }
   } else if (ref.customerId) {
     field = "customer_id";
@@ -89,9 +107,20 @@ export function resolveRef(dir: CustomerDirectory, ref: CustomerRef): { ok: true
     if (!org) return { ok: false, error: { field, message: `no customer has the id "${ref.customerId}"` } };
   }
   if (sub) {
-    if (org && org.id !== sub.orgId) return { ok: false, error: { field: "external_customer_id", message: "names a different customer than external_subscription_id" } };
+    if (org && org.id !== sub.orgId)
+      return {
+        ok: false,
+        error: { field: "external_customer_id", message: "names a different customer than external_subscription_id" },
+      };
     org ??= dir.orgsById.get(sub.orgId);
   }
-  if (!org) return { ok: false, error: { field: "external_customer_id", message: "is required: name the customer (or send external_subscription_id)" } };
+  if (!org)
+    return {
+      ok: false,
+      error: {
+        field: "external_customer_id",
+        message: "is required: name the customer (or send external_subscription_id)",
+      },
+    };
   return { ok: true, resolved: { orgId: org.id, externalId: org.externalId, subscriptionId: sub?.id ?? null } };
 }

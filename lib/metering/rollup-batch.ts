@@ -13,10 +13,26 @@ import { NativeDate } from "@/lib/native-date";
 import type { Contribution, UniqueContribution } from "./contributions";
 
 /** What aggregation needs of an event. */
-export type BatchEvent = { index: number; orgId: string; timestamp: Date; rollups: Contribution[]; uniques: UniqueContribution[] };
+export type BatchEvent = {
+  index: number;
+  orgId: string;
+  timestamp: Date;
+  rollups: Contribution[];
+  uniques: UniqueContribution[];
+};
 
 /** One upsert into usage_rollups. Times are epoch milliseconds; s, x and lv are decimal strings. */
-export type RollupRow = { o: string; m: string; b: number; k: string; n: number; s: string | null; x: string | null; lv: string | null; lt: number | null };
+export type RollupRow = {
+  o: string;
+  m: string;
+  b: number;
+  k: string;
+  n: number;
+  s: string | null;
+  x: string | null;
+  lv: string | null;
+  lt: number | null;
+};
 /** One upsert into usage_unique_values: the hours (bit h = hour h, UTC) of the day `d` in which the value occurred. */
 export type UniqueRow = { o: string; m: string; d: string; k: string; v: string; h: number };
 
@@ -29,7 +45,13 @@ const DAY_MS = 86_400_000;
 const Exact = D.clone({ precision: 100_000 });
 const SMALL_INT = /^-?\d{1,15}$/;
 
-type Acc = RollupRow & { sumNum: number; sumDec: InstanceType<typeof Exact> | null; scale: number; maxNum: number | null; li: number };
+type Acc = RollupRow & {
+  sumNum: number;
+  sumDec: InstanceType<typeof Exact> | null;
+  scale: number;
+  maxNum: number | null;
+  li: number;
+};
 
 /** The rollup and unique rows of a batch, each sorted by its key (the order the statement locks them in). */
 export function aggregateBatch(events: readonly BatchEvent[]): { rollups: RollupRow[]; uniques: UniqueRow[] } {
@@ -43,7 +65,22 @@ export function aggregateBatch(events: readonly BatchEvent[]): { rollups: Rollup
         const key = `${e.orgId}\u0000${c.meterId}\u0000${b}\u0000${c.groupKey}`;
         let a = rollups.get(key);
         if (!a) {
-          a = { o: e.orgId, m: c.meterId, b, k: c.groupKey, n: 0, s: null, x: null, lv: null, lt: null, sumNum: 0, sumDec: null, scale: 0, maxNum: null, li: -1 };
+          a = {
+            o: e.orgId,
+            m: c.meterId,
+            b,
+            k: c.groupKey,
+            n: 0,
+            s: null,
+            x: null,
+            lv: null,
+            lt: null,
+            sumNum: 0,
+            sumDec: null,
+            scale: 0,
+            maxNum: null,
+            li: -1,
+          };
           rollups.set(key, a);
         }
         a.n++;
@@ -70,10 +107,22 @@ export function aggregateBatch(events: readonly BatchEvent[]): { rollups: Rollup
   const rollupRows: RollupRow[] = [];
   // A row has a sum exactly when it has a max: when some contribution had a value.
   for (const a of rollups.values()) {
-    rollupRows.push({ o: a.o, m: a.m, b: a.b, k: a.k, n: a.n, s: a.x === null ? null : a.sumDec ? a.sumDec.toFixed(a.scale) : String(a.sumNum), x: a.x, lv: a.lv, lt: a.lt });
+    rollupRows.push({
+      o: a.o,
+      m: a.m,
+      b: a.b,
+      k: a.k,
+      n: a.n,
+      s: a.x === null ? null : a.sumDec ? a.sumDec.toFixed(a.scale) : String(a.sumNum),
+      x: a.x,
+      lv: a.lv,
+      lt: a.lt,
+    });
   }
   rollupRows.sort((p, q) => cmp(p.o, q.o) || cmp(p.m, q.m) || p.b - q.b || cmp(p.k, q.k));
-  const uniqueRows = [...uniques.values()].sort((p, q) => cmp(p.o, q.o) || cmp(p.m, q.m) || cmp(p.d, q.d) || cmp(p.k, q.k) || cmp(p.v, q.v));
+  const uniqueRows = [...uniques.values()].sort(
+    (p, q) => cmp(p.o, q.o) || cmp(p.m, q.m) || cmp(p.d, q.d) || cmp(p.k, q.k) || cmp(p.v, q.v),
+  );
   return { rollups: rollupRows, uniques: uniqueRows };
 }
 

@@ -15,12 +15,27 @@ const ALWAYS_SEND_ID =
 export const ZFlexPriceEvent = z
   .object({
     event_name: z.string().describe("The event name a meter reads (meters.event_name)."),
-    external_customer_id: z.string().optional().describe("The customer's external_id (organizations.external_id); Tally's customer id also works. Optional for customer keys (their own customer)."),
+    external_customer_id: z
+      .string()
+      .optional()
+      .describe(
+        "The customer's external_id (organizations.external_id); Tally's customer id also works. Optional for customer keys (their own customer).",
+      ),
     customer_id: z.string().optional().describe("Tally's customer id, when external_customer_id is absent."),
     event_id: z.string().max(255).optional().describe(`The idempotency key. ${ALWAYS_SEND_ID}`),
-    timestamp: z.string().optional().describe("RFC 3339 with a time zone; default: the time of receipt. At most EVENT_MAX_FUTURE_SECONDS (300) ahead."),
+    timestamp: z
+      .string()
+      .optional()
+      .describe(
+        "RFC 3339 with a time zone; default: the time of receipt. At most EVENT_MAX_FUTURE_SECONDS (300) ahead.",
+      ),
     source: z.string().optional(),
-    properties: z.record(z.string(), z.unknown()).optional().describe("Values meters sum, max or take the latest of must be numbers or numeric strings (the FlexPrice SDK sends strings)."),
+    properties: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "Values meters sum, max or take the latest of must be numbers or numeric strings (the FlexPrice SDK sends strings).",
+      ),
   })
   .describe("A FlexPrice-shaped event.");
 
@@ -28,9 +43,15 @@ export const ZLagoEvent = z
   .object({
     transaction_id: z.string().max(255).describe("Required, as in Lago: the idempotency key."),
     code: z.string().describe("The event name a meter reads."),
-    external_subscription_id: z.string().optional().describe("A subscription's external_id (or Tally's subscription id): names the customer."),
+    external_subscription_id: z
+      .string()
+      .optional()
+      .describe("A subscription's external_id (or Tally's subscription id): names the customer."),
     external_customer_id: z.string().optional(),
-    timestamp: z.union([z.number(), z.string()]).optional().describe("Unix seconds, as a number or a numeric string; default: the time of receipt."),
+    timestamp: z
+      .union([z.number(), z.string()])
+      .optional()
+      .describe("Unix seconds, as a number or a numeric string; default: the time of receipt."),
     properties: z.record(z.string(), z.unknown()).optional(),
   })
   .describe("A Lago-shaped event.");
@@ -39,12 +60,17 @@ export const ZLagoEvent = z
 export const ZSingleEventBody = z.record(z.string(), z.unknown());
 export const ZSingleEventDoc = z.union([ZFlexPriceEvent, z.object({ event: ZLagoEvent })]);
 
-const ZEvents = z.array(z.unknown()).min(1, "send at least one event").max(MAX_BATCH, `at most ${MAX_BATCH.toLocaleString("en-US")} events per request`);
+const ZEvents = z
+  .array(z.unknown())
+  .min(1, "send at least one event")
+  .max(MAX_BATCH, `at most ${MAX_BATCH.toLocaleString("en-US")} events per request`);
 export const ZBatchBody = z.object({ events: ZEvents });
 export const ZBulkDoc = z.object({ events: z.array(ZFlexPriceEvent).min(1).max(MAX_BATCH) });
 export const ZLagoBatchDoc = z.object({ events: z.array(ZLagoEvent).min(1).max(MAX_BATCH) });
 
-const ZTime = z.iso.datetime({ offset: true, message: "an ISO-8601 time with a zone, e.g. 2024-05-01T00:00:00Z" }).transform((s) => new Date(s));
+const ZTime = z.iso
+  .datetime({ offset: true, message: "an ISO-8601 time with a zone, e.g. 2024-05-01T00:00:00Z" })
+  .transform((s) => new Date(s));
 const ZCustomerRef = z.string().trim().min(1).max(200);
 
 export const ZEventList = z.object({
@@ -62,15 +88,27 @@ const ZCodes = z
   .string()
   .trim()
   .max(2000)
-  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 
 export const ZUsageQuery = z.object({
   customer_id: ZCustomerRef.optional().describe("Tally id or external id; required for operators."),
   external_customer_id: ZCustomerRef.optional(),
   meter: ZCodes.optional().describe("Meter codes, comma-separated; default: every active meter."),
-  from: ZTime.optional().describe("Default: the start of the current billing period (or of this UTC month). Rounded down to the hour."),
-  to: ZTime.optional().describe("Exclusive; default: now. Rounded down to the hour, except that a time inside the current hour includes it."),
-  window: z.enum([...WINDOWS, "none"]).optional().describe("hour, day or month (UTC) buckets; none or absent: totals only."),
+  from: ZTime.optional().describe(
+    "Default: the start of the current billing period (or of this UTC month). Rounded down to the hour.",
+  ),
+  to: ZTime.optional().describe(
+    "Exclusive; default: now. Rounded down to the hour, except that a time inside the current hour includes it.",
+  ),
+  window: z
+    .enum([...WINDOWS, "none"])
+    .optional()
+    .describe("hour, day or month (UTC) buckets; none or absent: totals only."),
   group_by: ZCodes.optional().describe("Property names the meter groups by (meters.group_by), comma-separated."),
 });
 
@@ -82,7 +120,12 @@ export const ZUsageSummaryQuery = z.object({
 export const ZEntitlementQuery = z.object({
   customer_id: ZCustomerRef.optional().describe("Tally id or external id; required for operators."),
   external_customer_id: ZCustomerRef.optional(),
-  quantity: z.coerce.number().positive().max(1e12).optional().describe("The units the caller is about to use (default 1 for `allowed`)."),
+  quantity: z.coerce
+    .number()
+    .positive()
+    .max(1e12)
+    .optional()
+    .describe("The units the caller is about to use (default 1 for `allowed`)."),
 });
 export const ZEntitlementParams = z.object({ meter: z.string().min(1).max(200) });
 

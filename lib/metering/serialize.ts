@@ -39,7 +39,14 @@ export function flexSingleBody(o: ItemOutcome, representation: boolean) {
 
 export function bulkBody(s: IngestSummary, representation: boolean) {
   const message = `${s.accepted} accepted, ${s.duplicate} duplicate, ${s.rejected} rejected`;
-  if (representation) return { message, accepted: s.accepted, duplicate: s.duplicate, rejected: s.rejected, events: s.outcomes.map(itemJson) };
+  if (representation)
+    return {
+      message,
+      accepted: s.accepted,
+      duplicate: s.duplicate,
+      rejected: s.rejected,
+      events: s.outcomes.map(itemJson),
+    };
   return { message, accepted: String(s.accepted), duplicate: String(s.duplicate), rejected: String(s.rejected) };
 }
 
@@ -50,7 +57,8 @@ export function lagoEventJson(o: ItemOutcome, raw: unknown) {
     lago_id: o.id ?? null,
     transaction_id: o.eventId ?? (typeof r.transaction_id === "string" ? r.transaction_id : null),
     lago_customer_id: o.orgId ?? null,
-    external_customer_id: o.externalCustomerId ?? (typeof r.external_customer_id === "string" ? r.external_customer_id : null),
+    external_customer_id:
+      o.externalCustomerId ?? (typeof r.external_customer_id === "string" ? r.external_customer_id : null),
     lago_subscription_id: o.subscriptionId ?? null,
     external_subscription_id: typeof r.external_subscription_id === "string" ? r.external_subscription_id : null,
     code: o.eventName ?? (typeof r.code === "string" ? r.code : null),

@@ -130,7 +130,12 @@ export const COALESCE_MAX_EVENTS = 500;
  */
 export const STORE_DEADLINE_MS = 5_000;
 
-type Waiting = { events: StorableEvent[]; since: number; resolve: (m: Map<number, StoreOutcome>) => void; reject: (e: unknown) => void };
+type Waiting = {
+  events: StorableEvent[];
+  since: number;
+  resolve: (m: Map<number, StoreOutcome>) => void;
+  reject: (e: unknown) => void;
+};
 const waiting: Waiting[] = [];
 let inFlight = 0;
 const statements = new PathWatch();
@@ -146,7 +151,10 @@ function pump(): void {
       .then(
         (r) => {
           if (r !== TIMED_OUT) return;
-          log.error({ batches: group.length, deadline_ms: STORE_DEADLINE_MS }, "ingest statement did not finish in time; its batches answered 503");
+          log.error(
+            { batches: group.length, deadline_ms: STORE_DEADLINE_MS },
+            "ingest statement did not finish in time; its batches answered 503",
+          );
           // A settled caller ignores this; the others learn to retry.
           for (const w of group) w.reject(databaseUnavailable());
         },
@@ -168,7 +176,7 @@ function takeGroup(): Waiting[] {
   const group: Waiting[] = [];
   const keys = new Set<string>();
   let size = 0;
-  for (let i = 0; i < waiting.length && size < COALESCE_MAX_EVENTS; ) {
+  for (let i = 0; i < waiting.length && size < COALESCE_MAX_EVENTS;) {
     const w = waiting[i]!;
     const own = w.events.map((e) => `${e.orgId}\u0000${e.eventId}`);
     if ((group.length > 0 && size + w.events.length > COALESCE_MAX_EVENTS) || own.some((k) => keys.has(k))) {
@@ -240,9 +248,17 @@ function eventRows(events: StorableEvent[]): SQL {
   // Each column's elements are joined once: a text grown by += is a rope of thousands of pieces,
   // which the driver would flatten again to measure it (~1 µs an event, bench/ingest-bulk.mjs).
   const count = events.length;
-  const i = new Array<number>(count), id = new Array<string>(count), o = new Array<string>(count), e = new Array<string>(count);
-  const h = new Array<string>(count), n = new Array<string>(count), t = new Array<number>(count), src = new Array<string>(count);
-  const p = new Array<string>(count), sub = new Array<string>(count), g = new Array<string>(count);
+  const i = new Array<number>(count),
+    id = new Array<string>(count),
+    o = new Array<string>(count),
+    e = new Array<string>(count);
+  const h = new Array<string>(count),
+    n = new Array<string>(count),
+    t = new Array<number>(count),
+    src = new Array<string>(count);
+  const p = new Array<string>(count),
+    sub = new Array<string>(count),
+    g = new Array<string>(count);
   for (let k = 0; k < count; k++) {
     const ev = events[k]!;
     i[k] = ev.index;
@@ -323,7 +339,8 @@ const ROLLUP_UPSERT = sql.raw(`on conflict (org_id, meter_id, bucket_start, grou
             value_max = greatest(r.value_max, excluded.value_max),
             latest_value = case when r.latest_at is null or excluded.latest_at >= r.latest_at then excluded.latest_value else r.latest_value end,
             latest_at = greatest(r.latest_at, excluded.latest_at)`);
-const UNIQUE_UPSERT = sql.raw(`on conflict (org_id, meter_id, day, group_key, value) do update set hours = x.hours | excluded.hours
+const UNIQUE_UPSERT =
+  sql.raw(`on conflict (org_id, meter_id, day, group_key, value) do update set hours = x.hours | excluded.hours
             where (x.hours | excluded.hours) <> x.hours`);
 
 /** The checked statement for a batch (exported for EXPLAIN in benchmarks and tests). */

@@ -9,7 +9,13 @@ import { liveSubscription, resolvePlan } from "@/lib/subscriptions/subscribe";
 import { billingUsage } from "./billing-usage";
 import { customerUsage, customerUsageJson } from "./customer-usage";
 import { hourRange } from "./limit-period";
-import { countGeneratedIdEvents, ingestLogCounts, listEvents, listIngestLog, recentIngestProblems } from "./list-events";
+import {
+  countGeneratedIdEvents,
+  ingestLogCounts,
+  listEvents,
+  listIngestLog,
+  recentIngestProblems,
+} from "./list-events";
 import { meterIndex } from "./meters";
 import { modelUsage } from "./model-usage";
 import { storedEventJson } from "./serialize";
@@ -17,7 +23,12 @@ import type { UsageWindow } from "./usage-query";
 
 export const CHART_RANGES = { "24h": 1, "7d": 7, "30d": 30, "90d": 90 } as const;
 export type ChartRange = keyof typeof CHART_RANGES;
-export const CHART_WINDOWS: Record<ChartRange, UsageWindow[]> = { "24h": ["hour"], "7d": ["hour", "day"], "30d": ["day", "hour"], "90d": ["day", "month"] };
+export const CHART_WINDOWS: Record<ChartRange, UsageWindow[]> = {
+  "24h": ["hour"],
+  "7d": ["hour", "day"],
+  "30d": ["day", "hour"],
+  "90d": ["day", "month"],
+};
 
 export type ChartParams = { meter: string; window: UsageWindow; range: ChartRange };
 
@@ -26,7 +37,11 @@ export function chartFrom(range: ChartRange, now: Date): Date {
 }
 
 /** The chart's parameters from the URL, each falling back to a sensible default. */
-export function chartParams(search: { meter?: string; window?: string; range?: string }, meterCodes: string[], fallbackMeter: string): ChartParams {
+export function chartParams(
+  search: { meter?: string; window?: string; range?: string },
+  meterCodes: string[],
+  fallbackMeter: string,
+): ChartParams {
   const range: ChartRange = search.range && search.range in CHART_RANGES ? (search.range as ChartRange) : "30d";
   const allowed = CHART_WINDOWS[range];
   const window = allowed.includes(search.window as UsageWindow) ? (search.window as UsageWindow) : allowed[0]!;
@@ -34,19 +49,33 @@ export function chartParams(search: { meter?: string; window?: string; range?: s
   return { meter, window, range };
 }
 
-export async function loadUsagePage(org: Organization, search: { meter?: string; window?: string; range?: string }, opts: { admin?: boolean; now?: Date } = {}) {
+export async function loadUsagePage(
+  org: Organization,
+  search: { meter?: string; window?: string; range?: string },
+  opts: { admin?: boolean; now?: Date } = {},
+) {
   const now = opts.now ?? new Date();
   const sub = await liveSubscription(org.id);
   const plan = sub ? await resolvePlan({ id: sub.planId }) : null;
   const billing = await billingUsage(org, now);
-  const meters = (await meterIndex()).all.filter((m) => !m.archived).map((m) => ({ code: m.code, name: m.name, unit: m.unit, aggregation: m.aggregation }));
+  const meters = (await meterIndex()).all
+    .filter((m) => !m.archived)
+    .map((m) => ({ code: m.code, name: m.name, unit: m.unit, aggregation: m.aggregation }));
   // The chart opens on a limited meter that has usage, else any meter with usage.
   const used = billing.meters.filter((m) => m.used !== "0" && m.used !== null);
   const busiest = (used.find((m) => m.limit) ?? used[0])?.meter ?? meters[0]?.code ?? "";
-  const chart = chartParams(search, meters.map((m) => m.code), busiest);
+  const chart = chartParams(
+    search,
+    meters.map((m) => m.code),
+    busiest,
+  );
   const monthRange = hourRange({ start: new Date(billing.this_month.start), end: new Date(billing.this_month.end) });
   const [series, models, alerts, history] = await Promise.all([
-    chart.meter ? customerUsage(org, { meter: [chart.meter], window: chart.window, from: chartFrom(chart.range, now) }, now).then((u) => customerUsageJson(org, u)) : null,
+    chart.meter
+      ? customerUsage(org, { meter: [chart.meter], window: chart.window, from: chartFrom(chart.range, now) }, now).then(
+          (u) => customerUsageJson(org, u),
+        )
+      : null,
     modelUsage(org.id, monthRange, plan),
     listAlerts(org.id, { status: "open", limit: 20 }),
     listAlerts(org.id, { status: "all", limit: 10 }),
@@ -59,7 +88,18 @@ export async function loadUsagePage(org: Organization, search: { meter?: string;
         ingestLogCounts(org.id, new Date(now.getTime() - 7 * 86_400_000)),
       ]).then(([events, log, generated, counts]) => ({
         events: events.data.map((e) => storedEventJson(e, org.externalId)),
-        log: log.map((l) => ({ id: l.id, receivedAt: l.receivedAt.toISOString(), outcome: l.outcome, eventId: l.eventId, eventName: l.eventName, customerRef: l.customerRef, field: l.field, reason: l.reason, via: l.via, item: l.item })),
+        log: log.map((l) => ({
+          id: l.id,
+          receivedAt: l.receivedAt.toISOString(),
+          outcome: l.outcome,
+          eventId: l.eventId,
+          eventName: l.eventName,
+          customerRef: l.customerRef,
+          field: l.field,
+          reason: l.reason,
+          via: l.via,
+          item: l.item,
+        })),
         generatedIdEvents30d: generated,
         logCounts7d: counts,
       }))

@@ -41,7 +41,16 @@ export type UsageRequest = {
 const HOUR = 3_600_000;
 export const MAX_WINDOWS = 2_000;
 
-type RollupRow = { meter_id: string; w: string | null; g: string | null; cnt: string; s: string | null; mx: string | null; lt: string | null; lt_at: string | null };
+type RollupRow = {
+  meter_id: string;
+  w: string | null;
+  g: string | null;
+  cnt: string;
+  s: string | null;
+  mx: string | null;
+  lt: string | null;
+  lt_at: string | null;
+};
 type UniqueRow = { w: string | null; g: string | null; n: string };
 
 /** The windows of a range, oldest first. */
@@ -71,7 +80,10 @@ export function advance(d: Date, window: UsageWindow): Date {
 /** The group key columns as one JSON text per row (null when not grouping). */
 function groupSql(keys: string[]): SQL {
   if (keys.length === 0) return sql`null::text`;
-  return sql`json_build_array(${sql.join(keys.map((k) => sql`(group_key::jsonb ->> ${k})`), sql`, `)})::text`;
+  return sql`json_build_array(${sql.join(
+    keys.map((k) => sql`(group_key::jsonb ->> ${k})`),
+    sql`, `,
+  )})::text`;
 }
 
 function groupsOf(keys: string[], g: string | null): GroupValues {
@@ -96,7 +108,8 @@ function combine(aggregation: MeterDef["aggregation"], rowsOf: RollupRow[]): str
     case "latest": {
       let best: RollupRow | null = null;
       // lt_at: microseconds since the epoch, as text (exact, and independent of the session time zone).
-      for (const r of rowsOf) if (r.lt_at !== null && (best === null || BigInt(r.lt_at) > BigInt(best.lt_at!))) best = r;
+      for (const r of rowsOf)
+        if (r.lt_at !== null && (best === null || BigInt(r.lt_at) > BigInt(best.lt_at!))) best = r;
       return best?.lt ?? null;
     }
     default:
@@ -122,12 +135,19 @@ export async function queryUsage(req: UsageRequest, x?: Executor): Promise<Meter
   if (rollupMeters.length > 0 && range.end > range.start) {
     // Group keys differ per meter only in whether they apply: meters that cannot group by them read null.
     const grouped = rollupMeters.filter((m) => keysFor(m).length > 0).map((m) => m.id);
-    const g = groupBy.length ? sql`case when meter_id in (select json_array_elements_text(${JSON.stringify(grouped)}::text::json)) then ${groupSql(groupBy)} end` : sql`null::text`;
+    const g = groupBy.length
+      ? sql`case when meter_id in (select json_array_elements_text(${JSON.stringify(grouped)}::text::json)) then ${groupSql(groupBy)} end`
+      : sql`null::text`;
     // Grouped by the window's start as a timestamp; its epoch text is made once per group. Hours and
     // UTC days are fixed lengths of absolute time, so date_bin finds them without the time-zone
     // lookup date_trunc(…, 'UTC') makes per row (a month by day, 5,760 rollup rows: 8 → 4.5 ms of
     // SQL, bench/usage-read.mjs); months vary in length and keep date_trunc.
-    const w = window === "month" ? sql`date_trunc('month', bucket_start, 'UTC')` : window ? WINDOW_BIN[window] : sql`null::timestamptz`;
+    const w =
+      window === "month"
+        ? sql`date_trunc('month', bucket_start, 'UTC')`
+        : window
+          ? WINDOW_BIN[window]
+          : sql`null::timestamptz`;
     // The latest value needs an ordered aggregate (a sort per group, and no hash aggregation): only
     // when a latest meter is asked for, and only over the rows that carry a latest value.
     const latest = rollupMeters.some((m) => m.aggregation === "latest")
@@ -172,7 +192,11 @@ export async function queryUsage(req: UsageRequest, x?: Executor): Promise<Meter
       }
       usage.windows = starts.map((start) => {
         const list = byWindow.get(start.getTime()) ?? [];
-        const wv: WindowValue = { start, end: clampEnd(advance(start, window), range.end), value: combine(meter.aggregation, list) };
+        const wv: WindowValue = {
+          start,
+          end: clampEnd(advance(start, window), range.end),
+          value: combine(meter.aggregation, list),
+        };
         if (keys.length) wv.groups = groupList(list, (l) => combine(meter.aggregation, l), keys);
         return wv;
       });
@@ -184,7 +208,11 @@ export async function queryUsage(req: UsageRequest, x?: Executor): Promise<Meter
 
 const clampEnd = (end: Date, limit: Date) => (end > limit ? limit : end);
 
-function groupList<T extends { g: string | null }>(list: T[], value: (l: T[]) => string | null, keys: string[]): GroupValue[] {
+function groupList<T extends { g: string | null }>(
+  list: T[],
+  value: (l: T[]) => string | null,
+  keys: string[],
+): GroupValue[] {
   const byGroup = new Map<string, T[]>();
   for (const r of list) {
     const k = r.g ?? "null";
@@ -212,8 +240,24 @@ function rangeMaskSql(range: Period): SQL {
   return sql`(hours & (case when day = ${firstDay}::date then ${fromBits}::int else 16777215 end) & (case when day = ${lastDay}::date then ${toBits}::int else 16777215 end))`;
 }
 
-async function uniqueUsage(orgId: string, meter: MeterDef, range: Period, window: UsageWindow | null, keys: string[], starts: Date[], x: Executor | undefined): Promise<MeterUsage> {
-  if (range.end <= range.start) return { meter, value: "0", ...(keys.length ? { groups: [] } : {}), ...(window ? { windows: starts.map((s) => ({ start: s, end: clampEnd(advance(s, window), range.end), value: "0" })) } : {}) };
+async function uniqueUsage(
+  orgId: string,
+  meter: MeterDef,
+  range: Period,
+  window: UsageWindow | null,
+  keys: string[],
+  starts: Date[],
+  x: Executor | undefined,
+): Promise<MeterUsage> {
+  if (range.end <= range.start)
+    return {
+      meter,
+      value: "0",
+      ...(keys.length ? { groups: [] } : {}),
+      ...(window
+        ? { windows: starts.map((s) => ({ start: s, end: clampEnd(advance(s, window), range.end), value: "0" })) }
+        : {}),
+    };
   const firstDay = range.start.toISOString().slice(0, 10);
   const lastDay = new Date(range.end.getTime() - HOUR).toISOString().slice(0, 10);
   const mask = rangeMaskSql(range);
@@ -223,7 +267,10 @@ async function uniqueUsage(orgId: string, meter: MeterDef, range: Period, window
   const [total] = await rows<{ n: string }>(sql`select count(distinct value)::text as n ${base}`, x);
   const usage: MeterUsage = { meter, value: total?.n ?? "0" };
   if (keys.length) {
-    const found = await rows<UniqueRow>(sql`select null::text as w, ${g} as g, count(distinct value)::text as n ${base} group by 2`, x);
+    const found = await rows<UniqueRow>(
+      sql`select null::text as w, ${g} as g, count(distinct value)::text as n ${base} group by 2`,
+      x,
+    );
     usage.groups = groupList(found, (l) => l[0]?.n ?? "0", keys);
   }
   if (window) {
@@ -239,14 +286,20 @@ async function uniqueUsage(orgId: string, meter: MeterDef, range: Period, window
       );
     } else {
       const w = window === "day" ? DAY_MS : MONTH_MS;
-      found = await rows<UniqueRow>(sql`select ${w} as w, ${g} as g, count(distinct value)::text as n ${base} group by 1, 2`, x);
+      found = await rows<UniqueRow>(
+        sql`select ${w} as w, ${g} as g, count(distinct value)::text as n ${base} group by 1, 2`,
+        x,
+      );
     }
     // Totals per window across groups need their own distinct count when grouping.
     let totals: Map<number, string> | null = null;
     if (keys.length) {
       const w = window === "hour" ? null : window === "day" ? DAY_MS : MONTH_MS;
       const t = w
-        ? await rows<UniqueRow>(sql`select ${w} as w, null::text as g, count(distinct value)::text as n ${base} group by 1`, x)
+        ? await rows<UniqueRow>(
+            sql`select ${w} as w, null::text as g, count(distinct value)::text as n ${base} group by 1`,
+            x,
+          )
         : await rows<UniqueRow>(
             sql`select (extract(epoch from day::timestamp + make_interval(hours => h)) * 1000)::bigint::text as w, null::text as g, count(distinct value)::text as n
                   from usage_unique_values cross join generate_series(0, 23) as h
@@ -276,10 +329,15 @@ async function uniqueUsage(orgId: string, meter: MeterDef, range: Period, window
 }
 
 /** Totals of count, sum and max meters for many (org, meter, range) at once: the limit check after a batch. */
-export async function rollupTotals(items: { orgId: string; meterId: string; range: Period }[], x?: Executor): Promise<Map<string, RollupRow>> {
+export async function rollupTotals(
+  items: { orgId: string; meterId: string; range: Period }[],
+  x?: Executor,
+): Promise<Map<string, RollupRow>> {
   const out = new Map<string, RollupRow>();
   if (items.length === 0) return out;
-  const input = JSON.stringify(items.map((i) => ({ o: i.orgId, m: i.meterId, f: i.range.start.toISOString(), u: i.range.end.toISOString() })));
+  const input = JSON.stringify(
+    items.map((i) => ({ o: i.orgId, m: i.meterId, f: i.range.start.toISOString(), u: i.range.end.toISOString() })),
+  );
   const found = await rows<RollupRow & { org_id: string }>(
     sql`select t.o as org_id, t.m as meter_id, null::text as w, null::text as g,
                coalesce(sum(r.event_count), 0)::text as cnt, sum(r.value_sum)::text as s, max(r.value_max)::text as mx,

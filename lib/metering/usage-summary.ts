@@ -16,11 +16,18 @@ import { cents, pricedUsage } from "./priced-usage";
 export async function usageSummary(org: Organization, input: { start_time?: Date; end_time?: Date }, now = new Date()) {
   const sub = await liveSubscription(org.id);
   const plan = sub ? await resolvePlan({ id: sub.planId }) : null;
-  const fallback: Period = sub ? { start: sub.currentPeriodStart, end: sub.currentPeriodEnd } : { start: startOfUtcMonth(now), end: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
-  const period = { start: input.start_time ?? fallback.start, end: input.end_time ?? (input.start_time ? addDays(input.start_time, 31) : fallback.end) };
+  const fallback: Period = sub
+    ? { start: sub.currentPeriodStart, end: sub.currentPeriodEnd }
+    : { start: startOfUtcMonth(now), end: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
+  const period = {
+    start: input.start_time ?? fallback.start,
+    end: input.end_time ?? (input.start_time ? addDays(input.start_time, 31) : fallback.end),
+  };
   if (period.end <= period.start) throw invalidField("end_time", "must be after start_time");
   const range = hourRange(period);
-  const meters = (await meterIndex()).all.filter((m) => !m.archived || plan?.charges.some((c) => c.type === "usage" && c.meter === m.code));
+  const meters = (await meterIndex()).all.filter(
+    (m) => !m.archived || plan?.charges.some((c) => c.type === "usage" && c.meter === m.code),
+  );
   const priced = await pricedUsage(org.id, meters, range, plan);
   const currency = plan?.currency ?? "usd";
   const rated = priced.rated;
@@ -49,10 +56,19 @@ export async function usageSummary(org: Organization, input: { start_time?: Date
         priced: amount !== undefined,
         amount: amount ? amount.toFixed() : "0",
         amount_cents: amount ? cents(amount, currency) : 0,
-        lines: (priced.linesByMeter.get(u.meter.code) ?? []).map((l) => ({ name: l.name, quantity: l.quantity, billable_quantity: l.billable_quantity, amount: l.amount, parts: l.parts, ...(l.unpriced ? { unpriced: l.unpriced } : {}) })),
+        lines: (priced.linesByMeter.get(u.meter.code) ?? []).map((l) => ({
+          name: l.name,
+          quantity: l.quantity,
+          billable_quantity: l.billable_quantity,
+          amount: l.amount,
+          parts: l.parts,
+          ...(l.unpriced ? { unpriced: l.unpriced } : {}),
+        })),
       };
     }),
-    fixed_charges: (rated?.lines ?? []).filter((l) => l.type === "fixed").map((l) => ({ name: l.name, amount: l.amount, amount_cents: cents(l.amount, currency) })),
+    fixed_charges: (rated?.lines ?? [])
+      .filter((l) => l.type === "fixed")
+      .map((l) => ({ name: l.name, amount: l.amount, amount_cents: cents(l.amount, currency) })),
     usage_amount: [...priced.amountByMeter.values()].reduce((a, b) => a.plus(b), new D(0)).toFixed(),
     total_amount: rated ? rated.amount : "0",
     total_amount_cents: rated ? rated.amount_minor : 0,

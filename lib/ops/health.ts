@@ -23,9 +23,15 @@ export async function checkHealth(timeoutMs = 2000): Promise<Health> {
     kind = driver().kind;
     await Promise.race([
       db.execute(sql`select 1`),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
     ]);
-    const database = { status: "up" as const, driver: kind, latency_ms: Math.round((performance.now() - started) * 10) / 10 };
+    const database = {
+      status: "up" as const,
+      driver: kind,
+      latency_ms: Math.round((performance.now() - started) * 10) / 10,
+    };
     return { status: pathsOk ? "ok" : "unavailable", database, paths };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);

@@ -15,7 +15,9 @@ export async function authorizeMetricsScrape(req: RequestLike): Promise<void> {
   if (token && bearerIs(req.headers.get("authorization"), token)) return;
   if (!token && listensOnLoopbackOnly()) return;
   const actor = await resolveActor(req);
-  const how = token ? "Send 'Authorization: Bearer <METRICS_TOKEN>'" : "Set METRICS_TOKEN and send it as 'Authorization: Bearer <token>'";
+  const how = token
+    ? "Send 'Authorization: Bearer <METRICS_TOKEN>'"
+    : "Set METRICS_TOKEN and send it as 'Authorization: Bearer <token>'";
   if (!actor) throw new AppError("unauthenticated", `${how}, or sign in as an admin, to read metrics.`);
   if (!isOperator(actor)) throw new AppError("forbidden", `Metrics are for the platform's operators. ${how}.`);
 }

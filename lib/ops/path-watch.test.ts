@@ -20,7 +20,10 @@ describe("PathWatch", () => {
     const watch = new PathWatch();
     const now = 1_000_000;
     expect(pathHealth(watch.state([{ since: now - 1_000 }], now)).status).toBe("ok");
-    expect(pathHealth(watch.state([{ since: now - PATH_STUCK_AFTER_MS - 1 }], now))).toMatchObject({ status: "stuck", waiting: 1 });
+    expect(pathHealth(watch.state([{ since: now - PATH_STUCK_AFTER_MS - 1 }], now))).toMatchObject({
+      status: "stuck",
+      waiting: 1,
+    });
   });
 });
 

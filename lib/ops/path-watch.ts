@@ -22,7 +22,12 @@ export class PathWatch {
     for (const r of this.running) oldestRunning = Math.min(oldestRunning, r.at);
     let oldestWaiting = now;
     for (const w of waiting) oldestWaiting = Math.min(oldestWaiting, w.since);
-    return { in_flight: this.running.size, waiting: waiting.length, oldest_running_ms: now - oldestRunning, oldest_waiting_ms: now - oldestWaiting };
+    return {
+      in_flight: this.running.size,
+      waiting: waiting.length,
+      oldest_running_ms: now - oldestRunning,
+      oldest_waiting_ms: now - oldestWaiting,
+    };
   }
 }
 
@@ -36,7 +41,10 @@ export const PATH_STUCK_AFTER_MS = 15_000;
 
 export type PathHealth = PathState & { status: "ok" | "stuck" };
 
-export const pathHealth = (state: PathState): PathHealth => ({ status: state.oldest_waiting_ms > PATH_STUCK_AFTER_MS ? "stuck" : "ok", ...state });
+export const pathHealth = (state: PathState): PathHealth => ({
+  status: state.oldest_waiting_ms > PATH_STUCK_AFTER_MS ? "stuck" : "ok",
+  ...state,
+});
 
 export const TIMED_OUT = Symbol("timed out");
 

@@ -5,10 +5,23 @@ import { organizations } from "@/lib/db/schema";
 
 /** Customers whose payment-provider customer has not been created yet. */
 export async function organizationsWithoutProviderId(limit = 100) {
-  return db.select({ id: organizations.id, name: organizations.name, email: organizations.email, createdAt: organizations.createdAt }).from(organizations).where(isNull(organizations.stripeCustomerId)).orderBy(asc(organizations.createdAt)).limit(limit);
+  return db
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      email: organizations.email,
+      createdAt: organizations.createdAt,
+    })
+    .from(organizations)
+    .where(isNull(organizations.stripeCustomerId))
+    .orderBy(asc(organizations.createdAt))
+    .limit(limit);
 }
 
 export async function countOrganizationsWithoutProviderId(): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(organizations).where(sql`${organizations.stripeCustomerId} is null`);
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(organizations)
+    .where(sql`${organizations.stripeCustomerId} is null`);
   return Number(row?.n ?? 0);
 }

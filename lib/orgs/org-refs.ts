@@ -12,7 +12,8 @@ export type OrgRef = { id: string; externalId: string | null };
 const ORG_CACHE_MS = 30_000;
 const ORG_CACHE_MAX = 20_000;
 type OrgEntry = OrgRef & { until: number };
-const orgCache = ((globalThis as unknown as { __tallyOrgRefCache?: Map<string, OrgEntry> }).__tallyOrgRefCache ??= new Map());
+const orgCache = ((globalThis as unknown as { __tallyOrgRefCache?: Map<string, OrgEntry> }).__tallyOrgRefCache ??=
+  new Map());
 onInvalidate("org", (orgId) => {
   for (const [ref, e] of orgCache) if (e.id === orgId) orgCache.delete(ref);
 });

@@ -17,7 +17,6 @@ export type OrganizationInput = {
   metadata?: Record<string, string>;
 };
 
-
 export async function createOrganization(input: OrganizationInput, x: Executor = db): Promise<Organization> {
   try {
     const [org] = await x
@@ -34,7 +33,9 @@ export async function createOrganization(input: OrganizationInput, x: Executor =
     return org!;
   } catch (e) {
     if (isUniqueViolation(e, "organizations_external_id_key")) {
-      throw conflict(`A customer with external_id "${input.externalId}" already exists.`, [{ field: "external_id", message: "already in use" }]);
+      throw conflict(`A customer with external_id "${input.externalId}" already exists.`, [
+        { field: "external_id", message: "already in use" },
+      ]);
     }
     throw e;
   }
@@ -47,8 +48,15 @@ export async function getOrganization(orgId: string, x: Executor = db): Promise<
 }
 
 /** Finds a customer by Tally id or by the platform's external id. */
-export async function findOrganization(ref: { id?: string; externalId?: string }, x: Executor = db): Promise<Organization | null> {
-  const where = ref.id ? eq(organizations.id, ref.id) : ref.externalId ? eq(organizations.externalId, ref.externalId) : undefined;
+export async function findOrganization(
+  ref: { id?: string; externalId?: string },
+  x: Executor = db,
+): Promise<Organization | null> {
+  const where = ref.id
+    ? eq(organizations.id, ref.id)
+    : ref.externalId
+      ? eq(organizations.externalId, ref.externalId)
+      : undefined;
   if (!where) return null;
   const [org] = await x.select().from(organizations).where(where);
   return org ?? null;
@@ -59,7 +67,11 @@ export async function findOrganizationByRef(ref: string, x: Executor = db): Prom
   return (await findOrganization({ id: ref }, x)) ?? (await findOrganization({ externalId: ref }, x));
 }
 
-export async function updateOrganization(orgId: string, patch: Partial<OrganizationInput>, x: Executor = db): Promise<Organization> {
+export async function updateOrganization(
+  orgId: string,
+  patch: Partial<OrganizationInput>,
+  x: Executor = db,
+): Promise<Organization> {
   try {
     const [org] = await x
       .update(organizations)
@@ -78,19 +90,27 @@ export async function updateOrganization(orgId: string, patch: Partial<Organizat
     return org;
   } catch (e) {
     if (isUniqueViolation(e, "organizations_external_id_key")) {
-      throw conflict(`A customer with external_id "${patch.externalId}" already exists.`, [{ field: "external_id", message: "already in use" }]);
+      throw conflict(`A customer with external_id "${patch.externalId}" already exists.`, [
+        { field: "external_id", message: "already in use" },
+      ]);
     }
     throw e;
   }
 }
 
 /** Cursor-paginated by id (ids are time-ordered), optionally filtered by a search on name, email or external id. */
-export async function listOrganizations(opts: { limit: number; cursor?: string; search?: string }): Promise<{ data: Organization[]; nextCursor: string | null }> {
+export async function listOrganizations(opts: {
+  limit: number;
+  cursor?: string;
+  search?: string;
+}): Promise<{ data: Organization[]; nextCursor: string | null }> {
   const conditions: SQL[] = [];
   if (opts.cursor) conditions.push(gt(organizations.id, opts.cursor));
   if (opts.search) {
     const q = `%${opts.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    conditions.push(or(ilike(organizations.name, q), ilike(organizations.email, q), ilike(organizations.externalId, q))!);
+    conditions.push(
+      or(ilike(organizations.name, q), ilike(organizations.email, q), ilike(organizations.externalId, q))!,
+    );
   }
   const rows = await db
     .select()

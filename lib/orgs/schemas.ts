@@ -2,7 +2,12 @@ import { z } from "zod";
 import { ZCursor, ZLimit } from "@/lib/http/schemas";
 
 const ZName = z.string().trim().min(1, "must not be empty").max(200);
-const ZExternalId = z.string().trim().min(1, "must not be empty").max(200).regex(/^[\w.:@-]+$/, "use letters, digits and . _ : @ - only");
+const ZExternalId = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(200)
+  .regex(/^[\w.:@-]+$/, "use letters, digits and . _ : @ - only");
 
 export const ZCustomerCreate = z
   .object({
@@ -13,6 +18,12 @@ export const ZCustomerCreate = z
   })
   .strict();
 
-export const ZCustomerPatch = ZCustomerCreate.partial().strict().refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+export const ZCustomerPatch = ZCustomerCreate.partial()
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
 
-export const ZCustomerList = z.object({ limit: ZLimit(100, 50), cursor: ZCursor, search: z.string().trim().max(200).optional() });
+export const ZCustomerList = z.object({
+  limit: ZLimit(100, 50),
+  cursor: ZCursor,
+  search: z.string().trim().max(200).optional(),
+});

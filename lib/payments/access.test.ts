@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { accessFor } from "./access";
 
 const now = new Date("2026-06-10T00:00:00Z");
-const sub = (status: string, pastDueDaysAgo?: number) => ({ status, pastDueSince: pastDueDaysAgo === undefined ? null : new Date(now.getTime() - pastDueDaysAgo * 86_400_000), currentPeriodEnd: now, trialEnd: null });
+const sub = (status: string, pastDueDaysAgo?: number) => ({
+  status,
+  pastDueSince: pastDueDaysAgo === undefined ? null : new Date(now.getTime() - pastDueDaysAgo * 86_400_000),
+  currentPeriodEnd: now,
+  trialEnd: null,
+});
 
 describe("access to paid features", () => {
   it.each([

@@ -5,7 +5,11 @@ import { addDays } from "@/lib/time";
 export type AccessLevel = "full" | "grace" | "reduced" | "none";
 export type Access = { level: AccessLevel; graceEndsAt: Date | null; message: string | null };
 
-export function accessFor(sub: { status: string; pastDueSince: Date | null; currentPeriodEnd: Date; trialEnd: Date | null } | null, now: Date, graceDays: number): Access {
+export function accessFor(
+  sub: { status: string; pastDueSince: Date | null; currentPeriodEnd: Date; trialEnd: Date | null } | null,
+  now: Date,
+  graceDays: number,
+): Access {
   if (!sub) return { level: "none", graceEndsAt: null, message: null };
   switch (sub.status) {
     case "active":
@@ -14,11 +18,23 @@ export function accessFor(sub: { status: string; pastDueSince: Date | null; curr
     case "past_due": {
       const graceEndsAt = addDays(sub.pastDueSince ?? now, graceDays);
       return now < graceEndsAt
-        ? { level: "grace", graceEndsAt, message: "Your last payment failed. Update your payment method to keep your plan's features." }
-        : { level: "reduced", graceEndsAt, message: "Your payment is overdue: paid features are paused until the open invoice is paid." };
+        ? {
+            level: "grace",
+            graceEndsAt,
+            message: "Your last payment failed. Update your payment method to keep your plan's features.",
+          }
+        : {
+            level: "reduced",
+            graceEndsAt,
+            message: "Your payment is overdue: paid features are paused until the open invoice is paid.",
+          };
     }
     case "incomplete":
-      return { level: "none", graceEndsAt: null, message: "Your first payment has not gone through yet: complete it to start your plan." };
+      return {
+        level: "none",
+        graceEndsAt: null,
+        message: "Your first payment has not gone through yet: complete it to start your plan.",
+      };
     default:
       return { level: "none", graceEndsAt: null, message: null };
   }

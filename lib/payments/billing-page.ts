@@ -23,11 +23,39 @@ export async function billingPage(orgId: string) {
       throw e;
     }),
   ]);
-  const tiers = new Map<string, { tier: string; name: string; description: string; includedCredits: number; limit: string | null; month?: { id: string; priceCents: number; currency: string; trialDays: number }; year?: { id: string; priceCents: number; currency: string; trialDays: number } }>();
+  const tiers = new Map<
+    string,
+    {
+      tier: string;
+      name: string;
+      description: string;
+      includedCredits: number;
+      limit: string | null;
+      month?: { id: string; priceCents: number; currency: string; trialDays: number };
+      year?: { id: string; priceCents: number; currency: string; trialDays: number };
+    }
+  >();
   for (const p of plans.filter((x) => x.selfServe)) {
-    const t = tiers.get(p.tier) ?? { tier: p.tier, name: p.name, description: p.description, includedCredits: p.includedCredits, limit: p.limits.map((l) => `${l.limit.toLocaleString("en-US")} ${l.meter.replace(/_/g, " ")} a month`).join(", ") || null };
+    const t = tiers.get(p.tier) ?? {
+      tier: p.tier,
+      name: p.name,
+      description: p.description,
+      includedCredits: p.includedCredits,
+      limit:
+        p.limits.map((l) => `${l.limit.toLocaleString("en-US")} ${l.meter.replace(/_/g, " ")} a month`).join(", ") ||
+        null,
+    };
     t[p.interval] = { id: p.id, priceCents: p.basePriceCents, currency: p.currency, trialDays: p.trialDays };
     tiers.set(p.tier, t);
   }
-  return { summary, tiers: [...tiers.values()], invoices, methods, payments, upcoming, provider: activeProvider(), outage: activeProvider() === "stripe" ? recentProviderOutage() : null };
+  return {
+    summary,
+    tiers: [...tiers.values()],
+    invoices,
+    methods,
+    payments,
+    upcoming,
+    provider: activeProvider(),
+    outage: activeProvider() === "stripe" ? recentProviderOutage() : null,
+  };
 }

@@ -12,12 +12,24 @@ import { accessFor } from "./access";
 export async function billingSubscription(orgId: string, now = new Date()) {
   const current = await currentSubscription(orgId);
   if (!current || !["incomplete", "trialing", "active", "past_due"].includes(current.subscription.status)) {
-    return { status: "none" as const, plan: null, access: accessFor(null, now, env().PAST_DUE_GRACE_DAYS), last: current };
+    return {
+      status: "none" as const,
+      plan: null,
+      access: accessFor(null, now, env().PAST_DUE_GRACE_DAYS),
+      last: current,
+    };
   }
   const { subscription: s, plan } = current;
   let pending: Plan | null = null;
   if (s.pendingPlanId) [pending = null] = await db.select().from(plans).where(eq(plans.id, s.pendingPlanId));
-  return { status: s.status, subscription: s, plan, pendingPlan: pending, access: accessFor(s, now, env().PAST_DUE_GRACE_DAYS), last: current };
+  return {
+    status: s.status,
+    subscription: s,
+    plan,
+    pendingPlan: pending,
+    access: accessFor(s, now, env().PAST_DUE_GRACE_DAYS),
+    last: current,
+  };
 }
 
 export async function listPayments(orgId: string, limit = 50): Promise<Payment[]> {
@@ -48,7 +60,16 @@ export function invoiceJson(i: Invoice) {
 }
 
 export function paymentMethodJson(p: PaymentMethod) {
-  return { id: p.id, object: "payment_method", brand: p.brand, last4: p.last4, exp_month: p.expMonth, exp_year: p.expYear, is_default: p.isDefault, provider: p.provider };
+  return {
+    id: p.id,
+    object: "payment_method",
+    brand: p.brand,
+    last4: p.last4,
+    exp_month: p.expMonth,
+    exp_year: p.expYear,
+    is_default: p.isDefault,
+    provider: p.provider,
+  };
 }
 
 export function paymentJson(p: Payment) {
@@ -67,14 +88,28 @@ export function paymentJson(p: Payment) {
     invoice_id: p.invoiceId,
     credit_product_id: p.creditProductId,
     livemode: p.livemode,
-    offline: p.offlineMethod ? { method: p.offlineMethod, reference: p.offlineReference, recorded_by: p.recordedBy } : null,
+    offline: p.offlineMethod
+      ? { method: p.offlineMethod, reference: p.offlineReference, recorded_by: p.recordedBy }
+      : null,
     created_at: p.createdAt.toISOString(),
   };
 }
 
 export function subscriptionSummaryJson(b: Awaited<ReturnType<typeof billingSubscription>>) {
   if (b.status === "none" || !("subscription" in b) || !b.subscription) {
-    return { status: "none", tier: null, plan: null, amount: null, amount_cents: null, interval: null, currency: null, current_period_start: null, current_period_end: null, cancel_at_period_end: false, access: { level: b.access.level, grace_ends_at: null, message: b.access.message } };
+    return {
+      status: "none",
+      tier: null,
+      plan: null,
+      amount: null,
+      amount_cents: null,
+      interval: null,
+      currency: null,
+      current_period_start: null,
+      current_period_end: null,
+      cancel_at_period_end: false,
+      access: { level: b.access.level, grace_ends_at: null, message: b.access.message },
+    };
   }
   const { subscription: s, plan, pendingPlan, access } = b;
   return {
@@ -90,7 +125,9 @@ export function subscriptionSummaryJson(b: Awaited<ReturnType<typeof billingSubs
     current_period_end: s.currentPeriodEnd.toISOString(),
     trial_end: s.trialEnd?.toISOString() ?? null,
     cancel_at_period_end: s.cancelAtPeriodEnd,
-    pending_plan: pendingPlan ? { id: pendingPlan.id, name: pendingPlan.name, effective_at: s.currentPeriodEnd.toISOString() } : null,
+    pending_plan: pendingPlan
+      ? { id: pendingPlan.id, name: pendingPlan.name, effective_at: s.currentPeriodEnd.toISOString() }
+      : null,
     provider: s.provider,
     livemode: s.livemode,
     access: { level: access.level, grace_ends_at: access.graceEndsAt?.toISOString() ?? null, message: access.message },

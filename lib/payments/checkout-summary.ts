@@ -16,10 +16,19 @@ export async function checkoutSummary(orgId: string, sessionId: string) {
       session,
       orgName: org!.name,
       title: `${plan!.name} — ${per === "month" ? "monthly" : "yearly"}`,
-      detail: plan!.trialDays > 0 ? `${plan!.trialDays}-day free trial, then ${formatMoney(plan!.basePriceCents, plan!.currency)} a ${per}. Cancel any time.` : `Billed every ${per} from today. Cancel any time.`,
+      detail:
+        plan!.trialDays > 0
+          ? `${plan!.trialDays}-day free trial, then ${formatMoney(plan!.basePriceCents, plan!.currency)} a ${per}. Cancel any time.`
+          : `Billed every ${per} from today. Cancel any time.`,
       dueLabel: "due today",
     };
   }
   const [product] = await db.select().from(creditProducts).where(eq(creditProducts.id, session.creditProductId!));
-  return { session, orgName: org!.name, title: product!.name, detail: `${product!.credits.toLocaleString("en-US")} credits that never expire, spent before your plan's credits.`, dueLabel: "one-time" };
+  return {
+    session,
+    orgName: org!.name,
+    title: product!.name,
+    detail: `${product!.credits.toLocaleString("en-US")} credits that never expire, spent before your plan's credits.`,
+    dueLabel: "one-time",
+  };
 }

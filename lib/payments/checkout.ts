@@ -17,7 +17,13 @@ import { invoiceCheckout } from "./invoice-checkout";
 import { activeProvider } from "./provider";
 import { assertSelfServe } from "./self-serve";
 
-export type CheckoutRequest = { planId?: string; creditProductId?: string; successPath?: string; cancelPath?: string; origin?: string };
+export type CheckoutRequest = {
+  planId?: string;
+  creditProductId?: string;
+  successPath?: string;
+  cancelPath?: string;
+  origin?: string;
+};
 
 async function stripeCustomerOf(orgId: string): Promise<string> {
   const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
@@ -29,12 +35,16 @@ async function stripeCustomerOf(orgId: string): Promise<string> {
   const id = await createStripeCustomer(org).catch((e: unknown) => {
     throw providerError(e);
   });
-  await db.update(organizations).set({ stripeCustomerId: id }).where(and(eq(organizations.id, orgId)));
+  await db
+    .update(organizations)
+    .set({ stripeCustomerId: id })
+    .where(and(eq(organizations.id, orgId)));
   return id;
 }
 
 export async function startCheckout(orgId: string, req: CheckoutRequest, actor: string): Promise<CheckoutSession> {
-  if (Boolean(req.planId) === Boolean(req.creditProductId)) throw invalidField("plan_id", "send either plan_id or credit_product_id");
+  if (Boolean(req.planId) === Boolean(req.creditProductId))
+    throw invalidField("plan_id", "send either plan_id or credit_product_id");
   const provider = activeProvider();
   const id = newId("cs");
   const base = req.origin ?? appUrl();
@@ -52,14 +62,41 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
     let url = `${base}/sandbox/checkout/${id}`;
     let providerSessionId: string | null = null;
     if (provider === "stripe") {
-      if (!plan.stripePriceId) throw new AppError("validation_error", `Plan ${plan.code} is not linked to a Stripe price; sync the plans from Stripe first.`, [{ field: "plan_id", message: "no Stripe price" }]);
-      const s = await createSubscriptionCheckout({ customerId: await stripeCustomerOf(orgId), priceId: plan.stripePriceId, trialDays: plan.trialDays, successUrl: success, cancelUrl: cancel, orgId, planId: plan.id, idempotencyKey: `tally-checkout-${id}` });
+      if (!plan.stripePriceId)
+        throw new AppError(
+          "validation_error",
+          `Plan ${plan.code} is not linked to a Stripe price; sync the plans from Stripe first.`,
+          [{ field: "plan_id", message: "no Stripe price" }],
+        );
+      const s = await createSubscriptionCheckout({
+        customerId: await stripeCustomerOf(orgId),
+        priceId: plan.stripePriceId,
+        trialDays: plan.trialDays,
+        successUrl: success,
+        cancelUrl: cancel,
+        orgId,
+        planId: plan.id,
+        idempotencyKey: `tally-checkout-${id}`,
+      });
       url = s.url;
       providerSessionId = s.id;
     }
     const [row] = await db
       .insert(checkoutSessions)
-      .values({ id, orgId, provider, kind: "subscription", planId: plan.id, url, providerSessionId, amountCents: plan.trialDays > 0 ? 0 : plan.basePriceCents, currency: plan.currency, createdBy: actor, expiresAt, livemode: provider !== "local" })
+      .values({
+        id,
+        orgId,
+        provider,
+        kind: "subscription",
+        planId: plan.id,
+        url,
+        providerSessionId,
+        amountCents: plan.trialDays > 0 ? 0 : plan.basePriceCents,
+        currency: plan.currency,
+        createdBy: actor,
+        expiresAt,
+        livemode: provider !== "local",
+      })
       .returning();
     return row!;
   }
@@ -70,19 +107,46 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
   let url = `${base}/sandbox/checkout/${id}`;
   let providerSessionId: string | null = null;
   if (provider === "stripe") {
-    const s = await createCreditsCheckout({ customerId: await stripeCustomerOf(orgId), priceId: product.stripePriceId, name: product.name, amountCents: product.priceCents, currency: product.currency, successUrl: success, cancelUrl: cancel, orgId, creditProductId: product.id, idempotencyKey: `tally-checkout-${id}` });
+    const s = await createCreditsCheckout({
+      customerId: await stripeCustomerOf(orgId),
+      priceId: product.stripePriceId,
+      name: product.name,
+      amountCents: product.priceCents,
+      currency: product.currency,
+      successUrl: success,
+      cancelUrl: cancel,
+      orgId,
+      creditProductId: product.id,
+      idempotencyKey: `tally-checkout-${id}`,
+    });
     url = s.url;
     providerSessionId = s.id;
   }
   const [row] = await db
     .insert(checkoutSessions)
-    .values({ id, orgId, provider, kind: "credits", creditProductId: product.id, url, providerSessionId, amountCents: product.priceCents, currency: product.currency, createdBy: actor, expiresAt, livemode: provider !== "local" })
+    .values({
+      id,
+      orgId,
+      provider,
+      kind: "credits",
+      creditProductId: product.id,
+      url,
+      providerSessionId,
+      amountCents: product.priceCents,
+      currency: product.currency,
+      createdBy: actor,
+      expiresAt,
+      livemode: provider !== "local",
+    })
     .returning();
   return row!;
 }
 
 export async function getCheckoutSession(orgId: string, id: string): Promise<CheckoutSession> {
-  const [s] = await db.select().from(checkoutSessions).where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.id, id)));
+  const [s] = await db
+    .select()
+    .from(checkoutSessions)
+    .where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.id, id)));
   if (!s) throw notFound("Checkout session");
   return s;
 }

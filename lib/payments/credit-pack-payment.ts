@@ -11,22 +11,36 @@ export type PackPayment = {
   lineItems?: { priceId: string | null; quantity: number }[] | null;
 };
 
-export type PackPaymentProblem = { code: "unknown_credit_product" | "amount_mismatch" | "currency_mismatch" | "line_items_mismatch"; message: string };
+export type PackPaymentProblem = {
+  code: "unknown_credit_product" | "amount_mismatch" | "currency_mismatch" | "line_items_mismatch";
+  message: string;
+};
 
 type Pack = Pick<CreditProduct, "id" | "name" | "priceCents" | "currency" | "stripePriceId">;
 
 export function packPaymentProblem(productId: string, pack: Pack | null, paid: PackPayment): PackPaymentProblem | null {
   if (!pack) return { code: "unknown_credit_product", message: `credit pack ${productId} is not in Tally's catalog` };
   if ((paid.currency ?? "").toLowerCase() !== pack.currency.toLowerCase()) {
-    return { code: "currency_mismatch", message: `paid in ${paid.currency ?? "no currency"}, but ${pack.name} is sold in ${pack.currency}` };
+    return {
+      code: "currency_mismatch",
+      message: `paid in ${paid.currency ?? "no currency"}, but ${pack.name} is sold in ${pack.currency}`,
+    };
   }
   if (paid.amountCents !== pack.priceCents) {
-    return { code: "amount_mismatch", message: `paid ${paid.amountCents ?? "nothing"} (minor units), but ${pack.name} costs ${pack.priceCents}` };
+    return {
+      code: "amount_mismatch",
+      message: `paid ${paid.amountCents ?? "nothing"} (minor units), but ${pack.name} costs ${pack.priceCents}`,
+    };
   }
   if (paid.lineItems) {
     // Tally's checkout sells one pack: one line, quantity 1, at the pack's Stripe price when it has one.
     const [line, ...more] = paid.lineItems;
-    if (!line || more.length > 0 || line.quantity !== 1 || (pack.stripePriceId && line.priceId !== pack.stripePriceId)) {
+    if (
+      !line ||
+      more.length > 0 ||
+      line.quantity !== 1 ||
+      (pack.stripePriceId && line.priceId !== pack.stripePriceId)
+    ) {
       return { code: "line_items_mismatch", message: `the checkout's line items are not one ${pack.name}` };
     }
   }

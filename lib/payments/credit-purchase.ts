@@ -12,8 +12,21 @@ import type { Executor } from "@/lib/db/client";
 import { payments, type Provider } from "@/lib/db/schema";
 import { log } from "@/lib/log";
 
-export async function onCreditPackPaid(x: Executor, input: { orgId: string; creditProductId: string; paymentId: string; at: Date; livemode?: boolean }): Promise<void> {
-  await grantPurchasedCredits(input.orgId, { creditProductId: input.creditProductId, paymentId: input.paymentId, actor: `payment:${input.paymentId}`, now: input.at, livemode: input.livemode }, x);
+export async function onCreditPackPaid(
+  x: Executor,
+  input: { orgId: string; creditProductId: string; paymentId: string; at: Date; livemode?: boolean },
+): Promise<void> {
+  await grantPurchasedCredits(
+    input.orgId,
+    {
+      creditProductId: input.creditProductId,
+      paymentId: input.paymentId,
+      actor: `payment:${input.paymentId}`,
+      now: input.at,
+      livemode: input.livemode,
+    },
+    x,
+  );
 }
 
 export async function onPaymentRefunded(
@@ -23,11 +36,27 @@ export async function onPaymentRefunded(
   const [bought] = await x
     .select({ id: payments.id })
     .from(payments)
-    .where(and(eq(payments.orgId, input.orgId), eq(payments.provider, input.provider), eq(payments.providerPaymentId, input.paymentId), eq(payments.kind, "credits")));
+    .where(
+      and(
+        eq(payments.orgId, input.orgId),
+        eq(payments.provider, input.provider),
+        eq(payments.providerPaymentId, input.paymentId),
+        eq(payments.kind, "credits"),
+      ),
+    );
   if (!bought) return { bucketId: null, due: 0, taken: 0, unrecovered: 0, balance: null };
-  const r = await takeBackRefundedPurchase(x, input.orgId, { paymentId: input.paymentId, amountCents: input.amountCents, refundedCents: input.refundedCents, actor: `refund:${input.paymentId}`, now: input.at });
+  const r = await takeBackRefundedPurchase(x, input.orgId, {
+    paymentId: input.paymentId,
+    amountCents: input.amountCents,
+    refundedCents: input.refundedCents,
+    actor: `refund:${input.paymentId}`,
+    now: input.at,
+  });
   if (r.unrecovered > 0) {
-    log.warn({ org_id: input.orgId, payment_id: input.paymentId, bucket_id: r.bucketId, unrecovered_credits: r.unrecovered }, "refunded credit pack: credits already spent could not be taken back");
+    log.warn(
+      { org_id: input.orgId, payment_id: input.paymentId, bucket_id: r.bucketId, unrecovered_credits: r.unrecovered },
+      "refunded credit pack: credits already spent could not be taken back",
+    );
   }
   return r;
 }

@@ -17,7 +17,11 @@ export const INVOICE_CHECKOUT_DAYS = 30;
 
 type Item = { plan: Plan; product?: undefined } | { product: CreditProduct; plan?: undefined };
 
-export async function invoiceCheckout(orgId: string, input: { id: string; base: string; actor: string } & Item, now = new Date()): Promise<CheckoutSession> {
+export async function invoiceCheckout(
+  orgId: string,
+  input: { id: string; base: string; actor: string } & Item,
+  now = new Date(),
+): Promise<CheckoutSession> {
   const { id, base, actor } = input;
   const expiresAt = addDays(now, INVOICE_CHECKOUT_DAYS);
   return db.transaction(async (tx) => {
@@ -26,15 +30,40 @@ export async function invoiceCheckout(orgId: string, input: { id: string; base: 
       const dueNow = plan.trialDays > 0 ? 0 : plan.basePriceCents;
       // Nothing due today (a free plan, a trial): the plan starts now, as with a card; its later
       // periods are invoiced to be paid by invoice, as a manual subscription's are.
-      const sub = await subscribe(orgId, { plan: { id: plan.id }, actor, now, provider: "manual", ...(dueNow > 0 ? { status: "incomplete" as const } : {}) }, tx);
-      const invoice = dueNow > 0 ? await billPeriod(tx, sub, plan, { start: sub.currentPeriodStart, end: sub.currentPeriodEnd }) : null;
+      const sub = await subscribe(
+        orgId,
+        {
+          plan: { id: plan.id },
+          actor,
+          now,
+          provider: "manual",
+          ...(dueNow > 0 ? { status: "incomplete" as const } : {}),
+        },
+        tx,
+      );
+      const invoice =
+        dueNow > 0
+          ? await billPeriod(tx, sub, plan, { start: sub.currentPeriodStart, end: sub.currentPeriodEnd })
+          : null;
       const [row] = await tx
         .insert(checkoutSessions)
         .values({
-          id, orgId, provider: "manual", kind: "subscription", planId: plan.id, invoiceId: invoice?.id ?? null,
-          url: invoice ? `${base}/billing/invoices/${invoice.id}?checkout=awaiting_payment` : `${base}/billing?checkout=success&session=${id}`,
-          status: invoice ? "open" : "complete", completedAt: invoice ? null : now,
-          amountCents: dueNow, currency: plan.currency, createdBy: actor, createdAt: now, expiresAt,
+          id,
+          orgId,
+          provider: "manual",
+          kind: "subscription",
+          planId: plan.id,
+          invoiceId: invoice?.id ?? null,
+          url: invoice
+            ? `${base}/billing/invoices/${invoice.id}?checkout=awaiting_payment`
+            : `${base}/billing?checkout=success&session=${id}`,
+          status: invoice ? "open" : "complete",
+          completedAt: invoice ? null : now,
+          amountCents: dueNow,
+          currency: plan.currency,
+          createdBy: actor,
+          createdAt: now,
+          expiresAt,
         })
         .returning();
       return row!;
@@ -43,7 +72,15 @@ export async function invoiceCheckout(orgId: string, input: { id: string; base: 
     const { invoice } = await issueInvoice(tx, {
       orgId,
       currency: product.currency,
-      lines: [{ kind: "credits", description: `${product.name} (${product.credits.toLocaleString("en-US")} credits)`, quantity: "1", unitAmount: dec(product.priceCents).div(100).toFixed(2), amountCents: product.priceCents }],
+      lines: [
+        {
+          kind: "credits",
+          description: `${product.name} (${product.credits.toLocaleString("en-US")} credits)`,
+          quantity: "1",
+          unitAmount: dec(product.priceCents).div(100).toFixed(2),
+          amountCents: product.priceCents,
+        },
+      ],
       sourceKey: `checkout:${id}`,
       issuedAt: now,
       paid: false,
@@ -52,9 +89,18 @@ export async function invoiceCheckout(orgId: string, input: { id: string; base: 
     const [row] = await tx
       .insert(checkoutSessions)
       .values({
-        id, orgId, provider: "manual", kind: "credits", creditProductId: product.id, invoiceId: invoice.id,
+        id,
+        orgId,
+        provider: "manual",
+        kind: "credits",
+        creditProductId: product.id,
+        invoiceId: invoice.id,
         url: `${base}/billing/invoices/${invoice.id}?checkout=awaiting_payment`,
-        amountCents: product.priceCents, currency: product.currency, createdBy: actor, createdAt: now, expiresAt,
+        amountCents: product.priceCents,
+        currency: product.currency,
+        createdBy: actor,
+        createdAt: now,
+        expiresAt,
       })
       .returning();
     return row!;

@@ -11,7 +11,13 @@ import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { recordHistory } from "@/lib/subscriptions/history";
 import { liveSubscription } from "@/lib/subscriptions/subscribe";
 import { periodBounds } from "@/lib/time";
-import { cancelSubscriptionNow, changeSubscriptionPrice, previewPriceChange, retrieveSubscription, setCancelAtPeriodEnd } from "@/lib/stripe/billing";
+import {
+  cancelSubscriptionNow,
+  changeSubscriptionPrice,
+  previewPriceChange,
+  retrieveSubscription,
+  setCancelAtPeriodEnd,
+} from "@/lib/stripe/billing";
 import { afterSubscriptionEnded } from "@/lib/subscriptions/hooks";
 import { enqueue, PermanentJobError, registerOutboxHandler } from "@/lib/jobs/outbox";
 import { chargeInvoice } from "./local-billing";
@@ -44,15 +50,37 @@ export async function previewPlanChange(orgId: string, planId: string, now = new
   const { sub, plan: from } = await current(orgId);
   const to = await plan(planId);
   if (to.id === from.id) throw conflict("You are already on this plan.");
-  if (to.currency !== from.currency) throw invalidField("plan_id", `this plan is billed in ${to.currency.toUpperCase()}, yours in ${from.currency.toUpperCase()}`);
-  const upgrade = monthlyCents(to).gt(monthlyCents(from)) || (to.interval === "year" && from.interval === "month" && monthlyCents(to).eq(monthlyCents(from)));
+  if (to.currency !== from.currency)
+    throw invalidField(
+      "plan_id",
+      `this plan is billed in ${to.currency.toUpperCase()}, yours in ${from.currency.toUpperCase()}`,
+    );
+  const upgrade =
+    monthlyCents(to).gt(monthlyCents(from)) ||
+    (to.interval === "year" && from.interval === "month" && monthlyCents(to).eq(monthlyCents(from)));
   let due = 0;
   if (upgrade && sub.status !== "trialing") {
     if (sub.provider === "stripe" && sub.stripeSubscriptionId && to.stripePriceId) {
       const state = await retrieveSubscription(sub.stripeSubscriptionId);
-      due = await previewPriceChange((await stripeOrg(orgId)).stripeCustomerId!, sub.stripeSubscriptionId, state!.itemId!, to.stripePriceId);
+      due = await previewPriceChange(
+        (await stripeOrg(orgId)).stripeCustomerId!,
+        sub.stripeSubscriptionId,
+        state!.itemId!,
+        to.stripePriceId,
+      );
     } else {
-      due = Math.max(0, prorate({ oldCents: from.basePriceCents, newCents: to.basePriceCents, periodStart: sub.currentPeriodStart, periodEnd: sub.currentPeriodEnd, at: now, currency: to.currency, sameInterval: to.interval === from.interval }).amountCents);
+      due = Math.max(
+        0,
+        prorate({
+          oldCents: from.basePriceCents,
+          newCents: to.basePriceCents,
+          periodStart: sub.currentPeriodStart,
+          periodEnd: sub.currentPeriodEnd,
+          at: now,
+          currency: to.currency,
+          sameInterval: to.interval === from.interval,
+        }).amountCents,
+      );
     }
   }
   return {
@@ -66,15 +94,24 @@ export async function previewPlanChange(orgId: string, planId: string, now = new
   };
 }
 
-export async function changePlan(orgId: string, planId: string, actor: string, now = new Date()): Promise<PlanChangePreview> {
+export async function changePlan(
+  orgId: string,
+  planId: string,
+  actor: string,
+  now = new Date(),
+): Promise<PlanChangePreview> {
   const preview = await previewPlanChange(orgId, planId, now);
   const { sub } = await current(orgId);
   const to = await plan(planId);
   if (sub.provider === "stripe") {
-    if (!sub.stripeSubscriptionId || !to.stripePriceId) throw new AppError("validation_error", "This plan is not linked to a Stripe price; sync the plans first.", [{ field: "plan_id", message: "no Stripe price" }]);
+    if (!sub.stripeSubscriptionId || !to.stripePriceId)
+      throw new AppError("validation_error", "This plan is not linked to a Stripe price; sync the plans first.", [
+        { field: "plan_id", message: "no Stripe price" },
+      ]);
     if (preview.effective === "now") {
       const state = await retrieveSubscription(sub.stripeSubscriptionId);
-      if (!state?.itemId) throw new AppError("provider_unavailable", "Stripe did not return the subscription; try again.");
+      if (!state?.itemId)
+        throw new AppError("provider_unavailable", "Stripe did not return the subscription; try again.");
       const updated = await changeSubscriptionPrice(sub.stripeSubscriptionId, state.itemId, to.stripePriceId, true);
       await db.transaction((tx) => applyStripeSubscription(tx, updated, { at: now, actor }));
     } else {
@@ -83,30 +120,60 @@ export async function changePlan(orgId: string, planId: string, actor: string, n
       // here needs Stripe, so a downgrade is scheduled even while Stripe is unreachable.
       await db.transaction(async (tx) => {
         await schedule(tx, sub, to, actor, now);
-        await enqueue(tx, { kind: APPLY_SCHEDULED_CHANGE_JOB, orgId, payload: { subscriptionId: sub.id, planId: to.id }, dedupeKey: `${APPLY_SCHEDULED_CHANGE_JOB}:${sub.id}:${sub.currentPeriodEnd.toISOString()}:${to.id}`, runAt: sub.currentPeriodEnd });
+        await enqueue(tx, {
+          kind: APPLY_SCHEDULED_CHANGE_JOB,
+          orgId,
+          payload: { subscriptionId: sub.id, planId: to.id },
+          dedupeKey: `${APPLY_SCHEDULED_CHANGE_JOB}:${sub.id}:${sub.currentPeriodEnd.toISOString()}:${to.id}`,
+          runAt: sub.currentPeriodEnd,
+        });
       });
     }
     return preview;
   }
   await db.transaction(async (tx) => {
     const [locked] = await tx.select().from(subscriptions).where(eq(subscriptions.id, sub.id)).for("update");
-    if (!locked || locked.planId !== preview.current_plan.id) throw conflict("The subscription changed meanwhile; review the change again.");
+    if (!locked || locked.planId !== preview.current_plan.id)
+      throw conflict("The subscription changed meanwhile; review the change again.");
     if (preview.effective === "period_end") return schedule(tx, locked, to, actor, now);
     const sameInterval = to.interval === preview.current_plan.interval;
     // A different interval starts a new period now; the same interval keeps the period.
-    const period = sameInterval ? { start: locked.currentPeriodStart, end: locked.currentPeriodEnd } : periodBounds(now, to.interval, 0);
+    const period = sameInterval
+      ? { start: locked.currentPeriodStart, end: locked.currentPeriodEnd }
+      : periodBounds(now, to.interval, 0);
     const [moved] = await tx
       .update(subscriptions)
-      .set({ planId: to.id, interval: to.interval, pendingPlanId: null, ...(sameInterval ? {} : { billingAnchor: now, currentPeriodStart: period.start, currentPeriodEnd: period.end }), updatedAt: now })
+      .set({
+        planId: to.id,
+        interval: to.interval,
+        pendingPlanId: null,
+        ...(sameInterval ? {} : { billingAnchor: now, currentPeriodStart: period.start, currentPeriodEnd: period.end }),
+        updatedAt: now,
+      })
       .where(eq(subscriptions.id, locked.id))
       .returning();
-    await recordHistory(tx, moved!, to, "plan_changed", { fromStatus: locked.status, fromPlanId: locked.planId, actor, occurredAt: now, details: { proration_cents: preview.amount_due_now_cents } });
+    await recordHistory(tx, moved!, to, "plan_changed", {
+      fromStatus: locked.status,
+      fromPlanId: locked.planId,
+      actor,
+      occurredAt: now,
+      details: { proration_cents: preview.amount_due_now_cents },
+    });
     if (preview.amount_due_now_cents > 0) {
       const { invoice } = await issueInvoice(tx, {
         orgId,
         currency: to.currency,
         subscriptionId: locked.id,
-        lines: [{ kind: "proration", description: `Upgrade to ${to.name}: prorated for the rest of the period`, quantity: "1", amountCents: preview.amount_due_now_cents, periodStart: now, periodEnd: period.end }],
+        lines: [
+          {
+            kind: "proration",
+            description: `Upgrade to ${to.name}: prorated for the rest of the period`,
+            quantity: "1",
+            amountCents: preview.amount_due_now_cents,
+            periodStart: now,
+            periodEnd: period.end,
+          },
+        ],
         sourceKey: `proration:${locked.id}:${now.toISOString()}`,
         issuedAt: now,
         paid: false,
@@ -115,7 +182,11 @@ export async function changePlan(orgId: string, planId: string, actor: string, n
       });
       if (locked.provider === "local") {
         const charge = await chargeInvoice(tx, invoice, now);
-        if (!charge.ok) throw new AppError("payment_failed", `${charge.message ?? "The payment failed."} Update your payment method and try again.`);
+        if (!charge.ok)
+          throw new AppError(
+            "payment_failed",
+            `${charge.message ?? "The payment failed."} Update your payment method and try again.`,
+          );
       }
     }
   });
@@ -123,9 +194,18 @@ export async function changePlan(orgId: string, planId: string, actor: string, n
 }
 
 async function schedule(tx: Executor, sub: Subscription, to: Plan, actor: string, now: Date) {
-  const [s] = await tx.update(subscriptions).set({ pendingPlanId: to.id, updatedAt: now }).where(eq(subscriptions.id, sub.id)).returning();
+  const [s] = await tx
+    .update(subscriptions)
+    .set({ pendingPlanId: to.id, updatedAt: now })
+    .where(eq(subscriptions.id, sub.id))
+    .returning();
   const [from] = await tx.select().from(plans).where(eq(plans.id, sub.planId));
-  await recordHistory(tx, s!, from!, "plan_change_scheduled", { fromStatus: sub.status, actor, occurredAt: now, details: { to_plan_id: to.id, effective_at: sub.currentPeriodEnd.toISOString() } });
+  await recordHistory(tx, s!, from!, "plan_change_scheduled", {
+    fromStatus: sub.status,
+    actor,
+    occurredAt: now,
+    details: { to_plan_id: to.id, effective_at: sub.currentPeriodEnd.toISOString() },
+  });
 }
 
 async function setCancel(orgId: string, cancel: boolean, actor: string, now = new Date()): Promise<Subscription> {
@@ -133,11 +213,26 @@ async function setCancel(orgId: string, cancel: boolean, actor: string, now = ne
   if (sub.cancelAtPeriodEnd === cancel) return sub;
   if (sub.provider === "stripe" && sub.stripeSubscriptionId) {
     const updated = await setCancelAtPeriodEnd(sub.stripeSubscriptionId, cancel);
-    return db.transaction((tx) => applyStripeSubscription(tx, updated, { at: now, actor })).then(async () => (await current(orgId)).sub);
+    return db
+      .transaction((tx) => applyStripeSubscription(tx, updated, { at: now, actor }))
+      .then(async () => (await current(orgId)).sub);
   }
   return db.transaction(async (tx) => {
-    const [s] = await tx.update(subscriptions).set({ cancelAtPeriodEnd: cancel, canceledAt: cancel ? now : null, pendingPlanId: cancel ? null : sub.pendingPlanId, updatedAt: now }).where(eq(subscriptions.id, sub.id)).returning();
-    await recordHistory(tx, s!, p, cancel ? "cancel_scheduled" : "cancel_unscheduled", { fromStatus: sub.status, actor, occurredAt: now });
+    const [s] = await tx
+      .update(subscriptions)
+      .set({
+        cancelAtPeriodEnd: cancel,
+        canceledAt: cancel ? now : null,
+        pendingPlanId: cancel ? null : sub.pendingPlanId,
+        updatedAt: now,
+      })
+      .where(eq(subscriptions.id, sub.id))
+      .returning();
+    await recordHistory(tx, s!, p, cancel ? "cancel_scheduled" : "cancel_unscheduled", {
+      fromStatus: sub.status,
+      actor,
+      occurredAt: now,
+    });
     return s!;
   });
 }
@@ -154,7 +249,9 @@ registerOutboxHandler(APPLY_SCHEDULED_CHANGE_JOB, async (job) => {
   const state = await retrieveSubscription(sub.stripeSubscriptionId);
   if (!state?.itemId) throw new PermanentJobError(`Stripe has no subscription ${sub.stripeSubscriptionId}`);
   const updated = await changeSubscriptionPrice(sub.stripeSubscriptionId, state.itemId, to.stripePriceId, false);
-  await db.transaction((tx) => applyStripeSubscription(tx, updated, { at: new Date(), actor: `job:${APPLY_SCHEDULED_CHANGE_JOB}` }));
+  await db.transaction((tx) =>
+    applyStripeSubscription(tx, updated, { at: new Date(), actor: `job:${APPLY_SCHEDULED_CHANGE_JOB}` }),
+  );
   return { applied: planId };
 });
 
@@ -176,14 +273,32 @@ export async function cancelNow(orgId: string, actor: string, now = new Date()):
   }
   return db.transaction(async (tx) => {
     const [locked] = await tx.select().from(subscriptions).where(eq(subscriptions.id, sub.id)).for("update");
-    if (!locked || locked.status === "canceled" || locked.status === "expired") throw conflict("The subscription has ended already.");
+    if (!locked || locked.status === "canceled" || locked.status === "expired")
+      throw conflict("The subscription has ended already.");
     const [s] = await tx
       .update(subscriptions)
-      .set({ status: "canceled", canceledAt: now, endedAt: now, cancelAtPeriodEnd: false, pendingPlanId: null, updatedAt: now })
+      .set({
+        status: "canceled",
+        canceledAt: now,
+        endedAt: now,
+        cancelAtPeriodEnd: false,
+        pendingPlanId: null,
+        updatedAt: now,
+      })
       .where(eq(subscriptions.id, locked.id))
       .returning();
-    await recordHistory(tx, s!, p, "canceled", { fromStatus: locked.status, actor, occurredAt: now, comment: "Canceled now" });
-    await afterSubscriptionEnded(tx, { ...s!, status: locked.status }, { start: locked.currentPeriodStart, end: now }, p.currency);
+    await recordHistory(tx, s!, p, "canceled", {
+      fromStatus: locked.status,
+      actor,
+      occurredAt: now,
+      comment: "Canceled now",
+    });
+    await afterSubscriptionEnded(
+      tx,
+      { ...s!, status: locked.status },
+      { start: locked.currentPeriodStart, end: now },
+      p.currency,
+    );
     return s!;
   });
 }

@@ -14,7 +14,11 @@ import { defaultPaymentMethod } from "./payment-methods";
 import { recordPayment } from "./record-payment";
 import { newId } from "@/lib/ids";
 
-export function subscriptionLines(plan: Plan, sub: Pick<Subscription, "discountPercent">, period: { start: Date; end: Date }): NewLine[] {
+export function subscriptionLines(
+  plan: Plan,
+  sub: Pick<Subscription, "discountPercent">,
+  period: { start: Date; end: Date },
+): NewLine[] {
   const lines: NewLine[] = [
     {
       kind: "subscription",
@@ -28,13 +32,22 @@ export function subscriptionLines(plan: Plan, sub: Pick<Subscription, "discountP
   ];
   const discount = dec(sub.discountPercent);
   if (discount.gt(0) && plan.basePriceCents > 0) {
-    lines.push({ kind: "other", description: `Discount ${discount.toFixed()} %`, quantity: "1", amountCents: -roundToMinor(dec(plan.basePriceCents).mul(discount).div(100).div(100), plan.currency) });
+    lines.push({
+      kind: "other",
+      description: `Discount ${discount.toFixed()} %`,
+      quantity: "1",
+      amountCents: -roundToMinor(dec(plan.basePriceCents).mul(discount).div(100).div(100), plan.currency),
+    });
   }
   return lines;
 }
 
 /** Charges an open local invoice to the customer's default sandbox card. */
-export async function chargeInvoice(x: Executor, invoice: Invoice, at: Date): Promise<{ ok: boolean; message?: string; payment?: Payment }> {
+export async function chargeInvoice(
+  x: Executor,
+  invoice: Invoice,
+  at: Date,
+): Promise<{ ok: boolean; message?: string; payment?: Payment }> {
   if (invoice.amountDueCents <= 0) return { ok: true };
   const pm = await defaultPaymentMethod(x, invoice.orgId);
   const ok = Boolean(pm && !pm.declines);
@@ -59,22 +72,52 @@ export async function chargeInvoice(x: Executor, invoice: Invoice, at: Date): Pr
   return { ok, message, payment };
 }
 
-export async function setPaymentState(x: Executor, sub: Subscription, plan: Plan, paid: boolean, at: Date): Promise<Subscription> {
+export async function setPaymentState(
+  x: Executor,
+  sub: Subscription,
+  plan: Plan,
+  paid: boolean,
+  at: Date,
+): Promise<Subscription> {
   if (paid && sub.status === "past_due") {
-    const [s] = await x.update(subscriptions).set({ status: "active", pastDueSince: null, updatedAt: at }).where(eq(subscriptions.id, sub.id)).returning();
-    await recordHistory(x, s!, plan, "recovered", { fromStatus: "past_due", actor: "provider:local", occurredAt: at, comment: "Open invoices paid" });
+    const [s] = await x
+      .update(subscriptions)
+      .set({ status: "active", pastDueSince: null, updatedAt: at })
+      .where(eq(subscriptions.id, sub.id))
+      .returning();
+    await recordHistory(x, s!, plan, "recovered", {
+      fromStatus: "past_due",
+      actor: "provider:local",
+      occurredAt: at,
+      comment: "Open invoices paid",
+    });
     return s!;
   }
   if (!paid && (sub.status === "active" || sub.status === "trialing")) {
-    const [s] = await x.update(subscriptions).set({ status: "past_due", pastDueSince: at, updatedAt: at }).where(eq(subscriptions.id, sub.id)).returning();
-    await recordHistory(x, s!, plan, "past_due", { fromStatus: sub.status, actor: "provider:local", occurredAt: at, comment: "Renewal payment failed" });
+    const [s] = await x
+      .update(subscriptions)
+      .set({ status: "past_due", pastDueSince: at, updatedAt: at })
+      .where(eq(subscriptions.id, sub.id))
+      .returning();
+    await recordHistory(x, s!, plan, "past_due", {
+      fromStatus: sub.status,
+      actor: "provider:local",
+      occurredAt: at,
+      comment: "Renewal payment failed",
+    });
     return s!;
   }
   return sub;
 }
 
 /** The invoice of a subscription period: issued once per period; charged when the provider is local. */
-export async function billPeriod(x: Executor, sub: Subscription, plan: Plan, period: { start: Date; end: Date }, extraLines: NewLine[] = []): Promise<Invoice> {
+export async function billPeriod(
+  x: Executor,
+  sub: Subscription,
+  plan: Plan,
+  period: { start: Date; end: Date },
+  extraLines: NewLine[] = [],
+): Promise<Invoice> {
   const { invoice, created } = await issueInvoice(x, {
     orgId: sub.orgId,
     currency: plan.currency,
@@ -100,10 +143,21 @@ export async function billPeriod(x: Executor, sub: Subscription, plan: Plan, per
  * subscriptions, invoice-billing checkouts) are settled by an operator only, never by a card the
  * customer types in.
  */
-export async function retryOpenInvoices(x: Executor, orgId: string, at = new Date()): Promise<{ paid: number; failed: number }> {
+export async function retryOpenInvoices(
+  x: Executor,
+  orgId: string,
+  at = new Date(),
+): Promise<{ paid: number; failed: number }> {
   let paid = 0;
   let failed = 0;
-  const cardBilled = new Set((await x.select({ id: subscriptions.id }).from(subscriptions).where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.provider, "local")))).map((s) => s.id));
+  const cardBilled = new Set(
+    (
+      await x
+        .select({ id: subscriptions.id })
+        .from(subscriptions)
+        .where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.provider, "local")))
+    ).map((s) => s.id),
+  );
   for (const inv of await openInvoices(orgId, x)) {
     if (!inv.subscriptionId || !cardBilled.has(inv.subscriptionId)) continue;
     const r = await chargeInvoice(x, inv, at);
@@ -111,7 +165,10 @@ export async function retryOpenInvoices(x: Executor, orgId: string, at = new Dat
     else failed++;
   }
   if (failed === 0 && paid > 0) {
-    const [sub] = await x.select().from(subscriptions).where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.status, "past_due")));
+    const [sub] = await x
+      .select()
+      .from(subscriptions)
+      .where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.status, "past_due")));
     if (sub) {
       const [plan] = await x.select().from(plans).where(eq(plans.id, sub.planId));
       await setPaymentState(x, sub, plan!, true, at);

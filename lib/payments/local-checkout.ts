@@ -20,15 +20,30 @@ import { addSandboxCard } from "./payment-methods";
 import { requireSandbox } from "./provider";
 import { recordPayment } from "./record-payment";
 
-export type SandboxResult = { ok: true; kind: "subscription" | "credits"; subscriptionId?: string } | { ok: false; message: string };
+export type SandboxResult =
+  { ok: true; kind: "subscription" | "credits"; subscriptionId?: string } | { ok: false; message: string };
 
-export async function payLocalCheckout(orgId: string, sessionId: string, input: { cardNumber: string }, actor: string, now = new Date()): Promise<SandboxResult> {
+export async function payLocalCheckout(
+  orgId: string,
+  sessionId: string,
+  input: { cardNumber: string },
+  actor: string,
+  now = new Date(),
+): Promise<SandboxResult> {
   return db.transaction(async (tx) => {
-    const [session] = await tx.select().from(checkoutSessions).where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.id, sessionId))).for("update");
+    const [session] = await tx
+      .select()
+      .from(checkoutSessions)
+      .where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.id, sessionId)))
+      .for("update");
     if (!session || session.provider !== "local") throw notFound("Checkout session");
     requireSandbox();
     if (session.status === "complete") return { ok: true, kind: session.kind };
-    if (session.status !== "open" || session.expiresAt < now) throw new AppError("conflict", "This checkout has expired or was canceled; start a new one from the billing page.");
+    if (session.status !== "open" || session.expiresAt < now)
+      throw new AppError(
+        "conflict",
+        "This checkout has expired or was canceled; start a new one from the billing page.",
+      );
     const card = await addSandboxCard(tx, orgId, { number: input.cardNumber });
     if (card.declines && session.amountCents > 0) {
       await recordPayment(tx, {
@@ -46,21 +61,55 @@ export async function payLocalCheckout(orgId: string, sessionId: string, input: 
         livemode: session.livemode,
         createdAt: now,
       });
-      await recordLocalEvent(tx, "payment_intent.payment_failed", orgId, { checkout_session: session.id, amount: session.amountCents, currency: session.currency, failure_message: "card_declined" }, now);
+      await recordLocalEvent(
+        tx,
+        "payment_intent.payment_failed",
+        orgId,
+        {
+          checkout_session: session.id,
+          amount: session.amountCents,
+          currency: session.currency,
+          failure_message: "card_declined",
+        },
+        now,
+      );
       return { ok: false, message: "Your card was declined. Try another card (4242 4242 4242 4242 always succeeds)." };
     }
 
     let subscriptionId: string | undefined;
     if (session.kind === "subscription") {
-      const sub = await subscribe(orgId, { plan: { id: session.planId! }, actor, now, provider: "local", livemode: session.livemode }, tx);
+      const sub = await subscribe(
+        orgId,
+        { plan: { id: session.planId! }, actor, now, provider: "local", livemode: session.livemode },
+        tx,
+      );
       subscriptionId = sub.id;
-      await recordLocalEvent(tx, "customer.subscription.created", orgId, { id: sub.id, status: sub.status, plan: session.planId, current_period_end: sub.currentPeriodEnd.toISOString() }, now);
+      await recordLocalEvent(
+        tx,
+        "customer.subscription.created",
+        orgId,
+        {
+          id: sub.id,
+          status: sub.status,
+          plan: session.planId,
+          current_period_end: sub.currentPeriodEnd.toISOString(),
+        },
+        now,
+      );
     } else {
       const [product] = await tx.select().from(creditProducts).where(eq(creditProducts.id, session.creditProductId!));
       const { invoice } = await issueInvoice(tx, {
         orgId,
         currency: product!.currency,
-        lines: [{ kind: "credits", description: `${product!.name} (${product!.credits.toLocaleString("en-US")} credits)`, quantity: "1", unitAmount: dec(product!.priceCents).div(100).toFixed(2), amountCents: product!.priceCents }],
+        lines: [
+          {
+            kind: "credits",
+            description: `${product!.name} (${product!.credits.toLocaleString("en-US")} credits)`,
+            quantity: "1",
+            unitAmount: dec(product!.priceCents).div(100).toFixed(2),
+            amountCents: product!.priceCents,
+          },
+        ],
         sourceKey: `checkout:${session.id}`,
         issuedAt: now,
         paid: false,
@@ -68,19 +117,50 @@ export async function payLocalCheckout(orgId: string, sessionId: string, input: 
         livemode: session.livemode,
       });
       const charge = await chargeInvoice(tx, invoice, now);
-      if (!charge.ok || !charge.payment) throw new AppError("provider_unavailable", charge.message ?? "The payment failed.");
-      await onCreditPackPaid(tx, { orgId, creditProductId: product!.id, paymentId: charge.payment.providerPaymentId, at: now, livemode: session.livemode });
-      await recordLocalEvent(tx, "checkout.session.completed", orgId, { id: session.id, mode: "payment", credit_product: product!.id, payment: charge.payment.providerPaymentId, amount_total: product!.priceCents }, now);
+      if (!charge.ok || !charge.payment)
+        throw new AppError("provider_unavailable", charge.message ?? "The payment failed.");
+      await onCreditPackPaid(tx, {
+        orgId,
+        creditProductId: product!.id,
+        paymentId: charge.payment.providerPaymentId,
+        at: now,
+        livemode: session.livemode,
+      });
+      await recordLocalEvent(
+        tx,
+        "checkout.session.completed",
+        orgId,
+        {
+          id: session.id,
+          mode: "payment",
+          credit_product: product!.id,
+          payment: charge.payment.providerPaymentId,
+          amount_total: product!.priceCents,
+        },
+        now,
+      );
     }
-    await tx.update(checkoutSessions).set({ status: "complete", completedAt: now }).where(eq(checkoutSessions.id, session.id));
+    await tx
+      .update(checkoutSessions)
+      .set({ status: "complete", completedAt: now })
+      .where(eq(checkoutSessions.id, session.id));
     return { ok: true, kind: session.kind, subscriptionId };
   });
 }
 
 export async function cancelLocalCheckout(orgId: string, sessionId: string): Promise<void> {
-  const [s] = await db.update(checkoutSessions).set({ status: "canceled" }).where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.id, sessionId), eq(checkoutSessions.status, "open"))).returning();
+  const [s] = await db
+    .update(checkoutSessions)
+    .set({ status: "canceled" })
+    .where(
+      and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.id, sessionId), eq(checkoutSessions.status, "open")),
+    )
+    .returning();
   if (!s) {
-    const [existing] = await db.select().from(checkoutSessions).where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.id, sessionId)));
+    const [existing] = await db
+      .select()
+      .from(checkoutSessions)
+      .where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.id, sessionId)));
     if (!existing) throw notFound("Checkout session");
   }
 }

@@ -6,7 +6,16 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
-import { checkoutSessions, invoices, payments, plans, subscriptions, type Invoice, type OfflinePaymentMethod, type Payment } from "@/lib/db/schema";
+import {
+  checkoutSessions,
+  invoices,
+  payments,
+  plans,
+  subscriptions,
+  type Invoice,
+  type OfflinePaymentMethod,
+  type Payment,
+} from "@/lib/db/schema";
 import { conflict, invalidField, notFound } from "@/lib/http/errors";
 import { markInvoicePaid } from "@/lib/invoices/issue-invoice";
 import { openInvoices } from "@/lib/invoices/queries";
@@ -16,7 +25,12 @@ import { onCreditPackPaid } from "./credit-purchase";
 import { setPaymentState } from "./local-billing";
 import { recordPayment } from "./record-payment";
 
-export const OFFLINE_METHOD_LABELS: Record<OfflinePaymentMethod, string> = { bank_transfer: "Bank transfer", check: "Check", cash: "Cash", other: "Other" };
+export const OFFLINE_METHOD_LABELS: Record<OfflinePaymentMethod, string> = {
+  bank_transfer: "Bank transfer",
+  check: "Check",
+  cash: "Cash",
+  other: "Other",
+};
 
 /** The payment's id at the provider "manual": one per invoice, so a second recording finds the first. */
 const offlinePaymentId = (invoiceId: string) => `manual_${invoiceId}`;
@@ -34,15 +48,23 @@ export async function recordOfflinePayment(
     const [inv] = await tx.select().from(invoices).where(eq(invoices.id, invoiceId)).for("update");
     if (!inv) throw notFound("Invoice");
     if (inv.status === "paid") {
-      const [payment] = await tx.select().from(payments).where(and(eq(payments.provider, "manual"), eq(payments.providerPaymentId, offlinePaymentId(inv.id))));
+      const [payment] = await tx
+        .select()
+        .from(payments)
+        .where(and(eq(payments.provider, "manual"), eq(payments.providerPaymentId, offlinePaymentId(inv.id))));
       return { invoice: inv, payment: payment ?? null, alreadyPaid: true };
     }
     if (inv.provider !== "local") throw conflict(`Invoice ${inv.number} is collected by Stripe; it is paid there.`);
-    if (inv.status !== "open") throw conflict(`Invoice ${inv.number} is ${inv.status}: only an open invoice can be marked paid.`);
+    if (inv.status !== "open")
+      throw conflict(`Invoice ${inv.number} is ${inv.status}: only an open invoice can be marked paid.`);
     if (!inv.livemode) throw conflict(`Invoice ${inv.number} is a test (sandbox) invoice: it takes no real payment.`);
     const at = input.paidAt ?? now;
     if (at.getTime() > now.getTime() + 60_000) throw invalidField("paid_at", "must not be in the future");
-    const [session] = await tx.select().from(checkoutSessions).where(and(eq(checkoutSessions.orgId, inv.orgId), eq(checkoutSessions.invoiceId, inv.id))).for("update");
+    const [session] = await tx
+      .select()
+      .from(checkoutSessions)
+      .where(and(eq(checkoutSessions.orgId, inv.orgId), eq(checkoutSessions.invoiceId, inv.id)))
+      .for("update");
     const payment = await recordPayment(tx, {
       orgId: inv.orgId,
       provider: "manual",
@@ -63,10 +85,19 @@ export async function recordOfflinePayment(
     });
     const paid = await markInvoicePaid(tx, inv.id, at);
     if (session?.kind === "credits" && session.creditProductId) {
-      await onCreditPackPaid(tx, { orgId: inv.orgId, creditProductId: session.creditProductId, paymentId: payment.providerPaymentId, at });
+      await onCreditPackPaid(tx, {
+        orgId: inv.orgId,
+        creditProductId: session.creditProductId,
+        paymentId: payment.providerPaymentId,
+        at,
+      });
     }
     if (inv.subscriptionId) await subscriptionInvoicePaid(tx, inv.subscriptionId, actor, at);
-    if (session) await tx.update(checkoutSessions).set({ status: "complete", completedAt: at }).where(eq(checkoutSessions.id, session.id));
+    if (session)
+      await tx
+        .update(checkoutSessions)
+        .set({ status: "complete", completedAt: at })
+        .where(eq(checkoutSessions.id, session.id));
     return { invoice: paid, payment, alreadyPaid: false };
   });
 }
@@ -77,8 +108,17 @@ async function subscriptionInvoicePaid(x: Executor, subscriptionId: string, acto
   if (!sub) return;
   const [plan] = await x.select().from(plans).where(eq(plans.id, sub.planId));
   if (sub.status === "incomplete") {
-    const [s] = await x.update(subscriptions).set({ status: "active", updatedAt: at }).where(eq(subscriptions.id, sub.id)).returning();
-    await recordHistory(x, s!, plan!, "activated", { fromStatus: "incomplete", actor, occurredAt: at, comment: "First invoice paid" });
+    const [s] = await x
+      .update(subscriptions)
+      .set({ status: "active", updatedAt: at })
+      .where(eq(subscriptions.id, sub.id))
+      .returning();
+    await recordHistory(x, s!, plan!, "activated", {
+      fromStatus: "incomplete",
+      actor,
+      occurredAt: at,
+      comment: "First invoice paid",
+    });
     // Included credits for the period; the period's invoice exists (the one just paid), so none is issued again.
     await afterPeriodStarted(x, s!, plan!, at);
     return;

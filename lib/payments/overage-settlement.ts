@@ -9,7 +9,13 @@ import type { Subscription } from "@/lib/db/schema";
 import { dec } from "@/lib/money";
 import { periodKey, type PeriodLine } from "./period-lines";
 
-export async function settleInvoicedOverage(x: Executor, sub: Subscription, period: { start: Date }, lines: Pick<PeriodLine, "kind" | "quantity">[], at: Date): Promise<number> {
+export async function settleInvoicedOverage(
+  x: Executor,
+  sub: Subscription,
+  period: { start: Date },
+  lines: Pick<PeriodLine, "kind" | "quantity">[],
+  at: Date,
+): Promise<number> {
   const credits = lines.filter((l) => l.kind === "overage").reduce((s, l) => s + dec(l.quantity).toNumber(), 0);
   if (credits <= 0) return 0;
   await grantBucket(

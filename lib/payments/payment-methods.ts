@@ -18,7 +18,11 @@ function brandOf(number: string): string {
 }
 
 export async function listPaymentMethods(orgId: string, x: Executor = db): Promise<PaymentMethod[]> {
-  return x.select().from(paymentMethods).where(and(eq(paymentMethods.orgId, orgId), isNull(paymentMethods.detachedAt))).orderBy(desc(paymentMethods.isDefault), desc(paymentMethods.createdAt));
+  return x
+    .select()
+    .from(paymentMethods)
+    .where(and(eq(paymentMethods.orgId, orgId), isNull(paymentMethods.detachedAt)))
+    .orderBy(desc(paymentMethods.isDefault), desc(paymentMethods.createdAt));
 }
 
 export async function defaultPaymentMethod(x: Executor, orgId: string): Promise<PaymentMethod | null> {
@@ -27,7 +31,11 @@ export async function defaultPaymentMethod(x: Executor, orgId: string): Promise<
 }
 
 /** A sandbox card: any 13–19 digit number; 4000 0000 0000 0002 declines every charge. */
-export async function addSandboxCard(x: Executor, orgId: string, input: { number: string; expMonth?: number; expYear?: number }): Promise<PaymentMethod> {
+export async function addSandboxCard(
+  x: Executor,
+  orgId: string,
+  input: { number: string; expMonth?: number; expYear?: number },
+): Promise<PaymentMethod> {
   const number = input.number.replace(/[\s-]/g, "");
   if (!/^\d{13,19}$/.test(number)) throw invalidField("card_number", "enter 13 to 19 digits, e.g. 4242 4242 4242 4242");
   await x.update(paymentMethods).set({ isDefault: false }).where(eq(paymentMethods.orgId, orgId));
@@ -51,7 +59,10 @@ export async function addSandboxCard(x: Executor, orgId: string, input: { number
 
 export async function setDefaultPaymentMethod(orgId: string, id: string): Promise<void> {
   await db.transaction(async (tx) => {
-    const [pm] = await tx.select().from(paymentMethods).where(and(eq(paymentMethods.orgId, orgId), eq(paymentMethods.id, id), isNull(paymentMethods.detachedAt)));
+    const [pm] = await tx
+      .select()
+      .from(paymentMethods)
+      .where(and(eq(paymentMethods.orgId, orgId), eq(paymentMethods.id, id), isNull(paymentMethods.detachedAt)));
     if (!pm) throw notFound("Payment method");
     await tx.update(paymentMethods).set({ isDefault: false }).where(eq(paymentMethods.orgId, orgId));
     await tx.update(paymentMethods).set({ isDefault: true }).where(eq(paymentMethods.id, id));
@@ -59,17 +70,42 @@ export async function setDefaultPaymentMethod(orgId: string, id: string): Promis
 }
 
 export async function detachPaymentMethod(orgId: string, id: string): Promise<void> {
-  const [pm] = await db.update(paymentMethods).set({ detachedAt: new Date(), isDefault: false }).where(and(eq(paymentMethods.orgId, orgId), eq(paymentMethods.id, id), isNull(paymentMethods.detachedAt))).returning();
+  const [pm] = await db
+    .update(paymentMethods)
+    .set({ detachedAt: new Date(), isDefault: false })
+    .where(and(eq(paymentMethods.orgId, orgId), eq(paymentMethods.id, id), isNull(paymentMethods.detachedAt)))
+    .returning();
   if (!pm) throw notFound("Payment method");
 }
 
 /** Mirror of a Stripe payment method (payment_method.attached / detached). */
-export async function upsertStripePaymentMethod(x: Executor, orgId: string, pm: { id: string; brand: string; last4: string; expMonth: number | null; expYear: number | null; detached: boolean }): Promise<void> {
+export async function upsertStripePaymentMethod(
+  x: Executor,
+  orgId: string,
+  pm: { id: string; brand: string; last4: string; expMonth: number | null; expYear: number | null; detached: boolean },
+): Promise<void> {
   await x
     .insert(paymentMethods)
-    .values({ id: newId("pm"), orgId, provider: "stripe", providerMethodId: pm.id, brand: pm.brand, last4: pm.last4, expMonth: pm.expMonth, expYear: pm.expYear, detachedAt: pm.detached ? new Date() : null })
+    .values({
+      id: newId("pm"),
+      orgId,
+      provider: "stripe",
+      providerMethodId: pm.id,
+      brand: pm.brand,
+      last4: pm.last4,
+      expMonth: pm.expMonth,
+      expYear: pm.expYear,
+      detachedAt: pm.detached ? new Date() : null,
+    })
     .onConflictDoUpdate({
       target: [paymentMethods.provider, paymentMethods.providerMethodId],
-      set: { brand: pm.brand, last4: pm.last4, expMonth: pm.expMonth, expYear: pm.expYear, detachedAt: pm.detached ? new Date() : null, ...(pm.detached ? { isDefault: false } : {}) },
+      set: {
+        brand: pm.brand,
+        last4: pm.last4,
+        expMonth: pm.expMonth,
+        expYear: pm.expYear,
+        detachedAt: pm.detached ? new Date() : null,
+        ...(pm.detached ? { isDefault: false } : {}),
+      },
     });
 }

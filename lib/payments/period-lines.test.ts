@@ -5,12 +5,22 @@ import { periodLines, projectToPeriodEnd, totalCents, type PeriodInput, type Pla
 const start = new Date("2026-11-21T00:00:00Z");
 const end = new Date("2026-12-21T00:00:00Z");
 const mid = new Date("2026-12-06T00:00:00Z");
-const perUnit = (meter: string, unit_price: string, included?: string): Charge => ({ type: "usage", meter, model: "per_unit", unit_price, ...(included && { included_quantity: included }) });
+const perUnit = (meter: string, unit_price: string, included?: string): Charge => ({
+  type: "usage",
+  meter,
+  model: "per_unit",
+  unit_price,
+  ...(included && { included_quantity: included }),
+});
 const plan = (id: string, charges: Charge[], currency = "usd"): PlanRef => ({ id, name: id, currency, charges });
 
 const starter = plan("starter", [perUnit("api_calls", "0.01", "100")]);
 const pro = plan("pro", [perUnit("api_calls", "0.005")]);
-const voiceAgent = plan("voice", [perUnit("voice_minutes", "0.05"), perUnit("api_calls", "0.01"), { type: "fixed", name: "Monthly Fee", amount: "10.00" }]);
+const voiceAgent = plan("voice", [
+  perUnit("voice_minutes", "0.05"),
+  perUnit("api_calls", "0.01"),
+  { type: "fixed", name: "Monthly Fee", amount: "10.00" },
+]);
 
 const base = (over: Partial<PeriodInput> = {}): PeriodInput => ({
   subscriptionId: "sub_1",
@@ -23,16 +33,37 @@ const base = (over: Partial<PeriodInput> = {}): PeriodInput => ({
   ...over,
 });
 
-const flexCall = (callId: string, agentId = "agt_1") => ({ callId, agentId, planId: "voice", planName: "voice", currency: "usd", amounts: { voice_minutes: "0.275", api_calls: "0.1" }, quantities: { voice_minutes: "5.5", api_calls: "10" } });
+const flexCall = (callId: string, agentId = "agt_1") => ({
+  callId,
+  agentId,
+  planId: "voice",
+  planName: "voice",
+  currency: "usd",
+  amounts: { voice_minutes: "0.275", api_calls: "0.1" },
+  quantities: { voice_minutes: "5.5", api_calls: "10" },
+});
 
 type Row = { name: string; input: PeriodInput; lines: [kind: string, key: string, cents: number][] };
 
 const rows: Row[] = [
-  { name: "usage past the included units is rated on the plan", input: base(), lines: [["usage", "starter:api_calls", 1000]] },
-  { name: "no usage and nothing billable gives no line", input: base({ segments: [{ start, end, plan: starter, usage: {} }] }), lines: [] },
+  {
+    name: "usage past the included units is rated on the plan",
+    input: base(),
+    lines: [["usage", "starter:api_calls", 1000]],
+  },
+  {
+    name: "no usage and nothing billable gives no line",
+    input: base({ segments: [{ start, end, plan: starter, usage: {} }] }),
+    lines: [],
+  },
   {
     name: "a plan change mid-period splits it: before on the old plan, after on the new, each with its included units",
-    input: base({ segments: [{ start, end: mid, plan: starter, usage: { api_calls: "300" } }, { start: mid, end, plan: pro, usage: { api_calls: "1000" } }] }),
+    input: base({
+      segments: [
+        { start, end: mid, plan: starter, usage: { api_calls: "300" } },
+        { start: mid, end, plan: pro, usage: { api_calls: "1000" } },
+      ],
+    }),
     lines: [
       ["usage", `starter:api_calls:${start.toISOString()}`, 200],
       ["usage", `pro:api_calls:${mid.toISOString()}`, 500],
@@ -40,7 +71,11 @@ const rows: Row[] = [
   },
   {
     name: "the FlexPrice call: its usage part (0.375) is a call line, its $10 fee a per-agent line, not per call",
-    input: base({ segments: [], calls: [flexCall("c1")], agentPlans: [{ agentId: "agt_1", agentName: "Support bot", plan: voiceAgent }] }),
+    input: base({
+      segments: [],
+      calls: [flexCall("c1")],
+      agentPlans: [{ agentId: "agt_1", agentName: "Support bot", plan: voiceAgent }],
+    }),
     lines: [
       ["call_usage", "voice:api_calls", 10],
       ["call_usage", "voice:voice_minutes", 28],
@@ -49,7 +84,14 @@ const rows: Row[] = [
   },
   {
     name: "three calls are summed exactly before the one rounding: 3 × 0.275 = 0.825 → 83 cents, not 3 × 28",
-    input: base({ segments: [], calls: [flexCall("c1"), flexCall("c2"), flexCall("c3")], agentPlans: [{ agentId: "agt_1", agentName: "a", plan: voiceAgent }, { agentId: "agt_1", agentName: "a", plan: voiceAgent }] }),
+    input: base({
+      segments: [],
+      calls: [flexCall("c1"), flexCall("c2"), flexCall("c3")],
+      agentPlans: [
+        { agentId: "agt_1", agentName: "a", plan: voiceAgent },
+        { agentId: "agt_1", agentName: "a", plan: voiceAgent },
+      ],
+    }),
     lines: [
       ["call_usage", "voice:api_calls", 30],
       ["call_usage", "voice:voice_minutes", 83],
@@ -63,7 +105,14 @@ const rows: Row[] = [
   },
   {
     name: "credit overage is priced at the price it was recorded at, one line per price",
-    input: base({ segments: [], overage: [{ credits: 150, unitPrice: "0.01", currency: "usd" }, { credits: 50, unitPrice: "0.01", currency: "usd" }, { credits: 3, unitPrice: "0.0125", currency: "usd" }] }),
+    input: base({
+      segments: [],
+      overage: [
+        { credits: 150, unitPrice: "0.01", currency: "usd" },
+        { credits: 50, unitPrice: "0.01", currency: "usd" },
+        { credits: 3, unitPrice: "0.0125", currency: "usd" },
+      ],
+    }),
     lines: [
       ["overage", "0.01", 200],
       ["overage", "0.0125", 4],
@@ -71,7 +120,14 @@ const rows: Row[] = [
   },
   {
     name: "overage repaid meanwhile by credits granted is not billed: only the 120 credits still owed, newest first",
-    input: base({ segments: [], overageOutstanding: 120, overage: [{ credits: 100, unitPrice: "0.02", currency: "usd" }, { credits: 100, unitPrice: "0.01", currency: "usd" }] }),
+    input: base({
+      segments: [],
+      overageOutstanding: 120,
+      overage: [
+        { credits: 100, unitPrice: "0.02", currency: "usd" },
+        { credits: 100, unitPrice: "0.01", currency: "usd" },
+      ],
+    }),
     lines: [
       ["overage", "0.01", 20],
       ["overage", "0.02", 200],
@@ -79,7 +135,11 @@ const rows: Row[] = [
   },
   {
     name: "amounts in another currency than the subscription's are left out rather than mixed",
-    input: base({ segments: [], calls: [{ ...flexCall("c1"), currency: "eur" }], overage: [{ credits: 10, unitPrice: "1", currency: "eur" }] }),
+    input: base({
+      segments: [],
+      calls: [{ ...flexCall("c1"), currency: "eur" }],
+      overage: [{ credits: 10, unitPrice: "1", currency: "eur" }],
+    }),
     lines: [],
   },
 ];
@@ -94,20 +154,33 @@ describe("periodLines", () => {
   }
 
   test("the same input gives the same lines and ids (so whoever adds them keys on them once)", () => {
-    const input = base({ calls: [flexCall("c1")], agentPlans: [{ agentId: "agt_1", agentName: "a", plan: voiceAgent }] });
+    const input = base({
+      calls: [flexCall("c1")],
+      agentPlans: [{ agentId: "agt_1", agentName: "a", plan: voiceAgent }],
+    });
     expect(periodLines(input)).toEqual(periodLines(structuredClone(input)));
     expect(new Set(periodLines(input).map((l) => l.id)).size).toBe(periodLines(input).length);
   });
 
   test("usage of a group value the plan does not price is named on the line, not billed silently as free", () => {
-    const perModel = plan("m", [{ type: "usage", meter: "tokens", model: "group", group_by: "model", prices: { "gpt-4": "0.001" } }]);
-    const [l] = periodLines(base({ segments: [{ start, end, plan: perModel, usage: { tokens: { groups: { "gpt-4": "1000", "llama-9": "500" } } } }] }));
+    const perModel = plan("m", [
+      { type: "usage", meter: "tokens", model: "group", group_by: "model", prices: { "gpt-4": "0.001" } },
+    ]);
+    const [l] = periodLines(
+      base({
+        segments: [
+          { start, end, plan: perModel, usage: { tokens: { groups: { "gpt-4": "1000", "llama-9": "500" } } } },
+        ],
+      }),
+    );
     expect(l).toMatchObject({ amountCents: 100 });
     expect(l!.description).toMatch(/not priced: 500 \(.*llama-9.*\)/);
   });
 
   test("half a cent on a line rounds up once: 0.005 → 1 cent", () => {
-    const lines = periodLines(base({ segments: [{ start, end, plan: plan("p", [perUnit("m", "0.005")]), usage: { m: "1" } }] }));
+    const lines = periodLines(
+      base({ segments: [{ start, end, plan: plan("p", [perUnit("m", "0.005")]), usage: { m: "1" } }] }),
+    );
     expect(lines[0]).toMatchObject({ exactAmount: "0.005", amountCents: 1, unitAmount: "0.005" });
   });
 });
@@ -115,13 +188,26 @@ describe("periodLines", () => {
 describe("projectToPeriodEnd", () => {
   test("a third of the way through, the running meter is tripled and then rated, so included units apply once", () => {
     const now = new Date(start.getTime() + (end.getTime() - start.getTime()) / 3);
-    const projected = projectToPeriodEnd(base({ segments: [{ start, end, plan: starter, usage: { api_calls: "400" } }] }), now);
+    const projected = projectToPeriodEnd(
+      base({ segments: [{ start, end, plan: starter, usage: { api_calls: "400" } }] }),
+      now,
+    );
     // 1,200 projected, 100 included: 1,100 × 0.01 = 11.00 (tripling the 3.00 so far would say 9.00).
     expect(totalCents(periodLines(projected))).toBe(1100);
   });
 
   test("graduated tiers apply to the projected quantity", () => {
-    const tiered = plan("t", [{ type: "usage", meter: "m", model: "graduated", tiers: [{ up_to: 100, unit_price: "0" }, { up_to: null, unit_price: "1" }] }]);
+    const tiered = plan("t", [
+      {
+        type: "usage",
+        meter: "m",
+        model: "graduated",
+        tiers: [
+          { up_to: 100, unit_price: "0" },
+          { up_to: null, unit_price: "1" },
+        ],
+      },
+    ]);
     const half = new Date((start.getTime() + end.getTime()) / 2);
     const projected = projectToPeriodEnd(base({ segments: [{ start, end, plan: tiered, usage: { m: "80" } }] }), half);
     expect(totalCents(periodLines(base({ segments: [{ start, end, plan: tiered, usage: { m: "80" } }] })))).toBe(0);
@@ -129,7 +215,10 @@ describe("projectToPeriodEnd", () => {
   });
 
   test("minutes into the period the pace is taken over a day, not extrapolated from seconds", () => {
-    const projected = projectToPeriodEnd(base({ segments: [{ start, end, plan: pro, usage: { api_calls: "100" } }] }), new Date(start.getTime() + 60_000));
+    const projected = projectToPeriodEnd(
+      base({ segments: [{ start, end, plan: pro, usage: { api_calls: "100" } }] }),
+      new Date(start.getTime() + 60_000),
+    );
     // 30 days at 100 a day: 3,000 × 0.005 = 15.00.
     expect(totalCents(periodLines(projected))).toBe(1500);
   });

@@ -40,7 +40,15 @@ export type PlanRef = { id: string; name: string; currency: string; charges: Cha
 export type PlanSegment = { start: Date; end: Date; plan: PlanRef; usage: Record<string, Quantity> };
 
 /** The usage part of one finalized call: exact amount per metric (meter code), priced by the plan the call started under. */
-export type CallUsage = { callId: string; agentId: string; planId: string; planName: string; currency: string; amounts: Record<string, string>; quantities: Record<string, string> };
+export type CallUsage = {
+  callId: string;
+  agentId: string;
+  planId: string;
+  planName: string;
+  currency: string;
+  amounts: Record<string, string>;
+  quantities: Record<string, string>;
+};
 
 /** An agent that held `plan` for some of the period. */
 export type AgentPlanHeld = { agentId: string; agentName: string; plan: PlanRef };
@@ -67,11 +75,26 @@ export type PeriodInput = {
 };
 
 export const periodKey = (period: { start: Date }) => period.start.toISOString();
-export const lineId = (subscriptionId: string, period: { start: Date }, kind: PeriodLineKind, key: string) => `${subscriptionId}:${periodKey(period)}:${kind}:${key}`;
+export const lineId = (subscriptionId: string, period: { start: Date }, kind: PeriodLineKind, key: string) =>
+  `${subscriptionId}:${periodKey(period)}:${kind}:${key}`;
 
 const quantityText = (q: string, unit?: string | null) => formatQuantity(dec(q).toFixed(), unit ?? undefined);
 
-function line(input: PeriodInput, kind: PeriodLineKind, key: string, fields: { description: string; quantity: string; exact: Dec; meter?: string | null; planId?: string | null; agentId?: string | null; start?: Date; end?: Date }): PeriodLine {
+function line(
+  input: PeriodInput,
+  kind: PeriodLineKind,
+  key: string,
+  fields: {
+    description: string;
+    quantity: string;
+    exact: Dec;
+    meter?: string | null;
+    planId?: string | null;
+    agentId?: string | null;
+    start?: Date;
+    end?: Date;
+  },
+): PeriodLine {
   const q = dec(fields.quantity);
   return {
     id: lineId(input.subscriptionId, input.period, kind, key),
@@ -111,18 +134,40 @@ export function periodLines(input: PeriodInput): PeriodLine[] {
       const unit = input.meterUnits?.[l.meter];
       const billable = l.billable_quantity !== l.quantity ? ` (${quantityText(l.billable_quantity)} billable)` : "";
       // Usage the plan has no price for (a group value missing from the table) is named on the line, never silently free.
-      const unpriced = l.unpriced?.length ? `; not priced: ${l.unpriced.map((u) => `${quantityText(u.quantity)} (${u.reason})`).join(", ")}` : "";
-      out.push(line(input, "usage", key, { description: `${l.name}: ${quantityText(l.quantity, unit)}${billable}${split ? ` on ${seg.plan.name}` : ""}${unpriced}`, quantity: l.billable_quantity, exact, meter: l.meter, planId: seg.plan.id, start: seg.start, end: seg.end }));
+      const unpriced = l.unpriced?.length
+        ? `; not priced: ${l.unpriced.map((u) => `${quantityText(u.quantity)} (${u.reason})`).join(", ")}`
+        : "";
+      out.push(
+        line(input, "usage", key, {
+          description: `${l.name}: ${quantityText(l.quantity, unit)}${billable}${split ? ` on ${seg.plan.name}` : ""}${unpriced}`,
+          quantity: l.billable_quantity,
+          exact,
+          meter: l.meter,
+          planId: seg.plan.id,
+          start: seg.start,
+          end: seg.end,
+        }),
+      );
     }
   }
 
   // Agent calls: the usage part, summed exactly per agent plan and metric, rounded once.
-  const calls = new Map<string, { planId: string; planName: string; meter: string; exact: Dec; quantity: Dec; count: number }>();
+  const calls = new Map<
+    string,
+    { planId: string; planName: string; meter: string; exact: Dec; quantity: Dec; count: number }
+  >();
   for (const c of input.calls) {
     if (c.currency !== input.currency) continue;
     for (const [meter, amount] of Object.entries(c.amounts)) {
       const k = `${c.planId}:${meter}`;
-      const acc = calls.get(k) ?? { planId: c.planId, planName: c.planName, meter, exact: new D(0), quantity: new D(0), count: 0 };
+      const acc = calls.get(k) ?? {
+        planId: c.planId,
+        planName: c.planName,
+        meter,
+        exact: new D(0),
+        quantity: new D(0),
+        count: 0,
+      };
       acc.exact = acc.exact.plus(amount);
       acc.quantity = acc.quantity.plus(c.quantities[meter] ?? "0");
       acc.count++;
@@ -131,7 +176,15 @@ export function periodLines(input: PeriodInput): PeriodLine[] {
   }
   for (const [k, c] of [...calls].sort(([a], [b]) => a.localeCompare(b))) {
     const unit = input.meterUnits?.[c.meter];
-    out.push(line(input, "call_usage", k, { description: `Agent calls on ${c.planName}: ${c.meter} ${quantityText(c.quantity.toFixed(), unit)} over ${c.count} call${c.count === 1 ? "" : "s"}`, quantity: c.quantity.toFixed(), exact: c.exact, meter: c.meter, planId: c.planId }));
+    out.push(
+      line(input, "call_usage", k, {
+        description: `Agent calls on ${c.planName}: ${c.meter} ${quantityText(c.quantity.toFixed(), unit)} over ${c.count} call${c.count === 1 ? "" : "s"}`,
+        quantity: c.quantity.toFixed(),
+        exact: c.exact,
+        meter: c.meter,
+        planId: c.planId,
+      }),
+    );
   }
 
   // An agent plan's fixed charges: once per agent and plan held in the period, calls or not.
@@ -144,7 +197,15 @@ export function periodLines(input: PeriodInput): PeriodLine[] {
     const fixed = fixedOnly(a.plan.charges);
     if (fixed.length === 0) continue;
     const exact = fixed.reduce((s, f) => s.plus(f.amount), new D(0));
-    out.push(line(input, "agent_fixed", k, { description: `${a.agentName} on ${a.plan.name}: ${fixed.map((f) => f.name).join(", ")}`, quantity: "1", exact, planId: a.plan.id, agentId: a.agentId }));
+    out.push(
+      line(input, "agent_fixed", k, {
+        description: `${a.agentName} on ${a.plan.name}: ${fixed.map((f) => f.name).join(", ")}`,
+        quantity: "1",
+        exact,
+        planId: a.plan.id,
+        agentId: a.agentId,
+      }),
+    );
   }
 
   // Credit overage still owed, per recorded price.
@@ -158,7 +219,13 @@ export function periodLines(input: PeriodInput): PeriodLine[] {
   }
   for (const [price, credits] of [...overage].sort(([a], [b]) => dec(a).cmp(dec(b)))) {
     const p = dec(price);
-    out.push(line(input, "overage", p.toFixed(), { description: `Credit overage: ${formatQuantity(credits, "credit")} at ${p.toFixed()} ${input.currency.toUpperCase()} each`, quantity: String(credits), exact: p.mul(credits) }));
+    out.push(
+      line(input, "overage", p.toFixed(), {
+        description: `Credit overage: ${formatQuantity(credits, "credit")} at ${p.toFixed()} ${input.currency.toUpperCase()} each`,
+        quantity: String(credits),
+        exact: p.mul(credits),
+      }),
+    );
   }
   return out;
 }
@@ -183,15 +250,30 @@ export function projectToPeriodEnd(input: PeriodInput, now: Date): PeriodInput {
     return D.max(1, new D(end - start.getTime()).div(elapsed));
   };
   const scaleQ = (q: Quantity, f: Dec): Quantity =>
-    typeof q === "string" ? dec(q).mul(f).toDecimalPlaces(6).toFixed() : { groups: Object.fromEntries(Object.entries(q.groups).map(([g, v]) => [g, dec(v).mul(f).toDecimalPlaces(6).toFixed()])) };
+    typeof q === "string"
+      ? dec(q).mul(f).toDecimalPlaces(6).toFixed()
+      : {
+          groups: Object.fromEntries(
+            Object.entries(q.groups).map(([g, v]) => [g, dec(v).mul(f).toDecimalPlaces(6).toFixed()]),
+          ),
+        };
   const periodFactor = factorFor(input.period.start);
   return {
     ...input,
-    segments: input.segments.map((s) => (s === last ? { ...s, usage: Object.fromEntries(Object.entries(s.usage).map(([m, q]) => [m, scaleQ(q, factorFor(s.start))])) } : s)),
+    segments: input.segments.map((s) =>
+      s === last
+        ? {
+            ...s,
+            usage: Object.fromEntries(Object.entries(s.usage).map(([m, q]) => [m, scaleQ(q, factorFor(s.start))])),
+          }
+        : s,
+    ),
     calls: input.calls.map((c) => ({
       ...c,
       amounts: Object.fromEntries(Object.entries(c.amounts).map(([m, a]) => [m, dec(a).mul(periodFactor).toFixed()])),
-      quantities: Object.fromEntries(Object.entries(c.quantities).map(([m, q]) => [m, dec(q).mul(periodFactor).toDecimalPlaces(6).toFixed()])),
+      quantities: Object.fromEntries(
+        Object.entries(c.quantities).map(([m, q]) => [m, dec(q).mul(periodFactor).toDecimalPlaces(6).toFixed()]),
+      ),
     })),
     overage: input.overage.map((o) => ({ ...o, credits: Math.round(periodFactor.mul(o.credits).toNumber()) })),
   };

@@ -12,8 +12,16 @@ import { activeProvider } from "./provider";
 export async function portalUrl(orgId: string, origin = appUrl(), returnPath = "/billing"): Promise<string> {
   const provider = activeProvider();
   if (provider === "local") return `${origin}/sandbox/portal`;
-  if (provider === "manual") throw new AppError("conflict", "This installation bills by invoice: there are no payment methods to manage. Pay open invoices as they say.");
+  if (provider === "manual")
+    throw new AppError(
+      "conflict",
+      "This installation bills by invoice: there are no payment methods to manage. Pay open invoices as they say.",
+    );
   const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
-  if (!org?.stripeCustomerId) throw new AppError("provider_unavailable", "Your billing account is still being set up with Stripe; try again in a minute.");
+  if (!org?.stripeCustomerId)
+    throw new AppError(
+      "provider_unavailable",
+      "Your billing account is still being set up with Stripe; try again in a minute.",
+    );
   return createPortalSession(org.stripeCustomerId, `${origin}${returnPath}`);
 }

@@ -13,10 +13,30 @@ describe("proration", () => {
     ["a third left, rounding half-up once: 7000 / 3 = 2333.33 → 2333", 2900, 9900, 20, 2333],
     ["a downgrade now is a credit (negative)", 9900, 2900, 15, -3500],
   ])("%s", (_name, oldCents, newCents, day, expected) => {
-    expect(prorate({ oldCents, newCents, periodStart: start, periodEnd: end, at: at(day), currency: "usd", sameInterval: true }).amountCents).toBe(expected);
+    expect(
+      prorate({
+        oldCents,
+        newCents,
+        periodStart: start,
+        periodEnd: end,
+        at: at(day),
+        currency: "usd",
+        sameInterval: true,
+      }).amountCents,
+    ).toBe(expected);
   });
 
   it("charges the new yearly price minus the unused monthly part when the interval changes", () => {
-    expect(prorate({ oldCents: 2900, newCents: 29000, periodStart: start, periodEnd: end, at: at(10), currency: "usd", sameInterval: false }).amountCents).toBe(29000 - 1933);
+    expect(
+      prorate({
+        oldCents: 2900,
+        newCents: 29000,
+        periodStart: start,
+        periodEnd: end,
+        at: at(10),
+        currency: "usd",
+        sameInterval: false,
+      }).amountCents,
+    ).toBe(29000 - 1933);
   });
 });

@@ -2,7 +2,15 @@
 // old price and charged at the new one. Exact decimals, rounded half-up once, to the minor unit.
 import { dec, roundToMinor } from "@/lib/money";
 
-export type ProrationInput = { oldCents: number; newCents: number; periodStart: Date; periodEnd: Date; at: Date; currency: string; sameInterval: boolean };
+export type ProrationInput = {
+  oldCents: number;
+  newCents: number;
+  periodStart: Date;
+  periodEnd: Date;
+  at: Date;
+  currency: string;
+  sameInterval: boolean;
+};
 
 /**
  * Same interval: (new − old) × remaining / period. A different interval (monthly → yearly) starts a
@@ -18,4 +26,5 @@ export function prorate(p: ProrationInput): { amountCents: number; remainingFrac
 }
 
 /** A plan's price per month, for telling upgrades from downgrades across intervals. */
-export const monthlyCents = (p: { basePriceCents: number; interval: "month" | "year" }) => (p.interval === "year" ? dec(p.basePriceCents).div(12) : dec(p.basePriceCents));
+export const monthlyCents = (p: { basePriceCents: number; interval: "month" | "year" }) =>
+  p.interval === "year" ? dec(p.basePriceCents).div(12) : dec(p.basePriceCents);

@@ -11,9 +11,17 @@ import { createStripeCustomer } from "@/lib/stripe/customers";
 
 export const CREATE_CUSTOMER_JOB = "stripe.create_customer";
 
-export async function enqueueProviderCustomer(x: Executor, org: Pick<Organization, "id" | "stripeCustomerId">): Promise<void> {
+export async function enqueueProviderCustomer(
+  x: Executor,
+  org: Pick<Organization, "id" | "stripeCustomerId">,
+): Promise<void> {
   if (!stripeConfigured() || org.stripeCustomerId) return;
-  await enqueue(x, { kind: CREATE_CUSTOMER_JOB, orgId: org.id, payload: { orgId: org.id }, dedupeKey: `${CREATE_CUSTOMER_JOB}:${org.id}` });
+  await enqueue(x, {
+    kind: CREATE_CUSTOMER_JOB,
+    orgId: org.id,
+    payload: { orgId: org.id },
+    dedupeKey: `${CREATE_CUSTOMER_JOB}:${org.id}`,
+  });
 }
 
 registerOutboxHandler(CREATE_CUSTOMER_JOB, async (job) => {
@@ -22,14 +30,20 @@ registerOutboxHandler(CREATE_CUSTOMER_JOB, async (job) => {
   if (!org) throw new PermanentJobError(`Organization ${orgId} no longer exists`);
   if (org.stripeCustomerId) return { stripe_customer_id: org.stripeCustomerId, already: true };
   const customerId = await createStripeCustomer(org);
-  await db.update(organizations).set({ stripeCustomerId: customerId, updatedAt: new Date() }).where(and(eq(organizations.id, orgId), isNull(organizations.stripeCustomerId)));
+  await db
+    .update(organizations)
+    .set({ stripeCustomerId: customerId, updatedAt: new Date() })
+    .where(and(eq(organizations.id, orgId), isNull(organizations.stripeCustomerId)));
   return { stripe_customer_id: customerId };
 });
 
 /** When Stripe is switched on after customers exist: enqueue their provider customers. */
 export async function backfillProviderCustomers(): Promise<number> {
   if (!stripeConfigured()) return 0;
-  const missing = await db.select({ id: organizations.id, stripeCustomerId: organizations.stripeCustomerId }).from(organizations).where(isNull(organizations.stripeCustomerId));
+  const missing = await db
+    .select({ id: organizations.id, stripeCustomerId: organizations.stripeCustomerId })
+    .from(organizations)
+    .where(isNull(organizations.stripeCustomerId));
   for (const org of missing) await enqueueProviderCustomer(db, org);
   return missing.length;
 }

@@ -25,17 +25,39 @@ export async function reconcileStripePeriods(now = new Date(), batch = 100): Pro
         // A row exists once its period ended and its usage was rated.
         inArray(periodBillings.status, ["pending", "billed"]),
         // Settled periods (paid, matching) are not read again; the others every few hours.
-        or(isNull(periodBillings.reconciledAt), and(lt(periodBillings.reconciledAt, new Date(now.getTime() - RECHECK_MS)), or(sql`${periodBillings.stripeStatus} is distinct from 'paid'`, sql`jsonb_array_length(${periodBillings.differences}) > 0`))),
+        or(
+          isNull(periodBillings.reconciledAt),
+          and(
+            lt(periodBillings.reconciledAt, new Date(now.getTime() - RECHECK_MS)),
+            or(
+              sql`${periodBillings.stripeStatus} is distinct from 'paid'`,
+              sql`jsonb_array_length(${periodBillings.differences}) > 0`,
+            ),
+          ),
+        ),
       ),
     )
     .orderBy(asc(periodBillings.reconciledAt))
     .limit(batch);
   for (const row of due) {
     const invoice = row.stripeInvoiceId ? await invoiceForReconciliation(row.stripeInvoiceId) : null;
-    const r = reconcilePeriod({ status: row.status, createdAt: row.createdAt, lines: z.array(ZLine).parse(row.lines), invoice, now });
+    const r = reconcilePeriod({
+      status: row.status,
+      createdAt: row.createdAt,
+      lines: z.array(ZLine).parse(row.lines),
+      invoice,
+      now,
+    });
     await db
       .update(periodBillings)
-      .set({ reconciledAt: now, stripeInvoicedCents: r.invoicedCents, stripeCollectedCents: r.collectedCents, stripeStatus: r.stripeStatus, differences: r.differences, updatedAt: now })
+      .set({
+        reconciledAt: now,
+        stripeInvoicedCents: r.invoicedCents,
+        stripeCollectedCents: r.collectedCents,
+        stripeStatus: r.stripeStatus,
+        differences: r.differences,
+        updatedAt: now,
+      })
       .where(eq(periodBillings.id, row.id));
   }
   await updateDifferenceMetric();
@@ -43,7 +65,9 @@ export async function reconcileStripePeriods(now = new Date(), batch = 100): Pro
 }
 
 export async function updateDifferenceMetric(): Promise<void> {
-  const counts = await rows<{ kind: string; n: number }>(sql`select d->>'kind' as kind, count(*)::int as n from ${periodBillings}, jsonb_array_elements(${periodBillings.differences}) d group by 1`);
+  const counts = await rows<{ kind: string; n: number }>(
+    sql`select d->>'kind' as kind, count(*)::int as n from ${periodBillings}, jsonb_array_elements(${periodBillings.differences}) d group by 1`,
+  );
   metrics.reconciliationDifferences.reset();
   for (const c of counts) metrics.reconciliationDifferences.set({ kind: c.kind }, Number(c.n));
 }
@@ -74,4 +98,8 @@ export async function reconciledPeriods(limit = 50) {
     .limit(limit);
 }
 
-export const reconciliationJob = { name: "stripe-reconciliation", everyMs: 15 * 60_000, run: (now: Date) => reconcileStripePeriods(now) };
+export const reconciliationJob = {
+  name: "stripe-reconciliation",
+  everyMs: 15 * 60_000,
+  run: (now: Date) => reconcileStripePeriods(now),
+};

@@ -13,7 +13,12 @@ export type Difference = {
   message: string;
 };
 
-export type Reconciliation = { differences: Difference[]; invoicedCents: number; collectedCents: number; stripeStatus: string | null };
+export type Reconciliation = {
+  differences: Difference[];
+  invoicedCents: number;
+  collectedCents: number;
+  stripeStatus: string | null;
+};
 
 /** An open charge-automatically invoice has no due date: Stripe retries for days; past this it is overdue. */
 export const UNPAID_GRACE_MS = 7 * 86_400_000;
@@ -22,33 +27,66 @@ export const NOT_ADDED_GRACE_MS = 86_400_000;
 
 type TallyLine = { id: string; amountCents: number; description: string };
 
-export function reconcilePeriod(input: { status: "pending" | "billed" | "empty"; createdAt: Date; lines: TallyLine[]; invoice: StripeInvoiceForReconciliation | null | undefined; now: Date }): Reconciliation {
+export function reconcilePeriod(input: {
+  status: "pending" | "billed" | "empty";
+  createdAt: Date;
+  lines: TallyLine[];
+  invoice: StripeInvoiceForReconciliation | null | undefined;
+  now: Date;
+}): Reconciliation {
   const billable = input.lines.filter((l) => l.amountCents > 0);
   const differences: Difference[] = [];
-  if (input.status === "empty" || billable.length === 0) return { differences, invoicedCents: 0, collectedCents: 0, stripeStatus: input.invoice?.status ?? null };
+  if (input.status === "empty" || billable.length === 0)
+    return { differences, invoicedCents: 0, collectedCents: 0, stripeStatus: input.invoice?.status ?? null };
   if (input.status === "pending" && input.now.getTime() - input.createdAt.getTime() > NOT_ADDED_GRACE_MS) {
-    differences.push({ kind: "not_added", message: `The period's usage was rated ${Math.floor((input.now.getTime() - input.createdAt.getTime()) / 3_600_000)} hours ago and is not all on Stripe; see the outbox.` });
+    differences.push({
+      kind: "not_added",
+      message: `The period's usage was rated ${Math.floor((input.now.getTime() - input.createdAt.getTime()) / 3_600_000)} hours ago and is not all on Stripe; see the outbox.`,
+    });
   }
   if (!input.invoice) {
-    if (input.status === "billed") differences.push({ kind: "invoice_missing", message: "Stripe has no invoice for this period's usage." });
+    if (input.status === "billed")
+      differences.push({ kind: "invoice_missing", message: "Stripe has no invoice for this period's usage." });
     return { differences, invoicedCents: 0, collectedCents: 0, stripeStatus: null };
   }
   const byLine = new Map<string, number>();
-  for (const l of input.invoice.lines) if (l.tallyLineId) byLine.set(l.tallyLineId, (byLine.get(l.tallyLineId) ?? 0) + l.amount);
+  for (const l of input.invoice.lines)
+    if (l.tallyLineId) byLine.set(l.tallyLineId, (byLine.get(l.tallyLineId) ?? 0) + l.amount);
   let invoiced = 0;
   for (const line of billable) {
     const at = byLine.get(line.id);
     if (at === undefined) {
-      if (input.status === "billed") differences.push({ kind: "missing_item", line_id: line.id, expected_cents: line.amountCents, message: `${line.description}: not on Stripe's invoice.` });
+      if (input.status === "billed")
+        differences.push({
+          kind: "missing_item",
+          line_id: line.id,
+          expected_cents: line.amountCents,
+          message: `${line.description}: not on Stripe's invoice.`,
+        });
       continue;
     }
     invoiced += at;
-    if (at !== line.amountCents) differences.push({ kind: "amount_off", line_id: line.id, expected_cents: line.amountCents, stripe_cents: at, message: `${line.description}: Tally rated ${line.amountCents}, Stripe invoiced ${at} (minor units).` });
+    if (at !== line.amountCents)
+      differences.push({
+        kind: "amount_off",
+        line_id: line.id,
+        expected_cents: line.amountCents,
+        stripe_cents: at,
+        message: `${line.description}: Tally rated ${line.amountCents}, Stripe invoiced ${at} (minor units).`,
+      });
   }
   const inv = input.invoice;
   const collected = inv.status === "paid" ? invoiced : 0;
   const due = inv.dueDate ?? (inv.finalizedAt ? new Date(inv.finalizedAt.getTime() + UNPAID_GRACE_MS) : null);
-  if (inv.status === "open" && due && due < input.now) differences.push({ kind: "unpaid_past_due", message: `Invoice ${inv.id} is unpaid past its due date (${due.toISOString().slice(0, 10)}).` });
-  if (inv.status === "void" || inv.status === "uncollectible") differences.push({ kind: "not_collected", message: `Invoice ${inv.id} is ${inv.status}: its usage will not be collected.` });
+  if (inv.status === "open" && due && due < input.now)
+    differences.push({
+      kind: "unpaid_past_due",
+      message: `Invoice ${inv.id} is unpaid past its due date (${due.toISOString().slice(0, 10)}).`,
+    });
+  if (inv.status === "void" || inv.status === "uncollectible")
+    differences.push({
+      kind: "not_collected",
+      message: `Invoice ${inv.id} is ${inv.status}: its usage will not be collected.`,
+    });
   return { differences, invoicedCents: invoiced, collectedCents: collected, stripeStatus: inv.status };
 }

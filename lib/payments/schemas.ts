@@ -4,7 +4,10 @@ import { ZIsoDate } from "@/lib/http/schemas";
 
 export const ZCheckout = z
   .strictObject({ plan_id: z.string().min(1).optional(), credit_product_id: z.string().min(1).optional() })
-  .refine((v) => Boolean(v.plan_id) !== Boolean(v.credit_product_id), { path: ["plan_id"], message: "send either plan_id or credit_product_id" });
+  .refine((v) => Boolean(v.plan_id) !== Boolean(v.credit_product_id), {
+    path: ["plan_id"],
+    message: "send either plan_id or credit_product_id",
+  });
 
 /** at_period_end false ends the subscription now (its usage so far is billed on a final invoice). */
 export const ZCancel = z.strictObject({ at_period_end: z.boolean().default(true) });

@@ -15,7 +15,13 @@ import { db, type Executor } from "@/lib/db/client";
 import { organizations, periodBillings, subscriptions, type PeriodBilling, type Subscription } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { enqueue, PermanentJobError, registerOutboxHandler } from "@/lib/jobs/outbox";
-import { createInvoiceItem, createUsageInvoice, finalizeUsageInvoice, invoiceStatus, isRefusal } from "@/lib/stripe/invoice-items";
+import {
+  createInvoiceItem,
+  createUsageInvoice,
+  finalizeUsageInvoice,
+  invoiceStatus,
+  isRefusal,
+} from "@/lib/stripe/invoice-items";
 import { periodKey, totalCents, type PeriodLine } from "./period-lines";
 import { settleInvoicedOverage } from "./overage-settlement";
 import { periodLinesFor } from "./usage-lines";
@@ -28,13 +34,26 @@ const LEASE_MS = 5 * 60_000;
 type Reason = "invoice_created" | "invoice_not_draft" | "period_ended" | "subscription_ended" | "sweep";
 
 /** Queues the period's usage for Stripe; with a draft invoice id it goes on that draft while it is one. */
-export async function enqueueStripePeriodUsage(x: Executor, sub: Subscription, period: { start: Date; end: Date }, opts: { reason: Reason; draftInvoiceId?: string; runAt?: Date }): Promise<boolean> {
+export async function enqueueStripePeriodUsage(
+  x: Executor,
+  sub: Subscription,
+  period: { start: Date; end: Date },
+  opts: { reason: Reason; draftInvoiceId?: string; runAt?: Date },
+): Promise<boolean> {
   // A trial's usage is free; a zero-length period has none.
-  if (period.end <= period.start || (sub.trialEnd && sub.trialEnd.getTime() >= period.end.getTime() - 1000)) return false;
+  if (period.end <= period.start || (sub.trialEnd && sub.trialEnd.getTime() >= period.end.getTime() - 1000))
+    return false;
   await enqueue(x, {
     kind: STRIPE_PERIOD_USAGE_JOB,
     orgId: sub.orgId,
-    payload: { subscriptionId: sub.id, periodStart: period.start.toISOString(), periodEnd: period.end.toISOString(), draftInvoiceId: opts.draftInvoiceId ?? null, reason: opts.reason, final: opts.reason === "subscription_ended" },
+    payload: {
+      subscriptionId: sub.id,
+      periodStart: period.start.toISOString(),
+      periodEnd: period.end.toISOString(),
+      draftInvoiceId: opts.draftInvoiceId ?? null,
+      reason: opts.reason,
+      final: opts.reason === "subscription_ended",
+    },
     dedupeKey: `${STRIPE_PERIOD_USAGE_JOB}:${sub.id}:${periodKey(period)}:${opts.draftInvoiceId ?? "separate"}`,
     runAt: opts.runAt,
   });
@@ -52,12 +71,23 @@ const ZStoredLine = z.object({
 });
 type StoredLine = z.infer<typeof ZStoredLine>;
 
-const store = (l: PeriodLine) => ({ ...l, periodStart: l.periodStart.toISOString(), periodEnd: l.periodEnd.toISOString() });
+const store = (l: PeriodLine) => ({
+  ...l,
+  periodStart: l.periodStart.toISOString(),
+  periodEnd: l.periodEnd.toISOString(),
+});
 
 /** The period's row, computing and freezing its lines the first time. */
-async function periodRow(sub: Subscription, period: { start: Date; end: Date }, final: boolean): Promise<PeriodBilling> {
+async function periodRow(
+  sub: Subscription,
+  period: { start: Date; end: Date },
+  final: boolean,
+): Promise<PeriodBilling> {
   return db.transaction(async (tx) => {
-    const [existing] = await tx.select().from(periodBillings).where(and(eq(periodBillings.subscriptionId, sub.id), eq(periodBillings.periodStart, period.start)));
+    const [existing] = await tx
+      .select()
+      .from(periodBillings)
+      .where(and(eq(periodBillings.subscriptionId, sub.id), eq(periodBillings.periodStart, period.start)));
     if (existing) return existing;
     const lines = await periodLinesFor(tx, sub, period, { final });
     const total = totalCents(lines);
@@ -66,9 +96,22 @@ async function periodRow(sub: Subscription, period: { start: Date; end: Date }, 
     const currency = lines[0]?.currency ?? "usd";
     await tx
       .insert(periodBillings)
-      .values({ id: newId("pbl"), orgId: sub.orgId, subscriptionId: sub.id, periodStart: period.start, periodEnd: period.end, currency, status: lines.some((l) => l.amountCents > 0) ? "pending" : "empty", lines: lines.map(store), totalCents: total })
+      .values({
+        id: newId("pbl"),
+        orgId: sub.orgId,
+        subscriptionId: sub.id,
+        periodStart: period.start,
+        periodEnd: period.end,
+        currency,
+        status: lines.some((l) => l.amountCents > 0) ? "pending" : "empty",
+        lines: lines.map(store),
+        totalCents: total,
+      })
       .onConflictDoNothing();
-    const [row] = await tx.select().from(periodBillings).where(and(eq(periodBillings.subscriptionId, sub.id), eq(periodBillings.periodStart, period.start)));
+    const [row] = await tx
+      .select()
+      .from(periodBillings)
+      .where(and(eq(periodBillings.subscriptionId, sub.id), eq(periodBillings.periodStart, period.start)));
     return row!;
   });
 }
@@ -92,10 +135,17 @@ async function separateInvoice(row: PeriodBilling, customerId: string): Promise<
     customerId,
     currency: row.currency,
     description: `Usage ${row.periodStart.toISOString().slice(0, 10)} – ${row.periodEnd.toISOString().slice(0, 10)}`,
-    metadata: { tally_subscription_id: row.subscriptionId, tally_period_start: row.periodStart.toISOString(), tally_period_end: row.periodEnd.toISOString() },
+    metadata: {
+      tally_subscription_id: row.subscriptionId,
+      tally_period_start: row.periodStart.toISOString(),
+      tally_period_end: row.periodEnd.toISOString(),
+    },
     idempotencyKey: `tally-usage-invoice:${key}`,
   });
-  await db.update(periodBillings).set({ target: "separate", stripeInvoiceId: inv.id, updatedAt: new Date() }).where(eq(periodBillings.id, row.id));
+  await db
+    .update(periodBillings)
+    .set({ target: "separate", stripeInvoiceId: inv.id, updatedAt: new Date() })
+    .where(eq(periodBillings.id, row.id));
   row.target = "separate";
   row.stripeInvoiceId = inv.id;
   return { id: inv.id, kind: "separate" };
@@ -109,35 +159,60 @@ async function addLine(row: PeriodBilling, customerId: string, line: StoredLine,
     currency: line.currency,
     description: line.description,
     period: { start: new Date(line.periodStart), end: new Date(line.periodEnd) },
-    metadata: { tally_line_id: line.id, tally_line_kind: line.kind, tally_subscription_id: row.subscriptionId, tally_period_start: row.periodStart.toISOString() },
+    metadata: {
+      tally_line_id: line.id,
+      tally_line_kind: line.kind,
+      tally_subscription_id: row.subscriptionId,
+      tally_period_start: row.periodStart.toISOString(),
+    },
     idempotencyKey: `tally-line:${line.id}:${target.id}`,
   });
   const entry = { invoice: item.invoiceId ?? target.id, item: item.id };
   await db
     .update(periodBillings)
-    .set({ added: sql`${periodBillings.added} || jsonb_build_object(${line.id}::text, ${JSON.stringify(entry)}::jsonb)`, updatedAt: new Date() })
+    .set({
+      added: sql`${periodBillings.added} || jsonb_build_object(${line.id}::text, ${JSON.stringify(entry)}::jsonb)`,
+      updatedAt: new Date(),
+    })
     .where(eq(periodBillings.id, row.id));
   row.added = { ...row.added, [line.id]: entry };
 }
 
-type Payload = { subscriptionId: string; periodStart: string; periodEnd: string; draftInvoiceId: string | null; final?: boolean };
+type Payload = {
+  subscriptionId: string;
+  periodStart: string;
+  periodEnd: string;
+  draftInvoiceId: string | null;
+  final?: boolean;
+};
 
 export async function billStripePeriodUsage(payload: Payload): Promise<Record<string, unknown>> {
   const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.id, payload.subscriptionId));
   if (!sub || sub.provider !== "stripe") return { skipped: "not a Stripe subscription" };
-  const first = await periodRow(sub, { start: new Date(payload.periodStart), end: new Date(payload.periodEnd) }, payload.final ?? false);
+  const first = await periodRow(
+    sub,
+    { start: new Date(payload.periodStart), end: new Date(payload.periodEnd) },
+    payload.final ?? false,
+  );
   if (first.status !== "pending") return { skipped: first.status, invoice: first.stripeInvoiceId };
   const row = await lease(first.id);
   // Another job holds the period: this one is retried (the outbox backs off), and then finds it billed.
   if (!row) throw new Error(`Period ${first.id} is being billed by another job`);
   try {
     if (row.status !== "pending") return { skipped: row.status, invoice: row.stripeInvoiceId };
-    const [org] = await db.select({ customerId: organizations.stripeCustomerId }).from(organizations).where(eq(organizations.id, sub.orgId));
+    const [org] = await db
+      .select({ customerId: organizations.stripeCustomerId })
+      .from(organizations)
+      .where(eq(organizations.id, sub.orgId));
     if (!org?.customerId) throw new PermanentJobError(`Organization ${sub.orgId} has no Stripe customer`);
-    const lines = z.array(ZStoredLine).parse(row.lines).filter((l) => l.amountCents > 0 && !row.added[l.id]);
+    const lines = z
+      .array(ZStoredLine)
+      .parse(row.lines)
+      .filter((l) => l.amountCents > 0 && !row.added[l.id]);
     let target: Target | null = null;
     if (row.target === "separate" && row.stripeInvoiceId) target = { id: row.stripeInvoiceId, kind: "separate" };
-    else if (payload.draftInvoiceId && (await invoiceStatus(payload.draftInvoiceId)) === "draft") target = { id: payload.draftInvoiceId, kind: "draft" };
+    else if (payload.draftInvoiceId && (await invoiceStatus(payload.draftInvoiceId)) === "draft")
+      target = { id: payload.draftInvoiceId, kind: "draft" };
     for (const line of lines) {
       target ??= await separateInvoice(row, org.customerId);
       try {
@@ -151,7 +226,15 @@ export async function billStripePeriodUsage(payload: Payload): Promise<Record<st
     }
     if (target?.kind === "separate" || row.target === "separate") await finalizeUsageInvoice(row.stripeInvoiceId!);
     const invoiceId = row.stripeInvoiceId ?? target?.id ?? null;
-    await db.update(periodBillings).set({ status: "billed", target: row.target ?? target?.kind ?? null, stripeInvoiceId: invoiceId, updatedAt: new Date() }).where(eq(periodBillings.id, row.id));
+    await db
+      .update(periodBillings)
+      .set({
+        status: "billed",
+        target: row.target ?? target?.kind ?? null,
+        stripeInvoiceId: invoiceId,
+        updatedAt: new Date(),
+      })
+      .where(eq(periodBillings.id, row.id));
     return { billed: lines.length, invoice: invoiceId, target: row.target ?? target?.kind ?? null };
   } finally {
     await db.update(periodBillings).set({ lockedUntil: null }).where(eq(periodBillings.id, row.id));

@@ -5,7 +5,15 @@
 import "server-only";
 import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
-import { LIVE_STATUSES, organizations, plans, subscriptions, type Plan, type SubscriptionAction, type SubscriptionStatus } from "@/lib/db/schema";
+import {
+  LIVE_STATUSES,
+  organizations,
+  plans,
+  subscriptions,
+  type Plan,
+  type SubscriptionAction,
+  type SubscriptionStatus,
+} from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import type { StripeSubscriptionState } from "@/lib/stripe/billing";
@@ -25,13 +33,20 @@ const STATUS: Record<string, SubscriptionStatus> = {
 };
 
 async function orgFor(x: Executor, s: StripeSubscriptionState): Promise<string | null> {
-  const [byCustomer] = await x.select({ id: organizations.id }).from(organizations).where(eq(organizations.stripeCustomerId, s.customerId));
+  const [byCustomer] = await x
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.stripeCustomerId, s.customerId));
   if (byCustomer) return byCustomer.id;
   const fromMeta = s.metadata.tally_org_id;
   if (fromMeta) {
-    const [org] = await x.select({ id: organizations.id, stripeCustomerId: organizations.stripeCustomerId }).from(organizations).where(eq(organizations.id, fromMeta));
+    const [org] = await x
+      .select({ id: organizations.id, stripeCustomerId: organizations.stripeCustomerId })
+      .from(organizations)
+      .where(eq(organizations.id, fromMeta));
     if (org) {
-      if (!org.stripeCustomerId) await x.update(organizations).set({ stripeCustomerId: s.customerId }).where(eq(organizations.id, org.id));
+      if (!org.stripeCustomerId)
+        await x.update(organizations).set({ stripeCustomerId: s.customerId }).where(eq(organizations.id, org.id));
       return org.id;
     }
   }
@@ -40,29 +55,64 @@ async function orgFor(x: Executor, s: StripeSubscriptionState): Promise<string |
 
 async function planFor(x: Executor, priceId: string | null): Promise<Plan | null> {
   if (!priceId) return null;
-  const [p] = await x.select().from(plans).where(eq(plans.stripePriceId, priceId)).orderBy(desc(plans.version)).limit(1);
+  const [p] = await x
+    .select()
+    .from(plans)
+    .where(eq(plans.stripePriceId, priceId))
+    .orderBy(desc(plans.version))
+    .limit(1);
   return p ?? null;
 }
 
-export type ApplyResult = { outcome: "created" | "updated" | "unchanged" | "stale" | "unknown_customer" | "unknown_price"; subscriptionId?: string; orgId?: string };
+export type ApplyResult = {
+  outcome: "created" | "updated" | "unchanged" | "stale" | "unknown_customer" | "unknown_price";
+  subscriptionId?: string;
+  orgId?: string;
+};
 
-export async function applyStripeSubscription(x: Executor, s: StripeSubscriptionState, ctx: { at: Date; actor: string }): Promise<ApplyResult> {
+export async function applyStripeSubscription(
+  x: Executor,
+  s: StripeSubscriptionState,
+  ctx: { at: Date; actor: string },
+): Promise<ApplyResult> {
   const [orgId, plan] = await Promise.all([orgFor(x, s), planFor(x, s.priceId)]);
   if (!orgId) return { outcome: "unknown_customer" };
   if (!plan) return { outcome: "unknown_price", orgId };
   const status = STATUS[s.status] ?? "active";
   const periodStart = s.currentPeriodStart ?? ctx.at;
   const periodEnd = s.currentPeriodEnd ?? periodStart;
-  const [existing] = await x.select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, s.id)).for("update");
+  const [existing] = await x
+    .select()
+    .from(subscriptions)
+    .where(eq(subscriptions.stripeSubscriptionId, s.id))
+    .for("update");
 
   if (!existing) {
     // A subscription started elsewhere (e.g. a manual one) gives way to the paid one.
     if (LIVE_STATUSES.includes(status as (typeof LIVE_STATUSES)[number])) {
-      const others = await x.select().from(subscriptions).where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, [...LIVE_STATUSES]), ne(subscriptions.provider, "stripe")));
+      const others = await x
+        .select()
+        .from(subscriptions)
+        .where(
+          and(
+            eq(subscriptions.orgId, orgId),
+            inArray(subscriptions.status, [...LIVE_STATUSES]),
+            ne(subscriptions.provider, "stripe"),
+          ),
+        );
       for (const other of others) {
-        const [ended] = await x.update(subscriptions).set({ status: "canceled", endedAt: ctx.at, canceledAt: ctx.at, updatedAt: ctx.at }).where(eq(subscriptions.id, other.id)).returning();
+        const [ended] = await x
+          .update(subscriptions)
+          .set({ status: "canceled", endedAt: ctx.at, canceledAt: ctx.at, updatedAt: ctx.at })
+          .where(eq(subscriptions.id, other.id))
+          .returning();
         const [otherPlan] = await x.select().from(plans).where(eq(plans.id, other.planId));
-        await recordHistory(x, ended!, otherPlan!, "canceled", { fromStatus: other.status, actor: ctx.actor, occurredAt: ctx.at, comment: "Replaced by a Stripe subscription" });
+        await recordHistory(x, ended!, otherPlan!, "canceled", {
+          fromStatus: other.status,
+          actor: ctx.actor,
+          occurredAt: ctx.at,
+          comment: "Replaced by a Stripe subscription",
+        });
       }
     }
     const [created] = await x
@@ -89,13 +139,25 @@ export async function applyStripeSubscription(x: Executor, s: StripeSubscription
         updatedAt: ctx.at,
       })
       .returning();
-    await recordHistory(x, created!, plan, status === "trialing" ? "trial_started" : "created", { actor: ctx.actor, occurredAt: ctx.at, details: { stripe_subscription_id: s.id } });
+    await recordHistory(x, created!, plan, status === "trialing" ? "trial_started" : "created", {
+      actor: ctx.actor,
+      occurredAt: ctx.at,
+      details: { stripe_subscription_id: s.id },
+    });
     if (status === "active" || status === "trialing") await afterPeriodStarted(x, created!, plan, periodStart);
     return { outcome: "created", subscriptionId: created!.id, orgId };
   }
 
   if (existing.providerUpdatedAt && ctx.at < existing.providerUpdatedAt) {
-    log.info({ subscription: existing.id, stripe: s.id, state_at: ctx.at.toISOString(), applied_at: existing.providerUpdatedAt.toISOString() }, "stale subscription state ignored");
+    log.info(
+      {
+        subscription: existing.id,
+        stripe: s.id,
+        state_at: ctx.at.toISOString(),
+        applied_at: existing.providerUpdatedAt.toISOString(),
+      },
+      "stale subscription state ignored",
+    );
     return { outcome: "stale", subscriptionId: existing.id, orgId };
   }
   const next = {
@@ -136,24 +198,56 @@ export async function applyStripeSubscription(x: Executor, s: StripeSubscription
     next.planId !== existing.planId
       ? "plan_changed"
       : status !== existing.status
-        ? ({ past_due: "past_due", canceled: "canceled", expired: "expired", active: existing.status === "past_due" ? "recovered" : existing.status === "canceled" ? "reactivated" : "activated", trialing: "trial_started", incomplete: "created" } as const)[status]
+        ? (
+            {
+              past_due: "past_due",
+              canceled: "canceled",
+              expired: "expired",
+              active:
+                existing.status === "past_due"
+                  ? "recovered"
+                  : existing.status === "canceled"
+                    ? "reactivated"
+                    : "activated",
+              trialing: "trial_started",
+              incomplete: "created",
+            } as const
+          )[status]
         : next.cancelAtPeriodEnd !== existing.cancelAtPeriodEnd
           ? next.cancelAtPeriodEnd
             ? "cancel_scheduled"
             : "cancel_unscheduled"
           : "renewed";
-  await recordHistory(x, updated!, plan, action, { fromStatus: existing.status, fromPlanId: existing.planId, actor: ctx.actor, occurredAt: ctx.at });
-  const newPeriod = next.currentPeriodStart.getTime() !== existing.currentPeriodStart.getTime() || (existing.status === "incomplete" && status === "active");
-  if (newPeriod && (status === "active" || status === "trialing")) await afterPeriodStarted(x, updated!, plan, periodStart);
+  await recordHistory(x, updated!, plan, action, {
+    fromStatus: existing.status,
+    fromPlanId: existing.planId,
+    actor: ctx.actor,
+    occurredAt: ctx.at,
+  });
+  const newPeriod =
+    next.currentPeriodStart.getTime() !== existing.currentPeriodStart.getTime() ||
+    (existing.status === "incomplete" && status === "active");
+  if (newPeriod && (status === "active" || status === "trialing"))
+    await afterPeriodStarted(x, updated!, plan, periodStart);
   const wasBilling = existing.status === "active" || existing.status === "past_due";
   // A paid period ended: its usage goes onto the renewal draft when invoice.created comes; this
   // delayed check bills it on a separate invoice if that never happens.
   if (newPeriod && wasBilling && next.currentPeriodStart > existing.currentPeriodStart) {
-    await enqueueStripePeriodUsage(x, updated!, { start: existing.currentPeriodStart, end: existing.currentPeriodEnd }, { reason: "period_ended", runAt: new Date(ctx.at.getTime() + DRAFT_GRACE_MS) });
+    await enqueueStripePeriodUsage(
+      x,
+      updated!,
+      { start: existing.currentPeriodStart, end: existing.currentPeriodEnd },
+      { reason: "period_ended", runAt: new Date(ctx.at.getTime() + DRAFT_GRACE_MS) },
+    );
   }
   // The subscription ended (canceled now, or at its period end): the last period's usage is billed.
   if ((status === "canceled" || status === "expired") && (wasBilling || existing.status === "trialing")) {
-    await afterSubscriptionEnded(x, { ...updated!, status: existing.status }, { start: existing.currentPeriodStart, end: s.endedAt ?? ctx.at }, plan.currency);
+    await afterSubscriptionEnded(
+      x,
+      { ...updated!, status: existing.status },
+      { start: existing.currentPeriodStart, end: s.endedAt ?? ctx.at },
+      plan.currency,
+    );
   }
   return { outcome: "updated", subscriptionId: updated!.id, orgId };
 }

@@ -67,9 +67,21 @@ export async function upcomingInvoice(orgId: string, now = new Date()) {
     invoice_date: period.end.toISOString(),
     as_of: now.toISOString(),
     plan_fee: planFee
-      ? { plan_id: next!.id, plan_name: next!.name, description: planFee.description, amount: minorToDecimal(planFee.amountCents, currency), amount_cents: planFee.amountCents, period_start: planFee.periodStart!.toISOString(), period_end: planFee.periodEnd!.toISOString() }
+      ? {
+          plan_id: next!.id,
+          plan_name: next!.name,
+          description: planFee.description,
+          amount: minorToDecimal(planFee.amountCents, currency),
+          amount_cents: planFee.amountCents,
+          period_start: planFee.periodStart!.toISOString(),
+          period_end: planFee.periodEnd!.toISOString(),
+        }
       : null,
-    discounts: discounts.map((d) => ({ description: d.description, amount_cents: d.amountCents, amount: minorToDecimal(d.amountCents, currency) })),
+    discounts: discounts.map((d) => ({
+      description: d.description,
+      amount_cents: d.amountCents,
+      amount: minorToDecimal(d.amountCents, currency),
+    })),
     /** Credit-priced meters come in a later issue; nothing is applied yet. */
     credits_applied: [] as { description: string; credits: number; amount_cents: number }[],
     lines: lines.map(lineJson),

@@ -8,7 +8,12 @@ import type { NewLine } from "@/lib/invoices/issue-invoice";
 import { loadPeriodInput } from "./period-input";
 import { periodLines, type PeriodLine } from "./period-lines";
 
-const KIND: Record<PeriodLine["kind"], NewLine["kind"]> = { usage: "usage", call_usage: "usage", overage: "credits", agent_fixed: "fixed" };
+const KIND: Record<PeriodLine["kind"], NewLine["kind"]> = {
+  usage: "usage",
+  call_usage: "usage",
+  overage: "credits",
+  agent_fixed: "fixed",
+};
 
 export function toInvoiceLine(l: PeriodLine): NewLine {
   return {
@@ -25,6 +30,11 @@ export function toInvoiceLine(l: PeriodLine): NewLine {
 }
 
 /** The lines the ended `period` of `sub` is billed (usage in arrears): what its invoice, or Stripe's, carries besides the plan fee. */
-export async function periodLinesFor(x: Executor, sub: Subscription, period: { start: Date; end: Date }, opts: { final?: boolean; knownPlans?: Plan[] } = {}): Promise<PeriodLine[]> {
+export async function periodLinesFor(
+  x: Executor,
+  sub: Subscription,
+  period: { start: Date; end: Date },
+  opts: { final?: boolean; knownPlans?: Plan[] } = {},
+): Promise<PeriodLine[]> {
   return periodLines(await loadPeriodInput(x, sub, period, opts));
 }

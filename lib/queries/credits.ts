@@ -9,7 +9,9 @@ export const creditKeys = {
 };
 
 async function fetchBalance(customerId: string): Promise<CreditBalanceJson> {
-  const res = await fetch(`/api/v1/credits?customer_id=${encodeURIComponent(customerId)}`, { headers: { accept: "application/json" } });
+  const res = await fetch(`/api/v1/credits?customer_id=${encodeURIComponent(customerId)}`, {
+    headers: { accept: "application/json" },
+  });
   if (!res.ok) throw new Error(`credits: ${res.status}`);
   return res.json();
 }

@@ -16,5 +16,10 @@ async function fetchStats(): Promise<BillingStatsJson> {
 
 /** The platform's billing figures, refreshed every minute and when the tab regains focus. */
 export function useBillingStats(initial: BillingStatsJson) {
-  return useQuery({ queryKey: revenueKeys.stats(), queryFn: fetchStats, initialData: initial, refetchInterval: 60_000 });
+  return useQuery({
+    queryKey: revenueKeys.stats(),
+    queryFn: fetchStats,
+    initialData: initial,
+    refetchInterval: 60_000,
+  });
 }

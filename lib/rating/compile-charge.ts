@@ -103,7 +103,10 @@ function hasNonFiniteNumber(v: unknown, depth = 0): boolean {
 function validated(raw: Charge): Charge {
   const result = validateCharge(raw);
   if (result.ok) return result.charge;
-  const what = raw.type === "fixed" ? `charge "${raw.name}"` : `charge on meter ${JSON.stringify((raw as { meter?: unknown }).meter)}`;
+  const what =
+    raw.type === "fixed"
+      ? `charge "${raw.name}"`
+      : `charge on meter ${JSON.stringify((raw as { meter?: unknown }).meter)}`;
   const detail = result.issues.map((i) => `${i.field || "(charge)"}: ${i.message}`).join("; ");
   throw new RatingInputError(`Invalid ${what}: ${detail}`, result.issues);
 }
@@ -116,7 +119,10 @@ function price(s: string): Price {
 /** From a validated charge (decimals are strings by now). */
 function build(charge: Charge): CompiledCharge {
   if (charge.type === "fixed") return { model: "fixed", amount: price(charge.amount) };
-  const included = charge.included_quantity === undefined || new D(charge.included_quantity).isZero() ? null : new D(charge.included_quantity);
+  const included =
+    charge.included_quantity === undefined || new D(charge.included_quantity).isZero()
+      ? null
+      : new D(charge.included_quantity);
   switch (charge.model) {
     case "per_unit":
       return { model: "per_unit", included, unitPrice: price(charge.unit_price) };
@@ -135,7 +141,12 @@ function build(charge: Charge): CompiledCharge {
     case "group": {
       const prices = new Map<string, Price>();
       for (const [value, p] of Object.entries(charge.prices)) prices.set(value, price(p));
-      return { model: "group", included, prices, defaultPrice: charge.default_unit_price == null ? null : price(charge.default_unit_price) };
+      return {
+        model: "group",
+        included,
+        prices,
+        defaultPrice: charge.default_unit_price == null ? null : price(charge.default_unit_price),
+      };
     }
   }
 }
@@ -162,12 +173,18 @@ function watch(raw: Charge): (charge: Charge) => boolean {
     case "package": {
       const size0 = raw.package_size;
       const price0 = raw.package_price;
-      return (c) => sameUsage(c) && (c as typeof raw).package_size === size0 && (c as typeof raw).package_price === price0;
+      return (c) =>
+        sameUsage(c) && (c as typeof raw).package_size === size0 && (c as typeof raw).package_price === price0;
     }
     case "graduated":
     case "volume": {
       const tiers0 = raw.tiers;
-      const snapshot = tiers0.map((t) => ({ tier: t, up_to: t.up_to, unit_price: t.unit_price, flat_amount: t.flat_amount }));
+      const snapshot = tiers0.map((t) => ({
+        tier: t,
+        up_to: t.up_to,
+        unit_price: t.unit_price,
+        flat_amount: t.flat_amount,
+      }));
       return (c) => {
         if (!sameUsage(c)) return false;
         const tiers = (c as typeof raw).tiers;
@@ -175,7 +192,8 @@ function watch(raw: Charge): (charge: Charge) => boolean {
         for (let i = 0; i < snapshot.length; i++) {
           const s = snapshot[i]!;
           const t = tiers[i]!;
-          if (t !== s.tier || t.up_to !== s.up_to || t.unit_price !== s.unit_price || t.flat_amount !== s.flat_amount) return false;
+          if (t !== s.tier || t.up_to !== s.up_to || t.unit_price !== s.unit_price || t.flat_amount !== s.flat_amount)
+            return false;
         }
         return true;
       };

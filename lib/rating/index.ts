@@ -15,4 +15,15 @@ export {
   type ChargeIssue,
   type ParsedCharge,
 } from "./validate-price-model";
-export type { Charge, FixedCharge, LinePart, PriceModel, Quantity, RateOptions, RatedLine, RatedTotal, Tier, UsageCharge } from "./types";
+export type {
+  Charge,
+  FixedCharge,
+  LinePart,
+  PriceModel,
+  Quantity,
+  RateOptions,
+  RatedLine,
+  RatedTotal,
+  Tier,
+  UsageCharge,
+} from "./types";

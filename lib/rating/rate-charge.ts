@@ -42,7 +42,11 @@ export function rateCharge(charge: Charge, quantity: Quantity | undefined, optio
 }
 
 /** rateCharge, also giving the amount as a decimal so a caller summing lines need not re-parse it. */
-export function rateChargeExact(charge: Charge, quantity: Quantity | undefined, options?: RateOptions): { line: RatedLine; amount: Dec } {
+export function rateChargeExact(
+  charge: Charge,
+  quantity: Quantity | undefined,
+  options?: RateOptions,
+): { line: RatedLine; amount: Dec } {
   const explain = options?.explain !== false;
   const c = compileCharge(charge);
 
@@ -64,7 +68,8 @@ export function rateChargeExact(charge: Charge, quantity: Quantity | undefined, 
 
   const usage = charge as UsageCharge;
   const parts: LinePart[] = [];
-  if (c.model === "group") return rateGroup(usage as Extract<UsageCharge, { model: "group" }>, c, quantity, explain, parts);
+  if (c.model === "group")
+    return rateGroup(usage as Extract<UsageCharge, { model: "group" }>, c, quantity, explain, parts);
 
   const total = totalQuantity(quantity, usage.meter);
   const billable = takeIncluded(total, c.included, explain, parts);
@@ -77,7 +82,12 @@ export function rateChargeExact(charge: Charge, quantity: Quantity | undefined, 
     amount = billable.value.times(c.unitPrice.value);
     if (explain) {
       amountText = amount.toFixed();
-      parts.push({ description: "Per unit", quantity: billable.text, unit_price: c.unitPrice.text, amount: amountText });
+      parts.push({
+        description: "Per unit",
+        quantity: billable.text,
+        unit_price: c.unitPrice.text,
+        amount: amountText,
+      });
     }
   } else if (c.model === "package") {
     const packages = ceilDiv(billable, c.size, c.sizeNumber);
@@ -134,21 +144,41 @@ function rateGraduated(tiers: CompiledTier[], quantity: Dec, explain: boolean, p
   if (explain) {
     for (let i = 0; i < k; i++) {
       const t = tiers[i]!;
-      parts.push({ description: t.label, quantity: t.widthText!, unit_price: t.unitPrice.text, amount: t.fullAmountText! });
+      parts.push({
+        description: t.label,
+        quantity: t.widthText!,
+        unit_price: t.unitPrice.text,
+        amount: t.fullAmountText!,
+      });
       if (t.flat) parts.push(flatPart(t));
     }
-    parts.push({ description: tier.label, quantity: inTier.toFixed(), unit_price: tier.unitPrice.text, amount: partial.toFixed() });
+    parts.push({
+      description: tier.label,
+      quantity: inTier.toFixed(),
+      unit_price: tier.unitPrice.text,
+      amount: partial.toFixed(),
+    });
     if (tier.flat) parts.push(flatPart(tier));
   }
   return amount;
 }
 
-function rateVolume(tiers: CompiledTier[], quantity: Parsed, explain: boolean, parts: LinePart[]): { amount: Dec; text?: string } {
+function rateVolume(
+  tiers: CompiledTier[],
+  quantity: Parsed,
+  explain: boolean,
+  parts: LinePart[],
+): { amount: Dec; text?: string } {
   const tier = tiers[tierOf(tiers, quantity.value)]!;
   const units = quantity.value.times(tier.unitPrice.value);
   if (!explain) return { amount: tier.flat ? units.plus(tier.flat.value) : units };
   const unitsText = units.toFixed();
-  parts.push({ description: tier.allUnitsLabel, quantity: quantity.text, unit_price: tier.unitPrice.text, amount: unitsText });
+  parts.push({
+    description: tier.allUnitsLabel,
+    quantity: quantity.text,
+    unit_price: tier.unitPrice.text,
+    amount: unitsText,
+  });
   if (!tier.flat) return { amount: units, text: unitsText };
   parts.push(flatPart(tier));
   return { amount: units.plus(tier.flat.value) };
@@ -209,7 +239,12 @@ function rateGroup(
     amount = amount.plus(groupAmount);
     if (explain) {
       const label = value === null ? `${by}: not broken down` : `${by} = ${value}`;
-      parts.push({ description: own ? label : `${label} (default price)`, quantity: billable.toFixed(), unit_price: p.text, amount: groupAmount.toFixed() });
+      parts.push({
+        description: own ? label : `${label} (default price)`,
+        quantity: billable.toFixed(),
+        unit_price: p.text,
+        amount: groupAmount.toFixed(),
+      });
     }
   }
 
@@ -228,7 +263,8 @@ function rateGroup(
 
 function groupEntries(quantity: { groups: Record<string, string> }, meter: string): [string, Dec][] {
   const groups = quantity !== null && typeof quantity === "object" ? quantity.groups : undefined;
-  if (groups === null || typeof groups !== "object") throw new RatingInputError(`meter ${meter}: quantity must be a decimal string or { groups: { value: quantity } }`);
+  if (groups === null || typeof groups !== "object")
+    throw new RatingInputError(`meter ${meter}: quantity must be a decimal string or { groups: { value: quantity } }`);
   return Object.keys(groups)
     .sort()
     .map((value) => [value, parseQuantity(groups[value], `${meter}, group ${JSON.stringify(value)}`).value]);

@@ -12,7 +12,12 @@ const ZERO = new D(0);
  * rates as quantity "0". `unpriced_meters` lists, sorted, the meters in `usage` that no charge
  * prices and whose quantity is not zero (a meter that reported nothing is not a billing gap).
  */
-export function ratePlan(charges: Charge[], usage: Record<string, Quantity>, currency: string, options?: RateOptions): RatedTotal {
+export function ratePlan(
+  charges: Charge[],
+  usage: Record<string, Quantity>,
+  currency: string,
+  options?: RateOptions,
+): RatedTotal {
   const lines: RatedLine[] = new Array(charges.length);
   let total = ZERO;
   for (let i = 0; i < charges.length; i++) {

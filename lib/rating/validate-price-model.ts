@@ -30,12 +30,17 @@ export const ZDecimal = z
   .pipe(
     z.string().superRefine((s, ctx) => {
       if (!isDecimalString(s)) ctx.addIssue({ code: "custom", message: DECIMAL_MESSAGE });
-      else if (s.startsWith("-") && !new D(s).isZero()) ctx.addIssue({ code: "custom", message: "must not be negative" });
+      else if (s.startsWith("-") && !new D(s).isZero())
+        ctx.addIssue({ code: "custom", message: "must not be negative" });
     }),
   );
 
 export const ZTier = z.strictObject({
-  up_to: z.number({ error: "must be a whole number, or null on the last tier" }).int("must be a whole number").positive("must be greater than 0").nullable(),
+  up_to: z
+    .number({ error: "must be a whole number, or null on the last tier" })
+    .int("must be a whole number")
+    .positive("must be greater than 0")
+    .nullable(),
   unit_price: ZDecimal,
   flat_amount: ZDecimal.optional(),
 });
@@ -52,7 +57,12 @@ export const ZTiers = z
       const upTo: unknown = tier.up_to;
       const path = [i, "up_to"];
       if (i === last) {
-        if (upTo !== null) ctx.addIssue({ code: "custom", path, message: "the last tier must have up_to null: it takes every unit above the previous tier" });
+        if (upTo !== null)
+          ctx.addIssue({
+            code: "custom",
+            path,
+            message: "the last tier must have up_to null: it takes every unit above the previous tier",
+          });
       } else if (upTo === null) {
         ctx.addIssue({ code: "custom", path, message: "only the last tier may have up_to null" });
       }
@@ -62,7 +72,10 @@ export const ZTiers = z
         ctx.addIssue({
           code: "custom",
           path,
-          message: upTo === previous.upTo ? `duplicates ${other}; tiers must not overlap` : `must be greater than ${other}; tiers go in ascending order`,
+          message:
+            upTo === previous.upTo
+              ? `duplicates ${other}; tiers must not overlap`
+              : `must be greater than ${other}; tiers go in ascending order`,
         });
       }
       if (previous === undefined || upTo > previous.upTo) previous = { upTo, index: i };
@@ -81,7 +94,10 @@ export const ZPerUnitCharge = z.strictObject({ ...usageBase, model: z.literal("p
 export const ZPackageCharge = z.strictObject({
   ...usageBase,
   model: z.literal("package"),
-  package_size: z.number({ error: "must be a whole number" }).int("must be a whole number").positive("must be greater than 0"),
+  package_size: z
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .positive("must be greater than 0"),
   package_price: ZDecimal,
 });
 
@@ -97,9 +113,19 @@ export const ZGroupCharge = z.strictObject({
   default_unit_price: ZDecimal.nullable().optional(),
 });
 
-export const ZUsageCharge = z.discriminatedUnion("model", [ZPerUnitCharge, ZPackageCharge, ZGraduatedCharge, ZVolumeCharge, ZGroupCharge]);
+export const ZUsageCharge = z.discriminatedUnion("model", [
+  ZPerUnitCharge,
+  ZPackageCharge,
+  ZGraduatedCharge,
+  ZVolumeCharge,
+  ZGroupCharge,
+]);
 
-export const ZFixedCharge = z.strictObject({ type: z.literal("fixed"), name: z.string().min(1, "must not be empty"), amount: ZDecimal });
+export const ZFixedCharge = z.strictObject({
+  type: z.literal("fixed"),
+  name: z.string().min(1, "must not be empty"),
+  amount: ZDecimal,
+});
 
 export const ZCharge = z.discriminatedUnion("type", [ZFixedCharge, ZUsageCharge]);
 
@@ -123,7 +149,8 @@ export function validateCharge(charge: unknown): { ok: true; charge: Charge } | 
   for (const issue of result.error.issues) {
     const path = issue.path.map(String);
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) issues.push({ field: [...path, key].join("."), message: "is not a field of this charge" });
+      for (const key of issue.keys)
+        issues.push({ field: [...path, key].join("."), message: "is not a field of this charge" });
     } else {
       issues.push({ field: path.join("."), message: issue.message });
     }

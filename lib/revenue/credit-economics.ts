@@ -15,7 +15,11 @@ const round = (d: Dec) => d.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber()
 
 export type CreditPackSales = { packsSold: number; grossCents: number; refundedCents: number; netCents: number };
 
-export async function creditPackSales(currency: string, range: { start: Date; end: Date }, x: Executor = db): Promise<CreditPackSales> {
+export async function creditPackSales(
+  currency: string,
+  range: { start: Date; end: Date },
+  x: Executor = db,
+): Promise<CreditPackSales> {
   const [r] = await rows<{ n: number; gross: string; refunded: string }>(
     sql`select count(*)::int as n, coalesce(sum(amount_cents), 0)::text as gross, coalesce(sum(amount_refunded_cents), 0)::text as refunded
         from payments
@@ -47,7 +51,11 @@ const keptCredits = sql`(g.amount + coalesce((select sum(r.bucket_delta) from cr
       where r.org_id = g.org_id and r.bucket_id = g.id and r.kind = 'adjustment' and r.reference = 'refund:' || g.reference), 0))`;
 
 /** Σ remaining × price paid / credits kept, exact, per distinct (price, amount), rounded once. */
-function valueOf(groups: { paid: string | null; amount: string; credits: string }[]): { value: number; priced: number; unpriced: number } {
+function valueOf(groups: { paid: string | null; amount: string; credits: string }[]): {
+  value: number;
+  priced: number;
+  unpriced: number;
+} {
   let value = new D(0);
   let priced = 0;
   let unpriced = 0;
@@ -92,7 +100,11 @@ export async function deferredRevenue(currency: string, asOf: Date, x: Executor 
 export type Breakage = { credits: Record<CreditSource, number>; total: number; purchasedValueCents: number };
 
 /** Credits written off by expiry in the range (bucket expiries; a hold's expiry returns credits and is not breakage). */
-export async function breakage(currency: string, range: { start: Date; end: Date }, x: Executor = db): Promise<Breakage> {
+export async function breakage(
+  currency: string,
+  range: { start: Date; end: Date },
+  x: Executor = db,
+): Promise<Breakage> {
   const bySource = await rows<{ source: CreditSource; credits: string }>(
     sql`select l.source, (-sum(l.bucket_delta))::text as credits from credit_ledger l
         where l.kind = 'expire' and l.bucket_id is not null and l.created_at >= ${iso(range.start)} and l.created_at < ${iso(range.end)}
@@ -108,10 +120,21 @@ export async function breakage(currency: string, range: { start: Date; end: Date
   );
   const credits: Record<CreditSource, number> = { purchased: 0, subscription: 0, promotional: 0 };
   for (const r of bySource) if (r.source) credits[r.source] = Number(r.credits);
-  return { credits, total: credits.purchased + credits.subscription + credits.promotional, purchasedValueCents: valueOf(purchased).value };
+  return {
+    credits,
+    total: credits.purchased + credits.subscription + credits.promotional,
+    purchasedValueCents: valueOf(purchased).value,
+  };
 }
 
-export type TierCredits = { tier: string; customers: number; granted: Record<CreditSource, number>; grantedTotal: number; consumed: number; expired: number };
+export type TierCredits = {
+  tier: string;
+  customers: number;
+  granted: Record<CreditSource, number>;
+  grantedTotal: number;
+  consumed: number;
+  expired: number;
+};
 
 /**
  * Credits granted, consumed (consumptions, commits and overage, net of refunds — as the credits
@@ -119,7 +142,15 @@ export type TierCredits = { tier: string; customers: number; granted: Record<Cre
  * ("(none)" without a current subscription).
  */
 export async function creditsByTier(range: { start: Date; end: Date }, x: Executor = db): Promise<TierCredits[]> {
-  const list = await rows<{ tier: string; customers: number; sub: string; pur: string; promo: string; consumed: string; expired: string }>(
+  const list = await rows<{
+    tier: string;
+    customers: number;
+    sub: string;
+    pur: string;
+    promo: string;
+    consumed: string;
+    expired: string;
+  }>(
     sql`with tiers as (
           select s.org_id, p.tier from subscriptions s join plans p on p.id = s.plan_id
           where s.status in ('incomplete', 'trialing', 'active', 'past_due')
@@ -138,6 +169,13 @@ export async function creditsByTier(range: { start: Date; end: Date }, x: Execut
   );
   return list.map((r) => {
     const granted = { subscription: Number(r.sub), purchased: Number(r.pur), promotional: Number(r.promo) };
-    return { tier: r.tier, customers: Number(r.customers), granted, grantedTotal: granted.subscription + granted.purchased + granted.promotional, consumed: Number(r.consumed), expired: Number(r.expired) };
+    return {
+      tier: r.tier,
+      customers: Number(r.customers),
+      granted,
+      grantedTotal: granted.subscription + granted.purchased + granted.promotional,
+      consumed: Number(r.consumed),
+      expired: Number(r.expired),
+    };
   });
 }

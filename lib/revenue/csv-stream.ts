@@ -15,7 +15,11 @@ export function safeText(value: string | null | undefined): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-export function csvStream<T>(header: string[], fetchBatch: (cursor: string | undefined) => Promise<Batch<T>>, record: (row: T) => (string | number | boolean | null)[]): ReadableStream<Uint8Array> {
+export function csvStream<T>(
+  header: string[],
+  fetchBatch: (cursor: string | undefined) => Promise<Batch<T>>,
+  record: (row: T) => (string | number | boolean | null)[],
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let cursor: string | undefined;
   let started = false;

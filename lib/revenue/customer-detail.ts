@@ -49,9 +49,12 @@ export async function customerRevenue(orgId: string) {
     })),
     invoices,
     charges: charges.rows,
-    collected: totals.map((t) => ({ currency: t.currency, netCents: Number(t.net), refundedCents: Number(t.refunded) })),
+    collected: totals.map((t) => ({
+      currency: t.currency,
+      netCents: Number(t.net),
+      refundedCents: Number(t.refunded),
+    })),
   };
 }
 
 export type CustomerHistoryRow = Awaited<ReturnType<typeof customerRevenue>>["history"][number];
-

@@ -4,7 +4,16 @@
 // money. Definitions: docs/metrics.md.
 import "server-only";
 import { db, type Executor } from "@/lib/db/client";
-import { breakage, creditPackSales, creditsByTier, deferredRevenue, type Breakage, type CreditPackSales, type DeferredRevenue, type TierCredits } from "./credit-economics";
+import {
+  breakage,
+  creditPackSales,
+  creditsByTier,
+  deferredRevenue,
+  type Breakage,
+  type CreditPackSales,
+  type DeferredRevenue,
+  type TierCredits,
+} from "./credit-economics";
 import { parseMonth, type Month } from "./movements";
 import { ratio } from "./mrr";
 import { reportingCurrency } from "./stats";
@@ -22,7 +31,10 @@ export type Economics = {
   tierNames: Map<string, string>;
 };
 
-export async function revenueEconomics(opts: { month?: string; currency?: string; limit?: number; now?: Date } = {}, x: Executor = db): Promise<Economics> {
+export async function revenueEconomics(
+  opts: { month?: string; currency?: string; limit?: number; now?: Date } = {},
+  x: Executor = db,
+): Promise<Economics> {
   const now = opts.now ?? new Date();
   const month = parseMonth(opts.month ?? now.toISOString().slice(0, 7));
   const currency = opts.currency ?? (await reportingCurrency(x));
@@ -34,12 +46,28 @@ export async function revenueEconomics(opts: { month?: string; currency?: string
     creditsByTier(month, x),
     usageEconomics({ currency, month, asOf, limit: opts.limit ?? 50 }, x),
   ]);
-  return { month, currency, creditPacks, deferred, breakage: expired, creditsByTier: byTier, tiers: usage.tiers, customers: usage.customers, tierNames: usage.tierNames };
+  return {
+    month,
+    currency,
+    creditPacks,
+    deferred,
+    breakage: expired,
+    creditsByTier: byTier,
+    tiers: usage.tiers,
+    customers: usage.customers,
+    tierNames: usage.tierNames,
+  };
 }
 
 export function economicsJson(e: Economics) {
   const name = (tier: string) => e.tierNames.get(tier) ?? tier;
-  const money = (m: { subscriptionCents: number; usageCents: number; creditPackCents: number; revenueCents: number; costCents: number }) => ({
+  const money = (m: {
+    subscriptionCents: number;
+    usageCents: number;
+    creditPackCents: number;
+    revenueCents: number;
+    costCents: number;
+  }) => ({
     subscription_revenue_cents: m.subscriptionCents,
     usage_revenue_cents: m.usageCents,
     credit_pack_revenue_cents: m.creditPackCents,
@@ -52,9 +80,23 @@ export function economicsJson(e: Economics) {
     object: "revenue_economics",
     month: e.month.key,
     currency: e.currency,
-    credit_packs: { packs_sold: e.creditPacks.packsSold, gross_cents: e.creditPacks.grossCents, refunded_cents: e.creditPacks.refundedCents, net_cents: e.creditPacks.netCents },
-    deferred_revenue: { as_of: e.deferred.asOf.toISOString(), credits: e.deferred.credits, value_cents: e.deferred.valueCents, unpriced_credits: e.deferred.unpricedCredits },
-    breakage: { credits: e.breakage.credits, total_credits: e.breakage.total, purchased_value_cents: e.breakage.purchasedValueCents },
+    credit_packs: {
+      packs_sold: e.creditPacks.packsSold,
+      gross_cents: e.creditPacks.grossCents,
+      refunded_cents: e.creditPacks.refundedCents,
+      net_cents: e.creditPacks.netCents,
+    },
+    deferred_revenue: {
+      as_of: e.deferred.asOf.toISOString(),
+      credits: e.deferred.credits,
+      value_cents: e.deferred.valueCents,
+      unpriced_credits: e.deferred.unpricedCredits,
+    },
+    breakage: {
+      credits: e.breakage.credits,
+      total_credits: e.breakage.total,
+      purchased_value_cents: e.breakage.purchasedValueCents,
+    },
     credits_by_tier: e.creditsByTier.map((t) => ({
       tier: t.tier,
       name: name(t.tier),
@@ -66,9 +108,26 @@ export function economicsJson(e: Economics) {
     })),
     usage_revenue_cents: e.tiers.reduce((s, t) => s + t.usageCents, 0),
     cost_cents: e.tiers.reduce((s, t) => s + t.costCents, 0),
-    totals: money(e.tiers.reduce((a, t) => ({ subscriptionCents: a.subscriptionCents + t.subscriptionCents, usageCents: a.usageCents + t.usageCents, creditPackCents: a.creditPackCents + t.creditPackCents, revenueCents: a.revenueCents + t.revenueCents, costCents: a.costCents + t.costCents }), { subscriptionCents: 0, usageCents: 0, creditPackCents: 0, revenueCents: 0, costCents: 0 })),
+    totals: money(
+      e.tiers.reduce(
+        (a, t) => ({
+          subscriptionCents: a.subscriptionCents + t.subscriptionCents,
+          usageCents: a.usageCents + t.usageCents,
+          creditPackCents: a.creditPackCents + t.creditPackCents,
+          revenueCents: a.revenueCents + t.revenueCents,
+          costCents: a.costCents + t.costCents,
+        }),
+        { subscriptionCents: 0, usageCents: 0, creditPackCents: 0, revenueCents: 0, costCents: 0 },
+      ),
+    ),
     tiers: e.tiers.map((t) => ({ tier: t.tier, name: name(t.tier), customers: t.customers, ...money(t) })),
-    customers: e.customers.map((c) => ({ customer_id: c.orgId, name: c.name, tier: c.tier, ...money(c), tokens: c.tokens })),
+    customers: e.customers.map((c) => ({
+      customer_id: c.orgId,
+      name: c.name,
+      tier: c.tier,
+      ...money(c),
+      tokens: c.tokens,
+    })),
   };
 }
 

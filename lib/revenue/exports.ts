@@ -13,24 +13,119 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
 
 export function customersCsv(now = new Date()): ReadableStream<Uint8Array> {
   return csvStream(
-    ["id", "name", "email", "external_id", "created_at", "status", "plan", "tier", "interval", "base_price_cents", "discount_percent", "mrr_cents", "currency", "credit_balance", "usage_charges_this_month_cents"],
+    [
+      "id",
+      "name",
+      "email",
+      "external_id",
+      "created_at",
+      "status",
+      "plan",
+      "tier",
+      "interval",
+      "base_price_cents",
+      "discount_percent",
+      "mrr_cents",
+      "currency",
+      "credit_balance",
+      "usage_charges_this_month_cents",
+    ],
     (cursor) => listCustomers({ limit: EXPORT_BATCH, sort: "created", order: "asc", cursor }, now),
-    (c) => [c.id, safeText(c.name), safeText(c.email), safeText(c.externalId), iso(c.createdAt), c.status, safeText(c.plan?.name), c.plan?.tier ?? null, c.plan?.interval ?? null, c.plan?.basePriceCents ?? null, c.discountPercent, c.mrrCents, c.plan?.currency ?? null, c.creditBalance, c.usageChargesCents],
+    (c) => [
+      c.id,
+      safeText(c.name),
+      safeText(c.email),
+      safeText(c.externalId),
+      iso(c.createdAt),
+      c.status,
+      safeText(c.plan?.name),
+      c.plan?.tier ?? null,
+      c.plan?.interval ?? null,
+      c.plan?.basePriceCents ?? null,
+      c.discountPercent,
+      c.mrrCents,
+      c.plan?.currency ?? null,
+      c.creditBalance,
+      c.usageChargesCents,
+    ],
   );
 }
 
 export function subscriptionsCsv(): ReadableStream<Uint8Array> {
   return csvStream(
-    ["id", "customer_id", "customer_name", "external_id", "status", "plan_id", "plan", "tier", "interval", "base_price_cents", "currency", "discount_percent", "mrr_cents", "provider", "livemode", "created_at", "current_period_start", "current_period_end", "trial_end", "cancel_at_period_end", "past_due_since", "ended_at"],
+    [
+      "id",
+      "customer_id",
+      "customer_name",
+      "external_id",
+      "status",
+      "plan_id",
+      "plan",
+      "tier",
+      "interval",
+      "base_price_cents",
+      "currency",
+      "discount_percent",
+      "mrr_cents",
+      "provider",
+      "livemode",
+      "created_at",
+      "current_period_start",
+      "current_period_end",
+      "trial_end",
+      "cancel_at_period_end",
+      "past_due_since",
+      "ended_at",
+    ],
     (cursor) => listSubscriptionsForAdmin({ limit: EXPORT_BATCH, sort: "created", order: "asc", cursor }),
-    (s) => [s.id, s.orgId, safeText(s.customerName), safeText(s.externalId), s.status, s.planId, safeText(s.planName), s.tier, s.interval, s.basePriceCents, s.currency, s.discountPercent, s.mrrCents, s.provider, s.livemode, iso(s.createdAt), iso(s.currentPeriodStart), iso(s.currentPeriodEnd), iso(s.trialEnd), s.cancelAtPeriodEnd, iso(s.pastDueSince), iso(s.endedAt)],
+    (s) => [
+      s.id,
+      s.orgId,
+      safeText(s.customerName),
+      safeText(s.externalId),
+      s.status,
+      s.planId,
+      safeText(s.planName),
+      s.tier,
+      s.interval,
+      s.basePriceCents,
+      s.currency,
+      s.discountPercent,
+      s.mrrCents,
+      s.provider,
+      s.livemode,
+      iso(s.createdAt),
+      iso(s.currentPeriodStart),
+      iso(s.currentPeriodEnd),
+      iso(s.trialEnd),
+      s.cancelAtPeriodEnd,
+      iso(s.pastDueSince),
+      iso(s.endedAt),
+    ],
   );
 }
 
 type InvoiceSql = {
-  id: string; number: string; org_id: string; customer_name: string; provider: string; status: string; currency: string; subtotal_cents: string; total_cents: string;
-  amount_paid_cents: string; amount_due_cents: string; subscription_id: string | null; period_start: string | Date | null; period_end: string | Date | null;
-  issued_at: string | Date; paid_at: string | Date | null; stripe_invoice_id: string | null; description: string | null; livemode: boolean; sort_value: string;
+  id: string;
+  number: string;
+  org_id: string;
+  customer_name: string;
+  provider: string;
+  status: string;
+  currency: string;
+  subtotal_cents: string;
+  total_cents: string;
+  amount_paid_cents: string;
+  amount_due_cents: string;
+  subscription_id: string | null;
+  period_start: string | Date | null;
+  period_end: string | Date | null;
+  issued_at: string | Date;
+  paid_at: string | Date | null;
+  stripe_invoice_id: string | null;
+  description: string | null;
+  livemode: boolean;
+  sort_value: string;
 };
 
 async function invoiceBatch(range: { from?: Date; to?: Date }, cursor: string | undefined) {
@@ -56,16 +151,68 @@ async function invoiceBatch(range: { from?: Date; to?: Date }, cursor: string | 
 
 export function invoicesCsv(range: { from?: Date; to?: Date } = {}): ReadableStream<Uint8Array> {
   return csvStream(
-    ["id", "number", "customer_id", "customer_name", "provider", "status", "currency", "subtotal_cents", "total_cents", "amount_paid_cents", "amount_due_cents", "subscription_id", "period_start", "period_end", "issued_at", "paid_at", "stripe_invoice_id", "description", "livemode"],
+    [
+      "id",
+      "number",
+      "customer_id",
+      "customer_name",
+      "provider",
+      "status",
+      "currency",
+      "subtotal_cents",
+      "total_cents",
+      "amount_paid_cents",
+      "amount_due_cents",
+      "subscription_id",
+      "period_start",
+      "period_end",
+      "issued_at",
+      "paid_at",
+      "stripe_invoice_id",
+      "description",
+      "livemode",
+    ],
     (cursor) => invoiceBatch(range, cursor),
-    (i) => [i.id, i.number, i.org_id, safeText(i.customer_name), i.provider, i.status, i.currency, Number(i.subtotal_cents), Number(i.total_cents), Number(i.amount_paid_cents), Number(i.amount_due_cents), i.subscription_id, iso(i.period_start), iso(i.period_end), iso(i.issued_at), iso(i.paid_at), i.stripe_invoice_id, safeText(i.description), i.livemode],
+    (i) => [
+      i.id,
+      i.number,
+      i.org_id,
+      safeText(i.customer_name),
+      i.provider,
+      i.status,
+      i.currency,
+      Number(i.subtotal_cents),
+      Number(i.total_cents),
+      Number(i.amount_paid_cents),
+      Number(i.amount_due_cents),
+      i.subscription_id,
+      iso(i.period_start),
+      iso(i.period_end),
+      iso(i.issued_at),
+      iso(i.paid_at),
+      i.stripe_invoice_id,
+      safeText(i.description),
+      i.livemode,
+    ],
   );
 }
 
-type UsageSql = { org_id: string; meter_id: string; bucket_start: string | Date; group_key: string; cnt: string | null; s: string | null; mx: string | null; lt: string | null; uq: string | null; bucket_text: string };
+type UsageSql = {
+  org_id: string;
+  meter_id: string;
+  bucket_start: string | Date;
+  group_key: string;
+  cnt: string | null;
+  s: string | null;
+  mx: string | null;
+  lt: string | null;
+  uq: string | null;
+  bucket_text: string;
+};
 type UsageKey = [string, string, string, string];
 /** Where a usage export is: rollup rows after a row key, then unique-count days after a day key. */
-type UsageCursor = { phase: "rollups"; after: UsageKey | null } | { phase: "uniques"; after: [string, string, string] | null };
+type UsageCursor =
+  { phase: "rollups"; after: UsageKey | null } | { phase: "uniques"; after: [string, string, string] | null };
 
 const inRange = (col: SQL, range: { from?: Date; to?: Date }) => [
   ...(range.from ? [sql`${col} >= ${range.from.toISOString()}::timestamptz`] : []),
@@ -87,7 +234,10 @@ async function rollupBatch(range: { from?: Date; to?: Date }, after: UsageKey | 
   );
   const page = list.slice(0, EXPORT_BATCH);
   const last = page[page.length - 1];
-  const next: UsageCursor = list.length > EXPORT_BATCH && last ? { phase: "rollups", after: [last.org_id, last.meter_id, last.bucket_text, last.group_key] } : { phase: "uniques", after: null };
+  const next: UsageCursor =
+    list.length > EXPORT_BATCH && last
+      ? { phase: "rollups", after: [last.org_id, last.meter_id, last.bucket_text, last.group_key] }
+      : { phase: "uniques", after: null };
   return { page, next };
 }
 
@@ -103,7 +253,9 @@ const UNIQUE_DAYS_PER_BATCH = 31;
 async function uniqueBatch(range: { from?: Date; to?: Date }, after: [string, string, string] | null) {
   const dayRange = [
     ...(range.from ? [sql`day >= (${range.from.toISOString()}::timestamptz at time zone 'UTC')::date`] : []),
-    ...(range.to ? [sql`day <= ((${range.to.toISOString()}::timestamptz - interval '1 microsecond') at time zone 'UTC')::date`] : []),
+    ...(range.to
+      ? [sql`day <= ((${range.to.toISOString()}::timestamptz - interval '1 microsecond') at time zone 'UTC')::date`]
+      : []),
   ];
   const days = await rows<{ org_id: string; meter_id: string; day: string }>(
     sql`select distinct org_id, meter_id, day::text as day from usage_unique_values
@@ -126,15 +278,21 @@ async function uniqueBatch(range: { from?: Date; to?: Date }, after: [string, st
     db,
   );
   const last = taken[taken.length - 1]!;
-  const next: UsageCursor | null = days.length > UNIQUE_DAYS_PER_BATCH ? { phase: "uniques", after: [last.org_id, last.meter_id, last.day] } : null;
+  const next: UsageCursor | null =
+    days.length > UNIQUE_DAYS_PER_BATCH ? { phase: "uniques", after: [last.org_id, last.meter_id, last.day] } : null;
   return { page, next };
 }
 
 async function usageBatch(range: { from?: Date; to?: Date }, cursor: string | undefined) {
-  const at: UsageCursor = cursor ? (JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as UsageCursor) : { phase: "rollups", after: null };
-  const { page, next } = at.phase === "rollups" ? await rollupBatch(range, at.after) : await uniqueBatch(range, at.after);
+  const at: UsageCursor = cursor
+    ? (JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as UsageCursor)
+    : { phase: "rollups", after: null };
+  const { page, next } =
+    at.phase === "rollups" ? await rollupBatch(range, at.after) : await uniqueBatch(range, at.after);
   const orgs = page.length
-    ? await rows<{ id: string; external_id: string | null }>(sql`select id, external_id from organizations where id = any(array(select json_array_elements_text(${JSON.stringify([...new Set(page.map((r) => r.org_id))])}::text::json)))`)
+    ? await rows<{ id: string; external_id: string | null }>(
+        sql`select id, external_id from organizations where id = any(array(select json_array_elements_text(${JSON.stringify([...new Set(page.map((r) => r.org_id))])}::text::json)))`,
+      )
     : [];
   const external = new Map(orgs.map((o) => [o.id, o.external_id]));
   return {
@@ -157,8 +315,20 @@ export async function usageCsv(range: { from?: Date; to?: Date } = {}): Promise<
     (cursor) => usageBatch(range, cursor),
     (r) => {
       const m = index.byId.get(r.meter_id);
-      const value = m ? ({ count: r.cnt, sum: r.s, max: r.mx, latest: r.lt, unique_count: r.uq }[m.aggregation] ?? null) : null;
-      return [r.org_id, safeText(r.external_id), m?.code ?? r.meter_id, m?.aggregation ?? null, m?.unit ?? null, iso(r.bucket_start), r.group_key === "{}" ? "" : safeText(r.group_key), r.cnt === null ? null : Number(r.cnt), value];
+      const value = m
+        ? ({ count: r.cnt, sum: r.s, max: r.mx, latest: r.lt, unique_count: r.uq }[m.aggregation] ?? null)
+        : null;
+      return [
+        r.org_id,
+        safeText(r.external_id),
+        m?.code ?? r.meter_id,
+        m?.aggregation ?? null,
+        m?.unit ?? null,
+        iso(r.bucket_start),
+        r.group_key === "{}" ? "" : safeText(r.group_key),
+        r.cnt === null ? null : Number(r.cnt),
+        value,
+      ];
     },
   );
 }

@@ -27,13 +27,21 @@ function decodeCursor(cursor: string): Cursor {
 }
 
 /** The WHERE condition of the page after `cursor`, and the ORDER BY, for a sort key and the id column. */
-export function keyset(key: SortKey, idColumn: SQL, order: SortOrder, cursor?: string): { where: SQL | undefined; orderBy: SQL } {
+export function keyset(
+  key: SortKey,
+  idColumn: SQL,
+  order: SortOrder,
+  cursor?: string,
+): { where: SQL | undefined; orderBy: SQL } {
   const dir = order === "asc" ? sql`asc` : sql`desc`;
   const orderBy = sql`${key.expr} ${dir}, ${idColumn} ${dir}`;
   if (!cursor) return { where: undefined, orderBy };
   const c = decodeCursor(cursor);
   const value = sql`cast(${c.v} as ${sql.raw(key.type)})`;
-  const where = order === "asc" ? sql`(${key.expr}, ${idColumn}) > (${value}, ${c.id})` : sql`(${key.expr}, ${idColumn}) < (${value}, ${c.id})`;
+  const where =
+    order === "asc"
+      ? sql`(${key.expr}, ${idColumn}) > (${value}, ${c.id})`
+      : sql`(${key.expr}, ${idColumn}) < (${value}, ${c.id})`;
   return { where, orderBy };
 }
 

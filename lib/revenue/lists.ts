@@ -4,7 +4,14 @@
 import "server-only";
 import { and, inArray, sql, type SQL } from "drizzle-orm";
 import { db, rows, type Executor } from "@/lib/db/client";
-import { LIVE_STATUSES, plans, type PaymentStatus, type Plan, type PlanInterval, type SubscriptionStatus } from "@/lib/db/schema";
+import {
+  LIVE_STATUSES,
+  plans,
+  type PaymentStatus,
+  type Plan,
+  type PlanInterval,
+  type SubscriptionStatus,
+} from "@/lib/db/schema";
 import { D, roundToMinor } from "@/lib/money";
 import { startOfUtcMonth } from "@/lib/time";
 import { encodeCursor, keyset, likePattern, type SortKey, type SortOrder } from "./keyset";
@@ -14,13 +21,24 @@ import type { ChargeListQuery, CustomerListQuery, SubscriptionListQuery } from "
 import { ratedUsage } from "./usage-cost";
 
 const live = sql.raw(LIVE_STATUSES.map((s) => `'${s}'`).join(", "));
-const mrrOf = (s: string, p: string) => mrrHundredTwelfthsSql({ status: sql.raw(`${s}.status`), interval: sql.raw(`${s}.interval`), basePriceCents: sql.raw(`${p}.base_price_cents`), discountPercent: sql.raw(`${s}.discount_percent`), livemode: sql.raw(`${s}.livemode`) });
+const mrrOf = (s: string, p: string) =>
+  mrrHundredTwelfthsSql({
+    status: sql.raw(`${s}.status`),
+    interval: sql.raw(`${s}.interval`),
+    basePriceCents: sql.raw(`${p}.base_price_cents`),
+    discountPercent: sql.raw(`${s}.discount_percent`),
+    livemode: sql.raw(`${s}.livemode`),
+  });
 const toMinor = (mrr100: string | null) => twelfthsToMinor(new D(mrr100 ?? "0").div(100));
 const date = (v: string | Date | null) => (v === null ? null : new Date(v));
 
 export type Page<T> = { rows: T[]; nextCursor: string | null };
 
-function page<T extends { id: string }>(list: T[], limit: number, sortValue: (row: T) => string | number | Date | null): Page<T> {
+function page<T extends { id: string }>(
+  list: T[],
+  limit: number,
+  sortValue: (row: T) => string | number | Date | null,
+): Page<T> {
   const rowsOut = list.slice(0, limit);
   const last = rowsOut[rowsOut.length - 1];
   return { rows: rowsOut, nextCursor: list.length > limit && last ? encodeCursor(sortValue(last), last.id) : null };
@@ -45,13 +63,30 @@ export type CustomerListRow = {
 };
 
 type CustomerSql = {
-  id: string; name: string; email: string | null; external_id: string | null; created_at: string | Date;
-  subscription_id: string | null; status: SubscriptionStatus | null; interval: PlanInterval | null; discount_percent: string | null;
-  plan_name: string | null; tier: string | null; base_price_cents: string | null; currency: string | null;
-  mrr100: string; credit_balance: string; plan_id: string | null; sort_value: string | null;
+  id: string;
+  name: string;
+  email: string | null;
+  external_id: string | null;
+  created_at: string | Date;
+  subscription_id: string | null;
+  status: SubscriptionStatus | null;
+  interval: PlanInterval | null;
+  discount_percent: string | null;
+  plan_name: string | null;
+  tier: string | null;
+  base_price_cents: string | null;
+  currency: string | null;
+  mrr100: string;
+  credit_balance: string;
+  plan_id: string | null;
+  sort_value: string | null;
 };
 
-export async function listCustomers(q: Partial<CustomerListQuery> & { limit: number }, now = new Date(), x: Executor = db): Promise<Page<CustomerListRow>> {
+export async function listCustomers(
+  q: Partial<CustomerListQuery> & { limit: number },
+  now = new Date(),
+  x: Executor = db,
+): Promise<Page<CustomerListRow>> {
   const mrr = mrrOf("s", "p");
   const keys: Record<CustomerListQuery["sort"], SortKey> = {
     name: { expr: sql`lower(o.name)`, type: "text" },
@@ -101,7 +136,15 @@ export async function listCustomers(q: Partial<CustomerListQuery> & { limit: num
       createdAt: new Date(r.created_at),
       subscriptionId: r.subscription_id,
       status: r.status,
-      plan: r.plan_name ? { name: r.plan_name, tier: r.tier!, interval: r.interval!, basePriceCents: Number(r.base_price_cents), currency: r.currency! } : null,
+      plan: r.plan_name
+        ? {
+            name: r.plan_name,
+            tier: r.tier!,
+            interval: r.interval!,
+            basePriceCents: Number(r.base_price_cents),
+            currency: r.currency!,
+          }
+        : null,
       discountPercent: r.discount_percent,
       mrrCents: toMinor(r.mrr100),
       creditBalance: Number(r.credit_balance),
@@ -113,15 +156,32 @@ export async function listCustomers(q: Partial<CustomerListQuery> & { limit: num
 }
 
 /** Usage charges of this UTC month so far for the listed customers, each rated with its current plan. */
-async function usageThisMonth(list: { id: string; plan_id: string | null; status: SubscriptionStatus | null }[], now: Date, x: Executor): Promise<Map<string, number>> {
-  const planIds = [...new Set(list.filter((r) => r.plan_id && r.status && (LIVE_STATUSES as readonly string[]).includes(r.status)).map((r) => r.plan_id!))];
+async function usageThisMonth(
+  list: { id: string; plan_id: string | null; status: SubscriptionStatus | null }[],
+  now: Date,
+  x: Executor,
+): Promise<Map<string, number>> {
+  const planIds = [
+    ...new Set(
+      list
+        .filter((r) => r.plan_id && r.status && (LIVE_STATUSES as readonly string[]).includes(r.status))
+        .map((r) => r.plan_id!),
+    ),
+  ];
   if (planIds.length === 0) return new Map();
   const found = await x.select().from(plans).where(inArray(plans.id, planIds));
   const byId = new Map(found.map((p) => [p.id, p]));
   const planOf = new Map<string, Plan>();
-  for (const r of list) if (r.plan_id && byId.has(r.plan_id) && r.status && (LIVE_STATUSES as readonly string[]).includes(r.status)) planOf.set(r.id, byId.get(r.plan_id)!);
+  for (const r of list)
+    if (r.plan_id && byId.has(r.plan_id) && r.status && (LIVE_STATUSES as readonly string[]).includes(r.status))
+      planOf.set(r.id, byId.get(r.plan_id)!);
   const start = startOfUtcMonth(now);
-  const amounts = await ratedUsage({ start, end: new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)) }, planOf, null, x);
+  const amounts = await ratedUsage(
+    { start, end: new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)) },
+    planOf,
+    null,
+    x,
+  );
   return new Map([...amounts].map(([orgId, amount]) => [orgId, roundToMinor(amount, planOf.get(orgId)!.currency)]));
 }
 
@@ -134,7 +194,15 @@ export function customerRowJson(r: CustomerListRow) {
     created_at: r.createdAt.toISOString(),
     subscription_id: r.subscriptionId,
     status: r.status,
-    plan: r.plan ? { name: r.plan.name, tier: r.plan.tier, interval: r.plan.interval, base_price_cents: r.plan.basePriceCents, currency: r.plan.currency } : null,
+    plan: r.plan
+      ? {
+          name: r.plan.name,
+          tier: r.plan.tier,
+          interval: r.plan.interval,
+          base_price_cents: r.plan.basePriceCents,
+          currency: r.plan.currency,
+        }
+      : null,
     discount_percent: r.discountPercent,
     mrr_cents: r.mrrCents,
     credit_balance: r.creditBalance,
@@ -172,13 +240,36 @@ export type SubscriptionListRow = {
 };
 
 type SubscriptionSql = {
-  id: string; org_id: string; customer_name: string; customer_external_id: string | null; status: SubscriptionStatus; plan_id: string; plan_name: string; tier: string;
-  interval: PlanInterval; base_price_cents: string; currency: string; discount_percent: string; mrr100: string; provider: string; livemode: boolean; created_at: string | Date;
-  current_period_start: string | Date; current_period_end: string | Date; trial_end: string | Date | null; cancel_at_period_end: boolean; past_due_since: string | Date | null;
-  ended_at: string | Date | null; external_id: string | null; sort_value: string | null;
+  id: string;
+  org_id: string;
+  customer_name: string;
+  customer_external_id: string | null;
+  status: SubscriptionStatus;
+  plan_id: string;
+  plan_name: string;
+  tier: string;
+  interval: PlanInterval;
+  base_price_cents: string;
+  currency: string;
+  discount_percent: string;
+  mrr100: string;
+  provider: string;
+  livemode: boolean;
+  created_at: string | Date;
+  current_period_start: string | Date;
+  current_period_end: string | Date;
+  trial_end: string | Date | null;
+  cancel_at_period_end: boolean;
+  past_due_since: string | Date | null;
+  ended_at: string | Date | null;
+  external_id: string | null;
+  sort_value: string | null;
 };
 
-export async function listSubscriptionsForAdmin(q: Partial<SubscriptionListQuery> & { limit: number }, x: Executor = db): Promise<Page<SubscriptionListRow>> {
+export async function listSubscriptionsForAdmin(
+  q: Partial<SubscriptionListQuery> & { limit: number },
+  x: Executor = db,
+): Promise<Page<SubscriptionListRow>> {
   const mrr = mrrOf("s", "p");
   const keys: Record<SubscriptionListQuery["sort"], SortKey> = {
     created: { expr: sql`s.created_at`, type: "timestamptz" },
@@ -251,7 +342,14 @@ export function subscriptionRowJson(r: SubscriptionListRow) {
     customer_external_id: r.customerExternalId,
     external_id: r.externalId,
     status: r.status,
-    plan: { id: r.planId, name: r.planName, tier: r.tier, interval: r.interval, base_price_cents: r.basePriceCents, currency: r.currency },
+    plan: {
+      id: r.planId,
+      name: r.planName,
+      tier: r.tier,
+      interval: r.interval,
+      base_price_cents: r.basePriceCents,
+      currency: r.currency,
+    },
     discount_percent: r.discountPercent,
     mrr_cents: r.mrrCents,
     provider: r.provider,
@@ -291,12 +389,30 @@ export type ChargeRow = {
 };
 
 type ChargeSql = {
-  id: string; org_id: string; customer_name: string; provider: string; provider_payment_id: string; livemode: boolean; kind: string; status: PaymentStatus; amount_cents: string;
-  amount_refunded_cents: string; currency: string; description: string; invoice_id: string | null; invoice_number: string | null; payment_method_label: string | null;
-  failure_message: string | null; created_at: string | Date; sort_value: string | null;
+  id: string;
+  org_id: string;
+  customer_name: string;
+  provider: string;
+  provider_payment_id: string;
+  livemode: boolean;
+  kind: string;
+  status: PaymentStatus;
+  amount_cents: string;
+  amount_refunded_cents: string;
+  currency: string;
+  description: string;
+  invoice_id: string | null;
+  invoice_number: string | null;
+  payment_method_label: string | null;
+  failure_message: string | null;
+  created_at: string | Date;
+  sort_value: string | null;
 };
 
-export async function listCharges(q: Partial<ChargeListQuery> & { limit: number; orgId?: string }, x: Executor = db): Promise<Page<ChargeRow>> {
+export async function listCharges(
+  q: Partial<ChargeListQuery> & { limit: number; orgId?: string },
+  x: Executor = db,
+): Promise<Page<ChargeRow>> {
   const keys: Record<ChargeListQuery["sort"], SortKey> = {
     created: { expr: sql`pay.created_at`, type: "timestamptz" },
     amount: { expr: sql`pay.amount_cents`, type: "bigint" },

@@ -6,11 +6,23 @@ import { twelfthsToMinor } from "./mrr";
 // MRR in whole dollars for readability: $29 a month is 29 × 100 × 12 twelfths of a cent.
 const usd = (dollars: number) => new D(dollars).mul(1200);
 const at = (iso: string) => new Date(`${iso}T00:00:00Z`);
-const ch = (orgId: string, subscriptionId: string, day: string, dollars: number): MrrChange => ({ orgId, subscriptionId, at: at(day), twelfths: usd(dollars) });
+const ch = (orgId: string, subscriptionId: string, day: string, dollars: number): MrrChange => ({
+  orgId,
+  subscriptionId,
+  at: at(day),
+  twelfths: usd(dollars),
+});
 const dollars = (d: InstanceType<typeof D>) => twelfthsToMinor(d) / 100;
 
-type Expect = Partial<Record<"starting" | "ending" | "new" | "expansion" | "contraction" | "churned" | "reactivation", number>> &
-  Partial<Pick<MonthFigures, "customersAtStart" | "customersAtEnd" | "newCustomers" | "churnedCustomers" | "reactivatedCustomers">> & { lost?: number; retained?: number };
+type Expect = Partial<
+  Record<"starting" | "ending" | "new" | "expansion" | "contraction" | "churned" | "reactivation", number>
+> &
+  Partial<
+    Pick<
+      MonthFigures,
+      "customersAtStart" | "customersAtEnd" | "newCustomers" | "churnedCustomers" | "reactivatedCustomers"
+    >
+  > & { lost?: number; retained?: number };
 
 function summary(f: MonthFigures) {
   return {
@@ -35,18 +47,39 @@ const MARCH = [parseMonth("2026-03")];
 
 describe("MRR movements: one rule each", () => {
   const cases: { rule: string; changes: MrrChange[]; expect: Expect }[] = [
-    { rule: "a first paid subscription is new MRR", changes: [ch("a", "s1", "2026-03-05", 29)], expect: { starting: 0, new: 29, ending: 29, newCustomers: 1, customersAtEnd: 1 } },
+    {
+      rule: "a first paid subscription is new MRR",
+      changes: [ch("a", "s1", "2026-03-05", 29)],
+      expect: { starting: 0, new: 29, ending: 29, newCustomers: 1, customersAtEnd: 1 },
+    },
     {
       rule: "a trial counts zero, and its conversion is new MRR in the month it converts",
       changes: [ch("a", "s1", "2026-02-20", 0), ch("a", "s1", "2026-03-06", 99)],
       expect: { starting: 0, new: 99, ending: 99, customersAtStart: 0 },
     },
-    { rule: "an upgrade is expansion", changes: [ch("a", "s1", "2026-01-10", 29), ch("a", "s1", "2026-03-10", 99)], expect: { starting: 29, expansion: 70, ending: 99, new: 0 } },
-    { rule: "a downgrade is contraction", changes: [ch("a", "s1", "2026-01-10", 99), ch("a", "s1", "2026-03-10", 29)], expect: { starting: 99, contraction: 70, ending: 29, lost: 70, retained: 29 } },
+    {
+      rule: "an upgrade is expansion",
+      changes: [ch("a", "s1", "2026-01-10", 29), ch("a", "s1", "2026-03-10", 99)],
+      expect: { starting: 29, expansion: 70, ending: 99, new: 0 },
+    },
+    {
+      rule: "a downgrade is contraction",
+      changes: [ch("a", "s1", "2026-01-10", 99), ch("a", "s1", "2026-03-10", 29)],
+      expect: { starting: 99, contraction: 70, ending: 29, lost: 70, retained: 29 },
+    },
     {
       rule: "a cancellation is churned MRR and a churned customer of the month's cohort",
       changes: [ch("a", "s1", "2026-01-10", 99), ch("a", "s1", "2026-03-10", 0)],
-      expect: { starting: 99, churned: 99, ending: 0, churnedCustomers: 1, customersAtStart: 1, customersAtEnd: 0, lost: 99, retained: 0 },
+      expect: {
+        starting: 99,
+        churned: 99,
+        ending: 0,
+        churnedCustomers: 1,
+        customersAtStart: 1,
+        customersAtEnd: 0,
+        lost: 99,
+        retained: 0,
+      },
     },
     {
       rule: "paying again after churning is reactivation, not new",
@@ -65,7 +98,10 @@ describe("MRR movements: one rule each", () => {
     },
     {
       rule: "a monthly $99 to a yearly $990 plan is contraction of 99 − 82.50 = 16.50",
-      changes: [ch("a", "s1", "2026-01-10", 99), { orgId: "a", subscriptionId: "s1", at: at("2026-03-10"), twelfths: new D(99000) }],
+      changes: [
+        ch("a", "s1", "2026-01-10", 99),
+        { orgId: "a", subscriptionId: "s1", at: at("2026-03-10"), twelfths: new D(99000) },
+      ],
       expect: { starting: 99, contraction: 16.5, ending: 82.5 },
     },
     {
@@ -126,10 +162,39 @@ describe("MRR movements over several months", () => {
   it("names the four months", () => {
     expect(months.map((m) => m.key)).toEqual(["2026-01", "2026-02", "2026-03", "2026-04"]);
   });
-  it("January: a is new at 29", () => expect(figures[0]).toMatchObject({ starting: 0, new: 29, ending: 29, customersAtEnd: 1 }));
-  it("February: b is new at 99, a expands by 70", () => expect(figures[1]).toMatchObject({ starting: 29, new: 99, expansion: 70, ending: 198, customersAtStart: 1, customersAtEnd: 2, retained: 99 }));
-  it("March: b contracts by 70, c converts (new 29)", () => expect(figures[2]).toMatchObject({ starting: 198, contraction: 70, new: 29, ending: 157, customersAtStart: 2, customersAtEnd: 3, retained: 128, lost: 70 }));
-  it("April: a churns 99", () => expect(figures[3]).toMatchObject({ starting: 157, churned: 99, ending: 58, churnedCustomers: 1, customersAtStart: 3, customersAtEnd: 2, retained: 58 }));
+  it("January: a is new at 29", () =>
+    expect(figures[0]).toMatchObject({ starting: 0, new: 29, ending: 29, customersAtEnd: 1 }));
+  it("February: b is new at 99, a expands by 70", () =>
+    expect(figures[1]).toMatchObject({
+      starting: 29,
+      new: 99,
+      expansion: 70,
+      ending: 198,
+      customersAtStart: 1,
+      customersAtEnd: 2,
+      retained: 99,
+    }));
+  it("March: b contracts by 70, c converts (new 29)", () =>
+    expect(figures[2]).toMatchObject({
+      starting: 198,
+      contraction: 70,
+      new: 29,
+      ending: 157,
+      customersAtStart: 2,
+      customersAtEnd: 3,
+      retained: 128,
+      lost: 70,
+    }));
+  it("April: a churns 99", () =>
+    expect(figures[3]).toMatchObject({
+      starting: 157,
+      churned: 99,
+      ending: 58,
+      churnedCustomers: 1,
+      customersAtStart: 3,
+      customersAtEnd: 2,
+      retained: 58,
+    }));
   it("each month starts where the one before ended", () => {
     for (let i = 1; i < figures.length; i++) expect(figures[i]!.starting).toBe(figures[i - 1]!.ending);
   });
@@ -138,10 +203,18 @@ describe("MRR movements over several months", () => {
   });
   it("months with no change carry the MRR through", () => {
     const quiet = mrrMovements([ch("a", "a1", "2025-06-01", 29)], months).map(summary);
-    expect(quiet.map((m) => [m.starting, m.ending, m.new])).toEqual([[29, 29, 0], [29, 29, 0], [29, 29, 0], [29, 29, 0]]);
+    expect(quiet.map((m) => [m.starting, m.ending, m.new])).toEqual([
+      [29, 29, 0],
+      [29, 29, 0],
+      [29, 29, 0],
+      [29, 29, 0],
+    ]);
   });
   it("changes after the last month are ignored", () => {
-    const one = mrrMovements([ch("a", "a1", "2026-01-02", 29), ch("a", "a1", "2026-06-02", 0)], [parseMonth("2026-01")]);
+    const one = mrrMovements(
+      [ch("a", "a1", "2026-01-02", 29), ch("a", "a1", "2026-06-02", 0)],
+      [parseMonth("2026-01")],
+    );
     expect(summary(one[0]!)).toMatchObject({ new: 29, churned: 0, ending: 29 });
   });
 });

@@ -97,7 +97,20 @@ export function mrrMovements(changes: MrrChange[], months: Month[]): MonthFigure
   const open = (): Acc => {
     const cohort = new Set<string>();
     for (const [org, v] of orgMrr) if (v > 0n) cohort.add(org);
-    return { month: months[mi]!, startingMrr: total, newMrr: 0n, expansionMrr: 0n, contractionMrr: 0n, churnedMrr: 0n, reactivationMrr: 0n, cohortLostMrr: 0n, cohort, news: new Set(), reactivated: new Set(), churned: new Set() };
+    return {
+      month: months[mi]!,
+      startingMrr: total,
+      newMrr: 0n,
+      expansionMrr: 0n,
+      contractionMrr: 0n,
+      churnedMrr: 0n,
+      reactivationMrr: 0n,
+      cohortLostMrr: 0n,
+      cohort,
+      news: new Set(),
+      reactivated: new Set(),
+      churned: new Set(),
+    };
   };
   const close = (a: Acc) => {
     let retained = 0n;
@@ -124,7 +137,7 @@ export function mrrMovements(changes: MrrChange[], months: Month[]): MonthFigure
   };
 
   const before = new Map<string, bigint>();
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     const at = times[order[i]!]!;
     while (mi < months.length && at >= months[mi]!.end.getTime()) {
       close(acc ?? open());
@@ -194,6 +207,13 @@ function classify(a: Acc, org: string, was: bigint, now: bigint, paidBefore: boo
 }
 
 /** The net of a month's movements: equals endingMrr − startingMrr, exactly. */
-export function netMovement(f: Pick<MonthFigures, "newMrr" | "expansionMrr" | "contractionMrr" | "churnedMrr" | "reactivationMrr">): Dec {
-  return new D(0).plus(f.newMrr).plus(f.reactivationMrr).plus(f.expansionMrr).minus(f.contractionMrr).minus(f.churnedMrr);
+export function netMovement(
+  f: Pick<MonthFigures, "newMrr" | "expansionMrr" | "contractionMrr" | "churnedMrr" | "reactivationMrr">,
+): Dec {
+  return new D(0)
+    .plus(f.newMrr)
+    .plus(f.reactivationMrr)
+    .plus(f.expansionMrr)
+    .minus(f.contractionMrr)
+    .minus(f.churnedMrr);
 }

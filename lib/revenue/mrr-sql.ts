@@ -6,7 +6,13 @@ import { sql, type SQL } from "drizzle-orm";
 import { MRR_STATUSES } from "./mrr";
 
 /** `livemode`: false for a test (sandbox) subscription, which counts zero whatever its status. */
-export type MrrColumns = { status: SQL | unknown; interval: SQL | unknown; basePriceCents: SQL | unknown; discountPercent: SQL | unknown; livemode: SQL | unknown };
+export type MrrColumns = {
+  status: SQL | unknown;
+  interval: SQL | unknown;
+  basePriceCents: SQL | unknown;
+  discountPercent: SQL | unknown;
+  livemode: SQL | unknown;
+};
 
 const statuses = sql.raw(MRR_STATUSES.map((s) => `'${s}'`).join(", "));
 

@@ -2,27 +2,83 @@ import { describe, expect, it } from "vitest";
 import { D } from "@/lib/money";
 import { arpuMinor, arrMinor, mrrMinor, mrrTwelfths, ratio, twelfthsToMinor, type MrrInput } from "./mrr";
 
-const sub = (over: Partial<MrrInput> = {}): MrrInput => ({ status: "active", interval: "month", basePriceCents: 2900, discountPercent: "0", ...over });
+const sub = (over: Partial<MrrInput> = {}): MrrInput => ({
+  status: "active",
+  interval: "month",
+  basePriceCents: 2900,
+  discountPercent: "0",
+  ...over,
+});
 
 describe("MRR of one subscription (docs/metrics.md)", () => {
   const cases: { rule: string; input: MrrInput; twelfths: string; minor: number }[] = [
     { rule: "a monthly plan counts its price", input: sub(), twelfths: "34800", minor: 2900 },
-    { rule: "a yearly plan counts one twelfth of its price", input: sub({ interval: "year", basePriceCents: 29000 }), twelfths: "29000", minor: 2417 },
-    { rule: "a yearly plan's twelfth rounds half-up once (99000 / 12 = 8250 exactly)", input: sub({ interval: "year", basePriceCents: 99000 }), twelfths: "99000", minor: 8250 },
-    { rule: "a yearly plan's twelfth below one half rounds down (100 / 12 = 8.33)", input: sub({ interval: "year", basePriceCents: 100 }), twelfths: "100", minor: 8 },
-    { rule: "a yearly plan's twelfth at exactly one half rounds up (6 / 12 = 0.5)", input: sub({ interval: "year", basePriceCents: 6 }), twelfths: "6", minor: 1 },
+    {
+      rule: "a yearly plan counts one twelfth of its price",
+      input: sub({ interval: "year", basePriceCents: 29000 }),
+      twelfths: "29000",
+      minor: 2417,
+    },
+    {
+      rule: "a yearly plan's twelfth rounds half-up once (99000 / 12 = 8250 exactly)",
+      input: sub({ interval: "year", basePriceCents: 99000 }),
+      twelfths: "99000",
+      minor: 8250,
+    },
+    {
+      rule: "a yearly plan's twelfth below one half rounds down (100 / 12 = 8.33)",
+      input: sub({ interval: "year", basePriceCents: 100 }),
+      twelfths: "100",
+      minor: 8,
+    },
+    {
+      rule: "a yearly plan's twelfth at exactly one half rounds up (6 / 12 = 0.5)",
+      input: sub({ interval: "year", basePriceCents: 6 }),
+      twelfths: "6",
+      minor: 1,
+    },
     { rule: "trialing counts zero", input: sub({ status: "trialing", basePriceCents: 9900 }), twelfths: "0", minor: 0 },
-    { rule: "past due stays in MRR", input: sub({ status: "past_due", basePriceCents: 9900 }), twelfths: "118800", minor: 9900 },
+    {
+      rule: "past due stays in MRR",
+      input: sub({ status: "past_due", basePriceCents: 9900 }),
+      twelfths: "118800",
+      minor: 9900,
+    },
     { rule: "canceled counts zero", input: sub({ status: "canceled" }), twelfths: "0", minor: 0 },
     { rule: "expired counts zero", input: sub({ status: "expired" }), twelfths: "0", minor: 0 },
     { rule: "incomplete (never paid) counts zero", input: sub({ status: "incomplete" }), twelfths: "0", minor: 0 },
     { rule: "a free plan counts zero", input: sub({ basePriceCents: 0 }), twelfths: "0", minor: 0 },
-    { rule: "a discount reduces MRR (20 % off 99.00 = 79.20)", input: sub({ basePriceCents: 9900, discountPercent: "20" }), twelfths: "95040", minor: 7920 },
-    { rule: "a fractional discount stays exact (12.5 % off 29.00 = 25.375 → 25.38)", input: sub({ discountPercent: "12.5" }), twelfths: "30450", minor: 2538 },
-    { rule: "a discount on a yearly plan (10 % off 990.00 / 12 = 74.25)", input: sub({ interval: "year", basePriceCents: 99000, discountPercent: "10" }), twelfths: "89100", minor: 7425 },
+    {
+      rule: "a discount reduces MRR (20 % off 99.00 = 79.20)",
+      input: sub({ basePriceCents: 9900, discountPercent: "20" }),
+      twelfths: "95040",
+      minor: 7920,
+    },
+    {
+      rule: "a fractional discount stays exact (12.5 % off 29.00 = 25.375 → 25.38)",
+      input: sub({ discountPercent: "12.5" }),
+      twelfths: "30450",
+      minor: 2538,
+    },
+    {
+      rule: "a discount on a yearly plan (10 % off 990.00 / 12 = 74.25)",
+      input: sub({ interval: "year", basePriceCents: 99000, discountPercent: "10" }),
+      twelfths: "89100",
+      minor: 7425,
+    },
     { rule: "a 100 % discount counts zero", input: sub({ discountPercent: "100" }), twelfths: "0", minor: 0 },
-    { rule: "a discount above 100 % is clamped to 100 %", input: sub({ discountPercent: "150" }), twelfths: "0", minor: 0 },
-    { rule: "a negative discount is clamped to none", input: sub({ discountPercent: "-5" }), twelfths: "34800", minor: 2900 },
+    {
+      rule: "a discount above 100 % is clamped to 100 %",
+      input: sub({ discountPercent: "150" }),
+      twelfths: "0",
+      minor: 0,
+    },
+    {
+      rule: "a negative discount is clamped to none",
+      input: sub({ discountPercent: "-5" }),
+      twelfths: "34800",
+      minor: 2900,
+    },
   ];
   it.each(cases)("$rule", ({ input, twelfths, minor }) => {
     expect(mrrTwelfths(input).toFixed()).toBe(twelfths);
@@ -32,7 +88,9 @@ describe("MRR of one subscription (docs/metrics.md)", () => {
 
 describe("reported figures round once, from the exact sum", () => {
   it("three yearly Starter plans are 3 × 29000 / 12 = 7250.00, not 3 × 2417 = 7251", () => {
-    const total = [1, 2, 3].map(() => mrrTwelfths(sub({ interval: "year", basePriceCents: 29000 }))).reduce((a, b) => a.plus(b));
+    const total = [1, 2, 3]
+      .map(() => mrrTwelfths(sub({ interval: "year", basePriceCents: 29000 })))
+      .reduce((a, b) => a.plus(b));
     expect(twelfthsToMinor(total)).toBe(7250);
   });
   it("ARR is 12 × the exact MRR: one yearly Starter plan is 290.00 a year, not 12 × 24.17", () => {
@@ -40,7 +98,9 @@ describe("reported figures round once, from the exact sum", () => {
   });
   it("ARPU divides the exact MRR by paying customers, rounding once", () => {
     // (2900 + 9900 + 29000/12) / 3 = 15216.666… / 3 = 5072.222… → 5072
-    const total = [sub(), sub({ basePriceCents: 9900 }), sub({ interval: "year", basePriceCents: 29000 })].map(mrrTwelfths).reduce((a, b) => a.plus(b));
+    const total = [sub(), sub({ basePriceCents: 9900 }), sub({ interval: "year", basePriceCents: 29000 })]
+      .map(mrrTwelfths)
+      .reduce((a, b) => a.plus(b));
     expect(arpuMinor(total, 3)).toBe(5072);
     expect(arpuMinor(total, 0)).toBeNull();
   });

@@ -39,7 +39,9 @@ function discount(percent: string): Dec {
 /** The subscription's MRR, exact, in twelfths of a minor unit. */
 export function mrrTwelfths(s: MrrInput): Dec {
   if (!countsInMrr(s.status) || s.basePriceCents <= 0) return ZERO;
-  const perInterval = dec(s.basePriceCents).mul(new D(100).minus(discount(s.discountPercent))).div(100);
+  const perInterval = dec(s.basePriceCents)
+    .mul(new D(100).minus(discount(s.discountPercent)))
+    .div(100);
   return s.interval === "month" ? perInterval.mul(12) : perInterval;
 }
 

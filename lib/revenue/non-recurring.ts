@@ -11,7 +11,12 @@ export const COLLECTED_STATUSES = ["succeeded", "partially_refunded", "refunded"
 const collected = sql.raw(COLLECTED_STATUSES.map((s) => `'${s}'`).join(", "));
 
 /** Credit pack revenue per month (UTC) of the payment: amount − refunded, in one currency. */
-export async function creditPackRevenueByMonth(currency: string, from: Date, to: Date, x: Executor = db): Promise<Map<string, number>> {
+export async function creditPackRevenueByMonth(
+  currency: string,
+  from: Date,
+  to: Date,
+  x: Executor = db,
+): Promise<Map<string, number>> {
   const list = await rows<{ month: string; cents: string }>(
     sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM') as month, sum(amount_cents - amount_refunded_cents)::text as cents
         from payments
@@ -23,7 +28,12 @@ export async function creditPackRevenueByMonth(currency: string, from: Date, to:
   return new Map(list.map((r) => [r.month, Number(r.cents)]));
 }
 
-export async function nonRecurringRevenueByMonth(currency: string, from: Date, to: Date, x: Executor = db): Promise<Map<string, NonRecurring>> {
+export async function nonRecurringRevenueByMonth(
+  currency: string,
+  from: Date,
+  to: Date,
+  x: Executor = db,
+): Promise<Map<string, NonRecurring>> {
   const packs = await creditPackRevenueByMonth(currency, from, to, x);
   const out = new Map<string, NonRecurring>();
   for (const [month, cents] of packs) out.set(month, { creditPackCents: cents, usageCents: 0 });

@@ -31,6 +31,8 @@ export async function loadRevenuePage(sp: { from?: string; to?: string }, now = 
 export async function loadEconomicsPage(sp: { month?: string }, now = new Date()) {
   const parsed = ZEconomicsQuery.safeParse({ month: sp.month || undefined });
   const errors: FieldErrors = parsed.success ? {} : errorsOf(zodIssues(parsed.error));
-  const economics = economicsJson(await revenueEconomics({ month: parsed.success ? parsed.data.month : undefined, now }));
+  const economics = economicsJson(
+    await revenueEconomics({ month: parsed.success ? parsed.data.month : undefined, now }),
+  );
   return { values: { month: sp.month }, errors, economics };
 }

@@ -6,9 +6,17 @@ import { PAYMENT_STATUSES } from "@/lib/db/schema/billing";
 import { ZCursor, ZLimit } from "@/lib/http/schemas";
 
 const ZMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month as YYYY-MM");
-const ZCurrency = z.string().regex(/^[a-zA-Z]{3}$/, "a three-letter currency code").transform((s) => s.toLowerCase());
+const ZCurrency = z
+  .string()
+  .regex(/^[a-zA-Z]{3}$/, "a three-letter currency code")
+  .transform((s) => s.toLowerCase());
 const ZOrder = z.enum(["asc", "desc"]).optional();
-const ZSearch = z.string().trim().max(200).optional().transform((s) => s || undefined);
+const ZSearch = z
+  .string()
+  .trim()
+  .max(200)
+  .optional()
+  .transform((s) => s || undefined);
 
 export const ZStatsQuery = z.object({ currency: ZCurrency.optional() });
 
@@ -29,7 +37,10 @@ export const ZCustomerListQuery = z.object({
   limit: ZLimit(100, 100),
   cursor: ZCursor,
   search: ZSearch.describe("Part of the name, email or external id"),
-  status: z.enum([...SUBSCRIPTION_STATUSES, "none"]).optional().describe("Status of the current subscription; none: no subscription"),
+  status: z
+    .enum([...SUBSCRIPTION_STATUSES, "none"])
+    .optional()
+    .describe("Status of the current subscription; none: no subscription"),
   tier: z.string().max(100).optional().describe("Plan tier of the current subscription"),
   sort: z.enum(CUSTOMER_SORTS).default("created"),
   order: ZOrder,
@@ -37,7 +48,10 @@ export const ZCustomerListQuery = z.object({
 
 export const SUBSCRIPTION_SORTS = ["created", "mrr", "period_end", "customer"] as const;
 export const ZSubscriptionListQuery = z.object({
-  status: z.enum([...SUBSCRIPTION_STATUSES, "live"]).optional().describe("live: trialing, active, past due and incomplete"),
+  status: z
+    .enum([...SUBSCRIPTION_STATUSES, "live"])
+    .optional()
+    .describe("live: trialing, active, past due and incomplete"),
   tier: z.string().max(100).optional(),
   search: ZSearch.describe("Part of the customer's name or external id"),
   limit: ZLimit(100, 100),
@@ -50,7 +64,11 @@ export const CHARGE_SORTS = ["created", "amount"] as const;
 export const ZChargeListQuery = z.object({
   status: z.enum(PAYMENT_STATUSES).optional(),
   kind: z.enum(["subscription", "credits", "other"]).optional(),
-  refunded: z.enum(["true", "false"]).optional().transform((v) => (v === undefined ? undefined : v === "true")).describe("true: only charges with a refund"),
+  refunded: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true"))
+    .describe("true: only charges with a refund"),
   search: ZSearch.describe("Part of the customer's name or external id"),
   limit: ZLimit(100, 20),
   cursor: ZCursor,
@@ -59,8 +77,16 @@ export const ZChargeListQuery = z.object({
 });
 
 export const ZExportQuery = z.object({
-  from: z.iso.datetime({ offset: true }).optional().transform((s) => (s ? new Date(s) : undefined)).describe("Invoices issued / usage from this instant"),
-  to: z.iso.datetime({ offset: true }).optional().transform((s) => (s ? new Date(s) : undefined)).describe("…up to this instant (excluded)"),
+  from: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .transform((s) => (s ? new Date(s) : undefined))
+    .describe("Invoices issued / usage from this instant"),
+  to: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .transform((s) => (s ? new Date(s) : undefined))
+    .describe("…up to this instant (excluded)"),
 });
 
 export type CustomerListQuery = z.output<typeof ZCustomerListQuery>;

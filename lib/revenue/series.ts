@@ -20,7 +20,13 @@ export type SeriesRange = { from: string; to: string };
 /** The months asked for ("2026-01" to "2026-06"), defaulting to the 12 months up to now. */
 export function seriesMonths(range: Partial<SeriesRange>, now: Date) {
   const to = range.to ? parseMonth(range.to) : parseMonth(now.toISOString().slice(0, 7));
-  const from = range.from ? parseMonth(range.from) : parseMonth(new Date(Date.UTC(to.start.getUTCFullYear(), to.start.getUTCMonth() - (DEFAULT_MONTHS - 1), 1)).toISOString().slice(0, 7));
+  const from = range.from
+    ? parseMonth(range.from)
+    : parseMonth(
+        new Date(Date.UTC(to.start.getUTCFullYear(), to.start.getUTCMonth() - (DEFAULT_MONTHS - 1), 1))
+          .toISOString()
+          .slice(0, 7),
+      );
   if (from.start > to.start) throw invalidField("from", "must not be after to");
   const months = monthsBetween(from.start, to.start);
   if (months.length > MAX_MONTHS) throw invalidField("from", `at most ${MAX_MONTHS} months at a time`);
@@ -33,7 +39,13 @@ export function seriesMonths(range: Partial<SeriesRange>, now: Date) {
  * the MRR as it was (renewals, scheduled changes, past due) are dropped in SQL: they move nothing.
  */
 export async function mrrChanges(currency: string, end: Date, x: Executor = db): Promise<MrrChange[]> {
-  const mrr = mrrHundredTwelfthsSql({ status: sql`h.status`, interval: sql`h.interval`, basePriceCents: sql`h.base_price_cents`, discountPercent: sql`h.discount_percent`, livemode: sql`h.livemode` });
+  const mrr = mrrHundredTwelfthsSql({
+    status: sql`h.status`,
+    interval: sql`h.interval`,
+    basePriceCents: sql`h.base_price_cents`,
+    discountPercent: sql`h.discount_percent`,
+    livemode: sql`h.livemode`,
+  });
   const list = await rows<{ org_id: string; subscription_id: string; occurred_at: string | Date; mrr100: string }>(
     sql`select org_id, subscription_id, occurred_at, mrr100::text as mrr100 from (
           select h.org_id, h.subscription_id, h.occurred_at, h.recorded_at, h.id,
@@ -49,17 +61,28 @@ export async function mrrChanges(currency: string, end: Date, x: Executor = db):
         order by subscription_id, occurred_at, recorded_at, id`,
     x,
   );
-  return list.map((r) => ({ orgId: r.org_id, subscriptionId: r.subscription_id, at: new Date(r.occurred_at), twelfths: new D(r.mrr100).div(100) }));
+  return list.map((r) => ({
+    orgId: r.org_id,
+    subscriptionId: r.subscription_id,
+    at: new Date(r.occurred_at),
+    twelfths: new D(r.mrr100).div(100),
+  }));
 }
 
 export type RevenueSeries = { currency: string; months: MonthFigures[]; nonRecurring: Map<string, NonRecurring> };
 
-export async function revenueSeries(opts: { from?: string; to?: string; currency?: string; now?: Date } = {}, x: Executor = db): Promise<RevenueSeries> {
+export async function revenueSeries(
+  opts: { from?: string; to?: string; currency?: string; now?: Date } = {},
+  x: Executor = db,
+): Promise<RevenueSeries> {
   const now = opts.now ?? new Date();
   const months = seriesMonths(opts, now);
   const currency = (opts.currency ?? (await reportingCurrency(x))).toLowerCase();
   const end = months[months.length - 1]!.end;
-  const [changes, nonRecurring] = await Promise.all([mrrChanges(currency, end, x), nonRecurringRevenueByMonth(currency, months[0]!.start, end, x)]);
+  const [changes, nonRecurring] = await Promise.all([
+    mrrChanges(currency, end, x),
+    nonRecurringRevenueByMonth(currency, months[0]!.start, end, x),
+  ]);
   return { currency, months: mrrMovements(changes, months), nonRecurring };
 }
 
@@ -92,7 +115,13 @@ export function monthJson(f: MonthFigures, extra?: NonRecurring) {
 
 export function seriesJson(s: RevenueSeries) {
   const months = s.months.map((m) => monthJson(m, s.nonRecurring.get(m.month.key)));
-  return { object: "revenue_series", currency: s.currency, from: months[0]?.month ?? null, to: months[months.length - 1]?.month ?? null, data: months };
+  return {
+    object: "revenue_series",
+    currency: s.currency,
+    from: months[0]?.month ?? null,
+    to: months[months.length - 1]?.month ?? null,
+    data: months,
+  };
 }
 
 export type SeriesJson = ReturnType<typeof seriesJson>;

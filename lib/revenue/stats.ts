@@ -53,7 +53,13 @@ function mainCurrency(list: Row[], wanted?: string): string {
 
 /** The currency figures are reported in when none is asked for: the one with the most MRR (usd when nothing is paid yet). */
 export async function reportingCurrency(x: Executor = db): Promise<string> {
-  const mrr = mrrHundredTwelfthsSql({ status: sql`s.status`, interval: sql`s.interval`, basePriceCents: sql`p.base_price_cents`, discountPercent: sql`s.discount_percent`, livemode: sql`s.livemode` });
+  const mrr = mrrHundredTwelfthsSql({
+    status: sql`s.status`,
+    interval: sql`s.interval`,
+    basePriceCents: sql`p.base_price_cents`,
+    discountPercent: sql`s.discount_percent`,
+    livemode: sql`s.livemode`,
+  });
   const [top] = await rows<{ currency: string }>(
     sql`select p.currency from subscriptions s join plans p on p.id = s.plan_id where s.status in ('active', 'past_due') and s.livemode
         group by p.currency having sum(${mrr}) > 0 order by sum(${mrr}) desc, p.currency limit 1`,
@@ -62,8 +68,17 @@ export async function reportingCurrency(x: Executor = db): Promise<string> {
   return top?.currency ?? DEFAULT_CURRENCY;
 }
 
-export async function billingStats(opts: { currency?: string; now?: Date } = {}, x: Executor = db): Promise<BillingStats> {
-  const mrr = mrrHundredTwelfthsSql({ status: sql`s.status`, interval: sql`s.interval`, basePriceCents: sql`p.base_price_cents`, discountPercent: sql`s.discount_percent`, livemode: sql`s.livemode` });
+export async function billingStats(
+  opts: { currency?: string; now?: Date } = {},
+  x: Executor = db,
+): Promise<BillingStats> {
+  const mrr = mrrHundredTwelfthsSql({
+    status: sql`s.status`,
+    interval: sql`s.interval`,
+    basePriceCents: sql`p.base_price_cents`,
+    discountPercent: sql`s.discount_percent`,
+    livemode: sql`s.livemode`,
+  });
   const [grouped, tierNames, customers] = await Promise.all([
     rows<Row>(
       sql`select p.currency, p.tier, s.status, count(*)::int as n, count(*) filter (where ${mrr} > 0)::int as paying, sum(${mrr})::text as mrr100
@@ -74,11 +89,17 @@ export async function billingStats(opts: { currency?: string; now?: Date } = {},
       x,
     ),
     // Tier labels and order from the catalog's newest plan versions.
-    rows<TierRow>(sql`select tier, min(name) as name, min(sort_order)::int as "order" from plans where is_latest group by tier`, x),
+    rows<TierRow>(
+      sql`select tier, min(name) as name, min(sort_order)::int as "order" from plans where is_latest group by tier`,
+      x,
+    ),
     rows<{ n: number }>(sql`select count(*)::int as n from organizations`, x),
   ]);
   const currency = mainCurrency(grouped, opts.currency);
-  const byStatus = { incomplete: 0, trialing: 0, active: 0, past_due: 0, canceled: 0, expired: 0 } as Record<SubscriptionStatus, number>;
+  const byStatus = { incomplete: 0, trialing: 0, active: 0, past_due: 0, canceled: 0, expired: 0 } as Record<
+    SubscriptionStatus,
+    number
+  >;
   const tiers = new Map<string, TierFigures>();
   const meta = new Map(tierNames.map((t) => [t.tier, t]));
   const others = new Map<string, { payingCustomers: number; mrrTwelfths: Dec }>();
@@ -98,7 +119,16 @@ export async function billingStats(opts: { currency?: string; now?: Date } = {},
     // One live subscription per customer (a unique index), so paying subscriptions are paying customers.
     paying += Number(r.paying);
     if (!LIVE.has(r.status)) continue;
-    const t = tiers.get(r.tier) ?? { tier: r.tier, name: meta.get(r.tier)?.name ?? r.tier, subscriptions: 0, active: 0, trialing: 0, pastDue: 0, paying: 0, mrrTwelfths: ZERO };
+    const t = tiers.get(r.tier) ?? {
+      tier: r.tier,
+      name: meta.get(r.tier)?.name ?? r.tier,
+      subscriptions: 0,
+      active: 0,
+      trialing: 0,
+      pastDue: 0,
+      paying: 0,
+      mrrTwelfths: ZERO,
+    };
     t.subscriptions += Number(r.n);
     if (r.status === "active") t.active += Number(r.n);
     if (r.status === "trialing") t.trialing += Number(r.n);
@@ -147,7 +177,12 @@ export function billingStatsJson(s: BillingStats) {
       mrr_cents: twelfthsToMinor(t.mrrTwelfths),
       mrr_share: ratio(t.mrrTwelfths, s.mrrTwelfths),
     })),
-    other_currencies: s.otherCurrencies.map((o) => ({ currency: o.currency, paying_customers: o.payingCustomers, mrr_cents: twelfthsToMinor(o.mrrTwelfths), arr_cents: arrMinor(o.mrrTwelfths) })),
+    other_currencies: s.otherCurrencies.map((o) => ({
+      currency: o.currency,
+      paying_customers: o.payingCustomers,
+      mrr_cents: twelfthsToMinor(o.mrrTwelfths),
+      arr_cents: arrMinor(o.mrrTwelfths),
+    })),
   };
 }
 

@@ -26,9 +26,17 @@ export type Range = { start: Date; end: Date };
 /** Exact amounts in major units of the currency; tokens as decimal strings. */
 export type CustomerUsage = { revenue: Dec; cost: Dec; inputTokens: string; outputTokens: string };
 
-type RollupSum = { org_id: string; meter_id: string; group_key: string; cnt: string; s: string | null; mx: string | null };
+type RollupSum = {
+  org_id: string;
+  meter_id: string;
+  group_key: string;
+  cnt: string;
+  s: string | null;
+  mx: string | null;
+};
 
-const jsonList = (values: string[]) => sql`array(select json_array_elements_text(${JSON.stringify(values)}::text::json))`;
+const jsonList = (values: string[]) =>
+  sql`array(select json_array_elements_text(${JSON.stringify(values)}::text::json))`;
 
 /** The side of an LLM meter: input or output tokens, by the property it sums; null for other meters. */
 export function tokenSide(m: MeterDef): "input" | "output" | null {
@@ -49,7 +57,12 @@ function combine(aggregation: MeterDef["aggregation"], list: RollupSum[]): strin
  * the plan's major units. Customers without a plan, or whose plan is in another currency than
  * `currency` (null: any), are left out.
  */
-export async function ratedUsage(range: Range, plans: Map<string, Plan>, currency: string | null, x: Executor = db): Promise<Map<string, Dec>> {
+export async function ratedUsage(
+  range: Range,
+  plans: Map<string, Plan>,
+  currency: string | null,
+  x: Executor = db,
+): Promise<Map<string, Dec>> {
   const index = await meterIndex();
   const charged = new Map<string, UsageCharge[]>();
   for (const [orgId, plan] of plans) {
@@ -60,7 +73,9 @@ export async function ratedUsage(range: Range, plans: Map<string, Plan>, currenc
   if (charged.size === 0 || range.end <= range.start) return new Map();
   const meterCodes = new Set([...charged.values()].flat().map((c) => c.meter));
   const meters = [...meterCodes].map((c) => index.byCode.get(c)).filter((m): m is MeterDef => Boolean(m));
-  const rollupMeters = meters.filter((m) => m.aggregation === "count" || m.aggregation === "sum" || m.aggregation === "max");
+  const rollupMeters = meters.filter(
+    (m) => m.aggregation === "count" || m.aggregation === "sum" || m.aggregation === "max",
+  );
   const found = rollupMeters.length
     ? await rows<RollupSum>(
         sql`select org_id, meter_id, group_key, sum(event_count)::text as cnt, sum(value_sum)::text as s, max(value_max)::text as mx
@@ -92,7 +107,10 @@ export async function ratedUsage(range: Range, plans: Map<string, Plan>, currenc
       if (!meter) continue;
       const key = groupFor.get(code);
       if (meter.aggregation === "unique_count" || meter.aggregation === "latest") {
-        const [u] = await queryUsage({ orgId, meters: [meter], range, groupBy: key && meter.groupBy.includes(key) ? [key] : [] }, x);
+        const [u] = await queryUsage(
+          { orgId, meters: [meter], range, groupBy: key && meter.groupBy.includes(key) ? [key] : [] },
+          x,
+        );
         if (key) {
           const groups: Record<string, string> = {};
           for (const g of u?.groups ?? [{ group: {}, value: u?.value ?? null }]) {
@@ -112,7 +130,9 @@ export async function ratedUsage(range: Range, plans: Map<string, Plan>, currenc
           const name = (meter.groupBy.includes(key) ? parseGroupKey(r.group_key)[key] : null) ?? NO_GROUP;
           byValue.set(name, [...(byValue.get(name) ?? []), r]);
         }
-        quantities[code] = { groups: Object.fromEntries([...byValue].map(([name, l]) => [name, ratable(combine(meter.aggregation, l))])) };
+        quantities[code] = {
+          groups: Object.fromEntries([...byValue].map(([name, l]) => [name, ratable(combine(meter.aggregation, l))])),
+        };
       } else quantities[code] = ratable(combine(meter.aggregation, list));
     }
     if (Object.keys(quantities).length === 0) continue;
@@ -134,8 +154,15 @@ export async function ratedUsage(range: Range, plans: Map<string, Plan>, currenc
 export type TokenCost = { cost: Dec; inputTokens: Dec; outputTokens: Dec };
 
 /** LLM tokens and their provider cost per customer in the range (optionally only some customers). */
-export async function tokenCosts(range: Range, currency: string, orgIds?: string[], x: Executor = db): Promise<Map<string, TokenCost>> {
-  const sides = (await meterIndex()).all.map((m) => ({ id: m.id, side: tokenSide(m) })).filter((m): m is { id: string; side: "input" | "output" } => m.side !== null);
+export async function tokenCosts(
+  range: Range,
+  currency: string,
+  orgIds?: string[],
+  x: Executor = db,
+): Promise<Map<string, TokenCost>> {
+  const sides = (await meterIndex()).all
+    .map((m) => ({ id: m.id, side: tokenSide(m) }))
+    .filter((m): m is { id: string; side: "input" | "output" } => m.side !== null);
   if (sides.length === 0 || range.end <= range.start || (orgIds && orgIds.length === 0)) return new Map();
   const list = await rows<{ org_id: string; side: "input" | "output"; tokens: string; cost: string | null }>(
     sql`with sides as (
@@ -173,12 +200,25 @@ export async function tokenCosts(range: Range, currency: string, orgIds?: string
 }
 
 /** Usage revenue and cost per customer in the range, with each customer's plan. */
-export async function usageByCustomer(currency: string, range: Range, plans: Map<string, Plan>, x: Executor = db): Promise<Map<string, CustomerUsage>> {
-  const [revenue, costs] = await Promise.all([ratedUsage(range, plans, currency, x), tokenCosts(range, currency, undefined, x)]);
+export async function usageByCustomer(
+  currency: string,
+  range: Range,
+  plans: Map<string, Plan>,
+  x: Executor = db,
+): Promise<Map<string, CustomerUsage>> {
+  const [revenue, costs] = await Promise.all([
+    ratedUsage(range, plans, currency, x),
+    tokenCosts(range, currency, undefined, x),
+  ]);
   const out = new Map<string, CustomerUsage>();
   for (const orgId of new Set([...revenue.keys(), ...costs.keys()])) {
     const c = costs.get(orgId);
-    out.set(orgId, { revenue: revenue.get(orgId) ?? ZERO, cost: c?.cost ?? ZERO, inputTokens: (c?.inputTokens ?? ZERO).toFixed(), outputTokens: (c?.outputTokens ?? ZERO).toFixed() });
+    out.set(orgId, {
+      revenue: revenue.get(orgId) ?? ZERO,
+      cost: c?.cost ?? ZERO,
+      inputTokens: (c?.inputTokens ?? ZERO).toFixed(),
+      outputTokens: (c?.outputTokens ?? ZERO).toFixed(),
+    });
   }
   return out;
 }

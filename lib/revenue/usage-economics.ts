@@ -15,9 +15,20 @@ import { mrrHundredTwelfthsSql } from "./mrr-sql";
 import { COLLECTED_STATUSES } from "./non-recurring";
 import { usageByCustomer, type CustomerUsage } from "./usage-cost";
 
-type Money = { subscriptionCents: number; usageCents: number; creditPackCents: number; revenueCents: number; costCents: number };
+type Money = {
+  subscriptionCents: number;
+  usageCents: number;
+  creditPackCents: number;
+  revenueCents: number;
+  costCents: number;
+};
 export type TierEconomics = Money & { tier: string; customers: number };
-export type CustomerEconomics = Money & { orgId: string; name: string; tier: string; tokens: { input: string; output: string } };
+export type CustomerEconomics = Money & {
+  orgId: string;
+  name: string;
+  tier: string;
+  tokens: { input: string; output: string };
+};
 
 type Acc = { twelfths: Dec; usage: Dec; packs: number; cost: Dec };
 
@@ -27,8 +38,20 @@ const NONE = "(none)";
 
 /** Each customer's MRR (exact) and tier at `asOf`, from the newest history row of each of its subscriptions. */
 async function subscriptionStateAt(currency: string, asOf: Date, x: Executor) {
-  const mrr = mrrHundredTwelfthsSql({ status: sql`h.status`, interval: sql`h.interval`, basePriceCents: sql`h.base_price_cents`, discountPercent: sql`h.discount_percent`, livemode: sql`h.livemode` });
-  const list = await rows<{ org_id: string; status: SubscriptionStatus; tier: string; plan_id: string; mrr100: string }>(
+  const mrr = mrrHundredTwelfthsSql({
+    status: sql`h.status`,
+    interval: sql`h.interval`,
+    basePriceCents: sql`h.base_price_cents`,
+    discountPercent: sql`h.discount_percent`,
+    livemode: sql`h.livemode`,
+  });
+  const list = await rows<{
+    org_id: string;
+    status: SubscriptionStatus;
+    tier: string;
+    plan_id: string;
+    mrr100: string;
+  }>(
     sql`select distinct on (h.subscription_id) h.org_id, h.status, p.tier, h.plan_id, (case when h.currency = ${currency} then ${mrr} else 0 end)::text as mrr100
         from subscription_history h join plans p on p.id = h.plan_id
         -- A test (sandbox) subscription earns nothing: no MRR, and its usage is not rated as revenue.
@@ -42,7 +65,11 @@ async function subscriptionStateAt(currency: string, asOf: Date, x: Executor) {
     const cur = out.get(r.org_id) ?? { twelfths: ZERO, tier: NONE, planId: null };
     // One live subscription per customer: its plan and tier are the customer's.
     const isLive = live.has(r.status);
-    out.set(r.org_id, { twelfths: cur.twelfths.plus(twelfths), tier: isLive ? r.tier : cur.tier, planId: isLive ? r.plan_id : cur.planId });
+    out.set(r.org_id, {
+      twelfths: cur.twelfths.plus(twelfths),
+      tier: isLive ? r.tier : cur.tier,
+      planId: isLive ? r.plan_id : cur.planId,
+    });
   }
   return out;
 }
@@ -58,13 +85,18 @@ async function packRevenueByOrg(currency: string, month: Month, x: Executor) {
   return new Map(list.map((r) => [r.org_id, Number(r.cents)]));
 }
 
-
-export async function usageEconomics(opts: { currency: string; month: Month; asOf: Date; limit: number }, x: Executor = db) {
+export async function usageEconomics(
+  opts: { currency: string; month: Month; asOf: Date; limit: number },
+  x: Executor = db,
+) {
   const [states, packs, names, tierRows, allPlans] = await Promise.all([
     subscriptionStateAt(opts.currency, opts.asOf, x),
     packRevenueByOrg(opts.currency, opts.month, x),
     rows<{ id: string; name: string }>(sql`select id, name from organizations`, x),
-    rows<{ tier: string; name: string }>(sql`select tier, min(name) as name from plans where is_latest group by tier`, x),
+    rows<{ tier: string; name: string }>(
+      sql`select tier, min(name) as name from plans where is_latest group by tier`,
+      x,
+    ),
     x.select().from(plans),
   ]);
   // Usage is rated with the plan each customer was on at the month's end (or now, this month).
@@ -79,7 +111,12 @@ export async function usageEconomics(opts: { currency: string; month: Month; asO
   for (const orgId of orgIds) {
     const s = states.get(orgId);
     const u: CustomerUsage | undefined = usage.get(orgId);
-    const acc: Acc = { twelfths: s?.twelfths ?? ZERO, usage: u?.revenue ?? ZERO, packs: packs.get(orgId) ?? 0, cost: u?.cost ?? ZERO };
+    const acc: Acc = {
+      twelfths: s?.twelfths ?? ZERO,
+      usage: u?.revenue ?? ZERO,
+      packs: packs.get(orgId) ?? 0,
+      cost: u?.cost ?? ZERO,
+    };
     if (acc.twelfths.isZero() && acc.usage.isZero() && acc.packs === 0 && acc.cost.isZero()) continue;
     const tier = s?.tier ?? NONE;
     const t = tiers.get(tier) ?? { twelfths: ZERO, usage: ZERO, packs: 0, cost: ZERO, customers: 0 };
@@ -89,11 +126,22 @@ export async function usageEconomics(opts: { currency: string; month: Month; asO
     t.cost = t.cost.plus(acc.cost);
     t.customers++;
     tiers.set(tier, t);
-    customers.push({ orgId, name: orgName.get(orgId) ?? orgId, tier, ...money(acc, opts.currency), tokens: { input: u?.inputTokens ?? "0", output: u?.outputTokens ?? "0" }, costExact: acc.cost });
+    customers.push({
+      orgId,
+      name: orgName.get(orgId) ?? orgId,
+      tier,
+      ...money(acc, opts.currency),
+      tokens: { input: u?.inputTokens ?? "0", output: u?.outputTokens ?? "0" },
+      costExact: acc.cost,
+    });
   }
-  customers.sort((a, b) => b.costExact.cmp(a.costExact) || b.revenueCents - a.revenueCents || a.name.localeCompare(b.name));
+  customers.sort(
+    (a, b) => b.costExact.cmp(a.costExact) || b.revenueCents - a.revenueCents || a.name.localeCompare(b.name),
+  );
   return {
-    tiers: [...tiers].map(([tier, t]) => ({ tier, customers: t.customers, ...money(t, opts.currency) })).sort((a, b) => b.revenueCents - a.revenueCents || a.tier.localeCompare(b.tier)),
+    tiers: [...tiers]
+      .map(([tier, t]) => ({ tier, customers: t.customers, ...money(t, opts.currency) }))
+      .sort((a, b) => b.revenueCents - a.revenueCents || a.tier.localeCompare(b.tier)),
     customers: customers.slice(0, opts.limit).map(({ costExact: _c, ...c }) => c),
     tierNames: new Map(tierRows.map((r) => [r.tier, r.name])),
   };

@@ -6,7 +6,13 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { hashPassword } from "@/lib/auth/password";
 import { createUser } from "@/lib/auth/users";
-import { insertCreditEvent, insertCreditProduct, insertMeter, insertModelPrice, insertPlan } from "@/lib/catalog/seed-catalog";
+import {
+  insertCreditEvent,
+  insertCreditProduct,
+  insertMeter,
+  insertModelPrice,
+  insertPlan,
+} from "@/lib/catalog/seed-catalog";
 import { db, type Executor } from "@/lib/db/client";
 import { appSettings, type PlanInterval, type PlanLimit } from "@/lib/db/schema";
 import { createOrganization } from "@/lib/orgs/organizations";
@@ -76,24 +82,133 @@ type TierSpec = {
 };
 
 export const DEMO_TIERS: TierSpec[] = [
-  { tier: "free", name: "Free", description: "For trying Tally out: 1,000 API calls a month.", monthlyCents: 0, yearlyCents: 0, apiCalls: 1_000, credits: 100, trialDays: 0, charges: [], enforcement: "hard" },
-  { tier: "starter", name: "Starter", description: "For small teams: 10,000 API calls a month and pay-as-you-go LLM tokens.", monthlyCents: 2_900, yearlyCents: 29_000, apiCalls: 10_000, credits: 1_000, trialDays: 14, charges: tokenCharges(), enforcement: "hard" },
   {
-    tier: "professional", name: "Professional", description: "For growing products: 100,000 API calls a month, then $0.50 per 1,000.", monthlyCents: 9_900, yearlyCents: 99_000, apiCalls: 100_000, credits: 10_000, trialDays: 14, enforcement: "soft",
-    charges: [{ type: "usage", meter: "api_calls", name: "API calls", model: "graduated", tiers: [{ up_to: 100_000, unit_price: "0" }, { up_to: null, unit_price: "0.0005" }] }, ...tokenCharges()],
+    tier: "free",
+    name: "Free",
+    description: "For trying Tally out: 1,000 API calls a month.",
+    monthlyCents: 0,
+    yearlyCents: 0,
+    apiCalls: 1_000,
+    credits: 100,
+    trialDays: 0,
+    charges: [],
+    enforcement: "hard",
   },
-  { tier: "enterprise", name: "Enterprise", description: "Unlimited API calls, priority support and the best token prices.", monthlyCents: 29_900, yearlyCents: 299_000, apiCalls: null, credits: 100_000, trialDays: 0, charges: tokenCharges(), enforcement: "soft" },
+  {
+    tier: "starter",
+    name: "Starter",
+    description: "For small teams: 10,000 API calls a month and pay-as-you-go LLM tokens.",
+    monthlyCents: 2_900,
+    yearlyCents: 29_000,
+    apiCalls: 10_000,
+    credits: 1_000,
+    trialDays: 14,
+    charges: tokenCharges(),
+    enforcement: "hard",
+  },
+  {
+    tier: "professional",
+    name: "Professional",
+    description: "For growing products: 100,000 API calls a month, then $0.50 per 1,000.",
+    monthlyCents: 9_900,
+    yearlyCents: 99_000,
+    apiCalls: 100_000,
+    credits: 10_000,
+    trialDays: 14,
+    enforcement: "soft",
+    charges: [
+      {
+        type: "usage",
+        meter: "api_calls",
+        name: "API calls",
+        model: "graduated",
+        tiers: [
+          { up_to: 100_000, unit_price: "0" },
+          { up_to: null, unit_price: "0.0005" },
+        ],
+      },
+      ...tokenCharges(),
+    ],
+  },
+  {
+    tier: "enterprise",
+    name: "Enterprise",
+    description: "Unlimited API calls, priority support and the best token prices.",
+    monthlyCents: 29_900,
+    yearlyCents: 299_000,
+    apiCalls: null,
+    credits: 100_000,
+    trialDays: 0,
+    charges: tokenCharges(),
+    enforcement: "soft",
+  },
 ];
 
-export const planCode = (tier: string, interval: PlanInterval) => `${tier}-${interval === "month" ? "monthly" : "yearly"}`;
+export const planCode = (tier: string, interval: PlanInterval) =>
+  `${tier}-${interval === "month" ? "monthly" : "yearly"}`;
 
 async function seedCatalog(x: Executor): Promise<void> {
-  await insertMeter({ code: "api_calls", name: "API calls", eventName: "api_call", aggregation: "count", unit: "call" }, x);
-  await insertMeter({ code: "llm_input_tokens", name: "LLM input tokens", eventName: "llm_call", aggregation: "sum", property: "input_tokens", groupBy: ["model"], unit: "token" }, x);
-  await insertMeter({ code: "llm_output_tokens", name: "LLM output tokens", eventName: "llm_call", aggregation: "sum", property: "output_tokens", groupBy: ["model"], unit: "token" }, x);
-  await insertMeter({ code: "storage_gb", name: "Storage", eventName: "storage_snapshot", aggregation: "max", property: "gb", unit: "GB" }, x);
-  await insertMeter({ code: "voice_minutes", name: "Voice minutes", eventName: "voice_call", aggregation: "sum", property: "minutes", unit: "minute" }, x);
-  await insertMeter({ code: "active_users", name: "Active users", eventName: "user_active", aggregation: "unique_count", property: "user_id", unit: "user" }, x);
+  await insertMeter(
+    { code: "api_calls", name: "API calls", eventName: "api_call", aggregation: "count", unit: "call" },
+    x,
+  );
+  await insertMeter(
+    {
+      code: "llm_input_tokens",
+      name: "LLM input tokens",
+      eventName: "llm_call",
+      aggregation: "sum",
+      property: "input_tokens",
+      groupBy: ["model"],
+      unit: "token",
+    },
+    x,
+  );
+  await insertMeter(
+    {
+      code: "llm_output_tokens",
+      name: "LLM output tokens",
+      eventName: "llm_call",
+      aggregation: "sum",
+      property: "output_tokens",
+      groupBy: ["model"],
+      unit: "token",
+    },
+    x,
+  );
+  await insertMeter(
+    {
+      code: "storage_gb",
+      name: "Storage",
+      eventName: "storage_snapshot",
+      aggregation: "max",
+      property: "gb",
+      unit: "GB",
+    },
+    x,
+  );
+  await insertMeter(
+    {
+      code: "voice_minutes",
+      name: "Voice minutes",
+      eventName: "voice_call",
+      aggregation: "sum",
+      property: "minutes",
+      unit: "minute",
+    },
+    x,
+  );
+  await insertMeter(
+    {
+      code: "active_users",
+      name: "Active users",
+      eventName: "user_active",
+      aggregation: "unique_count",
+      property: "user_id",
+      unit: "user",
+    },
+    x,
+  );
 
   let order = 0;
   for (const t of DEMO_TIERS) {
@@ -158,20 +273,38 @@ async function seedCatalog(x: Executor): Promise<void> {
   for (const p of packs) await insertCreditProduct({ ...p, currency: "usd" }, x);
 
   for (const m of MODEL_PRICES) {
-    await insertModelPrice({ provider: m.provider, model: m.model, inputPricePerToken: m.input, outputPricePerToken: m.output, currency: "usd", effectiveFrom: new Date("2024-01-01T00:00:00Z") }, x);
+    await insertModelPrice(
+      {
+        provider: m.provider,
+        model: m.model,
+        inputPricePerToken: m.input,
+        outputPricePerToken: m.output,
+        currency: "usd",
+        effectiveFrom: new Date("2024-01-01T00:00:00Z"),
+      },
+      x,
+    );
   }
 }
 
 /** Two agents for Acme: one on the voice plan with priced calls, one without a plan (flagged to admins). */
 async function seedAgents(acmeId: string, now: Date): Promise<void> {
   const voice = await resolvePlan({ code: "voice-premium" });
-  const { agent } = await createAgent(acmeId, { name: "Support line", description: "Answers inbound support calls", planId: voice.id }, "seed");
+  const { agent } = await createAgent(
+    acmeId,
+    { name: "Support line", description: "Answers inbound support calls", planId: voice.id },
+    "seed",
+  );
   await createAgent(acmeId, { name: "Sales bot", description: "Outbound qualification calls" }, "seed");
   const minutes = ["5.5", "12", "3.25"];
   for (const [i, m] of minutes.entries()) {
     const started = new Date(now.getTime() - (i + 1) * 3_600_000);
     const call = await startCall(acmeId, { agentId: agent.id, startedAt: started });
-    await finalizeCallCost(acmeId, call.id, { usageMetrics: { voice_minutes: m, api_calls: String(10 + i * 4) }, sendUsage: false, endedAt: new Date(started.getTime() + Number(m) * 60_000) });
+    await finalizeCallCost(acmeId, call.id, {
+      usageMetrics: { voice_minutes: m, api_calls: String(10 + i * 4) },
+      sendUsage: false,
+      endedAt: new Date(started.getTime() + Number(m) * 60_000),
+    });
   }
 }
 
@@ -184,15 +317,36 @@ export async function seedDemo(now = new Date()): Promise<SeedResult> {
   const orgs = await db.transaction(async (tx) => {
     await seedCatalog(tx);
     const acme = await createOrganization({ name: "Acme Corp", email: "billing@acme.example", externalId: "acme" }, tx);
-    const globex = await createOrganization({ name: "Globex", email: "billing@globex.example", externalId: "globex" }, tx);
+    const globex = await createOrganization(
+      { name: "Globex", email: "billing@globex.example", externalId: "globex" },
+      tx,
+    );
     const byKey = { acme: acme.id, globex: globex.id } as const;
     for (const u of DEMO_USERS) {
-      await createUser({ email: u.email, name: u.name, passwordHash, role: u.role, orgId: u.org ? byKey[u.org] : null }, tx);
+      await createUser(
+        { email: u.email, name: u.name, passwordHash, role: u.role, orgId: u.org ? byKey[u.org] : null },
+        tx,
+      );
     }
     // Acme pays by card in the sandbox and has been a customer for a few months; Globex is trialing.
     await addSandboxCard(tx, acme.id, { number: "4242424242424242", expMonth: 8, expYear: now.getUTCFullYear() + 2 });
-    await subscribe(acme.id, { plan: { code: planCode("professional", "month") }, actor: "seed", now: new Date(now.getTime() - 75 * 86_400_000), skipTrial: true, externalId: "acme-main", provider: "local" }, tx);
-    await subscribe(globex.id, { plan: { code: planCode("starter", "year") }, actor: "seed", now, externalId: "globex-main", provider: "local" }, tx);
+    await subscribe(
+      acme.id,
+      {
+        plan: { code: planCode("professional", "month") },
+        actor: "seed",
+        now: new Date(now.getTime() - 75 * 86_400_000),
+        skipTrial: true,
+        externalId: "acme-main",
+        provider: "local",
+      },
+      tx,
+    );
+    await subscribe(
+      globex.id,
+      { plan: { code: planCode("starter", "year") }, actor: "seed", now, externalId: "globex-main", provider: "local" },
+      tx,
+    );
     await tx.insert(appSettings).values({ key: MARKER, value: now.toISOString() });
     return { acme, globex };
   });

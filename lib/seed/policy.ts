@@ -6,7 +6,8 @@ import type { Env } from "@/lib/env";
 export type SeedDecision = { seed: boolean; reason: string };
 
 export function demoSeedDecision(e: Pick<Env, "SEED_DEMO" | "DATABASE_URL" | "TALLY_ADMIN_EMAIL">): SeedDecision {
-  if (e.TALLY_ADMIN_EMAIL) return { seed: false, reason: "TALLY_ADMIN_EMAIL is set: an operator's installation gets no demo users" };
+  if (e.TALLY_ADMIN_EMAIL)
+    return { seed: false, reason: "TALLY_ADMIN_EMAIL is set: an operator's installation gets no demo users" };
   if (e.SEED_DEMO === false) return { seed: false, reason: "SEED_DEMO=false" };
   if (e.SEED_DEMO === true) return { seed: true, reason: "SEED_DEMO=true" };
   return e.DATABASE_URL

@@ -13,16 +13,31 @@ import { demoSeedDecision } from "./policy";
 
 /** Demo users whose password is still the published one. */
 export async function demoUsersWithKnownPassword(): Promise<{ email: string; role: string }[]> {
-  const found = await db.select({ email: users.email, role: users.role, hash: users.passwordHash }).from(users).where(inArray(users.email, DEMO_USERS.map((u) => u.email)));
+  const found = await db
+    .select({ email: users.email, role: users.role, hash: users.passwordHash })
+    .from(users)
+    .where(
+      inArray(
+        users.email,
+        DEMO_USERS.map((u) => u.email),
+      ),
+    );
   // The seed gives them one shared hash: one scrypt check (~50 ms) per distinct hash.
   const known = new Map<string, boolean>();
-  for (const h of new Set(found.map((u) => u.hash).filter((h): h is string => h !== null))) known.set(h, await verifyPassword(DEMO_PASSWORD, h));
+  for (const h of new Set(found.map((u) => u.hash).filter((h): h is string => h !== null)))
+    known.set(h, await verifyPassword(DEMO_PASSWORD, h));
   return found.filter((u) => u.hash !== null && known.get(u.hash)).map((u) => ({ email: u.email, role: u.role }));
 }
 
-export type StartupOutput = { print: (text: string) => void; warn: (fields: Record<string, unknown>, message: string) => void };
+export type StartupOutput = {
+  print: (text: string) => void;
+  warn: (fields: Record<string, unknown>, message: string) => void;
+};
 
-const defaultOutput: StartupOutput = { print: (text) => console.warn(text), warn: (fields, message) => log.warn(fields, message) };
+const defaultOutput: StartupOutput = {
+  print: (text) => console.warn(text),
+  warn: (fields, message) => log.warn(fields, message),
+};
 
 export async function demoAtStartup(
   e: Pick<Env, "SEED_DEMO" | "DATABASE_URL" | "TALLY_ADMIN_EMAIL" | "APP_URL" | "PORT">,
@@ -33,7 +48,10 @@ export async function demoAtStartup(
   if (!decision.seed) log.info({ reason: decision.reason }, "demo seed skipped");
   const exposed = await demoUsersWithKnownPassword();
   if (exposed.length) {
-    out.warn({ users: exposed.map((u) => u.email), admins: exposed.filter((u) => u.role === "admin").map((u) => u.email) }, `demo users with the published password "${DEMO_PASSWORD}" exist: anyone can sign in as them`);
+    out.warn(
+      { users: exposed.map((u) => u.email), admins: exposed.filter((u) => u.role === "admin").map((u) => u.email) },
+      `demo users with the published password "${DEMO_PASSWORD}" exist: anyone can sign in as them`,
+    );
     const lines = exposed.map((u) => `!!  ${u.role.padEnd(6)}  ${u.email.padEnd(24)}  ${DEMO_PASSWORD}`).join("\n");
     const rule = "!".repeat(78);
     out.print(

@@ -38,7 +38,15 @@ export type StripeInvoiceState = {
   paidAt: Date | null;
   hostedUrl: string | null;
   pdfUrl: string | null;
-  lines: { description: string; quantity: number; amount: number; priceId: string | null; periodStart: Date | null; periodEnd: Date | null; proration: boolean }[];
+  lines: {
+    description: string;
+    quantity: number;
+    amount: number;
+    priceId: string | null;
+    periodStart: Date | null;
+    periodEnd: Date | null;
+    proration: boolean;
+  }[];
 };
 
 const ts = (s: number | null | undefined) => (s ? new Date(s * 1000) : null);
@@ -65,7 +73,10 @@ export function toSubscriptionState(s: Stripe.Subscription): StripeSubscriptionS
 }
 
 export function toInvoiceState(i: Stripe.Invoice): StripeInvoiceState {
-  const parent = (i as unknown as { parent?: { subscription_details?: { subscription?: string | { id: string } } }; subscription?: string | { id: string } });
+  const parent = i as unknown as {
+    parent?: { subscription_details?: { subscription?: string | { id: string } } };
+    subscription?: string | { id: string };
+  };
   return {
     id: i.id!,
     customerId: idOf(i.customer as string | { id: string })!,
@@ -85,7 +96,16 @@ export function toInvoiceState(i: Stripe.Invoice): StripeInvoiceState {
     hostedUrl: i.hosted_invoice_url ?? null,
     pdfUrl: i.invoice_pdf ?? null,
     lines: (i.lines?.data ?? []).map((l) => {
-      const line = l as unknown as { description?: string | null; quantity?: number | null; amount: number; period?: { start: number; end: number }; pricing?: { price_details?: { price?: string } }; price?: { id: string }; proration?: boolean; parent?: { subscription_item_details?: { proration?: boolean } } };
+      const line = l as unknown as {
+        description?: string | null;
+        quantity?: number | null;
+        amount: number;
+        period?: { start: number; end: number };
+        pricing?: { price_details?: { price?: string } };
+        price?: { id: string };
+        proration?: boolean;
+        parent?: { subscription_item_details?: { proration?: boolean } };
+      };
       return {
         description: line.description ?? "",
         quantity: line.quantity ?? 1,
@@ -125,7 +145,16 @@ export async function retrieveInvoice(id: string): Promise<StripeInvoiceState | 
   }
 }
 
-export async function createSubscriptionCheckout(input: { customerId: string; priceId: string; trialDays: number; successUrl: string; cancelUrl: string; orgId: string; planId: string; idempotencyKey: string }): Promise<{ id: string; url: string }> {
+export async function createSubscriptionCheckout(input: {
+  customerId: string;
+  priceId: string;
+  trialDays: number;
+  successUrl: string;
+  cancelUrl: string;
+  orgId: string;
+  planId: string;
+  idempotencyKey: string;
+}): Promise<{ id: string; url: string }> {
   const s = await call(() =>
     stripe().checkout.sessions.create(
       {
@@ -133,7 +162,10 @@ export async function createSubscriptionCheckout(input: { customerId: string; pr
         customer: input.customerId,
         client_reference_id: input.orgId,
         line_items: [{ price: input.priceId, quantity: 1 }],
-        subscription_data: { ...(input.trialDays > 0 && { trial_period_days: input.trialDays }), metadata: { tally_org_id: input.orgId, tally_plan_id: input.planId } },
+        subscription_data: {
+          ...(input.trialDays > 0 && { trial_period_days: input.trialDays }),
+          metadata: { tally_org_id: input.orgId, tally_plan_id: input.planId },
+        },
         metadata: { tally_org_id: input.orgId, tally_plan_id: input.planId },
         success_url: input.successUrl,
         cancel_url: input.cancelUrl,
@@ -144,7 +176,18 @@ export async function createSubscriptionCheckout(input: { customerId: string; pr
   return { id: s.id, url: s.url! };
 }
 
-export async function createCreditsCheckout(input: { customerId: string; priceId: string | null; name: string; amountCents: number; currency: string; successUrl: string; cancelUrl: string; orgId: string; creditProductId: string; idempotencyKey: string }): Promise<{ id: string; url: string }> {
+export async function createCreditsCheckout(input: {
+  customerId: string;
+  priceId: string | null;
+  name: string;
+  amountCents: number;
+  currency: string;
+  successUrl: string;
+  cancelUrl: string;
+  orgId: string;
+  creditProductId: string;
+  idempotencyKey: string;
+}): Promise<{ id: string; url: string }> {
   const metadata = { tally_org_id: input.orgId, tally_credit_product_id: input.creditProductId };
   const s = await call(() =>
     stripe().checkout.sessions.create(
@@ -152,7 +195,18 @@ export async function createCreditsCheckout(input: { customerId: string; priceId
         mode: "payment",
         customer: input.customerId,
         client_reference_id: input.orgId,
-        line_items: [input.priceId ? { price: input.priceId, quantity: 1 } : { price_data: { currency: input.currency, unit_amount: input.amountCents, product_data: { name: input.name } }, quantity: 1 }],
+        line_items: [
+          input.priceId
+            ? { price: input.priceId, quantity: 1 }
+            : {
+                price_data: {
+                  currency: input.currency,
+                  unit_amount: input.amountCents,
+                  product_data: { name: input.name },
+                },
+                quantity: 1,
+              },
+        ],
         payment_intent_data: { metadata },
         metadata,
         success_url: input.successUrl,
@@ -170,7 +224,9 @@ export async function createPortalSession(customerId: string, returnUrl: string)
 }
 
 export async function setCancelAtPeriodEnd(subscriptionId: string, cancel: boolean): Promise<StripeSubscriptionState> {
-  return toSubscriptionState(await call(() => stripe().subscriptions.update(subscriptionId, { cancel_at_period_end: cancel })));
+  return toSubscriptionState(
+    await call(() => stripe().subscriptions.update(subscriptionId, { cancel_at_period_end: cancel })),
+  );
 }
 
 /** Ends the subscription at Stripe now (no proration credit); its last period's usage Tally bills itself. */
@@ -178,24 +234,57 @@ export async function cancelSubscriptionNow(subscriptionId: string): Promise<Str
   return toSubscriptionState(await call(() => stripe().subscriptions.cancel(subscriptionId)));
 }
 
-export async function changeSubscriptionPrice(subscriptionId: string, itemId: string, priceId: string, prorate: boolean): Promise<StripeSubscriptionState> {
+export async function changeSubscriptionPrice(
+  subscriptionId: string,
+  itemId: string,
+  priceId: string,
+  prorate: boolean,
+): Promise<StripeSubscriptionState> {
   return toSubscriptionState(
-    await call(() => stripe().subscriptions.update(subscriptionId, { items: [{ id: itemId, price: priceId }], proration_behavior: prorate ? "always_invoice" : "none" })),
+    await call(() =>
+      stripe().subscriptions.update(subscriptionId, {
+        items: [{ id: itemId, price: priceId }],
+        proration_behavior: prorate ? "always_invoice" : "none",
+      }),
+    ),
   );
 }
 
 /** What the customer would pay now for switching price, from Stripe's invoice preview. */
-export async function previewPriceChange(customerId: string, subscriptionId: string, itemId: string, priceId: string): Promise<number> {
+export async function previewPriceChange(
+  customerId: string,
+  subscriptionId: string,
+  itemId: string,
+  priceId: string,
+): Promise<number> {
   const preview = await call(() =>
-    stripe().invoices.createPreview({ customer: customerId, subscription: subscriptionId, subscription_details: { items: [{ id: itemId, price: priceId }], proration_behavior: "always_invoice" } }),
+    stripe().invoices.createPreview({
+      customer: customerId,
+      subscription: subscriptionId,
+      subscription_details: { items: [{ id: itemId, price: priceId }], proration_behavior: "always_invoice" },
+    }),
   );
   return preview.amount_due;
 }
 
-export async function retrievePaymentMethod(id: string): Promise<{ id: string; customerId: string | null; brand: string; last4: string; expMonth: number | null; expYear: number | null } | null> {
+export async function retrievePaymentMethod(id: string): Promise<{
+  id: string;
+  customerId: string | null;
+  brand: string;
+  last4: string;
+  expMonth: number | null;
+  expYear: number | null;
+} | null> {
   try {
     const pm = await stripe().paymentMethods.retrieve(id);
-    return { id: pm.id, customerId: idOf(pm.customer as string | { id: string } | null), brand: pm.card?.brand ?? pm.type, last4: pm.card?.last4 ?? "????", expMonth: pm.card?.exp_month ?? null, expYear: pm.card?.exp_year ?? null };
+    return {
+      id: pm.id,
+      customerId: idOf(pm.customer as string | { id: string } | null),
+      brand: pm.card?.brand ?? pm.type,
+      last4: pm.card?.last4 ?? "????",
+      expMonth: pm.card?.exp_month ?? null,
+      expYear: pm.card?.exp_year ?? null,
+    };
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return null;
     throw providerError(e);

@@ -26,7 +26,13 @@ function toInfo(p: Stripe.Price): StripePriceInfo | null {
     interval: p.recurring?.interval ?? null,
     trialDays: p.recurring?.trial_period_days ?? null,
     lookupKey: p.lookup_key,
-    product: { id: prod.id, name: prod.name, description: prod.description ?? null, active: prod.active, metadata: prod.metadata ?? {} },
+    product: {
+      id: prod.id,
+      name: prod.name,
+      description: prod.description ?? null,
+      active: prod.active,
+      metadata: prod.metadata ?? {},
+    },
   };
 }
 

@@ -13,7 +13,11 @@ export function stripeConfigured(): boolean {
 
 export function stripe(): Stripe {
   const e = env();
-  if (!e.STRIPE_SECRET_KEY) throw new AppError("provider_unavailable", "Stripe is not configured on this installation (STRIPE_SECRET_KEY is unset).");
+  if (!e.STRIPE_SECRET_KEY)
+    throw new AppError(
+      "provider_unavailable",
+      "Stripe is not configured on this installation (STRIPE_SECRET_KEY is unset).",
+    );
   const cacheKey = [e.STRIPE_SECRET_KEY, e.STRIPE_API_HOST, e.STRIPE_API_PORT, e.STRIPE_API_PROTOCOL].join("|");
   if (globalForStripe.__tallyStripe?.key !== cacheKey) {
     globalForStripe.__tallyStripe = {
@@ -38,7 +42,8 @@ const providerHealth = globalThis as unknown as { __tallyStripeDownAt?: number }
 export function providerError(e: unknown): AppError {
   if (e instanceof AppError) return e;
   const err = e as { statusCode?: number; message?: string; type?: string };
-  if (err.statusCode && err.statusCode < 500 && err.statusCode !== 429) return new AppError("bad_request", `Stripe refused the request: ${err.message ?? "unknown error"}`);
+  if (err.statusCode && err.statusCode < 500 && err.statusCode !== 429)
+    return new AppError("bad_request", `Stripe refused the request: ${err.message ?? "unknown error"}`);
   providerHealth.__tallyStripeDownAt = Date.now();
   return new AppError("provider_unavailable", "Stripe could not be reached or failed; try again shortly.");
 }

@@ -48,7 +48,13 @@ export async function createInvoiceItem(input: StripeLineInput): Promise<{ id: s
 }
 
 /** An empty invoice for the customer that collects automatically once finalized, taking no pending items but the ones added to it. */
-export async function createUsageInvoice(input: { customerId: string; currency: string; description: string; metadata: Record<string, string>; idempotencyKey: string }): Promise<{ id: string; status: string }> {
+export async function createUsageInvoice(input: {
+  customerId: string;
+  currency: string;
+  description: string;
+  metadata: Record<string, string>;
+  idempotencyKey: string;
+}): Promise<{ id: string; status: string }> {
   const inv = await stripe().invoices.create(
     {
       customer: input.customerId,
@@ -68,7 +74,11 @@ export async function createUsageInvoice(input: { customerId: string; currency: 
 export async function finalizeUsageInvoice(invoiceId: string): Promise<{ id: string; status: string }> {
   const current = await stripe().invoices.retrieve(invoiceId);
   if (current.status !== "draft") return { id: current.id!, status: current.status ?? "open" };
-  const inv = await stripe().invoices.finalizeInvoice(invoiceId, { auto_advance: true }, { idempotencyKey: `tally-finalize:${invoiceId}` });
+  const inv = await stripe().invoices.finalizeInvoice(
+    invoiceId,
+    { auto_advance: true },
+    { idempotencyKey: `tally-finalize:${invoiceId}` },
+  );
   return { id: inv.id!, status: inv.status ?? "open" };
 }
 
@@ -81,7 +91,6 @@ export async function invoiceStatus(invoiceId: string): Promise<string | null> {
     throw e;
   }
 }
-
 
 export type StripeInvoiceForReconciliation = {
   id: string;

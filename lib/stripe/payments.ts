@@ -78,7 +78,12 @@ export async function retrieveCheckoutSession(id: string): Promise<StripeCheckou
     metadata: (s.metadata ?? {}) as Record<string, string>,
     lineItems:
       items && !items.has_more
-        ? items.data.map((l: Stripe.LineItem) => ({ priceId: l.price?.id ?? null, quantity: l.quantity ?? 1, amountTotal: l.amount_total, currency: l.currency }))
+        ? items.data.map((l: Stripe.LineItem) => ({
+            priceId: l.price?.id ?? null,
+            quantity: l.quantity ?? 1,
+            amountTotal: l.amount_total,
+            currency: l.currency,
+          }))
         : null,
   };
 }

@@ -5,7 +5,12 @@ import { checkWebhookSignature, signedAt } from "./webhook-signature";
 const secret = "whsec_unit";
 const payload = '{"id":"evt_1"}';
 const nowMs = 1_800_000_000_000;
-const at = (offsetSeconds: number) => new Stripe("sk_test_signing_only").webhooks.generateTestHeaderString({ payload, secret, timestamp: nowMs / 1000 + offsetSeconds });
+const at = (offsetSeconds: number) =>
+  new Stripe("sk_test_signing_only").webhooks.generateTestHeaderString({
+    payload,
+    secret,
+    timestamp: nowMs / 1000 + offsetSeconds,
+  });
 
 describe("the Stripe-Signature check", () => {
   it.each([
@@ -21,7 +26,10 @@ describe("the Stripe-Signature check", () => {
 
   it("refuses a wrong secret or an altered body before looking at the time", () => {
     expect(checkWebhookSignature(payload, at(0), "whsec_other", nowMs)).toEqual({ ok: false, reason: "invalid" });
-    expect(checkWebhookSignature(payload.replace("1", "2"), at(86_400), secret, nowMs)).toEqual({ ok: false, reason: "invalid" });
+    expect(checkWebhookSignature(payload.replace("1", "2"), at(86_400), secret, nowMs)).toEqual({
+      ok: false,
+      reason: "invalid",
+    });
   });
 
   it("reads the timestamp the SDK checks: the last t=", () => {

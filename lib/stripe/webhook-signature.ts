@@ -8,7 +8,8 @@ import { webhookVerifier } from "./client";
 /** Stripe's default: five minutes either side of this server's clock. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
-export type SignatureVerdict = { ok: true } | { ok: false; reason: "invalid" | "stale" | "future"; secondsOff?: number };
+export type SignatureVerdict =
+  { ok: true } | { ok: false; reason: "invalid" | "stale" | "future"; secondsOff?: number };
 
 /** The timestamp the SDK checks: the header's last `t=` (Stripe-Signature: t=…,v1=…,v1=…). */
 export function signedAt(header: string): number | null {
@@ -20,7 +21,12 @@ export function signedAt(header: string): number | null {
   return t !== null && Number.isFinite(t) ? t : null;
 }
 
-export function checkWebhookSignature(rawBody: string, header: string, secret: string, nowMs = Date.now()): SignatureVerdict {
+export function checkWebhookSignature(
+  rawBody: string,
+  header: string,
+  secret: string,
+  nowMs = Date.now(),
+): SignatureVerdict {
   const sdk = webhookVerifier().webhooks.signature;
   if (!sdk) throw new Error("The Stripe SDK has no webhook signature helper.");
   try {

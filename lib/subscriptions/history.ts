@@ -1,7 +1,13 @@
 // The subscription history: one row per change, holding the state after it.
 import "server-only";
 import type { Executor } from "@/lib/db/client";
-import { subscriptionHistory, type Plan, type Subscription, type SubscriptionAction, type SubscriptionStatus } from "@/lib/db/schema";
+import {
+  subscriptionHistory,
+  type Plan,
+  type Subscription,
+  type SubscriptionAction,
+  type SubscriptionStatus,
+} from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 
 export async function recordHistory(
@@ -9,7 +15,14 @@ export async function recordHistory(
   sub: Subscription,
   plan: Pick<Plan, "id" | "basePriceCents" | "currency">,
   action: SubscriptionAction,
-  opts: { fromStatus?: SubscriptionStatus | null; fromPlanId?: string | null; actor: string; occurredAt: Date; comment?: string; details?: Record<string, unknown> },
+  opts: {
+    fromStatus?: SubscriptionStatus | null;
+    fromPlanId?: string | null;
+    actor: string;
+    occurredAt: Date;
+    comment?: string;
+    details?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await x.insert(subscriptionHistory).values({
     id: newId("sbh"),

@@ -20,12 +20,24 @@ import { settleInvoicedOverage } from "@/lib/payments/overage-settlement";
 export type EndedPeriod = { start: Date; end: Date; plan: Plan };
 
 /** `ended`: the paid period that just ended, whose usage is billed in arrears on the new invoice. */
-export async function afterPeriodStarted(x: Executor, sub: Subscription, plan: Plan, at: Date, ended?: EndedPeriod): Promise<void> {
+export async function afterPeriodStarted(
+  x: Executor,
+  sub: Subscription,
+  plan: Plan,
+  at: Date,
+  ended?: EndedPeriod,
+): Promise<void> {
   await allocateIncludedCredits(x, sub, plan, at);
   // Stripe invoices and charges its own subscriptions; a trial has nothing to invoice.
   if (sub.provider !== "stripe" && sub.status !== "trialing") {
     const lines = ended ? await periodLinesFor(x, sub, ended, { knownPlans: [ended.plan, plan] }) : [];
-    await billPeriod(x, sub, plan, { start: sub.currentPeriodStart, end: sub.currentPeriodEnd }, lines.map(toInvoiceLine));
+    await billPeriod(
+      x,
+      sub,
+      plan,
+      { start: sub.currentPeriodStart, end: sub.currentPeriodEnd },
+      lines.map(toInvoiceLine),
+    );
     if (ended) await settleInvoicedOverage(x, sub, ended, lines, at);
   }
 }
@@ -34,7 +46,12 @@ export async function afterPeriodStarted(x: Executor, sub: Subscription, plan: P
  * A subscription ended (canceled at period end, or now): the usage of its last, possibly partial,
  * period [start, end) is billed once — on a final Tally invoice, or on a separate Stripe invoice.
  */
-export async function afterSubscriptionEnded(x: Executor, sub: Subscription, period: { start: Date; end: Date }, currency: string): Promise<void> {
+export async function afterSubscriptionEnded(
+  x: Executor,
+  sub: Subscription,
+  period: { start: Date; end: Date },
+  currency: string,
+): Promise<void> {
   if (sub.status === "trialing" || (sub.trialEnd && sub.trialEnd >= period.end)) return;
   if (sub.provider === "stripe") {
     await enqueueStripePeriodUsage(x, sub, period, { reason: "subscription_ended" });

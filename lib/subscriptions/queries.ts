@@ -2,7 +2,14 @@
 import "server-only";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
-import { LIVE_STATUSES, plans, subscriptions, type Plan, type Subscription, type SubscriptionStatus } from "@/lib/db/schema";
+import {
+  LIVE_STATUSES,
+  plans,
+  subscriptions,
+  type Plan,
+  type Subscription,
+  type SubscriptionStatus,
+} from "@/lib/db/schema";
 
 export type SubscriptionWithPlan = { subscription: Subscription; plan: Plan };
 
@@ -13,7 +20,10 @@ export async function currentSubscription(orgId: string): Promise<SubscriptionWi
     .from(subscriptions)
     .innerJoin(plans, eq(plans.id, subscriptions.planId))
     .where(eq(subscriptions.orgId, orgId))
-    .orderBy(sql`${subscriptions.status} in ('incomplete', 'trialing', 'active', 'past_due') desc`, desc(subscriptions.createdAt))
+    .orderBy(
+      sql`${subscriptions.status} in ('incomplete', 'trialing', 'active', 'past_due') desc`,
+      desc(subscriptions.createdAt),
+    )
     .limit(1);
   return row ?? null;
 }
@@ -34,17 +44,31 @@ export async function findSubscription(ref: string, orgId: string | null): Promi
     .select({ subscription: subscriptions, plan: plans })
     .from(subscriptions)
     .innerJoin(plans, eq(plans.id, subscriptions.planId))
-    .where(and(sql`(${subscriptions.id} = ${ref} or ${subscriptions.externalId} = ${ref})`, orgId ? eq(subscriptions.orgId, orgId) : undefined))
+    .where(
+      and(
+        sql`(${subscriptions.id} = ${ref} or ${subscriptions.externalId} = ${ref})`,
+        orgId ? eq(subscriptions.orgId, orgId) : undefined,
+      ),
+    )
     .limit(1);
   return row ?? null;
 }
 
-export async function listSubscriptions(opts: { orgId?: string; status?: SubscriptionStatus; limit?: number }): Promise<SubscriptionWithPlan[]> {
+export async function listSubscriptions(opts: {
+  orgId?: string;
+  status?: SubscriptionStatus;
+  limit?: number;
+}): Promise<SubscriptionWithPlan[]> {
   return db
     .select({ subscription: subscriptions, plan: plans })
     .from(subscriptions)
     .innerJoin(plans, eq(plans.id, subscriptions.planId))
-    .where(and(opts.orgId ? eq(subscriptions.orgId, opts.orgId) : undefined, opts.status ? eq(subscriptions.status, opts.status) : undefined))
+    .where(
+      and(
+        opts.orgId ? eq(subscriptions.orgId, opts.orgId) : undefined,
+        opts.status ? eq(subscriptions.status, opts.status) : undefined,
+      ),
+    )
     .orderBy(desc(subscriptions.createdAt))
     .limit(opts.limit ?? 100);
 }

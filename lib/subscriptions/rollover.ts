@@ -12,8 +12,11 @@ import { afterPeriodStarted, afterSubscriptionEnded } from "./hooks";
 const ACTOR = "job:subscription-rollover";
 
 /** The period after the current one. A trial's end starts period 0 of the paid schedule. */
-export function nextPeriod(sub: Pick<Subscription, "billingAnchor" | "interval" | "currentPeriodStart" | "trialEnd" | "status">): { start: Date; end: Date } {
-  if (sub.status === "trialing" || sub.currentPeriodStart < sub.billingAnchor) return periodBounds(sub.billingAnchor, sub.interval, 0);
+export function nextPeriod(
+  sub: Pick<Subscription, "billingAnchor" | "interval" | "currentPeriodStart" | "trialEnd" | "status">,
+): { start: Date; end: Date } {
+  if (sub.status === "trialing" || sub.currentPeriodStart < sub.billingAnchor)
+    return periodBounds(sub.billingAnchor, sub.interval, 0);
   const { index } = periodContaining(sub.billingAnchor, sub.interval, sub.currentPeriodStart);
   return periodBounds(sub.billingAnchor, sub.interval, index + 1);
 }
@@ -22,7 +25,10 @@ async function advance(tx: Executor, sub: Subscription, now: Date): Promise<numb
   let current = sub;
   let steps = 0;
   // A subscription left alone for months catches up one period at a time, each with its history row.
-  while (current.currentPeriodEnd <= now && (current.status === "active" || current.status === "trialing" || current.status === "past_due")) {
+  while (
+    current.currentPeriodEnd <= now &&
+    (current.status === "active" || current.status === "trialing" || current.status === "past_due")
+  ) {
     const endedAt = current.currentPeriodEnd;
     const [plan] = await tx.select().from(plans).where(eq(plans.id, current.planId));
     if (current.cancelAtPeriodEnd) {
@@ -31,9 +37,19 @@ async function advance(tx: Executor, sub: Subscription, now: Date): Promise<numb
         .set({ status: "canceled", endedAt, canceledAt: current.canceledAt ?? endedAt, updatedAt: now })
         .where(eq(subscriptions.id, current.id))
         .returning();
-      await recordHistory(tx, ended!, plan!, "canceled", { fromStatus: current.status, actor: ACTOR, occurredAt: endedAt, comment: "Canceled at period end" });
+      await recordHistory(tx, ended!, plan!, "canceled", {
+        fromStatus: current.status,
+        actor: ACTOR,
+        occurredAt: endedAt,
+        comment: "Canceled at period end",
+      });
       // The last period's usage is billed in arrears, as a renewal would have.
-      await afterSubscriptionEnded(tx, { ...ended!, status: current.status }, { start: current.currentPeriodStart, end: endedAt }, plan!.currency);
+      await afterSubscriptionEnded(
+        tx,
+        { ...ended!, status: current.status },
+        { start: current.currentPeriodStart, end: endedAt },
+        plan!.currency,
+      );
       return steps + 1;
     }
     let nextPlan: Plan = plan!;
@@ -57,9 +73,16 @@ async function advance(tx: Executor, sub: Subscription, now: Date): Promise<numb
       .where(eq(subscriptions.id, current.id))
       .returning();
     const action = nextPlan.id !== current.planId ? "plan_changed" : wasTrial ? "activated" : "renewed";
-    await recordHistory(tx, moved!, nextPlan, action, { fromStatus: current.status, fromPlanId: current.planId, actor: ACTOR, occurredAt: period.start });
+    await recordHistory(tx, moved!, nextPlan, action, {
+      fromStatus: current.status,
+      fromPlanId: current.planId,
+      actor: ACTOR,
+      occurredAt: period.start,
+    });
     // Usage of a paid period is billed in arrears, priced with the plan of that period; a trial's is free.
-    const ended = wasTrial ? undefined : { start: current.currentPeriodStart, end: current.currentPeriodEnd, plan: plan! };
+    const ended = wasTrial
+      ? undefined
+      : { start: current.currentPeriodStart, end: current.currentPeriodEnd, plan: plan! };
     await afterPeriodStarted(tx, moved!, nextPlan, period.start, ended);
     [current] = (await tx.select().from(subscriptions).where(eq(subscriptions.id, moved!.id))) as [Subscription];
     steps++;
@@ -94,13 +117,19 @@ export async function rollOverSubscriptions(now = new Date(), batch = 100): Prom
   }
 }
 
-export const subscriptionRolloverJob = { name: "subscription-rollover", everyMs: 60_000, run: (now: Date) => rollOverSubscriptions(now) };
+export const subscriptionRolloverJob = {
+  name: "subscription-rollover",
+  everyMs: 60_000,
+  run: (now: Date) => rollOverSubscriptions(now),
+};
 
 /** For tests and tools: how many subscriptions are due. */
 export async function countDue(now: Date): Promise<number> {
   const [r] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(subscriptions)
-    .where(and(inArray(subscriptions.status, ["trialing", "active", "past_due"]), lte(subscriptions.currentPeriodEnd, now)));
+    .where(
+      and(inArray(subscriptions.status, ["trialing", "active", "past_due"]), lte(subscriptions.currentPeriodEnd, now)),
+    );
   return Number(r?.n ?? 0);
 }

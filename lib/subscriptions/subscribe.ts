@@ -3,7 +3,14 @@
 import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
-import { LIVE_STATUSES, plans, subscriptions, type Plan, type Subscription, type SubscriptionProvider } from "@/lib/db/schema";
+import {
+  LIVE_STATUSES,
+  plans,
+  subscriptions,
+  type Plan,
+  type Subscription,
+  type SubscriptionProvider,
+} from "@/lib/db/schema";
 import { AppError, conflict, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -43,7 +50,10 @@ export async function subscribe(orgId: string, input: SubscribeInput, outer?: Ex
   const now = input.now ?? new Date();
   const run = async (tx: Executor) => {
     const plan = await resolvePlan(input.plan, tx);
-    if (!plan.active) throw new AppError("validation_error", `Plan ${plan.code} is archived and takes no new subscribers.`, [{ field: "plan", message: "archived" }]);
+    if (!plan.active)
+      throw new AppError("validation_error", `Plan ${plan.code} is archived and takes no new subscribers.`, [
+        { field: "plan", message: "archived" },
+      ]);
     if (await liveSubscription(orgId, tx)) {
       throw conflict("This customer already has a current subscription: change its plan or cancel it first.");
     }
@@ -71,12 +81,17 @@ export async function subscribe(orgId: string, input: SubscribeInput, outer?: Ex
           updatedAt: now,
         })
         .returning();
-      await recordHistory(tx, sub!, plan, trialing ? "trial_started" : "created", { actor: input.actor, occurredAt: now });
+      await recordHistory(tx, sub!, plan, trialing ? "trial_started" : "created", {
+        actor: input.actor,
+        occurredAt: now,
+      });
       if (sub!.status !== "incomplete") await afterPeriodStarted(tx, sub!, plan, now);
       return sub!;
     } catch (e) {
       if (isUniqueViolation(e, "subscriptions_external_id_key")) {
-        throw conflict(`A subscription with external_id "${input.externalId}" already exists.`, [{ field: "external_id", message: "already in use" }]);
+        throw conflict(`A subscription with external_id "${input.externalId}" already exists.`, [
+          { field: "external_id", message: "already in use" },
+        ]);
       }
       if (isUniqueViolation(e, "subscriptions_one_live_per_org")) {
         throw conflict("This customer already has a current subscription: change its plan or cancel it first.");

@@ -5,7 +5,13 @@ import type { Executor } from "@/lib/db/client";
 import { webhookEvents } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 
-export async function recordLocalEvent(x: Executor, type: string, orgId: string, object: Record<string, unknown>, at = new Date()): Promise<void> {
+export async function recordLocalEvent(
+  x: Executor,
+  type: string,
+  orgId: string,
+  object: Record<string, unknown>,
+  at = new Date(),
+): Promise<void> {
   const id = `evt_local_${newId("whk").slice(4)}`;
   await x.insert(webhookEvents).values({
     id,

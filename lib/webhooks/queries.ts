@@ -3,12 +3,23 @@ import { and, desc, eq, lt } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { organizations, webhookEvents, type WebhookEvent, type WebhookStatus } from "@/lib/db/schema";
 
-export async function listWebhookEvents(opts: { status?: WebhookStatus; type?: string; cursor?: string; limit: number }): Promise<{ data: (WebhookEvent & { orgName: string | null })[]; nextCursor: string | null }> {
+export async function listWebhookEvents(opts: {
+  status?: WebhookStatus;
+  type?: string;
+  cursor?: string;
+  limit: number;
+}): Promise<{ data: (WebhookEvent & { orgName: string | null })[]; nextCursor: string | null }> {
   const rows = await db
     .select({ event: webhookEvents, orgName: organizations.name })
     .from(webhookEvents)
     .leftJoin(organizations, eq(organizations.id, webhookEvents.orgId))
-    .where(and(opts.status ? eq(webhookEvents.status, opts.status) : undefined, opts.type ? eq(webhookEvents.type, opts.type) : undefined, opts.cursor ? lt(webhookEvents.receivedAt, new Date(opts.cursor)) : undefined))
+    .where(
+      and(
+        opts.status ? eq(webhookEvents.status, opts.status) : undefined,
+        opts.type ? eq(webhookEvents.type, opts.type) : undefined,
+        opts.cursor ? lt(webhookEvents.receivedAt, new Date(opts.cursor)) : undefined,
+      ),
+    )
     .orderBy(desc(webhookEvents.receivedAt))
     .limit(opts.limit + 1);
   const page = rows.slice(0, opts.limit).map((r) => ({ ...r.event, orgName: r.orgName }));

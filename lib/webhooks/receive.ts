@@ -16,7 +16,10 @@ import { checkWebhookSignature, WEBHOOK_TOLERANCE_SECONDS } from "@/lib/stripe/w
 import { ZStripeEventEnvelope, type StripeEventEnvelope } from "./schemas";
 import { handlerFor } from "./stripe-handlers";
 
-export type Receipt = { status: number; body: { received: true; duplicate?: boolean; event_id: string; outcome?: string } };
+export type Receipt = {
+  status: number;
+  body: { received: true; duplicate?: boolean; event_id: string; outcome?: string };
+};
 
 const SIGNATURE_REFUSALS = {
   invalid: "Invalid Stripe signature (wrong secret, or an altered body).",
@@ -28,7 +31,11 @@ const SIGNATURE_REFUSALS = {
 export function verifyStripeEvent(rawBody: string, signature: string | null): StripeEventEnvelope {
   const secret = env().STRIPE_WEBHOOK_SECRET;
   // An unset secret is an explicit refusal, never a pass that anyone could forge.
-  if (!secret) throw new AppError("unavailable", "Stripe webhooks are not configured on this installation (STRIPE_WEBHOOK_SECRET is unset).");
+  if (!secret)
+    throw new AppError(
+      "unavailable",
+      "Stripe webhooks are not configured on this installation (STRIPE_WEBHOOK_SECRET is unset).",
+    );
   if (!signature) {
     metrics.webhooks.inc({ outcome: "invalid_signature" });
     throw new AppError("bad_request", "Missing Stripe-Signature header.");
@@ -86,7 +93,10 @@ async function storeAndProcess(event: StripeEventEnvelope): Promise<Receipt> {
     .onConflictDoNothing()
     .returning();
   if (inserted.length === 0) {
-    const [existing] = await db.select({ status: webhookEvents.status }).from(webhookEvents).where(eq(webhookEvents.id, event.id));
+    const [existing] = await db
+      .select({ status: webhookEvents.status })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, event.id));
     if (existing && (existing.status === "processed" || existing.status === "ignored")) {
       metrics.webhooks.inc({ outcome: "duplicate" });
       return { status: 200, body: { received: true, duplicate: true, event_id: event.id } };
@@ -100,10 +110,14 @@ async function storeAndProcess(event: StripeEventEnvelope): Promise<Receipt> {
 export async function processStoredEvent(eventId: string, stored?: WebhookEvent): Promise<Receipt> {
   const [row] = stored ? [stored] : await db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId));
   if (!row) throw new AppError("not_found", "Webhook event not found.");
-  if (row.provider !== "stripe") throw new AppError("conflict", "Local sandbox events are applied when they happen; there is nothing to replay.");
+  if (row.provider !== "stripe")
+    throw new AppError("conflict", "Local sandbox events are applied when they happen; there is nothing to replay.");
   const handler = handlerFor(row.type);
   if (!handler) {
-    await db.update(webhookEvents).set({ status: "ignored", processedAt: new Date(), attempts: sql`${webhookEvents.attempts} + 1` }).where(eq(webhookEvents.id, eventId));
+    await db
+      .update(webhookEvents)
+      .set({ status: "ignored", processedAt: new Date(), attempts: sql`${webhookEvents.attempts} + 1` })
+      .where(eq(webhookEvents.id, eventId));
     metrics.webhooks.inc({ outcome: "ignored" });
     return { status: 200, body: { received: true, event_id: eventId, outcome: "ignored" } };
   }
@@ -118,13 +132,28 @@ export async function processStoredEvent(eventId: string, stored?: WebhookEvent)
       // as ignored with the reason, for the admin log; a replay looks again.
       await tx
         .update(webhookEvents)
-        .set({ status: result.refused ? "ignored" : "processed", processedAt: new Date(), attempts: sql`${webhookEvents.attempts} + 1`, lastError: result.refused ? `Refused: ${result.refused}`.slice(0, 2000) : null, orgId: result.orgId ?? locked!.orgId })
+        .set({
+          status: result.refused ? "ignored" : "processed",
+          processedAt: new Date(),
+          attempts: sql`${webhookEvents.attempts} + 1`,
+          lastError: result.refused ? `Refused: ${result.refused}`.slice(0, 2000) : null,
+          orgId: result.orgId ?? locked!.orgId,
+        })
         .where(eq(webhookEvents.id, eventId));
-      if (result.refused) log.warn({ event_id: eventId, type: row.type, outcome: result.outcome, reason: result.refused }, "webhook event refused");
+      if (result.refused)
+        log.warn(
+          { event_id: eventId, type: row.type, outcome: result.outcome, reason: result.refused },
+          "webhook event refused",
+        );
       return result.outcome;
     });
-    metrics.webhooks.inc({ outcome: outcome === "duplicate" ? "duplicate" : outcome.startsWith("refused_") ? "refused" : "processed" });
-    return { status: 200, body: { received: true, event_id: eventId, outcome, ...(outcome === "duplicate" ? { duplicate: true } : {}) } };
+    metrics.webhooks.inc({
+      outcome: outcome === "duplicate" ? "duplicate" : outcome.startsWith("refused_") ? "refused" : "processed",
+    });
+    return {
+      status: 200,
+      body: { received: true, event_id: eventId, outcome, ...(outcome === "duplicate" ? { duplicate: true } : {}) },
+    };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     // Marking it failed needs the database too: when the connection is what failed, the event
@@ -144,9 +173,15 @@ export async function processStoredEvent(eventId: string, stored?: WebhookEvent)
     // Stripe unreachable while re-reading the object: a 503 Stripe retries, nothing an operator must fix.
     if (e instanceof AppError && e.code === "provider_unavailable") {
       log.warn({ event_id: eventId, type: row.type, err: message }, "webhook event waits for Stripe");
-      throw new AppError("provider_unavailable", `Stripe could not be reached to confirm event ${eventId}; Stripe will retry, and an admin can replay it.`);
+      throw new AppError(
+        "provider_unavailable",
+        `Stripe could not be reached to confirm event ${eventId}; Stripe will retry, and an admin can replay it.`,
+      );
     }
     log.error({ event_id: eventId, type: row.type, err: e }, "webhook processing failed");
-    throw new AppError("internal_error", `Processing event ${eventId} failed; Stripe will retry, and an admin can replay it.`);
+    throw new AppError(
+      "internal_error",
+      `Processing event ${eventId} failed; Stripe will retry, and an admin can replay it.`,
+    );
   }
 }

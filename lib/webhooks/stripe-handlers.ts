@@ -8,9 +8,23 @@
 // and payment methods are refused, since nothing can vouch for their bodies.
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import type { StripeEvent, StripeInvoiceObject, StripePrice, StripeProduct, StripeSubscriptionObject } from "@/lib/stripe/types";
+import type {
+  StripeEvent,
+  StripeInvoiceObject,
+  StripePrice,
+  StripeProduct,
+  StripeSubscriptionObject,
+} from "@/lib/stripe/types";
 import type { Executor } from "@/lib/db/client";
-import { checkoutSessions, organizations, paymentMethods, payments, subscriptions, type PaymentStatus, type WebhookEvent } from "@/lib/db/schema";
+import {
+  checkoutSessions,
+  organizations,
+  paymentMethods,
+  payments,
+  subscriptions,
+  type PaymentStatus,
+  type WebhookEvent,
+} from "@/lib/db/schema";
 import { findCreditProduct } from "@/lib/catalog/credit-events";
 import { syncPrice } from "@/lib/catalog/sync-stripe-plans";
 import { upsertStripeInvoice } from "@/lib/invoices/mirror";
@@ -21,37 +35,73 @@ import { recordPayment } from "@/lib/payments/record-payment";
 import { applyStripeSubscription } from "@/lib/payments/subscription-sync";
 import { enqueueStripePeriodUsage } from "@/lib/payments/stripe-period-usage";
 import { listRecurringPrices, retrievePrice, type StripePriceInfo } from "@/lib/stripe/catalog";
-import { retrieveInvoice, retrievePaymentMethod, retrieveSubscription, toInvoiceState, toSubscriptionState, type StripeInvoiceState, type StripeSubscriptionState } from "@/lib/stripe/billing";
+import {
+  retrieveInvoice,
+  retrievePaymentMethod,
+  retrieveSubscription,
+  toInvoiceState,
+  toSubscriptionState,
+  type StripeInvoiceState,
+  type StripeSubscriptionState,
+} from "@/lib/stripe/billing";
 import { stripeConfigured } from "@/lib/stripe/client";
-import { retrieveCharge, retrieveCheckoutSession, retrievePaymentIntent, type StripeChargeState, type StripeCheckoutState, type StripePaymentIntentState } from "@/lib/stripe/payments";
+import {
+  retrieveCharge,
+  retrieveCheckoutSession,
+  retrievePaymentIntent,
+  type StripeChargeState,
+  type StripeCheckoutState,
+  type StripePaymentIntentState,
+} from "@/lib/stripe/payments";
 
 /** What an event did. `refused` (a reason) marks an event Tally will not act on: stored as ignored with the reason, answered 200. */
 export type Applied = { outcome: string; orgId?: string | null; refused?: string };
-type Handler<P> = { prepare: (e: WebhookEvent) => Promise<P>; apply: (x: Executor, e: WebhookEvent, p: P) => Promise<Applied> };
+type Handler<P> = {
+  prepare: (e: WebhookEvent) => Promise<P>;
+  apply: (x: Executor, e: WebhookEvent, p: P) => Promise<Applied>;
+};
 
 const objectOf = <T>(e: WebhookEvent) => (e.payload as unknown as StripeEvent).data.object as unknown as T;
 const objectIdOf = (e: WebhookEvent) => objectOf<{ id?: unknown }>(e).id;
 const eventTime = (e: WebhookEvent) => e.createdAt;
-const refused = (outcome: string, reason: string, orgId?: string | null): Applied => ({ outcome: `refused_${outcome}`, refused: reason, orgId });
+const refused = (outcome: string, reason: string, orgId?: string | null): Applied => ({
+  outcome: `refused_${outcome}`,
+  refused: reason,
+  orgId,
+});
 
 /** The current object from Stripe, or why there is none to act on. */
 type Reread<T> = { ok: true; object: T } | { ok: false; outcome: string; reason: string };
 
 async function reread<T>(what: string, id: unknown, retrieve: (id: string) => Promise<T | null>): Promise<Reread<T>> {
   if (typeof id !== "string" || !id) return { ok: false, outcome: "malformed", reason: `The event names no ${what}.` };
-  if (!stripeConfigured()) return { ok: false, outcome: "unverifiable", reason: `STRIPE_SECRET_KEY is unset, so ${what} ${id} cannot be re-read from Stripe; an event body alone is not acted on.` };
+  if (!stripeConfigured())
+    return {
+      ok: false,
+      outcome: "unverifiable",
+      reason: `STRIPE_SECRET_KEY is unset, so ${what} ${id} cannot be re-read from Stripe; an event body alone is not acted on.`,
+    };
   const object = await retrieve(id);
-  return object ? { ok: true, object } : { ok: false, outcome: "not_at_stripe", reason: `Stripe has no ${what} ${id}; nothing was applied.` };
+  return object
+    ? { ok: true, object }
+    : { ok: false, outcome: "not_at_stripe", reason: `Stripe has no ${what} ${id}; nothing was applied.` };
 }
 
 async function orgByCustomer(x: Executor, customerId: string | null): Promise<string | null> {
   if (!customerId) return null;
-  const [o] = await x.select({ id: organizations.id }).from(organizations).where(eq(organizations.stripeCustomerId, customerId));
+  const [o] = await x
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.stripeCustomerId, customerId));
   return o?.id ?? null;
 }
 
 /** The organization a payment belongs to: its Stripe customer's, else the first named one that exists. */
-async function orgOfPayment(x: Executor, customerId: string | null, ...named: (string | null | undefined)[]): Promise<string | null> {
+async function orgOfPayment(
+  x: Executor,
+  customerId: string | null,
+  ...named: (string | null | undefined)[]
+): Promise<string | null> {
   const byCustomer = await orgByCustomer(x, customerId);
   if (byCustomer) return byCustomer;
   for (const id of named) {
@@ -63,7 +113,11 @@ async function orgOfPayment(x: Executor, customerId: string | null, ...named: (s
 }
 
 /** The current subscription from Stripe (null when Stripe has none); without a key, the event's copy. With the time that state is from. */
-async function currentSubscription(e: WebhookEvent, id: string | null, fallback?: StripeSubscriptionObject): Promise<{ state: StripeSubscriptionState; at: Date } | null> {
+async function currentSubscription(
+  e: WebhookEvent,
+  id: string | null,
+  fallback?: StripeSubscriptionObject,
+): Promise<{ state: StripeSubscriptionState; at: Date } | null> {
   if (!id) return null;
   if (stripeConfigured()) {
     const at = new Date();
@@ -73,7 +127,8 @@ async function currentSubscription(e: WebhookEvent, id: string | null, fallback?
   return fallback ? { state: toSubscriptionState(fallback), at: eventTime(e) } : null;
 }
 
-const subscriptionNotFound = (id: string | null) => refused("not_at_stripe", `Stripe has no subscription ${id ?? "(none named)"}; nothing was applied.`);
+const subscriptionNotFound = (id: string | null) =>
+  refused("not_at_stripe", `Stripe has no subscription ${id ?? "(none named)"}; nothing was applied.`);
 
 const subscriptionEvent: Handler<{ state: StripeSubscriptionState; at: Date } | null> = {
   prepare: (e) => {
@@ -91,32 +146,74 @@ const subscriptionEvent: Handler<{ state: StripeSubscriptionState; at: Date } | 
 async function grantPaidPack(
   x: Executor,
   e: WebhookEvent,
-  input: { orgId: string; productId: string; paymentId: string; paid: PackPayment & { amountCents: number; currency: string }; source: string },
+  input: {
+    orgId: string;
+    productId: string;
+    paymentId: string;
+    paid: PackPayment & { amountCents: number; currency: string };
+    source: string;
+  },
 ): Promise<Applied> {
   const pack = await findCreditProduct(x, input.productId);
   const problem = packPaymentProblem(input.productId, pack, input.paid);
   if (problem) return refused(problem.code, `${input.source}: ${problem.message}; no credits granted.`, input.orgId);
-  const payment = await recordPayment(x, { orgId: input.orgId, provider: "stripe", providerPaymentId: input.paymentId, kind: "credits", status: "succeeded", amountCents: input.paid.amountCents, currency: input.paid.currency, description: "Credit pack", creditProductId: input.productId, createdAt: eventTime(e) });
-  await onCreditPackPaid(x, { orgId: input.orgId, creditProductId: input.productId, paymentId: input.paymentId, at: eventTime(e) });
+  const payment = await recordPayment(x, {
+    orgId: input.orgId,
+    provider: "stripe",
+    providerPaymentId: input.paymentId,
+    kind: "credits",
+    status: "succeeded",
+    amountCents: input.paid.amountCents,
+    currency: input.paid.currency,
+    description: "Credit pack",
+    creditProductId: input.productId,
+    createdAt: eventTime(e),
+  });
+  await onCreditPackPaid(x, {
+    orgId: input.orgId,
+    creditProductId: input.productId,
+    paymentId: input.paymentId,
+    at: eventTime(e),
+  });
   // A refund whose event came first (this one failed, and Stripe retried it later) found no pack to
   // take from; it takes its share now.
   if (payment.amountRefundedCents > 0) {
-    await onPaymentRefunded(x, { orgId: input.orgId, provider: "stripe", paymentId: input.paymentId, amountCents: payment.amountCents, refundedCents: payment.amountRefundedCents, at: eventTime(e) });
+    await onPaymentRefunded(x, {
+      orgId: input.orgId,
+      provider: "stripe",
+      paymentId: input.paymentId,
+      amountCents: payment.amountCents,
+      refundedCents: payment.amountRefundedCents,
+      at: eventTime(e),
+    });
   }
   return { outcome: "credits_granted", orgId: input.orgId };
 }
 
-const checkoutCompleted: Handler<{ session: Reread<StripeCheckoutState>; sub: { state: StripeSubscriptionState; at: Date } | null }> = {
+const checkoutCompleted: Handler<{
+  session: Reread<StripeCheckoutState>;
+  sub: { state: StripeSubscriptionState; at: Date } | null;
+}> = {
   prepare: async (e) => {
     const session = await reread("checkout session", objectIdOf(e), retrieveCheckoutSession);
-    const sub = session.ok && session.object.mode === "subscription" ? await currentSubscription(e, session.object.subscriptionId) : null;
+    const sub =
+      session.ok && session.object.mode === "subscription"
+        ? await currentSubscription(e, session.object.subscriptionId)
+        : null;
     return { session, sub };
   },
   apply: async (x, e, p) => {
     if (!p.session.ok) return refused(p.session.outcome, p.session.reason);
     const s = p.session.object;
-    if (s.status !== "complete") return refused("not_complete", `Checkout session ${s.id} is ${s.status ?? "of no status"} at Stripe, not complete; nothing was applied.`);
-    await x.update(checkoutSessions).set({ status: "complete", completedAt: eventTime(e) }).where(eq(checkoutSessions.providerSessionId, s.id));
+    if (s.status !== "complete")
+      return refused(
+        "not_complete",
+        `Checkout session ${s.id} is ${s.status ?? "of no status"} at Stripe, not complete; nothing was applied.`,
+      );
+    await x
+      .update(checkoutSessions)
+      .set({ status: "complete", completedAt: eventTime(e) })
+      .where(eq(checkoutSessions.providerSessionId, s.id));
     if (s.mode === "subscription") {
       if (!p.sub) return subscriptionNotFound(s.subscriptionId);
       const r = await applyStripeSubscription(x, p.sub.state, { at: p.sub.at, actor: `stripe:${e.id}` });
@@ -126,8 +223,15 @@ const checkoutCompleted: Handler<{ session: Reread<StripeCheckoutState>; sub: { 
     const orgId = await orgOfPayment(x, s.customerId, s.metadata.tally_org_id, s.clientReferenceId);
     if (!productId || !orgId) return { outcome: "not_a_tally_checkout", orgId };
     // Credits only for money received: an async payment method completes later (payment_intent.succeeded).
-    if (s.paymentStatus !== "paid" || s.amountTotal === null || !s.currency) return { outcome: "awaiting_payment", orgId };
-    return grantPaidPack(x, e, { orgId, productId, paymentId: s.paymentIntentId ?? s.id, paid: { amountCents: s.amountTotal, currency: s.currency, lineItems: s.lineItems }, source: `Checkout session ${s.id}` });
+    if (s.paymentStatus !== "paid" || s.amountTotal === null || !s.currency)
+      return { outcome: "awaiting_payment", orgId };
+    return grantPaidPack(x, e, {
+      orgId,
+      productId,
+      paymentId: s.paymentIntentId ?? s.id,
+      paid: { amountCents: s.amountTotal, currency: s.currency, lineItems: s.lineItems },
+      source: `Checkout session ${s.id}`,
+    });
   },
 };
 
@@ -137,15 +241,33 @@ const checkoutCompleted: Handler<{ session: Reread<StripeCheckoutState>; sub: { 
  * (period_start … period_end) is the period that ended.
  */
 async function queueRenewalUsage(x: Executor, invoice: StripeInvoiceState): Promise<string | null> {
-  if (invoice.billingReason !== "subscription_cycle" || !invoice.subscriptionId || !invoice.periodStart || !invoice.periodEnd) return null;
-  const [sub] = await x.select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, invoice.subscriptionId));
+  if (
+    invoice.billingReason !== "subscription_cycle" ||
+    !invoice.subscriptionId ||
+    !invoice.periodStart ||
+    !invoice.periodEnd
+  )
+    return null;
+  const [sub] = await x
+    .select()
+    .from(subscriptions)
+    .where(eq(subscriptions.stripeSubscriptionId, invoice.subscriptionId));
   if (!sub) return null;
   const draft = invoice.status === "draft";
-  const queued = await enqueueStripePeriodUsage(x, sub, { start: invoice.periodStart, end: invoice.periodEnd }, draft ? { reason: "invoice_created", draftInvoiceId: invoice.id } : { reason: "invoice_not_draft" });
+  const queued = await enqueueStripePeriodUsage(
+    x,
+    sub,
+    { start: invoice.periodStart, end: invoice.periodEnd },
+    draft ? { reason: "invoice_created", draftInvoiceId: invoice.id } : { reason: "invoice_not_draft" },
+  );
   return queued ? (draft ? "usage_queued_on_draft" : "usage_queued_separately") : null;
 }
 
-const invoiceEvent: Handler<{ invoice: StripeInvoiceState; at: Date; sub: { state: StripeSubscriptionState; at: Date } | null } | null> = {
+const invoiceEvent: Handler<{
+  invoice: StripeInvoiceState;
+  at: Date;
+  sub: { state: StripeSubscriptionState; at: Date } | null;
+} | null> = {
   prepare: async (e) => {
     const obj = objectOf<StripeInvoiceObject>(e);
     let invoice = toInvoiceState(obj);
@@ -157,7 +279,10 @@ const invoiceEvent: Handler<{ invoice: StripeInvoiceState; at: Date; sub: { stat
       at = new Date();
     }
     // Payment outcomes move the subscription (past_due, or back to active): re-read it too.
-    const sub = invoice.subscriptionId && /payment_failed|payment_succeeded|invoice\.paid/.test(e.type) ? await currentSubscription(e, invoice.subscriptionId) : null;
+    const sub =
+      invoice.subscriptionId && /payment_failed|payment_succeeded|invoice\.paid/.test(e.type)
+        ? await currentSubscription(e, invoice.subscriptionId)
+        : null;
     return { invoice, at, sub };
   },
   apply: async (x, e, p) => {
@@ -189,7 +314,13 @@ const paymentIntentEvent: Handler<Reread<StripePaymentIntentState>> = {
     const productId = pi.metadata.tally_credit_product_id ?? null;
     // A credit pack paid by a delayed method: the credits come with the money (once per payment id).
     if (status === "succeeded" && productId) {
-      return grantPaidPack(x, e, { orgId, productId, paymentId: pi.id, paid: { amountCents: pi.amountReceived, currency: pi.currency }, source: `Payment intent ${pi.id}` });
+      return grantPaidPack(x, e, {
+        orgId,
+        productId,
+        paymentId: pi.id,
+        paid: { amountCents: pi.amountReceived, currency: pi.currency },
+        source: `Payment intent ${pi.id}`,
+      });
     }
     await recordPayment(x, {
       orgId,
@@ -213,10 +344,14 @@ const chargeRefunded: Handler<Reread<StripeChargeState>> = {
   apply: async (x, e, p) => {
     if (!p.ok) return refused(p.outcome, p.reason);
     const ch = p.object;
-    if (ch.amountRefunded <= 0) return refused("not_refunded", `Charge ${ch.id} has no refund at Stripe; nothing was applied.`);
+    if (ch.amountRefunded <= 0)
+      return refused("not_refunded", `Charge ${ch.id} has no refund at Stripe; nothing was applied.`);
     const paymentId = ch.paymentIntentId ?? ch.id;
     // Stripe's payments only: a sandbox payment with the same id is another provider's.
-    const [existing] = await x.select().from(payments).where(and(eq(payments.provider, "stripe"), eq(payments.providerPaymentId, paymentId)));
+    const [existing] = await x
+      .select()
+      .from(payments)
+      .where(and(eq(payments.provider, "stripe"), eq(payments.providerPaymentId, paymentId)));
     const orgId = existing?.orgId ?? (await orgByCustomer(x, ch.customerId));
     if (!orgId) return { outcome: "unknown_customer" };
     await recordPayment(x, {
@@ -231,7 +366,14 @@ const chargeRefunded: Handler<Reread<StripeChargeState>> = {
       description: existing?.description ?? ch.description ?? "Payment",
       createdAt: existing?.createdAt ?? ch.created,
     });
-    const credits = await onPaymentRefunded(x, { orgId, provider: "stripe", paymentId, amountCents: ch.amount, refundedCents: ch.amountRefunded, at: eventTime(e) });
+    const credits = await onPaymentRefunded(x, {
+      orgId,
+      provider: "stripe",
+      paymentId,
+      amountCents: ch.amount,
+      refundedCents: ch.amountRefunded,
+      at: eventTime(e),
+    });
     return { outcome: credits.taken > 0 ? "refund_recorded_credits_taken_back" : "refund_recorded", orgId };
   },
 };
@@ -245,11 +387,21 @@ const paymentMethodEvent: Handler<Reread<NonNullable<Awaited<ReturnType<typeof r
     const detached = pm.customerId === null;
     let orgId = await orgByCustomer(x, pm.customerId);
     if (!orgId) {
-      const [known] = await x.select({ orgId: paymentMethods.orgId }).from(paymentMethods).where(and(eq(paymentMethods.provider, "stripe"), eq(paymentMethods.providerMethodId, pm.id)));
+      const [known] = await x
+        .select({ orgId: paymentMethods.orgId })
+        .from(paymentMethods)
+        .where(and(eq(paymentMethods.provider, "stripe"), eq(paymentMethods.providerMethodId, pm.id)));
       orgId = known?.orgId ?? null;
     }
     if (!orgId) return { outcome: "unknown_customer" };
-    await upsertStripePaymentMethod(x, orgId, { id: pm.id, brand: pm.brand, last4: pm.last4, expMonth: pm.expMonth, expYear: pm.expYear, detached });
+    await upsertStripePaymentMethod(x, orgId, {
+      id: pm.id,
+      brand: pm.brand,
+      last4: pm.last4,
+      expMonth: pm.expMonth,
+      expYear: pm.expYear,
+      detached,
+    });
     return { outcome: detached ? "payment_method_detached" : "payment_method_attached", orgId };
   },
 };

@@ -6,4 +6,6 @@ import { documented, operationsOf, type DocumentedOperation } from "@/lib/http/o
 
 export type Operation = DocumentedOperation;
 
-export const operations: Operation[] = operationsOf(apiRoutes.map((r) => r.module)).flatMap((op) => documented(op) ?? []);
+export const operations: Operation[] = operationsOf(apiRoutes.map((r) => r.module)).flatMap(
+  (op) => documented(op) ?? [],
+);

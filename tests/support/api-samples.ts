@@ -25,7 +25,9 @@ export const SAMPLES: Record<string, Make> = {
   "GET /api/v1/customers/{id}/usage-summary": (_w, t) => ({ params: { id: t.id } }),
 
   "GET /api/v1/meters": () => ({}),
-  "POST /api/v1/meters": () => ({ body: { code: `m_${uid()}`, name: "A meter", event_name: `ev_${uid()}`, aggregation: "count" } }),
+  "POST /api/v1/meters": () => ({
+    body: { code: `m_${uid()}`, name: "A meter", event_name: `ev_${uid()}`, aggregation: "count" },
+  }),
   "GET /api/v1/meters/{id}": (w) => ({ params: { id: w.catalog.meter.id } }),
   "PATCH /api/v1/meters/{id}": (w) => ({ params: { id: w.catalog.spareMeter.id }, body: { unit: "unit" } }),
   "GET /api/v1/plans": () => ({ query: { include_inactive: "true" } }),
@@ -38,20 +40,52 @@ export const SAMPLES: Record<string, Make> = {
   "POST /api/v1/plans/import": () => ({ body: { plans: [{ id: `imp-${uid()}`, name: "Imported", base_price: "5" }] } }),
   "GET /api/v1/credit-events": () => ({}),
   "POST /api/v1/credit-events": () => ({ body: { code: `ce_${uid()}`, name: "An event", credits: 3 } }),
-  "PATCH /api/v1/credit-events/{id}": (w) => ({ params: { id: w.catalog.spareEvent.id }, body: { category: "general" } }),
+  "PATCH /api/v1/credit-events/{id}": (w) => ({
+    params: { id: w.catalog.spareEvent.id },
+    body: { category: "general" },
+  }),
   "GET /api/v1/credit-products": () => ({}),
   "POST /api/v1/credit-products": () => ({ body: { code: `pk_${uid()}`, name: "A pack", credits: 10, price: "5" } }),
-  "PATCH /api/v1/credit-products/{id}": (w) => ({ params: { id: w.catalog.spareProduct.id }, body: { name: "Spare pack" } }),
+  "PATCH /api/v1/credit-products/{id}": (w) => ({
+    params: { id: w.catalog.spareProduct.id },
+    body: { name: "Spare pack" },
+  }),
   "GET /api/v1/model-prices": () => ({}),
-  "POST /api/v1/model-prices": () => ({ body: { provider: "openai", model: `m-${uid()}`, input_price_per_token: "0.000001", output_price_per_token: "0.000002" } }),
+  "POST /api/v1/model-prices": () => ({
+    body: {
+      provider: "openai",
+      model: `m-${uid()}`,
+      input_price_per_token: "0.000001",
+      output_price_per_token: "0.000002",
+    },
+  }),
 
   "GET /api/v1/subscriptions": (_w, t, n) => ({ query: who(t, n) }),
   "POST /api/v1/subscriptions": (w, t) => ({ body: { customer_id: t.id, plan: w.catalog.otherPlan.id } }),
   "GET /api/v1/subscriptions/{id}": (_w, t) => ({ params: { id: t.subscriptionId } }),
 
-  "POST /api/v1/events": (w, t, n) => ({ body: { event_name: w.catalog.meter.eventName, ...who(t, n), event_id: `e-${uid()}`, properties: { value: 1 } } }),
-  "POST /api/v1/events/bulk": (w, t, n) => ({ body: { events: [{ event_name: w.catalog.meter.eventName, ...who(t, n), event_id: `e-${uid()}`, properties: { value: 1 } }] } }),
-  "POST /api/v1/events/batch": (w, t) => ({ body: { events: [{ transaction_id: `t-${uid()}`, code: w.catalog.meter.eventName, external_customer_id: t.externalId, properties: { value: 1 } }] } }),
+  "POST /api/v1/events": (w, t, n) => ({
+    body: { event_name: w.catalog.meter.eventName, ...who(t, n), event_id: `e-${uid()}`, properties: { value: 1 } },
+  }),
+  "POST /api/v1/events/bulk": (w, t, n) => ({
+    body: {
+      events: [
+        { event_name: w.catalog.meter.eventName, ...who(t, n), event_id: `e-${uid()}`, properties: { value: 1 } },
+      ],
+    },
+  }),
+  "POST /api/v1/events/batch": (w, t) => ({
+    body: {
+      events: [
+        {
+          transaction_id: `t-${uid()}`,
+          code: w.catalog.meter.eventName,
+          external_customer_id: t.externalId,
+          properties: { value: 1 },
+        },
+      ],
+    },
+  }),
   "GET /api/v1/events": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/usage": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/entitlements/{meter}": (w, t, n) => ({ params: { meter: w.catalog.meter.code }, query: who(t, n) }),
@@ -62,23 +96,39 @@ export const SAMPLES: Record<string, Make> = {
   "GET /api/v1/agents": (_w, t, n) => ({ query: who(t, n) }),
   "POST /api/v1/agents": (_w, t, n) => ({ body: { ...who(t, n), name: `Agent ${uid()}` } }),
   "GET /api/v1/agents/{agent_id}": (_w, t) => ({ params: { agent_id: t.agentId } }),
-  "POST /api/v1/agents/{agent_id}/assign-plan": (_w, t) => ({ params: { agent_id: t.agentId }, body: { plan_id: null } }),
+  "POST /api/v1/agents/{agent_id}/assign-plan": (_w, t) => ({
+    params: { agent_id: t.agentId },
+    body: { plan_id: null },
+  }),
   "GET /api/v1/agents/{agent_id}/pricing-history": (_w, t) => ({ params: { agent_id: t.agentId } }),
   "GET /api/v1/calls": (_w, t, n) => ({ query: who(t, n) }),
   "POST /api/v1/calls": (_w, t) => ({ body: { agent_id: t.agentId } }),
   "GET /api/v1/calls/{call_id}": (_w, t) => ({ params: { call_id: t.callId } }),
-  "POST /api/v1/calls/{call_id}/finalize-cost": (_w, t) => ({ params: { call_id: t.callId }, body: { usage_metrics: { input_tokens: 10 } } }),
+  "POST /api/v1/calls/{call_id}/finalize-cost": (_w, t) => ({
+    params: { call_id: t.callId },
+    body: { usage_metrics: { input_tokens: 10 } },
+  }),
 
   "GET /api/v1/credits": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/credits/transactions": (_w, t, n) => ({ query: who(t, n) }),
-  "POST /api/v1/credits/consume": (w, t, n) => ({ body: { ...who(t, n), event_name: w.catalog.creditEvent.code, quantity: 1, ...ik() } }),
+  "POST /api/v1/credits/consume": (w, t, n) => ({
+    body: { ...who(t, n), event_name: w.catalog.creditEvent.code, quantity: 1, ...ik() },
+  }),
   "POST /api/v1/credits/reservations": (_w, t, n) => ({ body: { ...who(t, n), credits: 1, ...ik() } }),
   "GET /api/v1/credits/reservations/{id}": (_w, t) => ({ params: { id: t.reservationId } }),
-  "POST /api/v1/credits/reservations/{id}/commit": (_w, t, n) => ({ params: { id: t.reservationId }, body: { ...who(t, n), credits: 1 } }),
-  "POST /api/v1/credits/reservations/{id}/release": (_w, t, n) => ({ params: { id: t.reservationId }, body: { ...who(t, n) } }),
+  "POST /api/v1/credits/reservations/{id}/commit": (_w, t, n) => ({
+    params: { id: t.reservationId },
+    body: { ...who(t, n), credits: 1 },
+  }),
+  "POST /api/v1/credits/reservations/{id}/release": (_w, t, n) => ({
+    params: { id: t.reservationId },
+    body: { ...who(t, n) },
+  }),
   "POST /api/v1/credits/grants": (_w, t, n) => ({ body: { ...who(t, n), amount: 5, reason: "matrix", ...ik() } }),
   "POST /api/v1/credits/adjustments": (_w, t, n) => ({ body: { ...who(t, n), amount: 1, reason: "matrix", ...ik() } }),
-  "POST /api/v1/credits/refunds": (_w, t, n) => ({ body: { ...who(t, n), consumption_id: t.consumptionId, credits: 1, reason: "matrix", ...ik() } }),
+  "POST /api/v1/credits/refunds": (_w, t, n) => ({
+    body: { ...who(t, n), consumption_id: t.consumptionId, credits: 1, reason: "matrix", ...ik() },
+  }),
   "GET /api/v1/credits/settings": (_w, t, n) => ({ query: who(t, n) }),
   "PATCH /api/v1/credits/settings": (_w, t, n) => ({ body: { ...who(t, n), low_balance_threshold: 10 } }),
 
@@ -92,9 +142,14 @@ export const SAMPLES: Record<string, Make> = {
   "POST /api/v1/billing/portal": () => ({}),
   "POST /api/v1/billing/subscription/cancel": () => ({}),
   "POST /api/v1/billing/subscription/resume": () => ({}),
-  "POST /api/v1/billing/subscription/change-plan": (w) => ({ body: { plan_id: w.catalog.otherPlan.id, preview: true } }),
+  "POST /api/v1/billing/subscription/change-plan": (w) => ({
+    body: { plan_id: w.catalog.otherPlan.id, preview: true },
+  }),
 
-  "POST /api/v1/admin/invoices/{id}/mark-paid": (_w, t) => ({ params: { id: t.invoiceId }, body: { method: "bank_transfer", reference: `TR-${uid()}` } }),
+  "POST /api/v1/admin/invoices/{id}/mark-paid": (_w, t) => ({
+    params: { id: t.invoiceId },
+    body: { method: "bank_transfer", reference: `TR-${uid()}` },
+  }),
   "GET /api/v1/admin/webhooks": () => ({}),
   "POST /api/v1/admin/webhooks/{id}/replay": () => ({ params: { id: "evt_missing" } }),
   "GET /api/v1/admin/billing/stats": () => ({}),

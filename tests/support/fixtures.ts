@@ -26,7 +26,11 @@ export async function customerKey(orgId: string) {
 }
 
 export async function sessionCookie(userId: string): Promise<string> {
-  const token = await encode({ token: { sub: userId }, secret: process.env.AUTH_SECRET!, salt: "authjs.session-token" });
+  const token = await encode({
+    token: { sub: userId },
+    secret: process.env.AUTH_SECRET!,
+    salt: "authjs.session-token",
+  });
   return `authjs.session-token=${token}`;
 }
 
@@ -42,7 +46,12 @@ export type CallOptions = {
 };
 
 /** Calls a route handler the way Next.js does, and parses the JSON answer. */
-export async function call<T = Record<string, unknown>>(handler: Handler, method: string, path: string, opts: CallOptions = {}) {
+export async function call<T = Record<string, unknown>>(
+  handler: Handler,
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+) {
   const headers = new Headers(opts.headers);
   if (opts.key) headers.set("authorization", `Bearer ${opts.key}`);
   if (opts.cookie) {
@@ -55,7 +64,9 @@ export async function call<T = Record<string, unknown>>(handler: Handler, method
     body = JSON.stringify(opts.body);
     headers.set("content-type", "application/json");
   }
-  const res = await handler(new Request(`http://tally.test${path}`, { method, headers, body }), { params: Promise.resolve(opts.params ?? {}) });
+  const res = await handler(new Request(`http://tally.test${path}`, { method, headers, body }), {
+    params: Promise.resolve(opts.params ?? {}),
+  });
   const text = await res.text();
   let json: T;
   try {
@@ -66,7 +77,16 @@ export async function call<T = Record<string, unknown>>(handler: Handler, method
   return { status: res.status, headers: res.headers, json };
 }
 
-export async function makeMeter(overrides: Partial<{ code: string; eventName: string; aggregation: "count" | "sum" | "max" | "unique_count" | "latest"; property: string | null; groupBy: string[]; unit: string }> = {}) {
+export async function makeMeter(
+  overrides: Partial<{
+    code: string;
+    eventName: string;
+    aggregation: "count" | "sum" | "max" | "unique_count" | "latest";
+    property: string | null;
+    groupBy: string[];
+    unit: string;
+  }> = {},
+) {
   const { insertMeter } = await import("@/lib/catalog/seed-catalog");
   const code = overrides.code ?? `meter_${uid()}`;
   return insertMeter({
@@ -80,7 +100,18 @@ export async function makeMeter(overrides: Partial<{ code: string; eventName: st
   });
 }
 
-export async function makePlan(overrides: Partial<{ code: string; interval: "month" | "year"; basePriceCents: number; trialDays: number; includedCredits: number; charges: import("@/lib/rating").Charge[]; limits: { meter: string; limit: number; enforcement: "soft" | "hard" }[]; tier: string }> = {}) {
+export async function makePlan(
+  overrides: Partial<{
+    code: string;
+    interval: "month" | "year";
+    basePriceCents: number;
+    trialDays: number;
+    includedCredits: number;
+    charges: import("@/lib/rating").Charge[];
+    limits: { meter: string; limit: number; enforcement: "soft" | "hard" }[];
+    tier: string;
+  }> = {},
+) {
   const { insertPlan } = await import("@/lib/catalog/seed-catalog");
   const code = overrides.code ?? `plan-${uid()}`;
   return insertPlan({

@@ -23,7 +23,9 @@ export default async function setup(project: TestProject) {
   await closeDatabase();
   project.provide("pgTemplate", template);
   return async () => {
-    const leftovers = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${`tally_t_${process.pid}_%`} or datname = ${template}`;
+    const leftovers = await admin<
+      { datname: string }[]
+    >`select datname from pg_database where datname like ${`tally_t_${process.pid}_%`} or datname = ${template}`;
     for (const { datname } of leftovers) await admin.unsafe(`drop database if exists ${datname} with (force)`);
     await admin.end();
   };

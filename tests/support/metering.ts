@@ -8,7 +8,17 @@ import type { Charge } from "@/lib/rating/types";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { uid } from "./fixtures";
 
-export async function makeMeter(v: { aggregation?: Aggregation; property?: string; eventName?: string; filters?: Record<string, string[]>; groupBy?: string[]; unit?: string; code?: string } = {}) {
+export async function makeMeter(
+  v: {
+    aggregation?: Aggregation;
+    property?: string;
+    eventName?: string;
+    filters?: Record<string, string[]>;
+    groupBy?: string[];
+    unit?: string;
+    code?: string;
+  } = {},
+) {
   const id = uid();
   const meter = await insertMeter({
     code: v.code ?? `m_${id}`,
@@ -24,7 +34,15 @@ export async function makeMeter(v: { aggregation?: Aggregation; property?: strin
   return meter;
 }
 
-export async function makePlan(v: { limits?: PlanLimit[]; charges?: Charge[]; interval?: "month" | "year"; includedCredits?: number; basePriceCents?: number } = {}) {
+export async function makePlan(
+  v: {
+    limits?: PlanLimit[];
+    charges?: Charge[];
+    interval?: "month" | "year";
+    includedCredits?: number;
+    basePriceCents?: number;
+  } = {},
+) {
   const id = uid();
   const plan = await insertPlan({
     code: `plan-${id}`,

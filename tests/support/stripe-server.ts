@@ -6,7 +6,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 
 type Obj = Record<string, unknown> & { id: string; object: string };
-export type RecordedRequest = { method: string; path: string; body: Record<string, unknown>; query: Record<string, unknown>; idempotencyKey: string | null };
+export type RecordedRequest = {
+  method: string;
+  path: string;
+  body: Record<string, unknown>;
+  query: Record<string, unknown>;
+  idempotencyKey: string | null;
+};
 
 /** Parses Stripe's form encoding (`a[b][0][c]=1`, `expand[]=x`) into nested objects and arrays. */
 export function parseForm(text: string): Record<string, unknown> {
@@ -32,9 +38,13 @@ export function parseForm(text: string): Record<string, unknown> {
 }
 
 let counter = 0;
-export const stripeId = (prefix: string) => `${prefix}_test${(++counter).toString(36).padStart(6, "0")}${Math.random().toString(36).slice(2, 8)}`;
+export const stripeId = (prefix: string) =>
+  `${prefix}_test${(++counter).toString(36).padStart(6, "0")}${Math.random().toString(36).slice(2, 8)}`;
 
-type Handler = (req: { params: string[]; body: Record<string, unknown>; query: Record<string, unknown> }) => { status?: number; body: unknown };
+type Handler = (req: { params: string[]; body: Record<string, unknown>; query: Record<string, unknown> }) => {
+  status?: number;
+  body: unknown;
+};
 
 export class StripeServer {
   readonly objects = new Map<string, Obj>();
@@ -107,12 +117,21 @@ export class StripeServer {
 
   /** The distinct Idempotency-Keys POSTed to a path. */
   idempotencyKeysSeen(path: string): Set<string> {
-    return new Set(this.requests.filter((r) => r.method === "POST" && r.path === path && r.idempotencyKey).map((r) => r.idempotencyKey!));
+    return new Set(
+      this.requests
+        .filter((r) => r.method === "POST" && r.path === path && r.idempotencyKey)
+        .map((r) => r.idempotencyKey!),
+    );
   }
 
   /** The environment that points the app's Stripe client here. */
   env(): Record<string, string> {
-    return { STRIPE_SECRET_KEY: "sk_test_tally", STRIPE_API_HOST: "127.0.0.1", STRIPE_API_PORT: String(this.port), STRIPE_API_PROTOCOL: "http" };
+    return {
+      STRIPE_SECRET_KEY: "sk_test_tally",
+      STRIPE_API_HOST: "127.0.0.1",
+      STRIPE_API_PORT: String(this.port),
+      STRIPE_API_PROTOCOL: "http",
+    };
   }
 
   /** The next `times` requests whose "METHOD /path" matches answer `status` (e.g. 500, 429). */
@@ -134,15 +153,49 @@ export class StripeServer {
   }
 
   createProduct(fields: Partial<Obj> & { name: string }): Obj {
-    return this.put({ id: stripeId("prod"), object: "product", active: true, description: null, metadata: {}, created: now(), ...fields });
+    return this.put({
+      id: stripeId("prod"),
+      object: "product",
+      active: true,
+      description: null,
+      metadata: {},
+      created: now(),
+      ...fields,
+    });
   }
 
-  createPrice(fields: Partial<Obj> & { product: string; unit_amount: number; currency?: string; recurring?: { interval: string; trial_period_days?: number | null } | null }): Obj {
-    return this.put({ id: stripeId("price"), object: "price", active: true, currency: "usd", lookup_key: null, metadata: {}, nickname: null, type: fields.recurring ? "recurring" : "one_time", created: now(), ...fields });
+  createPrice(
+    fields: Partial<Obj> & {
+      product: string;
+      unit_amount: number;
+      currency?: string;
+      recurring?: { interval: string; trial_period_days?: number | null } | null;
+    },
+  ): Obj {
+    return this.put({
+      id: stripeId("price"),
+      object: "price",
+      active: true,
+      currency: "usd",
+      lookup_key: null,
+      metadata: {},
+      nickname: null,
+      type: fields.recurring ? "recurring" : "one_time",
+      created: now(),
+      ...fields,
+    });
   }
 
   /** A subscription shaped like Stripe's (the period lives on the item, as in current API versions). */
-  createSubscription(fields: { customer: string; price: string; status?: string; trialEnd?: number | null; periodStart?: number; periodEnd?: number; metadata?: Record<string, string> }): Obj {
+  createSubscription(fields: {
+    customer: string;
+    price: string;
+    status?: string;
+    trialEnd?: number | null;
+    periodStart?: number;
+    periodEnd?: number;
+    metadata?: Record<string, string>;
+  }): Obj {
     const start = fields.periodStart ?? now();
     const end = fields.periodEnd ?? start + 30 * 86400;
     const price = this.objects.get(fields.price)!;
@@ -157,11 +210,26 @@ export class StripeServer {
       trial_end: fields.trialEnd ?? null,
       created: start,
       metadata: fields.metadata ?? {},
-      items: { object: "list", data: [{ id: stripeId("si"), object: "subscription_item", price, quantity: 1, current_period_start: start, current_period_end: end }] },
+      items: {
+        object: "list",
+        data: [
+          {
+            id: stripeId("si"),
+            object: "subscription_item",
+            price,
+            quantity: 1,
+            current_period_start: start,
+            current_period_end: end,
+          },
+        ],
+      },
     });
   }
 
-  updateSubscription(id: string, patch: Partial<Obj> & { price?: string; periodStart?: number; periodEnd?: number }): Obj {
+  updateSubscription(
+    id: string,
+    patch: Partial<Obj> & { price?: string; periodStart?: number; periodEnd?: number },
+  ): Obj {
     const sub = this.objects.get(id)!;
     const items = sub.items as { data: Record<string, unknown>[] };
     const item = { ...items.data[0]! };
@@ -172,7 +240,16 @@ export class StripeServer {
     return this.put({ ...sub, ...rest, items: { object: "list", data: [item] } } as Obj);
   }
 
-  createInvoice(fields: { customer: string; subscription?: string; status: string; amount: number; priceId?: string; periodStart?: number; periodEnd?: number; billingReason?: string }): Obj {
+  createInvoice(fields: {
+    customer: string;
+    subscription?: string;
+    status: string;
+    amount: number;
+    priceId?: string;
+    periodStart?: number;
+    periodEnd?: number;
+    billingReason?: string;
+  }): Obj {
     const id = stripeId("in");
     return this.put({
       id,
@@ -195,7 +272,19 @@ export class StripeServer {
       hosted_invoice_url: `https://invoice.stripe.test/${id}`,
       invoice_pdf: `https://invoice.stripe.test/${id}.pdf`,
       parent: fields.subscription ? { subscription_details: { subscription: fields.subscription } } : null,
-      lines: { object: "list", data: [{ id: stripeId("il"), description: "Subscription", quantity: 1, amount: fields.amount, period: { start: fields.periodStart ?? now(), end: fields.periodEnd ?? now() }, pricing: { price_details: { price: fields.priceId ?? null } } }] },
+      lines: {
+        object: "list",
+        data: [
+          {
+            id: stripeId("il"),
+            description: "Subscription",
+            quantity: 1,
+            amount: fields.amount,
+            period: { start: fields.periodStart ?? now(), end: fields.periodEnd ?? now() },
+            pricing: { price_details: { price: fields.priceId ?? null } },
+          },
+        ],
+      },
     });
   }
 
@@ -206,11 +295,21 @@ export class StripeServer {
    */
   renewSubscription(subId: string): { subscription: Obj; invoice: Obj } {
     const sub = this.objects.get(subId)!;
-    const item = (sub.items as { data: { price: Obj; current_period_start: number; current_period_end: number }[] }).data[0]!;
+    const item = (sub.items as { data: { price: Obj; current_period_start: number; current_period_end: number }[] })
+      .data[0]!;
     const length = item.current_period_end - item.current_period_start;
     const ended = { start: item.current_period_start, end: item.current_period_end };
     const subscription = this.updateSubscription(subId, { periodStart: ended.end, periodEnd: ended.end + length });
-    const invoice = this.createInvoice({ customer: sub.customer as string, subscription: subId, status: "draft", amount: Number(item.price.unit_amount), priceId: item.price.id, periodStart: ended.start, periodEnd: ended.end, billingReason: "subscription_cycle" });
+    const invoice = this.createInvoice({
+      customer: sub.customer as string,
+      subscription: subId,
+      status: "draft",
+      amount: Number(item.price.unit_amount),
+      priceId: item.price.id,
+      periodStart: ended.start,
+      periodEnd: ended.end,
+      billingReason: "subscription_cycle",
+    });
     return { subscription, invoice };
   }
 
@@ -220,7 +319,14 @@ export class StripeServer {
     if (inv.status !== "draft") return inv;
     const total = Number(inv.total);
     const paid = pay && total >= 0;
-    return this.put({ ...inv, number: `STR-${id.slice(-6).toUpperCase()}`, status: paid ? "paid" : "open", amount_paid: paid ? total : 0, amount_due: paid ? 0 : total, status_transitions: { finalized_at: now(), paid_at: paid ? now() : null } });
+    return this.put({
+      ...inv,
+      number: `STR-${id.slice(-6).toUpperCase()}`,
+      status: paid ? "paid" : "open",
+      amount_paid: paid ? total : 0,
+      amount_due: paid ? 0 : total,
+      status_transitions: { finalized_at: now(), paid_at: paid ? now() : null },
+    });
   }
 
   /** The invoice items Tally added to an invoice (the lines that are not the plan fee). */
@@ -237,7 +343,21 @@ export class StripeServer {
       subtotal: Number(inv.subtotal) + amount,
       total: Number(inv.total) + amount,
       amount_due: Number(inv.amount_due) + amount,
-      lines: { object: "list", data: [...lines.data, { id: stripeId("il"), description: item.description, quantity: 1, amount, period: item.period, metadata: item.metadata, parent: { type: "invoice_item_details", invoice_item_details: { invoice_item: item.id } } }] },
+      lines: {
+        object: "list",
+        data: [
+          ...lines.data,
+          {
+            id: stripeId("il"),
+            description: item.description,
+            quantity: 1,
+            amount,
+            period: item.period,
+            metadata: item.metadata,
+            parent: { type: "invoice_item_details", invoice_item_details: { invoice_item: item.id } },
+          },
+        ],
+      },
     });
   }
 
@@ -245,16 +365,42 @@ export class StripeServer {
    * A Checkout Session as Stripe keeps it: line items (a catalog price, or inline price_data, as
    * Tally sends them) from which amount_total and currency follow; open and unpaid until payCheckout.
    */
-  createCheckoutSession(fields: Record<string, unknown> & { line_items?: { price?: string; price_data?: { currency?: string; unit_amount?: number | string; product_data?: { name?: string } }; quantity?: number | string }[] }): Obj {
+  createCheckoutSession(
+    fields: Record<string, unknown> & {
+      line_items?: {
+        price?: string;
+        price_data?: { currency?: string; unit_amount?: number | string; product_data?: { name?: string } };
+        quantity?: number | string;
+      }[];
+    },
+  ): Obj {
     const id = stripeId("cs");
     const { line_items: lines = [], ...rest } = fields;
     const items = lines.map((l) => {
       const price: Obj = l.price
         ? this.objects.get(l.price)!
-        : this.put({ id: stripeId("price"), object: "price", active: false, currency: l.price_data?.currency ?? "usd", unit_amount: Number(l.price_data?.unit_amount ?? 0), product: l.price_data?.product_data?.name ?? null, type: "one_time", created: now() });
+        : this.put({
+            id: stripeId("price"),
+            object: "price",
+            active: false,
+            currency: l.price_data?.currency ?? "usd",
+            unit_amount: Number(l.price_data?.unit_amount ?? 0),
+            product: l.price_data?.product_data?.name ?? null,
+            type: "one_time",
+            created: now(),
+          });
       const quantity = Number(l.quantity ?? 1);
       const amount = Number(price.unit_amount) * quantity;
-      return { id: stripeId("li"), object: "item", amount_subtotal: amount, amount_total: amount, currency: price.currency as string, description: String(l.price_data?.product_data?.name ?? price.nickname ?? "Item"), price, quantity };
+      return {
+        id: stripeId("li"),
+        object: "item",
+        amount_subtotal: amount,
+        amount_total: amount,
+        currency: price.currency as string,
+        description: String(l.price_data?.product_data?.name ?? price.nickname ?? "Item"),
+        price,
+        quantity,
+      };
     });
     this.lineItems.set(id, items);
     return this.put({
@@ -279,19 +425,60 @@ export class StripeServer {
   payCheckout(sessionId: string): { session: Obj; paymentIntent: Obj; charge: Obj } {
     const session = this.objects.get(sessionId)!;
     const metadata = (session.payment_intent_data as { metadata?: Record<string, string> } | undefined)?.metadata ?? {};
-    const paymentIntent = this.createPaymentIntent({ customer: session.customer as string, amount: Number(session.amount_total), currency: String(session.currency), metadata });
-    const charge = this.createCharge({ payment_intent: paymentIntent.id, customer: session.customer as string, amount: Number(session.amount_total), currency: String(session.currency) });
-    return { session: this.put({ ...session, status: "complete", payment_status: "paid", payment_intent: paymentIntent.id }), paymentIntent, charge };
+    const paymentIntent = this.createPaymentIntent({
+      customer: session.customer as string,
+      amount: Number(session.amount_total),
+      currency: String(session.currency),
+      metadata,
+    });
+    const charge = this.createCharge({
+      payment_intent: paymentIntent.id,
+      customer: session.customer as string,
+      amount: Number(session.amount_total),
+      currency: String(session.currency),
+    });
+    return {
+      session: this.put({ ...session, status: "complete", payment_status: "paid", payment_intent: paymentIntent.id }),
+      paymentIntent,
+      charge,
+    };
   }
 
   /** A PaymentIntent, succeeded unless told otherwise (amount_received follows the status). */
   createPaymentIntent(fields: Partial<Obj> & { amount: number; customer?: string | null }): Obj {
     const status = (fields.status as string | undefined) ?? "succeeded";
-    return this.put({ id: stripeId("pi"), object: "payment_intent", status, currency: "usd", amount_received: status === "succeeded" ? fields.amount : 0, customer: null, description: null, metadata: {}, last_payment_error: null, latest_charge: null, created: now(), ...fields });
+    return this.put({
+      id: stripeId("pi"),
+      object: "payment_intent",
+      status,
+      currency: "usd",
+      amount_received: status === "succeeded" ? fields.amount : 0,
+      customer: null,
+      description: null,
+      metadata: {},
+      last_payment_error: null,
+      latest_charge: null,
+      created: now(),
+      ...fields,
+    });
   }
 
-  createCharge(fields: Partial<Obj> & { amount: number; payment_intent?: string | null; customer?: string | null }): Obj {
-    return this.put({ id: stripeId("ch"), object: "charge", status: "succeeded", paid: true, currency: "usd", amount_refunded: 0, refunded: false, customer: null, description: null, created: now(), ...fields });
+  createCharge(
+    fields: Partial<Obj> & { amount: number; payment_intent?: string | null; customer?: string | null },
+  ): Obj {
+    return this.put({
+      id: stripeId("ch"),
+      object: "charge",
+      status: "succeeded",
+      paid: true,
+      currency: "usd",
+      amount_refunded: 0,
+      refunded: false,
+      customer: null,
+      description: null,
+      created: now(),
+      ...fields,
+    });
   }
 
   /** A refund of `amount` more on a charge (amount_refunded is cumulative, as at Stripe). */
@@ -303,7 +490,16 @@ export class StripeServer {
 
   /** An event as Stripe sends it, around a snapshot of an object. */
   event(type: string, object: Obj | Record<string, unknown>, created = now()): Record<string, unknown> {
-    return { id: stripeId("evt"), object: "event", api_version: "2025-09-30.clover", created, livemode: false, pending_webhooks: 1, type, data: { object: structuredClone(object) } };
+    return {
+      id: stripeId("evt"),
+      object: "event",
+      api_version: "2025-09-30.clover",
+      created,
+      livemode: false,
+      pending_webhooks: 1,
+      type,
+      data: { object: structuredClone(object) },
+    };
   }
 
   private expand(o: Obj, paths: string[], prefix = ""): Obj {
@@ -324,32 +520,81 @@ export class StripeServer {
     if (startingAfter) start = items.findIndex((i) => i.id === startingAfter) + 1;
     const page = items.slice(start, start + limit);
     const expand = (query.expand as string[] | undefined) ?? [];
-    return { object: "list", url, has_more: start + limit < items.length, data: page.map((o) => this.expand(o, expand, "data.")) };
+    return {
+      object: "list",
+      url,
+      has_more: start + limit < items.length,
+      data: page.map((o) => this.expand(o, expand, "data.")),
+    };
   }
 
   private installDefaults() {
     const bool = (v: unknown) => (v === undefined ? undefined : v === "true" || v === true);
-    this.route("GET", /^\/v1\/products$/, ({ query }) => ({ body: this.listResponse("/v1/products", this.list("product", (p) => bool(query.active) === undefined || p.active === bool(query.active)), query) }));
+    this.route("GET", /^\/v1\/products$/, ({ query }) => ({
+      body: this.listResponse(
+        "/v1/products",
+        this.list("product", (p) => bool(query.active) === undefined || p.active === bool(query.active)),
+        query,
+      ),
+    }));
     this.route("POST", /^\/v1\/products$/, ({ body }) => ({ body: this.createProduct(body as { name: string }) }));
     this.route("GET", /^\/v1\/prices$/, ({ query }) => ({
       body: this.listResponse(
         "/v1/prices",
-        this.list("price", (p) => (bool(query.active) === undefined || p.active === bool(query.active)) && (!query.product || p.product === query.product) && (!query.type || p.type === query.type)),
+        this.list(
+          "price",
+          (p) =>
+            (bool(query.active) === undefined || p.active === bool(query.active)) &&
+            (!query.product || p.product === query.product) &&
+            (!query.type || p.type === query.type),
+        ),
         query,
       ),
     }));
-    this.route("GET", /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|payment_methods)\/([^/]+)$/, ({ params, query }) => {
-      const o = this.objects.get(params[1]!);
-      if (!o) return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such object: '${params[1]}'` } } };
-      const expand = (query.expand as string[] | undefined) ?? [];
-      const out = this.expand(o, expand);
-      if (o.object === "checkout.session" && expand.includes("line_items")) out.line_items = { object: "list", url: `/v1/checkout/sessions/${o.id}/line_items`, has_more: false, data: this.lineItems.get(o.id) ?? [] };
-      return { body: out };
-    });
+    this.route(
+      "GET",
+      /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|payment_methods)\/([^/]+)$/,
+      ({ params, query }) => {
+        const o = this.objects.get(params[1]!);
+        if (!o)
+          return {
+            status: 404,
+            body: {
+              error: {
+                type: "invalid_request_error",
+                code: "resource_missing",
+                message: `No such object: '${params[1]}'`,
+              },
+            },
+          };
+        const expand = (query.expand as string[] | undefined) ?? [];
+        const out = this.expand(o, expand);
+        if (o.object === "checkout.session" && expand.includes("line_items"))
+          out.line_items = {
+            object: "list",
+            url: `/v1/checkout/sessions/${o.id}/line_items`,
+            has_more: false,
+            data: this.lineItems.get(o.id) ?? [],
+          };
+        return { body: out };
+      },
+    );
     this.route("POST", /^\/v1\/checkout\/sessions$/, ({ body }) => ({ body: this.createCheckoutSession(body) }));
-    this.route("POST", /^\/v1\/billing_portal\/sessions$/, ({ body }) => ({ body: { id: stripeId("bps"), object: "billing_portal.session", url: `https://billing.stripe.test/p/session/${stripeId("x")}`, customer: body.customer, return_url: body.return_url } }));
+    this.route("POST", /^\/v1\/billing_portal\/sessions$/, ({ body }) => ({
+      body: {
+        id: stripeId("bps"),
+        object: "billing_portal.session",
+        url: `https://billing.stripe.test/p/session/${stripeId("x")}`,
+        customer: body.customer,
+        return_url: body.return_url,
+      },
+    }));
     this.route("POST", /^\/v1\/subscriptions\/([^/]+)$/, ({ params, body }) => {
-      if (!this.objects.has(params[0]!)) return { status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: "No such subscription" } } };
+      if (!this.objects.has(params[0]!))
+        return {
+          status: 404,
+          body: { error: { type: "invalid_request_error", code: "resource_missing", message: "No such subscription" } },
+        };
       const items = body.items as { price?: string }[] | undefined;
       const patch: Partial<Obj> & { price?: string } = {};
       if (body.cancel_at_period_end !== undefined) patch.cancel_at_period_end = body.cancel_at_period_end === "true";
@@ -360,23 +605,49 @@ export class StripeServer {
       const sub = this.objects.get(String(body.subscription));
       const details = body.subscription_details as { items?: { price?: string }[] } | undefined;
       const newPrice = this.objects.get(String(details?.items?.[0]?.price));
-      const oldPrice = ((sub?.items as { data: { price: Obj }[] } | undefined)?.data[0]?.price) ?? null;
+      const oldPrice = (sub?.items as { data: { price: Obj }[] } | undefined)?.data[0]?.price ?? null;
       const diff = Math.max(0, Number(newPrice?.unit_amount ?? 0) - Number(oldPrice?.unit_amount ?? 0));
-      return { body: { object: "invoice", amount_due: Math.round(diff / 2), currency: "usd", lines: { object: "list", data: [] } } };
+      return {
+        body: {
+          object: "invoice",
+          amount_due: Math.round(diff / 2),
+          currency: "usd",
+          lines: { object: "list", data: [] },
+        },
+      };
     });
-    const missing = (what: string, id: string) => ({ status: 404, body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such ${what}: '${id}'` } } });
+    const missing = (what: string, id: string) => ({
+      status: 404,
+      body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such ${what}: '${id}'` } },
+    });
     this.route("GET", /^\/v1\/invoices\/([^/]+)\/lines$/, ({ params, query }) => {
       const inv = this.objects.get(params[0]!);
       if (!inv) return missing("invoice", params[0]!);
       return { body: this.listResponse(`/v1/invoices/${inv.id}/lines`, (inv.lines as { data: Obj[] }).data, query) };
     });
-    this.route("GET", /^\/v1\/invoiceitems$/, ({ query }) => ({ body: this.listResponse("/v1/invoiceitems", this.list("invoiceitem", (i) => !query.invoice || i.invoice === query.invoice), query) }));
+    this.route("GET", /^\/v1\/invoiceitems$/, ({ query }) => ({
+      body: this.listResponse(
+        "/v1/invoiceitems",
+        this.list("invoiceitem", (i) => !query.invoice || i.invoice === query.invoice),
+        query,
+      ),
+    }));
     this.route("POST", /^\/v1\/invoiceitems$/, ({ body }) => {
       const invoiceId = body.invoice as string | undefined;
       const inv = invoiceId ? this.objects.get(invoiceId) : undefined;
       if (invoiceId && !inv) return missing("invoice", invoiceId);
       // As at Stripe: only a draft takes new items.
-      if (inv && inv.status !== "draft") return { status: 400, body: { error: { type: "invalid_request_error", code: "invoice_not_editable", message: `You can only add invoice items to draft invoices; ${invoiceId} is ${String(inv.status)}.` } } };
+      if (inv && inv.status !== "draft")
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: "invalid_request_error",
+              code: "invoice_not_editable",
+              message: `You can only add invoice items to draft invoices; ${invoiceId} is ${String(inv.status)}.`,
+            },
+          },
+        };
       const period = body.period as { start?: string; end?: string } | undefined;
       const item = this.put({
         id: stripeId("ii"),
@@ -394,13 +665,31 @@ export class StripeServer {
       return { body: item };
     });
     this.route("POST", /^\/v1\/invoices$/, ({ body }) => {
-      const inv = this.createInvoice({ customer: String(body.customer), status: "draft", amount: 0, billingReason: "manual" });
-      return { body: this.put({ ...inv, currency: String(body.currency ?? "usd"), description: body.description ?? null, metadata: (body.metadata as Record<string, string> | undefined) ?? {}, auto_advance: body.auto_advance === "true", lines: { object: "list", data: [] } }) };
+      const inv = this.createInvoice({
+        customer: String(body.customer),
+        status: "draft",
+        amount: 0,
+        billingReason: "manual",
+      });
+      return {
+        body: this.put({
+          ...inv,
+          currency: String(body.currency ?? "usd"),
+          description: body.description ?? null,
+          metadata: (body.metadata as Record<string, string> | undefined) ?? {},
+          auto_advance: body.auto_advance === "true",
+          lines: { object: "list", data: [] },
+        }),
+      };
     });
     this.route("POST", /^\/v1\/invoices\/([^/]+)\/finalize$/, ({ params, body }) => {
       const inv = this.objects.get(params[0]!);
       if (!inv) return missing("invoice", params[0]!);
-      if (inv.status !== "draft") return { status: 400, body: { error: { type: "invalid_request_error", message: `This invoice is already finalized` } } };
+      if (inv.status !== "draft")
+        return {
+          status: 400,
+          body: { error: { type: "invalid_request_error", message: `This invoice is already finalized` } },
+        };
       // auto_advance: Stripe charges the customer's default card after finalizing; here it succeeds.
       return { body: this.finalizeInvoice(params[0]!, body.auto_advance !== "false") };
     });
@@ -409,7 +698,16 @@ export class StripeServer {
       if (!sub) return missing("subscription", params[0]!);
       return { body: this.put({ ...sub, status: "canceled", canceled_at: now(), ended_at: now() }) };
     });
-    this.route("POST", /^\/v1\/customers$/, ({ body }) => ({ body: this.put({ id: stripeId("cus"), object: "customer", created: now(), metadata: {}, invoice_settings: { default_payment_method: null }, ...body }) }));
+    this.route("POST", /^\/v1\/customers$/, ({ body }) => ({
+      body: this.put({
+        id: stripeId("cus"),
+        object: "customer",
+        created: now(),
+        metadata: {},
+        invoice_settings: { default_payment_method: null },
+        ...body,
+      }),
+    }));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -431,12 +729,21 @@ export class StripeServer {
     const failure = this.failures.find((f) => f.remaining > 0 && f.match.test(`${method} ${url.pathname}`));
     if (failure) {
       failure.remaining--;
-      return send(failure.status, failure.body ?? { error: { type: "api_error", message: `Injected failure ${failure.status}` } });
+      return send(
+        failure.status,
+        failure.body ?? { error: { type: "api_error", message: `Injected failure ${failure.status}` } },
+      );
     }
     if (method === "POST" && idempotencyKey) {
       const seen = this.idempotent.get(`${url.pathname}|${idempotencyKey}`);
       // As Stripe: the same key with other parameters is an error, never a silent second object.
-      if (seen && seen.params !== JSON.stringify(body)) return send(400, { error: { type: "idempotency_error", message: `Keys for idempotent requests can only be used with the same parameters they were first used with.` } });
+      if (seen && seen.params !== JSON.stringify(body))
+        return send(400, {
+          error: {
+            type: "idempotency_error",
+            message: `Keys for idempotent requests can only be used with the same parameters they were first used with.`,
+          },
+        });
       if (seen) return send(seen.status, seen.body);
     }
     for (const r of this.routes) {
@@ -444,11 +751,18 @@ export class StripeServer {
       if (!m) continue;
       const out = r.handler({ params: m.slice(1), body, query });
       const status = out.status ?? 200;
-      if (method === "POST" && idempotencyKey && status < 500) this.idempotent.set(`${url.pathname}|${idempotencyKey}`, { status, body: out.body, params: JSON.stringify(body) });
+      if (method === "POST" && idempotencyKey && status < 500)
+        this.idempotent.set(`${url.pathname}|${idempotencyKey}`, {
+          status,
+          body: out.body,
+          params: JSON.stringify(body),
+        });
       if (outage) return send(outage.status, failAs(outage.status));
       return send(status, out.body);
     }
-    send(404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${url.pathname})` } });
+    send(404, {
+      error: { type: "invalid_request_error", message: `Unrecognized request URL (${method}: ${url.pathname})` },
+    });
   }
 }
 

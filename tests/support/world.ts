@@ -39,7 +39,10 @@ async function must<T>(label: string, p: Promise<{ status: number; json: T }>): 
   return r.json;
 }
 
-async function seedOrg(platform: string, catalog: { planId: string; creditEvent: string; meterEvent: string }): Promise<Org> {
+async function seedOrg(
+  platform: string,
+  catalog: { planId: string; creditEvent: string; meterEvent: string },
+): Promise<Org> {
   const org = await makeOrg();
   const key = await customerKey(org.id);
   const sub = await subscribe(org.id, { plan: { id: catalog.planId }, actor: "test", skipTrial: true });
@@ -53,13 +56,53 @@ async function seedOrg(platform: string, catalog: { planId: string; creditEvent:
       paid: false,
     }),
   );
-  const agent = await must<{ id: string }>("agent", call(agentsRoute.POST, "POST", "/api/v1/agents", { key: platform, body: { customer_id: org.id, name: `Agent ${uid()}` } }));
-  const callRow = await must<{ id: string }>("call", call(callsRoute.POST, "POST", "/api/v1/calls", { key: platform, body: { agent_id: agent.id } }));
-  await must("grant", call(grantsRoute.POST, "POST", "/api/v1/credits/grants", { key: platform, body: { customer_id: org.id, amount: 100_000, reason: "world", idempotency_key: `w-${uid()}` } }));
-  const consumed = await must<{ id: string }>("consume", call(consumeRoute.POST, "POST", "/api/v1/credits/consume", { key: platform, body: { customer_id: org.id, event_name: catalog.creditEvent, quantity: 2, idempotency_key: `w-${uid()}` } }));
-  const reservation = await must<{ id: string }>("reservation", call(reservationsRoute.POST, "POST", "/api/v1/credits/reservations", { key: platform, body: { customer_id: org.id, credits: 10, ttl_seconds: 3600, idempotency_key: `w-${uid()}` } }));
-  await must("event", call(eventsRoute.POST, "POST", "/api/v1/events", { key: platform, body: { event_name: catalog.meterEvent, customer_id: org.id, event_id: `w-${uid()}`, properties: { value: 3 } } }));
-  const { alert } = await raiseAlertOnce({ orgId: org.id, kind: "usage_limit", key: `world-${uid()}`, threshold: 80, periodKey: "world", message: "world alert" });
+  const agent = await must<{ id: string }>(
+    "agent",
+    call(agentsRoute.POST, "POST", "/api/v1/agents", {
+      key: platform,
+      body: { customer_id: org.id, name: `Agent ${uid()}` },
+    }),
+  );
+  const callRow = await must<{ id: string }>(
+    "call",
+    call(callsRoute.POST, "POST", "/api/v1/calls", { key: platform, body: { agent_id: agent.id } }),
+  );
+  await must(
+    "grant",
+    call(grantsRoute.POST, "POST", "/api/v1/credits/grants", {
+      key: platform,
+      body: { customer_id: org.id, amount: 100_000, reason: "world", idempotency_key: `w-${uid()}` },
+    }),
+  );
+  const consumed = await must<{ id: string }>(
+    "consume",
+    call(consumeRoute.POST, "POST", "/api/v1/credits/consume", {
+      key: platform,
+      body: { customer_id: org.id, event_name: catalog.creditEvent, quantity: 2, idempotency_key: `w-${uid()}` },
+    }),
+  );
+  const reservation = await must<{ id: string }>(
+    "reservation",
+    call(reservationsRoute.POST, "POST", "/api/v1/credits/reservations", {
+      key: platform,
+      body: { customer_id: org.id, credits: 10, ttl_seconds: 3600, idempotency_key: `w-${uid()}` },
+    }),
+  );
+  await must(
+    "event",
+    call(eventsRoute.POST, "POST", "/api/v1/events", {
+      key: platform,
+      body: { event_name: catalog.meterEvent, customer_id: org.id, event_id: `w-${uid()}`, properties: { value: 3 } },
+    }),
+  );
+  const { alert } = await raiseAlertOnce({
+    orgId: org.id,
+    kind: "usage_limit",
+    key: `world-${uid()}`,
+    threshold: 80,
+    periodKey: "world",
+    message: "world alert",
+  });
   return {
     id: org.id,
     externalId: org.externalId!,
@@ -78,27 +121,80 @@ export async function seedWorld() {
   const platform = await platformKey();
   const meter = await makeMeter({ aggregation: "sum", property: "value" });
   invalidateMeters();
-  const plan = await makePlan({ basePriceCents: 2900, limits: [{ meter: meter.code, limit: 1_000_000, enforcement: "soft" }] });
+  const plan = await makePlan({
+    basePriceCents: 2900,
+    limits: [{ meter: meter.code, limit: 1_000_000, enforcement: "soft" }],
+  });
   const otherPlan = await makePlan({ basePriceCents: 4900 });
   // Catalog entries for the operations that change or retire one (patch, archive, sync), so the
   // world's own plans, meter, event and pack stay usable however they are fuzzed.
   const sparePlan = await makePlan({ basePriceCents: 100 });
   const spareMeter = await makeMeter({ aggregation: "count" });
-  const spareEvent = await insertCreditEvent({ code: `ce_${uid()}`, name: "Spare event", credits: 1, category: "general", active: true });
-  const spareProduct = await insertCreditProduct({ code: `pack_${uid()}`, name: "Spare pack", credits: 10, priceCents: 100, currency: "usd" });
-  const creditEvent = await insertCreditEvent({ code: `ce_${uid()}`, name: "World event", credits: 5, category: "general", active: true });
-  const product = await insertCreditProduct({ code: `pack_${uid()}`, name: "World pack", credits: 1000, priceCents: 1000, currency: "usd" });
-  const modelPrice = await insertModelPrice({ provider: "openai", model: `m-${uid()}`, inputPricePerToken: "0.000001", outputPricePerToken: "0.000002", currency: "usd", effectiveFrom: new Date(0) });
+  const spareEvent = await insertCreditEvent({
+    code: `ce_${uid()}`,
+    name: "Spare event",
+    credits: 1,
+    category: "general",
+    active: true,
+  });
+  const spareProduct = await insertCreditProduct({
+    code: `pack_${uid()}`,
+    name: "Spare pack",
+    credits: 10,
+    priceCents: 100,
+    currency: "usd",
+  });
+  const creditEvent = await insertCreditEvent({
+    code: `ce_${uid()}`,
+    name: "World event",
+    credits: 5,
+    category: "general",
+    active: true,
+  });
+  const product = await insertCreditProduct({
+    code: `pack_${uid()}`,
+    name: "World pack",
+    credits: 1000,
+    priceCents: 1000,
+    currency: "usd",
+  });
+  const modelPrice = await insertModelPrice({
+    provider: "openai",
+    model: `m-${uid()}`,
+    inputPricePerToken: "0.000001",
+    outputPricePerToken: "0.000002",
+    currency: "usd",
+    effectiveFrom: new Date(0),
+  });
   const catalog = { planId: plan.id, creditEvent: creditEvent.code, meterEvent: meter.eventName };
   const a = await seedOrg(platform, catalog);
   const b = await seedOrg(platform, catalog);
-  const [memberA, ownerA, admin] = [await makeUser("member", a.id), await makeUser("owner", a.id), await makeUser("admin", null)];
+  const [memberA, ownerA, admin] = [
+    await makeUser("member", a.id),
+    await makeUser("owner", a.id),
+    await makeUser("admin", null),
+  ];
   return {
     a,
     b,
     platform,
-    catalog: { meter, plan, otherPlan, sparePlan, spareMeter, spareEvent, spareProduct, creditEvent, product, modelPrice },
-    sessions: { memberA: await sessionCookie(memberA.id), ownerA: await sessionCookie(ownerA.id), admin: await sessionCookie(admin.id) },
+    catalog: {
+      meter,
+      plan,
+      otherPlan,
+      sparePlan,
+      spareMeter,
+      spareEvent,
+      spareProduct,
+      creditEvent,
+      product,
+      modelPrice,
+    },
+    sessions: {
+      memberA: await sessionCookie(memberA.id),
+      ownerA: await sessionCookie(ownerA.id),
+      admin: await sessionCookie(admin.id),
+    },
   };
 }
 
@@ -108,14 +204,16 @@ export async function seedWorld() {
  * last_used_at, which is not the organization's data.
  */
 export async function orgSnapshot(orgId: string): Promise<Record<string, string>> {
-  const tables = (await db.execute(sql`select table_name from information_schema.columns where column_name = 'org_id' and table_schema = current_schema() order by table_name`)) as unknown as
-    | { rows: { table_name: string }[] }
-    | { table_name: string }[];
+  const tables = (await db.execute(
+    sql`select table_name from information_schema.columns where column_name = 'org_id' and table_schema = current_schema() order by table_name`,
+  )) as unknown as { rows: { table_name: string }[] } | { table_name: string }[];
   const names = (Array.isArray(tables) ? tables : tables.rows).map((r) => r.table_name).filter((t) => t !== "api_keys");
-  const org = (await db.execute(sql`select * from organizations where id = ${orgId}`)) as unknown as { rows: unknown[] } | unknown[];
+  const org = (await db.execute(sql`select * from organizations where id = ${orgId}`)) as unknown as
+    { rows: unknown[] } | unknown[];
   const out: Record<string, string> = { organizations: JSON.stringify(Array.isArray(org) ? org : org.rows) };
   for (const t of names) {
-    const rows = (await db.execute(sql`select * from ${sql.identifier(t)} where org_id = ${orgId}`)) as unknown as { rows: unknown[] } | unknown[];
+    const rows = (await db.execute(sql`select * from ${sql.identifier(t)} where org_id = ${orgId}`)) as unknown as
+      { rows: unknown[] } | unknown[];
     const list = (Array.isArray(rows) ? rows : rows.rows).map((r) => JSON.stringify(r)).sort();
     out[t] = list.join("\n");
   }

@@ -13,14 +13,22 @@ export default async function AgentsPage() {
   const rows = await agentsOverview(user.orgId);
   return (
     <>
-      <PageHeader title="Agents" description="Each agent is billed by its plan; a call is priced with the plan the agent had when the call started." />
+      <PageHeader
+        title="Agents"
+        description="Each agent is billed by its plan; a call is priced with the plan the agent had when the call started."
+      />
       <Card>
         <AgentsTable
           rows={rows}
           hrefBase="/agents"
           emptyHint={
             <>
-              Create agents from your backend with <code className="font-mono text-xs">POST /api/v1/agents</code> (see the <Link href="/docs" className="text-brand-600">API docs</Link>).
+              Create agents from your backend with <code className="font-mono text-xs">POST /api/v1/agents</code> (see
+              the{" "}
+              <Link href="/docs" className="text-brand-600">
+                API docs
+              </Link>
+              ).
             </>
           }
         />

@@ -7,14 +7,22 @@ import { formAction } from "@/lib/http/action";
 const ZName = z.object({ name: z.string().trim().min(1, "Give the key a name.").max(100) });
 const ZRevoke = z.object({ id: z.string().min(1) });
 
-export const createCustomerKey = formAction(ZName, async ({ name }, owner) => {
-  const { key } = await createApiKey({ scope: "customer", orgId: owner.orgId, name, createdByUserId: owner.id });
-  revalidatePath("/api-keys");
-  return { key, name };
-}, { auth: "owner" });
+export const createCustomerKey = formAction(
+  ZName,
+  async ({ name }, owner) => {
+    const { key } = await createApiKey({ scope: "customer", orgId: owner.orgId, name, createdByUserId: owner.id });
+    revalidatePath("/api-keys");
+    return { key, name };
+  },
+  { auth: "owner" },
+);
 
-export const revokeCustomerKey = formAction(ZRevoke, async ({ id }, owner) => {
-  await revokeApiKey(owner.orgId, id);
-  revalidatePath("/api-keys");
-  return { id };
-}, { auth: "owner" });
+export const revokeCustomerKey = formAction(
+  ZRevoke,
+  async ({ id }, owner) => {
+    await revokeApiKey(owner.orgId, id);
+    revalidatePath("/api-keys");
+    return { id };
+  },
+  { auth: "owner" },
+);

@@ -18,7 +18,8 @@ export default async function ApiKeysPage() {
         title="API keys"
         description={
           <>
-            Send them as <code className="font-mono text-xs">Authorization: Bearer …</code> or <code className="font-mono text-xs">x-api-key</code>. See the{" "}
+            Send them as <code className="font-mono text-xs">Authorization: Bearer …</code> or{" "}
+            <code className="font-mono text-xs">x-api-key</code>. See the{" "}
             <Link href="/docs" className="text-brand-600 hover:text-brand-700">
               API docs
             </Link>
@@ -26,7 +27,13 @@ export default async function ApiKeysPage() {
           </>
         }
       />
-      <ApiKeysPanel keys={serializeKeys(keys)} canManage={user.role === "owner"} scopeLabel="customer" createAction={createCustomerKey} revokeAction={revokeCustomerKey} />
+      <ApiKeysPanel
+        keys={serializeKeys(keys)}
+        canManage={user.role === "owner"}
+        scopeLabel="customer"
+        createAction={createCustomerKey}
+        revokeAction={revokeCustomerKey}
+      />
     </>
   );
 }

@@ -9,14 +9,30 @@ import { portalUrl } from "@/lib/payments/portal";
 
 const ZPlan = z.object({ plan_id: z.string().min(1) });
 
-export const checkoutAction = formAction(z.object({ plan_id: z.string().optional(), credit_product_id: z.string().optional() }), async (input, owner) => {
-  const s = await startCheckout(owner.orgId, { planId: input.plan_id || undefined, creditProductId: input.credit_product_id || undefined, origin: await requestOrigin() }, `user:${owner.id}`);
-  return { url: s.url };
-}, { auth: "owner" });
+export const checkoutAction = formAction(
+  z.object({ plan_id: z.string().optional(), credit_product_id: z.string().optional() }),
+  async (input, owner) => {
+    const s = await startCheckout(
+      owner.orgId,
+      {
+        planId: input.plan_id || undefined,
+        creditProductId: input.credit_product_id || undefined,
+        origin: await requestOrigin(),
+      },
+      `user:${owner.id}`,
+    );
+    return { url: s.url };
+  },
+  { auth: "owner" },
+);
 
-export const previewChangeAction = formAction(ZPlan, async ({ plan_id }, owner) => {
-  return previewPlanChange(owner.orgId, plan_id);
-}, { auth: "owner" });
+export const previewChangeAction = formAction(
+  ZPlan,
+  async ({ plan_id }, owner) => {
+    return previewPlanChange(owner.orgId, plan_id);
+  },
+  { auth: "owner" },
+);
 
 export const changePlanAction = formAction(
   ZPlan,
@@ -25,21 +41,39 @@ export const changePlanAction = formAction(
     revalidatePath("/billing");
     return r;
   },
-  { auth: "owner", message: (r) => (r.effective === "now" ? `You are now on ${r.new_plan.name}.` : `${r.new_plan.name} starts when your current period ends.`) },
+  {
+    auth: "owner",
+    message: (r) =>
+      r.effective === "now"
+        ? `You are now on ${r.new_plan.name}.`
+        : `${r.new_plan.name} starts when your current period ends.`,
+  },
 );
 
-export const cancelAction = formAction(z.object({}), async (_input, owner) => {
-  await cancelAtPeriodEnd(owner.orgId, `user:${owner.id}`);
-  revalidatePath("/billing");
-  return {};
-}, { auth: "owner" });
+export const cancelAction = formAction(
+  z.object({}),
+  async (_input, owner) => {
+    await cancelAtPeriodEnd(owner.orgId, `user:${owner.id}`);
+    revalidatePath("/billing");
+    return {};
+  },
+  { auth: "owner" },
+);
 
-export const resumeAction = formAction(z.object({}), async (_input, owner) => {
-  await resumeSubscription(owner.orgId, `user:${owner.id}`);
-  revalidatePath("/billing");
-  return {};
-}, { auth: "owner" });
+export const resumeAction = formAction(
+  z.object({}),
+  async (_input, owner) => {
+    await resumeSubscription(owner.orgId, `user:${owner.id}`);
+    revalidatePath("/billing");
+    return {};
+  },
+  { auth: "owner" },
+);
 
-export const portalAction = formAction(z.object({}), async (_input, owner) => {
-  return { url: await portalUrl(owner.orgId, await requestOrigin()) };
-}, { auth: "owner" });
+export const portalAction = formAction(
+  z.object({}),
+  async (_input, owner) => {
+    return { url: await portalUrl(owner.orgId, await requestOrigin()) };
+  },
+  { auth: "owner" },
+);

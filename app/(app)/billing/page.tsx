@@ -11,7 +11,14 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
 import { formatDate } from "@/lib/format";
 import { billingPage } from "@/lib/payments/billing-page";
-import { cancelAction, changePlanAction, checkoutAction, portalAction, previewChangeAction, resumeAction } from "./actions";
+import {
+  cancelAction,
+  changePlanAction,
+  checkoutAction,
+  portalAction,
+  previewChangeAction,
+  resumeAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Billing" };
 
@@ -33,27 +40,57 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
               ? "You are billed by invoice: your plan or credits start once an invoice's payment is received."
               : "Payments are processed by Stripe."
         }
-        actions={owner && b.provider !== "manual" ? <RedirectButton action={portalAction} label={b.provider === "local" ? "Payment methods (sandbox portal)" : "Manage payment methods"} /> : undefined}
+        actions={
+          owner && b.provider !== "manual" ? (
+            <RedirectButton
+              action={portalAction}
+              label={b.provider === "local" ? "Payment methods (sandbox portal)" : "Manage payment methods"}
+            />
+          ) : undefined
+        }
       />
       <div className="space-y-6">
         {b.outage && (
-          <div role="status" className="rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
-            Stripe did not answer at {b.outage.toLocaleTimeString()}. What you see here is what Tally knows; changes that need Stripe may fail until it is back.
+          <div
+            role="status"
+            className="rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
+          >
+            Stripe did not answer at {b.outage.toLocaleTimeString()}. What you see here is what Tally knows; changes
+            that need Stripe may fail until it is back.
           </div>
         )}
         {checkout === "success" && (
-          <div role="status" className="rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
-            {b.provider === "manual" ? "Your plan has started." : "Payment received."} {b.provider === "stripe" ? "Your plan updates as soon as Stripe confirms it (usually a few seconds)." : b.provider === "local" ? "This was a test payment: no real money moved." : "Thank you!"}
+          <div
+            role="status"
+            className="rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200"
+          >
+            {b.provider === "manual" ? "Your plan has started." : "Payment received."}{" "}
+            {b.provider === "stripe"
+              ? "Your plan updates as soon as Stripe confirms it (usually a few seconds)."
+              : b.provider === "local"
+                ? "This was a test payment: no real money moved."
+                : "Thank you!"}
           </div>
         )}
-        {checkout === "canceled" && <div className="rounded-lg bg-zinc-100 px-4 py-3 text-sm text-zinc-700">Checkout canceled: nothing was charged.</div>}
+        {checkout === "canceled" && (
+          <div className="rounded-lg bg-zinc-100 px-4 py-3 text-sm text-zinc-700">
+            Checkout canceled: nothing was charged.
+          </div>
+        )}
         {b.summary.access.message && (
-          <div role="alert" className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+          <div
+            role="alert"
+            className="flex flex-wrap items-center justify-between gap-3 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
+          >
             <span>
               {b.summary.access.message}
-              {b.summary.access.graceEndsAt && b.summary.access.level === "grace" && <> Features stay on until {formatDate(b.summary.access.graceEndsAt)}.</>}
+              {b.summary.access.graceEndsAt && b.summary.access.level === "grace" && (
+                <> Features stay on until {formatDate(b.summary.access.graceEndsAt)}.</>
+              )}
             </span>
-            {owner && b.provider !== "manual" && <RedirectButton action={portalAction} label="Update payment method" variant="primary" />}
+            {owner && b.provider !== "manual" && (
+              <RedirectButton action={portalAction} label="Update payment method" variant="primary" />
+            )}
           </div>
         )}
 
@@ -82,7 +119,10 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
 
         {b.upcoming && (
           <Card>
-            <CardHeader title="Upcoming invoice" description="Usage, overage and agent call costs so far this period, as they will appear on the invoice. Refreshes as usage arrives." />
+            <CardHeader
+              title="Upcoming invoice"
+              description="Usage, overage and agent call costs so far this period, as they will appear on the invoice. Refreshes as usage arrives."
+            />
             <CardBody>
               <QueryProvider>
                 <UpcomingInvoice initial={b.upcoming} />
@@ -92,7 +132,10 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
         )}
 
         <Card>
-          <CardHeader title={s ? "Change plan" : "Choose a plan"} description="Upgrades apply now and are prorated; downgrades apply when the current period ends." />
+          <CardHeader
+            title={s ? "Change plan" : "Choose a plan"}
+            description="Upgrades apply now and are prorated; downgrades apply when the current period ends."
+          />
           <CardBody>
             <PlanPicker
               tiers={b.tiers}
@@ -109,18 +152,33 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
         <div className="grid gap-6 xl:grid-cols-3">
           <Card className="xl:col-span-2">
             <CardHeader title="Invoices" />
-            <InvoicesTable rows={b.invoices.map((i) => ({ ...i, pdfUrl: i.provider === "local" ? `/api/v1/billing/invoices/${i.id}/pdf` : i.pdfUrl, hostedUrl: i.provider === "local" ? `/billing/invoices/${i.id}` : i.hostedUrl }))} />
+            <InvoicesTable
+              rows={b.invoices.map((i) => ({
+                ...i,
+                pdfUrl: i.provider === "local" ? `/api/v1/billing/invoices/${i.id}/pdf` : i.pdfUrl,
+                hostedUrl: i.provider === "local" ? `/billing/invoices/${i.id}` : i.hostedUrl,
+              }))}
+            />
           </Card>
           <Card>
             <CardHeader title="Payment methods" />
             <CardBody>
-              {b.provider === "manual" ? <p className="text-sm text-zinc-500">Invoices are paid by bank transfer or as agreed; there is no card on file.</p> : <PaymentMethodsList rows={b.methods} />}
+              {b.provider === "manual" ? (
+                <p className="text-sm text-zinc-500">
+                  Invoices are paid by bank transfer or as agreed; there is no card on file.
+                </p>
+              ) : (
+                <PaymentMethodsList rows={b.methods} />
+              )}
             </CardBody>
           </Card>
         </div>
 
         <Card>
-          <CardHeader title="Billing history" description="Payments and credit purchases, including failed and refunded ones." />
+          <CardHeader
+            title="Billing history"
+            description="Payments and credit purchases, including failed and refunded ones."
+          />
           <PaymentsTable rows={b.payments} />
         </Card>
       </div>

@@ -17,7 +17,15 @@ import { checkoutAction } from "../billing/actions";
 
 export const metadata: Metadata = { title: "Credits" };
 
-type Search = { purchase?: string; kind?: string; source?: string; event?: string; operation?: string; reservation?: string; cursor?: string };
+type Search = {
+  purchase?: string;
+  kind?: string;
+  source?: string;
+  event?: string;
+  operation?: string;
+  reservation?: string;
+  cursor?: string;
+};
 
 export default async function CreditsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireCustomer();
@@ -29,7 +37,8 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
         title="Credits"
         description={
           <>
-            Spend them over the API with <code className="font-mono text-xs">POST /api/v1/credits/consume</code> — see the{" "}
+            Spend them over the API with <code className="font-mono text-xs">POST /api/v1/credits/consume</code> — see
+            the{" "}
             <Link href="/docs" className="text-brand-600 hover:text-brand-700">
               API docs
             </Link>
@@ -38,7 +47,10 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
         }
       />
       {sp.purchase === "success" && (
-        <div role="status" className="mb-6 rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
+        <div
+          role="status"
+          className="mb-6 rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200"
+        >
           Payment received: your credits are in the purchased bucket below.
         </div>
       )}
@@ -67,14 +79,25 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
           packs={data.packs}
           renderBuyAction={(p) =>
             user.role === "owner" ? (
-              <RedirectButton action={checkoutAction} fields={{ credit_product_id: p.id }} label={`Buy for ${formatMoney(p.priceCents, p.currency)}`} variant="primary" />
+              <RedirectButton
+                action={checkoutAction}
+                fields={{ credit_product_id: p.id }}
+                label={`Buy for ${formatMoney(p.priceCents, p.currency)}`}
+                variant="primary"
+              />
             ) : (
               <p className="text-xs text-zinc-500">Only the organization&apos;s owner can buy credits.</p>
             )
           }
         />
       </Card>
-      <LedgerCard base={"/credits"} description="Every movement of your credits, newest first. Each spend names its credit event, reference (call) or reservation." search={sp} events={data.events} ledger={data.ledger} />
+      <LedgerCard
+        base={"/credits"}
+        description="Every movement of your credits, newest first. Each spend names its credit event, reference (call) or reservation."
+        search={sp}
+        events={data.events}
+        ledger={data.ledger}
+      />
     </QueryProvider>
   );
 }

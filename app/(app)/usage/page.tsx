@@ -8,13 +8,20 @@ import { acknowledgeOwnAlert } from "./actions";
 
 export const metadata: Metadata = { title: "Usage" };
 
-export default async function UsagePage({ searchParams }: { searchParams: Promise<{ meter?: string; window?: string; range?: string }> }) {
+export default async function UsagePage({
+  searchParams,
+}: {
+  searchParams: Promise<{ meter?: string; window?: string; range?: string }>;
+}) {
   const user = await requireCustomer();
   const org = await getOrganization(user.orgId);
   const data = await loadUsagePage(org, await searchParams);
   return (
     <>
-      <PageHeader title="Usage" description="What your product sent, metered as your plan counts it. Numbers include every event accepted so far." />
+      <PageHeader
+        title="Usage"
+        description="What your product sent, metered as your plan counts it. Numbers include every event accepted so far."
+      />
       <UsageView data={data} acknowledge={acknowledgeOwnAlert} />
     </>
   );

@@ -4,7 +4,17 @@ import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { oauthSignInAction, signInAction } from "../actions";
 
-export function SignInForm({ callbackUrl, providers, initialError, notice }: { callbackUrl: string; providers: { id: string; name: string }[]; initialError?: string; notice?: string }) {
+export function SignInForm({
+  callbackUrl,
+  providers,
+  initialError,
+  notice,
+}: {
+  callbackUrl: string;
+  providers: { id: string; name: string }[];
+  initialError?: string;
+  notice?: string;
+}) {
   const [state, action, pending] = useActionState(signInAction, null);
   const error = state && !state.ok ? state.error : initialError;
   return (
@@ -13,11 +23,22 @@ export function SignInForm({ callbackUrl, providers, initialError, notice }: { c
         <input type="hidden" name="callbackUrl" value={callbackUrl} />
         <FormError message={error} />
         {!error && notice && (
-          <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
+          <p
+            role="status"
+            className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200"
+          >
             {notice}
           </p>
         )}
-        <Field label="Email" name="email" type="email" autoComplete="email" required autoFocus defaultValue={state && !state.ok ? state.values?.email : undefined} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          autoFocus
+          defaultValue={state && !state.ok ? state.values?.email : undefined}
+        />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required />
         <Button type="submit" className="w-full" disabled={pending}>
           {pending ? "Signing in…" : "Sign in"}

@@ -11,10 +11,42 @@ export function SignUpForm() {
   return (
     <form action={action} className="mt-6 space-y-4" noValidate>
       <FormError message={state && !state.ok ? state.error : undefined} />
-      <Field label="Organization" name="organizationName" autoComplete="organization" required error={errors.organizationName} defaultValue={values.organizationName} autoFocus />
-      <Field label="Your name" name="name" autoComplete="name" required error={errors.name} defaultValue={values.name} />
-      <Field label="Work email" name="email" type="email" autoComplete="email" required error={errors.email} defaultValue={values.email} />
-      <Field label="Password" name="password" type="password" autoComplete="new-password" required minLength={8} hint="At least 8 characters." error={errors.password} />
+      <Field
+        label="Organization"
+        name="organizationName"
+        autoComplete="organization"
+        required
+        error={errors.organizationName}
+        defaultValue={values.organizationName}
+        autoFocus
+      />
+      <Field
+        label="Your name"
+        name="name"
+        autoComplete="name"
+        required
+        error={errors.name}
+        defaultValue={values.name}
+      />
+      <Field
+        label="Work email"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        error={errors.email}
+        defaultValue={values.email}
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={8}
+        hint="At least 8 characters."
+        error={errors.password}
+      />
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? "Creating…" : "Create account"}
       </Button>

@@ -9,7 +9,10 @@ export const assignPlanAction = formAction(
   z.object({ agent_id: z.string().min(1), plan_id: z.string(), comments: z.string().trim().max(2000).optional() }),
   async ({ agent_id, plan_id, comments }, admin) => {
     const orgId = await agentOrg(agent_id);
-    const a = await assignPlan(orgId, agent_id, plan_id || null, { actor: `user:${admin.id}`, comments: comments || undefined });
+    const a = await assignPlan(orgId, agent_id, plan_id || null, {
+      actor: `user:${admin.id}`,
+      comments: comments || undefined,
+    });
     revalidatePath(`/admin/agents/${agent_id}`);
     return { action: a.action };
   },

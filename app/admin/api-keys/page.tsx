@@ -13,8 +13,17 @@ export default async function PlatformKeysPage() {
   const keys = await listApiKeys(null);
   return (
     <>
-      <PageHeader title="Platform API keys" description="A platform key acts for any customer named in the request (customer_id or external_customer_id) and can call the admin endpoints." />
-      <ApiKeysPanel keys={serializeKeys(keys)} canManage scopeLabel="platform" createAction={createPlatformKey} revokeAction={revokePlatformKey} />
+      <PageHeader
+        title="Platform API keys"
+        description="A platform key acts for any customer named in the request (customer_id or external_customer_id) and can call the admin endpoints."
+      />
+      <ApiKeysPanel
+        keys={serializeKeys(keys)}
+        canManage
+        scopeLabel="platform"
+        createAction={createPlatformKey}
+        revokeAction={revokePlatformKey}
+      />
     </>
   );
 }

@@ -7,14 +7,29 @@ import { createModelPrice } from "@/lib/catalog/model-prices";
 import { ZCreditEventCreate, ZCreditProductCreate, ZMeterCreate, ZModelPriceCreate } from "@/lib/catalog/schemas";
 import { formAction } from "@/lib/http/action";
 
-const list = (s: unknown) => (typeof s === "string" ? s.split(",").map((x) => x.trim()).filter(Boolean) : []);
+const list = (s: unknown) =>
+  typeof s === "string"
+    ? s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : [];
 const int = (s: unknown) => (typeof s === "string" && s.trim() !== "" ? Number(s) : undefined);
 const done = () => revalidatePath("/admin/catalog");
 
 export const createMeterAction = formAction(
   z.preprocess((f) => {
     const r = f as Record<string, string>;
-    return { code: r.code, name: r.name, event_name: r.event_name, aggregation: r.aggregation, property: r.property || undefined, group_by: list(r.group_by), unit: r.unit || undefined, allow_negative: r.allow_negative === "true" };
+    return {
+      code: r.code,
+      name: r.name,
+      event_name: r.event_name,
+      aggregation: r.aggregation,
+      property: r.property || undefined,
+      group_by: list(r.group_by),
+      unit: r.unit || undefined,
+      allow_negative: r.allow_negative === "true",
+    };
   }, ZMeterCreate),
   async (input) => {
     const m = await createMeter(input);
@@ -27,7 +42,13 @@ export const createMeterAction = formAction(
 export const createCreditEventAction = formAction(
   z.preprocess((f) => {
     const r = f as Record<string, string>;
-    return { code: r.code, name: r.name, credits: int(r.credits), category: r.category || undefined, description: r.description || undefined };
+    return {
+      code: r.code,
+      name: r.name,
+      credits: int(r.credits),
+      category: r.category || undefined,
+      description: r.description || undefined,
+    };
   }, ZCreditEventCreate),
   async (input) => {
     const e = await createCreditEvent(input);
@@ -37,11 +58,15 @@ export const createCreditEventAction = formAction(
   { auth: "admin", message: (e) => `Credit event ${e.code} created.` },
 );
 
-export const toggleCreditEventAction = formAction(z.object({ code: z.string().min(1), active: z.enum(["true", "false"]) }), async ({ code, active }) => {
-  await updateCreditEvent(code, { active: active === "true" });
-  done();
-  return { code };
-}, { auth: "admin" });
+export const toggleCreditEventAction = formAction(
+  z.object({ code: z.string().min(1), active: z.enum(["true", "false"]) }),
+  async ({ code, active }) => {
+    await updateCreditEvent(code, { active: active === "true" });
+    done();
+    return { code };
+  },
+  { auth: "admin" },
+);
 
 export const createCreditProductAction = formAction(
   z.preprocess((f) => {
@@ -59,7 +84,13 @@ export const createCreditProductAction = formAction(
 export const createModelPriceAction = formAction(
   z.preprocess((f) => {
     const r = f as Record<string, string>;
-    return { provider: r.provider, model: r.model, input_price_per_token: r.input_price_per_token, output_price_per_token: r.output_price_per_token, effective_from: r.effective_from ? new Date(r.effective_from).toISOString() : undefined };
+    return {
+      provider: r.provider,
+      model: r.model,
+      input_price_per_token: r.input_price_per_token,
+      output_price_per_token: r.output_price_per_token,
+      effective_from: r.effective_from ? new Date(r.effective_from).toISOString() : undefined,
+    };
   }, ZModelPriceCreate),
   async (input) => {
     const m = await createModelPrice(input);

@@ -12,19 +12,36 @@ import { listMeters } from "@/lib/catalog/meters";
 import { listModelPrices } from "@/lib/catalog/model-prices";
 import { formatDate, formatInteger } from "@/lib/format";
 import { formatMoney, formatRate } from "@/lib/money";
-import { createCreditEventAction, createCreditProductAction, createMeterAction, createModelPriceAction, toggleCreditEventAction } from "./actions";
+import {
+  createCreditEventAction,
+  createCreditProductAction,
+  createMeterAction,
+  createModelPriceAction,
+  toggleCreditEventAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "Catalog" };
 
 export default async function CatalogPage() {
   await requireAdmin();
-  const [meters, events, packs, prices] = await Promise.all([listMeters({ includeArchived: true }), listCreditEvents(), listCreditProducts({ includeInactive: true }), listModelPrices()]);
+  const [meters, events, packs, prices] = await Promise.all([
+    listMeters({ includeArchived: true }),
+    listCreditEvents(),
+    listCreditProducts({ includeInactive: true }),
+    listModelPrices(),
+  ]);
   return (
     <>
-      <PageHeader title="Catalog" description="Meters turn usage events into quantities; credit events price work in credits; credit packs are sold; model prices are what AI providers charge you." />
+      <PageHeader
+        title="Catalog"
+        description="Meters turn usage events into quantities; credit events price work in credits; credit packs are sold; model prices are what AI providers charge you."
+      />
       <div className="space-y-6">
         <Card id="meters">
-          <CardHeader title="Meters" description="Definitions are fixed once created (they shape the rollups written at ingest); create a new meter to change one." />
+          <CardHeader
+            title="Meters"
+            description="Definitions are fixed once created (they shape the rollups written at ingest); create a new meter to change one."
+          />
           {meters.length === 0 ? (
             <EmptyState title="No meters yet">Create one below, e.g. a count of api_call events.</EmptyState>
           ) : (
@@ -65,7 +82,11 @@ export default async function CatalogPage() {
               { name: "code", label: "Code", placeholder: "voice_minutes", required: true },
               { name: "name", label: "Name", placeholder: "Voice minutes", required: true },
               { name: "event_name", label: "Event name", placeholder: "voice_call", required: true },
-              { name: "aggregation", label: "Aggregation", options: ["count", "sum", "max", "unique_count", "latest"].map((v) => ({ value: v, label: v })) },
+              {
+                name: "aggregation",
+                label: "Aggregation",
+                options: ["count", "sum", "max", "unique_count", "latest"].map((v) => ({ value: v, label: v })),
+              },
               { name: "property", label: "Property", placeholder: "duration_minutes", hint: "Not for count." },
               { name: "group_by", label: "Group by", placeholder: "model", hint: "Comma-separated." },
               { name: "unit", label: "Unit", placeholder: "minute" },
@@ -108,7 +129,13 @@ export default async function CatalogPage() {
                     <Td align="right">{formatInteger(e.credits)}</Td>
                     <Td>{e.active ? <Badge tone="green">active</Badge> : <Badge>inactive</Badge>}</Td>
                     <Td align="right">
-                      <ActionButton action={toggleCreditEventAction} fields={{ code: e.code, active: String(!e.active) }} label={e.active ? "Deactivate" : "Activate"} size="sm" ariaLabel={`${e.active ? "Deactivate" : "Activate"} ${e.code}`} />
+                      <ActionButton
+                        action={toggleCreditEventAction}
+                        fields={{ code: e.code, active: String(!e.active) }}
+                        label={e.active ? "Deactivate" : "Activate"}
+                        size="sm"
+                        ariaLabel={`${e.active ? "Deactivate" : "Activate"} ${e.code}`}
+                      />
                     </Td>
                   </tr>
                 ))}
@@ -171,7 +198,10 @@ export default async function CatalogPage() {
         </Card>
 
         <Card id="model-prices">
-          <CardHeader title="Model prices" description="Provider cost per token, from a date on: the cost side of the usage you resell." />
+          <CardHeader
+            title="Model prices"
+            description="Provider cost per token, from a date on: the cost side of the usage you resell."
+          />
           {prices.length === 0 ? (
             <EmptyState title="No model prices yet" />
           ) : (
@@ -205,8 +235,20 @@ export default async function CatalogPage() {
             fields={[
               { name: "provider", label: "Provider", placeholder: "openai", required: true },
               { name: "model", label: "Model", placeholder: "gpt-4", required: true },
-              { name: "input_price_per_token", label: "Input price per token", placeholder: "0.00003", inputMode: "decimal", required: true },
-              { name: "output_price_per_token", label: "Output price per token", placeholder: "0.00006", inputMode: "decimal", required: true },
+              {
+                name: "input_price_per_token",
+                label: "Input price per token",
+                placeholder: "0.00003",
+                inputMode: "decimal",
+                required: true,
+              },
+              {
+                name: "output_price_per_token",
+                label: "Output price per token",
+                placeholder: "0.00006",
+                inputMode: "decimal",
+                required: true,
+              },
               { name: "effective_from", label: "Effective from", type: "date" },
             ]}
           />

@@ -25,13 +25,39 @@ type Search = { status?: string; kind?: string; refunded?: string; sort?: string
 export default async function AdminChargesPage({ searchParams }: { searchParams: Promise<Search> }) {
   await requireAdmin();
   const sp = await searchParams;
-  const parsed = ZChargeListQuery.safeParse({ status: sp.status || undefined, kind: sp.kind || undefined, refunded: sp.refunded || undefined, sort: sp.sort, order: sp.order, cursor: sp.cursor, limit: 50 });
+  const parsed = ZChargeListQuery.safeParse({
+    status: sp.status || undefined,
+    kind: sp.kind || undefined,
+    refunded: sp.refunded || undefined,
+    sort: sp.sort,
+    order: sp.order,
+    cursor: sp.cursor,
+    limit: 50,
+  });
   const query = parsed.success ? parsed.data : ZChargeListQuery.parse({ limit: 50 });
   const page = await listCharges(query);
-  const filter = { status: query.status, kind: query.kind, refunded: query.refunded === undefined ? undefined : String(query.refunded) };
-  const active = FILTERS.find((f) => JSON.stringify({ ...{ status: undefined, kind: undefined, refunded: undefined }, ...f.query }) === JSON.stringify(filter))?.key ?? "all";
-  const href = (over: Partial<Record<"status" | "kind" | "refunded" | "sort" | "order" | "cursor", string | undefined>>) => {
-    const params = new URLSearchParams(Object.entries({ ...filter, sort: query.sort === "created" ? undefined : query.sort, order: query.order, ...over }).filter((e): e is [string, string] => Boolean(e[1])));
+  const filter = {
+    status: query.status,
+    kind: query.kind,
+    refunded: query.refunded === undefined ? undefined : String(query.refunded),
+  };
+  const active =
+    FILTERS.find(
+      (f) =>
+        JSON.stringify({ ...{ status: undefined, kind: undefined, refunded: undefined }, ...f.query }) ===
+        JSON.stringify(filter),
+    )?.key ?? "all";
+  const href = (
+    over: Partial<Record<"status" | "kind" | "refunded" | "sort" | "order" | "cursor", string | undefined>>,
+  ) => {
+    const params = new URLSearchParams(
+      Object.entries({
+        ...filter,
+        sort: query.sort === "created" ? undefined : query.sort,
+        order: query.order,
+        ...over,
+      }).filter((e): e is [string, string] => Boolean(e[1])),
+    );
     return `/admin/charges${params.size ? `?${params}` : ""}`;
   };
   return (
@@ -51,7 +77,10 @@ export default async function AdminChargesPage({ searchParams }: { searchParams:
             key={f.key}
             href={href({ status: undefined, kind: undefined, refunded: undefined, cursor: undefined, ...f.query })}
             aria-current={f.key === active ? "page" : undefined}
-            className={cn("rounded-md px-3 py-1.5 text-sm font-medium", f.key === active ? "bg-brand-50 text-brand-700" : "text-zinc-600 hover:bg-zinc-100")}
+            className={cn(
+              "rounded-md px-3 py-1.5 text-sm font-medium",
+              f.key === active ? "bg-brand-50 text-brand-700" : "text-zinc-600 hover:bg-zinc-100",
+            )}
           >
             {f.label}
           </Link>
@@ -59,8 +88,18 @@ export default async function AdminChargesPage({ searchParams }: { searchParams:
       </nav>
       <Card>
         <CardHeader title="Recent charges" />
-        <ChargesTable rows={page.rows} sorting={{ sort: query.sort, order: query.order ?? "desc", href: (sort, o) => href({ sort, order: o, cursor: undefined }) }} />
-        <Pager first={query.cursor ? href({ cursor: undefined }) : null} next={page.nextCursor ? href({ cursor: page.nextCursor }) : null} />
+        <ChargesTable
+          rows={page.rows}
+          sorting={{
+            sort: query.sort,
+            order: query.order ?? "desc",
+            href: (sort, o) => href({ sort, order: o, cursor: undefined }),
+          }}
+        />
+        <Pager
+          first={query.cursor ? href({ cursor: undefined }) : null}
+          next={page.nextCursor ? href({ cursor: page.nextCursor }) : null}
+        />
       </Card>
     </>
   );

@@ -14,18 +14,29 @@ import { formatInteger } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Credits" };
 
-export default async function AdminCreditsPage({ searchParams }: { searchParams: Promise<{ q?: string; cursor?: string }> }) {
+export default async function AdminCreditsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ q?: string; cursor?: string }>;
+}) {
   await requireAdmin();
   const { q, cursor } = await searchParams;
   const search = q?.trim() || undefined;
   const [totals, page] = await Promise.all([creditTotals(), listCreditAccounts({ limit: 25, cursor, search })]);
   return (
     <>
-      <PageHeader title="Credits" description="Every customer's balance. Open one to see its ledger, grant or adjust credits, or change its settings." />
+      <PageHeader
+        title="Credits"
+        description="Every customer's balance. Open one to see its ledger, grant or adjust credits, or change its settings."
+      />
       <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
         <Stat label="Spendable, all customers" value={formatInteger(totals.balance)} />
         <Stat label="Held" value={formatInteger(totals.held)} />
-        <Stat label="Overage outstanding" value={formatInteger(totals.overage)} tone={totals.overage > 0 ? "warn" : "default"} />
+        <Stat
+          label="Overage outstanding"
+          value={formatInteger(totals.overage)}
+          tone={totals.overage > 0 ? "warn" : "default"}
+        />
         <Stat label="Customers with credits" value={formatInteger(totals.accounts)} />
       </div>
       <Card>
@@ -36,7 +47,13 @@ export default async function AdminCreditsPage({ searchParams }: { searchParams:
               <label htmlFor="credit-search" className="sr-only">
                 Search customers
               </label>
-              <input id="credit-search" name="q" defaultValue={search} placeholder="Name, email or external id" className={`${inputClass} w-64`} />
+              <input
+                id="credit-search"
+                name="q"
+                defaultValue={search}
+                placeholder="Name, email or external id"
+                className={`${inputClass} w-64`}
+              />
               <button type="submit" className={buttonClass("secondary")}>
                 Search
               </button>
@@ -60,7 +77,10 @@ export default async function AdminCreditsPage({ searchParams }: { searchParams:
               {page.rows.map((r) => (
                 <tr key={r.id} className="hover:bg-zinc-50">
                   <Td>
-                    <Link href={`/admin/customers/${r.id}/credits`} className="font-medium text-zinc-900 hover:text-brand-700">
+                    <Link
+                      href={`/admin/customers/${r.id}/credits`}
+                      className="font-medium text-zinc-900 hover:text-brand-700"
+                    >
                       {r.name}
                     </Link>
                     <div className="text-xs text-zinc-500">{r.externalId ?? r.id}</div>
@@ -72,7 +92,13 @@ export default async function AdminCreditsPage({ searchParams }: { searchParams:
                   <Td align="right" className={r.overage > 0 ? "text-red-700" : undefined}>
                     {formatInteger(r.overage)}
                   </Td>
-                  <Td>{r.lastMovementAt ? <LocalTime value={r.lastMovementAt} mode="relative" /> : <span className="text-zinc-400">none</span>}</Td>
+                  <Td>
+                    {r.lastMovementAt ? (
+                      <LocalTime value={r.lastMovementAt} mode="relative" />
+                    ) : (
+                      <span className="text-zinc-400">none</span>
+                    )}
+                  </Td>
                 </tr>
               ))}
             </tbody>
@@ -81,12 +107,18 @@ export default async function AdminCreditsPage({ searchParams }: { searchParams:
         {(page.nextCursor || cursor) && (
           <div className="flex justify-end gap-2 border-t border-zinc-100 px-5 py-3">
             {cursor && (
-              <Link className={buttonClass("secondary", "sm")} href={`/admin/credits${search ? `?q=${encodeURIComponent(search)}` : ""}`}>
+              <Link
+                className={buttonClass("secondary", "sm")}
+                href={`/admin/credits${search ? `?q=${encodeURIComponent(search)}` : ""}`}
+              >
                 First page
               </Link>
             )}
             {page.nextCursor && (
-              <Link className={buttonClass("secondary", "sm")} href={`/admin/credits?${new URLSearchParams({ ...(search ? { q: search } : {}), cursor: page.nextCursor })}`}>
+              <Link
+                className={buttonClass("secondary", "sm")}
+                href={`/admin/credits?${new URLSearchParams({ ...(search ? { q: search } : {}), cursor: page.nextCursor })}`}
+              >
                 Next page
               </Link>
             )}

@@ -36,9 +36,18 @@ export default async function MonitoringPage() {
       <PageHeader title="Needs attention" description="Things that stop Tally from billing correctly." />
       <div className="space-y-6">
         <Card>
-          <CardHeader title={`Customers without a payment-provider customer (${customers.length})`} description={stripeOn ? "They cannot be charged through Stripe until their Stripe customer exists; the outbox below creates them." : "Stripe is not configured: the local sandbox bills customers and needs no provider customer."} />
+          <CardHeader
+            title={`Customers without a payment-provider customer (${customers.length})`}
+            description={
+              stripeOn
+                ? "They cannot be charged through Stripe until their Stripe customer exists; the outbox below creates them."
+                : "Stripe is not configured: the local sandbox bills customers and needs no provider customer."
+            }
+          />
           {customers.length === 0 ? (
-            <EmptyState title={stripeOn ? "Every customer has a Stripe customer." : "Nothing to do while Stripe is off."} />
+            <EmptyState
+              title={stripeOn ? "Every customer has a Stripe customer." : "Nothing to do while Stripe is off."}
+            />
           ) : (
             <Table>
               <thead>
@@ -52,7 +61,10 @@ export default async function MonitoringPage() {
                 {customers.map((c) => (
                   <tr key={c.id}>
                     <Td>
-                      <Link href={`/admin/customers/${c.id}`} className="font-medium text-zinc-900 hover:text-brand-700">
+                      <Link
+                        href={`/admin/customers/${c.id}`}
+                        className="font-medium text-zinc-900 hover:text-brand-700"
+                      >
                         {c.name}
                       </Link>
                     </Td>
@@ -67,7 +79,10 @@ export default async function MonitoringPage() {
           )}
         </Card>
         <Card>
-          <CardHeader title={`Background jobs failing or waiting to retry (${stuck.length})`} description="Calls to Stripe go through a durable outbox with exponential backoff; failed ones wait here for a retry." />
+          <CardHeader
+            title={`Background jobs failing or waiting to retry (${stuck.length})`}
+            description="Calls to Stripe go through a durable outbox with exponential backoff; failed ones wait here for a retry."
+          />
           {stuck.length === 0 ? (
             <EmptyState title="No job is failing." />
           ) : (
@@ -85,12 +100,18 @@ export default async function MonitoringPage() {
                   <tr key={j.id} className="align-top">
                     <Td>
                       <span className="font-mono text-xs">{j.kind}</span>
-                      <div className="text-xs text-zinc-500">{j.attempts} attempts · created <LocalTime value={j.createdAt} mode="relative" /></div>
+                      <div className="text-xs text-zinc-500">
+                        {j.attempts} attempts · created <LocalTime value={j.createdAt} mode="relative" />
+                      </div>
                     </Td>
                     <Td>
-                      <Badge tone={j.status === "failed" ? "red" : "amber"}>{j.status === "failed" ? "failed" : "retrying"}</Badge>
+                      <Badge tone={j.status === "failed" ? "red" : "amber"}>
+                        {j.status === "failed" ? "failed" : "retrying"}
+                      </Badge>
                     </Td>
-                    <Td wrap className="max-w-md text-xs text-red-700">{j.lastError}</Td>
+                    <Td wrap className="max-w-md text-xs text-red-700">
+                      {j.lastError}
+                    </Td>
                     <Td align="right">
                       <ActionButton action={retryJobAction} fields={{ id: j.id }} label="Retry now" size="sm" />
                     </Td>
@@ -124,12 +145,18 @@ export default async function MonitoringPage() {
                   {periods.map((p) => (
                     <tr key={p.id} className="align-top" data-testid="reconciliation-row">
                       <Td>
-                        <Link href={`/admin/customers/${p.orgId}`} className="font-medium text-zinc-900 hover:text-brand-700">
+                        <Link
+                          href={`/admin/customers/${p.orgId}`}
+                          className="font-medium text-zinc-900 hover:text-brand-700"
+                        >
                           {p.orgName}
                         </Link>
                         {p.stripeInvoiceId && (
                           <div>
-                            <a href={`https://dashboard.stripe.com/invoices/${p.stripeInvoiceId}`} className="font-mono text-xs text-brand-600 hover:text-brand-700">
+                            <a
+                              href={`https://dashboard.stripe.com/invoices/${p.stripeInvoiceId}`}
+                              className="font-mono text-xs text-brand-600 hover:text-brand-700"
+                            >
                               {p.stripeInvoiceId}
                             </a>
                           </div>
@@ -196,7 +223,10 @@ export default async function MonitoringPage() {
           )}
         </Card>
         <Card>
-          <CardHeader title={`Calls without a cost (${calls.length})`} description="Started but not finalized, or refused because they had no plan." />
+          <CardHeader
+            title={`Calls without a cost (${calls.length})`}
+            description="Started but not finalized, or refused because they had no plan."
+          />
           {calls.length === 0 ? (
             <EmptyState title="Every call has a cost." />
           ) : (

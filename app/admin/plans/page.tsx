@@ -35,7 +35,14 @@ export default async function PlansPage() {
       />
       <Card>
         {plans.length === 0 ? (
-          <EmptyState title="No plans yet" action={<Link href="/admin/plans/new" className={buttonClass()}>Create the first plan</Link>}>
+          <EmptyState
+            title="No plans yet"
+            action={
+              <Link href="/admin/plans/new" className={buttonClass()}>
+                Create the first plan
+              </Link>
+            }
+          >
             Create a plan here, import FlexPrice plan JSON over the API, or sync from Stripe.
           </EmptyState>
         ) : (
@@ -62,7 +69,9 @@ export default async function PlansPage() {
                   </Td>
                   <Td>{p.interval === "month" ? "Monthly" : "Yearly"}</Td>
                   <Td align="right">{formatMoney(p.basePriceCents, p.currency)}</Td>
-                  <Td wrap className="text-xs text-zinc-600">{p.charges.length ? p.charges.map((c, i) => <div key={i}>{shortCharge(c, p.currency)}</div>) : "—"}</Td>
+                  <Td wrap className="text-xs text-zinc-600">
+                    {p.charges.length ? p.charges.map((c, i) => <div key={i}>{shortCharge(c, p.currency)}</div>) : "—"}
+                  </Td>
                   <Td>{p.active ? <Badge tone="green">for sale</Badge> : <Badge>archived</Badge>}</Td>
                 </tr>
               ))}

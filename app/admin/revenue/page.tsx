@@ -24,7 +24,9 @@ export default async function RevenuePage({ searchParams }: { searchParams: Prom
   const last = months[months.length - 1];
   const previous = months[months.length - 2];
   const money = (cents: number) => formatMoney(cents, series.currency);
-  const anything = months.some((m) => m.ending_mrr_cents || m.starting_mrr_cents || m.churned_mrr_cents || m.new_mrr_cents);
+  const anything = months.some(
+    (m) => m.ending_mrr_cents || m.starting_mrr_cents || m.churned_mrr_cents || m.new_mrr_cents,
+  );
   return (
     <>
       <PageHeader
@@ -55,26 +57,50 @@ export default async function RevenuePage({ searchParams }: { searchParams: Prom
       <MonthRangeForm values={values} errors={errors} first={series.from} last={series.to} />
       {last && (
         <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
-          <Stat label={`MRR, end of ${formatMonth(last.month)}`} value={<span data-testid="revenue-mrr">{money(last.ending_mrr_cents)}</span>} hint={`ARR ${money(last.arr_cents)}`} />
-          <Stat label={`Net new MRR, ${formatMonth(last.month)}`} value={(last.net_new_mrr_cents > 0 ? "+" : "") + money(last.net_new_mrr_cents)} hint={`new ${money(last.new_mrr_cents)} · churned ${money(last.churned_mrr_cents)}`} />
-          <Stat label={`Net revenue retention, ${formatMonth((previous ?? last).month)}`} value={formatPercent((previous ?? last).net_revenue_retention)} hint="Cohort MRR at the month's end ÷ at its start" />
-          <Stat label={`Logo churn, ${formatMonth((previous ?? last).month)}`} value={formatPercent((previous ?? last).logo_churn_rate)} hint={`revenue churn ${formatPercent((previous ?? last).revenue_churn_rate)}`} />
+          <Stat
+            label={`MRR, end of ${formatMonth(last.month)}`}
+            value={<span data-testid="revenue-mrr">{money(last.ending_mrr_cents)}</span>}
+            hint={`ARR ${money(last.arr_cents)}`}
+          />
+          <Stat
+            label={`Net new MRR, ${formatMonth(last.month)}`}
+            value={(last.net_new_mrr_cents > 0 ? "+" : "") + money(last.net_new_mrr_cents)}
+            hint={`new ${money(last.new_mrr_cents)} · churned ${money(last.churned_mrr_cents)}`}
+          />
+          <Stat
+            label={`Net revenue retention, ${formatMonth((previous ?? last).month)}`}
+            value={formatPercent((previous ?? last).net_revenue_retention)}
+            hint="Cohort MRR at the month's end ÷ at its start"
+          />
+          <Stat
+            label={`Logo churn, ${formatMonth((previous ?? last).month)}`}
+            value={formatPercent((previous ?? last).logo_churn_rate)}
+            hint={`revenue churn ${formatPercent((previous ?? last).revenue_churn_rate)}`}
+          />
         </div>
       )}
       {!anything ? (
         <Card className="mb-6">
-          <EmptyState title="No recurring revenue in these months">MRR appears here once customers are on paid plans; trials count from the day they convert.</EmptyState>
+          <EmptyState title="No recurring revenue in these months">
+            MRR appears here once customers are on paid plans; trials count from the day they convert.
+          </EmptyState>
         </Card>
       ) : (
         <div className="mb-6 grid gap-6 xl:grid-cols-2">
           <Card>
-            <CardHeader title="MRR over time" description={`At the end of each month, in ${series.currency.toUpperCase()}.`} />
+            <CardHeader
+              title="MRR over time"
+              description={`At the end of each month, in ${series.currency.toUpperCase()}.`}
+            />
             <CardBody>
               <MrrChart months={months} currency={series.currency} />
             </CardBody>
           </Card>
           <Card>
-            <CardHeader title="MRR movements" description="New, expansion and reactivation above zero; contraction and churn below." />
+            <CardHeader
+              title="MRR movements"
+              description="New, expansion and reactivation above zero; contraction and churn below."
+            />
             <CardBody>
               <MovementsChart months={months} currency={series.currency} />
             </CardBody>
@@ -82,11 +108,17 @@ export default async function RevenuePage({ searchParams }: { searchParams: Prom
         </div>
       )}
       <Card className="mb-6">
-        <CardHeader title="Month by month" description="The numbers behind the charts. Credit packs and usage are revenue too, but not recurring: they are reported beside MRR, never in it." />
+        <CardHeader
+          title="Month by month"
+          description="The numbers behind the charts. Credit packs and usage are revenue too, but not recurring: they are reported beside MRR, never in it."
+        />
         <MovementsTable months={months} currency={series.currency} />
       </Card>
       <Card>
-        <CardHeader title="MRR by tier, now" description={`${money(stats.mrr_cents)} MRR from ${stats.paying_customers} paying customer${stats.paying_customers === 1 ? "" : "s"}.`} />
+        <CardHeader
+          title="MRR by tier, now"
+          description={`${money(stats.mrr_cents)} MRR from ${stats.paying_customers} paying customer${stats.paying_customers === 1 ? "" : "s"}.`}
+        />
         <div className="grid gap-4 2xl:grid-cols-5">
           {stats.tiers.length > 0 && (
             <CardBody className="2xl:col-span-2">

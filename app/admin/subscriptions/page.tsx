@@ -27,12 +27,27 @@ type Search = { status?: string; q?: string; sort?: string; order?: string; curs
 export default async function AdminSubscriptionsPage({ searchParams }: { searchParams: Promise<Search> }) {
   await requireAdmin();
   const sp = await searchParams;
-  const parsed = ZSubscriptionListQuery.safeParse({ status: sp.status || undefined, search: sp.q, sort: sp.sort, order: sp.order, cursor: sp.cursor, limit: 50 });
+  const parsed = ZSubscriptionListQuery.safeParse({
+    status: sp.status || undefined,
+    search: sp.q,
+    sort: sp.sort,
+    order: sp.order,
+    cursor: sp.cursor,
+    limit: 50,
+  });
   const query = parsed.success ? parsed.data : ZSubscriptionListQuery.parse({ limit: 50 });
   const page = await listSubscriptionsForAdmin(query);
   const order = query.order ?? (query.sort === "customer" || query.sort === "period_end" ? "asc" : "desc");
   const href = (over: Partial<Record<"status" | "q" | "sort" | "order" | "cursor", string | undefined>>) => {
-    const params = new URLSearchParams(Object.entries({ status: query.status, q: query.search, sort: query.sort === "created" ? undefined : query.sort, order: query.order, ...over }).filter((e): e is [string, string] => Boolean(e[1])));
+    const params = new URLSearchParams(
+      Object.entries({
+        status: query.status,
+        q: query.search,
+        sort: query.sort === "created" ? undefined : query.sort,
+        order: query.order,
+        ...over,
+      }).filter((e): e is [string, string] => Boolean(e[1])),
+    );
     return `/admin/subscriptions${params.size ? `?${params}` : ""}`;
   };
   const tabLabel = TABS.find((t) => t.status === query.status)?.label ?? "All";
@@ -53,7 +68,10 @@ export default async function AdminSubscriptionsPage({ searchParams }: { searchP
             key={t.label}
             href={href({ status: t.status, cursor: undefined })}
             aria-current={t.status === query.status ? "page" : undefined}
-            className={cn("rounded-md px-3 py-1.5 text-sm font-medium", t.status === query.status ? "bg-brand-50 text-brand-700" : "text-zinc-600 hover:bg-zinc-100")}
+            className={cn(
+              "rounded-md px-3 py-1.5 text-sm font-medium",
+              t.status === query.status ? "bg-brand-50 text-brand-700" : "text-zinc-600 hover:bg-zinc-100",
+            )}
           >
             {t.label}
           </Link>
@@ -68,7 +86,13 @@ export default async function AdminSubscriptionsPage({ searchParams }: { searchP
               <label htmlFor="subscription-search" className="sr-only">
                 Search by customer
               </label>
-              <input id="subscription-search" name="q" defaultValue={query.search} placeholder="Customer or external id" className={`${inputClass} w-64`} />
+              <input
+                id="subscription-search"
+                name="q"
+                defaultValue={query.search}
+                placeholder="Customer or external id"
+                className={`${inputClass} w-64`}
+              />
               <button type="submit" className={buttonClass("secondary")}>
                 Search
               </button>
@@ -77,10 +101,15 @@ export default async function AdminSubscriptionsPage({ searchParams }: { searchP
         />
         <SubscriptionsTable
           rows={page.rows}
-          emptyTitle={query.search ? `No subscription matches “${query.search}”` : `No ${tabLabel.toLowerCase()} subscriptions`}
+          emptyTitle={
+            query.search ? `No subscription matches “${query.search}”` : `No ${tabLabel.toLowerCase()} subscriptions`
+          }
           sorting={{ sort: query.sort, order, href: (sort, o) => href({ sort, order: o, cursor: undefined }) }}
         />
-        <Pager first={query.cursor ? href({ cursor: undefined }) : null} next={page.nextCursor ? href({ cursor: page.nextCursor }) : null} />
+        <Pager
+          first={query.cursor ? href({ cursor: undefined }) : null}
+          next={page.nextCursor ? href({ cursor: page.nextCursor }) : null}
+        />
       </Card>
     </>
   );

@@ -5,14 +5,22 @@ import { formAction } from "@/lib/http/action";
 import { retryJob } from "@/lib/jobs/outbox";
 import { processStoredEvent } from "@/lib/webhooks/receive";
 
-export const replayWebhookAction = formAction(z.object({ id: z.string().min(1) }), async ({ id }) => {
-  const r = await processStoredEvent(id);
-  revalidatePath("/admin/webhooks");
-  return r.body;
-}, { auth: "admin" });
+export const replayWebhookAction = formAction(
+  z.object({ id: z.string().min(1) }),
+  async ({ id }) => {
+    const r = await processStoredEvent(id);
+    revalidatePath("/admin/webhooks");
+    return r.body;
+  },
+  { auth: "admin" },
+);
 
-export const retryJobAction = formAction(z.object({ id: z.string().min(1) }), async ({ id }) => {
-  await retryJob(id);
-  revalidatePath("/admin/monitoring");
-  return { id };
-}, { auth: "admin" });
+export const retryJobAction = formAction(
+  z.object({ id: z.string().min(1) }),
+  async ({ id }) => {
+    await retryJob(id);
+    revalidatePath("/admin/monitoring");
+    return { id };
+  },
+  { auth: "admin" },
+);

@@ -18,21 +18,36 @@ export const metadata: Metadata = { title: "Webhook log" };
 
 const TONE = { processed: "green", failed: "red", received: "amber", ignored: "gray" } as const;
 
-export default async function WebhooksPage({ searchParams }: { searchParams: Promise<{ status?: string; cursor?: string }> }) {
+export default async function WebhooksPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ status?: string; cursor?: string }>;
+}) {
   await requireAdmin();
   const sp = await searchParams;
-  const status = (WEBHOOK_STATUSES as readonly string[]).includes(sp.status ?? "") ? (sp.status as WebhookStatus) : undefined;
+  const status = (WEBHOOK_STATUSES as readonly string[]).includes(sp.status ?? "")
+    ? (sp.status as WebhookStatus)
+    : undefined;
   const page = await listWebhookEvents({ status, cursor: sp.cursor, limit: 50 });
   const configured = Boolean(env().STRIPE_WEBHOOK_SECRET);
   return (
     <>
       <PageHeader
         title="Webhook log"
-        description={configured ? "Every event Stripe sent, stored once by its id, with what processing did. Failed events can be replayed." : "Stripe webhooks are off (STRIPE_WEBHOOK_SECRET is unset). The local sandbox's events are listed here as they happen."}
+        description={
+          configured
+            ? "Every event Stripe sent, stored once by its id, with what processing did. Failed events can be replayed."
+            : "Stripe webhooks are off (STRIPE_WEBHOOK_SECRET is unset). The local sandbox's events are listed here as they happen."
+        }
       />
       <nav aria-label="Filter by status" className="mb-4 flex flex-wrap gap-2">
         {["all", ...WEBHOOK_STATUSES].map((s) => (
-          <Link key={s} href={s === "all" ? "/admin/webhooks" : `/admin/webhooks?status=${s}`} aria-current={(status ?? "all") === s ? "page" : undefined} className={buttonClass((status ?? "all") === s ? "primary" : "secondary", "sm")}>
+          <Link
+            key={s}
+            href={s === "all" ? "/admin/webhooks" : `/admin/webhooks?status=${s}`}
+            aria-current={(status ?? "all") === s ? "page" : undefined}
+            className={buttonClass((status ?? "all") === s ? "primary" : "secondary", "sm")}
+          >
             {s}
           </Link>
         ))}
@@ -40,7 +55,9 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
       <Card>
         <CardHeader title="Events" />
         {page.data.length === 0 ? (
-          <EmptyState title={status ? `No ${status} events` : "No events yet"}>Events appear as payments happen.</EmptyState>
+          <EmptyState title={status ? `No ${status} events` : "No events yet"}>
+            Events appear as payments happen.
+          </EmptyState>
         ) : (
           <Table>
             <thead>
@@ -70,7 +87,17 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
                     {e.attempts > 1 && <span className="ml-2 text-xs text-zinc-500">{e.attempts} attempts</span>}
                     {e.lastError && <div className="mt-1 text-xs text-red-600">{e.lastError}</div>}
                   </Td>
-                  <Td align="right">{e.provider === "stripe" && <ActionButton action={replayWebhookAction} fields={{ id: e.id }} label="Replay" size="sm" ariaLabel={`Replay ${e.id}`} />}</Td>
+                  <Td align="right">
+                    {e.provider === "stripe" && (
+                      <ActionButton
+                        action={replayWebhookAction}
+                        fields={{ id: e.id }}
+                        label="Replay"
+                        size="sm"
+                        ariaLabel={`Replay ${e.id}`}
+                      />
+                    )}
+                  </Td>
                 </tr>
               ))}
             </tbody>
@@ -78,7 +105,10 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
         )}
         {page.nextCursor && (
           <div className="flex justify-end border-t border-zinc-100 px-5 py-3">
-            <Link className={buttonClass("secondary", "sm")} href={`/admin/webhooks?${new URLSearchParams({ ...(status ? { status } : {}), cursor: page.nextCursor })}`}>
+            <Link
+              className={buttonClass("secondary", "sm")}
+              href={`/admin/webhooks?${new URLSearchParams({ ...(status ? { status } : {}), cursor: page.nextCursor })}`}
+            >
               Older events
             </Link>
           </div>

@@ -1,16 +1,19 @@
 import { json, route } from "@/lib/http/route";
 import { checkHealth } from "@/lib/ops/health";
 
-export const GET = route({
-  path: "/api/health",
-  auth: "public",
-  fast: true,
-  doc: {
-    tag: "Operations",
-    summary: "Liveness and database readiness",
-    responses: { "200": "Up", "503": "Database unreachable, or a write path (credit spends, ingestion) stuck" },
+export const GET = route(
+  {
+    path: "/api/health",
+    auth: "public",
+    fast: true,
+    doc: {
+      tag: "Operations",
+      summary: "Liveness and database readiness",
+      responses: { "200": "Up", "503": "Database unreachable, or a write path (credit spends, ingestion) stuck" },
+    },
   },
-}, async () => {
-  const health = await checkHealth();
-  return json(health, health.status === "ok" ? 200 : 503, { "cache-control": "no-store" });
-});
+  async () => {
+    const health = await checkHealth();
+    return json(health, health.status === "ok" ? 200 : 503, { "cache-control": "no-store" });
+  },
+);

@@ -16,7 +16,10 @@ export default async function SandboxPortalPage() {
   return (
     <div className="space-y-6">
       <Card>
-        <CardHeader title="Payment methods" description="Renewals are charged to the default card. Adding a card pays any open invoice at once." />
+        <CardHeader
+          title="Payment methods"
+          description="Renewals are charged to the default card. Adding a card pays any open invoice at once."
+        />
         <CardBody>
           {methods.length === 0 ? (
             <p className="text-sm text-zinc-500">No card on file yet.</p>
@@ -26,19 +29,48 @@ export default async function SandboxPortalPage() {
                 <li key={m.id} className="flex items-center justify-between gap-2 py-2 text-sm">
                   <span className="capitalize">
                     {m.brand} •••• {m.last4}
-                    {m.isDefault && <Badge tone="brand" className="ml-2">default</Badge>}
-                    {m.declines && <Badge tone="red" className="ml-2">declines</Badge>}
+                    {m.isDefault && (
+                      <Badge tone="brand" className="ml-2">
+                        default
+                      </Badge>
+                    )}
+                    {m.declines && (
+                      <Badge tone="red" className="ml-2">
+                        declines
+                      </Badge>
+                    )}
                   </span>
                   <span className="flex gap-2">
-                    {!m.isDefault && <ActionButton action={defaultCardAction} fields={{ id: m.id }} label="Make default" size="sm" />}
-                    <ActionButton action={removeCardAction} fields={{ id: m.id }} label="Remove" size="sm" variant="danger" ariaLabel={`Remove card ending ${m.last4}`} />
+                    {!m.isDefault && (
+                      <ActionButton action={defaultCardAction} fields={{ id: m.id }} label="Make default" size="sm" />
+                    )}
+                    <ActionButton
+                      action={removeCardAction}
+                      fields={{ id: m.id }}
+                      label="Remove"
+                      size="sm"
+                      variant="danger"
+                      ariaLabel={`Remove card ending ${m.last4}`}
+                    />
                   </span>
                 </li>
               ))}
             </ul>
           )}
         </CardBody>
-        <QuickForm action={addSandboxCardAction} submitLabel="Add card" fields={[{ name: "card_number", label: "Card number", placeholder: "4242 4242 4242 4242", inputMode: "numeric", required: true }]} />
+        <QuickForm
+          action={addSandboxCardAction}
+          submitLabel="Add card"
+          fields={[
+            {
+              name: "card_number",
+              label: "Card number",
+              placeholder: "4242 4242 4242 4242",
+              inputMode: "numeric",
+              required: true,
+            },
+          ]}
+        />
       </Card>
       <p className="text-center text-sm">
         <Link href="/billing" className="font-medium text-brand-600 hover:text-brand-700">

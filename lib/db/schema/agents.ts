@@ -10,7 +10,9 @@ export const agents = pgTable(
   "agents",
   {
     id: text().primaryKey(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     name: text().notNull(),
     description: text().notNull().default(""),
     externalId: text(),
@@ -21,8 +23,12 @@ export const agents = pgTable(
   },
   (t) => [
     index("agents_org_idx").on(t.orgId, t.createdAt),
-    uniqueIndex("agents_org_external_id_key").on(t.orgId, t.externalId).where(sql`${t.externalId} is not null`),
-    index("agents_without_plan_idx").on(t.orgId).where(sql`${t.planId} is null and ${t.archivedAt} is null`),
+    uniqueIndex("agents_org_external_id_key")
+      .on(t.orgId, t.externalId)
+      .where(sql`${t.externalId} is not null`),
+    index("agents_without_plan_idx")
+      .on(t.orgId)
+      .where(sql`${t.planId} is null and ${t.archivedAt} is null`),
   ],
 );
 
@@ -33,8 +39,12 @@ export const agentPlanHistory = pgTable(
   "agent_plan_history",
   {
     id: text().primaryKey(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    agentId: text().notNull().references(() => agents.id, { onDelete: "cascade" }),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    agentId: text()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
     action: text().$type<AgentPlanAction>().notNull(),
     previousPlanId: text().references(() => plans.id),
     newPlanId: text().references(() => plans.id),
@@ -54,8 +64,12 @@ export const calls = pgTable(
   "calls",
   {
     id: text().primaryKey(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    agentId: text().notNull().references(() => agents.id, { onDelete: "cascade" }),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    agentId: text()
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
     /** The agent's plan version when the call started: the price in force at start is the price billed. */
     planId: text().references(() => plans.id),
     /** A copy of that version's charges and currency, so the call is priced from what it captured. */
@@ -77,8 +91,12 @@ export const calls = pgTable(
   },
   (t) => [
     index("calls_org_agent_idx").on(t.orgId, t.agentId, t.startedAt),
-    uniqueIndex("calls_org_external_id_key").on(t.orgId, t.externalId).where(sql`${t.externalId} is not null`),
-    index("calls_unpriced_idx").on(t.orgId, t.startedAt).where(sql`${t.costCents} is null`),
+    uniqueIndex("calls_org_external_id_key")
+      .on(t.orgId, t.externalId)
+      .where(sql`${t.externalId} is not null`),
+    index("calls_unpriced_idx")
+      .on(t.orgId, t.startedAt)
+      .where(sql`${t.costCents} is null`),
   ],
 );
 

@@ -28,7 +28,9 @@ export const alerts = pgTable(
   },
   (t) => [
     uniqueIndex("alerts_once_per_period_key").on(t.orgId, t.kind, t.key, t.threshold, t.periodKey),
-    index("alerts_open_idx").on(t.orgId, t.createdAt.desc()).where(sql`${t.acknowledgedAt} is null`),
+    index("alerts_open_idx")
+      .on(t.orgId, t.createdAt.desc())
+      .where(sql`${t.acknowledgedAt} is null`),
     index("alerts_org_idx").on(t.orgId, t.createdAt.desc()),
   ],
 );

@@ -57,7 +57,9 @@ export const apiKeys = pgTable(
   },
   (t) => [
     uniqueIndex("api_keys_key_hash_key").on(t.keyHash),
-    index("api_keys_org_id_idx").on(t.orgId).where(sql`${t.revokedAt} is null`),
+    index("api_keys_org_id_idx")
+      .on(t.orgId)
+      .where(sql`${t.revokedAt} is null`),
   ],
 );
 

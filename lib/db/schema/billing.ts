@@ -1,7 +1,19 @@
 // Money movements: checkout sessions, invoices and their lines, payments (charges) and payment
 // methods — mirrored from Stripe, or issued by the local provider. Amounts in minor units.
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, numeric, pgSequence, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { creditProducts, plans } from "./catalog";
 import { organizations } from "./orgs";
 import { subscriptions } from "./subscriptions";
@@ -17,7 +29,9 @@ export const checkoutSessions = pgTable(
   "checkout_sessions",
   {
     id: text().primaryKey(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     provider: text().$type<Provider>().notNull(),
     kind: text().$type<"subscription" | "credits">().notNull(),
     planId: text().references(() => plans.id),
@@ -36,7 +50,12 @@ export const checkoutSessions = pgTable(
     /** False for the sandbox: a test checkout, whose money never counts as revenue (as Stripe's livemode). */
     livemode: boolean().notNull().default(true),
   },
-  (t) => [index("checkout_sessions_org_idx").on(t.orgId, t.createdAt), uniqueIndex("checkout_sessions_provider_id_key").on(t.providerSessionId).where(sql`${t.providerSessionId} is not null`)],
+  (t) => [
+    index("checkout_sessions_org_idx").on(t.orgId, t.createdAt),
+    uniqueIndex("checkout_sessions_provider_id_key")
+      .on(t.providerSessionId)
+      .where(sql`${t.providerSessionId} is not null`),
+  ],
 );
 
 export const invoiceNumberSeq = pgSequence("invoice_number_seq", { startWith: 1001 });
@@ -48,7 +67,9 @@ export const invoices = pgTable(
   "invoices",
   {
     id: text().primaryKey(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     provider: text().$type<Provider>().notNull(),
     number: text().notNull(),
     status: text().$type<InvoiceStatus>().notNull(),
@@ -78,8 +99,12 @@ export const invoices = pgTable(
   (t) => [
     index("invoices_org_idx").on(t.orgId, t.issuedAt),
     uniqueIndex("invoices_number_key").on(t.number),
-    uniqueIndex("invoices_stripe_id_key").on(t.stripeInvoiceId).where(sql`${t.stripeInvoiceId} is not null`),
-    uniqueIndex("invoices_source_key").on(t.sourceKey).where(sql`${t.sourceKey} is not null`),
+    uniqueIndex("invoices_stripe_id_key")
+      .on(t.stripeInvoiceId)
+      .where(sql`${t.stripeInvoiceId} is not null`),
+    uniqueIndex("invoices_source_key")
+      .on(t.sourceKey)
+      .where(sql`${t.sourceKey} is not null`),
     // The invoices CSV export reads in (issued_at, id) keyset batches.
     index("invoices_issued_idx").on(t.issuedAt, t.id),
   ],
@@ -89,7 +114,9 @@ export const invoiceLines = pgTable(
   "invoice_lines",
   {
     id: text().primaryKey(),
-    invoiceId: text().notNull().references(() => invoices.id, { onDelete: "cascade" }),
+    invoiceId: text()
+      .notNull()
+      .references(() => invoices.id, { onDelete: "cascade" }),
     orgId: text().notNull(),
     position: integer().notNull(),
     kind: text().$type<"subscription" | "usage" | "proration" | "credits" | "fixed" | "other">().notNull(),
@@ -113,7 +140,9 @@ export const payments = pgTable(
   "payments",
   {
     id: text().primaryKey(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     provider: text().$type<Provider>().notNull(),
     /** The provider's payment id (pi_… or ch_…, or the sandbox's). */
     providerPaymentId: text().notNull(),
@@ -137,14 +166,20 @@ export const payments = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("payments_provider_id_key").on(t.provider, t.providerPaymentId), index("payments_org_idx").on(t.orgId, t.createdAt), index("payments_created_idx").on(t.createdAt)],
+  (t) => [
+    uniqueIndex("payments_provider_id_key").on(t.provider, t.providerPaymentId),
+    index("payments_org_idx").on(t.orgId, t.createdAt),
+    index("payments_created_idx").on(t.createdAt),
+  ],
 );
 
 export const paymentMethods = pgTable(
   "payment_methods",
   {
     id: text().primaryKey(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     provider: text().$type<Provider>().notNull(),
     providerMethodId: text().notNull(),
     brand: text().notNull(),
@@ -157,7 +192,10 @@ export const paymentMethods = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     detachedAt: timestamp({ withTimezone: true }),
   },
-  (t) => [uniqueIndex("payment_methods_provider_id_key").on(t.provider, t.providerMethodId), index("payment_methods_org_idx").on(t.orgId)],
+  (t) => [
+    uniqueIndex("payment_methods_provider_id_key").on(t.provider, t.providerMethodId),
+    index("payment_methods_org_idx").on(t.orgId),
+  ],
 );
 
 /**
@@ -170,8 +208,12 @@ export const periodBillings = pgTable(
   "period_billings",
   {
     id: text().primaryKey(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    subscriptionId: text().notNull().references(() => subscriptions.id, { onDelete: "cascade" }),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    subscriptionId: text()
+      .notNull()
+      .references(() => subscriptions.id, { onDelete: "cascade" }),
     periodStart: timestamp({ withTimezone: true }).notNull(),
     periodEnd: timestamp({ withTimezone: true }).notNull(),
     currency: text().notNull(),
@@ -190,14 +232,19 @@ export const periodBillings = pgTable(
     stripeInvoicedCents: bigint({ mode: "number" }),
     stripeCollectedCents: bigint({ mode: "number" }),
     stripeStatus: text(),
-    differences: jsonb().$type<{ kind: string; line_id?: string; expected_cents?: number; stripe_cents?: number; message: string }[]>().notNull().default([]),
+    differences: jsonb()
+      .$type<{ kind: string; line_id?: string; expected_cents?: number; stripe_cents?: number; message: string }[]>()
+      .notNull()
+      .default([]),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("period_billings_period_key").on(t.subscriptionId, t.periodStart),
     index("period_billings_org_idx").on(t.orgId, t.periodStart),
-    index("period_billings_differences_idx").on(t.periodStart).where(sql`jsonb_array_length(${t.differences}) > 0`),
+    index("period_billings_differences_idx")
+      .on(t.periodStart)
+      .where(sql`jsonb_array_length(${t.differences}) > 0`),
   ],
 );
 

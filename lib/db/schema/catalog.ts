@@ -1,7 +1,18 @@
 // The platform's catalog: meters, plans (versioned) and their charges, credit events, credit
 // products, and provider model prices. Platform-wide, not tenant data.
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import type { Charge } from "@/lib/rating/types";
 
 export const AGGREGATIONS = ["count", "sum", "max", "unique_count", "latest"] as const;
@@ -75,8 +86,12 @@ export const plans = pgTable(
   },
   (t) => [
     uniqueIndex("plans_code_version_key").on(t.code, t.version),
-    uniqueIndex("plans_latest_code_key").on(t.code).where(sql`${t.isLatest}`),
-    uniqueIndex("plans_stripe_price_id_key").on(t.stripePriceId).where(sql`${t.stripePriceId} is not null and ${t.isLatest}`),
+    uniqueIndex("plans_latest_code_key")
+      .on(t.code)
+      .where(sql`${t.isLatest}`),
+    uniqueIndex("plans_stripe_price_id_key")
+      .on(t.stripePriceId)
+      .where(sql`${t.stripePriceId} is not null and ${t.isLatest}`),
     index("plans_tier_idx").on(t.tier),
   ],
 );

@@ -7,7 +7,20 @@
 //   credit_balances.held    = Σ credits of active reservations
 //   credit_grants.remaining = Σ credit_ledger.bucket_delta of its rows, and never below zero
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
 
 export const CREDIT_SOURCES = ["purchased", "subscription", "promotional"] as const;
@@ -18,7 +31,16 @@ export const GRANT_ORIGINS = ["purchase", "allocation", "admin", "adjustment"] a
 export type GrantOrigin = (typeof GRANT_ORIGINS)[number];
 
 export const LEDGER_KINDS = [
-  "grant", "consume", "reserve", "commit", "release", "expire", "refund", "adjustment", "overage", "overage_repaid",
+  "grant",
+  "consume",
+  "reserve",
+  "commit",
+  "release",
+  "expire",
+  "refund",
+  "adjustment",
+  "overage",
+  "overage_repaid",
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
@@ -29,7 +51,9 @@ export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 export const creditBalances = pgTable(
   "credit_balances",
   {
-    orgId: text().primaryKey().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: text()
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     /** What can be spent now: Σ ledger amounts. Negative only while overage is outstanding. */
     balance: bigint({ mode: "number" }).notNull().default(0),
     /** Credits held by active reservations. */
@@ -47,7 +71,10 @@ export const creditBalances = pgTable(
     overageCurrency: text().notNull().default("usd"),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check("credit_balances_held_nonnegative", sql`${t.held} >= 0`), check("credit_balances_overage_nonnegative", sql`${t.overage} >= 0`)],
+  (t) => [
+    check("credit_balances_held_nonnegative", sql`${t.held} >= 0`),
+    check("credit_balances_overage_nonnegative", sql`${t.overage} >= 0`),
+  ],
 );
 
 /** A grant is a bucket of credits with a source, a priority and an optional expiry. */
@@ -55,7 +82,9 @@ export const creditGrants = pgTable(
   "credit_grants",
   {
     id: text().primaryKey(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     source: text().$type<CreditSource>().notNull(),
     origin: text().$type<GrantOrigin>().notNull(),
     amount: bigint({ mode: "number" }).notNull(),
@@ -78,9 +107,15 @@ export const creditGrants = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("credit_grants_org_idempotency_key").on(t.orgId, t.idempotencyKey).where(sql`${t.idempotencyKey} is not null`),
-    index("credit_grants_org_live_idx").on(t.orgId, t.id).where(sql`${t.remaining} > 0`),
-    index("credit_grants_due_idx").on(t.expiresAt).where(sql`${t.remaining} > 0 and ${t.expiresAt} is not null`),
+    uniqueIndex("credit_grants_org_idempotency_key")
+      .on(t.orgId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    index("credit_grants_org_live_idx")
+      .on(t.orgId, t.id)
+      .where(sql`${t.remaining} > 0`),
+    index("credit_grants_due_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.remaining} > 0 and ${t.expiresAt} is not null`),
     check("credit_grants_remaining_range", sql`${t.remaining} >= 0 and ${t.remaining} <= ${t.amount}`),
     check("credit_grants_amount_positive", sql`${t.amount} > 0`),
   ],
@@ -91,7 +126,9 @@ export const creditReservations = pgTable(
   "credit_reservations",
   {
     id: text().primaryKey(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     credits: bigint({ mode: "number" }).notNull(),
     status: text().$type<ReservationStatus>().notNull(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
@@ -108,8 +145,12 @@ export const creditReservations = pgTable(
   },
   (t) => [
     uniqueIndex("credit_reservations_org_idempotency_key").on(t.orgId, t.idempotencyKey),
-    index("credit_reservations_due_idx").on(t.expiresAt).where(sql`${t.status} = 'active'`),
-    index("credit_reservations_org_active_idx").on(t.orgId, t.expiresAt).where(sql`${t.status} = 'active'`),
+    index("credit_reservations_due_idx")
+      .on(t.expiresAt)
+      .where(sql`${t.status} = 'active'`),
+    index("credit_reservations_org_active_idx")
+      .on(t.orgId, t.expiresAt)
+      .where(sql`${t.status} = 'active'`),
     check("credit_reservations_credits_positive", sql`${t.credits} > 0`),
   ],
 );
@@ -124,7 +165,9 @@ export const creditLedger = pgTable(
     /** Commit order within an organization (rows are written while its balance row is locked). */
     seq: bigint({ mode: "number" }).generatedAlwaysAsIdentity(),
     id: text().notNull(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
     /** Shared by the rows of one movement; a consumption's id. */
     operationId: text().notNull(),
     kind: text().$type<LedgerKind>().notNull(),

@@ -28,9 +28,15 @@ export const jobs = pgTable(
     doneAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    uniqueIndex("jobs_dedupe_key").on(t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
-    index("jobs_due_idx").on(t.runAt).where(sql`${t.status} in ('pending', 'running')`),
-    index("jobs_failed_idx").on(t.createdAt).where(sql`${t.status} = 'failed'`),
+    uniqueIndex("jobs_dedupe_key")
+      .on(t.dedupeKey)
+      .where(sql`${t.dedupeKey} is not null`),
+    index("jobs_due_idx")
+      .on(t.runAt)
+      .where(sql`${t.status} in ('pending', 'running')`),
+    index("jobs_failed_idx")
+      .on(t.createdAt)
+      .where(sql`${t.status} = 'failed'`),
   ],
 );
 

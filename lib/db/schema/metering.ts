@@ -8,7 +8,19 @@
 // None of these tables has a foreign key: every event insert would otherwise check (and
 // key-share lock) its organization's row, which serializes concurrent batches of one customer.
 // Organizations are never deleted by the app; lib/metering scopes every query by org_id.
-import { bigint, date, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 
 /**
  * Permanent deduplication: one row per (organization, idempotency key), claimed with

@@ -19,8 +19,12 @@ export const organizations = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("organizations_external_id_key").on(t.externalId).where(sql`${t.externalId} is not null`),
-    uniqueIndex("organizations_stripe_customer_id_key").on(t.stripeCustomerId).where(sql`${t.stripeCustomerId} is not null`),
+    uniqueIndex("organizations_external_id_key")
+      .on(t.externalId)
+      .where(sql`${t.externalId} is not null`),
+    uniqueIndex("organizations_stripe_customer_id_key")
+      .on(t.stripeCustomerId)
+      .where(sql`${t.stripeCustomerId} is not null`),
     // The admin's customer list, newest first (keyset on created_at, id): a page reads 25 rows, not every customer.
     index("organizations_created_idx").on(t.createdAt, t.id),
   ],

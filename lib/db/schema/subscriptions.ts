@@ -8,7 +8,12 @@ import { plans, type PlanInterval } from "./catalog";
 export const SUBSCRIPTION_STATUSES = ["incomplete", "trialing", "active", "past_due", "canceled", "expired"] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 /** Statuses in which a subscription is the organization's current one. */
-export const LIVE_STATUSES = ["incomplete", "trialing", "active", "past_due"] as const satisfies readonly SubscriptionStatus[];
+export const LIVE_STATUSES = [
+  "incomplete",
+  "trialing",
+  "active",
+  "past_due",
+] as const satisfies readonly SubscriptionStatus[];
 
 export type SubscriptionProvider = "manual" | "local" | "stripe";
 
@@ -16,8 +21,12 @@ export const subscriptions = pgTable(
   "subscriptions",
   {
     id: text().primaryKey(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    planId: text().notNull().references(() => plans.id),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    planId: text()
+      .notNull()
+      .references(() => plans.id),
     status: text().$type<SubscriptionStatus>().notNull(),
     interval: text().$type<PlanInterval>().notNull(),
     /** Periods are counted from this instant (anchor + n intervals), so month ends never drift. */
@@ -45,17 +54,37 @@ export const subscriptions = pgTable(
   },
   (t) => [
     index("subscriptions_org_id_idx").on(t.orgId, t.status),
-    uniqueIndex("subscriptions_external_id_key").on(t.externalId).where(sql`${t.externalId} is not null`),
-    uniqueIndex("subscriptions_stripe_id_key").on(t.stripeSubscriptionId).where(sql`${t.stripeSubscriptionId} is not null`),
+    uniqueIndex("subscriptions_external_id_key")
+      .on(t.externalId)
+      .where(sql`${t.externalId} is not null`),
+    uniqueIndex("subscriptions_stripe_id_key")
+      .on(t.stripeSubscriptionId)
+      .where(sql`${t.stripeSubscriptionId} is not null`),
     // One current subscription per organization.
-    uniqueIndex("subscriptions_one_live_per_org").on(t.orgId).where(sql`${t.status} in ('incomplete', 'trialing', 'active', 'past_due')`),
-    index("subscriptions_period_end_idx").on(t.currentPeriodEnd).where(sql`${t.status} in ('trialing', 'active', 'past_due')`),
+    uniqueIndex("subscriptions_one_live_per_org")
+      .on(t.orgId)
+      .where(sql`${t.status} in ('incomplete', 'trialing', 'active', 'past_due')`),
+    index("subscriptions_period_end_idx")
+      .on(t.currentPeriodEnd)
+      .where(sql`${t.status} in ('trialing', 'active', 'past_due')`),
   ],
 );
 
 export const SUBSCRIPTION_ACTIONS = [
-  "created", "trial_started", "activated", "renewed", "plan_changed", "plan_change_scheduled", "cancel_scheduled",
-  "cancel_unscheduled", "past_due", "recovered", "canceled", "expired", "reactivated", "discount_changed",
+  "created",
+  "trial_started",
+  "activated",
+  "renewed",
+  "plan_changed",
+  "plan_change_scheduled",
+  "cancel_scheduled",
+  "cancel_unscheduled",
+  "past_due",
+  "recovered",
+  "canceled",
+  "expired",
+  "reactivated",
+  "discount_changed",
 ] as const;
 export type SubscriptionAction = (typeof SUBSCRIPTION_ACTIONS)[number];
 
@@ -63,15 +92,21 @@ export const subscriptionHistory = pgTable(
   "subscription_history",
   {
     id: text().primaryKey(),
-    orgId: text().notNull().references(() => organizations.id, { onDelete: "cascade" }),
-    subscriptionId: text().notNull().references(() => subscriptions.id, { onDelete: "cascade" }),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    subscriptionId: text()
+      .notNull()
+      .references(() => subscriptions.id, { onDelete: "cascade" }),
     /** When the change took effect (the provider's event time where there is one). */
     occurredAt: timestamp({ withTimezone: true }).notNull(),
     action: text().$type<SubscriptionAction>().notNull(),
     fromStatus: text().$type<SubscriptionStatus>(),
     status: text().$type<SubscriptionStatus>().notNull(),
     fromPlanId: text().references(() => plans.id),
-    planId: text().notNull().references(() => plans.id),
+    planId: text()
+      .notNull()
+      .references(() => plans.id),
     interval: text().$type<PlanInterval>().notNull(),
     /** The plan's price at the time, so later catalog edits do not rewrite the past. */
     basePriceCents: bigint({ mode: "number" }).notNull(),

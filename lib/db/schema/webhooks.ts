@@ -23,7 +23,12 @@ export const webhookEvents = pgTable(
     processedAt: timestamp({ withTimezone: true }),
     orgId: text(),
   },
-  (t) => [index("webhook_events_received_idx").on(t.receivedAt), index("webhook_events_status_idx").on(t.status, t.receivedAt).where(sql`${t.status} = 'failed'`)],
+  (t) => [
+    index("webhook_events_received_idx").on(t.receivedAt),
+    index("webhook_events_status_idx")
+      .on(t.status, t.receivedAt)
+      .where(sql`${t.status} = 'failed'`),
+  ],
 );
 
 export type WebhookEvent = typeof webhookEvents.$inferSelect;

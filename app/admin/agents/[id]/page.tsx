@@ -35,7 +35,14 @@ export default async function AdminAgentPage({ params }: { params: Promise<{ id:
         history={d.history}
         total={d.total}
         calls={d.calls}
-        planAction={<AssignPlanForm agentId={d.agent.id} currentPlanId={d.plan?.id ?? null} plans={plans.map((p) => ({ id: p.id, label: `${p.name} (${p.code} v${p.version})` }))} action={assignPlanAction} />}
+        planAction={
+          <AssignPlanForm
+            agentId={d.agent.id}
+            currentPlanId={d.plan?.id ?? null}
+            plans={plans.map((p) => ({ id: p.id, label: `${p.name} (${p.code} v${p.version})` }))}
+            action={assignPlanAction}
+          />
+        }
       />
     </>
   );

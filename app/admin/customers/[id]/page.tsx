@@ -31,9 +31,22 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   const { id } = await params;
   const org = await findOrganization({ id });
   if (!org) notFound();
-  const [current, members, agents, revenue] = await Promise.all([currentSubscription(org.id), listMembers(org.id), agentsOverview(org.id), customerRevenue(org.id)]);
+  const [current, members, agents, revenue] = await Promise.all([
+    currentSubscription(org.id),
+    listMembers(org.id),
+    agentsOverview(org.id),
+    customerRevenue(org.id),
+  ]);
   const awaiting = revenue.invoices.filter((i) => i.status === "open" && i.provider === "local" && i.livemode);
-  const mrrNow = current ? { cents: current.subscription.livemode ? mrrMinor({ ...current.subscription, basePriceCents: current.plan.basePriceCents }) : 0, currency: current.plan.currency, test: !current.subscription.livemode } : null;
+  const mrrNow = current
+    ? {
+        cents: current.subscription.livemode
+          ? mrrMinor({ ...current.subscription, basePriceCents: current.plan.basePriceCents })
+          : 0,
+        currency: current.plan.currency,
+        test: !current.subscription.livemode,
+      }
+    : null;
   return (
     <>
       <p className="mb-2 text-sm">
@@ -83,48 +96,97 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
               </div>
               <div>
                 <dt className="text-zinc-500">Collected, net of refunds</dt>
-                <dd className="tabular text-zinc-900">{revenue.collected.length ? revenue.collected.map((c) => formatMoney(c.netCents, c.currency)).join(" + ") : "nothing yet"}</dd>
+                <dd className="tabular text-zinc-900">
+                  {revenue.collected.length
+                    ? revenue.collected.map((c) => formatMoney(c.netCents, c.currency)).join(" + ")
+                    : "nothing yet"}
+                </dd>
               </div>
               <div>
                 <dt className="text-zinc-500">Payment provider id</dt>
-                <dd className="font-mono text-xs">{org.stripeCustomerId ?? <span className="text-amber-700">not created yet</span>}</dd>
+                <dd className="font-mono text-xs">
+                  {org.stripeCustomerId ?? <span className="text-amber-700">not created yet</span>}
+                </dd>
               </div>
             </dl>
           </CardBody>
         </Card>
         <Card className="lg:col-span-3">
-          <CardHeader title="Subscription history" description="Every change, newest first, with the MRR after it (docs/metrics.md)." />
+          <CardHeader
+            title="Subscription history"
+            description="Every change, newest first, with the MRR after it (docs/metrics.md)."
+          />
           <HistoryTable rows={revenue.history} />
         </Card>
         {awaiting.length > 0 && (
           <Card className="lg:col-span-3">
-            <CardHeader title="Invoices awaiting payment" description="Paid outside Tally (invoice billing)? Record how: the invoice is marked paid and its credits or plan start, once." />
+            <CardHeader
+              title="Invoices awaiting payment"
+              description="Paid outside Tally (invoice billing)? Record how: the invoice is marked paid and its credits or plan start, once."
+            />
             <QuickForm
               action={markInvoicePaidAction}
               submitLabel="Mark paid"
               fields={[
-                { name: "invoice_id", label: "Invoice", options: awaiting.map((i) => ({ value: i.id, label: `${i.number} — ${formatMoney(i.amountDueCents, i.currency)} due` })) },
-                { name: "method", label: "Paid by", options: Object.entries(OFFLINE_METHOD_LABELS).map(([value, label]) => ({ value, label })) },
-                { name: "reference", label: "Reference", placeholder: "transfer reference, check number", required: true },
+                {
+                  name: "invoice_id",
+                  label: "Invoice",
+                  options: awaiting.map((i) => ({
+                    value: i.id,
+                    label: `${i.number} — ${formatMoney(i.amountDueCents, i.currency)} due`,
+                  })),
+                },
+                {
+                  name: "method",
+                  label: "Paid by",
+                  options: Object.entries(OFFLINE_METHOD_LABELS).map(([value, label]) => ({ value, label })),
+                },
+                {
+                  name: "reference",
+                  label: "Reference",
+                  placeholder: "transfer reference, check number",
+                  required: true,
+                },
               ]}
             />
           </Card>
         )}
         <Card className="lg:col-span-3">
           <CardHeader title="Invoices" />
-          <InvoicesTable rows={revenue.invoices.map((i) => ({ ...i, pdfUrl: i.provider === "local" ? `/api/v1/billing/invoices/${i.id}/pdf` : i.pdfUrl, hostedUrl: i.provider === "local" ? null : i.hostedUrl }))} />
+          <InvoicesTable
+            rows={revenue.invoices.map((i) => ({
+              ...i,
+              pdfUrl: i.provider === "local" ? `/api/v1/billing/invoices/${i.id}/pdf` : i.pdfUrl,
+              hostedUrl: i.provider === "local" ? null : i.hostedUrl,
+            }))}
+          />
         </Card>
         <Card className="lg:col-span-3">
           <CardHeader title="Payments" description="Card charges for subscriptions and credit packs, with refunds." />
           <ChargesTable rows={revenue.charges} showCustomer={false} />
         </Card>
         <Card className="lg:col-span-3">
-          <CardHeader title="Agents" description={agents.some((a) => !a.plan) ? "Agents without a plan are flagged: their calls cannot be priced." : undefined} />
+          <CardHeader
+            title="Agents"
+            description={
+              agents.some((a) => !a.plan)
+                ? "Agents without a plan are flagged: their calls cannot be priced."
+                : undefined
+            }
+          />
           <AgentsTable rows={agents} hrefBase="/admin/agents" emptyHint="This customer has not created agents." />
         </Card>
         <Card className="lg:col-span-3">
           <CardHeader title="Members" />
-          {members.length ? <MembersTable members={members} /> : <CardBody><p className="text-sm text-zinc-500">No one has signed in for this customer: it is managed over the API.</p></CardBody>}
+          {members.length ? (
+            <MembersTable members={members} />
+          ) : (
+            <CardBody>
+              <p className="text-sm text-zinc-500">
+                No one has signed in for this customer: it is managed over the API.
+              </p>
+            </CardBody>
+          )}
         </Card>
       </div>
     </>

@@ -41,7 +41,21 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
             {plan.stripePriceId ? ` · ${plan.stripePriceId}` : ""}
           </span>
         }
-        actions={plan.isLatest && plan.active ? <ActionButton action={archivePlanAction} fields={{ id: plan.id }} label="Take off sale" pendingLabel="Archiving…" variant="danger" /> : plan.isLatest ? <Badge>archived</Badge> : <Badge tone="amber">older version</Badge>}
+        actions={
+          plan.isLatest && plan.active ? (
+            <ActionButton
+              action={archivePlanAction}
+              fields={{ id: plan.id }}
+              label="Take off sale"
+              pendingLabel="Archiving…"
+              variant="danger"
+            />
+          ) : plan.isLatest ? (
+            <Badge>archived</Badge>
+          ) : (
+            <Badge tone="amber">older version</Badge>
+          )
+        }
       />
       <div className="grid gap-6 lg:grid-cols-3">
         <Card>
@@ -51,7 +65,8 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
               <div>
                 <dt className="text-zinc-500">Base price</dt>
                 <dd className="tabular text-lg font-semibold text-zinc-900">
-                  {formatMoney(plan.basePriceCents, plan.currency)} <span className="text-sm font-normal text-zinc-500">/ {plan.interval}</span>
+                  {formatMoney(plan.basePriceCents, plan.currency)}{" "}
+                  <span className="text-sm font-normal text-zinc-500">/ {plan.interval}</span>
                 </dd>
               </div>
               <div>
@@ -64,7 +79,15 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
               </div>
               <div>
                 <dt className="text-zinc-500">Limits</dt>
-                <dd>{plan.limits.length ? plan.limits.map((l) => <div key={l.meter}>{l.meter}: {formatInteger(l.limit)} a period ({l.enforcement})</div>) : "None"}</dd>
+                <dd>
+                  {plan.limits.length
+                    ? plan.limits.map((l) => (
+                        <div key={l.meter}>
+                          {l.meter}: {formatInteger(l.limit)} a period ({l.enforcement})
+                        </div>
+                      ))
+                    : "None"}
+                </dd>
               </div>
               <div>
                 <dt className="text-zinc-500">Tier</dt>
@@ -102,7 +125,17 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
                   <Td align="right">{formatMoney(v.basePriceCents, v.currency)}</Td>
                   <Td align="right">{formatInteger(subscribers.get(v.id) ?? 0)}</Td>
                   <Td>{formatDate(v.createdAt)}</Td>
-                  <Td>{v.isLatest ? (v.active ? <Badge tone="green">for sale</Badge> : <Badge>archived</Badge>) : <Badge tone="amber">replaced</Badge>}</Td>
+                  <Td>
+                    {v.isLatest ? (
+                      v.active ? (
+                        <Badge tone="green">for sale</Badge>
+                      ) : (
+                        <Badge>archived</Badge>
+                      )
+                    ) : (
+                      <Badge tone="amber">replaced</Badge>
+                    )}
+                  </Td>
                 </tr>
               ))}
             </tbody>

@@ -18,8 +18,14 @@ export default async function NewPlanPage() {
           ← Plans
         </Link>
       </p>
-      <PageHeader title="New plan" description="Terms, limits and charges. Prices are exact decimals; amounts are rounded once, when a period or call is billed." />
-      <PlanEditor meters={meters.map((m) => ({ code: m.code, name: m.name, unit: m.unit, groupBy: m.groupBy }))} action={createPlanAction} />
+      <PageHeader
+        title="New plan"
+        description="Terms, limits and charges. Prices are exact decimals; amounts are rounded once, when a period or call is billed."
+      />
+      <PlanEditor
+        meters={meters.map((m) => ({ code: m.code, name: m.name, unit: m.unit, groupBy: m.groupBy }))}
+        action={createPlanAction}
+      />
     </>
   );
 }

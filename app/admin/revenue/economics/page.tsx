@@ -41,7 +41,15 @@ export default async function EconomicsPage({ searchParams }: { searchParams: Pr
           <label htmlFor="economics-month" className="block text-xs font-medium text-zinc-600">
             Month
           </label>
-          <input id="economics-month" name="month" type="month" defaultValue={values.month ?? e.month} aria-invalid={errors.month ? true : undefined} aria-describedby={errors.month ? "economics-month-error" : undefined} className={cn(inputClass, "mt-1 w-44")} />
+          <input
+            id="economics-month"
+            name="month"
+            type="month"
+            defaultValue={values.month ?? e.month}
+            aria-invalid={errors.month ? true : undefined}
+            aria-describedby={errors.month ? "economics-month-error" : undefined}
+            className={cn(inputClass, "mt-1 w-44")}
+          />
           {errors.month && (
             <p id="economics-month-error" className="mt-1 text-xs text-red-600">
               {errors.month}
@@ -53,15 +61,47 @@ export default async function EconomicsPage({ searchParams }: { searchParams: Pr
         </button>
       </form>
       <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-3 xl:grid-cols-6">
-        <Stat label="Credit packs sold" value={<span data-testid="econ-packs">{money(e.credit_packs.net_cents)}</span>} hint={`${formatInteger(e.credit_packs.packs_sold)} payment${e.credit_packs.packs_sold === 1 ? "" : "s"}, ${money(e.credit_packs.refunded_cents)} refunded`} />
-        <Stat label="Deferred revenue" value={<span data-testid="econ-deferred">{money(e.deferred_revenue.value_cents)}</span>} hint={`${formatInteger(e.deferred_revenue.credits)} prepaid credits unspent`} />
-        <Stat label="Breakage" value={<span data-testid="econ-breakage">{formatInteger(e.breakage.total_credits)}</span>} hint={`credits expired unspent${e.breakage.purchased_value_cents ? ` (${money(e.breakage.purchased_value_cents)} prepaid)` : ""}`} />
-        <Stat label="Usage revenue" value={<span data-testid="econ-usage">{money(e.usage_revenue_cents)}</span>} hint="Usage charges rated for the month; not MRR" />
-        <Stat label="Provider cost" value={<span data-testid="econ-cost">{money(e.cost_cents)}</span>} hint="LLM tokens × model prices" />
-        <Stat label="Margin" value={<span data-testid="econ-margin">{money(e.totals.margin_cents)}</span>} hint={e.totals.margin_rate ? `${formatPercent(e.totals.margin_rate)} of ${money(e.totals.revenue_cents)} revenue` : "no revenue"} tone={e.totals.margin_cents < 0 ? "warn" : "default"} />
+        <Stat
+          label="Credit packs sold"
+          value={<span data-testid="econ-packs">{money(e.credit_packs.net_cents)}</span>}
+          hint={`${formatInteger(e.credit_packs.packs_sold)} payment${e.credit_packs.packs_sold === 1 ? "" : "s"}, ${money(e.credit_packs.refunded_cents)} refunded`}
+        />
+        <Stat
+          label="Deferred revenue"
+          value={<span data-testid="econ-deferred">{money(e.deferred_revenue.value_cents)}</span>}
+          hint={`${formatInteger(e.deferred_revenue.credits)} prepaid credits unspent`}
+        />
+        <Stat
+          label="Breakage"
+          value={<span data-testid="econ-breakage">{formatInteger(e.breakage.total_credits)}</span>}
+          hint={`credits expired unspent${e.breakage.purchased_value_cents ? ` (${money(e.breakage.purchased_value_cents)} prepaid)` : ""}`}
+        />
+        <Stat
+          label="Usage revenue"
+          value={<span data-testid="econ-usage">{money(e.usage_revenue_cents)}</span>}
+          hint="Usage charges rated for the month; not MRR"
+        />
+        <Stat
+          label="Provider cost"
+          value={<span data-testid="econ-cost">{money(e.cost_cents)}</span>}
+          hint="LLM tokens × model prices"
+        />
+        <Stat
+          label="Margin"
+          value={<span data-testid="econ-margin">{money(e.totals.margin_cents)}</span>}
+          hint={
+            e.totals.margin_rate
+              ? `${formatPercent(e.totals.margin_rate)} of ${money(e.totals.revenue_cents)} revenue`
+              : "no revenue"
+          }
+          tone={e.totals.margin_cents < 0 ? "warn" : "default"}
+        />
       </div>
       <Card className="mb-6">
-        <CardHeader title="Revenue, cost and margin by tier" description="Revenue = the month's MRR + usage charges + credit packs; cost = the tier's LLM tokens at the providers' prices." />
+        <CardHeader
+          title="Revenue, cost and margin by tier"
+          description="Revenue = the month's MRR + usage charges + credit packs; cost = the tier's LLM tokens at the providers' prices."
+        />
         <div className="grid gap-4 2xl:grid-cols-5">
           {e.tiers.length > 0 && (
             <CardBody className="2xl:col-span-2">
@@ -69,17 +109,42 @@ export default async function EconomicsPage({ searchParams }: { searchParams: Pr
             </CardBody>
           )}
           <div className={e.tiers.length > 0 ? "2xl:col-span-3" : "2xl:col-span-5"}>
-            <MarginTable rows={e.tiers.map((t) => ({ key: t.tier, label: t.name, sub: `${formatInteger(t.customers)} customer${t.customers === 1 ? "" : "s"}`, ...t }))} currency={e.currency} empty="No revenue or usage cost in this month." />
+            <MarginTable
+              rows={e.tiers.map((t) => ({
+                key: t.tier,
+                label: t.name,
+                sub: `${formatInteger(t.customers)} customer${t.customers === 1 ? "" : "s"}`,
+                ...t,
+              }))}
+              currency={e.currency}
+              empty="No revenue or usage cost in this month."
+            />
           </div>
         </div>
       </Card>
       <Card className="mb-6">
-        <CardHeader title="Credits granted and consumed by tier" description="Granted by source; consumed = spent net of refunds; expired = breakage. Tier = the plan each customer is on now." />
+        <CardHeader
+          title="Credits granted and consumed by tier"
+          description="Granted by source; consumed = spent net of refunds; expired = breakage. Tier = the plan each customer is on now."
+        />
         <CreditsByTierTable rows={e.credits_by_tier} />
       </Card>
       <Card>
-        <CardHeader title="Customers by provider cost" description="The customers whose usage cost the most this month, with what they brought in." />
-        <MarginTable rows={e.customers.map((c) => ({ key: c.customer_id, label: c.name, href: `/admin/customers/${c.customer_id}`, sub: tierName.get(c.tier) ?? c.tier, ...c }))} currency={e.currency} empty="No customer had revenue or usage this month." />
+        <CardHeader
+          title="Customers by provider cost"
+          description="The customers whose usage cost the most this month, with what they brought in."
+        />
+        <MarginTable
+          rows={e.customers.map((c) => ({
+            key: c.customer_id,
+            label: c.name,
+            href: `/admin/customers/${c.customer_id}`,
+            sub: tierName.get(c.tier) ?? c.tier,
+            ...c,
+          }))}
+          currency={e.currency}
+          empty="No customer had revenue or usage this month."
+        />
       </Card>
     </>
   );

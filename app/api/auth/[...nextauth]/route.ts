@@ -7,7 +7,12 @@ export const GET = handlers.GET;
 
 function rateLimited(req: Request, retryAfterSeconds: number): Response {
   return errorResponse(
-    new AppError("rate_limited", `Too many failed sign-ins. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`, undefined, { "Retry-After": String(retryAfterSeconds) }),
+    new AppError(
+      "rate_limited",
+      `Too many failed sign-ins. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,
+      undefined,
+      { "Retry-After": String(retryAfterSeconds) },
+    ),
     requestIdOf(req),
   );
 }
@@ -18,7 +23,8 @@ function rateLimited(req: Request, retryAfterSeconds: number): Response {
  * this very attempt was one past the limit (Auth.js then redirects with code=rate_limited).
  */
 export async function POST(req: Request) {
-  if (!new URL(req.url).pathname.endsWith("/callback/credentials")) return handlers.POST(req as Parameters<typeof handlers.POST>[0]);
+  if (!new URL(req.url).pathname.endsWith("/callback/credentials"))
+    return handlers.POST(req as Parameters<typeof handlers.POST>[0]);
   const form = await req
     .clone()
     .formData()

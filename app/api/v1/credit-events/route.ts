@@ -4,21 +4,28 @@ import { creditEventJson } from "@/lib/catalog/serialize";
 import { created, route } from "@/lib/http/route";
 import { CATALOG_WRITE_ERRORS } from "@/lib/catalog/doc-text";
 
-export const GET = route({
-  path: "/api/v1/credit-events",
-  auth: "any",
-  doc: {
-    tag: "Catalog",
-    summary: "Credit events and their credit cost",
+export const GET = route(
+  {
+    path: "/api/v1/credit-events",
+    auth: "any",
+    doc: {
+      tag: "Catalog",
+      summary: "Credit events and their credit cost",
+    },
   },
-}, async () => ({ data: (await listCreditEvents()).map(creditEventJson), next_cursor: null }));
+  async () => ({ data: (await listCreditEvents()).map(creditEventJson), next_cursor: null }),
+);
 
-export const POST = route({
-  path: "/api/v1/credit-events",
-  auth: "operator", body: ZCreditEventCreate,
-  doc: {
-    tag: "Catalog",
-    summary: "Create a credit event",
-    responses: { ...CATALOG_WRITE_ERRORS, "201": "Created", "409": "Code exists" },
+export const POST = route(
+  {
+    path: "/api/v1/credit-events",
+    auth: "operator",
+    body: ZCreditEventCreate,
+    doc: {
+      tag: "Catalog",
+      summary: "Create a credit event",
+      responses: { ...CATALOG_WRITE_ERRORS, "201": "Created", "409": "Code exists" },
+    },
   },
-}, async ({ body }) => created(creditEventJson(await createCreditEvent(body))));
+  async ({ body }) => created(creditEventJson(await createCreditEvent(body))),
+);

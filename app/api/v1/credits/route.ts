@@ -3,18 +3,24 @@ import { ZBalanceQuery } from "@/lib/credits/schemas";
 import { notFound } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 
-export const GET = route({
-  path: "/api/v1/credits",
-  auth: "any", query: ZBalanceQuery, customer: "query",
-  fast: true,
-  doc: {
-    tag: "Credits",
-    summary: "Balance, holds and buckets",
-    description: "balance = what can be spent now = Σ bucket remaining − held − overage = Σ ledger amounts, exact at the instant of the read. `last_transaction_id` names the ledger row whose balance_after equals it. Buckets with credits come in the order they will be spent, then (with include_spent) spent and expired ones.",
-    responses: { "200": "OK", "404": "Customer not found" },
+export const GET = route(
+  {
+    path: "/api/v1/credits",
+    auth: "any",
+    query: ZBalanceQuery,
+    customer: "query",
+    fast: true,
+    doc: {
+      tag: "Credits",
+      summary: "Balance, holds and buckets",
+      description:
+        "balance = what can be spent now = Σ bucket remaining − held − overage = Σ ledger amounts, exact at the instant of the read. `last_transaction_id` names the ledger row whose balance_after equals it. Buckets with credits come in the order they will be spent, then (with include_spent) spent and expired ones.",
+      responses: { "200": "OK", "404": "Customer not found" },
+    },
   },
-}, async ({ query, customerId: orgId }) => {
-  const view = await getCreditBalance(orgId, { includeSpent: query.include_spent === "true" });
-  if (!view) throw notFound("Customer");
-  return balanceJson(view);
-});
+  async ({ query, customerId: orgId }) => {
+    const view = await getCreditBalance(orgId, { includeSpent: query.include_spent === "true" });
+    if (!view) throw notFound("Customer");
+    return balanceJson(view);
+  },
+);

@@ -5,24 +5,34 @@ import { planJson } from "@/lib/catalog/serialize";
 import { created, route } from "@/lib/http/route";
 import { CATALOG_WRITE_ERRORS } from "@/lib/catalog/doc-text";
 
-export const GET = route({
-  path: "/api/v1/plans",
-  auth: "any", query: ZPlanList,
-  doc: {
-    tag: "Plans",
-    summary: "Plans for sale, with their charges",
+export const GET = route(
+  {
+    path: "/api/v1/plans",
+    auth: "any",
+    query: ZPlanList,
+    doc: {
+      tag: "Plans",
+      summary: "Plans for sale, with their charges",
+    },
   },
-}, async ({ actor, query }) => ({
-  data: (await listPlans({ includeInactive: isOperator(actor) && query.include_inactive, interval: query.interval })).map(planJson),
-  next_cursor: null,
-}));
+  async ({ actor, query }) => ({
+    data: (
+      await listPlans({ includeInactive: isOperator(actor) && query.include_inactive, interval: query.interval })
+    ).map(planJson),
+    next_cursor: null,
+  }),
+);
 
-export const POST = route({
-  path: "/api/v1/plans",
-  auth: "operator", body: ZPlanCreate,
-  doc: {
-    tag: "Plans",
-    summary: "Create a plan with its charges",
-    responses: { ...CATALOG_WRITE_ERRORS, "201": "Created", "409": "Code exists" },
+export const POST = route(
+  {
+    path: "/api/v1/plans",
+    auth: "operator",
+    body: ZPlanCreate,
+    doc: {
+      tag: "Plans",
+      summary: "Create a plan with its charges",
+      responses: { ...CATALOG_WRITE_ERRORS, "201": "Created", "409": "Code exists" },
+    },
   },
-}, async ({ body }) => created(planJson(await createPlan(body))));
+  async ({ body }) => created(planJson(await createPlan(body))),
+);

@@ -31,9 +31,12 @@ export default async function SandboxCheckoutPage({ params }: { params: Promise<
             <span className="ml-1 text-sm font-normal text-zinc-500">{c.dueLabel}</span>
           </p>
         </div>
-        <p data-testid="test-payment" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
-          <strong>This is a test payment.</strong> No card is charged and no money moves: what you buy here works, but it is recorded as test
-          money and never counts as revenue.
+        <p
+          data-testid="test-payment"
+          className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
+        >
+          <strong>This is a test payment.</strong> No card is charged and no money moves: what you buy here works, but
+          it is recorded as test money and never counts as revenue.
         </p>
         {closed ? (
           <p className="rounded-md bg-zinc-100 px-3 py-2 text-sm text-zinc-700">
@@ -43,7 +46,16 @@ export default async function SandboxCheckoutPage({ params }: { params: Promise<
             </Link>
           </p>
         ) : (
-          <SandboxPayForm session={c.session.id} label={c.session.amountCents > 0 ? `Pay ${formatMoney(c.session.amountCents, c.session.currency)}` : "Start trial"} payAction={paySandboxCheckout} cancelAction={cancelSandboxCheckout} />
+          <SandboxPayForm
+            session={c.session.id}
+            label={
+              c.session.amountCents > 0
+                ? `Pay ${formatMoney(c.session.amountCents, c.session.currency)}`
+                : "Start trial"
+            }
+            payAction={paySandboxCheckout}
+            cancelAction={cancelSandboxCheckout}
+          />
         )}
       </CardBody>
     </Card>

@@ -13,11 +13,21 @@ import { formatMoney, formatRate } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Invoice" };
 
-export default async function InvoicePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ checkout?: string }> }) {
+export default async function InvoicePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ checkout?: string }>;
+}) {
   const user = await requireCustomer();
   const { id } = await params;
   const { checkout } = await searchParams;
-  const { invoice: inv, customer, lines } = await getInvoice(user.orgId, id).catch((e) => {
+  const {
+    invoice: inv,
+    customer,
+    lines,
+  } = await getInvoice(user.orgId, id).catch((e) => {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;
   });
@@ -27,14 +37,23 @@ export default async function InvoicePage({ params, searchParams }: { params: Pr
         <Link href="/billing" className="text-sm text-brand-600 hover:text-brand-700">
           ← Billing
         </Link>
-        <a href={inv.provider === "local" ? `/api/v1/billing/invoices/${inv.id}/pdf` : (inv.pdfUrl ?? "#")} className={buttonClass("secondary")}>
+        <a
+          href={inv.provider === "local" ? `/api/v1/billing/invoices/${inv.id}/pdf` : (inv.pdfUrl ?? "#")}
+          className={buttonClass("secondary")}
+        >
           Download PDF
         </a>
       </div>
       {inv.status === "open" && inv.provider === "local" && inv.livemode && (
-        <div role="status" data-testid="awaiting-payment" className="mb-4 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200 print:hidden">
-          <strong>Awaiting payment.</strong> {checkout === "awaiting_payment" ? "Your order is placed and invoiced. " : ""}Pay {formatMoney(inv.amountDueCents, inv.currency)} by bank transfer
-          or as agreed, quoting invoice {inv.number}. Your credits or plan start as soon as we record the payment.
+        <div
+          role="status"
+          data-testid="awaiting-payment"
+          className="mb-4 rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200 print:hidden"
+        >
+          <strong>Awaiting payment.</strong>{" "}
+          {checkout === "awaiting_payment" ? "Your order is placed and invoiced. " : ""}Pay{" "}
+          {formatMoney(inv.amountDueCents, inv.currency)} by bank transfer or as agreed, quoting invoice {inv.number}.
+          Your credits or plan start as soon as we record the payment.
         </div>
       )}
       <Card className="print:border-0 print:shadow-none">
@@ -54,7 +73,9 @@ export default async function InvoicePage({ params, searchParams }: { params: Pr
                 </p>
               )}
               <div className="mt-2">
-                <Badge tone={inv.status === "paid" ? "green" : inv.status === "open" ? "amber" : "gray"}>{inv.status}</Badge>
+                <Badge tone={inv.status === "paid" ? "green" : inv.status === "open" ? "amber" : "gray"}>
+                  {inv.status}
+                </Badge>
                 {!inv.livemode && <TestBadge />}
               </div>
             </div>

@@ -28,21 +28,41 @@ export const grantCreditsAction = formAction(
 export const adjustCreditsAction = formAction(
   ZAdjustForm,
   async (input, admin) => {
-    const res = await adjustCredits(input.org_id, { amount: input.amount, reason: input.reason, bucketId: input.bucket_id, idempotencyKey: input.idempotency_key, actor: `user:${admin.id}` });
+    const res = await adjustCredits(input.org_id, {
+      amount: input.amount,
+      reason: input.reason,
+      bucketId: input.bucket_id,
+      idempotencyKey: input.idempotency_key,
+      actor: `user:${admin.id}`,
+    });
     revalidatePath(page(input.org_id));
     return { amount: res.body.amount, balance: res.body.balance_after };
   },
-  { auth: "admin", message: (d) => `Adjusted by ${d.amount.toLocaleString("en-US")}; the balance is now ${d.balance.toLocaleString("en-US")}.` },
+  {
+    auth: "admin",
+    message: (d) =>
+      `Adjusted by ${d.amount.toLocaleString("en-US")}; the balance is now ${d.balance.toLocaleString("en-US")}.`,
+  },
 );
 
 export const recordPurchaseAction = formAction(
   ZPurchaseForm,
   async (input, admin) => {
-    const res = await grantPurchasedCredits(input.org_id, { creditProductId: input.credit_product_id, paymentId: input.payment_id, actor: `user:${admin.id}` });
+    const res = await grantPurchasedCredits(input.org_id, {
+      creditProductId: input.credit_product_id,
+      paymentId: input.payment_id,
+      actor: `user:${admin.id}`,
+    });
     revalidatePath(page(input.org_id));
     return { created: res.created, credits: res.grant.amount };
   },
-  { auth: "admin", message: (d) => (d.created ? `Granted ${d.credits.toLocaleString("en-US")} purchased credits.` : "This payment was already granted: nothing changed.") },
+  {
+    auth: "admin",
+    message: (d) =>
+      d.created
+        ? `Granted ${d.credits.toLocaleString("en-US")} purchased credits.`
+        : "This payment was already granted: nothing changed.",
+  },
 );
 
 export const updateCreditSettingsAction = formAction(

@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { AdjustCreditsForm, CreditSettingsForm, GrantCreditsForm, RecordPurchaseForm } from "@/components/credits/admin-credit-forms";
+import {
+  AdjustCreditsForm,
+  CreditSettingsForm,
+  GrantCreditsForm,
+  RecordPurchaseForm,
+} from "@/components/credits/admin-credit-forms";
 import { CreditOverview } from "@/components/credits/credit-overview";
 import { LedgerCard } from "@/components/credits/ledger-table";
 import { QueryProvider } from "@/components/providers/query-provider";
@@ -17,20 +22,39 @@ import { adjustCreditsAction, grantCreditsAction, recordPurchaseAction, updateCr
 
 export const metadata: Metadata = { title: "Customer credits" };
 
-type Search = { kind?: string; source?: string; event?: string; operation?: string; reservation?: string; cursor?: string };
+type Search = {
+  kind?: string;
+  source?: string;
+  event?: string;
+  operation?: string;
+  reservation?: string;
+  cursor?: string;
+};
 
-export default async function AdminCustomerCreditsPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Search> }) {
+export default async function AdminCustomerCreditsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Search>;
+}) {
   await requireAdmin();
   const { id } = await params;
   const sp = await searchParams;
   const org = await findOrganization({ id });
   if (!org) notFound();
-  const [data, settings] = await Promise.all([loadCreditsPage(org.id, sp, { ledgerLimit: 50 }), getCreditSettings(org.id)]);
+  const [data, settings] = await Promise.all([
+    loadCreditsPage(org.id, sp, { ledgerLimit: 50 }),
+    getCreditSettings(org.id),
+  ]);
   const base = `/admin/customers/${org.id}/credits`;
   const liveBuckets = data.balance.buckets
     .filter((b) => b.remaining > 0 || b.amount > 0)
     .slice(0, 50)
-    .map((b) => ({ id: b.id, label: `${b.source} · ${formatInteger(b.remaining)} of ${formatInteger(b.amount)} · ${b.id.slice(-6)}` }));
+    .map((b) => ({
+      id: b.id,
+      label: `${b.source} · ${formatInteger(b.remaining)} of ${formatInteger(b.amount)} · ${b.id.slice(-6)}`,
+    }));
   return (
     <QueryProvider>
       <p className="mb-2 text-sm">
@@ -38,7 +62,10 @@ export default async function AdminCustomerCreditsPage({ params, searchParams }:
           ← {org.name}
         </Link>
       </p>
-      <PageHeader title={`${org.name}: credits`} description={`${org.externalId ? `external id ${org.externalId} · ` : ""}${org.id}`} />
+      <PageHeader
+        title={`${org.name}: credits`}
+        description={`${org.externalId ? `external id ${org.externalId} · ` : ""}${org.id}`}
+      />
       <CreditOverview initial={data.balance} series={data.series} />
       <div className="mb-6 grid gap-6 lg:grid-cols-2">
         <Card>
@@ -50,17 +77,32 @@ export default async function AdminCustomerCreditsPage({ params, searchParams }:
         <Card>
           <CardHeader title="Adjust" description="A correction as a new ledger row: history is never rewritten." />
           <CardBody>
-            <AdjustCreditsForm action={adjustCreditsAction} orgId={org.id} idempotencyKey={randomUUID()} buckets={liveBuckets} />
+            <AdjustCreditsForm
+              action={adjustCreditsAction}
+              orgId={org.id}
+              idempotencyKey={randomUUID()}
+              buckets={liveBuckets}
+            />
           </CardBody>
         </Card>
         <Card>
-          <CardHeader title="Record a pack purchase" description="For a payment received outside checkout: the same path a confirmed online payment takes." />
+          <CardHeader
+            title="Record a pack purchase"
+            description="For a payment received outside checkout: the same path a confirmed online payment takes."
+          />
           <CardBody>
-            <RecordPurchaseForm action={recordPurchaseAction} orgId={org.id} packs={data.packs.map((p) => ({ id: p.id, label: `${p.name} (${formatInteger(p.credits)} credits)` }))} />
+            <RecordPurchaseForm
+              action={recordPurchaseAction}
+              orgId={org.id}
+              packs={data.packs.map((p) => ({ id: p.id, label: `${p.name} (${formatInteger(p.credits)} credits)` }))}
+            />
           </CardBody>
         </Card>
         <Card>
-          <CardHeader title="Settings" description="How this customer's credits are spent and when they count as low." />
+          <CardHeader
+            title="Settings"
+            description="How this customer's credits are spent and when they count as low."
+          />
           <CardBody>
             <CreditSettingsForm
               action={updateCreditSettingsAction}
@@ -70,13 +112,22 @@ export default async function AdminCustomerCreditsPage({ params, searchParams }:
                 allowOverage: settings.allowOverage,
                 overagePricePerCredit: settings.overagePricePerCredit,
                 lowBalanceThreshold: settings.lowBalanceThreshold,
-                defaultThreshold: data.balance.low_balance.threshold !== null && settings.lowBalanceThreshold === null ? `${data.balance.low_balance.threshold} (10 % of allocation)` : "10 % of allocation",
+                defaultThreshold:
+                  data.balance.low_balance.threshold !== null && settings.lowBalanceThreshold === null
+                    ? `${data.balance.low_balance.threshold} (10 % of allocation)`
+                    : "10 % of allocation",
               }}
             />
           </CardBody>
         </Card>
       </div>
-      <LedgerCard base={base} description="Every movement, newest first." search={sp} events={data.events} ledger={data.ledger} />
+      <LedgerCard
+        base={base}
+        description="Every movement, newest first."
+        search={sp}
+        events={data.events}
+        ledger={data.ledger}
+      />
     </QueryProvider>
   );
 }

@@ -11,7 +11,13 @@ import { acknowledgeCustomerAlert } from "./actions";
 
 export const metadata: Metadata = { title: "Customer usage" };
 
-export default async function AdminCustomerUsagePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ meter?: string; window?: string; range?: string }> }) {
+export default async function AdminCustomerUsagePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ meter?: string; window?: string; range?: string }>;
+}) {
   await requireAdmin();
   const { id } = await params;
   const org = await findOrganization({ id });
@@ -24,7 +30,10 @@ export default async function AdminCustomerUsagePage({ params, searchParams }: {
           ← {org.name}
         </Link>
       </p>
-      <PageHeader title={`${org.name}: usage`} description={`${org.externalId ? `external id ${org.externalId} · ` : ""}what the customer sees, plus the raw events and why any were not stored.`} />
+      <PageHeader
+        title={`${org.name}: usage`}
+        description={`${org.externalId ? `external id ${org.externalId} · ` : ""}what the customer sees, plus the raw events and why any were not stored.`}
+      />
       <div className="space-y-6">
         <UsageView data={data} acknowledge={acknowledgeCustomerAlert} admin />
         <RawEventsTable events={data.admin!.events} generatedCount={data.admin!.generatedIdEvents30d} />

@@ -7,19 +7,50 @@ import { startCheckout } from "@/lib/payments/checkout";
 import { ZCheckout } from "@/lib/payments/schemas";
 
 /** Stripe Checkout (when Stripe is configured) or the local sandbox: answer the URL to send the customer to. An Idempotency-Key replays the first answer. */
-export const POST = route({
-  path: "/api/v1/billing/checkout",
-  auth: "customer", body: ZCheckout, idempotent: "optional-key",
-  doc: {
-    tag: "Billing",
-    summary: "Start a checkout for a plan or a credit pack",
-    description: "Answers the URL to send the customer to, by the installation's payment rail (PAYMENTS): Stripe Checkout; the test-mode sandbox (`provider: local`; its payments are test money, never revenue); or, with invoice billing (`provider: manual`), the open invoice awaiting payment. Nothing is granted until the payment is confirmed. " + IDEMPOTENCY_KEY_DOC,
-    responses: { "201": "{id, url, provider}", "400": "Unknown plan or pack", "403": "Members cannot change billing; the plan is not self-serve", "409": "Already subscribed: change plan instead", "503": "Payment provider unavailable" },
+export const POST = route(
+  {
+    path: "/api/v1/billing/checkout",
+    auth: "customer",
+    body: ZCheckout,
+    idempotent: "optional-key",
+    doc: {
+      tag: "Billing",
+      summary: "Start a checkout for a plan or a credit pack",
+      description:
+        "Answers the URL to send the customer to, by the installation's payment rail (PAYMENTS): Stripe Checkout; the test-mode sandbox (`provider: local`; its payments are test money, never revenue); or, with invoice billing (`provider: manual`), the open invoice awaiting payment. Nothing is granted until the payment is confirmed. " +
+        IDEMPOTENCY_KEY_DOC,
+      responses: {
+        "201": "{id, url, provider}",
+        "400": "Unknown plan or pack",
+        "403": "Members cannot change billing; the plan is not self-serve",
+        "409": "Already subscribed: change plan instead",
+        "503": "Payment provider unavailable",
+      },
+    },
   },
-}, async ({ actor, body, req, idempotencyKey: key }) => {
-  assertCanManageBilling(actor);
-  return idempotentCall(key ? { orgId: actor.orgId, scope: "billing.checkout", key, request: body } : null, async () => {
-    const s = await startCheckout(actor.orgId, { planId: body.plan_id, creditProductId: body.credit_product_id, origin: originOf(req) }, actorLabel(actor));
-    return { status: 201, body: { id: s.id, url: s.url, provider: s.provider, kind: s.kind, amount_cents: s.amountCents, currency: s.currency, expires_at: s.expiresAt.toISOString() } };
-  });
-});
+  async ({ actor, body, req, idempotencyKey: key }) => {
+    assertCanManageBilling(actor);
+    return idempotentCall(
+      key ? { orgId: actor.orgId, scope: "billing.checkout", key, request: body } : null,
+      async () => {
+        const s = await startCheckout(
+          actor.orgId,
+          { planId: body.plan_id, creditProductId: body.credit_product_id, origin: originOf(req) },
+          actorLabel(actor),
+        );
+        return {
+          status: 201,
+          body: {
+            id: s.id,
+            url: s.url,
+            provider: s.provider,
+            kind: s.kind,
+            amount_cents: s.amountCents,
+            currency: s.currency,
+            expires_at: s.expiresAt.toISOString(),
+          },
+        };
+      },
+    );
+  },
+);

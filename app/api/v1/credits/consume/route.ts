@@ -4,23 +4,34 @@ import { ZConsumeCredits } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 import { IDEMPOTENT_MOVE } from "@/lib/credits/doc-text";
 
-export const POST = route({
-  path: "/api/v1/credits/consume",
-  auth: "any", body: ZConsumeCredits, customer: "body", idempotent: "key",
-  fast: true,
-  doc: {
-    tag: "Credits",
-    summary: "Spend credits for a credit event × quantity (or a raw amount)",
-    description: `Draws buckets in the customer's precedence order (default: purchased, subscription, promotional; within a source the earliest expiry, then the oldest). Short of credits: 402 insufficient_credits with balance and shortfall, nothing spent — unless the customer allows overage, which is recorded (a negative balance) and priced per credit. ${IDEMPOTENT_MOVE}`,
-    responses: { "200": "Spent: credits per bucket, balance after", "400": "Invalid field, or an unknown or inactive event_name", "402": "Insufficient credits", "409": "Idempotency conflict" },
+export const POST = route(
+  {
+    path: "/api/v1/credits/consume",
+    auth: "any",
+    body: ZConsumeCredits,
+    customer: "body",
+    idempotent: "key",
+    fast: true,
+    doc: {
+      tag: "Credits",
+      summary: "Spend credits for a credit event × quantity (or a raw amount)",
+      description: `Draws buckets in the customer's precedence order (default: purchased, subscription, promotional; within a source the earliest expiry, then the oldest). Short of credits: 402 insufficient_credits with balance and shortfall, nothing spent — unless the customer allows overage, which is recorded (a negative balance) and priced per credit. ${IDEMPOTENT_MOVE}`,
+      responses: {
+        "200": "Spent: credits per bucket, balance after",
+        "400": "Invalid field, or an unknown or inactive event_name",
+        "402": "Insufficient credits",
+        "409": "Idempotency conflict",
+      },
+    },
   },
-}, async ({ actor, body, customerId: orgId, idempotencyKey }) => {
-  return consumeCredits(orgId, {
-    eventName: body.event_name,
-    quantity: body.quantity,
-    credits: body.credits,
-    reference: body.reference,
-    idempotencyKey,
-    actor: actorLabel(actor),
-  });
-});
+  async ({ actor, body, customerId: orgId, idempotencyKey }) => {
+    return consumeCredits(orgId, {
+      eventName: body.event_name,
+      quantity: body.quantity,
+      credits: body.credits,
+      reference: body.reference,
+      idempotencyKey,
+      actor: actorLabel(actor),
+    });
+  },
+);

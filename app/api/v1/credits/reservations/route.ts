@@ -4,15 +4,27 @@ import { ZCreateReservation } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 import { IDEMPOTENT_MOVE } from "@/lib/credits/doc-text";
 
-export const POST = route({
-  path: "/api/v1/credits/reservations",
-  auth: "any", body: ZCreateReservation, customer: "body", idempotent: "key",
-  doc: {
-    tag: "Credits",
-    summary: "Hold credits for in-flight work",
-    description: `Held credits leave the balance at once and cannot be spent twice. A hold returns its credits when its TTL passes. ${IDEMPOTENT_MOVE}`,
-    responses: { "201": "Reservation", "402": "Insufficient credits", "409": "Idempotency conflict" },
+export const POST = route(
+  {
+    path: "/api/v1/credits/reservations",
+    auth: "any",
+    body: ZCreateReservation,
+    customer: "body",
+    idempotent: "key",
+    doc: {
+      tag: "Credits",
+      summary: "Hold credits for in-flight work",
+      description: `Held credits leave the balance at once and cannot be spent twice. A hold returns its credits when its TTL passes. ${IDEMPOTENT_MOVE}`,
+      responses: { "201": "Reservation", "402": "Insufficient credits", "409": "Idempotency conflict" },
+    },
   },
-}, async ({ actor, body, customerId: orgId, idempotencyKey }) => {
-  return reserveCredits(orgId, { credits: body.credits, ttlSeconds: body.ttl_seconds, reference: body.reference, idempotencyKey, actor: actorLabel(actor) });
-});
+  async ({ actor, body, customerId: orgId, idempotencyKey }) => {
+    return reserveCredits(orgId, {
+      credits: body.credits,
+      ttlSeconds: body.ttl_seconds,
+      reference: body.reference,
+      idempotencyKey,
+      actor: actorLabel(actor),
+    });
+  },
+);

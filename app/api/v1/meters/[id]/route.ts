@@ -5,23 +5,33 @@ import { route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
 import { CATALOG_WRITE_ERRORS } from "@/lib/catalog/doc-text";
 
-export const GET = route({
-  path: "/api/v1/meters/{id}",
-  auth: "any", params: ZIdParams,
-  doc: {
-    tag: "Catalog",
-    summary: "A meter, by id or code",
-    responses: { "200": "OK", "404": "Not found" },
+export const GET = route(
+  {
+    path: "/api/v1/meters/{id}",
+    auth: "any",
+    params: ZIdParams,
+    doc: {
+      tag: "Catalog",
+      summary: "A meter, by id or code",
+      responses: { "200": "OK", "404": "Not found" },
+    },
   },
-}, async ({ params }) => meterJson(await getMeter(params.id)));
+  async ({ params }) => meterJson(await getMeter(params.id)),
+);
 
-export const PATCH = route({
-  path: "/api/v1/meters/{id}",
-  auth: "operator", params: ZIdParams, body: ZMeterPatch,
-  doc: {
-    tag: "Catalog",
-    summary: "Rename, change the unit of, or archive a meter",
-    description: "Aggregation, property, filters and group-by shape the rollups written at ingest and cannot change: create a new meter instead.",
-    responses: { ...CATALOG_WRITE_ERRORS, "200": "OK", "404": "Not found" },
+export const PATCH = route(
+  {
+    path: "/api/v1/meters/{id}",
+    auth: "operator",
+    params: ZIdParams,
+    body: ZMeterPatch,
+    doc: {
+      tag: "Catalog",
+      summary: "Rename, change the unit of, or archive a meter",
+      description:
+        "Aggregation, property, filters and group-by shape the rollups written at ingest and cannot change: create a new meter instead.",
+      responses: { ...CATALOG_WRITE_ERRORS, "200": "OK", "404": "Not found" },
+    },
   },
-}, async ({ params, body }) => meterJson(await updateMeter(params.id, body)));
+  async ({ params, body }) => meterJson(await updateMeter(params.id, body)),
+);

@@ -2,14 +2,18 @@ import { route } from "@/lib/http/route";
 import { chargeRowJson, listCharges } from "@/lib/revenue/lists";
 import { ZChargeListQuery } from "@/lib/revenue/schemas";
 
-export const GET = route({
-  path: "/api/v1/admin/billing/recent-charges",
-  auth: "operator", query: ZChargeListQuery,
-  doc: {
-    tag: "Admin",
-    summary: "Charges (payments), newest first, with refunds and net amounts; filterable, sortable, cursor-paginated",
+export const GET = route(
+  {
+    path: "/api/v1/admin/billing/recent-charges",
+    auth: "operator",
+    query: ZChargeListQuery,
+    doc: {
+      tag: "Admin",
+      summary: "Charges (payments), newest first, with refunds and net amounts; filterable, sortable, cursor-paginated",
+    },
   },
-}, async ({ query }) => {
-  const page = await listCharges(query);
-  return { data: page.rows.map(chargeRowJson), next_cursor: page.nextCursor };
-});
+  async ({ query }) => {
+    const page = await listCharges(query);
+    return { data: page.rows.map(chargeRowJson), next_cursor: page.nextCursor };
+  },
+);

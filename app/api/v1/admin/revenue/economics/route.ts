@@ -3,12 +3,17 @@ import { economicsJson, revenueEconomics } from "@/lib/revenue/economics";
 import { ZEconomicsQuery } from "@/lib/revenue/schemas";
 import { REVENUE_DEFINITIONS } from "@/lib/revenue/doc-text";
 
-export const GET = route({
-  path: "/api/v1/admin/revenue/economics",
-  auth: "operator", query: ZEconomicsQuery,
-  doc: {
-    tag: "Admin",
-    summary: "Credit and usage economics of a month: credit pack revenue, deferred revenue, breakage, credits granted vs consumed per tier, usage revenue, provider cost and margin per tier and per customer",
-    description: REVENUE_DEFINITIONS,
+export const GET = route(
+  {
+    path: "/api/v1/admin/revenue/economics",
+    auth: "operator",
+    query: ZEconomicsQuery,
+    doc: {
+      tag: "Admin",
+      summary:
+        "Credit and usage economics of a month: credit pack revenue, deferred revenue, breakage, credits granted vs consumed per tier, usage revenue, provider cost and margin per tier and per customer",
+      description: REVENUE_DEFINITIONS,
+    },
   },
-}, async ({ query }) => economicsJson(await revenueEconomics(query)));
+  async ({ query }) => economicsJson(await revenueEconomics(query)),
+);

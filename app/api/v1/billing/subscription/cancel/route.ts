@@ -7,18 +7,28 @@ import { cancelAtPeriodEnd, cancelNow } from "@/lib/payments/lifecycle";
 import { ZCancel } from "@/lib/payments/schemas";
 
 /** Cancels at the end of the current period (the plan stays until then), or with at_period_end false, now. An Idempotency-Key replays the first answer. */
-export const POST = route({
-  path: "/api/v1/billing/subscription/cancel",
-  auth: "customer", body: ZCancel, idempotent: "optional-key",
-  doc: {
-    tag: "Billing",
-    summary: "Cancel at the end of the current period, or now",
-    description: "By default the plan stays until the period ends. With `at_period_end: false` the subscription ends now; the usage of the period so far is billed once on a final invoice (for Stripe subscriptions, a separate Stripe invoice). " + IDEMPOTENCY_KEY_DOC,
+export const POST = route(
+  {
+    path: "/api/v1/billing/subscription/cancel",
+    auth: "customer",
+    body: ZCancel,
+    idempotent: "optional-key",
+    doc: {
+      tag: "Billing",
+      summary: "Cancel at the end of the current period, or now",
+      description:
+        "By default the plan stays until the period ends. With `at_period_end: false` the subscription ends now; the usage of the period so far is billed once on a final invoice (for Stripe subscriptions, a separate Stripe invoice). " +
+        IDEMPOTENCY_KEY_DOC,
+    },
   },
-}, async ({ actor, body, idempotencyKey: key }) => {
-  assertCanManageBilling(actor);
-  return idempotentCall(key ? { orgId: actor.orgId, scope: "billing.cancel", key, request: body } : null, async () => {
-    await (body.at_period_end ? cancelAtPeriodEnd : cancelNow)(actor.orgId, actorLabel(actor));
-    return { status: 200, body: subscriptionSummaryJson(await billingSubscription(actor.orgId)) };
-  });
-});
+  async ({ actor, body, idempotencyKey: key }) => {
+    assertCanManageBilling(actor);
+    return idempotentCall(
+      key ? { orgId: actor.orgId, scope: "billing.cancel", key, request: body } : null,
+      async () => {
+        await (body.at_period_end ? cancelAtPeriodEnd : cancelNow)(actor.orgId, actorLabel(actor));
+        return { status: 200, body: subscriptionSummaryJson(await billingSubscription(actor.orgId)) };
+      },
+    );
+  },
+);

@@ -6,18 +6,22 @@ import { billingSubscription, subscriptionSummaryJson } from "@/lib/payments/bil
 import { resumeSubscription } from "@/lib/payments/lifecycle";
 
 /** Undoes a scheduled cancellation. An Idempotency-Key replays the first answer. */
-export const POST = route({
-  path: "/api/v1/billing/subscription/resume",
-  auth: "customer", idempotent: "optional-key",
-  doc: {
-    tag: "Billing",
-    summary: "Undo a scheduled cancellation",
-    description: IDEMPOTENCY_KEY_DOC,
+export const POST = route(
+  {
+    path: "/api/v1/billing/subscription/resume",
+    auth: "customer",
+    idempotent: "optional-key",
+    doc: {
+      tag: "Billing",
+      summary: "Undo a scheduled cancellation",
+      description: IDEMPOTENCY_KEY_DOC,
+    },
   },
-}, async ({ actor, idempotencyKey: key }) => {
-  assertCanManageBilling(actor);
-  return idempotentCall(key ? { orgId: actor.orgId, scope: "billing.resume", key, request: {} } : null, async () => {
-    await resumeSubscription(actor.orgId, actorLabel(actor));
-    return { status: 200, body: subscriptionSummaryJson(await billingSubscription(actor.orgId)) };
-  });
-});
+  async ({ actor, idempotencyKey: key }) => {
+    assertCanManageBilling(actor);
+    return idempotentCall(key ? { orgId: actor.orgId, scope: "billing.resume", key, request: {} } : null, async () => {
+      await resumeSubscription(actor.orgId, actorLabel(actor));
+      return { status: 200, body: subscriptionSummaryJson(await billingSubscription(actor.orgId)) };
+    });
+  },
+);

@@ -4,15 +4,20 @@ import { getReservation } from "@/lib/credits/reservations";
 import { ZReservationParams } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 
-export const GET = route({
-  path: "/api/v1/credits/reservations/{id}",
-  auth: "any", params: ZReservationParams, query: z.object({ customer_id: z.string().optional() }),
-  doc: {
-    tag: "Credits",
-    summary: "A reservation and its status",
-    responses: { "200": "OK", "404": "Not found (or another customer's)" },
+export const GET = route(
+  {
+    path: "/api/v1/credits/reservations/{id}",
+    auth: "any",
+    params: ZReservationParams,
+    query: z.object({ customer_id: z.string().optional() }),
+    doc: {
+      tag: "Credits",
+      summary: "A reservation and its status",
+      responses: { "200": "OK", "404": "Not found (or another customer's)" },
+    },
   },
-}, async ({ actor, params, query }) => {
-  const orgId = await scopeReservation(actor, params.id, query.customer_id);
-  return getReservation(orgId, params.id);
-});
+  async ({ actor, params, query }) => {
+    const orgId = await scopeReservation(actor, params.id, query.customer_id);
+    return getReservation(orgId, params.id);
+  },
+);

@@ -3,12 +3,16 @@ import { planJson } from "@/lib/catalog/serialize";
 import { route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
 
-export const POST = route({
-  path: "/api/v1/plans/{id}/archive",
-  auth: "operator", params: ZIdParams,
-  doc: {
-    tag: "Plans",
-    summary: "Take a plan off sale (subscribers keep it)",
-    responses: { "200": "OK", "404": "Not found" },
+export const POST = route(
+  {
+    path: "/api/v1/plans/{id}/archive",
+    auth: "operator",
+    params: ZIdParams,
+    doc: {
+      tag: "Plans",
+      summary: "Take a plan off sale (subscribers keep it)",
+      responses: { "200": "OK", "404": "Not found" },
+    },
   },
-}, async ({ params }) => planJson(await archivePlan(params.id)));
+  async ({ params }) => planJson(await archivePlan(params.id)),
+);
