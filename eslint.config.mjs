@@ -54,10 +54,43 @@ const layering = [
   },
 ];
 
+// Process state has one home (lib/process-state.ts): Next and the fast-path bundle load lib/ twice in
+// one process, so module-level mutable state would exist twice (two gates, two queues, two caches).
+// Caught here: a top-level `let`, a top-level binding to an empty container (`new Map()`, `new X()`,
+// `[]`, `{}`), and `globalThis` outside process-state.ts. Constant lookup tables (`new Set([...])`)
+// stay allowed.
+const TOP = ":matches(Program, Program > ExportNamedDeclaration) > VariableDeclaration";
+const STATE_MESSAGE =
+  "Module-level mutable state exists once per bundle (Next and the fast path): get it from processState() in lib/process-state.ts.";
+const processState = [
+  {
+    files: ["lib/**/*.ts"],
+    ignores: ["lib/**/*.test.ts", "lib/process-state.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: `${TOP}[kind='let']`, message: STATE_MESSAGE },
+        { selector: `${TOP} > VariableDeclarator > NewExpression.init[arguments.length=0]`, message: STATE_MESSAGE },
+        { selector: `${TOP} > VariableDeclarator > ArrayExpression.init[elements.length=0]`, message: STATE_MESSAGE },
+        {
+          selector: `${TOP} > VariableDeclarator > ObjectExpression.init[properties.length=0]`,
+          message: STATE_MESSAGE,
+        },
+        {
+          selector: `${TOP} > VariableDeclarator > TSAsExpression.init > :matches(ArrayExpression[elements.length=0], ObjectExpression[properties.length=0], NewExpression[arguments.length=0])`,
+          message: STATE_MESSAGE,
+        },
+        { selector: "Identifier[name='globalThis']", message: STATE_MESSAGE },
+      ],
+    },
+  },
+];
+
 const config = [
   ...nextVitals,
   ...nextTs,
   ...layering,
+  ...processState,
   {
     rules: {
       "@typescript-eslint/no-explicit-any": "error",

@@ -1,6 +1,7 @@
 // Start-up, once per server process: migrations, the session secret, the operator's bootstrap
 // admin and API key, the demo seed, and the background jobs.
 import "server-only";
+import { processState } from "@/lib/process-state";
 import { ensureBootstrapKey } from "@/lib/auth/api-keys";
 import { listenForInvalidations } from "@/lib/cache/invalidation";
 import { ensureAuthSecret } from "@/lib/auth/secret";
@@ -13,11 +14,11 @@ import { paymentRail } from "@/lib/payments/provider";
 import { demoAtStartup } from "@/lib/seed/startup";
 import { startJobs } from "@/lib/jobs/runner";
 
-const globalForBoot = globalThis as unknown as { __tallyBoot?: Promise<void> };
+const booted = processState("boot", () => ({ run: undefined as Promise<void> | undefined }));
 
 export function boot(): Promise<void> {
-  globalForBoot.__tallyBoot ??= run();
-  return globalForBoot.__tallyBoot;
+  booted.run ??= run();
+  return booted.run;
 }
 
 async function run(): Promise<void> {

@@ -1,6 +1,7 @@
 // Every environment variable Tally reads, validated once. No other module reads process.env.
 import { z } from "zod";
 import { parseTrustedProxies } from "@/lib/auth/client-ip";
+import { processState } from "@/lib/process-state";
 
 const bool = (fallback: boolean) =>
   z
@@ -90,22 +91,23 @@ const ZEnv = z
 
 export type Env = z.infer<typeof ZEnv>;
 
-let cached: Env | undefined;
+/** Parsed once per process, not once per bundle (lib/process-state.ts). */
+const parsedEnv = processState("env", () => ({ cached: undefined as Env | undefined }));
 
 export function env(): Env {
-  if (cached) return cached;
+  if (parsedEnv.cached) return parsedEnv.cached;
   const parsed = ZEnv.safeParse(process.env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
     throw new Error(`Invalid environment:\n${lines}`);
   }
-  cached = parsed.data;
-  return cached;
+  parsedEnv.cached = parsed.data;
+  return parsedEnv.cached;
 }
 
 /** Tests change the environment between cases; production reads it once. */
 export function resetEnvCache() {
-  cached = undefined;
+  parsedEnv.cached = undefined;
 }
 
 export function appUrl(): string {

@@ -4,10 +4,11 @@
 // message "Failed query: …\nparams: …"), which can be a password hash, an API key's hash or a
 // customer's data. The statement's text (placeholders only) stays: it says what failed.
 import "server-only";
+import { processState } from "@/lib/process-state";
 import pino from "pino";
 import { env } from "@/lib/env";
 
-const globalForLog = globalThis as unknown as { __tallyLog?: pino.Logger };
+const logger = processState("log", () => ({ current: undefined as pino.Logger | undefined }));
 
 /** Keys under which drivers and drizzle keep a failed statement's values. */
 const VALUE_KEYS = new Set(["params", "parameters", "args", "queryOptions"]);
@@ -80,11 +81,18 @@ export function createLogger(destination?: pino.DestinationStream): pino.Logger 
  */
 export const log: pino.Logger = new Proxy({} as pino.Logger, {
   get(_target, prop) {
-    const real = (globalForLog.__tallyLog ??= createLogger());
+    const real = (logger.current ??= createLogger());
     const value = Reflect.get(real, prop, real) as unknown;
     return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(real) : value;
   },
   set(_target, prop, value) {
-    return Reflect.set((globalForLog.__tallyLog ??= createLogger()), prop, value);
+    return Reflect.set((logger.current ??= createLogger()), prop, value);
   },
 });
+
+/** Tests capture what the app logs: installs `next` as the process's logger and returns the one it replaced. */
+export function replaceLogger(next: pino.Logger | undefined): pino.Logger | undefined {
+  const before = logger.current;
+  logger.current = next;
+  return before;
+}

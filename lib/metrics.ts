@@ -1,5 +1,6 @@
 // Prometheus metrics (prom-client), one registry per process, served at /api/metrics.
 import "server-only";
+import { processState } from "@/lib/process-state";
 import client from "prom-client";
 
 type Metrics = ReturnType<typeof create>;
@@ -83,5 +84,4 @@ function create() {
   };
 }
 
-const globalForMetrics = globalThis as unknown as { __tallyMetrics?: Metrics };
-export const metrics: Metrics = (globalForMetrics.__tallyMetrics ??= create());
+export const metrics: Metrics = processState("metrics", create);

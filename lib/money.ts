@@ -2,6 +2,7 @@
 // the wire); charged amounts are integers in the currency's minor unit. Rounding is half-up and
 // happens once, when a decimal amount becomes a charged amount (roundToMinor).
 import Decimal from "decimal.js";
+import { processState } from "@/lib/process-state";
 
 // Enough precision that no rate × quantity product of realistic size ever rounds internally.
 export const D = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -40, toExpPos: 60 });
@@ -99,7 +100,7 @@ export function minorToDecimal(minor: number, currency: string): string {
 
 export type MoneyMode = "standard" | "compact" | "rate";
 
-const formatters = new Map<string, Intl.NumberFormat>();
+const formatters = processState("money.formatters", () => new Map<string, Intl.NumberFormat>());
 function formatter(currency: string, mode: MoneyMode, digits?: number): Intl.NumberFormat {
   const k = `${currency}|${mode}|${digits ?? ""}`;
   let f = formatters.get(k);

@@ -15,7 +15,7 @@ import * as webhook from "@/app/api/webhooks/stripe/route";
 import { insertCreditEvent } from "@/lib/catalog/seed-catalog";
 import { grantCredits } from "@/lib/credits/grant-credits";
 import { checkCreditInvariants } from "@/lib/credits/invariants";
-import { closeDatabase, db, driver, installDatabase, openPostgres, rows } from "@/lib/db/client";
+import { closeDatabase, db, driver, installDatabase, installedDatabase, openPostgres, rows } from "@/lib/db/client";
 import { webhookEvents } from "@/lib/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { route } from "@/lib/http/route";
@@ -288,8 +288,7 @@ describe.skipIf(!onPostgres)("the pool's connections killed mid-write", () => {
 describe("a database that cannot be reached", () => {
   it("answers 503 database_unavailable with Retry-After, not 500, on an API route", async () => {
     const key = await platformKey();
-    const g = globalThis as unknown as { __tallyDb?: unknown };
-    const real = g.__tallyDb;
+    const real = installedDatabase();
     installDatabase(openPostgres("postgres://nobody@127.0.0.1:1/none", 1));
     try {
       const res = await call<{ error: { code: string } }>(consume.POST, "POST", "/api/v1/credits/consume", {
@@ -302,13 +301,12 @@ describe("a database that cannot be reached", () => {
       expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
     } finally {
       await closeDatabase();
-      g.__tallyDb = real;
+      installDatabase(real);
     }
   });
 
   it("answers a signed Stripe webhook 503 database_unavailable with Retry-After, not 500", async () => {
-    const g = globalThis as unknown as { __tallyDb?: unknown };
-    const real = g.__tallyDb;
+    const real = installedDatabase();
     installDatabase(openPostgres("postgres://nobody@127.0.0.1:1/none", 1));
     try {
       const res = await deliver(endedSubscriptionEvent(`cus_${uid()}`, `price_${uid()}`));
@@ -317,7 +315,7 @@ describe("a database that cannot be reached", () => {
       expect(Number(res.retryAfter)).toBeGreaterThan(0);
     } finally {
       await closeDatabase();
-      g.__tallyDb = real;
+      installDatabase(real);
     }
   });
 
@@ -333,15 +331,14 @@ describe("a database that cannot be reached", () => {
         payload: event,
       })
       .returning();
-    const g = globalThis as unknown as { __tallyDb?: unknown };
-    const real = g.__tallyDb;
+    const real = installedDatabase();
     installDatabase(openPostgres("postgres://nobody@127.0.0.1:1/none", 1));
     try {
       // Processing fails on the connection, and so does marking the event failed: still a 503, not the raw error (a 500).
       await expect(processStoredEvent(stored!.id, stored)).rejects.toMatchObject({ code: "database_unavailable" });
     } finally {
       await closeDatabase();
-      g.__tallyDb = real;
+      installDatabase(real);
     }
     const [after] = await db
       .select({ status: webhookEvents.status })

@@ -5,7 +5,7 @@ import * as health from "@/app/api/health/route";
 import * as metricsRoute from "@/app/api/metrics/route";
 import * as openapi from "@/app/api/v1/openapi.json/route";
 import * as customers from "@/app/api/v1/customers/route";
-import { closeDatabase, openPostgres, installDatabase } from "@/lib/db/client";
+import { closeDatabase, openPostgres, installDatabase, installedDatabase } from "@/lib/db/client";
 import * as usageSummary from "@/app/api/v1/customers/[id]/usage-summary/route";
 import { resetEnvCache } from "@/lib/env";
 import { call, customerKey, makeOrg, platformKey, uid } from "./support/fixtures";
@@ -25,8 +25,7 @@ describe("operations endpoints", () => {
   });
 
   it("answers 503 when the database cannot be reached", async () => {
-    const g = globalThis as unknown as { __tallyDb?: unknown };
-    const real = g.__tallyDb;
+    const real = installedDatabase();
     const dead = openPostgres("postgres://nobody@127.0.0.1:1/none", 1);
     installDatabase(dead);
     try {
@@ -35,7 +34,7 @@ describe("operations endpoints", () => {
       expect(res.json.database.status).toBe("down");
     } finally {
       await closeDatabase();
-      g.__tallyDb = real;
+      installDatabase(real);
     }
   });
 

@@ -1,6 +1,7 @@
 // API keys: `tly_live_` + 32 random base62 characters. Shown once; stored as a sha256 hash with a
 // visible prefix; revocable; last use recorded (at most once a minute, to keep hot paths write-free).
 import "server-only";
+import { processState } from "@/lib/process-state";
 import { createHash, randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { broadcastInvalidation, onInvalidate } from "@/lib/cache/invalidation";
@@ -85,10 +86,7 @@ export async function listApiKeys(orgId: string | null): Promise<ApiKeyView[]> {
  */
 const KEY_CACHE_MS = 30_000;
 const KEY_CACHE_MAX = 10_000;
-const globalForKeys = globalThis as unknown as {
-  __tallyKeyCache?: Map<string, { principal: KeyPrincipal; until: number }>;
-};
-const keyCache = (globalForKeys.__tallyKeyCache ??= new Map());
+const keyCache = processState("auth.key-cache", () => new Map<string, { principal: KeyPrincipal; until: number }>());
 
 export function forgetKey(keyHash: string): void {
   keyCache.delete(keyHash);

@@ -9,6 +9,7 @@ import { BlockList, isIP } from "node:net";
 export const PEER_HEADER = "x-tally-peer";
 
 /** Set by server/serve.mjs: only then does PEER_HEADER come from the socket rather than from a client. */
+// eslint-disable-next-line no-restricted-syntax -- a flag server/serve.mjs sets before lib/ loads; read, never written here
 const peerStamped = () => (globalThis as { __tallyPeerStamped?: boolean }).__tallyPeerStamped === true;
 
 export type TrustedProxies = { entries: string[]; list: BlockList };

@@ -1,6 +1,7 @@
 // Password hashing with scrypt (memory-hard, in Node's standard library): N=2^15, r=8, p=1 uses
 // 32 MiB and ~50 ms a hash here, which makes offline guessing expensive.
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
+import { processState } from "@/lib/process-state";
 
 const N = 2 ** 15;
 const R = 8;
@@ -32,8 +33,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** Spends the same time as a real check, so an unknown email is not told apart by timing. */
-let dummyHash: Promise<string> | undefined;
+const dummy = processState("auth.dummy-hash", () => ({ hash: undefined as Promise<string> | undefined }));
 export async function burnPasswordCheck(password: string): Promise<void> {
-  dummyHash ??= hashPassword("tally-timing-equalizer");
-  await verifyPassword(password, await dummyHash);
+  dummy.hash ??= hashPassword("tally-timing-equalizer");
+  await verifyPassword(password, await dummy.hash);
 }

@@ -1,16 +1,16 @@
 // Process caches (API keys, customer references) are dropped everywhere when what they hold
 // changes: the change NOTIFYs on Postgres and every replica LISTENs (boot). PGlite is one process,
-// where the local dispatch is all there is. Handlers live on globalThis so that both module graphs
+// where the local dispatch is all there is. Handlers live in lib/process-state.ts so that both module graphs
 // of a process (Next's and the fast path's) hear the same notification.
 import "server-only";
+import { processState } from "@/lib/process-state";
 import { sql } from "drizzle-orm";
 import { db, driver, type Executor } from "@/lib/db/client";
 import { log } from "@/lib/log";
 
 export const INVALIDATION_CHANNEL = "tally_cache_invalidate";
 type Handler = (id: string) => void;
-const registry = ((globalThis as unknown as { __tallyInvalidation?: Map<string, Set<Handler>> }).__tallyInvalidation ??=
-  new Map());
+const registry = processState("cache.invalidation-handlers", () => new Map<string, Set<Handler>>());
 
 export function onInvalidate(kind: string, handler: Handler): void {
   const set = registry.get(kind) ?? new Set<Handler>();

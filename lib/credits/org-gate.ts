@@ -4,10 +4,13 @@
 // connection. More than one: while one movement holds the lock the next ones are already queued at
 // Postgres, so the lock is handed over without a round trip and a freed slot's next movement has
 // time to get in line.
+import { processState } from "@/lib/process-state";
+
 const LIMIT = 4;
 
 type Gate = { active: number; waiting: (() => void)[] };
-const gates = new Map<string, Gate>();
+/** One gate per organization in the process, shared by Next and the fast-path bundle (lib/process-state.ts). */
+const gates = processState("credits.org-gate", () => new Map<string, Gate>());
 
 export async function withOrgGate<T>(orgId: string, fn: () => Promise<T>): Promise<T> {
   let gate = gates.get(orgId);

@@ -23,6 +23,7 @@ import { driver } from "@/lib/db/client";
 import { databaseUnavailable } from "@/lib/http/errors";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
+import { processState } from "@/lib/process-state";
 import { PathWatch, TIMED_OUT, within, type PathState } from "@/lib/ops/path-watch";
 import { runSpendGroup, type GroupedOutcome, type GroupedSpend } from "./movement";
 
@@ -47,9 +48,13 @@ type Waiting = {
   reject: (e: unknown) => void;
 };
 
-const waiting: Waiting[] = [];
-let inFlight = 0;
-const groups = new PathWatch();
+/** One queue per process: Next and the fast-path bundle both load this module (lib/process-state.ts). */
+const queue = processState("credits.spend-group", () => ({
+  waiting: [] as Waiting[],
+  inFlight: 0,
+  groups: new PathWatch(),
+}));
+const { waiting, groups } = queue;
 
 /** The spend path as health sees it: group transactions running (a stuck one included) and spends waiting for a slot. */
 export const spendPathState = (): PathState => groups.state(waiting);
@@ -70,9 +75,9 @@ export function spend<R, B>(s: Spend<R, B>): Promise<{ status: number; body: B; 
 }
 
 function pump(): void {
-  while (inFlight < SPENDS_IN_FLIGHT && waiting.length > 0) {
+  while (queue.inFlight < SPENDS_IN_FLIGHT && waiting.length > 0) {
     const group = take();
-    inFlight++;
+    queue.inFlight++;
     void run(group);
   }
 }
@@ -115,7 +120,7 @@ async function run(group: Waiting[]): Promise<void> {
   } finally {
     // The slot is free as soon as the group's transaction is over (or given up on): what follows
     // (replays, retries one by one) must not keep other customers' spends waiting.
-    inFlight--;
+    queue.inFlight--;
     pump();
   }
   if (outcomes === TIMED_OUT) {

@@ -1,5 +1,6 @@
 // The Drizzle client: postgres.js against DATABASE_URL, or an embedded PGlite under TALLY_DATA_DIR.
 import "server-only";
+import { processState } from "@/lib/process-state";
 import { AsyncLocalStorage } from "node:async_hooks";
 import fs from "node:fs";
 import path from "node:path";
@@ -25,7 +26,7 @@ export type Driver =
 
 type Handle = { db: Db; driver: Driver };
 
-const globalForDb = globalThis as unknown as { __tallyDb?: Handle };
+const database = processState("db", () => ({ handle: undefined as Handle | undefined }));
 
 /**
  * A connection URL as postgres.js takes it. libpq's `?host=/path` (a Unix socket directory, e.g.
@@ -202,11 +203,11 @@ function open(): Handle {
 }
 
 function handle(): Handle {
-  globalForDb.__tallyDb ??= open();
-  return globalForDb.__tallyDb;
+  database.handle ??= open();
+  return database.handle;
 }
 
-const inTransaction = new AsyncLocalStorage<true>();
+const inTransaction = processState("db.in-transaction", () => new AsyncLocalStorage<true>());
 
 /**
  * The process's database. A Proxy so that modules can `import { db }` at load time while the
@@ -418,14 +419,19 @@ export function driver(): Driver {
   return handle().driver;
 }
 
-/** Tests install their own database (a PGlite in memory, or a fresh Postgres database). */
-export function installDatabase(h: Handle) {
-  globalForDb.__tallyDb = h;
+/** Tests install their own database (a PGlite in memory, or a fresh Postgres database), and put the previous one back. */
+export function installDatabase(h: Handle | undefined) {
+  database.handle = h;
+}
+
+/** The database in use, if one is open: for a test that installs another and puts this one back. */
+export function installedDatabase(): Handle | undefined {
+  return database.handle;
 }
 
 export async function closeDatabase() {
-  const h = globalForDb.__tallyDb;
-  globalForDb.__tallyDb = undefined;
+  const h = database.handle;
+  database.handle = undefined;
   if (!h) return;
   if (h.driver.kind === "postgres") await h.driver.client.end({ timeout: 5 });
   else {

@@ -11,12 +11,13 @@ import { env } from "@/lib/env";
 import { log, redactQueryParams } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { notFound } from "@/lib/http/errors";
+import { processState } from "@/lib/process-state";
 
 export class PermanentJobError extends Error {}
 
 export type OutboxHandler = (job: Job) => Promise<Record<string, unknown> | void>;
 
-const handlers = new Map<string, OutboxHandler>();
+const handlers = processState("jobs.outbox-handlers", () => new Map<string, OutboxHandler>());
 export function registerOutboxHandler(kind: string, handler: OutboxHandler) {
   handlers.set(kind, handler);
 }
@@ -130,21 +131,21 @@ async function updateDepthMetric() {
   for (const d of depth) metrics.outboxDepth.set({ kind: d.kind }, Number(d.n));
 }
 
-let kickTimer: NodeJS.Timeout | undefined;
+const kick = processState("jobs.outbox-kick", () => ({ timer: undefined as NodeJS.Timeout | undefined }));
 /**
  * Runs due jobs soon after an enqueue (the enqueuing transaction has committed by then). The
  * timer starts outside the enqueuing transaction's context, or its run would be refused the
  * database. A failed kick is not an operator's concern: the one-second poll runs the same jobs.
  */
 export function kickOutbox() {
-  if (kickTimer || env().NODE_ENV === "test") return;
-  kickTimer = outsideTransaction(() =>
+  if (kick.timer || env().NODE_ENV === "test") return;
+  kick.timer = outsideTransaction(() =>
     setTimeout(() => {
-      kickTimer = undefined;
+      kick.timer = undefined;
       runDueJobs().catch((err) => log.warn({ err }, "outbox run failed; the poll retries it"));
     }, 200),
   );
-  kickTimer.unref();
+  kick.timer.unref();
 }
 
 export const outboxJob = { name: "outbox", everyMs: 1_000, run: (now: Date) => runDueJobs(now) };

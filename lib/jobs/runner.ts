@@ -1,12 +1,13 @@
 // Background jobs: each job runs on an interval; every job is written to be safe when two
 // replicas run it at once (row locks with SKIP LOCKED, or idempotent upserts).
 import "server-only";
+import { processState } from "@/lib/process-state";
 import { log } from "@/lib/log";
 import { JOBS } from "./registry";
 
 export type Job = { name: string; everyMs: number; run: (now: Date) => Promise<unknown> };
 
-const globalForJobs = globalThis as unknown as { __tallyJobs?: NodeJS.Timeout[] };
+const scheduled = processState("jobs.timers", () => ({ timers: undefined as NodeJS.Timeout[] | undefined }));
 
 export async function runJobOnce(job: Job, now = new Date()): Promise<void> {
   try {
@@ -18,8 +19,8 @@ export async function runJobOnce(job: Job, now = new Date()): Promise<void> {
 }
 
 export function startJobs(): void {
-  if (globalForJobs.__tallyJobs) return;
-  globalForJobs.__tallyJobs = JOBS.map((job) => {
+  if (scheduled.timers) return;
+  scheduled.timers = JOBS.map((job) => {
     let running = false;
     const t = setInterval(async () => {
       if (running) return;
@@ -33,6 +34,6 @@ export function startJobs(): void {
 }
 
 export function stopJobs(): void {
-  for (const t of globalForJobs.__tallyJobs ?? []) clearInterval(t);
-  globalForJobs.__tallyJobs = undefined;
+  for (const t of scheduled.timers ?? []) clearInterval(t);
+  scheduled.timers = undefined;
 }

@@ -7,6 +7,7 @@
 // Read after the events committed, a total includes every batch that committed before it, so two
 // concurrent batches that together cross a threshold cannot both miss it.
 import "server-only";
+import { processState } from "@/lib/process-state";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
 import { db, rows, type Executor } from "@/lib/db/client";
@@ -23,23 +24,26 @@ export const ALERT_THRESHOLDS = [80, 100] as const;
 const LIMITED_TTL_MS = 30_000;
 
 type Cache = { at: number; codes: Set<string> };
-const g = globalThis as unknown as { __tallyLimitedMeters?: Cache; __tallyRaisedAlerts?: Set<string> };
+const g = processState("metering.limit-alerts", () => ({
+  limitedMeters: undefined as Cache | undefined,
+  raisedAlerts: new Set<string>(),
+}));
 
 async function limitedMeterCodes(x: Executor): Promise<Set<string>> {
-  const c = g.__tallyLimitedMeters;
+  const c = g.limitedMeters;
   if (c && Date.now() - c.at < LIMITED_TTL_MS) return c.codes;
   const found = await rows<{ code: string }>(
     sql`select distinct l ->> 'meter' as code from plans p cross join jsonb_array_elements(p.limits) as l where p.active or p.is_latest`,
     x,
   );
   const codes = new Set(found.map((r) => r.code));
-  g.__tallyLimitedMeters = { at: Date.now(), codes };
+  g.limitedMeters = { at: Date.now(), codes };
   return codes;
 }
 
 /** Tests and plan edits call this so a new limit is checked at once. */
 export function invalidateLimitedMeters(): void {
-  g.__tallyLimitedMeters = undefined;
+  g.limitedMeters = undefined;
 }
 
 export type LimitCrossing = {
@@ -61,9 +65,10 @@ type LiveLimits = {
   limits: PlanLimit[];
 };
 const SUBS_TTL_MS = 5_000;
-const subsCache = ((
-  globalThis as unknown as { __tallyLimitSubs?: Map<string, { at: number; sub: LiveLimits | null }> }
-).__tallyLimitSubs ??= new Map());
+const subsCache = processState(
+  "metering.limit-subscriptions",
+  () => new Map<string, { at: number; sub: LiveLimits | null }>(),
+);
 
 /**
  * The live subscriptions (with their plan's limits) of these customers, remembered for 5 s: a
@@ -109,19 +114,11 @@ export function invalidateLimitSubscriptions(): void {
   subsCache.clear();
 }
 
-const throttle = ((
-  globalThis as unknown as {
-    __tallyLimitThrottle?: {
-      last: Map<string, number>;
-      pending: Map<string, Set<string>>;
-      timers: Map<string, NodeJS.Timeout>;
-    };
-  }
-).__tallyLimitThrottle ??= {
-  last: new Map(),
-  pending: new Map(),
-  timers: new Map(),
-});
+const throttle = processState("metering.limit-throttle", () => ({
+  last: new Map<string, number>(),
+  pending: new Map<string, Set<string>>(),
+  timers: new Map<string, NodeJS.Timeout>(),
+}));
 
 /**
  * touched: org id → ids of the meters the batch added usage to. A customer is checked at most once
@@ -220,7 +217,7 @@ async function checkLimitAlertsNow(
     }
   }
 
-  const raised = (g.__tallyRaisedAlerts ??= new Set());
+  const raised = g.raisedAlerts;
   for (const c of crossings) {
     const periodKey = c.period.start.toISOString();
     const memo = `${c.orgId}|${c.meter.code}|${c.threshold}|${periodKey}`;

@@ -4,6 +4,7 @@
 // reads the very next event. An edit of an existing meter (filters, group_by) takes effect
 // within the 5 seconds.
 import "server-only";
+import { processState } from "@/lib/process-state";
 import { asc } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { meters, type Aggregation } from "@/lib/db/schema";
@@ -33,10 +34,10 @@ export type MeterIndex = {
 };
 
 const TTL_MS = 5_000;
-const globalForMeters = globalThis as unknown as {
-  __tallyMeters?: MeterIndex;
-  __tallyMetersLoading?: Promise<MeterIndex>;
-};
+const meterCache = processState("metering.meters", () => ({
+  loaded: undefined as MeterIndex | undefined,
+  loading: undefined as Promise<MeterIndex> | undefined,
+}));
 
 async function load(x: Executor): Promise<MeterIndex> {
   const rows = await x.select().from(meters).orderBy(asc(meters.code));
@@ -74,19 +75,19 @@ async function load(x: Executor): Promise<MeterIndex> {
  * connection) pass its executor so a reload does not wait on the transaction.
  */
 export async function meterIndex(opts: { fresh?: boolean; x?: Executor } = {}): Promise<MeterIndex> {
-  const cached = globalForMeters.__tallyMeters;
+  const cached = meterCache.loaded;
   if (!opts.fresh && cached && Date.now() - cached.loadedAt < TTL_MS) return cached;
   if (opts.x) {
     const index = await load(opts.x);
-    globalForMeters.__tallyMeters = index;
+    meterCache.loaded = index;
     return index;
   }
   // One reload at a time: concurrent requests share it.
-  globalForMeters.__tallyMetersLoading ??= load(db).finally(() => {
-    globalForMeters.__tallyMetersLoading = undefined;
+  meterCache.loading ??= load(db).finally(() => {
+    meterCache.loading = undefined;
   });
-  const index = await globalForMeters.__tallyMetersLoading;
-  globalForMeters.__tallyMeters = index;
+  const index = await meterCache.loading;
+  meterCache.loaded = index;
   return index;
 }
 
@@ -101,5 +102,5 @@ export async function meterIndexFor(eventNames: Iterable<string>, x?: Executor):
 
 /** Tests and the catalog call this after changing meters, so this process sees the change at once. */
 export function invalidateMeters(): void {
-  globalForMeters.__tallyMeters = undefined;
+  meterCache.loaded = undefined;
 }

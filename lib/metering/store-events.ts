@@ -35,6 +35,7 @@ import { isDeadlock, isUniqueViolation } from "@/lib/db/errors";
 import { databaseUnavailable } from "@/lib/http/errors";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
+import { processState } from "@/lib/process-state";
 import { PathWatch, TIMED_OUT, within, type PathState } from "@/lib/ops/path-watch";
 import type { Contribution, UniqueContribution } from "./contributions";
 import { aggregateBatch } from "./rollup-batch";
@@ -136,17 +137,21 @@ type Waiting = {
   resolve: (m: Map<number, StoreOutcome>) => void;
   reject: (e: unknown) => void;
 };
-const waiting: Waiting[] = [];
-let inFlight = 0;
-const statements = new PathWatch();
+/** One queue per process: Next and the fast-path bundle both load this module (lib/process-state.ts). */
+const queue = processState("metering.store-events", () => ({
+  waiting: [] as Waiting[],
+  inFlight: 0,
+  statements: new PathWatch(),
+}));
+const { waiting, statements } = queue;
 
 /** The coalesced ingest path as health sees it: statements running (a stuck one included) and batches waiting for a slot. */
 export const ingestPathState = (): PathState => statements.state(waiting);
 
 function pump(): void {
-  while (inFlight < MAX_IN_FLIGHT && waiting.length > 0) {
+  while (queue.inFlight < MAX_IN_FLIGHT && waiting.length > 0) {
     const group = takeGroup();
-    inFlight++;
+    queue.inFlight++;
     void within(statements.track(storeGroup(group)), STORE_DEADLINE_MS)
       .then(
         (r) => {
@@ -161,7 +166,7 @@ function pump(): void {
         () => {},
       )
       .finally(() => {
-        inFlight--;
+        queue.inFlight--;
         pump();
       });
   }

@@ -3,6 +3,7 @@
 // credit spend by a platform key) mostly need no lookup. Organizations are never deleted; changing
 // a customer's external id drops its entries on every replica (lib/cache/invalidation.ts).
 import "server-only";
+import { processState } from "@/lib/process-state";
 import { onInvalidate } from "@/lib/cache/invalidation";
 import type { Executor } from "@/lib/db/client";
 import { findOrganization } from "./organizations";
@@ -12,8 +13,7 @@ export type OrgRef = { id: string; externalId: string | null };
 const ORG_CACHE_MS = 30_000;
 const ORG_CACHE_MAX = 20_000;
 type OrgEntry = OrgRef & { until: number };
-const orgCache = ((globalThis as unknown as { __tallyOrgRefCache?: Map<string, OrgEntry> }).__tallyOrgRefCache ??=
-  new Map());
+const orgCache = processState("orgs.ref-cache", () => new Map<string, OrgEntry>());
 onInvalidate("org", (orgId) => {
   for (const [ref, e] of orgCache) if (e.id === orgId) orgCache.delete(ref);
 });

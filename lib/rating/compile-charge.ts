@@ -9,6 +9,7 @@
 // one; every cache hit compares the fields the amounts depend on with the values it was compiled
 // from (cheap identity comparisons) and recompiles on a change.
 import { D, type Dec } from "@/lib/money";
+import { processState } from "@/lib/process-state";
 import { groupDigits } from "./group-digits";
 import { RatingInputError } from "./rating-error";
 import type { Charge, Tier } from "./types";
@@ -50,14 +51,14 @@ export type CompiledCharge =
 type Entry = { compiled: CompiledCharge; unchanged: (charge: Charge) => boolean };
 
 /** By charge object: the hot path, a WeakMap lookup and a few identity comparisons. */
-const byObject = new WeakMap<Charge, Entry>();
+const byObject = processState("rating.charges-by-object", () => new WeakMap<Charge, Entry>());
 
 /**
  * By content (JSON text): a billing run that loads each subscription's plan from the database gets
  * new charge objects every time, equal in content; they share one validation and compilation.
  * Bounded; emptied when full (a platform has far fewer distinct charges than this).
  */
-const byContent = new Map<string, CompiledCharge>();
+const byContent = processState("rating.charges-by-content", () => new Map<string, CompiledCharge>());
 const BY_CONTENT_LIMIT = 2048;
 
 /** The charge ready to rate; throws RatingInputError when it is not a valid charge. */

@@ -4,8 +4,12 @@ import "server-only";
 import Stripe from "stripe";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
+import { processState } from "@/lib/process-state";
 
-const globalForStripe = globalThis as unknown as { __tallyStripe?: { key: string; client: Stripe } };
+const stripeState = processState("stripe.client", () => ({
+  client: undefined as { key: string; client: Stripe } | undefined,
+  downAt: undefined as number | undefined,
+}));
 
 export function stripeConfigured(): boolean {
   return Boolean(env().STRIPE_SECRET_KEY);
@@ -19,8 +23,8 @@ export function stripe(): Stripe {
       "Stripe is not configured on this installation (STRIPE_SECRET_KEY is unset).",
     );
   const cacheKey = [e.STRIPE_SECRET_KEY, e.STRIPE_API_HOST, e.STRIPE_API_PORT, e.STRIPE_API_PROTOCOL].join("|");
-  if (globalForStripe.__tallyStripe?.key !== cacheKey) {
-    globalForStripe.__tallyStripe = {
+  if (stripeState.client?.key !== cacheKey) {
+    stripeState.client = {
       key: cacheKey,
       client: new Stripe(e.STRIPE_SECRET_KEY, {
         ...(e.STRIPE_API_HOST && { host: e.STRIPE_API_HOST }),
@@ -33,10 +37,8 @@ export function stripe(): Stripe {
       }),
     };
   }
-  return globalForStripe.__tallyStripe.client;
+  return stripeState.client.client;
 }
-
-const providerHealth = globalThis as unknown as { __tallyStripeDownAt?: number };
 
 /** Stripe failures as Tally errors: the provider being down is a 503, never a 500. */
 export function providerError(e: unknown): AppError {
@@ -44,19 +46,19 @@ export function providerError(e: unknown): AppError {
   const err = e as { statusCode?: number; message?: string; type?: string };
   if (err.statusCode && err.statusCode < 500 && err.statusCode !== 429)
     return new AppError("bad_request", `Stripe refused the request: ${err.message ?? "unknown error"}`);
-  providerHealth.__tallyStripeDownAt = Date.now();
+  stripeState.downAt = Date.now();
   return new AppError("provider_unavailable", "Stripe could not be reached or failed; try again shortly.");
 }
 
 /** When Stripe last failed to answer, if within the last five minutes: pages say so. */
 export function recentProviderOutage(): Date | null {
-  const at = providerHealth.__tallyStripeDownAt;
+  const at = stripeState.downAt;
   return at && Date.now() - at < 5 * 60_000 ? new Date(at) : null;
 }
 
-let verifier: Stripe | undefined;
+const verifier = processState("stripe.webhook-verifier", () => ({ client: undefined as Stripe | undefined }));
 /** Webhook verification needs no API key: a client used only for its webhooks helper. */
 export function webhookVerifier(): Stripe {
-  verifier ??= new Stripe(env().STRIPE_SECRET_KEY ?? "sk_unused_for_webhooks");
-  return verifier;
+  verifier.client ??= new Stripe(env().STRIPE_SECRET_KEY ?? "sk_unused_for_webhooks");
+  return verifier.client;
 }

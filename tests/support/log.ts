@@ -1,13 +1,11 @@
 // The lines the app's logger writes while `fn` runs, at info level and up (tests otherwise log nothing).
-import { createLogger } from "@/lib/log";
+import { createLogger, replaceLogger } from "@/lib/log";
 
 function install(lines: string[]): () => void {
-  const g = globalThis as { __tallyLog?: unknown };
-  const before = g.__tallyLog;
   const logger = createLogger({ write: (line: string) => void lines.push(line) });
   logger.level = "info";
-  g.__tallyLog = logger;
-  return () => void (g.__tallyLog = before);
+  const before = replaceLogger(logger);
+  return () => void replaceLogger(before);
 }
 
 export function captureLog(fn: () => void): string[] {
