@@ -5,6 +5,7 @@
 // password gives its attempt back. Past the limit the key is locked until its window ends and the
 // caller is told when to retry.
 import "server-only";
+import { processState } from "@/lib/process-state";
 import { eq, inArray, sql } from "drizzle-orm";
 import { db, rows } from "@/lib/db/client";
 import { signInThrottle } from "@/lib/db/schema";
@@ -105,7 +106,8 @@ export async function recordSignInSuccess(email: string, ip: string | null): Pro
     where key = ${ipKey(ip)}`);
 }
 
-const warned = { unknownPeer: false };
+/** Warned once per process, not once per bundle (lib/process-state.ts). */
+const warned = processState("auth.warned-unknown-peer", () => ({ unknownPeer: false }));
 
 /** The client's address, or null when this process cannot know it (see client-ip.ts). */
 export function clientIp(headers: { get(name: string): string | null }): string | null {
