@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withOrgGate } from "@/lib/credits/org-gate";
+import { AppError, databaseUnavailable } from "@/lib/http/errors";
 import { metrics } from "@/lib/metrics";
 import { processState } from "@/lib/process-state";
 
@@ -16,12 +17,15 @@ type Copy = {
   withOrgGate: typeof withOrgGate;
   metrics: typeof metrics;
   processState: typeof processState;
+  AppError: typeof AppError;
+  databaseUnavailable: typeof databaseUnavailable;
 };
 
 const ENTRY = `
 export { withOrgGate } from "@/lib/credits/org-gate";
 export { metrics } from "@/lib/metrics";
 export { processState } from "@/lib/process-state";
+export { AppError, databaseUnavailable } from "@/lib/http/errors";
 export { spend } from "@/lib/credits/spend-group";
 export { storeEvents } from "@/lib/metering/store-events";
 `;
@@ -99,6 +103,17 @@ describe("process state across the Next and fast-path bundles", () => {
     expect(nextCopy.processState("metering.store-events", () => ({}))).toBe(
       fastCopy.processState("metering.store-events", () => ({})),
     );
+  });
+});
+
+describe("errors across the bundles", () => {
+  it("sees the other copy's AppError as an AppError: a refusal pumped by Next's queue still answers the fast path's caller as a 503", () => {
+    const fromNext = nextCopy.databaseUnavailable();
+    expect(nextCopy.AppError).not.toBe(fastCopy.AppError);
+    expect(fromNext instanceof fastCopy.AppError).toBe(true);
+    expect(fromNext instanceof AppError).toBe(true);
+    expect(databaseUnavailable() instanceof nextCopy.AppError).toBe(true);
+    expect(new Error("plain") instanceof fastCopy.AppError).toBe(false);
   });
 });
 

@@ -23,7 +23,19 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export type FieldIssue = { field: string; message: string };
 
+/**
+ * Brands an AppError of either copy of lib/ (Next's bundle, the fast path's): the shared queues
+ * (lib/process-state.ts) can hand one copy's error to the other copy's route(), whose `instanceof`
+ * must still see a Tally error (a 402 or a 503, not a 500).
+ */
+const APP_ERROR = Symbol.for("tally.AppError");
+
 export class AppError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== AppError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && APP_ERROR in value;
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -38,6 +50,8 @@ export class AppError extends Error {
     return ERROR_STATUS[this.code];
   }
 }
+// On the prototype, not on each error: no own property for tests' deep equality to see.
+Object.defineProperty(AppError.prototype, APP_ERROR, { value: true });
 
 /** Seconds a client waits before it retries after a 503 database_unavailable: about what a restart takes. */
 export const DATABASE_RETRY_AFTER_SECONDS = 2;
