@@ -225,6 +225,39 @@ describe("Stripe webhooks: subscriptions", () => {
     expect(mirror).toMatchObject({ status: "paid", totalCents: 2900, provider: "stripe" });
   });
 
+  it("keeps Stripe's test mode as test money: its subscription, invoice and payment are recorded with livemode false", async () => {
+    const org = await makeOrg();
+    const customer = stripe.put({ id: `cus_${uid()}`, object: "customer", metadata: {}, livemode: false });
+    await db.update(organizations).set({ stripeCustomerId: customer.id }).where(eq(organizations.id, org.id));
+    const sub = stripe.put({
+      ...stripe.createSubscription({ customer: customer.id, price: fx.monthly }),
+      livemode: false,
+    });
+    await deliver(stripe.event("customer.subscription.created", sub));
+    const local = (await localSub(sub.id))!;
+    expect(local).toMatchObject({ status: "active", livemode: false });
+    const [history] = await db
+      .select()
+      .from(subscriptionHistory)
+      .where(eq(subscriptionHistory.subscriptionId, local.id));
+    expect(history!.livemode).toBe(false);
+    const inv = stripe.put({
+      ...stripe.createInvoice({ customer: customer.id, subscription: sub.id, status: "paid", amount: 2900 }),
+      livemode: false,
+    });
+    await deliver(stripe.event("invoice.paid", inv));
+    const [mirror] = await db.select().from(invoices).where(eq(invoices.stripeInvoiceId, inv.id));
+    expect(mirror).toMatchObject({ provider: "stripe", livemode: false });
+    const pi = stripe.put({ ...stripe.createPaymentIntent({ customer: customer.id, amount: 2900 }), livemode: false });
+    await deliver(stripe.event("payment_intent.succeeded", pi));
+    const [payment] = await db.select().from(payments).where(eq(payments.providerPaymentId, pi.id));
+    expect(payment).toMatchObject({ status: "succeeded", livemode: false });
+    // A live object (Stripe's own default; the stand-in's objects carry no flag) stays live.
+    const liveSub = stripe.createSubscription({ customer: fx.customer, price: fx.monthly });
+    await deliver(stripe.event("customer.subscription.created", liveSub));
+    expect((await localSub(liveSub.id))!.livemode).toBe(true);
+  });
+
   it("answers 5xx when processing fails, keeps the event, and an admin replay processes it", async () => {
     const sub = stripe.createSubscription({ customer: fx.customer, price: fx.monthly, status: "canceled" });
     const ev = stripe.event("customer.subscription.updated", sub);

@@ -31,6 +31,7 @@ export async function upsertStripeInvoice(
   const values = {
     orgId,
     provider: "stripe" as const,
+    livemode: inv.livemode,
     number: inv.number ?? `DRAFT-${inv.id}`,
     status: STATUS[inv.status] ?? "open",
     currency: inv.currency,

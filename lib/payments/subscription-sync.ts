@@ -132,6 +132,8 @@ export async function applyStripeSubscription(
         endedAt: s.endedAt,
         pastDueSince: status === "past_due" ? ctx.at : null,
         provider: "stripe",
+        // A subscription of Stripe's test mode is a working plan that never counts as revenue.
+        livemode: s.livemode,
         stripeSubscriptionId: s.id,
         externalId: s.metadata.tally_external_id ?? null,
         providerUpdatedAt: ctx.at,

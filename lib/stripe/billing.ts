@@ -17,6 +17,8 @@ export type StripeSubscriptionState = {
   canceledAt: Date | null;
   endedAt: Date | null;
   metadata: Record<string, string>;
+  /** False for an object of Stripe's test mode (an sk_test_ key): test money, never revenue. */
+  livemode: boolean;
 };
 
 export type StripeInvoiceState = {
@@ -38,6 +40,8 @@ export type StripeInvoiceState = {
   paidAt: Date | null;
   hostedUrl: string | null;
   pdfUrl: string | null;
+  /** False for an object of Stripe's test mode (an sk_test_ key): test money, never revenue. */
+  livemode: boolean;
   lines: {
     description: string;
     quantity: number;
@@ -69,6 +73,7 @@ export function toSubscriptionState(s: Stripe.Subscription): StripeSubscriptionS
     canceledAt: ts(s.canceled_at),
     endedAt: ts(s.ended_at),
     metadata: (s.metadata ?? {}) as Record<string, string>,
+    livemode: s.livemode !== false,
   };
 }
 
@@ -95,6 +100,7 @@ export function toInvoiceState(i: Stripe.Invoice): StripeInvoiceState {
     paidAt: ts(i.status_transitions?.paid_at),
     hostedUrl: i.hosted_invoice_url ?? null,
     pdfUrl: i.invoice_pdf ?? null,
+    livemode: i.livemode !== false,
     lines: (i.lines?.data ?? []).map((l) => {
       const line = l as unknown as {
         description?: string | null;

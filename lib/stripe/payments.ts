@@ -20,6 +20,8 @@ export type StripeCheckoutState = {
   amountTotal: number | null;
   currency: string | null;
   metadata: Record<string, string>;
+  /** False for an object of Stripe's test mode (an sk_test_ key): test money, never revenue. */
+  livemode: boolean;
   /** Null when Stripe did not include them (more than it expands at once). */
   lineItems: { priceId: string | null; quantity: number; amountTotal: number; currency: string }[] | null;
 };
@@ -35,6 +37,8 @@ export type StripePaymentIntentState = {
   metadata: Record<string, string>;
   failureMessage: string | null;
   created: Date;
+  /** False for an object of Stripe's test mode (an sk_test_ key): test money, never revenue. */
+  livemode: boolean;
 };
 
 export type StripeChargeState = {
@@ -76,6 +80,7 @@ export async function retrieveCheckoutSession(id: string): Promise<StripeCheckou
     amountTotal: s.amount_total,
     currency: s.currency,
     metadata: (s.metadata ?? {}) as Record<string, string>,
+    livemode: s.livemode !== false,
     lineItems:
       items && !items.has_more
         ? items.data.map((l: Stripe.LineItem) => ({
@@ -102,6 +107,7 @@ export async function retrievePaymentIntent(id: string): Promise<StripePaymentIn
     metadata: (pi.metadata ?? {}) as Record<string, string>,
     failureMessage: pi.last_payment_error?.message ?? null,
     created: new Date(pi.created * 1000),
+    livemode: pi.livemode !== false,
   };
 }
 

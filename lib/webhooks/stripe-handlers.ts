@@ -152,6 +152,8 @@ async function grantPaidPack(
     paymentId: string;
     paid: PackPayment & { amountCents: number; currency: string };
     source: string;
+    /** Stripe's test mode: spendable credits, never revenue. */
+    livemode: boolean;
   },
 ): Promise<Applied> {
   const pack = await findCreditProduct(x, input.productId);
@@ -168,12 +170,14 @@ async function grantPaidPack(
     description: "Credit pack",
     creditProductId: input.productId,
     createdAt: eventTime(e),
+    livemode: input.livemode,
   });
   await onCreditPackPaid(x, {
     orgId: input.orgId,
     creditProductId: input.productId,
     paymentId: input.paymentId,
     at: eventTime(e),
+    livemode: input.livemode,
   });
   // A refund whose event came first (this one failed, and Stripe retried it later) found no pack to
   // take from; it takes its share now.
@@ -231,6 +235,7 @@ const checkoutCompleted: Handler<{
       paymentId: s.paymentIntentId ?? s.id,
       paid: { amountCents: s.amountTotal, currency: s.currency, lineItems: s.lineItems },
       source: `Checkout session ${s.id}`,
+      livemode: s.livemode,
     });
   },
 };
@@ -320,6 +325,7 @@ const paymentIntentEvent: Handler<Reread<StripePaymentIntentState>> = {
         paymentId: pi.id,
         paid: { amountCents: pi.amountReceived, currency: pi.currency },
         source: `Payment intent ${pi.id}`,
+        livemode: pi.livemode,
       });
     }
     await recordPayment(x, {
@@ -334,6 +340,7 @@ const paymentIntentEvent: Handler<Reread<StripePaymentIntentState>> = {
       creditProductId: productId,
       failureMessage: status === "failed" ? (pi.failureMessage ?? "Payment failed") : null,
       createdAt: pi.created,
+      livemode: pi.livemode,
     });
     return { outcome: `payment_${status}`, orgId };
   },
