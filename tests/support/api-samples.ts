@@ -132,18 +132,19 @@ export const SAMPLES: Record<string, Make> = {
   "GET /api/v1/credits/settings": (_w, t, n) => ({ query: who(t, n) }),
   "PATCH /api/v1/credits/settings": (_w, t, n) => ({ body: { ...who(t, n), low_balance_threshold: 10 } }),
 
-  "GET /api/v1/billing/subscription": () => ({}),
-  "GET /api/v1/billing/invoices": () => ({}),
-  "GET /api/v1/billing/upcoming-invoice": () => ({}),
+  // Every /api/v1/billing/* endpoint: a customer acts for itself; an operator (a platform key) names the customer.
+  "GET /api/v1/billing/subscription": (_w, t, n) => ({ query: who(t, n) }),
+  "GET /api/v1/billing/invoices": (_w, t, n) => ({ query: who(t, n) }),
+  "GET /api/v1/billing/upcoming-invoice": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/billing/invoices/{id}/pdf": (_w, t) => ({ params: { id: t.invoiceId } }),
-  "GET /api/v1/billing/payment-methods": () => ({}),
-  "GET /api/v1/billing/history": () => ({}),
-  "POST /api/v1/billing/checkout": (w) => ({ body: { credit_product_id: w.catalog.product.id } }),
-  "POST /api/v1/billing/portal": () => ({}),
-  "POST /api/v1/billing/subscription/cancel": () => ({}),
-  "POST /api/v1/billing/subscription/resume": () => ({}),
-  "POST /api/v1/billing/subscription/change-plan": (w) => ({
-    body: { plan_id: w.catalog.otherPlan.id, preview: true },
+  "GET /api/v1/billing/payment-methods": (_w, t, n) => ({ query: who(t, n) }),
+  "GET /api/v1/billing/history": (_w, t, n) => ({ query: who(t, n) }),
+  "POST /api/v1/billing/checkout": (w, t, n) => ({ body: { ...who(t, n), credit_product_id: w.catalog.product.id } }),
+  "POST /api/v1/billing/portal": (_w, t, n) => ({ body: who(t, n) }),
+  "POST /api/v1/billing/subscription/cancel": (_w, t, n) => ({ body: who(t, n) }),
+  "POST /api/v1/billing/subscription/resume": (_w, t, n) => ({ body: who(t, n) }),
+  "POST /api/v1/billing/subscription/change-plan": (w, t, n) => ({
+    body: { ...who(t, n), plan_id: w.catalog.otherPlan.id, preview: true },
   }),
 
   "POST /api/v1/admin/invoices/{id}/mark-paid": (_w, t) => ({

@@ -1,20 +1,23 @@
+import { ACTS_FOR_CUSTOMER_DOC } from "@/lib/payments/acting-for";
 import { route } from "@/lib/http/route";
 import { listPayments, paymentJson } from "@/lib/payments/billing-queries";
-import { ZListLimit } from "@/lib/payments/schemas";
+import { ZBillingList } from "@/lib/payments/schemas";
 
 /** Payments and credit purchases, newest first, failed and refunded ones included. */
 export const GET = route(
   {
     path: "/api/v1/billing/history",
-    auth: "customer",
-    query: ZListLimit,
+    auth: "any",
+    query: ZBillingList,
+    customer: "query",
     doc: {
       tag: "Billing",
-      summary: "Your payments and credit purchases, failed and refunded ones included",
+      summary: "A customer's payments and credit purchases, failed and refunded ones included",
+      description: ACTS_FOR_CUSTOMER_DOC,
     },
   },
-  async ({ actor, query }) => ({
-    data: (await listPayments(actor.orgId, query.limit)).map(paymentJson),
+  async ({ customerId, query }) => ({
+    data: (await listPayments(customerId, query.limit)).map(paymentJson),
     next_cursor: null,
   }),
 );

@@ -1,20 +1,23 @@
+import { ACTS_FOR_CUSTOMER_DOC } from "@/lib/payments/acting-for";
 import { route } from "@/lib/http/route";
 import { invoiceJson } from "@/lib/payments/billing-queries";
-import { ZListLimit } from "@/lib/payments/schemas";
+import { ZBillingList } from "@/lib/payments/schemas";
 import { listInvoices } from "@/lib/invoices/queries";
 
 export const GET = route(
   {
     path: "/api/v1/billing/invoices",
-    auth: "customer",
-    query: ZListLimit,
+    auth: "any",
+    query: ZBillingList,
+    customer: "query",
     doc: {
       tag: "Billing",
-      summary: "Your invoices, newest first, with PDF and hosted links",
+      summary: "A customer's invoices, newest first, with PDF and hosted links",
+      description: ACTS_FOR_CUSTOMER_DOC,
     },
   },
-  async ({ actor, query }) => ({
-    data: (await listInvoices(actor.orgId, query.limit)).map(invoiceJson),
+  async ({ customerId, query }) => ({
+    data: (await listInvoices(customerId, query.limit)).map(invoiceJson),
     next_cursor: null,
   }),
 );

@@ -1,15 +1,23 @@
+import { ACTS_FOR_CUSTOMER_DOC } from "@/lib/payments/acting-for";
 import { route } from "@/lib/http/route";
 import { paymentMethodJson } from "@/lib/payments/billing-queries";
 import { listPaymentMethods } from "@/lib/payments/payment-methods";
+import { ZBillingCustomerQuery } from "@/lib/payments/schemas";
 
 export const GET = route(
   {
     path: "/api/v1/billing/payment-methods",
-    auth: "customer",
+    auth: "any",
+    query: ZBillingCustomerQuery,
+    customer: "query",
     doc: {
       tag: "Billing",
-      summary: "Your payment methods: brand, last4, expiry",
+      summary: "A customer's payment methods: brand, last4, expiry",
+      description: ACTS_FOR_CUSTOMER_DOC,
     },
   },
-  async ({ actor }) => ({ data: (await listPaymentMethods(actor.orgId)).map(paymentMethodJson), next_cursor: null }),
+  async ({ customerId }) => ({
+    data: (await listPaymentMethods(customerId)).map(paymentMethodJson),
+    next_cursor: null,
+  }),
 );

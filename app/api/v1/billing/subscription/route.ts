@@ -1,14 +1,19 @@
+import { ACTS_FOR_CUSTOMER_DOC } from "@/lib/payments/acting-for";
 import { route } from "@/lib/http/route";
 import { billingSubscription, subscriptionSummaryJson } from "@/lib/payments/billing-queries";
+import { ZBillingCustomerQuery } from "@/lib/payments/schemas";
 
 export const GET = route(
   {
     path: "/api/v1/billing/subscription",
-    auth: "customer",
+    auth: "any",
+    query: ZBillingCustomerQuery,
+    customer: "query",
     doc: {
       tag: "Billing",
-      summary: "Your subscription: tier, status, period, amount, interval, cancel at period end, access",
+      summary: "A customer's subscription: tier, status, period, amount, interval, cancel at period end, access",
+      description: ACTS_FOR_CUSTOMER_DOC,
     },
   },
-  async ({ actor }) => subscriptionSummaryJson(await billingSubscription(actor.orgId)),
+  async ({ customerId }) => subscriptionSummaryJson(await billingSubscription(customerId)),
 );

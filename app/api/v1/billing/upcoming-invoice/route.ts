@@ -1,18 +1,28 @@
+import { ACTS_FOR_CUSTOMER_DOC } from "@/lib/payments/acting-for";
 import { route } from "@/lib/http/route";
+import { ZBillingCustomerQuery } from "@/lib/payments/schemas";
 import { upcomingInvoice } from "@/lib/payments/upcoming-invoice";
 
 export const GET = route(
   {
     path: "/api/v1/billing/upcoming-invoice",
-    auth: "customer",
+    auth: "any",
+    query: ZBillingCustomerQuery,
+    customer: "query",
     doc: {
       tag: "Billing",
       summary:
         "The invoice your current period will end with: plan fee, usage and call costs so far, and the projected total",
       description:
-        "`lines` are the lines the period's invoice will carry, with the same ids (usage per meter and plan, credit overage, agent call usage per agent plan and metric, each agent plan's fixed charges once per agent); `projected_lines` extrapolate each meter's quantity to the period end at the current pace and rate it, so tiers and included units apply. `plan_fee` is the next period's fee (none after a cancellation), `discounts` and `credits_applied` what comes off. Totals in minor units and as decimals; `invoice_date` is the period end. A trial's usage is free.",
-      responses: { "200": "The upcoming invoice", "404": "No current subscription" },
+        "`lines` are the lines the period's invoice will carry, with the same ids (usage per meter and plan, credit overage, agent call usage per agent plan and metric, each agent plan's fixed charges once per agent); `projected_lines` extrapolate each meter's quantity to the period end at the current pace and rate it, so tiers and included units apply. `plan_fee` is the next period's fee (none after a cancellation), `discounts` and `credits_applied` what comes off. Totals in minor units and as decimals; `invoice_date` is the period end. A trial's usage is free." +
+        " " +
+        ACTS_FOR_CUSTOMER_DOC,
+      responses: {
+        "200": "The upcoming invoice",
+        "400": "A platform key without customer_id",
+        "404": "No current subscription",
+      },
     },
   },
-  async ({ actor }) => upcomingInvoice(actor.orgId),
+  async ({ customerId }) => upcomingInvoice(customerId),
 );
