@@ -2,7 +2,7 @@
 // credit overage, agent calls) is played on a local (sandbox) subscription and on a Stripe one, and
 // both bill the same lines to the cent — on Tally's invoice, and as invoice items on Stripe's
 // renewal draft (or a separate Stripe invoice) added exactly once, whatever the webhooks do.
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as upcomingRoute from "@/app/api/v1/billing/upcoming-invoice/route";
@@ -37,6 +37,7 @@ import { rollOverSubscriptions } from "@/lib/subscriptions/rollover";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { periodBounds } from "@/lib/time";
 import { dec, roundToMinor } from "@/lib/money";
+import { formatDate } from "@/lib/format";
 import type { UpcomingInvoiceJson } from "@/lib/payments/upcoming-invoice";
 import { call, customerKey, makeMeter, makeOrg, makePlan, platformKey, uid } from "./support/fixtures";
 import { withStripeServer } from "./support/stripe-env";
@@ -576,5 +577,52 @@ describe("reconciliation of Stripe periods", () => {
     const text = await res.text();
     expect(text).toMatch(/tally_billing_reconciliation_differences\{kind="missing_item"\} [1-9]/);
     expect(text).toMatch(/tally_billing_reconciliation_differences\{kind="unpaid_past_due"\} [1-9]/);
+  });
+});
+
+describe.each(["local", "stripe"] as const)("usage received late on the %s rail", (rail) => {
+  /** Ends the current period again: Tally's rollover at the `n`th period's end, or Stripe's next renewal. */
+  const renewAgain = async (w: World, n: number) =>
+    rail === "local"
+      ? rollOverSubscriptions(new Date(periodBounds(w.period.start, "month", n).end.getTime() + 1000))
+      : renew(w);
+
+  it("bills usage of a period that arrives after the period was billed on the next period's invoice, once, described as late", async () => {
+    const w = await subscribed(rail);
+    await usage(w, "25.5", later(-3 * HOUR));
+    await renew(w);
+    const onTime = { [`usage:${starter.id}:${minutes.code}`]: 54 };
+    expect(await billed(w)).toEqual(onTime);
+
+    // 10 more minutes of that period arrive after its lines were billed: 35.5 minutes, 25.5 billable
+    // × 0.035 = 0.8925 → 89 cents in all, of which 54 were billed: 35 cents late.
+    await usage(w, "10", later(-2 * HOUR));
+    const late = `late_usage:${w.period.start.toISOString()}:${starter.id}:${minutes.code}`;
+    // The upcoming invoice shows it already, as the line the next invoice will carry.
+    const { upcomingInvoice } = await import("@/lib/payments/upcoming-invoice");
+    const up = await upcomingInvoice(w.orgId);
+    expect(up.lines.map((l) => [l.kind, l.amount_cents])).toEqual([["late_usage", 35]]);
+    const draft = await renewAgain(w, 1);
+    expect(await billed(w)).toEqual({ ...onTime, [late]: 35 });
+
+    const label = `${formatDate(w.period.start)} – ${formatDate(w.period.end)}`;
+    if (rail === "local") {
+      const [line] = await db
+        .select()
+        .from(invoiceLines)
+        .where(sql`${invoiceLines.details}->>'line_kind' = 'late_usage' and ${invoiceLines.orgId} = ${w.orgId}`);
+      expect(line!.description).toMatch(new RegExp(`: 10 minutes — usage of ${label} received late$`));
+      expect(line!.description).toContain(`usage of ${label} received late`);
+      // The late line says which period's usage it is.
+      expect([line!.periodStart, line!.periodEnd]).toEqual([w.period.start, w.period.end]);
+    } else {
+      const item = stripe.invoiceItems(draft as string).find((i) => String(i.description).includes("received late"))!;
+      expect(item).toMatchObject({ amount: 35, period: { start: sec(w.period.start), end: sec(w.period.end) } });
+      expect(String(item.description)).toContain(`10 minutes — usage of ${label} received late`);
+    }
+
+    // The period after bills nothing of it again.
+    await renewAgain(w, 2);
+    expect(await billed(w)).toEqual({ ...onTime, [late]: 35 });
   });
 });

@@ -12,7 +12,8 @@ import { formatQuantity } from "@/lib/format";
 import { D, dec, roundToMinor, type Dec } from "@/lib/money";
 import { ratePlan, type Charge, type FixedCharge, type Quantity, type UsageCharge } from "@/lib/rating";
 
-export type PeriodLineKind = "usage" | "overage" | "call_usage" | "agent_fixed";
+/** late_usage: an earlier period's usage received after its lines were billed (late-usage.ts). */
+export type PeriodLineKind = "usage" | "overage" | "call_usage" | "agent_fixed" | "late_usage";
 
 export type PeriodLine = {
   id: string;

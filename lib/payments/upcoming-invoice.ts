@@ -12,6 +12,7 @@ import { minorToDecimal } from "@/lib/money";
 import { nextPeriod } from "@/lib/subscriptions/rollover";
 import { liveSubscription } from "@/lib/subscriptions/subscribe";
 import { subscriptionLines } from "./local-billing";
+import { lateUsageLines } from "./late-usage";
 import { loadPeriodInput } from "./period-input";
 import { periodLines, projectToPeriodEnd, totalCents, type PeriodLine } from "./period-lines";
 
@@ -44,8 +45,10 @@ export async function upcomingInvoice(orgId: string, now = new Date()) {
   const currency = current!.currency;
 
   const input = trial ? null : await loadPeriodInput(db, sub, period);
-  const lines = input ? periodLines(input) : [];
-  const projected = input ? periodLines(projectToPeriodEnd(input, now)) : [];
+  // The previous period's usage that arrived after it was billed goes on this period's invoice.
+  const late = input ? await lateUsageLines(db, sub, period) : [];
+  const lines = input ? [...periodLines(input), ...late] : [];
+  const projected = input ? [...periodLines(projectToPeriodEnd(input, now)), ...late] : [];
 
   // The fee of the period that starts when this one ends (none after a cancellation).
   const fee = sub.cancelAtPeriodEnd || !next ? [] : subscriptionLines(next, sub, nextPeriod(sub));

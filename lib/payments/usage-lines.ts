@@ -5,6 +5,7 @@ import "server-only";
 import type { Executor } from "@/lib/db/client";
 import type { Plan, Subscription } from "@/lib/db/schema";
 import type { NewLine } from "@/lib/invoices/issue-invoice";
+import { lateUsageLines } from "./late-usage";
 import { loadPeriodInput } from "./period-input";
 import { periodLines, type PeriodLine } from "./period-lines";
 
@@ -13,6 +14,7 @@ const KIND: Record<PeriodLine["kind"], NewLine["kind"]> = {
   call_usage: "usage",
   overage: "credits",
   agent_fixed: "fixed",
+  late_usage: "usage",
 };
 
 export function toInvoiceLine(l: PeriodLine): NewLine {
@@ -29,12 +31,17 @@ export function toInvoiceLine(l: PeriodLine): NewLine {
   };
 }
 
-/** The lines the ended `period` of `sub` is billed (usage in arrears): what its invoice, or Stripe's, carries besides the plan fee. */
+/**
+ * The lines the ended `period` of `sub` is billed (usage in arrears): what its invoice, or Stripe's,
+ * carries besides the plan fee — and the previous period's usage that arrived after that period was
+ * billed (late-usage.ts).
+ */
 export async function periodLinesFor(
   x: Executor,
   sub: Subscription,
   period: { start: Date; end: Date },
   opts: { final?: boolean; knownPlans?: Plan[] } = {},
 ): Promise<PeriodLine[]> {
-  return periodLines(await loadPeriodInput(x, sub, period, opts));
+  const lines = periodLines(await loadPeriodInput(x, sub, period, opts));
+  return [...lines, ...(await lateUsageLines(x, sub, period))];
 }
