@@ -266,10 +266,18 @@ describe.each(["local", "stripe"] as const)("the period's usage on the %s rail",
     await changePlan(w.orgId, pro.id, "test", at);
     await usage(w, "100", later(2 * HOUR));
     await renew(w);
-    const split = new Date(Math.floor(at.getTime() / HOUR) * HOUR).toISOString();
-    // Before: 30 billable × 0.035 = 1.05; after: 100 × 0.02 = 2.00.
+    const splitAt = new Date(Math.floor(at.getTime() / HOUR) * HOUR);
+    const split = splitAt.toISOString();
+    // Before: Starter's 10 included minutes prorated by its share of the period (about a third), the
+    // rest of the 40 at 0.035; after: 100 × 0.02 = 2.00 (Pro includes none).
+    const included = dec(10)
+      .mul(splitAt.getTime() - w.period.start.getTime())
+      .div(w.period.end.getTime() - w.period.start.getTime())
+      .toDecimalPlaces(6);
+    const before = roundToMinor(dec(40).minus(included).mul("0.035"), "usd");
+    expect(before).toBeGreaterThan(105); // a whole period's 10 minutes would have left 30 billable: 1.05
     expect(await billed(w)).toEqual({
-      [`usage:${starter.id}:${minutes.code}:${w.period.start.toISOString()}`]: 105,
+      [`usage:${starter.id}:${minutes.code}:${w.period.start.toISOString()}`]: before,
       [`usage:${pro.id}:${minutes.code}:${split}`]: 200,
     });
   });

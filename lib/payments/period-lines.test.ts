@@ -16,6 +16,8 @@ const plan = (id: string, charges: Charge[], currency = "usd"): PlanRef => ({ id
 
 const starter = plan("starter", [perUnit("api_calls", "0.01", "100")]);
 const pro = plan("pro", [perUnit("api_calls", "0.005")]);
+const proIncluded = plan("pro_inc", [perUnit("api_calls", "0.005", "300")]);
+const third = new Date("2026-12-01T00:00:00Z");
 const voiceAgent = plan("voice", [
   perUnit("voice_minutes", "0.05"),
   perUnit("api_calls", "0.01"),
@@ -57,16 +59,32 @@ const rows: Row[] = [
     lines: [],
   },
   {
-    name: "a plan change mid-period splits it: before on the old plan, after on the new, each with its included units",
+    name: "a plan change mid-period splits it: before on the old plan, after on the new, each with its included units prorated",
     input: base({
       segments: [
         { start, end: mid, plan: starter, usage: { api_calls: "300" } },
         { start: mid, end, plan: pro, usage: { api_calls: "1000" } },
       ],
     }),
+    // Starter held half the period: 50 of its 100 included; 250 × 0.01.
     lines: [
-      ["usage", `starter:api_calls:${start.toISOString()}`, 200],
+      ["usage", `starter:api_calls:${start.toISOString()}`, 250],
       ["usage", `pro:api_calls:${mid.toISOString()}`, 500],
+    ],
+  },
+  {
+    name: "an upgrade a third of the way through: each plan's included units by its share of the period, exactly",
+    input: base({
+      segments: [
+        { start, end: third, plan: starter, usage: { api_calls: "300" } },
+        { start: third, end, plan: proIncluded, usage: { api_calls: "1000" } },
+      ],
+    }),
+    // Starter: 100 × 1/3 = 33.333333 included, 266.666667 × 0.01 = 2.66666667 → 267 cents.
+    // Pro: 300 × 2/3 = 200 included, 800 × 0.005 = 4.00.
+    lines: [
+      ["usage", `starter:api_calls:${start.toISOString()}`, 267],
+      ["usage", `pro_inc:api_calls:${third.toISOString()}`, 400],
     ],
   },
   {
@@ -175,6 +193,18 @@ describe("periodLines", () => {
     );
     expect(l).toMatchObject({ amountCents: 100 });
     expect(l!.description).toMatch(/not priced: 500 \(.*llama-9.*\)/);
+  });
+
+  test("prorated included units are exact decimals: the billable quantity and amount carry no float error", () => {
+    const [l] = periodLines(
+      base({
+        segments: [
+          { start, end: third, plan: starter, usage: { api_calls: "300" } },
+          { start: third, end, plan: pro, usage: {} },
+        ],
+      }),
+    );
+    expect(l).toMatchObject({ quantity: "266.666667", exactAmount: "2.66666667", amountCents: 267 });
   });
 
   test("half a cent on a line rounds up once: 0.005 → 1 cent", () => {

@@ -10,6 +10,7 @@
 // keys on it, so it is added once.
 import { formatQuantity } from "@/lib/format";
 import { D, dec, roundToMinor, type Dec } from "@/lib/money";
+import { prorateIncluded } from "./included-proration";
 import { ratePlan, type Charge, type FixedCharge, type Quantity, type UsageCharge } from "@/lib/rating";
 
 /** late_usage: an earlier period's usage received after its lines were billed (late-usage.ts). */
@@ -126,7 +127,10 @@ export function periodLines(input: PeriodInput): PeriodLine[] {
   // segment with its own key (its start), so each stretch is billed once.
   for (const seg of input.segments) {
     if (seg.plan.currency !== input.currency) continue;
-    const rated = ratePlan(usageOnly(seg.plan.charges), seg.usage, input.currency, { explain: false });
+    // Split: each plan's included units are prorated by its segment's share of the period.
+    const charges = usageOnly(seg.plan.charges);
+    const priced = split ? prorateIncluded(charges, seg, input.period) : charges;
+    const rated = ratePlan(priced, seg.usage, input.currency, { explain: false });
     for (const l of rated.lines) {
       if (l.type !== "usage" || !l.meter) continue;
       const exact = dec(l.amount);
