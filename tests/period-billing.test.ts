@@ -634,3 +634,42 @@ describe.each(["local", "stripe"] as const)("usage received late on the %s rail"
     expect(await billed(w)).toEqual({ ...onTime, [late]: 35 });
   });
 });
+
+describe("a Stripe renewal whose every webhook was lost", () => {
+  it("the sweep re-reads the subscription from Stripe, finds the renewed period and bills the ended one once", async () => {
+    const w = await subscribed("stripe");
+    await usage(w, "20", later(-2 * HOUR));
+    // Stripe renews; not one event reaches Tally.
+    const r = stripe.renewSubscription(w.stripeSubId!);
+    stripe.finalizeInvoice(r.invoice.id);
+    await drain(later(3 * HOUR));
+    expect(await billed(w)).toEqual({});
+
+    // Within the draft's grace, the sweep leaves the subscription alone; past it, it re-reads it.
+    const { sweepStripePeriods } = await import("@/lib/payments/stripe-period-sweep");
+    const reads = () =>
+      stripe.requests.filter((q) => q.method === "GET" && q.path === `/v1/subscriptions/${w.stripeSubId}`).length;
+    const before = reads();
+    await sweepStripePeriods(new Date(w.period.end.getTime() + HOUR));
+    expect(reads()).toBe(before);
+    const at = new Date(w.period.end.getTime() + 3 * HOUR);
+    expect(await sweepStripePeriods(at)).toBeGreaterThanOrEqual(1);
+    expect(reads()).toBe(before + 1);
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.id, w.subId));
+    expect(sub!.currentPeriodStart).toEqual(w.period.end);
+    await drain(new Date(at.getTime() + 1000));
+
+    // 20 minutes, 10 included: 10 × 0.035 on a separate Stripe invoice, charged.
+    expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 35 });
+    const [row] = await db.select().from(periodBillings).where(eq(periodBillings.subscriptionId, w.subId));
+    expect(row).toMatchObject({ status: "billed", target: "separate", periodStart: w.period.start });
+    expect(stripe.objects.get(row!.stripeInvoiceId!)).toMatchObject({ status: "paid", total: 35 });
+
+    // Once: the sweep again, and the lost events arriving after all, add nothing.
+    await sweepStripePeriods(new Date(at.getTime() + 6 * HOUR));
+    await deliver(stripe.event("invoice.created", r.invoice));
+    await deliver(stripe.event("customer.subscription.updated", r.subscription));
+    await drain(new Date(at.getTime() + 10 * HOUR));
+    expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 35 });
+  });
+});

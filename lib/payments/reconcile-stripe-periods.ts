@@ -10,6 +10,7 @@ import { metrics } from "@/lib/metrics";
 import { stripeConfigured } from "@/lib/stripe/client";
 import { invoiceForReconciliation } from "@/lib/stripe/invoice-items";
 import { reconcilePeriod } from "./reconcile";
+import { sweepStripePeriods } from "./stripe-period-sweep";
 
 const RECHECK_MS = 6 * 3_600_000;
 const ZLine = z.object({ id: z.string(), amountCents: z.number().int(), description: z.string() });
@@ -101,5 +102,9 @@ export async function reconciledPeriods(limit = 50) {
 export const reconciliationJob = {
   name: "stripe-reconciliation",
   everyMs: 15 * 60_000,
-  run: (now: Date) => reconcileStripePeriods(now),
+  // First the sweep for renewals Stripe made unheard (all their webhooks lost), then the comparison.
+  run: async (now: Date) => {
+    await sweepStripePeriods(now);
+    return reconcileStripePeriods(now);
+  },
 };
