@@ -13,6 +13,7 @@ const KIND: Record<string, string> = {
   overage: "Credit overage",
   call_usage: "Agent calls",
   agent_fixed: "Agent plan",
+  late_usage: "Late usage",
 };
 
 export function UpcomingInvoice({ initial }: { initial: UpcomingInvoiceJson }) {
