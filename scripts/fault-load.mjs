@@ -624,6 +624,8 @@ async function main() {
   if (Object.values(doubled).some((v) => v)) failures.push("effects doubled");
   if (Object.values(replayDiffers).some((v) => v)) failures.push("a retry answered differently");
   if (Object.values(unchecked).some((v) => v > 0)) failures.push("not every outcome or replay checked in time");
+  if (figures.no_answer.length)
+    failures.push(`${figures.no_answer.length} requests during the load got no answer within ${o.timeout} s`);
   if (replayNoAnswer.length)
     failures.push(
       `${replayNoAnswer.length} replays after the faults stopped got no definitive answer (5xx or none in ${o.timeout} s)`,

@@ -388,24 +388,57 @@ async function watchedConnection(client: postgres.Sql): Promise<WatchedConnectio
 }
 
 /**
- * The pool client with postgres.js's `begin()` (what drizzle's `db.transaction` calls) replaced by
- * `guardedBegin`. In postgres.js 3.4.9, begin() goes on writing to a connection whose socket has
- * closed (the callback's next statements, then the ROLLBACK): the write throws a TypeError from a
- * timer before clearing its write timer, and every later write on that connection object is
- * buffered and never sent — after a reconnect its start-up message too — so transactions, and then
- * any query the pool gives that connection, never settle (docs/reliability.md, "Load with faults").
+ * The pool client, guarded against two ways postgres.js 3.4.9 leaves a caller waiting forever
+ * after a connection is lost (docs/reliability.md, "Load with faults"):
+ * - `begin()` (what drizzle's `db.transaction` calls) is replaced by `guardedBegin`. postgres.js's
+ *   own begin() goes on writing to a connection whose socket has closed (the callback's next
+ *   statements, then the ROLLBACK): the write throws a TypeError from a timer before clearing its
+ *   write timer, and every later write on that connection object is buffered and never sent —
+ *   after a reconnect its start-up message too — so transactions, and then any query the pool
+ *   gives that connection, never settle.
+ * - A statement outside a transaction (`unsafe()`, all drizzle sends) that no connection has taken
+ *   within RESERVE_TIMEOUT_MS fails with CONNECT_TIMEOUT (a 503), as a transaction waiting for a
+ *   connection does: the pool can hand a statement to a connection that is reconnecting and will
+ *   not finish (the stuck write above, when a backend dies while a statement is being handed to
+ *   it), and the statement would wait out the 30 s connect timeout, or longer. It stays queued in
+ *   postgres.js and may still run later; every write path Tally answers is idempotent by its key.
  */
 function guardingTransactions(client: postgres.Sql): postgres.Sql {
   return new Proxy(client, {
     get(target, prop, receiver) {
       if (prop === "begin") return (...args: unknown[]) => guardedBegin(target, ...args);
+      if (prop === "unsafe")
+        return (...a: Parameters<postgres.Sql["unsafe"]>) =>
+          boundedWait(target.unsafe(...a) as unknown as PendingQuery) as unknown;
       return Reflect.get(target, prop, receiver);
     },
   });
 }
 
+/** Fails `q` with CONNECT_TIMEOUT if no connection has taken it (postgres.js sets `state` then) within RESERVE_TIMEOUT_MS of its sending. */
+function boundedWait(q: PendingQuery): PendingQuery {
+  const send = q.handler;
+  q.handler = (query) => {
+    const timer = setTimeout(() => {
+      if (query.state !== null) return;
+      query.reject(
+        Object.assign(new Error(`no database connection within ${RESERVE_TIMEOUT_MS} ms`), { code: "CONNECT_TIMEOUT" }),
+      );
+    }, RESERVE_TIMEOUT_MS);
+    const done = () => clearTimeout(timer);
+    query.then(done, done);
+    send(query);
+  };
+  return q;
+}
+
 /** A postgres.js query before it is sent: the function it is handed to for sending, and how to fail it. */
-type PendingQuery = Promise<unknown> & { handler: (q: PendingQuery) => void; reject: (e: unknown) => void };
+type PendingQuery = Promise<unknown> & {
+  handler: (q: PendingQuery) => void;
+  reject: (e: unknown) => void;
+  /** Set when a connection takes the query (postgres.js's execute()); null until then. */
+  state: unknown;
+};
 
 /** The SQLSTATE of a statement sent in a transaction that an earlier failed statement aborted. */
 const IN_FAILED_TRANSACTION = "25P02";
