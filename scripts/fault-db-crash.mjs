@@ -15,14 +15,28 @@
 //
 //   node scripts/fault-db-crash.mjs [--clients 16] [--ingest-clients 8] [--crashes 3] [--down 4]
 //     [--between 8] [--customers 8] [--pg-port 55433] [--ports 3241,3242] [--timeout 15] [--keep]
-import { execFile, spawn, spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { SERVER_NODE_FLAGS } from "../server/node-flags.mjs";
+import {
+  count,
+  decided,
+  now,
+  parseOptions,
+  pool as boundedPool,
+  report,
+  request,
+  requireBuild,
+  run,
+  say,
+  serverEnv,
+  sleep,
+  startServer,
+  stopServer,
+} from "./fault/harness.mjs";
 
 const defaults = {
   clients: 16,
@@ -36,21 +50,9 @@ const defaults = {
   timeout: 15,
   keep: "false",
 };
-const o = { ...defaults };
-for (let i = 2; i < process.argv.length; i++) {
-  const a = process.argv[i];
-  if (!a.startsWith("--")) continue;
-  const k = a.slice(2).replace(/-/g, "_");
-  const v = process.argv[i + 1] && !process.argv[i + 1].startsWith("--") ? process.argv[++i] : "true";
-  o[k] = typeof defaults[k] === "number" ? Number(v) : v;
-}
+const o = parseOptions(defaults);
 
 const KEY = "tly_live_fault_db_crash_key_000000000000000";
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const now = () => performance.now();
-const t0 = now();
-const say = (msg) => console.error(`[${((now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
-
 function pgBin() {
   const root = "/usr/lib/postgresql";
   const versions = fs.existsSync(root)
@@ -61,10 +63,7 @@ function pgBin() {
   return path.join(root, versions[0], "bin");
 }
 
-if (!fs.existsSync(path.join(".next", "BUILD_ID")) || !fs.existsSync(path.join(".next", "fast-path.mjs"))) {
-  console.error("No production build: run `npm run build` first.");
-  process.exit(2);
-}
+requireBuild();
 
 // ---- the cluster ---------------------------------------------------------------------------------
 
@@ -122,43 +121,13 @@ async function initCluster() {
 
 // ---- HTTP ----------------------------------------------------------------------------------------
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-
 /** One request with a deadline: `{ status, json }`, status "timeout" or "network" when there is no answer. */
 function send(base, method, p, body, headers = {}, timeoutMs = o.timeout * 1000) {
-  return new Promise((resolve) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const h = {
-      authorization: `Bearer ${KEY}`,
-      ...(data === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(data) }),
-      ...headers,
-    };
-    let settled = false;
-    const done = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve(r);
-    };
-    const req = http.request(`${base}${p}`, { method, headers: h, agent }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json = null;
-        try {
-          json = text ? JSON.parse(text) : null;
-        } catch {}
-        done({ status: res.statusCode, json, retryAfter: res.headers["retry-after"] ?? null });
-      });
-      res.on("error", () => done({ status: "network", json: null }));
-    });
-    const timer = setTimeout(() => {
-      req.destroy();
-      done({ status: "timeout", json: null });
-    }, timeoutMs);
-    req.on("error", () => done({ status: "network", json: null }));
-    req.end(data);
+  return request(`${base}${p}`, {
+    method,
+    data: body === undefined ? undefined : JSON.stringify(body),
+    headers: { authorization: `Bearer ${KEY}`, ...headers },
+    timeoutMs,
   });
 }
 
@@ -169,48 +138,19 @@ const replicas = [];
 
 async function startReplica(port, jobs) {
   const logFile = path.join(dir, `replica-${port}.log`);
-  const out = fs.openSync(logFile, "a");
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join("server", "serve.mjs")], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      PORT: String(port),
-      HOSTNAME_BIND: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: "fault-secret-fault-secret-fault-secret-00",
-      TALLY_BOOTSTRAP_API_KEY: KEY,
-      SEED_DEMO: "false",
-      JOBS_ENABLED: jobs ? "true" : "false",
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", out, out],
+  const child = await startServer({
+    port,
+    logFile,
+    name: `replica ${port}`,
+    env: serverEnv({ port, databaseUrl, key: KEY, jobs }),
   });
-  const base = `http://127.0.0.1:${port}`;
-  const started = now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`replica ${port} exited with ${child.exitCode}; see ${logFile}`);
-    const r = await send(base, "GET", "/api/health", undefined, {}, 2000);
-    if (r.status === 200) break;
-    if (now() - started > 120_000) throw new Error(`replica ${port} not ready in 120 s`);
-    await sleep(300);
-  }
-  const replica = { port, base, child, logFile };
+  const replica = { port, base: `http://127.0.0.1:${port}`, child, logFile };
   replicas.push(replica);
   return replica;
 }
 
 async function stopAll() {
-  for (const r of replicas) {
-    if (r.child.exitCode === null) {
-      r.child.kill("SIGTERM");
-      const exited = await Promise.race([
-        new Promise((res) => r.child.once("exit", () => res(true))),
-        sleep(5000).then(() => false),
-      ]);
-      if (!exited) r.child.kill("SIGKILL");
-    }
-  }
+  for (const r of replicas) await stopServer(r.child);
   await pgCtl("stop", "-m", "fast", "-w").catch(() => {});
   if (o.keep !== "true") fs.rmSync(dir, { recursive: true, force: true });
   else say(`kept ${dir}`);
@@ -233,9 +173,6 @@ function record(kind, replica, res, startedDown) {
     retryAfter: res.retryAfter ?? null,
   });
 }
-
-/** A definitive answer: the server decided (2xx or 4xx). 5xx and no answer leave the outcome open. */
-const decided = (s) => typeof s === "number" && s < 500;
 
 async function spendClient(c, customers, deadline) {
   const replica = replicas[c % replicas.length];
@@ -313,22 +250,8 @@ async function crasher() {
 
 // ---- checks --------------------------------------------------------------------------------------
 
-/**
- * Runs `fn` over `items`, at most `n` at once, starting none after `budgetMs` (a wedged replica
- * answers nothing, and each request waits out its timeout): returns how many were not run.
- */
-async function pool(items, n, fn, budgetMs = 90_000) {
-  const stopAt = now() + budgetMs;
-  let i = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (i < items.length && now() < stopAt) await fn(items[i++]);
-    }),
-  );
-  return items.length - i;
-}
-
-const count = (xs) => xs.reduce((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
+/** As the harness's pool, with a 90 s budget: a wedged replica answers nothing, and each request waits out its timeout. */
+const pool = (items, n, fn, budgetMs = 90_000) => boundedPool(items, n, fn, budgetMs);
 
 async function main() {
   say(`cluster in ${dir} (${bin}), port ${pgPort}`);
@@ -584,23 +507,7 @@ async function main() {
     if (Object.keys(r.spends).some((s) => s !== "200") || r.ingest !== 202 || r.health !== 200)
       failures.push(`replica ${port} did not recover`);
   }
-  figures.verdict = failures.length ? { ok: false, failures } : { ok: true };
-  console.log(JSON.stringify(figures, null, 2));
-  return failures.length ? 1 : 0;
+  return report(figures, failures);
 }
 
-let code = 1;
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => void stopAll().then(() => process.exit(130)));
-const hardStop = setTimeout(() => {
-  say("hard deadline (15 min) reached: stopping");
-  void stopAll().then(() => process.exit(3));
-}, 15 * 60_000);
-try {
-  code = await main();
-} catch (e) {
-  console.error(e);
-} finally {
-  clearTimeout(hardStop);
-  await stopAll();
-}
-process.exit(code);
+await run(main, { cleanup: stopAll, hardStopMs: 15 * 60_000 });

@@ -25,16 +25,30 @@
 //     [--bulk-clients 2] [--batch 200] [--webhook-clients 4] [--customers 8] [--kill-every 3]
 //     [--slow-every 5] [--slow-for 2,8] [--port 3251] [--timeout 15] [--keep]
 //   FAULT_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres): where the database is created.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import Stripe from "stripe";
-import { SERVER_NODE_FLAGS } from "../server/node-flags.mjs";
+import {
+  count,
+  decided,
+  elapsed,
+  now,
+  parseOptions,
+  percentile,
+  pool,
+  report,
+  request,
+  requireBuild,
+  run,
+  say,
+  serverEnv,
+  sleep,
+  startServer as startProductionServer,
+  stopServer,
+} from "./fault/harness.mjs";
 
 const defaults = {
   seconds: 60,
@@ -51,29 +65,14 @@ const defaults = {
   timeout: 15,
   keep: "false",
 };
-const o = { ...defaults };
-for (let i = 2; i < process.argv.length; i++) {
-  const a = process.argv[i];
-  if (!a.startsWith("--")) continue;
-  const k = a.slice(2).replace(/-/g, "_");
-  const v = process.argv[i + 1] && !process.argv[i + 1].startsWith("--") ? process.argv[++i] : "true";
-  o[k] = typeof defaults[k] === "number" ? Number(v) : v;
-}
+const o = parseOptions(defaults);
 
 const KEY = "tly_live_fault_load_key_00000000000000000000";
 const WEBHOOK_SECRET = "whsec_fault_load";
 // Signing only: the SDK makes no request with this key.
 const stripe = new Stripe("sk_test_signing_only");
 const APP_NAME = "tally-fault-load"; // this script's own connections: never terminated
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const now = () => performance.now();
-const t0 = now();
-const say = (msg) => console.error(`[${((now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
-
-if (!fs.existsSync(path.join(".next", "BUILD_ID")) || !fs.existsSync(path.join(".next", "fast-path.mjs"))) {
-  console.error("No production build: run `npm run build` first.");
-  process.exit(2);
-}
+requireBuild();
 
 const dbName = `tally_fault_load_${Date.now().toString(36)}`;
 const serverUrl = new URL(process.env.FAULT_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres");
@@ -84,44 +83,14 @@ const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "tally-fault-load-"));
 
 // ---- HTTP ----------------------------------------------------------------------------------------
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-
 /** One request with a deadline: `{ status, json, ms }`, status "timeout" or "network" when there is no answer. */
 function send(method, p, body, headers = {}, timeoutMs = o.timeout * 1000) {
-  return new Promise((resolve) => {
-    const data = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
-    const h = {
-      authorization: `Bearer ${KEY}`,
-      ...(data === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(data) }),
-      ...headers,
-    };
-    const started = now();
-    let settled = false;
-    const done = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ ...r, ms: now() - started });
-    };
-    const req = http.request(`http://127.0.0.1:${o.port}${p}`, { method, headers: h, agent }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json = null;
-        try {
-          json = text ? JSON.parse(text) : null;
-        } catch {}
-        done({ status: res.statusCode, json, retryAfter: res.headers["retry-after"] ?? null });
-      });
-      res.on("error", () => done({ status: "network", json: null }));
-    });
-    const timer = setTimeout(() => {
-      req.destroy();
-      done({ status: "timeout", json: null });
-    }, timeoutMs);
-    req.on("error", () => done({ status: "network", json: null }));
-    req.end(data);
+  const data = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+  return request(`http://127.0.0.1:${o.port}${p}`, {
+    method,
+    data,
+    headers: { authorization: `Bearer ${KEY}`, ...headers },
+    timeoutMs,
   });
 }
 
@@ -130,53 +99,21 @@ function send(method, p, body, headers = {}, timeoutMs = o.timeout * 1000) {
 let child = null;
 const serverLog = path.join(logDir, "server.log");
 
-/** Whether nothing listens on the port: a server that cannot bind stays up without serving, and would look like a hang. */
-const portFree = (port) =>
-  new Promise((resolve) => {
-    const probe = net.createServer().once("error", () => resolve(false));
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
-  });
-
 async function startServer() {
-  if (!(await portFree(o.port))) throw new Error(`port ${o.port} is in use: pick another with --port`);
-  const out = fs.openSync(serverLog, "a");
-  child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join("server", "serve.mjs")], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      PORT: String(o.port),
-      HOSTNAME_BIND: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: "fault-secret-fault-secret-fault-secret-00",
-      TALLY_BOOTSTRAP_API_KEY: KEY,
-      SEED_DEMO: "false",
-      JOBS_ENABLED: "false",
-      LOG_LEVEL: "warn",
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      STRIPE_SECRET_KEY: "",
-    },
-    stdio: ["ignore", out, out],
+  child = await startProductionServer({
+    port: o.port,
+    logFile: serverLog,
+    env: serverEnv({
+      port: o.port,
+      databaseUrl,
+      key: KEY,
+      extra: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: "" },
+    }),
   });
-  const started = now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}; see ${serverLog}`);
-    const r = await send("GET", "/api/health", undefined, {}, 2000);
-    if (r.status === 200) return;
-    if (now() - started > 120_000) throw new Error("the server was not ready in 120 s");
-    await sleep(300);
-  }
 }
 
 async function stopAll() {
-  if (child && child.exitCode === null) {
-    child.kill("SIGTERM");
-    const exited = await Promise.race([
-      new Promise((res) => child.once("exit", () => res(true))),
-      sleep(5000).then(() => false),
-    ]);
-    if (!exited) child.kill("SIGKILL");
-  }
+  await stopServer(child);
   const admin = connect(urlOf("postgres"), 1);
   await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch((e) => say(`drop database: ${e.message}`));
   await admin.end();
@@ -188,9 +125,6 @@ async function stopAll() {
 
 const attempts = []; // every request sent: { kind, status, ms, retry }
 const ops = { spend: new Map(), ingest: new Map(), bulk: new Map(), webhook: new Map() }; // key → { first, statuses, ... }
-
-/** A definitive answer: the server decided (2xx or 4xx). 5xx and no answer leave the outcome open. */
-const decided = (s) => typeof s === "number" && s < 500;
 
 /**
  * One client loop: `make()` builds a new operation `{ key, request() }`; a request without a
@@ -206,7 +140,7 @@ async function client(kind, make, deadline) {
       kind,
       status: res.status,
       ms: res.ms,
-      at: (now() - t0) / 1000,
+      at: elapsed(),
       retry: op.statuses.length > 0,
       retryAfter: res.retryAfter ?? null,
     });
@@ -348,30 +282,12 @@ async function slower(sql, customers, deadline) {
 
 // ---- checks --------------------------------------------------------------------------------------
 
-/** Runs `fn` over `items`, at most `n` at once, starting none after `budgetMs`: returns how many were not run. */
-async function pool(items, n, fn, budgetMs = 120_000) {
-  const stopAt = now() + budgetMs;
-  let i = 0;
-  await Promise.all(
-    Array.from({ length: n }, async () => {
-      while (i < items.length && now() < stopAt) await fn(items[i++]);
-    }),
-  );
-  return items.length - i;
-}
-
-const count = (xs) => xs.reduce((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
-const pct = (sorted, p) =>
-  sorted.length
-    ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 10) / 10
-    : null;
-
 function latency(kind) {
   const ms = attempts
     .filter((x) => x.kind === kind && typeof x.status === "number")
     .map((x) => x.ms)
     .sort((a, b) => a - b);
-  return { p50_ms: pct(ms, 50), p99_ms: pct(ms, 99), max_ms: pct(ms, 100) };
+  return { p50_ms: percentile(ms, 50), p99_ms: percentile(ms, 99), max_ms: percentile(ms, 100) };
 }
 
 /** Whether a replay answers as the first answer did. */
@@ -457,7 +373,7 @@ async function main() {
     ...Array.from({ length: o.bulk_clients }, () => client("bulk", () => bulkOp(externalIds), deadline)),
     ...Array.from({ length: o.webhook_clients }, () => client("webhook", () => webhookOp(customers), deadline)),
   ]);
-  const loadEndedAt = (now() - t0) / 1000;
+  const loadEndedAt = elapsed();
   say(`load over: ${attempts.length} requests; settling open outcomes and replaying every acknowledged one`);
 
   // Open outcomes (no definitive answer when the load ended): retried with the same key until decided.
@@ -491,7 +407,7 @@ async function main() {
           if (!sameAnswer[kind](op, res)) differs++;
           return;
         }
-        replayNoAnswer.push({ kind, status: res.status, sent_at_s: +((now() - t0 - res.ms) / 1000).toFixed(1) });
+        replayNoAnswer.push({ kind, status: res.status, sent_at_s: +(elapsed() - res.ms / 1000).toFixed(1) });
         await sleep(500);
       }
       differs++; // five tries without an answer
@@ -624,6 +540,8 @@ async function main() {
   if (Object.values(doubled).some((v) => v)) failures.push("effects doubled");
   if (Object.values(replayDiffers).some((v) => v)) failures.push("a retry answered differently");
   if (Object.values(unchecked).some((v) => v > 0)) failures.push("not every outcome or replay checked in time");
+  if (figures.no_answer.length)
+    failures.push(`${figures.no_answer.length} requests during the load got no answer within ${o.timeout} s`);
   if (replayNoAnswer.length)
     failures.push(
       `${replayNoAnswer.length} replays after the faults stopped got no definitive answer (5xx or none in ${o.timeout} s)`,
@@ -633,26 +551,7 @@ async function main() {
   if (kinds.some((k) => figures.by_kind[k].refused_4xx))
     failures.push("a request was refused (4xx): the load only sends valid requests");
   if (figures.five_xx_and_no_answer["500"]) failures.push("500s (an unexpected error) under the faults");
-  figures.verdict = failures.length ? { ok: false, failures } : { ok: true };
-  console.log(JSON.stringify(figures, null, 2));
-  return failures.length ? 1 : 0;
+  return report(figures, failures);
 }
 
-let code = 1;
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => void stopAll().then(() => process.exit(130)));
-const hardStop = setTimeout(
-  () => {
-    say("hard deadline reached: stopping");
-    void stopAll().then(() => process.exit(3));
-  },
-  (o.seconds + 600) * 1000,
-);
-try {
-  code = await main();
-} catch (e) {
-  console.error(e);
-} finally {
-  clearTimeout(hardStop);
-  await stopAll();
-}
-process.exit(code);
+await run(main, { cleanup: stopAll, hardStopMs: (o.seconds + 600) * 1000 });

@@ -20,16 +20,27 @@
 //
 //   node scripts/fault-stripe-outage.mjs [--before 10] [--fail 15] [--dark 60] [--after 10]
 //     [--clients 8] [--customers 6] [--port 3251] [--drain 180] [--keep]
-import { spawn } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import Stripe from "stripe";
 import { register } from "tsx/esm/api";
-import { SERVER_NODE_FLAGS } from "../server/node-flags.mjs";
+import {
+  count,
+  now,
+  parseOptions,
+  report,
+  request,
+  requireBuild,
+  run,
+  say,
+  serverEnv,
+  sleep,
+  startServer,
+  stopServer,
+} from "./fault/harness.mjs";
 
 const defaults = {
   before: 10,
@@ -42,27 +53,13 @@ const defaults = {
   drain: 180,
   keep: "false",
 };
-const o = { ...defaults };
-for (let i = 2; i < process.argv.length; i++) {
-  const a = process.argv[i];
-  if (!a.startsWith("--")) continue;
-  const k = a.slice(2).replace(/-/g, "_");
-  const v = process.argv[i + 1] && !process.argv[i + 1].startsWith("--") ? process.argv[++i] : "true";
-  o[k] = typeof defaults[k] === "number" ? Number(v) : v;
-}
+const o = parseOptions(defaults);
 
 const KEY = "tly_live_fault_stripe_outage_key_00000000000";
 const WEBHOOK_SECRET = "whsec_fault_stripe_outage";
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const now = () => performance.now();
-const t0 = now();
-const say = (msg) => console.error(`[${((now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
 const sec = (ms) => Math.floor(ms / 1000);
 
-if (!fs.existsSync(path.join(".next", "BUILD_ID")) || !fs.existsSync(path.join(".next", "fast-path.mjs"))) {
-  console.error("No production build: run `npm run build` first.");
-  process.exit(2);
-}
+requireBuild();
 
 // The test suite's Stripe stand-in, in this process: the script switches its faults on and off and
 // counts what it holds.
@@ -78,44 +75,13 @@ const databaseUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`;
 
 // ---- HTTP ----------------------------------------------------------------------------------------
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-
 /** One request with a deadline: `{ status, json, ms }`, status "timeout" or "network" when there is no answer. */
 function send(method, p, { body, key = KEY, headers = {}, raw, timeoutMs = 20_000 } = {}) {
-  return new Promise((resolve) => {
-    const data = raw ?? (body === undefined ? undefined : JSON.stringify(body));
-    const h = {
-      ...(key && { authorization: `Bearer ${key}` }),
-      ...(data === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(data) }),
-      ...headers,
-    };
-    const started = now();
-    let settled = false;
-    const done = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve({ ...r, ms: now() - started });
-    };
-    const req = http.request(`http://127.0.0.1:${o.port}${p}`, { method, headers: h, agent }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json = null;
-        try {
-          json = text ? JSON.parse(text) : null;
-        } catch {}
-        done({ status: res.statusCode, json });
-      });
-      res.on("error", () => done({ status: "network", json: null }));
-    });
-    const timer = setTimeout(() => {
-      req.destroy();
-      done({ status: "timeout", json: null });
-    }, timeoutMs);
-    req.on("error", () => done({ status: "network", json: null }));
-    req.end(data);
+  return request(`http://127.0.0.1:${o.port}${p}`, {
+    method,
+    data: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    headers: { ...(key && { authorization: `Bearer ${key}` }), ...headers },
+    timeoutMs,
   });
 }
 
@@ -144,44 +110,22 @@ let child = null;
 const logFile = path.join(dir, "tally.log");
 
 async function startApp() {
-  const out = fs.openSync(logFile, "a");
-  child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join("server", "serve.mjs")], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      PORT: String(o.port),
-      HOSTNAME_BIND: "127.0.0.1",
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: "fault-secret-fault-secret-fault-secret-00",
-      TALLY_BOOTSTRAP_API_KEY: KEY,
-      SEED_DEMO: "false",
-      JOBS_ENABLED: "true",
-      LOG_LEVEL: "warn",
-      ...stripe.env(),
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-    },
-    stdio: ["ignore", out, out],
+  child = await startServer({
+    port: o.port,
+    logFile,
+    name: "Tally",
+    env: serverEnv({
+      port: o.port,
+      databaseUrl,
+      key: KEY,
+      jobs: true,
+      extra: { ...stripe.env(), STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
+    }),
   });
-  const started = now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`Tally exited with ${child.exitCode}; see ${logFile}`);
-    const r = await send("GET", "/api/health", { timeoutMs: 2000 });
-    if (r.status === 200) return;
-    if (now() - started > 120_000) throw new Error("Tally not ready in 120 s");
-    await sleep(300);
-  }
 }
 
 async function stopAll() {
-  if (child && child.exitCode === null) {
-    child.kill("SIGTERM");
-    const exited = await Promise.race([
-      new Promise((res) => child.once("exit", () => res(true))),
-      sleep(5000).then(() => false),
-    ]);
-    if (!exited) child.kill("SIGKILL");
-  }
+  await stopServer(child);
   await stripe.stop().catch(() => {});
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch((e) => say(`drop database: ${e.message}`));
@@ -194,7 +138,6 @@ async function stopAll() {
 
 const phase = { name: "setup" };
 const attempts = []; // { kind, phase, status, ms, stripe: boolean }
-const count = (xs) => xs.reduce((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
 const p99 = (xs) => {
   if (!xs.length) return null;
   const s = [...xs].sort((a, b) => a - b);
@@ -605,23 +548,7 @@ async function main() {
   if (linesMissing) failures.push("usage lines not at Stripe");
   if (duplicates.customers || duplicates.invoice_items) failures.push("duplicates at Stripe");
   if (figures.log.unhandled_error) failures.push("unhandled errors in the log");
-  figures.verdict = failures.length ? { ok: false, failures } : { ok: true };
-  console.log(JSON.stringify(figures, null, 2));
-  return failures.length ? 1 : 0;
+  return report(figures, failures);
 }
 
-let code = 1;
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => void stopAll().then(() => process.exit(130)));
-const hardStop = setTimeout(() => {
-  say("hard deadline (10 min) reached: stopping");
-  void stopAll().then(() => process.exit(3));
-}, 10 * 60_000);
-try {
-  code = await main();
-} catch (e) {
-  console.error(e);
-} finally {
-  clearTimeout(hardStop);
-  await stopAll();
-}
-process.exit(code);
+await run(main, { cleanup: stopAll, hardStopMs: 10 * 60_000 });

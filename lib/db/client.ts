@@ -56,7 +56,10 @@ export function openPostgres(url: string, max = env().DATABASE_POOL_SIZE): Handl
     // numeric and int8 arrive as strings (postgres.js's default): money never passes through a JS float.
     connection: { application_name: "tally" },
   });
-  const db = drizzlePostgres(preparing(client), { schema, casing: "snake_case" }) as unknown as Db;
+  const db = drizzlePostgres(preparing(guardingTransactions(client)), {
+    schema,
+    casing: "snake_case",
+  }) as unknown as Db;
   return { db, driver: { kind: "postgres", client, url } };
 }
 
@@ -272,40 +275,13 @@ export async function pipelinedTransaction<T>(fn: (p: Pipeline) => Promise<T>): 
       return inTransaction.run(true, () => fn({ tx, commitWith }));
     });
   }
-  const conn = await reserveConnection(h.driver.client);
-  // postgres.js gives no sign on a reserved handle that its socket closed (a database restart, a
-  // terminated backend): a statement sent on it afterwards never settles (and throws from a timer),
-  // and releasing it puts the dead connection back among the open ones, where whatever is given it
-  // next never settles either — that is how a Postgres restart wedged credit spends (issue 15).
-  // BEGIN's `onexecute` hands over the connection, whose `onclose` postgres.js calls when the
-  // socket closes (its own begin() watches the same hook). Once closed, nothing is sent on it and
-  // it is not released: the pool already counts it as closed and reconnects it when needed.
-  // Statements postgres.js queued on the connection but had not yet sent when it closed are never
-  // settled either: every wait below also ends when the connection closes (as postgres.js's begin() does).
-  let closedBy: unknown = null;
-  let watched: PoolConnection | null = null;
-  let onClosed: (e: unknown) => void = () => {};
-  const whenClosed = new Promise<never>((_, reject) => (onClosed = reject));
-  whenClosed.catch(() => {}); // only ever awaited through orClosed
-  const orClosed = <R>(p: Promise<R>): Promise<R> => Promise.race([p, whenClosed]);
-  const watch: postgres.UnsafeQueryOptions & { onexecute: (c: PoolConnection) => boolean } = {
-    onexecute: (c) => {
-      watched = c;
-      c.onclose = (e) => {
-        closedBy = e ?? Object.assign(new Error("the database connection closed"), { code: "CONNECTION_CLOSED" });
-        onClosed(closedBy);
-      };
-      return true; // the connection stays ready for the statements pipelined behind BEGIN
-    },
-  };
-  const ensureOpen = () => {
-    if (closedBy) throw closedBy;
-  };
+  const w = await watchedConnection(h.driver.client);
+  const { conn, ensureOpen, orClosed } = w;
   // Sent now, ahead of anything fn sends. A failed BEGIN (a broken connection) fails the statements
   // behind it too; it is checked before COMMIT all the same.
   let beginFailed: unknown = null;
   const begun = conn
-    .unsafe("begin", [], watch)
+    .unsafe("begin", [], w.watch)
     .execute()
     .then(
       () => {},
@@ -348,13 +324,191 @@ export async function pipelinedTransaction<T>(fn: (p: Pipeline) => Promise<T>): 
     }
     return result;
   } catch (e) {
-    if (open && !closedBy) await orClosed(conn.unsafe("rollback").execute()).catch(() => {});
+    if (open && !w.closedBy()) await orClosed(conn.unsafe("rollback").execute()).catch(() => {});
     throw e;
   } finally {
-    if (!closedBy) {
+    w.release();
+  }
+}
+
+/**
+ * A connection reserved from the pool for one transaction, and watched. postgres.js gives no sign
+ * on a reserved handle that its socket closed (a database restart, a terminated backend): a
+ * statement sent on it afterwards never settles (and throws from a timer), and releasing it puts
+ * the dead connection back among the open ones, where whatever is given it next never settles
+ * either — that is how a Postgres restart wedged credit spends (issue 15). BEGIN's `onexecute`
+ * (`watch`, to be passed to the BEGIN statement) hands over the connection, whose `onclose`
+ * postgres.js calls when the socket closes (its own begin() watches the same hook). Once closed,
+ * nothing is sent on it (`ensureOpen` throws) and `release` leaves it alone: the pool already
+ * counts it as closed and reconnects it when needed. Statements postgres.js queued on the
+ * connection but had not yet sent when it closed are never settled either: a wait wrapped in
+ * `orClosed` also ends, with the connection error, when the connection closes.
+ */
+type WatchedConnection = {
+  conn: postgres.ReservedSql;
+  watch: postgres.UnsafeQueryOptions;
+  /** The error the connection closed with, or null while it is open. */
+  closedBy: () => unknown;
+  ensureOpen: () => void;
+  orClosed: <R>(p: Promise<R>) => Promise<R>;
+  release: () => void;
+};
+
+async function watchedConnection(client: postgres.Sql): Promise<WatchedConnection> {
+  const conn = await reserveConnection(client);
+  let closedBy: unknown = null;
+  let watched: PoolConnection | null = null;
+  let onClosed: (e: unknown) => void = () => {};
+  const whenClosed = new Promise<never>((_, reject) => (onClosed = reject));
+  whenClosed.catch(() => {}); // only ever awaited through orClosed
+  const watch: postgres.UnsafeQueryOptions & { onexecute: (c: PoolConnection) => boolean } = {
+    onexecute: (c) => {
+      watched = c;
+      c.onclose = (e) => {
+        closedBy = e ?? Object.assign(new Error("the database connection closed"), { code: "CONNECTION_CLOSED" });
+        onClosed(closedBy);
+      };
+      return true; // the connection stays ready for the statements pipelined behind BEGIN
+    },
+  };
+  return {
+    conn,
+    watch,
+    closedBy: () => closedBy,
+    ensureOpen: () => {
+      if (closedBy) throw closedBy;
+    },
+    orClosed: (p) => Promise.race([p, whenClosed]),
+    release: () => {
+      if (closedBy) return;
       if (watched) (watched as PoolConnection).onclose = null;
       conn.release();
+    },
+  };
+}
+
+/**
+ * The pool client, guarded against two ways postgres.js 3.4.9 leaves a caller waiting forever
+ * after a connection is lost (docs/reliability.md, "Load with faults"):
+ * - `begin()` (what drizzle's `db.transaction` calls) is replaced by `guardedBegin`. postgres.js's
+ *   own begin() goes on writing to a connection whose socket has closed (the callback's next
+ *   statements, then the ROLLBACK): the write throws a TypeError from a timer before clearing its
+ *   write timer, and every later write on that connection object is buffered and never sent —
+ *   after a reconnect its start-up message too — so transactions, and then any query the pool
+ *   gives that connection, never settle.
+ * - A statement outside a transaction (`unsafe()`, all drizzle sends) that no connection has taken
+ *   within RESERVE_TIMEOUT_MS fails with CONNECT_TIMEOUT (a 503), as a transaction waiting for a
+ *   connection does: the pool can hand a statement to a connection that is reconnecting and will
+ *   not finish (the stuck write above, when a backend dies while a statement is being handed to
+ *   it), and the statement would wait out the 30 s connect timeout, or longer. It stays queued in
+ *   postgres.js and may still run later; every write path Tally answers is idempotent by its key.
+ */
+function guardingTransactions(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      if (prop === "begin") return (...args: unknown[]) => guardedBegin(target, ...args);
+      if (prop === "unsafe")
+        return (...a: Parameters<postgres.Sql["unsafe"]>) =>
+          boundedWait(target.unsafe(...a) as unknown as PendingQuery) as unknown;
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}
+
+/** Fails `q` with CONNECT_TIMEOUT if no connection has taken it (postgres.js sets `state` then) within RESERVE_TIMEOUT_MS of its sending. */
+function boundedWait(q: PendingQuery): PendingQuery {
+  const send = q.handler;
+  q.handler = (query) => {
+    const timer = setTimeout(() => {
+      if (query.state !== null) return;
+      query.reject(
+        Object.assign(new Error(`no database connection within ${RESERVE_TIMEOUT_MS} ms`), { code: "CONNECT_TIMEOUT" }),
+      );
+    }, RESERVE_TIMEOUT_MS);
+    const done = () => clearTimeout(timer);
+    query.then(done, done);
+    send(query);
+  };
+  return q;
+}
+
+/** A postgres.js query before it is sent: the function it is handed to for sending, and how to fail it. */
+type PendingQuery = Promise<unknown> & {
+  handler: (q: PendingQuery) => void;
+  reject: (e: unknown) => void;
+  /** Set when a connection takes the query (postgres.js's execute()); null until then. */
+  state: unknown;
+};
+
+/** The SQLSTATE of a statement sent in a transaction that an earlier failed statement aborted. */
+const IN_FAILED_TRANSACTION = "25P02";
+
+/**
+ * postgres.js's `begin([options], fn)` and `savepoint([name], fn)` on a watched reserved
+ * connection (watchedConnection): the same transaction — BEGIN, `fn(tx)`, COMMIT, or ROLLBACK
+ * (to the savepoint) if `fn` throws or any statement in it failed, even one whose error `fn`
+ * caught — but nothing is sent once the connection has closed, every wait ends when it closes
+ * (the caller gets the connection error: a 503), and a closed connection is never given back. The
+ * wait for a connection is bounded (reserveConnection). `tx` serves `unsafe()` (all drizzle uses)
+ * and `savepoint()`; a tagged-template query on it would bypass the guard.
+ */
+async function guardedBegin(client: postgres.Sql, ...args: unknown[]): Promise<unknown> {
+  const fn = args.pop() as (tx: postgres.TransactionSql) => unknown;
+  const mode = typeof args[0] === "string" ? args[0].replace(/[^a-z ]/gi, "") : "";
+  const w = await watchedConnection(client);
+  const control = (text: string) => {
+    w.ensureOpen();
+    return w.orClosed(w.conn.unsafe(text).execute());
+  };
+  let savepoints = 0;
+
+  const scope = async (body: (tx: postgres.TransactionSql) => unknown, savepoint?: string): Promise<unknown> => {
+    let failed: unknown = null;
+    const guard = (q: PendingQuery) => {
+      const send = q.handler;
+      q.handler = (query) => {
+        const closedBy = w.closedBy();
+        if (closedBy) return query.reject(closedBy);
+        query.catch((e: unknown) => void (failed ??= e));
+        send(query);
+      };
+      return q;
+    };
+    const tx = new Proxy(w.conn, {
+      get(target, prop, receiver) {
+        if (prop === "unsafe")
+          return (...a: Parameters<postgres.Sql["unsafe"]>) =>
+            guard(target.unsafe(...a) as unknown as PendingQuery) as unknown;
+        if (prop === "savepoint")
+          return (...a: unknown[]) => {
+            const inner = a.pop() as (tx: postgres.TransactionSql) => unknown;
+            const name = typeof a[0] === "string" ? `_${a[0].replace(/[^a-z0-9_]/gi, "")}` : "";
+            return scope(inner, `s${savepoints++}${name}`);
+          };
+        if (prop === "release") return undefined;
+        return Reflect.get(target, prop, receiver);
+      },
+    }) as unknown as postgres.TransactionSql;
+
+    if (savepoint) await control(`savepoint ${savepoint}`);
+    let result: unknown;
+    try {
+      const out = await w.orClosed(Promise.resolve().then(() => body(tx)));
+      result = Array.isArray(out) ? await w.orClosed(Promise.all(out)) : out;
+      if (failed) throw failed;
+    } catch (e) {
+      if (!w.closedBy()) await control(savepoint ? `rollback to ${savepoint}` : "rollback");
+      throw ((e as { code?: unknown } | null)?.code === IN_FAILED_TRANSACTION && failed) || e;
     }
+    if (!savepoint) await control("commit");
+    return result;
+  };
+
+  try {
+    await w.orClosed(w.conn.unsafe(`begin ${mode}`.trim(), [], w.watch).execute());
+    return await scope(fn);
+  } finally {
+    w.release();
   }
 }
 
