@@ -3,9 +3,9 @@
 // body says only which object changed: with an API key nothing in it is acted on, so a forged or
 // stale body moves no money and changes no state. An object Stripe does not have is refused (the
 // event is logged as ignored, with the reason); Stripe failing to answer fails the event (5xx, so
-// Stripe retries). Without an API key, subscription and invoice events use the event's own copy of
-// the object, ordered by event.created; the events that move money (checkout, payments, refunds)
-// and payment methods are refused, since nothing can vouch for their bodies.
+// Stripe retries). Without an API key nothing can be re-read, so every handled event is refused
+// as unverifiable (200, so Stripe stops sending it; logged as ignored with the reason, and an
+// admin's replay applies it once a key is set): a body alone, even a signed one, changes nothing.
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type {
@@ -39,8 +39,6 @@ import {
   retrieveInvoice,
   retrievePaymentMethod,
   retrieveSubscription,
-  toInvoiceState,
-  toSubscriptionState,
   type StripeInvoiceState,
   type StripeSubscriptionState,
 } from "@/lib/stripe/billing";
@@ -75,12 +73,6 @@ type Reread<T> = { ok: true; object: T } | { ok: false; outcome: string; reason:
 
 async function reread<T>(what: string, id: unknown, retrieve: (id: string) => Promise<T | null>): Promise<Reread<T>> {
   if (typeof id !== "string" || !id) return { ok: false, outcome: "malformed", reason: `The event names no ${what}.` };
-  if (!stripeConfigured())
-    return {
-      ok: false,
-      outcome: "unverifiable",
-      reason: `STRIPE_SECRET_KEY is unset, so ${what} ${id} cannot be re-read from Stripe; an event body alone is not acted on.`,
-    };
   const object = await retrieve(id);
   return object
     ? { ok: true, object }
@@ -112,29 +104,19 @@ async function orgOfPayment(
   return null;
 }
 
-/** The current subscription from Stripe (null when Stripe has none); without a key, the event's copy. With the time that state is from. */
-async function currentSubscription(
-  e: WebhookEvent,
-  id: string | null,
-  fallback?: StripeSubscriptionObject,
-): Promise<{ state: StripeSubscriptionState; at: Date } | null> {
+/** The current subscription from Stripe (null when Stripe has none), with the time that state is from. */
+async function currentSubscription(id: string | null): Promise<{ state: StripeSubscriptionState; at: Date } | null> {
   if (!id) return null;
-  if (stripeConfigured()) {
-    const at = new Date();
-    const state = await retrieveSubscription(id);
-    return state ? { state, at } : null;
-  }
-  return fallback ? { state: toSubscriptionState(fallback), at: eventTime(e) } : null;
+  const at = new Date();
+  const state = await retrieveSubscription(id);
+  return state ? { state, at } : null;
 }
 
 const subscriptionNotFound = (id: string | null) =>
   refused("not_at_stripe", `Stripe has no subscription ${id ?? "(none named)"}; nothing was applied.`);
 
 const subscriptionEvent: Handler<{ state: StripeSubscriptionState; at: Date } | null> = {
-  prepare: (e) => {
-    const obj = objectOf<StripeSubscriptionObject>(e);
-    return currentSubscription(e, obj.id, obj);
-  },
+  prepare: (e) => currentSubscription(objectOf<StripeSubscriptionObject>(e).id),
   apply: async (x, e, p) => {
     if (!p) return subscriptionNotFound(objectOf<StripeSubscriptionObject>(e).id);
     const r = await applyStripeSubscription(x, p.state, { at: p.at, actor: `stripe:${e.id}` });
@@ -202,7 +184,7 @@ const checkoutCompleted: Handler<{
     const session = await reread("checkout session", objectIdOf(e), retrieveCheckoutSession);
     const sub =
       session.ok && session.object.mode === "subscription"
-        ? await currentSubscription(e, session.object.subscriptionId)
+        ? await currentSubscription(session.object.subscriptionId)
         : null;
     return { session, sub };
   },
@@ -274,19 +256,13 @@ const invoiceEvent: Handler<{
   sub: { state: StripeSubscriptionState; at: Date } | null;
 } | null> = {
   prepare: async (e) => {
-    const obj = objectOf<StripeInvoiceObject>(e);
-    let invoice = toInvoiceState(obj);
-    let at = eventTime(e);
-    if (stripeConfigured()) {
-      const fresh = await retrieveInvoice(obj.id!);
-      if (!fresh) return null;
-      invoice = fresh;
-      at = new Date();
-    }
+    const at = new Date();
+    const invoice = await retrieveInvoice(objectOf<StripeInvoiceObject>(e).id!);
+    if (!invoice) return null;
     // Payment outcomes move the subscription (past_due, or back to active): re-read it too.
     const sub =
       invoice.subscriptionId && /payment_failed|payment_succeeded|invoice\.paid/.test(e.type)
-        ? await currentSubscription(e, invoice.subscriptionId)
+        ? await currentSubscription(invoice.subscriptionId)
         : null;
     return { invoice, at, sub };
   },
@@ -415,7 +391,6 @@ const paymentMethodEvent: Handler<Reread<NonNullable<Awaited<ReturnType<typeof r
 
 const catalogEvent: Handler<StripePriceInfo[]> = {
   prepare: async (e) => {
-    if (!stripeConfigured()) return [];
     if (e.type.startsWith("price.")) {
       const p = await retrievePrice(objectOf<StripePrice>(e).id);
       return p ? [p] : [];
@@ -459,6 +434,24 @@ const HANDLERS: Record<string, AnyHandler> = {
 
 export const HANDLED_EVENT_TYPES = Object.keys(HANDLERS);
 
+/**
+ * Without an API key: an event of a handled type whose object cannot be re-read. Refused like a
+ * money-moving event's body always was — whatever the type, a body is never applied on its own.
+ */
+const unverifiable: AnyHandler = {
+  prepare: async () => null,
+  apply: async (_x, e) => {
+    const object = objectOf<{ object?: unknown }>(e).object;
+    const what = typeof object === "string" ? object : "object";
+    return refused(
+      "unverifiable",
+      `STRIPE_SECRET_KEY is unset, so ${what} ${String(objectIdOf(e))} cannot be re-read from Stripe; an event body alone is not acted on.`,
+    );
+  },
+};
+
 export function handlerFor(type: string): AnyHandler | undefined {
-  return HANDLERS[type];
+  const handler = HANDLERS[type];
+  if (!handler) return undefined;
+  return stripeConfigured() ? handler : unverifiable;
 }
