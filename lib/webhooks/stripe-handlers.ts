@@ -47,9 +47,11 @@ import {
   retrieveCharge,
   retrieveCheckoutSession,
   retrievePaymentIntent,
+  retrieveRefund,
   type StripeChargeState,
   type StripeCheckoutState,
   type StripePaymentIntentState,
+  type StripeRefundState,
 } from "@/lib/stripe/payments";
 
 /** What an event did. `refused` (a reason) marks an event Tally will not act on: stored as ignored with the reason, answered 200. */
@@ -322,6 +324,54 @@ const paymentIntentEvent: Handler<Reread<StripePaymentIntentState>> = {
   },
 };
 
+/**
+ * The payment and the pack's credits converge on the charge's refunds as Stripe has them now: the
+ * credits the refunded share covers are taken back (once), and after a refund failed, what was taken
+ * beyond the new share is given back (once).
+ */
+async function convergeRefund(
+  x: Executor,
+  e: WebhookEvent,
+  ch: StripeChargeState,
+  opts: { refundFailed?: boolean } = {},
+): Promise<Applied> {
+  const paymentId = ch.paymentIntentId ?? ch.id;
+  // Stripe's payments only: a sandbox payment with the same id is another provider's.
+  const [existing] = await x
+    .select()
+    .from(payments)
+    .where(and(eq(payments.provider, "stripe"), eq(payments.providerPaymentId, paymentId)));
+  const orgId = existing?.orgId ?? (await orgByCustomer(x, ch.customerId));
+  if (!orgId) return { outcome: "unknown_customer" };
+  await recordPayment(
+    x,
+    {
+      orgId,
+      provider: "stripe",
+      providerPaymentId: paymentId,
+      kind: existing?.kind ?? "other",
+      status: ch.amountRefunded >= ch.amount ? "refunded" : ch.amountRefunded > 0 ? "partially_refunded" : "succeeded",
+      amountCents: ch.amount,
+      amountRefundedCents: ch.amountRefunded,
+      currency: ch.currency,
+      description: existing?.description ?? ch.description ?? "Payment",
+      createdAt: existing?.createdAt ?? ch.created,
+    },
+    opts,
+  );
+  const credits = await onPaymentRefunded(x, {
+    orgId,
+    provider: "stripe",
+    paymentId,
+    amountCents: ch.amount,
+    refundedCents: ch.amountRefunded,
+    at: eventTime(e),
+  });
+  if (credits.restored > 0) return { outcome: "refund_failed_credits_restored", orgId };
+  if (opts.refundFailed) return { outcome: "refund_failed_recorded", orgId };
+  return { outcome: credits.taken > 0 ? "refund_recorded_credits_taken_back" : "refund_recorded", orgId };
+}
+
 const chargeRefunded: Handler<Reread<StripeChargeState>> = {
   prepare: (e) => reread("charge", objectIdOf(e), retrieveCharge),
   apply: async (x, e, p) => {
@@ -329,35 +379,27 @@ const chargeRefunded: Handler<Reread<StripeChargeState>> = {
     const ch = p.object;
     if (ch.amountRefunded <= 0)
       return refused("not_refunded", `Charge ${ch.id} has no refund at Stripe; nothing was applied.`);
-    const paymentId = ch.paymentIntentId ?? ch.id;
-    // Stripe's payments only: a sandbox payment with the same id is another provider's.
-    const [existing] = await x
-      .select()
-      .from(payments)
-      .where(and(eq(payments.provider, "stripe"), eq(payments.providerPaymentId, paymentId)));
-    const orgId = existing?.orgId ?? (await orgByCustomer(x, ch.customerId));
-    if (!orgId) return { outcome: "unknown_customer" };
-    await recordPayment(x, {
-      orgId,
-      provider: "stripe",
-      providerPaymentId: paymentId,
-      kind: existing?.kind ?? "other",
-      status: ch.amountRefunded >= ch.amount ? "refunded" : "partially_refunded",
-      amountCents: ch.amount,
-      amountRefundedCents: ch.amountRefunded,
-      currency: ch.currency,
-      description: existing?.description ?? ch.description ?? "Payment",
-      createdAt: existing?.createdAt ?? ch.created,
-    });
-    const credits = await onPaymentRefunded(x, {
-      orgId,
-      provider: "stripe",
-      paymentId,
-      amountCents: ch.amount,
-      refundedCents: ch.amountRefunded,
-      at: eventTime(e),
-    });
-    return { outcome: credits.taken > 0 ? "refund_recorded_credits_taken_back" : "refund_recorded", orgId };
+    return convergeRefund(x, e, ch);
+  },
+};
+
+/**
+ * A refund changed: only a failed (or canceled) one matters here — Stripe then lowers the charge's
+ * amount refunded, and the credits charge.refunded took for it come back. The refund and its charge
+ * are both re-read; a succeeded refund is charge.refunded's.
+ */
+const refundUpdated: Handler<{ refund: Reread<StripeRefundState>; charge: StripeChargeState | null }> = {
+  prepare: async (e) => {
+    const refund = await reread("refund", objectIdOf(e), retrieveRefund);
+    const charge = refund.ok && refund.object.chargeId ? await retrieveCharge(refund.object.chargeId) : null;
+    return { refund, charge };
+  },
+  apply: async (x, e, p) => {
+    if (!p.refund.ok) return refused(p.refund.outcome, p.refund.reason);
+    const r = p.refund.object;
+    if (r.status !== "failed" && r.status !== "canceled") return { outcome: `refund_${r.status ?? "unknown"}` };
+    if (!p.charge) return refused("not_at_stripe", `Stripe has no charge for refund ${r.id}; nothing was applied.`);
+    return convergeRefund(x, e, p.charge, { refundFailed: true });
   },
 };
 
@@ -424,6 +466,7 @@ const HANDLERS: Record<string, AnyHandler> = {
   "payment_intent.succeeded": erase(paymentIntentEvent),
   "payment_intent.payment_failed": erase(paymentIntentEvent),
   "charge.refunded": erase(chargeRefunded),
+  "charge.refund.updated": erase(refundUpdated),
   "payment_method.attached": erase(paymentMethodEvent),
   "payment_method.detached": erase(paymentMethodEvent),
   "product.created": erase(catalogEvent),

@@ -564,7 +564,7 @@ export class StripeServer {
     }));
     this.route(
       "GET",
-      /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|payment_methods)\/([^/]+)$/,
+      /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|refunds|payment_methods)\/([^/]+)$/,
       ({ params, query }) => {
         const o = this.objects.get(params[1]!);
         if (!o)
