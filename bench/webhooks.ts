@@ -1,8 +1,11 @@
 // Signed Stripe webhook throughput on real Postgres (target ≥ 300 events/s) and the latency of
 // acknowledging a duplicate (target p50 < 5 ms). Events are customer.subscription.updated for real
-// customers, processed from the event's own object (no Stripe API key: nothing is re-read).
-//   npx tsx bench/webhooks.ts [seconds=15] [concurrency=16]
+// customers; Tally re-reads each subscription from Stripe before applying it (a body alone is never
+// applied), here from the test suite's Stripe stand-in, run in this process, whose copy changes
+// before each event as Stripe's would.
+//   npx tsx bench/webhooks.ts [seconds=15] [concurrency=16]      (BENCH_PORT: the server's port, default 3203)
 import Stripe from "stripe";
+import { StripeServer } from "../tests/support/stripe-server";
 import { closedLoop } from "./lib/load";
 import { connect } from "./support/server.mjs";
 import { api, send, startServer } from "./lib/server";
@@ -12,59 +15,54 @@ const concurrency = Number(process.argv[3] ?? 16);
 const SECRET = "whsec_bench";
 const sdk = new Stripe("sk_test_signing_only");
 
-const server = await startServer("tally_bench_webhooks", { port: 3203, env: { STRIPE_WEBHOOK_SECRET: SECRET } });
+const stripe = await new StripeServer().start();
+const server = await startServer("tally_bench_webhooks", {
+  port: Number(process.env.BENCH_PORT ?? 3203),
+  env: { ...stripe.env(), STRIPE_WEBHOOK_SECRET: SECRET },
+});
 const sql = connect(server.databaseUrl, { max: 2 });
 try {
+  const price = stripe.createPrice({
+    product: stripe.createProduct({ name: "Bench" }).id,
+    unit_amount: 2900,
+    recurring: { interval: "month" },
+  });
   const plan = await api<{ id: string }>(server, "POST", "/api/v1/plans", {
     code: "bench-monthly",
     name: "Bench",
     interval: "month",
     base_price: "29.00",
   });
-  await sql`update plans set stripe_price_id = 'price_bench' where id = ${plan.id}`;
-  const customers: string[] = [];
+  await sql`update plans set stripe_price_id = ${price.id} where id = ${plan.id}`;
+  const subscriptionIds: string[] = [];
   for (let i = 0; i < 200; i++) {
     const c = await api<{ id: string }>(server, "POST", "/api/v1/customers", { name: `Bench ${i}` });
-    customers.push(c.id);
-    await sql`update organizations set stripe_customer_id = ${`cus_bench_${i}`} where id = ${c.id}`;
+    const customer = stripe.put({ id: `cus_bench_${i}`, object: "customer", metadata: { tally_org_id: c.id } });
+    await sql`update organizations set stripe_customer_id = ${customer.id} where id = ${c.id}`;
+    subscriptionIds.push(stripe.createSubscription({ customer: customer.id, price: price.id }).id);
+  }
+  // Each new customer queued its Stripe customer: let those jobs finish before anything is timed.
+  for (let waited = 0; waited < 30; waited++) {
+    const [left] = await sql<
+      { n: number }[]
+    >`select count(*)::int as n from jobs where status in ('pending', 'running')`;
+    if (left!.n === 0) break;
+    await new Promise((r) => setTimeout(r, 1000));
   }
   const base = Math.floor(Date.now() / 1000) - 3600;
   let n = 0;
   const sent: { payload: string }[] = [];
   const makeEvent = () => {
     const i = n++;
-    const c = i % customers.length;
-    const start = base + Math.floor(i / customers.length);
-    const payload = JSON.stringify({
-      id: `evt_bench_${i}`,
-      object: "event",
-      type: "customer.subscription.updated",
-      created: start,
-      livemode: false,
-      data: {
-        object: {
-          id: `sub_bench_${c}`,
-          object: "subscription",
-          customer: `cus_bench_${c}`,
-          status: i % 7 === 0 ? "past_due" : "active",
-          cancel_at_period_end: false,
-          canceled_at: null,
-          ended_at: null,
-          trial_end: null,
-          metadata: {},
-          items: {
-            data: [
-              {
-                id: `si_${c}`,
-                price: { id: "price_bench" },
-                current_period_start: start,
-                current_period_end: start + 30 * 86400,
-              },
-            ],
-          },
-        },
-      },
+    const c = i % subscriptionIds.length;
+    const start = base + Math.floor(i / subscriptionIds.length);
+    // The subscription changes at Stripe; the event says so, and Tally reads Stripe's copy.
+    const sub = stripe.updateSubscription(subscriptionIds[c]!, {
+      status: i % 7 === 0 ? "past_due" : "active",
+      periodStart: start,
+      periodEnd: start + 30 * 86400,
     });
+    const payload = JSON.stringify(stripe.event("customer.subscription.updated", sub, start));
     sent.push({ payload });
     return payload;
   };
@@ -104,10 +102,12 @@ try {
       duplicates_sent: dup.requests,
       events_stored: stored!.n,
       events_processed: stored!.processed,
+      stripe_reads: stripe.requests.filter((r) => r.method === "GET" && r.path.startsWith("/v1/subscriptions/")).length,
       server_peak_rss_mb: server.peakRssMb(),
     }),
   );
 } finally {
   await sql.end();
   await server.stop();
+  await stripe.stop();
 }

@@ -63,6 +63,8 @@ const ZEnv = z
     STRIPE_API_HOST: optionalString,
     STRIPE_API_PORT: z.coerce.number().int().positive().optional(),
     STRIPE_API_PROTOCOL: z.enum(["http", "https"]).optional(),
+    /** How long a Stripe call made for a request (checkout, portal, a plan change) waits for an answer before a 503. */
+    STRIPE_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
     PAST_DUE_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
     JOBS_ENABLED: bool(true),
     EVENT_MAX_FUTURE_SECONDS: z.coerce.number().int().positive().default(300),

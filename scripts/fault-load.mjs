@@ -15,10 +15,11 @@
 //   - every acknowledged webhook event is stored once, processed, and applied once;
 //   - every retry of an acknowledged request answers as the first time.
 // Webhooks: customer.subscription.created events for Tally customers, signed with the SDK's
-// generateTestHeaderString. There is no STRIPE_SECRET_KEY, so subscription events apply from the
-// event's own object (money-moving events would be refused as unverifiable); each event creates one
-// (ended) Stripe subscription, whose row and whose history line, written by `stripe:<event id>`,
-// are the effect counted.
+// generateTestHeaderString. The server's Stripe is the test suite's Stripe-shaped stand-in
+// (tests/support/stripe-server.ts, loaded through tsx, run in this process), which holds each
+// event's subscription: Tally re-reads it there before applying it (a body alone is never applied).
+// Each event creates one (ended) Stripe subscription, whose row and whose history line, written by
+// `stripe:<event id>`, are the effect counted.
 // It prints the figures as JSON and exits 1 when a check fails. Traffic goes to 127.0.0.1 only.
 //
 //   node scripts/fault-load.mjs [--seconds 60] [--spend-clients 8] [--ingest-clients 4]
@@ -31,6 +32,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import Stripe from "stripe";
+import { register } from "tsx/esm/api";
 import {
   count,
   decided,
@@ -71,6 +73,10 @@ const KEY = "tly_live_fault_load_key_00000000000000000000";
 const WEBHOOK_SECRET = "whsec_fault_load";
 // Signing only: the SDK makes no request with this key.
 const stripe = new Stripe("sk_test_signing_only");
+// The server's Stripe: the test suite's stand-in, in this process (it answers the webhooks' re-reads).
+register();
+const { StripeServer } = await import("../tests/support/stripe-server.ts");
+const standIn = new StripeServer();
 const APP_NAME = "tally-fault-load"; // this script's own connections: never terminated
 requireBuild();
 
@@ -107,13 +113,14 @@ async function startServer() {
       port: o.port,
       databaseUrl,
       key: KEY,
-      extra: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: "" },
+      extra: { ...standIn.env(), STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET },
     }),
   });
 }
 
 async function stopAll() {
   await stopServer(child);
+  await standIn.stop();
   const admin = connect(urlOf("postgres"), 1);
   await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch((e) => say(`drop database: ${e.message}`));
   await admin.end();
@@ -195,36 +202,36 @@ const webhookOp = (customers) => {
   const c = i % customers.length;
   const key = `evt_load_${i}_${randomUUID().slice(0, 8)}`;
   const created = Math.floor(Date.now() / 1000) - 60;
-  // An ended subscription: a new row each time, never the customer's one live subscription.
+  // An ended subscription: a new row each time, never the customer's one live subscription. Stripe
+  // (the stand-in) has it, as Tally will read it back.
+  const subscription = standIn.put({
+    id: `sub_${key}`,
+    object: "subscription",
+    customer: `cus_load_${c}`,
+    status: "canceled",
+    cancel_at_period_end: false,
+    canceled_at: created,
+    ended_at: created,
+    trial_end: null,
+    metadata: {},
+    items: {
+      data: [
+        {
+          id: `si_${key}`,
+          price: { id: "price_load" },
+          current_period_start: created - 86400,
+          current_period_end: created,
+        },
+      ],
+    },
+  });
   const payload = JSON.stringify({
     id: key,
     object: "event",
     type: "customer.subscription.created",
     created,
     livemode: false,
-    data: {
-      object: {
-        id: `sub_${key}`,
-        object: "subscription",
-        customer: `cus_load_${c}`,
-        status: "canceled",
-        cancel_at_period_end: false,
-        canceled_at: created,
-        ended_at: created,
-        trial_end: null,
-        metadata: {},
-        items: {
-          data: [
-            {
-              id: `si_${key}`,
-              price: { id: "price_load" },
-              current_period_start: created - 86400,
-              current_period_end: created,
-            },
-          ],
-        },
-      },
-    },
+    data: { object: subscription },
   });
   // Signed once: a retry is the same delivery, as Stripe resends it.
   const request = () =>
@@ -310,6 +317,7 @@ async function main() {
   await admin.unsafe(`drop database if exists ${dbName} with (force)`);
   await admin.unsafe(`create database ${dbName}`);
   say(`database ${dbName}; server log ${serverLog}`);
+  await standIn.start();
   await startServer();
   say(`server up on 127.0.0.1:${o.port}`);
 
@@ -336,6 +344,15 @@ async function main() {
   );
   const sql = connect(databaseUrl, 3);
   await sql`update plans set stripe_price_id = 'price_load' where id = ${plan.id}`;
+  standIn.put({
+    id: "price_load",
+    object: "price",
+    active: true,
+    currency: "usd",
+    unit_amount: 2900,
+    type: "recurring",
+    recurring: { interval: "month" },
+  });
   const customers = [];
   const externalIds = [];
   for (let i = 0; i < o.customers; i++) {
@@ -352,6 +369,7 @@ async function main() {
       201,
     );
     await sql`update organizations set stripe_customer_id = ${`cus_load_${i}`} where id = ${c.id}`;
+    standIn.put({ id: `cus_load_${i}`, object: "customer", metadata: { tally_org_id: c.id } });
     customers.push(c.id);
     externalIds.push(`load-${i}`);
   }

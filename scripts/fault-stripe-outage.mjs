@@ -9,7 +9,8 @@
 //   5xx     — every Stripe call answers 503 (the renewal of every subscription arrives as it starts,
 //             so the closed periods' usage lines are queued when Stripe stops answering);
 //   dark    — Stripe refuses connections (the port is closed) for 60 s;
-//   after   — Stripe is back; the load goes on, and the script waits for the outbox to drain.
+//   after   — Stripe is back; the load goes on, and the script waits for the outbox to drain (it
+//             reports how long after Stripe's return nothing was due any more).
 // The load is requests that never need Stripe (credit spends, ingestion, usage and entitlement
 // reads, billing reads, a page) and requests that do (new customers, whose Stripe customer the
 // outbox creates; credit-pack checkouts, which answer 503 provider_unavailable while Stripe is
@@ -407,6 +408,15 @@ async function main() {
   await stripe.comeBack();
   phase.name = "after";
   say("Stripe answers again");
+  // How long until nothing is due any more, counted from Stripe's return (the load goes on meanwhile).
+  const recoveredAt = now();
+  const emptyAfterRecovery = (async () => {
+    for (;;) {
+      if ((await depth()) === 0) return +((now() - recoveredAt) / 1000).toFixed(1);
+      if (now() - recoveredAt > (o.after + o.drain) * 1000) return null;
+      await sleep(250);
+    }
+  })();
   await sleep(o.after * 1000);
   loadEnds.at = now();
   await load;
@@ -421,6 +431,7 @@ async function main() {
   }
   outboxDepth.after_drain = left;
   outboxDepth.drain_s = +((now() - drainStarted) / 1000).toFixed(1);
+  outboxDepth.empty_after_recovery_s = await emptyAfterRecovery;
   const [{ failed }] = await sql`select count(*)::int as failed from jobs where status = 'failed'`;
   outboxDepth.failed_jobs = failed;
   outboxDepth.scheduled_later = count(

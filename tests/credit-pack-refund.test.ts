@@ -10,7 +10,7 @@ import { getCreditBalance } from "@/lib/credits/balance";
 import { consumeCredits } from "@/lib/credits/consume-credits";
 import { creditsDueForRefund } from "@/lib/credits/purchase-refund";
 import { db } from "@/lib/db/client";
-import { creditGrants, creditLedger, organizations } from "@/lib/db/schema";
+import { creditGrants, creditLedger, organizations, payments } from "@/lib/db/schema";
 import { deferredRevenue } from "@/lib/revenue/credit-economics";
 import { makeOrg, uid } from "./support/fixtures";
 import { now } from "./support/stripe-server";
@@ -152,6 +152,57 @@ describe("a refunded credit pack", () => {
     expect(after.credits).toBe(before.credits);
     expect(Number.isFinite(after.valueCents)).toBe(true);
     expect(after.valueCents).toBe(before.valueCents - 1000);
+  });
+
+  it("gives the credits back, once, when the refund fails at Stripe (re-read: a body saying so is not enough)", async () => {
+    const buyer = (await makeOrg("Refund failed")).id;
+    const cus = stripe.put({ id: `cus_${uid()}`, object: "customer", metadata: {} }).id as string;
+    await db.update(organizations).set({ stripeCustomerId: cus }).where(eq(organizations.id, buyer));
+    const { session, charge } = buyPack(cus, buyer);
+    const pi = session.payment_intent as string;
+    await deliver(stripe.event("checkout.session.completed", session));
+    const refunded = stripe.refundCharge(charge.id, 500);
+    expect((await deliver(stripe.event("charge.refunded", refunded))).json.outcome).toBe(
+      "refund_recorded_credits_taken_back",
+    );
+    expect((await getCreditBalance(buyer))!.balance).toBe(500);
+
+    // An event claiming the refund failed, while at Stripe it succeeded: nothing comes back.
+    const refund = stripe.put({
+      id: `re_${uid()}`,
+      object: "refund",
+      charge: charge.id,
+      amount: 500,
+      status: "succeeded",
+    });
+    const claimed = stripe.event("charge.refund.updated", { ...refund, status: "failed" });
+    expect((await deliver(claimed)).json.outcome).toBe("refund_succeeded");
+    expect((await getCreditBalance(buyer))!.balance).toBe(500);
+
+    // The refund fails at Stripe: the charge is no longer refunded, and the 500 credits come back.
+    stripe.put({ ...refund, status: "failed" });
+    stripe.put({ ...stripe.objects.get(charge.id)!, amount_refunded: 0, refunded: false });
+    const failed = stripe.event("charge.refund.updated", stripe.objects.get(refund.id)!);
+    expect((await deliver(failed)).json.outcome).toBe("refund_failed_credits_restored");
+    expect((await getCreditBalance(buyer))!.balance).toBe(1000);
+    // Redelivered, announced again, and the refund's own late charge.refunded: nothing more moves.
+    expect((await deliver(failed)).json).toMatchObject({ duplicate: true });
+    expect((await deliver(stripe.event("charge.refund.updated", stripe.objects.get(refund.id)!))).json.outcome).toBe(
+      "refund_failed_recorded",
+    );
+    expect((await deliver(stripe.event("charge.refunded", refunded))).json.outcome).toBe("refused_not_refunded");
+    expect((await getCreditBalance(buyer))!.balance).toBe(1000);
+
+    const [payment] = await db.select().from(payments).where(eq(payments.providerPaymentId, pi));
+    expect(payment).toMatchObject({ status: "succeeded", amountRefundedCents: 0 });
+    const moves = await db
+      .select()
+      .from(creditLedger)
+      .where(and(eq(creditLedger.orgId, buyer), eq(creditLedger.reference, `refund:${pi}`)));
+    expect(moves.map((r) => [r.bucketDelta, r.reason])).toEqual([
+      [-500, "credit pack refunded"],
+      [500, "credit pack refund failed"],
+    ]);
   });
 
   it("leaves credits alone when the refunded payment bought no pack", async () => {

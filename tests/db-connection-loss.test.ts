@@ -42,7 +42,7 @@ let admin: postgres.Sql;
 const WEBHOOK_SECRET = "whsec_connection_loss";
 const signer = new Stripe("sk_test_signing_only");
 
-/** A signed Stripe delivery to the webhook route (no STRIPE_SECRET_KEY: subscription events apply from their own object). */
+/** A signed Stripe delivery to the webhook route (no STRIPE_SECRET_KEY: a handled event is refused as unverifiable, once the database has it). */
 async function deliver(event: Record<string, unknown>) {
   const payload = JSON.stringify(event);
   const signature = signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });

@@ -8,10 +8,12 @@ import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as webhook from "@/app/api/webhooks/stripe/route";
 import { insertCreditProduct } from "@/lib/catalog/seed-catalog";
+import { syncAllPlansFromStripe } from "@/lib/catalog/sync-stripe-plans";
 import { getCreditBalance } from "@/lib/credits/balance";
 import { db } from "@/lib/db/client";
 import {
   checkoutSessions,
+  invoices,
   organizations,
   paymentMethods,
   payments,
@@ -441,6 +443,42 @@ describe("without a Stripe API key", () => {
     // With the key back, an admin's replay re-reads the session and grants it.
     expect((await processStoredEvent(ev.id as string)).body.outcome).toBe("credits_granted");
     expect(await balanceOf(orgId)).toBe(1000);
+  });
+
+  it("refuses subscription and invoice events too: nothing changes, each is logged as ignored with the reason, and a replay with the key applies it", async () => {
+    const { customer } = await stripeCustomerOrg();
+    const price = stripe.createPrice({
+      product: stripe.createProduct({ name: `Keyless ${uid()}` }).id,
+      unit_amount: 4900,
+      recurring: { interval: "month" },
+    });
+    await syncAllPlansFromStripe();
+    const sub = stripe.createSubscription({ customer, price: price.id });
+    const inv = stripe.createInvoice({
+      customer,
+      subscription: sub.id,
+      status: "paid",
+      amount: 4900,
+      priceId: price.id,
+    });
+    const subEvent = stripe.event("customer.subscription.created", sub);
+    const invoiceEvent = stripe.event("invoice.paid", inv);
+    for (const ev of [subEvent, invoiceEvent]) {
+      // 200, as for the money-moving events: a refusal Stripe would retry for days changes nothing on a retry.
+      expect(await withoutStripeKey({}, () => deliver(ev))).toMatchObject({
+        status: 200,
+        json: { outcome: "refused_unverifiable" },
+      });
+      expect(await stored(ev.id)).toMatchObject({
+        status: "ignored",
+        lastError: expect.stringMatching(/STRIPE_SECRET_KEY is unset.*cannot be re-read/),
+      });
+    }
+    expect(await db.select().from(subscriptions).where(eq(subscriptions.stripeSubscriptionId, sub.id))).toHaveLength(0);
+    expect(await db.select().from(invoices).where(eq(invoices.stripeInvoiceId, inv.id))).toHaveLength(0);
+    expect((await processStoredEvent(subEvent.id as string)).body.outcome).toBe("subscription_created");
+    expect((await processStoredEvent(invoiceEvent.id as string)).body.outcome).toMatch(/^invoice_paid/);
+    expect(await db.select().from(invoices).where(eq(invoices.stripeInvoiceId, inv.id))).toHaveLength(1);
   });
 });
 

@@ -3,7 +3,8 @@
 // are that share of the pack, minus what earlier refund events of the same payment already took:
 // redelivered or out-of-order events take nothing more, and a later, larger refund takes the rest.
 // Credits already spent cannot come back; only what is left in the pack's bucket (and not held) is
-// taken, and the shortfall is reported so an operator can see it.
+// taken, and the shortfall is reported so an operator can see it. A refund that fails at the provider
+// lowers the amount refunded again: what was taken beyond the new share goes back to the bucket, once.
 import "server-only";
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "@/lib/db/client";
@@ -18,6 +19,8 @@ export type PurchaseRefundResult = {
   due: number;
   /** Credits taken back by this call. */
   taken: number;
+  /** Credits given back by this call: taken for a refund that then failed. */
+  restored: number;
   /** Credits due but already spent (or held): not recoverable from the bucket. */
   unrecovered: number;
   balance: number | null;
@@ -40,7 +43,7 @@ export async function takeBackRefundedPurchase(
     sql`select id, amount from credit_grants where org_id = ${orgId} and idempotency_key = ${`purchase:${input.paymentId}`}`,
     x,
   );
-  if (!grant) return { bucketId: null, due: 0, taken: 0, unrecovered: 0, balance: null };
+  if (!grant) return { bucketId: null, due: 0, taken: 0, restored: 0, unrecovered: 0, balance: null };
   const due = creditsDueForRefund(Number(grant.amount), input.amountCents, input.refundedCents);
   const reference = `refund:${input.paymentId}`;
   const outcome = await runMovement(x, orgId, now, { bucketIds: [grant.id] }, async (account) => {
@@ -51,17 +54,30 @@ export async function takeBackRefundedPurchase(
           where org_id = ${orgId} and bucket_id = ${grant.id} and kind = 'adjustment' and reference = ${reference}`,
       x,
     );
-    const owed = Math.max(0, due - Number(prior?.taken ?? 0));
+    const alreadyTaken = Number(prior?.taken ?? 0);
+    if (alreadyTaken > due) {
+      const restore = alreadyTaken - due;
+      const meta: OpMeta = {
+        operationId: newId("led"),
+        actor: input.actor,
+        reference,
+        reason: "credit pack refund failed",
+      };
+      account.adjust(restore, meta, { bucketId: grant.id });
+      return { taken: 0, restored: restore, unrecovered: 0 };
+    }
+    const owed = due - alreadyTaken;
     const bucket = account.buckets.find((b) => b.id === grant.id);
     const take = Math.min(owed, bucket?.remaining ?? 0, Math.max(0, account.balance));
     const meta: OpMeta = { operationId: newId("led"), actor: input.actor, reference, reason: "credit pack refunded" };
     if (take > 0) account.adjust(-take, meta, { bucketId: grant.id });
-    return { taken: take, unrecovered: owed - take };
+    return { taken: take, restored: 0, unrecovered: owed - take };
   });
   return {
     bucketId: grant.id,
     due,
     taken: outcome.result.taken,
+    restored: outcome.result.restored,
     unrecovered: outcome.result.unrecovered,
     balance: outcome.balance,
   };

@@ -1,7 +1,9 @@
 // The outbox worker. Jobs are claimed with FOR UPDATE SKIP LOCKED and a lease, run outside any
 // transaction (they call the network), and retried with exponential backoff — 1 s, 2 s, 4 s …
 // capped at 5 minutes — when the failure is temporary (429, 5xx, network). A permanent failure
-// (a 4xx) or too many attempts leaves the job "failed", visible to admins, who can retry it.
+// (a 4xx) or too many attempts leaves the job "failed", visible to admins, who can retry it. Jobs
+// run as background work (lib/jobs/background.ts). A job whose kind starts with "stripe." calls
+// Stripe: when Stripe answers again after failing, those waiting out a backoff are brought forward.
 import "server-only";
 import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import { db, outsideTransaction, rows, type Executor } from "@/lib/db/client";
@@ -12,6 +14,7 @@ import { log, redactQueryParams } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { notFound } from "@/lib/http/errors";
 import { processState } from "@/lib/process-state";
+import { asBackgroundWork } from "./background";
 
 export class PermanentJobError extends Error {}
 
@@ -80,7 +83,7 @@ async function runOne(job: Job): Promise<void> {
   const now = new Date();
   try {
     if (!handler) throw new PermanentJobError(`No handler for job kind ${job.kind}`);
-    const result = await handler(job);
+    const result = await asBackgroundWork(() => handler(job));
     await db
       .update(jobs)
       .set({ status: "done", result: result ?? {}, doneAt: now, lockedUntil: null, lastError: null, updatedAt: now })
@@ -129,6 +132,29 @@ async function updateDepthMetric() {
   );
   metrics.outboxDepth.reset();
   for (const d of depth) metrics.outboxDepth.set({ kind: d.kind }, Number(d.n));
+}
+
+/**
+ * Pending jobs whose kind starts with `kindPrefix` and which wait out a backoff (tried at least once,
+ * due later) become due now: called when the service they call answers again after failing, so the
+ * backlog drains at once instead of after each job's backoff (up to 5 minutes). A job never tried
+ * keeps its time (a scheduled change waits for its date). Running jobs are not touched and a row a
+ * worker is claiming is skipped (SKIP LOCKED, as in claim()), so no job runs twice at once; the
+ * workers then run them as any due job, one at a time each, in the order they were due.
+ */
+export async function bringForward(kindPrefix: string, now = new Date()): Promise<number> {
+  const nowIso = now.toISOString();
+  const moved = await rows<{ id: string }>(
+    sql`update ${jobs} set run_at = ${nowIso}::timestamptz, updated_at = ${nowIso}::timestamptz
+        where ${jobs.id} in (
+          select ${jobs.id} from ${jobs}
+          where ${jobs.status} = 'pending' and ${jobs.attempts} > 0 and ${jobs.runAt} > ${nowIso}::timestamptz
+            and ${jobs.kind} like ${`${kindPrefix}%`}
+          for update skip locked)
+        returning id`,
+  );
+  if (moved.length > 0) kickOutbox();
+  return moved.length;
 }
 
 const kick = processState("jobs.outbox-kick", () => ({ timer: undefined as NodeJS.Timeout | undefined }));

@@ -3,6 +3,7 @@
 import "server-only";
 import { processState } from "@/lib/process-state";
 import { log } from "@/lib/log";
+import { asBackgroundWork } from "./background";
 import { JOBS } from "./registry";
 
 export type Job = { name: string; everyMs: number; run: (now: Date) => Promise<unknown> };
@@ -11,7 +12,7 @@ const scheduled = processState("jobs.timers", () => ({ timers: undefined as Node
 
 export async function runJobOnce(job: Job, now = new Date()): Promise<void> {
   try {
-    const result = await job.run(now);
+    const result = await asBackgroundWork(() => job.run(now));
     if (result) log.debug({ job: job.name, result }, "job ran");
   } catch (err) {
     log.error({ job: job.name, err }, "job failed");

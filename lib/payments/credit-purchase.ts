@@ -44,7 +44,7 @@ export async function onPaymentRefunded(
         eq(payments.kind, "credits"),
       ),
     );
-  if (!bought) return { bucketId: null, due: 0, taken: 0, unrecovered: 0, balance: null };
+  if (!bought) return { bucketId: null, due: 0, taken: 0, restored: 0, unrecovered: 0, balance: null };
   const r = await takeBackRefundedPurchase(x, input.orgId, {
     paymentId: input.paymentId,
     amountCents: input.amountCents,

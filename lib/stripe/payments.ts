@@ -1,4 +1,4 @@
-// Re-reads of the objects that move money — Checkout Sessions, PaymentIntents, Charges — as plain
+// Re-reads of the objects that move money — Checkout Sessions, PaymentIntents, Charges, Refunds — as plain
 // objects (no SDK type leaves lib/stripe). The webhook handlers act on these, never on an event's
 // body: a missing object is null (a 404 at Stripe), any other failure a provider error (a 5xx to
 // Stripe, which retries).
@@ -51,6 +51,14 @@ export type StripeChargeState = {
   currency: string;
   description: string | null;
   created: Date;
+};
+
+export type StripeRefundState = {
+  id: string;
+  chargeId: string | null;
+  /** pending, requires_action, succeeded, failed or canceled. */
+  status: string | null;
+  amount: number;
 };
 
 const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === "string" ? v : v.id);
@@ -124,4 +132,10 @@ export async function retrieveCharge(id: string): Promise<StripeChargeState | nu
     description: ch.description,
     created: new Date(ch.created * 1000),
   };
+}
+
+export async function retrieveRefund(id: string): Promise<StripeRefundState | null> {
+  const r = await retrieveOrNull(() => stripe().refunds.retrieve(id));
+  if (!r) return null;
+  return { id: r.id, chargeId: idOf(r.charge as string | { id: string } | null), status: r.status, amount: r.amount };
 }

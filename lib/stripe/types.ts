@@ -1,6 +1,6 @@
-// Stripe's object types for the webhook handlers, so that only lib/stripe imports the SDK. Only the
-// objects an event's own copy may be used for (without an API key) are here; payments, refunds and
-// payment methods are always re-read (lib/stripe/payments.ts, billing.ts).
+// Stripe's object types for the webhook handlers, so that only lib/stripe imports the SDK. The
+// handlers read only an event's type and object id from these; every object is re-read
+// (lib/stripe/payments.ts, billing.ts, catalog.ts).
 import type Stripe from "stripe";
 
 export type StripeEvent = Stripe.Event;

@@ -3,9 +3,9 @@
 // body says only which object changed: with an API key nothing in it is acted on, so a forged or
 // stale body moves no money and changes no state. An object Stripe does not have is refused (the
 // event is logged as ignored, with the reason); Stripe failing to answer fails the event (5xx, so
-// Stripe retries). Without an API key, subscription and invoice events use the event's own copy of
-// the object, ordered by event.created; the events that move money (checkout, payments, refunds)
-// and payment methods are refused, since nothing can vouch for their bodies.
+// Stripe retries). Without an API key nothing can be re-read, so every handled event is refused
+// as unverifiable (200, so Stripe stops sending it; logged as ignored with the reason, and an
+// admin's replay applies it once a key is set): a body alone, even a signed one, changes nothing.
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type {
@@ -39,8 +39,6 @@ import {
   retrieveInvoice,
   retrievePaymentMethod,
   retrieveSubscription,
-  toInvoiceState,
-  toSubscriptionState,
   type StripeInvoiceState,
   type StripeSubscriptionState,
 } from "@/lib/stripe/billing";
@@ -49,9 +47,11 @@ import {
   retrieveCharge,
   retrieveCheckoutSession,
   retrievePaymentIntent,
+  retrieveRefund,
   type StripeChargeState,
   type StripeCheckoutState,
   type StripePaymentIntentState,
+  type StripeRefundState,
 } from "@/lib/stripe/payments";
 
 /** What an event did. `refused` (a reason) marks an event Tally will not act on: stored as ignored with the reason, answered 200. */
@@ -75,12 +75,6 @@ type Reread<T> = { ok: true; object: T } | { ok: false; outcome: string; reason:
 
 async function reread<T>(what: string, id: unknown, retrieve: (id: string) => Promise<T | null>): Promise<Reread<T>> {
   if (typeof id !== "string" || !id) return { ok: false, outcome: "malformed", reason: `The event names no ${what}.` };
-  if (!stripeConfigured())
-    return {
-      ok: false,
-      outcome: "unverifiable",
-      reason: `STRIPE_SECRET_KEY is unset, so ${what} ${id} cannot be re-read from Stripe; an event body alone is not acted on.`,
-    };
   const object = await retrieve(id);
   return object
     ? { ok: true, object }
@@ -112,29 +106,19 @@ async function orgOfPayment(
   return null;
 }
 
-/** The current subscription from Stripe (null when Stripe has none); without a key, the event's copy. With the time that state is from. */
-async function currentSubscription(
-  e: WebhookEvent,
-  id: string | null,
-  fallback?: StripeSubscriptionObject,
-): Promise<{ state: StripeSubscriptionState; at: Date } | null> {
+/** The current subscription from Stripe (null when Stripe has none), with the time that state is from. */
+async function currentSubscription(id: string | null): Promise<{ state: StripeSubscriptionState; at: Date } | null> {
   if (!id) return null;
-  if (stripeConfigured()) {
-    const at = new Date();
-    const state = await retrieveSubscription(id);
-    return state ? { state, at } : null;
-  }
-  return fallback ? { state: toSubscriptionState(fallback), at: eventTime(e) } : null;
+  const at = new Date();
+  const state = await retrieveSubscription(id);
+  return state ? { state, at } : null;
 }
 
 const subscriptionNotFound = (id: string | null) =>
   refused("not_at_stripe", `Stripe has no subscription ${id ?? "(none named)"}; nothing was applied.`);
 
 const subscriptionEvent: Handler<{ state: StripeSubscriptionState; at: Date } | null> = {
-  prepare: (e) => {
-    const obj = objectOf<StripeSubscriptionObject>(e);
-    return currentSubscription(e, obj.id, obj);
-  },
+  prepare: (e) => currentSubscription(objectOf<StripeSubscriptionObject>(e).id),
   apply: async (x, e, p) => {
     if (!p) return subscriptionNotFound(objectOf<StripeSubscriptionObject>(e).id);
     const r = await applyStripeSubscription(x, p.state, { at: p.at, actor: `stripe:${e.id}` });
@@ -202,7 +186,7 @@ const checkoutCompleted: Handler<{
     const session = await reread("checkout session", objectIdOf(e), retrieveCheckoutSession);
     const sub =
       session.ok && session.object.mode === "subscription"
-        ? await currentSubscription(e, session.object.subscriptionId)
+        ? await currentSubscription(session.object.subscriptionId)
         : null;
     return { session, sub };
   },
@@ -274,19 +258,13 @@ const invoiceEvent: Handler<{
   sub: { state: StripeSubscriptionState; at: Date } | null;
 } | null> = {
   prepare: async (e) => {
-    const obj = objectOf<StripeInvoiceObject>(e);
-    let invoice = toInvoiceState(obj);
-    let at = eventTime(e);
-    if (stripeConfigured()) {
-      const fresh = await retrieveInvoice(obj.id!);
-      if (!fresh) return null;
-      invoice = fresh;
-      at = new Date();
-    }
+    const at = new Date();
+    const invoice = await retrieveInvoice(objectOf<StripeInvoiceObject>(e).id!);
+    if (!invoice) return null;
     // Payment outcomes move the subscription (past_due, or back to active): re-read it too.
     const sub =
       invoice.subscriptionId && /payment_failed|payment_succeeded|invoice\.paid/.test(e.type)
-        ? await currentSubscription(e, invoice.subscriptionId)
+        ? await currentSubscription(invoice.subscriptionId)
         : null;
     return { invoice, at, sub };
   },
@@ -346,6 +324,54 @@ const paymentIntentEvent: Handler<Reread<StripePaymentIntentState>> = {
   },
 };
 
+/**
+ * The payment and the pack's credits converge on the charge's refunds as Stripe has them now: the
+ * credits the refunded share covers are taken back (once), and after a refund failed, what was taken
+ * beyond the new share is given back (once).
+ */
+async function convergeRefund(
+  x: Executor,
+  e: WebhookEvent,
+  ch: StripeChargeState,
+  opts: { refundFailed?: boolean } = {},
+): Promise<Applied> {
+  const paymentId = ch.paymentIntentId ?? ch.id;
+  // Stripe's payments only: a sandbox payment with the same id is another provider's.
+  const [existing] = await x
+    .select()
+    .from(payments)
+    .where(and(eq(payments.provider, "stripe"), eq(payments.providerPaymentId, paymentId)));
+  const orgId = existing?.orgId ?? (await orgByCustomer(x, ch.customerId));
+  if (!orgId) return { outcome: "unknown_customer" };
+  await recordPayment(
+    x,
+    {
+      orgId,
+      provider: "stripe",
+      providerPaymentId: paymentId,
+      kind: existing?.kind ?? "other",
+      status: ch.amountRefunded >= ch.amount ? "refunded" : ch.amountRefunded > 0 ? "partially_refunded" : "succeeded",
+      amountCents: ch.amount,
+      amountRefundedCents: ch.amountRefunded,
+      currency: ch.currency,
+      description: existing?.description ?? ch.description ?? "Payment",
+      createdAt: existing?.createdAt ?? ch.created,
+    },
+    opts,
+  );
+  const credits = await onPaymentRefunded(x, {
+    orgId,
+    provider: "stripe",
+    paymentId,
+    amountCents: ch.amount,
+    refundedCents: ch.amountRefunded,
+    at: eventTime(e),
+  });
+  if (credits.restored > 0) return { outcome: "refund_failed_credits_restored", orgId };
+  if (opts.refundFailed) return { outcome: "refund_failed_recorded", orgId };
+  return { outcome: credits.taken > 0 ? "refund_recorded_credits_taken_back" : "refund_recorded", orgId };
+}
+
 const chargeRefunded: Handler<Reread<StripeChargeState>> = {
   prepare: (e) => reread("charge", objectIdOf(e), retrieveCharge),
   apply: async (x, e, p) => {
@@ -353,35 +379,27 @@ const chargeRefunded: Handler<Reread<StripeChargeState>> = {
     const ch = p.object;
     if (ch.amountRefunded <= 0)
       return refused("not_refunded", `Charge ${ch.id} has no refund at Stripe; nothing was applied.`);
-    const paymentId = ch.paymentIntentId ?? ch.id;
-    // Stripe's payments only: a sandbox payment with the same id is another provider's.
-    const [existing] = await x
-      .select()
-      .from(payments)
-      .where(and(eq(payments.provider, "stripe"), eq(payments.providerPaymentId, paymentId)));
-    const orgId = existing?.orgId ?? (await orgByCustomer(x, ch.customerId));
-    if (!orgId) return { outcome: "unknown_customer" };
-    await recordPayment(x, {
-      orgId,
-      provider: "stripe",
-      providerPaymentId: paymentId,
-      kind: existing?.kind ?? "other",
-      status: ch.amountRefunded >= ch.amount ? "refunded" : "partially_refunded",
-      amountCents: ch.amount,
-      amountRefundedCents: ch.amountRefunded,
-      currency: ch.currency,
-      description: existing?.description ?? ch.description ?? "Payment",
-      createdAt: existing?.createdAt ?? ch.created,
-    });
-    const credits = await onPaymentRefunded(x, {
-      orgId,
-      provider: "stripe",
-      paymentId,
-      amountCents: ch.amount,
-      refundedCents: ch.amountRefunded,
-      at: eventTime(e),
-    });
-    return { outcome: credits.taken > 0 ? "refund_recorded_credits_taken_back" : "refund_recorded", orgId };
+    return convergeRefund(x, e, ch);
+  },
+};
+
+/**
+ * A refund changed: only a failed (or canceled) one matters here — Stripe then lowers the charge's
+ * amount refunded, and the credits charge.refunded took for it come back. The refund and its charge
+ * are both re-read; a succeeded refund is charge.refunded's.
+ */
+const refundUpdated: Handler<{ refund: Reread<StripeRefundState>; charge: StripeChargeState | null }> = {
+  prepare: async (e) => {
+    const refund = await reread("refund", objectIdOf(e), retrieveRefund);
+    const charge = refund.ok && refund.object.chargeId ? await retrieveCharge(refund.object.chargeId) : null;
+    return { refund, charge };
+  },
+  apply: async (x, e, p) => {
+    if (!p.refund.ok) return refused(p.refund.outcome, p.refund.reason);
+    const r = p.refund.object;
+    if (r.status !== "failed" && r.status !== "canceled") return { outcome: `refund_${r.status ?? "unknown"}` };
+    if (!p.charge) return refused("not_at_stripe", `Stripe has no charge for refund ${r.id}; nothing was applied.`);
+    return convergeRefund(x, e, p.charge, { refundFailed: true });
   },
 };
 
@@ -415,7 +433,6 @@ const paymentMethodEvent: Handler<Reread<NonNullable<Awaited<ReturnType<typeof r
 
 const catalogEvent: Handler<StripePriceInfo[]> = {
   prepare: async (e) => {
-    if (!stripeConfigured()) return [];
     if (e.type.startsWith("price.")) {
       const p = await retrievePrice(objectOf<StripePrice>(e).id);
       return p ? [p] : [];
@@ -449,6 +466,7 @@ const HANDLERS: Record<string, AnyHandler> = {
   "payment_intent.succeeded": erase(paymentIntentEvent),
   "payment_intent.payment_failed": erase(paymentIntentEvent),
   "charge.refunded": erase(chargeRefunded),
+  "charge.refund.updated": erase(refundUpdated),
   "payment_method.attached": erase(paymentMethodEvent),
   "payment_method.detached": erase(paymentMethodEvent),
   "product.created": erase(catalogEvent),
@@ -459,6 +477,24 @@ const HANDLERS: Record<string, AnyHandler> = {
 
 export const HANDLED_EVENT_TYPES = Object.keys(HANDLERS);
 
+/**
+ * Without an API key: an event of a handled type whose object cannot be re-read. Refused like a
+ * money-moving event's body always was — whatever the type, a body is never applied on its own.
+ */
+const unverifiable: AnyHandler = {
+  prepare: async () => null,
+  apply: async (_x, e) => {
+    const object = objectOf<{ object?: unknown }>(e).object;
+    const what = typeof object === "string" ? object : "object";
+    return refused(
+      "unverifiable",
+      `STRIPE_SECRET_KEY is unset, so ${what} ${String(objectIdOf(e))} cannot be re-read from Stripe; an event body alone is not acted on.`,
+    );
+  },
+};
+
 export function handlerFor(type: string): AnyHandler | undefined {
-  return HANDLERS[type];
+  const handler = HANDLERS[type];
+  if (!handler) return undefined;
+  return stripeConfigured() ? handler : unverifiable;
 }

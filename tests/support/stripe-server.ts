@@ -1,7 +1,8 @@
 // A Stripe-shaped HTTP server for tests, on loopback. The real `stripe` SDK talks to it through
 // STRIPE_API_HOST/PORT/PROTOCOL. It keeps objects in memory, honours Idempotency-Key on POSTs,
 // expands what the tests need, records every request, and can be told to fail the next N calls, to
-// fail every call (an outage), or to stop listening altogether (connections refused).
+// fail every call (an outage), to stop listening altogether (connections refused), or to take
+// requests and never answer them (hang).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
@@ -56,6 +57,8 @@ export class StripeServer {
   private routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
   /** An outage: every request answers `status`; with `afterEffect` the object is made first (the answer is what is lost). */
   private outage: { status: number; afterEffect: boolean; except?: RegExp } | null = null;
+  /** Requests whose "METHOD /path" matches are read and answered late, or never (until stop() cuts them). */
+  private hanging: { match: RegExp; answerAfterMs: number | null } | null = null;
   private readonly sockets = new Set<Socket>();
   private server?: Server;
   port = 0;
@@ -93,6 +96,14 @@ export class StripeServer {
    */
   failAll(status: number | null, opts: { afterEffect?: boolean; except?: RegExp } = {}) {
     this.outage = status === null ? null : { status, afterEffect: opts.afterEffect ?? false, except: opts.except };
+  }
+
+  /**
+   * Requests matching `match` ("METHOD /path"; null: none) are accepted and never answered — a
+   * Stripe that hangs — or, with `answerAfterMs`, answered that late.
+   */
+  hang(match: RegExp | null, answerAfterMs: number | null = null) {
+    this.hanging = match && { match, answerAfterMs };
   }
 
   /** Stops listening and cuts open connections: the port refuses connections until comeBack(). */
@@ -553,7 +564,7 @@ export class StripeServer {
     }));
     this.route(
       "GET",
-      /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|payment_methods)\/([^/]+)$/,
+      /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|refunds|payment_methods)\/([^/]+)$/,
       ({ params, query }) => {
         const o = this.objects.get(params[1]!);
         if (!o)
@@ -719,6 +730,9 @@ export class StripeServer {
     const method = req.method ?? "GET";
     const idempotencyKey = (req.headers["idempotency-key"] as string | undefined) ?? null;
     this.requests.push({ method, path: url.pathname, body, query, idempotencyKey });
+    const hanging = this.hanging?.match.test(`${method} ${url.pathname}`) ? this.hanging : null;
+    if (hanging?.answerAfterMs === null) return;
+    if (hanging) await new Promise((r) => setTimeout(r, hanging.answerAfterMs!));
     const send = (status: number, payload: unknown) => {
       res.writeHead(status, { "content-type": "application/json", "request-id": `req_${stripeId("r")}` });
       res.end(JSON.stringify(payload));

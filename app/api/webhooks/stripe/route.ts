@@ -16,7 +16,7 @@ export const POST = rawRoute(
       tag: "Operations",
       summary: "Stripe's signed webhook events",
       description:
-        "Verified with STRIPE_WEBHOOK_SECRET over the raw body, read up to 1 MB (signature timestamp within 5 minutes of the server's clock, either way); the envelope (id, type, created, data.object) validated; stored once by event id; duplicates acknowledged. With STRIPE_SECRET_KEY every object is re-read from Stripe before it is applied; an event whose object Stripe does not have, or whose payment does not match the credit pack's price, is refused (200, logged as ignored with the reason).",
+        "Verified with STRIPE_WEBHOOK_SECRET over the raw body, read up to 1 MB (signature timestamp within 5 minutes of the server's clock, either way); the envelope (id, type, created, data.object) validated; stored once by event id; duplicates acknowledged. With STRIPE_SECRET_KEY every object is re-read from Stripe before it is applied; an event whose object Stripe does not have, or whose payment does not match the credit pack's price, is refused (200, logged as ignored with the reason). Without STRIPE_SECRET_KEY nothing can be re-read, so every handled event is refused that way (outcome refused_unverifiable).",
       responses: {
         "200": "Received, duplicate, or refused (see outcome)",
         "400": "Bad, missing, stale or future-dated signature, or a malformed event",
