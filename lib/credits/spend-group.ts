@@ -25,7 +25,7 @@ import { groupCommit } from "@/lib/db/group-commit";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import type { PathState } from "@/lib/ops/path-watch";
-import { runSpendGroup, type GroupedOutcome, type GroupedSpend } from "./movement";
+import { runSpendGroup, type GroupedOutcome, type GroupedSpend } from "./movement-group";
 
 const SPENDS_IN_FLIGHT = 4;
 const MAX_GROUP = 64;
