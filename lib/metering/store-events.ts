@@ -72,15 +72,15 @@ export const ROLLUP_SHARDS = 8;
  * at once, so a lone event waits for nothing. Each caller still gets its own events' outcomes, when
  * the statement that stored them has committed.
  */
-export async function storeEvents(events: StorableEvent[], x?: Executor): Promise<Map<number, StoreOutcome>> {
+export async function storeEvents(events: StorableEvent[], tx?: Executor): Promise<Map<number, StoreOutcome>> {
   if (events.length === 0) return new Map();
-  if (x || events.length >= COALESCE_MAX_EVENTS || driver().kind !== "postgres") return storeNow(events, x);
+  if (tx || events.length >= COALESCE_MAX_EVENTS || driver().kind !== "postgres") return storeNow(events, tx);
   return batches.submit(events);
 }
 
-async function storeNow(events: StorableEvent[], x?: Executor): Promise<Map<number, StoreOutcome>> {
+async function storeNow(events: StorableEvent[], tx?: Executor): Promise<Map<number, StoreOutcome>> {
   // Inside a caller's transaction a failed statement would abort the transaction: checked only.
-  if (!x) {
+  if (!tx) {
     metrics.ingestStatements.inc();
     try {
       await rows(storeNewEventsQuery(events));
@@ -92,14 +92,14 @@ async function storeNow(events: StorableEvent[], x?: Executor): Promise<Map<numb
       metrics.ingestRechecks.inc();
     }
   }
-  return storeChecked(events, x);
+  return storeChecked(events, tx);
 }
 
-async function storeChecked(events: StorableEvent[], x?: Executor): Promise<Map<number, StoreOutcome>> {
+async function storeChecked(events: StorableEvent[], tx?: Executor): Promise<Map<number, StoreOutcome>> {
   const out = new Map<number, StoreOutcome>();
   metrics.ingestStatements.inc();
   // The statement answers only for the events it did not store; every other one was stored.
-  const notStored = await rows<{ i: number; existing_hash: string | null }>(storeEventsQuery(events), x);
+  const notStored = await rows<{ i: number; existing_hash: string | null }>(storeEventsQuery(events), tx);
   const hashByIndex = new Map<number, string>();
   for (const e of events) {
     out.set(e.index, "accepted");
