@@ -122,12 +122,15 @@ export function groupCommit<I, R, O>(o: GroupCommitOptions<I, R, O>): GroupCommi
 
   async function runGivingSlotAfterCommit(group: Waiting<I, R>[]): Promise<void> {
     if (o.singleIsAlone && group.length === 1) {
+      // Alone is the group's work: the deadline and the watch cover it as they would the commit.
+      let settled: void | typeof TIMED_OUT;
       try {
-        await alone(group[0]!);
+        settled = await within(watch.track(alone(group[0]!)), o.deadlineMs);
       } finally {
         queue.inFlight--;
         pump();
       }
+      if (settled === TIMED_OUT) timedOut(group);
       return;
     }
     let outcomes: O[] | typeof TIMED_OUT | null = null;
