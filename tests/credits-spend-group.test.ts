@@ -8,7 +8,7 @@ import { InsufficientCredits } from "@/lib/credits/account";
 import { consumeCredits, consumeSpend, type ConsumeInput } from "@/lib/credits/consume-credits";
 import { grantCredits } from "@/lib/credits/grant-credits";
 import { checkCreditInvariants } from "@/lib/credits/invariants";
-import { runSpendGroup } from "@/lib/credits/movement";
+import { runSpendGroup } from "@/lib/credits/movement-group";
 import { updateCreditSettings } from "@/lib/credits/settings";
 import { driver, openPostgres, rows } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";

@@ -739,7 +739,7 @@ describe("meters at ingest", () => {
         ingestEvents(
           org.id,
           [{ eventId: "call_1:voice_minutes", eventName: meter.eventName, properties: { minutes: 5.5 } }],
-          { x: tx, via: "calls" },
+          { tx, via: "calls" },
         ),
       );
     expect((await record()).accepted).toBe(1);

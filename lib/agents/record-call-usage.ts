@@ -72,7 +72,7 @@ export async function recordCallUsage(
 ): Promise<void> {
   const events = prepared ?? (await callUsageEvents(x, call, metrics, at));
   if (events.length === 0) return;
-  const summary = await ingestEvents(orgId, events, { x, via: "calls", now: at });
+  const summary = await ingestEvents(orgId, events, { tx: x, via: "calls", now: at });
   const rejected = summary.outcomes.filter((o) => o.status === "rejected");
   if (rejected.length) {
     throw new AppError(

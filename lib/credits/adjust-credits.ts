@@ -123,7 +123,7 @@ export async function adjustCredits(
 export async function settleOverage(
   orgId: string,
   input: { credits: number; reference: string; actor: string; now?: Date },
-  x?: Executor,
+  tx?: Executor,
 ): Promise<{ settled: number; balance: number }> {
   const now = input.now ?? new Date();
   const run = (tx: Executor) =>
@@ -134,6 +134,6 @@ export async function settleOverage(
         reason: "overage billed",
       }),
     );
-  const outcome = x ? await run(x) : await withOrgGate(orgId, () => db.transaction(run));
+  const outcome = tx ? await run(tx) : await withOrgGate(orgId, () => db.transaction(run));
   return { settled: outcome.result, balance: outcome.balance };
 }

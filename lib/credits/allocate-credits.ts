@@ -16,7 +16,7 @@ const ALLOCATING_STATUSES = ["trialing", "active", "past_due"] as const;
 
 /** Grants the window's included credits if not yet granted. Runs inside the caller's transaction. */
 export async function allocateIncludedCredits(
-  x: Executor,
+  tx: Executor,
   sub: Subscription,
   plan: Plan,
   at: Date,
@@ -25,7 +25,7 @@ export async function allocateIncludedCredits(
   const window = allocationWindow(sub, at);
   if (!window) return null;
   const r = await grantBucket(
-    x,
+    tx,
     sub.orgId,
     {
       source: "subscription",

@@ -11,7 +11,9 @@ import { requestHash } from "@/lib/idempotency/idempotent";
 import { InsufficientCredits, type CreditAccount, type OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
 import { creditsForEvent } from "./credits-for-event";
-import { runIdempotentMovement, type AccountSettings, type WrittenMovement } from "./movement";
+import { runIdempotentMovement } from "./movement";
+import type { WrittenMovement } from "./movement-decide";
+import type { AccountSettings } from "./movement-load";
 import { spentByBucket } from "./serialize";
 import { groupsSpends, spend, type Spend } from "./spend-group";
 

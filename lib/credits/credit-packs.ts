@@ -3,7 +3,7 @@ import "server-only";
 import { asc, eq } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { creditProducts } from "@/lib/db/schema";
-import { pricePerCredit } from "./movement";
+import { pricePerCredit } from "./movement-decide";
 
 export type CreditPack = {
   id: string;

@@ -63,8 +63,8 @@ export function grantJson(g: CreditGrant): GrantJson {
   };
 }
 
-async function grantByKey(x: Executor, orgId: string, key: string): Promise<CreditGrant | null> {
-  const [g] = await x
+async function grantByKey(tx: Executor, orgId: string, key: string): Promise<CreditGrant | null> {
+  const [g] = await tx
     .select()
     .from(creditGrants)
     .where(and(eq(creditGrants.orgId, orgId), eq(creditGrants.idempotencyKey, key)));
@@ -76,7 +76,7 @@ async function grantByKey(x: Executor, orgId: string, key: string): Promise<Cred
  * granted, nothing moves and the existing grant comes back with `created: false`.
  */
 export async function grantBucket(
-  x: Executor,
+  tx: Executor,
   orgId: string,
   spec: BucketSpec,
   now: Date,
@@ -87,7 +87,7 @@ export async function grantBucket(
   if (spec.expiresAt && spec.expiresAt.getTime() <= now.getTime())
     throw invalidField("expires_at", "must be in the future");
   const id = newId("grt");
-  const outcome = await runMovement(x, orgId, now, {}, async (account, ctx) => {
+  const outcome = await runMovement(tx, orgId, now, {}, async (account, ctx) => {
     if (await grantByKey(ctx.tx, orgId, spec.idempotencyKey)) return false;
     const meta: OpMeta = {
       actor: spec.actor,
@@ -120,7 +120,7 @@ export async function grantBucket(
     if (opts.allocation) ctx.lastAllocation = spec.amount;
     return true;
   });
-  const grant = await grantByKey(x, orgId, spec.idempotencyKey);
+  const grant = await grantByKey(tx, orgId, spec.idempotencyKey);
   return { grant: grant!, created: outcome.result, outcome };
 }
 
@@ -190,12 +190,12 @@ export type PurchaseGrantInput = {
 /**
  * Grants a credit pack for a confirmed payment — once per payment id, however often the webhook
  * or the sandbox calls. Call it when the payment is confirmed (a webhook), never on the checkout
- * redirect. Purchased credits never expire. Pass `x` to grant inside the caller's transaction.
+ * redirect. Purchased credits never expire. Pass `tx` to grant inside the caller's transaction.
  */
 export async function grantPurchasedCredits(
   orgId: string,
   input: PurchaseGrantInput,
-  x?: Executor,
+  tx?: Executor,
 ): Promise<{ grant: CreditGrant; created: boolean }> {
   const now = input.now ?? new Date();
   const packs = input.packs ?? 1;
@@ -232,7 +232,7 @@ export async function grantPurchasedCredits(
     }
     return r;
   };
-  const r = x ? await run(x) : await withOrgGate(orgId, () => db.transaction(run));
-  if (r.created && !x) await afterMovement(orgId, r.outcome);
+  const r = tx ? await run(tx) : await withOrgGate(orgId, () => db.transaction(run));
+  if (r.created && !tx) await afterMovement(orgId, r.outcome);
   return { grant: r.grant, created: r.created };
 }

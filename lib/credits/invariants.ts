@@ -12,7 +12,7 @@ import { db, rows, type Executor } from "@/lib/db/client";
 
 export type Violation = { invariant: string; orgId: string; detail: string };
 
-export async function checkCreditInvariants(opts: { orgIds?: string[] } = {}, x: Executor = db): Promise<Violation[]> {
+export async function checkCreditInvariants(opts: { orgIds?: string[] } = {}, tx: Executor = db): Promise<Violation[]> {
   const scope = (col: SQL) =>
     opts.orgIds?.length
       ? sql` and ${col} in (${sql.join(
@@ -33,7 +33,7 @@ export async function checkCreditInvariants(opts: { orgIds?: string[] } = {}, x:
           left join (select org_id, sum(amount) as total from credit_ledger group by org_id) l on l.org_id = b.org_id
           left join credit_ledger n on n.org_id = b.org_id and n.seq = b.last_seq
           where (b.balance <> coalesce(l.total, 0) or b.balance <> coalesce(n.balance_after, 0))${scope(sql`b.org_id`)}`,
-      x,
+      tx,
     ),
   );
   add(
@@ -43,7 +43,7 @@ export async function checkCreditInvariants(opts: { orgIds?: string[] } = {}, x:
           from credit_balances b
           left join (select org_id, sum(remaining) as total from credit_grants group by org_id) g on g.org_id = b.org_id
           where (b.balance <> coalesce(g.total, 0) - b.held - b.overage or b.held < 0 or b.overage < 0 or coalesce(g.total, 0) - b.held < 0)${scope(sql`b.org_id`)}`,
-      x,
+      tx,
     ),
   );
   add(
@@ -53,7 +53,7 @@ export async function checkCreditInvariants(opts: { orgIds?: string[] } = {}, x:
           from credit_balances b
           left join (select org_id, sum(credits) as total from credit_reservations where status = 'active' group by org_id) r on r.org_id = b.org_id
           where b.held <> coalesce(r.total, 0)${scope(sql`b.org_id`)}`,
-      x,
+      tx,
     ),
   );
   add(
@@ -64,7 +64,7 @@ export async function checkCreditInvariants(opts: { orgIds?: string[] } = {}, x:
           left join (select org_id, bucket_id, sum(bucket_delta) as total from credit_ledger where bucket_id is not null group by org_id, bucket_id) l
             on l.org_id = g.org_id and l.bucket_id = g.id
           where (g.remaining <> coalesce(l.total, 0) or g.remaining < 0 or g.remaining > g.amount)${scope(sql`g.org_id`)}`,
-      x,
+      tx,
     ),
   );
   add(
@@ -74,7 +74,7 @@ export async function checkCreditInvariants(opts: { orgIds?: string[] } = {}, x:
             select org_id, id, amount, balance_after, lag(balance_after, 1, 0::bigint) over (partition by org_id order by seq) as prev from credit_ledger
             where true${scope(sql`org_id`)}
           ) c where prev + amount <> balance_after`,
-      x,
+      tx,
     ),
   );
   add(
@@ -83,7 +83,7 @@ export async function checkCreditInvariants(opts: { orgIds?: string[] } = {}, x:
       sql`select org_id, format('key %s (%s) applied by %s operations', idempotency_key, kind, count(distinct operation_id)) as detail
           from credit_ledger where idempotency_key is not null and kind in ('consume', 'reserve', 'grant', 'adjustment', 'refund')${scope(sql`org_id`)}
           group by org_id, idempotency_key, kind having count(distinct operation_id) > 1`,
-      x,
+      tx,
     ),
   );
   return out;

@@ -34,25 +34,25 @@ export function creditsDueForRefund(packCredits: number, amountCents: number, re
 }
 
 export async function takeBackRefundedPurchase(
-  x: Executor,
+  tx: Executor,
   orgId: string,
   input: { paymentId: string; amountCents: number; refundedCents: number; actor: string; now?: Date },
 ): Promise<PurchaseRefundResult> {
   const now = input.now ?? new Date();
   const [grant] = await rows<{ id: string; amount: unknown }>(
     sql`select id, amount from credit_grants where org_id = ${orgId} and idempotency_key = ${`purchase:${input.paymentId}`}`,
-    x,
+    tx,
   );
   if (!grant) return { bucketId: null, due: 0, taken: 0, restored: 0, unrecovered: 0, balance: null };
   const due = creditsDueForRefund(Number(grant.amount), input.amountCents, input.refundedCents);
   const reference = `refund:${input.paymentId}`;
-  const outcome = await runMovement(x, orgId, now, { bucketIds: [grant.id] }, async (account) => {
+  const outcome = await runMovement(tx, orgId, now, { bucketIds: [grant.id] }, async (account) => {
     // Read under the organization's lock (runMovement took it), so two refund events of one
     // payment processed at once cannot both take the same credits.
     const [prior] = await rows<{ taken: unknown }>(
       sql`select coalesce(-sum(bucket_delta), 0) as taken from credit_ledger
           where org_id = ${orgId} and bucket_id = ${grant.id} and kind = 'adjustment' and reference = ${reference}`,
-      x,
+      tx,
     );
     const alreadyTaken = Number(prior?.taken ?? 0);
     if (alreadyTaken > due) {

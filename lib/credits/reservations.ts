@@ -17,7 +17,8 @@ import { metrics } from "@/lib/metrics";
 import { dec } from "@/lib/money";
 import { InsufficientCredits, type OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
-import { runIdempotentMovement, runOwnMovement, type ReservationRow } from "./movement";
+import { runIdempotentMovement, runOwnMovement } from "./movement";
+import type { ReservationRow } from "./movement-load";
 import { spentByBucket } from "./serialize";
 
 export type ReservationJson = {

@@ -1,6 +1,6 @@
 // The API's JSON shapes for credits (snake_case, credits as integers, times as ISO-8601).
 import type { CreditLedgerRow } from "@/lib/db/schema";
-import type { WrittenEntry } from "./movement";
+import type { WrittenEntry } from "./movement-decide";
 
 /** Credits a movement drew from each bucket (a bucket drawn twice is summed), in draw order. */
 export function spentByBucket(

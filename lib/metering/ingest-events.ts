@@ -63,7 +63,7 @@ export type IngestOptions = {
   via: string;
   now?: Date;
   /** Run inside the caller's transaction (PGlite: required when one is open). */
-  x?: Executor;
+  tx?: Executor;
 };
 
 /** A candidate that passed parsing and customer resolution. */
@@ -101,7 +101,7 @@ export async function ingestParsed(actor: Actor, items: ParseResult[], opts: Ing
   );
   const dir = await loadCustomerDirectory(
     needsLookup.map((p) => p.event.ref),
-    opts.x,
+    opts.tx,
   );
 
   const candidates: Candidate[] = [];
@@ -175,14 +175,14 @@ export type UsageEventInput = {
 /**
  * Records usage for one organization (e.g. a finalized call's metrics). The same rules as the
  * API: unknown event names and non-numeric summed properties are rejected per item, duplicates
- * of an event id are reported and not counted twice. Pass `x` to record inside a transaction.
+ * of an event id are reported and not counted twice. Pass `tx` to record inside a transaction.
  */
 export async function ingestEvents(
   orgId: string,
   events: UsageEventInput[],
   opts: Partial<IngestOptions> = {},
 ): Promise<IngestSummary> {
-  const o: IngestOptions = { via: opts.via ?? "internal", now: opts.now, x: opts.x };
+  const o: IngestOptions = { via: opts.via ?? "internal", now: opts.now, tx: opts.tx };
   const outcomes: ItemOutcome[] = new Array(events.length);
   const candidates: Candidate[] = events.map((e, index) => {
     const properties = e.properties ?? {};
@@ -213,7 +213,7 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
   const now = opts.now ?? new Date();
   const maxFutureSeconds = env().EVENT_MAX_FUTURE_SECONDS;
   const maxFuture = now.getTime() + maxFutureSeconds * 1000;
-  const meters = await meterIndexFor(new Set(candidates.map((c) => c.event.eventName)), opts.x);
+  const meters = await meterIndexFor(new Set(candidates.map((c) => c.event.eventName)), opts.tx);
 
   // A hot loop (up to 1,000 events a call): no closures or object spreads per event.
   const ids = eventIds(candidates.length);
@@ -284,7 +284,7 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
     });
   }
 
-  const stored = await storeEvents(storable, opts.x);
+  const stored = await storeEvents(storable, opts.tx);
   const touched = new Map<string, Set<string>>();
   for (let i = 0; i < storable.length; i++) {
     const s = storable[i]!;
@@ -325,7 +325,7 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
 
   if (touched.size > 0) {
     try {
-      await checkLimitAlerts(touched, { now, x: opts.x });
+      await checkLimitAlerts(touched, { now, tx: opts.tx });
     } catch (err) {
       // Alerts are a notification: a failure here must not turn stored events into an error.
       log.error({ err }, "usage limit check failed");
@@ -383,7 +383,7 @@ async function finish(raws: unknown[], outcomes: ItemOutcome[], opts: IngestOpti
   if (rejected > 0) metrics.eventsIngested.inc({ outcome: "rejected", id_source: "sent" }, rejected);
   if (logged.length > 0) {
     try {
-      await (opts.x ?? db).insert(ingestLog).values(logged);
+      await (opts.tx ?? db).insert(ingestLog).values(logged);
     } catch (err) {
       log.error({ err }, "could not write the ingest log");
     }

@@ -29,12 +29,12 @@ const g = processState("metering.limit-alerts", () => ({
   raisedAlerts: new Set<string>(),
 }));
 
-async function limitedMeterCodes(x: Executor): Promise<Set<string>> {
+async function limitedMeterCodes(tx: Executor): Promise<Set<string>> {
   const c = g.limitedMeters;
   if (c && Date.now() - c.at < LIMITED_TTL_MS) return c.codes;
   const found = await rows<{ code: string }>(
     sql`select distinct l ->> 'meter' as code from plans p cross join jsonb_array_elements(p.limits) as l where p.active or p.is_latest`,
-    x,
+    tx,
   );
   const codes = new Set(found.map((r) => r.code));
   g.limitedMeters = { at: Date.now(), codes };
@@ -75,7 +75,7 @@ const subsCache = processState(
  * stream of single events for one customer then costs one query (the period totals), not two. A
  * plan change reaches the alert check within those 5 s; entitlements never use this cache.
  */
-async function liveLimits(orgIds: string[], x: Executor): Promise<LiveLimits[]> {
+async function liveLimits(orgIds: string[], tx: Executor): Promise<LiveLimits[]> {
   const now = Date.now();
   const out: LiveLimits[] = [];
   const missing: string[] = [];
@@ -86,7 +86,7 @@ async function liveLimits(orgIds: string[], x: Executor): Promise<LiveLimits[]> 
     } else missing.push(id);
   }
   if (missing.length === 0) return out;
-  const found = await x
+  const found = await tx
     .select({
       orgId: subscriptions.orgId,
       interval: subscriptions.interval,
@@ -128,10 +128,10 @@ const throttle = processState("metering.limit-throttle", () => ({
  */
 export async function checkLimitAlerts(
   touched: Map<string, Set<string>>,
-  opts: { now: Date; x?: Executor },
+  opts: { now: Date; tx?: Executor },
 ): Promise<LimitCrossing[]> {
   const interval = env().ALERT_CHECK_INTERVAL_MS;
-  if (interval <= 0 || opts.x) return checkLimitAlertsNow(touched, opts);
+  if (interval <= 0 || opts.tx) return checkLimitAlertsNow(touched, opts);
   const now = Date.now();
   const due = new Map<string, Set<string>>();
   for (const [orgId, ids] of touched) {
@@ -168,12 +168,12 @@ export async function checkLimitAlerts(
 
 async function checkLimitAlertsNow(
   touched: Map<string, Set<string>>,
-  opts: { now: Date; x?: Executor },
+  opts: { now: Date; tx?: Executor },
 ): Promise<LimitCrossing[]> {
-  const x = opts.x ?? db;
-  const limited = await limitedMeterCodes(x);
+  const tx = opts.tx ?? db;
+  const limited = await limitedMeterCodes(tx);
   if (limited.size === 0) return [];
-  const meters = await meterIndex({ x: opts.x });
+  const meters = await meterIndex({ x: opts.tx });
   const orgIds: string[] = [];
   for (const [orgId, ids] of touched) {
     for (const id of ids) {
@@ -186,7 +186,7 @@ async function checkLimitAlertsNow(
   }
   if (orgIds.length === 0) return [];
 
-  const subs = await liveLimits(orgIds, x);
+  const subs = await liveLimits(orgIds, tx);
   const checks: { orgId: string; meter: MeterDef; limit: PlanLimit; period: Period }[] = [];
   for (const sub of subs) {
     const ids = touched.get(sub.orgId)!;
@@ -202,13 +202,13 @@ async function checkLimitAlertsNow(
   const simple = checks.filter((c) => c.meter.aggregation !== "unique_count");
   const totals = await rollupTotals(
     simple.map((c) => ({ orgId: c.orgId, meterId: c.meter.id, range: hourRange(c.period) })),
-    x,
+    tx,
   );
   const crossings: LimitCrossing[] = [];
   for (const c of checks) {
     const used =
       c.meter.aggregation === "unique_count"
-        ? ((await queryUsage({ orgId: c.orgId, meters: [c.meter], range: hourRange(c.period) }, x))[0]?.value ?? "0")
+        ? ((await queryUsage({ orgId: c.orgId, meters: [c.meter], range: hourRange(c.period) }, tx))[0]?.value ?? "0")
         : (totalOf(c.meter.aggregation, totals.get(`${c.orgId}\u0001${c.meter.id}`)) ?? "0");
     const ratio = new D(used).div(c.limit.limit);
     for (const threshold of ALERT_THRESHOLDS) {
@@ -250,10 +250,10 @@ async function checkLimitAlertsNow(
         },
         at: opts.now,
       },
-      x,
+      tx,
     );
     // Only remembered outside a caller's transaction: a rollback there would undo the alert.
-    if (!opts.x) raised.add(memo);
+    if (!opts.tx) raised.add(memo);
     if (raised.size > 100_000) raised.clear();
   }
   return crossings;

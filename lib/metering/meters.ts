@@ -39,8 +39,8 @@ const meterCache = processState("metering.meters", () => ({
   loading: undefined as Promise<MeterIndex> | undefined,
 }));
 
-async function load(x: Executor): Promise<MeterIndex> {
-  const rows = await x.select().from(meters).orderBy(asc(meters.code));
+async function load(tx: Executor): Promise<MeterIndex> {
+  const rows = await tx.select().from(meters).orderBy(asc(meters.code));
   const all: MeterDef[] = rows.map((m) => ({
     id: m.id,
     code: m.code,
@@ -92,10 +92,10 @@ export async function meterIndex(opts: { fresh?: boolean; x?: Executor } = {}): 
 }
 
 /** The index, reloaded when it lacks one of these event names (a meter may have just been created). */
-export async function meterIndexFor(eventNames: Iterable<string>, x?: Executor): Promise<MeterIndex> {
-  const index = await meterIndex({ x });
+export async function meterIndexFor(eventNames: Iterable<string>, tx?: Executor): Promise<MeterIndex> {
+  const index = await meterIndex({ x: tx });
   for (const name of eventNames) {
-    if (!index.byEvent.has(name)) return Date.now() - index.loadedAt < 50 ? index : meterIndex({ fresh: true, x });
+    if (!index.byEvent.has(name)) return Date.now() - index.loadedAt < 50 ? index : meterIndex({ fresh: true, x: tx });
   }
   return index;
 }

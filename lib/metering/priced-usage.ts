@@ -43,7 +43,7 @@ export async function pricedUsage(
   meters: MeterDef[],
   range: Period,
   plan: Plan | null,
-  x?: Executor,
+  tx?: Executor,
 ): Promise<PricedUsage> {
   const charges = plan?.charges ?? [];
   // Meters with a group charge are read per value of the charge's property.
@@ -52,10 +52,10 @@ export async function pricedUsage(
   const plain = meters.filter((m) => !groupFor.has(m.code));
   // The reads go out together (pipelined on one connection inside a transaction).
   const reads = await Promise.all([
-    plain.length ? queryUsage({ orgId, meters: plain, range }, x) : Promise.resolve([]),
+    plain.length ? queryUsage({ orgId, meters: plain, range }, tx) : Promise.resolve([]),
     ...meters.flatMap((m) => {
       const key = groupFor.get(m.code);
-      return key ? [queryUsage({ orgId, meters: [m], range, groupBy: m.groupBy.includes(key) ? [key] : [] }, x)] : [];
+      return key ? [queryUsage({ orgId, meters: [m], range, groupBy: m.groupBy.includes(key) ? [key] : [] }, tx)] : [];
     }),
   ]);
   const usage: MeterUsage[] = reads.flat();

@@ -23,7 +23,7 @@ export type CustomerDirectory = {
 };
 
 /** The customers the refs name: from the per-process cache (lib/orgs/org-refs.ts), the rest in one query. */
-export async function loadCustomerDirectory(refs: CustomerRef[], x?: Executor): Promise<CustomerDirectory> {
+export async function loadCustomerDirectory(refs: CustomerRef[], tx?: Executor): Promise<CustomerDirectory> {
   const orgRefs = new Set<string>();
   const subRefs = new Set<string>();
   const dir: CustomerDirectory = { orgsById: new Map(), orgsByExternalId: new Map(), subsByRef: new Map() };
@@ -54,7 +54,7 @@ export async function loadCustomerDirectory(refs: CustomerRef[], x?: Executor): 
         or s.id = any(array(select jsonb_array_elements_text(${subList}::text::jsonb)))`;
   // Most batches name customers only: the subscription half is sent only when a Lago event names one.
   const query = subRefs.size === 0 ? orgPart : orgRefs.size === 0 ? subPart : sql`${orgPart} union all ${subPart}`;
-  const found = await rows<OrgRow>(query, x);
+  const found = await rows<OrgRow>(query, tx);
   for (const r of found) {
     const org = { id: r.org_id, externalId: r.org_external_id };
     add(org);

@@ -32,11 +32,9 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import { driver, rows, type Executor } from "@/lib/db/client";
 import { isDeadlock, isUniqueViolation } from "@/lib/db/errors";
-import { databaseUnavailable } from "@/lib/http/errors";
-import { log } from "@/lib/log";
+import { groupCommit } from "@/lib/db/group-commit";
 import { metrics } from "@/lib/metrics";
-import { processState } from "@/lib/process-state";
-import { PathWatch, TIMED_OUT, within, type PathState } from "@/lib/ops/path-watch";
+import type { PathState } from "@/lib/ops/path-watch";
 import type { Contribution, UniqueContribution } from "./contributions";
 import { aggregateBatch } from "./rollup-batch";
 
@@ -74,18 +72,15 @@ export const ROLLUP_SHARDS = 8;
  * at once, so a lone event waits for nothing. Each caller still gets its own events' outcomes, when
  * the statement that stored them has committed.
  */
-export async function storeEvents(events: StorableEvent[], x?: Executor): Promise<Map<number, StoreOutcome>> {
+export async function storeEvents(events: StorableEvent[], tx?: Executor): Promise<Map<number, StoreOutcome>> {
   if (events.length === 0) return new Map();
-  if (x || events.length >= COALESCE_MAX_EVENTS || driver().kind !== "postgres") return storeNow(events, x);
-  return new Promise((resolve, reject) => {
-    waiting.push({ events, since: Date.now(), resolve, reject });
-    pump();
-  });
+  if (tx || events.length >= COALESCE_MAX_EVENTS || driver().kind !== "postgres") return storeNow(events, tx);
+  return batches.submit(events);
 }
 
-async function storeNow(events: StorableEvent[], x?: Executor): Promise<Map<number, StoreOutcome>> {
+async function storeNow(events: StorableEvent[], tx?: Executor): Promise<Map<number, StoreOutcome>> {
   // Inside a caller's transaction a failed statement would abort the transaction: checked only.
-  if (!x) {
+  if (!tx) {
     metrics.ingestStatements.inc();
     try {
       await rows(storeNewEventsQuery(events));
@@ -97,14 +92,14 @@ async function storeNow(events: StorableEvent[], x?: Executor): Promise<Map<numb
       metrics.ingestRechecks.inc();
     }
   }
-  return storeChecked(events, x);
+  return storeChecked(events, tx);
 }
 
-async function storeChecked(events: StorableEvent[], x?: Executor): Promise<Map<number, StoreOutcome>> {
+async function storeChecked(events: StorableEvent[], tx?: Executor): Promise<Map<number, StoreOutcome>> {
   const out = new Map<number, StoreOutcome>();
   metrics.ingestStatements.inc();
   // The statement answers only for the events it did not store; every other one was stored.
-  const notStored = await rows<{ i: number; existing_hash: string | null }>(storeEventsQuery(events), x);
+  const notStored = await rows<{ i: number; existing_hash: string | null }>(storeEventsQuery(events), tx);
   const hashByIndex = new Map<number, string>();
   for (const e of events) {
     out.set(e.index, "accepted");
@@ -131,97 +126,43 @@ export const COALESCE_MAX_EVENTS = 500;
  */
 export const STORE_DEADLINE_MS = 5_000;
 
-type Waiting = {
-  events: StorableEvent[];
-  since: number;
-  resolve: (m: Map<number, StoreOutcome>) => void;
-  reject: (e: unknown) => void;
-};
 /** One queue per process: Next and the fast-path bundle both load this module (lib/process-state.ts). */
-const queue = processState("metering.store-events", () => ({
-  waiting: [] as Waiting[],
-  inFlight: 0,
-  statements: new PathWatch(),
-}));
-const { waiting, statements } = queue;
+const batches = groupCommit<StorableEvent[], Map<number, StoreOutcome>, Map<number, StoreOutcome>>({
+  name: "metering.store-events",
+  slots: MAX_IN_FLIGHT,
+  budget: COALESCE_MAX_EVENTS,
+  size: (events) => events.length,
+  // A batch with a key (customer, event id) already in the group waits for the next statement:
+  // one statement must not claim a key twice, or the second would read as stored.
+  keys: (events) => events.map((e) => `${e.orgId}\u0000${e.eventId}`),
+  commit: storeJoined,
+  answer: async (_events, stored) => stored,
+  // Nothing of a failed statement was stored: each batch again on its own, so an error answers only
+  // the batch that caused it.
+  alone: (events) => storeNow(events),
+  singleIsAlone: true,
+  slotBackAfter: "answers",
+  deadlineMs: STORE_DEADLINE_MS,
+  log: { items: "batches", timedOut: "ingest statement did not finish in time; its batches answered 503" },
+});
 
 /** The coalesced ingest path as health sees it: statements running (a stuck one included) and batches waiting for a slot. */
-export const ingestPathState = (): PathState => statements.state(waiting);
+export const ingestPathState = (): PathState => batches.state();
 
-function pump(): void {
-  while (queue.inFlight < MAX_IN_FLIGHT && waiting.length > 0) {
-    const group = takeGroup();
-    queue.inFlight++;
-    void within(statements.track(storeGroup(group)), STORE_DEADLINE_MS)
-      .then(
-        (r) => {
-          if (r !== TIMED_OUT) return;
-          log.error(
-            { batches: group.length, deadline_ms: STORE_DEADLINE_MS },
-            "ingest statement did not finish in time; its batches answered 503",
-          );
-          // A settled caller ignores this; the others learn to retry.
-          for (const w of group) w.reject(databaseUnavailable());
-        },
-        () => {},
-      )
-      .finally(() => {
-        queue.inFlight--;
-        pump();
-      });
-  }
-}
-
-/**
- * The next waiting batches, in arrival order, up to COALESCE_MAX_EVENTS events. A batch with a key
- * (customer, event id) already in the group waits for the next statement: one statement must not
- * claim a key twice, or the second would read as stored.
- */
-function takeGroup(): Waiting[] {
-  const group: Waiting[] = [];
-  const keys = new Set<string>();
-  let size = 0;
-  for (let i = 0; i < waiting.length && size < COALESCE_MAX_EVENTS;) {
-    const w = waiting[i]!;
-    const own = w.events.map((e) => `${e.orgId}\u0000${e.eventId}`);
-    if ((group.length > 0 && size + w.events.length > COALESCE_MAX_EVENTS) || own.some((k) => keys.has(k))) {
-      i++;
-      continue;
-    }
-    own.forEach((k) => keys.add(k));
-    size += w.events.length;
-    group.push(w);
-    waiting.splice(i, 1);
-  }
-  return group;
-}
-
-async function storeGroup(group: Waiting[]): Promise<void> {
-  if (group.length === 1) {
-    const [w] = group;
-    return storeNow(w!.events).then(w!.resolve, w!.reject);
-  }
-  // One statement for all: the events renumbered in it, the outcomes mapped back to each caller.
+/** One statement for all the batches: the events renumbered in it, the outcomes mapped back to each batch. */
+async function storeJoined(group: StorableEvent[][]): Promise<Map<number, StoreOutcome>[]> {
   const joined: StorableEvent[] = [];
   const origin: { w: number; index: number }[] = [];
-  group.forEach((w, wi) => {
-    for (const e of w.events) {
+  group.forEach((events, wi) => {
+    for (const e of events) {
       origin.push({ w: wi, index: e.index });
       joined.push({ ...e, index: joined.length });
     }
   });
-  let stored: Map<number, StoreOutcome>;
-  try {
-    stored = await storeNow(joined);
-  } catch {
-    // Nothing of the statement was stored. Each batch again on its own, so an error answers only
-    // the batch that caused it.
-    await Promise.all(group.map((w) => storeNow(w.events).then(w.resolve, w.reject)));
-    return;
-  }
+  const stored = await storeNow(joined);
   const outs = group.map(() => new Map<number, StoreOutcome>());
   stored.forEach((outcome, i) => outs[origin[i]!.w]!.set(origin[i]!.index, outcome));
-  group.forEach((w, wi) => w.resolve(outs[wi]!));
+  return outs;
 }
 
 // The statements' inputs are built as text by hand: objects built only to be serialized were a

@@ -123,7 +123,7 @@ const WINDOW_BIN = {
 };
 
 /** Quantities per meter for one customer. Reads one query for the rollup meters plus up to three per unique_count meter. */
-export async function queryUsage(req: UsageRequest, x?: Executor): Promise<MeterUsage[]> {
+export async function queryUsage(req: UsageRequest, tx?: Executor): Promise<MeterUsage[]> {
   const { range } = req;
   const window = req.window ?? null;
   const groupBy = req.groupBy ?? [];
@@ -163,7 +163,7 @@ export async function queryUsage(req: UsageRequest, x?: Executor): Promise<Meter
                      and meter_id = any(array(select json_array_elements_text(${JSON.stringify(rollupMeters.map((m) => m.id))}::text::json)))
                      and bucket_start >= ${range.start.toISOString()}::timestamptz and bucket_start < ${range.end.toISOString()}::timestamptz
                    group by 1, 2, 3) t`,
-      x,
+      tx,
     );
     for (const r of found) {
       const list = byMeter.get(r.meter_id);
@@ -176,7 +176,7 @@ export async function queryUsage(req: UsageRequest, x?: Executor): Promise<Meter
   for (const meter of req.meters) {
     const keys = keysFor(meter);
     if (meter.aggregation === "unique_count") {
-      out.push(await uniqueUsage(req.orgId, meter, range, window, keys, starts, x));
+      out.push(await uniqueUsage(req.orgId, meter, range, window, keys, starts, tx));
       continue;
     }
     const found = byMeter.get(meter.id) ?? [];
@@ -247,7 +247,7 @@ async function uniqueUsage(
   window: UsageWindow | null,
   keys: string[],
   starts: Date[],
-  x: Executor | undefined,
+  tx: Executor | undefined,
 ): Promise<MeterUsage> {
   if (range.end <= range.start)
     return {
@@ -264,12 +264,12 @@ async function uniqueUsage(
   const g = keys.length ? groupSql(keys) : sql`null::text`;
   const base = sql`from usage_unique_values where org_id = ${orgId} and meter_id = ${meter.id} and day >= ${firstDay}::date and day <= ${lastDay}::date and ${mask} <> 0`;
 
-  const [total] = await rows<{ n: string }>(sql`select count(distinct value)::text as n ${base}`, x);
+  const [total] = await rows<{ n: string }>(sql`select count(distinct value)::text as n ${base}`, tx);
   const usage: MeterUsage = { meter, value: total?.n ?? "0" };
   if (keys.length) {
     const found = await rows<UniqueRow>(
       sql`select null::text as w, ${g} as g, count(distinct value)::text as n ${base} group by 2`,
-      x,
+      tx,
     );
     usage.groups = groupList(found, (l) => l[0]?.n ?? "0", keys);
   }
@@ -282,13 +282,13 @@ async function uniqueUsage(
              where org_id = ${orgId} and meter_id = ${meter.id} and day >= ${firstDay}::date and day <= ${lastDay}::date
                and (${mask} & (1 << h)) <> 0
              group by 1, 2`,
-        x,
+        tx,
       );
     } else {
       const w = window === "day" ? DAY_MS : MONTH_MS;
       found = await rows<UniqueRow>(
         sql`select ${w} as w, ${g} as g, count(distinct value)::text as n ${base} group by 1, 2`,
-        x,
+        tx,
       );
     }
     // Totals per window across groups need their own distinct count when grouping.
@@ -298,7 +298,7 @@ async function uniqueUsage(
       const t = w
         ? await rows<UniqueRow>(
             sql`select ${w} as w, null::text as g, count(distinct value)::text as n ${base} group by 1`,
-            x,
+            tx,
           )
         : await rows<UniqueRow>(
             sql`select (extract(epoch from day::timestamp + make_interval(hours => h)) * 1000)::bigint::text as w, null::text as g, count(distinct value)::text as n
@@ -306,7 +306,7 @@ async function uniqueUsage(
                  where org_id = ${orgId} and meter_id = ${meter.id} and day >= ${firstDay}::date and day <= ${lastDay}::date
                    and (${mask} & (1 << h)) <> 0
                  group by 1`,
-            x,
+            tx,
           );
       totals = new Map(t.map((r) => [Number(r.w), r.n]));
     }
@@ -331,7 +331,7 @@ async function uniqueUsage(
 /** Totals of count, sum and max meters for many (org, meter, range) at once: the limit check after a batch. */
 export async function rollupTotals(
   items: { orgId: string; meterId: string; range: Period }[],
-  x?: Executor,
+  tx?: Executor,
 ): Promise<Map<string, RollupRow>> {
   const out = new Map<string, RollupRow>();
   if (items.length === 0) return out;
@@ -346,7 +346,7 @@ export async function rollupTotals(
           from json_to_recordset(${input}::text::json) as t(o text, m text, f timestamptz, u timestamptz)
           left join usage_rollups r on r.org_id = t.o and r.meter_id = t.m and r.bucket_start >= t.f and r.bucket_start < t.u
          group by t.o, t.m`,
-    x,
+    tx,
   );
   for (const r of found) out.set(`${r.org_id}\u0001${r.meter_id}`, r);
   return out;
