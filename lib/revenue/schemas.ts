@@ -1,8 +1,9 @@
-// Query shapes of the admin billing and revenue endpoints (validated by the routes, documented in
-// the OpenAPI document).
+// Query and response shapes of the admin billing and revenue endpoints (queries validated by the
+// routes, both documented in the OpenAPI document; the pages and hooks use the inferred types).
 import { z } from "zod";
 import { SUBSCRIPTION_STATUSES } from "@/lib/db/schema/subscriptions";
 import { PAYMENT_STATUSES } from "@/lib/db/schema/billing";
+import { PLAN_INTERVALS } from "@/lib/db/schema/catalog";
 import { ZCursor, ZLimit } from "@/lib/http/schemas";
 
 const ZMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month as YYYY-MM");
@@ -92,3 +93,90 @@ export const ZExportQuery = z.object({
 export type CustomerListQuery = z.output<typeof ZCustomerListQuery>;
 export type SubscriptionListQuery = z.output<typeof ZSubscriptionListQuery>;
 export type ChargeListQuery = z.output<typeof ZChargeListQuery>;
+
+// ————— responses —————
+
+const ZIsoTime = z.string().describe("ISO-8601 UTC");
+const ZCents = z.number().int();
+/** A cursor page of rows: `next_cursor` fetches the next page, null on the last. */
+const listOf = <T extends z.ZodType>(row: T) =>
+  z.strictObject({ data: z.array(row), next_cursor: z.string().nullable() });
+
+export const ZCustomerRowJson = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  external_id: z.string().nullable(),
+  created_at: ZIsoTime,
+  subscription_id: z.string().nullable(),
+  status: z.enum(SUBSCRIPTION_STATUSES).nullable().describe("Of the current subscription, else the most recent"),
+  plan: z
+    .strictObject({
+      name: z.string(),
+      tier: z.string(),
+      interval: z.enum(PLAN_INTERVALS),
+      base_price_cents: ZCents,
+      currency: z.string(),
+    })
+    .nullable(),
+  discount_percent: z.string().nullable(),
+  mrr_cents: ZCents,
+  credit_balance: z.number().int(),
+  usage_charges_this_month_cents: ZCents.describe("Usage charges this UTC month so far, rated with the current plan"),
+});
+export const ZCustomerListJson = listOf(ZCustomerRowJson);
+
+export const ZSubscriptionRowJson = z.strictObject({
+  id: z.string(),
+  customer_id: z.string(),
+  customer_name: z.string(),
+  customer_external_id: z.string().nullable(),
+  external_id: z.string().nullable(),
+  status: z.enum(SUBSCRIPTION_STATUSES),
+  plan: z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    tier: z.string(),
+    interval: z.enum(PLAN_INTERVALS),
+    base_price_cents: ZCents,
+    currency: z.string(),
+  }),
+  discount_percent: z.string(),
+  mrr_cents: ZCents,
+  provider: z.string(),
+  livemode: z.boolean().describe("False for a test (sandbox) subscription: its MRR is zero"),
+  created_at: ZIsoTime,
+  current_period_start: ZIsoTime,
+  current_period_end: ZIsoTime,
+  trial_end: ZIsoTime.nullable(),
+  cancel_at_period_end: z.boolean(),
+  past_due_since: ZIsoTime.nullable(),
+  ended_at: ZIsoTime.nullable(),
+});
+export const ZSubscriptionListJson = listOf(ZSubscriptionRowJson);
+
+export const ZChargeJson = z.strictObject({
+  id: z.string(),
+  customer_id: z.string(),
+  customer_name: z.string(),
+  provider: z.string(),
+  provider_payment_id: z.string(),
+  livemode: z.boolean().describe("False for a test (sandbox) payment: its net is zero"),
+  kind: z.enum(["subscription", "credits", "other"]),
+  status: z.enum(PAYMENT_STATUSES),
+  amount_cents: ZCents,
+  amount_refunded_cents: ZCents,
+  net_cents: ZCents,
+  currency: z.string(),
+  description: z.string(),
+  invoice_id: z.string().nullable(),
+  invoice_number: z.string().nullable(),
+  payment_method: z.string().nullable(),
+  failure_message: z.string().nullable(),
+  created_at: ZIsoTime,
+});
+export const ZChargeListJson = listOf(ZChargeJson);
+
+export type CustomerRowJson = z.infer<typeof ZCustomerRowJson>;
+export type SubscriptionRowJson = z.infer<typeof ZSubscriptionRowJson>;
+export type ChargeJson = z.infer<typeof ZChargeJson>;
