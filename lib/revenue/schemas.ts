@@ -180,3 +180,137 @@ export const ZChargeListJson = listOf(ZChargeJson);
 export type CustomerRowJson = z.infer<typeof ZCustomerRowJson>;
 export type SubscriptionRowJson = z.infer<typeof ZSubscriptionRowJson>;
 export type ChargeJson = z.infer<typeof ZChargeJson>;
+
+/** A ratio as a decimal string (4 places), null where the denominator is zero. */
+const ZRatio = z.string().nullable();
+
+export const ZBillingStatsJson = z.strictObject({
+  object: z.literal("billing_stats"),
+  as_of: ZIsoTime,
+  currency: z.string(),
+  total_customers: z.number().int(),
+  paying_customers: z.number().int(),
+  active_subscriptions: z.number().int(),
+  trialing_subscriptions: z.number().int(),
+  past_due_subscriptions: z.number().int(),
+  incomplete_subscriptions: z.number().int(),
+  canceled_subscriptions: z.number().int(),
+  mrr_cents: ZCents,
+  arr_cents: ZCents,
+  arpu_cents: ZCents.nullable().describe("Null without paying customers"),
+  tiers: z.array(
+    z.strictObject({
+      tier: z.string(),
+      name: z.string(),
+      subscriptions: z.number().int(),
+      active: z.number().int(),
+      trialing: z.number().int(),
+      past_due: z.number().int(),
+      paying: z.number().int(),
+      mrr_cents: ZCents,
+      mrr_share: ZRatio,
+    }),
+  ),
+  other_currencies: z.array(
+    z.strictObject({ currency: z.string(), paying_customers: z.number().int(), mrr_cents: ZCents, arr_cents: ZCents }),
+  ),
+});
+
+export const ZRevenueMonthJson = z.strictObject({
+  month: ZMonth,
+  starting_mrr_cents: ZCents,
+  ending_mrr_cents: ZCents,
+  arr_cents: ZCents,
+  new_mrr_cents: ZCents,
+  expansion_mrr_cents: ZCents,
+  contraction_mrr_cents: ZCents,
+  churned_mrr_cents: ZCents,
+  reactivation_mrr_cents: ZCents,
+  net_new_mrr_cents: ZCents,
+  customers_at_start: z.number().int(),
+  customers_at_end: z.number().int(),
+  new_customers: z.number().int(),
+  reactivated_customers: z.number().int(),
+  churned_customers: z.number().int(),
+  logo_churn_rate: ZRatio,
+  revenue_churn_rate: ZRatio,
+  net_revenue_retention: ZRatio,
+  credit_pack_revenue_cents: ZCents,
+  usage_revenue_cents: ZCents,
+});
+
+export const ZRevenueSeriesJson = z.strictObject({
+  object: z.literal("revenue_series"),
+  currency: z.string(),
+  from: ZMonth.nullable(),
+  to: ZMonth.nullable(),
+  data: z.array(ZRevenueMonthJson),
+});
+
+const ZMargin = z.strictObject({
+  subscription_revenue_cents: ZCents,
+  usage_revenue_cents: ZCents,
+  credit_pack_revenue_cents: ZCents,
+  revenue_cents: ZCents,
+  cost_cents: ZCents,
+  margin_cents: ZCents,
+  margin_rate: ZRatio,
+});
+const ZCreditsBySource = z.strictObject({
+  purchased: z.number().int(),
+  subscription: z.number().int(),
+  promotional: z.number().int(),
+});
+
+export const ZEconomicsJson = z.strictObject({
+  object: z.literal("revenue_economics"),
+  month: ZMonth,
+  currency: z.string(),
+  credit_packs: z.strictObject({
+    packs_sold: z.number().int(),
+    gross_cents: ZCents,
+    refunded_cents: ZCents,
+    net_cents: ZCents,
+  }),
+  deferred_revenue: z.strictObject({
+    as_of: ZIsoTime,
+    credits: z.number().int(),
+    value_cents: ZCents,
+    unpriced_credits: z.number().int(),
+  }),
+  breakage: z.strictObject({
+    credits: ZCreditsBySource,
+    total_credits: z.number().int(),
+    purchased_value_cents: ZCents,
+  }),
+  credits_by_tier: z.array(
+    z.strictObject({
+      tier: z.string(),
+      name: z.string(),
+      customers: z.number().int(),
+      granted: ZCreditsBySource.extend({ total: z.number().int() }),
+      consumed: z.number().int(),
+      expired: z.number().int(),
+      consumed_rate: ZRatio,
+    }),
+  ),
+  usage_revenue_cents: ZCents,
+  cost_cents: ZCents,
+  totals: ZMargin,
+  tiers: z.array(ZMargin.extend({ tier: z.string(), name: z.string(), customers: z.number().int() })),
+  customers: z.array(
+    ZMargin.extend({
+      customer_id: z.string(),
+      name: z.string(),
+      tier: z.string(),
+      tokens: z.strictObject({ input: z.string(), output: z.string() }),
+    }),
+  ),
+});
+
+export type BillingStatsJson = z.infer<typeof ZBillingStatsJson>;
+export type TierStatsJson = BillingStatsJson["tiers"][number];
+export type RevenueSeriesJson = z.infer<typeof ZRevenueSeriesJson>;
+export type RevenueMonthJson = z.infer<typeof ZRevenueMonthJson>;
+export type EconomicsJson = z.infer<typeof ZEconomicsJson>;
+export type MarginJson = z.infer<typeof ZMargin>;

@@ -10,6 +10,7 @@ import { D } from "@/lib/money";
 import { monthsBetween, mrrMovements, netMovement, parseMonth, type MonthFigures, type MrrChange } from "./movements";
 import { arrMinor, ratio, twelfthsToMinor } from "./mrr";
 import { mrrHundredTwelfthsSql } from "./mrr-sql";
+import type { RevenueMonthJson, RevenueSeriesJson } from "./schemas";
 import { reportingCurrency } from "./stats";
 import { nonRecurringRevenueByMonth, type NonRecurring } from "./non-recurring";
 
@@ -90,7 +91,7 @@ export async function revenueSeries(
 
 const cents = twelfthsToMinor;
 
-export function monthJson(f: MonthFigures, extra?: NonRecurring) {
+export function monthJson(f: MonthFigures, extra?: NonRecurring): RevenueMonthJson {
   return {
     month: f.month.key,
     starting_mrr_cents: cents(f.startingMrr),
@@ -115,16 +116,13 @@ export function monthJson(f: MonthFigures, extra?: NonRecurring) {
   };
 }
 
-export function seriesJson(s: RevenueSeries) {
+export function seriesJson(s: RevenueSeries): RevenueSeriesJson {
   const months = s.months.map((m) => monthJson(m, s.nonRecurring.get(m.month.key)));
   return {
-    object: "revenue_series",
+    object: "revenue_series" as const,
     currency: s.currency,
     from: months[0]?.month ?? null,
     to: months[months.length - 1]?.month ?? null,
     data: months,
   };
 }
-
-export type SeriesJson = ReturnType<typeof seriesJson>;
-export type MonthJson = SeriesJson["data"][number];

@@ -10,6 +10,7 @@ import { organizations, plans, type SubscriptionStatus } from "@/lib/db/schema";
 import { D, type Dec } from "@/lib/money";
 import { arpuMinor, arrMinor, ratio, twelfthsToMinor, ZERO } from "./mrr";
 import { mrrHundredTwelfthsSql } from "./mrr-sql";
+import type { BillingStatsJson } from "./schemas";
 
 export const DEFAULT_CURRENCY = "usd";
 
@@ -161,10 +162,10 @@ export async function billingStats(
   };
 }
 
-export function billingStatsJson(s: BillingStats) {
+export function billingStatsJson(s: BillingStats): BillingStatsJson {
   const mrr = twelfthsToMinor(s.mrrTwelfths);
   return {
-    object: "billing_stats",
+    object: "billing_stats" as const,
     as_of: s.asOf.toISOString(),
     currency: s.currency,
     total_customers: s.totalCustomers,
@@ -196,5 +197,3 @@ export function billingStatsJson(s: BillingStats) {
     })),
   };
 }
-
-export type BillingStatsJson = ReturnType<typeof billingStatsJson>;
