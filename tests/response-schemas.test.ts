@@ -29,6 +29,9 @@ describe("declared response schemas", () => {
         "GET /api/v1/admin/billing/recent-charges",
         "GET /api/v1/admin/revenue/series",
         "GET /api/v1/admin/revenue/economics",
+        "GET /api/v1/usage",
+        "GET /api/v1/credits",
+        "GET /api/v1/billing/upcoming-invoice",
       ]),
     );
   });

@@ -1,8 +1,10 @@
-// Request shapes of the metering endpoints (zod), used by the routes and the OpenAPI document.
+// Request and response shapes of the metering endpoints (zod), used by the routes and the OpenAPI
+// document; the browser's hooks use the inferred response types.
 // Event items are validated one by one in parse-event.ts (so one bad item never fails a batch);
 // the item schemas here document them.
 import { z } from "zod";
 import { ZCursor, ZLimit } from "@/lib/http/schemas";
+import { AGGREGATIONS } from "@/lib/db/schema/catalog";
 import { WINDOWS } from "./usage-query";
 
 export const MAX_BATCH = 1_000;
@@ -133,3 +135,43 @@ export const ZBillingUsageQuery = z.object({
   customer_id: ZCustomerRef.optional().describe("Operators name the customer; customers read their own."),
   external_customer_id: ZCustomerRef.optional(),
 });
+
+// ————— responses —————
+
+/** A quantity as a decimal string; null for max and latest where nothing was sent. */
+const ZQuantity = z.string().nullable();
+const ZGroupValue = z.strictObject({ group: z.record(z.string(), z.string().nullable()), value: ZQuantity });
+
+export const ZMeterUsageJson = z.strictObject({
+  meter: z.string(),
+  name: z.string(),
+  event_name: z.string(),
+  aggregation: z.enum(AGGREGATIONS),
+  unit: z.string(),
+  value: ZQuantity,
+  groups: z.array(ZGroupValue).optional().describe("Per group, when group_by is asked for"),
+  windows: z
+    .array(
+      z.strictObject({
+        start: z.string(),
+        end: z.string(),
+        value: ZQuantity,
+        groups: z.array(ZGroupValue).optional(),
+      }),
+    )
+    .optional()
+    .describe("Per window, when a window is asked for"),
+});
+
+export const ZCustomerUsageJson = z.strictObject({
+  customer_id: z.string(),
+  external_customer_id: z.string().nullable(),
+  from: z.string(),
+  to: z.string(),
+  window: z.enum([...WINDOWS, "none"]),
+  group_by: z.array(z.string()),
+  meters: z.array(ZMeterUsageJson),
+});
+
+export type CustomerUsageJson = z.infer<typeof ZCustomerUsageJson>;
+export type MeterUsageJson = z.infer<typeof ZMeterUsageJson>;

@@ -1,4 +1,5 @@
 import { route } from "@/lib/http/route";
+import { ZUpcomingInvoiceJson } from "@/lib/payments/schemas";
 import { upcomingInvoice } from "@/lib/payments/upcoming-invoice";
 
 export const GET = route(
@@ -7,6 +8,7 @@ export const GET = route(
     auth: "customer",
     doc: {
       tag: "Billing",
+      response: ZUpcomingInvoiceJson,
       summary:
         "The invoice your current period will end with: plan fee, usage and call costs so far, and the projected total",
       description:
