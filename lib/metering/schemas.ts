@@ -5,7 +5,10 @@
 import { z } from "zod";
 import { ZCursor, ZLimit } from "@/lib/http/schemas";
 import { AGGREGATIONS } from "@/lib/db/schema/catalog";
-import { WINDOWS } from "./usage-query";
+
+/** The windows a usage read can be split into (UTC). */
+export const WINDOWS = ["hour", "day", "month"] as const;
+export type UsageWindow = (typeof WINDOWS)[number];
 
 export const MAX_BATCH = 1_000;
 export const SINGLE_EVENT_MAX_BYTES = 256 * 1024;
