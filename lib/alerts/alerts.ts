@@ -77,11 +77,7 @@ export async function listAlerts(
 }
 
 export async function countOpenAlerts(orgId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(alerts)
-    .where(and(eq(alerts.orgId, orgId), isNull(alerts.acknowledgedAt)));
-  return Number(row?.n ?? 0);
+  return db.$count(alerts, and(eq(alerts.orgId, orgId), isNull(alerts.acknowledgedAt)));
 }
 
 /** Marks an alert of this organization seen. Acknowledging twice keeps the first time and person. */
