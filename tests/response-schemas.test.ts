@@ -32,6 +32,7 @@ describe("declared response schemas", () => {
         "GET /api/v1/usage",
         "GET /api/v1/credits",
         "GET /api/v1/billing/upcoming-invoice",
+        "GET /api/v1/alerts",
       ]),
     );
   });

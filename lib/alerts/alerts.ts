@@ -12,6 +12,7 @@ import { db, type Executor } from "@/lib/db/client";
 import { alerts, type Alert, type AlertKind } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
+import type { AlertJson } from "./schemas";
 
 export type RaiseAlertInput = {
   orgId: string;
@@ -94,7 +95,7 @@ export async function acknowledgeAlert(orgId: string, alertId: string, by: strin
   return row;
 }
 
-export function alertJson(a: Alert) {
+export function alertJson(a: Alert): AlertJson {
   return {
     id: a.id,
     customer_id: a.orgId,
