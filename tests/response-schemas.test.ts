@@ -33,6 +33,7 @@ describe("declared response schemas", () => {
         "GET /api/v1/credits",
         "GET /api/v1/billing/upcoming-invoice",
         "GET /api/v1/alerts",
+        "GET /api/v1/billing/usage",
       ]),
     );
   });

@@ -178,3 +178,50 @@ export const ZCustomerUsageJson = z.strictObject({
 
 export type CustomerUsageJson = z.infer<typeof ZCustomerUsageJson>;
 export type MeterUsageJson = z.infer<typeof ZMeterUsageJson>;
+
+const ZPeriodJson = z.strictObject({ start: z.string(), end: z.string() });
+
+export const ZBillingUsageMeterJson = z.strictObject({
+  meter: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  aggregation: z.enum(AGGREGATIONS),
+  today: ZQuantity,
+  this_month: ZQuantity,
+  included: z.string().nullable().describe("Units the plan includes; null without a usage charge"),
+  used: z.string(),
+  remaining: z.string().nullable(),
+  overage: z.string().nullable(),
+  overage_cost: z.string(),
+  overage_cost_cents: z.number().int(),
+  price_per_1k: z.string().nullable(),
+  limit: z
+    .strictObject({ limit: z.number().int(), enforcement: z.enum(["soft", "hard"]), percent_used: z.number() })
+    .nullable(),
+});
+
+export const ZBillingUsageJson = z.strictObject({
+  customer_id: z.string(),
+  external_customer_id: z.string().nullable(),
+  currency: z.string(),
+  plan: z.strictObject({ id: z.string(), code: z.string(), name: z.string() }).nullable(),
+  today: ZPeriodJson,
+  this_month: ZPeriodJson,
+  meters: z.array(ZBillingUsageMeterJson),
+  usage_cost: z.string(),
+  usage_cost_cents: z.number().int(),
+  credits: z.strictObject({
+    source: z.literal("ledger"),
+    included: z.number().int(),
+    used: z.number().int(),
+    remaining: z.number().int(),
+    held: z.number().int(),
+    overage: z.number().int(),
+    overage_cost: z.string().nullable(),
+    overage_cost_cents: z.number().int().nullable(),
+    price_per_1k: z.string().nullable(),
+  }),
+});
+
+export type BillingUsageJson = z.infer<typeof ZBillingUsageJson>;
+export type BillingUsageMeterJson = z.infer<typeof ZBillingUsageMeterJson>;
