@@ -34,6 +34,7 @@ describe("declared response schemas", () => {
         "GET /api/v1/billing/upcoming-invoice",
         "GET /api/v1/alerts",
         "GET /api/v1/billing/usage",
+        "GET /api/v1/credits/transactions",
       ]),
     );
   });

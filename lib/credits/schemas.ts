@@ -208,4 +208,30 @@ export const ZCreditBalanceJson = z.strictObject({
   as_of: z.string(),
 });
 
+/** One row of the credit ledger (GET /api/v1/credits/transactions). */
+export const ZLedgerEntryJson = z.strictObject({
+  id: z.string(),
+  seq: z.number().int(),
+  operation_id: z.string(),
+  kind: z.enum(LEDGER_KINDS),
+  bucket_id: z.string().nullable(),
+  source: z.enum(CREDIT_SOURCES).nullable(),
+  amount: z.number().int(),
+  bucket_delta: z.number().int(),
+  balance_after: z.number().int(),
+  held_after: z.number().int(),
+  event_name: z.string().nullable(),
+  quantity: z.string().nullable(),
+  reservation_id: z.string().nullable(),
+  reference: z.string().nullable(),
+  reason: z.string().nullable(),
+  idempotency_key: z.string().nullable(),
+  unit_price: z.string().nullable(),
+  currency: z.string().nullable(),
+  actor: z.string(),
+  created_at: z.string(),
+});
+export const ZLedgerPageJson = z.strictObject({ data: z.array(ZLedgerEntryJson), next_cursor: z.string().nullable() });
+
 export type CreditBalanceJson = z.infer<typeof ZCreditBalanceJson>;
+export type LedgerEntryJson = z.infer<typeof ZLedgerEntryJson>;
