@@ -3,6 +3,7 @@
 // payment, through the same grant a card payment runs.
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
+import type { BillingStatsJson, EconomicsJson, RevenueSeriesJson as SeriesJson } from "@/lib/revenue/schemas";
 import * as checkout from "@/app/api/v1/billing/checkout/route";
 import * as historyRoute from "@/app/api/v1/billing/history/route";
 import * as invoicesRoute from "@/app/api/v1/billing/invoices/route";
@@ -21,9 +22,6 @@ import { creditGrants, invoices, subscriptionHistory, subscriptions } from "@/li
 import { env, resetEnvCache } from "@/lib/env";
 import { payLocalCheckout } from "@/lib/payments/local-checkout";
 import { railOf } from "@/lib/payments/provider";
-import type { EconomicsJson } from "@/lib/revenue/economics";
-import type { SeriesJson } from "@/lib/revenue/series";
-import type { BillingStatsJson } from "@/lib/revenue/stats";
 import { call, customerKey, makeOrg, makePlan, makeUser, platformKey, sessionCookie, uid } from "./support/fixtures";
 
 type Checkout = { id: string; url: string; provider: string };

@@ -38,7 +38,7 @@ import { subscribe } from "@/lib/subscriptions/subscribe";
 import { periodBounds } from "@/lib/time";
 import { dec, roundToMinor } from "@/lib/money";
 import { formatDate } from "@/lib/format";
-import type { UpcomingInvoiceJson } from "@/lib/payments/upcoming-invoice";
+import type { UpcomingInvoiceJson } from "@/lib/payments/schemas";
 import { call, customerKey, makeMeter, makeOrg, makePlan, platformKey, uid } from "./support/fixtures";
 import { withStripeServer } from "./support/stripe-env";
 

@@ -11,6 +11,7 @@
 //   Mar 12  Z spends 333 credits
 //   Mar 21  the expiry job writes off X's 200 promotional credits
 import { beforeAll, describe, expect, it } from "vitest";
+import type { EconomicsJson, RevenueSeriesJson as SeriesJson } from "@/lib/revenue/schemas";
 import * as economicsRoute from "@/app/api/v1/admin/revenue/economics/route";
 import * as seriesRoute from "@/app/api/v1/admin/revenue/series/route";
 import { insertCreditEvent, insertCreditProduct } from "@/lib/catalog/seed-catalog";
@@ -20,8 +21,6 @@ import { grantCredits, grantPurchasedCredits } from "@/lib/credits/grant-credits
 import { db } from "@/lib/db/client";
 import { recordPayment } from "@/lib/payments/record-payment";
 import { deferredRevenue } from "@/lib/revenue/credit-economics";
-import type { EconomicsJson } from "@/lib/revenue/economics";
-import type { SeriesJson } from "@/lib/revenue/series";
 import { call, makeOrg, platformKey, uid } from "./support/fixtures";
 
 const t = (iso: string) => new Date(`${iso}T12:00:00Z`);

@@ -29,6 +29,7 @@
 //   I is a customer without a subscription.
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { BillingStatsJson, RevenueSeriesJson as SeriesJson } from "@/lib/revenue/schemas";
 import * as statsRoute from "@/app/api/v1/admin/billing/stats/route";
 import * as seriesRoute from "@/app/api/v1/admin/revenue/series/route";
 import * as chargesRoute from "@/app/api/v1/admin/billing/recent-charges/route";
@@ -38,8 +39,6 @@ import { plans, subscriptions, type Plan } from "@/lib/db/schema";
 import { cancelAtPeriodEnd, changePlan } from "@/lib/payments/lifecycle";
 import { addSandboxCard, DECLINING_CARD } from "@/lib/payments/payment-methods";
 import { recordPayment } from "@/lib/payments/record-payment";
-import type { BillingStatsJson } from "@/lib/revenue/stats";
-import type { SeriesJson } from "@/lib/revenue/series";
 import { recordHistory } from "@/lib/subscriptions/history";
 import { rollOverSubscriptions } from "@/lib/subscriptions/rollover";
 import { subscribe } from "@/lib/subscriptions/subscribe";

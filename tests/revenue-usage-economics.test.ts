@@ -17,7 +17,7 @@ import * as economicsRoute from "@/app/api/v1/admin/revenue/economics/route";
 import * as usageCsvRoute from "@/app/api/v1/admin/export/usage.csv/route";
 import { insertModelPrice } from "@/lib/catalog/seed-catalog";
 import { ingestEvents } from "@/lib/metering/ingest-events";
-import type { EconomicsJson } from "@/lib/revenue/economics";
+import type { EconomicsJson } from "@/lib/revenue/schemas";
 import { listCustomers } from "@/lib/revenue/lists";
 import { call, makeOrg, platformKey, uid } from "./support/fixtures";
 import { makeMeter, makePlan, subscribeTo } from "./support/metering";

@@ -5,7 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDate } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
-import type { UpcomingInvoiceJson } from "@/lib/payments/upcoming-invoice";
+import type { UpcomingInvoiceJson } from "@/lib/payments/schemas";
 import { useUpcomingInvoice } from "@/lib/queries/billing";
 
 const KIND: Record<string, string> = {

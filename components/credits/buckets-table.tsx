@@ -1,20 +1,12 @@
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
+import type { CreditBalanceJson } from "@/lib/credits/schemas";
 import { formatInteger } from "@/lib/format";
 import { SourceBadge } from "./source-badge";
 
-export type BucketRow = {
-  id: string;
-  source: string;
-  origin: string;
-  amount: number;
-  remaining: number;
-  expires_at: string | null;
-  expired_at: string | null;
-  reference: string | null;
-  created_at: string;
-};
+/** A bucket of GET /api/v1/credits (the fields the table shows). */
+export type BucketRow = Omit<CreditBalanceJson["buckets"][number], "priority">;
 
 const ORIGIN: Record<string, string> = {
   purchase: "Purchase",

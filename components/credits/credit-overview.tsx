@@ -2,7 +2,7 @@
 import { Card, CardHeader } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { Stat } from "@/components/ui/stat";
-import type { CreditBalanceJson } from "@/lib/credits/balance";
+import type { CreditBalanceJson } from "@/lib/credits/schemas";
 import { burnRate } from "@/lib/credits/burn-rate";
 import { formatCredits, formatInteger } from "@/lib/format";
 import { useCreditBalance } from "@/lib/queries/credits";

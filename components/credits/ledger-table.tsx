@@ -6,27 +6,11 @@ import { inputClass } from "@/components/ui/field";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatInteger } from "@/lib/format";
+import type { LedgerEntryJson } from "@/lib/credits/schemas";
 import { KindBadge, SourceBadge } from "./source-badge";
 
-export type LedgerRowView = {
-  id: string;
-  operation_id: string;
-  kind: string;
-  bucket_id: string | null;
-  source: string | null;
-  amount: number;
-  bucket_delta: number;
-  balance_after: number;
-  event_name: string | null;
-  quantity: string | null;
-  reservation_id: string | null;
-  reference: string | null;
-  reason: string | null;
-  unit_price: string | null;
-  currency: string | null;
-  actor: string;
-  created_at: string;
-};
+/** A ledger row of GET /api/v1/credits/transactions (the fields the table shows). */
+export type LedgerRowView = Omit<LedgerEntryJson, "seq" | "held_after" | "idempotency_key">;
 
 export type LedgerFilterValues = {
   kind?: string;

@@ -16,16 +16,19 @@ import {
 } from "recharts";
 import { formatMonth } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
+import type { RevenueMonthJson, TierStatsJson } from "@/lib/revenue/schemas";
 
-export type MonthPoint = {
-  month: string;
-  ending_mrr_cents: number;
-  new_mrr_cents: number;
-  expansion_mrr_cents: number;
-  reactivation_mrr_cents: number;
-  contraction_mrr_cents: number;
-  churned_mrr_cents: number;
-};
+/** The figures of a month the charts draw (GET /api/v1/admin/revenue/series). */
+export type MonthPoint = Pick<
+  RevenueMonthJson,
+  | "month"
+  | "ending_mrr_cents"
+  | "new_mrr_cents"
+  | "expansion_mrr_cents"
+  | "reactivation_mrr_cents"
+  | "contraction_mrr_cents"
+  | "churned_mrr_cents"
+>;
 
 const AXIS = { fontSize: 11, fill: "#71717a" };
 const GRID = <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />;
@@ -102,7 +105,8 @@ export function MovementsChart({ months, currency }: { months: MonthPoint[]; cur
   );
 }
 
-export type TierPoint = { tier: string; name: string; mrr_cents: number; subscriptions: number };
+/** A tier of GET /api/v1/admin/billing/stats, as the tier chart draws it. */
+export type TierPoint = Pick<TierStatsJson, "tier" | "name" | "mrr_cents" | "subscriptions">;
 
 export function TierChart({ tiers, currency }: { tiers: TierPoint[]; currency: string }) {
   return (

@@ -3,20 +3,10 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatInteger, formatPercent } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
+import type { EconomicsJson, MarginJson } from "@/lib/revenue/schemas";
 
-type MarginRow = {
-  key: string;
-  label: string;
-  sub?: string;
-  href?: string;
-  subscription_revenue_cents: number;
-  usage_revenue_cents: number;
-  credit_pack_revenue_cents: number;
-  revenue_cents: number;
-  cost_cents: number;
-  margin_cents: number;
-  margin_rate: string | null;
-};
+/** A tier's or customer's revenue and margin (GET /api/v1/admin/revenue/economics), with how the table labels it. */
+type MarginRow = MarginJson & { key: string; label: string; sub?: string; href?: string };
 
 export function MarginTable({ rows, currency, empty }: { rows: MarginRow[]; currency: string; empty: string }) {
   if (rows.length === 0) return <EmptyState title={empty} />;
@@ -65,15 +55,7 @@ export function MarginTable({ rows, currency, empty }: { rows: MarginRow[]; curr
   );
 }
 
-type CreditsRow = {
-  tier: string;
-  name: string;
-  customers: number;
-  granted: { purchased: number; subscription: number; promotional: number; total: number };
-  consumed: number;
-  expired: number;
-  consumed_rate: string | null;
-};
+type CreditsRow = EconomicsJson["credits_by_tier"][number];
 
 export function CreditsByTierTable({ rows }: { rows: CreditsRow[] }) {
   if (rows.length === 0) return <EmptyState title="No credit movements in this month" />;

@@ -1,7 +1,7 @@
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatInteger, formatMonth, formatPercent } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
-import type { MonthJson } from "@/lib/revenue/series";
+import type { RevenueMonthJson as MonthJson } from "@/lib/revenue/schemas";
 
 /** The numbers behind the MRR and movement charts, one row a month, newest first. */
 export function MovementsTable({ months, currency }: { months: MonthJson[]; currency: string }) {

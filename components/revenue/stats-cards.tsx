@@ -6,7 +6,7 @@ import { Stat } from "@/components/ui/stat";
 import { formatInteger } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { useBillingStats } from "@/lib/queries/revenue";
-import type { BillingStatsJson } from "@/lib/revenue/stats";
+import type { BillingStatsJson } from "@/lib/revenue/schemas";
 
 export function StatsCards({ initial }: { initial: BillingStatsJson }) {
   const { data: s } = useBillingStats(initial);

@@ -2,18 +2,10 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatInteger, formatPercent } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
+import type { TierStatsJson } from "@/lib/revenue/schemas";
 
-export type TierRow = {
-  tier: string;
-  name: string;
-  subscriptions: number;
-  active: number;
-  trialing: number;
-  past_due: number;
-  paying: number;
-  mrr_cents: number;
-  mrr_share: string | null;
-};
+/** A tier of GET /api/v1/admin/billing/stats. */
+export type TierRow = TierStatsJson;
 
 /** The tier breakdown: live subscriptions and MRR per plan tier (monthly and yearly plans together). */
 export function TierTable({ tiers, currency }: { tiers: TierRow[]; currency: string }) {

@@ -6,16 +6,13 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FormError } from "@/components/ui/field";
 import { LocalTime } from "@/components/ui/local-time";
+import type { AlertJson } from "@/lib/alerts/schemas";
 
-export type AlertItem = {
-  id: string;
-  kind: string;
-  severity: string;
-  message: string;
-  created_at: string;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
-};
+/** An alert as GET /api/v1/alerts answers it (the fields the panel shows). */
+export type AlertItem = Pick<
+  AlertJson,
+  "id" | "kind" | "severity" | "message" | "created_at" | "acknowledged_at" | "acknowledged_by"
+>;
 type AckState = { ok: true; data: { id: string } } | { ok: false; error: string } | null;
 
 /** Open alerts with an acknowledge button each, and the recently acknowledged ones. */

@@ -4,21 +4,24 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
 import { cn } from "@/components/ui/cn";
 import { formatQuantity } from "@/lib/format";
+import type { BillingUsageMeterJson } from "@/lib/metering/schemas";
 import { formatAmount } from "@/lib/money";
 
-export type MeterRow = {
-  meter: string;
-  name: string;
-  unit: string;
-  today: string | null;
-  this_month: string | null;
-  included: string | null;
-  remaining: string | null;
-  overage: string | null;
-  overage_cost: string;
-  price_per_1k: string | null;
-  limit: { limit: number; enforcement: string; percent_used: number } | null;
-};
+/** A meter of GET /api/v1/billing/usage (the fields the table shows). */
+export type MeterRow = Pick<
+  BillingUsageMeterJson,
+  | "meter"
+  | "name"
+  | "unit"
+  | "today"
+  | "this_month"
+  | "included"
+  | "remaining"
+  | "overage"
+  | "overage_cost"
+  | "price_per_1k"
+  | "limit"
+>;
 
 function LimitBar({ percent, enforcement }: { percent: number; enforcement: string }) {
   const tone = percent >= 100 ? "bg-red-500" : percent >= 80 ? "bg-amber-500" : "bg-brand-600";

@@ -1,6 +1,6 @@
 // Agents of a customer. Every read and write is scoped by the organization passed in.
 import "server-only";
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { agents, organizations, plans, type Agent, type Plan } from "@/lib/db/schema";
 import { conflict, notFound } from "@/lib/http/errors";
@@ -81,9 +81,5 @@ export async function agentsWithoutPlan(limit = 100) {
 }
 
 export async function countAgentsWithoutPlan(): Promise<number> {
-  const [r] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(agents)
-    .where(and(isNull(agents.planId), isNull(agents.archivedAt)));
-  return Number(r?.n ?? 0);
+  return db.$count(agents, and(isNull(agents.planId), isNull(agents.archivedAt)));
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { db } from "@/lib/db/client";
 import { agentPlanHistory, plans } from "@/lib/db/schema";
@@ -12,7 +12,7 @@ const next = alias(plans, "new_plan");
 export async function pricingHistory(orgId: string, agentId: string, limit: number) {
   const { agent, plan } = await getAgent(orgId, agentId);
   const where = and(eq(agentPlanHistory.orgId, orgId), eq(agentPlanHistory.agentId, agentId));
-  const [rows, [count]] = await Promise.all([
+  const [rows, total] = await Promise.all([
     db
       .select({ row: agentPlanHistory, previousPlan: previous, newPlan: next })
       .from(agentPlanHistory)
@@ -21,10 +21,7 @@ export async function pricingHistory(orgId: string, agentId: string, limit: numb
       .where(where)
       .orderBy(desc(agentPlanHistory.createdAt), desc(agentPlanHistory.id))
       .limit(limit),
-    db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(agentPlanHistory)
-      .where(where),
+    db.$count(agentPlanHistory, where),
   ]);
-  return { agent, plan, rows, total: Number(count?.n ?? 0) };
+  return { agent, plan, rows, total };
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNull, max, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { calls } from "@/lib/db/schema";
 import { roundToMinor } from "@/lib/money";
@@ -18,12 +18,12 @@ export async function callStats(orgId: string, agentIds: string[]): Promise<Map<
   const rows = await db
     .select({
       agentId: calls.agentId,
-      calls: sql<number>`count(*)::int`,
-      unpriced: sql<number>`count(*) filter (where ${calls.costCents} is null)::int`,
+      calls: count(),
+      unpriced: sql<number>`count(*) filter (where ${calls.costCents} is null)`.mapWith(Number),
       // The usage part of each call, summed exactly (fixed charges are billed per agent per period, not per call).
       usageExact: sql<string>`coalesce(sum((select coalesce(sum((l->>'amount')::numeric), 0) from jsonb_array_elements(coalesce(${calls.costLines}, '[]'::jsonb)) l where l->>'type' = 'usage')), 0)::text`,
       currency: sql<string | null>`min(${calls.currency})`,
-      lastCallAt: sql<string | null>`max(${calls.startedAt})::text`,
+      lastCallAt: max(calls.startedAt),
     })
     .from(calls)
     .where(and(eq(calls.orgId, orgId), inArray(calls.agentId, agentIds)))
@@ -32,20 +32,16 @@ export async function callStats(orgId: string, agentIds: string[]): Promise<Map<
     rows.map((r) => [
       r.agentId,
       {
-        calls: Number(r.calls),
-        unpriced: Number(r.unpriced),
+        calls: r.calls,
+        unpriced: r.unpriced,
         costCents: r.currency ? roundToMinor(r.usageExact, r.currency) : 0,
         currency: r.currency,
-        lastCallAt: r.lastCallAt ? new Date(r.lastCallAt) : null,
+        lastCallAt: r.lastCallAt,
       },
     ]),
   );
 }
 
 export async function countCallsWithoutCost(): Promise<number> {
-  const [r] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(calls)
-    .where(isNull(calls.costCents));
-  return Number(r?.n ?? 0);
+  return db.$count(calls, isNull(calls.costCents));
 }

@@ -12,6 +12,7 @@ import { db, type Executor } from "@/lib/db/client";
 import { alerts, type Alert, type AlertKind } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
+import type { AlertJson } from "./schemas";
 
 export type RaiseAlertInput = {
   orgId: string;
@@ -77,11 +78,7 @@ export async function listAlerts(
 }
 
 export async function countOpenAlerts(orgId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(alerts)
-    .where(and(eq(alerts.orgId, orgId), isNull(alerts.acknowledgedAt)));
-  return Number(row?.n ?? 0);
+  return db.$count(alerts, and(eq(alerts.orgId, orgId), isNull(alerts.acknowledgedAt)));
 }
 
 /** Marks an alert of this organization seen. Acknowledging twice keeps the first time and person. */
@@ -98,7 +95,7 @@ export async function acknowledgeAlert(orgId: string, alertId: string, by: strin
   return row;
 }
 
-export function alertJson(a: Alert) {
+export function alertJson(a: Alert): AlertJson {
   return {
     id: a.id,
     customer_id: a.orgId,

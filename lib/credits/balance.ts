@@ -9,6 +9,7 @@ import type { CreditSource, GrantOrigin } from "@/lib/db/schema";
 import { isLow, lowBalanceThreshold } from "./low-balance-rule";
 import { runOwnMovement } from "./movement";
 import { drawOrder, normalizePrecedence } from "./precedence";
+import type { CreditBalanceJson } from "./schemas";
 
 export type BucketView = {
   id: string;
@@ -136,9 +137,9 @@ export async function getCreditBalance(
   };
 }
 
-export function balanceJson(v: CreditBalanceView) {
+export function balanceJson(v: CreditBalanceView): CreditBalanceJson {
   return {
-    object: "credit_balance",
+    object: "credit_balance" as const,
     customer_id: v.orgId,
     balance: v.balance,
     held: v.held,
@@ -162,5 +163,3 @@ export function balanceJson(v: CreditBalanceView) {
     as_of: v.asOf.toISOString(),
   };
 }
-
-export type CreditBalanceJson = ReturnType<typeof balanceJson>;

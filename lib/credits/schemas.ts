@@ -1,6 +1,7 @@
-// Request shapes of the credits API (zod), shared by the routes and the OpenAPI document.
+// Request and response shapes of the credits API (zod), shared by the routes and the OpenAPI
+// document; the browser's hooks and components use the inferred response types.
 import { z } from "zod";
-import { CREDIT_SOURCES, LEDGER_KINDS } from "@/lib/db/schema/credits";
+import { CREDIT_SOURCES, GRANT_ORIGINS, LEDGER_KINDS } from "@/lib/db/schema/credits";
 import { ZCursor, ZIdempotencyKey, ZIsoDate, ZLimit } from "@/lib/http/schemas";
 import { isDecimalString } from "@/lib/money";
 import { normalizeQuantity } from "./credits-for-event";
@@ -177,3 +178,60 @@ export const ZCreditSettingsPatch = z
       .describe("Credits; null uses 10 % of the last allocation"),
   })
   .strict();
+
+// ————— responses —————
+
+export const ZCreditBalanceJson = z.strictObject({
+  object: z.literal("credit_balance"),
+  customer_id: z.string(),
+  balance: z.number().int().describe("Credits that can be spent now; negative while overage is outstanding"),
+  held: z.number().int().describe("Credits held by active reservations"),
+  overage: z.number().int(),
+  last_transaction_id: z.string().nullable(),
+  low_balance: z.strictObject({ threshold: z.number().int().nullable(), below: z.boolean() }),
+  precedence: z.array(z.enum(CREDIT_SOURCES)),
+  allow_overage: z.boolean(),
+  buckets: z.array(
+    z.strictObject({
+      id: z.string(),
+      source: z.enum(CREDIT_SOURCES),
+      origin: z.enum(GRANT_ORIGINS),
+      amount: z.number().int(),
+      remaining: z.number().int(),
+      priority: z.number().int(),
+      expires_at: z.string().nullable(),
+      expired_at: z.string().nullable(),
+      reference: z.string().nullable(),
+      created_at: z.string(),
+    }),
+  ),
+  as_of: z.string(),
+});
+
+/** One row of the credit ledger (GET /api/v1/credits/transactions). */
+export const ZLedgerEntryJson = z.strictObject({
+  id: z.string(),
+  seq: z.number().int(),
+  operation_id: z.string(),
+  kind: z.enum(LEDGER_KINDS),
+  bucket_id: z.string().nullable(),
+  source: z.enum(CREDIT_SOURCES).nullable(),
+  amount: z.number().int(),
+  bucket_delta: z.number().int(),
+  balance_after: z.number().int(),
+  held_after: z.number().int(),
+  event_name: z.string().nullable(),
+  quantity: z.string().nullable(),
+  reservation_id: z.string().nullable(),
+  reference: z.string().nullable(),
+  reason: z.string().nullable(),
+  idempotency_key: z.string().nullable(),
+  unit_price: z.string().nullable(),
+  currency: z.string().nullable(),
+  actor: z.string(),
+  created_at: z.string(),
+});
+export const ZLedgerPageJson = z.strictObject({ data: z.array(ZLedgerEntryJson), next_cursor: z.string().nullable() });
+
+export type CreditBalanceJson = z.infer<typeof ZCreditBalanceJson>;
+export type LedgerEntryJson = z.infer<typeof ZLedgerEntryJson>;

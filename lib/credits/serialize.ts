@@ -1,6 +1,7 @@
 // The API's JSON shapes for credits (snake_case, credits as integers, times as ISO-8601).
 import type { CreditLedgerRow } from "@/lib/db/schema";
 import type { WrittenEntry } from "./movement-decide";
+import type { LedgerEntryJson } from "./schemas";
 
 /** Credits a movement drew from each bucket (a bucket drawn twice is summed), in draw order. */
 export function spentByBucket(
@@ -18,28 +19,7 @@ export function spentByBucket(
   return [...out.values()].filter((r) => r.credits !== 0);
 }
 
-export type LedgerEntryJson = {
-  id: string;
-  seq: number;
-  operation_id: string;
-  kind: string;
-  bucket_id: string | null;
-  source: string | null;
-  amount: number;
-  bucket_delta: number;
-  balance_after: number;
-  held_after: number;
-  event_name: string | null;
-  quantity: string | null;
-  reservation_id: string | null;
-  reference: string | null;
-  reason: string | null;
-  idempotency_key: string | null;
-  unit_price: string | null;
-  currency: string | null;
-  actor: string;
-  created_at: string;
-};
+export type { LedgerEntryJson };
 
 export function ledgerEntryJson(r: CreditLedgerRow): LedgerEntryJson {
   return {

@@ -5,8 +5,8 @@
 // run as background work (lib/jobs/background.ts). A job whose kind starts with "stripe." calls
 // Stripe: when Stripe answers again after failing, those waiting out a backoff are brought forward.
 import "server-only";
-import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
-import { db, outsideTransaction, rows, type Executor } from "@/lib/db/client";
+import { and, asc, count, desc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { db, outsideTransaction, type Executor } from "@/lib/db/client";
 import { jobs, type Job } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { env } from "@/lib/env";
@@ -55,20 +55,30 @@ export async function enqueue(
   kickOutbox();
 }
 
+/** Due jobs (and running ones whose lease lapsed), leased to this process; another poller skips them. */
 async function claim(now: Date, limit: number): Promise<Job[]> {
-  const nowIso = now.toISOString();
-  const lease = new Date(now.getTime() + LEASE_MS).toISOString();
-  return rows<Job>(
-    sql`update ${jobs} set status = 'running', attempts = ${jobs.attempts} + 1, locked_until = ${lease}::timestamptz, updated_at = ${nowIso}::timestamptz
-        where ${jobs.id} in (
-          select ${jobs.id} from ${jobs}
-          where (${jobs.status} = 'pending' or (${jobs.status} = 'running' and ${jobs.lockedUntil} < ${nowIso}::timestamptz))
-            and ${jobs.runAt} <= ${nowIso}::timestamptz
-          order by ${jobs.runAt}
-          limit ${limit}
-          for update skip locked)
-        returning id, kind, org_id as "orgId", payload, attempts, max_attempts as "maxAttempts"`,
-  );
+  const due = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(
+      and(
+        or(eq(jobs.status, "pending"), and(eq(jobs.status, "running"), lt(jobs.lockedUntil, now))),
+        lte(jobs.runAt, now),
+      ),
+    )
+    .orderBy(asc(jobs.runAt))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  return db
+    .update(jobs)
+    .set({
+      status: "running",
+      attempts: sql`${jobs.attempts} + 1`,
+      lockedUntil: new Date(now.getTime() + LEASE_MS),
+      updatedAt: now,
+    })
+    .where(inArray(jobs.id, due))
+    .returning();
 }
 
 function isTemporary(e: unknown): boolean {
@@ -127,11 +137,13 @@ export async function runDueJobs(now = new Date(), batch = 20): Promise<number> 
 }
 
 async function updateDepthMetric() {
-  const depth = await rows<{ kind: string; n: number }>(
-    sql`select kind, count(*)::int as n from ${jobs} where status in ('pending', 'running') group by kind`,
-  );
+  const depth = await db
+    .select({ kind: jobs.kind, n: count() })
+    .from(jobs)
+    .where(inArray(jobs.status, ["pending", "running"]))
+    .groupBy(jobs.kind);
   metrics.outboxDepth.reset();
-  for (const d of depth) metrics.outboxDepth.set({ kind: d.kind }, Number(d.n));
+  for (const d of depth) metrics.outboxDepth.set({ kind: d.kind }, d.n);
 }
 
 /**

@@ -22,11 +22,12 @@ import { startOfUtcDay, startOfUtcMonth } from "@/lib/time";
 import { hourRange, limitPeriod, type Period } from "./limit-period";
 import { meterIndex } from "./meters";
 import { cents, includedUnits, pricedUsage, pricePer1k } from "./priced-usage";
+import type { BillingUsageJson } from "./schemas";
 import { queryUsage } from "./usage-query";
 
 const max0 = (d: InstanceType<typeof D>) => (d.isNegative() ? new D(0) : d);
 
-export async function billingUsage(org: Organization, now = new Date()) {
+export async function billingUsage(org: Organization, now = new Date()): Promise<BillingUsageJson> {
   const sub = await liveSubscription(org.id);
   const plan = sub ? await resolvePlan({ id: sub.planId }) : null;
   const month: Period = sub

@@ -6,6 +6,7 @@ import { liveSubscription } from "@/lib/subscriptions/subscribe";
 import { startOfUtcMonth } from "@/lib/time";
 import { limitPeriod, requestRange, type Period } from "./limit-period";
 import { meterIndex, type MeterDef } from "./meters";
+import type { CustomerUsageJson, MeterUsageJson } from "./schemas";
 import { MAX_WINDOWS, queryUsage, windowStarts, type MeterUsage, type UsageWindow } from "./usage-query";
 
 export type CustomerUsageInput = {
@@ -66,7 +67,7 @@ export async function customerUsage(
   return { range, window, groupBy, usage };
 }
 
-export function customerUsageJson(org: Organization, u: CustomerUsage) {
+export function customerUsageJson(org: Organization, u: CustomerUsage): CustomerUsageJson {
   return {
     customer_id: org.id,
     external_customer_id: org.externalId,
@@ -78,7 +79,7 @@ export function customerUsageJson(org: Organization, u: CustomerUsage) {
   };
 }
 
-export function meterUsageJson(m: MeterUsage) {
+export function meterUsageJson(m: MeterUsage): MeterUsageJson {
   return {
     meter: m.meter.code,
     name: m.meter.name,

@@ -1,7 +1,8 @@
 // Reads of stored events and of the ingest log, for GET /api/v1/events and the admin's view.
 import "server-only";
-import { and, desc, eq, gte, isNull, lt, sql, type SQL } from "drizzle-orm";
-import { db, rows } from "@/lib/db/client";
+import { and, count, desc, eq, gte, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import { bool, int, json, nullable, selectRows, text } from "@/lib/db/rows";
 import { ingestLog, organizations, type IngestLogRow } from "@/lib/db/schema";
 
 export type StoredEvent = {
@@ -17,17 +18,19 @@ export type StoredEvent = {
   idGenerated: boolean;
 };
 
-type Row = {
-  id: string;
-  org_id: string;
-  event_id: string;
-  event_name: string;
-  ts_us: string;
-  ingested_us: string;
-  source: string | null;
-  properties: Record<string, unknown> | string;
-  subscription_id: string | null;
-  id_generated: boolean;
+/** usage_events is partitioned by hand (no drizzle table), so its reads are SQL with this row. */
+const eventRow = {
+  id: text,
+  org_id: text,
+  event_id: text,
+  event_name: text,
+  /** Microseconds since the epoch: the cursor keeps Postgres's full precision. */
+  ts_us: text,
+  ingested_us: text,
+  source: nullable(text),
+  properties: json<Record<string, unknown>>(),
+  subscription_id: nullable(text),
+  id_generated: bool,
 };
 
 const fromMicros = (us: string) => new Date(Number(BigInt(us) / 1000n));
@@ -53,7 +56,8 @@ export async function listEvents(
   if (opts.to) conditions.push(sql`"timestamp" < ${opts.to.toISOString()}::timestamptz`);
   const c = opts.cursor ? decodeEventCursor(opts.cursor) : null;
   if (c) conditions.push(sql`("timestamp", id) < (to_timestamp(${c.micros}::numeric / 1000000), ${c.id})`);
-  const found = await rows<Row>(
+  const found = await selectRows(
+    eventRow,
     sql`select id, org_id, event_id, event_name, (extract(epoch from "timestamp") * 1000000)::bigint::text as ts_us,
                (extract(epoch from ingested_at) * 1000000)::bigint::text as ingested_us, source, properties, subscription_id, id_generated
           from usage_events
@@ -72,10 +76,9 @@ export async function listEvents(
       timestamp: fromMicros(r.ts_us),
       ingestedAt: fromMicros(r.ingested_us),
       source: r.source,
-      properties:
-        typeof r.properties === "string" ? (JSON.parse(r.properties) as Record<string, unknown>) : r.properties,
+      properties: r.properties,
       subscriptionId: r.subscription_id,
-      idGenerated: Boolean(r.id_generated),
+      idGenerated: r.id_generated,
     })),
     nextCursor:
       found.length > opts.limit && last ? encodeEventCursor({ timestampMicros: last.ts_us, id: last.id }) : null,
@@ -84,10 +87,11 @@ export async function listEvents(
 
 /** Events that came without an id since `since` (they cannot be deduplicated): the admin's warning figure. */
 export async function countGeneratedIdEvents(orgId: string | null, since: Date): Promise<number> {
-  const [row] = await rows<{ n: number }>(
+  const [row] = await selectRows(
+    { n: int },
     sql`select count(*)::int as n from usage_events where id_generated and "timestamp" >= ${since.toISOString()}::timestamptz ${orgId ? sql`and org_id = ${orgId}` : sql``}`,
   );
-  return Number(row?.n ?? 0);
+  return row?.n ?? 0;
 }
 
 /** Duplicates and rejections, newest first; orgId null lists every customer's (and unresolved ones). */
@@ -112,12 +116,12 @@ export type IngestLogCounts = { duplicate: number; rejected: number };
 
 export async function ingestLogCounts(orgId: string | null, since: Date): Promise<IngestLogCounts> {
   const found = await db
-    .select({ outcome: ingestLog.outcome, n: sql<number>`count(*)::int` })
+    .select({ outcome: ingestLog.outcome, n: count() })
     .from(ingestLog)
     .where(orgId ? and(gte(ingestLog.receivedAt, since), eq(ingestLog.orgId, orgId)) : gte(ingestLog.receivedAt, since))
     .groupBy(ingestLog.outcome);
   const out: IngestLogCounts = { duplicate: 0, rejected: 0 };
-  for (const r of found) out[r.outcome] = Number(r.n);
+  for (const r of found) out[r.outcome] = r.n;
   return out;
 }
 

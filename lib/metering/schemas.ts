@@ -1,9 +1,14 @@
-// Request shapes of the metering endpoints (zod), used by the routes and the OpenAPI document.
+// Request and response shapes of the metering endpoints (zod), used by the routes and the OpenAPI
+// document; the browser's hooks use the inferred response types.
 // Event items are validated one by one in parse-event.ts (so one bad item never fails a batch);
 // the item schemas here document them.
 import { z } from "zod";
 import { ZCursor, ZLimit } from "@/lib/http/schemas";
-import { WINDOWS } from "./usage-query";
+import { AGGREGATIONS } from "@/lib/db/schema/catalog";
+
+/** The windows a usage read can be split into (UTC). */
+export const WINDOWS = ["hour", "day", "month"] as const;
+export type UsageWindow = (typeof WINDOWS)[number];
 
 export const MAX_BATCH = 1_000;
 export const SINGLE_EVENT_MAX_BYTES = 256 * 1024;
@@ -133,3 +138,90 @@ export const ZBillingUsageQuery = z.object({
   customer_id: ZCustomerRef.optional().describe("Operators name the customer; customers read their own."),
   external_customer_id: ZCustomerRef.optional(),
 });
+
+// ————— responses —————
+
+/** A quantity as a decimal string; null for max and latest where nothing was sent. */
+const ZQuantity = z.string().nullable();
+const ZGroupValue = z.strictObject({ group: z.record(z.string(), z.string().nullable()), value: ZQuantity });
+
+export const ZMeterUsageJson = z.strictObject({
+  meter: z.string(),
+  name: z.string(),
+  event_name: z.string(),
+  aggregation: z.enum(AGGREGATIONS),
+  unit: z.string(),
+  value: ZQuantity,
+  groups: z.array(ZGroupValue).optional().describe("Per group, when group_by is asked for"),
+  windows: z
+    .array(
+      z.strictObject({
+        start: z.string(),
+        end: z.string(),
+        value: ZQuantity,
+        groups: z.array(ZGroupValue).optional(),
+      }),
+    )
+    .optional()
+    .describe("Per window, when a window is asked for"),
+});
+
+export const ZCustomerUsageJson = z.strictObject({
+  customer_id: z.string(),
+  external_customer_id: z.string().nullable(),
+  from: z.string(),
+  to: z.string(),
+  window: z.enum([...WINDOWS, "none"]),
+  group_by: z.array(z.string()),
+  meters: z.array(ZMeterUsageJson),
+});
+
+export type CustomerUsageJson = z.infer<typeof ZCustomerUsageJson>;
+export type MeterUsageJson = z.infer<typeof ZMeterUsageJson>;
+
+const ZPeriodJson = z.strictObject({ start: z.string(), end: z.string() });
+
+export const ZBillingUsageMeterJson = z.strictObject({
+  meter: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  aggregation: z.enum(AGGREGATIONS),
+  today: ZQuantity,
+  this_month: ZQuantity,
+  included: z.string().nullable().describe("Units the plan includes; null without a usage charge"),
+  used: z.string(),
+  remaining: z.string().nullable(),
+  overage: z.string().nullable(),
+  overage_cost: z.string(),
+  overage_cost_cents: z.number().int(),
+  price_per_1k: z.string().nullable(),
+  limit: z
+    .strictObject({ limit: z.number().int(), enforcement: z.enum(["soft", "hard"]), percent_used: z.number() })
+    .nullable(),
+});
+
+export const ZBillingUsageJson = z.strictObject({
+  customer_id: z.string(),
+  external_customer_id: z.string().nullable(),
+  currency: z.string(),
+  plan: z.strictObject({ id: z.string(), code: z.string(), name: z.string() }).nullable(),
+  today: ZPeriodJson,
+  this_month: ZPeriodJson,
+  meters: z.array(ZBillingUsageMeterJson),
+  usage_cost: z.string(),
+  usage_cost_cents: z.number().int(),
+  credits: z.strictObject({
+    source: z.literal("ledger"),
+    included: z.number().int(),
+    used: z.number().int(),
+    remaining: z.number().int(),
+    held: z.number().int(),
+    overage: z.number().int(),
+    overage_cost: z.string().nullable(),
+    overage_cost_cents: z.number().int().nullable(),
+    price_per_1k: z.string().nullable(),
+  }),
+});
+
+export type BillingUsageJson = z.infer<typeof ZBillingUsageJson>;
+export type BillingUsageMeterJson = z.infer<typeof ZBillingUsageMeterJson>;

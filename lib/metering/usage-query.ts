@@ -13,9 +13,9 @@ import { D } from "@/lib/money";
 import { parseGroupKey } from "./contributions";
 import type { MeterDef } from "./meters";
 import type { Period } from "./limit-period";
+import type { UsageWindow } from "./schemas";
 
-export const WINDOWS = ["hour", "day", "month"] as const;
-export type UsageWindow = (typeof WINDOWS)[number];
+export type { UsageWindow };
 
 export type GroupValues = Record<string, string | null>;
 export type GroupValue = { group: GroupValues; value: string | null };

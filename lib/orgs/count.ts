@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, isNull, sql } from "drizzle-orm";
+import { asc, isNull } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { organizations } from "@/lib/db/schema";
 
@@ -19,9 +19,5 @@ export async function organizationsWithoutProviderId(limit = 100) {
 }
 
 export async function countOrganizationsWithoutProviderId(): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(organizations)
-    .where(sql`${organizations.stripeCustomerId} is null`);
-  return Number(row?.n ?? 0);
+  return db.$count(organizations, isNull(organizations.stripeCustomerId));
 }

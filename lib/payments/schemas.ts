@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OFFLINE_PAYMENT_METHODS } from "@/lib/db/schema";
+import { SUBSCRIPTION_STATUSES } from "@/lib/db/schema/subscriptions";
 import { ZIsoDate } from "@/lib/http/schemas";
 
 /**
@@ -56,3 +57,65 @@ export const ZMarkInvoicePaid = z.strictObject({
   reference: z.string().trim().min(1, "say where to find the payment: a transfer reference, a check number").max(200),
   paid_at: ZIsoDate.optional().describe("When the money arrived; default now"),
 });
+
+// ————— responses —————
+
+/** An amount in major units as a decimal string (`amount`), beside its minor units (`amount_cents`). */
+const ZMajor = z.string();
+
+export const ZUpcomingInvoiceLineJson = z.strictObject({
+  id: z.string(),
+  kind: z.enum(["usage", "late_usage", "overage", "call_usage", "agent_fixed"]),
+  description: z.string(),
+  quantity: z.string(),
+  unit_amount: z.string().nullable(),
+  amount: ZMajor,
+  amount_exact: z.string(),
+  amount_cents: z.number().int(),
+  meter: z.string().nullable(),
+  plan_id: z.string().nullable(),
+  agent_id: z.string().nullable(),
+  period_start: z.string(),
+  period_end: z.string(),
+});
+
+export const ZUpcomingInvoiceJson = z.strictObject({
+  object: z.literal("upcoming_invoice"),
+  customer_id: z.string(),
+  subscription_id: z.string(),
+  provider: z.enum(["manual", "local", "stripe"]),
+  status: z.enum(SUBSCRIPTION_STATUSES),
+  currency: z.string(),
+  period_start: z.string(),
+  period_end: z.string(),
+  invoice_date: z.string().describe("When the invoice is issued: the period's end"),
+  as_of: z.string(),
+  plan_fee: z
+    .strictObject({
+      plan_id: z.string(),
+      plan_name: z.string(),
+      description: z.string(),
+      amount: ZMajor,
+      amount_cents: z.number().int(),
+      period_start: z.string(),
+      period_end: z.string(),
+    })
+    .nullable(),
+  discounts: z.array(z.strictObject({ description: z.string(), amount_cents: z.number().int(), amount: ZMajor })),
+  credits_applied: z.array(
+    z.strictObject({ description: z.string(), credits: z.number().int(), amount_cents: z.number().int() }),
+  ),
+  lines: z.array(ZUpcomingInvoiceLineJson),
+  projected_lines: z
+    .array(ZUpcomingInvoiceLineJson)
+    .describe("Each line projected to the period end at the current pace"),
+  usage_cents: z.number().int(),
+  call_costs_cents: z.number().int(),
+  total_so_far_cents: z.number().int(),
+  total_so_far: ZMajor,
+  projected_total_cents: z.number().int(),
+  projected_total: ZMajor,
+});
+
+export type UpcomingInvoiceJson = z.infer<typeof ZUpcomingInvoiceJson>;
+export type UpcomingInvoiceLineJson = z.infer<typeof ZUpcomingInvoiceLineJson>;

@@ -15,8 +15,9 @@ import { subscriptionLines } from "./local-billing";
 import { lateUsageLines } from "./late-usage";
 import { loadPeriodInput } from "./period-input";
 import { periodLines, projectToPeriodEnd, totalCents, type PeriodLine } from "./period-lines";
+import type { UpcomingInvoiceJson, UpcomingInvoiceLineJson } from "./schemas";
 
-const lineJson = (l: PeriodLine) => ({
+const lineJson = (l: PeriodLine): UpcomingInvoiceLineJson => ({
   id: l.id,
   kind: l.kind,
   description: l.description,
@@ -32,10 +33,7 @@ const lineJson = (l: PeriodLine) => ({
   period_end: l.periodEnd.toISOString(),
 });
 
-export type UpcomingInvoiceLineJson = ReturnType<typeof lineJson>;
-export type UpcomingInvoiceJson = Awaited<ReturnType<typeof upcomingInvoice>>;
-
-export async function upcomingInvoice(orgId: string, now = new Date()) {
+export async function upcomingInvoice(orgId: string, now = new Date()): Promise<UpcomingInvoiceJson> {
   const sub = await liveSubscription(orgId);
   if (!sub || sub.status === "incomplete") throw notFound("Current subscription");
   const period = { start: sub.currentPeriodStart, end: sub.currentPeriodEnd };
@@ -86,7 +84,7 @@ export async function upcomingInvoice(orgId: string, now = new Date()) {
       amount: minorToDecimal(d.amountCents, currency),
     })),
     /** Credit-priced meters come in a later issue; nothing is applied yet. */
-    credits_applied: [] as { description: string; credits: number; amount_cents: number }[],
+    credits_applied: [],
     lines: lines.map(lineJson),
     projected_lines: projected.map(lineJson),
     usage_cents: totalCents(lines.filter((l) => !isCall(l))),

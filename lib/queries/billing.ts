@@ -1,7 +1,7 @@
 "use client";
 // React Query hooks for the customer's billing, and their key factory.
 import { useQuery } from "@tanstack/react-query";
-import type { UpcomingInvoiceJson } from "@/lib/payments/upcoming-invoice";
+import type { UpcomingInvoiceJson } from "@/lib/payments/schemas";
 
 export const billingKeys = {
   all: ["billing"] as const,

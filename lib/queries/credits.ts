@@ -1,7 +1,7 @@
 "use client";
 // React Query hooks for credits, and their key factory.
 import { useQuery } from "@tanstack/react-query";
-import type { CreditBalanceJson } from "@/lib/credits/balance";
+import type { CreditBalanceJson } from "@/lib/credits/schemas";
 
 export const creditKeys = {
   all: ["credits"] as const,

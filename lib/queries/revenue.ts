@@ -1,7 +1,7 @@
 "use client";
 // React Query hooks for the admin's revenue figures, and their key factory.
 import { useQuery } from "@tanstack/react-query";
-import type { BillingStatsJson } from "@/lib/revenue/stats";
+import type { BillingStatsJson } from "@/lib/revenue/schemas";
 
 export const revenueKeys = {
   all: ["revenue"] as const,

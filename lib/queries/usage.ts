@@ -1,19 +1,8 @@
 // React Query keys and fetchers for usage (the browser side of GET /api/v1/usage).
-export type UsageWindowName = "hour" | "day" | "month";
-export type UsageSeriesJson = {
-  customer_id: string;
-  from: string;
-  to: string;
-  window: string;
-  meters: {
-    meter: string;
-    name: string;
-    unit: string;
-    aggregation: string;
-    value: string | null;
-    windows?: { start: string; end: string; value: string | null }[];
-  }[];
-};
+import type { CustomerUsageJson } from "@/lib/metering/schemas";
+export type UsageWindowName = Exclude<CustomerUsageJson["window"], "none">;
+/** GET /api/v1/usage's answer (lib/metering/schemas.ts). */
+export type UsageSeriesJson = CustomerUsageJson;
 
 export const usageKeys = {
   all: ["usage"] as const,

@@ -4,7 +4,8 @@
 import "server-only";
 import Decimal from "decimal.js";
 import { sql } from "drizzle-orm";
-import { db, rows, type Executor } from "@/lib/db/client";
+import { db, type Executor } from "@/lib/db/client";
+import { decimal, int, label, nullable, selectRows, text, type RowOf } from "@/lib/db/rows";
 import type { CreditSource } from "@/lib/db/schema";
 import { D, type Dec } from "@/lib/money";
 import { COLLECTED_STATUSES } from "./non-recurring";
@@ -20,16 +21,17 @@ export async function creditPackSales(
   range: { start: Date; end: Date },
   x: Executor = db,
 ): Promise<CreditPackSales> {
-  const [r] = await rows<{ n: number; gross: string; refunded: string }>(
+  const [r] = await selectRows(
+    { n: int, gross: int, refunded: int },
     sql`select count(*)::int as n, coalesce(sum(amount_cents), 0)::text as gross, coalesce(sum(amount_refunded_cents), 0)::text as refunded
         from payments
         where kind = 'credits' and status in (${collected}) and currency = ${currency} and livemode
           and created_at >= ${iso(range.start)} and created_at < ${iso(range.end)}`,
     x,
   );
-  const gross = Number(r?.gross ?? 0);
-  const refunded = Number(r?.refunded ?? 0);
-  return { packsSold: Number(r?.n ?? 0), grossCents: gross, refundedCents: refunded, netCents: gross - refunded };
+  const gross = r?.gross ?? 0;
+  const refunded = r?.refunded ?? 0;
+  return { packsSold: r?.n ?? 0, grossCents: gross, refundedCents: refunded, netCents: gross - refunded };
 }
 
 /**
@@ -50,8 +52,11 @@ const grantPrice = (currency: string) => sql`coalesce(
 const keptCredits = sql`(g.amount + coalesce((select sum(r.bucket_delta) from credit_ledger r
       where r.org_id = g.org_id and r.bucket_id = g.id and r.kind = 'adjustment' and r.reference = 'refund:' || g.reference), 0))`;
 
+/** A group of purchased credits: the price paid for the grant, the credits it kept, the credits counted. */
+const pricedCredits = { paid: nullable(decimal), amount: decimal, credits: decimal };
+
 /** Σ remaining × price paid / credits kept, exact, per distinct (price, amount), rounded once. */
-function valueOf(groups: { paid: string | null; amount: string; credits: string }[]): {
+function valueOf(groups: RowOf<typeof pricedCredits>[]): {
   value: number;
   priced: number;
   unpriced: number;
@@ -81,7 +86,8 @@ export type DeferredRevenue = { asOf: Date; credits: number; valueCents: number;
  * since — any past instant is recomputed from the append-only ledger.
  */
 export async function deferredRevenue(currency: string, asOf: Date, x: Executor = db): Promise<DeferredRevenue> {
-  const groups = await rows<{ paid: string | null; amount: string; credits: string }>(
+  const groups = await selectRows(
+    pricedCredits,
     sql`with held as (
           select g.id, g.org_id, g.reference, g.credit_product_id, ${keptCredits} as amount,
                  g.remaining - coalesce((select sum(l.bucket_delta) from credit_ledger l where l.org_id = g.org_id and l.bucket_id = g.id and l.created_at >= ${iso(asOf)}), 0) as remaining
@@ -105,13 +111,15 @@ export async function breakage(
   range: { start: Date; end: Date },
   x: Executor = db,
 ): Promise<Breakage> {
-  const bySource = await rows<{ source: CreditSource; credits: string }>(
+  const bySource = await selectRows(
+    { source: nullable(label<CreditSource>()), credits: int },
     sql`select l.source, (-sum(l.bucket_delta))::text as credits from credit_ledger l
         where l.kind = 'expire' and l.bucket_id is not null and l.created_at >= ${iso(range.start)} and l.created_at < ${iso(range.end)}
         group by l.source`,
     x,
   );
-  const purchased = await rows<{ paid: string | null; amount: string; credits: string }>(
+  const purchased = await selectRows(
+    pricedCredits,
     sql`select (${grantPrice(currency)})::text as paid, ${keptCredits}::text as amount, (-sum(l.bucket_delta))::text as credits
         from credit_ledger l join credit_grants g on g.id = l.bucket_id and g.org_id = l.org_id
         where l.kind = 'expire' and l.source = 'purchased' and g.livemode and l.created_at >= ${iso(range.start)} and l.created_at < ${iso(range.end)}
@@ -119,7 +127,7 @@ export async function breakage(
     x,
   );
   const credits: Record<CreditSource, number> = { purchased: 0, subscription: 0, promotional: 0 };
-  for (const r of bySource) if (r.source) credits[r.source] = Number(r.credits);
+  for (const r of bySource) if (r.source) credits[r.source] = r.credits;
   return {
     credits,
     total: credits.purchased + credits.subscription + credits.promotional,
@@ -142,15 +150,8 @@ export type TierCredits = {
  * ("(none)" without a current subscription).
  */
 export async function creditsByTier(range: { start: Date; end: Date }, x: Executor = db): Promise<TierCredits[]> {
-  const list = await rows<{
-    tier: string;
-    customers: number;
-    sub: string;
-    pur: string;
-    promo: string;
-    consumed: string;
-    expired: string;
-  }>(
+  const list = await selectRows(
+    { tier: text, customers: int, sub: int, pur: int, promo: int, consumed: int, expired: int },
     sql`with tiers as (
           select s.org_id, p.tier from subscriptions s join plans p on p.id = s.plan_id
           where s.status in ('incomplete', 'trialing', 'active', 'past_due')
@@ -168,14 +169,14 @@ export async function creditsByTier(range: { start: Date; end: Date }, x: Execut
     x,
   );
   return list.map((r) => {
-    const granted = { subscription: Number(r.sub), purchased: Number(r.pur), promotional: Number(r.promo) };
+    const granted = { subscription: r.sub, purchased: r.pur, promotional: r.promo };
     return {
       tier: r.tier,
-      customers: Number(r.customers),
+      customers: r.customers,
       granted,
       grantedTotal: granted.subscription + granted.purchased + granted.promotional,
-      consumed: Number(r.consumed),
-      expired: Number(r.expired),
+      consumed: r.consumed,
+      expired: r.expired,
     };
   });
 }

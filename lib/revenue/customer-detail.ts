@@ -2,7 +2,8 @@
 // change with the MRR after it), invoices, charges, and totals.
 import "server-only";
 import { desc, eq, sql } from "drizzle-orm";
-import { db, rows } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import { int, selectRows, text } from "@/lib/db/rows";
 import { plans, subscriptionHistory } from "@/lib/db/schema";
 import { listInvoices } from "@/lib/invoices/queries";
 import { listCharges } from "./lists";
@@ -22,7 +23,8 @@ export async function customerRevenue(orgId: string) {
       .limit(100),
     listInvoices(orgId, 24),
     listCharges({ orgId, limit: 24 }),
-    rows<{ currency: string; net: string; refunded: string }>(
+    selectRows(
+      { currency: text, net: int, refunded: int },
       sql`select currency, sum(amount_cents - amount_refunded_cents)::text as net, sum(amount_refunded_cents)::text as refunded
           from payments where org_id = ${orgId} and status in (${collected}) and livemode group by currency order by currency`,
     ),
@@ -51,8 +53,8 @@ export async function customerRevenue(orgId: string) {
     charges: charges.rows,
     collected: totals.map((t) => ({
       currency: t.currency,
-      netCents: Number(t.net),
-      refundedCents: Number(t.refunded),
+      netCents: t.net,
+      refundedCents: t.refunded,
     })),
   };
 }

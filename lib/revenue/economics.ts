@@ -16,6 +16,7 @@ import {
 } from "./credit-economics";
 import { parseMonth, type Month } from "./movements";
 import { ratio } from "./mrr";
+import type { EconomicsJson } from "./schemas";
 import { reportingCurrency } from "./stats";
 import { usageEconomics, type CustomerEconomics, type TierEconomics } from "./usage-economics";
 
@@ -59,7 +60,7 @@ export async function revenueEconomics(
   };
 }
 
-export function economicsJson(e: Economics) {
+export function economicsJson(e: Economics): EconomicsJson {
   const name = (tier: string) => e.tierNames.get(tier) ?? tier;
   const money = (m: {
     subscriptionCents: number;
@@ -77,7 +78,7 @@ export function economicsJson(e: Economics) {
     margin_rate: ratio(m.revenueCents - m.costCents, m.revenueCents),
   });
   return {
-    object: "revenue_economics",
+    object: "revenue_economics" as const,
     month: e.month.key,
     currency: e.currency,
     credit_packs: {
@@ -130,5 +131,3 @@ export function economicsJson(e: Economics) {
     })),
   };
 }
-
-export type EconomicsJson = ReturnType<typeof economicsJson>;

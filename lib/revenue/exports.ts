@@ -3,13 +3,14 @@
 // in the API; times are ISO-8601 UTC.
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { db, rows } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import { bool, date, decimal, int, nullable, selectRows, text } from "@/lib/db/rows";
 import { meterIndex } from "@/lib/metering/meters";
 import { csvStream, EXPORT_BATCH, safeText } from "./csv-stream";
 import { encodeCursor, keyset } from "./keyset";
 import { listCustomers, listSubscriptionsForAdmin } from "./lists";
 
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export function customersCsv(now = new Date()): ReadableStream<Uint8Array> {
   return csvStream(
@@ -105,27 +106,27 @@ export function subscriptionsCsv(): ReadableStream<Uint8Array> {
   );
 }
 
-type InvoiceSql = {
-  id: string;
-  number: string;
-  org_id: string;
-  customer_name: string;
-  provider: string;
-  status: string;
-  currency: string;
-  subtotal_cents: string;
-  total_cents: string;
-  amount_paid_cents: string;
-  amount_due_cents: string;
-  subscription_id: string | null;
-  period_start: string | Date | null;
-  period_end: string | Date | null;
-  issued_at: string | Date;
-  paid_at: string | Date | null;
-  stripe_invoice_id: string | null;
-  description: string | null;
-  livemode: boolean;
-  sort_value: string;
+const invoiceRow = {
+  id: text,
+  number: text,
+  org_id: text,
+  customer_name: text,
+  provider: text,
+  status: text,
+  currency: text,
+  subtotal_cents: int,
+  total_cents: int,
+  amount_paid_cents: int,
+  amount_due_cents: int,
+  subscription_id: nullable(text),
+  period_start: nullable(date),
+  period_end: nullable(date),
+  issued_at: date,
+  paid_at: nullable(date),
+  stripe_invoice_id: nullable(text),
+  description: nullable(text),
+  livemode: bool,
+  sort_value: text,
 };
 
 async function invoiceBatch(range: { from?: Date; to?: Date }, cursor: string | undefined) {
@@ -134,7 +135,8 @@ async function invoiceBatch(range: { from?: Date; to?: Date }, cursor: string | 
   if (k.where) conditions.push(k.where);
   if (range.from) conditions.push(sql`i.issued_at >= ${range.from.toISOString()}::timestamptz`);
   if (range.to) conditions.push(sql`i.issued_at < ${range.to.toISOString()}::timestamptz`);
-  const list = await rows<InvoiceSql>(
+  const list = await selectRows(
+    invoiceRow,
     sql`select i.id, i.number, i.org_id, o.name as customer_name, i.provider, i.status, i.currency, i.subtotal_cents::text as subtotal_cents, i.total_cents::text as total_cents,
           i.amount_paid_cents::text as amount_paid_cents, i.amount_due_cents::text as amount_due_cents, i.subscription_id, i.period_start, i.period_end, i.issued_at, i.paid_at,
           i.stripe_invoice_id, i.description, i.livemode, i.issued_at::text as sort_value
@@ -181,10 +183,10 @@ export function invoicesCsv(range: { from?: Date; to?: Date } = {}): ReadableStr
       i.provider,
       i.status,
       i.currency,
-      Number(i.subtotal_cents),
-      Number(i.total_cents),
-      Number(i.amount_paid_cents),
-      Number(i.amount_due_cents),
+      i.subtotal_cents,
+      i.total_cents,
+      i.amount_paid_cents,
+      i.amount_due_cents,
       i.subscription_id,
       iso(i.period_start),
       iso(i.period_end),
@@ -197,17 +199,18 @@ export function invoicesCsv(range: { from?: Date; to?: Date } = {}): ReadableStr
   );
 }
 
-type UsageSql = {
-  org_id: string;
-  meter_id: string;
-  bucket_start: string | Date;
-  group_key: string;
-  cnt: string | null;
-  s: string | null;
-  mx: string | null;
-  lt: string | null;
-  uq: string | null;
-  bucket_text: string;
+/** One hour of one meter for one customer and group; the column the meter's aggregation reads is its value. */
+const usageRow = {
+  org_id: text,
+  meter_id: text,
+  bucket_start: date,
+  group_key: text,
+  cnt: nullable(decimal),
+  s: nullable(decimal),
+  mx: nullable(decimal),
+  lt: nullable(decimal),
+  uq: nullable(decimal),
+  bucket_text: text,
 };
 type UsageKey = [string, string, string, string];
 /** Where a usage export is: rollup rows after a row key, then unique-count days after a day key. */
@@ -222,7 +225,8 @@ const where = (conditions: SQL[]) => (conditions.length ? sql`where ${sql.join(c
 
 /** Rollup rows per customer, meter, hour and group (shards added up), in primary-key order. */
 async function rollupBatch(range: { from?: Date; to?: Date }, after: UsageKey | null) {
-  const list = await rows<UsageSql>(
+  const list = await selectRows(
+    usageRow,
     sql`select org_id, meter_id, bucket_start, group_key, sum(event_count)::text as cnt, sum(value_sum)::text as s, max(value_max)::text as mx,
           (array_agg(latest_value order by latest_at desc nulls last))[1]::text as lt, null as uq, bucket_start::text as bucket_text
         from usage_rollups
@@ -257,7 +261,8 @@ async function uniqueBatch(range: { from?: Date; to?: Date }, after: [string, st
       ? [sql`day <= ((${range.to.toISOString()}::timestamptz - interval '1 microsecond') at time zone 'UTC')::date`]
       : []),
   ];
-  const days = await rows<{ org_id: string; meter_id: string; day: string }>(
+  const days = await selectRows(
+    { org_id: text, meter_id: text, day: text },
     sql`select distinct org_id, meter_id, day::text as day from usage_unique_values
         ${where([...(after ? [sql`(org_id, meter_id, day) > (${after[0]}, ${after[1]}, ${after[2]}::date)`] : []), ...dayRange])}
         order by org_id, meter_id, day
@@ -267,7 +272,8 @@ async function uniqueBatch(range: { from?: Date; to?: Date }, after: [string, st
   const taken = days.slice(0, UNIQUE_DAYS_PER_BATCH);
   if (taken.length === 0) return { page: [], next: null };
   const hour = sql`(v.day::timestamp + make_interval(hours => h)) at time zone 'UTC'`;
-  const page = await rows<UsageSql>(
+  const page = await selectRows(
+    usageRow,
     sql`select v.org_id, v.meter_id, ${hour} as bucket_start, v.group_key, null as cnt, null as s, null as mx, null as lt, count(*)::text as uq, (${hour})::text as bucket_text
         from usage_unique_values v
         join jsonb_to_recordset(${JSON.stringify(taken)}::jsonb) as d(org_id text, meter_id text, day date) on d.org_id = v.org_id and d.meter_id = v.meter_id and d.day = v.day
@@ -290,7 +296,8 @@ async function usageBatch(range: { from?: Date; to?: Date }, cursor: string | un
   const { page, next } =
     at.phase === "rollups" ? await rollupBatch(range, at.after) : await uniqueBatch(range, at.after);
   const orgs = page.length
-    ? await rows<{ id: string; external_id: string | null }>(
+    ? await selectRows(
+        { id: text, external_id: nullable(text) },
         sql`select id, external_id from organizations where id = any(array(select json_array_elements_text(${JSON.stringify([...new Set(page.map((r) => r.org_id))])}::text::json)))`,
       )
     : [];

@@ -1,15 +1,20 @@
 // The admin's lists: customers (plan, status, MRR, credit balance, usage this month), subscriptions
 // filtered by status, and recent charges with their refunds. Cursor-paginated (keyset.ts) and
-// sortable; every row names the customer so the page can link to its detail page.
+// sortable; every row names the customer so the page can link to its detail page. Each list is one
+// drizzle select: its row type is the select's, and schemas.ts holds the JSON each row answers as.
 import "server-only";
-import { and, inArray, sql, type SQL } from "drizzle-orm";
-import { db, rows, type Executor } from "@/lib/db/client";
+import { and, desc, eq, gt, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { db, type Executor } from "@/lib/db/client";
 import {
+  creditBalances,
+  invoices,
   LIVE_STATUSES,
+  organizations,
+  payments,
   plans,
-  type PaymentStatus,
+  subscriptions,
   type Plan,
-  type PlanInterval,
   type SubscriptionStatus,
 } from "@/lib/db/schema";
 import { D, roundToMinor } from "@/lib/money";
@@ -17,164 +22,153 @@ import { startOfUtcMonth } from "@/lib/time";
 import { encodeCursor, keyset, likePattern, type SortKey, type SortOrder } from "./keyset";
 import { twelfthsToMinor } from "./mrr";
 import { mrrHundredTwelfthsSql } from "./mrr-sql";
-import type { ChargeListQuery, CustomerListQuery, SubscriptionListQuery } from "./schemas";
+import type {
+  ChargeJson,
+  ChargeListQuery,
+  CustomerListQuery,
+  CustomerRowJson,
+  SubscriptionListQuery,
+  SubscriptionRowJson,
+} from "./schemas";
 import { ratedUsage } from "./usage-cost";
 
 const live = sql.raw(LIVE_STATUSES.map((s) => `'${s}'`).join(", "));
-const mrrOf = (s: string, p: string) =>
-  mrrHundredTwelfthsSql({
-    status: sql.raw(`${s}.status`),
-    interval: sql.raw(`${s}.interval`),
-    basePriceCents: sql.raw(`${p}.base_price_cents`),
-    discountPercent: sql.raw(`${s}.discount_percent`),
-    livemode: sql.raw(`${s}.livemode`),
-  });
 const toMinor = (mrr100: string | null) => twelfthsToMinor(new D(mrr100 ?? "0").div(100));
-const date = (v: string | Date | null) => (v === null ? null : new Date(v));
+/** The row's sort value as text, for its cursor. */
+const sortText = (key: SortKey) => sql<string | null>`(${key.expr})::text`;
+
+const o = alias(organizations, "o");
+const s = alias(subscriptions, "s");
+const p = alias(plans, "p");
+const b = alias(creditBalances, "b");
+const pay = alias(payments, "pay");
+const i = alias(invoices, "i");
+
+type SubscriptionColumns = Pick<typeof s, "status" | "interval" | "discountPercent" | "livemode">;
+/** 100 × MRR in twelfths of a minor unit of a subscription on plan `p` (mrr-sql.ts). */
+const mrrOf = (sub: SubscriptionColumns) =>
+  mrrHundredTwelfthsSql({
+    status: sub.status,
+    interval: sub.interval,
+    basePriceCents: p.basePriceCents,
+    discountPercent: sub.discountPercent,
+    livemode: sub.livemode,
+  });
 
 export type Page<T> = { rows: T[]; nextCursor: string | null };
+/** A listed row as the page gives it: without the sort value its cursor was made from. */
+type Unsorted<T> = Omit<T, "sortValue">;
 
-function page<T extends { id: string }>(
-  list: T[],
-  limit: number,
-  sortValue: (row: T) => string | number | Date | null,
-): Page<T> {
+/** The first `limit` rows without their sort values, and the cursor after the last when there are more. */
+function page<T extends { id: string; sortValue: string | null }>(list: T[], limit: number): Page<Unsorted<T>> {
   const rowsOut = list.slice(0, limit);
   const last = rowsOut[rowsOut.length - 1];
-  return { rows: rowsOut, nextCursor: list.length > limit && last ? encodeCursor(sortValue(last), last.id) : null };
+  return {
+    rows: rowsOut.map(({ sortValue: _s, ...row }) => row),
+    nextCursor: list.length > limit && last ? encodeCursor(last.sortValue, last.id) : null,
+  };
 }
+
+const conditions = (list: (SQL | undefined)[]) => and(...list);
 
 // ————— customers —————
 
-export type CustomerListRow = {
-  id: string;
-  name: string;
-  email: string | null;
-  externalId: string | null;
-  createdAt: Date;
-  subscriptionId: string | null;
-  status: SubscriptionStatus | null;
-  plan: { name: string; tier: string; interval: PlanInterval; basePriceCents: number; currency: string } | null;
-  discountPercent: string | null;
-  mrrCents: number;
-  creditBalance: number;
+export type CustomerListRow = Unsorted<Awaited<ReturnType<typeof customerRows>>[number]> & {
   /** Usage charges this month (UTC) so far, rated with the current plan: minor units of the plan's currency. */
   usageChargesCents: number;
 };
 
-type CustomerSql = {
-  id: string;
-  name: string;
-  email: string | null;
-  external_id: string | null;
-  created_at: string | Date;
-  subscription_id: string | null;
-  status: SubscriptionStatus | null;
-  interval: PlanInterval | null;
-  discount_percent: string | null;
-  plan_name: string | null;
-  tier: string | null;
-  base_price_cents: string | null;
-  currency: string | null;
-  mrr100: string;
-  credit_balance: string;
-  plan_id: string | null;
-  sort_value: string | null;
-};
+async function customerRows(q: Partial<CustomerListQuery> & { limit: number }, x: Executor) {
+  // The current subscription, else the most recent one (so a churned customer shows "canceled").
+  const current = x
+    .select()
+    .from(subscriptions)
+    .where(eq(subscriptions.orgId, o.id))
+    .orderBy(sql`(${subscriptions.status} in (${live})) desc`, desc(subscriptions.createdAt))
+    .limit(1)
+    .as("s");
+  const mrr = mrrOf(current);
+  const keys: Record<CustomerListQuery["sort"], SortKey> = {
+    name: { expr: sql`lower(${o.name})`, type: "text" },
+    created: { expr: sql`${o.createdAt}`, type: "timestamptz" },
+    mrr: { expr: sql`coalesce(${mrr}, 0)`, type: "numeric" },
+    credit_balance: { expr: sql`coalesce(${b.balance}, 0)`, type: "bigint" },
+  };
+  const sort = q.sort ?? "created";
+  const order: SortOrder = q.order ?? (sort === "name" ? "asc" : "desc");
+  const k = keyset(keys[sort], sql`${o.id}`, order, q.cursor);
+  const search = q.search ? likePattern(q.search) : undefined;
+  const list = await x
+    .select({
+      id: o.id,
+      name: o.name,
+      email: o.email,
+      externalId: o.externalId,
+      createdAt: o.createdAt,
+      subscriptionId: current.id,
+      status: current.status,
+      interval: current.interval,
+      discountPercent: current.discountPercent,
+      planId: p.id,
+      planName: p.name,
+      tier: p.tier,
+      basePriceCents: p.basePriceCents,
+      currency: p.currency,
+      mrr100: sql<string>`coalesce(${mrr}, 0)::text`,
+      creditBalance: sql<number>`coalesce(${b.balance}, 0)`.mapWith(Number),
+      sortValue: sortText(keys[sort]),
+    })
+    .from(o)
+    .leftJoinLateral(current, sql`true`)
+    .leftJoin(p, eq(p.id, current.planId))
+    .leftJoin(b, eq(b.orgId, o.id))
+    .where(
+      conditions([
+        k.where,
+        search ? or(ilike(o.name, search), ilike(o.email, search), ilike(o.externalId, search)) : undefined,
+        q.status === "none" ? isNull(current.id) : q.status ? eq(current.status, q.status) : undefined,
+        q.tier ? eq(p.tier, q.tier) : undefined,
+      ]),
+    )
+    .orderBy(k.orderBy)
+    .limit(q.limit + 1);
+  return list.map(({ planName, tier, interval, basePriceCents, currency, mrr100, ...r }) => ({
+    ...r,
+    plan:
+      planName !== null && tier !== null && interval !== null && basePriceCents !== null && currency !== null
+        ? { name: planName, tier, interval, basePriceCents, currency }
+        : null,
+    mrrCents: toMinor(mrr100),
+  }));
+}
 
 export async function listCustomers(
   q: Partial<CustomerListQuery> & { limit: number },
   now = new Date(),
   x: Executor = db,
 ): Promise<Page<CustomerListRow>> {
-  const mrr = mrrOf("s", "p");
-  const keys: Record<CustomerListQuery["sort"], SortKey> = {
-    name: { expr: sql`lower(o.name)`, type: "text" },
-    created: { expr: sql`o.created_at`, type: "timestamptz" },
-    mrr: { expr: sql`coalesce(${mrr}, 0)`, type: "numeric" },
-    credit_balance: { expr: sql`coalesce(b.balance, 0)`, type: "bigint" },
-  };
-  const sort = q.sort ?? "created";
-  const order: SortOrder = q.order ?? (sort === "name" ? "asc" : "desc");
-  const k = keyset(keys[sort], sql`o.id`, order, q.cursor);
-  const conditions: (SQL | undefined)[] = [k.where];
-  if (q.search) {
-    const p = likePattern(q.search);
-    conditions.push(sql`(o.name ilike ${p} or o.email ilike ${p} or o.external_id ilike ${p})`);
-  }
-  if (q.status === "none") conditions.push(sql`s.id is null`);
-  else if (q.status) conditions.push(sql`s.status = ${q.status}`);
-  if (q.tier) conditions.push(sql`p.tier = ${q.tier}`);
-  const where = and(...conditions.filter((c): c is SQL => c !== undefined));
-  const list = await rows<CustomerSql>(
-    sql`select o.id, o.name, o.email, o.external_id, o.created_at,
-          s.id as subscription_id, s.status, s.interval, s.discount_percent::text as discount_percent,
-          p.name as plan_name, p.tier, p.base_price_cents::text as base_price_cents, p.currency,
-          coalesce(${mrr}, 0)::text as mrr100, coalesce(b.balance, 0)::text as credit_balance,
-          p.id as plan_id, (${keys[sort].expr})::text as sort_value
-        from organizations o
-        -- The current subscription, else the most recent one (so a churned customer shows "canceled").
-        left join lateral (
-          select * from subscriptions s0 where s0.org_id = o.id
-          order by (s0.status in (${live})) desc, s0.created_at desc limit 1
-        ) s on true
-        left join plans p on p.id = s.plan_id
-        left join credit_balances b on b.org_id = o.id
-        ${where ? sql`where ${where}` : sql``}
-        order by ${k.orderBy}
-        limit ${q.limit + 1}`,
-    x,
-  );
-  const sortValues = new Map(list.map((r) => [r.id, r.sort_value]));
-  const usage = await usageThisMonth(list.slice(0, q.limit), now, x);
-  return page(
-    list.map((r) => ({
-      id: r.id,
-      name: r.name,
-      email: r.email,
-      externalId: r.external_id,
-      createdAt: new Date(r.created_at),
-      subscriptionId: r.subscription_id,
-      status: r.status,
-      plan: r.plan_name
-        ? {
-            name: r.plan_name,
-            tier: r.tier!,
-            interval: r.interval!,
-            basePriceCents: Number(r.base_price_cents),
-            currency: r.currency!,
-          }
-        : null,
-      discountPercent: r.discount_percent,
-      mrrCents: toMinor(r.mrr100),
-      creditBalance: Number(r.credit_balance),
-      usageChargesCents: usage.get(r.id) ?? 0,
-    })),
-    q.limit,
-    (row) => sortValues.get(row.id) ?? null,
-  );
+  const { rows, nextCursor } = page(await customerRows(q, x), q.limit);
+  const usage = await usageThisMonth(rows, now, x);
+  return { rows: rows.map((r) => ({ ...r, usageChargesCents: usage.get(r.id) ?? 0 })), nextCursor };
 }
 
 /** Usage charges of this UTC month so far for the listed customers, each rated with its current plan. */
 async function usageThisMonth(
-  list: { id: string; plan_id: string | null; status: SubscriptionStatus | null }[],
+  list: { id: string; planId: string | null; status: SubscriptionStatus | null }[],
   now: Date,
   x: Executor,
 ): Promise<Map<string, number>> {
-  const planIds = [
-    ...new Set(
-      list
-        .filter((r) => r.plan_id && r.status && (LIVE_STATUSES as readonly string[]).includes(r.status))
-        .map((r) => r.plan_id!),
-    ),
-  ];
+  const isLive = (status: SubscriptionStatus | null) =>
+    status !== null && (LIVE_STATUSES as readonly string[]).includes(status);
+  const planIds = [...new Set(list.flatMap((r) => (r.planId && isLive(r.status) ? [r.planId] : [])))];
   if (planIds.length === 0) return new Map();
   const found = await x.select().from(plans).where(inArray(plans.id, planIds));
-  const byId = new Map(found.map((p) => [p.id, p]));
+  const byId = new Map(found.map((pl) => [pl.id, pl]));
   const planOf = new Map<string, Plan>();
-  for (const r of list)
-    if (r.plan_id && byId.has(r.plan_id) && r.status && (LIVE_STATUSES as readonly string[]).includes(r.status))
-      planOf.set(r.id, byId.get(r.plan_id)!);
+  for (const r of list) {
+    const plan = r.planId && isLive(r.status) ? byId.get(r.planId) : undefined;
+    if (plan) planOf.set(r.id, plan);
+  }
   const start = startOfUtcMonth(now);
   const amounts = await ratedUsage(
     { start, end: new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)) },
@@ -185,7 +179,7 @@ async function usageThisMonth(
   return new Map([...amounts].map(([orgId, amount]) => [orgId, roundToMinor(amount, planOf.get(orgId)!.currency)]));
 }
 
-export function customerRowJson(r: CustomerListRow) {
+export function customerRowJson(r: CustomerListRow): CustomerRowJson {
   return {
     id: r.id,
     name: r.name,
@@ -212,129 +206,72 @@ export function customerRowJson(r: CustomerListRow) {
 
 // ————— subscriptions —————
 
-export type SubscriptionListRow = {
-  id: string;
-  orgId: string;
-  customerName: string;
-  customerExternalId: string | null;
-  status: SubscriptionStatus;
-  planId: string;
-  planName: string;
-  tier: string;
-  interval: PlanInterval;
-  basePriceCents: number;
-  currency: string;
-  discountPercent: string;
-  mrrCents: number;
-  provider: string;
-  /** False for a test (sandbox) subscription: its MRR is zero. */
-  livemode: boolean;
-  createdAt: Date;
-  currentPeriodStart: Date;
-  currentPeriodEnd: Date;
-  trialEnd: Date | null;
-  cancelAtPeriodEnd: boolean;
-  pastDueSince: Date | null;
-  endedAt: Date | null;
-  externalId: string | null;
-};
+export type SubscriptionListRow = Unsorted<Awaited<ReturnType<typeof subscriptionRows>>[number]>;
 
-type SubscriptionSql = {
-  id: string;
-  org_id: string;
-  customer_name: string;
-  customer_external_id: string | null;
-  status: SubscriptionStatus;
-  plan_id: string;
-  plan_name: string;
-  tier: string;
-  interval: PlanInterval;
-  base_price_cents: string;
-  currency: string;
-  discount_percent: string;
-  mrr100: string;
-  provider: string;
-  livemode: boolean;
-  created_at: string | Date;
-  current_period_start: string | Date;
-  current_period_end: string | Date;
-  trial_end: string | Date | null;
-  cancel_at_period_end: boolean;
-  past_due_since: string | Date | null;
-  ended_at: string | Date | null;
-  external_id: string | null;
-  sort_value: string | null;
-};
+async function subscriptionRows(q: Partial<SubscriptionListQuery> & { limit: number }, x: Executor) {
+  const mrr = mrrOf(s);
+  const keys: Record<SubscriptionListQuery["sort"], SortKey> = {
+    created: { expr: sql`${s.createdAt}`, type: "timestamptz" },
+    mrr: { expr: mrr, type: "numeric" },
+    period_end: { expr: sql`${s.currentPeriodEnd}`, type: "timestamptz" },
+    customer: { expr: sql`lower(${o.name})`, type: "text" },
+  };
+  const sort = q.sort ?? "created";
+  const order: SortOrder = q.order ?? (sort === "customer" || sort === "period_end" ? "asc" : "desc");
+  const k = keyset(keys[sort], sql`${s.id}`, order, q.cursor);
+  const search = q.search ? likePattern(q.search) : undefined;
+  const list = await x
+    .select({
+      id: s.id,
+      orgId: s.orgId,
+      customerName: o.name,
+      customerExternalId: o.externalId,
+      status: s.status,
+      planId: s.planId,
+      planName: p.name,
+      tier: p.tier,
+      interval: s.interval,
+      basePriceCents: p.basePriceCents,
+      currency: p.currency,
+      discountPercent: s.discountPercent,
+      mrr100: sql<string>`${mrr}::text`,
+      provider: s.provider,
+      /** False for a test (sandbox) subscription: its MRR is zero. */
+      livemode: s.livemode,
+      createdAt: s.createdAt,
+      currentPeriodStart: s.currentPeriodStart,
+      currentPeriodEnd: s.currentPeriodEnd,
+      trialEnd: s.trialEnd,
+      cancelAtPeriodEnd: s.cancelAtPeriodEnd,
+      pastDueSince: s.pastDueSince,
+      endedAt: s.endedAt,
+      externalId: s.externalId,
+      sortValue: sortText(keys[sort]),
+    })
+    .from(s)
+    .innerJoin(o, eq(o.id, s.orgId))
+    .innerJoin(p, eq(p.id, s.planId))
+    .where(
+      conditions([
+        k.where,
+        q.status === "live" ? sql`${s.status} in (${live})` : q.status ? eq(s.status, q.status) : undefined,
+        q.tier ? eq(p.tier, q.tier) : undefined,
+        search ? or(ilike(o.name, search), ilike(o.externalId, search), ilike(s.externalId, search)) : undefined,
+      ]),
+    )
+    .orderBy(k.orderBy)
+    .limit(q.limit + 1);
+  return list.map(({ mrr100, ...r }) => ({ ...r, mrrCents: toMinor(mrr100) }));
+}
 
 export async function listSubscriptionsForAdmin(
   q: Partial<SubscriptionListQuery> & { limit: number },
   x: Executor = db,
 ): Promise<Page<SubscriptionListRow>> {
-  const mrr = mrrOf("s", "p");
-  const keys: Record<SubscriptionListQuery["sort"], SortKey> = {
-    created: { expr: sql`s.created_at`, type: "timestamptz" },
-    mrr: { expr: mrr, type: "numeric" },
-    period_end: { expr: sql`s.current_period_end`, type: "timestamptz" },
-    customer: { expr: sql`lower(o.name)`, type: "text" },
-  };
-  const sort = q.sort ?? "created";
-  const order: SortOrder = q.order ?? (sort === "customer" || sort === "period_end" ? "asc" : "desc");
-  const k = keyset(keys[sort], sql`s.id`, order, q.cursor);
-  const conditions: (SQL | undefined)[] = [k.where];
-  if (q.status === "live") conditions.push(sql`s.status in (${live})`);
-  else if (q.status) conditions.push(sql`s.status = ${q.status}`);
-  if (q.tier) conditions.push(sql`p.tier = ${q.tier}`);
-  if (q.search) {
-    const p = likePattern(q.search);
-    conditions.push(sql`(o.name ilike ${p} or o.external_id ilike ${p} or s.external_id ilike ${p})`);
-  }
-  const where = and(...conditions.filter((c): c is SQL => c !== undefined));
-  const list = await rows<SubscriptionSql>(
-    sql`select s.id, s.org_id, o.name as customer_name, o.external_id as customer_external_id, s.status, s.plan_id, p.name as plan_name, p.tier,
-          s.interval, p.base_price_cents::text as base_price_cents, p.currency, s.discount_percent::text as discount_percent, ${mrr}::text as mrr100,
-          s.provider, s.livemode, s.created_at, s.current_period_start, s.current_period_end, s.trial_end, s.cancel_at_period_end, s.past_due_since, s.ended_at, s.external_id,
-          (${keys[sort].expr})::text as sort_value
-        from subscriptions s
-        join organizations o on o.id = s.org_id
-        join plans p on p.id = s.plan_id
-        ${where ? sql`where ${where}` : sql``}
-        order by ${k.orderBy}
-        limit ${q.limit + 1}`,
-    x,
-  );
-  const sortValues = new Map(list.map((r) => [r.id, r.sort_value]));
-  return page(
-    list.map((r) => ({
-      id: r.id,
-      orgId: r.org_id,
-      customerName: r.customer_name,
-      customerExternalId: r.customer_external_id,
-      status: r.status,
-      planId: r.plan_id,
-      planName: r.plan_name,
-      tier: r.tier,
-      interval: r.interval,
-      basePriceCents: Number(r.base_price_cents),
-      currency: r.currency,
-      discountPercent: r.discount_percent,
-      mrrCents: toMinor(r.mrr100),
-      provider: r.provider,
-      livemode: r.livemode,
-      createdAt: new Date(r.created_at),
-      currentPeriodStart: new Date(r.current_period_start),
-      currentPeriodEnd: new Date(r.current_period_end),
-      trialEnd: date(r.trial_end),
-      cancelAtPeriodEnd: r.cancel_at_period_end,
-      pastDueSince: date(r.past_due_since),
-      endedAt: date(r.ended_at),
-      externalId: r.external_id,
-    })),
-    q.limit,
-    (row) => sortValues.get(row.id) ?? null,
-  );
+  return page(await subscriptionRows(q, x), q.limit);
 }
 
-export function subscriptionRowJson(r: SubscriptionListRow) {
+export function subscriptionRowJson(r: SubscriptionListRow): SubscriptionRowJson {
   return {
     id: r.id,
     customer_id: r.orgId,
@@ -366,115 +303,70 @@ export function subscriptionRowJson(r: SubscriptionListRow) {
 
 // ————— charges —————
 
-export type ChargeRow = {
-  id: string;
-  orgId: string;
-  customerName: string;
-  provider: string;
-  providerPaymentId: string;
-  /** False for a test (sandbox) payment: shown, but its net is zero (never revenue). */
-  livemode: boolean;
-  kind: string;
-  status: PaymentStatus;
-  amountCents: number;
-  amountRefundedCents: number;
-  netCents: number;
-  currency: string;
-  description: string;
-  invoiceId: string | null;
-  invoiceNumber: string | null;
-  paymentMethodLabel: string | null;
-  failureMessage: string | null;
-  createdAt: Date;
-};
+export type ChargeRow = Unsorted<Awaited<ReturnType<typeof chargeRows>>[number]>;
 
-type ChargeSql = {
-  id: string;
-  org_id: string;
-  customer_name: string;
-  provider: string;
-  provider_payment_id: string;
-  livemode: boolean;
-  kind: string;
-  status: PaymentStatus;
-  amount_cents: string;
-  amount_refunded_cents: string;
-  currency: string;
-  description: string;
-  invoice_id: string | null;
-  invoice_number: string | null;
-  payment_method_label: string | null;
-  failure_message: string | null;
-  created_at: string | Date;
-  sort_value: string | null;
-};
+async function chargeRows(q: Partial<ChargeListQuery> & { limit: number; orgId?: string }, x: Executor) {
+  const keys: Record<ChargeListQuery["sort"], SortKey> = {
+    created: { expr: sql`${pay.createdAt}`, type: "timestamptz" },
+    amount: { expr: sql`${pay.amountCents}`, type: "bigint" },
+  };
+  const sort = q.sort ?? "created";
+  const order: SortOrder = q.order ?? "desc";
+  const k = keyset(keys[sort], sql`${pay.id}`, order, q.cursor);
+  const search = q.search ? likePattern(q.search) : undefined;
+  const list = await x
+    .select({
+      id: pay.id,
+      orgId: pay.orgId,
+      customerName: o.name,
+      provider: pay.provider,
+      providerPaymentId: pay.providerPaymentId,
+      livemode: pay.livemode,
+      kind: pay.kind,
+      status: pay.status,
+      amountCents: pay.amountCents,
+      amountRefundedCents: pay.amountRefundedCents,
+      currency: pay.currency,
+      description: pay.description,
+      invoiceId: pay.invoiceId,
+      invoiceNumber: i.number,
+      paymentMethodLabel: pay.paymentMethodLabel,
+      failureMessage: pay.failureMessage,
+      createdAt: pay.createdAt,
+      sortValue: sortText(keys[sort]),
+    })
+    .from(pay)
+    .innerJoin(o, eq(o.id, pay.orgId))
+    .leftJoin(i, eq(i.id, pay.invoiceId))
+    .where(
+      conditions([
+        k.where,
+        q.orgId ? eq(pay.orgId, q.orgId) : undefined,
+        q.status ? eq(pay.status, q.status) : undefined,
+        q.kind ? eq(pay.kind, q.kind) : undefined,
+        q.refunded === true ? gt(pay.amountRefundedCents, 0) : undefined,
+        q.refunded === false ? eq(pay.amountRefundedCents, 0) : undefined,
+        search ? or(ilike(o.name, search), ilike(o.externalId, search)) : undefined,
+      ]),
+    )
+    .orderBy(k.orderBy)
+    .limit(q.limit + 1);
+  return list.map((r) => ({
+    ...r,
+    /** A test (sandbox) payment is shown, but its net is zero (never revenue); so is a failed or pending one. */
+    netCents:
+      !r.livemode || r.status === "failed" || r.status === "pending" ? 0 : r.amountCents - r.amountRefundedCents,
+  }));
+}
 
 export async function listCharges(
   q: Partial<ChargeListQuery> & { limit: number; orgId?: string },
   x: Executor = db,
 ): Promise<Page<ChargeRow>> {
-  const keys: Record<ChargeListQuery["sort"], SortKey> = {
-    created: { expr: sql`pay.created_at`, type: "timestamptz" },
-    amount: { expr: sql`pay.amount_cents`, type: "bigint" },
-  };
-  const sort = q.sort ?? "created";
-  const order: SortOrder = q.order ?? "desc";
-  const k = keyset(keys[sort], sql`pay.id`, order, q.cursor);
-  const conditions: (SQL | undefined)[] = [k.where];
-  if (q.orgId) conditions.push(sql`pay.org_id = ${q.orgId}`);
-  if (q.status) conditions.push(sql`pay.status = ${q.status}`);
-  if (q.kind) conditions.push(sql`pay.kind = ${q.kind}`);
-  if (q.refunded === true) conditions.push(sql`pay.amount_refunded_cents > 0`);
-  if (q.refunded === false) conditions.push(sql`pay.amount_refunded_cents = 0`);
-  if (q.search) {
-    const p = likePattern(q.search);
-    conditions.push(sql`(o.name ilike ${p} or o.external_id ilike ${p})`);
-  }
-  const where = and(...conditions.filter((c): c is SQL => c !== undefined));
-  const list = await rows<ChargeSql>(
-    sql`select pay.id, pay.org_id, o.name as customer_name, pay.provider, pay.provider_payment_id, pay.livemode, pay.kind, pay.status, pay.amount_cents::text as amount_cents,
-          pay.amount_refunded_cents::text as amount_refunded_cents, pay.currency, pay.description, pay.invoice_id, i.number as invoice_number,
-          pay.payment_method_label, pay.failure_message, pay.created_at, (${keys[sort].expr})::text as sort_value
-        from payments pay
-        join organizations o on o.id = pay.org_id
-        left join invoices i on i.id = pay.invoice_id
-        ${where ? sql`where ${where}` : sql``}
-        order by ${k.orderBy}
-        limit ${q.limit + 1}`,
-    x,
-  );
-  const sortValues = new Map(list.map((r) => [r.id, r.sort_value]));
-  return page(
-    list.map((r) => {
-      const amount = Number(r.amount_cents);
-      const refunded = Number(r.amount_refunded_cents);
-      return {
-        id: r.id,
-        orgId: r.org_id,
-        customerName: r.customer_name,
-        provider: r.provider,
-        providerPaymentId: r.provider_payment_id,
-        livemode: r.livemode,
-        kind: r.kind,
-        status: r.status,
-        amountCents: amount,
-        amountRefundedCents: refunded,
-        netCents: !r.livemode || r.status === "failed" || r.status === "pending" ? 0 : amount - refunded,
-        currency: r.currency,
-        description: r.description,
-        invoiceId: r.invoice_id,
-        invoiceNumber: r.invoice_number,
-        paymentMethodLabel: r.payment_method_label,
-        failureMessage: r.failure_message,
-        createdAt: new Date(r.created_at),
-      };
-    }),
-    q.limit,
-    (row) => sortValues.get(row.id) ?? null,
-  );
+  return page(await chargeRows(q, x), q.limit);
 }
 
-export function chargeRowJson(r: ChargeRow) {
+export function chargeRowJson(r: ChargeRow): ChargeJson {
   return {
     id: r.id,
     customer_id: r.orgId,

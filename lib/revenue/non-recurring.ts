@@ -2,7 +2,8 @@
 // usage charges. Definitions: docs/metrics.md.
 import "server-only";
 import { sql } from "drizzle-orm";
-import { db, rows, type Executor } from "@/lib/db/client";
+import { db, type Executor } from "@/lib/db/client";
+import { int, selectRows, text } from "@/lib/db/rows";
 
 export type NonRecurring = { creditPackCents: number; usageCents: number };
 
@@ -17,7 +18,8 @@ export async function creditPackRevenueByMonth(
   to: Date,
   x: Executor = db,
 ): Promise<Map<string, number>> {
-  const list = await rows<{ month: string; cents: string }>(
+  const list = await selectRows(
+    { month: text, cents: int },
     sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM') as month, sum(amount_cents - amount_refunded_cents)::text as cents
         from payments
         where kind = 'credits' and status in (${collected}) and currency = ${currency} and livemode
@@ -25,7 +27,7 @@ export async function creditPackRevenueByMonth(
         group by 1`,
     x,
   );
-  return new Map(list.map((r) => [r.month, Number(r.cents)]));
+  return new Map(list.map((r) => [r.month, r.cents]));
 }
 
 export async function nonRecurringRevenueByMonth(

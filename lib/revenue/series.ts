@@ -3,12 +3,14 @@
 // (credit packs, usage charges) reported beside it.
 import "server-only";
 import { sql } from "drizzle-orm";
-import { db, rows, type Executor } from "@/lib/db/client";
+import { db, type Executor } from "@/lib/db/client";
+import { date, decimal, selectRows, text } from "@/lib/db/rows";
 import { invalidField } from "@/lib/http/errors";
 import { D } from "@/lib/money";
 import { monthsBetween, mrrMovements, netMovement, parseMonth, type MonthFigures, type MrrChange } from "./movements";
 import { arrMinor, ratio, twelfthsToMinor } from "./mrr";
 import { mrrHundredTwelfthsSql } from "./mrr-sql";
+import type { RevenueMonthJson, RevenueSeriesJson } from "./schemas";
 import { reportingCurrency } from "./stats";
 import { nonRecurringRevenueByMonth, type NonRecurring } from "./non-recurring";
 
@@ -46,7 +48,8 @@ export async function mrrChanges(currency: string, end: Date, x: Executor = db):
     discountPercent: sql`h.discount_percent`,
     livemode: sql`h.livemode`,
   });
-  const list = await rows<{ org_id: string; subscription_id: string; occurred_at: string | Date; mrr100: string }>(
+  const list = await selectRows(
+    { org_id: text, subscription_id: text, occurred_at: date, mrr100: decimal },
     sql`select org_id, subscription_id, occurred_at, mrr100::text as mrr100 from (
           select h.org_id, h.subscription_id, h.occurred_at, h.recorded_at, h.id,
                  m.mrr100, lag(m.mrr100) over (partition by h.subscription_id order by h.occurred_at, h.recorded_at, h.id) as prev
@@ -64,7 +67,7 @@ export async function mrrChanges(currency: string, end: Date, x: Executor = db):
   return list.map((r) => ({
     orgId: r.org_id,
     subscriptionId: r.subscription_id,
-    at: new Date(r.occurred_at),
+    at: r.occurred_at,
     twelfths: new D(r.mrr100).div(100),
   }));
 }
@@ -88,7 +91,7 @@ export async function revenueSeries(
 
 const cents = twelfthsToMinor;
 
-export function monthJson(f: MonthFigures, extra?: NonRecurring) {
+export function monthJson(f: MonthFigures, extra?: NonRecurring): RevenueMonthJson {
   return {
     month: f.month.key,
     starting_mrr_cents: cents(f.startingMrr),
@@ -113,16 +116,13 @@ export function monthJson(f: MonthFigures, extra?: NonRecurring) {
   };
 }
 
-export function seriesJson(s: RevenueSeries) {
+export function seriesJson(s: RevenueSeries): RevenueSeriesJson {
   const months = s.months.map((m) => monthJson(m, s.nonRecurring.get(m.month.key)));
   return {
-    object: "revenue_series",
+    object: "revenue_series" as const,
     currency: s.currency,
     from: months[0]?.month ?? null,
     to: months[months.length - 1]?.month ?? null,
     data: months,
   };
 }
-
-export type SeriesJson = ReturnType<typeof seriesJson>;
-export type MonthJson = SeriesJson["data"][number];

@@ -3,17 +3,26 @@
 // rows are versioned, so their prices never change under a subscription), never from Stripe.
 // Definitions: docs/metrics.md. One aggregate query does the work, so it stays fast at scale.
 import "server-only";
-import { sql } from "drizzle-orm";
-import { db, rows, type Executor } from "@/lib/db/client";
-import type { SubscriptionStatus } from "@/lib/db/schema";
+import { eq, min, sql } from "drizzle-orm";
+import { db, type Executor } from "@/lib/db/client";
+import { decimal, int, label, selectRows, text, type RowOf } from "@/lib/db/rows";
+import { organizations, plans, type SubscriptionStatus } from "@/lib/db/schema";
 import { D, type Dec } from "@/lib/money";
 import { arpuMinor, arrMinor, ratio, twelfthsToMinor, ZERO } from "./mrr";
 import { mrrHundredTwelfthsSql } from "./mrr-sql";
+import type { BillingStatsJson } from "./schemas";
 
 export const DEFAULT_CURRENCY = "usd";
 
-type Row = { currency: string; tier: string; status: SubscriptionStatus; n: number; paying: number; mrr100: string };
-type TierRow = { tier: string; name: string; order: number };
+const groupedRow = {
+  currency: text,
+  tier: text,
+  status: label<SubscriptionStatus>(),
+  n: int,
+  paying: int,
+  mrr100: decimal,
+};
+type Row = RowOf<typeof groupedRow>;
 
 export type TierFigures = {
   tier: string;
@@ -60,7 +69,8 @@ export async function reportingCurrency(x: Executor = db): Promise<string> {
     discountPercent: sql`s.discount_percent`,
     livemode: sql`s.livemode`,
   });
-  const [top] = await rows<{ currency: string }>(
+  const [top] = await selectRows(
+    { currency: text },
     sql`select p.currency from subscriptions s join plans p on p.id = s.plan_id where s.status in ('active', 'past_due') and s.livemode
         group by p.currency having sum(${mrr}) > 0 order by sum(${mrr}) desc, p.currency limit 1`,
     x,
@@ -80,7 +90,8 @@ export async function billingStats(
     livemode: sql`s.livemode`,
   });
   const [grouped, tierNames, customers] = await Promise.all([
-    rows<Row>(
+    selectRows(
+      groupedRow,
       sql`select p.currency, p.tier, s.status, count(*)::int as n, count(*) filter (where ${mrr} > 0)::int as paying, sum(${mrr})::text as mrr100
           from subscriptions s join plans p on p.id = s.plan_id
           -- Test (sandbox) subscriptions are served but are not the business: no counts, no MRR.
@@ -89,11 +100,12 @@ export async function billingStats(
       x,
     ),
     // Tier labels and order from the catalog's newest plan versions.
-    rows<TierRow>(
-      sql`select tier, min(name) as name, min(sort_order)::int as "order" from plans where is_latest group by tier`,
-      x,
-    ),
-    rows<{ n: number }>(sql`select count(*)::int as n from organizations`, x),
+    x
+      .select({ tier: plans.tier, name: min(plans.name), order: min(plans.sortOrder) })
+      .from(plans)
+      .where(eq(plans.isLatest, true))
+      .groupBy(plans.tier),
+    x.$count(organizations),
   ]);
   const currency = mainCurrency(grouped, opts.currency);
   const byStatus = { incomplete: 0, trialing: 0, active: 0, past_due: 0, canceled: 0, expired: 0 } as Record<
@@ -106,18 +118,18 @@ export async function billingStats(
   let total = ZERO;
   let paying = 0;
   for (const r of grouped) {
-    byStatus[r.status] += Number(r.n);
+    byStatus[r.status] += r.n;
     const twelfths = new D(r.mrr100).div(100);
     if (r.currency !== currency) {
       const o = others.get(r.currency) ?? { payingCustomers: 0, mrrTwelfths: ZERO };
-      o.payingCustomers += Number(r.paying);
+      o.payingCustomers += r.paying;
       o.mrrTwelfths = o.mrrTwelfths.plus(twelfths);
       others.set(r.currency, o);
       continue;
     }
     total = total.plus(twelfths);
     // One live subscription per customer (a unique index), so paying subscriptions are paying customers.
-    paying += Number(r.paying);
+    paying += r.paying;
     if (!LIVE.has(r.status)) continue;
     const t = tiers.get(r.tier) ?? {
       tier: r.tier,
@@ -129,11 +141,11 @@ export async function billingStats(
       paying: 0,
       mrrTwelfths: ZERO,
     };
-    t.subscriptions += Number(r.n);
-    if (r.status === "active") t.active += Number(r.n);
-    if (r.status === "trialing") t.trialing += Number(r.n);
-    if (r.status === "past_due") t.pastDue += Number(r.n);
-    t.paying += Number(r.paying);
+    t.subscriptions += r.n;
+    if (r.status === "active") t.active += r.n;
+    if (r.status === "trialing") t.trialing += r.n;
+    if (r.status === "past_due") t.pastDue += r.n;
+    t.paying += r.paying;
     t.mrrTwelfths = t.mrrTwelfths.plus(twelfths);
     tiers.set(r.tier, t);
   }
@@ -141,7 +153,7 @@ export async function billingStats(
   return {
     asOf: opts.now ?? new Date(),
     currency,
-    totalCustomers: Number(customers[0]?.n ?? 0),
+    totalCustomers: customers,
     payingCustomers: paying,
     byStatus,
     mrrTwelfths: total,
@@ -150,10 +162,10 @@ export async function billingStats(
   };
 }
 
-export function billingStatsJson(s: BillingStats) {
+export function billingStatsJson(s: BillingStats): BillingStatsJson {
   const mrr = twelfthsToMinor(s.mrrTwelfths);
   return {
-    object: "billing_stats",
+    object: "billing_stats" as const,
     as_of: s.asOf.toISOString(),
     currency: s.currency,
     total_customers: s.totalCustomers,
@@ -185,5 +197,3 @@ export function billingStatsJson(s: BillingStats) {
     })),
   };
 }
-
-export type BillingStatsJson = ReturnType<typeof billingStatsJson>;

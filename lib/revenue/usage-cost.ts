@@ -10,7 +10,8 @@
 // sums, are read through queryUsage for the few customers whose plan charges for them.
 import "server-only";
 import { sql } from "drizzle-orm";
-import { db, rows, type Executor } from "@/lib/db/client";
+import { db, type Executor } from "@/lib/db/client";
+import { decimal, label, nullable, selectRows, text, type RowOf } from "@/lib/db/rows";
 import type { Plan } from "@/lib/db/schema";
 import { parseGroupKey } from "@/lib/metering/contributions";
 import { meterIndex, type MeterDef } from "@/lib/metering/meters";
@@ -26,14 +27,15 @@ export type Range = { start: Date; end: Date };
 /** Exact amounts in major units of the currency; tokens as decimal strings. */
 export type CustomerUsage = { revenue: Dec; cost: Dec; inputTokens: string; outputTokens: string };
 
-type RollupSum = {
-  org_id: string;
-  meter_id: string;
-  group_key: string;
-  cnt: string;
-  s: string | null;
-  mx: string | null;
+const rollupSum = {
+  org_id: text,
+  meter_id: text,
+  group_key: text,
+  cnt: decimal,
+  s: nullable(decimal),
+  mx: nullable(decimal),
 };
+type RollupSum = RowOf<typeof rollupSum>;
 
 const jsonList = (values: string[]) =>
   sql`array(select json_array_elements_text(${JSON.stringify(values)}::text::json))`;
@@ -77,7 +79,8 @@ export async function ratedUsage(
     (m) => m.aggregation === "count" || m.aggregation === "sum" || m.aggregation === "max",
   );
   const found = rollupMeters.length
-    ? await rows<RollupSum>(
+    ? await selectRows(
+        rollupSum,
         sql`select org_id, meter_id, group_key, sum(event_count)::text as cnt, sum(value_sum)::text as s, max(value_max)::text as mx
             from usage_rollups
             where bucket_start >= ${range.start.toISOString()}::timestamptz and bucket_start < ${range.end.toISOString()}::timestamptz
@@ -164,7 +167,8 @@ export async function tokenCosts(
     .map((m) => ({ id: m.id, side: tokenSide(m) }))
     .filter((m): m is { id: string; side: "input" | "output" } => m.side !== null);
   if (sides.length === 0 || range.end <= range.start || (orgIds && orgIds.length === 0)) return new Map();
-  const list = await rows<{ org_id: string; side: "input" | "output"; tokens: string; cost: string | null }>(
+  const list = await selectRows(
+    { org_id: text, side: label<"input" | "output">(), tokens: nullable(decimal), cost: nullable(decimal) },
     sql`with sides as (
           select * from json_to_recordset(${JSON.stringify(sides)}::text::json) as s(id text, side text)
         ),

@@ -4,9 +4,10 @@
 // effect when they were used. Definitions: docs/metrics.md.
 import "server-only";
 import Decimal from "decimal.js";
-import { sql } from "drizzle-orm";
-import { db, rows, type Executor } from "@/lib/db/client";
-import { LIVE_STATUSES, plans, type Plan, type SubscriptionStatus } from "@/lib/db/schema";
+import { eq, min, sql } from "drizzle-orm";
+import { db, type Executor } from "@/lib/db/client";
+import { decimal, int, label, selectRows, text } from "@/lib/db/rows";
+import { LIVE_STATUSES, organizations, plans, type Plan, type SubscriptionStatus } from "@/lib/db/schema";
 import { hourRange } from "@/lib/metering/limit-period";
 import { D, minorExponent, roundToMinor, type Dec } from "@/lib/money";
 import type { Month } from "./movements";
@@ -45,13 +46,8 @@ async function subscriptionStateAt(currency: string, asOf: Date, x: Executor) {
     discountPercent: sql`h.discount_percent`,
     livemode: sql`h.livemode`,
   });
-  const list = await rows<{
-    org_id: string;
-    status: SubscriptionStatus;
-    tier: string;
-    plan_id: string;
-    mrr100: string;
-  }>(
+  const list = await selectRows(
+    { org_id: text, status: label<SubscriptionStatus>(), tier: text, plan_id: text, mrr100: decimal },
     sql`select distinct on (h.subscription_id) h.org_id, h.status, p.tier, h.plan_id, (case when h.currency = ${currency} then ${mrr} else 0 end)::text as mrr100
         from subscription_history h join plans p on p.id = h.plan_id
         -- A test (sandbox) subscription earns nothing: no MRR, and its usage is not rated as revenue.
@@ -75,14 +71,15 @@ async function subscriptionStateAt(currency: string, asOf: Date, x: Executor) {
 }
 
 async function packRevenueByOrg(currency: string, month: Month, x: Executor) {
-  const list = await rows<{ org_id: string; cents: string }>(
+  const list = await selectRows(
+    { org_id: text, cents: int },
     sql`select org_id, sum(amount_cents - amount_refunded_cents)::text as cents from payments
         where kind = 'credits' and status in (${collected}) and currency = ${currency} and livemode
           and created_at >= ${month.start.toISOString()}::timestamptz and created_at < ${month.end.toISOString()}::timestamptz
         group by org_id`,
     x,
   );
-  return new Map(list.map((r) => [r.org_id, Number(r.cents)]));
+  return new Map(list.map((r) => [r.org_id, r.cents]));
 }
 
 export async function usageEconomics(
@@ -92,11 +89,12 @@ export async function usageEconomics(
   const [states, packs, names, tierRows, allPlans] = await Promise.all([
     subscriptionStateAt(opts.currency, opts.asOf, x),
     packRevenueByOrg(opts.currency, opts.month, x),
-    rows<{ id: string; name: string }>(sql`select id, name from organizations`, x),
-    rows<{ tier: string; name: string }>(
-      sql`select tier, min(name) as name from plans where is_latest group by tier`,
-      x,
-    ),
+    x.select({ id: organizations.id, name: organizations.name }).from(organizations),
+    x
+      .select({ tier: plans.tier, name: min(plans.name) })
+      .from(plans)
+      .where(eq(plans.isLatest, true))
+      .groupBy(plans.tier),
     x.select().from(plans),
   ]);
   // Usage is rated with the plan each customer was on at the month's end (or now, this month).
@@ -143,7 +141,7 @@ export async function usageEconomics(
       .map(([tier, t]) => ({ tier, customers: t.customers, ...money(t, opts.currency) }))
       .sort((a, b) => b.revenueCents - a.revenueCents || a.tier.localeCompare(b.tier)),
     customers: customers.slice(0, opts.limit).map(({ costExact: _c, ...c }) => c),
-    tierNames: new Map(tierRows.map((r) => [r.tier, r.name])),
+    tierNames: new Map(tierRows.map((r) => [r.tier, r.name ?? r.tier])),
   };
 }
 

@@ -1,5 +1,5 @@
 import { alertJson, listAlerts } from "@/lib/alerts/alerts";
-import { ZAlertList } from "@/lib/alerts/schemas";
+import { ZAlertList, ZAlertListJson } from "@/lib/alerts/schemas";
 import { route } from "@/lib/http/route";
 
 export const GET = route(
@@ -10,6 +10,7 @@ export const GET = route(
     customer: "query",
     doc: {
       tag: "Alerts",
+      response: ZAlertListJson,
       summary: "A customer's alerts (usage at 80 % / 100 % of a plan limit, low credit balance), newest first",
       description: "Each alert is raised once per customer, kind, key, threshold and period.",
     },

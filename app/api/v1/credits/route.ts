@@ -1,5 +1,5 @@
 import { balanceJson, getCreditBalance } from "@/lib/credits/balance";
-import { ZBalanceQuery } from "@/lib/credits/schemas";
+import { ZBalanceQuery, ZCreditBalanceJson } from "@/lib/credits/schemas";
 import { notFound } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 
@@ -12,6 +12,7 @@ export const GET = route(
     fast: true,
     doc: {
       tag: "Credits",
+      response: ZCreditBalanceJson,
       summary: "Balance, holds and buckets",
       description:
         "balance = what can be spent now = Σ bucket remaining − held − overage = Σ ledger amounts, exact at the instant of the read. `last_transaction_id` names the ledger row whose balance_after equals it. Buckets with credits come in the order they will be spent, then (with include_spent) spent and expired ones.",

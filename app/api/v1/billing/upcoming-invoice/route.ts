@@ -1,6 +1,6 @@
 import { ACTS_FOR_CUSTOMER_DOC } from "@/lib/payments/acting-for";
 import { route } from "@/lib/http/route";
-import { ZBillingCustomerQuery } from "@/lib/payments/schemas";
+import { ZBillingCustomerQuery, ZUpcomingInvoiceJson } from "@/lib/payments/schemas";
 import { upcomingInvoice } from "@/lib/payments/upcoming-invoice";
 
 export const GET = route(
@@ -11,6 +11,7 @@ export const GET = route(
     customer: "query",
     doc: {
       tag: "Billing",
+      response: ZUpcomingInvoiceJson,
       summary:
         "The invoice your current period will end with: plan fee, usage and call costs so far, and the projected total",
       description:

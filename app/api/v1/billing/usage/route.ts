@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { billingUsage } from "@/lib/metering/billing-usage";
-import { ZBillingUsageQuery } from "@/lib/metering/schemas";
+import { ZBillingUsageJson, ZBillingUsageQuery } from "@/lib/metering/schemas";
 import { getOrganization } from "@/lib/orgs/organizations";
 
 export const GET = route(
@@ -12,6 +12,7 @@ export const GET = route(
     fast: true,
     doc: {
       tag: "Usage",
+      response: ZBillingUsageJson,
       summary:
         "Today and this month per meter: included, used, remaining, overage, overage cost, price per 1k; credits",
       description:

@@ -1,5 +1,5 @@
 import { listLedger } from "@/lib/credits/ledger";
-import { ZLedgerQuery } from "@/lib/credits/schemas";
+import { ZLedgerPageJson, ZLedgerQuery } from "@/lib/credits/schemas";
 import { ledgerEntryJson } from "@/lib/credits/serialize";
 import { route } from "@/lib/http/route";
 
@@ -11,6 +11,7 @@ export const GET = route(
     customer: "query",
     doc: {
       tag: "Credits",
+      response: ZLedgerPageJson,
       summary: "The ledger, newest first, cursor-paginated and filterable",
     },
   },

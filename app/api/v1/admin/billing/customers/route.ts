@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { customerRowJson, listCustomers } from "@/lib/revenue/lists";
-import { ZCustomerListQuery } from "@/lib/revenue/schemas";
+import { ZCustomerListJson, ZCustomerListQuery } from "@/lib/revenue/schemas";
 
 export const GET = route(
   {
@@ -9,6 +9,7 @@ export const GET = route(
     query: ZCustomerListQuery,
     doc: {
       tag: "Admin",
+      response: ZCustomerListJson,
       summary:
         "Customers with plan, status, MRR, credit balance and usage this month; searchable, sortable, cursor-paginated",
     },

@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { chargeRowJson, listCharges } from "@/lib/revenue/lists";
-import { ZChargeListQuery } from "@/lib/revenue/schemas";
+import { ZChargeListJson, ZChargeListQuery } from "@/lib/revenue/schemas";
 
 export const GET = route(
   {
@@ -9,6 +9,7 @@ export const GET = route(
     query: ZChargeListQuery,
     doc: {
       tag: "Admin",
+      response: ZChargeListJson,
       summary: "Charges (payments), newest first, with refunds and net amounts; filterable, sortable, cursor-paginated",
     },
   },

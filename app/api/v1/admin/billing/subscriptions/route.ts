@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { listSubscriptionsForAdmin, subscriptionRowJson } from "@/lib/revenue/lists";
-import { ZSubscriptionListQuery } from "@/lib/revenue/schemas";
+import { ZSubscriptionListJson, ZSubscriptionListQuery } from "@/lib/revenue/schemas";
 
 export const GET = route(
   {
@@ -9,6 +9,7 @@ export const GET = route(
     query: ZSubscriptionListQuery,
     doc: {
       tag: "Admin",
+      response: ZSubscriptionListJson,
       summary: "Subscriptions filtered by status (or live), with MRR; sortable, cursor-paginated",
     },
   },

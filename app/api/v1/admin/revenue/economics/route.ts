@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { economicsJson, revenueEconomics } from "@/lib/revenue/economics";
-import { ZEconomicsQuery } from "@/lib/revenue/schemas";
+import { ZEconomicsJson, ZEconomicsQuery } from "@/lib/revenue/schemas";
 import { REVENUE_DEFINITIONS } from "@/lib/revenue/doc-text";
 
 export const GET = route(
@@ -10,6 +10,7 @@ export const GET = route(
     query: ZEconomicsQuery,
     doc: {
       tag: "Admin",
+      response: ZEconomicsJson,
       summary:
         "Credit and usage economics of a month: credit pack revenue, deferred revenue, breakage, credits granted vs consumed per tier, usage revenue, provider cost and margin per tier and per customer",
       description: REVENUE_DEFINITIONS,

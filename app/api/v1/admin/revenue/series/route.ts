@@ -1,5 +1,5 @@
 import { route } from "@/lib/http/route";
-import { ZSeriesQuery } from "@/lib/revenue/schemas";
+import { ZRevenueSeriesJson, ZSeriesQuery } from "@/lib/revenue/schemas";
 import { revenueSeries, seriesJson } from "@/lib/revenue/series";
 import { REVENUE_DEFINITIONS } from "@/lib/revenue/doc-text";
 
@@ -10,6 +10,7 @@ export const GET = route(
     query: ZSeriesQuery,
     doc: {
       tag: "Admin",
+      response: ZRevenueSeriesJson,
       summary:
         "Per month: MRR, new, expansion, contraction, churned and reactivation MRR, logo and revenue churn, net revenue retention, and the non-recurring revenue beside it",
       description: `Recomputed from the subscription history, so any past month can be asked for (at most 60 at a time). ${REVENUE_DEFINITIONS}`,

@@ -1,6 +1,6 @@
 import { actorLabel, isCustomer } from "@/lib/auth/actor";
 import { acknowledgeAlert, alertJson, findAlert } from "@/lib/alerts/alerts";
-import { ZAlertParams } from "@/lib/alerts/schemas";
+import { ZAlertJson, ZAlertParams } from "@/lib/alerts/schemas";
 import { notFound } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 
@@ -12,6 +12,7 @@ export const POST = route(
     params: ZAlertParams,
     doc: {
       tag: "Alerts",
+      response: ZAlertJson,
       summary: "Acknowledge an alert (idempotent)",
       responses: { "200": "OK", "404": "No such alert (or another customer's)" },
     },
