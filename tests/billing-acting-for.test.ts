@@ -17,7 +17,7 @@ import { db } from "@/lib/db/client";
 import { checkoutSessions, subscriptions } from "@/lib/db/schema";
 import { ingestEvents } from "@/lib/metering/ingest-events";
 import { payLocalCheckout } from "@/lib/payments/local-checkout";
-import type { UpcomingInvoiceJson } from "@/lib/payments/upcoming-invoice";
+import type { UpcomingInvoiceJson } from "@/lib/payments/schemas";
 import { call, customerKey, makeMeter, makeOrg, makePlan, platformKey } from "./support/fixtures";
 
 const withQuery = (path: string, q: Record<string, string>) => `${path}?${new URLSearchParams(q)}`;

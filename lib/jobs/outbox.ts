@@ -5,7 +5,7 @@
 // run as background work (lib/jobs/background.ts). A job whose kind starts with "stripe." calls
 // Stripe: when Stripe answers again after failing, those waiting out a backoff are brought forward.
 import "server-only";
-import { and, asc, count, desc, eq, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, like, lt, lte, or, sql } from "drizzle-orm";
 import { db, outsideTransaction, type Executor } from "@/lib/db/client";
 import { jobs, type Job } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
@@ -155,16 +155,18 @@ async function updateDepthMetric() {
  * workers then run them as any due job, one at a time each, in the order they were due.
  */
 export async function bringForward(kindPrefix: string, now = new Date()): Promise<number> {
-  const nowIso = now.toISOString();
-  const moved = await rows<{ id: string }>(
-    sql`update ${jobs} set run_at = ${nowIso}::timestamptz, updated_at = ${nowIso}::timestamptz
-        where ${jobs.id} in (
-          select ${jobs.id} from ${jobs}
-          where ${jobs.status} = 'pending' and ${jobs.attempts} > 0 and ${jobs.runAt} > ${nowIso}::timestamptz
-            and ${jobs.kind} like ${`${kindPrefix}%`}
-          for update skip locked)
-        returning id`,
-  );
+  const waiting = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(
+      and(eq(jobs.status, "pending"), gt(jobs.attempts, 0), gt(jobs.runAt, now), like(jobs.kind, `${kindPrefix}%`)),
+    )
+    .for("update", { skipLocked: true });
+  const moved = await db
+    .update(jobs)
+    .set({ runAt: now, updatedAt: now })
+    .where(inArray(jobs.id, waiting))
+    .returning({ id: jobs.id });
   if (moved.length > 0) kickOutbox();
   return moved.length;
 }
