@@ -14,8 +14,12 @@ import { updateCreditSettings } from "@/lib/credits/settings";
 import { rows } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { ingestEvents } from "@/lib/metering/ingest-events";
-import { makeOrg, uid } from "./support/fixtures";
-import { makeMeter } from "./support/metering";
+import * as credits from "@/app/api/v1/credits/route";
+import * as links from "@/app/api/v1/credit-meter-links/route";
+import * as link from "@/app/api/v1/credit-meter-links/[id]/route";
+import * as entitlements from "@/app/api/v1/entitlements/[meter]/route";
+import { call, makeOrg, platformKey, uid } from "./support/fixtures";
+import { makeMeter, makePlan, subscribeTo } from "./support/metering";
 
 const onPostgres = process.env.TEST_DB === "postgres";
 /** Tests draw what is stored at once (the margin guards transactions still starting; see drawdown.ts). */
@@ -215,4 +219,73 @@ describe("credit drawdown", () => {
       expect(await checkCreditInvariants({ orgIds: orgs.map((o) => o.id) })).toEqual([]);
     },
   );
+
+  it("is configured over the API, and the balance and entitlements over the API count usage not yet drawn", async () => {
+    const key = await platformKey();
+    const org = await makeOrg();
+    const meter = await makeMeter({ aggregation: "count" });
+    const event = await insertCreditEvent({ code: `ce_${uid()}`, name: "Call", credits: 4 });
+    const plan = await makePlan();
+    await subscribeTo(org.id, plan.id);
+    const bad = await call(links.POST, "POST", "/api/v1/credit-meter-links", {
+      key,
+      body: { meter: meter.code, credit_event: "nope" },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain("credit_event");
+    const made = await call<{ id: string; meter: string }>(links.POST, "POST", "/api/v1/credit-meter-links", {
+      key,
+      body: { meter: meter.code, credit_event: event.code },
+    });
+    expect(made.status).toBe(201);
+    expect(made.json.meter).toBe(meter.code);
+    expect(
+      (
+        await call(links.POST, "POST", "/api/v1/credit-meter-links", {
+          key,
+          body: { meter: meter.code, credit_event: event.code },
+        })
+      ).status,
+    ).toBe(400);
+
+    await grant(org.id, 10);
+    await ingestEvents(org.id, [
+      { eventId: "1", eventName: meter.eventName },
+      { eventId: "2", eventName: meter.eventName },
+    ]);
+    const balance = async () =>
+      (await call<Record<string, unknown>>(credits.GET, "GET", `/api/v1/credits?customer_id=${org.id}`, { key })).json;
+    expect(await balance()).toMatchObject({ balance: 2, ledger_balance: 10, pending_usage_credits: 8 });
+    const check = async (q = "") =>
+      (
+        await call<Record<string, unknown>>(
+          entitlements.GET,
+          "GET",
+          `/api/v1/entitlements/${meter.code}?customer_id=${org.id}${q}`,
+          { key, params: { meter: meter.code } },
+        )
+      ).json;
+    expect(await check()).toMatchObject({
+      allowed: false,
+      reason: "insufficient_credits",
+      credits: { balance: 2, required: 4, on_empty: "stop" },
+    });
+    await drawDown(org.id, new Date(), now0);
+    expect(await balance()).toMatchObject({ balance: 2, ledger_balance: 2, pending_usage_credits: 0 });
+    await updateCreditSettings(org.id, { allowOverage: true, overagePricePerCredit: "0.01" });
+    expect(await check()).toMatchObject({ allowed: true, credits: { on_empty: "overage" } });
+
+    // Archived: later events spend nothing.
+    expect(
+      (
+        await call(link.DELETE, "DELETE", `/api/v1/credit-meter-links/${made.json.id}`, {
+          key,
+          params: { id: made.json.id },
+        })
+      ).status,
+    ).toBe(200);
+    await ingestEvents(org.id, [{ eventId: "3", eventName: meter.eventName }]);
+    expect(await balance()).toMatchObject({ balance: 2, pending_usage_credits: 0 });
+    expect((await check()).credits).toBeUndefined();
+  });
 });

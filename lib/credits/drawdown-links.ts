@@ -131,7 +131,7 @@ export async function createLink(input: LinkInput) {
     throw invalidField("meter", `"${meter.code}" is already linked with these filters; archive that link first`);
   const [row] = await db
     .insert(creditMeterLinks)
-    .values({ id: newId("cev"), meterId: meter.id, creditEventCode: event.code, filters })
+    .values({ id: newId("cml"), meterId: meter.id, creditEventCode: event.code, filters })
     .returning();
   invalidateDrawdownLinks();
   return linkJson({ ...row!, meterCode: meter.code, creditEvent: row!.creditEventCode });

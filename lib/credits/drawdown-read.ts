@@ -5,7 +5,9 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { rows, type Executor } from "@/lib/db/client";
+import { balanceJson, type CreditBalanceView } from "./balance";
 import { linkedEventsSql } from "./drawdown-events";
+import { isLow } from "./low-balance-rule";
 import { drawdownLinks, type DrawdownLink } from "./drawdown-links";
 
 export type ExactBalance = {
@@ -50,8 +52,27 @@ export async function exactBalance(orgId: string, x?: Executor): Promise<ExactBa
 
 /** The links of a meter, for entitlements: the cheapest credits per unit among them (null: not priced in credits). */
 export function creditPriceOf(links: DrawdownLink[], meterId: string): number | null {
-  const prices = links.filter((l) => l.meterId === meterId && l.creditsPerUnit !== null).map((l) => l.creditsPerUnit!);
+  const prices = links
+    .filter((l) => l.meterId === meterId && l.archivedAt === null && l.creditsPerUnit !== null)
+    .map((l) => l.creditsPerUnit!);
   return prices.length ? Math.min(...prices) : null;
 }
 
 export { drawdownLinks };
+
+/**
+ * The balance answer of GET /api/v1/credits, exact at the instant: `balance` less the usage not yet
+ * drawn (`pending_usage_credits`); `ledger_balance` is the ledger's own (Σ bucket remaining − held − overage).
+ */
+export async function exactBalanceJson(orgId: string, view: CreditBalanceView) {
+  const json = balanceJson(view);
+  if ((await drawdownLinks()).length === 0) return { ...json, ledger_balance: json.balance, pending_usage_credits: 0 };
+  const b = await exactBalance(orgId);
+  return {
+    ...json,
+    balance: b.balance,
+    ledger_balance: b.ledgerBalance,
+    pending_usage_credits: b.pending,
+    low_balance: { ...json.low_balance, below: isLow(b.balance, json.low_balance.threshold) },
+  };
+}
