@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { insertCreditEvent } from "@/lib/catalog/seed-catalog";
 import { consumeCredits } from "@/lib/credits/consume-credits";
-import { drawDown } from "@/lib/credits/drawdown";
+import { drawDown, runDrawdown } from "@/lib/credits/drawdown";
 import { createLink } from "@/lib/credits/drawdown-links";
 import { exactBalance } from "@/lib/credits/drawdown-read";
 import { expireDueCredits } from "@/lib/credits/expire-credits";
@@ -287,5 +287,26 @@ describe("credit drawdown", () => {
     await ingestEvents(org.id, [{ eventId: "3", eventName: meter.eventName }]);
     expect(await balance()).toMatchObject({ balance: 2, pending_usage_credits: 0 });
     expect((await check()).credits).toBeUndefined();
+  });
+
+  it("sweeps every customer with usage not yet drawn, and nobody else", async () => {
+    const [a, b, idle] = await Promise.all([makeOrg(), makeOrg(), makeOrg()]);
+    const { meter } = await pricedMeter(1, { aggregation: "count" });
+    for (const o of [a, b, idle]) await grant(o.id, 10);
+    await ingestEvents(a.id, [{ eventId: "1", eventName: meter.eventName }]);
+    await ingestEvents(b.id, [
+      { eventId: "1", eventName: meter.eventName },
+      { eventId: "2", eventName: meter.eventName },
+    ]);
+    const swept = await runDrawdown(undefined, new Date(), now0);
+    const mine = swept.filter((r) => [a.id, b.id, idle.id].includes(r.orgId));
+    expect(mine.map((r) => [r.orgId, r.drawn[0]?.credits]).sort()).toEqual(
+      [
+        [a.id, 1],
+        [b.id, 2],
+      ].sort(),
+    );
+    expect((await runDrawdown(undefined, new Date(), now0)).filter((r) => [a.id, b.id].includes(r.orgId))).toEqual([]);
+    expect((await exactBalance(b.id)).balance).toBe(8);
   });
 });
