@@ -88,6 +88,16 @@ export async function drawdownLinks(x: Executor = db): Promise<DrawdownLink[]> {
   return links;
 }
 
+/** The linked meters' ids from the cache, without waiting: undefined when the cache is cold or stale (then kick anyway). */
+export function linkedMeterIds(): Set<string> | undefined {
+  const c = cache.loaded;
+  if (!c || Date.now() - c.at >= TTL_MS) {
+    void drawdownLinks().catch(() => {});
+    return undefined;
+  }
+  return new Set(c.links.map((l) => l.meterId));
+}
+
 export function invalidateDrawdownLinks(): void {
   cache.loaded = undefined;
 }

@@ -38,13 +38,13 @@ import type { OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
 import { onDepleted } from "./drawdown-alerts";
 import { linkedEventsSql } from "./drawdown-events";
-import { drawdownLinks, type DrawdownLink } from "./drawdown-links";
+import { drawdownLinks, linkedMeterIds, type DrawdownLink } from "./drawdown-links";
 import { runOwnMovement } from "./movement";
 
 /** How far behind the clock the horizon stays at least (see above). */
 export const HORIZON_MARGIN_MS = 100;
 /** Organizations drawn down at once by one pass. */
-const DRAWDOWNS_IN_FLIGHT = 3;
+const DRAWDOWNS_IN_FLIGHT = 6;
 /** After a kick, the drawdown waits this long, gathering the organizations of further ingests. */
 const KICK_DELAY_MS = 150;
 
@@ -66,6 +66,7 @@ export type DrawdownResult = { orgId: string; drawn: LinkDrawdown[]; through: st
 
 type Grouped = {
   cursor: string | null;
+  ahead: boolean;
   link_id: string | null;
   n: number | null;
   quantity: string | null;
@@ -82,14 +83,23 @@ const horizonSql = (marginMs: number) => sql`select least(clock_timestamp() - ma
 export async function drawDown(
   orgId: string,
   now = new Date(),
-  opts: { marginMs?: number } = {},
+  opts: { marginMs?: number; known?: boolean } = {},
 ): Promise<DrawdownResult> {
   const links = await drawdownLinks();
   if (links.length === 0) return { orgId, drawn: [], through: null, balance: null };
   const margin = opts.marginMs ?? HORIZON_MARGIN_MS;
-  // Most kicks of a busy customer find nothing of a linked meter (or only its other events): then
-  // the cursor moves up to the horizon without the balance lock — never back (greatest), and only
-  // past events that are all visible and none linked — so exact reads scan little.
+  // `known`: a kick knows the customer just stored events of a linked meter; the sweep checks first.
+  if (!opts.known && !(await hasUsageToDraw(orgId, links, margin, now)))
+    return { orgId, drawn: [], through: null, balance: null };
+  return drawDownNow(orgId, links, margin, now);
+}
+
+/**
+ * True when the customer has events of a linked meter after its cursor. Otherwise the cursor moves
+ * up to the horizon without the balance lock — never back (greatest), and only past events that
+ * are all visible and none linked — so exact reads scan little, and false.
+ */
+async function hasUsageToDraw(orgId: string, links: DrawdownLink[], margin: number, now: Date): Promise<boolean> {
   const [{ h: quick } = { h: "" }] = await rows<{ h: string }>(horizonSql(margin));
   const cursorOf = sql`coalesce((select drawn_through from credit_drawdown_cursors where org_id = ${orgId}), '-infinity'::timestamptz)`;
   const [{ behind } = { behind: true }] = await rows<{ behind: boolean }>(
@@ -101,8 +111,12 @@ export async function drawDown(
           select ${orgId}, ${quick}::timestamptz, ${now.toISOString()}::timestamptz where exists (select 1 from organizations where id = ${orgId})
           on conflict (org_id) do update set drawn_through = greatest(c.drawn_through, excluded.drawn_through), updated_at = excluded.updated_at`,
     );
-    return { orgId, drawn: [], through: quick, balance: null };
+    return false;
   }
+  return true;
+}
+
+async function drawDownNow(orgId: string, links: DrawdownLink[], margin: number, now: Date): Promise<DrawdownResult> {
   const byId = new Map(links.map((l) => [l.id, l]));
   const drawn: LinkDrawdown[] = [];
   let through: string | null = null;
@@ -123,16 +137,14 @@ export async function drawDown(
                             (array_agg(event_id order by ingested_at, event_id))[1] as first_id,
                             (array_agg(event_id order by ingested_at desc, event_id desc))[1] as last_id
                        from ev group by link_id)
-          select (select drawn_through::text from c) as cursor, g.* from (select 1) one left join g on true order by g.link_id`,
+          select (select drawn_through::text from c) as cursor,
+                 ${h}::timestamptz > coalesce((select drawn_through from c), '-infinity'::timestamptz) as ahead,
+                 g.* from (select 1) one left join g on true order by g.link_id`,
       ctx.tx,
     );
     const cursor = grouped[0]?.cursor ?? null;
     // The cursor never moves back (a horizon held back by an old open transaction can be behind it).
-    const [{ ahead } = { ahead: false }] = await rows<{ ahead: boolean }>(
-      sql`select ${cursor}::timestamptz is null or ${h}::timestamptz > ${cursor}::timestamptz as ahead`,
-      ctx.tx,
-    );
-    if (!ahead) return;
+    if (!grouped[0]?.ahead) return;
     through = h;
     const from = cursor ?? "-infinity";
     const rowsOut: Record<string, unknown>[] = [];
@@ -247,7 +259,7 @@ export async function organizationsBehind(): Promise<string[]> {
 export async function runDrawdown(
   orgIds?: string[],
   now?: Date,
-  opts: { marginMs?: number } = {},
+  opts: { marginMs?: number; known?: boolean } = {},
 ): Promise<DrawdownResult[]> {
   const ids = orgIds ?? (await organizationsBehind());
   const out: DrawdownResult[] = [];
@@ -280,9 +292,14 @@ const kick = processState("credits.drawdown-kick", () => ({
  * organizations of further ingests meanwhile), and once more after the horizon's margin when an
  * organization still has events the first pass could not take yet.
  */
-export function kickDrawdown(orgIds: Iterable<string>): void {
+export function kickDrawdown(touched: Map<string, Set<string>>): void {
   if (env().NODE_ENV === "test") return;
-  for (const id of orgIds) kick.orgs.set(id, 0);
+  const linked = linkedMeterIds();
+  if (linked?.size === 0) return;
+  for (const [orgId, meterIds] of touched) {
+    if (linked && ![...meterIds].some((m) => linked.has(m))) continue;
+    kick.orgs.set(orgId, 0);
+  }
   schedule(KICK_DELAY_MS);
 }
 
@@ -295,7 +312,7 @@ function schedule(delay: number): void {
       const looked = new Map(kick.orgs);
       kick.orgs.clear();
       kick.running = true;
-      runDrawdown([...looked.keys()].sort())
+      runDrawdown([...looked.keys()].sort(), undefined, { known: true })
         .then((results) => {
           // A second look after a pass that drew something, or that was the first after a kick:
           // events inside the horizon's margin are taken then rather than by the sweep.

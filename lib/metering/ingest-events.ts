@@ -325,7 +325,7 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
   }
 
   // Meters priced in credits: the drawdown follows shortly after (lib/credits/drawdown.ts).
-  if (touched.size > 0) kickDrawdown(touched.keys());
+  if (touched.size > 0) kickDrawdown(touched);
   if (touched.size > 0) {
     try {
       await checkLimitAlerts(touched, { now, x: opts.x });
