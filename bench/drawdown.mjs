@@ -7,9 +7,11 @@
 // and the ratio of (2) to the baseline. During (2): the drawdown lag — from a bulk request's
 // answer to the moment every customer's drawdown cursor has passed it (polled every 25 ms), p50
 // and p99 — and the entitlement check's latency for a priced meter (exact: counting usage not yet
-// drawn), next to the same check during (1). Then, once drained: every event spent exactly once.
+// drawn), next to the same check during (1). Then the same with ingestion paced well below what
+// the machine can take (the lag and the entitlement check where they are not queued behind a
+// saturated CPU). Then, once drained: every event spent exactly once.
 //
-//   node bench/drawdown.mjs [seconds per phase=20] [concurrency=4] [batch=1000]
+//   node bench/drawdown.mjs [seconds per phase=20] [concurrency=4] [batch=1000] [paced rate=3000]
 import {
   BENCH_KEY,
   connect,
@@ -26,7 +28,9 @@ const seconds = Number(process.argv[2] ?? 20);
 const concurrency = Number(process.argv[3] ?? 4);
 const batchSize = Number(process.argv[4] ?? 1000);
 const CUSTOMERS = 100;
-const DB = "tally_bench_drawdown";
+const DB = "drawdown_bench";
+/** The paced phase's rate: well below what the machine can ingest. */
+const MODERATE = Number(process.argv[5] ?? 3000);
 const run = Date.now().toString(36);
 
 // Jobs on: the drawdown's sweep is one of them (kicks after each ingest do most of the work).
@@ -61,39 +65,54 @@ function eventJson(now) {
     return `{"event_id":"${run}-${n}","event_name":"api_call","external_customer_id":"${customer}","timestamp":"${ts}","source":"bench","properties":{"route":"/v1/chat","status":"200"}}`;
   return `{"event_id":"${run}-${n}","event_name":"llm_call","external_customer_id":"${customer}","timestamp":"${ts}","source":"bench","properties":{"model":"${MODELS[n % MODELS.length]}","input_tokens":"${200 + (n % 800)}","output_tokens":"${50 + (n % 300)}"}}`;
 }
-function body() {
+function body(size) {
   const now = Date.now();
-  const parts = new Array(batchSize);
-  for (let i = 0; i < batchSize; i++) parts[i] = eventJson(now);
+  const parts = new Array(size);
+  for (let i = 0; i < size; i++) parts[i] = eventJson(now);
   return `{"events":[${parts.join(",")}]}`;
 }
 
-/** Bulk ingestion for `seconds`, with an entitlement check loop beside it; answers the rate, ack times and check latencies. */
-async function phase(name) {
+/**
+ * Bulk ingestion for `seconds`, with entitlement checks beside it; answers the rate, ack times and
+ * check latencies. Saturating: `concurrency` loaders as fast as they go, one paced checker.
+ * Paced (`rate` events/s): one loader sending batches of 200 on a schedule, four checkers back to back.
+ */
+async function phase(name, { rate = 0 } = {}) {
   let accepted = 0;
   const acks = [];
   const checks = [];
   const deadline = Date.now() + seconds * 1000;
   const started = performance.now();
-  const checker = (async () => {
-    let i = 0;
-    while (Date.now() < deadline) {
-      const t = performance.now();
-      const res = await send(
-        `${server.url}/api/v1/entitlements/api_calls?external_customer_id=bench-${i++ % CUSTOMERS}`,
-        {
-          headers: auth,
-        },
-      );
-      checks.push(performance.now() - t);
-      if (res.status !== 200) throw new Error(`entitlement ${res.status} ${res.text.slice(0, 200)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+  let i = 0;
+  const checker = Promise.all(
+    Array.from({ length: rate ? 4 : 1 }, async () => {
       while (Date.now() < deadline) {
-        const res = await send(`${server.url}/api/v1/events/bulk`, { method: "POST", headers: auth, body: body() });
+        const t = performance.now();
+        const res = await send(
+          `${server.url}/api/v1/entitlements/api_calls?external_customer_id=bench-${i++ % CUSTOMERS}`,
+          { headers: auth },
+        );
+        checks.push(performance.now() - t);
+        if (res.status !== 200) throw new Error(`entitlement ${res.status} ${res.text.slice(0, 200)}`);
+        if (!rate) await new Promise((r) => setTimeout(r, 20));
+      }
+    }),
+  );
+  const paced = 200;
+  await Promise.all(
+    Array.from({ length: rate ? 1 : concurrency }, async () => {
+      let sent = 0;
+      while (Date.now() < deadline) {
+        if (rate) {
+          const due = started + (sent / rate) * 1000;
+          if (performance.now() < due) await new Promise((r) => setTimeout(r, due - performance.now()));
+          sent += paced;
+        }
+        const res = await send(`${server.url}/api/v1/events/bulk`, {
+          method: "POST",
+          headers: auth,
+          body: body(rate ? paced : batchSize),
+        });
         if (res.status !== 202) throw new Error(`${res.status} ${res.text.slice(0, 300)}`);
         acks.push(Date.now());
         accepted += Number(JSON.parse(res.text).accepted);
@@ -140,20 +159,26 @@ const poller = (async () => {
     await new Promise((r) => setTimeout(r, 25));
   }
 })();
+const drained = async (acks) => {
+  const last = Math.max(...acks);
+  for (let i = 0; i < 2400 && !(polls.at(-1)?.cursor >= last); i++) await new Promise((r) => setTimeout(r, 25));
+};
+const lagsOf = (acks) =>
+  acks
+    .map((ack) => {
+      const p = polls.find((q) => q.at >= ack && q.cursor >= ack);
+      return p ? p.at - ack : null;
+    })
+    .filter((v) => v !== null)
+    .sort((a, b) => a - b);
 const priced = await phase("credit-priced (2 meters linked, drawdown running)");
-// Drained: wait until every cursor passed the last ack (or 30 s).
-const lastAck = Math.max(...priced.acks);
-for (let i = 0; i < 1200 && !(polls.at(-1)?.cursor >= lastAck); i++) await new Promise((r) => setTimeout(r, 25));
+await drained(priced.acks);
+const lags = lagsOf(priced.acks);
+const moderate = await phase(`credit-priced at ${MODERATE.toLocaleString("en-US")} events/s`, { rate: MODERATE });
+await drained(moderate.acks);
+const moderateLags = lagsOf(moderate.acks);
 polling = false;
 await poller;
-
-const lags = priced.acks
-  .map((ack) => {
-    const p = polls.find((q) => q.at >= ack && q.cursor >= ack);
-    return p ? p.at - ack : null;
-  })
-  .filter((v) => v !== null)
-  .sort((a, b) => a - b);
 
 for (const l of links) await api("DELETE", `/api/v1/credit-meter-links/${l.id}`);
 const base2 = await phase("baseline again (links archived)");
@@ -189,6 +214,18 @@ const result = {
     batches: lags.length,
     of: priced.acks.length,
   },
+  moderate: {
+    events_per_second: moderate.events_per_second,
+    drawdown_lag_ms: {
+      p50: percentile(moderateLags, 50),
+      p99: percentile(moderateLags, 99),
+      max: moderateLags.at(-1) ?? null,
+      batches: moderateLags.length,
+      of: moderate.acks.length,
+    },
+    entitlement_p50_ms: moderate.entitlement_p50_ms,
+    entitlement_p99_ms: moderate.entitlement_p99_ms,
+  },
   entitlement_ms: {
     baseline_p50: base1.entitlement_p50_ms,
     baseline_p99: base1.entitlement_p99_ms,
@@ -204,6 +241,9 @@ console.log(
 );
 console.log(
   `drawdown lag after the bulk request's answer: p50 ${result.drawdown_lag_ms.p50} ms, p99 ${result.drawdown_lag_ms.p99} ms, max ${result.drawdown_lag_ms.max} ms (${lags.length} of ${priced.acks.length} batches)`,
+);
+console.log(
+  `at ${MODERATE} events/s: drawdown lag p50 ${result.moderate.drawdown_lag_ms.p50} ms, p99 ${result.moderate.drawdown_lag_ms.p99} ms; entitlement p50 ${result.moderate.entitlement_p50_ms} ms, p99 ${result.moderate.entitlement_p99_ms} ms (4 back to back)`,
 );
 console.log(`credits spent ${spent} of ${expected} expected: ${result.exactly_once ? "exactly once" : "MISMATCH"}`);
 console.log(JSON.stringify(result));
