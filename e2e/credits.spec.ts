@@ -20,7 +20,7 @@ test.describe("customer", () => {
     const key = (await page.getByTestId("new-api-key").textContent())!.trim();
 
     await page.goto("/credits");
-    await expect(page.getByRole("heading", { name: "Credits" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Credits", exact: true })).toBeVisible();
     const balanceBefore = int(await page.getByTestId("credit-balance").textContent());
     const purchasedBefore = await bucketRemaining(page, "purchased");
     const subscriptionBefore = await bucketRemaining(page, "subscription");

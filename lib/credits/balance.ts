@@ -142,6 +142,9 @@ export function balanceJson(v: CreditBalanceView): CreditBalanceJson {
     object: "credit_balance" as const,
     customer_id: v.orgId,
     balance: v.balance,
+    // The ledger's view alone; exactBalanceJson (drawdown-read.ts) adds usage not yet drawn down.
+    ledger_balance: v.balance,
+    pending_usage_credits: 0,
     held: v.held,
     overage: v.overage,
     last_transaction_id: v.lastTransactionId,

@@ -1,10 +1,12 @@
 // Everything a credits page shows, loaded in parallel: the balance (settled to this instant), 30
-// days of spending, the packs for sale, and one page of the ledger with the filters applied.
+// days of spending and of usage drawn by meter, the packs for sale, and one page of the ledger with the filters applied.
 import "server-only";
 import { CREDIT_SOURCES, LEDGER_KINDS, type CreditSource, type LedgerKind } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
-import { balanceJson, getCreditBalance } from "./balance";
+import { getCreditBalance } from "./balance";
 import { listCreditPacks } from "./credit-packs";
+import { exactBalanceJson } from "./drawdown-read";
+import { drawdownSeries } from "./drawdown-series";
 import { dailySpend, ledgerEventNames, listLedger } from "./ledger";
 import { ledgerEntryJson } from "./serialize";
 
@@ -24,7 +26,7 @@ export async function loadCreditsPage(orgId: string, q: CreditsPageQuery, opts: 
   const now = new Date();
   const view = await getCreditBalance(orgId, { now, includeSpent: true });
   if (!view) throw notFound("Customer");
-  const [series, packs, ledger, events] = await Promise.all([
+  const [series, packs, ledger, events, drawdown, balance] = await Promise.all([
     dailySpend(orgId, now, 30),
     listCreditPacks(),
     listLedger(orgId, {
@@ -37,9 +39,12 @@ export async function loadCreditsPage(orgId: string, q: CreditsPageQuery, opts: 
       reservationId: q.reservation || undefined,
     }),
     ledgerEventNames(orgId),
+    drawdownSeries(orgId, now, 30),
+    exactBalanceJson(orgId, view),
   ]);
   return {
-    balance: balanceJson(view),
+    balance,
+    drawdown,
     series,
     packs,
     ledger: { data: ledger.data.map(ledgerEntryJson), nextCursor: ledger.nextCursor },

@@ -2,9 +2,11 @@
 import "server-only";
 import type { Job } from "@/lib/jobs/runner";
 import { allocateDueCredits } from "./allocate-credits";
+import { drawdownJob } from "./drawdown";
 import { expireDueCredits } from "./expire-credits";
 
 export const creditJobs: Job[] = [
   { name: "credits.expire", everyMs: 30_000, run: (now) => expireDueCredits(now) },
   { name: "credits.allocate", everyMs: 5 * 60_000, run: (now) => allocateDueCredits(now) },
+  drawdownJob,
 ];

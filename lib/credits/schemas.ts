@@ -184,7 +184,17 @@ export const ZCreditSettingsPatch = z
 export const ZCreditBalanceJson = z.strictObject({
   object: z.literal("credit_balance"),
   customer_id: z.string(),
-  balance: z.number().int().describe("Credits that can be spent now; negative while overage is outstanding"),
+  balance: z
+    .number()
+    .int()
+    .describe(
+      "Credits that can be spent now, usage not yet drawn down included; negative while overage is outstanding",
+    ),
+  ledger_balance: z.number().int().describe("The ledger's own balance: Σ bucket remaining − held − overage"),
+  pending_usage_credits: z
+    .number()
+    .int()
+    .describe("Credits of stored usage of meters priced in credits, not yet drawn down"),
   held: z.number().int().describe("Credits held by active reservations"),
   overage: z.number().int(),
   last_transaction_id: z.string().nullable(),

@@ -15,6 +15,7 @@ import { invalidField, notFound } from "@/lib/http/errors";
 import { D } from "@/lib/money";
 import { env } from "@/lib/env";
 import { accessFor } from "@/lib/payments/access";
+import { creditEntitlement } from "@/lib/credits/drawdown-entitlement";
 import { hourRange } from "./limit-period";
 import { meterIndex } from "./meters";
 import { queryUsage } from "./usage-query";
@@ -32,8 +33,22 @@ type Row = {
   past_due_ms: string | null;
 };
 
-/** `customer` is Tally's id or the external id; `ownOrgId` restricts a customer's key or session to itself. */
+/**
+ * `customer` is Tally's id or the external id; `ownOrgId` restricts a customer's key or session to
+ * itself. A meter priced in credits (lib/credits/drawdown-links.ts) also needs the credits for the
+ * quantity, counting usage not yet drawn, unless the customer's usage continues as overage.
+ */
 export async function entitlement(
+  customer: string,
+  meterCode: string,
+  opts: { quantity?: number; ownOrgId?: string | null; now?: Date },
+) {
+  const plan = await planEntitlement(customer, meterCode, opts);
+  const meter = (await meterIndex()).byCode.get(meterCode)!;
+  return creditEntitlement(plan, meter.id, opts.quantity ?? 1);
+}
+
+async function planEntitlement(
   customer: string,
   meterCode: string,
   opts: { quantity?: number; ownOrgId?: string | null; now?: Date },

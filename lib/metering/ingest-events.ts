@@ -32,6 +32,7 @@ import { eventHash, FLEXPRICE_FIELDS, refLabel, type ParseResult, type ParsedEve
 import { loadCustomerDirectory, resolveRef } from "./resolve-customers";
 import { eventIds } from "./event-ids";
 import { storeEvents, type StorableEvent } from "./store-events";
+import { kickDrawdown } from "@/lib/credits/drawdown";
 
 export type IngestStatus = "accepted" | "duplicate" | "rejected";
 
@@ -323,6 +324,8 @@ async function ingestCandidates(candidates: Candidate[], outcomes: ItemOutcome[]
     outcomes[c.index] = hash === first.hash ? o : conflictOutcome(o, c.event.fields.id);
   }
 
+  // Meters priced in credits: the drawdown follows shortly after (lib/credits/drawdown.ts).
+  if (touched.size > 0) kickDrawdown(touched);
   if (touched.size > 0) {
     try {
       await checkLimitAlerts(touched, { now, tx: opts.tx });

@@ -188,6 +188,9 @@ export function parseFlexPriceEvent(raw: unknown): ParseResult {
   if ("error" in ext) return fail(raw, "external_customer_id", ext.error);
   const cid = stringField(raw, "customer_id", false, MAX_NAME_LENGTH);
   if ("error" in cid) return fail(raw, "customer_id", cid.error);
+  // A customer_id sent blank (and no external_customer_id) is that field's error, not a missing customer.
+  if (!ext.value && !cid.value && typeof raw.customer_id === "string")
+    return fail(raw, "customer_id", "must not be empty");
   const id = stringField(raw, "event_id", false, MAX_ID_LENGTH);
   if ("error" in id) return fail(raw, "event_id", id.error);
   const source = stringField(raw, "source", false, MAX_NAME_LENGTH);

@@ -44,6 +44,15 @@ export const SAMPLES: Record<string, Make> = {
     params: { id: w.catalog.spareEvent.id },
     body: { category: "general" },
   }),
+  "GET /api/v1/credit-meter-links": () => ({}),
+  "POST /api/v1/credit-meter-links": (w) => ({
+    body: {
+      meter: w.catalog.spareMeter.code,
+      credit_event: w.catalog.creditEvent.code,
+      filters: { model: [`m-${uid()}`] },
+    },
+  }),
+  "DELETE /api/v1/credit-meter-links/{id}": (w) => ({ params: { id: w.catalog.spareLink.id } }),
   "GET /api/v1/credit-products": () => ({}),
   "POST /api/v1/credit-products": () => ({ body: { code: `pk_${uid()}`, name: "A pack", credits: 10, price: "5" } }),
   "PATCH /api/v1/credit-products/{id}": (w) => ({

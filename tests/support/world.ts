@@ -15,6 +15,7 @@ import { insertCreditEvent, insertCreditProduct, insertModelPrice } from "@/lib/
 import { db } from "@/lib/db/client";
 import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { invalidateMeters } from "@/lib/metering/meters";
+import { createLink } from "@/lib/credits/drawdown-links";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { call, customerKey, makeMeter, makeOrg, makePlan, makeUser, platformKey, sessionCookie, uid } from "./fixtures";
 
@@ -166,6 +167,12 @@ export async function seedWorld() {
     currency: "usd",
     effectiveFrom: new Date(0),
   });
+  // A link for the archive operation, filtered so that no event of the world matches it.
+  const spareLink = await createLink({
+    meter: spareMeter.code,
+    creditEvent: spareEvent.code,
+    filters: { never: [uid()] },
+  });
   const catalog = { planId: plan.id, creditEvent: creditEvent.code, meterEvent: meter.eventName };
   const a = await seedOrg(platform, catalog);
   const b = await seedOrg(platform, catalog);
@@ -186,6 +193,7 @@ export async function seedWorld() {
       spareMeter,
       spareEvent,
       spareProduct,
+      spareLink,
       creditEvent,
       product,
       modelPrice,

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CreditOverview } from "@/components/credits/credit-overview";
 import { CreditPacks } from "@/components/credits/credit-packs";
+import { DrawdownCard } from "@/components/credits/drawdown-card";
 import { LedgerCard } from "@/components/credits/ledger-table";
 import { SpendChart } from "@/components/credits/spend-chart";
 import { SpendTable } from "@/components/credits/spend-table";
@@ -73,6 +74,7 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
           </CardBody>
         </Card>
       </div>
+      <DrawdownCard data={data.drawdown} />
       <Card className="mb-6">
         <CardHeader title="Credit packs" description="Purchased credits never expire and are spent first." />
         <CreditPacks

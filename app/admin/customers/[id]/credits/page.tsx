@@ -9,6 +9,7 @@ import {
   RecordPurchaseForm,
 } from "@/components/credits/admin-credit-forms";
 import { CreditOverview } from "@/components/credits/credit-overview";
+import { DrawdownCard } from "@/components/credits/drawdown-card";
 import { LedgerCard } from "@/components/credits/ledger-table";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -67,6 +68,7 @@ export default async function AdminCustomerCreditsPage({
         description={`${org.externalId ? `external id ${org.externalId} · ` : ""}${org.id}`}
       />
       <CreditOverview initial={data.balance} series={data.series} />
+      <DrawdownCard data={data.drawdown} />
       <div className="mb-6 grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Grant credits" description="A new bucket, recorded with your name and the reason." />

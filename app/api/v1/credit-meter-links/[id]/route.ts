@@ -1,0 +1,17 @@
+import { archiveLink } from "@/lib/credits/drawdown-links";
+import { route } from "@/lib/http/route";
+import { ZIdParams } from "@/lib/http/schemas";
+
+export const DELETE = route(
+  {
+    path: "/api/v1/credit-meter-links/{id}",
+    auth: "operator",
+    params: ZIdParams,
+    doc: {
+      tag: "Catalog",
+      summary: "Stop pricing a meter in credits (archives the link; usage already drawn stays drawn)",
+      responses: { "200": "OK", "404": "No active link with this id" },
+    },
+  },
+  async ({ params }) => archiveLink(params.id),
+);

@@ -1,0 +1,39 @@
+import { createLink, listLinks } from "@/lib/credits/drawdown-links";
+import { ZCreditMeterLinkCreate, ZCreditMeterLinkQuery } from "@/lib/credits/drawdown-schemas";
+import { created, route } from "@/lib/http/route";
+
+export const GET = route(
+  {
+    path: "/api/v1/credit-meter-links",
+    auth: "any",
+    query: ZCreditMeterLinkQuery,
+    doc: {
+      tag: "Catalog",
+      summary: "Meters priced in credits: which meter (and property filter) spends which credit event",
+    },
+  },
+  async ({ query }) => ({
+    data: await listLinks({ includeArchived: query.include_archived === "true" }),
+    next_cursor: null,
+  }),
+);
+
+export const POST = route(
+  {
+    path: "/api/v1/credit-meter-links",
+    auth: "operator",
+    body: ZCreditMeterLinkCreate,
+    doc: {
+      tag: "Catalog",
+      summary: "Price a meter in credits: link it (optionally filtered, e.g. by model) to a credit event",
+      description:
+        "From now on every accepted event of the meter (count or sum) that matches the filters spends ceil(quantity × the credit event's credits) of its customer's credits, in the customer's precedence order, once per event, usually within a second (the drawdown; docs/credits.md). Balances and entitlements count usage not yet drawn. A customer without overage stops at zero; with overage, the rest is billed in arrears.",
+      responses: {
+        "201": "Created",
+        "400": "Unknown or unsupported meter, inactive credit event, or the same link exists",
+      },
+    },
+  },
+  async ({ body }) =>
+    created(await createLink({ meter: body.meter, creditEvent: body.credit_event, filters: body.filters })),
+);

@@ -1,0 +1,249 @@
+// Meters priced in credits under bulk ingestion (issue 18), one server and database, one run:
+//   1. bulk ingestion with no meter priced in credits (baseline),
+//   2. the same with api_call (count) and llm_call input tokens of gpt-4 (sum, filtered) linked to
+//      credit events, every customer holding credits — the drawdown running behind the ingestion,
+//   3. the baseline again with the links archived (the two baselines averaged, so the table's
+//      growth over the run weighs on both sides alike),
+// and the ratio of (2) to the baseline. During (2): the drawdown lag — from a bulk request's
+// answer to the moment every customer's drawdown cursor has passed it (polled every 25 ms), p50
+// and p99 — and the entitlement check's latency for a priced meter (exact: counting usage not yet
+// drawn), next to the same check during (1). Then the same with ingestion paced well below what
+// the machine can take (the lag and the entitlement check where they are not queued behind a
+// saturated CPU). Then, once drained: every event spent exactly once.
+//
+//   node bench/drawdown.mjs [seconds per phase=20] [concurrency=4] [batch=1000] [paced rate=3000]
+import {
+  BENCH_KEY,
+  connect,
+  dropDatabase,
+  MODELS,
+  percentile,
+  pgUrl,
+  seedBenchCatalog,
+  send,
+  startServer,
+} from "./support/server.mjs";
+
+const seconds = Number(process.argv[2] ?? 20);
+const concurrency = Number(process.argv[3] ?? 4);
+const batchSize = Number(process.argv[4] ?? 1000);
+const CUSTOMERS = 100;
+const DB = "drawdown_bench";
+/** The paced phase's rate: well below what the machine can ingest. */
+const MODERATE = Number(process.argv[5] ?? 3000);
+const run = Date.now().toString(36);
+
+// Jobs on: the drawdown's sweep is one of them (kicks after each ingest do most of the work).
+const server = await startServer(DB, { env: { JOBS_ENABLED: "true" } });
+const sql = connect(pgUrl(DB), { max: 3 });
+await seedBenchCatalog(sql, CUSTOMERS);
+await sql`insert into credit_events (id, code, name, credits) values ('cev_bench_call', 'bench_call', 'Bench call', 2), ('cev_bench_tok', 'bench_token', 'Bench token', 1) on conflict do nothing`;
+const auth = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
+const api = async (method, path, body, extra = {}) => {
+  const res = await send(`${server.url}${path}`, {
+    method,
+    headers: { ...auth, ...extra },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text.slice(0, 200)}`);
+  return JSON.parse(res.text);
+};
+for (let i = 0; i < CUSTOMERS; i++)
+  await api(
+    "POST",
+    "/api/v1/credits/grants",
+    { external_customer_id: `bench-${i}`, amount: 1_000_000_000_000, source: "purchased", reason: "bench" },
+    { "idempotency-key": `bench-grant-${run}-${i}` },
+  );
+
+let seq = 0;
+function eventJson(now) {
+  const n = seq++;
+  const customer = `bench-${n % CUSTOMERS}`;
+  const ts = new Date(now - (n % 60_000)).toISOString();
+  if (n % 10 < 7)
+    return `{"event_id":"${run}-${n}","event_name":"api_call","external_customer_id":"${customer}","timestamp":"${ts}","source":"bench","properties":{"route":"/v1/chat","status":"200"}}`;
+  return `{"event_id":"${run}-${n}","event_name":"llm_call","external_customer_id":"${customer}","timestamp":"${ts}","source":"bench","properties":{"model":"${MODELS[n % MODELS.length]}","input_tokens":"${200 + (n % 800)}","output_tokens":"${50 + (n % 300)}"}}`;
+}
+function body(size) {
+  const now = Date.now();
+  const parts = new Array(size);
+  for (let i = 0; i < size; i++) parts[i] = eventJson(now);
+  return `{"events":[${parts.join(",")}]}`;
+}
+
+/**
+ * Bulk ingestion for `seconds`, with entitlement checks beside it; answers the rate, ack times and
+ * check latencies. Saturating: `concurrency` loaders as fast as they go, one paced checker.
+ * Paced (`rate` events/s): one loader sending batches of 200 on a schedule, four checkers back to back.
+ */
+async function phase(name, { rate = 0 } = {}) {
+  let accepted = 0;
+  const acks = [];
+  const checks = [];
+  const deadline = Date.now() + seconds * 1000;
+  const started = performance.now();
+  let i = 0;
+  const checker = Promise.all(
+    Array.from({ length: rate ? 4 : 1 }, async () => {
+      while (Date.now() < deadline) {
+        const t = performance.now();
+        const res = await send(
+          `${server.url}/api/v1/entitlements/api_calls?external_customer_id=bench-${i++ % CUSTOMERS}`,
+          { headers: auth },
+        );
+        checks.push(performance.now() - t);
+        if (res.status !== 200) throw new Error(`entitlement ${res.status} ${res.text.slice(0, 200)}`);
+        if (!rate) await new Promise((r) => setTimeout(r, 20));
+      }
+    }),
+  );
+  const paced = 200;
+  await Promise.all(
+    Array.from({ length: rate ? 1 : concurrency }, async () => {
+      let sent = 0;
+      while (Date.now() < deadline) {
+        if (rate) {
+          const due = started + (sent / rate) * 1000;
+          if (performance.now() < due) await new Promise((r) => setTimeout(r, due - performance.now()));
+          sent += paced;
+        }
+        const res = await send(`${server.url}/api/v1/events/bulk`, {
+          method: "POST",
+          headers: auth,
+          body: body(rate ? paced : batchSize),
+        });
+        if (res.status !== 202) throw new Error(`${res.status} ${res.text.slice(0, 300)}`);
+        acks.push(Date.now());
+        accepted += Number(JSON.parse(res.text).accepted);
+      }
+    }),
+  );
+  await checker;
+  const elapsed = (performance.now() - started) / 1000;
+  checks.sort((a, b) => a - b);
+  const r = {
+    name,
+    events_per_second: Math.round(accepted / elapsed),
+    accepted,
+    entitlement_p50_ms: Math.round(percentile(checks, 50) * 100) / 100,
+    entitlement_p99_ms: Math.round(percentile(checks, 99) * 100) / 100,
+    checks: checks.length,
+    acks,
+  };
+  console.log(
+    `${name}: ${r.events_per_second.toLocaleString("en-US")} events/s; entitlement p50 ${r.entitlement_p50_ms} ms, p99 ${r.entitlement_p99_ms} ms (${r.checks} checks)`,
+  );
+  return r;
+}
+
+const base1 = await phase("baseline (no meter priced in credits)");
+
+const links = [
+  await api("POST", "/api/v1/credit-meter-links", { meter: "api_calls", credit_event: "bench_call" }),
+  await api("POST", "/api/v1/credit-meter-links", {
+    meter: "llm_input_tokens",
+    credit_event: "bench_token",
+    filters: { model: ["gpt-4"] },
+  }),
+];
+const linkedAt = new Date();
+// The drawdown cursors, polled: the slowest customer's cursor, every 25 ms.
+const polls = [];
+let polling = true;
+const poller = (async () => {
+  while (polling) {
+    const [{ c }] =
+      await sql`select (extract(epoch from min(drawn_through)) * 1000)::float8 as c from credit_drawdown_cursors where org_id like 'org_bench_%'`;
+    polls.push({ at: Date.now(), cursor: c === null ? 0 : Number(c) });
+    await new Promise((r) => setTimeout(r, 25));
+  }
+})();
+const drained = async (acks) => {
+  const last = Math.max(...acks);
+  for (let i = 0; i < 2400 && !(polls.at(-1)?.cursor >= last); i++) await new Promise((r) => setTimeout(r, 25));
+};
+const lagsOf = (acks) =>
+  acks
+    .map((ack) => {
+      const p = polls.find((q) => q.at >= ack && q.cursor >= ack);
+      return p ? p.at - ack : null;
+    })
+    .filter((v) => v !== null)
+    .sort((a, b) => a - b);
+const priced = await phase("credit-priced (2 meters linked, drawdown running)");
+await drained(priced.acks);
+const lags = lagsOf(priced.acks);
+const moderate = await phase(`credit-priced at ${MODERATE.toLocaleString("en-US")} events/s`, { rate: MODERATE });
+await drained(moderate.acks);
+const moderateLags = lagsOf(moderate.acks);
+polling = false;
+await poller;
+
+for (const l of links) await api("DELETE", `/api/v1/credit-meter-links/${l.id}`);
+const base2 = await phase("baseline again (links archived)");
+
+// Exactly once: what the ledger spent for usage = what the events cost.
+const [{ expected }] = await sql`
+  select (select count(*) from usage_events where source = 'bench' and event_name = 'api_call' and ingested_at > ${linkedAt} and ingested_at <= (select archived_at from credit_meter_links where id = ${links[0].id})) * 2
+       + (select coalesce(sum((properties->>'input_tokens')::numeric), 0) from usage_events where source = 'bench' and event_name = 'llm_call' and properties->>'model' = 'gpt-4'
+           and ingested_at > ${linkedAt} and ingested_at <= (select archived_at from credit_meter_links where id = ${links[1].id})) as expected`;
+// Let the drawdown take what was ingested before the archive.
+await new Promise((r) => setTimeout(r, 3000));
+const [{ spent, duplicated }] = await sql`
+  select coalesce(-sum(amount), 0) as spent,
+         (select count(*) from (select idempotency_key from credit_ledger where kind = 'consume' and idempotency_key like 'drawdown:%' group by org_id, idempotency_key having count(distinct operation_id) > 1) d) as duplicated
+    from credit_ledger where kind in ('consume', 'overage') and idempotency_key like 'drawdown:%'`;
+await server.stop();
+await sql.end();
+await dropDatabase(DB);
+
+const baseline = (base1.events_per_second + base2.events_per_second) / 2;
+const result = {
+  bench: "drawdown",
+  seconds_per_phase: seconds,
+  concurrency,
+  batch: batchSize,
+  baseline_events_per_second: [base1.events_per_second, base2.events_per_second],
+  priced_events_per_second: priced.events_per_second,
+  ratio: Math.round((priced.events_per_second / baseline) * 1000) / 1000,
+  drawdown_lag_ms: {
+    p50: percentile(lags, 50),
+    p99: percentile(lags, 99),
+    max: lags.at(-1) ?? null,
+    batches: lags.length,
+    of: priced.acks.length,
+  },
+  moderate: {
+    events_per_second: moderate.events_per_second,
+    drawdown_lag_ms: {
+      p50: percentile(moderateLags, 50),
+      p99: percentile(moderateLags, 99),
+      max: moderateLags.at(-1) ?? null,
+      batches: moderateLags.length,
+      of: moderate.acks.length,
+    },
+    entitlement_p50_ms: moderate.entitlement_p50_ms,
+    entitlement_p99_ms: moderate.entitlement_p99_ms,
+  },
+  entitlement_ms: {
+    baseline_p50: base1.entitlement_p50_ms,
+    baseline_p99: base1.entitlement_p99_ms,
+    priced_p50: priced.entitlement_p50_ms,
+    priced_p99: priced.entitlement_p99_ms,
+  },
+  credits_expected: String(expected),
+  credits_spent: String(spent),
+  exactly_once: String(expected) === String(spent) && Number(duplicated) === 0,
+};
+console.log(
+  `ratio priced / baseline: ${result.ratio} (${result.priced_events_per_second} vs ${baseline.toFixed(0)} events/s)`,
+);
+console.log(
+  `drawdown lag after the bulk request's answer: p50 ${result.drawdown_lag_ms.p50} ms, p99 ${result.drawdown_lag_ms.p99} ms, max ${result.drawdown_lag_ms.max} ms (${lags.length} of ${priced.acks.length} batches)`,
+);
+console.log(
+  `at ${MODERATE} events/s: drawdown lag p50 ${result.moderate.drawdown_lag_ms.p50} ms, p99 ${result.moderate.drawdown_lag_ms.p99} ms; entitlement p50 ${result.moderate.entitlement_p50_ms} ms, p99 ${result.moderate.entitlement_p99_ms} ms (4 back to back)`,
+);
+console.log(`credits spent ${spent} of ${expected} expected: ${result.exactly_once ? "exactly once" : "MISMATCH"}`);
+console.log(JSON.stringify(result));

@@ -1,0 +1,47 @@
+// The events a drawdown covers, as SQL: for each linked meter, the organization's events of that
+// meter ingested in a range, with the quantity each one counts (count: 1; sum: its property, a
+// missing one 0) and the credits it costs, ceil(quantity × credits per unit) — rounded up per
+// event, as consume does, never below zero (a negative correction of a sum meter spends nothing).
+// The same rows serve the drawdown (drawdown.ts) and the exact reads (drawdown-read.ts), so what a
+// read counts as not yet drawn is exactly what the next drawdown spends.
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import type { DrawdownLink } from "./drawdown-links";
+
+function filterSql(filters: Record<string, string[]>): SQL[] {
+  return Object.entries(filters)
+    .filter(([, values]) => values.length > 0)
+    .map(
+      ([key, values]) =>
+        sql`(e.properties ->> ${key}) = any(${`{${values.map((v) => JSON.stringify(v)).join(",")}}`}::text[])`,
+    );
+}
+
+/**
+ * Rows (link_id, event_id, ingested_at, quantity, credits) of the organization's events of the
+ * links, ingested after `after` (and after each link was created) and before `before` (null: no
+ * bound). Reads usage_events by (org_id, ingested_at).
+ */
+export function linkedEventsSql(orgId: string | SQL, links: DrawdownLink[], after: SQL, before: SQL | null): SQL {
+  const parts = links
+    .filter((l) => l.creditsPerUnit !== null)
+    .map((l) => {
+      const q =
+        l.aggregation === "count" ? sql`1::numeric` : sql`coalesce((e.properties ->> ${l.property ?? ""})::numeric, 0)`;
+      const conds = [
+        sql`e.org_id = ${orgId}`,
+        sql`e.ingested_at > greatest(${after}, ${l.createdAt.toISOString()}::timestamptz)`,
+        sql`e.event_name = ${l.eventName}`,
+        ...(before ? [sql`e.ingested_at < ${before}`] : []),
+        ...(l.archivedAt ? [sql`e.ingested_at <= ${l.archivedAt.toISOString()}::timestamptz`] : []),
+        ...filterSql(l.meterFilters),
+        ...filterSql(l.filters),
+      ];
+      return sql`select ${l.id}::text as link_id, e.event_id, e.ingested_at, q.v as quantity, greatest(0, ceil(q.v * ${l.creditsPerUnit}))::bigint as credits
+                   from usage_events e, lateral (select ${q} as v) q
+                  where ${sql.join(conds, sql` and `)}`;
+    });
+  if (parts.length === 0)
+    return sql`select null::text as link_id, null::text as event_id, null::timestamptz as ingested_at, null::numeric as quantity, null::bigint as credits where false`;
+  return sql.join(parts, sql` union all `);
+}

@@ -1,0 +1,171 @@
+// Links from meters to credit events (the catalog side of meters priced in credits): an admin
+// links a count or sum meter, optionally narrowed by property values, to a credit event; from
+// then on every event of that meter spends ceil(quantity × credits per unit) credits (drawdown.ts).
+// The active links are cached in memory for 5 seconds (the drawdown and the exact reads consult
+// them on every call); changes here invalidate this process's copy at once.
+import "server-only";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { db, rows, type Executor } from "@/lib/db/client";
+import { creditEvents, creditMeterLinks, meters } from "@/lib/db/schema";
+import { invalidField, notFound } from "@/lib/http/errors";
+import { newId } from "@/lib/ids";
+import { processState } from "@/lib/process-state";
+
+export type DrawdownLink = {
+  id: string;
+  meterId: string;
+  meterCode: string;
+  eventName: string;
+  aggregation: "count" | "sum";
+  property: string | null;
+  /** The meter's filters and the link's own, merged (a key in both must match both lists). */
+  meterFilters: Record<string, string[]>;
+  filters: Record<string, string[]>;
+  creditEvent: string;
+  /** Credits per unit; null while the credit event is inactive (its events then spend nothing). */
+  creditsPerUnit: number | null;
+  createdAt: Date;
+  /** Events ingested after this are not drawn; null while the link is active. */
+  archivedAt: Date | null;
+};
+
+const TTL_MS = 5_000;
+const cache = processState("credits.drawdown-links", () => ({
+  loaded: undefined as { at: number; links: DrawdownLink[] } | undefined,
+}));
+
+type LinkRow = {
+  id: string;
+  meter_id: string;
+  meter_code: string;
+  event_name: string;
+  aggregation: string;
+  property: string | null;
+  meter_filters: Record<string, string[]> | string | null;
+  filters: Record<string, string[]> | string | null;
+  credit_event: string;
+  credits: number | null;
+  created_at: Date | string;
+  archived_at: Date | string | null;
+};
+
+const parse = (v: Record<string, string[]> | string | null): Record<string, string[]> =>
+  v === null ? {} : typeof v === "string" ? (JSON.parse(v) as Record<string, string[]>) : v;
+
+async function load(x: Executor): Promise<DrawdownLink[]> {
+  const list = await rows<LinkRow>(
+    sql`select l.id, l.meter_id, m.code as meter_code, m.event_name, m.aggregation, m.property, m.filters as meter_filters, l.filters,
+               l.credit_event_code as credit_event, (select e.credits from credit_events e where e.code = l.credit_event_code and e.active) as credits,
+               l.created_at, l.archived_at
+          from credit_meter_links l join meters m on m.id = l.meter_id
+         -- An archived link still draws the events ingested before it was archived, for a day.
+         where (l.archived_at is null or l.archived_at > now() - interval '1 day') and m.archived_at is null and m.aggregation in ('count', 'sum')
+         order by l.id`,
+    x,
+  );
+  return list.map((r) => ({
+    id: r.id,
+    meterId: r.meter_id,
+    meterCode: r.meter_code,
+    eventName: r.event_name,
+    aggregation: r.aggregation as "count" | "sum",
+    property: r.property,
+    meterFilters: parse(r.meter_filters),
+    filters: parse(r.filters),
+    creditEvent: r.credit_event,
+    creditsPerUnit: r.credits === null ? null : Number(r.credits),
+    createdAt: new Date(r.created_at),
+    archivedAt: r.archived_at === null ? null : new Date(r.archived_at),
+  }));
+}
+
+/** The active links (cached); pass the transaction's executor inside one. */
+export async function drawdownLinks(x: Executor = db): Promise<DrawdownLink[]> {
+  const c = cache.loaded;
+  if (c && Date.now() - c.at < TTL_MS) return c.links;
+  const links = await load(x);
+  cache.loaded = { at: Date.now(), links };
+  return links;
+}
+
+/** The linked meters' ids from the cache, without waiting: undefined when the cache is cold or stale (then kick anyway). */
+export function linkedMeterIds(): Set<string> | undefined {
+  const c = cache.loaded;
+  if (!c || Date.now() - c.at >= TTL_MS) {
+    void drawdownLinks().catch(() => {});
+    return undefined;
+  }
+  return new Set(c.links.map((l) => l.meterId));
+}
+
+export function invalidateDrawdownLinks(): void {
+  cache.loaded = undefined;
+}
+
+export type LinkInput = { meter: string; creditEvent: string; filters?: Record<string, string[]> };
+
+export function linkJson(l: {
+  id: string;
+  meterCode: string;
+  creditEvent: string;
+  filters: Record<string, string[]>;
+  createdAt: Date;
+  archivedAt?: Date | null;
+}) {
+  return {
+    id: l.id,
+    object: "credit_meter_link",
+    meter: l.meterCode,
+    credit_event: l.creditEvent,
+    filters: l.filters,
+    created_at: l.createdAt.toISOString(),
+    archived_at: l.archivedAt?.toISOString() ?? null,
+  };
+}
+
+/** Links a meter (by code) to a credit event (by code). One active link per meter and filter set. */
+export async function createLink(input: LinkInput) {
+  const [meter] = await db.select().from(meters).where(eq(meters.code, input.meter));
+  if (!meter || meter.archivedAt) throw invalidField("meter", `no active meter has the code "${input.meter}"`);
+  if (meter.aggregation !== "count" && meter.aggregation !== "sum")
+    throw invalidField("meter", `only count and sum meters can spend credits; "${meter.code}" is ${meter.aggregation}`);
+  const [event] = await db.select().from(creditEvents).where(eq(creditEvents.code, input.creditEvent));
+  if (!event || !event.active)
+    throw invalidField("credit_event", `no active credit event has the code "${input.creditEvent}"`);
+  const filters = input.filters ?? {};
+  const same = await db
+    .select()
+    .from(creditMeterLinks)
+    .where(and(eq(creditMeterLinks.meterId, meter.id), isNull(creditMeterLinks.archivedAt)));
+  if (same.some((l) => JSON.stringify(l.filters) === JSON.stringify(filters)))
+    throw invalidField("meter", `"${meter.code}" is already linked with these filters; archive that link first`);
+  const [row] = await db
+    .insert(creditMeterLinks)
+    .values({ id: newId("cml"), meterId: meter.id, creditEventCode: event.code, filters })
+    .returning();
+  invalidateDrawdownLinks();
+  return linkJson({ ...row!, meterCode: meter.code, creditEvent: row!.creditEventCode });
+}
+
+export async function listLinks(opts: { includeArchived?: boolean } = {}) {
+  const list = await db
+    .select({ link: creditMeterLinks, meterCode: meters.code })
+    .from(creditMeterLinks)
+    .innerJoin(meters, eq(meters.id, creditMeterLinks.meterId))
+    .where(opts.includeArchived ? undefined : isNull(creditMeterLinks.archivedAt))
+    .orderBy(asc(creditMeterLinks.createdAt));
+  return list.map((r) => linkJson({ ...r.link, meterCode: r.meterCode, creditEvent: r.link.creditEventCode }));
+}
+
+/** Stops the drawdown for events ingested from now on; events already drawn stay drawn. */
+export async function archiveLink(id: string) {
+  const [row] = await db
+    .update(creditMeterLinks)
+    .set({ archivedAt: new Date() })
+    .where(and(eq(creditMeterLinks.id, id), isNull(creditMeterLinks.archivedAt)))
+    .returning();
+  if (!row) throw notFound("Credit meter link");
+  invalidateDrawdownLinks();
+  const [meter] = await db.select({ code: meters.code }).from(meters).where(eq(meters.id, row.meterId));
+  return linkJson({ ...row, meterCode: meter?.code ?? row.meterId, creditEvent: row.creditEventCode });
+}
