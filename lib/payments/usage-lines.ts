@@ -5,7 +5,7 @@ import "server-only";
 import type { Executor } from "@/lib/db/client";
 import type { Plan, Subscription } from "@/lib/db/schema";
 import type { NewLine } from "@/lib/invoices/issue-invoice";
-import { loadPeriodInput } from "./period-input";
+import { loadPeriodInputs, type PeriodRequest } from "./period-input";
 import { periodLines, type PeriodLine } from "./period-lines";
 
 const KIND: Record<PeriodLine["kind"], NewLine["kind"]> = {
@@ -36,5 +36,15 @@ export async function periodLinesFor(
   period: { start: Date; end: Date },
   opts: { final?: boolean; knownPlans?: Plan[] } = {},
 ): Promise<PeriodLine[]> {
-  return periodLines(await loadPeriodInput(x, sub, period, opts));
+  const [lines] = await periodLinesForMany(x, [{ sub, period, final: opts.final }], { knownPlans: opts.knownPlans });
+  return lines!;
+}
+
+/** The lines of many ended periods (a batch of the rollover), read together: the same lines each would get alone. */
+export async function periodLinesForMany(
+  x: Executor,
+  requests: PeriodRequest[],
+  opts: { knownPlans?: Plan[] } = {},
+): Promise<PeriodLine[][]> {
+  return (await loadPeriodInputs(x, requests, opts)).map(periodLines);
 }
