@@ -5,6 +5,8 @@ export const GET = route(
   {
     path: "/api/v1/billing/upcoming-invoice",
     auth: "customer",
+    // Read as usage arrives (the billing page refreshes it): served in front of Next, as the usage reads are.
+    fast: true,
     doc: {
       tag: "Billing",
       summary:
