@@ -165,13 +165,17 @@ async function readUsage(x: Executor, reads: UsageRead[]): Promise<Quantity[]> {
   const out: Quantity[] = reads.map((r) => (r.group ? { groups: {} } : "0"));
   const live = reads.map((r, j) => ({ r, j })).filter(({ r }) => r.range.end > r.range.start);
   if (live.length === 0) return out;
-  const latest = live.some(({ r }) => r.meter.aggregation === "latest")
-    ? sql`(array_agg(r.latest_value order by r.latest_at desc) filter (where r.latest_at is not null))[1]::text as lt,
-          (extract(epoch from max(r.latest_at)) * 1000000)::bigint::text as lt_at`
-    : sql`null::text as lt, null::text as lt_at`;
+  // Summed per group_key text first (a few distinct keys), then the charge's property read from
+  // each key once: parsing every hourly row's key as JSON cost 2.3 of 3.3 ms over a month of rollups.
+  const latest = live.some(({ r }) => r.meter.aggregation === "latest");
+  const innerLatest = latest
+    ? sql`(array_agg(r.latest_value order by r.latest_at desc) filter (where r.latest_at is not null))[1] as lt, max(r.latest_at) as lt_at`
+    : sql`null::numeric as lt, null::timestamptz as lt_at`;
   const found = await rows<RollupTotal>(
-    sql`select t.j, t.m as meter_id, null::text as w, case when t.k is null then null else r.group_key::jsonb ->> t.k end as g,
-               sum(r.event_count)::text as cnt, sum(r.value_sum)::text as s, max(r.value_max)::text as mx, ${latest}
+    sql`select t.j, t.m as meter_id, null::text as w, case when t.k is null then null else x.gk::jsonb ->> t.k end as g,
+               sum(x.cnt)::text as cnt, sum(x.s)::text as s, max(x.mx)::text as mx,
+               (array_agg(x.lt order by x.lt_at desc) filter (where x.lt_at is not null))[1]::text as lt,
+               (extract(epoch from max(x.lt_at)) * 1000000)::bigint::text as lt_at
           from json_to_recordset(${json(
             live.map(({ r, j }) => ({
               j,
@@ -182,7 +186,11 @@ async function readUsage(x: Executor, reads: UsageRead[]): Promise<Quantity[]> {
               u: r.range.end.toISOString(),
             })),
           )}) as t(j int, o text, m text, k text, f timestamptz, u timestamptz)
-          join usage_rollups r on r.org_id = t.o and r.meter_id = t.m and r.bucket_start >= t.f and r.bucket_start < t.u
+          cross join lateral (
+            select r.group_key as gk, sum(r.event_count) as cnt, sum(r.value_sum) as s, max(r.value_max) as mx, ${innerLatest}
+              from usage_rollups r
+             where r.org_id = t.o and r.meter_id = t.m and r.bucket_start >= t.f and r.bucket_start < t.u
+             group by r.group_key) x
          group by t.j, t.m, 4`,
     x,
   );
