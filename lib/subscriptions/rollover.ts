@@ -1,6 +1,8 @@
 // Rolls subscription periods forward for subscriptions Tally bills itself (manual and the local
 // provider; Stripe's move with its webhooks). Safe on several replicas: each run takes due rows
-// with FOR UPDATE SKIP LOCKED, so two runners never advance the same subscription.
+// with FOR UPDATE SKIP LOCKED, so two runners never advance the same subscription. The rows of a
+// batch are closed together — read and written with a statement per table, not per period
+// (bench/close-periods.ts) — and a batch that fails is closed one subscription at a time.
 import "server-only";
 import { and, asc, eq, getTableColumns, inArray, lte, not, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
