@@ -4,12 +4,14 @@
 //      the rollover job closes every period — rates its usage (lib/payments/period-lines over
 //      period-input) and writes its invoice with the usage lines — timed in this process; beside
 //      it, rating the same quantities in-process with no database (ratePlan), and the ratio.
-//      Target ≥ 200 periods/s.
+//      Target ≥ 200 periods/s. The rollover closes them a batch at a time, each batch read and
+//      written with one statement per table (lib/subscriptions/rollover, loadPeriodInputs).
 //   2. GET /api/v1/billing/upcoming-invoice over HTTP for a customer with a month of 1,000,000
 //      events (their hourly rollups, which is what ingestion writes and what the read reads),
 //      closed loop; target p95 < 50 ms.
 //   node --conditions=react-server --import tsx bench/close-periods.ts [subscriptions=10000] [seconds=10] [concurrency=8]
 // Needs a production build (`npm run build`) and Postgres at BENCH_DATABASE_URL (default local).
+import os from "node:os";
 import { closedLoop } from "./lib/load";
 import { connect } from "./support/server.mjs";
 import { api, send, startServer } from "./lib/server";
@@ -20,7 +22,9 @@ const concurrency = Number(process.argv[4] ?? 8);
 const HOUR = 3_600_000;
 const DAYS_OF_USAGE = 3; // hourly buckets per meter and subscription: 72 (2.16 million rollup rows for 10,000)
 
-const server = await startServer("tally_bench_close", { port: Number(process.env.BENCH_PORT ?? 3217) });
+const server = await startServer(process.env.BENCH_DB ?? "tally_bench_close", {
+  port: Number(process.env.BENCH_PORT ?? 3217),
+});
 const sql = connect(server.databaseUrl, { max: 4 });
 try {
   await api(server, "POST", "/api/v1/meters", {
@@ -86,6 +90,13 @@ try {
             select 'org_close_' || i, ${meterId.llm_tokens!}, ${p.end}::timestamptz - h * interval '1 hour', g.k, 0, 10, 20000 + (i % 1000), 3000
             from generate_series(1, ${N}) i, generate_series(1, ${DAYS_OF_USAGE * 24}) h, (values ('{"model":"gpt-4"}'), ('{"model":"claude-3"}')) g(k)`;
   await sql`analyze`;
+  // The machine is shared: the load average says how much of it this run had.
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ");
+  console.log(`load average ${load()}`);
   const rollupRows = N * DAYS_OF_USAGE * 24 * 3;
   console.log(
     `generated ${N} subscriptions and ${rollupRows.toLocaleString("en-US")} rollup rows in ${((performance.now() - gen) / 1000).toFixed(1)} s`,
@@ -167,6 +178,7 @@ try {
     `upcoming invoice, ${Number(events!.n).toLocaleString("en-US")} events this period (${body.lines.length} lines, ${body.total_so_far} so far, ${body.projected_total} projected):`,
     read,
   );
+  console.log(`load average ${load()}`);
 } finally {
   await sql.end();
   await server.stop();

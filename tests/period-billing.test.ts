@@ -34,6 +34,7 @@ import { cancelAtPeriodEnd, cancelNow, changePlan } from "@/lib/payments/lifecyc
 import { addSandboxCard } from "@/lib/payments/payment-methods";
 import type { Charge } from "@/lib/rating";
 import { rollOverSubscriptions } from "@/lib/subscriptions/rollover";
+import { periodLinesFor } from "@/lib/payments/usage-lines";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { periodBounds } from "@/lib/time";
 import { dec, roundToMinor } from "@/lib/money";
@@ -393,6 +394,121 @@ describe.each(["local", "stripe"] as const)("the period's usage on the %s rail",
       [`agent_fixed:${busy.agent.id}:${voice.id}`]: 1000,
       [`agent_fixed:${idle.agent.id}:${voice.id}`]: 1000,
     });
+  });
+});
+
+describe("closing a batch of periods", () => {
+  /** Each period's lines read alone, before anything closes: line id → cents. */
+  async function alone(worlds: World[]) {
+    const out = new Map<string, Record<string, number>>();
+    for (const w of worlds) {
+      const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.id, w.subId));
+      const lines = await periodLinesFor(db, sub!, w.period);
+      out.set(w.subId, Object.fromEntries(lines.map((l) => [l.id, l.amountCents])));
+    }
+    return out;
+  }
+  /** The period lines on the subscription's invoices: line id → cents. */
+  async function onInvoices(w: World) {
+    const rows = await db
+      .select({ line: invoiceLines })
+      .from(invoiceLines)
+      .innerJoin(invoices, eq(invoices.id, invoiceLines.invoiceId))
+      .where(eq(invoices.subscriptionId, w.subId));
+    return Object.fromEntries(
+      rows.flatMap(({ line }) =>
+        typeof line.details?.line_id === "string" ? [[line.details.line_id, line.amountCents]] : [],
+      ),
+    );
+  }
+  const closeAt = (worlds: World[]) => new Date(Math.max(...worlds.map((w) => w.period.end.getTime())) + 1000);
+
+  it("bills each period of the batch the lines it gets alone", async () => {
+    // Closed together by one rollover run: usage, per-model tokens, a mid-period upgrade, credit overage, agent calls.
+    const plain = await subscribed("local");
+    await usage(plain, "25.5", later(-2 * HOUR));
+    const models = await subscribed("local", tokens);
+    await ingestEvents(models.orgId, [
+      {
+        eventId: `t-${uid()}`,
+        eventName: tokensMeter.eventName,
+        timestamp: later(-2 * HOUR),
+        properties: { model: "gpt-4", tokens: 400_000 },
+      },
+      {
+        eventId: `t-${uid()}`,
+        eventName: tokensMeter.eventName,
+        timestamp: later(-HOUR),
+        properties: { tokens: 1000 },
+      },
+    ]);
+    const upgraded = await subscribed("local");
+    await usage(upgraded, "40", later(-2 * HOUR));
+    await changePlan(upgraded.orgId, pro.id, "test", later(HOUR));
+    await usage(upgraded, "100", later(2 * HOUR));
+    const overage = await subscribed("local");
+    await updateCreditSettings(overage.orgId, { allowOverage: true, overagePricePerCredit: "0.012" });
+    await consumeCredits(overage.orgId, {
+      credits: 250,
+      idempotencyKey: `c-${uid()}`,
+      actor: "test",
+      now: later(-HOUR),
+    });
+    const agents = await subscribed("local");
+    const bot = await createAgent(agents.orgId, { name: "Bot", description: "", planId: voice.id }, "test");
+    const c = await startCall(agents.orgId, { agentId: bot.agent.id, startedAt: later(-3 * HOUR) });
+    await finalizeCallCost(agents.orgId, c.id, {
+      usageMetrics: { [minutes.code]: "5.5" },
+      sendUsage: true,
+      endedAt: later(-2 * HOUR),
+    });
+    await usage(agents, "20", later(-2 * HOUR));
+    const worlds = [plain, models, upgraded, overage, agents];
+    const expected = await alone(worlds);
+    expect(Object.values(expected.get(plain.subId)!)).toEqual([54]);
+    expect(Object.values(expected.get(models.subId)!)).toEqual([1500]); // tokens without a model are named, not priced
+    expect(Object.values(expected.get(upgraded.subId)!)).toEqual([105, 200]);
+    expect(Object.values(expected.get(overage.subId)!)).toEqual([300]);
+    expect(Object.values(expected.get(agents.subId)!)).toEqual([35, 28, 1000]);
+
+    const at = closeAt(worlds);
+    expect(await rollOverSubscriptions(at)).toBe(worlds.length);
+    for (const w of worlds) expect(await onInvoices(w)).toEqual(expected.get(w.subId));
+    expect(await getCreditBalance(overage.orgId)).toMatchObject({ overage: 0 });
+    expect(await rollOverSubscriptions(at)).toBe(0);
+  });
+
+  it("one period the database refuses holds back none of the others, and closes on the next run, once", async () => {
+    const worlds = [await subscribed("local"), await subscribed("local"), await subscribed("local")];
+    for (const [n, w] of worlds.entries()) await usage(w, String(20 + n * 10), later(-2 * HOUR));
+    const refused = worlds[1]!;
+    const expected = await alone(worlds);
+    await db.execute(
+      sql.raw(`create function refuse_invoice() returns trigger language plpgsql as $$
+        begin
+          if new.org_id = '${refused.orgId}' then raise exception 'invoice refused for the test'; end if;
+          return new;
+        end $$`),
+    );
+    await db.execute(
+      sql.raw("create trigger refuse_invoice before insert on invoices for each row execute function refuse_invoice()"),
+    );
+    const at = closeAt(worlds);
+    try {
+      await expect(rollOverSubscriptions(at)).rejects.toThrow(`2 closed, 1 failed (${refused.subId})`);
+    } finally {
+      await db.execute(sql.raw("drop trigger refuse_invoice on invoices"));
+      await db.execute(sql.raw("drop function refuse_invoice()"));
+    }
+    for (const w of worlds.filter((x) => x !== refused)) expect(await onInvoices(w)).toEqual(expected.get(w.subId));
+    // Still due, and nothing of its close half-written: only the invoice of the period it subscribed for.
+    const [still] = await db.select().from(subscriptions).where(eq(subscriptions.id, refused.subId));
+    expect(still!.currentPeriodStart).toEqual(refused.period.start);
+    expect(await db.select().from(invoices).where(eq(invoices.orgId, refused.orgId))).toHaveLength(1);
+
+    expect(await rollOverSubscriptions(at)).toBe(1);
+    for (const w of worlds) expect(await onInvoices(w)).toEqual(expected.get(w.subId));
+    expect(await rollOverSubscriptions(at)).toBe(0);
   });
 });
 

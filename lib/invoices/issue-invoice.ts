@@ -2,7 +2,7 @@
 // units, one invoice per source key (a subscription period, a checkout), so a job that runs twice
 // issues once.
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { rows } from "@/lib/db/client";
 import { invoiceLines, invoices, type Invoice, type InvoiceLine } from "@/lib/db/schema";
@@ -15,64 +15,120 @@ export async function nextInvoiceNumber(x: Executor): Promise<string> {
   return `TLY-${r!.n.padStart(6, "0")}`;
 }
 
-export async function issueInvoice(
-  x: Executor,
-  input: {
-    orgId: string;
-    currency: string;
-    lines: NewLine[];
-    subscriptionId?: string | null;
-    periodStart?: Date | null;
-    periodEnd?: Date | null;
-    description?: string;
-    sourceKey: string;
-    issuedAt: Date;
-    /** Paid at issue (a checkout that just succeeded), or left open for a charge attempt. */
-    paid: boolean;
-    /** False for the invoices of test (sandbox) subscriptions and purchases. */
-    livemode?: boolean;
-  },
-): Promise<{ invoice: Invoice; lines: InvoiceLine[]; created: boolean }> {
-  const [existing] = await x.select().from(invoices).where(eq(invoices.sourceKey, input.sourceKey));
-  if (existing)
+export type InvoiceRequest = {
+  orgId: string;
+  currency: string;
+  lines: NewLine[];
+  subscriptionId?: string | null;
+  periodStart?: Date | null;
+  periodEnd?: Date | null;
+  description?: string;
+  sourceKey: string;
+  issuedAt: Date;
+  /** Paid at issue (a checkout that just succeeded), or left open for a charge attempt. */
+  paid: boolean;
+  /** False for the invoices of test (sandbox) subscriptions and purchases. */
+  livemode?: boolean;
+};
+
+export type Issued = { invoice: Invoice; lines: InvoiceLine[]; created: boolean };
+
+export async function issueInvoice(x: Executor, input: InvoiceRequest): Promise<Issued> {
+  const [issued] = await issueInvoices(x, [input]);
+  return issued!;
+}
+
+/**
+ * Many invoices at once (closing a batch of periods), in the order asked: the source keys already
+ * issued are read in one statement, the new invoices' numbers drawn in one, and the invoices and
+ * their lines written in one statement each. A source key given twice is issued once.
+ */
+export async function issueInvoices(x: Executor, inputs: InvoiceRequest[]): Promise<Issued[]> {
+  if (inputs.length === 0) return [];
+  const keys = [...new Set(inputs.map((i) => i.sourceKey))];
+  const existing = new Map(
+    (await x.select().from(invoices).where(inArray(invoices.sourceKey, keys))).map((inv) => [inv.sourceKey!, inv]),
+  );
+  const fresh = inputs.filter(
+    (i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n,
+  );
+  const [numbers, existingLines] = await Promise.all([
+    fresh.length
+      ? rows<{ n: string }>(
+          sql`select nextval('invoice_number_seq')::text as n from generate_series(1, ${fresh.length}::int)`,
+          x,
+        )
+      : Promise.resolve([]),
+    existing.size
+      ? x
+          .select()
+          .from(invoiceLines)
+          .where(
+            inArray(
+              invoiceLines.invoiceId,
+              [...existing.values()].map((inv) => inv.id),
+            ),
+          )
+          .orderBy(invoiceLines.invoiceId, invoiceLines.position)
+      : Promise.resolve([]),
+  ]);
+  const values = fresh.map((input, n) => {
+    const total = input.lines.reduce((s, l) => s + l.amountCents, 0);
+    const settled = input.paid || total === 0;
     return {
-      invoice: existing,
-      lines: await x.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id)),
-      created: false,
-    };
-  const total = input.lines.reduce((s, l) => s + l.amountCents, 0);
-  const id = newId("inv");
-  const [invoice] = await x
-    .insert(invoices)
-    .values({
-      id,
+      id: newId("inv"),
       orgId: input.orgId,
-      provider: "local",
-      number: await nextInvoiceNumber(x),
-      status: input.paid || total === 0 ? "paid" : "open",
+      provider: "local" as const,
+      number: `TLY-${numbers[n]!.n.padStart(6, "0")}`,
+      status: settled ? ("paid" as const) : ("open" as const),
       currency: input.currency,
       subtotalCents: total,
       totalCents: total,
-      amountPaidCents: input.paid || total === 0 ? total : 0,
-      amountDueCents: input.paid || total === 0 ? 0 : total,
+      amountPaidCents: settled ? total : 0,
+      amountDueCents: settled ? 0 : total,
       subscriptionId: input.subscriptionId ?? null,
       periodStart: input.periodStart ?? null,
       periodEnd: input.periodEnd ?? null,
       issuedAt: input.issuedAt,
       dueAt: input.issuedAt,
-      paidAt: input.paid || total === 0 ? input.issuedAt : null,
+      paidAt: settled ? input.issuedAt : null,
       description: input.description ?? null,
       sourceKey: input.sourceKey,
       livemode: input.livemode ?? true,
-    })
-    .returning();
-  const lines = input.lines.length
-    ? await x
+    };
+  });
+  const lineValues = fresh.flatMap((input, n) =>
+    input.lines.map((l, i) => ({ ...l, id: newId("inl"), invoiceId: values[n]!.id, orgId: input.orgId, position: i })),
+  );
+  // One after the other: the lines reference the invoices (and `x` may be the pool, not one connection).
+  const created = values.length ? await x.insert(invoices).values(values).returning() : [];
+  const createdLines: InvoiceLine[] = [];
+  // In chunks, under Postgres's 65,535 parameters per statement.
+  for (let i = 0; i < lineValues.length; i += 2000)
+    createdLines.push(
+      ...(await x
         .insert(invoiceLines)
-        .values(input.lines.map((l, i) => ({ ...l, id: newId("inl"), invoiceId: id, orgId: input.orgId, position: i })))
-        .returning()
-    : [];
-  return { invoice: invoice!, lines, created: true };
+        .values(lineValues.slice(i, i + 2000))
+        .returning()),
+    );
+  const bySource = new Map<string, Issued>();
+  for (const inv of existing.values())
+    bySource.set(inv.sourceKey!, {
+      invoice: inv,
+      lines: existingLines.filter((l) => l.invoiceId === inv.id),
+      created: false,
+    });
+  for (const inv of created)
+    bySource.set(inv.sourceKey!, {
+      invoice: inv,
+      lines: createdLines.filter((l) => l.invoiceId === inv.id),
+      created: true,
+    });
+  return inputs.map((i, n) => {
+    const issued = bySource.get(i.sourceKey)!;
+    // The same key asked twice in one batch: the second is the invoice the first created.
+    return inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n ? issued : { ...issued, created: false };
+  });
 }
 
 export async function markInvoicePaid(x: Executor, invoiceId: string, at: Date): Promise<Invoice> {

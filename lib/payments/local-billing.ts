@@ -5,7 +5,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { plans, subscriptions, type Invoice, type Payment, type Plan, type Subscription } from "@/lib/db/schema";
-import { issueInvoice, markInvoicePaid, type NewLine } from "@/lib/invoices/issue-invoice";
+import { issueInvoices, markInvoicePaid, type NewLine } from "@/lib/invoices/issue-invoice";
 import { openInvoices } from "@/lib/invoices/queries";
 import { dec, roundToMinor } from "@/lib/money";
 import { recordHistory } from "@/lib/subscriptions/history";
@@ -118,23 +118,38 @@ export async function billPeriod(
   period: { start: Date; end: Date },
   extraLines: NewLine[] = [],
 ): Promise<Invoice> {
-  const { invoice, created } = await issueInvoice(x, {
-    orgId: sub.orgId,
-    currency: plan.currency,
-    lines: [...subscriptionLines(plan, sub, period), ...extraLines],
-    subscriptionId: sub.id,
-    periodStart: period.start,
-    periodEnd: period.end,
-    sourceKey: `subscription:${sub.id}:${period.start.toISOString()}`,
-    issuedAt: period.start,
-    paid: false,
-    livemode: sub.livemode,
-  });
-  if (created && sub.provider === "local" && invoice.status === "open") {
-    const charge = await chargeInvoice(x, invoice, period.start);
-    await setPaymentState(x, sub, plan, charge.ok, period.start);
+  const [invoice] = await billPeriods(x, [{ sub, plan, period, extraLines }]);
+  return invoice!;
+}
+
+/** Many periods' invoices (the rollover's batch), issued together; each local one charged as billPeriod does. */
+export async function billPeriods(
+  x: Executor,
+  items: { sub: Subscription; plan: Plan; period: { start: Date; end: Date }; extraLines?: NewLine[] }[],
+): Promise<Invoice[]> {
+  const issued = await issueInvoices(
+    x,
+    items.map(({ sub, plan, period, extraLines = [] }) => ({
+      orgId: sub.orgId,
+      currency: plan.currency,
+      lines: [...subscriptionLines(plan, sub, period), ...extraLines],
+      subscriptionId: sub.id,
+      periodStart: period.start,
+      periodEnd: period.end,
+      sourceKey: `subscription:${sub.id}:${period.start.toISOString()}`,
+      issuedAt: period.start,
+      paid: false,
+      livemode: sub.livemode,
+    })),
+  );
+  for (const [n, { invoice, created }] of issued.entries()) {
+    const { sub, plan, period } = items[n]!;
+    if (created && sub.provider === "local" && invoice.status === "open") {
+      const charge = await chargeInvoice(x, invoice, period.start);
+      await setPaymentState(x, sub, plan, charge.ok, period.start);
+    }
   }
-  return invoice;
+  return issued.map((i) => i.invoice);
 }
 
 /**

@@ -4,13 +4,12 @@
 // period end at the current pace (quantities extrapolated, then rated, so tiers apply). A trial's
 // usage is free, so a trialing subscription shows only the fee due when the trial ends.
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { db } from "@/lib/db/client";
-import { plans } from "@/lib/db/schema";
+import { LIVE_STATUSES, plans, subscriptions } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
 import { minorToDecimal } from "@/lib/money";
 import { nextPeriod } from "@/lib/subscriptions/rollover";
-import { liveSubscription } from "@/lib/subscriptions/subscribe";
 import { subscriptionLines } from "./local-billing";
 import { lateUsageLines } from "./late-usage";
 import { loadPeriodInput } from "./period-input";
@@ -34,15 +33,23 @@ const lineJson = (l: PeriodLine): UpcomingInvoiceLineJson => ({
 });
 
 export async function upcomingInvoice(orgId: string, now = new Date()): Promise<UpcomingInvoiceJson> {
-  const sub = await liveSubscription(orgId);
+  // The subscription with its plan in one read; the loader is handed the plans it already has.
+  const [live] = await db
+    .select({ sub: subscriptions, plan: plans })
+    .from(subscriptions)
+    .innerJoin(plans, eq(plans.id, subscriptions.planId))
+    .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, [...LIVE_STATUSES])));
+  const sub = live?.sub;
   if (!sub || sub.status === "incomplete") throw notFound("Current subscription");
   const period = { start: sub.currentPeriodStart, end: sub.currentPeriodEnd };
   const trial = sub.status === "trialing";
-  const [current] = await db.select().from(plans).where(eq(plans.id, sub.planId));
+  const current = live.plan;
   const [next] = sub.pendingPlanId ? await db.select().from(plans).where(eq(plans.id, sub.pendingPlanId)) : [current];
-  const currency = current!.currency;
+  const currency = current.currency;
 
-  const input = trial ? null : await loadPeriodInput(db, sub, period);
+  const input = trial
+    ? null
+    : await loadPeriodInput(db, sub, period, { knownPlans: next ? [current, next] : [current] });
   // The previous period's usage that arrived after it was billed goes on this period's invoice.
   const late = input ? await lateUsageLines(db, sub, period) : [];
   const lines = input ? [...periodLines(input), ...late] : [];

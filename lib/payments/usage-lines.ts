@@ -6,7 +6,7 @@ import type { Executor } from "@/lib/db/client";
 import type { Plan, Subscription } from "@/lib/db/schema";
 import type { NewLine } from "@/lib/invoices/issue-invoice";
 import { lateUsageLines } from "./late-usage";
-import { loadPeriodInput } from "./period-input";
+import { loadPeriodInputs, type PeriodRequest } from "./period-input";
 import { periodLines, type PeriodLine } from "./period-lines";
 
 const KIND: Record<PeriodLine["kind"], NewLine["kind"]> = {
@@ -42,6 +42,24 @@ export async function periodLinesFor(
   period: { start: Date; end: Date },
   opts: { final?: boolean; knownPlans?: Plan[] } = {},
 ): Promise<PeriodLine[]> {
-  const lines = periodLines(await loadPeriodInput(x, sub, period, opts));
-  return [...lines, ...(await lateUsageLines(x, sub, period))];
+  const [lines] = await periodLinesForMany(x, [{ sub, period, final: opts.final }], { knownPlans: opts.knownPlans });
+  return lines!;
+}
+
+/**
+ * The lines of many ended periods (a batch of the rollover), read together: the same lines each would get alone,
+ * with the previous period's usage that arrived after it was billed (late-usage.ts).
+ */
+export async function periodLinesForMany(
+  x: Executor,
+  requests: PeriodRequest[],
+  opts: { knownPlans?: Plan[] } = {},
+): Promise<PeriodLine[][]> {
+  const inputs = await loadPeriodInputs(x, requests, opts);
+  return Promise.all(
+    inputs.map(async (input, i) => [
+      ...periodLines(input),
+      ...(await lateUsageLines(x, requests[i]!.sub, requests[i]!.period)),
+    ]),
+  );
 }

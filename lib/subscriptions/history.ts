@@ -10,38 +10,55 @@ import {
 } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 
+type HistoryOpts = {
+  fromStatus?: SubscriptionStatus | null;
+  fromPlanId?: string | null;
+  actor: string;
+  occurredAt: Date;
+  comment?: string;
+  details?: Record<string, unknown>;
+};
+
+export type HistoryEntry = {
+  sub: Subscription;
+  plan: Pick<Plan, "id" | "basePriceCents" | "currency">;
+  action: SubscriptionAction;
+  opts: HistoryOpts;
+};
+
 export async function recordHistory(
   x: Executor,
   sub: Subscription,
   plan: Pick<Plan, "id" | "basePriceCents" | "currency">,
   action: SubscriptionAction,
-  opts: {
-    fromStatus?: SubscriptionStatus | null;
-    fromPlanId?: string | null;
-    actor: string;
-    occurredAt: Date;
-    comment?: string;
-    details?: Record<string, unknown>;
-  },
+  opts: HistoryOpts,
 ): Promise<void> {
-  await x.insert(subscriptionHistory).values({
-    id: newId("sbh"),
-    orgId: sub.orgId,
-    subscriptionId: sub.id,
-    occurredAt: opts.occurredAt,
-    action,
-    fromStatus: opts.fromStatus ?? null,
-    status: sub.status,
-    fromPlanId: opts.fromPlanId ?? null,
-    planId: plan.id,
-    interval: sub.interval,
-    basePriceCents: plan.basePriceCents,
-    currency: plan.currency,
-    discountPercent: sub.discountPercent,
-    cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
-    livemode: sub.livemode,
-    actor: opts.actor,
-    comment: opts.comment ?? null,
-    details: opts.details ?? {},
-  });
+  await recordHistories(x, [{ sub, plan, action, opts }]);
+}
+
+/** Many changes' rows in one statement (the rollover renews a batch of subscriptions at once). */
+export async function recordHistories(x: Executor, entries: HistoryEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await x.insert(subscriptionHistory).values(
+    entries.map(({ sub, plan, action, opts }) => ({
+      id: newId("sbh"),
+      orgId: sub.orgId,
+      subscriptionId: sub.id,
+      occurredAt: opts.occurredAt,
+      action,
+      fromStatus: opts.fromStatus ?? null,
+      status: sub.status,
+      fromPlanId: opts.fromPlanId ?? null,
+      planId: plan.id,
+      interval: sub.interval,
+      basePriceCents: plan.basePriceCents,
+      currency: plan.currency,
+      discountPercent: sub.discountPercent,
+      cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+      livemode: sub.livemode,
+      actor: opts.actor,
+      comment: opts.comment ?? null,
+      details: opts.details ?? {},
+    })),
+  );
 }

@@ -11,10 +11,10 @@ import { allocateIncludedCredits } from "@/lib/credits/allocate-credits";
 import type { Executor } from "@/lib/db/client";
 import type { Plan, Subscription } from "@/lib/db/schema";
 import { issueInvoice } from "@/lib/invoices/issue-invoice";
-import { billPeriod, chargeInvoice } from "@/lib/payments/local-billing";
-import { periodKey } from "@/lib/payments/period-lines";
+import { billPeriods, chargeInvoice } from "@/lib/payments/local-billing";
+import { periodKey, type PeriodLine } from "@/lib/payments/period-lines";
 import { enqueueStripePeriodUsage } from "@/lib/payments/stripe-period-usage";
-import { periodLinesFor, toInvoiceLine } from "@/lib/payments/usage-lines";
+import { periodLinesFor, periodLinesForMany, toInvoiceLine } from "@/lib/payments/usage-lines";
 import { settleInvoicedOverage } from "@/lib/payments/overage-settlement";
 
 export type EndedPeriod = { start: Date; end: Date; plan: Plan };
@@ -27,19 +27,36 @@ export async function afterPeriodStarted(
   at: Date,
   ended?: EndedPeriod,
 ): Promise<void> {
-  await allocateIncludedCredits(x, sub, plan, at);
+  await afterPeriodsStarted(x, [{ sub, plan, at, ended }]);
+}
+
+export type StartedPeriod = { sub: Subscription; plan: Plan; at: Date; ended?: EndedPeriod };
+
+/**
+ * Many periods started at once (the rollover's batch): each as afterPeriodStarted would, with the
+ * ended periods' usage read and their invoices written together rather than one period at a time.
+ */
+export async function afterPeriodsStarted(x: Executor, started: StartedPeriod[]): Promise<void> {
+  for (const s of started) await allocateIncludedCredits(x, s.sub, s.plan, s.at);
   // Stripe invoices and charges its own subscriptions; a trial has nothing to invoice.
-  if (sub.provider !== "stripe" && sub.status !== "trialing") {
-    const lines = ended ? await periodLinesFor(x, sub, ended, { knownPlans: [ended.plan, plan] }) : [];
-    await billPeriod(
-      x,
-      sub,
-      plan,
-      { start: sub.currentPeriodStart, end: sub.currentPeriodEnd },
-      lines.map(toInvoiceLine),
-    );
-    if (ended) await settleInvoicedOverage(x, sub, ended, lines, at);
-  }
+  const billed = started.filter((s) => s.sub.provider !== "stripe" && s.sub.status !== "trialing");
+  const withUsage = billed.filter((s): s is StartedPeriod & { ended: EndedPeriod } => s.ended !== undefined);
+  const rated = await periodLinesForMany(
+    x,
+    withUsage.map((s) => ({ sub: s.sub, period: s.ended })),
+    { knownPlans: withUsage.flatMap((s) => [s.ended.plan, s.plan]) },
+  );
+  const linesOf = new Map<StartedPeriod, PeriodLine[]>(withUsage.map((s, n) => [s, rated[n]!]));
+  await billPeriods(
+    x,
+    billed.map((s) => ({
+      sub: s.sub,
+      plan: s.plan,
+      period: { start: s.sub.currentPeriodStart, end: s.sub.currentPeriodEnd },
+      extraLines: (linesOf.get(s) ?? []).map(toInvoiceLine),
+    })),
+  );
+  for (const s of withUsage) await settleInvoicedOverage(x, s.sub, s.ended, linesOf.get(s)!, s.at);
 }
 
 /**

@@ -9,6 +9,8 @@ export const GET = route(
     auth: "any",
     query: ZBillingCustomerQuery,
     customer: "query",
+    // Read as usage arrives (the billing page refreshes it): served in front of Next, as the usage reads are.
+    fast: true,
     doc: {
       tag: "Billing",
       response: ZUpcomingInvoiceJson,
