@@ -32,7 +32,8 @@ export type IdPrefix =
   | "alr"
   | "cs"
   | "pay"
-  | "pbl";
+  | "pbl"
+  | "atu";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

@@ -2,6 +2,7 @@
 import { creditJobs } from "@/lib/credits/jobs";
 import { outboxJob } from "@/lib/jobs/outbox";
 import { meteringJobs } from "@/lib/metering/jobs";
+import "@/lib/payments/auto-top-up-charge";
 import "@/lib/payments/provider-customer";
 import "@/lib/payments/lifecycle";
 import "@/lib/payments/stripe-period-usage";

@@ -131,6 +131,10 @@ export const SAMPLES: Record<string, Make> = {
   }),
   "GET /api/v1/credits/settings": (_w, t, n) => ({ query: who(t, n) }),
   "PATCH /api/v1/credits/settings": (_w, t, n) => ({ body: { ...who(t, n), low_balance_threshold: 10 } }),
+  "GET /api/v1/credits/auto-top-up": (_w, t, n) => ({ query: who(t, n) }),
+  "PUT /api/v1/credits/auto-top-up": (w, t, n) => ({
+    body: { ...who(t, n), enabled: false, threshold_credits: 100, credit_product_id: w.catalog.product.id },
+  }),
 
   "GET /api/v1/billing/subscription": () => ({}),
   "GET /api/v1/billing/invoices": () => ({}),

@@ -11,3 +11,4 @@ export * from "./billing";
 export * from "./credits";
 export * from "./metering";
 export * from "./alerts";
+export * from "./auto-top-up";
