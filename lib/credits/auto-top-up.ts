@@ -169,3 +169,6 @@ export function autoTopUpRowJson(r: AutoTopUp) {
     completed_at: r.completedAt?.toISOString() ?? null,
   };
 }
+
+export type AutoTopUpJson = ReturnType<typeof autoTopUpJson>;
+export type AutoTopUpRowJson = ReturnType<typeof autoTopUpRowJson>;

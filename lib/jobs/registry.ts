@@ -1,4 +1,5 @@
 // Every background job. Each domain exports its jobs; they are listed here once.
+import { spendingCapJob } from "@/lib/billing/spending-cap";
 import { creditJobs } from "@/lib/credits/jobs";
 import { outboxJob } from "@/lib/jobs/outbox";
 import { meteringJobs } from "@/lib/metering/jobs";
@@ -10,4 +11,11 @@ import { reconciliationJob } from "@/lib/payments/reconcile-stripe-periods";
 import { subscriptionRolloverJob } from "@/lib/subscriptions/rollover";
 import type { Job } from "./runner";
 
-export const JOBS: Job[] = [subscriptionRolloverJob, outboxJob, reconciliationJob, ...creditJobs, ...meteringJobs];
+export const JOBS: Job[] = [
+  subscriptionRolloverJob,
+  outboxJob,
+  reconciliationJob,
+  ...creditJobs,
+  ...meteringJobs,
+  spendingCapJob,
+];

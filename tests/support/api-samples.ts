@@ -131,6 +131,8 @@ export const SAMPLES: Record<string, Make> = {
   }),
   "GET /api/v1/credits/settings": (_w, t, n) => ({ query: who(t, n) }),
   "PATCH /api/v1/credits/settings": (_w, t, n) => ({ body: { ...who(t, n), low_balance_threshold: 10 } }),
+  "GET /api/v1/billing/spending-cap": (_w, t, n) => ({ query: who(t, n) }),
+  "PUT /api/v1/billing/spending-cap": (_w, t, n) => ({ body: { ...who(t, n), amount_cents: 100_000, mode: "soft" } }),
   "GET /api/v1/credits/auto-top-up": (_w, t, n) => ({ query: who(t, n) }),
   "PUT /api/v1/credits/auto-top-up": (w, t, n) => ({
     body: { ...who(t, n), enabled: false, threshold_credits: 100, credit_product_id: w.catalog.product.id },

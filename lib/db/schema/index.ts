@@ -12,3 +12,4 @@ export * from "./credits";
 export * from "./metering";
 export * from "./alerts";
 export * from "./auto-top-up";
+export * from "./spending-caps";
