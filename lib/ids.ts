@@ -33,7 +33,8 @@ export type IdPrefix =
   | "cs"
   | "pay"
   | "pbl"
-  | "atu";
+  | "atu"
+  | "thb";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

@@ -65,15 +65,16 @@ import * as r62 from "@/app/api/v1/meters/route";
 import * as r63 from "@/app/api/v1/model-prices/route";
 import * as r64 from "@/app/api/v1/openapi.json/route";
 import * as r65 from "@/app/api/v1/plans/[id]/archive/route";
-import * as r66 from "@/app/api/v1/plans/[id]/route";
-import * as r67 from "@/app/api/v1/plans/import/route";
-import * as r68 from "@/app/api/v1/plans/route";
-import * as r69 from "@/app/api/v1/plans/sync/[plan_id]/route";
-import * as r70 from "@/app/api/v1/plans/sync/route";
-import * as r71 from "@/app/api/v1/subscriptions/[id]/route";
-import * as r72 from "@/app/api/v1/subscriptions/route";
-import * as r73 from "@/app/api/v1/usage/route";
-import * as r74 from "@/app/api/webhooks/stripe/route";
+import * as r66 from "@/app/api/v1/plans/[id]/billing-threshold/route";
+import * as r67 from "@/app/api/v1/plans/[id]/route";
+import * as r68 from "@/app/api/v1/plans/import/route";
+import * as r69 from "@/app/api/v1/plans/route";
+import * as r70 from "@/app/api/v1/plans/sync/[plan_id]/route";
+import * as r71 from "@/app/api/v1/plans/sync/route";
+import * as r72 from "@/app/api/v1/subscriptions/[id]/route";
+import * as r73 from "@/app/api/v1/subscriptions/route";
+import * as r74 from "@/app/api/v1/usage/route";
+import * as r75 from "@/app/api/webhooks/stripe/route";
 
 export const apiRoutes: { file: string; module: Record<string, unknown> }[] = [
   { file: "app/api/auth/[...nextauth]/route.ts", module: r0 },
@@ -142,13 +143,14 @@ export const apiRoutes: { file: string; module: Record<string, unknown> }[] = [
   { file: "app/api/v1/model-prices/route.ts", module: r63 },
   { file: "app/api/v1/openapi.json/route.ts", module: r64 },
   { file: "app/api/v1/plans/[id]/archive/route.ts", module: r65 },
-  { file: "app/api/v1/plans/[id]/route.ts", module: r66 },
-  { file: "app/api/v1/plans/import/route.ts", module: r67 },
-  { file: "app/api/v1/plans/route.ts", module: r68 },
-  { file: "app/api/v1/plans/sync/[plan_id]/route.ts", module: r69 },
-  { file: "app/api/v1/plans/sync/route.ts", module: r70 },
-  { file: "app/api/v1/subscriptions/[id]/route.ts", module: r71 },
-  { file: "app/api/v1/subscriptions/route.ts", module: r72 },
-  { file: "app/api/v1/usage/route.ts", module: r73 },
-  { file: "app/api/webhooks/stripe/route.ts", module: r74 },
+  { file: "app/api/v1/plans/[id]/billing-threshold/route.ts", module: r66 },
+  { file: "app/api/v1/plans/[id]/route.ts", module: r67 },
+  { file: "app/api/v1/plans/import/route.ts", module: r68 },
+  { file: "app/api/v1/plans/route.ts", module: r69 },
+  { file: "app/api/v1/plans/sync/[plan_id]/route.ts", module: r70 },
+  { file: "app/api/v1/plans/sync/route.ts", module: r71 },
+  { file: "app/api/v1/subscriptions/[id]/route.ts", module: r72 },
+  { file: "app/api/v1/subscriptions/route.ts", module: r73 },
+  { file: "app/api/v1/usage/route.ts", module: r74 },
+  { file: "app/api/webhooks/stripe/route.ts", module: r75 },
 ];

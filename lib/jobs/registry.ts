@@ -1,5 +1,6 @@
 // Every background job. Each domain exports its jobs; they are listed here once.
 import { spendingCapJob } from "@/lib/billing/spending-cap";
+import { thresholdInvoicingJob } from "@/lib/payments/threshold-invoicing";
 import { creditJobs } from "@/lib/credits/jobs";
 import { outboxJob } from "@/lib/jobs/outbox";
 import { meteringJobs } from "@/lib/metering/jobs";

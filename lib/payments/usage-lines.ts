@@ -7,6 +7,7 @@ import type { Plan, Subscription } from "@/lib/db/schema";
 import type { NewLine } from "@/lib/invoices/issue-invoice";
 import { loadPeriodInput } from "./period-input";
 import { periodLines, type PeriodLine } from "./period-lines";
+import { lessThresholdBilled, thresholdBilledByLine } from "./threshold-invoicing";
 
 const KIND: Record<PeriodLine["kind"], NewLine["kind"]> = {
   usage: "usage",
@@ -36,5 +37,7 @@ export async function periodLinesFor(
   period: { start: Date; end: Date },
   opts: { final?: boolean; knownPlans?: Plan[] } = {},
 ): Promise<PeriodLine[]> {
-  return periodLines(await loadPeriodInput(x, sub, period, opts));
+  const lines = periodLines(await loadPeriodInput(x, sub, period, opts));
+  // Usage invoiced during the period at its plan's threshold is not billed again (threshold-invoicing.ts).
+  return lessThresholdBilled(lines, await thresholdBilledByLine(x, sub.id, period));
 }

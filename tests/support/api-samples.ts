@@ -34,6 +34,10 @@ export const SAMPLES: Record<string, Make> = {
   "POST /api/v1/plans": () => ({ body: { code: `p-${uid()}`, name: "A plan", interval: "month", base_price: "10" } }),
   "GET /api/v1/plans/{id}": (w) => ({ params: { id: w.catalog.plan.id } }),
   "PATCH /api/v1/plans/{id}": (w) => ({ params: { id: w.catalog.sparePlan.id }, body: { name: "Spare plan" } }),
+  "PUT /api/v1/plans/{id}/billing-threshold": (w) => ({
+    params: { id: w.catalog.sparePlan.id },
+    body: { amount_cents: 50_000 },
+  }),
   "POST /api/v1/plans/{id}/archive": (w) => ({ params: { id: w.catalog.sparePlan.id } }),
   "POST /api/v1/plans/sync": () => ({}),
   "POST /api/v1/plans/sync/{plan_id}": (w) => ({ params: { plan_id: w.catalog.sparePlan.id } }),

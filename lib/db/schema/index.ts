@@ -13,3 +13,4 @@ export * from "./metering";
 export * from "./alerts";
 export * from "./auto-top-up";
 export * from "./spending-caps";
+export * from "./threshold-billing";
