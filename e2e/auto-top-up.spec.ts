@@ -12,7 +12,7 @@ test("crossing the auto top-up threshold buys the pack with the saved sandbox ca
   await expect(card.getByText("No automatic top-ups yet")).toBeVisible();
   await card.getByLabel("Top up automatically").check();
   await card.getByLabel("When the balance is below").fill("500");
-  await card.getByLabel("Buy").selectOption({ label: "1,000 credits — 1,000 credits for $10.00" });
+  await card.getByLabel("Buy", { exact: true }).selectOption({ label: "1,000 credits — 1,000 credits for $10.00" });
   await card.getByRole("button", { name: "Save" }).click();
   await expect(card.getByRole("alert")).toContainText("no saved card to charge");
 
@@ -24,7 +24,7 @@ test("crossing the auto top-up threshold buys the pack with the saved sandbox ca
 
   await card.getByLabel("Top up automatically").check();
   await card.getByLabel("When the balance is below").fill("500");
-  await card.getByLabel("Buy").selectOption({ label: "1,000 credits — 1,000 credits for $10.00" });
+  await card.getByLabel("Buy", { exact: true }).selectOption({ label: "1,000 credits — 1,000 credits for $10.00" });
   await card.getByLabel("At most, per month").fill("2");
   await card.getByRole("button", { name: "Save" }).click();
   await expect(card.getByRole("status")).toHaveText("Automatic top-up is on.");
