@@ -19,4 +19,5 @@ export const JOBS: Job[] = [
   ...creditJobs,
   ...meteringJobs,
   spendingCapJob,
+  thresholdInvoicingJob,
 ];
