@@ -33,7 +33,9 @@ export type IdPrefix =
   | "cs"
   | "pay"
   | "pbl"
-  | "cml";
+  | "cml"
+  | "atu"
+  | "thb";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

@@ -5,6 +5,7 @@ export const ERROR_STATUS = {
   unauthenticated: 401,
   insufficient_credits: 402,
   payment_failed: 402,
+  spending_cap_reached: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

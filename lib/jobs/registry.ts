@@ -1,7 +1,10 @@
 // Every background job. Each domain exports its jobs; they are listed here once.
+import { spendingCapJob } from "@/lib/billing/spending-cap";
+import { thresholdInvoicingJob } from "@/lib/payments/threshold-invoicing";
 import { creditJobs } from "@/lib/credits/jobs";
 import { outboxJob } from "@/lib/jobs/outbox";
 import { meteringJobs } from "@/lib/metering/jobs";
+import "@/lib/payments/auto-top-up-charge";
 import "@/lib/payments/provider-customer";
 import "@/lib/payments/lifecycle";
 import "@/lib/payments/stripe-period-usage";
@@ -9,4 +12,12 @@ import { reconciliationJob } from "@/lib/payments/reconcile-stripe-periods";
 import { subscriptionRolloverJob } from "@/lib/subscriptions/rollover";
 import type { Job } from "./runner";
 
-export const JOBS: Job[] = [subscriptionRolloverJob, outboxJob, reconciliationJob, ...creditJobs, ...meteringJobs];
+export const JOBS: Job[] = [
+  subscriptionRolloverJob,
+  outboxJob,
+  reconciliationJob,
+  ...creditJobs,
+  ...meteringJobs,
+  spendingCapJob,
+  thresholdInvoicingJob,
+];

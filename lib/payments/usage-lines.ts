@@ -8,6 +8,7 @@ import type { NewLine } from "@/lib/invoices/issue-invoice";
 import { lateUsageLines } from "./late-usage";
 import { loadPeriodInputs, type PeriodRequest } from "./period-input";
 import { periodLines, type PeriodLine } from "./period-lines";
+import { lessThresholdBilled, thresholdBilledByLine } from "./threshold-invoicing";
 
 const KIND: Record<PeriodLine["kind"], NewLine["kind"]> = {
   usage: "usage",
@@ -48,7 +49,7 @@ export async function periodLinesFor(
 
 /**
  * The lines of many ended periods (a batch of the rollover), read together: the same lines each would get alone,
- * with the previous period's usage that arrived after it was billed (late-usage.ts).
+ * less what threshold invoices billed during it, with the previous period's usage that arrived after it was billed (late-usage.ts).
  */
 export async function periodLinesForMany(
   x: Executor,
@@ -57,9 +58,11 @@ export async function periodLinesForMany(
 ): Promise<PeriodLine[][]> {
   const inputs = await loadPeriodInputs(x, requests, opts);
   return Promise.all(
-    inputs.map(async (input, i) => [
-      ...periodLines(input),
-      ...(await lateUsageLines(x, requests[i]!.sub, requests[i]!.period)),
-    ]),
+    inputs.map(async (input, i) => {
+      const { sub, period } = requests[i]!;
+      // Usage invoiced during the period at its plan's threshold is not billed again (threshold-invoicing.ts).
+      const lines = lessThresholdBilled(periodLines(input), await thresholdBilledByLine(x, sub.id, period));
+      return [...lines, ...(await lateUsageLines(x, sub, period))];
+    }),
   );
 }

@@ -34,6 +34,10 @@ export const SAMPLES: Record<string, Make> = {
   "POST /api/v1/plans": () => ({ body: { code: `p-${uid()}`, name: "A plan", interval: "month", base_price: "10" } }),
   "GET /api/v1/plans/{id}": (w) => ({ params: { id: w.catalog.plan.id } }),
   "PATCH /api/v1/plans/{id}": (w) => ({ params: { id: w.catalog.sparePlan.id }, body: { name: "Spare plan" } }),
+  "PUT /api/v1/plans/{id}/billing-threshold": (w) => ({
+    params: { id: w.catalog.sparePlan.id },
+    body: { amount_cents: 50_000 },
+  }),
   "POST /api/v1/plans/{id}/archive": (w) => ({ params: { id: w.catalog.sparePlan.id } }),
   "POST /api/v1/plans/sync": () => ({}),
   "POST /api/v1/plans/sync/{plan_id}": (w) => ({ params: { plan_id: w.catalog.sparePlan.id } }),
@@ -140,6 +144,12 @@ export const SAMPLES: Record<string, Make> = {
   }),
   "GET /api/v1/credits/settings": (_w, t, n) => ({ query: who(t, n) }),
   "PATCH /api/v1/credits/settings": (_w, t, n) => ({ body: { ...who(t, n), low_balance_threshold: 10 } }),
+  "GET /api/v1/billing/spending-cap": (_w, t, n) => ({ query: who(t, n) }),
+  "PUT /api/v1/billing/spending-cap": (_w, t, n) => ({ body: { ...who(t, n), amount_cents: 100_000, mode: "soft" } }),
+  "GET /api/v1/credits/auto-top-up": (_w, t, n) => ({ query: who(t, n) }),
+  "PUT /api/v1/credits/auto-top-up": (w, t, n) => ({
+    body: { ...who(t, n), enabled: false, threshold_credits: 100, credit_product_id: w.catalog.product.id },
+  }),
 
   // Every /api/v1/billing/* endpoint: a customer acts for itself; an operator (a platform key) names the customer.
   "GET /api/v1/billing/subscription": (_w, t, n) => ({ query: who(t, n) }),

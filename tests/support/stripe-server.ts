@@ -540,6 +540,36 @@ export class StripeServer {
   }
 
   private installDefaults() {
+    // Off-session charges, as Stripe's test payment methods answer them: pm_card_chargeDeclined is
+    // declined, pm_card_authenticationRequired needs the customer (402 authentication_required),
+    // (either with a suffix, to keep ids unique) any other succeeds. A failure names its PaymentIntent, as Stripe's card errors do.
+    this.route("POST", /^\/v1\/payment_intents$/, ({ body }) => {
+      const amount = Number(body.amount);
+      const base = {
+        amount,
+        currency: String(body.currency ?? "usd"),
+        customer: (body.customer as string | undefined) ?? null,
+        payment_method: body.payment_method ?? null,
+        description: (body.description as string | undefined) ?? null,
+        metadata: (body.metadata as Record<string, string> | undefined) ?? {},
+        off_session: body.off_session === "true",
+      };
+      const method = String(body.payment_method ?? "");
+      const refusal = method.startsWith("pm_card_chargeDeclined")
+        ? { code: "card_declined", message: "Your card was declined." }
+        : method.startsWith("pm_card_authenticationRequired") && body.off_session === "true"
+          ? { code: "authentication_required", message: "This payment requires authentication." }
+          : null;
+      if (refusal) {
+        const pi = this.createPaymentIntent({
+          ...base,
+          status: "requires_payment_method",
+          last_payment_error: { code: refusal.code, message: refusal.message },
+        });
+        return { status: 402, body: { error: { type: "card_error", ...refusal, payment_intent: pi } } };
+      }
+      return { body: this.createPaymentIntent({ ...base, status: "succeeded" }) };
+    });
     const bool = (v: unknown) => (v === undefined ? undefined : v === "true" || v === true);
     this.route("GET", /^\/v1\/products$/, ({ query }) => ({
       body: this.listResponse(

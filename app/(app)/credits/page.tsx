@@ -15,6 +15,14 @@ import { loadCreditsPage } from "@/lib/credits/credits-page";
 import { formatMoney } from "@/lib/money";
 import { RedirectButton } from "@/components/billing/redirect-button";
 import { checkoutAction } from "../billing/actions";
+import { AutoTopUpCard, packLabel } from "@/components/credits/auto-top-up-card";
+import { AutoTopUpForm } from "@/components/credits/auto-top-up-form";
+import { autoTopUpJson, getAutoTopUp } from "@/lib/credits/auto-top-up";
+import { SpendingCapCard } from "@/components/billing/spending-cap-card";
+import { SpendingCapForm } from "@/components/billing/spending-cap-form";
+import { getSpendingCap, spendingCapJson } from "@/lib/billing/spending-cap";
+import { minorToDecimal } from "@/lib/money";
+import { saveAutoTopUpAction, saveSpendingCapAction } from "./actions";
 
 export const metadata: Metadata = { title: "Credits" };
 
@@ -31,7 +39,12 @@ type Search = {
 export default async function CreditsPage({ searchParams }: { searchParams: Promise<Search> }) {
   const user = await requireCustomer();
   const sp = await searchParams;
-  const data = await loadCreditsPage(user.orgId, sp);
+  const [data, autoTopUp, cap] = await Promise.all([
+    loadCreditsPage(user.orgId, sp),
+    getAutoTopUp(user.orgId).then(autoTopUpJson),
+    getSpendingCap(user.orgId).then((c) => spendingCapJson(user.orgId, c)),
+  ]);
+  const capCurrency = cap.currency ?? data.packs[0]?.currency ?? "usd";
   return (
     <QueryProvider>
       <PageHeader
@@ -93,6 +106,53 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
           }
         />
       </Card>
+      <AutoTopUpCard
+        data={autoTopUp}
+        packs={data.packs}
+        form={
+          user.role === "owner" ? (
+            <AutoTopUpForm
+              action={saveAutoTopUpAction}
+              packs={data.packs.map((p) => ({ id: p.id, label: packLabel(p) }))}
+              current={{
+                enabled: autoTopUp.enabled,
+                threshold: autoTopUp.threshold_credits,
+                packId: autoTopUp.credit_product_id,
+                maxPerMonth: autoTopUp.max_per_month,
+              }}
+            />
+          ) : (
+            <p className="text-xs text-zinc-500">Only the organization&apos;s owner can change automatic top-up.</p>
+          )
+        }
+        renderFinish={(packId) =>
+          user.role === "owner" ? (
+            <RedirectButton
+              action={checkoutAction}
+              fields={{ credit_product_id: packId }}
+              label="Buy the pack now"
+              variant="primary"
+            />
+          ) : null
+        }
+      />
+      <SpendingCapCard
+        data={cap}
+        form={
+          user.role === "owner" ? (
+            <SpendingCapForm
+              action={saveSpendingCapAction}
+              currency={capCurrency}
+              current={{
+                amount: cap.amount_cents !== null ? minorToDecimal(cap.amount_cents, capCurrency) : "",
+                mode: cap.mode ?? "hard",
+              }}
+            />
+          ) : (
+            <p className="text-xs text-zinc-500">Only the organization&apos;s owner can change the spending cap.</p>
+          )
+        }
+      />
       <LedgerCard
         base={"/credits"}
         description="Every movement of your credits, newest first. Each spend names its credit event, reference (call) or reservation."

@@ -3,7 +3,13 @@
 import { sql } from "drizzle-orm";
 import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
-export const ALERT_KINDS = ["usage_limit", "low_credit_balance", "credits_depleted"] as const;
+export const ALERT_KINDS = [
+  "usage_limit",
+  "low_credit_balance",
+  "credits_depleted",
+  "auto_top_up",
+  "spending_cap",
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export const alerts = pgTable(

@@ -69,6 +69,8 @@ export const creditBalances = pgTable(
     /** Per-organization price of one overage credit (decimal string); null uses the smallest pack's list price. */
     overagePricePerCredit: numeric(),
     overageCurrency: text().notNull().default("usd"),
+    /** Auto top-up's threshold while it is on (auto_top_up_settings), null when off: read by the crossing trigger. */
+    autoTopUpBelow: bigint({ mode: "number" }),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -12,3 +12,6 @@ export * from "./credits";
 export * from "./metering";
 export * from "./alerts";
 export * from "./drawdown";
+export * from "./auto-top-up";
+export * from "./spending-caps";
+export * from "./threshold-billing";

@@ -1,10 +1,15 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { adjustCredits } from "@/lib/credits/adjust-credits";
+import { setAutoTopUp } from "@/lib/credits/auto-top-up";
+import { ZAutoTopUpForm } from "@/lib/credits/auto-top-up-schemas";
 import { ZAdjustForm, ZGrantForm, ZPurchaseForm, ZSettingsForm } from "@/lib/credits/form-schemas";
 import { grantCredits, grantPurchasedCredits } from "@/lib/credits/grant-credits";
 import { updateCreditSettings } from "@/lib/credits/settings";
 import { formAction } from "@/lib/http/action";
+import { invalidField } from "@/lib/http/errors";
+import { setSpendingCap } from "@/lib/billing/spending-cap";
+import { capAmountFromForm, ZSpendingCapForm } from "@/lib/billing/spending-cap-schemas";
 
 const page = (orgId: string) => `/admin/customers/${orgId}/credits`;
 
@@ -78,4 +83,41 @@ export const updateCreditSettingsAction = formAction(
     return { ok: true };
   },
   { auth: "admin", message: () => "Settings saved." },
+);
+
+export const saveAutoTopUpForCustomerAction = formAction(
+  ZAutoTopUpForm,
+  async (input, admin) => {
+    if (!input.org_id) throw invalidField("org_id", "name the customer");
+    const view = await setAutoTopUp(
+      input.org_id,
+      {
+        enabled: input.enabled,
+        thresholdCredits: input.threshold_credits,
+        creditProductId: input.credit_product_id,
+        maxPerMonth: input.max_per_month,
+      },
+      `user:${admin.id}`,
+    );
+    revalidatePath(page(input.org_id));
+    return { enabled: view.settings?.enabled ?? false };
+  },
+  { auth: "admin", message: (d) => (d.enabled ? "Automatic top-up is on." : "Automatic top-up is off.") },
+);
+
+export const saveSpendingCapForCustomerAction = formAction(
+  ZSpendingCapForm,
+  async (input, admin) => {
+    if (!input.org_id) throw invalidField("org_id", "name the customer");
+    const amount = capAmountFromForm(input.amount, input.currency);
+    if ("error" in amount) throw invalidField("amount", amount.error);
+    const state = await setSpendingCap(
+      input.org_id,
+      { amountCents: amount.cents, mode: input.mode },
+      `user:${admin.id}`,
+    );
+    revalidatePath(page(input.org_id));
+    return { enabled: state !== null };
+  },
+  { auth: "admin", message: (d) => (d.enabled ? "Spending cap saved." : "Spending cap removed.") },
 );

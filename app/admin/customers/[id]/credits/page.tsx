@@ -19,7 +19,21 @@ import { loadCreditsPage } from "@/lib/credits/credits-page";
 import { getCreditSettings } from "@/lib/credits/settings";
 import { formatInteger } from "@/lib/format";
 import { findOrganization } from "@/lib/orgs/organizations";
-import { adjustCreditsAction, grantCreditsAction, recordPurchaseAction, updateCreditSettingsAction } from "./actions";
+import {
+  adjustCreditsAction,
+  grantCreditsAction,
+  recordPurchaseAction,
+  saveAutoTopUpForCustomerAction,
+  saveSpendingCapForCustomerAction,
+  updateCreditSettingsAction,
+} from "./actions";
+import { AutoTopUpCard, packLabel } from "@/components/credits/auto-top-up-card";
+import { AutoTopUpForm } from "@/components/credits/auto-top-up-form";
+import { autoTopUpJson, getAutoTopUp } from "@/lib/credits/auto-top-up";
+import { SpendingCapCard } from "@/components/billing/spending-cap-card";
+import { SpendingCapForm } from "@/components/billing/spending-cap-form";
+import { getSpendingCap, spendingCapJson } from "@/lib/billing/spending-cap";
+import { minorToDecimal } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Customer credits" };
 
@@ -44,9 +58,11 @@ export default async function AdminCustomerCreditsPage({
   const sp = await searchParams;
   const org = await findOrganization({ id });
   if (!org) notFound();
-  const [data, settings] = await Promise.all([
+  const [data, settings, autoTopUp, cap] = await Promise.all([
     loadCreditsPage(org.id, sp, { ledgerLimit: 50 }),
     getCreditSettings(org.id),
+    getAutoTopUp(org.id).then(autoTopUpJson),
+    getSpendingCap(org.id).then((c) => spendingCapJson(org.id, c)),
   ]);
   const base = `/admin/customers/${org.id}/credits`;
   const liveBuckets = data.balance.buckets
@@ -56,6 +72,7 @@ export default async function AdminCustomerCreditsPage({
       id: b.id,
       label: `${b.source} · ${formatInteger(b.remaining)} of ${formatInteger(b.amount)} · ${b.id.slice(-6)}`,
     }));
+  const capCurrency = cap.currency ?? data.packs[0]?.currency ?? "usd";
   return (
     <QueryProvider>
       <p className="mb-2 text-sm">
@@ -123,6 +140,37 @@ export default async function AdminCustomerCreditsPage({
           </CardBody>
         </Card>
       </div>
+      <AutoTopUpCard
+        data={autoTopUp}
+        packs={data.packs}
+        form={
+          <AutoTopUpForm
+            action={saveAutoTopUpForCustomerAction}
+            orgId={org.id}
+            packs={data.packs.map((p) => ({ id: p.id, label: packLabel(p) }))}
+            current={{
+              enabled: autoTopUp.enabled,
+              threshold: autoTopUp.threshold_credits,
+              packId: autoTopUp.credit_product_id,
+              maxPerMonth: autoTopUp.max_per_month,
+            }}
+          />
+        }
+      />
+      <SpendingCapCard
+        data={cap}
+        form={
+          <SpendingCapForm
+            action={saveSpendingCapForCustomerAction}
+            orgId={org.id}
+            currency={capCurrency}
+            current={{
+              amount: cap.amount_cents !== null ? minorToDecimal(cap.amount_cents, capCurrency) : "",
+              mode: cap.mode ?? "hard",
+            }}
+          />
+        }
+      />
       <LedgerCard
         base={base}
         description="Every movement, newest first."

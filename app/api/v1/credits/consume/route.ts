@@ -1,4 +1,5 @@
 import { actorLabel } from "@/lib/auth/actor";
+import { assertUnderSpendingCap } from "@/lib/billing/spending-cap";
 import { consumeCredits } from "@/lib/credits/consume-credits";
 import { ZConsumeCredits } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
@@ -19,12 +20,13 @@ export const POST = route(
       responses: {
         "200": "Spent: credits per bucket, balance after",
         "400": "Invalid field, or an unknown or inactive event_name",
-        "402": "Insufficient credits",
+        "402": "Insufficient credits, or the customer's hard spending cap is reached (spending_cap_reached)",
         "409": "Idempotency conflict",
       },
     },
   },
   async ({ actor, body, customerId: orgId, idempotencyKey }) => {
+    await assertUnderSpendingCap(orgId, { scope: "credits.consume", key: idempotencyKey });
     return consumeCredits(orgId, {
       eventName: body.event_name,
       quantity: body.quantity,

@@ -2,6 +2,7 @@ import { isCustomer, NAME_THE_CUSTOMER } from "@/lib/auth/actor";
 import { invalidField } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { entitlement } from "@/lib/metering/entitlement";
+import { withSpendingCap } from "@/lib/billing/spending-cap";
 import { ZEntitlementParams, ZEntitlementQuery } from "@/lib/metering/schemas";
 
 export const GET = route(
@@ -15,7 +16,7 @@ export const GET = route(
       tag: "Usage",
       summary: "May the customer use more of this meter now? allowed, used, limit, remaining, resets_at",
       description:
-        "From the plan's limit on the meter and the rollups of the limit period (monthly plans: the current period; yearly plans: the month of the subscription's schedule). Hard limits: allowed while used + quantity ≤ limit. Soft limits are always allowed (usage beyond them is billed and alerted). No limit: allowed, unlimited. No live subscription: not allowed. Cheap enough to call before every request.",
+        "From the plan's limit on the meter and the rollups of the limit period (monthly plans: the current period; yearly plans: the month of the subscription's schedule). Hard limits: allowed while used + quantity ≤ limit. Soft limits are always allowed (usage beyond them is billed and alerted). No limit: allowed, unlimited. No live subscription: not allowed. A hard spending cap reached: not allowed (reason spending_cap). Cheap enough to call before every request.",
       responses: { "200": "OK", "400": "Unknown meter", "404": "No such customer (or another customer's)" },
     },
   },
@@ -25,6 +26,6 @@ export const GET = route(
     const named = query.customer_id ?? query.external_customer_id;
     const own = isCustomer(actor) ? actor.orgId : null;
     if (!named && !own) throw invalidField("customer_id", NAME_THE_CUSTOMER);
-    return entitlement(named ?? own!, params.meter, { quantity: query.quantity, ownOrgId: own });
+    return withSpendingCap(await entitlement(named ?? own!, params.meter, { quantity: query.quantity, ownOrgId: own }));
   },
 );

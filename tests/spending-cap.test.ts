@@ -1,0 +1,133 @@
+// Spending caps (issue 18, item 5): what usage adds to the bill — here credit overage, rated as the
+// period's invoice rates it — against a monthly cap. Hard: refused exactly at the cap (entitlements
+// allowed false, consume 402), never a cent before; a retry of a spend answered before the cap
+// replays. Soft: alerts at 80 % and 100 %, once each.
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import * as capRoute from "@/app/api/v1/billing/spending-cap/route";
+import * as consumeRoute from "@/app/api/v1/credits/consume/route";
+import * as entitlementRoute from "@/app/api/v1/entitlements/[meter]/route";
+import { checkSpendingCaps, setSpendingCap } from "@/lib/billing/spending-cap";
+import { updateCreditSettings } from "@/lib/credits/settings";
+import { db } from "@/lib/db/client";
+import { alerts } from "@/lib/db/schema";
+import { invalidateMeters } from "@/lib/metering/meters";
+import { subscribe } from "@/lib/subscriptions/subscribe";
+import { call, customerKey, makeMeter, makeOrg, makePlan, makeUser, sessionCookie, uid } from "./support/fixtures";
+
+/** A subscribed customer spending into overage at 1 cent a credit, with a cap of `capCents`. */
+async function capped(capCents: number, mode: "hard" | "soft") {
+  const org = await makeOrg();
+  const plan = await makePlan({ basePriceCents: 0 });
+  await subscribe(org.id, { plan: { id: plan.id }, actor: "test", skipTrial: true, provider: "local" });
+  await updateCreditSettings(org.id, { allowOverage: true, overagePricePerCredit: "0.01" });
+  await setSpendingCap(org.id, { amountCents: capCents, mode }, "test");
+  const meter = await makeMeter();
+  invalidateMeters();
+  return { org, meter, key: await customerKey(org.id) };
+}
+
+const consume = (key: string, credits: number, idem = `k-${uid()}`) =>
+  call<Record<string, unknown>>(consumeRoute.POST, "POST", "/api/v1/credits/consume", {
+    key,
+    headers: { "idempotency-key": idem },
+    body: { credits },
+  });
+
+const check = (key: string, meter: string) =>
+  call<{ allowed: boolean; reason?: string }>(entitlementRoute.GET, "GET", `/api/v1/entitlements/${meter}`, {
+    key,
+    params: { meter },
+  });
+
+describe("a hard spending cap", () => {
+  it("allows usage a cent below the cap and refuses it at the cap", async () => {
+    const { meter, key } = await capped(300, "hard");
+    const first = await consume(key, 299, "spend-1");
+    expect(first.status).toBe(200);
+    expect((await check(key, meter.code)).json).toMatchObject({ allowed: true });
+
+    expect((await consume(key, 1)).status).toBe(200); // spent 300: the cap is reached
+    const refused = await check(key, meter.code);
+    expect(refused.json).toMatchObject({ allowed: false, reason: "spending_cap" });
+    const blocked = await consume(key, 1);
+    expect(blocked.status).toBe(402);
+    expect(blocked.json).toMatchObject({ error: { code: "spending_cap_reached" } });
+    // A retry of a spend answered before the cap replays its answer, it is not refused.
+    const replay = await consume(key, 299, "spend-1");
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+  });
+
+  it("lets usage go on again once the cap is raised", async () => {
+    const { org, meter, key } = await capped(100, "hard");
+    await consume(key, 100);
+    expect((await check(key, meter.code)).json).toMatchObject({ allowed: false });
+    await setSpendingCap(org.id, { amountCents: 101, mode: "hard" }, "test");
+    expect((await check(key, meter.code)).json).toMatchObject({ allowed: true });
+  });
+});
+
+describe("a soft spending cap", () => {
+  it("never refuses, and alerts at 80 % and 100 % once each", async () => {
+    const { org, meter, key } = await capped(1000, "soft");
+    await consume(key, 799);
+    await checkSpendingCaps();
+    const capAlerts = () =>
+      db
+        .select()
+        .from(alerts)
+        .where(and(eq(alerts.orgId, org.id), eq(alerts.kind, "spending_cap")));
+    expect(await capAlerts()).toEqual([]);
+    await consume(key, 1); // 800: 80 %
+    await checkSpendingCaps();
+    await checkSpendingCaps();
+    expect((await capAlerts()).map((a) => a.threshold)).toEqual(["80"]);
+    await consume(key, 500); // 1,300: past 100 %
+    expect((await check(key, meter.code)).json).toMatchObject({ allowed: true });
+    expect((await consume(key, 1)).status).toBe(200);
+    await checkSpendingCaps();
+    await checkSpendingCaps();
+    expect((await capAlerts()).map((a) => a.threshold).sort()).toEqual(["100", "80"]);
+  });
+});
+
+describe("/api/v1/billing/spending-cap", () => {
+  it("shows the owner how close the cap is, and lets only the owner change it", async () => {
+    const { org, key } = await capped(2000, "hard");
+    await consume(key, 500);
+    const owner = await sessionCookie((await makeUser("owner", org.id)).id);
+    const member = await sessionCookie((await makeUser("member", org.id)).id);
+    const read = await call(capRoute.GET, "GET", "/api/v1/billing/spending-cap", { cookie: member });
+    expect(read.json).toMatchObject({
+      enabled: true,
+      amount_cents: 2000,
+      mode: "hard",
+      spent_cents: 500,
+      percent: 25,
+      reached: false,
+      currency: "usd",
+    });
+    const body = { amount_cents: 400, mode: "soft" };
+    expect((await call(capRoute.PUT, "PUT", "/api/v1/billing/spending-cap", { cookie: member, body })).status).toBe(
+      403,
+    );
+    const put = await call(capRoute.PUT, "PUT", "/api/v1/billing/spending-cap", { cookie: owner, body });
+    expect(put.json).toMatchObject({ amount_cents: 400, mode: "soft", percent: 125, reached: true });
+    const removed = await call(capRoute.PUT, "PUT", "/api/v1/billing/spending-cap", {
+      cookie: owner,
+      body: { amount_cents: null },
+    });
+    expect(removed.json).toMatchObject({ enabled: false, amount_cents: null });
+  });
+
+  it("names the field when the cap is not a whole number of cents", async () => {
+    const { key } = await capped(100, "hard");
+    const res = await call(capRoute.PUT, "PUT", "/api/v1/billing/spending-cap", {
+      key,
+      body: { amount_cents: 12.5, mode: "hard" },
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.json)).toContain("amount_cents");
+  });
+});
