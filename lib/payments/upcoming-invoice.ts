@@ -15,6 +15,7 @@ import { lateUsageLines } from "./late-usage";
 import { loadPeriodInput } from "./period-input";
 import { periodLines, projectToPeriodEnd, totalCents, type PeriodLine } from "./period-lines";
 import type { UpcomingInvoiceJson, UpcomingInvoiceLineJson } from "./schemas";
+import { lessThresholdBilled, thresholdBilledByLine } from "./threshold-invoicing";
 
 const lineJson = (l: PeriodLine): UpcomingInvoiceLineJson => ({
   id: l.id,
@@ -52,8 +53,10 @@ export async function upcomingInvoice(orgId: string, now = new Date()): Promise<
     : await loadPeriodInput(db, sub, period, { knownPlans: next ? [current, next] : [current] });
   // The previous period's usage that arrived after it was billed goes on this period's invoice.
   const late = input ? await lateUsageLines(db, sub, period) : [];
-  const lines = input ? [...periodLines(input), ...late] : [];
-  const projected = input ? [...periodLines(projectToPeriodEnd(input, now)), ...late] : [];
+  // What threshold invoices already billed this period is not on the period's invoice (threshold-invoicing.ts).
+  const billed = input ? await thresholdBilledByLine(db, sub.id, period) : new Map<string, number>();
+  const lines = input ? [...lessThresholdBilled(periodLines(input), billed), ...late] : [];
+  const projected = input ? [...lessThresholdBilled(periodLines(projectToPeriodEnd(input, now)), billed), ...late] : [];
 
   // The fee of the period that starts when this one ends (none after a cancellation).
   const fee = sub.cancelAtPeriodEnd || !next ? [] : subscriptionLines(next, sub, nextPeriod(sub));
