@@ -467,7 +467,7 @@ describe("closing a batch of periods", () => {
     const expected = await alone(worlds);
     expect(Object.values(expected.get(plain.subId)!)).toEqual([54]);
     expect(Object.values(expected.get(models.subId)!)).toEqual([1500]); // tokens without a model are named, not priced
-    expect(Object.values(expected.get(upgraded.subId)!)).toEqual([105, 200]);
+    expect(Object.values(expected.get(upgraded.subId)!)).toEqual([128, 200]); // Starter's included minutes prorated to its part of the period
     expect(Object.values(expected.get(overage.subId)!)).toEqual([300]);
     expect(Object.values(expected.get(agents.subId)!)).toEqual([35, 28, 1000]);
 

@@ -3,6 +3,8 @@
 // properties nested 20,000 deep overflowed the stack (a 500). No billing input needs more than a
 // few levels; 32 leaves room for any real one.
 
+import { printableKey } from "./nul";
+
 export const MAX_JSON_DEPTH = 32;
 export const tooDeepMessage = (max: number) => `is nested deeper than ${max} levels`;
 export const TOO_DEEP_MESSAGE = tooDeepMessage(MAX_JSON_DEPTH);
@@ -33,7 +35,7 @@ function deeper(v: unknown, left: number): string[] | null {
     const x = (v as Record<string, unknown>)[k];
     if (typeof x !== "object" || x === null) continue;
     const p = deeper(x, left - 1);
-    if (p) return [k, ...p];
+    if (p) return [printableKey(k), ...p]; // a key Postgres cannot store is named as the text checks name it
   }
   return null;
 }
