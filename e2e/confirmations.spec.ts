@@ -52,6 +52,7 @@ test("the plan-change confirmation opens in view with focus; cancel and resume s
   await page.getByRole("button", { name: "Switch to Professional (monthly)" }).click();
   await page.getByRole("dialog", { name: "Confirm plan change" }).getByRole("button", { name: "Confirm" }).click();
   await expect(page.getByTestId("pending-change")).toHaveText(/^Changes to Professional on /);
+  await expect(page.getByText(/^Professional \(monthly\), .+ – /).first()).toBeVisible();
 
   // Cancelling asks first, says the downgrade will not happen, and focus returns when kept.
   const cancelButton = page.getByRole("button", { name: "Cancel at period end" });
@@ -73,6 +74,8 @@ test("the plan-change confirmation opens in view with focus; cancel and resume s
   // One state: the subscription ends, and the scheduled downgrade is shown as not happening.
   await expect(page.getByText(/^Cancels /)).toBeVisible();
   await expect(page.getByTestId("pending-change")).toHaveText(/^The scheduled switch to Professional will not happen/);
+  // The upcoming invoice agrees at once: no next period's fee for a subscription that ends.
+  await expect(page.getByText(/^(Enterprise|Professional) \(monthly\), .+ – /)).toHaveCount(0);
   await expect(page.getByText(/^Changes to Professional on/)).toHaveCount(0);
 
   // Resuming brings the downgrade back, and says so.
