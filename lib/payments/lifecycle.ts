@@ -243,9 +243,9 @@ export const APPLY_SCHEDULED_CHANGE_JOB = "stripe.apply_scheduled_plan_change";
 registerOutboxHandler(APPLY_SCHEDULED_CHANGE_JOB, async (job) => {
   const { subscriptionId, planId } = job.payload as { subscriptionId: string; planId: string };
   const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId));
-  // Canceled (or ending), or the customer chose another plan meanwhile: nothing to apply.
-  if (!sub || sub.pendingPlanId !== planId || !sub.stripeSubscriptionId || sub.cancelAtPeriodEnd)
-    return { skipped: true };
+  // Canceled, or the customer chose another plan meanwhile: nothing to apply. (A cancellation at
+  // period end is Stripe's to carry out: it ends the subscription whatever its price.)
+  if (!sub || sub.pendingPlanId !== planId || !sub.stripeSubscriptionId) return { skipped: true };
   const [to] = await db.select().from(plans).where(eq(plans.id, planId));
   if (!to?.stripePriceId) throw new PermanentJobError(`Plan ${planId} has no Stripe price`);
   const state = await retrieveSubscription(sub.stripeSubscriptionId);
