@@ -62,6 +62,10 @@ test.describe("customer", () => {
     const row = page.getByRole("row", { name: new RegExp(name) });
     await expect(row.getByText("active")).toBeVisible();
     await row.getByRole("button", { name: `Revoke ${name}` }).click();
+    await page
+      .getByRole("dialog", { name: `Revoke “${name}”?` })
+      .getByRole("button", { name: "Revoke key" })
+      .click();
     await expect(row.getByText("revoked")).toBeVisible();
 
     const refused = await api.get("/api/v1/customers", { headers: { "x-api-key": key } });

@@ -239,6 +239,44 @@ describe("billing with the local sandbox provider", () => {
     expect(actions).toEqual(["created", "cancel_scheduled", "cancel_unscheduled"]);
   });
 
+  it("keeps a scheduled downgrade through cancel and resume: it never happens if the subscription ends, and resuming brings it back", async () => {
+    const pro = await makePlan({ basePriceCents: 9900 });
+    const starter = await makePlan({ basePriceCents: 2900 });
+    const summary = async (cookie: string) =>
+      (
+        await call<Summary & { status: string }>(subscriptionRoute.GET, "GET", "/api/v1/billing/subscription", {
+          cookie,
+        })
+      ).json;
+    const downgrade = (cookie: string) =>
+      call(changePlan.POST, "POST", "/api/v1/billing/subscription/change-plan", {
+        cookie,
+        body: { plan_id: starter.id },
+      });
+
+    // Cancel, then resume: the downgrade is still scheduled and applies at the period end.
+    const a = await owner();
+    await subscribeViaSandbox(a.org.id, a.cookie, pro.id);
+    await downgrade(a.cookie);
+    await call(cancel.POST, "POST", "/api/v1/billing/subscription/cancel", { cookie: a.cookie });
+    expect(await summary(a.cookie)).toMatchObject({ cancel_at_period_end: true, pending_plan: { id: starter.id } });
+    await call(resume.POST, "POST", "/api/v1/billing/subscription/resume", { cookie: a.cookie });
+    expect(await summary(a.cookie)).toMatchObject({ cancel_at_period_end: false, pending_plan: { id: starter.id } });
+    const [subA] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, a.org.id));
+    await rollOverSubscriptions(new Date(subA!.currentPeriodEnd.getTime() + 1000));
+    expect((await summary(a.cookie)).plan!.id).toBe(starter.id);
+
+    // Cancel and let the period end: the subscription ends, and the downgrade never starts.
+    const b = await owner();
+    await subscribeViaSandbox(b.org.id, b.cookie, pro.id);
+    await downgrade(b.cookie);
+    await call(cancel.POST, "POST", "/api/v1/billing/subscription/cancel", { cookie: b.cookie });
+    const [subB] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, b.org.id));
+    await rollOverSubscriptions(new Date(subB!.currentPeriodEnd.getTime() + 1000));
+    const [ended] = await db.select().from(subscriptions).where(eq(subscriptions.id, subB!.id));
+    expect(ended).toMatchObject({ status: "canceled", planId: pro.id });
+  });
+
   it("goes past due when a renewal is declined, keeps access for the grace period, and recovers when a good card pays", async () => {
     const { org, cookie } = await owner();
     await subscribeViaSandbox(org.id, cookie, (await makePlan({ basePriceCents: 2900 })).id);

@@ -1,8 +1,9 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
+import { Dialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field, FormError } from "@/components/ui/field";
 import { LocalTime } from "@/components/ui/local-time";
@@ -17,7 +18,7 @@ export type KeyRow = {
   revokedAt: string | null;
 };
 type CreateState =
-  | { ok: true; data: { key: string; name: string } }
+  | { ok: true; data: { key: string; name: string; id: string } }
   | { ok: false; error: string; fieldErrors?: Record<string, string> }
   | null;
 type RevokeState = { ok: true; data: { id: string } } | { ok: false; error: string } | null;
@@ -38,6 +39,19 @@ export function ApiKeysPanel({
   const [created, create, creating] = useActionState(createAction, null);
   const [revoked, revoke, revoking] = useActionState(revokeAction, null);
   const [copied, setCopied] = useState(false);
+  const [confirming, setConfirming] = useState<KeyRow | null>(null);
+  const [revokedName, setRevokedName] = useState<string | null>(null);
+  const outcome = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (revoked) outcome.current?.focus();
+  }, [revoked]);
+  // The new key's banner goes once that key is revoked: it no longer works.
+  const createdKey =
+    created?.ok &&
+    !keys.some((k) => k.id === created.data.id && k.revokedAt) &&
+    !(revoked?.ok && revoked.data.id === created.data.id)
+      ? created.data
+      : null;
   return (
     <div className="space-y-6">
       {canManage && (
@@ -65,23 +79,23 @@ export function ApiKeysPanel({
               <FormError message={created.error} />
             </div>
           )}
-          {created?.ok && (
+          {createdKey && (
             <div className="mx-5 mb-4 rounded-lg bg-emerald-50 p-4 ring-1 ring-inset ring-emerald-200" role="status">
               <p className="text-sm font-medium text-emerald-900">
-                Key “{created.data.name}” created. Copy it now: it will not be shown again.
+                Key “{createdKey.name}” created. Copy it now: it will not be shown again.
               </p>
               <div className="mt-2 flex items-center gap-2">
                 <code
                   data-testid="new-api-key"
                   className="flex-1 overflow-x-auto rounded bg-white px-3 py-2 font-mono text-sm text-zinc-900 ring-1 ring-emerald-200"
                 >
-                  {created.data.key}
+                  {createdKey.key}
                 </code>
                 <Button
                   type="button"
                   variant="secondary"
                   onClick={async () => {
-                    await navigator.clipboard?.writeText(created.data.key);
+                    await navigator.clipboard?.writeText(createdKey.key);
                     setCopied(true);
                   }}
                 >
@@ -99,10 +113,44 @@ export function ApiKeysPanel({
             canManage ? "Revoking a key stops it at once." : "Only the organization's owner can create or revoke keys."
           }
         />
-        {revoked && !revoked.ok && (
-          <div className="px-5 pt-4">
-            <FormError message={revoked.error} />
-          </div>
+        <div ref={outcome} tabIndex={-1} className="outline-none">
+          {revoked && !revoked.ok && (
+            <div className="px-5 pt-4">
+              <FormError message={revoked.error} />
+            </div>
+          )}
+          {revoked?.ok && (
+            <p
+              role="status"
+              className="mx-5 mt-4 rounded-md bg-zinc-50 px-3 py-2 text-sm text-zinc-700 ring-1 ring-inset ring-zinc-200"
+            >
+              Key “{revokedName}” revoked: requests made with it are refused from now on.
+            </p>
+          )}
+        </div>
+        {confirming && (
+          <Dialog title={`Revoke “${confirming.name}”?`} onClose={() => setConfirming(null)}>
+            <p>
+              Requests made with <code className="font-mono text-xs">{confirming.prefix}…</code> are refused at once.
+              This cannot be undone: anything still using the key must switch to a new one.
+            </p>
+            <form
+              action={revoke}
+              onSubmit={() => {
+                setRevokedName(confirming.name);
+                setConfirming(null);
+              }}
+              className="mt-4 flex flex-wrap justify-end gap-2"
+            >
+              <input type="hidden" name="id" value={confirming.id} />
+              <Button type="button" variant="secondary" onClick={() => setConfirming(null)}>
+                Keep the key
+              </Button>
+              <Button type="submit" variant="danger">
+                Revoke key
+              </Button>
+            </form>
+          </Dialog>
         )}
         {keys.length === 0 ? (
           <EmptyState title="No keys yet">Create a key to send usage and spend credits from your backend.</EmptyState>
@@ -137,18 +185,17 @@ export function ApiKeysPanel({
                   {canManage && (
                     <Td align="right">
                       {!k.revokedAt && (
-                        <form action={revoke}>
-                          <input type="hidden" name="id" value={k.id} />
-                          <Button
-                            type="submit"
-                            variant="danger"
-                            size="sm"
-                            disabled={revoking}
-                            aria-label={`Revoke ${k.name}`}
-                          >
-                            Revoke
-                          </Button>
-                        </form>
+                        <Button
+                          type="button"
+                          variant="danger"
+                          size="sm"
+                          disabled={revoking}
+                          aria-haspopup="dialog"
+                          aria-label={`Revoke ${k.name}`}
+                          onClick={() => setConfirming(k)}
+                        >
+                          Revoke
+                        </Button>
                       )}
                     </Td>
                   )}

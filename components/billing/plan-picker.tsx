@@ -1,13 +1,15 @@
 "use client";
 // Plans with a monthly/yearly switch. Without a subscription a plan opens checkout; with one, a
 // plan change is previewed (what is charged now, or when it takes effect) and confirmed.
-import { useActionState, useEffect, useState } from "react";
+import { useActionState, useEffect, useRef, useState } from "react";
 import type { FormActionFn } from "@/lib/http/action-state";
 import type { PlanChangePreview } from "@/lib/payments/plan-change";
 import { formatMoney } from "@/lib/money";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/field";
+import { formatDate } from "@/lib/format";
 
 export type PlanOption = { id: string; priceCents: number; currency: string; trialDays: number };
 export type TierOption = {
@@ -45,9 +47,20 @@ export function PlanPicker({
   // The preview being answered (confirmed or declined) is hidden; a new preview shows again.
   const [answered, setAnswered] = useState<Preview | null>(null);
 
+  const outcome = useRef<HTMLParagraphElement>(null);
+  // The "Switch to …" button that asked for the preview: focus goes back to it when the answer is "keep".
+  const asked = useRef<HTMLButtonElement | null>(null);
+
   useEffect(() => {
     if (checkout?.ok) window.location.assign(checkout.data.url);
   }, [checkout]);
+  // The outcome of a confirmed change takes focus, so it is seen and heard where the user is.
+  useEffect(() => {
+    if (change?.ok) {
+      outcome.current?.focus();
+      outcome.current?.scrollIntoView({ block: "nearest" });
+    }
+  }, [change]);
 
   const pending = preview?.ok && preview.data !== answered ? preview.data : null;
   const error =
@@ -55,6 +68,13 @@ export function PlanPicker({
     (preview && !preview.ok && preview.error) ||
     (change && !change.ok && change.error) ||
     null;
+  const errorBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error) {
+      errorBox.current?.focus();
+      errorBox.current?.scrollIntoView({ block: "nearest" });
+    }
+  }, [checkout, preview, change]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <div className="space-y-4">
@@ -78,22 +98,22 @@ export function PlanPicker({
         </div>
         {!canManage && <p className="text-sm text-zinc-500">Only the organization&apos;s owner can change the plan.</p>}
       </div>
-      <FormError message={error} />
+      <div ref={errorBox} tabIndex={-1} className="outline-none">
+        <FormError message={error} />
+      </div>
       {change?.ok && (
         <p
+          ref={outcome}
+          tabIndex={-1}
           role="status"
-          className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200"
+          className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200 outline-none"
         >
           {change.message}
         </p>
       )}
       {pending && (
-        <div
-          role="dialog"
-          aria-label="Confirm plan change"
-          className="rounded-lg bg-brand-50 p-4 ring-1 ring-inset ring-brand-100"
-        >
-          <p className="text-sm text-zinc-900">
+        <Dialog title="Confirm plan change" onClose={() => setAnswered(pending)} returnFocusTo={asked}>
+          <p>
             {pending.effective === "now" ? (
               <>
                 Switch to <strong>{pending.new_plan.name}</strong> now. You will be charged{" "}
@@ -104,24 +124,25 @@ export function PlanPicker({
               </>
             ) : (
               <>
-                Switch to <strong>{pending.new_plan.name}</strong> on{" "}
-                {new Date(pending.effective_at).toLocaleDateString()}, when your current period ends. Nothing is charged
-                today.
+                Switch to <strong>{pending.new_plan.name}</strong> on {formatDate(pending.effective_at)}, when your
+                current period ends. Nothing is charged today.
               </>
             )}
           </p>
-          <div className="mt-3 flex gap-2">
-            <form action={confirmChange} onSubmit={() => setAnswered(pending)}>
-              <input type="hidden" name="plan_id" value={pending.new_plan.id} />
-              <Button type="submit" disabled={changing}>
-                {changing ? "Switching…" : "Confirm"}
-              </Button>
-            </form>
+          <form
+            action={confirmChange}
+            onSubmit={() => setAnswered(pending)}
+            className="mt-4 flex flex-wrap justify-end gap-2"
+          >
+            <input type="hidden" name="plan_id" value={pending.new_plan.id} />
             <Button type="button" variant="secondary" onClick={() => setAnswered(pending)}>
               Keep my plan
             </Button>
-          </div>
-        </div>
+            <Button type="submit" data-autofocus disabled={changing}>
+              Confirm
+            </Button>
+          </form>
+        </Dialog>
       )}
       <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
         {tiers.map((t) => {
@@ -160,6 +181,9 @@ export function PlanPicker({
                       variant="secondary"
                       className="w-full"
                       disabled={!canManage || previewing}
+                      onClick={(e) => {
+                        asked.current = e.currentTarget;
+                      }}
                       aria-label={`Switch to ${t.name} (${interval === "month" ? "monthly" : "yearly"})`}
                     >
                       Switch to {t.name}

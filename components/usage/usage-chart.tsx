@@ -1,6 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useSyncExternalStore } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -17,6 +18,18 @@ const RANGES: { value: Range; label: string; days: number; windows: UsageWindowN
   { value: "30d", label: "Last 30 days", days: 30, windows: ["day", "hour"] },
   { value: "90d", label: "Last 90 days", days: 90, windows: ["day", "month"] },
 ];
+const noSubscription = () => () => {};
+
+/** The time of the last refresh, in the viewer's clock; the server's render says only that it is current. */
+function UpdatedAt({ at }: { at: number }) {
+  const isClient = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
+  return <>{isClient ? `Updated ${new Date(at).toLocaleTimeString()}` : "Up to date"}</>;
+}
+
 const WINDOW_LABEL: Record<UsageWindowName, string> = { hour: "By hour", day: "By day", month: "By month" };
 
 function label(iso: string, window: UsageWindowName): string {
@@ -192,8 +205,7 @@ export function UsageChart({
               </ResponsiveContainer>
             </div>
             <figcaption className="mt-2 text-xs text-zinc-500">
-              {query.isFetching ? "Refreshing…" : `Updated ${new Date(query.dataUpdatedAt).toLocaleTimeString()}`} ·
-              refreshes every 30 s
+              {query.isFetching ? "Refreshing…" : <UpdatedAt at={query.dataUpdatedAt} />} · refreshes every 30 s
             </figcaption>
           </figure>
           <div className="max-h-72 overflow-y-auto rounded-lg ring-1 ring-zinc-100">

@@ -57,9 +57,18 @@ export async function loadUsagePage(
   const now = opts.now ?? new Date();
   const sub = await liveSubscription(org.id);
   const plan = sub ? await resolvePlan({ id: sub.planId }) : null;
-  const billing = await billingUsage(org, now);
+  const all = await billingUsage(org, now);
+  // A customer sees the meters their plan prices or limits, and any other meter they used this period;
+  // the rest of the installation's meters are not theirs to read about.
+  const planMeters = new Set([
+    ...(plan?.charges ?? []).flatMap((c) => ("meter" in c && typeof c.meter === "string" ? [c.meter] : [])),
+    ...(plan?.limits ?? []).map((l) => l.meter),
+  ]);
+  const mine = (code: string, used: string | null) => planMeters.has(code) || (used !== null && used !== "0");
+  const billing = { ...all, meters: all.meters.filter((m) => mine(m.meter, m.used)) };
+  const visible = new Set(billing.meters.map((m) => m.meter));
   const meters = (await meterIndex()).all
-    .filter((m) => !m.archived)
+    .filter((m) => !m.archived && (visible.has(m.code) || m.code === search.meter))
     .map((m) => ({ code: m.code, name: m.name, unit: m.unit, aggregation: m.aggregation }));
   // The chart opens on a limited meter that has usage, else any meter with usage.
   const used = billing.meters.filter((m) => m.used !== "0" && m.used !== null);

@@ -223,7 +223,8 @@ async function setCancel(orgId: string, cancel: boolean, actor: string, now = ne
       .set({
         cancelAtPeriodEnd: cancel,
         canceledAt: cancel ? now : null,
-        pendingPlanId: cancel ? null : sub.pendingPlanId,
+        // A scheduled plan change stays on record while a cancellation is pending: it does not
+        // happen if the subscription ends, and resuming brings it back (as on Stripe's rail).
         updatedAt: now,
       })
       .where(eq(subscriptions.id, sub.id))
@@ -242,7 +243,8 @@ export const APPLY_SCHEDULED_CHANGE_JOB = "stripe.apply_scheduled_plan_change";
 registerOutboxHandler(APPLY_SCHEDULED_CHANGE_JOB, async (job) => {
   const { subscriptionId, planId } = job.payload as { subscriptionId: string; planId: string };
   const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId));
-  // Canceled, or the customer chose another plan meanwhile: nothing to apply.
+  // Canceled, or the customer chose another plan meanwhile: nothing to apply. (A cancellation at
+  // period end is Stripe's to carry out: it ends the subscription whatever its price.)
   if (!sub || sub.pendingPlanId !== planId || !sub.stripeSubscriptionId) return { skipped: true };
   const [to] = await db.select().from(plans).where(eq(plans.id, planId));
   if (!to?.stripePriceId) throw new PermanentJobError(`Plan ${planId} has no Stripe price`);

@@ -10,9 +10,14 @@ const ZRevoke = z.object({ id: z.string().min(1) });
 export const createCustomerKey = formAction(
   ZName,
   async ({ name }, owner) => {
-    const { key } = await createApiKey({ scope: "customer", orgId: owner.orgId, name, createdByUserId: owner.id });
+    const { key, apiKey } = await createApiKey({
+      scope: "customer",
+      orgId: owner.orgId,
+      name,
+      createdByUserId: owner.id,
+    });
     revalidatePath("/api-keys");
-    return { key, name };
+    return { key, name, id: apiKey.id };
   },
   { auth: "owner" },
 );

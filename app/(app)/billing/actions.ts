@@ -1,11 +1,13 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { formatDate } from "@/lib/format";
 import { formAction } from "@/lib/http/action";
 import { requestOrigin } from "@/lib/http/origin";
 import { startCheckout } from "@/lib/payments/checkout";
 import { cancelAtPeriodEnd, changePlan, previewPlanChange, resumeSubscription } from "@/lib/payments/lifecycle";
 import { portalUrl } from "@/lib/payments/portal";
+import { resolvePlan } from "@/lib/subscriptions/subscribe";
 
 const ZPlan = z.object({ plan_id: z.string().min(1) });
 
@@ -50,24 +52,24 @@ export const changePlanAction = formAction(
   },
 );
 
-export const cancelAction = formAction(
-  z.object({}),
-  async (_input, owner) => {
-    await cancelAtPeriodEnd(owner.orgId, `user:${owner.id}`);
+/** Cancel at period end, or resume; the answer says what happens to a scheduled plan change. */
+export const setCancelAction = formAction(
+  z.object({ cancel: z.enum(["true", "false"]) }),
+  async ({ cancel }, owner) => {
+    const actor = `user:${owner.id}`;
+    const s =
+      cancel === "true" ? await cancelAtPeriodEnd(owner.orgId, actor) : await resumeSubscription(owner.orgId, actor);
+    const pending = s.pendingPlanId ? (await resolvePlan({ id: s.pendingPlanId })).name : null;
     revalidatePath("/billing");
-    return {};
+    return { canceled: s.cancelAtPeriodEnd, periodEnd: s.currentPeriodEnd.toISOString(), pending };
   },
-  { auth: "owner" },
-);
-
-export const resumeAction = formAction(
-  z.object({}),
-  async (_input, owner) => {
-    await resumeSubscription(owner.orgId, `user:${owner.id}`);
-    revalidatePath("/billing");
-    return {};
+  {
+    auth: "owner",
+    message: ({ canceled, periodEnd, pending }) =>
+      canceled
+        ? `Your subscription ends on ${formatDate(periodEnd)}.${pending ? ` The switch to ${pending} will not happen.` : ""}`
+        : `Your subscription continues.${pending ? ` ${pending} starts on ${formatDate(periodEnd)}, as scheduled.` : ""}`,
   },
-  { auth: "owner" },
 );
 
 export const portalAction = formAction(

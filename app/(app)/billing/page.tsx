@@ -11,14 +11,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
 import { formatDate } from "@/lib/format";
 import { billingPage } from "@/lib/payments/billing-page";
-import {
-  cancelAction,
-  changePlanAction,
-  checkoutAction,
-  portalAction,
-  previewChangeAction,
-  resumeAction,
-} from "./actions";
+import { changePlanAction, checkoutAction, portalAction, previewChangeAction, setCancelAction } from "./actions";
 
 export const metadata: Metadata = { title: "Billing" };
 
@@ -29,6 +22,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
   const owner = user.role === "owner";
   const s = "subscription" in b.summary ? b.summary.subscription : null;
   const plan = b.summary.plan;
+  const pendingPlan = "pendingPlan" in b.summary ? b.summary.pendingPlan : null;
   return (
     <>
       <PageHeader
@@ -99,19 +93,54 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             title="Subscription"
             action={
               owner && s && plan ? (
-                s.cancelAtPeriodEnd ? (
-                  <ActionButton action={resumeAction} fields={{}} label="Resume subscription" variant="primary" />
-                ) : (
-                  <ActionButton action={cancelAction} fields={{}} label="Cancel at period end" variant="danger" />
-                )
+                // One button whose label follows the state, so its outcome message stays and takes focus.
+                <ActionButton
+                  action={setCancelAction}
+                  fields={{ cancel: s.cancelAtPeriodEnd ? "false" : "true" }}
+                  label={s.cancelAtPeriodEnd ? "Resume subscription" : "Cancel at period end"}
+                  variant={s.cancelAtPeriodEnd ? "primary" : "danger"}
+                  confirm={
+                    s.cancelAtPeriodEnd
+                      ? undefined
+                      : {
+                          title: "Cancel your subscription?",
+                          body: (
+                            <>
+                              <p>
+                                {plan.name} stays active until <strong>{formatDate(s.currentPeriodEnd)}</strong>, then
+                                the subscription ends and nothing more is charged.
+                              </p>
+                              {pendingPlan && (
+                                <p>
+                                  The scheduled switch to <strong>{pendingPlan.name}</strong> will not happen. If you
+                                  resume before then, it is kept.
+                                </p>
+                              )}
+                              <p>You can resume any time before the period ends.</p>
+                            </>
+                          ),
+                          confirmLabel: "Cancel at period end",
+                          keepLabel: "Keep my subscription",
+                        }
+                  }
+                />
               ) : undefined
             }
           />
           <CardBody>
             <PlanSummary current={s && plan ? { plan, subscription: s } : null} />
-            {"pendingPlan" in b.summary && b.summary.pendingPlan && s && (
-              <p className="mt-3 text-sm text-zinc-600">
-                Changes to <strong>{b.summary.pendingPlan.name}</strong> on {formatDate(s.currentPeriodEnd)}.
+            {pendingPlan && s && (
+              <p className="mt-3 text-sm text-zinc-600" data-testid="pending-change">
+                {s.cancelAtPeriodEnd ? (
+                  <>
+                    The scheduled switch to <strong>{pendingPlan.name}</strong> will not happen: the subscription ends
+                    on {formatDate(s.currentPeriodEnd)}. Resume to keep it.
+                  </>
+                ) : (
+                  <>
+                    Changes to <strong>{pendingPlan.name}</strong> on {formatDate(s.currentPeriodEnd)}.
+                  </>
+                )}
               </p>
             )}
           </CardBody>

@@ -10,9 +10,9 @@ const ZRevoke = z.object({ id: z.string().min(1) });
 export const createPlatformKey = formAction(
   ZName,
   async ({ name }, admin) => {
-    const { key } = await createApiKey({ scope: "platform", orgId: null, name, createdByUserId: admin.id });
+    const { key, apiKey } = await createApiKey({ scope: "platform", orgId: null, name, createdByUserId: admin.id });
     revalidatePath("/admin/api-keys");
-    return { key, name };
+    return { key, name, id: apiKey.id };
   },
   { auth: "admin" },
 );

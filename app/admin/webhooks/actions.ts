@@ -12,7 +12,13 @@ export const replayWebhookAction = formAction(
     revalidatePath("/admin/webhooks");
     return r.body;
   },
-  { auth: "admin" },
+  {
+    auth: "admin",
+    message: (body) =>
+      body.outcome === "duplicate"
+        ? "Already processed: nothing to do."
+        : `Replayed: ${(body.outcome ?? "done").replace(/_/g, " ")}.`,
+  },
 );
 
 export const retryJobAction = formAction(

@@ -51,6 +51,19 @@ export default async function SandboxPortalPage() {
                       size="sm"
                       variant="danger"
                       ariaLabel={`Remove card ending ${m.last4}`}
+                      confirm={{
+                        title: `Remove the card ending ${m.last4}?`,
+                        body: m.isDefault ? (
+                          <p>
+                            It is your default card: renewals and open invoices cannot be charged until you add a card
+                            or make another one the default.
+                          </p>
+                        ) : (
+                          <p>Renewals keep using your default card.</p>
+                        ),
+                        confirmLabel: "Remove card",
+                        keepLabel: "Keep the card",
+                      }}
                     />
                   </span>
                 </li>

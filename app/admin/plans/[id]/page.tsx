@@ -47,8 +47,22 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
               action={archivePlanAction}
               fields={{ id: plan.id }}
               label="Take off sale"
-              pendingLabel="Archiving…"
+              pendingLabel="Taking off sale…"
               variant="danger"
+              confirm={{
+                title: `Take ${plan.name} off sale?`,
+                body: (
+                  <>
+                    <p>
+                      Customers can no longer choose {plan.name} (version {plan.version}): it leaves the plan picker and
+                      checkout at once.
+                    </p>
+                    <p>Customers already on it keep it and are billed as before.</p>
+                  </>
+                ),
+                confirmLabel: "Take off sale",
+                keepLabel: "Keep on sale",
+              }}
             />
           ) : plan.isLatest ? (
             <Badge>archived</Badge>
