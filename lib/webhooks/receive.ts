@@ -3,15 +3,16 @@
 // transaction). Duplicates of processed events are acknowledged and ignored; a failure answers
 // 5xx so Stripe retries, and stays in the log for an admin to replay.
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { isConnectionError } from "@/lib/db/errors";
 import { webhookEvents, type WebhookEvent } from "@/lib/db/schema";
 import { env } from "@/lib/env";
-import { AppError, databaseUnavailable, invalidField } from "@/lib/http/errors";
+import { AppError, DATABASE_RETRY_AFTER_SECONDS, databaseUnavailable, invalidField } from "@/lib/http/errors";
 import { validationError } from "@/lib/http/route";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
+import { TIMED_OUT, within } from "@/lib/ops/path-watch";
 import { checkWebhookSignature, WEBHOOK_TOLERANCE_SECONDS } from "@/lib/stripe/webhook-signature";
 import { ZStripeEventEnvelope, type StripeEventEnvelope } from "./schemas";
 import { handlerFor } from "./stripe-handlers";
@@ -67,9 +68,37 @@ export function verifyStripeEvent(rawBody: string, signature: string | null): St
   return parsed.data;
 }
 
+/**
+ * How long a delivery's work (storing the event, re-reading Stripe, applying it) may take before
+ * Stripe is answered 503 with Retry-After: well under Stripe's own wait and any client's 15 s. A
+ * statement the database driver took and never settles (postgres.js 3.4.9 can lose one when its
+ * backend is killed) would otherwise keep the request open for good. The work is not cancelled:
+ * if it finishes later, Stripe's retry finds the event processed (a duplicate); if it never does,
+ * the event stays received (or failed) and the retry processes it. Processing takes the event's
+ * row FOR UPDATE and applies only an event not yet processed, so the two never both apply.
+ */
+export const WEBHOOK_DEADLINE_MS = 6_000;
+
+/** Where a delivery's work is, for the answer when it runs past the deadline. */
+type Stage = { waitingFor: "database" | "stripe" };
+
 export async function receiveStripeEvent(event: StripeEventEnvelope): Promise<Receipt> {
+  const stage: Stage = { waitingFor: "database" };
   try {
-    return await storeAndProcess(event);
+    const receipt = await within(storeAndProcess(event, stage), WEBHOOK_DEADLINE_MS);
+    if (receipt !== TIMED_OUT) return receipt;
+    log.warn(
+      { event_id: event.id, type: event.type, waiting_for: stage.waitingFor, deadline_ms: WEBHOOK_DEADLINE_MS },
+      "webhook event not done within its deadline; Stripe retries",
+    );
+    if (stage.waitingFor === "stripe")
+      throw new AppError(
+        "provider_unavailable",
+        `Stripe could not be read in time to confirm event ${event.id}; Stripe will retry.`,
+        undefined,
+        { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) },
+      );
+    throw databaseUnavailable();
   } catch (e) {
     // The database dropped the connection or is down: a 503 (Stripe retries it, as it would a 500),
     // not an error for an operator; the event is stored and processed by that retry, once.
@@ -79,7 +108,7 @@ export async function receiveStripeEvent(event: StripeEventEnvelope): Promise<Re
   }
 }
 
-async function storeAndProcess(event: StripeEventEnvelope): Promise<Receipt> {
+async function storeAndProcess(event: StripeEventEnvelope, stage: Stage): Promise<Receipt> {
   const inserted = await db
     .insert(webhookEvents)
     .values({
@@ -103,11 +132,15 @@ async function storeAndProcess(event: StripeEventEnvelope): Promise<Receipt> {
     }
     // Received before but not processed (a failure, or a crash): Stripe's retry processes it now.
   }
-  return processStoredEvent(event.id, inserted[0]);
+  return processStoredEvent(event.id, inserted[0], stage);
 }
 
 /** Processes a stored event (first delivery, Stripe's retry, or an admin's replay). */
-export async function processStoredEvent(eventId: string, stored?: WebhookEvent): Promise<Receipt> {
+export async function processStoredEvent(
+  eventId: string,
+  stored?: WebhookEvent,
+  stage: Stage = { waitingFor: "database" },
+): Promise<Receipt> {
   const [row] = stored ? [stored] : await db.select().from(webhookEvents).where(eq(webhookEvents.id, eventId));
   if (!row) throw new AppError("not_found", "Webhook event not found.");
   if (row.provider !== "stripe")
@@ -122,7 +155,9 @@ export async function processStoredEvent(eventId: string, stored?: WebhookEvent)
     return { status: 200, body: { received: true, event_id: eventId, outcome: "ignored" } };
   }
   try {
+    stage.waitingFor = "stripe";
     const prepared = await handler.prepare(row);
+    stage.waitingFor = "database";
     const outcome = await db.transaction(async (tx) => {
       // One processing at a time per event: a concurrent delivery waits here, then sees it done.
       const [locked] = await tx.select().from(webhookEvents).where(eq(webhookEvents.id, eventId)).for("update");
@@ -157,11 +192,13 @@ export async function processStoredEvent(eventId: string, stored?: WebhookEvent)
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     // Marking it failed needs the database too: when the connection is what failed, the event
-    // stays as it was (received), which a retry or a replay processes just the same.
+    // stays as it was (received), which a retry or a replay processes just the same. An attempt
+    // that fails late (its caller was answered 503 at the deadline) must not mark failed what
+    // Stripe's retry has processed meanwhile: a replay would then apply it again.
     await db
       .update(webhookEvents)
       .set({ status: "failed", attempts: sql`${webhookEvents.attempts} + 1`, lastError: message.slice(0, 2000) })
-      .where(eq(webhookEvents.id, eventId))
+      .where(and(eq(webhookEvents.id, eventId), ne(webhookEvents.status, "processed")))
       .catch((markError: unknown) => {
         if (!isConnectionError(markError)) throw markError;
       });

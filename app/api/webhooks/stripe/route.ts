@@ -22,7 +22,8 @@ export const POST = rawRoute(
         "400": "Bad, missing, stale or future-dated signature, or a malformed event",
         "413": "Body over 1 MB",
         "500": "Processing failed (or Stripe could not be read); Stripe retries",
-        "503": "Webhooks not configured",
+        "503":
+          "Webhooks not configured, or the database (or Stripe's re-read) did not finish within 6 s (Retry-After); Stripe retries, and the event is applied once",
       },
     },
   },
