@@ -23,7 +23,7 @@ export default async function CustomerHome() {
   return (
     <>
       <PageHeader title={org.name} description={`Signed in as ${user.name} (${user.role}).`} />
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
           <CardHeader title="Current plan" />
           <CardBody>

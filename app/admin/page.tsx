@@ -98,7 +98,7 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
           title="MRR by tier"
           description="Live subscriptions per plan tier (monthly and yearly plans together) and the MRR they bring."
         />
-        <div className="grid gap-4 2xl:grid-cols-5">
+        <div className="grid grid-cols-1 gap-4 2xl:grid-cols-5">
           {s.tiers.length > 0 && (
             <CardBody className="2xl:col-span-2">
               <TierChart tiers={s.tiers} currency={s.currency} />

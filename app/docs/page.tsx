@@ -74,7 +74,7 @@ export default function DocsPage() {
                   >
                     {method}
                   </Badge>
-                  <code className="font-mono text-sm text-zinc-900">{path}</code>
+                  <code className="min-w-0 break-all font-mono text-sm text-zinc-900">{path}</code>
                   <span className="ml-auto hidden text-sm text-zinc-500 sm:block">{op.summary}</span>
                 </summary>
                 <div className="space-y-3 border-t border-zinc-100 px-4 py-3 text-sm">

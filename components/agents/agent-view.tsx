@@ -16,7 +16,7 @@ export type AgentViewProps = {
 /** An agent: its current plan and what it charges, the plan history, and its calls with their costs. */
 export function AgentView({ plan, history, total, calls, planAction }: AgentViewProps) {
   return (
-    <div className="grid gap-6 lg:grid-cols-3">
+    <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
       <Card>
         <CardHeader title="Current plan" action={plan ? undefined : <Badge tone="amber">No plan</Badge>} />
         <CardBody className="space-y-4">

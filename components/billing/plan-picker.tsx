@@ -144,7 +144,7 @@ export function PlanPicker({
           </form>
         </Dialog>
       )}
-      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-4">
         {tiers.map((t) => {
           const option = t[interval];
           if (!option) return null;

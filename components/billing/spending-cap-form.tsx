@@ -23,7 +23,7 @@ export function SpendingCapForm({
     <form action={submit} className="space-y-4" aria-label="Spending cap settings">
       {orgId && <input type="hidden" name="org_id" value={orgId} />}
       <input type="hidden" name="currency" value={currency} />
-      <div className="grid gap-3 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <Field
           id="cap-amount"
           label={`Monthly cap (${currency.toUpperCase()})`}

@@ -36,7 +36,7 @@ export function QuickForm<T>({
           {state.message}
         </p>
       )}
-      <div className="grid items-start gap-3 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="grid grid-cols-1 items-start gap-3 sm:grid-cols-2 lg:grid-cols-4">
         {fields.map((f) =>
           f.options ? (
             <div key={f.name}>

@@ -42,7 +42,7 @@ export function AutoTopUpForm({
           </span>
         </span>
       </label>
-      <div className="grid gap-3 sm:grid-cols-3">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
         <Field
           id="atu-threshold"
           label="When the balance is below"

@@ -28,7 +28,7 @@ export function CreditPacks({
       <EmptyState title="No credit packs for sale">Your provider has not published any credit packs yet.</EmptyState>
     );
   return (
-    <div className="grid gap-4 px-5 py-4 sm:grid-cols-2 lg:grid-cols-3">
+    <div className="grid grid-cols-1 gap-4 px-5 py-4 sm:grid-cols-2 lg:grid-cols-3">
       {packs.map((p) => (
         <div key={p.id} data-testid={`pack-${p.code}`} className="flex flex-col rounded-lg border border-zinc-200 p-4">
           <p className="text-sm font-medium text-zinc-900">{p.name}</p>

@@ -10,7 +10,7 @@ export function DrawdownCard({
 }) {
   if (data.meters.length === 0) return null;
   return (
-    <div className="mb-6 grid gap-6 lg:grid-cols-3">
+    <div className="mb-6 grid grid-cols-1 gap-6 lg:grid-cols-3">
       <Card className="lg:col-span-2">
         <CardHeader
           title="Usage drawn from credits, by meter"

@@ -57,7 +57,7 @@ export function LedgerTable({ rows, hrefFor }: { rows: LedgerRowView[]; hrefFor:
       </EmptyState>
     );
   return (
-    <Table>
+    <Table label="Credit ledger">
       <thead>
         <tr>
           <Th>When</Th>
@@ -72,13 +72,13 @@ export function LedgerTable({ rows, hrefFor }: { rows: LedgerRowView[]; hrefFor:
       <tbody className="divide-y divide-zinc-100">
         {rows.map((r) => (
           <tr key={r.id} data-testid="ledger-row" data-kind={r.kind}>
-            <Td className="text-xs">
+            <Td className="min-w-24 text-xs" wrap>
               <LocalTime value={r.created_at} />
             </Td>
             <Td>
               <KindBadge kind={r.kind} />
             </Td>
-            <Td className="min-w-64 max-w-md whitespace-normal">
+            <Td className="min-w-56 max-w-md whitespace-normal">
               <div className="text-zinc-900">{what(r)}</div>
               <div className="mt-0.5 flex flex-wrap gap-x-3 break-all font-mono text-xs text-zinc-500">
                 <Link

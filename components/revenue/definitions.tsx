@@ -25,7 +25,7 @@ export function Definitions() {
     <Card id="definitions" className="mt-6">
       <CardHeader title="Definitions" description="The full text is docs/metrics.md in the repository." />
       <CardBody>
-        <dl className="grid gap-x-8 gap-y-3 text-sm md:grid-cols-2">
+        <dl className="grid grid-cols-1 gap-x-8 gap-y-3 text-sm md:grid-cols-2">
           {rules.map(([term, text]) => (
             <div key={term}>
               <dt className="font-medium text-zinc-900">{term}</dt>

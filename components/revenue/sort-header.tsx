@@ -21,12 +21,8 @@ export function SortHeader({
   const next =
     active && order === "desc" ? "asc" : active ? "desc" : column === "name" || column === "customer" ? "asc" : "desc";
   return (
-    <Th align={align}>
-      <Link
-        href={href(column, next)}
-        className="inline-flex items-center gap-1 hover:text-zinc-900"
-        aria-sort={active ? (order === "asc" ? "ascending" : "descending") : undefined}
-      >
+    <Th align={align} sort={active ? (order === "asc" ? "ascending" : "descending") : "none"}>
+      <Link href={href(column, next)} className="inline-flex items-center gap-1 hover:text-zinc-900">
         {label}
         <span aria-hidden className={active ? "text-zinc-700" : "text-zinc-300"}>
           {active && order === "asc" ? "▲" : "▼"}

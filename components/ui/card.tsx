@@ -2,7 +2,7 @@ import { cn } from "./cn";
 
 export function Card({ className, children, ...props }: React.HTMLAttributes<HTMLElement>) {
   return (
-    <section className={cn("rounded-xl border border-zinc-200 bg-white shadow-sm", className)} {...props}>
+    <section className={cn("min-w-0 rounded-xl border border-zinc-200 bg-white shadow-sm", className)} {...props}>
       {children}
     </section>
   );

@@ -8,7 +8,7 @@ export function PageSkeleton() {
   return (
     <div role="status" aria-label="Loading" className="space-y-6">
       <Skeleton className="h-8 w-56" />
-      <div className="grid gap-4 md:grid-cols-3">
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-3">
         <Skeleton className="h-28" />
         <Skeleton className="h-28" />
         <Skeleton className="h-28" />

@@ -12,9 +12,14 @@ export function Stat({
   tone?: "default" | "warn";
 }) {
   return (
-    <div className="rounded-xl border border-zinc-200 bg-white px-5 py-4 shadow-sm">
+    <div className="min-w-0 rounded-xl border border-zinc-200 bg-white px-4 py-4 shadow-sm sm:px-5">
       <p className="text-sm text-zinc-500">{label}</p>
-      <p className={cn("tabular mt-1 text-2xl font-semibold", tone === "warn" ? "text-amber-700" : "text-zinc-900")}>
+      <p
+        className={cn(
+          "tabular mt-1 break-words text-xl font-semibold sm:text-2xl",
+          tone === "warn" ? "text-amber-700" : "text-zinc-900",
+        )}
+      >
         {value}
       </p>
       {hint && <p className="mt-1 text-xs text-zinc-500">{hint}</p>}

@@ -22,14 +22,18 @@ export function Th({
   children,
   className,
   align = "left",
+  sort,
 }: {
   children?: React.ReactNode;
   className?: string;
   align?: "left" | "right";
+  /** For a sortable column: how the list is sorted by it ("none" when another column sorts it). */
+  sort?: "ascending" | "descending" | "none";
 }) {
   return (
     <th
       scope="col"
+      aria-sort={sort}
       className={cn(
         "px-5 py-2.5 text-xs font-medium uppercase tracking-wide text-zinc-500",
         align === "right" ? "text-right" : "text-left",

@@ -175,7 +175,7 @@ export function UsageChart({
           Events sent for this meter show here as soon as they are accepted; try a longer range or another meter.
         </EmptyState>
       ) : (
-        <div className="grid gap-4 p-5 lg:grid-cols-3">
+        <div className="grid grid-cols-1 gap-4 p-5 lg:grid-cols-3">
           <figure
             className="lg:col-span-2"
             aria-label={`${meter?.name ?? meterCode} by ${window}`}

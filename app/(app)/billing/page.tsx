@@ -178,8 +178,9 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           </CardBody>
         </Card>
 
-        <div className="grid gap-6 xl:grid-cols-3">
-          <Card className="xl:col-span-2">
+        {/* Side by side only where the invoice table fits whole (its links are the last column). */}
+        <div className="grid grid-cols-1 gap-6 2xl:grid-cols-3">
+          <Card className="2xl:col-span-2">
             <CardHeader title="Invoices" />
             <InvoicesTable
               rows={b.invoices.map((i) => ({

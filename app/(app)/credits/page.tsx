@@ -69,7 +69,7 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
         </div>
       )}
       <CreditOverview initial={data.balance} series={data.series} />
-      <div className="mb-6 grid gap-6 lg:grid-cols-3">
+      <div className="mb-6 grid grid-cols-1 gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
           <CardHeader title="Spending, last 30 days" description="Credits spent per day (UTC), net of refunds." />
           {data.series.some((d) => d.credits !== 0) ? (

@@ -86,7 +86,7 @@ export default async function RevenuePage({ searchParams }: { searchParams: Prom
           </EmptyState>
         </Card>
       ) : (
-        <div className="mb-6 grid gap-6 xl:grid-cols-2">
+        <div className="mb-6 grid grid-cols-1 gap-6 xl:grid-cols-2">
           <Card>
             <CardHeader
               title="MRR over time"
@@ -119,7 +119,7 @@ export default async function RevenuePage({ searchParams }: { searchParams: Prom
           title="MRR by tier, now"
           description={`${money(stats.mrr_cents)} MRR from ${stats.paying_customers} paying customer${stats.paying_customers === 1 ? "" : "s"}.`}
         />
-        <div className="grid gap-4 2xl:grid-cols-5">
+        <div className="grid grid-cols-1 gap-4 2xl:grid-cols-5">
           {stats.tiers.length > 0 && (
             <CardBody className="2xl:col-span-2">
               <TierChart tiers={stats.tiers} currency={stats.currency} />

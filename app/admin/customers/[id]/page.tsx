@@ -58,7 +58,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
         title={org.name}
         description={`${org.externalId ? `external id ${org.externalId} · ` : ""}customer since ${formatDate(org.createdAt)}`}
         actions={
-          <div className="flex gap-2">
+          <div className="flex flex-wrap gap-2">
             <Link href={`/admin/customers/${org.id}/usage`} className={buttonClass("secondary")}>
               Usage and events
             </Link>
@@ -68,7 +68,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
           </div>
         }
       />
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
           <CardHeader title="Subscription" />
           <CardBody>

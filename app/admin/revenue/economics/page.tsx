@@ -102,7 +102,7 @@ export default async function EconomicsPage({ searchParams }: { searchParams: Pr
           title="Revenue, cost and margin by tier"
           description="Revenue = the month's MRR + usage charges + credit packs; cost = the tier's LLM tokens at the providers' prices."
         />
-        <div className="grid gap-4 2xl:grid-cols-5">
+        <div className="grid grid-cols-1 gap-4 2xl:grid-cols-5">
           {e.tiers.length > 0 && (
             <CardBody className="2xl:col-span-2">
               <CostChart tiers={e.tiers} currency={e.currency} />

@@ -86,7 +86,7 @@ export default async function AdminCustomerCreditsPage({
       />
       <CreditOverview initial={data.balance} series={data.series} />
       <DrawdownCard data={data.drawdown} />
-      <div className="mb-6 grid gap-6 lg:grid-cols-2">
+      <div className="mb-6 grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Grant credits" description="A new bucket, recorded with your name and the reason." />
           <CardBody>
