@@ -245,3 +245,94 @@ export const ZLedgerPageJson = z.strictObject({ data: z.array(ZLedgerEntryJson),
 
 export type CreditBalanceJson = z.infer<typeof ZCreditBalanceJson>;
 export type LedgerEntryJson = z.infer<typeof ZLedgerEntryJson>;
+
+const ZSpentPart = z.strictObject({ bucket_id: z.string(), source: z.string(), credits: z.number().int() });
+
+/** POST /api/v1/credits/consume: what was spent, from which buckets, and the balance after. */
+export const ZConsumptionJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_consumption"),
+  customer_id: z.string(),
+  event_name: z.string().nullable(),
+  quantity: z.string().nullable(),
+  credits: z.number().int(),
+  spent: z.array(ZSpentPart),
+  overage_credits: z.number().int(),
+  overage_cost: z.string().nullable(),
+  currency: z.string().nullable(),
+  balance_after: z.number().int(),
+  held: z.number().int(),
+  reference: z.string().nullable(),
+  created_at: z.string(),
+});
+
+/** POST /api/v1/credits/grants: the new bucket. */
+export const ZGrantJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_grant"),
+  customer_id: z.string(),
+  source: z.enum(CREDIT_SOURCES),
+  origin: z.enum(GRANT_ORIGINS),
+  amount: z.number().int(),
+  remaining: z.number().int(),
+  priority: z.number().int(),
+  expires_at: z.string().nullable(),
+  reference: z.string().nullable(),
+  credit_product_id: z.string().nullable(),
+  reason: z.string().nullable(),
+  created_at: z.string(),
+  balance_after: z.number().int().optional(),
+});
+
+/** POST /api/v1/credits/adjustments. */
+export const ZAdjustmentJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_adjustment"),
+  customer_id: z.string(),
+  amount: z.number().int(),
+  reason: z.string(),
+  buckets: z.array(ZSpentPart),
+  balance_after: z.number().int(),
+  created_at: z.string(),
+});
+
+/** POST /api/v1/credits/refunds; a null bucket is overage given back. */
+export const ZRefundJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_refund"),
+  customer_id: z.string(),
+  consumption_id: z.string(),
+  credits: z.number().int(),
+  reason: z.string(),
+  buckets: z.array(
+    z.strictObject({ bucket_id: z.string().nullable(), source: z.string().nullable(), credits: z.number().int() }),
+  ),
+  balance_after: z.number().int(),
+  created_at: z.string(),
+});
+
+/** A reservation (hold); commit adds what was spent and the balance after. */
+export const ZReservationJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_reservation"),
+  customer_id: z.string(),
+  credits: z.number().int(),
+  status: z.string(),
+  expires_at: z.string(),
+  reference: z.string().nullable(),
+  committed_credits: z.number().int().nullable(),
+  released_credits: z.number().int().nullable(),
+  spent: z.array(ZSpentPart).optional(),
+  overage_credits: z.number().int().optional(),
+  overage_cost: z.string().nullable().optional(),
+  balance_after: z.number().int().optional(),
+  held: z.number().int().optional(),
+  created_at: z.string(),
+  closed_at: z.string().nullable(),
+});
+
+export type ConsumptionJson = z.infer<typeof ZConsumptionJson>;
+export type GrantJson = z.infer<typeof ZGrantJson>;
+export type AdjustmentJson = z.infer<typeof ZAdjustmentJson>;
+export type RefundJson = z.infer<typeof ZRefundJson>;
+export type ReservationJson = z.infer<typeof ZReservationJson>;
