@@ -7,7 +7,7 @@ import * as reservationsRoute from "@/app/api/v1/credits/reservations/route";
 import { beforeAll, describe, expect, it } from "vitest";
 import { operations } from "./support/api-operations";
 import { SAMPLES, routeFile, sampleUrl } from "./support/api-samples";
-import { call, type CallOptions } from "./support/fixtures";
+import { call, makeOrg, type CallOptions } from "./support/fixtures";
 import { seedWorld, type World } from "./support/world";
 
 type Handler = Parameters<typeof call>[0];
@@ -52,7 +52,9 @@ describe("declared response schemas", () => {
     const method = op.method.toUpperCase();
     const handler = ((await import(/* @vite-ignore */ routeFile(op.path))) as Record<string, Handler>)[method]!;
     const asCustomer = op.auth === "customer";
-    const s = SAMPLES[k]!(w, w.a, !asCustomer);
+    // A customer has one current subscription: subscribing is shown on a customer without one.
+    const target = k === "POST /api/v1/subscriptions" ? { ...w.a, id: (await makeOrg()).id } : w.a;
+    const s = SAMPLES[k]!(w, target, !asCustomer);
     // Committing or releasing closes the hold, so each of them gets an open one of its own.
     if (/^POST \/api\/v1\/credits\/reservations\/\{id\}\//.test(k)) s.params = { id: await openHold() };
     const who: CallOptions = asCustomer ? { key: w.a.key } : { key: w.platform };
