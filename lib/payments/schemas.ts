@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OFFLINE_PAYMENT_METHODS } from "@/lib/db/schema";
+import { INVOICE_STATUSES, OFFLINE_PAYMENT_METHODS, PAYMENT_STATUSES } from "@/lib/db/schema";
 import { SUBSCRIPTION_STATUSES } from "@/lib/db/schema/subscriptions";
 import { ZIsoDate } from "@/lib/http/schemas";
 
@@ -119,3 +119,72 @@ export const ZUpcomingInvoiceJson = z.strictObject({
 
 export type UpcomingInvoiceJson = z.infer<typeof ZUpcomingInvoiceJson>;
 export type UpcomingInvoiceLineJson = z.infer<typeof ZUpcomingInvoiceLineJson>;
+
+const ZProvider = z.enum(["local", "stripe", "manual"]);
+const ZPage = <T extends z.ZodType>(item: T) =>
+  z.strictObject({ data: z.array(item), next_cursor: z.string().nullable() });
+
+/** An invoice in a list (GET /api/v1/billing/invoices); lib/payments/billing-queries.ts returns this type. */
+export const ZInvoiceJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("invoice"),
+  number: z.string(),
+  status: z.enum(INVOICE_STATUSES),
+  currency: z.string(),
+  total: z.string(),
+  total_cents: z.number().int(),
+  amount_paid_cents: z.number().int(),
+  amount_due_cents: z.number().int(),
+  period_start: z.string().nullable(),
+  period_end: z.string().nullable(),
+  issued_at: z.string(),
+  paid_at: z.string().nullable(),
+  pdf_url: z.string().nullable(),
+  hosted_url: z.string().nullable(),
+  provider: ZProvider,
+  livemode: z.boolean(),
+});
+export const ZInvoicePage = ZPage(ZInvoiceJson);
+
+export const ZPaymentMethodJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("payment_method"),
+  brand: z.string(),
+  last4: z.string(),
+  exp_month: z.number().int().nullable(),
+  exp_year: z.number().int().nullable(),
+  is_default: z.boolean(),
+  provider: ZProvider,
+});
+export const ZPaymentMethodPage = ZPage(ZPaymentMethodJson);
+
+/** A payment (GET /api/v1/billing/history), a credit purchase included. */
+export const ZPaymentJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("payment"),
+  kind: z.enum(["subscription", "credits", "other"]),
+  status: z.enum(PAYMENT_STATUSES),
+  amount: z.string(),
+  amount_cents: z.number().int(),
+  amount_refunded_cents: z.number().int(),
+  currency: z.string(),
+  description: z.string(),
+  payment_method: z.string().nullable(),
+  failure_message: z.string().nullable(),
+  invoice_id: z.string().nullable(),
+  credit_product_id: z.string().nullable(),
+  livemode: z.boolean(),
+  offline: z
+    .strictObject({
+      method: z.enum(OFFLINE_PAYMENT_METHODS),
+      reference: z.string().nullable(),
+      recorded_by: z.string().nullable(),
+    })
+    .nullable(),
+  created_at: z.string(),
+});
+export const ZPaymentPage = ZPage(ZPaymentJson);
+
+export type InvoiceJson = z.infer<typeof ZInvoiceJson>;
+export type PaymentMethodJson = z.infer<typeof ZPaymentMethodJson>;
+export type PaymentJson = z.infer<typeof ZPaymentJson>;
