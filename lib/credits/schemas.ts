@@ -336,3 +336,16 @@ export type GrantJson = z.infer<typeof ZGrantJson>;
 export type AdjustmentJson = z.infer<typeof ZAdjustmentJson>;
 export type RefundJson = z.infer<typeof ZRefundJson>;
 export type ReservationJson = z.infer<typeof ZReservationJson>;
+
+/** GET and PATCH /api/v1/credits/settings; creditSettingsJson returns this type. */
+export const ZCreditSettingsJson = z.strictObject({
+  object: z.literal("credit_settings"),
+  customer_id: z.string(),
+  precedence: z.array(z.enum(CREDIT_SOURCES)),
+  allow_overage: z.boolean(),
+  overage_price_per_credit: z.string().nullable(),
+  overage_currency: z.string(),
+  low_balance_threshold: z.number().int().nullable(),
+});
+
+export type CreditSettingsJson = z.infer<typeof ZCreditSettingsJson>;
