@@ -8,7 +8,7 @@ import { env } from "@/lib/env";
 import { minorToDecimal } from "@/lib/money";
 import { currentSubscription } from "@/lib/subscriptions/queries";
 import { accessFor } from "./access";
-import type { InvoiceJson, PaymentJson, PaymentMethodJson } from "./schemas";
+import type { InvoiceJson, PaymentJson, PaymentMethodJson, SubscriptionSummaryJson } from "./schemas";
 
 export async function billingSubscription(orgId: string, now = new Date()) {
   const current = await currentSubscription(orgId);
@@ -96,7 +96,7 @@ export function paymentJson(p: Payment): PaymentJson {
   };
 }
 
-export function subscriptionSummaryJson(b: Awaited<ReturnType<typeof billingSubscription>>) {
+export function subscriptionSummaryJson(b: Awaited<ReturnType<typeof billingSubscription>>): SubscriptionSummaryJson {
   if (b.status === "none" || !("subscription" in b) || !b.subscription) {
     return {
       status: "none",

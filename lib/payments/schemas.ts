@@ -188,3 +188,46 @@ export const ZPaymentPage = ZPage(ZPaymentJson);
 export type InvoiceJson = z.infer<typeof ZInvoiceJson>;
 export type PaymentMethodJson = z.infer<typeof ZPaymentMethodJson>;
 export type PaymentJson = z.infer<typeof ZPaymentJson>;
+
+const ZAccessJson = z.strictObject({
+  level: z.enum(["full", "grace", "reduced", "none"]),
+  grace_ends_at: z.string().nullable(),
+  message: z.string().nullable(),
+});
+
+/** GET /api/v1/billing/subscription (and cancel, resume): the current subscription, or status "none". */
+export const ZSubscriptionSummaryJson = z.union([
+  z.strictObject({
+    status: z.literal("none"),
+    tier: z.null(),
+    plan: z.null(),
+    amount: z.null(),
+    amount_cents: z.null(),
+    interval: z.null(),
+    currency: z.null(),
+    current_period_start: z.null(),
+    current_period_end: z.null(),
+    cancel_at_period_end: z.literal(false),
+    access: ZAccessJson,
+  }),
+  z.strictObject({
+    id: z.string(),
+    status: z.enum(SUBSCRIPTION_STATUSES),
+    tier: z.string(),
+    plan: z.strictObject({ id: z.string(), code: z.string(), name: z.string(), version: z.number().int() }),
+    amount: z.string(),
+    amount_cents: z.number().int(),
+    interval: z.enum(["month", "year"]),
+    currency: z.string(),
+    current_period_start: z.string(),
+    current_period_end: z.string(),
+    trial_end: z.string().nullable(),
+    cancel_at_period_end: z.boolean(),
+    pending_plan: z.strictObject({ id: z.string(), name: z.string(), effective_at: z.string() }).nullable(),
+    provider: z.enum(["manual", "local", "stripe"]),
+    livemode: z.boolean(),
+    access: ZAccessJson,
+  }),
+]);
+
+export type SubscriptionSummaryJson = z.infer<typeof ZSubscriptionSummaryJson>;
