@@ -1,6 +1,7 @@
 // Request and response shapes of the credits API (zod), shared by the routes and the OpenAPI
 // document; the browser's hooks and components use the inferred response types.
 import { z } from "zod";
+import { AUTO_TOP_UP_STATUSES } from "@/lib/db/schema/auto-top-up";
 import { CREDIT_SOURCES, GRANT_ORIGINS, LEDGER_KINDS } from "@/lib/db/schema/credits";
 import { ZCursor, ZIdempotencyKey, ZIsoDate, ZLimit } from "@/lib/http/schemas";
 import { isDecimalString } from "@/lib/money";
@@ -349,3 +350,37 @@ export const ZCreditSettingsJson = z.strictObject({
 });
 
 export type CreditSettingsJson = z.infer<typeof ZCreditSettingsJson>;
+
+/** One automatic top-up attempt. */
+export const ZAutoTopUpRowJson = z.strictObject({
+  id: z.string(),
+  status: z.enum(AUTO_TOP_UP_STATUSES),
+  credit_product_id: z.string(),
+  credits: z.number().int(),
+  amount_cents: z.number().int(),
+  currency: z.string(),
+  threshold_credits: z.number().int(),
+  balance_at_crossing: z.number().int(),
+  message: z.string().nullable(),
+  provider: z.enum(["local", "stripe", "manual"]).nullable(),
+  payment_id: z.string().nullable(),
+  invoice_id: z.string().nullable(),
+  created_at: z.string(),
+  completed_at: z.string().nullable(),
+});
+
+/** GET and PUT /api/v1/credits/auto-top-up: the settings, this month's count and recent attempts. */
+export const ZAutoTopUpJson = z.strictObject({
+  object: z.literal("auto_top_up"),
+  enabled: z.boolean(),
+  threshold_credits: z.number().int().nullable(),
+  credit_product_id: z.string().nullable(),
+  max_per_month: z.number().int().nullable(),
+  used_this_month: z.number().int(),
+  balance: z.number().int(),
+  updated_at: z.string().nullable(),
+  history: z.array(ZAutoTopUpRowJson),
+});
+
+export type AutoTopUpJson = z.infer<typeof ZAutoTopUpJson>;
+export type AutoTopUpRowJson = z.infer<typeof ZAutoTopUpRowJson>;
