@@ -384,3 +384,18 @@ export const ZAutoTopUpJson = z.strictObject({
 
 export type AutoTopUpJson = z.infer<typeof ZAutoTopUpJson>;
 export type AutoTopUpRowJson = z.infer<typeof ZAutoTopUpRowJson>;
+
+/** A link from a meter to a credit event (/api/v1/credit-meter-links); linkJson builds it. */
+export const ZCreditMeterLinkJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_meter_link"),
+  meter: z.string(),
+  credit_event: z.string(),
+  filters: z.record(z.string(), z.array(z.string())),
+  created_at: z.string(),
+  archived_at: z.string().nullable(),
+});
+export const ZCreditMeterLinkPage = z.strictObject({
+  data: z.array(ZCreditMeterLinkJson),
+  next_cursor: z.string().nullable(),
+});
