@@ -3,10 +3,11 @@
 // request (tests/support/api-samples.ts), sent against the seeded world as the operator, or as
 // customer A where only a customer may call, answers a body the schema parses, with no field the
 // schema leaves out.
+import * as reservationsRoute from "@/app/api/v1/credits/reservations/route";
 import { beforeAll, describe, expect, it } from "vitest";
 import { operations } from "./support/api-operations";
 import { SAMPLES, routeFile, sampleUrl } from "./support/api-samples";
-import { call, type CallOptions } from "./support/fixtures";
+import { call, makeOrg, type CallOptions } from "./support/fixtures";
 import { seedWorld, type World } from "./support/world";
 
 type Handler = Parameters<typeof call>[0];
@@ -15,6 +16,14 @@ let w: World;
 beforeAll(async () => {
   w = await seedWorld();
 }, 120_000);
+
+async function openHold(): Promise<string> {
+  const res = await call(reservationsRoute.POST, "POST", "/api/v1/credits/reservations", {
+    key: w.platform,
+    body: { customer_id: w.a.id, credits: 1, ttl_seconds: 3600, idempotency_key: `hold-${crypto.randomUUID()}` },
+  });
+  return (res.json as { id: string }).id;
+}
 
 const key = (op: { method: string; path: string }) => `${op.method.toUpperCase()} ${op.path}`;
 const declared = operations.filter((op) => op.response);
@@ -43,7 +52,11 @@ describe("declared response schemas", () => {
     const method = op.method.toUpperCase();
     const handler = ((await import(/* @vite-ignore */ routeFile(op.path))) as Record<string, Handler>)[method]!;
     const asCustomer = op.auth === "customer";
-    const s = SAMPLES[k]!(w, w.a, !asCustomer);
+    // A customer has one current subscription: subscribing is shown on a customer without one.
+    const target = k === "POST /api/v1/subscriptions" ? { ...w.a, id: (await makeOrg()).id } : w.a;
+    const s = SAMPLES[k]!(w, target, !asCustomer);
+    // Committing or releasing closes the hold, so each of them gets an open one of its own.
+    if (/^POST \/api\/v1\/credits\/reservations\/\{id\}\//.test(k)) s.params = { id: await openHold() };
     const who: CallOptions = asCustomer ? { key: w.a.key } : { key: w.platform };
     const res = await call(handler, method, sampleUrl(op.path, s), {
       ...who,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AGENT_PLAN_ACTIONS } from "@/lib/db/schema/agents";
 import { ZDecimal } from "@/lib/rating";
 
 const ZExternal = z
@@ -50,3 +51,77 @@ export const ZCallList = z.object({
   unpriced: z.enum(["true", "false"]).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+// ————— responses (lib/agents/serialize.ts returns these types) —————
+
+export const ZPlanRefJson = z
+  .strictObject({ id: z.string(), code: z.string(), name: z.string(), version: z.number().int() })
+  .nullable();
+
+export const ZAgentJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("agent"),
+  customer_id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  external_id: z.string().nullable(),
+  current_plan: ZPlanRefJson,
+  created_at: z.string(),
+});
+export const ZAgentPage = z.strictObject({ data: z.array(ZAgentJson), next_cursor: z.string().nullable() });
+
+/** POST /api/v1/agents/{agent_id}/assign-plan. */
+export const ZPlanAssignmentJson = z.strictObject({
+  history_id: z.string(),
+  action: z.enum([...AGENT_PLAN_ACTIONS, "unchanged"]),
+  previous_plan: ZPlanRefJson,
+  new_plan: ZPlanRefJson,
+});
+
+/** GET /api/v1/agents/{agent_id}/pricing-history. */
+export const ZPricingHistoryJson = z.strictObject({
+  agent_id: z.string(),
+  current_plan: ZPlanRefJson,
+  total: z.number().int(),
+  history: z.array(
+    z.strictObject({
+      id: z.string(),
+      action: z.enum(AGENT_PLAN_ACTIONS),
+      previous_plan: ZPlanRefJson,
+      new_plan: ZPlanRefJson,
+      changed_by: z.string(),
+      comments: z.string().nullable(),
+      active: z.boolean(),
+      created_at: z.string(),
+    }),
+  ),
+});
+
+export const ZCallJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("call"),
+  customer_id: z.string(),
+  agent_id: z.string(),
+  plan_id: z.string().nullable(),
+  external_id: z.string().nullable(),
+  status: z.enum(["in_progress", "finalized"]),
+  started_at: z.string(),
+  ended_at: z.string().nullable(),
+  usage_metrics: z.record(z.string(), z.string()).nullable(),
+  cost: z.string().nullable(),
+  cost_exact: z.string().nullable(),
+  cost_cents: z.number().int().nullable(),
+  usage_cost: z.string().nullable(),
+  usage_cost_exact: z.string().nullable(),
+  usage_cost_cents: z.number().int().nullable(),
+  fixed_charges: z.string().nullable(),
+  fixed_charges_exact: z.string().nullable(),
+  fixed_charges_cents: z.number().int().nullable(),
+  currency: z.string().nullable(),
+  usage_recorded: z.boolean(),
+  finalized_at: z.string().nullable(),
+});
+export const ZCallPage = z.strictObject({ data: z.array(ZCallJson), next_cursor: z.string().nullable() });
+
+export type AgentJson = z.infer<typeof ZAgentJson>;
+export type CallJson = z.infer<typeof ZCallJson>;

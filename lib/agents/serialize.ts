@@ -1,11 +1,12 @@
 import type { Agent, Call, Plan } from "@/lib/db/schema";
 import { dec, minorToDecimal } from "@/lib/money";
 import { callCostSplitJson } from "./call-cost-split";
+import type { AgentJson, CallJson } from "./schemas";
 
 export const planRef = (p: Pick<Plan, "id" | "code" | "name" | "version"> | null) =>
   p ? { id: p.id, code: p.code, name: p.name, version: p.version } : null;
 
-export function agentJson(agent: Agent, plan: Plan | null) {
+export function agentJson(agent: Agent, plan: Plan | null): AgentJson {
   return {
     id: agent.id,
     object: "agent",
@@ -18,7 +19,7 @@ export function agentJson(agent: Agent, plan: Plan | null) {
   };
 }
 
-export function callJson(c: Call) {
+export function callJson(c: Call): CallJson {
   return {
     id: c.id,
     object: "call",

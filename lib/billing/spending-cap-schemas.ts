@@ -1,4 +1,4 @@
-// Request schemas of the spending cap endpoint and form.
+// Request and response schemas of the spending cap endpoint and form.
 import { z } from "zod";
 import { SPENDING_CAP_MODES } from "@/lib/db/schema/spending-caps";
 import { ZCustomerRef } from "@/lib/credits/schemas";
@@ -37,3 +37,21 @@ export function capAmountFromForm(amount: string, currency: string): { cents: nu
     return { error: `The amount ${e instanceof Error ? e.message : "is not valid"}.` };
   }
 }
+
+/** GET and PUT /api/v1/billing/spending-cap; spendingCapJson returns this type. */
+export const ZSpendingCapJson = z.strictObject({
+  object: z.literal("spending_cap"),
+  customer_id: z.string(),
+  enabled: z.boolean(),
+  amount_cents: z.number().int().nullable(),
+  mode: z.enum(SPENDING_CAP_MODES).nullable(),
+  currency: z.string().nullable(),
+  spent_cents: z.number().int().nullable(),
+  percent: z.number().int().nullable(),
+  reached: z.boolean(),
+  window_start: z.string().nullable(),
+  window_end: z.string().nullable(),
+  updated_at: z.string().nullable(),
+});
+
+export type SpendingCapJson = z.infer<typeof ZSpendingCapJson>;

@@ -19,6 +19,7 @@ import { formatMoney } from "@/lib/money";
 import { loadPeriodInput } from "@/lib/payments/period-input";
 import { periodLines, totalCents } from "@/lib/payments/period-lines";
 import { liveSubscription } from "@/lib/subscriptions/subscribe";
+import type { SpendingCapJson } from "./spending-cap-schemas";
 
 export const CAP_ALERT_PERCENTS = [80, 100] as const;
 
@@ -198,7 +199,7 @@ export const spendingCapJob: Job = {
   run: (now) => checkSpendingCaps(now),
 };
 
-export function spendingCapJson(orgId: string, s: CapState | null) {
+export function spendingCapJson(orgId: string, s: CapState | null): SpendingCapJson {
   return {
     object: "spending_cap",
     customer_id: orgId,
@@ -215,4 +216,4 @@ export function spendingCapJson(orgId: string, s: CapState | null) {
   };
 }
 
-export type SpendingCapJson = ReturnType<typeof spendingCapJson>;
+export type { SpendingCapJson };

@@ -1,6 +1,6 @@
 // Request shapes of the catalog API (validated with zod; the OpenAPI document is built from them).
 import { z } from "zod";
-import { AGGREGATIONS, PLAN_INTERVALS } from "@/lib/db/schema/catalog";
+import { AGGREGATIONS, PLAN_INTERVALS, PLAN_SOURCES } from "@/lib/db/schema/catalog";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
 import { ZCharge, ZDecimal } from "@/lib/rating";
 
@@ -182,3 +182,101 @@ export type MeterCreate = z.output<typeof ZMeterCreate>;
 export type MeterPatch = z.output<typeof ZMeterPatch>;
 export type PlanCreate = z.output<typeof ZPlanCreate>;
 export type PlanPatch = z.output<typeof ZPlanPatch>;
+
+// ————— responses (the serializers in ./serialize.ts return these types) —————
+
+const ZPage = <T extends z.ZodType>(item: T) =>
+  z.strictObject({ data: z.array(item), next_cursor: z.string().nullable() });
+
+export const ZMeterJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("meter"),
+  code: z.string(),
+  name: z.string(),
+  event_name: z.string(),
+  aggregation: z.enum(AGGREGATIONS),
+  property: z.string().nullable(),
+  filters: z.record(z.string(), z.array(z.string())),
+  group_by: z.array(z.string()),
+  unit: z.string(),
+  allow_negative: z.boolean(),
+  archived: z.boolean(),
+  created_at: z.string(),
+});
+export const ZMeterPage = ZPage(ZMeterJson);
+
+export const ZPlanJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("plan"),
+  code: z.string(),
+  version: z.number().int(),
+  tier: z.string(),
+  name: z.string(),
+  description: z.string(),
+  interval: z.enum(PLAN_INTERVALS),
+  currency: z.string(),
+  base_price: z.string(),
+  base_price_cents: z.number().int(),
+  trial_days: z.number().int(),
+  included_credits: z.number().int(),
+  limits: z.array(
+    z.strictObject({ meter: z.string(), limit: z.number().int(), enforcement: z.enum(["soft", "hard"]) }),
+  ),
+  charges: z.array(ZCharge),
+  active: z.boolean(),
+  self_serve: z.boolean(),
+  is_latest: z.boolean(),
+  source: z.enum(PLAN_SOURCES),
+  stripe_product_id: z.string().nullable(),
+  stripe_price_id: z.string().nullable(),
+  created_at: z.string(),
+  archived_at: z.string().nullable(),
+});
+export const ZPlanPage = ZPage(ZPlanJson);
+/** PATCH /api/v1/plans/{id}: the plan as it now is, and whether the change made a new version. */
+export const ZPlanChangeJson = ZPlanJson.extend({ new_version: z.boolean() });
+
+export const ZCreditEventJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_event"),
+  code: z.string(),
+  name: z.string(),
+  description: z.string(),
+  credits: z.number().int(),
+  category: z.string(),
+  active: z.boolean(),
+  created_at: z.string(),
+});
+export const ZCreditEventPage = ZPage(ZCreditEventJson);
+
+export const ZCreditProductJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_product"),
+  code: z.string(),
+  name: z.string(),
+  credits: z.number().int(),
+  price: z.string(),
+  price_cents: z.number().int(),
+  currency: z.string(),
+  active: z.boolean(),
+  stripe_price_id: z.string().nullable(),
+});
+export const ZCreditProductPage = ZPage(ZCreditProductJson);
+
+export const ZModelPriceJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("model_price"),
+  provider: z.string(),
+  model: z.string(),
+  input_price_per_token: z.string(),
+  output_price_per_token: z.string(),
+  currency: z.string(),
+  effective_from: z.string(),
+});
+export const ZModelPricePage = ZPage(ZModelPriceJson);
+
+export type MeterJson = z.infer<typeof ZMeterJson>;
+export type PlanJson = z.infer<typeof ZPlanJson>;
+export type CreditEventJson = z.infer<typeof ZCreditEventJson>;
+export type CreditProductJson = z.infer<typeof ZCreditProductJson>;
+export type ModelPriceJson = z.infer<typeof ZModelPriceJson>;

@@ -1,8 +1,9 @@
 // Catalog objects as the API shows them: snake_case, decimals as strings, minor units as *_cents.
 import type { CreditEvent, CreditProduct, Meter, ModelPrice, Plan } from "@/lib/db/schema";
 import { minorToDecimal } from "@/lib/money";
+import type { CreditEventJson, CreditProductJson, MeterJson, ModelPriceJson, PlanJson } from "./schemas";
 
-export function meterJson(m: Meter) {
+export function meterJson(m: Meter): MeterJson {
   return {
     id: m.id,
     object: "meter",
@@ -20,7 +21,7 @@ export function meterJson(m: Meter) {
   };
 }
 
-export function planJson(p: Plan) {
+export function planJson(p: Plan): PlanJson {
   return {
     id: p.id,
     object: "plan",
@@ -48,7 +49,7 @@ export function planJson(p: Plan) {
   };
 }
 
-export function creditEventJson(e: CreditEvent) {
+export function creditEventJson(e: CreditEvent): CreditEventJson {
   return {
     id: e.id,
     object: "credit_event",
@@ -62,7 +63,7 @@ export function creditEventJson(e: CreditEvent) {
   };
 }
 
-export function creditProductJson(p: CreditProduct) {
+export function creditProductJson(p: CreditProduct): CreditProductJson {
   return {
     id: p.id,
     object: "credit_product",
@@ -77,7 +78,7 @@ export function creditProductJson(p: CreditProduct) {
   };
 }
 
-export function modelPriceJson(m: ModelPrice) {
+export function modelPriceJson(m: ModelPrice): ModelPriceJson {
   return {
     id: m.id,
     object: "model_price",

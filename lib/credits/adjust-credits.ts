@@ -11,17 +11,7 @@ import type { OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
 import { withOrgGate } from "./org-gate";
 import { runMovement, type MovementOutcome } from "./movement";
-
-export type AdjustmentJson = {
-  id: string;
-  object: "credit_adjustment";
-  customer_id: string;
-  amount: number;
-  reason: string;
-  buckets: { bucket_id: string; source: string; credits: number }[];
-  balance_after: number;
-  created_at: string;
-};
+import type { AdjustmentJson } from "./schemas";
 
 export async function adjustCredits(
   orgId: string,

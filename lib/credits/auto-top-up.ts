@@ -21,6 +21,7 @@ import { invalidField, notFound } from "@/lib/http/errors";
 import { enqueue } from "@/lib/jobs/outbox";
 import { defaultPaymentMethod } from "@/lib/payments/payment-methods";
 import { activeProvider } from "@/lib/payments/provider";
+import type { AutoTopUpJson, AutoTopUpRowJson } from "./schemas";
 
 export const AUTO_TOP_UP_JOB = "credits.auto_top_up";
 
@@ -136,7 +137,7 @@ export async function setAutoTopUp(
   return getAutoTopUp(orgId, { now });
 }
 
-export function autoTopUpJson(v: AutoTopUpView) {
+export function autoTopUpJson(v: AutoTopUpView): AutoTopUpJson {
   const s = v.settings;
   return {
     object: "auto_top_up",
@@ -151,7 +152,7 @@ export function autoTopUpJson(v: AutoTopUpView) {
   };
 }
 
-export function autoTopUpRowJson(r: AutoTopUp) {
+export function autoTopUpRowJson(r: AutoTopUp): AutoTopUpRowJson {
   return {
     id: r.id,
     status: r.status,
@@ -170,5 +171,4 @@ export function autoTopUpRowJson(r: AutoTopUp) {
   };
 }
 
-export type AutoTopUpJson = ReturnType<typeof autoTopUpJson>;
-export type AutoTopUpRowJson = ReturnType<typeof autoTopUpRowJson>;
+export type { AutoTopUpJson, AutoTopUpRowJson };

@@ -16,6 +16,7 @@ import type { WrittenMovement } from "./movement-decide";
 import type { AccountSettings } from "./movement-load";
 import { spentByBucket } from "./serialize";
 import { groupsSpends, spend, type Spend } from "./spend-group";
+import type { ConsumptionJson } from "./schemas";
 
 export type ConsumeInput = {
   /** A credit event code and its quantity (a plain decimal string)… */
@@ -28,23 +29,6 @@ export type ConsumeInput = {
   reference?: string | null;
   actor: string;
   now?: Date;
-};
-
-export type ConsumptionJson = {
-  id: string;
-  object: "credit_consumption";
-  customer_id: string;
-  event_name: string | null;
-  quantity: string | null;
-  credits: number;
-  spent: { bucket_id: string; source: string; credits: number }[];
-  overage_credits: number;
-  overage_cost: string | null;
-  currency: string | null;
-  balance_after: number;
-  held: number;
-  reference: string | null;
-  created_at: string;
 };
 
 export type ConsumeResult = { status: number; body: ConsumptionJson; replayed: boolean };

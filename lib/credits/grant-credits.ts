@@ -13,6 +13,7 @@ import type { OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
 import { withOrgGate } from "./org-gate";
 import { runMovement, type MovementOutcome } from "./movement";
+import type { GrantJson } from "./schemas";
 
 export type BucketSpec = {
   source: CreditSource;
@@ -26,23 +27,6 @@ export type BucketSpec = {
   subscriptionId?: string | null;
   reason?: string | null;
   actor: string;
-};
-
-export type GrantJson = {
-  id: string;
-  object: "credit_grant";
-  customer_id: string;
-  source: CreditSource;
-  origin: GrantOrigin;
-  amount: number;
-  remaining: number;
-  priority: number;
-  expires_at: string | null;
-  reference: string | null;
-  credit_product_id: string | null;
-  reason: string | null;
-  created_at: string;
-  balance_after?: number;
 };
 
 export function grantJson(g: CreditGrant): GrantJson {

@@ -11,18 +11,7 @@ import { newId } from "@/lib/ids";
 import type { OpMeta } from "./account";
 import { runMovement } from "./movement";
 import { withOrgGate } from "./org-gate";
-
-export type RefundJson = {
-  id: string;
-  object: "credit_refund";
-  customer_id: string;
-  consumption_id: string;
-  credits: number;
-  reason: string;
-  buckets: { bucket_id: string | null; source: string | null; credits: number }[];
-  balance_after: number;
-  created_at: string;
-};
+import type { RefundJson } from "./schemas";
 
 /** Per part of a spend (bucket, or null for overage): what was spent minus what was refunded already. */
 export function refundableParts(

@@ -20,25 +20,7 @@ import { afterMovement } from "./after-movement";
 import { runIdempotentMovement, runOwnMovement } from "./movement";
 import type { ReservationRow } from "./movement-load";
 import { spentByBucket } from "./serialize";
-
-export type ReservationJson = {
-  id: string;
-  object: "credit_reservation";
-  customer_id: string;
-  credits: number;
-  status: string;
-  expires_at: string;
-  reference: string | null;
-  committed_credits: number | null;
-  released_credits: number | null;
-  spent?: { bucket_id: string; source: string; credits: number }[];
-  overage_credits?: number;
-  overage_cost?: string | null;
-  balance_after?: number;
-  held?: number;
-  created_at: string;
-  closed_at: string | null;
-};
+import type { ReservationJson } from "./schemas";
 
 function reservationJson(r: ReservationRow): ReservationJson {
   return {

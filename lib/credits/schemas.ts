@@ -1,6 +1,7 @@
 // Request and response shapes of the credits API (zod), shared by the routes and the OpenAPI
 // document; the browser's hooks and components use the inferred response types.
 import { z } from "zod";
+import { AUTO_TOP_UP_STATUSES } from "@/lib/db/schema/auto-top-up";
 import { CREDIT_SOURCES, GRANT_ORIGINS, LEDGER_KINDS } from "@/lib/db/schema/credits";
 import { ZCursor, ZIdempotencyKey, ZIsoDate, ZLimit } from "@/lib/http/schemas";
 import { isDecimalString } from "@/lib/money";
@@ -245,3 +246,156 @@ export const ZLedgerPageJson = z.strictObject({ data: z.array(ZLedgerEntryJson),
 
 export type CreditBalanceJson = z.infer<typeof ZCreditBalanceJson>;
 export type LedgerEntryJson = z.infer<typeof ZLedgerEntryJson>;
+
+const ZSpentPart = z.strictObject({ bucket_id: z.string(), source: z.string(), credits: z.number().int() });
+
+/** POST /api/v1/credits/consume: what was spent, from which buckets, and the balance after. */
+export const ZConsumptionJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_consumption"),
+  customer_id: z.string(),
+  event_name: z.string().nullable(),
+  quantity: z.string().nullable(),
+  credits: z.number().int(),
+  spent: z.array(ZSpentPart),
+  overage_credits: z.number().int(),
+  overage_cost: z.string().nullable(),
+  currency: z.string().nullable(),
+  balance_after: z.number().int(),
+  held: z.number().int(),
+  reference: z.string().nullable(),
+  created_at: z.string(),
+});
+
+/** POST /api/v1/credits/grants: the new bucket. */
+export const ZGrantJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_grant"),
+  customer_id: z.string(),
+  source: z.enum(CREDIT_SOURCES),
+  origin: z.enum(GRANT_ORIGINS),
+  amount: z.number().int(),
+  remaining: z.number().int(),
+  priority: z.number().int(),
+  expires_at: z.string().nullable(),
+  reference: z.string().nullable(),
+  credit_product_id: z.string().nullable(),
+  reason: z.string().nullable(),
+  created_at: z.string(),
+  balance_after: z.number().int().optional(),
+});
+
+/** POST /api/v1/credits/adjustments. */
+export const ZAdjustmentJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_adjustment"),
+  customer_id: z.string(),
+  amount: z.number().int(),
+  reason: z.string(),
+  buckets: z.array(ZSpentPart),
+  balance_after: z.number().int(),
+  created_at: z.string(),
+});
+
+/** POST /api/v1/credits/refunds; a null bucket is overage given back. */
+export const ZRefundJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_refund"),
+  customer_id: z.string(),
+  consumption_id: z.string(),
+  credits: z.number().int(),
+  reason: z.string(),
+  buckets: z.array(
+    z.strictObject({ bucket_id: z.string().nullable(), source: z.string().nullable(), credits: z.number().int() }),
+  ),
+  balance_after: z.number().int(),
+  created_at: z.string(),
+});
+
+/** A reservation (hold); commit adds what was spent and the balance after. */
+export const ZReservationJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_reservation"),
+  customer_id: z.string(),
+  credits: z.number().int(),
+  status: z.string(),
+  expires_at: z.string(),
+  reference: z.string().nullable(),
+  committed_credits: z.number().int().nullable(),
+  released_credits: z.number().int().nullable(),
+  spent: z.array(ZSpentPart).optional(),
+  overage_credits: z.number().int().optional(),
+  overage_cost: z.string().nullable().optional(),
+  balance_after: z.number().int().optional(),
+  held: z.number().int().optional(),
+  created_at: z.string(),
+  closed_at: z.string().nullable(),
+});
+
+export type ConsumptionJson = z.infer<typeof ZConsumptionJson>;
+export type GrantJson = z.infer<typeof ZGrantJson>;
+export type AdjustmentJson = z.infer<typeof ZAdjustmentJson>;
+export type RefundJson = z.infer<typeof ZRefundJson>;
+export type ReservationJson = z.infer<typeof ZReservationJson>;
+
+/** GET and PATCH /api/v1/credits/settings; creditSettingsJson returns this type. */
+export const ZCreditSettingsJson = z.strictObject({
+  object: z.literal("credit_settings"),
+  customer_id: z.string(),
+  precedence: z.array(z.enum(CREDIT_SOURCES)),
+  allow_overage: z.boolean(),
+  overage_price_per_credit: z.string().nullable(),
+  overage_currency: z.string(),
+  low_balance_threshold: z.number().int().nullable(),
+});
+
+export type CreditSettingsJson = z.infer<typeof ZCreditSettingsJson>;
+
+/** One automatic top-up attempt. */
+export const ZAutoTopUpRowJson = z.strictObject({
+  id: z.string(),
+  status: z.enum(AUTO_TOP_UP_STATUSES),
+  credit_product_id: z.string(),
+  credits: z.number().int(),
+  amount_cents: z.number().int(),
+  currency: z.string(),
+  threshold_credits: z.number().int(),
+  balance_at_crossing: z.number().int(),
+  message: z.string().nullable(),
+  provider: z.enum(["local", "stripe", "manual"]).nullable(),
+  payment_id: z.string().nullable(),
+  invoice_id: z.string().nullable(),
+  created_at: z.string(),
+  completed_at: z.string().nullable(),
+});
+
+/** GET and PUT /api/v1/credits/auto-top-up: the settings, this month's count and recent attempts. */
+export const ZAutoTopUpJson = z.strictObject({
+  object: z.literal("auto_top_up"),
+  enabled: z.boolean(),
+  threshold_credits: z.number().int().nullable(),
+  credit_product_id: z.string().nullable(),
+  max_per_month: z.number().int().nullable(),
+  used_this_month: z.number().int(),
+  balance: z.number().int(),
+  updated_at: z.string().nullable(),
+  history: z.array(ZAutoTopUpRowJson),
+});
+
+export type AutoTopUpJson = z.infer<typeof ZAutoTopUpJson>;
+export type AutoTopUpRowJson = z.infer<typeof ZAutoTopUpRowJson>;
+
+/** A link from a meter to a credit event (/api/v1/credit-meter-links); linkJson builds it. */
+export const ZCreditMeterLinkJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("credit_meter_link"),
+  meter: z.string(),
+  credit_event: z.string(),
+  filters: z.record(z.string(), z.array(z.string())),
+  created_at: z.string(),
+  archived_at: z.string().nullable(),
+});
+export const ZCreditMeterLinkPage = z.strictObject({
+  data: z.array(ZCreditMeterLinkJson),
+  next_cursor: z.string().nullable(),
+});

@@ -7,6 +7,7 @@ import { db } from "@/lib/db/client";
 import { creditBalances, organizations, type CreditSource } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
 import { normalizePrecedence } from "./precedence";
+import type { CreditSettingsJson } from "./schemas";
 
 export type CreditSettings = {
   precedence: CreditSource[];
@@ -18,7 +19,7 @@ export type CreditSettings = {
   lowBalanceThreshold: number | null;
 };
 
-export function creditSettingsJson(orgId: string, s: CreditSettings) {
+export function creditSettingsJson(orgId: string, s: CreditSettings): CreditSettingsJson {
   return {
     object: "credit_settings",
     customer_id: orgId,

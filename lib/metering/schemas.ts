@@ -225,3 +225,22 @@ export const ZBillingUsageJson = z.strictObject({
 
 export type BillingUsageJson = z.infer<typeof ZBillingUsageJson>;
 export type BillingUsageMeterJson = z.infer<typeof ZBillingUsageMeterJson>;
+
+/** A stored usage event (GET /api/v1/events); storedEventJson returns this type. */
+export const ZStoredEventJson = z.strictObject({
+  id: z.string(),
+  event_id: z.string(),
+  event_name: z.string(),
+  customer_id: z.string(),
+  external_customer_id: z.string().nullable(),
+  subscription_id: z.string().nullable(),
+  timestamp: z.string(),
+  ingested_at: z.string(),
+  source: z.string().nullable(),
+  properties: z.record(z.string(), z.unknown()),
+  id_generated: z.boolean(),
+  status: z.literal("accepted"),
+});
+export const ZStoredEventPage = z.strictObject({ data: z.array(ZStoredEventJson), next_cursor: z.string().nullable() });
+
+export type StoredEventJson = z.infer<typeof ZStoredEventJson>;

@@ -5,6 +5,7 @@ import { AppError } from "@/lib/http/errors";
 import type { RequestLike } from "@/lib/http/route";
 import type { IngestSummary, ItemOutcome } from "./ingest-events";
 import type { StoredEvent } from "./list-events";
+import type { StoredEventJson } from "./schemas";
 
 export function wantsRepresentation(req: RequestLike): boolean {
   return /return=representation/i.test(req.headers.get("prefer") ?? "");
@@ -70,7 +71,7 @@ export function lagoEventJson(o: ItemOutcome, raw: unknown) {
   };
 }
 
-export function storedEventJson(e: StoredEvent, externalCustomerId: string | null) {
+export function storedEventJson(e: StoredEvent, externalCustomerId: string | null): StoredEventJson {
   return {
     id: e.id,
     event_id: e.eventId,

@@ -27,3 +27,22 @@ export const ZCustomerList = z.object({
   cursor: ZCursor,
   search: z.string().trim().max(200).optional(),
 });
+
+// ————— responses —————
+
+/** A customer (an organization) as the API shows it; lib/orgs/serialize.ts returns this type. */
+export const ZCustomerJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("customer"),
+  name: z.string(),
+  email: z.string().nullable(),
+  external_id: z.string().nullable(),
+  stripe_customer_id: z.string().nullable(),
+  allow_overage: z.boolean(),
+  metadata: z.record(z.string(), z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export const ZCustomerPage = z.strictObject({ data: z.array(ZCustomerJson), next_cursor: z.string().nullable() });
+
+export type CustomerJson = z.infer<typeof ZCustomerJson>;

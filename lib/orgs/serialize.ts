@@ -1,6 +1,7 @@
 import type { Organization } from "@/lib/db/schema";
+import type { CustomerJson } from "./schemas";
 
-export function customerJson(o: Organization) {
+export function customerJson(o: Organization): CustomerJson {
   return {
     id: o.id,
     object: "customer",

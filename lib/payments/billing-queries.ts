@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { minorToDecimal } from "@/lib/money";
 import { currentSubscription } from "@/lib/subscriptions/queries";
 import { accessFor } from "./access";
+import type { InvoiceJson, PaymentJson, PaymentMethodJson, SubscriptionSummaryJson } from "./schemas";
 
 export async function billingSubscription(orgId: string, now = new Date()) {
   const current = await currentSubscription(orgId);
@@ -36,7 +37,7 @@ export async function listPayments(orgId: string, limit = 50): Promise<Payment[]
   return db.select().from(payments).where(eq(payments.orgId, orgId)).orderBy(desc(payments.createdAt)).limit(limit);
 }
 
-export function invoiceJson(i: Invoice) {
+export function invoiceJson(i: Invoice): InvoiceJson {
   const local = i.provider === "local";
   return {
     id: i.id,
@@ -59,7 +60,7 @@ export function invoiceJson(i: Invoice) {
   };
 }
 
-export function paymentMethodJson(p: PaymentMethod) {
+export function paymentMethodJson(p: PaymentMethod): PaymentMethodJson {
   return {
     id: p.id,
     object: "payment_method",
@@ -72,7 +73,7 @@ export function paymentMethodJson(p: PaymentMethod) {
   };
 }
 
-export function paymentJson(p: Payment) {
+export function paymentJson(p: Payment): PaymentJson {
   return {
     id: p.id,
     object: "payment",
@@ -95,7 +96,7 @@ export function paymentJson(p: Payment) {
   };
 }
 
-export function subscriptionSummaryJson(b: Awaited<ReturnType<typeof billingSubscription>>) {
+export function subscriptionSummaryJson(b: Awaited<ReturnType<typeof billingSubscription>>): SubscriptionSummaryJson {
   if (b.status === "none" || !("subscription" in b) || !b.subscription) {
     return {
       status: "none",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { OFFLINE_PAYMENT_METHODS } from "@/lib/db/schema";
+import { INVOICE_STATUSES, OFFLINE_PAYMENT_METHODS, PAYMENT_STATUSES } from "@/lib/db/schema";
 import { SUBSCRIPTION_STATUSES } from "@/lib/db/schema/subscriptions";
 import { ZIsoDate } from "@/lib/http/schemas";
 
@@ -119,3 +119,115 @@ export const ZUpcomingInvoiceJson = z.strictObject({
 
 export type UpcomingInvoiceJson = z.infer<typeof ZUpcomingInvoiceJson>;
 export type UpcomingInvoiceLineJson = z.infer<typeof ZUpcomingInvoiceLineJson>;
+
+const ZProvider = z.enum(["local", "stripe", "manual"]);
+const ZPage = <T extends z.ZodType>(item: T) =>
+  z.strictObject({ data: z.array(item), next_cursor: z.string().nullable() });
+
+/** An invoice in a list (GET /api/v1/billing/invoices); lib/payments/billing-queries.ts returns this type. */
+export const ZInvoiceJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("invoice"),
+  number: z.string(),
+  status: z.enum(INVOICE_STATUSES),
+  currency: z.string(),
+  total: z.string(),
+  total_cents: z.number().int(),
+  amount_paid_cents: z.number().int(),
+  amount_due_cents: z.number().int(),
+  period_start: z.string().nullable(),
+  period_end: z.string().nullable(),
+  issued_at: z.string(),
+  paid_at: z.string().nullable(),
+  pdf_url: z.string().nullable(),
+  hosted_url: z.string().nullable(),
+  provider: ZProvider,
+  livemode: z.boolean(),
+});
+export const ZInvoicePage = ZPage(ZInvoiceJson);
+
+export const ZPaymentMethodJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("payment_method"),
+  brand: z.string(),
+  last4: z.string(),
+  exp_month: z.number().int().nullable(),
+  exp_year: z.number().int().nullable(),
+  is_default: z.boolean(),
+  provider: ZProvider,
+});
+export const ZPaymentMethodPage = ZPage(ZPaymentMethodJson);
+
+/** A payment (GET /api/v1/billing/history), a credit purchase included. */
+export const ZPaymentJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("payment"),
+  kind: z.enum(["subscription", "credits", "other"]),
+  status: z.enum(PAYMENT_STATUSES),
+  amount: z.string(),
+  amount_cents: z.number().int(),
+  amount_refunded_cents: z.number().int(),
+  currency: z.string(),
+  description: z.string(),
+  payment_method: z.string().nullable(),
+  failure_message: z.string().nullable(),
+  invoice_id: z.string().nullable(),
+  credit_product_id: z.string().nullable(),
+  livemode: z.boolean(),
+  offline: z
+    .strictObject({
+      method: z.enum(OFFLINE_PAYMENT_METHODS),
+      reference: z.string().nullable(),
+      recorded_by: z.string().nullable(),
+    })
+    .nullable(),
+  created_at: z.string(),
+});
+export const ZPaymentPage = ZPage(ZPaymentJson);
+
+export type InvoiceJson = z.infer<typeof ZInvoiceJson>;
+export type PaymentMethodJson = z.infer<typeof ZPaymentMethodJson>;
+export type PaymentJson = z.infer<typeof ZPaymentJson>;
+
+const ZAccessJson = z.strictObject({
+  level: z.enum(["full", "grace", "reduced", "none"]),
+  grace_ends_at: z.string().nullable(),
+  message: z.string().nullable(),
+});
+
+/** GET /api/v1/billing/subscription (and cancel, resume): the current subscription, or status "none". */
+export const ZSubscriptionSummaryJson = z.union([
+  z.strictObject({
+    status: z.literal("none"),
+    tier: z.null(),
+    plan: z.null(),
+    amount: z.null(),
+    amount_cents: z.null(),
+    interval: z.null(),
+    currency: z.null(),
+    current_period_start: z.null(),
+    current_period_end: z.null(),
+    cancel_at_period_end: z.literal(false),
+    access: ZAccessJson,
+  }),
+  z.strictObject({
+    id: z.string(),
+    status: z.enum(SUBSCRIPTION_STATUSES),
+    tier: z.string(),
+    plan: z.strictObject({ id: z.string(), code: z.string(), name: z.string(), version: z.number().int() }),
+    amount: z.string(),
+    amount_cents: z.number().int(),
+    interval: z.enum(["month", "year"]),
+    currency: z.string(),
+    current_period_start: z.string(),
+    current_period_end: z.string(),
+    trial_end: z.string().nullable(),
+    cancel_at_period_end: z.boolean(),
+    pending_plan: z.strictObject({ id: z.string(), name: z.string(), effective_at: z.string() }).nullable(),
+    provider: z.enum(["manual", "local", "stripe"]),
+    livemode: z.boolean(),
+    access: ZAccessJson,
+  }),
+]);
+
+export type SubscriptionSummaryJson = z.infer<typeof ZSubscriptionSummaryJson>;

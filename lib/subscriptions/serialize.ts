@@ -1,7 +1,8 @@
 import type { Plan, Subscription } from "@/lib/db/schema";
 import { minorToDecimal } from "@/lib/money";
+import type { SubscriptionJson } from "./schemas";
 
-export function subscriptionJson(s: Subscription, plan: Plan) {
+export function subscriptionJson(s: Subscription, plan: Plan): SubscriptionJson {
   return {
     id: s.id,
     object: "subscription",

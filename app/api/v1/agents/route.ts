@@ -1,5 +1,5 @@
 import { createAgent, listAgents } from "@/lib/agents/agents";
-import { ZAgentCreate, ZAgentList } from "@/lib/agents/schemas";
+import { ZAgentCreate, ZAgentJson, ZAgentList, ZAgentPage } from "@/lib/agents/schemas";
 import { agentJson } from "@/lib/agents/serialize";
 import { actorLabel } from "@/lib/auth/actor";
 import { created, route } from "@/lib/http/route";
@@ -11,6 +11,7 @@ export const GET = route(
     query: ZAgentList,
     customer: "query",
     doc: {
+      response: ZAgentPage,
       tag: "Agents and calls",
       summary: "A customer's agents",
     },
@@ -28,6 +29,7 @@ export const POST = route(
     body: ZAgentCreate,
     customer: "body",
     doc: {
+      response: ZAgentJson,
       tag: "Agents and calls",
       summary: "Create an agent (optionally with a plan)",
       responses: { "201": "Created", "400": "Invalid field", "403": "Another customer", "409": "external_id in use" },

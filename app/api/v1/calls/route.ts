@@ -1,5 +1,5 @@
 import { listCalls, startCall } from "@/lib/agents/calls";
-import { ZCallList, ZCallStart } from "@/lib/agents/schemas";
+import { ZCallJson, ZCallList, ZCallPage, ZCallStart } from "@/lib/agents/schemas";
 import { agentScope } from "@/lib/agents/scope";
 import { callJson } from "@/lib/agents/serialize";
 import { scopeCustomer } from "@/lib/auth/actor";
@@ -11,6 +11,7 @@ export const GET = route(
     auth: "any",
     query: ZCallList,
     doc: {
+      response: ZCallPage,
       tag: "Agents and calls",
       summary: "Calls of a customer or an agent",
       responses: {
@@ -41,6 +42,7 @@ export const POST = route(
     auth: "any",
     body: ZCallStart,
     doc: {
+      response: ZCallJson,
       tag: "Agents and calls",
       summary: "Start a call under the agent's current plan",
       description: "The plan in force at the start is the plan billed, even if the agent's plan changes mid-call.",

@@ -1,5 +1,5 @@
 import { createCreditEvent, listCreditEvents } from "@/lib/catalog/credit-events";
-import { ZCreditEventCreate } from "@/lib/catalog/schemas";
+import { ZCreditEventCreate, ZCreditEventJson, ZCreditEventPage } from "@/lib/catalog/schemas";
 import { creditEventJson } from "@/lib/catalog/serialize";
 import { created, route } from "@/lib/http/route";
 import { CATALOG_WRITE_ERRORS } from "@/lib/catalog/doc-text";
@@ -9,6 +9,7 @@ export const GET = route(
     path: "/api/v1/credit-events",
     auth: "any",
     doc: {
+      response: ZCreditEventPage,
       tag: "Catalog",
       summary: "Credit events and their credit cost",
     },
@@ -22,6 +23,7 @@ export const POST = route(
     auth: "operator",
     body: ZCreditEventCreate,
     doc: {
+      response: ZCreditEventJson,
       tag: "Catalog",
       summary: "Create a credit event",
       responses: { ...CATALOG_WRITE_ERRORS, "201": "Created", "409": "Code exists" },

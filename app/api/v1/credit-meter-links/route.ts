@@ -1,5 +1,6 @@
 import { createLink, listLinks } from "@/lib/credits/drawdown-links";
 import { ZCreditMeterLinkCreate, ZCreditMeterLinkQuery } from "@/lib/credits/drawdown-schemas";
+import { ZCreditMeterLinkJson, ZCreditMeterLinkPage } from "@/lib/credits/schemas";
 import { created, route } from "@/lib/http/route";
 
 export const GET = route(
@@ -8,6 +9,7 @@ export const GET = route(
     auth: "any",
     query: ZCreditMeterLinkQuery,
     doc: {
+      response: ZCreditMeterLinkPage,
       tag: "Catalog",
       summary: "Meters priced in credits: which meter (and property filter) spends which credit event",
     },
@@ -24,6 +26,7 @@ export const POST = route(
     auth: "operator",
     body: ZCreditMeterLinkCreate,
     doc: {
+      response: ZCreditMeterLinkJson,
       tag: "Catalog",
       summary: "Price a meter in credits: link it (optionally filtered, e.g. by model) to a credit event",
       description:

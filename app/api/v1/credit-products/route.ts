@@ -1,6 +1,6 @@
 import { isOperator } from "@/lib/auth/actor";
 import { createCreditProduct, listCreditProducts } from "@/lib/catalog/credit-events";
-import { ZCreditProductCreate } from "@/lib/catalog/schemas";
+import { ZCreditProductCreate, ZCreditProductJson, ZCreditProductPage } from "@/lib/catalog/schemas";
 import { creditProductJson } from "@/lib/catalog/serialize";
 import { created, route } from "@/lib/http/route";
 import { z } from "zod";
@@ -14,6 +14,7 @@ export const GET = route(
     auth: "any",
     query: ZList,
     doc: {
+      response: ZCreditProductPage,
       tag: "Catalog",
       summary: "Credit packs for sale",
     },
@@ -32,6 +33,7 @@ export const POST = route(
     auth: "operator",
     body: ZCreditProductCreate,
     doc: {
+      response: ZCreditProductJson,
       tag: "Catalog",
       summary: "Create a credit pack",
       responses: { ...CATALOG_WRITE_ERRORS, "201": "Created", "409": "Code exists" },

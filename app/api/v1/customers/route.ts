@@ -2,7 +2,7 @@ import { isCustomer } from "@/lib/auth/actor";
 import { route } from "@/lib/http/route";
 import { idempotentCall } from "@/lib/idempotency/idempotent";
 import { createOrganization, getOrganization, listOrganizations } from "@/lib/orgs/organizations";
-import { ZCustomerCreate, ZCustomerList } from "@/lib/orgs/schemas";
+import { ZCustomerCreate, ZCustomerJson, ZCustomerList, ZCustomerPage } from "@/lib/orgs/schemas";
 import { customerJson } from "@/lib/orgs/serialize";
 
 export const GET = route(
@@ -11,6 +11,7 @@ export const GET = route(
     auth: "any",
     query: ZCustomerList,
     doc: {
+      response: ZCustomerPage,
       tag: "Customers",
       summary: "List customers (a customer sees itself)",
     },
@@ -30,6 +31,7 @@ export const POST = route(
     body: ZCustomerCreate,
     idempotent: "optional-key",
     doc: {
+      response: ZCustomerJson,
       tag: "Customers",
       summary: "Create a customer",
       description:

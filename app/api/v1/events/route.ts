@@ -3,7 +3,13 @@ import { json, route } from "@/lib/http/route";
 import { ingestParsed } from "@/lib/metering/ingest-events";
 import { listEvents } from "@/lib/metering/list-events";
 import { applyIdempotencyKey, parseFlexPriceEvent, parseLagoEvent } from "@/lib/metering/parse-event";
-import { SINGLE_EVENT_MAX_BYTES, ZEventList, ZSingleEventBody, ZSingleEventDoc } from "@/lib/metering/schemas";
+import {
+  SINGLE_EVENT_MAX_BYTES,
+  ZEventList,
+  ZSingleEventBody,
+  ZSingleEventDoc,
+  ZStoredEventPage,
+} from "@/lib/metering/schemas";
 import { getOrganization } from "@/lib/orgs/organizations";
 import {
   flexSingleBody,
@@ -57,6 +63,7 @@ export const GET = route(
     query: ZEventList,
     customer: "query",
     doc: {
+      response: ZStoredEventPage,
       tag: "Usage events",
       summary: "A customer's stored events, newest first (filter by name, id and time; cursor-paginated)",
     },

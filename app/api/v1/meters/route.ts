@@ -1,5 +1,5 @@
 import { createMeter, listMeters } from "@/lib/catalog/meters";
-import { ZMeterCreate } from "@/lib/catalog/schemas";
+import { ZMeterCreate, ZMeterJson, ZMeterPage } from "@/lib/catalog/schemas";
 import { meterJson } from "@/lib/catalog/serialize";
 import { created, route } from "@/lib/http/route";
 import { CATALOG_WRITE_ERRORS } from "@/lib/catalog/doc-text";
@@ -9,6 +9,7 @@ export const GET = route(
     path: "/api/v1/meters",
     auth: "any",
     doc: {
+      response: ZMeterPage,
       tag: "Catalog",
       summary: "List meters",
     },
@@ -22,6 +23,7 @@ export const POST = route(
     auth: "operator",
     body: ZMeterCreate,
     doc: {
+      response: ZMeterJson,
       tag: "Catalog",
       summary: "Create a meter",
       responses: { ...CATALOG_WRITE_ERRORS, "201": "Created", "409": "Code in use" },

@@ -1,5 +1,5 @@
 import { createModelPrice, listModelPrices } from "@/lib/catalog/model-prices";
-import { ZModelPriceCreate } from "@/lib/catalog/schemas";
+import { ZModelPriceCreate, ZModelPriceJson, ZModelPricePage } from "@/lib/catalog/schemas";
 import { modelPriceJson } from "@/lib/catalog/serialize";
 import { created, route } from "@/lib/http/route";
 import { CATALOG_WRITE_ERRORS } from "@/lib/catalog/doc-text";
@@ -9,6 +9,7 @@ export const GET = route(
     path: "/api/v1/model-prices",
     auth: "any",
     doc: {
+      response: ZModelPricePage,
       tag: "Catalog",
       summary: "Provider prices per token, by model and date",
     },
@@ -22,6 +23,7 @@ export const POST = route(
     auth: "operator",
     body: ZModelPriceCreate,
     doc: {
+      response: ZModelPriceJson,
       tag: "Catalog",
       summary: "Record a provider's price for a model from a date",
       responses: { ...CATALOG_WRITE_ERRORS, "201": "Created", "409": "Already priced from that date" },

@@ -1,6 +1,6 @@
 import { isOperator } from "@/lib/auth/actor";
 import { createPlan, listPlans } from "@/lib/catalog/plans";
-import { ZPlanCreate, ZPlanList } from "@/lib/catalog/schemas";
+import { ZPlanCreate, ZPlanJson, ZPlanList, ZPlanPage } from "@/lib/catalog/schemas";
 import { planJson } from "@/lib/catalog/serialize";
 import { created, route } from "@/lib/http/route";
 import { CATALOG_WRITE_ERRORS } from "@/lib/catalog/doc-text";
@@ -11,6 +11,7 @@ export const GET = route(
     auth: "any",
     query: ZPlanList,
     doc: {
+      response: ZPlanPage,
       tag: "Plans",
       summary: "Plans for sale, with their charges",
     },
@@ -29,6 +30,7 @@ export const POST = route(
     auth: "operator",
     body: ZPlanCreate,
     doc: {
+      response: ZPlanJson,
       tag: "Plans",
       summary: "Create a plan with its charges",
       responses: { ...CATALOG_WRITE_ERRORS, "201": "Created", "409": "Code exists" },

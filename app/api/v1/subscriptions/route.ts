@@ -2,7 +2,12 @@ import { actorLabel, isCustomer, scopeCustomer } from "@/lib/auth/actor";
 import { route } from "@/lib/http/route";
 import { idempotentCall } from "@/lib/idempotency/idempotent";
 import { listSubscriptions } from "@/lib/subscriptions/queries";
-import { ZSubscriptionCreate, ZSubscriptionList } from "@/lib/subscriptions/schemas";
+import {
+  ZSubscriptionCreate,
+  ZSubscriptionJson,
+  ZSubscriptionList,
+  ZSubscriptionPage,
+} from "@/lib/subscriptions/schemas";
 import { subscriptionJson } from "@/lib/subscriptions/serialize";
 import { resolvePlan, subscribe } from "@/lib/subscriptions/subscribe";
 
@@ -12,6 +17,7 @@ export const GET = route(
     auth: "any",
     query: ZSubscriptionList,
     doc: {
+      response: ZSubscriptionPage,
       tag: "Subscriptions",
       summary: "Subscriptions (a customer sees its own)",
       responses: { "200": "OK", "403": "customer_id names another customer" },
@@ -34,6 +40,7 @@ export const POST = route(
     customer: "body",
     idempotent: "optional-key",
     doc: {
+      response: ZSubscriptionJson,
       tag: "Subscriptions",
       summary: "Subscribe a customer to a plan without a checkout",
       description:

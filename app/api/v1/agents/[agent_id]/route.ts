@@ -1,3 +1,4 @@
+import { ZAgentJson } from "@/lib/agents/schemas";
 import { getAgent } from "@/lib/agents/agents";
 import { agentScope } from "@/lib/agents/scope";
 import { agentJson } from "@/lib/agents/serialize";
@@ -10,6 +11,7 @@ export const GET = route(
     auth: "any",
     params: z.object({ agent_id: z.string() }),
     doc: {
+      response: ZAgentJson,
       tag: "Agents and calls",
       summary: "An agent with its current plan",
       responses: { "200": "OK", "404": "Not found" },

@@ -1,7 +1,7 @@
 import { ACTS_FOR_CUSTOMER_DOC } from "@/lib/payments/acting-for";
 import { route } from "@/lib/http/route";
 import { invoiceJson } from "@/lib/payments/billing-queries";
-import { ZBillingList } from "@/lib/payments/schemas";
+import { ZBillingList, ZInvoicePage } from "@/lib/payments/schemas";
 import { listInvoices } from "@/lib/invoices/queries";
 
 export const GET = route(
@@ -11,6 +11,7 @@ export const GET = route(
     query: ZBillingList,
     customer: "query",
     doc: {
+      response: ZInvoicePage,
       tag: "Billing",
       summary: "A customer's invoices, newest first, with PDF and hosted links",
       description: ACTS_FOR_CUSTOMER_DOC,

@@ -2,7 +2,7 @@ import { ACTS_FOR_CUSTOMER_DOC } from "@/lib/payments/acting-for";
 import { route } from "@/lib/http/route";
 import { paymentMethodJson } from "@/lib/payments/billing-queries";
 import { listPaymentMethods } from "@/lib/payments/payment-methods";
-import { ZBillingCustomerQuery } from "@/lib/payments/schemas";
+import { ZBillingCustomerQuery, ZPaymentMethodPage } from "@/lib/payments/schemas";
 
 export const GET = route(
   {
@@ -11,6 +11,7 @@ export const GET = route(
     query: ZBillingCustomerQuery,
     customer: "query",
     doc: {
+      response: ZPaymentMethodPage,
       tag: "Billing",
       summary: "A customer's payment methods: brand, last4, expiry",
       description: ACTS_FOR_CUSTOMER_DOC,

@@ -1,6 +1,6 @@
 import { actorLabel, assertCanManageBilling, isCustomer } from "@/lib/auth/actor";
 import { getSpendingCap, setSpendingCap, spendingCapJson } from "@/lib/billing/spending-cap";
-import { ZSpendingCapPut, ZSpendingCapQuery } from "@/lib/billing/spending-cap-schemas";
+import { ZSpendingCapJson, ZSpendingCapPut, ZSpendingCapQuery } from "@/lib/billing/spending-cap-schemas";
 import { route } from "@/lib/http/route";
 
 export const GET = route(
@@ -10,6 +10,7 @@ export const GET = route(
     query: ZSpendingCapQuery,
     customer: "query",
     doc: {
+      response: ZSpendingCapJson,
       tag: "Billing",
       summary: "The monthly spending cap, what usage has spent against it, and whether it is reached",
     },
@@ -24,6 +25,7 @@ export const PUT = route(
     body: ZSpendingCapPut,
     customer: "body",
     doc: {
+      response: ZSpendingCapJson,
       tag: "Billing",
       summary:
         "Set or remove the monthly spending cap (hard: usage refused at the cap; soft: alerts at 80 % and 100 %)",

@@ -1,7 +1,7 @@
 import { ACTS_FOR_CUSTOMER_DOC } from "@/lib/payments/acting-for";
 import { route } from "@/lib/http/route";
 import { billingSubscription, subscriptionSummaryJson } from "@/lib/payments/billing-queries";
-import { ZBillingCustomerQuery } from "@/lib/payments/schemas";
+import { ZBillingCustomerQuery, ZSubscriptionSummaryJson } from "@/lib/payments/schemas";
 
 export const GET = route(
   {
@@ -10,6 +10,7 @@ export const GET = route(
     query: ZBillingCustomerQuery,
     customer: "query",
     doc: {
+      response: ZSubscriptionSummaryJson,
       tag: "Billing",
       summary: "A customer's subscription: tier, status, period, amount, interval, cancel at period end, access",
       description: ACTS_FOR_CUSTOMER_DOC,

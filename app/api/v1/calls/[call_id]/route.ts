@@ -1,3 +1,4 @@
+import { ZCallJson } from "@/lib/agents/schemas";
 import { getCall } from "@/lib/agents/calls";
 import { callScope } from "@/lib/agents/scope";
 import { callJson } from "@/lib/agents/serialize";
@@ -10,6 +11,7 @@ export const GET = route(
     auth: "any",
     params: z.object({ call_id: z.string() }),
     doc: {
+      response: ZCallJson,
       tag: "Agents and calls",
       summary: "A call with its cost",
       responses: { "200": "OK", "404": "Not found" },

@@ -1,5 +1,5 @@
 import { updateCreditEvent } from "@/lib/catalog/credit-events";
-import { ZCreditEventPatch } from "@/lib/catalog/schemas";
+import { ZCreditEventJson, ZCreditEventPatch } from "@/lib/catalog/schemas";
 import { creditEventJson } from "@/lib/catalog/serialize";
 import { route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
@@ -13,6 +13,7 @@ export const PATCH = route(
     params: ZIdParams,
     body: ZCreditEventPatch,
     doc: {
+      response: ZCreditEventJson,
       tag: "Catalog",
       summary: "Change or deactivate a credit event (by id or code)",
       responses: { ...CATALOG_WRITE_ERRORS, "200": "OK", "404": "Not found" },

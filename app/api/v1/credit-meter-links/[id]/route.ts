@@ -1,4 +1,5 @@
 import { archiveLink } from "@/lib/credits/drawdown-links";
+import { ZCreditMeterLinkJson } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
 
@@ -8,6 +9,7 @@ export const DELETE = route(
     auth: "operator",
     params: ZIdParams,
     doc: {
+      response: ZCreditMeterLinkJson,
       tag: "Catalog",
       summary: "Stop pricing a meter in credits (archives the link; usage already drawn stays drawn)",
       responses: { "200": "OK", "404": "No active link with this id" },

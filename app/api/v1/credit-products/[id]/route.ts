@@ -1,5 +1,5 @@
 import { updateCreditProduct } from "@/lib/catalog/credit-events";
-import { ZCreditProductPatch } from "@/lib/catalog/schemas";
+import { ZCreditProductJson, ZCreditProductPatch } from "@/lib/catalog/schemas";
 import { creditProductJson } from "@/lib/catalog/serialize";
 import { route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
@@ -12,6 +12,7 @@ export const PATCH = route(
     params: ZIdParams,
     body: ZCreditProductPatch,
     doc: {
+      response: ZCreditProductJson,
       tag: "Catalog",
       summary: "Rename or take a credit pack off sale",
       responses: { ...CATALOG_WRITE_ERRORS, "200": "OK", "404": "Not found" },

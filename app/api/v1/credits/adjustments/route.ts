@@ -1,6 +1,6 @@
 import { actorLabel } from "@/lib/auth/actor";
 import { adjustCredits } from "@/lib/credits/adjust-credits";
-import { ZAdjustCredits } from "@/lib/credits/schemas";
+import { ZAdjustCredits, ZAdjustmentJson } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 import { IDEMPOTENT_MOVE } from "@/lib/credits/doc-text";
 
@@ -13,6 +13,7 @@ export const POST = route(
     idempotent: "key",
     doc: {
       tag: "Credits",
+      response: ZAdjustmentJson,
       summary: "Correct a balance: add to or take from a bucket, with a reason",
       description: `Negative adjustments never take held credits. ${IDEMPOTENT_MOVE}`,
       responses: {

@@ -1,6 +1,7 @@
 import { actorLabel, assertCanManageBilling, isCustomer } from "@/lib/auth/actor";
 import { autoTopUpJson, getAutoTopUp, setAutoTopUp } from "@/lib/credits/auto-top-up";
 import { ZAutoTopUpPut, ZAutoTopUpQuery } from "@/lib/credits/auto-top-up-schemas";
+import { ZAutoTopUpJson } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 
 export const GET = route(
@@ -10,6 +11,7 @@ export const GET = route(
     query: ZAutoTopUpQuery,
     customer: "query",
     doc: {
+      response: ZAutoTopUpJson,
       tag: "Credits",
       summary: "Auto top-up settings, this month's count and recent top-ups",
     },
@@ -24,6 +26,7 @@ export const PUT = route(
     body: ZAutoTopUpPut,
     customer: "body",
     doc: {
+      response: ZAutoTopUpJson,
       tag: "Credits",
       summary: "Turn auto top-up on or off: below a balance, buy a credit pack",
       description:

@@ -1,7 +1,7 @@
 import { actorLabel } from "@/lib/auth/actor";
 import { assertUnderSpendingCap } from "@/lib/billing/spending-cap";
 import { consumeCredits } from "@/lib/credits/consume-credits";
-import { ZConsumeCredits } from "@/lib/credits/schemas";
+import { ZConsumeCredits, ZConsumptionJson } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 import { IDEMPOTENT_MOVE } from "@/lib/credits/doc-text";
 
@@ -15,6 +15,7 @@ export const POST = route(
     fast: true,
     doc: {
       tag: "Credits",
+      response: ZConsumptionJson,
       summary: "Spend credits for a credit event × quantity (or a raw amount)",
       description: `Draws buckets in the customer's precedence order (default: purchased, subscription, promotional; within a source the earliest expiry, then the oldest). Short of credits: 402 insufficient_credits with balance and shortfall, nothing spent — unless the customer allows overage, which is recorded (a negative balance) and priced per credit. ${IDEMPOTENT_MOVE}`,
       responses: {

@@ -1,6 +1,6 @@
 import { actorLabel } from "@/lib/auth/actor";
 import { grantCredits } from "@/lib/credits/grant-credits";
-import { ZGrantCredits } from "@/lib/credits/schemas";
+import { ZGrantCredits, ZGrantJson } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 import { IDEMPOTENT_MOVE } from "@/lib/credits/doc-text";
 
@@ -13,6 +13,7 @@ export const POST = route(
     idempotent: "key",
     doc: {
       tag: "Credits",
+      response: ZGrantJson,
       summary: "Grant credits (promotional or manual) as a new bucket",
       description: IDEMPOTENT_MOVE,
       responses: { "201": "Grant", "400": "Invalid field", "409": "Idempotency conflict" },

@@ -1,6 +1,6 @@
 import { actorLabel } from "@/lib/auth/actor";
 import { refundCredits } from "@/lib/credits/refund-credits";
-import { ZRefundCredits } from "@/lib/credits/schemas";
+import { ZRefundCredits, ZRefundJson } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 import { IDEMPOTENT_MOVE } from "@/lib/credits/doc-text";
 
@@ -13,6 +13,7 @@ export const POST = route(
     idempotent: "key",
     doc: {
       tag: "Credits",
+      response: ZRefundJson,
       summary: "Refund a consumption or commit to the buckets it came from",
       description: IDEMPOTENT_MOVE,
       responses: {

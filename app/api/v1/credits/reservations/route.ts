@@ -1,6 +1,6 @@
 import { actorLabel } from "@/lib/auth/actor";
 import { reserveCredits } from "@/lib/credits/reservations";
-import { ZCreateReservation } from "@/lib/credits/schemas";
+import { ZCreateReservation, ZReservationJson } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 import { IDEMPOTENT_MOVE } from "@/lib/credits/doc-text";
 
@@ -13,6 +13,7 @@ export const POST = route(
     idempotent: "key",
     doc: {
       tag: "Credits",
+      response: ZReservationJson,
       summary: "Hold credits for in-flight work",
       description: `Held credits leave the balance at once and cannot be spent twice. A hold returns its credits when its TTL passes. ${IDEMPOTENT_MOVE}`,
       responses: { "201": "Reservation", "402": "Insufficient credits", "409": "Idempotency conflict" },

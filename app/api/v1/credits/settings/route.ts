@@ -1,4 +1,4 @@
-import { ZCreditSettingsPatch, ZCreditSettingsQuery } from "@/lib/credits/schemas";
+import { ZCreditSettingsJson, ZCreditSettingsPatch, ZCreditSettingsQuery } from "@/lib/credits/schemas";
 import { creditSettingsJson, getCreditSettings, updateCreditSettings } from "@/lib/credits/settings";
 import { route } from "@/lib/http/route";
 
@@ -9,6 +9,7 @@ export const GET = route(
     query: ZCreditSettingsQuery,
     customer: "query",
     doc: {
+      response: ZCreditSettingsJson,
       tag: "Credits",
       summary: "Precedence, overage and low-balance settings",
     },
@@ -25,6 +26,7 @@ export const PATCH = route(
     body: ZCreditSettingsPatch,
     customer: "body",
     doc: {
+      response: ZCreditSettingsJson,
       tag: "Credits",
       summary: "Change precedence, overage and low-balance settings",
       responses: { "200": "OK", "400": "Invalid field" },

@@ -3,7 +3,7 @@ import { notFound } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
 import { findOrganizationByRef, updateOrganization } from "@/lib/orgs/organizations";
-import { ZCustomerPatch } from "@/lib/orgs/schemas";
+import { ZCustomerJson, ZCustomerPatch } from "@/lib/orgs/schemas";
 import { customerJson } from "@/lib/orgs/serialize";
 
 /** `{id}` is Tally's id or the customer's external_id. */
@@ -13,6 +13,7 @@ export const GET = route(
     auth: "any",
     params: ZIdParams,
     doc: {
+      response: ZCustomerJson,
       tag: "Customers",
       summary: "A customer, by id or external_id",
       responses: { "200": "OK", "404": "Not found (or another customer's)" },
@@ -32,6 +33,7 @@ export const PATCH = route(
     params: ZIdParams,
     body: ZCustomerPatch,
     doc: {
+      response: ZCustomerJson,
       tag: "Customers",
       summary: "Change a customer's name, email, external_id or metadata",
       responses: { "200": "OK", "400": "Invalid field", "404": "Not found", "409": "external_id in use" },

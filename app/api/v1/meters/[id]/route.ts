@@ -1,5 +1,5 @@
 import { getMeter, updateMeter } from "@/lib/catalog/meters";
-import { ZMeterPatch } from "@/lib/catalog/schemas";
+import { ZMeterJson, ZMeterPatch } from "@/lib/catalog/schemas";
 import { meterJson } from "@/lib/catalog/serialize";
 import { route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
@@ -11,6 +11,7 @@ export const GET = route(
     auth: "any",
     params: ZIdParams,
     doc: {
+      response: ZMeterJson,
       tag: "Catalog",
       summary: "A meter, by id or code",
       responses: { "200": "OK", "404": "Not found" },
@@ -26,6 +27,7 @@ export const PATCH = route(
     params: ZIdParams,
     body: ZMeterPatch,
     doc: {
+      response: ZMeterJson,
       tag: "Catalog",
       summary: "Rename, change the unit of, or archive a meter",
       description:

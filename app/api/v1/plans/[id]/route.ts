@@ -1,5 +1,5 @@
 import { getPlan, updatePlan } from "@/lib/catalog/plans";
-import { ZPlanPatch } from "@/lib/catalog/schemas";
+import { ZPlanChangeJson, ZPlanJson, ZPlanPatch } from "@/lib/catalog/schemas";
 import { planJson } from "@/lib/catalog/serialize";
 import { route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
@@ -11,6 +11,7 @@ export const GET = route(
     auth: "any",
     params: ZIdParams,
     doc: {
+      response: ZPlanJson,
       tag: "Plans",
       summary: "A plan version",
       responses: { "200": "OK", "404": "Not found" },
@@ -27,6 +28,7 @@ export const PATCH = route(
     params: ZIdParams,
     body: ZPlanPatch,
     doc: {
+      response: ZPlanChangeJson,
       tag: "Plans",
       summary: "Change a plan",
       description:

@@ -1,3 +1,4 @@
+import { ZSubscriptionJson } from "@/lib/subscriptions/schemas";
 import { isCustomer } from "@/lib/auth/actor";
 import { notFound } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
@@ -12,6 +13,7 @@ export const GET = route(
     auth: "any",
     params: ZIdParams,
     doc: {
+      response: ZSubscriptionJson,
       tag: "Subscriptions",
       summary: "A subscription, by id or external_id",
       responses: { "200": "OK", "404": "Not found (or another customer's)" },

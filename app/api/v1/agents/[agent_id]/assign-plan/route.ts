@@ -1,5 +1,5 @@
 import { assignPlan } from "@/lib/agents/assign-plan";
-import { ZAssignPlan } from "@/lib/agents/schemas";
+import { ZAssignPlan, ZPlanAssignmentJson } from "@/lib/agents/schemas";
 import { agentScope } from "@/lib/agents/scope";
 import { planRef } from "@/lib/agents/serialize";
 import { actorLabel } from "@/lib/auth/actor";
@@ -14,6 +14,7 @@ export const POST = route(
     params: z.object({ agent_id: z.string() }),
     body: ZAssignPlan,
     doc: {
+      response: ZPlanAssignmentJson,
       tag: "Agents and calls",
       summary: "Assign, change or remove (plan_id null) an agent's plan",
       responses: {

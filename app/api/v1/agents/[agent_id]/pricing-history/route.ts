@@ -1,5 +1,5 @@
 import { pricingHistory } from "@/lib/agents/pricing-history";
-import { ZHistoryQuery } from "@/lib/agents/schemas";
+import { ZHistoryQuery, ZPricingHistoryJson } from "@/lib/agents/schemas";
 import { agentScope } from "@/lib/agents/scope";
 import { planRef } from "@/lib/agents/serialize";
 import { route } from "@/lib/http/route";
@@ -12,6 +12,7 @@ export const GET = route(
     params: z.object({ agent_id: z.string() }),
     query: ZHistoryQuery,
     doc: {
+      response: ZPricingHistoryJson,
       tag: "Agents and calls",
       summary: "An agent's plan changes, newest first",
     },

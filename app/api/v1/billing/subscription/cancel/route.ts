@@ -5,7 +5,7 @@ import { IDEMPOTENCY_KEY_DOC } from "@/lib/idempotency/doc";
 import { ACTS_FOR_CUSTOMER_DOC, assertMayManageBilling, withoutCustomer } from "@/lib/payments/acting-for";
 import { billingSubscription, subscriptionSummaryJson } from "@/lib/payments/billing-queries";
 import { cancelAtPeriodEnd, cancelNow } from "@/lib/payments/lifecycle";
-import { ZCancel } from "@/lib/payments/schemas";
+import { ZCancel, ZSubscriptionSummaryJson } from "@/lib/payments/schemas";
 
 /** Cancels at the end of the current period (the plan stays until then), or with at_period_end false, now. An Idempotency-Key replays the first answer. */
 export const POST = route(
@@ -16,6 +16,7 @@ export const POST = route(
     customer: "body",
     idempotent: "optional-key",
     doc: {
+      response: ZSubscriptionSummaryJson,
       tag: "Billing",
       summary: "Cancel at the end of the current period, or now",
       description:

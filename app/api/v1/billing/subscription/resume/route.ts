@@ -5,7 +5,7 @@ import { IDEMPOTENCY_KEY_DOC } from "@/lib/idempotency/doc";
 import { ACTS_FOR_CUSTOMER_DOC, assertMayManageBilling } from "@/lib/payments/acting-for";
 import { billingSubscription, subscriptionSummaryJson } from "@/lib/payments/billing-queries";
 import { resumeSubscription } from "@/lib/payments/lifecycle";
-import { ZBillingCustomerBody } from "@/lib/payments/schemas";
+import { ZBillingCustomerBody, ZSubscriptionSummaryJson } from "@/lib/payments/schemas";
 
 /** Undoes a scheduled cancellation. An Idempotency-Key replays the first answer. */
 export const POST = route(
@@ -16,6 +16,7 @@ export const POST = route(
     customer: "body",
     idempotent: "optional-key",
     doc: {
+      response: ZSubscriptionSummaryJson,
       tag: "Billing",
       summary: "Undo a scheduled cancellation",
       description: ACTS_FOR_CUSTOMER_DOC + " " + IDEMPOTENCY_KEY_DOC,

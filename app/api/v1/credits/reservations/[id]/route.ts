@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { scopeReservation } from "@/lib/credits/request";
 import { getReservation } from "@/lib/credits/reservations";
-import { ZReservationParams } from "@/lib/credits/schemas";
+import { ZReservationParams, ZReservationJson } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 
 export const GET = route(
@@ -12,6 +12,7 @@ export const GET = route(
     query: z.object({ customer_id: z.string().optional() }),
     doc: {
       tag: "Credits",
+      response: ZReservationJson,
       summary: "A reservation and its status",
       responses: { "200": "OK", "404": "Not found (or another customer's)" },
     },

@@ -1,3 +1,4 @@
+import { ZPlanJson } from "@/lib/catalog/schemas";
 import { archivePlan } from "@/lib/catalog/plans";
 import { planJson } from "@/lib/catalog/serialize";
 import { route } from "@/lib/http/route";
@@ -9,6 +10,7 @@ export const POST = route(
     auth: "operator",
     params: ZIdParams,
     doc: {
+      response: ZPlanJson,
       tag: "Plans",
       summary: "Take a plan off sale (subscribers keep it)",
       responses: { "200": "OK", "404": "Not found" },

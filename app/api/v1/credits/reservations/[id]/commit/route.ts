@@ -1,7 +1,7 @@
 import { actorLabel } from "@/lib/auth/actor";
 import { scopeReservation } from "@/lib/credits/request";
 import { commitReservation } from "@/lib/credits/reservations";
-import { ZCommitReservation, ZReservationParams } from "@/lib/credits/schemas";
+import { ZCommitReservation, ZReservationParams, ZReservationJson } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 
 export const POST = route(
@@ -13,6 +13,7 @@ export const POST = route(
     idempotent: "state",
     doc: {
       tag: "Credits",
+      response: ZReservationJson,
       summary: "Spend all or part of a hold; the rest is released",
       description:
         "Credits beyond the hold are spent like a consumption. The same commit again answers the first result; a different one, or a commit after release or expiry, is a 409.",

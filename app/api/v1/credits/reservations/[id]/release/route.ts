@@ -1,7 +1,7 @@
 import { actorLabel } from "@/lib/auth/actor";
 import { scopeReservation } from "@/lib/credits/request";
 import { releaseReservation } from "@/lib/credits/reservations";
-import { ZReleaseReservation, ZReservationParams } from "@/lib/credits/schemas";
+import { ZReleaseReservation, ZReservationParams, ZReservationJson } from "@/lib/credits/schemas";
 import { route } from "@/lib/http/route";
 
 export const POST = route(
@@ -13,6 +13,7 @@ export const POST = route(
     idempotent: "state",
     doc: {
       tag: "Credits",
+      response: ZReservationJson,
       summary: "Give a hold back",
       responses: {
         "200": "Released",
