@@ -351,4 +351,20 @@ describe("credit drawdown", () => {
     expect(await ledger(broken)).toHaveLength(1);
     expect(await checkCreditInvariants({ orgIds: others })).toEqual([]);
   });
+
+  it("draws an event ingested exactly at the cursor (a horizon held at its transaction's start) in the next drawdown", async () => {
+    const org = await makeOrg();
+    const { meter } = await pricedMeter(1, { aggregation: "count" });
+    await grant(org.id, 10);
+    await ingestEvents(org.id, [{ eventId: "1", eventName: meter.eventName }]);
+    // The previous drawdown stopped right at this event's ingested_at: the event was not read then.
+    await rows(
+      sql`insert into credit_drawdown_cursors (org_id, drawn_through, updated_at)
+          select org_id, ingested_at, now() from usage_events where org_id = ${org.id}`,
+    );
+    expect(await exactBalance(org.id)).toMatchObject({ pending: 1, balance: 9 });
+    const swept = await runDrawdown(undefined, new Date(), now0);
+    expect(swept.filter((r) => r.orgId === org.id)).toMatchObject([{ drawn: [{ events: 1 }] }]);
+    expect(await exactBalance(org.id)).toMatchObject({ ledgerBalance: 9, pending: 0 });
+  });
 });

@@ -4,7 +4,7 @@
 // The ingest path is untouched: events are stored as before, and this stage follows behind it.
 // Per organization a cursor (credit_drawdown_cursors.drawn_through) says up to which ingestion
 // instant its events have been drawn. One drawdown is one credit movement (runOwnMovement): under
-// the organization's balance lock it reads the cursor, spends the events ingested after it and
+// the organization's balance lock it reads the cursor, spends the events ingested at or after it and
 // before a horizon, one ledger operation per linked meter (kind consume, naming the meter and the
 // first and last event it covers, keyed drawdown:<link>:<from>:<through>), and moves the cursor —
 // the ledger rows, the drawdown rows and the cursor in the movement's one write statement. A
@@ -372,7 +372,7 @@ export async function organizationsBehind(): Promise<string[]> {
   const list = await rows<{ id: string }>(
     sql`select o.id from organizations o left join credit_drawdown_cursors c on c.org_id = o.id
          where exists (select 1 from usage_events e
-                        where e.org_id = o.id and e.ingested_at > greatest(coalesce(c.drawn_through, '-infinity'::timestamptz), ${since.toISOString()}::timestamptz)
+                        where e.org_id = o.id and e.ingested_at >= coalesce(c.drawn_through, '-infinity'::timestamptz) and e.ingested_at > ${since.toISOString()}::timestamptz
                           and e.event_name = any(${`{${names.map((n) => JSON.stringify(n)).join(",")}}`}::text[]))
          order by o.id`,
   );
