@@ -4,8 +4,8 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { insertCreditEvent } from "@/lib/catalog/seed-catalog";
 import { consumeCredits } from "@/lib/credits/consume-credits";
-import { drawDown, runDrawdown } from "@/lib/credits/drawdown";
-import { createLink } from "@/lib/credits/drawdown-links";
+import { drawDown, drawDownGroup, runDrawdown } from "@/lib/credits/drawdown";
+import { createLink, drawdownLinks } from "@/lib/credits/drawdown-links";
 import { exactBalance } from "@/lib/credits/drawdown-read";
 import { expireDueCredits } from "@/lib/credits/expire-credits";
 import { grantCredits } from "@/lib/credits/grant-credits";
@@ -308,5 +308,63 @@ describe("credit drawdown", () => {
     );
     expect((await runDrawdown(undefined, new Date(), now0)).filter((r) => [a.id, b.id].includes(r.orgId))).toEqual([]);
     expect((await exactBalance(b.id)).balance).toBe(8);
+  });
+
+  it("draws a pass over many customers in one transaction, each once, and one customer's failure holds up no one else", async () => {
+    const orgs = await Promise.all(Array.from({ length: 8 }, () => makeOrg()));
+    const ids = orgs.map((o) => o.id);
+    const { meter } = await pricedMeter(2, { aggregation: "count" });
+    for (const o of orgs) await grant(o.id, 100);
+    const send = (orgId: string, prefix: string, n: number) =>
+      ingestEvents(
+        orgId,
+        Array.from({ length: n }, (_, k) => ({ eventId: `${prefix}${k}`, eventName: meter.eventName })),
+      );
+    for (const [i, o] of orgs.entries()) await send(o.id, "a", i + 1);
+
+    // One transaction for all eight: each drawn for its own events.
+    const group = await drawDownGroup(ids, await drawdownLinks(), 0, new Date());
+    for (const [i, o] of orgs.entries())
+      expect(group.get(o.id)).toMatchObject({
+        drawn: [{ meter: meter.code, events: i + 1, credits: 2 * (i + 1) }],
+        balance: 100 - 2 * (i + 1),
+      });
+    // The next pass finds nothing more to draw.
+    expect((await runDrawdown(ids, new Date(), now0)).flatMap((r) => r.drawn)).toEqual([]);
+    for (const [i, o] of orgs.entries()) {
+      expect(await ledger(o.id)).toHaveLength(1);
+      expect(await exactBalance(o.id)).toMatchObject({ pending: 0, balance: 100 - 2 * (i + 1) });
+    }
+    expect(await checkCreditInvariants({ orgIds: ids })).toEqual([]);
+
+    // One customer's account is broken (its balance no longer what its credits add up to): the
+    // group refuses to write anything, and the pass draws every other customer on its own.
+    for (const o of orgs) await send(o.id, "b", 1);
+    const broken = ids[3]!;
+    await rows(sql`update credit_balances set balance = balance + 5 where org_id = ${broken}`);
+    await expect(drawDownGroup(ids, await drawdownLinks(), 0, new Date())).rejects.toThrow(/identity/);
+    const pass = await runDrawdown(ids, new Date(), now0);
+    const others = ids.filter((id) => id !== broken);
+    expect(pass.map((r) => r.orgId).sort()).toEqual([...others].sort());
+    for (const r of pass) expect(r.drawn).toMatchObject([{ events: 1, credits: 2 }]);
+    for (const id of others) expect(await ledger(id)).toHaveLength(2);
+    expect(await ledger(broken)).toHaveLength(1);
+    expect(await checkCreditInvariants({ orgIds: others })).toEqual([]);
+  });
+
+  it("draws an event ingested exactly at the cursor (a horizon held at its transaction's start) in the next drawdown", async () => {
+    const org = await makeOrg();
+    const { meter } = await pricedMeter(1, { aggregation: "count" });
+    await grant(org.id, 10);
+    await ingestEvents(org.id, [{ eventId: "1", eventName: meter.eventName }]);
+    // The previous drawdown stopped right at this event's ingested_at: the event was not read then.
+    await rows(
+      sql`insert into credit_drawdown_cursors (org_id, drawn_through, updated_at)
+          select org_id, ingested_at, now() from usage_events where org_id = ${org.id}`,
+    );
+    expect(await exactBalance(org.id)).toMatchObject({ pending: 1, balance: 9 });
+    const swept = await runDrawdown(undefined, new Date(), now0);
+    expect(swept.filter((r) => r.orgId === org.id)).toMatchObject([{ drawn: [{ events: 1 }] }]);
+    expect(await exactBalance(org.id)).toMatchObject({ ledgerBalance: 9, pending: 0 });
   });
 });

@@ -19,8 +19,10 @@ function filterSql(filters: Record<string, string[]>): SQL[] {
 
 /**
  * Rows (link_id, event_id, ingested_at, quantity, credits) of the organization's events of the
- * links, ingested after `after` (and after each link was created) and before `before` (null: no
- * bound). Reads usage_events by (org_id, ingested_at).
+ * links, ingested at or after `after` (and after each link was created) and before `before` (null:
+ * no bound). Half-open, [after, before): the horizon a drawdown stops before becomes the next
+ * one's `after`, and it can be exactly an open transaction's start, i.e. its events' ingested_at —
+ * those events belong to the next drawdown. Reads usage_events by (org_id, ingested_at).
  */
 export function linkedEventsSql(orgId: string | SQL, links: DrawdownLink[], after: SQL, before: SQL | null): SQL {
   const parts = links
@@ -30,7 +32,8 @@ export function linkedEventsSql(orgId: string | SQL, links: DrawdownLink[], afte
         l.aggregation === "count" ? sql`1::numeric` : sql`coalesce((e.properties ->> ${l.property ?? ""})::numeric, 0)`;
       const conds = [
         sql`e.org_id = ${orgId}`,
-        sql`e.ingested_at > greatest(${after}, ${l.createdAt.toISOString()}::timestamptz)`,
+        sql`e.ingested_at >= ${after}`,
+        sql`e.ingested_at > ${l.createdAt.toISOString()}::timestamptz`,
         sql`e.event_name = ${l.eventName}`,
         ...(before ? [sql`e.ingested_at < ${before}`] : []),
         ...(l.archivedAt ? [sql`e.ingested_at <= ${l.archivedAt.toISOString()}::timestamptz`] : []),

@@ -4,7 +4,7 @@
 // The ingest path is untouched: events are stored as before, and this stage follows behind it.
 // Per organization a cursor (credit_drawdown_cursors.drawn_through) says up to which ingestion
 // instant its events have been drawn. One drawdown is one credit movement (runOwnMovement): under
-// the organization's balance lock it reads the cursor, spends the events ingested after it and
+// the organization's balance lock it reads the cursor, spends the events ingested at or after it and
 // before a horizon, one ledger operation per linked meter (kind consume, naming the meter and the
 // first and last event it covers, keyed drawdown:<link>:<from>:<through>), and moves the cursor —
 // the ledger rows, the drawdown rows and the cursor in the movement's one write statement. A
@@ -28,23 +28,40 @@
 // rest as short_credits — the usage was already accepted; entitlements (drawdown-read.ts) refuse
 // further use once the balance, counting usage not yet drawn, cannot pay for it.
 import "server-only";
-import { sql } from "drizzle-orm";
-import { outsideTransaction, rows } from "@/lib/db/client";
+import { sql, type SQL } from "drizzle-orm";
+import { outsideTransaction, pipelinedTransaction, rows } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/metrics";
 import { processState } from "@/lib/process-state";
-import type { OpMeta } from "./account";
+import type { CreditAccount, OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
 import { onDepleted } from "./drawdown-alerts";
 import { linkedEventsSql } from "./drawdown-events";
 import { drawdownLinks, linkedMeterIds, type DrawdownLink } from "./drawdown-links";
-import { runOwnMovement } from "./movement";
+import { runOwnMovement, type MovementOutcome } from "./movement";
+import { lowBalanceCrossing } from "./movement-decide";
+import {
+  decodeGroupState,
+  GROUP_LOCK_TIMEOUT,
+  groupStateSql,
+  groupWrites,
+  lockBalancesSql,
+  openGroupAccount,
+  settleGroupStep,
+  type GroupAccount,
+  type GroupStateRow,
+} from "./movement-group";
+import type { AccountSettings, BalanceRow } from "./movement-load";
+import { json, writeSql } from "./movement-write";
 
 /** How far behind the clock the horizon stays at least (see above). */
 export const HORIZON_MARGIN_MS = 100;
-/** Organizations drawn down at once by one pass. */
-const DRAWDOWNS_IN_FLIGHT = 6;
+/** Most organizations drawn down in one transaction (drawDownGroup). */
+const GROUP_SIZE = 100;
+/** Groups of one pass running at once. */
+const GROUPS_IN_FLIGHT = 2;
 /** After a kick, the drawdown waits this long, gathering the organizations of further ingests. */
 const KICK_DELAY_MS = 150;
 
@@ -117,94 +134,201 @@ async function hasUsageToDraw(orgId: string, links: DrawdownLink[], margin: numb
 }
 
 async function drawDownNow(orgId: string, links: DrawdownLink[], margin: number, now: Date): Promise<DrawdownResult> {
-  const byId = new Map(links.map((l) => [l.id, l]));
-  const drawn: LinkDrawdown[] = [];
+  let drawn: LinkDrawdown[] = [];
   let through: string | null = null;
   let before = 0;
   const outcome = await runOwnMovement(orgId, now, {}, async (account, ctx) => {
     before = account.balance;
     const [{ h } = { h: "" }] = await rows<{ h: string }>(horizonSql(margin), ctx.tx);
-    const events = linkedEventsSql(
-      orgId,
-      links,
-      sql`coalesce((select drawn_through from c), '-infinity'::timestamptz)`,
-      sql`${h}::timestamptz`,
-    );
-    const grouped = await rows<Grouped>(
-      sql`with c as (select drawn_through from credit_drawdown_cursors where org_id = ${orgId}),
-               ev as (${events}),
-               g as (select link_id, count(*)::int as n, sum(quantity)::text as quantity, sum(credits)::text as credits,
-                            (array_agg(event_id order by ingested_at, event_id))[1] as first_id,
-                            (array_agg(event_id order by ingested_at desc, event_id desc))[1] as last_id
-                       from ev group by link_id)
-          select (select drawn_through::text from c) as cursor,
-                 ${h}::timestamptz > coalesce((select drawn_through from c), '-infinity'::timestamptz) as ahead,
-                 g.* from (select 1) one left join g on true order by g.link_id`,
-      ctx.tx,
-    );
-    const cursor = grouped[0]?.cursor ?? null;
+    const grouped = await rows<Grouped>(groupedSql([orgId], links, sql`${h}::timestamptz`), ctx.tx);
     // The cursor never moves back (a horizon held back by an old open transaction can be behind it).
     if (!grouped[0]?.ahead) return;
     through = h;
-    const from = cursor ?? "-infinity";
-    const rowsOut: Record<string, unknown>[] = [];
-    for (const g of grouped) {
-      if (!g.link_id) continue;
-      const link = byId.get(g.link_id)!;
-      const credits = Number(g.credits ?? 0);
-      const operationId = newId("led");
-      let overage = 0;
-      let short = 0;
-      if (credits > 0) {
-        const meta: OpMeta = {
-          operationId,
-          actor: "job:credits.drawdown",
-          idempotencyKey: `drawdown:${link.id}:${from}:${h}`,
-          creditEvent: link.creditEvent,
-          quantity: g.quantity,
-          reference: `meter:${link.meterCode} ${g.first_id}…${g.last_id} (${g.n} events)`,
-          reason: "usage drawdown",
-        };
-        const spend = ctx.settings.allowOverage ? credits : Math.min(credits, Math.max(0, account.balance));
-        short = credits - spend;
-        if (spend > 0) overage = account.consume(spend, meta, ctx.settings.allowOverage).overage;
-      }
-      const d: LinkDrawdown = {
-        linkId: link.id,
-        meter: link.meterCode,
-        creditEvent: link.creditEvent,
-        events: Number(g.n),
-        quantity: g.quantity ?? "0",
-        credits,
-        overage,
-        short,
-        firstEventId: g.first_id!,
-        lastEventId: g.last_id!,
-      };
-      drawn.push(d);
-      rowsOut.push(drawdownRow(orgId, link, d, operationId, credits - short > 0, from, h));
-    }
-    const json = (v: unknown) => sql`${JSON.stringify(v)}::text::jsonb`;
-    ctx.extraWrites = () => [
-      sql`dd_cursor as (insert into credit_drawdown_cursors as c (org_id, drawn_through, updated_at)
-            values (${orgId}, ${h}::timestamptz, ${now.toISOString()}::timestamptz)
-            on conflict (org_id) do update set drawn_through = greatest(c.drawn_through, excluded.drawn_through), updated_at = excluded.updated_at returning 1)`,
-      ...(rowsOut.length
-        ? [
-            sql`dd_rows as (insert into credit_drawdowns (id, org_id, operation_id, link_id, meter_id, credit_event, from_ingested_at, through_ingested_at,
-                              event_count, first_event_id, last_event_id, quantity, credits, overage_credits, short_credits, created_at)
-                  select v.id, v.org_id, v.operation_id, v.link_id, v.meter_id, v.credit_event, v.from_at, v.through_at, v.n, v.first_id, v.last_id,
-                         v.quantity, v.credits, v.overage, v.short, ${now.toISOString()}::timestamptz
-                    from jsonb_to_recordset(${json(rowsOut)}) as v(id text, org_id text, operation_id text, link_id text, meter_id text, credit_event text,
-                         from_at timestamptz, through_at timestamptz, n int, first_id text, last_id text, quantity numeric, credits bigint, overage bigint, short bigint)
-                  returning 1)`,
-          ]
-        : []),
-    ];
+    const spent = spendLinks(orgId, account, ctx.settings, grouped, links, h);
+    drawn = spent.drawn;
+    ctx.extraWrites = () => drawdownWrites([{ org_id: orgId, through: h }], spent.rows, now);
   });
   await afterMovement(orgId, outcome);
   if (before > 0 && outcome.balance <= 0) await onDepleted(orgId, outcome.balance, now);
   return { orgId, drawn, through, balance: outcome.balance };
+}
+
+/**
+ * Per organization (in id order) and linked meter, the events after the organization's cursor and
+ * before `horizon`, summed: count, quantity, credits, first and last event. One row per
+ * organization with no events (link_id null); `ahead` says whether the horizon is past the cursor.
+ */
+function groupedSql(orgIds: string[], links: DrawdownLink[], horizon: SQL): SQL {
+  const events = linkedEventsSql(sql`o.org_id`, links, sql`coalesce(o.cursor, '-infinity'::timestamptz)`, horizon);
+  return sql`with o as (select v.id as org_id, c.drawn_through as cursor
+                          from jsonb_array_elements_text(${json(orgIds)}) as v(id) left join credit_drawdown_cursors c on c.org_id = v.id)
+             select o.org_id, o.cursor::text as cursor, ${horizon} > coalesce(o.cursor, '-infinity'::timestamptz) as ahead, g.*
+               from o left join lateral (
+                      select link_id, count(*)::int as n, sum(quantity)::text as quantity, sum(credits)::text as credits,
+                             (array_agg(event_id order by ingested_at, event_id))[1] as first_id,
+                             (array_agg(event_id order by ingested_at desc, event_id desc))[1] as last_id
+                        from (${events}) ev group by link_id) g on true
+              order by o.org_id, g.link_id`;
+}
+
+/**
+ * The spends of one organization's pending usage on its account, in memory: one ledger operation
+ * per linked meter (stop: what the balance pays, the rest recorded short; overage: all of it), and
+ * the credit_drawdowns rows that record them.
+ */
+function spendLinks(
+  orgId: string,
+  account: CreditAccount,
+  settings: AccountSettings,
+  grouped: Grouped[],
+  links: DrawdownLink[],
+  h: string,
+): { drawn: LinkDrawdown[]; rows: Record<string, unknown>[] } {
+  const byId = new Map(links.map((l) => [l.id, l]));
+  const from = grouped[0]?.cursor ?? "-infinity";
+  const drawn: LinkDrawdown[] = [];
+  const rowsOut: Record<string, unknown>[] = [];
+  for (const g of grouped) {
+    if (!g.link_id) continue;
+    const link = byId.get(g.link_id)!;
+    const credits = Number(g.credits ?? 0);
+    const operationId = newId("led");
+    let overage = 0;
+    let short = 0;
+    if (credits > 0) {
+      const meta: OpMeta = {
+        operationId,
+        actor: "job:credits.drawdown",
+        idempotencyKey: `drawdown:${link.id}:${from}:${h}`,
+        creditEvent: link.creditEvent,
+        quantity: g.quantity,
+        reference: `meter:${link.meterCode} ${g.first_id}…${g.last_id} (${g.n} events)`,
+        reason: "usage drawdown",
+      };
+      const spend = settings.allowOverage ? credits : Math.min(credits, Math.max(0, account.balance));
+      short = credits - spend;
+      if (spend > 0) overage = account.consume(spend, meta, settings.allowOverage).overage;
+    }
+    const d: LinkDrawdown = {
+      linkId: link.id,
+      meter: link.meterCode,
+      creditEvent: link.creditEvent,
+      events: Number(g.n),
+      quantity: g.quantity ?? "0",
+      credits,
+      overage,
+      short,
+      firstEventId: g.first_id!,
+      lastEventId: g.last_id!,
+    };
+    drawn.push(d);
+    rowsOut.push(drawdownRow(orgId, link, d, operationId, credits - short > 0, from, h));
+  }
+  return { drawn, rows: rowsOut };
+}
+
+/** The drawdown's share of the movement's one write statement: the cursors moved and the drawdown rows. */
+function drawdownWrites(
+  cursors: { org_id: string; through: string }[],
+  rowsOut: Record<string, unknown>[],
+  now: Date,
+): SQL[] {
+  return [
+    sql`dd_cursor as (insert into credit_drawdown_cursors as c (org_id, drawn_through, updated_at)
+          select v.org_id, v.through, ${now.toISOString()}::timestamptz from jsonb_to_recordset(${json(cursors)}) as v(org_id text, through timestamptz)
+          order by v.org_id
+          on conflict (org_id) do update set drawn_through = greatest(c.drawn_through, excluded.drawn_through), updated_at = excluded.updated_at returning 1)`,
+    ...(rowsOut.length
+      ? [
+          sql`dd_rows as (insert into credit_drawdowns (id, org_id, operation_id, link_id, meter_id, credit_event, from_ingested_at, through_ingested_at,
+                            event_count, first_event_id, last_event_id, quantity, credits, overage_credits, short_credits, created_at)
+                select v.id, v.org_id, v.operation_id, v.link_id, v.meter_id, v.credit_event, v.from_at, v.through_at, v.n, v.first_id, v.last_id,
+                       v.quantity, v.credits, v.overage, v.short, ${now.toISOString()}::timestamptz
+                  from jsonb_to_recordset(${json(rowsOut)}) as v(id text, org_id text, operation_id text, link_id text, meter_id text, credit_event text,
+                       from_at timestamptz, through_at timestamptz, n int, first_id text, last_id text, quantity numeric, credits bigint, overage bigint, short bigint)
+                returning 1)`,
+        ]
+      : []),
+  ];
+}
+
+/**
+ * Draws down many organizations in one transaction, the way the credit spend group does
+ * (movement-group.ts): with BEGIN, the lock of every balance row (in id order, so two passes never
+ * deadlock, waiting at most GROUP_LOCK_TIMEOUT), the horizon (kept in a transaction setting, so the
+ * pipelined statements behind it use it), the read of every account and one aggregate statement
+ * for every organization's pending usage; the spends applied in memory; one write statement with
+ * COMMIT that writes the ledger rows, the drawdown rows and every cursor moved. Three round trips
+ * for the whole group, where one organization on its own takes four. Each organization's cursor
+ * moves in the statement that records its spends, as in drawDownNow: exactly once holds the same
+ * way. An organization without a balance row yet is answered "alone" (drawDown creates it). Any
+ * failure throws and writes nothing: the caller then draws each organization on its own.
+ */
+export async function drawDownGroup(
+  orgIds: string[],
+  links: DrawdownLink[],
+  margin: number,
+  now: Date,
+): Promise<Map<string, DrawdownResult | "alone">> {
+  const ids = [...new Set(orgIds)].sort();
+  const codes = [...new Set(links.map((l) => l.creditEvent))];
+  const horizon = sql`current_setting('tally.drawdown_horizon')::timestamptz`;
+  const out = new Map<string, DrawdownResult | "alone">();
+  const alerts: { orgId: string; before: number; after: number; low: MovementOutcome<void>["lowBalance"] }[] = [];
+  await pipelinedTransaction(async ({ tx, commitWith }) => {
+    const [, locked, [{ h } = { h: "" }], [state], grouped] = await Promise.all([
+      rows(sql`select set_config('lock_timeout', ${GROUP_LOCK_TIMEOUT}, true)`, tx),
+      rows<BalanceRow & { org_id: string }>(lockBalancesSql(ids), tx),
+      // After the locks, before the events are read (see the horizon above).
+      rows<{ h: string }>(sql`select set_config('tally.drawdown_horizon', (${horizonSql(margin)}), true) as h`, tx),
+      rows<GroupStateRow>(groupStateSql(ids, codes, now), tx),
+      rows<Grouped & { org_id: string }>(groupedSql(ids, links, horizon), tx),
+    ]);
+    const state0 = decodeGroupState(state);
+    const balances = new Map(locked.map((b) => [b.org_id, b]));
+    const byOrg = new Map<string, Grouped[]>();
+    for (const g of grouped) byOrg.set(g.org_id, [...(byOrg.get(g.org_id) ?? []), g]);
+    const accounts = new Map<string, GroupAccount>();
+    const cursors: { org_id: string; through: string }[] = [];
+    const ddRows: Record<string, unknown>[] = [];
+    for (const orgId of ids) {
+      const bal = balances.get(orgId);
+      if (!bal) {
+        out.set(orgId, "alone");
+        continue;
+      }
+      const a = openGroupAccount(orgId, bal, state0, now);
+      accounts.set(orgId, a);
+      const mine = byOrg.get(orgId) ?? [];
+      let drawn: LinkDrawdown[] = [];
+      let through: string | null = null;
+      if (mine[0]?.ahead) {
+        const mark = a.account.entries.length;
+        const spent = spendLinks(orgId, a.account, a.settings, mine, links, h);
+        settleGroupStep(a, mark, state0.pack);
+        drawn = spent.drawn;
+        through = h;
+        cursors.push({ org_id: orgId, through: h });
+        ddRows.push(...spent.rows);
+      }
+      out.set(orgId, { orgId, drawn, through, balance: a.account.balance });
+      alerts.push({
+        orgId,
+        before: a.balance,
+        after: a.account.balance,
+        low: lowBalanceCrossing(a.settings, a.settings.lastAllocation, a.balance, a.account.balance),
+      });
+    }
+    const writes = groupWrites(accounts);
+    if (writes.length || cursors.length)
+      await commitWith(writeSql(writes, now, cursors.length ? drawdownWrites(cursors, ddRows, now) : []));
+    for (const w of writes) for (const e of w.entries) metrics.creditMovements.inc({ kind: e.kind });
+  });
+  for (const { orgId, before, after, low } of alerts) {
+    await afterMovement(orgId, { lowBalance: low });
+    if (before > 0 && after <= 0) await onDepleted(orgId, after, now);
+  }
+  return out;
 }
 
 function drawdownRow(
@@ -248,31 +372,55 @@ export async function organizationsBehind(): Promise<string[]> {
   const list = await rows<{ id: string }>(
     sql`select o.id from organizations o left join credit_drawdown_cursors c on c.org_id = o.id
          where exists (select 1 from usage_events e
-                        where e.org_id = o.id and e.ingested_at > greatest(coalesce(c.drawn_through, '-infinity'::timestamptz), ${since.toISOString()}::timestamptz)
+                        where e.org_id = o.id and e.ingested_at >= coalesce(c.drawn_through, '-infinity'::timestamptz) and e.ingested_at > ${since.toISOString()}::timestamptz
                           and e.event_name = any(${`{${names.map((n) => JSON.stringify(n)).join(",")}}`}::text[]))
          order by o.id`,
   );
   return list.map((r) => r.id);
 }
 
-/** Draws down the given organizations (default: every one behind), a few at a time. */
+/**
+ * Draws down the given organizations (default: every one behind): up to GROUP_SIZE of them in one
+ * transaction (drawDownGroup), two groups at a time. A group that fails wrote nothing; its
+ * organizations are then drawn down one by one, so one customer's failure (a lock held too long,
+ * a broken account) delays only that customer — the others are drawn in the same pass.
+ */
 export async function runDrawdown(
   orgIds?: string[],
   now?: Date,
   opts: { marginMs?: number; known?: boolean } = {},
 ): Promise<DrawdownResult[]> {
-  const ids = orgIds ?? (await organizationsBehind());
+  const ids = [...new Set(orgIds ?? (await organizationsBehind()))].sort();
+  if (ids.length === 0) return [];
+  const links = await drawdownLinks();
+  if (links.length === 0) return [];
+  const margin = opts.marginMs ?? HORIZON_MARGIN_MS;
   const out: DrawdownResult[] = [];
+  const one = async (id: string) => {
+    try {
+      out.push(await drawDown(id, now ?? new Date(), opts));
+    } catch (err) {
+      log.warn({ err, org_id: id }, "credit drawdown failed; the sweep retries it");
+    }
+  };
+  const groups: string[][] = [];
+  for (let i = 0; i < ids.length; i += GROUP_SIZE) groups.push(ids.slice(i, i + GROUP_SIZE));
   let next = 0;
-  // A few organizations at a time: each is its own short transaction on its own lock.
   await Promise.all(
-    Array.from({ length: Math.min(DRAWDOWNS_IN_FLIGHT, ids.length) }, async () => {
-      while (next < ids.length) {
-        const id = ids[next++]!;
+    Array.from({ length: Math.min(GROUPS_IN_FLIGHT, groups.length) }, async () => {
+      while (next < groups.length) {
+        const group = groups[next++]!;
+        let results: Map<string, DrawdownResult | "alone">;
         try {
-          out.push(await drawDown(id, now ?? new Date(), opts));
+          results = await drawDownGroup(group, links, margin, now ?? new Date());
         } catch (err) {
-          log.warn({ err, org_id: id }, "credit drawdown failed; the sweep retries it");
+          log.warn({ err, orgs: group.length }, "credit drawdown group failed; its customers are drawn one by one");
+          for (const id of group) await one(id);
+          continue;
+        }
+        for (const [id, r] of results) {
+          if (r === "alone") await one(id);
+          else out.push(r);
         }
       }
     }),

@@ -54,7 +54,7 @@ export type GroupedOutcome<B> =
   | { kind: "refused"; error: AppError }
   | { kind: "alone" };
 
-type GroupAccount = {
+export type GroupAccount = {
   account: CreditAccount;
   settings: AccountSettings;
   written: WrittenEntry[];
@@ -96,55 +96,16 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
             on conflict do nothing returning org_id, key`,
         tx,
       ),
-      rows<BalanceRow & { org_id: string }>(
-        sql`select b.org_id, ${BALANCE_COLUMNS}
-            from credit_balances b join organizations o on o.id = b.org_id
-            where b.org_id = any(array(select jsonb_array_elements_text(${json(orgIds)}))) order by b.org_id for update of b`,
-        tx,
-      ),
-      rows<{ accounts: unknown; events: unknown; pack: unknown }>(
-        sql`select (select json_agg(json_build_object('org_id', o.id,
-                      'buckets', (select json_agg(g order by g.id) from (select ${BUCKET_COLUMNS} from credit_grants where org_id = o.id and remaining > 0) g),
-                      'holds', (select json_agg(r order by r.id) from (select ${HOLD_COLUMNS} from credit_reservations where ${holdFilter(sql`o.id`, now, null)}) r)))
-                    from jsonb_array_elements_text(${json(orgIds)}) as o(id)) as accounts,
-                   (select json_object_agg(code, credits) from credit_events where active and code in (select jsonb_array_elements_text(${json(codes)}))) as events,
-                   (select row_to_json(p) from (${SMALLEST_PACK}) p) as pack`,
-        tx,
-      ),
+      rows<BalanceRow & { org_id: string }>(lockBalancesSql(orgIds), tx),
+      rows<GroupStateRow>(groupStateSql(orgIds, codes, now), tx),
     ]);
     const isClaimed = new Set(claimed.map((c) => `${c.org_id}\u0000${c.key}`));
     const balances = new Map(locked.map((b) => [b.org_id, b]));
-    const stored = new Map(
-      jsonRows<{ org_id: string; buckets: unknown; holds: unknown }>(state?.accounts).map((a) => [a.org_id, a]),
-    );
-    const events = (typeof state?.events === "string" ? JSON.parse(state.events) : (state?.events ?? {})) as Record<
-      string,
-      unknown
-    >;
-    const pack = (typeof state?.pack === "string" ? JSON.parse(state.pack) : (state?.pack ?? null)) as PackRow | null;
-
+    const group = decodeGroupState(state);
     const accounts = new Map<string, GroupAccount>();
     const open = (orgId: string, bal: BalanceRow): GroupAccount => {
       let a = accounts.get(orgId);
-      if (a) return a;
-      const s = stored.get(orgId);
-      const { account, settings } = openAccount(
-        bal,
-        jsonRows<BucketRow>(s?.buckets).map(bucketState),
-        dueHoldsOf(jsonRows<HoldRow>(s?.holds).map(reservationFromRow), now),
-        now,
-      );
-      const opIds = new Map<OpMeta, string>();
-      // `written` mirrors account.entries, in order: first what time did, then each spend's rows.
-      a = {
-        account,
-        settings,
-        written: materialize(account.entries, opIds),
-        opIds,
-        balance: num(bal.balance),
-        price: null,
-      };
-      accounts.set(orgId, a);
+      if (!a) accounts.set(orgId, (a = openGroupAccount(orgId, bal, group, now)));
       return a;
     };
 
@@ -170,7 +131,7 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
         // A refusal throws before the account changes (account.ts); anything else ends the group.
         result = s.step(a.account, {
           settings: a.settings,
-          eventCredits: s.eventCode ? numOrNull(events[s.eventCode]) : null,
+          eventCredits: s.eventCode ? numOrNull(group.events[s.eventCode]) : null,
         });
       } catch (e) {
         if (!(e instanceof AppError) || a.account.entries.length !== mark) throw e;
@@ -178,10 +139,7 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
         out.push({ kind: "refused", error: e });
         continue;
       }
-      a.account.settle();
-      if (a.account.identityBalance() !== a.account.balance) throw new Error(`credit identity broken for ${s.orgId}`);
-      a.written.push(...materialize(a.account.entries.slice(mark), a.opIds));
-      if (a.written.some((e) => e.kind === "overage")) a.price = overagePriceFrom(a.settings, pack);
+      settleGroupStep(a, mark, group.pack);
       const ans = s.answer(
         {
           entries: a.written,
@@ -215,14 +173,89 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
         where k.ctid = any(array(select (select x.ctid from idempotency_keys x where x.org_id = v.o and x.scope = ${scope} and x.key = v.k)
                                    from jsonb_to_recordset(${json(dropped)}) as v(o text, k text))) returning 1)`);
     }
-    const writes: OrgWrite[] = [];
-    // An organization whose spends were all refused still gets what time did (expired holds and buckets).
-    for (const [orgId, a] of accounts) {
-      if (a.written.length || a.account.changedBuckets.size || a.account.holdChanges.length)
-        writes.push({ orgId, account: a.account, entries: a.written, price: a.price });
-    }
+    const writes = groupWrites(accounts);
     await commitWith(writeSql(writes, now, extra));
     for (const w of writes) for (const e of w.entries) metrics.creditMovements.inc({ kind: e.kind });
     return out;
   });
+}
+
+/** Locks the balance rows of the organizations (in id order, so two groups never deadlock), each with its settings. */
+export const lockBalancesSql = (orgIds: string[]) =>
+  sql`select b.org_id, ${BALANCE_COLUMNS}
+      from credit_balances b join organizations o on o.id = b.org_id
+      where b.org_id = any(array(select jsonb_array_elements_text(${json(orgIds)}))) order by b.org_id for update of b`;
+
+export type GroupStateRow = { accounts: unknown; events: unknown; pack: unknown };
+
+/**
+ * What a group reads of the locked accounts: their buckets with credits left and their holds past
+ * their TTL, the credits per unit of the credit events named, and the smallest pack (the default
+ * overage price). Sent right behind the locks, so it sees everything committed before they were granted.
+ */
+export const groupStateSql = (orgIds: string[], codes: string[], now: Date) =>
+  sql`select (select json_agg(json_build_object('org_id', o.id,
+                'buckets', (select json_agg(g order by g.id) from (select ${BUCKET_COLUMNS} from credit_grants where org_id = o.id and remaining > 0) g),
+                'holds', (select json_agg(r order by r.id) from (select ${HOLD_COLUMNS} from credit_reservations where ${holdFilter(sql`o.id`, now, null)}) r)))
+              from jsonb_array_elements_text(${json(orgIds)}) as o(id)) as accounts,
+             (select json_object_agg(code, credits) from credit_events where active and code in (select jsonb_array_elements_text(${json(codes)}))) as events,
+             (select row_to_json(p) from (${SMALLEST_PACK}) p) as pack`;
+
+export type GroupState = {
+  stored: Map<string, { org_id: string; buckets: unknown; holds: unknown }>;
+  events: Record<string, unknown>;
+  pack: PackRow | null;
+};
+
+const parsed = <T>(v: unknown, empty: T): T => (typeof v === "string" ? JSON.parse(v) : (v ?? empty)) as T;
+
+export function decodeGroupState(state: GroupStateRow | undefined): GroupState {
+  return {
+    stored: new Map(
+      jsonRows<{ org_id: string; buckets: unknown; holds: unknown }>(state?.accounts).map((a) => [a.org_id, a]),
+    ),
+    events: parsed<Record<string, unknown>>(state?.events, {}),
+    pack: parsed<PackRow | null>(state?.pack, null),
+  };
+}
+
+/** A locked account opened in memory, what time did settled; `written` mirrors account.entries, in order. */
+export function openGroupAccount(orgId: string, bal: BalanceRow, group: GroupState, now: Date): GroupAccount {
+  const s = group.stored.get(orgId);
+  const { account, settings } = openAccount(
+    bal,
+    jsonRows<BucketRow>(s?.buckets).map(bucketState),
+    dueHoldsOf(jsonRows<HoldRow>(s?.holds).map(reservationFromRow), now),
+    now,
+  );
+  const opIds = new Map<OpMeta, string>();
+  return {
+    account,
+    settings,
+    written: materialize(account.entries, opIds),
+    opIds,
+    balance: num(bal.balance),
+    price: null,
+  };
+}
+
+/** After a step on the account: time's settlement, the credit identity checked (a throw ends the group), the new rows materialized. */
+export function settleGroupStep(a: GroupAccount, mark: number, pack: PackRow | null): void {
+  a.account.settle();
+  if (a.account.identityBalance() !== a.account.balance)
+    throw new Error(
+      `credit identity broken for an account of the group: balance ${a.account.balance}, buckets − held − overage ${a.account.identityBalance()}`,
+    );
+  a.written.push(...materialize(a.account.entries.slice(mark), a.opIds));
+  if (a.written.some((e) => e.kind === "overage")) a.price = overagePriceFrom(a.settings, pack);
+}
+
+/** The group's share of the write statement: every account that changed (an organization whose spends were all refused still gets what time did). */
+export function groupWrites(accounts: Map<string, GroupAccount>, all = false): OrgWrite[] {
+  const writes: OrgWrite[] = [];
+  for (const [orgId, a] of accounts) {
+    if (all || a.written.length || a.account.changedBuckets.size || a.account.holdChanges.length)
+      writes.push({ orgId, account: a.account, entries: a.written, price: a.price });
+  }
+  return writes;
 }

@@ -338,6 +338,11 @@ export async function loadPeriodInputs(
   const charged = segs
     .flat()
     .flatMap((s) => byId.get(s.planId)?.charges.flatMap((c) => (c.type === "usage" ? [c.meter] : [])) ?? []);
+  // Meters whose whole usage draws credits (a link without filters of its own), when linked.
+  const linkRows = await rows<{ code: string; created_at: string | Date; archived_at: string | Date | null }>(
+    sql`select m.code, l.created_at, l.archived_at from credit_meter_links l join meters m on m.id = l.meter_id where l.filters = '{}'::jsonb`,
+    x,
+  );
   const meterIdx = charged.every((code) => cachedMeters.byCode.has(code))
     ? cachedMeters
     : await meterIndex({ x, fresh: true });
@@ -421,6 +426,16 @@ export async function loadPeriodInputs(
       o.unitPrice && o.currency ? [{ credits: Number(o.credits), unitPrice: o.unitPrice, currency: o.currency }] : [],
     );
     const [first] = segments;
+    const creditMeters = [
+      ...new Set(
+        linkRows
+          .filter(
+            (l) =>
+              new Date(l.created_at) < r.period.end && (!l.archived_at || new Date(l.archived_at) > r.period.start),
+          )
+          .map((l) => l.code),
+      ),
+    ];
     inputs.push({
       subscriptionId: r.sub.id,
       period: r.period,
@@ -431,6 +446,7 @@ export async function loadPeriodInputs(
       overage,
       overageOutstanding: overageOwed.get(r.sub.orgId) ?? 0,
       meterUnits: Object.fromEntries(meterIdx.all.map((m) => [m.code, m.unit])),
+      creditMeters,
     });
   }
   return inputs;

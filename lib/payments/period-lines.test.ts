@@ -54,6 +54,26 @@ const rows: Row[] = [
     lines: [["usage", "starter:api_calls", 1000]],
   },
   {
+    name: "a meter whose usage is drawn from credits is not billed in arrears as well",
+    input: base({ creditMeters: ["api_calls"], overage: [{ credits: 50, unitPrice: "0.02", currency: "usd" }] }),
+    lines: [["overage", "0.02", 100]],
+  },
+  {
+    name: "a meter drawn from credits is billed in arrears too when the plan says both",
+    input: base({
+      creditMeters: ["api_calls"],
+      segments: [
+        {
+          start,
+          end,
+          plan: plan("both", [{ ...perUnit("api_calls", "0.01", "100"), usage_billing: "both" } as Charge]),
+          usage: { api_calls: "1100" },
+        },
+      ],
+    }),
+    lines: [["usage", "both:api_calls", 1000]],
+  },
+  {
     name: "no usage and nothing billable gives no line",
     input: base({ segments: [{ start, end, plan: starter, usage: {} }] }),
     lines: [],

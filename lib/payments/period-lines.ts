@@ -74,6 +74,12 @@ export type PeriodInput = {
   overageOutstanding?: number;
   /** Meter code → unit, for descriptions. */
   meterUnits?: Record<string, string | null | undefined>;
+  /**
+   * Meters whose whole usage was drawn from credits in the period (linked to a credit event without
+   * filters of its own): their usage charges are not billed in arrears, unless the charge says
+   * `usage_billing: "both"`. (Their overage is the credit overage line.)
+   */
+  creditMeters?: string[];
 };
 
 export const periodKey = (period: { start: Date }) => period.start.toISOString();
@@ -122,13 +128,14 @@ const fixedOnly = (charges: Charge[]) => charges.filter((c): c is FixedCharge =>
 export function periodLines(input: PeriodInput): PeriodLine[] {
   const out: PeriodLine[] = [];
   const split = input.segments.length > 1;
+  const drawn = new Set(input.creditMeters ?? []);
 
   // Metered usage, rated per plan segment. A plan that returns later in the period is a separate
   // segment with its own key (its start), so each stretch is billed once.
   for (const seg of input.segments) {
     if (seg.plan.currency !== input.currency) continue;
     // Split: each plan's included units are prorated by its segment's share of the period.
-    const charges = usageOnly(seg.plan.charges);
+    const charges = usageOnly(seg.plan.charges).filter((c) => !drawn.has(c.meter) || c.usage_billing === "both");
     const priced = split ? prorateIncluded(charges, seg, input.period) : charges;
     const rated = ratePlan(priced, seg.usage, input.currency, { explain: false });
     for (const l of rated.lines) {

@@ -22,6 +22,12 @@ export type UsageCharge = PriceModel & {
   name?: string;
   /** Units given free each period before the price model applies. */
   included_quantity?: string;
+  /**
+   * When the meter's usage is drawn from credits (linked to a credit event, lib/credits/drawdown.ts):
+   * "credits" (the default) — not billed in arrears as well; "both" — billed in arrears at this
+   * price too. No effect on a meter that draws no credits.
+   */
+  usage_billing?: "credits" | "both";
 };
 
 export type FixedCharge = { type: "fixed"; name: string; amount: string };

@@ -87,6 +87,7 @@ const usageBase = {
   meter: z.string().min(1, "must name a meter"),
   name: z.string().min(1).optional(),
   included_quantity: ZDecimal.optional(),
+  usage_billing: z.enum(["credits", "both"]).optional(),
 };
 
 export const ZPerUnitCharge = z.strictObject({ ...usageBase, model: z.literal("per_unit"), unit_price: ZDecimal });

@@ -25,8 +25,8 @@ export const creditMeterLinks = pgTable(
 );
 
 /**
- * Per organization: every event of a linked meter ingested at or before `drawn_through` has been
- * drawn (written in the same statement as the ledger rows, under the organization's balance lock).
+ * Per organization: every event of a linked meter ingested before `drawn_through` has been drawn
+ * (those ingested exactly at it belong to the next drawdown) (written in the same statement as the ledger rows, under the organization's balance lock).
  */
 export const creditDrawdownCursors = pgTable("credit_drawdown_cursors", {
   orgId: text()
@@ -49,7 +49,7 @@ export const creditDrawdowns = pgTable(
     linkId: text().notNull(),
     meterId: text().notNull(),
     creditEvent: text().notNull(),
-    /** The events covered: ingested after `from_ingested_at` and at or before `through_ingested_at`. */
+    /** The events covered: ingested at or after `from_ingested_at` and before `through_ingested_at`. */
     fromIngestedAt: timestamp({ withTimezone: true, precision: 6 }).notNull(),
     throughIngestedAt: timestamp({ withTimezone: true, precision: 6 }).notNull(),
     eventCount: integer().notNull(),
