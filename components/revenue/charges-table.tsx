@@ -56,13 +56,14 @@ export function ChargesTable({
               <LocalTime value={c.createdAt} />
             </Td>
             {showCustomer && (
-              <Td>
+              // A long customer name wraps rather than pushing Net off the card at 1440 px.
+              <Td wrap className="min-w-32 max-w-48">
                 <Link href={`/admin/customers/${c.orgId}`} className="font-medium text-zinc-900 hover:text-brand-700">
                   {c.customerName}
                 </Link>
               </Td>
             )}
-            <Td wrap className="min-w-64">
+            <Td wrap className="min-w-56">
               {c.description}
               {c.kind === "credits" && (
                 <Badge tone="brand" className="ml-2">
