@@ -1,5 +1,5 @@
 "use client";
-import { useActionState } from "react";
+import { useActionState, useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, inputClass } from "@/components/ui/field";
 
@@ -9,16 +9,25 @@ type State<T = unknown> =
   | null;
 type Action<T> = (prev: State<T>, form: FormData) => Promise<State<T>>;
 
+/** What the submit did, announced and focused, so a keyboard or screen-reader user learns it where they are. */
 function Outcome<T>({ state }: { state: State<T> }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (state && (state.ok || !state.fieldErrors)) box.current?.focus();
+  }, [state]);
   if (!state) return null;
   if (state.ok) {
     return (
-      <p role="status" className="text-sm text-emerald-700">
+      <div ref={box} tabIndex={-1} role="status" className="text-sm text-emerald-700 outline-none">
         {state.message ?? "Done."}
-      </p>
+      </div>
     );
   }
-  return state.fieldErrors ? null : <FormError message={state.error} />;
+  return state.fieldErrors ? null : (
+    <div ref={box} tabIndex={-1} className="outline-none">
+      <FormError message={state.error} />
+    </div>
+  );
 }
 
 const err = <T,>(s: State<T>, f: string) => (s && !s.ok ? s.fieldErrors?.[f] : undefined);

@@ -49,7 +49,16 @@ function what(r: LedgerRowView): string {
   }
 }
 
-export function LedgerTable({ rows, hrefFor }: { rows: LedgerRowView[]; hrefFor: (f: LedgerFilterValues) => string }) {
+/** `actors` (lib/auth/describe-actors) names who made each movement; without it the table does not say. */
+export function LedgerTable({
+  rows,
+  hrefFor,
+  actors,
+}: {
+  rows: LedgerRowView[];
+  hrefFor: (f: LedgerFilterValues) => string;
+  actors?: Record<string, string>;
+}) {
   if (rows.length === 0)
     return (
       <EmptyState title="No movements">
@@ -99,6 +108,11 @@ export function LedgerTable({ rows, hrefFor }: { rows: LedgerRowView[]; hrefFor:
                 )}
                 {r.reference && <span title="Reference">{r.reference}</span>}
               </div>
+              {actors && r.actor && actors[r.actor] && (
+                <div className="mt-0.5 break-words text-xs text-zinc-500" data-testid="ledger-actor">
+                  by {actors[r.actor]}
+                </div>
+              )}
             </Td>
             <Td>
               <SourceBadge source={r.source} />
@@ -200,12 +214,14 @@ export function LedgerCard({
   search,
   events,
   ledger,
+  actors,
 }: {
   base: string;
   description: string;
   search: LedgerFilterValues & { cursor?: string };
   events: string[];
   ledger: { data: LedgerRowView[]; nextCursor: string | null };
+  actors?: Record<string, string>;
 }) {
   const filters: LedgerFilterValues = {
     kind: search.kind,
@@ -222,7 +238,7 @@ export function LedgerCard({
     <Card id="ledger">
       <CardHeader title="Ledger" description={description} />
       <LedgerFilters action={base} values={filters} events={events} />
-      <LedgerTable rows={ledger.data} hrefFor={hrefFor} />
+      <LedgerTable rows={ledger.data} hrefFor={hrefFor} actors={actors} />
       {(ledger.nextCursor || search.cursor) && (
         <div className="flex justify-end gap-2 border-t border-zinc-100 px-5 py-3">
           {search.cursor && (

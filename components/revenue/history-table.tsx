@@ -65,7 +65,9 @@ export function HistoryTable({ rows }: { rows: CustomerHistoryRow[] }) {
             <Td align="right" className="text-zinc-900">
               {formatMoney(h.mrrCents, h.currency)}
             </Td>
-            <Td className="font-mono text-xs text-zinc-500">{h.actor}</Td>
+            <Td wrap className="max-w-56 break-words text-xs text-zinc-500">
+              {h.actor}
+            </Td>
           </tr>
         ))}
       </tbody>

@@ -23,7 +23,7 @@ export type MeterRow = Pick<
   | "limit"
 >;
 
-function LimitBar({ percent, enforcement }: { percent: number; enforcement: string }) {
+export function LimitBar({ percent, enforcement }: { percent: number; enforcement: string }) {
   const tone = percent >= 100 ? "bg-red-500" : percent >= 80 ? "bg-amber-500" : "bg-brand-600";
   return (
     <div className="mt-1 flex items-center gap-2" title={`${percent} % of the plan limit (${enforcement})`}>

@@ -49,23 +49,30 @@ export function chartParams(
   return { meter, window, range };
 }
 
+/**
+ * This period per meter (GET /api/v1/billing/usage's figures) with the customer's plan: the meters
+ * their plan prices or limits, and any other meter they used this period; the rest of the
+ * installation's meters are not theirs to read about. The usage page and the overview show these.
+ */
+export async function customerPeriodUsage(org: Organization, now = new Date()) {
+  const sub = await liveSubscription(org.id);
+  const plan = sub ? await resolvePlan({ id: sub.planId }) : null;
+  const all = await billingUsage(org, now);
+  const planMeters = new Set([
+    ...(plan?.charges ?? []).flatMap((c) => ("meter" in c && typeof c.meter === "string" ? [c.meter] : [])),
+    ...(plan?.limits ?? []).map((l) => l.meter),
+  ]);
+  const mine = (code: string, used: string | null) => planMeters.has(code) || (used !== null && used !== "0");
+  return { plan, billing: { ...all, meters: all.meters.filter((m) => mine(m.meter, m.used)) } };
+}
+
 export async function loadUsagePage(
   org: Organization,
   search: { meter?: string; window?: string; range?: string },
   opts: { admin?: boolean; now?: Date } = {},
 ) {
   const now = opts.now ?? new Date();
-  const sub = await liveSubscription(org.id);
-  const plan = sub ? await resolvePlan({ id: sub.planId }) : null;
-  const all = await billingUsage(org, now);
-  // A customer sees the meters their plan prices or limits, and any other meter they used this period;
-  // the rest of the installation's meters are not theirs to read about.
-  const planMeters = new Set([
-    ...(plan?.charges ?? []).flatMap((c) => ("meter" in c && typeof c.meter === "string" ? [c.meter] : [])),
-    ...(plan?.limits ?? []).map((l) => l.meter),
-  ]);
-  const mine = (code: string, used: string | null) => planMeters.has(code) || (used !== null && used !== "0");
-  const billing = { ...all, meters: all.meters.filter((m) => mine(m.meter, m.used)) };
+  const { plan, billing } = await customerPeriodUsage(org, now);
   const visible = new Set(billing.meters.map((m) => m.meter));
   const meters = (await meterIndex()).all
     .filter((m) => !m.archived && (visible.has(m.code) || m.code === search.meter))

@@ -2,13 +2,12 @@
 // while the payment provider is down, and says so).
 import "server-only";
 import { listPlans } from "@/lib/catalog/plans";
-import { AppError } from "@/lib/http/errors";
 import { listInvoices } from "@/lib/invoices/queries";
 import { recentProviderOutage } from "@/lib/stripe/client";
 import { billingSubscription, listPayments } from "./billing-queries";
 import { listPaymentMethods } from "./payment-methods";
 import { activeProvider } from "./provider";
-import { upcomingInvoice } from "./upcoming-invoice";
+import { upcomingInvoiceOrNull } from "./upcoming-invoice";
 
 export async function billingPage(orgId: string) {
   const [summary, plans, invoices, methods, payments, upcoming] = await Promise.all([
@@ -18,10 +17,7 @@ export async function billingPage(orgId: string) {
     listPaymentMethods(orgId),
     listPayments(orgId, 24),
     // No current subscription: no upcoming invoice.
-    upcomingInvoice(orgId).catch((e: unknown) => {
-      if (e instanceof AppError && e.code === "not_found") return null;
-      throw e;
-    }),
+    upcomingInvoiceOrNull(orgId),
   ]);
   const tiers = new Map<
     string,

@@ -7,7 +7,7 @@ import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { LIVE_STATUSES, plans, subscriptions } from "@/lib/db/schema";
-import { notFound } from "@/lib/http/errors";
+import { AppError, notFound } from "@/lib/http/errors";
 import { minorToDecimal } from "@/lib/money";
 import { nextPeriod } from "@/lib/subscriptions/rollover";
 import { subscriptionLines } from "./local-billing";
@@ -105,3 +105,10 @@ export async function upcomingInvoice(orgId: string, now = new Date()): Promise<
     projected_total: minorToDecimal(feeCents + projectedCents, currency),
   };
 }
+
+/** The upcoming invoice, or null when there is no current subscription to bill. */
+export const upcomingInvoiceOrNull = (orgId: string, now?: Date): Promise<UpcomingInvoiceJson | null> =>
+  upcomingInvoice(orgId, now).catch((e: unknown) => {
+    if (e instanceof AppError && e.code === "not_found") return null;
+    throw e;
+  });

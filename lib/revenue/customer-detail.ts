@@ -2,6 +2,7 @@
 // change with the MRR after it), invoices, charges, and totals.
 import "server-only";
 import { desc, eq, sql } from "drizzle-orm";
+import { describeActors } from "@/lib/auth/describe-actors";
 import { db } from "@/lib/db/client";
 import { int, selectRows, text } from "@/lib/db/rows";
 import { plans, subscriptionHistory } from "@/lib/db/schema";
@@ -29,6 +30,7 @@ export async function customerRevenue(orgId: string) {
           from payments where org_id = ${orgId} and status in (${collected}) and livemode group by currency order by currency`,
     ),
   ]);
+  const who = await describeActors(history.map((r) => r.h.actor));
   return {
     history: history.map(({ h, planName, tier }) => ({
       id: h.id,
@@ -46,7 +48,8 @@ export async function customerRevenue(orgId: string) {
       // A test (sandbox) subscription's changes move no MRR.
       mrrCents: h.livemode ? mrrMinor(h) : 0,
       livemode: h.livemode,
-      actor: h.actor,
+      /** Who made the change, in words (a person's name and email, an API key, Stripe, a job). */
+      actor: who.get(h.actor) ?? h.actor,
       comment: h.comment,
     })),
     invoices,

@@ -1,6 +1,6 @@
 // Reads of subscriptions for pages and the API.
 import "server-only";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, min, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import {
   LIVE_STATUSES,
@@ -26,6 +26,15 @@ export async function currentSubscription(orgId: string): Promise<SubscriptionWi
     )
     .limit(1);
   return row ?? null;
+}
+
+/** When the organization's first subscription began (null when it never had one). */
+export async function firstSubscriptionAt(orgId: string): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: min(subscriptions.createdAt) })
+    .from(subscriptions)
+    .where(eq(subscriptions.orgId, orgId));
+  return row?.at ?? null;
 }
 
 export async function liveSubscriptionsByOrg(orgIds: string[]): Promise<Map<string, SubscriptionWithPlan>> {

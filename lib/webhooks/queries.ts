@@ -41,3 +41,13 @@ export function webhookJson(e: WebhookEvent & { orgName?: string | null }) {
     processed_at: e.processedAt?.toISOString() ?? null,
   };
 }
+
+/** One stored event with its payload, for the admin's detail view; null when no event has this id. */
+export async function getWebhookEvent(id: string): Promise<(WebhookEvent & { orgName: string | null }) | null> {
+  const [row] = await db
+    .select({ event: webhookEvents, orgName: organizations.name })
+    .from(webhookEvents)
+    .leftJoin(organizations, eq(organizations.id, webhookEvents.orgId))
+    .where(eq(webhookEvents.id, id));
+  return row ? { ...row.event, orgName: row.orgName } : null;
+}

@@ -10,6 +10,7 @@ export const replayWebhookAction = formAction(
   async ({ id }) => {
     const r = await processStoredEvent(id);
     revalidatePath("/admin/webhooks");
+    revalidatePath(`/admin/webhooks/${id}`);
     return r.body;
   },
   {

@@ -1,7 +1,16 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { formatDate } from "@/lib/format";
 import { formAction } from "@/lib/http/action";
+import { formatMoney } from "@/lib/money";
+import {
+  cancelAtPeriodEnd,
+  cancelNow,
+  changePlan,
+  previewPlanChange,
+  resumeSubscription,
+} from "@/lib/payments/lifecycle";
 import { recordOfflinePayment } from "@/lib/payments/offline-payment";
 import { ZMarkInvoicePaid } from "@/lib/payments/schemas";
 
@@ -27,5 +36,60 @@ export const markInvoicePaidAction = formAction(
       d.alreadyPaid
         ? `Invoice ${d.number} was already paid: nothing changed.`
         : `Invoice ${d.number} marked paid; what it sold is granted.`,
+  },
+);
+
+const customerPage = (orgId: string) => `/admin/customers/${orgId}`;
+const ZPlanChangeForm = z.object({
+  org_id: z.string().min(1),
+  plan_id: z.string().min(1, "choose the plan"),
+});
+
+/** What moving the customer to this plan does (direction, when, the prorated charge), changing nothing. */
+export const previewCustomerPlanChangeAction = formAction(
+  ZPlanChangeForm,
+  async (input) => previewPlanChange(input.org_id, input.plan_id),
+  { auth: "admin" },
+);
+
+/** The customer's change of plan, made by the admin: the same step as POST /api/v1/billing/subscription/change-plan. */
+export const changeCustomerPlanAction = formAction(
+  ZPlanChangeForm,
+  async (input, admin) => {
+    const r = await changePlan(input.org_id, input.plan_id, `user:${admin.id}`);
+    revalidatePath(customerPage(input.org_id));
+    return r;
+  },
+  {
+    auth: "admin",
+    message: (r) =>
+      r.effective === "now"
+        ? `The customer is now on ${r.new_plan.name}${r.amount_due_now_cents > 0 ? `; ${formatMoney(r.amount_due_now_cents, r.currency)} was charged for the rest of the period` : ""}.`
+        : `${r.new_plan.name} starts on ${formatDate(r.effective_at)}, when the current period ends.`,
+  },
+);
+
+/** Cancel at period end, cancel now, or resume: the steps of POST /api/v1/billing/subscription/cancel and /resume. */
+export const setCustomerCancelAction = formAction(
+  z.object({ org_id: z.string().min(1), when: z.enum(["period_end", "now", "resume"]) }),
+  async (input, admin) => {
+    const actor = `user:${admin.id}`;
+    const s =
+      input.when === "now"
+        ? await cancelNow(input.org_id, actor)
+        : input.when === "period_end"
+          ? await cancelAtPeriodEnd(input.org_id, actor)
+          : await resumeSubscription(input.org_id, actor);
+    revalidatePath(customerPage(input.org_id));
+    return { when: input.when, periodEnd: s.currentPeriodEnd.toISOString() };
+  },
+  {
+    auth: "admin",
+    message: ({ when, periodEnd }) =>
+      when === "now"
+        ? "The subscription has ended; the usage of the period so far is billed on a final invoice."
+        : when === "period_end"
+          ? `The subscription ends on ${formatDate(periodEnd)}.`
+          : "The subscription continues.",
   },
 );

@@ -22,7 +22,20 @@ import { mrrMinor } from "@/lib/revenue/mrr";
 import { findOrganization } from "@/lib/orgs/organizations";
 import { currentSubscription } from "@/lib/subscriptions/queries";
 import { OFFLINE_METHOD_LABELS } from "@/lib/payments/offline-payment";
-import { markInvoicePaidAction } from "./actions";
+import { randomUUID } from "node:crypto";
+import { AdminCancelButtons, AdminChangePlan } from "@/components/billing/admin-subscription-actions";
+import { GrantCreditsForm } from "@/components/credits/admin-credit-forms";
+import { listPlans } from "@/lib/catalog/plans";
+import { getCreditBalance } from "@/lib/credits/balance";
+import { formatInteger } from "@/lib/format";
+import { customerSince } from "@/lib/orgs/customer-since";
+import {
+  changeCustomerPlanAction,
+  markInvoicePaidAction,
+  previewCustomerPlanChangeAction,
+  setCustomerCancelAction,
+} from "./actions";
+import { grantCreditsAction } from "./credits/actions";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -31,12 +44,25 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   const { id } = await params;
   const org = await findOrganization({ id });
   if (!org) notFound();
-  const [current, members, agents, revenue] = await Promise.all([
+  const [current, members, agents, revenue, since, credits, catalog] = await Promise.all([
     currentSubscription(org.id),
     listMembers(org.id),
     agentsOverview(org.id),
     customerRevenue(org.id),
+    customerSince(org),
+    getCreditBalance(org.id),
+    listPlans(),
   ]);
+  const live = current && ["trialing", "active", "past_due", "incomplete"].includes(current.subscription.status);
+  // The plans a customer's own change may move to (lib/payments/self-serve.ts), in its currency.
+  const otherPlans = live
+    ? catalog
+        .filter((p) => p.selfServe && p.id !== current.plan.id && p.currency === current.plan.currency)
+        .map((p) => ({
+          id: p.id,
+          label: `${p.name} (${p.interval === "year" ? "yearly" : "monthly"}) · ${formatMoney(p.basePriceCents, p.currency)}`,
+        }))
+    : [];
   const awaiting = revenue.invoices.filter((i) => i.status === "open" && i.provider === "local" && i.livemode);
   const mrrNow = current
     ? {
@@ -56,7 +82,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
       </p>
       <PageHeader
         title={org.name}
-        description={`${org.externalId ? `external id ${org.externalId} · ` : ""}customer since ${formatDate(org.createdAt)}`}
+        description={`${org.externalId ? `external id ${org.externalId} · ` : ""}customer since ${formatDate(since)}`}
         actions={
           <div className="flex flex-wrap gap-2">
             <Link href={`/admin/customers/${org.id}/usage`} className={buttonClass("secondary")}>
@@ -70,9 +96,37 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
       />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <Card className="lg:col-span-2">
-          <CardHeader title="Subscription" />
+          <CardHeader
+            title="Subscription"
+            action={
+              live && current ? (
+                <AdminCancelButtons
+                  orgId={org.id}
+                  planName={current.plan.name}
+                  periodEnd={current.subscription.currentPeriodEnd.toISOString()}
+                  cancelAtPeriodEnd={current.subscription.cancelAtPeriodEnd}
+                  action={setCustomerCancelAction}
+                />
+              ) : undefined
+            }
+          />
           <CardBody>
             <PlanSummary current={current} />
+            {live && (
+              <div className="mt-5 border-t border-zinc-100 pt-4">
+                <h3 className="mb-2 text-sm font-medium text-zinc-900">Change plan</h3>
+                <p className="mb-3 text-sm text-zinc-500">
+                  As the customer&apos;s own change: upgrades apply now and are prorated; downgrades apply when the
+                  period ends.
+                </p>
+                <AdminChangePlan
+                  orgId={org.id}
+                  plans={otherPlans}
+                  previewAction={previewCustomerPlanChangeAction}
+                  changeAction={changeCustomerPlanAction}
+                />
+              </div>
+            )}
           </CardBody>
         </Card>
         <Card>
@@ -95,6 +149,12 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
                 </dd>
               </div>
               <div>
+                <dt className="text-zinc-500">Credit balance</dt>
+                <dd className="tabular text-zinc-900" data-testid="customer-credit-balance">
+                  {credits ? formatInteger(credits.balance) : "—"}
+                </dd>
+              </div>
+              <div>
                 <dt className="text-zinc-500">Collected, net of refunds</dt>
                 <dd className="tabular text-zinc-900">
                   {revenue.collected.length
@@ -112,6 +172,15 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
           </CardBody>
         </Card>
         <Card className="lg:col-span-3">
+          <CardHeader
+            title="Grant credits"
+            description="A new bucket, recorded with your name and the reason. Adjustments and the ledger are on the credits page."
+          />
+          <CardBody className="max-w-2xl">
+            <GrantCreditsForm action={grantCreditsAction} orgId={org.id} idempotencyKey={randomUUID()} />
+          </CardBody>
+        </Card>
+        <Card className="lg:col-span-3" aria-label="Subscription history">
           <CardHeader
             title="Subscription history"
             description="Every change, newest first, with the MRR after it (docs/metrics.md)."

@@ -25,6 +25,8 @@ export const grantCreditsAction = formAction(
       actor: `user:${admin.id}`,
     });
     revalidatePath(page(input.org_id));
+    // The customer's page offers the same grant and shows the balance.
+    revalidatePath(`/admin/customers/${input.org_id}`);
     return { credits: res.body.amount };
   },
   { auth: "admin", message: (d) => `Granted ${d.credits.toLocaleString("en-US")} credits.` },

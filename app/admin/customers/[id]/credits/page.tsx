@@ -14,6 +14,7 @@ import { LedgerCard } from "@/components/credits/ledger-table";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
+import { describeActors } from "@/lib/auth/describe-actors";
 import { requireAdmin } from "@/lib/auth/session";
 import { loadCreditsPage } from "@/lib/credits/credits-page";
 import { getCreditSettings } from "@/lib/credits/settings";
@@ -64,6 +65,7 @@ export default async function AdminCustomerCreditsPage({
     getAutoTopUp(org.id).then(autoTopUpJson),
     getSpendingCap(org.id).then((c) => spendingCapJson(org.id, c)),
   ]);
+  const who = await describeActors(data.ledger.data.map((r) => r.actor));
   const base = `/admin/customers/${org.id}/credits`;
   const liveBuckets = data.balance.buckets
     .filter((b) => b.remaining > 0 || b.amount > 0)
@@ -177,6 +179,7 @@ export default async function AdminCustomerCreditsPage({
         search={sp}
         events={data.events}
         ledger={data.ledger}
+        actors={Object.fromEntries(who)}
       />
     </QueryProvider>
   );

@@ -12,7 +12,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { WEBHOOK_STATUSES, type WebhookStatus } from "@/lib/db/schema/webhooks";
 import { env } from "@/lib/env";
 import { listWebhookEvents } from "@/lib/webhooks/queries";
-import { replayWebhookAction } from "./actions";
+import { replayWebhookAction } from "../actions";
 
 export const metadata: Metadata = { title: "Webhook log" };
 
@@ -36,8 +36,8 @@ export default async function WebhooksPage({
         title="Webhook log"
         description={
           configured
-            ? "Every event Stripe sent, stored once by its id, with what processing did. Failed events can be replayed."
-            : "Stripe webhooks are off (STRIPE_WEBHOOK_SECRET is unset). The local sandbox's events are listed here as they happen."
+            ? "Every event Stripe sent, stored once by its id, with what processing did. Open an event to read its payload; failed events can be replayed."
+            : "Stripe webhooks are off (STRIPE_WEBHOOK_SECRET is unset). The local sandbox's events are listed here as they happen; open one to read its payload."
         }
       />
       <nav aria-label="Filter by status" className="mb-4 flex flex-wrap gap-2">
@@ -76,7 +76,13 @@ export default async function WebhooksPage({
                     <LocalTime value={e.receivedAt} />
                   </Td>
                   <Td>
-                    <span className="font-mono text-xs text-zinc-900">{e.type}</span>
+                    <Link
+                      href={`/admin/webhooks/${e.id}`}
+                      className="font-mono text-xs text-brand-700 underline-offset-2 hover:underline"
+                      aria-label={`${e.type}: open the event and its payload`}
+                    >
+                      {e.type}
+                    </Link>
                     <div className="font-mono text-xs text-zinc-400">
                       {e.id} · {e.provider}
                     </div>

@@ -11,7 +11,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
 import { formatDate } from "@/lib/format";
 import { billingPage } from "@/lib/payments/billing-page";
-import { changePlanAction, checkoutAction, portalAction, previewChangeAction, setCancelAction } from "./actions";
+import { changePlanAction, checkoutAction, portalAction, previewChangeAction, setCancelAction } from "../actions";
 
 export const metadata: Metadata = { title: "Billing" };
 

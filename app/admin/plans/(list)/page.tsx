@@ -12,7 +12,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { listPlans } from "@/lib/catalog/plans";
 import { formatMoney } from "@/lib/money";
 import { stripeConfigured } from "@/lib/stripe/client";
-import { syncPlansAction } from "./actions";
+import { syncPlansAction } from "../actions";
 
 export const metadata: Metadata = { title: "Plans" };
 

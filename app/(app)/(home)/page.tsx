@@ -6,20 +6,20 @@ import { MembersTable } from "@/components/orgs/members-table";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
-import { listMembers } from "@/lib/auth/users";
+import { AlertsSummary } from "@/components/overview/alerts-summary";
+import { CreditsCard, UpcomingInvoiceCard } from "@/components/overview/overview-cards";
+import { UsageSummary } from "@/components/overview/usage-summary";
+import { QueryProvider } from "@/components/providers/query-provider";
 import { formatDate } from "@/lib/format";
 import { getOrganization } from "@/lib/orgs/organizations";
-import { currentSubscription } from "@/lib/subscriptions/queries";
+import { loadOverviewPage } from "@/lib/orgs/overview-page";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default async function CustomerHome() {
   const user = await requireCustomer();
-  const [org, current, members] = await Promise.all([
-    getOrganization(user.orgId),
-    currentSubscription(user.orgId),
-    listMembers(user.orgId),
-  ]);
+  const org = await getOrganization(user.orgId);
+  const { current, members, since, usage, credits, alerts, upcoming } = await loadOverviewPage(org);
   return (
     <>
       <PageHeader title={org.name} description={`Signed in as ${user.name} (${user.role}).`} />
@@ -55,11 +55,21 @@ export default async function CustomerHome() {
               </div>
               <div>
                 <dt className="text-zinc-500">Customer since</dt>
-                <dd className="text-zinc-900">{formatDate(org.createdAt)}</dd>
+                <dd className="text-zinc-900" data-testid="customer-since">
+                  {formatDate(since)}
+                </dd>
               </div>
             </dl>
           </CardBody>
         </Card>
+        <QueryProvider>
+          <UpcomingInvoiceCard initial={upcoming} />
+          <CreditsCard initial={credits} />
+        </QueryProvider>
+        <AlertsSummary open={alerts.open} count={alerts.count} />
+        <div className="min-w-0 lg:col-span-3">
+          <UsageSummary usage={usage} />
+        </div>
         <Card className="lg:col-span-3">
           <CardHeader
             title="Members"
