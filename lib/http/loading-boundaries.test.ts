@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
-const APP = path.resolve(import.meta.dirname, "..", "app");
+const APP = path.resolve(import.meta.dirname, "..", "..", "app");
 
 function files(dir: string, name: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
