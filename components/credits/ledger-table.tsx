@@ -105,7 +105,7 @@ export function LedgerTable({ rows, hrefFor }: { rows: LedgerRowView[]; hrefFor:
             </Td>
             <Td
               align="right"
-              className={r.amount < 0 ? "text-zinc-900" : r.amount > 0 ? "text-emerald-700" : "text-zinc-400"}
+              className={r.amount < 0 ? "text-zinc-900" : r.amount > 0 ? "text-emerald-700" : "text-zinc-500"}
             >
               {signed(r.amount)}
             </Td>

@@ -77,7 +77,7 @@ export default async function WebhooksPage({
                   </Td>
                   <Td>
                     <span className="font-mono text-xs text-zinc-900">{e.type}</span>
-                    <div className="font-mono text-xs text-zinc-400">
+                    <div className="font-mono text-xs text-zinc-500">
                       {e.id} · {e.provider}
                     </div>
                   </Td>
