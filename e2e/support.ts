@@ -6,13 +6,15 @@ export const MEMBER = "member@acme.example";
 export const ADMIN = "admin@tally.local";
 export const OWNER_STATE = "e2e/.auth/owner.json";
 export const ADMIN_STATE = "e2e/.auth/admin.json";
+export const MEMBER_STATE = "e2e/.auth/member.json";
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).not.toHaveURL(/\/sign-in/);
+  // The first sign-in after a start renders the overview cold: on a busy machine that takes more than 10 s.
+  await expect(page).not.toHaveURL(/\/sign-in/, { timeout: 30_000 });
 }
 
 /** A brand-new organization and owner, so a journey changes nobody else's data. */

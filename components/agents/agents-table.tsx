@@ -58,7 +58,7 @@ export function AgentsTable({
               {a.lastCallAt ? (
                 <LocalTime value={a.lastCallAt} mode="relative" />
               ) : (
-                <span className="text-zinc-400">never</span>
+                <span className="text-zinc-500">never</span>
               )}
             </Td>
           </tr>

@@ -42,7 +42,7 @@ export function CallsTable({ rows }: { rows: CallRow[] }) {
           <tr key={c.id}>
             <Td>
               <LocalTime value={c.startedAt} />
-              <div className="font-mono text-xs text-zinc-400">{c.id}</div>
+              <div className="font-mono text-xs text-zinc-500">{c.id}</div>
             </Td>
             <Td>{c.planName ? `${c.planName} v${c.planVersion}` : <Badge tone="amber">No plan</Badge>}</Td>
             <Td wrap className="text-xs">
@@ -53,7 +53,7 @@ export function CallsTable({ rows }: { rows: CallRow[] }) {
                   </div>
                 ))
               ) : (
-                <span className="text-zinc-400">in progress</span>
+                <span className="text-zinc-500">in progress</span>
               )}
             </Td>
             <Td align="right">

@@ -45,6 +45,11 @@ export function ApiKeysPanel({
   useEffect(() => {
     if (revoked) outcome.current?.focus();
   }, [revoked]);
+  // The new key takes focus: it is what the person came for, and it is shown once.
+  const createdBanner = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (created?.ok) createdBanner.current?.focus();
+  }, [created]);
   // The new key's banner goes once that key is revoked: it no longer works.
   const createdKey =
     created?.ok &&
@@ -80,7 +85,12 @@ export function ApiKeysPanel({
             </div>
           )}
           {createdKey && (
-            <div className="mx-5 mb-4 rounded-lg bg-emerald-50 p-4 ring-1 ring-inset ring-emerald-200" role="status">
+            <div
+              ref={createdBanner}
+              tabIndex={-1}
+              className="mx-5 mb-4 rounded-lg bg-emerald-50 p-4 ring-1 ring-inset ring-emerald-200 outline-none"
+              role="status"
+            >
               <p className="text-sm font-medium text-emerald-900">
                 Key “{createdKey.name}” created. Copy it now: it will not be shown again.
               </p>
@@ -178,7 +188,7 @@ export function ApiKeysPanel({
                     {k.lastUsedAt ? (
                       <LocalTime value={k.lastUsedAt} mode="relative" />
                     ) : (
-                      <span className="text-zinc-400">never</span>
+                      <span className="text-zinc-500">never</span>
                     )}
                   </Td>
                   <Td>{k.revokedAt ? <Badge tone="red">revoked</Badge> : <Badge tone="green">active</Badge>}</Td>

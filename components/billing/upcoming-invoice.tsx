@@ -35,7 +35,7 @@ export function UpcomingInvoice({ initial }: { initial: UpcomingInvoiceJson }) {
           <div className="text-xs text-zinc-500">
             so far · about{" "}
             <span data-testid="upcoming-projected">{formatMoney(u.projected_total_cents, u.currency)}</span> at the
-            current pace {isFetching && <span className="text-zinc-400">· updating</span>}
+            current pace {isFetching && <span className="text-zinc-500">· updating</span>}
           </div>
         </div>
       </div>

@@ -46,7 +46,7 @@ export function BucketsTable({ buckets, emptyHint }: { buckets: BucketRow[]; emp
               key={b.id}
               data-testid={`bucket-${b.id}`}
               data-source={b.source}
-              className={live ? undefined : "text-zinc-400"}
+              className={live ? undefined : "text-zinc-500"}
             >
               <Td className="tabular text-xs text-zinc-500">
                 {live ? (++order === 1 ? "next" : `${order}.`) : b.expired_at ? "expired" : "spent"}

@@ -40,7 +40,7 @@ export function CreditPacks({
             {renderBuyAction ? (
               renderBuyAction(p)
             ) : (
-              <p className="text-xs text-zinc-400">Online checkout is not available yet.</p>
+              <p className="text-xs text-zinc-500">Online checkout is not available yet.</p>
             )}
           </div>
         </div>

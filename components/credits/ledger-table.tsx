@@ -119,7 +119,7 @@ export function LedgerTable({
             </Td>
             <Td
               align="right"
-              className={r.amount < 0 ? "text-zinc-900" : r.amount > 0 ? "text-emerald-700" : "text-zinc-400"}
+              className={r.amount < 0 ? "text-zinc-900" : r.amount > 0 ? "text-emerald-700" : "text-zinc-500"}
             >
               {signed(r.amount)}
             </Td>

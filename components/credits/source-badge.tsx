@@ -3,7 +3,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 const TONE: Record<string, BadgeTone> = { purchased: "brand", subscription: "blue", promotional: "amber" };
 
 export function SourceBadge({ source }: { source: string | null }) {
-  if (!source) return <span className="text-zinc-400">—</span>;
+  if (!source) return <span className="text-zinc-500">—</span>;
   return <Badge tone={TONE[source] ?? "gray"}>{source}</Badge>;
 }
 

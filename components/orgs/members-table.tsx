@@ -27,7 +27,7 @@ export function MembersTable({ members }: { members: Member[] }) {
               {m.lastSignInAt ? (
                 <LocalTime value={m.lastSignInAt} mode="relative" />
               ) : (
-                <span className="text-zinc-400">never</span>
+                <span className="text-zinc-500">never</span>
               )}
             </Td>
           </tr>

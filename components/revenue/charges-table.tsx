@@ -81,7 +81,7 @@ export function ChargesTable({
               <Badge tone={TONE[c.status] ?? "gray"}>{c.status.replace("_", " ")}</Badge>
             </Td>
             <Td align="right">{formatMoney(c.amountCents, c.currency)}</Td>
-            <Td align="right" className={c.amountRefundedCents ? "text-amber-700" : "text-zinc-400"}>
+            <Td align="right" className={c.amountRefundedCents ? "text-amber-700" : "text-zinc-500"}>
               {c.amountRefundedCents ? `−${formatMoney(c.amountRefundedCents, c.currency)}` : "—"}
             </Td>
             <Td align="right" className="font-medium text-zinc-900">

@@ -68,7 +68,7 @@ export function CustomersTable({
               {c.plan ? (
                 `${c.plan.name} (${c.plan.interval === "year" ? "yearly" : "monthly"})`
               ) : (
-                <span className="text-zinc-400">No plan</span>
+                <span className="text-zinc-500">No plan</span>
               )}
               {c.discountPercent && c.discountPercent !== "0" && (
                 <div className="text-xs text-zinc-500">{c.discountPercent} % off</div>
@@ -87,7 +87,7 @@ export function CustomersTable({
               {c.usageChargesCents ? (
                 formatMoney(c.usageChargesCents, c.plan?.currency ?? currency)
               ) : (
-                <span className="text-zinc-400">—</span>
+                <span className="text-zinc-500">—</span>
               )}
             </Td>
             <Td>{formatDate(c.createdAt)}</Td>

@@ -40,11 +40,4 @@ export function Field({
   );
 }
 
-export function FormError({ message }: { message?: string | null }) {
-  if (!message) return null;
-  return (
-    <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-inset ring-red-200">
-      {message}
-    </div>
-  );
-}
+export { FormError } from "./form-error";

@@ -1,4 +1,5 @@
 import { cn } from "./cn";
+import { ScrollArea } from "./scroll-area";
 
 export function Table({
   children,
@@ -10,11 +11,11 @@ export function Table({
   label?: string;
 }) {
   return (
-    <div className="overflow-x-auto">
+    <ScrollArea className="overflow-x-auto" label={label}>
       <table aria-label={label} className={cn("min-w-full divide-y divide-zinc-200 text-sm", className)}>
         {children}
       </table>
-    </div>
+    </ScrollArea>
   );
 }
 

@@ -73,9 +73,16 @@ export function RawEventsTable({ events, generatedCount }: { events: RawEvent[];
                 <Td>
                   <Badge tone="green">accepted</Badge>
                 </Td>
-                <Td className="font-mono text-xs">{e.event_name}</Td>
+                {/* Long names and ids are cut with the whole value on hover, so Properties stays in the card. */}
                 <Td className="font-mono text-xs">
-                  {e.event_id}
+                  <div className="max-w-[12rem] truncate" title={e.event_name}>
+                    {e.event_name}
+                  </div>
+                </Td>
+                <Td className="font-mono text-xs">
+                  <span className="inline-block max-w-[10rem] truncate align-bottom" title={e.event_id}>
+                    {e.event_id}
+                  </span>
                   {e.id_generated && (
                     <span className="ml-1">
                       <Badge tone="amber">server-made</Badge>
@@ -89,7 +96,7 @@ export function RawEventsTable({ events, generatedCount }: { events: RawEvent[];
                   <LocalTime value={e.ingested_at} mode="relative" />
                 </Td>
                 <Td>
-                  <div className="max-w-xs truncate font-mono text-xs" title={JSON.stringify(e.properties)}>
+                  <div className="max-w-[16rem] truncate font-mono text-xs" title={JSON.stringify(e.properties)}>
                     {props(e.properties)}
                   </div>
                 </Td>
@@ -159,7 +166,7 @@ export function IngestLogTable({
                   <div className="max-w-md whitespace-normal text-sm">
                     {l.field && <span className="font-mono text-xs text-zinc-900">{l.field}: </span>}
                     {l.reason}
-                    <span className="ml-1 text-xs text-zinc-400">via {l.via}</span>
+                    <span className="ml-1 text-xs text-zinc-500">via {l.via}</span>
                   </div>
                 </Td>
                 <Td>

@@ -87,7 +87,7 @@ export function MeterUsageTable({
                 <Td align="right">{r.today === null ? "—" : formatQuantity(r.today, r.unit)}</Td>
                 <Td align="right">{r.this_month === null ? "—" : formatQuantity(r.this_month, r.unit)}</Td>
                 <Td align="right">
-                  {r.included === null ? <span className="text-zinc-400">unlimited</span> : formatQuantity(r.included)}
+                  {r.included === null ? <span className="text-zinc-500">unlimited</span> : formatQuantity(r.included)}
                 </Td>
                 <Td align="right">{r.remaining === null ? "—" : formatQuantity(r.remaining)}</Td>
                 <Td align="right">

@@ -5,6 +5,7 @@ import { useSyncExternalStore } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatQuantity } from "@/lib/format";
@@ -208,7 +209,7 @@ export function UsageChart({
               {query.isFetching ? "Refreshing…" : <UpdatedAt at={query.dataUpdatedAt} />} · refreshes every 30 s
             </figcaption>
           </figure>
-          <div className="max-h-72 overflow-y-auto rounded-lg ring-1 ring-zinc-100">
+          <ScrollArea className="max-h-72 overflow-y-auto rounded-lg ring-1 ring-zinc-100" label="Usage by period">
             <Table>
               <thead className="sticky top-0 bg-white">
                 <tr>
@@ -225,7 +226,7 @@ export function UsageChart({
                 ))}
               </tbody>
             </Table>
-          </div>
+          </ScrollArea>
         </div>
       )}
     </Card>

@@ -20,7 +20,7 @@ export default async function ApiKeysPage() {
           <>
             Send them as <code className="font-mono text-xs">Authorization: Bearer …</code> or{" "}
             <code className="font-mono text-xs">x-api-key</code>. See the{" "}
-            <Link href="/docs" className="text-brand-600 hover:text-brand-700">
+            <Link href="/docs" className="text-brand-600 underline hover:text-brand-700">
               API docs
             </Link>
             .

@@ -9,6 +9,7 @@ import { SpendTable } from "@/components/credits/spend-table";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { FocusedNotice } from "@/components/ui/focused-notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
 import { loadCreditsPage } from "@/lib/credits/credits-page";
@@ -53,7 +54,7 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
           <>
             Spend them over the API with <code className="font-mono text-xs">POST /api/v1/credits/consume</code> — see
             the{" "}
-            <Link href="/docs" className="text-brand-600 hover:text-brand-700">
+            <Link href="/docs" className="text-brand-600 underline hover:text-brand-700">
               API docs
             </Link>
             .
@@ -61,12 +62,9 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
         }
       />
       {sp.purchase === "success" && (
-        <div
-          role="status"
-          className="mb-6 rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200"
-        >
+        <FocusedNotice className="mb-6 rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
           Payment received: your credits are in the purchased bucket below.
-        </div>
+        </FocusedNotice>
       )}
       <CreditOverview initial={data.balance} series={data.series} />
       <div className="mb-6 grid grid-cols-1 gap-6 lg:grid-cols-3">

@@ -96,7 +96,7 @@ export default async function AdminCreditsPage({
                     {r.lastMovementAt ? (
                       <LocalTime value={r.lastMovementAt} mode="relative" />
                     ) : (
-                      <span className="text-zinc-400">none</span>
+                      <span className="text-zinc-500">none</span>
                     )}
                   </Td>
                 </tr>

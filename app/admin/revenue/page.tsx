@@ -34,7 +34,7 @@ export default async function RevenuePage({ searchParams }: { searchParams: Prom
         description={
           <>
             MRR and its movements per month (UTC), recomputed from the subscription history.{" "}
-            <a href="#definitions" className="text-brand-600 hover:text-brand-700">
+            <a href="#definitions" className="text-brand-600 underline hover:text-brand-700">
               How each figure is counted
             </a>
             .

@@ -25,7 +25,7 @@ export default async function AgentsPage() {
             <>
               Create agents from your backend with <code className="font-mono text-xs">POST /api/v1/agents</code> (see
               the{" "}
-              <Link href="/docs" className="text-brand-600">
+              <Link href="/docs" className="text-brand-600 underline">
                 API docs
               </Link>
               ).

@@ -7,6 +7,7 @@ import { UpcomingInvoice } from "@/components/billing/upcoming-invoice";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { ActionButton } from "@/components/ui/action-button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { FocusedNotice } from "@/components/ui/focused-notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
 import { formatDate } from "@/lib/format";
@@ -54,22 +55,19 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
           </div>
         )}
         {checkout === "success" && (
-          <div
-            role="status"
-            className="rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200"
-          >
+          <FocusedNotice className="rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
             {b.provider === "manual" ? "Your plan has started." : "Payment received."}{" "}
             {b.provider === "stripe"
               ? "Your plan updates as soon as Stripe confirms it (usually a few seconds)."
               : b.provider === "local"
                 ? "This was a test payment: no real money moved."
                 : "Thank you!"}
-          </div>
+          </FocusedNotice>
         )}
         {checkout === "canceled" && (
-          <div className="rounded-lg bg-zinc-100 px-4 py-3 text-sm text-zinc-700">
+          <FocusedNotice className="rounded-lg bg-zinc-100 px-4 py-3 text-sm text-zinc-700">
             Checkout canceled: nothing was charged.
-          </div>
+          </FocusedNotice>
         )}
         {b.summary.access.message && (
           <div

@@ -83,7 +83,7 @@ export default async function WebhooksPage({
                     >
                       {e.type}
                     </Link>
-                    <div className="font-mono text-xs text-zinc-400">
+                    <div className="font-mono text-xs text-zinc-500">
                       {e.id} · {e.provider}
                     </div>
                   </Td>
