@@ -1,6 +1,13 @@
 import { describe, expect, test } from "vitest";
 import type { Charge } from "@/lib/rating";
-import { periodLines, projectToPeriodEnd, totalCents, type PeriodInput, type PlanRef } from "./period-lines";
+import {
+  periodLines,
+  projectToPeriodEnd,
+  totalCents,
+  type PeriodInput,
+  type PlanRef,
+  type PlanSegment,
+} from "./period-lines";
 
 const start = new Date("2026-11-21T00:00:00Z");
 const end = new Date("2026-12-21T00:00:00Z");
@@ -240,7 +247,7 @@ describe("periodLines", () => {
         ],
       },
     ]);
-    const segments = (q: string) => [
+    const segments = (q: string): PlanSegment[] => [
       { start, end: third, plan: tiered, usage: { api_calls: q } },
       { start: third, end, plan: pro, usage: {} },
     ];
