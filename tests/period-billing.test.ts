@@ -21,6 +21,7 @@ import { db } from "@/lib/db/client";
 import {
   invoiceLines,
   invoices,
+  meters,
   organizations,
   periodBillings,
   plans,
@@ -424,7 +425,34 @@ describe("closing a batch of periods", () => {
   const closeAt = (worlds: World[]) => new Date(Math.max(...worlds.map((w) => w.period.end.getTime())) + 1000);
 
   it("bills each period of the batch the lines it gets alone", async () => {
-    // Closed together by one rollover run: usage, per-model tokens, a mid-period upgrade, credit overage, agent calls.
+    // Closed together by one rollover run: usage, per-model tokens, a mid-period upgrade, credit overage, agent calls,
+    // and a subscription in its second period whose first period's usage partly arrived after it was billed.
+    const second = period();
+    const anchor = new Date(second.start);
+    anchor.setUTCMonth(anchor.getUTCMonth() - 1);
+    const firstPeriod = periodBounds(anchor, "month", 0);
+    const lateOrg = await makeOrg();
+    await db.transaction((tx) => addSandboxCard(tx, lateOrg.id, { number: "4242424242424242" }));
+    const lateSub = await subscribe(lateOrg.id, {
+      plan: { id: starter.id },
+      actor: "test",
+      now: anchor,
+      skipTrial: true,
+      provider: "local",
+    });
+    const late: World = {
+      rail: "local",
+      orgId: lateOrg.id,
+      subId: lateSub.id,
+      stripeSubId: null,
+      period: periodBounds(anchor, "month", 1),
+    };
+    await usage(late, "25.5", new Date(anchor.getTime() + 24 * HOUR));
+    expect(await rollOverSubscriptions(new Date(firstPeriod.end.getTime() + 1000))).toBe(1);
+    const firstBilled = await onInvoices(late);
+    expect(Object.values(firstBilled)).toEqual([54]);
+    await usage(late, "10", new Date(anchor.getTime() + 48 * HOUR)); // the first period's, received late
+    await usage(late, "20", later(-2 * HOUR));
     const plain = await subscribed("local");
     await usage(plain, "25.5", later(-2 * HOUR));
     const models = await subscribed("local", tokens);
@@ -463,13 +491,17 @@ describe("closing a batch of periods", () => {
       endedAt: later(-2 * HOUR),
     });
     await usage(agents, "20", later(-2 * HOUR));
-    const worlds = [plain, models, upgraded, overage, agents];
+    const worlds = [plain, models, upgraded, overage, agents, late];
     const expected = await alone(worlds);
     expect(Object.values(expected.get(plain.subId)!)).toEqual([54]);
     expect(Object.values(expected.get(models.subId)!)).toEqual([1500]); // tokens without a model are named, not priced
     expect(Object.values(expected.get(upgraded.subId)!)).toEqual([128, 200]); // Starter's included minutes prorated to its part of the period
     expect(Object.values(expected.get(overage.subId)!)).toEqual([300]);
     expect(Object.values(expected.get(agents.subId)!)).toEqual([35, 28, 1000]);
+    // 20 minutes, 10 billable: 35; the first period's 10 late minutes: 89 in all less 54 billed.
+    expect(Object.values(expected.get(late.subId)!)).toEqual([35, 35]);
+    expect(Object.keys(expected.get(late.subId)!)[1]).toContain(`:late_usage:${firstPeriod.start.toISOString()}:`);
+    expected.set(late.subId, { ...firstBilled, ...expected.get(late.subId)! });
 
     const at = closeAt(worlds);
     expect(await rollOverSubscriptions(at)).toBe(worlds.length);
@@ -749,6 +781,47 @@ describe.each(["local", "stripe"] as const)("usage received late on the %s rail"
     await renewAgain(w, 2);
     expect(await billed(w)).toEqual({ ...onTime, [late]: 35 });
   });
+
+  it("bills usage that arrives two periods late on the bill it arrives for, once", async () => {
+    const w = await subscribed(rail);
+    await usage(w, "25.5", later(-3 * HOUR));
+    await renew(w);
+    await renewAgain(w, 1);
+    const onTime = { [`usage:${starter.id}:${minutes.code}`]: 54 };
+    expect(await billed(w)).toEqual(onTime);
+
+    // The first period's 10 more minutes arrive while the third period runs: billed when it closes.
+    await usage(w, "10", later(-2 * HOUR));
+    const late = `late_usage:${w.period.start.toISOString()}:${starter.id}:${minutes.code}`;
+    await renewAgain(w, 2);
+    expect(await billed(w)).toEqual({ ...onTime, [late]: 35 });
+    await renewAgain(w, 3);
+    expect(await billed(w)).toEqual({ ...onTime, [late]: 35 });
+  });
+
+  it("a billed line that shrinks is not credited, and grows again billed only past what was billed", async () => {
+    const w = await subscribed(rail);
+    await db.update(meters).set({ allowNegative: true }).where(eq(meters.code, minutes.code));
+    invalidateMeters();
+    try {
+      await usage(w, "25.5", later(-3 * HOUR));
+      await renew(w);
+      // 5 minutes taken back after the period was billed: 20.5 minutes, 10.5 billable → 37 cents < 54 billed.
+      await usage(w, "-5", later(-2 * HOUR));
+      await renewAgain(w, 1);
+      expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 54 });
+      // 10 more: 30.5 minutes, 20.5 billable × 0.035 = 0.7175 → 72 cents; 54 billed, so 18 late.
+      await usage(w, "10", later(-90 * 60_000));
+      await renewAgain(w, 2);
+      expect(await billed(w)).toEqual({
+        [`usage:${starter.id}:${minutes.code}`]: 54,
+        [`late_usage:${w.period.start.toISOString()}:${starter.id}:${minutes.code}`]: 18,
+      });
+    } finally {
+      await db.update(meters).set({ allowNegative: false }).where(eq(meters.code, minutes.code));
+      invalidateMeters();
+    }
+  });
 });
 
 describe("a Stripe renewal whose every webhook was lost", () => {
@@ -787,5 +860,68 @@ describe("a Stripe renewal whose every webhook was lost", () => {
     await deliver(stripe.event("customer.subscription.updated", r.subscription));
     await drain(new Date(at.getTime() + 10 * HOUR));
     expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 35 });
+  });
+});
+
+describe("a Stripe subscription renewed several times unheard", () => {
+  it("the sweep bills each period Stripe renewed, in order, each once", async () => {
+    const w = await subscribed("stripe");
+    await usage(w, "20", later(-2 * HOUR));
+    // Stripe renews three times; not one event reaches Tally. Each renewal invoice names the period that ended.
+    const periods: { start: Date; end: Date }[] = [w.period];
+    for (const [n, minutesUsed] of ["30", "40"].entries()) {
+      const r = stripe.renewSubscription(w.stripeSubId!);
+      stripe.finalizeInvoice(r.invoice.id);
+      const item = (r.subscription.items as { data: { current_period_start: number; current_period_end: number }[] })
+        .data[0]!;
+      const next = { start: new Date(item.current_period_start * 1000), end: new Date(item.current_period_end * 1000) };
+      expect(next.start).toEqual(periods[n]!.end);
+      periods.push(next);
+      await usage(w, minutesUsed, new Date(next.start.getTime() + 24 * HOUR));
+    }
+    stripe.finalizeInvoice(stripe.renewSubscription(w.stripeSubId!).invoice.id);
+
+    const { sweepStripePeriods } = await import("@/lib/payments/stripe-period-sweep");
+    const at = new Date(w.period.end.getTime() + 3 * HOUR);
+    expect(await sweepStripePeriods(at)).toBe(3);
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.id, w.subId));
+    expect(sub!.currentPeriodStart).toEqual(periods[2]!.end);
+    await drain(new Date(at.getTime() + 1000));
+
+    // 20, 30 and 40 minutes, 10 included each period: 10, 20 and 30 × 0.035, each on its own line, keyed by its period.
+    const items = () =>
+      stripe
+        .list("invoiceitem", (i) => (i.metadata as Record<string, string>).tally_subscription_id === w.subId)
+        .map((i) => [(i.metadata as Record<string, string>).tally_line_id!, Number(i.amount)] as const)
+        .sort((a, b) => a[1] - b[1]);
+    const expected = periods.map((p, n) => [
+      `${w.subId}:${p.start.toISOString()}:usage:${starter.id}:${minutes.code}`,
+      [35, 70, 105][n],
+    ]);
+    expect(items()).toEqual(expected);
+    const rows = await db
+      .select()
+      .from(periodBillings)
+      .where(eq(periodBillings.subscriptionId, w.subId))
+      .orderBy(periodBillings.periodStart);
+    expect(rows.map((r) => [r.periodStart, r.periodEnd, r.status, r.totalCents])).toEqual(
+      periods.map((p, n) => [p.start, p.end, "billed", [35, 70, 105][n]]),
+    );
+
+    // Once: the sweep again adds nothing.
+    await sweepStripePeriods(new Date(at.getTime() + 6 * HOUR));
+    await drain(new Date(at.getTime() + 10 * HOUR));
+    expect(items()).toEqual(expected);
+  });
+
+  it("a stretch no renewal invoice names is billed as a period of its own", async () => {
+    const { endedPeriods } = await import("@/lib/payments/stripe-period-sweep");
+    const d = (day: number) => new Date(Date.UTC(2026, 0, day));
+    expect(endedPeriods({ start: d(1), end: d(10) }, [{ start: d(20), end: d(30) }], d(40))).toEqual([
+      { start: d(1), end: d(10) },
+      { start: d(10), end: d(20) },
+      { start: d(20), end: d(30) },
+      { start: d(30), end: d(40) },
+    ]);
   });
 });

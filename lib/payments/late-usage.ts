@@ -1,105 +1,345 @@
 // Usage that arrives late: events timestamped inside a period whose lines were already frozen and
 // billed (Stripe: its period_billings row; Tally's own rail: the renewal invoice that carried them)
-// would otherwise never be billed. When the next period is billed, the previous period is rated
-// again and every usage line that grew is billed by the difference, on the next period's bill, as
-// its own line saying so ("usage of <period> received late"). The late line is a line of the next
-// period (its id carries that period's key), so it is frozen and added with that period's lines:
-// once, on either rail, however often a job runs. The amount is the line's rounded amount now less
-// what was billed for it, so what a period's usage was billed in all is its rated amount to the cent.
+// would otherwise never be billed. When a period is billed, every earlier billed period of the
+// subscription that received such events is rated again, and every usage line that grew is billed
+// by the difference, on this period's bill, as its own line saying so ("usage of <period> received
+// late"). The late line is a line of this period (its id carries this period's key), so it is frozen
+// and added with this period's lines: once, on either rail, however often a job runs. The amount is
+// the line's rounded amount now less everything billed for it so far (its own line, what threshold
+// invoices billed of it, and late lines on later bills), so what a period's usage was billed in all
+// is its rated amount to the cent.
 //
-// Only the period just before is read again: usage arriving more than a period late is not billed.
-// A line that shrank (a call finalized late takes its usage out of the meter) is not credited.
+// Finding the periods to rate again without reading history at every close: each subscription keeps
+// a watermark (subscriptions.late_usage_after), set when a period's lines are billed to the
+// database's clock less LATE_MARGIN_MS (an event's ingested_at is its storing transaction's start;
+// the margin covers a transaction that started before the close and committed after it). Events
+// ingested after the watermark and timestamped before this period are the only candidates: those
+// stored more than an hour after their own time are found by a partial index
+// (usage_events_late_idx), the others are timestamped within the hour before the watermark
+// (usage_events_org_time_idx) — neither reads the customer's history or this period's events. A
+// candidate only says "rate that period again": an event already counted (the margin lets a few
+// through) rates to the same lines and bills nothing.
+//
+// Bounds. Periods are looked at back to LOOKBACK_MONTHS before this period's start (raw events and
+// rollups are kept without a retention limit today; a year covers every earlier monthly period of
+// the last year and the previous yearly period). Usage timestamped earlier is not billed.
+//
+// A line that shrank (a call finalized late takes its usage out of the meter, or a negative event
+// on a meter that allows them) is not credited: nothing negative is billed, the period keeps what was
+// billed, and a warning is logged with the subscription, the line and both amounts. If the line
+// grows again later, only what goes beyond what was billed is billed.
+//
+// Batched: a batch of periods (the rollover's 100) is answered with one statement for the candidates
+// and, only for subscriptions that have any, one statement per kind for what was billed (invoice
+// lines or period_billings, threshold billings) and one batched rating (loadPeriodInputs).
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
-import type { Executor } from "@/lib/db/client";
-import { invoiceLines, invoices, periodBillings, type Subscription } from "@/lib/db/schema";
+import { sql } from "drizzle-orm";
+import { rows, type Executor } from "@/lib/db/client";
+import {
+  invoiceLines,
+  invoices,
+  periodBillings,
+  subscriptions,
+  thresholdBillings,
+  type Subscription,
+} from "@/lib/db/schema";
 import { formatDate, formatQuantity } from "@/lib/format";
+import { log } from "@/lib/log";
 import { dec, D } from "@/lib/money";
 import { periodContaining } from "@/lib/time";
-import { loadPeriodInput } from "./period-input";
+import { loadPeriodInputs, type PeriodRequest } from "./period-input";
 import { lineId, periodKey, periodLines, type PeriodLine } from "./period-lines";
 
 type Period = { start: Date; end: Date };
 /** What was billed for one of a period's lines: its cents, exact amount and billable quantity. */
 type Billed = { cents: number; exact: string; quantity: string };
 
-/** The period before `next` whose lines were billed, and what each of its lines was billed; null when there is none (a trial, the first period). */
-async function previousBilled(
-  x: Executor,
-  sub: Subscription,
-  next: Period,
-): Promise<{ period: Period; billed: Map<string, Billed> } | null> {
-  if (sub.provider === "stripe") {
-    const [row] = await x
-      .select({ start: periodBillings.periodStart, end: periodBillings.periodEnd, lines: periodBillings.lines })
-      .from(periodBillings)
-      .where(and(eq(periodBillings.subscriptionId, sub.id), eq(periodBillings.periodEnd, next.start)));
-    if (!row) return null;
-    const billed = new Map<string, Billed>();
-    for (const l of row.lines as Partial<PeriodLine>[])
-      if (l.id)
-        billed.set(l.id, { cents: l.amountCents ?? 0, exact: l.exactAmount ?? "0", quantity: l.quantity ?? "0" });
-    return { period: { start: row.start, end: row.end }, billed };
-  }
-  // Tally's own rail: the period of the schedule that ended when `next` began, billed on the renewal invoice of `next`.
-  const prev = periodContaining(sub.billingAnchor, sub.interval, new Date(next.start.getTime() - 1));
-  if (prev.end.getTime() !== next.start.getTime() || prev.start < sub.billingAnchor) return null;
-  if (sub.trialEnd && sub.trialEnd > prev.start) return null;
-  const [renewal] = await x
-    .select({ id: invoices.id, status: invoices.status })
-    .from(invoices)
-    .where(eq(invoices.sourceKey, `subscription:${sub.id}:${next.start.toISOString()}`));
-  if (!renewal || renewal.status === "void") return null;
-  const prefix = `${sub.id}:${periodKey(prev)}:`;
-  // P's lines are on that invoice (read by its id: indexed, unlike a search of the subscription's invoices).
-  const rows = await x
-    .select({ amountCents: invoiceLines.amountCents, quantity: invoiceLines.quantity, details: invoiceLines.details })
-    .from(invoiceLines)
-    .where(
-      and(eq(invoiceLines.invoiceId, renewal.id), sql`starts_with(${invoiceLines.details}->>'line_id', ${prefix})`),
-    );
-  const billed = new Map<string, Billed>();
-  for (const r of rows) {
-    const id = String(r.details!.line_id);
-    const had = billed.get(id) ?? { cents: 0, exact: "0", quantity: "0" };
-    billed.set(id, {
-      cents: had.cents + r.amountCents,
-      exact: dec(had.exact)
-        .plus(String(r.details!.exact_amount ?? "0"))
-        .toFixed(),
-      quantity: dec(had.quantity).plus(r.quantity).toFixed(),
-    });
-  }
-  return { period: { start: prev.start, end: prev.end }, billed };
+/** How far behind the database's clock a watermark is set (see above). */
+export const LATE_MARGIN_MS = 5 * 60_000;
+/** Earlier periods are looked at back to this many months before the billed period's start. */
+export const LOOKBACK_MONTHS = 12;
+
+export type LateRequest = {
+  sub: Subscription;
+  /** The period whose bill carries the late lines: the period being billed (or, for the upcoming invoice, the current one). */
+  period: Period;
+};
+
+/** A list as one JSON parameter (the statement's text is the same whatever the batch size). */
+const json = (v: unknown) => sql`${JSON.stringify(v)}::text::json`;
+const anyOf = (ids: string[]) => sql`any(array(select json_array_elements_text(${json(ids)})))`;
+
+function lookbackStart(p: Period): Date {
+  const d = new Date(p.start);
+  d.setUTCMonth(d.getUTCMonth() - LOOKBACK_MONTHS);
+  return d;
 }
 
-/** The lines billing the previous period's late usage on the bill of `period` (the period ending now). */
-export async function lateUsageLines(x: Executor, sub: Subscription, period: Period): Promise<PeriodLine[]> {
-  const prev = await previousBilled(x, sub, period);
-  if (!prev) return [];
-  const input = await loadPeriodInput(x, sub, prev.period);
-  const label = `${formatDate(prev.period.start)} – ${formatDate(prev.period.end)}`;
-  const out: PeriodLine[] = [];
-  for (const now of periodLines(input)) {
-    if (now.kind !== "usage") continue;
-    const had = prev.billed.get(now.id) ?? { cents: 0, exact: "0", quantity: "0" };
-    const cents = now.amountCents - had.cents;
-    if (cents <= 0) continue;
-    const quantity = D.max(0, dec(now.quantity).minus(had.quantity));
-    const exact = dec(now.exactAmount).minus(had.exact);
-    const name = now.description.split(": ")[0];
-    const key = `${periodKey(prev.period)}:${now.key}`;
-    out.push({
-      ...now,
-      id: lineId(sub.id, period, "late_usage", key),
-      kind: "late_usage",
-      key,
-      description: `${name}: ${formatQuantity(quantity.toFixed(), input.meterUnits?.[now.meter ?? ""] ?? undefined)} — usage of ${label} received late`,
-      quantity: quantity.toFixed(),
-      unitAmount: quantity.isZero() ? null : exact.div(quantity).toDecimalPlaces(10).toFixed(),
-      exactAmount: exact.toFixed(),
-      amountCents: cents,
-    });
+const watermark = (r: LateRequest) => r.sub.lateUsageAfter ?? new Date(r.period.start.getTime() - LATE_MARGIN_MS);
+
+/** Per request: the earliest and latest time of events ingested after its watermark and timestamped before its period, or null. */
+async function candidates(x: Executor, requests: LateRequest[]): Promise<({ lo: Date; hi: Date } | null)[]> {
+  const found = await rows<{ i: number; lo: string; hi: string }>(
+    sql`select t.i, floor(extract(epoch from min(e.ts)) * 1000)::bigint::text as lo,
+               ceil(extract(epoch from max(e.ts)) * 1000)::bigint::text as hi
+          from json_to_recordset(${json(
+            requests.map((r, i) => ({
+              i,
+              o: r.sub.orgId,
+              w: watermark(r).toISOString(),
+              l: lookbackStart(r.period).toISOString(),
+              s: r.period.start.toISOString(),
+            })),
+          )}) as t(i int, o text, w timestamptz, l timestamptz, s timestamptz)
+          cross join lateral (
+            select u."timestamp" as ts from usage_events u
+             where u.org_id = t.o and (u.ingested_at - u."timestamp") > interval '1 hour'
+               and u.ingested_at > t.w and u."timestamp" >= t.l and u."timestamp" < t.s
+            union all
+            select u."timestamp" from usage_events u
+             where u.org_id = t.o and u."timestamp" >= greatest(t.l, t.w - interval '1 hour') and u."timestamp" < t.s
+               and u.ingested_at > t.w
+          ) e
+         group by t.i`,
+    x,
+  );
+  const out: ({ lo: Date; hi: Date } | null)[] = requests.map(() => null);
+  for (const f of found) out[Number(f.i)] = { lo: new Date(Number(f.lo)), hi: new Date(Number(f.hi)) };
+  return out;
+}
+
+/** The earlier periods of Tally's own schedule that [lo, hi] touches and that were billed before `period` (trial periods were not). */
+function schedulePeriods(sub: Subscription, period: Period, lo: Date, hi: Date): Period[] {
+  const out: Period[] = [];
+  let p: Period = periodContaining(sub.billingAnchor, sub.interval, lo < sub.billingAnchor ? sub.billingAnchor : lo);
+  for (let n = 0; n < 400 && p.start <= hi && p.end <= period.start; n++) {
+    if (p.start >= sub.billingAnchor && !(sub.trialEnd && sub.trialEnd > p.start))
+      out.push({ start: p.start, end: p.end });
+    p = periodContaining(sub.billingAnchor, sub.interval, p.end);
   }
   return out;
+}
+
+/** Renewal invoice keys from `from`'s end to `period`'s start: the invoices that carry an earlier period's lines and late lines. */
+function renewalKeys(sub: Subscription, from: Period, period: Period): string[] {
+  const keys: string[] = [];
+  let p: Period = { start: from.start, end: from.end };
+  for (let n = 0; n < 400 && p.end <= period.start; n++) {
+    keys.push(`subscription:${sub.id}:${p.end.toISOString()}`);
+    p = periodContaining(sub.billingAnchor, sub.interval, p.end);
+  }
+  return keys;
+}
+
+type BilledLine = { id: string; kind: string; cents: number; exact: string; quantity: string };
+
+/** Adds what each billed line billed of `q`'s lines: q's own usage lines, and late lines billing q on later bills. */
+function billedOf(sub: Subscription, q: Period, lines: BilledLine[], into: Map<string, Billed>) {
+  const own = `${sub.id}:${periodKey(q)}:usage:`;
+  const late = `:late_usage:${periodKey(q)}:`;
+  for (const l of lines) {
+    let id: string | null = null;
+    if (l.kind === "usage" && l.id.startsWith(own)) id = l.id;
+    else if (l.kind === "late_usage" && l.id.startsWith(`${sub.id}:`) && l.id.includes(late))
+      id = own + l.id.slice(l.id.indexOf(late) + late.length);
+    if (!id) continue;
+    const had = into.get(id) ?? { cents: 0, exact: "0", quantity: "0" };
+    into.set(id, {
+      cents: had.cents + l.cents,
+      exact: dec(had.exact).plus(l.exact).toFixed(),
+      quantity: dec(had.quantity).plus(l.quantity).toFixed(),
+    });
+  }
+}
+
+type Rerate = { i: number; sub: Subscription; q: Period; billed: Map<string, Billed> };
+
+/**
+ * The late lines each request's bill carries, in the order asked: for each earlier billed period
+ * whose usage arrived after it was billed (oldest first), each usage line that grew, by the difference.
+ */
+export async function lateUsageLinesMany(x: Executor, requests: LateRequest[]): Promise<PeriodLine[][]> {
+  const out: PeriodLine[][] = requests.map(() => []);
+  if (requests.length === 0) return out;
+  const found = await candidates(x, requests);
+  const flagged = requests.flatMap((r, i) => (found[i] ? [{ ...r, i, ...found[i]! }] : []));
+  if (flagged.length === 0) return out;
+
+  // What was billed: Stripe periods' frozen lines; Tally's renewal invoices' lines.
+  const stripe = flagged.filter((f) => f.sub.provider === "stripe");
+  const local = flagged
+    .filter((f) => f.sub.provider !== "stripe")
+    .map((f) => ({ ...f, periods: schedulePeriods(f.sub, f.period, f.lo, f.hi) }))
+    .filter((f) => f.periods.length > 0);
+  const keys = local.flatMap((f) => renewalKeys(f.sub, f.periods[0]!, f.period));
+  const [stripeRows, invoiceRows] = await Promise.all([
+    stripe.length
+      ? x
+          .select({
+            subscriptionId: periodBillings.subscriptionId,
+            start: periodBillings.periodStart,
+            end: periodBillings.periodEnd,
+            lines: periodBillings.lines,
+          })
+          .from(periodBillings)
+          .innerJoin(
+            sql`json_to_recordset(${json(stripe.map((f) => ({ s: f.sub.id, lo: f.lo.toISOString(), u: f.period.start.toISOString() })))}) as t(s text, lo timestamptz, u timestamptz)`,
+            sql`${periodBillings.subscriptionId} = t.s and ${periodBillings.periodEnd} > t.lo and ${periodBillings.periodEnd} <= t.u`,
+          )
+      : [],
+    keys.length
+      ? x
+          .select({
+            sourceKey: invoices.sourceKey,
+            amountCents: invoiceLines.amountCents,
+            quantity: invoiceLines.quantity,
+            details: invoiceLines.details,
+          })
+          .from(invoices)
+          .innerJoin(invoiceLines, sql`${invoiceLines.invoiceId} = ${invoices.id}`)
+          .where(sql`${invoices.sourceKey} = ${anyOf(keys)} and ${invoices.status} <> 'void'`)
+      : [],
+  ]);
+
+  const rerate: Rerate[] = [];
+  for (const f of stripe) {
+    const mine = stripeRows.filter((r) => r.subscriptionId === f.sub.id).sort((a, b) => +a.start - +b.start);
+    const lines: BilledLine[] = mine.flatMap((r) =>
+      (
+        r.lines as { id?: string; kind?: string; amountCents?: number; exactAmount?: string; quantity?: string }[]
+      ).flatMap((l) =>
+        l.id && l.kind
+          ? [
+              {
+                id: l.id,
+                kind: l.kind,
+                cents: l.amountCents ?? 0,
+                exact: l.exactAmount ?? "0",
+                quantity: l.quantity ?? "0",
+              },
+            ]
+          : [],
+      ),
+    );
+    for (const r of mine) {
+      if (r.start > f.hi || (f.sub.trialEnd && f.sub.trialEnd > r.start)) continue;
+      const q = { start: r.start, end: r.end };
+      const billed = new Map<string, Billed>();
+      billedOf(f.sub, q, lines, billed);
+      rerate.push({ i: f.i, sub: f.sub, q, billed });
+    }
+  }
+  const byKey = new Map<string, BilledLine[]>();
+  for (const r of invoiceRows) {
+    const id = r.details?.line_id;
+    if (typeof id !== "string" || !r.sourceKey) continue;
+    const list = byKey.get(r.sourceKey) ?? [];
+    list.push({
+      id,
+      kind: String(r.details?.line_kind ?? "usage"),
+      cents: r.amountCents,
+      exact: String(r.details?.exact_amount ?? "0"),
+      quantity: r.quantity,
+    });
+    byKey.set(r.sourceKey, list);
+  }
+  for (const f of local) {
+    const lines = renewalKeys(f.sub, f.periods[0]!, f.period).flatMap((k) => byKey.get(k) ?? []);
+    for (const q of f.periods) {
+      // A period is billed when its renewal invoice exists (and was not voided).
+      if (!invoiceRows.some((r) => r.sourceKey === `subscription:${f.sub.id}:${q.end.toISOString()}`)) continue;
+      const billed = new Map<string, Billed>();
+      billedOf(f.sub, q, lines, billed);
+      rerate.push({ i: f.i, sub: f.sub, q, billed });
+    }
+  }
+  if (rerate.length === 0) return out;
+
+  // Rated again, and what threshold invoices billed of each period during it.
+  const [inputs, thresholds] = await Promise.all([
+    loadPeriodInputs(
+      x,
+      rerate.map((r): PeriodRequest => ({ sub: r.sub, period: r.q })),
+    ),
+    x
+      .select({
+        subscriptionId: thresholdBillings.subscriptionId,
+        start: thresholdBillings.periodStart,
+        lines: thresholdBillings.lines,
+      })
+      .from(thresholdBillings)
+      .innerJoin(
+        sql`json_to_recordset(${json(rerate.map((r) => ({ s: r.sub.id, p: r.q.start.toISOString() })))}) as t(s text, p timestamptz)`,
+        sql`${thresholdBillings.subscriptionId} = t.s and ${thresholdBillings.periodStart} = t.p`,
+      ),
+  ]);
+  for (const th of thresholds)
+    for (const r of rerate) {
+      if (r.sub.id !== th.subscriptionId || +r.q.start !== +th.start) continue;
+      for (const [id, cents] of Object.entries(th.lines)) {
+        const had = r.billed.get(id) ?? { cents: 0, exact: "0", quantity: "0" };
+        // As lessThresholdBilled takes it off the period's line: the cents, and as much of the exact amount.
+        r.billed.set(id, {
+          ...had,
+          cents: had.cents + cents,
+          exact: dec(had.exact).plus(dec(cents).div(100)).toFixed(),
+        });
+      }
+    }
+
+  rerate.forEach((r, n) => {
+    const input = inputs[n]!;
+    const { period } = requests[r.i]!;
+    const label = `${formatDate(r.q.start)} – ${formatDate(r.q.end)}`;
+    for (const now of periodLines(input)) {
+      if (now.kind !== "usage") continue;
+      const had = r.billed.get(now.id) ?? { cents: 0, exact: "0", quantity: "0" };
+      const cents = now.amountCents - had.cents;
+      if (cents < 0)
+        log.warn(
+          {
+            subscription_id: r.sub.id,
+            period_start: r.q.start.toISOString(),
+            line_id: now.id,
+            billed_cents: had.cents,
+            rated_cents: now.amountCents,
+          },
+          "a billed usage line is lower when rated again; nothing is credited",
+        );
+      if (cents <= 0) continue;
+      const quantity = D.max(0, dec(now.quantity).minus(had.quantity));
+      const exact = dec(now.exactAmount).minus(had.exact);
+      const name = now.description.split(": ")[0];
+      const key = `${periodKey(r.q)}:${now.key}`;
+      out[r.i]!.push({
+        ...now,
+        id: lineId(r.sub.id, period, "late_usage", key),
+        kind: "late_usage",
+        key,
+        description: `${name}: ${formatQuantity(quantity.toFixed(), input.meterUnits?.[now.meter ?? ""] ?? undefined)} — usage of ${label} received late`,
+        quantity: quantity.toFixed(),
+        unitAmount: quantity.isZero() ? null : exact.div(quantity).toDecimalPlaces(10).toFixed(),
+        exactAmount: exact.toFixed(),
+        amountCents: cents,
+      });
+    }
+  });
+  return out;
+}
+
+/** The late lines of one period's bill (a batch of one). */
+export async function lateUsageLines(x: Executor, sub: Subscription, period: Period): Promise<PeriodLine[]> {
+  return (await lateUsageLinesMany(x, [{ sub, period }]))[0]!;
+}
+
+/**
+ * The subscriptions' periods were billed just now (in this transaction): events ingested from now
+ * on (less the margin) are late usage for them. One statement for the batch.
+ */
+export async function markLateUsageBilled(tx: Executor, subscriptionIds: string[]): Promise<void> {
+  if (subscriptionIds.length === 0) return;
+  await tx
+    .update(subscriptions)
+    .set({ lateUsageAfter: sql`now() - make_interval(secs => ${LATE_MARGIN_MS / 1000})` })
+    .where(sql`${subscriptions.id} = ${anyOf(subscriptionIds)}`);
 }

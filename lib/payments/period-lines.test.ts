@@ -1,6 +1,13 @@
 import { describe, expect, test } from "vitest";
 import type { Charge } from "@/lib/rating";
-import { periodLines, projectToPeriodEnd, totalCents, type PeriodInput, type PlanRef } from "./period-lines";
+import {
+  periodLines,
+  projectToPeriodEnd,
+  totalCents,
+  type PeriodInput,
+  type PlanRef,
+  type PlanSegment,
+} from "./period-lines";
 
 const start = new Date("2026-11-21T00:00:00Z");
 const end = new Date("2026-12-21T00:00:00Z");
@@ -225,6 +232,59 @@ describe("periodLines", () => {
       }),
     );
     expect(l).toMatchObject({ quantity: "266.666667", exactAmount: "2.66666667", amountCents: 267 });
+  });
+
+  test("a free first tier is prorated like included units on a split period; the paid tiers keep their widths", () => {
+    const tiered = plan("tiered", [
+      {
+        type: "usage",
+        meter: "api_calls",
+        model: "graduated",
+        tiers: [
+          { up_to: 1000, unit_price: "0" },
+          { up_to: 3000, unit_price: "0.01" },
+          { up_to: null, unit_price: "0.001" },
+        ],
+      },
+    ]);
+    const segments = (q: string): PlanSegment[] => [
+      { start, end: third, plan: tiered, usage: { api_calls: q } },
+      { start: third, end, plan: pro, usage: {} },
+    ];
+    // A third of the period: 1,000 × 1/3 = 333.333333 free, then 2,000 at 0.01, then 0.001.
+    // 1,000 calls: 666.666667 × 0.01 = 6.66666667 → 667 cents (unprorated, the whole 1,000 would be free).
+    expect(periodLines(base({ segments: segments("1000") }))[0]).toMatchObject({
+      quantity: "666.666667",
+      amountCents: 667,
+    });
+    // 3,000 calls: 2,000 × 0.01 + 666.666667 × 0.001 = 20.666666667 → 2067 cents.
+    expect(periodLines(base({ segments: segments("3000") }))[0]).toMatchObject({ amountCents: 2067 });
+    // The whole period under the plan: the free tier stays whole (1,000 free, 2,000 × 0.01).
+    expect(
+      periodLines(base({ segments: [{ start, end, plan: tiered, usage: { api_calls: "3000" } }] }))[0],
+    ).toMatchObject({ amountCents: 2000 });
+    // A volume charge's first tier is not an allowance: left as it is.
+    const volume = plan("volume", [
+      {
+        type: "usage",
+        meter: "api_calls",
+        model: "volume",
+        tiers: [
+          { up_to: 1000, unit_price: "0" },
+          { up_to: null, unit_price: "0.01" },
+        ],
+      },
+    ]);
+    expect(
+      periodLines(
+        base({
+          segments: [
+            { start, end: third, plan: volume, usage: { api_calls: "900" } },
+            { start: third, end, plan: pro, usage: {} },
+          ],
+        }),
+      )[0],
+    ).toMatchObject({ quantity: "900", amountCents: 0 });
   });
 
   test("half a cent on a line rounds up once: 0.005 → 1 cent", () => {

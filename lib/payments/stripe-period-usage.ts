@@ -22,6 +22,7 @@ import {
   invoiceStatus,
   isRefusal,
 } from "@/lib/stripe/invoice-items";
+import { markLateUsageBilled } from "./late-usage";
 import { periodKey, totalCents, type PeriodLine } from "./period-lines";
 import { settleInvoicedOverage } from "./overage-settlement";
 import { periodLinesFor } from "./usage-lines";
@@ -94,7 +95,7 @@ async function periodRow(
     // The overage these lines bill is settled in the ledger with them (once, by the period's key).
     await settleInvoicedOverage(tx, sub, period, lines, new Date());
     const currency = lines[0]?.currency ?? "usd";
-    await tx
+    const inserted = await tx
       .insert(periodBillings)
       .values({
         id: newId("pbl"),
@@ -107,7 +108,10 @@ async function periodRow(
         lines: lines.map(store),
         totalCents: total,
       })
-      .onConflictDoNothing();
+      .onConflictDoNothing()
+      .returning({ id: periodBillings.id });
+    // Usage ingested from now on for this period (or earlier ones) is late usage (late-usage.ts).
+    if (inserted.length) await markLateUsageBilled(tx, [sub.id]);
     const [row] = await tx
       .select()
       .from(periodBillings)

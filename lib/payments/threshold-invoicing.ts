@@ -46,6 +46,27 @@ export async function thresholdBilledByLine(
   return out;
 }
 
+/** thresholdBilledByLine for many subscription periods (a batch of the rollover), in the order asked: one statement. */
+export async function thresholdBilledByLineMany(
+  x: Executor,
+  requests: { subscriptionId: string; period: { start: Date } }[],
+): Promise<Map<string, number>[]> {
+  const out = requests.map(() => new Map<string, number>());
+  if (requests.length === 0) return out;
+  const found = await x
+    .select({ i: sql<number>`t.i`.mapWith(Number), lines: thresholdBillings.lines })
+    .from(thresholdBillings)
+    .innerJoin(
+      sql`json_to_recordset(${JSON.stringify(requests.map((r, i) => ({ i, s: r.subscriptionId, p: r.period.start.toISOString() })))}::text::json) as t(i int, s text, p timestamptz)`,
+      sql`${thresholdBillings.subscriptionId} = t.s and ${thresholdBillings.periodStart} = t.p`,
+    );
+  for (const r of found) {
+    const m = out[r.i]!;
+    for (const [id, cents] of Object.entries(r.lines)) m.set(id, (m.get(id) ?? 0) + cents);
+  }
+  return out;
+}
+
 /** The period's lines less what threshold invoices already billed of each (lines billed in full drop out). */
 export function lessThresholdBilled(lines: PeriodLine[], billed: Map<string, number>): PeriodLine[] {
   if (billed.size === 0) return lines;

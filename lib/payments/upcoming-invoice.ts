@@ -11,11 +11,11 @@ import { AppError, notFound } from "@/lib/http/errors";
 import { minorToDecimal } from "@/lib/money";
 import { nextPeriod } from "@/lib/subscriptions/rollover";
 import { subscriptionLines } from "./local-billing";
-import { lateUsageLines } from "./late-usage";
+import { lateUsageLinesMany } from "./late-usage";
 import { loadPeriodInput } from "./period-input";
 import { periodLines, projectToPeriodEnd, totalCents, type PeriodLine } from "./period-lines";
 import type { UpcomingInvoiceJson, UpcomingInvoiceLineJson } from "./schemas";
-import { lessThresholdBilled, thresholdBilledByLine } from "./threshold-invoicing";
+import { lessThresholdBilled, thresholdBilledByLineMany } from "./threshold-invoicing";
 
 const lineJson = (l: PeriodLine): UpcomingInvoiceLineJson => ({
   id: l.id,
@@ -48,13 +48,16 @@ export async function upcomingInvoice(orgId: string, now = new Date()): Promise<
   const [next] = sub.pendingPlanId ? await db.select().from(plans).where(eq(plans.id, sub.pendingPlanId)) : [current];
   const currency = current.currency;
 
-  const input = trial
-    ? null
-    : await loadPeriodInput(db, sub, period, { knownPlans: next ? [current, next] : [current] });
-  // The previous period's usage that arrived after it was billed goes on this period's invoice.
-  const late = input ? await lateUsageLines(db, sub, period) : [];
-  // What threshold invoices already billed this period is not on the period's invoice (threshold-invoicing.ts).
-  const billed = input ? await thresholdBilledByLine(db, sub.id, period) : new Map<string, number>();
+  // Three reads at once: the period's inputs, earlier periods' usage that arrived after they were
+  // billed (it goes on this period's invoice), and what threshold invoices already billed this period
+  // (not on the period's invoice, threshold-invoicing.ts).
+  const [input, [late = []], [billed = new Map<string, number>()]] = trial
+    ? [null, [], []]
+    : await Promise.all([
+        loadPeriodInput(db, sub, period, { knownPlans: next ? [current, next] : [current] }),
+        lateUsageLinesMany(db, [{ sub, period }]),
+        thresholdBilledByLineMany(db, [{ subscriptionId: sub.id, period }]),
+      ]);
   const lines = input ? [...lessThresholdBilled(periodLines(input), billed), ...late] : [];
   const projected = input ? [...lessThresholdBilled(periodLines(projectToPeriodEnd(input, now)), billed), ...late] : [];
 

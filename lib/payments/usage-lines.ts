@@ -5,10 +5,10 @@ import "server-only";
 import type { Executor } from "@/lib/db/client";
 import type { Plan, Subscription } from "@/lib/db/schema";
 import type { NewLine } from "@/lib/invoices/issue-invoice";
-import { lateUsageLines } from "./late-usage";
+import { lateUsageLinesMany } from "./late-usage";
 import { loadPeriodInputs, type PeriodRequest } from "./period-input";
 import { periodLines, type PeriodLine } from "./period-lines";
-import { lessThresholdBilled, thresholdBilledByLine } from "./threshold-invoicing";
+import { lessThresholdBilled, thresholdBilledByLineMany } from "./threshold-invoicing";
 
 const KIND: Record<PeriodLine["kind"], NewLine["kind"]> = {
   usage: "usage",
@@ -34,8 +34,8 @@ export function toInvoiceLine(l: PeriodLine): NewLine {
 
 /**
  * The lines the ended `period` of `sub` is billed (usage in arrears): what its invoice, or Stripe's,
- * carries besides the plan fee — and the previous period's usage that arrived after that period was
- * billed (late-usage.ts).
+ * carries besides the plan fee — and earlier periods' usage that arrived after they were billed
+ * (late-usage.ts).
  */
 export async function periodLinesFor(
   x: Executor,
@@ -49,20 +49,22 @@ export async function periodLinesFor(
 
 /**
  * The lines of many ended periods (a batch of the rollover), read together: the same lines each would get alone,
- * less what threshold invoices billed during it, with the previous period's usage that arrived after it was billed (late-usage.ts).
+ * less what threshold invoices billed during it, with earlier periods' usage that arrived after they were billed (late-usage.ts).
  */
 export async function periodLinesForMany(
   x: Executor,
   requests: PeriodRequest[],
   opts: { knownPlans?: Plan[] } = {},
 ): Promise<PeriodLine[][]> {
-  const inputs = await loadPeriodInputs(x, requests, opts);
-  return Promise.all(
-    inputs.map(async (input, i) => {
-      const { sub, period } = requests[i]!;
-      // Usage invoiced during the period at its plan's threshold is not billed again (threshold-invoicing.ts).
-      const lines = lessThresholdBilled(periodLines(input), await thresholdBilledByLine(x, sub.id, period));
-      return [...lines, ...(await lateUsageLines(x, sub, period))];
-    }),
-  );
+  // The three reads go out together (pipelined in the caller's transaction), each one set-based for the batch.
+  const [inputs, thresholdBilled, late] = await Promise.all([
+    loadPeriodInputs(x, requests, opts),
+    thresholdBilledByLineMany(
+      x,
+      requests.map((r) => ({ subscriptionId: r.sub.id, period: r.period })),
+    ),
+    lateUsageLinesMany(x, requests),
+  ]);
+  // Usage invoiced during the period at its plan's threshold is not billed again (threshold-invoicing.ts).
+  return inputs.map((input, i) => [...lessThresholdBilled(periodLines(input), thresholdBilled[i]!), ...late[i]!]);
 }

@@ -142,6 +142,28 @@ export async function retrieveSubscription(id: string): Promise<StripeSubscripti
   }
 }
 
+/**
+ * The periods Stripe renewed a subscription for, from its renewal invoices (billing_reason
+ * subscription_cycle; such an invoice's period is the period that ended), back to the period
+ * ending at `since`, oldest first.
+ */
+export async function listRenewedPeriods(subscriptionId: string, since: Date): Promise<{ start: Date; end: Date }[]> {
+  try {
+    // Newest first; paged until the periods reach back to `since` (an invoice's creation time is not the period's).
+    const out: Stripe.Invoice[] = [];
+    for await (const i of stripe().invoices.list({ subscription: subscriptionId, limit: 100 })) {
+      out.push(i);
+      if (out.length >= 1000 || (i.period_end && i.period_end * 1000 <= since.getTime())) break;
+    }
+    return out
+      .filter((i) => i.billing_reason === "subscription_cycle" && i.period_start && i.period_end)
+      .map((i) => ({ start: ts(i.period_start)!, end: ts(i.period_end)! }))
+      .sort((a, b) => a.start.getTime() - b.start.getTime());
+  } catch (e) {
+    throw providerError(e);
+  }
+}
+
 export async function retrieveInvoice(id: string): Promise<StripeInvoiceState | null> {
   try {
     return toInvoiceState(await stripe().invoices.retrieve(id));

@@ -13,6 +13,7 @@ import type { Plan, Subscription } from "@/lib/db/schema";
 import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { billPeriods, chargeInvoice } from "@/lib/payments/local-billing";
 import { periodKey, type PeriodLine } from "@/lib/payments/period-lines";
+import { markLateUsageBilled } from "@/lib/payments/late-usage";
 import { enqueueStripePeriodUsage } from "@/lib/payments/stripe-period-usage";
 import { periodLinesFor, periodLinesForMany, toInvoiceLine } from "@/lib/payments/usage-lines";
 import { settleInvoicedOverage } from "@/lib/payments/overage-settlement";
@@ -47,6 +48,11 @@ export async function afterPeriodsStarted(x: Executor, started: StartedPeriod[])
     { knownPlans: withUsage.flatMap((s) => [s.ended.plan, s.plan]) },
   );
   const linesOf = new Map<StartedPeriod, PeriodLine[]>(withUsage.map((s, n) => [s, rated[n]!]));
+  // Usage ingested from now on for these periods (or earlier ones) is late usage (late-usage.ts).
+  await markLateUsageBilled(
+    x,
+    withUsage.map((s) => s.sub.id),
+  );
   await billPeriods(
     x,
     billed.map((s) => ({

@@ -661,6 +661,25 @@ export class StripeServer {
       status: 404,
       body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such ${what}: '${id}'` } },
     });
+    // Invoices, newest first, of a subscription or customer, created at or after created[gte].
+    this.route("GET", /^\/v1\/invoices$/, ({ query }) => {
+      const created = query.created as { gte?: string } | undefined;
+      const parentOf = (i: Obj) =>
+        (i.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details?.subscription;
+      return {
+        body: this.listResponse(
+          "/v1/invoices",
+          this.list(
+            "invoice",
+            (i) =>
+              (!query.subscription || parentOf(i) === query.subscription) &&
+              (!query.customer || i.customer === query.customer) &&
+              (!created?.gte || Number(i.created) >= Number(created.gte)),
+          ).reverse(),
+          query,
+        ),
+      };
+    });
     this.route("GET", /^\/v1\/invoices\/([^/]+)\/lines$/, ({ params, query }) => {
       const inv = this.objects.get(params[0]!);
       if (!inv) return missing("invoice", params[0]!);

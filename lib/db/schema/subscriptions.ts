@@ -47,6 +47,12 @@ export const subscriptions = pgTable(
     stripeSubscriptionId: text(),
     /** Time of the newest provider state applied (Stripe event.created): older events never move the row back. */
     providerUpdatedAt: timestamp({ withTimezone: true }),
+    /**
+     * Late usage (lib/payments/late-usage.ts): usage events ingested after this instant (the database's
+     * clock, less a margin) may belong to an already billed period; set each time a period's lines are
+     * billed. Null: no period billed since it was added (the period's start, less the margin, is used).
+     */
+    lateUsageAfter: timestamp({ withTimezone: true }),
     /** False for a subscription started through the sandbox (test mode): it is served, but never counts in MRR. */
     livemode: boolean().notNull().default(true),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

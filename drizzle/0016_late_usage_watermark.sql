@@ -1,0 +1,1 @@
+ALTER TABLE "subscriptions" ADD COLUMN "late_usage_after" timestamp with time zone;
