@@ -196,10 +196,14 @@ export async function readYourWrites({ url, key }, { orgId, seconds }) {
 
 /** The consume benchmark: `customers` customers (1 = one hot customer), load, then the checks. */
 export async function consumeBench(label, defaults) {
-  const o = args({ seconds: 10, warmup: 2, clients: 64, port: 3123, pool: 20, ...defaults });
+  const o = args({ seconds: 10, warmup: 2, clients: 64, port: 3123, pool: 20, auto_top_up: 0, ...defaults });
   const server = await startServer({ port: o.port, poolSize: o.pool });
   try {
     const ids = await setup(server, o.customers, 1_000_000_000_000);
+    // --auto-top-up N: every customer has auto top-up on below N credits (the threshold its crossing
+    // trigger reads, set as the settings page mirrors it), never crossed here: what being configured
+    // costs every spend. 0: off.
+    if (o.auto_top_up > 0) await server.sql`update credit_balances set auto_top_up_below = ${o.auto_top_up}`;
     const pick = (i) => ids[i % ids.length];
     const consumeRequest = (i) => ({
       method: "POST",
@@ -242,7 +246,7 @@ export async function consumeBench(label, defaults) {
     const stale = await staleness(server.sql, answers, reads);
     const violations = Object.values(invariants).reduce((s, v) => s + Number(v), 0);
     console.log(
-      `\ncredits consume benchmark — ${label}: ${o.clients} clients, ${o.customers} customer${o.customers === 1 ? "" : "s"}, ${o.seconds}s (after ${o.warmup}s warm-up), pool ${o.pool}, node ${process.version}`,
+      `\ncredits consume benchmark — ${label}${o.auto_top_up > 0 ? `, auto top-up below ${o.auto_top_up}` : ""}: ${o.clients} clients, ${o.customers} customer${o.customers === 1 ? "" : "s"}, ${o.seconds}s (after ${o.warmup}s warm-up), pool ${o.pool}, node ${process.version}`,
     );
     console.log(
       `  consume   ${String(result.per_s).padStart(6)} /s   p50 ${result.p50_ms} ms   p95 ${result.p95_ms} ms   p99 ${result.p99_ms} ms   max ${result.max_ms} ms   statuses ${JSON.stringify(result.statuses)}`,
@@ -256,6 +260,7 @@ export async function consumeBench(label, defaults) {
     console.log(
       JSON.stringify({
         bench: `credits-consume-${label}`,
+        auto_top_up_below: o.auto_top_up || null,
         clients: o.clients,
         customers: o.customers,
         seconds: o.seconds,

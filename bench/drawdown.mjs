@@ -28,7 +28,8 @@ const seconds = Number(process.argv[2] ?? 20);
 const concurrency = Number(process.argv[3] ?? 4);
 const batchSize = Number(process.argv[4] ?? 1000);
 const CUSTOMERS = 100;
-const DB = "drawdown_bench";
+// One database per port: two engineers' runs on one Postgres never drop each other's database.
+const DB = `drawdown_bench_${process.env.BENCH_PORT || "3113"}`;
 /** The paced phase's rate: well below what the machine can ingest. */
 const MODERATE = Number(process.argv[5] ?? 3000);
 const run = Date.now().toString(36);
@@ -36,7 +37,24 @@ const run = Date.now().toString(36);
 // Jobs on: the drawdown's sweep is one of them (kicks after each ingest do most of the work).
 const server = await startServer(DB, { env: { JOBS_ENABLED: "true" } });
 const sql = connect(pgUrl(DB), { max: 3 });
-await seedBenchCatalog(sql, CUSTOMERS);
+const orgs = await seedBenchCatalog(sql, CUSTOMERS);
+// Every customer on a plan with a hard limit on API calls (too high to reach), so the entitlement
+// check does all its work: the plan's limit over the period's rollups, then the credits.
+await sql`insert into plans (id, code, tier, name, interval, limits, charges)
+          values ('plan_bench', 'bench', 'bench', 'Bench', 'month', '[{"meter": "api_calls", "limit": 1000000000000, "enforcement": "hard"}]', '[]')`;
+const subStart = new Date();
+await sql`insert into subscriptions ${sql(
+  orgs.map((o, i) => ({
+    id: `sub_bench_${i}`,
+    org_id: o.id,
+    plan_id: "plan_bench",
+    status: "active",
+    interval: "month",
+    billing_anchor: subStart,
+    current_period_start: subStart,
+    current_period_end: new Date(subStart.getTime() + 30 * 86_400_000),
+  })),
+)}`;
 await sql`insert into credit_events (id, code, name, credits) values ('cev_bench_call', 'bench_call', 'Bench call', 2), ('cev_bench_tok', 'bench_token', 'Bench token', 1) on conflict do nothing`;
 const auth = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
 const api = async (method, path, body, extra = {}) => {
@@ -94,6 +112,7 @@ async function phase(name, { rate = 0 } = {}) {
         );
         checks.push(performance.now() - t);
         if (res.status !== 200) throw new Error(`entitlement ${res.status} ${res.text.slice(0, 200)}`);
+        if (!JSON.parse(res.text).allowed) throw new Error(`entitlement refused: ${res.text.slice(0, 300)}`);
         if (!rate) await new Promise((r) => setTimeout(r, 20));
       }
     }),

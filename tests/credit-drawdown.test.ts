@@ -2,6 +2,7 @@
 // whatever arrives twice and however many drawdowns run at once; reads count usage not yet drawn.
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { updatePlan } from "@/lib/catalog/plans";
 import { insertCreditEvent } from "@/lib/catalog/seed-catalog";
 import { consumeCredits } from "@/lib/credits/consume-credits";
 import { drawDown, drawDownGroup, runDrawdown } from "@/lib/credits/drawdown";
@@ -167,6 +168,83 @@ describe("credit drawdown", () => {
       sql`select period_key from alerts where org_id = ${org.id} and kind = 'credits_depleted' order by created_at`,
     );
     expect(alerts).toHaveLength(2);
+  });
+
+  it("raises the depleted alert from consume too, once per crossing, grouped or alone", async () => {
+    const org = await makeOrg();
+    const depleted = () =>
+      rows<{ period_key: string }>(
+        sql`select period_key from alerts where org_id = ${org.id} and kind = 'credits_depleted' order by created_at`,
+      );
+    const spend = (credits: number, alone = false) =>
+      consumeCredits(org.id, {
+        credits,
+        idempotencyKey: uid(),
+        actor: "test",
+        ...(alone ? { now: new Date() } : {}),
+      });
+    await grant(org.id, 3);
+    await spend(2);
+    expect(await depleted()).toHaveLength(0);
+    // The last credits go in two racing spends of one: one of them crosses zero, the other is refused.
+    const raced = await Promise.allSettled([spend(1), spend(1)]);
+    expect(raced.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await depleted()).toHaveLength(1);
+    // Credits added, and spent again (in a transaction of its own this time): a second crossing.
+    await grant(org.id, 2);
+    await spend(2, true);
+    expect(await depleted()).toHaveLength(2);
+    // A reservation that holds the last credits is a crossing too; its release and a new hold are another.
+    await grant(org.id, 1);
+    const { reserveCredits } = await import("@/lib/credits/reservations");
+    await reserveCredits(org.id, { credits: 1, ttlSeconds: 60, idempotencyKey: uid(), actor: "test" });
+    expect(await depleted()).toHaveLength(3);
+  });
+
+  it("lets a plan's stop-or-overage override the organization's, in consume, drawdown and entitlements", async () => {
+    const { meter } = await pricedMeter(1);
+    const key = await platformKey();
+    const stopPlan = await makePlan();
+    const overPlan = await makePlan();
+    await updatePlan(stopPlan.id, { allow_overage: false });
+    await updatePlan(overPlan.id, { allow_overage: true });
+    // `lenient` allows overage itself but is on a plan that stops; `strict` stops itself but its plan continues.
+    const lenient = await makeOrg();
+    const strict = await makeOrg();
+    await updateCreditSettings(lenient.id, { allowOverage: true, overagePricePerCredit: "0.01" });
+    await updateCreditSettings(strict.id, { overagePricePerCredit: "0.01" });
+    await subscribeTo(lenient.id, stopPlan.id);
+    await subscribeTo(strict.id, overPlan.id);
+    const check = async (orgId: string) =>
+      (
+        await call<Record<string, unknown>>(
+          entitlements.GET,
+          "GET",
+          `/api/v1/entitlements/${meter.code}?customer_id=${orgId}&quantity=8`,
+          { key, params: { meter: meter.code } },
+        )
+      ).json;
+    for (const o of [lenient, strict]) await grant(o.id, 5);
+
+    expect(await check(lenient.id)).toMatchObject({ allowed: false, credits: { on_empty: "stop" } });
+    expect(await check(strict.id)).toMatchObject({ allowed: true, credits: { on_empty: "overage" } });
+    await expect(
+      consumeCredits(lenient.id, { credits: 8, idempotencyKey: uid(), actor: "test" }),
+    ).rejects.toMatchObject({ code: "insufficient_credits" });
+    const spent = await consumeCredits(strict.id, { credits: 8, idempotencyKey: uid(), actor: "test" });
+    expect(spent.body).toMatchObject({ overage_credits: 3, balance_after: -3 });
+
+    await grant(strict.id, 3); // repays the overage: balance 0
+    await grant(strict.id, 2);
+    for (const o of [lenient, strict])
+      await ingestEvents(o.id, [{ eventId: "x", eventName: meter.eventName, properties: { tokens: 8 } }]);
+    expect((await drawDown(lenient.id, new Date(), now0)).drawn[0]).toMatchObject({ overage: 0, short: 3 });
+    expect((await drawDown(strict.id, new Date(), now0)).drawn[0]).toMatchObject({ overage: 6, short: 0 });
+
+    // The plan says nothing again: the organization's own setting decides.
+    await updatePlan(stopPlan.id, { allow_overage: null });
+    expect(await check(lenient.id)).toMatchObject({ allowed: true, credits: { on_empty: "overage" } });
+    expect(await checkCreditInvariants({ orgIds: [lenient.id, strict.id] })).toEqual([]);
   });
 
   it(

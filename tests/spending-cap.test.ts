@@ -6,11 +6,14 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as capRoute from "@/app/api/v1/billing/spending-cap/route";
 import * as consumeRoute from "@/app/api/v1/credits/consume/route";
+import * as reserveRoute from "@/app/api/v1/credits/reservations/route";
 import * as entitlementRoute from "@/app/api/v1/entitlements/[meter]/route";
 import { checkSpendingCaps, setSpendingCap } from "@/lib/billing/spending-cap";
+import { grantCredits } from "@/lib/credits/grant-credits";
 import { updateCreditSettings } from "@/lib/credits/settings";
 import { db } from "@/lib/db/client";
 import { alerts } from "@/lib/db/schema";
+import { ingestEvents } from "@/lib/metering/ingest-events";
 import { invalidateMeters } from "@/lib/metering/meters";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { call, customerKey, makeMeter, makeOrg, makePlan, makeUser, sessionCookie, uid } from "./support/fixtures";
@@ -40,6 +43,13 @@ const check = (key: string, meter: string) =>
     params: { meter },
   });
 
+const reserve = (key: string, credits: number, idem = `r-${uid()}`) =>
+  call<Record<string, unknown>>(reserveRoute.POST, "POST", "/api/v1/credits/reservations", {
+    key,
+    headers: { "idempotency-key": idem },
+    body: { credits, ttl_seconds: 60 },
+  });
+
 describe("a hard spending cap", () => {
   it("allows usage a cent below the cap and refuses it at the cap", async () => {
     const { meter, key } = await capped(300, "hard");
@@ -57,6 +67,47 @@ describe("a hard spending cap", () => {
     const replay = await consume(key, 299, "spend-1");
     expect(replay.status).toBe(200);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
+  });
+
+  it("refuses a reservation at the cap, as consume, and not a cent before", async () => {
+    // Here the spend is usage billed in arrears (1 cent an event) and the customer holds credits.
+    const org = await makeOrg();
+    const meter = await makeMeter({ aggregation: "count" });
+    invalidateMeters();
+    const plan = await makePlan({
+      basePriceCents: 0,
+      charges: [{ type: "usage", meter: meter.code, model: "per_unit", unit_price: "0.01" }],
+    });
+    await subscribe(org.id, { plan: { id: plan.id }, actor: "test", skipTrial: true, provider: "local" });
+    await grantCredits(org.id, {
+      amount: 100,
+      source: "purchased",
+      expiresAt: null,
+      reason: "test",
+      idempotencyKey: `g-${uid()}`,
+      actor: "test",
+    });
+    await setSpendingCap(org.id, { amountCents: 300, mode: "hard" }, "test");
+    const key = await customerKey(org.id);
+    const use = (n: number) =>
+      ingestEvents(
+        org.id,
+        Array.from({ length: n }, () => ({ eventId: `e-${uid()}`, eventName: meter.eventName, properties: {} })),
+      );
+
+    await use(299); // 299 of 300 cents
+    const held = await reserve(key, 5, "hold-1");
+    expect(held.status).toBe(201);
+
+    await use(1); // 300: the cap is reached
+    const blocked = await reserve(key, 5);
+    expect(blocked.status).toBe(402);
+    expect(blocked.json).toMatchObject({ error: { code: "spending_cap_reached" } });
+    // The hold taken before the cap replays on a retry; nothing more is held.
+    const replay = await reserve(key, 5, "hold-1");
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.json).toMatchObject({ held: 5, balance_after: 95 });
   });
 
   it("lets usage go on again once the cap is raised", async () => {

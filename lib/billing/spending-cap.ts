@@ -133,15 +133,24 @@ async function alertCrossings(orgId: string, s: CapState, now: Date): Promise<vo
 
 /**
  * For the usage paths: null when usage may go on, else why not. Costs one primary-key read for a
- * customer without a cap (or with a soft one); a hard cap rates the window's usage at the check.
+ * customer without a cap (or with a soft one) — none when the caller read the hard cap already
+ * (`known`: its cents, or null for none); a hard cap rates the window's usage at the check.
  */
-export async function hardCapRefusal(orgId: string, now = new Date()): Promise<string | null> {
-  const [cap] = await rows<{ amount_cents: string; mode: SpendingCapMode }>(
-    sql`select amount_cents::text, mode from spending_caps where org_id = ${orgId}`,
-  );
-  if (!cap || cap.mode !== "hard") return null;
+export async function hardCapRefusal(
+  orgId: string,
+  now = new Date(),
+  known?: { hardCapCents: number | null },
+): Promise<string | null> {
+  let capCents = known?.hardCapCents ?? null;
+  if (!known) {
+    const [cap] = await rows<{ amount_cents: string; mode: SpendingCapMode }>(
+      sql`select amount_cents::text, mode from spending_caps where org_id = ${orgId}`,
+    );
+    capCents = cap?.mode === "hard" ? Number(cap.amount_cents) : null;
+  }
+  if (capCents === null) return null;
   const state = capState(
-    { orgId, amountCents: Number(cap.amount_cents), mode: "hard", updatedBy: "", updatedAt: now },
+    { orgId, amountCents: capCents, mode: "hard", updatedBy: "", updatedAt: now },
     await spendSoFar(orgId, now),
   );
   if (!state.reached) return null;
@@ -171,12 +180,17 @@ export async function assertUnderSpendingCap(
   throw new AppError("spending_cap_reached", refusal);
 }
 
-/** An entitlement answer with the hard cap applied: an allowed answer becomes a refusal at the cap. */
+/**
+ * An entitlement answer with the hard cap applied: an allowed answer becomes a refusal at the cap.
+ * `hardCapCents`: the customer's hard cap as the entitlement's own statement read it (null: none).
+ */
 export async function withSpendingCap<E extends { allowed: boolean; customer_id: string }>(
   e: E,
+  hardCapCents: number | null,
+  now = new Date(),
 ): Promise<E | (E & { allowed: false; reason: "spending_cap"; message: string })> {
-  if (!e.allowed) return e;
-  const refusal = await hardCapRefusal(e.customer_id);
+  if (!e.allowed || hardCapCents === null) return e;
+  const refusal = await hardCapRefusal(e.customer_id, now, { hardCapCents });
   return refusal ? { ...e, allowed: false, reason: "spending_cap", message: refusal } : e;
 }
 

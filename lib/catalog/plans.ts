@@ -75,7 +75,8 @@ export async function checkPlanTerms(
 }
 
 export async function createPlan(
-  input: PlanCreate & {
+  input: Omit<PlanCreate, "allow_overage"> & {
+    allow_overage?: boolean | null;
     source?: Plan["source"];
     stripeProductId?: string | null;
     stripePriceId?: string | null;
@@ -110,6 +111,7 @@ export async function createPlan(
           charges: input.charges,
           active: input.active,
           selfServe: input.self_serve,
+          allowOverage: input.allow_overage ?? null,
           isLatest: true,
           sortOrder: input.sort_order,
           source: input.source ?? "local",
@@ -215,6 +217,8 @@ export async function updatePlan(
       sortOrder: patch.sort_order ?? current.sortOrder,
       active: patch.active ?? current.active,
       selfServe: patch.self_serve ?? current.selfServe,
+      // Stop or overage is a policy, not a price: it changes in place, for existing subscribers too.
+      allowOverage: patch.allow_overage !== undefined ? patch.allow_overage : current.allowOverage,
       stripeProductId: patch.stripeProductId !== undefined ? patch.stripeProductId : current.stripeProductId,
     };
     const labelsChanged =
@@ -223,6 +227,7 @@ export async function updatePlan(
       labels.sortOrder !== current.sortOrder ||
       labels.active !== current.active ||
       labels.selfServe !== current.selfServe ||
+      labels.allowOverage !== current.allowOverage ||
       labels.stripeProductId !== current.stripeProductId;
     if (!termsChanged) {
       if (!labelsChanged) return { plan: current, newVersion: false, changed: false };

@@ -107,6 +107,14 @@ export const ZPlanCreate = z.strictObject({
   active: z.boolean().default(true),
   /** Offered in the customer's plan picker (false for plans an admin assigns, such as agent pricing). */
   self_serve: z.boolean().default(true),
+  /** When a subscriber's credits run out: true overage, false stop, null the organization's own setting. */
+  allow_overage: z
+    .boolean()
+    .nullable()
+    .default(null)
+    .describe(
+      "When a subscriber's credits run out: true continues as overage billed in arrears, false stops (entitlements refuse, consume 402); null (default) leaves it to the customer's own allow_overage",
+    ),
   sort_order: ZSortOrder.default(0),
   ...planTerms,
 });
@@ -119,6 +127,11 @@ export const ZPlanPatch = z
     sort_order: ZSortOrder.optional(),
     active: z.boolean().optional(),
     self_serve: z.boolean().optional(),
+    allow_overage: z
+      .boolean()
+      .nullable()
+      .optional()
+      .describe("Stop (false) or overage (true) when a subscriber's credits run out; null: the customer's own setting"),
     interval: planTerms.interval.optional(),
     currency: ZCurrency.optional(),
     base_price: ZDecimal.optional(),
@@ -225,6 +238,7 @@ export const ZPlanJson = z.strictObject({
   charges: z.array(ZCharge),
   active: z.boolean(),
   self_serve: z.boolean(),
+  allow_overage: z.boolean().nullable(),
   is_latest: z.boolean(),
   source: z.enum(PLAN_SOURCES),
   stripe_product_id: z.string().nullable(),

@@ -40,6 +40,7 @@ export function planJson(p: Plan): PlanJson {
     charges: p.charges,
     active: p.active,
     self_serve: p.selfServe,
+    allow_overage: p.allowOverage,
     is_latest: p.isLatest,
     source: p.source,
     stripe_product_id: p.stripeProductId,

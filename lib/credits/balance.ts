@@ -8,6 +8,7 @@ import { rows } from "@/lib/db/client";
 import type { CreditSource, GrantOrigin } from "@/lib/db/schema";
 import { isLow, lowBalanceThreshold } from "./low-balance-rule";
 import { runOwnMovement } from "./movement";
+import { allowOverageSql } from "./on-empty";
 import { drawOrder, normalizePrecedence } from "./precedence";
 import type { CreditBalanceJson } from "./schemas";
 
@@ -74,7 +75,7 @@ async function read(orgId: string, now: Date, includeSpent: boolean): Promise<Ro
   const bucketFilter = includeSpent ? sql`` : sql` and remaining > 0`;
   const [row] = await rows<Row>(
     sql`select coalesce(b.balance, 0) as balance, coalesce(b.held, 0) as held, coalesce(b.overage, 0) as overage, coalesce(b.last_seq, 0) as last_seq,
-               coalesce(b.last_allocation, 0) as last_allocation, b.low_balance_threshold, o.credit_precedence, o.allow_overage,
+               coalesce(b.last_allocation, 0) as last_allocation, b.low_balance_threshold, o.credit_precedence, ${allowOverageSql(sql`o.id`, sql`o.allow_overage`)} as allow_overage,
                (select l.id from credit_ledger l where l.org_id = o.id and l.seq = b.last_seq) as last_id,
                (exists (select 1 from credit_reservations r where r.org_id = o.id and r.status = 'active' and r.expires_at <= ${at})
                 or exists (select 1 from credit_grants g where g.org_id = o.id and g.remaining > 0 and g.expires_at <= ${at} and g.expired_at is null and coalesce(b.balance, 0) > 0)) as due,

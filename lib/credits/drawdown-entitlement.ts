@@ -1,16 +1,16 @@
 // Entitlements of meters priced in credits: on top of the plan's answer, the customer must have
 // the credits the quantity costs — counting usage stored but not yet drawn — unless its usage
-// continues as overage (allow_overage), in which case the answer says how much is overage.
+// continues as overage (allow_overage, the plan's or the organization's: on-empty.ts), in which
+// case the answer says how much is overage. The balance comes read in the check's own statement
+// (lib/metering/entitlement.ts, drawdown-read.ts exactBalanceColumns).
 import "server-only";
 import { creditsForEvent } from "./credits-for-event";
-import { creditPriceOf, drawdownLinks, exactBalance } from "./drawdown-read";
+import type { ExactBalance } from "./drawdown-read";
 
 type PlanAnswer = { customer_id: string; allowed: boolean; reason: string };
 
-export async function creditEntitlement<T extends PlanAnswer>(answer: T, meterId: string, quantity: number) {
-  const price = creditPriceOf(await drawdownLinks(), meterId);
-  if (price === null) return answer;
-  const b = await exactBalance(answer.customer_id);
+/** `price`: the meter's credits per unit (drawdown-read.ts creditPriceOf). */
+export function creditEntitlement<T extends PlanAnswer>(answer: T, price: number, b: ExactBalance, quantity: number) {
   const required = creditsForEvent(price, String(quantity));
   const credits = {
     balance: b.balance,

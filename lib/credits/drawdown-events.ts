@@ -28,23 +28,53 @@ export function linkedEventsSql(orgId: string | SQL, links: DrawdownLink[], afte
   const parts = links
     .filter((l) => l.creditsPerUnit !== null)
     .map((l) => {
-      const q =
-        l.aggregation === "count" ? sql`1::numeric` : sql`coalesce((e.properties ->> ${l.property ?? ""})::numeric, 0)`;
-      const conds = [
-        sql`e.org_id = ${orgId}`,
-        sql`e.ingested_at >= ${after}`,
-        sql`e.ingested_at > ${l.createdAt.toISOString()}::timestamptz`,
-        sql`e.event_name = ${l.eventName}`,
-        ...(before ? [sql`e.ingested_at < ${before}`] : []),
-        ...(l.archivedAt ? [sql`e.ingested_at <= ${l.archivedAt.toISOString()}::timestamptz`] : []),
-        ...filterSql(l.meterFilters),
-        ...filterSql(l.filters),
-      ];
-      return sql`select ${l.id}::text as link_id, e.event_id, e.ingested_at, q.v as quantity, greatest(0, ceil(q.v * ${l.creditsPerUnit}))::bigint as credits
-                   from usage_events e, lateral (select ${q} as v) q
+      const conds = [sql`e.org_id = ${orgId}`, sql`e.ingested_at >= ${after}`, ...linkConds(l, before)];
+      return sql`select ${l.id}::text as link_id, e.event_id, e.ingested_at, q.v as quantity, ${creditsOf(l, sql`q.v`)} as credits
+                   from usage_events e, lateral (select ${quantityOf(l)} as v) q
                   where ${sql.join(conds, sql` and `)}`;
     });
   if (parts.length === 0)
     return sql`select null::text as link_id, null::text as event_id, null::timestamptz as ingested_at, null::numeric as quantity, null::bigint as credits where false`;
   return sql.join(parts, sql` union all `);
+}
+
+/** What one event counts for a link: 1 for a count meter, its property for a sum meter (a missing one 0). */
+const quantityOf = (l: DrawdownLink): SQL =>
+  l.aggregation === "count" ? sql`1::numeric` : sql`coalesce((e.properties ->> ${l.property ?? ""})::numeric, 0)`;
+
+/** The credits one event of quantity `q` costs: rounded up per event, never below zero. */
+const creditsOf = (l: DrawdownLink, q: SQL): SQL => sql`greatest(0, ceil(${q} * ${l.creditsPerUnit}))::bigint`;
+
+/** Whether event `e` belongs to link `l` (besides the organization and the lower bound). */
+function linkConds(l: DrawdownLink, before: SQL | null): SQL[] {
+  return [
+    sql`e.ingested_at > ${l.createdAt.toISOString()}::timestamptz`,
+    sql`e.event_name = ${l.eventName}`,
+    ...(before ? [sql`e.ingested_at < ${before}`] : []),
+    ...(l.archivedAt ? [sql`e.ingested_at <= ${l.archivedAt.toISOString()}::timestamptz`] : []),
+    ...filterSql(l.meterFilters),
+    ...filterSql(l.filters),
+  ];
+}
+
+/**
+ * The credits the organization's events ingested at or after `after` cost, over every link: the
+ * same events and credits as Σ credits of linkedEventsSql(orgId, links, after, null) — per event
+ * and link, ceil(quantity × credits per unit) — read in one pass over the (org_id, ingested_at)
+ * index, where the union reads it once per link (each partition's index once per link). For the
+ * exact reads (entitlements, balances): a scalar bigint expression.
+ */
+export function pendingCreditsSql(orgId: string | SQL, links: DrawdownLink[], after: SQL): SQL {
+  const priced = links.filter((l) => l.creditsPerUnit !== null);
+  if (priced.length === 0) return sql`0::bigint`;
+  const names = [...new Set(priced.map((l) => l.eventName))];
+  // No event before the oldest link counts: a bound for the scan when the cursor is far behind.
+  const since = new Date(Math.min(...priced.map((l) => l.createdAt.getTime()))).toISOString();
+  const perLink = priced.map(
+    (l) => sql`case when ${sql.join(linkConds(l, null), sql` and `)} then ${creditsOf(l, quantityOf(l))} else 0 end`,
+  );
+  return sql`(select coalesce(sum(${sql.join(perLink, sql` + `)}), 0)::bigint
+                from usage_events e
+               where e.org_id = ${orgId} and e.ingested_at >= ${after} and e.ingested_at > ${since}::timestamptz
+                 and e.event_name = any(${`{${names.map((n) => JSON.stringify(n)).join(",")}}`}::text[]))`;
 }

@@ -4,12 +4,13 @@
 // the balance or as pending, never both.
 import "server-only";
 import type { CreditBalanceJson } from "./schemas";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { rows, type Executor } from "@/lib/db/client";
 import { balanceJson, type CreditBalanceView } from "./balance";
-import { linkedEventsSql } from "./drawdown-events";
+import { pendingCreditsSql } from "./drawdown-events";
 import { isLow } from "./low-balance-rule";
 import { drawdownLinks, type DrawdownLink } from "./drawdown-links";
+import { allowOverageSql } from "./on-empty";
 
 export type ExactBalance = {
   /** The ledger's balance (drawn usage only). */
@@ -22,25 +23,32 @@ export type ExactBalance = {
   allowOverage: boolean;
 };
 
-export async function exactBalance(orgId: string, x?: Executor): Promise<ExactBalance> {
-  const links = await drawdownLinks();
-  const pending =
-    links.length === 0
-      ? sql`0::bigint`
-      : sql`(select coalesce(sum(credits), 0) from (${linkedEventsSql(
-          orgId,
-          links,
-          sql`coalesce((select drawn_through from credit_drawdown_cursors where org_id = ${orgId}), '-infinity'::timestamptz)`,
-          null,
-        )}) p)`;
-  const [r] = await rows<{ balance: unknown; held: unknown; pending: unknown; allow_overage: boolean | null }>(
-    sql`select coalesce((select balance from credit_balances where org_id = ${orgId}), 0) as balance,
-               coalesce((select held from credit_balances where org_id = ${orgId}), 0) as held,
-               ${pending} as pending,
-               (select allow_overage from organizations where id = ${orgId}) as allow_overage`,
-    x,
-  );
-  const ledgerBalance = Number(r?.balance ?? 0);
+/** The cursor of organization `orgId` (an SQL expression): events ingested at or after it are not drawn yet. */
+export const cursorSql = (orgId: string | SQL) =>
+  sql`coalesce((select drawn_through from credit_drawdown_cursors where org_id = ${orgId}), '-infinity'::timestamptz)`;
+
+/**
+ * The select-list columns of an exact read for organization `orgId` (an SQL expression: a column
+ * of the statement's own or a parameter): ledger_balance, held, pending (credits of usage not yet
+ * drawn) and allow_overage (effective, on-empty.ts) — one statement, one snapshot. The entitlement
+ * check puts them in its own statement (lib/metering/entitlement.ts), so it answers in one round trip.
+ */
+export function exactBalanceColumns(orgId: string | SQL, links: DrawdownLink[]): SQL {
+  return sql`coalesce((select balance from credit_balances where org_id = ${orgId}), 0)::text as ledger_balance,
+             coalesce((select held from credit_balances where org_id = ${orgId}), 0)::text as held,
+             ${pendingCreditsSql(orgId, links, cursorSql(orgId))}::text as pending,
+             ${allowOverageSql(sql`${orgId}`, sql`(select allow_overage from organizations where id = ${orgId})`)} as allow_overage`;
+}
+
+export type ExactBalanceRow = {
+  ledger_balance: unknown;
+  held: unknown;
+  pending: unknown;
+  allow_overage: boolean | null;
+};
+
+export function exactBalanceOf(r: ExactBalanceRow | undefined): ExactBalance {
+  const ledgerBalance = Number(r?.ledger_balance ?? 0);
   const p = Number(r?.pending ?? 0);
   return {
     ledgerBalance,
@@ -49,6 +57,12 @@ export async function exactBalance(orgId: string, x?: Executor): Promise<ExactBa
     balance: ledgerBalance - p,
     allowOverage: r?.allow_overage ?? false,
   };
+}
+
+export async function exactBalance(orgId: string, x?: Executor): Promise<ExactBalance> {
+  const links = await drawdownLinks();
+  const [r] = await rows<ExactBalanceRow>(sql`select ${exactBalanceColumns(orgId, links)}`, x);
+  return exactBalanceOf(r);
 }
 
 /** The links of a meter, for entitlements: the cheapest credits per unit among them (null: not priced in credits). */

@@ -37,11 +37,10 @@ import { metrics } from "@/lib/metrics";
 import { processState } from "@/lib/process-state";
 import type { CreditAccount, OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
-import { onDepleted } from "./drawdown-alerts";
 import { linkedEventsSql } from "./drawdown-events";
 import { drawdownLinks, linkedMeterIds, type DrawdownLink } from "./drawdown-links";
 import { runOwnMovement, type MovementOutcome } from "./movement";
-import { lowBalanceCrossing } from "./movement-decide";
+import { depletedCrossing, lowBalanceCrossing } from "./movement-decide";
 import {
   decodeGroupState,
   GROUP_LOCK_TIMEOUT,
@@ -136,9 +135,7 @@ async function hasUsageToDraw(orgId: string, links: DrawdownLink[], margin: numb
 async function drawDownNow(orgId: string, links: DrawdownLink[], margin: number, now: Date): Promise<DrawdownResult> {
   let drawn: LinkDrawdown[] = [];
   let through: string | null = null;
-  let before = 0;
   const outcome = await runOwnMovement(orgId, now, {}, async (account, ctx) => {
-    before = account.balance;
     const [{ h } = { h: "" }] = await rows<{ h: string }>(horizonSql(margin), ctx.tx);
     const grouped = await rows<Grouped>(groupedSql([orgId], links, sql`${h}::timestamptz`), ctx.tx);
     // The cursor never moves back (a horizon held back by an old open transaction can be behind it).
@@ -148,8 +145,7 @@ async function drawDownNow(orgId: string, links: DrawdownLink[], margin: number,
     drawn = spent.drawn;
     ctx.extraWrites = () => drawdownWrites([{ org_id: orgId, through: h }], spent.rows, now);
   });
-  await afterMovement(orgId, outcome);
-  if (before > 0 && outcome.balance <= 0) await onDepleted(orgId, outcome.balance, now);
+  await afterMovement(orgId, outcome, now);
   return { orgId, drawn, through, balance: outcome.balance };
 }
 
@@ -325,8 +321,7 @@ export async function drawDownGroup(
     for (const w of writes) for (const e of w.entries) metrics.creditMovements.inc({ kind: e.kind });
   });
   for (const { orgId, before, after, low } of alerts) {
-    await afterMovement(orgId, { lowBalance: low });
-    if (before > 0 && after <= 0) await onDepleted(orgId, after, now);
+    await afterMovement(orgId, { lowBalance: low, depleted: depletedCrossing(before, after) }, now);
   }
   return out;
 }

@@ -48,6 +48,11 @@ export function lowBalanceCrossing(
   return crossedBelow(before, after, threshold) ? { balance: after, threshold: threshold! } : null;
 }
 
+/** Set when a movement took the balance from above zero to zero or below (credits ran out): the depleted alert. */
+export function depletedCrossing(before: number, after: number): { balance: number } | null {
+  return before > 0 && after <= 0 ? { balance: after } : null;
+}
+
 /** The price of one overage credit: the organization's own, else the list price of `pack`, the smallest active one. */
 export function overagePriceFrom(
   settings: AccountSettings,

@@ -8,6 +8,7 @@ import type { IdempotencyClaim } from "@/lib/idempotency/idempotent";
 import { metrics } from "@/lib/metrics";
 import type { CreditAccount, OpMeta } from "./account";
 import {
+  depletedCrossing,
   lowBalanceCrossing,
   materialize,
   openAccount,
@@ -50,7 +51,13 @@ export type GroupedSpend<R, B> = {
 };
 
 export type GroupedOutcome<B> =
-  | { kind: "done"; status: number; body: B; lowBalance: { balance: number; threshold: number } | null }
+  | {
+      kind: "done";
+      status: number;
+      body: B;
+      lowBalance: { balance: number; threshold: number } | null;
+      depleted: { balance: number } | null;
+    }
   | { kind: "refused"; error: AppError }
   | { kind: "alone" };
 
@@ -156,6 +163,7 @@ export async function runSpendGroup<R, B>(spends: GroupedSpend<R, B>[], now: Dat
         status: ans.status,
         body: ans.body,
         lowBalance: lowBalanceCrossing(a.settings, a.settings.lastAllocation, before, a.account.balance),
+        depleted: depletedCrossing(before, a.account.balance),
       });
       a.balance = a.account.balance;
     }

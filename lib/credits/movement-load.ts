@@ -7,6 +7,7 @@ import { rows, type Executor } from "@/lib/db/client";
 import type { CreditSource, GrantOrigin, ReservationStatus } from "@/lib/db/schema/credits";
 import { notFound } from "@/lib/http/errors";
 import type { BucketState, HoldState } from "./account";
+import { allowOverageSql } from "./on-empty";
 import { normalizePrecedence } from "./precedence";
 
 export type AccountSettings = {
@@ -82,9 +83,12 @@ export const jsonRows = <T>(v: unknown): T[] =>
   v === null || v === undefined ? [] : ((typeof v === "string" ? JSON.parse(v) : v) as T[]);
 
 export const BUCKET_COLUMNS = sql`id, source, origin, priority, expires_at, expired_at, created_at, remaining, amount`;
-/** A balance row and its organization's credit settings (`b` and `o`), as BalanceRow reads them. */
+/**
+ * A balance row and its organization's credit settings (`b` and `o`), as BalanceRow reads them;
+ * allow_overage is the effective one, the plan's over the organization's (on-empty.ts).
+ */
 export const BALANCE_COLUMNS = sql`b.balance, b.last_seq, b.held, b.overage, b.last_allocation, b.low_balance_threshold, b.overage_price_per_credit::text as overage_price_per_credit,
-                   b.overage_currency, o.credit_precedence, o.allow_overage`;
+                   b.overage_currency, o.credit_precedence, ${allowOverageSql(sql`o.id`, sql`o.allow_overage`)} as allow_overage`;
 export const HOLD_COLUMNS = sql`id, org_id, credits, status, expires_at, committed_credits, idempotency_key, reference, created_at, closed_at, result`;
 
 function bucketFilter(orgId: string, extraIds: string[]): SQL {

@@ -30,6 +30,7 @@ import {
 import { metrics } from "@/lib/metrics";
 import type { CreditAccount } from "./account";
 import {
+  depletedCrossing,
   lowBalanceCrossing,
   materialize,
   openAccount,
@@ -76,6 +77,8 @@ export type MovementOutcome<T> = {
   entries: WrittenEntry[];
   /** Set when this movement took the balance below the low-balance threshold. */
   lowBalance: { balance: number; threshold: number } | null;
+  /** Set when this movement took the balance from above zero to zero or below. */
+  depleted: { balance: number } | null;
   /** The price overage rows of this movement were recorded at. */
   overagePrice: { unitPrice: string | null; currency: string } | null;
   /** The evaluated ctx.holdResult, when the step set one. */
@@ -251,6 +254,7 @@ async function applyMovement<T>(
       num(bal.balance),
       account.balance,
     ),
+    depleted: depletedCrossing(num(bal.balance), account.balance),
     overagePrice: price,
     holdResult,
   };

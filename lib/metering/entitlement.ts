@@ -9,15 +9,23 @@
 // subscription is not allowed, nor one whose payment is overdue past the grace period.
 import "server-only";
 import { rows } from "@/lib/db/client";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { PlanLimit, SubscriptionStatus } from "@/lib/db/schema";
 import { invalidField, notFound } from "@/lib/http/errors";
 import { D } from "@/lib/money";
 import { env } from "@/lib/env";
 import { accessFor } from "@/lib/payments/access";
+import { withSpendingCap } from "@/lib/billing/spending-cap";
 import { creditEntitlement } from "@/lib/credits/drawdown-entitlement";
+import {
+  creditPriceOf,
+  drawdownLinks,
+  exactBalanceColumns,
+  exactBalanceOf,
+  type ExactBalanceRow,
+} from "@/lib/credits/drawdown-read";
 import { hourRange } from "./limit-period";
-import { meterIndex } from "./meters";
+import { meterIndex, type MeterDef } from "./meters";
 import { queryUsage } from "./usage-query";
 
 type Row = {
@@ -43,19 +51,29 @@ export async function entitlement(
   meterCode: string,
   opts: { quantity?: number; ownOrgId?: string | null; now?: Date },
 ) {
-  const plan = await planEntitlement(customer, meterCode, opts);
-  const meter = (await meterIndex()).byCode.get(meterCode)!;
-  return creditEntitlement(plan, meter.id, opts.quantity ?? 1);
-}
-
-async function planEntitlement(
-  customer: string,
-  meterCode: string,
-  opts: { quantity?: number; ownOrgId?: string | null; now?: Date },
-) {
   const now = opts.now ?? new Date();
   const meter = (await meterIndex()).byCode.get(meterCode);
   if (!meter) throw invalidField("meter", `no meter has the code "${meterCode}"`);
+  const links = await drawdownLinks();
+  const price = creditPriceOf(links, meter.id);
+  // The plan's answer, the hard spending cap and — for a meter priced in credits — the exact
+  // balance, in one statement: one round trip in the common case (no hard cap).
+  const extra = sql`(select amount_cents::text from spending_caps c where c.org_id = o.id and c.mode = 'hard') as hard_cap_cents
+                    ${price === null ? sql`` : sql`, ${exactBalanceColumns(sql`o.id`, links)}`}`;
+  const { answer, row } = await planEntitlement(customer, meter, { ...opts, now }, extra);
+  const credited = price === null ? answer : creditEntitlement(answer, price, exactBalanceOf(row), opts.quantity ?? 1);
+  return withSpendingCap(credited, row.hard_cap_cents === null ? null : Number(row.hard_cap_cents), now);
+}
+
+type Extra = ExactBalanceRow & { hard_cap_cents: string | null };
+
+async function planEntitlement(
+  customer: string,
+  meter: MeterDef,
+  opts: { quantity?: number; ownOrgId?: string | null; now: Date },
+  extra: SQL,
+) {
+  const now = opts.now;
   // One query: the customer, its live subscription with the plan's limits, the limit period
   // (limit-period.ts, computed here in SQL: the current period for monthly plans and trials, else
   // the month of the subscription's schedule containing now), and — for count, sum and max
@@ -69,7 +87,7 @@ async function planEntitlement(
           ? sql`max(r.value_max)::text`
           : null;
   const nowIso = now.toISOString();
-  const [row] = await rows<Row & { used: string | null }>(
+  const [row] = await rows<Row & Extra & { used: string | null }>(
     sql`with o as (
           select id, external_id from organizations where id = ${customer}
           union all
@@ -105,14 +123,16 @@ async function planEntitlement(
                    : sql`(select ${total} from usage_rollups r
                    where r.org_id = o.id and r.meter_id = ${meter.id}
                      and r.bucket_start >= date_trunc('hour', per.ps, 'UTC') and r.bucket_start < date_trunc('hour', per.pe, 'UTC'))`
-               } as used
+               } as used,
+               ${extra}
           from o left join per on true`,
   );
   if (!row || (opts.ownOrgId && row.org_id !== opts.ownOrgId)) throw notFound("Customer");
+  const done = <A extends { customer_id: string; allowed: boolean; reason: string }>(answer: A) => ({ answer, row });
   const quantity = new D(opts.quantity ?? 1);
   const base = { customer_id: row.org_id, external_customer_id: row.external_id, meter: meter.code, unit: meter.unit };
   if (!row.sub_id || !row.status || !row.interval) {
-    return {
+    return done({
       ...base,
       allowed: false,
       reason: "no_subscription",
@@ -125,7 +145,7 @@ async function planEntitlement(
       period_start: null,
       period_end: null,
       resets_at: null,
-    };
+    });
   }
   const period = { start: new Date(Number(row.start_ms)), end: new Date(Number(row.end_ms)) };
   // Paid features follow the subscription's status: past due beyond the grace period, or a first
@@ -156,7 +176,7 @@ async function planEntitlement(
     resets_at: period.end.toISOString(),
   };
   if (access.level === "reduced" || access.level === "none") {
-    return {
+    return done({
       ...common,
       allowed: false,
       reason: row.status === "incomplete" ? "payment_pending" : "payment_overdue",
@@ -165,10 +185,10 @@ async function planEntitlement(
       enforcement: limit?.enforcement ?? null,
       unlimited: !limit,
       message: access.message,
-    };
+    });
   }
   if (!limit)
-    return {
+    return done({
       ...common,
       allowed: true,
       reason: "unlimited",
@@ -176,10 +196,10 @@ async function planEntitlement(
       remaining: null,
       enforcement: null,
       unlimited: true,
-    };
+    });
   const remaining = D.max(0, new D(limit.limit).minus(used));
   const within = used.plus(quantity).lte(limit.limit);
-  return {
+  return done({
     ...common,
     allowed: limit.enforcement === "soft" || within,
     reason: within ? "within_limit" : limit.enforcement === "soft" ? "soft_limit_exceeded" : "limit_reached",
@@ -187,5 +207,5 @@ async function planEntitlement(
     remaining: remaining.toFixed(),
     enforcement: limit.enforcement,
     unlimited: false,
-  };
+  });
 }

@@ -73,6 +73,11 @@ export const plans = pgTable(
     active: boolean().notNull().default(true),
     /** Offered in the customer's plan picker; false for plans an admin assigns (e.g. agent pricing). */
     selfServe: boolean().notNull().default(true),
+    /**
+     * When a subscriber's credits run out: true continues as overage (billed in arrears), false
+     * stops (entitlements refuse, consume 402). Null: the organization's own allow_overage decides.
+     */
+    allowOverage: boolean(),
     /** True for the newest version of its code, active or archived. */
     isLatest: boolean().notNull().default(true),
     sortOrder: integer().notNull().default(0),

@@ -2,7 +2,6 @@ import { isCustomer, NAME_THE_CUSTOMER } from "@/lib/auth/actor";
 import { invalidField } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { entitlement } from "@/lib/metering/entitlement";
-import { withSpendingCap } from "@/lib/billing/spending-cap";
 import { ZEntitlementParams, ZEntitlementQuery } from "@/lib/metering/schemas";
 
 export const GET = route(
@@ -26,6 +25,6 @@ export const GET = route(
     const named = query.customer_id ?? query.external_customer_id;
     const own = isCustomer(actor) ? actor.orgId : null;
     if (!named && !own) throw invalidField("customer_id", NAME_THE_CUSTOMER);
-    return withSpendingCap(await entitlement(named ?? own!, params.meter, { quantity: query.quantity, ownOrgId: own }));
+    return entitlement(named ?? own!, params.meter, { quantity: query.quantity, ownOrgId: own });
   },
 );
