@@ -2,7 +2,6 @@
 // the wire); charged amounts are integers in the currency's minor unit. Rounding is half-up and
 // happens once, when a decimal amount becomes a charged amount (roundToMinor).
 import Decimal from "decimal.js";
-import { processState } from "@/lib/process-state";
 
 // Enough precision that no rate × quantity product of realistic size ever rounds internally.
 export const D = Decimal.clone({ precision: 60, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -40, toExpPos: 60 });
@@ -98,47 +97,4 @@ export function minorToDecimal(minor: number, currency: string): string {
   return new D(minor).div(new D(10).pow(minorExponent(currency))).toFixed(minorExponent(currency));
 }
 
-export type MoneyMode = "standard" | "compact" | "rate";
-
-const formatters = processState("money.formatters", () => new Map<string, Intl.NumberFormat>());
-function formatter(currency: string, mode: MoneyMode, digits?: number): Intl.NumberFormat {
-  const k = `${currency}|${mode}|${digits ?? ""}`;
-  let f = formatters.get(k);
-  if (!f) {
-    f = new Intl.NumberFormat("en-US", {
-      style: "currency",
-      currency: currency.toUpperCase(),
-      ...(mode === "compact" ? { notation: "compact", maximumFractionDigits: 1 } : {}),
-      ...(digits !== undefined ? { minimumFractionDigits: digits, maximumFractionDigits: digits } : {}),
-    });
-    formatters.set(k, f);
-  }
-  return f;
-}
-
-/** "$1,234.50" from minor units; compact ("$1.2K") for chart axes. */
-export function formatMoney(minor: number, currency: string, mode: Exclude<MoneyMode, "rate"> = "standard"): string {
-  const major = new D(minor).div(new D(10).pow(minorExponent(currency)));
-  // Intl formats a string exactly (ES2023 "exact decimal" strings), avoiding float error.
-  return formatter(currency, mode).format(major.toString() as unknown as number);
-}
-
-/** A rate with as many decimals as it has ("$0.00003"), never rounded to cents. */
-export function formatRate(rate: string, currency: string): string {
-  const d = dec(rate);
-  const digits = Math.max(minorExponent(currency), d.decimalPlaces());
-  return formatter(currency, "standard", Math.min(digits, 20)).format(d.toFixed(digits) as unknown as number);
-}
-
-/**
- * An exact decimal amount for display: to the cent from one unit of currency up, with up to four
- * decimals below it (so $0.0034 of tokens does not read as $0.00). Display only: never charged.
- */
-export function formatAmount(amount: string, currency: string): string {
-  const d = dec(amount);
-  if (d.abs().gte(1) || d.isZero()) return formatMoney(roundToMinor(d, currency), currency);
-  const places = Math.max(minorExponent(currency), Math.min(4, d.decimalPlaces()));
-  return formatter(currency, "standard", places).format(
-    d.toDecimalPlaces(places, Decimal.ROUND_HALF_UP).toFixed(places) as unknown as number,
-  );
-}
+// Formatting money for a person (amounts, unit prices) is lib/format.ts's: one formatter per kind.

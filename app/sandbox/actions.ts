@@ -6,15 +6,29 @@ import { db } from "@/lib/db/client";
 import { formAction } from "@/lib/http/action";
 import { cancelLocalCheckout, payLocalCheckout } from "@/lib/payments/local-checkout";
 import { retryOpenInvoices } from "@/lib/payments/local-billing";
-import { addSandboxCard, detachPaymentMethod, setDefaultPaymentMethod } from "@/lib/payments/payment-methods";
+import {
+  addSandboxCard,
+  detachPaymentMethod,
+  parseCardExpiry,
+  setDefaultPaymentMethod,
+} from "@/lib/payments/payment-methods";
 import { AppError } from "@/lib/http/errors";
 import { requireSandbox } from "@/lib/payments/provider";
 
 export const paySandboxCheckout = formAction(
-  z.object({ session: z.string().min(1), card_number: z.string().trim().min(1, "Enter a card number.") }),
-  async ({ session, card_number }, owner) => {
+  z.object({
+    session: z.string().min(1),
+    card_number: z.string().trim().min(1, "Enter a card number."),
+    expiry: z.string().trim().min(1, "Enter the card's expiry, e.g. 12 / 30."),
+  }),
+  async ({ session, card_number, expiry }, owner) => {
     requireSandbox();
-    const r = await payLocalCheckout(owner.orgId, session, { cardNumber: card_number }, `user:${owner.id}`);
+    const r = await payLocalCheckout(
+      owner.orgId,
+      session,
+      { cardNumber: card_number, expiry: parseCardExpiry(expiry) },
+      `user:${owner.id}`,
+    );
     if (!r.ok) throw new AppError("payment_failed", r.message, [{ field: "card_number", message: r.message }]);
     redirect(r.kind === "credits" ? "/credits?purchase=success" : "/billing?checkout=success");
   },
@@ -32,12 +46,16 @@ export const cancelSandboxCheckout = formAction(
 );
 
 export const addSandboxCardAction = formAction(
-  z.object({ card_number: z.string().trim().min(1, "Enter a card number.") }),
-  async ({ card_number }, owner) => {
+  z.object({
+    card_number: z.string().trim().min(1, "Enter a card number."),
+    expiry: z.string().trim().min(1, "Enter the card's expiry, e.g. 12 / 30."),
+  }),
+  async ({ card_number, expiry }, owner) => {
     requireSandbox();
+    const exp = parseCardExpiry(expiry);
     // A new card pays whatever is overdue at once, as Stripe's portal does.
     const result = await db.transaction(async (tx) => {
-      await addSandboxCard(tx, owner.orgId, { number: card_number });
+      await addSandboxCard(tx, owner.orgId, { number: card_number, ...exp });
       return retryOpenInvoices(tx, owner.orgId);
     });
     revalidatePath("/sandbox/portal");

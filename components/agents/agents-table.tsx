@@ -3,8 +3,7 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatInteger } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatInteger, formatMoney } from "@/lib/format";
 
 export type AgentRow = {
   id: string;

@@ -2,9 +2,8 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatQuantity } from "@/lib/format";
+import { formatMoney, formatQuantity } from "@/lib/format";
 import { splitCallCost } from "@/lib/agents/call-cost-split";
-import { formatMoney } from "@/lib/money";
 import type { RatedLine } from "@/lib/rating/types";
 
 export type CallRow = {

@@ -3,8 +3,7 @@ import { Badge, TestBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatDate } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatCard, formatCardExpiry, formatDate, formatMoney, formatPaymentMethodLabel } from "@/lib/format";
 
 export type InvoiceRow = {
   id: string;
@@ -123,7 +122,7 @@ export function PaymentsTable({ rows }: { rows: PaymentRow[] }) {
               {p.livemode === false && <TestBadge />}
               {p.failureMessage && <div className="text-xs text-red-600">{p.failureMessage}</div>}
             </Td>
-            <Td>{p.paymentMethodLabel ?? "—"}</Td>
+            <Td>{formatPaymentMethodLabel(p.paymentMethodLabel)}</Td>
             <Td align="right">
               {formatMoney(p.amountCents, p.currency)}
               {p.amountRefundedCents > 0 && (
@@ -157,11 +156,9 @@ export function PaymentMethodsList({ rows }: { rows: MethodRow[] }) {
     <ul className="divide-y divide-zinc-100">
       {rows.map((m) => (
         <li key={m.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
-          <span className="whitespace-nowrap font-medium capitalize text-zinc-900">
-            {m.brand} •••• {m.last4}
-          </span>
+          <span className="whitespace-nowrap font-medium text-zinc-900">{formatCard(m.brand, m.last4)}</span>
           <span className="whitespace-nowrap text-zinc-500">
-            {m.expMonth && m.expYear ? `expires ${String(m.expMonth).padStart(2, "0")}/${m.expYear}` : ""}
+            {m.expMonth && m.expYear ? `expires ${formatCardExpiry(m.expMonth, m.expYear)}` : ""}
             {m.isDefault && (
               <Badge tone="brand" className="ml-2">
                 default

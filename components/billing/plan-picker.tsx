@@ -4,12 +4,11 @@
 import { useActionState, useEffect, useRef, useState } from "react";
 import type { FormActionFn } from "@/lib/http/action-state";
 import type { PlanChangePreview } from "@/lib/payments/plan-change";
-import { formatMoney } from "@/lib/money";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/field";
-import { formatDate } from "@/lib/format";
+import { formatDate, formatInteger, formatMoney } from "@/lib/format";
 
 export type PlanOption = { id: string; priceCents: number; currency: string; trialDays: number };
 export type TierOption = {
@@ -165,7 +164,7 @@ export function PlanPicker({
               <p className="mt-2 flex-1 text-sm text-zinc-600">{t.description}</p>
               <ul className="mt-3 space-y-1 text-xs text-zinc-600">
                 {t.limit && <li>{t.limit}</li>}
-                <li>{t.includedCredits.toLocaleString("en-US")} credits a month</li>
+                <li>{formatInteger(t.includedCredits)} credits a month</li>
                 {option.trialDays > 0 && !currentPlanId && <li>{option.trialDays}-day free trial</li>}
               </ul>
               <div className="mt-4">

@@ -1,7 +1,6 @@
 import { StatusBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatDate } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatDate, formatInteger, formatMoney } from "@/lib/format";
 
 export type PlanSummaryProps = {
   plan: {
@@ -60,13 +59,13 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
         )}
         <div>
           <dt className="text-zinc-500">Included credits</dt>
-          <dd className="tabular text-zinc-900">{plan.includedCredits.toLocaleString("en-US")} a month</dd>
+          <dd className="tabular text-zinc-900">{formatInteger(plan.includedCredits)} a month</dd>
         </div>
         {plan.limits.map((l) => (
           <div key={l.meter}>
             <dt className="text-zinc-500">Limit</dt>
             <dd className="tabular text-zinc-900">
-              {l.limit.toLocaleString("en-US")} {l.meter.replace(/_/g, " ")} a month{" "}
+              {formatInteger(l.limit)} {l.meter.replace(/_/g, " ")} a month{" "}
               <span className="text-zinc-500">({l.enforcement})</span>
             </dd>
           </div>

@@ -33,7 +33,14 @@ export function SandboxPayForm<T>({
           error={state && !state.ok ? state.fieldErrors?.card_number : undefined}
         />
         <div className="grid grid-cols-2 gap-3">
-          <Field label="Expiry" name="expiry" defaultValue="12 / 30" autoComplete="cc-exp" />
+          <Field
+            label="Expiry"
+            name="expiry"
+            defaultValue={state && !state.ok ? (state.values?.expiry ?? "12 / 30") : "12 / 30"}
+            placeholder="MM / YY"
+            autoComplete="cc-exp"
+            error={state && !state.ok ? state.fieldErrors?.expiry : undefined}
+          />
           <Field label="CVC" name="cvc" defaultValue="123" autoComplete="cc-csc" />
         </div>
         <Button type="submit" className="w-full" disabled={paying}>

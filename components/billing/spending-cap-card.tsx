@@ -1,10 +1,10 @@
 // The spending cap on a credits page (the customer's, and the admin's for a customer): the cap,
 // how much of it usage has spent this window (a bar and the figures), and the form.
+import { formatMoney } from "@/lib/format";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import type { SpendingCapJson } from "@/lib/billing/spending-cap";
-import { formatMoney } from "@/lib/money";
 
 export function SpendingCapCard({ data, form }: { data: SpendingCapJson; form: React.ReactNode }) {
   const on = data.enabled && data.amount_cents !== null && data.currency !== null;

@@ -3,8 +3,7 @@
 // line by line (the same lines the invoice will carry), with the total so far and projected.
 import { Badge } from "@/components/ui/badge";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatDate } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatDate, formatMoney } from "@/lib/format";
 import type { UpcomingInvoiceJson } from "@/lib/payments/schemas";
 import { useUpcomingInvoice } from "@/lib/queries/billing";
 

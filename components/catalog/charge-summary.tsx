@@ -1,7 +1,7 @@
-import { formatRate } from "@/lib/money";
+import { formatInteger, formatUnitPrice } from "@/lib/format";
 import type { Charge, Tier } from "@/lib/rating/types";
 
-const n = (x: number | string) => Number(x).toLocaleString("en-US");
+const n = (x: number | string) => formatInteger(Number(x));
 
 function tiers(list: Tier[], currency: string): string {
   let from = 1;
@@ -9,28 +9,28 @@ function tiers(list: Tier[], currency: string): string {
     .map((t) => {
       const range = t.up_to === null ? `${n(from)}+` : `${n(from)}–${n(t.up_to)}`;
       if (t.up_to !== null) from = t.up_to + 1;
-      return `${range}: ${formatRate(t.unit_price, currency)}${t.flat_amount ? ` + ${formatRate(t.flat_amount, currency)} flat` : ""}`;
+      return `${range}: ${formatUnitPrice(t.unit_price, currency, "unit")}${t.flat_amount ? ` + ${formatUnitPrice(t.flat_amount, currency, "tier")} flat` : ""}`;
     })
     .join(" · ");
 }
 
 /** One line that says what a charge costs, in words. */
 export function describeCharge(c: Charge, currency: string): string {
-  if (c.type === "fixed") return `${formatRate(c.amount, currency)} per period`;
+  if (c.type === "fixed") return formatUnitPrice(c.amount, currency, "period");
   const free =
     c.included_quantity && Number(c.included_quantity) > 0 ? `, first ${n(c.included_quantity)} included` : "";
   switch (c.model) {
     case "per_unit":
-      return `${formatRate(c.unit_price, currency)} per unit${free}`;
+      return `${formatUnitPrice(c.unit_price, currency, "unit")}${free}`;
     case "package":
-      return `${formatRate(c.package_price, currency)} per ${n(c.package_size)} units (partial packages round up)${free}`;
+      return `${formatUnitPrice(c.package_price, currency, `${n(c.package_size)} units`)} (partial packages round up)${free}`;
     case "graduated":
       return `Graduated — ${tiers(c.tiers, currency)}${free}`;
     case "volume":
       return `Volume — ${tiers(c.tiers, currency)}${free}`;
     case "group":
       return `By ${c.group_by} — ${Object.entries(c.prices)
-        .map(([k, v]) => `${k}: ${formatRate(v, currency)}`)
+        .map(([k, v]) => `${k}: ${formatUnitPrice(v, currency, "unit")}`)
         .join(" · ")}${free}`;
   }
 }
@@ -52,13 +52,13 @@ export function ChargeList({ charges, currency }: { charges: Charge[]; currency:
 
 /** A few words per charge, for lists. */
 export function shortCharge(c: Charge, currency: string): string {
-  if (c.type === "fixed") return `${c.name}: ${formatRate(c.amount, currency)}`;
+  if (c.type === "fixed") return `${c.name}: ${formatUnitPrice(c.amount, currency, "period")}`;
   const label = c.name ?? c.meter;
   switch (c.model) {
     case "per_unit":
-      return `${label}: ${formatRate(c.unit_price, currency)} each`;
+      return `${label}: ${formatUnitPrice(c.unit_price, currency, "unit")}`;
     case "package":
-      return `${label}: ${formatRate(c.package_price, currency)} per ${n(c.package_size)}`;
+      return `${label}: ${formatUnitPrice(c.package_price, currency, `${n(c.package_size)} units`)}`;
     case "graduated":
     case "volume":
       return `${label}: ${c.model}, ${c.tiers.length} tiers`;

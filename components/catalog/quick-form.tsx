@@ -9,6 +9,8 @@ export type QuickField = {
   name: string;
   label: string;
   placeholder?: string;
+  /** What the field holds before anything is typed. */
+  defaultValue?: string;
   hint?: string;
   options?: { value: string; label: string }[];
   inputMode?: "decimal" | "numeric";
@@ -63,7 +65,7 @@ export function QuickForm<T>({
               type={f.type}
               required={f.required}
               error={errors[f.name]}
-              defaultValue={values[f.name]}
+              defaultValue={values[f.name] ?? f.defaultValue}
             />
           ),
         )}

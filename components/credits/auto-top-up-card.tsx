@@ -8,8 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { AutoTopUpJson, AutoTopUpRowJson } from "@/lib/credits/auto-top-up";
-import { formatCredits, formatInteger } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatCredits, formatInteger, formatMoney } from "@/lib/format";
 
 type Pack = { id: string; name: string; credits: number; priceCents: number; currency: string };
 

@@ -1,6 +1,5 @@
 import { EmptyState } from "@/components/ui/empty-state";
-import { formatInteger } from "@/lib/format";
-import { formatMoney, formatRate } from "@/lib/money";
+import { formatInteger, formatMoney, formatUnitPrice } from "@/lib/format";
 
 export type CreditPackView = {
   id: string;
@@ -34,7 +33,8 @@ export function CreditPacks({
           <p className="text-sm font-medium text-zinc-900">{p.name}</p>
           <p className="tabular mt-1 text-2xl font-semibold text-zinc-900">{formatMoney(p.priceCents, p.currency)}</p>
           <p className="mt-1 text-xs text-zinc-500">
-            {formatInteger(p.credits)} credits · {formatRate(p.pricePerCredit, p.currency)} a credit · never expire
+            {formatInteger(p.credits)} credits · {formatUnitPrice(p.pricePerCredit, p.currency, "credit")} · never
+            expire
           </p>
           <div className="mt-4">
             {renderBuyAction ? (

@@ -1,6 +1,6 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatCredits, formatInteger } from "@/lib/format";
+import { formatCredits, formatDay, formatInteger } from "@/lib/format";
 
 export type DrawdownChartData = { meters: string[]; days: ({ day: string } & Record<string, number | string>)[] };
 
@@ -8,8 +8,7 @@ const COLORS = ["#6366f1", "#0ea5e9", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6"
 
 /** Credits drawn by usage, per day and meter (stacked). Recharts draws in the browser only; the numbers are in the table beside it. */
 export function DrawdownChart({ data }: { data: DrawdownChartData }) {
-  const label = (day: string) =>
-    new Date(`${day}T00:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+  const label = (day: string) => formatDay(`${day}T00:00:00Z`);
   return (
     <div className="h-56 w-full" role="img" aria-label="Credits drawn by usage per meter and day over the last 30 days">
       <ResponsiveContainer width="100%" height="100%">

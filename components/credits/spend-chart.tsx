@@ -1,13 +1,12 @@
 "use client";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { formatCredits, formatInteger } from "@/lib/format";
+import { formatCredits, formatDay, formatInteger } from "@/lib/format";
 
 export type SpendPoint = { day: string; credits: number };
 
 /** Credits spent per day (UTC). Recharts draws in the browser only; the numbers are also in the table beside it. */
 export function SpendChart({ series }: { series: SpendPoint[] }) {
-  const label = (day: string) =>
-    new Date(`${day}T00:00:00Z`).toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+  const label = (day: string) => formatDay(`${day}T00:00:00Z`);
   return (
     <div className="h-56 w-full" role="img" aria-label="Credits spent per day over the last 30 days">
       <ResponsiveContainer width="100%" height="100%">

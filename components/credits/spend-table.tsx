@@ -1,4 +1,4 @@
-import { formatInteger } from "@/lib/format";
+import { formatDate, formatInteger } from "@/lib/format";
 import type { SpendPoint } from "./spend-chart";
 
 /** The numbers behind the spend chart: the days with spending, newest first. */
@@ -16,7 +16,7 @@ export function SpendTable({ series }: { series: SpendPoint[] }) {
       <tbody className="divide-y divide-zinc-100">
         {days.map((d) => (
           <tr key={d.day}>
-            <td className="py-1 text-zinc-700">{d.day}</td>
+            <td className="py-1 text-zinc-700">{formatDate(`${d.day}T00:00:00Z`)}</td>
             <td className="tabular py-1 text-right text-zinc-900">{formatInteger(d.credits)}</td>
           </tr>
         ))}

@@ -1,9 +1,9 @@
+import { formatMoney, formatPaymentMethodLabel } from "@/lib/format";
 import Link from "next/link";
 import { Badge, TestBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatMoney } from "@/lib/money";
 import type { ChargeRow } from "@/lib/revenue/lists";
 import { SortHeader } from "./sort-header";
 
@@ -73,7 +73,7 @@ export function ChargesTable({
               {!c.livemode && <TestBadge />}
               <div className="text-xs text-zinc-500">
                 {c.invoiceNumber ? `${c.invoiceNumber} · ` : ""}
-                {c.paymentMethodLabel ?? c.provider}
+                {c.paymentMethodLabel ? formatPaymentMethodLabel(c.paymentMethodLabel) : c.provider}
               </div>
               {c.failureMessage && <div className="text-xs text-red-600">{c.failureMessage}</div>}
             </Td>

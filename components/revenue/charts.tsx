@@ -14,8 +14,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatMonth } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatMoney, formatMonth } from "@/lib/format";
 import type { RevenueMonthJson, TierStatsJson } from "@/lib/revenue/schemas";
 
 /** The figures of a month the charts draw (GET /api/v1/admin/revenue/series). */

@@ -2,8 +2,7 @@ import Link from "next/link";
 import { StatusBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatDate, formatInteger } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatDate, formatInteger, formatMoney } from "@/lib/format";
 import type { CustomerListRow } from "@/lib/revenue/lists";
 import { SortHeader } from "./sort-header";
 
@@ -51,7 +50,7 @@ export function CustomersTable({
           <Th>Status</Th>
           {sortable("MRR", "mrr", "right")}
           {sortable("Credit balance", "credit_balance", "right")}
-          <Th align="right">Usage this month</Th>
+          <Th align="right">Usage this calendar month</Th>
           {sortable("Since", "created")}
         </tr>
       </thead>
@@ -81,7 +80,7 @@ export function CustomersTable({
               <span data-testid="customer-mrr-cell">{formatMoney(c.mrrCents, c.plan?.currency ?? currency)}</span>
             </Td>
             <Td align="right" className={c.creditBalance < 0 ? "text-red-700" : undefined}>
-              {formatInteger(c.creditBalance)}
+              <span data-testid="customer-credit-balance-cell">{formatInteger(c.creditBalance)}</span>
             </Td>
             <Td align="right">
               {c.usageChargesCents ? (

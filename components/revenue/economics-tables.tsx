@@ -1,8 +1,7 @@
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatInteger, formatPercent } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatInteger, formatMoney, formatPercent } from "@/lib/format";
 import type { EconomicsJson, MarginJson } from "@/lib/revenue/schemas";
 
 /** A tier's or customer's revenue and margin (GET /api/v1/admin/revenue/economics), with how the table labels it. */

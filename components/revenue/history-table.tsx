@@ -1,8 +1,8 @@
+import { formatMoney } from "@/lib/format";
 import { Badge, StatusBadge, TestBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatMoney } from "@/lib/money";
 import type { CustomerHistoryRow } from "@/lib/revenue/customer-detail";
 
 const ACTION_LABEL: Record<string, string> = {

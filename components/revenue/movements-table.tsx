@@ -1,6 +1,5 @@
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatInteger, formatMonth, formatPercent } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatInteger, formatMoney, formatMonth, formatPercent } from "@/lib/format";
 import type { RevenueMonthJson as MonthJson } from "@/lib/revenue/schemas";
 
 /**
@@ -39,7 +38,9 @@ export function MovementsTable({ months, currency }: { months: MonthJson[]; curr
               <Td align="right">{formatPercent(r.revenue_churn_rate)}</Td>
               <Td align="right">{formatPercent(r.net_revenue_retention)}</Td>
               <Td align="right">{m(r.credit_pack_revenue_cents)}</Td>
-              <Td align="right">{m(r.usage_revenue_cents)}</Td>
+              <Td align="right">
+                <span data-testid="usage-revenue">{m(r.usage_revenue_cents)}</span>
+              </Td>
             </tr>
           ))}
         </tbody>

@@ -3,8 +3,7 @@
 // the server's numbers, then kept current by React Query while the page is open.
 import Link from "next/link";
 import { Stat } from "@/components/ui/stat";
-import { formatInteger } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatInteger, formatMoney } from "@/lib/format";
 import { useBillingStats } from "@/lib/queries/revenue";
 import type { BillingStatsJson } from "@/lib/revenue/schemas";
 

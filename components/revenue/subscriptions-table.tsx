@@ -2,8 +2,7 @@ import Link from "next/link";
 import { Badge, StatusBadge, TestBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatDate } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatDate, formatMoney } from "@/lib/format";
 import type { SubscriptionListRow } from "@/lib/revenue/lists";
 import { SortHeader } from "./sort-header";
 

@@ -1,7 +1,6 @@
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatInteger, formatPercent } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatInteger, formatMoney, formatPercent } from "@/lib/format";
 import type { TierStatsJson } from "@/lib/revenue/schemas";
 
 /** A tier of GET /api/v1/admin/billing/stats. */

@@ -1,5 +1,6 @@
 "use client";
 import { useSyncExternalStore } from "react";
+import { formatDate, formatDateTime } from "@/lib/format";
 
 const subscribe = () => () => {};
 
@@ -18,15 +19,10 @@ export function LocalTime({
   );
   if (!value) return <span>—</span>;
   const d = new Date(value);
-  const opts: Intl.DateTimeFormatOptions =
-    mode === "date"
-      ? { year: "numeric", month: "short", day: "numeric" }
-      : { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" };
-  if (!isClient) opts.timeZone = "UTC";
+  // The server renders UTC (and says so); the browser then shows the viewer's zone, named.
+  const zone = isClient ? "local" : "UTC";
   const text =
-    mode === "relative" && isClient
-      ? relative(d)
-      : new Intl.DateTimeFormat("en-US", opts).format(d) + (isClient ? "" : " UTC");
+    mode === "relative" && isClient ? relative(d) : mode === "date" ? formatDate(d, zone) : formatDateTime(d, zone);
   return (
     <time dateTime={d.toISOString()} title={d.toISOString()}>
       {text}

@@ -1,3 +1,4 @@
+import { formatInteger } from "@/lib/format";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -43,8 +44,8 @@ export function RawEventsTable({ events, generatedCount }: { events: RawEvent[];
         description={
           generatedCount > 0 ? (
             <span className="text-amber-700">
-              {generatedCount.toLocaleString("en-US")} events in the last 30 days came without an id: a retry of those
-              counts twice. Ask the sender to set event_id.
+              {formatInteger(generatedCount)} events in the last 30 days came without an id: a retry of those counts
+              twice. Ask the sender to set event_id.
             </span>
           ) : (
             "Every event in the last 30 days came with its own id."
@@ -125,7 +126,7 @@ export function IngestLogTable({
         title="Duplicates and rejections"
         description={
           counts
-            ? `Last 7 days: ${counts.rejected.toLocaleString("en-US")} rejected, ${counts.duplicate.toLocaleString("en-US")} duplicates (kept 7 days, at most 1,000 per customer).`
+            ? `Last 7 days: ${formatInteger(counts.rejected)} rejected, ${formatInteger(counts.duplicate)} duplicates (kept 7 days, at most 1,000 per customer).`
             : "Kept 7 days, at most 1,000 per customer."
         }
       />

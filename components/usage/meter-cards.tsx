@@ -3,9 +3,8 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
 import { cn } from "@/components/ui/cn";
-import { formatQuantity } from "@/lib/format";
+import { formatAmount, formatQuantity, formatUnitPrice } from "@/lib/format";
 import type { BillingUsageMeterJson } from "@/lib/metering/schemas";
-import { formatAmount } from "@/lib/money";
 
 /** A meter of GET /api/v1/billing/usage (the fields the table shows). */
 export type MeterRow = Pick<
@@ -42,22 +41,22 @@ export function LimitBar({ percent, enforcement }: { percent: number; enforcemen
   );
 }
 
-/** Today and this month per meter, with what the plan includes and what the overage costs. */
+/** Today and this billing period per meter, with what the plan includes and what the overage costs. */
 export function MeterUsageTable({
   rows,
   currency,
-  monthLabel,
+  periodLabel,
 }: {
   rows: MeterRow[];
   currency: string;
-  monthLabel: string;
+  periodLabel: string;
 }) {
   return (
     <Card>
-      <CardHeader title="Today and this month" description={monthLabel} />
+      <CardHeader title="Today and this billing period" description={periodLabel} />
       {rows.length === 0 ? (
         <EmptyState title="Nothing metered yet">
-          Send usage events to see today’s and this month’s usage per meter.
+          Send usage events to see today’s and this billing period’s usage per meter.
         </EmptyState>
       ) : (
         <Table>
@@ -65,7 +64,7 @@ export function MeterUsageTable({
             <tr>
               <Th>Meter</Th>
               <Th align="right">Today</Th>
-              <Th align="right">This month</Th>
+              <Th align="right">This period</Th>
               <Th align="right">Included</Th>
               <Th align="right">Remaining</Th>
               <Th align="right">Overage</Th>
@@ -98,7 +97,9 @@ export function MeterUsageTable({
                   )}
                 </Td>
                 <Td align="right">{formatAmount(r.overage_cost, currency)}</Td>
-                <Td align="right">{r.price_per_1k === null ? "—" : formatAmount(r.price_per_1k, currency)}</Td>
+                <Td align="right">
+                  {r.price_per_1k === null ? "—" : formatUnitPrice(r.price_per_1k, currency, "1,000")}
+                </Td>
               </tr>
             ))}
           </tbody>

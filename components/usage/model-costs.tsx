@@ -1,8 +1,8 @@
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatQuantity } from "@/lib/format";
-import { D, formatAmount } from "@/lib/money";
+import { formatAmount, formatQuantity } from "@/lib/format";
+import { D } from "@/lib/money";
 
 export type ModelCostsData = {
   meters: { code: string; name: string; unit: string }[];
@@ -11,7 +11,7 @@ export type ModelCostsData = {
 };
 
 /**
- * LLM tokens per model this month and what they cost: what the plan bills (its price per model);
+ * LLM tokens per model this billing period and what they cost: what the plan bills (its price per model);
  * for the admin also what the provider charges and the margin.
  */
 export function ModelCosts({ data, showProviderCost = false }: { data: ModelCostsData; showProviderCost?: boolean }) {
@@ -21,10 +21,10 @@ export function ModelCosts({ data, showProviderCost = false }: { data: ModelCost
     <Card>
       <CardHeader
         title="LLM usage by model"
-        description={`This month: tokens per model and their cost (${formatAmount(totalBilled, data.currency)} in all).`}
+        description={`This billing period: tokens per model and their cost (${formatAmount(totalBilled, data.currency)} in all).`}
       />
       {data.rows.length === 0 ? (
-        <EmptyState title="No LLM usage this month">
+        <EmptyState title="No LLM usage this billing period">
           Send llm_call events with a model and token counts to see costs per model.
         </EmptyState>
       ) : (

@@ -8,7 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { ScrollArea } from "@/components/ui/scroll-area";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatQuantity } from "@/lib/format";
+import { formatDay, formatHour, formatMonth, formatQuantity, formatTime } from "@/lib/format";
 import { fetchUsageSeries, usageKeys, type UsageSeriesJson, type UsageWindowName } from "@/lib/queries/usage";
 
 export type ChartMeter = { code: string; name: string; unit: string; aggregation: string };
@@ -28,17 +28,15 @@ function UpdatedAt({ at }: { at: number }) {
     () => true,
     () => false,
   );
-  return <>{isClient ? `Updated ${new Date(at).toLocaleTimeString()}` : "Up to date"}</>;
+  return <>{isClient ? `Updated ${formatTime(at)}` : "Up to date"}</>;
 }
 
 const WINDOW_LABEL: Record<UsageWindowName, string> = { hour: "By hour", day: "By day", month: "By month" };
 
 function label(iso: string, window: UsageWindowName): string {
-  const d = new Date(iso);
-  if (window === "hour")
-    return d.toLocaleString("en-US", { month: "short", day: "numeric", hour: "2-digit", timeZone: "UTC" });
-  if (window === "day") return d.toLocaleDateString("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
-  return d.toLocaleDateString("en-US", { month: "short", year: "numeric", timeZone: "UTC" });
+  if (window === "hour") return formatHour(iso);
+  if (window === "day") return formatDay(iso);
+  return formatMonth(iso.slice(0, 7));
 }
 
 /**

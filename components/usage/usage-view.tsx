@@ -1,5 +1,5 @@
 import { QueryProvider } from "@/components/providers/query-provider";
-import { formatDate } from "@/lib/format";
+import { formatDateRange } from "@/lib/format";
 import type { UsagePageData } from "@/lib/metering/usage-page";
 import { AlertsPanel } from "./alerts-panel";
 import { MeterUsageTable } from "./meter-cards";
@@ -18,11 +18,12 @@ export function UsageView({
   acknowledge: AckAction;
   admin?: boolean;
 }) {
-  const month = `${formatDate(data.billing.this_month.start)} – ${formatDate(data.billing.this_month.end)}${data.plan ? ` on ${data.plan.name}` : " (no plan)"}; today is the UTC day.`;
+  // "This period" is the billing period (the plan-limit period); never the calendar month (docs/metrics.md).
+  const period = `Billing period ${formatDateRange(data.billing.this_month.start, data.billing.this_month.end)}${data.plan ? ` on ${data.plan.name}` : " (no plan)"}; today is the UTC day.`;
   return (
     <div className="space-y-6">
       <AlertsPanel open={data.alerts} acknowledged={data.acknowledged} acknowledge={acknowledge} />
-      <MeterUsageTable rows={data.billing.meters} currency={data.billing.currency} monthLabel={month} />
+      <MeterUsageTable rows={data.billing.meters} currency={data.billing.currency} periodLabel={period} />
       <QueryProvider>
         <UsageChart customerId={data.customer.id} meters={data.meters} initial={data.chart} initialData={data.series} />
       </QueryProvider>

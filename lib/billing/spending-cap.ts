@@ -7,6 +7,7 @@
 // Hard: spent ≥ cap refuses (entitlements allowed false, credit spends 402) — exact at the moment of
 // the check, since the spend is rated then. Soft: alerts at 80 % and 100 %, each once per window
 // (raised by the periodic job and by any check that finds it crossed).
+import { formatMoney } from "@/lib/format";
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
@@ -15,7 +16,6 @@ import { organizations, plans, spendingCaps, type SpendingCap, type SpendingCapM
 import { AppError, invalidField, notFound } from "@/lib/http/errors";
 import type { Job } from "@/lib/jobs/runner";
 import { log } from "@/lib/log";
-import { formatMoney } from "@/lib/money";
 import { loadPeriodInput } from "@/lib/payments/period-input";
 import { periodLines, totalCents } from "@/lib/payments/period-lines";
 import { liveSubscription } from "@/lib/subscriptions/subscribe";

@@ -2,8 +2,7 @@
 import "server-only";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import type { Invoice, InvoiceLine, Organization } from "@/lib/db/schema";
-import { formatDate, formatQuantity } from "@/lib/format";
-import { formatMoney, formatRate } from "@/lib/money";
+import { formatDate, formatMoney, formatQuantity, formatUnitPrice } from "@/lib/format";
 
 const INK = rgb(0.1, 0.1, 0.12);
 const MUTED = rgb(0.45, 0.45, 0.5);
@@ -83,7 +82,9 @@ export async function renderInvoicePdf({
     const desc = line.description.length > 55 ? `${line.description.slice(0, 54)}...` : line.description;
     text(desc, cols.desc, y);
     text(formatQuantity(line.quantity), cols.qty, y, { alignRight: true });
-    text(line.unitAmount ? formatRate(line.unitAmount, invoice.currency) : "", cols.unit, y, { alignRight: true });
+    text(line.unitAmount ? formatUnitPrice(line.unitAmount, invoice.currency, "unit") : "", cols.unit, y, {
+      alignRight: true,
+    });
     text(formatMoney(line.amountCents, invoice.currency), cols.amount, y, { alignRight: true });
     y -= 18;
   }

@@ -2,6 +2,7 @@
 // document; the browser's hooks use the inferred response types.
 // Event items are validated one by one in parse-event.ts (so one bad item never fails a batch);
 // the item schemas here document them.
+import { formatInteger } from "@/lib/format";
 import { z } from "zod";
 import { ZCursor, ZLimit } from "@/lib/http/schemas";
 import { AGGREGATIONS } from "@/lib/db/schema/catalog";
@@ -68,7 +69,7 @@ export const ZSingleEventDoc = z.union([ZFlexPriceEvent, z.object({ event: ZLago
 const ZEvents = z
   .array(z.unknown())
   .min(1, "send at least one event")
-  .max(MAX_BATCH, `at most ${MAX_BATCH.toLocaleString("en-US")} events per request`);
+  .max(MAX_BATCH, `at most ${formatInteger(MAX_BATCH)} events per request`);
 export const ZBatchBody = z.object({ events: ZEvents });
 export const ZBulkDoc = z.object({ events: z.array(ZFlexPriceEvent).min(1).max(MAX_BATCH) });
 export const ZLagoBatchDoc = z.object({ events: z.array(ZLagoEvent).min(1).max(MAX_BATCH) });

@@ -27,11 +27,11 @@ import {
   type Job,
 } from "@/lib/db/schema";
 import { appUrl } from "@/lib/env";
-import { formatCredits } from "@/lib/format";
+import { formatCard, formatCredits, formatMoney } from "@/lib/format";
 import { newId } from "@/lib/ids";
 import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { registerOutboxHandler } from "@/lib/jobs/outbox";
-import { dec, formatMoney } from "@/lib/money";
+import { dec } from "@/lib/money";
 import { chargeOffSession } from "@/lib/stripe/off-session";
 import { packPaymentProblem } from "./credit-pack-payment";
 import { onCreditPackPaid } from "./credit-purchase";
@@ -169,7 +169,7 @@ async function chargeSandbox(row: AutoTopUp, pack: CreditProduct, now: Date): Pr
         amountCents: pack.priceCents,
         currency: pack.currency,
         description: describe(pack),
-        paymentMethodLabel: `${pm.brand} •••• ${pm.last4}`,
+        paymentMethodLabel: formatCard(pm.brand, pm.last4),
         failureMessage: "Your card was declined.",
         creditProductId: pack.id,
         livemode: false,
@@ -188,7 +188,7 @@ async function chargeSandbox(row: AutoTopUp, pack: CreditProduct, now: Date): Pr
       lines: [
         {
           kind: "credits",
-          description: `${pack.name} (${pack.credits.toLocaleString("en-US")} credits), automatic top-up`,
+          description: `${pack.name} (${formatCredits(pack.credits)}), automatic top-up`,
           quantity: "1",
           unitAmount: dec(pack.priceCents).div(100).toFixed(2),
           amountCents: pack.priceCents,
@@ -266,7 +266,7 @@ async function chargeStripe(row: AutoTopUp, pack: CreditProduct, now: Date): Pro
       currency: r.currency,
       description: describe(pack),
       creditProductId: pack.id,
-      paymentMethodLabel: `${pm.brand} •••• ${pm.last4}`,
+      paymentMethodLabel: formatCard(pm.brand, pm.last4),
       livemode: r.livemode,
       createdAt: now,
     });

@@ -1,5 +1,6 @@
 // Everything the customer's billing page shows, read from Tally's own records (so the page works
 // while the payment provider is down, and says so).
+import { formatInteger } from "@/lib/format";
 import "server-only";
 import { listPlans } from "@/lib/catalog/plans";
 import { listInvoices } from "@/lib/invoices/queries";
@@ -37,9 +38,7 @@ export async function billingPage(orgId: string) {
       name: p.name,
       description: p.description,
       includedCredits: p.includedCredits,
-      limit:
-        p.limits.map((l) => `${l.limit.toLocaleString("en-US")} ${l.meter.replace(/_/g, " ")} a month`).join(", ") ||
-        null,
+      limit: p.limits.map((l) => `${formatInteger(l.limit)} ${l.meter.replace(/_/g, " ")} a month`).join(", ") || null,
     };
     t[p.interval] = { id: p.id, priceCents: p.basePriceCents, currency: p.currency, trialDays: p.trialDays };
     tiers.set(p.tier, t);

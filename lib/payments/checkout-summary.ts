@@ -1,7 +1,7 @@
+import { formatCredits, formatMoney } from "@/lib/format";
 import "server-only";
 import { eq } from "drizzle-orm";
 import { db } from "@/lib/db/client";
-import { formatMoney } from "@/lib/money";
 import { creditProducts, organizations, plans } from "@/lib/db/schema";
 import { getCheckoutSession } from "./checkout";
 
@@ -28,7 +28,7 @@ export async function checkoutSummary(orgId: string, sessionId: string) {
     session,
     orgName: org!.name,
     title: product!.name,
-    detail: `${product!.credits.toLocaleString("en-US")} credits that never expire, spent before your plan's credits.`,
+    detail: `${formatCredits(product!.credits)} that never expire, spent before your plan's credits.`,
     dueLabel: "one-time",
   };
 }

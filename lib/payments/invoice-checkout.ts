@@ -3,6 +3,7 @@
 // starts `incomplete` (no features, no included credits) with its first period invoiced. Nothing is
 // granted until an operator records the payment (offline-payment.ts), which runs the same
 // grant and activation a confirmed card payment runs.
+import { formatCredits } from "@/lib/format";
 import "server-only";
 import { db } from "@/lib/db/client";
 import { checkoutSessions, type CheckoutSession, type CreditProduct, type Plan } from "@/lib/db/schema";
@@ -75,7 +76,7 @@ export async function invoiceCheckout(
       lines: [
         {
           kind: "credits",
-          description: `${product.name} (${product.credits.toLocaleString("en-US")} credits)`,
+          description: `${product.name} (${formatCredits(product.credits)})`,
           quantity: "1",
           unitAmount: dec(product.priceCents).div(100).toFixed(2),
           amountCents: product.priceCents,

@@ -9,7 +9,7 @@ import { issueInvoices, markInvoicePaid, type NewLine } from "@/lib/invoices/iss
 import { openInvoices } from "@/lib/invoices/queries";
 import { dec, roundToMinor } from "@/lib/money";
 import { recordHistory } from "@/lib/subscriptions/history";
-import { formatDate } from "@/lib/format";
+import { formatCard, formatDate } from "@/lib/format";
 import { defaultPaymentMethod } from "./payment-methods";
 import { recordPayment } from "./record-payment";
 import { newId } from "@/lib/ids";
@@ -62,7 +62,7 @@ export async function chargeInvoice(
     currency: invoice.currency,
     description: `Invoice ${invoice.number}`,
     invoiceId: invoice.id,
-    paymentMethodLabel: pm ? `${pm.brand} •••• ${pm.last4}` : null,
+    paymentMethodLabel: pm ? formatCard(pm.brand, pm.last4) : null,
     failureMessage: message ?? null,
     // A test invoice's charge is test money; a live one's (a seeded demo subscription) stays live.
     livemode: invoice.livemode,

@@ -4,6 +4,7 @@
 // records a failed payment and leaves the checkout open for another card. The sandbox is a test
 // mode: everything it creates carries the session's livemode (false), so the customer is served
 // but no figure of revenue counts it.
+import { formatCard, formatCredits } from "@/lib/format";
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { db } from "@/lib/db/client";
@@ -16,7 +17,7 @@ import { subscribe } from "@/lib/subscriptions/subscribe";
 import { recordLocalEvent } from "@/lib/webhooks/local-events";
 import { onCreditPackPaid } from "./credit-purchase";
 import { chargeInvoice } from "./local-billing";
-import { addSandboxCard } from "./payment-methods";
+import { addSandboxCard, type CardExpiry } from "./payment-methods";
 import { requireSandbox } from "./provider";
 import { recordPayment } from "./record-payment";
 
@@ -26,7 +27,7 @@ export type SandboxResult =
 export async function payLocalCheckout(
   orgId: string,
   sessionId: string,
-  input: { cardNumber: string },
+  input: { cardNumber: string; expiry?: CardExpiry },
   actor: string,
   now = new Date(),
 ): Promise<SandboxResult> {
@@ -44,7 +45,7 @@ export async function payLocalCheckout(
         "conflict",
         "This checkout has expired or was canceled; start a new one from the billing page.",
       );
-    const card = await addSandboxCard(tx, orgId, { number: input.cardNumber });
+    const card = await addSandboxCard(tx, orgId, { number: input.cardNumber, ...input.expiry });
     if (card.declines && session.amountCents > 0) {
       await recordPayment(tx, {
         orgId,
@@ -55,7 +56,7 @@ export async function payLocalCheckout(
         amountCents: session.amountCents,
         currency: session.currency,
         description: session.kind === "subscription" ? "Subscription checkout" : "Credit pack checkout",
-        paymentMethodLabel: `${card.brand} •••• ${card.last4}`,
+        paymentMethodLabel: formatCard(card.brand, card.last4),
         failureMessage: "Your card was declined.",
         creditProductId: session.creditProductId,
         livemode: session.livemode,
@@ -104,7 +105,7 @@ export async function payLocalCheckout(
         lines: [
           {
             kind: "credits",
-            description: `${product!.name} (${product!.credits.toLocaleString("en-US")} credits)`,
+            description: `${product!.name} (${formatCredits(product!.credits)})`,
             quantity: "1",
             unitAmount: dec(product!.priceCents).div(100).toFixed(2),
             amountCents: product!.priceCents,

@@ -30,6 +30,24 @@ export async function defaultPaymentMethod(x: Executor, orgId: string): Promise<
   return pm ?? null;
 }
 
+export type CardExpiry = { expMonth: number; expYear: number };
+
+/**
+ * The expiry a person typed, as printed on a card: "12/30", "12 / 30", "12/2030" or "1230". A
+ * two-digit year is 20YY. Refused (naming the field `expiry`) when it is not a month and year, or
+ * the month has passed.
+ */
+export function parseCardExpiry(text: string, now = new Date()): CardExpiry {
+  const m = /^\s*(\d{1,2})\s*(?:[/\-.]\s*)?(\d{2}|\d{4})\s*$/.exec(text);
+  const expMonth = m ? Number(m[1]) : NaN;
+  if (!m || expMonth < 1 || expMonth > 12)
+    throw invalidField("expiry", "enter the month and year as printed on the card, e.g. 12 / 30");
+  const expYear = m[2]!.length === 2 ? 2000 + Number(m[2]) : Number(m[2]);
+  if (expYear * 12 + expMonth < now.getUTCFullYear() * 12 + now.getUTCMonth() + 1)
+    throw invalidField("expiry", "this card has expired: use a card whose expiry is this month or later");
+  return { expMonth, expYear };
+}
+
 /** A sandbox card: any 13–19 digit number; 4000 0000 0000 0002 declines every charge. */
 export async function addSandboxCard(
   x: Executor,

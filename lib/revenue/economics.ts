@@ -18,6 +18,7 @@ import { parseMonth, type Month } from "./movements";
 import { ratio } from "./mrr";
 import type { EconomicsJson } from "./schemas";
 import { reportingCurrency } from "./stats";
+import { monthAsOf } from "./usage-revenue";
 import { usageEconomics, type CustomerEconomics, type TierEconomics } from "./usage-economics";
 
 export type Economics = {
@@ -30,6 +31,7 @@ export type Economics = {
   tiers: TierEconomics[];
   customers: CustomerEconomics[];
   tierNames: Map<string, string>;
+  usageRevenueCents: number;
 };
 
 export async function revenueEconomics(
@@ -39,7 +41,7 @@ export async function revenueEconomics(
   const now = opts.now ?? new Date();
   const month = parseMonth(opts.month ?? now.toISOString().slice(0, 7));
   const currency = opts.currency ?? (await reportingCurrency(x));
-  const asOf = month.end < now ? month.end : now;
+  const asOf = monthAsOf(month, now);
   const [creditPacks, deferred, expired, byTier, usage] = await Promise.all([
     creditPackSales(currency, month, x),
     deferredRevenue(currency, asOf, x),
@@ -57,6 +59,7 @@ export async function revenueEconomics(
     tiers: usage.tiers,
     customers: usage.customers,
     tierNames: usage.tierNames,
+    usageRevenueCents: usage.usageRevenueCents,
   };
 }
 
@@ -107,7 +110,7 @@ export function economicsJson(e: Economics): EconomicsJson {
       expired: t.expired,
       consumed_rate: ratio(t.consumed, t.grantedTotal),
     })),
-    usage_revenue_cents: e.tiers.reduce((s, t) => s + t.usageCents, 0),
+    usage_revenue_cents: e.usageRevenueCents,
     cost_cents: e.tiers.reduce((s, t) => s + t.costCents, 0),
     totals: money(
       e.tiers.reduce(

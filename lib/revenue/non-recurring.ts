@@ -4,6 +4,8 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { int, selectRows, text } from "@/lib/db/rows";
+import type { Month } from "./movements";
+import { usageRevenueByMonth } from "./usage-revenue";
 
 export type NonRecurring = { creditPackCents: number; usageCents: number };
 
@@ -30,14 +32,21 @@ export async function creditPackRevenueByMonth(
   return new Map(list.map((r) => [r.month, r.cents]));
 }
 
+/** Credit pack and usage revenue of each month (usage: usage-revenue.ts, as the economics page counts it). */
 export async function nonRecurringRevenueByMonth(
   currency: string,
-  from: Date,
-  to: Date,
+  months: Month[],
+  now: Date,
   x: Executor = db,
 ): Promise<Map<string, NonRecurring>> {
-  const packs = await creditPackRevenueByMonth(currency, from, to, x);
+  if (months.length === 0) return new Map();
+  const packs = await creditPackRevenueByMonth(currency, months[0]!.start, months[months.length - 1]!.end, x);
+  const usage = await usageRevenueByMonth(currency, months, now, x);
   const out = new Map<string, NonRecurring>();
-  for (const [month, cents] of packs) out.set(month, { creditPackCents: cents, usageCents: 0 });
+  for (const m of months) {
+    const creditPackCents = packs.get(m.key) ?? 0;
+    const usageCents = usage.get(m.key) ?? 0;
+    if (creditPackCents || usageCents) out.set(m.key, { creditPackCents, usageCents });
+  }
   return out;
 }

@@ -4,6 +4,7 @@
 // subscription history with explicit past dates (a few bulk statements, so `npm start` stays
 // fast), with the invoices and card payments of every period, a few credit packs bought (and
 // partly spent) and two refunds.
+import { formatCard, formatCredits } from "@/lib/format";
 import "server-only";
 import { UTCDate } from "@date-fns/utc";
 import { addMonths, addYears } from "date-fns";
@@ -210,7 +211,7 @@ export async function seedDemoRevenue({ now }: { now: Date }): Promise<void> {
         .set({ createdAt: spec.subscriptions[0]![0]!.at })
         .where(eq(organizations.id, org.id));
       const card = spec.card ? await addSandboxCard(tx, org.id, { number: spec.card }) : null;
-      const cardLabel = card ? `${card.brand} •••• ${card.last4}` : null;
+      const cardLabel = card ? formatCard(card.brand, card.last4) : null;
       orgIds.set(spec.external, { id: org.id, cardLabel });
       for (const steps of spec.subscriptions) {
         const subId = newId("sub");
@@ -401,7 +402,7 @@ async function seedPackPurchases(
       orgId: org.id,
       position: 0,
       kind: "credits",
-      description: `${pack.name} (${pack.credits.toLocaleString("en-US")} credits)`,
+      description: `${pack.name} (${formatCredits(pack.credits)})`,
       quantity: "1",
       unitAmount: new D(pack.priceCents).div(100).toFixed(2),
       amountCents: pack.priceCents,

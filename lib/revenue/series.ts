@@ -84,7 +84,7 @@ export async function revenueSeries(
   const end = months[months.length - 1]!.end;
   const [changes, nonRecurring] = await Promise.all([
     mrrChanges(currency, end, x),
-    nonRecurringRevenueByMonth(currency, months[0]!.start, end, x),
+    nonRecurringRevenueByMonth(currency, months, now, x),
   ]);
   return { currency, months: mrrMovements(changes, months), nonRecurring };
 }

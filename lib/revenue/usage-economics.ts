@@ -6,15 +6,15 @@ import "server-only";
 import Decimal from "decimal.js";
 import { eq, min, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
-import { decimal, int, label, selectRows, text } from "@/lib/db/rows";
-import { LIVE_STATUSES, organizations, plans, type Plan, type SubscriptionStatus } from "@/lib/db/schema";
+import { int, selectRows, text } from "@/lib/db/rows";
+import { organizations, plans } from "@/lib/db/schema";
 import { hourRange } from "@/lib/metering/limit-period";
 import { D, minorExponent, roundToMinor, type Dec } from "@/lib/money";
 import type { Month } from "./movements";
 import { twelfthsToMinor, ZERO } from "./mrr";
-import { mrrHundredTwelfthsSql } from "./mrr-sql";
 import { COLLECTED_STATUSES } from "./non-recurring";
 import { usageByCustomer, type CustomerUsage } from "./usage-cost";
+import { NO_TIER, plansOf, subscriptionStateAt, usageRevenueCents } from "./usage-revenue";
 
 type Money = {
   subscriptionCents: number;
@@ -34,41 +34,7 @@ export type CustomerEconomics = Money & {
 type Acc = { twelfths: Dec; usage: Dec; packs: number; cost: Dec };
 
 const collected = sql.raw(COLLECTED_STATUSES.map((s) => `'${s}'`).join(", "));
-const live = new Set<SubscriptionStatus>(LIVE_STATUSES);
-const NONE = "(none)";
-
-/** Each customer's MRR (exact) and tier at `asOf`, from the newest history row of each of its subscriptions. */
-async function subscriptionStateAt(currency: string, asOf: Date, x: Executor) {
-  const mrr = mrrHundredTwelfthsSql({
-    status: sql`h.status`,
-    interval: sql`h.interval`,
-    basePriceCents: sql`h.base_price_cents`,
-    discountPercent: sql`h.discount_percent`,
-    livemode: sql`h.livemode`,
-  });
-  const list = await selectRows(
-    { org_id: text, status: label<SubscriptionStatus>(), tier: text, plan_id: text, mrr100: decimal },
-    sql`select distinct on (h.subscription_id) h.org_id, h.status, p.tier, h.plan_id, (case when h.currency = ${currency} then ${mrr} else 0 end)::text as mrr100
-        from subscription_history h join plans p on p.id = h.plan_id
-        -- A test (sandbox) subscription earns nothing: no MRR, and its usage is not rated as revenue.
-        where h.occurred_at < ${asOf.toISOString()}::timestamptz and h.livemode
-        order by h.subscription_id, h.occurred_at desc, h.recorded_at desc, h.id desc`,
-    x,
-  );
-  const out = new Map<string, { twelfths: Dec; tier: string; planId: string | null }>();
-  for (const r of list) {
-    const twelfths = new D(r.mrr100).div(100);
-    const cur = out.get(r.org_id) ?? { twelfths: ZERO, tier: NONE, planId: null };
-    // One live subscription per customer: its plan and tier are the customer's.
-    const isLive = live.has(r.status);
-    out.set(r.org_id, {
-      twelfths: cur.twelfths.plus(twelfths),
-      tier: isLive ? r.tier : cur.tier,
-      planId: isLive ? r.plan_id : cur.planId,
-    });
-  }
-  return out;
-}
+const NONE = NO_TIER;
 
 async function packRevenueByOrg(currency: string, month: Month, x: Executor) {
   const list = await selectRows(
@@ -97,11 +63,8 @@ export async function usageEconomics(
       .groupBy(plans.tier),
     x.select().from(plans),
   ]);
-  // Usage is rated with the plan each customer was on at the month's end (or now, this month).
-  const planById = new Map(allPlans.map((p) => [p.id, p]));
-  const planOf = new Map<string, Plan>();
-  for (const [orgId, s] of states) if (s.planId && planById.has(s.planId)) planOf.set(orgId, planById.get(s.planId)!);
-  const usage = await usageByCustomer(opts.currency, hourRange(opts.month), planOf, x);
+  // Usage is rated with the plan each customer was on at the month's end (or now, this month): usage-revenue.ts.
+  const usage = await usageByCustomer(opts.currency, hourRange(opts.month), plansOf(states, allPlans), x);
   const orgIds = new Set([...states.keys(), ...packs.keys(), ...usage.keys()]);
   const orgName = new Map(names.map((n) => [n.id, n.name]));
   const tiers = new Map<string, Acc & { customers: number }>();
@@ -142,6 +105,11 @@ export async function usageEconomics(
       .sort((a, b) => b.revenueCents - a.revenueCents || a.tier.localeCompare(b.tier)),
     customers: customers.slice(0, opts.limit).map(({ costExact: _c, ...c }) => c),
     tierNames: new Map(tierRows.map((r) => [r.tier, r.name ?? r.tier])),
+    /** The month's usage revenue (usage-revenue.ts): every customer's, not only the listed ones. */
+    usageRevenueCents: usageRevenueCents(
+      [...usage.values()].map((u) => u.revenue),
+      opts.currency,
+    ),
   };
 }
 

@@ -1,3 +1,4 @@
+import { formatMoney } from "@/lib/format";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { CreditOverview } from "@/components/credits/credit-overview";
@@ -13,7 +14,6 @@ import { FocusedNotice } from "@/components/ui/focused-notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
 import { loadCreditsPage } from "@/lib/credits/credits-page";
-import { formatMoney } from "@/lib/money";
 import { RedirectButton } from "@/components/billing/redirect-button";
 import { checkoutAction } from "../billing/actions";
 import { AutoTopUpCard, packLabel } from "@/components/credits/auto-top-up-card";

@@ -10,8 +10,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { listCreditEvents, listCreditProducts } from "@/lib/catalog/credit-events";
 import { listMeters } from "@/lib/catalog/meters";
 import { listModelPrices } from "@/lib/catalog/model-prices";
-import { formatDate, formatInteger } from "@/lib/format";
-import { formatMoney, formatRate } from "@/lib/money";
+import { formatDate, formatInteger, formatMoney, formatUnitPrice } from "@/lib/format";
 import {
   createCreditEventAction,
   createCreditProductAction,
@@ -221,8 +220,8 @@ export default async function CatalogPage() {
                       <span className="font-medium text-zinc-900">{m.model}</span>
                       <div className="text-xs text-zinc-500">{m.provider}</div>
                     </Td>
-                    <Td align="right">{formatRate(m.inputPricePerToken, m.currency)}</Td>
-                    <Td align="right">{formatRate(m.outputPricePerToken, m.currency)}</Td>
+                    <Td align="right">{formatUnitPrice(m.inputPricePerToken, m.currency, "token")}</Td>
+                    <Td align="right">{formatUnitPrice(m.outputPricePerToken, m.currency, "token")}</Td>
                     <Td>{formatDate(m.effectiveFrom)}</Td>
                   </tr>
                 ))}

@@ -15,8 +15,7 @@ import { ActionButton } from "@/components/ui/action-button";
 import { Badge } from "@/components/ui/badge";
 import { retryJobAction } from "../webhooks/actions";
 import { reconciledPeriods } from "@/lib/payments/reconcile-stripe-periods";
-import { formatDate } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatDate, formatMoney } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Monitoring" };
 

@@ -11,8 +11,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Stat } from "@/components/ui/stat";
 import { requireAdmin } from "@/lib/auth/session";
-import { formatMonth, formatPercent } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatMoney, formatMonth, formatPercent, formatSignedMoney } from "@/lib/format";
 import { loadRevenuePage } from "@/lib/revenue/revenue-page";
 
 export const metadata: Metadata = { title: "Revenue" };
@@ -64,8 +63,18 @@ export default async function RevenuePage({ searchParams }: { searchParams: Prom
           />
           <Stat
             label={`Net new MRR, ${formatMonth(last.month)}`}
-            value={(last.net_new_mrr_cents > 0 ? "+" : "") + money(last.net_new_mrr_cents)}
-            hint={`new ${money(last.new_mrr_cents)} · churned ${money(last.churned_mrr_cents)}`}
+            value={
+              <span data-testid="revenue-net-new-mrr">
+                {formatSignedMoney(last.net_new_mrr_cents, series.currency)}
+              </span>
+            }
+            hint={
+              <span data-testid="revenue-net-new-parts">
+                new {money(last.new_mrr_cents)} + expansion {money(last.expansion_mrr_cents)} + reactivation{" "}
+                {money(last.reactivation_mrr_cents)} − contraction {money(last.contraction_mrr_cents)} − churned{" "}
+                {money(last.churned_mrr_cents)}
+              </span>
+            }
           />
           <Stat
             label={`Net revenue retention, ${formatMonth((previous ?? last).month)}`}

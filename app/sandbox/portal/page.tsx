@@ -1,3 +1,4 @@
+import { formatCard, formatCardExpiry } from "@/lib/format";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { QuickForm } from "@/components/catalog/quick-form";
@@ -27,8 +28,11 @@ export default async function SandboxPortalPage() {
             <ul className="divide-y divide-zinc-100">
               {methods.map((m) => (
                 <li key={m.id} className="flex items-center justify-between gap-2 py-2 text-sm">
-                  <span className="capitalize">
-                    {m.brand} •••• {m.last4}
+                  <span>
+                    {formatCard(m.brand, m.last4)}
+                    {m.expMonth && m.expYear ? (
+                      <span className="ml-2 text-zinc-500">expires {formatCardExpiry(m.expMonth, m.expYear)}</span>
+                    ) : null}
                     {m.isDefault && (
                       <Badge tone="brand" className="ml-2">
                         default
@@ -82,6 +86,7 @@ export default async function SandboxPortalPage() {
               inputMode: "numeric",
               required: true,
             },
+            { name: "expiry", label: "Expiry", placeholder: "MM / YY", defaultValue: "12 / 30", required: true },
           ]}
         />
       </Card>

@@ -10,7 +10,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { FocusedNotice } from "@/components/ui/focused-notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
-import { formatDate } from "@/lib/format";
+import { formatDate, formatTime } from "@/lib/format";
 import { billingPage } from "@/lib/payments/billing-page";
 import { changePlanAction, checkoutAction, portalAction, previewChangeAction, setCancelAction } from "../actions";
 
@@ -50,8 +50,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
             role="status"
             className="rounded-lg bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
           >
-            Stripe did not answer at {b.outage.toLocaleTimeString()}. What you see here is what Tally knows; changes
-            that need Stripe may fail until it is back.
+            Stripe did not answer at {formatTime(b.outage)}. What you see here is what Tally knows; changes that need
+            Stripe may fail until it is back.
           </div>
         )}
         {checkout === "success" && (

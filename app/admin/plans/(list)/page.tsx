@@ -1,3 +1,4 @@
+import { formatMoney } from "@/lib/format";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { shortCharge } from "@/components/catalog/charge-summary";
@@ -10,7 +11,6 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
 import { listPlans } from "@/lib/catalog/plans";
-import { formatMoney } from "@/lib/money";
 import { stripeConfigured } from "@/lib/stripe/client";
 import { syncPlansAction } from "../actions";
 

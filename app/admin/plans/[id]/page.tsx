@@ -9,9 +9,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
 import { getPlan, planVersions } from "@/lib/catalog/plans";
-import { formatDate, formatInteger } from "@/lib/format";
+import { formatDate, formatInteger, formatMoney } from "@/lib/format";
 import { AppError } from "@/lib/http/errors";
-import { formatMoney } from "@/lib/money";
 import { liveSubscriberCounts } from "@/lib/subscriptions/queries";
 import { archivePlanAction } from "../actions";
 

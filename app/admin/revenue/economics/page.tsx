@@ -9,8 +9,7 @@ import { inputClass } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { Stat } from "@/components/ui/stat";
 import { requireAdmin } from "@/lib/auth/session";
-import { formatInteger, formatMonth, formatPercent } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatInteger, formatMoney, formatMonth, formatPercent } from "@/lib/format";
 import { loadEconomicsPage } from "@/lib/revenue/revenue-page";
 
 export const metadata: Metadata = { title: "Credit and usage economics" };

@@ -1,3 +1,4 @@
+import { formatMoney } from "@/lib/format";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -5,7 +6,6 @@ import { SandboxPayForm } from "@/components/billing/sandbox-pay-form";
 import { Card, CardBody } from "@/components/ui/card";
 import { requireOwner } from "@/lib/auth/session";
 import { AppError } from "@/lib/http/errors";
-import { formatMoney } from "@/lib/money";
 import { checkoutSummary } from "@/lib/payments/checkout-summary";
 import { cancelSandboxCheckout, paySandboxCheckout } from "../../actions";
 

@@ -6,10 +6,9 @@ import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireCustomer } from "@/lib/auth/session";
-import { formatDate, formatQuantity } from "@/lib/format";
+import { formatDate, formatMoney, formatQuantity, formatUnitPrice } from "@/lib/format";
 import { AppError } from "@/lib/http/errors";
 import { getInvoice } from "@/lib/invoices/queries";
-import { formatMoney, formatRate } from "@/lib/money";
 
 export const metadata: Metadata = { title: "Invoice" };
 
@@ -94,7 +93,7 @@ export default async function InvoicePage({
                 <tr key={l.id}>
                   <Td wrap>{l.description}</Td>
                   <Td align="right">{formatQuantity(l.quantity)}</Td>
-                  <Td align="right">{l.unitAmount ? formatRate(l.unitAmount, inv.currency) : "—"}</Td>
+                  <Td align="right">{l.unitAmount ? formatUnitPrice(l.unitAmount, inv.currency, "unit") : "—"}</Td>
                   <Td align="right">{formatMoney(l.amountCents, inv.currency)}</Td>
                 </tr>
               ))}

@@ -1,4 +1,5 @@
 "use server";
+import { formatCredits, formatInteger } from "@/lib/format";
 import { revalidatePath } from "next/cache";
 import { adjustCredits } from "@/lib/credits/adjust-credits";
 import { setAutoTopUp } from "@/lib/credits/auto-top-up";
@@ -29,7 +30,7 @@ export const grantCreditsAction = formAction(
     revalidatePath(`/admin/customers/${input.org_id}`);
     return { credits: res.body.amount };
   },
-  { auth: "admin", message: (d) => `Granted ${d.credits.toLocaleString("en-US")} credits.` },
+  { auth: "admin", message: (d) => `Granted ${formatCredits(d.credits)}.` },
 );
 
 export const adjustCreditsAction = formAction(
@@ -47,8 +48,7 @@ export const adjustCreditsAction = formAction(
   },
   {
     auth: "admin",
-    message: (d) =>
-      `Adjusted by ${d.amount.toLocaleString("en-US")}; the balance is now ${d.balance.toLocaleString("en-US")}.`,
+    message: (d) => `Adjusted by ${formatInteger(d.amount)}; the balance is now ${formatCredits(d.balance)}.`,
   },
 );
 
@@ -67,7 +67,7 @@ export const recordPurchaseAction = formAction(
     auth: "admin",
     message: (d) =>
       d.created
-        ? `Granted ${d.credits.toLocaleString("en-US")} purchased credits.`
+        ? `Granted ${formatInteger(d.credits)} purchased credits.`
         : "This payment was already granted: nothing changed.",
   },
 );
