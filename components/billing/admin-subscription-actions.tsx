@@ -9,7 +9,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormError, inputClass } from "@/components/ui/field";
 import { formatDate } from "@/lib/format";
 import type { FormActionFn } from "@/lib/http/action-state";
-import { formatMoney } from "@/lib/money";
+import { formatMoney } from "@/lib/format";
 import type { PlanChangePreview } from "@/lib/payments/plan-change";
 
 export function AdminChangePlan({

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import type { CreditBalanceJson } from "@/lib/credits/schemas";
 import { formatDate, formatInteger } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { formatMoney } from "@/lib/format";
 import type { UpcomingInvoiceJson } from "@/lib/payments/schemas";
 import { useUpcomingInvoice } from "@/lib/queries/billing";
 import { useCreditBalance } from "@/lib/queries/credits";

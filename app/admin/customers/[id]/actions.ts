@@ -3,7 +3,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { formatDate } from "@/lib/format";
 import { formAction } from "@/lib/http/action";
-import { formatMoney } from "@/lib/money";
+import { formatMoney } from "@/lib/format";
 import {
   cancelAtPeriodEnd,
   cancelNow,
