@@ -18,6 +18,7 @@ import { accessFor } from "@/lib/payments/access";
 import { creditEntitlement } from "@/lib/credits/drawdown-entitlement";
 import { hourRange } from "./limit-period";
 import { meterIndex } from "./meters";
+import type { EntitlementJson } from "./schemas";
 import { queryUsage } from "./usage-query";
 
 type Row = {
@@ -42,7 +43,7 @@ export async function entitlement(
   customer: string,
   meterCode: string,
   opts: { quantity?: number; ownOrgId?: string | null; now?: Date },
-) {
+): Promise<EntitlementJson> {
   const plan = await planEntitlement(customer, meterCode, opts);
   const meter = (await meterIndex()).byCode.get(meterCode)!;
   return creditEntitlement(plan, meter.id, opts.quantity ?? 1);
@@ -52,7 +53,7 @@ async function planEntitlement(
   customer: string,
   meterCode: string,
   opts: { quantity?: number; ownOrgId?: string | null; now?: Date },
-) {
+): Promise<EntitlementJson> {
   const now = opts.now ?? new Date();
   const meter = (await meterIndex()).byCode.get(meterCode);
   if (!meter) throw invalidField("meter", `no meter has the code "${meterCode}"`);
