@@ -3,19 +3,29 @@
 // request (tests/support/api-samples.ts), sent against the seeded world as the operator, or as
 // customer A where only a customer may call, answers a body the schema parses, with no field the
 // schema leaves out.
+import * as agentsRoute from "@/app/api/v1/agents/route";
+import * as callsRoute from "@/app/api/v1/calls/route";
 import * as reservationsRoute from "@/app/api/v1/credits/reservations/route";
-import { beforeAll, describe, expect, it } from "vitest";
+import * as syncRoute from "@/app/api/v1/plans/sync/route";
+import { db } from "@/lib/db/client";
+import { webhookEvents } from "@/lib/db/schema";
+import { resetEnvCache } from "@/lib/env";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { operations } from "./support/api-operations";
-import { SAMPLES, routeFile, sampleUrl } from "./support/api-samples";
-import { call, makeOrg, type CallOptions } from "./support/fixtures";
+import { SAMPLES, routeFile, sampleUrl, type Sample } from "./support/api-samples";
+import { call, makeMeter, makeOrg, makePlan, uid, type CallOptions } from "./support/fixtures";
+import { StripeServer } from "./support/stripe-server";
 import { seedWorld, type World } from "./support/world";
 
 type Handler = Parameters<typeof call>[0];
 
 let w: World;
+const stripe = new StripeServer();
 beforeAll(async () => {
   w = await seedWorld();
+  await stripe.start();
 }, 120_000);
+afterAll(() => stripe.stop());
 
 async function openHold(): Promise<string> {
   const res = await call(reservationsRoute.POST, "POST", "/api/v1/credits/reservations", {
@@ -23,6 +33,58 @@ async function openHold(): Promise<string> {
     body: { customer_id: w.a.id, credits: 1, ttl_seconds: 3600, idempotency_key: `hold-${crypto.randomUUID()}` },
   });
   return (res.json as { id: string }).id;
+}
+
+/** A call whose agent has a plan pricing the sample's metric, so finalizing it prices it (the world's call has no plan). */
+async function pricedCall(): Promise<Sample> {
+  const meter = await makeMeter({ aggregation: "sum", property: "value" });
+  const plan = await makePlan({
+    charges: [{ type: "usage", meter: meter.code, model: "per_unit", unit_price: "0.01" }],
+  });
+  const agent = await call(agentsRoute.POST, "POST", "/api/v1/agents", {
+    key: w.platform,
+    body: { customer_id: w.a.id, name: `Agent ${uid()}`, plan_id: plan.id },
+  });
+  const started = await call(callsRoute.POST, "POST", "/api/v1/calls", {
+    key: w.platform,
+    body: { agent_id: (agent.json as { id: string }).id },
+  });
+  return { params: { call_id: (started.json as { id: string }).id }, body: { usage_metrics: { [meter.code]: "10" } } };
+}
+
+/** A stored Stripe event of a type Tally does not handle: replaying it answers the receipt (ignored). */
+async function storedStripeEvent(): Promise<Sample> {
+  const id = `evt_${uid()}`;
+  await db.insert(webhookEvents).values({
+    id,
+    provider: "stripe",
+    type: "tally.test_unhandled",
+    createdAt: new Date(),
+    payload: { id, type: "tally.test_unhandled" },
+  });
+  return { params: { id } };
+}
+
+/** Plan sync reads Stripe: these operations run against the Stripe stand-in, its env set only while they do. */
+const NEEDS_STRIPE = new Set(["POST /api/v1/plans/sync", "POST /api/v1/plans/sync/{plan_id}"]);
+async function withStripe<T>(run: () => Promise<T>): Promise<T> {
+  Object.assign(process.env, stripe.env());
+  resetEnvCache();
+  try {
+    return await run();
+  } finally {
+    for (const k of Object.keys(stripe.env())) delete process.env[k];
+    resetEnvCache();
+  }
+}
+
+/** A plan synced from a Stripe price (sync/{plan_id} syncs only linked plans). */
+async function stripePlan(): Promise<Sample> {
+  const product = stripe.createProduct({ name: `Synced ${uid()}` });
+  stripe.createPrice({ product: product.id, unit_amount: 1900, recurring: { interval: "month" } });
+  const res = await call(syncRoute.POST, "POST", "/api/v1/plans/sync", { key: w.platform });
+  const planId = (res.json as { plan_ids: string[] }).plan_ids[0]!;
+  return { params: { plan_id: planId } };
 }
 
 const key = (op: { method: string; path: string }) => `${op.method.toUpperCase()} ${op.path}`;
@@ -54,15 +116,21 @@ describe("declared response schemas", () => {
     const asCustomer = op.auth === "customer";
     // A customer has one current subscription: subscribing is shown on a customer without one.
     const target = k === "POST /api/v1/subscriptions" ? { ...w.a, id: (await makeOrg()).id } : w.a;
-    const s = SAMPLES[k]!(w, target, !asCustomer);
+    let s = SAMPLES[k]!(w, target, !asCustomer);
     // Committing or releasing closes the hold, so each of them gets an open one of its own.
     if (/^POST \/api\/v1\/credits\/reservations\/\{id\}\//.test(k)) s.params = { id: await openHold() };
+    if (k === "POST /api/v1/calls/{call_id}/finalize-cost") s = await pricedCall();
+    if (k === "POST /api/v1/admin/webhooks/{id}/replay") s = await storedStripeEvent();
     const who: CallOptions = asCustomer ? { key: w.a.key } : { key: w.platform };
-    const res = await call(handler, method, sampleUrl(op.path, s), {
-      ...who,
-      params: s.params,
-      body: method === "GET" ? undefined : s.body,
-    });
+    const send = async () => {
+      if (k === "POST /api/v1/plans/sync/{plan_id}") s = await stripePlan();
+      return call(handler, method, sampleUrl(op.path, s), {
+        ...who,
+        params: s.params,
+        body: method === "GET" ? undefined : s.body,
+      });
+    };
+    const res = NEEDS_STRIPE.has(k) ? await withStripe(send) : await send();
     expect(res.status, JSON.stringify(res.json)).toBeLessThan(300);
     const parsed = op.response!.safeParse(res.json);
     expect(parsed.error?.issues ?? []).toEqual([]);

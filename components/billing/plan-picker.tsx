@@ -3,7 +3,7 @@
 // plan change is previewed (what is charged now, or when it takes effect) and confirmed.
 import { useActionState, useEffect, useRef, useState } from "react";
 import type { FormActionFn } from "@/lib/http/action-state";
-import type { PlanChangePreview } from "@/lib/payments/plan-change";
+import type { PlanChangePreviewJson } from "@/lib/payments/schemas";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
@@ -20,7 +20,7 @@ export type TierOption = {
   month?: PlanOption;
   year?: PlanOption;
 };
-type Preview = PlanChangePreview;
+type Preview = PlanChangePreviewJson;
 
 export function PlanPicker({
   tiers,

@@ -15,31 +15,10 @@ import { builtOnce, db, rows } from "@/lib/db/client";
 import { calls, plans, type Call } from "@/lib/db/schema";
 import { AppError, notFound, type FieldIssue } from "@/lib/http/errors";
 import { dec, minorToDecimal } from "@/lib/money";
-import { ratePlan, type RatedLine } from "@/lib/rating";
+import { ratePlan } from "@/lib/rating";
 import { callCostSplitJson } from "./call-cost-split";
 import { callUsageEvents, recordCallUsage } from "./record-call-usage";
-
-export type FinalizedCall = {
-  call_id: string;
-  agent_id: string;
-  plan: { id: string; code: string; version: number } | null;
-  cost: string;
-  cost_exact: string;
-  cost_cents: number;
-  /** The usage part of cost, rounded once: what the invoice bills for this call. */
-  usage_cost: string | null;
-  usage_cost_exact: string | null;
-  usage_cost_cents: number | null;
-  /** The plan's fixed charges included in cost: billed once per agent per period on the invoice, not per call. */
-  fixed_charges: string | null;
-  fixed_charges_exact: string | null;
-  fixed_charges_cents: number | null;
-  currency: string;
-  usage_metrics: Record<string, string>;
-  lines: RatedLine[];
-  usage_recorded: boolean;
-  finalized_at: string;
-};
+import type { FinalizedCallJson } from "./schemas";
 
 type PlanRef = { id: string; code: string; version: number; name: string } | null;
 
@@ -48,7 +27,7 @@ const sameMetrics = (a: Record<string, string>, b: Record<string, string>) => {
   return ka.length === Object.keys(b).length && ka.every((k) => b[k] !== undefined && dec(a[k]!).eq(dec(b[k]!)));
 };
 
-function result(call: Call, plan: PlanRef): FinalizedCall {
+function result(call: Call, plan: PlanRef): FinalizedCallJson {
   return {
     call_id: call.id,
     agent_id: call.agentId,
@@ -95,7 +74,7 @@ async function replay(
   call: Call,
   plan: PlanRef,
   input: { usageMetrics: Record<string, string>; sendUsage: boolean },
-): Promise<FinalizedCall & { replayed: boolean }> {
+): Promise<FinalizedCallJson & { replayed: boolean }> {
   if (!sameMetrics(call.usageMetrics ?? {}, input.usageMetrics)) {
     throw new AppError(
       "idempotency_conflict",
@@ -114,7 +93,7 @@ export async function finalizeCallCost(
   orgId: string | null,
   callId: string,
   input: { usageMetrics: Record<string, string>; sendUsage: boolean; endedAt?: Date },
-): Promise<FinalizedCall & { replayed: boolean }> {
+): Promise<FinalizedCallJson & { replayed: boolean }> {
   const { call, plan } = await load(orgId, callId);
   if (call.status === "finalized") return replay(call, plan, input);
 

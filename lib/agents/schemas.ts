@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { ZPage } from "@/lib/http/schemas";
 import { AGENT_PLAN_ACTIONS } from "@/lib/db/schema/agents";
-import { ZDecimal } from "@/lib/rating";
+import { ZDecimal, ZRatedLineJson } from "@/lib/rating";
 
 const ZExternal = z
   .string()
@@ -68,7 +69,7 @@ export const ZAgentJson = z.strictObject({
   current_plan: ZPlanRefJson,
   created_at: z.string(),
 });
-export const ZAgentPage = z.strictObject({ data: z.array(ZAgentJson), next_cursor: z.string().nullable() });
+export const ZAgentPage = ZPage(ZAgentJson);
 
 /** POST /api/v1/agents/{agent_id}/assign-plan. */
 export const ZPlanAssignmentJson = z.strictObject({
@@ -121,7 +122,37 @@ export const ZCallJson = z.strictObject({
   usage_recorded: z.boolean(),
   finalized_at: z.string().nullable(),
 });
-export const ZCallPage = z.strictObject({ data: z.array(ZCallJson), next_cursor: z.string().nullable() });
+export const ZCallPage = ZPage(ZCallJson);
+
+/** POST /api/v1/calls/{call_id}/finalize-cost; finalizeCallCost() returns this type (and whether it was a replay). */
+export const ZFinalizedCallJson = z.strictObject({
+  call_id: z.string(),
+  agent_id: z.string(),
+  plan: z.strictObject({ id: z.string(), code: z.string(), version: z.number().int() }).nullable(),
+  cost: z.string(),
+  cost_exact: z.string(),
+  cost_cents: z.number().int(),
+  usage_cost: z
+    .string()
+    .nullable()
+    .describe("The usage part of cost, rounded once: what the invoice bills for this call"),
+  usage_cost_exact: z.string().nullable(),
+  usage_cost_cents: z.number().int().nullable(),
+  fixed_charges: z
+    .string()
+    .nullable()
+    .describe(
+      "The plan's fixed charges included in cost: billed once per agent per period on the invoice, not per call",
+    ),
+  fixed_charges_exact: z.string().nullable(),
+  fixed_charges_cents: z.number().int().nullable(),
+  currency: z.string(),
+  usage_metrics: z.record(z.string(), z.string()),
+  lines: z.array(ZRatedLineJson),
+  usage_recorded: z.boolean(),
+  finalized_at: z.string(),
+});
 
 export type AgentJson = z.infer<typeof ZAgentJson>;
+export type FinalizedCallJson = z.infer<typeof ZFinalizedCallJson>;
 export type CallJson = z.infer<typeof ZCallJson>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ALERT_KINDS } from "@/lib/db/schema/alerts";
-import { ZCursor, ZLimit } from "@/lib/http/schemas";
+import { ZCursor, ZLimit, ZPage } from "@/lib/http/schemas";
 
 export const ZAlertList = z.object({
   customer_id: z
@@ -32,6 +32,6 @@ export const ZAlertJson = z.strictObject({
   acknowledged_by: z.string().nullable(),
 });
 
-export const ZAlertListJson = z.strictObject({ data: z.array(ZAlertJson), next_cursor: z.string().nullable() });
+export const ZAlertListJson = ZPage(ZAlertJson);
 
 export type AlertJson = z.infer<typeof ZAlertJson>;

@@ -11,6 +11,7 @@ import { PLAN_INTERVALS } from "@/lib/db/schema/catalog";
 import { AppError } from "@/lib/http/errors";
 import { ZDecimal, type Charge } from "@/lib/rating";
 import { createPlan, updatePlan } from "./plans";
+import type { PlanImportReportJson } from "./schemas";
 
 const ZFlexCharge = z.discriminatedUnion("type", [
   z.object({
@@ -46,7 +47,7 @@ const slug = (s: string) =>
     .replace(/^-+|-+$/g, "")
     .slice(0, 80) || "plan";
 
-export async function importPlans(input: z.output<typeof ZPlanImport>) {
+export async function importPlans(input: z.output<typeof ZPlanImport>): Promise<PlanImportReportJson> {
   return db.transaction(async (tx) => {
     const planIds: string[] = [];
     let created = 0;

@@ -1,5 +1,6 @@
 // Request shapes of the catalog API (validated with zod; the OpenAPI document is built from them).
 import { z } from "zod";
+import { ZPage } from "@/lib/http/schemas";
 import { AGGREGATIONS, PLAN_INTERVALS, PLAN_SOURCES } from "@/lib/db/schema/catalog";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
 import { ZCharge, ZDecimal } from "@/lib/rating";
@@ -198,9 +199,6 @@ export type PlanPatch = z.output<typeof ZPlanPatch>;
 
 // ————— responses (the serializers in ./serialize.ts return these types) —————
 
-const ZPage = <T extends z.ZodType>(item: T) =>
-  z.strictObject({ data: z.array(item), next_cursor: z.string().nullable() });
-
 export const ZMeterJson = z.strictObject({
   id: z.string(),
   object: z.literal("meter"),
@@ -294,3 +292,22 @@ export type PlanJson = z.infer<typeof ZPlanJson>;
 export type CreditEventJson = z.infer<typeof ZCreditEventJson>;
 export type CreditProductJson = z.infer<typeof ZCreditProductJson>;
 export type ModelPriceJson = z.infer<typeof ZModelPriceJson>;
+
+/** POST /api/v1/plans/import: what the import created or changed (importPlans returns this type). */
+export const ZPlanImportReportJson = z.strictObject({
+  synced_count: z.number().int(),
+  plan_ids: z.array(z.string()),
+  created: z.number().int(),
+  updated: z.number().int(),
+  versioned: z.number().int(),
+  unchanged: z.number().int(),
+});
+
+/** POST /api/v1/plans/sync and /plans/sync/{plan_id}: the import's counts, plus prices archived or skipped. */
+export const ZPlanSyncReportJson = ZPlanImportReportJson.extend({
+  archived: z.number().int(),
+  skipped: z.array(z.strictObject({ price_id: z.string(), reason: z.string() })),
+});
+
+export type PlanImportReportJson = z.infer<typeof ZPlanImportReportJson>;
+export type PlanSyncReportJson = z.infer<typeof ZPlanSyncReportJson>;

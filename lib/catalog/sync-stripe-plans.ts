@@ -11,19 +11,9 @@ import { AppError } from "@/lib/http/errors";
 import { minorToDecimal } from "@/lib/money";
 import { listRecurringPrices, retrievePrice, type StripePriceInfo } from "@/lib/stripe/catalog";
 import { createPlan, updatePlan } from "./plans";
+import type { PlanSyncReportJson } from "./schemas";
 
 export type SyncOutcome = "created" | "updated" | "versioned" | "unchanged" | "archived" | "skipped";
-export type SyncReport = {
-  synced_count: number;
-  plan_ids: string[];
-  created: number;
-  updated: number;
-  versioned: number;
-  unchanged: number;
-  archived: number;
-  skipped: { price_id: string; reason: string }[];
-};
-
 const slug = (s: string) =>
   s
     .toLowerCase()
@@ -122,7 +112,9 @@ export async function syncPrice(
   return { outcome: "created", planId: created.id };
 }
 
-function report(results: { outcome: SyncOutcome; planId?: string; reason?: string; priceId: string }[]): SyncReport {
+function report(
+  results: { outcome: SyncOutcome; planId?: string; reason?: string; priceId: string }[],
+): PlanSyncReportJson {
   const count = (o: SyncOutcome) => results.filter((r) => r.outcome === o).length;
   const synced = results.filter((r) => r.planId && r.outcome !== "archived");
   return {
@@ -137,7 +129,7 @@ function report(results: { outcome: SyncOutcome; planId?: string; reason?: strin
   };
 }
 
-export async function syncAllPlansFromStripe(): Promise<SyncReport> {
+export async function syncAllPlansFromStripe(): Promise<PlanSyncReportJson> {
   const prices = await listRecurringPrices();
   // Active prices first, so a product's replacement price is seen before its retired one.
   prices.sort((a, b) => Number(b.active) - Number(a.active));
@@ -149,7 +141,7 @@ export async function syncAllPlansFromStripe(): Promise<SyncReport> {
   return report(results);
 }
 
-export async function syncPlanFromStripe(planId: string): Promise<SyncReport> {
+export async function syncPlanFromStripe(planId: string): Promise<PlanSyncReportJson> {
   const [plan] = await db.select().from(plans).where(eq(plans.id, planId));
   if (!plan) throw new AppError("not_found", "Plan not found.");
   if (!plan.stripePriceId)

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { AUTO_TOP_UP_STATUSES } from "@/lib/db/schema/auto-top-up";
 import { CREDIT_SOURCES, GRANT_ORIGINS, LEDGER_KINDS } from "@/lib/db/schema/credits";
-import { ZCursor, ZIdempotencyKey, ZIsoDate, ZLimit } from "@/lib/http/schemas";
+import { ZCursor, ZIdempotencyKey, ZIsoDate, ZLimit, ZPage } from "@/lib/http/schemas";
 import { isDecimalString } from "@/lib/money";
 import { normalizeQuantity } from "./credits-for-event";
 import { validatePrecedence } from "./precedence";
@@ -182,6 +182,19 @@ export const ZCreditSettingsPatch = z
 
 // ————— responses —————
 
+/** A credit bucket as the balance lists it and a grant answers it. */
+const bucketFields = {
+  id: z.string(),
+  source: z.enum(CREDIT_SOURCES),
+  origin: z.enum(GRANT_ORIGINS),
+  amount: z.number().int(),
+  remaining: z.number().int(),
+  priority: z.number().int(),
+  expires_at: z.string().nullable(),
+  reference: z.string().nullable(),
+  created_at: z.string(),
+};
+
 export const ZCreditBalanceJson = z.strictObject({
   object: z.literal("credit_balance"),
   customer_id: z.string(),
@@ -202,20 +215,7 @@ export const ZCreditBalanceJson = z.strictObject({
   low_balance: z.strictObject({ threshold: z.number().int().nullable(), below: z.boolean() }),
   precedence: z.array(z.enum(CREDIT_SOURCES)),
   allow_overage: z.boolean(),
-  buckets: z.array(
-    z.strictObject({
-      id: z.string(),
-      source: z.enum(CREDIT_SOURCES),
-      origin: z.enum(GRANT_ORIGINS),
-      amount: z.number().int(),
-      remaining: z.number().int(),
-      priority: z.number().int(),
-      expires_at: z.string().nullable(),
-      expired_at: z.string().nullable(),
-      reference: z.string().nullable(),
-      created_at: z.string(),
-    }),
-  ),
+  buckets: z.array(z.strictObject({ ...bucketFields, expired_at: z.string().nullable() })),
   as_of: z.string(),
 });
 
@@ -242,7 +242,7 @@ export const ZLedgerEntryJson = z.strictObject({
   actor: z.string(),
   created_at: z.string(),
 });
-export const ZLedgerPageJson = z.strictObject({ data: z.array(ZLedgerEntryJson), next_cursor: z.string().nullable() });
+export const ZLedgerPageJson = ZPage(ZLedgerEntryJson);
 
 export type CreditBalanceJson = z.infer<typeof ZCreditBalanceJson>;
 export type LedgerEntryJson = z.infer<typeof ZLedgerEntryJson>;
@@ -269,16 +269,9 @@ export const ZConsumptionJson = z.strictObject({
 
 /** POST /api/v1/credits/grants: the new bucket. */
 export const ZGrantJson = z.strictObject({
-  id: z.string(),
+  ...bucketFields,
   object: z.literal("credit_grant"),
   customer_id: z.string(),
-  source: z.enum(CREDIT_SOURCES),
-  origin: z.enum(GRANT_ORIGINS),
-  amount: z.number().int(),
-  remaining: z.number().int(),
-  priority: z.number().int(),
-  expires_at: z.string().nullable(),
-  reference: z.string().nullable(),
   credit_product_id: z.string().nullable(),
   reason: z.string().nullable(),
   created_at: z.string(),
@@ -395,7 +388,4 @@ export const ZCreditMeterLinkJson = z.strictObject({
   created_at: z.string(),
   archived_at: z.string().nullable(),
 });
-export const ZCreditMeterLinkPage = z.strictObject({
-  data: z.array(ZCreditMeterLinkJson),
-  next_cursor: z.string().nullable(),
-});
+export const ZCreditMeterLinkPage = ZPage(ZCreditMeterLinkJson);

@@ -8,3 +8,7 @@ export const ZIdParams = z.object({ id: ZId });
 export const ZIsoDate = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 export const ZIdempotencyKey = z.string().trim().min(1).max(255);
 export type Page<T> = { data: T[]; next_cursor: string | null };
+
+/** A cursor-paginated list answer: `{data, next_cursor}` (the response shape of every list endpoint). */
+export const ZPage = <T extends z.ZodType>(item: T) =>
+  z.strictObject({ data: z.array(item), next_cursor: z.string().nullable() });

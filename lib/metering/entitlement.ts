@@ -26,6 +26,7 @@ import {
 } from "@/lib/credits/drawdown-read";
 import { hourRange } from "./limit-period";
 import { meterIndex, type MeterDef } from "./meters";
+import type { EntitlementJson } from "./schemas";
 import { queryUsage } from "./usage-query";
 
 type Row = {
@@ -50,7 +51,7 @@ export async function entitlement(
   customer: string,
   meterCode: string,
   opts: { quantity?: number; ownOrgId?: string | null; now?: Date },
-) {
+): Promise<EntitlementJson> {
   const now = opts.now ?? new Date();
   const meter = (await meterIndex()).byCode.get(meterCode);
   if (!meter) throw invalidField("meter", `no meter has the code "${meterCode}"`);

@@ -4,8 +4,9 @@
 // the item schemas here document them.
 import { formatInteger } from "@/lib/format";
 import { z } from "zod";
-import { ZCursor, ZLimit } from "@/lib/http/schemas";
+import { ZCursor, ZLimit, ZPage } from "@/lib/http/schemas";
 import { AGGREGATIONS } from "@/lib/db/schema/catalog";
+import { ZRatedLineJson } from "@/lib/rating/line-schemas";
 
 /** The windows a usage read can be split into (UTC). */
 export const WINDOWS = ["hour", "day", "month"] as const;
@@ -242,6 +243,150 @@ export const ZStoredEventJson = z.strictObject({
   id_generated: z.boolean(),
   status: z.literal("accepted"),
 });
-export const ZStoredEventPage = z.strictObject({ data: z.array(ZStoredEventJson), next_cursor: z.string().nullable() });
+export const ZStoredEventPage = ZPage(ZStoredEventJson);
 
 export type StoredEventJson = z.infer<typeof ZStoredEventJson>;
+
+// ————— ingestion answers (lib/metering/serialize.ts returns these types) —————
+
+const ZItemErrorJson = z.strictObject({ field: z.string(), message: z.string() });
+
+/** One item's outcome, as `Prefer: return=representation` asks for it. */
+export const ZItemOutcomeJson = z.strictObject({
+  index: z.number().int(),
+  status: z.enum(["accepted", "duplicate", "rejected"]),
+  event_id: z.string().nullable(),
+  id: z.string().optional(),
+  id_generated: z.literal(true).optional(),
+  event_name: z.string().optional(),
+  customer_id: z.string().optional(),
+  error: ZItemErrorJson.optional(),
+});
+
+/** One item in Lago's event shape, with its outcome. */
+export const ZLagoEventJson = z.strictObject({
+  lago_id: z.string().nullable(),
+  transaction_id: z.string().nullable(),
+  lago_customer_id: z.string().nullable(),
+  external_customer_id: z.string().nullable(),
+  lago_subscription_id: z.string().nullable(),
+  external_subscription_id: z.string().nullable(),
+  code: z.string().nullable(),
+  timestamp: z.string().nullable(),
+  properties: z.record(z.string(), z.unknown()),
+  created_at: z.string().nullable(),
+  status: z.enum(["accepted", "duplicate", "rejected"]),
+  error: ZItemErrorJson.optional(),
+});
+
+/** FlexPrice's flat answer to one event: a flat object of strings, as its SDK checks. */
+export const ZFlexEventReplyJson = z.strictObject({ event_id: z.string(), message: z.string() });
+
+/** POST /api/v1/events: FlexPrice's flat answer, the item's outcome (return=representation), or Lago's {"event"}. */
+export const ZSingleEventReplyJson = z.union([
+  ZFlexEventReplyJson,
+  ZItemOutcomeJson,
+  z.strictObject({ event: ZLagoEventJson }),
+]);
+
+/** POST /api/v1/events/bulk: the counts as strings (FlexPrice's flat object), or as numbers with every item's outcome. */
+export const ZBulkReplyJson = z.union([
+  z.strictObject({ message: z.string(), accepted: z.string(), duplicate: z.string(), rejected: z.string() }),
+  z.strictObject({
+    message: z.string(),
+    accepted: z.number().int(),
+    duplicate: z.number().int(),
+    rejected: z.number().int(),
+    events: z.array(ZItemOutcomeJson),
+  }),
+]);
+
+/** POST /api/v1/events/batch: Lago's {"events": [...]} in request order. */
+export const ZLagoBatchReplyJson = z.strictObject({ events: z.array(ZLagoEventJson) });
+
+export type ItemOutcomeJson = z.infer<typeof ZItemOutcomeJson>;
+export type LagoEventJson = z.infer<typeof ZLagoEventJson>;
+export type FlexEventReplyJson = z.infer<typeof ZFlexEventReplyJson>;
+export type BulkReplyJson = z.infer<typeof ZBulkReplyJson>;
+
+// ————— entitlements and the usage summary —————
+
+/** GET /api/v1/entitlements/{meter}; entitlement() and withSpendingCap() return this type. */
+export const ZEntitlementJson = z.strictObject({
+  customer_id: z.string(),
+  external_customer_id: z.string().nullable(),
+  meter: z.string(),
+  unit: z.string(),
+  allowed: z.boolean(),
+  reason: z.enum([
+    "no_subscription",
+    "payment_pending",
+    "payment_overdue",
+    "unlimited",
+    "within_limit",
+    "soft_limit_exceeded",
+    "limit_reached",
+    "insufficient_credits",
+    "spending_cap",
+  ]),
+  used: z.string().nullable(),
+  limit: z.number().nullable(),
+  remaining: z.string().nullable(),
+  enforcement: z.enum(["soft", "hard"]).nullable(),
+  unlimited: z.boolean(),
+  plan: z.string().nullable(),
+  period_start: z.string().nullable(),
+  period_end: z.string().nullable(),
+  resets_at: z.string().nullable(),
+  message: z
+    .string()
+    .nullable()
+    .optional()
+    .describe("Why not: a payment pending or overdue, or the spending cap reached"),
+  credits: z
+    .strictObject({
+      balance: z.number().int(),
+      pending_usage: z.number().int(),
+      required: z.number().int(),
+      on_empty: z.enum(["overage", "stop"]),
+    })
+    .optional()
+    .describe("For a meter priced in credits: the balance, usage not yet drawn and the credits the quantity needs"),
+});
+
+export type EntitlementJson = z.infer<typeof ZEntitlementJson>;
+
+/** GET /api/v1/customers/{id}/usage-summary; usageSummary() returns this type. */
+export const ZUsageSummaryJson = z.strictObject({
+  customer_id: z.string(),
+  external_customer_id: z.string().nullable(),
+  start_time: z.string(),
+  end_time: z.string(),
+  usage_from: z.string(),
+  usage_to: z.string(),
+  plan: z.strictObject({ id: z.string(), code: z.string(), name: z.string(), version: z.number().int() }).nullable(),
+  subscription_id: z.string().nullable(),
+  currency: z.string(),
+  usage: z.array(
+    z.strictObject({
+      meter: z.string(),
+      name: z.string(),
+      event_name: z.string(),
+      aggregation: z.enum(AGGREGATIONS),
+      unit: z.string(),
+      quantity: z.string(),
+      quantity_by_group: z.record(z.string(), z.string()).optional(),
+      priced: z.boolean(),
+      amount: z.string(),
+      amount_cents: z.number().int(),
+      lines: z.array(ZRatedLineJson.omit({ type: true, meter: true })),
+    }),
+  ),
+  fixed_charges: z.array(z.strictObject({ name: z.string(), amount: z.string(), amount_cents: z.number().int() })),
+  usage_amount: z.string(),
+  total_amount: z.string(),
+  total_amount_cents: z.number().int(),
+  unpriced_meters: z.array(z.string()),
+});
+
+export type UsageSummaryJson = z.infer<typeof ZUsageSummaryJson>;

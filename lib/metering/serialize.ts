@@ -5,13 +5,13 @@ import { AppError } from "@/lib/http/errors";
 import type { RequestLike } from "@/lib/http/route";
 import type { IngestSummary, ItemOutcome } from "./ingest-events";
 import type { StoredEvent } from "./list-events";
-import type { StoredEventJson } from "./schemas";
+import type { BulkReplyJson, FlexEventReplyJson, ItemOutcomeJson, LagoEventJson, StoredEventJson } from "./schemas";
 
 export function wantsRepresentation(req: RequestLike): boolean {
   return /return=representation/i.test(req.headers.get("prefer") ?? "");
 }
 
-export function itemJson(o: ItemOutcome) {
+export function itemJson(o: ItemOutcome): ItemOutcomeJson {
   return {
     index: o.index,
     status: o.status,
@@ -33,12 +33,12 @@ export function rejectionError(o: ItemOutcome): AppError {
   return new AppError("validation_error", text, details);
 }
 
-export function flexSingleBody(o: ItemOutcome, representation: boolean) {
+export function flexSingleBody(o: ItemOutcome, representation: boolean): FlexEventReplyJson | ItemOutcomeJson {
   if (representation) return itemJson(o);
   return { event_id: o.eventId ?? "", message: o.status };
 }
 
-export function bulkBody(s: IngestSummary, representation: boolean) {
+export function bulkBody(s: IngestSummary, representation: boolean): BulkReplyJson {
   const message = `${s.accepted} accepted, ${s.duplicate} duplicate, ${s.rejected} rejected`;
   if (representation)
     return {
@@ -52,7 +52,7 @@ export function bulkBody(s: IngestSummary, representation: boolean) {
 }
 
 /** One item in Lago's event shape, with its outcome. */
-export function lagoEventJson(o: ItemOutcome, raw: unknown) {
+export function lagoEventJson(o: ItemOutcome, raw: unknown): LagoEventJson {
   const r = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
   return {
     lago_id: o.id ?? null,
@@ -64,7 +64,9 @@ export function lagoEventJson(o: ItemOutcome, raw: unknown) {
     external_subscription_id: typeof r.external_subscription_id === "string" ? r.external_subscription_id : null,
     code: o.eventName ?? (typeof r.code === "string" ? r.code : null),
     timestamp: o.timestamp ? o.timestamp.toISOString() : null,
-    properties: o.properties ?? (typeof r.properties === "object" && r.properties !== null ? r.properties : {}),
+    properties:
+      o.properties ??
+      (typeof r.properties === "object" && r.properties !== null ? (r.properties as Record<string, unknown>) : {}),
     created_at: o.status === "accepted" ? new Date().toISOString() : null,
     status: o.status,
     ...(o.error ? { error: { field: o.error.field, message: o.error.message } } : {}),

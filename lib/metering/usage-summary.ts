@@ -12,8 +12,13 @@ import { addDays, startOfUtcMonth } from "@/lib/time";
 import { hourRange, type Period } from "./limit-period";
 import { meterIndex } from "./meters";
 import { cents, pricedUsage } from "./priced-usage";
+import type { UsageSummaryJson } from "./schemas";
 
-export async function usageSummary(org: Organization, input: { start_time?: Date; end_time?: Date }, now = new Date()) {
+export async function usageSummary(
+  org: Organization,
+  input: { start_time?: Date; end_time?: Date },
+  now = new Date(),
+): Promise<UsageSummaryJson> {
   const sub = await liveSubscription(org.id);
   const plan = sub ? await resolvePlan({ id: sub.planId }) : null;
   const fallback: Period = sub

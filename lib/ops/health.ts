@@ -6,15 +6,10 @@ import { sql } from "drizzle-orm";
 import { spendPathState } from "@/lib/credits/spend-group";
 import { db, driver } from "@/lib/db/client";
 import { ingestPathState } from "@/lib/metering/store-events";
-import { pathHealth, type PathHealth } from "./path-watch";
+import { pathHealth } from "./path-watch";
+import type { HealthJson } from "./schemas";
 
-export type Health = {
-  status: "ok" | "unavailable";
-  database: { status: "up" | "down"; driver: string; latency_ms?: number; error?: string };
-  paths: { spend: PathHealth; ingest: PathHealth };
-};
-
-export async function checkHealth(timeoutMs = 2000): Promise<Health> {
+export async function checkHealth(timeoutMs = 2000): Promise<HealthJson> {
   const started = performance.now();
   const paths = { spend: pathHealth(spendPathState()), ingest: pathHealth(ingestPathState()) };
   const pathsOk = paths.spend.status === "ok" && paths.ingest.status === "ok";

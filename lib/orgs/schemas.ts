@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ZCursor, ZLimit } from "@/lib/http/schemas";
+import { ZCursor, ZLimit, ZPage } from "@/lib/http/schemas";
 
 const ZName = z.string().trim().min(1, "must not be empty").max(200);
 const ZExternalId = z
@@ -43,6 +43,6 @@ export const ZCustomerJson = z.strictObject({
   created_at: z.string(),
   updated_at: z.string(),
 });
-export const ZCustomerPage = z.strictObject({ data: z.array(ZCustomerJson), next_cursor: z.string().nullable() });
+export const ZCustomerPage = ZPage(ZCustomerJson);
 
 export type CustomerJson = z.infer<typeof ZCustomerJson>;

@@ -15,6 +15,7 @@ import { createCreditsCheckout, createSubscriptionCheckout } from "@/lib/stripe/
 import { liveSubscription } from "@/lib/subscriptions/subscribe";
 import { invoiceCheckout } from "./invoice-checkout";
 import { activeProvider } from "./provider";
+import type { CheckoutJson } from "./schemas";
 import { assertSelfServe } from "./self-serve";
 
 export type CheckoutRequest = {
@@ -149,4 +150,17 @@ export async function getCheckoutSession(orgId: string, id: string): Promise<Che
     .where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.id, id)));
   if (!s) throw notFound("Checkout session");
   return s;
+}
+
+/** A started checkout as the API answers it (POST /api/v1/billing/checkout). */
+export function checkoutJson(s: CheckoutSession): CheckoutJson {
+  return {
+    id: s.id,
+    url: s.url,
+    provider: s.provider,
+    kind: s.kind,
+    amount_cents: s.amountCents,
+    currency: s.currency,
+    expires_at: s.expiresAt.toISOString(),
+  };
 }

@@ -21,7 +21,7 @@ import {
 import { afterSubscriptionEnded } from "@/lib/subscriptions/hooks";
 import { enqueue, PermanentJobError, registerOutboxHandler } from "@/lib/jobs/outbox";
 import { chargeInvoice } from "./local-billing";
-import type { PlanChangePreview } from "./plan-change";
+import type { PlanChangePreviewJson } from "./schemas";
 import { monthlyCents, prorate } from "./proration";
 import { assertSelfServe } from "./self-serve";
 import { applyStripeSubscription } from "./subscription-sync";
@@ -46,7 +46,11 @@ async function plan(planId: string): Promise<Plan> {
   return p;
 }
 
-export async function previewPlanChange(orgId: string, planId: string, now = new Date()): Promise<PlanChangePreview> {
+export async function previewPlanChange(
+  orgId: string,
+  planId: string,
+  now = new Date(),
+): Promise<PlanChangePreviewJson> {
   const { sub, plan: from } = await current(orgId);
   const to = await plan(planId);
   if (to.id === from.id) throw conflict("You are already on this plan.");
@@ -99,7 +103,7 @@ export async function changePlan(
   planId: string,
   actor: string,
   now = new Date(),
-): Promise<PlanChangePreview> {
+): Promise<PlanChangePreviewJson> {
   const preview = await previewPlanChange(orgId, planId, now);
   const { sub } = await current(orgId);
   const to = await plan(planId);

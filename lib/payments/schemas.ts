@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { INVOICE_STATUSES, OFFLINE_PAYMENT_METHODS, PAYMENT_STATUSES } from "@/lib/db/schema";
 import { SUBSCRIPTION_STATUSES } from "@/lib/db/schema/subscriptions";
-import { ZIsoDate } from "@/lib/http/schemas";
+import { ZIsoDate, ZPage } from "@/lib/http/schemas";
 
 /**
  * The customer a billing request acts for. A platform key (or the admin) names it — Tally's id or
@@ -121,8 +121,6 @@ export type UpcomingInvoiceJson = z.infer<typeof ZUpcomingInvoiceJson>;
 export type UpcomingInvoiceLineJson = z.infer<typeof ZUpcomingInvoiceLineJson>;
 
 const ZProvider = z.enum(["local", "stripe", "manual"]);
-const ZPage = <T extends z.ZodType>(item: T) =>
-  z.strictObject({ data: z.array(item), next_cursor: z.string().nullable() });
 
 /** An invoice in a list (GET /api/v1/billing/invoices); lib/payments/billing-queries.ts returns this type. */
 export const ZInvoiceJson = z.strictObject({
@@ -231,3 +229,60 @@ export const ZSubscriptionSummaryJson = z.union([
 ]);
 
 export type SubscriptionSummaryJson = z.infer<typeof ZSubscriptionSummaryJson>;
+
+/** POST /api/v1/billing/checkout (201): where to send the customer; checkoutJson returns this type. */
+export const ZCheckoutJson = z.strictObject({
+  id: z.string(),
+  url: z.string(),
+  provider: ZProvider,
+  kind: z.enum(["subscription", "credits"]),
+  amount_cents: z.number().int(),
+  currency: z.string(),
+  expires_at: z.string(),
+});
+
+/** POST /api/v1/billing/portal. */
+export const ZPortalJson = z.strictObject({ url: z.string() });
+
+const ZPlanSide = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  interval: z.string(),
+  amount_cents: z.number().int(),
+});
+
+/** What a plan change does, shown to the customer before confirming (previewPlanChange and changePlan return it). */
+export const ZPlanChangePreviewJson = z.strictObject({
+  direction: z.enum(["upgrade", "downgrade"]),
+  effective: z.enum(["now", "period_end"]),
+  current_plan: ZPlanSide,
+  new_plan: ZPlanSide,
+  amount_due_now_cents: z
+    .number()
+    .int()
+    .describe("Charged now for an upgrade (the prorated difference); 0 for a downgrade"),
+  currency: z.string(),
+  effective_at: z.string(),
+});
+
+/** POST /api/v1/billing/subscription/change-plan: the change (applied) or its preview (not applied). */
+export const ZPlanChangeJson = ZPlanChangePreviewJson.extend({ applied: z.boolean() });
+
+/** POST /api/v1/admin/invoices/{id}/mark-paid. */
+export const ZMarkPaidJson = z.strictObject({
+  invoice: ZInvoiceJson,
+  payment: ZPaymentJson.nullable(),
+  already_paid: z.boolean(),
+});
+
+/** PUT /api/v1/plans/{id}/billing-threshold; setPlanBillingThreshold returns this type. */
+export const ZBillingThresholdJson = z.strictObject({
+  object: z.literal("billing_threshold"),
+  plan_id: z.string(),
+  amount_cents: z.number().int().nullable(),
+  currency: z.string(),
+});
+
+export type CheckoutJson = z.infer<typeof ZCheckoutJson>;
+export type PlanChangePreviewJson = z.infer<typeof ZPlanChangePreviewJson>;
+export type BillingThresholdJson = z.infer<typeof ZBillingThresholdJson>;

@@ -27,6 +27,7 @@ import { createInvoiceItem, createUsageInvoice, finalizeUsageInvoice } from "@/l
 import { chargeInvoice } from "./local-billing";
 import { loadPeriodInput } from "./period-input";
 import { periodLines, type PeriodLine } from "./period-lines";
+import type { BillingThresholdJson } from "./schemas";
 
 const THRESHOLD_KINDS: ReadonlySet<PeriodLine["kind"]> = new Set(["usage", "call_usage"]);
 export const STRIPE_THRESHOLD_JOB = "stripe.threshold_invoice";
@@ -228,7 +229,11 @@ async function sendToStripe(billingId: string): Promise<Record<string, unknown>>
 registerOutboxHandler(STRIPE_THRESHOLD_JOB, async (job) => sendToStripe(String(job.payload.threshold_billing)));
 
 /** Sets (or, with null, removes) a plan's billing threshold. */
-export async function setPlanBillingThreshold(planId: string, amountCents: number | null, actor: string) {
+export async function setPlanBillingThreshold(
+  planId: string,
+  amountCents: number | null,
+  actor: string,
+): Promise<BillingThresholdJson> {
   const [plan] = await db.select({ id: plans.id, currency: plans.currency }).from(plans).where(eq(plans.id, planId));
   if (!plan) throw notFound("Plan");
   if (amountCents === null) await db.delete(planBillingThresholds).where(eq(planBillingThresholds.planId, planId));

@@ -3,6 +3,7 @@
 export { rateCharge } from "./rate-charge";
 export { ratePlan } from "./rate-plan";
 export { RatingInputError } from "./rating-error";
+export { ZLinePartJson, ZRatedLineJson } from "./line-schemas";
 export {
   ZCharge,
   ZDecimal,

@@ -1,5 +1,7 @@
 // The pricing vocabulary shared by the catalog (what a plan charges) and the rating engine (what
 // that comes to). Decimal values are strings, always: "0.05", never 0.05.
+import type { z } from "zod";
+import type { ZLinePartJson, ZRatedLineJson } from "./line-schemas";
 
 /** One tier; `up_to` is inclusive and null on the last tier. `flat_amount` is added once when the tier is reached. */
 export type Tier = { up_to: number | null; unit_price: string; flat_amount?: string };
@@ -37,21 +39,9 @@ export type Charge = UsageCharge | FixedCharge;
 /** A meter's quantity for the period: a total, or a total per group value for `group` charges. */
 export type Quantity = string | { groups: Record<string, string> };
 
-export type LinePart = { description: string; quantity: string; unit_price?: string; amount: string };
+export type LinePart = z.infer<typeof ZLinePartJson>;
 
-export type RatedLine = {
-  type: "usage" | "fixed";
-  name: string;
-  meter?: string;
-  quantity: string;
-  /** Quantity after the included units were taken off. */
-  billable_quantity: string;
-  /** Exact, unrounded. */
-  amount: string;
-  parts: LinePart[];
-  /** Set when some usage had no price (e.g. a group value missing from the table). Never silently $0. */
-  unpriced?: { reason: string; quantity: string }[];
-};
+export type RatedLine = z.infer<typeof ZRatedLineJson>;
 
 export type RatedTotal = {
   lines: RatedLine[];

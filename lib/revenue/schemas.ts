@@ -4,7 +4,7 @@ import { z } from "zod";
 import { SUBSCRIPTION_STATUSES } from "@/lib/db/schema/subscriptions";
 import { PAYMENT_STATUSES } from "@/lib/db/schema/billing";
 import { PLAN_INTERVALS } from "@/lib/db/schema/catalog";
-import { ZCursor, ZLimit } from "@/lib/http/schemas";
+import { ZCursor, ZLimit, ZPage } from "@/lib/http/schemas";
 
 const ZMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month as YYYY-MM");
 const ZCurrency = z
@@ -98,9 +98,6 @@ export type ChargeListQuery = z.output<typeof ZChargeListQuery>;
 
 const ZIsoTime = z.string().describe("ISO-8601 UTC");
 const ZCents = z.number().int();
-/** A cursor page of rows: `next_cursor` fetches the next page, null on the last. */
-const listOf = <T extends z.ZodType>(row: T) =>
-  z.strictObject({ data: z.array(row), next_cursor: z.string().nullable() });
 
 export const ZCustomerRowJson = z.strictObject({
   id: z.string(),
@@ -124,7 +121,7 @@ export const ZCustomerRowJson = z.strictObject({
   credit_balance: z.number().int(),
   usage_charges_this_month_cents: ZCents.describe("Usage charges this UTC month so far, rated with the current plan"),
 });
-export const ZCustomerListJson = listOf(ZCustomerRowJson);
+export const ZCustomerListJson = ZPage(ZCustomerRowJson);
 
 export const ZSubscriptionRowJson = z.strictObject({
   id: z.string(),
@@ -153,7 +150,7 @@ export const ZSubscriptionRowJson = z.strictObject({
   past_due_since: ZIsoTime.nullable(),
   ended_at: ZIsoTime.nullable(),
 });
-export const ZSubscriptionListJson = listOf(ZSubscriptionRowJson);
+export const ZSubscriptionListJson = ZPage(ZSubscriptionRowJson);
 
 export const ZChargeJson = z.strictObject({
   id: z.string(),
@@ -175,7 +172,7 @@ export const ZChargeJson = z.strictObject({
   failure_message: z.string().nullable(),
   created_at: ZIsoTime,
 });
-export const ZChargeListJson = listOf(ZChargeJson);
+export const ZChargeListJson = ZPage(ZChargeJson);
 
 export type CustomerRowJson = z.infer<typeof ZCustomerRowJson>;
 export type SubscriptionRowJson = z.infer<typeof ZSubscriptionRowJson>;

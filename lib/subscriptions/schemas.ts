@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZPage } from "@/lib/http/schemas";
 import { PLAN_INTERVALS } from "@/lib/db/schema/catalog";
 import { SUBSCRIPTION_STATUSES } from "@/lib/db/schema/subscriptions";
 
@@ -57,9 +58,6 @@ export const ZSubscriptionJson = z.strictObject({
   stripe_subscription_id: z.string().nullable(),
   created_at: z.string(),
 });
-export const ZSubscriptionPage = z.strictObject({
-  data: z.array(ZSubscriptionJson),
-  next_cursor: z.string().nullable(),
-});
+export const ZSubscriptionPage = ZPage(ZSubscriptionJson);
 
 export type SubscriptionJson = z.infer<typeof ZSubscriptionJson>;

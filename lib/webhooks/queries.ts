@@ -2,6 +2,7 @@ import "server-only";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { organizations, webhookEvents, type WebhookEvent, type WebhookStatus } from "@/lib/db/schema";
+import type { WebhookEventJson } from "./schemas";
 
 export async function listWebhookEvents(opts: {
   status?: WebhookStatus;
@@ -26,7 +27,7 @@ export async function listWebhookEvents(opts: {
   return { data: page, nextCursor: rows.length > opts.limit ? page[page.length - 1]!.receivedAt.toISOString() : null };
 }
 
-export function webhookJson(e: WebhookEvent & { orgName?: string | null }) {
+export function webhookJson(e: WebhookEvent & { orgName?: string | null }): WebhookEventJson {
   return {
     id: e.id,
     provider: e.provider,

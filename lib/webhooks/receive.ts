@@ -14,13 +14,10 @@ import { log } from "@/lib/log";
 import { metrics } from "@/lib/metrics";
 import { TIMED_OUT, within } from "@/lib/ops/path-watch";
 import { checkWebhookSignature, WEBHOOK_TOLERANCE_SECONDS } from "@/lib/stripe/webhook-signature";
-import { ZStripeEventEnvelope, type StripeEventEnvelope } from "./schemas";
+import { ZStripeEventEnvelope, type StripeEventEnvelope, type WebhookReceiptJson } from "./schemas";
 import { handlerFor } from "./stripe-handlers";
 
-export type Receipt = {
-  status: number;
-  body: { received: true; duplicate?: boolean; event_id: string; outcome?: string };
-};
+export type Receipt = { status: number; body: WebhookReceiptJson };
 
 const SIGNATURE_REFUSALS = {
   invalid: "Invalid Stripe signature (wrong secret, or an altered body).",

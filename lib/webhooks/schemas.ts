@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { WEBHOOK_STATUSES } from "@/lib/db/schema/webhooks";
+import { ZPage } from "@/lib/http/schemas";
 
 export const ZWebhookList = z.object({
   status: z.enum(WEBHOOK_STATUSES).optional(),
@@ -22,3 +23,32 @@ export const ZStripeEventEnvelope = z.looseObject({
 });
 
 export type StripeEventEnvelope = z.output<typeof ZStripeEventEnvelope>;
+
+// ————— responses —————
+
+/** One stored provider event (GET /api/v1/admin/webhooks); webhookJson returns this type. */
+export const ZWebhookEventJson = z.strictObject({
+  id: z.string(),
+  provider: z.enum(["stripe", "local"]),
+  type: z.string(),
+  status: z.enum(WEBHOOK_STATUSES),
+  attempts: z.number().int(),
+  last_error: z.string().nullable(),
+  customer_id: z.string().nullable(),
+  customer_name: z.string().nullable(),
+  created_at: z.string(),
+  received_at: z.string(),
+  processed_at: z.string().nullable(),
+});
+export const ZWebhookEventPage = ZPage(ZWebhookEventJson);
+
+/** What receiving or replaying a Stripe event answers (a Receipt's body). */
+export const ZWebhookReceiptJson = z.strictObject({
+  received: z.literal(true),
+  duplicate: z.boolean().optional(),
+  event_id: z.string(),
+  outcome: z.string().optional(),
+});
+
+export type WebhookEventJson = z.infer<typeof ZWebhookEventJson>;
+export type WebhookReceiptJson = z.infer<typeof ZWebhookReceiptJson>;

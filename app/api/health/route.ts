@@ -1,5 +1,6 @@
 import { json, route } from "@/lib/http/route";
 import { checkHealth } from "@/lib/ops/health";
+import { ZHealthJson } from "@/lib/ops/schemas";
 
 export const GET = route(
   {
@@ -8,6 +9,7 @@ export const GET = route(
     fast: true,
     doc: {
       tag: "Operations",
+      response: ZHealthJson,
       summary: "Liveness and database readiness",
       responses: { "200": "Up", "503": "Database unreachable, or a write path (credit spends, ingestion) stuck" },
     },

@@ -8,6 +8,7 @@ import {
   ZEventList,
   ZSingleEventBody,
   ZSingleEventDoc,
+  ZSingleEventReplyJson,
   ZStoredEventPage,
 } from "@/lib/metering/schemas";
 import { getOrganization } from "@/lib/orgs/organizations";
@@ -32,6 +33,7 @@ export const POST = route(
     doc: {
       tag: "Usage events",
       summary: "Send one usage event (FlexPrice or Lago shape)",
+      response: ZSingleEventReplyJson,
       description: `FlexPrice's shape, or Lago's {"event": {…}}. ${EVENT_IDS}\n\nAnswers 202 with FlexPrice's flat object of strings — {"event_id": "…", "message": "accepted"} (or "duplicate") — or, with \`Prefer: return=representation\`, the item's outcome; a Lago-shaped request gets Lago's {"event": {…, "status"}}. A rejected event is a 400 naming the field, a 403 when a customer key names another customer, a 409 when the id was used for a different event. Platform keys name the customer per event (external_customer_id = the customer's external_id, or Tally's id); customer keys may omit it.`,
       responses: {
         "202": "Accepted (or already recorded)",

@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { listWebhookEvents, webhookJson } from "@/lib/webhooks/queries";
-import { ZWebhookList } from "@/lib/webhooks/schemas";
+import { ZWebhookEventPage, ZWebhookList } from "@/lib/webhooks/schemas";
 
 export const GET = route(
   {
@@ -9,6 +9,7 @@ export const GET = route(
     query: ZWebhookList,
     doc: {
       tag: "Admin",
+      response: ZWebhookEventPage,
       summary: "The payment provider's event log (newest first)",
     },
   },

@@ -4,8 +4,8 @@ import { route } from "@/lib/http/route";
 import { idempotentCall } from "@/lib/idempotency/idempotent";
 import { IDEMPOTENCY_KEY_DOC } from "@/lib/idempotency/doc";
 import { ACTS_FOR_CUSTOMER_DOC, assertMayManageBilling, withoutCustomer } from "@/lib/payments/acting-for";
-import { startCheckout } from "@/lib/payments/checkout";
-import { ZCheckout } from "@/lib/payments/schemas";
+import { checkoutJson, startCheckout } from "@/lib/payments/checkout";
+import { ZCheckout, ZCheckoutJson } from "@/lib/payments/schemas";
 
 /** Stripe Checkout (when Stripe is configured) or the local sandbox: answer the URL to send the customer to. An Idempotency-Key replays the first answer. */
 export const POST = route(
@@ -17,6 +17,7 @@ export const POST = route(
     idempotent: "optional-key",
     doc: {
       tag: "Billing",
+      response: ZCheckoutJson,
       summary: "Start a checkout for a plan or a credit pack",
       description:
         "Answers the URL to send the customer to, by the installation's payment rail (PAYMENTS): Stripe Checkout; the test-mode sandbox (`provider: local`; its payments are test money, never revenue); or, with invoice billing (`provider: manual`), the open invoice awaiting payment. Nothing is granted until the payment is confirmed. " +
@@ -42,18 +43,7 @@ export const POST = route(
           { planId: body.plan_id, creditProductId: body.credit_product_id, origin: originOf(req) },
           actorLabel(actor),
         );
-        return {
-          status: 201,
-          body: {
-            id: s.id,
-            url: s.url,
-            provider: s.provider,
-            kind: s.kind,
-            amount_cents: s.amountCents,
-            currency: s.currency,
-            expires_at: s.expiresAt.toISOString(),
-          },
-        };
+        return { status: 201, body: checkoutJson(s) };
       },
     );
   },

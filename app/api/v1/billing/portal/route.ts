@@ -2,7 +2,7 @@ import { originOf } from "@/lib/http/origin";
 import { route } from "@/lib/http/route";
 import { ACTS_FOR_CUSTOMER_DOC, assertMayManageBilling } from "@/lib/payments/acting-for";
 import { portalUrl } from "@/lib/payments/portal";
-import { ZBillingCustomerBody } from "@/lib/payments/schemas";
+import { ZBillingCustomerBody, ZPortalJson } from "@/lib/payments/schemas";
 
 export const POST = route(
   {
@@ -12,6 +12,7 @@ export const POST = route(
     customer: "body",
     doc: {
       tag: "Billing",
+      response: ZPortalJson,
       summary: "A payment-portal URL (Stripe Customer Portal, or the local sandbox's)",
       description: ACTS_FOR_CUSTOMER_DOC,
     },

@@ -2,7 +2,7 @@ import { isCustomer, NAME_THE_CUSTOMER } from "@/lib/auth/actor";
 import { invalidField } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
 import { entitlement } from "@/lib/metering/entitlement";
-import { ZEntitlementParams, ZEntitlementQuery } from "@/lib/metering/schemas";
+import { ZEntitlementJson, ZEntitlementParams, ZEntitlementQuery } from "@/lib/metering/schemas";
 
 export const GET = route(
   {
@@ -13,6 +13,7 @@ export const GET = route(
     fast: true,
     doc: {
       tag: "Usage",
+      response: ZEntitlementJson,
       summary: "May the customer use more of this meter now? allowed, used, limit, remaining, resets_at",
       description:
         "From the plan's limit on the meter and the rollups of the limit period (monthly plans: the current period; yearly plans: the month of the subscription's schedule). Hard limits: allowed while used + quantity ≤ limit. Soft limits are always allowed (usage beyond them is billed and alerted). No limit: allowed, unlimited. No live subscription: not allowed. A hard spending cap reached: not allowed (reason spending_cap). Cheap enough to call before every request.",

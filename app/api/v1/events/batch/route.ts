@@ -1,7 +1,7 @@
 import { json, route } from "@/lib/http/route";
 import { ingestParsed } from "@/lib/metering/ingest-events";
 import { parseLagoEvent } from "@/lib/metering/parse-event";
-import { BATCH_MAX_BYTES, ZBatchBody, ZLagoBatchDoc } from "@/lib/metering/schemas";
+import { BATCH_MAX_BYTES, ZBatchBody, ZLagoBatchDoc, ZLagoBatchReplyJson } from "@/lib/metering/schemas";
 import { lagoEventJson } from "@/lib/metering/serialize";
 import { ITEM_OUTCOMES } from "@/lib/metering/doc-text";
 
@@ -17,6 +17,7 @@ export const POST = route(
     doc: {
       tag: "Usage events",
       summary: "Send up to 1,000 events (Lago batch shape)",
+      response: ZLagoBatchReplyJson,
       description: `${ITEM_OUTCOMES}\n\nLago's shape: transaction_id is required; timestamp is Unix seconds (a number or a numeric string); external_subscription_id names a subscription by its external_id (or Tally's id). Answers 202 with Lago's {"events": [{lago_id, transaction_id, code, timestamp, external_subscription_id, external_customer_id, properties, created_at, status, error}]} in request order.`,
       responses: {
         "202": "Processed: per-item outcomes",

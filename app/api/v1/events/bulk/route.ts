@@ -2,7 +2,7 @@ import { idempotencyKeyOf } from "@/lib/idempotency/idempotent";
 import { json, route } from "@/lib/http/route";
 import { ingestParsed } from "@/lib/metering/ingest-events";
 import { applyIdempotencyKey, parseFlexPriceEvent } from "@/lib/metering/parse-event";
-import { BATCH_MAX_BYTES, ZBatchBody, ZBulkDoc } from "@/lib/metering/schemas";
+import { BATCH_MAX_BYTES, ZBatchBody, ZBulkDoc, ZBulkReplyJson } from "@/lib/metering/schemas";
 import { bulkBody, wantsRepresentation } from "@/lib/metering/serialize";
 import { EVENT_IDS, ITEM_OUTCOMES } from "@/lib/metering/doc-text";
 
@@ -18,6 +18,7 @@ export const POST = route(
     doc: {
       tag: "Usage events",
       summary: "Send up to 1,000 events (FlexPrice bulk shape)",
+      response: ZBulkReplyJson,
       description: `${ITEM_OUTCOMES}\n\n${EVENT_IDS}\n\nAnswers 202 with a flat object of strings, as the FlexPrice SDK expects: {"message": "998 accepted, 2 duplicate, 0 rejected", "accepted": "998", "duplicate": "2", "rejected": "0"}. With \`Prefer: return=representation\`: the counts as numbers and "events": [{index, status, event_id, id, error: {field, message}}].`,
       responses: {
         "202": "Processed: per-item outcomes",

@@ -1,4 +1,5 @@
 import { importPlans, ZPlanImport } from "@/lib/catalog/import-plans";
+import { ZPlanImportReportJson } from "@/lib/catalog/schemas";
 import { route } from "@/lib/http/route";
 
 export const POST = route(
@@ -9,6 +10,7 @@ export const POST = route(
     maxBodyBytes: 4 * 1024 * 1024,
     doc: {
       tag: "Plans",
+      response: ZPlanImportReportJson,
       summary: "Import FlexPrice-style plan JSON",
       description:
         "Usage charges (`usage_metric`, `rate`) become per-unit charges on that meter; fixed charges keep their `amount`. Upserted by the plan's source `id`: the same import again changes nothing; a changed price makes a new version. All or nothing.",

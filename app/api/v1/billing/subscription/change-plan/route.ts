@@ -4,7 +4,7 @@ import { idempotentCall } from "@/lib/idempotency/idempotent";
 import { IDEMPOTENCY_KEY_DOC } from "@/lib/idempotency/doc";
 import { ACTS_FOR_CUSTOMER_DOC, assertMayManageBilling, withoutCustomer } from "@/lib/payments/acting-for";
 import { changePlan, previewPlanChange } from "@/lib/payments/lifecycle";
-import { ZChangePlan } from "@/lib/payments/schemas";
+import { ZChangePlan, ZPlanChangeJson } from "@/lib/payments/schemas";
 
 /** `preview: true` answers what the change would cost now without making it (and claims no key). An Idempotency-Key replays the first answer. */
 export const POST = route(
@@ -16,6 +16,7 @@ export const POST = route(
     idempotent: "optional-key",
     doc: {
       tag: "Billing",
+      response: ZPlanChangeJson,
       summary: "Change plan: upgrades now with proration, downgrades at period end",
       description:
         "With `preview: true`, answers the direction, when it takes effect and the prorated amount due now, changing nothing. " +

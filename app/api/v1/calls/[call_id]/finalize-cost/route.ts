@@ -1,5 +1,5 @@
 import { finalizeCallCost } from "@/lib/agents/finalize-call-cost";
-import { ZFinalizeCost } from "@/lib/agents/schemas";
+import { ZFinalizeCost, ZFinalizedCallJson } from "@/lib/agents/schemas";
 import { isCustomer } from "@/lib/auth/actor";
 import { json, route } from "@/lib/http/route";
 import { z } from "zod";
@@ -14,6 +14,7 @@ export const POST = route(
     fast: true,
     doc: {
       tag: "Agents and calls",
+      response: ZFinalizedCallJson,
       summary: "Price a call's usage and store its cost",
       description:
         "Rates usage_metrics (meter code → quantity) with the charges of the plan the call started under, fixed charges included; the exact cost is rounded half-up once. With send_usage, each metric is recorded as a usage event keyed `call_id:metric`. Finalizing again with the same metrics answers the first result (header Idempotent-Replayed: true).",

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { actorLabel } from "@/lib/auth/actor";
 import { route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
+import { ZBillingThresholdJson } from "@/lib/payments/schemas";
 import { setPlanBillingThreshold } from "@/lib/payments/threshold-invoicing";
 
 const ZBillingThreshold = z.object({
@@ -22,6 +23,7 @@ export const PUT = route(
     body: ZBillingThreshold,
     doc: {
       tag: "Plans",
+      response: ZBillingThresholdJson,
       summary: "Invoice subscribers mid-period whenever their unbilled usage reaches an amount",
       description:
         "Usage and call costs rated for the period's invoice and not yet invoiced are invoiced as soon as they reach `amount_cents` (checked every minute): a Tally invoice charged at once (sandbox card) or left open (invoice billing), or invoice items on a one-off Stripe invoice that Stripe charges at once. The period-end invoice bills only the rest. Credit overage stays on the period-end invoice. PUT is idempotent.",

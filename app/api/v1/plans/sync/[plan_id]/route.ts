@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { syncPlanFromStripe } from "@/lib/catalog/sync-stripe-plans";
+import { ZPlanSyncReportJson } from "@/lib/catalog/schemas";
 import { route } from "@/lib/http/route";
 
 export const POST = route(
@@ -9,6 +10,7 @@ export const POST = route(
     params: z.object({ plan_id: z.string() }),
     doc: {
       tag: "Plans",
+      response: ZPlanSyncReportJson,
       summary: "Sync one Stripe-linked plan",
       responses: {
         "200": "Report",

@@ -3,7 +3,7 @@ import { route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
 import { invoiceJson, paymentJson } from "@/lib/payments/billing-queries";
 import { recordOfflinePayment } from "@/lib/payments/offline-payment";
-import { ZMarkInvoicePaid } from "@/lib/payments/schemas";
+import { ZMarkInvoicePaid, ZMarkPaidJson } from "@/lib/payments/schemas";
 
 /** Invoice billing: record an invoice paid outside Tally; its credits or plan follow. Recording twice changes nothing more. */
 export const POST = route(
@@ -14,6 +14,7 @@ export const POST = route(
     body: ZMarkInvoicePaid,
     doc: {
       tag: "Admin",
+      response: ZMarkPaidJson,
       summary: "Invoice billing: record an open invoice paid outside Tally (bank transfer, check, cash, other)",
       description:
         "Records a live payment with how it was paid and its reference, marks the invoice paid, and grants what it sold: a credit pack's credits, or the start of an unpaid plan. Recording an invoice already paid changes nothing and answers `already_paid: true`.",

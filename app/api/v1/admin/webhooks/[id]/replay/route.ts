@@ -1,6 +1,7 @@
 import { json, route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
 import { processStoredEvent } from "@/lib/webhooks/receive";
+import { ZWebhookReceiptJson } from "@/lib/webhooks/schemas";
 
 /** Processes a stored Stripe event again (handlers converge, so replaying a processed event is safe). */
 export const POST = route(
@@ -10,6 +11,7 @@ export const POST = route(
     params: ZIdParams,
     doc: {
       tag: "Admin",
+      response: ZWebhookReceiptJson,
       summary: "Process a stored Stripe event again",
       responses: {
         "200": "Processed",
