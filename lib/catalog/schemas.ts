@@ -1,6 +1,6 @@
 // Request shapes of the catalog API (validated with zod; the OpenAPI document is built from them).
 import { z } from "zod";
-import { AGGREGATIONS, PLAN_INTERVALS, PLAN_SOURCES } from "@/lib/db/schema/catalog";
+import { AGGREGATIONS, PLAN_INTERVALS, PLAN_SOURCES, PLAN_STATUSES } from "@/lib/db/schema/catalog";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
 import { ZCharge, ZDecimal } from "@/lib/rating";
 
@@ -93,23 +93,38 @@ const planTerms = {
   interval: z.enum(PLAN_INTERVALS),
   currency: ZCurrency.default("usd"),
   base_price: ZDecimal.default("0"),
-  trial_days: z.number().int().min(0).max(365).default(0),
+  trial_days: z
+    .number()
+    .int("must be a whole number of days")
+    .min(0, "must not be negative")
+    .max(365, "must be 365 days or fewer")
+    .default(0),
   included_credits: ZIncludedCredits.default(0),
   limits: z.array(ZLimit).default([]),
   charges: z.array(ZCharge).max(50).default([]),
 };
 
-export const ZPlanCreate = z.strictObject({
-  code: ZCode,
-  name: ZName,
-  description: z.string().trim().max(2000).default(""),
-  tier: ZCode.optional(),
-  active: z.boolean().default(true),
-  /** Offered in the customer's plan picker (false for plans an admin assigns, such as agent pricing). */
-  self_serve: z.boolean().default(true),
-  sort_order: ZSortOrder.default(0),
-  ...planTerms,
-});
+export const ZPlanCreate = z
+  .strictObject({
+    code: ZCode,
+    name: ZName,
+    description: z.string().trim().max(2000).default(""),
+    tier: ZCode.optional(),
+    /**
+     * Where the plan starts its life cycle. Left out, `active` decides as before: on sale unless
+     * `active: false` (a draft). Both given, they must agree.
+     */
+    status: z.enum(["draft", "on_sale"]).optional(),
+    active: z.boolean().optional(),
+    /** Offered in the customer's plan picker (false for plans an admin assigns, such as agent pricing). */
+    self_serve: z.boolean().default(true),
+    sort_order: ZSortOrder.default(0),
+    ...planTerms,
+  })
+  .refine((p) => p.status === undefined || p.active === undefined || p.active === (p.status === "on_sale"), {
+    path: ["status"],
+    message: "disagrees with active; send one of them",
+  });
 
 /** Labels change in place; any billing term (price, interval, charges, credits, limits, trial) makes a new version. */
 export const ZPlanPatch = z
@@ -118,16 +133,22 @@ export const ZPlanPatch = z
     description: z.string().trim().max(2000).optional(),
     sort_order: ZSortOrder.optional(),
     active: z.boolean().optional(),
+    /** on_sale puts a draft on sale or an off-sale plan back; off_sale takes it off; draft only while it still is one. */
+    status: z.enum(PLAN_STATUSES).optional(),
     self_serve: z.boolean().optional(),
     interval: planTerms.interval.optional(),
     currency: ZCurrency.optional(),
     base_price: ZDecimal.optional(),
-    trial_days: z.number().int().min(0).max(365).optional(),
+    trial_days: planTerms.trial_days.unwrap().optional(),
     included_credits: ZIncludedCredits.optional(),
     limits: z.array(ZLimit).optional(),
     charges: z.array(ZCharge).max(50).optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change")
+  .refine((p) => p.status === undefined || p.active === undefined || p.active === (p.status === "on_sale"), {
+    path: ["status"],
+    message: "disagrees with active; send one of them",
+  });
 
 export const ZPlanList = z.object({
   include_inactive: z
@@ -224,6 +245,8 @@ export const ZPlanJson = z.strictObject({
   ),
   charges: z.array(ZCharge),
   active: z.boolean(),
+  /** draft (offered to no one) → on_sale → off_sale (and back on sale). `active` is true exactly when on_sale. */
+  status: z.enum(PLAN_STATUSES),
   self_serve: z.boolean(),
   is_latest: z.boolean(),
   source: z.enum(PLAN_SOURCES),
@@ -280,3 +303,31 @@ export type PlanJson = z.infer<typeof ZPlanJson>;
 export type CreditEventJson = z.infer<typeof ZCreditEventJson>;
 export type CreditProductJson = z.infer<typeof ZCreditProductJson>;
 export type ModelPriceJson = z.infer<typeof ZModelPriceJson>;
+
+// ————— the admin's plan editor (server actions, not the HTTP API) —————
+
+/** The amount at which subscribers are invoiced mid-period (threshold invoicing); empty or null turns it off. */
+const ZEditorThreshold = z
+  .union([z.literal("").transform(() => null), ZDecimal])
+  .nullable()
+  .default(null);
+
+export const ZPlanEditorCreate = ZPlanCreate.extend({ billing_threshold: ZEditorThreshold });
+
+/** Everything the editor shows of an existing plan; the code and tier are fixed once created. */
+export const ZPlanEditorEdit = z.strictObject({
+  id: z.string().min(1),
+  name: ZName,
+  description: z.string().trim().max(2000),
+  self_serve: z.boolean(),
+  interval: planTerms.interval,
+  currency: ZCurrency,
+  base_price: ZDecimal,
+  trial_days: planTerms.trial_days.unwrap(),
+  included_credits: ZIncludedCredits,
+  limits: z.array(ZLimit),
+  charges: z.array(ZCharge).max(50),
+  billing_threshold: ZEditorThreshold,
+});
+export type PlanEditorCreate = z.output<typeof ZPlanEditorCreate>;
+export type PlanEditorEdit = z.output<typeof ZPlanEditorEdit>;

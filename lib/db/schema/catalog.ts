@@ -45,6 +45,10 @@ export type PlanInterval = (typeof PLAN_INTERVALS)[number];
 export const PLAN_SOURCES = ["local", "stripe", "import"] as const;
 export type PlanSource = (typeof PLAN_SOURCES)[number];
 
+/** A plan's life cycle: a draft is offered to no one; on sale it is offered; off sale it can go back on sale. */
+export const PLAN_STATUSES = ["draft", "on_sale", "off_sale"] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+
 export type PlanLimit = { meter: string; limit: number; enforcement: "soft" | "hard" };
 
 /**
@@ -73,6 +77,11 @@ export const plans = pgTable(
     active: boolean().notNull().default(true),
     /** Offered in the customer's plan picker; false for plans an admin assigns (e.g. agent pricing). */
     selfServe: boolean().notNull().default(true),
+    /**
+     * When the plan was first put on sale; null while it is a draft. With `active` it gives the
+     * life cycle (planStatus): draft (never on sale) → on sale (active) → off sale (not active, published).
+     */
+    publishedAt: timestamp({ withTimezone: true }).defaultNow(),
     /** True for the newest version of its code, active or archived. */
     isLatest: boolean().notNull().default(true),
     sortOrder: integer().notNull().default(0),
