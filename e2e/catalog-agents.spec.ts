@@ -1,6 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN_STATE, OWNER_STATE } from "./support";
 
+// Several saves through server actions: slow on a loaded machine.
+test.describe.configure({ timeout: 240_000 });
+
 test("an admin creates a plan with a graduated usage charge, assigns it to an agent, and the customer sees the call's cost", async ({
   browser,
   playwright,
