@@ -1,6 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN_STATE, OWNER_STATE } from "./support";
 
+// Several saves through server actions: slow on a loaded machine.
+test.describe.configure({ timeout: 240_000 });
+
 test("an admin creates a plan with a graduated usage charge, assigns it to an agent, and the customer sees the call's cost", async ({
   browser,
   playwright,
@@ -12,16 +15,20 @@ test("an admin creates a plan with a graduated usage charge, assigns it to an ag
   // 1. The plan, with a graduated charge: the first 10 minutes free, then $0.10 a minute.
   await admin.goto("/admin/plans/new");
   await admin.getByLabel("Code").fill(code);
-  await admin.getByLabel("Name").fill("Voice Tiered");
+  await admin.getByLabel("Name", { exact: true }).fill("Voice Tiered");
   await admin.getByRole("button", { name: "Add usage charge" }).click();
   await admin.getByLabel("Meter").selectOption("voice_minutes");
   await admin.getByLabel("Price model").selectOption("graduated");
   await admin.getByLabel("Tier 1 up to").fill("10");
   await admin.getByLabel("Unit price").nth(0).fill("0");
   await admin.getByLabel("Unit price").nth(1).fill("0.10");
-  await admin.getByRole("button", { name: "Create plan" }).click();
-  await expect(admin.getByRole("heading", { name: "Voice Tiered" })).toBeVisible();
+  await admin.getByRole("button", { name: "Create draft" }).click();
+  await expect(admin.getByRole("heading", { name: "Voice Tiered" })).toBeVisible({ timeout: 60_000 });
   await expect(admin.getByText("Graduated — 1–10: $0.00 · 11+: $0.10")).toBeVisible();
+  // A new plan is a draft; it is put on sale (after a confirmation) before an agent can be put on it.
+  await admin.getByRole("button", { name: "Put on sale", exact: true }).click();
+  await admin.getByRole("dialog").getByRole("button", { name: "Put on sale", exact: true }).click();
+  await expect(admin.getByText("On sale", { exact: true }).first()).toBeVisible({ timeout: 60_000 });
 
   // 2. Assigned to Acme's agent that had no plan.
   await admin.goto("/admin/monitoring");

@@ -1,11 +1,13 @@
 "use client";
-// Creates a plan: its terms, limits and charges (fixed, or usage with any price model). The whole
-// plan is sent as JSON; the server validates it and errors come back keyed by path, shown beside
-// the input they name.
-import { useActionState, useState } from "react";
+// Creates or edits a plan: its terms, limits, charges (fixed, or usage with any price model) and
+// billing threshold. The whole plan is sent as JSON; the server validates it and errors come back
+// keyed by path, in words for a person (lib/catalog/plan-form-messages.ts), shown beside the input
+// they name, and focus moves to the first. The form is submitted without React's form reset, so a
+// failed save keeps every value as typed and every dropdown as chosen.
+import { startTransition, useActionState, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { FormError, inputClass } from "@/components/ui/field";
+import { inputClass } from "@/components/ui/field";
 import { cn } from "@/components/ui/cn";
 
 type Tier = { up_to: string; unit_price: string; flat_amount: string };
@@ -22,10 +24,32 @@ type ChargeDraft = {
   prices: { value: string; price: string }[];
   included_quantity: string;
   amount: string;
+  /** "" leaves usage_billing out (credits only, the default); kept as loaded so an untouched charge stays the same. */
+  usage_billing: "" | "credits" | "both";
 };
 type LimitDraft = { meter: string; limit: string; enforcement: "soft" | "hard" };
-export type MeterOption = { code: string; name: string; unit: string; groupBy: string[] };
+/** `drawsCredits`: the meter is linked to a credit event, so its usage spends credits (credit-meter links). */
+export type MeterOption = { code: string; name: string; unit: string; groupBy: string[]; drawsCredits: boolean };
 import type { FormActionFn } from "@/lib/http/action-state";
+import type { Charge } from "@/lib/rating/types";
+
+/** An existing plan as the editor loads it (decimals as strings, as the API shows them). */
+export type PlanEditorInitial = {
+  id: string;
+  code: string;
+  tier: string;
+  name: string;
+  description: string;
+  interval: "month" | "year";
+  currency: string;
+  base_price: string;
+  trial_days: number;
+  included_credits: number;
+  self_serve: boolean;
+  limits: { meter: string; limit: number; enforcement: "soft" | "hard" }[];
+  charges: Charge[];
+  billing_threshold: string | null;
+};
 
 const MODELS = [
   { value: "per_unit", label: "Per unit" },
@@ -51,7 +75,41 @@ const blankCharge = (type: ChargeDraft["type"], meter = ""): ChargeDraft => ({
   prices: [{ value: "", price: "" }],
   included_quantity: "",
   amount: "",
+  usage_billing: "",
 });
+
+function fromCharge(c: Charge): ChargeDraft {
+  if (c.type === "fixed") return { ...blankCharge("fixed"), name: c.name, amount: c.amount };
+  const base: ChargeDraft = {
+    ...blankCharge("usage", c.meter),
+    name: c.name ?? "",
+    model: c.model,
+    included_quantity: c.included_quantity ?? "",
+    usage_billing: c.usage_billing ?? "",
+  };
+  switch (c.model) {
+    case "per_unit":
+      return { ...base, unit_price: c.unit_price };
+    case "package":
+      return { ...base, package_size: String(c.package_size), package_price: c.package_price };
+    case "graduated":
+    case "volume":
+      return {
+        ...base,
+        tiers: c.tiers.map((t) => ({
+          up_to: t.up_to === null ? "" : String(t.up_to),
+          unit_price: t.unit_price,
+          flat_amount: t.flat_amount ?? "",
+        })),
+      };
+    case "group":
+      return {
+        ...base,
+        group_by: c.group_by,
+        prices: Object.entries(c.prices).map(([value, price]) => ({ value, price })),
+      };
+  }
+}
 
 function toCharge(c: ChargeDraft): Record<string, unknown> {
   if (c.type === "fixed") return { type: "fixed", name: c.name, amount: c.amount };
@@ -60,6 +118,7 @@ function toCharge(c: ChargeDraft): Record<string, unknown> {
     meter: c.meter,
     ...(c.name && { name: c.name }),
     ...(c.included_quantity && { included_quantity: c.included_quantity }),
+    ...(c.usage_billing && { usage_billing: c.usage_billing }),
     model: c.model,
   };
   switch (c.model) {
@@ -71,8 +130,9 @@ function toCharge(c: ChargeDraft): Record<string, unknown> {
     case "volume":
       return {
         ...base,
-        tiers: c.tiers.map((t, i) => ({
-          up_to: i === c.tiers.length - 1 && t.up_to === "" ? null : Number(t.up_to),
+        // An empty "up to" is an open tier (null); the server says which tier may be open.
+        tiers: c.tiers.map((t) => ({
+          up_to: t.up_to.trim() === "" ? null : Number(t.up_to),
           unit_price: t.unit_price,
           ...(t.flat_amount && { flat_amount: t.flat_amount }),
         })),
@@ -86,9 +146,25 @@ function toCharge(c: ChargeDraft): Record<string, unknown> {
   }
 }
 
+const fieldId = (path: string) => `plan-${path.replace(/\W/g, "-")}`;
+
 function Err({ errors, path }: { errors: Record<string, string>; path: string }) {
   const message = errors[path];
-  return message ? <p className="mt-1 text-xs text-red-600">{message}</p> : null;
+  return message ? (
+    <p id={`${fieldId(path)}-error`} className="mt-1 text-xs text-red-600">
+      {message}
+    </p>
+  ) : null;
+}
+
+/** An error about a whole list (tiers, prices): focusable so focus can land on it. */
+function ListErr({ errors, path }: { errors: Record<string, string>; path: string }) {
+  const message = errors[path];
+  return message ? (
+    <p tabIndex={-1} aria-invalid="true" className="mt-1 text-xs text-red-600 outline-none" data-list-error>
+      {message}
+    </p>
+  ) : null;
 }
 
 function Input({
@@ -107,7 +183,7 @@ function Input({
   path: string;
   className?: string;
 } & Omit<React.InputHTMLAttributes<HTMLInputElement>, "onChange" | "value">) {
-  const id = `plan-${path.replace(/\W/g, "-")}`;
+  const id = fieldId(path);
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-xs font-medium text-zinc-600">
@@ -118,6 +194,7 @@ function Input({
         value={value}
         onChange={(e) => onChange(e.target.value)}
         aria-invalid={errors[path] ? true : undefined}
+        aria-describedby={errors[path] ? `${id}-error` : undefined}
         className={cn(inputClass, "mt-1")}
         {...rest}
       />
@@ -143,13 +220,20 @@ function Select<T extends string>({
   path: string;
   className?: string;
 }) {
-  const id = `plan-${path.replace(/\W/g, "-")}`;
+  const id = fieldId(path);
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-xs font-medium text-zinc-600">
         {label}
       </label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value as T)} className={cn(inputClass, "mt-1")}>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value as T)}
+        aria-invalid={errors[path] ? true : undefined}
+        aria-describedby={errors[path] ? `${id}-error` : undefined}
+        className={cn(inputClass, "mt-1")}
+      >
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -161,63 +245,123 @@ function Select<T extends string>({
   );
 }
 
-export function PlanEditor({ meters, action }: { meters: MeterOption[]; action: FormActionFn<{ id: string }> }) {
+export function PlanEditor({
+  meters,
+  action,
+  initial,
+}: {
+  meters: MeterOption[];
+  action: FormActionFn<{ id: string }>;
+  /** An existing plan: the editor saves it (its next version when terms change) instead of creating one. */
+  initial?: PlanEditorInitial;
+}) {
   const [state, submit, pending] = useActionState(action, null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
+  const formRef = useRef<HTMLFormElement>(null);
+  const alertRef = useRef<HTMLDivElement>(null);
   const [plan, setPlan] = useState({
-    code: "",
-    name: "",
-    description: "",
-    tier: "",
-    interval: "month" as "month" | "year",
-    currency: "usd",
-    base_price: "0.00",
-    trial_days: "0",
-    included_credits: "0",
+    code: initial?.code ?? "",
+    name: initial?.name ?? "",
+    description: initial?.description ?? "",
+    tier: initial?.tier ?? "",
+    interval: initial?.interval ?? ("month" as "month" | "year"),
+    currency: initial?.currency ?? "usd",
+    base_price: initial?.base_price ?? "0.00",
+    trial_days: String(initial?.trial_days ?? 0),
+    included_credits: String(initial?.included_credits ?? 0),
+    billing_threshold: initial?.billing_threshold ?? "",
   });
-  const [charges, setCharges] = useState<ChargeDraft[]>([]);
-  const [limits, setLimits] = useState<LimitDraft[]>([]);
+  const [selfServe, setSelfServe] = useState(initial?.self_serve ?? true);
+  const [charges, setCharges] = useState<ChargeDraft[]>(() => (initial?.charges ?? []).map(fromCharge));
+  const [limits, setLimits] = useState<LimitDraft[]>(() =>
+    (initial?.limits ?? []).map((l) => ({ meter: l.meter, limit: String(l.limit), enforcement: l.enforcement })),
+  );
+  // After a failed save, focus lands on the first field in error (or the message when no field is named).
+  useEffect(() => {
+    if (!state || state.ok) return;
+    const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    (first ?? alertRef.current)?.focus();
+  }, [state]);
+  const drawsCredits = new Set(meters.filter((m) => m.drawsCredits).map((m) => m.code));
+  // Meters are told apart by their code: two can share a display name.
   const meterOptions = [
     { value: "", label: "Choose a meter…" },
     ...meters.map((m) => ({ value: m.code, label: `${m.name} (${m.code})` })),
   ];
+  // A saved plan may name a meter no longer offered (archived): the dropdown shows it as it is, never another one.
+  const optionsWith = (code: string) =>
+    code && !meters.some((m) => m.code === code)
+      ? [...meterOptions, { value: code, label: `${code} (archived)` }]
+      : meterOptions;
   const set = (k: keyof typeof plan) => (v: string) => setPlan((p) => ({ ...p, [k]: v }));
   const updateCharge = (i: number, patch: Partial<ChargeDraft>) =>
     setCharges((cs) => cs.map((c, j) => (j === i ? { ...c, ...patch } : c)));
 
   const payload = JSON.stringify({
-    code: plan.code,
+    ...(initial ? { id: initial.id } : { code: plan.code, ...(plan.tier && { tier: plan.tier }) }),
     name: plan.name,
     description: plan.description,
-    ...(plan.tier && { tier: plan.tier }),
+    self_serve: selfServe,
     interval: plan.interval,
     currency: plan.currency,
     base_price: plan.base_price,
-    trial_days: Number(plan.trial_days || 0),
-    included_credits: Number(plan.included_credits || 0),
+    trial_days: plan.trial_days.trim() === "" ? 0 : Number(plan.trial_days),
+    included_credits: plan.included_credits.trim() === "" ? 0 : Number(plan.included_credits),
     limits: limits.map((l) => ({ meter: l.meter, limit: Number(l.limit), enforcement: l.enforcement })),
     charges: charges.map(toCharge),
+    billing_threshold: plan.billing_threshold.trim() || null,
   });
 
   return (
-    <form action={submit} className="space-y-6">
+    <form
+      ref={formRef}
+      noValidate
+      onSubmit={(e) => {
+        // Not <form action>: React resets a form after its action runs, which would show reset
+        // dropdowns over the state the payload still holds.
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        startTransition(() => submit(data));
+      }}
+      className="space-y-6"
+    >
       <input type="hidden" name="payload" value={payload} />
-      <FormError message={state && !state.ok ? state.error : undefined} />
+      {state && !state.ok && (
+        <div
+          ref={alertRef}
+          tabIndex={-1}
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 outline-none ring-1 ring-inset ring-red-200"
+        >
+          {state.error}
+        </div>
+      )}
       <Card>
         <CardHeader
           title="Plan"
-          description="A change to any billing term later makes a new version; subscribers keep the version they joined."
+          description={
+            initial
+              ? "Saving a change to a billing term makes the next version; subscribers keep theirs until you move them."
+              : "A new plan starts as a draft: no customer sees it until you put it on sale."
+          }
         />
         <CardBody className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-          <Input
-            label="Code"
-            value={plan.code}
-            onChange={set("code")}
-            errors={errors}
-            path="code"
-            placeholder="voice-pro-monthly"
-            required
-          />
+          {initial ? (
+            <div className="min-w-0">
+              <p className="block text-xs font-medium text-zinc-600">Code</p>
+              <p className="mt-1 truncate py-2 font-mono text-sm text-zinc-800">{initial.code}</p>
+            </div>
+          ) : (
+            <Input
+              label="Code"
+              value={plan.code}
+              onChange={set("code")}
+              errors={errors}
+              path="code"
+              placeholder="voice-pro-monthly"
+              required
+            />
+          )}
           <Input
             label="Name"
             value={plan.name}
@@ -227,14 +371,21 @@ export function PlanEditor({ meters, action }: { meters: MeterOption[]; action: 
             placeholder="Voice Pro"
             required
           />
-          <Input
-            label="Tier (groups monthly and yearly)"
-            value={plan.tier}
-            onChange={set("tier")}
-            errors={errors}
-            path="tier"
-            placeholder="voice-pro"
-          />
+          {initial ? (
+            <div className="min-w-0">
+              <p className="block text-xs font-medium text-zinc-600">Tier (groups monthly and yearly)</p>
+              <p className="mt-1 truncate py-2 font-mono text-sm text-zinc-800">{initial.tier}</p>
+            </div>
+          ) : (
+            <Input
+              label="Tier (groups monthly and yearly)"
+              value={plan.tier}
+              onChange={set("tier")}
+              errors={errors}
+              path="tier"
+              placeholder="voice-pro"
+            />
+          )}
           <Select
             label="Billed"
             value={plan.interval}
@@ -272,6 +423,20 @@ export function PlanEditor({ meters, action }: { meters: MeterOption[]; action: 
             inputMode="numeric"
           />
           <Input
+            label="Invoice mid-period at (optional)"
+            value={plan.billing_threshold}
+            onChange={set("billing_threshold")}
+            errors={errors}
+            path="billing_threshold"
+            inputMode="decimal"
+            placeholder="e.g. 500.00"
+            aria-describedby="plan-billing-threshold-hint"
+          />
+          <p id="plan-billing-threshold-hint" className="text-xs text-zinc-500 sm:col-span-2 lg:col-span-3 lg:self-end">
+            Billing threshold: when a subscriber’s unbilled usage reaches this amount, they are invoiced at once and the
+            period-end invoice bills the rest. Leave empty to bill usage at period end only.
+          </p>
+          <Input
             label="Description"
             value={plan.description}
             onChange={set("description")}
@@ -279,6 +444,18 @@ export function PlanEditor({ meters, action }: { meters: MeterOption[]; action: 
             path="description"
             className="sm:col-span-2 lg:col-span-4"
           />
+          <label className="flex items-start gap-2 text-sm text-zinc-700 sm:col-span-2 lg:col-span-4">
+            <input
+              type="checkbox"
+              checked={selfServe}
+              onChange={(e) => setSelfServe(e.target.checked)}
+              className="mt-0.5 h-4 w-4 rounded border-zinc-300"
+            />
+            <span>
+              Self-serve: customers can choose it in their plan picker while it is on sale (off for plans you assign,
+              such as contracts).
+            </span>
+          </label>
         </CardBody>
       </Card>
 
@@ -341,7 +518,7 @@ export function PlanEditor({ meters, action }: { meters: MeterOption[]; action: 
                       label="Meter"
                       value={c.meter}
                       onChange={(v) => updateCharge(i, { meter: v })}
-                      options={meterOptions}
+                      options={optionsWith(c.meter)}
                       errors={errors}
                       path={`charges.${i}.meter`}
                     />
@@ -369,6 +546,27 @@ export function PlanEditor({ meters, action }: { meters: MeterOption[]; action: 
                       inputMode="decimal"
                       placeholder="0"
                     />
+                    {drawsCredits.has(c.meter) ? (
+                      <Select
+                        label="Usage billing"
+                        value={c.usage_billing === "both" ? "both" : c.usage_billing}
+                        onChange={(v) => updateCharge(i, { usage_billing: v })}
+                        options={[
+                          { value: c.usage_billing === "credits" ? "credits" : "", label: "Credits only" },
+                          { value: "both", label: "Credits, and billed in arrears" },
+                        ]}
+                        errors={errors}
+                        path={`charges.${i}.usage_billing`}
+                      />
+                    ) : (
+                      <div className="min-w-0">
+                        <p className="block text-xs font-medium text-zinc-600">Usage billing</p>
+                        <p className="mt-1 py-2 text-sm text-zinc-700">
+                          Billed in arrears
+                          <span className="block text-xs text-zinc-500">This meter spends no credits.</span>
+                        </p>
+                      </div>
+                    )}
                     {c.model === "per_unit" && (
                       <Input
                         label="Unit price"
@@ -420,7 +618,7 @@ export function PlanEditor({ meters, action }: { meters: MeterOption[]; action: 
                       : "All units are priced by the tier the total falls in."}{" "}
                     Leave “up to” empty on the last tier.
                   </p>
-                  <Err errors={errors} path={`charges.${i}.tiers`} />
+                  <ListErr errors={errors} path={`charges.${i}.tiers`} />
                   {c.tiers.map((t, k) => (
                     <div key={k} className="mt-2 grid grid-cols-[1fr_1fr_1fr_auto] items-end gap-2">
                       <Input
@@ -472,13 +670,7 @@ export function PlanEditor({ meters, action }: { meters: MeterOption[]; action: 
                     size="sm"
                     className="mt-2"
                     onClick={() =>
-                      updateCharge(i, {
-                        tiers: [
-                          ...c.tiers.slice(0, -1),
-                          { up_to: "", unit_price: "", flat_amount: "" },
-                          ...c.tiers.slice(-1),
-                        ],
-                      })
+                      updateCharge(i, { tiers: [...c.tiers, { up_to: "", unit_price: "", flat_amount: "" }] })
                     }
                   >
                     Add tier
@@ -487,7 +679,7 @@ export function PlanEditor({ meters, action }: { meters: MeterOption[]; action: 
               )}
               {c.type === "usage" && c.model === "group" && (
                 <div className="mt-4">
-                  <Err errors={errors} path={`charges.${i}.prices`} />
+                  <ListErr errors={errors} path={`charges.${i}.prices`} />
                   {c.prices.map((p, k) => (
                     <div key={k} className="mt-2 grid grid-cols-[1fr_1fr_auto] items-end gap-2">
                       <Input
@@ -572,7 +764,7 @@ export function PlanEditor({ meters, action }: { meters: MeterOption[]; action: 
                 label="Meter"
                 value={l.meter}
                 onChange={(v) => setLimits((ls) => ls.map((x, j) => (j === i ? { ...x, meter: v } : x)))}
-                options={meterOptions}
+                options={optionsWith(l.meter)}
                 errors={errors}
                 path={`limits.${i}.meter`}
               />
@@ -610,7 +802,7 @@ export function PlanEditor({ meters, action }: { meters: MeterOption[]; action: 
 
       <div className="flex justify-end">
         <Button type="submit" disabled={pending}>
-          {pending ? "Creating…" : "Create plan"}
+          {initial ? (pending ? "Saving…" : "Save plan") : pending ? "Creating…" : "Create draft"}
         </Button>
       </div>
     </form>

@@ -5,14 +5,16 @@ import "server-only";
 import { and, asc, desc, eq } from "drizzle-orm";
 import { canonicalJson } from "@/lib/canonical-json";
 import { db, type Executor } from "@/lib/db/client";
-import { plans, type Plan, type PlanLimit } from "@/lib/db/schema";
-import { AppError, conflict, notFound, type FieldIssue } from "@/lib/http/errors";
+import { plans, type Plan, type PlanLimit, type PlanStatus } from "@/lib/db/schema";
+import { AppError, conflict, invalidField, notFound, type FieldIssue } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { minorToDecimal, parseAmountToMinor } from "@/lib/money";
 import { invalidateLimitedMeters, invalidateLimitSubscriptions } from "@/lib/metering/limit-alerts";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { Charge } from "@/lib/rating";
 import { metersByCode } from "./meters";
+import { copyPlanBillingThreshold } from "./plan-billing-threshold";
+import { planStatus } from "./plan-status";
 import type { PlanCreate, PlanPatch } from "./schemas";
 
 export type PlanTerms = {
@@ -92,6 +94,7 @@ export async function createPlan(
         `A plan with code "${input.code}" already exists; change it with PATCH /api/v1/plans/${existing.id}.`,
         [{ field: "code", message: "already exists" }],
       );
+    const onSale = (input.status ?? (input.active === false ? "draft" : "on_sale")) === "on_sale";
     try {
       const [p] = await tx
         .insert(plans)
@@ -109,7 +112,8 @@ export async function createPlan(
           includedCredits: input.included_credits,
           limits: input.limits,
           charges: input.charges,
-          active: input.active,
+          active: onSale,
+          publishedAt: onSale ? new Date() : null,
           selfServe: input.self_serve,
           allowOverage: input.allow_overage ?? null,
           isLatest: true,
@@ -211,11 +215,15 @@ export async function updatePlan(
       next.stripePriceId !== current.stripePriceId ||
       !sameJson(next.limits, current.limits) ||
       !sameJson(next.charges, current.charges);
+    const status = nextStatus(current, patch);
+    const active = status === "on_sale";
     const labels = {
       name: patch.name ?? current.name,
       description: patch.description ?? current.description,
       sortOrder: patch.sort_order ?? current.sortOrder,
-      active: patch.active ?? current.active,
+      active,
+      publishedAt: active ? (current.publishedAt ?? new Date()) : current.publishedAt,
+      archivedAt: active ? null : current.active ? new Date() : current.archivedAt,
       selfServe: patch.self_serve ?? current.selfServe,
       // Stop or overage is a policy, not a price: it changes in place, for existing subscribers too.
       allowOverage: patch.allow_overage !== undefined ? patch.allow_overage : current.allowOverage,
@@ -226,14 +234,21 @@ export async function updatePlan(
       labels.description !== current.description ||
       labels.sortOrder !== current.sortOrder ||
       labels.active !== current.active ||
+      labels.publishedAt !== current.publishedAt ||
       labels.selfServe !== current.selfServe ||
       labels.allowOverage !== current.allowOverage ||
       labels.stripeProductId !== current.stripeProductId;
     if (!termsChanged) {
       if (!labelsChanged) return { plan: current, newVersion: false, changed: false };
+      const [p] = await tx.update(plans).set(labels).where(eq(plans.id, id)).returning();
+      return { plan: p!, newVersion: false, changed: true };
+    }
+    // A draft has never been offered (subscribe and agent assignment refuse plans not on sale), so
+    // nothing points at it: its terms change in place.
+    if (current.publishedAt === null && !active) {
       const [p] = await tx
         .update(plans)
-        .set({ ...labels, archivedAt: labels.active ? null : current.archivedAt })
+        .set({ ...next, ...labels })
         .where(eq(plans.id, id))
         .returning();
       return { plan: p!, newVersion: false, changed: true };
@@ -249,14 +264,38 @@ export async function updatePlan(
         version: current.version + 1,
         isLatest: true,
         createdAt: new Date(),
-        archivedAt: null,
+        archivedAt: labels.active ? null : labels.archivedAt,
       })
       .returning();
+    await copyPlanBillingThreshold(tx, current.id, p!.id);
     return { plan: p!, newVersion: true, changed: true };
   };
   const change = await (outer ? run(outer) : db.transaction(run));
   if (change.changed) invalidateLimitCaches();
   return change;
+}
+
+/** The status a patch leads to: `status` when sent, else `active` as before (false keeps a draft a draft). */
+function nextStatus(current: Plan, patch: Pick<PlanPatch, "status" | "active">): PlanStatus {
+  const now = planStatus(current);
+  const wanted =
+    patch.status ??
+    (patch.active === undefined ? now : patch.active ? "on_sale" : now === "draft" ? "draft" : "off_sale");
+  if (wanted === "draft" && now !== "draft")
+    throw invalidField("status", "a plan that has been on sale cannot become a draft again; take it off sale instead");
+  if (wanted === "off_sale" && now === "draft")
+    throw invalidField("status", "a draft has never been on sale; put it on sale, or leave it a draft");
+  return wanted;
+}
+
+/**
+ * Moves the newest version of a plan through its life cycle: a draft goes on sale, a plan on sale
+ * goes off sale, and back. Existing subscribers keep their plan whatever happens here.
+ */
+export async function setPlanStatus(id: string, status: "on_sale" | "off_sale"): Promise<Plan> {
+  const plan = await getPlan(id);
+  if (!plan.isLatest) throw conflict("Only the newest version of a plan can be put on sale or taken off sale.");
+  return (await updatePlan(id, { status })).plan;
 }
 
 /** Takes a plan off sale. Existing subscriptions keep it. */

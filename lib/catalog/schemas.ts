@@ -1,7 +1,7 @@
 // Request shapes of the catalog API (validated with zod; the OpenAPI document is built from them).
 import { z } from "zod";
 import { ZPage } from "@/lib/http/schemas";
-import { AGGREGATIONS, PLAN_INTERVALS, PLAN_SOURCES } from "@/lib/db/schema/catalog";
+import { AGGREGATIONS, PLAN_INTERVALS, PLAN_SOURCES, PLAN_STATUSES } from "@/lib/db/schema/catalog";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
 import { ZCharge, ZDecimal } from "@/lib/rating";
 
@@ -94,31 +94,46 @@ const planTerms = {
   interval: z.enum(PLAN_INTERVALS),
   currency: ZCurrency.default("usd"),
   base_price: ZDecimal.default("0"),
-  trial_days: z.number().int().min(0).max(365).default(0),
+  trial_days: z
+    .number()
+    .int("must be a whole number of days")
+    .min(0, "must not be negative")
+    .max(365, "must be 365 days or fewer")
+    .default(0),
   included_credits: ZIncludedCredits.default(0),
   limits: z.array(ZLimit).default([]),
   charges: z.array(ZCharge).max(50).default([]),
 };
 
-export const ZPlanCreate = z.strictObject({
-  code: ZCode,
-  name: ZName,
-  description: z.string().trim().max(2000).default(""),
-  tier: ZCode.optional(),
-  active: z.boolean().default(true),
-  /** Offered in the customer's plan picker (false for plans an admin assigns, such as agent pricing). */
-  self_serve: z.boolean().default(true),
-  /** When a subscriber's credits run out: true overage, false stop, null the organization's own setting. */
-  allow_overage: z
-    .boolean()
-    .nullable()
-    .default(null)
-    .describe(
-      "When a subscriber's credits run out: true continues as overage billed in arrears, false stops (entitlements refuse, consume 402); null (default) leaves it to the customer's own allow_overage",
-    ),
-  sort_order: ZSortOrder.default(0),
-  ...planTerms,
-});
+export const ZPlanCreate = z
+  .strictObject({
+    code: ZCode,
+    name: ZName,
+    description: z.string().trim().max(2000).default(""),
+    tier: ZCode.optional(),
+    /**
+     * Where the plan starts its life cycle. Left out, `active` decides as before: on sale unless
+     * `active: false` (a draft). Both given, they must agree.
+     */
+    status: z.enum(["draft", "on_sale"]).optional(),
+    active: z.boolean().optional(),
+    /** Offered in the customer's plan picker (false for plans an admin assigns, such as agent pricing). */
+    self_serve: z.boolean().default(true),
+    /** When a subscriber's credits run out: true overage, false stop, null the organization's own setting. */
+    allow_overage: z
+      .boolean()
+      .nullable()
+      .default(null)
+      .describe(
+        "When a subscriber's credits run out: true continues as overage billed in arrears, false stops (entitlements refuse, consume 402); null (default) leaves it to the customer's own allow_overage",
+      ),
+    sort_order: ZSortOrder.default(0),
+    ...planTerms,
+  })
+  .refine((p) => p.status === undefined || p.active === undefined || p.active === (p.status === "on_sale"), {
+    path: ["status"],
+    message: "disagrees with active; send one of them",
+  });
 
 /** Labels change in place; any billing term (price, interval, charges, credits, limits, trial) makes a new version. */
 export const ZPlanPatch = z
@@ -127,6 +142,8 @@ export const ZPlanPatch = z
     description: z.string().trim().max(2000).optional(),
     sort_order: ZSortOrder.optional(),
     active: z.boolean().optional(),
+    /** on_sale puts a draft on sale or an off-sale plan back; off_sale takes it off; draft only while it still is one. */
+    status: z.enum(PLAN_STATUSES).optional(),
     self_serve: z.boolean().optional(),
     allow_overage: z
       .boolean()
@@ -136,12 +153,16 @@ export const ZPlanPatch = z
     interval: planTerms.interval.optional(),
     currency: ZCurrency.optional(),
     base_price: ZDecimal.optional(),
-    trial_days: z.number().int().min(0).max(365).optional(),
+    trial_days: planTerms.trial_days.unwrap().optional(),
     included_credits: ZIncludedCredits.optional(),
     limits: z.array(ZLimit).optional(),
     charges: z.array(ZCharge).max(50).optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change")
+  .refine((p) => p.status === undefined || p.active === undefined || p.active === (p.status === "on_sale"), {
+    path: ["status"],
+    message: "disagrees with active; send one of them",
+  });
 
 export const ZPlanList = z.object({
   include_inactive: z
@@ -235,6 +256,8 @@ export const ZPlanJson = z.strictObject({
   ),
   charges: z.array(ZCharge),
   active: z.boolean(),
+  /** draft (offered to no one) → on_sale → off_sale (and back on sale). `active` is true exactly when on_sale. */
+  status: z.enum(PLAN_STATUSES),
   self_serve: z.boolean(),
   allow_overage: z.boolean().nullable(),
   is_latest: z.boolean(),
@@ -311,3 +334,31 @@ export const ZPlanSyncReportJson = ZPlanImportReportJson.extend({
 
 export type PlanImportReportJson = z.infer<typeof ZPlanImportReportJson>;
 export type PlanSyncReportJson = z.infer<typeof ZPlanSyncReportJson>;
+
+// ————— the admin's plan editor (server actions, not the HTTP API) —————
+
+/** The amount at which subscribers are invoiced mid-period (threshold invoicing); empty or null turns it off. */
+const ZEditorThreshold = z
+  .union([z.literal("").transform(() => null), ZDecimal])
+  .nullable()
+  .default(null);
+
+export const ZPlanEditorCreate = ZPlanCreate.extend({ billing_threshold: ZEditorThreshold });
+
+/** Everything the editor shows of an existing plan; the code and tier are fixed once created. */
+export const ZPlanEditorEdit = z.strictObject({
+  id: z.string().min(1),
+  name: ZName,
+  description: z.string().trim().max(2000),
+  self_serve: z.boolean(),
+  interval: planTerms.interval,
+  currency: ZCurrency,
+  base_price: ZDecimal,
+  trial_days: planTerms.trial_days.unwrap(),
+  included_credits: ZIncludedCredits,
+  limits: z.array(ZLimit),
+  charges: z.array(ZCharge).max(50),
+  billing_threshold: ZEditorThreshold,
+});
+export type PlanEditorCreate = z.output<typeof ZPlanEditorCreate>;
+export type PlanEditorEdit = z.output<typeof ZPlanEditorEdit>;

@@ -1,6 +1,7 @@
 // Catalog objects as the API shows them: snake_case, decimals as strings, minor units as *_cents.
 import type { CreditEvent, CreditProduct, Meter, ModelPrice, Plan } from "@/lib/db/schema";
 import { minorToDecimal } from "@/lib/money";
+import { planStatus } from "./plan-status";
 import type { CreditEventJson, CreditProductJson, MeterJson, ModelPriceJson, PlanJson } from "./schemas";
 
 export function meterJson(m: Meter): MeterJson {
@@ -39,6 +40,7 @@ export function planJson(p: Plan): PlanJson {
     limits: p.limits,
     charges: p.charges,
     active: p.active,
+    status: planStatus(p),
     self_serve: p.selfServe,
     allow_overage: p.allowOverage,
     is_latest: p.isLatest,

@@ -32,6 +32,7 @@ export async function billingPage(orgId: string) {
       year?: { id: string; priceCents: number; currency: string; trialDays: number };
     }
   >();
+  // Only what is on sale (listPlans) and self-serve: drafts, plans off sale and operator-only plans stay out.
   for (const p of plans.filter((x) => x.selfServe)) {
     const t = tiers.get(p.tier) ?? {
       tier: p.tier,
@@ -43,9 +44,12 @@ export async function billingPage(orgId: string) {
     t[p.interval] = { id: p.id, priceCents: p.basePriceCents, currency: p.currency, trialDays: p.trialDays };
     tiers.set(p.tier, t);
   }
+  // Cheapest first, by the monthly price (a yearly-only tier by a twelfth of its price).
+  const monthly = (t: { month?: { priceCents: number }; year?: { priceCents: number } }) =>
+    t.month ? t.month.priceCents * 12 : (t.year?.priceCents ?? 0);
   return {
     summary,
-    tiers: [...tiers.values()],
+    tiers: [...tiers.values()].sort((a, b) => monthly(a) - monthly(b) || a.name.localeCompare(b.name)),
     invoices,
     methods,
     payments,

@@ -122,16 +122,7 @@ export async function changePlan(
       // Stripe keeps charging the current price until the period ends; the outbox switches the
       // price then (without proration), and the webhook that follows converges the record. Nothing
       // here needs Stripe, so a downgrade is scheduled even while Stripe is unreachable.
-      await db.transaction(async (tx) => {
-        await schedule(tx, sub, to, actor, now);
-        await enqueue(tx, {
-          kind: APPLY_SCHEDULED_CHANGE_JOB,
-          orgId,
-          payload: { subscriptionId: sub.id, planId: to.id },
-          dedupeKey: `${APPLY_SCHEDULED_CHANGE_JOB}:${sub.id}:${sub.currentPeriodEnd.toISOString()}:${to.id}`,
-          runAt: sub.currentPeriodEnd,
-        });
-      });
+      await db.transaction((tx) => schedulePlanChange(tx, sub, to, actor, now));
     }
     return preview;
   }
@@ -197,7 +188,7 @@ export async function changePlan(
   return preview;
 }
 
-async function schedule(tx: Executor, sub: Subscription, to: Plan, actor: string, now: Date) {
+async function schedule(tx: Executor, sub: Subscription, to: Plan, actor: string, now: Date, comment?: string) {
   const [s] = await tx
     .update(subscriptions)
     .set({ pendingPlanId: to.id, updatedAt: now })
@@ -208,7 +199,32 @@ async function schedule(tx: Executor, sub: Subscription, to: Plan, actor: string
     fromStatus: sub.status,
     actor,
     occurredAt: now,
+    comment,
     details: { to_plan_id: to.id, effective_at: sub.currentPeriodEnd.toISOString() },
+  });
+}
+
+/**
+ * Puts `to` in place of the subscription's plan when its current period ends: the rollover applies
+ * it for subscriptions Tally bills, and for Stripe's the outbox switches the price then (without
+ * proration; the webhook that follows converges the record). Nothing here needs Stripe.
+ */
+export async function schedulePlanChange(
+  tx: Executor,
+  sub: Subscription,
+  to: Plan,
+  actor: string,
+  now: Date,
+  comment?: string,
+): Promise<void> {
+  await schedule(tx, sub, to, actor, now, comment);
+  if (sub.provider !== "stripe") return;
+  await enqueue(tx, {
+    kind: APPLY_SCHEDULED_CHANGE_JOB,
+    orgId: sub.orgId,
+    payload: { subscriptionId: sub.id, planId: to.id },
+    dedupeKey: `${APPLY_SCHEDULED_CHANGE_JOB}:${sub.id}:${sub.currentPeriodEnd.toISOString()}:${to.id}`,
+    runAt: sub.currentPeriodEnd,
   });
 }
 

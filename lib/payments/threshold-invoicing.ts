@@ -233,13 +233,14 @@ export async function setPlanBillingThreshold(
   planId: string,
   amountCents: number | null,
   actor: string,
+  tx: Executor = db,
 ): Promise<BillingThresholdJson> {
-  const [plan] = await db.select({ id: plans.id, currency: plans.currency }).from(plans).where(eq(plans.id, planId));
+  const [plan] = await tx.select({ id: plans.id, currency: plans.currency }).from(plans).where(eq(plans.id, planId));
   if (!plan) throw notFound("Plan");
-  if (amountCents === null) await db.delete(planBillingThresholds).where(eq(planBillingThresholds.planId, planId));
+  if (amountCents === null) await tx.delete(planBillingThresholds).where(eq(planBillingThresholds.planId, planId));
   else {
     const values = { amountCents, updatedBy: actor, updatedAt: new Date() };
-    await db
+    await tx
       .insert(planBillingThresholds)
       .values({ planId, ...values })
       .onConflictDoUpdate({ target: planBillingThresholds.planId, set: values });

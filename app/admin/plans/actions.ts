@@ -2,31 +2,75 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { archivePlan, createPlan } from "@/lib/catalog/plans";
-import { ZPlanCreate } from "@/lib/catalog/schemas";
+import { savePlanFromEditor } from "@/lib/catalog/plan-editor-save";
+import { humanPlanState } from "@/lib/catalog/plan-form-messages";
+import { setPlanStatus } from "@/lib/catalog/plans";
+import { ZPlanEditorCreate, ZPlanEditorEdit } from "@/lib/catalog/schemas";
 import { syncAllPlansFromStripe } from "@/lib/catalog/sync-stripe-plans";
 import { formAction, jsonAction } from "@/lib/http/action";
+import type { ActionState } from "@/lib/http/action-state";
+import { moveSubscribersToVersion } from "@/lib/payments/plan-version-move";
 
-export const createPlanAction = jsonAction(
-  ZPlanCreate,
-  async (input) => {
-    const plan = await createPlan(input);
+const create = jsonAction(
+  ZPlanEditorCreate,
+  async (input, admin) => {
+    const { plan } = await savePlanFromEditor({ kind: "create", input }, `user:${admin.id}`);
     revalidatePath("/admin/plans");
-    redirect(`/admin/plans/${plan.id}`);
+    redirect(`/admin/plans/${plan.id}?saved=created`);
     return { id: plan.id };
   },
   { auth: "admin" },
 );
 
-export const archivePlanAction = formAction(
-  z.object({ id: z.string().min(1) }),
-  async ({ id }) => {
-    await archivePlan(id);
+/** A plan made in the editor starts as a draft: no customer sees it until it is put on sale. */
+export async function createPlanAction(prev: ActionState<{ id: string }>, form: FormData) {
+  return humanPlanState(await create(prev, form));
+}
+
+const edit = jsonAction(
+  ZPlanEditorEdit,
+  async (input, admin) => {
+    const { plan, newVersion } = await savePlanFromEditor({ kind: "edit", input }, `user:${admin.id}`);
     revalidatePath("/admin/plans");
-    revalidatePath(`/admin/plans/${id}`);
-    return { id };
+    revalidatePath(`/admin/plans/${input.id}`);
+    redirect(`/admin/plans/${plan.id}?saved=${newVersion ? "version" : "saved"}`);
+    return { id: plan.id };
   },
   { auth: "admin" },
+);
+
+/** Saves an existing plan: labels in place, new terms as its next version (drafts change in place). */
+export async function editPlanAction(prev: ActionState<{ id: string }>, form: FormData) {
+  return humanPlanState(await edit(prev, form));
+}
+
+export const setPlanStatusAction = formAction(
+  z.object({ id: z.string().min(1), status: z.enum(["on_sale", "off_sale"]) }),
+  async ({ id, status }) => {
+    const plan = await setPlanStatus(id, status);
+    revalidatePath("/admin/plans");
+    revalidatePath(`/admin/plans/${id}`);
+    return { id: plan.id, status };
+  },
+  {
+    auth: "admin",
+    message: (r) => (r.status === "on_sale" ? "On sale: customers can choose it now." : "Taken off sale."),
+  },
+);
+
+export const moveSubscribersAction = formAction(
+  z.object({ id: z.string().min(1), subscription_ids: z.string().max(200_000) }),
+  async ({ id, subscription_ids }, admin) => {
+    const ids = subscription_ids.split(",").filter(Boolean);
+    const r = await moveSubscribersToVersion(id, ids, `user:${admin.id}`);
+    revalidatePath(`/admin/plans/${id}`);
+    return r;
+  },
+  {
+    auth: "admin",
+    message: (r) =>
+      `${r.moved} subscriber${r.moved === 1 ? "" : "s"} move${r.moved === 1 ? "s" : ""} to version ${r.version} at the end of their current period${r.skipped ? `; ${r.skipped} changed meanwhile and stay${r.skipped === 1 ? "s" : ""}` : ""}.`,
+  },
 );
 
 export const syncPlansAction = formAction(

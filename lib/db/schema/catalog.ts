@@ -45,6 +45,10 @@ export type PlanInterval = (typeof PLAN_INTERVALS)[number];
 export const PLAN_SOURCES = ["local", "stripe", "import"] as const;
 export type PlanSource = (typeof PLAN_SOURCES)[number];
 
+/** A plan's life cycle: a draft is offered to no one; on sale it is offered; off sale it can go back on sale. */
+export const PLAN_STATUSES = ["draft", "on_sale", "off_sale"] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+
 export type PlanLimit = { meter: string; limit: number; enforcement: "soft" | "hard" };
 
 /**
@@ -78,6 +82,11 @@ export const plans = pgTable(
      * stops (entitlements refuse, consume 402). Null: the organization's own allow_overage decides.
      */
     allowOverage: boolean(),
+    /**
+     * When the plan was first put on sale; null while it is a draft. With `active` it gives the
+     * life cycle (planStatus): draft (never on sale) → on sale (active) → off sale (not active, published).
+     */
+    publishedAt: timestamp({ withTimezone: true }).defaultNow(),
     /** True for the newest version of its code, active or archived. */
     isLatest: boolean().notNull().default(true),
     sortOrder: integer().notNull().default(0),

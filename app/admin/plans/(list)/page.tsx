@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { shortCharge } from "@/components/catalog/charge-summary";
 import { SyncButton } from "@/components/catalog/sync-button";
-import { Badge } from "@/components/ui/badge";
+import { PlanStatusBadge } from "@/components/catalog/plan-status-badge";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -23,7 +23,7 @@ export default async function PlansPage() {
     <>
       <PageHeader
         title="Plans"
-        description="The plans customers subscribe to. Each row is the newest version of its code."
+        description="The plans customers subscribe to, each as its newest version. A new plan is a draft until you put it on sale; customers see plans on sale that are self-serve."
         actions={
           <>
             <SyncButton action={syncPlansAction} configured={stripeConfigured()} />
@@ -72,7 +72,9 @@ export default async function PlansPage() {
                   <Td wrap className="text-xs text-zinc-600">
                     {p.charges.length ? p.charges.map((c, i) => <div key={i}>{shortCharge(c, p.currency)}</div>) : "—"}
                   </Td>
-                  <Td>{p.active ? <Badge tone="green">for sale</Badge> : <Badge>archived</Badge>}</Td>
+                  <Td>
+                    <PlanStatusBadge plan={p} />
+                  </Td>
                 </tr>
               ))}
             </tbody>

@@ -1,30 +1,48 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ActionButton } from "@/components/ui/action-button";
+import { PlanActions } from "@/components/catalog/plan-actions";
+import { PlanStatusBadge } from "@/components/catalog/plan-status-badge";
+import { VersionMove } from "@/components/catalog/version-move";
 import { ChargeList } from "@/components/catalog/charge-summary";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
+import { planBillingThreshold } from "@/lib/catalog/plan-billing-threshold";
+import { planStatus } from "@/lib/catalog/plan-status";
 import { getPlan, planVersions } from "@/lib/catalog/plans";
 import { formatDate, formatInteger, formatMoney } from "@/lib/format";
 import { AppError } from "@/lib/http/errors";
+import { previewVersionMove } from "@/lib/payments/plan-version-move";
 import { liveSubscriberCounts } from "@/lib/subscriptions/queries";
-import { archivePlanAction } from "../actions";
+import { moveSubscribersAction, setPlanStatusAction } from "../actions";
 
 export const metadata: Metadata = { title: "Plan" };
 
-export default async function PlanPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function PlanPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ saved?: string }>;
+}) {
   await requireAdmin();
   const { id } = await params;
+  const { saved } = await searchParams;
   const plan = await getPlan(id).catch((e) => {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;
   });
   const versions = await planVersions(plan.code);
-  const subscribers = await liveSubscriberCounts(versions.map((v) => v.id));
+  const [subscribers, threshold, move] = await Promise.all([
+    liveSubscriberCounts(versions.map((v) => v.id)),
+    planBillingThreshold(plan.id),
+    plan.isLatest ? previewVersionMove(plan.id) : null,
+  ]);
+  const status = planStatus(plan);
+  const latest = versions.find((v) => v.isLatest);
   return (
     <>
       <p className="mb-2 text-sm">
@@ -41,37 +59,42 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
           </span>
         }
         actions={
-          plan.isLatest && plan.active ? (
-            <ActionButton
-              action={archivePlanAction}
-              fields={{ id: plan.id }}
-              label="Take off sale"
-              pendingLabel="Taking off sale…"
-              variant="danger"
-              confirm={{
-                title: `Take ${plan.name} off sale?`,
-                body: (
-                  <>
-                    <p>
-                      Customers can no longer choose {plan.name} (version {plan.version}): it leaves the plan picker and
-                      checkout at once.
-                    </p>
-                    <p>Customers already on it keep it and are billed as before.</p>
-                  </>
-                ),
-                confirmLabel: "Take off sale",
-                keepLabel: "Keep on sale",
-              }}
-            />
-          ) : plan.isLatest ? (
-            <Badge>archived</Badge>
+          plan.isLatest ? (
+            <>
+              <PlanStatusBadge plan={plan} />
+              <PlanActions plan={plan} status={status} action={setPlanStatusAction} />
+            </>
           ) : (
-            <Badge tone="amber">older version</Badge>
+            <>
+              <Badge tone="amber">older version</Badge>
+              {latest && (
+                <Link href={`/admin/plans/${latest.id}`} className="text-sm text-brand-600 hover:text-brand-700">
+                  Newest: version {latest.version}
+                </Link>
+              )}
+            </>
           )
         }
       />
+      {saved && (
+        <p
+          role="status"
+          className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-emerald-200"
+        >
+          {saved === "created"
+            ? `Saved as a draft. Customers see ${plan.name} once you put it on sale.`
+            : saved === "version"
+              ? `Saved as version ${plan.version}. Subscribers of earlier versions keep theirs until you move them (below).`
+              : "Saved."}
+        </p>
+      )}
+      {plan.isLatest && status === "draft" && !saved && (
+        <p className="mb-4 rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900 ring-1 ring-sky-200">
+          Draft: no customer can see or choose this plan until you put it on sale.
+        </p>
+      )}
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card>
+        <Card className="min-w-0">
           <CardHeader title="Terms" />
           <CardBody>
             <dl className="space-y-3 text-sm">
@@ -103,19 +126,32 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
                 </dd>
               </div>
               <div>
+                <dt className="text-zinc-500">Billing threshold</dt>
+                <dd>
+                  {threshold === null
+                    ? "None: usage is billed at period end"
+                    : `Invoice mid-period at ${formatMoney(threshold, plan.currency)} of unbilled usage`}
+                </dd>
+              </div>
+              <div>
+                <dt className="text-zinc-500">Customers choose it themselves</dt>
+                <dd>{plan.selfServe ? "Yes (self-serve)" : "No: you assign it"}</dd>
+              </div>
+              <div>
                 <dt className="text-zinc-500">Tier</dt>
                 <dd className="font-mono text-xs">{plan.tier}</dd>
               </div>
             </dl>
           </CardBody>
         </Card>
-        <Card className="lg:col-span-2">
+        <Card className="min-w-0 lg:col-span-2">
           <CardHeader title="Charges" description={plan.description || undefined} />
           <CardBody>
             <ChargeList charges={plan.charges} currency={plan.currency} />
           </CardBody>
         </Card>
-        <Card className="lg:col-span-3">
+        {move && <VersionMove preview={move} action={moveSubscribersAction} />}
+        <Card className="min-w-0 lg:col-span-3">
           <CardHeader title="Versions" description="Subscribers and calls stay on the version they started with." />
           <Table>
             <thead>
@@ -139,15 +175,7 @@ export default async function PlanPage({ params }: { params: Promise<{ id: strin
                   <Td align="right">{formatInteger(subscribers.get(v.id) ?? 0)}</Td>
                   <Td>{formatDate(v.createdAt)}</Td>
                   <Td>
-                    {v.isLatest ? (
-                      v.active ? (
-                        <Badge tone="green">for sale</Badge>
-                      ) : (
-                        <Badge>archived</Badge>
-                      )
-                    ) : (
-                      <Badge tone="amber">replaced</Badge>
-                    )}
+                    <PlanStatusBadge plan={v} />
                   </Td>
                 </tr>
               ))}

@@ -3,14 +3,14 @@ import Link from "next/link";
 import { PlanEditor } from "@/components/catalog/plan-editor";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireAdmin } from "@/lib/auth/session";
-import { listMeters } from "@/lib/catalog/meters";
+import { planEditorMeters } from "@/lib/catalog/plan-editor-data";
 import { createPlanAction } from "../actions";
 
 export const metadata: Metadata = { title: "New plan" };
 
 export default async function NewPlanPage() {
   await requireAdmin();
-  const meters = await listMeters();
+  const meters = await planEditorMeters();
   return (
     <>
       <p className="mb-2 text-sm">
@@ -20,12 +20,9 @@ export default async function NewPlanPage() {
       </p>
       <PageHeader
         title="New plan"
-        description="Terms, limits and charges. Prices are exact decimals; amounts are rounded once, when a period or call is billed."
+        description="Terms, limits and charges. It is saved as a draft: put it on sale when it is ready. Prices are exact decimals; amounts are rounded once, when a period or call is billed."
       />
-      <PlanEditor
-        meters={meters.map((m) => ({ code: m.code, name: m.name, unit: m.unit, groupBy: m.groupBy }))}
-        action={createPlanAction}
-      />
+      <PlanEditor meters={meters} action={createPlanAction} />
     </>
   );
 }
