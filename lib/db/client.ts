@@ -54,7 +54,10 @@ export function openPostgres(url: string, max = env().DATABASE_POOL_SIZE): Handl
   const client = postgresClient(url, {
     max,
     // numeric and int8 arrive as strings (postgres.js's default): money never passes through a JS float.
-    connection: { application_name: "tally" },
+    // jit off: Tally's statements read a few hundred rows, but a generic estimate over the partitioned
+    // usage_events (a batch's lateral reads, lib/payments/late-usage.ts) crosses jit_above_cost, and
+    // compiling took ~0.9 s of a 1.4 ms read (bench/explain-late-usage.ts).
+    connection: { application_name: "tally", jit: "off" },
   });
   const db = drizzlePostgres(preparing(guardingTransactions(client)), {
     schema,

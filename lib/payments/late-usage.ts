@@ -93,8 +93,9 @@ async function candidates(x: Executor, requests: LateRequest[]): Promise<({ lo: 
           )}) as t(i int, o text, w timestamptz, l timestamptz, s timestamptz)
           cross join lateral (
             select u."timestamp" as ts from usage_events u
-             where u.org_id = t.o and (u.ingested_at - u."timestamp") > interval '1 hour'
-               and u.ingested_at > t.w and u."timestamp" >= t.l and u."timestamp" < t.s
+             where u.org_id = t.o and (u.ingested_at - u."timestamp") > interval '1 hour' and u.ingested_at > t.w
+               -- The range is checked on each late event, not searched by time (that would read the history).
+               and u."timestamp" + interval '0 s' >= t.l and u."timestamp" + interval '0 s' < t.s
             union all
             select u."timestamp" from usage_events u
              where u.org_id = t.o and u."timestamp" >= greatest(t.l, t.w - interval '1 hour') and u."timestamp" < t.s
