@@ -31,7 +31,7 @@ function freePort() {
 }
 
 async function waitForHealth(base, server) {
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + 600_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`the server exited with code ${server.exitCode}; see above`);
     try {
@@ -41,7 +41,7 @@ async function waitForHealth(base, server) {
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`the server did not answer ${base}/api/health within 3 minutes`);
+  throw new Error(`the server did not answer ${base}/api/health within 10 minutes`);
 }
 
 const port = await freePort();
