@@ -11,7 +11,7 @@ const usd = (cents: number) =>
   new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" }).format(Math.abs(cents) / 100);
 
 async function text(browser: Browser, state: string, path: string, testId: string, within?: string) {
-  const context = await browser.newContext({ storageState: state });
+  const context = await browser.newContext({ storageState: state, baseURL: test.info().project.use.baseURL });
   const page = await context.newPage();
   await page.goto(path);
   const scope = within ? page.getByTestId(within) : page;
@@ -32,6 +32,8 @@ test.describe("the same figure on every page", () => {
   });
 
   test("a month's usage revenue is the same in the revenue table and on the economics page", async ({ browser }) => {
+    // Five page loads, each rating a year of usage: more than the default minute on a loaded machine.
+    test.setTimeout(180_000);
     const now = new Date();
     const previous = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
     for (const month of [monthKey(previous), monthKey(now)]) {
