@@ -19,9 +19,14 @@ test("a new customer subscribes through the local sandbox, survives a declined c
   await expect(page.getByText("Your card was declined.")).toBeVisible();
 
   await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await page.getByLabel("Expiry").fill("11 / 31");
   await page.getByRole("button", { name: "Pay $299.00" }).click();
   await expect(page).toHaveURL(/\/billing\?checkout=success/);
   await expect(page.getByText("Payment received.")).toBeVisible();
+  // The card is kept as typed and written as printed on it, its brand one way everywhere.
+  await expect(page.getByText("Visa •••• 4242").first()).toBeVisible();
+  await expect(page.getByText("expires 11/31")).toBeVisible();
+  await expect(page.getByRole("table", { name: "Payments" })).not.toContainText("visa ••••");
   await expect(page.getByText("Enterprise", { exact: true }).first()).toBeVisible();
   await expect(page.getByText("active", { exact: true }).first()).toBeVisible();
 

@@ -14,10 +14,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import * as customersRoute from "@/app/api/v1/admin/billing/customers/route";
 import * as economicsRoute from "@/app/api/v1/admin/revenue/economics/route";
+import * as seriesRoute from "@/app/api/v1/admin/revenue/series/route";
 import * as usageCsvRoute from "@/app/api/v1/admin/export/usage.csv/route";
 import { insertModelPrice } from "@/lib/catalog/seed-catalog";
 import { ingestEvents } from "@/lib/metering/ingest-events";
-import type { EconomicsJson } from "@/lib/revenue/schemas";
+import type { EconomicsJson, RevenueSeriesJson } from "@/lib/revenue/schemas";
 import { listCustomers } from "@/lib/revenue/lists";
 import { call, makeOrg, platformKey, uid } from "./support/fixtures";
 import { makeMeter, makePlan, subscribeTo } from "./support/metering";
@@ -231,6 +232,19 @@ describe("usage economics of March", () => {
       cost_cents: 7140,
       totals: { revenue_cents: 8930, cost_cents: 7140, margin_cents: 1790, margin_rate: "0.2004" },
     });
+  });
+
+  it("reports the same usage revenue for March in the monthly series as on the economics page (one definition)", async () => {
+    const [series, economics] = await Promise.all([
+      call<RevenueSeriesJson>(seriesRoute.GET, "GET", "/api/v1/admin/revenue/series?from=2026-02&to=2026-03", { key }),
+      call<EconomicsJson>(economicsRoute.GET, "GET", "/api/v1/admin/revenue/economics?month=2026-03", { key }),
+    ]);
+    expect(series.status).toBe(200);
+    const march = series.json.data.find((m) => m.month === "2026-03");
+    // The revenue table once left this column at $0.00 while the economics page said $19.30.
+    expect(march?.usage_revenue_cents).toBe(1930);
+    expect(march?.usage_revenue_cents).toBe(economics.json.usage_revenue_cents);
+    expect(series.json.data.find((m) => m.month === "2026-02")?.usage_revenue_cents).toBe(0);
   });
 
   it("shows each customer's usage charges this month in the customer list", async () => {
