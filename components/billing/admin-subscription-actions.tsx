@@ -10,7 +10,7 @@ import { FormError, inputClass } from "@/components/ui/field";
 import { formatDate } from "@/lib/format";
 import type { FormActionFn } from "@/lib/http/action-state";
 import { formatMoney } from "@/lib/format";
-import type { PlanChangePreview } from "@/lib/payments/plan-change";
+import type { PlanChangePreviewJson as PlanChangePreview } from "@/lib/payments/schemas";
 
 export function AdminChangePlan({
   orgId,

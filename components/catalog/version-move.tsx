@@ -5,7 +5,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDate } from "@/lib/format";
 import type { FormActionFn } from "@/lib/http/action-state";
-import { formatMoney } from "@/lib/money";
+import { formatMoney } from "@/lib/format";
 import type { VersionMovePreview, VersionMoveRow } from "@/lib/payments/plan-version-move";
 
 function change(r: VersionMoveRow) {

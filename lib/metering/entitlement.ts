@@ -129,7 +129,10 @@ async function planEntitlement(
           from o left join per on true`,
   );
   if (!row || (opts.ownOrgId && row.org_id !== opts.ownOrgId)) throw notFound("Customer");
-  const done = <A extends { customer_id: string; allowed: boolean; reason: string }>(answer: A) => ({ answer, row });
+  const done = <A extends { customer_id: string; allowed: boolean; reason: EntitlementJson["reason"] }>(answer: A) => ({
+    answer,
+    row,
+  });
   const quantity = new D(opts.quantity ?? 1);
   const base = { customer_id: row.org_id, external_customer_id: row.external_id, meter: meter.code, unit: meter.unit };
   if (!row.sub_id || !row.status || !row.interval) {
