@@ -142,6 +142,7 @@ const idsOf = (o: Org) => [
   o.alertId,
   o.webhookEndpointId,
   o.webhookDeliveryId,
+  o.spareWebhookEndpointId,
 ];
 
 async function send(op: { method: string; path: string }, p: Principal, s: Sample) {

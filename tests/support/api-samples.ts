@@ -115,7 +115,7 @@ export const SAMPLES: Record<string, Make> = {
     params: { id: t.webhookEndpointId },
     body: { description: "touched" },
   }),
-  "DELETE /api/v1/webhook-endpoints/{id}": (_w, t) => ({ params: { id: t.webhookEndpointId } }),
+  "DELETE /api/v1/webhook-endpoints/{id}": (_w, t) => ({ params: { id: t.spareWebhookEndpointId } }),
   "POST /api/v1/webhook-endpoints/{id}/rotate-secret": (_w, t) => ({ params: { id: t.webhookEndpointId } }),
   "GET /api/v1/webhook-endpoints/{id}/deliveries": (_w, t) => ({ params: { id: t.webhookEndpointId } }),
   "POST /api/v1/webhook-deliveries/{id}/replay": (_w, t) => ({ params: { id: t.webhookDeliveryId } }),

@@ -35,6 +35,8 @@ export type Org = {
   alertId: string;
   webhookEndpointId: string;
   webhookDeliveryId: string;
+  /** An endpoint the DELETE sample may remove (the others' samples keep theirs). */
+  spareWebhookEndpointId: string;
 };
 
 export type World = Awaited<ReturnType<typeof seedWorld>>;
@@ -242,5 +244,6 @@ async function seedWebhook(orgId: string) {
     emitWebhookEvent(tx, { orgId, type: "invoice.paid", data: { id: "inv_world", customer_id: orgId } }),
   );
   const [delivery] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpoint.id));
-  return { webhookEndpointId: endpoint.id, webhookDeliveryId: delivery!.id };
+  const spare = await createEndpoint(orgId, { url: "https://hooks.example.com/spare" });
+  return { webhookEndpointId: endpoint.id, webhookDeliveryId: delivery!.id, spareWebhookEndpointId: spare.id };
 }
