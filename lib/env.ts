@@ -67,6 +67,10 @@ const ZEnv = z
     STRIPE_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
     PAST_DUE_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
     JOBS_ENABLED: bool(true),
+    /** Outbound webhooks: how long one delivery attempt waits for the receiver's answer. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /** Let customers register webhook URLs on loopback and private networks (tests, single-tenant installs). */
+    WEBHOOK_ALLOW_PRIVATE_URLS: bool(false),
     EVENT_MAX_FUTURE_SECONDS: z.coerce.number().int().positive().default(300),
     /** How often, at most, one customer's usage is checked against its plan limits (ms; 0: every batch). */
     ALERT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),

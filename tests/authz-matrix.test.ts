@@ -48,6 +48,12 @@ const OVERRIDES: Record<string, Partial<Record<Principal, Outcome>>> = {
   "POST /api/v1/billing/subscription/change-plan": { member_a: 403 },
   "PUT /api/v1/credits/auto-top-up": { member_a: 403 },
   "PUT /api/v1/billing/spending-cap": { member_a: 403 },
+  // Webhook endpoints are changed by the owner or the organization's key; members read the log.
+  "POST /api/v1/webhook-endpoints": { member_a: 403 },
+  "PATCH /api/v1/webhook-endpoints/{id}": { member_a: 403 },
+  "DELETE /api/v1/webhook-endpoints/{id}": { member_a: 403 },
+  "POST /api/v1/webhook-endpoints/{id}/rotate-secret": { member_a: 403 },
+  "POST /api/v1/webhook-deliveries/{id}/replay": { member_a: 403 },
   // Stripe's webhook is not behind route(): it authenticates by signature and ignores API keys.
   "POST /api/webhooks/stripe": { bad_key: "ok" },
 };
@@ -134,6 +140,9 @@ const idsOf = (o: Org) => [
   o.reservationId,
   o.consumptionId,
   o.alertId,
+  o.webhookEndpointId,
+  o.webhookDeliveryId,
+  o.spareWebhookEndpointId,
 ];
 
 async function send(op: { method: string; path: string }, p: Principal, s: Sample) {

@@ -12,6 +12,7 @@ import { db, type Executor } from "@/lib/db/client";
 import { alerts, type Alert, type AlertKind } from "@/lib/db/schema";
 import { notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
+import { emitAlertRaised } from "@/lib/outbound-webhooks/events";
 import type { AlertJson } from "./schemas";
 
 export type RaiseAlertInput = {
@@ -38,6 +39,8 @@ export async function raiseAlertOnce(
   input: RaiseAlertInput,
   x: Executor = db,
 ): Promise<{ created: boolean; alert: Alert | null }> {
+  // The alert and its webhook event commit together; a caller's transaction, or one of their own.
+  if (x === db) return db.transaction((tx) => raiseAlertOnce(input, tx));
   const [row] = await x
     .insert(alerts)
     .values({
@@ -54,6 +57,7 @@ export async function raiseAlertOnce(
     })
     .onConflictDoNothing()
     .returning();
+  if (row) await emitAlertRaised(x, row);
   return { created: row !== undefined, alert: row ?? null };
 }
 

@@ -9,6 +9,7 @@ import { creditGrants, creditProducts, type CreditGrant, type CreditSource, type
 import { conflict, invalidField, notFound } from "@/lib/http/errors";
 import { idempotent } from "@/lib/idempotency/idempotent";
 import { newId } from "@/lib/ids";
+import { emitCreditsGranted } from "@/lib/outbound-webhooks/events";
 import type { OpMeta } from "./account";
 import { afterMovement } from "./after-movement";
 import { withOrgGate } from "./org-gate";
@@ -105,6 +106,7 @@ export async function grantBucket(
     return true;
   });
   const grant = await grantByKey(tx, orgId, spec.idempotencyKey);
+  if (outcome.result) await emitCreditsGranted(tx, grant!, outcome.balance);
   return { grant: grant!, created: outcome.result, outcome };
 }
 

@@ -7,6 +7,8 @@ import type { Executor } from "@/lib/db/client";
 import { rows } from "@/lib/db/client";
 import { invoiceLines, invoices, type Invoice, type InvoiceLine } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
+import { emitInvoicesIssued, invoiceEvent } from "@/lib/outbound-webhooks/events";
+import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
 
 export type NewLine = Omit<typeof invoiceLines.$inferInsert, "id" | "invoiceId" | "orgId" | "position">;
 
@@ -102,6 +104,7 @@ export async function issueInvoices(x: Executor, inputs: InvoiceRequest[]): Prom
   );
   // One after the other: the lines reference the invoices (and `x` may be the pool, not one connection).
   const created = values.length ? await x.insert(invoices).values(values).returning() : [];
+  await emitInvoicesIssued(x, created);
   const createdLines: InvoiceLine[] = [];
   // In chunks, under Postgres's 65,535 parameters per statement.
   for (let i = 0; i < lineValues.length; i += 2000)
@@ -137,5 +140,6 @@ export async function markInvoicePaid(x: Executor, invoiceId: string, at: Date):
     .set({ status: "paid", amountPaidCents: sql`${invoices.totalCents}`, amountDueCents: 0, paidAt: at })
     .where(eq(invoices.id, invoiceId))
     .returning();
+  await emitWebhookEvent(x, invoiceEvent("invoice.paid", inv!, at));
   return inv!;
 }

@@ -4,6 +4,8 @@ import { eq } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { invoiceLines, invoices, subscriptions, type Invoice, type InvoiceStatus } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
+import { emitWebhookEvents } from "@/lib/outbound-webhooks/emit";
+import { invoiceEvent } from "@/lib/outbound-webhooks/events";
 import type { StripeInvoiceState } from "@/lib/stripe/billing";
 
 const STATUS: Record<string, InvoiceStatus> = {
@@ -75,5 +77,11 @@ export async function upsertStripeInvoice(
       })),
     );
   }
+  // Webhook events for the transitions this state brings: issued (out of draft), paid.
+  const was = existing?.status ?? "draft";
+  await emitWebhookEvents(x, [
+    ...(was === "draft" && row.status !== "draft" ? [invoiceEvent("invoice.issued", row, stateAt)] : []),
+    ...(was !== "paid" && row.status === "paid" ? [invoiceEvent("invoice.paid", row, row.paidAt ?? stateAt)] : []),
+  ]);
   return row;
 }

@@ -3,6 +3,7 @@ import { spendingCapJob } from "@/lib/billing/spending-cap";
 import { thresholdInvoicingJob } from "@/lib/payments/threshold-invoicing";
 import { creditJobs } from "@/lib/credits/jobs";
 import { outboxJob } from "@/lib/jobs/outbox";
+import { webhookDeliveryJob } from "@/lib/outbound-webhooks/deliver";
 import { meteringJobs } from "@/lib/metering/jobs";
 import "@/lib/payments/auto-top-up-charge";
 import "@/lib/payments/provider-customer";
@@ -15,6 +16,7 @@ import type { Job } from "./runner";
 export const JOBS: Job[] = [
   subscriptionRolloverJob,
   outboxJob,
+  webhookDeliveryJob,
   reconciliationJob,
   ...creditJobs,
   ...meteringJobs,

@@ -29,6 +29,7 @@ import {
 import { appUrl } from "@/lib/env";
 import { formatCard, formatCredits, formatMoney } from "@/lib/format";
 import { newId } from "@/lib/ids";
+import { emitAutoTopUpFinished } from "@/lib/outbound-webhooks/events";
 import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { registerOutboxHandler } from "@/lib/jobs/outbox";
 import { dec } from "@/lib/money";
@@ -118,10 +119,12 @@ async function finish(
   },
   now: Date,
 ): Promise<AutoTopUp["status"]> {
-  await x
+  const [finished] = await x
     .update(autoTopUps)
     .set({ ...patch, completedAt: patch.status === "invoiced" ? null : now })
-    .where(and(eq(autoTopUps.id, row.id), eq(autoTopUps.status, "pending")));
+    .where(and(eq(autoTopUps.id, row.id), eq(autoTopUps.status, "pending")))
+    .returning();
+  if (finished) await emitAutoTopUpFinished(x, finished, patch.status, now);
   if (patch.status === "failed")
     await alert(x, row, `Automatic top-up failed: ${patch.message ?? "the payment did not go through"}`, now);
   if (patch.status === "requires_action")

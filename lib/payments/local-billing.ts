@@ -9,6 +9,8 @@ import { issueInvoices, markInvoicePaid, type NewLine } from "@/lib/invoices/iss
 import { openInvoices } from "@/lib/invoices/queries";
 import { dec, roundToMinor } from "@/lib/money";
 import { recordHistory } from "@/lib/subscriptions/history";
+import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
+import { invoiceEvent } from "@/lib/outbound-webhooks/events";
 import { formatCard, formatDate } from "@/lib/format";
 import { defaultPaymentMethod } from "./payment-methods";
 import { recordPayment } from "./record-payment";
@@ -69,6 +71,11 @@ export async function chargeInvoice(
     createdAt: at,
   });
   if (ok) await markInvoicePaid(x, invoice.id, at);
+  else
+    await emitWebhookEvent(
+      x,
+      invoiceEvent("invoice.payment_failed", invoice, at, { payment_id: payment.id, failure_message: message ?? null }),
+    );
   return { ok, message, payment };
 }
 

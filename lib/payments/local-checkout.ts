@@ -12,6 +12,7 @@ import { checkoutSessions, creditProducts } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/http/errors";
 import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { newId } from "@/lib/ids";
+import { emitCheckoutsCompleted } from "@/lib/outbound-webhooks/events";
 import { dec } from "@/lib/money";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { recordLocalEvent } from "@/lib/webhooks/local-events";
@@ -141,10 +142,12 @@ export async function payLocalCheckout(
         now,
       );
     }
-    await tx
+    const completed = await tx
       .update(checkoutSessions)
       .set({ status: "complete", completedAt: now })
-      .where(eq(checkoutSessions.id, session.id));
+      .where(eq(checkoutSessions.id, session.id))
+      .returning();
+    await emitCheckoutsCompleted(tx, completed);
     return { ok: true, kind: session.kind, subscriptionId };
   });
 }

@@ -4,6 +4,7 @@
 // is granted by onCreditPackPaid (keyed by the payment id, so recording twice grants once), an
 // `incomplete` subscription starts (its included credits with it), a past-due one recovers.
 import "server-only";
+import { emitCheckoutsCompleted } from "@/lib/outbound-webhooks/events";
 import { and, eq } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import {
@@ -94,10 +95,14 @@ export async function recordOfflinePayment(
     }
     if (inv.subscriptionId) await subscriptionInvoicePaid(tx, inv.subscriptionId, actor, at);
     if (session)
-      await tx
-        .update(checkoutSessions)
-        .set({ status: "complete", completedAt: at })
-        .where(eq(checkoutSessions.id, session.id));
+      await emitCheckoutsCompleted(
+        tx,
+        await tx
+          .update(checkoutSessions)
+          .set({ status: "complete", completedAt: at })
+          .where(eq(checkoutSessions.id, session.id))
+          .returning(),
+      );
     return { invoice: paid, payment, alreadyPaid: false };
   });
 }

@@ -9,6 +9,7 @@ import {
   type SubscriptionStatus,
 } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
+import { emitSubscriptionChanges } from "@/lib/outbound-webhooks/events";
 
 type HistoryOpts = {
   fromStatus?: SubscriptionStatus | null;
@@ -59,6 +60,17 @@ export async function recordHistories(x: Executor, entries: HistoryEntry[]): Pro
       actor: opts.actor,
       comment: opts.comment ?? null,
       details: opts.details ?? {},
+    })),
+  );
+  // The webhook events of the same changes, in the same transaction (outbound webhooks' outbox).
+  await emitSubscriptionChanges(
+    x,
+    entries.map(({ sub, action, opts }) => ({
+      sub,
+      action,
+      fromStatus: opts.fromStatus,
+      fromPlanId: opts.fromPlanId,
+      occurredAt: opts.occurredAt,
     })),
   );
 }

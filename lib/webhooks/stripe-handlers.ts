@@ -28,6 +28,8 @@ import {
 import { findCreditProduct } from "@/lib/catalog/credit-events";
 import { syncPrice } from "@/lib/catalog/sync-stripe-plans";
 import { upsertStripeInvoice } from "@/lib/invoices/mirror";
+import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
+import { emitCheckoutsCompleted, invoiceEvent as invoiceWebhookEvent } from "@/lib/outbound-webhooks/events";
 import { packPaymentProblem, type PackPayment } from "@/lib/payments/credit-pack-payment";
 import { onCreditPackPaid, onPaymentRefunded } from "@/lib/payments/credit-purchase";
 import { upsertStripePaymentMethod } from "@/lib/payments/payment-methods";
@@ -198,10 +200,12 @@ const checkoutCompleted: Handler<{
         "not_complete",
         `Checkout session ${s.id} is ${s.status ?? "of no status"} at Stripe, not complete; nothing was applied.`,
       );
-    await x
+    const completed = await x
       .update(checkoutSessions)
       .set({ status: "complete", completedAt: eventTime(e) })
-      .where(eq(checkoutSessions.providerSessionId, s.id));
+      .where(eq(checkoutSessions.providerSessionId, s.id))
+      .returning();
+    await emitCheckoutsCompleted(x, completed);
     if (s.mode === "subscription") {
       if (!p.sub) return subscriptionNotFound(s.subscriptionId);
       const r = await applyStripeSubscription(x, p.sub.state, { at: p.sub.at, actor: `stripe:${e.id}` });
@@ -273,7 +277,12 @@ const invoiceEvent: Handler<{
     const orgId = await orgByCustomer(x, p.invoice.customerId);
     if (!orgId) return { outcome: "unknown_customer" };
     if (p.sub) await applyStripeSubscription(x, p.sub.state, { at: p.sub.at, actor: `stripe:${e.id}` });
-    await upsertStripeInvoice(x, orgId, p.invoice, p.at);
+    const mirrored = await upsertStripeInvoice(x, orgId, p.invoice, p.at);
+    if (mirrored && e.type === "invoice.payment_failed")
+      await emitWebhookEvent(
+        x,
+        invoiceWebhookEvent("invoice.payment_failed", mirrored, p.at, { stripe_event_id: e.id }),
+      );
     const usage = await queueRenewalUsage(x, p.invoice);
     return { outcome: `invoice_${p.invoice.status}${usage ? `_${usage}` : ""}`, orgId };
   },

@@ -106,6 +106,20 @@ export const SAMPLES: Record<string, Make> = {
   "GET /api/v1/alerts": (_w, t, n) => ({ query: { ...who(t, n), status: "all" } }),
   "POST /api/v1/alerts/{id}/acknowledge": (_w, t) => ({ params: { id: t.alertId } }),
 
+  "GET /api/v1/webhook-endpoints": (_w, t, n) => ({ query: who(t, n) }),
+  "POST /api/v1/webhook-endpoints": (_w, t, n) => ({
+    body: { ...who(t, n), url: "https://hooks.example.com/new", event_types: ["invoice.paid"] },
+  }),
+  "GET /api/v1/webhook-endpoints/{id}": (_w, t) => ({ params: { id: t.webhookEndpointId } }),
+  "PATCH /api/v1/webhook-endpoints/{id}": (_w, t) => ({
+    params: { id: t.webhookEndpointId },
+    body: { description: "touched" },
+  }),
+  "DELETE /api/v1/webhook-endpoints/{id}": (_w, t) => ({ params: { id: t.spareWebhookEndpointId } }),
+  "POST /api/v1/webhook-endpoints/{id}/rotate-secret": (_w, t) => ({ params: { id: t.webhookEndpointId } }),
+  "GET /api/v1/webhook-endpoints/{id}/deliveries": (_w, t) => ({ params: { id: t.webhookEndpointId } }),
+  "POST /api/v1/webhook-deliveries/{id}/replay": (_w, t) => ({ params: { id: t.webhookDeliveryId } }),
+
   "GET /api/v1/agents": (_w, t, n) => ({ query: who(t, n) }),
   "POST /api/v1/agents": (_w, t, n) => ({ body: { ...who(t, n), name: `Agent ${uid()}` } }),
   "GET /api/v1/agents/{agent_id}": (_w, t) => ({ params: { agent_id: t.agentId } }),

@@ -3,7 +3,7 @@
 // agent with a call, credits with a consumption and an open reservation, usage events and an alert, and
 // every kind of principal the API knows. Objects are made through the API where it offers a way (as a
 // platform key would), so the world is what a running installation would hold.
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import * as agentsRoute from "@/app/api/v1/agents/route";
 import * as callsRoute from "@/app/api/v1/calls/route";
 import * as consumeRoute from "@/app/api/v1/credits/consume/route";
@@ -17,6 +17,9 @@ import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { invalidateMeters } from "@/lib/metering/meters";
 import { createLink } from "@/lib/credits/drawdown-links";
 import { subscribe } from "@/lib/subscriptions/subscribe";
+import { webhookDeliveries } from "@/lib/db/schema";
+import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
+import { createEndpoint } from "@/lib/outbound-webhooks/endpoints";
 import { call, customerKey, makeMeter, makeOrg, makePlan, makeUser, platformKey, sessionCookie, uid } from "./fixtures";
 
 export type Org = {
@@ -30,6 +33,10 @@ export type Org = {
   reservationId: string;
   consumptionId: string;
   alertId: string;
+  webhookEndpointId: string;
+  webhookDeliveryId: string;
+  /** An endpoint the DELETE sample may remove (the others' samples keep theirs). */
+  spareWebhookEndpointId: string;
 };
 
 export type World = Awaited<ReturnType<typeof seedWorld>>;
@@ -104,7 +111,9 @@ async function seedOrg(
     periodKey: "world",
     message: "world alert",
   });
+  const webhook = await seedWebhook(org.id);
   return {
+    ...webhook,
     id: org.id,
     externalId: org.externalId!,
     key,
@@ -226,4 +235,15 @@ export async function orgSnapshot(orgId: string): Promise<Record<string, string>
     out[t] = list.join("\n");
   }
   return out;
+}
+
+/** A webhook endpoint of the customer's with one delivery in its log (never sent: jobs are off in tests). */
+async function seedWebhook(orgId: string) {
+  const endpoint = await createEndpoint(orgId, { url: "https://hooks.example.com/tally" });
+  await db.transaction((tx) =>
+    emitWebhookEvent(tx, { orgId, type: "invoice.paid", data: { id: "inv_world", customer_id: orgId } }),
+  );
+  const [delivery] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpoint.id));
+  const spare = await createEndpoint(orgId, { url: "https://hooks.example.com/spare" });
+  return { webhookEndpointId: endpoint.id, webhookDeliveryId: delivery!.id, spareWebhookEndpointId: spare.id };
 }

@@ -8,6 +8,7 @@ export const ALERT_KINDS = [
   "low_credit_balance",
   "credits_depleted",
   "auto_top_up",
+  "webhook_endpoint_disabled",
   "spending_cap",
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];

@@ -15,3 +15,4 @@ export * from "./drawdown";
 export * from "./auto-top-up";
 export * from "./spending-caps";
 export * from "./threshold-billing";
+export * from "./outbound-webhooks";

@@ -1,0 +1,228 @@
+// Webhook endpoints and their delivery log: registration, changes, secret rotation, replay. An
+// endpoint belongs to the installation (org_id null: the operator's systems) or to one customer
+// organization. Who may touch which is decided by the caller's scope: an operator any endpoint, a
+// customer only its own (another's is "not found", as the API contract asks).
+import "server-only";
+import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { db } from "@/lib/db/client";
+import {
+  webhookDeliveries,
+  webhookDeliveryAttempts,
+  webhookEndpoints,
+  webhookMessages,
+  type WebhookDelivery,
+  type WebhookDeliveryAttempt,
+  type WebhookEndpoint,
+} from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { invalidField, notFound } from "@/lib/http/errors";
+import { newId } from "@/lib/ids";
+import { kickWebhookDelivery } from "./deliver";
+import { newWebhookSecret } from "./sign";
+
+/** Whose endpoints a request reaches: an operator's (all), or one customer's own. */
+export type EndpointScope = { kind: "operator" } | { kind: "customer"; orgId: string };
+
+export const ROTATION_GRACE_MS = 24 * 3600_000;
+
+const ep = webhookEndpoints;
+const owned = (scope: EndpointScope, orgColumn: typeof ep.orgId | typeof webhookDeliveries.orgId = ep.orgId) =>
+  scope.kind === "customer" ? eq(orgColumn, scope.orgId) : undefined;
+
+const PRIVATE_HOST =
+  /^(localhost|.*\.localhost|.*\.local|.*\.internal|0\.0\.0\.0|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|\[.*\])$/i;
+
+/**
+ * A customer's URL must point at the public internet (http or https): Tally's worker must not be a
+ * way into the installation's own network. The operator's endpoints may be anywhere, and
+ * WEBHOOK_ALLOW_PRIVATE_URLS lifts the rule (tests, single-tenant installations). Names are judged
+ * as written, not resolved: a public name resolving to a private address is not caught here.
+ */
+export function checkEndpointUrl(url: string, forCustomer: boolean): void {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw invalidField("url", "must be an absolute http or https URL");
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") throw invalidField("url", "must be an http or https URL");
+  if (u.username || u.password) throw invalidField("url", "must not carry credentials");
+  if (forCustomer && !env().WEBHOOK_ALLOW_PRIVATE_URLS && PRIVATE_HOST.test(u.hostname))
+    throw invalidField("url", "must be a public address (loopback and private networks are refused)");
+}
+
+export type EndpointInput = { url: string; description?: string; eventTypes?: string[] };
+
+export async function createEndpoint(
+  orgId: string | null,
+  input: EndpointInput,
+  now = new Date(),
+): Promise<WebhookEndpoint> {
+  checkEndpointUrl(input.url, orgId !== null);
+  const [row] = await db
+    .insert(ep)
+    .values({
+      id: newId("whe"),
+      orgId,
+      url: input.url,
+      description: input.description ?? "",
+      eventTypes: [...new Set(input.eventTypes ?? [])],
+      secret: newWebhookSecret(),
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  return row!;
+}
+
+/** An operator lists the installation's endpoints, or one customer's when it names `orgId`. */
+export async function listEndpoints(orgId: string | null): Promise<WebhookEndpoint[]> {
+  return db
+    .select()
+    .from(ep)
+    .where(orgId === null ? isNull(ep.orgId) : eq(ep.orgId, orgId))
+    .orderBy(desc(ep.createdAt))
+    .limit(200);
+}
+
+export async function findEndpoint(scope: EndpointScope, id: string): Promise<WebhookEndpoint> {
+  const [row] = await db
+    .select()
+    .from(ep)
+    .where(and(eq(ep.id, id), owned(scope)));
+  if (!row) throw notFound("Webhook endpoint");
+  return row;
+}
+
+export type EndpointPatch = { url?: string; description?: string; eventTypes?: string[]; enabled?: boolean };
+
+/** Re-enabling clears the disabled reason and the failure clock; paused deliveries resume. */
+export async function updateEndpoint(
+  scope: EndpointScope,
+  id: string,
+  patch: EndpointPatch,
+  now = new Date(),
+): Promise<WebhookEndpoint> {
+  const current = await findEndpoint(scope, id);
+  if (patch.url !== undefined) checkEndpointUrl(patch.url, current.orgId !== null);
+  const [row] = await db
+    .update(ep)
+    .set({
+      ...(patch.url !== undefined ? { url: patch.url } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.eventTypes !== undefined ? { eventTypes: [...new Set(patch.eventTypes)] } : {}),
+      ...(patch.enabled === true
+        ? { status: "enabled" as const, disabledReason: null, disabledAt: null, failingSince: null }
+        : patch.enabled === false
+          ? { status: "disabled" as const, disabledReason: "Disabled by its owner", disabledAt: now }
+          : {}),
+      updatedAt: now,
+    })
+    .where(and(eq(ep.id, current.id), owned(scope)))
+    .returning();
+  if (patch.enabled) kickWebhookDelivery();
+  return row!;
+}
+
+export async function deleteEndpoint(scope: EndpointScope, id: string): Promise<void> {
+  const current = await findEndpoint(scope, id);
+  await db.delete(ep).where(and(eq(ep.id, current.id), owned(scope)));
+}
+
+/** A new secret; the old one keeps signing too (a second signature) for 24 hours. */
+export async function rotateSecret(scope: EndpointScope, id: string, now = new Date()): Promise<WebhookEndpoint> {
+  const current = await findEndpoint(scope, id);
+  const [row] = await db
+    .update(ep)
+    .set({
+      secret: newWebhookSecret(),
+      previousSecret: current.secret,
+      previousSecretExpiresAt: new Date(now.getTime() + ROTATION_GRACE_MS),
+      updatedAt: now,
+    })
+    .where(and(eq(ep.id, current.id), owned(scope)))
+    .returning();
+  return row!;
+}
+
+export type DeliveryWithLog = WebhookDelivery & {
+  eventType: string;
+  attemptsLog: WebhookDeliveryAttempt[];
+};
+
+/** An endpoint's deliveries, newest first (keyset on id), each with its attempts, newest first. */
+export async function listDeliveries(
+  scope: EndpointScope,
+  endpointId: string,
+  opts: { limit: number; cursor?: string; status?: WebhookDelivery["status"] },
+): Promise<{ data: DeliveryWithLog[]; nextCursor: string | null }> {
+  const endpoint = await findEndpoint(scope, endpointId);
+  const rows = await db
+    .select({ delivery: webhookDeliveries, eventType: webhookMessages.type })
+    .from(webhookDeliveries)
+    .innerJoin(webhookMessages, eq(webhookMessages.id, webhookDeliveries.messageId))
+    .where(
+      and(
+        eq(webhookDeliveries.endpointId, endpoint.id),
+        opts.status ? eq(webhookDeliveries.status, opts.status) : undefined,
+        opts.cursor ? lt(webhookDeliveries.id, opts.cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+    .limit(opts.limit + 1);
+  const page = rows.slice(0, opts.limit);
+  const attempts = page.length
+    ? await db
+        .select()
+        .from(webhookDeliveryAttempts)
+        .where(
+          inArray(
+            webhookDeliveryAttempts.deliveryId,
+            page.map((r) => r.delivery.id),
+          ),
+        )
+        .orderBy(desc(webhookDeliveryAttempts.attempt))
+    : [];
+  return {
+    data: page.map((r) => ({
+      ...r.delivery,
+      eventType: r.eventType,
+      attemptsLog: attempts.filter((a) => a.deliveryId === r.delivery.id).slice(0, 20),
+    })),
+    nextCursor: rows.length > opts.limit ? page[page.length - 1]!.delivery.id : null,
+  };
+}
+
+/**
+ * Sends a delivery's message again, now, to the same endpoint: a new delivery with the same
+ * webhook-id (receivers that saw it dedupe), outside the order of its ordering key.
+ */
+export async function replayDelivery(
+  scope: EndpointScope,
+  deliveryId: string,
+  now = new Date(),
+): Promise<DeliveryWithLog> {
+  const [row] = await db
+    .select({ delivery: webhookDeliveries, eventType: webhookMessages.type })
+    .from(webhookDeliveries)
+    .innerJoin(webhookMessages, eq(webhookMessages.id, webhookDeliveries.messageId))
+    .where(and(eq(webhookDeliveries.id, deliveryId), owned(scope, webhookDeliveries.orgId)));
+  if (!row) throw notFound("Webhook delivery");
+  const [created] = await db
+    .insert(webhookDeliveries)
+    .values({
+      id: newId("whd"),
+      messageId: row.delivery.messageId,
+      messageSeq: row.delivery.messageSeq,
+      endpointId: row.delivery.endpointId,
+      orgId: row.delivery.orgId,
+      orderingKey: null,
+      replayOf: row.delivery.id,
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  kickWebhookDelivery();
+  return { ...created!, eventType: row.eventType, attemptsLog: [] };
+}
