@@ -35,8 +35,8 @@ export async function createAgent(
   return getAgent(orgId, id);
 }
 
-export async function getAgent(orgId: string, agentId: string, x: Executor = db): Promise<AgentWithPlan> {
-  const [row] = await x
+export async function getAgent(orgId: string, agentId: string, tx: Executor = db): Promise<AgentWithPlan> {
+  const [row] = await tx
     .select({ agent: agents, plan: plans })
     .from(agents)
     .leftJoin(plans, eq(plans.id, agents.planId))

@@ -14,12 +14,12 @@ const MAX_COUNT_EVENTS = 10_000;
 
 /** The events a call's metrics become; throws (naming each metric) when one cannot be recorded. */
 export async function callUsageEvents(
-  x: Executor,
+  tx: Executor,
   call: Call,
   metrics: Record<string, string>,
   at: Date,
 ): Promise<UsageEventInput[]> {
-  const meters = await metersByCode(Object.keys(metrics), x);
+  const meters = await metersByCode(Object.keys(metrics), tx);
   const events: UsageEventInput[] = [];
   const problems: { field: string; message: string }[] = [];
   for (const [code, value] of Object.entries(metrics)) {
@@ -63,16 +63,16 @@ export async function callUsageEvents(
 }
 
 export async function recordCallUsage(
-  x: Executor,
+  tx: Executor,
   orgId: string,
   call: Call,
   metrics: Record<string, string>,
   at: Date,
   prepared?: UsageEventInput[],
 ): Promise<void> {
-  const events = prepared ?? (await callUsageEvents(x, call, metrics, at));
+  const events = prepared ?? (await callUsageEvents(tx, call, metrics, at));
   if (events.length === 0) return;
-  const summary = await ingestEvents(orgId, events, { tx: x, via: "calls", now: at });
+  const summary = await ingestEvents(orgId, events, { tx, via: "calls", now: at });
   const rejected = summary.outcomes.filter((o) => o.status === "rejected");
   if (rejected.length) {
     throw new AppError(

@@ -37,11 +37,11 @@ export type RaiseAlertInput = {
  */
 export async function raiseAlertOnce(
   input: RaiseAlertInput,
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<{ created: boolean; alert: Alert | null }> {
   // The alert and its webhook event commit together; a caller's transaction, or one of their own.
-  if (x === db) return db.transaction((tx) => raiseAlertOnce(input, tx));
-  const [row] = await x
+  if (tx === db) return db.transaction((t) => raiseAlertOnce(input, t));
+  const [row] = await tx
     .insert(alerts)
     .values({
       id: newId("alr"),
@@ -57,7 +57,7 @@ export async function raiseAlertOnce(
     })
     .onConflictDoNothing()
     .returning();
-  if (row) await emitAlertRaised(x, row);
+  if (row) await emitAlertRaised(tx, row);
   return { created: row !== undefined, alert: row ?? null };
 }
 

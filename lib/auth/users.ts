@@ -10,28 +10,28 @@ import { hashPassword } from "./password";
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
-export async function findUserByEmail(email: string, x: Executor = db): Promise<User | null> {
-  const [u] = await x
+export async function findUserByEmail(email: string, tx: Executor = db): Promise<User | null> {
+  const [u] = await tx
     .select()
     .from(users)
     .where(eq(users.email, normalizeEmail(email)));
   return u ?? null;
 }
 
-export async function getUserById(id: string, x: Executor = db): Promise<User | null> {
-  const [u] = await x.select().from(users).where(eq(users.id, id));
+export async function getUserById(id: string, tx: Executor = db): Promise<User | null> {
+  const [u] = await tx.select().from(users).where(eq(users.id, id));
   return u ?? null;
 }
 
 export async function createUser(
   input: { email: string; name: string; passwordHash: string | null; role: Role; orgId: string | null },
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<User> {
   if ((input.role === "admin") !== (input.orgId === null))
     throw new Error("Admins have no organization; owners and members have one.");
   const passwordHash = input.passwordHash;
   try {
-    const [u] = await x
+    const [u] = await tx
       .insert(users)
       .values({
         id: newId("usr"),

@@ -24,9 +24,9 @@ function dispatch(payload: string): void {
 }
 
 /** Drops `kind:id` from this process's caches now, and from every other replica's via NOTIFY. */
-export async function broadcastInvalidation(kind: string, id: string, x: Executor = db): Promise<void> {
+export async function broadcastInvalidation(kind: string, id: string, tx: Executor = db): Promise<void> {
   dispatch(`${kind}:${id}`);
-  await x.execute(sql`select pg_notify(${INVALIDATION_CHANNEL}, ${`${kind}:${id}`})`);
+  await tx.execute(sql`select pg_notify(${INVALIDATION_CHANNEL}, ${`${kind}:${id}`})`);
 }
 
 export async function listenForInvalidations(): Promise<void> {

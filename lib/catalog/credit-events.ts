@@ -87,8 +87,8 @@ export async function listCreditProducts(opts: { includeInactive?: boolean } = {
 }
 
 /** The pack, or null; with the caller's executor, so a webhook's transaction reads it. */
-export async function findCreditProduct(x: Executor, id: string): Promise<CreditProduct | null> {
-  const [row] = await x.select().from(creditProducts).where(eq(creditProducts.id, id));
+export async function findCreditProduct(tx: Executor, id: string): Promise<CreditProduct | null> {
+  const [row] = await tx.select().from(creditProducts).where(eq(creditProducts.id, id));
   return row ?? null;
 }
 

@@ -37,8 +37,8 @@ export async function createMeter(input: MeterCreate): Promise<Meter> {
   }
 }
 
-export async function listMeters(opts: { includeArchived?: boolean } = {}, x: Executor = db): Promise<Meter[]> {
-  return x
+export async function listMeters(opts: { includeArchived?: boolean } = {}, tx: Executor = db): Promise<Meter[]> {
+  return tx
     .select()
     .from(meters)
     .where(opts.includeArchived ? undefined : isNull(meters.archivedAt))
@@ -73,9 +73,9 @@ export async function updateMeter(ref: string, patch: MeterPatch): Promise<Meter
   return m!;
 }
 
-export async function metersByCode(codes: string[], x: Executor = db): Promise<Map<string, Meter>> {
+export async function metersByCode(codes: string[], tx: Executor = db): Promise<Map<string, Meter>> {
   if (codes.length === 0) return new Map();
-  const rows = await x
+  const rows = await tx
     .select()
     .from(meters)
     .where(inArray(meters.code, [...new Set(codes)]));

@@ -30,7 +30,7 @@ export type PlanTerms = {
 /** Checks what the schema cannot: the price fits the currency, meters exist and can be grouped as charged. */
 export async function checkPlanTerms(
   input: { base_price: string; currency: string; charges: Charge[]; limits: PlanLimit[] },
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<number> {
   const issues: FieldIssue[] = [];
   let basePriceCents = 0;
@@ -43,7 +43,7 @@ export async function checkPlanTerms(
     ...input.charges.flatMap((c) => (c.type === "usage" ? [c.meter] : [])),
     ...input.limits.map((l) => l.meter),
   ];
-  const known = await metersByCode(codes, x);
+  const known = await metersByCode(codes, tx);
   const charged = new Set<string>();
   input.charges.forEach((c, i) => {
     if (c.type !== "usage") return;
@@ -144,8 +144,8 @@ function invalidateLimitCaches() {
   invalidateLimitSubscriptions();
 }
 
-export async function getPlan(id: string, x: Executor = db): Promise<Plan> {
-  const [p] = await x.select().from(plans).where(eq(plans.id, id));
+export async function getPlan(id: string, tx: Executor = db): Promise<Plan> {
+  const [p] = await tx.select().from(plans).where(eq(plans.id, id));
   if (!p) throw notFound("Plan");
   return p;
 }

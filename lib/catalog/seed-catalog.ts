@@ -16,16 +16,16 @@ import {
 } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 
-export async function insertMeter(v: Omit<typeof meters.$inferInsert, "id">, x: Executor = db): Promise<Meter> {
-  const [row] = await x
+export async function insertMeter(v: Omit<typeof meters.$inferInsert, "id">, tx: Executor = db): Promise<Meter> {
+  const [row] = await tx
     .insert(meters)
     .values({ id: newId("mtr"), ...v })
     .returning();
   return row!;
 }
 
-export async function insertPlan(v: Omit<typeof plans.$inferInsert, "id">, x: Executor = db): Promise<Plan> {
-  const [row] = await x
+export async function insertPlan(v: Omit<typeof plans.$inferInsert, "id">, tx: Executor = db): Promise<Plan> {
+  const [row] = await tx
     .insert(plans)
     .values({ id: newId("plan"), ...v })
     .returning();
@@ -34,9 +34,9 @@ export async function insertPlan(v: Omit<typeof plans.$inferInsert, "id">, x: Ex
 
 export async function insertCreditEvent(
   v: Omit<typeof creditEvents.$inferInsert, "id">,
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<CreditEvent> {
-  const [row] = await x
+  const [row] = await tx
     .insert(creditEvents)
     .values({ id: newId("cev"), ...v })
     .returning();
@@ -45,9 +45,9 @@ export async function insertCreditEvent(
 
 export async function insertCreditProduct(
   v: Omit<typeof creditProducts.$inferInsert, "id">,
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<CreditProduct> {
-  const [row] = await x
+  const [row] = await tx
     .insert(creditProducts)
     .values({ id: newId("cpr"), ...v })
     .returning();
@@ -56,9 +56,9 @@ export async function insertCreditProduct(
 
 export async function insertModelPrice(
   v: Omit<typeof modelPrices.$inferInsert, "id">,
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<ModelPrice> {
-  const [row] = await x
+  const [row] = await tx
     .insert(modelPrices)
     .values({ id: newId("mpr"), ...v })
     .returning();

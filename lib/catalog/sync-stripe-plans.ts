@@ -22,8 +22,8 @@ const slug = (s: string) =>
     .slice(0, 60) || "plan";
 const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
 
-async function latest(x: Executor, where: ReturnType<typeof and>): Promise<Plan | undefined> {
-  const [p] = await x
+async function latest(tx: Executor, where: ReturnType<typeof and>): Promise<Plan | undefined> {
+  const [p] = await tx
     .select()
     .from(plans)
     .where(and(where, eq(plans.isLatest, true)))
@@ -32,7 +32,7 @@ async function latest(x: Executor, where: ReturnType<typeof and>): Promise<Plan 
 }
 
 export async function syncPrice(
-  x: Executor,
+  tx: Executor,
   info: StripePriceInfo,
 ): Promise<{ outcome: SyncOutcome; planId?: string; reason?: string }> {
   if (info.interval !== "month" && info.interval !== "year")
@@ -43,10 +43,10 @@ export async function syncPrice(
       reason: "price has no flat unit amount (metered or tiered prices are modelled as plan charges)",
     };
   const meta = info.product.metadata;
-  const byPrice = await latest(x, and(eq(plans.stripePriceId, info.id)));
+  const byPrice = await latest(tx, and(eq(plans.stripePriceId, info.id)));
   if (!info.active || !info.product.active) {
     if (byPrice?.active) {
-      const r = await updatePlan(byPrice.id, { active: false }, x);
+      const r = await updatePlan(byPrice.id, { active: false }, tx);
       return { outcome: "archived", planId: r.plan.id };
     }
     return { outcome: "skipped", reason: "price or product is archived in Stripe" };
@@ -60,11 +60,11 @@ export async function syncPrice(
     ...(int(meta.included_credits) !== undefined ? { included_credits: int(meta.included_credits)! } : {}),
   };
   if (byPrice) {
-    const r = await updatePlan(byPrice.id, { ...labels, active: true, stripeProductId: info.product.id }, x);
+    const r = await updatePlan(byPrice.id, { ...labels, active: true, stripeProductId: info.product.id }, tx);
     return { outcome: r.newVersion ? "versioned" : r.changed ? "updated" : "unchanged", planId: r.plan.id };
   }
   const sibling = await latest(
-    x,
+    tx,
     and(eq(plans.stripeProductId, info.product.id), eq(plans.interval, info.interval), eq(plans.source, "stripe")),
   );
   if (sibling) {
@@ -77,7 +77,7 @@ export async function syncPrice(
         base_price: minorToDecimal(info.unitAmount, info.currency),
         stripePriceId: info.id,
       },
-      x,
+      tx,
     );
     return { outcome: r.newVersion ? "versioned" : "updated", planId: r.plan.id };
   }
@@ -86,7 +86,7 @@ export async function syncPrice(
     meta.tally_plan_code ??
     `${slug(info.product.name)}-${info.interval === "month" ? "monthly" : "yearly"}`;
   code = slug(code);
-  if (await latest(x, and(eq(plans.code, code)))) code = `${code}-${info.id.slice(-6).toLowerCase()}`;
+  if (await latest(tx, and(eq(plans.code, code)))) code = `${code}-${info.id.slice(-6).toLowerCase()}`;
   const created = await createPlan(
     {
       code,
@@ -107,7 +107,7 @@ export async function syncPrice(
       stripeProductId: info.product.id,
       stripePriceId: info.id,
     },
-    x,
+    tx,
   );
   return { outcome: "created", planId: created.id };
 }

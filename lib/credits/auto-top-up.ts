@@ -37,8 +37,8 @@ export type AutoTopUpInput = {
 
 export const monthStart = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
 
-export async function topUpsThisMonth(x: Executor, orgId: string, at: Date, exceptId?: string): Promise<number> {
-  const [r] = await x
+export async function topUpsThisMonth(tx: Executor, orgId: string, at: Date, exceptId?: string): Promise<number> {
+  const [r] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(autoTopUps)
     .where(

@@ -52,7 +52,7 @@ type LinkRow = {
 const parse = (v: Record<string, string[]> | string | null): Record<string, string[]> =>
   v === null ? {} : typeof v === "string" ? (JSON.parse(v) as Record<string, string[]>) : v;
 
-async function load(x: Executor): Promise<DrawdownLink[]> {
+async function load(tx: Executor): Promise<DrawdownLink[]> {
   const list = await rows<LinkRow>(
     sql`select l.id, l.meter_id, m.code as meter_code, m.event_name, m.aggregation, m.property, m.filters as meter_filters, l.filters,
                l.credit_event_code as credit_event, (select e.credits from credit_events e where e.code = l.credit_event_code and e.active) as credits,
@@ -61,7 +61,7 @@ async function load(x: Executor): Promise<DrawdownLink[]> {
          -- An archived link still draws the events ingested before it was archived, for a day.
          where (l.archived_at is null or l.archived_at > now() - interval '1 day') and m.archived_at is null and m.aggregation in ('count', 'sum')
          order by l.id`,
-    x,
+    tx,
   );
   return list.map((r) => ({
     id: r.id,
@@ -80,10 +80,10 @@ async function load(x: Executor): Promise<DrawdownLink[]> {
 }
 
 /** The active links (cached); pass the transaction's executor inside one. */
-export async function drawdownLinks(x: Executor = db): Promise<DrawdownLink[]> {
+export async function drawdownLinks(tx: Executor = db): Promise<DrawdownLink[]> {
   const c = cache.loaded;
   if (c && Date.now() - c.at < TTL_MS) return c.links;
-  const links = await load(x);
+  const links = await load(tx);
   cache.loaded = { at: Date.now(), links };
   return links;
 }

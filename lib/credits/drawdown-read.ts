@@ -59,9 +59,9 @@ export function exactBalanceOf(r: ExactBalanceRow | undefined): ExactBalance {
   };
 }
 
-export async function exactBalance(orgId: string, x?: Executor): Promise<ExactBalance> {
+export async function exactBalance(orgId: string, tx?: Executor): Promise<ExactBalance> {
   const links = await drawdownLinks();
-  const [r] = await rows<ExactBalanceRow>(sql`select ${exactBalanceColumns(orgId, links)}`, x);
+  const [r] = await rows<ExactBalanceRow>(sql`select ${exactBalanceColumns(orgId, links)}`, tx);
   return exactBalanceOf(r);
 }
 

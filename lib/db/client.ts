@@ -598,7 +598,7 @@ export async function closeDatabase() {
 }
 
 /** Raw SQL returning rows, the same shape on both drivers. Cast numeric/bigint columns in SQL. */
-export async function rows<T>(query: SQL, x: Executor = db): Promise<T[]> {
-  const result = (await x.execute(query)) as unknown;
+export async function rows<T>(query: SQL, tx: Executor = db): Promise<T[]> {
+  const result = (await tx.execute(query)) as unknown;
   return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }

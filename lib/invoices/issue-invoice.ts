@@ -12,8 +12,8 @@ import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
 
 export type NewLine = Omit<typeof invoiceLines.$inferInsert, "id" | "invoiceId" | "orgId" | "position">;
 
-export async function nextInvoiceNumber(x: Executor): Promise<string> {
-  const [r] = await rows<{ n: string }>(sql`select nextval('invoice_number_seq')::text as n`, x);
+export async function nextInvoiceNumber(tx: Executor): Promise<string> {
+  const [r] = await rows<{ n: string }>(sql`select nextval('invoice_number_seq')::text as n`, tx);
   return `TLY-${r!.n.padStart(6, "0")}`;
 }
 
@@ -35,8 +35,8 @@ export type InvoiceRequest = {
 
 export type Issued = { invoice: Invoice; lines: InvoiceLine[]; created: boolean };
 
-export async function issueInvoice(x: Executor, input: InvoiceRequest): Promise<Issued> {
-  const [issued] = await issueInvoices(x, [input]);
+export async function issueInvoice(tx: Executor, input: InvoiceRequest): Promise<Issued> {
+  const [issued] = await issueInvoices(tx, [input]);
   return issued!;
 }
 
@@ -45,11 +45,11 @@ export async function issueInvoice(x: Executor, input: InvoiceRequest): Promise<
  * issued are read in one statement, the new invoices' numbers drawn in one, and the invoices and
  * their lines written in one statement each. A source key given twice is issued once.
  */
-export async function issueInvoices(x: Executor, inputs: InvoiceRequest[]): Promise<Issued[]> {
+export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Promise<Issued[]> {
   if (inputs.length === 0) return [];
   const keys = [...new Set(inputs.map((i) => i.sourceKey))];
   const existing = new Map(
-    (await x.select().from(invoices).where(inArray(invoices.sourceKey, keys))).map((inv) => [inv.sourceKey!, inv]),
+    (await tx.select().from(invoices).where(inArray(invoices.sourceKey, keys))).map((inv) => [inv.sourceKey!, inv]),
   );
   const fresh = inputs.filter(
     (i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n,
@@ -58,11 +58,11 @@ export async function issueInvoices(x: Executor, inputs: InvoiceRequest[]): Prom
     fresh.length
       ? rows<{ n: string }>(
           sql`select nextval('invoice_number_seq')::text as n from generate_series(1, ${fresh.length}::int)`,
-          x,
+          tx,
         )
       : Promise.resolve([]),
     existing.size
-      ? x
+      ? tx
           .select()
           .from(invoiceLines)
           .where(
@@ -103,13 +103,13 @@ export async function issueInvoices(x: Executor, inputs: InvoiceRequest[]): Prom
     input.lines.map((l, i) => ({ ...l, id: newId("inl"), invoiceId: values[n]!.id, orgId: input.orgId, position: i })),
   );
   // One after the other: the lines reference the invoices (and `x` may be the pool, not one connection).
-  const created = values.length ? await x.insert(invoices).values(values).returning() : [];
-  await emitInvoicesIssued(x, created);
+  const created = values.length ? await tx.insert(invoices).values(values).returning() : [];
+  await emitInvoicesIssued(tx, created);
   const createdLines: InvoiceLine[] = [];
   // In chunks, under Postgres's 65,535 parameters per statement.
   for (let i = 0; i < lineValues.length; i += 2000)
     createdLines.push(
-      ...(await x
+      ...(await tx
         .insert(invoiceLines)
         .values(lineValues.slice(i, i + 2000))
         .returning()),
@@ -134,12 +134,12 @@ export async function issueInvoices(x: Executor, inputs: InvoiceRequest[]): Prom
   });
 }
 
-export async function markInvoicePaid(x: Executor, invoiceId: string, at: Date): Promise<Invoice> {
-  const [inv] = await x
+export async function markInvoicePaid(tx: Executor, invoiceId: string, at: Date): Promise<Invoice> {
+  const [inv] = await tx
     .update(invoices)
     .set({ status: "paid", amountPaidCents: sql`${invoices.totalCents}`, amountDueCents: 0, paidAt: at })
     .where(eq(invoices.id, invoiceId))
     .returning();
-  await emitWebhookEvent(x, invoiceEvent("invoice.paid", inv!, at));
+  await emitWebhookEvent(tx, invoiceEvent("invoice.paid", inv!, at));
   return inv!;
 }

@@ -17,15 +17,15 @@ const STATUS: Record<string, InvoiceStatus> = {
 };
 
 export async function upsertStripeInvoice(
-  x: Executor,
+  tx: Executor,
   orgId: string,
   inv: StripeInvoiceState,
   stateAt: Date,
 ): Promise<Invoice | null> {
-  const [existing] = await x.select().from(invoices).where(eq(invoices.stripeInvoiceId, inv.id)).for("update");
+  const [existing] = await tx.select().from(invoices).where(eq(invoices.stripeInvoiceId, inv.id)).for("update");
   if (existing?.providerUpdatedAt && stateAt < existing.providerUpdatedAt) return existing;
   const [sub] = inv.subscriptionId
-    ? await x
+    ? await tx
         .select({ id: subscriptions.id })
         .from(subscriptions)
         .where(eq(subscriptions.stripeSubscriptionId, inv.subscriptionId))
@@ -53,16 +53,16 @@ export async function upsertStripeInvoice(
   };
   let row: Invoice;
   if (existing) {
-    [row] = (await x.update(invoices).set(values).where(eq(invoices.id, existing.id)).returning()) as [Invoice];
-    await x.delete(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id));
+    [row] = (await tx.update(invoices).set(values).where(eq(invoices.id, existing.id)).returning()) as [Invoice];
+    await tx.delete(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id));
   } else {
-    [row] = (await x
+    [row] = (await tx
       .insert(invoices)
       .values({ id: newId("inv"), ...values })
       .returning()) as [Invoice];
   }
   if (inv.lines.length) {
-    await x.insert(invoiceLines).values(
+    await tx.insert(invoiceLines).values(
       inv.lines.map((l, i) => ({
         id: newId("inl"),
         invoiceId: row.id,
@@ -79,7 +79,7 @@ export async function upsertStripeInvoice(
   }
   // Webhook events for the transitions this state brings: issued (out of draft), paid.
   const was = existing?.status ?? "draft";
-  await emitWebhookEvents(x, [
+  await emitWebhookEvents(tx, [
     ...(was === "draft" && row.status !== "draft" ? [invoiceEvent("invoice.issued", row, stateAt)] : []),
     ...(was !== "paid" && row.status === "paid" ? [invoiceEvent("invoice.paid", row, row.paidAt ?? stateAt)] : []),
   ]);

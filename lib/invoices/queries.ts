@@ -29,8 +29,8 @@ export async function getInvoice(orgId: string | null, invoiceId: string) {
   return { ...row, lines };
 }
 
-export async function openInvoices(orgId: string, x: Executor = db): Promise<Invoice[]> {
-  return x
+export async function openInvoices(orgId: string, tx: Executor = db): Promise<Invoice[]> {
+  return tx
     .select()
     .from(invoices)
     .where(and(eq(invoices.orgId, orgId), eq(invoices.status, "open"), eq(invoices.provider, "local")))

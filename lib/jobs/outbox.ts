@@ -30,7 +30,7 @@ export const backoffSeconds = (attempt: number) => Math.min(BACKOFF_CAP_SECONDS,
 const LEASE_MS = 5 * 60_000;
 
 export async function enqueue(
-  x: Executor,
+  tx: Executor,
   job: {
     kind: string;
     orgId?: string | null;
@@ -40,7 +40,7 @@ export async function enqueue(
     maxAttempts?: number;
   },
 ): Promise<void> {
-  await x
+  await tx
     .insert(jobs)
     .values({
       id: newId("job"),

@@ -5,6 +5,6 @@ import type { Executor } from "@/lib/db/client";
 import type { Organization } from "@/lib/db/schema";
 import { enqueueProviderCustomer } from "@/lib/payments/provider-customer";
 
-export async function afterOrganizationCreated(org: Organization, x: Executor): Promise<void> {
-  await enqueueProviderCustomer(x, org);
+export async function afterOrganizationCreated(org: Organization, tx: Executor): Promise<void> {
+  await enqueueProviderCustomer(tx, org);
 }

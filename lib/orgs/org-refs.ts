@@ -32,12 +32,12 @@ export function cachedOrg(ref: string, now = Date.now()): OrgRef | null {
 }
 
 /** The organization with exactly this Tally id, or exactly this external id: from the cache, else one query. */
-export async function findOrgRef(ref: { id?: string; externalId?: string }, x?: Executor): Promise<OrgRef | null> {
+export async function findOrgRef(ref: { id?: string; externalId?: string }, tx?: Executor): Promise<OrgRef | null> {
   const key = ref.id ?? ref.externalId;
   if (!key) return null;
   const hit = cachedOrg(key);
   if (hit && (ref.id ? hit.id === key : hit.externalId === key)) return hit;
-  const org = await findOrganization(ref.id ? { id: ref.id } : { externalId: key }, x);
+  const org = await findOrganization(ref.id ? { id: ref.id } : { externalId: key }, tx);
   if (!org) return null;
   const found = { id: org.id, externalId: org.externalId };
   rememberOrg(found);

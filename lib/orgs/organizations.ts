@@ -17,9 +17,9 @@ export type OrganizationInput = {
   metadata?: Record<string, string>;
 };
 
-export async function createOrganization(input: OrganizationInput, x: Executor = db): Promise<Organization> {
+export async function createOrganization(input: OrganizationInput, tx: Executor = db): Promise<Organization> {
   try {
-    const [org] = await x
+    const [org] = await tx
       .insert(organizations)
       .values({
         id: newId("org"),
@@ -29,7 +29,7 @@ export async function createOrganization(input: OrganizationInput, x: Executor =
         metadata: input.metadata ?? {},
       })
       .returning();
-    await afterOrganizationCreated(org!, x);
+    await afterOrganizationCreated(org!, tx);
     return org!;
   } catch (e) {
     if (isUniqueViolation(e, "organizations_external_id_key")) {
@@ -41,8 +41,8 @@ export async function createOrganization(input: OrganizationInput, x: Executor =
   }
 }
 
-export async function getOrganization(orgId: string, x: Executor = db): Promise<Organization> {
-  const [org] = await x.select().from(organizations).where(eq(organizations.id, orgId));
+export async function getOrganization(orgId: string, tx: Executor = db): Promise<Organization> {
+  const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId));
   if (!org) throw notFound("Customer");
   return org;
 }
@@ -50,7 +50,7 @@ export async function getOrganization(orgId: string, x: Executor = db): Promise<
 /** Finds a customer by Tally id or by the platform's external id. */
 export async function findOrganization(
   ref: { id?: string; externalId?: string },
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Organization | null> {
   const where = ref.id
     ? eq(organizations.id, ref.id)
@@ -58,22 +58,22 @@ export async function findOrganization(
       ? eq(organizations.externalId, ref.externalId)
       : undefined;
   if (!where) return null;
-  const [org] = await x.select().from(organizations).where(where);
+  const [org] = await tx.select().from(organizations).where(where);
   return org ?? null;
 }
 
 /** A customer named in a path: Tally's id or the platform's external id. */
-export async function findOrganizationByRef(ref: string, x: Executor = db): Promise<Organization | null> {
-  return (await findOrganization({ id: ref }, x)) ?? (await findOrganization({ externalId: ref }, x));
+export async function findOrganizationByRef(ref: string, tx: Executor = db): Promise<Organization | null> {
+  return (await findOrganization({ id: ref }, tx)) ?? (await findOrganization({ externalId: ref }, tx));
 }
 
 export async function updateOrganization(
   orgId: string,
   patch: Partial<OrganizationInput>,
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Organization> {
   try {
-    const [org] = await x
+    const [org] = await tx
       .update(organizations)
       .set({
         ...(patch.name !== undefined && { name: patch.name }),
@@ -86,7 +86,7 @@ export async function updateOrganization(
       .returning();
     if (!org) throw notFound("Customer");
     // Usage ingestion caches customer references: a new external id must reach it at once.
-    if (patch.externalId !== undefined) await broadcastInvalidation("org", org.id, x);
+    if (patch.externalId !== undefined) await broadcastInvalidation("org", org.id, tx);
     return org;
   } catch (e) {
     if (isUniqueViolation(e, "organizations_external_id_key")) {

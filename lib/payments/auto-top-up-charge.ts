@@ -109,7 +109,7 @@ export async function runAutoTopUp(orgId: string, payload: Payload, now = new Da
 }
 
 async function finish(
-  x: Executor,
+  tx: Executor,
   row: AutoTopUp,
   patch: {
     status: AutoTopUp["status"];
@@ -119,17 +119,17 @@ async function finish(
   },
   now: Date,
 ): Promise<AutoTopUp["status"]> {
-  const [finished] = await x
+  const [finished] = await tx
     .update(autoTopUps)
     .set({ ...patch, completedAt: patch.status === "invoiced" ? null : now })
     .where(and(eq(autoTopUps.id, row.id), eq(autoTopUps.status, "pending")))
     .returning();
-  if (finished) await emitAutoTopUpFinished(x, finished, patch.status, now);
+  if (finished) await emitAutoTopUpFinished(tx, finished, patch.status, now);
   if (patch.status === "failed")
-    await alert(x, row, `Automatic top-up failed: ${patch.message ?? "the payment did not go through"}`, now);
+    await alert(tx, row, `Automatic top-up failed: ${patch.message ?? "the payment did not go through"}`, now);
   if (patch.status === "requires_action")
     await alert(
-      x,
+      tx,
       row,
       `Automatic top-up needs you: ${patch.message ?? "your bank asks you to confirm the payment"} Buy the pack on the credits page to finish it.`,
       now,
@@ -137,7 +137,7 @@ async function finish(
   return patch.status;
 }
 
-async function alert(x: Executor, row: AutoTopUp, message: string, now: Date) {
+async function alert(tx: Executor, row: AutoTopUp, message: string, now: Date) {
   await raiseAlertOnce(
     {
       orgId: row.orgId,
@@ -150,7 +150,7 @@ async function alert(x: Executor, row: AutoTopUp, message: string, now: Date) {
       details: { auto_top_up: row.id, credits: row.credits, balance: row.balanceAtCrossing },
       at: now,
     },
-    x,
+    tx,
   );
 }
 

@@ -13,7 +13,7 @@ import { payments, type Provider } from "@/lib/db/schema";
 import { log } from "@/lib/log";
 
 export async function onCreditPackPaid(
-  x: Executor,
+  tx: Executor,
   input: { orgId: string; creditProductId: string; paymentId: string; at: Date; livemode?: boolean },
 ): Promise<void> {
   await grantPurchasedCredits(
@@ -25,15 +25,15 @@ export async function onCreditPackPaid(
       now: input.at,
       livemode: input.livemode,
     },
-    x,
+    tx,
   );
 }
 
 export async function onPaymentRefunded(
-  x: Executor,
+  tx: Executor,
   input: { orgId: string; provider: Provider; paymentId: string; amountCents: number; refundedCents: number; at: Date },
 ): Promise<PurchaseRefundResult> {
-  const [bought] = await x
+  const [bought] = await tx
     .select({ id: payments.id })
     .from(payments)
     .where(
@@ -45,7 +45,7 @@ export async function onPaymentRefunded(
       ),
     );
   if (!bought) return { bucketId: null, due: 0, taken: 0, restored: 0, unrecovered: 0, balance: null };
-  const r = await takeBackRefundedPurchase(x, input.orgId, {
+  const r = await takeBackRefundedPurchase(tx, input.orgId, {
     paymentId: input.paymentId,
     amountCents: input.amountCents,
     refundedCents: input.refundedCents,

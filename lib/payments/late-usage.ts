@@ -78,7 +78,7 @@ function lookbackStart(p: Period): Date {
 const watermark = (r: LateRequest) => r.sub.lateUsageAfter ?? new Date(r.period.start.getTime() - LATE_MARGIN_MS);
 
 /** Per request: the earliest and latest time of events ingested after its watermark and timestamped before its period, or null. */
-async function candidates(x: Executor, requests: LateRequest[]): Promise<({ lo: Date; hi: Date } | null)[]> {
+async function candidates(tx: Executor, requests: LateRequest[]): Promise<({ lo: Date; hi: Date } | null)[]> {
   const found = await rows<{ i: number; lo: string; hi: string }>(
     sql`select t.i, floor(extract(epoch from min(e.ts)) * 1000)::bigint::text as lo,
                ceil(extract(epoch from max(e.ts)) * 1000)::bigint::text as hi
@@ -102,7 +102,7 @@ async function candidates(x: Executor, requests: LateRequest[]): Promise<({ lo: 
                and u.ingested_at > t.w
           ) e
          group by t.i`,
-    x,
+    tx,
   );
   const out: ({ lo: Date; hi: Date } | null)[] = requests.map(() => null);
   for (const f of found) out[Number(f.i)] = { lo: new Date(Number(f.lo)), hi: new Date(Number(f.hi)) };
@@ -159,10 +159,10 @@ type Rerate = { i: number; sub: Subscription; q: Period; billed: Map<string, Bil
  * The late lines each request's bill carries, in the order asked: for each earlier billed period
  * whose usage arrived after it was billed (oldest first), each usage line that grew, by the difference.
  */
-export async function lateUsageLinesMany(x: Executor, requests: LateRequest[]): Promise<PeriodLine[][]> {
+export async function lateUsageLinesMany(tx: Executor, requests: LateRequest[]): Promise<PeriodLine[][]> {
   const out: PeriodLine[][] = requests.map(() => []);
   if (requests.length === 0) return out;
-  const found = await candidates(x, requests);
+  const found = await candidates(tx, requests);
   const flagged = requests.flatMap((r, i) => (found[i] ? [{ ...r, i, ...found[i]! }] : []));
   if (flagged.length === 0) return out;
 
@@ -175,7 +175,7 @@ export async function lateUsageLinesMany(x: Executor, requests: LateRequest[]): 
   const keys = local.flatMap((f) => renewalKeys(f.sub, f.periods[0]!, f.period));
   const [stripeRows, invoiceRows] = await Promise.all([
     stripe.length
-      ? x
+      ? tx
           .select({
             subscriptionId: periodBillings.subscriptionId,
             start: periodBillings.periodStart,
@@ -189,7 +189,7 @@ export async function lateUsageLinesMany(x: Executor, requests: LateRequest[]): 
           )
       : [],
     keys.length
-      ? x
+      ? tx
           .select({
             sourceKey: invoices.sourceKey,
             amountCents: invoiceLines.amountCents,
@@ -259,10 +259,10 @@ export async function lateUsageLinesMany(x: Executor, requests: LateRequest[]): 
   // Rated again, and what threshold invoices billed of each period during it.
   const [inputs, thresholds] = await Promise.all([
     loadPeriodInputs(
-      x,
+      tx,
       rerate.map((r): PeriodRequest => ({ sub: r.sub, period: r.q })),
     ),
-    x
+    tx
       .select({
         subscriptionId: thresholdBillings.subscriptionId,
         start: thresholdBillings.periodStart,
@@ -329,8 +329,8 @@ export async function lateUsageLinesMany(x: Executor, requests: LateRequest[]): 
 }
 
 /** The late lines of one period's bill (a batch of one). */
-export async function lateUsageLines(x: Executor, sub: Subscription, period: Period): Promise<PeriodLine[]> {
-  return (await lateUsageLinesMany(x, [{ sub, period }]))[0]!;
+export async function lateUsageLines(tx: Executor, sub: Subscription, period: Period): Promise<PeriodLine[]> {
+  return (await lateUsageLinesMany(tx, [{ sub, period }]))[0]!;
 }
 
 /**

@@ -46,15 +46,15 @@ export function subscriptionLines(
 
 /** Charges an open local invoice to the customer's default sandbox card. */
 export async function chargeInvoice(
-  x: Executor,
+  tx: Executor,
   invoice: Invoice,
   at: Date,
 ): Promise<{ ok: boolean; message?: string; payment?: Payment }> {
   if (invoice.amountDueCents <= 0) return { ok: true };
-  const pm = await defaultPaymentMethod(x, invoice.orgId);
+  const pm = await defaultPaymentMethod(tx, invoice.orgId);
   const ok = Boolean(pm && !pm.declines);
   const message = !pm ? "No payment method on file." : pm.declines ? "Your card was declined." : undefined;
-  const payment = await recordPayment(x, {
+  const payment = await recordPayment(tx, {
     orgId: invoice.orgId,
     provider: "local",
     providerPaymentId: `py_local_${newId("pay").slice(4)}`,
@@ -70,29 +70,29 @@ export async function chargeInvoice(
     livemode: invoice.livemode,
     createdAt: at,
   });
-  if (ok) await markInvoicePaid(x, invoice.id, at);
+  if (ok) await markInvoicePaid(tx, invoice.id, at);
   else
     await emitWebhookEvent(
-      x,
+      tx,
       invoiceEvent("invoice.payment_failed", invoice, at, { payment_id: payment.id, failure_message: message ?? null }),
     );
   return { ok, message, payment };
 }
 
 export async function setPaymentState(
-  x: Executor,
+  tx: Executor,
   sub: Subscription,
   plan: Plan,
   paid: boolean,
   at: Date,
 ): Promise<Subscription> {
   if (paid && sub.status === "past_due") {
-    const [s] = await x
+    const [s] = await tx
       .update(subscriptions)
       .set({ status: "active", pastDueSince: null, updatedAt: at })
       .where(eq(subscriptions.id, sub.id))
       .returning();
-    await recordHistory(x, s!, plan, "recovered", {
+    await recordHistory(tx, s!, plan, "recovered", {
       fromStatus: "past_due",
       actor: "provider:local",
       occurredAt: at,
@@ -101,12 +101,12 @@ export async function setPaymentState(
     return s!;
   }
   if (!paid && (sub.status === "active" || sub.status === "trialing")) {
-    const [s] = await x
+    const [s] = await tx
       .update(subscriptions)
       .set({ status: "past_due", pastDueSince: at, updatedAt: at })
       .where(eq(subscriptions.id, sub.id))
       .returning();
-    await recordHistory(x, s!, plan, "past_due", {
+    await recordHistory(tx, s!, plan, "past_due", {
       fromStatus: sub.status,
       actor: "provider:local",
       occurredAt: at,
@@ -119,23 +119,23 @@ export async function setPaymentState(
 
 /** The invoice of a subscription period: issued once per period; charged when the provider is local. */
 export async function billPeriod(
-  x: Executor,
+  tx: Executor,
   sub: Subscription,
   plan: Plan,
   period: { start: Date; end: Date },
   extraLines: NewLine[] = [],
 ): Promise<Invoice> {
-  const [invoice] = await billPeriods(x, [{ sub, plan, period, extraLines }]);
+  const [invoice] = await billPeriods(tx, [{ sub, plan, period, extraLines }]);
   return invoice!;
 }
 
 /** Many periods' invoices (the rollover's batch), issued together; each local one charged as billPeriod does. */
 export async function billPeriods(
-  x: Executor,
+  tx: Executor,
   items: { sub: Subscription; plan: Plan; period: { start: Date; end: Date }; extraLines?: NewLine[] }[],
 ): Promise<Invoice[]> {
   const issued = await issueInvoices(
-    x,
+    tx,
     items.map(({ sub, plan, period, extraLines = [] }) => ({
       orgId: sub.orgId,
       currency: plan.currency,
@@ -152,8 +152,8 @@ export async function billPeriods(
   for (const [n, { invoice, created }] of issued.entries()) {
     const { sub, plan, period } = items[n]!;
     if (created && sub.provider === "local" && invoice.status === "open") {
-      const charge = await chargeInvoice(x, invoice, period.start);
-      await setPaymentState(x, sub, plan, charge.ok, period.start);
+      const charge = await chargeInvoice(tx, invoice, period.start);
+      await setPaymentState(tx, sub, plan, charge.ok, period.start);
     }
   }
   return issued.map((i) => i.invoice);
@@ -166,7 +166,7 @@ export async function billPeriods(
  * customer types in.
  */
 export async function retryOpenInvoices(
-  x: Executor,
+  tx: Executor,
   orgId: string,
   at = new Date(),
 ): Promise<{ paid: number; failed: number }> {
@@ -174,26 +174,26 @@ export async function retryOpenInvoices(
   let failed = 0;
   const cardBilled = new Set(
     (
-      await x
+      await tx
         .select({ id: subscriptions.id })
         .from(subscriptions)
         .where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.provider, "local")))
     ).map((s) => s.id),
   );
-  for (const inv of await openInvoices(orgId, x)) {
+  for (const inv of await openInvoices(orgId, tx)) {
     if (!inv.subscriptionId || !cardBilled.has(inv.subscriptionId)) continue;
-    const r = await chargeInvoice(x, inv, at);
+    const r = await chargeInvoice(tx, inv, at);
     if (r.ok) paid++;
     else failed++;
   }
   if (failed === 0 && paid > 0) {
-    const [sub] = await x
+    const [sub] = await tx
       .select()
       .from(subscriptions)
       .where(and(eq(subscriptions.orgId, orgId), eq(subscriptions.status, "past_due")));
     if (sub) {
-      const [plan] = await x.select().from(plans).where(eq(plans.id, sub.planId));
-      await setPaymentState(x, sub, plan!, true, at);
+      const [plan] = await tx.select().from(plans).where(eq(plans.id, sub.planId));
+      await setPaymentState(tx, sub, plan!, true, at);
     }
   }
   return { paid, failed };

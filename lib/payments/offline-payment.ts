@@ -108,27 +108,27 @@ export async function recordOfflinePayment(
 }
 
 /** A subscription whose invoice was paid: an unpaid first period starts; a past-due one recovers once nothing is open. */
-async function subscriptionInvoicePaid(x: Executor, subscriptionId: string, actor: string, at: Date): Promise<void> {
-  const [sub] = await x.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)).for("update");
+async function subscriptionInvoicePaid(tx: Executor, subscriptionId: string, actor: string, at: Date): Promise<void> {
+  const [sub] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)).for("update");
   if (!sub) return;
-  const [plan] = await x.select().from(plans).where(eq(plans.id, sub.planId));
+  const [plan] = await tx.select().from(plans).where(eq(plans.id, sub.planId));
   if (sub.status === "incomplete") {
-    const [s] = await x
+    const [s] = await tx
       .update(subscriptions)
       .set({ status: "active", updatedAt: at })
       .where(eq(subscriptions.id, sub.id))
       .returning();
-    await recordHistory(x, s!, plan!, "activated", {
+    await recordHistory(tx, s!, plan!, "activated", {
       fromStatus: "incomplete",
       actor,
       occurredAt: at,
       comment: "First invoice paid",
     });
     // Included credits for the period; the period's invoice exists (the one just paid), so none is issued again.
-    await afterPeriodStarted(x, s!, plan!, at);
+    await afterPeriodStarted(tx, s!, plan!, at);
     return;
   }
-  if (sub.status === "past_due" && (await openInvoices(sub.orgId, x)).every((i) => i.subscriptionId !== sub.id)) {
-    await setPaymentState(x, sub, plan!, true, at);
+  if (sub.status === "past_due" && (await openInvoices(sub.orgId, tx)).every((i) => i.subscriptionId !== sub.id)) {
+    await setPaymentState(tx, sub, plan!, true, at);
   }
 }

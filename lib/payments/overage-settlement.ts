@@ -10,7 +10,7 @@ import { dec } from "@/lib/money";
 import { periodKey, type PeriodLine } from "./period-lines";
 
 export async function settleInvoicedOverage(
-  x: Executor,
+  tx: Executor,
   sub: Subscription,
   period: { start: Date },
   lines: Pick<PeriodLine, "kind" | "quantity">[],
@@ -19,7 +19,7 @@ export async function settleInvoicedOverage(
   const credits = lines.filter((l) => l.kind === "overage").reduce((s, l) => s + dec(l.quantity).toNumber(), 0);
   if (credits <= 0) return 0;
   await grantBucket(
-    x,
+    tx,
     sub.orgId,
     {
       source: "purchased",

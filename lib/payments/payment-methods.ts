@@ -17,16 +17,16 @@ function brandOf(number: string): string {
   return "card";
 }
 
-export async function listPaymentMethods(orgId: string, x: Executor = db): Promise<PaymentMethod[]> {
-  return x
+export async function listPaymentMethods(orgId: string, tx: Executor = db): Promise<PaymentMethod[]> {
+  return tx
     .select()
     .from(paymentMethods)
     .where(and(eq(paymentMethods.orgId, orgId), isNull(paymentMethods.detachedAt)))
     .orderBy(desc(paymentMethods.isDefault), desc(paymentMethods.createdAt));
 }
 
-export async function defaultPaymentMethod(x: Executor, orgId: string): Promise<PaymentMethod | null> {
-  const [pm] = await listPaymentMethods(orgId, x);
+export async function defaultPaymentMethod(tx: Executor, orgId: string): Promise<PaymentMethod | null> {
+  const [pm] = await listPaymentMethods(orgId, tx);
   return pm ?? null;
 }
 
@@ -50,14 +50,14 @@ export function parseCardExpiry(text: string, now = new Date()): CardExpiry {
 
 /** A sandbox card: any 13–19 digit number; 4000 0000 0000 0002 declines every charge. */
 export async function addSandboxCard(
-  x: Executor,
+  tx: Executor,
   orgId: string,
   input: { number: string; expMonth?: number; expYear?: number },
 ): Promise<PaymentMethod> {
   const number = input.number.replace(/[\s-]/g, "");
   if (!/^\d{13,19}$/.test(number)) throw invalidField("card_number", "enter 13 to 19 digits, e.g. 4242 4242 4242 4242");
-  await x.update(paymentMethods).set({ isDefault: false }).where(eq(paymentMethods.orgId, orgId));
-  const [pm] = await x
+  await tx.update(paymentMethods).set({ isDefault: false }).where(eq(paymentMethods.orgId, orgId));
+  const [pm] = await tx
     .insert(paymentMethods)
     .values({
       id: newId("pm"),
@@ -98,11 +98,11 @@ export async function detachPaymentMethod(orgId: string, id: string): Promise<vo
 
 /** Mirror of a Stripe payment method (payment_method.attached / detached). */
 export async function upsertStripePaymentMethod(
-  x: Executor,
+  tx: Executor,
   orgId: string,
   pm: { id: string; brand: string; last4: string; expMonth: number | null; expYear: number | null; detached: boolean },
 ): Promise<void> {
-  await x
+  await tx
     .insert(paymentMethods)
     .values({
       id: newId("pm"),

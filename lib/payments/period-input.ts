@@ -47,10 +47,10 @@ const json = (v: unknown) => sql`${JSON.stringify(v)}::text::json`;
 const anyOf = (ids: string[]) => sql`any(array(select json_array_elements_text(${json(ids)})))`;
 
 /** Plans by id; those the caller already holds are not read again (a round trip per batch saved). */
-async function plansById(x: Executor, ids: string[], known: Plan[] = []): Promise<Map<string, Plan>> {
+async function plansById(tx: Executor, ids: string[], known: Plan[] = []): Promise<Map<string, Plan>> {
   const out = new Map(known.map((p) => [p.id, p]));
   const missing = [...new Set(ids)].filter((id) => !out.has(id));
-  if (missing.length) for (const p of await x.select().from(plans).where(inArray(plans.id, missing))) out.set(p.id, p);
+  if (missing.length) for (const p of await tx.select().from(plans).where(inArray(plans.id, missing))) out.set(p.id, p);
   return out;
 }
 
@@ -161,7 +161,7 @@ type RollupTotal = {
  * them: a plain meter's total, a group charge's meter per value of its property (a value the
  * event lacked under NO_GROUP), and a negative or missing total rated as 0.
  */
-async function readUsage(x: Executor, reads: UsageRead[]): Promise<Quantity[]> {
+async function readUsage(tx: Executor, reads: UsageRead[]): Promise<Quantity[]> {
   const out: Quantity[] = reads.map((r) => (r.group ? { groups: {} } : "0"));
   const live = reads.map((r, j) => ({ r, j })).filter(({ r }) => r.range.end > r.range.start);
   if (live.length === 0) return out;
@@ -192,7 +192,7 @@ async function readUsage(x: Executor, reads: UsageRead[]): Promise<Quantity[]> {
              where r.org_id = t.o and r.meter_id = t.m and r.bucket_start >= t.f and r.bucket_start < t.u
              group by r.group_key) x
          group by t.j, t.m, 4`,
-    x,
+    tx,
   );
   const byRead = new Map<number, RollupTotal[]>();
   for (const f of found) {
@@ -229,7 +229,7 @@ export type PeriodRequest = {
  * `knownPlans`: plans the caller already holds (not read again).
  */
 export async function loadPeriodInputs(
-  x: Executor,
+  tx: Executor,
   requests: PeriodRequest[],
   opts: { knownPlans?: Plan[] } = {},
 ): Promise<PeriodInput[]> {
@@ -244,7 +244,7 @@ export async function loadPeriodInputs(
   const ti = sql<number>`t.i`.mapWith(Number);
   // The reads go out together (pipelined on one connection inside a transaction).
   const [historyRows, callRows, agentRows, agentHistoryRows, overageRows, balances, cachedMeters] = await Promise.all([
-    x
+    tx
       .select({ i: ti, at: subscriptionHistory.occurredAt, planId: subscriptionHistory.planId })
       .from(subscriptionHistory)
       .innerJoin(
@@ -252,7 +252,7 @@ export async function loadPeriodInputs(
         sql`${subscriptionHistory.orgId} = t.o and ${subscriptionHistory.subscriptionId} = t.s and ${subscriptionHistory.occurredAt} < t.u`,
       )
       .orderBy(sql`t.i`, asc(subscriptionHistory.occurredAt), asc(subscriptionHistory.recordedAt)),
-    x
+    tx
       .select({
         i: ti,
         id: calls.id,
@@ -269,7 +269,7 @@ export async function loadPeriodInputs(
         sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, f: r.range.start.toISOString(), u: r.range.end.toISOString() })))}) as t(i int, o text, f timestamptz, u timestamptz)`,
         sql`${calls.orgId} = t.o and ${calls.status} = 'finalized' and ${calls.endedAt} >= t.f and ${calls.endedAt} < t.u`,
       ),
-    x
+    tx
       .select({
         orgId: agents.orgId,
         id: agents.id,
@@ -280,7 +280,7 @@ export async function loadPeriodInputs(
       })
       .from(agents)
       .where(sql`${agents.orgId} = ${anyOf(orgIds)}`),
-    x
+    tx
       .select({
         orgId: agentPlanHistory.orgId,
         agentId: agentPlanHistory.agentId,
@@ -291,7 +291,7 @@ export async function loadPeriodInputs(
       .from(agentPlanHistory)
       .where(sql`${agentPlanHistory.orgId} = ${anyOf(orgIds)}`)
       .orderBy(asc(agentPlanHistory.createdAt)),
-    x
+    tx
       .select({
         i: ti,
         credits: sql<string>`(-sum(${creditLedger.amount}))::text`,
@@ -305,11 +305,11 @@ export async function loadPeriodInputs(
       )
       .groupBy(sql`t.i`, creditLedger.unitPrice, creditLedger.currency)
       .orderBy(sql`t.i`, sql`max(${creditLedger.seq}) desc`),
-    x
+    tx
       .select({ orgId: creditBalances.orgId, overage: creditBalances.overage })
       .from(creditBalances)
       .where(sql`${creditBalances.orgId} = ${anyOf(orgIds)}`),
-    meterIndex({ x }),
+    meterIndex({ tx }),
   ]);
   const history = byItem(historyRows);
   const callsOf = byItem(callRows as (CallRow & { i: number })[]);
@@ -325,7 +325,7 @@ export async function loadPeriodInputs(
     ),
   );
   const byId = await plansById(
-    x,
+    tx,
     items.flatMap((r) => [
       ...segs[r.i]!.map((s) => s.planId),
       ...heldRaw[r.i]!.map((h) => h.planId),
@@ -341,11 +341,11 @@ export async function loadPeriodInputs(
   // Meters whose whole usage draws credits (a link without filters of its own), when linked.
   const linkRows = await rows<{ code: string; created_at: string | Date; archived_at: string | Date | null }>(
     sql`select m.code, l.created_at, l.archived_at from credit_meter_links l join meters m on m.id = l.meter_id where l.filters = '{}'::jsonb`,
-    x,
+    tx,
   );
   const meterIdx = charged.every((code) => cachedMeters.byCode.has(code))
     ? cachedMeters
-    : await meterIndex({ x, fresh: true });
+    : await meterIndex({ tx, fresh: true });
 
   // Every segment's rollup meters in one read; unique_count meters per segment.
   const reads: UsageRead[] = [];
@@ -374,7 +374,7 @@ export async function loadPeriodInputs(
       return [{ seg: s, plan, hours, rollup, unique, first }];
     }),
   );
-  const quantities = await readUsage(x, reads);
+  const quantities = await readUsage(tx, reads);
 
   const inputs: PeriodInput[] = [];
   for (const r of items) {
@@ -384,7 +384,7 @@ export async function loadPeriodInputs(
       const usage: Record<string, Quantity> = {};
       p.rollup.forEach((m, n) => (usage[m.code] = quantities[p.first + n]!));
       if (p.unique.length)
-        Object.assign(usage, (await pricedUsage(r.sub.orgId, p.unique, p.hours, p.plan, x)).quantities);
+        Object.assign(usage, (await pricedUsage(r.sub.orgId, p.unique, p.hours, p.plan, tx)).quantities);
       const byCode = new Map([...p.rollup, ...p.unique].map((m) => [m.code, m]));
       for (const c of recorded) {
         if (!c.endedAt || c.endedAt < p.hours.start || c.endedAt >= p.hours.end) continue;
@@ -454,11 +454,11 @@ export async function loadPeriodInputs(
 
 /** One period's input (a batch of one). */
 export async function loadPeriodInput(
-  x: Executor,
+  tx: Executor,
   sub: Subscription,
   period: Period,
   opts: { final?: boolean; knownPlans?: Plan[] } = {},
 ): Promise<PeriodInput> {
-  const [input] = await loadPeriodInputs(x, [{ sub, period, final: opts.final }], { knownPlans: opts.knownPlans });
+  const [input] = await loadPeriodInputs(tx, [{ sub, period, final: opts.final }], { knownPlans: opts.knownPlans });
   return input!;
 }

@@ -12,11 +12,11 @@ import { createStripeCustomer } from "@/lib/stripe/customers";
 export const CREATE_CUSTOMER_JOB = "stripe.create_customer";
 
 export async function enqueueProviderCustomer(
-  x: Executor,
+  tx: Executor,
   org: Pick<Organization, "id" | "stripeCustomerId">,
 ): Promise<void> {
   if (!stripeConfigured() || org.stripeCustomerId) return;
-  await enqueue(x, {
+  await enqueue(tx, {
     kind: CREATE_CUSTOMER_JOB,
     orgId: org.id,
     payload: { orgId: org.id },

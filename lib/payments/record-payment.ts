@@ -13,11 +13,11 @@ import { newId } from "@/lib/ids";
 export type PaymentInput = Omit<typeof payments.$inferInsert, "id" | "updatedAt">;
 
 export async function recordPayment(
-  x: Executor,
+  tx: Executor,
   input: PaymentInput,
   opts: { refundFailed?: boolean } = {},
 ): Promise<Payment> {
-  const [row] = await x
+  const [row] = await tx
     .insert(payments)
     .values({ id: newId("pay"), ...input })
     .onConflictDoUpdate({

@@ -36,7 +36,7 @@ type Reason = "invoice_created" | "invoice_not_draft" | "period_ended" | "subscr
 
 /** Queues the period's usage for Stripe; with a draft invoice id it goes on that draft while it is one. */
 export async function enqueueStripePeriodUsage(
-  x: Executor,
+  tx: Executor,
   sub: Subscription,
   period: { start: Date; end: Date },
   opts: { reason: Reason; draftInvoiceId?: string; runAt?: Date },
@@ -44,7 +44,7 @@ export async function enqueueStripePeriodUsage(
   // A trial's usage is free; a zero-length period has none.
   if (period.end <= period.start || (sub.trialEnd && sub.trialEnd.getTime() >= period.end.getTime() - 1000))
     return false;
-  await enqueue(x, {
+  await enqueue(tx, {
     kind: STRIPE_PERIOD_USAGE_JOB,
     orgId: sub.orgId,
     payload: {

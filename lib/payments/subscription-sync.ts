@@ -32,30 +32,30 @@ const STATUS: Record<string, SubscriptionStatus> = {
   canceled: "canceled",
 };
 
-async function orgFor(x: Executor, s: StripeSubscriptionState): Promise<string | null> {
-  const [byCustomer] = await x
+async function orgFor(tx: Executor, s: StripeSubscriptionState): Promise<string | null> {
+  const [byCustomer] = await tx
     .select({ id: organizations.id })
     .from(organizations)
     .where(eq(organizations.stripeCustomerId, s.customerId));
   if (byCustomer) return byCustomer.id;
   const fromMeta = s.metadata.tally_org_id;
   if (fromMeta) {
-    const [org] = await x
+    const [org] = await tx
       .select({ id: organizations.id, stripeCustomerId: organizations.stripeCustomerId })
       .from(organizations)
       .where(eq(organizations.id, fromMeta));
     if (org) {
       if (!org.stripeCustomerId)
-        await x.update(organizations).set({ stripeCustomerId: s.customerId }).where(eq(organizations.id, org.id));
+        await tx.update(organizations).set({ stripeCustomerId: s.customerId }).where(eq(organizations.id, org.id));
       return org.id;
     }
   }
   return null;
 }
 
-async function planFor(x: Executor, priceId: string | null): Promise<Plan | null> {
+async function planFor(tx: Executor, priceId: string | null): Promise<Plan | null> {
   if (!priceId) return null;
-  const [p] = await x
+  const [p] = await tx
     .select()
     .from(plans)
     .where(eq(plans.stripePriceId, priceId))
@@ -71,17 +71,17 @@ export type ApplyResult = {
 };
 
 export async function applyStripeSubscription(
-  x: Executor,
+  tx: Executor,
   s: StripeSubscriptionState,
   ctx: { at: Date; actor: string },
 ): Promise<ApplyResult> {
-  const [orgId, plan] = await Promise.all([orgFor(x, s), planFor(x, s.priceId)]);
+  const [orgId, plan] = await Promise.all([orgFor(tx, s), planFor(tx, s.priceId)]);
   if (!orgId) return { outcome: "unknown_customer" };
   if (!plan) return { outcome: "unknown_price", orgId };
   const status = STATUS[s.status] ?? "active";
   const periodStart = s.currentPeriodStart ?? ctx.at;
   const periodEnd = s.currentPeriodEnd ?? periodStart;
-  const [existing] = await x
+  const [existing] = await tx
     .select()
     .from(subscriptions)
     .where(eq(subscriptions.stripeSubscriptionId, s.id))
@@ -90,7 +90,7 @@ export async function applyStripeSubscription(
   if (!existing) {
     // A subscription started elsewhere (e.g. a manual one) gives way to the paid one.
     if (LIVE_STATUSES.includes(status as (typeof LIVE_STATUSES)[number])) {
-      const others = await x
+      const others = await tx
         .select()
         .from(subscriptions)
         .where(
@@ -101,13 +101,13 @@ export async function applyStripeSubscription(
           ),
         );
       for (const other of others) {
-        const [ended] = await x
+        const [ended] = await tx
           .update(subscriptions)
           .set({ status: "canceled", endedAt: ctx.at, canceledAt: ctx.at, updatedAt: ctx.at })
           .where(eq(subscriptions.id, other.id))
           .returning();
-        const [otherPlan] = await x.select().from(plans).where(eq(plans.id, other.planId));
-        await recordHistory(x, ended!, otherPlan!, "canceled", {
+        const [otherPlan] = await tx.select().from(plans).where(eq(plans.id, other.planId));
+        await recordHistory(tx, ended!, otherPlan!, "canceled", {
           fromStatus: other.status,
           actor: ctx.actor,
           occurredAt: ctx.at,
@@ -115,7 +115,7 @@ export async function applyStripeSubscription(
         });
       }
     }
-    const [created] = await x
+    const [created] = await tx
       .insert(subscriptions)
       .values({
         id: newId("sub"),
@@ -141,12 +141,12 @@ export async function applyStripeSubscription(
         updatedAt: ctx.at,
       })
       .returning();
-    await recordHistory(x, created!, plan, status === "trialing" ? "trial_started" : "created", {
+    await recordHistory(tx, created!, plan, status === "trialing" ? "trial_started" : "created", {
       actor: ctx.actor,
       occurredAt: ctx.at,
       details: { stripe_subscription_id: s.id },
     });
-    if (status === "active" || status === "trialing") await afterPeriodStarted(x, created!, plan, periodStart);
+    if (status === "active" || status === "trialing") await afterPeriodStarted(tx, created!, plan, periodStart);
     return { outcome: "created", subscriptionId: created!.id, orgId };
   }
 
@@ -182,10 +182,10 @@ export async function applyStripeSubscription(
     (next.trialEnd?.getTime() ?? 0) !== (existing.trialEnd?.getTime() ?? 0) ||
     (next.endedAt?.getTime() ?? 0) !== (existing.endedAt?.getTime() ?? 0);
   if (!changed) {
-    await x.update(subscriptions).set({ providerUpdatedAt: ctx.at }).where(eq(subscriptions.id, existing.id));
+    await tx.update(subscriptions).set({ providerUpdatedAt: ctx.at }).where(eq(subscriptions.id, existing.id));
     return { outcome: "unchanged", subscriptionId: existing.id, orgId };
   }
-  const [updated] = await x
+  const [updated] = await tx
     .update(subscriptions)
     .set({
       ...next,
@@ -220,7 +220,7 @@ export async function applyStripeSubscription(
             ? "cancel_scheduled"
             : "cancel_unscheduled"
           : "renewed";
-  await recordHistory(x, updated!, plan, action, {
+  await recordHistory(tx, updated!, plan, action, {
     fromStatus: existing.status,
     fromPlanId: existing.planId,
     actor: ctx.actor,
@@ -230,13 +230,13 @@ export async function applyStripeSubscription(
     next.currentPeriodStart.getTime() !== existing.currentPeriodStart.getTime() ||
     (existing.status === "incomplete" && status === "active");
   if (newPeriod && (status === "active" || status === "trialing"))
-    await afterPeriodStarted(x, updated!, plan, periodStart);
+    await afterPeriodStarted(tx, updated!, plan, periodStart);
   const wasBilling = existing.status === "active" || existing.status === "past_due";
   // A paid period ended: its usage goes onto the renewal draft when invoice.created comes; this
   // delayed check bills it on a separate invoice if that never happens.
   if (newPeriod && wasBilling && next.currentPeriodStart > existing.currentPeriodStart) {
     await enqueueStripePeriodUsage(
-      x,
+      tx,
       updated!,
       { start: existing.currentPeriodStart, end: existing.currentPeriodEnd },
       { reason: "period_ended", runAt: new Date(ctx.at.getTime() + DRAFT_GRACE_MS) },
@@ -245,7 +245,7 @@ export async function applyStripeSubscription(
   // The subscription ended (canceled now, or at its period end): the last period's usage is billed.
   if ((status === "canceled" || status === "expired") && (wasBilling || existing.status === "trialing")) {
     await afterSubscriptionEnded(
-      x,
+      tx,
       { ...updated!, status: existing.status },
       { start: existing.currentPeriodStart, end: s.endedAt ?? ctx.at },
       plan.currency,

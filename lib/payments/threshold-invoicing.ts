@@ -34,11 +34,11 @@ export const STRIPE_THRESHOLD_JOB = "stripe.threshold_invoice";
 
 /** Minor units threshold invoices billed per line id, for one subscription period. */
 export async function thresholdBilledByLine(
-  x: Executor,
+  tx: Executor,
   subscriptionId: string,
   period: { start: Date },
 ): Promise<Map<string, number>> {
-  const rows = await x
+  const rows = await tx
     .select({ lines: thresholdBillings.lines })
     .from(thresholdBillings)
     .where(and(eq(thresholdBillings.subscriptionId, subscriptionId), eq(thresholdBillings.periodStart, period.start)));
@@ -49,12 +49,12 @@ export async function thresholdBilledByLine(
 
 /** thresholdBilledByLine for many subscription periods (a batch of the rollover), in the order asked: one statement. */
 export async function thresholdBilledByLineMany(
-  x: Executor,
+  tx: Executor,
   requests: { subscriptionId: string; period: { start: Date } }[],
 ): Promise<Map<string, number>[]> {
   const out = requests.map(() => new Map<string, number>());
   if (requests.length === 0) return out;
-  const found = await x
+  const found = await tx
     .select({ i: sql<number>`t.i`.mapWith(Number), lines: thresholdBillings.lines })
     .from(thresholdBillings)
     .innerJoin(

@@ -38,12 +38,12 @@ export function toInvoiceLine(l: PeriodLine): NewLine {
  * (late-usage.ts).
  */
 export async function periodLinesFor(
-  x: Executor,
+  tx: Executor,
   sub: Subscription,
   period: { start: Date; end: Date },
   opts: { final?: boolean; knownPlans?: Plan[] } = {},
 ): Promise<PeriodLine[]> {
-  const [lines] = await periodLinesForMany(x, [{ sub, period, final: opts.final }], { knownPlans: opts.knownPlans });
+  const [lines] = await periodLinesForMany(tx, [{ sub, period, final: opts.final }], { knownPlans: opts.knownPlans });
   return lines!;
 }
 
@@ -52,18 +52,18 @@ export async function periodLinesFor(
  * less what threshold invoices billed during it, with earlier periods' usage that arrived after they were billed (late-usage.ts).
  */
 export async function periodLinesForMany(
-  x: Executor,
+  tx: Executor,
   requests: PeriodRequest[],
   opts: { knownPlans?: Plan[] } = {},
 ): Promise<PeriodLine[][]> {
   // The three reads go out together (pipelined in the caller's transaction), each one set-based for the batch.
   const [inputs, thresholdBilled, late] = await Promise.all([
-    loadPeriodInputs(x, requests, opts),
+    loadPeriodInputs(tx, requests, opts),
     thresholdBilledByLineMany(
-      x,
+      tx,
       requests.map((r) => ({ subscriptionId: r.sub.id, period: r.period })),
     ),
-    lateUsageLinesMany(x, requests),
+    lateUsageLinesMany(tx, requests),
   ]);
   // Usage invoiced during the period at its plan's threshold is not billed again (threshold-invoicing.ts).
   return inputs.map((input, i) => [...lessThresholdBilled(periodLines(input), thresholdBilled[i]!), ...late[i]!]);

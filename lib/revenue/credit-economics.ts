@@ -19,7 +19,7 @@ export type CreditPackSales = { packsSold: number; grossCents: number; refundedC
 export async function creditPackSales(
   currency: string,
   range: { start: Date; end: Date },
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<CreditPackSales> {
   const [r] = await selectRows(
     { n: int, gross: int, refunded: int },
@@ -27,7 +27,7 @@ export async function creditPackSales(
         from payments
         where kind = 'credits' and status in (${collected}) and currency = ${currency} and livemode
           and created_at >= ${iso(range.start)} and created_at < ${iso(range.end)}`,
-    x,
+    tx,
   );
   const gross = r?.gross ?? 0;
   const refunded = r?.refunded ?? 0;
@@ -85,7 +85,7 @@ export type DeferredRevenue = { asOf: Date; credits: number; valueCents: number;
  * never expire, so what a bucket held at `asOf` is its remaining now minus what the ledger moved
  * since — any past instant is recomputed from the append-only ledger.
  */
-export async function deferredRevenue(currency: string, asOf: Date, x: Executor = db): Promise<DeferredRevenue> {
+export async function deferredRevenue(currency: string, asOf: Date, tx: Executor = db): Promise<DeferredRevenue> {
   const groups = await selectRows(
     pricedCredits,
     sql`with held as (
@@ -97,7 +97,7 @@ export async function deferredRevenue(currency: string, asOf: Date, x: Executor 
         select (${grantPrice(currency)})::text as paid, g.amount::text as amount, sum(g.remaining)::text as credits
         from held g where g.remaining > 0
         group by 1, 2`,
-    x,
+    tx,
   );
   const v = valueOf(groups);
   return { asOf, credits: v.priced + v.unpriced, valueCents: v.value, unpricedCredits: v.unpriced };
@@ -109,14 +109,14 @@ export type Breakage = { credits: Record<CreditSource, number>; total: number; p
 export async function breakage(
   currency: string,
   range: { start: Date; end: Date },
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Breakage> {
   const bySource = await selectRows(
     { source: nullable(label<CreditSource>()), credits: int },
     sql`select l.source, (-sum(l.bucket_delta))::text as credits from credit_ledger l
         where l.kind = 'expire' and l.bucket_id is not null and l.created_at >= ${iso(range.start)} and l.created_at < ${iso(range.end)}
         group by l.source`,
-    x,
+    tx,
   );
   const purchased = await selectRows(
     pricedCredits,
@@ -124,7 +124,7 @@ export async function breakage(
         from credit_ledger l join credit_grants g on g.id = l.bucket_id and g.org_id = l.org_id
         where l.kind = 'expire' and l.source = 'purchased' and g.livemode and l.created_at >= ${iso(range.start)} and l.created_at < ${iso(range.end)}
         group by 1, 2`,
-    x,
+    tx,
   );
   const credits: Record<CreditSource, number> = { purchased: 0, subscription: 0, promotional: 0 };
   for (const r of bySource) if (r.source) credits[r.source] = r.credits;
@@ -149,7 +149,7 @@ export type TierCredits = {
  * pages count spending) and expired in the range, per tier of the plan each customer is on now
  * ("(none)" without a current subscription).
  */
-export async function creditsByTier(range: { start: Date; end: Date }, x: Executor = db): Promise<TierCredits[]> {
+export async function creditsByTier(range: { start: Date; end: Date }, tx: Executor = db): Promise<TierCredits[]> {
   const list = await selectRows(
     { tier: text, customers: int, sub: int, pur: int, promo: int, consumed: int, expired: int },
     sql`with tiers as (
@@ -166,7 +166,7 @@ export async function creditsByTier(range: { start: Date; end: Date }, x: Execut
         where l.created_at >= ${iso(range.start)} and l.created_at < ${iso(range.end)}
         group by 1
         order by 1`,
-    x,
+    tx,
   );
   return list.map((r) => {
     const granted = { subscription: r.sub, purchased: r.pur, promotional: r.promo };

@@ -36,18 +36,18 @@ export type Economics = {
 
 export async function revenueEconomics(
   opts: { month?: string; currency?: string; limit?: number; now?: Date } = {},
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Economics> {
   const now = opts.now ?? new Date();
   const month = parseMonth(opts.month ?? now.toISOString().slice(0, 7));
-  const currency = opts.currency ?? (await reportingCurrency(x));
+  const currency = opts.currency ?? (await reportingCurrency(tx));
   const asOf = monthAsOf(month, now);
   const [creditPacks, deferred, expired, byTier, usage] = await Promise.all([
-    creditPackSales(currency, month, x),
-    deferredRevenue(currency, asOf, x),
-    breakage(currency, month, x),
-    creditsByTier(month, x),
-    usageEconomics({ currency, month, asOf, limit: opts.limit ?? 50 }, x),
+    creditPackSales(currency, month, tx),
+    deferredRevenue(currency, asOf, tx),
+    breakage(currency, month, tx),
+    creditsByTier(month, tx),
+    usageEconomics({ currency, month, asOf, limit: opts.limit ?? 50 }, tx),
   ]);
   return {
     month,

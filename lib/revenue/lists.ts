@@ -78,9 +78,9 @@ export type CustomerListRow = Unsorted<Awaited<ReturnType<typeof customerRows>>[
   usageChargesCents: number;
 };
 
-async function customerRows(q: Partial<CustomerListQuery> & { limit: number }, x: Executor) {
+async function customerRows(q: Partial<CustomerListQuery> & { limit: number }, tx: Executor) {
   // The current subscription, else the most recent one (so a churned customer shows "canceled").
-  const current = x
+  const current = tx
     .select()
     .from(subscriptions)
     .where(eq(subscriptions.orgId, o.id))
@@ -98,7 +98,7 @@ async function customerRows(q: Partial<CustomerListQuery> & { limit: number }, x
   const order: SortOrder = q.order ?? (sort === "name" ? "asc" : "desc");
   const k = keyset(keys[sort], sql`${o.id}`, order, q.cursor);
   const search = q.search ? likePattern(q.search) : undefined;
-  const list = await x
+  const list = await tx
     .select({
       id: o.id,
       name: o.name,
@@ -145,10 +145,10 @@ async function customerRows(q: Partial<CustomerListQuery> & { limit: number }, x
 export async function listCustomers(
   q: Partial<CustomerListQuery> & { limit: number },
   now = new Date(),
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Page<CustomerListRow>> {
-  const { rows, nextCursor } = page(await customerRows(q, x), q.limit);
-  const usage = await usageThisMonth(rows, now, x);
+  const { rows, nextCursor } = page(await customerRows(q, tx), q.limit);
+  const usage = await usageThisMonth(rows, now, tx);
   return { rows: rows.map((r) => ({ ...r, usageChargesCents: usage.get(r.id) ?? 0 })), nextCursor };
 }
 
@@ -156,13 +156,13 @@ export async function listCustomers(
 async function usageThisMonth(
   list: { id: string; planId: string | null; status: SubscriptionStatus | null }[],
   now: Date,
-  x: Executor,
+  tx: Executor,
 ): Promise<Map<string, number>> {
   const isLive = (status: SubscriptionStatus | null) =>
     status !== null && (LIVE_STATUSES as readonly string[]).includes(status);
   const planIds = [...new Set(list.flatMap((r) => (r.planId && isLive(r.status) ? [r.planId] : [])))];
   if (planIds.length === 0) return new Map();
-  const found = await x.select().from(plans).where(inArray(plans.id, planIds));
+  const found = await tx.select().from(plans).where(inArray(plans.id, planIds));
   const byId = new Map(found.map((pl) => [pl.id, pl]));
   const planOf = new Map<string, Plan>();
   for (const r of list) {
@@ -174,7 +174,7 @@ async function usageThisMonth(
     { start, end: new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)) },
     planOf,
     null,
-    x,
+    tx,
   );
   return new Map([...amounts].map(([orgId, amount]) => [orgId, roundToMinor(amount, planOf.get(orgId)!.currency)]));
 }
@@ -208,7 +208,7 @@ export function customerRowJson(r: CustomerListRow): CustomerRowJson {
 
 export type SubscriptionListRow = Unsorted<Awaited<ReturnType<typeof subscriptionRows>>[number]>;
 
-async function subscriptionRows(q: Partial<SubscriptionListQuery> & { limit: number }, x: Executor) {
+async function subscriptionRows(q: Partial<SubscriptionListQuery> & { limit: number }, tx: Executor) {
   const mrr = mrrOf(s);
   const keys: Record<SubscriptionListQuery["sort"], SortKey> = {
     created: { expr: sql`${s.createdAt}`, type: "timestamptz" },
@@ -220,7 +220,7 @@ async function subscriptionRows(q: Partial<SubscriptionListQuery> & { limit: num
   const order: SortOrder = q.order ?? (sort === "customer" || sort === "period_end" ? "asc" : "desc");
   const k = keyset(keys[sort], sql`${s.id}`, order, q.cursor);
   const search = q.search ? likePattern(q.search) : undefined;
-  const list = await x
+  const list = await tx
     .select({
       id: s.id,
       orgId: s.orgId,
@@ -266,9 +266,9 @@ async function subscriptionRows(q: Partial<SubscriptionListQuery> & { limit: num
 
 export async function listSubscriptionsForAdmin(
   q: Partial<SubscriptionListQuery> & { limit: number },
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Page<SubscriptionListRow>> {
-  return page(await subscriptionRows(q, x), q.limit);
+  return page(await subscriptionRows(q, tx), q.limit);
 }
 
 export function subscriptionRowJson(r: SubscriptionListRow): SubscriptionRowJson {
@@ -305,7 +305,7 @@ export function subscriptionRowJson(r: SubscriptionListRow): SubscriptionRowJson
 
 export type ChargeRow = Unsorted<Awaited<ReturnType<typeof chargeRows>>[number]>;
 
-async function chargeRows(q: Partial<ChargeListQuery> & { limit: number; orgId?: string }, x: Executor) {
+async function chargeRows(q: Partial<ChargeListQuery> & { limit: number; orgId?: string }, tx: Executor) {
   const keys: Record<ChargeListQuery["sort"], SortKey> = {
     created: { expr: sql`${pay.createdAt}`, type: "timestamptz" },
     amount: { expr: sql`${pay.amountCents}`, type: "bigint" },
@@ -314,7 +314,7 @@ async function chargeRows(q: Partial<ChargeListQuery> & { limit: number; orgId?:
   const order: SortOrder = q.order ?? "desc";
   const k = keyset(keys[sort], sql`${pay.id}`, order, q.cursor);
   const search = q.search ? likePattern(q.search) : undefined;
-  const list = await x
+  const list = await tx
     .select({
       id: pay.id,
       orgId: pay.orgId,
@@ -361,9 +361,9 @@ async function chargeRows(q: Partial<ChargeListQuery> & { limit: number; orgId?:
 
 export async function listCharges(
   q: Partial<ChargeListQuery> & { limit: number; orgId?: string },
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Page<ChargeRow>> {
-  return page(await chargeRows(q, x), q.limit);
+  return page(await chargeRows(q, tx), q.limit);
 }
 
 export function chargeRowJson(r: ChargeRow): ChargeJson {

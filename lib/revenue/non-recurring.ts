@@ -18,7 +18,7 @@ export async function creditPackRevenueByMonth(
   currency: string,
   from: Date,
   to: Date,
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Map<string, number>> {
   const list = await selectRows(
     { month: text, cents: int },
@@ -27,7 +27,7 @@ export async function creditPackRevenueByMonth(
         where kind = 'credits' and status in (${collected}) and currency = ${currency} and livemode
           and created_at >= ${from.toISOString()}::timestamptz and created_at < ${to.toISOString()}::timestamptz
         group by 1`,
-    x,
+    tx,
   );
   return new Map(list.map((r) => [r.month, r.cents]));
 }
@@ -37,11 +37,11 @@ export async function nonRecurringRevenueByMonth(
   currency: string,
   months: Month[],
   now: Date,
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Map<string, NonRecurring>> {
   if (months.length === 0) return new Map();
-  const packs = await creditPackRevenueByMonth(currency, months[0]!.start, months[months.length - 1]!.end, x);
-  const usage = await usageRevenueByMonth(currency, months, now, x);
+  const packs = await creditPackRevenueByMonth(currency, months[0]!.start, months[months.length - 1]!.end, tx);
+  const usage = await usageRevenueByMonth(currency, months, now, tx);
   const out = new Map<string, NonRecurring>();
   for (const m of months) {
     const creditPackCents = packs.get(m.key) ?? 0;

@@ -40,7 +40,7 @@ export function seriesMonths(range: Partial<SeriesRange>, now: Date) {
  * first. Rows that leave
  * the MRR as it was (renewals, scheduled changes, past due) are dropped in SQL: they move nothing.
  */
-export async function mrrChanges(currency: string, end: Date, x: Executor = db): Promise<MrrChange[]> {
+export async function mrrChanges(currency: string, end: Date, tx: Executor = db): Promise<MrrChange[]> {
   const mrr = mrrHundredTwelfthsSql({
     status: sql`h.status`,
     interval: sql`h.interval`,
@@ -62,7 +62,7 @@ export async function mrrChanges(currency: string, end: Date, x: Executor = db):
         -- The window's own order (no second sort in Postgres); mrrMovements orders by time, keeping
         -- this order among a subscription's changes at the same instant.
         order by subscription_id, occurred_at, recorded_at, id`,
-    x,
+    tx,
   );
   return list.map((r) => ({
     orgId: r.org_id,
@@ -76,15 +76,15 @@ export type RevenueSeries = { currency: string; months: MonthFigures[]; nonRecur
 
 export async function revenueSeries(
   opts: { from?: string; to?: string; currency?: string; now?: Date } = {},
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<RevenueSeries> {
   const now = opts.now ?? new Date();
   const months = seriesMonths(opts, now);
-  const currency = (opts.currency ?? (await reportingCurrency(x))).toLowerCase();
+  const currency = (opts.currency ?? (await reportingCurrency(tx))).toLowerCase();
   const end = months[months.length - 1]!.end;
   const [changes, nonRecurring] = await Promise.all([
-    mrrChanges(currency, end, x),
-    nonRecurringRevenueByMonth(currency, months, now, x),
+    mrrChanges(currency, end, tx),
+    nonRecurringRevenueByMonth(currency, months, now, tx),
   ]);
   return { currency, months: mrrMovements(changes, months), nonRecurring };
 }

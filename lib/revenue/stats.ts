@@ -61,7 +61,7 @@ function mainCurrency(list: Row[], wanted?: string): string {
 }
 
 /** The currency figures are reported in when none is asked for: the one with the most MRR (usd when nothing is paid yet). */
-export async function reportingCurrency(x: Executor = db): Promise<string> {
+export async function reportingCurrency(tx: Executor = db): Promise<string> {
   const mrr = mrrHundredTwelfthsSql({
     status: sql`s.status`,
     interval: sql`s.interval`,
@@ -73,14 +73,14 @@ export async function reportingCurrency(x: Executor = db): Promise<string> {
     { currency: text },
     sql`select p.currency from subscriptions s join plans p on p.id = s.plan_id where s.status in ('active', 'past_due') and s.livemode
         group by p.currency having sum(${mrr}) > 0 order by sum(${mrr}) desc, p.currency limit 1`,
-    x,
+    tx,
   );
   return top?.currency ?? DEFAULT_CURRENCY;
 }
 
 export async function billingStats(
   opts: { currency?: string; now?: Date } = {},
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<BillingStats> {
   const mrr = mrrHundredTwelfthsSql({
     status: sql`s.status`,
@@ -97,15 +97,15 @@ export async function billingStats(
           -- Test (sandbox) subscriptions are served but are not the business: no counts, no MRR.
           where s.livemode
           group by p.currency, p.tier, s.status`,
-      x,
+      tx,
     ),
     // Tier labels and order from the catalog's newest plan versions.
-    x
+    tx
       .select({ tier: plans.tier, name: min(plans.name), order: min(plans.sortOrder) })
       .from(plans)
       .where(eq(plans.isLatest, true))
       .groupBy(plans.tier),
-    x.$count(organizations),
+    tx.$count(organizations),
   ]);
   const currency = mainCurrency(grouped, opts.currency);
   const byStatus = { incomplete: 0, trialing: 0, active: 0, past_due: 0, canceled: 0, expired: 0 } as Record<

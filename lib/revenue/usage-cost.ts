@@ -63,7 +63,7 @@ export async function ratedUsage(
   range: Range,
   plans: Map<string, Plan>,
   currency: string | null,
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Map<string, Dec>> {
   const index = await meterIndex();
   const charged = new Map<string, UsageCharge[]>();
@@ -87,7 +87,7 @@ export async function ratedUsage(
               and meter_id = any(${jsonList(rollupMeters.map((m) => m.id))})
               and org_id = any(${jsonList([...charged.keys()])})
             group by 1, 2, 3`,
-        x,
+        tx,
       )
     : [];
   const byOrgMeter = new Map<string, RollupSum[]>();
@@ -112,7 +112,7 @@ export async function ratedUsage(
       if (meter.aggregation === "unique_count" || meter.aggregation === "latest") {
         const [u] = await queryUsage(
           { orgId, meters: [meter], range, groupBy: key && meter.groupBy.includes(key) ? [key] : [] },
-          x,
+          tx,
         );
         if (key) {
           const groups: Record<string, string> = {};
@@ -161,7 +161,7 @@ export async function tokenCosts(
   range: Range,
   currency: string,
   orgIds?: string[],
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Map<string, TokenCost>> {
   const sides = (await meterIndex()).all
     .map((m) => ({ id: m.id, side: tokenSide(m) }))
@@ -190,7 +190,7 @@ export async function tokenCosts(
         from usage u
         left join prices p on p.model = u.model and u.bucket_start >= p.effective_from and (p.effective_to is null or u.bucket_start < p.effective_to)
         group by 1, 2`,
-    x,
+    tx,
   );
   const out = new Map<string, TokenCost>();
   for (const r of list) {
@@ -208,11 +208,11 @@ export async function usageByCustomer(
   currency: string,
   range: Range,
   plans: Map<string, Plan>,
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Map<string, CustomerUsage>> {
   const [revenue, costs] = await Promise.all([
-    ratedUsage(range, plans, currency, x),
-    tokenCosts(range, currency, undefined, x),
+    ratedUsage(range, plans, currency, tx),
+    tokenCosts(range, currency, undefined, tx),
   ]);
   const out = new Map<string, CustomerUsage>();
   for (const orgId of new Set([...revenue.keys(), ...costs.keys()])) {

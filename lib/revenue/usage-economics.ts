@@ -36,35 +36,35 @@ type Acc = { twelfths: Dec; usage: Dec; packs: number; cost: Dec };
 const collected = sql.raw(COLLECTED_STATUSES.map((s) => `'${s}'`).join(", "));
 const NONE = NO_TIER;
 
-async function packRevenueByOrg(currency: string, month: Month, x: Executor) {
+async function packRevenueByOrg(currency: string, month: Month, tx: Executor) {
   const list = await selectRows(
     { org_id: text, cents: int },
     sql`select org_id, sum(amount_cents - amount_refunded_cents)::text as cents from payments
         where kind = 'credits' and status in (${collected}) and currency = ${currency} and livemode
           and created_at >= ${month.start.toISOString()}::timestamptz and created_at < ${month.end.toISOString()}::timestamptz
         group by org_id`,
-    x,
+    tx,
   );
   return new Map(list.map((r) => [r.org_id, r.cents]));
 }
 
 export async function usageEconomics(
   opts: { currency: string; month: Month; asOf: Date; limit: number },
-  x: Executor = db,
+  tx: Executor = db,
 ) {
   const [states, packs, names, tierRows, allPlans] = await Promise.all([
-    subscriptionStateAt(opts.currency, opts.asOf, x),
-    packRevenueByOrg(opts.currency, opts.month, x),
-    x.select({ id: organizations.id, name: organizations.name }).from(organizations),
-    x
+    subscriptionStateAt(opts.currency, opts.asOf, tx),
+    packRevenueByOrg(opts.currency, opts.month, tx),
+    tx.select({ id: organizations.id, name: organizations.name }).from(organizations),
+    tx
       .select({ tier: plans.tier, name: min(plans.name) })
       .from(plans)
       .where(eq(plans.isLatest, true))
       .groupBy(plans.tier),
-    x.select().from(plans),
+    tx.select().from(plans),
   ]);
   // Usage is rated with the plan each customer was on at the month's end (or now, this month): usage-revenue.ts.
-  const usage = await usageByCustomer(opts.currency, hourRange(opts.month), plansOf(states, allPlans), x);
+  const usage = await usageByCustomer(opts.currency, hourRange(opts.month), plansOf(states, allPlans), tx);
   const orgIds = new Set([...states.keys(), ...packs.keys(), ...usage.keys()]);
   const orgName = new Map(names.map((n) => [n.id, n.name]));
   const tiers = new Map<string, Acc & { customers: number }>();

@@ -25,7 +25,7 @@ export type SubscriptionState = { twelfths: Dec; tier: string; planId: string | 
 export async function subscriptionStateAt(
   currency: string,
   asOf: Date,
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Map<string, SubscriptionState>> {
   const mrr = mrrHundredTwelfthsSql({
     status: sql`h.status`,
@@ -41,7 +41,7 @@ export async function subscriptionStateAt(
         -- A test (sandbox) subscription earns nothing: no MRR, and its usage is not rated as revenue.
         where h.occurred_at < ${asOf.toISOString()}::timestamptz and h.livemode
         order by h.subscription_id, h.occurred_at desc, h.recorded_at desc, h.id desc`,
-    x,
+    tx,
   );
   const out = new Map<string, SubscriptionState>();
   for (const r of list) {
@@ -84,15 +84,15 @@ export async function usageRevenueByMonth(
   currency: string,
   months: Month[],
   now: Date,
-  x: Executor = db,
+  tx: Executor = db,
 ): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   const past = months.filter((m) => m.start < now);
   if (past.length === 0) return out;
-  const allPlans = await x.select().from(plans);
+  const allPlans = await tx.select().from(plans);
   for (const month of past) {
-    const states = await subscriptionStateAt(currency, monthAsOf(month, now), x);
-    const rated = await ratedUsage(hourRange(month), plansOf(states, allPlans), currency, x);
+    const states = await subscriptionStateAt(currency, monthAsOf(month, now), tx);
+    const rated = await ratedUsage(hourRange(month), plansOf(states, allPlans), currency, tx);
     out.set(month.key, usageRevenueCents(rated.values(), currency));
   }
   return out;

@@ -147,10 +147,10 @@ export const DEMO_TIERS: TierSpec[] = [
 export const planCode = (tier: string, interval: PlanInterval) =>
   `${tier}-${interval === "month" ? "monthly" : "yearly"}`;
 
-async function seedCatalog(x: Executor): Promise<void> {
+async function seedCatalog(tx: Executor): Promise<void> {
   await insertMeter(
     { code: "api_calls", name: "API calls", eventName: "api_call", aggregation: "count", unit: "call" },
-    x,
+    tx,
   );
   await insertMeter(
     {
@@ -162,7 +162,7 @@ async function seedCatalog(x: Executor): Promise<void> {
       groupBy: ["model"],
       unit: "token",
     },
-    x,
+    tx,
   );
   await insertMeter(
     {
@@ -174,7 +174,7 @@ async function seedCatalog(x: Executor): Promise<void> {
       groupBy: ["model"],
       unit: "token",
     },
-    x,
+    tx,
   );
   await insertMeter(
     {
@@ -185,7 +185,7 @@ async function seedCatalog(x: Executor): Promise<void> {
       property: "gb",
       unit: "GB",
     },
-    x,
+    tx,
   );
   await insertMeter(
     {
@@ -196,7 +196,7 @@ async function seedCatalog(x: Executor): Promise<void> {
       property: "minutes",
       unit: "minute",
     },
-    x,
+    tx,
   );
   await insertMeter(
     {
@@ -207,7 +207,7 @@ async function seedCatalog(x: Executor): Promise<void> {
       property: "user_id",
       unit: "user",
     },
-    x,
+    tx,
   );
 
   let order = 0;
@@ -230,7 +230,7 @@ async function seedCatalog(x: Executor): Promise<void> {
           sortOrder: order++,
           source: "local",
         },
-        x,
+        tx,
       );
     }
   }
@@ -254,7 +254,7 @@ async function seedCatalog(x: Executor): Promise<void> {
       selfServe: false,
       source: "local",
     },
-    x,
+    tx,
   );
 
   const events = [
@@ -263,14 +263,14 @@ async function seedCatalog(x: Executor): Promise<void> {
     { code: "storage_gb_month", name: "Storage, per GB-month", credits: 10, category: "storage" },
     { code: "ai_inference", name: "AI inference", credits: 25, category: "ai" },
   ];
-  for (const e of events) await insertCreditEvent(e, x);
+  for (const e of events) await insertCreditEvent(e, tx);
 
   const packs = [
     { code: "credits-1k", name: "1,000 credits", credits: 1_000, priceCents: 1_000 },
     { code: "credits-5k", name: "5,000 credits", credits: 5_000, priceCents: 4_500 },
     { code: "credits-20k", name: "20,000 credits", credits: 20_000, priceCents: 16_000 },
   ];
-  for (const p of packs) await insertCreditProduct({ ...p, currency: "usd" }, x);
+  for (const p of packs) await insertCreditProduct({ ...p, currency: "usd" }, tx);
 
   for (const m of MODEL_PRICES) {
     await insertModelPrice(
@@ -282,7 +282,7 @@ async function seedCatalog(x: Executor): Promise<void> {
         currency: "usd",
         effectiveFrom: new Date("2024-01-01T00:00:00Z"),
       },
-      x,
+      tx,
     );
   }
 }

@@ -28,19 +28,19 @@ export type HistoryEntry = {
 };
 
 export async function recordHistory(
-  x: Executor,
+  tx: Executor,
   sub: Subscription,
   plan: Pick<Plan, "id" | "basePriceCents" | "currency">,
   action: SubscriptionAction,
   opts: HistoryOpts,
 ): Promise<void> {
-  await recordHistories(x, [{ sub, plan, action, opts }]);
+  await recordHistories(tx, [{ sub, plan, action, opts }]);
 }
 
 /** Many changes' rows in one statement (the rollover renews a batch of subscriptions at once). */
-export async function recordHistories(x: Executor, entries: HistoryEntry[]): Promise<void> {
+export async function recordHistories(tx: Executor, entries: HistoryEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await x.insert(subscriptionHistory).values(
+  await tx.insert(subscriptionHistory).values(
     entries.map(({ sub, plan, action, opts }) => ({
       id: newId("sbh"),
       orgId: sub.orgId,
@@ -64,7 +64,7 @@ export async function recordHistories(x: Executor, entries: HistoryEntry[]): Pro
   );
   // The webhook events of the same changes, in the same transaction (outbound webhooks' outbox).
   await emitSubscriptionChanges(
-    x,
+    tx,
     entries.map(({ sub, action, opts }) => ({
       sub,
       action,

@@ -22,13 +22,13 @@ export type EndedPeriod = { start: Date; end: Date; plan: Plan };
 
 /** `ended`: the paid period that just ended, whose usage is billed in arrears on the new invoice. */
 export async function afterPeriodStarted(
-  x: Executor,
+  tx: Executor,
   sub: Subscription,
   plan: Plan,
   at: Date,
   ended?: EndedPeriod,
 ): Promise<void> {
-  await afterPeriodsStarted(x, [{ sub, plan, at, ended }]);
+  await afterPeriodsStarted(tx, [{ sub, plan, at, ended }]);
 }
 
 export type StartedPeriod = { sub: Subscription; plan: Plan; at: Date; ended?: EndedPeriod };
@@ -37,24 +37,24 @@ export type StartedPeriod = { sub: Subscription; plan: Plan; at: Date; ended?: E
  * Many periods started at once (the rollover's batch): each as afterPeriodStarted would, with the
  * ended periods' usage read and their invoices written together rather than one period at a time.
  */
-export async function afterPeriodsStarted(x: Executor, started: StartedPeriod[]): Promise<void> {
-  for (const s of started) await allocateIncludedCredits(x, s.sub, s.plan, s.at);
+export async function afterPeriodsStarted(tx: Executor, started: StartedPeriod[]): Promise<void> {
+  for (const s of started) await allocateIncludedCredits(tx, s.sub, s.plan, s.at);
   // Stripe invoices and charges its own subscriptions; a trial has nothing to invoice.
   const billed = started.filter((s) => s.sub.provider !== "stripe" && s.sub.status !== "trialing");
   const withUsage = billed.filter((s): s is StartedPeriod & { ended: EndedPeriod } => s.ended !== undefined);
   const rated = await periodLinesForMany(
-    x,
+    tx,
     withUsage.map((s) => ({ sub: s.sub, period: s.ended })),
     { knownPlans: withUsage.flatMap((s) => [s.ended.plan, s.plan]) },
   );
   const linesOf = new Map<StartedPeriod, PeriodLine[]>(withUsage.map((s, n) => [s, rated[n]!]));
   // Usage ingested from now on for these periods (or earlier ones) is late usage (late-usage.ts).
   await markLateUsageBilled(
-    x,
+    tx,
     withUsage.map((s) => s.sub.id),
   );
   await billPeriods(
-    x,
+    tx,
     billed.map((s) => ({
       sub: s.sub,
       plan: s.plan,
@@ -62,7 +62,7 @@ export async function afterPeriodsStarted(x: Executor, started: StartedPeriod[])
       extraLines: (linesOf.get(s) ?? []).map(toInvoiceLine),
     })),
   );
-  for (const s of withUsage) await settleInvoicedOverage(x, s.sub, s.ended, linesOf.get(s)!, s.at);
+  for (const s of withUsage) await settleInvoicedOverage(tx, s.sub, s.ended, linesOf.get(s)!, s.at);
 }
 
 /**
@@ -70,20 +70,20 @@ export async function afterPeriodsStarted(x: Executor, started: StartedPeriod[])
  * period [start, end) is billed once — on a final Tally invoice, or on a separate Stripe invoice.
  */
 export async function afterSubscriptionEnded(
-  x: Executor,
+  tx: Executor,
   sub: Subscription,
   period: { start: Date; end: Date },
   currency: string,
 ): Promise<void> {
   if (sub.status === "trialing" || (sub.trialEnd && sub.trialEnd >= period.end)) return;
   if (sub.provider === "stripe") {
-    await enqueueStripePeriodUsage(x, sub, period, { reason: "subscription_ended" });
+    await enqueueStripePeriodUsage(tx, sub, period, { reason: "subscription_ended" });
     return;
   }
-  const rated = await periodLinesFor(x, sub, period, { final: true });
+  const rated = await periodLinesFor(tx, sub, period, { final: true });
   const lines = rated.map(toInvoiceLine);
   if (lines.length === 0) return;
-  const { invoice, created } = await issueInvoice(x, {
+  const { invoice, created } = await issueInvoice(tx, {
     orgId: sub.orgId,
     currency,
     lines,
@@ -96,6 +96,6 @@ export async function afterSubscriptionEnded(
     paid: false,
     livemode: sub.livemode,
   });
-  if (created && sub.provider === "local" && invoice.status === "open") await chargeInvoice(x, invoice, period.end);
-  if (created) await settleInvoicedOverage(x, sub, period, rated, period.end);
+  if (created && sub.provider === "local" && invoice.status === "open") await chargeInvoice(tx, invoice, period.end);
+  if (created) await settleInvoicedOverage(tx, sub, period, rated, period.end);
 }

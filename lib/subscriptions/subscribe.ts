@@ -31,15 +31,15 @@ export type SubscribeInput = {
   livemode?: boolean;
 };
 
-export async function resolvePlan(ref: { id: string } | { code: string }, x: Executor = db): Promise<Plan> {
+export async function resolvePlan(ref: { id: string } | { code: string }, tx: Executor = db): Promise<Plan> {
   const where = "id" in ref ? eq(plans.id, ref.id) : and(eq(plans.code, ref.code), eq(plans.isLatest, true));
-  const [plan] = await x.select().from(plans).where(where);
+  const [plan] = await tx.select().from(plans).where(where);
   if (!plan) throw notFound("Plan");
   return plan;
 }
 
-export async function liveSubscription(orgId: string, x: Executor = db): Promise<Subscription | null> {
-  const [sub] = await x
+export async function liveSubscription(orgId: string, tx: Executor = db): Promise<Subscription | null> {
+  const [sub] = await tx
     .select()
     .from(subscriptions)
     .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, [...LIVE_STATUSES])));

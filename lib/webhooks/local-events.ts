@@ -6,14 +6,14 @@ import { webhookEvents } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 
 export async function recordLocalEvent(
-  x: Executor,
+  tx: Executor,
   type: string,
   orgId: string,
   object: Record<string, unknown>,
   at = new Date(),
 ): Promise<void> {
   const id = `evt_local_${newId("whk").slice(4)}`;
-  await x.insert(webhookEvents).values({
+  await tx.insert(webhookEvents).values({
     id,
     provider: "local",
     type,

@@ -60,7 +60,7 @@ import {
 export type Applied = { outcome: string; orgId?: string | null; refused?: string };
 type Handler<P> = {
   prepare: (e: WebhookEvent) => Promise<P>;
-  apply: (x: Executor, e: WebhookEvent, p: P) => Promise<Applied>;
+  apply: (tx: Executor, e: WebhookEvent, p: P) => Promise<Applied>;
 };
 
 const objectOf = <T>(e: WebhookEvent) => (e.payload as unknown as StripeEvent).data.object as unknown as T;
@@ -83,9 +83,9 @@ async function reread<T>(what: string, id: unknown, retrieve: (id: string) => Pr
     : { ok: false, outcome: "not_at_stripe", reason: `Stripe has no ${what} ${id}; nothing was applied.` };
 }
 
-async function orgByCustomer(x: Executor, customerId: string | null): Promise<string | null> {
+async function orgByCustomer(tx: Executor, customerId: string | null): Promise<string | null> {
   if (!customerId) return null;
-  const [o] = await x
+  const [o] = await tx
     .select({ id: organizations.id })
     .from(organizations)
     .where(eq(organizations.stripeCustomerId, customerId));
@@ -94,15 +94,15 @@ async function orgByCustomer(x: Executor, customerId: string | null): Promise<st
 
 /** The organization a payment belongs to: its Stripe customer's, else the first named one that exists. */
 async function orgOfPayment(
-  x: Executor,
+  tx: Executor,
   customerId: string | null,
   ...named: (string | null | undefined)[]
 ): Promise<string | null> {
-  const byCustomer = await orgByCustomer(x, customerId);
+  const byCustomer = await orgByCustomer(tx, customerId);
   if (byCustomer) return byCustomer;
   for (const id of named) {
     if (!id) continue;
-    const [o] = await x.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, id));
+    const [o] = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, id));
     if (o) return o.id;
   }
   return null;
@@ -121,16 +121,16 @@ const subscriptionNotFound = (id: string | null) =>
 
 const subscriptionEvent: Handler<{ state: StripeSubscriptionState; at: Date } | null> = {
   prepare: (e) => currentSubscription(objectOf<StripeSubscriptionObject>(e).id),
-  apply: async (x, e, p) => {
+  apply: async (tx, e, p) => {
     if (!p) return subscriptionNotFound(objectOf<StripeSubscriptionObject>(e).id);
-    const r = await applyStripeSubscription(x, p.state, { at: p.at, actor: `stripe:${e.id}` });
+    const r = await applyStripeSubscription(tx, p.state, { at: p.at, actor: `stripe:${e.id}` });
     return { outcome: `subscription_${r.outcome}`, orgId: r.orgId };
   },
 };
 
 /** A credit pack bought through Stripe: granted from the catalog once the re-read payment matches the pack's price. */
 async function grantPaidPack(
-  x: Executor,
+  tx: Executor,
   e: WebhookEvent,
   input: {
     orgId: string;
@@ -142,10 +142,10 @@ async function grantPaidPack(
     livemode: boolean;
   },
 ): Promise<Applied> {
-  const pack = await findCreditProduct(x, input.productId);
+  const pack = await findCreditProduct(tx, input.productId);
   const problem = packPaymentProblem(input.productId, pack, input.paid);
   if (problem) return refused(problem.code, `${input.source}: ${problem.message}; no credits granted.`, input.orgId);
-  const payment = await recordPayment(x, {
+  const payment = await recordPayment(tx, {
     orgId: input.orgId,
     provider: "stripe",
     providerPaymentId: input.paymentId,
@@ -158,7 +158,7 @@ async function grantPaidPack(
     createdAt: eventTime(e),
     livemode: input.livemode,
   });
-  await onCreditPackPaid(x, {
+  await onCreditPackPaid(tx, {
     orgId: input.orgId,
     creditProductId: input.productId,
     paymentId: input.paymentId,
@@ -168,7 +168,7 @@ async function grantPaidPack(
   // A refund whose event came first (this one failed, and Stripe retried it later) found no pack to
   // take from; it takes its share now.
   if (payment.amountRefundedCents > 0) {
-    await onPaymentRefunded(x, {
+    await onPaymentRefunded(tx, {
       orgId: input.orgId,
       provider: "stripe",
       paymentId: input.paymentId,
@@ -192,7 +192,7 @@ const checkoutCompleted: Handler<{
         : null;
     return { session, sub };
   },
-  apply: async (x, e, p) => {
+  apply: async (tx, e, p) => {
     if (!p.session.ok) return refused(p.session.outcome, p.session.reason);
     const s = p.session.object;
     if (s.status !== "complete")
@@ -200,24 +200,24 @@ const checkoutCompleted: Handler<{
         "not_complete",
         `Checkout session ${s.id} is ${s.status ?? "of no status"} at Stripe, not complete; nothing was applied.`,
       );
-    const completed = await x
+    const completed = await tx
       .update(checkoutSessions)
       .set({ status: "complete", completedAt: eventTime(e) })
       .where(eq(checkoutSessions.providerSessionId, s.id))
       .returning();
-    await emitCheckoutsCompleted(x, completed);
+    await emitCheckoutsCompleted(tx, completed);
     if (s.mode === "subscription") {
       if (!p.sub) return subscriptionNotFound(s.subscriptionId);
-      const r = await applyStripeSubscription(x, p.sub.state, { at: p.sub.at, actor: `stripe:${e.id}` });
+      const r = await applyStripeSubscription(tx, p.sub.state, { at: p.sub.at, actor: `stripe:${e.id}` });
       return { outcome: `subscription_${r.outcome}`, orgId: r.orgId };
     }
     const productId = s.metadata.tally_credit_product_id;
-    const orgId = await orgOfPayment(x, s.customerId, s.metadata.tally_org_id, s.clientReferenceId);
+    const orgId = await orgOfPayment(tx, s.customerId, s.metadata.tally_org_id, s.clientReferenceId);
     if (!productId || !orgId) return { outcome: "not_a_tally_checkout", orgId };
     // Credits only for money received: an async payment method completes later (payment_intent.succeeded).
     if (s.paymentStatus !== "paid" || s.amountTotal === null || !s.currency)
       return { outcome: "awaiting_payment", orgId };
-    return grantPaidPack(x, e, {
+    return grantPaidPack(tx, e, {
       orgId,
       productId,
       paymentId: s.paymentIntentId ?? s.id,
@@ -233,7 +233,7 @@ const checkoutCompleted: Handler<{
  * it while Stripe (re-read) still has it as a draft, else on a separate invoice. Its period
  * (period_start … period_end) is the period that ended.
  */
-async function queueRenewalUsage(x: Executor, invoice: StripeInvoiceState): Promise<string | null> {
+async function queueRenewalUsage(tx: Executor, invoice: StripeInvoiceState): Promise<string | null> {
   if (
     invoice.billingReason !== "subscription_cycle" ||
     !invoice.subscriptionId ||
@@ -241,14 +241,14 @@ async function queueRenewalUsage(x: Executor, invoice: StripeInvoiceState): Prom
     !invoice.periodEnd
   )
     return null;
-  const [sub] = await x
+  const [sub] = await tx
     .select()
     .from(subscriptions)
     .where(eq(subscriptions.stripeSubscriptionId, invoice.subscriptionId));
   if (!sub) return null;
   const draft = invoice.status === "draft";
   const queued = await enqueueStripePeriodUsage(
-    x,
+    tx,
     sub,
     { start: invoice.periodStart, end: invoice.periodEnd },
     draft ? { reason: "invoice_created", draftInvoiceId: invoice.id } : { reason: "invoice_not_draft" },
@@ -272,18 +272,18 @@ const invoiceEvent: Handler<{
         : null;
     return { invoice, at, sub };
   },
-  apply: async (x, e, p) => {
+  apply: async (tx, e, p) => {
     if (!p) return refused("not_at_stripe", `Stripe has no invoice ${String(objectIdOf(e))}; nothing was applied.`);
-    const orgId = await orgByCustomer(x, p.invoice.customerId);
+    const orgId = await orgByCustomer(tx, p.invoice.customerId);
     if (!orgId) return { outcome: "unknown_customer" };
-    if (p.sub) await applyStripeSubscription(x, p.sub.state, { at: p.sub.at, actor: `stripe:${e.id}` });
-    const mirrored = await upsertStripeInvoice(x, orgId, p.invoice, p.at);
+    if (p.sub) await applyStripeSubscription(tx, p.sub.state, { at: p.sub.at, actor: `stripe:${e.id}` });
+    const mirrored = await upsertStripeInvoice(tx, orgId, p.invoice, p.at);
     if (mirrored && e.type === "invoice.payment_failed")
       await emitWebhookEvent(
-        x,
+        tx,
         invoiceWebhookEvent("invoice.payment_failed", mirrored, p.at, { stripe_event_id: e.id }),
       );
-    const usage = await queueRenewalUsage(x, p.invoice);
+    const usage = await queueRenewalUsage(tx, p.invoice);
     return { outcome: `invoice_${p.invoice.status}${usage ? `_${usage}` : ""}`, orgId };
   },
 };
@@ -297,16 +297,16 @@ function paymentStatusOf(pi: StripePaymentIntentState): PaymentStatus {
 
 const paymentIntentEvent: Handler<Reread<StripePaymentIntentState>> = {
   prepare: (e) => reread("payment intent", objectIdOf(e), retrievePaymentIntent),
-  apply: async (x, e, p) => {
+  apply: async (tx, e, p) => {
     if (!p.ok) return refused(p.outcome, p.reason);
     const pi = p.object;
-    const orgId = await orgOfPayment(x, pi.customerId, pi.metadata.tally_org_id);
+    const orgId = await orgOfPayment(tx, pi.customerId, pi.metadata.tally_org_id);
     if (!orgId) return { outcome: "unknown_customer" };
     const status = paymentStatusOf(pi);
     const productId = pi.metadata.tally_credit_product_id ?? null;
     // A credit pack paid by a delayed method: the credits come with the money (once per payment id).
     if (status === "succeeded" && productId) {
-      return grantPaidPack(x, e, {
+      return grantPaidPack(tx, e, {
         orgId,
         productId,
         paymentId: pi.id,
@@ -315,7 +315,7 @@ const paymentIntentEvent: Handler<Reread<StripePaymentIntentState>> = {
         livemode: pi.livemode,
       });
     }
-    await recordPayment(x, {
+    await recordPayment(tx, {
       orgId,
       provider: "stripe",
       providerPaymentId: pi.id,
@@ -339,21 +339,21 @@ const paymentIntentEvent: Handler<Reread<StripePaymentIntentState>> = {
  * beyond the new share is given back (once).
  */
 async function convergeRefund(
-  x: Executor,
+  tx: Executor,
   e: WebhookEvent,
   ch: StripeChargeState,
   opts: { refundFailed?: boolean } = {},
 ): Promise<Applied> {
   const paymentId = ch.paymentIntentId ?? ch.id;
   // Stripe's payments only: a sandbox payment with the same id is another provider's.
-  const [existing] = await x
+  const [existing] = await tx
     .select()
     .from(payments)
     .where(and(eq(payments.provider, "stripe"), eq(payments.providerPaymentId, paymentId)));
-  const orgId = existing?.orgId ?? (await orgByCustomer(x, ch.customerId));
+  const orgId = existing?.orgId ?? (await orgByCustomer(tx, ch.customerId));
   if (!orgId) return { outcome: "unknown_customer" };
   await recordPayment(
-    x,
+    tx,
     {
       orgId,
       provider: "stripe",
@@ -368,7 +368,7 @@ async function convergeRefund(
     },
     opts,
   );
-  const credits = await onPaymentRefunded(x, {
+  const credits = await onPaymentRefunded(tx, {
     orgId,
     provider: "stripe",
     paymentId,
@@ -383,12 +383,12 @@ async function convergeRefund(
 
 const chargeRefunded: Handler<Reread<StripeChargeState>> = {
   prepare: (e) => reread("charge", objectIdOf(e), retrieveCharge),
-  apply: async (x, e, p) => {
+  apply: async (tx, e, p) => {
     if (!p.ok) return refused(p.outcome, p.reason);
     const ch = p.object;
     if (ch.amountRefunded <= 0)
       return refused("not_refunded", `Charge ${ch.id} has no refund at Stripe; nothing was applied.`);
-    return convergeRefund(x, e, ch);
+    return convergeRefund(tx, e, ch);
   },
 };
 
@@ -403,32 +403,32 @@ const refundUpdated: Handler<{ refund: Reread<StripeRefundState>; charge: Stripe
     const charge = refund.ok && refund.object.chargeId ? await retrieveCharge(refund.object.chargeId) : null;
     return { refund, charge };
   },
-  apply: async (x, e, p) => {
+  apply: async (tx, e, p) => {
     if (!p.refund.ok) return refused(p.refund.outcome, p.refund.reason);
     const r = p.refund.object;
     if (r.status !== "failed" && r.status !== "canceled") return { outcome: `refund_${r.status ?? "unknown"}` };
     if (!p.charge) return refused("not_at_stripe", `Stripe has no charge for refund ${r.id}; nothing was applied.`);
-    return convergeRefund(x, e, p.charge, { refundFailed: true });
+    return convergeRefund(tx, e, p.charge, { refundFailed: true });
   },
 };
 
 const paymentMethodEvent: Handler<Reread<NonNullable<Awaited<ReturnType<typeof retrievePaymentMethod>>>>> = {
   prepare: (e) => reread("payment method", objectIdOf(e), retrievePaymentMethod),
-  apply: async (x, _e, p) => {
+  apply: async (tx, _e, p) => {
     if (!p.ok) return refused(p.outcome, p.reason);
     const pm = p.object;
     // Attached or detached is what Stripe says now, whichever event arrived (they can arrive out of order).
     const detached = pm.customerId === null;
-    let orgId = await orgByCustomer(x, pm.customerId);
+    let orgId = await orgByCustomer(tx, pm.customerId);
     if (!orgId) {
-      const [known] = await x
+      const [known] = await tx
         .select({ orgId: paymentMethods.orgId })
         .from(paymentMethods)
         .where(and(eq(paymentMethods.provider, "stripe"), eq(paymentMethods.providerMethodId, pm.id)));
       orgId = known?.orgId ?? null;
     }
     if (!orgId) return { outcome: "unknown_customer" };
-    await upsertStripePaymentMethod(x, orgId, {
+    await upsertStripePaymentMethod(tx, orgId, {
       id: pm.id,
       brand: pm.brand,
       last4: pm.last4,
@@ -449,9 +449,9 @@ const catalogEvent: Handler<StripePriceInfo[]> = {
     const productId = objectOf<StripeProduct>(e).id;
     return (await listRecurringPrices()).filter((p) => p.product.id === productId);
   },
-  apply: async (x, _e, prices) => {
+  apply: async (tx, _e, prices) => {
     const outcomes = [];
-    for (const p of prices) outcomes.push((await syncPrice(x, p)).outcome);
+    for (const p of prices) outcomes.push((await syncPrice(tx, p)).outcome);
     return { outcome: prices.length ? `plans_${outcomes.join(",")}` : "no_recurring_prices" };
   },
 };
