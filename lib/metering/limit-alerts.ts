@@ -173,7 +173,7 @@ async function checkLimitAlertsNow(
   const tx = opts.tx ?? db;
   const limited = await limitedMeterCodes(tx);
   if (limited.size === 0) return [];
-  const meters = await meterIndex({ x: opts.tx });
+  const meters = await meterIndex({ tx: opts.tx });
   const orgIds: string[] = [];
   for (const [orgId, ids] of touched) {
     for (const id of ids) {

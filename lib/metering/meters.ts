@@ -74,11 +74,11 @@ async function load(tx: Executor): Promise<MeterIndex> {
  * The meter index, from the cache when fresh. Inside a caller's transaction (PGlite has one
  * connection) pass its executor so a reload does not wait on the transaction.
  */
-export async function meterIndex(opts: { fresh?: boolean; x?: Executor } = {}): Promise<MeterIndex> {
+export async function meterIndex(opts: { fresh?: boolean; tx?: Executor } = {}): Promise<MeterIndex> {
   const cached = meterCache.loaded;
   if (!opts.fresh && cached && Date.now() - cached.loadedAt < TTL_MS) return cached;
-  if (opts.x) {
-    const index = await load(opts.x);
+  if (opts.tx) {
+    const index = await load(opts.tx);
     meterCache.loaded = index;
     return index;
   }
@@ -93,9 +93,9 @@ export async function meterIndex(opts: { fresh?: boolean; x?: Executor } = {}): 
 
 /** The index, reloaded when it lacks one of these event names (a meter may have just been created). */
 export async function meterIndexFor(eventNames: Iterable<string>, tx?: Executor): Promise<MeterIndex> {
-  const index = await meterIndex({ x: tx });
+  const index = await meterIndex({ tx });
   for (const name of eventNames) {
-    if (!index.byEvent.has(name)) return Date.now() - index.loadedAt < 50 ? index : meterIndex({ fresh: true, x: tx });
+    if (!index.byEvent.has(name)) return Date.now() - index.loadedAt < 50 ? index : meterIndex({ fresh: true, tx });
   }
   return index;
 }
