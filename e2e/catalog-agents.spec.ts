@@ -24,7 +24,7 @@ test("an admin creates a plan with a graduated usage charge, assigns it to an ag
   await admin.getByLabel("Unit price").nth(1).fill("0.10");
   await admin.getByRole("button", { name: "Create draft" }).click();
   await expect(admin.getByRole("heading", { name: "Voice Tiered" })).toBeVisible({ timeout: 60_000 });
-  await expect(admin.getByText("Graduated — 1–10: $0.00 · 11+: $0.10")).toBeVisible();
+  await expect(admin.getByText("Graduated — 1–10: $0.00 / unit · 11+: $0.10 / unit")).toBeVisible();
   // A new plan is a draft; it is put on sale (after a confirmation) before an agent can be put on it.
   await admin.getByRole("button", { name: "Put on sale", exact: true }).click();
   await admin.getByRole("dialog").getByRole("button", { name: "Put on sale", exact: true }).click();

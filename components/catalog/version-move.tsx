@@ -1,5 +1,6 @@
 // Moving the subscribers of a plan's older versions to its newest: the preview lists who moves,
 // what their price becomes and when, and who stays (and why); one confirmed action moves them all.
+import { ScrollArea } from "@/components/ui/scroll-area";
 import { ActionButton } from "@/components/ui/action-button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -81,9 +82,9 @@ export function VersionMove({
                       Each moves at the end of their current period; their price from then on is shown below. They see
                       the change on their billing page at once.
                     </p>
-                    <div className="max-h-72 overflow-auto">
+                    <ScrollArea className="max-h-72 overflow-auto" label="Subscribers who move">
                       <MoveTable rows={moves} interval={plan.interval} caption="Subscribers who move" />
-                    </div>
+                    </ScrollArea>
                     {skipped.length > 0 && (
                       <p className="text-xs text-zinc-500">
                         {skipped.length} other{skipped.length === 1 ? "" : "s"} stay{skipped.length === 1 ? "s" : ""}{" "}
