@@ -34,6 +34,8 @@ const ID_SOURCES: Record<string, { from: string; name?: RegExp } | { make: (page
   "/admin/customers/[id]": { from: "/admin", name: /Acme/ },
   "/admin/agents/[id]": { from: "/admin/customers/[id]" },
   "/admin/plans/[id]": { from: "/admin/plans" },
+  // Sandbox payments write local events to the log; the journeys before this spec (billing, credits) make some.
+  "/admin/webhooks/[id]": { from: "/admin/webhooks" },
   // A checkout session exists once someone starts paying: start one for a credit pack (nothing is charged).
   "/sandbox/checkout/[id]": {
     make: async (page) => {
@@ -97,7 +99,10 @@ async function urlFor(page: Page, role: Role, route: string): Promise<string> {
         const prefix = pattern.slice(0, pattern.lastIndexOf("/") + 1);
         const links = page.locator(`a[href^="${prefix}"]`).filter(source.name ? { hasText: source.name } : {});
         const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")!));
-        const href = hrefs.map((h) => h.split(/[?#]/)[0] ?? h).find((h) => h.split("/").length === i + 1);
+        const href = hrefs
+          .map((h) => h.split(/[?#]/)[0] ?? h)
+          // "/admin/plans/new" is a page of its own beside "/admin/plans/[id]", not an id.
+          .find((h) => h.split("/").length === i + 1 && !h.endsWith("/new"));
         if (!href) throw new Error(`${route}: no link to ${pattern} on ${source.from} as ${role}`);
         found = href;
       }
