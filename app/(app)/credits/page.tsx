@@ -12,7 +12,6 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FocusedNotice } from "@/components/ui/focused-notice";
 import { PageHeader } from "@/components/ui/page-header";
-import { ScrollArea } from "@/components/ui/scroll-area";
 import { requireCustomer } from "@/lib/auth/session";
 import { loadCreditsPage } from "@/lib/credits/credits-page";
 import { RedirectButton } from "@/components/billing/redirect-button";
@@ -82,9 +81,7 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
         <Card>
           <CardHeader title="By day" />
           <CardBody>
-            <ScrollArea className="max-h-72 overflow-y-auto" label="Credits spent by day">
-              <SpendTable series={data.series} />
-            </ScrollArea>
+            <SpendTable series={data.series} />
           </CardBody>
         </Card>
       </div>
