@@ -35,7 +35,19 @@ const ID_SOURCES: Record<string, { from: string; name?: RegExp } | { make: (page
   "/admin/agents/[id]": { from: "/admin/customers/[id]" },
   "/admin/plans/[id]": { from: "/admin/plans" },
   // Sandbox payments write local events to the log; the journeys before this spec (billing, credits) make some.
-  "/admin/webhooks/[id]": { from: "/admin/webhooks" },
+  // Run alone, on fresh demo data, the log is empty and there is no event page to open.
+  "/admin/webhooks/[id]": {
+    make: async (page) => {
+      await page.goto("/admin/webhooks");
+      const href = await page
+        .locator('a[href^="/admin/webhooks/"]')
+        .first()
+        .getAttribute("href", { timeout: 2_000 })
+        .catch(() => null);
+      test.skip(!href, "the webhook log is empty: no sandbox payment has been made yet");
+      return href!;
+    },
+  },
   // A checkout session exists once someone starts paying: start one for a credit pack (nothing is charged).
   "/sandbox/checkout/[id]": {
     make: async (page) => {
