@@ -34,6 +34,7 @@ function adminPages(): string[] {
         .relative(path.join(process.cwd(), "app"), dir)
         .split(path.sep)
         .join("/")
+        .replace(/\/\([\w-]+\)/g, "") // route groups, such as (overview), are not part of the URL
         .replace(/\[\w+\]/g, "x"),
   );
 }
