@@ -7,9 +7,8 @@ import { ActionButton } from "@/components/ui/action-button";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, inputClass } from "@/components/ui/field";
-import { formatDate } from "@/lib/format";
+import { formatDate, formatMoney } from "@/lib/format";
 import type { FormActionFn } from "@/lib/http/action-state";
-import { formatMoney } from "@/lib/format";
 import type { PlanChangePreviewJson as PlanChangePreview } from "@/lib/payments/schemas";
 
 export function AdminChangePlan({
@@ -26,6 +25,9 @@ export function AdminChangePlan({
   const [preview, runPreview, previewing] = useActionState(previewAction, null);
   const [change, confirmChange, changing] = useActionState(changeAction, null);
   const [answered, setAnswered] = useState<PlanChangePreview | null>(null);
+  // Controlled: React resets a form after its action runs, and an emptied "required" select would
+  // stop the next "Review change" (after "Keep the current plan") before it is sent.
+  const [planId, setPlanId] = useState("");
   const review = useRef<HTMLButtonElement | null>(null);
   const outcome = useRef<HTMLParagraphElement>(null);
   const pending = preview?.ok && preview.data !== answered ? preview.data : null;
@@ -43,7 +45,14 @@ export function AdminChangePlan({
           <label htmlFor="admin-change-plan" className="block text-sm font-medium text-zinc-700">
             New plan
           </label>
-          <select id="admin-change-plan" name="plan_id" className={`${inputClass} mt-1`} required defaultValue="">
+          <select
+            id="admin-change-plan"
+            name="plan_id"
+            className={`${inputClass} mt-1`}
+            required
+            value={planId}
+            onChange={(e) => setPlanId(e.target.value)}
+          >
             <option value="" disabled>
               Choose a plan
             </option>
@@ -119,24 +128,33 @@ export function AdminCancelButtons<T>({
   planName,
   periodEnd,
   cancelAtPeriodEnd,
+  ended,
   action,
 }: {
   orgId: string;
   planName: string;
   periodEnd: string;
   cancelAtPeriodEnd: boolean;
+  /** The subscription has ended: no action is left, but the one just taken keeps its outcome on screen. */
+  ended: boolean;
   action: FormActionFn<T>;
 }) {
   return (
     <div className="flex flex-wrap items-center gap-2">
       {cancelAtPeriodEnd ? (
-        <ActionButton action={action} fields={{ org_id: orgId, when: "resume" }} label="Resume subscription" />
+        <ActionButton
+          action={action}
+          fields={{ org_id: orgId, when: "resume" }}
+          label="Resume subscription"
+          finished={ended}
+        />
       ) : (
         <ActionButton
           action={action}
           fields={{ org_id: orgId, when: "period_end" }}
           label="Cancel at period end"
           variant="danger"
+          finished={ended}
           confirm={{
             title: "Cancel at the end of the period?",
             body: (
@@ -155,6 +173,7 @@ export function AdminCancelButtons<T>({
         fields={{ org_id: orgId, when: "now" }}
         label="Cancel now"
         variant="danger"
+        finished={ended}
         confirm={{
           title: "End the subscription now?",
           body: (

@@ -19,6 +19,7 @@ export function ActionButton<T>({
   size = "md",
   ariaLabel,
   confirm,
+  finished = false,
 }: {
   action: FormActionFn<T>;
   fields: Record<string, string>;
@@ -28,6 +29,8 @@ export function ActionButton<T>({
   size?: "sm" | "md";
   ariaLabel?: string;
   confirm?: Confirm;
+  /** What it acts on is gone (a subscription that ended): the button goes, its last outcome stays in focus. */
+  finished?: boolean;
 }) {
   const [state, submit, pending] = useActionState(action, null);
   const [asking, setAsking] = useState(false);
@@ -48,7 +51,7 @@ export function ActionButton<T>({
           {state.message}
         </span>
       )}
-      {confirm ? (
+      {finished ? null : confirm ? (
         <>
           <Button
             type="button"

@@ -98,12 +98,13 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
           <CardHeader
             title="Subscription"
             action={
-              live && current ? (
+              current ? (
                 <AdminCancelButtons
                   orgId={org.id}
                   planName={current.plan.name}
                   periodEnd={current.subscription.currentPeriodEnd.toISOString()}
                   cancelAtPeriodEnd={current.subscription.cancelAtPeriodEnd}
+                  ended={!live}
                   action={setCustomerCancelAction}
                 />
               ) : undefined
@@ -179,7 +180,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
             <GrantCreditsForm action={grantCreditsAction} orgId={org.id} idempotencyKey={randomUUID()} />
           </CardBody>
         </Card>
-        <Card className="lg:col-span-3" aria-label="Subscription history">
+        <Card className="lg:col-span-3">
           <CardHeader
             title="Subscription history"
             description="Every change, newest first, with the MRR after it (docs/metrics.md)."
