@@ -29,7 +29,8 @@ export const paySandboxCheckout = formAction(
       { cardNumber: card_number, expiry: parseCardExpiry(expiry) },
       `user:${owner.id}`,
     );
-    if (!r.ok) throw new AppError("payment_failed", r.message, [{ field: "card_number", message: r.message }]);
+    // A refused payment is the form's outcome, not a typo in a field: it shows above the form and takes focus.
+    if (!r.ok) throw new AppError("payment_failed", r.message);
     redirect(r.kind === "credits" ? "/credits?purchase=success" : "/billing?checkout=success");
   },
   { auth: "owner" },
