@@ -201,3 +201,35 @@ test.describe("the admin's webhook log", () => {
     }
   });
 });
+
+test.describe("the API reference", () => {
+  test("finds an endpoint by search and shows a request to copy and the answer it gets", async ({ page }) => {
+    await page.goto("/docs");
+    const search = page.getByLabel("Search the API");
+    const consume = page.locator("details", { hasText: "/api/v1/credits/consume" }).first();
+    const meters = page.locator("details", { hasText: "/api/v1/meters" }).first();
+    await expect(meters).toBeVisible();
+
+    // "/" jumps to the search field from anywhere on the page.
+    await page.locator("h1").click();
+    await page.keyboard.press("/");
+    await expect(search).toBeFocused();
+    await page.keyboard.type("credits consume");
+    await expect(consume).toBeVisible();
+    await expect(meters).toBeHidden();
+    await expect(page.getByText(/^\d+ of \d+ endpoints match$/)).toBeVisible();
+
+    // The example is a curl command against this installation, with a body the route accepts.
+    await consume.locator("summary").click();
+    const request = consume.getByLabel("Example request: POST /api/v1/credits/consume");
+    await expect(request).toContainText(`curl -X POST "${new URL(page.url()).origin}/api/v1/credits/consume"`);
+    await expect(request).toContainText("Authorization: Bearer $TALLY_API_KEY");
+    await expect(request).toContainText('"event_name": "api_call"');
+    await expect(consume.getByLabel(/^Example answer: POST/)).toContainText('"');
+
+    await search.fill("no such endpoint anywhere");
+    await expect(page.getByText("No endpoint matches “no such endpoint anywhere”.", { exact: false })).toBeVisible();
+    await search.fill("");
+    await expect(meters).toBeVisible();
+  });
+});

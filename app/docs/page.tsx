@@ -1,8 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
+import { DocsSearch } from "@/components/docs/docs-search";
 import { SchemaFields } from "@/components/docs/schema-fields";
 import { Badge } from "@/components/ui/badge";
 import { openApiDocument } from "@/app/api/openapi-document";
+import { appUrl } from "@/lib/env";
+import { curlExample, exampleOf, type JsonSchema } from "@/lib/http/schema-example";
 
 export const metadata: Metadata = { title: "API reference" };
 
@@ -12,13 +16,29 @@ type Op = {
   summary: string;
   description?: string;
   tags: string[];
-  parameters: { name: string; in: string; required?: boolean }[];
-  requestBody?: { content: { "application/json": { schema: object } } };
-  responses: Record<string, { description: string }>;
+  security?: unknown[];
+  parameters: { name: string; in: string; required?: boolean; schema?: JsonSchema }[];
+  requestBody?: { content: { "application/json": { schema: JsonSchema } } };
+  responses: Record<string, { description: string; content?: { "application/json": { schema: JsonSchema } } }>;
 };
 
-export default function DocsPage() {
+/** The first success answer's example, made from its declared schema (none when it declares none). */
+function answerExample(op: Op): { status: string; json: string } | null {
+  for (const [status, r] of Object.entries(op.responses)) {
+    const schema = r.content?.["application/json"].schema;
+    if (Number(status) < 300 && schema) return { status, json: JSON.stringify(exampleOf(schema), null, 2) };
+  }
+  return null;
+}
+
+const codeBlock =
+  "overflow-x-auto rounded-md bg-zinc-900 px-3 py-2 font-mono text-xs leading-relaxed text-zinc-100 focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-500";
+
+export default async function DocsPage() {
+  // Rendered per request: the examples name this installation's own URL (APP_URL), known at run time.
+  await connection();
   const doc = openApiDocument();
+  const base = appUrl();
   const byTag = new Map<string, { method: string; path: string; op: Op }[]>();
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods as Record<string, Op>)) {
@@ -50,73 +70,106 @@ export default function DocsPage() {
           </a>
         </p>
       </div>
-      <nav aria-label="Sections" className="mt-6 flex flex-wrap gap-2">
-        {[...byTag.keys()].map((tag) => (
-          <a
-            key={tag}
-            href={`#${tag.toLowerCase().replace(/\W+/g, "-")}`}
-            className="rounded-full bg-white px-3 py-1 text-xs font-medium text-zinc-700 ring-1 ring-zinc-200 hover:bg-zinc-50"
-          >
-            {tag}
-          </a>
-        ))}
-      </nav>
-      {[...byTag.entries()].map(([tag, ops]) => (
-        <section key={tag} id={tag.toLowerCase().replace(/\W+/g, "-")} className="mt-10">
-          <h2 className="text-lg font-semibold text-zinc-900">{tag}</h2>
-          <div className="mt-3 space-y-3">
-            {ops.map(({ method, path, op }) => (
-              <details key={`${method} ${path}`} className="group rounded-lg bg-white ring-1 ring-zinc-200">
-                <summary className="flex cursor-pointer list-none items-center gap-3 px-4 py-3">
-                  <Badge
-                    tone={METHOD_TONE[method as keyof typeof METHOD_TONE] ?? "gray"}
-                    className="w-14 justify-center font-mono uppercase"
-                  >
-                    {method}
-                  </Badge>
-                  <code className="min-w-0 break-all font-mono text-sm text-zinc-900">{path}</code>
-                  <span className="ml-auto hidden text-sm text-zinc-500 sm:block">{op.summary}</span>
-                </summary>
-                <div className="space-y-3 border-t border-zinc-100 px-4 py-3 text-sm">
-                  <p className="whitespace-pre-line text-zinc-600">{op.description}</p>
-                  {op.parameters.filter((p) => p.in === "query").length > 0 && (
+      <DocsSearch total={[...byTag.values()].reduce((n, ops) => n + ops.length, 0)}>
+        <nav aria-label="Sections" className="mt-2 flex flex-wrap gap-2">
+          {[...byTag.keys()].map((tag) => (
+            <a
+              key={tag}
+              href={`#${tag.toLowerCase().replace(/\W+/g, "-")}`}
+              className="rounded-full bg-white px-3 py-1 text-xs font-medium text-zinc-700 ring-1 ring-zinc-200 hover:bg-zinc-50"
+            >
+              {tag}
+            </a>
+          ))}
+        </nav>
+        {[...byTag.entries()].map(([tag, ops]) => (
+          <section key={tag} id={tag.toLowerCase().replace(/\W+/g, "-")} className="mt-10" data-docs-section>
+            <h2 className="text-lg font-semibold text-zinc-900">{tag}</h2>
+            <div className="mt-3 space-y-3">
+              {ops.map(({ method, path, op }) => (
+                <details
+                  key={`${method} ${path}`}
+                  className="group rounded-lg bg-white ring-1 ring-zinc-200"
+                  data-docs-op={`${method} ${path} ${op.summary} ${tag}`.toLowerCase()}
+                >
+                  <summary className="flex cursor-pointer list-none items-center gap-3 px-4 py-3">
+                    <Badge
+                      tone={METHOD_TONE[method as keyof typeof METHOD_TONE] ?? "gray"}
+                      className="w-14 justify-center font-mono uppercase"
+                    >
+                      {method}
+                    </Badge>
+                    <code className="min-w-0 break-all font-mono text-sm text-zinc-900">{path}</code>
+                    <span className="ml-auto hidden text-sm text-zinc-500 sm:block">{op.summary}</span>
+                  </summary>
+                  <div className="space-y-3 border-t border-zinc-100 px-4 py-3 text-sm">
+                    <p className="whitespace-pre-line text-zinc-600">{op.description}</p>
+                    {op.parameters.filter((p) => p.in === "query").length > 0 && (
+                      <div>
+                        <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Query</h3>
+                        <ul className="mt-1">
+                          {op.parameters
+                            .filter((p) => p.in === "query")
+                            .map((p) => (
+                              <li key={p.name}>
+                                <code className="font-mono text-xs">{p.name}</code>
+                                {p.required && <span className="ml-2 text-xs text-red-600">required</span>}
+                              </li>
+                            ))}
+                        </ul>
+                      </div>
+                    )}
+                    {op.requestBody && (
+                      <div>
+                        <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Body</h3>
+                        <SchemaFields schema={op.requestBody.content["application/json"].schema} />
+                      </div>
+                    )}
                     <div>
-                      <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Query</h3>
+                      <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Example request</h3>
+                      <pre
+                        className={`mt-1 ${codeBlock}`}
+                        tabIndex={0}
+                        aria-label={`Example request: ${method.toUpperCase()} ${path}`}
+                      >
+                        {curlExample(base, method, path, op)}
+                      </pre>
+                    </div>
+                    {(() => {
+                      const answer = answerExample(op);
+                      return answer ? (
+                        <div>
+                          <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">
+                            Example answer ({answer.status})
+                          </h3>
+                          <pre
+                            className={`mt-1 max-h-80 ${codeBlock}`}
+                            tabIndex={0}
+                            aria-label={`Example answer: ${method.toUpperCase()} ${path}`}
+                          >
+                            {answer.json}
+                          </pre>
+                        </div>
+                      ) : null;
+                    })()}
+                    <div>
+                      <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Responses</h3>
                       <ul className="mt-1">
-                        {op.parameters
-                          .filter((p) => p.in === "query")
-                          .map((p) => (
-                            <li key={p.name}>
-                              <code className="font-mono text-xs">{p.name}</code>
-                              {p.required && <span className="ml-2 text-xs text-red-600">required</span>}
-                            </li>
-                          ))}
+                        {Object.entries(op.responses).map(([status, r]) => (
+                          <li key={status}>
+                            <code className="font-mono text-xs">{status}</code>{" "}
+                            <span className="text-zinc-600">{r.description}</span>
+                          </li>
+                        ))}
                       </ul>
                     </div>
-                  )}
-                  {op.requestBody && (
-                    <div>
-                      <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Body</h3>
-                      <SchemaFields schema={op.requestBody.content["application/json"].schema} />
-                    </div>
-                  )}
-                  <div>
-                    <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-500">Responses</h3>
-                    <ul className="mt-1">
-                      {Object.entries(op.responses).map(([status, r]) => (
-                        <li key={status}>
-                          <code className="font-mono text-xs">{status}</code>{" "}
-                          <span className="text-zinc-600">{r.description}</span>
-                        </li>
-                      ))}
-                    </ul>
                   </div>
-                </div>
-              </details>
-            ))}
-          </div>
-        </section>
-      ))}
+                </details>
+              ))}
+            </div>
+          </section>
+        ))}
+      </DocsSearch>
     </main>
   );
 }

@@ -162,7 +162,8 @@ export const ZPlanPatch = z
   .refine((p) => p.status === undefined || p.active === undefined || p.active === (p.status === "on_sale"), {
     path: ["status"],
     message: "disagrees with active; send one of them",
-  });
+  })
+  .meta({ example: { name: "Pro (2027)", base_price: "59.00" } });
 
 export const ZPlanList = z.object({
   include_inactive: z

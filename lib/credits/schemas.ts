@@ -57,6 +57,14 @@ export const ZConsumeCredits = z
       });
     if (!v.event_name && v.quantity !== undefined)
       ctx.addIssue({ code: "custom", path: ["quantity"], message: "quantity goes with event_name" });
+  })
+  .meta({
+    example: {
+      customer_id: "org_01jcustomer0example",
+      event_name: "api_call",
+      quantity: 1,
+      idempotency_key: "5f0c2a9e-8d1b-4c57-9a3e-2b7d61f04c18",
+    },
   });
 
 export const ZCreateReservation = z
@@ -157,7 +165,8 @@ export const ZCreditSettingsPatch = z
         if (problem) ctx.addIssue({ code: "custom", message: problem });
       })
       .optional()
-      .describe("The order sources are spent in: all of purchased, subscription, promotional"),
+      .describe("The order sources are spent in: all of purchased, subscription, promotional")
+      .meta({ example: ["purchased", "subscription", "promotional"] }),
     allow_overage: z.boolean().optional(),
     overage_price_per_credit: z
       .string()

@@ -21,7 +21,9 @@ const TAG_ORDER = [
   "Operations",
 ];
 
-const schemaOf = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
+/** The JSON schema the document shows for a zod schema (what a caller sends: `io: "input"`). */
+export const schemaOf = (s: z.ZodType) =>
+  z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
 
 const SECURITY: Record<AuthRule, unknown[]> = {
   public: [],

@@ -39,7 +39,8 @@ export const ZCheckout = z
   .refine((v) => Boolean(v.plan_id) !== Boolean(v.credit_product_id), {
     path: ["plan_id"],
     message: "send either plan_id or credit_product_id",
-  });
+  })
+  .meta({ example: { customer_id: "org_01jcustomer0example", plan_id: "plan_pro_monthly" } });
 
 /** at_period_end false ends the subscription now (its usage so far is billed on a final invoice). */
 export const ZCancel = z.strictObject({ ...ZBillingCustomer, at_period_end: z.boolean().default(true) });

@@ -21,7 +21,8 @@ export const ZSubscriptionCreate = z
   .refine((v) => v.customer_id || v.external_customer_id, {
     path: ["customer_id"],
     message: "required: name the customer (customer_id or external_customer_id)",
-  });
+  })
+  .meta({ example: { customer_id: "org_01jcustomer0example", plan: "pro" } });
 
 export const ZSubscriptionList = z.object({
   customer_id: z.string().optional(),
