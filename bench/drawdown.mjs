@@ -9,9 +9,14 @@
 // and p99 — and the entitlement check's latency for a priced meter (exact: counting usage not yet
 // drawn), next to the same check during (1). Then the same with ingestion paced well below what
 // the machine can take (the lag and the entitlement check where they are not queued behind a
-// saturated CPU). Then, once drained: every event spent exactly once.
+// saturated CPU). Then, once drained: every event spent exactly once. Per phase also the server's
+// event-loop delay (p50/p99/max: how long a timer waited for the loop; the max is about the longest
+// synchronous block) and its garbage collections by kind, from server/serve.mjs's debug instrument,
+// and the load average (the machine's other work shows in every latency).
 //
 //   node bench/drawdown.mjs [seconds per phase=20] [concurrency=4] [batch=1000] [paced rate=3000]
+import fs from "node:fs";
+import os from "node:os";
 import {
   BENCH_KEY,
   connect,
@@ -34,8 +39,29 @@ const DB = `drawdown_bench_${process.env.BENCH_PORT || "3113"}`;
 const MODERATE = Number(process.argv[5] ?? 3000);
 const run = Date.now().toString(36);
 
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+const loadAtStart = load();
+console.log(`load average at start: ${loadAtStart} (${os.cpus().length} cores)`);
+// The server's event-loop delay per phase (server/serve.mjs: SIGUSR2 writes it to this file).
+const loopFile = `/tmp/drawdown-bench-loop-${process.env.BENCH_PORT || "3113"}-${process.pid}.jsonl`;
+fs.rmSync(loopFile, { force: true });
 // Jobs on: the drawdown's sweep is one of them (kicks after each ingest do most of the work).
-const server = await startServer(DB, { env: { JOBS_ENABLED: "true" } });
+const server = await startServer(DB, { env: { JOBS_ENABLED: "true", TALLY_LOOP_DELAY_FILE: loopFile } });
+/** Asks the server for its event-loop delay since the last ask (and resets it); null if it did not write. */
+async function loopDelay() {
+  const before = fs.existsSync(loopFile) ? fs.readFileSync(loopFile, "utf8").split("\n").filter(Boolean).length : 0;
+  server.child.kill("SIGUSR2");
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    const lines = fs.existsSync(loopFile) ? fs.readFileSync(loopFile, "utf8").split("\n").filter(Boolean) : [];
+    if (lines.length > before) return JSON.parse(lines.at(-1));
+  }
+  return null;
+}
 const sql = connect(pgUrl(DB), { max: 3 });
 const orgs = await seedBenchCatalog(sql, CUSTOMERS);
 // Every customer on a plan with a hard limit on API calls (too high to reach), so the entitlement
@@ -102,6 +128,7 @@ async function phase(name, { rate = 0 } = {}) {
   const deadline = Date.now() + seconds * 1000;
   const started = performance.now();
   let i = 0;
+  await loopDelay();
   const checker = Promise.all(
     Array.from({ length: rate ? 4 : 1 }, async () => {
       while (Date.now() < deadline) {
@@ -140,6 +167,7 @@ async function phase(name, { rate = 0 } = {}) {
   );
   await checker;
   const elapsed = (performance.now() - started) / 1000;
+  const loop = await loopDelay();
   checks.sort((a, b) => a - b);
   const r = {
     name,
@@ -149,10 +177,20 @@ async function phase(name, { rate = 0 } = {}) {
     entitlement_p99_ms: Math.round(percentile(checks, 99) * 100) / 100,
     checks: checks.length,
     acks,
+    loop_delay_ms: loop,
+    load: load(),
   };
   console.log(
     `${name}: ${r.events_per_second.toLocaleString("en-US")} events/s; entitlement p50 ${r.entitlement_p50_ms} ms, p99 ${r.entitlement_p99_ms} ms (${r.checks} checks)`,
   );
+  if (loop)
+    console.log(
+      `  server event-loop delay p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms; GC ${loop.gc.count}× ${loop.gc.total_ms} ms, longest ${loop.gc.max_ms} ms (${Object.entries(
+        loop.gc.kinds ?? {},
+      )
+        .map(([k, g]) => `${k} ${g.count}× longest ${g.max_ms} ms`)
+        .join(", ")}); load ${r.load}`,
+    );
   return r;
 }
 
@@ -244,7 +282,10 @@ const result = {
     },
     entitlement_p50_ms: moderate.entitlement_p50_ms,
     entitlement_p99_ms: moderate.entitlement_p99_ms,
+    loop_delay_ms: moderate.loop_delay_ms,
   },
+  loop_delay_ms: { baseline: base1.loop_delay_ms, priced: priced.loop_delay_ms, baseline_again: base2.loop_delay_ms },
+  load_average: { start: loadAtStart, end: load() },
   entitlement_ms: {
     baseline_p50: base1.entitlement_p50_ms,
     baseline_p99: base1.entitlement_p99_ms,
@@ -264,5 +305,7 @@ console.log(
 console.log(
   `at ${MODERATE} events/s: drawdown lag p50 ${result.moderate.drawdown_lag_ms.p50} ms, p99 ${result.moderate.drawdown_lag_ms.p99} ms; entitlement p50 ${result.moderate.entitlement_p50_ms} ms, p99 ${result.moderate.entitlement_p99_ms} ms (4 back to back)`,
 );
+console.log(`load average: ${loadAtStart} at start, ${result.load_average.end} at the end`);
+fs.rmSync(loopFile, { force: true });
 console.log(`credits spent ${spent} of ${expected} expected: ${result.exactly_once ? "exactly once" : "MISMATCH"}`);
 console.log(JSON.stringify(result));

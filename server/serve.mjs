@@ -48,4 +48,39 @@ server.keepAliveTimeout = 65_000;
 server.listen(port, hostname, () =>
   console.log(`▲ Tally ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`),
 );
+// Debug instrument (benchmarks): with TALLY_LOOP_DELAY_FILE set, the event loop's delay is sampled
+// every millisecond; SIGUSR2 writes what was seen since the last signal (p50/p99/max in ms, the
+// longest the loop was held without turning) to that file as one JSON line, and starts afresh.
+const loopDelayFile = process.env.TALLY_LOOP_DELAY_FILE;
+if (loopDelayFile) {
+  const { monitorEventLoopDelay, PerformanceObserver } = await import("node:perf_hooks");
+  const fs = await import("node:fs");
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  const r2 = (v) => Math.round(v * 100) / 100;
+  // Garbage collections in the same window: how many, their total and longest pause, by kind
+  // (scavenge: the young generation; mark-compact: the whole heap).
+  const KINDS = { 1: "scavenge", 2: "mark_compact", 4: "incremental", 8: "weak_callbacks" };
+  let gc = { n: 0, ms: 0, max: 0, kinds: {} };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gc.n++;
+      gc.ms += e.duration;
+      gc.max = Math.max(gc.max, e.duration);
+      const k = KINDS[e.detail?.kind] ?? String(e.detail?.kind);
+      const g = (gc.kinds[k] ??= { count: 0, total_ms: 0, max_ms: 0 });
+      g.count++;
+      g.total_ms = r2(g.total_ms + e.duration);
+      g.max_ms = r2(Math.max(g.max_ms, e.duration));
+    }
+  }).observe({ entryTypes: ["gc"] });
+  const ms = (ns) => Math.round(ns / 1e4) / 100;
+  process.on("SIGUSR2", () => {
+    const line = { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), samples: h.count };
+    line.gc = { count: gc.n, total_ms: r2(gc.ms), max_ms: r2(gc.max), kinds: gc.kinds };
+    fs.appendFileSync(loopDelayFile, `${JSON.stringify(line)}\n`);
+    h.reset();
+    gc = { n: 0, ms: 0, max: 0, kinds: {} };
+  });
+}
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.close(() => process.exit(0)));

@@ -374,18 +374,38 @@ export async function organizationsBehind(): Promise<string[]> {
   return list.map((r) => r.id);
 }
 
+/** The pass this process is running, if any: passes of one process run one after another. */
+const passes = processState("credits.drawdown-passes", () => ({ last: Promise.resolve() as Promise<unknown> }));
+
 /**
  * Draws down the given organizations (default: every one behind): up to GROUP_SIZE of them in one
  * transaction (drawDownGroup), two groups at a time. A group that fails wrote nothing; its
  * organizations are then drawn down one by one, so one customer's failure (a lock held too long,
  * a broken account) delays only that customer — the others are drawn in the same pass.
+ *
+ * One pass at a time per process: a kick's pass and the sweep's, run at once, locked the same
+ * balance rows in two transactions — the second waited for the first (lock waits on
+ * pg_stat_activity under bulk ingestion), and a group that waited past GROUP_LOCK_TIMEOUT fell back
+ * to drawing its hundred customers one by one, four round trips each. Queued here, the later pass
+ * starts when the earlier ends and finds their cursors moved. Other replicas still meet on the locks.
  */
-export async function runDrawdown(
+export function runDrawdown(
   orgIds?: string[],
   now?: Date,
   opts: { marginMs?: number; known?: boolean } = {},
 ): Promise<DrawdownResult[]> {
-  const ids = [...new Set(orgIds ?? (await organizationsBehind()))].sort();
+  const run = passes.last.then(() => runDrawdownNow(orgIds, now, opts));
+  passes.last = run.catch(() => undefined);
+  return run;
+}
+
+async function runDrawdownNow(
+  orgIds: string[] | undefined,
+  now: Date | undefined,
+  opts: { marginMs?: number; known?: boolean },
+): Promise<DrawdownResult[]> {
+  // The sweep leaves the organizations a kick has queued to its next pass (within KICK_DELAY_MS).
+  const ids = [...new Set(orgIds ?? (await organizationsBehind()).filter((id) => !kick.orgs.has(id)))].sort();
   if (ids.length === 0) return [];
   const links = await drawdownLinks();
   if (links.length === 0) return [];
