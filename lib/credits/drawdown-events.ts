@@ -78,3 +78,23 @@ export function pendingCreditsSql(orgId: string | SQL, links: DrawdownLink[], af
                where e.org_id = ${orgId} and e.ingested_at >= ${after} and e.ingested_at > ${since}::timestamptz
                  and e.event_name = any(${`{${names.map((n) => JSON.stringify(n)).join(",")}}`}::text[]))`;
 }
+
+/**
+ * The usage of one meter drawn from credits, for billing (lib/payments/period-input.ts): per read
+ * `t.j` and group value `g` (the event's property `t.k`, null when `t.k` is null), the summed
+ * quantity `q` of the meter's events whose timestamp lies in the read's [t.f, t.u) and that one of
+ * the meter's links draws — ingested while the link was active, (created_at, archived_at], and
+ * matching its filters, by the same conditions the drawdown reads them with. An event two links
+ * match counts once. Everything else of the meter is billed in arrears, so no event is both drawn
+ * and billed, and none is neither. `reads`: a row source aliased `t(j int, o text, k text, f timestamptz, u timestamptz)`.
+ */
+export function drawnQuantitySql(meterLinks: DrawdownLink[], reads: SQL): SQL {
+  const anyLink = sql.join(
+    meterLinks.map((l) => sql`(${sql.join(linkConds(l, null), sql` and `)})`),
+    sql` or `,
+  );
+  return sql`select t.j, case when t.k is null then null else e.properties ->> t.k end as g, sum(${quantityOf(meterLinks[0]!)})::text as q
+               from ${reads} join usage_events e on e.org_id = t.o and e."timestamp" >= t.f and e."timestamp" < t.u
+              where ${anyLink}
+              group by 1, 2`;
+}

@@ -52,14 +52,16 @@ type LinkRow = {
 const parse = (v: Record<string, string[]> | string | null): Record<string, string[]> =>
   v === null ? {} : typeof v === "string" ? (JSON.parse(v) as Record<string, string[]>) : v;
 
-async function load(tx: Executor): Promise<DrawdownLink[]> {
+/** `all`: every link ever made (archived ones, those of archived meters too), for billing (allLinks). */
+async function load(tx: Executor, all = false): Promise<DrawdownLink[]> {
+  // An archived link still draws the events ingested before it was archived, for a day.
+  const live = sql`(l.archived_at is null or l.archived_at > now() - interval '1 day') and m.archived_at is null and`;
   const list = await rows<LinkRow>(
     sql`select l.id, l.meter_id, m.code as meter_code, m.event_name, m.aggregation, m.property, m.filters as meter_filters, l.filters,
                l.credit_event_code as credit_event, (select e.credits from credit_events e where e.code = l.credit_event_code and e.active) as credits,
                l.created_at, l.archived_at
           from credit_meter_links l join meters m on m.id = l.meter_id
-         -- An archived link still draws the events ingested before it was archived, for a day.
-         where (l.archived_at is null or l.archived_at > now() - interval '1 day') and m.archived_at is null and m.aggregation in ('count', 'sum')
+         where ${all ? sql`` : live} m.aggregation in ('count', 'sum')
          order by l.id`,
     tx,
   );
@@ -86,6 +88,16 @@ export async function drawdownLinks(tx: Executor = db): Promise<DrawdownLink[]> 
   const links = await load(tx);
   cache.loaded = { at: Date.now(), links };
   return links;
+}
+
+/**
+ * Every link ever made, archived ones included, uncached: what a period's invoice needs to know
+ * which of its events were drawn from credits (lib/payments/period-input.ts). `creditsPerUnit` is
+ * the credit event's price now (null while inactive); the window (createdAt, archivedAt] is what
+ * decides, not the price.
+ */
+export async function allLinks(tx: Executor = db): Promise<DrawdownLink[]> {
+  return load(tx, true);
 }
 
 /** The linked meters' ids from the cache, without waiting: undefined when the cache is cold or stale (then kick anyway). */
@@ -157,11 +169,14 @@ export async function listLinks(opts: { includeArchived?: boolean } = {}) {
   return list.map((r) => linkJson({ ...r.link, meterCode: r.meterCode, creditEvent: r.link.creditEventCode }));
 }
 
-/** Stops the drawdown for events ingested from now on; events already drawn stay drawn. */
+/**
+ * Stops the drawdown for events ingested from now on (the database's clock, the one ingested_at is
+ * read from); events ingested before stay drawn, those after are billed in arrears.
+ */
 export async function archiveLink(id: string) {
   const [row] = await db
     .update(creditMeterLinks)
-    .set({ archivedAt: new Date() })
+    .set({ archivedAt: sql`now()` })
     .where(and(eq(creditMeterLinks.id, id), isNull(creditMeterLinks.archivedAt)))
     .returning();
   if (!row) throw notFound("Credit meter link");

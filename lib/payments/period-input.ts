@@ -1,7 +1,9 @@
 // Loads what periodLines needs for subscription periods: the plan segments from each
 // subscription's history, each segment's metered quantities from the rollups with the usage that
 // finalized calls recorded taken out (a call's usage is billed through the call), the period's
-// finalized calls, the agents that held a plan in it, and the credit overage spent in it.
+// finalized calls, the agents that held a plan in it, and the credit overage spent in it. For a
+// meter linked to a credit event, each segment also carries the part of its quantity drawn from
+// credits (the events ingested while a link was active: readDrawn), which periodLines leaves out.
 //
 // Set-based: closing a batch of periods reads each of these once for the whole batch (a statement
 // per table, pipelined together in the caller's transaction), not once per period — the rollover
@@ -10,7 +12,7 @@
 // Rollups are hourly, so the period and its segments are read as whole UTC hours, as everywhere
 // (lib/metering/limit-period): a call belongs to the hour its usage was recorded in (ended_at).
 import "server-only";
-import { asc, inArray, sql } from "drizzle-orm";
+import { asc, inArray, sql, type SQL } from "drizzle-orm";
 import { rows, type Executor } from "@/lib/db/client";
 import {
   agentPlanHistory,
@@ -23,6 +25,8 @@ import {
   type Plan,
   type Subscription,
 } from "@/lib/db/schema";
+import { drawnQuantitySql } from "@/lib/credits/drawdown-events";
+import { allLinks, type DrawdownLink } from "@/lib/credits/drawdown-links";
 import { D } from "@/lib/money";
 import { floorHour, hourRange } from "@/lib/metering/limit-period";
 import { meterIndex, type MeterDef } from "@/lib/metering/meters";
@@ -214,6 +218,47 @@ async function readUsage(tx: Executor, reads: UsageRead[]): Promise<Quantity[]> 
   return out;
 }
 
+/**
+ * Per read of a linked meter, the part of its quantity drawn from credits (drawnQuantitySql: the
+ * events ingested while one of its links was active), in the read's shape; undefined for a meter
+ * no link ever drew. One statement for every linked meter of the batch; none when nothing is linked.
+ */
+async function readDrawn(tx: Executor, reads: UsageRead[], links: DrawdownLink[]): Promise<(Quantity | undefined)[]> {
+  const out: (Quantity | undefined)[] = reads.map(() => undefined);
+  const byMeter = new Map<string, DrawdownLink[]>();
+  for (const l of links) byMeter.set(l.meterId, [...(byMeter.get(l.meterId) ?? []), l]);
+  const parts: SQL[] = [];
+  for (const [meterId, meterLinks] of byMeter) {
+    const mine = reads.flatMap((r, j) => (r.meter.id === meterId && r.range.end > r.range.start ? [{ r, j }] : []));
+    if (mine.length === 0) continue;
+    for (const { r, j } of mine) out[j] = r.group ? { groups: {} } : "0";
+    const t = sql`json_to_recordset(${json(
+      mine.map(({ r, j }) => ({
+        j,
+        o: r.orgId,
+        k: r.key,
+        f: r.range.start.toISOString(),
+        u: r.range.end.toISOString(),
+      })),
+    )}) as t(j int, o text, k text, f timestamptz, u timestamptz)`;
+    parts.push(drawnQuantitySql(meterLinks, t));
+  }
+  if (parts.length === 0) return out;
+  const found = await rows<{ j: number; g: string | null; q: string | null }>(sql.join(parts, sql` union all `), tx);
+  for (const f of found) {
+    const j = Number(f.j);
+    const r = reads[j]!;
+    const q = f.q ?? "0";
+    if (!r.group) out[j] = new D(out[j] as string).plus(q).toFixed();
+    else {
+      const groups = (out[j] as { groups: Record<string, string> }).groups;
+      const name = (r.key && f.g) || NO_GROUP;
+      groups[name] = new D(groups[name] ?? "0").plus(q).toFixed();
+    }
+  }
+  return out;
+}
+
 export type PeriodRequest = {
   sub: Subscription;
   period: Period;
@@ -338,11 +383,8 @@ export async function loadPeriodInputs(
   const charged = segs
     .flat()
     .flatMap((s) => byId.get(s.planId)?.charges.flatMap((c) => (c.type === "usage" ? [c.meter] : [])) ?? []);
-  // Meters whose whole usage draws credits (a link without filters of its own), when linked.
-  const linkRows = await rows<{ code: string; created_at: string | Date; archived_at: string | Date | null }>(
-    sql`select m.code, l.created_at, l.archived_at from credit_meter_links l join meters m on m.id = l.meter_id where l.filters = '{}'::jsonb`,
-    tx,
-  );
+  // Every credit-meter link ever made (a few): the usage they drew is not billed in arrears.
+  const links = await allLinks(tx);
   const meterIdx = charged.every((code) => cachedMeters.byCode.has(code))
     ? cachedMeters
     : await meterIndex({ tx, fresh: true });
@@ -374,7 +416,7 @@ export async function loadPeriodInputs(
       return [{ seg: s, plan, hours, rollup, unique, first }];
     }),
   );
-  const quantities = await readUsage(tx, reads);
+  const [quantities, drawnQuantities] = await Promise.all([readUsage(tx, reads), readDrawn(tx, reads, links)]);
 
   const inputs: PeriodInput[] = [];
   for (const r of items) {
@@ -382,7 +424,12 @@ export async function loadPeriodInputs(
     const segments: PlanSegment[] = [];
     for (const p of planned[r.i]!) {
       const usage: Record<string, Quantity> = {};
-      p.rollup.forEach((m, n) => (usage[m.code] = quantities[p.first + n]!));
+      const drawn: Record<string, Quantity> = {};
+      p.rollup.forEach((m, n) => {
+        usage[m.code] = quantities[p.first + n]!;
+        const d = drawnQuantities[p.first + n];
+        if (d !== undefined) drawn[m.code] = d;
+      });
       if (p.unique.length)
         Object.assign(usage, (await pricedUsage(r.sub.orgId, p.unique, p.hours, p.plan, tx)).quantities);
       const byCode = new Map([...p.rollup, ...p.unique].map((m) => [m.code, m]));
@@ -394,7 +441,13 @@ export async function loadPeriodInputs(
           usage[code] = subtract(usage[code], value)!;
         }
       }
-      segments.push({ start: p.seg.start, end: p.seg.end, plan: planRef(p.plan), usage });
+      segments.push({
+        start: p.seg.start,
+        end: p.seg.end,
+        plan: planRef(p.plan),
+        usage,
+        ...(Object.keys(drawn).length && { drawn }),
+      });
     }
 
     const callUsage: CallUsage[] = [];
@@ -426,16 +479,6 @@ export async function loadPeriodInputs(
       o.unitPrice && o.currency ? [{ credits: Number(o.credits), unitPrice: o.unitPrice, currency: o.currency }] : [],
     );
     const [first] = segments;
-    const creditMeters = [
-      ...new Set(
-        linkRows
-          .filter(
-            (l) =>
-              new Date(l.created_at) < r.period.end && (!l.archived_at || new Date(l.archived_at) > r.period.start),
-          )
-          .map((l) => l.code),
-      ),
-    ];
     inputs.push({
       subscriptionId: r.sub.id,
       period: r.period,
@@ -446,7 +489,6 @@ export async function loadPeriodInputs(
       overage,
       overageOutstanding: overageOwed.get(r.sub.orgId) ?? 0,
       meterUnits: Object.fromEntries(meterIdx.all.map((m) => [m.code, m.unit])),
-      creditMeters,
     });
   }
   return inputs;

@@ -61,20 +61,49 @@ const rows: Row[] = [
     lines: [["usage", "starter:api_calls", 1000]],
   },
   {
-    name: "a meter whose usage is drawn from credits is not billed in arrears as well",
-    input: base({ creditMeters: ["api_calls"], overage: [{ credits: 50, unitPrice: "0.02", currency: "usd" }] }),
+    name: "a meter whose whole usage is drawn from credits is not billed in arrears as well",
+    input: base({
+      segments: [{ start, end, plan: starter, usage: { api_calls: "1100" }, drawn: { api_calls: "1100" } }],
+      overage: [{ credits: 50, unitPrice: "0.02", currency: "usd" }],
+    }),
     lines: [["overage", "0.02", 100]],
+  },
+  {
+    name: "linked mid-period: only the usage not drawn from credits is billed, past the included units",
+    // 1100 in the period, 700 of it ingested after the link (drawn): 400 − 100 included = 300 × 0.01.
+    input: base({
+      segments: [{ start, end, plan: starter, usage: { api_calls: "1100" }, drawn: { api_calls: "700" } }],
+    }),
+    lines: [["usage", "starter:api_calls", 300]],
+  },
+  {
+    name: "a group charge's meter drawn in part: each group value billed less what it drew",
+    input: base({
+      segments: [
+        {
+          start,
+          end,
+          plan: plan("grp", [
+            { type: "usage", meter: "tokens", model: "group", group_by: "model", prices: { a: "0.01", b: "0.02" } },
+          ]),
+          usage: { tokens: { groups: { a: "1000", b: "500" } } },
+          drawn: { tokens: { groups: { a: "400" } } },
+        },
+      ],
+    }),
+    // a: 600 × 0.01 = 6.00; b: 500 × 0.02 = 10.00.
+    lines: [["usage", "grp:tokens", 1600]],
   },
   {
     name: "a meter drawn from credits is billed in arrears too when the plan says both",
     input: base({
-      creditMeters: ["api_calls"],
       segments: [
         {
           start,
           end,
           plan: plan("both", [{ ...perUnit("api_calls", "0.01", "100"), usage_billing: "both" } as Charge]),
           usage: { api_calls: "1100" },
+          drawn: { api_calls: "1100" },
         },
       ],
     }),
@@ -205,6 +234,18 @@ describe("periodLines", () => {
     });
     expect(periodLines(input)).toEqual(periodLines(structuredClone(input)));
     expect(new Set(periodLines(input).map((l) => l.id)).size).toBe(periodLines(input).length);
+  });
+
+  test("a line of a meter drawn in part says how much was drawn from credits instead, and the projection nets it at the same pace", () => {
+    const input = base({
+      segments: [{ start, end, plan: starter, usage: { api_calls: "1100" }, drawn: { api_calls: "700" } }],
+    });
+    const [l] = periodLines(input);
+    expect(l!.description).toContain("400");
+    expect(l!.description).toContain("700 more drawn from credits");
+    // Halfway through the period: usage and drawn both double (2200 − 1400 = 800, 100 included → 700 × 0.01).
+    const [p] = periodLines(projectToPeriodEnd(input, mid));
+    expect(p).toMatchObject({ amountCents: 700 });
   });
 
   test("usage of a group value the plan does not price is named on the line, not billed silently as free", () => {

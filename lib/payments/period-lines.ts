@@ -38,8 +38,18 @@ export type PeriodLine = {
 
 export type PlanRef = { id: string; name: string; currency: string; charges: Charge[] };
 
-/** A stretch of the period under one plan, with its metered usage (calls' own usage already taken out). */
-export type PlanSegment = { start: Date; end: Date; plan: PlanRef; usage: Record<string, Quantity> };
+/**
+ * A stretch of the period under one plan, with its metered usage (calls' own usage already taken
+ * out) and, per meter linked to a credit event, the part of that usage drawn from credits: the
+ * events ingested while a link was active (lib/credits/drawdown-events.ts, drawnQuantitySql).
+ */
+export type PlanSegment = {
+  start: Date;
+  end: Date;
+  plan: PlanRef;
+  usage: Record<string, Quantity>;
+  drawn?: Record<string, Quantity>;
+};
 
 /** The usage part of one finalized call: exact amount per metric (meter code), priced by the plan the call started under. */
 export type CallUsage = {
@@ -74,12 +84,6 @@ export type PeriodInput = {
   overageOutstanding?: number;
   /** Meter code → unit, for descriptions. */
   meterUnits?: Record<string, string | null | undefined>;
-  /**
-   * Meters whose whole usage was drawn from credits in the period (linked to a credit event without
-   * filters of its own): their usage charges are not billed in arrears, unless the charge says
-   * `usage_billing: "both"`. (Their overage is the credit overage line.)
-   */
-  creditMeters?: string[];
 };
 
 export const periodKey = (period: { start: Date }) => period.start.toISOString();
@@ -122,36 +126,65 @@ function line(
   };
 }
 
+/** Usage less what was drawn from credits, never below zero (per group value for a group charge's meter). */
+function lessDrawn(q: Quantity | undefined, drawn: Quantity | undefined): Quantity | undefined {
+  if (q === undefined || drawn === undefined) return q;
+  const minus = (a: string, b: string | undefined) => D.max(0, dec(a).minus(D.max(0, dec(b ?? "0")))).toFixed();
+  if (typeof q === "string") return minus(q, typeof drawn === "string" ? drawn : drawnTotal(drawn));
+  const d = typeof drawn === "string" ? { groups: {} } : drawn;
+  return { groups: Object.fromEntries(Object.entries(q.groups).map(([g, v]) => [g, minus(v, d.groups[g])])) };
+}
+
+const drawnTotal = (q: Quantity): string =>
+  typeof q === "string"
+    ? q
+    : Object.values(q.groups)
+        .reduce((s, v) => s.plus(v), new D(0))
+        .toFixed();
+
 const usageOnly = (charges: Charge[]) => charges.filter((c): c is UsageCharge => c.type === "usage");
 const fixedOnly = (charges: Charge[]) => charges.filter((c): c is FixedCharge => c.type === "fixed");
 
 export function periodLines(input: PeriodInput): PeriodLine[] {
   const out: PeriodLine[] = [];
   const split = input.segments.length > 1;
-  const drawn = new Set(input.creditMeters ?? []);
 
   // Metered usage, rated per plan segment. A plan that returns later in the period is a separate
   // segment with its own key (its start), so each stretch is billed once.
   for (const seg of input.segments) {
     if (seg.plan.currency !== input.currency) continue;
     // Split: each plan's included units are prorated by its segment's share of the period.
-    const charges = usageOnly(seg.plan.charges).filter((c) => !drawn.has(c.meter) || c.usage_billing === "both");
+    const charges = usageOnly(seg.plan.charges);
     const priced = split ? prorateIncluded(charges, seg, input.period) : charges;
-    const rated = ratePlan(priced, seg.usage, input.currency, { explain: false });
-    for (const l of rated.lines) {
+    // Usage drawn from credits is not billed in arrears as well — unless the charge says "both"
+    // (then it is billed at the plan's price too, on top of the credits).
+    const drawn = seg.drawn ?? {};
+    const inArrears = priced.filter((c) => c.usage_billing !== "both" && drawn[c.meter] !== undefined);
+    const net = Object.fromEntries(
+      Object.entries(seg.usage).map(([m, q]) => [m, m in drawn ? lessDrawn(q, drawn[m])! : q]),
+    );
+    // Rated charge by charge when some meters are netted (a charge's line depends only on its meter's quantity).
+    const ratedLines = inArrears.length
+      ? priced.flatMap(
+          (c) => ratePlan([c], inArrears.includes(c) ? net : seg.usage, input.currency, { explain: false }).lines,
+        )
+      : ratePlan(priced, seg.usage, input.currency, { explain: false }).lines;
+    for (const l of ratedLines) {
       if (l.type !== "usage" || !l.meter) continue;
       const exact = dec(l.amount);
       if (exact.isZero() && dec(l.billable_quantity).isZero()) continue;
       const key = `${seg.plan.id}:${l.meter}${split ? `:${seg.start.toISOString()}` : ""}`;
       const unit = input.meterUnits?.[l.meter];
       const billable = l.billable_quantity !== l.quantity ? ` (${quantityText(l.billable_quantity)} billable)` : "";
+      const fromCredits = inArrears.some((c) => c.meter === l.meter) ? drawnTotal(drawn[l.meter]!) : "0";
+      const credited = dec(fromCredits).gt(0) ? `; ${quantityText(fromCredits, unit)} more drawn from credits` : "";
       // Usage the plan has no price for (a group value missing from the table) is named on the line, never silently free.
       const unpriced = l.unpriced?.length
         ? `; not priced: ${l.unpriced.map((u) => `${quantityText(u.quantity)} (${u.reason})`).join(", ")}`
         : "";
       out.push(
         line(input, "usage", key, {
-          description: `${l.name}: ${quantityText(l.quantity, unit)}${billable}${split ? ` on ${seg.plan.name}` : ""}${unpriced}`,
+          description: `${l.name}: ${quantityText(l.quantity, unit)}${billable}${split ? ` on ${seg.plan.name}` : ""}${credited}${unpriced}`,
           quantity: l.billable_quantity,
           exact,
           meter: l.meter,
@@ -277,6 +310,10 @@ export function projectToPeriodEnd(input: PeriodInput, now: Date): PeriodInput {
         ? {
             ...s,
             usage: Object.fromEntries(Object.entries(s.usage).map(([m, q]) => [m, scaleQ(q, factorFor(s.start))])),
+            // The share drawn from credits goes on at the same pace.
+            ...(s.drawn && {
+              drawn: Object.fromEntries(Object.entries(s.drawn).map(([m, q]) => [m, scaleQ(q, factorFor(s.start))])),
+            }),
           }
         : s,
     ),

@@ -30,7 +30,7 @@ export const POST = route(
       tag: "Catalog",
       summary: "Price a meter in credits: link it (optionally filtered, e.g. by model) to a credit event",
       description:
-        "From now on every accepted event of the meter (count or sum) that matches the filters spends ceil(quantity × the credit event's credits) of its customer's credits, in the customer's precedence order, once per event, usually within a second (the drawdown; docs/credits.md). Balances and entitlements count usage not yet drawn. A customer without overage stops at zero; with overage, the rest is billed in arrears.",
+        "From now on every accepted event of the meter (count or sum) that matches the filters spends ceil(quantity × the credit event's credits) of its customer's credits, in the customer's precedence order, once per event, usually within a second (the drawdown; docs/credits.md). Balances and entitlements count usage not yet drawn. A customer without overage stops at zero; with overage, the rest is billed in arrears. Linking in the middle of a billing period: only events ingested after the link is created are drawn (none before, however old their timestamp); the period's events ingested before it are billed in arrears at the period's close as usage at the plan's price, so no event is both drawn and billed (unless the plan's charge says usage_billing \"both\"). The upcoming invoice shows the same split.",
       responses: {
         "201": "Created",
         "400": "Unknown or unsupported meter, inactive credit event, or the same link exists",

@@ -12,6 +12,8 @@ export const DELETE = route(
       response: ZCreditMeterLinkJson,
       tag: "Catalog",
       summary: "Stop pricing a meter in credits (archives the link; usage already drawn stays drawn)",
+      description:
+        "Events ingested up to the archive are drawn from credits (within a second or so); events ingested after it — including the rest of the current billing period — are billed in arrears at the period's close as usage at the plan's price. No event is both drawn and billed.",
       responses: { "200": "OK", "404": "No active link with this id" },
     },
   },
