@@ -7,6 +7,14 @@ import { processState } from "@/lib/process-state";
 
 const LOCALE = "en-US";
 
+/**
+ * Formats a decimal string exactly: Intl takes a numeric string as an exact decimal (ES2023), so no
+ * float ever stands between an amount and its text. `decimal` is a plain decimal ("-12.3450").
+ */
+function formatExact(f: Intl.NumberFormat, decimal: string): string {
+  return f.format(decimal as Intl.StringNumericLiteral);
+}
+
 // ————— numbers —————
 
 const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
@@ -24,7 +32,7 @@ export function formatQuantity(
   mode: "standard" | "compact" = "standard",
 ): string {
   const f = mode === "compact" ? compact : quantity;
-  const text = f.format(value as number);
+  const text = typeof value === "string" ? formatExact(f, value) : f.format(value);
   if (!unit || unit === "unit") return text;
   return `${text} ${pluralUnit(unit, Number(value))}`;
 }
@@ -40,8 +48,9 @@ export function formatPercent(ratio: string | null | undefined, digits = 1): str
   const [int = "0", frac = ""] = ratio.replace("-", "").split(".");
   // Shift the decimal point two places in the string (exact); Intl rounds a string half-up, exactly.
   const shifted = `${int}${frac.padEnd(2, "0").slice(0, 2)}.${frac.slice(2) || "0"}`;
-  const value = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
-    shifted as unknown as number,
+  const value = formatExact(
+    new Intl.NumberFormat(LOCALE, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+    shifted,
   );
   return `${negative ? "−" : ""}${value} %`;
 }
@@ -77,9 +86,7 @@ export function formatMoney(minor: number, currency: string, mode: MoneyMode = "
   const major = new D(minor).div(new D(10).pow(minorExponent(currency)));
   // Intl formats a string exactly (ES2023 "exact decimal" strings), avoiding float error. A
   // negative amount takes the minus sign (−), as every figure here does.
-  return moneyFormatter(currency, mode)
-    .format(major.toString() as unknown as number)
-    .replace("-", "−");
+  return formatExact(moneyFormatter(currency, mode), major.toFixed()).replace("-", "−");
 }
 
 /** A change of an amount: "+$29.00", "−$99.00", "$0.00". */
@@ -110,9 +117,7 @@ export function formatAmount(amount: string | Dec, currency: string): string {
 export function formatUnitPrice(rate: string | Dec, currency: string, unit: string): string {
   const d = dec(rate);
   const digits = Math.min(20, Math.max(minorExponent(currency), d.decimalPlaces()));
-  const price = moneyFormatter(currency, "digits", digits)
-    .format(d.toFixed(digits) as unknown as number)
-    .replace("-", "−");
+  const price = formatExact(moneyFormatter(currency, "digits", digits), d.toFixed(digits)).replace("-", "−");
   return `${price} / ${unit}`;
 }
 

@@ -3,6 +3,7 @@
 // WIDTH (1280) sets the viewport; WAIT_MS waits after the page settles (charts animate). `npm run screenshots`
 // (scripts/screenshots.mjs) uses takeScreenshots for the README's images.
 import { chromium } from "@playwright/test";
+import { chromiumArgs, chromiumPath } from "./chromium.mjs";
 
 /**
  * Signs in as `email` ("-" or empty: nobody) and writes one PNG per shot: `{ path, file }`. `fullPage`
@@ -18,18 +19,7 @@ export async function takeScreenshots({
   fullPage = true,
   waitMs = 0,
 }) {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {
     const page = await browser.newPage({ viewport: { width, height } });
     if (email && email !== "-") {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { describeActors } from "@/lib/auth/describe-actors";
 import { customerSince } from "@/lib/orgs/customer-since";
+import { customerRowJson, listCustomers } from "@/lib/revenue/lists";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { makeOrg, makePlan, makeUser, platformKey } from "./support/fixtures";
 import { db } from "@/lib/db/client";
@@ -24,6 +25,27 @@ describe("customer since", () => {
     const plan = await makePlan();
     await subscribe(org.id, { plan: { id: plan.id }, actor: "seed", skipTrial: true, provider: "manual" });
     expect((await customerSince(org)).toISOString()).toBe(org.createdAt.toISOString());
+  });
+
+  it("is the same date on the admin's customer list, which sorts by it", async () => {
+    const tag = `Since ${Math.random().toString(36).slice(2, 8)}`;
+    const older = await makeOrg(`${tag} Older`);
+    const newer = await makeOrg(`${tag} Newer`);
+    const plan = await makePlan();
+    const began = new Date(Date.now() - 400 * DAY);
+    await subscribe(older.id, {
+      plan: { id: plan.id },
+      actor: "seed",
+      now: began,
+      skipTrial: true,
+      provider: "manual",
+    });
+    const page = await listCustomers({ search: tag, sort: "customer_since", order: "asc", limit: 10 });
+    expect(page.rows.map((r) => r.name)).toEqual([`${tag} Older`, `${tag} Newer`]);
+    expect(page.rows[0]!.customerSince.toISOString()).toBe((await customerSince(older)).toISOString());
+    expect(page.rows[0]!.customerSince.toISOString()).toBe(began.toISOString());
+    expect(page.rows[1]!.customerSince.toISOString()).toBe(newer.createdAt.toISOString());
+    expect(customerRowJson(page.rows[0]!).customer_since).toBe(began.toISOString());
   });
 });
 

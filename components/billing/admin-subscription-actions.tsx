@@ -3,7 +3,7 @@
 // confirmed in a dialog), cancel it at period end or now (each confirmed), or resume it. Every
 // outcome is announced and takes focus.
 import { useActionState, useEffect, useRef, useState } from "react";
-import { ActionButton } from "@/components/ui/action-button";
+import { ActionButton, type ActionButtonProps } from "@/components/ui/action-button";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, inputClass } from "@/components/ui/field";
@@ -139,42 +139,33 @@ export function AdminCancelButtons<T>({
   ended: boolean;
   action: FormActionFn<T>;
 }) {
+  // The three actions differ only in when the subscription ends and what they say about it.
+  const button = (when: "resume" | "period_end" | "now", props: Omit<ActionButtonProps<T>, "action" | "fields">) => (
+    <ActionButton action={action} fields={{ org_id: orgId, when }} finished={ended} {...props} />
+  );
   return (
     <div className="flex flex-wrap items-center gap-2">
-      {cancelAtPeriodEnd ? (
-        <ActionButton
-          action={action}
-          fields={{ org_id: orgId, when: "resume" }}
-          label="Resume subscription"
-          finished={ended}
-        />
-      ) : (
-        <ActionButton
-          action={action}
-          fields={{ org_id: orgId, when: "period_end" }}
-          label="Cancel at period end"
-          variant="danger"
-          finished={ended}
-          confirm={{
-            title: "Cancel at the end of the period?",
-            body: (
-              <p>
-                {planName} stays active until <strong>{formatDate(periodEnd)}</strong>, then the subscription ends and
-                nothing more is charged. It can be resumed until then.
-              </p>
-            ),
-            confirmLabel: "Cancel at period end",
-            keepLabel: "Keep the subscription",
-          }}
-        />
-      )}
-      <ActionButton
-        action={action}
-        fields={{ org_id: orgId, when: "now" }}
-        label="Cancel now"
-        variant="danger"
-        finished={ended}
-        confirm={{
+      {cancelAtPeriodEnd
+        ? button("resume", { label: "Resume subscription" })
+        : button("period_end", {
+            label: "Cancel at period end",
+            variant: "danger",
+            confirm: {
+              title: "Cancel at the end of the period?",
+              body: (
+                <p>
+                  {planName} stays active until <strong>{formatDate(periodEnd)}</strong>, then the subscription ends and
+                  nothing more is charged. It can be resumed until then.
+                </p>
+              ),
+              confirmLabel: "Cancel at period end",
+              keepLabel: "Keep the subscription",
+            },
+          })}
+      {button("now", {
+        label: "Cancel now",
+        variant: "danger",
+        confirm: {
           title: "End the subscription now?",
           body: (
             <>
@@ -187,8 +178,8 @@ export function AdminCancelButtons<T>({
           ),
           confirmLabel: "End it now",
           keepLabel: "Keep the subscription",
-        }}
-      />
+        },
+      })}
     </div>
   );
 }

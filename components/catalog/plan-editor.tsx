@@ -167,6 +167,31 @@ function ListErr({ errors, path }: { errors: Record<string, string>; path: strin
   ) : null;
 }
 
+/** `list` with its k-th item changed by `patch`. */
+function patchAt<T>(list: T[], k: number, patch: Partial<T>): T[] {
+  return list.map((x, j) => (j === k ? { ...x, ...patch } : x));
+}
+
+/** What ties an Input or Select to one field of a draft row: its value, its change, where its error shows. */
+function bind<R, K extends keyof R & string>(
+  row: R,
+  key: K,
+  at: string,
+  errors: Record<string, string>,
+  update: (patch: Partial<R>) => void,
+) {
+  return {
+    value: row[key],
+    onChange: (v: R[K]) => {
+      const patch: Partial<R> = {};
+      patch[key] = v;
+      update(patch);
+    },
+    errors,
+    path: at ? `${at}.${key}` : key,
+  };
+}
+
 function Input({
   label,
   value,
@@ -293,9 +318,17 @@ export function PlanEditor({
     code && !meters.some((m) => m.code === code)
       ? [...meterOptions, { value: code, label: `${code} (archived)` }]
       : meterOptions;
-  const set = (k: keyof typeof plan) => (v: string) => setPlan((p) => ({ ...p, [k]: v }));
-  const updateCharge = (i: number, patch: Partial<ChargeDraft>) =>
-    setCharges((cs) => cs.map((c, j) => (j === i ? { ...c, ...patch } : c)));
+  const planField = <K extends keyof typeof plan & string>(key: K) =>
+    bind(plan, key, "", errors, (patch) => setPlan((p) => ({ ...p, ...patch })));
+  const updateCharge = (i: number, patch: Partial<ChargeDraft>) => setCharges((cs) => patchAt(cs, i, patch));
+  const chargeField = <K extends keyof ChargeDraft & string>(i: number, key: K) =>
+    bind(charges[i]!, key, `charges.${i}`, errors, (patch) => updateCharge(i, patch));
+  const tierField = (i: number, k: number, key: keyof Tier) =>
+    bind(charges[i]!.tiers[k]!, key, `charges.${i}.tiers.${k}`, errors, (patch) =>
+      updateCharge(i, { tiers: patchAt(charges[i]!.tiers, k, patch) }),
+    );
+  const limitField = <K extends keyof LimitDraft & string>(i: number, key: K) =>
+    bind(limits[i]!, key, `limits.${i}`, errors, (patch) => setLimits((ls) => patchAt(ls, i, patch)));
 
   const payload = JSON.stringify({
     ...(initial ? { id: initial.id } : { code: plan.code, ...(plan.tier && { tier: plan.tier }) }),
@@ -354,20 +387,16 @@ export function PlanEditor({
           ) : (
             <Input
               label="Code"
-              value={plan.code}
-              onChange={set("code")}
-              errors={errors}
-              path="code"
+              {...planField("code")}
+
               placeholder="voice-pro-monthly"
               required
             />
           )}
           <Input
             label="Name"
-            value={plan.name}
-            onChange={set("name")}
-            errors={errors}
-            path="name"
+            {...planField("name")}
+
             placeholder="Voice Pro"
             required
           />
@@ -379,55 +408,42 @@ export function PlanEditor({
           ) : (
             <Input
               label="Tier (groups monthly and yearly)"
-              value={plan.tier}
-              onChange={set("tier")}
-              errors={errors}
-              path="tier"
+              {...planField("tier")}
+
               placeholder="voice-pro"
             />
           )}
           <Select
             label="Billed"
-            value={plan.interval}
-            onChange={set("interval")}
+            {...planField("interval")}
             options={[
               { value: "month", label: "Monthly" },
               { value: "year", label: "Yearly" },
             ]}
-            errors={errors}
-            path="interval"
           />
           <Input
             label="Base price"
-            value={plan.base_price}
-            onChange={set("base_price")}
-            errors={errors}
-            path="base_price"
+            {...planField("base_price")}
+
             inputMode="decimal"
           />
-          <Input label="Currency" value={plan.currency} onChange={set("currency")} errors={errors} path="currency" />
+          <Input label="Currency" {...planField("currency")} />
           <Input
             label="Trial days"
-            value={plan.trial_days}
-            onChange={set("trial_days")}
-            errors={errors}
-            path="trial_days"
+            {...planField("trial_days")}
+
             inputMode="numeric"
           />
           <Input
             label="Included credits a month"
-            value={plan.included_credits}
-            onChange={set("included_credits")}
-            errors={errors}
-            path="included_credits"
+            {...planField("included_credits")}
+
             inputMode="numeric"
           />
           <Input
             label="Invoice mid-period at (optional)"
-            value={plan.billing_threshold}
-            onChange={set("billing_threshold")}
-            errors={errors}
-            path="billing_threshold"
+            {...planField("billing_threshold")}
+
             inputMode="decimal"
             placeholder="e.g. 500.00"
             aria-describedby="plan-billing-threshold-hint"
@@ -438,10 +454,8 @@ export function PlanEditor({
           </p>
           <Input
             label="Description"
-            value={plan.description}
-            onChange={set("description")}
-            errors={errors}
-            path="description"
+            {...planField("description")}
+
             className="sm:col-span-2 lg:col-span-4"
           />
           <label className="flex items-start gap-2 text-sm text-zinc-700 sm:col-span-2 lg:col-span-4">
@@ -496,53 +510,17 @@ export function PlanEditor({
               <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
                 {c.type === "fixed" ? (
                   <>
-                    <Input
-                      label="Name"
-                      value={c.name}
-                      onChange={(v) => updateCharge(i, { name: v })}
-                      errors={errors}
-                      path={`charges.${i}.name`}
-                    />
-                    <Input
-                      label="Amount per period"
-                      value={c.amount}
-                      onChange={(v) => updateCharge(i, { amount: v })}
-                      errors={errors}
-                      path={`charges.${i}.amount`}
-                      inputMode="decimal"
-                    />
+                    <Input label="Name" {...chargeField(i, "name")} />
+                    <Input label="Amount per period" {...chargeField(i, "amount")} inputMode="decimal" />
                   </>
                 ) : (
                   <>
-                    <Select
-                      label="Meter"
-                      value={c.meter}
-                      onChange={(v) => updateCharge(i, { meter: v })}
-                      options={optionsWith(c.meter)}
-                      errors={errors}
-                      path={`charges.${i}.meter`}
-                    />
-                    <Select
-                      label="Price model"
-                      value={c.model}
-                      onChange={(v) => updateCharge(i, { model: v })}
-                      options={MODELS}
-                      errors={errors}
-                      path={`charges.${i}.model`}
-                    />
-                    <Input
-                      label="Name (optional)"
-                      value={c.name}
-                      onChange={(v) => updateCharge(i, { name: v })}
-                      errors={errors}
-                      path={`charges.${i}.name`}
-                    />
+                    <Select label="Meter" {...chargeField(i, "meter")} options={optionsWith(c.meter)} />
+                    <Select label="Price model" {...chargeField(i, "model")} options={MODELS} />
+                    <Input label="Name (optional)" {...chargeField(i, "name")} />
                     <Input
                       label="Included free each period"
-                      value={c.included_quantity}
-                      onChange={(v) => updateCharge(i, { included_quantity: v })}
-                      errors={errors}
-                      path={`charges.${i}.included_quantity`}
+                      {...chargeField(i, "included_quantity")}
                       inputMode="decimal"
                       placeholder="0"
                     />
@@ -570,43 +548,18 @@ export function PlanEditor({
                     {c.model === "per_unit" && (
                       <Input
                         label="Unit price"
-                        value={c.unit_price}
-                        onChange={(v) => updateCharge(i, { unit_price: v })}
-                        errors={errors}
-                        path={`charges.${i}.unit_price`}
+                        {...chargeField(i, "unit_price")}
                         inputMode="decimal"
                         placeholder="0.05"
                       />
                     )}
                     {c.model === "package" && (
                       <>
-                        <Input
-                          label="Units per package"
-                          value={c.package_size}
-                          onChange={(v) => updateCharge(i, { package_size: v })}
-                          errors={errors}
-                          path={`charges.${i}.package_size`}
-                          inputMode="numeric"
-                        />
-                        <Input
-                          label="Package price"
-                          value={c.package_price}
-                          onChange={(v) => updateCharge(i, { package_price: v })}
-                          errors={errors}
-                          path={`charges.${i}.package_price`}
-                          inputMode="decimal"
-                        />
+                        <Input label="Units per package" {...chargeField(i, "package_size")} inputMode="numeric" />
+                        <Input label="Package price" {...chargeField(i, "package_price")} inputMode="decimal" />
                       </>
                     )}
-                    {c.model === "group" && (
-                      <Input
-                        label="Property (e.g. model)"
-                        value={c.group_by}
-                        onChange={(v) => updateCharge(i, { group_by: v })}
-                        errors={errors}
-                        path={`charges.${i}.group_by`}
-                      />
-                    )}
+                    {c.model === "group" && <Input label="Property (e.g. model)" {...chargeField(i, "group_by")} />}
                   </>
                 )}
               </div>
@@ -623,35 +576,12 @@ export function PlanEditor({
                     <div key={k} className="mt-2 grid grid-cols-[1fr_1fr_1fr_auto] items-end gap-2">
                       <Input
                         label={`Tier ${k + 1} up to`}
-                        value={t.up_to}
-                        onChange={(v) =>
-                          updateCharge(i, { tiers: c.tiers.map((x, j) => (j === k ? { ...x, up_to: v } : x)) })
-                        }
-                        errors={errors}
-                        path={`charges.${i}.tiers.${k}.up_to`}
+                        {...tierField(i, k, "up_to")}
                         inputMode="numeric"
                         placeholder={k === c.tiers.length - 1 ? "∞" : ""}
                       />
-                      <Input
-                        label="Unit price"
-                        value={t.unit_price}
-                        onChange={(v) =>
-                          updateCharge(i, { tiers: c.tiers.map((x, j) => (j === k ? { ...x, unit_price: v } : x)) })
-                        }
-                        errors={errors}
-                        path={`charges.${i}.tiers.${k}.unit_price`}
-                        inputMode="decimal"
-                      />
-                      <Input
-                        label="Flat fee (optional)"
-                        value={t.flat_amount}
-                        onChange={(v) =>
-                          updateCharge(i, { tiers: c.tiers.map((x, j) => (j === k ? { ...x, flat_amount: v } : x)) })
-                        }
-                        errors={errors}
-                        path={`charges.${i}.tiers.${k}.flat_amount`}
-                        inputMode="decimal"
-                      />
+                      <Input label="Unit price" {...tierField(i, k, "unit_price")} inputMode="decimal" />
+                      <Input label="Flat fee (optional)" {...tierField(i, k, "flat_amount")} inputMode="decimal" />
                       <Button
                         type="button"
                         variant="ghost"
@@ -685,9 +615,7 @@ export function PlanEditor({
                       <Input
                         label="Value"
                         value={p.value}
-                        onChange={(v) =>
-                          updateCharge(i, { prices: c.prices.map((x, j) => (j === k ? { ...x, value: v } : x)) })
-                        }
+                        onChange={(v) => updateCharge(i, { prices: patchAt(c.prices, k, { value: v }) })}
                         errors={errors}
                         path={`charges.${i}.prices.${k}.value`}
                         placeholder="gpt-4"
@@ -695,9 +623,7 @@ export function PlanEditor({
                       <Input
                         label="Unit price"
                         value={p.price}
-                        onChange={(v) =>
-                          updateCharge(i, { prices: c.prices.map((x, j) => (j === k ? { ...x, price: v } : x)) })
-                        }
+                        onChange={(v) => updateCharge(i, { prices: patchAt(c.prices, k, { price: v }) })}
                         errors={errors}
                         path={`charges.${i}.prices.${p.value}`}
                         inputMode="decimal"
@@ -760,32 +686,20 @@ export function PlanEditor({
           {limits.length === 0 && <p className="text-sm text-zinc-500">No limits.</p>}
           {limits.map((l, i) => (
             <div key={i} className="grid grid-cols-[2fr_1fr_1fr_auto] items-end gap-2">
-              <Select
-                label="Meter"
-                value={l.meter}
-                onChange={(v) => setLimits((ls) => ls.map((x, j) => (j === i ? { ...x, meter: v } : x)))}
-                options={optionsWith(l.meter)}
-                errors={errors}
-                path={`limits.${i}.meter`}
-              />
+              <Select label="Meter" {...limitField(i, "meter")} options={optionsWith(l.meter)} />
               <Input
                 label="Per period"
-                value={l.limit}
-                onChange={(v) => setLimits((ls) => ls.map((x, j) => (j === i ? { ...x, limit: v } : x)))}
-                errors={errors}
-                path={`limits.${i}.limit`}
+                {...limitField(i, "limit")}
+
                 inputMode="numeric"
               />
               <Select
                 label="Enforcement"
-                value={l.enforcement}
-                onChange={(v) => setLimits((ls) => ls.map((x, j) => (j === i ? { ...x, enforcement: v } : x)))}
+                {...limitField(i, "enforcement")}
                 options={[
                   { value: "hard", label: "Hard" },
                   { value: "soft", label: "Soft" },
                 ]}
-                errors={errors}
-                path={`limits.${i}.enforcement`}
               />
               <Button
                 type="button"

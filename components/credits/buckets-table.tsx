@@ -15,8 +15,24 @@ const ORIGIN: Record<string, string> = {
   adjustment: "Adjustment",
 };
 
-/** Buckets with credits, in the order they are spent; spent and expired ones after them. */
-export function BucketsTable({ buckets, emptyHint }: { buckets: BucketRow[]; emptyHint?: React.ReactNode }) {
+/** What a bucket is for, as a person reads it: its reason (a pack's name, a plan's month, a grant's why). */
+export function bucketName(b: Pick<BucketRow, "origin" | "reason">): string {
+  return b.reason?.trim() || (ORIGIN[b.origin] ?? b.origin);
+}
+
+/**
+ * Buckets with credits, in the order they are spent; spent and expired ones after them. Each is named
+ * for a person; an `operator` (the admin's view) also sees the bucket's key, muted, to trace it.
+ */
+export function BucketsTable({
+  buckets,
+  emptyHint,
+  operator = false,
+}: {
+  buckets: BucketRow[];
+  emptyHint?: React.ReactNode;
+  operator?: boolean;
+}) {
   if (buckets.length === 0) {
     return (
       <EmptyState title="No credits yet">
@@ -31,7 +47,7 @@ export function BucketsTable({ buckets, emptyHint }: { buckets: BucketRow[]; emp
         <tr>
           <Th>Spent</Th>
           <Th>Source</Th>
-          <Th>From</Th>
+          <Th>For</Th>
           <Th align="right">Remaining</Th>
           <Th align="right">Granted</Th>
           <Th>Expires</Th>
@@ -54,11 +70,16 @@ export function BucketsTable({ buckets, emptyHint }: { buckets: BucketRow[]; emp
               <Td>
                 <SourceBadge source={b.source} />
               </Td>
-              <Td>
-                <div className="text-zinc-900">{ORIGIN[b.origin] ?? b.origin}</div>
-                <div className="max-w-56 truncate font-mono text-xs text-zinc-500" title={b.reference ?? b.id}>
-                  {b.reference ?? b.id}
+              <Td className="min-w-48 max-w-sm" wrap>
+                <div className="break-words text-zinc-900" data-testid="bucket-name">
+                  {bucketName(b)}
                 </div>
+                {b.reason && <div className="text-xs text-zinc-500">{ORIGIN[b.origin] ?? b.origin}</div>}
+                {operator && (
+                  <div className="break-all font-mono text-xs text-zinc-500" data-testid="bucket-key">
+                    {b.reference ? `${b.id} · ${b.reference}` : b.id}
+                  </div>
+                )}
               </Td>
               <Td align="right">
                 <span data-testid="bucket-remaining" className="font-medium text-zinc-900">

@@ -8,10 +8,22 @@ import { formatCredits, formatInteger } from "@/lib/format";
 import { useCreditBalance } from "@/lib/queries/credits";
 import { BucketsTable } from "./buckets-table";
 import { LowBalanceBanner } from "./low-balance-banner";
+import { sourceLabel } from "./source-badge";
 import type { SpendPoint } from "./spend-chart";
 
-/** Balance, holds, pace and buckets — refreshed in the background while the page is open. */
-export function CreditOverview({ initial, series }: { initial: CreditBalanceJson; series: SpendPoint[] }) {
+/**
+ * Balance, holds, pace and buckets — refreshed in the background while the page is open. `operator`: the
+ * admin's view, which also shows each bucket's key.
+ */
+export function CreditOverview({
+  initial,
+  series,
+  operator = false,
+}: {
+  initial: CreditBalanceJson;
+  series: SpendPoint[];
+  operator?: boolean;
+}) {
   const { data } = useCreditBalance(initial);
   const asOf = new Date(data.as_of);
   const week = burnRate(series, 7, data.balance, asOf);
@@ -53,9 +65,9 @@ export function CreditOverview({ initial, series }: { initial: CreditBalanceJson
       <Card className="mb-6">
         <CardHeader
           title="Buckets"
-          description={`In the order they are spent: ${data.precedence.join(", then ")}; within a source, the earliest expiry first. ${live.length} with credits left.`}
+          description={`In the order they are spent: ${data.precedence.map((p) => sourceLabel(p).toLowerCase()).join(", then ")}; within a source, the earliest expiry first. ${live.length} with credits left.`}
         />
-        <BucketsTable buckets={data.buckets} />
+        <BucketsTable buckets={data.buckets} operator={operator} />
         {data.overage > 0 && (
           <p className="border-t border-zinc-100 px-5 py-3 text-sm text-red-700">
             Overage outstanding: {formatCredits(data.overage)}.

@@ -7,7 +7,7 @@ import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatInteger } from "@/lib/format";
 import type { LedgerEntryJson } from "@/lib/credits/schemas";
-import { KindBadge, SourceBadge } from "./source-badge";
+import { KindBadge, SourceBadge, sourceLabel } from "./source-badge";
 
 /** A ledger row of GET /api/v1/credits/transactions (the fields the table shows). */
 export type LedgerRowView = Omit<LedgerEntryJson, "seq" | "held_after" | "idempotency_key">;
@@ -49,15 +49,20 @@ function what(r: LedgerRowView): string {
   }
 }
 
-/** `actors` (lib/auth/describe-actors) names who made each movement; without it the table does not say. */
+/**
+ * `actors` (lib/auth/describe-actors) names who made each movement; without it the table does not say.
+ * `operator` (the admin's view) also shows each row's internal reference (a bucket, an allocation, a payment).
+ */
 export function LedgerTable({
   rows,
   hrefFor,
   actors,
+  operator = false,
 }: {
   rows: LedgerRowView[];
   hrefFor: (f: LedgerFilterValues) => string;
   actors?: Record<string, string>;
+  operator?: boolean;
 }) {
   if (rows.length === 0)
     return (
@@ -106,7 +111,11 @@ export function LedgerTable({
                     {r.reservation_id}
                   </Link>
                 )}
-                {r.reference && <span title="Reference">{r.reference}</span>}
+                {operator && r.reference && (
+                  <span title="Reference" data-testid="ledger-reference">
+                    {r.reference}
+                  </span>
+                )}
               </div>
               {actors && r.actor && actors[r.actor] && (
                 <div className="mt-0.5 break-words text-xs text-zinc-500" data-testid="ledger-actor">
@@ -162,7 +171,13 @@ export function LedgerFilters({
   events: string[];
   hidden?: Record<string, string>;
 }) {
-  const select = (name: string, label: string, options: string[], value?: string) => (
+  const select = (
+    name: string,
+    label: string,
+    options: string[],
+    value?: string,
+    labelOf = (o: string) => o.replace(/_/g, " "),
+  ) => (
     <div>
       <label htmlFor={`ledger-${name}`} className="block text-xs font-medium text-zinc-600">
         {label}
@@ -171,7 +186,7 @@ export function LedgerFilters({
         <option value="">All</option>
         {options.map((o) => (
           <option key={o} value={o}>
-            {o.replace(/_/g, " ")}
+            {labelOf(o)}
           </option>
         ))}
       </select>
@@ -188,7 +203,7 @@ export function LedgerFilters({
         <input key={k} type="hidden" name={k} value={v} />
       ))}
       {select("kind", "Kind", KINDS, values.kind)}
-      {select("source", "Source", SOURCES, values.source)}
+      {select("source", "Source", SOURCES, values.source, sourceLabel)}
       {select("event", "Credit event", events, values.event)}
       <button type="submit" className={buttonClass("secondary")}>
         Filter
@@ -215,6 +230,7 @@ export function LedgerCard({
   events,
   ledger,
   actors,
+  operator = false,
 }: {
   base: string;
   description: string;
@@ -222,6 +238,8 @@ export function LedgerCard({
   events: string[];
   ledger: { data: LedgerRowView[]; nextCursor: string | null };
   actors?: Record<string, string>;
+  /** The admin's view: rows show their internal references. */
+  operator?: boolean;
 }) {
   const filters: LedgerFilterValues = {
     kind: search.kind,
@@ -238,7 +256,7 @@ export function LedgerCard({
     <Card id="ledger">
       <CardHeader title="Ledger" description={description} />
       <LedgerFilters action={base} values={filters} events={events} />
-      <LedgerTable rows={ledger.data} hrefFor={hrefFor} actors={actors} />
+      <LedgerTable rows={ledger.data} hrefFor={hrefFor} actors={actors} operator={operator} />
       {(ledger.nextCursor || search.cursor) && (
         <div className="flex justify-end gap-2 border-t border-zinc-100 px-5 py-3">
           {search.cursor && (

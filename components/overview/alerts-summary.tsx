@@ -1,8 +1,6 @@
 import Link from "next/link";
-import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
-import { LocalTime } from "@/components/ui/local-time";
-import type { AlertItem } from "@/components/usage/alerts-panel";
+import { AlertLine, type AlertItem } from "@/components/usage/alert-line";
 
 /** The newest open alerts; acknowledging them happens on the usage page, where the usage behind them is. */
 export function AlertsSummary({ open, count }: { open: AlertItem[]; count: number }) {
@@ -25,15 +23,7 @@ export function AlertsSummary({ open, count }: { open: AlertItem[]; count: numbe
         <ul className="divide-y divide-zinc-100" data-testid="overview-alerts">
           {open.map((a) => (
             <li key={a.id} className="px-5 py-3">
-              <div className="flex flex-wrap items-center gap-2">
-                <Badge tone={a.severity === "critical" ? "red" : "amber"}>
-                  {a.severity === "critical" ? "limit reached" : "warning"}
-                </Badge>
-                <span className="text-xs text-zinc-500">
-                  <LocalTime value={a.created_at} />
-                </span>
-              </div>
-              <p className="mt-1 text-sm text-zinc-800">{a.message}</p>
+              <AlertLine alert={a} />
             </li>
           ))}
         </ul>

@@ -51,7 +51,7 @@ export function CustomersTable({
           {sortable("MRR", "mrr", "right")}
           {sortable("Credit balance", "credit_balance", "right")}
           <Th align="right">Usage this calendar month</Th>
-          {sortable("Since", "created")}
+          {sortable("Customer since", "customer_since")}
         </tr>
       </thead>
       <tbody className="divide-y divide-zinc-100">
@@ -89,7 +89,9 @@ export function CustomersTable({
                 <span className="text-zinc-500">—</span>
               )}
             </Td>
-            <Td>{formatDate(c.createdAt)}</Td>
+            <Td>
+              <span data-testid="customer-since-cell">{formatDate(c.customerSince)}</span>
+            </Td>
           </tr>
         ))}
       </tbody>

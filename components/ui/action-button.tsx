@@ -10,17 +10,7 @@ import { Dialog } from "./dialog";
 
 export type Confirm = { title: string; body: React.ReactNode; confirmLabel: string; keepLabel?: string };
 
-export function ActionButton<T>({
-  action,
-  fields,
-  label,
-  pendingLabel,
-  variant = "secondary",
-  size = "md",
-  ariaLabel,
-  confirm,
-  finished = false,
-}: {
+export type ActionButtonProps<T> = {
   action: FormActionFn<T>;
   fields: Record<string, string>;
   label: string;
@@ -31,7 +21,19 @@ export function ActionButton<T>({
   confirm?: Confirm;
   /** What it acts on is gone (a subscription that ended): the button goes, its last outcome stays in focus. */
   finished?: boolean;
-}) {
+};
+
+export function ActionButton<T>({
+  action,
+  fields,
+  label,
+  pendingLabel,
+  variant = "secondary",
+  size = "md",
+  ariaLabel,
+  confirm,
+  finished = false,
+}: ActionButtonProps<T>) {
   const [state, submit, pending] = useActionState(action, null);
   const [asking, setAsking] = useState(false);
   const outcome = useRef<HTMLSpanElement>(null);

@@ -1,20 +1,30 @@
 import { cn } from "./cn";
 import { ScrollArea } from "./scroll-area";
 
+/**
+ * A table in its own sideways-scrolling box. `scroll={false}` leaves the box out, for a caller that puts
+ * the table in a ScrollArea of its own (one that scrolls both ways, so a sticky header sticks to it).
+ */
 export function Table({
   children,
   className,
   label,
+  scroll = true,
 }: {
   children: React.ReactNode;
   className?: string;
   label?: string;
+  scroll?: boolean;
 }) {
+  const table = (
+    <table aria-label={label} className={cn("min-w-full divide-y divide-zinc-200 text-sm", className)}>
+      {children}
+    </table>
+  );
+  if (!scroll) return table;
   return (
     <ScrollArea className="overflow-x-auto" label={label}>
-      <table aria-label={label} className={cn("min-w-full divide-y divide-zinc-200 text-sm", className)}>
-        {children}
-      </table>
+      {table}
     </ScrollArea>
   );
 }

@@ -1,18 +1,11 @@
 "use client";
 import { useActionState } from "react";
-import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FormError } from "@/components/ui/field";
 import { LocalTime } from "@/components/ui/local-time";
-import type { AlertJson } from "@/lib/alerts/schemas";
-
-/** An alert as GET /api/v1/alerts answers it (the fields the panel shows). */
-export type AlertItem = Pick<
-  AlertJson,
-  "id" | "kind" | "severity" | "message" | "created_at" | "acknowledged_at" | "acknowledged_by"
->;
+import { AlertLine, type AlertItem } from "./alert-line";
 type AckState = { ok: true; data: { id: string } } | { ok: false; error: string } | null;
 
 /** Open alerts with an acknowledge button each, and the recently acknowledged ones. */
@@ -45,17 +38,7 @@ export function AlertsPanel({
         <ul className="divide-y divide-zinc-100" data-testid="open-alerts">
           {open.map((a) => (
             <li key={a.id} className="flex items-start justify-between gap-4 px-5 py-3">
-              <div>
-                <div className="flex items-center gap-2">
-                  <Badge tone={a.severity === "critical" ? "red" : "amber"}>
-                    {a.severity === "critical" ? "limit reached" : "warning"}
-                  </Badge>
-                  <span className="text-xs text-zinc-500">
-                    <LocalTime value={a.created_at} />
-                  </span>
-                </div>
-                <p className="mt-1 text-sm text-zinc-800">{a.message}</p>
-              </div>
+              <AlertLine alert={a} />
               {canAcknowledge && (
                 <form action={action}>
                   <input type="hidden" name="id" value={a.id} />

@@ -207,9 +207,13 @@ export function UsageChart({
               {query.isFetching ? "Refreshing…" : <UpdatedAt at={query.dataUpdatedAt} />} · refreshes every 30 s
             </figcaption>
           </figure>
-          <ScrollArea className="max-h-72 overflow-y-auto rounded-lg ring-1 ring-zinc-100" label="Usage by period">
-            <Table>
-              <thead className="sticky top-0 bg-white">
+          {/* The one scroll box of the table: its header stays in view while the periods scroll under it. */}
+          <ScrollArea className="max-h-72 overflow-auto rounded-lg ring-1 ring-zinc-100" label="Usage by period">
+            <Table scroll={false}>
+              <thead
+                className="sticky top-0 z-10 bg-white shadow-[0_1px_0_0_var(--color-zinc-200)]"
+                data-testid="usage-table-head"
+              >
                 <tr>
                   <Th>{window === "hour" ? "Hour (UTC)" : window === "day" ? "Day (UTC)" : "Month"}</Th>
                   <Th align="right">{unit === "unit" ? "Quantity" : `${unit}s`}</Th>

@@ -7,6 +7,7 @@ import "server-only";
 import { and, eq, gt, inArray } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { creditGrants, plans, subscriptions, type Plan, type Subscription } from "@/lib/db/schema";
+import { formatDateRange, formatMonth } from "@/lib/format";
 import { log } from "@/lib/log";
 import { allocationWindow } from "./allocation-window";
 import { grantBucket } from "./grant-credits";
@@ -35,7 +36,7 @@ export async function allocateIncludedCredits(
       idempotencyKey: window.key,
       reference: `${sub.id}:${window.start.toISOString()}`,
       subscriptionId: sub.id,
-      reason: `${plan.name} included credits, ${window.start.toISOString().slice(0, 10)} – ${window.end.toISOString().slice(0, 10)}`,
+      reason: allocationReason(plan.name, window),
       actor: "subscription",
     },
     at,
@@ -91,4 +92,17 @@ export async function allocateDueCredits(now: Date, batch = 500): Promise<{ gran
     }
   }
   return { granted };
+}
+
+/**
+ * How a person reads an allocation: "Included with Starter (Dec 2026)" for a calendar month, else the
+ * days it covers ("Included with Starter (Dec 21, 2026 – Jan 20, 2027)").
+ */
+export function allocationReason(planName: string, window: { start: Date; end: Date }): string {
+  const { start, end } = window;
+  const calendarMonth =
+    start.getTime() === Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1) &&
+    end.getTime() === Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1);
+  const period = calendarMonth ? formatMonth(start.toISOString().slice(0, 7)) : formatDateRange(start, end);
+  return `Included with ${planName} (${period})`;
 }

@@ -162,6 +162,7 @@ export function balanceJson(v: CreditBalanceView): CreditBalanceJson {
       expires_at: b.expiresAt?.toISOString() ?? null,
       expired_at: b.expiredAt?.toISOString() ?? null,
       reference: b.reference,
+      reason: b.reason,
       created_at: b.createdAt.toISOString(),
     })),
     as_of: v.asOf.toISOString(),

@@ -224,7 +224,13 @@ export const ZCreditBalanceJson = z.strictObject({
   low_balance: z.strictObject({ threshold: z.number().int().nullable(), below: z.boolean() }),
   precedence: z.array(z.enum(CREDIT_SOURCES)),
   allow_overage: z.boolean(),
-  buckets: z.array(z.strictObject({ ...bucketFields, expired_at: z.string().nullable() })),
+  buckets: z.array(
+    z.strictObject({
+      ...bucketFields,
+      expired_at: z.string().nullable(),
+      reason: z.string().nullable().describe("What the credits are for, as a person reads it (a pack, a plan's month)"),
+    }),
+  ),
   as_of: z.string(),
 });
 

@@ -88,9 +88,12 @@ async function customerRows(q: Partial<CustomerListQuery> & { limit: number }, t
     .limit(1)
     .as("s");
   const mrr = mrrOf(current);
+  // "Customer since", as lib/orgs/customer-since.ts defines it: the row's creation or its first subscription.
+  const since = sql`least(${o.createdAt}, (select min(${subscriptions.createdAt}) from ${subscriptions} where ${subscriptions.orgId} = ${o.id}))`;
   const keys: Record<CustomerListQuery["sort"], SortKey> = {
     name: { expr: sql`lower(${o.name})`, type: "text" },
     created: { expr: sql`${o.createdAt}`, type: "timestamptz" },
+    customer_since: { expr: since, type: "timestamptz" },
     mrr: { expr: sql`coalesce(${mrr}, 0)`, type: "numeric" },
     credit_balance: { expr: sql`coalesce(${b.balance}, 0)`, type: "bigint" },
   };
@@ -105,6 +108,7 @@ async function customerRows(q: Partial<CustomerListQuery> & { limit: number }, t
       email: o.email,
       externalId: o.externalId,
       createdAt: o.createdAt,
+      customerSince: sql<Date>`${since}`.mapWith((v: string | Date) => new Date(v)),
       subscriptionId: current.id,
       status: current.status,
       interval: current.interval,
@@ -186,6 +190,7 @@ export function customerRowJson(r: CustomerListRow): CustomerRowJson {
     email: r.email,
     external_id: r.externalId,
     created_at: r.createdAt.toISOString(),
+    customer_since: r.customerSince.toISOString(),
     subscription_id: r.subscriptionId,
     status: r.status,
     plan: r.plan

@@ -33,7 +33,7 @@ export const ZEconomicsQuery = z.object({
   limit: ZLimit(500, 50).describe("Customers listed by cost"),
 });
 
-export const CUSTOMER_SORTS = ["name", "created", "mrr", "credit_balance"] as const;
+export const CUSTOMER_SORTS = ["name", "created", "customer_since", "mrr", "credit_balance"] as const;
 export const ZCustomerListQuery = z.object({
   limit: ZLimit(100, 100),
   cursor: ZCursor,
@@ -105,6 +105,7 @@ export const ZCustomerRowJson = z.strictObject({
   email: z.string().nullable(),
   external_id: z.string().nullable(),
   created_at: ZIsoTime,
+  customer_since: ZIsoTime.describe("When it became a customer: its creation or its first subscription, the earlier"),
   subscription_id: z.string().nullable(),
   status: z.enum(SUBSCRIPTION_STATUSES).nullable().describe("Of the current subscription, else the most recent"),
   plan: z

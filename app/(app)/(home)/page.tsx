@@ -4,6 +4,7 @@ import { buttonClass } from "@/components/ui/button";
 import { PlanSummary } from "@/components/billing/plan-summary";
 import { MembersTable } from "@/components/orgs/members-table";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Detail, Details } from "@/components/ui/details";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
 import { AlertsSummary } from "@/components/overview/alerts-summary";
@@ -40,26 +41,18 @@ export default async function CustomerHome() {
         <Card>
           <CardHeader title="Organization" />
           <CardBody>
-            <dl className="space-y-3 text-sm">
-              <div>
-                <dt className="text-zinc-500">Customer id</dt>
-                <dd className="font-mono text-xs text-zinc-900">{org.id}</dd>
-              </div>
-              <div>
-                <dt className="text-zinc-500">External id</dt>
-                <dd className="font-mono text-xs text-zinc-900">{org.externalId ?? "—"}</dd>
-              </div>
-              <div>
-                <dt className="text-zinc-500">Billing email</dt>
-                <dd className="text-zinc-900">{org.email ?? "—"}</dd>
-              </div>
-              <div>
-                <dt className="text-zinc-500">Customer since</dt>
-                <dd className="text-zinc-900" data-testid="customer-since">
-                  {formatDate(since)}
-                </dd>
-              </div>
-            </dl>
+            <Details>
+              <Detail label="Customer id" kind="id">
+                {org.id}
+              </Detail>
+              <Detail label="External id" kind="id">
+                {org.externalId ?? "—"}
+              </Detail>
+              <Detail label="Billing email">{org.email ?? "—"}</Detail>
+              <Detail label="Customer since" testId="customer-since">
+                {formatDate(since)}
+              </Detail>
+            </Details>
           </CardBody>
         </Card>
         <QueryProvider>

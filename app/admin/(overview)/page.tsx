@@ -31,12 +31,13 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
   const parsed = ZCustomerListQuery.safeParse({
     search: sp.q,
     cursor: sp.cursor,
-    sort: sp.sort,
+    // The page lists the newest customers first, by when they became customers (the API's default is "created").
+    sort: sp.sort ?? "customer_since",
     order: sp.order,
     status: sp.status,
     limit: 25,
   });
-  const query = parsed.success ? parsed.data : ZCustomerListQuery.parse({ limit: 25 });
+  const query = parsed.success ? parsed.data : ZCustomerListQuery.parse({ limit: 25, sort: "customer_since" });
   const [stats, page, noProvider, noPlan, noCost] = await Promise.all([
     billingStats(),
     listCustomers(query),
@@ -57,7 +58,7 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
     const params = new URLSearchParams(
       Object.entries({
         q: query.search,
-        sort: query.sort === "created" ? undefined : query.sort,
+        sort: query.sort === "customer_since" ? undefined : query.sort,
         order: query.order,
         status: query.status,
         ...over,
@@ -140,7 +141,7 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
               <option value="none">No subscription</option>
             </select>
           </div>
-          {query.sort !== "created" && <input type="hidden" name="sort" value={query.sort} />}
+          {query.sort !== "customer_since" && <input type="hidden" name="sort" value={query.sort} />}
           {query.order && <input type="hidden" name="order" value={query.order} />}
           <button type="submit" className={buttonClass("secondary")}>
             Search
@@ -155,7 +156,7 @@ export default async function AdminHome({ searchParams }: { searchParams: Promis
             sort: query.sort,
             order,
             href: (sort, o) =>
-              href({ sort: sort === "created" && o === "desc" ? undefined : sort, order: o, cursor: undefined }),
+              href({ sort: sort === "customer_since" && o === "desc" ? undefined : sort, order: o, cursor: undefined }),
           }}
         />
         <Pager

@@ -11,6 +11,7 @@ import { TestBadge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { MembersTable } from "@/components/orgs/members-table";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Detail, Details } from "@/components/ui/details";
 import { PageHeader } from "@/components/ui/page-header";
 import { agentsOverview } from "@/lib/agents/agent-page";
 import { requireAdmin } from "@/lib/auth/session";
@@ -132,43 +133,27 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
         <Card>
           <CardHeader title="Details" />
           <CardBody>
-            <dl className="space-y-3 text-sm">
-              <div>
-                <dt className="text-zinc-500">Customer id</dt>
-                <dd className="font-mono text-xs">{org.id}</dd>
-              </div>
-              <div>
-                <dt className="text-zinc-500">Billing email</dt>
-                <dd>{org.email ?? "—"}</dd>
-              </div>
-              <div>
-                <dt className="text-zinc-500">MRR now</dt>
-                <dd className="tabular text-zinc-900" data-testid="customer-mrr">
-                  {mrrNow ? formatMoney(mrrNow.cents, mrrNow.currency) : "—"}
-                  {mrrNow?.test && <TestBadge />}
-                </dd>
-              </div>
-              <div>
-                <dt className="text-zinc-500">Credit balance</dt>
-                <dd className="tabular text-zinc-900" data-testid="customer-credit-balance">
-                  {credits ? formatInteger(credits.balance) : "—"}
-                </dd>
-              </div>
-              <div>
-                <dt className="text-zinc-500">Collected, net of refunds</dt>
-                <dd className="tabular text-zinc-900">
-                  {revenue.collected.length
-                    ? revenue.collected.map((c) => formatMoney(c.netCents, c.currency)).join(" + ")
-                    : "nothing yet"}
-                </dd>
-              </div>
-              <div>
-                <dt className="text-zinc-500">Payment provider id</dt>
-                <dd className="font-mono text-xs">
-                  {org.stripeCustomerId ?? <span className="text-amber-700">not created yet</span>}
-                </dd>
-              </div>
-            </dl>
+            <Details>
+              <Detail label="Customer id" kind="id">
+                {org.id}
+              </Detail>
+              <Detail label="Billing email">{org.email ?? "—"}</Detail>
+              <Detail label="MRR now" kind="figure" testId="customer-mrr">
+                {mrrNow ? formatMoney(mrrNow.cents, mrrNow.currency) : "—"}
+                {mrrNow?.test && <TestBadge />}
+              </Detail>
+              <Detail label="Credit balance" kind="figure" testId="customer-credit-balance">
+                {credits ? formatInteger(credits.balance) : "—"}
+              </Detail>
+              <Detail label="Collected, net of refunds" kind="figure">
+                {revenue.collected.length
+                  ? revenue.collected.map((c) => formatMoney(c.netCents, c.currency)).join(" + ")
+                  : "nothing yet"}
+              </Detail>
+              <Detail label="Payment provider id" kind="id">
+                {org.stripeCustomerId ?? <span className="text-amber-700">not created yet</span>}
+              </Detail>
+            </Details>
           </CardBody>
         </Card>
         <Card className="lg:col-span-3">

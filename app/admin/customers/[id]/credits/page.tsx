@@ -8,6 +8,7 @@ import {
   GrantCreditsForm,
   RecordPurchaseForm,
 } from "@/components/credits/admin-credit-forms";
+import { bucketName } from "@/components/credits/buckets-table";
 import { CreditOverview } from "@/components/credits/credit-overview";
 import { DrawdownCard } from "@/components/credits/drawdown-card";
 import { LedgerCard } from "@/components/credits/ledger-table";
@@ -72,7 +73,7 @@ export default async function AdminCustomerCreditsPage({
     .slice(0, 50)
     .map((b) => ({
       id: b.id,
-      label: `${b.source} · ${formatInteger(b.remaining)} of ${formatInteger(b.amount)} · ${b.id.slice(-6)}`,
+      label: `${bucketName(b)} · ${formatInteger(b.remaining)} of ${formatInteger(b.amount)} left · ${b.id.slice(-6)}`,
     }));
   const capCurrency = cap.currency ?? data.packs[0]?.currency ?? "usd";
   return (
@@ -86,7 +87,7 @@ export default async function AdminCustomerCreditsPage({
         title={`${org.name}: credits`}
         description={`${org.externalId ? `external id ${org.externalId} · ` : ""}${org.id}`}
       />
-      <CreditOverview initial={data.balance} series={data.series} />
+      <CreditOverview initial={data.balance} series={data.series} operator />
       <DrawdownCard data={data.drawdown} />
       <div className="mb-6 grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
@@ -180,6 +181,7 @@ export default async function AdminCustomerCreditsPage({
         events={data.events}
         ledger={data.ledger}
         actors={Object.fromEntries(who)}
+        operator
       />
     </QueryProvider>
   );

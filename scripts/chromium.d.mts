@@ -1,0 +1,3 @@
+/** How Tally's tools start Chromium (scripts/chromium.mjs). */
+export const chromiumPath: string;
+export const chromiumArgs: string[];
