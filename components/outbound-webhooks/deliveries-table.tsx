@@ -6,7 +6,14 @@ import { Table, Td, Th } from "@/components/ui/table";
 import type { DeliveryWithLog } from "@/lib/outbound-webhooks/endpoints";
 import { DeliveryStatus } from "./delivery-status";
 
-export function DeliveriesTable({ deliveries, base }: { deliveries: DeliveryWithLog[]; base: string }) {
+export function DeliveriesTable({
+  deliveries,
+  deliveryBase,
+}: {
+  deliveries: DeliveryWithLog[];
+  /** Where delivery pages live: "/webhook-deliveries" or "/admin/webhook-deliveries". */
+  deliveryBase: string;
+}) {
   if (deliveries.length === 0)
     return (
       <EmptyState title="No deliveries yet">
@@ -34,7 +41,7 @@ export function DeliveriesTable({ deliveries, base }: { deliveries: DeliveryWith
               </Td>
               <Td>
                 <Link
-                  href={`${base}/deliveries/${d.id}`}
+                  href={`${deliveryBase}/${d.id}`}
                   className="font-mono text-xs text-brand-700 underline-offset-2 hover:underline"
                   aria-label={`${d.eventType}: open the delivery's request and response`}
                 >

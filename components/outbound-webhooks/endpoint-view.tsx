@@ -19,6 +19,7 @@ export function EndpointView({
   listHref,
   listLabel,
   base,
+  deliveryBase,
   actions,
   owner,
 }: {
@@ -29,6 +30,8 @@ export function EndpointView({
   listLabel: string;
   /** This endpoint's URL ("/webhook-endpoints/whe_…"). */
   base: string;
+  /** Where delivery pages live ("/webhook-deliveries"). */
+  deliveryBase: string;
   /** Left out: read only. */
   actions?: EndpointActions;
   /** For the admin: whose endpoint this is. */
@@ -134,7 +137,7 @@ export function EndpointView({
             title="Deliveries"
             description="Newest first. Failed attempts are retried with backoff for 3 days; open one to see the request and response and to replay it."
           />
-          <DeliveriesTable deliveries={deliveries} base={base} />
+          <DeliveriesTable deliveries={deliveries} deliveryBase={deliveryBase} />
           {nextCursor && (
             <div className="flex justify-end border-t border-zinc-100 px-5 py-3">
               <Link className={buttonClass("secondary", "sm")} href={`${base}?cursor=${nextCursor}`}>

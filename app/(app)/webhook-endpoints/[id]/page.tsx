@@ -36,6 +36,7 @@ export default async function WebhookEndpointPage({
       listHref="/webhook-endpoints"
       listLabel="Webhooks"
       base={`/webhook-endpoints/${id}`}
+      deliveryBase="/webhook-deliveries"
       actions={
         user.role === "owner"
           ? {

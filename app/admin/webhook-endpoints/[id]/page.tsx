@@ -41,6 +41,7 @@ export default async function AdminWebhookEndpointPage({
       listHref={org ? `/admin/customers/${org.id}` : "/admin/webhook-endpoints"}
       listLabel={org ? org.name : "Outbound webhooks"}
       base={`/admin/webhook-endpoints/${id}`}
+      deliveryBase="/admin/webhook-deliveries"
       owner={
         org ? (
           <Link href={`/admin/customers/${org.id}`} className="text-brand-600 hover:text-brand-700">

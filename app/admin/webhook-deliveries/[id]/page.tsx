@@ -7,25 +7,21 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireAdmin } from "@/lib/auth/session";
 import { AppError } from "@/lib/http/errors";
 import { findDelivery } from "@/lib/outbound-webhooks/endpoints";
-import { replayAdminDelivery } from "../../../actions";
+import { replayAdminDelivery } from "../../webhook-endpoints/actions";
 
 export const metadata: Metadata = { title: "Webhook delivery" };
 
-export default async function AdminWebhookDeliveryPage({
-  params,
-}: {
-  params: Promise<{ id: string; deliveryId: string }>;
-}) {
+export default async function AdminWebhookDeliveryPage({ params }: { params: Promise<{ id: string }> }) {
   await requireAdmin();
-  const { id, deliveryId } = await params;
-  const d = await findDelivery({ kind: "operator" }, deliveryId).catch((e) =>
+  const { id } = await params;
+  const d = await findDelivery({ kind: "operator" }, id).catch((e) =>
     e instanceof AppError ? null : Promise.reject(e),
   );
-  if (!d || d.endpointId !== id) notFound();
+  if (!d) notFound();
   return (
     <>
       <p className="mb-2 text-sm">
-        <Link href={`/admin/webhook-endpoints/${id}`} className="text-brand-600 hover:text-brand-700">
+        <Link href={`/admin/webhook-endpoints/${d.endpointId}`} className="text-brand-600 hover:text-brand-700">
           ← {d.endpoint.description || d.endpoint.url}
         </Link>
       </p>

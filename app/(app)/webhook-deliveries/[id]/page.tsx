@@ -7,21 +7,21 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
 import { AppError } from "@/lib/http/errors";
 import { findDelivery } from "@/lib/outbound-webhooks/endpoints";
-import { replayCustomerDelivery } from "../../../actions";
+import { replayCustomerDelivery } from "../../webhook-endpoints/actions";
 
 export const metadata: Metadata = { title: "Webhook delivery" };
 
-export default async function WebhookDeliveryPage({ params }: { params: Promise<{ id: string; deliveryId: string }> }) {
+export default async function WebhookDeliveryPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireCustomer();
-  const { id, deliveryId } = await params;
-  const d = await findDelivery({ kind: "customer", orgId: user.orgId }, deliveryId).catch((e) =>
+  const { id } = await params;
+  const d = await findDelivery({ kind: "customer", orgId: user.orgId }, id).catch((e) =>
     e instanceof AppError ? null : Promise.reject(e),
   );
-  if (!d || d.endpointId !== id) notFound();
+  if (!d) notFound();
   return (
     <>
       <p className="mb-2 text-sm">
-        <Link href={`/webhook-endpoints/${id}`} className="text-brand-600 hover:text-brand-700">
+        <Link href={`/webhook-endpoints/${d.endpointId}`} className="text-brand-600 hover:text-brand-700">
           ← {d.endpoint.description || d.endpoint.url}
         </Link>
       </p>
