@@ -9,7 +9,7 @@ export function EventTypeChoices({ selected = [], idPrefix }: { selected?: strin
       <p className="mt-0.5 text-xs text-zinc-500">
         Leave every box empty to receive all events, including types added later.
       </p>
-      <div className="mt-2 grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="mt-2 grid grid-cols-[repeat(auto-fill,minmax(14rem,1fr))] gap-4">
         {WEBHOOK_EVENT_GROUPS.map((g) => (
           <fieldset key={g.label}>
             <legend className="text-xs font-semibold uppercase tracking-wide text-zinc-500">{g.label}</legend>
