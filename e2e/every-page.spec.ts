@@ -48,6 +48,11 @@ const ID_SOURCES: Record<string, { from: string; name?: RegExp } | { make: (page
       return href!;
     },
   },
+  // The demo data has no webhook endpoints: the owner's and the admin's sweeps add one (see webhookEndpoint).
+  "/webhook-endpoints/[id]": { make: (page) => webhookEndpoint(page, "/webhook-endpoints") },
+  "/webhook-deliveries/[id]": { make: (page) => webhookDelivery(page, "/webhook-endpoints") },
+  "/admin/webhook-endpoints/[id]": { make: (page) => webhookEndpoint(page, "/admin/webhook-endpoints") },
+  "/admin/webhook-deliveries/[id]": { make: (page) => webhookDelivery(page, "/admin/webhook-endpoints") },
   // A checkout session exists once someone starts paying: start one for a credit pack (nothing is charged).
   "/sandbox/checkout/[id]": {
     make: async (page) => {
@@ -61,6 +66,42 @@ const ID_SOURCES: Record<string, { from: string; name?: RegExp } | { make: (page
     },
   },
 };
+
+/**
+ * An endpoint with a delivery in its log, on the customer's or the admin's list: the first listed, or
+ * (the demo data has none) one added through the page's own form, sent a test event (it answers
+ * nothing: the delivery waits for a retry, with its error). A member cannot add one: skipped then.
+ */
+async function webhookEndpoint(page: Page, list: string): Promise<string> {
+  await page.goto(list);
+  const href = await page
+    .locator(`a[href^="${list}/whe_"]`)
+    .first()
+    .getAttribute("href", { timeout: 2_000 })
+    .catch(() => null);
+  if (href) return href;
+  const add = page.getByRole("button", { name: "Add endpoint" });
+  test.skip((await add.count()) === 0, "no webhook endpoint yet, and this role cannot add one");
+  await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:9/every-page-sweep");
+  await add.click();
+  await page.getByRole("link", { name: "Open the endpoint" }).click();
+  await page.waitForURL(new RegExp(`${list}/whe_[^/]+$`));
+  await page.getByRole("button", { name: "Send test event" }).click();
+  await expect(page.getByText(/Test event queued/)).toBeVisible();
+  return new URL(page.url()).pathname;
+}
+
+async function webhookDelivery(page: Page, list: string): Promise<string> {
+  const endpoint = await webhookEndpoint(page, list);
+  await page.goto(endpoint);
+  const href = await page
+    .locator(`a[href^="${list.replace("endpoints", "deliveries")}/"]`)
+    .first()
+    .getAttribute("href", { timeout: 10_000 })
+    .catch(() => null);
+  test.skip(!href, "the endpoint has no delivery yet");
+  return href!;
+}
 
 type PageRoute = { route: string; roles: Role[] };
 

@@ -24,6 +24,8 @@ const env = {
   PAYMENTS: "sandbox",
   LOG_LEVEL: process.env.LOG_LEVEL || "warn",
   AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0000",
+  // The outbound-webhook journeys point customers' endpoints at receivers the tests start on loopback.
+  WEBHOOK_ALLOW_PRIVATE_URLS: "true",
 };
 const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 let cleanup = async () => {};

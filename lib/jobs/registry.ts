@@ -11,10 +11,12 @@ import "@/lib/payments/lifecycle";
 import "@/lib/payments/stripe-period-usage";
 import { reconciliationJob } from "@/lib/payments/reconcile-stripe-periods";
 import { subscriptionRolloverJob } from "@/lib/subscriptions/rollover";
+import { trialEndingJob } from "@/lib/subscriptions/trial-ending";
 import type { Job } from "./runner";
 
 export const JOBS: Job[] = [
   subscriptionRolloverJob,
+  trialEndingJob,
   outboxJob,
   webhookDeliveryJob,
   reconciliationJob,

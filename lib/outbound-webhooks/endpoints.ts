@@ -18,6 +18,7 @@ import { env } from "@/lib/env";
 import { invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { kickWebhookDelivery } from "./deliver";
+import { WEBHOOK_TEST_EVENT } from "./event-types";
 import { newWebhookSecret } from "./sign";
 
 /** Whose endpoints a request reaches: an operator's (all), or one customer's own. */
@@ -226,3 +227,103 @@ export async function replayDelivery(
   kickWebhookDelivery();
   return { ...created!, eventType: row.eventType, attemptsLog: [] };
 }
+
+/**
+ * A test event for one endpoint only ("Send a test event" on the pages): a `webhook.test` message and
+ * its delivery, sent now by the worker like any other (signed, logged, retried), and sent even while
+ * the endpoint is disabled would not be: a disabled endpoint is refused so its owner enables it first.
+ */
+export async function sendTestEvent(
+  scope: EndpointScope,
+  endpointId: string,
+  now = new Date(),
+): Promise<DeliveryWithLog> {
+  const endpoint = await findEndpoint(scope, endpointId);
+  if (endpoint.status !== "enabled")
+    throw invalidField("endpoint", "is disabled: enable it before sending a test event");
+  const messageId = newId("msg");
+  const body = JSON.stringify({
+    type: WEBHOOK_TEST_EVENT,
+    timestamp: now.toISOString(),
+    data: { endpoint_id: endpoint.id, customer_id: endpoint.orgId, message: "A test event sent from Tally." },
+  });
+  const created = await db.transaction(async (tx) => {
+    const [m] = await tx
+      .insert(webhookMessages)
+      .values({
+        id: messageId,
+        orgId: endpoint.orgId,
+        type: WEBHOOK_TEST_EVENT,
+        body,
+        orderingKey: null,
+        createdAt: now,
+      })
+      .returning({ seq: webhookMessages.seq });
+    const [row] = await tx
+      .insert(webhookDeliveries)
+      .values({
+        id: newId("whd"),
+        messageId,
+        messageSeq: m!.seq,
+        endpointId: endpoint.id,
+        orgId: endpoint.orgId,
+        orderingKey: null,
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    return row!;
+  });
+  kickWebhookDelivery();
+  return { ...created, eventType: WEBHOOK_TEST_EVENT, attemptsLog: [] };
+}
+
+export type LastDelivery = {
+  endpointId: string;
+  eventType: string;
+  status: WebhookDelivery["status"];
+  lastResponseStatus: number | null;
+  lastError: string | null;
+  createdAt: Date;
+};
+
+/** Each endpoint's newest delivery (for the endpoints list), keyed by endpoint id. */
+export async function lastDeliveries(endpointIds: string[]): Promise<Map<string, LastDelivery>> {
+  if (endpointIds.length === 0) return new Map();
+  const rows = await db
+    .selectDistinctOn([webhookDeliveries.endpointId], {
+      endpointId: webhookDeliveries.endpointId,
+      eventType: webhookMessages.type,
+      status: webhookDeliveries.status,
+      lastResponseStatus: webhookDeliveries.lastResponseStatus,
+      lastError: webhookDeliveries.lastError,
+      createdAt: webhookDeliveries.createdAt,
+    })
+    .from(webhookDeliveries)
+    .innerJoin(webhookMessages, eq(webhookMessages.id, webhookDeliveries.messageId))
+    .where(inArray(webhookDeliveries.endpointId, endpointIds))
+    .orderBy(webhookDeliveries.endpointId, desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id));
+  return new Map(rows.map((r) => [r.endpointId, r]));
+}
+
+export type DeliveryDetail = DeliveryWithLog & { body: string; endpoint: WebhookEndpoint };
+
+/** One delivery with the body it sends, its attempts (newest first) and its endpoint; another customer's is "not found". */
+export async function findDelivery(scope: EndpointScope, deliveryId: string): Promise<DeliveryDetail> {
+  const [row] = await db
+    .select({ delivery: webhookDeliveries, eventType: webhookMessages.type, body: webhookMessages.body, endpoint: ep })
+    .from(webhookDeliveries)
+    .innerJoin(webhookMessages, eq(webhookMessages.id, webhookDeliveries.messageId))
+    .innerJoin(ep, eq(ep.id, webhookDeliveries.endpointId))
+    .where(and(eq(webhookDeliveries.id, deliveryId), owned(scope, webhookDeliveries.orgId)));
+  if (!row) throw notFound("Webhook delivery");
+  const attempts = await db
+    .select()
+    .from(webhookDeliveryAttempts)
+    .where(eq(webhookDeliveryAttempts.deliveryId, deliveryId))
+    .orderBy(desc(webhookDeliveryAttempts.attempt))
+    .limit(50);
+  return { ...row.delivery, eventType: row.eventType, body: row.body, endpoint: row.endpoint, attemptsLog: attempts };
+}
+export type { WebhookEndpoint } from "@/lib/db/schema";

@@ -209,3 +209,9 @@ export async function emitAutoTopUpFinished(tx: Executor, row: AutoTopUp, status
     },
   });
 }
+
+/** A trial ends soon (sent once per subscription, about 3 days ahead: lib/subscriptions/trial-ending.ts). */
+export function trialEndingEvent(sub: Subscription, at: Date): WebhookEventInput {
+  const base = subscriptionEvent({ sub, action: "trial_started", occurredAt: at });
+  return { ...base, type: "subscription.trial_ending", data: { ...base.data, action: "trial_ending" } };
+}

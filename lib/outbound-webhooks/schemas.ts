@@ -102,3 +102,23 @@ export const ZWebhookDeliveryListJson = z.strictObject({
 
 export type WebhookEndpointJson = z.infer<typeof ZWebhookEndpointJson>;
 export type WebhookDeliveryJson = z.infer<typeof ZWebhookDeliveryJson>;
+
+// The pages' forms. Each event type is a checkbox named `event:<type>` (a form sends a repeated name
+// once per box, and the form actions read one value per name); none ticked means every type.
+export const EVENT_FIELD_PREFIX = "event:";
+const pickEventTypes = (raw: Record<string, unknown>) =>
+  WEBHOOK_EVENT_TYPES.filter((t) => raw[`${EVENT_FIELD_PREFIX}${t}`] !== undefined);
+
+export const ZEndpointCreateForm = z
+  .looseObject({
+    url: z.string().trim().min(1, "Enter the URL Tally should POST events to.").max(2000),
+    description: z.string().trim().max(500, "Keep the description under 500 characters.").optional(),
+  })
+  .transform((v) => ({ url: v.url, description: v.description ?? "", eventTypes: pickEventTypes(v) }));
+
+export const ZEndpointEventsForm = z
+  .looseObject({ id: z.string().min(1) })
+  .transform((v) => ({ id: v.id, eventTypes: pickEventTypes(v) }));
+
+export const ZEndpointIdForm = z.object({ id: z.string().min(1) });
+export const ZEndpointEnabledForm = z.object({ id: z.string().min(1), enabled: z.enum(["true", "false"]) });

@@ -29,6 +29,8 @@ import { listPlans } from "@/lib/catalog/plans";
 import { getCreditBalance } from "@/lib/credits/balance";
 import { formatInteger } from "@/lib/format";
 import { customerSince } from "@/lib/orgs/customer-since";
+import { EndpointsTable } from "@/components/outbound-webhooks/endpoints-table";
+import { lastDeliveries, listEndpoints } from "@/lib/outbound-webhooks/endpoints";
 import {
   changeCustomerPlanAction,
   markInvoicePaidAction,
@@ -44,7 +46,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   const { id } = await params;
   const org = await findOrganization({ id });
   if (!org) notFound();
-  const [current, members, agents, revenue, since, credits, catalog] = await Promise.all([
+  const [current, members, agents, revenue, since, credits, catalog, endpoints] = await Promise.all([
     currentSubscription(org.id),
     listMembers(org.id),
     agentsOverview(org.id),
@@ -52,7 +54,9 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
     customerSince(org),
     getCreditBalance(org.id),
     listPlans(),
+    listEndpoints(org.id),
   ]);
+  const lastHooks = await lastDeliveries(endpoints.map((e) => e.id));
   const live = current && ["trialing", "active", "past_due", "incomplete"].includes(current.subscription.status);
   // The plans a customer's own change may move to (lib/payments/self-serve.ts), in its currency.
   const otherPlans = live
@@ -229,6 +233,19 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
             }
           />
           <AgentsTable rows={agents} hrefBase="/admin/agents" emptyHint="This customer has not created agents." />
+        </Card>
+        <Card className="lg:col-span-3">
+          <CardHeader
+            title="Webhook endpoints"
+            description="Where this customer's systems are told of its events. Open one for its delivery log."
+          />
+          <EndpointsTable
+            endpoints={endpoints}
+            last={lastHooks}
+            base="/admin/webhook-endpoints"
+            label="Customer's webhook endpoints"
+            empty="This customer has not registered any: its owner can on the Webhooks page, or over the API."
+          />
         </Card>
         <Card className="lg:col-span-3">
           <CardHeader title="Members" />
