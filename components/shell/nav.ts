@@ -8,6 +8,7 @@ export const CUSTOMER_NAV: NavItem[] = [
   { href: "/billing", label: "Billing" },
   { href: "/agents", label: "Agents" },
   { href: "/api-keys", label: "API keys" },
+  { href: "/account", label: "Account" },
   { href: "/docs", label: "API docs" },
 ];
 
@@ -22,6 +23,7 @@ export const ADMIN_NAV: NavItem[] = [
   { href: "/admin/usage", label: "Usage ingestion" },
   { href: "/admin/monitoring", label: "Monitoring" },
   { href: "/admin/webhooks", label: "Webhook log" },
+  { href: "/admin/mail", label: "Mail" },
   { href: "/admin/api-keys", label: "Platform keys" },
   { href: "/docs", label: "API docs" },
 ];
