@@ -10,6 +10,7 @@ import { signUp } from "@/lib/auth/sign-up";
 import { checkSignInAllowed, clientIp } from "@/lib/auth/throttle";
 import { formAction, type ActionState } from "@/lib/http/action";
 import { AppError } from "@/lib/http/errors";
+import { acceptAsExistingUser, acceptAsNewUser } from "@/lib/orgs/invitations";
 
 const GENERIC = "Invalid email or password.";
 const lockedOut = (seconds: number) =>
@@ -118,4 +119,40 @@ export async function resetPasswordAction(prev: ActionState, form: FormData): Pr
   const result = await setNewPassword(prev as ActionState<null>, form);
   if (!result?.ok) return result as ActionState;
   redirect("/sign-in?notice=password-reset");
+}
+
+const ZAcceptNew = z
+  .object({
+    token: z.string().min(1, "The link is incomplete."),
+    name: z.string().trim().min(1, "Tell us your name.").max(200),
+    password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`).max(200),
+  })
+  .strip();
+
+const createInvitedAccount = formAction(ZAcceptNew, async ({ token, name, password }) => {
+  const u = await acceptAsNewUser(token, { name, password });
+  return { email: u.email, password };
+});
+
+/** A new person creates their account through the invitation, then is signed in and lands in the organization. */
+export async function acceptInvitationAsNewUserAction(prev: ActionState, form: FormData): Promise<ActionState> {
+  const result = await createInvitedAccount(prev as ActionState<{ email: string; password: string }>, form);
+  if (!result?.ok) return result as ActionState;
+  return (await credentialsSignIn(result.data.email, result.data.password, "/")) ?? null;
+}
+
+const joinAsSignedIn = formAction(
+  z.object({ token: z.string().min(1, "The link is incomplete.") }),
+  async ({ token }, user) => {
+    await acceptAsExistingUser(token, user);
+    return null;
+  },
+  { auth: "user" },
+);
+
+/** A signed-in person with the invited email joins the organization. */
+export async function acceptInvitationAction(prev: ActionState, form: FormData): Promise<ActionState> {
+  const result = await joinAsSignedIn(prev as ActionState<null>, form);
+  if (!result?.ok) return result as ActionState;
+  redirect("/");
 }

@@ -8,6 +8,7 @@ export const CUSTOMER_NAV: NavItem[] = [
   { href: "/billing", label: "Billing" },
   { href: "/agents", label: "Agents" },
   { href: "/api-keys", label: "API keys" },
+  { href: "/team", label: "Team" },
   { href: "/account", label: "Account" },
   { href: "/docs", label: "API docs" },
 ];
