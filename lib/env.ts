@@ -71,6 +71,10 @@ const ZEnv = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     /** Let customers register webhook URLs on loopback and private networks (tests, single-tenant installs). */
     WEBHOOK_ALLOW_PRIVATE_URLS: bool(false),
+    /** smtp(s)://user:pass@host:port: emails go out through it; unset: they are kept in the admin's mailbox (/admin/mail). */
+    SMTP_URL: optionalString,
+    /** The sender of every email, e.g. "Tally <billing@example.com>". */
+    EMAIL_FROM: z.string().trim().default("Tally <tally@localhost>"),
     EVENT_MAX_FUTURE_SECONDS: z.coerce.number().int().positive().default(300),
     /** How often, at most, one customer's usage is checked against its plan limits (ms; 0: every batch). */
     ALERT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(1000),

@@ -39,7 +39,10 @@ export type IdPrefix =
   | "pbl"
   | "cml"
   | "atu"
-  | "thb";
+  | "thb"
+  | "eml"
+  | "pwr"
+  | "ivt";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

@@ -9,6 +9,8 @@ export const CUSTOMER_NAV: NavItem[] = [
   { href: "/agents", label: "Agents" },
   { href: "/api-keys", label: "API keys" },
   { href: "/webhook-endpoints", label: "Webhooks" },
+  { href: "/team", label: "Team" },
+  { href: "/account", label: "Account" },
   { href: "/docs", label: "API docs" },
 ];
 
@@ -24,6 +26,7 @@ export const ADMIN_NAV: NavItem[] = [
   { href: "/admin/monitoring", label: "Monitoring" },
   { href: "/admin/webhooks", label: "Webhook log" },
   { href: "/admin/webhook-endpoints", label: "Outbound webhooks" },
+  { href: "/admin/mail", label: "Mail" },
   { href: "/admin/api-keys", label: "Platform keys" },
   { href: "/docs", label: "API docs" },
 ];

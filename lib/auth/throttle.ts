@@ -20,10 +20,13 @@ const ipKey = (ip: string) => `ip:${ip}`;
 // Raw SQL parameters travel as ISO strings: postgres.js does not serialize a bare Date there.
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
-function keysOf(email: string, ip: string | null): { key: string; limit: number }[] {
+/** scope "": sign-in attempts; "reset:": password-reset requests, counted apart so they never lock sign-in. */
+export type ThrottleScope = "" | "reset:";
+
+function keysOf(email: string, ip: string | null, scope: ThrottleScope = ""): { key: string; limit: number }[] {
   const e = env();
-  const keys = [{ key: emailKey(email), limit: e.SIGN_IN_MAX_FAILURES_PER_EMAIL }];
-  if (ip) keys.push({ key: ipKey(ip), limit: e.SIGN_IN_MAX_FAILURES_PER_IP });
+  const keys = [{ key: scope + emailKey(email), limit: e.SIGN_IN_MAX_FAILURES_PER_EMAIL }];
+  if (ip) keys.push({ key: scope + ipKey(ip), limit: e.SIGN_IN_MAX_FAILURES_PER_IP });
   return keys;
 }
 
@@ -54,9 +57,14 @@ export async function checkSignInAllowed(email: string, ip: string | null, now =
  * Counts one attempt against the email and the IP (null: the address is unknown, the email alone
  * counts) and says whether it may go ahead. Call before checking the password.
  */
-export async function claimSignInAttempt(email: string, ip: string | null, now = new Date()): Promise<ThrottleVerdict> {
+export async function claimSignInAttempt(
+  email: string,
+  ip: string | null,
+  now = new Date(),
+  scope: ThrottleScope = "",
+): Promise<ThrottleVerdict> {
   const windowSeconds = env().SIGN_IN_WINDOW_SECONDS;
-  const keys = keysOf(email, ip);
+  const keys = keysOf(email, ip, scope);
   const windowStart = at(new Date(now.getTime() - windowSeconds * 1000));
   const firstLock = at(new Date(now.getTime() + windowSeconds * 1000));
   const limitOf = sql.join(

@@ -2,6 +2,7 @@
 import { spendingCapJob } from "@/lib/billing/spending-cap";
 import { thresholdInvoicingJob } from "@/lib/payments/threshold-invoicing";
 import { creditJobs } from "@/lib/credits/jobs";
+import { emailJob } from "@/lib/email/outbox";
 import { outboxJob } from "@/lib/jobs/outbox";
 import { webhookDeliveryJob } from "@/lib/outbound-webhooks/deliver";
 import { meteringJobs } from "@/lib/metering/jobs";
@@ -19,6 +20,7 @@ export const JOBS: Job[] = [
   trialEndingJob,
   outboxJob,
   webhookDeliveryJob,
+  emailJob,
   reconciliationJob,
   ...creditJobs,
   ...meteringJobs,

@@ -1,10 +1,12 @@
 // Writing an outbound event: the message and one delivery per endpoint that wants it, in ONE
 // statement on the caller's executor — inside the transaction of the change it reports, so an
 // event is never lost for a committed change nor sent for a rolled-back one (the outbox rule).
+// The events' notification emails are queued alongside (lib/email/notify.ts).
 // Endpoints registered later do not receive earlier events; a disabled endpoint gets no new ones.
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
+import { queueNotifications } from "@/lib/email/notify";
 import { newId } from "@/lib/ids";
 import { kickWebhookDelivery } from "./deliver";
 import type { WebhookEventType } from "./event-types";
@@ -49,5 +51,10 @@ export async function emitWebhookEvents(tx: Executor, events: WebhookEventInput[
         on e.status = 'enabled'
        and (e.org_id is null or e.org_id = m.org_id)
        and (cardinality(e.event_types) = 0 or m.type = any(e.event_types))`);
+  // The same events, told to people by email (lib/email/notify.ts), in the same transaction.
+  await queueNotifications(
+    tx,
+    records.map((r, i) => ({ id: r.id, orgId: r.org_id, type: r.type, data: events[i]!.data })),
+  );
   kickWebhookDelivery();
 }

@@ -20,6 +20,7 @@ function refusal(error: string | undefined, code: string | undefined): string | 
 
 const NOTICES: Record<string, string> = {
   "account-ready": "If this email can be used, your account is ready — sign in.",
+  "password-reset": "Your new password is set — sign in with it.",
 };
 
 export default async function SignInPage({

@@ -11,7 +11,10 @@ export default async function SignUpPage() {
   return (
     <>
       <h1 className="text-xl font-semibold text-zinc-900">Create your organization</h1>
-      <p className="mt-1 text-sm text-zinc-500">You will be its owner and can invite your team later.</p>
+      <p className="mt-1 text-sm text-zinc-500">
+        You will be its owner and can invite your team from the Team page. Invited to a team already? Open the link in
+        your invitation email instead.
+      </p>
       <SignUpForm />
       <p className="mt-6 text-center text-sm text-zinc-500">
         Already have an account?{" "}

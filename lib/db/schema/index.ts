@@ -16,3 +16,4 @@ export * from "./auto-top-up";
 export * from "./spending-caps";
 export * from "./threshold-billing";
 export * from "./outbound-webhooks";
+export * from "./email";

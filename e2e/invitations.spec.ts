@@ -1,0 +1,68 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN_STATE, OWNER_STATE } from "./support";
+
+// Issue 20: an owner invites a member from the Team page; with no SMTP server configured the invitation
+// lands in the admin's mailbox (/admin/mail); the invitee follows the link from there, creates an account
+// and lands in the organization with a member's view (no invite form, no owner controls).
+test("an owner invites a member, who follows the emailed link and joins with the member's view", async ({
+  browser,
+}) => {
+  const email = `invitee-${Date.now()}@acme.example`;
+
+  const owner = await browser.newContext({ storageState: OWNER_STATE });
+  const ownerPage = await owner.newPage();
+  await ownerPage.goto("/team");
+  await ownerPage.getByLabel("Email").fill(email);
+  await ownerPage.getByLabel("Role").selectOption("member");
+  await ownerPage.getByRole("button", { name: "Send invitation" }).click();
+  await expect(ownerPage.getByRole("status")).toContainText(`Invitation sent to ${email}`);
+  // Listed as pending, with resend and revoke.
+  await expect(ownerPage.getByText(email)).toBeVisible();
+  await expect(ownerPage.getByRole("button", { name: `Resend the invitation to ${email}` })).toBeVisible();
+  await expect(ownerPage.getByRole("button", { name: `Revoke the invitation to ${email}` })).toBeVisible();
+  await owner.close();
+
+  // The admin reads the message in the mailbox and takes the link from its HTML part.
+  const admin = await browser.newContext({ storageState: ADMIN_STATE });
+  const adminPage = await admin.newPage();
+  await adminPage.goto("/admin/mail");
+  await adminPage
+    .getByRole("link", { name: new RegExp(`invited you to .* on Tally.*To ${email.replace(/[.+]/g, "\\$&")}`) })
+    .click();
+  await expect(adminPage.getByRole("heading", { level: 2, name: /invited you to/ })).toBeVisible();
+  const message = adminPage.frameLocator('iframe[title^="HTML part"]');
+  const link = message.getByRole("link", { name: "Accept the invitation" });
+  await expect(link).toBeVisible();
+  const href = await link.getAttribute("href");
+  expect(href).toMatch(/\/invite\?token=ivt_/);
+  await admin.close();
+
+  // The invitee, signed out, follows it.
+  const invitee = await browser.newContext();
+  const page = await invitee.newPage();
+  const url = new URL(href!);
+  await page.goto(url.pathname + url.search);
+  await expect(page.getByRole("heading", { name: /^Join / })).toBeVisible();
+  await expect(page.getByText(`with the email ${email}`)).toBeVisible();
+  await page.getByLabel("Your name").fill("Ivy Invitee");
+  await page.getByLabel("Password").fill("a-long-password");
+  await page.getByRole("button", { name: "Create account and join" }).click();
+  await expect(page).not.toHaveURL(/\/invite/, { timeout: 30_000 });
+
+  // In the organization, as a member: the team is listed, but nothing to manage.
+  await page.goto("/team");
+  await expect(page.getByText(email)).toBeVisible();
+  await expect(page.getByText("Ivy Invitee")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Send invitation" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Make / })).toHaveCount(0);
+  await page.goto("/account");
+  await expect(page.getByText("Member", { exact: true })).toBeVisible();
+
+  // The link was single-use.
+  const again = await browser.newContext();
+  const second = await again.newPage();
+  await second.goto(url.pathname + url.search);
+  await expect(second.getByRole("heading", { name: "This invitation can't be used" })).toBeVisible();
+  await again.close();
+  await invitee.close();
+});
