@@ -7,7 +7,8 @@
 import "server-only";
 import { processState } from "@/lib/process-state";
 import { eq, inArray, sql } from "drizzle-orm";
-import { db, rows } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import { int, nullable, selectRows } from "@/lib/db/rows";
 import { signInThrottle } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -77,7 +78,9 @@ export async function claimSignInAttempt(
   // One statement: a new window starts when the old one has passed; the attempt that reaches the
   // limit locks the key until its window ends. Rows are locked in the order given (email, then IP)
   // by every caller, so concurrent attempts queue on the row instead of deadlocking.
-  const counted = await rows<{ failures: number; limit: number; locked_until_ms: number | null }>(sql`
+  const counted = await selectRows(
+    { failures: int, limit: int, locked_until_ms: nullable(int) },
+    sql`
     insert into ${signInThrottle} as t (key, failures, window_started_at, locked_until)
     values ${sql.join(
       keys.map((k) => sql`(${k.key}, 1, ${at(now)}, ${k.limit <= 1 ? firstLock : sql`null::timestamptz`})`),
@@ -88,14 +91,12 @@ export async function claimSignInAttempt(
       window_started_at = ${started},
       locked_until = case when ${count} >= (case t.key ${limitOf} end)
         then ${started} + ${windowSeconds}::int * interval '1 second' else null end
-    returning t.failures, (case t.key ${limitOf} end) as "limit", (extract(epoch from t.locked_until) * 1000)::float8 as locked_until_ms`);
+    returning t.failures, (case t.key ${limitOf} end) as "limit", (extract(epoch from t.locked_until) * 1000)::float8 as locked_until_ms`,
+  );
   let until = 0;
   for (const r of counted) {
-    if (Number(r.failures) <= Number(r.limit)) continue;
-    until = Math.max(
-      until,
-      r.locked_until_ms === null ? now.getTime() + windowSeconds * 1000 : Number(r.locked_until_ms),
-    );
+    if (r.failures <= r.limit) continue;
+    until = Math.max(until, r.locked_until_ms === null ? now.getTime() + windowSeconds * 1000 : r.locked_until_ms);
   }
   return until ? refusedUntil(until, now) : { allowed: true };
 }

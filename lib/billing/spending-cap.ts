@@ -9,10 +9,17 @@
 // (raised by the periodic job and by any check that finds it crossed).
 import { formatMoney } from "@/lib/format";
 import "server-only";
-import { eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
-import { db, rows } from "@/lib/db/client";
-import { organizations, plans, spendingCaps, type SpendingCap, type SpendingCapMode } from "@/lib/db/schema";
+import { db } from "@/lib/db/client";
+import {
+  idempotencyKeys,
+  organizations,
+  plans,
+  spendingCaps,
+  type SpendingCap,
+  type SpendingCapMode,
+} from "@/lib/db/schema";
 import { AppError, invalidField, notFound } from "@/lib/http/errors";
 import type { Job } from "@/lib/jobs/runner";
 import { log } from "@/lib/log";
@@ -143,10 +150,11 @@ export async function hardCapRefusal(
 ): Promise<string | null> {
   let capCents = known?.hardCapCents ?? null;
   if (!known) {
-    const [cap] = await rows<{ amount_cents: string; mode: SpendingCapMode }>(
-      sql`select amount_cents::text, mode from spending_caps where org_id = ${orgId}`,
-    );
-    capCents = cap?.mode === "hard" ? Number(cap.amount_cents) : null;
+    const [cap] = await db
+      .select({ amountCents: spendingCaps.amountCents, mode: spendingCaps.mode })
+      .from(spendingCaps)
+      .where(eq(spendingCaps.orgId, orgId));
+    capCents = cap?.mode === "hard" ? cap.amountCents : null;
   }
   if (capCents === null) return null;
   const state = capState(
@@ -172,9 +180,17 @@ export async function assertUnderSpendingCap(
   const refusal = await hardCapRefusal(orgId, now);
   if (!refusal) return;
   if (retry) {
-    const [stored] = await rows<{ one: number }>(
-      sql`select 1 as one from idempotency_keys where org_id = ${orgId} and scope = ${retry.scope} and key = ${retry.key}`,
-    );
+    const [stored] = await db
+      .select({ key: idempotencyKeys.key })
+      .from(idempotencyKeys)
+      .where(
+        and(
+          eq(idempotencyKeys.orgId, orgId),
+          eq(idempotencyKeys.scope, retry.scope),
+          eq(idempotencyKeys.key, retry.key),
+        ),
+      )
+      .limit(1);
     if (stored) return;
   }
   throw new AppError("spending_cap_reached", refusal);

@@ -5,13 +5,14 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
-import { rows } from "@/lib/db/client";
+import { nullable, selectRows, text } from "@/lib/db/rows";
 import { formatCredits } from "@/lib/format";
 import { log } from "@/lib/log";
 
 /** The key of the current drop below `line`: the seq of the newest ledger row whose balance_after was at or above it (strictly above with `strict`). */
 export async function crossingKey(orgId: string, line: number, strict = false): Promise<string> {
-  const [r] = await rows<{ seq: string | null }>(
+  const [r] = await selectRows(
+    { seq: nullable(text) },
     sql`select max(seq)::text as seq from credit_ledger where org_id = ${orgId} and ${strict ? sql`balance_after > ${line}` : sql`balance_after >= ${line}`}`,
   );
   return `above:${r?.seq ?? "0"}`;

@@ -5,7 +5,8 @@
 // them on every call); changes here invalidate this process's copy at once.
 import "server-only";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import { db, rows, type Executor } from "@/lib/db/client";
+import { db, type Executor } from "@/lib/db/client";
+import { date, int, json, label, nullable, selectRows, text } from "@/lib/db/rows";
 import { creditEvents, creditMeterLinks, meters } from "@/lib/db/schema";
 import { invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
@@ -34,29 +35,28 @@ const cache = processState("credits.drawdown-links", () => ({
   loaded: undefined as { at: number; links: DrawdownLink[] } | undefined,
 }));
 
-type LinkRow = {
-  id: string;
-  meter_id: string;
-  meter_code: string;
-  event_name: string;
-  aggregation: string;
-  property: string | null;
-  meter_filters: Record<string, string[]> | string | null;
-  filters: Record<string, string[]> | string | null;
-  credit_event: string;
-  credits: number | null;
-  created_at: Date | string;
-  archived_at: Date | string | null;
+type Filters = Record<string, string[]>;
+const LINK_ROW = {
+  id: text,
+  meter_id: text,
+  meter_code: text,
+  event_name: text,
+  aggregation: label<"count" | "sum">(),
+  property: nullable(text),
+  meter_filters: nullable(json<Filters>()),
+  filters: nullable(json<Filters>()),
+  credit_event: text,
+  credits: nullable(int),
+  created_at: date,
+  archived_at: nullable(date),
 };
-
-const parse = (v: Record<string, string[]> | string | null): Record<string, string[]> =>
-  v === null ? {} : typeof v === "string" ? (JSON.parse(v) as Record<string, string[]>) : v;
 
 /** `all`: every link ever made (archived ones, those of archived meters too), for billing (allLinks). */
 async function load(tx: Executor, all = false): Promise<DrawdownLink[]> {
   // An archived link still draws the events ingested before it was archived, for a day.
   const live = sql`(l.archived_at is null or l.archived_at > now() - interval '1 day') and m.archived_at is null and`;
-  const list = await rows<LinkRow>(
+  const list = await selectRows(
+    LINK_ROW,
     sql`select l.id, l.meter_id, m.code as meter_code, m.event_name, m.aggregation, m.property, m.filters as meter_filters, l.filters,
                l.credit_event_code as credit_event, (select e.credits from credit_events e where e.code = l.credit_event_code and e.active) as credits,
                l.created_at, l.archived_at
@@ -70,14 +70,14 @@ async function load(tx: Executor, all = false): Promise<DrawdownLink[]> {
     meterId: r.meter_id,
     meterCode: r.meter_code,
     eventName: r.event_name,
-    aggregation: r.aggregation as "count" | "sum",
+    aggregation: r.aggregation,
     property: r.property,
-    meterFilters: parse(r.meter_filters),
-    filters: parse(r.filters),
+    meterFilters: r.meter_filters ?? {},
+    filters: r.filters ?? {},
     creditEvent: r.credit_event,
-    creditsPerUnit: r.credits === null ? null : Number(r.credits),
-    createdAt: new Date(r.created_at),
-    archivedAt: r.archived_at === null ? null : new Date(r.archived_at),
+    creditsPerUnit: r.credits,
+    createdAt: r.created_at,
+    archivedAt: r.archived_at,
   }));
 }
 

@@ -2,7 +2,7 @@
 // credits, per UTC day (overage included; credits a customer that stops at zero could not pay are not).
 import "server-only";
 import { sql } from "drizzle-orm";
-import { rows } from "@/lib/db/client";
+import { int, selectRows, text } from "@/lib/db/rows";
 import { addDays, startOfUtcDay } from "@/lib/time";
 
 export type DrawdownSeries = {
@@ -15,7 +15,8 @@ export type DrawdownSeries = {
 
 export async function drawdownSeries(orgId: string, now: Date, days: number): Promise<DrawdownSeries> {
   const from = addDays(startOfUtcDay(now), -(days - 1));
-  const list = await rows<{ day: string; meter: string; credits: string; events: string }>(
+  const list = await selectRows(
+    { day: text, meter: text, credits: int, events: int },
     sql`select to_char(d.created_at at time zone 'UTC', 'YYYY-MM-DD') as day, coalesce(m.code, d.meter_id) as meter,
                sum(d.credits - d.short_credits)::text as credits, sum(d.event_count)::text as events
           from credit_drawdowns d left join meters m on m.id = d.meter_id
@@ -26,11 +27,11 @@ export async function drawdownSeries(orgId: string, now: Date, days: number): Pr
   const byDay = new Map<string, Map<string, number>>();
   for (const r of list) {
     const t = totals.get(r.meter) ?? { credits: 0, events: 0 };
-    t.credits += Number(r.credits);
-    t.events += Number(r.events);
+    t.credits += r.credits;
+    t.events += r.events;
     totals.set(r.meter, t);
     const d = byDay.get(r.day) ?? new Map<string, number>();
-    d.set(r.meter, (d.get(r.meter) ?? 0) + Number(r.credits));
+    d.set(r.meter, (d.get(r.meter) ?? 0) + r.credits);
     byDay.set(r.day, d);
   }
   const meters = [...totals.entries()].sort((a, b) => b[1].credits - a[1].credits).map(([m]) => m);

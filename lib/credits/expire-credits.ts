@@ -5,7 +5,8 @@
 // settles expiry itself — is skipped (FOR UPDATE SKIP LOCKED), and a second pass finds nothing due.
 import "server-only";
 import { sql } from "drizzle-orm";
-import { db, rows } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import { selectRows, text } from "@/lib/db/rows";
 import { log } from "@/lib/log";
 import { afterMovement } from "./after-movement";
 import { withOrgGate } from "./org-gate";
@@ -13,7 +14,8 @@ import { runMovement } from "./movement";
 
 export async function expireDueCredits(now: Date, batch = 200): Promise<{ accounts: number; rows: number }> {
   const at = sql`${now.toISOString()}::timestamptz`;
-  const due = await rows<{ org_id: string }>(
+  const due = await selectRows(
+    { org_id: text },
     sql`select org_id from (
           select org_id from credit_reservations where status = 'active' and expires_at <= ${at}
           union
@@ -26,7 +28,8 @@ export async function expireDueCredits(now: Date, batch = 200): Promise<{ accoun
     try {
       const outcome = await withOrgGate(orgId, () =>
         db.transaction(async (tx) => {
-          const [free] = await rows<{ org_id: string }>(
+          const [free] = await selectRows(
+            { org_id: text },
             sql`select org_id from credit_balances where org_id = ${orgId} for update skip locked`,
             tx,
           );

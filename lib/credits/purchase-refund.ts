@@ -6,8 +6,10 @@
 // taken, and the shortfall is reported so an operator can see it. A refund that fails at the provider
 // lowers the amount refunded again: what was taken beyond the new share goes back to the bucket, once.
 import "server-only";
-import { sql } from "drizzle-orm";
-import { rows, type Executor } from "@/lib/db/client";
+import { and, eq, sql } from "drizzle-orm";
+import type { Executor } from "@/lib/db/client";
+import { int, selectRows } from "@/lib/db/rows";
+import { creditGrants } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import type { OpMeta } from "./account";
 import { runMovement } from "./movement";
@@ -39,22 +41,23 @@ export async function takeBackRefundedPurchase(
   input: { paymentId: string; amountCents: number; refundedCents: number; actor: string; now?: Date },
 ): Promise<PurchaseRefundResult> {
   const now = input.now ?? new Date();
-  const [grant] = await rows<{ id: string; amount: unknown }>(
-    sql`select id, amount from credit_grants where org_id = ${orgId} and idempotency_key = ${`purchase:${input.paymentId}`}`,
-    tx,
-  );
+  const [grant] = await tx
+    .select({ id: creditGrants.id, amount: creditGrants.amount })
+    .from(creditGrants)
+    .where(and(eq(creditGrants.orgId, orgId), eq(creditGrants.idempotencyKey, `purchase:${input.paymentId}`)));
   if (!grant) return { bucketId: null, due: 0, taken: 0, restored: 0, unrecovered: 0, balance: null };
-  const due = creditsDueForRefund(Number(grant.amount), input.amountCents, input.refundedCents);
+  const due = creditsDueForRefund(grant.amount, input.amountCents, input.refundedCents);
   const reference = `refund:${input.paymentId}`;
   const outcome = await runMovement(tx, orgId, now, { bucketIds: [grant.id] }, async (account) => {
     // Read under the organization's lock (runMovement took it), so two refund events of one
     // payment processed at once cannot both take the same credits.
-    const [prior] = await rows<{ taken: unknown }>(
+    const [prior] = await selectRows(
+      { taken: int },
       sql`select coalesce(-sum(bucket_delta), 0) as taken from credit_ledger
           where org_id = ${orgId} and bucket_id = ${grant.id} and kind = 'adjustment' and reference = ${reference}`,
       tx,
     );
-    const alreadyTaken = Number(prior?.taken ?? 0);
+    const alreadyTaken = prior?.taken ?? 0;
     if (alreadyTaken > due) {
       const restore = alreadyTaken - due;
       const meta: OpMeta = {

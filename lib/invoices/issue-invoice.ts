@@ -4,7 +4,7 @@
 import "server-only";
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
-import { rows } from "@/lib/db/client";
+import { selectRows, text } from "@/lib/db/rows";
 import { invoiceLines, invoices, type Invoice, type InvoiceLine } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { emitInvoicesIssued, invoiceEvent } from "@/lib/outbound-webhooks/events";
@@ -13,7 +13,7 @@ import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
 export type NewLine = Omit<typeof invoiceLines.$inferInsert, "id" | "invoiceId" | "orgId" | "position">;
 
 export async function nextInvoiceNumber(tx: Executor): Promise<string> {
-  const [r] = await rows<{ n: string }>(sql`select nextval('invoice_number_seq')::text as n`, tx);
+  const [r] = await selectRows({ n: text }, sql`select nextval('invoice_number_seq')::text as n`, tx);
   return `TLY-${r!.n.padStart(6, "0")}`;
 }
 
@@ -56,7 +56,8 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
   );
   const [numbers, existingLines] = await Promise.all([
     fresh.length
-      ? rows<{ n: string }>(
+      ? selectRows(
+          { n: text },
           sql`select nextval('invoice_number_seq')::text as n from generate_series(1, ${fresh.length}::int)`,
           tx,
         )

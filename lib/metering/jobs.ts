@@ -6,7 +6,7 @@
 // - metering.ingest-log: keeps the ingest log bounded: 7 days, and 1,000 rows per customer.
 import "server-only";
 import { sql } from "drizzle-orm";
-import { rows } from "@/lib/db/client";
+import { bool, int, selectRows } from "@/lib/db/rows";
 import type { Job } from "@/lib/jobs/runner";
 
 export const MONTHS_AHEAD = 3;
@@ -17,7 +17,10 @@ export async function ensureEventPartitions(now: Date, monthsAhead = MONTHS_AHEA
   const created: string[] = [];
   for (let k = 0; k <= monthsAhead; k++) {
     const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + k, 1)).toISOString().slice(0, 10);
-    const [r] = await rows<{ created: boolean }>(sql`select usage_events_ensure_partition(${month}::date) as created`);
+    const [r] = await selectRows(
+      { created: bool },
+      sql`select usage_events_ensure_partition(${month}::date) as created`,
+    );
     if (r?.created) created.push(month.slice(0, 7));
   }
   return created;
@@ -25,10 +28,12 @@ export async function ensureEventPartitions(now: Date, monthsAhead = MONTHS_AHEA
 
 export async function pruneIngestLog(now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - INGEST_LOG_DAYS * 86_400_000);
-  const old = await rows<{ id: number }>(
+  const old = await selectRows(
+    { id: int },
     sql`delete from ingest_log where received_at < ${cutoff.toISOString()}::timestamptz returning id`,
   );
-  const excess = await rows<{ id: number }>(
+  const excess = await selectRows(
+    { id: int },
     sql`delete from ingest_log where id in (
           select id from (select id, row_number() over (partition by org_id order by id desc) as n from ingest_log) ranked
            where n > ${INGEST_LOG_PER_CUSTOMER})

@@ -10,7 +10,8 @@ import "server-only";
 import { processState } from "@/lib/process-state";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
-import { db, rows, type Executor } from "@/lib/db/client";
+import { db, type Executor } from "@/lib/db/client";
+import { selectRows, text } from "@/lib/db/rows";
 import { LIVE_STATUSES, plans, subscriptions, type PlanLimit } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
@@ -32,7 +33,8 @@ const g = processState("metering.limit-alerts", () => ({
 async function limitedMeterCodes(tx: Executor): Promise<Set<string>> {
   const c = g.limitedMeters;
   if (c && Date.now() - c.at < LIMITED_TTL_MS) return c.codes;
-  const found = await rows<{ code: string }>(
+  const found = await selectRows(
+    { code: text },
     sql`select distinct l ->> 'meter' as code from plans p cross join jsonb_array_elements(p.limits) as l where p.active or p.is_latest`,
     tx,
   );

@@ -34,7 +34,8 @@
 // lines or period_billings, threshold billings) and one batched rating (loadPeriodInputs).
 import "server-only";
 import { sql } from "drizzle-orm";
-import { rows, type Executor } from "@/lib/db/client";
+import type { Executor } from "@/lib/db/client";
+import { int, selectRows } from "@/lib/db/rows";
 import {
   invoiceLines,
   invoices,
@@ -79,7 +80,8 @@ const watermark = (r: LateRequest) => r.sub.lateUsageAfter ?? new Date(r.period.
 
 /** Per request: the earliest and latest time of events ingested after its watermark and timestamped before its period, or null. */
 async function candidates(tx: Executor, requests: LateRequest[]): Promise<({ lo: Date; hi: Date } | null)[]> {
-  const found = await rows<{ i: number; lo: string; hi: string }>(
+  const found = await selectRows(
+    { i: int, lo: int, hi: int },
     sql`select t.i, floor(extract(epoch from min(e.ts)) * 1000)::bigint::text as lo,
                ceil(extract(epoch from max(e.ts)) * 1000)::bigint::text as hi
           from json_to_recordset(${json(
@@ -105,7 +107,7 @@ async function candidates(tx: Executor, requests: LateRequest[]): Promise<({ lo:
     tx,
   );
   const out: ({ lo: Date; hi: Date } | null)[] = requests.map(() => null);
-  for (const f of found) out[Number(f.i)] = { lo: new Date(Number(f.lo)), hi: new Date(Number(f.hi)) };
+  for (const f of found) out[f.i] = { lo: new Date(f.lo), hi: new Date(f.hi) };
   return out;
 }
 

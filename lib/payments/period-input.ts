@@ -14,6 +14,7 @@
 import "server-only";
 import { asc, inArray, sql, type SQL } from "drizzle-orm";
 import { rows, type Executor } from "@/lib/db/client";
+import { decimal, int, nullable, selectRows, text } from "@/lib/db/rows";
 import {
   agentPlanHistory,
   agents,
@@ -244,9 +245,13 @@ async function readDrawn(tx: Executor, reads: UsageRead[], links: DrawdownLink[]
     parts.push(drawnQuantitySql(meterLinks, t));
   }
   if (parts.length === 0) return out;
-  const found = await rows<{ j: number; g: string | null; q: string | null }>(sql.join(parts, sql` union all `), tx);
+  const found = await selectRows(
+    { j: int, g: nullable(text), q: nullable(decimal) },
+    sql.join(parts, sql` union all `),
+    tx,
+  );
   for (const f of found) {
-    const j = Number(f.j);
+    const j = f.j;
     const r = reads[j]!;
     const q = f.q ?? "0";
     if (!r.group) out[j] = new D(out[j] as string).plus(q).toFixed();

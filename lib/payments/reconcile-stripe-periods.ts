@@ -4,7 +4,8 @@
 import "server-only";
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { db, rows } from "@/lib/db/client";
+import { db } from "@/lib/db/client";
+import { int, selectRows, text } from "@/lib/db/rows";
 import { organizations, periodBillings } from "@/lib/db/schema";
 import { metrics } from "@/lib/metrics";
 import { stripeConfigured } from "@/lib/stripe/client";
@@ -66,11 +67,12 @@ export async function reconcileStripePeriods(now = new Date(), batch = 100): Pro
 }
 
 export async function updateDifferenceMetric(): Promise<void> {
-  const counts = await rows<{ kind: string; n: number }>(
+  const counts = await selectRows(
+    { kind: text, n: int },
     sql`select d->>'kind' as kind, count(*)::int as n from ${periodBillings}, jsonb_array_elements(${periodBillings.differences}) d group by 1`,
   );
   metrics.reconciliationDifferences.reset();
-  for (const c of counts) metrics.reconciliationDifferences.set({ kind: c.kind }, Number(c.n));
+  for (const c of counts) metrics.reconciliationDifferences.set({ kind: c.kind }, c.n);
 }
 
 /** The latest ended Stripe periods for admin monitoring, those with differences first. */
