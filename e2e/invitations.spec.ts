@@ -17,7 +17,7 @@ test("an owner invites a member, who follows the emailed link and joins with the
   await ownerPage.getByRole("button", { name: "Send invitation" }).click();
   await expect(ownerPage.getByRole("status")).toContainText(`Invitation sent to ${email}`);
   // Listed as pending, with resend and revoke.
-  await expect(ownerPage.getByText(email)).toBeVisible();
+  await expect(ownerPage.getByText(email, { exact: true })).toBeVisible();
   await expect(ownerPage.getByRole("button", { name: `Resend the invitation to ${email}` })).toBeVisible();
   await expect(ownerPage.getByRole("button", { name: `Revoke the invitation to ${email}` })).toBeVisible();
   await owner.close();
@@ -51,8 +51,8 @@ test("an owner invites a member, who follows the emailed link and joins with the
 
   // In the organization, as a member: the team is listed, but nothing to manage.
   await page.goto("/team");
-  await expect(page.getByText(email)).toBeVisible();
-  await expect(page.getByText("Ivy Invitee")).toBeVisible();
+  await expect(page.getByText(email, { exact: true })).toBeVisible();
+  await expect(page.getByRole("listitem").filter({ hasText: "(you)" })).toContainText("Ivy Invitee");
   await expect(page.getByRole("button", { name: "Send invitation" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^Make / })).toHaveCount(0);
   await page.goto("/account");

@@ -30,8 +30,8 @@ export function InviteForm() {
             defaultValue={failed?.values?.role ?? "member"}
             className={`${inputClass} mt-1`}
           >
-            <option value="member">Member — sees usage, credits and billing</option>
-            <option value="owner">Owner — also manages billing, keys and the team</option>
+            <option value="member">Member</option>
+            <option value="owner">Owner</option>
           </select>
           {failed?.fieldErrors?.role && <p className="mt-1 text-sm text-red-600">{failed.fieldErrors.role}</p>}
         </div>
