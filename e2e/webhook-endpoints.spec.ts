@@ -69,6 +69,7 @@ test("an owner adds an endpoint, sends a test event, reads its delivery and repl
     };
     expect(payload.type).toBe("webhook.test");
     expect(page.url()).toContain(payload.data.endpoint_id);
+    const endpointPath = new URL(page.url()).pathname;
 
     const row = page.getByTestId("webhook-delivery-row").first();
     await expect(async () => {
@@ -99,7 +100,8 @@ test("an owner adds an endpoint, sends a test event, reads its delivery and repl
     expect(new Webhook(secret).verify(again.body, again.headers)).toMatchObject({ type: "webhook.test" });
 
     // The log shows the replay as a second delivery.
-    await page.getByRole("link", { name: /← Receiver in the test/ }).click();
+    await expect(page.getByRole("link", { name: /← Receiver in the test/ })).toHaveAttribute("href", endpointPath);
+    await page.goto(endpointPath);
     await expect(async () => {
       await page.reload();
       await expect(page.getByTestId("webhook-delivery-row")).toHaveCount(2, { timeout: 1_000 });

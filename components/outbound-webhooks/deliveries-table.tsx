@@ -51,7 +51,7 @@ export function DeliveriesTable({
               </Td>
               <Td wrap className="max-w-xs">
                 <DeliveryStatus status={d.status} responseStatus={d.lastResponseStatus} />
-                {d.lastError && d.status !== "delivered" && (
+                {d.lastError && d.status !== "delivered" && d.lastError !== `HTTP ${d.lastResponseStatus}` && (
                   <div className="mt-1 break-words text-xs text-red-600">{d.lastError}</div>
                 )}
                 {d.status === "pending" && d.attempts > 0 && (

@@ -44,7 +44,7 @@ export function EndpointsTable({
           const l = last.get(e.id);
           return (
             <tr key={e.id} className="align-top">
-              <Td wrap className="max-w-xs">
+              <Td wrap className="min-w-48 max-w-xs">
                 <Link
                   href={`${base}/${e.id}`}
                   className="break-all font-medium text-brand-700 underline-offset-2 hover:underline"
