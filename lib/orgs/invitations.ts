@@ -111,8 +111,12 @@ export async function revokeInvitation(orgId: string, id: string, now = new Date
 }
 
 /** Invitations not yet accepted nor revoked (expired ones included, to be resent or revoked). */
-export async function listPendingInvitations(orgId: string): Promise<Invitation[]> {
-  return db.select().from(invitations).where(pendingFor(orgId)).orderBy(asc(invitations.createdAt));
+export async function listPendingInvitations(
+  orgId: string,
+  now = new Date(),
+): Promise<(Invitation & { expired: boolean })[]> {
+  const rows = await db.select().from(invitations).where(pendingFor(orgId)).orderBy(asc(invitations.createdAt));
+  return rows.map((r) => ({ ...r, expired: r.expiresAt.getTime() <= now.getTime() }));
 }
 
 export type InvitationCheck =
