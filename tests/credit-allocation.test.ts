@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { insertPlan } from "@/lib/catalog/seed-catalog";
-import { allocateDueCredits, allocateIncludedCredits } from "@/lib/credits/allocate-credits";
+import { allocateDueCredits, allocateIncludedCredits, allocationReason } from "@/lib/credits/allocate-credits";
 import { getCreditBalance } from "@/lib/credits/balance";
 import { consumeCredits } from "@/lib/credits/consume-credits";
 import { checkCreditInvariants } from "@/lib/credits/invariants";
@@ -140,5 +140,14 @@ describe("low balance", () => {
     expect(onLowBalance).toHaveBeenCalledTimes(1);
     const b = (await getCreditBalance(org.id))!;
     expect(b).toMatchObject({ low: true, lowBalanceThreshold: 100 });
+  });
+});
+
+describe("an allocation's name", () => {
+  it("says which plan and which month or days, as a person reads them", () => {
+    const month = { start: new Date("2026-12-01T00:00:00Z"), end: new Date("2027-01-01T00:00:00Z") };
+    expect(allocationReason("Starter", month)).toBe("Included with Starter (Dec 2026)");
+    const anniversary = { start: new Date("2026-12-21T00:00:00Z"), end: new Date("2027-01-21T00:00:00Z") };
+    expect(allocationReason("Starter", anniversary)).toBe("Included with Starter (Dec 21, 2026 – Jan 20, 2027)");
   });
 });

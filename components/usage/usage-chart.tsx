@@ -175,8 +175,9 @@ export function UsageChart({
         </EmptyState>
       ) : (
         <div className="grid grid-cols-1 gap-4 p-5 lg:grid-cols-3">
+          {/* min-w-0: the grid column may shrink below the chart's last width, so the chart follows a narrower screen. */}
           <figure
-            className="lg:col-span-2"
+            className="min-w-0 lg:col-span-2"
             aria-label={`${meter?.name ?? meterCode} by ${window}`}
             data-testid="usage-chart"
           >
