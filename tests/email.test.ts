@@ -125,11 +125,14 @@ describe("notification emails over SMTP", () => {
   it("a temporary refusal is retried with backoff and the message arrives once", async () => {
     useSmtp(true);
     const { org, owner } = await team();
+    await sendDueEmails(later()); // what earlier tests left due goes first, so the refusals meet this alert
     await usageAlert(org.id);
-    smtp.refuseNext(1);
+    // The alert goes to the owner and the member: both are refused once, whichever is sent first.
+    smtp.refuseNext(2);
     const now = new Date();
     await sendDueEmails(now);
-    const [waiting] = await rowsFor(org.id);
+    const ownerRow = async () => (await rowsFor(org.id)).find((r) => r.to === owner.email);
+    const waiting = await ownerRow();
     expect(waiting).toMatchObject({ status: "pending", attempts: 1 });
     expect(waiting!.lastError).toContain("451");
     expect(waiting!.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(now.getTime() + 29_000);
@@ -138,7 +141,7 @@ describe("notification emails over SMTP", () => {
     await sendDueEmails(later());
     await sendDueEmails(later()); // already sent: not sent again
     expect(mailTo(owner.email)).toHaveLength(1);
-    expect((await rowsFor(org.id))[0]).toMatchObject({ status: "sent", attempts: 2 });
+    expect(await ownerRow()).toMatchObject({ status: "sent", attempts: 2 });
   });
 });
 
