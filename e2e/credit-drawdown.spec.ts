@@ -58,7 +58,7 @@ test.describe("meters priced in credits", () => {
     }).toPass({ timeout: 20_000 });
     await expect(page.getByTestId("credit-balance")).toHaveText((before - 15).toLocaleString("en-US"));
     await expect(page.getByRole("heading", { name: "Usage drawn from credits, by meter" })).toBeVisible();
-    const row = page.getByTestId("ledger-row").filter({ hasText: `meter:${meter}` });
+    const row = page.getByTestId("ledger-row").filter({ hasText: `usage of ${meter}, ` });
     await expect(row.first()).toContainText("−15");
   });
 });

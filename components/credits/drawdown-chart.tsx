@@ -1,5 +1,6 @@
 "use client";
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
+import { FluidChart } from "@/components/ui/fluid-chart";
 import { formatCredits, formatDay, formatInteger } from "@/lib/format";
 
 export type DrawdownChartData = { meters: string[]; days: ({ day: string } & Record<string, number | string>)[] };
@@ -11,7 +12,7 @@ export function DrawdownChart({ data }: { data: DrawdownChartData }) {
   const label = (day: string) => formatDay(`${day}T00:00:00Z`);
   return (
     <div className="h-56 w-full" role="img" aria-label="Credits drawn by usage per meter and day over the last 30 days">
-      <ResponsiveContainer width="100%" height="100%">
+      <FluidChart>
         <BarChart data={data.days} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
           <XAxis
@@ -31,7 +32,7 @@ export function DrawdownChart({ data }: { data: DrawdownChartData }) {
             <Bar key={m} dataKey={m} stackId="meters" fill={COLORS[i % COLORS.length]} />
           ))}
         </BarChart>
-      </ResponsiveContainer>
+      </FluidChart>
     </div>
   );
 }

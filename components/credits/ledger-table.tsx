@@ -9,6 +9,16 @@ import { formatInteger } from "@/lib/format";
 import type { LedgerEntryJson } from "@/lib/credits/schemas";
 import { KindBadge, SourceBadge, sourceLabel } from "./source-badge";
 
+/**
+ * Whose references a customer sees: a spend's is theirs (the call id they sent with consume or a
+ * reservation) or names the meter and events a drawdown covered; a grant's or an expiry's is Tally's
+ * own (a subscription and period, a payment), shown to the admin only.
+ */
+const CUSTOMER_REFERENCES = new Set(["consume", "reserve", "commit", "release"]);
+
+/** A drawdown's reference ("meter:api_calls evt_1…evt_9 (9 events)") read as words: "usage of api_calls, …". */
+const referenceForCustomer = (ref: string) => ref.replace(/^meter:(\S+)\s*/, "usage of $1, ");
+
 /** A ledger row of GET /api/v1/credits/transactions (the fields the table shows). */
 export type LedgerRowView = Omit<LedgerEntryJson, "seq" | "held_after" | "idempotency_key">;
 
@@ -111,9 +121,9 @@ export function LedgerTable({
                     {r.reservation_id}
                   </Link>
                 )}
-                {operator && r.reference && (
+                {r.reference && (operator || CUSTOMER_REFERENCES.has(r.kind)) && (
                   <span title="Reference" data-testid="ledger-reference">
-                    {r.reference}
+                    {operator ? r.reference : referenceForCustomer(r.reference)}
                   </span>
                 )}
               </div>

@@ -1,5 +1,6 @@
 "use client";
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
+import { FluidChart } from "@/components/ui/fluid-chart";
 import { formatCredits, formatDay, formatInteger } from "@/lib/format";
 
 export type SpendPoint = { day: string; credits: number };
@@ -9,7 +10,7 @@ export function SpendChart({ series }: { series: SpendPoint[] }) {
   const label = (day: string) => formatDay(`${day}T00:00:00Z`);
   return (
     <div className="h-56 w-full" role="img" aria-label="Credits spent per day over the last 30 days">
-      <ResponsiveContainer width="100%" height="100%">
+      <FluidChart>
         <BarChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
           <XAxis
@@ -23,7 +24,7 @@ export function SpendChart({ series }: { series: SpendPoint[] }) {
           <Tooltip formatter={(v) => [formatCredits(Number(v)), "spent"]} labelFormatter={(d) => label(String(d))} />
           <Bar dataKey="credits" fill="#6366f1" radius={[3, 3, 0, 0]} />
         </BarChart>
-      </ResponsiveContainer>
+      </FluidChart>
     </div>
   );
 }

@@ -1,19 +1,8 @@
 "use client";
 // The revenue charts. Recharts draws in the browser only; every chart's numbers are also in a
 // table beside it (movements-table.tsx, tier-table.tsx). Values are integers in minor units.
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from "recharts";
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { FluidChart } from "@/components/ui/fluid-chart";
 import { formatMoney, formatMonth } from "@/lib/format";
 import type { RevenueMonthJson, TierStatsJson } from "@/lib/revenue/schemas";
 
@@ -35,7 +24,7 @@ const GRID = <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4
 export function MrrChart({ months, currency }: { months: MonthPoint[]; currency: string }) {
   return (
     <div className="h-64 w-full" role="img" aria-label="MRR at the end of each month" data-testid="mrr-chart">
-      <ResponsiveContainer width="100%" height="100%">
+      <FluidChart>
         <LineChart data={months} margin={{ top: 8, right: 12, bottom: 0, left: 4 }}>
           {GRID}
           <XAxis dataKey="month" tickFormatter={(m: string) => formatMonth(m)} tick={AXIS} minTickGap={16} />
@@ -54,7 +43,7 @@ export function MrrChart({ months, currency }: { months: MonthPoint[]; currency:
             isAnimationActive={false}
           />
         </LineChart>
-      </ResponsiveContainer>
+      </FluidChart>
     </div>
   );
 }
@@ -84,7 +73,7 @@ export function MovementsChart({ months, currency }: { months: MonthPoint[]; cur
       aria-label="MRR movements per month: new, expansion and reactivation above zero, contraction and churn below"
       data-testid="movements-chart"
     >
-      <ResponsiveContainer width="100%" height="100%">
+      <FluidChart>
         <BarChart data={data} stackOffset="sign" margin={{ top: 8, right: 12, bottom: 0, left: 4 }}>
           {GRID}
           <XAxis dataKey="month" tickFormatter={(m: string) => formatMonth(m)} tick={AXIS} minTickGap={16} />
@@ -99,7 +88,7 @@ export function MovementsChart({ months, currency }: { months: MonthPoint[]; cur
             <Bar key={s.key} dataKey={s.key} name={s.label} stackId="mrr" fill={s.color} isAnimationActive={false} />
           ))}
         </BarChart>
-      </ResponsiveContainer>
+      </FluidChart>
     </div>
   );
 }
@@ -110,7 +99,7 @@ export type TierPoint = Pick<TierStatsJson, "tier" | "name" | "mrr_cents" | "sub
 export function TierChart({ tiers, currency }: { tiers: TierPoint[]; currency: string }) {
   return (
     <div className="h-56 w-full" role="img" aria-label="MRR per plan tier" data-testid="tier-chart">
-      <ResponsiveContainer width="100%" height="100%">
+      <FluidChart>
         <BarChart data={tiers} margin={{ top: 8, right: 12, bottom: 0, left: 4 }}>
           {GRID}
           <XAxis dataKey="name" tick={AXIS} />
@@ -118,7 +107,7 @@ export function TierChart({ tiers, currency }: { tiers: TierPoint[]; currency: s
           <Tooltip formatter={(v) => [formatMoney(Number(v), currency), "MRR"]} />
           <Bar dataKey="mrr_cents" name="MRR" fill="#6366f1" radius={[3, 3, 0, 0]} isAnimationActive={false} />
         </BarChart>
-      </ResponsiveContainer>
+      </FluidChart>
     </div>
   );
 }
@@ -132,7 +121,7 @@ export function CostChart({
 }) {
   return (
     <div className="h-56 w-full" role="img" aria-label="Revenue and provider cost per tier" data-testid="cost-chart">
-      <ResponsiveContainer width="100%" height="100%">
+      <FluidChart>
         <BarChart data={tiers} margin={{ top: 8, right: 12, bottom: 0, left: 4 }}>
           {GRID}
           <XAxis dataKey="name" tick={AXIS} />
@@ -142,7 +131,7 @@ export function CostChart({
           <Bar dataKey="revenue_cents" name="Revenue" fill="#10b981" isAnimationActive={false} />
           <Bar dataKey="cost_cents" name="Provider cost" fill="#ef4444" isAnimationActive={false} />
         </BarChart>
-      </ResponsiveContainer>
+      </FluidChart>
     </div>
   );
 }

@@ -2,7 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useSyncExternalStore } from "react";
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
+import { FluidChart } from "@/components/ui/fluid-chart";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ScrollArea } from "@/components/ui/scroll-area";
@@ -182,7 +183,7 @@ export function UsageChart({
             data-testid="usage-chart"
           >
             <div className="h-64">
-              <ResponsiveContainer width="100%" height="100%">
+              <FluidChart>
                 <BarChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
                   <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e4e4e7" />
                   <XAxis
@@ -202,7 +203,7 @@ export function UsageChart({
                   />
                   <Bar dataKey="value" fill="#4f46e5" radius={[3, 3, 0, 0]} isAnimationActive={false} />
                 </BarChart>
-              </ResponsiveContainer>
+              </FluidChart>
             </div>
             <figcaption className="mt-2 text-xs text-zinc-500">
               {query.isFetching ? "Refreshing…" : <UpdatedAt at={query.dataUpdatedAt} />} · refreshes every 30 s
