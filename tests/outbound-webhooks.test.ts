@@ -64,6 +64,30 @@ const emit = (
 const deliveriesOf = (endpointId: string) =>
   db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId));
 
+describe("outbound webhooks: the delivery log", () => {
+  it("pages through every delivery once, newest first", async () => {
+    const { org, endpoint } = await setup();
+    for (let i = 0; i < 7; i++) await emit(org.id, "invoice.paid", { id: `inv_page_${i}` });
+    const scope = { kind: "customer" as const, orgId: org.id };
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await listDeliveries(scope, endpoint.id, { limit: 2, cursor });
+      seen.push(...page.data.map((d) => d.id));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const all = await deliveriesOf(endpoint.id);
+    expect(seen).toHaveLength(7);
+    expect(new Set(seen).size).toBe(7);
+    // The order shown: newest first, ties by id, as the first page of the log shows them.
+    const expected = [...all]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .map((d) => d.id);
+    expect(seen).toEqual(expected);
+  });
+});
+
 describe("outbound webhooks: signing", () => {
   it("sends a body the standardwebhooks library's own verifier accepts with the endpoint's secret, and refuses with another", async () => {
     const { org, receiver, endpoint } = await setup();

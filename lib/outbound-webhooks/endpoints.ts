@@ -3,7 +3,7 @@
 // organization. Who may touch which is decided by the caller's scope: an operator any endpoint, a
 // customer only its own (another's is "not found", as the API contract asks).
 import "server-only";
-import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import {
   webhookDeliveries,
@@ -166,7 +166,11 @@ export async function listDeliveries(
       and(
         eq(webhookDeliveries.endpointId, endpoint.id),
         opts.status ? eq(webhookDeliveries.status, opts.status) : undefined,
-        opts.cursor ? lt(webhookDeliveries.id, opts.cursor) : undefined,
+        // Keyset on the order shown (newest first, then id): delivery ids are random, so `id < cursor`
+        // alone skipped or repeated rows from one page to the next.
+        opts.cursor
+          ? sql`(${webhookDeliveries.createdAt}, ${webhookDeliveries.id}) < (select d.created_at, d.id from webhook_deliveries d where d.id = ${opts.cursor})`
+          : undefined,
       ),
     )
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
