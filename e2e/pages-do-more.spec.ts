@@ -33,8 +33,15 @@ async function newStarterOrg(browser: Browser) {
 test.describe("unknown pages answer 404", () => {
   test.describe("as a customer", () => {
     test.use({ storageState: OWNER_STATE });
-    test("an unknown agent or invoice is a 404 page, a known one is not", async ({ page }) => {
-      for (const path of ["/agents/agt_does_not_exist", "/billing/invoices/inv_does_not_exist"]) {
+    test("an unknown agent, invoice, webhook endpoint or delivery is a 404 page, a known one is not", async ({
+      page,
+    }) => {
+      for (const path of [
+        "/agents/agt_does_not_exist",
+        "/billing/invoices/inv_does_not_exist",
+        "/webhook-endpoints/whe_does_not_exist",
+        "/webhook-deliveries/whd_does_not_exist",
+      ]) {
         const res = await page.goto(path);
         expect(res?.status(), path).toBe(404);
         await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
@@ -48,7 +55,9 @@ test.describe("unknown pages answer 404", () => {
 
   test.describe("as the admin", () => {
     test.use({ storageState: ADMIN_STATE });
-    test("unknown customers, agents, plans and webhook events are 404 pages", async ({ page }) => {
+    test("unknown customers, agents, plans, webhook events, endpoints and deliveries are 404 pages", async ({
+      page,
+    }) => {
       for (const path of [
         "/admin/customers/org_does_not_exist",
         "/admin/customers/org_does_not_exist/credits",
@@ -56,6 +65,8 @@ test.describe("unknown pages answer 404", () => {
         "/admin/agents/agt_does_not_exist",
         "/admin/plans/plan_does_not_exist",
         "/admin/webhooks/evt_does_not_exist",
+        "/admin/webhook-endpoints/whe_does_not_exist",
+        "/admin/webhook-deliveries/whd_does_not_exist",
       ]) {
         const res = await page.request.get(path);
         expect(res.status(), path).toBe(404);

@@ -51,6 +51,8 @@ describe("loading boundaries", () => {
       "admin/(overview)/page.tsx",
       "admin/plans/(list)/page.tsx",
       "admin/webhooks/(list)/page.tsx",
+      "admin/webhook-endpoints/(list)/page.tsx",
+      "(app)/webhook-endpoints/(list)/page.tsx",
       "admin/catalog/page.tsx",
       "admin/monitoring/page.tsx",
       "admin/revenue/page.tsx",

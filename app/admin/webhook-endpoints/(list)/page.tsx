@@ -7,7 +7,7 @@ import { FocusedNotice } from "@/components/ui/focused-notice";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireAdmin } from "@/lib/auth/session";
 import { lastDeliveries, listEndpoints } from "@/lib/outbound-webhooks/endpoints";
-import { createInstallationEndpoint } from "./actions";
+import { createInstallationEndpoint } from "../actions";
 
 export const metadata: Metadata = { title: "Outbound webhooks" };
 

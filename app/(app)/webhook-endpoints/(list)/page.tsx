@@ -8,7 +8,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { lastDeliveries, listEndpoints } from "@/lib/outbound-webhooks/endpoints";
-import { createCustomerEndpoint } from "./actions";
+import { createCustomerEndpoint } from "../actions";
 
 export const metadata: Metadata = { title: "Webhooks" };
 
