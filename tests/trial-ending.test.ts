@@ -4,13 +4,13 @@ import { and, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { webhookEndpoints, webhookMessages } from "@/lib/db/schema";
+import { emails, webhookEndpoints, webhookMessages } from "@/lib/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { deliverDueWebhooks } from "@/lib/outbound-webhooks/deliver";
 import { createEndpoint } from "@/lib/outbound-webhooks/endpoints";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { emitTrialEndingEvents } from "@/lib/subscriptions/trial-ending";
-import { makeOrg, makePlan } from "./support/fixtures";
+import { makeOrg, makePlan, makeUser } from "./support/fixtures";
 import { startReceiver, type Receiver } from "./support/webhook-receiver";
 
 process.env.WEBHOOK_ALLOW_PRIVATE_URLS = "true";
@@ -60,6 +60,25 @@ describe("subscription.trial_ending", () => {
     expect(body.type).toBe("subscription.trial_ending");
     expect(body.data).toMatchObject({ id: sub.id, status: "trialing", trial_end: trialEnd.toISOString() });
     await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id));
+  });
+
+  it("emails the owners once, saying when the trial ends; members are not told", async () => {
+    const org = await makeOrg();
+    const owner = await makeUser("owner", org.id);
+    const member = await makeUser("member", org.id);
+    const plan = await makePlan({ trialDays: 14 });
+    const sub = await subscribe(org.id, { plan: { id: plan.id }, actor: "test", provider: "manual" });
+    const at = new Date(sub.trialEnd!.getTime() - 2 * DAY);
+    await emitTrialEndingEvents(at);
+    await emitTrialEndingEvents(new Date(at.getTime() + 600_000));
+    const sent = await db
+      .select()
+      .from(emails)
+      .where(and(eq(emails.orgId, org.id), eq(emails.kind, "subscription.trial_ending")));
+    expect(sent.map((m) => m.to)).toEqual([owner.email]);
+    expect(sent.map((m) => m.to)).not.toContain(member.email);
+    expect(sent[0]!.subject).toMatch(/trial ends on \w{3} \d{1,2}, \d{4}$/);
+    expect(sent[0]!.text).toContain("/billing");
   });
 
   it("is not sent for a trial that already ended or a subscription that is not trialing", async () => {

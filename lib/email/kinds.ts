@@ -19,6 +19,7 @@ export const NOTIFICATION_KINDS: NotificationKind[] = [
   { type: "invoice.payment_failed", label: "A payment failed", audience: "owners" },
   { type: "subscription.created", label: "A subscription or trial started", audience: "owners" },
   { type: "subscription.updated", label: "A subscription changed", audience: "owners" },
+  { type: "subscription.trial_ending", label: "A trial ends in 3 days", audience: "owners" },
   { type: "subscription.canceled", label: "A subscription was canceled", audience: "owners" },
   { type: "auto_top_up.succeeded", label: "An auto top-up bought credits", audience: "owners" },
   { type: "auto_top_up.failed", label: "An auto top-up failed", audience: "owners" },

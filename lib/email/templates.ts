@@ -176,6 +176,19 @@ export const NOTIFICATION_TEMPLATES: Record<string, (d: Data, c: NotificationCon
       ],
       action: { label: "See billing", url: `${c.appUrl}/billing` },
     }),
+  "subscription.trial_ending": (d, c) =>
+    render(`Your ${c.orgName} trial ends on ${formatDate(str(d.trial_end))}`, {
+      heading: "Your trial ends soon",
+      paragraphs: [
+        `The ${str(d.plan_id)} trial of ${c.orgName} ends on ${formatDate(str(d.trial_end))}.`,
+        "Check the plan and your payment method before then, so nothing is interrupted.",
+      ],
+      facts: [
+        ["Plan", str(d.plan_id)],
+        ["Trial ends", formatDate(str(d.trial_end))],
+      ],
+      action: { label: "See billing", url: `${c.appUrl}/billing` },
+    }),
   "subscription.canceled": (d, c) =>
     render(`Your ${c.orgName} subscription is canceled`, {
       heading: "Your subscription is canceled",
