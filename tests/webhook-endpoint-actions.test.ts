@@ -260,7 +260,11 @@ describe("who may use the webhook actions", () => {
     expect(await admin.setAdminEndpointEnabled(null, form({ id: theirs.id, enabled: "false" }))).toMatchObject({
       ok: true,
     });
-    expect((await endpointRow(theirs.id))!.status).toBe("disabled");
+    // The customer reads who turned it off: not "its owner".
+    expect(await endpointRow(theirs.id)).toMatchObject({
+      status: "disabled",
+      disabledReason: "Disabled by the operator",
+    });
 
     as(ownerA);
     expect(await customer.setCustomerEndpointEnabled(null, form({ id: inst.data.id, enabled: "false" }))).toMatchObject(

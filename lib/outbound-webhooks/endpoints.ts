@@ -115,7 +115,15 @@ export async function updateEndpoint(
       ...(patch.enabled === true
         ? { status: "enabled" as const, disabledReason: null, disabledAt: null, failingSince: null }
         : patch.enabled === false
-          ? { status: "disabled" as const, disabledReason: "Disabled by its owner", disabledAt: now }
+          ? {
+              status: "disabled" as const,
+              // Who turned it off, as its owner reads it: themselves, or the platform's operator.
+              disabledReason:
+                scope.kind === "customer" || current.orgId === null
+                  ? "Disabled by its owner"
+                  : "Disabled by the operator",
+              disabledAt: now,
+            }
           : {}),
       updatedAt: now,
     })
