@@ -25,7 +25,7 @@ export type { ActionState } from "./action-state";
 /** Who may run an action: any signed-in user, a customer's member, its owner, or the platform admin. */
 export type ActionAuth = "user" | "customer" | "owner" | "admin";
 
-type UserFor<A> = A extends "owner"
+export type UserFor<A> = A extends "owner"
   ? CustomerUser & { role: "owner" }
   : A extends "customer"
     ? CustomerUser
