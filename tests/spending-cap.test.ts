@@ -117,6 +117,30 @@ describe("a hard spending cap", () => {
     await setSpendingCap(org.id, { amountCents: 101, mode: "hard" }, "test");
     expect((await check(key, meter.code)).json).toMatchObject({ allowed: true });
   });
+
+  // The hard cap is cached per process for the spend path: setting, lowering or removing it must
+  // reach the very next spend, never one 30 s later.
+  it("applies a cap set, lowered or removed between spends to the very next spend", async () => {
+    const org = await makeOrg();
+    const plan = await makePlan({ basePriceCents: 0 });
+    await subscribe(org.id, { plan: { id: plan.id }, actor: "test", skipTrial: true, provider: "local" });
+    await updateCreditSettings(org.id, { allowOverage: true, overagePricePerCredit: "0.01" });
+    const key = await customerKey(org.id);
+    expect((await consume(key, 50)).status).toBe(200); // no cap yet: the spend path has now read "none"
+
+    await setSpendingCap(org.id, { amountCents: 50, mode: "hard" }, "test");
+    const refused = await consume(key, 1);
+    expect(refused.status).toBe(402);
+    expect(refused.json).toMatchObject({ error: { code: "spending_cap_reached" } });
+
+    await setSpendingCap(org.id, { amountCents: null, mode: "hard" }, "test");
+    expect((await consume(key, 1)).status).toBe(200);
+
+    await setSpendingCap(org.id, { amountCents: 51, mode: "soft" }, "test");
+    expect((await consume(key, 1)).status).toBe(200); // soft: never refused
+    await setSpendingCap(org.id, { amountCents: 51, mode: "hard" }, "test");
+    expect((await consume(key, 1)).status).toBe(402);
+  });
 });
 
 describe("a soft spending cap", () => {

@@ -11,7 +11,9 @@ import { formatMoney } from "@/lib/format";
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
+import { broadcastInvalidation, onInvalidate } from "@/lib/cache/invalidation";
 import { db } from "@/lib/db/client";
+import { processState } from "@/lib/process-state";
 import {
   idempotencyKeys,
   organizations,
@@ -100,6 +102,7 @@ export async function setSpendingCap(
   if (!org) throw notFound("Customer");
   if (input.amountCents === null) {
     await db.delete(spendingCaps).where(eq(spendingCaps.orgId, orgId));
+    await broadcastInvalidation("spending_cap", orgId);
     return null;
   }
   if (!Number.isSafeInteger(input.amountCents) || input.amountCents < 1)
@@ -109,6 +112,7 @@ export async function setSpendingCap(
     .insert(spendingCaps)
     .values({ orgId, ...values })
     .onConflictDoUpdate({ target: spendingCaps.orgId, set: values });
+  await broadcastInvalidation("spending_cap", orgId);
   return getSpendingCap(orgId, now);
 }
 
@@ -139,7 +143,41 @@ async function alertCrossings(orgId: string, s: CapState, now: Date): Promise<vo
 }
 
 /**
- * For the usage paths: null when usage may go on, else why not. Costs one primary-key read for a
+ * Each organization's hard cap (cents, or null for none or a soft one), cached per process: every
+ * credit spend and reservation asks, and a read of its own was a round trip that cost a spend a
+ * third of its server CPU (docs/benchmarks.md). Setting or removing a cap drops the entry here and
+ * on every other replica (NOTIFY, lib/cache/invalidation.ts); the TTL bounds a missed notification.
+ */
+const HARD_CAP_CACHE_MS = 30_000;
+const HARD_CAP_CACHE_MAX = 20_000;
+const hardCaps = processState("billing.hard-cap-cache", () => ({
+  byOrg: new Map<string, { cents: number | null; until: number }>(),
+  // Bumped by every invalidation: a read that began before a change does not store what it read.
+  generation: 0,
+}));
+onInvalidate("spending_cap", (orgId) => {
+  hardCaps.generation += 1;
+  hardCaps.byOrg.delete(orgId);
+});
+
+async function hardCapCents(orgId: string, now = Date.now()): Promise<number | null> {
+  const hit = hardCaps.byOrg.get(orgId);
+  if (hit && hit.until > now) return hit.cents;
+  const generation = hardCaps.generation;
+  const [cap] = await db
+    .select({ amountCents: spendingCaps.amountCents, mode: spendingCaps.mode })
+    .from(spendingCaps)
+    .where(eq(spendingCaps.orgId, orgId));
+  const cents = cap?.mode === "hard" ? cap.amountCents : null;
+  if (generation === hardCaps.generation) {
+    if (hardCaps.byOrg.size >= HARD_CAP_CACHE_MAX) hardCaps.byOrg.clear();
+    hardCaps.byOrg.set(orgId, { cents, until: now + HARD_CAP_CACHE_MS });
+  }
+  return cents;
+}
+
+/**
+ * For the usage paths: null when usage may go on, else why not. Costs a cached lookup for a
  * customer without a cap (or with a soft one) — none when the caller read the hard cap already
  * (`known`: its cents, or null for none); a hard cap rates the window's usage at the check.
  */
@@ -148,14 +186,7 @@ export async function hardCapRefusal(
   now = new Date(),
   known?: { hardCapCents: number | null },
 ): Promise<string | null> {
-  let capCents = known?.hardCapCents ?? null;
-  if (!known) {
-    const [cap] = await db
-      .select({ amountCents: spendingCaps.amountCents, mode: spendingCaps.mode })
-      .from(spendingCaps)
-      .where(eq(spendingCaps.orgId, orgId));
-    capCents = cap?.mode === "hard" ? cap.amountCents : null;
-  }
+  const capCents = known ? known.hardCapCents : await hardCapCents(orgId);
   if (capCents === null) return null;
   const state = capState(
     { orgId, amountCents: capCents, mode: "hard", updatedBy: "", updatedAt: now },
