@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import path from "node:path";
 import postgres from "postgres";
 import { ensureBuild } from "../../scripts/ensure-build.mjs";
@@ -90,6 +91,14 @@ export function rss(pid) {
 export async function startServer(name, { keep = false, port = process.env.BENCH_PORT || "3113", env = {} } = {}) {
   process.env.NEXT_TELEMETRY_DISABLED = "1";
   ensureBuild();
+  // A server already on the port would answer the readiness check and be measured instead of this one.
+  await new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", () =>
+      reject(new Error(`port ${port} is in use (another server or benchmark?): stop it or set BENCH_PORT`)),
+    );
+    probe.listen(Number(port), "127.0.0.1", () => probe.close(resolve));
+  });
   if (!keep) await recreateDatabase(name);
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
