@@ -43,6 +43,8 @@ const ZEnv = z
     SIGN_IN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().positive().default(5),
     SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(20),
     SIGN_IN_WINDOW_SECONDS: z.coerce.number().int().positive().default(900),
+    /** New accounts one client address may create per SIGN_IN_WINDOW_SECONDS (each is an organization). */
+    SIGN_UPS_PER_IP: z.coerce.number().int().positive().default(10),
     /** The payment rail; unset: stripe with a key, else sandbox on the embedded database, invoice on DATABASE_URL (lib/payments/provider.ts). */
     PAYMENTS: z.enum(["stripe", "sandbox", "invoice"]).optional(),
     /** Proxies (IPs, CIDRs) whose X-Forwarded-For is believed; from any other peer the header is ignored. */

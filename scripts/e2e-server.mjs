@@ -26,6 +26,8 @@ const env = {
   AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0000",
   // The outbound-webhook journeys point customers' endpoints at receivers the tests start on loopback.
   WEBHOOK_ALLOW_PRIVATE_URLS: "true",
+  // Every journey signs up from 127.0.0.1.
+  SIGN_UPS_PER_IP: "1000",
 };
 const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 let cleanup = async () => {};

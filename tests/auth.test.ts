@@ -81,6 +81,29 @@ describe("sign-up and sign-in", () => {
     );
   });
 
+  it("refuses an 11th sign-up from one address within the window, names when to retry, and creates nothing", async () => {
+    const from = ip();
+    const input = () => ({
+      organizationName: `Org ${uid()}`,
+      name: "Spam",
+      email: `s-${uid()}@example.test`,
+      password: "a-long-password",
+    });
+    for (let i = 0; i < 10; i++) expect(await signUp(input(), from)).not.toBeNull();
+    const orgsBefore = (await db.select({ n: count() }).from(organizations))[0]!.n;
+    const refused = input();
+    await expect(signUp(refused, from)).rejects.toMatchObject({
+      code: "rate_limited",
+      message: expect.stringMatching(/Try again in \d+ minutes/),
+    });
+    expect((await db.select({ n: count() }).from(organizations))[0]!.n).toBe(orgsBefore);
+    expect(await findUserByEmail(refused.email)).toBeNull();
+    // Another address signs up; the limited address can still sign in to the accounts it made.
+    expect(await signUp(input(), ip())).not.toBeNull();
+    const { email, password } = await newOwner();
+    expect(await authorizeCredentials({ email, password }, headersFrom(from))).toMatchObject({ email });
+  });
+
   it("accepts the right password and refuses a wrong one or an unknown email alike", async () => {
     const { email, password } = await newOwner();
     const from = ip();

@@ -1,7 +1,7 @@
 "use server";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { signIn, signOut } from "@/lib/auth/config";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
@@ -53,8 +53,20 @@ const ZSignUp = z.object({
   password: z.string().min(MIN_PASSWORD_LENGTH, `Use at least ${MIN_PASSWORD_LENGTH} characters.`).max(200),
 });
 
+/** The address of the client calling a server action; null outside a request (a script, a test). */
+async function actionClientIp(): Promise<string | null> {
+  let h: Awaited<ReturnType<typeof headers>>;
+  try {
+    h = await headers();
+  } catch (e) {
+    unstable_rethrow(e);
+    return null;
+  }
+  return clientIp(h);
+}
+
 const createAccount = formAction(ZSignUp, async (input) => {
-  await signUp(input);
+  await signUp(input, await actionClientIp());
   return null;
 });
 

@@ -21,13 +21,20 @@ const ipKey = (ip: string) => `ip:${ip}`;
 // Raw SQL parameters travel as ISO strings: postgres.js does not serialize a bare Date there.
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
-/** scope "": sign-in attempts; "reset:": password-reset requests, counted apart so they never lock sign-in. */
-export type ThrottleScope = "" | "reset:";
+/**
+ * scope "": sign-in attempts; "reset:": password-reset requests; "sign-up:": new accounts (each one
+ * an organization). Each counted apart, so none of them ever locks sign-in.
+ */
+export type ThrottleScope = "" | "reset:" | "sign-up:";
 
 function keysOf(email: string, ip: string | null, scope: ThrottleScope = ""): { key: string; limit: number }[] {
   const e = env();
   const keys = [{ key: scope + emailKey(email), limit: e.SIGN_IN_MAX_FAILURES_PER_EMAIL }];
-  if (ip) keys.push({ key: scope + ipKey(ip), limit: e.SIGN_IN_MAX_FAILURES_PER_IP });
+  if (ip)
+    keys.push({
+      key: scope + ipKey(ip),
+      limit: scope === "sign-up:" ? e.SIGN_UPS_PER_IP : e.SIGN_IN_MAX_FAILURES_PER_IP,
+    });
   return keys;
 }
 
