@@ -34,6 +34,7 @@ export async function planEditorInitial(plan: Plan) {
     included_credits: plan.includedCredits,
     self_serve: plan.selfServe,
     limits: plan.limits,
+    features: plan.features,
     charges: plan.charges,
     billing_threshold: threshold === null ? null : minorToDecimal(threshold, plan.currency),
   };

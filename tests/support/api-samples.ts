@@ -101,7 +101,7 @@ export const SAMPLES: Record<string, Make> = {
   }),
   "GET /api/v1/events": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/usage": (_w, t, n) => ({ query: who(t, n) }),
-  "GET /api/v1/entitlements/{meter}": (w, t, n) => ({ params: { meter: w.catalog.meter.code }, query: who(t, n) }),
+  "GET /api/v1/entitlements/{feature}": (w, t, n) => ({ params: { feature: w.catalog.meter.code }, query: who(t, n) }),
   "GET /api/v1/billing/usage": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/alerts": (_w, t, n) => ({ query: { ...who(t, n), status: "all" } }),
   "POST /api/v1/alerts/{id}/acknowledge": (_w, t) => ({ params: { id: t.alertId } }),
