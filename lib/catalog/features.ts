@@ -32,7 +32,9 @@ export async function createFeature(input: FeatureCreate, tx: Executor = db): Pr
     return f!;
   } catch (e) {
     if (isUniqueViolation(e, "features_key_key"))
-      throw conflict(`A feature with key "${input.key}" already exists.`, [{ field: "key", message: "already exists" }]);
+      throw conflict(`A feature with key "${input.key}" already exists.`, [
+        { field: "key", message: "already exists" },
+      ]);
     throw e;
   }
 }

@@ -5,7 +5,14 @@ import "server-only";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { canonicalJson } from "@/lib/canonical-json";
 import { db, type Executor } from "@/lib/db/client";
-import { features as featuresTable, plans, type Plan, type PlanFeatureGrant, type PlanLimit, type PlanStatus } from "@/lib/db/schema";
+import {
+  features as featuresTable,
+  plans,
+  type Plan,
+  type PlanFeatureGrant,
+  type PlanLimit,
+  type PlanStatus,
+} from "@/lib/db/schema";
 import { AppError, conflict, invalidField, notFound, type FieldIssue } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { minorToDecimal, parseAmountToMinor } from "@/lib/money";

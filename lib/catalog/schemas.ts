@@ -186,7 +186,11 @@ export const ZFeatureCreate = z
   })
   .superRefine((f, ctx) => {
     if (f.unit && f.kind !== "numeric")
-      ctx.addIssue({ code: "custom", path: ["unit"], message: `a ${f.kind} feature has no unit of its own; leave it out` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["unit"],
+        message: `a ${f.kind} feature has no unit of its own; leave it out`,
+      });
   });
 
 /** The key and kind are what clients and plans rely on: only the labels change, and a feature can be archived. */

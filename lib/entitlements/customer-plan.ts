@@ -31,7 +31,10 @@ export type CustomerPlan = {
 const parsed = <T>(v: T[] | string | null): T[] => (typeof v === "string" ? (JSON.parse(v) as T[]) : (v ?? []));
 
 /** `ownOrgId` restricts a customer's key or session to itself: another customer reads as missing (404). */
-export async function customerPlan(customer: string, opts: { ownOrgId?: string | null; now: Date }): Promise<CustomerPlan> {
+export async function customerPlan(
+  customer: string,
+  opts: { ownOrgId?: string | null; now: Date },
+): Promise<CustomerPlan> {
   const [row] = await rows<Row>(
     sql`with o as (
           select id, external_id from organizations where id = ${customer}

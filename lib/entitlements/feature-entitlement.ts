@@ -24,12 +24,12 @@ export async function featureEntitlement(
     name: feature.name,
     unit: feature.unit,
   };
-  if (!cp.plan)
-    return { ...base, allowed: false, reason: "no_subscription", value: null, source: null, plan: null };
+  if (!cp.plan) return { ...base, allowed: false, reason: "no_subscription", value: null, source: null, plan: null };
   const grant = resolveGrants(
     cp.plan.features.filter((g) => g.feature === feature.key).map((g) => ({ ...g, source: "plan" as const })),
   )[0];
-  const value = grant && typeof grant.value === (feature.kind === "boolean" ? "boolean" : "number") ? grant.value : null;
+  const value =
+    grant && typeof grant.value === (feature.kind === "boolean" ? "boolean" : "number") ? grant.value : null;
   const granted = { ...base, value, source: value === null ? null : grant!.source, plan: cp.plan.code };
   if (paused(cp.access))
     return {

@@ -46,7 +46,9 @@ export async function listEntitlements(
         },
       ];
     if (!f || f.kind === "metered") return [];
-    return [{ feature: f.key, kind: f.kind, name: f.name, unit: f.unit, value: g.value, enforcement: null, source: g.source }];
+    return [
+      { feature: f.key, kind: f.kind, name: f.name, unit: f.unit, value: g.value, enforcement: null, source: g.source },
+    ];
   });
   const order = (key: string) => features.byKey.get(key)?.sortOrder ?? 0;
   data.sort((a, b) => order(a.feature) - order(b.feature) || a.feature.localeCompare(b.feature));

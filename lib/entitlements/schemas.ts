@@ -24,7 +24,13 @@ export const ZFeatureEntitlementJson = z.strictObject({
 export type FeatureEntitlementJson = z.infer<typeof ZFeatureEntitlementJson>;
 
 export const ZEntitlementListQuery = z.object({
-  customer_id: z.string().trim().min(1).max(200).optional().describe("Tally id or external id; required for operators."),
+  customer_id: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("Tally id or external id; required for operators."),
   external_customer_id: z.string().trim().min(1).max(200).optional(),
 });
 
