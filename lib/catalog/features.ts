@@ -3,7 +3,7 @@
 // created, since clients check by key and plan versions hold values of that kind; the name, unit
 // and order change in place, and an archived feature can be granted no more.
 import "server-only";
-import { asc, eq, isNull } from "drizzle-orm";
+import { asc, eq, isNull, or } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { features, type Feature } from "@/lib/db/schema";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -47,12 +47,13 @@ export async function listFeatures(opts: { includeArchived?: boolean } = {}, tx:
     .orderBy(asc(features.sortOrder), asc(features.key));
 }
 
-/** By id or key. */
+/** By id or key (a key may itself look like an id, so both are matched; the id wins). */
 export async function getFeature(ref: string, tx: Executor = db): Promise<Feature> {
-  const [f] = await tx
+  const found = await tx
     .select()
     .from(features)
-    .where(ref.startsWith("feat_") ? eq(features.id, ref) : eq(features.key, ref));
+    .where(or(eq(features.id, ref), eq(features.key, ref)));
+  const f = found.find((x) => x.id === ref) ?? found[0];
   if (!f) throw notFound("Feature");
   return f;
 }
