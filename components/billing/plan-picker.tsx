@@ -43,8 +43,14 @@ export function PlanPicker({
   previewAction: FormActionFn<Preview>;
   changeAction: FormActionFn<Preview>;
 }) {
-  const chosenInterval = tiers.find((t) => t.year?.code === chosenCode) ? "year" : null;
-  const [interval, setInterval] = useState<"month" | "year">(currentInterval ?? chosenInterval ?? "month");
+  const chosenInterval = !chosenCode
+    ? null
+    : tiers.some((t) => t.year?.code === chosenCode)
+      ? "year"
+      : tiers.some((t) => t.month?.code === chosenCode)
+        ? "month"
+        : null;
+  const [interval, setInterval] = useState<"month" | "year">(chosenInterval ?? currentInterval ?? "month");
   const [checkout, startCheckout, checkingOut] = useActionState(checkoutAction, null);
   const [preview, runPreview, previewing] = useActionState(previewAction, null);
   const [change, confirmChange, changing] = useActionState(changeAction, null);
