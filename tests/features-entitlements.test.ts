@@ -290,3 +290,37 @@ describe("public plans feed", () => {
     expect(res.json.intervals).toContain("month");
   });
 });
+
+describe("plan editor", () => {
+  it("saves granted features with the plan, naming the row whose value does not fit its kind", async () => {
+    const { savePlanFromEditor } = await import("@/lib/catalog/plan-editor-save");
+    const seats = `seats_${uid()}`;
+    await makeFeature(seats, "numeric", { unit: "seat" });
+    const base = {
+      code: `ed-${uid()}`,
+      name: "Edited",
+      description: "",
+      self_serve: true,
+      sort_order: 0,
+      allow_overage: null,
+      interval: "month" as const,
+      currency: "usd",
+      base_price: "5",
+      trial_days: 0,
+      included_credits: 0,
+      limits: [],
+      charges: [],
+      billing_threshold: null,
+    };
+    const refused = savePlanFromEditor(
+      { kind: "create", input: { ...base, features: [{ feature: seats, value: true }] } },
+      "test",
+    );
+    await expect(refused).rejects.toMatchObject({ details: [expect.objectContaining({ field: "features.0.value" })] });
+    const { plan } = await savePlanFromEditor(
+      { kind: "create", input: { ...base, features: [{ feature: seats, value: 7 }] } },
+      "test",
+    );
+    expect(plan.features).toEqual([{ feature: seats, value: 7 }]);
+  });
+});
