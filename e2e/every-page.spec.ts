@@ -23,6 +23,8 @@ const AREAS: Record<string, Role[]> = {
   "(auth)": ["anonymous"],
   admin: ["admin"],
   docs: ["anonymous"],
+  // The public pricing page: anyone, signed in or not.
+  pricing: ["anonymous", "owner"],
   // The sandbox checkout and card portal act for the organization's owner.
   sandbox: ["owner"],
 };

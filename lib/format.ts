@@ -229,3 +229,21 @@ export function formatCardExpiry(month: number | null | undefined, year: number 
   if (!month || !year) return "—";
   return `${String(month).padStart(2, "0")}/${String(year % 100).padStart(2, "0")}`;
 }
+
+// ————— features —————
+
+/**
+ * A plan's value for a feature, as pricing cards and tables show it: "Included" / "—" for on/off,
+ * "5 seats", and for a metered limit "10,000 calls a month" or "Unlimited".
+ */
+export function formatFeatureValue(
+  kind: "boolean" | "numeric" | "metered",
+  value: boolean | number | null | undefined,
+  unit?: string | null,
+): string {
+  if (kind === "boolean") return value === true ? "Included" : "—";
+  if (kind === "metered" && value === null) return "Unlimited";
+  if (typeof value !== "number") return "—";
+  const text = formatQuantity(value, unit ?? undefined);
+  return kind === "metered" ? `${text} a month` : text;
+}

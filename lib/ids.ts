@@ -11,6 +11,7 @@ export type IdPrefix =
   | "plan"
   | "chg"
   | "mtr"
+  | "feat"
   | "cev"
   | "cpr"
   | "mpr"

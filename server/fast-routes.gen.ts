@@ -6,7 +6,7 @@ import * as r3 from "@/app/api/v1/calls/[call_id]/finalize-cost/route";
 import * as r4 from "@/app/api/v1/credits/consume/route";
 import * as r5 from "@/app/api/v1/credits/route";
 import * as r6 from "@/app/api/v1/customers/[id]/usage-summary/route";
-import * as r7 from "@/app/api/v1/entitlements/[meter]/route";
+import * as r7 from "@/app/api/v1/entitlements/[feature]/route";
 import * as r8 from "@/app/api/v1/events/batch/route";
 import * as r9 from "@/app/api/v1/events/bulk/route";
 import * as r10 from "@/app/api/v1/events/route";
@@ -21,7 +21,7 @@ export const fastRouteModules: { file: string; module: Record<string, unknown> }
   { file: "app/api/v1/credits/consume/route.ts", module: r4 },
   { file: "app/api/v1/credits/route.ts", module: r5 },
   { file: "app/api/v1/customers/[id]/usage-summary/route.ts", module: r6 },
-  { file: "app/api/v1/entitlements/[meter]/route.ts", module: r7 },
+  { file: "app/api/v1/entitlements/[feature]/route.ts", module: r7 },
   { file: "app/api/v1/events/batch/route.ts", module: r8 },
   { file: "app/api/v1/events/bulk/route.ts", module: r9 },
   { file: "app/api/v1/events/route.ts", module: r10 },

@@ -18,7 +18,7 @@ import { ingestEvents } from "@/lib/metering/ingest-events";
 import * as credits from "@/app/api/v1/credits/route";
 import * as links from "@/app/api/v1/credit-meter-links/route";
 import * as link from "@/app/api/v1/credit-meter-links/[id]/route";
-import * as entitlements from "@/app/api/v1/entitlements/[meter]/route";
+import * as entitlements from "@/app/api/v1/entitlements/[feature]/route";
 import { call, makeOrg, platformKey, uid } from "./support/fixtures";
 import { makeMeter, makePlan, subscribeTo } from "./support/metering";
 
@@ -221,7 +221,7 @@ describe("credit drawdown", () => {
           entitlements.GET,
           "GET",
           `/api/v1/entitlements/${meter.code}?customer_id=${orgId}&quantity=8`,
-          { key, params: { meter: meter.code } },
+          { key, params: { feature: meter.code } },
         )
       ).json;
     for (const o of [lenient, strict]) await grant(o.id, 5);
@@ -340,7 +340,7 @@ describe("credit drawdown", () => {
           entitlements.GET,
           "GET",
           `/api/v1/entitlements/${meter.code}?customer_id=${org.id}${q}`,
-          { key, params: { meter: meter.code } },
+          { key, params: { feature: meter.code } },
         )
       ).json;
     expect(await check()).toMatchObject({

@@ -9,7 +9,7 @@ import * as usageSummary from "@/app/api/v1/customers/[id]/usage-summary/route";
 import * as usage from "@/app/api/v1/usage/route";
 import * as consume from "@/app/api/v1/credits/consume/route";
 import * as finalize from "@/app/api/v1/calls/[call_id]/finalize-cost/route";
-import * as entitlements from "@/app/api/v1/entitlements/[meter]/route";
+import * as entitlements from "@/app/api/v1/entitlements/[feature]/route";
 import Stripe from "stripe";
 import { Readable } from "node:stream";
 import * as stripeWebhook from "@/app/api/webhooks/stripe/route";
@@ -30,7 +30,7 @@ describe("fast-path routes", () => {
     });
     expect(match("GET", "/api/v1/entitlements/api_calls")).toEqual({
       handler: entitlements.GET,
-      params: { meter: "api_calls" },
+      params: { feature: "api_calls" },
     });
     expect(match("GET", "/api/v1/usage")?.handler).toBe(usage.GET);
     expect(match("GET", "/api/v1/billing/usage")?.handler).toBe(billingUsage.GET);

@@ -4,7 +4,7 @@ import * as alertsRoute from "@/app/api/v1/alerts/route";
 import * as consume from "@/app/api/v1/credits/consume/route";
 import * as billingUsage from "@/app/api/v1/billing/usage/route";
 import * as summary from "@/app/api/v1/customers/[id]/usage-summary/route";
-import * as entitlements from "@/app/api/v1/entitlements/[meter]/route";
+import * as entitlements from "@/app/api/v1/entitlements/[feature]/route";
 import * as bulk from "@/app/api/v1/events/bulk/route";
 import * as usage from "@/app/api/v1/usage/route";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
@@ -250,7 +250,7 @@ describe("entitlements", () => {
         entitlements.GET,
         "GET",
         `/api/v1/entitlements/${meter.code}?customer_id=${org.externalId}${q}`,
-        { key, params: { meter: meter.code } },
+        { key, params: { feature: meter.code } },
       );
     await sendCalls(org.id, meter.eventName, 4);
     expect((await check()).json).toMatchObject({
@@ -275,7 +275,7 @@ describe("entitlements", () => {
     const get = (m: string, customer: string, k = key) =>
       call<Record<string, unknown>>(entitlements.GET, "GET", `/api/v1/entitlements/${m}?customer_id=${customer}`, {
         key: k,
-        params: { meter: m },
+        params: { feature: m },
       });
     expect((await get(meter.code, org.id)).json).toMatchObject({
       allowed: true,
@@ -289,7 +289,7 @@ describe("entitlements", () => {
     expect((await get(meter.code, lonely.id, await customerKey(org.id))).status).toBe(404);
     const own = await call<Record<string, unknown>>(entitlements.GET, "GET", `/api/v1/entitlements/${meter.code}`, {
       key: await customerKey(org.id),
-      params: { meter: meter.code },
+      params: { feature: meter.code },
     });
     expect(own.json.used).toBe("3");
   });

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import * as capRoute from "@/app/api/v1/billing/spending-cap/route";
 import * as consumeRoute from "@/app/api/v1/credits/consume/route";
 import * as reserveRoute from "@/app/api/v1/credits/reservations/route";
-import * as entitlementRoute from "@/app/api/v1/entitlements/[meter]/route";
+import * as entitlementRoute from "@/app/api/v1/entitlements/[feature]/route";
 import { checkSpendingCaps, setSpendingCap } from "@/lib/billing/spending-cap";
 import { grantCredits } from "@/lib/credits/grant-credits";
 import { updateCreditSettings } from "@/lib/credits/settings";
@@ -40,7 +40,7 @@ const consume = (key: string, credits: number, idem = `k-${uid()}`) =>
 const check = (key: string, meter: string) =>
   call<{ allowed: boolean; reason?: string }>(entitlementRoute.GET, "GET", `/api/v1/entitlements/${meter}`, {
     key,
-    params: { meter },
+    params: { feature: meter },
   });
 
 const reserve = (key: string, credits: number, idem = `r-${uid()}`) =>

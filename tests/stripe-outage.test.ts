@@ -18,7 +18,7 @@ import * as upcomingRoute from "@/app/api/v1/billing/upcoming-invoice/route";
 import * as consumeRoute from "@/app/api/v1/credits/consume/route";
 import * as customersRoute from "@/app/api/v1/customers/route";
 import * as usageSummaryRoute from "@/app/api/v1/customers/[id]/usage-summary/route";
-import * as entitlementsRoute from "@/app/api/v1/entitlements/[meter]/route";
+import * as entitlementsRoute from "@/app/api/v1/entitlements/[feature]/route";
 import * as eventsRoute from "@/app/api/v1/events/route";
 import * as webhook from "@/app/api/webhooks/stripe/route";
 import { insertCreditEvent, insertCreditProduct } from "@/lib/catalog/seed-catalog";
@@ -194,7 +194,7 @@ async function localRequests(label: string) {
       () =>
         call(entitlementsRoute.GET, "GET", `/api/v1/entitlements/${minutes.code}`, {
           key: w.key,
-          params: { meter: minutes.code },
+          params: { feature: minutes.code },
         }),
     ],
     ["billing usage", () => call(billingUsageRoute.GET, "GET", "/api/v1/billing/usage", { key: w.key })],

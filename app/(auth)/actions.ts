@@ -77,7 +77,12 @@ const createAccount = formAction(ZSignUp, async (input) => {
 export async function signUpAction(prev: ActionState, form: FormData): Promise<ActionState> {
   const result = await createAccount(prev as ActionState<null>, form);
   if (!result?.ok) return result as ActionState;
-  redirect("/sign-in?notice=account-ready");
+  // A plan chosen on the pricing page: after signing in, the billing page starts it.
+  const plan = String(form.get("plan") ?? "");
+  const next = /^[a-z0-9][a-z0-9_.-]{0,99}$/.test(plan)
+    ? `&callbackUrl=${encodeURIComponent(`/billing?plan=${plan}`)}`
+    : "";
+  redirect(`/sign-in?notice=account-ready${next}`);
 }
 
 export async function signOutAction(): Promise<void> {

@@ -10,13 +10,14 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormError } from "@/components/ui/field";
 import { formatDate, formatInteger, formatMoney } from "@/lib/format";
 
-export type PlanOption = { id: string; priceCents: number; currency: string; trialDays: number };
+export type PlanOption = { id: string; code?: string; priceCents: number; currency: string; trialDays: number };
 export type TierOption = {
   tier: string;
   name: string;
   description: string;
   includedCredits: number;
   limit: string | null;
+  features?: string[];
   month?: PlanOption;
   year?: PlanOption;
 };
@@ -30,8 +31,11 @@ export function PlanPicker({
   checkoutAction,
   previewAction,
   changeAction,
+  chosenCode = null,
 }: {
   tiers: TierOption[];
+  /** A plan chosen on the public pricing page (?plan=code): its interval shows first and its card is marked. */
+  chosenCode?: string | null;
   currentPlanId: string | null;
   currentInterval: "month" | "year" | null;
   canManage: boolean;
@@ -39,7 +43,14 @@ export function PlanPicker({
   previewAction: FormActionFn<Preview>;
   changeAction: FormActionFn<Preview>;
 }) {
-  const [interval, setInterval] = useState<"month" | "year">(currentInterval ?? "month");
+  const chosenInterval = !chosenCode
+    ? null
+    : tiers.some((t) => t.year?.code === chosenCode)
+      ? "year"
+      : tiers.some((t) => t.month?.code === chosenCode)
+        ? "month"
+        : null;
+  const [interval, setInterval] = useState<"month" | "year">(chosenInterval ?? currentInterval ?? "month");
   const [checkout, startCheckout, checkingOut] = useActionState(checkoutAction, null);
   const [preview, runPreview, previewing] = useActionState(previewAction, null);
   const [change, confirmChange, changing] = useActionState(changeAction, null);
@@ -148,14 +159,17 @@ export function PlanPicker({
           const option = t[interval];
           if (!option) return null;
           const current = option.id === currentPlanId;
+          const chosen = !current && chosenCode !== null && option.code === chosenCode;
           return (
             <div
               key={t.tier}
               className={cn(
                 "flex flex-col rounded-xl border bg-white p-5 shadow-sm",
-                current ? "border-brand-500 ring-1 ring-brand-500" : "border-zinc-200",
+                current || chosen ? "border-brand-500 ring-1 ring-brand-500" : "border-zinc-200",
               )}
+              data-chosen={chosen || undefined}
             >
+              {chosen && <p className="mb-1 text-xs font-medium text-brand-700">Your choice on the pricing page</p>}
               <h3 className="font-semibold text-zinc-900">{t.name}</h3>
               <p className="tabular mt-2 text-2xl font-semibold text-zinc-900">
                 {formatMoney(option.priceCents, option.currency)}
@@ -164,6 +178,9 @@ export function PlanPicker({
               <p className="mt-2 flex-1 text-sm text-zinc-600">{t.description}</p>
               <ul className="mt-3 space-y-1 text-xs text-zinc-600">
                 {t.limit && <li>{t.limit}</li>}
+                {t.features?.map((f) => (
+                  <li key={f}>{f}</li>
+                ))}
                 <li>{formatInteger(t.includedCredits)} credits a month</li>
                 {option.trialDays > 0 && !currentPlanId && <li>{option.trialDays}-day free trial</li>}
               </ul>

@@ -28,6 +28,10 @@ type ChargeDraft = {
   usage_billing: "" | "credits" | "both";
 };
 type LimitDraft = { meter: string; limit: string; enforcement: "soft" | "hard" };
+/** A boolean grant's value is "true"/"false" in its select; a numeric one's is the typed number. */
+type FeatureDraft = { feature: string; value: string };
+/** A boolean or numeric feature the plan can grant (metered ones are the limits). */
+export type FeatureOption = { key: string; name: string; kind: "boolean" | "numeric"; unit: string | null };
 /** `drawsCredits`: the meter is linked to a credit event, so its usage spends credits (credit-meter links). */
 export type MeterOption = { code: string; name: string; unit: string; groupBy: string[]; drawsCredits: boolean };
 import type { FormActionFn } from "@/lib/http/action-state";
@@ -47,6 +51,7 @@ export type PlanEditorInitial = {
   included_credits: number;
   self_serve: boolean;
   limits: { meter: string; limit: number; enforcement: "soft" | "hard" }[];
+  features: { feature: string; value: boolean | number }[];
   charges: Charge[];
   billing_threshold: string | null;
 };
@@ -272,10 +277,12 @@ function Select<T extends string>({
 
 export function PlanEditor({
   meters,
+  features = [],
   action,
   initial,
 }: {
   meters: MeterOption[];
+  features?: FeatureOption[];
   action: FormActionFn<{ id: string }>;
   /** An existing plan: the editor saves it (its next version when terms change) instead of creating one. */
   initial?: PlanEditorInitial;
@@ -301,6 +308,22 @@ export function PlanEditor({
   const [limits, setLimits] = useState<LimitDraft[]>(() =>
     (initial?.limits ?? []).map((l) => ({ meter: l.meter, limit: String(l.limit), enforcement: l.enforcement })),
   );
+  const [grants, setGrants] = useState<FeatureDraft[]>(() =>
+    (initial?.features ?? []).map((g) => ({ feature: g.feature, value: String(g.value) })),
+  );
+  const featureByKey = new Map(features.map((f) => [f.key, f]));
+  const grantField = <K extends keyof FeatureDraft & string>(i: number, key: K) =>
+    bind(grants[i]!, key, `features.${i}`, errors, (patch) => setGrants((gs) => patchAt(gs, i, patch)));
+  const featureOptionsWith = (key: string) => [
+    { value: "", label: "Choose a feature…" },
+    ...features.map((f) => ({ value: f.key, label: `${f.name} (${f.key})` })),
+    ...(key && !featureByKey.has(key) ? [{ value: key, label: `${key} (archived)` }] : []),
+  ];
+  const grantValue = (g: FeatureDraft): boolean | number | string => {
+    const kind = featureByKey.get(g.feature)?.kind;
+    if (kind === "boolean" || g.value === "true" || g.value === "false") return g.value === "true";
+    return g.value.trim() === "" ? g.value : Number(g.value);
+  };
   // After a failed save, focus lands on the first field in error (or the message when no field is named).
   useEffect(() => {
     if (!state || state.ok) return;
@@ -341,6 +364,7 @@ export function PlanEditor({
     trial_days: plan.trial_days.trim() === "" ? 0 : Number(plan.trial_days),
     included_credits: plan.included_credits.trim() === "" ? 0 : Number(plan.included_credits),
     limits: limits.map((l) => ({ meter: l.meter, limit: Number(l.limit), enforcement: l.enforcement })),
+    features: grants.map((g) => ({ feature: g.feature, value: grantValue(g) })),
     charges: charges.map(toCharge),
     billing_threshold: plan.billing_threshold.trim() || null,
   });
@@ -711,6 +735,81 @@ export function PlanEditor({
               </Button>
             </div>
           ))}
+        </CardBody>
+      </Card>
+
+      <Card>
+        <CardHeader
+          title="Features"
+          description="What the plan grants besides its limits: on/off features (SSO) and numbers (seats). Clients check them with GET /api/v1/entitlements/{feature}."
+          action={
+            <Button
+              type="button"
+              variant="secondary"
+              size="sm"
+              disabled={features.length === 0}
+              onClick={() => {
+                const next = features.find((f) => !grants.some((g) => g.feature === f.key)) ?? features[0];
+                setGrants((gs) => [...gs, { feature: next?.key ?? "", value: next?.kind === "numeric" ? "" : "true" }]);
+              }}
+            >
+              Add feature
+            </Button>
+          }
+        />
+        <CardBody className="space-y-2">
+          {features.length === 0 && grants.length === 0 && (
+            <p className="text-sm text-zinc-500">
+              No features in the catalog yet: create them under Catalog → Features, then grant them here.
+            </p>
+          )}
+          {features.length > 0 && grants.length === 0 && <p className="text-sm text-zinc-500">No features granted.</p>}
+          <ListErr errors={errors} path="features" />
+          {grants.map((g, i) => {
+            const kind = featureByKey.get(g.feature)?.kind ?? "boolean";
+            return (
+              <div key={i} className="grid grid-cols-[2fr_1fr_auto] items-end gap-2">
+                <Select
+                  label="Feature"
+                  {...grantField(i, "feature")}
+                  onChange={(feature) =>
+                    setGrants((gs) =>
+                      patchAt(gs, i, {
+                        feature,
+                        value: featureByKey.get(feature)?.kind === "numeric" ? "" : "true",
+                      }),
+                    )
+                  }
+                  options={featureOptionsWith(g.feature)}
+                />
+                {kind === "numeric" ? (
+                  <Input
+                    label={`Value${featureByKey.get(g.feature)?.unit ? ` (${featureByKey.get(g.feature)!.unit}s)` : ""}`}
+                    {...grantField(i, "value")}
+                    inputMode="numeric"
+                  />
+                ) : (
+                  <Select
+                    label="Value"
+                    {...grantField(i, "value")}
+                    options={[
+                      { value: "true", label: "Included" },
+                      { value: "false", label: "Not included" },
+                    ]}
+                  />
+                )}
+                <Button
+                  type="button"
+                  variant="ghost"
+                  size="sm"
+                  aria-label={`Remove feature ${g.feature || i + 1}`}
+                  onClick={() => setGrants((gs) => gs.filter((_, j) => j !== i))}
+                >
+                  Remove
+                </Button>
+              </div>
+            );
+          })}
         </CardBody>
       </Card>
 

@@ -4,6 +4,7 @@ import "server-only";
 import { listLinks } from "@/lib/credits/drawdown-links";
 import type { Plan } from "@/lib/db/schema";
 import { minorToDecimal } from "@/lib/money";
+import { listFeatures } from "./features";
 import { listMeters } from "./meters";
 import { planBillingThreshold } from "./plan-billing-threshold";
 
@@ -17,6 +18,13 @@ export async function planEditorMeters() {
     groupBy: m.groupBy,
     drawsCredits: linked.has(m.code),
   }));
+}
+
+/** The boolean and numeric features the editor offers (metered ones are set as limits). */
+export async function planEditorFeatures() {
+  return (await listFeatures()).flatMap((f) =>
+    f.kind === "metered" ? [] : [{ key: f.key, name: f.name, kind: f.kind, unit: f.unit }],
+  );
 }
 
 export async function planEditorInitial(plan: Plan) {
@@ -34,6 +42,7 @@ export async function planEditorInitial(plan: Plan) {
     included_credits: plan.includedCredits,
     self_serve: plan.selfServe,
     limits: plan.limits,
+    features: plan.features,
     charges: plan.charges,
     billing_threshold: threshold === null ? null : minorToDecimal(threshold, plan.currency),
   };

@@ -2,10 +2,17 @@
 // n+1 under the same code and retires the old row from sale, so subscriptions and call snapshots
 // that point at the old row keep the terms they were made with.
 import "server-only";
-import { and, asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { canonicalJson } from "@/lib/canonical-json";
 import { db, type Executor } from "@/lib/db/client";
-import { plans, type Plan, type PlanLimit, type PlanStatus } from "@/lib/db/schema";
+import {
+  features as featuresTable,
+  plans,
+  type Plan,
+  type PlanFeatureGrant,
+  type PlanLimit,
+  type PlanStatus,
+} from "@/lib/db/schema";
 import { AppError, conflict, invalidField, notFound, type FieldIssue } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { minorToDecimal, parseAmountToMinor } from "@/lib/money";
@@ -24,12 +31,21 @@ export type PlanTerms = {
   trialDays: number;
   includedCredits: number;
   limits: PlanLimit[];
+  features: PlanFeatureGrant[];
   charges: Charge[];
 };
 
 /** Checks what the schema cannot: the price fits the currency, meters exist and can be grouped as charged. */
 export async function checkPlanTerms(
-  input: { base_price: string; currency: string; charges: Charge[]; limits: PlanLimit[] },
+  input: {
+    base_price: string;
+    currency: string;
+    charges: Charge[];
+    limits: PlanLimit[];
+    features?: PlanFeatureGrant[];
+    /** Features the plan already grants: one archived since may stay granted. */
+    granted?: PlanFeatureGrant[];
+  },
   tx: Executor = db,
 ): Promise<number> {
   const issues: FieldIssue[] = [];
@@ -67,6 +83,7 @@ export async function checkPlanTerms(
     if (input.limits.findIndex((o) => o.meter === l.meter) !== i)
       issues.push({ field: `limits.${i}.meter`, message: "limited twice" });
   });
+  issues.push(...(await checkFeatureGrants(input.features ?? [], input.granted ?? [], tx)));
   if (issues.length)
     throw new AppError(
       "validation_error",
@@ -76,9 +93,45 @@ export async function checkPlanTerms(
   return basePriceCents;
 }
 
+/** Each granted feature exists, is not archived (unless granted already), and gets a value of its kind. */
+async function checkFeatureGrants(
+  grants: PlanFeatureGrant[],
+  granted: PlanFeatureGrant[],
+  tx: Executor,
+): Promise<FieldIssue[]> {
+  if (grants.length === 0) return [];
+  const rows = await tx
+    .select()
+    .from(featuresTable)
+    .where(inArray(featuresTable.key, [...new Set(grants.map((g) => g.feature))]));
+  const known = new Map(rows.map((f) => [f.key, f]));
+  const before = new Set(granted.map((g) => g.feature));
+  const issues: FieldIssue[] = [];
+  grants.forEach((g, i) => {
+    const f = known.get(g.feature);
+    const field = `features.${i}`;
+    if (!f) return issues.push({ field: `${field}.feature`, message: `no feature with key "${g.feature}"` });
+    if (f.archivedAt && !before.has(g.feature))
+      issues.push({ field: `${field}.feature`, message: `feature "${g.feature}" is archived` });
+    if (f.kind === "metered")
+      issues.push({
+        field: `${field}.feature`,
+        message: `"${g.feature}" is metered: set its value as the plan's limit on that meter (limits)`,
+      });
+    else if (f.kind === "boolean" && typeof g.value !== "boolean")
+      issues.push({ field: `${field}.value`, message: `"${g.feature}" is on or off: send true or false` });
+    else if (f.kind === "numeric" && typeof g.value !== "number")
+      issues.push({ field: `${field}.value`, message: `"${g.feature}" is a number: send a whole number` });
+    if (grants.findIndex((o) => o.feature === g.feature) !== i)
+      issues.push({ field: `${field}.feature`, message: "granted twice" });
+  });
+  return issues;
+}
+
 export async function createPlan(
-  input: Omit<PlanCreate, "allow_overage"> & {
+  input: Omit<PlanCreate, "allow_overage" | "features"> & {
     allow_overage?: boolean | null;
+    features?: PlanFeatureGrant[];
     source?: Plan["source"];
     stripeProductId?: string | null;
     stripePriceId?: string | null;
@@ -111,6 +164,7 @@ export async function createPlan(
           trialDays: input.trial_days,
           includedCredits: input.included_credits,
           limits: input.limits,
+          features: input.features ?? [],
           charges: input.charges,
           active: onSale,
           publishedAt: onSale ? new Date() : null,
@@ -194,6 +248,8 @@ export async function updatePlan(
       currency,
       charges: patch.charges ?? current.charges,
       limits: patch.limits ?? current.limits,
+      features: patch.features ?? current.features,
+      granted: current.features,
     };
     const basePriceCents = await checkPlanTerms(terms, tx);
     const next: PlanTerms & { stripePriceId: string | null } = {
@@ -203,6 +259,7 @@ export async function updatePlan(
       trialDays: patch.trial_days ?? current.trialDays,
       includedCredits: patch.included_credits ?? current.includedCredits,
       limits: terms.limits,
+      features: terms.features,
       charges: terms.charges,
       stripePriceId: patch.stripePriceId !== undefined ? patch.stripePriceId : current.stripePriceId,
     };
@@ -214,6 +271,7 @@ export async function updatePlan(
       next.includedCredits !== current.includedCredits ||
       next.stripePriceId !== current.stripePriceId ||
       !sameJson(next.limits, current.limits) ||
+      !sameJson(next.features, current.features) ||
       !sameJson(next.charges, current.charges);
     const status = nextStatus(current, patch);
     const active = status === "on_sale";

@@ -1,7 +1,7 @@
 // Request shapes of the catalog API (validated with zod; the OpenAPI document is built from them).
 import { z } from "zod";
 import { ZPage } from "@/lib/http/schemas";
-import { AGGREGATIONS, PLAN_INTERVALS, PLAN_SOURCES, PLAN_STATUSES } from "@/lib/db/schema/catalog";
+import { AGGREGATIONS, FEATURE_KINDS, PLAN_INTERVALS, PLAN_SOURCES, PLAN_STATUSES } from "@/lib/db/schema/catalog";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
 import { ZCharge, ZDecimal } from "@/lib/rating";
 
@@ -90,6 +90,15 @@ export const ZLimit = z.strictObject({
   enforcement: z.enum(["soft", "hard"]).default("hard"),
 });
 
+/** A boolean or numeric feature a plan grants: true/false, or a whole number (seats). */
+export const ZPlanFeature = z.strictObject({
+  feature: ZCode.describe("The feature's key"),
+  value: z.union([
+    z.boolean(),
+    z.number().int("must be a whole number").nonnegative("must not be negative").max(INT4_MAX),
+  ]),
+});
+
 const planTerms = {
   interval: z.enum(PLAN_INTERVALS),
   currency: ZCurrency.default("usd"),
@@ -102,6 +111,7 @@ const planTerms = {
     .default(0),
   included_credits: ZIncludedCredits.default(0),
   limits: z.array(ZLimit).default([]),
+  features: z.array(ZPlanFeature).max(100).default([]),
   charges: z.array(ZCharge).max(50).default([]),
 };
 
@@ -156,6 +166,7 @@ export const ZPlanPatch = z
     trial_days: planTerms.trial_days.unwrap().optional(),
     included_credits: ZIncludedCredits.optional(),
     limits: z.array(ZLimit).optional(),
+    features: z.array(ZPlanFeature).max(100).optional(),
     charges: z.array(ZCharge).max(50).optional(),
   })
   .refine((v) => Object.keys(v).length > 0, "send at least one field to change")
@@ -164,6 +175,40 @@ export const ZPlanPatch = z
     message: "disagrees with active; send one of them",
   })
   .meta({ example: { name: "Pro (2027)", base_price: "59.00" } });
+
+export const ZFeatureCreate = z
+  .strictObject({
+    key: ZCode.describe("Stable key clients check (`sso`, `seats`); a metered feature's key is its meter's code"),
+    kind: z.enum(FEATURE_KINDS),
+    name: ZName,
+    unit: z.string().trim().min(1).max(50).nullish().describe("What a numeric feature counts (seat)"),
+    sort_order: ZSortOrder.default(0),
+  })
+  .superRefine((f, ctx) => {
+    if (f.unit && f.kind !== "numeric")
+      ctx.addIssue({
+        code: "custom",
+        path: ["unit"],
+        message: `a ${f.kind} feature has no unit of its own; leave it out`,
+      });
+  });
+
+/** The key and kind are what clients and plans rely on: only the labels change, and a feature can be archived. */
+export const ZFeaturePatch = z
+  .strictObject({
+    name: ZName.optional(),
+    unit: z.string().trim().min(1).max(50).nullable().optional(),
+    sort_order: ZSortOrder.optional(),
+    archived: z.boolean().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, "send at least one field to change");
+
+export const ZFeatureList = z.object({
+  include_archived: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v === "true"),
+});
 
 export const ZPlanList = z.object({
   include_inactive: z
@@ -218,6 +263,8 @@ export type MeterCreate = z.output<typeof ZMeterCreate>;
 export type MeterPatch = z.output<typeof ZMeterPatch>;
 export type PlanCreate = z.output<typeof ZPlanCreate>;
 export type PlanPatch = z.output<typeof ZPlanPatch>;
+export type FeatureCreate = z.output<typeof ZFeatureCreate>;
+export type FeaturePatch = z.output<typeof ZFeaturePatch>;
 
 // ————— responses (the serializers in ./serialize.ts return these types) —————
 
@@ -255,6 +302,7 @@ export const ZPlanJson = z.strictObject({
   limits: z.array(
     z.strictObject({ meter: z.string(), limit: z.number().int(), enforcement: z.enum(["soft", "hard"]) }),
   ),
+  features: z.array(z.strictObject({ feature: z.string(), value: z.union([z.boolean(), z.number().int()]) })),
   charges: z.array(ZCharge),
   active: z.boolean(),
   /** draft (offered to no one) → on_sale → off_sale (and back on sale). `active` is true exactly when on_sale. */
@@ -271,6 +319,20 @@ export const ZPlanJson = z.strictObject({
 export const ZPlanPage = ZPage(ZPlanJson);
 /** PATCH /api/v1/plans/{id}: the plan as it now is, and whether the change made a new version. */
 export const ZPlanChangeJson = ZPlanJson.extend({ new_version: z.boolean() });
+
+export const ZFeatureJson = z.strictObject({
+  id: z.string(),
+  object: z.literal("feature"),
+  key: z.string(),
+  kind: z.enum(FEATURE_KINDS),
+  name: z.string(),
+  unit: z.string().nullable(),
+  sort_order: z.number().int(),
+  archived: z.boolean(),
+  created_at: z.string(),
+});
+export const ZFeaturePage = ZPage(ZFeatureJson);
+export type FeatureJson = z.infer<typeof ZFeatureJson>;
 
 export const ZCreditEventJson = z.strictObject({
   id: z.string(),
@@ -358,6 +420,7 @@ export const ZPlanEditorEdit = z.strictObject({
   trial_days: planTerms.trial_days.unwrap(),
   included_credits: ZIncludedCredits,
   limits: z.array(ZLimit),
+  features: z.array(ZPlanFeature).max(100).optional(),
   charges: z.array(ZCharge).max(50),
   billing_threshold: ZEditorThreshold,
 });

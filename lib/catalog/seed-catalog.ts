@@ -5,11 +5,13 @@ import { db, type Executor } from "@/lib/db/client";
 import {
   creditEvents,
   creditProducts,
+  features,
   meters,
   modelPrices,
   plans,
   type CreditEvent,
   type CreditProduct,
+  type Feature,
   type Meter,
   type ModelPrice,
   type Plan,
@@ -61,6 +63,14 @@ export async function insertModelPrice(
   const [row] = await tx
     .insert(modelPrices)
     .values({ id: newId("mpr"), ...v })
+    .returning();
+  return row!;
+}
+
+export async function insertFeature(v: Omit<typeof features.$inferInsert, "id">, tx: Executor = db): Promise<Feature> {
+  const [row] = await tx
+    .insert(features)
+    .values({ id: newId("feat"), ...v })
     .returning();
   return row!;
 }

@@ -1,8 +1,22 @@
 // Catalog objects as the API shows them: snake_case, decimals as strings, minor units as *_cents.
-import type { CreditEvent, CreditProduct, Meter, ModelPrice, Plan } from "@/lib/db/schema";
+import type { CreditEvent, CreditProduct, Feature, Meter, ModelPrice, Plan } from "@/lib/db/schema";
 import { minorToDecimal } from "@/lib/money";
 import { planStatus } from "./plan-status";
-import type { CreditEventJson, CreditProductJson, MeterJson, ModelPriceJson, PlanJson } from "./schemas";
+import type { CreditEventJson, CreditProductJson, FeatureJson, MeterJson, ModelPriceJson, PlanJson } from "./schemas";
+
+export function featureJson(f: Feature): FeatureJson {
+  return {
+    id: f.id,
+    object: "feature",
+    key: f.key,
+    kind: f.kind,
+    name: f.name,
+    unit: f.unit,
+    sort_order: f.sortOrder,
+    archived: f.archivedAt !== null,
+    created_at: f.createdAt.toISOString(),
+  };
+}
 
 export function meterJson(m: Meter): MeterJson {
   return {
@@ -38,6 +52,7 @@ export function planJson(p: Plan): PlanJson {
     trial_days: p.trialDays,
     included_credits: p.includedCredits,
     limits: p.limits,
+    features: p.features,
     charges: p.charges,
     active: p.active,
     status: planStatus(p),

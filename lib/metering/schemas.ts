@@ -134,7 +134,9 @@ export const ZEntitlementQuery = z.object({
     .optional()
     .describe("The units the caller is about to use (default 1 for `allowed`)."),
 });
-export const ZEntitlementParams = z.object({ meter: z.string().min(1).max(200) });
+export const ZEntitlementParams = z.object({
+  feature: z.string().min(1).max(200).describe("A feature's key; a metered feature's key is its meter's code"),
+});
 
 export const ZBillingUsageQuery = z.object({
   customer_id: ZCustomerRef.optional().describe("Operators name the customer; customers read their own."),
@@ -311,7 +313,7 @@ export type BulkReplyJson = z.infer<typeof ZBulkReplyJson>;
 
 // ————— entitlements and the usage summary —————
 
-/** GET /api/v1/entitlements/{meter}; entitlement() and withSpendingCap() return this type. */
+/** GET /api/v1/entitlements/{feature} for a metered feature (a meter code); entitlement() and withSpendingCap() return this type. */
 export const ZEntitlementJson = z.strictObject({
   customer_id: z.string(),
   external_customer_id: z.string().nullable(),

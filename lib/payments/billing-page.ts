@@ -1,8 +1,10 @@
 // Everything the customer's billing page shows, read from Tally's own records (so the page works
 // while the payment provider is down, and says so).
-import { formatInteger } from "@/lib/format";
+import { formatFeatureValue, formatInteger } from "@/lib/format";
 import "server-only";
+import { featureIndex } from "@/lib/catalog/features";
 import { listPlans } from "@/lib/catalog/plans";
+import type { Plan } from "@/lib/db/schema";
 import { listInvoices } from "@/lib/invoices/queries";
 import { recentProviderOutage } from "@/lib/stripe/client";
 import { billingSubscription, listPayments } from "./billing-queries";
@@ -11,9 +13,10 @@ import { activeProvider } from "./provider";
 import { upcomingInvoiceOrNull } from "./upcoming-invoice";
 
 export async function billingPage(orgId: string) {
-  const [summary, plans, invoices, methods, payments, upcoming] = await Promise.all([
+  const [summary, plans, features, invoices, methods, payments, upcoming] = await Promise.all([
     billingSubscription(orgId),
     listPlans(),
+    featureIndex(),
     listInvoices(orgId, 24),
     listPaymentMethods(orgId),
     listPayments(orgId, 24),
@@ -28,8 +31,10 @@ export async function billingPage(orgId: string) {
       description: string;
       includedCredits: number;
       limit: string | null;
-      month?: { id: string; priceCents: number; currency: string; trialDays: number };
-      year?: { id: string; priceCents: number; currency: string; trialDays: number };
+      /** What the plan grants, as the cards list it ("Seats: 5 seats", "SSO (SAML)"). */
+      features: string[];
+      month?: { id: string; code: string; priceCents: number; currency: string; trialDays: number };
+      year?: { id: string; code: string; priceCents: number; currency: string; trialDays: number };
     }
   >();
   // Only what is on sale (listPlans) and self-serve: drafts, plans off sale and operator-only plans stay out.
@@ -40,9 +45,23 @@ export async function billingPage(orgId: string) {
       description: p.description,
       includedCredits: p.includedCredits,
       limit: p.limits.map((l) => `${formatInteger(l.limit)} ${l.meter.replace(/_/g, " ")} a month`).join(", ") || null,
+      features: grantedFeatures(p),
     };
-    t[p.interval] = { id: p.id, priceCents: p.basePriceCents, currency: p.currency, trialDays: p.trialDays };
+    t[p.interval] = {
+      id: p.id,
+      code: p.code,
+      priceCents: p.basePriceCents,
+      currency: p.currency,
+      trialDays: p.trialDays,
+    };
     tiers.set(p.tier, t);
+  }
+  function grantedFeatures(p: Plan): string[] {
+    return p.features.flatMap((g) => {
+      const f = features.byKey.get(g.feature);
+      if (!f || g.value === false || g.value === 0) return [];
+      return [f.kind === "boolean" ? f.name : `${f.name}: ${formatFeatureValue("numeric", Number(g.value), f.unit)}`];
+    });
   }
   // Cheapest first, by the monthly price (a yearly-only tier by a twelfth of its price).
   const monthly = (t: { month?: { priceCents: number }; year?: { priceCents: number } }) =>

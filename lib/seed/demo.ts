@@ -9,12 +9,13 @@ import { createUser } from "@/lib/auth/users";
 import {
   insertCreditEvent,
   insertCreditProduct,
+  insertFeature,
   insertMeter,
   insertModelPrice,
   insertPlan,
 } from "@/lib/catalog/seed-catalog";
 import { db, type Executor } from "@/lib/db/client";
-import { appSettings, type PlanInterval, type PlanLimit } from "@/lib/db/schema";
+import { appSettings, type PlanFeatureGrant, type PlanInterval, type PlanLimit } from "@/lib/db/schema";
 import { createOrganization } from "@/lib/orgs/organizations";
 import { dec } from "@/lib/money";
 import type { Charge } from "@/lib/rating/types";
@@ -79,11 +80,20 @@ type TierSpec = {
   trialDays: number;
   charges: Charge[];
   enforcement: PlanLimit["enforcement"];
+  /** Seats, SSO and priority support (the demo's boolean and numeric features). */
+  features: PlanFeatureGrant[];
 };
+
+const features = (seats: number, prioritySupport: boolean, sso: boolean): PlanFeatureGrant[] => [
+  { feature: "seats", value: seats },
+  { feature: "priority_support", value: prioritySupport },
+  { feature: "sso", value: sso },
+];
 
 export const DEMO_TIERS: TierSpec[] = [
   {
     tier: "free",
+    features: features(1, false, false),
     name: "Free",
     description: "For trying Tally out: 1,000 API calls a month.",
     monthlyCents: 0,
@@ -96,6 +106,7 @@ export const DEMO_TIERS: TierSpec[] = [
   },
   {
     tier: "starter",
+    features: features(3, false, false),
     name: "Starter",
     description: "For small teams: 10,000 API calls a month and pay-as-you-go LLM tokens.",
     monthlyCents: 2_900,
@@ -108,6 +119,7 @@ export const DEMO_TIERS: TierSpec[] = [
   },
   {
     tier: "professional",
+    features: features(10, true, false),
     name: "Professional",
     description: "For growing products: 100,000 API calls a month, then $0.50 per 1,000.",
     monthlyCents: 9_900,
@@ -132,6 +144,7 @@ export const DEMO_TIERS: TierSpec[] = [
   },
   {
     tier: "enterprise",
+    features: features(50, true, true),
     name: "Enterprise",
     description: "Unlimited API calls, priority support and the best token prices.",
     monthlyCents: 29_900,
@@ -210,6 +223,14 @@ async function seedCatalog(tx: Executor): Promise<void> {
     tx,
   );
 
+  const demoFeatures = [
+    { key: "api_calls", kind: "metered", name: "API calls", unit: null },
+    { key: "seats", kind: "numeric", name: "Seats", unit: "seat" },
+    { key: "priority_support", kind: "boolean", name: "Priority support", unit: null },
+    { key: "sso", kind: "boolean", name: "SSO (SAML)", unit: null },
+  ] as const;
+  for (const [i, f] of demoFeatures.entries()) await insertFeature({ ...f, sortOrder: i }, tx);
+
   let order = 0;
   for (const t of DEMO_TIERS) {
     for (const interval of ["month", "year"] as const) {
@@ -226,6 +247,7 @@ async function seedCatalog(tx: Executor): Promise<void> {
           trialDays: t.trialDays,
           includedCredits: t.credits,
           limits: t.apiCalls === null ? [] : [{ meter: "api_calls", limit: t.apiCalls, enforcement: t.enforcement }],
+          features: t.features,
           charges: t.charges,
           sortOrder: order++,
           source: "local",

@@ -11,7 +11,7 @@ import * as grantsRoute from "@/app/api/v1/credits/grants/route";
 import * as reservationsRoute from "@/app/api/v1/credits/reservations/route";
 import * as eventsRoute from "@/app/api/v1/events/route";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
-import { insertCreditEvent, insertCreditProduct, insertModelPrice } from "@/lib/catalog/seed-catalog";
+import { insertCreditEvent, insertCreditProduct, insertFeature, insertModelPrice } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db/client";
 import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { invalidateMeters } from "@/lib/metering/meters";
@@ -176,6 +176,7 @@ export async function seedWorld() {
     currency: "usd",
     effectiveFrom: new Date(0),
   });
+  const feature = await insertFeature({ key: `feat_${uid()}`, kind: "boolean", name: "World feature" });
   // A link for the archive operation, filtered so that no event of the world matches it.
   const spareLink = await createLink({
     meter: spareMeter.code,
@@ -206,6 +207,7 @@ export async function seedWorld() {
       creditEvent,
       product,
       modelPrice,
+      feature,
     },
     sessions: {
       memberA: await sessionCookie(memberA.id),

@@ -4,13 +4,15 @@ import { Button } from "@/components/ui/button";
 import { Field, FormError } from "@/components/ui/field";
 import { signUpAction } from "../actions";
 
-export function SignUpForm() {
+/** `plan`: the plan code chosen on the pricing page; after signing in the new owner lands on billing to start it. */
+export function SignUpForm({ plan }: { plan?: string | null }) {
   const [state, action, pending] = useActionState(signUpAction, null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const values = state && !state.ok ? (state.values ?? {}) : {};
   return (
     <form action={action} className="mt-6 space-y-4" noValidate>
       <FormError message={state && !state.ok ? state.error : undefined} />
+      {plan && <input type="hidden" name="plan" value={plan} />}
       <Field
         label="Organization"
         name="organizationName"

@@ -2,9 +2,17 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createCreditEvent, createCreditProduct, updateCreditEvent } from "@/lib/catalog/credit-events";
+import { createFeature, updateFeature } from "@/lib/catalog/features";
 import { createMeter } from "@/lib/catalog/meters";
 import { createModelPrice } from "@/lib/catalog/model-prices";
-import { ZCreditEventCreate, ZCreditProductCreate, ZMeterCreate, ZModelPriceCreate } from "@/lib/catalog/schemas";
+import {
+  ZCreditEventCreate,
+  ZCreditProductCreate,
+  ZFeatureCreate,
+  ZFeaturePatch,
+  ZMeterCreate,
+  ZModelPriceCreate,
+} from "@/lib/catalog/schemas";
 import { formAction } from "@/lib/http/action";
 
 const list = (s: unknown) =>
@@ -98,4 +106,43 @@ export const createModelPriceAction = formAction(
     return { model: m.model };
   },
   { auth: "admin", message: (m) => `Price for ${m.model} recorded.` },
+);
+
+export const createFeatureAction = formAction(
+  z.preprocess((f) => {
+    const r = f as Record<string, string>;
+    return { key: r.key, kind: r.kind, name: r.name, unit: r.unit || undefined, sort_order: int(r.sort_order) };
+  }, ZFeatureCreate),
+  async (input) => {
+    const f = await createFeature(input);
+    done();
+    return { key: f.key };
+  },
+  { auth: "admin", message: (f) => `Feature ${f.key} created.` },
+);
+
+export const renameFeatureAction = formAction(
+  z.preprocess(
+    (f) => {
+      const r = f as Record<string, string>;
+      return { key: r.key, patch: { name: r.name } };
+    },
+    z.object({ key: z.string().trim().min(1, "choose a feature"), patch: ZFeaturePatch }),
+  ),
+  async ({ key, patch }) => {
+    const f = await updateFeature(key, patch);
+    done();
+    return { key: f.key, name: f.name };
+  },
+  { auth: "admin", message: (f) => `Feature ${f.key} is now called ${f.name}.` },
+);
+
+export const archiveFeatureAction = formAction(
+  z.object({ key: z.string().min(1), archived: z.enum(["true", "false"]) }),
+  async ({ key, archived }) => {
+    await updateFeature(key, { archived: archived === "true" });
+    done();
+    return { key };
+  },
+  { auth: "admin" },
 );

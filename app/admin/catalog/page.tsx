@@ -8,10 +8,14 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
 import { listCreditEvents, listCreditProducts } from "@/lib/catalog/credit-events";
+import { listFeatures } from "@/lib/catalog/features";
 import { listMeters } from "@/lib/catalog/meters";
 import { listModelPrices } from "@/lib/catalog/model-prices";
 import { formatDate, formatInteger, formatMoney, formatUnitPrice } from "@/lib/format";
 import {
+  archiveFeatureAction,
+  createFeatureAction,
+  renameFeatureAction,
   createCreditEventAction,
   createCreditProductAction,
   createMeterAction,
@@ -23,8 +27,9 @@ export const metadata: Metadata = { title: "Catalog" };
 
 export default async function CatalogPage() {
   await requireAdmin();
-  const [meters, events, packs, prices] = await Promise.all([
+  const [meters, features, events, packs, prices] = await Promise.all([
     listMeters({ includeArchived: true }),
+    listFeatures({ includeArchived: true }),
     listCreditEvents(),
     listCreditProducts({ includeInactive: true }),
     listModelPrices(),
@@ -100,6 +105,83 @@ export default async function CatalogPage() {
               },
             ]}
           />
+        </Card>
+
+        <Card id="features">
+          <CardHeader
+            title="Features"
+            description="What plans grant: on/off (SSO), a number (seats), or a metered limit (its key is a meter's code; plans set it as a limit). Grant them in the plan editor; clients check them with GET /api/v1/entitlements/{feature}."
+          />
+          {features.length === 0 ? (
+            <EmptyState title="No features yet">Create one below, e.g. sso (on/off) or seats (a number).</EmptyState>
+          ) : (
+            <Table>
+              <thead>
+                <tr>
+                  <Th>Feature</Th>
+                  <Th>Kind</Th>
+                  <Th>Status</Th>
+                  <Th />
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-zinc-100">
+                {features.map((f) => (
+                  <tr key={f.id}>
+                    <Td>
+                      <span className="font-medium text-zinc-900">{f.name}</span>
+                      <div className="font-mono text-xs text-zinc-500">{f.key}</div>
+                    </Td>
+                    <Td>
+                      {f.kind === "boolean" ? "on/off" : f.kind}
+                      {f.unit && <span className="text-xs text-zinc-500"> ({f.unit})</span>}
+                    </Td>
+                    <Td>{f.archivedAt ? <Badge>archived</Badge> : <Badge tone="green">active</Badge>}</Td>
+                    <Td align="right">
+                      <ActionButton
+                        action={archiveFeatureAction}
+                        fields={{ key: f.key, archived: String(!f.archivedAt) }}
+                        label={f.archivedAt ? "Restore" : "Archive"}
+                        size="sm"
+                        ariaLabel={`${f.archivedAt ? "Restore" : "Archive"} ${f.key}`}
+                      />
+                    </Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          )}
+          <QuickForm
+            action={createFeatureAction}
+            submitLabel="Create feature"
+            fields={[
+              { name: "key", label: "Key", placeholder: "sso", required: true },
+              { name: "name", label: "Name", placeholder: "Single sign-on", required: true },
+              {
+                name: "kind",
+                label: "Kind",
+                options: [
+                  { value: "boolean", label: "on/off" },
+                  { value: "numeric", label: "number" },
+                  { value: "metered", label: "metered (a meter's code)" },
+                ],
+              },
+              { name: "unit", label: "Unit", placeholder: "seat", hint: "Numbers only." },
+            ]}
+          />
+          {features.length > 0 && (
+            <QuickForm
+              action={renameFeatureAction}
+              submitLabel="Rename feature"
+              fields={[
+                {
+                  name: "key",
+                  label: "Feature",
+                  options: features.map((f) => ({ value: f.key, label: `${f.name} (${f.key})` })),
+                },
+                { name: "name", label: "New name", required: true },
+              ]}
+            />
+          )}
         </Card>
 
         <Card id="credit-events">

@@ -52,6 +52,33 @@ export type PlanStatus = (typeof PLAN_STATUSES)[number];
 export type PlanLimit = { meter: string; limit: number; enforcement: "soft" | "hard" };
 
 /**
+ * What a feature measures: on or off ("SSO"), a number ("seats"), or a metered limit — a metered
+ * feature's key is its meter's code, and a plan's value for it is the plan's limit on that meter.
+ */
+export const FEATURE_KINDS = ["boolean", "numeric", "metered"] as const;
+export type FeatureKind = (typeof FEATURE_KINDS)[number];
+
+/** A boolean or numeric feature a plan version grants (metered ones are the plan's `limits`). */
+export type PlanFeatureGrant = { feature: string; value: boolean | number };
+
+/** Features plans grant. Platform-wide catalog, like meters; archived ones are granted no more. */
+export const features = pgTable(
+  "features",
+  {
+    id: text().primaryKey(),
+    key: text().notNull(),
+    kind: text().$type<FeatureKind>().notNull(),
+    name: text().notNull(),
+    /** What a numeric feature counts ("seat"); a metered feature's unit is its meter's. */
+    unit: text(),
+    sortOrder: integer().notNull().default(0),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    archivedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [uniqueIndex("features_key_key").on(t.key)],
+);
+
+/**
  * One row per plan version. A price change inserts version n+1 with the same code and makes it
  * the active one; subscriptions and call snapshots keep pointing at the row they were made with.
  */
@@ -72,6 +99,8 @@ export const plans = pgTable(
     /** Credits granted each month of a subscription (yearly plans too: monthly, on their own schedule). */
     includedCredits: integer().notNull().default(0),
     limits: jsonb().$type<PlanLimit[]>().notNull().default([]),
+    /** Boolean and numeric features this version grants; versioned with the charges. */
+    features: jsonb().$type<PlanFeatureGrant[]>().notNull().default([]),
     charges: jsonb().$type<Charge[]>().notNull().default([]),
     /** Offered to new subscribers. Only the newest version of a code can be active. */
     active: boolean().notNull().default(true),
@@ -159,6 +188,7 @@ export const modelPrices = pgTable(
 );
 
 export type Meter = typeof meters.$inferSelect;
+export type Feature = typeof features.$inferSelect;
 export type Plan = typeof plans.$inferSelect;
 export type CreditEvent = typeof creditEvents.$inferSelect;
 export type CreditProduct = typeof creditProducts.$inferSelect;

@@ -16,9 +16,13 @@ import { changePlanAction, checkoutAction, portalAction, previewChangeAction, se
 
 export const metadata: Metadata = { title: "Billing" };
 
-export default async function BillingPage({ searchParams }: { searchParams: Promise<{ checkout?: string }> }) {
+export default async function BillingPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ checkout?: string; plan?: string }>;
+}) {
   const user = await requireCustomer();
-  const { checkout } = await searchParams;
+  const { checkout, plan: chosenCode } = await searchParams;
   const b = await billingPage(user.orgId);
   const owner = user.role === "owner";
   const s = "subscription" in b.summary ? b.summary.subscription : null;
@@ -172,6 +176,7 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
               checkoutAction={checkoutAction}
               previewAction={previewChangeAction}
               changeAction={changePlanAction}
+              chosenCode={chosenCode ?? null}
             />
           </CardBody>
         </Card>

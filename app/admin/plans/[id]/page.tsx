@@ -10,10 +10,11 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
+import { listFeatures } from "@/lib/catalog/features";
 import { planBillingThreshold } from "@/lib/catalog/plan-billing-threshold";
 import { planStatus } from "@/lib/catalog/plan-status";
 import { getPlan, planVersions } from "@/lib/catalog/plans";
-import { formatDate, formatInteger, formatMoney } from "@/lib/format";
+import { formatDate, formatFeatureValue, formatInteger, formatMoney } from "@/lib/format";
 import { AppError } from "@/lib/http/errors";
 import { previewVersionMove } from "@/lib/payments/plan-version-move";
 import { liveSubscriberCounts } from "@/lib/subscriptions/queries";
@@ -35,7 +36,8 @@ export default async function PlanPage({
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;
   });
-  const versions = await planVersions(plan.code);
+  const [versions, features] = await Promise.all([planVersions(plan.code), listFeatures({ includeArchived: true })]);
+  const featureByKey = new Map(features.map((f) => [f.key, f]));
   const [subscribers, threshold, move] = await Promise.all([
     liveSubscriberCounts(versions.map((v) => v.id)),
     planBillingThreshold(plan.id),
@@ -122,6 +124,22 @@ export default async function PlanPage({
                           {l.meter}: {formatInteger(l.limit)} a period ({l.enforcement})
                         </div>
                       ))
+                    : "None"}
+                </dd>
+              </div>
+              <div>
+                <dt className="text-zinc-500">Features</dt>
+                <dd data-testid="plan-features">
+                  {plan.features.length
+                    ? plan.features.map((g) => {
+                        const f = featureByKey.get(g.feature);
+                        return (
+                          <div key={g.feature}>
+                            {f?.name ?? g.feature}:{" "}
+                            {formatFeatureValue(typeof g.value === "boolean" ? "boolean" : "numeric", g.value, f?.unit)}
+                          </div>
+                        );
+                      })
                     : "None"}
                 </dd>
               </div>

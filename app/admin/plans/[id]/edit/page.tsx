@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { PlanEditor } from "@/components/catalog/plan-editor";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireAdmin } from "@/lib/auth/session";
-import { planEditorInitial, planEditorMeters } from "@/lib/catalog/plan-editor-data";
+import { planEditorFeatures, planEditorInitial, planEditorMeters } from "@/lib/catalog/plan-editor-data";
 import { getPlan } from "@/lib/catalog/plans";
 import { planStatus } from "@/lib/catalog/plan-status";
 import { AppError } from "@/lib/http/errors";
@@ -36,7 +36,11 @@ export default async function EditPlanPage({ params }: { params: Promise<{ id: s
         />
       </>
     );
-  const [meters, initial] = await Promise.all([planEditorMeters(), planEditorInitial(plan)]);
+  const [meters, features, initial] = await Promise.all([
+    planEditorMeters(),
+    planEditorFeatures(),
+    planEditorInitial(plan),
+  ]);
   const draft = planStatus(plan) === "draft";
   return (
     <>
@@ -46,10 +50,10 @@ export default async function EditPlanPage({ params }: { params: Promise<{ id: s
         description={
           draft
             ? "A draft changes in place: no one is on it yet."
-            : `Names and descriptions change in place. Changing a price, charge, limit, trial, interval or included credits saves version ${plan.version + 1}; subscribers stay on version ${plan.version} until you move them.`
+            : `Names and descriptions change in place. Changing a price, charge, limit, feature, trial, interval or included credits saves version ${plan.version + 1}; subscribers stay on version ${plan.version} until you move them.`
         }
       />
-      <PlanEditor meters={meters} action={editPlanAction} initial={initial} />
+      <PlanEditor meters={meters} features={features} action={editPlanAction} initial={initial} />
     </>
   );
 }

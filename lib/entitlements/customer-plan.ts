@@ -1,0 +1,78 @@
+// The one read behind the boolean/numeric entitlement check and the list of a customer's features:
+// the customer (Tally id or external id) and its live subscription's plan version, in one
+// statement over primary-key and org-led indexes.
+import "server-only";
+import { sql } from "drizzle-orm";
+import { rows } from "@/lib/db/client";
+import type { PlanFeatureGrant, PlanLimit, SubscriptionStatus } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import { notFound } from "@/lib/http/errors";
+import { accessFor, type Access } from "@/lib/payments/access";
+
+type Row = {
+  org_id: string;
+  external_id: string | null;
+  status: SubscriptionStatus | null;
+  past_due_ms: string | null;
+  end_ms: string | null;
+  plan_code: string | null;
+  features: PlanFeatureGrant[] | string | null;
+  limits: PlanLimit[] | string | null;
+};
+
+export type CustomerPlan = {
+  orgId: string;
+  externalId: string | null;
+  /** Null without a live subscription. */
+  plan: { code: string; status: SubscriptionStatus; features: PlanFeatureGrant[]; limits: PlanLimit[] } | null;
+  access: Access;
+};
+
+const parsed = <T>(v: T[] | string | null): T[] => (typeof v === "string" ? (JSON.parse(v) as T[]) : (v ?? []));
+
+/** `ownOrgId` restricts a customer's key or session to itself: another customer reads as missing (404). */
+export async function customerPlan(
+  customer: string,
+  opts: { ownOrgId?: string | null; now: Date },
+): Promise<CustomerPlan> {
+  const [row] = await rows<Row>(
+    sql`with o as (
+          select id, external_id from organizations where id = ${customer}
+          union all
+          select id, external_id from organizations where external_id = ${customer} and id <> ${customer}
+          limit 1
+        ),
+        s as (
+          select s.status, s.past_due_since, s.current_period_end, p.code, p.features, p.limits
+            from subscriptions s join plans p on p.id = s.plan_id
+           where s.org_id = (select id from o) and s.status in ('incomplete', 'trialing', 'active', 'past_due')
+           limit 1
+        )
+        select o.id as org_id, o.external_id, s.status, s.code as plan_code, s.features, s.limits,
+               (extract(epoch from s.past_due_since) * 1000)::bigint::text as past_due_ms,
+               (extract(epoch from s.current_period_end) * 1000)::bigint::text as end_ms
+          from o left join s on true`,
+  );
+  if (!row || (opts.ownOrgId && row.org_id !== opts.ownOrgId)) throw notFound("Customer");
+  if (!row.status || !row.plan_code)
+    return { orgId: row.org_id, externalId: row.external_id, plan: null, access: accessFor(null, opts.now, 0) };
+  const access = accessFor(
+    {
+      status: row.status,
+      pastDueSince: row.past_due_ms ? new Date(Number(row.past_due_ms)) : null,
+      currentPeriodEnd: new Date(Number(row.end_ms)),
+      trialEnd: null,
+    },
+    opts.now,
+    env().PAST_DUE_GRACE_DAYS,
+  );
+  return {
+    orgId: row.org_id,
+    externalId: row.external_id,
+    plan: { code: row.plan_code, status: row.status, features: parsed(row.features), limits: parsed(row.limits) },
+    access,
+  };
+}
+
+/** Paid features pause while a first payment is pending or a payment is overdue past grace (lib/payments/access.ts). */
+export const paused = (access: Access) => access.level === "reduced" || access.level === "none";
