@@ -4,6 +4,10 @@
 // event, as consume does, never below zero (a negative correction of a sum meter spends nothing).
 // The same rows serve the drawdown (drawdown.ts) and the exact reads (drawdown-read.ts), so what a
 // read counts as not yet drawn is exactly what the next drawdown spends.
+//
+// Usage an agent's finalized call recorded (source 'call', lib/agents/record-call-usage.ts) is
+// never drawn: the call priced it in money from its plan snapshot and is billed through the call,
+// so drawing it as well would charge it twice. Public ingestion refuses the source 'call'.
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { DrawdownLink } from "./drawdown-links";
@@ -50,6 +54,7 @@ function linkConds(l: DrawdownLink, before: SQL | null): SQL[] {
   return [
     sql`e.ingested_at > ${l.createdAt.toISOString()}::timestamptz`,
     sql`e.event_name = ${l.eventName}`,
+    sql`e.source is distinct from 'call'`,
     ...(before ? [sql`e.ingested_at < ${before}`] : []),
     ...(l.archivedAt ? [sql`e.ingested_at <= ${l.archivedAt.toISOString()}::timestamptz`] : []),
     ...filterSql(l.meterFilters),
@@ -83,18 +88,40 @@ export function pendingCreditsSql(orgId: string | SQL, links: DrawdownLink[], af
  * The usage of one meter drawn from credits, for billing (lib/payments/period-input.ts): per read
  * `t.j` and group value `g` (the event's property `t.k`, null when `t.k` is null), the summed
  * quantity `q` of the meter's events whose timestamp lies in the read's [t.f, t.u) and that one of
- * the meter's links draws — ingested while the link was active, (created_at, archived_at], and
- * matching its filters, by the same conditions the drawdown reads them with. An event two links
- * match counts once. Everything else of the meter is billed in arrears, so no event is both drawn
- * and billed, and none is neither. `reads`: a row source aliased `t(j int, o text, k text, f timestamptz, u timestamptz)`.
+ * the meter's links drew or will draw:
+ * - drawn: the event matches the link (linkConds, as the drawdown read it) and its ingested_at lies
+ *   in the range [from, through) of one of the link's credit_drawdowns rows — the drawdown wrote
+ *   that row with the ledger rows of that range, so the event was spent;
+ * - will be drawn: the link is live and priced now (as drawdownLinks gives it to the drawdown) and
+ *   the event was ingested at or after the customer's cursor — the usage the exact balance already
+ *   counts as pending.
+ * Not the link's window alone: the drawdown spends nothing for a link while its credit event is
+ * inactive (nor for one a replica's cache did not know yet), and moves the cursor past those
+ * events; counted as drawn, they were neither drawn nor billed. An event two links match counts
+ * once. Everything else of the meter is billed in arrears, so no event is both drawn and billed,
+ * and none is neither. One index probe per event (credit_drawdowns_link_through_idx): billing
+ * only, never the ingest or drawdown path. `reads`: a row source aliased
+ * `t(j int, o text, k text, f timestamptz, u timestamptz)`.
  */
 export function drawnQuantitySql(meterLinks: DrawdownLink[], reads: SQL): SQL {
   const anyLink = sql.join(
-    meterLinks.map((l) => sql`(${sql.join(linkConds(l, null), sql` and `)})`),
+    meterLinks.map((l) => {
+      // The link's drawdown covering the event's ingestion instant: the first range ending after it
+      // (ranges of one organization never overlap: each starts at the cursor the previous one set).
+      const drawn = sql`(select d.from_ingested_at from credit_drawdowns d
+                          where d.org_id = e.org_id and d.link_id = ${l.id} and d.through_ingested_at > e.ingested_at
+                          order by d.through_ingested_at limit 1) <= e.ingested_at`;
+      const pending =
+        l.live && l.creditsPerUnit !== null
+          ? sql` or e.ingested_at >= coalesce(cur.drawn_through, '-infinity'::timestamptz)`
+          : sql``;
+      return sql`(${sql.join(linkConds(l, null), sql` and `)} and (${drawn}${pending}))`;
+    }),
     sql` or `,
   );
   return sql`select t.j, case when t.k is null then null else e.properties ->> t.k end as g, sum(${quantityOf(meterLinks[0]!)})::text as q
                from ${reads} join usage_events e on e.org_id = t.o and e."timestamp" >= t.f and e."timestamp" < t.u
+               left join credit_drawdown_cursors cur on cur.org_id = t.o
               where ${anyLink}
               group by 1, 2`;
 }
