@@ -20,6 +20,7 @@ import * as linksRoute from "@/app/api/v1/credit-meter-links/route";
 import * as meterRoute from "@/app/api/v1/meters/[id]/route";
 import { updateCreditEvent } from "@/lib/catalog/credit-events";
 import { insertCreditEvent } from "@/lib/catalog/seed-catalog";
+import { loadCreditsPage } from "@/lib/credits/credits-page";
 import { drawDown } from "@/lib/credits/drawdown";
 import { createLink } from "@/lib/credits/drawdown-links";
 import { grantCredits } from "@/lib/credits/grant-credits";
@@ -120,7 +121,13 @@ async function world(aggregation: "count" | "sum" = "count") {
       .filter(({ line }) => String(line.details?.line_id ?? "").includes(":usage:"))
       .map(({ line }) => ({ cents: line.amountCents, text: line.description }));
   };
-  return { org, meter, plan, event, send, link, setActive, drawn, upcoming, close };
+  /** What the credits page shows of the meter: its drawdown total (credits, events) and the usage pending. */
+  const creditsPage = async () => {
+    const p = await loadCreditsPage(org.id, {});
+    const t = p.drawdown.totals.find((x) => x.meter === meter.code);
+    return { credits: t?.credits ?? 0, events: t?.events ?? 0, pending: p.balance.pending_usage_credits ?? 0 };
+  };
+  return { org, meter, plan, event, send, link, setActive, drawn, upcoming, close, creditsPage };
 }
 
 describe("(a) a link whose credit event is made inactive", () => {
@@ -137,6 +144,8 @@ describe("(a) a link whose credit event is made inactive", () => {
     const upcoming = await w.upcoming();
     expect(upcoming.map((l) => l.cents)).toEqual([30]);
     expect(upcoming[0]!.text).toContain("4 calls more drawn from credits");
+    // The credits page agrees: 4 calls drawn, nothing pending.
+    expect(await w.creditsPage()).toEqual({ credits: 8, events: 4, pending: 0 });
     const closed = await w.close();
     expect(closed).toEqual(upcoming);
   });
@@ -156,10 +165,11 @@ describe("(a) a link whose credit event is made inactive", () => {
     await w.setActive(true);
     await w.send(1);
     expect(await w.drawn()).toBe(10);
-    // 2 + 3 calls × 0.10 billed; 4 + 1 drawn.
+    // 2 + 3 calls × 0.10 billed; 4 + 1 drawn — the split the credits page's drawdown shows too.
     const upcoming = await w.upcoming();
     expect(upcoming.map((l) => l.cents)).toEqual([50]);
     expect(upcoming[0]!.text).toContain("5 calls more drawn from credits");
+    expect(await w.creditsPage()).toEqual({ credits: 10, events: 5, pending: 0 });
     expect(await w.close()).toEqual(upcoming);
   });
 
@@ -169,7 +179,9 @@ describe("(a) a link whose credit event is made inactive", () => {
     await w.send(4);
     // The upcoming invoice before any drawdown ran: the 4 calls are the balance's pending usage, not billed.
     expect(await w.upcoming()).toEqual([]);
+    expect(await w.creditsPage()).toEqual({ credits: 0, events: 0, pending: 8 });
     expect(await w.drawn()).toBe(8);
+    expect(await w.creditsPage()).toEqual({ credits: 8, events: 4, pending: 0 });
     expect(await w.close()).toEqual([]);
   });
 });
@@ -218,6 +230,7 @@ describe("(b) usage recorded by an agent's finalized call on a meter priced in c
     const upcoming = await w.upcoming();
     expect(upcoming.map((l) => l.cents)).toEqual([60]);
     expect(upcoming[0]!.text).toContain("4 minutes more drawn from credits");
+    expect(await w.creditsPage()).toEqual({ credits: 8, events: 4, pending: 0 });
     expect(await w.close()).toEqual(upcoming);
   });
 
