@@ -45,12 +45,24 @@ const tick = () => new Promise((r) => setTimeout(r, 3));
  * A customer on a plan billing 0.10 per unit of a meter (count, or sum of `minutes`), in a period
  * that began ten days ago, with 1,000 purchased credits; a credit event of 2 credits per unit.
  */
-async function world(aggregation: "count" | "sum" = "count") {
+async function world(aggregation: "count" | "sum" = "count", opts: { byModel?: boolean } = {}) {
   const meter = await makeMeter(
-    aggregation === "sum" ? { aggregation, property: "minutes", unit: "minute" } : { aggregation, unit: "call" },
+    aggregation === "sum"
+      ? { aggregation, property: "minutes", unit: "minute" }
+      : { aggregation, unit: "call", groupBy: opts.byModel ? ["model"] : [] },
   );
   const plan = await makePlan({
-    charges: [{ type: "usage", meter: meter.code, model: "per_unit", unit_price: "0.10" }],
+    charges: [
+      opts.byModel
+        ? {
+            type: "usage",
+            meter: meter.code,
+            model: "group",
+            group_by: "model",
+            prices: { small: "0.10", large: "0.20" },
+          }
+        : { type: "usage", meter: meter.code, model: "per_unit", unit_price: "0.10" },
+    ],
   });
   const event = await insertCreditEvent({ code: `ce_${uid()}`, name: "Usage", credits: 2 });
   const org = await makeOrg();
@@ -72,20 +84,20 @@ async function world(aggregation: "count" | "sum" = "count") {
     actor: "test",
   });
   /** `n` events (1 minute each on a sum meter), stamped an hour ago (inside the period), ingested now. */
-  const send = async (n: number) => {
+  const send = async (n: number, extra: Record<string, string> = {}) => {
     const r = await ingestEvents(
       org.id,
       Array.from({ length: n }, () => ({
         eventId: `e-${uid()}`,
         eventName: meter.eventName,
         timestamp: new Date(Date.now() - HOUR),
-        properties: aggregation === "sum" ? { minutes: "1" } : {},
+        properties: aggregation === "sum" ? { minutes: "1", ...extra } : extra,
       })),
     );
     expect(r.outcomes.every((o) => o.status === "accepted")).toBe(true);
   };
-  const link = async () => {
-    const l = await createLink({ meter: meter.code, creditEvent: event.code });
+  const link = async (filters?: Record<string, string[]>) => {
+    const l = await createLink({ meter: meter.code, creditEvent: event.code, filters });
     await tick();
     return l;
   };
@@ -183,6 +195,40 @@ describe("(a) a link whose credit event is made inactive", () => {
     expect(await w.drawn()).toBe(8);
     expect(await w.creditsPage()).toEqual({ credits: 8, events: 4, pending: 0 });
     expect(await w.close()).toEqual([]);
+  });
+});
+
+describe("the drawn share the invoice nets", () => {
+  it("counts an event two links drew once (a link for every model and one for the small model)", async () => {
+    const w = await world();
+    await w.send(4, { model: "small" }); // before the links: billed
+    await w.link();
+    await w.link({ model: ["small"] });
+    await w.send(2, { model: "small" });
+    await w.send(1, { model: "large" });
+    // The drawdown spends per link: 3 × 2 for the first, 2 × 2 for the second.
+    expect(await w.drawn()).toBe(10);
+    // 3 events drawn (not 5): the 4 before the links are billed.
+    const upcoming = await w.upcoming();
+    expect(upcoming.map((l) => l.cents)).toEqual([40]);
+    expect(upcoming[0]!.text).toContain("3 calls more drawn from credits");
+    expect(await w.close()).toEqual(upcoming);
+  });
+});
+
+describe("the drawn share of a charge priced per group value", () => {
+  it("nets the drawn events from their own group value only", async () => {
+    const w = await world("count", { byModel: true });
+    await w.send(2, { model: "small" }); // before the link: billed at 0.10
+    await w.link({ model: ["small"] });
+    await w.send(3, { model: "small" }); // drawn
+    await w.send(1, { model: "large" }); // not the link's: billed at 0.20
+    expect(await w.drawn()).toBe(6);
+    const upcoming = await w.upcoming();
+    // 2 small × 0.10 + 1 large × 0.20 (not 5 small: the 3 drawn are netted from the small group only).
+    expect(upcoming.map((l) => l.cents)).toEqual([40]);
+    expect(upcoming[0]!.text).toContain("3 calls more drawn from credits");
+    expect(await w.close()).toEqual(upcoming);
   });
 });
 

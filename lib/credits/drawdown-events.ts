@@ -99,29 +99,38 @@ export function pendingCreditsSql(orgId: string | SQL, links: DrawdownLink[], af
  * inactive (nor for one a replica's cache did not know yet), and moves the cursor past those
  * events; counted as drawn, they were neither drawn nor billed. An event two links match counts
  * once. Everything else of the meter is billed in arrears, so no event is both drawn and billed,
- * and none is neither. One index probe per event (credit_drawdowns_link_through_idx): billing
- * only, never the ingest or drawdown path. `reads`: a row source aliased
- * `t(j int, o text, k text, f timestamptz, u timestamptz)`.
+ * and none is neither. Billing only, never the ingest or drawdown path: it reads the link's
+ * drawdown rows (credit_drawdowns_link_through_idx) beside the events. `reads`: a row source
+ * aliased `t(j int, o text, k text, f timestamptz, u timestamptz)`. A statement with a WITH
+ * clause: parenthesize it to union it with others.
  */
 export function drawnQuantitySql(meterLinks: DrawdownLink[], reads: SQL): SQL {
-  const anyLink = sql.join(
-    meterLinks.map((l) => {
-      // The link's drawdown covering the event's ingestion instant: the first range ending after it
-      // (ranges of one organization never overlap: each starts at the cursor the previous one set).
-      const drawn = sql`(select d.from_ingested_at from credit_drawdowns d
-                          where d.org_id = e.org_id and d.link_id = ${l.id} and d.through_ingested_at > e.ingested_at
-                          order by d.through_ingested_at limit 1) <= e.ingested_at`;
-      const pending =
-        l.live && l.creditsPerUnit !== null
-          ? sql` or e.ingested_at >= coalesce(cur.drawn_through, '-infinity'::timestamptz)`
-          : sql``;
-      return sql`(${sql.join(linkConds(l, null), sql` and `)} and (${drawn}${pending}))`;
-    }),
-    sql` or `,
-  );
-  return sql`select t.j, case when t.k is null then null else e.properties ->> t.k end as g, sum(${quantityOf(meterLinks[0]!)})::text as q
-               from ${reads} join usage_events e on e.org_id = t.o and e."timestamp" >= t.f and e."timestamp" < t.u
-               left join credit_drawdown_cursors cur on cur.org_id = t.o
-              where ${anyLink}
-              group by 1, 2`;
+  const matches = meterLinks.map((l) => sql`(${sql.join(linkConds(l, null), sql` and `)})`);
+  // Per link, whether one of its drawdowns covers each matching event: in one ordered pass over the
+  // events and the link's drawdown rows together, the running maximum of `through` over the rows
+  // that start at or before the event's ingestion exceeds it exactly when a range [from, through)
+  // holds it (a range starting at the instant sorts first: `from` is inclusive). A sort where a
+  // probe per event into credit_drawdowns cost 2–3× as much over a month of 180,000 events.
+  const perLink = meterLinks.map((l, n) => {
+    const pending = l.live && l.creditsPerUnit !== null ? sql` or y.at >= y.cur` : sql``;
+    return sql`select y.j, y.event_id, y.g, y.q from (
+                 select x.*, max(x.thr) over (partition by x.o order by x.at, x.kind rows unbounded preceding) as cover
+                   from (select 1 as kind, ev.j, ev.o, ev.event_id, ev.g, ev.q, ev.ingested_at as at, null::timestamptz as thr, ev.cur
+                           from ev where ev.m${sql.raw(String(n))}
+                         union all
+                         select 0, null, d.org_id, null, null, null, d.from_ingested_at, d.through_ingested_at, null
+                           from credit_drawdowns d where d.org_id in (select r.o from r) and d.link_id = ${l.id}) x) y
+                where y.kind = 1 and (y.cover > y.at${pending})`;
+  });
+  return sql`with r as (select * from ${reads}),
+                  ev as (select r.j, r.o, e.event_id, e.ingested_at, case when r.k is null then null else e.properties ->> r.k end as g,
+                                ${quantityOf(meterLinks[0]!)} as q, coalesce(cur.drawn_through, '-infinity'::timestamptz) as cur,
+                                ${sql.join(
+                                  matches.map((m, n) => sql`${m} as m${sql.raw(String(n))}`),
+                                  sql`, `,
+                                )}
+                           from r join usage_events e on e.org_id = r.o and e."timestamp" >= r.f and e."timestamp" < r.u
+                           left join credit_drawdown_cursors cur on cur.org_id = r.o
+                          where ${sql.join(matches, sql` or `)})
+             select z.j, z.g, sum(z.q)::text as q from (${sql.join(perLink, sql` union `)}) z group by 1, 2`;
 }
