@@ -110,7 +110,8 @@ export function drawnQuantitySql(meterLinks: DrawdownLink[], reads: SQL): SQL {
   // events and the link's drawdown rows together, the running maximum of `through` over the rows
   // that start at or before the event's ingestion exceeds it exactly when a range [from, through)
   // holds it (a range starting at the instant sorts first: `from` is inclusive). A sort where a
-  // probe per event into credit_drawdowns cost 2–3× as much over a month of 180,000 events.
+  // probe per event into credit_drawdowns cost 2–3× as much over a month of 180,000 events. Only the
+  // drawdowns that can cover one of the events are read (`b`: a customer's accumulate over the years).
   const perLink = meterLinks.map((l, n) => {
     const pending = l.live && l.creditsPerUnit !== null ? sql` or y.at >= y.cur` : sql``;
     return sql`select y.j, y.event_id, y.g, y.q from (
@@ -119,7 +120,8 @@ export function drawnQuantitySql(meterLinks: DrawdownLink[], reads: SQL): SQL {
                            from ev where ev.m${sql.raw(String(n))}
                          union all
                          select 0, null, d.org_id, null, null, null, d.from_ingested_at, d.through_ingested_at, null
-                           from credit_drawdowns d where d.org_id in (select r.o from r) and d.link_id = ${l.id}) x) y
+                           from b join credit_drawdowns d
+                             on d.org_id = b.o and d.link_id = ${l.id} and d.through_ingested_at > b.lo and d.from_ingested_at <= b.hi) x) y
                 where y.kind = 1 and (y.cover > y.at${pending})`;
   });
   return sql`with r as (select * from ${reads}),
@@ -131,6 +133,7 @@ export function drawnQuantitySql(meterLinks: DrawdownLink[], reads: SQL): SQL {
                                 )}
                            from r join usage_events e on e.org_id = r.o and e."timestamp" >= r.f and e."timestamp" < r.u
                            left join credit_drawdown_cursors cur on cur.org_id = r.o
-                          where ${sql.join(matches, sql` or `)})
+                          where ${sql.join(matches, sql` or `)}),
+                  b as (select ev.o, min(ev.ingested_at) as lo, max(ev.ingested_at) as hi from ev group by ev.o)
              select z.j, z.g, sum(z.q)::text as q from (${sql.join(perLink, sql` union `)}) z group by 1, 2`;
 }
