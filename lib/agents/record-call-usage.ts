@@ -9,6 +9,7 @@ import type { Call } from "@/lib/db/schema";
 import { AppError } from "@/lib/http/errors";
 import { dec } from "@/lib/money";
 import { ingestEvents, type UsageEventInput } from "@/lib/metering/ingest-events";
+import { CALL_SOURCE } from "@/lib/metering/parse-event";
 
 const MAX_COUNT_EVENTS = 10_000;
 
@@ -31,7 +32,7 @@ export async function callUsageEvents(
     }
     const base = {
       timestamp: at,
-      source: "call",
+      source: CALL_SOURCE,
       properties: { call_id: call.id, agent_id: call.agentId } as Record<string, unknown>,
     };
     if (meter.aggregation === "count") {

@@ -2,6 +2,7 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { z } from "zod";
+import { invalidateDrawdownLinks } from "@/lib/credits/drawdown-links";
 import { db, type Executor } from "@/lib/db/client";
 import { creditEvents, creditProducts, type CreditEvent, type CreditProduct } from "@/lib/db/schema";
 import { AppError, conflict, notFound } from "@/lib/http/errors";
@@ -33,6 +34,10 @@ export async function updateCreditEvent(ref: string, patch: z.output<typeof ZCre
     .where(ref.startsWith("cev_") ? eq(creditEvents.id, ref) : eq(creditEvents.code, ref))
     .returning();
   if (!row) throw notFound("Credit event");
+  // The drawdown prices linked meters from this row (drawdown-links.ts): a deactivated event stops
+  // spending at once in this process (other replicas within the links' 5-second cache; what they
+  // draw meanwhile is drawn, and billing nets exactly that — drawnQuantitySql).
+  invalidateDrawdownLinks();
   return row;
 }
 

@@ -1,6 +1,7 @@
 // Meters: how events become quantities (event name, aggregation, property, filters, group-by).
 import "server-only";
 import { asc, eq, inArray, isNull } from "drizzle-orm";
+import { meterHasLiveLink } from "@/lib/credits/drawdown-links";
 import { db, type Executor } from "@/lib/db/client";
 import { meters, type Meter } from "@/lib/db/schema";
 import { conflict, invalidField, notFound } from "@/lib/http/errors";
@@ -59,6 +60,11 @@ export async function updateMeter(ref: string, patch: MeterPatch): Promise<Meter
   const meter = await getMeter(ref);
   if (patch.allow_negative && meter.aggregation !== "sum")
     throw invalidField("allow_negative", "only a sum meter adds negative values up");
+  if (patch.allow_negative && !meter.allowNegative && (await meterHasLiveLink(meter.id)))
+    throw invalidField(
+      "allow_negative",
+      `meter ${meter.code} is priced in credits (a credit meter link), and a negative correction cannot give credits back; archive the link first`,
+    );
   const [m] = await db
     .update(meters)
     .set({

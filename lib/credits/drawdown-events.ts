@@ -4,6 +4,10 @@
 // event, as consume does, never below zero (a negative correction of a sum meter spends nothing).
 // The same rows serve the drawdown (drawdown.ts) and the exact reads (drawdown-read.ts), so what a
 // read counts as not yet drawn is exactly what the next drawdown spends.
+//
+// Usage an agent's finalized call recorded (source 'call', lib/agents/record-call-usage.ts) is
+// never drawn: the call priced it in money from its plan snapshot and is billed through the call,
+// so drawing it as well would charge it twice. Public ingestion refuses the source 'call'.
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { DrawdownLink } from "./drawdown-links";
@@ -50,6 +54,7 @@ function linkConds(l: DrawdownLink, before: SQL | null): SQL[] {
   return [
     sql`e.ingested_at > ${l.createdAt.toISOString()}::timestamptz`,
     sql`e.event_name = ${l.eventName}`,
+    sql`e.source is distinct from 'call'`,
     ...(before ? [sql`e.ingested_at < ${before}`] : []),
     ...(l.archivedAt ? [sql`e.ingested_at <= ${l.archivedAt.toISOString()}::timestamptz`] : []),
     ...filterSql(l.meterFilters),
@@ -83,18 +88,52 @@ export function pendingCreditsSql(orgId: string | SQL, links: DrawdownLink[], af
  * The usage of one meter drawn from credits, for billing (lib/payments/period-input.ts): per read
  * `t.j` and group value `g` (the event's property `t.k`, null when `t.k` is null), the summed
  * quantity `q` of the meter's events whose timestamp lies in the read's [t.f, t.u) and that one of
- * the meter's links draws — ingested while the link was active, (created_at, archived_at], and
- * matching its filters, by the same conditions the drawdown reads them with. An event two links
- * match counts once. Everything else of the meter is billed in arrears, so no event is both drawn
- * and billed, and none is neither. `reads`: a row source aliased `t(j int, o text, k text, f timestamptz, u timestamptz)`.
+ * the meter's links drew or will draw:
+ * - drawn: the event matches the link (linkConds, as the drawdown read it) and its ingested_at lies
+ *   in the range [from, through) of one of the link's credit_drawdowns rows — the drawdown wrote
+ *   that row with the ledger rows of that range, so the event was spent;
+ * - will be drawn: the link is live and priced now (as drawdownLinks gives it to the drawdown) and
+ *   the event was ingested at or after the customer's cursor — the usage the exact balance already
+ *   counts as pending.
+ * Not the link's window alone: the drawdown spends nothing for a link while its credit event is
+ * inactive (nor for one a replica's cache did not know yet), and moves the cursor past those
+ * events; counted as drawn, they were neither drawn nor billed. An event two links match counts
+ * once. Everything else of the meter is billed in arrears, so no event is both drawn and billed,
+ * and none is neither. Billing only, never the ingest or drawdown path: it reads the link's
+ * drawdown rows (credit_drawdowns_link_through_idx) beside the events. `reads`: a row source
+ * aliased `t(j int, o text, k text, f timestamptz, u timestamptz)`. A statement with a WITH
+ * clause: parenthesize it to union it with others.
  */
 export function drawnQuantitySql(meterLinks: DrawdownLink[], reads: SQL): SQL {
-  const anyLink = sql.join(
-    meterLinks.map((l) => sql`(${sql.join(linkConds(l, null), sql` and `)})`),
-    sql` or `,
-  );
-  return sql`select t.j, case when t.k is null then null else e.properties ->> t.k end as g, sum(${quantityOf(meterLinks[0]!)})::text as q
-               from ${reads} join usage_events e on e.org_id = t.o and e."timestamp" >= t.f and e."timestamp" < t.u
-              where ${anyLink}
-              group by 1, 2`;
+  const matches = meterLinks.map((l) => sql`(${sql.join(linkConds(l, null), sql` and `)})`);
+  // Per link, whether one of its drawdowns covers each matching event: in one ordered pass over the
+  // events and the link's drawdown rows together, the running maximum of `through` over the rows
+  // that start at or before the event's ingestion exceeds it exactly when a range [from, through)
+  // holds it (a range starting at the instant sorts first: `from` is inclusive). A sort where a
+  // probe per event into credit_drawdowns cost 2–3× as much over a month of 180,000 events. Only the
+  // drawdowns that can cover one of the events are read (`b`: a customer's accumulate over the years).
+  const perLink = meterLinks.map((l, n) => {
+    const pending = l.live && l.creditsPerUnit !== null ? sql` or y.at >= y.cur` : sql``;
+    return sql`select y.j, y.event_id, y.g, y.q from (
+                 select x.*, max(x.thr) over (partition by x.o order by x.at, x.kind rows unbounded preceding) as cover
+                   from (select 1 as kind, ev.j, ev.o, ev.event_id, ev.g, ev.q, ev.ingested_at as at, null::timestamptz as thr, ev.cur
+                           from ev where ev.m${sql.raw(String(n))}
+                         union all
+                         select 0, null, d.org_id, null, null, null, d.from_ingested_at, d.through_ingested_at, null
+                           from b join credit_drawdowns d
+                             on d.org_id = b.o and d.link_id = ${l.id} and d.through_ingested_at > b.lo and d.from_ingested_at <= b.hi) x) y
+                where y.kind = 1 and (y.cover > y.at${pending})`;
+  });
+  return sql`with r as (select * from ${reads}),
+                  ev as (select r.j, r.o, e.event_id, e.ingested_at, case when r.k is null then null else e.properties ->> r.k end as g,
+                                ${quantityOf(meterLinks[0]!)} as q, coalesce(cur.drawn_through, '-infinity'::timestamptz) as cur,
+                                ${sql.join(
+                                  matches.map((m, n) => sql`${m} as m${sql.raw(String(n))}`),
+                                  sql`, `,
+                                )}
+                           from r join usage_events e on e.org_id = r.o and e."timestamp" >= r.f and e."timestamp" < r.u
+                           left join credit_drawdown_cursors cur on cur.org_id = r.o
+                          where ${sql.join(matches, sql` or `)}),
+                  b as (select ev.o, min(ev.ingested_at) as lo, max(ev.ingested_at) as hi from ev group by ev.o)
+             select z.j, z.g, sum(z.q)::text as q from (${sql.join(perLink, sql` union `)}) z group by 1, 2`;
 }

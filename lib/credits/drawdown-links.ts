@@ -6,7 +6,7 @@
 import "server-only";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
-import { date, int, json, label, nullable, selectRows, text } from "@/lib/db/rows";
+import { bool, date, int, json, label, nullable, selectRows, text } from "@/lib/db/rows";
 import { creditEvents, creditMeterLinks, meters } from "@/lib/db/schema";
 import { invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
@@ -28,6 +28,8 @@ export type DrawdownLink = {
   createdAt: Date;
   /** Events ingested after this are not drawn; null while the link is active. */
   archivedAt: Date | null;
+  /** Whether the drawdown reads the link now (drawdownLinks): its events after a customer's cursor will be drawn if priced. */
+  live: boolean;
 };
 
 const TTL_MS = 5_000;
@@ -49,19 +51,20 @@ const LINK_ROW = {
   credits: nullable(int),
   created_at: date,
   archived_at: nullable(date),
+  live: bool,
 };
 
 /** `all`: every link ever made (archived ones, those of archived meters too), for billing (allLinks). */
 async function load(tx: Executor, all = false): Promise<DrawdownLink[]> {
   // An archived link still draws the events ingested before it was archived, for a day.
-  const live = sql`(l.archived_at is null or l.archived_at > now() - interval '1 day') and m.archived_at is null and`;
+  const liveSql = sql`(l.archived_at is null or l.archived_at > now() - interval '1 day') and m.archived_at is null`;
   const list = await selectRows(
     LINK_ROW,
     sql`select l.id, l.meter_id, m.code as meter_code, m.event_name, m.aggregation, m.property, m.filters as meter_filters, l.filters,
                l.credit_event_code as credit_event, (select e.credits from credit_events e where e.code = l.credit_event_code and e.active) as credits,
-               l.created_at, l.archived_at
+               l.created_at, l.archived_at, ${liveSql} as live
           from credit_meter_links l join meters m on m.id = l.meter_id
-         where ${all ? sql`` : live} m.aggregation in ('count', 'sum')
+         where ${all ? sql`` : sql`${liveSql} and`} m.aggregation in ('count', 'sum')
          order by l.id`,
     tx,
   );
@@ -78,6 +81,7 @@ async function load(tx: Executor, all = false): Promise<DrawdownLink[]> {
     creditsPerUnit: r.credits,
     createdAt: r.created_at,
     archivedAt: r.archived_at,
+    live: r.live,
   }));
 }
 
@@ -141,6 +145,14 @@ export async function createLink(input: LinkInput) {
   if (!meter || meter.archivedAt) throw invalidField("meter", `no active meter has the code "${input.meter}"`);
   if (meter.aggregation !== "count" && meter.aggregation !== "sum")
     throw invalidField("meter", `only count and sum meters can spend credits; "${meter.code}" is ${meter.aggregation}`);
+  // A negative correction spends nothing and gives nothing back (the drawdown rounds each event up
+  // to at least 0 credits) while the invoice counts the usage net of it: credits spent on usage no
+  // longer billed. So a meter priced in credits takes no negative values (updateMeter keeps it so).
+  if (meter.allowNegative)
+    throw invalidField(
+      "meter",
+      `"${meter.code}" accepts negative values (corrections), which credits cannot give back; price a meter without allow_negative in credits, and correct credits with an adjustment`,
+    );
   const [event] = await db.select().from(creditEvents).where(eq(creditEvents.code, input.creditEvent));
   if (!event || !event.active)
     throw invalidField("credit_event", `no active credit event has the code "${input.creditEvent}"`);
@@ -157,6 +169,16 @@ export async function createLink(input: LinkInput) {
     .returning();
   invalidateDrawdownLinks();
   return linkJson({ ...row!, meterCode: meter.code, creditEvent: row!.creditEventCode });
+}
+
+/** Whether a link not archived prices the meter in credits (the meter then refuses allow_negative). */
+export async function meterHasLiveLink(meterId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: creditMeterLinks.id })
+    .from(creditMeterLinks)
+    .where(and(eq(creditMeterLinks.meterId, meterId), isNull(creditMeterLinks.archivedAt)))
+    .limit(1);
+  return row !== undefined;
 }
 
 export async function listLinks(opts: { includeArchived?: boolean } = {}) {

@@ -59,6 +59,9 @@ const UNIX_SECONDS = /^\d{1,12}(?:\.\d{1,9})?$/;
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** The source of the usage events a finalized call records (lib/agents/record-call-usage.ts). */
+export const CALL_SOURCE = "call";
+
 function fail(raw: unknown, field: string, message: string): ParseResult {
   const o = isObject(raw) ? raw : {};
   const str = (k: string) => (typeof o[k] === "string" ? (o[k] as string).slice(0, MAX_ID_LENGTH) : null);
@@ -195,6 +198,10 @@ export function parseFlexPriceEvent(raw: unknown): ParseResult {
   if ("error" in id) return fail(raw, "event_id", id.error);
   const source = stringField(raw, "source", false, MAX_NAME_LENGTH);
   if ("error" in source) return fail(raw, "source", source.error);
+  // Usage with source "call" is a finalized call's, billed through the call and never drawn from
+  // credits (lib/credits/drawdown-events.ts): a sender must not be able to claim it.
+  if (source.value === CALL_SOURCE)
+    return fail(raw, "source", `"${CALL_SOURCE}" is reserved for the usage a finalized call records (send_usage)`);
   const props = propertiesField(raw);
   if ("error" in props) return fail(raw, props.field ?? "properties", props.error);
 

@@ -247,7 +247,10 @@ async function readDrawn(tx: Executor, reads: UsageRead[], links: DrawdownLink[]
   if (parts.length === 0) return out;
   const found = await selectRows(
     { j: int, g: nullable(text), q: nullable(decimal) },
-    sql.join(parts, sql` union all `),
+    sql.join(
+      parts.map((p) => sql`(${p})`),
+      sql` union all `,
+    ),
     tx,
   );
   for (const f of found) {

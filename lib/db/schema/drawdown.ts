@@ -66,6 +66,8 @@ export const creditDrawdowns = pgTable(
   },
   (t) => [
     index("credit_drawdowns_org_created_idx").on(t.orgId, t.createdAt),
+    // Billing reads a link's drawdowns of a customer beside its events, to net what they drew (drawnQuantitySql).
+    index("credit_drawdowns_link_through_idx").on(t.orgId, t.linkId, t.throughIngestedAt),
     check("credit_drawdowns_credits_split", sql`${t.overageCredits} + ${t.shortCredits} <= ${t.credits}`),
   ],
 );

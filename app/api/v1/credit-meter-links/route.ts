@@ -30,10 +30,11 @@ export const POST = route(
       tag: "Catalog",
       summary: "Price a meter in credits: link it (optionally filtered, e.g. by model) to a credit event",
       description:
-        "From now on every accepted event of the meter (count or sum) that matches the filters spends ceil(quantity × the credit event's credits) of its customer's credits, in the customer's precedence order, once per event, usually within a second (the drawdown; docs/credits.md). Balances and entitlements count usage not yet drawn. A customer without overage stops at zero; with overage, the rest is billed in arrears. Linking in the middle of a billing period: only events ingested after the link is created are drawn (none before, however old their timestamp); the period's events ingested before it are billed in arrears at the period's close as usage at the plan's price, so no event is both drawn and billed (unless the plan's charge says usage_billing \"both\"). The upcoming invoice shows the same split.",
+        "From now on every accepted event of the meter (count or sum) that matches the filters spends ceil(quantity × the credit event's credits) of its customer's credits, in the customer's precedence order, once per event, usually within a second (the drawdown; docs/credits.md). Balances and entitlements count usage not yet drawn. A customer without overage stops at zero; with overage, the rest is billed in arrears. Linking in the middle of a billing period: only events ingested after the link is created are drawn (none before, however old their timestamp); the period's events ingested before it are billed in arrears at the period's close as usage at the plan's price, so no event is both drawn and billed (unless the plan's charge says usage_billing \"both\"). The upcoming invoice shows the same split. What the invoice nets is what the drawdown actually drew (or will draw: usage after the customer's drawdown cursor on a link whose credit event is active): while the credit event is inactive its events spend nothing and are billed in arrears instead. Usage an agent's finalized call records on the meter (source \"call\") is priced and billed by the call and never drawn. A sum meter that accepts negative values (allow_negative) cannot be linked — a correction would leave credits spent on usage the invoice no longer counts — and a linked meter cannot start accepting them; correct credits with an adjustment.",
       responses: {
         "201": "Created",
-        "400": "Unknown or unsupported meter, inactive credit event, or the same link exists",
+        "400":
+          "Unknown or unsupported meter (or one that accepts negative values), inactive credit event, or the same link exists",
       },
     },
   },

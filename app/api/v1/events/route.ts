@@ -34,7 +34,7 @@ export const POST = route(
       tag: "Usage events",
       summary: "Send one usage event (FlexPrice or Lago shape)",
       response: ZSingleEventReplyJson,
-      description: `FlexPrice's shape, or Lago's {"event": {…}}. ${EVENT_IDS}\n\nAnswers 202 with FlexPrice's flat object of strings — {"event_id": "…", "message": "accepted"} (or "duplicate") — or, with \`Prefer: return=representation\`, the item's outcome; a Lago-shaped request gets Lago's {"event": {…, "status"}}. A rejected event is a 400 naming the field, a 403 when a customer key names another customer, a 409 when the id was used for a different event. Platform keys name the customer per event (external_customer_id = the customer's external_id, or Tally's id); customer keys may omit it.`,
+      description: `FlexPrice's shape, or Lago's {"event": {…}}. ${EVENT_IDS}\n\nAnswers 202 with FlexPrice's flat object of strings — {"event_id": "…", "message": "accepted"} (or "duplicate") — or, with \`Prefer: return=representation\`, the item's outcome; a Lago-shaped request gets Lago's {"event": {…, "status"}}. A rejected event is a 400 naming the field (\`source\` "call" is reserved for the usage a finalized call records: billed through the call, never drawn from credits), a 403 when a customer key names another customer, a 409 when the id was used for a different event. Platform keys name the customer per event (external_customer_id = the customer's external_id, or Tally's id); customer keys may omit it.`,
       responses: {
         "202": "Accepted (or already recorded)",
         "400": "Rejected: the field and the reason",

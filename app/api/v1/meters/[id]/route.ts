@@ -31,7 +31,7 @@ export const PATCH = route(
       tag: "Catalog",
       summary: "Rename, change the unit of, or archive a meter",
       description:
-        "Aggregation, property, filters and group-by shape the rollups written at ingest and cannot change: create a new meter instead.",
+        "Aggregation, property, filters and group-by shape the rollups written at ingest and cannot change: create a new meter instead. allow_negative cannot be turned on while the meter is priced in credits (a credit meter link): a negative correction would not give the credits back (400 naming allow_negative); archive the link first.",
       responses: { ...CATALOG_WRITE_ERRORS, "200": "OK", "404": "Not found" },
     },
   },

@@ -1,0 +1,1 @@
+CREATE INDEX "credit_drawdowns_link_through_idx" ON "credit_drawdowns" USING btree ("org_id","link_id","through_ingested_at");
