@@ -19,6 +19,11 @@ export const users = pgTable(
     orgId: text().references(() => organizations.id, { onDelete: "cascade" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastSignInAt: timestamp({ withTimezone: true }),
+    /**
+     * Carried in every session token at sign-in; a session whose version differs is refused. A
+     * password reset increments it, so every session signed in before the reset stops working.
+     */
+    sessionVersion: integer().notNull().default(0),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email), index("users_org_id_idx").on(t.orgId)],
 );
