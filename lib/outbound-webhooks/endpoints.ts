@@ -4,7 +4,7 @@
 // customer only its own (another's is "not found", as the API contract asks).
 import "server-only";
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { db } from "@/lib/db/client";
+import { db, type Executor } from "@/lib/db/client";
 import {
   webhookDeliveries,
   webhookDeliveryAttempts,
@@ -86,8 +86,8 @@ export async function listEndpoints(orgId: string | null): Promise<WebhookEndpoi
     .limit(200);
 }
 
-export async function findEndpoint(scope: EndpointScope, id: string): Promise<WebhookEndpoint> {
-  const [row] = await db
+export async function findEndpoint(scope: EndpointScope, id: string, tx: Executor = db): Promise<WebhookEndpoint> {
+  const [row] = await tx
     .select()
     .from(ep)
     .where(and(eq(ep.id, id), owned(scope)));
@@ -241,25 +241,27 @@ export async function replayDelivery(
 }
 
 /**
- * A test event for one endpoint only ("Send a test event" on the pages): a `webhook.test` message and
- * its delivery, sent now by the worker like any other (signed, logged, retried), and sent even while
- * the endpoint is disabled would not be: a disabled endpoint is refused so its owner enables it first.
+ * A test event for one endpoint only ("Send a test event" on the pages, POST …/{id}/test): a
+ * `webhook.test` message and its delivery, sent now by the worker like any other (signed, logged,
+ * retried). A disabled endpoint is refused so its owner enables it first. Inside `outer` (an
+ * idempotent request's transaction) the writes commit with the stored answer.
  */
 export async function sendTestEvent(
   scope: EndpointScope,
   endpointId: string,
   now = new Date(),
+  outer?: Executor,
 ): Promise<DeliveryWithLog> {
-  const endpoint = await findEndpoint(scope, endpointId);
-  if (endpoint.status !== "enabled")
-    throw invalidField("endpoint", "is disabled: enable it before sending a test event");
-  const messageId = newId("msg");
-  const body = JSON.stringify({
-    type: WEBHOOK_TEST_EVENT,
-    timestamp: now.toISOString(),
-    data: { endpoint_id: endpoint.id, customer_id: endpoint.orgId, message: "A test event sent from Tally." },
-  });
-  const created = await db.transaction(async (tx) => {
+  const write = async (tx: Executor) => {
+    const endpoint = await findEndpoint(scope, endpointId, tx);
+    if (endpoint.status !== "enabled")
+      throw invalidField("endpoint", "is disabled: enable it before sending a test event");
+    const messageId = newId("msg");
+    const body = JSON.stringify({
+      type: WEBHOOK_TEST_EVENT,
+      timestamp: now.toISOString(),
+      data: { endpoint_id: endpoint.id, customer_id: endpoint.orgId, message: "A test event sent from Tally." },
+    });
     const [m] = await tx
       .insert(webhookMessages)
       .values({
@@ -286,7 +288,8 @@ export async function sendTestEvent(
       })
       .returning();
     return row!;
-  });
+  };
+  const created = outer ? await write(outer) : await db.transaction(write);
   kickWebhookDelivery();
   return { ...created, eventType: WEBHOOK_TEST_EVENT, attemptsLog: [] };
 }
