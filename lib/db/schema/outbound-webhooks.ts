@@ -22,9 +22,9 @@ export const webhookEndpoints = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
-    /** whsec_<base64>: the signing secret (Standard Webhooks). */
+    /** The signing secret (whsec_<base64>, Standard Webhooks), sealed: tenc1:<key id>:… (lib/secret-box.ts). */
     secret: text().notNull(),
-    /** The secret before the last rotation, still signed with (a second signature) until it expires. */
+    /** The secret before the last rotation (sealed), still signed with (a second signature) until it expires. */
     previousSecret: text(),
     previousSecretExpiresAt: timestamp({ withTimezone: true }),
     status: text().$type<WebhookEndpointStatus>().notNull().default("enabled"),
