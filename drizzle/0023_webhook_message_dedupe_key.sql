@@ -1,0 +1,2 @@
+ALTER TABLE "webhook_messages" ADD COLUMN "dedupe_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "webhook_messages_dedupe_key" ON "webhook_messages" USING btree ("dedupe_key") WHERE "webhook_messages"."dedupe_key" is not null;
