@@ -46,7 +46,8 @@ export async function authorizeCredentials(
   const ok = user?.passwordHash
     ? await verifyPassword(password, user.passwordHash)
     : (await burnPasswordCheck(password), false);
-  if (!user || !ok) {
+  // A removed member's account is kept but signs in no more: refused like a wrong password.
+  if (!user || !ok || user.disabledAt) {
     metrics.signInFailures.inc({ reason: "invalid_credentials" });
     return null;
   }

@@ -27,7 +27,8 @@ export async function requestPasswordReset(
   const verdict = await claimSignInAttempt(email, ip, now, "reset:");
   if (!verdict.allowed) return verdict;
   const user = await findUserByEmail(email);
-  if (!user) return verdict;
+  // A removed member's account cannot sign in whatever its password: no link (the answer is the same).
+  if (!user || user.disabledAt) return verdict;
   const id = newId("pwr");
   const secret = newSecret();
   await db.transaction(async (tx) => {

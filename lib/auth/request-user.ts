@@ -15,14 +15,14 @@ export function tokenSessionVersion(token: object | null | undefined): number {
   return typeof sv === "number" ? sv : 0;
 }
 
-/** The user a session names, or null when the user is gone or the session predates the user's last password reset. */
+/** The user a session names, or null when the user is gone or disabled, or the session predates the user's last password reset. */
 export async function loadSessionUser(
   userId: string | undefined | null,
   sessionVersion: number,
 ): Promise<SessionUser | null> {
   if (!userId) return null;
   const u = await getUserById(userId);
-  if (!u || u.sessionVersion !== sessionVersion) return null;
+  if (!u || u.disabledAt || u.sessionVersion !== sessionVersion) return null;
   return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId };
 }
 
