@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { webhookEndpoints } from "@/lib/db/schema";
+import { webhookDeliveries, webhookEndpoints } from "@/lib/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { deliverDueWebhooks } from "@/lib/outbound-webhooks/deliver";
 import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
@@ -99,6 +99,27 @@ describe("webhook secrets at rest", () => {
     process.env.TALLY_ENCRYPTION_KEY = "a-dedicated-key-of-at-least-32-characters-3";
     resetEnvCache();
     expect(() => unseal(newSeal, "webhook_endpoints.secret")).toThrow(/TALLY_ENCRYPTION_KEY/);
+  });
+
+  it("a secret whose key is gone fails its own attempt with the reason, sends nothing unsigned, and the others still go", async () => {
+    const broken = await setup();
+    const fine = await setup();
+    await db
+      .update(webhookEndpoints)
+      .set({
+        secret: seal(broken.endpoint.secret, "webhook_endpoints.secret").replace(
+          /^tenc1:[0-9a-f]+:/,
+          "tenc1:000000000000:",
+        ),
+      })
+      .where(eq(webhookEndpoints.id, broken.endpoint.id));
+    await deliverOne(broken.org.id, broken.receiver);
+    await deliverOne(fine.org.id, fine.receiver);
+    expect(broken.receiver.received).toHaveLength(0);
+    expect(fine.receiver.received).toHaveLength(1);
+    const [d] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, broken.endpoint.id));
+    expect(d).toMatchObject({ status: "pending" });
+    expect(d!.lastError).toMatch(/Not sent: .*TALLY_ENCRYPTION_KEY/);
   });
 
   it("does not open a sealed value tampered with, or one moved to another purpose", () => {

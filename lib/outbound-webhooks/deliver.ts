@@ -131,7 +131,15 @@ export async function sendDelivery(
   timeoutMs = env().WEBHOOK_TIMEOUT_MS,
 ): Promise<AttemptResult> {
   const sentAt = new Date();
-  const headers = webhookHeaders(signingSecrets(c.endpoint, now), c.message.id, sentAt, c.message.body);
+  let headers: Record<string, string>;
+  try {
+    headers = webhookHeaders(signingSecrets(c.endpoint, now), c.message.id, sentAt, c.message.body);
+  } catch (e) {
+    // A secret that cannot be opened (its key is no longer configured) fails this attempt alone, with
+    // the reason in the log; nothing unsigned is sent, and the other deliveries of the batch go on.
+    const error = `Not sent: ${e instanceof Error ? e.message : String(e)}`;
+    return { claimed: c, at: now, headers: {}, status: null, responseBody: null, error, durationMs: 0, ok: false };
+  }
   const started = performance.now();
   let status: number | null = null;
   let responseBody: string | null = null;
