@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN_STATE, OWNER_STATE } from "./support";
+import { ADMIN_STATE, MEMBER_STATE, OWNER_STATE, signUpNewOrg } from "./support";
 
 // Issue 20: an owner invites a member from the Team page; with no SMTP server configured the invitation
 // lands in the admin's mailbox (/admin/mail); the invitee follows the link from there, creates an account
@@ -65,4 +65,47 @@ test("an owner invites a member, who follows the emailed link and joins with the
   await expect(second.getByRole("heading", { name: "This invitation can't be used" })).toBeVisible();
   await again.close();
   await invitee.close();
+});
+
+// A user belongs to one organization: the demo member of Acme, invited to another organization, is told
+// which one they are in and what to do — no Join button — and stays in Acme.
+test("a person already in an organization is told so on the invitation, and stays where they are", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const founder = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const founderPage = await founder.newPage();
+  await signUpNewOrg(founderPage, `Poachers ${Date.now()}`);
+  await founderPage.goto("/team");
+  await founderPage.getByLabel("Email").fill("member@acme.example");
+  await founderPage.getByLabel("Role").selectOption("member");
+  await founderPage.getByRole("button", { name: "Send invitation" }).click();
+  await expect(founderPage.getByRole("status")).toContainText("Invitation sent to member@acme.example");
+  await founder.close();
+
+  const admin = await browser.newContext({ storageState: ADMIN_STATE });
+  const adminPage = await admin.newPage();
+  await adminPage.goto("/admin/mail");
+  await adminPage
+    .getByRole("link", { name: /invited you to Poachers .* on Tally.*To member@acme\.example/ })
+    .first()
+    .click();
+  const link = adminPage
+    .frameLocator('iframe[title^="HTML part"]')
+    .getByRole("link", { name: "Accept the invitation" });
+  const href = (await link.getAttribute("href"))!;
+  await admin.close();
+
+  const member = await browser.newContext({ storageState: MEMBER_STATE });
+  const page = await member.newPage();
+  const url = new URL(href);
+  await page.goto(url.pathname + url.search);
+  const refusal = page.getByRole("alert").filter({ hasText: "You already belong to Acme Corp" });
+  await expect(refusal).toContainText("Ask an owner of Acme Corp to remove you first");
+  await expect(page.getByRole("button", { name: /^Join / })).toHaveCount(0);
+  await page.goto("/team");
+  await expect(page.getByRole("heading", { name: "Team", level: 1 })).toBeVisible();
+  // Still in Acme: its owner is on the member's team page.
+  await expect(page.getByText("owner@acme.example", { exact: true })).toBeVisible();
+  await member.close();
 });

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "@playwright/test";
 import { Webhook } from "standardwebhooks";
-import { signUpNewOrg } from "./support";
+import { ADMIN_STATE, signUpNewOrg } from "./support";
 
 // Issue 20: an owner adds a webhook endpoint pointing at a receiver this test starts on loopback,
 // copies the secret shown once, sends a test event, sees it delivered in the log with the answer's
@@ -109,5 +109,35 @@ test("an owner adds an endpoint, sends a test event, reads its delivery and repl
     }).toPass({ timeout: 15_000 });
   } finally {
     await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test("the admin adds an endpoint for a customer from its page; the customer's owner sees it as their own", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const { orgName } = await signUpNewOrg(page, `Support Hooks ${Date.now()}`);
+  const url = `https://hooks.example.com/support-${Date.now()}`;
+  const admin = await browser.newPage({ storageState: ADMIN_STATE });
+  try {
+    await admin.goto(`/admin?q=${encodeURIComponent(orgName)}`);
+    await admin.getByTestId("customer-row").filter({ hasText: orgName }).getByRole("link").first().click();
+    await expect(admin.getByRole("heading", { name: orgName, level: 1 })).toBeVisible();
+    await admin.getByText("Add an endpoint for this customer").click();
+    await admin.getByLabel("URL", { exact: true }).fill(url);
+    await admin.getByLabel("Description (optional)").fill("Set up by support");
+    await admin.getByRole("button", { name: "Add endpoint" }).click();
+    await expect(admin.getByTestId("webhook-secret")).toHaveText(/^whsec_/);
+    await expect(
+      admin.getByRole("table", { name: "Customer's webhook endpoints" }).getByRole("row").filter({ hasText: url }),
+    ).toContainText("enabled");
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Webhooks" }).click();
+    await expect(
+      page.getByRole("table", { name: "Webhook endpoints" }).getByRole("row").filter({ hasText: url }),
+    ).toBeVisible();
+  } finally {
+    await admin.close();
   }
 });

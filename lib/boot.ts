@@ -1,5 +1,5 @@
-// Start-up, once per server process: migrations, the session secret, the operator's bootstrap
-// admin and API key, the demo seed, and the background jobs.
+// Start-up, once per server process: migrations, the session secret, webhook secrets sealed under the
+// current key, the operator's bootstrap admin and API key, the demo seed, and the background jobs.
 import "server-only";
 import { processState } from "@/lib/process-state";
 import { ensureBootstrapKey } from "@/lib/auth/api-keys";
@@ -10,6 +10,7 @@ import { db, driver } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { resealWebhookSecrets } from "@/lib/outbound-webhooks/endpoints";
 import { paymentRail } from "@/lib/payments/provider";
 import { demoAtStartup } from "@/lib/seed/startup";
 import { startJobs } from "@/lib/jobs/runner";
@@ -31,6 +32,8 @@ async function run(): Promise<void> {
   );
   await migrate(db, d);
   await ensureAuthSecret();
+  const resealed = await resealWebhookSecrets();
+  if (resealed > 0) log.info({ endpoints: resealed }, "webhook secrets sealed under the current key");
   await listenForInvalidations();
   if (e.TALLY_ADMIN_EMAIL && e.TALLY_ADMIN_PASSWORD) {
     await ensureAdmin(e.TALLY_ADMIN_EMAIL, e.TALLY_ADMIN_PASSWORD);

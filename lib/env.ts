@@ -27,6 +27,11 @@ const ZEnv = z
     TALLY_DATA_DIR: z.string().default(".data"),
     DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
     AUTH_SECRET: optionalString,
+    /** Seals secrets Tally keeps (webhook signing secrets); comma-separated to rotate: the first seals, all open (lib/secret-box.ts). */
+    TALLY_ENCRYPTION_KEY: optionalString.refine(
+      (v) => v === undefined || v.split(",").every((k) => k.trim().length >= 32),
+      "each key needs at least 32 characters (e.g. openssl rand -base64 32)",
+    ),
     AUTH_GITHUB_ID: optionalString,
     AUTH_GITHUB_SECRET: optionalString,
     AUTH_GOOGLE_ID: optionalString,

@@ -53,6 +53,7 @@ const OVERRIDES: Record<string, Partial<Record<Principal, Outcome>>> = {
   "PATCH /api/v1/webhook-endpoints/{id}": { member_a: 403 },
   "DELETE /api/v1/webhook-endpoints/{id}": { member_a: 403 },
   "POST /api/v1/webhook-endpoints/{id}/rotate-secret": { member_a: 403 },
+  "POST /api/v1/webhook-endpoints/{id}/test": { member_a: 403 },
   "POST /api/v1/webhook-deliveries/{id}/replay": { member_a: 403 },
   // Stripe's webhook is not behind route(): it authenticates by signature and ignores API keys.
   "POST /api/webhooks/stripe": { bad_key: "ok" },

@@ -13,7 +13,9 @@ import { setOptOuts } from "@/lib/email/notify";
 import { listEmails, sendDueEmails } from "@/lib/email/outbox";
 import { resetEnvCache } from "@/lib/env";
 import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
-import { makeOrg, makeUser, uid } from "./support/fixtures";
+import { call, makeOrg, makeUser, sessionCookie, uid } from "./support/fixtures";
+import * as customer from "@/app/api/v1/customers/[id]/route";
+import { userFromRequest } from "@/lib/auth/request-user";
 import { decodeQuotedPrintable, headerOf, startSmtp, textPart, type SmtpSink } from "./support/smtp";
 
 let smtp: SmtpSink;
@@ -196,6 +198,23 @@ describe("password reset", () => {
     expect(await resetPassword(tokenOf(url!), "another-password")).toBe(false);
     const [still] = await db.select().from(users).where(eq(users.id, u.id));
     expect(await verifyPassword("brand-new-password", still!.passwordHash!)).toBe(true);
+  });
+
+  it("signs the user out everywhere: a session cookie from before the reset is refused, one from after works", async () => {
+    useSmtp(false);
+    const u = await userWithPassword();
+    const before = await sessionCookie(u.id);
+    const read = (cookie: string) =>
+      call(customer.GET, "GET", `/api/v1/customers/${u.orgId}`, { cookie, params: { id: u.orgId! } });
+    expect((await read(before)).status).toBe(200);
+    await requestPasswordReset(u.email, null);
+    const [row] = await db.select().from(emails).where(eq(emails.to, u.email));
+    expect(await resetPassword(tokenOf(linkIn(row!.text)!), "brand-new-password")).toBe(true);
+    expect((await read(before)).status).toBe(401);
+    expect(await userFromRequest(new Request("http://x/", { headers: { cookie: before } }))).toBeNull();
+    const [after] = await db.select().from(users).where(eq(users.id, u.id));
+    const signedInAgain = await sessionCookie(u.id, after!.sessionVersion);
+    expect((await read(signedInAgain)).status).toBe(200);
   });
 
   it("a link past its hour, or tampered with, is refused", async () => {

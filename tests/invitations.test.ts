@@ -1,11 +1,16 @@
 // Team invitations: the email arrives over SMTP with a working link; a new person signs up through it and
-// an existing one joins; expired, revoked, replaced and used links are refused; the last owner is protected;
+// one already in another organization is refused, naming it; a removed member's account is kept, disabled,
+// and comes back through a new invitation; expired, revoked, replaced and used links are refused; the last owner is protected;
 // an owner of one organization cannot reach another's members or invitations.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyPassword } from "@/lib/auth/password";
+import { createApiKey } from "@/lib/auth/api-keys";
+import { authorizeCredentials } from "@/lib/auth/config";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { requestPasswordReset } from "@/lib/auth/password-reset";
+import { userFromRequest } from "@/lib/auth/request-user";
 import { db } from "@/lib/db/client";
-import { emails, users } from "@/lib/db/schema";
+import { apiKeys, emails, users } from "@/lib/db/schema";
 import { sendDueEmails } from "@/lib/email/outbox";
 import { resetEnvCache } from "@/lib/env";
 import {
@@ -20,7 +25,7 @@ import {
   resendInvitation,
   revokeInvitation,
 } from "@/lib/orgs/invitations";
-import { makeOrg, makeUser, uid } from "./support/fixtures";
+import { makeOrg, makeUser, sessionCookie, uid } from "./support/fixtures";
 import { headerOf, startSmtp, textPart, type SmtpSink } from "./support/smtp";
 
 let smtp: SmtpSink;
@@ -76,7 +81,7 @@ describe("invitations", () => {
     useSmtp(false);
   });
 
-  it("an existing user with the invited email joins; another user cannot use the link", async () => {
+  it("a member of another organization is refused, naming it, and stays where they are; another user cannot use the link", async () => {
     const { org, inviter } = await orgWithOwner();
     const other = await orgWithOwner();
     const member = await makeUser("member", other.org.id);
@@ -85,18 +90,40 @@ describe("invitations", () => {
     expect(await checkInvitation(token)).toMatchObject({ ok: true, accountExists: true });
     const stranger = await makeUser("member", other.org.id);
     await expect(acceptAsExistingUser(token, stranger)).rejects.toThrow(/is for/);
-    await acceptAsExistingUser(token, member);
+    await expect(acceptAsExistingUser(token, member)).rejects.toThrow(
+      new RegExp(`You already belong to ${other.org.name}.*Ask an owner of ${other.org.name} to remove you first`),
+    );
     const [after] = await db.select().from(users).where(eq(users.id, member.id));
-    expect(after).toMatchObject({ orgId: org.id, role: "owner" });
+    expect(after).toMatchObject({ orgId: other.org.id, role: "member" });
+    expect((await checkInvitation(token)).ok).toBe(true); // not spent by the refusal
+    expect(await db.select().from(users).where(eq(users.orgId, org.id))).toHaveLength(1);
   });
 
-  it("the last owner of another organization must hand it over before joining", async () => {
+  it("removed from their organization, the same person accepts the invitation and keeps their account", async () => {
+    const { org, inviter } = await orgWithOwner();
+    const other = await orgWithOwner();
+    const member = await makeUser("member", other.org.id);
+    await inviteMember(inviter, { email: member.email, role: "member" });
+    const token = await lastTokenFor(member.email);
+    await removeMember(other.org.id, member.id);
+    // The kept account cannot sign in to accept: the link takes a new name and password instead.
+    expect(await checkInvitation(token)).toMatchObject({ ok: true, accountExists: false });
+    const joined = await acceptAsNewUser(token, { name: "Back Again", password: "a-new-password" });
+    expect(joined.id).toBe(member.id);
+    const [after] = await db.select().from(users).where(eq(users.id, member.id));
+    expect(after).toMatchObject({ orgId: org.id, role: "member", name: "Back Again", disabledAt: null });
+    expect(await verifyPassword("a-new-password", after!.passwordHash!)).toBe(true);
+  });
+
+  it("an owner of another organization is refused the same way, even when not its last owner", async () => {
     const { inviter } = await orgWithOwner();
     const other = await orgWithOwner();
+    await makeUser("owner", other.org.id);
     await inviteMember(inviter, { email: other.owner.email, role: "member" });
     const token = await lastTokenFor(other.owner.email);
-    await expect(acceptAsExistingUser(token, other.owner)).rejects.toThrow(/only owner/);
-    expect((await checkInvitation(token)).ok).toBe(true); // not spent by the refusal
+    await expect(acceptAsExistingUser(token, other.owner)).rejects.toThrow(/already belong to/);
+    const [after] = await db.select().from(users).where(eq(users.id, other.owner.id));
+    expect(after).toMatchObject({ orgId: other.org.id, role: "owner" });
   });
 
   it("expired, revoked and replaced links are refused; a resent link works and the old one does not", async () => {
@@ -148,6 +175,34 @@ describe("members", () => {
     await expect(removeMember(org.id, m.id)).rejects.toThrow(/at least one owner/);
     await removeMember(org.id, owner.id);
     expect(await db.select().from(users).where(eq(users.orgId, org.id))).toMatchObject([{ id: m.id, role: "owner" }]);
+  });
+
+  it("removing a member keeps the account and its history but detaches it: signed out, and no sign-in or reset link", async () => {
+    const { org, owner } = await orgWithOwner();
+    const m = await makeUser("member", org.id, await hashPassword("member-password"));
+    const key = await createApiKey({ scope: "customer", orgId: org.id, name: "made by m", createdByUserId: m.id });
+    const cookie = await sessionCookie(m.id);
+    expect(await userFromRequest(new Request("http://x/", { headers: { cookie } }))).toMatchObject({ id: m.id });
+    expect(await authorizeCredentials({ email: m.email, password: "member-password" }, new Headers())).toMatchObject({
+      id: m.id,
+    });
+    await removeMember(org.id, m.id);
+    const [kept] = await db.select().from(users).where(eq(users.id, m.id));
+    expect(kept).toMatchObject({ orgId: null, email: m.email });
+    expect(kept!.disabledAt).toBeInstanceOf(Date);
+    // What the person did still names them.
+    const [k] = await db.select().from(apiKeys).where(eq(apiKeys.id, key.apiKey.id));
+    expect(k!.createdByUserId).toBe(m.id);
+    expect(await userFromRequest(new Request("http://x/", { headers: { cookie } }))).toBeNull();
+    expect(
+      await userFromRequest(
+        new Request("http://x/", { headers: { cookie: await sessionCookie(m.id, kept!.sessionVersion) } }),
+      ),
+    ).toBeNull();
+    expect(await authorizeCredentials({ email: m.email, password: "member-password" }, new Headers())).toBeNull();
+    await requestPasswordReset(m.email, null);
+    expect(await db.select().from(emails).where(eq(emails.to, m.email))).toHaveLength(0);
+    expect(await db.select().from(users).where(eq(users.orgId, org.id))).toMatchObject([{ id: owner.id }]);
   });
 
   it("two owners demoting each other at once leave one owner", async () => {

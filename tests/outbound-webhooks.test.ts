@@ -2,11 +2,18 @@
 // with the standardwebhooks library's own verifier), retried after 5xx and timeouts with backoff,
 // in order per ordering key, replayable, verifiable with either secret during a rotation, and the
 // endpoint disabled after 5 days of failures. Time moves by passing `now` to the worker.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { alerts, webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints, webhookMessages } from "@/lib/db/schema";
+import {
+  alerts,
+  emails,
+  webhookDeliveries,
+  webhookDeliveryAttempts,
+  webhookEndpoints,
+  webhookMessages,
+} from "@/lib/db/schema";
 import {
   claimDeliveries,
   deliverDueWebhooks,
@@ -24,7 +31,7 @@ import {
   updateEndpoint,
 } from "@/lib/outbound-webhooks/endpoints";
 import { resetEnvCache } from "@/lib/env";
-import { makeOrg } from "./support/fixtures";
+import { makeOrg, makeUser } from "./support/fixtures";
 import { startReceiver, type Receiver } from "./support/webhook-receiver";
 
 // The receiver listens on loopback, which customers' endpoints may not name by default.
@@ -304,6 +311,50 @@ describe("outbound webhooks: order, replay, rotation, disabling", () => {
     expect(pending).toHaveLength(0);
     const attempts = await db.select().from(webhookDeliveryAttempts);
     expect(attempts.length).toBeGreaterThan(0);
+  });
+});
+
+describe("outbound webhooks: the owner is emailed when an endpoint is disabled", () => {
+  async function failFiveDays(orgId: string, endpointId: string) {
+    await emit(orgId, "invoice.paid", { id: `inv_dead_${endpointId}_1` });
+    const t0 = soon();
+    await deliverDueWebhooks(t0);
+    await emit(orgId, "invoice.paid", { id: `inv_dead_${endpointId}_2` });
+    await deliverDueWebhooks(new Date(t0.getTime() + 5 * DAY + 1000));
+    // The worker runs again later; the endpoint is already off, so nobody is told twice.
+    await deliverDueWebhooks(new Date(t0.getTime() + 5 * DAY + 2 * HOUR));
+    const [ep] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
+    expect(ep!.status).toBe("disabled");
+  }
+  const disabledMailTo = (address: string) =>
+    db
+      .select()
+      .from(emails)
+      .where(and(eq(emails.to, address), eq(emails.kind, "webhook_endpoint_disabled")));
+
+  it("emails each owner of the customer once, not its members, with a link to the endpoint", async () => {
+    const { org, endpoint } = await setup({ answer: () => ({ status: 500 }) });
+    const owner = await makeUser("owner", org.id);
+    const member = await makeUser("member", org.id);
+    await failFiveDays(org.id, endpoint.id);
+    const mail = await disabledMailTo(owner.email);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.subject).toMatch(/disabled after 5 days/);
+    expect(mail[0]!.text).toContain(endpoint.url);
+    expect(mail[0]!.text).toContain(`/webhook-endpoints/${endpoint.id}`);
+    expect(mail[0]!.text).not.toContain("/admin/");
+    expect(await disabledMailTo(member.email)).toHaveLength(0);
+  });
+
+  it("emails the operators for an installation endpoint, with a link to the admin's page", async () => {
+    const { org, endpoint } = await setup({ answer: () => ({ status: 500 }), orgScoped: false });
+    const admin = await makeUser("admin", null);
+    const owner = await makeUser("owner", org.id);
+    await failFiveDays(org.id, endpoint.id);
+    const mail = await disabledMailTo(admin.email);
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.text).toContain(`/admin/webhook-endpoints/${endpoint.id}`);
+    expect(await disabledMailTo(owner.email)).toHaveLength(0);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   subscriptionHistory,
   subscriptions,
   webhookEvents,
+  webhookMessages,
 } from "@/lib/db/schema";
 import { processStoredEvent } from "@/lib/webhooks/receive";
 import { makeOrg, uid } from "./support/fixtures";
@@ -195,6 +196,34 @@ describe("Stripe webhooks: subscriptions", () => {
       ],
     });
     expect(shuffled).toEqual(inOrder);
+  });
+
+  it("sends one invoice.payment_failed per Stripe event, however often an admin replays it", async () => {
+    const org = await makeOrg();
+    const customer = stripe.put({ id: `cus_${uid()}`, object: "customer", metadata: {} });
+    await db.update(organizations).set({ stripeCustomerId: customer.id }).where(eq(organizations.id, org.id));
+    const inv = stripe.createInvoice({ customer: customer.id, status: "open", amount: 2900 });
+    const ev = stripe.event("invoice.payment_failed", inv);
+    await deliver(ev);
+    const failedEvents = () =>
+      db
+        .select()
+        .from(webhookMessages)
+        .where(and(eq(webhookMessages.orgId, org.id), eq(webhookMessages.type, "invoice.payment_failed")));
+    expect(await failedEvents()).toHaveLength(1);
+    expect((await processStoredEvent(ev.id as string)).body).toMatchObject({ duplicate: true });
+    // Even applied again (an event left marked failed after its change committed), the change is not re-announced.
+    await db
+      .update(webhookEvents)
+      .set({ status: "failed" })
+      .where(eq(webhookEvents.id, ev.id as string));
+    expect((await processStoredEvent(ev.id as string)).body.outcome).toMatch(/^invoice_open/);
+    const after = await failedEvents();
+    expect(after).toHaveLength(1);
+    expect(after[0]!.dedupeKey).toBe(`stripe:${ev.id as string}:invoice.payment_failed`);
+    // A new failure (another Stripe event) is announced.
+    await deliver(stripe.event("invoice.payment_failed", inv));
+    expect(await failedEvents()).toHaveLength(2);
   });
 
   it("moves the subscription to past due on a failed payment and back on payment", async () => {

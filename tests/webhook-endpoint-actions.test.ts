@@ -250,6 +250,43 @@ describe("who may use the webhook actions", () => {
     });
   });
 
+  it("the admin adds an endpoint for a customer from its page: the customer's own, which its owner then manages; nobody else may", async () => {
+    as(adminUser);
+    const made = await admin.createEndpointForCustomer(
+      null,
+      form({ customer_id: orgB, url: receiver.url, description: "Set up by support", "event:invoice.paid": "on" }),
+    );
+    if (!made?.ok) throw new Error(`not created: ${JSON.stringify(made)}`);
+    expect(made.data.secret).toMatch(/^whsec_/);
+    expect(await endpointRow(made.data.id)).toMatchObject({
+      orgId: orgB,
+      description: "Set up by support",
+      eventTypes: ["invoice.paid"],
+    });
+    as(ownerB);
+    expect(await customer.setCustomerEndpointEnabled(null, form({ id: made.data.id, enabled: "false" }))).toMatchObject(
+      { ok: true },
+    );
+    as(ownerA);
+    expect(await customer.sendCustomerTestEvent(null, form({ id: made.data.id }))).toMatchObject({
+      ok: false,
+      error: "Webhook endpoint not found.",
+    });
+    // An unknown customer is named, not a server error; an owner cannot use the admin's action.
+    as(adminUser);
+    expect(
+      await admin.createEndpointForCustomer(null, form({ customer_id: "org_missing", url: receiver.url })),
+    ).toMatchObject({ ok: false, error: "Customer not found." });
+    as(ownerA);
+    const countA = async () =>
+      (await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.orgId, orgA))).length;
+    const before = await countA();
+    await expect(
+      admin.createEndpointForCustomer(null, form({ customer_id: orgA, url: receiver.url })),
+    ).rejects.toMatchObject({ digest: expect.stringContaining("403") });
+    expect(await countA()).toBe(before);
+  });
+
   it("the admin adds the installation's endpoint and manages a customer's; a customer cannot reach the installation's", async () => {
     as(adminUser);
     const inst = await admin.createInstallationEndpoint(null, form({ url: receiver.url, description: "ops" }));

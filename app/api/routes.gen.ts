@@ -84,8 +84,9 @@ import * as r81 from "@/app/api/v1/webhook-deliveries/[id]/replay/route";
 import * as r82 from "@/app/api/v1/webhook-endpoints/[id]/deliveries/route";
 import * as r83 from "@/app/api/v1/webhook-endpoints/[id]/rotate-secret/route";
 import * as r84 from "@/app/api/v1/webhook-endpoints/[id]/route";
-import * as r85 from "@/app/api/v1/webhook-endpoints/route";
-import * as r86 from "@/app/api/webhooks/stripe/route";
+import * as r85 from "@/app/api/v1/webhook-endpoints/[id]/test/route";
+import * as r86 from "@/app/api/v1/webhook-endpoints/route";
+import * as r87 from "@/app/api/webhooks/stripe/route";
 
 export const apiRoutes: { file: string; module: Record<string, unknown> }[] = [
   { file: "app/api/auth/[...nextauth]/route.ts", module: r0 },
@@ -173,6 +174,7 @@ export const apiRoutes: { file: string; module: Record<string, unknown> }[] = [
   { file: "app/api/v1/webhook-endpoints/[id]/deliveries/route.ts", module: r82 },
   { file: "app/api/v1/webhook-endpoints/[id]/rotate-secret/route.ts", module: r83 },
   { file: "app/api/v1/webhook-endpoints/[id]/route.ts", module: r84 },
-  { file: "app/api/v1/webhook-endpoints/route.ts", module: r85 },
-  { file: "app/api/webhooks/stripe/route.ts", module: r86 },
+  { file: "app/api/v1/webhook-endpoints/[id]/test/route.ts", module: r85 },
+  { file: "app/api/v1/webhook-endpoints/route.ts", module: r86 },
+  { file: "app/api/webhooks/stripe/route.ts", module: r87 },
 ];

@@ -14,11 +14,14 @@ export function EndpointCreateForm({
   action,
   base,
   urlHint,
+  hidden,
 }: {
   action: FormActionFn<CreatedEndpoint>;
   /** Where endpoint pages live: "/webhook-endpoints" or "/admin/webhook-endpoints". */
   base: string;
   urlHint: string;
+  /** Fields sent with the form as they are (the customer an admin adds an endpoint for). */
+  hidden?: Record<string, string>;
 }) {
   const [state, submit, pending] = useActionState(action, null);
   // A fresh form after each success (the browser keeps nothing of the last endpoint's choices).
@@ -45,6 +48,9 @@ export function EndpointCreateForm({
         </SecretBanner>
       )}
       <form key={formKey} action={submit} className="space-y-4">
+        {Object.entries(hidden ?? {}).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
         <div className="grid grid-cols-1 gap-3 md:grid-cols-2">
           <Field
             label="URL"

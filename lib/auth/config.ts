@@ -13,7 +13,8 @@ import { metrics } from "@/lib/metrics";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { authSecret } from "./secret";
 import { claimSignInAttempt, clientIp, recordSignInSuccess } from "./throttle";
-import { findUserByEmail, touchSignIn } from "./users";
+import { tokenSessionVersion } from "./request-user";
+import { findUserByEmail, getUserById, touchSignIn } from "./users";
 import { githubUserinfo, signInWithProvider } from "./oauth";
 import { providerIdentity } from "./provider-identity";
 
@@ -45,7 +46,8 @@ export async function authorizeCredentials(
   const ok = user?.passwordHash
     ? await verifyPassword(password, user.passwordHash)
     : (await burnPasswordCheck(password), false);
-  if (!user || !ok) {
+  // A removed member's account is kept but signs in no more: refused like a wrong password.
+  if (!user || !ok || user.disabledAt) {
     metrics.signInFailures.inc({ reason: "invalid_credentials" });
     return null;
   }
@@ -118,13 +120,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       user.id = result.user.id;
       return true;
     },
+    // The session version is read once, at sign-in: a later password reset bumps the user's and
+    // so refuses this token (lib/auth/request-user.ts).
     async jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+      if (user?.id) {
+        token.sub = user.id;
+        token.sv = (await getUserById(user.id))?.sessionVersion ?? 0;
+      }
       return token;
     },
     async session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
-      return session;
+      return Object.assign(session, { sv: tokenSessionVersion(token) });
     },
   },
 }));

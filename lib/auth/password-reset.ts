@@ -1,9 +1,10 @@
 // Password reset by email: a request queues a link (single use, valid one hour) for an account with that
 // email, and answers the same whether or not one exists. Requests are throttled per email and per IP
 // like sign-ins, in a scope of their own (lib/auth/throttle.ts), so they never lock anyone's sign-in.
-// Using a link sets the password and spends that link and every other outstanding link of the user.
+// Using a link sets the password, spends that link and every other outstanding link of the user, and
+// signs the user out everywhere (the session version goes up; lib/auth/request-user.ts).
 import "server-only";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { passwordResets, users } from "@/lib/db/schema";
 import { queueEmail } from "@/lib/email/outbox";
@@ -26,7 +27,8 @@ export async function requestPasswordReset(
   const verdict = await claimSignInAttempt(email, ip, now, "reset:");
   if (!verdict.allowed) return verdict;
   const user = await findUserByEmail(email);
-  if (!user) return verdict;
+  // A removed member's account cannot sign in whatever its password: no link (the answer is the same).
+  if (!user || user.disabledAt) return verdict;
   const id = newId("pwr");
   const secret = newSecret();
   await db.transaction(async (tx) => {
@@ -80,7 +82,10 @@ export async function resetPassword(token: string, password: string, now = new D
       )
       .returning({ id: passwordResets.id });
     if (spent.length === 0) return false;
-    await tx.update(users).set({ passwordHash }).where(eq(users.id, check.userId));
+    await tx
+      .update(users)
+      .set({ passwordHash, sessionVersion: sql`${users.sessionVersion} + 1` })
+      .where(eq(users.id, check.userId));
     await tx
       .update(passwordResets)
       .set({ usedAt: now })

@@ -37,6 +37,12 @@ describe("linking a GitHub or Google sign-in to a Tally user", () => {
       { id: "usr_0", role: "admin" as const },
       { action: "refuse", reason: "operator_account" },
     ],
+    [
+      "a removed member's kept account does not sign in through a provider either",
+      verified,
+      { id: "usr_2", role: "member" as const, disabledAt: new Date("2026-01-01T00:00:00Z") },
+      { action: "refuse", reason: "account_disabled" },
+    ],
     ["no email is refused", { ...verified, email: null }, null, { action: "refuse", reason: "no_email" }],
   ])("%s", (_name, identity, existing, expected) => {
     expect(decideProviderSignIn(identity, existing)).toEqual(expected);

@@ -7,7 +7,7 @@ import type { Role } from "@/lib/db/schema";
 
 export type ProviderIdentity = { email: string | null; emailVerified: boolean; name: string };
 
-export type ProviderRefusal = "no_email" | "unverified_email" | "operator_account";
+export type ProviderRefusal = "no_email" | "unverified_email" | "operator_account" | "account_disabled";
 
 export type ProviderSignInDecision =
   { action: "link"; userId: string } | { action: "create" } | { action: "refuse"; reason: ProviderRefusal };
@@ -15,7 +15,7 @@ export type ProviderSignInDecision =
 /** What a provider sign-in may do, given the Tally user with that email (if any). Pure. */
 export function decideProviderSignIn(
   identity: ProviderIdentity,
-  existing: { id: string; role: Role } | null,
+  existing: { id: string; role: Role; disabledAt?: Date | null } | null,
 ): ProviderSignInDecision {
   if (!identity.email) return { action: "refuse", reason: "no_email" };
   // Unverified is refused even with no account yet: creating one would claim an address that its
@@ -23,6 +23,7 @@ export function decideProviderSignIn(
   if (!identity.emailVerified) return { action: "refuse", reason: "unverified_email" };
   if (!existing) return { action: "create" };
   if (existing.role === "admin") return { action: "refuse", reason: "operator_account" };
+  if (existing.disabledAt) return { action: "refuse", reason: "account_disabled" };
   return { action: "link", userId: existing.id };
 }
 

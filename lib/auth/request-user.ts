@@ -9,10 +9,21 @@ import { getUserById } from "./users";
 
 export type SessionUser = { id: string; email: string; name: string; role: Role; orgId: string | null };
 
-export async function loadSessionUser(userId: string | undefined | null): Promise<SessionUser | null> {
+/** A token without a version was issued before versions existed: it counts as version 0. */
+export function tokenSessionVersion(token: object | null | undefined): number {
+  const sv = token && "sv" in token ? token.sv : undefined;
+  return typeof sv === "number" ? sv : 0;
+}
+
+/** The user a session names, or null when the user is gone or disabled, or the session predates the user's last password reset. */
+export async function loadSessionUser(
+  userId: string | undefined | null,
+  sessionVersion: number,
+): Promise<SessionUser | null> {
   if (!userId) return null;
   const u = await getUserById(userId);
-  return u ? { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId } : null;
+  if (!u || u.disabledAt || u.sessionVersion !== sessionVersion) return null;
+  return { id: u.id, email: u.email, name: u.name, role: u.role, orgId: u.orgId };
 }
 
 export async function userFromRequest(req: RequestLike): Promise<SessionUser | null> {
@@ -20,5 +31,5 @@ export async function userFromRequest(req: RequestLike): Promise<SessionUser | n
   if (!cookie.includes("authjs.session-token")) return null;
   const secureCookie = cookie.includes("__Secure-authjs.session-token");
   const token = await getToken({ req: { headers: { cookie } }, secret: authSecret(), secureCookie });
-  return loadSessionUser(token?.sub);
+  return loadSessionUser(token?.sub, tokenSessionVersion(token));
 }

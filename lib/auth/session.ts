@@ -3,7 +3,7 @@
 import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { auth } from "./config";
-import { loadSessionUser, type SessionUser } from "./request-user";
+import { loadSessionUser, tokenSessionVersion, type SessionUser } from "./request-user";
 
 export type { SessionUser } from "./request-user";
 export { userFromRequest } from "./request-user";
@@ -11,7 +11,7 @@ export { userFromRequest } from "./request-user";
 /** The signed-in user of a page or server action, or null. */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await auth();
-  return loadSessionUser(session?.user?.id);
+  return loadSessionUser(session?.user?.id, tokenSessionVersion(session));
 }
 
 export async function requireUser(): Promise<SessionUser> {

@@ -9,7 +9,7 @@ import { emailOptOuts, organizations, users } from "@/lib/db/schema";
 import { appUrl } from "@/lib/env";
 import { NOTIFICATION_KINDS } from "./kinds";
 import { queueEmails, type EmailInput } from "./outbox";
-import { NOTIFICATION_TEMPLATES } from "./templates";
+import { NOTIFICATION_TEMPLATES, type RenderedEmail } from "./templates";
 
 export type NotifiableEvent = { id: string; orgId: string; type: string; data: Record<string, unknown> };
 
@@ -64,4 +64,25 @@ export async function setOptOuts(tx: Executor, userId: string, off: string[]): P
   const kinds = [...new Set(off.filter((k) => known.has(k)))];
   await tx.delete(emailOptOuts).where(eq(emailOptOuts.userId, userId));
   if (kinds.length) await tx.insert(emailOptOuts).values(kinds.map((kind) => ({ userId, kind })));
+}
+
+/**
+ * Queues one email to each owner of the organization, or to each operator (admin) when `orgId` is null:
+ * the people answerable for something of the organization's or the installation's. Not a notification
+ * kind, so it cannot be turned off.
+ */
+export async function queueToOwners(
+  tx: Executor,
+  orgId: string | null,
+  message: RenderedEmail & { kind: string; sourceEventId: string },
+): Promise<number> {
+  const people = await tx
+    .select({ id: users.id, email: users.email })
+    .from(users)
+    .where(orgId ? and(eq(users.orgId, orgId), eq(users.role, "owner")) : eq(users.role, "admin"));
+  await queueEmails(
+    tx,
+    people.map((p) => ({ ...message, to: p.email, orgId, userId: p.id })),
+  );
+  return people.length;
 }

@@ -278,3 +278,23 @@ export function passwordResetEmail(r: { name: string; url: string }) {
     ACCOUNT_FOOTER,
   );
 }
+
+/** To the people who own an endpoint (the organization's owners, or the operators for an installation endpoint). */
+export function webhookEndpointDisabledEmail(e: { endpointUrl: string; failingSince: Date; pageUrl: string }) {
+  return render(
+    "A webhook endpoint was disabled after 5 days of failures",
+    {
+      heading: "Webhook endpoint disabled",
+      paragraphs: [
+        `Tally stopped sending events to ${e.endpointUrl}: every delivery to it has failed for 5 days.`,
+        "Events are kept meanwhile. Fix the endpoint, enable it again, and replay the deliveries it missed.",
+      ],
+      facts: [
+        ["Endpoint", e.endpointUrl],
+        ["Failing since", formatDate(e.failingSince)],
+      ],
+      action: { label: "Open the endpoint", url: e.pageUrl },
+    },
+    "You receive this because you own this webhook endpoint on Tally.",
+  );
+}

@@ -1,13 +1,15 @@
 // Team invitations and membership. An owner invites an email with a role; the invitation email carries a
 // single-use link valid for 7 days ("<id>.<secret>", only the secret's SHA-256 is stored). Following it, a
-// new person creates their account in the organization, and a signed-in person with the invited email
-// joins it (a user belongs to one organization: one who is the last owner of another cannot leave it).
-// Owners change roles and remove members; the organization always keeps at least one owner — the check
+// new person creates their account in the organization. A user belongs to one organization: a person
+// already in another is refused, naming it (nothing moves them silently out of their organization).
+// Owners change roles and remove members; a removed member's account is kept (history and audit rows
+// name it), detached and disabled, and a new invitation to its email brings it back. The organization
+// always keeps at least one owner — the check
 // and the change run in one transaction holding the organization's owner rows, so two owners demoting
 // each other at once cannot leave none. Every function takes the acting owner's orgId: an owner of one
 // organization can never reach another's members or invitations.
 import "server-only";
-import { and, asc, eq, gt, isNull, ne, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, isNull, ne, sql, type SQL } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { invitations, organizations, users, type Invitation, type User } from "@/lib/db/schema";
 import { queueEmail } from "@/lib/email/outbox";
@@ -134,8 +136,17 @@ export async function checkInvitation(token: string | null | undefined, now = ne
   if (!row || !secretMatches(parsed.secret, row.inv.secretHash)) return { ok: false, reason: "invalid" };
   if (row.inv.acceptedAt || row.inv.revokedAt) return { ok: false, reason: "used" };
   if (row.inv.expiresAt.getTime() <= now.getTime()) return { ok: false, reason: "expired" };
-  const [account] = await db.select({ id: users.id }).from(users).where(eq(users.email, row.inv.email));
-  return { ok: true, invitation: row.inv, orgName: row.orgName, accountExists: Boolean(account) };
+  const [account] = await db
+    .select({ id: users.id, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.email, row.inv.email));
+  // A removed member's kept account accepts like a new person (it cannot sign in to accept).
+  return {
+    ok: true,
+    invitation: row.inv,
+    orgName: row.orgName,
+    accountExists: Boolean(account && !account.disabledAt),
+  };
 }
 
 const refused = (message: string) => new AppError("bad_request", message);
@@ -158,7 +169,11 @@ async function spend(tx: Executor, id: string, now: Date): Promise<boolean> {
   return spent.length === 1;
 }
 
-/** A new person: their account is created in the organization with the invited role and email. */
+/**
+ * A new person: their account is created in the organization with the invited role and email. A
+ * removed member's kept account (disabled, detached) is brought back instead, with the new name and
+ * password: one account, one history.
+ */
 export async function acceptAsNewUser(
   token: string,
   input: { name: string; password: string },
@@ -169,6 +184,19 @@ export async function acceptAsNewUser(
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     if (!(await spend(tx, check.invitation.id, now))) throw refused(LINK_GONE);
+    const [revived] = await tx
+      .update(users)
+      .set({
+        name: input.name,
+        passwordHash,
+        role: check.invitation.role,
+        orgId: check.invitation.orgId,
+        disabledAt: null,
+        sessionVersion: sql`${users.sessionVersion} + 1`,
+      })
+      .where(and(eq(users.email, check.invitation.email), isNotNull(users.disabledAt)))
+      .returning();
+    if (revived) return revived;
     return createUser(
       {
         email: check.invitation.email,
@@ -182,7 +210,26 @@ export async function acceptAsNewUser(
   });
 }
 
-/** A signed-in person whose email was invited joins the organization (leaving the one they were in). */
+/**
+ * Why a signed-in person cannot accept an invitation to `orgId`, or null when they can: a user belongs
+ * to one organization, so one already in another is told which, and what to do.
+ */
+export async function joinRefusal(
+  user: { role: string; orgId: string | null },
+  orgId: string,
+  tx: Executor = db,
+): Promise<string | null> {
+  if (user.role === "admin") return "A platform admin cannot join a customer organization.";
+  if (!user.orgId || user.orgId === orgId) return null;
+  const [current] = await tx
+    .select({ name: organizations.name })
+    .from(organizations)
+    .where(eq(organizations.id, user.orgId));
+  const name = current?.name ?? "another organization";
+  return `You already belong to ${name}, and a Tally account belongs to one organization. Ask an owner of ${name} to remove you first, or ask to be invited with another email address.`;
+}
+
+/** A signed-in person whose email was invited, and who is in no other organization, joins it. */
 export async function acceptAsExistingUser(
   token: string,
   user: { id: string; email: string; role: string; orgId: string | null },
@@ -193,18 +240,18 @@ export async function acceptAsExistingUser(
   const inv = check.invitation;
   if (normalizeEmail(user.email) !== inv.email)
     throw refused(`This invitation is for ${inv.email}. Sign out, then sign in or sign up with that email.`);
-  if (user.role === "admin") throw refused("A platform admin cannot join a customer organization.");
   await db.transaction(async (tx) => {
-    if (user.orgId && user.orgId !== inv.orgId && user.role === "owner") {
-      const others = await otherOwners(tx, user.orgId, user.id);
-      if (others === 0)
-        throw refused(
-          "You are the only owner of your current organization. Make someone else an owner there first, then accept.",
-        );
-    }
+    // Read inside the transaction: the membership the refusal is judged on is the one the update changes.
+    const [current] = await tx
+      .select({ role: users.role, orgId: users.orgId })
+      .from(users)
+      .where(eq(users.id, user.id))
+      .for("update");
+    const refusal = await joinRefusal(current ?? user, inv.orgId, tx);
+    if (refusal) throw refused(refusal);
     if (!(await spend(tx, inv.id, now))) throw refused(LINK_GONE);
     // Already in this organization: the invitation is spent; a role is only ever raised by it.
-    const role = user.orgId === inv.orgId && user.role === "owner" ? "owner" : inv.role;
+    const role = current?.orgId === inv.orgId && current.role === "owner" ? "owner" : inv.role;
     await tx.update(users).set({ orgId: inv.orgId, role }).where(eq(users.id, user.id));
   });
 }
@@ -239,11 +286,17 @@ export async function changeMemberRole(orgId: string, userId: string, role: Memb
   });
 }
 
-/** Removes the person's account (a user belongs to one organization); never the last owner. */
-export async function removeMember(orgId: string, userId: string): Promise<void> {
+/**
+ * Removes the person from the organization; never the last owner. The account is kept — what it did
+ * stays attributed to it — but detached from the organization, disabled and signed out everywhere.
+ */
+export async function removeMember(orgId: string, userId: string, now = new Date()): Promise<void> {
   await db.transaction(async (tx) => {
     const m = await memberOf(tx, orgId, userId);
     if (m.role === "owner" && (await otherOwners(tx, orgId, userId)) === 0) throw conflict(LAST_OWNER);
-    await tx.delete(users).where(eq(users.id, userId));
+    await tx
+      .update(users)
+      .set({ orgId: null, role: "member", disabledAt: now, sessionVersion: sql`${users.sessionVersion} + 1` })
+      .where(eq(users.id, userId));
   });
 }

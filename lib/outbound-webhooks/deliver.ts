@@ -8,7 +8,7 @@
 // Retries: exponential backoff (5 s, 20 s, 80 s, … capped at 12 h) for 3 days from the delivery's
 // creation, then the delivery is given up ("failed"; a person can replay it). Order: a delivery with an
 // ordering key is not claimed while an earlier one (lower message seq) for the same endpoint and key is
-// still pending. An endpoint whose attempts have all failed for 5 days is disabled and its owner told.
+// still pending. An endpoint whose attempts have all failed for 5 days is disabled and its owner told (email, alert).
 import "server-only";
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
@@ -21,7 +21,9 @@ import {
   type WebhookDelivery,
   type WebhookEndpoint,
 } from "@/lib/db/schema";
-import { env } from "@/lib/env";
+import { queueToOwners } from "@/lib/email/notify";
+import { webhookEndpointDisabledEmail } from "@/lib/email/templates";
+import { appUrl, env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { processState } from "@/lib/process-state";
@@ -129,7 +131,15 @@ export async function sendDelivery(
   timeoutMs = env().WEBHOOK_TIMEOUT_MS,
 ): Promise<AttemptResult> {
   const sentAt = new Date();
-  const headers = webhookHeaders(signingSecrets(c.endpoint, now), c.message.id, sentAt, c.message.body);
+  let headers: Record<string, string>;
+  try {
+    headers = webhookHeaders(signingSecrets(c.endpoint, now), c.message.id, sentAt, c.message.body);
+  } catch (e) {
+    // A secret that cannot be opened (its key is no longer configured) fails this attempt alone, with
+    // the reason in the log; nothing unsigned is sent, and the other deliveries of the batch go on.
+    const error = `Not sent: ${e instanceof Error ? e.message : String(e)}`;
+    return { claimed: c, at: now, headers: {}, status: null, responseBody: null, error, durationMs: 0, ok: false };
+  }
   const started = performance.now();
   let status: number | null = null;
   let responseBody: string | null = null;
@@ -240,14 +250,20 @@ export async function recordAttempts(results: AttemptResult[], now: Date): Promi
   }
 }
 
-/** Turned off after 5 days of failures; its owner is told (an alert for a customer's endpoint, an error log line for the operator's). */
+/**
+ * Turned off after 5 days of failures; its owner is told once, when this call is the one that turns it
+ * off: by email (the organization's owners, or the operators for an installation endpoint) and, for a
+ * customer's endpoint, an alert too.
+ */
 async function disableFailingEndpoint(ep: WebhookEndpoint, now: Date): Promise<void> {
   const reason = `Every delivery has failed since ${ep.failingSince!.toISOString()} (5 days); re-enable the endpoint once it answers.`;
-  await db.transaction(async (tx) => {
-    await tx
+  const disabled = await db.transaction(async (tx) => {
+    const turnedOff = await tx
       .update(webhookEndpoints)
       .set({ status: "disabled", disabledReason: reason, disabledAt: now, updatedAt: now })
-      .where(and(eq(webhookEndpoints.id, ep.id), eq(webhookEndpoints.status, "enabled")));
+      .where(and(eq(webhookEndpoints.id, ep.id), eq(webhookEndpoints.status, "enabled")))
+      .returning({ id: webhookEndpoints.id });
+    if (turnedOff.length === 0) return false;
     if (ep.orgId)
       await raiseAlertOnce(
         {
@@ -263,11 +279,23 @@ async function disableFailingEndpoint(ep: WebhookEndpoint, now: Date): Promise<v
         },
         tx,
       );
+    await queueToOwners(tx, ep.orgId, {
+      ...webhookEndpointDisabledEmail({
+        endpointUrl: ep.url,
+        failingSince: ep.failingSince!,
+        pageUrl: `${appUrl()}${ep.orgId ? "" : "/admin"}/webhook-endpoints/${ep.id}`,
+      }),
+      kind: "webhook_endpoint_disabled",
+      // One email per recipient and disabling, even if a second worker got this far.
+      sourceEventId: `${ep.id}:disabled:${now.toISOString()}`,
+    });
+    return true;
   });
-  log.error(
-    { endpoint_id: ep.id, org_id: ep.orgId, url: ep.url },
-    "webhook endpoint disabled after 5 days of failures",
-  );
+  if (disabled)
+    log.error(
+      { endpoint_id: ep.id, org_id: ep.orgId, url: ep.url },
+      "webhook endpoint disabled after 5 days of failures",
+    );
 }
 
 /** Delivers everything due, batch after batch, until nothing is left to claim; returns how many attempts ran. */

@@ -15,7 +15,15 @@ import {
   updateEndpoint,
   type EndpointScope,
 } from "./endpoints";
-import { ZEndpointCreateForm, ZEndpointEnabledForm, ZEndpointEventsForm, ZEndpointIdForm } from "./schemas";
+import { notFound } from "@/lib/http/errors";
+import { findOrganization } from "@/lib/orgs/organizations";
+import {
+  ZCustomerEndpointCreateForm,
+  ZEndpointCreateForm,
+  ZEndpointEnabledForm,
+  ZEndpointEventsForm,
+  ZEndpointIdForm,
+} from "./schemas";
 
 export function endpointActions<A extends ActionAuth>(opts: {
   auth: A;
@@ -104,3 +112,19 @@ export function endpointActions<A extends ActionAuth>(opts: {
     ),
   };
 }
+
+/**
+ * The admin adds an endpoint for a customer from its page: the customer's, as if its owner had added
+ * it (a customer's URL rules apply: no private addresses unless the installation allows them).
+ */
+export const customerEndpointCreateAction = formAction(
+  ZCustomerEndpointCreateForm,
+  async (input) => {
+    const org = await findOrganization({ id: input.customerId });
+    if (!org) throw notFound("Customer");
+    const e = await createEndpoint(org.id, input);
+    revalidatePath(`/admin/customers/${org.id}`);
+    return { id: e.id, url: e.url, secret: e.secret };
+  },
+  { auth: "admin" },
+);

@@ -4,7 +4,7 @@
 // customer only its own (another's is "not found", as the API contract asks).
 import "server-only";
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
-import { db } from "@/lib/db/client";
+import { db, type Executor } from "@/lib/db/client";
 import {
   webhookDeliveries,
   webhookDeliveryAttempts,
@@ -19,7 +19,8 @@ import { invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { kickWebhookDelivery } from "./deliver";
 import { WEBHOOK_TEST_EVENT } from "./event-types";
-import { newWebhookSecret } from "./sign";
+import { isSealedWithCurrentKey, unseal } from "@/lib/secret-box";
+import { newWebhookSecret, sealWebhookSecret, SECRET_PURPOSE } from "./sign";
 
 /** Whose endpoints a request reaches: an operator's (all), or one customer's own. */
 export type EndpointScope = { kind: "operator" } | { kind: "customer"; orgId: string };
@@ -60,6 +61,7 @@ export async function createEndpoint(
   now = new Date(),
 ): Promise<WebhookEndpoint> {
   checkEndpointUrl(input.url, orgId !== null);
+  const secret = newWebhookSecret();
   const [row] = await db
     .insert(ep)
     .values({
@@ -68,12 +70,13 @@ export async function createEndpoint(
       url: input.url,
       description: input.description ?? "",
       eventTypes: [...new Set(input.eventTypes ?? [])],
-      secret: newWebhookSecret(),
+      secret: sealWebhookSecret(secret),
       createdAt: now,
       updatedAt: now,
     })
     .returning();
-  return row!;
+  // The one time the secret is shown: the caller answers it; the database holds it sealed.
+  return { ...row!, secret };
 }
 
 /** An operator lists the installation's endpoints, or one customer's when it names `orgId`. */
@@ -86,8 +89,8 @@ export async function listEndpoints(orgId: string | null): Promise<WebhookEndpoi
     .limit(200);
 }
 
-export async function findEndpoint(scope: EndpointScope, id: string): Promise<WebhookEndpoint> {
-  const [row] = await db
+export async function findEndpoint(scope: EndpointScope, id: string, tx: Executor = db): Promise<WebhookEndpoint> {
+  const [row] = await tx
     .select()
     .from(ep)
     .where(and(eq(ep.id, id), owned(scope)));
@@ -141,17 +144,47 @@ export async function deleteEndpoint(scope: EndpointScope, id: string): Promise<
 /** A new secret; the old one keeps signing too (a second signature) for 24 hours. */
 export async function rotateSecret(scope: EndpointScope, id: string, now = new Date()): Promise<WebhookEndpoint> {
   const current = await findEndpoint(scope, id);
+  const secret = newWebhookSecret();
   const [row] = await db
     .update(ep)
     .set({
-      secret: newWebhookSecret(),
+      secret: sealWebhookSecret(secret),
       previousSecret: current.secret,
       previousSecretExpiresAt: new Date(now.getTime() + ROTATION_GRACE_MS),
       updatedAt: now,
     })
     .where(and(eq(ep.id, current.id), owned(scope)))
     .returning();
-  return row!;
+  return { ...row!, secret };
+}
+
+/**
+ * Start-up: seals every secret still stored in plaintext (written before sealing existed) or sealed
+ * under a key that no longer seals, so a retired key can be dropped once this has run. Each row is
+ * rewritten only if unchanged since it was read (a rotation meanwhile wins). Returns the rows rewritten.
+ */
+export async function resealWebhookSecrets(): Promise<number> {
+  const stale = (await db.select({ id: ep.id, secret: ep.secret, previousSecret: ep.previousSecret }).from(ep)).filter(
+    (r) =>
+      !isSealedWithCurrentKey(r.secret) || (r.previousSecret !== null && !isSealedWithCurrentKey(r.previousSecret)),
+  );
+  let rewritten = 0;
+  for (const r of stale) {
+    const reseal = (v: string) => sealWebhookSecret(unseal(v, SECRET_PURPOSE));
+    const done = await db
+      .update(ep)
+      .set({ secret: reseal(r.secret), previousSecret: r.previousSecret === null ? null : reseal(r.previousSecret) })
+      .where(
+        and(
+          eq(ep.id, r.id),
+          eq(ep.secret, r.secret),
+          r.previousSecret === null ? isNull(ep.previousSecret) : eq(ep.previousSecret, r.previousSecret),
+        ),
+      )
+      .returning({ id: ep.id });
+    rewritten += done.length;
+  }
+  return rewritten;
 }
 
 export type DeliveryWithLog = WebhookDelivery & {
@@ -241,25 +274,27 @@ export async function replayDelivery(
 }
 
 /**
- * A test event for one endpoint only ("Send a test event" on the pages): a `webhook.test` message and
- * its delivery, sent now by the worker like any other (signed, logged, retried), and sent even while
- * the endpoint is disabled would not be: a disabled endpoint is refused so its owner enables it first.
+ * A test event for one endpoint only ("Send a test event" on the pages, POST …/{id}/test): a
+ * `webhook.test` message and its delivery, sent now by the worker like any other (signed, logged,
+ * retried). A disabled endpoint is refused so its owner enables it first. Inside `outer` (an
+ * idempotent request's transaction) the writes commit with the stored answer.
  */
 export async function sendTestEvent(
   scope: EndpointScope,
   endpointId: string,
   now = new Date(),
+  outer?: Executor,
 ): Promise<DeliveryWithLog> {
-  const endpoint = await findEndpoint(scope, endpointId);
-  if (endpoint.status !== "enabled")
-    throw invalidField("endpoint", "is disabled: enable it before sending a test event");
-  const messageId = newId("msg");
-  const body = JSON.stringify({
-    type: WEBHOOK_TEST_EVENT,
-    timestamp: now.toISOString(),
-    data: { endpoint_id: endpoint.id, customer_id: endpoint.orgId, message: "A test event sent from Tally." },
-  });
-  const created = await db.transaction(async (tx) => {
+  const write = async (tx: Executor) => {
+    const endpoint = await findEndpoint(scope, endpointId, tx);
+    if (endpoint.status !== "enabled")
+      throw invalidField("endpoint", "is disabled: enable it before sending a test event");
+    const messageId = newId("msg");
+    const body = JSON.stringify({
+      type: WEBHOOK_TEST_EVENT,
+      timestamp: now.toISOString(),
+      data: { endpoint_id: endpoint.id, customer_id: endpoint.orgId, message: "A test event sent from Tally." },
+    });
     const [m] = await tx
       .insert(webhookMessages)
       .values({
@@ -286,7 +321,8 @@ export async function sendTestEvent(
       })
       .returning();
     return row!;
-  });
+  };
+  const created = outer ? await write(outer) : await db.transaction(write);
   kickWebhookDelivery();
   return { ...created, eventType: WEBHOOK_TEST_EVENT, attemptsLog: [] };
 }

@@ -109,12 +109,27 @@ export const EVENT_FIELD_PREFIX = "event:";
 const pickEventTypes = (raw: Record<string, unknown>) =>
   WEBHOOK_EVENT_TYPES.filter((t) => raw[`${EVENT_FIELD_PREFIX}${t}`] !== undefined);
 
+const endpointFormFields = {
+  url: z.string().trim().min(1, "Enter the URL Tally should POST events to.").max(2000),
+  description: z.string().trim().max(500, "Keep the description under 500 characters.").optional(),
+};
+
 export const ZEndpointCreateForm = z
-  .looseObject({
-    url: z.string().trim().min(1, "Enter the URL Tally should POST events to.").max(2000),
-    description: z.string().trim().max(500, "Keep the description under 500 characters.").optional(),
-  })
+  .looseObject(endpointFormFields)
   .transform((v) => ({ url: v.url, description: v.description ?? "", eventTypes: pickEventTypes(v) }));
+
+/** The admin's form on a customer's page: the same fields, and the customer the endpoint is for. */
+export const ZCustomerEndpointCreateForm = z
+  .looseObject({
+    ...endpointFormFields,
+    customer_id: z.string().trim().min(1, "Open a customer's page to add an endpoint for it."),
+  })
+  .transform((v) => ({
+    customerId: v.customer_id,
+    url: v.url,
+    description: v.description ?? "",
+    eventTypes: pickEventTypes(v),
+  }));
 
 export const ZEndpointEventsForm = z
   .looseObject({ id: z.string().min(1) })

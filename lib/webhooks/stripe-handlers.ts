@@ -281,7 +281,11 @@ const invoiceEvent: Handler<{
     if (mirrored && e.type === "invoice.payment_failed")
       await emitWebhookEvent(
         tx,
-        invoiceWebhookEvent("invoice.payment_failed", mirrored, p.at, { stripe_event_id: e.id }),
+        // Once per Stripe event, even if an admin's replay applies it again.
+        {
+          ...invoiceWebhookEvent("invoice.payment_failed", mirrored, p.at, { stripe_event_id: e.id }),
+          dedupeKey: `stripe:${e.id}:invoice.payment_failed`,
+        },
       );
     const usage = await queueRenewalUsage(tx, p.invoice);
     return { outcome: `invoice_${p.invoice.status}${usage ? `_${usage}` : ""}`, orgId };

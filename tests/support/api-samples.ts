@@ -124,6 +124,7 @@ export const SAMPLES: Record<string, Make> = {
   "DELETE /api/v1/webhook-endpoints/{id}": (_w, t) => ({ params: { id: t.spareWebhookEndpointId } }),
   "POST /api/v1/webhook-endpoints/{id}/rotate-secret": (_w, t) => ({ params: { id: t.webhookEndpointId } }),
   "GET /api/v1/webhook-endpoints/{id}/deliveries": (_w, t) => ({ params: { id: t.webhookEndpointId } }),
+  "POST /api/v1/webhook-endpoints/{id}/test": (_w, t) => ({ params: { id: t.webhookEndpointId } }),
   "POST /api/v1/webhook-deliveries/{id}/replay": (_w, t) => ({ params: { id: t.webhookDeliveryId } }),
 
   "GET /api/v1/agents": (_w, t, n) => ({ query: who(t, n) }),

@@ -25,9 +25,10 @@ export async function customerKey(orgId: string) {
   return (await createApiKey({ scope: "customer", orgId, name: "test customer", createdByUserId: null })).key;
 }
 
-export async function sessionCookie(userId: string): Promise<string> {
+/** A session token as Auth.js issues it at sign-in; `sessionVersion` is the user's at that moment (0 for a new user). */
+export async function sessionCookie(userId: string, sessionVersion = 0): Promise<string> {
   const token = await encode({
-    token: { sub: userId },
+    token: { sub: userId, sv: sessionVersion },
     secret: process.env.AUTH_SECRET!,
     salt: "authjs.session-token",
   });

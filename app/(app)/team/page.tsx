@@ -79,7 +79,7 @@ export default async function TeamPage() {
                           ariaLabel={`Remove ${m.email}`}
                           confirm={{
                             title: `Remove ${m.name}?`,
-                            body: `${m.email} loses access to this organization at once; their account is deleted.`,
+                            body: `${m.email} loses access to this organization at once and is signed out. What they did stays in its history; invite them again to bring them back.`,
                             confirmLabel: "Remove",
                           }}
                         />

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password";
 import { currentUser } from "@/lib/auth/session";
-import { checkInvitation } from "@/lib/orgs/invitations";
+import { checkInvitation, joinRefusal } from "@/lib/orgs/invitations";
 import { signOutAction } from "../actions";
 import { AcceptInvitationForm, JoinForm } from "./accept-forms";
 
@@ -30,6 +30,7 @@ export default async function InvitePage({ searchParams }: { searchParams: Promi
   const { invitation: inv, orgName } = check;
   const role = inv.role === "owner" ? "an owner" : "a member";
   const self = `/invite?token=${encodeURIComponent(token!)}`;
+  const refusal = user && user.email === inv.email ? await joinRefusal(user, inv.orgId) : null;
   return (
     <>
       <h1 className="break-words text-xl font-semibold text-zinc-900">Join {orgName}</h1>
@@ -37,7 +38,14 @@ export default async function InvitePage({ searchParams }: { searchParams: Promi
         You are invited as {role}, with the email {inv.email}.
       </p>
       {user ? (
-        user.email === inv.email ? (
+        refusal ? (
+          <p
+            role="alert"
+            className="mt-6 break-words rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200"
+          >
+            {refusal}
+          </p>
+        ) : user.email === inv.email ? (
           <JoinForm token={token!} orgName={orgName} />
         ) : (
           <div className="mt-6 space-y-4">

@@ -15,6 +15,8 @@ function refusal(error: string | undefined, code: string | undefined): string | 
     return "GitHub or Google has not verified the email address of that account. Verify it there, then try again.";
   if (code === "no_email") return "That GitHub or Google account shares no email address with Tally.";
   if (code === "operator_account") return "This account signs in with its email and password.";
+  if (code === "account_disabled")
+    return "This account was removed from its organization. Ask an owner to invite you again to sign back in.";
   return "Sign-in failed. Try again.";
 }
 

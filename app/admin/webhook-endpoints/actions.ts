@@ -2,7 +2,7 @@
 // Webhook endpoints for the platform admin: the installation's own (created here, receiving every
 // customer's events) and, opened from a customer's page, a customer's. Declared in
 // lib/outbound-webhooks/endpoint-actions.ts.
-import { endpointActions } from "@/lib/outbound-webhooks/endpoint-actions";
+import { customerEndpointCreateAction, endpointActions } from "@/lib/outbound-webhooks/endpoint-actions";
 
 const actions = endpointActions({
   auth: "admin",
@@ -18,3 +18,4 @@ export const rotateAdminEndpointSecret = actions.rotate;
 export const deleteAdminEndpoint = actions.remove;
 export const sendAdminTestEvent = actions.sendTest;
 export const replayAdminDelivery = actions.replay;
+export const createEndpointForCustomer = customerEndpointCreateAction;

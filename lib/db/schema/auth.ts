@@ -19,6 +19,17 @@ export const users = pgTable(
     orgId: text().references(() => organizations.id, { onDelete: "cascade" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastSignInAt: timestamp({ withTimezone: true }),
+    /**
+     * Carried in every session token at sign-in; a session whose version differs is refused. A
+     * password reset increments it, so every session signed in before the reset stops working.
+     */
+    sessionVersion: integer().notNull().default(0),
+    /**
+     * Set when an owner removed the person from their organization: the account is kept (its history
+     * and audit rows name it) but detached (no organization) and cannot sign in; a new invitation to
+     * its email brings it back.
+     */
+    disabledAt: timestamp({ withTimezone: true }),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email), index("users_org_id_idx").on(t.orgId)],
 );

@@ -3,7 +3,7 @@
 // change they report (an outbox); a delivery per message and endpoint, with its retry state; and each
 // HTTP attempt of a delivery (the delivery log).
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
 
 export const WEBHOOK_ENDPOINT_STATUSES = ["enabled", "disabled"] as const;
@@ -22,9 +22,9 @@ export const webhookEndpoints = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
-    /** whsec_<base64>: the signing secret (Standard Webhooks). */
+    /** The signing secret (whsec_<base64>, Standard Webhooks), sealed: tenc1:<key id>:… (lib/secret-box.ts). */
     secret: text().notNull(),
-    /** The secret before the last rotation, still signed with (a second signature) until it expires. */
+    /** The secret before the last rotation (sealed), still signed with (a second signature) until it expires. */
     previousSecret: text(),
     previousSecretExpiresAt: timestamp({ withTimezone: true }),
     status: text().$type<WebhookEndpointStatus>().notNull().default("enabled"),
@@ -54,9 +54,19 @@ export const webhookMessages = pgTable(
     body: text().notNull(),
     /** Events with the same key reach each endpoint in order (a subscription's changes); null: no order. */
     orderingKey: text(),
+    /**
+     * Names the change an event reports when the same change can be applied twice (a Stripe event
+     * replayed by an admin: `stripe:<event id>:<type>`): a second event with the key is not written.
+     */
+    dedupeKey: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("webhook_messages_org_idx").on(t.orgId, t.createdAt)],
+  (t) => [
+    index("webhook_messages_org_idx").on(t.orgId, t.createdAt),
+    uniqueIndex("webhook_messages_dedupe_key")
+      .on(t.dedupeKey)
+      .where(sql`${t.dedupeKey} is not null`),
+  ],
 );
 
 export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;

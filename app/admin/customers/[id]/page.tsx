@@ -29,7 +29,9 @@ import { listPlans } from "@/lib/catalog/plans";
 import { getCreditBalance } from "@/lib/credits/balance";
 import { formatInteger } from "@/lib/format";
 import { customerSince } from "@/lib/orgs/customer-since";
+import { EndpointCreateForm } from "@/components/outbound-webhooks/endpoint-create-form";
 import { EndpointsTable } from "@/components/outbound-webhooks/endpoints-table";
+import { createEndpointForCustomer } from "@/app/admin/webhook-endpoints/actions";
 import { lastDeliveries, listEndpoints } from "@/lib/outbound-webhooks/endpoints";
 import {
   changeCustomerPlanAction,
@@ -244,8 +246,19 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
             last={lastHooks}
             base="/admin/webhook-endpoints"
             label="Customer's webhook endpoints"
-            empty="This customer has not registered any: its owner can on the Webhooks page, or over the API."
+            empty="This customer has not registered any: add one below, or its owner can on the Webhooks page or over the API."
           />
+          <details className="border-t border-zinc-200">
+            <summary className="cursor-pointer px-5 py-3 text-sm font-medium text-brand-600 hover:text-brand-700">
+              Add an endpoint for this customer
+            </summary>
+            <EndpointCreateForm
+              action={createEndpointForCustomer}
+              base="/admin/webhook-endpoints"
+              urlHint="An https URL of the customer's; it receives this customer's events only. Its secret is shown once."
+              hidden={{ customer_id: org.id }}
+            />
+          </details>
         </Card>
         <Card className="lg:col-span-3">
           <CardHeader title="Members" />
