@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 
 // Unit tests sit beside the code (lib/**/*.test.ts) and touch no database. Integration tests
 // (tests/**/*.test.ts) run twice when a Postgres server is configured: once on an in-memory
-// PGlite and once on a fresh Postgres database per file.
+// PGlite and once on a fresh Postgres database per file (both copies of a database migrated once).
 const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 
 const shared = {
@@ -33,6 +33,7 @@ export default defineConfig({
           name: "pglite",
           include: ["tests/**/*.test.ts"],
           environment: "node",
+          globalSetup: ["tests/support/global-pglite.ts"],
           setupFiles: ["tests/support/setup-db.ts"],
           env: { TEST_DB: "pglite" },
           testTimeout: 30_000,
