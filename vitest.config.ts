@@ -1,9 +1,10 @@
+import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 // Unit tests sit beside the code (lib/**/*.test.ts) and touch no database. Integration tests
 // (tests/**/*.test.ts) run twice when a Postgres server is configured: once on an in-memory
-// PGlite and once on a fresh Postgres database per file.
+// PGlite and once on a fresh Postgres database per file (both copies of a database migrated once).
 const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 
 const shared = {
@@ -21,6 +22,10 @@ const shared = {
 export default defineConfig({
   ...shared,
   test: {
+    // Vitest's default is one worker fewer than the cores: one worker on a 2-core CI machine. Files of the
+    // postgres project spend most of their time waiting on the server (its CPU, not the worker's), so one
+    // more worker than cores keeps both cores busy; the PGlite and unit files are CPU-bound and lose nothing.
+    maxWorkers: os.availableParallelism() + 1,
     reporters: process.env.VITEST_JSON ? ["default", ["json", { outputFile: process.env.VITEST_JSON }]] : ["default"],
     projects: [
       {
@@ -33,6 +38,7 @@ export default defineConfig({
           name: "pglite",
           include: ["tests/**/*.test.ts"],
           environment: "node",
+          globalSetup: ["tests/support/global-pglite.ts"],
           setupFiles: ["tests/support/setup-db.ts"],
           env: { TEST_DB: "pglite" },
           testTimeout: 30_000,

@@ -71,10 +71,14 @@ describe("sign-up and sign-in", () => {
     // Next's redirect: NEXT_REDIRECT;<type>;<url>;<status>; — identical for both.
     expect(fresh.thrown).toEqual(again.thrown);
     expect(String((fresh.thrown as { digest?: string }).digest)).toContain("/sign-in?notice=account-ready");
-    // The taken email still pays for a password hash (~50 ms here), not a quick lookup.
-    const hashStarted = performance.now();
-    await hashPassword("timing-reference");
-    const hashMs = performance.now() - hashStarted;
+    // The taken email still pays for a password hash (~50 ms here), not a quick lookup. The reference is the
+    // fastest of three hashes: one slowed by a busy machine (other test files run beside this one) says nothing.
+    let hashMs = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const hashStarted = performance.now();
+      await hashPassword("timing-reference");
+      hashMs = Math.min(hashMs, performance.now() - hashStarted);
+    }
     expect(again.ms).toBeGreaterThan(hashMs * 0.5);
     console.info(
       `sign-up answer: new email ${Math.round(fresh.ms)} ms, taken email ${Math.round(again.ms)} ms (one hash ${Math.round(hashMs)} ms)`,

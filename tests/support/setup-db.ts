@@ -1,9 +1,11 @@
-// Per test file: a database of its own — an in-memory PGlite, or a fresh copy of the migrated
-// Postgres template — installed as the app's database for the file's tests.
+// Per test file: a database of its own — an in-memory PGlite started from the migrated dump
+// (global-pglite.ts), or a fresh copy of the migrated Postgres template (global-postgres.ts) —
+// installed as the app's database for the file's tests.
+import fs from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import { afterAll, beforeAll, inject } from "vitest";
 import { closeDatabase, openPglite, openPostgres, installDatabase } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
 import { resetEnvCache } from "@/lib/env";
 import { testPostgresUrl, withDatabase } from "./pg-url";
 
@@ -30,9 +32,8 @@ beforeAll(async () => {
       await admin.end();
     };
   } else {
-    const h = openPglite();
-    installDatabase(h);
-    await migrate(h.db, h.driver);
+    const snapshot = new Blob([fs.readFileSync(inject("pgliteSnapshot"))]);
+    installDatabase(openPglite(undefined, await PGlite.create({ loadDataDir: snapshot })));
   }
 });
 
