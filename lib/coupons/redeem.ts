@@ -1,0 +1,172 @@
+// Redeeming a coupon: a promotion code a customer types (checkout, plan change) or a coupon an
+// operator applies, attached to a subscription as its one live discount. Redemption counts are
+// taken with one conditional UPDATE per row (`times_redeemed < max_redemptions`), so a limit of 1
+// redeemed twice at once lets exactly one through, whatever the isolation level.
+import "server-only";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
+import type { Executor } from "@/lib/db/client";
+import {
+  coupons,
+  promotionCodes,
+  subscriptionDiscounts,
+  subscriptions,
+  type Coupon,
+  type Plan,
+  type PromotionCode,
+  type Subscription,
+  type SubscriptionDiscount,
+} from "@/lib/db/schema";
+import { conflict, invalidField } from "@/lib/http/errors";
+import { newId } from "@/lib/ids";
+import { recordHistory } from "@/lib/subscriptions/history";
+import { discountEndsAt } from "./discount-math";
+
+/** What a promotion code or coupon resolves to, checked against the plan it is for. */
+export type Redeemable = { coupon: Coupon; promo: PromotionCode | null };
+
+function checkCoupon(coupon: Coupon, plan: Pick<Plan, "code" | "currency">, at: Date, field: string): void {
+  if (coupon.redeemBy && coupon.redeemBy <= at) throw invalidField(field, "has expired");
+  if (coupon.maxRedemptions !== null && coupon.timesRedeemed >= coupon.maxRedemptions)
+    throw invalidField(field, "has been fully redeemed");
+  if (coupon.planCodes.length > 0 && !coupon.planCodes.includes(plan.code))
+    throw invalidField(field, `does not apply to this plan`);
+  if (coupon.amountOffCents !== null && coupon.currency !== plan.currency)
+    throw invalidField(field, `is in ${coupon.currency?.toUpperCase()}, the plan is in ${plan.currency.toUpperCase()}`);
+}
+
+/**
+ * Looks a typed code up and checks it can be redeemed by `orgId` for `plan` now (a preview, before
+ * any write: a checkout shows the discounted price with it). `field` names the request field in errors.
+ */
+export async function resolvePromotionCode(
+  tx: Executor,
+  orgId: string,
+  code: string,
+  plan: Pick<Plan, "code" | "currency">,
+  at: Date,
+  field = "promotion_code",
+  exceptSubscriptionId?: string,
+): Promise<Redeemable> {
+  const [row] = await tx
+    .select({ promo: promotionCodes, coupon: coupons })
+    .from(promotionCodes)
+    .innerJoin(coupons, eq(coupons.id, promotionCodes.couponId))
+    .where(eq(promotionCodes.code, code.trim().toUpperCase()));
+  if (!row || !row.promo.active) throw invalidField(field, "is not a valid code");
+  if (row.promo.expiresAt && row.promo.expiresAt <= at) throw invalidField(field, "has expired");
+  if (row.promo.maxRedemptions !== null && row.promo.timesRedeemed >= row.promo.maxRedemptions)
+    throw invalidField(field, "has been fully redeemed");
+  if (row.promo.firstTimeTransaction) {
+    const [earlier] = await tx
+      .select({ id: subscriptions.id })
+      .from(subscriptions)
+      .where(
+        and(
+          eq(subscriptions.orgId, orgId),
+          exceptSubscriptionId ? ne(subscriptions.id, exceptSubscriptionId) : undefined,
+        ),
+      )
+      .limit(1);
+    if (earlier) throw invalidField(field, "is for first-time customers only");
+  }
+  checkCoupon(row.coupon, plan, at, field);
+  return row;
+}
+
+export async function resolveCoupon(
+  tx: Executor,
+  couponId: string,
+  plan: Pick<Plan, "code" | "currency">,
+  at: Date,
+): Promise<Redeemable> {
+  const [coupon] = await tx.select().from(coupons).where(eq(coupons.id, couponId));
+  if (!coupon) throw invalidField("coupon_id", "no such coupon");
+  checkCoupon(coupon, plan, at, "coupon_id");
+  return { coupon, promo: null };
+}
+
+/** Counts one redemption on the coupon and the code, or refuses (409) when a limit or expiry was reached meanwhile. */
+async function countRedemption(tx: Executor, r: Redeemable, at: Date): Promise<void> {
+  const [c] = await tx
+    .update(coupons)
+    .set({ timesRedeemed: sql`${coupons.timesRedeemed} + 1` })
+    .where(
+      and(
+        eq(coupons.id, r.coupon.id),
+        sql`(${coupons.maxRedemptions} is null or ${coupons.timesRedeemed} < ${coupons.maxRedemptions})`,
+        sql`(${coupons.redeemBy} is null or ${coupons.redeemBy} > ${at.toISOString()}::timestamptz)`,
+      ),
+    )
+    .returning({ id: coupons.id });
+  if (!c) throw conflict("This coupon has been fully redeemed or has expired.");
+  if (!r.promo) return;
+  const [p] = await tx
+    .update(promotionCodes)
+    .set({ timesRedeemed: sql`${promotionCodes.timesRedeemed} + 1` })
+    .where(
+      and(
+        eq(promotionCodes.id, r.promo.id),
+        eq(promotionCodes.active, true),
+        sql`(${promotionCodes.maxRedemptions} is null or ${promotionCodes.timesRedeemed} < ${promotionCodes.maxRedemptions})`,
+      ),
+    )
+    .returning({ id: promotionCodes.id });
+  if (!p) throw conflict("This promotion code has been fully redeemed.");
+}
+
+/**
+ * Redeems `r` and attaches it to `sub` (replacing a live discount). The first period it covers is
+ * the current one when the subscription starts now (its fee is billed now), else the next one; a
+ * trial's first paid period is the one after the trial. The coupon's terms are copied onto the
+ * subscription (its MRR reads them) and a history row records the change.
+ */
+export async function attachDiscount(
+  tx: Executor,
+  sub: Subscription,
+  plan: Pick<Plan, "id" | "code" | "currency" | "basePriceCents">,
+  r: Redeemable,
+  opts: { actor: string; at: Date },
+): Promise<{ sub: Subscription; discount: SubscriptionDiscount }> {
+  await countRedemption(tx, r, opts.at);
+  const startsNow = sub.status !== "trialing" && sub.currentPeriodStart.getTime() >= opts.at.getTime() - 60_000;
+  const startsAt = startsNow ? sub.currentPeriodStart : sub.currentPeriodEnd;
+  await tx
+    .update(subscriptionDiscounts)
+    .set({ removedAt: opts.at })
+    .where(
+      and(
+        eq(subscriptionDiscounts.orgId, sub.orgId),
+        eq(subscriptionDiscounts.subscriptionId, sub.id),
+        isNull(subscriptionDiscounts.removedAt),
+      ),
+    );
+  const [discount] = await tx
+    .insert(subscriptionDiscounts)
+    .values({
+      id: newId("sdc"),
+      orgId: sub.orgId,
+      subscriptionId: sub.id,
+      couponId: r.coupon.id,
+      promotionCodeId: r.promo?.id ?? null,
+      startsAt,
+      endsAt: discountEndsAt(r.coupon, startsAt, sub.interval),
+      actor: opts.actor,
+    })
+    .returning();
+  const [updated] = await tx
+    .update(subscriptions)
+    .set({
+      discountPercent: r.coupon.percentOff ?? "0",
+      discountAmountCents: r.coupon.amountOffCents ?? 0,
+      updatedAt: opts.at,
+    })
+    .where(and(eq(subscriptions.orgId, sub.orgId), eq(subscriptions.id, sub.id)))
+    .returning();
+  await recordHistory(tx, updated!, plan, "discount_changed", {
+    actor: opts.actor,
+    occurredAt: opts.at,
+    comment: `Coupon ${r.coupon.code}${r.promo ? ` (code ${r.promo.code})` : ""}`,
+    details: { coupon_id: r.coupon.id, promotion_code_id: r.promo?.id ?? null },
+  });
+  return { sub: updated!, discount: discount! };
+}
