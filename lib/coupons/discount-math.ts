@@ -60,3 +60,7 @@ export function discountDescription(
     c.percentOff !== null ? `${dec(c.percentOff).toFixed()} % off` : `${formatAmount(c.amountOffCents ?? 0)} off`;
   return `Discount ${c.code} (${what}${c.appliesTo === "all" ? "" : " the plan"})`;
 }
+
+/** A fee after the coupon (what the customer pays for the period): never below zero. */
+export const discountedFeeCents = (c: CouponTerms | null | undefined, feeCents: number, currency: string): number =>
+  c ? feeCents - discountCents(c, feeCents, currency) : feeCents;

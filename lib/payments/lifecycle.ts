@@ -23,6 +23,8 @@ import { enqueue, PermanentJobError, registerOutboxHandler } from "@/lib/jobs/ou
 import { chargeInvoice } from "./local-billing";
 import type { PlanChangePreviewJson } from "./schemas";
 import { monthlyCents, prorate } from "./proration";
+import { discountLasts, liveDiscountOf } from "@/lib/coupons/live-discount";
+import { discountedFeeCents } from "@/lib/coupons/discount-math";
 import { assertSelfServe } from "./self-serve";
 import { applyStripeSubscription } from "./subscription-sync";
 
@@ -73,11 +75,15 @@ export async function previewPlanChange(
         to.stripePriceId,
       );
     } else {
+      // A coupon that covers this period discounts both sides: the unused part of what was paid,
+      // and the new plan's price for the rest of the period.
+      const live = await liveDiscountOf(db, orgId, sub.id);
+      const coupon = discountLasts(live, sub.currentPeriodStart) ? live.coupon : null;
       due = Math.max(
         0,
         prorate({
-          oldCents: from.basePriceCents,
-          newCents: to.basePriceCents,
+          oldCents: discountedFeeCents(coupon, from.basePriceCents, from.currency),
+          newCents: discountedFeeCents(coupon, to.basePriceCents, to.currency),
           periodStart: sub.currentPeriodStart,
           periodEnd: sub.currentPeriodEnd,
           at: now,
