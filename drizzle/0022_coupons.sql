@@ -45,6 +45,7 @@ CREATE TABLE "subscription_discounts" (
 --> statement-breakpoint
 ALTER TABLE "subscription_history" ADD COLUMN "discount_amount_cents" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "subscriptions" ADD COLUMN "discount_amount_cents" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "checkout_sessions" ADD COLUMN "promotion_code_id" text;--> statement-breakpoint
 ALTER TABLE "promotion_codes" ADD CONSTRAINT "promotion_codes_coupon_id_coupons_id_fk" FOREIGN KEY ("coupon_id") REFERENCES "public"."coupons"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "subscription_discounts" ADD CONSTRAINT "subscription_discounts_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "subscription_discounts" ADD CONSTRAINT "subscription_discounts_subscription_id_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."subscriptions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -54,7 +55,8 @@ CREATE UNIQUE INDEX "coupons_code_key" ON "coupons" USING btree ("code");--> sta
 CREATE UNIQUE INDEX "promotion_codes_code_key" ON "promotion_codes" USING btree ("code");--> statement-breakpoint
 CREATE INDEX "promotion_codes_coupon_idx" ON "promotion_codes" USING btree ("coupon_id");--> statement-breakpoint
 CREATE INDEX "subscription_discounts_org_idx" ON "subscription_discounts" USING btree ("org_id","subscription_id");--> statement-breakpoint
-CREATE UNIQUE INDEX "subscription_discounts_one_live" ON "subscription_discounts" USING btree ("subscription_id") WHERE "subscription_discounts"."removed_at" is null;--> statement-breakpoint
+CREATE UNIQUE INDEX "subscription_discounts_one_live" ON "subscription_discounts" USING btree ("subscription_id") WHERE "subscription_discounts"."removed_at" is null;
+--> statement-breakpoint
 -- Data (hand-written: drizzle-kit does not generate data moves): every distinct discount percent of a
 -- subscription becomes a forever coupon on the plan fee, attached to the subscriptions that carry it.
 INSERT INTO "coupons" ("id", "code", "name", "percent_off", "duration", "applies_to")

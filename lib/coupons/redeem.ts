@@ -3,10 +3,12 @@
 // taken with one conditional UPDATE per row (`times_redeemed < max_redemptions`), so a limit of 1
 // redeemed twice at once lets exactly one through, whatever the isolation level.
 import "server-only";
-import { and, eq, isNull, ne, sql } from "drizzle-orm";
-import type { Executor } from "@/lib/db/client";
+import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { db, type Executor } from "@/lib/db/client";
 import {
+  LIVE_STATUSES,
   coupons,
+  plans,
   promotionCodes,
   subscriptionDiscounts,
   subscriptions,
@@ -16,7 +18,7 @@ import {
   type Subscription,
   type SubscriptionDiscount,
 } from "@/lib/db/schema";
-import { conflict, invalidField } from "@/lib/http/errors";
+import { conflict, invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { recordHistory } from "@/lib/subscriptions/history";
 import { discountEndsAt } from "./discount-math";
@@ -73,6 +75,23 @@ export async function resolvePromotionCode(
   return row;
 }
 
+/** A code stored on a checkout, checked again when the checkout completes (it may have run out meanwhile). */
+export async function resolvePromotionCodeById(
+  tx: Executor,
+  orgId: string,
+  promotionCodeId: string,
+  planId: string,
+  at: Date,
+): Promise<Redeemable> {
+  const [row] = await tx
+    .select({ code: promotionCodes.code, plan: plans })
+    .from(promotionCodes)
+    .innerJoin(plans, eq(plans.id, planId))
+    .where(eq(promotionCodes.id, promotionCodeId));
+  if (!row) throw invalidField("promotion_code", "is not a valid code");
+  return resolvePromotionCode(tx, orgId, row.code, row.plan, at);
+}
+
 export async function resolveCoupon(
   tx: Executor,
   couponId: string,
@@ -116,8 +135,9 @@ async function countRedemption(tx: Executor, r: Redeemable, at: Date): Promise<v
 
 /**
  * Redeems `r` and attaches it to `sub` (replacing a live discount). The first period it covers is
- * the current one when the subscription starts now (its fee is billed now), else the next one; a
- * trial's first paid period is the one after the trial. The coupon's terms are copied onto the
+ * the current one for a subscription being created (`firstPeriod: "current"`, its first fee not
+ * billed yet), else the next one (the current fee was billed at the period's start); a trial's
+ * first paid period is the one after the trial. The coupon's terms are copied onto the
  * subscription (its MRR reads them) and a history row records the change.
  */
 export async function attachDiscount(
@@ -125,10 +145,10 @@ export async function attachDiscount(
   sub: Subscription,
   plan: Pick<Plan, "id" | "code" | "currency" | "basePriceCents">,
   r: Redeemable,
-  opts: { actor: string; at: Date },
+  opts: { actor: string; at: Date; firstPeriod?: "current" | "next" },
 ): Promise<{ sub: Subscription; discount: SubscriptionDiscount }> {
   await countRedemption(tx, r, opts.at);
-  const startsNow = sub.status !== "trialing" && sub.currentPeriodStart.getTime() >= opts.at.getTime() - 60_000;
+  const startsNow = opts.firstPeriod === "current" && sub.status !== "trialing";
   const startsAt = startsNow ? sub.currentPeriodStart : sub.currentPeriodEnd;
   await tx
     .update(subscriptionDiscounts)
@@ -169,4 +189,26 @@ export async function attachDiscount(
     details: { coupon_id: r.coupon.id, promotion_code_id: r.promo?.id ?? null },
   });
   return { sub: updated!, discount: discount! };
+}
+
+/**
+ * An operator applies a coupon to a customer's current subscription (the admin customer page), in
+ * one transaction with the subscription locked; the coupon's own limits apply as to a code.
+ */
+export async function applyCouponToCustomer(
+  orgId: string,
+  couponId: string,
+  actor: string,
+  now = new Date(),
+): Promise<{ sub: Subscription; discount: SubscriptionDiscount }> {
+  return db.transaction(async (tx) => {
+    const [sub] = await tx
+      .select()
+      .from(subscriptions)
+      .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, [...LIVE_STATUSES])))
+      .for("update");
+    if (!sub) throw notFound("Current subscription");
+    const [plan] = await tx.select().from(plans).where(eq(plans.id, sub.planId));
+    return attachDiscount(tx, sub, plan!, await resolveCoupon(tx, couponId, plan!, now), { actor, at: now });
+  });
 }
