@@ -22,16 +22,22 @@ export function QuickForm<T>({
   fields,
   action,
   submitLabel,
+  hidden = {},
 }: {
   fields: QuickField[];
   action: FormActionFn<T>;
   submitLabel: string;
+  /** Values sent with every submission (the customer a form acts on). */
+  hidden?: Record<string, string>;
 }) {
   const [state, submit, pending] = useActionState(action, null);
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const values = state && !state.ok ? (state.values ?? {}) : {};
   return (
     <form action={submit} className="space-y-3 border-t border-zinc-100 px-5 py-4">
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       {state && !state.ok && !state.fieldErrors && <FormError message={state.error} />}
       {state?.ok && state.message && (
         <p role="status" className="text-sm text-emerald-700">

@@ -31,7 +31,11 @@ import { formatInteger } from "@/lib/format";
 import { customerSince } from "@/lib/orgs/customer-since";
 import { EndpointsTable } from "@/components/outbound-webhooks/endpoints-table";
 import { lastDeliveries, listEndpoints } from "@/lib/outbound-webhooks/endpoints";
+import { customerDiscount } from "@/lib/coupons/customer-discount";
+import { listCoupons } from "@/lib/coupons/coupons";
+import { couponTermsLabel } from "@/lib/coupons/describe";
 import {
+  applyCouponAction,
   changeCustomerPlanAction,
   markInvoicePaidAction,
   previewCustomerPlanChangeAction,
@@ -46,7 +50,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   const { id } = await params;
   const org = await findOrganization({ id });
   if (!org) notFound();
-  const [current, members, agents, revenue, since, credits, catalog, endpoints] = await Promise.all([
+  const [current, members, agents, revenue, since, credits, catalog, endpoints, discount, coupons] = await Promise.all([
     currentSubscription(org.id),
     listMembers(org.id),
     agentsOverview(org.id),
@@ -55,6 +59,8 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
     getCreditBalance(org.id),
     listPlans(),
     listEndpoints(org.id),
+    customerDiscount(org.id),
+    listCoupons(),
   ]);
   const lastHooks = await lastDeliveries(endpoints.map((e) => e.id));
   const live = current && ["trialing", "active", "past_due", "incomplete"].includes(current.subscription.status);
@@ -116,7 +122,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
             }
           />
           <CardBody>
-            <PlanSummary current={current} />
+            <PlanSummary current={current ? { ...current, discount } : null} />
             {live && (
               <div className="mt-5 border-t border-zinc-100 pt-4">
                 <h3 className="mb-2 text-sm font-medium text-zinc-900">Change plan</h3>
@@ -130,6 +136,40 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
                   previewAction={previewCustomerPlanChangeAction}
                   changeAction={changeCustomerPlanAction}
                 />
+              </div>
+            )}
+            {live && (
+              <div className="mt-5 border-t border-zinc-100 pt-4">
+                <h3 className="text-sm font-medium text-zinc-900">Apply a coupon</h3>
+                {coupons.length === 0 ? (
+                  <p className="mt-1 text-sm text-zinc-500">
+                    No coupons yet: create one on the{" "}
+                    <Link href="/admin/coupons" className="underline">
+                      Coupons
+                    </Link>{" "}
+                    page.
+                  </p>
+                ) : (
+                  <>
+                    <p className="mt-1 text-sm text-zinc-500">
+                      Replaces the current discount; it reduces invoices from the next one not yet issued.
+                    </p>
+                    <div className="-mx-5">
+                      <QuickForm
+                        action={applyCouponAction}
+                        submitLabel="Apply coupon"
+                        hidden={{ org_id: org.id }}
+                        fields={[
+                          {
+                            name: "coupon_id",
+                            label: "Coupon",
+                            options: coupons.map((c) => ({ value: c.id, label: `${c.code} — ${couponTermsLabel(c)}` })),
+                          },
+                        ]}
+                      />
+                    </div>
+                  </>
+                )}
               </div>
             )}
           </CardBody>
