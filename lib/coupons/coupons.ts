@@ -7,6 +7,8 @@ import { coupons, promotionCodes, type Coupon, type PromotionCode } from "@/lib/
 import { isUniqueViolation } from "@/lib/db/errors";
 import { conflict, invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
+import { activeProvider } from "@/lib/payments/provider";
+import { createStripeCoupon, createStripePromotionCode } from "@/lib/stripe/coupons";
 import type { CouponCreate, CouponJson, PromotionCodeCreate, PromotionCodeJson } from "./schemas";
 
 export function couponJson(c: Coupon): CouponJson {
@@ -46,12 +48,34 @@ export function promotionCodeJson(p: PromotionCode, c: Coupon): PromotionCodeJso
   };
 }
 
+/**
+ * On the Stripe rail the coupon is created in Stripe first (keyed by its Tally id, so a retry makes
+ * one), then stored with the Stripe id: a Stripe failure (503) stores nothing.
+ */
 export async function createCoupon(input: CouponCreate, tx: Executor = db): Promise<Coupon> {
+  const id = newId("cpn");
+  const [taken] = await tx.select({ id: coupons.id }).from(coupons).where(eq(coupons.code, input.code));
+  if (taken) throw conflict(`A coupon with code ${input.code} exists.`);
+  const stripeCouponId =
+    activeProvider() === "stripe"
+      ? await createStripeCoupon({
+          id,
+          name: input.name,
+          percentOff: input.percent_off ?? null,
+          amountOffCents: input.amount_off_cents ?? null,
+          currency: input.currency ?? null,
+          duration: input.duration,
+          durationInMonths: input.duration_in_months ?? null,
+          maxRedemptions: input.max_redemptions ?? null,
+          redeemBy: input.redeem_by ?? null,
+        })
+      : null;
   try {
     const [c] = await tx
       .insert(coupons)
       .values({
-        id: newId("cpn"),
+        id,
+        stripeCouponId,
         code: input.code,
         name: input.name,
         percentOff: input.percent_off ?? null,
@@ -87,11 +111,32 @@ export async function createPromotionCode(
 ): Promise<{ promo: PromotionCode; coupon: Coupon }> {
   const [coupon] = await tx.select().from(coupons).where(eq(coupons.id, input.coupon_id));
   if (!coupon) throw invalidField("coupon_id", "no such coupon");
+  const id = newId("promo");
+  const [taken] = await tx
+    .select({ id: promotionCodes.id })
+    .from(promotionCodes)
+    .where(eq(promotionCodes.code, input.code));
+  if (taken) throw conflict(`A promotion code ${input.code} exists.`);
+  let stripePromotionCodeId: string | null = null;
+  if (activeProvider() === "stripe") {
+    if (!coupon.stripeCouponId)
+      throw invalidField("coupon_id", "this coupon was created before Stripe was configured; create a new coupon");
+    stripePromotionCodeId = await createStripePromotionCode({
+      id,
+      code: input.code,
+      stripeCouponId: coupon.stripeCouponId,
+      active: input.active,
+      expiresAt: input.expires_at ?? null,
+      maxRedemptions: input.max_redemptions ?? null,
+      firstTimeTransaction: input.first_time_transaction,
+    });
+  }
   try {
     const [promo] = await tx
       .insert(promotionCodes)
       .values({
-        id: newId("promo"),
+        id,
+        stripePromotionCodeId,
         couponId: coupon.id,
         code: input.code,
         active: input.active,

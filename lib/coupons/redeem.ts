@@ -192,6 +192,55 @@ export async function attachDiscount(
 }
 
 /**
+ * A discount the provider applied and counted (a promotion code redeemed at Stripe Checkout),
+ * recorded on the Stripe-backed subscription from its first period, without counting it again.
+ * A code Tally does not know (made in Stripe's dashboard) is left to Stripe.
+ */
+export async function recordProviderDiscount(
+  tx: Executor,
+  sub: Subscription,
+  plan: Pick<Plan, "id" | "basePriceCents" | "currency">,
+  stripePromotionCodeId: string,
+  ctx: { at: Date; actor: string },
+): Promise<void> {
+  const [row] = await tx
+    .select({ promo: promotionCodes, coupon: coupons })
+    .from(promotionCodes)
+    .innerJoin(coupons, eq(coupons.id, promotionCodes.couponId))
+    .where(eq(promotionCodes.stripePromotionCodeId, stripePromotionCodeId));
+  if (!row) return;
+  await tx
+    .update(promotionCodes)
+    .set({ timesRedeemed: sql`${promotionCodes.timesRedeemed} + 1` })
+    .where(eq(promotionCodes.id, row.promo.id));
+  await tx
+    .update(coupons)
+    .set({ timesRedeemed: sql`${coupons.timesRedeemed} + 1` })
+    .where(eq(coupons.id, row.coupon.id));
+  await tx.insert(subscriptionDiscounts).values({
+    id: newId("sdc"),
+    orgId: sub.orgId,
+    subscriptionId: sub.id,
+    couponId: row.coupon.id,
+    promotionCodeId: row.promo.id,
+    startsAt: sub.currentPeriodStart,
+    endsAt: discountEndsAt(row.coupon, sub.currentPeriodStart, sub.interval),
+    actor: ctx.actor,
+  });
+  const [updated] = await tx
+    .update(subscriptions)
+    .set({ discountPercent: row.coupon.percentOff ?? "0", discountAmountCents: row.coupon.amountOffCents ?? 0 })
+    .where(and(eq(subscriptions.orgId, sub.orgId), eq(subscriptions.id, sub.id)))
+    .returning();
+  await recordHistory(tx, updated!, plan, "discount_changed", {
+    actor: ctx.actor,
+    occurredAt: ctx.at,
+    comment: `Coupon ${row.coupon.code} (code ${row.promo.code}, redeemed at Stripe Checkout)`,
+    details: { coupon_id: row.coupon.id, promotion_code_id: row.promo.id },
+  });
+}
+
+/**
  * An operator applies a coupon to a customer's current subscription (the admin customer page), in
  * one transaction with the subscription locked; the coupon's own limits apply as to a code.
  */

@@ -47,6 +47,12 @@ async function stripeCustomerOf(orgId: string): Promise<string> {
   return id;
 }
 
+function stripePromotionCodeOf(p: { stripePromotionCodeId: string | null }): string {
+  if (!p.stripePromotionCodeId)
+    throw invalidField("promotion_code", "this code is not set up in Stripe; ask for a new one");
+  return p.stripePromotionCodeId;
+}
+
 export async function startCheckout(orgId: string, req: CheckoutRequest, actor: string): Promise<CheckoutSession> {
   if (Boolean(req.planId) === Boolean(req.creditProductId))
     throw invalidField("plan_id", "send either plan_id or credit_product_id");
@@ -84,6 +90,7 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
         orgId,
         planId: plan.id,
         idempotencyKey: `tally-checkout-${id}`,
+        promotionCodeId: promo?.promo ? stripePromotionCodeOf(promo.promo) : null,
       });
       url = s.url;
       providerSessionId = s.id;
