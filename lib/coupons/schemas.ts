@@ -61,6 +61,16 @@ export const ZCouponCreate = z
       ctx.addIssue({ code: "custom", path: ["duration_in_months"], message: "is required for a repeating coupon" });
     if (c.duration !== "repeating" && c.duration_in_months !== undefined)
       ctx.addIssue({ code: "custom", path: ["duration_in_months"], message: "goes only with duration repeating" });
+  })
+  .meta({
+    example: {
+      code: "LAUNCH20",
+      name: "Launch: 20 % off for 3 months",
+      percent_off: "20",
+      duration: "repeating",
+      duration_in_months: 3,
+      applies_to: "plan",
+    },
   });
 export type CouponCreate = z.infer<typeof ZCouponCreate>;
 
@@ -85,14 +95,16 @@ export const ZCouponJson = z.strictObject({
 export type CouponJson = z.infer<typeof ZCouponJson>;
 export const ZCouponPage = ZPage(ZCouponJson);
 
-export const ZPromotionCodeCreate = z.strictObject({
-  coupon_id: z.string().trim().min(1).max(100),
-  code: ZHandle,
-  active: z.boolean().default(true),
-  expires_at: ZTime.optional(),
-  max_redemptions: ZLimit.optional(),
-  first_time_transaction: z.boolean().default(false),
-});
+export const ZPromotionCodeCreate = z
+  .strictObject({
+    coupon_id: z.string().trim().min(1).max(100),
+    code: ZHandle,
+    active: z.boolean().default(true),
+    expires_at: ZTime.optional(),
+    max_redemptions: ZLimit.optional(),
+    first_time_transaction: z.boolean().default(false),
+  })
+  .meta({ example: { coupon_id: "cpn_01jcoupon0example", code: "SPRING", max_redemptions: 100 } });
 export type PromotionCodeCreate = z.infer<typeof ZPromotionCodeCreate>;
 
 export const ZPromotionCodeJson = z.strictObject({
