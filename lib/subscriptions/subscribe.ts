@@ -89,7 +89,13 @@ export async function subscribe(orgId: string, input: SubscribeInput, outer?: Ex
         occurredAt: now,
       });
       const sub = input.discount
-        ? (await attachDiscount(tx, inserted!, plan, input.discount, { actor: input.actor, at: now, firstPeriod: "current" })).sub
+        ? (
+            await attachDiscount(tx, inserted!, plan, input.discount, {
+              actor: input.actor,
+              at: now,
+              firstPeriod: "current",
+            })
+          ).sub
         : inserted;
       if (sub!.status !== "incomplete") await afterPeriodStarted(tx, sub!, plan, now);
       return sub!;
