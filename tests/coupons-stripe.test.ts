@@ -12,6 +12,7 @@ import { syncAllPlansFromStripe } from "@/lib/catalog/sync-stripe-plans";
 import { db } from "@/lib/db/client";
 import { checkoutSessions, organizations, plans, subscriptionDiscounts, subscriptions } from "@/lib/db/schema";
 import { runDueJobs } from "@/lib/jobs/outbox";
+import { applyCouponToCustomer } from "@/lib/coupons/redeem";
 import { call, makeOrg, makeUser, platformKey, sessionCookie, uid } from "./support/fixtures";
 import { withStripeServer } from "./support/stripe-env";
 
@@ -98,6 +99,33 @@ describe("coupons with Stripe", () => {
     // A replayed event records it once.
     await deliver(stripe.event("customer.subscription.created", done.subscription));
     expect(await db.$count(subscriptionDiscounts, eq(subscriptionDiscounts.subscriptionId, sub!.id))).toBe(1);
+  });
+
+  it("an operator's coupon on a Stripe subscription is put on the Stripe subscription, then recorded in Tally", async () => {
+    const key = await platformKey();
+    const coupon = await call<{ id: string; stripe_coupon_id: string }>(couponsRoute.POST, "POST", "/api/v1/coupons", {
+      key,
+      body: { code: `O${uid()}`, name: "Ten off", amount_off_cents: 1000, currency: "usd", duration: "forever" },
+    });
+    const org = await makeOrg();
+    await runDueJobs(new Date(Date.now() + 1000));
+    const [row] = await db.select().from(organizations).where(eq(organizations.id, org.id));
+    const created = stripe.createSubscription({ customer: row!.stripeCustomerId!, price: priceId });
+    await deliver(stripe.event("customer.subscription.created", created));
+
+    stripe.failNext(/POST \/v1\/subscriptions\//, 503);
+    await expect(applyCouponToCustomer(org.id, coupon.json.id, "user:op")).rejects.toMatchObject({
+      code: "provider_unavailable",
+    });
+    const [before] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, org.id));
+    expect(before!.discountAmountCents).toBe(0);
+
+    await applyCouponToCustomer(org.id, coupon.json.id, "user:op");
+    expect(stripe.objects.get(created.id as string)).toMatchObject({
+      discount: { coupon: { id: coupon.json.stripe_coupon_id } },
+    });
+    const [after] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, org.id));
+    expect(after!.discountAmountCents).toBe(1000);
   });
 
   it("Stripe down while creating a coupon stores nothing (503), so a retry creates it once", async () => {

@@ -22,6 +22,7 @@ import { conflict, invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { recordHistory } from "@/lib/subscriptions/history";
 import { discountEndsAt } from "./discount-math";
+import { setStripeSubscriptionCoupon } from "@/lib/stripe/coupons";
 
 /** What a promotion code or coupon resolves to, checked against the plan it is for. */
 export type Redeemable = { coupon: Coupon; promo: PromotionCode | null };
@@ -250,6 +251,23 @@ export async function applyCouponToCustomer(
   actor: string,
   now = new Date(),
 ): Promise<{ sub: Subscription; discount: SubscriptionDiscount }> {
+  // On Stripe, Stripe applies the coupon first (its invoices must carry it); a Stripe failure
+  // changes nothing here. The call is keyed, so a retry puts it on once.
+  const [stripeSub] = await db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.orgId, orgId), inArray(subscriptions.status, [...LIVE_STATUSES])));
+  if (stripeSub?.provider === "stripe" && stripeSub.stripeSubscriptionId) {
+    const [coupon] = await db.select().from(coupons).where(eq(coupons.id, couponId));
+    if (!coupon) throw invalidField("coupon_id", "no such coupon");
+    if (!coupon.stripeCouponId)
+      throw invalidField("coupon_id", "this coupon was created before Stripe was configured; create a new coupon");
+    await setStripeSubscriptionCoupon(
+      stripeSub.stripeSubscriptionId,
+      coupon.stripeCouponId,
+      `tally-apply-${stripeSub.id}-${coupon.id}-${coupon.timesRedeemed}`,
+    );
+  }
   return db.transaction(async (tx) => {
     const [sub] = await tx
       .select()

@@ -69,3 +69,14 @@ export async function createStripePromotionCode(p: {
   );
   return created.id;
 }
+
+/** Puts a coupon on a Stripe subscription (replacing its discounts): Stripe's next invoices carry it. */
+export async function setStripeSubscriptionCoupon(
+  subscriptionId: string,
+  stripeCouponId: string,
+  idempotencyKey: string,
+): Promise<void> {
+  await call(() =>
+    stripe().subscriptions.update(subscriptionId, { discounts: [{ coupon: stripeCouponId }] }, { idempotencyKey }),
+  );
+}

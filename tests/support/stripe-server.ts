@@ -737,6 +737,20 @@ export class StripeServer {
       const patch: Partial<Obj> & { price?: string } = {};
       if (body.cancel_at_period_end !== undefined) patch.cancel_at_period_end = body.cancel_at_period_end === "true";
       if (items?.[0]?.price) patch.price = items[0].price;
+      const discounts = body.discounts as { coupon?: string }[] | undefined;
+      const coupon = discounts?.[0]?.coupon ? this.objects.get(discounts[0].coupon) : undefined;
+      if (coupon) {
+        const discount = {
+          id: stripeId("di"),
+          object: "discount",
+          coupon,
+          subscription: params[0],
+          start: now(),
+          end: null,
+        };
+        patch.discounts = [discount.id];
+        patch.discount = discount;
+      }
       return { body: this.updateSubscription(params[0]!, patch) };
     });
     this.route("POST", /^\/v1\/invoices\/create_preview$/, ({ body }) => {
