@@ -1,6 +1,6 @@
 "use client";
 // A small create form for catalog objects: fields in a row, errors beside each, a success note.
-import { useActionState } from "react";
+import { useActionState, useId } from "react";
 import type { FormActionFn } from "@/lib/http/action-state";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, inputClass } from "@/components/ui/field";
@@ -31,6 +31,8 @@ export function QuickForm<T>({
   hidden?: Record<string, string>;
 }) {
   const [state, submit, pending] = useActionState(action, null);
+  // Ids unique per form: two forms on a page may both have a "code" field, each label its own input.
+  const formId = useId();
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const values = state && !state.ok ? (state.values ?? {}) : {};
   return (
@@ -48,10 +50,15 @@ export function QuickForm<T>({
         {fields.map((f) =>
           f.options ? (
             <div key={f.name}>
-              <label htmlFor={`qf-${f.name}`} className="block text-sm font-medium text-zinc-700">
+              <label htmlFor={`${formId}-${f.name}`} className="block text-sm font-medium text-zinc-700">
                 {f.label}
               </label>
-              <select id={`qf-${f.name}`} name={f.name} defaultValue={values[f.name]} className={`${inputClass} mt-1`}>
+              <select
+                id={`${formId}-${f.name}`}
+                name={f.name}
+                defaultValue={values[f.name]}
+                className={`${inputClass} mt-1`}
+              >
                 {f.options.map((o) => (
                   <option key={o.value} value={o.value}>
                     {o.label}
@@ -63,6 +70,7 @@ export function QuickForm<T>({
           ) : (
             <Field
               key={f.name}
+              id={`${formId}-${f.name}`}
               label={f.label}
               name={f.name}
               placeholder={f.placeholder}
