@@ -9,7 +9,7 @@ import * as checkout from "@/app/api/v1/billing/checkout/route";
 import * as upcoming from "@/app/api/v1/billing/upcoming-invoice/route";
 import * as changePlanRoute from "@/app/api/v1/billing/subscription/change-plan/route";
 import { db } from "@/lib/db/client";
-import { invoiceLines, invoices, subscriptions } from "@/lib/db/schema";
+import { invoiceLines, invoices, subscriptionHistory, subscriptions } from "@/lib/db/schema";
 import { payLocalCheckout } from "@/lib/payments/local-checkout";
 import { applyCouponToCustomer } from "@/lib/coupons/redeem";
 import { billingStats } from "@/lib/revenue/stats";
@@ -191,7 +191,8 @@ describe("a coupon on the local provider's invoices and in MRR", () => {
     const coupon = await operatorCoupon({ percent_off: "12.5", duration: "repeating", duration_in_months: 2 });
     const org = await makeOrg();
     const start = new Date("2026-01-31T00:00:00Z");
-    await subscribe(org.id, { plan: { id: plan.id }, actor: "test", now: start, provider: "local", skipTrial: true });
+    // Invoice billing (manual): periods are invoiced without a card, so nothing goes past due.
+    await subscribe(org.id, { plan: { id: plan.id }, actor: "test", now: start, provider: "manual", skipTrial: true });
     // An operator applies the coupon just after the first fee was billed: it starts with the next one.
     const { discount } = await applyCouponToCustomer(org.id, coupon.id, "user:op", new Date(start.getTime() + 5000));
     expect(discount.startsAt.toISOString()).toBe("2026-02-28T00:00:00.000Z");
@@ -207,6 +208,20 @@ describe("a coupon on the local provider's invoices and in MRR", () => {
     // Jan 31 was billed before the coupon; Feb 28 and Mar 31 are its two months; Apr 30 is full price.
     expect((await linesOf(org.id)).map((i) => i.total)).toEqual([2900, 2537, 2537, 2900]);
     expect(await mrrOfTier()).toBe(2900);
+    // The history (revenue series and movements read it) holds the discount from its application to
+    // the renewal past its end: a contraction, then the expansion back to the full price.
+    const history = await db
+      .select()
+      .from(subscriptionHistory)
+      .where(eq(subscriptionHistory.orgId, org.id))
+      .orderBy(asc(subscriptionHistory.occurredAt));
+    expect(history.map((h) => [h.action, h.discountPercent])).toEqual([
+      ["created", "0"],
+      ["discount_changed", "12.5"],
+      ["renewed", "12.5"],
+      ["renewed", "12.5"],
+      ["renewed", "0"],
+    ]);
   });
 
   it("an amount off larger than the fee makes a zero invoice, never a negative one, and the upcoming invoice shows it", async () => {
