@@ -43,7 +43,10 @@ export type IdPrefix =
   | "thb"
   | "eml"
   | "pwr"
-  | "ivt";
+  | "ivt"
+  | "cpn"
+  | "promo"
+  | "sdc";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

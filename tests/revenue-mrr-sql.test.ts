@@ -12,18 +12,22 @@ const statuses: SubscriptionStatus[] = ["incomplete", "trialing", "active", "pas
 const intervals: PlanInterval[] = ["month", "year"];
 const prices = [0, 6, 100, 2900, 29000, 99000, 299000];
 const discounts = ["0", "12.5", "20", "33.3333", "100", "150", "-5"];
+/** Amount-off coupons (minor units): none, small, the whole of a small price, more than any price. */
+const amountsOff = [0, 5, 1000, 500000];
 
 describe("MRR in SQL", () => {
-  it("equals mrrTwelfths for every status, interval, price and discount", async () => {
+  it("equals mrrTwelfths for every status, interval, price and discount (percent or amount off)", async () => {
     const cases: MrrInput[] = [];
     for (const status of statuses)
       for (const interval of intervals)
         for (const basePriceCents of prices)
-          for (const discountPercent of discounts) cases.push({ status, interval, basePriceCents, discountPercent });
+          for (const discountPercent of discounts)
+            for (const discountAmountCents of discountPercent === "0" ? amountsOff : [0])
+              cases.push({ status, interval, basePriceCents, discountPercent, discountAmountCents });
     const values = sql.join(
       cases.map(
         (c) =>
-          sql`(${c.status}::text, ${c.interval}::text, ${c.basePriceCents}::bigint, ${c.discountPercent}::numeric)`,
+          sql`(${c.status}::text, ${c.interval}::text, ${c.basePriceCents}::bigint, ${c.discountPercent}::numeric, ${c.discountAmountCents ?? 0}::bigint)`,
       ),
       sql`, `,
     );
@@ -32,10 +36,11 @@ describe("MRR in SQL", () => {
       interval: sql`v.interval`,
       basePriceCents: sql`v.price`,
       discountPercent: sql`v.discount`,
+      discountAmountCents: sql`v.amount_off`,
       livemode: sql`true`,
     });
     const out = await rows<{ mrr100: string }>(
-      sql`select (${mrr})::text as mrr100 from (values ${values}) as v(status, interval, price, discount)`,
+      sql`select (${mrr})::text as mrr100 from (values ${values}) as v(status, interval, price, discount, amount_off)`,
     );
     expect(out).toHaveLength(cases.length);
     const mismatches = cases.filter((c, i) => !new D(out[i]!.mrr100).div(100).eq(mrrTwelfths(c)));

@@ -7,7 +7,7 @@ import type { PlanChangePreviewJson } from "@/lib/payments/schemas";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
-import { FormError } from "@/components/ui/field";
+import { FormError, inputClass } from "@/components/ui/field";
 import { formatDate, formatInteger, formatMoney } from "@/lib/format";
 
 export type PlanOption = { id: string; code?: string; priceCents: number; currency: string; trialDays: number };
@@ -51,6 +51,11 @@ export function PlanPicker({
         ? "month"
         : null;
   const [interval, setInterval] = useState<"month" | "year">(chosenInterval ?? currentInterval ?? "month");
+  // A promotion code goes with whichever plan is chosen next: into the checkout or the confirmed change.
+  const [promotionCode, setPromotionCode] = useState("");
+  const codeField = promotionCode.trim() ? (
+    <input type="hidden" name="promotion_code" value={promotionCode.trim()} />
+  ) : null;
   const [checkout, startCheckout, checkingOut] = useActionState(checkoutAction, null);
   const [preview, runPreview, previewing] = useActionState(previewAction, null);
   const [change, confirmChange, changing] = useActionState(changeAction, null);
@@ -108,6 +113,26 @@ export function PlanPicker({
         </div>
         {!canManage && <p className="text-sm text-zinc-500">Only the organization&apos;s owner can change the plan.</p>}
       </div>
+      {canManage && (
+        <div className="flex max-w-sm flex-col gap-1 text-sm">
+          <label htmlFor="promotion-code" className="font-medium text-zinc-700">
+            Promotion code
+          </label>
+          <input
+            id="promotion-code"
+            value={promotionCode}
+            onChange={(e) => setPromotionCode(e.target.value)}
+            autoComplete="off"
+            maxLength={64}
+            placeholder="Optional"
+            aria-describedby="promotion-code-hint"
+            className={inputClass}
+          />
+          <p id="promotion-code-hint" className="text-xs text-zinc-500">
+            Applied to the plan you choose or switch to next.
+          </p>
+        </div>
+      )}
       <div ref={errorBox} tabIndex={-1} className="outline-none">
         <FormError message={error} />
       </div>
@@ -138,6 +163,9 @@ export function PlanPicker({
                 current period ends. Nothing is charged today.
               </>
             )}
+            {promotionCode.trim() && (
+              <> Promotion code {promotionCode.trim().toUpperCase()} applies from your next invoice.</>
+            )}
           </p>
           <form
             action={confirmChange}
@@ -145,6 +173,7 @@ export function PlanPicker({
             className="mt-4 flex flex-wrap justify-end gap-2"
           >
             <input type="hidden" name="plan_id" value={pending.new_plan.id} />
+            {codeField}
             <Button type="button" variant="secondary" onClick={() => setAnswered(pending)}>
               Keep my plan
             </Button>
@@ -208,6 +237,7 @@ export function PlanPicker({
                 ) : (
                   <form action={startCheckout}>
                     <input type="hidden" name="plan_id" value={option.id} />
+                    {codeField}
                     <Button
                       type="submit"
                       className="w-full"

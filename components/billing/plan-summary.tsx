@@ -18,6 +18,14 @@ export type PlanSummaryProps = {
     trialEnd: Date | null;
     cancelAtPeriodEnd: boolean;
   };
+  /** The live coupon, when one lasts (lib/coupons/customer-discount.ts). */
+  discount?: {
+    couponName: string;
+    promotionCode: string | null;
+    terms: string;
+    startsAt: Date;
+    endsAt: Date | null;
+  } | null;
 } | null;
 
 export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProps; emptyAction?: React.ReactNode }) {
@@ -28,7 +36,7 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
       </EmptyState>
     );
   }
-  const { plan, subscription: sub } = current;
+  const { plan, subscription: sub, discount } = current;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -55,6 +63,18 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
           <div>
             <dt className="text-zinc-500">Trial ends</dt>
             <dd className="text-zinc-900">{formatDate(sub.trialEnd)}</dd>
+          </div>
+        )}
+        {discount && (
+          <div className="col-span-2" data-testid="active-discount">
+            <dt className="text-zinc-500">Discount</dt>
+            <dd className="text-zinc-900">
+              {discount.promotionCode ?? discount.couponName}: {discount.terms}
+              <div className="text-xs text-zinc-500">
+                {discount.startsAt > new Date() ? `Starts ${formatDate(discount.startsAt)}; ` : ""}
+                {discount.endsAt ? `ends ${formatDate(discount.endsAt)}` : "does not end"}
+              </div>
+            </dd>
           </div>
         )}
         <div>

@@ -1,6 +1,6 @@
 "use client";
 // A small create form for catalog objects: fields in a row, errors beside each, a success note.
-import { useActionState } from "react";
+import { useActionState, useId } from "react";
 import type { FormActionFn } from "@/lib/http/action-state";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, inputClass } from "@/components/ui/field";
@@ -22,16 +22,24 @@ export function QuickForm<T>({
   fields,
   action,
   submitLabel,
+  hidden = {},
 }: {
   fields: QuickField[];
   action: FormActionFn<T>;
   submitLabel: string;
+  /** Values sent with every submission (the customer a form acts on). */
+  hidden?: Record<string, string>;
 }) {
   const [state, submit, pending] = useActionState(action, null);
+  // Ids unique per form: two forms on a page may both have a "code" field, each label its own input.
+  const formId = useId();
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const values = state && !state.ok ? (state.values ?? {}) : {};
   return (
     <form action={submit} className="space-y-3 border-t border-zinc-100 px-5 py-4">
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       {state && !state.ok && !state.fieldErrors && <FormError message={state.error} />}
       {state?.ok && state.message && (
         <p role="status" className="text-sm text-emerald-700">
@@ -42,10 +50,15 @@ export function QuickForm<T>({
         {fields.map((f) =>
           f.options ? (
             <div key={f.name}>
-              <label htmlFor={`qf-${f.name}`} className="block text-sm font-medium text-zinc-700">
+              <label htmlFor={`${formId}-${f.name}`} className="block text-sm font-medium text-zinc-700">
                 {f.label}
               </label>
-              <select id={`qf-${f.name}`} name={f.name} defaultValue={values[f.name]} className={`${inputClass} mt-1`}>
+              <select
+                id={`${formId}-${f.name}`}
+                name={f.name}
+                defaultValue={values[f.name]}
+                className={`${inputClass} mt-1`}
+              >
                 {f.options.map((o) => (
                   <option key={o.value} value={o.value}>
                     {o.label}
@@ -57,6 +70,7 @@ export function QuickForm<T>({
           ) : (
             <Field
               key={f.name}
+              id={`${formId}-${f.name}`}
               label={f.label}
               name={f.name}
               placeholder={f.placeholder}

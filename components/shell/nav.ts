@@ -21,6 +21,7 @@ export const ADMIN_NAV: NavItem[] = [
   { href: "/admin/charges", label: "Charges" },
   { href: "/admin/plans", label: "Plans" },
   { href: "/admin/catalog", label: "Catalog" },
+  { href: "/admin/coupons", label: "Coupons" },
   { href: "/admin/credits", label: "Credits" },
   { href: "/admin/usage", label: "Usage ingestion" },
   { href: "/admin/monitoring", label: "Monitoring" },

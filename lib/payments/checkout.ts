@@ -17,6 +17,8 @@ import { invoiceCheckout } from "./invoice-checkout";
 import { activeProvider } from "./provider";
 import type { CheckoutJson } from "./schemas";
 import { assertSelfServe } from "./self-serve";
+import { resolvePromotionCode } from "@/lib/coupons/redeem";
+import { discountedFeeCents } from "@/lib/coupons/discount-math";
 
 export type CheckoutRequest = {
   planId?: string;
@@ -24,6 +26,8 @@ export type CheckoutRequest = {
   successPath?: string;
   cancelPath?: string;
   origin?: string;
+  /** A promotion code the customer typed: checked now, redeemed when the checkout completes. */
+  promotionCode?: string;
 };
 
 async function stripeCustomerOf(orgId: string): Promise<string> {
@@ -43,9 +47,16 @@ async function stripeCustomerOf(orgId: string): Promise<string> {
   return id;
 }
 
+function stripePromotionCodeOf(p: { stripePromotionCodeId: string | null }): string {
+  if (!p.stripePromotionCodeId)
+    throw invalidField("promotion_code", "this code is not set up in Stripe; ask for a new one");
+  return p.stripePromotionCodeId;
+}
+
 export async function startCheckout(orgId: string, req: CheckoutRequest, actor: string): Promise<CheckoutSession> {
   if (Boolean(req.planId) === Boolean(req.creditProductId))
     throw invalidField("plan_id", "send either plan_id or credit_product_id");
+  if (req.promotionCode && !req.planId) throw invalidField("promotion_code", "goes only with plan_id");
   const provider = activeProvider();
   const id = newId("cs");
   const base = req.origin ?? appUrl();
@@ -59,6 +70,7 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
     assertSelfServe(plan);
     const live = await liveSubscription(orgId);
     if (live) throw conflict("You already have a subscription: change its plan instead of checking out again.");
+    const promo = req.promotionCode ? await resolvePromotionCode(db, orgId, req.promotionCode, plan, new Date()) : null;
     if (provider === "manual") return invoiceCheckout(orgId, { id, base, actor, plan });
     let url = `${base}/sandbox/checkout/${id}`;
     let providerSessionId: string | null = null;
@@ -78,6 +90,7 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
         orgId,
         planId: plan.id,
         idempotencyKey: `tally-checkout-${id}`,
+        promotionCodeId: promo?.promo ? stripePromotionCodeOf(promo.promo) : null,
       });
       url = s.url;
       providerSessionId = s.id;
@@ -92,7 +105,8 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
         planId: plan.id,
         url,
         providerSessionId,
-        amountCents: plan.trialDays > 0 ? 0 : plan.basePriceCents,
+        promotionCodeId: promo?.promo?.id ?? null,
+        amountCents: plan.trialDays > 0 ? 0 : discountedFeeCents(promo?.coupon, plan.basePriceCents, plan.currency),
         currency: plan.currency,
         createdBy: actor,
         expiresAt,

@@ -23,6 +23,9 @@ import { enqueue, PermanentJobError, registerOutboxHandler } from "@/lib/jobs/ou
 import { chargeInvoice } from "./local-billing";
 import type { PlanChangePreviewJson } from "./schemas";
 import { monthlyCents, prorate } from "./proration";
+import { discountLasts, liveDiscountOf } from "@/lib/coupons/live-discount";
+import { attachDiscount, resolvePromotionCode } from "@/lib/coupons/redeem";
+import { discountedFeeCents } from "@/lib/coupons/discount-math";
 import { assertSelfServe } from "./self-serve";
 import { applyStripeSubscription } from "./subscription-sync";
 
@@ -73,11 +76,15 @@ export async function previewPlanChange(
         to.stripePriceId,
       );
     } else {
+      // A coupon that covers this period discounts both sides: the unused part of what was paid,
+      // and the new plan's price for the rest of the period.
+      const live = await liveDiscountOf(db, orgId, sub.id);
+      const coupon = discountLasts(live, sub.currentPeriodStart) ? live.coupon : null;
       due = Math.max(
         0,
         prorate({
-          oldCents: from.basePriceCents,
-          newCents: to.basePriceCents,
+          oldCents: discountedFeeCents(coupon, from.basePriceCents, from.currency),
+          newCents: discountedFeeCents(coupon, to.basePriceCents, to.currency),
           periodStart: sub.currentPeriodStart,
           periodEnd: sub.currentPeriodEnd,
           at: now,
@@ -103,11 +110,14 @@ export async function changePlan(
   planId: string,
   actor: string,
   now = new Date(),
+  opts: { promotionCode?: string } = {},
 ): Promise<PlanChangePreviewJson> {
   const preview = await previewPlanChange(orgId, planId, now);
   const { sub } = await current(orgId);
   const to = await plan(planId);
   if (sub.provider === "stripe") {
+    if (opts.promotionCode)
+      throw invalidField("promotion_code", "enter codes at checkout or in the Stripe customer portal for this plan");
     if (!sub.stripeSubscriptionId || !to.stripePriceId)
       throw new AppError("validation_error", "This plan is not linked to a Stripe price; sync the plans first.", [
         { field: "plan_id", message: "no Stripe price" },
@@ -130,7 +140,19 @@ export async function changePlan(
     const [locked] = await tx.select().from(subscriptions).where(eq(subscriptions.id, sub.id)).for("update");
     if (!locked || locked.planId !== preview.current_plan.id)
       throw conflict("The subscription changed meanwhile; review the change again.");
-    if (preview.effective === "period_end") return schedule(tx, locked, to, actor, now);
+    // A code is checked before anything is written: a bad one changes nothing.
+    const code = opts.promotionCode
+      ? await resolvePromotionCode(tx, orgId, opts.promotionCode, to, now, "promotion_code", locked.id)
+      : null;
+    const redeem = async () => {
+      if (!code) return;
+      const [fresh] = await tx.select().from(subscriptions).where(eq(subscriptions.id, locked.id));
+      await attachDiscount(tx, fresh!, to, code, { actor, at: now });
+    };
+    if (preview.effective === "period_end") {
+      await schedule(tx, locked, to, actor, now);
+      return redeem();
+    }
     const sameInterval = to.interval === preview.current_plan.interval;
     // A different interval starts a new period now; the same interval keeps the period.
     const period = sameInterval
@@ -184,6 +206,7 @@ export async function changePlan(
           );
       }
     }
+    await redeem();
   });
   return preview;
 }

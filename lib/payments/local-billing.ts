@@ -7,7 +7,13 @@ import type { Executor } from "@/lib/db/client";
 import { plans, subscriptions, type Invoice, type Payment, type Plan, type Subscription } from "@/lib/db/schema";
 import { issueInvoices, markInvoicePaid, type NewLine } from "@/lib/invoices/issue-invoice";
 import { openInvoices } from "@/lib/invoices/queries";
-import { dec, roundToMinor } from "@/lib/money";
+import { dec } from "@/lib/money";
+import {
+  invoiceDiscountCents,
+  liveDiscountDescription,
+  liveDiscounts,
+  type LiveDiscount,
+} from "@/lib/coupons/live-discount";
 import { recordHistory } from "@/lib/subscriptions/history";
 import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
 import { invoiceEvent } from "@/lib/outbound-webhooks/events";
@@ -16,10 +22,16 @@ import { defaultPaymentMethod } from "./payment-methods";
 import { recordPayment } from "./record-payment";
 import { newId } from "@/lib/ids";
 
+/**
+ * The fee line of a period and, while the subscription's coupon lasts, its discount line (negative,
+ * off the fee, or off the fee and `usageCents` for a coupon that applies to everything; rounded
+ * once; never more than what it applies to).
+ */
 export function subscriptionLines(
   plan: Plan,
-  sub: Pick<Subscription, "discountPercent">,
   period: { start: Date; end: Date },
+  discount?: LiveDiscount | null,
+  usageCents = 0,
 ): NewLine[] {
   const lines: NewLine[] = [
     {
@@ -32,15 +44,19 @@ export function subscriptionLines(
       periodEnd: period.end,
     },
   ];
-  const discount = dec(sub.discountPercent);
-  if (discount.gt(0) && plan.basePriceCents > 0) {
+  const off = invoiceDiscountCents(
+    discount,
+    period.start,
+    { feeCents: plan.basePriceCents, usageCents },
+    plan.currency,
+  );
+  if (off > 0 && discount)
     lines.push({
       kind: "other",
-      description: `Discount ${discount.toFixed()} %`,
+      description: liveDiscountDescription(discount, plan.currency),
       quantity: "1",
-      amountCents: -roundToMinor(dec(plan.basePriceCents).mul(discount).div(100).div(100), plan.currency),
+      amountCents: -off,
     });
-  }
   return lines;
 }
 
@@ -134,12 +150,24 @@ export async function billPeriods(
   tx: Executor,
   items: { sub: Subscription; plan: Plan; period: { start: Date; end: Date }; extraLines?: NewLine[] }[],
 ): Promise<Invoice[]> {
+  const discounts = await liveDiscounts(
+    tx,
+    items.map((i) => i.sub.id),
+  );
   const issued = await issueInvoices(
     tx,
     items.map(({ sub, plan, period, extraLines = [] }) => ({
       orgId: sub.orgId,
       currency: plan.currency,
-      lines: [...subscriptionLines(plan, sub, period), ...extraLines],
+      lines: [
+        ...subscriptionLines(
+          plan,
+          period,
+          discounts.get(sub.id),
+          extraLines.reduce((t, l) => t + l.amountCents, 0),
+        ),
+        ...extraLines,
+      ],
       subscriptionId: sub.id,
       periodStart: period.start,
       periodEnd: period.end,

@@ -15,6 +15,7 @@ import { newId } from "@/lib/ids";
 import { emitCheckoutsCompleted } from "@/lib/outbound-webhooks/events";
 import { dec } from "@/lib/money";
 import { subscribe } from "@/lib/subscriptions/subscribe";
+import { resolvePromotionCodeById } from "@/lib/coupons/redeem";
 import { recordLocalEvent } from "@/lib/webhooks/local-events";
 import { onCreditPackPaid } from "./credit-purchase";
 import { chargeInvoice } from "./local-billing";
@@ -82,7 +83,16 @@ export async function payLocalCheckout(
     if (session.kind === "subscription") {
       const sub = await subscribe(
         orgId,
-        { plan: { id: session.planId! }, actor, now, provider: "local", livemode: session.livemode },
+        {
+          plan: { id: session.planId! },
+          actor,
+          now,
+          provider: "local",
+          livemode: session.livemode,
+          discount: session.promotionCodeId
+            ? await resolvePromotionCodeById(tx, orgId, session.promotionCodeId, session.planId!, now)
+            : undefined,
+        },
         tx,
       );
       subscriptionId = sub.id;

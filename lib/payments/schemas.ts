@@ -1,3 +1,4 @@
+import { ZPromotionCodeInput } from "@/lib/coupons/schemas";
 import { z } from "zod";
 import { INVOICE_STATUSES, OFFLINE_PAYMENT_METHODS, PAYMENT_STATUSES } from "@/lib/db/schema";
 import { SUBSCRIPTION_STATUSES } from "@/lib/db/schema/subscriptions";
@@ -35,6 +36,8 @@ export const ZCheckout = z
     ...ZBillingCustomer,
     plan_id: z.string().min(1).optional(),
     credit_product_id: z.string().min(1).optional(),
+    /** A promotion code for the plan's coupon (not with credit_product_id). */
+    promotion_code: ZPromotionCodeInput.optional(),
   })
   .refine((v) => Boolean(v.plan_id) !== Boolean(v.credit_product_id), {
     path: ["plan_id"],
@@ -48,6 +51,8 @@ export const ZChangePlan = z.strictObject({
   ...ZBillingCustomer,
   plan_id: z.string().min(1),
   preview: z.boolean().default(false),
+  /** A promotion code whose coupon the subscription gets with the change. */
+  promotion_code: ZPromotionCodeInput.optional(),
 });
 export const ZListLimit = z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) });
 export const ZBillingList = z.object({ ...ZBillingCustomer, limit: ZListLimit.shape.limit });

@@ -18,6 +18,7 @@ import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import type { StripeSubscriptionState } from "@/lib/stripe/billing";
 import { recordHistory } from "@/lib/subscriptions/history";
+import { recordProviderDiscount } from "@/lib/coupons/redeem";
 import { afterPeriodStarted, afterSubscriptionEnded } from "@/lib/subscriptions/hooks";
 import { DRAFT_GRACE_MS, enqueueStripePeriodUsage } from "./stripe-period-usage";
 
@@ -146,6 +147,9 @@ export async function applyStripeSubscription(
       occurredAt: ctx.at,
       details: { stripe_subscription_id: s.id },
     });
+    // A promotion code redeemed at Stripe Checkout: Stripe applies and counts it; Tally records it
+    // (its MRR and billing page read it) before the first period's usage is billed.
+    if (s.promotionCodeId) await recordProviderDiscount(tx, created!, plan, s.promotionCodeId, ctx);
     if (status === "active" || status === "trialing") await afterPeriodStarted(tx, created!, plan, periodStart);
     return { outcome: "created", subscriptionId: created!.id, orgId };
   }

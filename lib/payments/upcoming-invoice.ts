@@ -11,6 +11,7 @@ import { AppError, notFound } from "@/lib/http/errors";
 import { minorToDecimal } from "@/lib/money";
 import { nextPeriod } from "@/lib/subscriptions/rollover";
 import { subscriptionLines } from "./local-billing";
+import { liveDiscountOf } from "@/lib/coupons/live-discount";
 import { lateUsageLinesMany } from "./late-usage";
 import { loadPeriodInput } from "./period-input";
 import { periodLines, projectToPeriodEnd, totalCents, type PeriodLine } from "./period-lines";
@@ -62,7 +63,9 @@ export async function upcomingInvoice(orgId: string, now = new Date()): Promise<
   const projected = input ? [...lessThresholdBilled(periodLines(projectToPeriodEnd(input, now)), billed), ...late] : [];
 
   // The fee of the period that starts when this one ends (none after a cancellation).
-  const fee = sub.cancelAtPeriodEnd || !next ? [] : subscriptionLines(next, sub, nextPeriod(sub));
+  const discount = await liveDiscountOf(db, orgId, sub.id);
+  const fee =
+    sub.cancelAtPeriodEnd || !next ? [] : subscriptionLines(next, nextPeriod(sub), discount, totalCents(lines));
   const feeCents = fee.reduce((s, l) => s + l.amountCents, 0);
   const [planFee, ...discounts] = fee;
   const usageCents = totalCents(lines);

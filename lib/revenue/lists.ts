@@ -44,7 +44,10 @@ const b = alias(creditBalances, "b");
 const pay = alias(payments, "pay");
 const i = alias(invoices, "i");
 
-type SubscriptionColumns = Pick<typeof s, "status" | "interval" | "discountPercent" | "livemode">;
+type SubscriptionColumns = Pick<
+  typeof s,
+  "status" | "interval" | "discountPercent" | "discountAmountCents" | "livemode"
+>;
 /** 100 × MRR in twelfths of a minor unit of a subscription on plan `p` (mrr-sql.ts). */
 const mrrOf = (sub: SubscriptionColumns) =>
   mrrHundredTwelfthsSql({
@@ -52,6 +55,7 @@ const mrrOf = (sub: SubscriptionColumns) =>
     interval: sub.interval,
     basePriceCents: p.basePriceCents,
     discountPercent: sub.discountPercent,
+    discountAmountCents: sub.discountAmountCents,
     livemode: sub.livemode,
   });
 

@@ -11,6 +11,8 @@ export type MrrColumns = {
   interval: SQL | unknown;
   basePriceCents: SQL | unknown;
   discountPercent: SQL | unknown;
+  /** Minor units off per interval (an amount-off coupon); absent: none. */
+  discountAmountCents?: SQL | unknown;
   livemode: SQL | unknown;
 };
 
@@ -19,6 +21,6 @@ const statuses = sql.raw(MRR_STATUSES.map((s) => `'${s}'`).join(", "));
 /** 100 × MRR in twelfths of a minor unit, as a numeric expression; 0 when the status does not count. */
 export function mrrHundredTwelfthsSql(c: MrrColumns): SQL {
   return sql`(case when ${c.livemode} and ${c.status} in (${statuses}) and ${c.basePriceCents} > 0
-    then ${c.basePriceCents}::numeric * (100 - least(greatest(${c.discountPercent}::numeric, 0), 100)) * (case when ${c.interval} = 'month' then 12 else 1 end)
+    then greatest(${c.basePriceCents}::numeric * (100 - least(greatest(${c.discountPercent}::numeric, 0), 100)) - 100 * greatest(${c.discountAmountCents ?? sql`0`}::numeric, 0), 0) * (case when ${c.interval} = 'month' then 12 else 1 end)
     else 0::numeric end)`;
 }

@@ -74,6 +74,24 @@ describe("MRR of one subscription (docs/metrics.md)", () => {
       minor: 0,
     },
     {
+      rule: "an amount-off coupon: 10.00 off 29.00 monthly = 19.00",
+      input: sub({ discountAmountCents: 1000 }),
+      twelfths: "22800",
+      minor: 1900,
+    },
+    {
+      rule: "an amount-off coupon on a yearly plan: (990.00 − 90.00) / 12 = 75.00",
+      input: sub({ interval: "year", basePriceCents: 99000, discountAmountCents: 9000 }),
+      twelfths: "90000",
+      minor: 7500,
+    },
+    {
+      rule: "an amount off larger than the price counts zero, never negative",
+      input: sub({ discountAmountCents: 5000 }),
+      twelfths: "0",
+      minor: 0,
+    },
+    {
       rule: "a negative discount is clamped to none",
       input: sub({ discountPercent: "-5" }),
       twelfths: "34800",

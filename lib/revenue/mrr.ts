@@ -20,8 +20,10 @@ export type MrrInput = {
   interval: PlanInterval;
   /** The plan's base price per interval, in minor units. Usage charges are not part of it. */
   basePriceCents: number;
-  /** Percent off the base price, as a decimal string ("0", "20", "12.5"). */
+  /** Percent off the base price, as a decimal string ("0", "20", "12.5"): the live coupon's. */
   discountPercent: string;
+  /** Minor units off the base price each interval (an amount-off coupon); 0 or absent for none. */
+  discountAmountCents?: number;
 };
 
 export const ZERO: Dec = new D(0);
@@ -39,9 +41,13 @@ function discount(percent: string): Dec {
 /** The subscription's MRR, exact, in twelfths of a minor unit. */
 export function mrrTwelfths(s: MrrInput): Dec {
   if (!countsInMrr(s.status) || s.basePriceCents <= 0) return ZERO;
-  const perInterval = dec(s.basePriceCents)
-    .mul(new D(100).minus(discount(s.discountPercent)))
-    .div(100);
+  const perInterval = D.max(
+    0,
+    dec(s.basePriceCents)
+      .mul(new D(100).minus(discount(s.discountPercent)))
+      .div(100)
+      .minus(Math.max(0, s.discountAmountCents ?? 0)),
+  );
   return s.interval === "month" ? perInterval.mul(12) : perInterval;
 }
 

@@ -11,12 +11,14 @@ import { addMonths, addYears } from "date-fns";
 import { eq, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import {
+  coupons,
   creditProducts,
   invoiceLines,
   invoices,
   organizations,
   payments,
   plans,
+  subscriptionDiscounts,
   subscriptionHistory,
   subscriptions,
   type Plan,
@@ -331,6 +333,34 @@ export async function seedDemoRevenue({ now }: { now: Date }): Promise<void> {
           createdAt: steps[0]!.at,
           updatedAt: now,
         });
+        // A discount is a coupon (lib/coupons) attached to the subscription, as migration 0022 made
+        // of the percents that came before coupons: its invoices carry the discount line.
+        if (new D(s.discount).gt(0) && !endedAt) {
+          const couponId = `cpn_legacy_${s.discount.replace(".", "_")}`;
+          await tx
+            .insert(coupons)
+            .values({
+              id: couponId,
+              code: `LEGACY-${s.discount.replace(".", "_")}`,
+              name: `${s.discount} % off (existing discount)`,
+              percentOff: s.discount,
+              duration: "forever",
+              appliesTo: "plan",
+            })
+            .onConflictDoNothing();
+          await tx.insert(subscriptionDiscounts).values({
+            id: newId("sdc"),
+            orgId: org.id,
+            subscriptionId: subId,
+            couponId,
+            startsAt: period.start,
+            actor: "seed",
+          });
+          await tx
+            .update(coupons)
+            .set({ timesRedeemed: sql`${coupons.timesRedeemed} + 1` })
+            .where(eq(coupons.id, couponId));
+        }
       }
     }
     for (let i = 0; i < history.length; i += 500)

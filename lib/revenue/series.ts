@@ -46,6 +46,7 @@ export async function mrrChanges(currency: string, end: Date, tx: Executor = db)
     interval: sql`h.interval`,
     basePriceCents: sql`h.base_price_cents`,
     discountPercent: sql`h.discount_percent`,
+    discountAmountCents: sql`h.discount_amount_cents`,
     livemode: sql`h.livemode`,
   });
   const list = await selectRows(

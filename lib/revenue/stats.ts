@@ -67,6 +67,7 @@ export async function reportingCurrency(tx: Executor = db): Promise<string> {
     interval: sql`s.interval`,
     basePriceCents: sql`p.base_price_cents`,
     discountPercent: sql`s.discount_percent`,
+    discountAmountCents: sql`s.discount_amount_cents`,
     livemode: sql`s.livemode`,
   });
   const [top] = await selectRows(
@@ -87,6 +88,7 @@ export async function billingStats(
     interval: sql`s.interval`,
     basePriceCents: sql`p.base_price_cents`,
     discountPercent: sql`s.discount_percent`,
+    discountAmountCents: sql`s.discount_amount_cents`,
     livemode: sql`s.livemode`,
   });
   const [grouped, tierNames, customers] = await Promise.all([

@@ -32,6 +32,7 @@ export async function subscriptionStateAt(
     interval: sql`h.interval`,
     basePriceCents: sql`h.base_price_cents`,
     discountPercent: sql`h.discount_percent`,
+    discountAmountCents: sql`h.discount_amount_cents`,
     livemode: sql`h.livemode`,
   });
   const list = await selectRows(

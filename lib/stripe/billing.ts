@@ -19,6 +19,8 @@ export type StripeSubscriptionState = {
   metadata: Record<string, string>;
   /** False for an object of Stripe's test mode (an sk_test_ key): test money, never revenue. */
   livemode: boolean;
+  /** The promotion code of the subscription's discount (Stripe counts its redemption), if any. */
+  promotionCodeId: string | null;
 };
 
 export type StripeInvoiceState = {
@@ -74,7 +76,13 @@ export function toSubscriptionState(s: Stripe.Subscription): StripeSubscriptionS
     endedAt: ts(s.ended_at),
     metadata: (s.metadata ?? {}) as Record<string, string>,
     livemode: s.livemode !== false,
+    promotionCodeId: promotionCodeOf(s),
   };
+}
+
+function promotionCodeOf(s: Stripe.Subscription): string | null {
+  const d = (s as unknown as { discount?: { promotion_code?: string | { id: string } | null } | null }).discount;
+  return idOf(d?.promotion_code ?? null) ?? null;
 }
 
 export function toInvoiceState(i: Stripe.Invoice): StripeInvoiceState {
@@ -182,6 +190,8 @@ export async function createSubscriptionCheckout(input: {
   orgId: string;
   planId: string;
   idempotencyKey: string;
+  /** A Stripe promotion code the customer typed: the session (and the subscription it makes) carries its discount. */
+  promotionCodeId?: string | null;
 }): Promise<{ id: string; url: string }> {
   const s = await call(() =>
     stripe().checkout.sessions.create(
@@ -190,6 +200,7 @@ export async function createSubscriptionCheckout(input: {
         customer: input.customerId,
         client_reference_id: input.orgId,
         line_items: [{ price: input.priceId, quantity: 1 }],
+        ...(input.promotionCodeId && { discounts: [{ promotion_code: input.promotionCodeId }] }),
         subscription_data: {
           ...(input.trialDays > 0 && { trial_period_days: input.trialDays }),
           metadata: { tally_org_id: input.orgId, tally_plan_id: input.planId },

@@ -55,6 +55,7 @@ export async function recordHistories(tx: Executor, entries: HistoryEntry[]): Pr
       basePriceCents: plan.basePriceCents,
       currency: plan.currency,
       discountPercent: sub.discountPercent,
+      discountAmountCents: sub.discountAmountCents,
       cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
       livemode: sub.livemode,
       actor: opts.actor,

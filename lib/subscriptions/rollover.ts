@@ -8,6 +8,7 @@ import { and, asc, eq, getTableColumns, inArray, lte, not, sql } from "drizzle-o
 import { db, type Executor } from "@/lib/db/client";
 import { plans, subscriptions, type Plan, type Subscription, type SubscriptionStatus } from "@/lib/db/schema";
 import { log } from "@/lib/log";
+import { discountLasts, liveDiscounts } from "@/lib/coupons/live-discount";
 import { periodBounds, periodContaining } from "@/lib/time";
 import { recordHistories, recordHistory } from "./history";
 import { afterPeriodsStarted, afterSubscriptionEnded } from "./hooks";
@@ -65,6 +66,19 @@ async function renew(tx: Executor, subs: Subscription[], byId: Map<string, Plan>
     const wasTrial = current.status === "trialing";
     return { current, plan, nextPlan: pending ?? plan, period: nextPeriod(current), wasTrial };
   });
+  // A coupon's terms stay on the subscription (its MRR) for the periods its discount covers; the
+  // renewal into the first period it no longer covers clears them, and the history row says so.
+  const discounts = await liveDiscounts(
+    tx,
+    subs.map((s) => s.id),
+  );
+  const discountAfter = (s: (typeof steps)[number]) => {
+    const d = discounts.get(s.current.id);
+    if (!d) return { percent: s.current.discountPercent, amount: s.current.discountAmountCents };
+    return discountLasts(d, s.period.start)
+      ? { percent: d.coupon.percentOff ?? "0", amount: d.coupon.amountOffCents ?? 0 }
+      : { percent: "0", amount: 0 };
+  };
   const moved = await tx
     .update(subscriptions)
     .set({
@@ -74,6 +88,8 @@ async function renew(tx: Executor, subs: Subscription[], byId: Map<string, Plan>
       pendingPlanId: null,
       currentPeriodStart: sql`v.ps`,
       currentPeriodEnd: sql`v.pe`,
+      discountPercent: sql`v.discount_percent`,
+      discountAmountCents: sql`v.discount_amount_cents`,
       updatedAt: now,
     })
     .from(
@@ -85,8 +101,10 @@ async function renew(tx: Executor, subs: Subscription[], byId: Map<string, Plan>
           interval: s.nextPlan.interval,
           ps: s.period.start.toISOString(),
           pe: s.period.end.toISOString(),
+          discount_percent: discountAfter(s).percent,
+          discount_amount_cents: discountAfter(s).amount,
         })),
-      )}) as v(id text, status text, plan_id text, interval text, ps timestamptz, pe timestamptz)`,
+      )}) as v(id text, status text, plan_id text, interval text, ps timestamptz, pe timestamptz, discount_percent numeric, discount_amount_cents bigint)`,
     )
     .where(sql`${subscriptions.id} = v.id`)
     .returning(getTableColumns(subscriptions));

@@ -17,6 +17,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { addDays, periodBounds } from "@/lib/time";
 import { recordHistory } from "./history";
 import { afterPeriodStarted } from "./hooks";
+import { attachDiscount, type Redeemable } from "@/lib/coupons/redeem";
 
 export type SubscribeInput = {
   plan: { id: string } | { code: string };
@@ -29,6 +30,8 @@ export type SubscribeInput = {
   status?: "active" | "incomplete";
   /** False for a subscription started through the sandbox: served in full, never counted in MRR. */
   livemode?: boolean;
+  /** A coupon or promotion code to redeem onto the new subscription (before its first fee is billed). */
+  discount?: Redeemable;
 };
 
 export async function resolvePlan(ref: { id: string } | { code: string }, tx: Executor = db): Promise<Plan> {
@@ -62,7 +65,7 @@ export async function subscribe(orgId: string, input: SubscribeInput, outer?: Ex
     const anchor = trialEnd ?? now;
     const period = trialEnd ? { start: now, end: trialEnd } : periodBounds(anchor, plan.interval, 0);
     try {
-      const [sub] = await tx
+      const [inserted] = await tx
         .insert(subscriptions)
         .values({
           id: newId("sub"),
@@ -81,10 +84,19 @@ export async function subscribe(orgId: string, input: SubscribeInput, outer?: Ex
           updatedAt: now,
         })
         .returning();
-      await recordHistory(tx, sub!, plan, trialing ? "trial_started" : "created", {
+      await recordHistory(tx, inserted!, plan, trialing ? "trial_started" : "created", {
         actor: input.actor,
         occurredAt: now,
       });
+      const sub = input.discount
+        ? (
+            await attachDiscount(tx, inserted!, plan, input.discount, {
+              actor: input.actor,
+              at: now,
+              firstPeriod: "current",
+            })
+          ).sub
+        : inserted;
       if (sub!.status !== "incomplete") await afterPeriodStarted(tx, sub!, plan, now);
       return sub!;
     } catch (e) {

@@ -30,6 +30,14 @@ export const SAMPLES: Record<string, Make> = {
   }),
   "GET /api/v1/meters/{id}": (w) => ({ params: { id: w.catalog.meter.id } }),
   "PATCH /api/v1/meters/{id}": (w) => ({ params: { id: w.catalog.spareMeter.id }, body: { unit: "unit" } }),
+  "GET /api/v1/coupons": () => ({}),
+  "POST /api/v1/coupons": () => ({
+    body: { code: `C${uid()}`.replace(/[^A-Za-z0-9]/g, ""), name: "Ten off", percent_off: "10", duration: "once" },
+  }),
+  "GET /api/v1/promotion-codes": () => ({}),
+  "POST /api/v1/promotion-codes": (w) => ({
+    body: { coupon_id: w.catalog.coupon.id, code: `P${uid()}`.replace(/[^A-Za-z0-9]/g, "") },
+  }),
   "GET /api/v1/plans": () => ({ query: { include_inactive: "true" } }),
   "POST /api/v1/plans": () => ({ body: { code: `p-${uid()}`, name: "A plan", interval: "month", base_price: "10" } }),
   "GET /api/v1/plans/{id}": (w) => ({ params: { id: w.catalog.plan.id } }),

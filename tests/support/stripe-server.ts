@@ -414,9 +414,16 @@ export class StripeServer {
       };
     });
     this.lineItems.set(id, items);
+    // `discounts: [{ promotion_code }]`: the session's total is the discounted one, as Stripe shows it.
+    const subtotal = items.reduce((sum, i) => sum + i.amount_total, 0);
+    const promo = (fields.discounts as { promotion_code?: string }[] | undefined)?.[0]?.promotion_code;
+    const coupon = promo ? this.couponOfPromotionCode(promo) : undefined;
+    const discount = coupon ? this.couponAmountOff(coupon, subtotal) : 0;
     return this.put({
       id,
       object: "checkout.session",
+      amount_subtotal: subtotal,
+      total_details: { amount_discount: discount, amount_shipping: 0, amount_tax: 0 },
       url: `https://checkout.stripe.test/c/pay/${id}`,
       status: "open",
       payment_status: "unpaid",
@@ -425,11 +432,60 @@ export class StripeServer {
       customer: null,
       client_reference_id: null,
       metadata: {},
-      amount_total: items.reduce((sum, i) => sum + i.amount_total, 0),
+      amount_total: subtotal - discount,
       currency: items[0]?.currency ?? "usd",
       created: now(),
       ...rest,
     });
+  }
+
+  /** A promotion code's coupon (the `promotion.coupon` of current API versions). */
+  couponOfPromotionCode(promoId: string): Obj | undefined {
+    const promo = this.objects.get(promoId);
+    const couponId = (promo?.promotion as { coupon?: string } | undefined)?.coupon;
+    return couponId ? this.objects.get(couponId) : undefined;
+  }
+
+  /** What a coupon takes off an amount: a percent rounded to the minor unit, or its amount, never more than the amount. */
+  couponAmountOff(coupon: Obj, amount: number): number {
+    const off =
+      coupon.percent_off != null ? Math.round((amount * Number(coupon.percent_off)) / 100) : Number(coupon.amount_off);
+    return Math.max(0, Math.min(off, amount));
+  }
+
+  /**
+   * The customer completes a subscription-mode session: Stripe makes the subscription (with the
+   * session's discount, as `discounts`), and the session is complete and paid.
+   */
+  completeSubscriptionCheckout(sessionId: string): { session: Obj; subscription: Obj } {
+    const session = this.objects.get(sessionId)!;
+    const price = this.lineItems.get(sessionId)?.[0]?.price as Obj;
+    const promo = (session.discounts as { promotion_code?: string }[] | undefined)?.[0]?.promotion_code;
+    const subscription = this.createSubscription({
+      customer: session.customer as string,
+      price: price.id as string,
+      metadata: (session.subscription_data as { metadata?: Record<string, string> } | undefined)?.metadata,
+    });
+    let sub = subscription;
+    if (promo) {
+      const coupon = this.couponOfPromotionCode(promo)!;
+      const discount = {
+        id: stripeId("di"),
+        object: "discount",
+        coupon,
+        promotion_code: promo,
+        subscription: subscription.id,
+        start: now(),
+        end: null,
+      };
+      sub = this.put({ ...subscription, discounts: [discount.id], discount });
+      const p = this.objects.get(promo)!;
+      this.put({ ...p, times_redeemed: Number(p.times_redeemed ?? 0) + 1 });
+    }
+    return {
+      session: this.put({ ...session, status: "complete", payment_status: "paid", subscription: sub.id }),
+      subscription: sub,
+    };
   }
 
   /** The customer pays a payment-mode session: a succeeded PaymentIntent and its Charge, the session complete and paid. */
@@ -594,7 +650,7 @@ export class StripeServer {
     }));
     this.route(
       "GET",
-      /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|refunds|payment_methods)\/([^/]+)$/,
+      /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|refunds|payment_methods|coupons|promotion_codes)\/([^/]+)$/,
       ({ params, query }) => {
         const o = this.objects.get(params[1]!);
         if (!o)
@@ -621,6 +677,47 @@ export class StripeServer {
       },
     );
     this.route("POST", /^\/v1\/checkout\/sessions$/, ({ body }) => ({ body: this.createCheckoutSession(body) }));
+    this.route("POST", /^\/v1\/coupons$/, ({ body }) => ({
+      body: this.put({
+        id: stripeId("co"),
+        object: "coupon",
+        name: body.name ?? null,
+        percent_off: body.percent_off !== undefined ? Number(body.percent_off) : null,
+        amount_off: body.amount_off !== undefined ? Number(body.amount_off) : null,
+        currency: body.currency ?? null,
+        duration: body.duration,
+        duration_in_months: body.duration_in_months !== undefined ? Number(body.duration_in_months) : null,
+        max_redemptions: body.max_redemptions !== undefined ? Number(body.max_redemptions) : null,
+        redeem_by: body.redeem_by !== undefined ? Number(body.redeem_by) : null,
+        times_redeemed: 0,
+        valid: true,
+        metadata: body.metadata ?? {},
+        created: now(),
+      }),
+    }));
+    this.route("POST", /^\/v1\/promotion_codes$/, ({ body }) => {
+      const promotion = body.promotion as { coupon?: string } | undefined;
+      if (!promotion?.coupon || !this.objects.has(promotion.coupon))
+        return {
+          status: 400,
+          body: { error: { type: "invalid_request_error", code: "resource_missing", message: "No such coupon" } },
+        };
+      return {
+        body: this.put({
+          id: stripeId("promo"),
+          object: "promotion_code",
+          code: body.code,
+          active: body.active !== "false",
+          promotion: { type: "coupon", coupon: promotion.coupon },
+          expires_at: body.expires_at !== undefined ? Number(body.expires_at) : null,
+          max_redemptions: body.max_redemptions !== undefined ? Number(body.max_redemptions) : null,
+          restrictions: body.restrictions ?? {},
+          times_redeemed: 0,
+          metadata: body.metadata ?? {},
+          created: now(),
+        }),
+      };
+    });
     this.route("POST", /^\/v1\/billing_portal\/sessions$/, ({ body }) => ({
       body: {
         id: stripeId("bps"),
@@ -640,6 +737,20 @@ export class StripeServer {
       const patch: Partial<Obj> & { price?: string } = {};
       if (body.cancel_at_period_end !== undefined) patch.cancel_at_period_end = body.cancel_at_period_end === "true";
       if (items?.[0]?.price) patch.price = items[0].price;
+      const discounts = body.discounts as { coupon?: string }[] | undefined;
+      const coupon = discounts?.[0]?.coupon ? this.objects.get(discounts[0].coupon) : undefined;
+      if (coupon) {
+        const discount = {
+          id: stripeId("di"),
+          object: "discount",
+          coupon,
+          subscription: params[0],
+          start: now(),
+          end: null,
+        };
+        patch.discounts = [discount.id];
+        patch.discount = discount;
+      }
       return { body: this.updateSubscription(params[0]!, patch) };
     });
     this.route("POST", /^\/v1\/invoices\/create_preview$/, ({ body }) => {

@@ -12,6 +12,7 @@ import * as reservationsRoute from "@/app/api/v1/credits/reservations/route";
 import * as eventsRoute from "@/app/api/v1/events/route";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
 import { insertCreditEvent, insertCreditProduct, insertFeature, insertModelPrice } from "@/lib/catalog/seed-catalog";
+import { createCoupon } from "@/lib/coupons/coupons";
 import { db } from "@/lib/db/client";
 import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { invalidateMeters } from "@/lib/metering/meters";
@@ -183,6 +184,15 @@ export async function seedWorld() {
     creditEvent: spareEvent.code,
     filters: { never: [uid()] },
   });
+  // A coupon for the promotion-code operations (codes are created against it, never redeemed).
+  const coupon = await createCoupon({
+    code: `W${uid()}`.toUpperCase().replace(/[^A-Z0-9]/g, ""),
+    name: "World coupon",
+    percent_off: "10",
+    duration: "once",
+    applies_to: "plan",
+    plan_codes: [],
+  });
   const catalog = { planId: plan.id, creditEvent: creditEvent.code, meterEvent: meter.eventName };
   const a = await seedOrg(platform, catalog);
   const b = await seedOrg(platform, catalog);
@@ -208,6 +218,7 @@ export async function seedWorld() {
       product,
       modelPrice,
       feature,
+      coupon,
     },
     sessions: {
       memberA: await sessionCookie(memberA.id),

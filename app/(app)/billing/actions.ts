@@ -9,10 +9,14 @@ import { cancelAtPeriodEnd, changePlan, previewPlanChange, resumeSubscription } 
 import { portalUrl } from "@/lib/payments/portal";
 import { resolvePlan } from "@/lib/subscriptions/subscribe";
 
-const ZPlan = z.object({ plan_id: z.string().min(1) });
+const ZPlan = z.object({ plan_id: z.string().min(1), promotion_code: z.string().trim().max(64).optional() });
 
 export const checkoutAction = formAction(
-  z.object({ plan_id: z.string().optional(), credit_product_id: z.string().optional() }),
+  z.object({
+    plan_id: z.string().optional(),
+    credit_product_id: z.string().optional(),
+    promotion_code: z.string().trim().max(64).optional(),
+  }),
   async (input, owner) => {
     const s = await startCheckout(
       owner.orgId,
@@ -20,6 +24,7 @@ export const checkoutAction = formAction(
         planId: input.plan_id || undefined,
         creditProductId: input.credit_product_id || undefined,
         origin: await requestOrigin(),
+        promotionCode: input.promotion_code || undefined,
       },
       `user:${owner.id}`,
     );
@@ -38,8 +43,10 @@ export const previewChangeAction = formAction(
 
 export const changePlanAction = formAction(
   ZPlan,
-  async ({ plan_id }, owner) => {
-    const r = await changePlan(owner.orgId, plan_id, `user:${owner.id}`);
+  async ({ plan_id, promotion_code }, owner) => {
+    const r = await changePlan(owner.orgId, plan_id, `user:${owner.id}`, undefined, {
+      promotionCode: promotion_code || undefined,
+    });
     revalidatePath("/billing");
     return r;
   },

@@ -35,6 +35,8 @@ export const checkoutSessions = pgTable(
     provider: text().$type<Provider>().notNull(),
     kind: text().$type<"subscription" | "credits">().notNull(),
     planId: text().references(() => plans.id),
+    /** A promotion code the customer typed (lib/coupons): redeemed when the checkout completes. */
+    promotionCodeId: text(),
     creditProductId: text().references(() => creditProducts.id),
     status: text().$type<"open" | "complete" | "expired" | "canceled">().notNull().default("open"),
     providerSessionId: text(),

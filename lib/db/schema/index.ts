@@ -17,3 +17,4 @@ export * from "./spending-caps";
 export * from "./threshold-billing";
 export * from "./outbound-webhooks";
 export * from "./email";
+export * from "./coupons";

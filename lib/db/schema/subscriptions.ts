@@ -40,8 +40,13 @@ export const subscriptions = pgTable(
     pastDueSince: timestamp({ withTimezone: true }),
     /** A downgrade waiting for the period end. */
     pendingPlanId: text().references(() => plans.id),
-    /** Percent off the base price (0–100), as a decimal string. */
+    /**
+     * The live coupon's terms (lib/coupons), copied here while its discount lasts so that MRR and its
+     * history read them without a join: percent off the base price (0–100) as a decimal string, or
+     * an amount off in minor units of the plan's currency. Written only by lib/coupons.
+     */
     discountPercent: numeric().notNull().default("0"),
+    discountAmountCents: bigint({ mode: "number" }).notNull().default(0),
     externalId: text(),
     provider: text().$type<SubscriptionProvider>().notNull().default("manual"),
     stripeSubscriptionId: text(),
@@ -118,6 +123,7 @@ export const subscriptionHistory = pgTable(
     basePriceCents: bigint({ mode: "number" }).notNull(),
     currency: text().notNull(),
     discountPercent: numeric().notNull().default("0"),
+    discountAmountCents: bigint({ mode: "number" }).notNull().default(0),
     cancelAtPeriodEnd: boolean().notNull().default(false),
     /** The subscription's livemode, kept on each row so revenue history leaves test subscriptions out without a join. */
     livemode: boolean().notNull().default(true),

@@ -12,6 +12,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
 import { formatDate, formatTime } from "@/lib/format";
 import { billingPage } from "@/lib/payments/billing-page";
+import { customerDiscount } from "@/lib/coupons/customer-discount";
 import { changePlanAction, checkoutAction, portalAction, previewChangeAction, setCancelAction } from "../actions";
 
 export const metadata: Metadata = { title: "Billing" };
@@ -23,7 +24,7 @@ export default async function BillingPage({
 }) {
   const user = await requireCustomer();
   const { checkout, plan: chosenCode } = await searchParams;
-  const b = await billingPage(user.orgId);
+  const [b, discount] = await Promise.all([billingPage(user.orgId), customerDiscount(user.orgId)]);
   const owner = user.role === "owner";
   const s = "subscription" in b.summary ? b.summary.subscription : null;
   const plan = b.summary.plan;
@@ -130,7 +131,7 @@ export default async function BillingPage({
             }
           />
           <CardBody>
-            <PlanSummary current={s && plan ? { plan, subscription: s } : null} />
+            <PlanSummary current={s && plan ? { plan, subscription: s, discount } : null} />
             {pendingPlan && s && (
               <p className="mt-3 text-sm text-zinc-600" data-testid="pending-change">
                 {s.cancelAtPeriodEnd ? (

@@ -12,6 +12,7 @@ import {
   resumeSubscription,
 } from "@/lib/payments/lifecycle";
 import { recordOfflinePayment } from "@/lib/payments/offline-payment";
+import { applyCouponToCustomer } from "@/lib/coupons/redeem";
 import { ZMarkInvoicePaid } from "@/lib/payments/schemas";
 
 const ZMarkPaidForm = ZMarkInvoicePaid.omit({ paid_at: true }).extend({
@@ -92,4 +93,15 @@ export const setCustomerCancelAction = formAction(
           ? `The subscription ends on ${formatDate(periodEnd)}.`
           : "The subscription continues.",
   },
+);
+
+/** An operator applies a coupon to the customer's current subscription (from its next unbilled fee). */
+export const applyCouponAction = formAction(
+  z.object({ org_id: z.string().min(1), coupon_id: z.string().min(1, "choose the coupon") }),
+  async (input, admin) => {
+    const { discount } = await applyCouponToCustomer(input.org_id, input.coupon_id, `user:${admin.id}`);
+    revalidatePath(customerPage(input.org_id));
+    return { startsAt: discount.startsAt.toISOString() };
+  },
+  { auth: "admin", message: (d) => `Coupon applied; it reduces invoices from ${formatDate(d.startsAt)}.` },
 );

@@ -33,7 +33,11 @@ import { EndpointCreateForm } from "@/components/outbound-webhooks/endpoint-crea
 import { EndpointsTable } from "@/components/outbound-webhooks/endpoints-table";
 import { createEndpointForCustomer } from "@/app/admin/webhook-endpoints/actions";
 import { lastDeliveries, listEndpoints } from "@/lib/outbound-webhooks/endpoints";
+import { customerDiscount } from "@/lib/coupons/customer-discount";
+import { listCoupons } from "@/lib/coupons/coupons";
+import { couponTermsLabel } from "@/lib/coupons/describe";
 import {
+  applyCouponAction,
   changeCustomerPlanAction,
   markInvoicePaidAction,
   previewCustomerPlanChangeAction,
@@ -48,7 +52,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   const { id } = await params;
   const org = await findOrganization({ id });
   if (!org) notFound();
-  const [current, members, agents, revenue, since, credits, catalog, endpoints] = await Promise.all([
+  const [current, members, agents, revenue, since, credits, catalog, endpoints, discount, coupons] = await Promise.all([
     currentSubscription(org.id),
     listMembers(org.id),
     agentsOverview(org.id),
@@ -57,6 +61,8 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
     getCreditBalance(org.id),
     listPlans(),
     listEndpoints(org.id),
+    customerDiscount(org.id),
+    listCoupons(),
   ]);
   const lastHooks = await lastDeliveries(endpoints.map((e) => e.id));
   const live = current && ["trialing", "active", "past_due", "incomplete"].includes(current.subscription.status);
@@ -118,7 +124,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
             }
           />
           <CardBody>
-            <PlanSummary current={current} />
+            <PlanSummary current={current ? { ...current, discount } : null} />
             {live && (
               <div className="mt-5 border-t border-zinc-100 pt-4">
                 <h3 className="mb-2 text-sm font-medium text-zinc-900">Change plan</h3>
@@ -132,6 +138,40 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
                   previewAction={previewCustomerPlanChangeAction}
                   changeAction={changeCustomerPlanAction}
                 />
+              </div>
+            )}
+            {live && (
+              <div className="mt-5 border-t border-zinc-100 pt-4">
+                <h3 className="text-sm font-medium text-zinc-900">Apply a coupon</h3>
+                {coupons.length === 0 ? (
+                  <p className="mt-1 text-sm text-zinc-500">
+                    No coupons yet: create one on the{" "}
+                    <Link href="/admin/coupons" className="underline">
+                      Coupons
+                    </Link>{" "}
+                    page.
+                  </p>
+                ) : (
+                  <>
+                    <p className="mt-1 text-sm text-zinc-500">
+                      Replaces the current discount; it reduces invoices from the next one not yet issued.
+                    </p>
+                    <div className="-mx-5">
+                      <QuickForm
+                        action={applyCouponAction}
+                        submitLabel="Apply coupon"
+                        hidden={{ org_id: org.id }}
+                        fields={[
+                          {
+                            name: "coupon_id",
+                            label: "Coupon",
+                            options: coupons.map((c) => ({ value: c.id, label: `${c.code} — ${couponTermsLabel(c)}` })),
+                          },
+                        ]}
+                      />
+                    </div>
+                  </>
+                )}
               </div>
             )}
           </CardBody>

@@ -40,7 +40,12 @@ export const POST = route(
       async () => {
         const s = await startCheckout(
           customerId,
-          { planId: body.plan_id, creditProductId: body.credit_product_id, origin: originOf(req) },
+          {
+            planId: body.plan_id,
+            creditProductId: body.credit_product_id,
+            origin: originOf(req),
+            promotionCode: body.promotion_code,
+          },
           actorLabel(actor),
         );
         return { status: 201, body: checkoutJson(s) };

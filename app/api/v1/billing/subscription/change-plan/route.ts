@@ -41,7 +41,12 @@ export const POST = route(
       key ? { orgId: customerId, scope: "billing.change_plan", key, request: withoutCustomer(body) } : null,
       async () => ({
         status: 200,
-        body: { ...(await changePlan(customerId, body.plan_id, actorLabel(actor))), applied: true },
+        body: {
+          ...(await changePlan(customerId, body.plan_id, actorLabel(actor), undefined, {
+            promotionCode: body.promotion_code,
+          })),
+          applied: true,
+        },
       }),
     );
   },
