@@ -199,19 +199,34 @@ describe("(a) a link whose credit event is made inactive", () => {
 });
 
 describe("the drawn share the invoice nets", () => {
-  it("counts an event two links drew once (a link for every model and one for the small model)", async () => {
+  it("refuses a second link that could match the same events (it would spend twice); disjoint links draw each event once", async () => {
     const w = await world();
     await w.send(4, { model: "small" }); // before the links: billed
     await w.link();
-    await w.link({ model: ["small"] });
+    // A link for every model and one for the small model would both draw a small event.
+    await expect(w.link({ model: ["small"] })).rejects.toMatchObject({
+      message: expect.stringMatching(/matches some of the same events/),
+      details: [expect.objectContaining({ field: "filters" })],
+    });
     await w.send(2, { model: "small" });
     await w.send(1, { model: "large" });
-    // The drawdown spends per link: 3 × 2 for the first, 2 × 2 for the second.
-    expect(await w.drawn()).toBe(10);
-    // 3 events drawn (not 5): the 4 before the links are billed.
+    expect(await w.drawn()).toBe(6); // 3 events × 2 credits, once each
     const upcoming = await w.upcoming();
     expect(upcoming.map((l) => l.cents)).toEqual([40]);
     expect(upcoming[0]!.text).toContain("3 calls more drawn from credits");
+    expect(await w.close()).toEqual(upcoming);
+  });
+
+  it("takes links on values with nothing in common, each drawing its own events", async () => {
+    const w = await world();
+    await w.link({ model: ["small"] });
+    await w.link({ model: ["large"] });
+    await w.send(2, { model: "small" });
+    await w.send(1, { model: "large" });
+    await w.send(1, { model: "medium" }); // neither link's: billed
+    expect(await w.drawn()).toBe(6);
+    const upcoming = await w.upcoming();
+    expect(upcoming.map((l) => l.cents)).toEqual([10]);
     expect(await w.close()).toEqual(upcoming);
   });
 });

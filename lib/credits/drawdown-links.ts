@@ -8,6 +8,7 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { bool, date, int, json, label, nullable, selectRows, text } from "@/lib/db/rows";
 import { creditEvents, creditMeterLinks, meters } from "@/lib/db/schema";
+import { filtersOverlap } from "./link-filters";
 import { invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { processState } from "@/lib/process-state";
@@ -139,7 +140,7 @@ export function linkJson(l: {
   };
 }
 
-/** Links a meter (by code) to a credit event (by code). One active link per meter and filter set. */
+/** Links a meter (by code) to a credit event (by code). A meter's live links match disjoint events (link-filters.ts). */
 export async function createLink(input: LinkInput) {
   const [meter] = await db.select().from(meters).where(eq(meters.code, input.meter));
   if (!meter || meter.archivedAt) throw invalidField("meter", `no active meter has the code "${input.meter}"`);
@@ -157,16 +158,25 @@ export async function createLink(input: LinkInput) {
   if (!event || !event.active)
     throw invalidField("credit_event", `no active credit event has the code "${input.creditEvent}"`);
   const filters = input.filters ?? {};
-  const same = await db
-    .select()
-    .from(creditMeterLinks)
-    .where(and(eq(creditMeterLinks.meterId, meter.id), isNull(creditMeterLinks.archivedAt)));
-  if (same.some((l) => JSON.stringify(l.filters) === JSON.stringify(filters)))
-    throw invalidField("meter", `"${meter.code}" is already linked with these filters; archive that link first`);
-  const [row] = await db
-    .insert(creditMeterLinks)
-    .values({ id: newId("cml"), meterId: meter.id, creditEventCode: event.code, filters })
-    .returning();
+  const row = await db.transaction(async (tx) => {
+    // The meter's row lock makes two links created at once see each other.
+    await tx.select({ id: meters.id }).from(meters).where(eq(meters.id, meter.id)).for("update");
+    const live = await tx
+      .select()
+      .from(creditMeterLinks)
+      .where(and(eq(creditMeterLinks.meterId, meter.id), isNull(creditMeterLinks.archivedAt)));
+    const clash = live.find((l) => filtersOverlap(l.filters, filters));
+    if (clash)
+      throw invalidField(
+        "filters",
+        `"${meter.code}" already has a link (${clash.id}, to ${clash.creditEventCode}) that matches some of the same events, which would spend credits twice; give the links filters with no value in common, or archive that link first`,
+      );
+    const [created] = await tx
+      .insert(creditMeterLinks)
+      .values({ id: newId("cml"), meterId: meter.id, creditEventCode: event.code, filters })
+      .returning();
+    return created;
+  });
   invalidateDrawdownLinks();
   return linkJson({ ...row!, meterCode: meter.code, creditEvent: row!.creditEventCode });
 }
