@@ -741,7 +741,7 @@ export function PlanEditor({
       <Card>
         <CardHeader
           title="Features"
-          description="What the plan grants besides its limits: on/off features (SSO) and numbers (seats). Clients check them with GET /api/v1/entitlements/{feature}."
+          description="What the plan grants besides its limits: on/off features (SSO) and numbers (seats). Your backend checks them through the entitlements API (see API docs)."
           action={
             <Button
               type="button"
