@@ -61,7 +61,8 @@ export const SAMPLES: Record<string, Make> = {
     body: {
       meter: w.catalog.spareMeter.code,
       credit_event: w.catalog.creditEvent.code,
-      filters: { model: [`m-${uid()}`] },
+      // The world's spare link filters on "never": a value of its own keeps each sample's link disjoint from it.
+      filters: { never: [`m-${uid()}`] },
     },
   }),
   "DELETE /api/v1/credit-meter-links/{id}": (w) => ({ params: { id: w.catalog.spareLink.id } }),
