@@ -3,6 +3,8 @@ import "server-only";
 import { PDFDocument, StandardFonts, rgb } from "pdf-lib";
 import type { Invoice, InvoiceLine, Organization } from "@/lib/db/schema";
 import { formatDate, formatMoney, formatQuantity, formatUnitPrice } from "@/lib/format";
+import { addressLines } from "./party-schemas";
+import { TAX_ID_LABELS } from "./tax-ids";
 
 const INK = rgb(0.1, 0.1, 0.12);
 const MUTED = rgb(0.45, 0.45, 0.5);
@@ -16,6 +18,25 @@ const safe = (s: string) =>
     .replace(/[‘’]/g, "'")
     .replace(/…/g, "...")
     .replace(/[^\x20-\x7e\xa0-\xff]/g, "?");
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}...` : s);
+
+/** Words into lines of at most n characters (a longer word is cut). */
+function wrap(s: string, n: number): string[] {
+  const out: string[] = [];
+  for (const para of s.split(/\r?\n/)) {
+    let cur = "";
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      if (cur && cur.length + 1 + word.length > n) {
+        out.push(cur);
+        cur = "";
+      }
+      cur = cur ? `${cur} ${word}` : clip(word, n);
+    }
+    out.push(cur);
+  }
+  return out;
+}
 
 export async function renderInvoicePdf({
   invoice,
@@ -49,7 +70,11 @@ export async function renderInvoicePdf({
     page.drawText(t, { x: opts.alignRight ? x - w : x, y: yy, size, font: f, color: opts.color ?? INK });
   };
 
-  text("Tally", left, y, { size: 20, f: bold, color: BRAND });
+  // Both parties as the invoice kept them at issue; invoices issued before that name the customer only.
+  const parties = invoice.parties;
+  const seller = parties?.seller;
+  const sellerName = seller?.legal_name || "Tally";
+  text(clip(sellerName, 40), left, y, { size: 20, f: bold, color: BRAND });
   // A sandbox invoice is test mode's: it says so on paper too.
   text(invoice.livemode ? "INVOICE" : "TEST INVOICE", right, y, { size: 20, f: bold, alignRight: true });
   y -= 28;
@@ -59,11 +84,35 @@ export async function renderInvoicePdf({
     text(`Period ${formatDate(invoice.periodStart)} - ${formatDate(invoice.periodEnd)}`, right, y - 28, {
       alignRight: true,
     });
-  text("Billed to", left, y, { color: MUTED });
-  text(customer.name, left, y - 14, { f: bold });
-  if (customer.email) text(customer.email, left, y - 28);
-  if (customer.externalId) text(`Customer ${customer.externalId}`, left, y - 42, { color: MUTED });
-  y -= 80;
+  y -= 56;
+  const from: string[] = seller
+    ? [
+        ...addressLines(seller),
+        ...(seller.tax_id ? [`Tax ID ${seller.tax_id}`] : []),
+        ...(seller.support_email ? [seller.support_email] : []),
+      ]
+    : [];
+  const buyer = parties?.buyer;
+  const billTo: string[] = buyer
+    ? [
+        ...addressLines(buyer),
+        ...buyer.tax_ids.map((t) => `${TAX_ID_LABELS[t.type]} ${t.value}`),
+        ...(buyer.email ? [buyer.email] : []),
+      ]
+    : customer.email
+      ? [customer.email]
+      : [];
+  if (customer.externalId) billTo.push(`Customer ${customer.externalId}`);
+  const blocks: [string, string, string[], number][] = [
+    ...(seller ? ([["From", sellerName, from, left]] as [string, string, string[], number][]) : []),
+    ["Bill to", buyer?.billing_name || buyer?.name || customer.name, billTo, seller ? 300 : left],
+  ];
+  for (const [label, name, rows, x] of blocks) {
+    text(label, x, y, { color: MUTED });
+    text(clip(name, 45), x, y - 14, { f: bold });
+    rows.forEach((r, i) => text(clip(r, 48), x, y - 28 - 14 * i));
+  }
+  y -= 14 * (Math.max(...blocks.map((b) => b[2].length)) + 2) + 24;
 
   const cols = { desc: left, qty: 330, unit: 420, amount: right };
   page.drawLine({ start: { x: left, y: y + 14 }, end: { x: right, y: y + 14 }, thickness: 0.5, color: MUTED });
@@ -104,6 +153,10 @@ export async function renderInvoicePdf({
     y - 20,
     { size: 14, f: bold, color: invoice.status === "paid" ? rgb(0.02, 0.55, 0.35) : rgb(0.7, 0.4, 0) },
   );
+  if (seller?.invoice_footer)
+    wrap(seller.invoice_footer, 110)
+      .slice(0, 4)
+      .forEach((l, i, all) => text(l, left, 74 + 11 * (all.length - 1 - i), { size: 8 }));
   text("Amounts are exact prices rounded half-up once per line to the currency's minor unit.", left, 60, {
     size: 8,
     color: MUTED,

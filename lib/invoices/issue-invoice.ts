@@ -5,16 +5,21 @@ import "server-only";
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { selectRows, text } from "@/lib/db/rows";
-import { invoiceLines, invoices, type Invoice, type InvoiceLine } from "@/lib/db/schema";
+import { invoiceLines, invoices, organizations, type Invoice, type InvoiceLine } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { emitInvoicesIssued, invoiceEvent } from "@/lib/outbound-webhooks/events";
 import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
+import { ZBillingDetails, type InvoiceParties } from "./party-schemas";
+import { getSellerSettings } from "./seller-settings";
 
 export type NewLine = Omit<typeof invoiceLines.$inferInsert, "id" | "invoiceId" | "orgId" | "position">;
 
 export async function nextInvoiceNumber(tx: Executor): Promise<string> {
-  const [r] = await selectRows({ n: text }, sql`select nextval('invoice_number_seq')::text as n`, tx);
-  return `TLY-${r!.n.padStart(6, "0")}`;
+  const [[r], seller] = await Promise.all([
+    selectRows({ n: text }, sql`select nextval('invoice_number_seq')::text as n`, tx),
+    getSellerSettings(tx),
+  ]);
+  return `${seller.number_prefix}${r!.n.padStart(6, "0")}`;
 }
 
 export type InvoiceRequest = {
@@ -54,7 +59,7 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
   const fresh = inputs.filter(
     (i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n,
   );
-  const [numbers, existingLines] = await Promise.all([
+  const [numbers, existingLines, seller, buyers] = await Promise.all([
     fresh.length
       ? selectRows(
           { n: text },
@@ -74,7 +79,27 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
           )
           .orderBy(invoiceLines.invoiceId, invoiceLines.position)
       : Promise.resolve([]),
+    getSellerSettings(tx),
+    fresh.length
+      ? tx
+          .select({
+            id: organizations.id,
+            name: organizations.name,
+            email: organizations.email,
+            details: organizations.billingDetails,
+          })
+          .from(organizations)
+          .where(inArray(organizations.id, [...new Set(fresh.map((i) => i.orgId))]))
+      : Promise.resolve([]),
   ]);
+  // Both parties as they are now: the invoice keeps them, whatever is edited later.
+  const emptyDetails = ZBillingDetails.parse({});
+  const partiesOf = new Map<string, InvoiceParties>(
+    buyers.map((b) => [
+      b.id,
+      { seller, buyer: { ...emptyDetails, ...(b.details ?? {}), name: b.name, email: b.email ?? null } },
+    ]),
+  );
   const values = fresh.map((input, n) => {
     const total = input.lines.reduce((s, l) => s + l.amountCents, 0);
     const settled = input.paid || total === 0;
@@ -82,7 +107,7 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
       id: newId("inv"),
       orgId: input.orgId,
       provider: "local" as const,
-      number: `TLY-${numbers[n]!.n.padStart(6, "0")}`,
+      number: `${seller.number_prefix}${numbers[n]!.n.padStart(6, "0")}`,
       status: settled ? ("paid" as const) : ("open" as const),
       currency: input.currency,
       subtotalCents: total,
@@ -98,6 +123,7 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
       description: input.description ?? null,
       sourceKey: input.sourceKey,
       livemode: input.livemode ?? true,
+      parties: partiesOf.get(input.orgId) ?? null,
     };
   });
   const lineValues = fresh.flatMap((input, n) =>

@@ -10,6 +10,7 @@ import { UTCDate } from "@date-fns/utc";
 import { addMonths, addYears } from "date-fns";
 import { eq, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
+import { DEFAULT_NUMBER_PREFIX } from "@/lib/invoices/party-schemas";
 import {
   coupons,
   creditProducts,
@@ -412,7 +413,8 @@ async function seedPackPurchases(
       id: invoiceId,
       orgId: org.id,
       provider: "local",
-      number: sql`'TLY-' || lpad(nextval('invoice_number_seq')::text, 6, '0')` as unknown as string,
+      number:
+        sql`${DEFAULT_NUMBER_PREFIX}::text || lpad(nextval('invoice_number_seq')::text, 6, '0')` as unknown as string,
       status: "paid",
       currency: pack.currency,
       subtotalCents: pack.priceCents,
@@ -482,7 +484,8 @@ async function insertBills(tx: Executor, bills: Bill[]) {
       id,
       orgId: b.orgId,
       provider: "local",
-      number: sql`'TLY-' || lpad(nextval('invoice_number_seq')::text, 6, '0')` as unknown as string,
+      number:
+        sql`${DEFAULT_NUMBER_PREFIX}::text || lpad(nextval('invoice_number_seq')::text, 6, '0')` as unknown as string,
       status: b.paid ? "paid" : "open",
       currency: b.plan.currency,
       subtotalCents: total,

@@ -1,5 +1,6 @@
 // Money movements: checkout sessions, invoices and their lines, payments (charges) and payment
 // methods — mirrored from Stripe, or issued by the local provider. Amounts in minor units.
+import type { InvoiceParties } from "@/lib/invoices/party-schemas";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -96,6 +97,8 @@ export const invoices = pgTable(
     sourceKey: text(),
     /** False for invoices of test (sandbox) subscriptions and purchases: never revenue. */
     livemode: boolean().notNull().default(true),
+    /** Seller and buyer as they were at issue (local invoices issued since issue 22); null on older ones. */
+    parties: jsonb().$type<InvoiceParties>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

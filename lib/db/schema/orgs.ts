@@ -1,4 +1,5 @@
 // Organizations: the platform's customers. Every tenant row elsewhere carries org_id.
+import type { BillingDetails } from "@/lib/invoices/party-schemas";
 import { sql } from "drizzle-orm";
 import { boolean, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
@@ -15,6 +16,8 @@ export const organizations = pgTable(
     /** Credit bucket precedence: an ordered list of sources; null means the default (purchased first). */
     creditPrecedence: jsonb().$type<string[]>(),
     metadata: jsonb().$type<Record<string, string>>().notNull().default({}),
+    /** Billing name, address and tax ids (lib/invoices/party-schemas.ts ZBillingDetails); null until set. */
+    billingDetails: jsonb().$type<BillingDetails>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

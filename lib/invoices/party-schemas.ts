@@ -1,0 +1,122 @@
+// The two parties an invoice names: the seller (the operator's invoicing settings) and the buyer
+// (a customer's billing details). Request and response shapes of their endpoints and forms, and the
+// snapshot an invoice keeps of both at issue time. No server-only imports.
+import { z } from "zod";
+import { ZCustomerRef } from "@/lib/credits/schemas";
+import { TAX_ID_KINDS, validateTaxId } from "./tax-ids";
+
+export const DEFAULT_NUMBER_PREFIX = "TLY-";
+
+const line = (max: number) => z.string().trim().max(max);
+const ZCountry = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^([A-Z]{2})?$/, "must be a two-letter ISO country code such as DE or US");
+
+/** A postal address; every part may be empty (nothing printed). */
+export const ZAddressFields = {
+  address_line1: line(200).default(""),
+  address_line2: line(200).default(""),
+  city: line(100).default(""),
+  postal_code: line(20).default(""),
+  region: line(100).default(""),
+  country: ZCountry.default(""),
+};
+
+export const ZSellerSettings = z.object({
+  legal_name: line(200).default(""),
+  ...ZAddressFields,
+  tax_id: line(50).default(""),
+  support_email: z.union([z.literal(""), z.email("must be an email address")]).default(""),
+  invoice_footer: line(500).default(""),
+  number_prefix: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9][A-Z0-9-]{0,11}$/, "must be 1 to 12 letters, digits or dashes, starting with a letter or digit")
+    .default(DEFAULT_NUMBER_PREFIX),
+});
+export type SellerSettings = z.infer<typeof ZSellerSettings>;
+
+/** PATCH: only the fields sent change. */
+export const ZSellerSettingsPatch = z.object(
+  Object.fromEntries(Object.entries(ZSellerSettings.shape).map(([k, s]) => [k, s.unwrap().optional()])) as {
+    [K in keyof typeof ZSellerSettings.shape]: z.ZodOptional<ReturnType<(typeof ZSellerSettings.shape)[K]["unwrap"]>>;
+  },
+);
+
+export const ZTaxId = z
+  .object({ type: z.enum(TAX_ID_KINDS), value: z.string().trim().min(1).max(50) })
+  .transform((t, ctx) => {
+    const r = validateTaxId(t.type, t.value);
+    if (!r.ok) {
+      ctx.addIssue({ code: "custom", path: ["value"], message: r.message });
+      return z.NEVER;
+    }
+    return { type: t.type, value: r.value };
+  });
+export type TaxId = z.infer<typeof ZTaxId>;
+
+export const ZBillingDetails = z.object({
+  billing_name: line(200).default(""),
+  ...ZAddressFields,
+  tax_ids: z.array(ZTaxId).max(5).default([]),
+});
+export type BillingDetails = z.infer<typeof ZBillingDetails>;
+
+export const ZBillingDetailsQuery = z.object(ZCustomerRef);
+
+export const ZBillingDetailsPatch = z.object({
+  ...ZCustomerRef,
+  billing_name: line(200).optional(),
+  address_line1: line(200).optional(),
+  address_line2: line(200).optional(),
+  city: line(100).optional(),
+  postal_code: line(20).optional(),
+  region: line(100).optional(),
+  country: ZCountry.optional(),
+  tax_ids: z.array(ZTaxId).max(5).optional(),
+});
+
+export const ZBillingDetailsJson = z.object({
+  customer_id: z.string(),
+  billing_name: z.string(),
+  address_line1: z.string(),
+  address_line2: z.string(),
+  city: z.string(),
+  postal_code: z.string(),
+  region: z.string(),
+  country: z.string(),
+  tax_ids: z.array(z.object({ type: z.enum(TAX_ID_KINDS), value: z.string() })),
+});
+
+export const ZSellerSettingsJson = z.object({
+  legal_name: z.string(),
+  address_line1: z.string(),
+  address_line2: z.string(),
+  city: z.string(),
+  postal_code: z.string(),
+  region: z.string(),
+  country: z.string(),
+  tax_id: z.string(),
+  support_email: z.string(),
+  invoice_footer: z.string(),
+  number_prefix: z.string(),
+});
+
+/** What an invoice keeps of its parties when it is issued: later edits never change it. */
+export type InvoiceParties = { seller: SellerSettings; buyer: BillingDetails & { name: string; email: string | null } };
+
+/** An address as printed lines, empty parts left out. */
+export function addressLines(a: {
+  address_line1: string;
+  address_line2: string;
+  city: string;
+  postal_code: string;
+  region: string;
+  country: string;
+}): string[] {
+  const cityLine = [a.postal_code, a.city].filter(Boolean).join(" ");
+  return [a.address_line1, a.address_line2, [cityLine, a.region].filter(Boolean).join(", "), a.country].filter(Boolean);
+}
