@@ -48,6 +48,7 @@ const OVERRIDES: Record<string, Partial<Record<Principal, Outcome>>> = {
   "POST /api/v1/billing/subscription/change-plan": { member_a: 403 },
   "PUT /api/v1/credits/auto-top-up": { member_a: 403 },
   "PUT /api/v1/billing/spending-cap": { member_a: 403 },
+  "PATCH /api/v1/billing/details": { member_a: 403 },
   // Webhook endpoints are changed by the owner or the organization's key; members read the log.
   "POST /api/v1/webhook-endpoints": { member_a: 403 },
   "PATCH /api/v1/webhook-endpoints/{id}": { member_a: 403 },

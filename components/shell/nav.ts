@@ -29,5 +29,6 @@ export const ADMIN_NAV: NavItem[] = [
   { href: "/admin/webhook-endpoints", label: "Outbound webhooks" },
   { href: "/admin/mail", label: "Mail" },
   { href: "/admin/api-keys", label: "Platform keys" },
+  { href: "/admin/settings", label: "Settings" },
   { href: "/docs", label: "API docs" },
 ];

@@ -12,7 +12,8 @@ const ZCountry = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^([A-Z]{2})?$/, "must be a two-letter ISO country code such as DE or US");
+  .regex(/^([A-Z]{2})?$/, "must be a two-letter ISO country code such as DE or US")
+  .meta({ example: "DE" });
 
 /** A postal address; every part may be empty (nothing printed). */
 export const ZAddressFields = {
@@ -35,6 +36,7 @@ export const ZSellerSettings = z.object({
     .trim()
     .toUpperCase()
     .regex(/^[A-Z0-9][A-Z0-9-]{0,11}$/, "must be 1 to 12 letters, digits or dashes, starting with a letter or digit")
+    .meta({ example: "INV-" })
     .default(DEFAULT_NUMBER_PREFIX),
 });
 export type SellerSettings = z.infer<typeof ZSellerSettings>;
@@ -48,6 +50,7 @@ export const ZSellerSettingsPatch = z.object(
 
 export const ZTaxId = z
   .object({ type: z.enum(TAX_ID_KINDS), value: z.string().trim().min(1).max(50) })
+  .meta({ example: { type: "eu_vat", value: "DE123456789" } })
   .transform((t, ctx) => {
     const r = validateTaxId(t.type, t.value);
     if (!r.ok) {
@@ -120,3 +123,44 @@ export function addressLines(a: {
   const cityLine = [a.postal_code, a.city].filter(Boolean).join(" ");
   return [a.address_line1, a.address_line2, [cityLine, a.region].filter(Boolean).join(", "), a.country].filter(Boolean);
 }
+
+/** Rows of tax ids a billing details form offers. */
+export const TAX_ID_ROWS = 3;
+
+/** The billing details form: flat fields, tax ids as rows `tax_id_type_N` / `tax_id_value_N` (an empty value drops the row). */
+export const ZBillingDetailsForm = z
+  .object({
+    org_id: z.string().min(1).optional(),
+    billing_name: line(200).default(""),
+    ...ZAddressFields,
+  })
+  .catchall(z.string().max(200))
+  .transform((f, ctx) => {
+    const row = f as Record<string, string | undefined>;
+    const tax_ids: TaxId[] = [];
+    for (let i = 0; i < TAX_ID_ROWS; i++) {
+      const value = row[`tax_id_value_${i}`];
+      if (!value) continue;
+      const type = (row[`tax_id_type_${i}`] ?? "eu_vat") as TaxId["type"];
+      if (!TAX_ID_KINDS.includes(type)) {
+        ctx.addIssue({ code: "custom", path: [`tax_id_type_${i}`], message: "Choose a kind of tax id." });
+        continue;
+      }
+      const r = validateTaxId(type, value);
+      if (r.ok) tax_ids.push({ type, value: r.value });
+      else ctx.addIssue({ code: "custom", path: [`tax_id_value_${i}`], message: `This tax id ${r.message}.` });
+    }
+    return {
+      org_id: f.org_id,
+      details: {
+        billing_name: f.billing_name,
+        address_line1: f.address_line1,
+        address_line2: f.address_line2,
+        city: f.city,
+        postal_code: f.postal_code,
+        region: f.region,
+        country: f.country,
+        tax_ids,
+      } satisfies BillingDetails,
+    };
+  });
