@@ -8,6 +8,8 @@ import { startCheckout } from "@/lib/payments/checkout";
 import { cancelAtPeriodEnd, changePlan, previewPlanChange, resumeSubscription } from "@/lib/payments/lifecycle";
 import { portalUrl } from "@/lib/payments/portal";
 import { resolvePlan } from "@/lib/subscriptions/subscribe";
+import { updateBillingDetails } from "@/lib/invoices/billing-details";
+import { ZBillingDetailsForm } from "@/lib/invoices/party-schemas";
 
 const ZPlan = z.object({ plan_id: z.string().min(1), promotion_code: z.string().trim().max(64).optional() });
 
@@ -85,4 +87,14 @@ export const portalAction = formAction(
     return { url: await portalUrl(owner.orgId, await requestOrigin()) };
   },
   { auth: "owner" },
+);
+
+export const saveBillingDetailsAction = formAction(
+  ZBillingDetailsForm,
+  async ({ details }, owner) => {
+    const saved = await updateBillingDetails(owner.orgId, details);
+    revalidatePath("/billing");
+    return saved;
+  },
+  { auth: "owner", message: () => "Saved. Invoices issued from now on show these details." },
 );

@@ -13,7 +13,16 @@ import { requireCustomer } from "@/lib/auth/session";
 import { formatDate, formatTime } from "@/lib/format";
 import { billingPage } from "@/lib/payments/billing-page";
 import { customerDiscount } from "@/lib/coupons/customer-discount";
-import { changePlanAction, checkoutAction, portalAction, previewChangeAction, setCancelAction } from "../actions";
+import { getBillingDetails } from "@/lib/invoices/billing-details";
+import { BillingDetailsForm } from "@/components/billing/billing-details-form";
+import {
+  changePlanAction,
+  checkoutAction,
+  portalAction,
+  previewChangeAction,
+  saveBillingDetailsAction,
+  setCancelAction,
+} from "../actions";
 
 export const metadata: Metadata = { title: "Billing" };
 
@@ -24,7 +33,11 @@ export default async function BillingPage({
 }) {
   const user = await requireCustomer();
   const { checkout, plan: chosenCode } = await searchParams;
-  const [b, discount] = await Promise.all([billingPage(user.orgId), customerDiscount(user.orgId)]);
+  const [b, discount, details] = await Promise.all([
+    billingPage(user.orgId),
+    customerDiscount(user.orgId),
+    getBillingDetails(user.orgId),
+  ]);
   const owner = user.role === "owner";
   const s = "subscription" in b.summary ? b.summary.subscription : null;
   const plan = b.summary.plan;
@@ -207,6 +220,16 @@ export default async function BillingPage({
             </CardBody>
           </Card>
         </div>
+
+        <Card id="billing-details">
+          <CardHeader
+            title="Billing details"
+            description="The name, address and tax ids your invoices are made out to. Invoices already issued keep the details they were issued with."
+          />
+          <CardBody>
+            <BillingDetailsForm action={saveBillingDetailsAction} current={details} readOnly={!owner} />
+          </CardBody>
+        </Card>
 
         <Card>
           <CardHeader

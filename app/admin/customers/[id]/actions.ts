@@ -14,6 +14,9 @@ import {
 import { recordOfflinePayment } from "@/lib/payments/offline-payment";
 import { applyCouponToCustomer } from "@/lib/coupons/redeem";
 import { ZMarkInvoicePaid } from "@/lib/payments/schemas";
+import { invalidField } from "@/lib/http/errors";
+import { updateBillingDetails } from "@/lib/invoices/billing-details";
+import { ZBillingDetailsForm } from "@/lib/invoices/party-schemas";
 
 const ZMarkPaidForm = ZMarkInvoicePaid.omit({ paid_at: true }).extend({
   invoice_id: z.string().min(1, "choose the invoice"),
@@ -104,4 +107,16 @@ export const applyCouponAction = formAction(
     return { startsAt: discount.startsAt.toISOString() };
   },
   { auth: "admin", message: (d) => `Coupon applied; it reduces invoices from ${formatDate(d.startsAt)}.` },
+);
+
+/** The operator sets a customer's billing details (the buyer its invoices name). */
+export const saveCustomerBillingDetailsAction = formAction(
+  ZBillingDetailsForm,
+  async ({ org_id, details }) => {
+    if (!org_id) throw invalidField("org_id", "name the customer");
+    const saved = await updateBillingDetails(org_id, details);
+    revalidatePath(`/admin/customers/${org_id}`);
+    return saved;
+  },
+  { auth: "admin", message: () => "Saved. Invoices issued from now on show these details." },
 );

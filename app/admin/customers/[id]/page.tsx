@@ -41,8 +41,11 @@ import {
   changeCustomerPlanAction,
   markInvoicePaidAction,
   previewCustomerPlanChangeAction,
+  saveCustomerBillingDetailsAction,
   setCustomerCancelAction,
 } from "./actions";
+import { BillingDetailsForm } from "@/components/billing/billing-details-form";
+import { getBillingDetails } from "@/lib/invoices/billing-details";
 import { grantCreditsAction } from "./credits/actions";
 
 export const metadata: Metadata = { title: "Customer" };
@@ -52,18 +55,20 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
   const { id } = await params;
   const org = await findOrganization({ id });
   if (!org) notFound();
-  const [current, members, agents, revenue, since, credits, catalog, endpoints, discount, coupons] = await Promise.all([
-    currentSubscription(org.id),
-    listMembers(org.id),
-    agentsOverview(org.id),
-    customerRevenue(org.id),
-    customerSince(org),
-    getCreditBalance(org.id),
-    listPlans(),
-    listEndpoints(org.id),
-    customerDiscount(org.id),
-    listCoupons(),
-  ]);
+  const [current, members, agents, revenue, since, credits, catalog, endpoints, discount, coupons, billingDetails] =
+    await Promise.all([
+      currentSubscription(org.id),
+      listMembers(org.id),
+      agentsOverview(org.id),
+      customerRevenue(org.id),
+      customerSince(org),
+      getCreditBalance(org.id),
+      listPlans(),
+      listEndpoints(org.id),
+      customerDiscount(org.id),
+      listCoupons(),
+      getBillingDetails(org.id),
+    ]);
   const lastHooks = await lastDeliveries(endpoints.map((e) => e.id));
   const live = current && ["trialing", "active", "past_due", "incomplete"].includes(current.subscription.status);
   // The plans a customer's own change may move to (lib/payments/self-serve.ts), in its currency.
@@ -299,6 +304,15 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
               hidden={{ customer_id: org.id }}
             />
           </details>
+        </Card>
+        <Card className="lg:col-span-3" id="billing-details">
+          <CardHeader
+            title="Billing details"
+            description="The buyer this customer's invoices name. Issued invoices keep the details they were issued with."
+          />
+          <CardBody>
+            <BillingDetailsForm action={saveCustomerBillingDetailsAction} orgId={org.id} current={billingDetails} />
+          </CardBody>
         </Card>
         <Card className="lg:col-span-3">
           <CardHeader title="Members" />
