@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { organizations } from "@/lib/db/schema";
 import { AppError } from "@/lib/http/errors";
+import { enqueueCustomerDetailsSync } from "@/lib/payments/sync-customer-details";
 import { ZBillingDetails, type BillingDetails } from "./party-schemas";
 
 const EMPTY: BillingDetails = ZBillingDetails.parse({});
@@ -33,6 +34,7 @@ export async function updateBillingDetails(orgId: string, patch: Partial<Billing
       .update(organizations)
       .set({ billingDetails: next, updatedAt: new Date() })
       .where(eq(organizations.id, orgId));
+    await enqueueCustomerDetailsSync(tx, orgId);
     return next;
   });
 }

@@ -8,6 +8,7 @@ import { webhookDeliveryJob } from "@/lib/outbound-webhooks/deliver";
 import { meteringJobs } from "@/lib/metering/jobs";
 import "@/lib/payments/auto-top-up-charge";
 import "@/lib/payments/provider-customer";
+import "@/lib/payments/sync-customer-details";
 import "@/lib/payments/lifecycle";
 import "@/lib/payments/stripe-period-usage";
 import { reconciliationJob } from "@/lib/payments/reconcile-stripe-periods";

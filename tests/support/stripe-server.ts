@@ -55,6 +55,11 @@ export class StripeServer {
   private readonly lineItems = new Map<string, Obj[]>();
   private failures: { match: RegExp; status: number; remaining: number; body?: unknown }[] = [];
   private routes: { method: string; pattern: RegExp; handler: Handler }[] = [];
+  /** Tax ids by customer, in the order they were created. */
+  private readonly taxIds = new Map<string, Obj[]>();
+  taxIdsOf(customerId: string): Obj[] {
+    return this.taxIds.get(customerId) ?? [];
+  }
   /** An outage: every request answers `status`; with `afterEffect` the object is made first (the answer is what is lost). */
   private outage: { status: number; afterEffect: boolean; except?: RegExp } | null = null;
   /** Requests whose "METHOD /path" matches are read and answered late, or never (until stop() cuts them). */
@@ -879,6 +884,38 @@ export class StripeServer {
         ...body,
       }),
     }));
+    // A customer's name and address (billing details), and its tax ids.
+    const noCustomer = (id: string) => ({
+      status: 404,
+      body: {
+        error: { type: "invalid_request_error", code: "resource_missing", message: `No such customer: '${id}'` },
+      },
+    });
+    this.route("POST", /^\/v1\/customers\/([^/]+)$/, ({ params, body }) => {
+      const c = this.objects.get(params[0]!);
+      if (!c || c.object !== "customer") return noCustomer(params[0]!);
+      return { body: this.put({ ...c, ...body }) };
+    });
+    this.route("GET", /^\/v1\/customers\/([^/]+)\/tax_ids$/, ({ params }) => {
+      if (!this.objects.has(params[0]!)) return noCustomer(params[0]!);
+      const data = this.taxIdsOf(params[0]!);
+      return { body: { object: "list", url: `/v1/customers/${params[0]}/tax_ids`, has_more: false, data } };
+    });
+    this.route("POST", /^\/v1\/customers\/([^/]+)\/tax_ids$/, ({ params, body }) => {
+      if (!this.objects.has(params[0]!)) return noCustomer(params[0]!);
+      const t = { id: stripeId("txi"), object: "tax_id", customer: params[0]!, type: body.type, value: body.value };
+      this.taxIds.set(params[0]!, [...this.taxIdsOf(params[0]!), t]);
+      return { body: t };
+    });
+    this.route("DELETE", /^\/v1\/customers\/([^/]+)\/tax_ids\/([^/]+)$/, ({ params }) => {
+      const list = this.taxIdsOf(params[0]!);
+      if (!list.some((t) => t.id === params[1])) return noCustomer(params[1]!);
+      this.taxIds.set(
+        params[0]!,
+        list.filter((t) => t.id !== params[1]),
+      );
+      return { body: { id: params[1], object: "tax_id", deleted: true } };
+    });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
