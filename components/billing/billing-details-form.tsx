@@ -1,7 +1,7 @@
 "use client";
 // A customer's billing details: the buyer its invoices name (billing name, address, tax ids).
 // The owner edits them, or the operator for the customer (orgId); members see them read-only.
-import { useActionState, useState } from "react";
+import { startTransition, useActionState, useState } from "react";
 import { AddressFields } from "@/components/billing/address-fields";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, inputClass } from "@/components/ui/field";
@@ -24,12 +24,32 @@ export function BillingDetailsForm({
   const failed = state && !state.ok ? state : null;
   const err = (f: string) => failed?.fieldErrors?.[f];
   const value = (f: Exclude<keyof BillingDetails, "tax_ids">) => failed?.values?.[f] ?? current[f];
-  // Controlled: a form action resets uncontrolled selects to their first render's value.
+  // Controlled selects, and the form is submitted by hand: a form action's automatic reset would put
+  // the selects back to their first option while their state still says otherwise.
   const [kinds, setKinds] = useState<TaxIdKind[]>(() =>
-    Array.from({ length: TAX_ID_ROWS }, (_, i) => current.tax_ids[i]?.type ?? "eu_vat"),
+    Array.from(
+      { length: TAX_ID_ROWS },
+      (_, i) => (failed?.values?.[`tax_id_type_${i}`] as TaxIdKind | undefined) ?? current.tax_ids[i]?.type ?? "eu_vat",
+    ),
   );
+  // Saved: the kinds follow the stored rows (an emptied row drops out and the ones below move up).
+  const [seen, setSeen] = useState(state);
+  if (state !== seen) {
+    setSeen(state);
+    if (state?.ok) setKinds(Array.from({ length: TAX_ID_ROWS }, (_, i) => state.data.tax_ids[i]?.type ?? "eu_vat"));
+  }
   return (
-    <form action={submit} className="space-y-5" aria-label="Billing details">
+    <form
+      // Saved: start again from what was stored (normalized ids, the rows in their new order).
+      key={state?.ok ? JSON.stringify(state.data) : "editing"}
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        startTransition(() => submit(data));
+      }}
+      className="space-y-5"
+      aria-label="Billing details"
+    >
       {orgId && <input type="hidden" name="org_id" value={orgId} />}
       <Field
         id="details-billing_name"
