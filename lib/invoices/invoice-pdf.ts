@@ -74,7 +74,14 @@ export async function renderInvoicePdf({
   const parties = invoice.parties;
   const seller = parties?.seller;
   const sellerName = seller?.legal_name || "Tally";
-  text(clip(sellerName, 40), left, y, { size: 20, f: bold, color: BRAND });
+  /** The text cut with "..." to fit `width` points, so a long name never runs into the next column. */
+  const fit = (s: string, width: number, f = font, size = 10) => {
+    let t = safe(s);
+    if (f.widthOfTextAtSize(t, size) <= width) return t;
+    while (t.length > 1 && f.widthOfTextAtSize(`${t}...`, size) > width) t = t.slice(0, -1);
+    return `${t}...`;
+  };
+  text(fit(sellerName, 330, bold, 20), left, y, { size: 20, f: bold, color: BRAND });
   // A sandbox invoice is test mode's: it says so on paper too.
   text(invoice.livemode ? "INVOICE" : "TEST INVOICE", right, y, { size: 20, f: bold, alignRight: true });
   y -= 28;
@@ -109,8 +116,8 @@ export async function renderInvoicePdf({
   ];
   for (const [label, name, rows, x] of blocks) {
     text(label, x, y, { color: MUTED });
-    text(clip(name, 45), x, y - 14, { f: bold });
-    rows.forEach((r, i) => text(clip(r, 48), x, y - 28 - 14 * i));
+    text(fit(name, 240, bold), x, y - 14, { f: bold });
+    rows.forEach((r, i) => text(fit(r, 240), x, y - 28 - 14 * i));
   }
   y -= 14 * (Math.max(...blocks.map((b) => b[2].length)) + 2) + 24;
 
