@@ -37,6 +37,12 @@ test("an owner sets billing details with a tax id, and the next invoice's PDF is
 
   const invoiceRow = page.getByRole("table", { name: "Invoices" }).getByRole("row", { name: /TLY-\d{6}/ });
   await invoiceRow.getByRole("link", { name: "View" }).click();
+  // The invoice's page names the buyer as the invoice kept it, and fits a phone.
+  await expect(page.getByText("NewCo Industries GmbH")).toBeVisible();
+  await expect(page.getByText("EU VAT DE123456789")).toBeVisible();
+  await expect(page.getByText("10115 Berlin", { exact: true })).toBeVisible();
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   const pdf = await page.request.get((await page.getByRole("link", { name: "Download PDF" }).getAttribute("href"))!);
   const text = pdfText(new Uint8Array(await pdf.body())).join("\n");
   expect(text).toContain("Bill to");

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { InvoicePartyBlocks } from "@/components/billing/invoice-parties";
 import { Badge, TestBadge } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
@@ -58,11 +59,7 @@ export default async function InvoicePage({
       <Card className="print:border-0 print:shadow-none">
         <CardBody className="space-y-8 p-8">
           <div className="flex flex-wrap justify-between gap-6">
-            <div>
-              <p className="text-sm text-zinc-500">Billed to</p>
-              <p className="font-semibold text-zinc-900">{customer.name}</p>
-              {customer.email && <p className="text-sm text-zinc-600">{customer.email}</p>}
-            </div>
+            <InvoicePartyBlocks parties={inv.parties} customer={customer} />
             <div className="text-right">
               <h1 className="text-2xl font-semibold text-zinc-900">Invoice {inv.number}</h1>
               <p className="text-sm text-zinc-600">Issued {formatDate(inv.issuedAt)}</p>
@@ -113,6 +110,9 @@ export default async function InvoicePage({
               <dd className="tabular">{formatMoney(inv.amountDueCents, inv.currency)}</dd>
             </div>
           </dl>
+          {inv.parties?.seller.invoice_footer && (
+            <p className="whitespace-pre-line text-sm text-zinc-600">{inv.parties.seller.invoice_footer}</p>
+          )}
         </CardBody>
       </Card>
     </>
