@@ -12,7 +12,7 @@ import {
   resumeSubscription,
 } from "@/lib/payments/lifecycle";
 import { recordOfflinePayment } from "@/lib/payments/offline-payment";
-import { applyCouponToCustomer } from "@/lib/coupons/redeem";
+import { applyCouponToCustomer, removeSubscriptionDiscount } from "@/lib/coupons/redeem";
 import { ZMarkInvoicePaid } from "@/lib/payments/schemas";
 
 const ZMarkPaidForm = ZMarkInvoicePaid.omit({ paid_at: true }).extend({
@@ -104,4 +104,18 @@ export const applyCouponAction = formAction(
     return { startsAt: discount.startsAt.toISOString() };
   },
   { auth: "admin", message: (d) => `Coupon applied; it reduces invoices from ${formatDate(d.startsAt)}.` },
+);
+
+/** An operator removes the customer's discount: invoices issued from now on are full price. */
+export const removeDiscountAction = formAction(
+  z.object({ org_id: z.string().min(1), subscription_id: z.string().min(1) }),
+  async (input, admin) => {
+    const r = await removeSubscriptionDiscount(input.subscription_id, `user:${admin.id}`, new Date(), input.org_id);
+    revalidatePath(customerPage(input.org_id));
+    return { removed: r.removed };
+  },
+  {
+    auth: "admin",
+    message: (d) => (d.removed ? "Discount removed; invoices from now on are full price." : "There was no discount."),
+  },
 );
