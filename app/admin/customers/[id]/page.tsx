@@ -144,26 +144,28 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
             )}
             {live && (
               <div className="mt-5 border-t border-zinc-100 pt-4">
-                {discount && (
-                  <div className="mb-4 flex flex-wrap items-center justify-between gap-2">
+                {/* Stays mounted once the discount is gone, so the outcome of removing it stays on screen. */}
+                <div className={discount ? "mb-4 flex flex-wrap items-center justify-between gap-2" : "mb-2"}>
+                  {discount && (
                     <p className="text-sm text-zinc-700">
                       Discount: <span className="font-mono">{discount.couponCode}</span>, {discount.terms}
                     </p>
-                    <ActionButton
-                      action={removeDiscountAction}
-                      fields={{ org_id: org.id, subscription_id: current.subscription.id }}
-                      label="Remove discount"
-                      pendingLabel="Removing…"
-                      size="sm"
-                      confirm={{
-                        title: `Remove coupon ${discount.couponCode}?`,
-                        body: "Invoices issued from now on are full price. To give a discount again, apply a coupon.",
-                        confirmLabel: "Remove discount",
-                        keepLabel: "Keep it",
-                      }}
-                    />
-                  </div>
-                )}
+                  )}
+                  <ActionButton
+                    action={removeDiscountAction}
+                    fields={{ org_id: org.id, subscription_id: current.subscription.id }}
+                    label="Remove discount"
+                    pendingLabel="Removing…"
+                    size="sm"
+                    finished={!discount}
+                    confirm={{
+                      title: `Remove coupon ${discount?.couponCode ?? ""}?`,
+                      body: "Invoices issued from now on are full price. To give a discount again, apply a coupon.",
+                      confirmLabel: "Remove discount",
+                      keepLabel: "Keep it",
+                    }}
+                  />
+                </div>
                 <h3 className="text-sm font-medium text-zinc-900">Apply a coupon</h3>
                 {coupons.length === 0 ? (
                   <p className="mt-1 text-sm text-zinc-500">
