@@ -47,3 +47,40 @@ test("an operator creates a coupon and a promotion code; a new customer redeems 
   const invoiceRow = page.getByRole("table", { name: "Invoices" }).getByRole("row", { name: /TLY-\d{6}/ });
   await expect(invoiceRow).toContainText("$239.20");
 });
+
+test("an operator creates promotion codes in a row (a chosen option stays chosen after a submit) and deactivates one", async ({
+  browser,
+}) => {
+  const code = `E2F${Date.now().toString(36).toUpperCase()}`;
+  const admin = await browser.newContext({ storageState: ADMIN_STATE });
+  const op = await admin.newPage();
+  await op.goto("/admin/coupons");
+  const couponForm = op.locator("form", { has: op.getByRole("button", { name: "Create coupon" }) });
+  await couponForm.getByLabel("Code").fill(`${code}-C`);
+  await couponForm.getByLabel("Name").fill("Row of codes");
+  await couponForm.getByLabel("Percent off").fill("10");
+  await couponForm.getByRole("button", { name: "Create coupon" }).click();
+  await expect(op.getByText(`Coupon ${code}-C created.`)).toBeVisible();
+
+  const promoForm = op.locator("form", { has: op.getByRole("button", { name: "Create promotion code" }) });
+  await promoForm.getByLabel("Coupon").selectOption({ label: `${code}-C — 10 % off the plan for one period` });
+  await promoForm.getByLabel("Who").selectOption({ label: "first-time customers only" });
+  await promoForm.getByLabel("Code").fill(`${code}1`);
+  await promoForm.getByRole("button", { name: "Create promotion code" }).click();
+  await expect(op.getByText(`Promotion code ${code}1 created.`)).toBeVisible();
+  // The form was reset after the action; its selects kept what was chosen, so the next code is alike.
+  await expect(promoForm.getByLabel("Who")).toHaveValue("true");
+  await promoForm.getByLabel("Code").fill(`${code}2`);
+  await promoForm.getByRole("button", { name: "Create promotion code" }).click();
+  await expect(op.getByText(`Promotion code ${code}2 created.`)).toBeVisible();
+  const second = op.getByRole("row", { name: new RegExp(`${code}2`) });
+  await expect(second).toContainText("first-time customers");
+  await expect(second).toContainText("Row of codes");
+
+  await second.getByRole("button", { name: `Deactivate promotion code ${code}2` }).click();
+  await op.getByRole("dialog").getByRole("button", { name: "Deactivate" }).click();
+  await expect(op.getByText(`Promotion code ${code}2 deactivated.`)).toBeVisible();
+  await expect(op.getByRole("row", { name: new RegExp(`${code}2`) })).toContainText("Inactive");
+  await expect(op.getByRole("row", { name: new RegExp(`${code}1`) })).toContainText("Active");
+  await admin.close();
+});

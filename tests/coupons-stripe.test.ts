@@ -1,12 +1,14 @@
 // Coupons on the Stripe rail, against the Stripe-shaped loopback server: coupons and promotion
 // codes are created in Stripe, a code typed at checkout goes on the Checkout Session (Stripe's
 // total is the discounted one), and the subscription Stripe makes keeps the discount in Tally.
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as checkout from "@/app/api/v1/billing/checkout/route";
 import * as couponsRoute from "@/app/api/v1/coupons/route";
 import * as promoRoute from "@/app/api/v1/promotion-codes/route";
+import * as promoIdRoute from "@/app/api/v1/promotion-codes/[id]/route";
+import * as discountRoute from "@/app/api/v1/subscriptions/[id]/discount/route";
 import * as webhook from "@/app/api/webhooks/stripe/route";
 import { syncAllPlansFromStripe } from "@/lib/catalog/sync-stripe-plans";
 import { db } from "@/lib/db/client";
@@ -63,6 +65,16 @@ describe("coupons with Stripe", () => {
       code: promo.json.code,
       promotion: { type: "coupon", coupon: coupon.json.stripe_coupon_id },
     });
+    // Turned off and on again: Stripe's code follows, so Stripe Checkout agrees with Tally.
+    for (const active of [false, true]) {
+      const r = await call(promoIdRoute.PATCH, "PATCH", `/api/v1/promotion-codes/${promo.json.id}`, {
+        key,
+        params: { id: promo.json.id },
+        body: { active },
+      });
+      expect(r.status).toBe(200);
+      expect(stripe.objects.get(promo.json.stripe_promotion_code_id)).toMatchObject({ active });
+    }
 
     const org = await makeOrg();
     await runDueJobs(new Date(Date.now() + 1000)); // the outbox creates the Stripe customer
@@ -126,6 +138,25 @@ describe("coupons with Stripe", () => {
     });
     const [after] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, org.id));
     expect(after!.discountAmountCents).toBe(1000);
+
+    // The operator removes it: Stripe's discount is deleted first (Stripe down: nothing changes), then Tally's.
+    const path = `/api/v1/subscriptions/${after!.id}/discount`;
+    stripe.failNext(/DELETE \/v1\/subscriptions\/.*\/discount/, 503);
+    expect((await call(discountRoute.DELETE, "DELETE", path, { key, params: { id: after!.id } })).status).toBe(503);
+    expect(stripe.objects.get(created.id as string)!.discount).toBeTruthy();
+    expect((await db.select().from(subscriptions).where(eq(subscriptions.orgId, org.id)))[0]!.discountAmountCents).toBe(
+      1000,
+    );
+    expect((await call(discountRoute.DELETE, "DELETE", path, { key, params: { id: after!.id } })).status).toBe(200);
+    expect(stripe.objects.get(created.id as string)!.discount).toBeNull();
+    const [removed] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, org.id));
+    expect(removed!.discountAmountCents).toBe(0);
+    expect(
+      await db.$count(
+        subscriptionDiscounts,
+        and(eq(subscriptionDiscounts.subscriptionId, after!.id), isNull(subscriptionDiscounts.removedAt)),
+      ),
+    ).toBe(0);
   });
 
   it("Stripe down while creating a coupon stores nothing (503), so a retry creates it once", async () => {

@@ -5,16 +5,20 @@ import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as couponsRoute from "@/app/api/v1/coupons/route";
 import * as promoRoute from "@/app/api/v1/promotion-codes/route";
+import * as promoIdRoute from "@/app/api/v1/promotion-codes/[id]/route";
+import * as discountRoute from "@/app/api/v1/subscriptions/[id]/discount/route";
 import * as checkout from "@/app/api/v1/billing/checkout/route";
 import * as upcoming from "@/app/api/v1/billing/upcoming-invoice/route";
 import * as changePlanRoute from "@/app/api/v1/billing/subscription/change-plan/route";
 import { db } from "@/lib/db/client";
 import { invoiceLines, invoices, subscriptionHistory, subscriptions } from "@/lib/db/schema";
 import { payLocalCheckout } from "@/lib/payments/local-checkout";
-import { applyCouponToCustomer } from "@/lib/coupons/redeem";
+import { applyCouponToCustomer, removeSubscriptionDiscount } from "@/lib/coupons/redeem";
 import { billingStats } from "@/lib/revenue/stats";
 import { twelfthsToMinor } from "@/lib/revenue/mrr";
 import { rollOverSubscriptions } from "@/lib/subscriptions/rollover";
+import { changePlan } from "@/lib/payments/lifecycle";
+import { prorate } from "@/lib/payments/proration";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { call, customerKey, makeOrg, makePlan, makeUser, platformKey, sessionCookie, uid } from "./support/fixtures";
 
@@ -288,5 +292,198 @@ describe("a coupon on the local provider's invoices and in MRR", () => {
       },
     );
     expect(upA.json.discounts.map((d) => d.amount_cents)).toEqual([-4950]);
+  });
+});
+
+describe("an operator ends what a coupon gave", () => {
+  it("a deactivated promotion code is refused at checkout (naming promotion_code) until activated again; a customer cannot change it", async () => {
+    const plan = await makePlan({ basePriceCents: 4900 });
+    const promo = await operatorPromo((await operatorCoupon({ percent_off: "20", duration: "once" })).id);
+    const key = await platformKey();
+    const { org, cookie } = await owner();
+    for (const auth of [{ cookie }, { key: await customerKey(org.id) }]) {
+      const r = await call(promoIdRoute.PATCH, "PATCH", `/api/v1/promotion-codes/${promo.id}`, {
+        ...auth,
+        params: { id: promo.id },
+        body: { active: false },
+      });
+      expect(r.status).toBe(403);
+    }
+    const off = await call<{ active: boolean }>(promoIdRoute.PATCH, "PATCH", `/api/v1/promotion-codes/${promo.id}`, {
+      key,
+      params: { id: promo.id },
+      body: { active: false },
+    });
+    expect(off.status).toBe(200);
+    expect(off.json.active).toBe(false);
+    const refused = await call(checkout.POST, "POST", "/api/v1/billing/checkout", {
+      cookie,
+      body: { plan_id: plan.id, promotion_code: promo.code },
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toContain("promotion_code");
+    const bad = await call(promoIdRoute.PATCH, "PATCH", `/api/v1/promotion-codes/${promo.id}`, {
+      key,
+      params: { id: promo.id },
+      body: { active: "no" },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain("active");
+
+    const on = await call<{ active: boolean }>(promoIdRoute.PATCH, "PATCH", `/api/v1/promotion-codes/${promo.id}`, {
+      key,
+      params: { id: promo.id },
+      body: { active: true },
+    });
+    expect(on.json.active).toBe(true);
+    const ok = await call(checkout.POST, "POST", "/api/v1/billing/checkout", {
+      cookie,
+      body: { plan_id: plan.id, promotion_code: promo.code },
+    });
+    expect(ok.status).toBe(201);
+  });
+
+  it("removing a subscription's discount makes the next invoice full price and is in the history; a customer cannot remove it", async () => {
+    const plan = await makePlan({ basePriceCents: 2900 });
+    const coupon = await operatorCoupon({ percent_off: "50", duration: "forever" });
+    const { org, cookie } = await owner();
+    const start = new Date("2026-01-31T00:00:00Z");
+    const sub = await subscribe(org.id, {
+      plan: { id: plan.id },
+      actor: "test",
+      now: start,
+      provider: "manual",
+      skipTrial: true,
+    });
+    await applyCouponToCustomer(org.id, coupon.id, "user:op", new Date(start.getTime() + 5000));
+    const path = `/api/v1/subscriptions/${sub.id}/discount`;
+    for (const auth of [{ cookie }, { key: await customerKey(org.id) }]) {
+      const r = await call(discountRoute.DELETE, "DELETE", path, { ...auth, params: { id: sub.id } });
+      expect(r.status).toBe(403);
+    }
+    await rollOverSubscriptions(new Date("2026-02-28T00:00:01Z"));
+    // The operator removes it during the period (the admin page's step, at a time of the test's calendar).
+    expect((await removeSubscriptionDiscount(sub.id, "user:op", new Date("2026-03-01T00:00:00Z"))).removed).toBe(true);
+    // Through the API again: nothing left to remove, nothing written.
+    const key = await platformKey();
+    const again = await call<{ id: string }>(discountRoute.DELETE, "DELETE", path, { key, params: { id: sub.id } });
+    expect(again.status).toBe(200);
+    expect(again.json.id).toBe(sub.id);
+    await rollOverSubscriptions(new Date("2026-03-31T00:00:01Z"));
+    // Jan 31 was billed before the coupon, Feb 28 with it, Mar 31 after its removal.
+    expect((await linesOf(org.id)).map((i) => i.total)).toEqual([2900, 1450, 2900]);
+    const history = await db
+      .select()
+      .from(subscriptionHistory)
+      .where(eq(subscriptionHistory.orgId, org.id))
+      .orderBy(asc(subscriptionHistory.occurredAt));
+    expect(history.map((h) => [h.action, h.discountPercent])).toEqual([
+      ["created", "0"],
+      ["discount_changed", "50"],
+      ["renewed", "50"],
+      ["discount_changed", "0"],
+      ["renewed", "0"],
+    ]);
+    expect(history[3]!.comment).toContain(`Coupon ${coupon.code} ended`);
+    const missing = await call(discountRoute.DELETE, "DELETE", "/api/v1/subscriptions/sub_nope/discount", {
+      key,
+      params: { id: "sub_nope" },
+    });
+    expect(missing.status).toBe(404);
+  });
+});
+
+describe("a coupon limited to some plans", () => {
+  /** A customer on `small` with a 50 % coupon for `small` only, redeemed at checkout (it covers the first period). */
+  async function onDiscountedPlan() {
+    const small = await makePlan({ basePriceCents: 4900 });
+    const big = await makePlan({ basePriceCents: 9900 });
+    const coupon = await operatorCoupon({ percent_off: "50", duration: "forever", plan_codes: [small.code] });
+    const promo = await operatorPromo(coupon.id);
+    const o = await owner();
+    const co = await call<{ id: string }>(checkout.POST, "POST", "/api/v1/billing/checkout", {
+      cookie: o.cookie,
+      body: { plan_id: small.id, promotion_code: promo.code },
+    });
+    expect(co.status).toBe(201);
+    await payLocalCheckout(o.org.id, co.json.id, { cardNumber: "4242424242424242" }, "test");
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, o.org.id));
+    expect(sub!.discountPercent).toBe("50");
+    return { ...o, small, big, coupon, sub: sub! };
+  }
+
+  const historyOf = (orgId: string) =>
+    db
+      .select()
+      .from(subscriptionHistory)
+      .where(eq(subscriptionHistory.orgId, orgId))
+      .orderBy(asc(subscriptionHistory.occurredAt), asc(subscriptionHistory.id));
+
+  it("an upgrade to a plan outside its list ends it at the change: the new plan's proration is full price", async () => {
+    const { org, cookie, small, big, coupon, sub } = await onDiscountedPlan();
+    const at = new Date(sub.currentPeriodStart.getTime() + 10 * 86_400_000);
+    await changePlan(org.id, big.id, "user:owner", at);
+    const expected = prorate({
+      oldCents: 2450, // what was paid: the small plan at half price
+      newCents: 9900, // the big plan, not discounted
+      periodStart: sub.currentPeriodStart,
+      periodEnd: sub.currentPeriodEnd,
+      at,
+      currency: "usd",
+      sameInterval: true,
+    }).amountCents;
+    const invs = await linesOf(org.id);
+    expect(invs.at(-1)!.lines).toEqual([["proration", expected]]);
+    // Discounted on both sides it would have been half of that, give or take a cent.
+    expect(expected).toBeGreaterThan(Math.round(9900 * 0.5 - 2450));
+
+    const [after] = await db.select().from(subscriptions).where(eq(subscriptions.id, sub.id));
+    expect(after!.discountPercent).toBe("0");
+    const history = await historyOf(org.id);
+    const ended = history.find((h) => h.action === "discount_changed" && h.discountPercent === "0");
+    expect(ended?.comment).toContain(`Coupon ${coupon.code} ended`);
+    expect(ended?.planId).toBe(big.id);
+    expect(ended?.occurredAt.toISOString()).toBe(at.toISOString());
+    const up = await call<{ discounts: unknown[] }>(upcoming.GET, "GET", "/api/v1/billing/upcoming-invoice", {
+      cookie,
+    });
+    expect(up.json.discounts).toEqual([]);
+    expect(small.id).not.toBe(big.id);
+  });
+
+  it("an upgrade to a plan in its list keeps it", async () => {
+    const small = await makePlan({ basePriceCents: 4900 });
+    const big = await makePlan({ basePriceCents: 9900 });
+    const coupon = await operatorCoupon({ percent_off: "50", duration: "forever", plan_codes: [small.code, big.code] });
+    const promo = await operatorPromo(coupon.id);
+    const { org, cookie } = await owner();
+    const co = await call<{ id: string }>(checkout.POST, "POST", "/api/v1/billing/checkout", {
+      cookie,
+      body: { plan_id: small.id, promotion_code: promo.code },
+    });
+    await payLocalCheckout(org.id, co.json.id, { cardNumber: "4242424242424242" }, "test");
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, org.id));
+    await changePlan(org.id, big.id, "user:owner", new Date(sub!.currentPeriodStart.getTime() + 10 * 86_400_000));
+    const [after] = await db.select().from(subscriptions).where(eq(subscriptions.id, sub!.id));
+    expect(after!.discountPercent).toBe("50");
+  });
+
+  it("a downgrade to a plan outside its list ends it when the downgrade takes effect: that period's fee is full price", async () => {
+    const { org, small, coupon, sub } = await onDiscountedPlan();
+    const mid = await makePlan({ basePriceCents: 2900 });
+    await changePlan(org.id, mid.id, "user:owner", new Date(sub.currentPeriodStart.getTime() + 86_400_000));
+    const [pending] = await db.select().from(subscriptions).where(eq(subscriptions.id, sub.id));
+    expect(pending!.pendingPlanId).toBe(mid.id);
+    expect(pending!.discountPercent).toBe("50");
+    await rollOverSubscriptions(new Date(sub.currentPeriodEnd.getTime() + 1000));
+    const invs = await linesOf(org.id);
+    // The first period at half price; the renewal onto the cheaper plan outside the list at full price.
+    expect(invs.map((i) => i.total)).toEqual([2450, 2900]);
+    const [after] = await db.select().from(subscriptions).where(eq(subscriptions.id, sub.id));
+    expect(after).toMatchObject({ planId: mid.id, discountPercent: "0" });
+    const history = await historyOf(org.id);
+    const changed = history.find((h) => h.action === "plan_changed");
+    expect(changed).toMatchObject({ fromPlanId: small.id, planId: mid.id, discountPercent: "0" });
+    expect(changed!.comment).toContain(`Coupon ${coupon.code} ended`);
   });
 });

@@ -291,6 +291,56 @@ describe("public plans feed", () => {
   });
 });
 
+describe("public plans order", () => {
+  it("orders tiers by their monthly price, each tier's yearly plan beside its monthly one", async () => {
+    const [cheap, dear] = [`cheap-${uid()}`, `dear-${uid()}`];
+    // Yearly plans at ten months' price: ordered plan by plan, both yearly plans came before both monthly ones.
+    const made = {
+      dearMonth: await makePlanWith({ tier: dear, base_price: "20" }),
+      dearYear: await makePlanWith({ tier: dear, interval: "year", base_price: "200" }),
+      cheapYear: await makePlanWith({ tier: cheap, interval: "year", base_price: "190" }),
+      cheapMonth: await makePlanWith({ tier: cheap, base_price: "19" }),
+    };
+    const res = await call<{ data: { code: string }[] }>(publicPlans.GET, "GET", "/api/v1/public/plans");
+    const mine = new Map(Object.entries(made).map(([name, p]) => [p.code, name]));
+    expect(res.json.data.flatMap((p) => mine.get(p.code) ?? [])).toEqual([
+      "cheapMonth",
+      "cheapYear",
+      "dearMonth",
+      "dearYear",
+    ]);
+  });
+});
+
+describe("the current plan's summary on /billing", () => {
+  it("lists the plan's features: boolean ones as Included, numeric ones with their value, none it does not grant", async () => {
+    const [sso, seats, audit] = [`sso_${uid()}`, `seats_${uid()}`, `audit_${uid()}`];
+    await makeFeature(sso, "boolean");
+    await makeFeature(seats, "numeric", { unit: "seat" });
+    await makeFeature(audit, "boolean");
+    const plan = await makePlanWith({
+      features: [
+        { feature: sso, value: true },
+        { feature: seats, value: 5 },
+        { feature: audit, value: false },
+      ],
+    });
+    invalidateFeatures();
+    const org = await makeOrg();
+    await subscribeTo(org.id, plan.id);
+    const { billingPage } = await import("@/lib/payments/billing-page");
+    const page = await billingPage(org.id);
+    expect(page.planFeatures.map((f) => [f.name, f.value]).sort()).toEqual(
+      [
+        [`Feature ${seats}`, "5 seats"],
+        [`Feature ${sso}`, "Included"],
+      ].sort(),
+    );
+    // A customer without a subscription has no summary features.
+    expect((await billingPage((await makeOrg()).id)).planFeatures).toEqual([]);
+  });
+});
+
 describe("plan editor", () => {
   it("saves granted features with the plan, naming the row whose value does not fit its kind", async () => {
     const { savePlanFromEditor } = await import("@/lib/catalog/plan-editor-save");

@@ -6,12 +6,13 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as plansRoute from "@/app/api/v1/plans/route";
 import * as planRoute from "@/app/api/v1/plans/[id]/route";
+import * as archiveRoute from "@/app/api/v1/plans/[id]/archive/route";
 import * as checkout from "@/app/api/v1/billing/checkout/route";
 import { planBillingThreshold } from "@/lib/catalog/plan-billing-threshold";
 import { savePlanFromEditor } from "@/lib/catalog/plan-editor-save";
 import { createPlan, setPlanStatus, updatePlan } from "@/lib/catalog/plans";
 import { db } from "@/lib/db/client";
-import { subscriptionHistory, subscriptions } from "@/lib/db/schema";
+import { plans, subscriptionHistory, subscriptions } from "@/lib/db/schema";
 import { billingPage } from "@/lib/payments/billing-page";
 import { moveSubscribersToVersion, previewVersionMove } from "@/lib/payments/plan-version-move";
 import { rollOverSubscriptions } from "@/lib/subscriptions/rollover";
@@ -215,5 +216,40 @@ describe("moving subscribers to a plan's newest version", () => {
     await updatePlan(v2.id, { base_price: "31.00" });
     await expect(previewVersionMove(v2.id)).rejects.toMatchObject({ code: "conflict" });
     await expect(moveSubscribersToVersion(v2.id, ["sub_x"], "test")).rejects.toMatchObject({ code: "conflict" });
+  });
+});
+
+describe("archiving a plan", () => {
+  const archive = async (id: string) =>
+    call<PlanOut & ErrorBody & { error: { message: string } }>(
+      archiveRoute.POST,
+      "POST",
+      `/api/v1/plans/${id}/archive`,
+      {
+        key: await platformKey(),
+        params: { id },
+      },
+    );
+
+  it("refuses a draft (never on sale) with a 409 that says what to do, and leaves it a draft", async () => {
+    const draft = await newPlan({ status: "draft" });
+    const r = await archive(draft.id);
+    expect(r.status).toBe(409);
+    expect(r.json.error.message).toMatch(/draft.*put it on sale/i);
+    const [after] = await db.select().from(plans).where(eq(plans.id, draft.id));
+    expect(after).toMatchObject({ active: false, publishedAt: null, archivedAt: null });
+  });
+
+  it("takes a plan on sale off sale: off sale, never back to a draft, even one on sale before its first sale was recorded", async () => {
+    const onSale = await newPlan();
+    const r = await archive(onSale.id);
+    expect(r.status).toBe(200);
+    expect(r.json).toMatchObject({ status: "off_sale", active: false });
+    // Archived again: still off sale.
+    expect((await archive(onSale.id)).json).toMatchObject({ status: "off_sale" });
+
+    const legacy = await newPlan();
+    await db.update(plans).set({ publishedAt: null }).where(eq(plans.id, legacy.id));
+    expect((await archive(legacy.id)).json).toMatchObject({ status: "off_sale" });
   });
 });

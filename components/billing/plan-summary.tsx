@@ -11,6 +11,8 @@ export type PlanSummaryProps = {
     includedCredits: number;
     limits: { meter: string; limit: number; enforcement: string }[];
   };
+  /** What the plan grants (lib/payments/billing-page.ts): "Included" for a boolean feature, else its value. */
+  features?: { key: string; name: string; value: string }[];
   subscription: {
     status: string;
     currentPeriodStart: Date;
@@ -36,7 +38,7 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
       </EmptyState>
     );
   }
-  const { plan, subscription: sub, discount } = current;
+  const { plan, subscription: sub, discount, features = [] } = current;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -88,6 +90,12 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
               {formatInteger(l.limit)} {l.meter.replace(/_/g, " ")} a month{" "}
               <span className="text-zinc-500">({l.enforcement})</span>
             </dd>
+          </div>
+        ))}
+        {features.map((f) => (
+          <div key={f.key} data-testid="plan-feature">
+            <dt className="text-zinc-500">{f.name}</dt>
+            <dd className="tabular text-zinc-900">{f.value}</dd>
           </div>
         ))}
       </dl>

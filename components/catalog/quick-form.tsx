@@ -1,6 +1,6 @@
 "use client";
 // A small create form for catalog objects: fields in a row, errors beside each, a success note.
-import { useActionState, useId } from "react";
+import { useActionState, useEffect, useId, useRef, useState } from "react";
 import type { FormActionFn } from "@/lib/http/action-state";
 import { Button } from "@/components/ui/button";
 import { Field, FormError, inputClass } from "@/components/ui/field";
@@ -35,8 +35,27 @@ export function QuickForm<T>({
   const formId = useId();
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
   const values = state && !state.ok ? (state.values ?? {}) : {};
+  // Selects are controlled: React resets a form after its action runs, and an uncontrolled select
+  // would jump back to its first option (the choice lost for the next submit). A choice no longer
+  // among the options (the list changed) falls back to the field's default, then its first option.
+  const [chosen, setChosen] = useState<Record<string, string>>({});
+  const selected = (f: QuickField & { options: { value: string }[] }) => {
+    const has = (v: string | undefined): v is string => v !== undefined && f.options.some((o) => o.value === v);
+    const pick = [chosen[f.name], values[f.name], f.defaultValue].find(has);
+    return pick ?? f.options[0]?.value ?? "";
+  };
+  // React's reset puts a controlled select's DOM back on its first option without a render (the
+  // state did not change); after each outcome the DOM is set to the chosen value again.
+  const form = useRef<HTMLFormElement>(null);
+  const selectValues = JSON.stringify(
+    Object.fromEntries(fields.flatMap((f) => (f.options ? [[f.name, selected({ ...f, options: f.options })]] : []))),
+  );
+  useEffect(() => {
+    const want = JSON.parse(selectValues) as Record<string, string>;
+    for (const el of form.current?.querySelectorAll("select") ?? []) if (el.name in want) el.value = want[el.name]!;
+  }, [state, selectValues]);
   return (
-    <form action={submit} className="space-y-3 border-t border-zinc-100 px-5 py-4">
+    <form ref={form} action={submit} className="space-y-3 border-t border-zinc-100 px-5 py-4">
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
@@ -56,7 +75,9 @@ export function QuickForm<T>({
               <select
                 id={`${formId}-${f.name}`}
                 name={f.name}
-                defaultValue={values[f.name]}
+                value={selected({ ...f, options: f.options })}
+                onChange={(e) => setChosen((c) => ({ ...c, [f.name]: e.target.value }))}
+                required={f.required}
                 className={`${inputClass} mt-1`}
               >
                 {f.options.map((o) => (

@@ -2,7 +2,7 @@
 // n+1 under the same code and retires the old row from sale, so subscriptions and call snapshots
 // that point at the old row keep the terms they were made with.
 import "server-only";
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
 import { canonicalJson } from "@/lib/canonical-json";
 import { db, type Executor } from "@/lib/db/client";
 import {
@@ -357,15 +357,23 @@ export async function setPlanStatus(id: string, status: "on_sale" | "off_sale"):
 }
 
 /** Takes a plan off sale. Existing subscriptions keep it. */
+/**
+ * Takes the newest version of a plan off sale (subscribers keep it). A draft was never on sale, so
+ * there is nothing to take off: refused (409), as the operator would otherwise see it stay a draft.
+ */
 export async function archivePlan(id: string): Promise<Plan> {
   const [p] = await db
     .update(plans)
-    .set({ active: false, archivedAt: new Date() })
-    .where(and(eq(plans.id, id), eq(plans.isLatest, true)))
+    // A plan on sale from before published_at was kept gets its first sale recorded now: off sale, not a draft.
+    .set({ active: false, archivedAt: new Date(), publishedAt: sql`coalesce(${plans.publishedAt}, now())` })
+    .where(and(eq(plans.id, id), eq(plans.isLatest, true), or(eq(plans.active, true), isNotNull(plans.publishedAt))))
     .returning();
   if (!p) {
-    await getPlan(id); // 404 when missing
-    throw conflict("Only the newest version of a plan can be archived.");
+    const current = await getPlan(id); // 404 when missing
+    if (!current.isLatest) throw conflict("Only the newest version of a plan can be archived.");
+    throw conflict(
+      "This plan is a draft: it was never on sale, so there is nothing to archive. Put it on sale, or leave it a draft.",
+    );
   }
   invalidateLimitCaches();
   return p;

@@ -1,5 +1,5 @@
 // The plans on sale as the public pricing page and GET /api/v1/public/plans show them: self-serve
-// plans on sale (the newest version of each code), cheapest first, with every feature any of them
+// plans on sale (the newest version of each code), tiers cheapest first by their monthly price, with every feature any of them
 // grants (boolean, numeric, and metered limits) so the page can compare them side by side.
 import "server-only";
 import { meterIndex } from "@/lib/metering/meters";
@@ -32,9 +32,27 @@ export async function publicPlans(): Promise<PublicPlansJson> {
     }
   }
   const compared = [...rows.values()].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
-  const monthly = (p: (typeof onSale)[number]) => (p.interval === "month" ? p.basePriceCents * 12 : p.basePriceCents);
+  // Tiers by their monthly price (a yearly-only tier by a twelfth of its yearly price, compared in
+  // twelfths so no rounding enters); within a tier the monthly plan, then the yearly one beside it.
+  const tierTwelfths = new Map<string, number>();
+  for (const interval of ["month", "year"] as const)
+    for (const p of onSale.filter((x) => x.interval === interval)) {
+      const twelfths = interval === "month" ? p.basePriceCents * 12 : p.basePriceCents;
+      const known = tierTwelfths.get(p.tier);
+      if (interval === "month") tierTwelfths.set(p.tier, Math.min(known ?? twelfths, twelfths));
+      else if (known === undefined) tierTwelfths.set(p.tier, twelfths);
+    }
+  const byTier = (p: (typeof onSale)[number]) => tierTwelfths.get(p.tier)!;
+  const intervalRank = (p: (typeof onSale)[number]) => (p.interval === "month" ? 0 : 1);
   const data = [...onSale]
-    .sort((a, b) => monthly(a) - monthly(b) || a.sortOrder - b.sortOrder || a.code.localeCompare(b.code))
+    .sort(
+      (a, b) =>
+        byTier(a) - byTier(b) ||
+        a.tier.localeCompare(b.tier) ||
+        intervalRank(a) - intervalRank(b) ||
+        a.sortOrder - b.sortOrder ||
+        a.code.localeCompare(b.code),
+    )
     .map((p) => ({
       code: p.code,
       tier: p.tier,

@@ -8,7 +8,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { conflict, invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { activeProvider } from "@/lib/payments/provider";
-import { createStripeCoupon, createStripePromotionCode } from "@/lib/stripe/coupons";
+import { createStripeCoupon, createStripePromotionCode, setStripePromotionCodeActive } from "@/lib/stripe/coupons";
 import type { CouponCreate, CouponJson, PromotionCodeCreate, PromotionCodeJson } from "./schemas";
 
 export function couponJson(c: Coupon): CouponJson {
@@ -160,4 +160,26 @@ export async function listPromotionCodes(tx: Executor = db): Promise<{ promo: Pr
       .innerJoin(coupons, eq(coupons.id, promotionCodes.couponId))
       .orderBy(desc(promotionCodes.createdAt), desc(promotionCodes.id))
   ).map((r) => ({ promo: r.promo, coupon: r.coupon }));
+}
+
+/**
+ * Turns a promotion code off (customers can no longer redeem it; discounts it gave stay) or on
+ * again. On Stripe, Stripe's code is changed first, so Stripe Checkout agrees; setting the state it
+ * already has changes nothing.
+ */
+export async function setPromotionCodeActive(
+  id: string,
+  active: boolean,
+): Promise<{ promo: PromotionCode; coupon: Coupon }> {
+  const [row] = await db
+    .select({ promo: promotionCodes, coupon: coupons })
+    .from(promotionCodes)
+    .innerJoin(coupons, eq(coupons.id, promotionCodes.couponId))
+    .where(eq(promotionCodes.id, id));
+  if (!row) throw notFound("Promotion code");
+  if (row.promo.active === active) return row;
+  if (activeProvider() === "stripe" && row.promo.stripePromotionCodeId)
+    await setStripePromotionCodeActive(row.promo.stripePromotionCodeId, active);
+  const [promo] = await db.update(promotionCodes).set({ active }).where(eq(promotionCodes.id, id)).returning();
+  return { promo: promo!, coupon: row.coupon };
 }

@@ -64,3 +64,7 @@ export function discountDescription(
 /** A fee after the coupon (what the customer pays for the period): never below zero. */
 export const discountedFeeCents = (c: CouponTerms | null | undefined, feeCents: number, currency: string): number =>
   c ? feeCents - discountCents(c, feeCents, currency) : feeCents;
+
+/** Whether a coupon limited to some plans (`planCodes`; empty: every plan) applies to the plan `planCode`. */
+export const couponCoversPlan = (c: { planCodes: string[] }, planCode: string): boolean =>
+  c.planCodes.length === 0 || c.planCodes.includes(planCode);

@@ -22,7 +22,7 @@ import { conflict, invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { recordHistory } from "@/lib/subscriptions/history";
 import { discountEndsAt } from "./discount-math";
-import { setStripeSubscriptionCoupon } from "@/lib/stripe/coupons";
+import { deleteStripeSubscriptionDiscount, setStripeSubscriptionCoupon } from "@/lib/stripe/coupons";
 
 /** What a promotion code or coupon resolves to, checked against the plan it is for. */
 export type Redeemable = { coupon: Coupon; promo: PromotionCode | null };
@@ -277,5 +277,79 @@ export async function applyCouponToCustomer(
     if (!sub) throw notFound("Current subscription");
     const [plan] = await tx.select().from(plans).where(eq(plans.id, sub.planId));
     return attachDiscount(tx, sub, plan!, await resolveCoupon(tx, couponId, plan!, now), { actor, at: now });
+  });
+}
+
+/**
+ * Ends `sub`'s live discount at `opts.at` (removed by an operator, or left behind by a plan its
+ * coupon does not apply to): the discount row is closed, the subscription's copied terms cleared
+ * (its MRR is full price again) and a history row says why. Null when there was no live discount.
+ */
+export async function endLiveDiscount(
+  tx: Executor,
+  sub: Subscription,
+  plan: Pick<Plan, "id" | "basePriceCents" | "currency">,
+  opts: { actor: string; at: Date; reason: string },
+): Promise<Subscription | null> {
+  const ended = await tx
+    .update(subscriptionDiscounts)
+    .set({ removedAt: opts.at })
+    .where(
+      and(
+        eq(subscriptionDiscounts.orgId, sub.orgId),
+        eq(subscriptionDiscounts.subscriptionId, sub.id),
+        isNull(subscriptionDiscounts.removedAt),
+      ),
+    )
+    .returning({ couponId: subscriptionDiscounts.couponId });
+  if (ended.length === 0) return null;
+  const [coupon] = await tx.select().from(coupons).where(eq(coupons.id, ended[0]!.couponId));
+  const [updated] = await tx
+    .update(subscriptions)
+    .set({ discountPercent: "0", discountAmountCents: 0, updatedAt: opts.at })
+    .where(and(eq(subscriptions.orgId, sub.orgId), eq(subscriptions.id, sub.id)))
+    .returning();
+  await recordHistory(tx, updated!, plan, "discount_changed", {
+    actor: opts.actor,
+    occurredAt: opts.at,
+    comment: `Coupon ${coupon?.code ?? ended[0]!.couponId} ended: ${opts.reason}`,
+    details: { coupon_id: ended[0]!.couponId, removed: true },
+  });
+  return updated!;
+}
+
+/**
+ * An operator removes a subscription's discount (the admin customer page, DELETE
+ * /api/v1/subscriptions/{id}/discount): its next invoices are full price. On Stripe, Stripe's
+ * discount is deleted first (a Stripe failure changes nothing here; one already gone counts as
+ * done, so a retry finishes the job). Removing when there is none changes nothing: `removed` is false.
+ */
+export async function removeSubscriptionDiscount(
+  subscriptionId: string,
+  actor: string,
+  now = new Date(),
+  orgId?: string,
+): Promise<{ sub: Subscription; plan: Plan; removed: boolean }> {
+  const [found] = await db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.id, subscriptionId), orgId ? eq(subscriptions.orgId, orgId) : undefined));
+  if (!found) throw notFound("Subscription");
+  if (found.provider === "stripe" && found.stripeSubscriptionId) {
+    const [live] = await db
+      .select({ id: subscriptionDiscounts.id })
+      .from(subscriptionDiscounts)
+      .where(and(eq(subscriptionDiscounts.subscriptionId, found.id), isNull(subscriptionDiscounts.removedAt)));
+    if (live) await deleteStripeSubscriptionDiscount(found.stripeSubscriptionId);
+  }
+  return db.transaction(async (tx) => {
+    const [sub] = await tx
+      .select()
+      .from(subscriptions)
+      .where(and(eq(subscriptions.orgId, found.orgId), eq(subscriptions.id, found.id)))
+      .for("update");
+    const [plan] = await tx.select().from(plans).where(eq(plans.id, sub!.planId));
+    const updated = await endLiveDiscount(tx, sub!, plan!, { actor, at: now, reason: "removed by an operator" });
+    return { sub: updated ?? sub!, plan: plan!, removed: updated !== null };
   });
 }

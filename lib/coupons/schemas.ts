@@ -123,6 +123,8 @@ export const ZPromotionCodeJson = z.strictObject({
 export type PromotionCodeJson = z.infer<typeof ZPromotionCodeJson>;
 export const ZPromotionCodePage = ZPage(ZPromotionCodeJson);
 
+export const ZPromotionCodePatch = z.strictObject({ active: z.boolean() }).meta({ example: { active: false } });
+
 /** A code a customer types: trimmed, matched case-insensitively. */
 export const ZPromotionCodeInput = z
   .string()

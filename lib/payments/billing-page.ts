@@ -63,11 +63,27 @@ export async function billingPage(orgId: string) {
       return [f.kind === "boolean" ? f.name : `${f.name}: ${formatFeatureValue("numeric", Number(g.value), f.unit)}`];
     });
   }
+  /** The current plan's features for its summary: boolean ones "Included", numeric ones with their value. */
+  function planFeatures(p: Plan): { key: string; name: string; value: string }[] {
+    return p.features
+      .flatMap((g) => {
+        const f = features.byKey.get(g.feature);
+        if (!f || g.value === false || g.value === 0) return [];
+        const value =
+          f.kind === "boolean"
+            ? formatFeatureValue("boolean", true)
+            : formatFeatureValue("numeric", Number(g.value), f.unit);
+        return [{ key: f.key, name: f.name, value, order: f.sortOrder }];
+      })
+      .sort((a, b) => a.order - b.order || a.name.localeCompare(b.name))
+      .map(({ order: _order, ...f }) => f);
+  }
   // Cheapest first, by the monthly price (a yearly-only tier by a twelfth of its price).
   const monthly = (t: { month?: { priceCents: number }; year?: { priceCents: number } }) =>
     t.month ? t.month.priceCents * 12 : (t.year?.priceCents ?? 0);
   return {
     summary,
+    planFeatures: summary.plan ? planFeatures(summary.plan) : [],
     tiers: [...tiers.values()].sort((a, b) => monthly(a) - monthly(b) || a.name.localeCompare(b.name)),
     invoices,
     methods,

@@ -24,8 +24,8 @@ import { chargeInvoice } from "./local-billing";
 import type { PlanChangePreviewJson } from "./schemas";
 import { monthlyCents, prorate } from "./proration";
 import { discountLasts, liveDiscountOf } from "@/lib/coupons/live-discount";
-import { attachDiscount, resolvePromotionCode } from "@/lib/coupons/redeem";
-import { discountedFeeCents } from "@/lib/coupons/discount-math";
+import { attachDiscount, endLiveDiscount, resolvePromotionCode } from "@/lib/coupons/redeem";
+import { couponCoversPlan, discountedFeeCents } from "@/lib/coupons/discount-math";
 import { assertSelfServe } from "./self-serve";
 import { applyStripeSubscription } from "./subscription-sync";
 
@@ -80,11 +80,13 @@ export async function previewPlanChange(
       // and the new plan's price for the rest of the period.
       const live = await liveDiscountOf(db, orgId, sub.id);
       const coupon = discountLasts(live, sub.currentPeriodStart) ? live.coupon : null;
+      // A coupon limited to plans the new one is not among ends at the change: the new plan's part is full price.
+      const couponOfNew = coupon && couponCoversPlan(coupon, to.code) ? coupon : null;
       due = Math.max(
         0,
         prorate({
           oldCents: discountedFeeCents(coupon, from.basePriceCents, from.currency),
-          newCents: discountedFeeCents(coupon, to.basePriceCents, to.currency),
+          newCents: discountedFeeCents(couponOfNew, to.basePriceCents, to.currency),
           periodStart: sub.currentPeriodStart,
           periodEnd: sub.currentPeriodEnd,
           at: now,
@@ -176,6 +178,10 @@ export async function changePlan(
       occurredAt: now,
       details: { proration_cents: preview.amount_due_now_cents },
     });
+    // A coupon limited to plans the new one is not among ends with the change (its own history row).
+    const live = await liveDiscountOf(tx, orgId, locked.id);
+    if (live && !couponCoversPlan(live.coupon, to.code))
+      await endLiveDiscount(tx, moved!, to, { actor, at: now, reason: `it does not apply to the plan ${to.code}` });
     if (preview.amount_due_now_cents > 0) {
       const { invoice } = await issueInvoice(tx, {
         orgId,

@@ -80,3 +80,18 @@ export async function setStripeSubscriptionCoupon(
     stripe().subscriptions.update(subscriptionId, { discounts: [{ coupon: stripeCouponId }] }, { idempotencyKey }),
   );
 }
+
+/** Turns a promotion code on or off in Stripe (Stripe Checkout then accepts or refuses it). */
+export async function setStripePromotionCodeActive(stripePromotionCodeId: string, active: boolean): Promise<void> {
+  await call(() => stripe().promotionCodes.update(stripePromotionCodeId, { active }));
+}
+
+/** Deletes a Stripe subscription's discount: its next invoices are full price. One already gone counts as done. */
+export async function deleteStripeSubscriptionDiscount(subscriptionId: string): Promise<void> {
+  try {
+    await stripe().subscriptions.deleteDiscount(subscriptionId);
+  } catch (e) {
+    if ((e as { code?: string }).code === "resource_missing") return;
+    throw providerError(e);
+  }
+}

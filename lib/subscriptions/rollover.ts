@@ -6,9 +6,17 @@
 import "server-only";
 import { and, asc, eq, getTableColumns, inArray, lte, not, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
-import { plans, subscriptions, type Plan, type Subscription, type SubscriptionStatus } from "@/lib/db/schema";
+import {
+  plans,
+  subscriptionDiscounts,
+  subscriptions,
+  type Plan,
+  type Subscription,
+  type SubscriptionStatus,
+} from "@/lib/db/schema";
 import { log } from "@/lib/log";
 import { discountLasts, liveDiscounts } from "@/lib/coupons/live-discount";
+import { couponCoversPlan } from "@/lib/coupons/discount-math";
 import { periodBounds, periodContaining } from "@/lib/time";
 import { recordHistories, recordHistory } from "./history";
 import { afterPeriodsStarted, afterSubscriptionEnded } from "./hooks";
@@ -72,9 +80,15 @@ async function renew(tx: Executor, subs: Subscription[], byId: Map<string, Plan>
     tx,
     subs.map((s) => s.id),
   );
+  // A scheduled move to a plan a coupon limited to some plans does not cover ends the discount with it.
+  const leftBehind = (s: (typeof steps)[number]) => {
+    const d = discounts.get(s.current.id);
+    return d && s.nextPlan.id !== s.current.planId && !couponCoversPlan(d.coupon, s.nextPlan.code) ? d : undefined;
+  };
   const discountAfter = (s: (typeof steps)[number]) => {
     const d = discounts.get(s.current.id);
     if (!d) return { percent: s.current.discountPercent, amount: s.current.discountAmountCents };
+    if (leftBehind(s)) return { percent: "0", amount: 0 };
     return discountLasts(d, s.period.start)
       ? { percent: d.coupon.percentOff ?? "0", amount: d.coupon.amountOffCents ?? 0 }
       : { percent: "0", amount: 0 };
@@ -108,6 +122,14 @@ async function renew(tx: Executor, subs: Subscription[], byId: Map<string, Plan>
     )
     .where(sql`${subscriptions.id} = v.id`)
     .returning(getTableColumns(subscriptions));
+  for (const s of steps) {
+    const ended = leftBehind(s);
+    if (ended)
+      await tx
+        .update(subscriptionDiscounts)
+        .set({ removedAt: s.period.start })
+        .where(eq(subscriptionDiscounts.id, ended.discount.id));
+  }
   const movedById = new Map(moved.map((m) => [m.id, m]));
   const done = steps.map((s) => ({ ...s, moved: movedById.get(s.current.id)! }));
   await recordHistories(
@@ -116,7 +138,15 @@ async function renew(tx: Executor, subs: Subscription[], byId: Map<string, Plan>
       sub: s.moved,
       plan: s.nextPlan,
       action: s.nextPlan.id !== s.current.planId ? "plan_changed" : s.wasTrial ? "activated" : "renewed",
-      opts: { fromStatus: s.current.status, fromPlanId: s.current.planId, actor: ACTOR, occurredAt: s.period.start },
+      opts: {
+        fromStatus: s.current.status,
+        fromPlanId: s.current.planId,
+        actor: ACTOR,
+        occurredAt: s.period.start,
+        ...(leftBehind(s) && {
+          comment: `Coupon ${leftBehind(s)!.coupon.code} ended: it does not apply to the plan ${s.nextPlan.code}`,
+        }),
+      },
     })),
   );
   // Usage of a paid period is billed in arrears, priced with the plan of that period; a trial's is free.

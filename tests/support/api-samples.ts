@@ -38,6 +38,7 @@ export const SAMPLES: Record<string, Make> = {
   "POST /api/v1/promotion-codes": (w) => ({
     body: { coupon_id: w.catalog.coupon.id, code: `P${uid()}`.replace(/[^A-Za-z0-9]/g, "") },
   }),
+  "PATCH /api/v1/promotion-codes/{id}": (w) => ({ params: { id: w.catalog.promo.id }, body: { active: true } }),
   "GET /api/v1/plans": () => ({ query: { include_inactive: "true" } }),
   "POST /api/v1/plans": () => ({ body: { code: `p-${uid()}`, name: "A plan", interval: "month", base_price: "10" } }),
   "GET /api/v1/plans/{id}": (w) => ({ params: { id: w.catalog.plan.id } }),
@@ -85,6 +86,7 @@ export const SAMPLES: Record<string, Make> = {
   "GET /api/v1/subscriptions": (_w, t, n) => ({ query: who(t, n) }),
   "POST /api/v1/subscriptions": (w, t) => ({ body: { customer_id: t.id, plan: w.catalog.otherPlan.id } }),
   "GET /api/v1/subscriptions/{id}": (_w, t) => ({ params: { id: t.subscriptionId } }),
+  "DELETE /api/v1/subscriptions/{id}/discount": (_w, t) => ({ params: { id: t.subscriptionId } }),
 
   "POST /api/v1/events": (w, t, n) => ({
     body: { event_name: w.catalog.meter.eventName, ...who(t, n), event_id: `e-${uid()}`, properties: { value: 1 } },

@@ -869,6 +869,21 @@ export class StripeServer {
       // auto_advance: Stripe charges the customer's default card after finalizing; here it succeeds.
       return { body: this.finalizeInvoice(params[0]!, body.auto_advance !== "false") };
     });
+    // A subscription's discount deleted: its next invoices are full price. None to delete is a 404, as Stripe answers.
+    this.route("DELETE", /^\/v1\/subscriptions\/([^/]+)\/discount$/, ({ params }) => {
+      const sub = this.objects.get(params[0]!);
+      if (!sub) return missing("subscription", params[0]!);
+      const discount = sub.discount as Obj | null | undefined;
+      if (!discount) return missing("discount of subscription", params[0]!);
+      this.put({ ...sub, discount: null, discounts: [] });
+      return { body: { object: "discount", id: discount.id, deleted: true } };
+    });
+    // A promotion code's `active` (the only field Tally changes).
+    this.route("POST", /^\/v1\/promotion_codes\/([^/]+)$/, ({ params, body }) => {
+      const promo = this.objects.get(params[0]!);
+      if (!promo) return missing("promotion code", params[0]!);
+      return { body: this.put({ ...promo, ...(body.active !== undefined && { active: body.active === "true" }) }) };
+    });
     this.route("DELETE", /^\/v1\/subscriptions\/([^/]+)$/, ({ params }) => {
       const sub = this.objects.get(params[0]!);
       if (!sub) return missing("subscription", params[0]!);

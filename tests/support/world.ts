@@ -12,7 +12,7 @@ import * as reservationsRoute from "@/app/api/v1/credits/reservations/route";
 import * as eventsRoute from "@/app/api/v1/events/route";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
 import { insertCreditEvent, insertCreditProduct, insertFeature, insertModelPrice } from "@/lib/catalog/seed-catalog";
-import { createCoupon } from "@/lib/coupons/coupons";
+import { createCoupon, createPromotionCode } from "@/lib/coupons/coupons";
 import { db } from "@/lib/db/client";
 import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { invalidateMeters } from "@/lib/metering/meters";
@@ -193,6 +193,13 @@ export async function seedWorld() {
     applies_to: "plan",
     plan_codes: [],
   });
+  // A promotion code for the operation that turns codes on and off (never redeemed).
+  const { promo } = await createPromotionCode({
+    coupon_id: coupon.id,
+    code: `WP${uid()}`.toUpperCase().replace(/[^A-Z0-9]/g, ""),
+    active: true,
+    first_time_transaction: false,
+  });
   const catalog = { planId: plan.id, creditEvent: creditEvent.code, meterEvent: meter.eventName };
   const a = await seedOrg(platform, catalog);
   const b = await seedOrg(platform, catalog);
@@ -219,6 +226,7 @@ export async function seedWorld() {
       modelPrice,
       feature,
       coupon,
+      promo,
     },
     sessions: {
       memberA: await sessionCookie(memberA.id),

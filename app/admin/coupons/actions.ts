@@ -1,7 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { createCoupon, createPromotionCode } from "@/lib/coupons/coupons";
+import { createCoupon, createPromotionCode, setPromotionCodeActive } from "@/lib/coupons/coupons";
 import { ZCouponCreate, ZPromotionCodeCreate } from "@/lib/coupons/schemas";
 import { formAction } from "@/lib/http/action";
 import { isDecimalString, parseAmountToMinor } from "@/lib/money";
@@ -69,4 +69,15 @@ export const createPromotionCodeAction = formAction(
     return { code: promo.code };
   },
   { auth: "admin", message: (p) => `Promotion code ${p.code} created.` },
+);
+
+/** Turns a promotion code off (customers can no longer redeem it; discounts it gave stay) or on again. */
+export const setPromotionCodeActiveAction = formAction(
+  z.object({ promotion_code_id: z.string().min(1), active: z.enum(["true", "false"]) }),
+  async (input) => {
+    const { promo } = await setPromotionCodeActive(input.promotion_code_id, input.active === "true");
+    done();
+    return { code: promo.code, active: promo.active };
+  },
+  { auth: "admin", message: (p) => `Promotion code ${p.code} ${p.active ? "activated" : "deactivated"}.` },
 );

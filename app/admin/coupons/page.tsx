@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { QuickForm } from "@/components/catalog/quick-form";
+import { ActionButton } from "@/components/ui/action-button";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -10,7 +11,7 @@ import { listCoupons, listPromotionCodes } from "@/lib/coupons/coupons";
 import { couponTermsLabel } from "@/lib/coupons/describe";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
 import { formatDate, formatInteger } from "@/lib/format";
-import { createCouponAction, createPromotionCodeAction } from "./actions";
+import { createCouponAction, createPromotionCodeAction, setPromotionCodeActiveAction } from "./actions";
 
 export const metadata: Metadata = { title: "Coupons" };
 
@@ -138,6 +139,9 @@ export default async function CouponsPage() {
                   <Th>Redemptions</Th>
                   <Th>Expires</Th>
                   <Th>Status</Th>
+                  <Th>
+                    <span className="sr-only">Actions</span>
+                  </Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-zinc-100">
@@ -155,6 +159,25 @@ export default async function CouponsPage() {
                     <Td>{promo.expiresAt ? formatDate(promo.expiresAt) : "—"}</Td>
                     <Td>
                       <Badge tone={promo.active ? "green" : "gray"}>{promo.active ? "Active" : "Inactive"}</Badge>
+                    </Td>
+                    <Td className="text-right">
+                      <ActionButton
+                        action={setPromotionCodeActiveAction}
+                        fields={{ promotion_code_id: promo.id, active: promo.active ? "false" : "true" }}
+                        label={promo.active ? "Deactivate" : "Activate"}
+                        ariaLabel={`${promo.active ? "Deactivate" : "Activate"} promotion code ${promo.code}`}
+                        size="sm"
+                        confirm={
+                          promo.active
+                            ? {
+                                title: `Deactivate ${promo.code}?`,
+                                body: "Customers can no longer redeem it; discounts it already gave stay. You can activate it again.",
+                                confirmLabel: "Deactivate",
+                                keepLabel: "Keep it active",
+                              }
+                            : undefined
+                        }
+                      />
                     </Td>
                   </tr>
                 ))}

@@ -144,7 +144,7 @@ export default async function BillingPage({
             }
           />
           <CardBody>
-            <PlanSummary current={s && plan ? { plan, subscription: s, discount } : null} />
+            <PlanSummary current={s && plan ? { plan, subscription: s, discount, features: b.planFeatures } : null} />
             {pendingPlan && s && (
               <p className="mt-3 text-sm text-zinc-600" data-testid="pending-change">
                 {s.cancelAtPeriodEnd ? (

@@ -12,7 +12,7 @@ import {
   resumeSubscription,
 } from "@/lib/payments/lifecycle";
 import { recordOfflinePayment } from "@/lib/payments/offline-payment";
-import { applyCouponToCustomer } from "@/lib/coupons/redeem";
+import { applyCouponToCustomer, removeSubscriptionDiscount } from "@/lib/coupons/redeem";
 import { ZMarkInvoicePaid } from "@/lib/payments/schemas";
 import { invalidField } from "@/lib/http/errors";
 import { updateBillingDetails } from "@/lib/invoices/billing-details";
@@ -115,8 +115,22 @@ export const saveCustomerBillingDetailsAction = formAction(
   async ({ org_id, details }) => {
     if (!org_id) throw invalidField("org_id", "name the customer");
     const saved = await updateBillingDetails(org_id, details);
-    revalidatePath(`/admin/customers/${org_id}`);
+    revalidatePath(customerPage(org_id));
     return saved;
   },
   { auth: "admin", message: () => "Saved. Invoices issued from now on show these details." },
+);
+
+/** An operator removes the customer's discount: invoices issued from now on are full price. */
+export const removeDiscountAction = formAction(
+  z.object({ org_id: z.string().min(1), subscription_id: z.string().min(1) }),
+  async (input, admin) => {
+    const r = await removeSubscriptionDiscount(input.subscription_id, `user:${admin.id}`, new Date(), input.org_id);
+    revalidatePath(customerPage(input.org_id));
+    return { removed: r.removed };
+  },
+  {
+    auth: "admin",
+    message: (d) => (d.removed ? "Discount removed; invoices from now on are full price." : "There was no discount."),
+  },
 );

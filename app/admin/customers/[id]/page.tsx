@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ActionButton } from "@/components/ui/action-button";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AgentsTable } from "@/components/agents/agents-table";
@@ -39,6 +40,7 @@ import { couponTermsLabel } from "@/lib/coupons/describe";
 import {
   applyCouponAction,
   changeCustomerPlanAction,
+  removeDiscountAction,
   markInvoicePaidAction,
   previewCustomerPlanChangeAction,
   saveCustomerBillingDetailsAction,
@@ -147,6 +149,28 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
             )}
             {live && (
               <div className="mt-5 border-t border-zinc-100 pt-4">
+                {/* Stays mounted once the discount is gone, so the outcome of removing it stays on screen. */}
+                <div className={discount ? "mb-4 flex flex-wrap items-center justify-between gap-2" : "mb-2"}>
+                  {discount && (
+                    <p className="text-sm text-zinc-700">
+                      Discount: <span className="font-mono">{discount.couponCode}</span>, {discount.terms}
+                    </p>
+                  )}
+                  <ActionButton
+                    action={removeDiscountAction}
+                    fields={{ org_id: org.id, subscription_id: current.subscription.id }}
+                    label="Remove discount"
+                    pendingLabel="Removing…"
+                    size="sm"
+                    finished={!discount}
+                    confirm={{
+                      title: `Remove coupon ${discount?.couponCode ?? ""}?`,
+                      body: "Invoices issued from now on are full price. To give a discount again, apply a coupon.",
+                      confirmLabel: "Remove discount",
+                      keepLabel: "Keep it",
+                    }}
+                  />
+                </div>
                 <h3 className="text-sm font-medium text-zinc-900">Apply a coupon</h3>
                 {coupons.length === 0 ? (
                   <p className="mt-1 text-sm text-zinc-500">

@@ -13,7 +13,9 @@ export const POST = route(
       response: ZPlanJson,
       tag: "Plans",
       summary: "Take a plan off sale (subscribers keep it)",
-      responses: { "200": "OK", "404": "Not found" },
+      description:
+        "Only the newest version of a plan can be archived. A draft was never on sale, so it cannot be archived (409): put it on sale, or leave it a draft.",
+      responses: { "200": "OK", "404": "Not found", "409": "A draft, or not the newest version" },
     },
   },
   async ({ params }) => planJson(await archivePlan(params.id)),
