@@ -68,7 +68,9 @@ export function QuickForm<T>({
       <div className="grid grid-cols-1 items-start gap-3 sm:grid-cols-2 lg:grid-cols-4">
         {fields.map((f) =>
           f.options ? (
-            <div key={f.name}>
+            // min-w-0: a select is as wide as its longest option, and a grid item would grow to it (the page
+            // then scrolls sideways on a phone); the select shrinks to its column instead.
+            <div key={f.name} className="min-w-0">
               <label htmlFor={`${formId}-${f.name}`} className="block text-sm font-medium text-zinc-700">
                 {f.label}
               </label>

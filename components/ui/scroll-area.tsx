@@ -3,6 +3,7 @@
 // the box itself is a tab stop (WCAG 2.1.1), so a keyboard user can scroll it with the arrow keys. When
 // everything fits it adds no tab stop.
 import { useEffect, useRef, useState } from "react";
+import { cn } from "./cn";
 
 export function ScrollArea({
   children,
@@ -29,7 +30,9 @@ export function ScrollArea({
   return (
     <div
       ref={ref}
-      className={className}
+      // relative: an absolutely placed descendant (a screen-reader-only column heading) is clipped by this
+      // box like the rest; without it, it sits where the wide table puts it and the page scrolls sideways.
+      className={cn("relative", className)}
       tabIndex={scrolls ? 0 : undefined}
       role={scrolls && label ? "region" : undefined}
       aria-label={scrolls ? label : undefined}
