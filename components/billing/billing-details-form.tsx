@@ -3,11 +3,11 @@
 // The owner edits them, or the operator for the customer (orgId); members see them read-only.
 import { startTransition, useActionState, useState } from "react";
 import { AddressFields } from "@/components/billing/address-fields";
-import { Button } from "@/components/ui/button";
 import { Field, FormError, inputClass } from "@/components/ui/field";
 import type { FormActionFn } from "@/lib/http/action-state";
 import { TAX_ID_ROWS, type BillingDetails } from "@/lib/invoices/party-schemas";
 import { TAX_ID_KINDS, TAX_ID_LABELS, type TaxIdKind } from "@/lib/invoices/tax-ids";
+import { SaveRow } from "@/components/ui/save-row";
 
 export function BillingDetailsForm({
   action,
@@ -115,16 +115,7 @@ export function BillingDetailsForm({
       {readOnly ? (
         <p className="text-sm text-zinc-500">Only the organization&apos;s owner can change the billing details.</p>
       ) : (
-        <div className="flex flex-wrap items-center gap-3">
-          <Button type="submit" disabled={pending}>
-            {pending ? "Saving…" : "Save billing details"}
-          </Button>
-          {state?.ok && (
-            <p role="status" className="text-sm text-emerald-700">
-              {state.message}
-            </p>
-          )}
-        </div>
+        <SaveRow label="Save billing details" pending={pending} message={state?.ok ? (state.message ?? "") : null} />
       )}
     </form>
   );

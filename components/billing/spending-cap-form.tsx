@@ -1,9 +1,9 @@
 "use client";
 // The spending cap form: an amount in the plan's currency (empty removes the cap) and hard or soft.
 import { useActionState } from "react";
-import { Button } from "@/components/ui/button";
 import { Field, FormError, inputClass } from "@/components/ui/field";
 import type { FormActionFn } from "@/lib/http/action-state";
+import { SaveRow } from "@/components/ui/save-row";
 
 export function SpendingCapForm({
   action,
@@ -51,16 +51,7 @@ export function SpendingCapForm({
         </div>
       </div>
       {failed && !failed.fieldErrors && <FormError message={failed.error} />}
-      <div className="flex items-center gap-3">
-        <Button type="submit" disabled={pending}>
-          {pending ? "Saving…" : "Save cap"}
-        </Button>
-        {state?.ok && (
-          <p role="status" className="text-sm text-emerald-700">
-            {state.message}
-          </p>
-        )}
-      </div>
+      <SaveRow label="Save cap" pending={pending} message={state?.ok ? (state.message ?? "") : null} />
     </form>
   );
 }

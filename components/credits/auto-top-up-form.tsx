@@ -3,9 +3,9 @@
 // customer's credits page (org_id). Errors sit beside their field; a refusal the form cannot place
 // (no saved card) shows above the button.
 import { useActionState } from "react";
-import { Button } from "@/components/ui/button";
 import { Field, FormError, inputClass } from "@/components/ui/field";
 import type { FormActionFn } from "@/lib/http/action-state";
+import { SaveRow } from "@/components/ui/save-row";
 
 export type PackOption = { id: string; label: string };
 
@@ -99,16 +99,7 @@ export function AutoTopUpForm({
       {failed && (!failed.fieldErrors || failed.fieldErrors.enabled) && (
         <FormError message={failed.fieldErrors?.enabled ?? failed.error} />
       )}
-      <div className="flex items-center gap-3">
-        <Button type="submit" disabled={pending}>
-          {pending ? "Saving…" : "Save"}
-        </Button>
-        {state?.ok && (
-          <p role="status" className="text-sm text-emerald-700">
-            {state.message}
-          </p>
-        )}
-      </div>
+      <SaveRow label="Save" pending={pending} message={state?.ok ? (state.message ?? "") : null} />
     </form>
   );
 }

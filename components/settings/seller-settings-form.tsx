@@ -2,10 +2,10 @@
 // The operator's invoicing settings: the seller printed on every invoice and the number prefix.
 import { useActionState } from "react";
 import { AddressFields } from "@/components/billing/address-fields";
-import { Button } from "@/components/ui/button";
 import { Field, FormError, inputClass } from "@/components/ui/field";
 import type { FormActionFn } from "@/lib/http/action-state";
 import type { SellerSettings } from "@/lib/invoices/party-schemas";
+import { SaveRow } from "@/components/ui/save-row";
 
 export function SellerSettingsForm({
   action,
@@ -86,16 +86,7 @@ export function SellerSettingsForm({
         )}
       </div>
       {failed && <FormError message={failed.error} />}
-      <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={pending}>
-          {pending ? "Saving…" : "Save invoicing settings"}
-        </Button>
-        {state?.ok && (
-          <p role="status" className="text-sm text-emerald-700">
-            {state.message}
-          </p>
-        )}
-      </div>
+      <SaveRow label="Save invoicing settings" pending={pending} message={state?.ok ? (state.message ?? "") : null} />
     </form>
   );
 }

@@ -1,8 +1,8 @@
 "use client";
 import { useActionState } from "react";
-import { Button } from "@/components/ui/button";
 import { FormError } from "@/components/ui/field";
 import { saveNotificationPreferences } from "./actions";
+import { SaveRow } from "@/components/ui/save-row";
 
 export function NotificationForm({ kinds }: { kinds: { type: string; label: string; on: boolean }[] }) {
   const [state, action, pending] = useActionState(saveNotificationPreferences, null);
@@ -28,16 +28,7 @@ export function NotificationForm({ kinds }: { kinds: { type: string; label: stri
           ))}
         </ul>
       </fieldset>
-      <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={pending}>
-          {pending ? "Saving…" : "Save preferences"}
-        </Button>
-        {state?.ok && (
-          <p role="status" className="text-sm text-emerald-700">
-            {state.message}
-          </p>
-        )}
-      </div>
+      <SaveRow label="Save preferences" pending={pending} message={state?.ok ? (state.message ?? "") : null} />
     </form>
   );
 }
