@@ -15,8 +15,10 @@
 // and the load average (the machine's other work shows in every latency).
 //
 //   node bench/drawdown.mjs [seconds per phase=20] [concurrency=4] [batch=1000] [paced rate=3000]
+// BENCH_KEEP_DB=1 leaves the database behind (drawdown_bench_<port>) to explain its statements.
 import fs from "node:fs";
 import os from "node:os";
+import { Worker } from "node:worker_threads";
 import {
   BENCH_KEY,
   connect,
@@ -37,6 +39,8 @@ const CUSTOMERS = 100;
 const DB = `drawdown_bench_${process.env.BENCH_PORT || "3113"}`;
 /** The paced phase's rate: well below what the machine can ingest. */
 const MODERATE = Number(process.argv[5] ?? 3000);
+/** Open-loop checks a second in the paced phases (one backend asking before its calls). */
+const CHECK_RATE = Number(process.env.CHECK_RATE ?? 100);
 const run = Date.now().toString(36);
 
 const load = () =>
@@ -119,34 +123,60 @@ function body(size) {
 /**
  * Bulk ingestion for `seconds`, with entitlement checks beside it; answers the rate, ack times and
  * check latencies. Saturating: `concurrency` loaders as fast as they go, one paced checker.
- * Paced (`rate` events/s): one loader sending batches of 200 on a schedule, four checkers back to back.
+ * Paced (`rate` events/s): one loader sending batches of 200 on a schedule, and checks either four
+ * back to back (`checks: "closed"`: the check's own load included) or open loop (`checks: "open"`:
+ * CHECK_RATE checks a second on a fixed schedule from a worker thread, each timed from when it was
+ * due — what one backend asking before its calls sees). `rate: -1`: no ingestion, the checks alone.
  */
-async function phase(name, { rate = 0 } = {}) {
+async function phase(name, { rate = 0, checks: mode = "closed" } = {}) {
   let accepted = 0;
   const acks = [];
-  const checks = [];
+  let checks = [];
+  let openLoop = null;
   const deadline = Date.now() + seconds * 1000;
   const started = performance.now();
   let i = 0;
   await loopDelay();
-  const checker = Promise.all(
-    Array.from({ length: rate ? 4 : 1 }, async () => {
-      while (Date.now() < deadline) {
-        const t = performance.now();
-        const res = await send(
-          `${server.url}/api/v1/entitlements/api_calls?external_customer_id=bench-${i++ % CUSTOMERS}`,
-          { headers: auth },
+  const checker =
+    mode === "open"
+      ? new Promise((resolve, reject) => {
+          const w = new Worker(new URL("./support/open-loop-checker.mjs", import.meta.url), {
+            workerData: {
+              url: server.url,
+              headers: { authorization: auth.authorization },
+              rate: CHECK_RATE,
+              seconds,
+              paths: Array.from(
+                { length: CUSTOMERS },
+                (_, c) => `/api/v1/entitlements/api_calls?external_customer_id=bench-${c}`,
+              ),
+            },
+          });
+          w.once("message", (m) => {
+            openLoop = m;
+            checks = m.latencies;
+            resolve();
+          });
+          w.once("error", reject);
+        })
+      : Promise.all(
+          Array.from({ length: rate ? 4 : 1 }, async () => {
+            while (Date.now() < deadline) {
+              const t = performance.now();
+              const res = await send(
+                `${server.url}/api/v1/entitlements/api_calls?external_customer_id=bench-${i++ % CUSTOMERS}`,
+                { headers: auth },
+              );
+              checks.push(performance.now() - t);
+              if (res.status !== 200) throw new Error(`entitlement ${res.status} ${res.text.slice(0, 200)}`);
+              if (!JSON.parse(res.text).allowed) throw new Error(`entitlement refused: ${res.text.slice(0, 300)}`);
+              if (!rate) await new Promise((r) => setTimeout(r, 20));
+            }
+          }),
         );
-        checks.push(performance.now() - t);
-        if (res.status !== 200) throw new Error(`entitlement ${res.status} ${res.text.slice(0, 200)}`);
-        if (!JSON.parse(res.text).allowed) throw new Error(`entitlement refused: ${res.text.slice(0, 300)}`);
-        if (!rate) await new Promise((r) => setTimeout(r, 20));
-      }
-    }),
-  );
   const paced = 200;
   await Promise.all(
-    Array.from({ length: rate ? 1 : concurrency }, async () => {
+    Array.from({ length: rate < 0 ? 0 : rate ? 1 : concurrency }, async () => {
       let sent = 0;
       while (Date.now() < deadline) {
         if (rate) {
@@ -166,6 +196,7 @@ async function phase(name, { rate = 0 } = {}) {
     }),
   );
   await checker;
+  if (openLoop?.errors) throw new Error(`${openLoop.errors} checks failed, first: ${openLoop.firstError}`);
   const elapsed = (performance.now() - started) / 1000;
   const loop = await loopDelay();
   checks.sort((a, b) => a - b);
@@ -175,6 +206,7 @@ async function phase(name, { rate = 0 } = {}) {
     accepted,
     entitlement_p50_ms: Math.round(percentile(checks, 50) * 100) / 100,
     entitlement_p99_ms: Math.round(percentile(checks, 99) * 100) / 100,
+    entitlement_max_ms: Math.round((checks.at(-1) ?? 0) * 100) / 100,
     checks: checks.length,
     acks,
     loop_delay_ms: loop,
@@ -234,11 +266,25 @@ const lags = lagsOf(priced.acks);
 const moderate = await phase(`credit-priced at ${MODERATE.toLocaleString("en-US")} events/s`, { rate: MODERATE });
 await drained(moderate.acks);
 const moderateLags = lagsOf(moderate.acks);
+const moderateOpen = await phase(
+  `credit-priced at ${MODERATE.toLocaleString("en-US")} events/s, ${CHECK_RATE} open-loop checks/s`,
+  { rate: MODERATE, checks: "open" },
+);
+await drained(moderateOpen.acks);
+const moderateOpenLags = lagsOf(moderateOpen.acks);
 polling = false;
 await poller;
+const checksAlone = await phase(`no ingestion (meters still priced), ${CHECK_RATE} open-loop checks/s`, {
+  rate: -1,
+  checks: "open",
+});
 
 for (const l of links) await api("DELETE", `/api/v1/credit-meter-links/${l.id}`);
 const base2 = await phase("baseline again (links archived)");
+const basePacedOpen = await phase(
+  `no meter priced at ${MODERATE.toLocaleString("en-US")} events/s, ${CHECK_RATE} open-loop checks/s`,
+  { rate: MODERATE, checks: "open" },
+);
 
 // Exactly once: what the ledger spent for usage = what the events cost.
 const [{ expected }] = await sql`
@@ -253,9 +299,20 @@ const [{ spent, duplicated }] = await sql`
     from credit_ledger where kind in ('consume', 'overage') and idempotency_key like 'drawdown:%'`;
 await server.stop();
 await sql.end();
-await dropDatabase(DB);
+if (!process.env.BENCH_KEEP_DB) await dropDatabase(DB);
 
 const baseline = (base1.events_per_second + base2.events_per_second) / 2;
+function summary(p, lags) {
+  return {
+    events_per_second: p.events_per_second,
+    entitlement_p50_ms: p.entitlement_p50_ms,
+    entitlement_p99_ms: p.entitlement_p99_ms,
+    entitlement_max_ms: p.entitlement_max_ms,
+    checks: p.checks,
+    ...(lags ? { drawdown_lag_ms: { p50: percentile(lags, 50), p99: percentile(lags, 99) } } : {}),
+    loop_delay_ms: p.loop_delay_ms,
+  };
+}
 const result = {
   bench: "drawdown",
   seconds_per_phase: seconds,
@@ -284,6 +341,12 @@ const result = {
     entitlement_p99_ms: moderate.entitlement_p99_ms,
     loop_delay_ms: moderate.loop_delay_ms,
   },
+  open_loop_checks: {
+    rate: CHECK_RATE,
+    priced_paced: summary(moderateOpen, moderateOpenLags),
+    checks_alone: summary(checksAlone),
+    unpriced_paced: summary(basePacedOpen),
+  },
   loop_delay_ms: { baseline: base1.loop_delay_ms, priced: priced.loop_delay_ms, baseline_again: base2.loop_delay_ms },
   load_average: { start: loadAtStart, end: load() },
   entitlement_ms: {
@@ -305,6 +368,10 @@ console.log(
 console.log(
   `at ${MODERATE} events/s: drawdown lag p50 ${result.moderate.drawdown_lag_ms.p50} ms, p99 ${result.moderate.drawdown_lag_ms.p99} ms; entitlement p50 ${result.moderate.entitlement_p50_ms} ms, p99 ${result.moderate.entitlement_p99_ms} ms (4 back to back)`,
 );
+for (const [label, o] of Object.entries(result.open_loop_checks).filter(([k]) => k !== "rate"))
+  console.log(
+    `open-loop checks (${CHECK_RATE}/s), ${label}: p50 ${o.entitlement_p50_ms} ms, p99 ${o.entitlement_p99_ms} ms, max ${o.entitlement_max_ms} ms (${o.checks} checks; ${o.events_per_second} events/s${o.drawdown_lag_ms ? `; drawdown lag p50 ${o.drawdown_lag_ms.p50} ms, p99 ${o.drawdown_lag_ms.p99} ms` : ""})`,
+  );
 console.log(`load average: ${loadAtStart} at start, ${result.load_average.end} at the end`);
 fs.rmSync(loopFile, { force: true });
 console.log(`credits spent ${spent} of ${expected} expected: ${result.exactly_once ? "exactly once" : "MISMATCH"}`);

@@ -83,4 +83,27 @@ if (loopDelayFile) {
     gc = { n: 0, ms: 0, max: 0, kinds: {} };
   });
 }
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => server.close(() => process.exit(0)));
+// Debug instrument: with TALLY_HEAP_SAMPLE_FILE set, V8's sampling heap profiler records where the
+// objects that outlive a scavenge are allocated (those a minor GC frees are left out, those a
+// mark-compact frees kept: what the young generation copies and promotes); written at shutdown as
+// a .heapprofile (bench/support/heap-profile.mjs sums it by function). TALLY_HEAP_SAMPLE_ALL=1 keeps
+// every allocation instead (what fills the young generation, and how often it is collected).
+const heapSampleFile = process.env.TALLY_HEAP_SAMPLE_FILE;
+let writeHeapSample = async () => {};
+if (heapSampleFile) {
+  const { Session } = await import("node:inspector/promises");
+  const fs = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  await session.post("HeapProfiler.startSampling", {
+    samplingInterval: 16384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: process.env.TALLY_HEAP_SAMPLE_ALL === "1",
+  });
+  writeHeapSample = async () => {
+    const { profile } = await session.post("HeapProfiler.stopSampling");
+    fs.writeFileSync(heapSampleFile, JSON.stringify(profile));
+  };
+}
+for (const sig of ["SIGINT", "SIGTERM"])
+  process.on(sig, () => void writeHeapSample().finally(() => server.close(() => process.exit(0))));

@@ -430,6 +430,39 @@ describe("credit drawdown", () => {
     expect(await checkCreditInvariants({ orgIds: others })).toEqual([]);
   });
 
+  it("retries a customer whose drawdown failed at every sweep, though later sweeps look only at newer events", async () => {
+    const org = await makeOrg();
+    const { meter } = await pricedMeter(3, { aggregation: "count" });
+    await grant(org.id, 30);
+    await ingestEvents(org.id, [{ eventId: "1", eventName: meter.eventName }]);
+    // The account is broken (its balance no longer what its credits add up to): the drawdown fails.
+    await rows(sql`update credit_balances set balance = balance + 5 where org_id = ${org.id}`);
+    expect((await runDrawdown(undefined, new Date(), now0)).filter((r) => r.orgId === org.id)).toEqual([]);
+    // Another customer's new events: the sweep after this one looks only at events ingested since.
+    const other = await makeOrg();
+    await grant(other.id, 30);
+    await ingestEvents(other.id, [{ eventId: "1", eventName: meter.eventName }]);
+    await rows(sql`update credit_balances set balance = balance - 5 where org_id = ${org.id}`);
+    const next = await runDrawdown(undefined, new Date(), now0);
+    expect(
+      next
+        .filter((r) => [org.id, other.id].includes(r.orgId))
+        .map((r) => [r.orgId, r.drawn[0]?.credits])
+        .sort(),
+    ).toEqual(
+      [
+        [org.id, 3],
+        [other.id, 3],
+      ].sort(),
+    );
+    expect(await exactBalance(org.id)).toMatchObject({ ledgerBalance: 27, pending: 0 });
+    // Drawn once: the next sweep has nothing for either.
+    expect(
+      (await runDrawdown(undefined, new Date(), now0)).filter((r) => [org.id, other.id].includes(r.orgId)),
+    ).toEqual([]);
+    expect(await checkCreditInvariants({ orgIds: [org.id, other.id] })).toEqual([]);
+  });
+
   it("draws an event ingested exactly at the cursor (a horizon held at its transaction's start) in the next drawdown", async () => {
     const org = await makeOrg();
     const { meter } = await pricedMeter(1, { aggregation: "count" });

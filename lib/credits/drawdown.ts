@@ -354,24 +354,54 @@ function drawdownRow(
   };
 }
 
+/** How often the sweep looks at every organization's events since its cursor, not only the newest. */
+export const FULL_SWEEP_MS = 5 * 60_000;
+
+/**
+ * What this process's sweep has looked at: every event ingested before `through` (the horizon of
+ * its last look, taken before that look read), so the next look probes only events ingested since.
+ * `failed`: organizations whose drawdown failed here, retried by every sweep until one succeeds.
+ * A full look (at start, then every FULL_SWEEP_MS) catches what another replica's failures or a
+ * crash left behind.
+ */
+const swept = processState("credits.drawdown-swept", () => ({
+  through: null as string | null,
+  fullAt: 0,
+  failed: new Set<string>(),
+}));
+
 /**
  * The organizations with events of linked meters ingested after their cursor: what the sweep
- * draws down (one index probe per organization). Catches what no kick announced: events stored by
- * another replica, a kick lost to a restart, events still inside the horizon's margin at the kick.
+ * draws down. Catches what no kick announced: events stored by another replica, a kick lost to a
+ * restart, events still inside the horizon's margin at the kick, a drawdown that failed.
+ *
+ * One probe per organization (the lateral `limit 1` on usage_events_org_ingested_idx): a semi-join
+ * here was planned as a hash of every event ingested since the oldest link — a parallel scan of
+ * the whole table each second (776 ms at 0.9 M events, growing with them; docs/benchmarks.md).
+ * And after a full look, each probe starts at the previous look's horizon, so an organization
+ * whose events are not priced (never drawn, so its cursor never moves) costs an empty index range.
  */
-export async function organizationsBehind(): Promise<string[]> {
+export async function organizationsBehind(marginMs = HORIZON_MARGIN_MS): Promise<string[]> {
   const links = await drawdownLinks();
   if (links.length === 0) return [];
   const names = [...new Set(links.map((l) => l.eventName))];
   const since = links.reduce((m, l) => (l.createdAt < m ? l.createdAt : m), links[0]!.createdAt);
+  const full = swept.through === null || Date.now() - swept.fullAt >= FULL_SWEEP_MS;
+  // Taken before the read: every event ingested before it is committed (or never will be) by then.
+  const [{ h } = { h: "" }] = await rows<{ h: string }>(horizonSql(marginMs));
+  const from = full ? sql`'-infinity'::timestamptz` : sql`${swept.through}::timestamptz`;
   const list = await rows<{ id: string }>(
     sql`select o.id from organizations o left join credit_drawdown_cursors c on c.org_id = o.id
-         where exists (select 1 from usage_events e
-                        where e.org_id = o.id and e.ingested_at >= coalesce(c.drawn_through, '-infinity'::timestamptz) and e.ingested_at > ${since.toISOString()}::timestamptz
-                          and e.event_name = any(${`{${names.map((n) => JSON.stringify(n)).join(",")}}`}::text[]))
+         cross join lateral (select 1 from usage_events e
+                              where e.org_id = o.id and e.ingested_at >= coalesce(c.drawn_through, '-infinity'::timestamptz)
+                                and e.ingested_at > ${since.toISOString()}::timestamptz and e.ingested_at >= ${from}
+                                and e.event_name = any(${`{${names.map((n) => JSON.stringify(n)).join(",")}}`}::text[])
+                              limit 1) x
          order by o.id`,
   );
-  return list.map((r) => r.id);
+  if (h) swept.through = h;
+  if (full) swept.fullAt = Date.now();
+  return [...new Set([...list.map((r) => r.id), ...swept.failed])];
 }
 
 /** The pass this process is running, if any: passes of one process run one after another. */
@@ -405,7 +435,9 @@ async function runDrawdownNow(
   opts: { marginMs?: number; known?: boolean },
 ): Promise<DrawdownResult[]> {
   // The sweep leaves the organizations a kick has queued to its next pass (within KICK_DELAY_MS).
-  const ids = [...new Set(orgIds ?? (await organizationsBehind()).filter((id) => !kick.orgs.has(id)))].sort();
+  const ids = [
+    ...new Set(orgIds ?? (await organizationsBehind(opts.marginMs)).filter((id) => !kick.orgs.has(id))),
+  ].sort();
   if (ids.length === 0) return [];
   const links = await drawdownLinks();
   if (links.length === 0) return [];
@@ -415,6 +447,7 @@ async function runDrawdownNow(
     try {
       out.push(await drawDown(id, now ?? new Date(), opts));
     } catch (err) {
+      swept.failed.add(id);
       log.warn({ err, org_id: id }, "credit drawdown failed; the sweep retries it");
     }
   };
@@ -440,6 +473,7 @@ async function runDrawdownNow(
       }
     }),
   );
+  for (const r of out) swept.failed.delete(r.orgId);
   return out;
 }
 
@@ -482,7 +516,10 @@ function schedule(delay: number): void {
           for (const r of results)
             if ((r.drawn.length > 0 || looked.get(r.orgId) === 0) && !kick.orgs.has(r.orgId)) kick.orgs.set(r.orgId, 1);
         })
-        .catch((err) => log.warn({ err }, "credit drawdown failed; the sweep retries it"))
+        .catch((err) => {
+          for (const id of looked.keys()) swept.failed.add(id);
+          log.warn({ err }, "credit drawdown failed; the sweep retries it");
+        })
         .finally(() => {
           kick.running = false;
           schedule(KICK_DELAY_MS);
