@@ -74,6 +74,8 @@ const ZEnv = z
     STRIPE_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
     PAST_DUE_GRACE_DAYS: z.coerce.number().int().min(0).default(7),
     JOBS_ENABLED: bool(true),
+    /** Runs every background job at least this often (ms): the cluster suite makes three replicas' jobs meet. */
+    JOBS_MAX_INTERVAL_MS: z.coerce.number().int().positive().optional(),
     /** Outbound webhooks: how long one delivery attempt waits for the receiver's answer. */
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     /** Let customers register webhook URLs on loopback and private networks (tests, single-tenant installs). */

@@ -2,7 +2,7 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
 import type { z } from "zod";
-import { invalidateDrawdownLinks } from "@/lib/credits/drawdown-links";
+import { drawdownLinksChanged } from "@/lib/credits/drawdown-links";
 import { db, type Executor } from "@/lib/db/client";
 import { creditEvents, creditProducts, type CreditEvent, type CreditProduct } from "@/lib/db/schema";
 import { AppError, conflict, notFound } from "@/lib/http/errors";
@@ -35,9 +35,9 @@ export async function updateCreditEvent(ref: string, patch: z.output<typeof ZCre
     .returning();
   if (!row) throw notFound("Credit event");
   // The drawdown prices linked meters from this row (drawdown-links.ts): a deactivated event stops
-  // spending at once in this process (other replicas within the links' 5-second cache; what they
-  // draw meanwhile is drawn, and billing nets exactly that — drawnQuantitySql).
-  invalidateDrawdownLinks();
+  // spending at once, on every replica (NOTIFY; what one draws before it hears is drawn, and
+  // billing nets exactly that — drawnQuantitySql).
+  await drawdownLinksChanged();
   return row;
 }
 

@@ -4,6 +4,7 @@
 // and order change in place, and an archived feature can be granted no more.
 import "server-only";
 import { asc, eq, isNull, or } from "drizzle-orm";
+import { broadcastInvalidation, onInvalidate } from "@/lib/cache/invalidation";
 import { db, type Executor } from "@/lib/db/client";
 import { features, type Feature } from "@/lib/db/schema";
 import { isUniqueViolation } from "@/lib/db/errors";
@@ -28,7 +29,7 @@ export async function createFeature(input: FeatureCreate, tx: Executor = db): Pr
         sortOrder: input.sort_order,
       })
       .returning();
-    invalidateFeatures();
+    await broadcastInvalidation("catalog", "features", tx);
     return f!;
   } catch (e) {
     if (isUniqueViolation(e, "features_key_key"))
@@ -74,7 +75,7 @@ export async function updateFeature(ref: string, patch: FeaturePatch): Promise<F
     })
     .where(eq(features.id, feature.id))
     .returning();
-  invalidateFeatures();
+  await broadcastInvalidation("catalog", "features");
   return f!;
 }
 
@@ -88,7 +89,10 @@ const featureCache = processState("catalog.features", () => ({
   loading: undefined as Promise<FeatureIndex> | undefined,
 }));
 
-/** Every feature, archived ones too (a plan version may still grant one), from a cache that lives 5 seconds. */
+/**
+ * Every feature, archived ones too (a plan version may still grant one), from a cache that lives 5
+ * seconds — dropped at once on every replica when a feature changes (NOTIFY, lib/cache/invalidation.ts).
+ */
 export async function featureIndex(): Promise<FeatureIndex> {
   const cached = featureCache.loaded;
   if (cached && Date.now() - cached.loadedAt < TTL_MS) return cached;
@@ -102,6 +106,10 @@ export async function featureIndex(): Promise<FeatureIndex> {
   return index;
 }
 
+/** Tests call this after changing features behind the catalog's back; the catalog broadcasts "catalog:features". */
 export function invalidateFeatures(): void {
   featureCache.loaded = undefined;
 }
+onInvalidate("catalog", (what) => {
+  if (what === "features") invalidateFeatures();
+});

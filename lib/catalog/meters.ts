@@ -2,11 +2,11 @@
 import "server-only";
 import { asc, eq, inArray, isNull } from "drizzle-orm";
 import { meterHasLiveLink } from "@/lib/credits/drawdown-links";
+import { broadcastInvalidation } from "@/lib/cache/invalidation";
 import { db, type Executor } from "@/lib/db/client";
 import { meters, type Meter } from "@/lib/db/schema";
 import { conflict, invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
-import { invalidateMeters } from "@/lib/metering/meters";
 import { isUniqueViolation } from "@/lib/db/errors";
 import type { MeterCreate, MeterPatch } from "./schemas";
 
@@ -27,7 +27,7 @@ export async function createMeter(input: MeterCreate): Promise<Meter> {
         allowNegative: input.allow_negative,
       })
       .returning();
-    invalidateMeters();
+    await broadcastInvalidation("catalog", "meters");
     return m!;
   } catch (e) {
     if (isUniqueViolation(e, "meters_code_key"))
@@ -75,7 +75,7 @@ export async function updateMeter(ref: string, patch: MeterPatch): Promise<Meter
     })
     .where(eq(meters.id, meter.id))
     .returning();
-  invalidateMeters();
+  await broadcastInvalidation("catalog", "meters");
   return m!;
 }
 

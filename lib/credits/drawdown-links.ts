@@ -11,6 +11,7 @@ import { creditEvents, creditMeterLinks, meters } from "@/lib/db/schema";
 import { filtersOverlap } from "./link-filters";
 import { invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
+import { broadcastInvalidation, onInvalidate } from "@/lib/cache/invalidation";
 import { processState } from "@/lib/process-state";
 
 export type DrawdownLink = {
@@ -115,9 +116,15 @@ export function linkedMeterIds(): Set<string> | undefined {
   return new Set(c.links.map((l) => l.meterId));
 }
 
+/** This process reads links anew; `drawdownLinksChanged` tells every replica. */
 export function invalidateDrawdownLinks(): void {
   cache.loaded = undefined;
 }
+onInvalidate("catalog", (what) => {
+  if (what === "drawdown_links") invalidateDrawdownLinks();
+});
+/** Links or the credit events that price them changed: every replica reads them anew at once (NOTIFY). */
+export const drawdownLinksChanged = () => broadcastInvalidation("catalog", "drawdown_links");
 
 export type LinkInput = { meter: string; creditEvent: string; filters?: Record<string, string[]> };
 
@@ -177,7 +184,7 @@ export async function createLink(input: LinkInput) {
       .returning();
     return created;
   });
-  invalidateDrawdownLinks();
+  await drawdownLinksChanged();
   return linkJson({ ...row!, meterCode: meter.code, creditEvent: row!.creditEventCode });
 }
 
@@ -212,7 +219,7 @@ export async function archiveLink(id: string) {
     .where(and(eq(creditMeterLinks.id, id), isNull(creditMeterLinks.archivedAt)))
     .returning();
   if (!row) throw notFound("Credit meter link");
-  invalidateDrawdownLinks();
+  await drawdownLinksChanged();
   const [meter] = await db.select({ code: meters.code }).from(meters).where(eq(meters.id, row.meterId));
   return linkJson({ ...row, meterCode: meter?.code ?? row.meterId, creditEvent: row.creditEventCode });
 }

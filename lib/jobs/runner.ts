@@ -2,6 +2,7 @@
 // replicas run it at once (row locks with SKIP LOCKED, or idempotent upserts).
 import "server-only";
 import { processState } from "@/lib/process-state";
+import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { asBackgroundWork } from "./background";
 import { JOBS } from "./registry";
@@ -21,14 +22,18 @@ export async function runJobOnce(job: Job, now = new Date()): Promise<void> {
 
 export function startJobs(): void {
   if (scheduled.timers) return;
+  const cap = env().JOBS_MAX_INTERVAL_MS ?? Infinity;
   scheduled.timers = JOBS.map((job) => {
     let running = false;
-    const t = setInterval(async () => {
-      if (running) return;
-      running = true;
-      await runJobOnce(job);
-      running = false;
-    }, job.everyMs);
+    const t = setInterval(
+      async () => {
+        if (running) return;
+        running = true;
+        await runJobOnce(job);
+        running = false;
+      },
+      Math.min(job.everyMs, cap),
+    );
     t.unref();
     return t;
   });

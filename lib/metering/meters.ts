@@ -4,6 +4,7 @@
 // reads the very next event. An edit of an existing meter (filters, group_by) takes effect
 // within the 5 seconds.
 import "server-only";
+import { onInvalidate } from "@/lib/cache/invalidation";
 import { processState } from "@/lib/process-state";
 import { asc } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
@@ -100,7 +101,10 @@ export async function meterIndexFor(eventNames: Iterable<string>, tx?: Executor)
   return index;
 }
 
-/** Tests and the catalog call this after changing meters, so this process sees the change at once. */
+/** This process sees meters anew; the catalog broadcasts "catalog:meters" so every replica does at once. */
 export function invalidateMeters(): void {
   meterCache.loaded = undefined;
 }
+onInvalidate("catalog", (what) => {
+  if (what === "meters") invalidateMeters();
+});
