@@ -7,7 +7,7 @@ import { defineConfig } from "vitest/config";
 // PGlite and once on a fresh Postgres database per file (both copies of a database migrated once).
 const pgUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 
-const shared = {
+export const shared = {
   // next-auth imports "next/server" without an extension, which Node's ESM loader refuses; let
   // Vite resolve it instead.
   ssr: { noExternal: ["next-auth", "@auth/core"] },

@@ -84,6 +84,9 @@ backend replicas
   balance roundrobin
   option httpchk GET /api/health
   http-check expect status 200
+  # A dead replica refuses connections: two failed checks 300 ms apart take it out. A live but busy
+  # one has 3 s to answer, so a loaded machine does not flap its replicas out and in.
+  timeout check 3s
   default-server inter 300ms fall 2 rise 2
 ${ports.map((p, i) => `  server r${i + 1} 127.0.0.1:${p} check`).join("\n")}
 `;
@@ -165,7 +168,10 @@ export async function startCluster({
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tally-cluster-"));
   const cfg = path.join(dir, "haproxy.cfg");
   fs.writeFileSync(cfg, haproxyConfig(lbPort, ports));
-  const lb = spawn(haproxy, ["-f", cfg, "-db"], { stdio: ["ignore", "ignore", "inherit"] });
+  // HAProxy tells each replica going down or up on stderr: shown with CLUSTER_VERBOSE=1 (and by the CLI).
+  const lb = spawn(haproxy, ["-f", cfg, "-db"], {
+    stdio: ["ignore", "ignore", process.env.CLUSTER_VERBOSE ? "inherit" : "ignore"],
+  });
   await waitHealthy(url, lb, 20_000);
 
   const stop = async () => {
@@ -191,6 +197,7 @@ export async function dropClusterDatabase(database = "tally_cluster") {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  process.env.CLUSTER_VERBOSE ??= "1";
   const replicas = Number(process.argv[2] ?? 3);
   const cluster = await startCluster({ replicas, seedDemo: true, log: "info" });
   console.log(`▲ ${replicas} replicas behind HAProxy on ${cluster.url}`);
