@@ -24,6 +24,10 @@ const ZEnv = z
     METRICS_TOKEN: optionalString,
     APP_URL: optionalString,
     DATABASE_URL: optionalString,
+    /** A Postgres streaming replica for reads that tolerate a bounded lag (lib/db/read-replica.ts). */
+    DATABASE_READ_URL: optionalString,
+    /** A read goes to the replica only while its measured lag is at most this (ms); else to the primary. */
+    READ_REPLICA_MAX_LAG_MS: z.coerce.number().int().positive().default(2_000),
     TALLY_DATA_DIR: z.string().default(".data"),
     DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(20),
     AUTH_SECRET: optionalString,

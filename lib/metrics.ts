@@ -57,6 +57,17 @@ function create() {
       labelNames: ["kind"] as const,
       registers: [registry],
     }),
+    readReplicaLag: new client.Gauge({
+      name: "tally_read_replica_lag_seconds",
+      help: "How far the read replica (DATABASE_READ_URL) is behind the primary, as last measured; -1 while unmeasured or unreachable.",
+      registers: [registry],
+    }),
+    readReplicaReads: new client.Counter({
+      name: "tally_read_replica_reads_total",
+      help: "Reads that tolerate lag, by where they went: the replica, or the primary (no replica, or its lag over READ_REPLICA_MAX_LAG_MS).",
+      labelNames: ["target"] as const,
+      registers: [registry],
+    }),
     creditSpendGroups: new client.Histogram({
       name: "tally_credit_spend_group_size",
       help: "Credit spends that shared one transaction (group commit under load), per group.",

@@ -24,7 +24,7 @@ export type Executor = Db | Tx;
 export type Driver =
   { kind: "postgres"; client: postgres.Sql; url: string } | { kind: "pglite"; client: PGlite; lockFile?: string };
 
-type Handle = { db: Db; driver: Driver };
+export type Handle = { db: Db; driver: Driver };
 
 const database = processState("db", () => ({ handle: undefined as Handle | undefined }));
 

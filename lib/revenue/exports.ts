@@ -3,7 +3,7 @@
 // in the API; times are ISO-8601 UTC.
 import "server-only";
 import { sql, type SQL } from "drizzle-orm";
-import { db } from "@/lib/db/client";
+import { readDb } from "@/lib/db/read-replica";
 import { bool, date, decimal, int, nullable, selectRows, text } from "@/lib/db/rows";
 import { meterIndex } from "@/lib/metering/meters";
 import { csvStream, EXPORT_BATCH, safeText } from "./csv-stream";
@@ -144,7 +144,7 @@ async function invoiceBatch(range: { from?: Date; to?: Date }, cursor: string | 
         ${conditions.length ? sql`where ${sql.join(conditions, sql` and `)}` : sql``}
         order by ${k.orderBy}
         limit ${EXPORT_BATCH + 1}`,
-    db,
+    readDb(),
   );
   const page = list.slice(0, EXPORT_BATCH);
   const last = page[page.length - 1];
@@ -234,7 +234,7 @@ async function rollupBatch(range: { from?: Date; to?: Date }, after: UsageKey | 
         group by org_id, meter_id, bucket_start, group_key
         order by org_id, meter_id, bucket_start, group_key
         limit ${EXPORT_BATCH + 1}`,
-    db,
+    readDb(),
   );
   const page = list.slice(0, EXPORT_BATCH);
   const last = page[page.length - 1];
@@ -267,7 +267,7 @@ async function uniqueBatch(range: { from?: Date; to?: Date }, after: [string, st
         ${where([...(after ? [sql`(org_id, meter_id, day) > (${after[0]}, ${after[1]}, ${after[2]}::date)`] : []), ...dayRange])}
         order by org_id, meter_id, day
         limit ${UNIQUE_DAYS_PER_BATCH + 1}`,
-    db,
+    readDb(),
   );
   const taken = days.slice(0, UNIQUE_DAYS_PER_BATCH);
   if (taken.length === 0) return { page: [], next: null };
@@ -281,7 +281,7 @@ async function uniqueBatch(range: { from?: Date; to?: Date }, after: [string, st
         ${where([sql`(v.hours >> h) & 1 = 1`, ...inRange(hour, range)])}
         group by v.org_id, v.meter_id, 3, v.group_key
         order by v.org_id, v.meter_id, 3, v.group_key`,
-    db,
+    readDb(),
   );
   const last = taken[taken.length - 1]!;
   const next: UsageCursor | null =

@@ -5,7 +5,8 @@
 import "server-only";
 import { and, desc, eq, gt, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { db, type Executor } from "@/lib/db/client";
+import type { Executor } from "@/lib/db/client";
+import { readDb } from "@/lib/db/read-replica";
 import {
   creditBalances,
   invoices,
@@ -153,7 +154,7 @@ async function customerRows(q: Partial<CustomerListQuery> & { limit: number }, t
 export async function listCustomers(
   q: Partial<CustomerListQuery> & { limit: number },
   now = new Date(),
-  tx: Executor = db,
+  tx: Executor = readDb(),
 ): Promise<Page<CustomerListRow>> {
   const { rows, nextCursor } = page(await customerRows(q, tx), q.limit);
   const usage = await usageThisMonth(rows, now, tx);
@@ -275,7 +276,7 @@ async function subscriptionRows(q: Partial<SubscriptionListQuery> & { limit: num
 
 export async function listSubscriptionsForAdmin(
   q: Partial<SubscriptionListQuery> & { limit: number },
-  tx: Executor = db,
+  tx: Executor = readDb(),
 ): Promise<Page<SubscriptionListRow>> {
   return page(await subscriptionRows(q, tx), q.limit);
 }
@@ -370,7 +371,7 @@ async function chargeRows(q: Partial<ChargeListQuery> & { limit: number; orgId?:
 
 export async function listCharges(
   q: Partial<ChargeListQuery> & { limit: number; orgId?: string },
-  tx: Executor = db,
+  tx: Executor = readDb(),
 ): Promise<Page<ChargeRow>> {
   return page(await chargeRows(q, tx), q.limit);
 }

@@ -1,4 +1,5 @@
 import { route } from "@/lib/http/route";
+import { readDb } from "@/lib/db/read-replica";
 import { economicsJson, revenueEconomics } from "@/lib/revenue/economics";
 import { ZEconomicsJson, ZEconomicsQuery } from "@/lib/revenue/schemas";
 import { REVENUE_DEFINITIONS } from "@/lib/revenue/doc-text";
@@ -16,5 +17,5 @@ export const GET = route(
       description: REVENUE_DEFINITIONS,
     },
   },
-  async ({ query }) => economicsJson(await revenueEconomics(query)),
+  async ({ query }) => economicsJson(await revenueEconomics(query, readDb())),
 );

@@ -1,4 +1,5 @@
 import { route } from "@/lib/http/route";
+import { readDb } from "@/lib/db/read-replica";
 import { ZRevenueSeriesJson, ZSeriesQuery } from "@/lib/revenue/schemas";
 import { revenueSeries, seriesJson } from "@/lib/revenue/series";
 import { REVENUE_DEFINITIONS } from "@/lib/revenue/doc-text";
@@ -17,5 +18,5 @@ export const GET = route(
       responses: { "200": "OK", "400": "Invalid month range" },
     },
   },
-  async ({ query }) => seriesJson(await revenueSeries(query)),
+  async ({ query }) => seriesJson(await revenueSeries(query, readDb())),
 );
