@@ -326,7 +326,12 @@ describe("API keys", () => {
     expect(key.startsWith(apiKey.prefix)).toBe(true);
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, apiKey.id));
     expect(JSON.stringify(row)).not.toContain(key);
-    expect(await authenticateApiKey(key)).toEqual({ keyId: apiKey.id, scope: "customer", orgId: org.id });
+    expect(await authenticateApiKey(key)).toEqual({
+      keyId: apiKey.id,
+      scope: "customer",
+      orgId: org.id,
+      permissions: null,
+    });
     const [used] = await listApiKeys(org.id);
     expect(used?.lastUsedAt).toBeInstanceOf(Date);
   });

@@ -5,7 +5,9 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Dialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Field, FormError } from "@/components/ui/field";
+import { cn } from "@/components/ui/cn";
+import { Field, FormError, inputClass } from "@/components/ui/field";
+import { KEY_ACCESS_PRESETS } from "@/lib/auth/key-permissions";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 
@@ -13,6 +15,8 @@ export type KeyRow = {
   id: string;
   name: string;
   prefix: string;
+  /** What the key may call, in words ("Full access", "Send usage events only", …). */
+  access: string;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -75,6 +79,18 @@ export function ApiKeysPanel({
               className="min-w-64 flex-1"
               error={created && !created.ok ? created.fieldErrors?.name : undefined}
             />
+            <div className="min-w-56">
+              <label htmlFor="key-access" className="block text-sm font-medium text-zinc-700">
+                Access
+              </label>
+              <select id="key-access" name="access" defaultValue="full" className={cn(inputClass, "mt-1")}>
+                {Object.entries(KEY_ACCESS_PRESETS).map(([value, p]) => (
+                  <option key={value} value={value}>
+                    {p.label}
+                  </option>
+                ))}
+              </select>
+            </div>
             <Button type="submit" disabled={creating}>
               {creating ? "Creating…" : "Create key"}
             </Button>
@@ -170,6 +186,7 @@ export function ApiKeysPanel({
               <tr>
                 <Th>Name</Th>
                 <Th>Key</Th>
+                <Th>Access</Th>
                 <Th>Created</Th>
                 <Th>Last used</Th>
                 <Th>Status</Th>
@@ -181,6 +198,7 @@ export function ApiKeysPanel({
                 <tr key={k.id}>
                   <Td className="font-medium text-zinc-900">{k.name}</Td>
                   <Td className="font-mono text-xs">{k.prefix}…</Td>
+                  <Td>{k.access}</Td>
                   <Td>
                     <LocalTime value={k.createdAt} mode="date" />
                   </Td>

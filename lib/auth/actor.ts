@@ -1,5 +1,6 @@
 // Resolves a request to an actor — a session user or an API key — and the organization it may act for.
 import "server-only";
+import type { ApiKeyPermission } from "./key-permissions";
 import { AppError, forbidden, invalidField, notFound } from "@/lib/http/errors";
 import type { RequestLike } from "@/lib/http/route";
 import { findOrgRef } from "@/lib/orgs/org-refs";
@@ -9,8 +10,8 @@ import { userFromRequest } from "./request-user";
 export type Actor =
   | { type: "admin"; userId: string; orgId: null }
   | { type: "member"; userId: string; role: "owner" | "member"; orgId: string }
-  | { type: "platform_key"; keyId: string; orgId: null }
-  | { type: "customer_key"; keyId: string; orgId: string };
+  | { type: "platform_key"; keyId: string; orgId: null; permissions: ApiKeyPermission[] | null }
+  | { type: "customer_key"; keyId: string; orgId: string; permissions: ApiKeyPermission[] | null };
 
 export type Operator = Extract<Actor, { type: "admin" | "platform_key" }>;
 export type Customer = Extract<Actor, { type: "member" | "customer_key" }>;
@@ -25,8 +26,8 @@ export async function resolveActor(req: RequestLike): Promise<Actor | null> {
     const principal = await authenticateApiKey(key);
     if (!principal) throw new AppError("unauthenticated", "The API key is invalid or has been revoked.");
     return principal.scope === "platform"
-      ? { type: "platform_key", keyId: principal.keyId, orgId: null }
-      : { type: "customer_key", keyId: principal.keyId, orgId: principal.orgId! };
+      ? { type: "platform_key", keyId: principal.keyId, orgId: null, permissions: principal.permissions }
+      : { type: "customer_key", keyId: principal.keyId, orgId: principal.orgId!, permissions: principal.permissions };
   }
   const user = await userFromRequest(req);
   if (!user) return null;

@@ -9,6 +9,7 @@ import { db } from "@/lib/db/client";
 import { apiKeys, type ApiKey, type ApiKeyScope } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
+import type { ApiKeyPermission } from "./key-permissions";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 export const KEY_PREFIX = "tly_live_";
@@ -28,13 +29,14 @@ function generateKey(): string {
 
 export type ApiKeyView = Pick<
   ApiKey,
-  "id" | "orgId" | "scope" | "name" | "prefix" | "createdAt" | "lastUsedAt" | "revokedAt"
+  "id" | "orgId" | "scope" | "permissions" | "name" | "prefix" | "createdAt" | "lastUsedAt" | "revokedAt"
 >;
 
 const view = {
   id: apiKeys.id,
   orgId: apiKeys.orgId,
   scope: apiKeys.scope,
+  permissions: apiKeys.permissions,
   name: apiKeys.name,
   prefix: apiKeys.prefix,
   createdAt: apiKeys.createdAt,
@@ -47,6 +49,8 @@ export async function createApiKey(input: {
   orgId: string | null;
   name: string;
   createdByUserId: string | null;
+  /** What it may call; null or left out: everything its scope allows. */
+  permissions?: readonly ApiKeyPermission[] | null;
   /** Bootstrap only: a key value chosen by the operator. */
   value?: string;
 }): Promise<{ key: string; apiKey: ApiKeyView }> {
@@ -60,6 +64,7 @@ export async function createApiKey(input: {
       id: newId("key"),
       orgId: input.orgId,
       scope: input.scope,
+      permissions: input.permissions ? [...new Set(input.permissions)] : null,
       name: input.name,
       prefix: key.slice(0, VISIBLE_PREFIX_LENGTH),
       keyHash: hashApiKey(key),
@@ -107,7 +112,12 @@ export async function revokeApiKey(orgId: string | null, keyId: string): Promise
   return rest;
 }
 
-export type KeyPrincipal = { keyId: string; scope: ApiKeyScope; orgId: string | null };
+export type KeyPrincipal = {
+  keyId: string;
+  scope: ApiKeyScope;
+  orgId: string | null;
+  permissions: ApiKeyPermission[] | null;
+};
 
 /** The key's principal, or null when the key is unknown or revoked. */
 export async function authenticateApiKey(key: string, now = new Date()): Promise<KeyPrincipal | null> {
@@ -115,7 +125,13 @@ export async function authenticateApiKey(key: string, now = new Date()): Promise
   const cached = keyCache.get(hash);
   if (cached && cached.until > now.getTime()) return cached.principal;
   const [row] = await db
-    .select({ id: apiKeys.id, scope: apiKeys.scope, orgId: apiKeys.orgId, lastUsedAt: apiKeys.lastUsedAt })
+    .select({
+      id: apiKeys.id,
+      scope: apiKeys.scope,
+      orgId: apiKeys.orgId,
+      permissions: apiKeys.permissions,
+      lastUsedAt: apiKeys.lastUsedAt,
+    })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
     .limit(1);
@@ -130,7 +146,7 @@ export async function authenticateApiKey(key: string, now = new Date()): Promise
       .set({ lastUsedAt: now })
       .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
   }
-  const principal = { keyId: row.id, scope: row.scope, orgId: row.orgId };
+  const principal = { keyId: row.id, scope: row.scope, orgId: row.orgId, permissions: row.permissions ?? null };
   if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
   keyCache.set(hash, { principal, until: now.getTime() + KEY_CACHE_MS });
   return principal;

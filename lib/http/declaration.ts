@@ -3,6 +3,7 @@
 // serves the route file's export; the OpenAPI document (lib/http/openapi.ts) and the fast path's
 // table (server/fast-routes.ts) are built from the same objects, listed by scripts/gen-routes.mjs.
 import type { z } from "zod";
+import type { ApiKeyPermission } from "@/lib/auth/key-permissions";
 import type { Incoming, Served } from "./route";
 
 export type AuthRule = "public" | "any" | "operator" | "customer";
@@ -33,6 +34,8 @@ export type Declaration = {
   params?: z.ZodType;
   /** Served by Node's HTTP server in front of Next (server/fast-routes.ts) as well as by Next. */
   fast?: boolean;
+  /** The API-key permission it needs when narrower than read (GET) / write (the rest): lib/auth/key-permissions.ts. */
+  permission?: ApiKeyPermission;
   /** false: not an API operation (Auth.js's own routes). */
   doc: ApiDoc | false;
 };

@@ -1,6 +1,7 @@
 // The OpenAPI document, built from the routes' own declarations (lib/http/declaration.ts): the same
 // zod schemas the routes validate with. app/api/routes.gen.ts lists every route module.
 import { z } from "zod";
+import { neededPermission, type ApiKeyPermission } from "@/lib/auth/key-permissions";
 import { declaredIn, type ApiDoc, type AuthRule, type Declaration } from "./declaration";
 
 type Operation = { method: string; declaration: Declaration };
@@ -58,7 +59,13 @@ export function operationsOf(modules: Record<string, unknown>[]): Operation[] {
 }
 
 /** An operation as the document shows it: its doc entry with path, auth, and the body and query it documents. */
-export type DocumentedOperation = ApiDoc & { method: string; path: string; auth: AuthRule };
+export type DocumentedOperation = ApiDoc & {
+  method: string;
+  path: string;
+  auth: AuthRule;
+  /** The API-key permission it needs (lib/auth/key-permissions.ts). */
+  permission: ApiKeyPermission;
+};
 
 /** The document's view of a declared operation (the authorization matrix and the fuzzer read the same). */
 export function documented({ method, declaration }: Operation): DocumentedOperation | null {
@@ -68,6 +75,7 @@ export function documented({ method, declaration }: Operation): DocumentedOperat
     method,
     path: declaration.path,
     auth: declaration.auth,
+    permission: neededPermission(method.toUpperCase(), declaration.permission),
     body: declaration.doc.body ?? declaration.body,
     query: declaration.doc.query ?? declaration.query,
   };
@@ -110,7 +118,14 @@ export function buildOpenApi(operations: Operation[], version: string) {
     }
     (paths[op.path] ??= {})[method] = {
       summary: op.summary,
-      description: [op.description, AUTH_NOTE[op.auth]].filter(Boolean).join("\n\n"),
+      description: [
+        op.description,
+        AUTH_NOTE[op.auth],
+        op.auth === "public" ? null : `An API key needs the \`${op.permission}\` permission.`,
+      ]
+        .filter(Boolean)
+        .join("\n\n"),
+      "x-tally-permission": op.auth === "public" ? undefined : op.permission,
       tags: [op.tag],
       security: SECURITY[op.auth],
       parameters: [...params, ...queryParams],

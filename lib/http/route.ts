@@ -13,6 +13,7 @@ import {
   type Operator,
   isOperator,
 } from "@/lib/auth/actor";
+import { neededPermission, permits, type ApiKeyPermission } from "@/lib/auth/key-permissions";
 import { optionalIdempotencyKey, requireIdempotencyKey } from "@/lib/idempotency/idempotent";
 import { log } from "@/lib/log";
 import { isConnectionError } from "@/lib/db/errors";
@@ -227,6 +228,17 @@ function refuseBadText(bad: { field: string; message: string } | null, where: st
   if (bad) throw new AppError("validation_error", `Invalid ${where}: ${bad.field}: ${bad.message}`, [bad]);
 }
 
+/** A key made with a permission list may call only what it covers (lib/auth/key-permissions.ts). */
+function assertKeyPermits(actor: Actor | null, method: string, declared: ApiKeyPermission | undefined): void {
+  if (!actor || (actor.type !== "platform_key" && actor.type !== "customer_key")) return;
+  const needed = neededPermission(method, declared);
+  if (!permits(actor.permissions, needed))
+    throw new AppError(
+      "forbidden",
+      `This API key lacks the '${needed}' permission this endpoint needs; it may ${actor.permissions?.join(", ") || "nothing"}. Use a key made with '${needed}'.`,
+    );
+}
+
 function authorize(rule: AuthRule, actor: Actor | null): void {
   if (rule === "public") return;
   if (!actor)
@@ -268,6 +280,7 @@ export function route<
     try {
       actor = await resolveActor(req);
       authorize(options.auth, actor);
+      assertKeyPermits(actor, req.method, options.permission);
       if (actor?.type === "admin" || actor?.type === "member") assertSameOrigin(req);
       const rawBody = options.body ? await req.text(options.maxBodyBytes ?? DEFAULT_MAX_BODY) : "";
       let bodyValue: unknown;

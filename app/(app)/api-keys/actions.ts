@@ -2,18 +2,19 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
+import { KEY_ACCESS_PRESETS, ZKeyForm } from "@/lib/auth/key-permissions";
 import { formAction } from "@/lib/http/action";
 
-const ZName = z.object({ name: z.string().trim().min(1, "Give the key a name.").max(100) });
 const ZRevoke = z.object({ id: z.string().min(1) });
 
 export const createCustomerKey = formAction(
-  ZName,
-  async ({ name }, owner) => {
+  ZKeyForm,
+  async ({ name, access }, owner) => {
     const { key, apiKey } = await createApiKey({
       scope: "customer",
       orgId: owner.orgId,
       name,
+      permissions: KEY_ACCESS_PRESETS[access].permissions,
       createdByUserId: owner.id,
     });
     revalidatePath("/api-keys");

@@ -1,5 +1,6 @@
 // Users, sign-in throttling and API keys.
 import { sql } from "drizzle-orm";
+import type { ApiKeyPermission } from "@/lib/auth/key-permissions";
 import { index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
 
@@ -56,6 +57,8 @@ export const apiKeys = pgTable(
     /** Null for platform keys, which act for any customer named in the request. */
     orgId: text().references(() => organizations.id, { onDelete: "cascade" }),
     scope: text().$type<ApiKeyScope>().notNull(),
+    /** What the key may call (lib/auth/key-permissions.ts); null: everything its scope allows. */
+    permissions: text().array().$type<ApiKeyPermission[]>(),
     name: text().notNull(),
     /** The first characters of the key, shown so a person can tell keys apart. */
     prefix: text().notNull(),

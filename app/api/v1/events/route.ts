@@ -26,6 +26,7 @@ import { EVENT_IDS } from "@/lib/metering/doc-text";
 export const POST = route(
   {
     path: "/api/v1/events",
+    permission: "events:write",
     auth: "any",
     body: ZSingleEventBody,
     maxBodyBytes: SINGLE_EVENT_MAX_BYTES,

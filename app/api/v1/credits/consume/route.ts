@@ -8,6 +8,7 @@ import { IDEMPOTENT_MOVE } from "@/lib/credits/doc-text";
 export const POST = route(
   {
     path: "/api/v1/credits/consume",
+    permission: "credits:consume",
     auth: "any",
     body: ZConsumeCredits,
     customer: "body",

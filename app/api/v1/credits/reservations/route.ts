@@ -8,6 +8,7 @@ import { IDEMPOTENT_MOVE } from "@/lib/credits/doc-text";
 export const POST = route(
   {
     path: "/api/v1/credits/reservations",
+    permission: "credits:consume",
     auth: "any",
     body: ZCreateReservation,
     customer: "body",

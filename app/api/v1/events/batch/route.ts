@@ -9,6 +9,7 @@ import { ITEM_OUTCOMES } from "@/lib/metering/doc-text";
 export const POST = route(
   {
     path: "/api/v1/events/batch",
+    permission: "events:write",
     auth: "any",
     body: ZBatchBody,
     maxBodyBytes: BATCH_MAX_BYTES,

@@ -10,6 +10,7 @@ import { EVENT_IDS, ITEM_OUTCOMES } from "@/lib/metering/doc-text";
 export const POST = route(
   {
     path: "/api/v1/events/bulk",
+    permission: "events:write",
     auth: "any",
     body: ZBatchBody,
     maxBodyBytes: BATCH_MAX_BYTES,

@@ -7,6 +7,7 @@ import { route } from "@/lib/http/route";
 export const POST = route(
   {
     path: "/api/v1/credits/reservations/{id}/release",
+    permission: "credits:consume",
     auth: "any",
     params: ZReservationParams,
     body: ZReleaseReservation,
