@@ -7,6 +7,12 @@ import type { FormActionFn } from "@/lib/http/action-state";
 import type { SellerSettings } from "@/lib/invoices/party-schemas";
 import { SaveRow } from "@/components/ui/save-row";
 
+const TAX_MODE_OPTIONS: { value: SellerSettings["tax_mode"]; label: string }[] = [
+  { value: "none", label: "No tax on invoices" },
+  { value: "tally_rates", label: "Charge the tax rates below" },
+  { value: "stripe_tax", label: "Stripe Tax computes it (Stripe only)" },
+];
+
 export function SellerSettingsForm({
   action,
   current,
@@ -60,6 +66,28 @@ export function SellerSettingsForm({
           defaultValue={value("number_prefix")}
           error={err("number_prefix")}
         />
+      </div>
+      <div>
+        <label htmlFor="seller-tax_mode" className="block text-sm font-medium text-zinc-700">
+          Tax
+        </label>
+        <select
+          id="seller-tax_mode"
+          name="tax_mode"
+          defaultValue={value("tax_mode")}
+          aria-describedby="seller-tax_mode-hint"
+          className={`${inputClass} mt-1 sm:max-w-md`}
+        >
+          {TAX_MODE_OPTIONS.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        <p id="seller-tax_mode-hint" className="mt-1 text-xs text-zinc-500">
+          With your rates, invoices issued from now on carry the rate of the customer&apos;s country (EU businesses with
+          a VAT id in another member state are reverse charged); with Stripe Tax, Stripe works tax out.
+        </p>
       </div>
       <div>
         <label htmlFor="seller-invoice_footer" className="block text-sm font-medium text-zinc-700">

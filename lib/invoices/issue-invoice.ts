@@ -9,10 +9,17 @@ import { invoiceLines, invoices, organizations, type Invoice, type InvoiceLine }
 import { newId } from "@/lib/ids";
 import { emitInvoicesIssued, invoiceEvent } from "@/lib/outbound-webhooks/events";
 import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
+import { invoiceTax } from "@/lib/tax/compute";
+import { activeRates } from "@/lib/tax/rates";
+import { selectTax } from "@/lib/tax/select";
 import { ZBillingDetails, type InvoiceParties } from "./party-schemas";
 import { getSellerSettings } from "./seller-settings";
 
-export type NewLine = Omit<typeof invoiceLines.$inferInsert, "id" | "invoiceId" | "orgId" | "position">;
+/** A line as priced; its tax fields are worked out at issue (lib/tax). */
+export type NewLine = Omit<
+  typeof invoiceLines.$inferInsert,
+  "id" | "invoiceId" | "orgId" | "position" | "taxCents" | "netCents" | "taxRateId" | "taxPercentage"
+>;
 
 export async function nextInvoiceNumber(tx: Executor): Promise<string> {
   const [[r], seller] = await Promise.all([
@@ -59,7 +66,7 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
   const fresh = inputs.filter(
     (i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n,
   );
-  const [numbers, existingLines, seller, buyers] = await Promise.all([
+  const [numbers, existingLines, seller, buyers, rates] = await Promise.all([
     fresh.length
       ? selectRows(
           { n: text },
@@ -91,6 +98,7 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
           .from(organizations)
           .where(inArray(organizations.id, [...new Set(fresh.map((i) => i.orgId))]))
       : Promise.resolve([]),
+    fresh.length ? activeRates(tx) : Promise.resolve([]),
   ]);
   // Both parties as they are now: the invoice keeps them, whatever is edited later.
   const emptyDetails = ZBillingDetails.parse({});
@@ -100,8 +108,14 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
       { seller, buyer: { ...emptyDetails, ...(b.details ?? {}), name: b.name, email: b.email ?? null } },
     ]),
   );
+  // Tax per line under the buyer's treatment (tax mode tally_rates; lib/tax/compute.ts states the rounding).
+  const taxes = fresh.map((input) => {
+    const buyer = partiesOf.get(input.orgId)?.buyer ?? emptyDetails;
+    return invoiceTax(input.lines, selectTax(seller.tax_mode, seller.country, buyer, rates));
+  });
   const values = fresh.map((input, n) => {
-    const total = input.lines.reduce((s, l) => s + l.amountCents, 0);
+    const tax = taxes[n]!;
+    const total = tax.totalCents;
     const settled = input.paid || total === 0;
     return {
       id: newId("inv"),
@@ -110,7 +124,8 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
       number: `${seller.number_prefix}${numbers[n]!.n.padStart(6, "0")}`,
       status: settled ? ("paid" as const) : ("open" as const),
       currency: input.currency,
-      subtotalCents: total,
+      subtotalCents: tax.subtotalCents,
+      taxCents: tax.taxCents,
       totalCents: total,
       amountPaidCents: settled ? total : 0,
       amountDueCents: settled ? 0 : total,
@@ -124,10 +139,21 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
       sourceKey: input.sourceKey,
       livemode: input.livemode ?? true,
       parties: partiesOf.get(input.orgId) ?? null,
+      tax: tax.breakdown.length ? { mode: seller.tax_mode, breakdown: tax.breakdown, note: tax.note } : null,
     };
   });
   const lineValues = fresh.flatMap((input, n) =>
-    input.lines.map((l, i) => ({ ...l, id: newId("inl"), invoiceId: values[n]!.id, orgId: input.orgId, position: i })),
+    taxes[n]!.lines.map(({ netCents, taxCents, grossCents: _gross, ...l }, i) => ({
+      ...l,
+      netCents,
+      taxCents,
+      taxRateId: taxes[n]!.breakdown[0]?.rate_id ?? null,
+      taxPercentage: taxes[n]!.breakdown[0]?.percentage ?? null,
+      id: newId("inl"),
+      invoiceId: values[n]!.id,
+      orgId: input.orgId,
+      position: i,
+    })),
   );
   // One after the other: the lines reference the invoices (and `x` may be the pool, not one connection).
   const created = values.length ? await tx.insert(invoices).values(values).returning() : [];

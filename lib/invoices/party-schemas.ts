@@ -3,6 +3,7 @@
 // snapshot an invoice keeps of both at issue time. No server-only imports.
 import { z } from "zod";
 import { ZCustomerRef } from "@/lib/credits/schemas";
+import { TAX_MODES } from "@/lib/tax/select";
 import { TAX_ID_KINDS, validateTaxId } from "./tax-ids";
 
 export const DEFAULT_NUMBER_PREFIX = "TLY-";
@@ -38,6 +39,8 @@ export const ZSellerSettings = z.object({
     .regex(/^[A-Z0-9][A-Z0-9-]{0,11}$/, "must be 1 to 12 letters, digits or dashes, starting with a letter or digit")
     .meta({ example: "INV-" })
     .default(DEFAULT_NUMBER_PREFIX),
+  /** none: no tax on invoices; tally_rates: the rates at /api/v1/tax-rates (local invoices, and as Stripe tax rates); stripe_tax: Stripe Tax computes it. */
+  tax_mode: z.enum(TAX_MODES).default("none"),
 });
 export type SellerSettings = z.infer<typeof ZSellerSettings>;
 
@@ -106,6 +109,7 @@ export const ZSellerSettingsJson = z.object({
   support_email: z.string(),
   invoice_footer: z.string(),
   number_prefix: z.string(),
+  tax_mode: z.enum(TAX_MODES),
 });
 
 /** What an invoice keeps of its parties when it is issued: later edits never change it. */

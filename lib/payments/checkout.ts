@@ -19,6 +19,8 @@ import type { CheckoutJson } from "./schemas";
 import { assertSelfServe } from "./self-serve";
 import { resolvePromotionCode } from "@/lib/coupons/redeem";
 import { discountedFeeCents } from "@/lib/coupons/discount-math";
+import { totalWithTax } from "@/lib/tax/buyer-tax";
+import { stripeTaxFor } from "@/lib/tax/stripe-tax";
 
 export type CheckoutRequest = {
   planId?: string;
@@ -52,6 +54,10 @@ function stripePromotionCodeOf(p: { stripePromotionCodeId: string | null }): str
     throw invalidField("promotion_code", "this code is not set up in Stripe; ask for a new one");
   return p.stripePromotionCodeId;
 }
+
+/** The sandbox's amount with the tax its invoice will add (Stripe's sessions total themselves). */
+const localAmount = async (orgId: string, provider: string, netCents: number) =>
+  provider === "local" ? totalWithTax(orgId, netCents) : netCents;
 
 export async function startCheckout(orgId: string, req: CheckoutRequest, actor: string): Promise<CheckoutSession> {
   if (Boolean(req.planId) === Boolean(req.creditProductId))
@@ -91,6 +97,7 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
         planId: plan.id,
         idempotencyKey: `tally-checkout-${id}`,
         promotionCodeId: promo?.promo ? stripePromotionCodeOf(promo.promo) : null,
+        tax: await stripeTaxFor(orgId),
       });
       url = s.url;
       providerSessionId = s.id;
@@ -106,7 +113,11 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
         url,
         providerSessionId,
         promotionCodeId: promo?.promo?.id ?? null,
-        amountCents: plan.trialDays > 0 ? 0 : discountedFeeCents(promo?.coupon, plan.basePriceCents, plan.currency),
+        // The sandbox shows what its card is charged: the first period's fee with the customer's tax.
+        amountCents:
+          plan.trialDays > 0
+            ? 0
+            : await localAmount(orgId, provider, discountedFeeCents(promo?.coupon, plan.basePriceCents, plan.currency)),
         currency: plan.currency,
         createdBy: actor,
         expiresAt,
@@ -133,6 +144,7 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
       orgId,
       creditProductId: product.id,
       idempotencyKey: `tally-checkout-${id}`,
+      tax: await stripeTaxFor(orgId),
     });
     url = s.url;
     providerSessionId = s.id;
@@ -147,7 +159,7 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
       creditProductId: product.id,
       url,
       providerSessionId,
-      amountCents: product.priceCents,
+      amountCents: await localAmount(orgId, provider, product.priceCents),
       currency: product.currency,
       createdBy: actor,
       expiresAt,

@@ -21,6 +21,7 @@ import { formatCard, formatDate } from "@/lib/format";
 import { defaultPaymentMethod } from "./payment-methods";
 import { recordPayment } from "./record-payment";
 import { newId } from "@/lib/ids";
+import { taxShareCents } from "@/lib/tax/compute";
 
 /**
  * The fee line of a period and, while the subscription's coupon lasts, its discount line (negative,
@@ -78,6 +79,7 @@ export async function chargeInvoice(
     status: ok ? "succeeded" : "failed",
     amountCents: invoice.amountDueCents,
     currency: invoice.currency,
+    taxCents: taxShareCents(invoice.amountDueCents, invoice.totalCents, invoice.taxCents),
     description: `Invoice ${invoice.number}`,
     invoiceId: invoice.id,
     paymentMethodLabel: pm ? formatCard(pm.brand, pm.last4) : null,

@@ -24,6 +24,7 @@ import { recordHistory } from "@/lib/subscriptions/history";
 import { afterPeriodStarted } from "@/lib/subscriptions/hooks";
 import { onCreditPackPaid } from "./credit-purchase";
 import { setPaymentState } from "./local-billing";
+import { taxShareCents } from "@/lib/tax/compute";
 import { recordPayment } from "./record-payment";
 
 export const OFFLINE_METHOD_LABELS: Record<OfflinePaymentMethod, string> = {
@@ -74,6 +75,7 @@ export async function recordOfflinePayment(
       status: "succeeded",
       amountCents: inv.amountDueCents,
       currency: inv.currency,
+      taxCents: taxShareCents(inv.amountDueCents, inv.totalCents, inv.taxCents),
       description: `Invoice ${inv.number}`,
       invoiceId: inv.id,
       creditProductId: session?.creditProductId ?? null,

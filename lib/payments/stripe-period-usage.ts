@@ -22,6 +22,7 @@ import {
   invoiceStatus,
   isRefusal,
 } from "@/lib/stripe/invoice-items";
+import { stripeTaxFor } from "@/lib/tax/stripe-tax";
 import { markLateUsageBilled } from "./late-usage";
 import { periodKey, totalCents, type PeriodLine } from "./period-lines";
 import { settleInvoicedOverage } from "./overage-settlement";
@@ -145,6 +146,7 @@ async function separateInvoice(row: PeriodBilling, customerId: string): Promise<
       tally_period_end: row.periodEnd.toISOString(),
     },
     idempotencyKey: `tally-usage-invoice:${key}`,
+    tax: await stripeTaxFor(row.orgId),
   });
   await db
     .update(periodBillings)

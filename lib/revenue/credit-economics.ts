@@ -8,7 +8,7 @@ import { db, type Executor } from "@/lib/db/client";
 import { decimal, int, label, nullable, selectRows, text, type RowOf } from "@/lib/db/rows";
 import type { CreditSource } from "@/lib/db/schema";
 import { D, type Dec } from "@/lib/money";
-import { COLLECTED_STATUSES } from "./non-recurring";
+import { COLLECTED_STATUSES, paymentNetOfTax } from "./non-recurring";
 
 const collected = sql.raw(COLLECTED_STATUSES.map((s) => `'${s}'`).join(", "));
 const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`;
@@ -23,7 +23,7 @@ export async function creditPackSales(
 ): Promise<CreditPackSales> {
   const [r] = await selectRows(
     { n: int, gross: int, refunded: int },
-    sql`select count(*)::int as n, coalesce(sum(amount_cents), 0)::text as gross, coalesce(sum(amount_refunded_cents), 0)::text as refunded
+    sql`select count(*)::int as n, coalesce(sum(amount_cents - tax_cents), 0)::text as gross, coalesce(sum(amount_cents - tax_cents - ${paymentNetOfTax()}), 0)::text as refunded
         from payments
         where kind = 'credits' and status in (${collected}) and currency = ${currency} and livemode
           and created_at >= ${iso(range.start)} and created_at < ${iso(range.end)}`,
@@ -40,7 +40,7 @@ export async function creditPackSales(
  * an admin or the seed). Null when neither is known (a "purchased" grant made by hand).
  */
 const grantPrice = (currency: string) => sql`coalesce(
-    (select (pay.amount_cents - pay.amount_refunded_cents)::numeric from payments pay
+    (select ${paymentNetOfTax("pay.")}::numeric from payments pay
       where pay.org_id = g.org_id and pay.provider_payment_id = g.reference and pay.kind = 'credits' and pay.currency = ${currency} and pay.livemode limit 1),
     (select cp.price_cents::numeric * g.amount / cp.credits from credit_products cp where cp.id = g.credit_product_id and cp.currency = ${currency}))`;
 

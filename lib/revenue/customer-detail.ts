@@ -9,7 +9,7 @@ import { plans, subscriptionHistory } from "@/lib/db/schema";
 import { listInvoices } from "@/lib/invoices/queries";
 import { listCharges } from "./lists";
 import { mrrMinor } from "./mrr";
-import { COLLECTED_STATUSES } from "./non-recurring";
+import { COLLECTED_STATUSES, paymentNetOfTax } from "./non-recurring";
 
 const collected = sql.raw(COLLECTED_STATUSES.map((s) => `'${s}'`).join(", "));
 
@@ -26,7 +26,7 @@ export async function customerRevenue(orgId: string) {
     listCharges({ orgId, limit: 24 }),
     selectRows(
       { currency: text, net: int, refunded: int },
-      sql`select currency, sum(amount_cents - amount_refunded_cents)::text as net, sum(amount_refunded_cents)::text as refunded
+      sql`select currency, sum(${paymentNetOfTax()})::text as net, sum(amount_refunded_cents)::text as refunded
           from payments where org_id = ${orgId} and status in (${collected}) and livemode group by currency order by currency`,
     ),
   ]);

@@ -13,7 +13,16 @@ export type NonRecurring = { creditPackCents: number; usageCents: number };
 export const COLLECTED_STATUSES = ["succeeded", "partially_refunded", "refunded"] as const;
 const collected = sql.raw(COLLECTED_STATUSES.map((s) => `'${s}'`).join(", "));
 
-/** Credit pack revenue per month (UTC) of the payment: amount − refunded, in one currency. */
+/**
+ * A payment's revenue: amount − refunded, net of the tax it carried (its share of the invoice's tax,
+ * pro rata to what was kept, rounded half away from zero once). `p` is the payments table's alias.
+ */
+export const paymentNetOfTax = (p = "") =>
+  sql.raw(
+    `(${p}amount_cents - ${p}amount_refunded_cents - coalesce(round(${p}tax_cents * (${p}amount_cents - ${p}amount_refunded_cents)::numeric / nullif(${p}amount_cents, 0)), 0))`,
+  );
+
+/** Credit pack revenue per month (UTC) of the payment: amount − refunded, net of tax, in one currency. */
 export async function creditPackRevenueByMonth(
   currency: string,
   from: Date,
@@ -22,7 +31,7 @@ export async function creditPackRevenueByMonth(
 ): Promise<Map<string, number>> {
   const list = await selectRows(
     { month: text, cents: int },
-    sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM') as month, sum(amount_cents - amount_refunded_cents)::text as cents
+    sql`select to_char(created_at at time zone 'UTC', 'YYYY-MM') as month, sum(${paymentNetOfTax()})::text as cents
         from payments
         where kind = 'credits' and status in (${collected}) and currency = ${currency} and livemode
           and created_at >= ${from.toISOString()}::timestamptz and created_at < ${to.toISOString()}::timestamptz

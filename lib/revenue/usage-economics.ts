@@ -12,7 +12,7 @@ import { hourRange } from "@/lib/metering/limit-period";
 import { D, minorExponent, roundToMinor, type Dec } from "@/lib/money";
 import type { Month } from "./movements";
 import { twelfthsToMinor, ZERO } from "./mrr";
-import { COLLECTED_STATUSES } from "./non-recurring";
+import { COLLECTED_STATUSES, paymentNetOfTax } from "./non-recurring";
 import { usageByCustomer, type CustomerUsage } from "./usage-cost";
 import { NO_TIER, plansOf, subscriptionStateAt, usageRevenueCents } from "./usage-revenue";
 
@@ -39,7 +39,7 @@ const NONE = NO_TIER;
 async function packRevenueByOrg(currency: string, month: Month, tx: Executor) {
   const list = await selectRows(
     { org_id: text, cents: int },
-    sql`select org_id, sum(amount_cents - amount_refunded_cents)::text as cents from payments
+    sql`select org_id, sum(${paymentNetOfTax()})::text as cents from payments
         where kind = 'credits' and status in (${collected}) and currency = ${currency} and livemode
           and created_at >= ${month.start.toISOString()}::timestamptz and created_at < ${month.end.toISOString()}::timestamptz
         group by org_id`,

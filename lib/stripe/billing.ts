@@ -3,6 +3,7 @@
 import "server-only";
 import type Stripe from "stripe";
 import { providerError, stripe } from "./client";
+import { automaticTaxParams, NO_STRIPE_TAX, type StripeTax } from "./tax";
 
 export type StripeSubscriptionState = {
   id: string;
@@ -192,7 +193,10 @@ export async function createSubscriptionCheckout(input: {
   idempotencyKey: string;
   /** A Stripe promotion code the customer typed: the session (and the subscription it makes) carries its discount. */
   promotionCodeId?: string | null;
+  /** Stripe Tax, or Tally's rate as the subscription's default tax rate (lib/tax/stripe-tax.ts). */
+  tax?: StripeTax;
 }): Promise<{ id: string; url: string }> {
+  const tax = input.tax ?? NO_STRIPE_TAX;
   const s = await call(() =>
     stripe().checkout.sessions.create(
       {
@@ -201,8 +205,10 @@ export async function createSubscriptionCheckout(input: {
         client_reference_id: input.orgId,
         line_items: [{ price: input.priceId, quantity: 1 }],
         ...(input.promotionCodeId && { discounts: [{ promotion_code: input.promotionCodeId }] }),
+        ...automaticTaxParams(tax, true),
         subscription_data: {
           ...(input.trialDays > 0 && { trial_period_days: input.trialDays }),
+          ...(tax.taxRateIds.length > 0 && { default_tax_rates: tax.taxRateIds }),
           metadata: { tally_org_id: input.orgId, tally_plan_id: input.planId },
         },
         metadata: { tally_org_id: input.orgId, tally_plan_id: input.planId },
@@ -226,7 +232,11 @@ export async function createCreditsCheckout(input: {
   orgId: string;
   creditProductId: string;
   idempotencyKey: string;
+  /** Stripe Tax, or Tally's rate on the pack's line (lib/tax/stripe-tax.ts). */
+  tax?: StripeTax;
 }): Promise<{ id: string; url: string }> {
+  const tax = input.tax ?? NO_STRIPE_TAX;
+  const lineTax = tax.taxRateIds.length > 0 ? { tax_rates: tax.taxRateIds } : {};
   const metadata = { tally_org_id: input.orgId, tally_credit_product_id: input.creditProductId };
   const s = await call(() =>
     stripe().checkout.sessions.create(
@@ -236,8 +246,9 @@ export async function createCreditsCheckout(input: {
         client_reference_id: input.orgId,
         line_items: [
           input.priceId
-            ? { price: input.priceId, quantity: 1 }
+            ? { price: input.priceId, quantity: 1, ...lineTax }
             : {
+                ...lineTax,
                 price_data: {
                   currency: input.currency,
                   unit_amount: input.amountCents,
@@ -246,6 +257,7 @@ export async function createCreditsCheckout(input: {
                 quantity: 1,
               },
         ],
+        ...automaticTaxParams(tax, true),
         payment_intent_data: { metadata },
         metadata,
         success_url: input.successUrl,

@@ -4,6 +4,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { stripe } from "./client";
+import { automaticTaxParams, NO_STRIPE_TAX, type StripeTax } from "./tax";
 
 export type StripeLineInput = {
   customerId: string;
@@ -54,9 +55,14 @@ export async function createUsageInvoice(input: {
   description: string;
   metadata: Record<string, string>;
   idempotencyKey: string;
+  /** Stripe Tax, or Tally's rate as the invoice's default tax rate. */
+  tax?: StripeTax;
 }): Promise<{ id: string; status: string }> {
+  const tax = input.tax ?? NO_STRIPE_TAX;
   const inv = await stripe().invoices.create(
     {
+      ...automaticTaxParams(tax),
+      ...(tax.taxRateIds.length > 0 && { default_tax_rates: tax.taxRateIds }),
       customer: input.customerId,
       currency: input.currency,
       description: input.description,

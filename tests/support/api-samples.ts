@@ -39,6 +39,12 @@ export const SAMPLES: Record<string, Make> = {
     body: { coupon_id: w.catalog.coupon.id, code: `P${uid()}`.replace(/[^A-Za-z0-9]/g, "") },
   }),
   "PATCH /api/v1/promotion-codes/{id}": (w) => ({ params: { id: w.catalog.promo.id }, body: { active: true } }),
+  "GET /api/v1/tax-rates": () => ({}),
+  "POST /api/v1/tax-rates": () => ({
+    body: { country: "ZZ", region: uid().toUpperCase(), name: "Sales tax", percentage: "7.25" },
+  }),
+  "PATCH /api/v1/tax-rates/{id}": (w) => ({ params: { id: w.catalog.taxRate.id }, body: { name: "World tax" } }),
+  "GET /api/v1/reports/tax": () => ({ query: { from: "2026-01-01", to: "2026-12-31" } }),
   "GET /api/v1/plans": () => ({ query: { include_inactive: "true" } }),
   "POST /api/v1/plans": () => ({ body: { code: `p-${uid()}`, name: "A plan", interval: "month", base_price: "10" } }),
   "GET /api/v1/plans/{id}": (w) => ({ params: { id: w.catalog.plan.id } }),

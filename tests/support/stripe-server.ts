@@ -387,11 +387,15 @@ export class StripeServer {
         price?: string;
         price_data?: { currency?: string; unit_amount?: number | string; product_data?: { name?: string } };
         quantity?: number | string;
+        tax_rates?: string[];
       }[];
     },
   ): Obj {
     const id = stripeId("cs");
     const { line_items: lines = [], ...rest } = fields;
+    // A subscription's default tax rates apply to its items, as at Stripe.
+    const defaultRates = ((fields.subscription_data as { default_tax_rates?: string[] } | undefined)
+      ?.default_tax_rates ?? []) as string[];
     const items = lines.map((l) => {
       const price: Obj = l.price
         ? this.objects.get(l.price)!
@@ -407,11 +411,13 @@ export class StripeServer {
           });
       const quantity = Number(l.quantity ?? 1);
       const amount = Number(price.unit_amount) * quantity;
+      const amountTax = this.exclusiveTax(amount, [...(l.tax_rates ?? []), ...defaultRates]);
       return {
         id: stripeId("li"),
         object: "item",
         amount_subtotal: amount,
-        amount_total: amount,
+        amount_tax: amountTax,
+        amount_total: amount + amountTax,
         currency: price.currency as string,
         description: String(l.price_data?.product_data?.name ?? price.nickname ?? "Item"),
         price,
@@ -420,7 +426,8 @@ export class StripeServer {
     });
     this.lineItems.set(id, items);
     // `discounts: [{ promotion_code }]`: the session's total is the discounted one, as Stripe shows it.
-    const subtotal = items.reduce((sum, i) => sum + i.amount_total, 0);
+    const subtotal = items.reduce((sum, i) => sum + i.amount_subtotal, 0);
+    const tax = items.reduce((sum, i) => sum + i.amount_tax, 0);
     const promo = (fields.discounts as { promotion_code?: string }[] | undefined)?.[0]?.promotion_code;
     const coupon = promo ? this.couponOfPromotionCode(promo) : undefined;
     const discount = coupon ? this.couponAmountOff(coupon, subtotal) : 0;
@@ -428,7 +435,7 @@ export class StripeServer {
       id,
       object: "checkout.session",
       amount_subtotal: subtotal,
-      total_details: { amount_discount: discount, amount_shipping: 0, amount_tax: 0 },
+      total_details: { amount_discount: discount, amount_shipping: 0, amount_tax: tax },
       url: `https://checkout.stripe.test/c/pay/${id}`,
       status: "open",
       payment_status: "unpaid",
@@ -437,11 +444,19 @@ export class StripeServer {
       customer: null,
       client_reference_id: null,
       metadata: {},
-      amount_total: subtotal - discount,
+      amount_total: subtotal - discount + tax,
       currency: items[0]?.currency ?? "usd",
       created: now(),
       ...rest,
     });
+  }
+
+  /** Tax of the exclusive rates among `rateIds` on an amount, rounded per rate (Stripe Tax is not simulated: it adds nothing). */
+  exclusiveTax(amount: number, rateIds: string[]): number {
+    return rateIds
+      .map((id) => this.objects.get(id))
+      .filter((r) => r && !r.inclusive)
+      .reduce((sum, r) => sum + Math.round((amount * Number(r!.percentage)) / 100), 0);
   }
 
   /** A promotion code's coupon (the `promotion.coupon` of current API versions). */
@@ -682,6 +697,36 @@ export class StripeServer {
       },
     );
     this.route("POST", /^\/v1\/checkout\/sessions$/, ({ body }) => ({ body: this.createCheckoutSession(body) }));
+    // Tax rates as Stripe keeps them: immutable, listed, referenced by sessions, subscriptions and invoices.
+    this.route("POST", /^\/v1\/tax_rates$/, ({ body }) => {
+      if (body.percentage === undefined || body.display_name === undefined || body.inclusive === undefined)
+        return {
+          status: 400,
+          body: {
+            error: { type: "invalid_request_error", message: "display_name, percentage and inclusive are required" },
+          },
+        };
+      return {
+        body: this.put({
+          id: stripeId("txr"),
+          object: "tax_rate",
+          active: true,
+          display_name: body.display_name,
+          percentage: Number(body.percentage),
+          effective_percentage: Number(body.percentage),
+          inclusive: body.inclusive === "true",
+          country: body.country ?? null,
+          state: body.state ?? null,
+          jurisdiction: body.jurisdiction ?? null,
+          livemode: false,
+          metadata: body.metadata ?? {},
+          created: now(),
+        }),
+      };
+    });
+    this.route("GET", /^\/v1\/tax_rates$/, ({ query }) => ({
+      body: this.listResponse("/v1/tax_rates", this.list("tax_rate"), query),
+    }));
     this.route("POST", /^\/v1\/coupons$/, ({ body }) => ({
       body: this.put({
         id: stripeId("co"),

@@ -3,6 +3,7 @@
 // agent with a call, credits with a consumption and an open reservation, usage events and an alert, and
 // every kind of principal the API knows. Objects are made through the API where it offers a way (as a
 // platform key would), so the world is what a running installation would hold.
+import { createTaxRate } from "@/lib/tax/rates";
 import { eq, sql } from "drizzle-orm";
 import * as agentsRoute from "@/app/api/v1/agents/route";
 import * as callsRoute from "@/app/api/v1/calls/route";
@@ -200,6 +201,14 @@ export async function seedWorld() {
     active: true,
     first_time_transaction: false,
   });
+  // A tax rate for the operations that rename and archive rates (a jurisdiction no test invoices).
+  const taxRate = await createTaxRate({
+    country: "ZZ",
+    region: null,
+    name: "World tax",
+    percentage: "10",
+    inclusive: false,
+  });
   const catalog = { planId: plan.id, creditEvent: creditEvent.code, meterEvent: meter.eventName };
   const a = await seedOrg(platform, catalog);
   const b = await seedOrg(platform, catalog);
@@ -227,6 +236,7 @@ export async function seedWorld() {
       feature,
       coupon,
       promo,
+      taxRate,
     },
     sessions: {
       memberA: await sessionCookie(memberA.id),

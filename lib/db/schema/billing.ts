@@ -1,6 +1,7 @@
 // Money movements: checkout sessions, invoices and their lines, payments (charges) and payment
 // methods — mirrored from Stripe, or issued by the local provider. Amounts in minor units.
 import type { InvoiceParties } from "@/lib/invoices/party-schemas";
+import type { InvoiceTaxSnapshot } from "@/lib/tax/snapshot";
 import { sql } from "drizzle-orm";
 import {
   bigint,
@@ -99,6 +100,10 @@ export const invoices = pgTable(
     livemode: boolean().notNull().default(true),
     /** Seller and buyer as they were at issue (local invoices issued since issue 22); null on older ones. */
     parties: jsonb().$type<InvoiceParties>(),
+    /** Tax in minor units (subtotal is net of it; total = subtotal + tax). 0 on untaxed and older invoices. */
+    taxCents: bigint({ mode: "number" }).notNull().default(0),
+    /** How tax was worked out at issue: per jurisdiction and rate, and the reverse-charge note (lib/tax). */
+    tax: jsonb().$type<InvoiceTaxSnapshot>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -134,6 +139,13 @@ export const invoiceLines = pgTable(
     periodStart: timestamp({ withTimezone: true }),
     periodEnd: timestamp({ withTimezone: true }),
     details: jsonb().$type<Record<string, unknown>>(),
+    /** The line's tax (lib/tax/compute.ts, one rounding per line); 0 when untaxed. */
+    taxCents: bigint({ mode: "number" }).notNull().default(0),
+    /** The line net of tax: amountCents for exclusive tax, amountCents − tax for inclusive; null on older lines (= amountCents). */
+    netCents: bigint({ mode: "number" }),
+    taxRateId: text(),
+    /** The rate applied, exact decimal percentage ("20"); "0" for a reverse charge; null when untaxed. */
+    taxPercentage: numeric(),
   },
   (t) => [index("invoice_lines_invoice_idx").on(t.invoiceId, t.position)],
 );
@@ -168,6 +180,8 @@ export const payments = pgTable(
     offlineMethod: text().$type<OfflinePaymentMethod>(),
     offlineReference: text(),
     recordedBy: text(),
+    /** The tax within amountCents (the invoice's tax when it paid one): revenue is amount net of it. */
+    taxCents: bigint({ mode: "number" }).notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },

@@ -10,6 +10,7 @@ import { requireCustomer } from "@/lib/auth/session";
 import { formatDate, formatMoney, formatQuantity, formatUnitPrice } from "@/lib/format";
 import { AppError } from "@/lib/http/errors";
 import { getInvoice } from "@/lib/invoices/queries";
+import { TAX_ROUNDING_NOTE, taxSummaryRows } from "@/lib/tax/describe";
 
 export const metadata: Metadata = { title: "Invoice" };
 
@@ -96,7 +97,13 @@ export default async function InvoicePage({
               ))}
             </tbody>
           </Table>
-          <dl className="ml-auto w-64 space-y-1 text-sm">
+          <dl className="ml-auto w-full max-w-xs space-y-1 text-sm">
+            {taxSummaryRows(inv).map((row) => (
+              <div key={row.label} className="flex justify-between gap-4 text-zinc-700" data-testid="tax-row">
+                <dt>{row.label}</dt>
+                <dd className="tabular">{formatMoney(row.cents, inv.currency)}</dd>
+              </div>
+            ))}
             <div className="flex justify-between font-semibold text-zinc-900">
               <dt>Total</dt>
               <dd className="tabular">{formatMoney(inv.totalCents, inv.currency)}</dd>
@@ -110,6 +117,12 @@ export default async function InvoicePage({
               <dd className="tabular">{formatMoney(inv.amountDueCents, inv.currency)}</dd>
             </div>
           </dl>
+          {inv.tax?.note && (
+            <p className="text-sm font-medium text-zinc-900" data-testid="tax-note">
+              {inv.tax.note}
+            </p>
+          )}
+          {inv.tax && <p className="text-xs text-zinc-500">{TAX_ROUNDING_NOTE}</p>}
           {inv.parties?.seller.invoice_footer && (
             <p className="whitespace-pre-line text-sm text-zinc-600">{inv.parties.seller.invoice_footer}</p>
           )}

@@ -1,0 +1,44 @@
+// Tax on Stripe's side: Stripe TaxRates made from Tally's rates (tax mode tally_rates), and the
+// parameters that put tax on Checkout Sessions and invoices — Tally's rates, or Stripe Tax
+// (`automatic_tax`, tax mode stripe_tax). Plain objects in and out.
+import "server-only";
+import { providerError, stripe } from "./client";
+
+/** What a Stripe object Tally creates carries: Stripe Tax, or these TaxRate ids, or neither. */
+export type StripeTax = { automatic: boolean; taxRateIds: string[] };
+export const NO_STRIPE_TAX: StripeTax = { automatic: false, taxRateIds: [] };
+
+/** A Stripe TaxRate for a Tally rate, keyed by its id so a retry makes one (Stripe's rates are immutable). */
+export async function createStripeTaxRate(r: {
+  id: string;
+  name: string;
+  percentage: string;
+  inclusive: boolean;
+  country: string;
+  region: string | null;
+}): Promise<string> {
+  try {
+    const created = await stripe().taxRates.create(
+      {
+        display_name: r.name,
+        // Stripe takes the percentage as a decimal number of at most 4 places (the schema enforces that).
+        percentage: Number(r.percentage),
+        inclusive: r.inclusive,
+        country: r.country,
+        ...(r.region && { state: r.region }),
+        jurisdiction: r.region ? `${r.country}-${r.region}` : r.country,
+        metadata: { tally_tax_rate_id: r.id },
+      },
+      { idempotencyKey: `tally-tax-rate-${r.id}` },
+    );
+    return created.id;
+  } catch (e) {
+    throw providerError(e);
+  }
+}
+
+/** Checkout Session and invoice fields for Stripe Tax (the customer's address is saved from Checkout so Stripe can locate it). */
+export const automaticTaxParams = (t: StripeTax, checkout = false) =>
+  t.automatic
+    ? { automatic_tax: { enabled: true }, ...(checkout && { customer_update: { address: "auto" as const } }) }
+    : {};
