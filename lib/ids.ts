@@ -46,7 +46,9 @@ export type IdPrefix =
   | "ivt"
   | "cpn"
   | "promo"
-  | "sdc";
+  | "sdc"
+  | "cn"
+  | "cnl";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

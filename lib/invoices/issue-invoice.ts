@@ -10,6 +10,7 @@ import { newId } from "@/lib/ids";
 import { emitInvoicesIssued, invoiceEvent } from "@/lib/outbound-webhooks/events";
 import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
 import { ZBillingDetails, type InvoiceParties } from "./party-schemas";
+import { takeCreditBalances } from "./credit-balance";
 import { getSellerSettings } from "./seller-settings";
 
 export type NewLine = Omit<typeof invoiceLines.$inferInsert, "id" | "invoiceId" | "orgId" | "position">;
@@ -56,8 +57,10 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
   const existing = new Map(
     (await tx.select().from(invoices).where(inArray(invoices.sourceKey, keys))).map((inv) => [inv.sourceKey!, inv]),
   );
-  const fresh = inputs.filter(
-    (i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n,
+  // A customer's credit-note balance is taken by its next invoices (credit-balance.ts).
+  const fresh = await takeCreditBalances(
+    tx,
+    inputs.filter((i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n),
   );
   const [numbers, existingLines, seller, buyers] = await Promise.all([
     fresh.length

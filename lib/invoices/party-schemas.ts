@@ -6,6 +6,7 @@ import { ZCustomerRef } from "@/lib/credits/schemas";
 import { TAX_ID_KINDS, validateTaxId } from "./tax-ids";
 
 export const DEFAULT_NUMBER_PREFIX = "TLY-";
+export const DEFAULT_CREDIT_NOTE_PREFIX = "CN-";
 
 const line = (max: number) => z.string().trim().max(max);
 const ZCountry = z
@@ -38,6 +39,14 @@ export const ZSellerSettings = z.object({
     .regex(/^[A-Z0-9][A-Z0-9-]{0,11}$/, "must be 1 to 12 letters, digits or dashes, starting with a letter or digit")
     .meta({ example: "INV-" })
     .default(DEFAULT_NUMBER_PREFIX),
+  /** Credit notes are numbered in their own sequence under this prefix. */
+  credit_note_prefix: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9][A-Z0-9-]{0,11}$/, "must be 1 to 12 letters, digits or dashes, starting with a letter or digit")
+    .meta({ example: "CN-" })
+    .default(DEFAULT_CREDIT_NOTE_PREFIX),
 });
 export type SellerSettings = z.infer<typeof ZSellerSettings>;
 
@@ -106,6 +115,7 @@ export const ZSellerSettingsJson = z.object({
   support_email: z.string(),
   invoice_footer: z.string(),
   number_prefix: z.string(),
+  credit_note_prefix: z.string(),
 });
 
 /** What an invoice keeps of its parties when it is issued: later edits never change it. */
