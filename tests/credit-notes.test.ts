@@ -9,6 +9,8 @@ import * as markPaid from "@/app/api/v1/admin/invoices/[id]/mark-paid/route";
 import { db } from "@/lib/db/client";
 import { creditNotes, invoiceLines, payments, webhookMessages } from "@/lib/db/schema";
 import { issueInvoice } from "@/lib/invoices/issue-invoice";
+import { issueCreditNote } from "@/lib/invoices/credit-notes";
+import { revenueSeries, seriesJson } from "@/lib/revenue/series";
 import { call, customerKey, makeOrg, platformKey, uid } from "./support/fixtures";
 import { pdfText } from "./support/pdf-text";
 
@@ -297,5 +299,29 @@ describe("credit notes", () => {
       .from(payments)
       .where(and(eq(payments.invoiceId, inv.id), eq(payments.orgId, a.id)));
     expect(pay!.amountRefundedCents).toBe(250);
+  });
+
+  it("gives revenue back in the month it is issued; a test-mode invoice's note never counts", async () => {
+    const key = await platformKey();
+    const org = await makeOrg();
+    const month = new Date().toISOString().slice(0, 7);
+    const creditNotesThisMonth = async () =>
+      seriesJson(await revenueSeries({ from: month, to: month, currency: "usd" })).data[0]!.credit_notes_cents;
+    const before = await creditNotesThisMonth();
+    const { inv } = await paidInvoice(key, org.id);
+    expect(
+      (await credit(key, inv.id, { reason: "r", outcome: "customer_credit_balance", amount_cents: 400 })).status,
+    ).toBe(201);
+    const { invoice: test } = await issueInvoice(db, {
+      orgId: org.id,
+      currency: "usd",
+      lines: [{ kind: "fixed", description: "Sandbox", quantity: "1", amountCents: 900 }],
+      sourceKey: `test:${uid()}`,
+      issuedAt: new Date(),
+      paid: true,
+      livemode: false,
+    });
+    await issueCreditNote(test.id, { reason: "r", outcome: "next_invoice_balance", amount_cents: 900 }, "test");
+    expect((await creditNotesThisMonth()) - before).toBe(400);
   });
 });
