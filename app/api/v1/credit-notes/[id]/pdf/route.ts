@@ -1,6 +1,7 @@
 import { isCustomer } from "@/lib/auth/actor";
 import { AppError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
+import { pdfResponse, redirectTo } from "@/lib/invoices/pdf-response";
 import { ZIdParams } from "@/lib/http/schemas";
 import { renderCreditNotePdf } from "@/lib/invoices/credit-note-pdf";
 import { getCreditNote } from "@/lib/invoices/credit-note-queries";
@@ -21,14 +22,8 @@ export const GET = route(
     const found = await getCreditNote(isCustomer(actor) ? actor.orgId : null, params.id);
     if (found.note.provider === "stripe") {
       if (!found.note.pdfUrl) throw new AppError("not_found", "Stripe has not published a PDF for this credit note.");
-      return Response.redirect(found.note.pdfUrl, 302);
+      return redirectTo(found.note.pdfUrl);
     }
-    return new Response(Buffer.from(await renderCreditNotePdf(found)), {
-      headers: {
-        "content-type": "application/pdf",
-        "content-disposition": `inline; filename="${found.note.number}.pdf"`,
-        "cache-control": "private, max-age=60",
-      },
-    });
+    return pdfResponse(await renderCreditNotePdf(found), found.note.number);
   },
 );
