@@ -6,6 +6,7 @@ import { db } from "@/lib/db/client";
 import {
   creditNoteLines,
   creditNotes,
+  invoiceLines,
   invoices,
   organizations,
   type CreditNote,
@@ -60,6 +61,31 @@ export async function getCreditNote(orgId: string | null, id: string) {
     .where(eq(creditNoteLines.creditNoteId, id))
     .orderBy(asc(creditNoteLines.position));
   return { ...row, lines };
+}
+
+/** A customer's paid invoices (newest 24) with their lines: what the admin's credit-note form offers. */
+export async function creditableInvoices(orgId: string) {
+  const paid = await db
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.orgId, orgId), eq(invoices.status, "paid")))
+    .orderBy(desc(invoices.issuedAt))
+    .limit(24);
+  const lines = paid.length
+    ? await db
+        .select()
+        .from(invoiceLines)
+        .where(
+          inArray(
+            invoiceLines.invoiceId,
+            paid.map((i) => i.id),
+          ),
+        )
+        .orderBy(asc(invoiceLines.position))
+    : [];
+  return paid
+    .filter((i) => i.amountPaidCents > 0)
+    .map((invoice) => ({ invoice, lines: lines.filter((l) => l.invoiceId === invoice.id && l.amountCents > 0) }));
 }
 
 export function creditNoteJson(r: CreditNoteRow): CreditNoteJson {
