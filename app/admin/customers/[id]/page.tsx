@@ -56,6 +56,12 @@ import { grantCreditsAction } from "./credits/actions";
 
 export const metadata: Metadata = { title: "Customer" };
 
+/** An open invoice as a form's choice: its number and what is due. */
+const dueOption = (i: { id: string; number: string; amountDueCents: number; currency: string }) => ({
+  value: i.id,
+  label: `${i.number} — ${formatMoney(i.amountDueCents, i.currency)} due`,
+});
+
 export default async function AdminCustomerPage({ params }: { params: Promise<{ id: string }> }) {
   await requireAdmin();
   const { id } = await params;
@@ -280,10 +286,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
                 {
                   name: "invoice_id",
                   label: "Invoice",
-                  options: awaiting.map((i) => ({
-                    value: i.id,
-                    label: `${i.number} — ${formatMoney(i.amountDueCents, i.currency)} due`,
-                  })),
+                  options: awaiting.map(dueOption),
                 },
                 {
                   name: "method",
@@ -323,10 +326,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
                 {
                   name: "invoice_id",
                   label: "Invoice",
-                  options: voidable.map((i) => ({
-                    value: i.id,
-                    label: `${i.number} — ${formatMoney(i.amountDueCents, i.currency)} due`,
-                  })),
+                  options: voidable.map(dueOption),
                 },
                 { name: "reason", label: "Reason", placeholder: "issued by mistake", required: true },
               ]}
