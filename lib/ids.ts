@@ -47,7 +47,9 @@ export type IdPrefix =
   | "cpn"
   | "promo"
   | "sdc"
-  | "txr";
+  | "txr"
+  | "cn"
+  | "cnl";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

@@ -27,6 +27,7 @@ export function MovementsTable({ months, currency }: { months: MonthJson[]; curr
             <Th align="right">NRR</Th>
             <Th align="right">Credit packs</Th>
             <Th align="right">Usage</Th>
+            <Th align="right">Credit notes</Th>
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100">
@@ -40,6 +41,9 @@ export function MovementsTable({ months, currency }: { months: MonthJson[]; curr
               <Td align="right">{m(r.credit_pack_revenue_cents)}</Td>
               <Td align="right">
                 <span data-testid="usage-revenue">{m(r.usage_revenue_cents)}</span>
+              </Td>
+              <Td align="right">
+                <span data-testid="credit-notes">{loss(r.credit_notes_cents)}</span>
               </Td>
             </tr>
           ))}

@@ -66,6 +66,14 @@ export function SellerSettingsForm({
           defaultValue={value("number_prefix")}
           error={err("number_prefix")}
         />
+        <Field
+          id="seller-credit_note_prefix"
+          label="Credit note number prefix"
+          name="credit_note_prefix"
+          hint="Credit notes are numbered in their own sequence under it (e.g. CN-000007)."
+          defaultValue={value("credit_note_prefix")}
+          error={err("credit_note_prefix")}
+        />
       </div>
       <div>
         <label htmlFor="seller-tax_mode" className="block text-sm font-medium text-zinc-700">

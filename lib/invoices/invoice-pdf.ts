@@ -39,19 +39,40 @@ function wrap(s: string, n: number): string[] {
   return out;
 }
 
+/**
+ * Another document on the invoice's paper (a credit note): its title, number, date, lines under the
+ * header lines of `lines`, the rows under them (label, cents, bold) and the stamp at the left.
+ */
+export type PdfDocumentKind = {
+  title: string;
+  number: string;
+  issuedAt: Date;
+  /** Printed under the date: what the document refers to (the invoice it credits, why). */
+  references: string[];
+  totals: [string, number, boolean][];
+  stamp: string;
+};
+
+type PdfLine = Pick<InvoiceLine, "description" | "quantity" | "unitAmount" | "amountCents">;
+
 export async function renderInvoicePdf({
   invoice,
   customer,
   lines,
+  kind,
 }: {
   invoice: Invoice;
   customer: Organization;
-  lines: InvoiceLine[];
+  lines: PdfLine[];
+  kind?: PdfDocumentKind;
 }): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
-  pdf.setTitle(`Invoice ${invoice.number}`);
+  const title = kind?.title ?? "Invoice";
+  const number = kind?.number ?? invoice.number;
+  const issuedAt = kind?.issuedAt ?? invoice.issuedAt;
+  pdf.setTitle(`${title} ${number}`);
   pdf.setProducer("Tally");
-  pdf.setCreationDate(invoice.issuedAt);
+  pdf.setCreationDate(issuedAt);
   const font = await pdf.embedFont(StandardFonts.Helvetica);
   const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
   let page = pdf.addPage([595.28, 841.89]); // A4
@@ -84,15 +105,18 @@ export async function renderInvoicePdf({
   };
   text(fit(sellerName, 330, bold, 20), left, y, { size: 20, f: bold, color: BRAND });
   // A sandbox invoice is test mode's: it says so on paper too.
-  text(invoice.livemode ? "INVOICE" : "TEST INVOICE", right, y, { size: 20, f: bold, alignRight: true });
+  const heading = title.toUpperCase();
+  text(invoice.livemode ? heading : `TEST ${heading}`, right, y, { size: 20, f: bold, alignRight: true });
   y -= 28;
-  text(`Number ${invoice.number}`, right, y, { alignRight: true });
-  text(`Issued ${formatDate(invoice.issuedAt)}`, right, y - 14, { alignRight: true });
-  if (invoice.periodStart && invoice.periodEnd)
-    text(`Period ${formatDate(invoice.periodStart)} - ${formatDate(invoice.periodEnd)}`, right, y - 28, {
-      alignRight: true,
-    });
-  y -= 56;
+  text(`Number ${number}`, right, y, { alignRight: true });
+  text(`Issued ${formatDate(issuedAt)}`, right, y - 14, { alignRight: true });
+  const under = kind
+    ? kind.references
+    : invoice.periodStart && invoice.periodEnd
+      ? [`Period ${formatDate(invoice.periodStart)} - ${formatDate(invoice.periodEnd)}`]
+      : [];
+  under.forEach((r, i) => text(fit(r, 300), right, y - 28 - 14 * i, { alignRight: true }));
+  y -= 56 + 14 * Math.max(0, under.length - 1);
   const from: string[] = seller
     ? [
         ...addressLines(seller),
@@ -147,27 +171,34 @@ export async function renderInvoicePdf({
   }
   y -= 4;
   page.drawLine({ start: { x: 330, y: y + 10 }, end: { x: right, y: y + 10 }, thickness: 0.5, color: MUTED });
-  // Subtotal and tax per rate above the total (lib/tax/describe.ts), on a taxed invoice only.
-  for (const row of taxSummaryRows(invoice)) {
-    text(row.label, cols.unit, y - 4, { alignRight: true });
-    text(formatMoney(row.cents, invoice.currency), cols.amount, y - 4, { alignRight: true });
-    y -= 16;
-  }
-  text("Total", cols.unit, y - 4, { f: bold, alignRight: true });
-  text(formatMoney(invoice.totalCents, invoice.currency), cols.amount, y - 4, { f: bold, alignRight: true });
-  text("Amount paid", cols.unit, y - 20, { alignRight: true, color: MUTED });
-  text(formatMoney(invoice.amountPaidCents, invoice.currency), cols.amount, y - 20, { alignRight: true, color: MUTED });
-  text("Amount due", cols.unit, y - 36, { alignRight: true, f: bold });
-  text(formatMoney(invoice.amountDueCents, invoice.currency), cols.amount, y - 36, { alignRight: true, f: bold });
+  // Subtotal and tax per rate above the total (lib/tax/describe.ts), on a taxed invoice only (not a credit note).
+  if (kind === undefined)
+    for (const row of taxSummaryRows(invoice)) {
+      text(row.label, cols.unit, y - 4, { alignRight: true });
+      text(formatMoney(row.cents, invoice.currency), cols.amount, y - 4, { alignRight: true });
+      y -= 16;
+    }
+  const totals: [string, number, boolean][] = kind?.totals ?? [
+    ["Total", invoice.totalCents, true],
+    ["Amount paid", invoice.amountPaidCents, false],
+    ["Amount due", invoice.amountDueCents, true],
+  ];
+  totals.forEach(([label, cents, strong], i) => {
+    const o = strong ? { alignRight: true, f: bold } : { alignRight: true, color: MUTED };
+    text(label, cols.unit, y - 4 - 16 * i, o);
+    text(formatMoney(cents, invoice.currency), cols.amount, y - 4 - 16 * i, o);
+  });
+  const settled = kind !== undefined || invoice.status === "paid";
   text(
-    invoice.status === "paid"
-      ? `PAID ${invoice.paidAt ? formatDate(invoice.paidAt) : ""}`
-      : invoice.status.toUpperCase(),
+    kind?.stamp ??
+      (invoice.status === "paid"
+        ? `PAID ${invoice.paidAt ? formatDate(invoice.paidAt) : ""}`
+        : invoice.status.toUpperCase()),
     left,
     y - 20,
-    { size: 14, f: bold, color: invoice.status === "paid" ? rgb(0.02, 0.55, 0.35) : rgb(0.7, 0.4, 0) },
+    { size: 14, f: bold, color: settled ? rgb(0.02, 0.55, 0.35) : rgb(0.7, 0.4, 0) },
   );
-  if (invoice.tax?.note)
+  if (kind === undefined && invoice.tax?.note)
     wrap(invoice.tax.note, 100).forEach((l, i) => text(l, left, y - 60 - 11 * i, { size: 9, f: bold }));
   if (seller?.invoice_footer)
     wrap(seller.invoice_footer, 110)

@@ -13,6 +13,7 @@ import { invoiceTax } from "@/lib/tax/compute";
 import { activeRates } from "@/lib/tax/rates";
 import { selectTax } from "@/lib/tax/select";
 import { ZBillingDetails, type InvoiceParties } from "./party-schemas";
+import { takeCreditBalances } from "./credit-balance";
 import { getSellerSettings } from "./seller-settings";
 
 /** A line as priced; its tax fields are worked out at issue (lib/tax). */
@@ -63,8 +64,10 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
   const existing = new Map(
     (await tx.select().from(invoices).where(inArray(invoices.sourceKey, keys))).map((inv) => [inv.sourceKey!, inv]),
   );
-  const fresh = inputs.filter(
-    (i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n,
+  // A customer's credit-note balance is taken by its next invoices (credit-balance.ts).
+  const fresh = await takeCreditBalances(
+    tx,
+    inputs.filter((i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n),
   );
   const [numbers, existingLines, seller, buyers, rates] = await Promise.all([
     fresh.length

@@ -77,11 +77,12 @@ export async function upsertStripeInvoice(
       })),
     );
   }
-  // Webhook events for the transitions this state brings: issued (out of draft), paid.
+  // Webhook events for the transitions this state brings: issued (out of draft), paid, voided.
   const was = existing?.status ?? "draft";
   await emitWebhookEvents(tx, [
     ...(was === "draft" && row.status !== "draft" ? [invoiceEvent("invoice.issued", row, stateAt)] : []),
     ...(was !== "paid" && row.status === "paid" ? [invoiceEvent("invoice.paid", row, row.paidAt ?? stateAt)] : []),
+    ...(was !== "void" && row.status === "void" ? [invoiceEvent("invoice.voided", row, stateAt)] : []),
   ]);
   return row;
 }

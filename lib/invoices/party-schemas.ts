@@ -7,6 +7,7 @@ import { TAX_MODES } from "@/lib/tax/select";
 import { TAX_ID_KINDS, validateTaxId } from "./tax-ids";
 
 export const DEFAULT_NUMBER_PREFIX = "TLY-";
+export const DEFAULT_CREDIT_NOTE_PREFIX = "CN-";
 
 const line = (max: number) => z.string().trim().max(max);
 const ZCountry = z
@@ -41,6 +42,14 @@ export const ZSellerSettings = z.object({
     .default(DEFAULT_NUMBER_PREFIX),
   /** none: no tax on invoices; tally_rates: the rates at /api/v1/tax-rates (local invoices, and as Stripe tax rates); stripe_tax: Stripe Tax computes it. */
   tax_mode: z.enum(TAX_MODES).default("none"),
+  /** Credit notes are numbered in their own sequence under this prefix. */
+  credit_note_prefix: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9][A-Z0-9-]{0,11}$/, "must be 1 to 12 letters, digits or dashes, starting with a letter or digit")
+    .meta({ example: "CN-" })
+    .default(DEFAULT_CREDIT_NOTE_PREFIX),
 });
 export type SellerSettings = z.infer<typeof ZSellerSettings>;
 
@@ -110,6 +119,7 @@ export const ZSellerSettingsJson = z.object({
   invoice_footer: z.string(),
   number_prefix: z.string(),
   tax_mode: z.enum(TAX_MODES),
+  credit_note_prefix: z.string(),
 });
 
 /** What an invoice keeps of its parties when it is issued: later edits never change it. */

@@ -8,6 +8,7 @@ import type {
   AutoTopUp,
   CheckoutSession,
   CreditGrant,
+  CreditNote,
   Invoice,
   Subscription,
   SubscriptionAction,
@@ -95,7 +96,7 @@ function invoiceData(inv: Invoice): Record<string, unknown> {
 }
 
 export function invoiceEvent(
-  type: "invoice.issued" | "invoice.paid" | "invoice.payment_failed",
+  type: "invoice.issued" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided",
   inv: Invoice,
   at: Date,
   extra: Record<string, unknown> = {},
@@ -106,6 +107,29 @@ export function invoiceEvent(
     orderingKey: inv.subscriptionId ? subscriptionOrderingKey(inv.subscriptionId) : `inv:${inv.id}`,
     occurredAt: at,
     data: { ...invoiceData(inv), ...extra },
+  };
+}
+
+/** A credit note issued against an invoice; ordered with the invoice's other events. */
+export function creditNoteEvent(note: CreditNote, inv: Invoice, at: Date): WebhookEventInput {
+  return {
+    orgId: note.orgId,
+    type: "credit_note.created",
+    orderingKey: inv.subscriptionId ? subscriptionOrderingKey(inv.subscriptionId) : `inv:${inv.id}`,
+    occurredAt: at,
+    data: {
+      id: note.id,
+      customer_id: note.orgId,
+      number: note.number,
+      invoice_id: inv.id,
+      invoice_number: inv.number,
+      currency: note.currency,
+      amount_cents: note.amountCents,
+      outcome: note.outcome,
+      reason: note.reason,
+      issued_at: iso(note.issuedAt),
+      livemode: note.livemode,
+    },
   };
 }
 

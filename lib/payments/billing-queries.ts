@@ -57,6 +57,8 @@ export function invoiceJson(i: Invoice): InvoiceJson {
     hosted_url: local ? `/billing/invoices/${i.id}` : i.hostedUrl,
     provider: i.provider,
     livemode: i.livemode,
+    void_reason: i.voidReason,
+    voided_at: i.voidedAt?.toISOString() ?? null,
   };
 }
 

@@ -147,6 +147,8 @@ export const ZInvoiceJson = z.strictObject({
   hosted_url: z.string().nullable(),
   provider: ZProvider,
   livemode: z.boolean(),
+  void_reason: z.string().nullable(),
+  voided_at: z.string().nullable(),
 });
 export const ZInvoicePage = ZPage(ZInvoiceJson);
 

@@ -235,6 +235,8 @@ export const ZRevenueMonthJson = z.strictObject({
   net_revenue_retention: ZRatio,
   credit_pack_revenue_cents: ZCents,
   usage_revenue_cents: ZCents,
+  /** Given back by credit notes issued in the month (docs/credit-notes.md); MRR is the run rate and does not move. */
+  credit_notes_cents: ZCents,
 });
 
 export const ZRevenueSeriesJson = z.strictObject({

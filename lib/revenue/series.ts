@@ -114,6 +114,7 @@ export function monthJson(f: MonthFigures, extra?: NonRecurring): RevenueMonthJs
     net_revenue_retention: ratio(f.retainedMrr, f.startingMrr),
     credit_pack_revenue_cents: extra?.creditPackCents ?? 0,
     usage_revenue_cents: extra?.usageCents ?? 0,
+    credit_notes_cents: extra?.creditNoteCents ?? 0,
   };
 }
 

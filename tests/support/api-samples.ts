@@ -217,6 +217,17 @@ export const SAMPLES: Record<string, Make> = {
     params: { id: t.invoiceId },
     body: { method: "bank_transfer", reference: `TR-${uid()}` },
   }),
+  "POST /api/v1/invoices/{id}/void": (_w, t) => ({
+    params: { id: t.voidInvoiceId },
+    body: { reason: "Issued by mistake" },
+  }),
+  "POST /api/v1/invoices/{id}/credit-notes": (_w, t) => ({
+    params: { id: t.paidInvoiceId },
+    body: { reason: "Goodwill", outcome: "next_invoice_balance", amount_cents: 1, ...ik() },
+  }),
+  "GET /api/v1/credit-notes": (_w, t, n) => ({ query: who(t, n) }),
+  "GET /api/v1/credit-notes/{id}": (_w, t) => ({ params: { id: t.creditNoteId } }),
+  "GET /api/v1/credit-notes/{id}/pdf": (_w, t) => ({ params: { id: t.creditNoteId } }),
   "GET /api/v1/settings/invoicing": () => ({}),
   "PATCH /api/v1/settings/invoicing": () => ({ body: { invoice_footer: "Thank you for your business." } }),
   "GET /api/v1/admin/webhooks": () => ({}),

@@ -670,7 +670,7 @@ export class StripeServer {
     }));
     this.route(
       "GET",
-      /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|refunds|payment_methods|coupons|promotion_codes)\/([^/]+)$/,
+      /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|refunds|payment_methods|coupons|promotion_codes|credit_notes)\/([^/]+)$/,
       ({ params, query }) => {
         const o = this.objects.get(params[1]!);
         if (!o)
@@ -902,6 +902,103 @@ export class StripeServer {
           lines: { object: "list", data: [] },
         }),
       };
+    });
+    // Voiding: only an open (finalized, unpaid) invoice, as at Stripe.
+    this.route("POST", /^\/v1\/invoices\/([^/]+)\/void$/, ({ params }) => {
+      const inv = this.objects.get(params[0]!);
+      if (!inv) return missing("invoice", params[0]!);
+      if (inv.status !== "open")
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: "invalid_request_error",
+              message: `You can only void open invoices; this one is ${String(inv.status)}.`,
+            },
+          },
+        };
+      return { body: this.put({ ...inv, status: "void", amount_due: 0, status_transitions: { voided_at: now() } }) };
+    });
+    // Credit notes: never beyond what the invoice was paid minus earlier notes; a refund_amount refunds
+    // its charge (when it has one), a credit_amount goes to the customer's balance (negative: owed to them).
+    this.route("POST", /^\/v1\/credit_notes$/, ({ body }) => {
+      const inv = this.objects.get(String(body.invoice));
+      if (!inv) return missing("invoice", String(body.invoice));
+      const lines =
+        (body.lines as { description?: string; quantity?: string; unit_amount?: string }[] | undefined) ?? [];
+      const amount = lines.length
+        ? lines.reduce((a, l) => a + Number(l.unit_amount ?? 0) * Number(l.quantity ?? 1), 0)
+        : Number(body.amount ?? 0);
+      const earlier = this.list("credit_note", (n) => n.invoice === inv.id && n.status !== "void").reduce(
+        (a, n) => a + Number(n.amount),
+        0,
+      );
+      const refundAmount = Number(body.refund_amount ?? 0);
+      const creditAmount = Number(body.credit_amount ?? 0);
+      const refuse = (message: string) => ({
+        status: 400,
+        body: { error: { type: "invalid_request_error", message } },
+      });
+      if (inv.status !== "paid" && inv.status !== "open")
+        return refuse(`Invoice ${String(inv.id)} is ${String(inv.status)}.`);
+      if (amount <= 0 || amount + earlier > Number(inv.total))
+        return refuse(
+          `The credit note amount (${amount}) exceeds the invoice's remaining creditable amount (${Number(inv.total) - earlier}).`,
+        );
+      if (refundAmount + creditAmount !== amount && refundAmount + creditAmount !== 0)
+        return refuse(
+          "The sum of credit amount, refund amount and out of band amount must equal the credit note amount.",
+        );
+      let refund: Obj | null = null;
+      if (refundAmount > 0) {
+        if (typeof inv.charge === "string") this.refundCharge(inv.charge, refundAmount);
+        refund = this.put({
+          id: stripeId("re"),
+          object: "refund",
+          amount: refundAmount,
+          charge: inv.charge ?? null,
+          status: "succeeded",
+          created: now(),
+        });
+      }
+      if (creditAmount > 0) {
+        const customer = this.objects.get(String(inv.customer));
+        if (customer) this.put({ ...customer, balance: Number(customer.balance ?? 0) - creditAmount });
+      }
+      const id = stripeId("cn");
+      const seq = this.list("credit_note", (n) => n.invoice === inv.id).length + 1;
+      return {
+        body: this.put({
+          id,
+          object: "credit_note",
+          number: `${String(inv.number)}-CN-${String(seq).padStart(2, "0")}`,
+          invoice: inv.id,
+          customer: inv.customer,
+          amount,
+          currency: inv.currency,
+          status: "issued",
+          memo: body.memo ?? null,
+          metadata: body.metadata ?? {},
+          refund: refund?.id ?? null,
+          credit_amount: creditAmount,
+          refund_amount: refundAmount,
+          pdf: `https://invoice.stripe.test/${id}.pdf`,
+          created: now(),
+          lines: {
+            object: "list",
+            data: lines.map((l) => ({
+              id: stripeId("cnli"),
+              description: l.description ?? null,
+              amount: Number(l.unit_amount ?? 0) * Number(l.quantity ?? 1),
+            })),
+          },
+        }),
+      };
+    });
+    this.route("POST", /^\/v1\/credit_notes\/([^/]+)\/void$/, ({ params }) => {
+      const note = this.objects.get(params[0]!);
+      if (!note) return missing("credit note", params[0]!);
+      return { body: this.put({ ...note, status: "void", voided_at: now() }) };
     });
     this.route("POST", /^\/v1\/invoices\/([^/]+)\/finalize$/, ({ params, body }) => {
       const inv = this.objects.get(params[0]!);

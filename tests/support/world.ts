@@ -15,7 +15,8 @@ import { raiseAlertOnce } from "@/lib/alerts/alerts";
 import { insertCreditEvent, insertCreditProduct, insertFeature, insertModelPrice } from "@/lib/catalog/seed-catalog";
 import { createCoupon, createPromotionCode } from "@/lib/coupons/coupons";
 import { db } from "@/lib/db/client";
-import { issueInvoice } from "@/lib/invoices/issue-invoice";
+import { issueInvoice, issueInvoices } from "@/lib/invoices/issue-invoice";
+import { issueCreditNote } from "@/lib/invoices/credit-notes";
 import { invalidateMeters } from "@/lib/metering/meters";
 import { createLink } from "@/lib/credits/drawdown-links";
 import { subscribe } from "@/lib/subscriptions/subscribe";
@@ -30,6 +31,11 @@ export type Org = {
   key: string;
   subscriptionId: string;
   invoiceId: string;
+  /** An open invoice the void sample voids (the mark-paid sample pays invoiceId). */
+  voidInvoiceId: string;
+  /** A paid invoice the credit-note sample credits a cent of, and a credit note on it. */
+  paidInvoiceId: string;
+  creditNoteId: string;
   agentId: string;
   callId: string;
   reservationId: string;
@@ -65,6 +71,24 @@ async function seedOrg(
       issuedAt: new Date(),
       paid: false,
     }),
+  );
+  const [voidable, paid] = await db.transaction(async (tx) =>
+    issueInvoices(
+      tx,
+      [false, true].map((isPaid) => ({
+        orgId: org.id,
+        currency: "usd",
+        lines: [{ kind: "fixed" as const, description: isPaid ? "Annual support" : "Setup", amountCents: 100_000 }],
+        sourceKey: `world:${org.id}:${isPaid ? "paid" : "void"}`,
+        issuedAt: new Date(),
+        paid: isPaid,
+      })),
+    ),
+  );
+  const note = await issueCreditNote(
+    paid!.invoice.id,
+    { reason: "world", outcome: "next_invoice_balance", amount_cents: 100 },
+    "test",
   );
   const agent = await must<{ id: string }>(
     "agent",
@@ -121,6 +145,9 @@ async function seedOrg(
     key,
     subscriptionId: sub.id,
     invoiceId: invoice.id,
+    voidInvoiceId: voidable!.invoice.id,
+    paidInvoiceId: paid!.invoice.id,
+    creditNoteId: note.note.id,
     agentId: agent.id,
     callId: callRow.id,
     reservationId: reservation.id,

@@ -104,6 +104,10 @@ export const invoices = pgTable(
     taxCents: bigint({ mode: "number" }).notNull().default(0),
     /** How tax was worked out at issue: per jurisdiction and rate, and the reverse-charge note (lib/tax). */
     tax: jsonb().$type<InvoiceTaxSnapshot>(),
+    /** Void (lib/invoices/void-invoice.ts): why, who, when; no payment is recorded after. */
+    voidReason: text(),
+    voidedBy: text(),
+    voidedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -148,6 +152,83 @@ export const invoiceLines = pgTable(
     taxPercentage: numeric(),
   },
   (t) => [index("invoice_lines_invoice_idx").on(t.invoiceId, t.position)],
+);
+
+export const creditNoteNumberSeq = pgSequence("credit_note_number_seq", { startWith: 1 });
+
+/** Where a credit note's money goes (docs/credit-notes.md). */
+export const CREDIT_NOTE_OUTCOMES = ["refund_to_card", "customer_credit_balance", "next_invoice_balance"] as const;
+export type CreditNoteOutcome = (typeof CREDIT_NOTE_OUTCOMES)[number];
+
+/**
+ * A credit note against a paid invoice: some of its lines or a free amount given back, numbered in
+ * its own sequence. Never more than the invoice's amount paid minus earlier notes (the invoice's
+ * row lock orders two at once). A balance outcome leaves `balanceRemainingCents` for the customer's
+ * next local invoices to take ("Credit from CN-000001"); Stripe keeps its own customer balance.
+ */
+export const creditNotes = pgTable(
+  "credit_notes",
+  {
+    id: text().primaryKey(),
+    orgId: text()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    invoiceId: text()
+      .notNull()
+      .references(() => invoices.id),
+    provider: text().$type<Provider>().notNull(),
+    number: text().notNull(),
+    status: text().$type<"issued" | "void">().notNull().default("issued"),
+    currency: text().notNull(),
+    amountCents: bigint({ mode: "number" }).notNull(),
+    outcome: text().$type<CreditNoteOutcome>().notNull(),
+    reason: text().notNull(),
+    /** What the next invoices have not yet taken of a balance outcome (0 for a refund). */
+    balanceRemainingCents: bigint({ mode: "number" }).notNull().default(0),
+    /** The refund it made (refund_to_card): the payment refunded, and the provider's refund id. */
+    paymentId: text().references(() => payments.id),
+    providerRefundId: text(),
+    stripeCreditNoteId: text(),
+    pdfUrl: text(),
+    livemode: boolean().notNull().default(true),
+    createdBy: text().notNull(),
+    issuedAt: timestamp({ withTimezone: true }).notNull(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("credit_notes_number_key").on(t.number),
+    index("credit_notes_org_idx").on(t.orgId, t.issuedAt),
+    index("credit_notes_invoice_idx").on(t.invoiceId),
+    index("credit_notes_issued_idx").on(t.issuedAt),
+    uniqueIndex("credit_notes_stripe_id_key")
+      .on(t.stripeCreditNoteId)
+      .where(sql`${t.stripeCreditNoteId} is not null`),
+    // The balances the next invoice takes, oldest first.
+    index("credit_notes_balance_idx")
+      .on(t.orgId, t.issuedAt)
+      .where(sql`${t.balanceRemainingCents} > 0`),
+  ],
+);
+
+/** A credit note's lines: an invoice line credited (all or part of it), or a free amount (no invoice line). */
+export const creditNoteLines = pgTable(
+  "credit_note_lines",
+  {
+    id: text().primaryKey(),
+    creditNoteId: text()
+      .notNull()
+      .references(() => creditNotes.id, { onDelete: "cascade" }),
+    orgId: text().notNull(),
+    position: integer().notNull(),
+    /** No foreign key: a Stripe invoice's mirrored lines are rewritten whenever its state arrives. */
+    invoiceLineId: text(),
+    description: text().notNull(),
+    amountCents: bigint({ mode: "number" }).notNull(),
+  },
+  (t) => [
+    index("credit_note_lines_note_idx").on(t.creditNoteId, t.position),
+    index("credit_note_lines_invoice_line_idx").on(t.invoiceLineId),
+  ],
 );
 
 export const PAYMENT_STATUSES = ["succeeded", "failed", "refunded", "partially_refunded", "pending"] as const;
@@ -270,6 +351,8 @@ export const periodBillings = pgTable(
 export type PeriodBilling = typeof periodBillings.$inferSelect;
 export type CheckoutSession = typeof checkoutSessions.$inferSelect;
 export type Invoice = typeof invoices.$inferSelect;
+export type CreditNote = typeof creditNotes.$inferSelect;
+export type CreditNoteLine = typeof creditNoteLines.$inferSelect;
 export type InvoiceLine = typeof invoiceLines.$inferSelect;
 export type Payment = typeof payments.$inferSelect;
 export type PaymentMethod = typeof paymentMethods.$inferSelect;

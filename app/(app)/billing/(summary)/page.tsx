@@ -15,6 +15,8 @@ import { billingPage } from "@/lib/payments/billing-page";
 import { customerDiscount } from "@/lib/coupons/customer-discount";
 import { getBillingDetails } from "@/lib/invoices/billing-details";
 import { BillingDetailsForm } from "@/components/billing/billing-details-form";
+import { CreditNotesTable } from "@/components/billing/credit-notes-table";
+import { creditNoteJson, listCreditNotes } from "@/lib/invoices/credit-note-queries";
 import {
   changePlanAction,
   checkoutAction,
@@ -33,10 +35,11 @@ export default async function BillingPage({
 }) {
   const user = await requireCustomer();
   const { checkout, plan: chosenCode } = await searchParams;
-  const [b, discount, details] = await Promise.all([
+  const [b, discount, details, notes] = await Promise.all([
     billingPage(user.orgId),
     customerDiscount(user.orgId),
     getBillingDetails(user.orgId),
+    listCreditNotes(user.orgId, 24),
   ]);
   const owner = user.role === "owner";
   const s = "subscription" in b.summary ? b.summary.subscription : null;
@@ -207,6 +210,12 @@ export default async function BillingPage({
               }))}
             />
           </Card>
+          {notes.length > 0 && (
+            <Card className="2xl:col-span-2">
+              <CardHeader title="Credit notes" description="What was given back on your invoices, and where it went." />
+              <CreditNotesTable rows={notes.map(creditNoteJson)} />
+            </Card>
+          )}
           <Card>
             <CardHeader title="Payment methods" />
             <CardBody>

@@ -17,6 +17,9 @@ import { ZMarkInvoicePaid } from "@/lib/payments/schemas";
 import { invalidField } from "@/lib/http/errors";
 import { updateBillingDetails } from "@/lib/invoices/billing-details";
 import { ZBillingDetailsForm } from "@/lib/invoices/party-schemas";
+import { ZVoidInvoice } from "@/lib/invoices/credit-note-schemas";
+import { issueCreditNoteFromForm, ZCreditNoteForm } from "@/lib/invoices/credit-note-form";
+import { voidInvoice } from "@/lib/invoices/void-invoice";
 
 const ZMarkPaidForm = ZMarkInvoicePaid.omit({ paid_at: true }).extend({
   invoice_id: z.string().min(1, "choose the invoice"),
@@ -133,4 +136,32 @@ export const removeDiscountAction = formAction(
     auth: "admin",
     message: (d) => (d.removed ? "Discount removed; invoices from now on are full price." : "There was no discount."),
   },
+);
+
+const ZVoidForm = ZVoidInvoice.extend({ invoice_id: z.string().min(1, "choose the invoice") });
+
+/** Voids an open invoice with the admin's reason: the same step as POST /api/v1/invoices/{id}/void. */
+export const voidInvoiceAction = formAction(
+  ZVoidForm,
+  async (input, admin) => {
+    const r = await voidInvoice(input.invoice_id, input.reason, `user:${admin.id}`);
+    revalidatePath(customerPage(r.invoice.orgId));
+    return { number: r.invoice.number, alreadyVoid: r.alreadyVoid };
+  },
+  {
+    auth: "admin",
+    message: (d) =>
+      d.alreadyVoid ? `Invoice ${d.number} was already void: nothing changed.` : `Invoice ${d.number} is void.`,
+  },
+);
+
+/** A credit note from the admin's form (one line, or a free amount): the same step as POST /api/v1/invoices/{id}/credit-notes, under the same key. */
+export const issueCreditNoteAction = formAction(
+  ZCreditNoteForm,
+  async (input, admin) => {
+    const r = await issueCreditNoteFromForm(input, `user:${admin.id}`);
+    revalidatePath(customerPage(r.orgId));
+    return r;
+  },
+  { auth: "admin", message: (d) => `Credit note ${d.number} issued for ${d.amount}.` },
 );

@@ -42,35 +42,60 @@ import {
   changeCustomerPlanAction,
   removeDiscountAction,
   markInvoicePaidAction,
+  issueCreditNoteAction,
+  voidInvoiceAction,
   previewCustomerPlanChangeAction,
   saveCustomerBillingDetailsAction,
   setCustomerCancelAction,
 } from "./actions";
 import { BillingDetailsForm } from "@/components/billing/billing-details-form";
+import { CreditNotesTable } from "@/components/billing/credit-notes-table";
+import { creditableInvoices, creditNoteJson, listCreditNotes } from "@/lib/invoices/credit-note-queries";
 import { getBillingDetails } from "@/lib/invoices/billing-details";
 import { grantCreditsAction } from "./credits/actions";
 
 export const metadata: Metadata = { title: "Customer" };
+
+/** An open invoice as a form's choice: its number and what is due. */
+const dueOption = (i: { id: string; number: string; amountDueCents: number; currency: string }) => ({
+  value: i.id,
+  label: `${i.number} — ${formatMoney(i.amountDueCents, i.currency)} due`,
+});
 
 export default async function AdminCustomerPage({ params }: { params: Promise<{ id: string }> }) {
   await requireAdmin();
   const { id } = await params;
   const org = await findOrganization({ id });
   if (!org) notFound();
-  const [current, members, agents, revenue, since, credits, catalog, endpoints, discount, coupons, billingDetails] =
-    await Promise.all([
-      currentSubscription(org.id),
-      listMembers(org.id),
-      agentsOverview(org.id),
-      customerRevenue(org.id),
-      customerSince(org),
-      getCreditBalance(org.id),
-      listPlans(),
-      listEndpoints(org.id),
-      customerDiscount(org.id),
-      listCoupons(),
-      getBillingDetails(org.id),
-    ]);
+  const [
+    current,
+    members,
+    agents,
+    revenue,
+    since,
+    credits,
+    catalog,
+    endpoints,
+    discount,
+    coupons,
+    billingDetails,
+    creditable,
+    notes,
+  ] = await Promise.all([
+    currentSubscription(org.id),
+    listMembers(org.id),
+    agentsOverview(org.id),
+    customerRevenue(org.id),
+    customerSince(org),
+    getCreditBalance(org.id),
+    listPlans(),
+    listEndpoints(org.id),
+    customerDiscount(org.id),
+    listCoupons(),
+    getBillingDetails(org.id),
+    creditableInvoices(org.id),
+    listCreditNotes(org.id, 24),
+  ]);
   const lastHooks = await lastDeliveries(endpoints.map((e) => e.id));
   const live = current && ["trialing", "active", "past_due", "incomplete"].includes(current.subscription.status);
   // The plans a customer's own change may move to (lib/payments/self-serve.ts), in its currency.
@@ -83,6 +108,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
         }))
     : [];
   const awaiting = revenue.invoices.filter((i) => i.status === "open" && i.provider === "local" && i.livemode);
+  const voidable = revenue.invoices.filter((i) => i.status === "open");
   const mrrNow = current
     ? {
         cents: current.subscription.livemode
@@ -260,10 +286,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
                 {
                   name: "invoice_id",
                   label: "Invoice",
-                  options: awaiting.map((i) => ({
-                    value: i.id,
-                    label: `${i.number} — ${formatMoney(i.amountDueCents, i.currency)} due`,
-                  })),
+                  options: awaiting.map(dueOption),
                 },
                 {
                   name: "method",
@@ -289,6 +312,75 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
               hostedUrl: i.provider === "local" ? null : i.hostedUrl,
             }))}
           />
+        </Card>
+        {voidable.length > 0 && (
+          <Card className="lg:col-span-3">
+            <CardHeader
+              title="Void an invoice"
+              description="An open invoice that should not be collected: it is cancelled, nothing stays due, and no payment can be recorded on it."
+            />
+            <QuickForm
+              action={voidInvoiceAction}
+              submitLabel="Void invoice"
+              fields={[
+                {
+                  name: "invoice_id",
+                  label: "Invoice",
+                  options: voidable.map(dueOption),
+                },
+                { name: "reason", label: "Reason", placeholder: "issued by mistake", required: true },
+              ]}
+            />
+          </Card>
+        )}
+        <Card className="lg:col-span-3">
+          <CardHeader
+            title="Credit notes"
+            description="Give back part of a paid invoice: refunded to the card, or kept as a balance the next invoices take."
+          />
+          <CreditNotesTable rows={notes.map(creditNoteJson)} />
+          {creditable.length > 0 && (
+            <details className="border-t border-zinc-200">
+              <summary className="cursor-pointer px-5 py-3 text-sm font-medium text-brand-600 hover:text-brand-700">
+                Issue credit note
+              </summary>
+              <QuickForm
+                action={issueCreditNoteAction}
+                submitLabel="Issue credit note"
+                hidden={{ idempotency_key: randomUUID() }}
+                fields={[
+                  {
+                    name: "target",
+                    label: "Credit",
+                    options: creditable.flatMap(({ invoice: i, lines }) => [
+                      ...lines.map((l) => ({
+                        value: `${i.id}/${l.id}`,
+                        label: `${i.number} · ${l.description} · ${formatMoney(l.amountCents, i.currency)}`,
+                      })),
+                      { value: i.id, label: `${i.number} · an amount of the invoice` },
+                    ]),
+                  },
+                  {
+                    name: "amount",
+                    label: "Amount",
+                    inputMode: "decimal",
+                    placeholder: "12.50",
+                    hint: "For a line, empty credits what is left of it.",
+                  },
+                  {
+                    name: "outcome",
+                    label: "Money goes",
+                    options: [
+                      { value: "refund_to_card", label: "Back to the card (refund)" },
+                      { value: "customer_credit_balance", label: "To the customer's credit balance" },
+                      { value: "next_invoice_balance", label: "Off the next invoice" },
+                    ],
+                  },
+                  { name: "reason", label: "Reason", placeholder: "service outage on 3 March", required: true },
+                ]}
+              />
+            </details>
+          )}
         </Card>
         <Card className="lg:col-span-3">
           <CardHeader title="Payments" description="Card charges for subscriptions and credit packs, with refunds." />

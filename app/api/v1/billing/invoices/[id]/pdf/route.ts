@@ -1,6 +1,7 @@
 import { isCustomer } from "@/lib/auth/actor";
 import { AppError } from "@/lib/http/errors";
 import { route } from "@/lib/http/route";
+import { pdfResponse, redirectTo } from "@/lib/invoices/pdf-response";
 import { ZIdParams } from "@/lib/http/schemas";
 import { renderInvoicePdf } from "@/lib/invoices/invoice-pdf";
 import { getInvoice } from "@/lib/invoices/queries";
@@ -22,15 +23,9 @@ export const GET = route(
     if (found.invoice.provider === "stripe") {
       if (!found.invoice.pdfUrl)
         throw new AppError("not_found", "Stripe has not published a PDF for this invoice yet.");
-      return Response.redirect(found.invoice.pdfUrl, 302);
+      return redirectTo(found.invoice.pdfUrl);
     }
     const pdf = await renderInvoicePdf(found);
-    return new Response(Buffer.from(pdf), {
-      headers: {
-        "content-type": "application/pdf",
-        "content-disposition": `inline; filename="${found.invoice.number}.pdf"`,
-        "cache-control": "private, max-age=60",
-      },
-    });
+    return pdfResponse(pdf, found.invoice.number);
   },
 );

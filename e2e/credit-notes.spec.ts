@@ -1,0 +1,65 @@
+import { expect, test } from "@playwright/test";
+import { pdfText } from "../tests/support/pdf-text";
+import { ADMIN_STATE, signUpNewOrg } from "./support";
+
+// Issue 22 part 3: an operator issues a credit note for part of a paid invoice on the customer's
+// admin page; the customer sees it on the billing page, with its PDF.
+test("an operator issues a credit note for part of a paid invoice, and the customer sees it with its PDF", async ({
+  browser,
+  page,
+}) => {
+  const { orgName } = await signUpNewOrg(page);
+  await page.getByRole("link", { name: "Choose a plan" }).click();
+  await page.getByRole("button", { name: "Choose Enterprise (monthly)" }).click();
+  await expect(page).toHaveURL(/\/sandbox\/checkout\/cs_/);
+  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await page.getByLabel("Expiry").fill("11 / 31");
+  await page.getByRole("button", { name: "Pay $299.00" }).click();
+  await expect(page).toHaveURL(/\/billing\?checkout=success/);
+  const invoiceNumber = (await page
+    .getByRole("table", { name: "Invoices" })
+    .getByRole("row", { name: /TLY-\d{6}/ })
+    .locator("td")
+    .first()
+    .innerText())!.match(/TLY-\d{6}/)![0];
+
+  const admin = await browser.newContext({ storageState: ADMIN_STATE });
+  const op = await admin.newPage();
+  await op.goto(`/admin?q=${encodeURIComponent(orgName)}`);
+  await op.getByRole("link", { name: orgName }).first().click();
+  await expect(op.getByRole("heading", { name: orgName })).toBeVisible();
+  await expect(op.getByText("No credit notes")).toBeVisible();
+  await op.locator("summary", { hasText: "Issue credit note" }).click();
+  const form = op.locator("form", { has: op.getByRole("button", { name: "Issue credit note" }) });
+  // An amount with too many decimals is refused beside its field; nothing is issued.
+  await form.getByLabel("Credit").selectOption({ label: `${invoiceNumber} · an amount of the invoice` });
+  await form.getByLabel("Amount").fill("10.005");
+  await form.getByLabel("Reason").fill("Outage on the 3rd");
+  await form.getByRole("button", { name: "Issue credit note" }).click();
+  await expect(form.getByText(/more than 2 decimal places/)).toBeVisible();
+  await form.getByLabel("Amount").fill("50");
+  await form.getByLabel("Money goes").selectOption({ label: "Off the next invoice" });
+  await form.getByRole("button", { name: "Issue credit note" }).click();
+  await expect(op.getByText(/Credit note CN-\d{6} issued for \$50\.00\./)).toBeVisible();
+  const row = op.getByRole("table", { name: "Credit notes" }).getByRole("row", { name: /CN-\d{6}/ });
+  await expect(row).toContainText(invoiceNumber);
+  await expect(row).toContainText("$50.00");
+  await expect(row).toContainText("Off the next invoice");
+  await admin.close();
+
+  await page.goto("/billing");
+  const mine = page.getByRole("table", { name: "Credit notes" }).getByRole("row", { name: /CN-\d{6}/ });
+  await expect(mine).toContainText("Outage on the 3rd");
+  await expect(mine).toContainText("$50.00");
+  const href = (await mine.getByRole("link", { name: "PDF" }).getAttribute("href"))!;
+  const pdf = await page.request.get(href);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  const text = pdfText(new Uint8Array(await pdf.body())).join("\n");
+  expect(text).toContain("TEST CREDIT NOTE");
+  expect(text).toContain(`Credits invoice ${invoiceNumber}`);
+  expect(text).toContain("Reason: Outage on the 3rd");
+  expect(text).toContain("$50.00");
+  // The billing page still fits a phone with the new table.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});

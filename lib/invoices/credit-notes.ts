@@ -1,0 +1,258 @@
+// Credit notes against a paid invoice (docs/credit-notes.md): some of its lines, or a free amount,
+// given back — refunded to the payment, or kept as the customer's balance for the next invoices.
+// Never more than the invoice's amount paid minus its earlier notes, nor more of a line than is left
+// of it: both are read under the invoice's row lock, so two notes issued at once are ordered and the
+// second sees the first. Numbered in their own sequence under the seller's credit-note prefix.
+import "server-only";
+import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { db, type Executor } from "@/lib/db/client";
+import { int, selectRows, text } from "@/lib/db/rows";
+import {
+  creditNoteLines,
+  creditNotes,
+  invoiceLines,
+  invoices,
+  payments,
+  type CreditNote,
+  type CreditNoteLine,
+  type CreditNoteOutcome,
+  type Invoice,
+} from "@/lib/db/schema";
+import { takeBackRefundedPurchase } from "@/lib/credits/purchase-refund";
+import { conflict, invalidField, notFound } from "@/lib/http/errors";
+import { newId } from "@/lib/ids";
+import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
+import { creditNoteEvent } from "@/lib/outbound-webhooks/events";
+import { formatMoney } from "@/lib/format";
+import { createStripeCreditNote } from "@/lib/stripe/credit-notes";
+import type { CreateCreditNote } from "./credit-note-schemas";
+import { getSellerSettings } from "./seller-settings";
+
+export type IssuedCreditNote = { note: CreditNote; lines: CreditNoteLine[]; invoice: Invoice };
+
+type PlannedLine = { invoiceLineId: string | null; description: string; amountCents: number };
+
+/**
+ * The lines a request credits, checked against what is left of the invoice and of each line. Runs
+ * under the invoice's row lock (`tx` holds it).
+ */
+async function planLines(tx: Executor, inv: Invoice, input: CreateCreditNote): Promise<PlannedLine[]> {
+  if (inv.status !== "paid" || inv.amountPaidCents <= 0)
+    throw conflict(
+      `Invoice ${inv.number} is ${inv.status}: only a paid invoice takes a credit note${inv.status === "open" ? " (an open one can be voided)" : ""}.`,
+    );
+  const [lines, credited] = await Promise.all([
+    tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, inv.id)),
+    selectRows(
+      { line: text, cents: int },
+      sql`select coalesce(l.invoice_line_id, '') as line, sum(l.amount_cents)::text as cents
+          from credit_note_lines l join credit_notes n on n.id = l.credit_note_id
+          where n.invoice_id = ${inv.id} and n.status <> 'void'
+          group by 1`,
+      tx,
+    ),
+  ]);
+  const creditedOf = new Map(credited.map((r) => [r.line, r.cents]));
+  const planned: PlannedLine[] = [];
+  const seen = new Set<string>();
+  (input.lines ?? []).forEach((asked, i) => {
+    const line = lines.find((l) => l.id === asked.invoice_line_id);
+    const field = `lines.${i}`;
+    if (!line) throw invalidField(`${field}.invoice_line_id`, `is not a line of invoice ${inv.number}`);
+    if (seen.has(line.id)) throw invalidField(`${field}.invoice_line_id`, "is credited twice in this note");
+    seen.add(line.id);
+    const left = line.amountCents - (creditedOf.get(line.id) ?? 0);
+    if (left <= 0) throw invalidField(`${field}.invoice_line_id`, `"${line.description}" has nothing left to credit`);
+    const amount = asked.amount_cents ?? left;
+    if (amount > left)
+      throw invalidField(
+        `${field}.amount_cents`,
+        `at most ${formatMoney(left, inv.currency)} is left to credit on "${line.description}"`,
+      );
+    planned.push({ invoiceLineId: line.id, description: line.description, amountCents: amount });
+  });
+  if (input.amount_cents !== undefined)
+    planned.push({ invoiceLineId: null, description: input.description ?? "Credit", amountCents: input.amount_cents });
+  const total = planned.reduce((s, l) => s + l.amountCents, 0);
+  const already = credited.reduce((s, r) => s + r.cents, 0);
+  const creditable = inv.amountPaidCents - already;
+  if (total > creditable)
+    throw invalidField(
+      input.amount_cents !== undefined ? "amount_cents" : "lines",
+      `at most ${formatMoney(Math.max(0, creditable), inv.currency)} of invoice ${inv.number} can still be credited (paid ${formatMoney(inv.amountPaidCents, inv.currency)}, credited ${formatMoney(already, inv.currency)})`,
+    );
+  return planned;
+}
+
+async function nextNumber(tx: Executor): Promise<string> {
+  const [[r], seller] = await Promise.all([
+    selectRows({ n: text }, sql`select nextval('credit_note_number_seq')::text as n`, tx),
+    getSellerSettings(tx),
+  ]);
+  return `${seller.credit_note_prefix}${r!.n.padStart(6, "0")}`;
+}
+
+async function lockInvoice(tx: Executor, invoiceId: string): Promise<Invoice> {
+  const [inv] = await tx.select().from(invoices).where(eq(invoices.id, invoiceId)).for("update");
+  if (!inv) throw notFound("Invoice");
+  return inv;
+}
+
+export async function issueCreditNote(
+  invoiceId: string,
+  input: CreateCreditNote,
+  actor: string,
+  now = new Date(),
+): Promise<IssuedCreditNote> {
+  const [found] = await db.select().from(invoices).where(eq(invoices.id, invoiceId));
+  if (!found) throw notFound("Invoice");
+  if (found.provider === "stripe") return issueAtStripe(found, input, actor, now);
+  return db.transaction(async (tx) => {
+    const inv = await lockInvoice(tx, invoiceId);
+    const planned = await planLines(tx, inv, input);
+    const amount = planned.reduce((s, l) => s + l.amountCents, 0);
+    const id = newId("cn");
+    const refund = input.outcome === "refund_to_card" ? await refundPayment(tx, inv, id, amount, actor, now) : null;
+    return record(tx, inv, planned, {
+      id,
+      outcome: input.outcome,
+      reason: input.reason,
+      actor,
+      now,
+      number: await nextNumber(tx),
+      balanceRemainingCents: input.outcome === "refund_to_card" ? 0 : amount,
+      paymentId: refund?.paymentId ?? null,
+      providerRefundId: refund?.refundId ?? null,
+    });
+  });
+}
+
+/** The money back on the invoice's payment: its amount refunded grows; a credit pack's credits follow as for any refund. */
+async function refundPayment(tx: Executor, inv: Invoice, noteId: string, amount: number, actor: string, now: Date) {
+  const [pay] = await tx
+    .select()
+    .from(payments)
+    .where(and(eq(payments.invoiceId, inv.id), inArray(payments.status, ["succeeded", "partially_refunded"])))
+    .orderBy(desc(payments.amountCents))
+    .limit(1)
+    .for("update");
+  if (!pay)
+    throw invalidField("outcome", `invoice ${inv.number} has no payment to refund: keep the credit as a balance`);
+  const refunded = pay.amountRefundedCents + amount;
+  if (refunded > pay.amountCents)
+    throw invalidField(
+      "outcome",
+      `the payment of invoice ${inv.number} has ${formatMoney(pay.amountCents - pay.amountRefundedCents, inv.currency)} left to refund`,
+    );
+  await tx
+    .update(payments)
+    .set({
+      amountRefundedCents: refunded,
+      status: refunded >= pay.amountCents ? "refunded" : "partially_refunded",
+      updatedAt: now,
+    })
+    .where(eq(payments.id, pay.id));
+  if (pay.kind === "credits")
+    await takeBackRefundedPurchase(tx, inv.orgId, {
+      paymentId: pay.providerPaymentId,
+      amountCents: pay.amountCents,
+      refundedCents: refunded,
+      actor,
+      now,
+    });
+  return { paymentId: pay.id, refundId: `re_${pay.provider}_${noteId}` };
+}
+
+type NoteValues = {
+  id: string;
+  number: string;
+  outcome: CreditNoteOutcome;
+  reason: string;
+  actor: string;
+  now: Date;
+  balanceRemainingCents: number;
+  paymentId: string | null;
+  providerRefundId: string | null;
+  stripeCreditNoteId?: string;
+  pdfUrl?: string | null;
+};
+
+async function record(tx: Executor, inv: Invoice, planned: PlannedLine[], v: NoteValues): Promise<IssuedCreditNote> {
+  const [note] = await tx
+    .insert(creditNotes)
+    .values({
+      id: v.id,
+      orgId: inv.orgId,
+      invoiceId: inv.id,
+      provider: inv.provider,
+      number: v.number,
+      currency: inv.currency,
+      amountCents: planned.reduce((s, l) => s + l.amountCents, 0),
+      outcome: v.outcome,
+      reason: v.reason,
+      balanceRemainingCents: v.balanceRemainingCents,
+      paymentId: v.paymentId,
+      providerRefundId: v.providerRefundId,
+      stripeCreditNoteId: v.stripeCreditNoteId ?? null,
+      pdfUrl: v.pdfUrl ?? null,
+      livemode: inv.livemode,
+      createdBy: v.actor,
+      issuedAt: v.now,
+    })
+    .returning();
+  const lines = await tx
+    .insert(creditNoteLines)
+    .values(planned.map((l, i) => ({ ...l, id: newId("cnl"), creditNoteId: v.id, orgId: inv.orgId, position: i })))
+    .returning();
+  await emitWebhookEvent(tx, creditNoteEvent(note!, inv, v.now));
+  return { note: note!, lines, invoice: inv };
+}
+
+/**
+ * Stripe keeps the invoice's money: the note is created there (a refund, or the customer's Stripe
+ * balance, which Stripe takes from the next invoice), then recorded here. Stripe refuses a note
+ * beyond what its invoice has left; Tally checks first, so the refusal names the field.
+ */
+async function issueAtStripe(
+  found: Invoice,
+  input: CreateCreditNote,
+  actor: string,
+  now: Date,
+): Promise<IssuedCreditNote> {
+  const id = newId("cn");
+  const planned = await db.transaction(async (tx) => planLines(tx, await lockInvoice(tx, found.id), input));
+  const stripeNote = await createStripeCreditNote({
+    invoiceId: found.stripeInvoiceId!,
+    lines: planned,
+    to: input.outcome === "refund_to_card" ? "refund" : "balance",
+    memo: input.reason,
+    metadata: { tally_credit_note_id: id, tally_invoice_id: found.id },
+    idempotencyKey: `credit-note:${id}`,
+  });
+  return db.transaction(async (tx) => {
+    const inv = await lockInvoice(tx, found.id);
+    // Stripe took it: recorded whatever Tally's own count says now (Stripe's is the one that holds the money).
+    const [pay] =
+      input.outcome === "refund_to_card"
+        ? await tx
+            .select({ id: payments.id })
+            .from(payments)
+            .where(and(eq(payments.invoiceId, inv.id), ne(payments.status, "failed")))
+            .limit(1)
+        : [];
+    return record(tx, inv, planned, {
+      id,
+      outcome: input.outcome,
+      reason: input.reason,
+      actor,
+      now,
+      number: stripeNote.number,
+      // Stripe's customer balance takes the next invoice: nothing for Tally's own invoices to take.
+      balanceRemainingCents: 0,
+      paymentId: pay?.id ?? null,
+      providerRefundId: stripeNote.refundId,
+      stripeCreditNoteId: stripeNote.id,
+      pdfUrl: stripeNote.pdfUrl,
+    });
+  });
+}
