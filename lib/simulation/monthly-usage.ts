@@ -13,8 +13,11 @@ import { NO_GROUP, ratable } from "@/lib/metering/priced-usage";
 import { combineRollups, type RollupRow } from "@/lib/metering/usage-query";
 import type { Quantity, UsageCharge } from "@/lib/rating";
 
-/** One meter's month for one customer: its rollup rows (one per group key when read by group), or unique counts. */
-type MeterMonth = { rows: RollupRow[]; uniqueTotal?: string; uniqueByKey?: Map<string, string> };
+type GroupValues = Record<string, string | null>;
+/** A rollup row read by group key, with the key's values parsed once per distinct key. */
+type MonthRow = RollupRow & { values?: GroupValues };
+/** One meter's month for one customer: its rollup rows (one per group key when read by group), or unique counts per group key. */
+type MeterMonth = { rows: MonthRow[]; uniqueTotal?: string; uniqueByKey?: Map<GroupValues, string> };
 
 /** org id → month index (0 = the window's first month) → meter id → what was read. */
 export type UsageByMonth = Map<string, Map<number, Map<string, MeterMonth>>>;
@@ -52,6 +55,13 @@ export async function readMonthlyUsage(
     if (!mm) byMeter.set(meter, (mm = { rows: [] }));
     return mm;
   };
+  // Group keys repeat across customers and months: each distinct one is parsed once.
+  const parsed = new Map<string, GroupValues>();
+  const valuesOf = (g: string) => {
+    let v = parsed.get(g);
+    if (!v) parsed.set(g, (v = parseGroupKey(g)));
+    return v;
+  };
   const from = req.months[0]!.toISOString();
   const to = req.end.toISOString();
   const rollupMeters = req.meters.filter((m) => m.aggregation !== "unique_count");
@@ -78,7 +88,8 @@ export async function readMonthlyUsage(
                      group by 1, 2, 3, 4) t`,
         tx,
       ).then((found) => {
-        for (const r of found) slot(r.org_id, r.w, r.meter_id)?.rows.push(r);
+        for (const r of found)
+          slot(r.org_id, r.w, r.meter_id)?.rows.push(r.g === null ? r : { ...r, values: valuesOf(r.g) });
       }),
     );
   }
@@ -104,7 +115,7 @@ export async function readMonthlyUsage(
           const mm = slot(r.org_id, r.w, r.meter_id);
           if (!mm) continue;
           if (r.g === null) mm.uniqueTotal = r.n;
-          else (mm.uniqueByKey ??= new Map()).set(r.g, r.n);
+          else (mm.uniqueByKey ??= new Map()).set(valuesOf(r.g), r.n);
         }
       }),
     );
@@ -137,15 +148,17 @@ export function quantitiesFor(
     if (meter.groupBy.includes(key) && mm) {
       if (meter.aggregation === "unique_count") {
         // Distinct values per group key, added up per value of the priced property.
-        for (const [g, n] of mm.uniqueByKey ?? []) {
-          const name = parseGroupKey(g)[key] ?? NO_GROUP;
+        for (const [values, n] of mm.uniqueByKey ?? []) {
+          const name = values[key] ?? NO_GROUP;
           groups[name] = new D(groups[name] ?? "0").plus(n).toFixed();
         }
       } else {
         const byValue = new Map<string, RollupRow[]>();
         for (const r of mm.rows) {
-          const name = parseGroupKey(r.g ?? "{}")[key] ?? NO_GROUP;
-          byValue.set(name, [...(byValue.get(name) ?? []), r]);
+          const name = r.values?.[key] ?? NO_GROUP;
+          const list = byValue.get(name);
+          if (list) list.push(r);
+          else byValue.set(name, [r]);
         }
         for (const [name, list] of byValue) groups[name] = ratable(combineRollups(meter.aggregation, list));
       }
