@@ -3,7 +3,8 @@
 // buckets a month per meter and model, 1.44 million rollup rows), and a next version of the plan with
 // other prices. Times POST /api/v1/plans/{id}/simulate over HTTP ({ months: 12 }): every
 // subscriber's 12 months rated under both sets of terms. Target < 10 s. Two runs: the first on a
-// cold server (the route's modules load), the second warm.
+// cold server (the route's modules load), the second warm; then the same simulation in this process
+// (lib/simulation from the sources, no HTTP), split into its read and its rating.
 //   node --conditions=react-server --import tsx bench/simulation.ts [subscriptions=10000] [months=12]
 // Needs a production build (`npm run build`) and Postgres at BENCH_DATABASE_URL (default local).
 import os from "node:os";
@@ -115,6 +116,34 @@ try {
       `${label}: ${out.counts.customers.toLocaleString("en-US")} customers × ${MONTHS} months in ${seconds.toFixed(2)} s over HTTP (${out.elapsed_ms} ms in the server): ${Math.round(customerMonths / seconds).toLocaleString("en-US")} customer-months/s; ${(out.totals.current_cents / 100).toLocaleString("en-US")} → ${(out.totals.proposed_cents / 100).toLocaleString("en-US")} USD (${out.totals.change_percent} %), ${out.counts.pays_more} pay more, ${out.counts.pays_less} less`,
     );
   }
+  // In this process, from the sources: the read of the rollups and the rating, apart.
+  process.env.DATABASE_URL = server.databaseUrl;
+  process.env.AUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-00";
+  process.env.LOG_LEVEL = "warn";
+  process.env.JOBS_ENABLED = "false";
+  const { db } = await import("@/lib/db/client");
+  const { planProposal } = await import("@/lib/simulation/simulate-plan");
+  const { monthWindow, rateCustomers } = await import("@/lib/simulation/rate-customers");
+  const { readMonthlyUsage } = await import("@/lib/simulation/monthly-usage");
+  const { meterIndex } = await import("@/lib/metering/meters");
+  const window = monthWindow(MONTHS, new Date());
+  const t0 = performance.now();
+  const proposal = await planProposal(db, next.id);
+  const t1 = performance.now();
+  const index = await meterIndex();
+  await readMonthlyUsage(db, {
+    orgIds: proposal.customers.map((c) => c.orgId),
+    meters: index.all,
+    grouped: new Set(["llm_tokens"]),
+    months: window.months,
+    end: window.end,
+  });
+  const t2 = performance.now();
+  const rated = await rateCustomers(db, proposal.customers, window);
+  const t3 = performance.now();
+  console.log(
+    `in-process: ${proposal.customers.length.toLocaleString("en-US")} subscribers read in ${((t1 - t0) / 1000).toFixed(2)} s; their usage alone in ${((t2 - t1) / 1000).toFixed(2)} s; read and rated in ${((t3 - t2) / 1000).toFixed(2)} s (rating ≈ ${((t3 - t2 - (t2 - t1)) / 1000).toFixed(2)} s, ${Math.round((rated.length * MONTHS * 2) / ((t3 - t2 - (t2 - t1)) / 1000)).toLocaleString("en-US")} customer-months × terms/s)`,
+  );
   console.log(`load average ${load()}`);
 } finally {
   await sql.end();
