@@ -29,8 +29,20 @@ export function SimulationChart({ months, currency }: { months: SimulationMonth[
             labelFormatter={(m) => formatMonth(String(m), "long")}
           />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          <Bar dataKey="current_cents" name="Today's prices" fill="#a1a1aa" radius={[3, 3, 0, 0]} />
-          <Bar dataKey="proposed_cents" name="This plan" fill="#6366f1" radius={[3, 3, 0, 0]} />
+          <Bar
+            dataKey="current_cents"
+            name="Today's prices"
+            fill="#a1a1aa"
+            radius={[3, 3, 0, 0]}
+            isAnimationActive={false}
+          />
+          <Bar
+            dataKey="proposed_cents"
+            name="This plan"
+            fill="#6366f1"
+            radius={[3, 3, 0, 0]}
+            isAnimationActive={false}
+          />
         </BarChart>
       </FluidChart>
     </div>

@@ -55,17 +55,12 @@ export function SimulationResults({
           tone={totals.difference_cents < 0 ? "warn" : "default"}
         />
         <Stat
-          label="Who pays"
-          value={
-            <span className="text-base sm:text-lg">
-              {formatInteger(counts.pays_more)} more · {formatInteger(counts.pays_less)} less ·{" "}
-              {formatInteger(counts.same)} same
-            </span>
-          }
+          label="Pay more · less · the same"
+          value={`${formatInteger(counts.pays_more)} · ${formatInteger(counts.pays_less)} · ${formatInteger(counts.same)}`}
           hint={
             counts.without_history || counts.other_currency
               ? `Not rated: ${formatInteger(counts.without_history)} joined this month, ${formatInteger(counts.other_currency)} pay in another currency`
-              : undefined
+              : "customers"
           }
         />
       </div>
