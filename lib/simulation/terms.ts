@@ -4,7 +4,8 @@
 // future per-customer override proposal rate through the same code.
 import { dec, minorToDecimal, roundToMinor } from "@/lib/money";
 import type { Plan } from "@/lib/db/schema";
-import { ratePlan, type Quantity, type UsageCharge } from "@/lib/rating";
+import type { Quantity, UsageCharge } from "@/lib/rating";
+import { rateChargeExact } from "@/lib/rating/rate-charge";
 
 /**
  * Terms a customer can be billed under. A plan version is one; a per-customer override (a plan with
@@ -40,12 +41,17 @@ export function monthFeeCents(t: Pick<Terms, "interval" | "basePriceCents" | "cu
   return roundToMinor(dec(minorToDecimal(t.basePriceCents, t.currency)).div(12), t.currency);
 }
 
-/** One month of usage under `t`: each usage line rounded once, as on the invoice. */
+/**
+ * One month of usage under `t`: each usage line rounded once, as on the invoice (ratePlan's lines, one
+ * per charge; a meter without usage rates as 0). The exact amounts are rounded as they come, not
+ * printed and parsed again: this runs once per customer, month and set of terms.
+ */
 export function rateMonth(t: Terms, usage: Record<string, Quantity>): MonthAmount {
   let usageCents = 0;
-  if (t.charges.length) {
-    for (const line of ratePlan(t.charges, usage, t.currency, { explain: false }).lines)
-      usageCents += roundToMinor(line.amount, t.currency);
+  for (const c of t.charges) {
+    const q = Object.hasOwn(usage, c.meter) ? usage[c.meter] : undefined;
+    const { amount } = rateChargeExact(c, q, { explain: false });
+    if (!amount.isZero()) usageCents += roundToMinor(amount, t.currency);
   }
   return { feeCents: monthFeeCents(t), usageCents };
 }
