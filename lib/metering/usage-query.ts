@@ -41,7 +41,7 @@ export type UsageRequest = {
 const HOUR = 3_600_000;
 export const MAX_WINDOWS = 2_000;
 
-type RollupRow = {
+export type RollupRow = {
   meter_id: string;
   w: string | null;
   g: string | null;
@@ -93,7 +93,8 @@ function groupsOf(keys: string[], g: string | null): GroupValues {
   return out;
 }
 
-function combine(aggregation: MeterDef["aggregation"], rowsOf: RollupRow[]): string | null {
+/** A meter's quantity from its rollup rows (shards, hours, groups): how each aggregation adds up. */
+export function combineRollups(aggregation: MeterDef["aggregation"], rowsOf: RollupRow[]): string | null {
   if (rowsOf.length === 0) return aggregation === "count" || aggregation === "sum" ? "0" : null;
   switch (aggregation) {
     case "count":
@@ -180,8 +181,8 @@ export async function queryUsage(req: UsageRequest, tx?: Executor): Promise<Mete
       continue;
     }
     const found = byMeter.get(meter.id) ?? [];
-    const usage: MeterUsage = { meter, value: combine(meter.aggregation, found) };
-    if (keys.length) usage.groups = groupList(found, (list) => combine(meter.aggregation, list), keys);
+    const usage: MeterUsage = { meter, value: combineRollups(meter.aggregation, found) };
+    if (keys.length) usage.groups = groupList(found, (list) => combineRollups(meter.aggregation, list), keys);
     if (window) {
       const byWindow = new Map<number, RollupRow[]>();
       for (const r of found) {
@@ -195,9 +196,9 @@ export async function queryUsage(req: UsageRequest, tx?: Executor): Promise<Mete
         const wv: WindowValue = {
           start,
           end: clampEnd(advance(start, window), range.end),
-          value: combine(meter.aggregation, list),
+          value: combineRollups(meter.aggregation, list),
         };
-        if (keys.length) wv.groups = groupList(list, (l) => combine(meter.aggregation, l), keys);
+        if (keys.length) wv.groups = groupList(list, (l) => combineRollups(meter.aggregation, l), keys);
         return wv;
       });
     }
@@ -354,7 +355,7 @@ export async function rollupTotals(
 
 /** One meter's quantity from a rollupTotals row. */
 export function totalOf(aggregation: MeterDef["aggregation"], row: RollupRow | undefined): string | null {
-  return combine(aggregation, row ? [row] : []);
+  return combineRollups(aggregation, row ? [row] : []);
 }
 
 export { groupsOf as groupValuesOf, parseGroupKey };

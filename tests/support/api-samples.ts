@@ -54,6 +54,10 @@ export const SAMPLES: Record<string, Make> = {
     body: { amount_cents: 50_000 },
   }),
   "POST /api/v1/plans/{id}/archive": (w) => ({ params: { id: w.catalog.sparePlan.id } }),
+  "POST /api/v1/plans/{id}/simulate": (w) => ({
+    params: { id: w.catalog.sparePlan.id },
+    body: { months: 3, compare_to: w.catalog.sparePlan.id },
+  }),
   "POST /api/v1/plans/sync": () => ({}),
   "POST /api/v1/plans/sync/{plan_id}": (w) => ({ params: { plan_id: w.catalog.sparePlan.id } }),
   "POST /api/v1/plans/import": () => ({ body: { plans: [{ id: `imp-${uid()}`, name: "Imported", base_price: "5" }] } }),

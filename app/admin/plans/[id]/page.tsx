@@ -6,6 +6,7 @@ import { PlanStatusBadge } from "@/components/catalog/plan-status-badge";
 import { VersionMove } from "@/components/catalog/version-move";
 import { ChargeList } from "@/components/catalog/charge-summary";
 import { Badge } from "@/components/ui/badge";
+import { buttonClass } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -64,6 +65,12 @@ export default async function PlanPage({
           plan.isLatest ? (
             <>
               <PlanStatusBadge plan={plan} />
+              <Link
+                href={`/admin/plans/${plan.id}/simulate${versions.length > 1 ? "?months=12" : ""}`}
+                className={buttonClass("secondary")}
+              >
+                Simulate
+              </Link>
               <PlanActions plan={plan} status={status} action={setPlanStatusAction} />
             </>
           ) : (
