@@ -45,10 +45,10 @@ const ZFeatureValue = z.union([
 export const ZOverrideCreate = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("charge_price"),
-    target: ZCode.describe("The meter whose usage charge is repriced"),
+    target: ZCode.describe("The meter whose usage charge is repriced").meta({ example: "api_calls" }),
     value: ZChargePrice.describe(
       "A price model as in a plan's usage charge, e.g. {model: 'per_unit', unit_price: '0.01'}",
-    ),
+    ).meta({ example: { model: "per_unit", unit_price: "0.02" } }),
     ...span,
   }),
   z.strictObject({
