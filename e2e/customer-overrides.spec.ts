@@ -47,6 +47,10 @@ test("an operator gives Acme a custom price for API calls: the admin page marks 
   await customer.goto("/billing");
   const line = customer.getByTestId("upcoming-line").filter({ hasText: "API calls (custom price)" });
   await expect(line).toBeVisible();
+  // The plan summary shows the customer's own price, marked custom.
+  await expect(customer.getByTestId("custom-price")).toContainText("API calls");
+  await expect(customer.getByTestId("custom-price")).toContainText("0.25 a unit");
+  await expect(customer.getByTestId("custom-price")).toContainText("custom");
   const r = await customer.request.get("/api/v1/billing/upcoming-invoice", {
     headers: { authorization: `Bearer ${key}` },
   });
@@ -66,6 +70,7 @@ test("an operator gives Acme a custom price for API calls: the admin page marks 
   await customer.goto("/billing");
   await expect(customer.getByTestId("upcoming-invoice")).toBeVisible();
   await expect(customer.getByText("API calls (custom price)")).toHaveCount(0);
+  await expect(customer.getByTestId("custom-price")).toHaveCount(0);
   await admin.close();
   await owner.close();
 });

@@ -22,6 +22,8 @@ export type PlanSummaryProps = {
   };
   /** Terms an operator's override sets for this customer (lib/overrides: `included_credits`, `feature:<key>`), marked "custom". */
   custom?: string[];
+  /** Usage prices an operator set for this customer alone, in words. */
+  customPrices?: { name: string; price: string }[];
   /** The live coupon, when one lasts (lib/coupons/customer-discount.ts). */
   discount?: {
     couponName: string;
@@ -49,7 +51,7 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
       </EmptyState>
     );
   }
-  const { plan, subscription: sub, discount, features = [], custom = [] } = current;
+  const { plan, subscription: sub, discount, features = [], custom = [], customPrices = [] } = current;
   const mark = (key: string) => (custom.includes(key) ? <CustomBadge /> : null);
   return (
     <div className="space-y-4">
@@ -104,6 +106,15 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
               {formatInteger(l.limit)} {l.meter.replace(/_/g, " ")} a month{" "}
               <span className="text-zinc-500">({l.enforcement})</span>
               {mark(`feature:${l.meter}`)}
+            </dd>
+          </div>
+        ))}
+        {customPrices.map((p) => (
+          <div key={p.name} className="col-span-2" data-testid="custom-price">
+            <dt className="text-zinc-500">{p.name}</dt>
+            <dd className="break-words text-zinc-900">
+              {p.price}
+              <CustomBadge />
             </dd>
           </div>
         ))}
