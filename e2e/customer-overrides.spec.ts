@@ -24,7 +24,7 @@ test("an operator gives Acme a custom price for API calls: the admin page marks 
   await op.goto("/admin");
   await op.getByRole("link", { name: "Acme Corp" }).first().click();
   await expect(op.getByRole("heading", { name: "Acme Corp", level: 1 })).toBeVisible();
-  await op.getByText("Custom price for a metered charge").click();
+  await op.getByText("Custom price for a metered charge", { exact: true }).click();
   const form = op.locator("form", { has: op.getByRole("button", { name: "Save custom price" }) });
   await form.getByLabel("Meter").selectOption({ label: "API calls (api_calls)" });
   await form.getByLabel("Price model").selectOption("per_unit");
@@ -61,6 +61,16 @@ test("an operator gives Acme a custom price for API calls: the admin page marks 
   expect(custom.amount_exact).toBe(String(Number(custom.quantity) * 0.25));
   await customer.screenshot({ path: "test-results/customer-overrides-billing.png", fullPage: true });
   await op.screenshot({ path: "test-results/customer-overrides-admin.png", fullPage: true });
+  // At a phone's width nothing scrolls sideways: the forms and the history fit.
+  for (const p of [op, customer]) {
+    await p.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  }
+  await op.getByText("Feature value or limit", { exact: true }).click();
+  await expect.poll(() => op.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await op.screenshot({ path: "test-results/customer-overrides-admin-phone.png", fullPage: true });
+  await customer.screenshot({ path: "test-results/customer-overrides-billing-phone.png", fullPage: true });
+  await op.setViewportSize({ width: 1280, height: 900 });
 
   // Revoked: the history keeps it, and the plan's price is back on the upcoming invoice.
   await row.getByRole("button", { name: "Revoke" }).click();

@@ -158,13 +158,15 @@ export function OverridesCard<T, U>({
                     )}
                   </Td>
                   <Td>
-                    {(o.status === "active" || o.status === "scheduled") && (
+                    {/* Stays mounted once revoked, so the outcome of revoking stays on screen. */}
+                    {o.status !== "ended" && (
                       <ActionButton
                         action={revokeAction}
                         fields={{ org_id: orgId, override_id: o.id }}
                         label="Revoke"
                         pendingLabel="Revoking…"
                         size="sm"
+                        finished={o.status === "revoked"}
                         confirm={{
                           title: `Revoke this ${o.kind.toLowerCase()} override?`,
                           body: "It stops applying now; the plan's terms apply again. It stays in the history.",
