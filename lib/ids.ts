@@ -49,7 +49,8 @@ export type IdPrefix =
   | "sdc"
   | "txr"
   | "cn"
-  | "cnl";
+  | "cnl"
+  | "ovr";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

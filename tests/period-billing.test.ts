@@ -6,6 +6,8 @@ import { and, eq, sql } from "drizzle-orm";
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as upcomingRoute from "@/app/api/v1/billing/upcoming-invoice/route";
+import * as overridesRoute from "@/app/api/v1/customers/[id]/overrides/route";
+import * as overrideOne from "@/app/api/v1/customers/[id]/overrides/[overrideId]/route";
 import * as webhook from "@/app/api/webhooks/stripe/route";
 import * as metricsRoute from "@/app/api/metrics/route";
 import { reconcileStripePeriods } from "@/lib/payments/reconcile-stripe-periods";
@@ -923,5 +925,58 @@ describe("a Stripe subscription renewed several times unheard", () => {
       { start: d(20), end: d(30) },
       { start: d(30), end: d(40) },
     ]);
+  });
+});
+
+describe.each(["local", "stripe"] as const)("a customer's custom price on the %s rail", (rail) => {
+  const override = async (orgId: string, body: Record<string, unknown>) => {
+    const r = await call<{ id: string }>(overridesRoute.POST, "POST", `/api/v1/customers/${orgId}/overrides`, {
+      key: await platformKey(),
+      params: { id: orgId },
+      body: { kind: "charge_price", target: minutes.code, reason: "negotiated rate", ...body },
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    return r.json.id;
+  };
+
+  it("the upcoming invoice and the period's invoice (Stripe's invoice items) use it; revoked, the plan's price is back", async () => {
+    const w = await subscribed(rail);
+    // Starter: 10 minutes included, then 0.035; this customer: 2 included, then graduated 0.01 / 0.005 past 20.
+    const id = await override(w.orgId, {
+      value: {
+        model: "graduated",
+        included_quantity: "2",
+        tiers: [
+          { up_to: 20, unit_price: "0.01" },
+          { up_to: null, unit_price: "0.005" },
+        ],
+      },
+    });
+    // An override that ended before the period's end changes nothing: the plan's own price would be 54 cents.
+    await override(w.orgId, {
+      value: { model: "per_unit", unit_price: "9" },
+      starts_at: w.period.start.toISOString(),
+      ends_at: later(-HOUR).toISOString(),
+    });
+    await usage(w, "25.5", later(-2 * HOUR));
+    const up = await call<UpcomingInvoiceJson>(upcomingRoute.GET, "GET", "/api/v1/billing/upcoming-invoice", {
+      key: await customerKey(w.orgId),
+    });
+    // 23.5 billable: 20 × 0.01 + 3.5 × 0.005 = 0.2175 → 22 cents (the plan's price would be 54).
+    expect(up.json.lines.map((l) => [l.kind, l.amount_cents, l.amount_exact])).toEqual([["usage", 22, "0.2175"]]);
+    expect(up.json.lines[0]!.description).toContain("(custom price)");
+    await renew(w);
+    expect(await billed(w)).toEqual({ [`usage:${starter.id}:${minutes.code}`]: 22 });
+
+    // Revoked (now, before that period's end): rated again, the period comes to the plan's price — a
+    // period that ends after a revoke is billed without the override; what was billed stays billed.
+    const del = await call(overrideOne.DELETE, "DELETE", `/api/v1/customers/${w.orgId}/overrides/${id}`, {
+      key: await platformKey(),
+      params: { id: w.orgId, overrideId: id },
+    });
+    expect(del.status).toBe(200);
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.id, w.subId));
+    const again = await periodLinesFor(db, sub!, w.period);
+    expect(again.map((l) => l.amountCents)).toEqual([54]);
   });
 });

@@ -1,4 +1,4 @@
-import { StatusBadge } from "@/components/ui/badge";
+import { Badge, StatusBadge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { formatDate, formatInteger, formatMoney } from "@/lib/format";
 
@@ -20,6 +20,10 @@ export type PlanSummaryProps = {
     trialEnd: Date | null;
     cancelAtPeriodEnd: boolean;
   };
+  /** Terms an operator's override sets for this customer (lib/overrides: `included_credits`, `feature:<key>`), marked "custom". */
+  custom?: string[];
+  /** Usage prices an operator set for this customer alone, in words. */
+  customPrices?: { name: string; price: string }[];
   /** The live coupon, when one lasts (lib/coupons/customer-discount.ts). */
   discount?: {
     couponName: string;
@@ -30,6 +34,15 @@ export type PlanSummaryProps = {
   } | null;
 } | null;
 
+/** Beside a term an operator set for this customer alone. */
+export function CustomBadge() {
+  return (
+    <Badge tone="brand" className="ml-1">
+      custom
+    </Badge>
+  );
+}
+
 export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProps; emptyAction?: React.ReactNode }) {
   if (!current) {
     return (
@@ -38,7 +51,8 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
       </EmptyState>
     );
   }
-  const { plan, subscription: sub, discount, features = [] } = current;
+  const { plan, subscription: sub, discount, features = [], custom = [], customPrices = [] } = current;
+  const mark = (key: string) => (custom.includes(key) ? <CustomBadge /> : null);
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -81,7 +95,9 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
         )}
         <div>
           <dt className="text-zinc-500">Included credits</dt>
-          <dd className="tabular text-zinc-900">{formatInteger(plan.includedCredits)} a month</dd>
+          <dd className="tabular text-zinc-900">
+            {formatInteger(plan.includedCredits)} a month{mark("included_credits")}
+          </dd>
         </div>
         {plan.limits.map((l) => (
           <div key={l.meter}>
@@ -89,13 +105,26 @@ export function PlanSummary({ current, emptyAction }: { current: PlanSummaryProp
             <dd className="tabular text-zinc-900">
               {formatInteger(l.limit)} {l.meter.replace(/_/g, " ")} a month{" "}
               <span className="text-zinc-500">({l.enforcement})</span>
+              {mark(`feature:${l.meter}`)}
+            </dd>
+          </div>
+        ))}
+        {customPrices.map((p) => (
+          <div key={p.name} className="col-span-2" data-testid="custom-price">
+            <dt className="text-zinc-500">{p.name}</dt>
+            <dd className="break-words text-zinc-900">
+              {p.price}
+              <CustomBadge />
             </dd>
           </div>
         ))}
         {features.map((f) => (
           <div key={f.key} data-testid="plan-feature">
             <dt className="text-zinc-500">{f.name}</dt>
-            <dd className="tabular text-zinc-900">{f.value}</dd>
+            <dd className="tabular text-zinc-900">
+              {f.value}
+              {mark(`feature:${f.key}`)}
+            </dd>
           </div>
         ))}
       </dl>

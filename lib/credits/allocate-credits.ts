@@ -4,13 +4,14 @@
 // organization's lock and enforced by a unique index — so the period-start hook and the job, on
 // any number of replicas, never grant a window twice.
 import "server-only";
-import { and, eq, gt, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray, or, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { creditGrants, plans, subscriptions, type Plan, type Subscription } from "@/lib/db/schema";
 import { formatDateRange, formatMonth } from "@/lib/format";
 import { log } from "@/lib/log";
 import { allocationWindow } from "./allocation-window";
 import { grantBucket } from "./grant-credits";
+import { includedCreditsFor } from "@/lib/overrides/overrides";
 
 /** Statuses that receive included credits (a trial does; an unpaid `incomplete` one does not). */
 const ALLOCATING_STATUSES = ["trialing", "active", "past_due"] as const;
@@ -22,16 +23,19 @@ export async function allocateIncludedCredits(
   plan: Plan,
   at: Date,
 ): Promise<{ created: boolean; grantId: string } | null> {
-  if (plan.includedCredits <= 0 || !(ALLOCATING_STATUSES as readonly string[]).includes(sub.status)) return null;
+  if (!(ALLOCATING_STATUSES as readonly string[]).includes(sub.status)) return null;
   const window = allocationWindow(sub, at);
   if (!window) return null;
+  // The plan's credits, or the customer's override in force when the window starts (lib/overrides).
+  const credits = await includedCreditsFor(tx, sub.orgId, plan, window.start);
+  if (credits <= 0) return null;
   const r = await grantBucket(
     tx,
     sub.orgId,
     {
       source: "subscription",
       origin: "allocation",
-      amount: plan.includedCredits,
+      amount: credits,
       expiresAt: window.end,
       idempotencyKey: window.key,
       reference: `${sub.id}:${window.start.toISOString()}`,
@@ -57,7 +61,11 @@ export async function allocateDueCredits(now: Date, batch = 500): Promise<{ gran
     .where(
       and(
         inArray(subscriptions.status, [...ALLOCATING_STATUSES]),
-        gt(plans.includedCredits, 0),
+        // A customer given included credits by an override is due even on a plan without any.
+        or(
+          gt(plans.includedCredits, 0),
+          sql`exists (select 1 from customer_overrides co where co.org_id = ${subscriptions.orgId} and co.kind = 'included_credits' and co.revoked_at is null)`,
+        ),
         gt(subscriptions.currentPeriodEnd, now),
       ),
     );

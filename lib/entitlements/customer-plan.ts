@@ -8,6 +8,8 @@ import type { PlanFeatureGrant, PlanLimit, SubscriptionStatus } from "@/lib/db/s
 import { env } from "@/lib/env";
 import { notFound } from "@/lib/http/errors";
 import { accessFor, type Access } from "@/lib/payments/access";
+import { overridesInForceSql, parseOverrideRows } from "@/lib/overrides/in-force-sql";
+import { resolveTerms, type TermSource } from "@/lib/overrides/resolve";
 
 type Row = {
   org_id: string;
@@ -18,13 +20,22 @@ type Row = {
   plan_code: string | null;
   features: PlanFeatureGrant[] | string | null;
   limits: PlanLimit[] | string | null;
+  overrides: unknown;
 };
 
 export type CustomerPlan = {
   orgId: string;
   externalId: string | null;
   /** Null without a live subscription. */
-  plan: { code: string; status: SubscriptionStatus; features: PlanFeatureGrant[]; limits: PlanLimit[] } | null;
+  plan: {
+    code: string;
+    status: SubscriptionStatus;
+    /** The plan's grants with the customer's overrides in force applied (lib/overrides/resolve.ts). */
+    features: PlanFeatureGrant[];
+    limits: PlanLimit[];
+    /** `feature:<key>` → where that grant comes from, for grants not the plan's. */
+    sources: Record<string, TermSource>;
+  } | null;
   access: Access;
 };
 
@@ -50,7 +61,8 @@ export async function customerPlan(
         )
         select o.id as org_id, o.external_id, s.status, s.code as plan_code, s.features, s.limits,
                (extract(epoch from s.past_due_since) * 1000)::bigint::text as past_due_ms,
-               (extract(epoch from s.current_period_end) * 1000)::bigint::text as end_ms
+               (extract(epoch from s.current_period_end) * 1000)::bigint::text as end_ms,
+               ${overridesInForceSql(sql`o.id`, opts.now, { kind: "feature" })} as overrides
           from o left join s on true`,
   );
   if (!row || (opts.ownOrgId && row.org_id !== opts.ownOrgId)) throw notFound("Customer");
@@ -69,9 +81,22 @@ export async function customerPlan(
   return {
     orgId: row.org_id,
     externalId: row.external_id,
-    plan: { code: row.plan_code, status: row.status, features: parsed(row.features), limits: parsed(row.limits) },
+    plan: { code: row.plan_code, status: row.status, ...featureTerms(row, opts.now) },
     access,
   };
+}
+
+/** The plan's features and limits, then the overrides in force (override > add-on > plan). */
+function featureTerms(row: Row, now: Date) {
+  const plan = {
+    charges: [],
+    features: parsed(row.features),
+    limits: parsed(row.limits),
+    includedCredits: 0,
+    trialDays: 0,
+  };
+  const { features, limits, sources } = resolveTerms(plan, parseOverrideRows(row.overrides), now);
+  return { features, limits, sources };
 }
 
 /** Paid features pause while a first payment is pending or a payment is overdue past grace (lib/payments/access.ts). */

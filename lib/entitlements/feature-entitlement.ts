@@ -26,7 +26,9 @@ export async function featureEntitlement(
   };
   if (!cp.plan) return { ...base, allowed: false, reason: "no_subscription", value: null, source: null, plan: null };
   const grant = resolveGrants(
-    cp.plan.features.filter((g) => g.feature === feature.key).map((g) => ({ ...g, source: "plan" as const })),
+    cp.plan.features
+      .filter((g) => g.feature === feature.key)
+      .map((g) => ({ ...g, source: cp.plan!.sources[`feature:${g.feature}`] ?? ("plan" as const) })),
   )[0];
   const value =
     grant && typeof grant.value === (feature.kind === "boolean" ? "boolean" : "number") ? grant.value : null;

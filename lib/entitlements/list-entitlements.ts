@@ -1,6 +1,6 @@
 // GET /api/v1/entitlements?customer_id=…: every feature the customer has now, with its value and
-// where it comes from. Today every grant is the plan version's (its boolean and numeric features,
-// and its meter limits as metered features); add-ons and overrides join the same precedence.
+// where it comes from: the plan version's (its boolean and numeric features, and its meter limits
+// as metered features) with the operator's overrides applied (lib/overrides); add-ons slot between.
 import "server-only";
 import { featureIndex } from "@/lib/catalog/features";
 import { meterIndex } from "@/lib/metering/meters";
@@ -21,13 +21,15 @@ export async function listEntitlements(
   const head = { object: "list" as const, customer_id: cp.orgId, external_customer_id: cp.externalId };
   if (!cp.plan) return { ...head, plan: null, subscription_status: null, access: "none", data: [] };
   const limits = new Map(cp.plan.limits.map((l) => [l.meter, l]));
+  // The plan's grants come with the overrides in force already applied (customer-plan.ts); each says where it is from.
+  const source = (key: string) => cp.plan!.sources[`feature:${key}`] ?? ("plan" as const);
   const grants: Grant[] = [
-    ...cp.plan.features.map((g) => ({ ...g, source: "plan" as const })),
-    ...cp.plan.limits.map((l) => ({ feature: l.meter, value: l.limit, source: "plan" as const })),
+    ...cp.plan.features.map((g) => ({ ...g, source: source(g.feature) })),
+    ...cp.plan.limits.map((l) => ({ feature: l.meter, value: l.limit, source: source(l.meter) })),
     // A metered feature the plan does not limit is granted without a limit.
     ...features.all
       .filter((f) => f.kind === "metered" && f.archivedAt === null && !limits.has(f.key))
-      .map((f) => ({ feature: f.key, value: null, source: "plan" as const })),
+      .map((f) => ({ feature: f.key, value: null, source: source(f.key) })),
   ];
   const data = resolveGrants(grants).flatMap((g): EntitlementItemJson[] => {
     const f = features.byKey.get(g.feature);

@@ -28,6 +28,8 @@ import { hourRange } from "./limit-period";
 import { meterIndex, type MeterDef } from "./meters";
 import type { EntitlementJson } from "./schemas";
 import { queryUsage } from "./usage-query";
+import { overridesInForceSql, parseOverrideRows } from "@/lib/overrides/in-force-sql";
+import { resolveTerms } from "@/lib/overrides/resolve";
 
 type Row = {
   org_id: string;
@@ -40,6 +42,8 @@ type Row = {
   limits: PlanLimit[] | string | null;
   plan_code: string | null;
   past_due_ms: string | null;
+  /** The operator's overrides of this meter's limit in force now (lib/overrides), or null. */
+  limit_overrides: unknown;
 };
 
 /**
@@ -125,6 +129,7 @@ async function planEntitlement(
                    where r.org_id = o.id and r.meter_id = ${meter.id}
                      and r.bucket_start >= date_trunc('hour', per.ps, 'UTC') and r.bucket_start < date_trunc('hour', per.pe, 'UTC'))`
                } as used,
+               ${overridesInForceSql(sql`o.id`, now, { kind: "feature", target: meter.code })} as limit_overrides,
                ${extra}
           from o left join per on true`,
   );
@@ -164,8 +169,15 @@ async function planEntitlement(
     now,
     env().PAST_DUE_GRACE_DAYS,
   );
-  const limits = (typeof row.limits === "string" ? JSON.parse(row.limits) : (row.limits ?? [])) as PlanLimit[];
-  const limit = limits.find((l) => l.meter === meter.code);
+  const planLimits = (typeof row.limits === "string" ? JSON.parse(row.limits) : (row.limits ?? [])) as PlanLimit[];
+  // An override of the limit beats the plan's (lib/overrides/resolve.ts); its null limit is unlimited.
+  const terms = resolveTerms(
+    { charges: [], features: [], limits: planLimits, includedCredits: 0, trialDays: 0 },
+    parseOverrideRows(row.limit_overrides),
+    now,
+  );
+  const limit = terms.limits.find((l) => l.meter === meter.code);
+  const custom = terms.sources[`feature:${meter.code}`] === "override" ? { source: "override" as const } : {};
   const used = new D(
     total === null
       ? ((await queryUsage({ orgId: row.org_id, meters: [meter], range: hourRange(period) }))[0]?.value ?? "0")
@@ -173,6 +185,7 @@ async function planEntitlement(
   );
   const common = {
     ...base,
+    ...custom,
     plan: row.plan_code,
     used: used.toFixed(),
     period_start: period.start.toISOString(),

@@ -340,6 +340,10 @@ export const ZEntitlementJson = z.strictObject({
   period_start: z.string().nullable(),
   period_end: z.string().nullable(),
   resets_at: z.string().nullable(),
+  source: z
+    .literal("override")
+    .optional()
+    .describe("Present when an operator's override for this customer sets the limit instead of the plan"),
   message: z
     .string()
     .nullable()

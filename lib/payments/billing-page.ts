@@ -11,9 +11,14 @@ import { billingSubscription, listPayments } from "./billing-queries";
 import { listPaymentMethods } from "./payment-methods";
 import { activeProvider } from "./provider";
 import { upcomingInvoiceOrNull } from "./upcoming-invoice";
+import { db } from "@/lib/db/client";
+import { overridesByOrg } from "@/lib/overrides/overrides";
+import { priceText } from "@/lib/overrides/describe";
+import { customKeys, resolveTerms } from "@/lib/overrides/resolve";
 
 export async function billingPage(orgId: string) {
-  const [summary, plans, features, invoices, methods, payments, upcoming] = await Promise.all([
+  const now = new Date();
+  const [summary, plans, features, invoices, methods, payments, upcoming, overrides] = await Promise.all([
     billingSubscription(orgId),
     listPlans(),
     featureIndex(),
@@ -22,7 +27,17 @@ export async function billingPage(orgId: string) {
     listPayments(orgId, 24),
     // No current subscription: no upcoming invoice.
     upcomingInvoiceOrNull(orgId),
+    overridesByOrg(db, [orgId], now),
   ]);
+  // The plan as this customer has it: an operator's overrides in force applied, and marked (lib/overrides).
+  const terms = summary.plan ? resolveTerms(summary.plan, overrides.get(orgId) ?? [], now) : null;
+  const ownPlan = summary.plan && terms ? { ...summary.plan, ...terms } : summary.plan;
+  const custom = terms ? [...customKeys(terms)] : [];
+  const customPrices = (terms?.charges ?? []).flatMap((c) =>
+    c.type === "usage" && custom.includes(`charge:${c.meter}`)
+      ? [{ name: c.name ?? c.meter, price: priceText(c) }]
+      : [],
+  );
   const tiers = new Map<
     string,
     {
@@ -83,7 +98,11 @@ export async function billingPage(orgId: string) {
     t.month ? t.month.priceCents * 12 : (t.year?.priceCents ?? 0);
   return {
     summary,
-    planFeatures: summary.plan ? planFeatures(summary.plan) : [],
+    planFeatures: ownPlan ? planFeatures(ownPlan) : [],
+    /** The current plan with this customer's overrides, which terms are custom, and its custom prices. */
+    ownPlan,
+    custom,
+    customPrices,
     tiers: [...tiers.values()].sort((a, b) => monthly(a) - monthly(b) || a.name.localeCompare(b.name)),
     invoices,
     methods,

@@ -5,6 +5,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { appUrl } from "@/lib/env";
+import { trialDaysFor } from "@/lib/overrides/overrides";
 import { db } from "@/lib/db/client";
 import { checkoutSessions, creditProducts, organizations, plans, type CheckoutSession } from "@/lib/db/schema";
 import { AppError, conflict, invalidField, notFound } from "@/lib/http/errors";
@@ -71,8 +72,10 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
   const expiresAt = new Date(Date.now() + 24 * 3600_000);
 
   if (req.planId) {
-    const [plan] = await db.select().from(plans).where(eq(plans.id, req.planId));
-    if (!plan || !plan.active) throw invalidField("plan_id", "no plan for sale with this id");
+    const [catalogPlan] = await db.select().from(plans).where(eq(plans.id, req.planId));
+    if (!catalogPlan || !catalogPlan.active) throw invalidField("plan_id", "no plan for sale with this id");
+    // The trial offered is the customer's own when an operator overrode it (lib/overrides).
+    const plan = { ...catalogPlan, trialDays: await trialDaysFor(db, orgId, catalogPlan, new Date()) };
     assertSelfServe(plan);
     const live = await liveSubscription(orgId);
     if (live) throw conflict("You already have a subscription: change its plan instead of checking out again.");

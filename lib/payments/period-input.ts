@@ -33,7 +33,9 @@ import { floorHour, hourRange } from "@/lib/metering/limit-period";
 import { meterIndex, type MeterDef } from "@/lib/metering/meters";
 import { NO_GROUP, pricedUsage, ratable } from "@/lib/metering/priced-usage";
 import { totalOf } from "@/lib/metering/usage-query";
-import type { Quantity } from "@/lib/rating";
+import type { Charge, Quantity } from "@/lib/rating";
+import { overridesByOrg } from "@/lib/overrides/overrides";
+import { usageChargesAt } from "@/lib/overrides/billing";
 import type { AgentPlanHeld, CallUsage, OverageSpend, PeriodInput, PlanRef, PlanSegment } from "./period-lines";
 
 type Period = { start: Date; end: Date };
@@ -45,7 +47,12 @@ function readRange(p: Period, final?: boolean): Period {
   return final && r.end < p.end ? { start: r.start, end: new Date(r.end.getTime() + HOUR) } : r;
 }
 
-const planRef = (p: Plan): PlanRef => ({ id: p.id, name: p.name, currency: p.currency, charges: p.charges });
+const planRef = (p: Plan, charges: Charge[] = p.charges): PlanRef => ({
+  id: p.id,
+  name: p.name,
+  currency: p.currency,
+  charges,
+});
 
 /** A list as one JSON parameter: the statement's text stays the same whatever the batch size, so it is prepared once. */
 const json = (v: unknown) => sql`${JSON.stringify(v)}::text::json`;
@@ -296,74 +303,78 @@ export async function loadPeriodInputs(
   };
   const ti = sql<number>`t.i`.mapWith(Number);
   // The reads go out together (pipelined on one connection inside a transaction).
-  const [historyRows, callRows, agentRows, agentHistoryRows, overageRows, balances, cachedMeters] = await Promise.all([
-    tx
-      .select({ i: ti, at: subscriptionHistory.occurredAt, planId: subscriptionHistory.planId })
-      .from(subscriptionHistory)
-      .innerJoin(
-        sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, s: r.sub.id, u: r.period.end.toISOString() })))}) as t(i int, o text, s text, u timestamptz)`,
-        sql`${subscriptionHistory.orgId} = t.o and ${subscriptionHistory.subscriptionId} = t.s and ${subscriptionHistory.occurredAt} < t.u`,
-      )
-      .orderBy(sql`t.i`, asc(subscriptionHistory.occurredAt), asc(subscriptionHistory.recordedAt)),
-    tx
-      .select({
-        i: ti,
-        id: calls.id,
-        agentId: calls.agentId,
-        planId: calls.planId,
-        currency: calls.currency,
-        usageMetrics: calls.usageMetrics,
-        costLines: calls.costLines,
-        usageRecorded: calls.usageRecorded,
-        endedAt: calls.endedAt,
-      })
-      .from(calls)
-      .innerJoin(
-        sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, f: r.range.start.toISOString(), u: r.range.end.toISOString() })))}) as t(i int, o text, f timestamptz, u timestamptz)`,
-        sql`${calls.orgId} = t.o and ${calls.status} = 'finalized' and ${calls.endedAt} >= t.f and ${calls.endedAt} < t.u`,
-      ),
-    tx
-      .select({
-        orgId: agents.orgId,
-        id: agents.id,
-        name: agents.name,
-        planId: agents.planId,
-        createdAt: agents.createdAt,
-        archivedAt: agents.archivedAt,
-      })
-      .from(agents)
-      .where(sql`${agents.orgId} = ${anyOf(orgIds)}`),
-    tx
-      .select({
-        orgId: agentPlanHistory.orgId,
-        agentId: agentPlanHistory.agentId,
-        previousPlanId: agentPlanHistory.previousPlanId,
-        newPlanId: agentPlanHistory.newPlanId,
-        at: agentPlanHistory.createdAt,
-      })
-      .from(agentPlanHistory)
-      .where(sql`${agentPlanHistory.orgId} = ${anyOf(orgIds)}`)
-      .orderBy(asc(agentPlanHistory.createdAt)),
-    tx
-      .select({
-        i: ti,
-        credits: sql<string>`(-sum(${creditLedger.amount}))::text`,
-        unitPrice: sql<string | null>`${creditLedger.unitPrice}::text`,
-        currency: creditLedger.currency,
-      })
-      .from(creditLedger)
-      .innerJoin(
-        sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, f: r.period.start.toISOString(), u: r.period.end.toISOString() })))}) as t(i int, o text, f timestamptz, u timestamptz)`,
-        sql`${creditLedger.orgId} = t.o and ${creditLedger.kind} = 'overage' and ${creditLedger.createdAt} >= t.f and ${creditLedger.createdAt} < t.u`,
-      )
-      .groupBy(sql`t.i`, creditLedger.unitPrice, creditLedger.currency)
-      .orderBy(sql`t.i`, sql`max(${creditLedger.seq}) desc`),
-    tx
-      .select({ orgId: creditBalances.orgId, overage: creditBalances.overage })
-      .from(creditBalances)
-      .where(sql`${creditBalances.orgId} = ${anyOf(orgIds)}`),
-    meterIndex({ tx }),
-  ]);
+  const since = new Date(Math.min(...items.map((r) => r.period.start.getTime())));
+  const [historyRows, callRows, agentRows, agentHistoryRows, overageRows, balances, cachedMeters, overrides] =
+    await Promise.all([
+      tx
+        .select({ i: ti, at: subscriptionHistory.occurredAt, planId: subscriptionHistory.planId })
+        .from(subscriptionHistory)
+        .innerJoin(
+          sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, s: r.sub.id, u: r.period.end.toISOString() })))}) as t(i int, o text, s text, u timestamptz)`,
+          sql`${subscriptionHistory.orgId} = t.o and ${subscriptionHistory.subscriptionId} = t.s and ${subscriptionHistory.occurredAt} < t.u`,
+        )
+        .orderBy(sql`t.i`, asc(subscriptionHistory.occurredAt), asc(subscriptionHistory.recordedAt)),
+      tx
+        .select({
+          i: ti,
+          id: calls.id,
+          agentId: calls.agentId,
+          planId: calls.planId,
+          currency: calls.currency,
+          usageMetrics: calls.usageMetrics,
+          costLines: calls.costLines,
+          usageRecorded: calls.usageRecorded,
+          endedAt: calls.endedAt,
+        })
+        .from(calls)
+        .innerJoin(
+          sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, f: r.range.start.toISOString(), u: r.range.end.toISOString() })))}) as t(i int, o text, f timestamptz, u timestamptz)`,
+          sql`${calls.orgId} = t.o and ${calls.status} = 'finalized' and ${calls.endedAt} >= t.f and ${calls.endedAt} < t.u`,
+        ),
+      tx
+        .select({
+          orgId: agents.orgId,
+          id: agents.id,
+          name: agents.name,
+          planId: agents.planId,
+          createdAt: agents.createdAt,
+          archivedAt: agents.archivedAt,
+        })
+        .from(agents)
+        .where(sql`${agents.orgId} = ${anyOf(orgIds)}`),
+      tx
+        .select({
+          orgId: agentPlanHistory.orgId,
+          agentId: agentPlanHistory.agentId,
+          previousPlanId: agentPlanHistory.previousPlanId,
+          newPlanId: agentPlanHistory.newPlanId,
+          at: agentPlanHistory.createdAt,
+        })
+        .from(agentPlanHistory)
+        .where(sql`${agentPlanHistory.orgId} = ${anyOf(orgIds)}`)
+        .orderBy(asc(agentPlanHistory.createdAt)),
+      tx
+        .select({
+          i: ti,
+          credits: sql<string>`(-sum(${creditLedger.amount}))::text`,
+          unitPrice: sql<string | null>`${creditLedger.unitPrice}::text`,
+          currency: creditLedger.currency,
+        })
+        .from(creditLedger)
+        .innerJoin(
+          sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, f: r.period.start.toISOString(), u: r.period.end.toISOString() })))}) as t(i int, o text, f timestamptz, u timestamptz)`,
+          sql`${creditLedger.orgId} = t.o and ${creditLedger.kind} = 'overage' and ${creditLedger.createdAt} >= t.f and ${creditLedger.createdAt} < t.u`,
+        )
+        .groupBy(sql`t.i`, creditLedger.unitPrice, creditLedger.currency)
+        .orderBy(sql`t.i`, sql`max(${creditLedger.seq}) desc`),
+      tx
+        .select({ orgId: creditBalances.orgId, overage: creditBalances.overage })
+        .from(creditBalances)
+        .where(sql`${creditBalances.orgId} = ${anyOf(orgIds)}`),
+      meterIndex({ tx }),
+      // The customers' overrides that may touch these periods (lib/overrides): a charge's custom price.
+      overridesByOrg(tx, orgIds, since),
+    ]);
   const history = byItem(historyRows);
   const callsOf = byItem(callRows as (CallRow & { i: number })[]);
   const overageOf = byItem(overageRows);
@@ -387,10 +398,16 @@ export async function loadPeriodInputs(
     ]),
     opts.knownPlans,
   );
+  // Each segment's charges: its plan's, repriced by the overrides in force at the segment's end
+  // (lib/overrides/resolve.ts: that price rates the segment's whole usage).
+  const chargesOf = items.map((r) =>
+    segs[r.i]!.map((s) => {
+      const plan = byId.get(s.planId);
+      return plan ? usageChargesAt(plan.charges, overrides.get(r.sub.orgId) ?? [], s.end) : [];
+    }),
+  );
   // The cached index (5 s) serves; a meter a plan charges that it does not know yet reloads it.
-  const charged = segs
-    .flat()
-    .flatMap((s) => byId.get(s.planId)?.charges.flatMap((c) => (c.type === "usage" ? [c.meter] : [])) ?? []);
+  const charged = chargesOf.flat(2).flatMap((c) => (c.type === "usage" ? [c.meter] : []));
   // Every credit-meter link ever made (a few): the usage they drew is not billed in arrears.
   const links = await allLinks(tx);
   const meterIdx = charged.every((code) => cachedMeters.byCode.has(code))
@@ -401,8 +418,9 @@ export async function loadPeriodInputs(
   const reads: UsageRead[] = [];
   const planned = items.map((r) =>
     segs[r.i]!.flatMap((s, n) => {
-      const plan = byId.get(s.planId);
-      if (!plan) return [];
+      const found = byId.get(s.planId);
+      if (!found) return [];
+      const plan = { ...found, charges: chargesOf[r.i]![n]! };
       const codes = new Set(plan.charges.flatMap((c) => (c.type === "usage" ? [c.meter] : [])));
       const used = meterIdx.all.filter((m) => codes.has(m.code));
       const hours = readRange(s, r.final && n === segs[r.i]!.length - 1);
@@ -452,7 +470,7 @@ export async function loadPeriodInputs(
       segments.push({
         start: p.seg.start,
         end: p.seg.end,
-        plan: planRef(p.plan),
+        plan: planRef(p.plan, p.plan.charges),
         usage,
         ...(Object.keys(drawn).length && { drawn }),
       });

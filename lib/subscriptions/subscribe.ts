@@ -16,6 +16,7 @@ import { newId } from "@/lib/ids";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { addDays, periodBounds } from "@/lib/time";
 import { recordHistory } from "./history";
+import { trialDaysFor } from "@/lib/overrides/overrides";
 import { afterPeriodStarted } from "./hooks";
 import { attachDiscount, type Redeemable } from "@/lib/coupons/redeem";
 
@@ -60,8 +61,10 @@ export async function subscribe(orgId: string, input: SubscribeInput, outer?: Ex
     if (await liveSubscription(orgId, tx)) {
       throw conflict("This customer already has a current subscription: change its plan or cancel it first.");
     }
-    const trialing = plan.trialDays > 0 && !input.skipTrial && input.status !== "incomplete";
-    const trialEnd = trialing ? addDays(now, plan.trialDays) : null;
+    // The trial is the plan's unless an operator gave this customer another (lib/overrides).
+    const trialDays = await trialDaysFor(tx, orgId, plan, now);
+    const trialing = trialDays > 0 && !input.skipTrial && input.status !== "incomplete";
+    const trialEnd = trialing ? addDays(now, trialDays) : null;
     const anchor = trialEnd ?? now;
     const period = trialEnd ? { start: now, end: trialEnd } : periodBounds(anchor, plan.interval, 0);
     try {

@@ -23,6 +23,14 @@ export const SAMPLES: Record<string, Make> = {
   "GET /api/v1/customers/{id}": (_w, t) => ({ params: { id: t.id } }),
   "PATCH /api/v1/customers/{id}": (_w, t) => ({ params: { id: t.id }, body: { metadata: { touched: "yes" } } }),
   "GET /api/v1/customers/{id}/usage-summary": (_w, t) => ({ params: { id: t.id } }),
+  "GET /api/v1/customers/{id}/overrides": (_w, t) => ({ params: { id: t.id } }),
+  "POST /api/v1/customers/{id}/overrides": (w, t) => ({
+    params: { id: t.id },
+    body: { kind: "feature", target: w.catalog.feature.key, value: { value: true }, reason: "sample" },
+  }),
+  "DELETE /api/v1/customers/{id}/overrides/{overrideId}": (_w, t) => ({
+    params: { id: t.id, overrideId: t.overrideId },
+  }),
 
   "GET /api/v1/meters": () => ({}),
   "POST /api/v1/meters": () => ({

@@ -20,6 +20,7 @@ import { issueCreditNote } from "@/lib/invoices/credit-notes";
 import { invalidateMeters } from "@/lib/metering/meters";
 import { createLink } from "@/lib/credits/drawdown-links";
 import { subscribe } from "@/lib/subscriptions/subscribe";
+import { createOverride } from "@/lib/overrides/overrides";
 import { webhookDeliveries } from "@/lib/db/schema";
 import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
 import { createEndpoint } from "@/lib/outbound-webhooks/endpoints";
@@ -45,6 +46,8 @@ export type Org = {
   webhookDeliveryId: string;
   /** An endpoint the DELETE sample may remove (the others' samples keep theirs). */
   spareWebhookEndpointId: string;
+  /** An operator's override of the organization's trial (lib/overrides). */
+  overrideId: string;
 };
 
 export type World = Awaited<ReturnType<typeof seedWorld>>;
@@ -138,8 +141,10 @@ async function seedOrg(
     message: "world alert",
   });
   const webhook = await seedWebhook(org.id);
+  const override = await createOverride(org.id, { kind: "trial_days", value: { days: 30 }, reason: "world" }, "seed");
   return {
     ...webhook,
+    overrideId: override.id,
     id: org.id,
     externalId: org.externalId!,
     key,

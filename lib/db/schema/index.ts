@@ -19,3 +19,4 @@ export * from "./outbound-webhooks";
 export * from "./email";
 export * from "./coupons";
 export * from "./tax";
+export * from "./overrides";

@@ -147,7 +147,20 @@ export default async function BillingPage({
             }
           />
           <CardBody>
-            <PlanSummary current={s && plan ? { plan, subscription: s, discount, features: b.planFeatures } : null} />
+            <PlanSummary
+              current={
+                s && b.ownPlan
+                  ? {
+                      plan: b.ownPlan,
+                      subscription: s,
+                      discount,
+                      features: b.planFeatures,
+                      custom: b.custom,
+                      customPrices: b.customPrices,
+                    }
+                  : null
+              }
+            />
             {pendingPlan && s && (
               <p className="mt-3 text-sm text-zinc-600" data-testid="pending-change">
                 {s.cancelAtPeriodEnd ? (

@@ -53,6 +53,10 @@ import { CreditNotesTable } from "@/components/billing/credit-notes-table";
 import { creditableInvoices, creditNoteJson, listCreditNotes } from "@/lib/invoices/credit-note-queries";
 import { getBillingDetails } from "@/lib/invoices/billing-details";
 import { grantCreditsAction } from "./credits/actions";
+import { createOverrideAction, revokeOverrideAction } from "./override-actions";
+import { OverridesCard } from "@/components/overrides/overrides-card";
+import { customerOverridesView } from "@/lib/overrides/admin-view";
+import { customKeys } from "@/lib/overrides/resolve";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -96,7 +100,11 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
     creditableInvoices(org.id),
     listCreditNotes(org.id, 24),
   ]);
-  const lastHooks = await lastDeliveries(endpoints.map((e) => e.id));
+  const [lastHooks, overrides] = await Promise.all([
+    lastDeliveries(endpoints.map((e) => e.id)),
+    customerOverridesView(org.id, current?.plan ?? null),
+  ]);
+  const terms = overrides.terms;
   const live = current && ["trialing", "active", "past_due", "incomplete"].includes(current.subscription.status);
   // The plans a customer's own change may move to (lib/payments/self-serve.ts), in its currency.
   const otherPlans = live
@@ -157,7 +165,21 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
             }
           />
           <CardBody>
-            <PlanSummary current={current ? { ...current, discount } : null} />
+            {/* The plan as this customer has it: an operator's overrides in force are applied and marked "custom". */}
+            <PlanSummary
+              current={
+                current
+                  ? {
+                      ...current,
+                      plan: terms
+                        ? { ...current.plan, includedCredits: terms.includedCredits, limits: terms.limits }
+                        : current.plan,
+                      custom: terms ? [...customKeys(terms)] : [],
+                      discount,
+                    }
+                  : null
+              }
+            />
             {live && (
               <div className="mt-5 border-t border-zinc-100 pt-4">
                 <h3 className="mb-2 text-sm font-medium text-zinc-900">Change plan</h3>
@@ -256,6 +278,18 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
               </Detail>
             </Details>
           </CardBody>
+        </Card>
+        <Card className="lg:col-span-3" id="overrides">
+          <CardHeader
+            title="Overrides"
+            description="This customer's own price, feature value or limit, included credits or trial, without a new plan. Each is kept with who gave it and why; a price applies to the whole period it is in force at the end of."
+          />
+          <OverridesCard
+            orgId={org.id}
+            view={overrides}
+            createAction={createOverrideAction}
+            revokeAction={revokeOverrideAction}
+          />
         </Card>
         <Card className="lg:col-span-3">
           <CardHeader
