@@ -46,7 +46,10 @@ export type IdPrefix =
   | "ivt"
   | "cpn"
   | "promo"
-  | "sdc";
+  | "sdc"
+  | "addon"
+  | "sad"
+  | "adc";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

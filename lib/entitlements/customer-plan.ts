@@ -8,6 +8,8 @@ import type { PlanFeatureGrant, PlanLimit, SubscriptionStatus } from "@/lib/db/s
 import { env } from "@/lib/env";
 import { notFound } from "@/lib/http/errors";
 import { accessFor, type Access } from "@/lib/payments/access";
+import { parseHeld, type HeldAddon } from "@/lib/addons/grants";
+import { heldAddonsSql } from "@/lib/addons/live";
 
 type Row = {
   org_id: string;
@@ -18,13 +20,21 @@ type Row = {
   plan_code: string | null;
   features: PlanFeatureGrant[] | string | null;
   limits: PlanLimit[] | string | null;
+  addons: HeldAddon[] | string | null;
 };
 
 export type CustomerPlan = {
   orgId: string;
   externalId: string | null;
   /** Null without a live subscription. */
-  plan: { code: string; status: SubscriptionStatus; features: PlanFeatureGrant[]; limits: PlanLimit[] } | null;
+  plan: {
+    code: string;
+    status: SubscriptionStatus;
+    features: PlanFeatureGrant[];
+    limits: PlanLimit[];
+    /** The subscription's live add-ons, whose grants add to the plan's (lib/addons/grants). */
+    addons: HeldAddon[];
+  } | null;
   access: Access;
 };
 
@@ -43,12 +53,13 @@ export async function customerPlan(
           limit 1
         ),
         s as (
-          select s.status, s.past_due_since, s.current_period_end, p.code, p.features, p.limits
+          select s.status, s.past_due_since, s.current_period_end, p.code, p.features, p.limits,
+                 ${heldAddonsSql(sql`s.id`)} as addons
             from subscriptions s join plans p on p.id = s.plan_id
            where s.org_id = (select id from o) and s.status in ('incomplete', 'trialing', 'active', 'past_due')
            limit 1
         )
-        select o.id as org_id, o.external_id, s.status, s.code as plan_code, s.features, s.limits,
+        select o.id as org_id, o.external_id, s.status, s.code as plan_code, s.features, s.limits, s.addons,
                (extract(epoch from s.past_due_since) * 1000)::bigint::text as past_due_ms,
                (extract(epoch from s.current_period_end) * 1000)::bigint::text as end_ms
           from o left join s on true`,
@@ -69,7 +80,13 @@ export async function customerPlan(
   return {
     orgId: row.org_id,
     externalId: row.external_id,
-    plan: { code: row.plan_code, status: row.status, features: parsed(row.features), limits: parsed(row.limits) },
+    plan: {
+      code: row.plan_code,
+      status: row.status,
+      features: parsed(row.features),
+      limits: parsed(row.limits),
+      addons: parseHeld(row.addons),
+    },
     access,
   };
 }

@@ -7,6 +7,7 @@ import "server-only";
 import type { Feature } from "@/lib/db/schema";
 import { customerPlan, paused } from "./customer-plan";
 import { resolveGrants } from "./precedence";
+import { featuresWithAddons } from "@/lib/addons/grants";
 import type { FeatureEntitlementJson } from "./schemas";
 
 export async function featureEntitlement(
@@ -26,7 +27,10 @@ export async function featureEntitlement(
   };
   if (!cp.plan) return { ...base, allowed: false, reason: "no_subscription", value: null, source: null, plan: null };
   const grant = resolveGrants(
-    cp.plan.features.filter((g) => g.feature === feature.key).map((g) => ({ ...g, source: "plan" as const })),
+    featuresWithAddons(
+      cp.plan.features.filter((g) => g.feature === feature.key),
+      cp.plan.addons.map((a) => ({ ...a, features: a.features.filter((g) => g.feature === feature.key) })),
+    ),
   )[0];
   const value =
     grant && typeof grant.value === (feature.kind === "boolean" ? "boolean" : "number") ? grant.value : null;

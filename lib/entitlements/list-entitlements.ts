@@ -1,11 +1,12 @@
 // GET /api/v1/entitlements?customer_id=…: every feature the customer has now, with its value and
-// where it comes from. Today every grant is the plan version's (its boolean and numeric features,
-// and its meter limits as metered features); add-ons and overrides join the same precedence.
+// where it comes from: the plan version's (its boolean and numeric features, and its meter limits as
+// metered features) with the live add-ons' added (lib/addons/grants); overrides join the same precedence.
 import "server-only";
 import { featureIndex } from "@/lib/catalog/features";
 import { meterIndex } from "@/lib/metering/meters";
 import { customerPlan, paused } from "./customer-plan";
 import { resolveGrants, type Grant } from "./precedence";
+import { featuresWithAddons, limitsWithAddons } from "@/lib/addons/grants";
 import type { EntitlementItemJson, EntitlementListJson } from "./schemas";
 
 export async function listEntitlements(
@@ -20,10 +21,12 @@ export async function listEntitlements(
   ]);
   const head = { object: "list" as const, customer_id: cp.orgId, external_customer_id: cp.externalId };
   if (!cp.plan) return { ...head, plan: null, subscription_status: null, access: "none", data: [] };
-  const limits = new Map(cp.plan.limits.map((l) => [l.meter, l]));
+  // The plan's grants with the add-ons' added (lib/addons/grants); overrides would come after.
+  const withAddons = limitsWithAddons(cp.plan.limits, cp.plan.addons);
+  const limits = new Map(withAddons.map((l) => [l.meter, l]));
   const grants: Grant[] = [
-    ...cp.plan.features.map((g) => ({ ...g, source: "plan" as const })),
-    ...cp.plan.limits.map((l) => ({ feature: l.meter, value: l.limit, source: "plan" as const })),
+    ...featuresWithAddons(cp.plan.features, cp.plan.addons),
+    ...withAddons.map((l) => ({ feature: l.meter, value: l.limit, source: l.source })),
     // A metered feature the plan does not limit is granted without a limit.
     ...features.all
       .filter((f) => f.kind === "metered" && f.archivedAt === null && !limits.has(f.key))

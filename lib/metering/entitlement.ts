@@ -24,6 +24,8 @@ import {
   exactBalanceOf,
   type ExactBalanceRow,
 } from "@/lib/credits/drawdown-read";
+import { limitsWithAddons, parseHeld, type HeldAddon } from "@/lib/addons/grants";
+import { heldAddonsSql } from "@/lib/addons/live";
 import { hourRange } from "./limit-period";
 import { meterIndex, type MeterDef } from "./meters";
 import type { EntitlementJson } from "./schemas";
@@ -40,6 +42,7 @@ type Row = {
   limits: PlanLimit[] | string | null;
   plan_code: string | null;
   past_due_ms: string | null;
+  addons: HeldAddon[] | string | null;
 };
 
 /**
@@ -97,6 +100,7 @@ async function planEntitlement(
         ),
         s as (
           select s.id, s.status, s.interval, s.current_period_start, s.current_period_end, s.past_due_since, p.limits, p.code,
+                 ${heldAddonsSql(sql`s.id`)} as addons,
                  s.billing_anchor at time zone 'UTC' as anchor, ${nowIso}::timestamptz at time zone 'UTC' as now_utc
             from subscriptions s join plans p on p.id = s.plan_id
            where s.org_id = (select id from o) and s.status in ('incomplete', 'trialing', 'active', 'past_due')
@@ -115,7 +119,7 @@ async function planEntitlement(
                       else (m.anchor + make_interval(months => m.n + 1)) at time zone 'UTC' end as pe
             from m
         )
-        select o.id as org_id, o.external_id, per.id as sub_id, per.status, per.interval, per.limits, per.code as plan_code,
+        select o.id as org_id, o.external_id, per.id as sub_id, per.status, per.interval, per.limits, per.code as plan_code, per.addons,
                (extract(epoch from per.past_due_since) * 1000)::bigint::text as past_due_ms,
                (extract(epoch from per.ps) * 1000)::bigint::text as start_ms, (extract(epoch from per.pe) * 1000)::bigint::text as end_ms,
                ${
@@ -164,7 +168,11 @@ async function planEntitlement(
     now,
     env().PAST_DUE_GRACE_DAYS,
   );
-  const limits = (typeof row.limits === "string" ? JSON.parse(row.limits) : (row.limits ?? [])) as PlanLimit[];
+  // The plan's limits with the add-ons' added (lib/addons/grants).
+  const limits = limitsWithAddons(
+    (typeof row.limits === "string" ? JSON.parse(row.limits) : (row.limits ?? [])) as PlanLimit[],
+    parseHeld(row.addons),
+  );
   const limit = limits.find((l) => l.meter === meter.code);
   const used = new D(
     total === null
