@@ -11,9 +11,11 @@ import { billingSubscription, listPayments } from "./billing-queries";
 import { listPaymentMethods } from "./payment-methods";
 import { activeProvider } from "./provider";
 import { upcomingInvoiceOrNull } from "./upcoming-invoice";
+import { featuresWithAddons, type HeldAddon } from "@/lib/addons/grants";
+import { customerAddons } from "@/lib/addons/subscription-addons";
 
 export async function billingPage(orgId: string) {
-  const [summary, plans, features, invoices, methods, payments, upcoming] = await Promise.all([
+  const [summary, plans, features, invoices, methods, payments, upcoming, addons] = await Promise.all([
     billingSubscription(orgId),
     listPlans(),
     featureIndex(),
@@ -22,7 +24,13 @@ export async function billingPage(orgId: string) {
     listPayments(orgId, 24),
     // No current subscription: no upcoming invoice.
     upcomingInvoiceOrNull(orgId),
+    customerAddons(orgId),
   ]);
+  const held: HeldAddon[] = addons.data.map((h) => ({
+    quantity: h.quantity,
+    features: h.addon.features,
+    limits: h.addon.limits,
+  }));
   const tiers = new Map<
     string,
     {
@@ -63,9 +71,9 @@ export async function billingPage(orgId: string) {
       return [f.kind === "boolean" ? f.name : `${f.name}: ${formatFeatureValue("numeric", Number(g.value), f.unit)}`];
     });
   }
-  /** The current plan's features for its summary: boolean ones "Included", numeric ones with their value. */
+  /** The current plan's features with its add-ons' added, for its summary: boolean ones "Included", numeric ones with their value. */
   function planFeatures(p: Plan): { key: string; name: string; value: string }[] {
-    return p.features
+    return featuresWithAddons(p.features, held)
       .flatMap((g) => {
         const f = features.byKey.get(g.feature);
         if (!f || g.value === false || g.value === 0) return [];
@@ -84,6 +92,7 @@ export async function billingPage(orgId: string) {
   return {
     summary,
     planFeatures: summary.plan ? planFeatures(summary.plan) : [],
+    addons,
     tiers: [...tiers.values()].sort((a, b) => monthly(a) - monthly(b) || a.name.localeCompare(b.name)),
     invoices,
     methods,
