@@ -50,7 +50,10 @@ export type IdPrefix =
   | "txr"
   | "cn"
   | "cnl"
-  | "ovr";
+  | "ovr"
+  | "addon"
+  | "sad"
+  | "adc";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

@@ -46,6 +46,7 @@ const OVERRIDES: Record<string, Partial<Record<Principal, Outcome>>> = {
   "POST /api/v1/billing/subscription/cancel": { member_a: 403 },
   "POST /api/v1/billing/subscription/resume": { member_a: 403 },
   "POST /api/v1/billing/subscription/change-plan": { member_a: 403 },
+  "POST /api/v1/billing/addons": { member_a: 403 },
   "PUT /api/v1/credits/auto-top-up": { member_a: 403 },
   "PUT /api/v1/billing/spending-cap": { member_a: 403 },
   "PATCH /api/v1/billing/details": { member_a: 403 },

@@ -13,6 +13,7 @@ const KIND: Record<string, string> = {
   call_usage: "Agent calls",
   agent_fixed: "Agent plan",
   late_usage: "Late usage",
+  addon: "Add-on",
 };
 
 export function UpcomingInvoice({ initial }: { initial: UpcomingInvoiceJson }) {
@@ -61,6 +62,15 @@ export function UpcomingInvoice({ initial }: { initial: UpcomingInvoiceJson }) {
               <Td wrap>{d.description}</Td>
               <Td align="right">{formatMoney(d.amount_cents, u.currency)}</Td>
               <Td align="right">{formatMoney(d.amount_cents, u.currency)}</Td>
+            </tr>
+          ))}
+          {u.addon_fees.map((f) => (
+            <tr key={f.addon_id} data-testid="upcoming-addon-fee">
+              <Td wrap>
+                {f.description} <Badge tone="gray">Add-on</Badge>
+              </Td>
+              <Td align="right">{formatMoney(f.amount_cents, u.currency)}</Td>
+              <Td align="right">{formatMoney(f.amount_cents, u.currency)}</Td>
             </tr>
           ))}
           {u.lines.map((l) => (

@@ -94,7 +94,7 @@ export async function checkPlanTerms(
 }
 
 /** Each granted feature exists, is not archived (unless granted already), and gets a value of its kind. */
-async function checkFeatureGrants(
+export async function checkFeatureGrants(
   grants: PlanFeatureGrant[],
   granted: PlanFeatureGrant[],
   tx: Executor,

@@ -12,11 +12,11 @@ export const ZCode = z
   .max(100)
   .regex(/^[a-z0-9][a-z0-9_.-]*$/, "use lowercase letters, digits and . _ - (starting with a letter or digit)");
 
-const ZName = z.string().trim().min(1, "must not be empty").max(200);
+export const ZName = z.string().trim().min(1, "must not be empty").max(200);
 
 // Credits, trial days and sort orders are stored in 32-bit integer columns: a larger number must be
 // refused here as a field error, not by the database as a 500.
-const INT4_MAX = 2_147_483_647;
+export const INT4_MAX = 2_147_483_647;
 const ZCatalogCredits = z
   .number()
   .int("must be a whole number of credits")
@@ -28,7 +28,7 @@ const ZSortOrder = z
   .int()
   .min(-INT4_MAX - 1)
   .max(INT4_MAX, `must be at most ${INT4_MAX}`);
-const ZCurrency = z
+export const ZCurrency = z
   .string()
   .trim()
   .toLowerCase()

@@ -10,6 +10,8 @@ import { notFound } from "@/lib/http/errors";
 import { accessFor, type Access } from "@/lib/payments/access";
 import { overridesInForceSql, parseOverrideRows } from "@/lib/overrides/in-force-sql";
 import { resolveTerms, type TermSource } from "@/lib/overrides/resolve";
+import { addOnTermsLayer, parseHeld, type HeldAddon } from "@/lib/addons/grants";
+import { heldAddonsSql } from "@/lib/addons/live";
 
 type Row = {
   org_id: string;
@@ -21,6 +23,7 @@ type Row = {
   features: PlanFeatureGrant[] | string | null;
   limits: PlanLimit[] | string | null;
   overrides: unknown;
+  addons: HeldAddon[] | string | null;
 };
 
 export type CustomerPlan = {
@@ -35,6 +38,8 @@ export type CustomerPlan = {
     limits: PlanLimit[];
     /** `feature:<key>` → where that grant comes from, for grants not the plan's. */
     sources: Record<string, TermSource>;
+    /** The subscription's live add-ons (their grants are in features and limits already: lib/addons/grants). */
+    addons: HeldAddon[];
   } | null;
   access: Access;
 };
@@ -54,12 +59,13 @@ export async function customerPlan(
           limit 1
         ),
         s as (
-          select s.status, s.past_due_since, s.current_period_end, p.code, p.features, p.limits
+          select s.status, s.past_due_since, s.current_period_end, p.code, p.features, p.limits,
+                 ${heldAddonsSql(sql`s.id`)} as addons
             from subscriptions s join plans p on p.id = s.plan_id
            where s.org_id = (select id from o) and s.status in ('incomplete', 'trialing', 'active', 'past_due')
            limit 1
         )
-        select o.id as org_id, o.external_id, s.status, s.code as plan_code, s.features, s.limits,
+        select o.id as org_id, o.external_id, s.status, s.code as plan_code, s.features, s.limits, s.addons,
                (extract(epoch from s.past_due_since) * 1000)::bigint::text as past_due_ms,
                (extract(epoch from s.current_period_end) * 1000)::bigint::text as end_ms,
                ${overridesInForceSql(sql`o.id`, opts.now, { kind: "feature" })} as overrides
@@ -87,6 +93,7 @@ export async function customerPlan(
 }
 
 /** The plan's features and limits, then the overrides in force (override > add-on > plan). */
+/** Plan, then the live add-ons' grants (lib/addons/grants), then the overrides in force (lib/overrides/resolve). */
 function featureTerms(row: Row, now: Date) {
   const plan = {
     charges: [],
@@ -95,8 +102,11 @@ function featureTerms(row: Row, now: Date) {
     includedCredits: 0,
     trialDays: 0,
   };
-  const { features, limits, sources } = resolveTerms(plan, parseOverrideRows(row.overrides), now);
-  return { features, limits, sources };
+  const addons = parseHeld(row.addons);
+  const { features, limits, sources } = resolveTerms(plan, parseOverrideRows(row.overrides), now, {
+    addOns: addOnTermsLayer(addons),
+  });
+  return { features, limits, sources, addons };
 }
 
 /** Paid features pause while a first payment is pending or a payment is overdue past grace (lib/payments/access.ts). */

@@ -24,6 +24,8 @@ import {
   exactBalanceOf,
   type ExactBalanceRow,
 } from "@/lib/credits/drawdown-read";
+import { addOnTermsLayer, parseHeld, type HeldAddon } from "@/lib/addons/grants";
+import { heldAddonsSql } from "@/lib/addons/live";
 import { hourRange } from "./limit-period";
 import { meterIndex, type MeterDef } from "./meters";
 import type { EntitlementJson } from "./schemas";
@@ -44,6 +46,7 @@ type Row = {
   past_due_ms: string | null;
   /** The operator's overrides of this meter's limit in force now (lib/overrides), or null. */
   limit_overrides: unknown;
+  addons: HeldAddon[] | string | null;
 };
 
 /**
@@ -101,6 +104,7 @@ async function planEntitlement(
         ),
         s as (
           select s.id, s.status, s.interval, s.current_period_start, s.current_period_end, s.past_due_since, p.limits, p.code,
+                 ${heldAddonsSql(sql`s.id`)} as addons,
                  s.billing_anchor at time zone 'UTC' as anchor, ${nowIso}::timestamptz at time zone 'UTC' as now_utc
             from subscriptions s join plans p on p.id = s.plan_id
            where s.org_id = (select id from o) and s.status in ('incomplete', 'trialing', 'active', 'past_due')
@@ -119,7 +123,7 @@ async function planEntitlement(
                       else (m.anchor + make_interval(months => m.n + 1)) at time zone 'UTC' end as pe
             from m
         )
-        select o.id as org_id, o.external_id, per.id as sub_id, per.status, per.interval, per.limits, per.code as plan_code,
+        select o.id as org_id, o.external_id, per.id as sub_id, per.status, per.interval, per.limits, per.code as plan_code, per.addons,
                (extract(epoch from per.past_due_since) * 1000)::bigint::text as past_due_ms,
                (extract(epoch from per.ps) * 1000)::bigint::text as start_ms, (extract(epoch from per.pe) * 1000)::bigint::text as end_ms,
                ${
@@ -170,11 +174,13 @@ async function planEntitlement(
     env().PAST_DUE_GRACE_DAYS,
   );
   const planLimits = (typeof row.limits === "string" ? JSON.parse(row.limits) : (row.limits ?? [])) as PlanLimit[];
-  // An override of the limit beats the plan's (lib/overrides/resolve.ts); its null limit is unlimited.
+  // Plan, then the add-ons' limits added (lib/addons/grants), then an override of the limit (lib/overrides/resolve.ts;
+  // its null limit is unlimited).
   const terms = resolveTerms(
     { charges: [], features: [], limits: planLimits, includedCredits: 0, trialDays: 0 },
     parseOverrideRows(row.limit_overrides),
     now,
+    { addOns: addOnTermsLayer(parseHeld(row.addons)) },
   );
   const limit = terms.limits.find((l) => l.meter === meter.code);
   const custom = terms.sources[`feature:${meter.code}`] === "override" ? { source: "override" as const } : {};

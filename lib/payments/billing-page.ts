@@ -16,9 +16,12 @@ import { overridesByOrg } from "@/lib/overrides/overrides";
 import { priceText } from "@/lib/overrides/describe";
 import { customKeys, resolveTerms } from "@/lib/overrides/resolve";
 
+import { addOnTermsLayer, type HeldAddon } from "@/lib/addons/grants";
+import { customerAddons } from "@/lib/addons/subscription-addons";
+
 export async function billingPage(orgId: string) {
   const now = new Date();
-  const [summary, plans, features, invoices, methods, payments, upcoming, overrides] = await Promise.all([
+  const [summary, plans, features, invoices, methods, payments, upcoming, overrides, addons] = await Promise.all([
     billingSubscription(orgId),
     listPlans(),
     featureIndex(),
@@ -28,9 +31,17 @@ export async function billingPage(orgId: string) {
     // No current subscription: no upcoming invoice.
     upcomingInvoiceOrNull(orgId),
     overridesByOrg(db, [orgId], now),
+    customerAddons(orgId),
   ]);
-  // The plan as this customer has it: an operator's overrides in force applied, and marked (lib/overrides).
-  const terms = summary.plan ? resolveTerms(summary.plan, overrides.get(orgId) ?? [], now) : null;
+  const held: HeldAddon[] = addons.data.map((h) => ({
+    quantity: h.quantity,
+    features: h.addon.features,
+    limits: h.addon.limits,
+  }));
+  // The plan as this customer has it: its add-ons' grants, then an operator's overrides in force, applied and marked.
+  const terms = summary.plan
+    ? resolveTerms(summary.plan, overrides.get(orgId) ?? [], now, { addOns: addOnTermsLayer(held) })
+    : null;
   const ownPlan = summary.plan && terms ? { ...summary.plan, ...terms } : summary.plan;
   const custom = terms ? [...customKeys(terms)] : [];
   const customPrices = (terms?.charges ?? []).flatMap((c) =>
@@ -78,7 +89,7 @@ export async function billingPage(orgId: string) {
       return [f.kind === "boolean" ? f.name : `${f.name}: ${formatFeatureValue("numeric", Number(g.value), f.unit)}`];
     });
   }
-  /** The current plan's features for its summary: boolean ones "Included", numeric ones with their value. */
+  /** The plan's features (the customer's own: add-ons and overrides applied), for its summary: boolean ones "Included", numeric ones with their value. */
   function planFeatures(p: Plan): { key: string; name: string; value: string }[] {
     return p.features
       .flatMap((g) => {
@@ -103,6 +114,7 @@ export async function billingPage(orgId: string) {
     ownPlan,
     custom,
     customPrices,
+    addons,
     tiers: [...tiers.values()].sort((a, b) => monthly(a) - monthly(b) || a.name.localeCompare(b.name)),
     invoices,
     methods,

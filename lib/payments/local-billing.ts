@@ -22,6 +22,8 @@ import { defaultPaymentMethod } from "./payment-methods";
 import { recordPayment } from "./record-payment";
 import { newId } from "@/lib/ids";
 import { taxShareCents } from "@/lib/tax/compute";
+import { addonFeeLines } from "@/lib/addons/fees";
+import { liveAddonsOf } from "@/lib/addons/live";
 
 /**
  * The fee line of a period and, while the subscription's coupon lasts, its discount line (negative,
@@ -152,10 +154,8 @@ export async function billPeriods(
   tx: Executor,
   items: { sub: Subscription; plan: Plan; period: { start: Date; end: Date }; extraLines?: NewLine[] }[],
 ): Promise<Invoice[]> {
-  const discounts = await liveDiscounts(
-    tx,
-    items.map((i) => i.sub.id),
-  );
+  const ids = items.map((i) => i.sub.id);
+  const [discounts, held] = await Promise.all([liveDiscounts(tx, ids), liveAddonsOf(tx, ids)]);
   const issued = await issueInvoices(
     tx,
     items.map(({ sub, plan, period, extraLines = [] }) => ({
@@ -168,6 +168,7 @@ export async function billPeriods(
           discounts.get(sub.id),
           extraLines.reduce((t, l) => t + l.amountCents, 0),
         ),
+        ...addonFeeLines(held.get(sub.id) ?? [], period, plan.currency),
         ...extraLines,
       ],
       subscriptionId: sub.id,

@@ -16,6 +16,7 @@ import { asc, inArray, sql, type SQL } from "drizzle-orm";
 import { rows, type Executor } from "@/lib/db/client";
 import { decimal, int, nullable, selectRows, text } from "@/lib/db/rows";
 import {
+  addonCharges,
   agentPlanHistory,
   agents,
   calls,
@@ -304,77 +305,104 @@ export async function loadPeriodInputs(
   const ti = sql<number>`t.i`.mapWith(Number);
   // The reads go out together (pipelined on one connection inside a transaction).
   const since = new Date(Math.min(...items.map((r) => r.period.start.getTime())));
-  const [historyRows, callRows, agentRows, agentHistoryRows, overageRows, balances, cachedMeters, overrides] =
-    await Promise.all([
-      tx
-        .select({ i: ti, at: subscriptionHistory.occurredAt, planId: subscriptionHistory.planId })
-        .from(subscriptionHistory)
-        .innerJoin(
-          sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, s: r.sub.id, u: r.period.end.toISOString() })))}) as t(i int, o text, s text, u timestamptz)`,
-          sql`${subscriptionHistory.orgId} = t.o and ${subscriptionHistory.subscriptionId} = t.s and ${subscriptionHistory.occurredAt} < t.u`,
-        )
-        .orderBy(sql`t.i`, asc(subscriptionHistory.occurredAt), asc(subscriptionHistory.recordedAt)),
-      tx
-        .select({
-          i: ti,
-          id: calls.id,
-          agentId: calls.agentId,
-          planId: calls.planId,
-          currency: calls.currency,
-          usageMetrics: calls.usageMetrics,
-          costLines: calls.costLines,
-          usageRecorded: calls.usageRecorded,
-          endedAt: calls.endedAt,
-        })
-        .from(calls)
-        .innerJoin(
-          sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, f: r.range.start.toISOString(), u: r.range.end.toISOString() })))}) as t(i int, o text, f timestamptz, u timestamptz)`,
-          sql`${calls.orgId} = t.o and ${calls.status} = 'finalized' and ${calls.endedAt} >= t.f and ${calls.endedAt} < t.u`,
-        ),
-      tx
-        .select({
-          orgId: agents.orgId,
-          id: agents.id,
-          name: agents.name,
-          planId: agents.planId,
-          createdAt: agents.createdAt,
-          archivedAt: agents.archivedAt,
-        })
-        .from(agents)
-        .where(sql`${agents.orgId} = ${anyOf(orgIds)}`),
-      tx
-        .select({
-          orgId: agentPlanHistory.orgId,
-          agentId: agentPlanHistory.agentId,
-          previousPlanId: agentPlanHistory.previousPlanId,
-          newPlanId: agentPlanHistory.newPlanId,
-          at: agentPlanHistory.createdAt,
-        })
-        .from(agentPlanHistory)
-        .where(sql`${agentPlanHistory.orgId} = ${anyOf(orgIds)}`)
-        .orderBy(asc(agentPlanHistory.createdAt)),
-      tx
-        .select({
-          i: ti,
-          credits: sql<string>`(-sum(${creditLedger.amount}))::text`,
-          unitPrice: sql<string | null>`${creditLedger.unitPrice}::text`,
-          currency: creditLedger.currency,
-        })
-        .from(creditLedger)
-        .innerJoin(
-          sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, f: r.period.start.toISOString(), u: r.period.end.toISOString() })))}) as t(i int, o text, f timestamptz, u timestamptz)`,
-          sql`${creditLedger.orgId} = t.o and ${creditLedger.kind} = 'overage' and ${creditLedger.createdAt} >= t.f and ${creditLedger.createdAt} < t.u`,
-        )
-        .groupBy(sql`t.i`, creditLedger.unitPrice, creditLedger.currency)
-        .orderBy(sql`t.i`, sql`max(${creditLedger.seq}) desc`),
-      tx
-        .select({ orgId: creditBalances.orgId, overage: creditBalances.overage })
-        .from(creditBalances)
-        .where(sql`${creditBalances.orgId} = ${anyOf(orgIds)}`),
-      meterIndex({ tx }),
-      // The customers' overrides that may touch these periods (lib/overrides): a charge's custom price.
-      overridesByOrg(tx, orgIds, since),
-    ]);
+  const [
+    historyRows,
+    callRows,
+    agentRows,
+    agentHistoryRows,
+    overageRows,
+    balances,
+    cachedMeters,
+    overrides,
+    addonRows,
+  ] = await Promise.all([
+    tx
+      .select({ i: ti, at: subscriptionHistory.occurredAt, planId: subscriptionHistory.planId })
+      .from(subscriptionHistory)
+      .innerJoin(
+        sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, s: r.sub.id, u: r.period.end.toISOString() })))}) as t(i int, o text, s text, u timestamptz)`,
+        sql`${subscriptionHistory.orgId} = t.o and ${subscriptionHistory.subscriptionId} = t.s and ${subscriptionHistory.occurredAt} < t.u`,
+      )
+      .orderBy(sql`t.i`, asc(subscriptionHistory.occurredAt), asc(subscriptionHistory.recordedAt)),
+    tx
+      .select({
+        i: ti,
+        id: calls.id,
+        agentId: calls.agentId,
+        planId: calls.planId,
+        currency: calls.currency,
+        usageMetrics: calls.usageMetrics,
+        costLines: calls.costLines,
+        usageRecorded: calls.usageRecorded,
+        endedAt: calls.endedAt,
+      })
+      .from(calls)
+      .innerJoin(
+        sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, f: r.range.start.toISOString(), u: r.range.end.toISOString() })))}) as t(i int, o text, f timestamptz, u timestamptz)`,
+        sql`${calls.orgId} = t.o and ${calls.status} = 'finalized' and ${calls.endedAt} >= t.f and ${calls.endedAt} < t.u`,
+      ),
+    tx
+      .select({
+        orgId: agents.orgId,
+        id: agents.id,
+        name: agents.name,
+        planId: agents.planId,
+        createdAt: agents.createdAt,
+        archivedAt: agents.archivedAt,
+      })
+      .from(agents)
+      .where(sql`${agents.orgId} = ${anyOf(orgIds)}`),
+    tx
+      .select({
+        orgId: agentPlanHistory.orgId,
+        agentId: agentPlanHistory.agentId,
+        previousPlanId: agentPlanHistory.previousPlanId,
+        newPlanId: agentPlanHistory.newPlanId,
+        at: agentPlanHistory.createdAt,
+      })
+      .from(agentPlanHistory)
+      .where(sql`${agentPlanHistory.orgId} = ${anyOf(orgIds)}`)
+      .orderBy(asc(agentPlanHistory.createdAt)),
+    tx
+      .select({
+        i: ti,
+        credits: sql<string>`(-sum(${creditLedger.amount}))::text`,
+        unitPrice: sql<string | null>`${creditLedger.unitPrice}::text`,
+        currency: creditLedger.currency,
+      })
+      .from(creditLedger)
+      .innerJoin(
+        sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, o: r.sub.orgId, f: r.period.start.toISOString(), u: r.period.end.toISOString() })))}) as t(i int, o text, f timestamptz, u timestamptz)`,
+        sql`${creditLedger.orgId} = t.o and ${creditLedger.kind} = 'overage' and ${creditLedger.createdAt} >= t.f and ${creditLedger.createdAt} < t.u`,
+      )
+      .groupBy(sql`t.i`, creditLedger.unitPrice, creditLedger.currency)
+      .orderBy(sql`t.i`, sql`max(${creditLedger.seq}) desc`),
+    tx
+      .select({ orgId: creditBalances.orgId, overage: creditBalances.overage })
+      .from(creditBalances)
+      .where(sql`${creditBalances.orgId} = ${anyOf(orgIds)}`),
+    meterIndex({ tx }),
+    // The customers' overrides that may touch these periods (lib/overrides): a charge's custom price.
+    overridesByOrg(tx, orgIds, since),
+    // Add-on charges waiting for each period's invoice (lib/addons).
+    tx
+      .select({
+        i: ti,
+        id: addonCharges.id,
+        description: addonCharges.description,
+        quantity: addonCharges.quantity,
+        amountCents: addonCharges.amountCents,
+        currency: addonCharges.currency,
+        at: addonCharges.at,
+      })
+      .from(addonCharges)
+      .innerJoin(
+        sql`json_to_recordset(${json(items.map((r) => ({ i: r.i, s: r.sub.id, p: r.period.start.toISOString() })))}) as t(i int, s text, p timestamptz)`,
+        sql`${addonCharges.subscriptionId} = t.s and ${addonCharges.periodStart} = t.p`,
+      )
+      .orderBy(sql`t.i`, asc(addonCharges.at), asc(addonCharges.id)),
+  ]);
+  const addonChargesOf = byItem(addonRows);
   const history = byItem(historyRows);
   const callsOf = byItem(callRows as (CallRow & { i: number })[]);
   const overageOf = byItem(overageRows);
@@ -515,6 +543,7 @@ export async function loadPeriodInputs(
       overage,
       overageOutstanding: overageOwed.get(r.sub.orgId) ?? 0,
       meterUnits: Object.fromEntries(meterIdx.all.map((m) => [m.code, m.unit])),
+      addonCharges: addonChargesOf[r.i]!.map(({ i: _i, ...c }) => c),
     });
   }
   return inputs;

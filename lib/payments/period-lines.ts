@@ -9,12 +9,15 @@
 // `<subscription>:<period start>:<kind>:<key>`: whoever adds it (an invoice, a Stripe invoice item)
 // keys on it, so it is added once.
 import { formatQuantity } from "@/lib/format";
-import { D, dec, roundToMinor, type Dec } from "@/lib/money";
+import { D, dec, minorToDecimal, roundToMinor, type Dec } from "@/lib/money";
 import { prorateIncluded } from "./included-proration";
 import { ratePlan, type Charge, type FixedCharge, type Quantity, type UsageCharge } from "@/lib/rating";
 
-/** late_usage: an earlier period's usage received after its lines were billed (late-usage.ts). */
-export type PeriodLineKind = "usage" | "overage" | "call_usage" | "agent_fixed" | "late_usage";
+/**
+ * late_usage: an earlier period's usage received after its lines were billed (late-usage.ts);
+ * addon: an add-on's prorated change or one-time price (lib/addons).
+ */
+export type PeriodLineKind = "usage" | "overage" | "call_usage" | "agent_fixed" | "late_usage" | "addon";
 
 export type PeriodLine = {
   id: string;
@@ -65,6 +68,16 @@ export type CallUsage = {
 /** An agent that held `plan` for some of the period. */
 export type AgentPlanHeld = { agentId: string; agentName: string; plan: PlanRef };
 
+/** An add-on's charge (or credit, negative) waiting for the period's invoice, already rounded (lib/addons). */
+export type AddonChargeIn = {
+  id: string;
+  description: string;
+  quantity: number;
+  amountCents: number;
+  currency: string;
+  at: Date;
+};
+
 /** Overage credits spent in the period at one recorded price per credit (newest first). */
 export type OverageSpend = { credits: number; unitPrice: string; currency: string };
 
@@ -84,6 +97,7 @@ export type PeriodInput = {
   overageOutstanding?: number;
   /** Meter code → unit, for descriptions. */
   meterUnits?: Record<string, string | null | undefined>;
+  addonCharges?: AddonChargeIn[];
 };
 
 export const periodKey = (period: { start: Date }) => period.start.toISOString();
@@ -269,6 +283,20 @@ export function periodLines(input: PeriodInput): PeriodLine[] {
         description: `Credit overage: ${formatQuantity(credits, "credit")} at ${p.toFixed()} ${input.currency.toUpperCase()} each`,
         quantity: String(credits),
         exact: p.mul(credits),
+      }),
+    );
+  }
+
+  // Add-on charges were rounded once when they were made: their exact amount is the rounded one.
+  for (const c of input.addonCharges ?? []) {
+    if (c.currency !== input.currency) continue;
+    out.push(
+      line(input, "addon", c.id, {
+        description: c.description,
+        quantity: String(c.quantity),
+        exact: dec(minorToDecimal(c.amountCents, c.currency)),
+        start: c.at,
+        end: input.period.end,
       }),
     );
   }

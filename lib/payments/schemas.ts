@@ -71,7 +71,7 @@ const ZMajor = z.string();
 
 export const ZUpcomingInvoiceLineJson = z.strictObject({
   id: z.string(),
-  kind: z.enum(["usage", "late_usage", "overage", "call_usage", "agent_fixed"]),
+  kind: z.enum(["usage", "late_usage", "overage", "call_usage", "agent_fixed", "addon"]),
   description: z.string(),
   quantity: z.string(),
   unit_amount: z.string().nullable(),
@@ -108,6 +108,17 @@ export const ZUpcomingInvoiceJson = z.strictObject({
     })
     .nullable(),
   discounts: z.array(z.strictObject({ description: z.string(), amount_cents: z.number().int(), amount: ZMajor })),
+  addon_fees: z
+    .array(
+      z.strictObject({
+        addon_id: z.string(),
+        description: z.string(),
+        quantity: z.number().int(),
+        amount_cents: z.number().int(),
+        amount: ZMajor,
+      }),
+    )
+    .describe("The next period's fees of the recurring add-ons held, billed in advance with the plan fee"),
   credits_applied: z.array(
     z.strictObject({ description: z.string(), credits: z.number().int(), amount_cents: z.number().int() }),
   ),
@@ -117,6 +128,10 @@ export const ZUpcomingInvoiceJson = z.strictObject({
     .describe("Each line projected to the period end at the current pace"),
   usage_cents: z.number().int(),
   call_costs_cents: z.number().int(),
+  addon_charges_cents: z
+    .number()
+    .int()
+    .describe("This period's add-on charges and credits (kind addon lines): prorated changes and one-time prices"),
   total_so_far_cents: z.number().int(),
   total_so_far: ZMajor,
   projected_total_cents: z.number().int(),

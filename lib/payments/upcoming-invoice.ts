@@ -11,6 +11,8 @@ import { AppError, notFound } from "@/lib/http/errors";
 import { minorToDecimal } from "@/lib/money";
 import { nextPeriod } from "@/lib/subscriptions/rollover";
 import { subscriptionLines } from "./local-billing";
+import { addonFeeLines } from "@/lib/addons/fees";
+import { liveAddonsOf } from "@/lib/addons/live";
 import { liveDiscountOf } from "@/lib/coupons/live-discount";
 import { lateUsageLinesMany } from "./late-usage";
 import { loadPeriodInput } from "./period-input";
@@ -63,14 +65,16 @@ export async function upcomingInvoice(orgId: string, now = new Date()): Promise<
   const projected = input ? [...lessThresholdBilled(periodLines(projectToPeriodEnd(input, now)), billed), ...late] : [];
 
   // The fee of the period that starts when this one ends (none after a cancellation).
-  const discount = await liveDiscountOf(db, orgId, sub.id);
-  const fee =
-    sub.cancelAtPeriodEnd || !next ? [] : subscriptionLines(next, nextPeriod(sub), discount, totalCents(lines));
-  const feeCents = fee.reduce((s, l) => s + l.amountCents, 0);
+  const [discount, held] = await Promise.all([liveDiscountOf(db, orgId, sub.id), liveAddonsOf(db, [sub.id])]);
+  const renews = !sub.cancelAtPeriodEnd && next;
+  const fee = renews ? subscriptionLines(next, nextPeriod(sub), discount, totalCents(lines)) : [];
+  const addonFees = renews ? addonFeeLines(held.get(sub.id) ?? [], nextPeriod(sub), currency) : [];
+  const feeCents = [...fee, ...addonFees].reduce((s, l) => s + l.amountCents, 0);
   const [planFee, ...discounts] = fee;
   const usageCents = totalCents(lines);
   const projectedCents = totalCents(projected);
   const isCall = (l: PeriodLine) => l.kind === "call_usage" || l.kind === "agent_fixed";
+  const isAddon = (l: PeriodLine) => l.kind === "addon";
   return {
     object: "upcoming_invoice" as const,
     customer_id: orgId,
@@ -99,12 +103,20 @@ export async function upcomingInvoice(orgId: string, now = new Date()): Promise<
       amount_cents: d.amountCents,
       amount: minorToDecimal(d.amountCents, currency),
     })),
+    addon_fees: addonFees.map((l) => ({
+      addon_id: String(l.details?.addon_id),
+      description: l.description,
+      quantity: Number(l.quantity),
+      amount_cents: l.amountCents,
+      amount: minorToDecimal(l.amountCents, currency),
+    })),
     /** Credit-priced meters come in a later issue; nothing is applied yet. */
     credits_applied: [],
     lines: lines.map(lineJson),
     projected_lines: projected.map(lineJson),
-    usage_cents: totalCents(lines.filter((l) => !isCall(l))),
+    usage_cents: totalCents(lines.filter((l) => !isCall(l) && !isAddon(l))),
     call_costs_cents: totalCents(lines.filter(isCall)),
+    addon_charges_cents: totalCents(lines.filter(isAddon)),
     total_so_far_cents: feeCents + usageCents,
     total_so_far: minorToDecimal(feeCents + usageCents, currency),
     projected_total_cents: feeCents + projectedCents,

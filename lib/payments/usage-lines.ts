@@ -16,6 +16,7 @@ const KIND: Record<PeriodLine["kind"], NewLine["kind"]> = {
   overage: "credits",
   agent_fixed: "fixed",
   late_usage: "usage",
+  addon: "other",
 };
 
 export function toInvoiceLine(l: PeriodLine): NewLine {

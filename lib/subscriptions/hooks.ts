@@ -8,6 +8,7 @@
 // (lib/payments/stripe-period-usage). When a subscription ends, its last period's usage is billed.
 import "server-only";
 import { allocateIncludedCredits } from "@/lib/credits/allocate-credits";
+import { grantAddonCreditsAtPeriodStart } from "@/lib/addons/credits";
 import type { Executor } from "@/lib/db/client";
 import type { Plan, Subscription } from "@/lib/db/schema";
 import { issueInvoice } from "@/lib/invoices/issue-invoice";
@@ -39,6 +40,7 @@ export type StartedPeriod = { sub: Subscription; plan: Plan; at: Date; ended?: E
  */
 export async function afterPeriodsStarted(tx: Executor, started: StartedPeriod[]): Promise<void> {
   for (const s of started) await allocateIncludedCredits(tx, s.sub, s.plan, s.at);
+  await grantAddonCreditsAtPeriodStart(tx, started);
   // Stripe invoices and charges its own subscriptions; a trial has nothing to invoice.
   const billed = started.filter((s) => s.sub.provider !== "stripe" && s.sub.status !== "trialing");
   const withUsage = billed.filter((s): s is StartedPeriod & { ended: EndedPeriod } => s.ended !== undefined);

@@ -131,6 +131,10 @@ export const SAMPLES: Record<string, Make> = {
   "GET /api/v1/events": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/usage": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/entitlements": (_w, t, n) => ({ query: who(t, n) }),
+  "GET /api/v1/addons": () => ({}),
+  "POST /api/v1/addons": () => ({ body: { code: `a-${uid()}`, name: "An add-on", kind: "one_time", price: "5" } }),
+  "GET /api/v1/addons/{id}": (w) => ({ params: { id: w.catalog.addon.code } }),
+  "PATCH /api/v1/addons/{id}": (w) => ({ params: { id: w.catalog.addon.id }, body: { name: "World add-on" } }),
   "GET /api/v1/features": () => ({}),
   "POST /api/v1/features": () => ({ body: { key: `f_${uid()}`, kind: "boolean", name: "A feature" } }),
   "GET /api/v1/features/{id}": (w) => ({ params: { id: w.catalog.feature.key } }),
@@ -221,6 +225,10 @@ export const SAMPLES: Record<string, Make> = {
   "POST /api/v1/billing/portal": (_w, t, n) => ({ body: who(t, n) }),
   "POST /api/v1/billing/subscription/cancel": (_w, t, n) => ({ body: who(t, n) }),
   "POST /api/v1/billing/subscription/resume": (_w, t, n) => ({ body: who(t, n) }),
+  "GET /api/v1/billing/addons": (_w, t, n) => ({ query: who(t, n) }),
+  "POST /api/v1/billing/addons": (w, t, n) => ({
+    body: { ...who(t, n), addon: w.catalog.addon.code, quantity: 1, preview: true },
+  }),
   "POST /api/v1/billing/subscription/change-plan": (w, t, n) => ({
     body: { ...who(t, n), plan_id: w.catalog.otherPlan.id, preview: true },
   }),

@@ -12,6 +12,7 @@ import * as grantsRoute from "@/app/api/v1/credits/grants/route";
 import * as reservationsRoute from "@/app/api/v1/credits/reservations/route";
 import * as eventsRoute from "@/app/api/v1/events/route";
 import { raiseAlertOnce } from "@/lib/alerts/alerts";
+import { createAddon } from "@/lib/addons/catalog";
 import { insertCreditEvent, insertCreditProduct, insertFeature, insertModelPrice } from "@/lib/catalog/seed-catalog";
 import { createCoupon, createPromotionCode } from "@/lib/coupons/coupons";
 import { db } from "@/lib/db/client";
@@ -241,6 +242,21 @@ export async function seedWorld() {
     percentage: "10",
     inclusive: false,
   });
+  // An add-on the customers' plan fits (the billing operations preview buying it).
+  const addon = await createAddon({
+    code: `addon-${uid()}`,
+    name: "World add-on",
+    description: "",
+    kind: "recurring",
+    interval: "month",
+    currency: "usd",
+    price: "5",
+    features: [],
+    limits: [],
+    credits: 0,
+    max_quantity: 3,
+    plan_codes: [],
+  });
   const catalog = { planId: plan.id, creditEvent: creditEvent.code, meterEvent: meter.eventName };
   const a = await seedOrg(platform, catalog);
   const b = await seedOrg(platform, catalog);
@@ -269,6 +285,7 @@ export async function seedWorld() {
       coupon,
       promo,
       taxRate,
+      addon,
     },
     sessions: {
       memberA: await sessionCookie(memberA.id),

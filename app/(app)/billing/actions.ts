@@ -1,7 +1,8 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { formatDate } from "@/lib/format";
+import { formatDate, formatMoney } from "@/lib/format";
+import { setAddonQuantity } from "@/lib/addons/subscription-addons";
 import { formAction } from "@/lib/http/action";
 import { requestOrigin } from "@/lib/http/origin";
 import { startCheckout } from "@/lib/payments/checkout";
@@ -97,4 +98,27 @@ export const saveBillingDetailsAction = formAction(
     return saved;
   },
   { auth: "owner", message: () => "Saved. Invoices issued from now on show these details." },
+);
+
+/** Buy, change or remove an add-on (quantity 0 removes it); the answer says what the period's invoice gains or loses. */
+export const setAddonAction = formAction(
+  z.object({ addon: z.string().min(1), quantity: z.string().regex(/^\d{1,5}$/, "must be a whole number") }),
+  async ({ addon, quantity }, owner) => {
+    const r = await setAddonQuantity(owner.orgId, addon, Number(quantity), `user:${owner.id}`);
+    revalidatePath("/billing");
+    return r;
+  },
+  {
+    auth: "owner",
+    message: (r) => {
+      const what = r.quantity === 0 ? "Removed." : `You now have ${r.quantity}.`;
+      const money =
+        r.amount_cents > 0
+          ? ` ${formatMoney(r.amount_cents, r.currency)} is added to this period's invoice.`
+          : r.amount_cents < 0
+            ? ` ${formatMoney(-r.amount_cents, r.currency)} is credited on this period's invoice.`
+            : "";
+      return `${what}${money}`;
+    },
+  },
 );

@@ -20,3 +20,4 @@ export * from "./email";
 export * from "./coupons";
 export * from "./tax";
 export * from "./overrides";
+export * from "./addons";

@@ -23,8 +23,10 @@ import {
   portalAction,
   previewChangeAction,
   saveBillingDetailsAction,
+  setAddonAction,
   setCancelAction,
 } from "../actions";
+import { AddonsCard } from "@/components/billing/addons-card";
 
 export const metadata: Metadata = { title: "Billing" };
 
@@ -178,11 +180,13 @@ export default async function BillingPage({
           </CardBody>
         </Card>
 
+        <AddonsCard addons={b.addons} owner={owner} action={setAddonAction} />
+
         {b.upcoming && (
           <Card>
             <CardHeader
               title="Upcoming invoice"
-              description="Usage, overage and agent call costs so far this period, as they will appear on the invoice. Refreshes as usage arrives."
+              description="Usage, overage, add-ons and agent call costs so far this period, as they will appear on the invoice. Refreshes as usage arrives."
             />
             <CardBody>
               <QueryProvider>

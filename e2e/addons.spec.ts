@@ -1,0 +1,49 @@
+import { expect, test } from "@playwright/test";
+import { ADMIN_STATE, signUpNewOrg } from "./support";
+
+test("an operator creates an add-on; a customer buys it on /billing and sees it on the upcoming invoice and its feature on the plan summary", async ({
+  browser,
+  page,
+}) => {
+  const code = `seat-${Date.now()}`;
+  const admin = await browser.newContext({ storageState: ADMIN_STATE });
+  const op = await admin.newPage();
+  await op.goto("/admin");
+  const origin = new URL(op.url()).origin;
+  const feature = await op.request.post("/api/v1/features", {
+    headers: { origin },
+    data: { key: `seats_${Date.now()}`, kind: "numeric", name: "Team seats", unit: "seat" },
+  });
+  expect(feature.status()).toBe(201);
+  const { key } = (await feature.json()) as { key: string };
+  const created = await op.request.post("/api/v1/addons", {
+    headers: { origin },
+    data: {
+      code,
+      name: "Extra seats pack",
+      kind: "recurring",
+      interval: "month",
+      price: "9",
+      max_quantity: 5,
+      features: [{ feature: key, value: 3 }],
+    },
+  });
+  expect(created.status()).toBe(201);
+  await admin.close();
+
+  await signUpNewOrg(page);
+  await page.getByRole("link", { name: "Choose a plan" }).click();
+  await page.getByRole("button", { name: "Choose Enterprise (monthly)" }).click();
+  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await page.getByLabel("Expiry").fill("11 / 31");
+  await page.getByRole("button", { name: "Pay $299.00" }).click();
+  await expect(page).toHaveURL(/\/billing\?checkout=success/);
+
+  await page.getByRole("button", { name: "Add Extra seats pack" }).click();
+  // The page re-renders with the add-on held (the Add button leaves the "Available" list).
+  await expect(page.getByTestId("held-addon")).toContainText("Extra seats pack × 1");
+  await expect(page.getByTestId("upcoming-addon-fee")).toContainText("$9.00");
+  await expect(page.getByTestId("upcoming-line").filter({ hasText: "Extra seats pack added" })).toBeVisible();
+  // The plan summary lists the add-on's feature with its value.
+  await expect(page.getByText("Team seats", { exact: true }).locator("..")).toContainText("3 seats");
+});
