@@ -46,7 +46,8 @@ export type IdPrefix =
   | "ivt"
   | "cpn"
   | "promo"
-  | "sdc";
+  | "sdc"
+  | "ucr";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

@@ -18,3 +18,4 @@ export * from "./threshold-billing";
 export * from "./outbound-webhooks";
 export * from "./email";
 export * from "./coupons";
+export * from "./corrections";
