@@ -15,7 +15,8 @@ CREATE TABLE "usage_corrections" (
 	"cursor_at" timestamp (6) with time zone,
 	"cursor_id" text,
 	"error" text,
-	"rollups_rebuilt" boolean DEFAULT false NOT NULL
+	"all_moved" boolean DEFAULT false NOT NULL,
+	"credits_refunded" bigint DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "usage_events_retracted" (
@@ -30,6 +31,7 @@ CREATE TABLE "usage_events_retracted" (
 	"subscription_id" text,
 	"id_generated" boolean NOT NULL,
 	"correction_id" text NOT NULL,
+	"drawn" boolean DEFAULT false NOT NULL,
 	"retracted_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint

@@ -12,7 +12,13 @@ import { usageCorrections } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { D } from "@/lib/money";
 import { contributionsOf } from "@/lib/metering/contributions";
-import { retractBatch } from "@/lib/metering/corrections";
+import { insertCreditEvent } from "@/lib/catalog/seed-catalog";
+import { getCreditBalance } from "@/lib/credits/balance";
+import { drawDown } from "@/lib/credits/drawdown";
+import { createLink } from "@/lib/credits/drawdown-links";
+import { grantCredits } from "@/lib/credits/grant-credits";
+import { checkCreditInvariants } from "@/lib/credits/invariants";
+import { finishCorrection, retractBatch } from "@/lib/metering/corrections";
 import { ingestEvents } from "@/lib/metering/ingest-events";
 import { meterIndex } from "@/lib/metering/meters";
 import { aggregateBatch } from "@/lib/metering/rollup-batch";
@@ -264,13 +270,69 @@ describe("retracting usage", () => {
       await expectRollupsFresh(org.id);
     }
     expect(batches).toBe(4); // 30 events in batches of 7: four full batches, the fifth finds 2 and ends
+    await finishCorrection(c!.id);
     const [row] = await db
       .select()
       .from(usageCorrections)
       .where(sql`id = ${c!.id}`);
-    expect(row).toMatchObject({ status: "completed", eventsRetracted: 30, rollupsRebuilt: true });
+    expect(row).toMatchObject({ status: "completed", eventsRetracted: 30, allMoved: true });
     expect(await sumOf(key, org.id, meters.sum.code)).toBe("0");
     expect(await expectRollupsFresh(org.id)).toBe(0);
+  });
+
+  it("credits drawn by retracted events go back to the buckets they came from; undrawn ones are never drawn", async () => {
+    const [key, org] = [await platformKey(), await makeOrg()];
+    const meter = await makeMeter({ aggregation: "sum", property: "tokens" });
+    const event = await insertCreditEvent({ code: `ce_${uid()}`, name: "Tokens", credits: 3 });
+    await createLink({ meter: meter.code, creditEvent: event.code });
+    const grant = async (amount: number, source: "purchased" | "promotional") =>
+      grantCredits(org.id, {
+        amount,
+        source,
+        expiresAt: null,
+        reason: "test",
+        idempotencyKey: `g_${uid()}`,
+        actor: "test",
+      });
+    await grant(15, "purchased");
+    await grant(100, "promotional");
+    const send = (ids: string[], tokens: (string | number)[]) =>
+      ingestEvents(
+        org.id,
+        ids.map((eventId, i) => ({ eventId, eventName: meter.eventName, properties: { tokens: tokens[i] } })),
+      );
+    // 0.5 → ceil(1.5) = 2, 2 → 6, 4 → 12: 20 credits, purchased first (15) then promotional (5).
+    await send(["k1", "k2", "k3"], ["0.5", 2, 4]);
+    await drawDown(org.id, new Date(), { marginMs: 0 });
+    // Spent buckets drop out of the balance's list: 0.
+    const buckets = async () => {
+      const list = (await getCreditBalance(org.id))!.buckets;
+      const of = (source: string) => list.filter((b) => b.source === source).reduce((n, b) => n + b.remaining, 0);
+      return { purchased: of("purchased"), promotional: of("promotional") };
+    };
+    expect(await buckets()).toEqual({ purchased: 0, promotional: 95 });
+    // Two more, not drawn yet: 1 → 3, 5 → 15.
+    await send(["k4", "k5"], [1, 5]);
+
+    // k1 (2 credits) and k3 (12) were drawn, k4 (3) was not.
+    const res = await retractAs(key, { customer_id: org.id, reason: "test traffic", event_ids: ["k1", "k3", "k4"] });
+    expect(res.json).toMatchObject({ status: "completed", events_retracted: 3, events_drawn: 2, credits_refunded: 14 });
+    // Back to the buckets drawn, last-drawn first: 5 to promotional, 9 to purchased.
+    expect(await buckets()).toEqual({ purchased: 9, promotional: 100 });
+    // The next drawdown spends k5 only (15), not the retracted k4.
+    await drawDown(org.id, new Date(), { marginMs: 0 });
+    expect(await buckets()).toEqual({ purchased: 0, promotional: 94 });
+    expect(await checkCreditInvariants({ orgIds: [org.id] })).toEqual([]);
+
+    // Run again (the job after a crash): nothing is refunded twice.
+    await finishCorrection(res.json.id);
+    await db
+      .update(usageCorrections)
+      .set({ status: "running" })
+      .where(sql`id = ${res.json.id}`);
+    await finishCorrection(res.json.id);
+    expect(await buckets()).toEqual({ purchased: 0, promotional: 94 });
+    expect(await checkCreditInvariants({ orgIds: [org.id] })).toEqual([]);
   });
 
   it("only operators retract or read corrections; bad selectors are 400s naming the field", async () => {

@@ -18,6 +18,7 @@ import "server-only";
 import { and, desc, eq, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { actorLabel, type Actor } from "@/lib/auth/actor";
+import { drawdownLinks } from "@/lib/credits/drawdown-links";
 import { db, type Executor } from "@/lib/db/client";
 import { isSerializationFailure } from "@/lib/db/errors";
 import { date, int, json, nullable, selectRows, text } from "@/lib/db/rows";
@@ -30,6 +31,7 @@ import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import { processState } from "@/lib/process-state";
 import { meterIndex } from "./meters";
+import { refundDrawnCredits } from "./correction-refunds";
 import { rebuildRollups } from "./rollup-rebuild";
 
 /** Events moved per transaction: ~0.2–0.5 s of work, so reads and ingest never queue behind one for long. */
@@ -117,6 +119,9 @@ export const ZCorrectionJson = z.object({
   events_in_billed_periods: z
     .number()
     .describe("Of which were in a period already billed: the next bill credits them."),
+  credits_refunded: z
+    .number()
+    .describe("Credits the retracted events had drawn, given back to the buckets they came from."),
   first_event_at: z.string().nullable(),
   last_event_at: z.string().nullable(),
   error: z.string().nullable(),
@@ -136,6 +141,7 @@ export function correctionJson(c: UsageCorrection): CorrectionJson {
     events_retracted: c.eventsRetracted,
     events_drawn: c.eventsDrawn,
     events_in_billed_periods: c.eventsInBilledPeriods,
+    credits_refunded: c.creditsRefunded,
     first_event_at: c.firstEventAt?.toISOString() ?? null,
     last_event_at: c.lastEventAt?.toISOString() ?? null,
     error: c.error,
@@ -241,8 +247,8 @@ export async function processCorrection(id: string, budgetMs: number): Promise<v
   const until = Date.now() + budgetMs;
   try {
     for (;;) {
-      const done = await retractBatch(id);
-      if (done || Date.now() >= until) return;
+      if (await retractBatch(id)) return await finishCorrection(id);
+      if (Date.now() >= until) return;
     }
   } catch (err) {
     log.error({ err, correction_id: id }, "usage correction batch failed; the job retries it");
@@ -269,7 +275,12 @@ export async function retractBatch(id: string, size = BATCH_SIZE): Promise<boole
 async function batchIn(tx: Executor, id: string, size: number): Promise<boolean> {
   const [c] = await tx.select().from(usageCorrections).where(eq(usageCorrections.id, id)).for("update");
   if (!c) throw new AppError("not_found", `Usage correction ${id} not found`);
-  if (c.status === "completed" || c.status === "failed") return true;
+  if (c.allMoved || c.status === "completed" || c.status === "failed") return true;
+  // With meters priced in credits, the drawdown and this batch take turns on the customer's balance
+  // row: whether a moved event was drawn (ingested before the drawdown cursor) is then exact — a
+  // drawdown that read the events before this batch commits would otherwise draw them unseen.
+  if ((await drawdownLinks(tx)).length > 0)
+    await tx.execute(sql`select 1 from credit_balances where org_id = ${c.orgId} for update`);
   const cursor = c.cursorAt && c.cursorId ? { at: c.cursorAt, id: c.cursorId } : null;
   const [moved] = await selectRows(
     {
@@ -282,7 +293,11 @@ async function batchIn(tx: Executor, id: string, size: number): Promise<boolean>
       cursor_at: nullable(date),
       cursor_id: nullable(text),
     },
-    sql`with batch as (
+    sql`with marks as (
+          select (select drawn_through from credit_drawdown_cursors where org_id = ${c.orgId}) as drawn,
+                 (select max(late_usage_after) from subscriptions where org_id = ${c.orgId}) as billed
+        ),
+        batch as (
           select "timestamp", id from usage_events where ${matching(c.orgId, c.selector, cursor)}
            order by "timestamp", id limit ${size}
         ),
@@ -292,12 +307,10 @@ async function batchIn(tx: Executor, id: string, size: number): Promise<boolean>
           returning u.*
         ),
         kept as (
-          insert into usage_events_retracted (id, org_id, event_id, event_name, "timestamp", ingested_at, source, properties, subscription_id, id_generated, correction_id)
-          select id, org_id, event_id, event_name, "timestamp", ingested_at, source, properties, subscription_id, id_generated, ${id} from moved
-        ),
-        marks as (
-          select (select drawn_through from credit_drawdown_cursors where org_id = ${c.orgId}) as drawn,
-                 (select max(late_usage_after) from subscriptions where org_id = ${c.orgId}) as billed
+          insert into usage_events_retracted (id, org_id, event_id, event_name, "timestamp", ingested_at, source, properties, subscription_id, id_generated, correction_id, drawn)
+          select id, org_id, event_id, event_name, "timestamp", ingested_at, source, properties, subscription_id, id_generated, ${id},
+                 coalesce(ingested_at < (select drawn from marks), false)
+            from moved
         ),
         last as (select "timestamp", id from batch order by "timestamp" desc, id desc limit 1)
         select count(*)::int as n,
@@ -316,8 +329,7 @@ async function batchIn(tx: Executor, id: string, size: number): Promise<boolean>
   await tx
     .update(usageCorrections)
     .set({
-      status: done ? "completed" : "running",
-      completedAt: done ? sql`now()` : null,
+      status: "running",
       eventsRetracted: sql`${usageCorrections.eventsRetracted} + ${m.n}`,
       eventsDrawn: sql`${usageCorrections.eventsDrawn} + ${m.drawn}`,
       eventsInBilledPeriods: sql`${usageCorrections.eventsInBilledPeriods} + ${m.billed}`,
@@ -327,15 +339,26 @@ async function batchIn(tx: Executor, id: string, size: number): Promise<boolean>
         : undefined,
       cursorAt: m.cursor_at ?? undefined,
       cursorId: m.cursor_id ?? undefined,
-      rollupsRebuilt: done,
+      allMoved: done,
       error: null,
     })
     .where(eq(usageCorrections.id, id));
   return done;
 }
 
+/** After the last batch: the drawn credits of the retracted events go back (correction-refunds.ts), and the correction is completed. */
+export async function finishCorrection(id: string): Promise<void> {
+  const [c] = await db.select().from(usageCorrections).where(eq(usageCorrections.id, id));
+  if (!c || c.status === "completed" || !c.allMoved) return;
+  const refunded = await refundDrawnCredits(c);
+  await db
+    .update(usageCorrections)
+    .set({ status: "completed", completedAt: sql`now()`, creditsRefunded: refunded, error: null })
+    .where(eq(usageCorrections.id, id));
+}
+
 /** Finishes the corrections a request started (or one whose process stopped), a batch run at a time. */
-export async function runOpenCorrections(budgetMs = 20_000): Promise<number> {
+export async function runOpenCorrections(budgetMs = 60_000): Promise<number> {
   const open = await db
     .select({ id: usageCorrections.id })
     .from(usageCorrections)

@@ -50,8 +50,10 @@ export const usageCorrections = pgTable(
     cursorId: text(),
     /** The last failure, kept while the job retries. */
     error: text(),
-    /** Whether rollups were rebuilt for every hour touched (set with the last batch). */
-    rollupsRebuilt: boolean().notNull().default(false),
+    /** Every matching event has been moved and its hours' rollups rebuilt (set by the last batch); credit refunds follow. */
+    allMoved: boolean().notNull().default(false),
+    /** Credits given back to the buckets they were drawn from, for retracted events already drawn (their drawdowns refunded in part). */
+    creditsRefunded: bigint({ mode: "number" }).notNull().default(0),
   },
   (t) => [
     index("usage_corrections_org_idx").on(t.orgId, t.createdAt.desc()),
@@ -79,6 +81,8 @@ export const usageEventsRetracted = pgTable(
     subscriptionId: text(),
     idGenerated: boolean().notNull(),
     correctionId: text().notNull(),
+    /** Ingested before the customer's drawdown cursor when retracted: its credits were drawn, and are refunded. */
+    drawn: boolean().notNull().default(false),
     retractedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
