@@ -282,6 +282,16 @@ async function batchIn(tx: Executor, id: string, size: number): Promise<boolean>
   if ((await drawdownLinks(tx)).length > 0)
     await tx.execute(sql`select 1 from credit_balances where org_id = ${c.orgId} for update`);
   const cursor = c.cursorAt && c.cursorId ? { at: c.cursorAt, id: c.cursorId } : null;
+  // The batch's last event first, then the batch as one range of the (org_id, timestamp, id) index:
+  // a delete joined to a list of the batch's rows is planned as a hash join over the whole month's
+  // partition, read once per batch.
+  const [last] = await selectRows(
+    { at: date, id: text },
+    sql`select "timestamp" as at, id from usage_events where ${matching(c.orgId, c.selector, cursor)}
+         order by "timestamp", id offset ${size - 1} limit 1`,
+    tx,
+  );
+  const upTo = last ? sql` and ("timestamp", id) <= (${last.at.toISOString()}::timestamptz, ${last.id})` : sql``;
   const [moved] = await selectRows(
     {
       n: int,
@@ -290,42 +300,33 @@ async function batchIn(tx: Executor, id: string, size: number): Promise<boolean>
       lo: nullable(date),
       hi: nullable(date),
       hours: nullable(json<number[]>()),
-      cursor_at: nullable(date),
-      cursor_id: nullable(text),
     },
     sql`with marks as (
           select (select drawn_through from credit_drawdown_cursors where org_id = ${c.orgId}) as drawn,
                  (select max(late_usage_after) from subscriptions where org_id = ${c.orgId}) as billed
         ),
-        batch as (
-          select "timestamp", id from usage_events where ${matching(c.orgId, c.selector, cursor)}
-           order by "timestamp", id limit ${size}
-        ),
         moved as (
-          delete from usage_events u using batch b
-           where u.org_id = ${c.orgId} and u."timestamp" = b."timestamp" and u.id = b.id
-          returning u.*
+          delete from usage_events where ${matching(c.orgId, c.selector, cursor)}${upTo}
+          returning *
         ),
         kept as (
           insert into usage_events_retracted (id, org_id, event_id, event_name, "timestamp", ingested_at, source, properties, subscription_id, id_generated, correction_id, drawn)
           select id, org_id, event_id, event_name, "timestamp", ingested_at, source, properties, subscription_id, id_generated, ${id},
                  coalesce(ingested_at < (select drawn from marks), false)
             from moved
-        ),
-        last as (select "timestamp", id from batch order by "timestamp" desc, id desc limit 1)
+        )
         select count(*)::int as n,
                count(*) filter (where moved.ingested_at < marks.drawn)::int as drawn,
                count(*) filter (where moved."timestamp" < marks.billed)::int as billed,
                min(moved."timestamp") as lo, max(moved."timestamp") as hi,
-               json_agg(distinct (floor(extract(epoch from moved."timestamp") / 3600) * 3600000)::bigint) as hours,
-               (select "timestamp" from last) as cursor_at, (select id from last) as cursor_id
+               json_agg(distinct (floor(extract(epoch from moved."timestamp") / 3600) * 3600000)::bigint) as hours
           from moved cross join marks`,
     tx,
   );
   const m = moved!;
   if (m.n > 0) await rebuildRollups(tx, c.orgId, (m.hours ?? []).map(Number), await meterIndex({ tx }));
   // Fewer than a batch matched: nothing after the cursor is left.
-  const done = m.cursor_id === null || m.n < size;
+  const done = !last;
   await tx
     .update(usageCorrections)
     .set({
@@ -337,8 +338,8 @@ async function batchIn(tx: Executor, id: string, size: number): Promise<boolean>
       lastEventAt: m.hi
         ? sql`greatest(${usageCorrections.lastEventAt}, ${m.hi.toISOString()}::timestamptz)`
         : undefined,
-      cursorAt: m.cursor_at ?? undefined,
-      cursorId: m.cursor_id ?? undefined,
+      cursorAt: last?.at,
+      cursorId: last?.id,
       allMoved: done,
       error: null,
     })
