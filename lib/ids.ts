@@ -53,7 +53,8 @@ export type IdPrefix =
   | "ovr"
   | "addon"
   | "sad"
-  | "adc";
+  | "adc"
+  | "ucr";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

@@ -2,7 +2,7 @@
 // credit overage, agent calls) is played on a local (sandbox) subscription and on a Stripe one, and
 // both bill the same lines to the cent — on Tally's invoice, and as invoice items on Stripe's
 // renewal draft (or a separate Stripe invoice) added exactly once, whatever the webhooks do.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as upcomingRoute from "@/app/api/v1/billing/upcoming-invoice/route";
@@ -31,6 +31,7 @@ import {
   type Plan,
 } from "@/lib/db/schema";
 import { runDueJobs } from "@/lib/jobs/outbox";
+import { retractUsage } from "@/lib/metering/corrections";
 import { ingestEvents } from "@/lib/metering/ingest-events";
 import { invalidateMeters } from "@/lib/metering/meters";
 import { cancelAtPeriodEnd, cancelNow, changePlan } from "@/lib/payments/lifecycle";
@@ -823,6 +824,68 @@ describe.each(["local", "stripe"] as const)("usage received late on the %s rail"
       await db.update(meters).set({ allowNegative: false }).where(eq(meters.code, minutes.code));
       invalidateMeters();
     }
+  });
+  it("usage retracted after its period was billed is credited on the next bill as a negative line; the issued bill is unchanged", async () => {
+    const w = await subscribed(rail);
+    await usage(w, "25.5", later(-3 * HOUR));
+    const wrongAt = later(-2 * HOUR);
+    await usage(w, "10", wrongAt);
+    const draft = await renew(w);
+    // 35.5 minutes, 25.5 billable × 0.035 = 0.8925 → 89 cents.
+    const own = `usage:${starter.id}:${minutes.code}`;
+    expect(await billed(w)).toEqual({ [own]: 89 });
+    const issued =
+      rail === "local"
+        ? await db
+            .select({ id: invoiceLines.id, cents: invoiceLines.amountCents, description: invoiceLines.description })
+            .from(invoiceLines)
+            .where(eq(invoiceLines.orgId, w.orgId))
+        : itemsOn(draft as string);
+
+    // The 10 minutes were wrong: retracted. 25.5 minutes, 15.5 billable → 54 cents: 35 credited.
+    const c = await retractUsage(
+      { type: "admin", userId: "usr_test", orgId: null },
+      w.orgId,
+      {
+        reason: "double-counted session",
+        from: new Date(wrongAt.getTime() - 60_000).toISOString(),
+        to: new Date(wrongAt.getTime() + 60_000).toISOString(),
+      },
+      `k-${uid()}`,
+    );
+    expect(c.body).toMatchObject({ status: "completed", events_retracted: 1, events_in_billed_periods: 1 });
+    const late = `late_usage:${w.period.start.toISOString()}:${starter.id}:${minutes.code}`;
+    const { upcomingInvoice } = await import("@/lib/payments/upcoming-invoice");
+    expect((await upcomingInvoice(w.orgId)).lines.map((l) => [l.kind, l.amount_cents])).toEqual([["late_usage", -35]]);
+    await renewAgain(w, 1);
+    expect(await billed(w)).toEqual({ [own]: 89, [late]: -35 });
+    const label = `${formatDate(w.period.start)} – ${formatDate(w.period.end)}`;
+    if (rail === "local") {
+      const [line] = await db
+        .select()
+        .from(invoiceLines)
+        .where(sql`${invoiceLines.details}->>'line_kind' = 'late_usage' and ${invoiceLines.orgId} = ${w.orgId}`);
+      expect(line!.description).toContain(`-10 minutes — usage of ${label} retracted (usage correction)`);
+      // The bill issued before the correction is as it was.
+      const first = await db
+        .select({ id: invoiceLines.id, cents: invoiceLines.amountCents, description: invoiceLines.description })
+        .from(invoiceLines)
+        .where(
+          and(
+            eq(invoiceLines.orgId, w.orgId),
+            inArray(
+              invoiceLines.id,
+              (issued as { id: string }[]).map((l) => l.id),
+            ),
+          ),
+        );
+      expect(first).toEqual(issued);
+    } else {
+      expect(itemsOn(draft as string)).toEqual(issued);
+    }
+    // Credited once: the period after carries nothing more of it.
+    await renewAgain(w, 2);
+    expect(await billed(w)).toEqual({ [own]: 89, [late]: -35 });
   });
 });
 

@@ -28,13 +28,20 @@ function filterSql(filters: Record<string, string[]>): SQL[] {
  * one's `after`, and it can be exactly an open transaction's start, i.e. its events' ingested_at —
  * those events belong to the next drawdown. Reads usage_events by (org_id, ingested_at).
  */
-export function linkedEventsSql(orgId: string | SQL, links: DrawdownLink[], after: SQL, before: SQL | null): SQL {
+export function linkedEventsSql(
+  orgId: string | SQL,
+  links: DrawdownLink[],
+  after: SQL,
+  before: SQL | null,
+  /** Another table of events with usage_events' columns (a correction's retracted events, lib/metering/corrections.ts) and a condition on it. */
+  from: { table: SQL; where: SQL } = { table: sql`usage_events`, where: sql`true` },
+): SQL {
   const parts = links
     .filter((l) => l.creditsPerUnit !== null)
     .map((l) => {
-      const conds = [sql`e.org_id = ${orgId}`, sql`e.ingested_at >= ${after}`, ...linkConds(l, before)];
+      const conds = [sql`e.org_id = ${orgId}`, sql`e.ingested_at >= ${after}`, from.where, ...linkConds(l, before)];
       return sql`select ${l.id}::text as link_id, e.event_id, e.ingested_at, q.v as quantity, ${creditsOf(l, sql`q.v`)} as credits
-                   from usage_events e, lateral (select ${quantityOf(l)} as v) q
+                   from ${from.table} e, lateral (select ${quantityOf(l)} as v) q
                   where ${sql.join(conds, sql` and `)}`;
     });
   if (parts.length === 0)

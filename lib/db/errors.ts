@@ -22,6 +22,11 @@ export function isUniqueViolation(e: unknown, constraint?: string): boolean {
   return !constraint || (err.constraint_name ?? err.constraint) === constraint;
 }
 
+/** A serialization failure (40001): a REPEATABLE READ transaction met a concurrent change; run it again. */
+export function isSerializationFailure(e: unknown): boolean {
+  return pgError(e)?.code === "40001";
+}
+
 /** A deadlock (40P01): Postgres ended one of the statements that waited on each other. */
 export function isDeadlock(e: unknown): boolean {
   return pgError(e)?.code === "40P01";

@@ -8,6 +8,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { bool, int, selectRows } from "@/lib/db/rows";
 import type { Job } from "@/lib/jobs/runner";
+import { correctionsJob } from "./corrections";
 
 export const MONTHS_AHEAD = 3;
 export const INGEST_LOG_DAYS = 7;
@@ -45,4 +46,6 @@ export async function pruneIngestLog(now: Date): Promise<number> {
 export const meteringJobs: Job[] = [
   { name: "metering.partitions", everyMs: 6 * 3_600_000, run: (now) => ensureEventPartitions(now) },
   { name: "metering.ingest-log", everyMs: 10 * 60_000, run: (now) => pruneIngestLog(now) },
+  // Retractions a request started and left to run in batches (corrections.ts).
+  correctionsJob,
 ];

@@ -279,13 +279,13 @@ function randomShard(): number {
   return Math.floor(Math.random() * ROLLUP_SHARDS);
 }
 
-const ROLLUP_UPSERT = sql.raw(`on conflict (org_id, meter_id, bucket_start, group_key, shard) do update set
+export const ROLLUP_UPSERT = sql.raw(`on conflict (org_id, meter_id, bucket_start, group_key, shard) do update set
             event_count = r.event_count + excluded.event_count,
             value_sum = coalesce(r.value_sum + excluded.value_sum, r.value_sum, excluded.value_sum),
             value_max = greatest(r.value_max, excluded.value_max),
             latest_value = case when r.latest_at is null or excluded.latest_at >= r.latest_at then excluded.latest_value else r.latest_value end,
             latest_at = greatest(r.latest_at, excluded.latest_at)`);
-const UNIQUE_UPSERT =
+export const UNIQUE_UPSERT =
   sql.raw(`on conflict (org_id, meter_id, day, group_key, value) do update set hours = x.hours | excluded.hours
             where (x.hours | excluded.hours) <> x.hours`);
 

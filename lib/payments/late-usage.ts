@@ -27,7 +27,11 @@
 // A line that shrank (a call finalized late takes its usage out of the meter, or a negative event
 // on a meter that allows them) is not credited: nothing negative is billed, the period keeps what was
 // billed, and a warning is logged with the subscription, the line and both amounts. If the line
-// grows again later, only what goes beyond what was billed is billed.
+// grows again later, only what goes beyond what was billed is billed. The exception is a usage
+// correction (lib/metering/corrections.ts): events of the period retracted after it was billed make
+// it a candidate too (usage_events_retracted), and its lines that shrank are credited by the
+// difference, as a negative late line ("usage of <period> retracted") — the issued bill is never
+// changed. (A credit note could carry this instead once credit notes exist.)
 //
 // Batched: a batch of periods (the rollover's 100) is answered with one statement for the candidates
 // and, only for subscriptions that have any, one statement per kind for what was billed (invoice
@@ -35,7 +39,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
-import { int, selectRows } from "@/lib/db/rows";
+import { int, nullable, selectRows } from "@/lib/db/rows";
 import {
   invoiceLines,
   invoices,
@@ -78,12 +82,21 @@ function lookbackStart(p: Period): Date {
 
 const watermark = (r: LateRequest) => r.sub.lateUsageAfter ?? new Date(r.period.start.getTime() - LATE_MARGIN_MS);
 
-/** Per request: the earliest and latest time of events ingested after its watermark and timestamped before its period, or null. */
-async function candidates(tx: Executor, requests: LateRequest[]): Promise<({ lo: Date; hi: Date } | null)[]> {
+/**
+ * Per request: the earliest and latest time of events ingested after its watermark and timestamped
+ * before its period, or null; and, apart, of events retracted after the watermark (a usage
+ * correction): those periods may bill less than they did.
+ */
+async function candidates(
+  tx: Executor,
+  requests: LateRequest[],
+): Promise<({ lo: Date; hi: Date; retracted: { lo: Date; hi: Date } | null } | null)[]> {
   const found = await selectRows(
-    { i: int, lo: int, hi: int },
+    { i: int, lo: int, hi: int, rlo: nullable(int), rhi: nullable(int) },
     sql`select t.i, floor(extract(epoch from min(e.ts)) * 1000)::bigint::text as lo,
-               ceil(extract(epoch from max(e.ts)) * 1000)::bigint::text as hi
+               ceil(extract(epoch from max(e.ts)) * 1000)::bigint::text as hi,
+               floor(extract(epoch from min(e.ts) filter (where e.retracted)) * 1000)::bigint::text as rlo,
+               ceil(extract(epoch from max(e.ts) filter (where e.retracted)) * 1000)::bigint::text as rhi
           from json_to_recordset(${json(
             requests.map((r, i) => ({
               i,
@@ -94,20 +107,29 @@ async function candidates(tx: Executor, requests: LateRequest[]): Promise<({ lo:
             })),
           )}) as t(i int, o text, w timestamptz, l timestamptz, s timestamptz)
           cross join lateral (
-            select u."timestamp" as ts from usage_events u
+            select u."timestamp" as ts, false as retracted from usage_events u
              where u.org_id = t.o and (u.ingested_at - u."timestamp") > interval '1 hour' and u.ingested_at > t.w
                -- The range is checked on each late event, not searched by time (that would read the history).
                and u."timestamp" + interval '0 s' >= t.l and u."timestamp" + interval '0 s' < t.s
             union all
-            select u."timestamp" from usage_events u
+            select u."timestamp", false from usage_events u
              where u.org_id = t.o and u."timestamp" >= greatest(t.l, t.w - interval '1 hour') and u."timestamp" < t.s
                and u.ingested_at > t.w
+            union all
+            -- Retracted after the watermark (usage_events_retracted_org_idx), from an earlier period.
+            select r."timestamp", true from usage_events_retracted r
+             where r.org_id = t.o and r.retracted_at > t.w and r."timestamp" >= t.l and r."timestamp" < t.s
           ) e
          group by t.i`,
     tx,
   );
-  const out: ({ lo: Date; hi: Date } | null)[] = requests.map(() => null);
-  for (const f of found) out[f.i] = { lo: new Date(f.lo), hi: new Date(f.hi) };
+  const out: ({ lo: Date; hi: Date; retracted: { lo: Date; hi: Date } | null } | null)[] = requests.map(() => null);
+  for (const f of found)
+    out[f.i] = {
+      lo: new Date(f.lo),
+      hi: new Date(f.hi),
+      retracted: f.rlo !== null && f.rhi !== null ? { lo: new Date(f.rlo), hi: new Date(f.rhi) } : null,
+    };
   return out;
 }
 
@@ -155,7 +177,11 @@ function billedOf(sub: Subscription, q: Period, lines: BilledLine[], into: Map<s
   }
 }
 
-type Rerate = { i: number; sub: Subscription; q: Period; billed: Map<string, Billed> };
+/** `credit`: events of this period were retracted since it was billed, so a line that shrank is credited. */
+type Rerate = { i: number; sub: Subscription; q: Period; billed: Map<string, Billed>; credit: boolean };
+
+/** Whether a retraction range overlaps the period. */
+const retractedIn = (r: { lo: Date; hi: Date } | null, q: Period) => r !== null && r.lo < q.end && r.hi >= q.start;
 
 /**
  * The late lines each request's bill carries, in the order asked: for each earlier billed period
@@ -229,7 +255,7 @@ export async function lateUsageLinesMany(tx: Executor, requests: LateRequest[]):
       const q = { start: r.start, end: r.end };
       const billed = new Map<string, Billed>();
       billedOf(f.sub, q, lines, billed);
-      rerate.push({ i: f.i, sub: f.sub, q, billed });
+      rerate.push({ i: f.i, sub: f.sub, q, billed, credit: retractedIn(f.retracted, q) });
     }
   }
   const byKey = new Map<string, BilledLine[]>();
@@ -253,7 +279,7 @@ export async function lateUsageLinesMany(tx: Executor, requests: LateRequest[]):
       if (!invoiceRows.some((r) => r.sourceKey === `subscription:${f.sub.id}:${q.end.toISOString()}`)) continue;
       const billed = new Map<string, Billed>();
       billedOf(f.sub, q, lines, billed);
-      rerate.push({ i: f.i, sub: f.sub, q, billed });
+      rerate.push({ i: f.i, sub: f.sub, q, billed, credit: retractedIn(f.retracted, q) });
     }
   }
   if (rerate.length === 0) return out;
@@ -298,7 +324,10 @@ export async function lateUsageLinesMany(tx: Executor, requests: LateRequest[]):
       if (now.kind !== "usage") continue;
       const had = r.billed.get(now.id) ?? { cents: 0, exact: "0", quantity: "0" };
       const cents = now.amountCents - had.cents;
-      if (cents < 0)
+      // Less than billed: credited only when usage of that period was retracted since (a usage
+      // correction, docs/usage-corrections.md); otherwise the period keeps what was billed.
+      const credit = cents < 0 && r.credit;
+      if (cents < 0 && !credit)
         log.warn(
           {
             subscription_id: r.sub.id,
@@ -309,8 +338,8 @@ export async function lateUsageLinesMany(tx: Executor, requests: LateRequest[]):
           },
           "a billed usage line is lower when rated again; nothing is credited",
         );
-      if (cents <= 0) continue;
-      const quantity = D.max(0, dec(now.quantity).minus(had.quantity));
+      if (cents === 0 || (cents < 0 && !credit)) continue;
+      const quantity = credit ? dec(now.quantity).minus(had.quantity) : D.max(0, dec(now.quantity).minus(had.quantity));
       const exact = dec(now.exactAmount).minus(had.exact);
       const name = now.description.split(": ")[0];
       const key = `${periodKey(r.q)}:${now.key}`;
@@ -319,7 +348,7 @@ export async function lateUsageLinesMany(tx: Executor, requests: LateRequest[]):
         id: lineId(r.sub.id, period, "late_usage", key),
         kind: "late_usage",
         key,
-        description: `${name}: ${formatQuantity(quantity.toFixed(), input.meterUnits?.[now.meter ?? ""] ?? undefined)} — usage of ${label} received late`,
+        description: `${name}: ${formatQuantity(quantity.toFixed(), input.meterUnits?.[now.meter ?? ""] ?? undefined)} — usage of ${label} ${credit ? "retracted (usage correction)" : "received late"}`,
         quantity: quantity.toFixed(),
         unitAmount: quantity.isZero() ? null : exact.div(quantity).toDecimalPlaces(10).toFixed(),
         exactAmount: exact.toFixed(),

@@ -34,7 +34,7 @@ export function reconcilePeriod(input: {
   invoice: StripeInvoiceForReconciliation | null | undefined;
   now: Date;
 }): Reconciliation {
-  const billable = input.lines.filter((l) => l.amountCents > 0);
+  const billable = input.lines.filter((l) => l.amountCents !== 0);
   const differences: Difference[] = [];
   if (input.status === "empty" || billable.length === 0)
     return { differences, invoicedCents: 0, collectedCents: 0, stripeStatus: input.invoice?.status ?? null };

@@ -105,7 +105,7 @@ async function periodRow(
         periodStart: period.start,
         periodEnd: period.end,
         currency,
-        status: lines.some((l) => l.amountCents > 0) ? "pending" : "empty",
+        status: lines.some((l) => l.amountCents !== 0) ? "pending" : "empty",
         lines: lines.map(store),
         totalCents: total,
       })
@@ -214,7 +214,7 @@ export async function billStripePeriodUsage(payload: Payload): Promise<Record<st
     const lines = z
       .array(ZStoredLine)
       .parse(row.lines)
-      .filter((l) => l.amountCents > 0 && !row.added[l.id]);
+      .filter((l) => l.amountCents !== 0 && !row.added[l.id]);
     let target: Target | null = null;
     if (row.target === "separate" && row.stripeInvoiceId) target = { id: row.stripeInvoiceId, kind: "separate" };
     else if (payload.draftInvoiceId && (await invoiceStatus(payload.draftInvoiceId)) === "draft")

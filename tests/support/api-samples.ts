@@ -116,6 +116,10 @@ export const SAMPLES: Record<string, Make> = {
       ],
     },
   }),
+  "POST /api/v1/events/retract": (_w, t, n) => ({
+    body: { ...who(t, n), reason: "a sample correction", event_ids: [`e-${uid()}`], ...ik() },
+  }),
+  "GET /api/v1/usage-corrections": (_w, t, n) => ({ query: who(t, n) }),
   "POST /api/v1/events/batch": (w, t) => ({
     body: {
       events: [

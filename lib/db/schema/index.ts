@@ -21,3 +21,4 @@ export * from "./coupons";
 export * from "./tax";
 export * from "./overrides";
 export * from "./addons";
+export * from "./corrections";
