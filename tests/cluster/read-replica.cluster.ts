@@ -80,7 +80,13 @@ describe("a read replica", () => {
     // stops replaying: what the primary writes now is not on it.
     await lib.db.execute(sql`create table if not exists replica_beat (at timestamptz)`);
     await lib.db.execute(sql`insert into replica_beat values (now())`);
-    await waitFor("the beat replayed", async () => (await standbySql`select 1 from replica_beat`).length > 0);
+    // Until the standby has replayed the table's creation, reading it fails: that is "not yet".
+    await waitFor("the beat replayed", async () =>
+      standbySql`select 1 from replica_beat`.then(
+        (r) => r.length > 0,
+        () => false,
+      ),
+    );
     await standbySql`select pg_wal_replay_pause()`;
     await lib.createOrganization({ name: "Beta" });
     // Within the bound: the list comes from the replica, which has not seen Beta.
