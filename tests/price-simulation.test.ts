@@ -4,6 +4,7 @@
 // lib/metering/priced-usage.ts, lines by lib/payments/period-lines.ts, the fee line of
 // local-billing.ts), over random usage.
 import { sql } from "drizzle-orm";
+import { minorToDecimal } from "@/lib/money";
 import { describe, expect, it } from "vitest";
 import * as simulateRoute from "@/app/api/v1/plans/[id]/simulate/route";
 import { updatePlan } from "@/lib/catalog/plans";
@@ -61,7 +62,7 @@ const monthsAgo = (n: number, day = 1, now = new Date()) =>
 async function nextVersion(v1: Plan, proposed: Charge[], priceCents: number) {
   const { plan } = await updatePlan(v1.id, {
     charges: proposed,
-    base_price: (priceCents / 100).toFixed(2),
+    base_price: minorToDecimal(priceCents, "usd"),
     status: "off_sale",
   });
   return plan;
