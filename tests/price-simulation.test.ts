@@ -48,6 +48,25 @@ async function rollup(
       value_max = greatest(usage_rollups.value_max, excluded.value_max)`);
 }
 
+/** One distinct value seen on `at`'s day (in the hour of `at`), as ingestion records it. */
+async function uniqueValue(
+  orgId: string,
+  meter: { id: string },
+  at: Date,
+  value: string,
+  group: Record<string, string>,
+) {
+  await db.execute(sql`insert into usage_unique_values (org_id, meter_id, day, group_key, value, hours)
+    values (${orgId}, ${meter.id}, ${at.toISOString().slice(0, 10)}::date, ${JSON.stringify(group)}, ${value}, ${2 ** at.getUTCHours()})
+    on conflict (org_id, meter_id, day, group_key, value) do update set hours = usage_unique_values.hours | excluded.hours`);
+}
+
+/** A `latest` meter's reading at `at`. */
+async function reading(orgId: string, meter: { id: string }, at: Date, value: string) {
+  await db.execute(sql`insert into usage_rollups (org_id, meter_id, bucket_start, group_key, shard, event_count, value_sum, value_max, latest_value, latest_at)
+    values (${orgId}, ${meter.id}, ${new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000).toISOString()}::timestamptz, '{}', 0, 1, ${value}::numeric, ${value}::numeric, ${value}::numeric, ${at.toISOString()}::timestamptz)`);
+}
+
 const simulate = (planId: string, body: Record<string, unknown>, auth: { key?: string; cookie?: string }) =>
   call<SimulationJson & ErrorBody>(simulateRoute.POST, "POST", `/api/v1/plans/${planId}/simulate`, {
     ...auth,
@@ -97,7 +116,11 @@ describe("price simulation", () => {
     const calls = await makeMeter({ aggregation: "count" });
     const tokens = await makeMeter({ aggregation: "sum", property: "tokens", groupBy: ["model"] });
     const peak = await makeMeter({ aggregation: "max", property: "seats" });
+    const users = await makeMeter({ aggregation: "unique_count", property: "user", groupBy: ["region"] });
+    const storage = await makeMeter({ aggregation: "latest", property: "gb" });
     const current: Charge[] = [
+      { type: "usage", meter: users.code, model: "group", group_by: "region", prices: { eu: "1.25", us: "0.8" } },
+      { type: "usage", meter: storage.code, model: "per_unit", unit_price: "0.021" },
       {
         type: "usage",
         meter: calls.code,
@@ -112,6 +135,8 @@ describe("price simulation", () => {
       { type: "usage", meter: peak.code, model: "per_unit", unit_price: "2.335" },
     ];
     const proposed: Charge[] = [
+      { type: "usage", meter: users.code, model: "per_unit", unit_price: "0.99" },
+      { type: "usage", meter: storage.code, model: "per_unit", unit_price: "0.03" },
       {
         type: "usage",
         meter: calls.code,
@@ -146,6 +171,12 @@ describe("price simulation", () => {
             group: { model: random() < 0.5 ? "a" : random() < 0.5 ? "b" : "c" },
           });
           await rollup(org.id, peak, at, { count: 1, sum: String(1 + Math.floor(random() * 12)) });
+          // Distinct users, some seen again in another hour or region; the storage reading of that hour.
+          for (let u = 0; u < 1 + Math.floor(random() * 3); u++)
+            await uniqueValue(org.id, users, at, `u${Math.floor(random() * 6)}`, {
+              region: random() < 0.5 ? "eu" : random() < 0.7 ? "us" : "apac",
+            });
+          await reading(org.id, storage, at, (random() * 500).toFixed(2));
         }
         // Usage just outside the window (this month) never counts.
         if (m === months - 1) await rollup(org.id, calls, new Date(window.end.getTime() + 3_600_000), { count: 5_000 });
@@ -160,7 +191,9 @@ describe("price simulation", () => {
     expect(out.compared_with).toMatchObject({ kind: "earlier_versions", code: v1.code });
     expect(out.counts.customers).toBe(7);
 
-    const meters = (await meterIndex({ fresh: true })).all.filter((m) => [calls.id, tokens.id, peak.id].includes(m.id));
+    const meters = (await meterIndex({ fresh: true })).all.filter((m) =>
+      [calls.id, tokens.id, peak.id, users.id, storage.id].includes(m.id),
+    );
     let current_cents = 0;
     let proposed_cents = 0;
     const byMonth = window.months.map(() => ({ current: 0, proposed: 0, customers: 0 }));
