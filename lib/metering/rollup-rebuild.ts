@@ -52,14 +52,18 @@ export async function rebuildRollups(tx: Executor, orgId: string, hours: number[
   const ranges = uniqueMeters.length > 0 ? runs(days, DAY_MS) : runs(hourList, HOUR_MS);
 
   // Oldest first, ties in storing order: the position decides "latest" as the ingest statement does.
+  // `offset 0` keeps the lateral subquery a probe of the (org_id, timestamp) index per range: pulled
+  // up into a plain join, the planner (guessing 100 ranges) sorted all of a large customer's events
+  // and filtered them by range afterwards (0.4–1.0 s a batch at 1 M events, bench/retract.mjs; 8–23 ms now).
   const stored = await selectRows(
     { n: text, t: date, p: json<Record<string, unknown>>() },
     sql`select e.event_name as n, e."timestamp" as t, e.properties as p
           from json_to_recordset(${JSON.stringify(ranges.map((r) => ({ lo: iso(r.lo), hi: iso(r.hi) })))}::text::json) as r(lo timestamptz, hi timestamptz)
-          join lateral (
+          cross join lateral (
             select event_name, "timestamp", ingested_at, id, properties from usage_events
              where org_id = ${orgId} and "timestamp" >= r.lo and "timestamp" < r.hi
-          ) e on true
+            offset 0
+          ) e
          order by e."timestamp", e.ingested_at, e.id`,
     tx,
   );
