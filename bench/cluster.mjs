@@ -11,7 +11,7 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { CLUSTER_KEY, dropClusterDatabase, startCluster } from "../scripts/cluster.mjs";
-import { connect, cpuSeconds, MODELS, percentile, seedBenchCatalog, send } from "./support/server.mjs";
+import { benchEventJson, connect, cpuSeconds, percentile, seedBenchCatalog, send } from "./support/server.mjs";
 
 const seconds = Number(process.argv[2] ?? 15);
 const clients = Number(process.argv[3] ?? 48);
@@ -64,15 +64,7 @@ async function measure(base, makeRequest, s, pids) {
   };
 }
 
-const ingest = () => {
-  const n = seq++;
-  const customer = `bench-${n % CUSTOMERS}`;
-  const body =
-    n % 10 < 7
-      ? `{"event_id":"${run}-${n}","event_name":"api_call","external_customer_id":"${customer}","properties":{"route":"/v1/chat"}}`
-      : `{"event_id":"${run}-${n}","event_name":"llm_call","external_customer_id":"${customer}","properties":{"model":"${MODELS[n % MODELS.length]}","input_tokens":"${200 + (n % 800)}","output_tokens":"${50 + (n % 300)}"}}`;
-  return { method: "POST", path: "/api/v1/events", body };
-};
+const ingest = () => ({ method: "POST", path: "/api/v1/events", body: benchEventJson(run, seq++, CUSTOMERS) });
 const consume = () => {
   const n = seq++;
   return {

@@ -21,9 +21,9 @@ import os from "node:os";
 import { Worker } from "node:worker_threads";
 import {
   BENCH_KEY,
+  benchEventJson,
   connect,
   dropDatabase,
-  MODELS,
   percentile,
   pgUrl,
   seedBenchCatalog,
@@ -105,14 +105,7 @@ for (let i = 0; i < CUSTOMERS; i++)
   );
 
 let seq = 0;
-function eventJson(now) {
-  const n = seq++;
-  const customer = `bench-${n % CUSTOMERS}`;
-  const ts = new Date(now - (n % 60_000)).toISOString();
-  if (n % 10 < 7)
-    return `{"event_id":"${run}-${n}","event_name":"api_call","external_customer_id":"${customer}","timestamp":"${ts}","source":"bench","properties":{"route":"/v1/chat","status":"200"}}`;
-  return `{"event_id":"${run}-${n}","event_name":"llm_call","external_customer_id":"${customer}","timestamp":"${ts}","source":"bench","properties":{"model":"${MODELS[n % MODELS.length]}","input_tokens":"${200 + (n % 800)}","output_tokens":"${50 + (n % 300)}"}}`;
-}
+const eventJson = (now) => benchEventJson(run, seq++, CUSTOMERS, now);
 function body(size) {
   const now = Date.now();
   const parts = new Array(size);

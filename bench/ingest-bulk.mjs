@@ -10,6 +10,7 @@
 import {
   backendCpuSeconds,
   BENCH_KEY,
+  benchEventJson,
   connect,
   cpuSeconds,
   dropDatabase,
@@ -33,14 +34,7 @@ const sql = connect(pgUrl(DB), { max: 2 });
 await seedBenchCatalog(sql, CUSTOMERS);
 
 let seq = 0;
-function eventJson(now) {
-  const n = seq++;
-  const customer = `bench-${n % CUSTOMERS}`;
-  const ts = new Date(now - (n % 60_000)).toISOString();
-  if (n % 10 < 7)
-    return `{"event_id":"${run}-${n}","event_name":"api_call","external_customer_id":"${customer}","timestamp":"${ts}","source":"bench","properties":{"route":"/v1/chat","status":"200"}}`;
-  return `{"event_id":"${run}-${n}","event_name":"llm_call","external_customer_id":"${customer}","timestamp":"${ts}","source":"bench","properties":{"model":"${MODELS[n % MODELS.length]}","input_tokens":"${200 + (n % 800)}","output_tokens":"${50 + (n % 300)}"}}`;
-}
+const eventJson = (now) => benchEventJson(run, seq++, CUSTOMERS, now);
 function body() {
   const now = Date.now();
   const parts = new Array(batchSize);

@@ -8,10 +8,10 @@
 //   node bench/ingest-single.mjs [seconds=30] [concurrency=50]
 import {
   BENCH_KEY,
+  benchEventJson,
   connect,
   cpuSeconds,
   dropDatabase,
-  MODELS,
   percentile,
   pgUrl,
   rss,
@@ -82,15 +82,10 @@ async function measure(label, makeRequest, durationS, clients = concurrency) {
 
 let seq = 0;
 const headers = { authorization: `Bearer ${BENCH_KEY}`, "content-type": "application/json" };
-const ingest = () => {
-  const n = seq++;
-  const customer = `bench-${n % CUSTOMERS}`;
-  const body =
-    n % 10 < 7
-      ? `{"event_id":"${run}-${n}","event_name":"api_call","external_customer_id":"${customer}","properties":{"route":"/v1/chat"}}`
-      : `{"event_id":"${run}-${n}","event_name":"llm_call","external_customer_id":"${customer}","properties":{"model":"${MODELS[n % MODELS.length]}","input_tokens":"${200 + (n % 800)}","output_tokens":"${50 + (n % 300)}"}}`;
-  return { url: `${server.url}/api/v1/events`, init: { method: "POST", headers, body } };
-};
+const ingest = () => ({
+  url: `${server.url}/api/v1/events`,
+  init: { method: "POST", headers, body: benchEventJson(run, seq++, CUSTOMERS) },
+});
 const entitle = () => {
   const n = seq++;
   return { url: `${server.url}/api/v1/entitlements/api_calls?customer_id=bench-${n % CUSTOMERS}`, init: { headers } };

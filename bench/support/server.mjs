@@ -161,6 +161,21 @@ export function percentile(sorted, p) {
 
 export const MODELS = ["gpt-4", "gpt-3.5-turbo", "gemini-pro", "claude-3", "mistral-7b"];
 
+/**
+ * The benchmarks' event number `n` of run `run`, as JSON text: 70 % `api_call` (the counted meter),
+ * 30 % `llm_call` (tokens summed by model), over `customers` customers (external ids bench-0…). With
+ * `now` (bulk ingestion), a timestamp within the minute before it and source "bench"; without, the
+ * server stamps the event.
+ */
+export function benchEventJson(run, n, customers, now) {
+  const customer = `bench-${n % customers}`;
+  const stamp =
+    now === undefined ? "" : `"timestamp":"${new Date(now - (n % 60_000)).toISOString()}","source":"bench",`;
+  if (n % 10 < 7)
+    return `{"event_id":"${run}-${n}","event_name":"api_call","external_customer_id":"${customer}",${stamp}"properties":{"route":"/v1/chat"${now === undefined ? "" : ',"status":"200"'}}}`;
+  return `{"event_id":"${run}-${n}","event_name":"llm_call","external_customer_id":"${customer}",${stamp}"properties":{"model":"${MODELS[n % MODELS.length]}","input_tokens":"${200 + (n % 800)}","output_tokens":"${50 + (n % 300)}"}}`;
+}
+
 /** CPU seconds (user + system) a process has used, from /proc. */
 export function cpuSeconds(pid) {
   try {
