@@ -17,6 +17,7 @@ import {
   percentile,
   pgUrl,
   recreateDatabase,
+  rollupsFromEvents,
   seedBenchCatalog,
   startServer,
 } from "./support/server.mjs";
@@ -54,20 +55,7 @@ async function generate(org, prefix, n) {
 }
 await generate("org_bench_00000", "evt_r0_", events);
 await generate("org_bench_00001", "evt_r1_", 100_000);
-await sql`insert into usage_rollups (org_id, meter_id, bucket_start, group_key, shard, event_count)
-          select org_id, 'mtr_bench_api', date_trunc('hour', "timestamp", 'UTC'), '{}', (abs(hashtext(id)) % 8)::smallint, count(*)
-            from usage_events where event_name = 'api_call' group by 1, 2, 3, 4, 5`;
-for (const [meter, prop] of [
-  ["mtr_bench_in", "input_tokens"],
-  ["mtr_bench_out", "output_tokens"],
-]) {
-  await sql`insert into usage_rollups (org_id, meter_id, bucket_start, group_key, shard, event_count, value_sum, value_max, latest_value, latest_at)
-            select org_id, ${meter}, date_trunc('hour', "timestamp", 'UTC'), jsonb_build_object('model', properties ->> 'model')::text,
-                   (abs(hashtext(id)) % 8)::smallint, count(*), sum((properties ->> ${prop})::numeric), max((properties ->> ${prop})::numeric), null, max("timestamp")
-              from usage_events where event_name = 'llm_call' group by 1, 2, 3, 4, 5`;
-}
-await sql`vacuum analyze usage_events`;
-await sql`vacuum analyze usage_rollups`;
+await rollupsFromEvents(sql);
 console.log(
   `generated ${events.toLocaleString("en-US")} + 100,000 events in ${Math.round((performance.now() - generated) / 1000)} s`,
 );

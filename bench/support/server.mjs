@@ -154,6 +154,28 @@ export async function seedBenchCatalog(sql, customers) {
   return orgs;
 }
 
+/**
+ * The rollups ingestion would have kept for the bench catalog's events written straight into
+ * usage_events (generate_series datasets): per customer, meter, hour (and model), over 8 shards;
+ * then both tables vacuumed and analysed.
+ */
+export async function rollupsFromEvents(sql) {
+  await sql`insert into usage_rollups (org_id, meter_id, bucket_start, group_key, shard, event_count)
+            select org_id, 'mtr_bench_api', date_trunc('hour', "timestamp", 'UTC'), '{}', (abs(hashtext(id)) % 8)::smallint, count(*)
+              from usage_events where event_name = 'api_call' group by 1, 2, 3, 4, 5`;
+  for (const [meter, prop] of [
+    ["mtr_bench_in", "input_tokens"],
+    ["mtr_bench_out", "output_tokens"],
+  ]) {
+    await sql`insert into usage_rollups (org_id, meter_id, bucket_start, group_key, shard, event_count, value_sum, value_max, latest_value, latest_at)
+              select org_id, ${meter}, date_trunc('hour', "timestamp", 'UTC'), jsonb_build_object('model', properties ->> 'model')::text,
+                     (abs(hashtext(id)) % 8)::smallint, count(*), sum((properties ->> ${prop})::numeric), max((properties ->> ${prop})::numeric), null, max("timestamp")
+                from usage_events where event_name = 'llm_call' group by 1, 2, 3, 4, 5`;
+  }
+  await sql`vacuum analyze usage_events`;
+  await sql`vacuum analyze usage_rollups`;
+}
+
 export function percentile(sorted, p) {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
