@@ -14,7 +14,7 @@
 import os from "node:os";
 import { closedLoop } from "./lib/load";
 import { connect } from "./support/server.mjs";
-import { api, send, startServer } from "./lib/server";
+import { api, createCallAndTokenMeters, send, startServer } from "./lib/server";
 
 const N = Number(process.argv[2] ?? 10_000);
 const seconds = Number(process.argv[3] ?? 10);
@@ -27,20 +27,7 @@ const server = await startServer(process.env.BENCH_DB ?? "tally_bench_close", {
 });
 const sql = connect(server.databaseUrl, { max: 4 });
 try {
-  await api(server, "POST", "/api/v1/meters", {
-    code: "api_calls",
-    name: "API calls",
-    event_name: "api_call",
-    aggregation: "count",
-  });
-  await api(server, "POST", "/api/v1/meters", {
-    code: "llm_tokens",
-    name: "LLM tokens",
-    event_name: "llm_call",
-    aggregation: "sum",
-    property: "tokens",
-    group_by: ["model"],
-  });
+  await createCallAndTokenMeters(server);
   const charges = [
     {
       type: "usage",

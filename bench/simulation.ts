@@ -9,7 +9,7 @@
 // Needs a production build (`npm run build`) and Postgres at BENCH_DATABASE_URL (default local).
 import os from "node:os";
 import { connect } from "./support/server.mjs";
-import { api, startServer } from "./lib/server";
+import { api, createCallAndTokenMeters, startServer } from "./lib/server";
 
 const N = Number(process.argv[2] ?? 10_000);
 const MONTHS = Number(process.argv[3] ?? 12);
@@ -26,20 +26,7 @@ const server = await startServer(process.env.BENCH_DB ?? "tally_bench_simulation
 });
 const sql = connect(server.databaseUrl, { max: 4 });
 try {
-  await api(server, "POST", "/api/v1/meters", {
-    code: "api_calls",
-    name: "API calls",
-    event_name: "api_call",
-    aggregation: "count",
-  });
-  await api(server, "POST", "/api/v1/meters", {
-    code: "llm_tokens",
-    name: "LLM tokens",
-    event_name: "llm_call",
-    aggregation: "sum",
-    property: "tokens",
-    group_by: ["model"],
-  });
+  await createCallAndTokenMeters(server);
   const plan = await api<{ id: string }>(server, "POST", "/api/v1/plans", {
     code: "bench-sim",
     name: "Bench simulation",
