@@ -26,6 +26,7 @@ import { creditNoteEvent } from "@/lib/outbound-webhooks/events";
 import { formatMoney } from "@/lib/format";
 import { createStripeCreditNote } from "@/lib/stripe/credit-notes";
 import type { CreateCreditNote } from "./credit-note-schemas";
+import { claimNumbers } from "./numbers";
 import { getSellerSettings } from "./seller-settings";
 
 export type IssuedCreditNote = { note: CreditNote; lines: CreditNoteLine[]; invoice: Invoice };
@@ -84,12 +85,10 @@ async function planLines(tx: Executor, inv: Invoice, input: CreateCreditNote): P
   return planned;
 }
 
-async function nextNumber(tx: Executor): Promise<string> {
-  const [[r], seller] = await Promise.all([
-    selectRows({ n: text }, sql`select nextval('credit_note_number_seq')::text as n`, tx),
-    getSellerSettings(tx),
-  ]);
-  return `${seller.credit_note_prefix}${r!.n.padStart(6, "0")}`;
+async function nextNumber(tx: Executor, orgId: string): Promise<string> {
+  const seller = await getSellerSettings(tx);
+  const [number] = await claimNumbers(tx, "credit_note", seller.credit_note_prefix, [orgId]);
+  return number!;
 }
 
 async function lockInvoice(tx: Executor, invoiceId: string): Promise<Invoice> {
@@ -119,7 +118,7 @@ export async function issueCreditNote(
       reason: input.reason,
       actor,
       now,
-      number: await nextNumber(tx),
+      number: await nextNumber(tx, inv.orgId),
       balanceRemainingCents: input.outcome === "refund_to_card" ? 0 : amount,
       paymentId: refund?.paymentId ?? null,
       providerRefundId: refund?.refundId ?? null,

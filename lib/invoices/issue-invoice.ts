@@ -4,7 +4,6 @@
 import "server-only";
 import { eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
-import { selectRows, text } from "@/lib/db/rows";
 import { invoiceLines, invoices, organizations, type Invoice, type InvoiceLine } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { emitInvoicesIssued, invoiceEvent } from "@/lib/outbound-webhooks/events";
@@ -14,6 +13,7 @@ import { activeRates } from "@/lib/tax/rates";
 import { selectTax } from "@/lib/tax/select";
 import { ZBillingDetails, type InvoiceParties } from "./party-schemas";
 import { takeCreditBalances } from "./credit-balance";
+import { claimNumbers } from "./numbers";
 import { getSellerSettings } from "./seller-settings";
 
 /** A line as priced; its tax fields are worked out at issue (lib/tax). */
@@ -21,14 +21,6 @@ export type NewLine = Omit<
   typeof invoiceLines.$inferInsert,
   "id" | "invoiceId" | "orgId" | "position" | "taxCents" | "netCents" | "taxRateId" | "taxPercentage"
 >;
-
-export async function nextInvoiceNumber(tx: Executor): Promise<string> {
-  const [[r], seller] = await Promise.all([
-    selectRows({ n: text }, sql`select nextval('invoice_number_seq')::text as n`, tx),
-    getSellerSettings(tx),
-  ]);
-  return `${seller.number_prefix}${r!.n.padStart(6, "0")}`;
-}
 
 export type InvoiceRequest = {
   orgId: string;
@@ -69,14 +61,7 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
     tx,
     inputs.filter((i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n),
   );
-  const [numbers, existingLines, seller, buyers, rates] = await Promise.all([
-    fresh.length
-      ? selectRows(
-          { n: text },
-          sql`select nextval('invoice_number_seq')::text as n from generate_series(1, ${fresh.length}::int)`,
-          tx,
-        )
-      : Promise.resolve([]),
+  const [existingLines, seller, buyers, rates] = await Promise.all([
     existing.size
       ? tx
           .select()
@@ -103,6 +88,12 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
       : Promise.resolve([]),
     fresh.length ? activeRates(tx) : Promise.resolve([]),
   ]);
+  const numbers = await claimNumbers(
+    tx,
+    "invoice",
+    seller.number_prefix,
+    fresh.map((i) => i.orgId),
+  );
   // Both parties as they are now: the invoice keeps them, whatever is edited later.
   const emptyDetails = ZBillingDetails.parse({});
   const partiesOf = new Map<string, InvoiceParties>(
@@ -124,7 +115,7 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
       id: newId("inv"),
       orgId: input.orgId,
       provider: "local" as const,
-      number: `${seller.number_prefix}${numbers[n]!.n.padStart(6, "0")}`,
+      number: numbers[n]!,
       status: settled ? ("paid" as const) : ("open" as const),
       currency: input.currency,
       subtotalCents: tax.subtotalCents,

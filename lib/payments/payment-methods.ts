@@ -116,7 +116,7 @@ export async function upsertStripePaymentMethod(
       detachedAt: pm.detached ? new Date() : null,
     })
     .onConflictDoUpdate({
-      target: [paymentMethods.provider, paymentMethods.providerMethodId],
+      target: [paymentMethods.provider, paymentMethods.providerMethodId, paymentMethods.orgId],
       set: {
         brand: pm.brand,
         last4: pm.last4,

@@ -21,7 +21,7 @@ export async function recordPayment(
     .insert(payments)
     .values({ id: newId("pay"), ...input })
     .onConflictDoUpdate({
-      target: [payments.provider, payments.providerPaymentId],
+      target: [payments.provider, payments.providerPaymentId, payments.orgId],
       set: {
         status: opts.refundFailed
           ? input.status

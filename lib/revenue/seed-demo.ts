@@ -10,6 +10,7 @@ import { UTCDate } from "@date-fns/utc";
 import { addMonths, addYears } from "date-fns";
 import { eq, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
+import { claimNumbers } from "@/lib/invoices/numbers";
 import { DEFAULT_NUMBER_PREFIX } from "@/lib/invoices/party-schemas";
 import {
   coupons,
@@ -413,8 +414,7 @@ async function seedPackPurchases(
       id: invoiceId,
       orgId: org.id,
       provider: "local",
-      number:
-        sql`${DEFAULT_NUMBER_PREFIX}::text || lpad(nextval('invoice_number_seq')::text, 6, '0')` as unknown as string,
+      number: (await claimNumbers(tx, "invoice", DEFAULT_NUMBER_PREFIX, [org.id]))[0]!,
       status: "paid",
       currency: pack.currency,
       subtotalCents: pack.priceCents,
@@ -484,8 +484,7 @@ async function insertBills(tx: Executor, bills: Bill[]) {
       id,
       orgId: b.orgId,
       provider: "local",
-      number:
-        sql`${DEFAULT_NUMBER_PREFIX}::text || lpad(nextval('invoice_number_seq')::text, 6, '0')` as unknown as string,
+      number: "", // claimed below, in issue order
       status: b.paid ? "paid" : "open",
       currency: b.plan.currency,
       subtotalCents: total,
@@ -543,6 +542,13 @@ async function insertBills(tx: Executor, bills: Bill[]) {
       updatedAt: b.start,
     });
   }
+  const numbers = await claimNumbers(
+    tx,
+    "invoice",
+    DEFAULT_NUMBER_PREFIX,
+    invoiceRows.map((r) => r.orgId),
+  );
+  invoiceRows.forEach((r, n) => (r.number = numbers[n]!));
   for (let i = 0; i < invoiceRows.length; i += 200) {
     await tx.insert(invoices).values(invoiceRows.slice(i, i + 200));
   }

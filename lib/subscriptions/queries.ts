@@ -2,6 +2,7 @@
 import "server-only";
 import { and, desc, eq, inArray, min, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
+import { conflict } from "@/lib/http/errors";
 import {
   LIVE_STATUSES,
   plans,
@@ -47,9 +48,13 @@ export async function liveSubscriptionsByOrg(orgIds: string[]): Promise<Map<stri
   return new Map(rows.map((r) => [r.subscription.orgId, r]));
 }
 
-/** A subscription by Tally id or external id, scoped to an organization unless the caller is an operator (orgId null). */
+/**
+ * A subscription by Tally id or external id, scoped to an organization unless the caller is an operator
+ * (orgId null). External ids are unique per organization (the table is keyed by org_id, docs/scaling.md):
+ * an operator's external id that two customers use is refused as ambiguous rather than guessed.
+ */
 export async function findSubscription(ref: string, orgId: string | null): Promise<SubscriptionWithPlan | null> {
-  const [row] = await db
+  const found = await db
     .select({ subscription: subscriptions, plan: plans })
     .from(subscriptions)
     .innerJoin(plans, eq(plans.id, subscriptions.planId))
@@ -59,7 +64,13 @@ export async function findSubscription(ref: string, orgId: string | null): Promi
         orgId ? eq(subscriptions.orgId, orgId) : undefined,
       ),
     )
-    .limit(1);
+    .orderBy(sql`${subscriptions.id} = ${ref} desc`)
+    .limit(2);
+  const [row, other] = found;
+  if (row && other && row.subscription.id !== ref)
+    throw conflict(`external_id "${ref}" is used by subscriptions of several customers: use the subscription's id.`, [
+      { field: "id", message: "ambiguous external_id" },
+    ]);
   return row ?? null;
 }
 

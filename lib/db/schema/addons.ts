@@ -3,7 +3,19 @@
 // (`addons`) is platform-wide like plans; what a subscription holds (`subscription_addons`) and the
 // prorated and one-time charges waiting for the period's invoice (`addon_charges`) are tenant data.
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
 import { subscriptions } from "./subscriptions";
 import type { PlanFeatureGrant, PlanInterval } from "./catalog";
@@ -57,13 +69,11 @@ export const addons = pgTable(
 export const subscriptionAddons = pgTable(
   "subscription_addons",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    subscriptionId: text()
-      .notNull()
-      .references(() => subscriptions.id, { onDelete: "cascade" }),
+    subscriptionId: text().notNull(),
     addonId: text()
       .notNull()
       .references(() => addons.id),
@@ -77,11 +87,17 @@ export const subscriptionAddons = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: "subscription_addons_pkey", columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "subscription_addons_subscription_fk",
+      columns: [t.orgId, t.subscriptionId],
+      foreignColumns: [subscriptions.orgId, subscriptions.id],
+    }).onDelete("cascade"),
     index("subscription_addons_sub_idx").on(t.subscriptionId, t.endedAt),
     index("subscription_addons_org_idx").on(t.orgId),
     // One live row per add-on and subscription: a quantity change ends the row and starts another.
     uniqueIndex("subscription_addons_one_live")
-      .on(t.subscriptionId, t.addonId)
+      .on(t.subscriptionId, t.addonId, t.orgId)
       .where(sql`${t.endedAt} is null`),
     check("subscription_addons_quantity_positive", sql`${t.quantity} >= 1`),
   ],
@@ -98,13 +114,11 @@ export type AddonChargeKind = (typeof ADDON_CHARGE_KINDS)[number];
 export const addonCharges = pgTable(
   "addon_charges",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    subscriptionId: text()
-      .notNull()
-      .references(() => subscriptions.id, { onDelete: "cascade" }),
+    subscriptionId: text().notNull(),
     addonId: text()
       .notNull()
       .references(() => addons.id),
@@ -123,7 +137,13 @@ export const addonCharges = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("addon_charges_source_key").on(t.sourceKey),
+    primaryKey({ name: "addon_charges_pkey", columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "addon_charges_subscription_fk",
+      columns: [t.orgId, t.subscriptionId],
+      foreignColumns: [subscriptions.orgId, subscriptions.id],
+    }).onDelete("cascade"),
+    uniqueIndex("addon_charges_source_key").on(t.sourceKey, t.orgId),
     index("addon_charges_sub_period_idx").on(t.subscriptionId, t.periodStart),
   ],
 );

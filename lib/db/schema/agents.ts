@@ -1,7 +1,19 @@
 // Agents (a customer's voice or AI agents), their plan assignments with history, and calls with the
 // plan they were started under and their finalized cost.
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, jsonb, numeric, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  foreignKey,
+  index,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import type { Charge, RatedLine } from "@/lib/rating/types";
 import { plans } from "./catalog";
 import { organizations } from "./orgs";
@@ -9,7 +21,7 @@ import { organizations } from "./orgs";
 export const agents = pgTable(
   "agents",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -22,6 +34,7 @@ export const agents = pgTable(
     archivedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
+    primaryKey({ name: "agents_pkey", columns: [t.id, t.orgId] }),
     index("agents_org_idx").on(t.orgId, t.createdAt),
     uniqueIndex("agents_org_external_id_key")
       .on(t.orgId, t.externalId)
@@ -38,13 +51,11 @@ export type AgentPlanAction = (typeof AGENT_PLAN_ACTIONS)[number];
 export const agentPlanHistory = pgTable(
   "agent_plan_history",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    agentId: text()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
+    agentId: text().notNull(),
     action: text().$type<AgentPlanAction>().notNull(),
     previousPlanId: text().references(() => plans.id),
     newPlanId: text().references(() => plans.id),
@@ -55,7 +66,15 @@ export const agentPlanHistory = pgTable(
     active: boolean().notNull().default(true),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("agent_plan_history_agent_idx").on(t.orgId, t.agentId, t.createdAt)],
+  (t) => [
+    primaryKey({ name: "agent_plan_history_pkey", columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "agent_plan_history_agent_fk",
+      columns: [t.orgId, t.agentId],
+      foreignColumns: [agents.orgId, agents.id],
+    }).onDelete("cascade"),
+    index("agent_plan_history_agent_idx").on(t.orgId, t.agentId, t.createdAt),
+  ],
 );
 
 export type CallStatus = "in_progress" | "finalized";
@@ -63,13 +82,11 @@ export type CallStatus = "in_progress" | "finalized";
 export const calls = pgTable(
   "calls",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    agentId: text()
-      .notNull()
-      .references(() => agents.id, { onDelete: "cascade" }),
+    agentId: text().notNull(),
     /** The agent's plan version when the call started: the price in force at start is the price billed. */
     planId: text().references(() => plans.id),
     /** A copy of that version's charges and currency, so the call is priced from what it captured. */
@@ -90,6 +107,12 @@ export const calls = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: "calls_pkey", columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "calls_agent_fk",
+      columns: [t.orgId, t.agentId],
+      foreignColumns: [agents.orgId, agents.id],
+    }).onDelete("cascade"),
     index("calls_org_agent_idx").on(t.orgId, t.agentId, t.startedAt),
     uniqueIndex("calls_org_external_id_key")
       .on(t.orgId, t.externalId)

@@ -1,7 +1,7 @@
 // Alerts: thresholds a customer crossed (usage at 80 % / 100 % of a plan limit, a low credit
 // balance), raised once per period and acknowledged by a person.
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 export const ALERT_KINDS = [
   "usage_limit",
@@ -16,7 +16,7 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export const alerts = pgTable(
   "alerts",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text().notNull(),
     kind: text().$type<AlertKind>().notNull(),
     /** What the alert is about within its kind: a meter code, "balance". */
@@ -34,6 +34,7 @@ export const alerts = pgTable(
     acknowledgedBy: text(),
   },
   (t) => [
+    primaryKey({ name: "alerts_pkey", columns: [t.id, t.orgId] }),
     uniqueIndex("alerts_once_per_period_key").on(t.orgId, t.kind, t.key, t.threshold, t.periodKey),
     index("alerts_open_idx")
       .on(t.orgId, t.createdAt.desc())

@@ -5,7 +5,17 @@
 // the transaction of the movement that crossed — so every path that moves credits is covered, and
 // concurrent spends, serialized by the balance row's lock, cross once.
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { creditProducts } from "./catalog";
 import { organizations } from "./orgs";
 
@@ -40,7 +50,7 @@ export type AutoTopUpStatus = (typeof AUTO_TOP_UP_STATUSES)[number];
 export const autoTopUps = pgTable(
   "auto_top_ups",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -66,6 +76,7 @@ export const autoTopUps = pgTable(
     completedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
+    primaryKey({ name: "auto_top_ups_pkey", columns: [t.id, t.orgId] }),
     uniqueIndex("auto_top_ups_org_crossing_key").on(t.orgId, t.crossingKey),
     index("auto_top_ups_org_created_idx").on(t.orgId, t.createdAt.desc()),
     index("auto_top_ups_org_open_idx")

@@ -6,12 +6,14 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
+  foreignKey,
   index,
   integer,
   jsonb,
   numeric,
   pgSequence,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -30,7 +32,7 @@ export type OfflinePaymentMethod = (typeof OFFLINE_PAYMENT_METHODS)[number];
 export const checkoutSessions = pgTable(
   "checkout_sessions",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -55,14 +57,33 @@ export const checkoutSessions = pgTable(
     livemode: boolean().notNull().default(true),
   },
   (t) => [
+    primaryKey({ name: "checkout_sessions_pkey", columns: [t.id, t.orgId] }),
     index("checkout_sessions_org_idx").on(t.orgId, t.createdAt),
     uniqueIndex("checkout_sessions_provider_id_key")
-      .on(t.providerSessionId)
+      .on(t.providerSessionId, t.orgId)
       .where(sql`${t.providerSessionId} is not null`),
   ],
 );
 
 export const invoiceNumberSeq = pgSequence("invoice_number_seq", { startWith: 1001 });
+
+/**
+ * The seller's numbering series, one row per number Tally has issued (invoices and credit notes):
+ * global, not per customer, because one seller numbers its invoices in one unbroken series. The
+ * invoices and credit notes tables are distributed by org_id (docs/scaling.md), so their own unique
+ * keys include org_id and cannot stop two customers getting one number; this table can, and is a
+ * reference table under Citus. Claimed in the same transaction as the document (lib/invoices/numbers.ts).
+ */
+export const documentNumbers = pgTable(
+  "document_numbers",
+  {
+    kind: text().$type<"invoice" | "credit_note">().notNull(),
+    number: text().notNull(),
+    orgId: text().notNull(),
+    claimedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.number] })],
+);
 
 export const INVOICE_STATUSES = ["draft", "open", "paid", "void", "uncollectible"] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
@@ -70,7 +91,7 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 export const invoices = pgTable(
   "invoices",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -82,7 +103,7 @@ export const invoices = pgTable(
     totalCents: bigint({ mode: "number" }).notNull(),
     amountPaidCents: bigint({ mode: "number" }).notNull().default(0),
     amountDueCents: bigint({ mode: "number" }).notNull(),
-    subscriptionId: text().references(() => subscriptions.id),
+    subscriptionId: text(),
     periodStart: timestamp({ withTimezone: true }),
     periodEnd: timestamp({ withTimezone: true }),
     issuedAt: timestamp({ withTimezone: true }).notNull(),
@@ -111,13 +132,19 @@ export const invoices = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: "invoices_pkey", columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "invoices_subscription_fk",
+      columns: [t.orgId, t.subscriptionId],
+      foreignColumns: [subscriptions.orgId, subscriptions.id],
+    }),
     index("invoices_org_idx").on(t.orgId, t.issuedAt),
-    uniqueIndex("invoices_number_key").on(t.number),
+    uniqueIndex("invoices_number_key").on(t.number, t.orgId),
     uniqueIndex("invoices_stripe_id_key")
-      .on(t.stripeInvoiceId)
+      .on(t.stripeInvoiceId, t.orgId)
       .where(sql`${t.stripeInvoiceId} is not null`),
     uniqueIndex("invoices_source_key")
-      .on(t.sourceKey)
+      .on(t.sourceKey, t.orgId)
       .where(sql`${t.sourceKey} is not null`),
     // The invoices CSV export reads in (issued_at, id) keyset batches.
     index("invoices_issued_idx").on(t.issuedAt, t.id),
@@ -127,10 +154,8 @@ export const invoices = pgTable(
 export const invoiceLines = pgTable(
   "invoice_lines",
   {
-    id: text().primaryKey(),
-    invoiceId: text()
-      .notNull()
-      .references(() => invoices.id, { onDelete: "cascade" }),
+    id: text().notNull(),
+    invoiceId: text().notNull(),
     orgId: text().notNull(),
     position: integer().notNull(),
     kind: text().$type<"subscription" | "usage" | "proration" | "credits" | "fixed" | "other">().notNull(),
@@ -151,7 +176,15 @@ export const invoiceLines = pgTable(
     /** The rate applied, exact decimal percentage ("20"); "0" for a reverse charge; null when untaxed. */
     taxPercentage: numeric(),
   },
-  (t) => [index("invoice_lines_invoice_idx").on(t.invoiceId, t.position)],
+  (t) => [
+    primaryKey({ name: "invoice_lines_pkey", columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "invoice_lines_invoice_fk",
+      columns: [t.orgId, t.invoiceId],
+      foreignColumns: [invoices.orgId, invoices.id],
+    }).onDelete("cascade"),
+    index("invoice_lines_invoice_idx").on(t.invoiceId, t.position),
+  ],
 );
 
 export const creditNoteNumberSeq = pgSequence("credit_note_number_seq", { startWith: 1 });
@@ -169,13 +202,11 @@ export type CreditNoteOutcome = (typeof CREDIT_NOTE_OUTCOMES)[number];
 export const creditNotes = pgTable(
   "credit_notes",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    invoiceId: text()
-      .notNull()
-      .references(() => invoices.id),
+    invoiceId: text().notNull(),
     provider: text().$type<Provider>().notNull(),
     number: text().notNull(),
     status: text().$type<"issued" | "void">().notNull().default("issued"),
@@ -186,7 +217,7 @@ export const creditNotes = pgTable(
     /** What the next invoices have not yet taken of a balance outcome (0 for a refund). */
     balanceRemainingCents: bigint({ mode: "number" }).notNull().default(0),
     /** The refund it made (refund_to_card): the payment refunded, and the provider's refund id. */
-    paymentId: text().references(() => payments.id),
+    paymentId: text(),
     providerRefundId: text(),
     stripeCreditNoteId: text(),
     pdfUrl: text(),
@@ -196,12 +227,23 @@ export const creditNotes = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("credit_notes_number_key").on(t.number),
+    primaryKey({ name: "credit_notes_pkey", columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "credit_notes_invoice_fk",
+      columns: [t.orgId, t.invoiceId],
+      foreignColumns: [invoices.orgId, invoices.id],
+    }),
+    foreignKey({
+      name: "credit_notes_payment_fk",
+      columns: [t.orgId, t.paymentId],
+      foreignColumns: [payments.orgId, payments.id],
+    }),
+    uniqueIndex("credit_notes_number_key").on(t.number, t.orgId),
     index("credit_notes_org_idx").on(t.orgId, t.issuedAt),
     index("credit_notes_invoice_idx").on(t.invoiceId),
     index("credit_notes_issued_idx").on(t.issuedAt),
     uniqueIndex("credit_notes_stripe_id_key")
-      .on(t.stripeCreditNoteId)
+      .on(t.stripeCreditNoteId, t.orgId)
       .where(sql`${t.stripeCreditNoteId} is not null`),
     // The balances the next invoice takes, oldest first.
     index("credit_notes_balance_idx")
@@ -214,10 +256,8 @@ export const creditNotes = pgTable(
 export const creditNoteLines = pgTable(
   "credit_note_lines",
   {
-    id: text().primaryKey(),
-    creditNoteId: text()
-      .notNull()
-      .references(() => creditNotes.id, { onDelete: "cascade" }),
+    id: text().notNull(),
+    creditNoteId: text().notNull(),
     orgId: text().notNull(),
     position: integer().notNull(),
     /** No foreign key: a Stripe invoice's mirrored lines are rewritten whenever its state arrives. */
@@ -226,6 +266,12 @@ export const creditNoteLines = pgTable(
     amountCents: bigint({ mode: "number" }).notNull(),
   },
   (t) => [
+    primaryKey({ name: "credit_note_lines_pkey", columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "credit_note_lines_credit_note_fk",
+      columns: [t.orgId, t.creditNoteId],
+      foreignColumns: [creditNotes.orgId, creditNotes.id],
+    }).onDelete("cascade"),
     index("credit_note_lines_note_idx").on(t.creditNoteId, t.position),
     index("credit_note_lines_invoice_line_idx").on(t.invoiceLineId),
   ],
@@ -237,7 +283,7 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const payments = pgTable(
   "payments",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -250,7 +296,7 @@ export const payments = pgTable(
     amountRefundedCents: bigint({ mode: "number" }).notNull().default(0),
     currency: text().notNull(),
     description: text().notNull(),
-    invoiceId: text().references(() => invoices.id),
+    invoiceId: text(),
     creditProductId: text().references(() => creditProducts.id),
     paymentMethodLabel: text(),
     failureMessage: text(),
@@ -267,7 +313,13 @@ export const payments = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("payments_provider_id_key").on(t.provider, t.providerPaymentId),
+    primaryKey({ name: "payments_pkey", columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "payments_invoice_fk",
+      columns: [t.orgId, t.invoiceId],
+      foreignColumns: [invoices.orgId, invoices.id],
+    }),
+    uniqueIndex("payments_provider_id_key").on(t.provider, t.providerPaymentId, t.orgId),
     index("payments_org_idx").on(t.orgId, t.createdAt),
     index("payments_created_idx").on(t.createdAt),
   ],
@@ -276,7 +328,7 @@ export const payments = pgTable(
 export const paymentMethods = pgTable(
   "payment_methods",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -293,7 +345,8 @@ export const paymentMethods = pgTable(
     detachedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    uniqueIndex("payment_methods_provider_id_key").on(t.provider, t.providerMethodId),
+    primaryKey({ name: "payment_methods_pkey", columns: [t.id, t.orgId] }),
+    uniqueIndex("payment_methods_provider_id_key").on(t.provider, t.providerMethodId, t.orgId),
     index("payment_methods_org_idx").on(t.orgId),
   ],
 );
@@ -307,13 +360,11 @@ export const paymentMethods = pgTable(
 export const periodBillings = pgTable(
   "period_billings",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    subscriptionId: text()
-      .notNull()
-      .references(() => subscriptions.id, { onDelete: "cascade" }),
+    subscriptionId: text().notNull(),
     periodStart: timestamp({ withTimezone: true }).notNull(),
     periodEnd: timestamp({ withTimezone: true }).notNull(),
     currency: text().notNull(),
@@ -340,7 +391,13 @@ export const periodBillings = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("period_billings_period_key").on(t.subscriptionId, t.periodStart),
+    primaryKey({ name: "period_billings_pkey", columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "period_billings_subscription_fk",
+      columns: [t.orgId, t.subscriptionId],
+      foreignColumns: [subscriptions.orgId, subscriptions.id],
+    }).onDelete("cascade"),
+    uniqueIndex("period_billings_period_key").on(t.subscriptionId, t.periodStart, t.orgId),
     index("period_billings_org_idx").on(t.orgId, t.periodStart),
     index("period_billings_differences_idx")
       .on(t.periodStart)

@@ -5,7 +5,7 @@
 // without a filter of its own, and a retraction of a million events does not leave a million dead
 // rows that every later read of the month has to skip.
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
 
 export const USAGE_CORRECTION_STATUSES = ["pending", "running", "completed", "failed"] as const;
@@ -25,7 +25,7 @@ export type CorrectionSelector =
 export const usageCorrections = pgTable(
   "usage_corrections",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -56,6 +56,7 @@ export const usageCorrections = pgTable(
     creditsRefunded: bigint({ mode: "number" }).notNull().default(0),
   },
   (t) => [
+    primaryKey({ name: "usage_corrections_pkey", columns: [t.id, t.orgId] }),
     index("usage_corrections_org_idx").on(t.orgId, t.createdAt.desc()),
     index("usage_corrections_open_idx")
       .on(t.status)

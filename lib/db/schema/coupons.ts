@@ -6,11 +6,13 @@ import {
   bigint,
   boolean,
   check,
+  foreignKey,
   index,
   integer,
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -86,13 +88,11 @@ export const promotionCodes = pgTable(
 export const subscriptionDiscounts = pgTable(
   "subscription_discounts",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    subscriptionId: text()
-      .notNull()
-      .references(() => subscriptions.id, { onDelete: "cascade" }),
+    subscriptionId: text().notNull(),
     couponId: text()
       .notNull()
       .references(() => coupons.id),
@@ -105,9 +105,15 @@ export const subscriptionDiscounts = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: "subscription_discounts_pkey", columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "subscription_discounts_subscription_fk",
+      columns: [t.orgId, t.subscriptionId],
+      foreignColumns: [subscriptions.orgId, subscriptions.id],
+    }).onDelete("cascade"),
     index("subscription_discounts_org_idx").on(t.orgId, t.subscriptionId),
     uniqueIndex("subscription_discounts_one_live")
-      .on(t.subscriptionId)
+      .on(t.subscriptionId, t.orgId)
       .where(sql`${t.removedAt} is null`),
   ],
 );

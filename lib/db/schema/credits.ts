@@ -83,7 +83,7 @@ export const creditBalances = pgTable(
 export const creditGrants = pgTable(
   "credit_grants",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -109,6 +109,7 @@ export const creditGrants = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: "credit_grants_pkey", columns: [t.id, t.orgId] }),
     uniqueIndex("credit_grants_org_idempotency_key")
       .on(t.orgId, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),
@@ -127,7 +128,7 @@ export const creditGrants = pgTable(
 export const creditReservations = pgTable(
   "credit_reservations",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -146,6 +147,7 @@ export const creditReservations = pgTable(
     result: jsonb().$type<unknown>(),
   },
   (t) => [
+    primaryKey({ name: "credit_reservations_pkey", columns: [t.id, t.orgId] }),
     uniqueIndex("credit_reservations_org_idempotency_key").on(t.orgId, t.idempotencyKey),
     index("credit_reservations_due_idx")
       .on(t.expiresAt)

@@ -2,7 +2,18 @@
 // events spend, a cursor per organization says up to which ingestion instant its events have been
 // drawn, and a drawdown row records each spend with the meter and the event range it covers.
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, jsonb, numeric, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
 
 /**
@@ -40,7 +51,7 @@ export const creditDrawdownCursors = pgTable("credit_drawdown_cursors", {
 export const creditDrawdowns = pgTable(
   "credit_drawdowns",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -65,6 +76,7 @@ export const creditDrawdowns = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: "credit_drawdowns_pkey", columns: [t.id, t.orgId] }),
     index("credit_drawdowns_org_created_idx").on(t.orgId, t.createdAt),
     // Billing reads a link's drawdowns of a customer beside its events, to net what they drew (drawnQuantitySql).
     index("credit_drawdowns_link_through_idx").on(t.orgId, t.linkId, t.throughIngestedAt),

@@ -76,7 +76,7 @@ export const passwordResets = pgTable(
 export const invitations = pgTable(
   "invitations",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -89,7 +89,10 @@ export const invitations = pgTable(
     revokedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("invitations_org_idx").on(t.orgId, t.createdAt)],
+  (t) => [
+    primaryKey({ name: "invitations_pkey", columns: [t.id, t.orgId] }),
+    index("invitations_org_idx").on(t.orgId, t.createdAt),
+  ],
 );
 
 export type Email = typeof emails.$inferSelect;

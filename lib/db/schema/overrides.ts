@@ -4,7 +4,7 @@
 // new row, and a revoke stamps revoked_at/revoked_by, so the rows are the history of who changed
 // what (lib/overrides).
 import { sql } from "drizzle-orm";
-import { check, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { check, index, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
 
 export const OVERRIDE_KINDS = ["charge_price", "feature", "included_credits", "trial_days"] as const;
@@ -13,7 +13,7 @@ export type OverrideKind = (typeof OVERRIDE_KINDS)[number];
 export const customerOverrides = pgTable(
   "customer_overrides",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -33,6 +33,7 @@ export const customerOverrides = pgTable(
     revokedBy: text(),
   },
   (t) => [
+    primaryKey({ name: "customer_overrides_pkey", columns: [t.id, t.orgId] }),
     index("customer_overrides_org_idx").on(t.orgId, t.kind, t.target),
     check("customer_overrides_span", sql`${t.endsAt} is null or ${t.endsAt} > ${t.startsAt}`),
   ],

@@ -1,7 +1,19 @@
 // Subscriptions and their history. Every change of status, plan, period or cancellation appends a
 // history row holding the state after the change, so revenue for any past month is recomputable.
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, jsonb, numeric, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  foreignKey,
+  index,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { organizations } from "./orgs";
 import { plans, type PlanInterval } from "./catalog";
 
@@ -20,7 +32,7 @@ export type SubscriptionProvider = "manual" | "local" | "stripe";
 export const subscriptions = pgTable(
   "subscriptions",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -64,12 +76,13 @@ export const subscriptions = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: "subscriptions_pkey", columns: [t.id, t.orgId] }),
     index("subscriptions_org_id_idx").on(t.orgId, t.status),
     uniqueIndex("subscriptions_external_id_key")
-      .on(t.externalId)
+      .on(t.externalId, t.orgId)
       .where(sql`${t.externalId} is not null`),
     uniqueIndex("subscriptions_stripe_id_key")
-      .on(t.stripeSubscriptionId)
+      .on(t.stripeSubscriptionId, t.orgId)
       .where(sql`${t.stripeSubscriptionId} is not null`),
     // One current subscription per organization.
     uniqueIndex("subscriptions_one_live_per_org")
@@ -102,13 +115,11 @@ export type SubscriptionAction = (typeof SUBSCRIPTION_ACTIONS)[number];
 export const subscriptionHistory = pgTable(
   "subscription_history",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
-    subscriptionId: text()
-      .notNull()
-      .references(() => subscriptions.id, { onDelete: "cascade" }),
+    subscriptionId: text().notNull(),
     /** When the change took effect (the provider's event time where there is one). */
     occurredAt: timestamp({ withTimezone: true }).notNull(),
     action: text().$type<SubscriptionAction>().notNull(),
@@ -134,6 +145,12 @@ export const subscriptionHistory = pgTable(
     recordedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: "subscription_history_pkey", columns: [t.id, t.orgId] }),
+    foreignKey({
+      name: "subscription_history_subscription_fk",
+      columns: [t.orgId, t.subscriptionId],
+      foreignColumns: [subscriptions.orgId, subscriptions.id],
+    }).onDelete("cascade"),
     index("subscription_history_org_idx").on(t.orgId, t.occurredAt),
     index("subscription_history_sub_idx").on(t.subscriptionId, t.occurredAt),
     index("subscription_history_occurred_idx").on(t.occurredAt),

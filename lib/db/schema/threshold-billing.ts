@@ -2,7 +2,7 @@
 // period's usage not yet invoiced reaches an amount ("every $500"). Each such invoice is recorded
 // here with what it billed per period line id, so the period-end invoice bills only the rest
 // (lib/payments/threshold-invoicing.ts, lessThresholdBilled).
-import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { plans } from "./catalog";
 import { organizations } from "./orgs";
 
@@ -19,7 +19,7 @@ export const planBillingThresholds = pgTable("plan_billing_thresholds", {
 export const thresholdBillings = pgTable(
   "threshold_billings",
   {
-    id: text().primaryKey(),
+    id: text().notNull(),
     orgId: text()
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
@@ -38,7 +38,8 @@ export const thresholdBillings = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("threshold_billings_period_seq").on(t.subscriptionId, t.periodStart, t.seq),
+    primaryKey({ name: "threshold_billings_pkey", columns: [t.id, t.orgId] }),
+    uniqueIndex("threshold_billings_period_seq").on(t.subscriptionId, t.periodStart, t.seq, t.orgId),
     index("threshold_billings_org_idx").on(t.orgId, t.createdAt),
   ],
 );
