@@ -63,8 +63,8 @@ describe("route declarations", () => {
     for (const { method, handler } of aliased)
       for (const alias of handler.declaration.aliases!) {
         const file = path.join("app", alias.replace(/\{(\w+)\}/g, "[$1]"), "route.ts");
-        const module = (await import(/* @vite-ignore */ path.resolve(file))) as Record<string, unknown>;
-        expect(module[method], `${method} ${file}`).toBe(handler);
+        const served = (await import(/* @vite-ignore */ path.resolve(file))) as Record<string, unknown>;
+        expect(served[method], `${method} ${file}`).toBe(handler);
         expect(match(method, alias)?.handler, `fast path: ${method} ${alias}`).toBe(handler);
       }
   });

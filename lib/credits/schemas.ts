@@ -35,15 +35,9 @@ const ZQuantity = z.union([z.number(), z.string()]).transform((v, ctx) => {
 export const ZConsumeCredits = z
   .object({
     ...ZCustomerRef,
-    organization_id: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe(
-        "The credits guide's name for the customer (its external id, or Tally's id). A request naming it may leave out the idempotency key: Tally then makes one, answers it and counts the request apart (not safe to retry)",
-      ),
+    organization_id: ZCustomerRef.external_customer_id.describe(
+      "The credits guide's name for the customer (its external id, or Tally's id). A request naming it may leave out the idempotency key: Tally then makes one, answers it and counts the request apart (not safe to retry)",
+    ),
     event_name: z.string().trim().min(1).max(100).optional(),
     quantity: ZQuantity.optional(),
     credits: ZCredits.optional(),
