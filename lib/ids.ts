@@ -54,7 +54,8 @@ export type IdPrefix =
   | "addon"
   | "sad"
   | "adc"
-  | "ucr";
+  | "ucr"
+  | "idk";
 
 export function newId(prefix: IdPrefix, now: number = Date.now()): string {
   let time = "";

@@ -74,6 +74,11 @@ function create() {
       buckets: [2, 4, 8, 16, 32, 64],
       registers: [registry],
     }),
+    creditConsumesKeyless: new client.Counter({
+      name: "tally_credit_consumes_keyless_total",
+      help: "Credit spends accepted without an idempotency key (the credits guide's consume naming organization_id): Tally made the key, so a retry of such a request spends again.",
+      registers: [registry],
+    }),
     creditRefusals: new client.Counter({
       name: "tally_credit_refusals_total",
       help: "Credit spends refused for want of credits (402), by operation.",

@@ -16,7 +16,7 @@ import { fastRouteModules } from "./fast-routes.gen";
 
 /** What route() and rawRoute() (lib/http/route.ts) give every handler: the route without web Request and Response objects. */
 type Handler = Pick<Declared, "serve">;
-type FastRoute = { method: string; pattern: RegExp; keys: string[]; handler: Declared };
+type FastRoute = { method: string; path: string; pattern: RegExp; keys: string[]; handler: Declared };
 
 /** `/api/v1/calls/{call_id}/finalize-cost` → a pattern with one group per `{name}`, and the names. */
 export function pathPattern(path: string): { pattern: RegExp; keys: string[] } {
@@ -28,11 +28,18 @@ export function pathPattern(path: string): { pattern: RegExp; keys: string[] } {
   return { pattern: new RegExp(`^${source}$`), keys };
 }
 
-/** Every declared handler with `fast: true` in the listed modules. */
+/** Every declared handler with `fast: true` in the listed modules, at its path and at each of its aliases. */
 export const ROUTES: FastRoute[] = fastRouteModules.flatMap(({ module }) =>
   declaredIn(module)
     .filter(({ handler }) => handler.declaration.fast)
-    .map(({ method, handler }) => ({ method, ...pathPattern(handler.declaration.path), handler })),
+    .flatMap(({ method, handler }) =>
+      [handler.declaration.path, ...(handler.declaration.aliases ?? [])].map((path) => ({
+        method,
+        path,
+        ...pathPattern(path),
+        handler,
+      })),
+    ),
 );
 
 /** A 400 for a request no route can read, counted under one `unmatched` series. */

@@ -162,6 +162,9 @@ describe("revenue figures of a known history", () => {
       past_due_subscriptions: 0,
       canceled_subscriptions: 2,
       mrr_cents: 43770,
+      // The Ops Center guide's name for MRR, as a decimal.
+      monthly_revenue: "437.70",
+      trial_subscriptions: 0,
       arr_cents: 525240,
       arpu_cents: 7295,
     });

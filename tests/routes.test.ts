@@ -35,9 +35,13 @@ describe("route declarations", () => {
 
   it("serves on the fast path exactly the declarations marked fast, with the very handler Next serves", () => {
     const fast = declared.filter(({ handler }) => handler.declaration.fast);
-    expect(fast.map(({ method, handler }) => `${method} ${handler.declaration.path}`).sort()).toEqual(
-      ROUTES.map((r) => `${r.method} ${r.handler.declaration.path}`).sort(),
-    );
+    expect(
+      fast
+        .flatMap(({ method, handler }) =>
+          [handler.declaration.path, ...(handler.declaration.aliases ?? [])].map((p) => `${method} ${p}`),
+        )
+        .sort(),
+    ).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
     for (const { method, handler } of fast) {
       // A request to the declared path (each {name} filled in) reaches the same function object Next exports.
       const params = Object.fromEntries(
@@ -48,6 +52,21 @@ describe("route declarations", () => {
       expect(m?.handler, `${method} ${url}`).toBe(handler);
       expect(m?.params).toEqual(params);
     }
+  });
+
+  it("serves each declared alias from a route file under app/ that exports the very same handler", async () => {
+    const aliased = declared.filter(({ handler }) => handler.declaration.aliases?.length);
+    expect(aliased.map(({ method, handler }) => `${method} ${handler.declaration.path}`).sort()).toEqual([
+      "POST /api/v1/events",
+      "POST /api/v1/events/bulk",
+    ]);
+    for (const { method, handler } of aliased)
+      for (const alias of handler.declaration.aliases!) {
+        const file = path.join("app", alias.replace(/\{(\w+)\}/g, "[$1]"), "route.ts");
+        const served = (await import(/* @vite-ignore */ path.resolve(file))) as Record<string, unknown>;
+        expect(served[method], `${method} ${file}`).toBe(handler);
+        expect(match(method, alias)?.handler, `fast path: ${method} ${alias}`).toBe(handler);
+      }
   });
 });
 

@@ -24,11 +24,34 @@ export const ZAgentList = z.object({
   without_plan: z.enum(["true", "false"]).optional(),
 });
 
-export const ZAssignPlan = z.strictObject({
-  /** null removes the agent's plan. */
-  plan_id: z.string().min(1).nullable(),
-  comments: z.string().trim().max(2000).optional(),
-});
+export const ZAssignPlan = z
+  .strictObject({
+    /** null removes the agent's plan. */
+    plan_id: z.string().min(1).nullable().optional(),
+    flexprice_plan_id: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("The FlexPrice guide's request: the plan by its FlexPrice id (plans imported from FlexPrice keep it)"),
+    comments: z.string().trim().max(2000).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.plan_id !== undefined && v.flexprice_plan_id !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["flexprice_plan_id"],
+        message: "send plan_id or flexprice_plan_id, not both",
+      });
+    if (v.plan_id === undefined && v.flexprice_plan_id === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["plan_id"],
+        message: "required: the plan's id (null removes the plan), or flexprice_plan_id",
+      });
+  })
+  .meta({ example: { flexprice_plan_id: "plan_abc123", comments: "Upgraded to premium plan" } });
 
 export const ZHistoryQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
@@ -94,6 +117,13 @@ export const ZPricingHistoryJson = z.strictObject({
       comments: z.string().nullable(),
       active: z.boolean(),
       created_at: z.string(),
+      pricing_id: z.string().nullable().describe("The FlexPrice guide's name for new_plan's id"),
+      previous_pricing_id: z.string().nullable().describe("The FlexPrice guide's name for previous_plan's id"),
+      changed_by_user_id: z
+        .string()
+        .nullable()
+        .describe("The user who made the change (null when an API key made it); changed_by says which key"),
+      is_active: z.boolean().describe("The FlexPrice guide's name for active"),
     }),
   ),
 });

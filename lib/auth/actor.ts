@@ -41,6 +41,9 @@ export function actorLabel(a: Actor): string {
   return a.type === "admin" || a.type === "member" ? `user:${a.userId}` : `key:${a.keyId}`;
 }
 
+/** The user's id in an actorLabel; null for a key. */
+export const userIdOf = (label: string): string | null => (label.startsWith("user:") ? label.slice(5) : null);
+
 /** How a request names the customer it acts for: each field takes Tally's id or the platform's external id. */
 export type CustomerRef = { customer_id?: string | null; external_customer_id?: string | null };
 

@@ -5,10 +5,10 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import { db } from "@/lib/db/client";
+import { db, type Executor } from "@/lib/db/client";
 import { plans } from "@/lib/db/schema";
 import { PLAN_INTERVALS } from "@/lib/db/schema/catalog";
-import { AppError } from "@/lib/http/errors";
+import { AppError, invalidField } from "@/lib/http/errors";
 import { ZDecimal, type Charge } from "@/lib/rating";
 import { createPlan, updatePlan } from "./plans";
 import type { PlanImportReportJson } from "./schemas";
@@ -39,6 +39,19 @@ export const ZPlanImport = z.object({
     .min(1, "send at least one plan")
     .max(200),
 });
+
+/**
+ * The newest version of the plan imported under a FlexPrice plan id (the FlexPrice guide assigns
+ * plans by that id); a validation error naming `field` when none was imported.
+ */
+export async function importedPlanId(flexpricePlanId: string, field: string, tx: Executor = db): Promise<string> {
+  const [p] = await tx
+    .select({ id: plans.id })
+    .from(plans)
+    .where(and(eq(plans.importId, flexpricePlanId), eq(plans.source, "import"), eq(plans.isLatest, true)));
+  if (!p) throw invalidField(field, `no plan was imported from FlexPrice with id ${flexpricePlanId}`);
+  return p.id;
+}
 
 const slug = (s: string) =>
   s

@@ -35,6 +35,9 @@ const ZQuantity = z.union([z.number(), z.string()]).transform((v, ctx) => {
 export const ZConsumeCredits = z
   .object({
     ...ZCustomerRef,
+    organization_id: ZCustomerRef.external_customer_id.describe(
+      "The credits guide's name for the customer (its external id, or Tally's id). A request naming it may leave out the idempotency key: Tally then makes one, answers it and counts the request apart (not safe to retry)",
+    ),
     event_name: z.string().trim().min(1).max(100).optional(),
     quantity: ZQuantity.optional(),
     credits: ZCredits.optional(),
@@ -43,6 +46,12 @@ export const ZConsumeCredits = z
   })
   .strict()
   .superRefine((v, ctx) => {
+    if (v.organization_id && (v.customer_id || v.external_customer_id))
+      ctx.addIssue({
+        code: "custom",
+        path: ["organization_id"],
+        message: "name the customer once: organization_id, customer_id or external_customer_id",
+      });
     if (v.event_name && v.credits !== undefined)
       ctx.addIssue({
         code: "custom",
@@ -65,7 +74,9 @@ export const ZConsumeCredits = z
       quantity: 1,
       idempotency_key: "5f0c2a9e-8d1b-4c57-9a3e-2b7d61f04c18",
     },
-  });
+  })
+  // organization_id names the customer as external_customer_id does (external id first, then Tally's id).
+  .transform((v) => ({ ...v, external_customer_id: v.external_customer_id ?? v.organization_id }));
 
 export const ZCreateReservation = z
   .object({
@@ -280,6 +291,11 @@ export const ZConsumptionJson = z.strictObject({
   held: z.number().int(),
   reference: z.string().nullable(),
   created_at: z.string(),
+  idempotency_key: z
+    .string()
+    .optional()
+    .describe("The key Tally made for a request without one (credits guide shape: organization_id, no key)"),
+  idempotency_key_generated: z.literal(true).optional(),
 });
 
 /** POST /api/v1/credits/grants: the new bucket. */

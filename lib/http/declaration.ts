@@ -32,6 +32,11 @@ export type Declaration = {
   body?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;
+  /**
+   * Further paths serving the same handler (FlexPrice's SDKs post events to `/v1/events`): each has
+   * a route file under app/ re-exporting this one's handlers, and the fast path matches it too.
+   */
+  aliases?: string[];
   /** Served by Node's HTTP server in front of Next (server/fast-routes.ts) as well as by Next. */
   fast?: boolean;
   /** The API-key permission it needs when narrower than read (GET) / write (the rest): lib/auth/key-permissions.ts. */

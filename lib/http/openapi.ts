@@ -65,6 +65,8 @@ export type DocumentedOperation = ApiDoc & {
   auth: AuthRule;
   /** The API-key permission it needs (lib/auth/key-permissions.ts). */
   permission: ApiKeyPermission;
+  /** Further paths serving the same handler. */
+  aliases: string[];
 };
 
 /** The document's view of a declared operation (the authorization matrix and the fuzzer read the same). */
@@ -74,6 +76,7 @@ export function documented({ method, declaration }: Operation): DocumentedOperat
     ...declaration.doc,
     method,
     path: declaration.path,
+    aliases: declaration.aliases ?? [],
     auth: declaration.auth,
     permission: neededPermission(method.toUpperCase(), declaration.permission),
     body: declaration.doc.body ?? declaration.body,
@@ -120,6 +123,7 @@ export function buildOpenApi(operations: Operation[], version: string) {
       summary: op.summary,
       description: [
         op.description,
+        op.aliases.length ? `Also served at ${op.aliases.map((a) => `\`${a}\``).join(", ")}.` : null,
         AUTH_NOTE[op.auth],
         op.auth === "public" ? null : `An API key needs the \`${op.permission}\` permission.`,
       ]

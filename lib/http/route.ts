@@ -384,7 +384,7 @@ export function route<
     const out = await serve(fromWeb(req), await segment?.params);
     return out instanceof Response ? out : webResponse(out);
   };
-  const { path, auth, body, query, params, fast, doc } = options;
-  const declaration: Declaration = { path, auth, body, query, params, fast, doc };
+  const { path, aliases, auth, body, query, params, fast, doc } = options;
+  const declaration: Declaration = { path, aliases, auth, body, query, params, fast, doc };
   return Object.assign(onNext, { serve, declaration });
 }

@@ -59,6 +59,11 @@ export function invoiceJson(i: Invoice): InvoiceJson {
     livemode: i.livemode,
     void_reason: i.voidReason,
     voided_at: i.voidedAt?.toISOString() ?? null,
+    // The Ops Center guide's fields, amounts as decimals in the major unit.
+    amount_due: minorToDecimal(i.amountDueCents, i.currency),
+    amount_paid: minorToDecimal(i.amountPaidCents, i.currency),
+    due_date: i.dueAt?.toISOString() ?? null,
+    paid: i.status === "paid",
   };
 }
 
@@ -72,6 +77,11 @@ export function paymentMethodJson(p: PaymentMethod): PaymentMethodJson {
     exp_year: p.expYear,
     is_default: p.isDefault,
     provider: p.provider,
+    // The Ops Center guide's (and Stripe's) shape. A card always has an expiry; for another kind of
+    // method Stripe's type is kept as its brand (lib/stripe/billing.ts retrievePaymentMethod).
+    type: p.expMonth !== null ? "card" : p.brand,
+    card: p.expMonth !== null ? { brand: p.brand, last4: p.last4, exp_month: p.expMonth, exp_year: p.expYear } : null,
+    created: p.createdAt.toISOString(),
   };
 }
 

@@ -1,4 +1,8 @@
+import { ZAlertJson } from "@/lib/alerts/schemas";
 import { ZPromotionCodeInput } from "@/lib/coupons/schemas";
+import { ZCreditBalanceJson } from "@/lib/credits/schemas";
+import { ZEntitlementItemJson } from "@/lib/entitlements/schemas";
+import { ZBillingUsageJson } from "@/lib/metering/schemas";
 import { z } from "zod";
 import { INVOICE_STATUSES, OFFLINE_PAYMENT_METHODS, PAYMENT_STATUSES } from "@/lib/db/schema";
 import { SUBSCRIPTION_STATUSES } from "@/lib/db/schema/subscriptions";
@@ -164,6 +168,10 @@ export const ZInvoiceJson = z.strictObject({
   livemode: z.boolean(),
   void_reason: z.string().nullable(),
   voided_at: z.string().nullable(),
+  amount_due: z.string().describe("amount_due_cents as a decimal in the major unit (the Ops Center guide's field)"),
+  amount_paid: z.string().describe("amount_paid_cents as a decimal in the major unit"),
+  due_date: z.string().nullable().describe("When payment is due (null: due on issue, or paid)"),
+  paid: z.boolean().describe("status is paid"),
 });
 export const ZInvoicePage = ZPage(ZInvoiceJson);
 
@@ -176,6 +184,17 @@ export const ZPaymentMethodJson = z.strictObject({
   exp_year: z.number().int().nullable(),
   is_default: z.boolean(),
   provider: ZProvider,
+  type: z.string().describe('"card", or Stripe\'s type of another kind of method (e.g. "sepa_debit")'),
+  card: z
+    .strictObject({
+      brand: z.string(),
+      last4: z.string(),
+      exp_month: z.number().int().nullable(),
+      exp_year: z.number().int().nullable(),
+    })
+    .nullable()
+    .describe("A card's details as Stripe and the Ops Center guide nest them; null for another kind of method"),
+  created: z.string().describe("When the method was added"),
 });
 export const ZPaymentMethodPage = ZPage(ZPaymentMethodJson);
 
@@ -309,3 +328,23 @@ export const ZBillingThresholdJson = z.strictObject({
 export type CheckoutJson = z.infer<typeof ZCheckoutJson>;
 export type PlanChangePreviewJson = z.infer<typeof ZPlanChangePreviewJson>;
 export type BillingThresholdJson = z.infer<typeof ZBillingThresholdJson>;
+
+/** GET /api/v1/billing/dashboard: each part as its own endpoint answers it (the ALwrity guide's one-call dashboard). */
+export const ZBillingDashboardJson = z.strictObject({
+  object: z.literal("billing_dashboard"),
+  customer_id: z.string(),
+  external_customer_id: z.string().nullable(),
+  as_of: z.string(),
+  subscription: ZSubscriptionSummaryJson.describe("As GET /api/v1/billing/subscription"),
+  usage: ZBillingUsageJson.describe("As GET /api/v1/billing/usage: today and this month per meter, costs, credits"),
+  limits: z.array(ZEntitlementItemJson).describe("The metered features of GET /api/v1/entitlements: each limit"),
+  alerts: z.strictObject({
+    open_count: z.number().int(),
+    data: z.array(ZAlertJson).describe("The newest open alerts (at most 10), as GET /api/v1/alerts"),
+  }),
+  credits: ZCreditBalanceJson.nullable().describe("As GET /api/v1/credits"),
+  upcoming_invoice: ZUpcomingInvoiceJson.nullable().describe(
+    "As GET /api/v1/billing/upcoming-invoice; null without a current subscription",
+  ),
+});
+export type BillingDashboardJson = z.infer<typeof ZBillingDashboardJson>;

@@ -212,6 +212,13 @@ export const ZBillingStatsJson = z.strictObject({
   other_currencies: z.array(
     z.strictObject({ currency: z.string(), paying_customers: z.number().int(), mrr_cents: ZCents, arr_cents: ZCents }),
   ),
+  monthly_revenue: z.string().describe('The Ops Center guide\'s name: MRR as a decimal in the major unit ("5880.00")'),
+  trial_subscriptions: z.number().int().describe("The Ops Center guide's name for trialing_subscriptions"),
+  tier_breakdown: z
+    .record(z.string(), z.strictObject({ count: z.number().int(), revenue: z.string() }))
+    .describe(
+      "The Ops Center guide's shape of `tiers`: by tier, its subscriptions (`count`) and MRR as a decimal (`revenue`)",
+    ),
 });
 
 export const ZRevenueMonthJson = z.strictObject({

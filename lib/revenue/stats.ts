@@ -7,7 +7,7 @@ import { eq, min, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { decimal, int, label, selectRows, text, type RowOf } from "@/lib/db/rows";
 import { organizations, plans, type SubscriptionStatus } from "@/lib/db/schema";
-import { D, type Dec } from "@/lib/money";
+import { D, minorToDecimal, type Dec } from "@/lib/money";
 import { arpuMinor, arrMinor, ratio, twelfthsToMinor, ZERO } from "./mrr";
 import { mrrHundredTwelfthsSql } from "./mrr-sql";
 import type { BillingStatsJson } from "./schemas";
@@ -197,5 +197,14 @@ export function billingStatsJson(s: BillingStats): BillingStatsJson {
       mrr_cents: twelfthsToMinor(o.mrrTwelfths),
       arr_cents: arrMinor(o.mrrTwelfths),
     })),
+    // The Ops Center guide's names for the same figures, amounts as decimals in the major unit.
+    monthly_revenue: minorToDecimal(mrr, s.currency),
+    trial_subscriptions: s.byStatus.trialing,
+    tier_breakdown: Object.fromEntries(
+      s.tiers.map((t) => [
+        t.tier,
+        { count: t.subscriptions, revenue: minorToDecimal(twelfthsToMinor(t.mrrTwelfths), s.currency) },
+      ]),
+    ),
   };
 }

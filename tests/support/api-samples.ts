@@ -222,6 +222,7 @@ export const SAMPLES: Record<string, Make> = {
   "GET /api/v1/billing/subscription": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/billing/invoices": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/billing/upcoming-invoice": (_w, t, n) => ({ query: who(t, n) }),
+  "GET /api/v1/billing/dashboard": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/billing/invoices/{id}/pdf": (_w, t) => ({ params: { id: t.invoiceId } }),
   "GET /api/v1/billing/payment-methods": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/billing/history": (_w, t, n) => ({ query: who(t, n) }),

@@ -26,6 +26,8 @@ import { EVENT_IDS } from "@/lib/metering/doc-text";
 export const POST = route(
   {
     path: "/api/v1/events",
+    // FlexPrice's SDKs (and the Benthos guide's `output: flexprice`) post here, under their own base path.
+    aliases: ["/v1/events"],
     permission: "events:write",
     auth: "any",
     body: ZSingleEventBody,

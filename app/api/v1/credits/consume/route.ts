@@ -2,8 +2,11 @@ import { actorLabel } from "@/lib/auth/actor";
 import { assertUnderSpendingCap } from "@/lib/billing/spending-cap";
 import { consumeCredits } from "@/lib/credits/consume-credits";
 import { ZConsumeCredits, ZConsumptionJson } from "@/lib/credits/schemas";
+import { requireIdempotencyKey } from "@/lib/idempotency/idempotent";
 import { route } from "@/lib/http/route";
-import { IDEMPOTENT_MOVE } from "@/lib/credits/doc-text";
+import { newId } from "@/lib/ids";
+import { metrics } from "@/lib/metrics";
+import { IDEMPOTENT_MOVE, KEYLESS_CONSUME } from "@/lib/credits/doc-text";
 
 export const POST = route(
   {
@@ -12,13 +15,13 @@ export const POST = route(
     auth: "any",
     body: ZConsumeCredits,
     customer: "body",
-    idempotent: "key",
+    idempotent: "optional-key",
     fast: true,
     doc: {
       tag: "Credits",
       response: ZConsumptionJson,
       summary: "Spend credits for a credit event × quantity (or a raw amount)",
-      description: `Draws buckets in the customer's precedence order (default: purchased, subscription, promotional; within a source the earliest expiry, then the oldest). Short of credits: 402 insufficient_credits with balance and shortfall, nothing spent — unless the customer allows overage, which is recorded (a negative balance) and priced per credit. ${IDEMPOTENT_MOVE}`,
+      description: `Draws buckets in the customer's precedence order (default: purchased, subscription, promotional; within a source the earliest expiry, then the oldest). Short of credits: 402 insufficient_credits with balance and shortfall, nothing spent — unless the customer allows overage, which is recorded (a negative balance) and priced per credit. ${IDEMPOTENT_MOVE} ${KEYLESS_CONSUME}`,
       responses: {
         "200": "Spent: credits per bucket, balance after",
         "400": "Invalid field, or an unknown or inactive event_name",
@@ -27,9 +30,12 @@ export const POST = route(
       },
     },
   },
-  async ({ actor, body, customerId: orgId, idempotencyKey }) => {
+  async ({ actor, body, req, customerId: orgId, idempotencyKey: sent }) => {
+    // Only the credits guide's shape (organization_id) may leave the key out; Tally's own still needs one.
+    const keyless = !sent && body.organization_id !== undefined;
+    const idempotencyKey = keyless ? newId("idk") : (sent ?? requireIdempotencyKey(req));
     await assertUnderSpendingCap(orgId, { scope: "credits.consume", key: idempotencyKey });
-    return consumeCredits(orgId, {
+    const res = await consumeCredits(orgId, {
       eventName: body.event_name,
       quantity: body.quantity,
       credits: body.credits,
@@ -37,5 +43,8 @@ export const POST = route(
       idempotencyKey,
       actor: actorLabel(actor),
     });
+    if (!keyless) return res;
+    metrics.creditConsumesKeyless.inc();
+    return { ...res, body: { ...res.body, idempotency_key: idempotencyKey, idempotency_key_generated: true as const } };
   },
 );

@@ -10,6 +10,8 @@ import { EVENT_IDS, ITEM_OUTCOMES } from "@/lib/metering/doc-text";
 export const POST = route(
   {
     path: "/api/v1/events/bulk",
+    // FlexPrice's SDKs (and the Benthos guide's `output: flexprice`) post here, under their own base path.
+    aliases: ["/v1/events/bulk"],
     permission: "events:write",
     auth: "any",
     body: ZBatchBody,

@@ -2,6 +2,7 @@ import { pricingHistory } from "@/lib/agents/pricing-history";
 import { ZHistoryQuery, ZPricingHistoryJson } from "@/lib/agents/schemas";
 import { agentScope } from "@/lib/agents/scope";
 import { planRef } from "@/lib/agents/serialize";
+import { userIdOf } from "@/lib/auth/actor";
 import { route } from "@/lib/http/route";
 import { z } from "zod";
 
@@ -15,6 +16,8 @@ export const GET = route(
       response: ZPricingHistoryJson,
       tag: "Agents and calls",
       summary: "An agent's plan changes, newest first",
+      description:
+        "Each change carries the plans as objects (`previous_plan`, `new_plan`) and, as the FlexPrice guide names them, their ids (`previous_pricing_id`, `pricing_id`), `is_active` and `changed_by_user_id` (the user's id — Tally's user ids are strings — or null when an API key made the change).",
     },
   },
   async ({ actor, params, query }) => {
@@ -32,6 +35,10 @@ export const GET = route(
         comments: row.comments,
         active: row.active,
         created_at: row.createdAt.toISOString(),
+        pricing_id: row.newPlanId,
+        previous_pricing_id: row.previousPlanId,
+        changed_by_user_id: userIdOf(row.changedBy),
+        is_active: row.active,
       })),
     };
   },
