@@ -50,7 +50,6 @@ export function ApiKeysPanel({
 }) {
   const [created, create, creating] = useActionState(createAction, null);
   const [revoked, revoke, revoking] = useActionState(revokeAction, null);
-  const [access, setAccess] = useState<KeyAccess>("full");
   const [editing, setEditing] = useState<KeyRow | null>(null);
   const createErrors = created && !created.ok ? created.fieldErrors : undefined;
   const [copied, setCopied] = useState(false);
@@ -80,7 +79,12 @@ export function ApiKeysPanel({
             title={`Create a ${scopeLabel} key`}
             description="The key is shown once. Store it in your secret manager."
           />
-          <form action={create} className="flex flex-wrap items-end gap-3 px-5 py-4">
+          {/* Made anew after each key: the form's reset clears the access choice and its limit too. */}
+          <form
+            key={created?.ok ? created.data.id : "new"}
+            action={create}
+            className="flex flex-wrap items-end gap-3 px-5 py-4"
+          >
             <Field
               label="Name"
               name="name"
@@ -90,26 +94,7 @@ export function ApiKeysPanel({
               className="min-w-64 flex-1"
               error={created && !created.ok ? created.fieldErrors?.name : undefined}
             />
-            <div className="min-w-56">
-              <label htmlFor="key-access" className="block text-sm font-medium text-zinc-700">
-                Access
-              </label>
-              <select
-                id="key-access"
-                name="access"
-                value={access}
-                onChange={(e) => setAccess(e.target.value as KeyAccess)}
-                className={cn(inputClass, "mt-1")}
-              >
-                {Object.entries(KEY_ACCESS_PRESETS).map(([value, p]) => (
-                  <option key={value} value={value}>
-                    {p.label}
-                  </option>
-                ))}
-              </select>
-            </div>
-            {/* Keyed on the preset: choosing another fills in its default limit. */}
-            <RateLimitFields key={access} limit={PRESET_RATE_LIMITS[access]} errors={createErrors} idPrefix="new-key" />
+            <AccessAndLimit errors={createErrors} />
             <Button type="submit" disabled={creating}>
               {creating ? "Creating…" : "Create key"}
             </Button>
@@ -271,6 +256,35 @@ export function ApiKeysPanel({
         )}
       </Card>
     </div>
+  );
+}
+
+/** The access preset and the limit, which follows the preset's default until the person changes it. */
+function AccessAndLimit({ errors }: { errors?: Record<string, string> }) {
+  const [access, setAccess] = useState<KeyAccess>("full");
+  return (
+    <>
+      <div className="min-w-56">
+        <label htmlFor="key-access" className="block text-sm font-medium text-zinc-700">
+          Access
+        </label>
+        <select
+          id="key-access"
+          name="access"
+          value={access}
+          onChange={(e) => setAccess(e.target.value as KeyAccess)}
+          className={cn(inputClass, "mt-1")}
+        >
+          {Object.entries(KEY_ACCESS_PRESETS).map(([value, p]) => (
+            <option key={value} value={value}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {/* Keyed on the preset: choosing another fills in its default limit. */}
+      <RateLimitFields key={access} limit={PRESET_RATE_LIMITS[access]} errors={errors} idPrefix="new-key" />
+    </>
   );
 }
 

@@ -49,10 +49,10 @@ export async function joinReplicaPresence(): Promise<void> {
   if (d.kind !== "postgres" || presence.timer) return;
   const heardSelf = new Promise<void>((resolve) => (presence.heardSelf = resolve));
   await d.client.listen(PRESENCE_CHANNEL, onMessage);
-  presence.timer = setInterval(
-    () => void announce("here").catch((err) => log.warn({ err }, "replica presence beat failed")),
-    BEAT_MS,
-  );
+  presence.timer = setInterval(() => {
+    void announce("here").catch((err) => log.warn({ err }, "replica presence beat failed"));
+    liveReplicas(); // keeps the exported count current while no key's request asks for it
+  }, BEAT_MS);
   presence.timer.unref();
   await announce("hello");
   await Promise.race([heardSelf, new Promise((r) => setTimeout(r, 2 * BEAT_MS))]);
