@@ -4,6 +4,7 @@ import "server-only";
 import { processState } from "@/lib/process-state";
 import { ensureBootstrapKey } from "@/lib/auth/api-keys";
 import { listenForInvalidations } from "@/lib/cache/invalidation";
+import { joinReplicaPresence } from "@/lib/rate-limits/replica-presence";
 import { ensureAuthSecret } from "@/lib/auth/secret";
 import { ensureAdmin } from "@/lib/auth/users";
 import { db, driver } from "@/lib/db/client";
@@ -35,6 +36,7 @@ async function run(): Promise<void> {
   const resealed = await resealWebhookSecrets();
   if (resealed > 0) log.info({ endpoints: resealed }, "webhook secrets sealed under the current key");
   await listenForInvalidations();
+  await joinReplicaPresence();
   if (e.TALLY_ADMIN_EMAIL && e.TALLY_ADMIN_PASSWORD) {
     await ensureAdmin(e.TALLY_ADMIN_EMAIL, e.TALLY_ADMIN_PASSWORD);
     log.info({ email: e.TALLY_ADMIN_EMAIL }, "bootstrap admin ensured");

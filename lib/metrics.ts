@@ -51,6 +51,16 @@ function create() {
       labelNames: ["reason"] as const,
       registers: [registry],
     }),
+    rateLimited: new client.Counter({
+      name: "tally_api_key_rate_limited_total",
+      help: "Requests refused 429 because their API key was over its rate limit (lib/rate-limits/).",
+      registers: [registry],
+    }),
+    liveReplicas: new client.Gauge({
+      name: "tally_live_replicas",
+      help: "Replicas this one hears on Postgres (lib/rate-limits/replica-presence.ts); each key's rate limit is divided by it.",
+      registers: [registry],
+    }),
     creditMovements: new client.Counter({
       name: "tally_credit_ledger_rows_total",
       help: "Credit ledger rows written, by kind (grant, consume, reserve, commit, release, expire, refund, adjustment, overage, overage_repaid).",

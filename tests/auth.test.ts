@@ -4,6 +4,7 @@ import { signUpAction } from "@/app/(auth)/actions";
 import * as authRoute from "@/app/api/auth/[...nextauth]/route";
 import * as customers from "@/app/api/v1/customers/route";
 import { authenticateApiKey, createApiKey, ensureBootstrapKey, listApiKeys, revokeApiKey } from "@/lib/auth/api-keys";
+import { PRESET_RATE_LIMITS } from "@/lib/auth/key-rate-limits";
 import { authorizeCredentials, RateLimitedSignIn } from "@/lib/auth/config";
 import { hashPassword } from "@/lib/auth/password";
 import { signInWithProvider } from "@/lib/auth/oauth";
@@ -331,6 +332,7 @@ describe("API keys", () => {
       scope: "customer",
       orgId: org.id,
       permissions: null,
+      rateLimit: PRESET_RATE_LIMITS.full,
     });
     const [used] = await listApiKeys(org.id);
     expect(used?.lastUsedAt).toBeInstanceOf(Date);

@@ -64,6 +64,16 @@ export default async function DocsPage() {
           <code className="font-mono text-xs">Idempotency-Key</code> header or the body&apos;s own key.
         </p>
         <p className="mt-2">
+          Each API key has a rate limit (requests a second and a burst, set on its keys page). Past it a request is
+          answered <code className="font-mono text-xs">429 rate_limited</code> with{" "}
+          <code className="font-mono text-xs">Retry-After</code> (seconds): wait that long and send it again. Every
+          answer to a key carries <code className="font-mono text-xs">RateLimit-Limit</code>,{" "}
+          <code className="font-mono text-xs">RateLimit-Remaining</code> and{" "}
+          <code className="font-mono text-xs">RateLimit-Reset</code> (and the same as{" "}
+          <code className="font-mono text-xs">X-RateLimit-*</code>, its Reset a Unix time) so a client can slow down
+          before it is refused. The limit holds across every server within the tolerance in docs/cluster.md.
+        </p>
+        <p className="mt-2">
           Machine-readable:{" "}
           <a href="/api/v1/openapi.json" className="font-mono text-xs text-brand-600 hover:text-brand-700">
             /api/v1/openapi.json

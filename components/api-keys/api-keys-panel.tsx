@@ -7,7 +7,8 @@ import { Dialog } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { cn } from "@/components/ui/cn";
 import { Field, FormError, inputClass } from "@/components/ui/field";
-import { KEY_ACCESS_PRESETS } from "@/lib/auth/key-permissions";
+import { KEY_ACCESS_PRESETS, type KeyAccess } from "@/lib/auth/key-permissions";
+import { MAX_RATE_BURST, MAX_RATE_PER_SECOND, PRESET_RATE_LIMITS, type KeyRateLimit } from "@/lib/auth/key-rate-limits";
 import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 
@@ -17,6 +18,9 @@ export type KeyRow = {
   prefix: string;
   /** What the key may call, in words ("Full access", "Send usage events only", …). */
   access: string;
+  rateLimit: KeyRateLimit;
+  /** The limit in words ("100/s, bursts of 200"). */
+  rateLimitLabel: string;
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
@@ -26,6 +30,8 @@ type CreateState =
   | { ok: false; error: string; fieldErrors?: Record<string, string> }
   | null;
 type RevokeState = { ok: true; data: { id: string } } | { ok: false; error: string } | null;
+type LimitState =
+  { ok: true; data: { id: string } } | { ok: false; error: string; fieldErrors?: Record<string, string> } | null;
 
 export function ApiKeysPanel({
   keys,
@@ -33,15 +39,19 @@ export function ApiKeysPanel({
   scopeLabel,
   createAction,
   revokeAction,
+  rateLimitAction,
 }: {
   keys: KeyRow[];
   canManage: boolean;
   scopeLabel: string;
   createAction: (prev: CreateState, form: FormData) => Promise<CreateState>;
   revokeAction: (prev: RevokeState, form: FormData) => Promise<RevokeState>;
+  rateLimitAction: (prev: LimitState, form: FormData) => Promise<LimitState>;
 }) {
   const [created, create, creating] = useActionState(createAction, null);
   const [revoked, revoke, revoking] = useActionState(revokeAction, null);
+  const [editing, setEditing] = useState<KeyRow | null>(null);
+  const createErrors = created && !created.ok ? created.fieldErrors : undefined;
   const [copied, setCopied] = useState(false);
   const [confirming, setConfirming] = useState<KeyRow | null>(null);
   const [revokedName, setRevokedName] = useState<string | null>(null);
@@ -69,7 +79,12 @@ export function ApiKeysPanel({
             title={`Create a ${scopeLabel} key`}
             description="The key is shown once. Store it in your secret manager."
           />
-          <form action={create} className="flex flex-wrap items-end gap-3 px-5 py-4">
+          {/* Made anew after each key: the form's reset clears the access choice and its limit too. */}
+          <form
+            key={created?.ok ? created.data.id : "new"}
+            action={create}
+            className="flex flex-wrap items-end gap-3 px-5 py-4"
+          >
             <Field
               label="Name"
               name="name"
@@ -79,18 +94,7 @@ export function ApiKeysPanel({
               className="min-w-64 flex-1"
               error={created && !created.ok ? created.fieldErrors?.name : undefined}
             />
-            <div className="min-w-56">
-              <label htmlFor="key-access" className="block text-sm font-medium text-zinc-700">
-                Access
-              </label>
-              <select id="key-access" name="access" defaultValue="full" className={cn(inputClass, "mt-1")}>
-                {Object.entries(KEY_ACCESS_PRESETS).map(([value, p]) => (
-                  <option key={value} value={value}>
-                    {p.label}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <AccessAndLimit errors={createErrors} />
             <Button type="submit" disabled={creating}>
               {creating ? "Creating…" : "Create key"}
             </Button>
@@ -178,6 +182,7 @@ export function ApiKeysPanel({
             </form>
           </Dialog>
         )}
+        {editing && <RateLimitDialog row={editing} action={rateLimitAction} onClose={() => setEditing(null)} />}
         {keys.length === 0 ? (
           <EmptyState title="No keys yet">Create a key to send usage and spend credits from your backend.</EmptyState>
         ) : (
@@ -187,6 +192,7 @@ export function ApiKeysPanel({
                 <Th>Name</Th>
                 <Th>Key</Th>
                 <Th>Access</Th>
+                <Th>Rate limit</Th>
                 <Th>Created</Th>
                 <Th>Last used</Th>
                 <Th>Status</Th>
@@ -199,6 +205,22 @@ export function ApiKeysPanel({
                   <Td className="font-medium text-zinc-900">{k.name}</Td>
                   <Td className="font-mono text-xs">{k.prefix}…</Td>
                   <Td>{k.access}</Td>
+                  <Td>
+                    <span className="whitespace-nowrap">{k.rateLimitLabel}</span>
+                    {canManage && !k.revokedAt && (
+                      <Button
+                        type="button"
+                        variant="secondary"
+                        size="sm"
+                        className="ml-2"
+                        aria-haspopup="dialog"
+                        aria-label={`Change the rate limit of ${k.name}`}
+                        onClick={() => setEditing(k)}
+                      >
+                        Change
+                      </Button>
+                    )}
+                  </Td>
                   <Td>
                     <LocalTime value={k.createdAt} mode="date" />
                   </Td>
@@ -234,5 +256,120 @@ export function ApiKeysPanel({
         )}
       </Card>
     </div>
+  );
+}
+
+/** The access preset and the limit, which follows the preset's default until the person changes it. */
+function AccessAndLimit({ errors }: { errors?: Record<string, string> }) {
+  const [access, setAccess] = useState<KeyAccess>("full");
+  return (
+    <>
+      <div className="min-w-56">
+        <label htmlFor="key-access" className="block text-sm font-medium text-zinc-700">
+          Access
+        </label>
+        <select
+          id="key-access"
+          name="access"
+          value={access}
+          onChange={(e) => setAccess(e.target.value as KeyAccess)}
+          className={cn(inputClass, "mt-1")}
+        >
+          {Object.entries(KEY_ACCESS_PRESETS).map(([value, p]) => (
+            <option key={value} value={value}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {/* Keyed on the preset: choosing another fills in its default limit. */}
+      <RateLimitFields key={access} limit={PRESET_RATE_LIMITS[access]} errors={errors} idPrefix="new-key" />
+    </>
+  );
+}
+
+/** Requests a second and burst, as the create form and the change dialog ask for them. */
+function RateLimitFields({
+  limit,
+  errors,
+  idPrefix,
+}: {
+  limit: KeyRateLimit;
+  errors?: Record<string, string>;
+  idPrefix: string;
+}) {
+  return (
+    <>
+      <Field
+        id={`${idPrefix}-per-second`}
+        label="Requests / second"
+        name="rate_limit_per_second"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={MAX_RATE_PER_SECOND}
+        step={1}
+        required
+        defaultValue={limit.perSecond}
+        className="w-36"
+        error={errors?.rate_limit_per_second}
+      />
+      <Field
+        id={`${idPrefix}-burst`}
+        label="Burst"
+        name="rate_limit_burst"
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={MAX_RATE_BURST}
+        step={1}
+        required
+        defaultValue={limit.burst}
+        className="w-28"
+        error={errors?.rate_limit_burst}
+      />
+    </>
+  );
+}
+
+function RateLimitDialog({
+  row,
+  action,
+  onClose,
+}: {
+  row: KeyRow;
+  action: (prev: LimitState, form: FormData) => Promise<LimitState>;
+  onClose: () => void;
+}) {
+  const [state, submit, saving] = useActionState(action, null);
+  useEffect(() => {
+    if (state?.ok) onClose();
+  }, [state, onClose]);
+  return (
+    <Dialog title={`Rate limit of “${row.name}”`} onClose={onClose}>
+      <p>
+        Requests past the limit are answered 429 with <code className="font-mono text-xs">Retry-After</code>. The burst
+        is how many may come at once after a quiet spell; the limit holds across every server within a second of saving.
+      </p>
+      <form action={submit} className="mt-4 space-y-4">
+        <input type="hidden" name="id" value={row.id} />
+        <div className="flex flex-wrap gap-3">
+          <RateLimitFields
+            limit={row.rateLimit}
+            errors={state && !state.ok ? state.fieldErrors : undefined}
+            idPrefix="edit-key"
+          />
+        </div>
+        {state && !state.ok && !state.fieldErrors && <FormError message={state.error} />}
+        <div className="flex flex-wrap justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={onClose}>
+            Cancel
+          </Button>
+          <Button type="submit" disabled={saving}>
+            {saving ? "Saving…" : "Save limit"}
+          </Button>
+        </div>
+      </form>
+    </Dialog>
   );
 }

@@ -1,6 +1,7 @@
 // Resolves a request to an actor — a session user or an API key — and the organization it may act for.
 import "server-only";
 import type { ApiKeyPermission } from "./key-permissions";
+import type { KeyRateLimit } from "./key-rate-limits";
 import { AppError, forbidden, invalidField, notFound } from "@/lib/http/errors";
 import type { RequestLike } from "@/lib/http/route";
 import { findOrgRef } from "@/lib/orgs/org-refs";
@@ -10,8 +11,20 @@ import { userFromRequest } from "./request-user";
 export type Actor =
   | { type: "admin"; userId: string; orgId: null }
   | { type: "member"; userId: string; role: "owner" | "member"; orgId: string }
-  | { type: "platform_key"; keyId: string; orgId: null; permissions: ApiKeyPermission[] | null }
-  | { type: "customer_key"; keyId: string; orgId: string; permissions: ApiKeyPermission[] | null };
+  | {
+      type: "platform_key";
+      keyId: string;
+      orgId: null;
+      permissions: ApiKeyPermission[] | null;
+      rateLimit: KeyRateLimit;
+    }
+  | {
+      type: "customer_key";
+      keyId: string;
+      orgId: string;
+      permissions: ApiKeyPermission[] | null;
+      rateLimit: KeyRateLimit;
+    };
 
 export type Operator = Extract<Actor, { type: "admin" | "platform_key" }>;
 export type Customer = Extract<Actor, { type: "member" | "customer_key" }>;
@@ -25,9 +38,10 @@ export async function resolveActor(req: RequestLike): Promise<Actor | null> {
   if (key) {
     const principal = await authenticateApiKey(key);
     if (!principal) throw new AppError("unauthenticated", "The API key is invalid or has been revoked.");
+    const { keyId, permissions, rateLimit } = principal;
     return principal.scope === "platform"
-      ? { type: "platform_key", keyId: principal.keyId, orgId: null, permissions: principal.permissions }
-      : { type: "customer_key", keyId: principal.keyId, orgId: principal.orgId!, permissions: principal.permissions };
+      ? { type: "platform_key", keyId, orgId: null, permissions, rateLimit }
+      : { type: "customer_key", keyId, orgId: principal.orgId!, permissions, rateLimit };
   }
   const user = await userFromRequest(req);
   if (!user) return null;

@@ -10,6 +10,7 @@ import { apiKeys, type ApiKey, type ApiKeyScope } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import type { ApiKeyPermission } from "./key-permissions";
+import { BOOTSTRAP_RATE_LIMIT, defaultRateLimit, type KeyRateLimit } from "./key-rate-limits";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 export const KEY_PREFIX = "tly_live_";
@@ -29,7 +30,17 @@ function generateKey(): string {
 
 export type ApiKeyView = Pick<
   ApiKey,
-  "id" | "orgId" | "scope" | "permissions" | "name" | "prefix" | "createdAt" | "lastUsedAt" | "revokedAt"
+  | "id"
+  | "orgId"
+  | "scope"
+  | "permissions"
+  | "rateLimitPerSecond"
+  | "rateLimitBurst"
+  | "name"
+  | "prefix"
+  | "createdAt"
+  | "lastUsedAt"
+  | "revokedAt"
 >;
 
 const view = {
@@ -37,6 +48,8 @@ const view = {
   orgId: apiKeys.orgId,
   scope: apiKeys.scope,
   permissions: apiKeys.permissions,
+  rateLimitPerSecond: apiKeys.rateLimitPerSecond,
+  rateLimitBurst: apiKeys.rateLimitBurst,
   name: apiKeys.name,
   prefix: apiKeys.prefix,
   createdAt: apiKeys.createdAt,
@@ -51,6 +64,8 @@ export async function createApiKey(input: {
   createdByUserId: string | null;
   /** What it may call; null or left out: everything its scope allows. */
   permissions?: readonly ApiKeyPermission[] | null;
+  /** How fast it may call; left out: its access preset's default. */
+  rateLimit?: KeyRateLimit;
   /** Bootstrap only: a key value chosen by the operator. */
   value?: string;
 }): Promise<{ key: string; apiKey: ApiKeyView }> {
@@ -58,6 +73,7 @@ export async function createApiKey(input: {
     throw new AppError("bad_request", "A customer key belongs to one organization; a platform key to none.");
   }
   const key = input.value ?? generateKey();
+  const limit = input.rateLimit ?? defaultRateLimit(input.permissions);
   const [row] = await db
     .insert(apiKeys)
     .values({
@@ -65,6 +81,8 @@ export async function createApiKey(input: {
       orgId: input.orgId,
       scope: input.scope,
       permissions: input.permissions ? [...new Set(input.permissions)] : null,
+      rateLimitPerSecond: limit.perSecond,
+      rateLimitBurst: limit.burst,
       name: input.name,
       prefix: key.slice(0, VISIBLE_PREFIX_LENGTH),
       keyHash: hashApiKey(key),
@@ -98,6 +116,28 @@ export function forgetKey(keyHash: string): void {
 }
 onInvalidate("api_key", forgetKey);
 
+/**
+ * Changes a live key's rate limit, for the given organization's key (or a platform key when orgId is
+ * null): another organization's key is not found. Every replica drops its cached copy (NOTIFY), so
+ * the new limit holds within a second.
+ */
+export async function updateApiKeyRateLimit(
+  orgId: string | null,
+  keyId: string,
+  limit: KeyRateLimit,
+): Promise<ApiKeyView> {
+  const owner = orgId === null ? eq(apiKeys.scope, "platform") : eq(apiKeys.orgId, orgId);
+  const [row] = await db
+    .update(apiKeys)
+    .set({ rateLimitPerSecond: limit.perSecond, rateLimitBurst: limit.burst })
+    .where(and(eq(apiKeys.id, keyId), owner, isNull(apiKeys.revokedAt)))
+    .returning({ ...view, keyHash: apiKeys.keyHash });
+  if (!row) throw notFound("Active API key");
+  const { keyHash, ...rest } = row;
+  await broadcastInvalidation("api_key", keyHash);
+  return rest;
+}
+
 /** Revokes a key of the given organization (or a platform key when orgId is null). Idempotent. */
 export async function revokeApiKey(orgId: string | null, keyId: string): Promise<ApiKeyView> {
   const owner = orgId === null ? eq(apiKeys.scope, "platform") : eq(apiKeys.orgId, orgId);
@@ -117,6 +157,7 @@ export type KeyPrincipal = {
   scope: ApiKeyScope;
   orgId: string | null;
   permissions: ApiKeyPermission[] | null;
+  rateLimit: KeyRateLimit;
 };
 
 /** The key's principal, or null when the key is unknown or revoked. */
@@ -130,6 +171,8 @@ export async function authenticateApiKey(key: string, now = new Date()): Promise
       scope: apiKeys.scope,
       orgId: apiKeys.orgId,
       permissions: apiKeys.permissions,
+      perSecond: apiKeys.rateLimitPerSecond,
+      burst: apiKeys.rateLimitBurst,
       lastUsedAt: apiKeys.lastUsedAt,
     })
     .from(apiKeys)
@@ -146,7 +189,13 @@ export async function authenticateApiKey(key: string, now = new Date()): Promise
       .set({ lastUsedAt: now })
       .where(and(eq(apiKeys.id, row.id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, stale))));
   }
-  const principal = { keyId: row.id, scope: row.scope, orgId: row.orgId, permissions: row.permissions ?? null };
+  const principal = {
+    keyId: row.id,
+    scope: row.scope,
+    orgId: row.orgId,
+    permissions: row.permissions ?? null,
+    rateLimit: { perSecond: row.perSecond, burst: row.burst },
+  };
   if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
   keyCache.set(hash, { principal, until: now.getTime() + KEY_CACHE_MS });
   return principal;
@@ -168,6 +217,7 @@ export async function ensureBootstrapKey(value: string): Promise<void> {
     orgId: null,
     name: "Bootstrap (TALLY_BOOTSTRAP_API_KEY)",
     createdByUserId: null,
+    rateLimit: BOOTSTRAP_RATE_LIMIT,
     value,
   });
 }

@@ -69,11 +69,31 @@ export type DocumentedOperation = ApiDoc & {
   aliases: string[];
 };
 
+/** What every operation an API key can call may answer (route() counts each key's requests: lib/rate-limits/). */
+export const RATE_LIMITED_RESPONSE =
+  "rate_limited: the API key is over its rate limit (requests a second and burst, set per key on its keys page); wait `Retry-After` seconds and retry";
+
+const RATE_LIMIT_HEADERS = {
+  "Retry-After": { description: "Seconds to wait before retrying.", schema: { type: "integer", minimum: 1 } },
+  "RateLimit-Limit": { description: "The key's requests a second.", schema: { type: "integer" } },
+  "RateLimit-Policy": { description: "`<per second>;w=1;burst=<burst>`.", schema: { type: "string" } },
+  "RateLimit-Remaining": {
+    description: "Requests that may go now (an estimate across replicas).",
+    schema: { type: "integer" },
+  },
+  "RateLimit-Reset": { description: "Seconds until the key's bucket is full again.", schema: { type: "integer" } },
+};
+
 /** The document's view of a declared operation (the authorization matrix and the fuzzer read the same). */
 export function documented({ method, declaration }: Operation): DocumentedOperation | null {
   if (!declaration.doc) return null;
+  const responses =
+    declaration.auth === "public"
+      ? declaration.doc.responses
+      : { ...(declaration.doc.responses ?? { "200": "OK" }), "429": RATE_LIMITED_RESPONSE };
   return {
     ...declaration.doc,
+    responses,
     method,
     path: declaration.path,
     aliases: declaration.aliases ?? [],
@@ -113,6 +133,7 @@ export function buildOpenApi(operations: Operation[], version: string) {
         responses[status] = {
           description,
           content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+          ...(status === "429" && { headers: RATE_LIMIT_HEADERS }),
         };
       else
         responses[status] = op.response

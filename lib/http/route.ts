@@ -18,6 +18,7 @@ import { optionalIdempotencyKey, requireIdempotencyKey } from "@/lib/idempotency
 import { log } from "@/lib/log";
 import { isConnectionError } from "@/lib/db/errors";
 import { metrics } from "@/lib/metrics";
+import { admitKeyRequest } from "@/lib/rate-limits/key-rate-limit";
 import { AppError, databaseUnavailable, type FieldIssue } from "./errors";
 import { MAX_JSON_DEPTH, tooDeepMessage, tooDeepPath } from "./json-depth";
 import { isJsonMediaType } from "./media-type";
@@ -277,8 +278,14 @@ export function route<
     let status = 500;
     let actor: Actor | null = null;
     let response: JsonReply | Response;
+    /** An API key's rate-limit headers, on every answer to it (a 429 carries its own). */
+    let limitHeaders: Record<string, string> | undefined;
     try {
       actor = await resolveActor(req);
+      // Every request a key makes to an authenticated route counts, before any other work: a key
+      // over its limit costs little. (Public routes need no key, so a key's limit means nothing there.)
+      if (options.auth !== "public" && (actor?.type === "platform_key" || actor?.type === "customer_key"))
+        limitHeaders = admitKeyRequest(actor.keyId, actor.rateLimit);
       authorize(options.auth, actor);
       assertKeyPermits(actor, req.method, options.permission);
       if (actor?.type === "admin" || actor?.type === "member") assertSameOrigin(req);
@@ -373,7 +380,8 @@ export function route<
       },
       "request",
     );
-    if (response instanceof JsonReply) return response.served({ "x-request-id": requestId });
+    if (response instanceof JsonReply) return response.served({ ...limitHeaders, "x-request-id": requestId });
+    for (const [name, value] of Object.entries(limitHeaders ?? {})) response.headers.set(name, value);
     response.headers.set("x-request-id", requestId);
     return response;
   };

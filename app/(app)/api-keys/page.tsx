@@ -5,7 +5,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { requireCustomer } from "@/lib/auth/session";
 import { serializeKeys } from "@/lib/auth/serialize-keys";
-import { createCustomerKey, revokeCustomerKey } from "./actions";
+import { createCustomerKey, revokeCustomerKey, setCustomerKeyRateLimit } from "./actions";
 
 export const metadata: Metadata = { title: "API keys" };
 
@@ -33,6 +33,7 @@ export default async function ApiKeysPage() {
         scopeLabel="customer"
         createAction={createCustomerKey}
         revokeAction={revokeCustomerKey}
+        rateLimitAction={setCustomerKeyRateLimit}
       />
     </>
   );

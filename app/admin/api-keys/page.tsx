@@ -4,7 +4,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { requireAdmin } from "@/lib/auth/session";
 import { serializeKeys } from "@/lib/auth/serialize-keys";
-import { createPlatformKey, revokePlatformKey } from "./actions";
+import { createPlatformKey, revokePlatformKey, setPlatformKeyRateLimit } from "./actions";
 
 export const metadata: Metadata = { title: "Platform keys" };
 
@@ -23,6 +23,7 @@ export default async function PlatformKeysPage() {
         scopeLabel="platform"
         createAction={createPlatformKey}
         revokeAction={revokePlatformKey}
+        rateLimitAction={setPlatformKeyRateLimit}
       />
     </>
   );

@@ -59,6 +59,13 @@ export const apiKeys = pgTable(
     scope: text().$type<ApiKeyScope>().notNull(),
     /** What the key may call (lib/auth/key-permissions.ts); null: everything its scope allows. */
     permissions: text().array().$type<ApiKeyPermission[]>(),
+    /**
+     * Its rate limit, a token bucket (lib/rate-limits/): refilled at this many requests a second,
+     * holding at most rateLimitBurst. The defaults are what keys made before limits existed got;
+     * new keys get their access preset's (lib/auth/key-rate-limits.ts).
+     */
+    rateLimitPerSecond: integer().notNull().default(1000),
+    rateLimitBurst: integer().notNull().default(2000),
     name: text().notNull(),
     /** The first characters of the key, shown so a person can tell keys apart. */
     prefix: text().notNull(),
