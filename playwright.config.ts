@@ -1,13 +1,21 @@
 import { defineConfig } from "@playwright/test";
 import { chromiumArgs, chromiumPath } from "./scripts/chromium.mjs";
 
-const port = process.env.E2E_PORT || "3100";
-export const baseURL = `http://127.0.0.1:${port}`;
+// E2E_WORKERS Playwright workers (default 2), each against a server of its own with a database of its own
+// (scripts/e2e-server.mjs starts one per worker on consecutive ports from E2E_PORT): journeys that change the
+// demo data never meet a journey running at the same time. Workers load this file too, with their
+// TEST_PARALLEL_INDEX (0 … workers−1, never two workers at once on the same one) in the environment, so
+// baseURL is the server of the worker that runs the test; the main process (the web server) sees none.
+const firstPort = Number(process.env.E2E_PORT || "3100");
+export const workers = Math.max(1, Number(process.env.E2E_WORKERS || "2"));
+export const serverURL = (slot: number) => `http://127.0.0.1:${firstPort + slot}`;
+export const baseURL = serverURL(Number(process.env.TEST_PARALLEL_INDEX || "0"));
 
 export default defineConfig({
   testDir: "e2e",
-  // One server process with one database: tests run one at a time, in a stable order.
-  workers: 1,
+  // Within a file tests run in order on one worker (and so one server); the files are spread over the workers.
+  // every-page.spec.ts, the longest by far, runs its tests in parallel (its tests are independent).
+  workers,
   fullyParallel: false,
   retries: 0,
   timeout: 60_000,
@@ -27,7 +35,9 @@ export default defineConfig({
   ],
   webServer: {
     command: "node scripts/e2e-server.mjs",
-    url: `${baseURL}/api/health`,
+    env: { E2E_SERVERS: String(workers) },
+    url: `${serverURL(0)}/api/health`,
+    wait: { stdout: /e2e: \d+ servers ready/ },
     timeout: 300_000,
     reuseExistingServer: false,
     stdout: "pipe",

@@ -1,18 +1,26 @@
 import { test as setup } from "@playwright/test";
-import { ADMIN, ADMIN_STATE, MEMBER, MEMBER_STATE, OWNER, OWNER_STATE, signIn } from "./support";
+import { serverURL, workers } from "../playwright.config";
+import { ADMIN, MEMBER, OWNER, signIn, stateFile } from "./support";
 
-// Signed-in state is made once and reused by the journeys.
-setup("sign in the demo owner", async ({ page }) => {
-  await signIn(page, OWNER);
-  await page.context().storageState({ path: OWNER_STATE });
-});
+// Signed-in state is made once per server (one per worker, each with a database of its own, so a session
+// of one is unknown to the others) and reused by the journeys. The sign-ins run side by side: the first
+// ones on a fresh server wait on its cold pages.
+setup.describe.configure({ mode: "parallel" });
 
-setup("sign in the demo admin", async ({ page }) => {
-  await signIn(page, ADMIN);
-  await page.context().storageState({ path: ADMIN_STATE });
-});
+const USERS = [
+  ["owner", OWNER],
+  ["admin", ADMIN],
+  ["member", MEMBER],
+] as const;
 
-setup("sign in the demo member", async ({ page }) => {
-  await signIn(page, MEMBER);
-  await page.context().storageState({ path: MEMBER_STATE });
-});
+for (const [who, email] of USERS)
+  setup(`sign in the demo ${who}`, async ({ browser }) => {
+    await Promise.all(
+      Array.from({ length: workers }, async (_, slot) => {
+        const context = await browser.newContext({ baseURL: serverURL(slot) });
+        await signIn(await context.newPage(), email);
+        await context.storageState({ path: stateFile(who, slot) });
+        await context.close();
+      }),
+    );
+  });

@@ -4,9 +4,12 @@ export const DEMO_PASSWORD = "tally-demo";
 export const OWNER = "owner@acme.example";
 export const MEMBER = "member@acme.example";
 export const ADMIN = "admin@tally.local";
-export const OWNER_STATE = "e2e/.auth/owner.json";
-export const ADMIN_STATE = "e2e/.auth/admin.json";
-export const MEMBER_STATE = "e2e/.auth/member.json";
+/** The signed-in state of a demo user on one worker's server (auth.setup.ts signs in on each). */
+export const stateFile = (who: "owner" | "admin" | "member", slot = Number(process.env.TEST_PARALLEL_INDEX || "0")) =>
+  `e2e/.auth/${who}-${slot}.json`;
+export const OWNER_STATE = stateFile("owner");
+export const ADMIN_STATE = stateFile("admin");
+export const MEMBER_STATE = stateFile("member");
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD) {
   await page.goto("/sign-in");

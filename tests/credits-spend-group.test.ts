@@ -254,12 +254,18 @@ describe("spends under load", () => {
       const holder = openPostgres(d.url, 1);
       let released = false;
       try {
-        // Another transaction keeps the stuck customer's balance row locked for a while: long enough
-        // for two rounds of group lock timeouts (1 s each) and the retries one by one, with room for a
-        // machine busy with the rest of the suite (3 s was once too short under CI's load).
+        // Another transaction keeps the stuck customer's balance row locked until the other customer's
+        // spends are all done, or at most 6 s: long enough for two rounds of group lock timeouts (1 s each)
+        // and the retries one by one, with room for a machine busy with the rest of the suite (3 s was once
+        // too short under CI's load). Spends held up behind the lock finish after the release: the check
+        // below then fails.
+        let othersDone = () => {};
+        const othersDonePromise = new Promise<void>((r) => (othersDone = r));
         const held = holder.db.transaction(async (tx) => {
           await rows(sql`select 1 from credit_balances where org_id = ${stuck.id} for update`, tx);
-          await new Promise((r) => setTimeout(r, 6_000));
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          await Promise.race([othersDonePromise, new Promise((r) => (timer = setTimeout(r, 6_000)))]);
+          clearTimeout(timer);
           released = true;
         });
         await new Promise((r) => setTimeout(r, 100));
@@ -275,6 +281,7 @@ describe("spends under load", () => {
           }),
         );
         await Promise.all(otherSpends);
+        othersDone();
         expect(doneBeforeRelease).toEqual(Array(12).fill(true));
         await held;
         expect((await Promise.all(stuckSpends)).map((r) => r.body.balance_after).sort((a, b) => b - a)).toEqual([
