@@ -13,7 +13,7 @@ import { invoiceTax } from "@/lib/tax/compute";
 import { activeRates } from "@/lib/tax/rates";
 import { selectTax } from "@/lib/tax/select";
 import { ZBillingDetails, type InvoiceParties } from "./party-schemas";
-import { takeCreditBalances } from "./credit-balance";
+import { takeCreditBalances, takesCreditBalance } from "./credit-balance";
 import { getSellerSettings } from "./seller-settings";
 
 /** A line as priced; its tax fields are worked out at issue (lib/tax). */
@@ -64,16 +64,14 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
   const existing = new Map(
     (await tx.select().from(invoices).where(inArray(invoices.sourceKey, keys))).map((inv) => [inv.sourceKey!, inv]),
   );
-  // A customer's credit-note balance is taken by its next invoices (credit-balance.ts).
-  const fresh = await takeCreditBalances(
-    tx,
-    inputs.filter((i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n),
+  const candidates = inputs.filter(
+    (i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n,
   );
   const [numbers, existingLines, seller, buyers, rates] = await Promise.all([
-    fresh.length
+    candidates.length
       ? selectRows(
           { n: text },
-          sql`select nextval('invoice_number_seq')::text as n from generate_series(1, ${fresh.length}::int)`,
+          sql`select nextval('invoice_number_seq')::text as n from generate_series(1, ${candidates.length}::int)`,
           tx,
         )
       : Promise.resolve([]),
@@ -90,7 +88,7 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
           .orderBy(invoiceLines.invoiceId, invoiceLines.position)
       : Promise.resolve([]),
     getSellerSettings(tx),
-    fresh.length
+    candidates.length
       ? tx
           .select({
             id: organizations.id,
@@ -99,9 +97,9 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
             details: organizations.billingDetails,
           })
           .from(organizations)
-          .where(inArray(organizations.id, [...new Set(fresh.map((i) => i.orgId))]))
+          .where(inArray(organizations.id, [...new Set(candidates.map((i) => i.orgId))]))
       : Promise.resolve([]),
-    fresh.length ? activeRates(tx) : Promise.resolve([]),
+    candidates.length ? activeRates(tx) : Promise.resolve([]),
   ]);
   // Both parties as they are now: the invoice keeps them, whatever is edited later.
   const emptyDetails = ZBillingDetails.parse({});
@@ -112,10 +110,15 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
     ]),
   );
   // Tax per line under the buyer's treatment (tax mode tally_rates; lib/tax/compute.ts states the rounding).
-  const taxes = fresh.map((input) => {
-    const buyer = partiesOf.get(input.orgId)?.buyer ?? emptyDetails;
-    return invoiceTax(input.lines, selectTax(seller.tax_mode, seller.country, buyer, rates));
-  });
+  const taxOf = (input: InvoiceRequest) =>
+    invoiceTax(
+      input.lines,
+      selectTax(seller.tax_mode, seller.country, partiesOf.get(input.orgId)?.buyer ?? emptyDetails, rates),
+      takesCreditBalance,
+    );
+  // A customer's credit-note balance is taken by its next invoices, off their total with tax (credit-balance.ts).
+  const fresh = await takeCreditBalances(tx, candidates, (input) => taxOf(input).totalCents);
+  const taxes = fresh.map(taxOf);
   const values = fresh.map((input, n) => {
     const tax = taxes[n]!;
     const total = tax.totalCents;
