@@ -5,6 +5,10 @@ import { formatPercentage } from "./compute";
 
 export type TaxSummaryRow = { label: string; cents: number };
 
+/** A rate as printed: "VAT 20 %", "GST 10 % (included)". */
+export const rateLabel = (r: { name: string; percentage: string; inclusive: boolean }) =>
+  `${r.name} ${formatPercentage(r.percentage)}${r.inclusive ? " (included)" : ""}`;
+
 /**
  * Subtotal (the taxable net), then one row per rate ("VAT 20 %"); nothing for an invoice without tax.
  * A credit-note balance the invoice took is untaxed (its tax was credited on the note): it follows
@@ -21,7 +25,7 @@ export function taxSummaryRows(inv: {
   return [
     { label: "Subtotal", cents: taxableNet },
     ...inv.tax.breakdown.map((b) => ({
-      label: `${b.name} ${formatPercentage(b.percentage)}${b.inclusive ? " (included)" : ""}`,
+      label: rateLabel(b),
       cents: b.tax_cents,
     })),
     ...(applied !== 0 ? [{ label: "Credit notes applied", cents: applied }] : []),
