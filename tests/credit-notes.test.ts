@@ -146,7 +146,15 @@ describe("credit notes", () => {
     expect(first.json).toMatchObject({ amount_cents: 300, outcome: "refund_to_card", balance_remaining_cents: 0 });
     expect(first.json.number).toMatch(/^CN-\d{6}$/);
     expect(first.json.lines).toEqual([
-      { id: expect.any(String), invoice_line_id: lines[0]!.id, description: "Line 1", amount_cents: 300 },
+      {
+        id: expect.any(String),
+        invoice_line_id: lines[0]!.id,
+        description: "Line 1",
+        amount_cents: 300,
+        net_cents: 300,
+        tax_cents: 0,
+        tax_percentage: null,
+      },
     ]);
     const [pay] = await db.select().from(payments).where(eq(payments.invoiceId, inv.id));
     expect(pay).toMatchObject({ amountRefundedCents: 300, status: "partially_refunded" });

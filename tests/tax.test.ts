@@ -438,6 +438,7 @@ describe("tax report", () => {
         gross_cents: 2502,
         reverse_charge_net_cents: 0,
         invoice_count: 2,
+        credit_note_count: 0,
       },
       {
         country: "DK",
@@ -451,6 +452,7 @@ describe("tax report", () => {
         gross_cents: 1001,
         reverse_charge_net_cents: 1001,
         invoice_count: 1,
+        credit_note_count: 0,
       },
     ]);
 
@@ -464,9 +466,9 @@ describe("tax report", () => {
     expect(res.headers.get("content-disposition")).toContain(`tax-${day}-${day}.csv`);
     const csvLines = (await res.text()).trim().split("\n");
     expect(csvLines.filter((l, i) => i === 0 || l.startsWith("DK,"))).toEqual([
-      "country,region,tax_name,percentage,inclusive,currency,net_cents,tax_cents,gross_cents,reverse_charge_net_cents,invoice_count",
-      "DK,,Moms,25,false,eur,2002,500,2502,0,2",
-      "DK,,VAT (reverse charge),0,false,eur,1001,0,1001,1001,1",
+      "country,region,tax_name,percentage,inclusive,currency,net_cents,tax_cents,gross_cents,reverse_charge_net_cents,invoice_count,credit_note_count",
+      "DK,,Moms,25,false,eur,2002,500,2502,0,2,0",
+      "DK,,VAT (reverse charge),0,false,eur,1001,0,1001,1001,1,0",
     ]);
 
     // A period before the invoices: nothing; a reversed range: 400 naming `to`.

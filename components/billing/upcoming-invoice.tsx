@@ -20,6 +20,8 @@ export function UpcomingInvoice({ initial }: { initial: UpcomingInvoiceJson }) {
   const { data, isFetching } = useUpcomingInvoice(initial);
   const u = data ?? initial;
   const projected = new Map(u.projected_lines.map((l) => [l.id, l.amount_cents]));
+  // A rate, or a reverse charge (0 %, its note shown): the totals say what the invoice will say.
+  const taxed = u.tax.treatment === "rate" || u.tax.treatment === "reverse_charge";
   return (
     <div data-testid="upcoming-invoice" className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-3">
@@ -30,12 +32,14 @@ export function UpcomingInvoice({ initial }: { initial: UpcomingInvoiceJson }) {
         </p>
         <div className="text-right">
           <div className="text-2xl font-semibold text-zinc-900" data-testid="upcoming-total">
-            {formatMoney(u.total_so_far_cents, u.currency)}
+            {formatMoney(taxed ? u.tax.total_so_far_with_tax_cents : u.total_so_far_cents, u.currency)}
           </div>
           <div className="text-xs text-zinc-500">
-            so far · about{" "}
-            <span data-testid="upcoming-projected">{formatMoney(u.projected_total_cents, u.currency)}</span> at the
-            current pace {isFetching && <span className="text-zinc-500">· updating</span>}
+            so far{taxed && (u.tax.inclusive ? " with tax included" : " with tax")} · about{" "}
+            <span data-testid="upcoming-projected">
+              {formatMoney(taxed ? u.tax.projected_total_with_tax_cents : u.projected_total_cents, u.currency)}
+            </span>{" "}
+            at the current pace {isFetching && <span className="text-zinc-500">· updating</span>}
           </div>
         </div>
       </div>
@@ -94,6 +98,35 @@ export function UpcomingInvoice({ initial }: { initial: UpcomingInvoiceJson }) {
             </tr>
           )}
         </tbody>
+        {(taxed || u.tax.treatment === "stripe_tax") && (
+          <tfoot className="border-t border-zinc-200 text-sm" data-testid="upcoming-tax">
+            {u.tax.label ? (
+              <>
+                <tr>
+                  <Td wrap>Subtotal{u.tax.inclusive && " (tax included)"}</Td>
+                  <Td align="right">{formatMoney(u.total_so_far_cents, u.currency)}</Td>
+                  <Td align="right">{formatMoney(u.projected_total_cents, u.currency)}</Td>
+                </tr>
+                <tr>
+                  <Td wrap>{u.tax.label}</Td>
+                  <Td align="right">{formatMoney(u.tax.tax_so_far_cents, u.currency)}</Td>
+                  <Td align="right">{formatMoney(u.tax.projected_tax_cents, u.currency)}</Td>
+                </tr>
+                <tr className="font-semibold">
+                  <Td wrap>Total</Td>
+                  <Td align="right">{formatMoney(u.tax.total_so_far_with_tax_cents, u.currency)}</Td>
+                  <Td align="right">{formatMoney(u.tax.projected_total_with_tax_cents, u.currency)}</Td>
+                </tr>
+              </>
+            ) : (
+              <tr>
+                <Td wrap className="text-zinc-600" colSpan={3}>
+                  {u.tax.note ?? "Tax is worked out by Stripe when the invoice is issued."}
+                </Td>
+              </tr>
+            )}
+          </tfoot>
+        )}
       </Table>
     </div>
   );

@@ -61,14 +61,17 @@ export function Td({
   className,
   align = "left",
   wrap = false,
+  colSpan,
 }: {
   children?: React.ReactNode;
   className?: string;
   align?: "left" | "right";
   wrap?: boolean;
+  colSpan?: number;
 }) {
   return (
     <td
+      colSpan={colSpan}
       className={cn(
         wrap ? "whitespace-normal" : "whitespace-nowrap",
         "px-5 py-3 text-zinc-700",

@@ -2,14 +2,25 @@
 // customer's next local invoices: each gets a line "Credit from CN-000001" for as much as it can
 // take (never below zero), oldest note first, under the notes' row locks so two invoices issued at
 // once never take the same money. Only invoices still to be collected take it — one paid at issue
-// (a checkout's card already charged) does not — and only in the note's currency and mode.
+// (a checkout's card already charged) does not — and only in the note's currency and mode. The note
+// credited its tax already, so the balance is money taken off the invoice's total with tax, on an
+// untaxed line (invoiceTax's `untaxed`).
 import "server-only";
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import { creditNotes } from "@/lib/db/schema";
 import type { InvoiceRequest } from "./issue-invoice";
 
-export async function takeCreditBalances(tx: Executor, inputs: InvoiceRequest[]): Promise<InvoiceRequest[]> {
+/** A line that takes a note's balance: untaxed on the invoice (the note credited its tax). */
+export const takesCreditBalance = (l: { details?: Record<string, unknown> | null }) =>
+  typeof l.details?.credit_note_id === "string";
+
+/** `grossOf`: what an invoice comes to with its tax, the most a balance can take of it. */
+export async function takeCreditBalances(
+  tx: Executor,
+  inputs: InvoiceRequest[],
+  grossOf: (input: InvoiceRequest) => number,
+): Promise<InvoiceRequest[]> {
   const takers = inputs.filter((i) => !i.paid);
   if (takers.length === 0) return inputs;
   const notes = await tx
@@ -28,7 +39,7 @@ export async function takeCreditBalances(tx: Executor, inputs: InvoiceRequest[])
   const left = new Map(notes.map((n) => [n.id, n.balanceRemainingCents]));
   const out = inputs.map((input) => {
     if (input.paid) return input;
-    let total = input.lines.reduce((s, l) => s + l.amountCents, 0);
+    let total = grossOf(input);
     const credits: InvoiceRequest["lines"] = [];
     for (const n of notes) {
       if (total <= 0) break;

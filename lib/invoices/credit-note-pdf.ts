@@ -3,6 +3,8 @@
 import "server-only";
 import type { CreditNote, CreditNoteLine, Invoice, Organization } from "@/lib/db/schema";
 import { formatDate } from "@/lib/format";
+import { CREDIT_TAX_ROUNDING_NOTE } from "@/lib/tax/credit";
+import { UNTAXED_ROUNDING_NOTE, taxSummaryRows } from "@/lib/tax/describe";
 import { renderInvoicePdf } from "./invoice-pdf";
 
 const STAMPS: Record<CreditNote["outcome"], string> = {
@@ -24,6 +26,8 @@ export async function renderCreditNotePdf(r: {
   lines: CreditNoteLine[];
 }): Promise<Uint8Array> {
   const { note, invoice } = r;
+  // Each line as its invoice printed it: net under exclusive tax, tax included under inclusive.
+  const inclusive = note.tax?.breakdown[0]?.inclusive ?? false;
   return renderInvoicePdf({
     invoice,
     customer: r.customer,
@@ -31,7 +35,7 @@ export async function renderCreditNotePdf(r: {
       description: l.description,
       quantity: "1",
       unitAmount: null,
-      amountCents: l.amountCents,
+      amountCents: (l.netCents ?? l.amountCents) + (inclusive ? l.taxCents : 0),
     })),
     kind: {
       title: "Credit note",
@@ -47,6 +51,13 @@ export async function renderCreditNotePdf(r: {
         ["Invoice total", invoice.totalCents, false],
       ],
       stamp: note.status === "void" ? "VOID" : STAMPS[note.outcome],
+      taxRows: taxSummaryRows({
+        subtotalCents: note.amountCents - note.taxCents,
+        taxCents: note.taxCents,
+        tax: note.tax,
+      }),
+      taxNote: note.tax?.note ?? null,
+      roundingNote: note.tax ? CREDIT_TAX_ROUNDING_NOTE : UNTAXED_ROUNDING_NOTE,
     },
   });
 }

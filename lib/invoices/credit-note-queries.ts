@@ -100,6 +100,9 @@ export function creditNoteJson(r: CreditNoteRow): CreditNoteJson {
     status: n.status,
     currency: n.currency,
     amount_cents: n.amountCents,
+    subtotal_cents: n.amountCents - n.taxCents,
+    tax_cents: n.taxCents,
+    tax_note: n.tax?.note ?? null,
     outcome: n.outcome,
     reason: n.reason,
     balance_remaining_cents: n.balanceRemainingCents,
@@ -112,6 +115,9 @@ export function creditNoteJson(r: CreditNoteRow): CreditNoteJson {
       invoice_line_id: l.invoiceLineId,
       description: l.description,
       amount_cents: l.amountCents,
+      net_cents: l.netCents ?? l.amountCents,
+      tax_cents: l.taxCents,
+      tax_percentage: l.taxPercentage,
     })),
   };
 }

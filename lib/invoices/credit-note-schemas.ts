@@ -51,7 +51,12 @@ export const ZCreditNoteLineJson = z.strictObject({
   id: z.string(),
   invoice_line_id: z.string().nullable(),
   description: z.string(),
+  /** Taken off the invoice line's amount, in its terms (net if the invoice's tax is exclusive, gross if inclusive); a free line: its gross. */
   amount_cents: z.number().int(),
+  net_cents: z.number().int(),
+  tax_cents: z.number().int(),
+  /** The invoice line's rate ("20"; "0" reverse charge); null when untaxed. */
+  tax_percentage: z.string().nullable(),
 });
 
 export const ZCreditNoteJson = z.strictObject({
@@ -63,7 +68,12 @@ export const ZCreditNoteJson = z.strictObject({
   invoice_number: z.string(),
   status: z.enum(["issued", "void"]),
   currency: z.string(),
+  /** What it gives back, tax included: subtotal_cents + tax_cents. */
   amount_cents: z.number().int(),
+  subtotal_cents: z.number().int(),
+  tax_cents: z.number().int(),
+  /** Printed with it: the invoice's reverse-charge statement; null for none. */
+  tax_note: z.string().nullable(),
   outcome: z.enum(CREDIT_NOTE_OUTCOMES),
   reason: z.string(),
   balance_remaining_cents: z.number().int(),

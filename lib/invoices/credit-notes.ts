@@ -25,17 +25,28 @@ import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
 import { creditNoteEvent } from "@/lib/outbound-webhooks/events";
 import { formatMoney } from "@/lib/format";
 import { createStripeCreditNote } from "@/lib/stripe/credit-notes";
+import { creditAmountTax, creditLineTax, creditNoteTaxSnapshot, invoiceRate } from "@/lib/tax/credit";
 import type { CreateCreditNote } from "./credit-note-schemas";
 import { claimNumbers } from "./numbers";
 import { getSellerSettings } from "./seller-settings";
 
 export type IssuedCreditNote = { note: CreditNote; lines: CreditNoteLine[]; invoice: Invoice };
 
-type PlannedLine = { invoiceLineId: string | null; description: string; amountCents: number };
+type PlannedLine = {
+  invoiceLineId: string | null;
+  description: string;
+  /** Taken off the invoice line's amount (a free line: its gross). */
+  amountCents: number;
+  netCents: number;
+  taxCents: number;
+  taxPercentage: string | null;
+};
+
+const grossOf = (l: Pick<PlannedLine, "netCents" | "taxCents">) => l.netCents + l.taxCents;
 
 /**
- * The lines a request credits, checked against what is left of the invoice and of each line. Runs
- * under the invoice's row lock (`tx` holds it).
+ * The lines a request credits with their tax (lib/tax/credit.ts), checked against what is left of the
+ * invoice and of each line. Runs under the invoice's row lock (`tx` holds it).
  */
 async function planLines(tx: Executor, inv: Invoice, input: CreateCreditNote): Promise<PlannedLine[]> {
   if (inv.status !== "paid" || inv.amountPaidCents <= 0)
@@ -45,15 +56,18 @@ async function planLines(tx: Executor, inv: Invoice, input: CreateCreditNote): P
   const [lines, credited] = await Promise.all([
     tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, inv.id)),
     selectRows(
-      { line: text, cents: int },
-      sql`select coalesce(l.invoice_line_id, '') as line, sum(l.amount_cents)::text as cents
+      { line: text, cents: int, tax: int, gross: int },
+      sql`select coalesce(l.invoice_line_id, '') as line, sum(l.amount_cents)::text as cents,
+            sum(l.tax_cents)::text as tax, sum(coalesce(l.net_cents, l.amount_cents) + l.tax_cents)::text as gross
           from credit_note_lines l join credit_notes n on n.id = l.credit_note_id
           where n.invoice_id = ${inv.id} and n.status <> 'void'
           group by 1`,
       tx,
     ),
   ]);
-  const creditedOf = new Map(credited.map((r) => [r.line, r.cents]));
+  const creditedOf = new Map(credited.map((r) => [r.line, r]));
+  const rate = invoiceRate(inv.tax);
+  const inclusive = rate?.inclusive ?? false;
   const planned: PlannedLine[] = [];
   const seen = new Set<string>();
   (input.lines ?? []).forEach((asked, i) => {
@@ -62,7 +76,8 @@ async function planLines(tx: Executor, inv: Invoice, input: CreateCreditNote): P
     if (!line) throw invalidField(`${field}.invoice_line_id`, `is not a line of invoice ${inv.number}`);
     if (seen.has(line.id)) throw invalidField(`${field}.invoice_line_id`, "is credited twice in this note");
     seen.add(line.id);
-    const left = line.amountCents - (creditedOf.get(line.id) ?? 0);
+    const before = { amountCents: creditedOf.get(line.id)?.cents ?? 0, taxCents: creditedOf.get(line.id)?.tax ?? 0 };
+    const left = line.amountCents - before.amountCents;
     if (left <= 0) throw invalidField(`${field}.invoice_line_id`, `"${line.description}" has nothing left to credit`);
     const amount = asked.amount_cents ?? left;
     if (amount > left)
@@ -70,12 +85,32 @@ async function planLines(tx: Executor, inv: Invoice, input: CreateCreditNote): P
         `${field}.amount_cents`,
         `at most ${formatMoney(left, inv.currency)} is left to credit on "${line.description}"`,
       );
-    planned.push({ invoiceLineId: line.id, description: line.description, amountCents: amount });
+    const taxed = creditLineTax({ line, credited: before, amountCents: amount }, inclusive);
+    planned.push({
+      invoiceLineId: line.id,
+      description: line.description,
+      amountCents: amount,
+      netCents: taxed.netCents,
+      taxCents: taxed.taxCents,
+      taxPercentage: line.taxPercentage,
+    });
   });
-  if (input.amount_cents !== undefined)
-    planned.push({ invoiceLineId: null, description: input.description ?? "Credit", amountCents: input.amount_cents });
-  const total = planned.reduce((s, l) => s + l.amountCents, 0);
-  const already = credited.reduce((s, r) => s + r.cents, 0);
+  if (input.amount_cents !== undefined) {
+    const taxLeft =
+      inv.taxCents - credited.reduce((s, r) => s + r.tax, 0) - planned.reduce((s, l) => s + l.taxCents, 0);
+    const taxed = creditAmountTax(input.amount_cents, rate, taxLeft);
+    planned.push({
+      invoiceLineId: null,
+      description: input.description ?? "Credit",
+      amountCents: input.amount_cents,
+      netCents: taxed.netCents,
+      taxCents: taxed.taxCents,
+      taxPercentage: rate && taxed.taxCents ? rate.percentage : null,
+    });
+  }
+  // The invoice's limit is on money: what is credited with its tax against what was paid with it.
+  const total = planned.reduce((s, l) => s + grossOf(l), 0);
+  const already = credited.reduce((s, r) => s + r.gross, 0);
   const creditable = inv.amountPaidCents - already;
   if (total > creditable)
     throw invalidField(
@@ -109,7 +144,7 @@ export async function issueCreditNote(
   return db.transaction(async (tx) => {
     const inv = await lockInvoice(tx, invoiceId);
     const planned = await planLines(tx, inv, input);
-    const amount = planned.reduce((s, l) => s + l.amountCents, 0);
+    const amount = planned.reduce((s, l) => s + grossOf(l), 0);
     const id = newId("cn");
     const refund = input.outcome === "refund_to_card" ? await refundPayment(tx, inv, id, amount, actor, now) : null;
     return record(tx, inv, planned, {
@@ -186,7 +221,9 @@ async function record(tx: Executor, inv: Invoice, planned: PlannedLine[], v: Not
       provider: inv.provider,
       number: v.number,
       currency: inv.currency,
-      amountCents: planned.reduce((s, l) => s + l.amountCents, 0),
+      amountCents: planned.reduce((s, l) => s + grossOf(l), 0),
+      taxCents: planned.reduce((s, l) => s + l.taxCents, 0),
+      tax: creditNoteTaxSnapshot(inv.tax, planned),
       outcome: v.outcome,
       reason: v.reason,
       balanceRemainingCents: v.balanceRemainingCents,
@@ -222,7 +259,8 @@ async function issueAtStripe(
   const planned = await db.transaction(async (tx) => planLines(tx, await lockInvoice(tx, found.id), input));
   const stripeNote = await createStripeCreditNote({
     invoiceId: found.stripeInvoiceId!,
-    lines: planned,
+    // Custom lines at Stripe carry no tax of their own: each is what it gives back, tax included.
+    lines: planned.map((l) => ({ description: l.description, amountCents: grossOf(l) })),
     to: input.outcome === "refund_to_card" ? "refund" : "balance",
     memo: input.reason,
     metadata: { tally_credit_note_id: id, tally_invoice_id: found.id },

@@ -5,7 +5,7 @@ import type { Invoice, InvoiceLine, Organization } from "@/lib/db/schema";
 import { formatDate, formatMoney, formatQuantity, formatUnitPrice } from "@/lib/format";
 import { addressLines } from "./party-schemas";
 import { TAX_ID_LABELS } from "./tax-ids";
-import { TAX_ROUNDING_NOTE, taxSummaryRows } from "@/lib/tax/describe";
+import { TAX_ROUNDING_NOTE, UNTAXED_ROUNDING_NOTE, taxSummaryRows, type TaxSummaryRow } from "@/lib/tax/describe";
 
 const INK = rgb(0.1, 0.1, 0.12);
 const MUTED = rgb(0.45, 0.45, 0.5);
@@ -51,6 +51,12 @@ export type PdfDocumentKind = {
   references: string[];
   totals: [string, number, boolean][];
   stamp: string;
+  /** Between the lines and the totals: its subtotal and tax per rate (lib/tax/describe.ts). */
+  taxRows: TaxSummaryRow[];
+  /** Its reverse-charge statement, if any. */
+  taxNote: string | null;
+  /** The rounding rule it states at the foot. */
+  roundingNote: string;
 };
 
 type PdfLine = Pick<InvoiceLine, "description" | "quantity" | "unitAmount" | "amountCents">;
@@ -171,13 +177,12 @@ export async function renderInvoicePdf({
   }
   y -= 4;
   page.drawLine({ start: { x: 330, y: y + 10 }, end: { x: right, y: y + 10 }, thickness: 0.5, color: MUTED });
-  // Subtotal and tax per rate above the total (lib/tax/describe.ts), on a taxed invoice only (not a credit note).
-  if (kind === undefined)
-    for (const row of taxSummaryRows(invoice)) {
-      text(row.label, cols.unit, y - 4, { alignRight: true });
-      text(formatMoney(row.cents, invoice.currency), cols.amount, y - 4, { alignRight: true });
-      y -= 16;
-    }
+  // Subtotal and tax per rate above the total (lib/tax/describe.ts), on a taxed invoice or credit note.
+  for (const row of kind?.taxRows ?? taxSummaryRows(invoice)) {
+    text(row.label, cols.unit, y - 4, { alignRight: true });
+    text(formatMoney(row.cents, invoice.currency), cols.amount, y - 4, { alignRight: true });
+    y -= 16;
+  }
   const totals: [string, number, boolean][] = kind?.totals ?? [
     ["Total", invoice.totalCents, true],
     ["Amount paid", invoice.amountPaidCents, false],
@@ -198,22 +203,15 @@ export async function renderInvoicePdf({
     y - 20,
     { size: 14, f: bold, color: settled ? rgb(0.02, 0.55, 0.35) : rgb(0.7, 0.4, 0) },
   );
-  if (kind === undefined && invoice.tax?.note)
-    wrap(invoice.tax.note, 100).forEach((l, i) => text(l, left, y - 60 - 11 * i, { size: 9, f: bold }));
+  const taxNote = kind ? kind.taxNote : (invoice.tax?.note ?? null);
+  if (taxNote) wrap(taxNote, 100).forEach((l, i) => text(l, left, y - 60 - 11 * i, { size: 9, f: bold }));
   if (seller?.invoice_footer)
     wrap(seller.invoice_footer, 110)
       .slice(0, 4)
       .forEach((l, i, all) => text(l, left, 74 + 11 * (all.length - 1 - i), { size: 8 }));
-  text(
-    invoice.tax
-      ? TAX_ROUNDING_NOTE
-      : "Amounts are exact prices rounded half-up once per line to the currency's minor unit.",
-    left,
-    60,
-    {
-      size: 8,
-      color: MUTED,
-    },
-  );
+  text(kind?.roundingNote ?? (invoice.tax ? TAX_ROUNDING_NOTE : UNTAXED_ROUNDING_NOTE), left, 60, {
+    size: 8,
+    color: MUTED,
+  });
   return pdf.save();
 }

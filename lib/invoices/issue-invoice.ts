@@ -12,7 +12,7 @@ import { invoiceTax } from "@/lib/tax/compute";
 import { activeRates } from "@/lib/tax/rates";
 import { selectTax } from "@/lib/tax/select";
 import { ZBillingDetails, type InvoiceParties } from "./party-schemas";
-import { takeCreditBalances } from "./credit-balance";
+import { takeCreditBalances, takesCreditBalance } from "./credit-balance";
 import { claimNumbers } from "./numbers";
 import { getSellerSettings } from "./seller-settings";
 
@@ -56,10 +56,8 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
   const existing = new Map(
     (await tx.select().from(invoices).where(inArray(invoices.sourceKey, keys))).map((inv) => [inv.sourceKey!, inv]),
   );
-  // A customer's credit-note balance is taken by its next invoices (credit-balance.ts).
-  const fresh = await takeCreditBalances(
-    tx,
-    inputs.filter((i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n),
+  const candidates = inputs.filter(
+    (i, n) => !existing.has(i.sourceKey) && inputs.findIndex((j) => j.sourceKey === i.sourceKey) === n,
   );
   const [existingLines, seller, buyers, rates] = await Promise.all([
     existing.size
@@ -75,7 +73,7 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
           .orderBy(invoiceLines.invoiceId, invoiceLines.position)
       : Promise.resolve([]),
     getSellerSettings(tx),
-    fresh.length
+    candidates.length
       ? tx
           .select({
             id: organizations.id,
@@ -84,16 +82,10 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
             details: organizations.billingDetails,
           })
           .from(organizations)
-          .where(inArray(organizations.id, [...new Set(fresh.map((i) => i.orgId))]))
+          .where(inArray(organizations.id, [...new Set(candidates.map((i) => i.orgId))]))
       : Promise.resolve([]),
-    fresh.length ? activeRates(tx) : Promise.resolve([]),
+    candidates.length ? activeRates(tx) : Promise.resolve([]),
   ]);
-  const numbers = await claimNumbers(
-    tx,
-    "invoice",
-    seller.number_prefix,
-    fresh.map((i) => i.orgId),
-  );
   // Both parties as they are now: the invoice keeps them, whatever is edited later.
   const emptyDetails = ZBillingDetails.parse({});
   const partiesOf = new Map<string, InvoiceParties>(
@@ -103,10 +95,21 @@ export async function issueInvoices(tx: Executor, inputs: InvoiceRequest[]): Pro
     ]),
   );
   // Tax per line under the buyer's treatment (tax mode tally_rates; lib/tax/compute.ts states the rounding).
-  const taxes = fresh.map((input) => {
-    const buyer = partiesOf.get(input.orgId)?.buyer ?? emptyDetails;
-    return invoiceTax(input.lines, selectTax(seller.tax_mode, seller.country, buyer, rates));
-  });
+  const taxOf = (input: InvoiceRequest) =>
+    invoiceTax(
+      input.lines,
+      selectTax(seller.tax_mode, seller.country, partiesOf.get(input.orgId)?.buyer ?? emptyDetails, rates),
+      takesCreditBalance,
+    );
+  // A customer's credit-note balance is taken by its next invoices, off their total with tax (credit-balance.ts).
+  const fresh = await takeCreditBalances(tx, candidates, (input) => taxOf(input).totalCents);
+  const taxes = fresh.map(taxOf);
+  const numbers = await claimNumbers(
+    tx,
+    "invoice",
+    seller.number_prefix,
+    fresh.map((i) => i.orgId),
+  );
   const values = fresh.map((input, n) => {
     const tax = taxes[n]!;
     const total = tax.totalCents;

@@ -1,12 +1,51 @@
 // Invoices mirrored from Stripe: upserted by Stripe's id; an older state never overwrites a newer.
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
-import { invoiceLines, invoices, subscriptions, type Invoice, type InvoiceStatus } from "@/lib/db/schema";
+import { invoiceLines, invoices, subscriptions, taxRates, type Invoice, type InvoiceStatus } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { emitWebhookEvents } from "@/lib/outbound-webhooks/emit";
 import { invoiceEvent } from "@/lib/outbound-webhooks/events";
-import type { StripeInvoiceState } from "@/lib/stripe/billing";
+import type { StripeInvoiceState, StripeTaxAmount } from "@/lib/stripe/billing";
+import type { TaxBreakdownRow } from "@/lib/tax/compute";
+import type { InvoiceTaxSnapshot } from "@/lib/tax/snapshot";
+
+const sumTax = (taxes: StripeTaxAmount[]) => taxes.reduce((s, t) => s + t.amount, 0);
+
+/**
+ * Stripe's tax on a mirrored invoice as Tally keeps it: per rate, when every rate is one of Tally's
+ * own (tax mode tally_rates: `tax_rates.stripe_tax_rate_id`), so the tax report has its jurisdiction.
+ * Stripe Tax's own rates are not Tally's: their amount is kept (`tax_cents`), without a breakdown.
+ */
+async function stripeTaxSnapshot(
+  tx: Executor,
+  taxes: StripeTaxAmount[],
+): Promise<{ snapshot: InvoiceTaxSnapshot; percentageOf: Map<string, string> } | null> {
+  const ids = [...new Set(taxes.map((t) => t.rateId).filter((id): id is string => id !== null))];
+  if (taxes.length === 0 || ids.length !== taxes.length) return null;
+  const rates = await tx.select().from(taxRates).where(inArray(taxRates.stripeTaxRateId, ids));
+  const breakdown: TaxBreakdownRow[] = [];
+  for (const t of taxes) {
+    const r = rates.find((x) => x.stripeTaxRateId === t.rateId);
+    if (!r) return null;
+    breakdown.push({
+      kind: "rate",
+      rate_id: r.id,
+      name: r.name,
+      country: r.country,
+      region: r.region,
+      percentage: r.percentage,
+      inclusive: t.inclusive,
+      // Stripe's taxable amount is net of the tax for both behaviours.
+      net_cents: t.taxableAmount,
+      tax_cents: t.amount,
+    });
+  }
+  return {
+    snapshot: { mode: "tally_rates", breakdown, note: null },
+    percentageOf: new Map(rates.map((r) => [r.stripeTaxRateId!, r.percentage])),
+  };
+}
 
 const STATUS: Record<string, InvoiceStatus> = {
   draft: "draft",
@@ -30,6 +69,8 @@ export async function upsertStripeInvoice(
         .from(subscriptions)
         .where(eq(subscriptions.stripeSubscriptionId, inv.subscriptionId))
     : [];
+  const taxCents = sumTax(inv.taxes);
+  const taxed = await stripeTaxSnapshot(tx, inv.taxes);
   const values = {
     orgId,
     provider: "stripe" as const,
@@ -37,7 +78,10 @@ export async function upsertStripeInvoice(
     number: inv.number ?? `DRAFT-${inv.id}`,
     status: STATUS[inv.status] ?? "open",
     currency: inv.currency,
-    subtotalCents: inv.subtotal,
+    // Tally's subtotal is net of tax (total = subtotal + tax), whatever the rates' behaviour.
+    subtotalCents: inv.total - taxCents,
+    taxCents,
+    tax: taxed?.snapshot ?? null,
     totalCents: inv.total,
     amountPaidCents: inv.amountPaid,
     amountDueCents: inv.amountDue,
@@ -72,6 +116,10 @@ export async function upsertStripeInvoice(
         description: l.description || "Subscription",
         quantity: String(l.quantity),
         amountCents: l.amount,
+        taxCents: sumTax(l.taxes),
+        netCents: l.amount - sumTax(l.taxes.filter((t) => t.inclusive)),
+        // One of Tally's rates (its credit notes then credit the tax by the same rule as a local invoice's).
+        taxPercentage: l.taxes.length === 1 ? (taxed?.percentageOf.get(l.taxes[0]!.rateId ?? "") ?? null) : null,
         periodStart: l.periodStart,
         periodEnd: l.periodEnd,
       })),

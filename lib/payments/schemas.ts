@@ -7,6 +7,7 @@ import { z } from "zod";
 import { INVOICE_STATUSES, OFFLINE_PAYMENT_METHODS, PAYMENT_STATUSES } from "@/lib/db/schema";
 import { SUBSCRIPTION_STATUSES } from "@/lib/db/schema/subscriptions";
 import { ZIsoDate, ZPage } from "@/lib/http/schemas";
+import { TAX_MODES } from "@/lib/tax/select";
 
 /**
  * The customer a billing request acts for. A platform key (or the admin) names it — Tally's id or
@@ -89,6 +90,25 @@ export const ZUpcomingInvoiceLineJson = z.strictObject({
   period_end: z.string(),
 });
 
+/** The upcoming invoice's tax, worked out as the invoice will (lib/tax/compute.ts: per line, rounded once). */
+export const ZUpcomingTax = z
+  .strictObject({
+    mode: z.enum(TAX_MODES),
+    treatment: z
+      .enum(["none", "rate", "reverse_charge", "stripe_tax"])
+      .describe("stripe_tax: Stripe works the tax out when it issues the invoice; none is shown here"),
+    /** "VAT 20 %", "GST 10 % (included)"; null without a rate. */
+    label: z.string().nullable(),
+    inclusive: z.boolean(),
+    /** The reverse-charge statement the invoice will carry; null for none. */
+    note: z.string().nullable(),
+    tax_so_far_cents: z.number().int(),
+    total_so_far_with_tax_cents: z.number().int(),
+    projected_tax_cents: z.number().int(),
+    projected_total_with_tax_cents: z.number().int(),
+  })
+  .describe("The customer's tax on the totals (which are net of exclusive tax; inclusive tax is inside them)");
+
 export const ZUpcomingInvoiceJson = z.strictObject({
   object: z.literal("upcoming_invoice"),
   customer_id: z.string(),
@@ -140,6 +160,7 @@ export const ZUpcomingInvoiceJson = z.strictObject({
   total_so_far: ZMajor,
   projected_total_cents: z.number().int(),
   projected_total: ZMajor,
+  tax: ZUpcomingTax,
 });
 
 export type UpcomingInvoiceJson = z.infer<typeof ZUpcomingInvoiceJson>;

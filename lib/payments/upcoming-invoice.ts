@@ -10,6 +10,9 @@ import { LIVE_STATUSES, plans, subscriptions } from "@/lib/db/schema";
 import { AppError, notFound } from "@/lib/http/errors";
 import { minorToDecimal } from "@/lib/money";
 import { nextPeriod } from "@/lib/subscriptions/rollover";
+import { buyerTax } from "@/lib/tax/buyer-tax";
+import { invoiceTax } from "@/lib/tax/compute";
+import { rateLabel } from "@/lib/tax/describe";
 import { subscriptionLines } from "./local-billing";
 import { addonFeeLines } from "@/lib/addons/fees";
 import { liveAddonsOf } from "@/lib/addons/live";
@@ -65,7 +68,11 @@ export async function upcomingInvoice(orgId: string, now = new Date()): Promise<
   const projected = input ? [...lessThresholdBilled(periodLines(projectToPeriodEnd(input, now)), billed), ...late] : [];
 
   // The fee of the period that starts when this one ends (none after a cancellation).
-  const [discount, held] = await Promise.all([liveDiscountOf(db, orgId, sub.id), liveAddonsOf(db, [sub.id])]);
+  const [discount, held, tax] = await Promise.all([
+    liveDiscountOf(db, orgId, sub.id),
+    liveAddonsOf(db, [sub.id]),
+    buyerTax(orgId),
+  ]);
   const renews = !sub.cancelAtPeriodEnd && next;
   const fee = renews ? subscriptionLines(next, nextPeriod(sub), discount, totalCents(lines)) : [];
   const addonFees = renews ? addonFeeLines(held.get(sub.id) ?? [], nextPeriod(sub), currency) : [];
@@ -75,6 +82,10 @@ export async function upcomingInvoice(orgId: string, now = new Date()): Promise<
   const projectedCents = totalCents(projected);
   const isCall = (l: PeriodLine) => l.kind === "call_usage" || l.kind === "agent_fixed";
   const isAddon = (l: PeriodLine) => l.kind === "addon";
+  const feeLines = [...fee, ...addonFees];
+  const taxSoFar = invoiceTax([...feeLines, ...lines], tax.treatment);
+  const taxProjected = invoiceTax([...feeLines, ...projected], tax.treatment);
+  const t = tax.treatment;
   return {
     object: "upcoming_invoice" as const,
     customer_id: orgId,
@@ -121,6 +132,17 @@ export async function upcomingInvoice(orgId: string, now = new Date()): Promise<
     total_so_far: minorToDecimal(feeCents + usageCents, currency),
     projected_total_cents: feeCents + projectedCents,
     projected_total: minorToDecimal(feeCents + projectedCents, currency),
+    tax: {
+      mode: tax.mode,
+      treatment: tax.mode === "stripe_tax" && sub.provider === "stripe" ? "stripe_tax" : t.kind,
+      label: t.kind === "rate" ? rateLabel(t) : null,
+      inclusive: t.kind === "rate" && t.inclusive,
+      note: taxSoFar.note,
+      tax_so_far_cents: taxSoFar.taxCents,
+      total_so_far_with_tax_cents: taxSoFar.totalCents,
+      projected_tax_cents: taxProjected.taxCents,
+      projected_total_with_tax_cents: taxProjected.totalCents,
+    },
   };
 }
 

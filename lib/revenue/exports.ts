@@ -116,6 +116,7 @@ const invoiceRow = {
   currency: text,
   subtotal_cents: int,
   total_cents: int,
+  tax_cents: int,
   amount_paid_cents: int,
   amount_due_cents: int,
   subscription_id: nullable(text),
@@ -137,7 +138,7 @@ async function invoiceBatch(range: { from?: Date; to?: Date }, cursor: string | 
   if (range.to) conditions.push(sql`i.issued_at < ${range.to.toISOString()}::timestamptz`);
   const list = await selectRows(
     invoiceRow,
-    sql`select i.id, i.number, i.org_id, o.name as customer_name, i.provider, i.status, i.currency, i.subtotal_cents::text as subtotal_cents, i.total_cents::text as total_cents,
+    sql`select i.id, i.number, i.org_id, o.name as customer_name, i.provider, i.status, i.currency, i.subtotal_cents::text as subtotal_cents, i.total_cents::text as total_cents, i.tax_cents::text as tax_cents,
           i.amount_paid_cents::text as amount_paid_cents, i.amount_due_cents::text as amount_due_cents, i.subscription_id, i.period_start, i.period_end, i.issued_at, i.paid_at,
           i.stripe_invoice_id, i.description, i.livemode, i.issued_at::text as sort_value
         from invoices i join organizations o on o.id = i.org_id
@@ -161,6 +162,10 @@ export function invoicesCsv(range: { from?: Date; to?: Date } = {}): ReadableStr
       "provider",
       "status",
       "currency",
+      // Net, tax and gross for the books (gross = total; net = total − tax, any provider's invoice).
+      "net_cents",
+      "tax_cents",
+      "gross_cents",
       "subtotal_cents",
       "total_cents",
       "amount_paid_cents",
@@ -183,6 +188,9 @@ export function invoicesCsv(range: { from?: Date; to?: Date } = {}): ReadableStr
       i.provider,
       i.status,
       i.currency,
+      i.total_cents - i.tax_cents,
+      i.tax_cents,
+      i.total_cents,
       i.subtotal_cents,
       i.total_cents,
       i.amount_paid_cents,

@@ -45,10 +45,14 @@ export type StripeInvoiceState = {
   pdfUrl: string | null;
   /** False for an object of Stripe's test mode (an sk_test_ key): test money, never revenue. */
   livemode: boolean;
+  /** Stripe's tax on it (Stripe Tax or TaxRates), per rate; empty when untaxed. */
+  taxes: StripeTaxAmount[];
   lines: {
     description: string;
     quantity: number;
+    /** Stripe's line amount: net of exclusive tax, with inclusive tax inside. */
     amount: number;
+    taxes: StripeTaxAmount[];
     priceId: string | null;
     periodStart: Date | null;
     periodEnd: Date | null;
@@ -86,7 +90,29 @@ function promotionCodeOf(s: Stripe.Subscription): string | null {
   return idOf(d?.promotion_code ?? null) ?? null;
 }
 
+export type StripeTaxAmount = { amount: number; inclusive: boolean; rateId: string | null; taxableAmount: number };
+
+type RawTax = {
+  amount: number;
+  tax_behavior?: string;
+  inclusive?: boolean;
+  tax_rate_details?: { tax_rate?: string | { id: string } } | null;
+  tax_rate?: string | { id: string } | null;
+  taxable_amount?: number | null;
+};
+
+/** Stripe's taxes (total_taxes / taxes, or the older total_tax_amounts / tax_amounts) in one shape. */
+function taxesOf(list: RawTax[] | null | undefined): StripeTaxAmount[] {
+  return (list ?? []).map((t) => ({
+    amount: t.amount,
+    inclusive: t.tax_behavior ? t.tax_behavior === "inclusive" : Boolean(t.inclusive),
+    rateId: idOf(t.tax_rate_details?.tax_rate ?? t.tax_rate ?? null),
+    taxableAmount: t.taxable_amount ?? 0,
+  }));
+}
+
 export function toInvoiceState(i: Stripe.Invoice): StripeInvoiceState {
+  const raw = i as unknown as { total_taxes?: RawTax[] | null; total_tax_amounts?: RawTax[] | null };
   const parent = i as unknown as {
     parent?: { subscription_details?: { subscription?: string | { id: string } } };
     subscription?: string | { id: string };
@@ -110,6 +136,7 @@ export function toInvoiceState(i: Stripe.Invoice): StripeInvoiceState {
     hostedUrl: i.hosted_invoice_url ?? null,
     pdfUrl: i.invoice_pdf ?? null,
     livemode: i.livemode !== false,
+    taxes: taxesOf(raw.total_taxes ?? raw.total_tax_amounts),
     lines: (i.lines?.data ?? []).map((l) => {
       const line = l as unknown as {
         description?: string | null;
@@ -120,11 +147,14 @@ export function toInvoiceState(i: Stripe.Invoice): StripeInvoiceState {
         price?: { id: string };
         proration?: boolean;
         parent?: { subscription_item_details?: { proration?: boolean } };
+        taxes?: RawTax[] | null;
+        tax_amounts?: RawTax[] | null;
       };
       return {
         description: line.description ?? "",
         quantity: line.quantity ?? 1,
         amount: line.amount,
+        taxes: taxesOf(line.taxes ?? line.tax_amounts),
         priceId: line.pricing?.price_details?.price ?? line.price?.id ?? null,
         periodStart: ts(line.period?.start),
         periodEnd: ts(line.period?.end),

@@ -62,17 +62,26 @@ export type InvoiceTax<L> = {
   note: string | null;
 };
 
-/** Every line of one invoice under one treatment; subtotal (net), tax and total are sums of the lines. */
-export function invoiceTax<L extends { amountCents: number }>(lines: L[], t: TaxTreatment): InvoiceTax<L> {
+/**
+ * Every line of one invoice under one treatment; subtotal (net), tax and total are sums of the lines.
+ * A line `untaxed` says so (a credit note's balance taken: its tax was credited on the note) carries
+ * none and is outside the breakdown's taxable net.
+ */
+export function invoiceTax<L extends { amountCents: number }>(
+  lines: L[],
+  t: TaxTreatment,
+  untaxed: (l: L) => boolean = () => false,
+): InvoiceTax<L> {
   const taxed = lines.map((l) => ({
     ...l,
-    ...(t.kind === "rate"
+    ...(t.kind === "rate" && !untaxed(l)
       ? lineTax(l.amountCents, t.percentage, t.inclusive)
       : { netCents: l.amountCents, taxCents: 0, grossCents: l.amountCents }),
   }));
   const sum = (k: keyof LineTax) => taxed.reduce((s, l) => s + l[k], 0);
   const subtotalCents = sum("netCents");
   const taxCents = sum("taxCents");
+  const taxableNet = taxed.reduce((s, l, i) => s + (untaxed(lines[i]!) ? 0 : l.netCents), 0);
   const breakdown: TaxBreakdownRow[] =
     t.kind === "rate"
       ? [
@@ -84,7 +93,7 @@ export function invoiceTax<L extends { amountCents: number }>(lines: L[], t: Tax
             region: t.region,
             percentage: t.percentage,
             inclusive: t.inclusive,
-            net_cents: subtotalCents,
+            net_cents: taxableNet,
             tax_cents: taxCents,
           },
         ]
@@ -98,7 +107,7 @@ export function invoiceTax<L extends { amountCents: number }>(lines: L[], t: Tax
               region: null,
               percentage: "0",
               inclusive: false,
-              net_cents: subtotalCents,
+              net_cents: taxableNet,
               tax_cents: 0,
             },
           ]

@@ -78,6 +78,8 @@ export const ZTaxReportRow = z.object({
   gross_cents: z.number().int(),
   reverse_charge_net_cents: z.number().int(),
   invoice_count: z.number().int(),
+  /** Credit notes issued in the period: their net and tax are taken off the row's. */
+  credit_note_count: z.number().int(),
 });
 export type TaxReportRow = z.infer<typeof ZTaxReportRow>;
 export const ZTaxReport = z.object({ from: z.string(), to: z.string(), data: z.array(ZTaxReportRow) });

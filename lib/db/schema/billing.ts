@@ -211,7 +211,12 @@ export const creditNotes = pgTable(
     number: text().notNull(),
     status: text().$type<"issued" | "void">().notNull().default("issued"),
     currency: text().notNull(),
+    /** What the note gives back, tax included (Σ lines' net + tax). */
     amountCents: bigint({ mode: "number" }).notNull(),
+    /** The tax it gives back (lib/tax/credit.ts); 0 on untaxed and older notes. */
+    taxCents: bigint({ mode: "number" }).notNull().default(0),
+    /** The tax credited per jurisdiction and rate (the invoice's treatment); null when untaxed. */
+    tax: jsonb().$type<InvoiceTaxSnapshot>(),
     outcome: text().$type<CreditNoteOutcome>().notNull(),
     reason: text().notNull(),
     /** What the next invoices have not yet taken of a balance outcome (0 for a refund). */
@@ -263,7 +268,14 @@ export const creditNoteLines = pgTable(
     /** No foreign key: a Stripe invoice's mirrored lines are rewritten whenever its state arrives. */
     invoiceLineId: text(),
     description: text().notNull(),
+    /** What is taken off the invoice line's amount (its terms: net if exclusive, gross if inclusive); a free line: its gross. */
     amountCents: bigint({ mode: "number" }).notNull(),
+    /** The tax credited with it (lib/tax/credit.ts); 0 when untaxed. */
+    taxCents: bigint({ mode: "number" }).notNull().default(0),
+    /** Net of tax; null on older lines (= amountCents). Gross = net + tax. */
+    netCents: bigint({ mode: "number" }),
+    /** The invoice line's rate ("20"; "0" reverse charge); null when untaxed. */
+    taxPercentage: numeric(),
   },
   (t) => [
     primaryKey({ name: "credit_note_lines_pkey", columns: [t.id, t.orgId] }),
