@@ -10,7 +10,7 @@ import * as entitlementList from "@/app/api/v1/entitlements/route";
 import * as entitlementCheck from "@/app/api/v1/entitlements/[feature]/route";
 import * as featuresRoute from "@/app/api/v1/features/route";
 import { db } from "@/lib/db/client";
-import { creditGrants, invoiceLines, invoices, subscriptions } from "@/lib/db/schema";
+import { creditGrants, invoiceLines, invoices, subscriptionHistory, subscriptions } from "@/lib/db/schema";
 import { addSandboxCard } from "@/lib/payments/payment-methods";
 import { rollOverSubscriptions } from "@/lib/subscriptions/rollover";
 import { subscribe } from "@/lib/subscriptions/subscribe";
@@ -335,27 +335,28 @@ describe("who may change add-ons", () => {
       call<Json>(billingAddons.POST, "POST", "/api/v1/billing/addons", {
         key: op,
         headers: { "idempotency-key": `attach-${b.org.id}` },
-        body: { addon: addon.code, quantity: 2, customer_id: b.org.id },
+        body: { addon: addon.code, quantity: 2, customer_id: b.org.id, reason: "Agreed in the renewal call" },
       });
     const first = await attach();
     expect(first.json).toMatchObject({ applied: true, quantity: 2 });
     const again = await attach();
     expect(again.headers.get("idempotent-replayed")).toBe("true");
     expect((await heldB()).map((h) => h.quantity)).toEqual([2]);
+    // Who changed what and why is in the subscription's history, once.
+    const history = await db
+      .select()
+      .from(subscriptionHistory)
+      .where(and(eq(subscriptionHistory.orgId, b.org.id), eq(subscriptionHistory.action, "addon_changed")));
+    expect(history.map((h) => [h.comment, h.details])).toEqual([
+      [
+        "Agreed in the renewal call",
+        expect.objectContaining({ addon_code: addon.code, from_quantity: 0, quantity: 2 }),
+      ],
+    ]);
     // A preview changes nothing.
     const preview = await setQuantity(b.cookie, addon.code, 4, { preview: true });
     expect(preview.json).toMatchObject({ applied: false, quantity: 4, from_quantity: 2 });
     expect((await heldB()).map((h) => h.quantity)).toEqual([2]);
-  });
-
-  it("refuses add-ons on a Stripe-billed subscription (409) rather than billing them twice", async () => {
-    const plan = await makePlan();
-    const addon = await makeAddon({});
-    const org = await makeOrg();
-    const user = await makeUser("owner", org.id);
-    await subscribe(org.id, { plan: { id: plan.id }, actor: "test", skipTrial: true, provider: "stripe" });
-    const res = await setQuantity(await sessionCookie(user.id), addon.code, 1);
-    expect(res.status).toBe(409);
   });
 });
 
@@ -380,3 +381,35 @@ async function invoiceLinesOf(subscriptionId: string, periodStart: Date) {
   if (!inv) return [];
   return db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, inv.id)).orderBy(asc(invoiceLines.position));
 }
+
+describe("add-ons in MRR", () => {
+  it("counts a recurring add-on's fee in MRR and its movements (expansion, contraction); one-time add-ons never", async () => {
+    const { mrrChanges } = await import("@/lib/revenue/series");
+    const { mrrMovements, parseMonth } = await import("@/lib/revenue/movements");
+    const { customerRevenue } = await import("@/lib/revenue/customer-detail");
+    const plan = await makePlan({ basePriceCents: 2900 });
+    const seat = await makeAddon({ price: "10", max_quantity: 5 });
+    const once = await makeAddon({ kind: "one_time", interval: undefined, price: "25" });
+    const { org } = await customer(plan);
+    await setQuantityAt(org.id, seat.code, 2, new Date("2026-06-11T00:00:00Z"));
+    await setQuantityAt(org.id, once.code, 1, new Date("2026-06-12T00:00:00Z"));
+    await setQuantityAt(org.id, seat.code, 1, new Date("2026-06-21T00:00:00Z"));
+
+    const changes = (await mrrChanges("usd", new Date("2026-07-01T00:00:00Z"))).filter((c) => c.orgId === org.id);
+    // 29 → 29 + 2 × 10 → 29 + 10, in twelfths of a cent (a month's MRR × 12); the one-time purchase moves nothing.
+    expect(changes.map((c) => c.twelfths.toNumber())).toEqual([2900 * 12, 4900 * 12, 3900 * 12]);
+    const [june] = mrrMovements(changes, [parseMonth("2026-06")]);
+    expect({
+      newMrr: june!.newMrr.toNumber() / 12,
+      expansion: june!.expansionMrr.toNumber() / 12,
+      contraction: june!.contractionMrr.toNumber() / 12,
+      ending: june!.endingMrr.toNumber() / 12,
+    }).toEqual({ newMrr: 2900, expansion: 2000, contraction: 1000, ending: 3900 });
+
+    // The customer's history shows the MRR after each add-on change.
+    const history = (await customerRevenue(org.id)).history.filter((h) => h.action === "addon_changed");
+    expect(history.map((h) => h.mrrCents).sort()).toEqual([3900, 4900, 4900]);
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, org.id));
+    expect(sub!.addonCents).toBe(1000);
+  });
+});

@@ -20,6 +20,7 @@ const ACTION_LABEL: Record<string, string> = {
   expired: "Expired",
   reactivated: "Reactivated",
   discount_changed: "Discount changed",
+  addon_changed: "Add-on changed",
 };
 
 /** Every change of the customer's subscriptions, newest first, with the MRR after it. */

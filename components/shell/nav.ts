@@ -22,6 +22,7 @@ export const ADMIN_NAV: NavItem[] = [
   { href: "/admin/plans", label: "Plans" },
   { href: "/admin/catalog", label: "Catalog" },
   { href: "/admin/coupons", label: "Coupons" },
+  { href: "/admin/addons", label: "Add-ons" },
   { href: "/admin/credits", label: "Credits" },
   { href: "/admin/usage", label: "Usage ingestion" },
   { href: "/admin/monitoring", label: "Monitoring" },

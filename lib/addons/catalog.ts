@@ -106,9 +106,9 @@ export async function getAddon(ref: string, tx: Executor = db): Promise<Addon> {
   return a;
 }
 
-export async function updateAddon(ref: string, patch: AddonPatch): Promise<Addon> {
-  const a = await getAddon(ref);
-  const [updated] = await db
+export async function updateAddon(ref: string, patch: AddonPatch, tx: Executor = db): Promise<Addon> {
+  const a = await getAddon(ref, tx);
+  const [updated] = await tx
     .update(addons)
     .set({
       ...(patch.name !== undefined && { name: patch.name }),

@@ -81,6 +81,13 @@ export const ZAddonQuantity = z.strictObject({
   addon: z.string().trim().min(1, "must not be empty").max(100).describe("The add-on's id or code"),
   quantity: z.number().int("must be a whole number").min(0, "must not be negative").max(10_000),
   preview: z.boolean().default(false).describe("Answer what the change costs, changing nothing"),
+  reason: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(500)
+    .optional()
+    .describe("Why (an operator's change): kept in the subscription history"),
 });
 
 export const ZAddonChangeJson = z.strictObject({

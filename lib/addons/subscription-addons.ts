@@ -3,55 +3,47 @@
 // A recurring add-on changed mid-period is prorated as a plan change is (lib/payments/proration,
 // one rounding step): the charge or credit waits for the period's invoice as its own line
 // (addon_charges → period-lines). A one-time add-on's price is charged once per purchase the same
-// way. Credits an add-on grants go through the credits ledger, once per allocation window.
+// way. Credits an add-on grants go through the credits ledger, once per allocation window. On Stripe
+// a recurring add-on is a subscription item and a one-time one an invoice item (changeOnStripe).
 import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
-import {
-  addonCharges,
-  plans,
-  subscriptionAddons,
-  subscriptions,
-  type Addon,
-  type AddonChargeKind,
-  type Subscription,
-  type SubscriptionAddon,
-} from "@/lib/db/schema";
-import { formatDate } from "@/lib/format";
+import { addons, organizations, plans, subscriptionAddons, subscriptions, type Addon } from "@/lib/db/schema";
 import { AppError, conflict, invalidField, notFound } from "@/lib/http/errors";
-import { newId } from "@/lib/ids";
 import { minorToDecimal } from "@/lib/money";
+import { applyStripeSubscription } from "@/lib/payments/subscription-sync";
+import {
+  addPendingInvoiceItem,
+  addSubscriptionItem,
+  createAddonPrice,
+  deleteSubscriptionItem,
+  setSubscriptionItemQuantity,
+} from "@/lib/stripe/addons";
+import { ADDON_ITEM_METADATA, retrieveSubscription } from "@/lib/stripe/billing";
 import { liveSubscription } from "@/lib/subscriptions/subscribe";
+import { applyAddonChange, chargeDescription, changeKeyOf, type AddonChange } from "./apply";
 import { addonFits, addonJson, addonsForPlan, getAddon } from "./catalog";
-import { grantAddonCredits, grantOneTimeCredits } from "./credits";
 import { liveAddonsOf } from "./live";
 import { addonProration } from "./proration";
 import type { AddonChangeJson, CustomerAddonsJson } from "./schemas";
 
-/** What setting the quantity does, before it is done: the charge (or credit) it puts on the period's invoice. */
-type Change = {
-  sub: Subscription;
-  addon: Addon;
-  live: SubscriptionAddon | null;
-  from: number;
-  to: number;
-  chargeKind: AddonChargeKind | null;
-  amountCents: number;
-};
-
 const QUANTITY = "quantity";
 
-async function decide(tx: Executor, orgId: string, addonRef: string, quantity: number, now: Date): Promise<Change> {
+async function decide(
+  tx: Executor,
+  orgId: string,
+  addonRef: string,
+  quantity: number,
+  now: Date,
+): Promise<AddonChange> {
   const found = await liveSubscription(orgId, tx);
   if (!found) throw notFound("Current subscription");
   // The row lock serializes changes of one subscription's add-ons (and its plan changes).
   const [sub] = await tx.select().from(subscriptions).where(eq(subscriptions.id, found.id)).for("update");
   if (!sub || sub.status === "incomplete")
     throw conflict("The subscription's first payment is pending: add-ons can be added once it is paid.");
-  if (sub.provider === "stripe")
-    throw new AppError("conflict", "Add-ons are not yet available on subscriptions billed by Stripe.", [
-      { field: "addon", message: "not available on Stripe-billed subscriptions" },
-    ]);
+  if (sub.provider === "stripe" && !sub.stripeSubscriptionId)
+    throw conflict("The subscription is not linked to Stripe yet; try again in a moment.");
   const addon = await getAddon(addonRef, tx).catch(() => {
     throw invalidField("addon", `no add-on has the id or code "${addonRef}"`);
   });
@@ -95,7 +87,7 @@ async function decide(tx: Executor, orgId: string, addonRef: string, quantity: n
   return { ...change, chargeKind: amountCents === 0 ? null : "proration", amountCents };
 }
 
-const changeJson = (c: Change, applied: boolean, creditsGranted = 0): AddonChangeJson => ({
+const changeJson = (c: AddonChange, applied: boolean, creditsGranted = 0): AddonChangeJson => ({
   object: "addon_change",
   addon: c.addon.code,
   from_quantity: c.from,
@@ -113,62 +105,99 @@ export async function previewAddonChange(orgId: string, addonRef: string, quanti
   return db.transaction(async (tx) => changeJson(await decide(tx, orgId, addonRef, quantity, now), false));
 }
 
-/** Sets the units of an add-on the customer's subscription holds; the same quantity again changes nothing. */
+/**
+ * Sets the units of an add-on the customer's subscription holds; the same quantity again changes
+ * nothing. On Stripe the change is made at Stripe first (outside any transaction) and the
+ * subscription converges on Stripe's answer, as plan changes do.
+ */
 export async function setAddonQuantity(
   orgId: string,
   addonRef: string,
   quantity: number,
   actor: string,
   now = new Date(),
+  opts: { reason?: string | null } = {},
 ): Promise<AddonChangeJson> {
-  return db.transaction(async (tx) => {
+  const reason = opts.reason ?? null;
+  const done = await db.transaction(async (tx) => {
     const c = await decide(tx, orgId, addonRef, quantity, now);
     if (c.from === c.to) return changeJson(c, false);
-    if (c.live) await tx.update(subscriptionAddons).set({ endedAt: now }).where(eq(subscriptionAddons.id, c.live.id));
-    const rowId = newId("sad");
-    if (c.to > 0)
-      await tx.insert(subscriptionAddons).values({
-        id: rowId,
-        orgId,
-        subscriptionId: c.sub.id,
-        addonId: c.addon.id,
-        quantity: c.to,
-        startedAt: now,
-        providerItemId: c.live?.providerItemId ?? null,
-        actor,
-      });
-    const changeKey = `${c.sub.id}:${c.addon.id}:${c.live?.id ?? "new"}:${c.to}`;
-    if (c.chargeKind)
-      await tx.insert(addonCharges).values({
-        id: newId("adc"),
-        orgId,
-        subscriptionId: c.sub.id,
-        addonId: c.addon.id,
-        kind: c.chargeKind,
-        description: chargeDescription(c, now),
-        quantity: Math.abs(c.to - c.from),
-        exactAmount: minorToDecimal(c.amountCents, c.addon.currency),
-        amountCents: c.amountCents,
-        currency: c.addon.currency,
-        periodStart: c.sub.currentPeriodStart,
-        at: now,
-        sourceKey: changeKey,
-      });
-    const credits =
-      c.to > c.from
-        ? c.addon.kind === "one_time"
-          ? await grantOneTimeCredits(tx, c.sub, c.addon, c.to - c.from, changeKey, actor, now)
-          : await grantAddonCredits(tx, c.sub, c.addon, c.to, now)
-        : 0;
+    if (c.sub.provider === "stripe") return c;
+    const credits = await applyAddonChange(tx, c, {
+      actor,
+      now,
+      providerItemId: c.live?.providerItemId ?? null,
+      bill: true,
+      reason,
+    });
     return changeJson(c, true, credits);
   });
+  return "object" in done ? done : changeOnStripe(done, actor, now, reason);
 }
 
-function chargeDescription(c: Change, now: Date): string {
-  const name = c.addon.name;
-  if (c.chargeKind === "one_time") return `${name} × ${c.to - c.from} (one-time)`;
-  const what = c.to === 0 ? "removed" : c.from === 0 ? `added (× ${c.to})` : `× ${c.from} → × ${c.to}`;
-  return `${name} ${what} on ${formatDate(now)}: prorated for the rest of the period`;
+/**
+ * A recurring add-on is the Stripe subscription's item for its price: added, re-quantified or
+ * deleted with proration invoiced at once (a trial: none), as a plan upgrade is; the subscription is
+ * then re-read and applied (lib/payments/subscription-sync), which converges the add-on rows on the
+ * items. A one-time add-on is a pending invoice item for the subscription's next invoice. Each
+ * Stripe write is keyed by the change, so a retry after a lost answer changes nothing twice.
+ */
+async function changeOnStripe(
+  c: AddonChange,
+  actor: string,
+  now: Date,
+  reason: string | null,
+): Promise<AddonChangeJson> {
+  const subscriptionId = c.sub.stripeSubscriptionId!;
+  const idempotencyKey = `tally-addon:${changeKeyOf(c)}`;
+  if (c.addon.kind === "one_time") {
+    const [org] = await db.select().from(organizations).where(eq(organizations.id, c.sub.orgId));
+    if (c.amountCents > 0)
+      await addPendingInvoiceItem({
+        customerId: org!.stripeCustomerId!,
+        subscriptionId,
+        amountCents: c.amountCents,
+        currency: c.addon.currency,
+        description: chargeDescription(c, now),
+        metadata: { [ADDON_ITEM_METADATA]: c.addon.id, tally_subscription_id: c.sub.id },
+        idempotencyKey,
+      });
+    return db.transaction(async (tx) => {
+      const fresh = await decide(tx, c.sub.orgId, c.addon.id, c.to, now);
+      // The same change applied meanwhile (a retry): Stripe's item was keyed by it, so nothing twice.
+      if (fresh.from === fresh.to) return changeJson(c, true);
+      const credits = await applyAddonChange(tx, fresh, { actor, now, providerItemId: null, bill: false, reason });
+      return changeJson(c, true, credits);
+    });
+  }
+  const proration = c.sub.status === "trialing" ? "none" : "always_invoice";
+  const itemId = c.live?.providerItemId;
+  if (!itemId)
+    await addSubscriptionItem({
+      subscriptionId,
+      priceId: await stripePriceOf(c.addon),
+      addonId: c.addon.id,
+      quantity: c.to,
+      proration,
+      idempotencyKey,
+    });
+  else if (c.to === 0) await deleteSubscriptionItem(itemId, proration);
+  else await setSubscriptionItemQuantity({ itemId, quantity: c.to, proration, idempotencyKey });
+  const state = await retrieveSubscription(subscriptionId);
+  if (!state) throw new AppError("provider_unavailable", "Stripe did not return the subscription; try again.");
+  const applied = await db.transaction((tx) => applyStripeSubscription(tx, state, { at: now, actor, reason }));
+  return changeJson(c, true, applied.addonCredits?.get(c.addon.id) ?? 0);
+}
+
+/** The add-on's recurring price at Stripe, created the first time a subscription there takes it. */
+async function stripePriceOf(addon: Addon): Promise<string> {
+  if (addon.stripePriceId) return addon.stripePriceId;
+  const priceId = await createAddonPrice({ ...addon, interval: addon.interval ?? "month" });
+  await db
+    .update(addons)
+    .set({ stripePriceId: priceId })
+    .where(and(eq(addons.id, addon.id), isNull(addons.stripePriceId)));
+  return priceId;
 }
 
 // ————— reads —————

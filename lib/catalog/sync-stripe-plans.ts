@@ -9,6 +9,7 @@ import { db, type Executor } from "@/lib/db/client";
 import { plans, type Plan } from "@/lib/db/schema";
 import { AppError } from "@/lib/http/errors";
 import { minorToDecimal } from "@/lib/money";
+import { ADDON_ITEM_METADATA } from "@/lib/stripe/billing";
 import { listRecurringPrices, retrievePrice, type StripePriceInfo } from "@/lib/stripe/catalog";
 import { createPlan, updatePlan } from "./plans";
 import type { PlanSyncReportJson } from "./schemas";
@@ -37,6 +38,9 @@ export async function syncPrice(
 ): Promise<{ outcome: SyncOutcome; planId?: string; reason?: string }> {
   if (info.interval !== "month" && info.interval !== "year")
     return { outcome: "skipped", reason: `interval ${info.interval ?? "none"} is not monthly or yearly` };
+  // An add-on's price (Tally created it for a subscription item) is not a plan.
+  if (info.product.metadata[ADDON_ITEM_METADATA])
+    return { outcome: "skipped", reason: "the price of a Tally add-on, not a plan" };
   if (info.unitAmount === null)
     return {
       outcome: "skipped",

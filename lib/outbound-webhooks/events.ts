@@ -34,6 +34,7 @@ const SUBSCRIPTION_EVENT: Record<SubscriptionAction, WebhookEventType> = {
   recovered: "subscription.updated",
   reactivated: "subscription.updated",
   discount_changed: "subscription.updated",
+  addon_changed: "subscription.updated",
 };
 
 export type SubscriptionChange = {

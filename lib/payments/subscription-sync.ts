@@ -19,6 +19,7 @@ import { log } from "@/lib/log";
 import type { StripeSubscriptionState } from "@/lib/stripe/billing";
 import { recordHistory } from "@/lib/subscriptions/history";
 import { recordProviderDiscount } from "@/lib/coupons/redeem";
+import { syncStripeAddonItems } from "@/lib/addons/stripe-sync";
 import { afterPeriodStarted, afterSubscriptionEnded } from "@/lib/subscriptions/hooks";
 import { DRAFT_GRACE_MS, enqueueStripePeriodUsage } from "./stripe-period-usage";
 
@@ -69,12 +70,14 @@ export type ApplyResult = {
   outcome: "created" | "updated" | "unchanged" | "stale" | "unknown_customer" | "unknown_price";
   subscriptionId?: string;
   orgId?: string;
+  /** Credits granted per add-on id by converging the add-ons on Stripe's items. */
+  addonCredits?: Map<string, number>;
 };
 
 export async function applyStripeSubscription(
   tx: Executor,
   s: StripeSubscriptionState,
-  ctx: { at: Date; actor: string },
+  ctx: { at: Date; actor: string; reason?: string | null },
 ): Promise<ApplyResult> {
   const [orgId, plan] = await Promise.all([orgFor(tx, s), planFor(tx, s.priceId)]);
   if (!orgId) return { outcome: "unknown_customer" };
@@ -151,7 +154,8 @@ export async function applyStripeSubscription(
     // (its MRR and billing page read it) before the first period's usage is billed.
     if (s.promotionCodeId) await recordProviderDiscount(tx, created!, plan, s.promotionCodeId, ctx);
     if (status === "active" || status === "trialing") await afterPeriodStarted(tx, created!, plan, periodStart);
-    return { outcome: "created", subscriptionId: created!.id, orgId };
+    const addonCredits = await syncStripeAddonItems(tx, created!, s.addonItems, ctx);
+    return { outcome: "created", subscriptionId: created!.id, orgId, addonCredits };
   }
 
   if (existing.providerUpdatedAt && ctx.at < existing.providerUpdatedAt) {
@@ -187,7 +191,8 @@ export async function applyStripeSubscription(
     (next.endedAt?.getTime() ?? 0) !== (existing.endedAt?.getTime() ?? 0);
   if (!changed) {
     await tx.update(subscriptions).set({ providerUpdatedAt: ctx.at }).where(eq(subscriptions.id, existing.id));
-    return { outcome: "unchanged", subscriptionId: existing.id, orgId };
+    const addonCredits = await syncStripeAddonItems(tx, existing, s.addonItems, ctx);
+    return { outcome: "unchanged", subscriptionId: existing.id, orgId, addonCredits };
   }
   const [updated] = await tx
     .update(subscriptions)
@@ -255,5 +260,6 @@ export async function applyStripeSubscription(
       plan.currency,
     );
   }
-  return { outcome: "updated", subscriptionId: updated!.id, orgId };
+  const addonCredits = await syncStripeAddonItems(tx, updated!, s.addonItems, ctx);
+  return { outcome: "updated", subscriptionId: updated!.id, orgId, addonCredits };
 }

@@ -47,7 +47,7 @@ const i = alias(invoices, "i");
 
 type SubscriptionColumns = Pick<
   typeof s,
-  "status" | "interval" | "discountPercent" | "discountAmountCents" | "livemode"
+  "status" | "interval" | "discountPercent" | "discountAmountCents" | "addonCents" | "livemode"
 >;
 /** 100 × MRR in twelfths of a minor unit of a subscription on plan `p` (mrr-sql.ts). */
 const mrrOf = (sub: SubscriptionColumns) =>
@@ -57,6 +57,7 @@ const mrrOf = (sub: SubscriptionColumns) =>
     basePriceCents: p.basePriceCents,
     discountPercent: sub.discountPercent,
     discountAmountCents: sub.discountAmountCents,
+    addonCents: sub.addonCents,
     livemode: sub.livemode,
   });
 

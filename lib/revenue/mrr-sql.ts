@@ -13,6 +13,8 @@ export type MrrColumns = {
   discountPercent: SQL | unknown;
   /** Minor units off per interval (an amount-off coupon); absent: none. */
   discountAmountCents?: SQL | unknown;
+  /** The recurring add-ons' fee per interval (never discounted); absent: none. */
+  addonCents?: SQL | unknown;
   livemode: SQL | unknown;
 };
 
@@ -20,7 +22,8 @@ const statuses = sql.raw(MRR_STATUSES.map((s) => `'${s}'`).join(", "));
 
 /** 100 × MRR in twelfths of a minor unit, as a numeric expression; 0 when the status does not count. */
 export function mrrHundredTwelfthsSql(c: MrrColumns): SQL {
-  return sql`(case when ${c.livemode} and ${c.status} in (${statuses}) and ${c.basePriceCents} > 0
-    then greatest(${c.basePriceCents}::numeric * (100 - least(greatest(${c.discountPercent}::numeric, 0), 100)) - 100 * greatest(${c.discountAmountCents ?? sql`0`}::numeric, 0), 0) * (case when ${c.interval} = 'month' then 12 else 1 end)
+  const addons = sql`greatest(${c.addonCents ?? sql`0`}::numeric, 0)`;
+  return sql`(case when ${c.livemode} and ${c.status} in (${statuses}) and (${c.basePriceCents} > 0 or ${addons} > 0)
+    then (greatest(${c.basePriceCents}::numeric * (100 - least(greatest(${c.discountPercent}::numeric, 0), 100)) - 100 * greatest(${c.discountAmountCents ?? sql`0`}::numeric, 0), 0) + 100 * ${addons}) * (case when ${c.interval} = 'month' then 12 else 1 end)
     else 0::numeric end)`;
 }

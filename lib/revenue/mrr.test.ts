@@ -39,6 +39,24 @@ describe("MRR of one subscription (docs/metrics.md)", () => {
     },
     { rule: "trialing counts zero", input: sub({ status: "trialing", basePriceCents: 9900 }), twelfths: "0", minor: 0 },
     {
+      rule: "recurring add-ons add their fee, undiscounted (a coupon takes off the plan fee only)",
+      input: sub({ discountPercent: "50", addonCents: 1000 }),
+      twelfths: "29400",
+      minor: 2450,
+    },
+    {
+      rule: "a free plan with a paid add-on counts the add-on",
+      input: sub({ basePriceCents: 0, interval: "year", addonCents: 1200 }),
+      twelfths: "1200",
+      minor: 100,
+    },
+    {
+      rule: "a trial's add-ons count zero",
+      input: sub({ status: "trialing", addonCents: 1000 }),
+      twelfths: "0",
+      minor: 0,
+    },
+    {
       rule: "past due stays in MRR",
       input: sub({ status: "past_due", basePriceCents: 9900 }),
       twelfths: "118800",

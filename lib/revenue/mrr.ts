@@ -24,6 +24,8 @@ export type MrrInput = {
   discountPercent: string;
   /** Minor units off the base price each interval (an amount-off coupon); 0 or absent for none. */
   discountAmountCents?: number;
+  /** The recurring add-ons' fee per interval, in minor units (never discounted); 0 or absent for none. */
+  addonCents?: number;
 };
 
 export const ZERO: Dec = new D(0);
@@ -40,14 +42,17 @@ function discount(percent: string): Dec {
 
 /** The subscription's MRR, exact, in twelfths of a minor unit. */
 export function mrrTwelfths(s: MrrInput): Dec {
-  if (!countsInMrr(s.status) || s.basePriceCents <= 0) return ZERO;
-  const perInterval = D.max(
+  const addons = Math.max(0, s.addonCents ?? 0);
+  if (!countsInMrr(s.status) || (s.basePriceCents <= 0 && addons === 0)) return ZERO;
+  const plan = D.max(
     0,
     dec(s.basePriceCents)
       .mul(new D(100).minus(discount(s.discountPercent)))
       .div(100)
       .minus(Math.max(0, s.discountAmountCents ?? 0)),
   );
+  // A coupon discounts the plan fee only: the add-ons' fee is added after it.
+  const perInterval = plan.plus(addons);
   return s.interval === "month" ? perInterval.mul(12) : perInterval;
 }
 

@@ -47,6 +47,7 @@ export async function mrrChanges(currency: string, end: Date, tx: Executor = db)
     basePriceCents: sql`h.base_price_cents`,
     discountPercent: sql`h.discount_percent`,
     discountAmountCents: sql`h.discount_amount_cents`,
+    addonCents: sql`h.addon_cents`,
     livemode: sql`h.livemode`,
   });
   const list = await selectRows(

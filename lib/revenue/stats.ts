@@ -68,6 +68,7 @@ export async function reportingCurrency(tx: Executor = db): Promise<string> {
     basePriceCents: sql`p.base_price_cents`,
     discountPercent: sql`s.discount_percent`,
     discountAmountCents: sql`s.discount_amount_cents`,
+    addonCents: sql`s.addon_cents`,
     livemode: sql`s.livemode`,
   });
   const [top] = await selectRows(
@@ -89,6 +90,7 @@ export async function billingStats(
     basePriceCents: sql`p.base_price_cents`,
     discountPercent: sql`s.discount_percent`,
     discountAmountCents: sql`s.discount_amount_cents`,
+    addonCents: sql`s.addon_cents`,
     livemode: sql`s.livemode`,
   });
   const [grouped, tierNames, customers] = await Promise.all([

@@ -22,6 +22,8 @@ export type StripeSubscriptionState = {
   livemode: boolean;
   /** The promotion code of the subscription's discount (Stripe counts its redemption), if any. */
   promotionCodeId: string | null;
+  /** The add-ons' items (metadata tally_addon_id), after the plan's. */
+  addonItems: { id: string; addonId: string; priceId: string | null; quantity: number }[];
 };
 
 export type StripeInvoiceState = {
@@ -60,11 +62,17 @@ export type StripeInvoiceState = {
   }[];
 };
 
+/** The metadata key that marks a subscription item as an add-on's (the plan's item has none). */
+export const ADDON_ITEM_METADATA = "tally_addon_id";
+
 const ts = (s: number | null | undefined) => (s ? new Date(s * 1000) : null);
 const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === "string" ? v : v.id);
 
 export function toSubscriptionState(s: Stripe.Subscription): StripeSubscriptionState {
-  const item = s.items?.data?.[0];
+  const items = s.items?.data ?? [];
+  const addonOf = (i: Stripe.SubscriptionItem) => (i.metadata ?? {})[ADDON_ITEM_METADATA];
+  // The plan's item is the one that is not an add-on's (Stripe lists items in the order added).
+  const item = items.find((i) => !addonOf(i)) ?? items[0];
   const legacy = s as unknown as { current_period_start?: number; current_period_end?: number };
   return {
     id: s.id,
@@ -82,6 +90,9 @@ export function toSubscriptionState(s: Stripe.Subscription): StripeSubscriptionS
     metadata: (s.metadata ?? {}) as Record<string, string>,
     livemode: s.livemode !== false,
     promotionCodeId: promotionCodeOf(s),
+    addonItems: items
+      .filter((i) => addonOf(i))
+      .map((i) => ({ id: i.id, addonId: addonOf(i)!, priceId: i.price?.id ?? null, quantity: i.quantity ?? 1 })),
   };
 }
 
@@ -164,7 +175,7 @@ export function toInvoiceState(i: Stripe.Invoice): StripeInvoiceState {
   };
 }
 
-async function call<T>(f: () => Promise<T>): Promise<T> {
+export async function call<T>(f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {

@@ -56,6 +56,7 @@ export async function recordHistories(tx: Executor, entries: HistoryEntry[]): Pr
       currency: plan.currency,
       discountPercent: sub.discountPercent,
       discountAmountCents: sub.discountAmountCents,
+      addonCents: sub.addonCents,
       cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
       livemode: sub.livemode,
       actor: opts.actor,

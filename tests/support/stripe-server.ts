@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-type Obj = Record<string, unknown> & { id: string; object: string };
+export type Obj = Record<string, unknown> & { id: string; object: string };
 export type RecordedRequest = {
   method: string;
   path: string;
@@ -244,16 +244,57 @@ export class StripeServer {
 
   updateSubscription(
     id: string,
-    patch: Partial<Obj> & { price?: string; periodStart?: number; periodEnd?: number },
+    patch: Partial<Obj> & { price?: string; itemId?: string; periodStart?: number; periodEnd?: number },
   ): Obj {
     const sub = this.objects.get(id)!;
-    const items = sub.items as { data: Record<string, unknown>[] };
-    const item = { ...items.data[0]! };
-    if (patch.price) item.price = this.objects.get(patch.price);
-    if (patch.periodStart) item.current_period_start = patch.periodStart;
-    if (patch.periodEnd) item.current_period_end = patch.periodEnd;
-    const { price: _p, periodStart: _s, periodEnd: _e, ...rest } = patch;
-    return this.put({ ...sub, ...rest, items: { object: "list", data: [item] } } as Obj);
+    // The price changes on the item named (the first, the plan's, when none is); every item follows the period.
+    const data = (sub.items as { data: Record<string, unknown>[] }).data.map((i) => ({ ...i }));
+    const target = patch.itemId ? data.find((i) => i.id === patch.itemId) : data[0];
+    if (patch.price && target) target.price = this.objects.get(patch.price);
+    for (const item of data) {
+      if (patch.periodStart) item.current_period_start = patch.periodStart;
+      if (patch.periodEnd) item.current_period_end = patch.periodEnd;
+    }
+    const { price: _p, itemId: _i, periodStart: _s, periodEnd: _e, ...rest } = patch;
+    return this.put({ ...sub, ...rest, items: { object: "list", data } } as Obj);
+  }
+
+  /** The subscription's items after the plan's (add-ons as extra subscription items). */
+  extraItems(subId: string): Obj[] {
+    return (this.objects.get(subId)!.items as { data: Obj[] }).data.slice(1);
+  }
+
+  private setItems(subId: string, data: Obj[]) {
+    const sub = this.objects.get(subId)!;
+    this.put({ ...sub, items: { object: "list", data } });
+  }
+
+  /**
+   * Stripe's proration of an item's change, invoiced at once (proration_behavior always_invoice) on
+   * an active subscription: (new − old) × remaining ÷ period, one invoice of billing_reason
+   * subscription_update with a proration line. "none" (or a trial) invoices nothing.
+   */
+  private prorateItem(subId: string, item: Obj, fromQuantity: number, toQuantity: number, behavior: unknown) {
+    const sub = this.objects.get(subId)!;
+    if (behavior !== "always_invoice" || sub.status !== "active") return null;
+    const start = Number(item.current_period_start);
+    const end = Number(item.current_period_end);
+    const unit = Number((item.price as Obj).unit_amount);
+    const amount = Math.round(((toQuantity - fromQuantity) * unit * (end - now())) / (end - start));
+    const invoice = this.createInvoice({
+      customer: sub.customer as string,
+      subscription: subId,
+      status: "draft",
+      amount,
+      priceId: (item.price as Obj).id as string,
+      periodStart: now(),
+      periodEnd: end,
+      billingReason: "subscription_update",
+    });
+    const lines = (invoice.lines as { data: Record<string, unknown>[] }).data;
+    lines[0]!.proration = true;
+    lines[0]!.description = `Remaining time on ${toQuantity} × item`;
+    return this.finalizeInvoice(invoice.id);
   }
 
   createInvoice(fields: {
@@ -655,6 +696,18 @@ export class StripeServer {
       ),
     }));
     this.route("POST", /^\/v1\/products$/, ({ body }) => ({ body: this.createProduct(body as { name: string }) }));
+    this.route("POST", /^\/v1\/prices$/, ({ body }) => {
+      const recurring = body.recurring as { interval: string } | undefined;
+      return {
+        body: this.createPrice({
+          product: String(body.product),
+          unit_amount: Number(body.unit_amount),
+          currency: String(body.currency ?? "usd"),
+          recurring: recurring ? { interval: recurring.interval } : null,
+          metadata: (body.metadata as Record<string, string> | undefined) ?? {},
+        }),
+      };
+    });
     this.route("GET", /^\/v1\/prices$/, ({ query }) => ({
       body: this.listResponse(
         "/v1/prices",
@@ -783,10 +836,11 @@ export class StripeServer {
           status: 404,
           body: { error: { type: "invalid_request_error", code: "resource_missing", message: "No such subscription" } },
         };
-      const items = body.items as { price?: string }[] | undefined;
-      const patch: Partial<Obj> & { price?: string } = {};
+      const items = body.items as { id?: string; price?: string }[] | undefined;
+      const patch: Partial<Obj> & { price?: string; itemId?: string } = {};
       if (body.cancel_at_period_end !== undefined) patch.cancel_at_period_end = body.cancel_at_period_end === "true";
       if (items?.[0]?.price) patch.price = items[0].price;
+      if (items?.[0]?.id) patch.itemId = items[0].id;
       const discounts = body.discounts as { coupon?: string }[] | undefined;
       const coupon = discounts?.[0]?.coupon ? this.objects.get(discounts[0].coupon) : undefined;
       if (coupon) {
@@ -821,6 +875,69 @@ export class StripeServer {
     const missing = (what: string, id: string) => ({
       status: 404,
       body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such ${what}: '${id}'` } },
+    });
+    // Subscription items: a subscription's extra items (add-ons), each with its own price and quantity.
+    const findItem = (itemId: string) => {
+      for (const sub of this.list("subscription")) {
+        const data = (sub.items as { data: Obj[] }).data;
+        const i = data.findIndex((x) => x.id === itemId);
+        if (i >= 0) return { sub, data, i };
+      }
+      return null;
+    };
+    this.route("POST", /^\/v1\/subscription_items$/, ({ body }) => {
+      const sub = this.objects.get(String(body.subscription));
+      if (!sub) return missing("subscription", String(body.subscription));
+      const price = this.objects.get(String(body.price));
+      if (!price) return missing("price", String(body.price));
+      const data = (sub.items as { data: Obj[] }).data;
+      if (data.some((x) => (x.price as Obj).id === price.id))
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: "invalid_request_error",
+              message: `The price ${price.id} is already on the subscription; update its item's quantity instead.`,
+            },
+          },
+        };
+      const item: Obj = {
+        id: stripeId("si"),
+        object: "subscription_item",
+        subscription: sub.id,
+        price,
+        quantity: Number(body.quantity ?? 1),
+        metadata: (body.metadata as Record<string, string> | undefined) ?? {},
+        current_period_start: data[0]!.current_period_start,
+        current_period_end: data[0]!.current_period_end,
+      };
+      this.setItems(sub.id, [...data, item]);
+      this.prorateItem(sub.id, item, 0, Number(item.quantity), body.proration_behavior);
+      return { body: item };
+    });
+    this.route("POST", /^\/v1\/subscription_items\/([^/]+)$/, ({ params, body }) => {
+      const found = findItem(params[0]!);
+      if (!found) return missing("subscription_item", params[0]!);
+      const before = found.data[found.i]!;
+      const item = { ...before, ...(body.quantity !== undefined && { quantity: Number(body.quantity) }) };
+      this.setItems(
+        found.sub.id,
+        found.data.map((x, i) => (i === found.i ? item : x)),
+      );
+      this.prorateItem(found.sub.id, item, Number(before.quantity), Number(item.quantity), body.proration_behavior);
+      return { body: item };
+    });
+    this.route("DELETE", /^\/v1\/subscription_items\/([^/]+)$/, ({ params, body, query }) => {
+      const found = findItem(params[0]!);
+      if (!found) return missing("subscription_item", params[0]!);
+      const item = found.data[found.i]!;
+      this.setItems(
+        found.sub.id,
+        found.data.filter((_, i) => i !== found.i),
+      );
+      const behavior = body.proration_behavior ?? query.proration_behavior;
+      this.prorateItem(found.sub.id, item, Number(item.quantity), 0, behavior);
+      return { body: { id: item.id, object: "subscription_item", deleted: true } };
     });
     // Invoices, newest first, of a subscription or customer, created at or after created[gte].
     this.route("GET", /^\/v1\/invoices$/, ({ query }) => {

@@ -59,6 +59,12 @@ export const subscriptions = pgTable(
      */
     discountPercent: numeric().notNull().default("0"),
     discountAmountCents: bigint({ mode: "number" }).notNull().default(0),
+    /**
+     * The recurring add-ons' fee per interval (price × quantity, minor units of the plan's currency),
+     * kept here by lib/addons/apply.ts so that MRR and its history read it without a join. Coupons
+     * discount the plan fee only, so this is never discounted.
+     */
+    addonCents: bigint({ mode: "number" }).notNull().default(0),
     externalId: text(),
     provider: text().$type<SubscriptionProvider>().notNull().default("manual"),
     stripeSubscriptionId: text(),
@@ -109,6 +115,7 @@ export const SUBSCRIPTION_ACTIONS = [
   "expired",
   "reactivated",
   "discount_changed",
+  "addon_changed",
 ] as const;
 export type SubscriptionAction = (typeof SUBSCRIPTION_ACTIONS)[number];
 
@@ -135,6 +142,8 @@ export const subscriptionHistory = pgTable(
     currency: text().notNull(),
     discountPercent: numeric().notNull().default("0"),
     discountAmountCents: bigint({ mode: "number" }).notNull().default(0),
+    /** The recurring add-ons' fee per interval at the time (subscriptions.addon_cents). */
+    addonCents: bigint({ mode: "number" }).notNull().default(0),
     cancelAtPeriodEnd: boolean().notNull().default(false),
     /** The subscription's livemode, kept on each row so revenue history leaves test subscriptions out without a join. */
     livemode: boolean().notNull().default(true),

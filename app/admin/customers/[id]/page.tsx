@@ -57,6 +57,9 @@ import { createOverrideAction, revokeOverrideAction } from "./override-actions";
 import { OverridesCard } from "@/components/overrides/overrides-card";
 import { customerOverridesView } from "@/lib/overrides/admin-view";
 import { customKeys } from "@/lib/overrides/resolve";
+import { AdminAddonsCard } from "@/components/billing/admin-addons-card";
+import { customerAddons } from "@/lib/addons/subscription-addons";
+import { attachAddonAction, detachAddonAction } from "./addon-actions";
 
 export const metadata: Metadata = { title: "Customer" };
 
@@ -100,9 +103,10 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
     creditableInvoices(org.id),
     listCreditNotes(org.id, 24),
   ]);
-  const [lastHooks, overrides] = await Promise.all([
+  const [lastHooks, overrides, heldAddons] = await Promise.all([
     lastDeliveries(endpoints.map((e) => e.id)),
     customerOverridesView(org.id, current?.plan ?? null),
+    customerAddons(org.id),
   ]);
   const terms = overrides.terms;
   const live = current && ["trialing", "active", "past_due", "incomplete"].includes(current.subscription.status);
@@ -289,6 +293,18 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
             view={overrides}
             createAction={createOverrideAction}
             revokeAction={revokeOverrideAction}
+          />
+        </Card>
+        <Card className="lg:col-span-3" id="addons">
+          <CardHeader
+            title="Add-ons"
+            description="Attach an add-on for this customer, change how many it holds, or detach it. Changes mid-period are prorated as the customer's own are (on Stripe, as subscription items); the reason is kept in the subscription history."
+          />
+          <AdminAddonsCard
+            orgId={org.id}
+            addons={heldAddons}
+            attachAction={attachAddonAction}
+            detachAction={detachAddonAction}
           />
         </Card>
         <Card className="lg:col-span-3">

@@ -37,7 +37,7 @@ export const POST = route(
       response: ZAddonChangeJson,
       summary: "Buy, change or remove an add-on: set how many units your subscription holds",
       description:
-        "`quantity` 0 removes it. A recurring add-on changed mid-period is prorated for the rest of the period (a charge when adding, a credit when removing) on the period's invoice, and billed in full with the plan fee from the next period on; a trial is free. A one-time add-on's price is charged once per purchase. Sending the quantity held already changes nothing. Owners and operators change add-ons; members only read. " +
+        "`quantity` 0 removes it. A recurring add-on changed mid-period is prorated for the rest of the period (a charge when adding, a credit when removing) on the period's invoice, and billed in full with the plan fee from the next period on; a trial is free. A one-time add-on's price is charged once per purchase. On a Stripe-billed subscription a recurring add-on is a Stripe subscription item (Stripe invoices the proration at once) and a one-time add-on an invoice item on the subscription's next Stripe invoice. Sending the quantity held already changes nothing. Owners and operators change add-ons; members only read. " +
         ACTS_FOR_CUSTOMER_DOC +
         " " +
         IDEMPOTENCY_KEY_DOC,
@@ -46,7 +46,8 @@ export const POST = route(
         "400": "No such add-on, it does not fit the plan, or more than its maximum quantity",
         "403": "A member, or another customer's customer_id",
         "404": "No current subscription",
-        "409": "The first payment is pending, or the subscription is billed by Stripe",
+        "409": "The first payment is pending",
+        "503": "Stripe did not answer (a Stripe-billed subscription); nothing changed, try again",
       },
     },
   },
@@ -57,7 +58,9 @@ export const POST = route(
       key ? { orgId: customerId, scope: "billing.addons", key, request: withoutCustomer(body) } : null,
       async () => ({
         status: 200,
-        body: await setAddonQuantity(customerId, body.addon, body.quantity, actorLabel(actor)),
+        body: await setAddonQuantity(customerId, body.addon, body.quantity, actorLabel(actor), new Date(), {
+          reason: body.reason,
+        }),
       }),
     );
   },
