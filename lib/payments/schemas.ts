@@ -309,3 +309,11 @@ export const ZBillingThresholdJson = z.strictObject({
 export type CheckoutJson = z.infer<typeof ZCheckoutJson>;
 export type PlanChangePreviewJson = z.infer<typeof ZPlanChangePreviewJson>;
 export type BillingThresholdJson = z.infer<typeof ZBillingThresholdJson>;
+
+/**
+ * The billing page's checkout answer: a page to go to (hosted Checkout, the sandbox, an invoice),
+ * or Stripe's Embedded Checkout to mount in place (its client secret and the publishable key).
+ */
+export type CheckoutAnswer =
+  | { url: string; embedded: null }
+  | { url: null; embedded: { clientSecret: string; publishableKey: string } };
