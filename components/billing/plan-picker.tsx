@@ -3,12 +3,13 @@
 // plan change is previewed (what is charged now, or when it takes effect) and confirmed.
 import { useActionState, useEffect, useRef, useState } from "react";
 import type { FormActionFn } from "@/lib/http/action-state";
-import type { PlanChangePreviewJson } from "@/lib/payments/schemas";
+import type { CheckoutAnswer, PlanChangePreviewJson } from "@/lib/payments/schemas";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { FormError, inputClass } from "@/components/ui/field";
 import { formatDate, formatInteger, formatMoney } from "@/lib/format";
+import { useCheckout } from "./use-checkout";
 
 export type PlanOption = { id: string; code?: string; priceCents: number; currency: string; trialDays: number };
 export type TierOption = {
@@ -39,7 +40,7 @@ export function PlanPicker({
   currentPlanId: string | null;
   currentInterval: "month" | "year" | null;
   canManage: boolean;
-  checkoutAction: FormActionFn<{ url: string }>;
+  checkoutAction: FormActionFn<CheckoutAnswer>;
   previewAction: FormActionFn<Preview>;
   changeAction: FormActionFn<Preview>;
 }) {
@@ -56,7 +57,12 @@ export function PlanPicker({
   const codeField = promotionCode.trim() ? (
     <input type="hidden" name="promotion_code" value={promotionCode.trim()} />
   ) : null;
-  const [checkout, startCheckout, checkingOut] = useActionState(checkoutAction, null);
+  const {
+    state: checkout,
+    submit: startCheckout,
+    busy: checkingOut,
+    panel: checkoutPanel,
+  } = useCheckout(checkoutAction);
   const [preview, runPreview, previewing] = useActionState(previewAction, null);
   const [change, confirmChange, changing] = useActionState(changeAction, null);
   // The preview being answered (confirmed or declined) is hidden; a new preview shows again.
@@ -66,9 +72,6 @@ export function PlanPicker({
   // The "Switch to …" button that asked for the preview: focus goes back to it when the answer is "keep".
   const asked = useRef<HTMLButtonElement | null>(null);
 
-  useEffect(() => {
-    if (checkout?.ok) window.location.assign(checkout.data.url);
-  }, [checkout]);
   // The outcome of a confirmed change takes focus, so it is seen and heard where the user is.
   useEffect(() => {
     if (change?.ok) {
@@ -133,6 +136,7 @@ export function PlanPicker({
           </p>
         </div>
       )}
+      {checkoutPanel}
       <div ref={errorBox} tabIndex={-1} className="outline-none">
         <FormError message={error} />
       </div>

@@ -1,37 +1,38 @@
 "use client";
-// Runs a server action that answers a URL (the payment portal, a checkout) and goes there.
-import { useActionState, useEffect } from "react";
+// Runs a server action that answers where to go (the payment portal, a checkout) and goes there, or
+// opens Stripe's Embedded Checkout in the page when the answer carries one (use-checkout.tsx).
 import type { FormActionFn } from "@/lib/http/action-state";
 import { Button, type ButtonVariant } from "@/components/ui/button";
+import { useCheckout, type PayAnswer } from "./use-checkout";
 
-export function RedirectButton({
+export function RedirectButton<T extends PayAnswer>({
   action,
   label,
   variant = "secondary",
   fields = {},
 }: {
-  action: FormActionFn<{ url: string }>;
+  action: FormActionFn<T>;
   label: string;
   variant?: ButtonVariant;
   fields?: Record<string, string>;
 }) {
-  const [state, submit, pending] = useActionState(action, null);
-  useEffect(() => {
-    if (state?.ok) window.location.assign(state.data.url);
-  }, [state]);
+  const { submit, busy, error, panel } = useCheckout(action);
   return (
-    <form action={submit} className="inline-flex items-center gap-2">
-      {Object.entries(fields).map(([k, v]) => (
-        <input key={k} type="hidden" name={k} value={v} />
-      ))}
-      {state && !state.ok && (
-        <span role="alert" className="text-xs text-red-600">
-          {state.error}
-        </span>
-      )}
-      <Button type="submit" variant={variant} disabled={pending || state?.ok}>
-        {pending || state?.ok ? "Opening…" : label}
-      </Button>
-    </form>
+    <>
+      <form action={submit} className="inline-flex flex-wrap items-center gap-2">
+        {Object.entries(fields).map(([k, v]) => (
+          <input key={k} type="hidden" name={k} value={v} />
+        ))}
+        {error && (
+          <span role="alert" className="text-xs text-red-600">
+            {error}
+          </span>
+        )}
+        <Button type="submit" variant={variant} disabled={busy}>
+          {busy ? "Opening…" : label}
+        </Button>
+      </form>
+      {panel}
+    </>
   );
 }

@@ -7,6 +7,7 @@ import { outboxJob } from "@/lib/jobs/outbox";
 import { webhookDeliveryJob } from "@/lib/outbound-webhooks/deliver";
 import { meteringJobs } from "@/lib/metering/jobs";
 import "@/lib/payments/auto-top-up-charge";
+import "@/lib/payments/card-setup";
 import "@/lib/payments/provider-customer";
 import "@/lib/payments/sync-customer-details";
 import "@/lib/payments/lifecycle";

@@ -1,18 +1,24 @@
 // Starting a checkout — a plan subscription or a credit pack — on the active payment rail. Stripe
-// answers a Checkout URL; the sandbox a test-mode page inside the app; invoice billing an open
-// invoice (invoice-checkout.ts). Nothing is granted here: only a confirmed payment (webhook, the
+// answers a Checkout URL (hosted) or, asked for `embedded`, a client secret that Stripe.js mounts as
+// Embedded Checkout inside Tally's page; the sandbox a test-mode page inside the app; invoice
+// billing an open invoice (invoice-checkout.ts). Nothing is granted here: only a confirmed payment (webhook, the
 // sandbox's pay button, an operator marking the invoice paid) grants anything.
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { appUrl } from "@/lib/env";
 import { trialDaysFor } from "@/lib/overrides/overrides";
 import { db } from "@/lib/db/client";
-import { checkoutSessions, creditProducts, organizations, plans, type CheckoutSession } from "@/lib/db/schema";
+import { checkoutSessions, creditProducts, plans, type CheckoutSession } from "@/lib/db/schema";
 import { AppError, conflict, invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
-import { providerError } from "@/lib/stripe/client";
-import { createStripeCustomer } from "@/lib/stripe/customers";
-import { createCreditsCheckout, createSubscriptionCheckout } from "@/lib/stripe/billing";
+import { retrieveCheckoutSession } from "@/lib/stripe/payments";
+import {
+  createCreditsCheckout,
+  createSubscriptionCheckout,
+  type CheckoutPages,
+  type StartedCheckout,
+} from "@/lib/stripe/billing";
+import { stripeCustomerOf } from "./provider-customer";
 import { liveSubscription } from "@/lib/subscriptions/subscribe";
 import { invoiceCheckout } from "./invoice-checkout";
 import { activeProvider } from "./provider";
@@ -31,24 +37,12 @@ export type CheckoutRequest = {
   origin?: string;
   /** A promotion code the customer typed: checked now, redeemed when the checkout completes. */
   promotionCode?: string;
+  /** With Stripe: its hosted page (the default), or Embedded Checkout in Tally's page. Other rails ignore it. */
+  ui?: "hosted" | "embedded";
 };
 
-async function stripeCustomerOf(orgId: string): Promise<string> {
-  const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
-  if (!org) throw notFound("Customer");
-  if (org.stripeCustomerId) return org.stripeCustomerId;
-  // The outbox creates it soon after sign-up; a checkout that comes first creates it now, with the
-  // same idempotency key, so the two can never make two customers. Stripe down is a 503 to the
-  // buyer (try again shortly), not a 500.
-  const id = await createStripeCustomer(org).catch((e: unknown) => {
-    throw providerError(e);
-  });
-  await db
-    .update(organizations)
-    .set({ stripeCustomerId: id })
-    .where(and(eq(organizations.id, orgId)));
-  return id;
-}
+/** A started checkout; `clientSecret` is set for Stripe's Embedded Checkout only (never stored). */
+export type StartedCheckoutSession = CheckoutSession & { clientSecret: string | null };
 
 function stripePromotionCodeOf(p: { stripePromotionCodeId: string | null }): string {
   if (!p.stripePromotionCodeId)
@@ -60,7 +54,11 @@ function stripePromotionCodeOf(p: { stripePromotionCodeId: string | null }): str
 const localAmount = async (orgId: string, provider: string, netCents: number) =>
   provider === "local" ? totalWithTax(orgId, netCents) : netCents;
 
-export async function startCheckout(orgId: string, req: CheckoutRequest, actor: string): Promise<CheckoutSession> {
+export async function startCheckout(
+  orgId: string,
+  req: CheckoutRequest,
+  actor: string,
+): Promise<StartedCheckoutSession> {
   if (Boolean(req.planId) === Boolean(req.creditProductId))
     throw invalidField("plan_id", "send either plan_id or credit_product_id");
   if (req.promotionCode && !req.planId) throw invalidField("promotion_code", "goes only with plan_id");
@@ -69,6 +67,13 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
   const base = req.origin ?? appUrl();
   const success = `${base}${req.successPath ?? "/billing"}?checkout=success&session=${id}`;
   const cancel = `${base}${req.cancelPath ?? "/billing"}?checkout=canceled&session=${id}`;
+  // Embedded Checkout has one way back, complete or not: the page reads the session's status there.
+  const returnUrl = `${base}${req.successPath ?? "/billing"}?checkout=return&session=${id}`;
+  const pages: CheckoutPages =
+    req.ui === "embedded" ? { ui: "embedded", returnUrl } : { ui: "hosted", successUrl: success, cancelUrl: cancel };
+  // What the row keeps as its URL: the hosted page, or (embedded: there is none) the page it returns to.
+  const urlOf = (s: StartedCheckout) => s.url ?? returnUrl;
+  let clientSecret: string | null = null;
   const expiresAt = new Date(Date.now() + 24 * 3600_000);
 
   if (req.planId) {
@@ -80,7 +85,7 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
     const live = await liveSubscription(orgId);
     if (live) throw conflict("You already have a subscription: change its plan instead of checking out again.");
     const promo = req.promotionCode ? await resolvePromotionCode(db, orgId, req.promotionCode, plan, new Date()) : null;
-    if (provider === "manual") return invoiceCheckout(orgId, { id, base, actor, plan });
+    if (provider === "manual") return { ...(await invoiceCheckout(orgId, { id, base, actor, plan })), clientSecret };
     let url = `${base}/sandbox/checkout/${id}`;
     let providerSessionId: string | null = null;
     if (provider === "stripe") {
@@ -94,16 +99,16 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
         customerId: await stripeCustomerOf(orgId),
         priceId: plan.stripePriceId,
         trialDays: plan.trialDays,
-        successUrl: success,
-        cancelUrl: cancel,
+        pages,
         orgId,
         planId: plan.id,
         idempotencyKey: `tally-checkout-${id}`,
         promotionCodeId: promo?.promo ? stripePromotionCodeOf(promo.promo) : null,
         tax: await stripeTaxFor(orgId),
       });
-      url = s.url;
+      url = urlOf(s);
       providerSessionId = s.id;
+      clientSecret = s.clientSecret;
     }
     const [row] = await db
       .insert(checkoutSessions)
@@ -127,12 +132,12 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
         livemode: provider !== "local",
       })
       .returning();
-    return row!;
+    return { ...row!, clientSecret };
   }
 
   const [product] = await db.select().from(creditProducts).where(eq(creditProducts.id, req.creditProductId!));
   if (!product || !product.active) throw invalidField("credit_product_id", "no credit pack for sale with this id");
-  if (provider === "manual") return invoiceCheckout(orgId, { id, base, actor, product });
+  if (provider === "manual") return { ...(await invoiceCheckout(orgId, { id, base, actor, product })), clientSecret };
   let url = `${base}/sandbox/checkout/${id}`;
   let providerSessionId: string | null = null;
   if (provider === "stripe") {
@@ -142,15 +147,15 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
       name: product.name,
       amountCents: product.priceCents,
       currency: product.currency,
-      successUrl: success,
-      cancelUrl: cancel,
+      pages,
       orgId,
       creditProductId: product.id,
       idempotencyKey: `tally-checkout-${id}`,
       tax: await stripeTaxFor(orgId),
     });
-    url = s.url;
+    url = urlOf(s);
     providerSessionId = s.id;
+    clientSecret = s.clientSecret;
   }
   const [row] = await db
     .insert(checkoutSessions)
@@ -169,7 +174,7 @@ export async function startCheckout(orgId: string, req: CheckoutRequest, actor: 
       livemode: provider !== "local",
     })
     .returning();
-  return row!;
+  return { ...row!, clientSecret };
 }
 
 export async function getCheckoutSession(orgId: string, id: string): Promise<CheckoutSession> {
@@ -179,6 +184,28 @@ export async function getCheckoutSession(orgId: string, id: string): Promise<Che
     .where(and(eq(checkoutSessions.orgId, orgId), eq(checkoutSessions.id, id)));
   if (!s) throw notFound("Checkout session");
   return s;
+}
+
+export type CheckoutReturn = {
+  /** complete: paid (or the trial started); open: left before paying; expired: too late to pay. */
+  status: "complete" | "open" | "expired";
+  kind: CheckoutSession["kind"];
+};
+
+/**
+ * Where the buyer's checkout stands when Embedded Checkout sends them back: Stripe's session as it is
+ * now (re-read, not the return URL's word). Nothing is granted here; the webhook does that.
+ */
+export async function checkoutReturn(orgId: string, id: string): Promise<CheckoutReturn> {
+  const row = await getCheckoutSession(orgId, id);
+  if (row.provider !== "stripe" || !row.providerSessionId)
+    return {
+      status: row.status === "complete" ? "complete" : row.status === "expired" ? "expired" : "open",
+      kind: row.kind,
+    };
+  const s = await retrieveCheckoutSession(row.providerSessionId);
+  if (!s) throw notFound("Checkout session");
+  return { status: s.status === "complete" ? "complete" : s.status === "expired" ? "expired" : "open", kind: row.kind };
 }
 
 /** A started checkout as the API answers it (POST /api/v1/billing/checkout). */

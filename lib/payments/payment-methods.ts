@@ -96,13 +96,19 @@ export async function detachPaymentMethod(orgId: string, id: string): Promise<vo
   if (!pm) throw notFound("Payment method");
 }
 
-/** Mirror of a Stripe payment method (payment_method.attached / detached). */
+/**
+ * Mirror of a Stripe payment method (payment_method.attached / detached); `makeDefault` (a card the
+ * customer just saved in-page) makes it the one charged, and no other.
+ */
 export async function upsertStripePaymentMethod(
   tx: Executor,
   orgId: string,
   pm: { id: string; brand: string; last4: string; expMonth: number | null; expYear: number | null; detached: boolean },
-): Promise<void> {
-  await tx
+  opts: { makeDefault?: boolean } = {},
+): Promise<PaymentMethod> {
+  const makeDefault = Boolean(opts.makeDefault) && !pm.detached;
+  if (makeDefault) await tx.update(paymentMethods).set({ isDefault: false }).where(eq(paymentMethods.orgId, orgId));
+  const [row] = await tx
     .insert(paymentMethods)
     .values({
       id: newId("pm"),
@@ -114,6 +120,7 @@ export async function upsertStripePaymentMethod(
       expMonth: pm.expMonth,
       expYear: pm.expYear,
       detachedAt: pm.detached ? new Date() : null,
+      isDefault: makeDefault,
     })
     .onConflictDoUpdate({
       target: [paymentMethods.provider, paymentMethods.providerMethodId, paymentMethods.orgId],
@@ -123,7 +130,9 @@ export async function upsertStripePaymentMethod(
         expMonth: pm.expMonth,
         expYear: pm.expYear,
         detachedAt: pm.detached ? new Date() : null,
-        ...(pm.detached ? { isDefault: false } : {}),
+        ...(pm.detached ? { isDefault: false } : makeDefault ? { isDefault: true } : {}),
       },
-    });
+    })
+    .returning();
+  return row!;
 }

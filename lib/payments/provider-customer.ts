@@ -6,7 +6,8 @@ import { and, eq, isNull } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { organizations, type Organization } from "@/lib/db/schema";
 import { enqueue, PermanentJobError, registerOutboxHandler } from "@/lib/jobs/outbox";
-import { stripeConfigured } from "@/lib/stripe/client";
+import { notFound } from "@/lib/http/errors";
+import { providerError, stripeConfigured } from "@/lib/stripe/client";
 import { createStripeCustomer } from "@/lib/stripe/customers";
 
 export const CREATE_CUSTOMER_JOB = "stripe.create_customer";
@@ -46,4 +47,19 @@ export async function backfillProviderCustomers(): Promise<number> {
     .where(isNull(organizations.stripeCustomerId));
   for (const org of missing) await enqueueProviderCustomer(db, org);
   return missing.length;
+}
+
+/** The organization's Stripe customer, created now (with the outbox job's idempotency key) when a buyer comes first. */
+export async function stripeCustomerOf(orgId: string): Promise<string> {
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw notFound("Customer");
+  if (org.stripeCustomerId) return org.stripeCustomerId;
+  // The outbox creates it soon after sign-up; a checkout that comes first creates it now, with the
+  // same idempotency key, so the two can never make two customers. Stripe down is a 503 to the
+  // buyer (try again shortly), not a 500.
+  const id = await createStripeCustomer(org).catch((e: unknown) => {
+    throw providerError(e);
+  });
+  await db.update(organizations).set({ stripeCustomerId: id }).where(eq(organizations.id, orgId));
+  return id;
 }

@@ -33,3 +33,11 @@ export function activeProvider(): ProviderKind {
 export function requireSandbox(): void {
   if (paymentRail() !== "sandbox") throw new AppError("not_found", "The payment sandbox is off on this installation.");
 }
+
+/**
+ * The publishable key Stripe.js is loaded with, on the Stripe rail only: without it (or off Stripe)
+ * nothing loads Stripe.js, and Stripe checkouts use the hosted page.
+ */
+export function stripePublishableKey(): string | null {
+  return paymentRail() === "stripe" ? (env().STRIPE_PUBLISHABLE_KEY ?? null) : null;
+}

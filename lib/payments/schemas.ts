@@ -369,3 +369,11 @@ export const ZBillingDashboardJson = z.strictObject({
   ),
 });
 export type BillingDashboardJson = z.infer<typeof ZBillingDashboardJson>;
+
+/**
+ * The billing page's checkout answer: a page to go to (hosted Checkout, the sandbox, an invoice),
+ * or Stripe's Embedded Checkout to mount in place (its client secret and the publishable key).
+ */
+export type CheckoutAnswer =
+  | { url: string; embedded: null }
+  | { url: null; embedded: { clientSecret: string; publishableKey: string } };

@@ -223,12 +223,35 @@ export async function retrieveInvoice(id: string): Promise<StripeInvoiceState | 
   }
 }
 
+/**
+ * Where the buyer pays: Stripe's hosted page (it sends them back to the success or cancel URL), or
+ * Embedded Checkout inside Tally's page (Stripe.js mounts it with the session's client secret, and
+ * sends the buyer to the return URL when it completes). `embedded_page` is the API version's
+ * (2026-10-28.endive) name for what earlier versions called `embedded`.
+ */
+export type CheckoutPages =
+  { ui: "hosted"; successUrl: string; cancelUrl: string } | { ui: "embedded"; returnUrl: string };
+
+function checkoutPageParams(pages: CheckoutPages): Stripe.Checkout.SessionCreateParams {
+  return pages.ui === "embedded"
+    ? { ui_mode: "embedded_page", return_url: pages.returnUrl }
+    : { success_url: pages.successUrl, cancel_url: pages.cancelUrl };
+}
+
+/** A created session: a URL for the hosted page, a client secret for the embedded one. */
+export type StartedCheckout = { id: string; url: string | null; clientSecret: string | null };
+
+const started = (s: Stripe.Checkout.Session): StartedCheckout => ({
+  id: s.id,
+  url: s.url ?? null,
+  clientSecret: s.client_secret ?? null,
+});
+
 export async function createSubscriptionCheckout(input: {
   customerId: string;
   priceId: string;
   trialDays: number;
-  successUrl: string;
-  cancelUrl: string;
+  pages: CheckoutPages;
   orgId: string;
   planId: string;
   idempotencyKey: string;
@@ -236,7 +259,7 @@ export async function createSubscriptionCheckout(input: {
   promotionCodeId?: string | null;
   /** Stripe Tax, or Tally's rate as the subscription's default tax rate (lib/tax/stripe-tax.ts). */
   tax?: StripeTax;
-}): Promise<{ id: string; url: string }> {
+}): Promise<StartedCheckout> {
   const tax = input.tax ?? NO_STRIPE_TAX;
   const s = await call(() =>
     stripe().checkout.sessions.create(
@@ -253,13 +276,12 @@ export async function createSubscriptionCheckout(input: {
           metadata: { tally_org_id: input.orgId, tally_plan_id: input.planId },
         },
         metadata: { tally_org_id: input.orgId, tally_plan_id: input.planId },
-        success_url: input.successUrl,
-        cancel_url: input.cancelUrl,
+        ...checkoutPageParams(input.pages),
       },
       { idempotencyKey: input.idempotencyKey },
     ),
   );
-  return { id: s.id, url: s.url! };
+  return started(s);
 }
 
 export async function createCreditsCheckout(input: {
@@ -268,14 +290,13 @@ export async function createCreditsCheckout(input: {
   name: string;
   amountCents: number;
   currency: string;
-  successUrl: string;
-  cancelUrl: string;
+  pages: CheckoutPages;
   orgId: string;
   creditProductId: string;
   idempotencyKey: string;
   /** Stripe Tax, or Tally's rate on the pack's line (lib/tax/stripe-tax.ts). */
   tax?: StripeTax;
-}): Promise<{ id: string; url: string }> {
+}): Promise<StartedCheckout> {
   const tax = input.tax ?? NO_STRIPE_TAX;
   const lineTax = tax.taxRateIds.length > 0 ? { tax_rates: tax.taxRateIds } : {};
   const metadata = { tally_org_id: input.orgId, tally_credit_product_id: input.creditProductId };
@@ -301,13 +322,12 @@ export async function createCreditsCheckout(input: {
         ...automaticTaxParams(tax, true),
         payment_intent_data: { metadata },
         metadata,
-        success_url: input.successUrl,
-        cancel_url: input.cancelUrl,
+        ...checkoutPageParams(input.pages),
       },
       { idempotencyKey: input.idempotencyKey },
     ),
   );
-  return { id: s.id, url: s.url! };
+  return started(s);
 }
 
 export async function createPortalSession(customerId: string, returnUrl: string): Promise<string> {

@@ -33,6 +33,8 @@ import { emitCheckoutsCompleted, invoiceEvent as invoiceWebhookEvent } from "@/l
 import { packPaymentProblem, type PackPayment } from "@/lib/payments/credit-pack-payment";
 import { onCreditPackPaid, onPaymentRefunded } from "@/lib/payments/credit-purchase";
 import { upsertStripePaymentMethod } from "@/lib/payments/payment-methods";
+import { applySucceededSetup, type StripePaymentMethodState } from "@/lib/payments/card-setup";
+import { retrieveSetupIntent, type StripeSetupIntentState } from "@/lib/stripe/setup-intents";
 import { recordPayment } from "@/lib/payments/record-payment";
 import { applyStripeSubscription } from "@/lib/payments/subscription-sync";
 import { enqueueStripePeriodUsage } from "@/lib/payments/stripe-period-usage";
@@ -444,6 +446,35 @@ const paymentMethodEvent: Handler<Reread<NonNullable<Awaited<ReturnType<typeof r
   },
 };
 
+/** A card saved in-page (Payment Element on a SetupIntent): re-read, then the customer's default. */
+const setupIntentSucceeded: Handler<{ si: Reread<StripeSetupIntentState>; pm: StripePaymentMethodState | null }> = {
+  prepare: async (e) => {
+    const si = await reread("setup intent", objectIdOf(e), retrieveSetupIntent);
+    const pm = si.ok && si.object.paymentMethodId ? await retrievePaymentMethod(si.object.paymentMethodId) : null;
+    return { si, pm };
+  },
+  apply: async (tx, _e, p) => {
+    if (!p.si.ok) return refused(p.si.outcome, p.si.reason);
+    const si = p.si.object;
+    const orgId = await orgByCustomer(tx, si.customerId);
+    if (!orgId) return { outcome: "unknown_customer" };
+    if (si.status !== "succeeded")
+      return refused(
+        "not_succeeded",
+        `Setup intent ${si.id} is ${si.status} at Stripe, not succeeded; nothing was applied.`,
+        orgId,
+      );
+    if (!p.pm || p.pm.customerId !== si.customerId)
+      return refused(
+        "not_at_stripe",
+        `Setup intent ${si.id}'s payment method is not the customer's at Stripe; nothing was applied.`,
+        orgId,
+      );
+    await applySucceededSetup(tx, orgId, si, p.pm);
+    return { outcome: "payment_method_default", orgId };
+  },
+};
+
 const catalogEvent: Handler<StripePriceInfo[]> = {
   prepare: async (e) => {
     if (e.type.startsWith("price.")) {
@@ -482,6 +513,7 @@ const HANDLERS: Record<string, AnyHandler> = {
   "charge.refund.updated": erase(refundUpdated),
   "payment_method.attached": erase(paymentMethodEvent),
   "payment_method.detached": erase(paymentMethodEvent),
+  "setup_intent.succeeded": erase(setupIntentSucceeded),
   "product.created": erase(catalogEvent),
   "product.updated": erase(catalogEvent),
   "price.created": erase(catalogEvent),

@@ -434,6 +434,7 @@ export class StripeServer {
   ): Obj {
     const id = stripeId("cs");
     const { line_items: lines = [], ...rest } = fields;
+    const embedded = fields.ui_mode === "embedded_page" || fields.ui_mode === "embedded";
     // A subscription's default tax rates apply to its items, as at Stripe.
     const defaultRates = ((fields.subscription_data as { default_tax_rates?: string[] } | undefined)
       ?.default_tax_rates ?? []) as string[];
@@ -477,7 +478,11 @@ export class StripeServer {
       object: "checkout.session",
       amount_subtotal: subtotal,
       total_details: { amount_discount: discount, amount_shipping: 0, amount_tax: tax },
-      url: `https://checkout.stripe.test/c/pay/${id}`,
+      // Embedded Checkout has no page of its own: Stripe.js mounts it with the client secret.
+      url: embedded ? null : `https://checkout.stripe.test/c/pay/${id}`,
+      client_secret: embedded ? `${id}_secret_${Math.random().toString(36).slice(2, 12)}` : null,
+      ui_mode: embedded ? fields.ui_mode : "hosted_page",
+      return_url: null,
       status: "open",
       payment_status: "unpaid",
       payment_intent: null,
@@ -570,6 +575,37 @@ export class StripeServer {
       paymentIntent,
       charge,
     };
+  }
+
+  /** A card, as Stripe keeps a payment method: attached to `customer` (null: detached). */
+  createCardPaymentMethod(customer: string | null, card: { brand?: string; last4?: string } = {}): Obj {
+    return this.put({
+      id: stripeId("pm"),
+      object: "payment_method",
+      type: "card",
+      customer,
+      card: { brand: card.brand ?? "visa", last4: card.last4 ?? "4242", exp_month: 12, exp_year: 2034 },
+      created: now(),
+    });
+  }
+
+  /**
+   * What Stripe.js's confirmSetup does once the customer's card is accepted: a card attached to the
+   * SetupIntent's customer, and the SetupIntent succeeded with it.
+   */
+  confirmSetupIntent(
+    setupIntentId: string,
+    card: { brand?: string; last4?: string } = {},
+  ): { setupIntent: Obj; paymentMethod: Obj } {
+    const si = this.objects.get(setupIntentId)!;
+    const paymentMethod = this.createCardPaymentMethod(si.customer as string, card);
+    const setupIntent = this.put({ ...si, status: "succeeded", payment_method: paymentMethod.id });
+    return { setupIntent, paymentMethod };
+  }
+
+  /** The object a client secret was handed out for (an embedded session's, a SetupIntent's). */
+  byClientSecret(secret: string): Obj | undefined {
+    return [...this.objects.values()].find((o) => o.client_secret === secret);
   }
 
   /** A PaymentIntent, succeeded unless told otherwise (amount_received follows the status). */
@@ -688,6 +724,12 @@ export class StripeServer {
       return { body: this.createPaymentIntent({ ...base, status: "succeeded" }) };
     });
     const bool = (v: unknown) => (v === undefined ? undefined : v === "true" || v === true);
+    const noCustomer = (id: string) => ({
+      status: 404,
+      body: {
+        error: { type: "invalid_request_error", code: "resource_missing", message: `No such customer: '${id}'` },
+      },
+    });
     this.route("GET", /^\/v1\/products$/, ({ query }) => ({
       body: this.listResponse(
         "/v1/products",
@@ -723,7 +765,7 @@ export class StripeServer {
     }));
     this.route(
       "GET",
-      /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|refunds|payment_methods|coupons|promotion_codes|credit_notes)\/([^/]+)$/,
+      /^\/v1\/(prices|products|customers|subscriptions|invoices|checkout\/sessions|payment_intents|charges|refunds|payment_methods|coupons|promotion_codes|credit_notes|setup_intents)\/([^/]+)$/,
       ({ params, query }) => {
         const o = this.objects.get(params[1]!);
         if (!o)
@@ -749,7 +791,44 @@ export class StripeServer {
         return { body: out };
       },
     );
-    this.route("POST", /^\/v1\/checkout\/sessions$/, ({ body }) => ({ body: this.createCheckoutSession(body) }));
+    // As Stripe: an embedded session comes back to return_url (success_url/cancel_url are the hosted page's).
+    this.route("POST", /^\/v1\/checkout\/sessions$/, ({ body }) => {
+      const embedded = body.ui_mode === "embedded_page" || body.ui_mode === "embedded";
+      const refuse = (param: string, message: string) => ({
+        status: 400,
+        body: { error: { type: "invalid_request_error", param, message } },
+      });
+      if (embedded && (body.success_url || body.cancel_url))
+        return refuse(
+          "success_url",
+          "success_url and cancel_url cannot be used with an embedded ui_mode; use return_url.",
+        );
+      if (embedded && !body.return_url && body.redirect_on_completion !== "never")
+        return refuse("return_url", "return_url is required with an embedded ui_mode.");
+      if (!embedded && body.return_url)
+        return refuse("return_url", "return_url can only be used with an embedded ui_mode.");
+      return { body: this.createCheckoutSession(body) };
+    });
+    // SetupIntents: created for a customer, confirmed in the browser (confirmSetupIntent here).
+    this.route("POST", /^\/v1\/setup_intents$/, ({ body }) => {
+      if (body.customer && !this.objects.has(String(body.customer))) return noCustomer(String(body.customer));
+      const id = stripeId("seti");
+      return {
+        body: this.put({
+          id,
+          object: "setup_intent",
+          client_secret: `${id}_secret_${Math.random().toString(36).slice(2, 12)}`,
+          customer: body.customer ?? null,
+          status: "requires_payment_method",
+          usage: body.usage ?? "off_session",
+          payment_method: null,
+          automatic_payment_methods: body.automatic_payment_methods ?? null,
+          metadata: body.metadata ?? {},
+          livemode: false,
+          created: now(),
+        }),
+      };
+    });
     // Tax rates as Stripe keeps them: immutable, listed, referenced by sessions, subscriptions and invoices.
     this.route("POST", /^\/v1\/tax_rates$/, ({ body }) => {
       if (body.percentage === undefined || body.display_name === undefined || body.inclusive === undefined)
@@ -1159,12 +1238,6 @@ export class StripeServer {
       }),
     }));
     // A customer's name and address (billing details), and its tax ids.
-    const noCustomer = (id: string) => ({
-      status: 404,
-      body: {
-        error: { type: "invalid_request_error", code: "resource_missing", message: `No such customer: '${id}'` },
-      },
-    });
     this.route("POST", /^\/v1\/customers\/([^/]+)$/, ({ params, body }) => {
       const c = this.objects.get(params[0]!);
       if (!c || c.object !== "customer") return noCustomer(params[0]!);

@@ -5,7 +5,10 @@ import { formatDate, formatMoney } from "@/lib/format";
 import { setAddonQuantity } from "@/lib/addons/subscription-addons";
 import { formAction } from "@/lib/http/action";
 import { requestOrigin } from "@/lib/http/origin";
+import { finishCardSetup, startCardSetup } from "@/lib/payments/card-setup";
 import { startCheckout } from "@/lib/payments/checkout";
+import { stripePublishableKey } from "@/lib/payments/provider";
+import type { CheckoutAnswer } from "@/lib/payments/schemas";
 import { cancelAtPeriodEnd, changePlan, previewPlanChange, resumeSubscription } from "@/lib/payments/lifecycle";
 import { portalUrl } from "@/lib/payments/portal";
 import { resolvePlan } from "@/lib/subscriptions/subscribe";
@@ -14,13 +17,21 @@ import { ZBillingDetailsForm } from "@/lib/invoices/party-schemas";
 
 const ZPlan = z.object({ plan_id: z.string().min(1), promotion_code: z.string().trim().max(64).optional() });
 
+/**
+ * With Stripe and its publishable key, checkout runs embedded in the page (the answer's client
+ * secret); `ui=hosted` (the page's fallback when Stripe.js cannot load) or no publishable key: Stripe's
+ * hosted page. Other rails answer a URL as before.
+ */
 export const checkoutAction = formAction(
   z.object({
     plan_id: z.string().optional(),
     credit_product_id: z.string().optional(),
     promotion_code: z.string().trim().max(64).optional(),
+    return_to: z.enum(["/billing", "/credits"]).optional(),
+    ui: z.enum(["embedded", "hosted"]).optional(),
   }),
-  async (input, owner) => {
+  async (input, owner): Promise<CheckoutAnswer> => {
+    const publishableKey = input.ui === "hosted" ? null : stripePublishableKey();
     const s = await startCheckout(
       owner.orgId,
       {
@@ -28,12 +39,36 @@ export const checkoutAction = formAction(
         creditProductId: input.credit_product_id || undefined,
         origin: await requestOrigin(),
         promotionCode: input.promotion_code || undefined,
+        successPath: input.return_to,
+        cancelPath: input.return_to,
+        ui: publishableKey ? "embedded" : "hosted",
       },
       `user:${owner.id}`,
     );
-    return { url: s.url };
+    return s.clientSecret && publishableKey
+      ? { url: null, embedded: { clientSecret: s.clientSecret, publishableKey } }
+      : { url: s.url, embedded: null };
   },
   { auth: "owner" },
+);
+
+/** The in-page card form's SetupIntent (Stripe only). */
+export const startCardSetupAction = formAction(z.object({}), async (_input, owner) => startCardSetup(owner.orgId), {
+  auth: "owner",
+});
+
+/** The card form was confirmed in the browser: Tally re-reads the SetupIntent and makes its card the default. */
+export const finishCardSetupAction = formAction(
+  z.object({ setup_intent: z.string().regex(/^seti_\w+$/, "is not a SetupIntent id") }),
+  async ({ setup_intent }, owner) => {
+    const pm = await finishCardSetup(owner.orgId, setup_intent);
+    revalidatePath("/billing");
+    return { brand: pm.brand, last4: pm.last4 };
+  },
+  {
+    auth: "owner",
+    message: (pm) => `Saved: your ${pm.brand} card ending ${pm.last4} is charged from now on.`,
+  },
 );
 
 export const previewChangeAction = formAction(

@@ -3,6 +3,7 @@ import { InvoicesTable, PaymentMethodsList, PaymentsTable } from "@/components/b
 import { PlanPicker } from "@/components/billing/plan-picker";
 import { PlanSummary } from "@/components/billing/plan-summary";
 import { RedirectButton } from "@/components/billing/redirect-button";
+import { CardForm } from "@/components/billing/card-form";
 import { UpcomingInvoice } from "@/components/billing/upcoming-invoice";
 import { QueryProvider } from "@/components/providers/query-provider";
 import { ActionButton } from "@/components/ui/action-button";
@@ -12,6 +13,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireCustomer } from "@/lib/auth/session";
 import { formatDate, formatTime } from "@/lib/format";
 import { billingPage } from "@/lib/payments/billing-page";
+import { checkoutReturn, type CheckoutReturn } from "@/lib/payments/checkout";
+import { stripePublishableKey } from "@/lib/payments/provider";
 import { customerDiscount } from "@/lib/coupons/customer-discount";
 import { getBillingDetails } from "@/lib/invoices/billing-details";
 import { BillingDetailsForm } from "@/components/billing/billing-details-form";
@@ -20,11 +23,13 @@ import { creditNoteJson, listCreditNotes } from "@/lib/invoices/credit-note-quer
 import {
   changePlanAction,
   checkoutAction,
+  finishCardSetupAction,
   portalAction,
   previewChangeAction,
   saveBillingDetailsAction,
   setAddonAction,
   setCancelAction,
+  startCardSetupAction,
 } from "../actions";
 import { AddonsCard } from "@/components/billing/addons-card";
 
@@ -33,16 +38,28 @@ export const metadata: Metadata = { title: "Billing" };
 export default async function BillingPage({
   searchParams,
 }: {
-  searchParams: Promise<{ checkout?: string; plan?: string }>;
+  searchParams: Promise<{
+    checkout?: string;
+    plan?: string;
+    session?: string;
+    card?: string;
+    redirect_status?: string;
+  }>;
 }) {
   const user = await requireCustomer();
-  const { checkout, plan: chosenCode } = await searchParams;
-  const [b, discount, details, notes] = await Promise.all([
+  const { checkout, plan: chosenCode, session, card, redirect_status: cardStatus } = await searchParams;
+  const [b, discount, details, notes, returned] = await Promise.all([
     billingPage(user.orgId),
     customerDiscount(user.orgId),
     getBillingDetails(user.orgId),
     listCreditNotes(user.orgId, 24),
+    // Back from Embedded Checkout: how it went, as Stripe has the session now (null: it could not be read).
+    checkout === "return" && session
+      ? checkoutReturn(user.orgId, session).catch((): CheckoutReturn | null => null)
+      : Promise.resolve(null),
   ]);
+  // Cards are added in the page with Stripe.js only when Stripe and its publishable key are set.
+  const inPageCards = b.provider === "stripe" && stripePublishableKey() !== null;
   const owner = user.role === "owner";
   const s = "subscription" in b.summary ? b.summary.subscription : null;
   const plan = b.summary.plan;
@@ -85,6 +102,30 @@ export default async function BillingPage({
               : b.provider === "local"
                 ? "This was a test payment: no real money moved."
                 : "Thank you!"}
+          </FocusedNotice>
+        )}
+        {checkout === "return" && (
+          <FocusedNotice
+            className={
+              returned?.status === "complete"
+                ? "rounded-lg bg-emerald-50 px-4 py-3 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200"
+                : "rounded-lg bg-zinc-100 px-4 py-3 text-sm text-zinc-700"
+            }
+          >
+            {returned?.status === "complete"
+              ? `Payment received. ${returned.kind === "credits" ? "Your credits appear on the Credits page" : "Your plan updates"} as soon as Stripe confirms it (usually a few seconds).`
+              : returned?.status === "expired"
+                ? "This checkout expired before it was paid: nothing was charged. Choose again to start a new one."
+                : returned
+                  ? "Checkout was not completed: nothing was charged. Choose again to pay."
+                  : "We could not look up this checkout just now. If you paid, it shows here within a minute; nothing is charged twice."}
+          </FocusedNotice>
+        )}
+        {card === "return" && (
+          <FocusedNotice className="rounded-lg bg-zinc-100 px-4 py-3 text-sm text-zinc-700">
+            {cardStatus === "succeeded"
+              ? "Your bank confirmed the card: it shows under Payment methods within a few seconds, as your default."
+              : "The card was not confirmed, so nothing changed. Add it again, or use another card."}
           </FocusedNotice>
         )}
         {checkout === "canceled" && (
@@ -241,7 +282,16 @@ export default async function BillingPage({
                   Invoices are paid by bank transfer or as agreed; there is no card on file.
                 </p>
               ) : (
-                <PaymentMethodsList rows={b.methods} />
+                <>
+                  <PaymentMethodsList rows={b.methods} />
+                  {owner && inPageCards && (
+                    <CardForm
+                      hasCard={b.methods.length > 0}
+                      startAction={startCardSetupAction}
+                      finishAction={finishCardSetupAction}
+                    />
+                  )}
+                </>
               )}
             </CardBody>
           </Card>
