@@ -375,5 +375,4 @@ export type BillingDashboardJson = z.infer<typeof ZBillingDashboardJson>;
  * or Stripe's Embedded Checkout to mount in place (its client secret and the publishable key).
  */
 export type CheckoutAnswer =
-  | { url: string; embedded: null }
-  | { url: null; embedded: { clientSecret: string; publishableKey: string } };
+  { url: string; embedded: null } | { url: null; embedded: { clientSecret: string; publishableKey: string } };
