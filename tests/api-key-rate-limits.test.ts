@@ -165,7 +165,7 @@ describe("setting a key's limit", () => {
     expect(await limitOf(collector.data.id)).toEqual(PRESET_RATE_LIMITS.events);
     expect(await limitOf(custom.data.id)).toEqual({ perSecond: 7, burst: 9 });
     const listed = serializeKeys(await listApiKeys(orgA));
-    expect(listed.find((k) => k.id === collector.data.id)?.rateLimitLabel).toBe("1,000/s, bursts of 2,000");
+    expect(listed.find((k) => k.id === collector.data.id)?.rateLimitLabel).toBe("5,000/s, bursts of 10,000");
     expect(listed.find((k) => k.id === custom.data.id)?.rateLimitLabel).toBe("7/s, bursts of 9");
   });
 

@@ -19,7 +19,7 @@ export type KeyRow = {
   /** What the key may call, in words ("Full access", "Send usage events only", …). */
   access: string;
   rateLimit: KeyRateLimit;
-  /** The limit in words ("100/s, bursts of 200"). */
+  /** The limit in words ("1,000/s, bursts of 2,000"). */
   rateLimitLabel: string;
   createdAt: string;
   lastUsedAt: string | null;
