@@ -1,13 +1,13 @@
 import { defineConfig } from "@playwright/test";
 import { chromiumArgs, chromiumPath } from "./scripts/chromium.mjs";
 
-// E2E_WORKERS Playwright workers (default 2), each against a server of its own with a database of its own
+// E2E_WORKERS Playwright workers (default 1), each against a server of its own with a database of its own
 // (scripts/e2e-server.mjs starts one per worker on consecutive ports from E2E_PORT): journeys that change the
 // demo data never meet a journey running at the same time. Workers load this file too, with their
 // TEST_PARALLEL_INDEX (0 … workers−1, never two workers at once on the same one) in the environment, so
 // baseURL is the server of the worker that runs the test; the main process (the web server) sees none.
 const firstPort = Number(process.env.E2E_PORT || "3100");
-export const workers = Math.max(1, Number(process.env.E2E_WORKERS || "2"));
+export const workers = Math.max(1, Number(process.env.E2E_WORKERS || "1"));
 export const serverURL = (slot: number) => `http://127.0.0.1:${firstPort + slot}`;
 export const baseURL = serverURL(Number(process.env.TEST_PARALLEL_INDEX || "0"));
 

@@ -202,17 +202,20 @@ export function ApiKeysPanel({
             <tbody className="divide-y divide-zinc-100">
               {keys.map((k) => (
                 <tr key={k.id}>
-                  <Td className="font-medium text-zinc-900">{k.name}</Td>
+                  <Td wrap className="font-medium text-zinc-900">
+                    {k.name}
+                  </Td>
                   <Td className="font-mono text-xs">{k.prefix}…</Td>
-                  <Td>{k.access}</Td>
-                  <Td>
-                    <span className="whitespace-nowrap">{k.rateLimitLabel}</span>
+                  <Td wrap>{k.access}</Td>
+                  {/* Label and button stack: side by side they pushed the table past its card at 1,440 px. */}
+                  <Td wrap>
+                    <span className="block whitespace-nowrap">{k.rateLimitLabel}</span>
                     {canManage && !k.revokedAt && (
                       <Button
                         type="button"
                         variant="secondary"
                         size="sm"
-                        className="ml-2"
+                        className="mt-1"
                         aria-haspopup="dialog"
                         aria-label={`Change the rate limit of ${k.name}`}
                         onClick={() => setEditing(k)}
