@@ -10,7 +10,7 @@ import { listAddons } from "@/lib/addons/catalog";
 import { requireAdmin } from "@/lib/auth/session";
 import type { Addon } from "@/lib/db/schema";
 import { formatInteger, formatMoney } from "@/lib/format";
-import { SUPPORTED_CURRENCIES } from "@/lib/money";
+import { minorToDecimal, SUPPORTED_CURRENCIES } from "@/lib/money";
 import { createAddonAction, renameAddonAction, setAddonArchivedAction } from "./actions";
 import { grantListText } from "./grant-list";
 
@@ -64,7 +64,7 @@ function termFields(from?: Addon): QuickField[] {
       placeholder: "10.00",
       inputMode: "decimal",
       required: true,
-      defaultValue: from ? (from.priceCents / 100).toFixed(2) : undefined,
+      defaultValue: from ? minorToDecimal(from.priceCents, from.currency) : undefined,
     },
     {
       name: "currency",
