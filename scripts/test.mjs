@@ -53,24 +53,56 @@ function read(file) {
 
 let passed = 0;
 let failed = 0;
-function countVitest(file) {
+/** What failed, named again at the end: CI shows the tail of the output. */
+const failures = [];
+const firstLine = (text = "") =>
+  String(text)
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .split("\n")
+    .find((l) => l.trim()) ?? "";
+function countVitest(file, part) {
   const v = read(file);
-  if (!v)
+  if (!v) {
     failed += 1; // the runner itself failed before reporting
-  else {
-    passed += v.numPassedTests;
-    failed += v.numFailedTests + (v.numFailedTestSuites && !v.numFailedTests ? v.numFailedTestSuites : 0);
+    failures.push(`${part}: the runner reported nothing`);
+    return;
+  }
+  passed += v.numPassedTests;
+  failed += v.numFailedTests + (v.numFailedTestSuites && !v.numFailedTests ? v.numFailedTestSuites : 0);
+  for (const f of v.testResults ?? []) {
+    const name = path.relative(process.cwd(), f.name);
+    for (const t of f.assertionResults ?? [])
+      if (t.status === "failed")
+        failures.push(`${part}: ${name} › ${t.fullName} — ${firstLine(t.failureMessages?.[0])}`);
+    if (f.status === "failed" && !(f.assertionResults ?? []).some((t) => t.status === "failed"))
+      failures.push(`${part}: ${name} — ${firstLine(f.message)}`);
   }
 }
-if (runs("unit")) countVitest(vitestJson);
+function playwrightFailures(suites, file = "") {
+  for (const s of suites ?? []) {
+    for (const spec of s.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === "unexpected") {
+          const error = t.results?.find((r) => r.status !== "passed")?.error?.message;
+          failures.push(`e2e: ${s.file ?? file} › ${spec.title} — ${firstLine(error)}`);
+        }
+    playwrightFailures(s.suites, s.file ?? file);
+  }
+}
+if (runs("unit")) countVitest(vitestJson, "unit");
 if (runs("e2e")) {
   const p = read(playwrightJson);
-  if (!p) failed += 1;
-  else {
+  if (!p) {
+    failed += 1;
+    failures.push("e2e: Playwright reported nothing");
+  } else {
     passed += p.stats.expected + p.stats.flaky;
     failed += p.stats.unexpected + (p.errors?.length ?? 0);
+    playwrightFailures(p.suites);
+    for (const e of p.errors ?? []) failures.push(`e2e: ${firstLine(e.message)}`);
   }
 }
-if (runs("cluster") && clusterReady) countVitest(clusterJson);
+if (runs("cluster") && clusterReady) countVitest(clusterJson, "cluster");
+if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  ${f.slice(0, 400)}`).join("\n")}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

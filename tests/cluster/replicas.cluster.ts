@@ -247,6 +247,72 @@ describe("three replicas behind a load balancer", () => {
     expect(await checkCreditInvariants({ orgIds: [c.id] })).toEqual([]);
   });
 
+  it("closes a due period once across replicas: one renewal, one invoice with the period's usage, one allocation", async () => {
+    const meter = `period_calls_${run}`;
+    await api("POST", "/api/v1/meters", { code: meter, name: "Period calls", event_name: meter, aggregation: "count" });
+    const plan = (await api("POST", "/api/v1/plans", {
+      code: `periods-${run}`,
+      name: "Periods",
+      interval: "month",
+      base_price: "10.00",
+      included_credits: 100,
+      charges: [{ type: "usage", meter, model: "per_unit", unit_price: "0.50" }],
+    })) as { id: string };
+    const c = await customer("periods");
+    const sub = (await api("POST", "/api/v1/subscriptions", {
+      customer_id: c.id,
+      plan: plan.id,
+      skip_trial: true,
+    })) as { id: string };
+    // The period started a month ago and ends in 3 s; four calls fall inside it, two hours ago (usage is
+    // read by whole hours: what happens in the hour a period ends in belongs to the next).
+    await sql`
+      update subscriptions set billing_anchor = now() + interval '3 seconds' - interval '1 month',
+             current_period_start = now() + interval '3 seconds' - interval '1 month',
+             current_period_end = now() + interval '3 seconds'
+       where id = ${sub.id}`;
+    for (let i = 0; i < 4; i++)
+      await api("POST", "/api/v1/events", {
+        event_id: `period-${run}-${i}`,
+        event_name: meter,
+        timestamp: new Date(Date.now() - 2 * 3_600_000).toISOString(),
+        external_customer_id: `periods-${run}`,
+      });
+    const { ended } = first(
+      await sql<{ ended: Date }[]>`select current_period_end as ended from subscriptions where id = ${sub.id}`,
+    );
+    const invoicesBefore = (await sql`select id from invoices where subscription_id = ${sub.id}`).length;
+
+    await waitFor("the period closed", async () => {
+      const [row] = await sql<
+        { start: Date }[]
+      >`select current_period_start as start from subscriptions where id = ${sub.id}`;
+      return row!.start.getTime() === ended.getTime();
+    });
+    // Three replicas' rollover jobs keep running every 500 ms: nothing more may happen.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const [moved] = await sql<
+      { start: Date }[]
+    >`select current_period_start as start from subscriptions where id = ${sub.id}`;
+    expect(moved!.start.getTime()).toBe(ended.getTime());
+    const renewals = await sql`
+      select id from subscription_history where subscription_id = ${sub.id} and action = 'renewed'`;
+    expect(renewals).toHaveLength(1);
+    const invoices = await sql<{ id: string }[]>`
+      select id from invoices where subscription_id = ${sub.id} order by issued_at`;
+    expect(invoices).toHaveLength(invoicesBefore + 1);
+    const usage = await sql<{ quantity: string; amount_cents: string }[]>`
+      select quantity::text, amount_cents::text from invoice_lines
+       where invoice_id = ${invoices.at(-1)!.id} and kind = 'usage'`;
+    expect(usage.map((l) => [Number(l.quantity), Number(l.amount_cents)])).toEqual([[4, 200]]);
+    // The new period's credits allocated once.
+    const grants = await sql`
+      select id from credit_grants where org_id = ${c.id} and origin = 'allocation' and created_at >= ${ended}`;
+    expect(grants).toHaveLength(1);
+    const { checkCreditInvariants } = await import("@/lib/credits/invariants");
+    expect(await checkCreditInvariants({ orgIds: [c.id] })).toEqual([]);
+  });
+
   it("stops honouring a revoked key, and sees a catalog change, on every replica within a second", async () => {
     const c = await customer("revoked");
     const { createApiKey, revokeApiKey } = await import("@/lib/auth/api-keys");
