@@ -43,7 +43,9 @@ const now = new Date();
 const since = new Date(now.getTime() - 90 * DAY); // the events' span
 const periodStart = new Date(now.getTime() - 15 * DAY);
 const periodEnd = new Date(now.getTime() + 15 * DAY);
-const monthFrom = new Date(now.getTime() - 30 * DAY);
+// On an hour: the usage API reads whole UTC hours (a `from` inside one is rounded down), and the check
+// below counts the raw events over the same range.
+const monthFrom = new Date(Math.floor((now.getTime() - 30 * DAY) / 3_600_000) * 3_600_000);
 
 const server = await startServer(DB); // a fresh database, migrated by the server
 const sql = connect(pgUrl(DB), { max: 2, idle_timeout: 0 });
@@ -72,12 +74,15 @@ await sql`insert into subscriptions ${sql(
 async function generate(lo, hi) {
   await sql`
     with ev as (
-      insert into usage_events (id, org_id, event_id, event_name, "timestamp", source, properties, id_generated)
+      insert into usage_events (id, org_id, event_id, event_name, "timestamp", ingested_at, source, properties, id_generated)
       select 'evt_growth_' || g,
              'org_bench_' || lpad((g % ${CUSTOMERS})::text, 5, '0'),
              'g-' || g,
              case when g % 10 < 7 then 'api_call' else 'llm_call' end,
              ${since.toISOString()}::timestamptz + ((g * 7919) % 7776000) * interval '1 second',
+             -- Ingested as it happened (a few seconds later), not all today: events ingested long after
+             -- their time are late usage, which the upcoming invoice looks for (lib/payments/late-usage.ts).
+             least(now(), ${since.toISOString()}::timestamptz + ((g * 7919) % 7776000 + g % 5) * interval '1 second'),
              'bench',
              case when g % 10 < 7 then '{"route": "/v1/chat"}'::jsonb
                   else jsonb_build_object('model', (array['gpt-4', 'gpt-3.5-turbo', 'claude-3', 'gemini-pro', 'mistral-7b'])[1 + g % 5],

@@ -3,12 +3,10 @@
 // deleted with proration invoiced at once as plan upgrades are; a one-time add-on is a pending
 // invoice item; Tally bills neither itself; and the add-ons converge on Stripe's items from webhooks.
 import { and, eq, isNull } from "drizzle-orm";
-import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as addonsRoute from "@/app/api/v1/addons/route";
 import * as billingAddons from "@/app/api/v1/billing/addons/route";
 import * as changePlan from "@/app/api/v1/billing/subscription/change-plan/route";
-import * as webhook from "@/app/api/webhooks/stripe/route";
 import { syncAllPlansFromStripe } from "@/lib/catalog/sync-stripe-plans";
 import { db } from "@/lib/db/client";
 import {
@@ -22,13 +20,12 @@ import {
 } from "@/lib/db/schema";
 import { runDueJobs } from "@/lib/jobs/outbox";
 import { call, makeOrg, makeUser, platformKey, sessionCookie, uid } from "./support/fixtures";
-import { withStripeServer } from "./support/stripe-env";
+import { deliverStripeEvent, withStripeServer } from "./support/stripe-env";
 import type { Obj } from "./support/stripe-server";
 
 type Json = Record<string, unknown>;
 const SECRET = "whsec_addons_stripe";
 const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: SECRET });
-const sdk = new Stripe("sk_test_signing_only");
 
 let prices: { basic: string; pro: string };
 beforeAll(async () => {
@@ -41,17 +38,7 @@ beforeAll(async () => {
   await syncAllPlansFromStripe();
 });
 
-async function deliver(event: Record<string, unknown>) {
-  const payload = JSON.stringify(event);
-  const res = await webhook.POST(
-    new Request("http://tally.test/api/webhooks/stripe", {
-      method: "POST",
-      headers: { "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) },
-      body: payload,
-    }),
-  );
-  expect(res.status).toBe(200);
-}
+const deliver = (event: Record<string, unknown>) => deliverStripeEvent(event, SECRET);
 
 async function makeAddon(body: Json) {
   const res = await call<Json>(addonsRoute.POST, "POST", "/api/v1/addons", {

@@ -3,7 +3,6 @@
 // default; and only whoever manages a key can change its limit (another customer's key is not
 // found and keeps its limit). The cross-replica bound is tests/cluster/rate-limits.cluster.ts.
 import { eq } from "drizzle-orm";
-import { forbidden } from "next/navigation";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import * as balanceRoute from "@/app/api/v1/credits/route";
 import * as healthRoute from "@/app/api/health/route";
@@ -14,48 +13,18 @@ import { serializeKeys } from "@/lib/auth/serialize-keys";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { db } from "@/lib/db/client";
 import { apiKeys } from "@/lib/db/schema";
-import { call, makeOrg, makeUser } from "./support/fixtures";
+import { call, makeOrg } from "./support/fixtures";
+import { form, people, signInAs, type Who } from "./support/session-mock";
 
-type Who = { id: string; role: "owner" | "member" | "admin"; orgId: string | null };
-const session = vi.hoisted(() => ({ user: null as null | { id: string; role: string; orgId: string | null } }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
-vi.mock("@/lib/auth/session", () => {
-  const requireUser = async () => {
-    if (!session.user) throw new Error("signed out");
-    return session.user;
-  };
-  return {
-    requireUser,
-    requireAdmin: async () => {
-      const u = await requireUser();
-      if (u.role !== "admin") forbidden();
-      return u;
-    },
-    requireCustomer: async () => {
-      const u = await requireUser();
-      if (u.role === "admin" || !u.orgId) throw new Error("redirect /admin");
-      return u;
-    },
-    requireOwner: async () => {
-      const u = await requireUser();
-      if (u.role !== "owner") forbidden();
-      return u;
-    },
-  };
-});
-process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
+vi.mock("@/lib/auth/session", () => import("./support/session-mock"));
 
 const customer = await import("@/app/(app)/api-keys/actions");
 const admin = await import("@/app/admin/api-keys/actions");
 
 type Err = { error: { code: string; message: string; details?: Record<string, number>; request_id: string } };
 const readBalance = (key: string) => call<Err>(balanceRoute.GET, "GET", "/api/v1/credits", { key });
-const as = (w: Who) => (session.user = w);
-function form(fields: Record<string, string>): FormData {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.set(k, v);
-  return f;
-}
+const as = signInAs;
 const limitOf = async (id: string) =>
   (
     await db
@@ -69,15 +38,7 @@ let ownerA: Who, memberA: Who, ownerB: Who, adminUser: Who;
 beforeAll(async () => {
   orgA = (await makeOrg()).id;
   orgB = (await makeOrg()).id;
-  const mk = async (role: Who["role"], orgId: string | null): Promise<Who> => ({
-    id: (await makeUser(role, orgId)).id,
-    role,
-    orgId,
-  });
-  ownerA = await mk("owner", orgA);
-  memberA = await mk("member", orgA);
-  ownerB = await mk("owner", orgB);
-  adminUser = await mk("admin", null);
+  ({ ownerA, memberA, ownerB, adminUser } = await people(orgA, orgB));
 });
 
 describe("a key over its rate limit", () => {

@@ -1,22 +1,19 @@
 import { eq } from "drizzle-orm";
-import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as checkout from "@/app/api/v1/billing/checkout/route";
 import * as portal from "@/app/api/v1/billing/portal/route";
 import * as cancel from "@/app/api/v1/billing/subscription/cancel/route";
 import * as changePlan from "@/app/api/v1/billing/subscription/change-plan/route";
-import * as webhook from "@/app/api/webhooks/stripe/route";
 import { syncAllPlansFromStripe } from "@/lib/catalog/sync-stripe-plans";
 import { insertCreditProduct } from "@/lib/catalog/seed-catalog";
 import { db } from "@/lib/db/client";
 import { organizations, plans, subscriptions } from "@/lib/db/schema";
 import { runDueJobs } from "@/lib/jobs/outbox";
 import { call, makeOrg, makePlan, makeUser, sessionCookie, uid } from "./support/fixtures";
-import { withStripeServer } from "./support/stripe-env";
+import { deliverStripeEvent, withStripeServer } from "./support/stripe-env";
 
 const SECRET = "whsec_billing_stripe";
 const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: SECRET });
-const sdk = new Stripe("sk_test_signing_only");
 
 let prices: { starter: string; pro: string };
 beforeAll(async () => {
@@ -43,17 +40,7 @@ async function customerWithStripe() {
   return { org: row!, cookie: await sessionCookie(owner.id) };
 }
 
-async function deliver(event: Record<string, unknown>) {
-  const payload = JSON.stringify(event);
-  const res = await webhook.POST(
-    new Request("http://tally.test/api/webhooks/stripe", {
-      method: "POST",
-      headers: { "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) },
-      body: payload,
-    }),
-  );
-  expect(res.status).toBe(200);
-}
+const deliver = (event: Record<string, unknown>) => deliverStripeEvent(event, SECRET);
 
 describe("billing with Stripe", () => {
   it("opens Stripe Checkout for a plan with the customer, the price and the plan's trial", async () => {

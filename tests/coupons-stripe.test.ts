@@ -2,25 +2,22 @@
 // codes are created in Stripe, a code typed at checkout goes on the Checkout Session (Stripe's
 // total is the discounted one), and the subscription Stripe makes keeps the discount in Tally.
 import { and, eq, isNull } from "drizzle-orm";
-import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as checkout from "@/app/api/v1/billing/checkout/route";
 import * as couponsRoute from "@/app/api/v1/coupons/route";
 import * as promoRoute from "@/app/api/v1/promotion-codes/route";
 import * as promoIdRoute from "@/app/api/v1/promotion-codes/[id]/route";
 import * as discountRoute from "@/app/api/v1/subscriptions/[id]/discount/route";
-import * as webhook from "@/app/api/webhooks/stripe/route";
 import { syncAllPlansFromStripe } from "@/lib/catalog/sync-stripe-plans";
 import { db } from "@/lib/db/client";
 import { checkoutSessions, organizations, plans, subscriptionDiscounts, subscriptions } from "@/lib/db/schema";
 import { runDueJobs } from "@/lib/jobs/outbox";
 import { applyCouponToCustomer } from "@/lib/coupons/redeem";
 import { call, makeOrg, makeUser, platformKey, sessionCookie, uid } from "./support/fixtures";
-import { withStripeServer } from "./support/stripe-env";
+import { deliverStripeEvent, withStripeServer } from "./support/stripe-env";
 
 const SECRET = "whsec_coupons_stripe";
 const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: SECRET });
-const sdk = new Stripe("sk_test_signing_only");
 
 let priceId: string;
 beforeAll(async () => {
@@ -29,17 +26,7 @@ beforeAll(async () => {
   await syncAllPlansFromStripe();
 });
 
-async function deliver(event: Record<string, unknown>) {
-  const payload = JSON.stringify(event);
-  const res = await webhook.POST(
-    new Request("http://tally.test/api/webhooks/stripe", {
-      method: "POST",
-      headers: { "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) },
-      body: payload,
-    }),
-  );
-  expect(res.status).toBe(200);
-}
+const deliver = (event: Record<string, unknown>) => deliverStripeEvent(event, SECRET);
 
 describe("coupons with Stripe", () => {
   it("a promotion code at Stripe Checkout: created in Stripe, on the session, kept by the webhook-created subscription", async () => {

@@ -10,11 +10,10 @@ import * as taxReportRoute from "@/app/api/v1/reports/tax/route";
 import { db } from "@/lib/db/client";
 import { invoiceLines, payments, taxRates } from "@/lib/db/schema";
 import { updateBillingDetails } from "@/lib/invoices/billing-details";
-import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { updateSellerSettings } from "@/lib/invoices/seller-settings";
 import { taxSummaryRows } from "@/lib/tax/describe";
 import { REVERSE_CHARGE_NOTE } from "@/lib/tax/select";
-import { call, makeOrg, platformKey, uid } from "./support/fixtures";
+import { call, issueFixedInvoice, makeOrg, platformKey, uid } from "./support/fixtures";
 import { pdfText } from "./support/pdf-text";
 
 type Err = { error: { code: string; message: string; details?: { field: string }[] } };
@@ -32,21 +31,8 @@ type ReportRow = Record<string, unknown> & { country: string };
 
 const day = () => new Date().toISOString().slice(0, 10);
 
-async function issue(orgId: string, amounts: number[], paid = false) {
-  return issueInvoice(db, {
-    orgId,
-    currency: "eur",
-    lines: amounts.map((a, i) => ({
-      kind: "fixed" as const,
-      description: `Line ${i + 1}`,
-      quantity: "1",
-      amountCents: a,
-    })),
-    sourceKey: `test:${uid()}`,
-    issuedAt: new Date(),
-    paid,
-  });
-}
+const issue = (orgId: string, amounts: number[], paid = false) =>
+  issueFixedInvoice(orgId, amounts, { currency: "eur", paid });
 
 /** A buyer in `country` under `rate`, an invoice of `amounts` issued and paid by transfer. */
 async function paidTaxedInvoice(

@@ -11,7 +11,7 @@ import { creditNotes, invoiceLines, payments, webhookMessages } from "@/lib/db/s
 import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { issueCreditNote } from "@/lib/invoices/credit-notes";
 import { revenueSeries, seriesJson } from "@/lib/revenue/series";
-import { call, customerKey, makeOrg, platformKey, uid } from "./support/fixtures";
+import { call, customerKey, issueFixedInvoice, makeOrg, platformKey, uid } from "./support/fixtures";
 import { pdfText } from "./support/pdf-text";
 
 type Err = { error: { code: string; message: string; details?: { field: string }[] } };
@@ -27,22 +27,7 @@ type NoteOut = {
   lines: { invoice_line_id: string | null; description: string; amount_cents: number }[];
 };
 
-async function openInvoice(orgId: string, amounts = [1000, 500]) {
-  const { invoice } = await issueInvoice(db, {
-    orgId,
-    currency: "usd",
-    lines: amounts.map((a, i) => ({
-      kind: "fixed" as const,
-      description: `Line ${i + 1}`,
-      quantity: "1",
-      amountCents: a,
-    })),
-    sourceKey: `test:${uid()}`,
-    issuedAt: new Date(),
-    paid: false,
-  });
-  return invoice;
-}
+const openInvoice = async (orgId: string, amounts = [1000, 500]) => (await issueFixedInvoice(orgId, amounts)).invoice;
 
 /** An invoice paid by bank transfer (recorded by the operator): its payment is the one a refund goes back to. */
 async function paidInvoice(key: string, orgId: string, amounts = [1000, 500]) {

@@ -3,12 +3,10 @@
 // both bill the same lines to the cent — on Tally's invoice, and as invoice items on Stripe's
 // renewal draft (or a separate Stripe invoice) added exactly once, whatever the webhooks do.
 import { and, eq, inArray, sql } from "drizzle-orm";
-import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as upcomingRoute from "@/app/api/v1/billing/upcoming-invoice/route";
 import * as overridesRoute from "@/app/api/v1/customers/[id]/overrides/route";
 import * as overrideOne from "@/app/api/v1/customers/[id]/overrides/[overrideId]/route";
-import * as webhook from "@/app/api/webhooks/stripe/route";
 import * as metricsRoute from "@/app/api/metrics/route";
 import { reconcileStripePeriods } from "@/lib/payments/reconcile-stripe-periods";
 import { createAgent } from "@/lib/agents/agents";
@@ -45,11 +43,10 @@ import { dec, roundToMinor } from "@/lib/money";
 import { formatDate } from "@/lib/format";
 import type { UpcomingInvoiceJson } from "@/lib/payments/schemas";
 import { call, customerKey, makeMeter, makeOrg, makePlan, platformKey, uid } from "./support/fixtures";
-import { withStripeServer } from "./support/stripe-env";
+import { deliverStripeEvent, withStripeServer } from "./support/stripe-env";
 
 const SECRET = "whsec_period_billing";
 const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: SECRET });
-const sdk = new Stripe("sk_test_signing_only");
 const HOUR = 3_600_000;
 const sec = (d: Date) => Math.floor(d.getTime() / 1000);
 
@@ -98,17 +95,7 @@ beforeAll(async () => {
   });
 });
 
-async function deliver(event: Record<string, unknown>) {
-  const payload = JSON.stringify(event);
-  const res = await webhook.POST(
-    new Request("http://tally.test/api/webhooks/stripe", {
-      method: "POST",
-      headers: { "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }) },
-      body: payload,
-    }),
-  );
-  expect(res.status).toBe(200);
-}
+const deliver = (event: Record<string, unknown>) => deliverStripeEvent(event, SECRET);
 
 const later = (ms: number) => new Date(Date.now() + ms);
 /** Runs the outbox until nothing is due at `at` (retries included). */
@@ -840,6 +827,7 @@ describe.each(["local", "stripe"] as const)("usage received late on the %s rail"
             .select({ id: invoiceLines.id, cents: invoiceLines.amountCents, description: invoiceLines.description })
             .from(invoiceLines)
             .where(eq(invoiceLines.orgId, w.orgId))
+            .orderBy(invoiceLines.id)
         : itemsOn(draft as string);
 
     // The 10 minutes were wrong: retracted. 25.5 minutes, 15.5 billable → 54 cents: 35 credited.
@@ -878,7 +866,8 @@ describe.each(["local", "stripe"] as const)("usage received late on the %s rail"
               (issued as { id: string }[]).map((l) => l.id),
             ),
           ),
-        );
+        )
+        .orderBy(invoiceLines.id);
       expect(first).toEqual(issued);
     } else {
       expect(itemsOn(draft as string)).toEqual(issued);

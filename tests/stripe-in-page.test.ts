@@ -4,9 +4,7 @@
 // webhooks for both (checkout.session.completed of an embedded session, setup_intent.succeeded)
 // are signed with the SDK's generateTestHeaderString and verified as in production.
 import { and, eq, isNull } from "drizzle-orm";
-import Stripe from "stripe";
 import { beforeAll, describe, expect, it } from "vitest";
-import * as webhook from "@/app/api/webhooks/stripe/route";
 import { insertCreditProduct } from "@/lib/catalog/seed-catalog";
 import { syncAllPlansFromStripe } from "@/lib/catalog/sync-stripe-plans";
 import { getCreditBalance } from "@/lib/credits/balance";
@@ -23,26 +21,15 @@ import { runDueJobs } from "@/lib/jobs/outbox";
 import { finishCardSetup, startCardSetup } from "@/lib/payments/card-setup";
 import { checkoutReturn, startCheckout } from "@/lib/payments/checkout";
 import { makeOrg, uid } from "./support/fixtures";
-import { withStripeServer } from "./support/stripe-env";
+import { postStripeEvent, withStripeServer } from "./support/stripe-env";
 
 const SECRET = "whsec_in_page";
 const PUBLISHABLE = "pk_test_in_page";
 const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: SECRET, STRIPE_PUBLISHABLE_KEY: PUBLISHABLE });
-const sdk = new Stripe("sk_test_signing_only");
 const BASE = "https://tally.example";
 
 async function deliver(event: Record<string, unknown>) {
-  const payload = JSON.stringify(event);
-  const res = await webhook.POST(
-    new Request("http://tally.test/api/webhooks/stripe", {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "stripe-signature": sdk.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
-      },
-      body: payload,
-    }),
-  );
+  const res = await postStripeEvent(event, SECRET);
   return { status: res.status, json: (await res.json()) as { outcome?: string; duplicate?: boolean } };
 }
 

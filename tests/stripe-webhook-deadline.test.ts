@@ -6,21 +6,18 @@
 // (PGlite runs one transaction at a time, so nothing can hold one against the app).
 import { eq, sql } from "drizzle-orm";
 import postgres from "postgres";
-import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as webhook from "@/app/api/webhooks/stripe/route";
 import { insertCreditProduct } from "@/lib/catalog/seed-catalog";
 import { getCreditBalance } from "@/lib/credits/balance";
 import { db, driver, rows } from "@/lib/db/client";
 import { organizations, payments, webhookEvents, type CreditProduct } from "@/lib/db/schema";
 import { startCheckout } from "@/lib/payments/checkout";
 import { makeOrg, uid } from "./support/fixtures";
-import { withStripeServer } from "./support/stripe-env";
+import { postStripeEvent, withStripeServer } from "./support/stripe-env";
 
 const onPostgres = process.env.TEST_DB === "postgres";
 const SECRET = "whsec_test_deadline";
 const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: SECRET });
-const signer = new Stripe("sk_test_signing_only");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Two connections: one holds the lock while the other looks for (and kills) what waits on it. */
@@ -28,17 +25,7 @@ let admin: postgres.Sql;
 let pack: CreditProduct;
 
 async function deliver(event: Record<string, unknown>) {
-  const payload = JSON.stringify(event);
-  const res = await webhook.POST(
-    new Request("http://tally.test/api/webhooks/stripe", {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "stripe-signature": signer.webhooks.generateTestHeaderString({ payload, secret: SECRET }),
-      },
-      body: payload,
-    }),
-  );
+  const res = await postStripeEvent(event, SECRET);
   return {
     status: res.status,
     retryAfter: res.headers.get("retry-after"),

@@ -5,7 +5,6 @@
 // delivered (signed, verified by the standardwebhooks library) to that endpoint only, a replay, a
 // rotation whose old secret keeps signing for 24 hours, a delete that goes back to the list.
 import { eq } from "drizzle-orm";
-import { forbidden } from "next/navigation";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
@@ -13,52 +12,20 @@ import { webhookDeliveries, webhookEndpoints, webhookMessages } from "@/lib/db/s
 import { resetEnvCache } from "@/lib/env";
 import { deliverDueWebhooks } from "@/lib/outbound-webhooks/deliver";
 import { createEndpoint, findDelivery, lastDeliveries, listDeliveries } from "@/lib/outbound-webhooks/endpoints";
-import { makeOrg, makeUser } from "./support/fixtures";
+import { makeOrg } from "./support/fixtures";
+import { form, people, signInAs, type Who } from "./support/session-mock";
 import { startReceiver, type Receiver } from "./support/webhook-receiver";
 
-type Who = { id: string; role: "owner" | "member" | "admin"; orgId: string | null };
-const session = vi.hoisted(() => ({ user: null as null | { id: string; role: string; orgId: string | null } }));
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
-vi.mock("@/lib/auth/session", () => {
-  const requireUser = async () => {
-    if (!session.user) throw new Error("signed out");
-    return session.user;
-  };
-  return {
-    requireUser,
-    requireAdmin: async () => {
-      const u = await requireUser();
-      if (u.role !== "admin") forbidden();
-      return u;
-    },
-    requireCustomer: async () => {
-      const u = await requireUser();
-      if (u.role === "admin" || !u.orgId) throw new Error("redirect /admin");
-      return u;
-    },
-    requireOwner: async () => {
-      const u = await requireUser();
-      if (u.role !== "owner") forbidden();
-      return u;
-    },
-  };
-});
+vi.mock("@/lib/auth/session", () => import("./support/session-mock"));
 
-process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
 process.env.WEBHOOK_ALLOW_PRIVATE_URLS = "true";
 resetEnvCache();
 
 const customer = await import("@/app/(app)/webhook-endpoints/actions");
 const admin = await import("@/app/admin/webhook-endpoints/actions");
 
-const as = (w: Who) => {
-  session.user = w;
-};
-function form(fields: Record<string, string>): FormData {
-  const f = new FormData();
-  for (const [k, v] of Object.entries(fields)) f.set(k, v);
-  return f;
-}
+const as = signInAs;
 const endpointRow = async (id: string) =>
   (await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)))[0];
 
@@ -71,15 +38,7 @@ beforeAll(async () => {
   const [a, b] = [await makeOrg(), await makeOrg()];
   orgA = a.id;
   orgB = b.id;
-  const mk = async (role: "owner" | "member" | "admin", orgId: string | null): Promise<Who> => ({
-    id: (await makeUser(role, orgId)).id,
-    role,
-    orgId,
-  });
-  ownerA = await mk("owner", orgA);
-  memberA = await mk("member", orgA);
-  ownerB = await mk("owner", orgB);
-  adminUser = await mk("admin", null);
+  ({ ownerA, memberA, ownerB, adminUser } = await people(orgA, orgB));
 }, 120_000);
 afterAll(() => receiver?.close());
 

@@ -3,7 +3,9 @@ import { randomUUID } from "node:crypto";
 import { encode } from "next-auth/jwt";
 import { createApiKey } from "@/lib/auth/api-keys";
 import { createUser } from "@/lib/auth/users";
+import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/db/schema";
+import { issueInvoice } from "@/lib/invoices/issue-invoice";
 import { createOrganization } from "@/lib/orgs/organizations";
 
 export const uid = () => randomUUID().slice(0, 8);
@@ -126,5 +128,26 @@ export async function makePlan(
     includedCredits: overrides.includedCredits ?? 0,
     charges: overrides.charges ?? [],
     limits: overrides.limits ?? [],
+  });
+}
+
+/** An invoice of fixed lines ("Line 1", "Line 2", …) of these amounts in minor units, issued now. */
+export async function issueFixedInvoice(
+  orgId: string,
+  amounts: number[],
+  opts: { currency?: string; paid?: boolean } = {},
+) {
+  return issueInvoice(db, {
+    orgId,
+    currency: opts.currency ?? "usd",
+    lines: amounts.map((a, i) => ({
+      kind: "fixed" as const,
+      description: `Line ${i + 1}`,
+      quantity: "1",
+      amountCents: a,
+    })),
+    sourceKey: `test:${uid()}`,
+    issuedAt: new Date(),
+    paid: opts.paid ?? false,
   });
 }
