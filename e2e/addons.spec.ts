@@ -47,3 +47,50 @@ test("an operator creates an add-on; a customer buys it on /billing and sees it 
   // The plan summary lists the add-on's feature with its value.
   await expect(page.getByText("Team seats", { exact: true }).locator("..")).toContainText("3 seats");
 });
+
+test("a customer moving to a plan that does not offer its add-on is told so before confirming, and keeps it to the period's end", async ({
+  browser,
+  page,
+}, testInfo) => {
+  const code = `ent-seat-${Date.now()}`;
+  const admin = await browser.newContext({ storageState: ADMIN_STATE });
+  const op = await admin.newPage();
+  await op.goto("/admin");
+  const created = await op.request.post("/api/v1/addons", {
+    headers: { origin: new URL(op.url()).origin },
+    data: {
+      code,
+      name: "Enterprise seats",
+      kind: "recurring",
+      interval: "month",
+      price: "15",
+      plan_codes: ["enterprise-monthly"],
+    },
+  });
+  expect(created.status()).toBe(201);
+  await admin.close();
+
+  await signUpNewOrg(page);
+  await page.getByRole("link", { name: "Choose a plan" }).click();
+  await page.getByRole("button", { name: "Choose Enterprise (monthly)" }).click();
+  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await page.getByLabel("Expiry").fill("11 / 31");
+  await page.getByRole("button", { name: "Pay $299.00" }).click();
+  await expect(page).toHaveURL(/\/billing\?checkout=success/);
+  await page.getByRole("button", { name: "Add Enterprise seats" }).click();
+  await expect(page.getByTestId("held-addon")).toContainText("Enterprise seats × 1");
+
+  await page.getByRole("button", { name: "Switch to Professional (monthly)" }).click();
+  const dialog = page.getByRole("dialog", { name: "Confirm plan change" });
+  const note = dialog.getByTestId("addons-removed");
+  await expect(note).toContainText("not offered with Professional and will be removed when it starts");
+  await expect(note).toContainText("Enterprise seats × 1 — it is not offered with the plan professional-monthly");
+  await page.screenshot({ path: testInfo.outputPath("plan-change-removes-addon.png") });
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await expect(
+    page.getByRole("status").filter({ hasText: "Professional starts when your current period ends." }),
+  ).toBeVisible();
+  // Held (and billed) until Enterprise's period ends.
+  await page.reload();
+  await expect(page.getByTestId("held-addon")).toContainText("Enterprise seats × 1");
+});

@@ -180,6 +180,66 @@ describe("add-ons on Stripe", () => {
     expect((await held(local.id)).map((h) => h.quantity)).toEqual([1]);
   });
 
+  it("deletes the items of add-ons the new plan does not offer: with an upgrade at once, prorated; with a downgrade at the period end, not", async () => {
+    const basic = (await db.select().from(plans).where(eq(plans.stripePriceId, prices.basic)))[0]!;
+    const pro = (await db.select().from(plans).where(eq(plans.stripePriceId, prices.pro)))[0]!;
+    const addon = await makeAddon({ name: "Basic seat", max_quantity: 5, plan_codes: [basic.code] });
+    const { stripeSub, local, cookie } = await stripeCustomer();
+    expect((await setQuantity(cookie, addon.code, 2)).status).toBe(200);
+    const itemId = stripe.extraItems(stripeSub.id)[0]!.id;
+
+    const preview = await call<Json>(changePlan.POST, "POST", "/api/v1/billing/subscription/change-plan", {
+      cookie,
+      body: { plan_id: pro.id, preview: true },
+    });
+    expect(preview.json.addons_removed).toEqual([
+      expect.objectContaining({
+        addon: addon.code,
+        quantity: 2,
+        reason: `it is not offered with the plan ${pro.code}`,
+      }),
+    ]);
+    // Half the period left: 2 × $10 × ½ ≈ $10 back (Tally's estimate; Stripe prorates to the second).
+    const [removed] = preview.json.addons_removed as { amount_cents: number }[];
+    expect(Math.abs(removed!.amount_cents + 1000)).toBeLessThanOrEqual(2);
+
+    const res = await call(changePlan.POST, "POST", "/api/v1/billing/subscription/change-plan", {
+      cookie,
+      body: { plan_id: pro.id },
+    });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    // Stripe: the plan's item on Pro, the add-on's item deleted with an invoiced proration.
+    expect(stripe.extraItems(stripeSub.id)).toEqual([]);
+    const deleted = stripe.requests.find((r) => r.method === "DELETE" && r.path === `/v1/subscription_items/${itemId}`);
+    expect({ ...deleted?.query, ...deleted?.body }).toMatchObject({ proration_behavior: "always_invoice" });
+    // Tally: no longer held, and the history says why.
+    expect(await held(local.id)).toEqual([]);
+    const [after] = await db.select().from(subscriptions).where(eq(subscriptions.id, local.id));
+    expect([after!.planId, after!.addonCents]).toEqual([pro.id, 0]);
+
+    // A downgrade back to Basic, which does not offer a Pro-only add-on: kept to the period's end, then its
+    // item deleted without proration (the period was used) by the job that switches the price.
+    const proOnly = await makeAddon({ name: "Pro seat", plan_codes: [pro.code] });
+    expect((await setQuantity(cookie, proOnly.code, 1)).status).toBe(200);
+    const proItem = stripe.extraItems(stripeSub.id)[0]!.id;
+    const down = await call<Json>(changePlan.POST, "POST", "/api/v1/billing/subscription/change-plan", {
+      cookie,
+      body: { plan_id: basic.id },
+    });
+    expect(down.json).toMatchObject({ effective: "period_end" });
+    expect(down.json.addons_removed).toEqual([expect.objectContaining({ addon: proOnly.code, amount_cents: 0 })]);
+    expect(stripe.extraItems(stripeSub.id)).toHaveLength(1); // not yet
+    await runDueJobs(new Date(after!.currentPeriodEnd.getTime() + 1000));
+    expect(stripe.extraItems(stripeSub.id)).toEqual([]);
+    const deletedAtEnd = stripe.requests.find(
+      (r) => r.method === "DELETE" && r.path === `/v1/subscription_items/${proItem}`,
+    );
+    expect({ ...deletedAtEnd?.query, ...deletedAtEnd?.body }).toMatchObject({ proration_behavior: "none" });
+    expect(await held(local.id)).toEqual([]);
+    const [end] = await db.select().from(subscriptions).where(eq(subscriptions.id, local.id));
+    expect([end!.planId, end!.addonCents]).toEqual([basic.id, 0]);
+  });
+
   it("charges a one-time add-on as a pending invoice item, once per purchase, and grants its credits", async () => {
     const { org, stripeSub, local, cookie } = await stripeCustomer();
     const addon = await makeAddon({

@@ -220,6 +220,86 @@ describe("buying and removing add-ons (local provider)", () => {
   });
 });
 
+describe("a plan change re-checks the add-ons (local provider)", () => {
+  const held = async (subId: string) =>
+    (await db.select().from(subscriptions).where(eq(subscriptions.id, subId)))[0]!.addonCents;
+  const historyComments = async (subId: string) =>
+    (
+      await db
+        .select({ action: subscriptionHistory.action, comment: subscriptionHistory.comment })
+        .from(subscriptionHistory)
+        .where(eq(subscriptionHistory.subscriptionId, subId))
+    ).filter((h) => h.action === "addon_changed" && h.comment);
+
+  it("an upgrade to a plan that does not offer an add-on removes it at once, listed in the preview with its credit", async () => {
+    const { changePlan, previewPlanChange } = await import("@/lib/payments/lifecycle");
+    const basic = await makePlan({ basePriceCents: 2900 });
+    const pro = await makePlan({ basePriceCents: 9900 });
+    const onlyBasic = await makeAddon({ name: "Basic seat", price: "10", max_quantity: 5, plan_codes: [basic.code] });
+    const anyPlan = await makeAddon({ name: "Support", price: "5" });
+    const { org, sub } = await customer(basic);
+    await setQuantityAt(org.id, onlyBasic.code, 2, new Date("2026-06-01T00:00:00Z"));
+    await setQuantityAt(org.id, anyPlan.code, 1, new Date("2026-06-01T00:00:00Z"));
+    expect(await held(sub.id)).toBe(2500);
+
+    // On 16 June, 15 of 30 days are left: 2 × 10.00 × ½ = 10.00 back.
+    const at = new Date("2026-06-16T00:00:00Z");
+    const preview = await previewPlanChange(org.id, pro.id, at);
+    expect(preview).toMatchObject({ effective: "now" });
+    expect(preview.addons_removed).toEqual([
+      {
+        addon: onlyBasic.code,
+        name: "Basic seat",
+        quantity: 2,
+        reason: `it is not offered with the plan ${pro.code}`,
+        amount_cents: -1000,
+        amount: "-10.00",
+      },
+    ]);
+    await changePlan(org.id, pro.id, "test", at);
+    // Only the add-on that fits stays; its fee is the subscription's add-on fee from now on.
+    expect(await held(sub.id)).toBe(500);
+    const inv = await upcomingAt(org.id, new Date("2026-06-17T00:00:00Z"));
+    expect(inv.addon_fees.map((f) => f.addon_id)).toEqual([anyPlan.id]);
+    expect(inv.lines.filter((l) => l.kind === "addon").map((l) => l.amount_cents)).toEqual([2000, 500, -1000]);
+    expect((await historyComments(sub.id)).map((h) => h.comment)).toEqual([
+      `Removed with the plan change: Basic seat: it is not offered with the plan ${pro.code}`,
+    ]);
+
+    // July's invoice: Pro's fee, the add-on that stayed, and June's add-on lines — the removed one's credit once.
+    await rollOverSubscriptions(new Date("2026-07-01T00:00:01Z"));
+    const lines = await invoiceLinesOf(sub.id, new Date("2026-07-01T00:00:00Z"));
+    expect(lines.map((l) => l.amountCents).sort((a, b) => a - b)).toEqual([-1000, 500, 500, 2000, 9900]);
+  });
+
+  it("a downgrade scheduled to a plan that does not offer an add-on keeps it to the period's end, then removes it before billing the new period", async () => {
+    const { changePlan, previewPlanChange } = await import("@/lib/payments/lifecycle");
+    const basic = await makePlan({ basePriceCents: 2900 });
+    const pro = await makePlan({ basePriceCents: 9900 });
+    const onlyPro = await makeAddon({ name: "Pro seat", price: "20", plan_codes: [pro.code] });
+    const { org, sub } = await customer(pro);
+    await setQuantityAt(org.id, onlyPro.code, 1, new Date("2026-06-01T00:00:00Z"));
+
+    const at = new Date("2026-06-16T00:00:00Z");
+    const preview = await previewPlanChange(org.id, basic.id, at);
+    expect(preview).toMatchObject({ effective: "period_end" });
+    expect(preview.addons_removed).toEqual([expect.objectContaining({ addon: onlyPro.code, amount_cents: 0 })]);
+    await changePlan(org.id, basic.id, "test", at);
+    expect(await held(sub.id)).toBe(2000); // still held until the period ends
+
+    await rollOverSubscriptions(new Date("2026-07-01T00:00:01Z"));
+    expect(await held(sub.id)).toBe(0);
+    // July is billed at Basic's fee with no add-on fee; nothing is credited for June (it was used).
+    const lines = await invoiceLinesOf(sub.id, new Date("2026-07-01T00:00:00Z"));
+    expect(lines.map((l) => l.amountCents).sort((a, b) => a - b)).toEqual([2000, 2900]);
+    expect((await historyComments(sub.id)).map((h) => h.comment)).toEqual([
+      `Removed with the plan change: Pro seat: it is not offered with the plan ${basic.code}`,
+    ]);
+    const july = await upcomingAt(org.id, new Date("2026-07-10T00:00:00Z"));
+    expect(july.addon_fees).toEqual([]);
+  });
+});
+
 describe("add-on entitlements", () => {
   it("adds the add-ons' features and limits to the plan's: numbers sum, booleans turn on, limits add", async () => {
     const seats = await makeFeature("numeric");

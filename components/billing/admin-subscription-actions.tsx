@@ -10,6 +10,7 @@ import { FormError, inputClass } from "@/components/ui/field";
 import { formatDate, formatMoney } from "@/lib/format";
 import type { FormActionFn } from "@/lib/http/action-state";
 import type { PlanChangePreviewJson as PlanChangePreview } from "@/lib/payments/schemas";
+import { RemovedAddonsNote } from "./removed-addons-note";
 
 export function AdminChangePlan({
   orgId,
@@ -103,6 +104,7 @@ export function AdminChangePlan({
               </>
             )}
           </p>
+          <RemovedAddonsNote preview={pending} who="the" />
           <form
             action={confirmChange}
             onSubmit={() => setAnswered(pending)}

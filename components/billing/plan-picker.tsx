@@ -10,6 +10,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { FormError, inputClass } from "@/components/ui/field";
 import { formatDate, formatInteger, formatMoney } from "@/lib/format";
 import { useCheckout } from "./use-checkout";
+import { RemovedAddonsNote } from "./removed-addons-note";
 
 export type PlanOption = { id: string; code?: string; priceCents: number; currency: string; trialDays: number };
 export type TierOption = {
@@ -171,6 +172,7 @@ export function PlanPicker({
               <> Promotion code {promotionCode.trim().toUpperCase()} applies from your next invoice.</>
             )}
           </p>
+          <RemovedAddonsNote preview={pending} />
           <form
             action={confirmChange}
             onSubmit={() => setAnswered(pending)}

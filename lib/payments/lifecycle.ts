@@ -28,6 +28,8 @@ import { attachDiscount, endLiveDiscount, resolvePromotionCode } from "@/lib/cou
 import { couponCoversPlan, discountedFeeCents } from "@/lib/coupons/discount-math";
 import { assertSelfServe } from "./self-serve";
 import { applyStripeSubscription } from "./subscription-sync";
+import { addonsLeftBehind, removeAddonsLeftBehind, removedAddonJson, type RemovedAddon } from "@/lib/addons/plan-fit";
+import { deleteSubscriptionItem } from "@/lib/stripe/addons";
 
 async function current(orgId: string): Promise<{ sub: Subscription; plan: Plan }> {
   const sub = await liveSubscription(orgId);
@@ -104,7 +106,19 @@ export async function previewPlanChange(
     amount_due_now_cents: due,
     currency: to.currency,
     effective_at: (upgrade ? now : sub.currentPeriodEnd).toISOString(),
+    addons_removed: (await addonsLeftBehind(db, sub, to, now, upgrade)).map(removedAddonJson),
   };
+}
+
+/** The history's note on add-ons a plan change removed. */
+const removalReason = (removed: RemovedAddon[]) =>
+  removed.length
+    ? `Removed with the plan change: ${removed.map((r) => `${r.addon.name}: ${r.reason}`).join("; ")}`
+    : undefined;
+
+/** On Stripe: the subscription items of the add-ons the new plan does not offer, deleted (credited at once when `proration`). */
+async function deleteStripeItemsLeftBehind(removed: RemovedAddon[], proration: "always_invoice" | "none") {
+  for (const r of removed) if (r.row.providerItemId) await deleteSubscriptionItem(r.row.providerItemId, proration);
 }
 
 export async function changePlan(
@@ -128,8 +142,12 @@ export async function changePlan(
       const state = await retrieveSubscription(sub.stripeSubscriptionId);
       if (!state?.itemId)
         throw new AppError("provider_unavailable", "Stripe did not return the subscription; try again.");
+      const removed = await addonsLeftBehind(db, sub, to, now, true);
+      await deleteStripeItemsLeftBehind(removed, sub.status === "trialing" ? "none" : "always_invoice");
       const updated = await changeSubscriptionPrice(sub.stripeSubscriptionId, state.itemId, to.stripePriceId, true);
-      await db.transaction((tx) => applyStripeSubscription(tx, updated, { at: now, actor }));
+      await db.transaction((tx) =>
+        applyStripeSubscription(tx, updated, { at: now, actor, reason: removalReason(removed) }),
+      );
     } else {
       // Stripe keeps charging the current price until the period ends; the outbox switches the
       // price then (without proration), and the webhook that follows converges the record. Nothing
@@ -178,6 +196,8 @@ export async function changePlan(
       occurredAt: now,
       details: { proration_cents: preview.amount_due_now_cents },
     });
+    // Recurring add-ons the new plan does not offer go with the change, credited for the rest of the period.
+    await removeAddonsLeftBehind(tx, moved!, await addonsLeftBehind(tx, locked, to, now, true), { actor, at: now });
     // A coupon limited to plans the new one is not among ends with the change (its own history row).
     const live = await liveDiscountOf(tx, orgId, locked.id);
     if (live && !couponCoversPlan(live.coupon, to.code))
@@ -299,9 +319,16 @@ registerOutboxHandler(APPLY_SCHEDULED_CHANGE_JOB, async (job) => {
   if (!to?.stripePriceId) throw new PermanentJobError(`Plan ${planId} has no Stripe price`);
   const state = await retrieveSubscription(sub.stripeSubscriptionId);
   if (!state?.itemId) throw new PermanentJobError(`Stripe has no subscription ${sub.stripeSubscriptionId}`);
+  // Add-ons the new plan does not offer end with the period: nothing left of it to credit.
+  const removed = await addonsLeftBehind(db, sub, to, new Date(), false);
+  await deleteStripeItemsLeftBehind(removed, "none");
   const updated = await changeSubscriptionPrice(sub.stripeSubscriptionId, state.itemId, to.stripePriceId, false);
   await db.transaction((tx) =>
-    applyStripeSubscription(tx, updated, { at: new Date(), actor: `job:${APPLY_SCHEDULED_CHANGE_JOB}` }),
+    applyStripeSubscription(tx, updated, {
+      at: new Date(),
+      actor: `job:${APPLY_SCHEDULED_CHANGE_JOB}`,
+      reason: removalReason(removed),
+    }),
   );
   return { applied: planId };
 });

@@ -326,6 +326,20 @@ export const ZPlanChangePreviewJson = z.strictObject({
     .describe("Charged now for an upgrade (the prorated difference); 0 for a downgrade"),
   currency: z.string(),
   effective_at: z.string(),
+  addons_removed: z
+    .array(
+      z.strictObject({
+        addon: z.string(),
+        name: z.string(),
+        quantity: z.number().int(),
+        reason: z.string(),
+        amount_cents: z.number().int(),
+        amount: z.string(),
+      }),
+    )
+    .describe(
+      "Recurring add-ons the new plan does not offer: removed with the change, each credited for the rest of the period when the change is now (a negative amount, on the next invoice)",
+    ),
 });
 
 /** POST /api/v1/billing/subscription/change-plan: the change (applied) or its preview (not applied). */

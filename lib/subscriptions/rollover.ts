@@ -18,6 +18,7 @@ import { log } from "@/lib/log";
 import { discountLasts, liveDiscounts } from "@/lib/coupons/live-discount";
 import { couponCoversPlan } from "@/lib/coupons/discount-math";
 import { periodBounds, periodContaining } from "@/lib/time";
+import { addonsLeftBehind, removeAddonsLeftBehind } from "@/lib/addons/plan-fit";
 import { recordHistories, recordHistory } from "./history";
 import { afterPeriodsStarted, afterSubscriptionEnded } from "./hooks";
 
@@ -149,6 +150,18 @@ async function renew(tx: Executor, subs: Subscription[], byId: Map<string, Plan>
       },
     })),
   );
+  // A scheduled move to a plan that does not offer a recurring add-on removes it as the new period
+  // starts (before its fees are billed); nothing of the ended period is left to credit.
+  for (const s of done.filter((d) => d.nextPlan.id !== d.current.planId))
+    await removeAddonsLeftBehind(
+      tx,
+      s.moved,
+      await addonsLeftBehind(tx, s.current, s.nextPlan, s.period.start, false),
+      {
+        actor: ACTOR,
+        at: s.period.start,
+      },
+    );
   // Usage of a paid period is billed in arrears, priced with the plan of that period; a trial's is free.
   await afterPeriodsStarted(
     tx,
