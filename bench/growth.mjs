@@ -131,7 +131,10 @@ async function timeIt(url) {
 }
 
 const base = server.url;
-const usageUrl = `${base}/api/v1/usage?customer_id=bench-0&meter=api_calls&window=day&from=${monthFrom.toISOString()}&to=${now.toISOString()}`;
+// To the next hour: a `to` inside the hour a request is made in includes that hour, any other `to` is rounded
+// down — and the steps take longer than an hour, so the bench's start would be rounded down at later steps.
+const monthTo = new Date(Math.ceil(now.getTime() / 3_600_000) * 3_600_000);
+const usageUrl = `${base}/api/v1/usage?customer_id=bench-0&meter=api_calls&window=day&from=${monthFrom.toISOString()}&to=${monthTo.toISOString()}`;
 const entitlementUrl = `${base}/api/v1/entitlements/api_calls?customer_id=bench-0`;
 const upcomingUrl = `${base}/api/v1/billing/upcoming-invoice?customer_id=bench-0`;
 
@@ -155,7 +158,7 @@ for (const target of steps) {
   const upcoming = await timeIt(upcomingUrl);
   const [{ raw }] = await sql`select count(*)::text as raw from usage_events
                                where org_id = 'org_bench_00000' and event_name = 'api_call'
-                                 and "timestamp" >= ${monthFrom.toISOString()}::timestamptz and "timestamp" < ${now.toISOString()}::timestamptz`;
+                                 and "timestamp" >= ${monthFrom.toISOString()}::timestamptz and "timestamp" < ${monthTo.toISOString()}::timestamptz`;
   const usageTotal = JSON.parse(usage.body).meters[0].value;
   const step = {
     events_stored: stored,

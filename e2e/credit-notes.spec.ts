@@ -63,3 +63,44 @@ test("an operator issues a credit note for part of a paid invoice, and the custo
   await page.setViewportSize({ width: 390, height: 844 });
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 });
+
+test("an operator voids an open invoice with a reason, and the customer sees it void, its PDF saying so", async ({
+  browser,
+  page,
+}) => {
+  const { orgName } = await signUpNewOrg(page);
+  const admin = await browser.newContext({ storageState: ADMIN_STATE });
+  const op = await admin.newPage();
+  await op.goto(`/admin?q=${encodeURIComponent(orgName)}`);
+  await op.getByRole("link", { name: orgName }).first().click();
+  await expect(op.getByRole("heading", { name: orgName })).toBeVisible();
+  const orgId = new URL(op.url()).pathname.split("/").at(-1)!;
+  // An invoiced customer: subscribed by the operator, its first invoice open until paid.
+  const subscribed = await op.request.post("/api/v1/subscriptions", {
+    headers: { origin: new URL(op.url()).origin },
+    data: { customer_id: orgId, plan: "starter-monthly", skip_trial: true },
+  });
+  expect(subscribed.status()).toBe(201);
+  await op.reload();
+  const form = op.locator("form", { has: op.getByRole("button", { name: "Void invoice" }) });
+  const option = (await form.getByLabel("Invoice").locator("option").first().innerText()).trim();
+  const invoiceNumber = option.match(/TLY-\d{6}/)![0];
+  expect(option).toContain("$29.00 due");
+  // A reason is required: nothing is voided without one.
+  await form.getByRole("button", { name: "Void invoice" }).click();
+  await expect(form.getByLabel("Reason")).toBeFocused();
+  await form.getByLabel("Reason").fill("Issued by mistake");
+  await form.getByRole("button", { name: "Void invoice" }).click();
+  await expect(op.getByText(`Invoice ${invoiceNumber} is void.`)).toBeVisible();
+  await admin.close();
+
+  await page.goto("/billing");
+  const row = page.getByRole("table", { name: "Invoices" }).getByRole("row", { name: new RegExp(invoiceNumber) });
+  await expect(row).toContainText("void");
+  const href = (await row.getByRole("link", { name: "PDF" }).getAttribute("href"))!;
+  const pdf = await page.request.get(href);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  const text = pdfText(new Uint8Array(await pdf.body())).join("\n");
+  expect(text).toContain(invoiceNumber);
+  expect(text).toContain("VOID");
+});

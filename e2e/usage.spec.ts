@@ -118,4 +118,60 @@ test.describe("admin", () => {
     await page.goto("/admin/usage");
     await expect(page.getByTestId("ingest-log")).toContainText('no customer has the external id "no-such-customer"');
   });
+
+  test("retracts a customer's events sent wrong, with a reason: the usage drops, the correction is listed", async ({
+    page,
+    request,
+  }, testInfo) => {
+    await page.goto("/admin/api-keys");
+    await page.getByLabel("Name").fill(`corrections e2e ${Date.now()}`);
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-api-key").textContent())!.trim();
+    const run = Date.now();
+    const created = await request.post("/api/v1/customers", {
+      headers: { "x-api-key": key },
+      data: { name: `Corrected Co ${run}`, external_id: `corrected-${run}` },
+    });
+    expect(created.status()).toBe(201);
+    const customer = (await created.json()) as { id: string };
+    const sent = await request.post("/api/v1/events/bulk", {
+      headers: { "x-api-key": key },
+      data: {
+        events: [1, 2, 3].map((i) => ({
+          event_id: `fix-${run}-${i}`,
+          event_name: "api_call",
+          external_customer_id: `corrected-${run}`,
+        })),
+      },
+    });
+    expect(await sent.json()).toMatchObject({ accepted: "3" });
+    const calls = async () => {
+      const from = new Date(Date.now() - 86_400_000).toISOString();
+      const res = await request.get(
+        `/api/v1/usage?customer_id=${customer.id}&meter=api_calls&from=${from}&to=${new Date().toISOString()}`,
+        { headers: { "x-api-key": key } },
+      );
+      return ((await res.json()) as { meters: { value: string }[] }).meters[0]!.value;
+    };
+    expect(await calls()).toBe("3");
+
+    await page.goto(`/admin/customers/${customer.id}/usage`);
+    const card = page.locator("#corrections");
+    await expect(card.getByText("No corrections")).toBeVisible();
+    // Without a reason nothing is retracted: the field says so.
+    await card.getByLabel("Or event ids").fill(`fix-${run}-1, fix-${run}-2`);
+    await card.getByRole("button", { name: "Retract events" }).click();
+    await expect(card.getByLabel("Reason")).toBeFocused();
+    await card.getByLabel("Reason").fill("sent twice by a retry");
+    await card.getByRole("button", { name: "Retract events" }).click();
+    await expect(card.getByRole("status")).toHaveText("Retracted 2 events.");
+    const row = card.getByTestId("usage-corrections").getByRole("row").first();
+    await expect(row).toContainText("sent twice by a retry");
+    await expect(row).toContainText("2 event ids");
+    await expect(row).toContainText("completed");
+    await expect(page.getByTestId("raw-events")).not.toContainText(`fix-${run}-1`);
+    await expect(page.getByTestId("raw-events")).toContainText(`fix-${run}-3`);
+    expect(await calls()).toBe("1");
+    await page.screenshot({ path: testInfo.outputPath("usage-corrections.png"), fullPage: true });
+  });
 });

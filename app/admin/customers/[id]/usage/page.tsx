@@ -7,7 +7,10 @@ import { PageHeader } from "@/components/ui/page-header";
 import { requireAdmin } from "@/lib/auth/session";
 import { loadUsagePage } from "@/lib/metering/usage-page";
 import { findOrganization } from "@/lib/orgs/organizations";
-import { acknowledgeCustomerAlert } from "./actions";
+import { UsageCorrections } from "@/components/usage/usage-corrections";
+import { describeActors } from "@/lib/auth/describe-actors";
+import { listCorrections } from "@/lib/metering/corrections";
+import { acknowledgeCustomerAlert, retractCustomerUsage } from "./actions";
 
 export const metadata: Metadata = { title: "Customer usage" };
 
@@ -22,7 +25,11 @@ export default async function AdminCustomerUsagePage({
   const { id } = await params;
   const org = await findOrganization({ id });
   if (!org) notFound();
-  const data = await loadUsagePage(org, await searchParams, { admin: true });
+  const [data, corrections] = await Promise.all([
+    loadUsagePage(org, await searchParams, { admin: true }),
+    listCorrections(org.id, { limit: 20 }),
+  ]);
+  const requesters = Object.fromEntries(await describeActors(corrections.data.map((c) => c.requested_by)));
   return (
     <>
       <p className="mb-2 text-sm">
@@ -32,12 +39,18 @@ export default async function AdminCustomerUsagePage({
       </p>
       <PageHeader
         title={`${org.name}: usage`}
-        description={`${org.externalId ? `external id ${org.externalId} · ` : ""}what the customer sees, plus the raw events and why any were not stored.`}
+        description={`${org.externalId ? `external id ${org.externalId} · ` : ""}what the customer sees, plus the raw events, why any were not stored, and corrections of usage sent wrong.`}
       />
       <div className="space-y-6">
         <UsageView data={data} acknowledge={acknowledgeCustomerAlert} admin />
         <RawEventsTable events={data.admin!.events} generatedCount={data.admin!.generatedIdEvents30d} />
         <IngestLogTable entries={data.admin!.log} counts={data.admin!.logCounts7d} />
+        <UsageCorrections
+          orgId={org.id}
+          corrections={corrections.data}
+          action={retractCustomerUsage}
+          requesters={requesters}
+        />
       </div>
     </>
   );
