@@ -156,6 +156,7 @@ test.describe("admin", () => {
     expect(await calls()).toBe("3");
 
     await page.goto(`/admin/customers/${customer.id}/usage`);
+    await expect(page.getByText(/API calls: 3 calls in the range/)).toBeVisible();
     const card = page.locator("#corrections");
     await expect(card.getByText("No corrections")).toBeVisible();
     // Without a reason nothing is retracted: the field says so.
@@ -172,6 +173,8 @@ test.describe("admin", () => {
     await expect(page.getByTestId("raw-events")).not.toContainText(`fix-${run}-1`);
     await expect(page.getByTestId("raw-events")).toContainText(`fix-${run}-3`);
     expect(await calls()).toBe("1");
+    // The page's own figures follow at once: today's count and the chart.
+    await expect(page.getByText(/API calls: 1 call in the range/)).toBeVisible();
     await page.screenshot({ path: testInfo.outputPath("usage-corrections.png"), fullPage: true });
   });
 });

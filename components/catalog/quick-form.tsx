@@ -88,6 +88,7 @@ export function QuickForm<T>({
                   </option>
                 ))}
               </select>
+              {f.hint && !errors[f.name] && <p className="mt-1 text-xs text-zinc-500">{f.hint}</p>}
               {errors[f.name] && <p className="mt-1 text-sm text-red-600">{errors[f.name]}</p>}
             </div>
           ) : (

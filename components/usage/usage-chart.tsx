@@ -1,7 +1,7 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useSyncExternalStore } from "react";
+import { useEffect, useSyncExternalStore } from "react";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import { FluidChart } from "@/components/ui/fluid-chart";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -72,8 +72,16 @@ export function UsageChart({
   const meter = meters.find((m) => m.code === meterCode);
   const isInitial = meterCode === initial.meter && window === initial.window && range === initial.range;
 
+  const queryKey = usageKeys.series(customerId, meterCode, window, range);
+  // The server renders the page again after a change made on it (a correction retracting events):
+  // its data is then newer than the cached series, which would otherwise show until the next refresh.
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (isInitial && initialData) queryClient.setQueryData(queryKey, initialData);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new server render brings new initialData
+  }, [initialData]);
   const query = useQuery({
-    queryKey: usageKeys.series(customerId, meterCode, window, range),
+    queryKey,
     queryFn: () => fetchUsageSeries(customerId, meterCode, window, new Date(Date.now() - rangeDef.days * 86_400_000)),
     initialData: isInitial && initialData ? initialData : undefined,
     refetchInterval: 30_000,

@@ -67,13 +67,9 @@ export function UsageCorrections({
           <thead>
             <tr>
               <Th>Requested</Th>
-              <Th>By</Th>
-              <Th>Reason</Th>
-              <Th>Events named</Th>
+              <Th>Why, and which events</Th>
               <Th>Status</Th>
               <Th align="right">Retracted</Th>
-              <Th align="right">Already billed</Th>
-              <Th align="right">Credits back</Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-zinc-100" data-testid="usage-corrections">
@@ -81,13 +77,13 @@ export function UsageCorrections({
               <tr key={c.id}>
                 <Td>
                   <LocalTime value={c.created_at} />
+                  <div className="text-xs text-zinc-500">{requesters[c.requested_by] ?? c.requested_by}</div>
                 </Td>
-                <Td>{requesters[c.requested_by] ?? c.requested_by}</Td>
                 <Td>
-                  <div className="max-w-[16rem]">{c.reason}</div>
-                </Td>
-                <Td className="text-xs">
-                  <div className="max-w-[18rem] font-mono">{selectorSummary(c.selector)}</div>
+                  <div className="max-w-[24rem]">{c.reason}</div>
+                  <div className="max-w-[24rem] font-mono text-xs break-words text-zinc-500">
+                    {selectorSummary(c.selector)}
+                  </div>
                 </Td>
                 <Td>
                   <Badge tone={STATUS_TONE[c.status]}>{c.status}</Badge>
@@ -95,12 +91,15 @@ export function UsageCorrections({
                 </Td>
                 <Td align="right" className="tabular">
                   {formatInteger(c.events_retracted)}
-                </Td>
-                <Td align="right" className="tabular">
-                  {formatInteger(c.events_in_billed_periods)}
-                </Td>
-                <Td align="right" className="tabular">
-                  {formatInteger(c.credits_refunded)}
+                  {(c.events_in_billed_periods > 0 || c.credits_refunded > 0) && (
+                    <div className="text-xs text-zinc-500">
+                      {c.events_in_billed_periods > 0 && (
+                        <>{formatInteger(c.events_in_billed_periods)} already billed</>
+                      )}
+                      {c.events_in_billed_periods > 0 && c.credits_refunded > 0 && " · "}
+                      {c.credits_refunded > 0 && <>{formatInteger(c.credits_refunded)} credits back</>}
+                    </div>
+                  )}
                 </Td>
               </tr>
             ))}

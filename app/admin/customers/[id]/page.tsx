@@ -363,7 +363,8 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
             }))}
           />
         </Card>
-        {voidable.length > 0 && (
+        {/* Kept once the last open invoice is voided: the form's answer stays on screen. */}
+        {revenue.invoices.length > 0 && (
           <Card className="lg:col-span-3">
             <CardHeader
               title="Void an invoice"
@@ -377,6 +378,8 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
                   name: "invoice_id",
                   label: "Invoice",
                   options: voidable.map(dueOption),
+                  required: true,
+                  hint: voidable.length === 0 ? "No open invoice: nothing to void." : undefined,
                 },
                 { name: "reason", label: "Reason", placeholder: "issued by mistake", required: true },
               ]}
