@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN_STATE, signUpNewOrg } from "./support";
+import { ADMIN_STATE, signUpNewOrg, subscribeToEnterprise } from "./support";
 
 test("an operator creates an add-on; a customer buys it on /billing and sees it on the upcoming invoice and its feature on the plan summary", async ({
   browser,
@@ -32,12 +32,7 @@ test("an operator creates an add-on; a customer buys it on /billing and sees it 
   await admin.close();
 
   await signUpNewOrg(page);
-  await page.getByRole("link", { name: "Choose a plan" }).click();
-  await page.getByRole("button", { name: "Choose Enterprise (monthly)" }).click();
-  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
-  await page.getByLabel("Expiry").fill("11 / 31");
-  await page.getByRole("button", { name: "Pay $299.00" }).click();
-  await expect(page).toHaveURL(/\/billing\?checkout=success/);
+  await subscribeToEnterprise(page);
 
   await page.getByRole("button", { name: "Add Extra seats pack" }).click();
   // The page re-renders with the add-on held (the Add button leaves the "Available" list).
@@ -71,12 +66,7 @@ test("a customer moving to a plan that does not offer its add-on is told so befo
   await admin.close();
 
   await signUpNewOrg(page);
-  await page.getByRole("link", { name: "Choose a plan" }).click();
-  await page.getByRole("button", { name: "Choose Enterprise (monthly)" }).click();
-  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
-  await page.getByLabel("Expiry").fill("11 / 31");
-  await page.getByRole("button", { name: "Pay $299.00" }).click();
-  await expect(page).toHaveURL(/\/billing\?checkout=success/);
+  await subscribeToEnterprise(page);
   await page.getByRole("button", { name: "Add Enterprise seats" }).click();
   await expect(page.getByTestId("held-addon")).toContainText("Enterprise seats × 1");
 

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { pdfText } from "../tests/support/pdf-text";
-import { ADMIN_STATE, signUpNewOrg } from "./support";
+import { ADMIN_STATE, signUpNewOrg, subscribeToEnterprise } from "./support";
 
 // Issue 22 part 3: an operator issues a credit note for part of a paid invoice on the customer's
 // admin page; the customer sees it on the billing page, with its PDF.
@@ -9,13 +9,7 @@ test("an operator issues a credit note for part of a paid invoice, and the custo
   page,
 }) => {
   const { orgName } = await signUpNewOrg(page);
-  await page.getByRole("link", { name: "Choose a plan" }).click();
-  await page.getByRole("button", { name: "Choose Enterprise (monthly)" }).click();
-  await expect(page).toHaveURL(/\/sandbox\/checkout\/cs_/);
-  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
-  await page.getByLabel("Expiry").fill("11 / 31");
-  await page.getByRole("button", { name: "Pay $299.00" }).click();
-  await expect(page).toHaveURL(/\/billing\?checkout=success/);
+  await subscribeToEnterprise(page);
   const invoiceNumber = (await page
     .getByRole("table", { name: "Invoices" })
     .getByRole("row", { name: /TLY-\d{6}/ })

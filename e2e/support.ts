@@ -37,3 +37,14 @@ export async function signUpNewOrg(page: Page, orgName = `NewCo ${Date.now()}`) 
   await expect(page.getByRole("heading", { name: orgName })).toBeVisible();
   return { email, orgName };
 }
+
+/** The signed-in owner subscribes to Enterprise (monthly) through the sandbox checkout, paying $299.00 by card. */
+export async function subscribeToEnterprise(page: Page) {
+  await page.goto("/billing");
+  await page.getByRole("button", { name: "Choose Enterprise (monthly)" }).click();
+  await expect(page).toHaveURL(/\/sandbox\/checkout\/cs_/);
+  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await page.getByLabel("Expiry").fill("11 / 31");
+  await page.getByRole("button", { name: "Pay $299.00" }).click();
+  await expect(page).toHaveURL(/\/billing\?checkout=success/);
+}

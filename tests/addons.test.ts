@@ -195,6 +195,34 @@ describe("buying and removing add-ons (local provider)", () => {
     expect(await credits()).toBe(400);
   });
 
+  it("grants a yearly subscription's add-on top-up every month by the job, once a month", async () => {
+    const { allocateDueAddonCredits } = await import("@/lib/addons/credits");
+    const plan = await makePlan({ interval: "year", basePriceCents: 29000 });
+    const addon = await makeAddon({
+      name: "Yearly top-up",
+      interval: "year",
+      price: "50",
+      credits: 100,
+      max_quantity: 3,
+    });
+    const { org } = await customer(plan);
+    const credits = async () =>
+      (await db.select().from(creditGrants).where(eq(creditGrants.orgId, org.id))).reduce((s, g) => s + g.amount, 0);
+    await setQuantityAt(org.id, addon.code, 2, new Date("2026-06-05T00:00:00Z"));
+    expect(await credits()).toBe(200); // June's window
+    // July: no period starts and no quantity moves; the job grants July's window, once.
+    await allocateDueAddonCredits(new Date("2026-07-10T00:00:00Z"));
+    await allocateDueAddonCredits(new Date("2026-07-11T00:00:00Z"));
+    expect(await credits()).toBe(400);
+    await allocateDueAddonCredits(new Date("2026-08-02T00:00:00Z"));
+    expect(await credits()).toBe(600);
+    // Each month's credits last that month.
+    const ends = (await db.select().from(creditGrants).where(eq(creditGrants.orgId, org.id))).map((g) =>
+      g.expiresAt?.toISOString(),
+    );
+    expect(ends.sort()).toEqual(["2026-07-01T00:00:00.000Z", "2026-08-01T00:00:00.000Z", "2026-09-01T00:00:00.000Z"]);
+  });
+
   it("refuses a quantity above the maximum, an add-on for other plans or intervals, naming the field; a trial adds it free", async () => {
     const plan = await makePlan();
     const yearly = await makeAddon({ interval: "year" });

@@ -1,9 +1,17 @@
 // Credits an add-on grants, through the credits ledger: a recurring add-on's each allocation
 // window (a monthly credit top-up), a one-time add-on's once per purchase.
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
-import type { Executor } from "@/lib/db/client";
-import { creditGrants, type Addon, type Subscription } from "@/lib/db/schema";
+import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { db, type Executor } from "@/lib/db/client";
+import {
+  addons,
+  creditGrants,
+  subscriptionAddons,
+  subscriptions,
+  type Addon,
+  type Subscription,
+} from "@/lib/db/schema";
+import { log } from "@/lib/log";
 import { allocationWindow } from "@/lib/credits/allocation-window";
 import { grantBucket } from "@/lib/credits/grant-credits";
 import { formatDate } from "@/lib/format";
@@ -98,4 +106,37 @@ export async function grantAddonCreditsAtPeriodStart(
   for (const { sub, at } of started)
     for (const { addon, row } of held.get(sub.id) ?? [])
       if (addon.kind === "recurring") await grantAddonCredits(tx, sub, addon, row.quantity, at);
+}
+
+/**
+ * The job (beside the plans' allocation in lib/credits/allocate-credits): every live subscription's
+ * recurring add-ons that grant credits get the current window's — how a yearly subscription's monthly
+ * top-up arrives in its second month and after, when no period starts and no quantity moves. Each
+ * grant is keyed per window (grantAddonCredits), so running again, or beside the period-start hook,
+ * grants nothing twice. Answers how many grants were made.
+ */
+export async function allocateDueAddonCredits(now: Date): Promise<number> {
+  const held = await db
+    .select({ sub: subscriptions, addon: addons, quantity: subscriptionAddons.quantity })
+    .from(subscriptionAddons)
+    .innerJoin(addons, eq(addons.id, subscriptionAddons.addonId))
+    .innerJoin(subscriptions, eq(subscriptions.id, subscriptionAddons.subscriptionId))
+    .where(
+      and(
+        isNull(subscriptionAddons.endedAt),
+        eq(addons.kind, "recurring"),
+        gt(addons.credits, 0),
+        inArray(subscriptions.status, [...CREDITED] as Subscription["status"][]),
+        gt(subscriptions.currentPeriodEnd, now),
+      ),
+    );
+  let granted = 0;
+  for (const h of held) {
+    try {
+      if (await db.transaction((tx) => grantAddonCredits(tx, h.sub, h.addon, h.quantity, now))) granted++;
+    } catch (err) {
+      log.error({ err, subscription_id: h.sub.id, addon_id: h.addon.id }, "add-on credit allocation failed");
+    }
+  }
+  return granted;
 }
