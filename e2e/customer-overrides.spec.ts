@@ -21,7 +21,7 @@ test("an operator gives Acme a custom price for API calls: the admin page marks 
   });
   expect(sent.status()).toBe(202);
 
-  await op.goto("/admin");
+  await op.goto("/admin?q=Acme");
   await op.getByRole("link", { name: "Acme Corp" }).first().click();
   await expect(op.getByRole("heading", { name: "Acme Corp", level: 1 })).toBeVisible();
   await op.getByText("Custom price for a metered charge", { exact: true }).click();

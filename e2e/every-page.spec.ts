@@ -37,7 +37,8 @@ const AREAS: Record<string, Role[]> = {
 const ID_SOURCES: Record<string, { from: string; name?: RegExp } | { make: (page: Page) => Promise<string> }> = {
   "/agents/[id]": { from: "/agents" },
   "/billing/invoices/[id]": { from: "/billing" },
-  "/admin/customers/[id]": { from: "/admin", name: /Acme/ },
+  // By search: the list's first page holds the newest customers, and journeys keep adding some.
+  "/admin/customers/[id]": { from: "/admin?q=Acme", name: /Acme/ },
   "/admin/agents/[id]": { from: "/admin/customers/[id]" },
   "/admin/plans/[id]": { from: "/admin/plans" },
   // Sandbox payments write local events to the log. Journeys that pay (billing, credits) may have run on this

@@ -243,4 +243,42 @@ test.describe("the API reference", () => {
     await search.fill("");
     await expect(meters).toBeVisible();
   });
+
+  test.describe("signed in", () => {
+    test.use({ storageState: ADMIN_STATE });
+
+    test("tries a request from the page with the session or a pasted key, and reads the answer; the TypeScript example is beside the curl one", async ({
+      page,
+    }, testInfo) => {
+      await page.goto("/docs");
+      await page.getByLabel("Search the API").fill("get /api/v1/meters list");
+      const meters = page.locator("details", { hasText: "List meters" }).filter({ visible: true }).first();
+      await meters.locator("summary").click();
+      await expect(meters.getByLabel("TypeScript example: GET /api/v1/meters")).toContainText(
+        `const res = await fetch(\`${new URL(page.url()).origin}/api/v1/meters`,
+      );
+      await meters.getByRole("button", { name: "Try it" }).click();
+      const form = meters.getByRole("form", { name: "Try GET /api/v1/meters" });
+      // No key: the signed-in session answers.
+      await form.getByRole("button", { name: "Send GET" }).click();
+      await expect(form.getByTestId("try-status")).toHaveText(/^200/);
+      await expect(form.getByLabel("Answer body")).toContainText('"code": "api_calls"');
+      // A wrong key is refused, and the answer says why.
+      await form.getByLabel("API key").fill("tly_live_not_a_real_key_0000000000000000");
+      await form.getByRole("button", { name: "Send GET" }).click();
+      await expect(form.getByTestId("try-status")).toHaveText(/^401/);
+      await expect(form.getByLabel("Answer body")).toContainText('"code": "unauthenticated"');
+      await meters.screenshot({ path: testInfo.outputPath("try-it.png") });
+      // A body that is not JSON is caught before anything is sent.
+      await page.getByLabel("Search the API").fill("post /api/v1/meters");
+      const create = page.locator("details", { hasText: "Create a meter" }).filter({ visible: true }).first();
+      await create.locator("summary").click();
+      await create.getByRole("button", { name: "Try it" }).click();
+      const createForm = create.getByRole("form", { name: "Try POST /api/v1/meters" });
+      await expect(createForm).toContainText("changes what it names");
+      await createForm.getByLabel("Body (JSON)").fill("{ not json");
+      await createForm.getByRole("button", { name: "Send POST" }).click();
+      await expect(createForm.getByRole("alert")).toContainText("The body is not JSON");
+    });
+  });
 });

@@ -96,7 +96,7 @@ test.describe("credit buckets", () => {
   test("the admin also sees each bucket's key, muted", async ({ browser }) => {
     const context = await browser.newContext({ storageState: ADMIN_STATE });
     const page = await context.newPage();
-    await page.goto("/admin");
+    await page.goto("/admin?q=Acme");
     await page.getByTestId("customer-row").filter({ hasText: "Acme" }).first().getByRole("link").first().click();
     await page.getByRole("link", { name: "Credits and ledger" }).click();
     const key = page.getByTestId("bucket-key").first();

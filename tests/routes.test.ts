@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { apiRoutes } from "@/app/api/routes.gen";
 import { declaredIn } from "@/lib/http/declaration";
 import { schemaOf } from "@/lib/http/openapi";
-import { exampleOf, type JsonSchema } from "@/lib/http/schema-example";
+import { exampleOf, typescriptExample, type JsonSchema } from "@/lib/http/schema-example";
 import { match, ROUTES } from "@/server/fast-routes";
 import { routeLists } from "@/scripts/gen-routes.mjs";
 
@@ -99,5 +99,30 @@ describe("the API reference's examples", () => {
       }
     }
     expect(refused).toEqual([]);
+  });
+
+  it("every TypeScript example is TypeScript that compiles, calling the operation's URL with its method", async () => {
+    const ts = await import("typescript");
+    const { openApiDocument } = await import("@/app/api/openapi-document");
+    const doc = openApiDocument();
+    const broken: string[] = [];
+    let checked = 0;
+    for (const [p, methods] of Object.entries(doc.paths))
+      for (const [method, op] of Object.entries(methods as Record<string, Parameters<typeof typescriptExample>[3]>)) {
+        const code = typescriptExample("https://tally.example", method, p, op);
+        // Top-level await: a module (export {}) on ES2022.
+        const out = ts.transpileModule(`${code}\nexport {};`, {
+          reportDiagnostics: true,
+          compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022 },
+        });
+        const errors = (out.diagnostics ?? []).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+        if (errors.length) broken.push(`${method} ${p}: ${errors[0]}`);
+        if (!code.includes(`method: "${method.toUpperCase()}"`)) broken.push(`${method} ${p}: method`);
+        const url = p.replace(/\{(\w+)\}/g, "${");
+        if (!code.includes(`https://tally.example${url.split("${")[0]}`)) broken.push(`${method} ${p}: url`);
+        checked++;
+      }
+    expect(checked).toBeGreaterThan(100);
+    expect(broken).toEqual([]);
   });
 });

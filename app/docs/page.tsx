@@ -6,7 +6,16 @@ import { SchemaFields } from "@/components/docs/schema-fields";
 import { Badge } from "@/components/ui/badge";
 import { openApiDocument } from "@/app/api/openapi-document";
 import { appUrl } from "@/lib/env";
-import { curlExample, exampleOf, type JsonSchema } from "@/lib/http/schema-example";
+import { TryIt } from "@/components/docs/try-it";
+import { currentUser } from "@/lib/auth/session";
+import {
+  bodyExample,
+  curlExample,
+  exampleOf,
+  queryExample,
+  typescriptExample,
+  type JsonSchema,
+} from "@/lib/http/schema-example";
 
 export const metadata: Metadata = { title: "API reference" };
 
@@ -39,6 +48,8 @@ export default async function DocsPage() {
   await connection();
   const doc = openApiDocument();
   const base = appUrl();
+  // A signed-in person may send requests from the page ("Try it"); the reference itself is public.
+  const signedIn = (await currentUser()) !== null;
   const byTag = new Map<string, { method: string; path: string; op: Op }[]>();
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods as Record<string, Op>)) {
@@ -144,7 +155,27 @@ export default async function DocsPage() {
                       >
                         {curlExample(base, method, path, op)}
                       </pre>
+                      <h3 className="mt-3 text-xs font-semibold uppercase tracking-wide text-zinc-500">
+                        The same in TypeScript
+                      </h3>
+                      <pre
+                        className={`mt-1 ${codeBlock}`}
+                        tabIndex={0}
+                        aria-label={`TypeScript example: ${method.toUpperCase()} ${path}`}
+                      >
+                        {typescriptExample(base, method, path, op)}
+                      </pre>
                     </div>
+                    {signedIn ? (
+                      <TryIt method={method} path={path} query={queryExample(op)} body={bodyExample(op)} />
+                    ) : (
+                      <p className="text-xs text-zinc-500">
+                        <Link href="/sign-in?callbackUrl=/docs" className="text-brand-600 hover:text-brand-700">
+                          Sign in
+                        </Link>{" "}
+                        to try requests from this page.
+                      </p>
+                    )}
                     {(() => {
                       const answer = answerExample(op);
                       return answer ? (

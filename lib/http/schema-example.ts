@@ -128,26 +128,64 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * ({customer_id} → $CUSTOMER_ID), the query and body made from their schemas, the API key from
  * $TALLY_API_KEY unless the operation is public.
  */
-export function curlExample(
-  baseUrl: string,
-  method: string,
-  path: string,
-  op: {
-    security?: unknown[];
-    parameters?: { name: string; in: string; required?: boolean; schema?: JsonSchema }[];
-    requestBody?: { content: { "application/json": { schema: JsonSchema } } };
-  },
-): string {
-  const url = path.replace(/\{(\w+)\}/g, (_, name: string) => `$${name.toUpperCase()}`);
-  const query = (op.parameters ?? [])
+type ExampleOp = {
+  security?: unknown[];
+  parameters?: { name: string; in: string; required?: boolean; schema?: JsonSchema }[];
+  requestBody?: { content: { "application/json": { schema: JsonSchema } } };
+};
+
+/** The example query string of an operation: its required parameters, made from their schemas ("" when none). */
+export function queryExample(op: ExampleOp): string {
+  return (op.parameters ?? [])
     .filter((p) => p.in === "query" && p.required)
-    .map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent(String(exampleOf(p.schema ?? {}, p.name)))}`);
-  const lines = [`curl -X ${method.toUpperCase()} "${baseUrl}${url}${query.length ? `?${query.join("&")}` : ""}"`];
-  if (op.security?.length) lines.push(`-H "Authorization: Bearer $TALLY_API_KEY"`);
+    .map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent(String(exampleOf(p.schema ?? {}, p.name)))}`)
+    .join("&");
+}
+
+/** The example body of an operation, as pretty JSON; null when it takes none. */
+export function bodyExample(op: ExampleOp): string | null {
   const body = op.requestBody?.content["application/json"].schema;
+  return body ? JSON.stringify(exampleOf(body), null, 2) : null;
+}
+
+export function curlExample(baseUrl: string, method: string, path: string, op: ExampleOp): string {
+  const url = path.replace(/\{(\w+)\}/g, (_, name: string) => `$${name.toUpperCase()}`);
+  const query = queryExample(op);
+  const lines = [`curl -X ${method.toUpperCase()} "${baseUrl}${url}${query ? `?${query}` : ""}"`];
+  if (op.security?.length) lines.push(`-H "Authorization: Bearer $TALLY_API_KEY"`);
+  const body = bodyExample(op);
   if (body) {
     lines.push(`-H "Content-Type: application/json"`);
-    lines.push(`-d ${quote(JSON.stringify(exampleOf(body), null, 2))}`);
+    lines.push(`-d ${quote(body)}`);
   }
   return lines.join(" \\\n  ");
+}
+
+/**
+ * The same request in TypeScript with fetch (Node 18+ or a browser): path parameters as variables
+ * ({customer_id} → ${customerId}), the key from TALLY_API_KEY, the answer parsed as JSON.
+ */
+export function typescriptExample(baseUrl: string, method: string, path: string, op: ExampleOp): string {
+  const camel = (n: string) => n.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
+  const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const url = path.replace(/\{(\w+)\}/g, (_, name: string) => `\${${camel(name)}}`);
+  const query = queryExample(op);
+  const body = bodyExample(op);
+  const headers = [
+    ...(op.security?.length ? ["Authorization: `Bearer ${process.env.TALLY_API_KEY}`"] : []),
+    ...(body ? ['"Content-Type": "application/json"'] : []),
+  ];
+  const init = [
+    `method: "${method.toUpperCase()}"`,
+    ...(headers.length ? [`headers: { ${headers.join(", ")} }`] : []),
+    ...(body ? [`body: JSON.stringify(${body.replace(/\n/g, "\n  ")})`] : []),
+  ];
+  return [
+    ...params.map((p) => `const ${camel(p)} = "…"; // the ${p.replace(/_/g, " ")}`),
+    `const res = await fetch(\`${baseUrl}${url}${query ? `?${query}` : ""}\`, {`,
+    ...init.map((l) => `  ${l},`),
+    "});",
+    "if (!res.ok) throw new Error(`Tally answered ${res.status}: ${await res.text()}`);",
+    "const answer = await res.json();",
+  ].join("\n");
 }
