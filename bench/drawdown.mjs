@@ -55,6 +55,13 @@ const loopFile = `/tmp/drawdown-bench-loop-${process.env.BENCH_PORT || "3113"}-$
 fs.rmSync(loopFile, { force: true });
 // Jobs on: the drawdown's sweep is one of them (kicks after each ingest do most of the work).
 const server = await startServer(DB, { env: { JOBS_ENABLED: "true", TALLY_LOOP_DELAY_FILE: loopFile } });
+// BENCH_CHECK_REPLICA=1: the open-loop checks go to a second server on the same database (no jobs,
+// no ingestion) — a deployment whose entitlement checks and ingestion are served by different
+// processes; the ingestion, drawdown and loaders stay on the first.
+const checkServer =
+  process.env.BENCH_CHECK_REPLICA === "1"
+    ? await startServer(DB, { keep: true, port: String(Number(process.env.BENCH_PORT || "3113") + 1) })
+    : server;
 /** Asks the server for its event-loop delay since the last ask (and resets it); null if it did not write. */
 async function loopDelay() {
   const before = fs.existsSync(loopFile) ? fs.readFileSync(loopFile, "utf8").split("\n").filter(Boolean).length : 0;
@@ -135,7 +142,7 @@ async function phase(name, { rate = 0, checks: mode = "closed" } = {}) {
       ? new Promise((resolve, reject) => {
           const w = new Worker(new URL("./support/open-loop-checker.mjs", import.meta.url), {
             workerData: {
-              url: server.url,
+              url: checkServer.url,
               headers: { authorization: auth.authorization },
               rate: CHECK_RATE,
               seconds,
@@ -290,6 +297,7 @@ const [{ spent, duplicated }] = await sql`
   select coalesce(-sum(amount), 0) as spent,
          (select count(*) from (select idempotency_key from credit_ledger where kind = 'consume' and idempotency_key like 'drawdown:%' group by org_id, idempotency_key having count(distinct operation_id) > 1) d) as duplicated
     from credit_ledger where kind in ('consume', 'overage') and idempotency_key like 'drawdown:%'`;
+if (checkServer !== server) await checkServer.stop();
 await server.stop();
 await sql.end();
 if (!process.env.BENCH_KEEP_DB) await dropDatabase(DB);
