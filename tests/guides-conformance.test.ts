@@ -396,7 +396,9 @@ describe("2. the Ops Center guide", () => {
     expect(at(r.json, `tier_breakdown.${tier}`)).toEqual({ count: 1, revenue: "49.00" });
     const tiers = r.json.tiers as { tier: string; mrr_cents: number }[];
     expect(Object.keys(r.json.tier_breakdown as Json).sort()).toEqual(tiers.map((t) => t.tier).sort());
-    expect(r.json.monthly_revenue).toBe(((r.json.mrr_cents as number) / 100).toFixed(2));
+    // The same amount in the major unit, by integer arithmetic (no float on money).
+    const mrr = r.json.mrr_cents as number;
+    expect(r.json.monthly_revenue).toBe(`${Math.trunc(mrr / 100)}.${String(mrr % 100).padStart(2, "0")}`);
   });
 
   it("GET /admin/billing/customers, /subscriptions?status=active and /recent-charges (Tally's pages)", async () => {

@@ -1,5 +1,5 @@
 // What a usage correction did, in a sentence: the admin form's answer and the corrections table's summary.
-import { formatInteger } from "@/lib/format";
+import { formatCredits, formatInteger } from "@/lib/format";
 import type { CorrectionJson } from "./corrections";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${formatInteger(n)} ${n === 1 ? one : many}`;
@@ -10,7 +10,7 @@ export function correctionMessage(c: CorrectionJson): string {
     return `Retracting in the background: ${plural(c.events_retracted, "event")} so far. The list below shows its progress.`;
   if (c.events_retracted === 0) return "No event matched: nothing was retracted.";
   const parts = [`Retracted ${plural(c.events_retracted, "event")}.`];
-  if (c.credits_refunded > 0) parts.push(`${plural(c.credits_refunded, "credit")} given back to their buckets.`);
+  if (c.credits_refunded > 0) parts.push(`${formatCredits(c.credits_refunded)} given back to their buckets.`);
   if (c.events_in_billed_periods > 0)
     parts.push(
       `${plural(c.events_in_billed_periods, "was", "were")} in a period already billed: the next bill credits them.`,
