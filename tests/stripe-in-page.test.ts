@@ -20,7 +20,9 @@ import {
 import { runDueJobs } from "@/lib/jobs/outbox";
 import { finishCardSetup, startCardSetup } from "@/lib/payments/card-setup";
 import { checkoutReturn, startCheckout } from "@/lib/payments/checkout";
-import { makeOrg, uid } from "./support/fixtures";
+import * as checkoutRoute from "@/app/api/v1/billing/checkout/route";
+import { idempotencyKeys } from "@/lib/db/schema";
+import { call, customerKey, makeOrg, uid } from "./support/fixtures";
 import { postStripeEvent, withStripeServer } from "./support/stripe-env";
 
 const SECRET = "whsec_in_page";
@@ -143,6 +145,71 @@ describe("Embedded Checkout", () => {
     expect(lastSessionRequest().body).not.toHaveProperty("ui_mode");
     expect(started.clientSecret).toBeNull();
     expect(started.url).toMatch(/^https:\/\/checkout\.stripe\.test\//);
+  });
+});
+
+describe("POST /api/v1/billing/checkout with ui_mode embedded", () => {
+  type Answer = {
+    id: string;
+    url: string;
+    ui_mode: string;
+    client_secret: string | null;
+    publishable_key: string | null;
+  };
+  const post = (key: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    call<Answer>(checkoutRoute.POST, "POST", "/api/v1/billing/checkout", { key, body, headers });
+
+  it("answers the session's client secret and publishable key, with the caller's return URL; a replay reads the secret from Stripe, never from Tally's store", async () => {
+    const { orgId } = await buyer();
+    const key = await customerKey(orgId);
+    const returnUrl = "https://app.example/after-checkout?session={CHECKOUT_SESSION_ID}";
+    const idem = `emb-${uid()}`;
+    const body = { credit_product_id: pack.id, ui_mode: "embedded", return_url: returnUrl };
+    const first = await post(key, body, { "idempotency-key": idem });
+    expect(first.status).toBe(201);
+    const [row] = await db.select().from(checkoutSessions).where(eq(checkoutSessions.id, first.json.id));
+    const atStripe = stripe.objects.get(row!.providerSessionId!)!;
+    expect(lastSessionRequest().body).toMatchObject({ ui_mode: "embedded_page", return_url: returnUrl });
+    expect(first.json).toMatchObject({
+      ui_mode: "embedded",
+      client_secret: atStripe.client_secret,
+      publishable_key: PUBLISHABLE,
+      url: returnUrl,
+    });
+    // The stored answer the key replays holds no secret…
+    const [stored] = await db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, idem));
+    expect(JSON.stringify(stored!.response)).not.toContain(String(atStripe.client_secret));
+    expect((stored!.response as Answer).client_secret).toBeNull();
+    // …the replay answers the same session, its secret read from Stripe again, and makes no new session.
+    const sessions = stripe.requests.filter((r) => r.path === "/v1/checkout/sessions").length;
+    const again = await post(key, body, { "idempotency-key": idem });
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.json).toMatchObject({ id: first.json.id, client_secret: atStripe.client_secret });
+    expect(stripe.requests.filter((r) => r.path === "/v1/checkout/sessions")).toHaveLength(sessions);
+    // Once the session is paid there is nothing left to mount: the replay answers no secret.
+    stripe.payCheckout(row!.providerSessionId!);
+    expect((await post(key, body, { "idempotency-key": idem })).json).toMatchObject({
+      id: first.json.id,
+      client_secret: null,
+    });
+  });
+
+  it("keeps the hosted answer by default, and refuses return_url without ui_mode embedded, naming the field", async () => {
+    const { orgId } = await buyer();
+    const key = await customerKey(orgId);
+    const hosted = await post(key, { credit_product_id: pack.id });
+    expect(hosted.json).toMatchObject({ ui_mode: "hosted", client_secret: null, publishable_key: null });
+    expect(hosted.json.url).toMatch(/^https:\/\/checkout\.stripe\.test\//);
+    const bad = await post(key, { credit_product_id: pack.id, return_url: "https://app.example/back" });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.json)).toContain("return_url");
+    const notHttp = await post(key, {
+      credit_product_id: pack.id,
+      ui_mode: "embedded",
+      return_url: "javascript:alert(1)",
+    });
+    expect(notHttp.status).toBe(400);
+    expect(JSON.stringify(notHttp.json)).toContain("return_url");
   });
 });
 

@@ -39,6 +39,8 @@ export type CheckoutRequest = {
   promotionCode?: string;
   /** With Stripe: its hosted page (the default), or Embedded Checkout in Tally's page. Other rails ignore it. */
   ui?: "hosted" | "embedded";
+  /** Embedded only: where Stripe sends the buyer back (the API caller's own page); Tally's page when absent. */
+  returnUrl?: string;
 };
 
 /** A started checkout; `clientSecret` is set for Stripe's Embedded Checkout only (never stored). */
@@ -68,7 +70,7 @@ export async function startCheckout(
   const success = `${base}${req.successPath ?? "/billing"}?checkout=success&session=${id}`;
   const cancel = `${base}${req.cancelPath ?? "/billing"}?checkout=canceled&session=${id}`;
   // Embedded Checkout has one way back, complete or not: the page reads the session's status there.
-  const returnUrl = `${base}${req.successPath ?? "/billing"}?checkout=return&session=${id}`;
+  const returnUrl = req.returnUrl ?? `${base}${req.successPath ?? "/billing"}?checkout=return&session=${id}`;
   const pages: CheckoutPages =
     req.ui === "embedded" ? { ui: "embedded", returnUrl } : { ui: "hosted", successUrl: success, cancelUrl: cancel };
   // What the row keeps as its URL: the hosted page, or (embedded: there is none) the page it returns to.
@@ -196,6 +198,17 @@ export type CheckoutReturn = {
  * Where the buyer's checkout stands when Embedded Checkout sends them back: Stripe's session as it is
  * now (re-read, not the return URL's word). Nothing is granted here; the webhook does that.
  */
+/**
+ * An embedded session's client secret read again from Stripe — an idempotent replay answers it without
+ * Tally ever storing the secret. Null once the session is no longer open (nothing left to mount).
+ */
+export async function embeddedClientSecret(orgId: string, id: string): Promise<string | null> {
+  const row = await getCheckoutSession(orgId, id);
+  if (row.provider !== "stripe" || !row.providerSessionId) return null;
+  const s = await retrieveCheckoutSession(row.providerSessionId);
+  return s?.status === "open" ? s.clientSecret : null;
+}
+
 export async function checkoutReturn(orgId: string, id: string): Promise<CheckoutReturn> {
   const row = await getCheckoutSession(orgId, id);
   if (row.provider !== "stripe" || !row.providerSessionId)
@@ -208,9 +221,18 @@ export async function checkoutReturn(orgId: string, id: string): Promise<Checkou
   return { status: s.status === "complete" ? "complete" : s.status === "expired" ? "expired" : "open", kind: row.kind };
 }
 
-/** A started checkout as the API answers it (POST /api/v1/billing/checkout). */
-export function checkoutJson(s: CheckoutSession): CheckoutJson {
+/**
+ * A started checkout as the API answers it (POST /api/v1/billing/checkout). `clientSecret` only for
+ * Stripe's Embedded Checkout (`ui_mode: "embedded"`); every other answer is a page to send the buyer to.
+ */
+export function checkoutJson(
+  s: CheckoutSession,
+  embedded: { clientSecret: string | null; publishableKey: string | null } | null = null,
+): CheckoutJson {
   return {
+    ui_mode: embedded?.clientSecret ? "embedded" : "hosted",
+    client_secret: embedded?.clientSecret ?? null,
+    publishable_key: embedded?.clientSecret ? embedded.publishableKey : null,
     id: s.id,
     url: s.url,
     provider: s.provider,

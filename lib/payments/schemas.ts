@@ -43,10 +43,27 @@ export const ZCheckout = z
     credit_product_id: z.string().min(1).optional(),
     /** A promotion code for the plan's coupon (not with credit_product_id). */
     promotion_code: ZPromotionCodeInput.optional(),
+    ui_mode: z
+      .enum(["hosted", "embedded"])
+      .optional()
+      .describe(
+        "With Stripe: `hosted` (the default) answers Checkout's URL; `embedded` answers a `client_secret` for Stripe.js `initEmbeddedCheckout` on your page. Other rails answer their page either way.",
+      ),
+    return_url: z
+      .url({ protocol: /^https?$/, error: "an absolute http(s) URL" })
+      .max(2000)
+      .optional()
+      .describe(
+        "Embedded only: where Stripe sends the buyer when the checkout ends (Stripe fills in `{CHECKOUT_SESSION_ID}`); Tally's billing page when absent.",
+      ),
   })
   .refine((v) => Boolean(v.plan_id) !== Boolean(v.credit_product_id), {
     path: ["plan_id"],
     message: "send either plan_id or credit_product_id",
+  })
+  .refine((v) => !v.return_url || v.ui_mode === "embedded", {
+    path: ["return_url"],
+    message: 'goes only with ui_mode "embedded"',
   })
   .meta({ example: { customer_id: "org_01jcustomer0example", plan_id: "plan_pro_monthly" } });
 
@@ -296,7 +313,19 @@ export type SubscriptionSummaryJson = z.infer<typeof ZSubscriptionSummaryJson>;
 /** POST /api/v1/billing/checkout (201): where to send the customer; checkoutJson returns this type. */
 export const ZCheckoutJson = z.strictObject({
   id: z.string(),
+  /** The page to send the buyer to; for an embedded session, the return URL (there is no page). */
   url: z.string(),
+  ui_mode: z.enum(["hosted", "embedded"]),
+  client_secret: z
+    .string()
+    .nullable()
+    .describe(
+      "Embedded Checkout's secret for Stripe.js (`ui_mode: embedded` with Stripe); null otherwise. Not stored: a replay reads it from Stripe again.",
+    ),
+  publishable_key: z
+    .string()
+    .nullable()
+    .describe("The Stripe publishable key to load Stripe.js with, when configured (embedded only)."),
   provider: ZProvider,
   kind: z.enum(["subscription", "credits"]),
   amount_cents: z.number().int(),

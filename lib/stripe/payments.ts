@@ -20,6 +20,8 @@ export type StripeCheckoutState = {
   amountTotal: number | null;
   currency: string | null;
   metadata: Record<string, string>;
+  /** An embedded session's secret for Stripe.js (null for a hosted one). */
+  clientSecret: string | null;
   /** False for an object of Stripe's test mode (an sk_test_ key): test money, never revenue. */
   livemode: boolean;
   /** Null when Stripe did not include them (more than it expands at once). */
@@ -88,6 +90,7 @@ export async function retrieveCheckoutSession(id: string): Promise<StripeCheckou
     amountTotal: s.amount_total,
     currency: s.currency,
     metadata: (s.metadata ?? {}) as Record<string, string>,
+    clientSecret: s.client_secret ?? null,
     livemode: s.livemode !== false,
     lineItems:
       items && !items.has_more

@@ -4,7 +4,8 @@ import { route } from "@/lib/http/route";
 import { idempotentCall } from "@/lib/idempotency/idempotent";
 import { IDEMPOTENCY_KEY_DOC } from "@/lib/idempotency/doc";
 import { ACTS_FOR_CUSTOMER_DOC, assertMayManageBilling, withoutCustomer } from "@/lib/payments/acting-for";
-import { checkoutJson, startCheckout } from "@/lib/payments/checkout";
+import { checkoutJson, embeddedClientSecret, startCheckout } from "@/lib/payments/checkout";
+import { stripePublishableKey } from "@/lib/payments/provider";
 import { ZCheckout, ZCheckoutJson } from "@/lib/payments/schemas";
 
 /** Stripe Checkout (when Stripe is configured) or the local sandbox: answer the URL to send the customer to. An Idempotency-Key replays the first answer. */
@@ -20,12 +21,12 @@ export const POST = route(
       response: ZCheckoutJson,
       summary: "Start a checkout for a plan or a credit pack",
       description:
-        "Answers the URL to send the customer to, by the installation's payment rail (PAYMENTS): Stripe Checkout; the test-mode sandbox (`provider: local`; its payments are test money, never revenue); or, with invoice billing (`provider: manual`), the open invoice awaiting payment. Nothing is granted until the payment is confirmed. " +
+        "Answers the URL to send the customer to, by the installation's payment rail (PAYMENTS): Stripe Checkout (or, with `ui_mode: embedded`, a `client_secret` to mount Embedded Checkout on your own page with Stripe.js); the test-mode sandbox (`provider: local`; its payments are test money, never revenue); or, with invoice billing (`provider: manual`), the open invoice awaiting payment. Nothing is granted until the payment is confirmed. " +
         ACTS_FOR_CUSTOMER_DOC +
         " " +
         IDEMPOTENCY_KEY_DOC,
       responses: {
-        "201": "{id, url, provider}",
+        "201": "{id, url, provider, ui_mode, client_secret}",
         "400": "Unknown plan or pack; a platform key without customer_id",
         "403": "Members cannot change billing; the plan is not self-serve; another customer's customer_id",
         "409": "Already subscribed: change plan instead",
@@ -35,7 +36,11 @@ export const POST = route(
   },
   async ({ actor, body, customerId, req, idempotencyKey: key }) => {
     assertMayManageBilling(actor);
-    return idempotentCall(
+    const publishableKey = stripePublishableKey();
+    // The embedded session's secret is answered but never stored with the key's replay: a replay
+    // reads it from Stripe again (and answers none once the session is no longer open).
+    let secret: string | null = null;
+    const answer = await idempotentCall(
       key ? { orgId: customerId, scope: "billing.checkout", key, request: withoutCustomer(body) } : null,
       async () => {
         const s = await startCheckout(
@@ -45,11 +50,18 @@ export const POST = route(
             creditProductId: body.credit_product_id,
             origin: originOf(req),
             promotionCode: body.promotion_code,
+            ui: body.ui_mode,
+            returnUrl: body.return_url,
           },
           actorLabel(actor),
         );
-        return { status: 201, body: checkoutJson(s) };
+        secret = s.clientSecret;
+        const json = checkoutJson(s, { clientSecret: s.clientSecret, publishableKey });
+        return { status: 201, body: { ...json, client_secret: null } };
       },
     );
+    if (answer.body.ui_mode !== "embedded") return answer;
+    const clientSecret = answer.replayed ? await embeddedClientSecret(customerId, answer.body.id) : secret;
+    return { ...answer, body: { ...answer.body, client_secret: clientSecret } };
   },
 );
