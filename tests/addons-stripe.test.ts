@@ -196,7 +196,7 @@ describe("add-ons on Stripe", () => {
       expect.objectContaining({
         addon: addon.code,
         quantity: 2,
-        reason: `it is not offered with the plan ${pro.code}`,
+        reason: `it is not offered with the plan ${pro.name} (${pro.code})`,
       }),
     ]);
     // Half the period left: 2 × $10 × ½ ≈ $10 back (Tally's estimate; Stripe prorates to the second).

@@ -279,7 +279,7 @@ describe("a plan change re-checks the add-ons (local provider)", () => {
         addon: onlyBasic.code,
         name: "Basic seat",
         quantity: 2,
-        reason: `it is not offered with the plan ${pro.code}`,
+        reason: `it is not offered with the plan ${pro.name} (${pro.code})`,
         amount_cents: -1000,
         amount: "-10.00",
       },
@@ -291,7 +291,7 @@ describe("a plan change re-checks the add-ons (local provider)", () => {
     expect(inv.addon_fees.map((f) => f.addon_id)).toEqual([anyPlan.id]);
     expect(inv.lines.filter((l) => l.kind === "addon").map((l) => l.amount_cents)).toEqual([2000, 500, -1000]);
     expect((await historyComments(sub.id)).map((h) => h.comment)).toEqual([
-      `Removed with the plan change: Basic seat: it is not offered with the plan ${pro.code}`,
+      `Removed with the plan change: Basic seat: it is not offered with the plan ${pro.name} (${pro.code})`,
     ]);
 
     // July's invoice: Pro's fee, the add-on that stayed, and June's add-on lines — the removed one's credit once.
@@ -321,7 +321,7 @@ describe("a plan change re-checks the add-ons (local provider)", () => {
     const lines = await invoiceLinesOf(sub.id, new Date("2026-07-01T00:00:00Z"));
     expect(lines.map((l) => l.amountCents).sort((a, b) => a - b)).toEqual([2000, 2900]);
     expect((await historyComments(sub.id)).map((h) => h.comment)).toEqual([
-      `Removed with the plan change: Pro seat: it is not offered with the plan ${basic.code}`,
+      `Removed with the plan change: Pro seat: it is not offered with the plan ${basic.name} (${basic.code})`,
     ]);
     const july = await upcomingAt(org.id, new Date("2026-07-10T00:00:00Z"));
     expect(july.addon_fees).toEqual([]);

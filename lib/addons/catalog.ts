@@ -121,13 +121,16 @@ export async function updateAddon(ref: string, patch: AddonPatch, tx: Executor =
 }
 
 /** On sale and fitting a plan: its interval (recurring), its currency and the add-on's plan list. */
-export const addonFits = (a: Addon, plan: { code: string; interval: string; currency: string }): string | null =>
+export const addonFits = (
+  a: Addon,
+  plan: { code: string; name?: string; interval: string; currency: string },
+): string | null =>
   a.currency !== plan.currency
     ? `it is priced in ${a.currency.toUpperCase()}, the plan in ${plan.currency.toUpperCase()}`
     : a.kind === "recurring" && a.interval !== plan.interval
       ? `it is billed every ${a.interval}, the plan every ${plan.interval}`
       : a.planCodes.length > 0 && !a.planCodes.includes(plan.code)
-        ? `it is not offered with the plan ${plan.code}`
+        ? `it is not offered with the plan ${plan.name ? `${plan.name} (${plan.code})` : plan.code}`
         : null;
 
 /** Add-ons on sale that fit the plan. */
