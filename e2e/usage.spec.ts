@@ -162,6 +162,8 @@ test.describe("admin", () => {
     await expect(card.getByText("No corrections")).toBeVisible();
     // Without a reason nothing is retracted: the field says so.
     await card.getByLabel("Or event ids").fill(`fix-${run}-1, fix-${run}-2`);
+    // Before anything moves, the form says how many events it names.
+    await expect(card.getByTestId("form-preview")).toHaveText("2 events match now.");
     await card.getByRole("button", { name: "Retract events" }).click();
     await expect(card.getByLabel("Reason")).toBeFocused();
     await card.getByLabel("Reason").fill("sent twice by a retry");

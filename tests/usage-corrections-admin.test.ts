@@ -8,7 +8,7 @@ import { db } from "@/lib/db/client";
 import { int, selectRows } from "@/lib/db/rows";
 import { usageCorrections } from "@/lib/db/schema";
 import { listCorrections } from "@/lib/metering/corrections";
-import { correctionMessage, selectorSummary } from "@/lib/metering/correction-message";
+import { correctionMessage, previewMessage, selectorSummary } from "@/lib/metering/correction-message";
 import { ingestEvents } from "@/lib/metering/ingest-events";
 import { makeOrg, uid } from "./support/fixtures";
 import { makeMeter } from "./support/metering";
@@ -17,7 +17,8 @@ import { form, people, signInAs, type Who } from "./support/session-mock";
 vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 vi.mock("@/lib/auth/session", () => import("./support/session-mock"));
 
-const { retractCustomerUsage } = await import("@/app/admin/customers/[id]/usage/actions");
+const { previewCustomerUsageCorrection, retractCustomerUsage } =
+  await import("@/app/admin/customers/[id]/usage/actions");
 
 const T0 = Date.UTC(2026, 2, 3, 10);
 let orgA: string, orgB: string, eventName: string;
@@ -78,6 +79,32 @@ describe("the admin's usage-correction form", () => {
     ).toHaveLength(1);
   });
 
+  it("previews how many events the form names before anything moves, for the admin only", async () => {
+    signInAs(adminUser);
+    const before = await stored(orgB);
+    const ask = (fields: Record<string, string>) =>
+      previewCustomerUsageCorrection(null, form({ org_id: orgB, idempotency_key: "", reason: "", ...fields }));
+    // No reason typed yet: the preview still answers (the reason matters to the correction, not the count).
+    expect(await ask({ from: "2026-03-03T10:00", to: "2026-03-03T15:00" })).toMatchObject({
+      ok: true,
+      data: "5 events match now.",
+    });
+    expect(await ask({ from: "2026-03-03T10:00", to: "2026-03-03T11:00", event_name: eventName })).toMatchObject({
+      data: "1 event matches now.",
+    });
+    expect(await ask({ event_ids: "e-1 e-2, nope" })).toMatchObject({ data: "2 events match now." });
+    expect(await ask({ from: "2026-04-01T00:00", to: "2026-04-02T00:00" })).toMatchObject({
+      data: "No event matches yet: nothing would be retracted.",
+    });
+    // A backward range answers the field's error, as the submit would.
+    const bad = await ask({ from: "2026-03-03T15:00", to: "2026-03-03T10:00" });
+    expect(bad?.ok).toBe(false);
+    expect(bad && !bad.ok ? bad.fieldErrors : {}).toHaveProperty("to");
+    expect(await stored(orgB)).toBe(before);
+    signInAs(ownerA);
+    await expect(ask({ from: "2026-03-03T10:00", to: "2026-03-03T15:00" })).rejects.toThrow();
+  });
+
   it("retracts by event ids, commas or spaces between", async () => {
     signInAs(adminUser);
     const r = await retractCustomerUsage(
@@ -129,5 +156,8 @@ describe("the admin's usage-correction form", () => {
       "Retracted 1 event. 5 credits given back to their buckets. 1 was in a period already billed: the next bill credits them.",
     );
     expect(correctionMessage({ ...c, events_retracted: 0 })).toBe("No event matched: nothing was retracted.");
+    expect(previewMessage({ events: 4, drawn: 1, inBilledPeriods: 3 })).toBe(
+      "4 events match now. 1 was drawn from credits: the credits go back. 3 are in a period already billed: the next bill credits them.",
+    );
   });
 });

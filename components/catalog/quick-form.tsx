@@ -23,14 +23,32 @@ export function QuickForm<T>({
   action,
   submitLabel,
   hidden = {},
+  preview,
 }: {
   fields: QuickField[];
   action: FormActionFn<T>;
   submitLabel: string;
   /** Values sent with every submission (the customer a form acts on). */
   hidden?: Record<string, string>;
+  /** Asked (debounced) as the fields change: a sentence saying what submitting would do now. */
+  preview?: FormActionFn<string>;
 }) {
   const [state, submit, pending] = useActionState(action, null);
+  const [previewText, setPreviewText] = useState<string | null>(null);
+  const previewTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const previewSeq = useRef(0);
+  const askPreview = () => {
+    if (!preview || !form.current) return;
+    clearTimeout(previewTimer.current);
+    const data = new FormData(form.current);
+    previewTimer.current = setTimeout(async () => {
+      const seq = ++previewSeq.current;
+      const r = await preview(null, data).catch(() => null);
+      // Only the latest question's answer is shown (an older, slower one never overwrites it).
+      if (seq === previewSeq.current) setPreviewText(r?.ok ? r.data : null);
+    }, 400);
+  };
+  useEffect(() => () => clearTimeout(previewTimer.current), []);
   // Ids unique per form: two forms on a page may both have a "code" field, each label its own input.
   const formId = useId();
   const errors = state && !state.ok ? (state.fieldErrors ?? {}) : {};
@@ -55,7 +73,12 @@ export function QuickForm<T>({
     for (const el of form.current?.querySelectorAll("select") ?? []) if (el.name in want) el.value = want[el.name]!;
   }, [state, selectValues]);
   return (
-    <form ref={form} action={submit} className="space-y-3 border-t border-zinc-100 px-5 py-4">
+    <form
+      ref={form}
+      action={submit}
+      onChange={preview ? askPreview : undefined}
+      className="space-y-3 border-t border-zinc-100 px-5 py-4"
+    >
       {Object.entries(hidden).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
@@ -108,6 +131,11 @@ export function QuickForm<T>({
           ),
         )}
       </div>
+      {preview && (
+        <p aria-live="polite" data-testid="form-preview" className="min-h-5 text-sm text-zinc-600">
+          {previewText}
+        </p>
+      )}
       <Button type="submit" variant="secondary" disabled={pending}>
         {pending ? "Saving…" : submitLabel}
       </Button>

@@ -24,11 +24,14 @@ export function UsageCorrections({
   orgId,
   corrections,
   action,
+  preview,
   requesters,
 }: {
   orgId: string;
   corrections: CorrectionJson[];
   action: FormActionFn<CorrectionJson>;
+  /** What the form would retract now, as it is filled in. */
+  preview: FormActionFn<string>;
   /** Who requested each (user:… / key:…), as a name to show. */
   requesters: Record<string, string>;
 }) {
@@ -40,6 +43,7 @@ export function UsageCorrections({
       />
       <QuickForm
         action={action}
+        preview={preview}
         submitLabel="Retract events"
         hidden={{ org_id: orgId, idempotency_key: randomUUID() }}
         fields={[

@@ -1,6 +1,6 @@
 // What a usage correction did, in a sentence: the admin form's answer and the corrections table's summary.
 import { formatCredits, formatInteger } from "@/lib/format";
-import type { CorrectionJson } from "./corrections";
+import type { CorrectionJson, CorrectionPreview } from "./corrections";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${formatInteger(n)} ${n === 1 ? one : many}`;
 
@@ -30,4 +30,14 @@ export function selectorSummary(selector: Record<string, unknown>): string {
     .map(([k, v]) => `${k} = ${v.join(" | ")}`)
     .join(", ");
   return `${name}${when}${props ? `, ${props}` : ""}`;
+}
+
+/** The form's preview: what "Retract events" would do now. */
+export function previewMessage(p: CorrectionPreview): string {
+  if (p.events === 0) return "No event matches yet: nothing would be retracted.";
+  const parts = [`${plural(p.events, "event")} ${p.events === 1 ? "matches" : "match"} now.`];
+  if (p.drawn > 0) parts.push(`${plural(p.drawn, "was", "were")} drawn from credits: the credits go back.`);
+  if (p.inBilledPeriods > 0)
+    parts.push(`${plural(p.inBilledPeriods, "is", "are")} in a period already billed: the next bill credits them.`);
+  return parts.join(" ");
 }

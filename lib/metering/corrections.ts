@@ -176,13 +176,21 @@ function matching(orgId: string, s: CorrectionSelector, cursor: { at: Date; id: 
   return sql.join(parts, sql` and `);
 }
 
-/** How many events a selector names now (the admin page's preview). */
-export async function countMatching(orgId: string, s: CorrectionSelector): Promise<number> {
+export type CorrectionPreview = { events: number; inBilledPeriods: number; drawn: number };
+
+/**
+ * What a correction would retract now (the admin form's preview, before anything moves): how many
+ * events the selector names, of which in a period already billed, and of which already drawn from credits.
+ */
+export async function previewMatching(orgId: string, s: CorrectionSelector): Promise<CorrectionPreview> {
   const [r] = await selectRows(
-    { n: int },
-    sql`select count(*) as n from usage_events where ${matching(orgId, s, null)}`,
+    { n: int, billed: int, drawn: int },
+    sql`select count(*)::int as n,
+               count(*) filter (where "timestamp" < (select max(late_usage_after) from subscriptions where org_id = ${orgId}))::int as billed,
+               count(*) filter (where ingested_at < (select drawn_through from credit_drawdown_cursors where org_id = ${orgId}))::int as drawn
+          from usage_events where ${matching(orgId, s, null)}`,
   );
-  return r?.n ?? 0;
+  return { events: r?.n ?? 0, inBilledPeriods: r?.billed ?? 0, drawn: r?.drawn ?? 0 };
 }
 
 /** Creates a correction (idempotent by key), runs it for up to INLINE_BUDGET_MS, and answers its state. */

@@ -4,8 +4,8 @@ import { z } from "zod";
 import { acknowledgeAlert, findAlert } from "@/lib/alerts/alerts";
 import { notFound } from "@/lib/http/errors";
 import { formAction } from "@/lib/http/action";
-import { correctionMessage } from "@/lib/metering/correction-message";
-import { retractUsage, ZRetractBody } from "@/lib/metering/corrections";
+import { correctionMessage, previewMessage } from "@/lib/metering/correction-message";
+import { previewMatching, retractUsage, selectorOf, ZRetractBody } from "@/lib/metering/corrections";
 import { findOrganization } from "@/lib/orgs/organizations";
 
 const ZAck = z.object({ id: z.string().min(1).max(100) });
@@ -67,4 +67,16 @@ export const retractCustomerUsage = formAction(
     return r.body;
   },
   { auth: "admin", message: correctionMessage },
+);
+
+/** The form's preview as it is filled in: how many events "Retract events" would take now (nothing moves). */
+export const previewCustomerUsageCorrection = formAction(
+  // The reason and key matter to the correction, not to which events it names.
+  z.preprocess((v) => ({ ...(v as object), reason: "preview", idempotency_key: "preview" }), ZRetractForm),
+  async ({ orgId, body }) => {
+    const org = await findOrganization({ id: orgId });
+    if (!org) throw notFound("Customer");
+    return previewMessage(await previewMatching(org.id, selectorOf(body)));
+  },
+  { auth: "admin" },
 );

@@ -10,7 +10,7 @@ import { findOrganization } from "@/lib/orgs/organizations";
 import { UsageCorrections } from "@/components/usage/usage-corrections";
 import { describeActors } from "@/lib/auth/describe-actors";
 import { listCorrections } from "@/lib/metering/corrections";
-import { acknowledgeCustomerAlert, retractCustomerUsage } from "./actions";
+import { acknowledgeCustomerAlert, previewCustomerUsageCorrection, retractCustomerUsage } from "./actions";
 
 export const metadata: Metadata = { title: "Customer usage" };
 
@@ -49,6 +49,7 @@ export default async function AdminCustomerUsagePage({
           orgId={org.id}
           corrections={corrections.data}
           action={retractCustomerUsage}
+          preview={previewCustomerUsageCorrection}
           requesters={requesters}
         />
       </div>
