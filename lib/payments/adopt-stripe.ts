@@ -8,7 +8,7 @@
 // transaction, re-planned inside it, so a link made meanwhile is a conflict, not overwritten.
 // Adopting again finds everything in place and changes nothing.
 import "server-only";
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import {
   invoices,
@@ -500,4 +500,14 @@ export async function adoptStripeAccount(request: AdoptRequest, actor: string): 
     out.push(result);
   }
   return totals(false, out);
+}
+
+/** The Tally customers an operator can choose for an unmatched Stripe customer: those with no Stripe customer yet, by name. */
+export async function adoptionTargets(limit = 500): Promise<{ id: string; name: string; email: string | null }[]> {
+  return db
+    .select({ id: organizations.id, name: organizations.name, email: organizations.email })
+    .from(organizations)
+    .where(isNull(organizations.stripeCustomerId))
+    .orderBy(organizations.name, organizations.id)
+    .limit(limit);
 }
