@@ -19,6 +19,9 @@ const STATUS: Record<AdoptStatus, { label: string; tone: BadgeTone }> = {
   blocked: { label: "Blocked", tone: "amber" },
 };
 
+/** What needs the operator first: rows to adopt, then those waiting on something, then those done. */
+const ORDER: AdoptStatus[] = ["ready", "unmatched", "blocked", "conflict", "adopted", "unchanged"];
+
 const MATCHED_BY: Record<MatchedBy, string> = {
   already_linked: "already linked",
   "metadata.tally_org_id": "metadata tally_org_id",
@@ -40,7 +43,7 @@ function TargetSelect({ c, targets }: { c: AdoptCustomerJson; targets: Target[] 
       name={`adopt.${c.stripe_customer_id}`}
       aria-label={`Adopt ${c.name ?? c.email ?? c.stripe_customer_id} as`}
       defaultValue={c.status === "ready" ? "auto" : ""}
-      className={`${inputClass} min-w-48`}
+      className={`${inputClass} w-44`}
     >
       <option value="">Skip</option>
       {c.status === "ready" && <option value="auto">{c.customer_name} (matched)</option>}
@@ -86,61 +89,66 @@ export function StripeAdoption<T>({
           </tr>
         </thead>
         <tbody className="divide-y divide-zinc-100">
-          {customers.map((c) => (
-            <tr key={c.stripe_customer_id} className="align-top">
-              <Td>
-                <div className="font-medium text-zinc-900">{c.name ?? "—"}</div>
-                <div className="text-xs text-zinc-600">{c.email ?? "no email"}</div>
-                <div className="font-mono text-xs text-zinc-500">{c.stripe_customer_id}</div>
-              </Td>
-              <Td wrap>
-                {c.customer_name ? (
-                  <>
-                    <div className="text-zinc-900">{c.customer_name}</div>
-                    {c.matched_by && <div className="text-xs text-zinc-500">by {MATCHED_BY[c.matched_by]}</div>}
-                  </>
-                ) : (
-                  <span className="text-zinc-500">No match</span>
-                )}
-                {c.conflicts.map((x) => (
-                  <p key={x} className="mt-1 max-w-xs text-xs text-red-700">
-                    {x}
-                  </p>
-                ))}
-                {c.note && c.status !== "conflict" && <p className="mt-1 max-w-xs text-xs text-zinc-500">{c.note}</p>}
-              </Td>
-              <Td wrap>
-                {c.subscriptions.length === 0 && <span className="text-zinc-500">None</span>}
-                {c.subscriptions.map((s) => (
-                  <div key={s.stripe_subscription_id} className="mb-1">
-                    <StatusBadge status={s.status} />{" "}
-                    <span className={s.plan_name ? "text-zinc-900" : "text-amber-800"}>
-                      → {s.plan_name ?? s.price_ids.join(", ")}
-                    </span>
-                    {s.current_period_end && (
-                      <div className="text-xs text-zinc-500">
-                        {s.trial_end ? "trial ends " : s.cancel_at_period_end ? "ends " : "renews "}
-                        <LocalTime value={s.trial_end ?? s.current_period_end} mode="date" />
-                      </div>
-                    )}
-                    {s.reason && <div className="max-w-xs text-xs text-zinc-500">{s.reason}</div>}
-                  </div>
-                ))}
-              </Td>
-              <Td align="right">
-                <div className="tabular-nums">{c.invoices.count}</div>
-                {c.invoices.already_mirrored > 0 && (
-                  <div className="text-xs text-zinc-500">{c.invoices.already_mirrored} mirrored</div>
-                )}
-              </Td>
-              <Td>
-                <Badge tone={STATUS[c.status].tone}>{STATUS[c.status].label}</Badge>
-              </Td>
-              <Td>
-                <TargetSelect c={c} targets={targets} />
-              </Td>
-            </tr>
-          ))}
+          {[...customers]
+            .sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status))
+            .map((c) => (
+              <tr key={c.stripe_customer_id} className="align-top">
+                <Td>
+                  <div className="font-medium text-zinc-900">{c.name ?? "—"}</div>
+                  <div className="text-xs text-zinc-600">{c.email ?? "no email"}</div>
+                  <div className="font-mono text-xs text-zinc-500">{c.stripe_customer_id}</div>
+                </Td>
+                <Td wrap>
+                  {c.customer_name ? (
+                    <>
+                      <div className="text-zinc-900">{c.customer_name}</div>
+                      {c.matched_by && <div className="text-xs text-zinc-500">by {MATCHED_BY[c.matched_by]}</div>}
+                    </>
+                  ) : (
+                    <span className="text-zinc-500">No match</span>
+                  )}
+                  {c.conflicts.map((x) => (
+                    <p key={x} className="mt-1 max-w-56 text-xs text-red-700">
+                      {x}
+                    </p>
+                  ))}
+                  {/* A blocked row's reason is under its subscription; a conflict's are listed above. */}
+                  {c.note && c.status === "unmatched" && (
+                    <p className="mt-1 max-w-56 text-xs text-zinc-500">{c.note}</p>
+                  )}
+                </Td>
+                <Td wrap>
+                  {c.subscriptions.length === 0 && <span className="text-zinc-500">None</span>}
+                  {c.subscriptions.map((s) => (
+                    <div key={s.stripe_subscription_id} className="mb-1">
+                      <StatusBadge status={s.status} />{" "}
+                      <span className={s.plan_name ? "text-zinc-900" : "text-amber-800"}>
+                        → {s.plan_name ?? s.price_ids.join(", ")}
+                      </span>
+                      {s.current_period_end && (
+                        <div className="text-xs text-zinc-500">
+                          {s.trial_end ? "trial ends " : s.cancel_at_period_end ? "ends " : "renews "}
+                          <LocalTime value={s.trial_end ?? s.current_period_end} mode="date" />
+                        </div>
+                      )}
+                      {s.reason && <div className="max-w-56 text-xs text-zinc-500">{s.reason}</div>}
+                    </div>
+                  ))}
+                </Td>
+                <Td align="right">
+                  <div className="tabular-nums">{c.invoices.count}</div>
+                  {c.invoices.already_mirrored > 0 && (
+                    <div className="text-xs text-zinc-500">{c.invoices.already_mirrored} mirrored</div>
+                  )}
+                </Td>
+                <Td>
+                  <Badge tone={STATUS[c.status].tone}>{STATUS[c.status].label}</Badge>
+                </Td>
+                <Td>
+                  <TargetSelect c={c} targets={targets} />
+                </Td>
+              </tr>
+            ))}
         </tbody>
       </Table>
       <div className="flex items-center justify-end gap-3 border-t border-zinc-100 px-5 py-4">

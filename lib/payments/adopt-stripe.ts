@@ -342,8 +342,9 @@ async function planCustomer(
 
 function statusOf(p: CustomerPlan): AdoptStatus {
   if (p.conflicts.length) return "conflict";
-  if (!p.target && !p.create) return "unmatched";
+  // Blocked before unmatched: whatever target is chosen, its subscription cannot be adopted yet.
   if (p.subscriptions.some((s) => s.outcome === "unknown_price" || s.outcome === "unsupported")) return "blocked";
+  if (!p.target && !p.create) return "unmatched";
   const work = !p.alreadyLinked || p.subscriptions.some((s) => s.outcome === "adopt") || p.invoices.toMirror.length;
   return work ? "ready" : "unchanged";
 }

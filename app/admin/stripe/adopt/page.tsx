@@ -67,7 +67,13 @@ export default async function AdoptFromStripePage() {
         <CardHeader
           title={`${t.customers} Stripe customer${t.customers === 1 ? "" : "s"}`}
           description={`${t.ready} ready, ${t.unmatched} unmatched, ${t.conflict} in conflict, ${t.blocked} blocked, ${t.unchanged} adopted already. Choose a Tally customer (or a new one) for the unmatched; conflicts and blocked ones are left as they are.`}
-          action={blocked ? <SyncButton action={syncPlansAction} configured /> : undefined}
+          action={
+            blocked ? (
+              <div className="shrink-0">
+                <SyncButton action={syncPlansAction} configured />
+              </div>
+            ) : undefined
+          }
         />
         {blocked && (
           <p className="border-b border-zinc-100 bg-amber-50 px-5 py-3 text-sm text-amber-900">
