@@ -363,6 +363,27 @@ describe("adopting a Stripe account", () => {
     expect(subs.find((s) => s.provider === "stripe")!.status).toBe("active");
   });
 
+  it("many customers named at once are read by listing the account, not one by one, with the same answer", async () => {
+    const orgs = await Promise.all(Array.from({ length: 12 }, () => makeOrg()));
+    const accounts = orgs.map((o) => payingCustomer({ email: o.email }));
+    const reads = () =>
+      stripe.requests.filter((r) => r.method === "GET" && /^\/v1\/customers\/cus_/.test(r.path)).length;
+    const before = reads();
+    const res = await post({
+      dry_run: false,
+      customers: [
+        ...accounts.map((a) => ({ stripe_customer_id: a.customer.id })),
+        { stripe_customer_id: "cus_missing" },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.error!.details![0]!.field).toBe("customers.12.stripe_customer_id");
+    const ok = await post({ dry_run: false, customers: accounts.map((a) => ({ stripe_customer_id: a.customer.id })) });
+    expect(ok.json.totals).toMatchObject({ customers: 12, adopted: 12, invoices_mirrored: 36 });
+    expect(reads()).toBe(before);
+    for (const [i, o] of orgs.entries()) expect((await orgRow(o.id)).stripeCustomerId).toBe(accounts[i]!.customer.id);
+  });
+
   it("names a bad field, refuses non-admins, answers 503 when Stripe is down and 409 when it is not configured", async () => {
     const bad = await post({ dry_run: false, customers: [{ stripe_customer_id: "cus_doesnotexist" }] });
     expect(bad.status).toBe(400);

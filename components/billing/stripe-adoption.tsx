@@ -13,7 +13,7 @@ import type { AdoptCustomerJson, AdoptStatus, MatchedBy } from "@/lib/payments/a
 const STATUS: Record<AdoptStatus, { label: string; tone: BadgeTone }> = {
   ready: { label: "Ready", tone: "blue" },
   adopted: { label: "Adopted", tone: "green" },
-  unchanged: { label: "Adopted", tone: "green" },
+  unchanged: { label: "Linked", tone: "green" },
   unmatched: { label: "Unmatched", tone: "gray" },
   conflict: { label: "Conflict", tone: "red" },
   blocked: { label: "Blocked", tone: "amber" },

@@ -10,6 +10,7 @@
 import "server-only";
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
+import { isUniqueViolation } from "@/lib/db/errors";
 import {
   invoices,
   LIVE_STATUSES,
@@ -44,6 +45,8 @@ const ADOPTABLE = new Set(["trialing", "active", "past_due", "unpaid", "paused"]
 export const SYNC_PLANS_FIRST = "pull plans from Stripe first (Plans → Sync from Stripe), then adopt";
 
 type Choice = { customerId?: string; create?: true };
+/** Up to this many named customers are read one by one (3 calls each); more, by listing the account. */
+const NAMED_READS_LIMIT = 10;
 
 /** Everything read from Stripe before any transaction. */
 type Snapshot = {
@@ -79,19 +82,40 @@ async function readStripe(request: AdoptRequest): Promise<Snapshot> {
       invoicesOf: group(invs),
     };
   }
+  const choiceOf = (c: NonNullable<AdoptRequest["customers"]>[number]): Choice => ({
+    ...(c.customer_id && { customerId: c.customer_id }),
+    ...(c.create && { create: true as const }),
+  });
+  const missing = (i: number) =>
+    new AppError("validation_error", `customers.${i}.stripe_customer_id: Stripe has no such customer`, [
+      { field: `customers.${i}.stripe_customer_id`, message: "Stripe has no such customer" },
+    ]);
+  // Many named: three listings of the account cost fewer calls than three reads per customer.
+  if (request.customers.length > NAMED_READS_LIMIT) {
+    const [all, subs, invs] = await Promise.all([
+      listStripeCustomers(),
+      listStripeSubscriptions(),
+      listStripeInvoices(),
+    ]);
+    const byId = new Map(all.map((c) => [c.id, c]));
+    return {
+      at,
+      customers: request.customers.map((c, i) => {
+        const info = byId.get(c.stripe_customer_id);
+        if (!info) throw missing(i);
+        return { info, choice: choiceOf(c) };
+      }),
+      subscriptionsOf: group(subs),
+      invoicesOf: group(invs),
+    };
+  }
   const customers: Snapshot["customers"] = [];
   const subscriptionsOf = new Map<string, StripeAdoptableSubscription[]>();
   const invoicesOf = new Map<string, StripeInvoiceState[]>();
   for (const [i, c] of request.customers.entries()) {
     const info = await retrieveStripeCustomer(c.stripe_customer_id);
-    if (!info)
-      throw new AppError("validation_error", `customers.${i}.stripe_customer_id: Stripe has no such customer`, [
-        { field: `customers.${i}.stripe_customer_id`, message: "Stripe has no such customer" },
-      ]);
-    customers.push({
-      info,
-      choice: { ...(c.customer_id && { customerId: c.customer_id }), ...(c.create && { create: true as const }) },
-    });
+    if (!info) throw missing(i);
+    customers.push({ info, choice: choiceOf(c) });
     subscriptionsOf.set(info.id, await listStripeSubscriptions(info.id));
     invoicesOf.set(info.id, await listStripeInvoices(info.id));
   }
@@ -469,35 +493,43 @@ export async function adoptStripeAccount(request: AdoptRequest, actor: string): 
     );
 
   const out: AdoptCustomerJson[] = [];
-  for (const entry of snap.customers) {
-    const result = await db.transaction(async (tx) => {
-      const p = await planCustomer(tx, snap, entry, { lock: true });
-      const clash = contestedBy.get(p.info.id);
-      if (clash && !p.alreadyLinked) p.conflicts.push(clash);
-      const status = statusOf(p);
-      if (status !== "ready") return toJson(p, status, false);
-      const c = p.info;
-      let org = p.target;
-      if (p.create)
-        org = await createOrganization(
-          {
-            name: newCustomerName(c),
-            email: c.email,
-            metadata: { adopted_from: "stripe" },
-            stripeCustomerId: c.id,
-          },
-          tx,
-        );
-      else if (!p.alreadyLinked && !(await linkStripeCustomer(org!.id, c.id, tx)))
-        throw new AppError("conflict", `${org!.name} was linked to another Stripe customer meanwhile; try again.`);
-      for (const s of p.subscriptions.filter((x) => x.outcome === "adopt")) {
-        const r = await applyStripeSubscription(tx, s.state, { at: snap.at, actor, reason: "adopted from Stripe" });
-        if (r.outcome !== "created")
-          throw new AppError("conflict", `Subscription ${s.state.id} could not be adopted (${r.outcome}).`);
-      }
-      for (const inv of p.invoices.toMirror) await upsertStripeInvoice(tx, org!.id, inv, snap.at, { quiet: true });
-      return toJson({ ...p, target: org }, "adopted", true);
-    });
+  for (const [n, entry] of snap.customers.entries()) {
+    const result = await db
+      .transaction(async (tx) => {
+        const p = await planCustomer(tx, snap, entry, { lock: true });
+        const clash = contestedBy.get(p.info.id);
+        if (clash && !p.alreadyLinked) p.conflicts.push(clash);
+        const status = statusOf(p);
+        if (status !== "ready") return toJson(p, status, false);
+        const c = p.info;
+        let org = p.target;
+        if (p.create)
+          org = await createOrganization(
+            {
+              name: newCustomerName(c),
+              email: c.email,
+              metadata: { adopted_from: "stripe" },
+              stripeCustomerId: c.id,
+            },
+            tx,
+          );
+        else if (!p.alreadyLinked && !(await linkStripeCustomer(org!.id, c.id, tx)))
+          throw new AppError("conflict", `${org!.name} was linked to another Stripe customer meanwhile; try again.`);
+        for (const s of p.subscriptions.filter((x) => x.outcome === "adopt")) {
+          const r = await applyStripeSubscription(tx, s.state, { at: snap.at, actor, reason: "adopted from Stripe" });
+          if (r.outcome !== "created")
+            throw new AppError("conflict", `Subscription ${s.state.id} could not be adopted (${r.outcome}).`);
+        }
+        for (const inv of p.invoices.toMirror) await upsertStripeInvoice(tx, org!.id, inv, snap.at, { quiet: true });
+        return toJson({ ...p, target: org }, "adopted", true);
+      })
+      .catch((e: unknown) => {
+        // Another request linked one of them meanwhile: this customer rolled back, the others go on.
+        const raced = isUniqueViolation(e) ? "it was linked by another request meanwhile; try again" : null;
+        if (!raced && !(e instanceof AppError && e.code === "conflict")) throw e;
+        const p = previews[n]!;
+        return toJson({ ...p, conflicts: [...p.conflicts, raced ?? (e as AppError).message] }, "conflict", false);
+      });
     out.push(result);
   }
   return totals(false, out);
