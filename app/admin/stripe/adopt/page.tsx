@@ -66,7 +66,7 @@ export default async function AdoptFromStripePage() {
       <Card>
         <CardHeader
           title={`${t.customers} Stripe customer${t.customers === 1 ? "" : "s"}`}
-          description={`${t.ready} ready, ${t.unmatched} unmatched, ${t.conflict} in conflict, ${t.blocked} blocked, ${t.unchanged} adopted already. Choose a Tally customer (or a new one) for the unmatched; conflicts and blocked ones are left as they are.`}
+          description={`${t.ready} ready, ${t.unmatched} unmatched, ${t.conflict} in conflict, ${t.blocked} blocked, ${t.unchanged} linked already. Choose a Tally customer (or a new one) for the unmatched; conflicts and blocked ones are left as they are.`}
           action={
             blocked ? (
               <div className="shrink-0">
