@@ -15,101 +15,102 @@ import * as r12 from "@/app/api/v1/admin/export/usage.csv/route";
 import * as r13 from "@/app/api/v1/admin/invoices/[id]/mark-paid/route";
 import * as r14 from "@/app/api/v1/admin/revenue/economics/route";
 import * as r15 from "@/app/api/v1/admin/revenue/series/route";
-import * as r16 from "@/app/api/v1/admin/webhooks/[id]/replay/route";
-import * as r17 from "@/app/api/v1/admin/webhooks/route";
-import * as r18 from "@/app/api/v1/agents/[agent_id]/assign-plan/route";
-import * as r19 from "@/app/api/v1/agents/[agent_id]/pricing-history/route";
-import * as r20 from "@/app/api/v1/agents/[agent_id]/route";
-import * as r21 from "@/app/api/v1/agents/route";
-import * as r22 from "@/app/api/v1/alerts/[id]/acknowledge/route";
-import * as r23 from "@/app/api/v1/alerts/route";
-import * as r24 from "@/app/api/v1/billing/addons/route";
-import * as r25 from "@/app/api/v1/billing/checkout/route";
-import * as r26 from "@/app/api/v1/billing/dashboard/route";
-import * as r27 from "@/app/api/v1/billing/details/route";
-import * as r28 from "@/app/api/v1/billing/history/route";
-import * as r29 from "@/app/api/v1/billing/invoices/[id]/pdf/route";
-import * as r30 from "@/app/api/v1/billing/invoices/route";
-import * as r31 from "@/app/api/v1/billing/payment-methods/route";
-import * as r32 from "@/app/api/v1/billing/portal/route";
-import * as r33 from "@/app/api/v1/billing/spending-cap/route";
-import * as r34 from "@/app/api/v1/billing/subscription/cancel/route";
-import * as r35 from "@/app/api/v1/billing/subscription/change-plan/route";
-import * as r36 from "@/app/api/v1/billing/subscription/resume/route";
-import * as r37 from "@/app/api/v1/billing/subscription/route";
-import * as r38 from "@/app/api/v1/billing/upcoming-invoice/route";
-import * as r39 from "@/app/api/v1/billing/usage/route";
-import * as r40 from "@/app/api/v1/calls/[call_id]/finalize-cost/route";
-import * as r41 from "@/app/api/v1/calls/[call_id]/route";
-import * as r42 from "@/app/api/v1/calls/route";
-import * as r43 from "@/app/api/v1/coupons/route";
-import * as r44 from "@/app/api/v1/credit-events/[id]/route";
-import * as r45 from "@/app/api/v1/credit-events/route";
-import * as r46 from "@/app/api/v1/credit-meter-links/[id]/route";
-import * as r47 from "@/app/api/v1/credit-meter-links/route";
-import * as r48 from "@/app/api/v1/credit-notes/[id]/pdf/route";
-import * as r49 from "@/app/api/v1/credit-notes/[id]/route";
-import * as r50 from "@/app/api/v1/credit-notes/route";
-import * as r51 from "@/app/api/v1/credit-products/[id]/route";
-import * as r52 from "@/app/api/v1/credit-products/route";
-import * as r53 from "@/app/api/v1/credits/adjustments/route";
-import * as r54 from "@/app/api/v1/credits/auto-top-up/route";
-import * as r55 from "@/app/api/v1/credits/consume/route";
-import * as r56 from "@/app/api/v1/credits/grants/route";
-import * as r57 from "@/app/api/v1/credits/refunds/route";
-import * as r58 from "@/app/api/v1/credits/reservations/[id]/commit/route";
-import * as r59 from "@/app/api/v1/credits/reservations/[id]/release/route";
-import * as r60 from "@/app/api/v1/credits/reservations/[id]/route";
-import * as r61 from "@/app/api/v1/credits/reservations/route";
-import * as r62 from "@/app/api/v1/credits/route";
-import * as r63 from "@/app/api/v1/credits/settings/route";
-import * as r64 from "@/app/api/v1/credits/transactions/route";
-import * as r65 from "@/app/api/v1/customers/[id]/overrides/[overrideId]/route";
-import * as r66 from "@/app/api/v1/customers/[id]/overrides/route";
-import * as r67 from "@/app/api/v1/customers/[id]/route";
-import * as r68 from "@/app/api/v1/customers/[id]/usage-summary/route";
-import * as r69 from "@/app/api/v1/customers/route";
-import * as r70 from "@/app/api/v1/entitlements/[feature]/route";
-import * as r71 from "@/app/api/v1/entitlements/route";
-import * as r72 from "@/app/api/v1/events/batch/route";
-import * as r73 from "@/app/api/v1/events/bulk/route";
-import * as r74 from "@/app/api/v1/events/retract/route";
-import * as r75 from "@/app/api/v1/events/route";
-import * as r76 from "@/app/api/v1/features/[id]/route";
-import * as r77 from "@/app/api/v1/features/route";
-import * as r78 from "@/app/api/v1/invoices/[id]/credit-notes/route";
-import * as r79 from "@/app/api/v1/invoices/[id]/void/route";
-import * as r80 from "@/app/api/v1/meters/[id]/route";
-import * as r81 from "@/app/api/v1/meters/route";
-import * as r82 from "@/app/api/v1/model-prices/route";
-import * as r83 from "@/app/api/v1/openapi.json/route";
-import * as r84 from "@/app/api/v1/plans/[id]/archive/route";
-import * as r85 from "@/app/api/v1/plans/[id]/billing-threshold/route";
-import * as r86 from "@/app/api/v1/plans/[id]/route";
-import * as r87 from "@/app/api/v1/plans/[id]/simulate/route";
-import * as r88 from "@/app/api/v1/plans/import/route";
-import * as r89 from "@/app/api/v1/plans/route";
-import * as r90 from "@/app/api/v1/plans/sync/[plan_id]/route";
-import * as r91 from "@/app/api/v1/plans/sync/route";
-import * as r92 from "@/app/api/v1/promotion-codes/[id]/route";
-import * as r93 from "@/app/api/v1/promotion-codes/route";
-import * as r94 from "@/app/api/v1/public/plans/route";
-import * as r95 from "@/app/api/v1/reports/tax/route";
-import * as r96 from "@/app/api/v1/settings/invoicing/route";
-import * as r97 from "@/app/api/v1/subscriptions/[id]/discount/route";
-import * as r98 from "@/app/api/v1/subscriptions/[id]/route";
-import * as r99 from "@/app/api/v1/subscriptions/route";
-import * as r100 from "@/app/api/v1/tax-rates/[id]/route";
-import * as r101 from "@/app/api/v1/tax-rates/route";
-import * as r102 from "@/app/api/v1/usage-corrections/route";
-import * as r103 from "@/app/api/v1/usage/route";
-import * as r104 from "@/app/api/v1/webhook-deliveries/[id]/replay/route";
-import * as r105 from "@/app/api/v1/webhook-endpoints/[id]/deliveries/route";
-import * as r106 from "@/app/api/v1/webhook-endpoints/[id]/rotate-secret/route";
-import * as r107 from "@/app/api/v1/webhook-endpoints/[id]/route";
-import * as r108 from "@/app/api/v1/webhook-endpoints/[id]/test/route";
-import * as r109 from "@/app/api/v1/webhook-endpoints/route";
-import * as r110 from "@/app/api/webhooks/stripe/route";
+import * as r16 from "@/app/api/v1/admin/stripe/adopt/route";
+import * as r17 from "@/app/api/v1/admin/webhooks/[id]/replay/route";
+import * as r18 from "@/app/api/v1/admin/webhooks/route";
+import * as r19 from "@/app/api/v1/agents/[agent_id]/assign-plan/route";
+import * as r20 from "@/app/api/v1/agents/[agent_id]/pricing-history/route";
+import * as r21 from "@/app/api/v1/agents/[agent_id]/route";
+import * as r22 from "@/app/api/v1/agents/route";
+import * as r23 from "@/app/api/v1/alerts/[id]/acknowledge/route";
+import * as r24 from "@/app/api/v1/alerts/route";
+import * as r25 from "@/app/api/v1/billing/addons/route";
+import * as r26 from "@/app/api/v1/billing/checkout/route";
+import * as r27 from "@/app/api/v1/billing/dashboard/route";
+import * as r28 from "@/app/api/v1/billing/details/route";
+import * as r29 from "@/app/api/v1/billing/history/route";
+import * as r30 from "@/app/api/v1/billing/invoices/[id]/pdf/route";
+import * as r31 from "@/app/api/v1/billing/invoices/route";
+import * as r32 from "@/app/api/v1/billing/payment-methods/route";
+import * as r33 from "@/app/api/v1/billing/portal/route";
+import * as r34 from "@/app/api/v1/billing/spending-cap/route";
+import * as r35 from "@/app/api/v1/billing/subscription/cancel/route";
+import * as r36 from "@/app/api/v1/billing/subscription/change-plan/route";
+import * as r37 from "@/app/api/v1/billing/subscription/resume/route";
+import * as r38 from "@/app/api/v1/billing/subscription/route";
+import * as r39 from "@/app/api/v1/billing/upcoming-invoice/route";
+import * as r40 from "@/app/api/v1/billing/usage/route";
+import * as r41 from "@/app/api/v1/calls/[call_id]/finalize-cost/route";
+import * as r42 from "@/app/api/v1/calls/[call_id]/route";
+import * as r43 from "@/app/api/v1/calls/route";
+import * as r44 from "@/app/api/v1/coupons/route";
+import * as r45 from "@/app/api/v1/credit-events/[id]/route";
+import * as r46 from "@/app/api/v1/credit-events/route";
+import * as r47 from "@/app/api/v1/credit-meter-links/[id]/route";
+import * as r48 from "@/app/api/v1/credit-meter-links/route";
+import * as r49 from "@/app/api/v1/credit-notes/[id]/pdf/route";
+import * as r50 from "@/app/api/v1/credit-notes/[id]/route";
+import * as r51 from "@/app/api/v1/credit-notes/route";
+import * as r52 from "@/app/api/v1/credit-products/[id]/route";
+import * as r53 from "@/app/api/v1/credit-products/route";
+import * as r54 from "@/app/api/v1/credits/adjustments/route";
+import * as r55 from "@/app/api/v1/credits/auto-top-up/route";
+import * as r56 from "@/app/api/v1/credits/consume/route";
+import * as r57 from "@/app/api/v1/credits/grants/route";
+import * as r58 from "@/app/api/v1/credits/refunds/route";
+import * as r59 from "@/app/api/v1/credits/reservations/[id]/commit/route";
+import * as r60 from "@/app/api/v1/credits/reservations/[id]/release/route";
+import * as r61 from "@/app/api/v1/credits/reservations/[id]/route";
+import * as r62 from "@/app/api/v1/credits/reservations/route";
+import * as r63 from "@/app/api/v1/credits/route";
+import * as r64 from "@/app/api/v1/credits/settings/route";
+import * as r65 from "@/app/api/v1/credits/transactions/route";
+import * as r66 from "@/app/api/v1/customers/[id]/overrides/[overrideId]/route";
+import * as r67 from "@/app/api/v1/customers/[id]/overrides/route";
+import * as r68 from "@/app/api/v1/customers/[id]/route";
+import * as r69 from "@/app/api/v1/customers/[id]/usage-summary/route";
+import * as r70 from "@/app/api/v1/customers/route";
+import * as r71 from "@/app/api/v1/entitlements/[feature]/route";
+import * as r72 from "@/app/api/v1/entitlements/route";
+import * as r73 from "@/app/api/v1/events/batch/route";
+import * as r74 from "@/app/api/v1/events/bulk/route";
+import * as r75 from "@/app/api/v1/events/retract/route";
+import * as r76 from "@/app/api/v1/events/route";
+import * as r77 from "@/app/api/v1/features/[id]/route";
+import * as r78 from "@/app/api/v1/features/route";
+import * as r79 from "@/app/api/v1/invoices/[id]/credit-notes/route";
+import * as r80 from "@/app/api/v1/invoices/[id]/void/route";
+import * as r81 from "@/app/api/v1/meters/[id]/route";
+import * as r82 from "@/app/api/v1/meters/route";
+import * as r83 from "@/app/api/v1/model-prices/route";
+import * as r84 from "@/app/api/v1/openapi.json/route";
+import * as r85 from "@/app/api/v1/plans/[id]/archive/route";
+import * as r86 from "@/app/api/v1/plans/[id]/billing-threshold/route";
+import * as r87 from "@/app/api/v1/plans/[id]/route";
+import * as r88 from "@/app/api/v1/plans/[id]/simulate/route";
+import * as r89 from "@/app/api/v1/plans/import/route";
+import * as r90 from "@/app/api/v1/plans/route";
+import * as r91 from "@/app/api/v1/plans/sync/[plan_id]/route";
+import * as r92 from "@/app/api/v1/plans/sync/route";
+import * as r93 from "@/app/api/v1/promotion-codes/[id]/route";
+import * as r94 from "@/app/api/v1/promotion-codes/route";
+import * as r95 from "@/app/api/v1/public/plans/route";
+import * as r96 from "@/app/api/v1/reports/tax/route";
+import * as r97 from "@/app/api/v1/settings/invoicing/route";
+import * as r98 from "@/app/api/v1/subscriptions/[id]/discount/route";
+import * as r99 from "@/app/api/v1/subscriptions/[id]/route";
+import * as r100 from "@/app/api/v1/subscriptions/route";
+import * as r101 from "@/app/api/v1/tax-rates/[id]/route";
+import * as r102 from "@/app/api/v1/tax-rates/route";
+import * as r103 from "@/app/api/v1/usage-corrections/route";
+import * as r104 from "@/app/api/v1/usage/route";
+import * as r105 from "@/app/api/v1/webhook-deliveries/[id]/replay/route";
+import * as r106 from "@/app/api/v1/webhook-endpoints/[id]/deliveries/route";
+import * as r107 from "@/app/api/v1/webhook-endpoints/[id]/rotate-secret/route";
+import * as r108 from "@/app/api/v1/webhook-endpoints/[id]/route";
+import * as r109 from "@/app/api/v1/webhook-endpoints/[id]/test/route";
+import * as r110 from "@/app/api/v1/webhook-endpoints/route";
+import * as r111 from "@/app/api/webhooks/stripe/route";
 
 export const apiRoutes: { file: string; module: Record<string, unknown> }[] = [
   { file: "app/api/auth/[...nextauth]/route.ts", module: r0 },
@@ -128,99 +129,100 @@ export const apiRoutes: { file: string; module: Record<string, unknown> }[] = [
   { file: "app/api/v1/admin/invoices/[id]/mark-paid/route.ts", module: r13 },
   { file: "app/api/v1/admin/revenue/economics/route.ts", module: r14 },
   { file: "app/api/v1/admin/revenue/series/route.ts", module: r15 },
-  { file: "app/api/v1/admin/webhooks/[id]/replay/route.ts", module: r16 },
-  { file: "app/api/v1/admin/webhooks/route.ts", module: r17 },
-  { file: "app/api/v1/agents/[agent_id]/assign-plan/route.ts", module: r18 },
-  { file: "app/api/v1/agents/[agent_id]/pricing-history/route.ts", module: r19 },
-  { file: "app/api/v1/agents/[agent_id]/route.ts", module: r20 },
-  { file: "app/api/v1/agents/route.ts", module: r21 },
-  { file: "app/api/v1/alerts/[id]/acknowledge/route.ts", module: r22 },
-  { file: "app/api/v1/alerts/route.ts", module: r23 },
-  { file: "app/api/v1/billing/addons/route.ts", module: r24 },
-  { file: "app/api/v1/billing/checkout/route.ts", module: r25 },
-  { file: "app/api/v1/billing/dashboard/route.ts", module: r26 },
-  { file: "app/api/v1/billing/details/route.ts", module: r27 },
-  { file: "app/api/v1/billing/history/route.ts", module: r28 },
-  { file: "app/api/v1/billing/invoices/[id]/pdf/route.ts", module: r29 },
-  { file: "app/api/v1/billing/invoices/route.ts", module: r30 },
-  { file: "app/api/v1/billing/payment-methods/route.ts", module: r31 },
-  { file: "app/api/v1/billing/portal/route.ts", module: r32 },
-  { file: "app/api/v1/billing/spending-cap/route.ts", module: r33 },
-  { file: "app/api/v1/billing/subscription/cancel/route.ts", module: r34 },
-  { file: "app/api/v1/billing/subscription/change-plan/route.ts", module: r35 },
-  { file: "app/api/v1/billing/subscription/resume/route.ts", module: r36 },
-  { file: "app/api/v1/billing/subscription/route.ts", module: r37 },
-  { file: "app/api/v1/billing/upcoming-invoice/route.ts", module: r38 },
-  { file: "app/api/v1/billing/usage/route.ts", module: r39 },
-  { file: "app/api/v1/calls/[call_id]/finalize-cost/route.ts", module: r40 },
-  { file: "app/api/v1/calls/[call_id]/route.ts", module: r41 },
-  { file: "app/api/v1/calls/route.ts", module: r42 },
-  { file: "app/api/v1/coupons/route.ts", module: r43 },
-  { file: "app/api/v1/credit-events/[id]/route.ts", module: r44 },
-  { file: "app/api/v1/credit-events/route.ts", module: r45 },
-  { file: "app/api/v1/credit-meter-links/[id]/route.ts", module: r46 },
-  { file: "app/api/v1/credit-meter-links/route.ts", module: r47 },
-  { file: "app/api/v1/credit-notes/[id]/pdf/route.ts", module: r48 },
-  { file: "app/api/v1/credit-notes/[id]/route.ts", module: r49 },
-  { file: "app/api/v1/credit-notes/route.ts", module: r50 },
-  { file: "app/api/v1/credit-products/[id]/route.ts", module: r51 },
-  { file: "app/api/v1/credit-products/route.ts", module: r52 },
-  { file: "app/api/v1/credits/adjustments/route.ts", module: r53 },
-  { file: "app/api/v1/credits/auto-top-up/route.ts", module: r54 },
-  { file: "app/api/v1/credits/consume/route.ts", module: r55 },
-  { file: "app/api/v1/credits/grants/route.ts", module: r56 },
-  { file: "app/api/v1/credits/refunds/route.ts", module: r57 },
-  { file: "app/api/v1/credits/reservations/[id]/commit/route.ts", module: r58 },
-  { file: "app/api/v1/credits/reservations/[id]/release/route.ts", module: r59 },
-  { file: "app/api/v1/credits/reservations/[id]/route.ts", module: r60 },
-  { file: "app/api/v1/credits/reservations/route.ts", module: r61 },
-  { file: "app/api/v1/credits/route.ts", module: r62 },
-  { file: "app/api/v1/credits/settings/route.ts", module: r63 },
-  { file: "app/api/v1/credits/transactions/route.ts", module: r64 },
-  { file: "app/api/v1/customers/[id]/overrides/[overrideId]/route.ts", module: r65 },
-  { file: "app/api/v1/customers/[id]/overrides/route.ts", module: r66 },
-  { file: "app/api/v1/customers/[id]/route.ts", module: r67 },
-  { file: "app/api/v1/customers/[id]/usage-summary/route.ts", module: r68 },
-  { file: "app/api/v1/customers/route.ts", module: r69 },
-  { file: "app/api/v1/entitlements/[feature]/route.ts", module: r70 },
-  { file: "app/api/v1/entitlements/route.ts", module: r71 },
-  { file: "app/api/v1/events/batch/route.ts", module: r72 },
-  { file: "app/api/v1/events/bulk/route.ts", module: r73 },
-  { file: "app/api/v1/events/retract/route.ts", module: r74 },
-  { file: "app/api/v1/events/route.ts", module: r75 },
-  { file: "app/api/v1/features/[id]/route.ts", module: r76 },
-  { file: "app/api/v1/features/route.ts", module: r77 },
-  { file: "app/api/v1/invoices/[id]/credit-notes/route.ts", module: r78 },
-  { file: "app/api/v1/invoices/[id]/void/route.ts", module: r79 },
-  { file: "app/api/v1/meters/[id]/route.ts", module: r80 },
-  { file: "app/api/v1/meters/route.ts", module: r81 },
-  { file: "app/api/v1/model-prices/route.ts", module: r82 },
-  { file: "app/api/v1/openapi.json/route.ts", module: r83 },
-  { file: "app/api/v1/plans/[id]/archive/route.ts", module: r84 },
-  { file: "app/api/v1/plans/[id]/billing-threshold/route.ts", module: r85 },
-  { file: "app/api/v1/plans/[id]/route.ts", module: r86 },
-  { file: "app/api/v1/plans/[id]/simulate/route.ts", module: r87 },
-  { file: "app/api/v1/plans/import/route.ts", module: r88 },
-  { file: "app/api/v1/plans/route.ts", module: r89 },
-  { file: "app/api/v1/plans/sync/[plan_id]/route.ts", module: r90 },
-  { file: "app/api/v1/plans/sync/route.ts", module: r91 },
-  { file: "app/api/v1/promotion-codes/[id]/route.ts", module: r92 },
-  { file: "app/api/v1/promotion-codes/route.ts", module: r93 },
-  { file: "app/api/v1/public/plans/route.ts", module: r94 },
-  { file: "app/api/v1/reports/tax/route.ts", module: r95 },
-  { file: "app/api/v1/settings/invoicing/route.ts", module: r96 },
-  { file: "app/api/v1/subscriptions/[id]/discount/route.ts", module: r97 },
-  { file: "app/api/v1/subscriptions/[id]/route.ts", module: r98 },
-  { file: "app/api/v1/subscriptions/route.ts", module: r99 },
-  { file: "app/api/v1/tax-rates/[id]/route.ts", module: r100 },
-  { file: "app/api/v1/tax-rates/route.ts", module: r101 },
-  { file: "app/api/v1/usage-corrections/route.ts", module: r102 },
-  { file: "app/api/v1/usage/route.ts", module: r103 },
-  { file: "app/api/v1/webhook-deliveries/[id]/replay/route.ts", module: r104 },
-  { file: "app/api/v1/webhook-endpoints/[id]/deliveries/route.ts", module: r105 },
-  { file: "app/api/v1/webhook-endpoints/[id]/rotate-secret/route.ts", module: r106 },
-  { file: "app/api/v1/webhook-endpoints/[id]/route.ts", module: r107 },
-  { file: "app/api/v1/webhook-endpoints/[id]/test/route.ts", module: r108 },
-  { file: "app/api/v1/webhook-endpoints/route.ts", module: r109 },
-  { file: "app/api/webhooks/stripe/route.ts", module: r110 },
+  { file: "app/api/v1/admin/stripe/adopt/route.ts", module: r16 },
+  { file: "app/api/v1/admin/webhooks/[id]/replay/route.ts", module: r17 },
+  { file: "app/api/v1/admin/webhooks/route.ts", module: r18 },
+  { file: "app/api/v1/agents/[agent_id]/assign-plan/route.ts", module: r19 },
+  { file: "app/api/v1/agents/[agent_id]/pricing-history/route.ts", module: r20 },
+  { file: "app/api/v1/agents/[agent_id]/route.ts", module: r21 },
+  { file: "app/api/v1/agents/route.ts", module: r22 },
+  { file: "app/api/v1/alerts/[id]/acknowledge/route.ts", module: r23 },
+  { file: "app/api/v1/alerts/route.ts", module: r24 },
+  { file: "app/api/v1/billing/addons/route.ts", module: r25 },
+  { file: "app/api/v1/billing/checkout/route.ts", module: r26 },
+  { file: "app/api/v1/billing/dashboard/route.ts", module: r27 },
+  { file: "app/api/v1/billing/details/route.ts", module: r28 },
+  { file: "app/api/v1/billing/history/route.ts", module: r29 },
+  { file: "app/api/v1/billing/invoices/[id]/pdf/route.ts", module: r30 },
+  { file: "app/api/v1/billing/invoices/route.ts", module: r31 },
+  { file: "app/api/v1/billing/payment-methods/route.ts", module: r32 },
+  { file: "app/api/v1/billing/portal/route.ts", module: r33 },
+  { file: "app/api/v1/billing/spending-cap/route.ts", module: r34 },
+  { file: "app/api/v1/billing/subscription/cancel/route.ts", module: r35 },
+  { file: "app/api/v1/billing/subscription/change-plan/route.ts", module: r36 },
+  { file: "app/api/v1/billing/subscription/resume/route.ts", module: r37 },
+  { file: "app/api/v1/billing/subscription/route.ts", module: r38 },
+  { file: "app/api/v1/billing/upcoming-invoice/route.ts", module: r39 },
+  { file: "app/api/v1/billing/usage/route.ts", module: r40 },
+  { file: "app/api/v1/calls/[call_id]/finalize-cost/route.ts", module: r41 },
+  { file: "app/api/v1/calls/[call_id]/route.ts", module: r42 },
+  { file: "app/api/v1/calls/route.ts", module: r43 },
+  { file: "app/api/v1/coupons/route.ts", module: r44 },
+  { file: "app/api/v1/credit-events/[id]/route.ts", module: r45 },
+  { file: "app/api/v1/credit-events/route.ts", module: r46 },
+  { file: "app/api/v1/credit-meter-links/[id]/route.ts", module: r47 },
+  { file: "app/api/v1/credit-meter-links/route.ts", module: r48 },
+  { file: "app/api/v1/credit-notes/[id]/pdf/route.ts", module: r49 },
+  { file: "app/api/v1/credit-notes/[id]/route.ts", module: r50 },
+  { file: "app/api/v1/credit-notes/route.ts", module: r51 },
+  { file: "app/api/v1/credit-products/[id]/route.ts", module: r52 },
+  { file: "app/api/v1/credit-products/route.ts", module: r53 },
+  { file: "app/api/v1/credits/adjustments/route.ts", module: r54 },
+  { file: "app/api/v1/credits/auto-top-up/route.ts", module: r55 },
+  { file: "app/api/v1/credits/consume/route.ts", module: r56 },
+  { file: "app/api/v1/credits/grants/route.ts", module: r57 },
+  { file: "app/api/v1/credits/refunds/route.ts", module: r58 },
+  { file: "app/api/v1/credits/reservations/[id]/commit/route.ts", module: r59 },
+  { file: "app/api/v1/credits/reservations/[id]/release/route.ts", module: r60 },
+  { file: "app/api/v1/credits/reservations/[id]/route.ts", module: r61 },
+  { file: "app/api/v1/credits/reservations/route.ts", module: r62 },
+  { file: "app/api/v1/credits/route.ts", module: r63 },
+  { file: "app/api/v1/credits/settings/route.ts", module: r64 },
+  { file: "app/api/v1/credits/transactions/route.ts", module: r65 },
+  { file: "app/api/v1/customers/[id]/overrides/[overrideId]/route.ts", module: r66 },
+  { file: "app/api/v1/customers/[id]/overrides/route.ts", module: r67 },
+  { file: "app/api/v1/customers/[id]/route.ts", module: r68 },
+  { file: "app/api/v1/customers/[id]/usage-summary/route.ts", module: r69 },
+  { file: "app/api/v1/customers/route.ts", module: r70 },
+  { file: "app/api/v1/entitlements/[feature]/route.ts", module: r71 },
+  { file: "app/api/v1/entitlements/route.ts", module: r72 },
+  { file: "app/api/v1/events/batch/route.ts", module: r73 },
+  { file: "app/api/v1/events/bulk/route.ts", module: r74 },
+  { file: "app/api/v1/events/retract/route.ts", module: r75 },
+  { file: "app/api/v1/events/route.ts", module: r76 },
+  { file: "app/api/v1/features/[id]/route.ts", module: r77 },
+  { file: "app/api/v1/features/route.ts", module: r78 },
+  { file: "app/api/v1/invoices/[id]/credit-notes/route.ts", module: r79 },
+  { file: "app/api/v1/invoices/[id]/void/route.ts", module: r80 },
+  { file: "app/api/v1/meters/[id]/route.ts", module: r81 },
+  { file: "app/api/v1/meters/route.ts", module: r82 },
+  { file: "app/api/v1/model-prices/route.ts", module: r83 },
+  { file: "app/api/v1/openapi.json/route.ts", module: r84 },
+  { file: "app/api/v1/plans/[id]/archive/route.ts", module: r85 },
+  { file: "app/api/v1/plans/[id]/billing-threshold/route.ts", module: r86 },
+  { file: "app/api/v1/plans/[id]/route.ts", module: r87 },
+  { file: "app/api/v1/plans/[id]/simulate/route.ts", module: r88 },
+  { file: "app/api/v1/plans/import/route.ts", module: r89 },
+  { file: "app/api/v1/plans/route.ts", module: r90 },
+  { file: "app/api/v1/plans/sync/[plan_id]/route.ts", module: r91 },
+  { file: "app/api/v1/plans/sync/route.ts", module: r92 },
+  { file: "app/api/v1/promotion-codes/[id]/route.ts", module: r93 },
+  { file: "app/api/v1/promotion-codes/route.ts", module: r94 },
+  { file: "app/api/v1/public/plans/route.ts", module: r95 },
+  { file: "app/api/v1/reports/tax/route.ts", module: r96 },
+  { file: "app/api/v1/settings/invoicing/route.ts", module: r97 },
+  { file: "app/api/v1/subscriptions/[id]/discount/route.ts", module: r98 },
+  { file: "app/api/v1/subscriptions/[id]/route.ts", module: r99 },
+  { file: "app/api/v1/subscriptions/route.ts", module: r100 },
+  { file: "app/api/v1/tax-rates/[id]/route.ts", module: r101 },
+  { file: "app/api/v1/tax-rates/route.ts", module: r102 },
+  { file: "app/api/v1/usage-corrections/route.ts", module: r103 },
+  { file: "app/api/v1/usage/route.ts", module: r104 },
+  { file: "app/api/v1/webhook-deliveries/[id]/replay/route.ts", module: r105 },
+  { file: "app/api/v1/webhook-endpoints/[id]/deliveries/route.ts", module: r106 },
+  { file: "app/api/v1/webhook-endpoints/[id]/rotate-secret/route.ts", module: r107 },
+  { file: "app/api/v1/webhook-endpoints/[id]/route.ts", module: r108 },
+  { file: "app/api/v1/webhook-endpoints/[id]/test/route.ts", module: r109 },
+  { file: "app/api/v1/webhook-endpoints/route.ts", module: r110 },
+  { file: "app/api/webhooks/stripe/route.ts", module: r111 },
 ];

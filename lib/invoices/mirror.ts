@@ -60,6 +60,8 @@ export async function upsertStripeInvoice(
   orgId: string,
   inv: StripeInvoiceState,
   stateAt: Date,
+  /** quiet: history brought in by adoption (lib/payments/adopt-stripe.ts) is not news: no outbound events. */
+  opts: { quiet?: boolean } = {},
 ): Promise<Invoice | null> {
   const [existing] = await tx.select().from(invoices).where(eq(invoices.stripeInvoiceId, inv.id)).for("update");
   if (existing?.providerUpdatedAt && stateAt < existing.providerUpdatedAt) return existing;
@@ -127,6 +129,7 @@ export async function upsertStripeInvoice(
   }
   // Webhook events for the transitions this state brings: issued (out of draft), paid, voided.
   const was = existing?.status ?? "draft";
+  if (opts.quiet) return row;
   await emitWebhookEvents(tx, [
     ...(was === "draft" && row.status !== "draft" ? [invoiceEvent("invoice.issued", row, stateAt)] : []),
     ...(was !== "paid" && row.status === "paid" ? [invoiceEvent("invoice.paid", row, row.paidAt ?? stateAt)] : []),

@@ -1,7 +1,7 @@
 // Organizations (the platform's customers): create, read, update, list. Creating one is the single
 // place where follow-up work (e.g. the payment provider's customer) is enqueued.
 import "server-only";
-import { and, asc, eq, gt, ilike, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, ilike, isNull, or, type SQL } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { organizations, type Organization } from "@/lib/db/schema";
@@ -17,7 +17,14 @@ export type OrganizationInput = {
   metadata?: Record<string, string>;
 };
 
-export async function createOrganization(input: OrganizationInput, tx: Executor = db): Promise<Organization> {
+/**
+ * `stripeCustomerId`: the customer already exists at Stripe (adopted, lib/payments/adopt-stripe.ts),
+ * so none is enqueued for creation.
+ */
+export async function createOrganization(
+  input: OrganizationInput & { stripeCustomerId?: string },
+  tx: Executor = db,
+): Promise<Organization> {
   try {
     const [org] = await tx
       .insert(organizations)
@@ -27,6 +34,7 @@ export async function createOrganization(input: OrganizationInput, tx: Executor 
         email: input.email ?? null,
         externalId: input.externalId ?? null,
         metadata: input.metadata ?? {},
+        stripeCustomerId: input.stripeCustomerId ?? null,
       })
       .returning();
     await afterOrganizationCreated(org!, tx);
@@ -45,6 +53,19 @@ export async function getOrganization(orgId: string, tx: Executor = db): Promise
   const [org] = await tx.select().from(organizations).where(eq(organizations.id, orgId));
   if (!org) throw notFound("Customer");
   return org;
+}
+
+/**
+ * Links an existing Stripe customer to the organization, only while it has none: false when it is
+ * linked already (to this or another customer), which the caller reports rather than overwrites.
+ */
+export async function linkStripeCustomer(orgId: string, stripeCustomerId: string, tx: Executor = db): Promise<boolean> {
+  const linked = await tx
+    .update(organizations)
+    .set({ stripeCustomerId, updatedAt: new Date() })
+    .where(and(eq(organizations.id, orgId), isNull(organizations.stripeCustomerId)))
+    .returning({ id: organizations.id });
+  return linked.length === 1;
 }
 
 /** Finds a customer by Tally id or by the platform's external id. */

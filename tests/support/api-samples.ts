@@ -255,6 +255,7 @@ export const SAMPLES: Record<string, Make> = {
   "GET /api/v1/credit-notes/{id}/pdf": (_w, t) => ({ params: { id: t.creditNoteId } }),
   "GET /api/v1/settings/invoicing": () => ({}),
   "PATCH /api/v1/settings/invoicing": () => ({ body: { invoice_footer: "Thank you for your business." } }),
+  "POST /api/v1/admin/stripe/adopt": () => ({ body: { dry_run: true } }),
   "GET /api/v1/admin/webhooks": () => ({}),
   "POST /api/v1/admin/webhooks/{id}/replay": () => ({ params: { id: "evt_missing" } }),
   "GET /api/v1/admin/billing/stats": () => ({}),

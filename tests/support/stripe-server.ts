@@ -202,6 +202,23 @@ export class StripeServer {
     });
   }
 
+  /** A customer as Stripe keeps it (what an account being adopted already has). */
+  createCustomer(
+    fields: Partial<Obj> & { email?: string | null; name?: string | null; metadata?: Record<string, string> },
+  ): Obj {
+    return this.put({
+      id: stripeId("cus"),
+      object: "customer",
+      email: null,
+      name: null,
+      created: now(),
+      livemode: false,
+      invoice_settings: { default_payment_method: null },
+      ...fields,
+      metadata: fields.metadata ?? {},
+    });
+  }
+
   /** A subscription shaped like Stripe's (the period lives on the item, as in current API versions). */
   createSubscription(fields: {
     customer: string;
@@ -1017,6 +1034,37 @@ export class StripeServer {
       const behavior = body.proration_behavior ?? query.proration_behavior;
       this.prorateItem(found.sub.id, item, Number(item.quantity), 0, behavior);
       return { body: { id: item.id, object: "subscription_item", deleted: true } };
+    });
+    // Customers, newest first (Stripe's order), optionally of one email; deleted ones are not listed.
+    this.route("GET", /^\/v1\/customers$/, ({ query }) => ({
+      body: this.listResponse(
+        "/v1/customers",
+        this.list("customer", (c) => !c.deleted && (!query.email || c.email === query.email)).reverse(),
+        query,
+      ),
+    }));
+    // Subscriptions, newest first, of a customer or price; without `status` Stripe leaves out
+    // canceled ones (and incomplete_expired), `status=all` lists every one, another status only those.
+    this.route("GET", /^\/v1\/subscriptions$/, ({ query }) => {
+      const status = query.status as string | undefined;
+      const items = (s: Obj) => (s.items as { data: { price: Obj }[] }).data;
+      return {
+        body: this.listResponse(
+          "/v1/subscriptions",
+          this.list(
+            "subscription",
+            (s) =>
+              (!query.customer || s.customer === query.customer) &&
+              (!query.price || items(s).some((i) => i.price.id === query.price)) &&
+              (status === "all"
+                ? true
+                : status
+                  ? s.status === status
+                  : s.status !== "canceled" && s.status !== "incomplete_expired"),
+          ).reverse(),
+          query,
+        ),
+      };
     });
     // Invoices, newest first, of a subscription or customer, created at or after created[gte].
     this.route("GET", /^\/v1\/invoices$/, ({ query }) => {

@@ -27,6 +27,11 @@ export default async function PlansPage() {
         actions={
           <>
             <SyncButton action={syncPlansAction} configured={stripeConfigured()} />
+            {stripeConfigured() && (
+              <Link href="/admin/stripe/adopt" className={buttonClass("secondary")}>
+                Adopt from Stripe
+              </Link>
+            )}
             <Link href="/admin/plans/new" className={buttonClass()}>
               New plan
             </Link>
