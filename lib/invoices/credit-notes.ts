@@ -13,6 +13,7 @@ import {
   invoiceLines,
   invoices,
   payments,
+  taxRates,
   type CreditNote,
   type CreditNoteLine,
   type CreditNoteOutcome,
@@ -24,7 +25,8 @@ import { newId } from "@/lib/ids";
 import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
 import { creditNoteEvent } from "@/lib/outbound-webhooks/events";
 import { formatMoney } from "@/lib/format";
-import { createStripeCreditNote } from "@/lib/stripe/credit-notes";
+import { createStripeCreditNote, type StripeCreditNoteLine } from "@/lib/stripe/credit-notes";
+import { inclusiveStripeTaxRate } from "@/lib/stripe/tax";
 import { creditAmountTax, creditLineTax, creditNoteTaxSnapshot, invoiceRate } from "@/lib/tax/credit";
 import type { CreateCreditNote } from "./credit-note-schemas";
 import { claimNumbers } from "./numbers";
@@ -40,6 +42,8 @@ type PlannedLine = {
   netCents: number;
   taxCents: number;
   taxPercentage: string | null;
+  /** Not stored: the Stripe invoice line it credits (a mirrored line's details.stripe_line_id). */
+  stripeLineId?: string | null;
 };
 
 const grossOf = (l: Pick<PlannedLine, "netCents" | "taxCents">) => l.netCents + l.taxCents;
@@ -93,6 +97,7 @@ async function planLines(tx: Executor, inv: Invoice, input: CreateCreditNote): P
       netCents: taxed.netCents,
       taxCents: taxed.taxCents,
       taxPercentage: line.taxPercentage,
+      stripeLineId: typeof line.details?.stripe_line_id === "string" ? line.details.stripe_line_id : null,
     });
   });
   if (input.amount_cents !== undefined) {
@@ -238,7 +243,15 @@ async function record(tx: Executor, inv: Invoice, planned: PlannedLine[], v: Not
     .returning();
   const lines = await tx
     .insert(creditNoteLines)
-    .values(planned.map((l, i) => ({ ...l, id: newId("cnl"), creditNoteId: v.id, orgId: inv.orgId, position: i })))
+    .values(
+      planned.map(({ stripeLineId: _, ...l }, i) => ({
+        ...l,
+        id: newId("cnl"),
+        creditNoteId: v.id,
+        orgId: inv.orgId,
+        position: i,
+      })),
+    )
     .returning();
   await emitWebhookEvent(tx, creditNoteEvent(note!, inv, v.now));
   return { note: note!, lines, invoice: inv };
@@ -259,8 +272,8 @@ async function issueAtStripe(
   const planned = await db.transaction(async (tx) => planLines(tx, await lockInvoice(tx, found.id), input));
   const stripeNote = await createStripeCreditNote({
     invoiceId: found.stripeInvoiceId!,
-    // Custom lines at Stripe carry no tax of their own: each is what it gives back, tax included.
-    lines: planned.map((l) => ({ description: l.description, amountCents: grossOf(l) })),
+    lines: await stripeLines(found, planned),
+    totalCents: planned.reduce((s, l) => s + grossOf(l), 0),
     to: input.outcome === "refund_to_card" ? "refund" : "balance",
     memo: input.reason,
     metadata: { tally_credit_note_id: id, tally_invoice_id: found.id },
@@ -292,4 +305,31 @@ async function issueAtStripe(
       pdfUrl: stripeNote.pdfUrl,
     });
   });
+}
+
+/**
+ * The note's lines as Stripe takes them so that its credit note carries the tax Tally worked out.
+ * An untaxed line is a custom line of what it gives back (as always). A taxed invoice line is
+ * Stripe's own invoice line with `amount` in the line's terms: Stripe applies the line's tax rates
+ * to it. A taxed goodwill amount is a custom line of its gross under an inclusive TaxRate of the
+ * invoice's rate, from which Stripe extracts the tax as Tally does.
+ */
+async function stripeLines(inv: Invoice, planned: PlannedLine[]): Promise<StripeCreditNoteLine[]> {
+  const rate = invoiceRate(inv.tax);
+  const out: StripeCreditNoteLine[] = [];
+  for (const l of planned) {
+    if (l.taxCents === 0) out.push({ description: l.description, amountCents: grossOf(l) });
+    else if (l.invoiceLineId !== null && l.stripeLineId)
+      out.push({ stripeLineId: l.stripeLineId, amountCents: l.amountCents });
+    else if (l.invoiceLineId === null && rate?.rate_id) {
+      const [row] = await db.select().from(taxRates).where(eq(taxRates.id, rate.rate_id));
+      if (!row) throw new Error(`tax rate ${rate.rate_id} of invoice ${inv.id} not found`);
+      const taxRateId = row.inclusive && row.stripeTaxRateId ? row.stripeTaxRateId : await inclusiveStripeTaxRate(row);
+      out.push({ description: l.description, amountCents: grossOf(l), taxRateId });
+    } else
+      throw new Error(
+        `credit note line "${l.description}" of invoice ${inv.id} has tax but no Stripe line to carry it`,
+      );
+  }
+  return out;
 }

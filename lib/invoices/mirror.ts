@@ -20,7 +20,11 @@ const sumTax = (taxes: StripeTaxAmount[]) => taxes.reduce((s, t) => s + t.amount
 async function stripeTaxSnapshot(
   tx: Executor,
   taxes: StripeTaxAmount[],
-): Promise<{ snapshot: InvoiceTaxSnapshot; percentageOf: Map<string, string> } | null> {
+): Promise<{
+  snapshot: InvoiceTaxSnapshot;
+  percentageOf: Map<string, string>;
+  rateIdOf: Map<string, string>;
+} | null> {
   const ids = [...new Set(taxes.map((t) => t.rateId).filter((id): id is string => id !== null))];
   if (taxes.length === 0 || ids.length !== taxes.length) return null;
   const rates = await tx.select().from(taxRates).where(inArray(taxRates.stripeTaxRateId, ids));
@@ -44,6 +48,7 @@ async function stripeTaxSnapshot(
   return {
     snapshot: { mode: "tally_rates", breakdown, note: null },
     percentageOf: new Map(rates.map((r) => [r.stripeTaxRateId!, r.percentage])),
+    rateIdOf: new Map(rates.map((r) => [r.stripeTaxRateId!, r.id])),
   };
 }
 
@@ -98,9 +103,15 @@ export async function upsertStripeInvoice(
     providerUpdatedAt: stateAt,
   };
   let row: Invoice;
+  // A line keeps its Tally id across states (by Stripe's line id): credit notes count what they took of it by that id.
+  const idOfStripeLine = new Map<string, string>();
   if (existing) {
     [row] = (await tx.update(invoices).set(values).where(eq(invoices.id, existing.id)).returning()) as [Invoice];
-    await tx.delete(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id));
+    const before = await tx.delete(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id)).returning();
+    for (const l of before) {
+      const stripeLineId = l.details?.stripe_line_id;
+      if (typeof stripeLineId === "string") idOfStripeLine.set(stripeLineId, l.id);
+    }
   } else {
     [row] = (await tx
       .insert(invoices)
@@ -110,7 +121,7 @@ export async function upsertStripeInvoice(
   if (inv.lines.length) {
     await tx.insert(invoiceLines).values(
       inv.lines.map((l, i) => ({
-        id: newId("inl"),
+        id: (l.id && idOfStripeLine.get(l.id)) || newId("inl"),
         invoiceId: row.id,
         orgId,
         position: i,
@@ -122,6 +133,8 @@ export async function upsertStripeInvoice(
         netCents: l.amount - sumTax(l.taxes.filter((t) => t.inclusive)),
         // One of Tally's rates (its credit notes then credit the tax by the same rule as a local invoice's).
         taxPercentage: l.taxes.length === 1 ? (taxed?.percentageOf.get(l.taxes[0]!.rateId ?? "") ?? null) : null,
+        taxRateId: l.taxes.length === 1 ? (taxed?.rateIdOf.get(l.taxes[0]!.rateId ?? "") ?? null) : null,
+        details: l.id ? { stripe_line_id: l.id } : null,
         periodStart: l.periodStart,
         periodEnd: l.periodEnd,
       })),

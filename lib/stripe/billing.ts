@@ -50,6 +50,8 @@ export type StripeInvoiceState = {
   /** Stripe's tax on it (Stripe Tax or TaxRates), per rate; empty when untaxed. */
   taxes: StripeTaxAmount[];
   lines: {
+    /** Stripe's invoice line id (il_…): what a credit note's invoice_line_item names. */
+    id: string | null;
     description: string;
     quantity: number;
     /** Stripe's line amount: net of exclusive tax, with inclusive tax inside. */
@@ -150,6 +152,7 @@ export function toInvoiceState(i: Stripe.Invoice): StripeInvoiceState {
     taxes: taxesOf(raw.total_taxes ?? raw.total_tax_amounts),
     lines: (i.lines?.data ?? []).map((l) => {
       const line = l as unknown as {
+        id?: string;
         description?: string | null;
         quantity?: number | null;
         amount: number;
@@ -162,6 +165,7 @@ export function toInvoiceState(i: Stripe.Invoice): StripeInvoiceState {
         tax_amounts?: RawTax[] | null;
       };
       return {
+        id: line.id ?? null,
         description: line.description ?? "",
         quantity: line.quantity ?? 1,
         amount: line.amount,

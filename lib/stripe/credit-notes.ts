@@ -14,9 +14,22 @@ export async function voidStripeInvoice(invoiceId: string): Promise<StripeInvoic
   }
 }
 
+/**
+ * A credit note line at Stripe: a custom line of what it gives back (untaxed); an invoice line's
+ * `amount` in the line's terms (net under an exclusive rate, with tax under an inclusive one), on
+ * which Stripe applies the line's own tax rates; or a custom line of a gross amount under an
+ * inclusive TaxRate, from which Stripe extracts the tax.
+ */
+export type StripeCreditNoteLine =
+  | { description: string; amountCents: number; stripeLineId?: undefined; taxRateId?: undefined }
+  | { stripeLineId: string; amountCents: number; description?: undefined; taxRateId?: undefined }
+  | { description: string; amountCents: number; taxRateId: string; stripeLineId?: undefined };
+
 export type StripeCreditNoteInput = {
   invoiceId: string;
-  lines: { description: string; amountCents: number }[];
+  lines: StripeCreditNoteLine[];
+  /** What the note gives back with its tax (refund_amount or credit_amount); the lines' amounts when untaxed. */
+  totalCents?: number;
   /** refund: back to the invoice's payment (refund_amount); balance: the customer's Stripe balance (credit_amount). */
   to: "refund" | "balance";
   memo: string;
@@ -24,32 +37,55 @@ export type StripeCreditNoteInput = {
   idempotencyKey: string;
 };
 
-export type StripeCreditNoteState = { id: string; number: string; pdfUrl: string | null; refundId: string | null };
+export type StripeCreditNoteState = {
+  id: string;
+  number: string;
+  pdfUrl: string | null;
+  refundId: string | null;
+  /** Stripe's totals: with tax, and the tax (total_taxes, or the older total_tax_amounts). */
+  totalCents: number;
+  taxCents: number;
+};
+
+const lineParams = (l: StripeCreditNoteLine) =>
+  l.stripeLineId !== undefined
+    ? { type: "invoice_line_item" as const, invoice_line_item: l.stripeLineId, amount: l.amountCents }
+    : {
+        type: "custom_line_item" as const,
+        description: l.description,
+        quantity: 1,
+        unit_amount: l.amountCents,
+        ...(l.taxRateId !== undefined && { tax_rates: [l.taxRateId] }),
+      };
 
 export async function createStripeCreditNote(input: StripeCreditNoteInput): Promise<StripeCreditNoteState> {
-  const total = input.lines.reduce((s, l) => s + l.amountCents, 0);
+  const total = input.totalCents ?? input.lines.reduce((s, l) => s + l.amountCents, 0);
   try {
     const note = await stripe().creditNotes.create(
       {
         invoice: input.invoiceId,
-        lines: input.lines.map((l) => ({
-          type: "custom_line_item" as const,
-          description: l.description,
-          quantity: 1,
-          unit_amount: l.amountCents,
-        })),
+        lines: input.lines.map(lineParams),
         ...(input.to === "refund" ? { refund_amount: total } : { credit_amount: total }),
         memo: input.memo,
         metadata: input.metadata,
       } as Stripe.CreditNoteCreateParams,
       { idempotencyKey: stripeIdempotencyKey(input.idempotencyKey) },
     );
-    const refund = (note as unknown as { refund?: string | { id: string } | null }).refund;
+    const raw = note as unknown as {
+      refund?: string | { id: string } | null;
+      total?: number;
+      amount?: number;
+      total_taxes?: { amount: number }[] | null;
+      total_tax_amounts?: { amount: number }[] | null;
+    };
+    const refund = raw.refund;
     return {
       id: note.id,
       number: note.number,
       pdfUrl: note.pdf ?? null,
       refundId: refund == null ? null : typeof refund === "string" ? refund : refund.id,
+      totalCents: raw.total ?? raw.amount ?? total,
+      taxCents: (raw.total_taxes ?? raw.total_tax_amounts ?? []).reduce((s, t) => s + t.amount, 0),
     };
   } catch (e) {
     throw providerError(e);

@@ -42,3 +42,36 @@ export const automaticTaxParams = (t: StripeTax, checkout = false) =>
   t.automatic
     ? { automatic_tax: { enabled: true }, ...(checkout && { customer_update: { address: "auto" as const } }) }
     : {};
+
+/**
+ * An inclusive Stripe TaxRate for a Tally rate (a goodwill credit is money given back with its tax
+ * inside): the one already made (metadata tally_tax_rate_id, inclusive), or a new one keyed by the rate.
+ */
+export async function inclusiveStripeTaxRate(r: {
+  id: string;
+  name: string;
+  percentage: string;
+  country: string;
+  region: string | null;
+}): Promise<string> {
+  try {
+    for await (const t of stripe().taxRates.list({ inclusive: true, limit: 100 })) {
+      if (t.metadata?.tally_tax_rate_id === r.id && t.inclusive && t.percentage === Number(r.percentage)) return t.id;
+    }
+    const created = await stripe().taxRates.create(
+      {
+        display_name: r.name,
+        percentage: Number(r.percentage),
+        inclusive: true,
+        country: r.country,
+        ...(r.region && { state: r.region }),
+        jurisdiction: r.region ? `${r.country}-${r.region}` : r.country,
+        metadata: { tally_tax_rate_id: r.id, tally_use: "inclusive_credit" },
+      },
+      { idempotencyKey: `tally-tax-rate-${r.id}-inclusive` },
+    );
+    return created.id;
+  } catch (e) {
+    throw providerError(e);
+  }
+}

@@ -5,6 +5,7 @@
 // requests and never answer them (hang).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import Decimal from "decimal.js";
 
 export type Obj = Record<string, unknown> & { id: string; object: string };
 export type RecordedRequest = {
@@ -323,8 +324,13 @@ export class StripeServer {
     periodStart?: number;
     periodEnd?: number;
     billingReason?: string;
+    /** TaxRates on its line (as default_tax_rates would put them): an exclusive one adds its tax, an inclusive one's is inside. */
+    taxRates?: string[];
   }): Obj {
     const id = stripeId("in");
+    const lineTaxes = this.taxesOn(fields.amount, fields.taxRates ?? []);
+    const exclusiveTax = lineTaxes.filter((t) => t.tax_behavior === "exclusive").reduce((a, t) => a + t.amount, 0);
+    const total = fields.amount + exclusiveTax;
     return this.put({
       id,
       object: "invoice",
@@ -336,9 +342,10 @@ export class StripeServer {
       metadata: {},
       currency: "usd",
       subtotal: fields.amount,
-      total: fields.amount,
-      amount_paid: fields.status === "paid" ? fields.amount : 0,
-      amount_due: fields.status === "paid" ? 0 : fields.amount,
+      total,
+      amount_paid: fields.status === "paid" ? total : 0,
+      amount_due: fields.status === "paid" ? 0 : total,
+      ...(lineTaxes.length && { total_taxes: lineTaxes }),
       created: now(),
       period_start: fields.periodStart ?? now(),
       period_end: fields.periodEnd ?? now(),
@@ -356,6 +363,7 @@ export class StripeServer {
             amount: fields.amount,
             period: { start: fields.periodStart ?? now(), end: fields.periodEnd ?? now() },
             pricing: { price_details: { price: fields.priceId ?? null } },
+            ...(lineTaxes.length && { taxes: lineTaxes }),
           },
         ],
       },
@@ -520,6 +528,34 @@ export class StripeServer {
       .map((id) => this.objects.get(id))
       .filter((r) => r && !r.inclusive)
       .reduce((sum, r) => sum + Math.round((amount * Number(r!.percentage)) / 100), 0);
+  }
+
+  /**
+   * A TaxRate's tax on an amount in its terms, rounded half up once: an exclusive rate's on top of
+   * it, an inclusive rate's inside it (amount × p ÷ (100 + p)).
+   */
+  rateTax(amount: number, rate: Obj): number {
+    const p = new Decimal(String(rate.percentage));
+    const raw = rate.inclusive ? new Decimal(amount).mul(p).div(p.add(100)) : new Decimal(amount).mul(p).div(100);
+    return raw.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
+  }
+
+  /** Stripe's `taxes` of a line (API 2025+: tax_rate_details) for an amount under these TaxRates. */
+  taxesOn(amount: number, rateIds: string[], taxOf?: (rate: Obj) => number) {
+    return rateIds
+      .map((id) => this.objects.get(id))
+      .filter((r): r is Obj => r !== undefined)
+      .map((r) => {
+        const tax = taxOf ? taxOf(r) : this.rateTax(amount, r);
+        return {
+          amount: tax,
+          tax_behavior: r.inclusive ? "inclusive" : "exclusive",
+          tax_rate_details: { tax_rate: r.id },
+          taxability_reason: "standard_rated",
+          taxable_amount: r.inclusive ? amount - tax : amount,
+          type: "tax_rate_details",
+        };
+      });
   }
 
   /** A promotion code's coupon (the `promotion.coupon` of current API versions). */
@@ -1165,24 +1201,85 @@ export class StripeServer {
     });
     // Credit notes: never beyond what the invoice was paid minus earlier notes; a refund_amount refunds
     // its charge (when it has one), a credit_amount goes to the customer's balance (negative: owed to them).
+    // Lines, as Stripe's reference has them: a custom_line_item of unit_amount × quantity, taxed by its
+    // own `tax_rates` (an inclusive rate's tax inside the amount, an exclusive one's on top); an
+    // invoice_line_item credits `amount` of that invoice line (its terms: with an inclusive rate's tax
+    // inside) under the line's own tax rates, never more than is left of it. The tax of a line is the
+    // rate's on the amount, rounded half up once; the credit that takes the rest of an invoice line
+    // takes the rest of its tax (so a line credited in full gives back what it was charged).
+    // `subtotal` is the lines' amounts, `total` (= `amount`) adds the exclusive tax; the refund and
+    // credit amounts must add up to the total.
     this.route("POST", /^\/v1\/credit_notes$/, ({ body }) => {
       const inv = this.objects.get(String(body.invoice));
       if (!inv) return missing("invoice", String(body.invoice));
       const lines =
-        (body.lines as { description?: string; quantity?: string; unit_amount?: string }[] | undefined) ?? [];
-      const amount = lines.length
-        ? lines.reduce((a, l) => a + Number(l.unit_amount ?? 0) * Number(l.quantity ?? 1), 0)
-        : Number(body.amount ?? 0);
-      const earlier = this.list("credit_note", (n) => n.invoice === inv.id && n.status !== "void").reduce(
-        (a, n) => a + Number(n.amount),
-        0,
-      );
-      const refundAmount = Number(body.refund_amount ?? 0);
-      const creditAmount = Number(body.credit_amount ?? 0);
+        (body.lines as
+          | {
+              type?: string;
+              description?: string;
+              quantity?: string;
+              unit_amount?: string;
+              invoice_line_item?: string;
+              amount?: string;
+              tax_rates?: string[];
+            }[]
+          | undefined) ?? [];
       const refuse = (message: string) => ({
         status: 400,
         body: { error: { type: "invalid_request_error", message } },
       });
+      const earlierNotes = this.list("credit_note", (n) => n.invoice === inv.id && n.status !== "void");
+      type Tax = ReturnType<StripeServer["taxesOn"]>[number];
+      type NoteLine = { description: string | null; amount: number; invoice_line_item: string | null; taxes: Tax[] };
+      const invoiceLines = (inv.lines as { data: Obj[] } | undefined)?.data ?? [];
+      const noteLines: NoteLine[] = [];
+      for (const l of lines) {
+        if (l.type === "invoice_line_item") {
+          const line = invoiceLines.find((x) => x.id === l.invoice_line_item);
+          if (!line) return refuse(`No such invoice line item: '${String(l.invoice_line_item)}'`);
+          const before = earlierNotes
+            .flatMap((n) => (n.lines as { data: NoteLine[] }).data)
+            .filter((x) => x.invoice_line_item === line.id);
+          const lineAmount = Number(line.amount);
+          const left = lineAmount - before.reduce((a, x) => a + x.amount, 0);
+          const amount = l.amount !== undefined ? Number(l.amount) : left;
+          if (amount <= 0 || amount > left)
+            return refuse(
+              `The amount (${amount}) exceeds what is left to credit on line ${String(line.id)} (${left}).`,
+            );
+          const rates = ((line.taxes as Tax[] | undefined) ?? []).map((t) => t.tax_rate_details.tax_rate);
+          const taxes = this.taxesOn(amount, rates, (rate) => {
+            const charged =
+              ((line.taxes as Tax[]).find((t) => t.tax_rate_details.tax_rate === rate.id)?.amount ?? 0) -
+              before
+                .flatMap((x) => x.taxes)
+                .filter((t) => t.tax_rate_details.tax_rate === rate.id)
+                .reduce((a, t) => a + t.amount, 0);
+            return amount === left ? charged : Math.min(charged, this.rateTax(amount, rate));
+          });
+          noteLines.push({
+            description: (line.description as string) ?? null,
+            amount,
+            invoice_line_item: line.id,
+            taxes,
+          });
+        } else {
+          const amount = Number(l.unit_amount ?? 0) * Number(l.quantity ?? 1);
+          noteLines.push({
+            description: l.description ?? null,
+            amount,
+            invoice_line_item: null,
+            taxes: this.taxesOn(amount, l.tax_rates ?? []),
+          });
+        }
+      }
+      const taxes = noteLines.flatMap((l) => l.taxes);
+      const exclusiveTax = taxes.filter((t) => t.tax_behavior === "exclusive").reduce((a, t) => a + t.amount, 0);
+      const subtotal = noteLines.reduce((a, l) => a + l.amount, 0);
+      const amount = lines.length ? subtotal + exclusiveTax : Number(body.amount ?? 0);
+      const earlier = earlierNotes.reduce((a, n) => a + Number(n.amount), 0);
+      const refundAmount = Number(body.refund_amount ?? 0);
+      const creditAmount = Number(body.credit_amount ?? 0);
       if (inv.status !== "paid" && inv.status !== "open")
         return refuse(`Invoice ${String(inv.id)} is ${String(inv.status)}.`);
       if (amount <= 0 || amount + earlier > Number(inv.total))
@@ -1211,6 +1308,7 @@ export class StripeServer {
       }
       const id = stripeId("cn");
       const seq = this.list("credit_note", (n) => n.invoice === inv.id).length + 1;
+      const totalTax = taxes.reduce((a, t) => a + t.amount, 0);
       return {
         body: this.put({
           id,
@@ -1219,6 +1317,19 @@ export class StripeServer {
           invoice: inv.id,
           customer: inv.customer,
           amount,
+          subtotal,
+          subtotal_excluding_tax: subtotal - (taxes.length ? totalTax - exclusiveTax : 0),
+          total: amount,
+          total_excluding_tax: amount - totalTax,
+          // Per rate, as Stripe sums them.
+          total_taxes: [...new Set(taxes.map((t) => t.tax_rate_details.tax_rate))].map((rate) => {
+            const of = taxes.filter((t) => t.tax_rate_details.tax_rate === rate);
+            return {
+              ...of[0]!,
+              amount: of.reduce((a, t) => a + t.amount, 0),
+              taxable_amount: of.reduce((a, t) => a + t.taxable_amount, 0),
+            };
+          }),
           currency: inv.currency,
           status: "issued",
           memo: body.memo ?? null,
@@ -1230,11 +1341,7 @@ export class StripeServer {
           created: now(),
           lines: {
             object: "list",
-            data: lines.map((l) => ({
-              id: stripeId("cnli"),
-              description: l.description ?? null,
-              amount: Number(l.unit_amount ?? 0) * Number(l.quantity ?? 1),
-            })),
+            data: noteLines.map((l) => ({ id: stripeId("cnli"), object: "credit_note_line_item", ...l })),
           },
         }),
       };
