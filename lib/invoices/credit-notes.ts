@@ -25,7 +25,7 @@ import { newId } from "@/lib/ids";
 import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
 import { creditNoteEvent } from "@/lib/outbound-webhooks/events";
 import { formatMoney } from "@/lib/format";
-import { createStripeCreditNote, type StripeCreditNoteLine } from "@/lib/stripe/credit-notes";
+import { createStripeCreditNote, previewStripeCreditNote, type StripeCreditNoteLine } from "@/lib/stripe/credit-notes";
 import { inclusiveStripeTaxRate } from "@/lib/stripe/tax";
 import { creditAmountTax, creditLineTax, creditNoteTaxSnapshot, invoiceRate } from "@/lib/tax/credit";
 import type { CreateCreditNote } from "./credit-note-schemas";
@@ -270,15 +270,25 @@ async function issueAtStripe(
 ): Promise<IssuedCreditNote> {
   const id = newId("cn");
   const planned = await db.transaction(async (tx) => planLines(tx, await lockInvoice(tx, found.id), input));
-  const stripeNote = await createStripeCreditNote({
+  const request = {
     invoiceId: found.stripeInvoiceId!,
     lines: await stripeLines(found, planned),
     totalCents: planned.reduce((s, l) => s + grossOf(l), 0),
-    to: input.outcome === "refund_to_card" ? "refund" : "balance",
+    to: input.outcome === "refund_to_card" ? ("refund" as const) : ("balance" as const),
     memo: input.reason,
     metadata: { tally_credit_note_id: id, tally_invoice_id: found.id },
-    idempotencyKey: `credit-note:${id}`,
-  });
+  };
+  // A taxed note is previewed first: Stripe works out its tax itself, and a note whose tax Stripe
+  // would put otherwise than Tally is refused before anything is made (nothing to reconcile later).
+  const taxCents = planned.reduce((s, l) => s + l.taxCents, 0);
+  if (taxCents > 0) {
+    const preview = await previewStripeCreditNote(request);
+    if (preview.totalCents !== request.totalCents || preview.taxCents !== taxCents)
+      throw conflict(
+        `Stripe would credit ${formatMoney(preview.totalCents, found.currency)} with ${formatMoney(preview.taxCents, found.currency)} tax where Tally credits ${formatMoney(request.totalCents, found.currency)} with ${formatMoney(taxCents, found.currency)}: the invoice's tax at Stripe differs from its mirror; nothing was credited.`,
+      );
+  }
+  const stripeNote = await createStripeCreditNote({ ...request, idempotencyKey: `credit-note:${id}` });
   return db.transaction(async (tx) => {
     const inv = await lockInvoice(tx, found.id);
     // Stripe took it: recorded whatever Tally's own count says now (Stripe's is the one that holds the money).

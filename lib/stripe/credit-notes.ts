@@ -58,34 +58,60 @@ const lineParams = (l: StripeCreditNoteLine) =>
         ...(l.taxRateId !== undefined && { tax_rates: [l.taxRateId] }),
       };
 
-export async function createStripeCreditNote(input: StripeCreditNoteInput): Promise<StripeCreditNoteState> {
-  const total = input.totalCents ?? input.lines.reduce((s, l) => s + l.amountCents, 0);
+type RawNote = {
+  refund?: string | { id: string } | null;
+  total?: number;
+  amount?: number;
+  total_taxes?: { amount: number }[] | null;
+  total_tax_amounts?: { amount: number }[] | null;
+};
+
+const totalsOf = (raw: RawNote, fallback: number) => ({
+  totalCents: raw.total ?? raw.amount ?? fallback,
+  taxCents: (raw.total_taxes ?? raw.total_tax_amounts ?? []).reduce((s, t) => s + t.amount, 0),
+});
+
+const totalOf = (input: Pick<StripeCreditNoteInput, "lines" | "totalCents">) =>
+  input.totalCents ?? input.lines.reduce((s, l) => s + l.amountCents, 0);
+
+const noteParams = (input: Omit<StripeCreditNoteInput, "idempotencyKey">) => {
+  const total = totalOf(input);
+  return {
+    invoice: input.invoiceId,
+    lines: input.lines.map(lineParams),
+    ...(input.to === "refund" ? { refund_amount: total } : { credit_amount: total }),
+    memo: input.memo,
+    metadata: input.metadata,
+  };
+};
+
+/** What Stripe would make of the note's lines (its total with tax and its tax), without making it. */
+export async function previewStripeCreditNote(
+  input: Omit<StripeCreditNoteInput, "idempotencyKey">,
+): Promise<{ totalCents: number; taxCents: number }> {
   try {
-    const note = await stripe().creditNotes.create(
-      {
-        invoice: input.invoiceId,
-        lines: input.lines.map(lineParams),
-        ...(input.to === "refund" ? { refund_amount: total } : { credit_amount: total }),
-        memo: input.memo,
-        metadata: input.metadata,
-      } as Stripe.CreditNoteCreateParams,
-      { idempotencyKey: stripeIdempotencyKey(input.idempotencyKey) },
-    );
-    const raw = note as unknown as {
-      refund?: string | { id: string } | null;
-      total?: number;
-      amount?: number;
-      total_taxes?: { amount: number }[] | null;
-      total_tax_amounts?: { amount: number }[] | null;
-    };
+    // Without refund_amount/credit_amount: Stripe's own total is the answer, not a refusal of ours.
+    const { refund_amount: _r, credit_amount: _c, ...params } = noteParams(input) as Record<string, unknown>;
+    const note = await stripe().creditNotes.preview(params as unknown as Stripe.CreditNotePreviewParams);
+    return totalsOf(note as unknown as RawNote, totalOf(input));
+  } catch (e) {
+    throw providerError(e);
+  }
+}
+
+export async function createStripeCreditNote(input: StripeCreditNoteInput): Promise<StripeCreditNoteState> {
+  try {
+    const note = await stripe().creditNotes.create(noteParams(input) as Stripe.CreditNoteCreateParams, {
+      idempotencyKey: stripeIdempotencyKey(input.idempotencyKey),
+    });
+    const raw = note as unknown as RawNote;
     const refund = raw.refund;
     return {
       id: note.id,
       number: note.number,
       pdfUrl: note.pdf ?? null,
       refundId: refund == null ? null : typeof refund === "string" ? refund : refund.id,
-      totalCents: raw.total ?? raw.amount ?? total,
-      taxCents: (raw.total_taxes ?? raw.total_tax_amounts ?? []).reduce((s, t) => s + t.amount, 0),
+      ...totalsOf(raw, totalOf(input)),
     };
   } catch (e) {
     throw providerError(e);

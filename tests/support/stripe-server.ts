@@ -1208,8 +1208,9 @@ export class StripeServer {
     // rate's on the amount, rounded half up once; the credit that takes the rest of an invoice line
     // takes the rest of its tax (so a line credited in full gives back what it was charged).
     // `subtotal` is the lines' amounts, `total` (= `amount`) adds the exclusive tax; the refund and
-    // credit amounts must add up to the total.
-    this.route("POST", /^\/v1\/credit_notes$/, ({ body }) => {
+    // credit amounts must add up to the total. The preview (GET /v1/credit_notes/preview) answers the
+    // same note without making it.
+    const creditNote = (body: Record<string, unknown>, create: boolean) => {
       const inv = this.objects.get(String(body.invoice));
       if (!inv) return missing("invoice", String(body.invoice));
       const lines =
@@ -1291,7 +1292,7 @@ export class StripeServer {
           "The sum of credit amount, refund amount and out of band amount must equal the credit note amount.",
         );
       let refund: Obj | null = null;
-      if (refundAmount > 0) {
+      if (create && refundAmount > 0) {
         if (typeof inv.charge === "string") this.refundCharge(inv.charge, refundAmount);
         refund = this.put({
           id: stripeId("re"),
@@ -1302,50 +1303,51 @@ export class StripeServer {
           created: now(),
         });
       }
-      if (creditAmount > 0) {
+      if (create && creditAmount > 0) {
         const customer = this.objects.get(String(inv.customer));
         if (customer) this.put({ ...customer, balance: Number(customer.balance ?? 0) - creditAmount });
       }
       const id = stripeId("cn");
       const seq = this.list("credit_note", (n) => n.invoice === inv.id).length + 1;
       const totalTax = taxes.reduce((a, t) => a + t.amount, 0);
-      return {
-        body: this.put({
-          id,
-          object: "credit_note",
-          number: `${String(inv.number)}-CN-${String(seq).padStart(2, "0")}`,
-          invoice: inv.id,
-          customer: inv.customer,
-          amount,
-          subtotal,
-          subtotal_excluding_tax: subtotal - (taxes.length ? totalTax - exclusiveTax : 0),
-          total: amount,
-          total_excluding_tax: amount - totalTax,
-          // Per rate, as Stripe sums them.
-          total_taxes: [...new Set(taxes.map((t) => t.tax_rate_details.tax_rate))].map((rate) => {
-            const of = taxes.filter((t) => t.tax_rate_details.tax_rate === rate);
-            return {
-              ...of[0]!,
-              amount: of.reduce((a, t) => a + t.amount, 0),
-              taxable_amount: of.reduce((a, t) => a + t.taxable_amount, 0),
-            };
-          }),
-          currency: inv.currency,
-          status: "issued",
-          memo: body.memo ?? null,
-          metadata: body.metadata ?? {},
-          refund: refund?.id ?? null,
-          credit_amount: creditAmount,
-          refund_amount: refundAmount,
-          pdf: `https://invoice.stripe.test/${id}.pdf`,
-          created: now(),
-          lines: {
-            object: "list",
-            data: noteLines.map((l) => ({ id: stripeId("cnli"), object: "credit_note_line_item", ...l })),
-          },
+      const note: Obj = {
+        id,
+        object: "credit_note",
+        number: `${String(inv.number)}-CN-${String(seq).padStart(2, "0")}`,
+        invoice: inv.id,
+        customer: inv.customer,
+        amount,
+        subtotal,
+        subtotal_excluding_tax: subtotal - (taxes.length ? totalTax - exclusiveTax : 0),
+        total: amount,
+        total_excluding_tax: amount - totalTax,
+        // Per rate, as Stripe sums them.
+        total_taxes: [...new Set(taxes.map((t) => t.tax_rate_details.tax_rate))].map((rate) => {
+          const of = taxes.filter((t) => t.tax_rate_details.tax_rate === rate);
+          return {
+            ...of[0]!,
+            amount: of.reduce((a, t) => a + t.amount, 0),
+            taxable_amount: of.reduce((a, t) => a + t.taxable_amount, 0),
+          };
         }),
+        currency: inv.currency,
+        status: "issued",
+        memo: body.memo ?? null,
+        metadata: body.metadata ?? {},
+        refund: refund?.id ?? null,
+        credit_amount: creditAmount,
+        refund_amount: refundAmount,
+        pdf: `https://invoice.stripe.test/${id}.pdf`,
+        created: now(),
+        lines: {
+          object: "list",
+          data: noteLines.map((l) => ({ id: stripeId("cnli"), object: "credit_note_line_item", ...l })),
+        },
       };
-    });
+      return { body: create ? this.put(note) : note };
+    };
+    this.route("POST", /^\/v1\/credit_notes$/, ({ body }) => creditNote(body, true));
+    this.route("GET", /^\/v1\/credit_notes\/preview$/, ({ query }) => creditNote(query, false));
     this.route("POST", /^\/v1\/credit_notes\/([^/]+)\/void$/, ({ params }) => {
       const note = this.objects.get(params[0]!);
       if (!note) return missing("credit note", params[0]!);

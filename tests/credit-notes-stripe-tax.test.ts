@@ -1,0 +1,294 @@
+// Credit notes on taxed Stripe invoices (docs/credit-notes.md, "Tax"): the mirror keeps each Stripe
+// line's tax under Tally's rate, a note credits it by the invoice's own rule, and Stripe's credit
+// note — worked out by the Stripe-shaped server from the lines Tally sends, as Stripe applies tax
+// rates — carries the same net, tax and total to the cent; the tax report takes the note off.
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it } from "vitest";
+import * as notesRoute from "@/app/api/v1/invoices/[id]/credit-notes/route";
+import * as taxRatesRoute from "@/app/api/v1/tax-rates/route";
+import * as taxReportRoute from "@/app/api/v1/reports/tax/route";
+import { db } from "@/lib/db/client";
+import { creditNotes, invoiceLines, organizations, taxRates } from "@/lib/db/schema";
+import { upsertStripeInvoice } from "@/lib/invoices/mirror";
+import { retrieveInvoice } from "@/lib/stripe/billing";
+import { ensureStripeTaxRate } from "@/lib/tax/stripe-tax";
+import { call, makeOrg, platformKey, uid } from "./support/fixtures";
+import { withStripeServer } from "./support/stripe-env";
+
+const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: "whsec_credit_notes_tax" });
+
+type Err = { error: { code: string; message: string; details?: { field: string }[] } };
+type NoteOut = {
+  id: string;
+  amount_cents: number;
+  subtotal_cents: number;
+  tax_cents: number;
+  lines: { amount_cents: number; net_cents: number; tax_cents: number; tax_percentage: string | null }[];
+};
+type StripeNote = {
+  total: number;
+  subtotal: number;
+  refund_amount: number;
+  credit_amount: number;
+  total_taxes: { amount: number; tax_behavior: string; tax_rate_details: { tax_rate: string } }[];
+};
+
+afterEach(async () => {
+  await db.update(taxRates).set({ active: false });
+});
+
+/** One of Tally's rates, made a Stripe TaxRate as tax mode tally_rates does. */
+async function tallyRate(key: string, body: Record<string, unknown>) {
+  const made = await call<{ id: string }>(taxRatesRoute.POST, "POST", "/api/v1/tax-rates", { key, body });
+  expect(made.status).toBe(201);
+  return { id: made.json.id, stripeId: await ensureStripeTaxRate(made.json.id) };
+}
+
+/** A paid Stripe invoice of one line of `amount` under `taxRates` (charged), mirrored into Tally. */
+async function stripeInvoice(amount: number, taxRateIds: string[]) {
+  const org = await makeOrg();
+  const customer = stripe.put({ id: `cus_${uid()}`, object: "customer", balance: 0, metadata: {} });
+  await db
+    .update(organizations)
+    .set({ stripeCustomerId: customer.id as string })
+    .where(eq(organizations.id, org.id));
+  const draft = stripe.createInvoice({ customer: customer.id as string, status: "paid", amount, taxRates: taxRateIds });
+  const charge = stripe.createCharge({ amount: Number(draft.total), customer: customer.id as string });
+  const inv = stripe.put({ ...draft, charge: charge.id });
+  const row = (await mirror(org.id, inv.id as string))!;
+  const [line] = await db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, row.id));
+  return { org, row, line: line!, chargeId: charge.id as string, stripeInvoiceId: inv.id as string };
+}
+
+/** Stripe's current state of the invoice mirrored (as its invoice.updated webhook does). */
+async function mirror(orgId: string, stripeInvoiceId: string) {
+  const state = (await retrieveInvoice(stripeInvoiceId))!;
+  return db.transaction((tx) => upsertStripeInvoice(tx, orgId, state, new Date()));
+}
+
+const credit = (key: string, invoiceId: string, body: Record<string, unknown>) =>
+  call<NoteOut & Err>(notesRoute.POST, "POST", `/api/v1/invoices/${invoiceId}/credit-notes`, {
+    key,
+    params: { id: invoiceId },
+    body: { ...body, idempotency_key: uid() },
+  });
+
+async function atStripe(noteId: string): Promise<StripeNote> {
+  const [note] = await db.select().from(creditNotes).where(eq(creditNotes.id, noteId));
+  return stripe.objects.get(note!.stripeCreditNoteId!) as unknown as StripeNote;
+}
+
+const stripeTax = (n: StripeNote) => n.total_taxes.reduce((s, t) => s + t.amount, 0);
+const lastNoteRequest = () =>
+  stripe.requests.filter((r) => r.method === "POST" && r.path === "/v1/credit_notes").at(-1)!;
+
+async function report(key: string, country: string) {
+  const day = new Date().toISOString().slice(0, 10);
+  const r = await call<{ data: (Record<string, unknown> & { country: string })[] }>(
+    taxReportRoute.GET,
+    "GET",
+    `/api/v1/reports/tax?from=${day}&to=${day}`,
+    { key },
+  );
+  expect(r.status).toBe(200);
+  return r.json.data.filter((row) => row.country === country);
+}
+
+describe("credit notes on taxed Stripe invoices", () => {
+  it("exclusive rate: parts of a line credit its tax rounded once, the last part the rest — Stripe's notes carry the same tax and refund the gross", async () => {
+    const key = await platformKey();
+    const rate = await tallyRate(key, { country: "IE", name: "VAT", percentage: "23" });
+    // 333 at 23 % → 76.59 → 77: 410 paid.
+    const { org, row, line, chargeId, stripeInvoiceId } = await stripeInvoice(333, [rate.stripeId]);
+    expect(row).toMatchObject({ subtotalCents: 333, taxCents: 77, totalCents: 410, amountPaidCents: 410 });
+    expect(line).toMatchObject({
+      amountCents: 333,
+      netCents: 333,
+      taxCents: 77,
+      taxPercentage: "23",
+      taxRateId: rate.id,
+    });
+
+    const a = await credit(key, row.id, {
+      reason: "Outage",
+      outcome: "refund_to_card",
+      lines: [{ invoice_line_id: line.id, amount_cents: 111 }],
+    });
+    expect(a.status).toBe(201);
+    // 111 × 23 % = 25.53 → 26.
+    expect(a.json).toMatchObject({ amount_cents: 137, subtotal_cents: 111, tax_cents: 26 });
+    expect(a.json.lines).toEqual([
+      expect.objectContaining({ amount_cents: 111, net_cents: 111, tax_cents: 26, tax_percentage: "23" }),
+    ]);
+    // Stripe's own invoice line, with the amount in its terms: Stripe applies the line's rate.
+    const stripeLineId = (stripe.objects.get(stripeInvoiceId)!.lines as { data: { id: string }[] }).data[0]!.id;
+    expect(lastNoteRequest().body).toMatchObject({
+      lines: [{ type: "invoice_line_item", invoice_line_item: stripeLineId, amount: "111" }],
+      refund_amount: "137",
+    });
+    const sa = await atStripe(a.json.id);
+    expect(sa).toMatchObject({ total: 137, subtotal: 111, refund_amount: 137 });
+    expect(stripeTax(sa)).toBe(26);
+    expect(sa.total_taxes[0]).toMatchObject({
+      tax_behavior: "exclusive",
+      tax_rate_details: { tax_rate: rate.stripeId },
+    });
+    expect(stripe.objects.get(chargeId)!.amount_refunded).toBe(137);
+
+    // Stripe says the invoice changed (a note on it): the mirror keeps the line's Tally id, so what was credited of it still counts.
+    await mirror(org.id, stripeInvoiceId);
+    const [again] = await db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, row.id));
+    expect(again!.id).toBe(line.id);
+
+    const b = await credit(key, row.id, {
+      reason: "Outage",
+      outcome: "customer_credit_balance",
+      lines: [{ invoice_line_id: line.id, amount_cents: 111 }],
+    });
+    expect(b.json).toMatchObject({ amount_cents: 137, tax_cents: 26 });
+    const sb = await atStripe(b.json.id);
+    expect(sb).toMatchObject({ total: 137, credit_amount: 137 });
+    expect(stripeTax(sb)).toBe(26);
+
+    // The rest of the line: 111 with the rest of its tax, 25 (not 26) — at Stripe as in Tally.
+    const over = await credit(key, row.id, {
+      reason: "x",
+      outcome: "refund_to_card",
+      lines: [{ invoice_line_id: line.id, amount_cents: 112 }],
+    });
+    expect(over.status).toBe(400);
+    expect(over.json.error.details?.[0]?.field).toBe("lines.0.amount_cents");
+    const c = await credit(key, row.id, {
+      reason: "Last",
+      outcome: "refund_to_card",
+      lines: [{ invoice_line_id: line.id }],
+    });
+    expect(c.status).toBe(201);
+    expect(c.json).toMatchObject({ amount_cents: 136, subtotal_cents: 111, tax_cents: 25 });
+    const sc = await atStripe(c.json.id);
+    expect(sc).toMatchObject({ total: 136, refund_amount: 136 });
+    expect(stripeTax(sc)).toBe(25);
+    expect(stripe.objects.get(chargeId)!.amount_refunded).toBe(273);
+
+    // The whole invoice credited: the report's IE row nets to nothing, three notes taken off.
+    expect(await report(key, "IE")).toEqual([
+      expect.objectContaining({ net_cents: 0, tax_cents: 0, gross_cents: 0, invoice_count: 1, credit_note_count: 3 }),
+    ]);
+  });
+
+  it("inclusive rate: a part carries the tax inside it, and a goodwill amount has its tax extracted — Stripe agrees", async () => {
+    const key = await platformKey();
+    const rate = await tallyRate(key, { country: "AT", name: "USt", percentage: "20", inclusive: true });
+    // 1000 with 20 % inside: 166.67 → 167 tax, 833 net.
+    const { row, line } = await stripeInvoice(1000, [rate.stripeId]);
+    expect(row).toMatchObject({ subtotalCents: 833, taxCents: 167, totalCents: 1000 });
+    expect(line).toMatchObject({ amountCents: 1000, netCents: 833, taxCents: 167, taxPercentage: "20" });
+
+    const part = await credit(key, row.id, {
+      reason: "Half",
+      outcome: "refund_to_card",
+      lines: [{ invoice_line_id: line.id, amount_cents: 500 }],
+    });
+    expect(part.status).toBe(201);
+    // 500 × 20/120 = 83.33 → 83.
+    expect(part.json).toMatchObject({ amount_cents: 500, subtotal_cents: 417, tax_cents: 83 });
+    const sp = await atStripe(part.json.id);
+    expect(sp).toMatchObject({ total: 500, subtotal: 500, refund_amount: 500 });
+    expect(stripeTax(sp)).toBe(83);
+    expect(sp.total_taxes[0]).toMatchObject({ tax_behavior: "inclusive" });
+
+    // Goodwill of 121: 20.17 → 20 inside, under the rate's own (inclusive) Stripe TaxRate.
+    const taxRatesBefore = stripe.list("tax_rate").length;
+    const goodwill = await credit(key, row.id, {
+      reason: "Sorry",
+      outcome: "customer_credit_balance",
+      amount_cents: 121,
+    });
+    expect(goodwill.status).toBe(201);
+    expect(goodwill.json).toMatchObject({ amount_cents: 121, subtotal_cents: 101, tax_cents: 20 });
+    expect(lastNoteRequest().body).toMatchObject({
+      lines: [{ type: "custom_line_item", unit_amount: "121", tax_rates: [rate.stripeId] }],
+      credit_amount: "121",
+    });
+    const sg = await atStripe(goodwill.json.id);
+    expect(sg).toMatchObject({ total: 121, credit_amount: 121 });
+    expect(stripeTax(sg)).toBe(20);
+    expect(stripe.list("tax_rate")).toHaveLength(taxRatesBefore);
+
+    expect(await report(key, "AT")).toEqual([
+      expect.objectContaining({ net_cents: 833 - 417 - 101, tax_cents: 167 - 83 - 20, credit_note_count: 2 }),
+    ]);
+  });
+
+  it("goodwill on an exclusive-rate invoice goes under an inclusive twin of the rate (made once), so Stripe extracts the same tax", async () => {
+    const key = await platformKey();
+    const rate = await tallyRate(key, { country: "PT", name: "IVA", percentage: "23" });
+    const { row } = await stripeInvoice(1000, [rate.stripeId]);
+    expect(row).toMatchObject({ taxCents: 230, totalCents: 1230 });
+    // 123 with 23 % inside: exactly 23.
+    const first = await credit(key, row.id, { reason: "Sorry", outcome: "refund_to_card", amount_cents: 123 });
+    expect(first.status).toBe(201);
+    expect(first.json).toMatchObject({ amount_cents: 123, subtotal_cents: 100, tax_cents: 23 });
+    const twin = (lastNoteRequest().body.lines as { tax_rates: string[] }[])[0]!.tax_rates[0]!;
+    expect(twin).not.toBe(rate.stripeId);
+    expect(stripe.objects.get(twin)).toMatchObject({
+      inclusive: true,
+      percentage: 23,
+      metadata: { tally_tax_rate_id: rate.id },
+    });
+    const s1 = await atStripe(first.json.id);
+    expect(s1).toMatchObject({ total: 123, refund_amount: 123 });
+    expect(stripeTax(s1)).toBe(23);
+
+    // 115 with 23 % inside: 21.50 → 22 half up, at Stripe too; the twin is reused.
+    const second = await credit(key, row.id, { reason: "Again", outcome: "refund_to_card", amount_cents: 115 });
+    expect(second.json).toMatchObject({ amount_cents: 115, tax_cents: 22 });
+    expect((lastNoteRequest().body.lines as { tax_rates: string[] }[])[0]!.tax_rates).toEqual([twin]);
+    expect(stripeTax(await atStripe(second.json.id))).toBe(22);
+    expect(
+      stripe.list("tax_rate", (t) => (t.metadata as Record<string, string>).tally_tax_rate_id === rate.id),
+    ).toHaveLength(2);
+  });
+
+  it("refuses, before making anything at Stripe, a note whose tax Stripe would put otherwise than the mirror says", async () => {
+    const key = await platformKey();
+    const rate = await tallyRate(key, { country: "FI", name: "ALV", percentage: "25.5" });
+    const { row, line } = await stripeInvoice(1000, [rate.stripeId]);
+    expect(line).toMatchObject({ taxCents: 255, taxPercentage: "25.5" });
+    // A mirror out of step with Stripe (say a rate edited by hand): Tally would credit 30 % of 100.
+    await db.update(invoiceLines).set({ taxPercentage: "30" }).where(eq(invoiceLines.id, line.id));
+    const notes = stripe.list("credit_note").length;
+    const r = await credit(key, row.id, {
+      reason: "x",
+      outcome: "refund_to_card",
+      lines: [{ invoice_line_id: line.id, amount_cents: 100 }],
+    });
+    expect(r.status).toBe(409);
+    expect(r.json.error.message).toContain("Stripe would credit");
+    expect(stripe.list("credit_note")).toHaveLength(notes);
+    expect(await db.select().from(creditNotes).where(eq(creditNotes.invoiceId, row.id))).toEqual([]);
+  });
+
+  it("an untaxed Stripe invoice's note is custom lines of what it gives back, with no tax, as before", async () => {
+    const key = await platformKey();
+    const { row, line } = await stripeInvoice(2000, []);
+    const previews = () => stripe.requests.filter((q) => q.path === "/v1/credit_notes/preview").length;
+    const previewsBefore = previews();
+    expect(line).toMatchObject({ taxCents: 0, taxPercentage: null, taxRateId: null });
+    const r = await credit(key, row.id, {
+      reason: "x",
+      outcome: "refund_to_card",
+      lines: [{ invoice_line_id: line.id, amount_cents: 700 }],
+    });
+    expect(r.json).toMatchObject({ amount_cents: 700, tax_cents: 0 });
+    expect(lastNoteRequest().body).toEqual(
+      expect.objectContaining({
+        lines: [{ type: "custom_line_item", description: "Subscription", quantity: "1", unit_amount: "700" }],
+        refund_amount: "700",
+      }),
+    );
+    expect(previews()).toBe(previewsBefore);
+    const s = await atStripe(r.json.id);
+    expect(s).toMatchObject({ total: 700, total_taxes: [] });
+  });
+});
