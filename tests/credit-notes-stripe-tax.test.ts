@@ -269,6 +269,34 @@ describe("credit notes on taxed Stripe invoices", () => {
     expect(await db.select().from(creditNotes).where(eq(creditNotes.invoiceId, row.id))).toEqual([]);
   });
 
+  it("refuses to credit tax under a rate that is not Tally's (Stripe Tax): named field, nothing made at Stripe", async () => {
+    const key = await platformKey();
+    // Stripe Tax's own rate: the invoice carries only its id, no percentage Tally knows.
+    const automatic = stripe.put({
+      id: `txr_${uid()}`,
+      object: "tax_rate",
+      percentage: 19,
+      inclusive: false,
+      metadata: {},
+    });
+    const { row, line } = await stripeInvoice(1000, [automatic.id]);
+    expect(row).toMatchObject({ taxCents: 190, tax: null });
+    expect(line).toMatchObject({ taxCents: 190, taxPercentage: null });
+    const notes = stripe.list("credit_note").length;
+    const byLine = await credit(key, row.id, {
+      reason: "x",
+      outcome: "refund_to_card",
+      lines: [{ invoice_line_id: line.id, amount_cents: 100 }],
+    });
+    expect(byLine.status).toBe(400);
+    expect(byLine.json.error.details?.[0]?.field).toBe("lines.0.invoice_line_id");
+    expect(byLine.json.error.message).toContain("Stripe Tax");
+    const goodwill = await credit(key, row.id, { reason: "x", outcome: "refund_to_card", amount_cents: 100 });
+    expect(goodwill.status).toBe(400);
+    expect(goodwill.json.error.details?.[0]?.field).toBe("amount_cents");
+    expect(stripe.list("credit_note")).toHaveLength(notes);
+  });
+
   it("an untaxed Stripe invoice's note is custom lines of what it gives back, with no tax, as before", async () => {
     const key = await platformKey();
     const { row, line } = await stripeInvoice(2000, []);

@@ -49,6 +49,17 @@ type PlannedLine = {
 const grossOf = (l: Pick<PlannedLine, "netCents" | "taxCents">) => l.netCents + l.taxCents;
 
 /**
+ * A Stripe invoice taxed under rates that are not Tally's (Stripe Tax's automatic rates, or rates made
+ * in Stripe's dashboard): the mirror keeps their amount but no rate, so Tally cannot credit their tax
+ * as Stripe would — and Stripe refuses custom lines on an automatic_tax invoice. Refused, not guessed.
+ */
+const unreproducibleTax = (inv: Invoice, taxCents: number, percentage: string | null) =>
+  inv.provider === "stripe" && taxCents > 0 && percentage === null;
+
+const STRIPE_TAX_REFUSAL = (what: string) =>
+  `${what} is taxed at Stripe under a rate that is not one of Tally's (Stripe Tax): issue this credit note in Stripe`;
+
+/**
  * The lines a request credits with their tax (lib/tax/credit.ts), checked against what is left of the
  * invoice and of each line. Runs under the invoice's row lock (`tx` holds it).
  */
@@ -79,6 +90,8 @@ async function planLines(tx: Executor, inv: Invoice, input: CreateCreditNote): P
     const field = `lines.${i}`;
     if (!line) throw invalidField(`${field}.invoice_line_id`, `is not a line of invoice ${inv.number}`);
     if (seen.has(line.id)) throw invalidField(`${field}.invoice_line_id`, "is credited twice in this note");
+    if (unreproducibleTax(inv, line.taxCents, line.taxPercentage))
+      throw invalidField(`${field}.invoice_line_id`, STRIPE_TAX_REFUSAL(`"${line.description}"`));
     seen.add(line.id);
     const before = { amountCents: creditedOf.get(line.id)?.cents ?? 0, taxCents: creditedOf.get(line.id)?.tax ?? 0 };
     const left = line.amountCents - before.amountCents;
@@ -101,6 +114,8 @@ async function planLines(tx: Executor, inv: Invoice, input: CreateCreditNote): P
     });
   });
   if (input.amount_cents !== undefined) {
+    if (unreproducibleTax(inv, inv.taxCents, invoiceRate(inv.tax)?.percentage ?? null))
+      throw invalidField("amount_cents", STRIPE_TAX_REFUSAL(`invoice ${inv.number}`));
     const taxLeft =
       inv.taxCents - credited.reduce((s, r) => s + r.tax, 0) - planned.reduce((s, l) => s + l.taxCents, 0);
     const taxed = creditAmountTax(input.amount_cents, rate, taxLeft);

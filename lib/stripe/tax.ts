@@ -55,7 +55,7 @@ export async function inclusiveStripeTaxRate(r: {
   region: string | null;
 }): Promise<string> {
   try {
-    for await (const t of stripe().taxRates.list({ inclusive: true, limit: 100 })) {
+    for await (const t of stripe().taxRates.list({ active: true, inclusive: true, limit: 100 })) {
       if (t.metadata?.tally_tax_rate_id === r.id && t.inclusive && t.percentage === Number(r.percentage)) return t.id;
     }
     const created = await stripe().taxRates.create(

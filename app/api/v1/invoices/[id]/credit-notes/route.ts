@@ -22,9 +22,11 @@ export const POST = route(
         "Credits invoice lines (all of what is left of each, or `amount_cents` of it) and/or a free `amount_cents`, never more than the invoice's amount paid minus its earlier credit notes. `outcome`: `refund_to_card` refunds the payment; `customer_credit_balance` and `next_invoice_balance` keep the money for the customer's next invoices (a line \"Credit from CN-…\"; with Stripe, the customer's Stripe balance). Numbered in its own sequence (the seller's credit-note prefix); sends `credit_note.created`. Needs an Idempotency-Key (header or `idempotency_key`): the same key and body answer the first note again.",
       responses: {
         "201": "The credit note",
-        "400": "A line not of this invoice, more than is left of a line or of the invoice, no payment to refund",
+        "400":
+          "A line not of this invoice, more than is left of a line or of the invoice, no payment to refund; on a Stripe invoice, tax under a rate that is not Tally's (Stripe Tax)",
         "404": "Not found",
-        "409": "The invoice is not paid; the key was used with another body",
+        "409":
+          "The invoice is not paid; the key was used with another body; Stripe would tax the note otherwise than Tally (a mirror out of step)",
         "503": "Stripe unavailable",
       },
     },
