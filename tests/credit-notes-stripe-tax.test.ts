@@ -250,6 +250,26 @@ describe("credit notes on taxed Stripe invoices", () => {
     ).toHaveLength(2);
   });
 
+  it("a taxed invoice mirrored before Stripe's line ids were kept is mirrored again first, its line keeping its id", async () => {
+    const key = await platformKey();
+    const rate = await tallyRate(key, { country: "LU", name: "TVA", percentage: "17" });
+    const { row, line, stripeInvoiceId } = await stripeInvoice(1000, [rate.stripeId]);
+    await db.update(invoiceLines).set({ details: null }).where(eq(invoiceLines.id, line.id));
+    const r = await credit(key, row.id, {
+      reason: "x",
+      outcome: "refund_to_card",
+      lines: [{ invoice_line_id: line.id, amount_cents: 100 }],
+    });
+    expect(r.status).toBe(201);
+    expect(r.json).toMatchObject({ amount_cents: 117, tax_cents: 17 });
+    const stripeLineId = (stripe.objects.get(stripeInvoiceId)!.lines as { data: { id: string }[] }).data[0]!.id;
+    expect(lastNoteRequest().body).toMatchObject({
+      lines: [{ type: "invoice_line_item", invoice_line_item: stripeLineId, amount: "100" }],
+    });
+    const [after] = await db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, row.id));
+    expect(after).toMatchObject({ id: line.id, details: { stripe_line_id: stripeLineId } });
+  });
+
   it("refuses, before making anything at Stripe, a note whose tax Stripe would put otherwise than the mirror says", async () => {
     const key = await platformKey();
     const rate = await tallyRate(key, { country: "FI", name: "ALV", percentage: "25.5" });

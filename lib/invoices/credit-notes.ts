@@ -26,9 +26,11 @@ import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
 import { creditNoteEvent } from "@/lib/outbound-webhooks/events";
 import { formatMoney } from "@/lib/format";
 import { createStripeCreditNote, previewStripeCreditNote, type StripeCreditNoteLine } from "@/lib/stripe/credit-notes";
+import { retrieveInvoice } from "@/lib/stripe/billing";
 import { inclusiveStripeTaxRate } from "@/lib/stripe/tax";
 import { creditAmountTax, creditLineTax, creditNoteTaxSnapshot, invoiceRate } from "@/lib/tax/credit";
 import type { CreateCreditNote } from "./credit-note-schemas";
+import { upsertStripeInvoice } from "./mirror";
 import { claimNumbers } from "./numbers";
 import { getSellerSettings } from "./seller-settings";
 
@@ -284,6 +286,7 @@ async function issueAtStripe(
   now: Date,
 ): Promise<IssuedCreditNote> {
   const id = newId("cn");
+  await refreshLegacyMirror(found, now);
   const planned = await db.transaction(async (tx) => planLines(tx, await lockInvoice(tx, found.id), input));
   const request = {
     invoiceId: found.stripeInvoiceId!,
@@ -330,6 +333,17 @@ async function issueAtStripe(
       pdfUrl: stripeNote.pdfUrl,
     });
   });
+}
+
+/**
+ * A taxed line mirrored before Stripe's line ids were kept has none to name at Stripe: the invoice is
+ * mirrored again from Stripe first (its lines keep their Tally ids), as Stripe's next event would.
+ */
+async function refreshLegacyMirror(inv: Invoice, now: Date): Promise<void> {
+  const lines = await db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, inv.id));
+  if (!lines.some((l) => l.taxCents > 0 && typeof l.details?.stripe_line_id !== "string")) return;
+  const state = await retrieveInvoice(inv.stripeInvoiceId!);
+  if (state) await db.transaction((tx) => upsertStripeInvoice(tx, inv.orgId, state, now));
 }
 
 /**

@@ -103,14 +103,15 @@ export async function upsertStripeInvoice(
     providerUpdatedAt: stateAt,
   };
   let row: Invoice;
-  // A line keeps its Tally id across states (by Stripe's line id): credit notes count what they took of it by that id.
-  const idOfStripeLine = new Map<string, string>();
+  // A line keeps its Tally id across states (by Stripe's line id; a line mirrored before that id was
+  // kept, by its position and amount): credit notes count what they took of a line by its id.
+  const keptId = new Map<string, string>();
   if (existing) {
     [row] = (await tx.update(invoices).set(values).where(eq(invoices.id, existing.id)).returning()) as [Invoice];
     const before = await tx.delete(invoiceLines).where(eq(invoiceLines.invoiceId, existing.id)).returning();
     for (const l of before) {
       const stripeLineId = l.details?.stripe_line_id;
-      if (typeof stripeLineId === "string") idOfStripeLine.set(stripeLineId, l.id);
+      keptId.set(typeof stripeLineId === "string" ? stripeLineId : `${l.position}:${l.amountCents}`, l.id);
     }
   } else {
     [row] = (await tx
@@ -121,7 +122,7 @@ export async function upsertStripeInvoice(
   if (inv.lines.length) {
     await tx.insert(invoiceLines).values(
       inv.lines.map((l, i) => ({
-        id: (l.id && idOfStripeLine.get(l.id)) || newId("inl"),
+        id: (l.id && keptId.get(l.id)) || keptId.get(`${i}:${l.amount}`) || newId("inl"),
         invoiceId: row.id,
         orgId,
         position: i,
