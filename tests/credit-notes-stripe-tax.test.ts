@@ -8,7 +8,7 @@ import * as notesRoute from "@/app/api/v1/invoices/[id]/credit-notes/route";
 import * as taxRatesRoute from "@/app/api/v1/tax-rates/route";
 import * as taxReportRoute from "@/app/api/v1/reports/tax/route";
 import { db } from "@/lib/db/client";
-import { creditNotes, invoiceLines, organizations, taxRates } from "@/lib/db/schema";
+import { creditNoteLines, creditNotes, invoiceLines, organizations, taxRates } from "@/lib/db/schema";
 import { upsertStripeInvoice } from "@/lib/invoices/mirror";
 import { retrieveInvoice } from "@/lib/stripe/billing";
 import { ensureStripeTaxRate } from "@/lib/tax/stripe-tax";
@@ -79,6 +79,21 @@ async function atStripe(noteId: string): Promise<StripeNote> {
 }
 
 const stripeTax = (n: StripeNote) => n.total_taxes.reduce((s, t) => s + t.amount, 0);
+
+/** What Tally stored of a note (its lines' net and tax, its total) is what Stripe's note holds. */
+async function expectAgree(noteId: string) {
+  const [note] = await db.select().from(creditNotes).where(eq(creditNotes.id, noteId));
+  const lines = await db.select().from(creditNoteLines).where(eq(creditNoteLines.creditNoteId, noteId));
+  const s = await atStripe(noteId);
+  const net = lines.reduce((a, l) => a + (l.netCents ?? l.amountCents), 0);
+  const tax = lines.reduce((a, l) => a + l.taxCents, 0);
+  expect({ total: note!.amountCents, tax: note!.taxCents, net, linesTax: tax }).toEqual({
+    total: s.total,
+    tax: stripeTax(s),
+    net: s.total - stripeTax(s),
+    linesTax: stripeTax(s),
+  });
+}
 const lastNoteRequest = () =>
   stripe.requests.filter((r) => r.method === "POST" && r.path === "/v1/credit_notes").at(-1)!;
 
@@ -127,6 +142,7 @@ describe("credit notes on taxed Stripe invoices", () => {
       refund_amount: "137",
     });
     const sa = await atStripe(a.json.id);
+    await expectAgree(a.json.id);
     expect(sa).toMatchObject({ total: 137, subtotal: 111, refund_amount: 137 });
     expect(stripeTax(sa)).toBe(26);
     expect(sa.total_taxes[0]).toMatchObject({
@@ -147,6 +163,7 @@ describe("credit notes on taxed Stripe invoices", () => {
     });
     expect(b.json).toMatchObject({ amount_cents: 137, tax_cents: 26 });
     const sb = await atStripe(b.json.id);
+    await expectAgree(b.json.id);
     expect(sb).toMatchObject({ total: 137, credit_amount: 137 });
     expect(stripeTax(sb)).toBe(26);
 
@@ -166,6 +183,7 @@ describe("credit notes on taxed Stripe invoices", () => {
     expect(c.status).toBe(201);
     expect(c.json).toMatchObject({ amount_cents: 136, subtotal_cents: 111, tax_cents: 25 });
     const sc = await atStripe(c.json.id);
+    await expectAgree(c.json.id);
     expect(sc).toMatchObject({ total: 136, refund_amount: 136 });
     expect(stripeTax(sc)).toBe(25);
     expect(stripe.objects.get(chargeId)!.amount_refunded).toBe(273);
@@ -193,6 +211,7 @@ describe("credit notes on taxed Stripe invoices", () => {
     // 500 × 20/120 = 83.33 → 83.
     expect(part.json).toMatchObject({ amount_cents: 500, subtotal_cents: 417, tax_cents: 83 });
     const sp = await atStripe(part.json.id);
+    await expectAgree(part.json.id);
     expect(sp).toMatchObject({ total: 500, subtotal: 500, refund_amount: 500 });
     expect(stripeTax(sp)).toBe(83);
     expect(sp.total_taxes[0]).toMatchObject({ tax_behavior: "inclusive" });
@@ -211,6 +230,7 @@ describe("credit notes on taxed Stripe invoices", () => {
       credit_amount: "121",
     });
     const sg = await atStripe(goodwill.json.id);
+    await expectAgree(goodwill.json.id);
     expect(sg).toMatchObject({ total: 121, credit_amount: 121 });
     expect(stripeTax(sg)).toBe(20);
     expect(stripe.list("tax_rate")).toHaveLength(taxRatesBefore);
@@ -237,6 +257,7 @@ describe("credit notes on taxed Stripe invoices", () => {
       metadata: { tally_tax_rate_id: rate.id },
     });
     const s1 = await atStripe(first.json.id);
+    await expectAgree(first.json.id);
     expect(s1).toMatchObject({ total: 123, refund_amount: 123 });
     expect(stripeTax(s1)).toBe(23);
 
@@ -245,6 +266,7 @@ describe("credit notes on taxed Stripe invoices", () => {
     expect(second.json).toMatchObject({ amount_cents: 115, tax_cents: 22 });
     expect((lastNoteRequest().body.lines as { tax_rates: string[] }[])[0]!.tax_rates).toEqual([twin]);
     expect(stripeTax(await atStripe(second.json.id))).toBe(22);
+    await expectAgree(second.json.id);
     expect(
       stripe.list("tax_rate", (t) => (t.metadata as Record<string, string>).tally_tax_rate_id === rate.id),
     ).toHaveLength(2);
@@ -317,7 +339,7 @@ describe("credit notes on taxed Stripe invoices", () => {
     expect(stripe.list("credit_note")).toHaveLength(notes);
   });
 
-  it("an untaxed Stripe invoice's note is custom lines of what it gives back, with no tax, as before", async () => {
+  it("an untaxed (or reverse-charged: no TaxRate at Stripe) Stripe invoice's note is custom lines of what it gives back, with no tax, as before", async () => {
     const key = await platformKey();
     const { row, line } = await stripeInvoice(2000, []);
     const previews = () => stripe.requests.filter((q) => q.path === "/v1/credit_notes/preview").length;
@@ -337,6 +359,7 @@ describe("credit notes on taxed Stripe invoices", () => {
     );
     expect(previews()).toBe(previewsBefore);
     const s = await atStripe(r.json.id);
+    await expectAgree(r.json.id);
     expect(s).toMatchObject({ total: 700, total_taxes: [] });
   });
 });
