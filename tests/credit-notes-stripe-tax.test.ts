@@ -240,6 +240,31 @@ describe("credit notes on taxed Stripe invoices", () => {
     ]);
   });
 
+  it("inclusive rate in parts: half-cent taxes round up once each, the last part takes the rest — at Stripe too", async () => {
+    const key = await platformKey();
+    const rate = await tallyRate(key, { country: "SK", name: "DPH", percentage: "20", inclusive: true });
+    // 333 with 20 % inside: 55.5 → 56.
+    const { row, line } = await stripeInvoice(333, [rate.stripeId]);
+    expect(line).toMatchObject({ amountCents: 333, netCents: 277, taxCents: 56 });
+    const taxes: number[] = [];
+    for (const amount of [111, 111, undefined]) {
+      const r = await credit(key, row.id, {
+        reason: "Part",
+        outcome: "refund_to_card",
+        lines: [{ invoice_line_id: line.id, ...(amount && { amount_cents: amount }) }],
+      });
+      expect(r.status).toBe(201);
+      expect(r.json.amount_cents).toBe(111);
+      await expectAgree(r.json.id);
+      taxes.push(r.json.tax_cents);
+    }
+    // 111 × 20/120 = 18.5 → 19, twice; the last 56 − 38 = 18.
+    expect(taxes).toEqual([19, 19, 18]);
+    expect(await report(key, "SK")).toEqual([
+      expect.objectContaining({ net_cents: 0, tax_cents: 0, credit_note_count: 3 }),
+    ]);
+  });
+
   it("goodwill on an exclusive-rate invoice goes under an inclusive twin of the rate (made once), so Stripe extracts the same tax", async () => {
     const key = await platformKey();
     const rate = await tallyRate(key, { country: "PT", name: "IVA", percentage: "23" });
