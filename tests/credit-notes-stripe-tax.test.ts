@@ -265,6 +265,31 @@ describe("credit notes on taxed Stripe invoices", () => {
     ]);
   });
 
+  it("a part whose tax rounds to nothing still goes as Stripe's line, so the rest takes all the line's tax at Stripe too", async () => {
+    const key = await platformKey();
+    const rate = await tallyRate(key, { country: "BE", name: "BTW", percentage: "21" });
+    // 333 at 21 % → 69.93 → 70.
+    const { row, line, stripeInvoiceId } = await stripeInvoice(333, [rate.stripeId]);
+    const stripeLineId = (stripe.objects.get(stripeInvoiceId)!.lines as { data: { id: string }[] }).data[0]!.id;
+    const tiny = await credit(key, row.id, {
+      reason: "x",
+      outcome: "refund_to_card",
+      lines: [{ invoice_line_id: line.id, amount_cents: 2 }],
+    });
+    expect(tiny.json).toMatchObject({ amount_cents: 2, tax_cents: 0 });
+    expect(lastNoteRequest().body).toMatchObject({
+      lines: [{ type: "invoice_line_item", invoice_line_item: stripeLineId, amount: "2" }],
+    });
+    await expectAgree(tiny.json.id);
+    const rest = await credit(key, row.id, {
+      reason: "x",
+      outcome: "refund_to_card",
+      lines: [{ invoice_line_id: line.id }],
+    });
+    expect(rest.json).toMatchObject({ amount_cents: 401, subtotal_cents: 331, tax_cents: 70 });
+    await expectAgree(rest.json.id);
+  });
+
   it("goodwill on an exclusive-rate invoice goes under an inclusive twin of the rate (made once), so Stripe extracts the same tax", async () => {
     const key = await platformKey();
     const rate = await tallyRate(key, { country: "PT", name: "IVA", percentage: "23" });

@@ -296,10 +296,10 @@ async function issueAtStripe(
     memo: input.reason,
     metadata: { tally_credit_note_id: id, tally_invoice_id: found.id },
   };
-  // A taxed note is previewed first: Stripe works out its tax itself, and a note whose tax Stripe
+  // A note with taxed lines is previewed first: Stripe works out their tax itself, and a note whose tax Stripe
   // would put otherwise than Tally is refused before anything is made (nothing to reconcile later).
   const taxCents = planned.reduce((s, l) => s + l.taxCents, 0);
-  if (taxCents > 0) {
+  if (request.lines.some((l) => l.stripeLineId !== undefined || l.taxRateId !== undefined)) {
     const preview = await previewStripeCreditNote(request);
     if (preview.totalCents !== request.totalCents || preview.taxCents !== taxCents)
       throw conflict(
@@ -357,17 +357,20 @@ async function stripeLines(inv: Invoice, planned: PlannedLine[]): Promise<Stripe
   const rate = invoiceRate(inv.tax);
   const out: StripeCreditNoteLine[] = [];
   for (const l of planned) {
-    if (l.taxCents === 0) out.push({ description: l.description, amountCents: grossOf(l) });
-    else if (l.invoiceLineId !== null && l.stripeLineId)
+    // A taxed line goes as Stripe's own line even when this part's tax rounds to nothing, so Stripe's
+    // count of what is left of it stays Tally's (the part that takes the rest takes the rest of its tax).
+    if (l.invoiceLineId !== null && l.stripeLineId && l.taxPercentage !== null && l.taxPercentage !== "0")
       out.push({ stripeLineId: l.stripeLineId, amountCents: l.amountCents });
+    else if (l.taxCents === 0) out.push({ description: l.description, amountCents: grossOf(l) });
     else if (l.invoiceLineId === null && rate?.rate_id) {
       const [row] = await db.select().from(taxRates).where(eq(taxRates.id, rate.rate_id));
-      if (!row) throw new Error(`tax rate ${rate.rate_id} of invoice ${inv.id} not found`);
+      if (!row)
+        throw conflict(`The tax rate of invoice ${inv.number} is gone: its goodwill tax cannot be sent to Stripe.`);
       const taxRateId = row.inclusive && row.stripeTaxRateId ? row.stripeTaxRateId : await inclusiveStripeTaxRate(row);
       out.push({ description: l.description, amountCents: grossOf(l), taxRateId });
     } else
-      throw new Error(
-        `credit note line "${l.description}" of invoice ${inv.id} has tax but no Stripe line to carry it`,
+      throw conflict(
+        `"${l.description}" on invoice ${inv.number} has tax but no Stripe line to carry it; try again once Stripe's invoice is mirrored.`,
       );
   }
   return out;
