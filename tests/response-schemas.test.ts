@@ -65,8 +65,12 @@ async function storedStripeEvent(): Promise<Sample> {
   return { params: { id } };
 }
 
-/** Plan sync reads Stripe: these operations run against the Stripe stand-in, its env set only while they do. */
-const NEEDS_STRIPE = new Set(["POST /api/v1/plans/sync", "POST /api/v1/plans/sync/{plan_id}"]);
+/** Plan sync and publishing talk to Stripe: these operations run against the Stripe stand-in, its env set only while they do. */
+const NEEDS_STRIPE = new Set([
+  "POST /api/v1/plans/sync",
+  "POST /api/v1/plans/sync/{plan_id}",
+  "POST /api/v1/plans/{id}/publish",
+]);
 async function withStripe<T>(run: () => Promise<T>): Promise<T> {
   Object.assign(process.env, stripe.env());
   resetEnvCache();
