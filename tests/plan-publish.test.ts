@@ -6,6 +6,7 @@ import * as planRoute from "@/app/api/v1/plans/[id]/route";
 import * as archiveRoute from "@/app/api/v1/plans/[id]/archive/route";
 import * as publishRoute from "@/app/api/v1/plans/[id]/publish/route";
 import * as syncRoute from "@/app/api/v1/plans/sync/route";
+import { savePlanFromEditor } from "@/lib/catalog/plan-editor-save";
 import { resetEnvCache } from "@/lib/env";
 import { call, customerKey, makeOrg, makeUser, platformKey, sessionCookie, uid } from "./support/fixtures";
 import { withStripeServer } from "./support/stripe-env";
@@ -324,5 +325,69 @@ describe("publishing a plan to Stripe", () => {
       process.env.STRIPE_SECRET_KEY = saved;
       resetEnvCache();
     }
+  });
+});
+
+describe("saving a published plan in the editor", () => {
+  const editorInput = (p: PlanOut, basePrice: string) => ({
+    id: p.id,
+    name: p.name,
+    description: "For busy lines",
+    self_serve: true,
+    interval: "month" as const,
+    currency: "usd",
+    base_price: basePrice,
+    trial_days: 14,
+    included_credits: 1000,
+    limits: [],
+    charges: [{ type: "fixed" as const, name: "Support", amount: "10.00" }],
+    billing_threshold: null,
+  });
+
+  it("publishes the new version at once: new price linked, old price archived", async () => {
+    const key = await platformKey();
+    const plan = await newPlan(key);
+    const v1 = (await publish(key, plan.id)).json;
+    const saved = await savePlanFromEditor({ kind: "edit", input: editorInput(v1, "79.00") }, "user:test");
+    expect(saved).toMatchObject({ newVersion: true, stripe: { status: "published", outcome: "updated" } });
+    const v2 = await getPlan(key, saved.plan.id);
+    expect(v2).toMatchObject({ version: 2, stripe_status: "in_step", stripe_product_id: v1.stripe_product_id });
+    expect(stripeObj(v2.stripe_price_id)).toMatchObject({ unit_amount: 7900, active: true });
+    expect(stripeObj(v1.stripe_price_id).active).toBe(false);
+  });
+
+  it("keeps the edit when Stripe is down: saved, out of step, published later", async () => {
+    const key = await platformKey();
+    const plan = await newPlan(key);
+    const v1 = (await publish(key, plan.id)).json;
+    stripe.failAll(503);
+    let saved;
+    try {
+      saved = await savePlanFromEditor({ kind: "edit", input: editorInput(v1, "89.00") }, "user:test");
+    } finally {
+      stripe.failAll(null);
+    }
+    expect(saved.stripe).toMatchObject({ status: "failed", reason: "stripe_unavailable" });
+    const v2 = await getPlan(key, saved.plan.id);
+    expect(v2).toMatchObject({
+      version: 2,
+      base_price: "89.00",
+      stripe_price_id: v1.stripe_price_id,
+      stripe_status: "out_of_step",
+    });
+    expect(stripeObj(v1.stripe_price_id).active).toBe(true);
+    const later = await publish(key, v2.id);
+    expect(later.json).toMatchObject({ stripe_status: "in_step", archived_price_id: v1.stripe_price_id });
+    expect(stripeObj(later.json.stripe_price_id).unit_amount).toBe(8900);
+  });
+
+  it("leaves a plan never published alone", async () => {
+    const key = await platformKey();
+    const plan = await newPlan(key);
+    const writes = stripeWrites();
+    const saved = await savePlanFromEditor({ kind: "edit", input: editorInput(plan, "99.00") }, "user:test");
+    expect(saved.stripe).toEqual({ status: "not_linked" });
+    expect(stripeWrites()).toBe(writes);
+    expect((await getPlan(key, saved.plan.id)).stripe_status).toBe("not_published");
   });
 });

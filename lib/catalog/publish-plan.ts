@@ -11,6 +11,7 @@ import { and, eq, isNotNull, ne, sql } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { plans, type Plan, type StripePlanSnapshot } from "@/lib/db/schema";
 import { AppError, conflict } from "@/lib/http/errors";
+import { log } from "@/lib/log";
 import { paymentRail } from "@/lib/payments/provider";
 import {
   createProduct,
@@ -169,10 +170,29 @@ export async function publishPlanToStripe(planId: string): Promise<PublishResult
   };
 }
 
-/** A publish that failed, as the editor shows it: the plan was saved; Stripe is behind until published again. */
-export function publishFailureMessage(e: unknown): string {
-  if (e instanceof AppError && e.code === "provider_unavailable")
-    return "Saved, but Stripe could not be reached: the plan is not in step with Stripe. Publish it again once Stripe answers.";
-  if (e instanceof AppError) return `Saved, but publishing to Stripe failed: ${e.message}`;
-  return "Saved, but publishing to Stripe failed: the plan is not in step with Stripe. Publish it again.";
+/** What publishing after a save did: not_linked (never published, or not the Stripe rail), published, or failed. */
+export type AfterSavePublish =
+  | { status: "not_linked" }
+  | { status: "published"; outcome: PublishOutcome; plan: Plan }
+  | { status: "failed"; reason: "stripe_unavailable" | "refused"; message: string };
+
+/**
+ * Keeps a plan that is linked to Stripe in step after an edit saved it. The edit is committed before
+ * this runs, so a Stripe that is down loses nothing: the plan shows out_of_step until published again.
+ */
+export async function publishIfLinked(plan: Plan): Promise<AfterSavePublish> {
+  if (!plan.stripePriceId || !plan.isLatest || paymentRail() !== "stripe") return { status: "not_linked" };
+  try {
+    const r = await publishPlanToStripe(plan.id);
+    return { status: "published", outcome: r.outcome, plan: r.plan };
+  } catch (e) {
+    log.warn({ err: e, plan_id: plan.id }, "publishing a saved plan to Stripe failed; it stays out of step");
+    if (e instanceof AppError && e.code === "provider_unavailable")
+      return { status: "failed", reason: "stripe_unavailable", message: e.message };
+    return {
+      status: "failed",
+      reason: "refused",
+      message: e instanceof AppError ? e.message : "Publishing failed on our side.",
+    };
+  }
 }
