@@ -6,6 +6,7 @@ import * as planRoute from "@/app/api/v1/plans/[id]/route";
 import * as archiveRoute from "@/app/api/v1/plans/[id]/archive/route";
 import * as publishRoute from "@/app/api/v1/plans/[id]/publish/route";
 import * as syncRoute from "@/app/api/v1/plans/sync/route";
+import * as checkoutRoute from "@/app/api/v1/billing/checkout/route";
 import { savePlanFromEditor } from "@/lib/catalog/plan-editor-save";
 import { resetEnvCache } from "@/lib/env";
 import { call, customerKey, makeOrg, makeUser, platformKey, sessionCookie, uid } from "./support/fixtures";
@@ -389,5 +390,33 @@ describe("saving a published plan in the editor", () => {
     expect(saved.stripe).toEqual({ status: "not_linked" });
     expect(stripeWrites()).toBe(writes);
     expect((await getPlan(key, saved.plan.id)).stripe_status).toBe("not_published");
+  });
+
+  it("sells the new terms only once Stripe has them: checkout waits for the publish", async () => {
+    const key = await platformKey();
+    const plan = await newPlan(key);
+    const v1 = (await publish(key, plan.id)).json;
+    stripe.failAll(503);
+    let saved;
+    try {
+      saved = await savePlanFromEditor({ kind: "edit", input: editorInput(v1, "39.00") }, "user:test");
+    } finally {
+      stripe.failAll(null);
+    }
+    const org = await makeOrg();
+    const cookie = await sessionCookie((await makeUser("owner", org.id)).id);
+    const buy = () =>
+      call<{ error?: { message: string } }>(checkoutRoute.POST, "POST", "/api/v1/billing/checkout", {
+        cookie,
+        body: { plan_id: saved.plan.id },
+      });
+    // Stripe would charge 49.00 for a plan shown at 39.00: refused, nothing opened at Stripe.
+    const refused = await buy();
+    expect(refused.status).toBe(409);
+    expect(refused.json.error!.message).toMatch(/price at Stripe is not yet the one shown here/);
+    const v2 = (await publish(key, saved.plan.id)).json;
+    expect((await buy()).status).toBe(201);
+    const sent = stripe.requests.filter((r) => r.path === "/v1/checkout/sessions").at(-1)!;
+    expect(sent.body).toMatchObject({ line_items: [{ price: v2.stripe_price_id, quantity: "1" }] });
   });
 });
