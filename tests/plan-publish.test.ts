@@ -167,6 +167,23 @@ describe("publishing a plan to Stripe", () => {
     expect(old.json.error!.message).toMatch(/newer version/);
   });
 
+  it("gives a version its own price even when only its credits changed, so its subscribers can be told apart", async () => {
+    const key = await platformKey();
+    const plan = await newPlan(key);
+    const v1 = (await publish(key, plan.id)).json;
+    const edited = await call<PlanOut>(planRoute.PATCH, "PATCH", `/api/v1/plans/${plan.id}`, {
+      key,
+      params: { id: plan.id },
+      body: { included_credits: 2000 },
+    });
+    expect(edited.json).toMatchObject({ version: 2, stripe_price_id: v1.stripe_price_id });
+    const v2 = (await publish(key, edited.json.id)).json;
+    expect(v2).toMatchObject({ archived_price_id: v1.stripe_price_id, stripe_status: "in_step" });
+    expect(v2.stripe_price_id).not.toBe(v1.stripe_price_id);
+    expect(stripeObj(v2.stripe_price_id)).toMatchObject({ unit_amount: 4900, metadata: { tally_plan_version: "2" } });
+    expect((await publish(key, edited.json.id)).json.publish_outcome).toBe("unchanged");
+  });
+
   it("renames the product in place: same price, no new version", async () => {
     const key = await platformKey();
     const plan = await newPlan(key);

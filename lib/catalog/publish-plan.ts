@@ -1,8 +1,8 @@
 // Publishing a Tally plan to Stripe: one product per plan code, one flat recurring price per plan
 // version (the base price; usage charges are rated by Tally and billed as invoice items, so they
-// never become Stripe prices). Stripe prices are immutable: new terms get a new price on the same
-// product, linked to the plan's new version, and the old price is archived (it still bills the
-// subscriptions on it, but sells to no one new). Publishing is idempotent: Stripe is read first and
+// never become Stripe prices). Stripe prices are immutable, and a version's price names the version:
+// a new version gets a new price on the same product, and the old price is archived (it still bills
+// the subscriptions on it, but sells to no one new). Publishing is idempotent: Stripe is read first and
 // only what differs is written; every create carries an idempotency key made from what it creates.
 // The Stripe calls run outside any transaction; the link is written after, in one.
 import "server-only";
@@ -99,8 +99,20 @@ export async function publishPlanToStripe(planId: string): Promise<PublishResult
   }
 
   const linked = plan.stripePriceId ? await retrievePrice(plan.stripePriceId) : null;
+  // Each version has a price of its own: a new version still carrying its predecessor's price gets
+  // one, so Stripe's subscriptions name the version they pay for (and subscribers can be moved).
+  const inherited =
+    plan.stripePriceId !== null &&
+    (
+      await db
+        .select({ id: plans.id })
+        .from(plans)
+        .where(and(eq(plans.stripePriceId, plan.stripePriceId), ne(plans.id, plan.id)))
+        .limit(1)
+    ).length > 0;
   const fits =
     linked !== null &&
+    !inherited &&
     linked.product.id === product.id &&
     linked.unitAmount === want.unit_amount &&
     linked.currency === want.currency &&
