@@ -9,6 +9,11 @@ import * as syncRoute from "@/app/api/v1/plans/sync/route";
 import * as checkoutRoute from "@/app/api/v1/billing/checkout/route";
 import { savePlanFromEditor } from "@/lib/catalog/plan-editor-save";
 import { resetEnvCache } from "@/lib/env";
+import { db } from "@/lib/db/client";
+import { subscriptions } from "@/lib/db/schema";
+import { previewVersionMove } from "@/lib/payments/plan-version-move";
+import { subscribe } from "@/lib/subscriptions/subscribe";
+import { eq } from "drizzle-orm";
 import { call, customerKey, makeOrg, makeUser, platformKey, sessionCookie, uid } from "./support/fixtures";
 import { withStripeServer } from "./support/stripe-env";
 import type { Obj } from "./support/stripe-server";
@@ -182,6 +187,35 @@ describe("publishing a plan to Stripe", () => {
     expect(v2.stripe_price_id).not.toBe(v1.stripe_price_id);
     expect(stripeObj(v2.stripe_price_id)).toMatchObject({ unit_amount: 4900, metadata: { tally_plan_version: "2" } });
     expect((await publish(key, edited.json.id)).json.publish_outcome).toBe("unchanged");
+  });
+
+  it("lets Stripe subscribers of the old version be moved once the new version is published", async () => {
+    const key = await platformKey();
+    const plan = await newPlan(key, { trial_days: 0 });
+    const v1 = (await publish(key, plan.id)).json;
+    const org = await makeOrg(`Mover ${uid()}`);
+    const sub = await subscribe(org.id, { plan: { id: v1.id }, actor: "test" });
+    await db
+      .update(subscriptions)
+      .set({ provider: "stripe", stripeSubscriptionId: `sub_${uid()}` })
+      .where(eq(subscriptions.id, sub.id));
+    const v2 = (
+      await call<PlanOut>(planRoute.PATCH, "PATCH", `/api/v1/plans/${plan.id}`, {
+        key,
+        params: { id: plan.id },
+        body: { base_price: "55.00" },
+      })
+    ).json;
+    expect((await previewVersionMove(v2.id)).skipped).toEqual([
+      expect.objectContaining({
+        subscription_id: sub.id,
+        skipped: expect.stringMatching(/no Stripe price of its own/),
+      }),
+    ]);
+    await publish(key, v2.id);
+    expect((await previewVersionMove(v2.id)).moves).toEqual([
+      expect.objectContaining({ subscription_id: sub.id, from_price_cents: 4900, to_price_cents: 5500 }),
+    ]);
   });
 
   it("renames the product in place: same price, no new version", async () => {
