@@ -1,18 +1,11 @@
 // The plan page's Stripe card (Stripe rail only): the linked product and price, whether they are in
 // step with this version, what differs, and the button that publishes the plan.
 import { ActionButton } from "@/components/ui/action-button";
-import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { StripeStatusBadge } from "./stripe-status-badge";
 import type { PlanStripeStatus, StripeDifference } from "@/lib/catalog/plan-stripe-status";
 import { formatMoney } from "@/lib/format";
 import type { FormActionFn } from "@/lib/http/action-state";
-
-const STATUS: Record<PlanStripeStatus, { label: string; tone: "gray" | "green" | "amber" | "blue" }> = {
-  not_published: { label: "Not published", tone: "gray" },
-  in_step: { label: "In step with Stripe", tone: "green" },
-  out_of_step: { label: "Not in step with Stripe", tone: "amber" },
-  unknown: { label: "Linked (not checked yet)", tone: "blue" },
-};
 
 const FIELD_LABELS: Record<StripeDifference["field"], string> = {
   name: "Name",
@@ -55,13 +48,12 @@ export function StripePublishCard<T>({
   afterSave?: "stripe_unavailable" | "refused";
   action: FormActionFn<T>;
 }) {
-  const s = STATUS[status];
   return (
     <Card className="min-w-0 lg:col-span-3" aria-labelledby="stripe-card-title">
       <CardHeader
         title={<span id="stripe-card-title">Stripe</span>}
         description="Only the flat recurring base price becomes a Stripe price. Usage and fixed charges are rated by Tally and added to each Stripe invoice as invoice items."
-        action={<Badge tone={s.tone}>{s.label}</Badge>}
+        action={<StripeStatusBadge status={status} />}
       />
       <CardBody>
         {afterSave && (
