@@ -74,7 +74,10 @@ export async function publishPlanToStripe(planId: string): Promise<PublishResult
   const want = stripeWanted(plan);
   let changed = false;
 
-  let product: StripeProductInfo | null = plan.stripeProductId ? await retrieveProduct(plan.stripeProductId) : null;
+  const linked = plan.stripePriceId ? await retrievePrice(plan.stripePriceId) : null;
+  // A plan linked before product ids were kept publishes to its price's product.
+  const productId = plan.stripeProductId ?? linked?.product.id ?? null;
+  let product: StripeProductInfo | null = productId ? await retrieveProduct(productId) : null;
   if (!product) {
     const input = {
       name: want.name,
@@ -98,7 +101,6 @@ export async function publishPlanToStripe(planId: string): Promise<PublishResult
     changed = true;
   }
 
-  const linked = plan.stripePriceId ? await retrievePrice(plan.stripePriceId) : null;
   // Each version has a price of its own: a new version still carrying its predecessor's price gets
   // one, so Stripe's subscriptions name the version they pay for (and subscribers can be moved).
   const inherited =
