@@ -10,7 +10,7 @@ import * as checkoutRoute from "@/app/api/v1/billing/checkout/route";
 import { savePlanFromEditor } from "@/lib/catalog/plan-editor-save";
 import { resetEnvCache } from "@/lib/env";
 import { db } from "@/lib/db/client";
-import { subscriptions } from "@/lib/db/schema";
+import { plans, subscriptions } from "@/lib/db/schema";
 import { previewVersionMove } from "@/lib/payments/plan-version-move";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { eq } from "drizzle-orm";
@@ -361,6 +361,35 @@ describe("publishing a plan to Stripe", () => {
       (p) => (p.metadata as Record<string, string>).tally_plan_code === plan.code,
     );
     expect(products.map((p: Obj) => p.id)).toEqual([ok.json.stripe_product_id]);
+  });
+
+  it("passes on Stripe's refusal as a 400 with its message, linking nothing", async () => {
+    const key = await platformKey();
+    const plan = await newPlan(key);
+    stripe.failNext(/POST \/v1\/prices$/, 400, 1, {
+      error: { type: "invalid_request_error", param: "currency", message: "Invalid currency: usd is not enabled." },
+    });
+    const res = await publish(key, plan.id);
+    expect(res.status).toBe(400);
+    expect(res.json.error!.message).toBe("Stripe refused the request: Invalid currency: usd is not enabled.");
+    expect((await getPlan(key, plan.id)).stripe_price_id).toBeNull();
+  });
+
+  it("publishes a plan linked before product ids were kept to its price's own product", async () => {
+    const key = await platformKey();
+    const plan = await newPlan(key);
+    const product = stripe.createProduct({ name: "Legacy product" });
+    const price = stripe.createPrice({ product: product.id, unit_amount: 4900, recurring: { interval: "month" } });
+    await db.update(plans).set({ stripePriceId: price.id }).where(eq(plans.id, plan.id));
+    expect((await getPlan(key, plan.id)).stripe_status).toBe("unknown");
+    const res = await publish(key, plan.id);
+    expect(res.json).toMatchObject({
+      publish_outcome: "updated",
+      stripe_product_id: product.id,
+      stripe_price_id: price.id,
+      stripe_status: "in_step",
+    });
+    expect(stripeObj(product.id)).toMatchObject({ name: plan.name, description: "For busy lines" });
   });
 
   it("refuses with 409 when Stripe is not the payment rail", async () => {
