@@ -15,10 +15,11 @@ import { previewVersionMove } from "@/lib/payments/plan-version-move";
 import { subscribe } from "@/lib/subscriptions/subscribe";
 import { eq } from "drizzle-orm";
 import { call, customerKey, makeOrg, makeUser, platformKey, sessionCookie, uid } from "./support/fixtures";
-import { withStripeServer } from "./support/stripe-env";
+import { postStripeEvent, withStripeServer } from "./support/stripe-env";
 import type { Obj } from "./support/stripe-server";
 
-const stripe = withStripeServer();
+const WEBHOOK_SECRET = "whsec_plan_publish";
+const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
 
 type PlanOut = {
   id: string;
@@ -309,6 +310,35 @@ describe("publishing a plan to Stripe", () => {
     );
     expect(orphan.json.created).toBe(0);
     expect(orphan.json.skipped.map((s) => s.reason)).toContainEqual(expect.stringMatching(/publish that plan again/));
+  });
+
+  it("is not made a plan by Stripe's webhooks for the objects publishing made", async () => {
+    const key = await platformKey();
+    const plan = await newPlan(key);
+    const v1 = (await publish(key, plan.id)).json;
+    const v2 = (
+      await call<PlanOut>(planRoute.PATCH, "PATCH", `/api/v1/plans/${plan.id}`, {
+        key,
+        params: { id: plan.id },
+        body: { base_price: "64.00", name: "Renamed before the hooks" },
+      })
+    ).json;
+    await publish(key, v2.id);
+    const linked = await getPlan(key, v2.id);
+    const count = async () => (await db.select({ id: plans.id }).from(plans).where(eq(plans.code, plan.code))).length;
+    const outcomes = [];
+    for (const [type, id] of [
+      ["price.created", linked.stripe_price_id],
+      ["price.updated", v1.stripe_price_id],
+      ["product.updated", linked.stripe_product_id],
+    ] as const) {
+      const res = await postStripeEvent(stripe.event(type, stripeObj(id)), WEBHOOK_SECRET);
+      expect(res.status).toBe(200);
+      outcomes.push(((await res.json()) as { outcome: string }).outcome);
+    }
+    expect(outcomes).toEqual(["plans_unchanged", "plans_skipped", "plans_skipped,unchanged"]);
+    expect(await count()).toBe(2);
+    expect(await getPlan(key, v2.id)).toMatchObject({ name: "Renamed before the hooks", stripe_status: "in_step" });
   });
 
   it("is for admins and platform keys only", async () => {
