@@ -66,6 +66,7 @@ export const SAMPLES: Record<string, Make> = {
     params: { id: w.catalog.sparePlan.id },
     body: { months: 3, compare_to: w.catalog.sparePlan.id },
   }),
+  "POST /api/v1/plans/{id}/publish": (w) => ({ params: { id: w.catalog.plan.id } }),
   "POST /api/v1/plans/sync": () => ({}),
   "POST /api/v1/plans/sync/{plan_id}": (w) => ({ params: { plan_id: w.catalog.sparePlan.id } }),
   "POST /api/v1/plans/import": () => ({ body: { plans: [{ id: `imp-${uid()}`, name: "Imported", base_price: "5" }] } }),
