@@ -48,6 +48,7 @@ const ZPrice = z.object({
     )
     .nullish(),
   meter_id: ZNullableString,
+  filter_values: z.record(z.string(), z.array(z.string()).nullish()).nullish(),
   transform_quantity: z.object({ divide_by: z.number(), round: ZNullableString }).nullish(),
   description: ZNullableString,
   display_name: ZNullableString,

@@ -33,6 +33,8 @@ function charge(p: FlexPrice, meterCode: (id: string) => string | undefined): Ch
   if (p.type !== "USAGE") return `price ${p.id}: type ${p.type} is not carried`;
   const meter = p.meter_id ? meterCode(p.meter_id) : undefined;
   if (!meter) return `price ${p.id}: its meter ${p.meter_id ?? "(none)"} was not imported`;
+  if (Object.values(p.filter_values ?? {}).some((v) => v?.length))
+    return `price ${p.id}: prices for some filter values of a meter are not carried`;
   const base = { type: "usage" as const, meter, ...(name ? { name } : {}) };
   switch (p.billing_model) {
     case "FLAT_FEE":

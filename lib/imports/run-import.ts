@@ -2,7 +2,7 @@
 // terms, then write everything in one transaction — or, on a dry run, the same writes rolled back,
 // so the dry run lists exactly what applying would do. Every run is recorded with its items.
 import "server-only";
-import { desc } from "drizzle-orm";
+import { desc, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import {
   IMPORT_KINDS,
@@ -143,6 +143,8 @@ export async function runImport(source: ImportSource, req: ImportRequest): Promi
   let items: ImportItem[] = [];
   try {
     await db.transaction(async (tx) => {
+      // One run of a source at a time (a scheduled sync and an admin's): the second waits, then finds the first's rows.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`tally.import:${source}`}))`);
       items = await applyBundle(bundle, ctx, tx);
       if (req.dryRun) throw new DryRunRollback();
     });

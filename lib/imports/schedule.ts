@@ -1,7 +1,7 @@
 // Sync on a schedule: a source's import again every N hours (the FlexPrice guide re-syncs plans on a
 // schedule). The key is kept sealed (lib/secret-box.ts) and opened only by the job that runs it.
 import "server-only";
-import { asc, eq, lte } from "drizzle-orm";
+import { and, asc, eq, lte } from "drizzle-orm";
 import { db } from "@/lib/db/client";
 import { importSchedules, type ImportRun, type ImportSchedule, type ImportSource } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
@@ -65,12 +65,13 @@ export async function runDueImports(now = new Date()): Promise<number> {
   const due = await db.select().from(importSchedules).where(lte(importSchedules.nextRunAt, now));
   let ran = 0;
   for (const s of due) {
+    // Claimed by moving its time on from the one read: another replica that read the same time claims nothing.
     const [claimed] = await db
       .update(importSchedules)
       .set({ nextRunAt: new Date(now.getTime() + s.everyHours * HOUR_MS), updatedAt: now })
-      .where(eq(importSchedules.id, s.id))
-      .returning({ id: importSchedules.id, nextRunAt: importSchedules.nextRunAt });
-    if (!claimed || claimed.nextRunAt.getTime() === s.nextRunAt.getTime()) continue;
+      .where(and(eq(importSchedules.id, s.id), eq(importSchedules.nextRunAt, s.nextRunAt)))
+      .returning({ id: importSchedules.id });
+    if (!claimed) continue;
     try {
       const run = await runImport(s.source, {
         apiUrl: s.apiUrl,
