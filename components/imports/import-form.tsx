@@ -74,7 +74,7 @@ export function ImportForm({ action }: { action: FormActionFn<ImportStarted> }) 
           max={168}
           step={1}
           placeholder="e.g. 6"
-          className="w-56"
+          className="w-72"
           defaultValue={failed?.values?.every_hours}
           error={errors.every_hours ?? errors.schedule}
         />

@@ -34,9 +34,13 @@ const ZImportForm = z
 export const runImportAction = formAction(
   ZImportForm,
   async ({ source, body }, user) => {
-    const run = await startImport(source, body, `user:${user.id}`);
-    revalidatePath("/admin/imports");
-    return { id: run.id, dry_run: run.dry_run, counts: run.counts };
+    try {
+      const run = await startImport(source, body, `user:${user.id}`);
+      return { id: run.id, dry_run: run.dry_run, counts: run.counts };
+    } finally {
+      // A run that failed is recorded too: the list shows it either way.
+      revalidatePath("/admin/imports");
+    }
   },
   {
     auth: "admin",
