@@ -108,11 +108,16 @@ describe("FlexPrice import", () => {
     const [meter] = await db.select().from(meters).where(eq(meters.eventName, ids.event));
     expect(meter).toMatchObject({ aggregation: "sum", property: "duration" });
     const [plan] = await db.select().from(plans).where(eq(plans.importId, ids.plan));
-    expect(plan).toMatchObject({ name: "Voice Pro", interval: "month", currency: "usd", source: "import", version: 1 });
-    expect(plan!.charges).toEqual([
-      { type: "fixed", name: "Monthly Fee", amount: "10.00" },
-      { type: "usage", meter: meter!.code, model: "per_unit", unit_price: "0.05" },
-    ]);
+    // The monthly fee paid in advance is the plan's base price (billed at each period's start, in MRR).
+    expect(plan).toMatchObject({
+      name: "Voice Pro",
+      interval: "month",
+      currency: "usd",
+      basePriceCents: 1000,
+      source: "import",
+      version: 1,
+    });
+    expect(plan!.charges).toEqual([{ type: "usage", meter: meter!.code, model: "per_unit", unit_price: "0.05" }]);
     const [acme] = await db.select().from(organizations).where(eq(organizations.externalId, ids.extA));
     expect(acme).toMatchObject({ name: "Acme", email: `${ids.extA}@example.test` });
     const subs = await db.select().from(subscriptions).where(eq(subscriptions.orgId, acme!.id));

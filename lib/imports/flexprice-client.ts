@@ -37,6 +37,8 @@ const ZPrice = z.object({
   billing_period_count: z.number().int().nullish(),
   billing_model: z.string(),
   billing_cadence: ZNullableString,
+  /** ADVANCE: billed at the period's start (a subscription fee); ARREAR: at its end. */
+  invoice_cadence: ZNullableString,
   tier_mode: ZNullableString,
   tiers: z
     .array(

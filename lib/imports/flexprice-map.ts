@@ -1,9 +1,10 @@
 // FlexPrice's objects in Tally's terms (pure: no database). Meters by event name; a plan and its
-// prices become one plan version (one billing period: monthly first, else annual); fixed prices
-// become fixed charges, usage prices per-unit, package or tiered charges on the meter; customers by
-// external id; active and trialing subscriptions. What Tally cannot carry is skipped with the reason.
+// prices become one plan version (one billing period: monthly first, else annual): recurring fees
+// paid in advance make the base price, fixed fees in arrears fixed charges, usage prices per-unit,
+// package or tiered charges on the meter; customers by external id; active and trialing
+// subscriptions. What Tally cannot carry is skipped with the reason.
 import type { Aggregation, PlanInterval } from "@/lib/db/schema";
-import { isDecimalString } from "@/lib/money";
+import { dec, isDecimalString } from "@/lib/money";
 import type { Charge } from "@/lib/rating";
 import { toCode, type ImportBundle, type PlanSpec, type SkippedSpec, type SubscriptionSpec } from "./bundle";
 import type { FlexPriceData, FlexPrice } from "./flexprice-client";
@@ -61,6 +62,12 @@ function charge(p: FlexPrice, meterCode: (id: string) => string | undefined): Ch
       return `price ${p.id}: billing model ${p.billing_model} is not carried`;
   }
 }
+
+const isAdvanceFee = (p: FlexPrice) =>
+  p.type === "FIXED" &&
+  isDecimalString(p.amount) &&
+  (p.billing_cadence ?? "RECURRING").toUpperCase() === "RECURRING" &&
+  (p.invoice_cadence ?? "ADVANCE").toUpperCase() === "ADVANCE";
 
 export function mapFlexPrice(data: FlexPriceData): ImportBundle {
   const skipped: SkippedSpec[] = [];
@@ -127,9 +134,16 @@ export function mapFlexPrice(data: FlexPriceData): ImportBundle {
     const notes = others ? [`${others} price(s) of other billing periods left out: a Tally plan has one interval`] : [];
     const problems: string[] = [];
     const charges: Charge[] = [];
+    let basePrice = dec(0);
     for (const p of chosen) {
       if ((p.billing_period_count ?? 1) !== 1) {
         problems.push(`price ${p.id}: every ${p.billing_period_count} periods is not carried`);
+        continue;
+      }
+      // A recurring fee paid in advance is what a Tally plan's base price is (billed at each period's
+      // start, counted in MRR); a fixed fee in arrears stays a fixed charge.
+      if (isAdvanceFee(p)) {
+        basePrice = basePrice.plus(p.amount);
         continue;
       }
       const c = charge(p, (id) => meterCodes.get(id));
@@ -149,7 +163,7 @@ export function mapFlexPrice(data: FlexPriceData): ImportBundle {
       description: plan.description ?? "",
       currency: [...currencies][0] ?? "usd",
       interval: PERIODS[period]!,
-      base_price: "0",
+      base_price: basePrice.toFixed(),
       charges,
       notes,
     };

@@ -52,6 +52,24 @@ describe("FlexPrice prices", () => {
     expect(b.plans[0]!.charges).toEqual([{ type: "usage", meter: "calls", ...model }]);
   });
 
+  it("a fee paid in advance is the base price; a fixed fee in arrears a fixed charge", () => {
+    const b = mapFlexPrice({
+      meters: [],
+      plans: [flexPlan("p1", "P")],
+      prices: [
+        flexPrice("a", "p1", { type: "FIXED", amount: "29.00" }),
+        flexPrice("b", "p1", { type: "FIXED", amount: "1.50" }),
+        { ...flexPrice("c", "p1", { type: "FIXED", amount: "5", display_name: "Support" }), invoice_cadence: "ARREAR" },
+      ],
+      customers: [],
+      subscriptions: [],
+    } as unknown as FlexPriceData);
+    expect(b.plans[0]).toMatchObject({
+      base_price: "30.5",
+      charges: [{ type: "fixed", name: "Support", amount: "5" }],
+    });
+  });
+
   it.each([
     ["a one-time fee", { type: "FIXED", billing_cadence: "ONETIME" }, /one-time/],
     ["a price on filter values", { filter_values: { region: ["eu"] } }, /filter values/],
