@@ -9,7 +9,7 @@ import * as listRoute from "@/app/api/v1/imports/route";
 import { db } from "@/lib/db/client";
 import { importLinks, meters, organizations, plans, subscriptions } from "@/lib/db/schema";
 import type { ImportRunJson } from "@/lib/imports/schemas";
-import { call, customerKey, makeOrg, makeUser, platformKey, sessionCookie, uid } from "./support/fixtures";
+import { call, customerKey, makeMeter, makeOrg, makeUser, platformKey, sessionCookie, uid } from "./support/fixtures";
 import {
   FlexPriceServer,
   flexCustomer,
@@ -174,6 +174,25 @@ describe("FlexPrice import", () => {
     expect(item(r.json, "customer", id)).toMatchObject({ outcome: "update", tally_id: existing.id });
     expect(item(r.json, "customer", id)!.reason).toMatch(/linked to the existing customer/);
     server.data.customers.pop();
+  });
+
+  it("a meter Tally already has under the same code, counting otherwise, is skipped, and so is the plan priced on it", async () => {
+    const event = `clashing_${uid()}`;
+    await makeMeter({ code: event, eventName: event, aggregation: "count" });
+    const meterId = `meter_clash_${uid()}`;
+    const planId = `plan_clash_${uid()}`;
+    server.data.meters.push(flexMeter(meterId, event, "SUM", "value"));
+    server.data.plans.push(flexPlan(planId, "Clash"));
+    server.data.prices.push(flexPrice(`price_${planId}`, planId, { type: "USAGE", amount: "1", meter_id: meterId }));
+    const r = await post({ api_url: server.url, api_key: KEY, dry_run: true });
+    expect(item(r.json, "meter", meterId)!.reason).toMatch(/already exists and counts count/);
+    expect(item(r.json, "plan", planId)).toMatchObject({
+      outcome: "skipped",
+      reason: `its meter ${event} was not imported`,
+    });
+    server.data.meters.pop();
+    server.data.plans.pop();
+    server.data.prices.pop();
   });
 
   it("a refused key is a 400 naming api_key, recorded as a failed run; nothing written", async () => {

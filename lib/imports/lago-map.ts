@@ -136,6 +136,8 @@ export function mapLago(data: LagoData): ImportBundle {
       skipped.push({ kind: "plan", sourceId: p.lago_id, name: p.name, reason: problems.join("; ") });
       continue;
     }
+    if (p.pay_in_advance === false && p.amount_cents > 0)
+      notes.push("the fee is billed at each period's start in Tally (at its end in Lago)");
     planIntervals.set(p.code, interval);
     bundle.plans.push({
       sourceId: p.lago_id,

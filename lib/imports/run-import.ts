@@ -73,11 +73,28 @@ async function applyBundle(bundle: ImportBundle, ctx: Omit<StepContext, "tx">, t
         reason: s.reason,
         tally_id: null,
       }));
-  for (const m of bundle.meters)
-    items.push(await step(tx, { kind: "meter", source_id: m.sourceId, name: m.name }, (sp) => applyMeter(c(sp), m)));
+  // A meter not imported (Tally has the code with another definition) must price nothing: a plan on it is skipped.
+  const meterNotImported = new Set<string>();
+  for (const m of bundle.meters) {
+    const done = await step(tx, { kind: "meter", source_id: m.sourceId, name: m.name }, (sp) => applyMeter(c(sp), m));
+    if (done.outcome === "skipped") meterNotImported.add(m.code);
+    items.push(done);
+  }
   items.push(...skippedOf("meter"));
-  for (const p of bundle.plans)
-    items.push(await step(tx, { kind: "plan", source_id: p.sourceId, name: p.name }, (sp) => applyPlan(c(sp), p)));
+  for (const p of bundle.plans) {
+    const item = { kind: "plan" as const, source_id: p.sourceId, name: p.name };
+    const missing = p.charges.flatMap((ch) =>
+      ch.type === "usage" && meterNotImported.has(ch.meter) ? [ch.meter] : [],
+    );
+    if (missing.length)
+      items.push({
+        ...item,
+        outcome: "skipped",
+        reason: `its meter ${missing.join(", ")} was not imported`,
+        tally_id: null,
+      });
+    else items.push(await step(tx, item, (sp) => applyPlan(c(sp), p)));
+  }
   items.push(...skippedOf("plan"));
   for (const cu of bundle.customers)
     items.push(
