@@ -129,6 +129,8 @@ describe("FlexPrice import", () => {
     const list = await call<{ data: Run[] }>(listRoute.GET, "GET", "/api/v1/imports", { cookie: admin });
     expect(list.json.data[0]).toMatchObject({ id: r.json.id, dry_run: false, status: "succeeded" });
     expect(list.json.data[0]!.items.length).toBe(r.json.items.length);
+    // The key went to FlexPrice only: no run keeps it.
+    expect(JSON.stringify(list.json)).not.toContain(KEY);
   });
 
   it("run again: everything unchanged, nothing duplicated", async () => {

@@ -54,7 +54,7 @@ const orgOf = async (externalId: string) =>
 
 beforeAll(async () => {
   admin = await sessionCookie((await makeUser("admin", null)).id);
-  server = await new LagoServer(KEY, 2).start();
+  server = await new LagoServer(KEY, 1).start();
   server.data.billable_metrics.push(
     lagoMetric(ids.metric, ids.metricCode, "count_agg", null),
     lagoMetric(ids.weighted, `seats_${u}`, "weighted_sum_agg", "seats"),
@@ -96,6 +96,11 @@ describe("Lago import", () => {
       reason: "100 credits",
       tally_id: null,
     });
+    // Lago answered one object a page: every page of every list was read.
+    expect(server.requests.filter((q) => q.path === "/api/v1/plans").map((q) => q.query.get("page"))).toEqual([
+      "1",
+      "2",
+    ]);
     expect(await orgOf(ids.extA)).toBeUndefined();
     expect(
       await db
