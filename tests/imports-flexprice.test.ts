@@ -168,6 +168,36 @@ describe("FlexPrice import", () => {
     expect(item(r.json, "subscription", ids.subA)).toMatchObject({ outcome: "unchanged" });
   });
 
+  it("two runs at once (an admin's and the schedule's) make nothing twice", async () => {
+    const id = `cust_twice_${uid()}`;
+    const external = `twice-${uid()}`;
+    server.data.customers.push(flexCustomer(id, external, "Twice"));
+    const [a, b] = await Promise.all([apply(), apply()]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect([item(a.json, "customer", id)!.outcome, item(b.json, "customer", id)!.outcome].sort()).toEqual([
+      "create",
+      "unchanged",
+    ]);
+    expect(await db.select().from(organizations).where(eq(organizations.externalId, external))).toHaveLength(1);
+    server.data.customers.pop();
+  });
+
+  it("a subscription moved to another plan at FlexPrice is reported, not changed behind the customer's back", async () => {
+    const planId = `plan_other_${uid()}`;
+    server.data.plans.push(flexPlan(planId, "Voice Max"));
+    server.data.prices.push(flexPrice(`price_${planId}`, planId, { type: "FIXED", amount: "99.00" }));
+    const sub = server.data.subscriptions.find((x) => x.id === ids.subA)!;
+    sub.plan_id = planId;
+    const r = await apply();
+    expect(item(r.json, "subscription", ids.subA)).toMatchObject({ outcome: "skipped" });
+    expect(item(r.json, "subscription", ids.subA)!.reason).toMatch(/on another plan at FlexPrice now \(Voice Max\)/);
+    const [acme] = await db.select().from(organizations).where(eq(organizations.externalId, ids.extA));
+    const [tallySub] = await db.select().from(subscriptions).where(eq(subscriptions.orgId, acme!.id));
+    const [onPlan] = await db.select().from(plans).where(eq(plans.id, tallySub!.planId));
+    expect(onPlan!.importId).toBe(ids.plan);
+    sub.plan_id = ids.plan;
+  });
+
   it("links a customer Tally already has by external_id instead of making another", async () => {
     const existing = await makeOrg("Already here");
     const id = `cust_x_${uid()}`;
