@@ -246,6 +246,11 @@ describe("FlexPrice import", () => {
     const bad = await post({ api_url: "file:///etc/passwd", api_key: KEY });
     expect(bad.status).toBe(400);
     expect((bad.json as unknown as Err).error.details).toEqual([expect.objectContaining({ field: "api_url" })]);
+    const elsewhere = await post({ api_url: `${server.url}/not-flexprice`, api_key: KEY });
+    expect(elsewhere.status).toBe(400);
+    expect((elsewhere.json as unknown as Err).error.details).toEqual([
+      { field: "api_url", message: "nothing at /not-flexprice/v1/meters: is this FlexPrice's API address?" },
+    ]);
     const missing = await post({ api_url: server.url });
     expect(missing.status).toBe(400);
     expect((missing.json as unknown as Err).error.details).toEqual([expect.objectContaining({ field: "api_key" })]);

@@ -46,11 +46,19 @@ export async function getJson(source: SourceLabel, url: string, headers: Record<
     });
   } catch (e) {
     const timedOut = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : "";
+    // Redirects are not followed (the address an admin gave is the only one requested).
+    if (/redirect/i.test(cause))
+      throw invalidField("api_url", `${source} redirected elsewhere: give the final address (https?)`);
     throw unavailable(source, timedOut ? `no answer within ${TIMEOUT_MS / 1000} s` : "unreachable");
   }
   if (res.status === 401 || res.status === 403) {
     await res.body?.cancel();
     throw invalidField("api_key", `${source} refused this key (HTTP ${res.status})`);
+  }
+  if (res.status === 404) {
+    await res.body?.cancel();
+    throw invalidField("api_url", `nothing at ${new URL(url).pathname}: is this ${source}'s API address?`);
   }
   if (!res.ok) {
     await res.body?.cancel();
