@@ -43,8 +43,14 @@ test("an admin dry-runs a FlexPrice import, reads what would change, then import
     await form.getByLabel("API URL").fill(server.url);
     await form.getByLabel("API key").fill(key);
     await form.getByRole("checkbox", { name: /Dry run/ }).uncheck();
+    await form.getByLabel("Sync again every (hours, optional)").fill("6");
     await form.getByRole("button", { name: "Start import" }).click();
     await expect(form.getByRole("status")).toHaveText("Imported: created 2, updated 0; 0 unchanged, 0 skipped.");
+    const syncs = page.getByRole("region", { name: "Scheduled syncs" });
+    await expect(syncs).toContainText("every 6 h");
+    await syncs.getByRole("button", { name: "Stop the FlexPrice sync" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Stop sync" }).click();
+    await expect(page.getByRole("region", { name: "Scheduled syncs" })).toHaveCount(0);
 
     await form.getByLabel("API URL").fill(server.url);
     await form.getByLabel("API key").fill("not-the-key");

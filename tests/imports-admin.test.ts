@@ -14,7 +14,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => {} }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
 vi.mock("@/lib/auth/session", () => import("./support/session-mock"));
 
-const { runImportAction } = await import("@/app/admin/imports/actions");
+const { runImportAction, stopScheduleAction } = await import("@/app/admin/imports/actions");
 
 const KEY = `sk_flex_${uid()}`;
 const planId = `plan_sched_${uid()}`;
@@ -91,6 +91,15 @@ describe("sync on a schedule", () => {
     expect(after!.nextRunAt.getTime()).toBe(later.getTime() + 6 * 3_600_000);
     // Run again at the same instant: already moved on, nothing runs twice.
     expect(await runDueImports(later)).toBe(0);
+  });
+
+  it("an admin stops the sync: the schedule and its sealed key are gone", async () => {
+    signInAs(owner);
+    await expect(stopScheduleAction(null, form({ source: "flexprice" }))).rejects.toThrow();
+    expect(await db.select().from(importSchedules).where(eq(importSchedules.source, "flexprice"))).toHaveLength(1);
+    signInAs(admin);
+    expect(await stopScheduleAction(null, form({ source: "flexprice" }))).toMatchObject({ ok: true });
+    expect(await db.select().from(importSchedules).where(eq(importSchedules.source, "flexprice"))).toHaveLength(0);
   });
 
   it("a schedule needs an applied run", async () => {

@@ -3,6 +3,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { IMPORT_SOURCES } from "@/lib/db/schema/imports";
 import { formAction } from "@/lib/http/action";
+import { removeSchedule } from "@/lib/imports/schedule";
 import { startImport } from "@/lib/imports/start-import";
 import { ZImportRequest } from "@/lib/imports/schemas";
 
@@ -50,4 +51,14 @@ export const runImportAction = formAction(
       return `${r.dry_run ? "Dry run: would create" : "Imported: created"} ${n("create")}, ${r.dry_run ? "update" : "updated"} ${n("update")}; ${n("unchanged")} unchanged, ${n("skipped")} skipped.`;
     },
   },
+);
+
+export const stopScheduleAction = formAction(
+  z.object({ source: z.enum(IMPORT_SOURCES, "choose FlexPrice or Lago") }),
+  async ({ source }) => {
+    await removeSchedule(source);
+    revalidatePath("/admin/imports");
+    return { source };
+  },
+  { auth: "admin", message: () => "Stopped: no more scheduled syncs; its stored key is deleted." },
 );

@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import { ImportForm } from "@/components/imports/import-form";
 import { ImportRuns } from "@/components/imports/import-runs";
+import { ActionButton } from "@/components/ui/action-button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireAdmin } from "@/lib/auth/session";
 import { importRunJson, listImports } from "@/lib/imports/run-import";
 import { listSchedules, scheduleJson } from "@/lib/imports/schedule";
-import { runImportAction } from "./actions";
+import { runImportAction, stopScheduleAction } from "./actions";
 
 export const metadata: Metadata = { title: "Imports" };
 
@@ -28,7 +29,7 @@ export default async function ImportsPage() {
         <ImportForm action={runImportAction} />
       </Card>
       {schedules.length > 0 && (
-        <Card className="mb-6">
+        <Card className="mb-6" aria-label="Scheduled syncs">
           <CardHeader title="Scheduled syncs" description="Run again by the import-schedule job with the stored key." />
           <ul className="divide-y divide-zinc-100 text-sm">
             {schedules.map(scheduleJson).map((s) => (
@@ -38,6 +39,20 @@ export default async function ImportsPage() {
                 <span className="break-all font-mono text-xs">{s.api_url}</span>
                 <span>
                   next <LocalTime value={s.next_run_at} />
+                </span>
+                <span className="ml-auto">
+                  <ActionButton
+                    action={stopScheduleAction}
+                    fields={{ source: s.source }}
+                    label="Stop"
+                    size="sm"
+                    ariaLabel={`Stop the ${s.source === "lago" ? "Lago" : "FlexPrice"} sync`}
+                    confirm={{
+                      title: "Stop this sync?",
+                      body: "No more scheduled imports from this source; the stored key is deleted. Imported rows stay.",
+                      confirmLabel: "Stop sync",
+                    }}
+                  />
                 </span>
               </li>
             ))}
