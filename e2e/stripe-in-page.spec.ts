@@ -15,7 +15,7 @@ import { expect, test, type Page } from "@playwright/test";
 import Stripe from "stripe";
 import { workers } from "../playwright.config";
 import { StripeServer } from "../tests/support/stripe-server";
-import { OWNER, OWNER_STATE, signIn } from "./support";
+import { ADMIN, OWNER, OWNER_STATE, signIn } from "./support";
 
 // The port after the workers' servers (E2E_PORT, E2E_PORT + 1, … one per worker).
 const PORT = Number(process.env.E2E_STRIPE_PORT || Number(process.env.E2E_PORT || 3100) + workers);
@@ -224,6 +224,25 @@ test.describe("with Stripe configured", () => {
     const [embedded, hosted] = stripe.list("checkout.session").slice(-2);
     expect(embedded).toMatchObject({ ui_mode: "embedded_page" });
     expect(hosted).toMatchObject({ ui_mode: "hosted_page", success_url: expect.stringContaining("checkout=success") });
+  });
+
+  test("an admin publishes a plan made in Tally to Stripe from its page, and sees it in step", async ({ page }) => {
+    await signIn(page, ADMIN);
+    await page.goto("/admin/plans");
+    const row = page.getByRole("row").filter({ hasText: "Not on Stripe" }).first();
+    await expect(row).toBeVisible();
+    await row.getByRole("link").first().click();
+    const card = page.getByRole("region", { name: "Stripe" });
+    await expect(card.getByText("Not on Stripe")).toBeVisible();
+    await expect(card.getByText(/Only the flat recurring base price becomes a Stripe price/)).toBeVisible();
+    await card.getByRole("button", { name: "Publish to Stripe" }).click();
+    await expect(card.getByRole("status")).toHaveText(/^Published: Stripe price price_/);
+    await page.reload();
+    await expect(card.getByText("In step with Stripe")).toBeVisible();
+    const priceId = (await card.getByTestId("stripe-price-id").textContent())!.trim();
+    expect(stripe.objects.get(priceId)).toMatchObject({ active: true, type: "recurring" });
+    await card.getByRole("button", { name: "Publish again" }).click();
+    await expect(card.getByRole("status")).toHaveText("Already in step with Stripe: nothing to change.");
   });
 });
 

@@ -23,6 +23,8 @@ export type IdPrefix =
   | "evt"
   | "grt"
   | "led"
+  | "imp"
+  | "ims"
   | "rsv"
   | "inv"
   | "inl"

@@ -65,10 +65,11 @@ async function storedStripeEvent(): Promise<Sample> {
   return { params: { id } };
 }
 
-/** Plan sync and adoption read Stripe: these operations run against the Stripe stand-in, its env set only while they do. */
+/** Plan sync, publishing and adoption talk to Stripe: these operations run against the Stripe stand-in, its env set only while they do. */
 const NEEDS_STRIPE = new Set([
   "POST /api/v1/plans/sync",
   "POST /api/v1/plans/sync/{plan_id}",
+  "POST /api/v1/plans/{id}/publish",
   "POST /api/v1/admin/stripe/adopt",
 ]);
 async function withStripe<T>(run: () => Promise<T>): Promise<T> {

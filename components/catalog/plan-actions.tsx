@@ -12,7 +12,7 @@ export function PlanActions({
 }: {
   plan: { id: string; name: string; version: number; selfServe: boolean };
   status: PlanStatus;
-  action: FormActionFn<{ id: string; status: "on_sale" | "off_sale" }>;
+  action: FormActionFn<{ id: string; status: "on_sale" | "off_sale"; stripeFailed: boolean }>;
 }) {
   const where = plan.selfServe
     ? "in their plan picker and at checkout"

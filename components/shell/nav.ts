@@ -30,6 +30,7 @@ export const ADMIN_NAV: NavItem[] = [
   { href: "/admin/webhook-endpoints", label: "Outbound webhooks" },
   { href: "/admin/mail", label: "Mail" },
   { href: "/admin/api-keys", label: "Platform keys" },
+  { href: "/admin/imports", label: "Imports" },
   { href: "/admin/settings", label: "Settings" },
   { href: "/docs", label: "API docs" },
 ];

@@ -6,7 +6,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { db, type Executor } from "@/lib/db/client";
-import { plans } from "@/lib/db/schema";
+import { plans, type Plan } from "@/lib/db/schema";
 import { PLAN_INTERVALS } from "@/lib/db/schema/catalog";
 import { AppError, invalidField } from "@/lib/http/errors";
 import { ZDecimal, type Charge } from "@/lib/rating";
@@ -60,13 +60,72 @@ const slug = (s: string) =>
     .replace(/^-+|-+$/g, "")
     .slice(0, 80) || "plan";
 
+/** One plan from another system, in Tally's terms; `importId` is the id it had there. */
+export type ImportedPlanInput = {
+  importId: string;
+  name: string;
+  description: string;
+  currency: string;
+  interval: (typeof PLAN_INTERVALS)[number];
+  base_price: string;
+  trial_days?: number;
+  charges: Charge[];
+};
+
+export type ImportedPlanChange = { plan: Plan; change: "created" | "versioned" | "updated" | "unchanged" };
+
+/**
+ * Creates or updates the plan imported under `importId`, inside the caller's transaction: labels
+ * change in place, billing terms make a new version (subscribers keep theirs).
+ */
+export async function upsertImportedPlan(tx: Executor, p: ImportedPlanInput): Promise<ImportedPlanChange> {
+  const [existing] = await tx
+    .select()
+    .from(plans)
+    .where(and(eq(plans.importId, p.importId), eq(plans.isLatest, true)));
+  if (existing) {
+    const r = await updatePlan(
+      existing.id,
+      {
+        name: p.name,
+        description: p.description,
+        currency: p.currency,
+        interval: p.interval,
+        base_price: p.base_price,
+        ...(p.trial_days !== undefined && { trial_days: p.trial_days }),
+        charges: p.charges,
+      },
+      tx,
+    );
+    return { plan: r.plan, change: r.newVersion ? "versioned" : r.changed ? "updated" : "unchanged" };
+  }
+  const plan = await createPlan(
+    {
+      code: slug(p.importId),
+      name: p.name,
+      description: p.description,
+      interval: p.interval,
+      currency: p.currency,
+      base_price: p.base_price,
+      trial_days: p.trial_days ?? 0,
+      included_credits: 0,
+      limits: [],
+      charges: p.charges,
+      active: true,
+      self_serve: true,
+      sort_order: 0,
+      source: "import",
+      importId: p.importId,
+    },
+    tx,
+  );
+  return { plan, change: "created" };
+}
+
 export async function importPlans(input: z.output<typeof ZPlanImport>): Promise<PlanImportReportJson> {
   return db.transaction(async (tx) => {
     const planIds: string[] = [];
-    let created = 0;
-    let versioned = 0;
-    let updated = 0;
-    let unchanged = 0;
+    const counts = { created: 0, versioned: 0, updated: 0, unchanged: 0 };
     for (const [i, p] of input.plans.entries()) {
       const charges: Charge[] = p.charges.map((c) =>
         c.type === "usage"
@@ -80,51 +139,17 @@ export async function importPlans(input: z.output<typeof ZPlanImport>): Promise<
           : { type: "fixed", name: c.name, amount: c.amount },
       );
       try {
-        const [existing] = await tx
-          .select()
-          .from(plans)
-          .where(and(eq(plans.importId, p.id), eq(plans.isLatest, true)));
-        if (existing) {
-          const r = await updatePlan(
-            existing.id,
-            {
-              name: p.name,
-              description: p.description,
-              currency: p.currency,
-              interval: p.interval,
-              base_price: p.base_price,
-              charges,
-            },
-            tx,
-          );
-          if (r.newVersion) versioned++;
-          else if (r.changed) updated++;
-          else unchanged++;
-          planIds.push(r.plan.id);
-        } else {
-          const plan = await createPlan(
-            {
-              code: slug(p.id),
-              name: p.name,
-              description: p.description,
-              interval: p.interval,
-              currency: p.currency,
-              base_price: p.base_price,
-              trial_days: 0,
-              included_credits: 0,
-              limits: [],
-              charges,
-              active: true,
-              self_serve: true,
-              sort_order: 0,
-              source: "import",
-              importId: p.id,
-            },
-            tx,
-          );
-          created++;
-          planIds.push(plan.id);
-        }
+        const r = await upsertImportedPlan(tx, {
+          importId: p.id,
+          name: p.name,
+          description: p.description,
+          currency: p.currency,
+          interval: p.interval,
+          base_price: p.base_price,
+          charges,
+        });
+        counts[r.change]++;
+        planIds.push(r.plan.id);
       } catch (e) {
         // Name the field in the imported document, not in the plan it was turned into.
         if (e instanceof AppError && Array.isArray(e.details)) {
@@ -141,6 +166,6 @@ export async function importPlans(input: z.output<typeof ZPlanImport>): Promise<
         throw e;
       }
     }
-    return { synced_count: planIds.length, plan_ids: planIds, created, updated, versioned, unchanged };
+    return { synced_count: planIds.length, plan_ids: planIds, ...counts };
   });
 }

@@ -1,5 +1,6 @@
 // What the admin's plan editor saves, in one transaction: the plan (created as a draft, or its
-// next version when an existing plan's terms change) and its billing threshold.
+// next version when an existing plan's terms change) and its billing threshold. A plan linked to
+// Stripe is published again after the save commits (a Stripe outage leaves it saved, out of step).
 import "server-only";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
@@ -7,6 +8,7 @@ import { parseAmountToMinor } from "@/lib/money";
 import { setPlanBillingThreshold } from "@/lib/payments/threshold-invoicing";
 import type { Plan } from "@/lib/db/schema";
 import { createPlan, updatePlan } from "./plans";
+import { publishIfLinked, type AfterSavePublish } from "./publish-plan";
 import type { PlanEditorCreate, PlanEditorEdit } from "./schemas";
 
 function thresholdCents(value: string | null, currency: string): number | null {
@@ -28,9 +30,9 @@ function thresholdCents(value: string | null, currency: string): number | null {
 export async function savePlanFromEditor(
   save: { kind: "create"; input: PlanEditorCreate } | { kind: "edit"; input: PlanEditorEdit },
   actor: string,
-): Promise<{ plan: Plan; newVersion: boolean }> {
+): Promise<{ plan: Plan; newVersion: boolean; stripe: AfterSavePublish }> {
   const cents = thresholdCents(save.input.billing_threshold, save.input.currency);
-  return db.transaction(async (tx) => {
+  const saved = await db.transaction(async (tx) => {
     if (save.kind === "create") {
       const { billing_threshold: _threshold, ...create } = save.input;
       const plan = await createPlan({ ...create, status: create.status ?? "draft" }, tx);
@@ -42,4 +44,6 @@ export async function savePlanFromEditor(
     await setPlanBillingThreshold(change.plan.id, cents, actor, tx);
     return { plan: change.plan, newVersion: change.newVersion };
   });
+  const stripe = save.kind === "edit" ? await publishIfLinked(saved.plan) : ({ status: "not_linked" } as const);
+  return { ...saved, plan: stripe.status === "published" ? stripe.plan : saved.plan, stripe };
 }

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ZPage } from "@/lib/http/schemas";
 import { AGGREGATIONS, FEATURE_KINDS, PLAN_INTERVALS, PLAN_SOURCES, PLAN_STATUSES } from "@/lib/db/schema/catalog";
 import { SUPPORTED_CURRENCIES } from "@/lib/money";
+import { PLAN_STRIPE_STATUSES } from "./plan-stripe-status";
 import { ZCharge, ZDecimal } from "@/lib/rating";
 
 export const ZCode = z
@@ -313,11 +314,18 @@ export const ZPlanJson = z.strictObject({
   source: z.enum(PLAN_SOURCES),
   stripe_product_id: z.string().nullable(),
   stripe_price_id: z.string().nullable(),
+  /** Whether the linked Stripe price and product are what this version says (POST /api/v1/plans/{id}/publish). */
+  stripe_status: z.enum(PLAN_STRIPE_STATUSES),
   created_at: z.string(),
   archived_at: z.string().nullable(),
 });
 export const ZPlanPage = ZPage(ZPlanJson);
 /** PATCH /api/v1/plans/{id}: the plan as it now is, and whether the change made a new version. */
+/** POST /api/v1/plans/{id}/publish: the plan as linked now, what publishing did, and the price it archived. */
+export const ZPlanPublishJson = ZPlanJson.extend({
+  publish_outcome: z.enum(["published", "updated", "unchanged"]),
+  archived_price_id: z.string().nullable(),
+});
 export const ZPlanChangeJson = ZPlanJson.extend({ new_version: z.boolean() });
 
 export const ZFeatureJson = z.strictObject({

@@ -2,6 +2,7 @@
 import type { CreditEvent, CreditProduct, Feature, Meter, ModelPrice, Plan } from "@/lib/db/schema";
 import { minorToDecimal } from "@/lib/money";
 import { planStatus } from "./plan-status";
+import { planStripeStatus } from "./plan-stripe-status";
 import type { CreditEventJson, CreditProductJson, FeatureJson, MeterJson, ModelPriceJson, PlanJson } from "./schemas";
 
 export function featureJson(f: Feature): FeatureJson {
@@ -62,6 +63,7 @@ export function planJson(p: Plan): PlanJson {
     source: p.source,
     stripe_product_id: p.stripeProductId,
     stripe_price_id: p.stripePriceId,
+    stripe_status: planStripeStatus(p),
     created_at: p.createdAt.toISOString(),
     archived_at: p.archivedAt?.toISOString() ?? null,
   };

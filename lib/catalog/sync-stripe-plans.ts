@@ -12,6 +12,8 @@ import { minorToDecimal } from "@/lib/money";
 import { ADDON_ITEM_METADATA } from "@/lib/stripe/billing";
 import { listRecurringPrices, retrievePrice, type StripePriceInfo } from "@/lib/stripe/catalog";
 import { createPlan, updatePlan } from "./plans";
+import { PUBLISHED_PLAN_CODE_METADATA } from "./plan-stripe-status";
+import { sameSnapshot, snapshotOf } from "./publish-plan";
 import type { PlanSyncReportJson } from "./schemas";
 
 export type SyncOutcome = "created" | "updated" | "versioned" | "unchanged" | "archived" | "skipped";
@@ -32,10 +34,24 @@ async function latest(tx: Executor, where: ReturnType<typeof and>): Promise<Plan
   return p;
 }
 
-export async function syncPrice(
-  tx: Executor,
-  info: StripePriceInfo,
-): Promise<{ outcome: SyncOutcome; planId?: string; reason?: string }> {
+type PriceOutcome = { outcome: SyncOutcome; planId?: string; reason?: string };
+
+/** Syncs one price, and keeps the snapshot of it on the plan it is linked to (plan-stripe-status.ts). */
+export async function syncPrice(tx: Executor, info: StripePriceInfo): Promise<PriceOutcome> {
+  const result = await applyPrice(tx, info);
+  if (result.planId && result.outcome !== "skipped") {
+    const seen = snapshotOf(info);
+    const [row] = await tx
+      .select({ snapshot: plans.stripeSnapshot, priceId: plans.stripePriceId })
+      .from(plans)
+      .where(eq(plans.id, result.planId));
+    if (row?.priceId === info.id && !(row.snapshot && sameSnapshot(row.snapshot, seen)))
+      await tx.update(plans).set({ stripeSnapshot: seen }).where(eq(plans.id, result.planId));
+  }
+  return result;
+}
+
+async function applyPrice(tx: Executor, info: StripePriceInfo): Promise<PriceOutcome> {
   if (info.interval !== "month" && info.interval !== "year")
     return { outcome: "skipped", reason: `interval ${info.interval ?? "none"} is not monthly or yearly` };
   // An add-on's price (Tally created it for a subscription item) is not a plan.
@@ -46,6 +62,19 @@ export async function syncPrice(
       outcome: "skipped",
       reason: "price has no flat unit amount (metered or tiered prices are modelled as plan charges)",
     };
+  // A price Tally published is Tally's: its plan is the source of truth, publishing keeps the price in
+  // step, and the sync neither relabels that plan nor makes another plan of the price.
+  const publishedFor = info.metadata[PUBLISHED_PLAN_CODE_METADATA];
+  if (publishedFor) {
+    const linked = await latest(tx, and(eq(plans.stripePriceId, info.id)));
+    if (linked) return { outcome: "unchanged", planId: linked.id };
+    return {
+      outcome: "skipped",
+      reason: info.active
+        ? `published by Tally for plan ${publishedFor} but linked to none of its versions; publish that plan again`
+        : `a retired price Tally published for plan ${publishedFor}`,
+    };
+  }
   const meta = info.product.metadata;
   const byPrice = await latest(tx, and(eq(plans.stripePriceId, info.id)));
   if (!info.active || !info.product.active) {

@@ -15,6 +15,7 @@ import "@/lib/payments/stripe-period-usage";
 import { reconciliationJob } from "@/lib/payments/reconcile-stripe-periods";
 import { subscriptionRolloverJob } from "@/lib/subscriptions/rollover";
 import { trialEndingJob } from "@/lib/subscriptions/trial-ending";
+import { importScheduleJob } from "@/lib/imports/schedule";
 import type { Job } from "./runner";
 
 export const JOBS: Job[] = [
@@ -28,4 +29,5 @@ export const JOBS: Job[] = [
   ...meteringJobs,
   spendingCapJob,
   thresholdInvoicingJob,
+  importScheduleJob,
 ];

@@ -21,6 +21,7 @@ import {
 import { stripeCustomerOf } from "./provider-customer";
 import { liveSubscription } from "@/lib/subscriptions/subscribe";
 import { invoiceCheckout } from "./invoice-checkout";
+import { stripeDifferences } from "@/lib/catalog/plan-stripe-status";
 import { activeProvider } from "./provider";
 import type { CheckoutJson } from "./schemas";
 import { assertSelfServe } from "./self-serve";
@@ -96,6 +97,11 @@ export async function startCheckout(
           "validation_error",
           `Plan ${plan.code} is not linked to a Stripe price; sync the plans from Stripe first.`,
           [{ field: "plan_id", message: "no Stripe price" }],
+        );
+      // Stripe would charge its price, not this version's: refused until the plan is published again.
+      if (stripeDifferences(plan).some((d) => d.field !== "name" && d.field !== "description"))
+        throw conflict(
+          `${plan.name} cannot be bought right now: its price at Stripe is not yet the one shown here. Try again later (an admin publishes plan ${plan.code} to Stripe to fix this).`,
         );
       const s = await createSubscriptionCheckout({
         customerId: await stripeCustomerOf(orgId),

@@ -1,4 +1,6 @@
-// Reads Stripe's products and prices for plan sync, as plain objects (no SDK types leave lib/stripe).
+// Stripe's products and prices for plans, as plain objects (no SDK types leave lib/stripe): read for
+// the pull sync, written when Tally publishes a plan. Prices are immutable at Stripe: a plan's new
+// terms are a new price; the old one is archived (active = false), never changed.
 import "server-only";
 import type Stripe from "stripe";
 import { providerError, stripe } from "./client";
@@ -11,6 +13,7 @@ export type StripePriceInfo = {
   interval: string | null;
   trialDays: number | null;
   lookupKey: string | null;
+  metadata: Record<string, string>;
   product: { id: string; name: string; description: string | null; active: boolean; metadata: Record<string, string> };
 };
 
@@ -26,6 +29,7 @@ function toInfo(p: Stripe.Price): StripePriceInfo | null {
     interval: p.recurring?.interval ?? null,
     trialDays: p.recurring?.trial_period_days ?? null,
     lookupKey: p.lookup_key,
+    metadata: p.metadata ?? {},
     product: {
       id: prod.id,
       name: prod.name,
@@ -55,6 +59,118 @@ export async function retrievePrice(id: string): Promise<StripePriceInfo | null>
     return toInfo(await stripe().prices.retrieve(id, { expand: ["product"] }));
   } catch (e) {
     if ((e as { statusCode?: number }).statusCode === 404) return null;
+    throw providerError(e);
+  }
+}
+
+export type StripeProductInfo = StripePriceInfo["product"];
+
+const productInfo = (p: Stripe.Product): StripeProductInfo => ({
+  id: p.id,
+  name: p.name,
+  description: p.description ?? null,
+  active: p.active,
+  metadata: p.metadata ?? {},
+});
+
+/** The product, or null when Stripe has none by that id (or it was deleted). */
+export async function retrieveProduct(id: string): Promise<StripeProductInfo | null> {
+  try {
+    const p = await stripe().products.retrieve(id);
+    return "deleted" in p && p.deleted ? null : productInfo(p);
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return null;
+    throw providerError(e);
+  }
+}
+
+export async function createProduct(
+  input: { name: string; description: string; metadata: Record<string, string> },
+  idempotencyKey: string,
+): Promise<StripeProductInfo> {
+  try {
+    return productInfo(
+      await stripe().products.create(
+        {
+          name: input.name,
+          // Stripe refuses an empty description on create: none is sent instead.
+          ...(input.description ? { description: input.description } : {}),
+          metadata: input.metadata,
+        },
+        { idempotencyKey },
+      ),
+    );
+  } catch (e) {
+    throw providerError(e);
+  }
+}
+
+/** Name and description in place (an empty description unsets it); `active` when given. */
+export async function updateProduct(
+  id: string,
+  patch: { name: string; description: string; active?: boolean },
+): Promise<StripeProductInfo> {
+  try {
+    return productInfo(
+      await stripe().products.update(id, {
+        name: patch.name,
+        description: patch.description,
+        ...(patch.active !== undefined ? { active: patch.active } : {}),
+      }),
+    );
+  } catch (e) {
+    throw providerError(e);
+  }
+}
+
+/** A flat recurring price (licensed, quantity 1); its lookup key moves to it from any other price. */
+export async function createRecurringPrice(
+  input: {
+    product: StripeProductInfo;
+    unitAmount: number;
+    currency: string;
+    interval: "month" | "year";
+    lookupKey: string;
+    active: boolean;
+    metadata: Record<string, string>;
+  },
+  idempotencyKey: string,
+): Promise<StripePriceInfo> {
+  try {
+    const p = await stripe().prices.create(
+      {
+        product: input.product.id,
+        unit_amount: input.unitAmount,
+        currency: input.currency,
+        recurring: { interval: input.interval },
+        lookup_key: input.lookupKey,
+        transfer_lookup_key: true,
+        active: input.active,
+        metadata: input.metadata,
+      },
+      { idempotencyKey },
+    );
+    return {
+      id: p.id,
+      active: p.active,
+      currency: p.currency,
+      unitAmount: p.unit_amount,
+      interval: p.recurring?.interval ?? null,
+      trialDays: p.recurring?.trial_period_days ?? null,
+      lookupKey: p.lookup_key,
+      metadata: p.metadata ?? {},
+      product: input.product,
+    };
+  } catch (e) {
+    throw providerError(e);
+  }
+}
+
+/** Archives (false) or restores (true) a price; archived, it bills existing subscriptions but sells no new ones. */
+export async function setPriceActive(id: string, active: boolean): Promise<void> {
+  try {
+    await stripe().prices.update(id, { active });
+  } catch (e) {
     throw providerError(e);
   }
 }

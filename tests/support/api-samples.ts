@@ -66,8 +66,16 @@ export const SAMPLES: Record<string, Make> = {
     params: { id: w.catalog.sparePlan.id },
     body: { months: 3, compare_to: w.catalog.sparePlan.id },
   }),
+  "POST /api/v1/plans/{id}/publish": (w) => ({ params: { id: w.catalog.plan.id } }),
   "POST /api/v1/plans/sync": () => ({}),
   "POST /api/v1/plans/sync/{plan_id}": (w) => ({ params: { plan_id: w.catalog.sparePlan.id } }),
+  "GET /api/v1/imports": () => ({}),
+  "POST /api/v1/imports/flexprice": (w) => ({
+    body: { api_url: w.sources.flexprice.url, api_key: w.sources.flexprice.key, dry_run: true },
+  }),
+  "POST /api/v1/imports/lago": (w) => ({
+    body: { api_url: w.sources.lago.url, api_key: w.sources.lago.key, dry_run: true },
+  }),
   "POST /api/v1/plans/import": () => ({ body: { plans: [{ id: `imp-${uid()}`, name: "Imported", base_price: "5" }] } }),
   "GET /api/v1/credit-events": () => ({}),
   "POST /api/v1/credit-events": () => ({ body: { code: `ce_${uid()}`, name: "An event", credits: 3 } }),

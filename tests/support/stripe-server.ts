@@ -791,8 +791,48 @@ export class StripeServer {
       ),
     }));
     this.route("POST", /^\/v1\/products$/, ({ body }) => ({ body: this.createProduct(body as { name: string }) }));
+    const noObject = (id: string) => ({
+      status: 404,
+      body: { error: { type: "invalid_request_error", code: "resource_missing", message: `No such object: '${id}'` } },
+    });
+    // As Stripe: a lookup key names one price; transfer_lookup_key moves it from the price that has it.
+    const takeLookupKey = (key: unknown, transfer: unknown, exceptId: string | null) => {
+      if (typeof key !== "string" || !key) return null;
+      const holder = this.list("price", (p) => p.lookup_key === key && p.id !== exceptId)[0];
+      if (holder && !bool(transfer))
+        return {
+          status: 400,
+          body: {
+            error: {
+              type: "invalid_request_error",
+              param: "lookup_key",
+              message: `A price (\`${holder.id}\`) already uses that lookup key.`,
+            },
+          },
+        };
+      if (holder) this.put({ ...holder, lookup_key: null });
+      return null;
+    };
+    this.route("POST", /^\/v1\/products\/([^/]+)$/, ({ params, body }) => {
+      const p = this.objects.get(params[0]!);
+      if (!p || p.object !== "product") return noObject(params[0]!);
+      return {
+        body: this.put({
+          ...p,
+          ...(body.name !== undefined && { name: String(body.name) }),
+          // An empty string unsets a field, as in Stripe's form encoding.
+          ...(body.description !== undefined && { description: body.description === "" ? null : body.description }),
+          ...(body.active !== undefined && { active: bool(body.active) }),
+          ...(body.metadata !== undefined && {
+            metadata: { ...(p.metadata as Record<string, string>), ...(body.metadata as Record<string, string>) },
+          }),
+        }),
+      };
+    });
     this.route("POST", /^\/v1\/prices$/, ({ body }) => {
       const recurring = body.recurring as { interval: string } | undefined;
+      const refused = takeLookupKey(body.lookup_key, body.transfer_lookup_key, null);
+      if (refused) return refused;
       return {
         body: this.createPrice({
           product: String(body.product),
@@ -800,6 +840,32 @@ export class StripeServer {
           currency: String(body.currency ?? "usd"),
           recurring: recurring ? { interval: recurring.interval } : null,
           metadata: (body.metadata as Record<string, string> | undefined) ?? {},
+          ...(body.active !== undefined && { active: bool(body.active) }),
+          ...(typeof body.lookup_key === "string" && { lookup_key: body.lookup_key }),
+        }),
+      };
+    });
+    // Stripe prices are immutable but for these: active, lookup_key, nickname, metadata.
+    this.route("POST", /^\/v1\/prices\/([^/]+)$/, ({ params, body }) => {
+      const p = this.objects.get(params[0]!);
+      if (!p || p.object !== "price") return noObject(params[0]!);
+      for (const k of Object.keys(body))
+        if (!["active", "lookup_key", "transfer_lookup_key", "nickname", "metadata", "expand"].includes(k))
+          return {
+            status: 400,
+            body: { error: { type: "invalid_request_error", param: k, message: `Received unknown parameter: ${k}` } },
+          };
+      const refused = takeLookupKey(body.lookup_key, body.transfer_lookup_key, p.id);
+      if (refused) return refused;
+      return {
+        body: this.put({
+          ...p,
+          ...(body.active !== undefined && { active: bool(body.active) }),
+          ...(body.lookup_key !== undefined && { lookup_key: body.lookup_key === "" ? null : body.lookup_key }),
+          ...(body.nickname !== undefined && { nickname: body.nickname }),
+          ...(body.metadata !== undefined && {
+            metadata: { ...(p.metadata as Record<string, string>), ...(body.metadata as Record<string, string>) },
+          }),
         }),
       };
     });

@@ -3,6 +3,8 @@
 // agent with a call, credits with a consumption and an open reservation, usage events and an alert, and
 // every kind of principal the API knows. Objects are made through the API where it offers a way (as a
 // platform key would), so the world is what a running installation would hold.
+import { FlexPriceServer } from "./flexprice-server";
+import { LagoServer } from "./lago-server";
 import { createTaxRate } from "@/lib/tax/rates";
 import { eq, sql } from "drizzle-orm";
 import * as agentsRoute from "@/app/api/v1/agents/route";
@@ -265,10 +267,19 @@ export async function seedWorld() {
     await makeUser("owner", a.id),
     await makeUser("admin", null),
   ];
+  // Empty FlexPrice and Lago accounts on loopback for the import operations (POST /api/v1/imports/…).
+  const flexKey = `flex_${uid()}`;
+  const lagoKey = `lago_${uid()}`;
+  const flexprice = (await new FlexPriceServer(flexKey).start()).unref();
+  const lago = (await new LagoServer(lagoKey).start()).unref();
   return {
     a,
     b,
     platform,
+    sources: {
+      flexprice: { url: flexprice.url, key: flexKey },
+      lago: { url: lago.url, key: lagoKey },
+    },
     catalog: {
       meter,
       plan,

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { savePlanFromEditor } from "@/lib/catalog/plan-editor-save";
 import { humanPlanState } from "@/lib/catalog/plan-form-messages";
 import { setPlanStatus } from "@/lib/catalog/plans";
+import { publishIfLinked, publishPlanToStripe } from "@/lib/catalog/publish-plan";
 import { ZPlanEditorCreate, ZPlanEditorEdit } from "@/lib/catalog/schemas";
 import { syncAllPlansFromStripe } from "@/lib/catalog/sync-stripe-plans";
 import { formAction, jsonAction } from "@/lib/http/action";
@@ -30,10 +31,11 @@ export async function createPlanAction(prev: ActionState<{ id: string }>, form: 
 const edit = jsonAction(
   ZPlanEditorEdit,
   async (input, admin) => {
-    const { plan, newVersion } = await savePlanFromEditor({ kind: "edit", input }, `user:${admin.id}`);
+    const { plan, newVersion, stripe } = await savePlanFromEditor({ kind: "edit", input }, `user:${admin.id}`);
     revalidatePath("/admin/plans");
     revalidatePath(`/admin/plans/${input.id}`);
-    redirect(`/admin/plans/${plan.id}?saved=${newVersion ? "version" : "saved"}`);
+    const published = stripe.status === "failed" ? `&stripe=${stripe.reason}` : "";
+    redirect(`/admin/plans/${plan.id}?saved=${newVersion ? "version" : "saved"}${published}`);
     return { id: plan.id };
   },
   { auth: "admin" },
@@ -48,13 +50,17 @@ export const setPlanStatusAction = formAction(
   z.object({ id: z.string().min(1), status: z.enum(["on_sale", "off_sale"]) }),
   async ({ id, status }) => {
     const plan = await setPlanStatus(id, status);
+    // A plan linked to Stripe sells there only while it is on sale here: its price follows.
+    const stripe = await publishIfLinked(plan);
     revalidatePath("/admin/plans");
     revalidatePath(`/admin/plans/${id}`);
-    return { id: plan.id, status };
+    return { id: plan.id, status, stripeFailed: stripe.status === "failed" };
   },
   {
     auth: "admin",
-    message: (r) => (r.status === "on_sale" ? "On sale: customers can choose it now." : "Taken off sale."),
+    message: (r) =>
+      (r.status === "on_sale" ? "On sale: customers can choose it now." : "Taken off sale.") +
+      (r.stripeFailed ? " Stripe could not be updated: publish the plan again to bring it in step." : ""),
   },
 );
 
@@ -70,6 +76,25 @@ export const moveSubscribersAction = formAction(
     auth: "admin",
     message: (r) =>
       `${r.moved} subscriber${r.moved === 1 ? "" : "s"} move${r.moved === 1 ? "s" : ""} to version ${r.version} at the end of their current period${r.skipped ? `; ${r.skipped} changed meanwhile and stay${r.skipped === 1 ? "s" : ""}` : ""}.`,
+  },
+);
+
+export const publishPlanAction = formAction(
+  z.object({ id: z.string().min(1) }),
+  async ({ id }) => {
+    const r = await publishPlanToStripe(id);
+    revalidatePath("/admin/plans");
+    revalidatePath(`/admin/plans/${id}`);
+    return { id: r.plan.id, outcome: r.outcome, priceId: r.plan.stripePriceId, archivedPriceId: r.archivedPriceId };
+  },
+  {
+    auth: "admin",
+    message: (r) =>
+      r.outcome === "unchanged"
+        ? "Already in step with Stripe: nothing to change."
+        : r.outcome === "published"
+          ? `Published: Stripe price ${r.priceId}.`
+          : `Stripe updated: price ${r.priceId}${r.archivedPriceId ? ` (${r.archivedPriceId} archived; its subscribers keep it)` : ""}.`,
   },
 );
 

@@ -49,6 +49,22 @@ export type PlanSource = (typeof PLAN_SOURCES)[number];
 export const PLAN_STATUSES = ["draft", "on_sale", "off_sale"] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
 
+/**
+ * The linked Stripe product and price as Tally last saw them (when it published the plan, or pulled
+ * it in a sync): compared with the plan, it says whether the plan is in step with Stripe.
+ */
+export type StripePlanSnapshot = {
+  product_id: string;
+  price_id: string;
+  name: string;
+  description: string;
+  unit_amount: number;
+  currency: string;
+  interval: string;
+  /** The price and its product are both active: new customers can buy it. */
+  active: boolean;
+  seen_at: string;
+};
 export type PlanLimit = { meter: string; limit: number; enforcement: "soft" | "hard" };
 
 /**
@@ -122,6 +138,8 @@ export const plans = pgTable(
     source: text().$type<PlanSource>().notNull().default("local"),
     stripeProductId: text(),
     stripePriceId: text(),
+    /** The linked Stripe price as last published or pulled (lib/catalog/plan-stripe-status.ts). */
+    stripeSnapshot: jsonb().$type<StripePlanSnapshot>(),
     /** The id a plan had where it was imported from (FlexPrice plan JSON). */
     importId: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -22,3 +22,4 @@ export * from "./tax";
 export * from "./overrides";
 export * from "./addons";
 export * from "./corrections";
+export * from "./imports";

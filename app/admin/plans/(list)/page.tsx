@@ -4,6 +4,7 @@ import Link from "next/link";
 import { shortCharge } from "@/components/catalog/charge-summary";
 import { SyncButton } from "@/components/catalog/sync-button";
 import { PlanStatusBadge } from "@/components/catalog/plan-status-badge";
+import { StripeStatusBadge } from "@/components/catalog/stripe-status-badge";
 import { buttonClass } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -11,6 +12,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireAdmin } from "@/lib/auth/session";
 import { listPlans } from "@/lib/catalog/plans";
+import { planStripeStatus } from "@/lib/catalog/plan-stripe-status";
+import { paymentRail } from "@/lib/payments/provider";
 import { stripeConfigured } from "@/lib/stripe/client";
 import { syncPlansAction } from "../actions";
 
@@ -19,6 +22,7 @@ export const metadata: Metadata = { title: "Plans" };
 export default async function PlansPage() {
   await requireAdmin();
   const plans = await listPlans({ includeInactive: true });
+  const onStripe = paymentRail() === "stripe";
   return (
     <>
       <PageHeader
@@ -78,7 +82,10 @@ export default async function PlansPage() {
                     {p.charges.length ? p.charges.map((c, i) => <div key={i}>{shortCharge(c, p.currency)}</div>) : "—"}
                   </Td>
                   <Td>
-                    <PlanStatusBadge plan={p} />
+                    <div className="flex flex-col items-start gap-1">
+                      <PlanStatusBadge plan={p} />
+                      {onStripe && <StripeStatusBadge status={planStripeStatus(p)} />}
+                    </div>
                   </Td>
                 </tr>
               ))}

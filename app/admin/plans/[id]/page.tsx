@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PlanActions } from "@/components/catalog/plan-actions";
 import { PlanStatusBadge } from "@/components/catalog/plan-status-badge";
+import { StripePublishCard } from "@/components/catalog/stripe-publish-card";
 import { VersionMove } from "@/components/catalog/version-move";
 import { ChargeList } from "@/components/catalog/charge-summary";
 import { Badge } from "@/components/ui/badge";
@@ -15,11 +16,13 @@ import { listFeatures } from "@/lib/catalog/features";
 import { planBillingThreshold } from "@/lib/catalog/plan-billing-threshold";
 import { planStatus } from "@/lib/catalog/plan-status";
 import { getPlan, planVersions } from "@/lib/catalog/plans";
+import { planStripeStatus, stripeDifferences } from "@/lib/catalog/plan-stripe-status";
 import { formatDate, formatFeatureValue, formatInteger, formatMoney } from "@/lib/format";
 import { AppError } from "@/lib/http/errors";
 import { previewVersionMove } from "@/lib/payments/plan-version-move";
+import { paymentRail } from "@/lib/payments/provider";
 import { liveSubscriberCounts } from "@/lib/subscriptions/queries";
-import { moveSubscribersAction, setPlanStatusAction } from "../actions";
+import { moveSubscribersAction, publishPlanAction, setPlanStatusAction } from "../actions";
 
 export const metadata: Metadata = { title: "Plan" };
 
@@ -28,11 +31,11 @@ export default async function PlanPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ saved?: string }>;
+  searchParams: Promise<{ saved?: string; stripe?: string }>;
 }) {
   await requireAdmin();
   const { id } = await params;
-  const { saved } = await searchParams;
+  const { saved, stripe } = await searchParams;
   const plan = await getPlan(id).catch((e) => {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;
@@ -176,6 +179,15 @@ export default async function PlanPage({
           </CardBody>
         </Card>
         {move && <VersionMove preview={move} action={moveSubscribersAction} />}
+        {paymentRail() === "stripe" && (
+          <StripePublishCard
+            plan={plan}
+            status={planStripeStatus(plan)}
+            differences={stripeDifferences(plan)}
+            afterSave={stripe === "stripe_unavailable" || stripe === "refused" ? stripe : undefined}
+            action={publishPlanAction}
+          />
+        )}
         <Card className="min-w-0 lg:col-span-3">
           <CardHeader title="Versions" description="Subscribers and calls stay on the version they started with." />
           <Table>

@@ -7,6 +7,7 @@ import { requireAdmin } from "@/lib/auth/session";
 import { planEditorFeatures, planEditorInitial, planEditorMeters } from "@/lib/catalog/plan-editor-data";
 import { getPlan } from "@/lib/catalog/plans";
 import { planStatus } from "@/lib/catalog/plan-status";
+import { paymentRail } from "@/lib/payments/provider";
 import { AppError } from "@/lib/http/errors";
 import { editPlanAction } from "../../actions";
 
@@ -42,6 +43,7 @@ export default async function EditPlanPage({ params }: { params: Promise<{ id: s
     planEditorInitial(plan),
   ]);
   const draft = planStatus(plan) === "draft";
+  const publishes = plan.stripePriceId !== null && paymentRail() === "stripe";
   return (
     <>
       {back}
@@ -53,6 +55,12 @@ export default async function EditPlanPage({ params }: { params: Promise<{ id: s
             : `Names and descriptions change in place. Changing a price, charge, limit, feature, trial, interval or included credits saves version ${plan.version + 1}; subscribers stay on version ${plan.version} until you move them.`
         }
       />
+      {publishes && (
+        <p className="mb-4 rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900 ring-1 ring-sky-200">
+          This plan is on Stripe: saving publishes the change there too (a new version gets a new Stripe price; the old
+          price keeps billing its subscribers). Only the base price is a Stripe price; charges are billed by Tally.
+        </p>
+      )}
       <PlanEditor meters={meters} features={features} action={editPlanAction} initial={initial} />
     </>
   );
