@@ -1,15 +1,12 @@
 // Adopting an existing Stripe account from the admin's pages. This machine cannot reach Stripe, so the
 // app runs a second time, on its own port and embedded database, with PAYMENTS=stripe pointed at the
 // Stripe-shaped test server (tests/support/stripe-server.ts), which holds the "existing account".
-import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { workers } from "../playwright.config";
 import { StripeServer, type Obj } from "../tests/support/stripe-server";
 import { ADMIN, signIn } from "./support";
+import { startStripeModeApp, type StripeModeApp } from "./stripe-mode";
 
 // Two ports after the workers' servers (stripe-in-page.spec.ts takes the first).
 const PORT = Number(process.env.E2E_ADOPT_PORT || Number(process.env.E2E_PORT || 3100) + workers + 1);
@@ -17,8 +14,7 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const DAY = 86400;
 
 const stripe = new StripeServer();
-let server: ChildProcess | undefined;
-let dataDir = "";
+let app: StripeModeApp | undefined;
 
 test.describe("adopting a Stripe account", () => {
   test.describe.configure({ mode: "serial", timeout: 180_000 });
@@ -26,41 +22,18 @@ test.describe("adopting a Stripe account", () => {
 
   test.beforeAll(async () => {
     test.setTimeout(240_000);
-    await stripe.start();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tally-e2e-adopt-"));
-    server = spawn(process.execPath, [path.join("server", "serve.mjs")], {
-      stdio: "ignore",
+    app = await startStripeModeApp(stripe, {
+      port: PORT,
+      name: "adopt",
       env: {
-        ...process.env,
-        NODE_ENV: "production",
-        PORT: String(PORT),
-        HOSTNAME_BIND: "127.0.0.1",
-        APP_URL: BASE,
-        TALLY_DATA_DIR: dataDir,
-        DATABASE_URL: "",
-        SEED_DEMO: "true",
-        PAYMENTS: "stripe",
-        LOG_LEVEL: "warn",
         AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0002",
         STRIPE_WEBHOOK_SECRET: "whsec_e2e_adopt",
-        ...stripe.env(),
       },
     });
-    for (let i = 0; ; i++) {
-      const up = await fetch(`${BASE}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      if (i > 200) throw new Error(`the Stripe-mode server did not start on ${BASE}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
   });
 
   test.afterAll(async () => {
-    server?.kill("SIGTERM");
-    await stripe.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await app?.stop();
   });
 
   test("an admin pulls the plans in, adopts a paying Stripe customer as a new Tally customer, and sees its past invoices", async ({

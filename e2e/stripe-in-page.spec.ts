@@ -7,15 +7,12 @@
 //    right key and mounted the session/SetupIntent the server made — not Stripe's own form.
 // The stand-in's "Pay" and "Save card" do at the test server what Stripe would (pay the session,
 // confirm the SetupIntent), and payment arrives as a signed webhook, as from Stripe.
-import { spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import Stripe from "stripe";
 import { workers } from "../playwright.config";
 import { StripeServer } from "../tests/support/stripe-server";
 import { ADMIN, OWNER, OWNER_STATE, signIn } from "./support";
+import { startStripeModeApp, type StripeModeApp } from "./stripe-mode";
 
 // The port after the workers' servers (E2E_PORT, E2E_PORT + 1, … one per worker).
 const PORT = Number(process.env.E2E_STRIPE_PORT || Number(process.env.E2E_PORT || 3100) + workers);
@@ -77,8 +74,7 @@ const STAND_IN = `(() => {
 
 const stripe = new StripeServer();
 const signer = new Stripe("sk_test_signing_only");
-let server: ChildProcess | undefined;
-let dataDir = "";
+let app: StripeModeApp | undefined;
 
 async function deliver(event: Record<string, unknown>) {
   const payload = JSON.stringify(event);
@@ -123,43 +119,20 @@ test.describe("with Stripe configured", () => {
 
   test.beforeAll(async () => {
     test.setTimeout(240_000);
-    await stripe.start();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tally-e2e-stripe-"));
-    server = spawn(process.execPath, [path.join("server", "serve.mjs")], {
-      stdio: "ignore",
+    app = await startStripeModeApp(stripe, {
+      port: PORT,
+      name: "stripe",
       env: {
-        ...process.env,
-        NODE_ENV: "production",
-        PORT: String(PORT),
-        HOSTNAME_BIND: "127.0.0.1",
-        APP_URL: BASE,
-        TALLY_DATA_DIR: dataDir,
-        DATABASE_URL: "",
-        SEED_DEMO: "true",
-        PAYMENTS: "stripe",
-        LOG_LEVEL: "warn",
         AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0001",
         SIGN_UPS_PER_IP: "1000",
         STRIPE_PUBLISHABLE_KEY: PUBLISHABLE,
         STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-        ...stripe.env(),
       },
     });
-    for (let i = 0; ; i++) {
-      const up = await fetch(`${BASE}/api/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      if (i > 200) throw new Error(`the Stripe-mode server did not start on ${BASE}`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
   });
 
   test.afterAll(async () => {
-    server?.kill("SIGTERM");
-    await stripe.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await app?.stop();
   });
 
   test("a credit pack is paid in Embedded Checkout inside the page, with the key and the session's client secret", async ({
