@@ -17,19 +17,24 @@ export type StripePriceInfo = {
   product: { id: string; name: string; description: string | null; active: boolean; metadata: Record<string, string> };
 };
 
+/** A price's own fields (its product aside). */
+const priceFields = (p: Stripe.Price): Omit<StripePriceInfo, "product"> => ({
+  id: p.id,
+  active: p.active,
+  currency: p.currency,
+  unitAmount: p.unit_amount,
+  interval: p.recurring?.interval ?? null,
+  trialDays: p.recurring?.trial_period_days ?? null,
+  lookupKey: p.lookup_key,
+  metadata: p.metadata ?? {},
+});
+
 function toInfo(p: Stripe.Price): StripePriceInfo | null {
   const product = p.product;
   if (typeof product === "string" || ("deleted" in product && product.deleted)) return null;
   const prod = product as Stripe.Product;
   return {
-    id: p.id,
-    active: p.active,
-    currency: p.currency,
-    unitAmount: p.unit_amount,
-    interval: p.recurring?.interval ?? null,
-    trialDays: p.recurring?.trial_period_days ?? null,
-    lookupKey: p.lookup_key,
-    metadata: p.metadata ?? {},
+    ...priceFields(p),
     product: {
       id: prod.id,
       name: prod.name,
@@ -150,17 +155,7 @@ export async function createRecurringPrice(
       },
       { idempotencyKey },
     );
-    return {
-      id: p.id,
-      active: p.active,
-      currency: p.currency,
-      unitAmount: p.unit_amount,
-      interval: p.recurring?.interval ?? null,
-      trialDays: p.recurring?.trial_period_days ?? null,
-      lookupKey: p.lookup_key,
-      metadata: p.metadata ?? {},
-      product: input.product,
-    };
+    return { ...priceFields(p), product: input.product };
   } catch (e) {
     throw providerError(e);
   }
