@@ -2,12 +2,12 @@
 // `x-api-key` (401 without the right one), lists as {items, pagination: {total, limit, offset}}
 // paged by limit and offset. `pageSize` caps a page so that tests read several; objects are
 // plain data the tests change between runs.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
+import { LoopbackJsonServer, type Send } from "./loopback-json-server";
 
 type Obj = Record<string, unknown> & { id: string };
 
-export class FlexPriceServer {
+export class FlexPriceServer extends LoopbackJsonServer {
   readonly data: Record<"meters" | "plans" | "prices" | "customers" | "subscriptions", Obj[]> = {
     meters: [],
     plans: [],
@@ -15,47 +15,23 @@ export class FlexPriceServer {
     customers: [],
     subscriptions: [],
   };
-  readonly requests: { path: string; query: URLSearchParams }[] = [];
-  private server: Server | null = null;
 
   constructor(
     readonly apiKey: string,
     readonly pageSize = 2,
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  ) {
+    super();
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const url = new URL(req.url ?? "/", "http://x");
-      this.requests.push({ path: url.pathname, query: url.searchParams });
-      const send = (status: number, body: unknown) => {
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(body));
-      };
-      if (req.headers["x-api-key"] !== this.apiKey)
-        return send(401, { error: { message: "invalid api key", internal_error: "unauthorized" } });
-      const m = /^\/v1\/(meters|plans|prices|customers|subscriptions)$/.exec(url.pathname);
-      if (req.method !== "GET" || !m) return send(404, { error: { message: "not found" } });
-      const all = this.data[m[1] as keyof FlexPriceServer["data"]];
-      const limit = Math.min(Number(url.searchParams.get("limit") ?? 50), this.pageSize);
-      const offset = Number(url.searchParams.get("offset") ?? 0);
-      send(200, { items: all.slice(offset, offset + limit), pagination: { total: all.length, limit, offset } });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    return this;
-  }
-
-  /** Lets the process exit while the server still listens (a world seeded once for many tests). */
-  unref(): this {
-    this.server?.unref();
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  protected handle(req: IncomingMessage, url: URL, send: Send): void {
+    if (req.headers["x-api-key"] !== this.apiKey)
+      return send(401, { error: { message: "invalid api key", internal_error: "unauthorized" } });
+    const m = /^\/v1\/(meters|plans|prices|customers|subscriptions)$/.exec(url.pathname);
+    if (req.method !== "GET" || !m) return send(404, { error: { message: "not found" } });
+    const all = this.data[m[1] as keyof FlexPriceServer["data"]];
+    const limit = Math.min(Number(url.searchParams.get("limit") ?? 50), this.pageSize);
+    const offset = Number(url.searchParams.get("offset") ?? 0);
+    send(200, { items: all.slice(offset, offset + limit), pagination: { total: all.length, limit, offset } });
   }
 }
 

@@ -3,13 +3,13 @@
 // prev_page, total_pages, total_count}} paged by page and per_page. Wallets need
 // `external_customer_id` (422 without it, as Lago answers); subscriptions filter by it and by
 // `status[]` (active only when not given). `perPage` caps a page so that tests read several.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
+import { LoopbackJsonServer, type Send } from "./loopback-json-server";
 
 type Obj = Record<string, unknown>;
 type Plural = "billable_metrics" | "plans" | "customers" | "subscriptions" | "wallets";
 
-export class LagoServer {
+export class LagoServer extends LoopbackJsonServer {
   readonly data: Record<Plural, Obj[]> = {
     billable_metrics: [],
     plans: [],
@@ -17,72 +17,47 @@ export class LagoServer {
     subscriptions: [],
     wallets: [],
   };
-  readonly requests: { path: string; query: URLSearchParams }[] = [];
-  private server: Server | null = null;
 
   constructor(
     readonly apiKey: string,
     readonly perPage = 2,
-  ) {}
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  ) {
+    super();
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const url = new URL(req.url ?? "/", "http://x");
-      this.requests.push({ path: url.pathname, query: url.searchParams });
-      const send = (status: number, body: unknown) => {
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(body));
-      };
-      if (req.headers.authorization !== `Bearer ${this.apiKey}`)
-        return send(401, { status: 401, error: "Unauthorized" });
-      const m = /^\/api\/v1\/(billable_metrics|plans|customers|subscriptions|wallets)$/.exec(url.pathname);
-      if (req.method !== "GET" || !m) return send(404, { status: 404, error: "Not Found", code: "resource_not_found" });
-      const plural = m[1] as Plural;
-      let rows = this.data[plural];
-      const customer = url.searchParams.get("external_customer_id");
-      if (plural === "wallets" && !customer)
-        return send(422, {
-          status: 422,
-          error: "Unprocessable Entity",
-          code: "validation_errors",
-          error_details: { external_customer_id: ["value_is_mandatory"] },
-        });
-      if (customer && (plural === "wallets" || plural === "subscriptions"))
-        rows = rows.filter((r) => r.external_customer_id === customer);
-      if (plural === "subscriptions") {
-        const statuses = url.searchParams.getAll("status[]");
-        rows = rows.filter((r) => (statuses.length ? statuses : ["active"]).includes(r.status as string));
-      }
-      const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 20), this.perPage);
-      const page = Number(url.searchParams.get("page") ?? 1);
-      const totalPages = Math.max(1, Math.ceil(rows.length / perPage));
-      send(200, {
-        [plural]: rows.slice((page - 1) * perPage, page * perPage),
-        meta: {
-          current_page: page,
-          next_page: page < totalPages ? page + 1 : null,
-          prev_page: page > 1 ? page - 1 : null,
-          total_pages: totalPages,
-          total_count: rows.length,
-        },
+  protected handle(req: IncomingMessage, url: URL, send: Send): void {
+    if (req.headers.authorization !== `Bearer ${this.apiKey}`) return send(401, { status: 401, error: "Unauthorized" });
+    const m = /^\/api\/v1\/(billable_metrics|plans|customers|subscriptions|wallets)$/.exec(url.pathname);
+    if (req.method !== "GET" || !m) return send(404, { status: 404, error: "Not Found", code: "resource_not_found" });
+    const plural = m[1] as Plural;
+    let rows = this.data[plural];
+    const customer = url.searchParams.get("external_customer_id");
+    if (plural === "wallets" && !customer)
+      return send(422, {
+        status: 422,
+        error: "Unprocessable Entity",
+        code: "validation_errors",
+        error_details: { external_customer_id: ["value_is_mandatory"] },
       });
+    if (customer && (plural === "wallets" || plural === "subscriptions"))
+      rows = rows.filter((r) => r.external_customer_id === customer);
+    if (plural === "subscriptions") {
+      const statuses = url.searchParams.getAll("status[]");
+      rows = rows.filter((r) => (statuses.length ? statuses : ["active"]).includes(r.status as string));
+    }
+    const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 20), this.perPage);
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const totalPages = Math.max(1, Math.ceil(rows.length / perPage));
+    send(200, {
+      [plural]: rows.slice((page - 1) * perPage, page * perPage),
+      meta: {
+        current_page: page,
+        next_page: page < totalPages ? page + 1 : null,
+        prev_page: page > 1 ? page - 1 : null,
+        total_pages: totalPages,
+        total_count: rows.length,
+      },
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
-    return this;
-  }
-
-  /** Lets the process exit while the server still listens (a world seeded once for many tests). */
-  unref(): this {
-    this.server?.unref();
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 }
 
