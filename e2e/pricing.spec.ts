@@ -9,7 +9,7 @@ test.describe("public pricing page", () => {
     await expect(page.getByRole("heading", { name: "Pricing", level: 1 })).toBeVisible();
     const monthly = page.getByRole("radio", { name: "Monthly" });
     await expect(monthly).toHaveAttribute("aria-checked", "true");
-    const starter = page.getByRole("region", { name: "Starter" });
+    const starter = page.getByRole("region", { name: "Starter", exact: true });
     await expect(starter).toContainText("$29.00 / month");
 
     await page.getByRole("radio", { name: "Yearly" }).click();
@@ -60,7 +60,7 @@ test.describe("public pricing page", () => {
   test("on a phone the plans stack as cards that list their features, without sideways scrolling", async ({ page }) => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto("/pricing");
-    const enterprise = page.getByRole("region", { name: "Enterprise" });
+    const enterprise = page.getByRole("region", { name: "Enterprise", exact: true });
     await expect(enterprise).toContainText("SSO (SAML)");
     await expect(enterprise).toContainText("Included");
     await expect(page.getByTestId("feature-table")).toBeHidden();
