@@ -45,4 +45,7 @@ export const COORDINATOR_TABLES: Readonly<Record<string, string>> = {
   webhook_messages: "outbound webhook messages (org_id optional)",
   webhook_deliveries: "outbound webhook deliveries (org_id optional)",
   webhook_delivery_attempts: "per delivery",
+  imports: "the operator's import runs from FlexPrice or Lago: installation-wide, no organization",
+  import_links: "source ids to Tally rows of every kind (plans, meters, customers…), for the importer only",
+  import_schedules: "the importer's syncs, claimed by a job across the installation",
 };
