@@ -8,7 +8,7 @@
 // transaction, re-planned inside it, so a link made meanwhile is a conflict, not overwritten.
 // Adopting again finds everything in place and changes nothing.
 import "server-only";
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { isUniqueViolation } from "@/lib/db/errors";
 import {
@@ -35,7 +35,7 @@ import {
   type StripeCustomerInfo,
 } from "@/lib/stripe/adoption";
 import type { AdoptCustomerJson, AdoptReportJson, AdoptRequest, AdoptStatus, MatchedBy } from "./adopt-stripe-schemas";
-import { applyStripeSubscription } from "./subscription-sync";
+import { applyStripeSubscription, planFor } from "./subscription-sync";
 
 /** Metadata keys naming Tally's customer on a Stripe customer, in the order they are tried. */
 const ID_KEYS = ["tally_org_id", "tally_customer_id"] as const;
@@ -201,16 +201,6 @@ async function autoMatch(
   return { org: null, matchedBy: null, note: `${notes.join("; ")}: choose a Tally customer or create a new one` };
 }
 
-async function planFor(tx: Executor, priceId: string): Promise<Plan | null> {
-  const [p] = await tx
-    .select()
-    .from(plans)
-    .where(eq(plans.stripePriceId, priceId))
-    .orderBy(desc(plans.version))
-    .limit(1);
-  return p ?? null;
-}
-
 async function planCustomer(
   tx: Executor,
   snap: Snapshot,
@@ -266,7 +256,7 @@ async function planCustomer(
   for (const s of all) {
     const done = adopted.find((a) => a.stripeId === s.id);
     const planItems = s.itemPriceIds.filter((p) => !s.addonItems.some((a) => a.priceId === p));
-    const plan = s.priceId ? await planFor(tx, s.priceId) : null;
+    const plan = await planFor(tx, s.priceId);
     if (done) {
       if (target && done.orgId !== target.id)
         conflicts.push(`Stripe subscription ${s.id} is already another Tally customer's (${done.orgId})`);

@@ -55,7 +55,8 @@ async function orgFor(tx: Executor, s: StripeSubscriptionState): Promise<string 
   return null;
 }
 
-async function planFor(tx: Executor, priceId: string | null): Promise<Plan | null> {
+/** The newest plan version linked to a Stripe price (null: no price, or no plan has it). */
+export async function planFor(tx: Executor, priceId: string | null): Promise<Plan | null> {
   if (!priceId) return null;
   const [p] = await tx
     .select()
