@@ -65,6 +65,13 @@ const publish = (key: string, id: string, extra: { cookie?: string } = {}) =>
     `/api/v1/plans/${id}/publish`,
     { key: extra.cookie ? undefined : key, cookie: extra.cookie, params: { id } },
   );
+/** PATCH /plans/{id}: an edit (a price change makes a new version). */
+const edit = (key: string, id: string, body: Record<string, unknown>) =>
+  call<PlanOut & { new_version: boolean }>(planRoute.PATCH, "PATCH", `/api/v1/plans/${id}`, {
+    key,
+    params: { id },
+    body,
+  });
 const getPlan = async (key: string, id: string) =>
   (await call<PlanOut>(planRoute.GET, "GET", `/api/v1/plans/${id}`, { key, params: { id } })).json;
 const stripeObj = (id: string | null) => stripe.objects.get(id!)!;
@@ -132,16 +139,7 @@ describe("publishing a plan to Stripe", () => {
     const plan = await newPlan(key);
     const v1 = (await publish(key, plan.id)).json;
 
-    const edited = await call<PlanOut & { new_version: boolean }>(
-      planRoute.PATCH,
-      "PATCH",
-      `/api/v1/plans/${plan.id}`,
-      {
-        key,
-        params: { id: plan.id },
-        body: { base_price: "59.00" },
-      },
-    );
+    const edited = await edit(key, plan.id, { base_price: "59.00" });
     expect(edited.json).toMatchObject({ new_version: true, version: 2, stripe_status: "out_of_step" });
 
     const v2 = await publish(key, edited.json.id);
@@ -177,11 +175,7 @@ describe("publishing a plan to Stripe", () => {
     const key = await platformKey();
     const plan = await newPlan(key);
     const v1 = (await publish(key, plan.id)).json;
-    const edited = await call<PlanOut>(planRoute.PATCH, "PATCH", `/api/v1/plans/${plan.id}`, {
-      key,
-      params: { id: plan.id },
-      body: { included_credits: 2000 },
-    });
+    const edited = await edit(key, plan.id, { included_credits: 2000 });
     expect(edited.json).toMatchObject({ version: 2, stripe_price_id: v1.stripe_price_id });
     const v2 = (await publish(key, edited.json.id)).json;
     expect(v2).toMatchObject({ archived_price_id: v1.stripe_price_id, stripe_status: "in_step" });
@@ -200,13 +194,7 @@ describe("publishing a plan to Stripe", () => {
       .update(subscriptions)
       .set({ provider: "stripe", stripeSubscriptionId: `sub_${uid()}` })
       .where(eq(subscriptions.id, sub.id));
-    const v2 = (
-      await call<PlanOut>(planRoute.PATCH, "PATCH", `/api/v1/plans/${plan.id}`, {
-        key,
-        params: { id: plan.id },
-        body: { base_price: "55.00" },
-      })
-    ).json;
+    const v2 = (await edit(key, plan.id, { base_price: "55.00" })).json;
     expect((await previewVersionMove(v2.id)).skipped).toEqual([
       expect.objectContaining({
         subscription_id: sub.id,
@@ -223,16 +211,7 @@ describe("publishing a plan to Stripe", () => {
     const key = await platformKey();
     const plan = await newPlan(key);
     const first = (await publish(key, plan.id)).json;
-    const renamed = await call<PlanOut & { new_version: boolean }>(
-      planRoute.PATCH,
-      "PATCH",
-      `/api/v1/plans/${plan.id}`,
-      {
-        key,
-        params: { id: plan.id },
-        body: { name: "Voice Pro (2027)", description: "" },
-      },
-    );
+    const renamed = await edit(key, plan.id, { name: "Voice Pro (2027)", description: "" });
     expect(renamed.json).toMatchObject({ new_version: false, stripe_status: "out_of_step" });
     const res = await publish(key, plan.id);
     expect(res.json).toMatchObject({
@@ -273,13 +252,7 @@ describe("publishing a plan to Stripe", () => {
     const key = await platformKey();
     const plan = await newPlan(key);
     const published = (await publish(key, plan.id)).json;
-    const edited = (
-      await call<PlanOut>(planRoute.PATCH, "PATCH", `/api/v1/plans/${plan.id}`, {
-        key,
-        params: { id: plan.id },
-        body: { base_price: "69.00", name: "Renamed in Tally" },
-      })
-    ).json;
+    const edited = (await edit(key, plan.id, { base_price: "69.00", name: "Renamed in Tally" })).json;
     // Pulled while Tally's edit is not yet published: the edit is kept, nothing is created.
     const before = await call<Report>(syncRoute.POST, "POST", "/api/v1/plans/sync", { key });
     expect(before.status).toBe(200);
@@ -316,13 +289,7 @@ describe("publishing a plan to Stripe", () => {
     const key = await platformKey();
     const plan = await newPlan(key);
     const v1 = (await publish(key, plan.id)).json;
-    const v2 = (
-      await call<PlanOut>(planRoute.PATCH, "PATCH", `/api/v1/plans/${plan.id}`, {
-        key,
-        params: { id: plan.id },
-        body: { base_price: "64.00", name: "Renamed before the hooks" },
-      })
-    ).json;
+    const v2 = (await edit(key, plan.id, { base_price: "64.00", name: "Renamed before the hooks" })).json;
     await publish(key, v2.id);
     const linked = await getPlan(key, v2.id);
     const count = async () => (await db.select({ id: plans.id }).from(plans).where(eq(plans.code, plan.code))).length;
