@@ -74,7 +74,9 @@ test("a customer moving to a plan that does not offer its add-on is told so befo
   const dialog = page.getByRole("dialog", { name: "Confirm plan change" });
   const note = dialog.getByTestId("addons-removed");
   await expect(note).toContainText("not offered with Professional and will be removed when it starts");
-  await expect(note).toContainText("Enterprise seats × 1 — it is not offered with the plan Professional (professional-monthly)");
+  await expect(note).toContainText(
+    "Enterprise seats × 1 — it is not offered with the plan Professional (professional-monthly)",
+  );
   await page.screenshot({ path: testInfo.outputPath("plan-change-removes-addon.png") });
   await dialog.getByRole("button", { name: "Confirm" }).click();
   await expect(
