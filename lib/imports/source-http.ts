@@ -4,6 +4,7 @@
 import "server-only";
 import { z } from "zod";
 import { AppError, invalidField } from "@/lib/http/errors";
+import { httpUrl } from "@/lib/http/http-url";
 
 export type SourceLabel = "FlexPrice" | "Lago";
 
@@ -16,15 +17,7 @@ export const MAX_PAGES = 500;
  * http(s), no credentials in the URL. An import reads from where an admin points it (admin only).
  */
 export function apiBase(raw: string, versionPath: RegExp): string {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw invalidField("api_url", "must be an absolute http(s) URL");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw invalidField("api_url", "must use http or https");
-  if (url.username || url.password)
-    throw invalidField("api_url", "must not carry credentials; send the key as api_key");
+  const url = httpUrl(raw, "api_url", "send the key as api_key");
   url.search = "";
   url.hash = "";
   return url.toString().replace(/\/+$/, "").replace(versionPath, "");

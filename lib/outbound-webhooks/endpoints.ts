@@ -3,6 +3,7 @@
 // organization. Who may touch which is decided by the caller's scope: an operator any endpoint, a
 // customer only its own (another's is "not found", as the API contract asks).
 import "server-only";
+import { httpUrl } from "@/lib/http/http-url";
 import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import {
@@ -41,14 +42,7 @@ const PRIVATE_HOST =
  * as written, not resolved: a public name resolving to a private address is not caught here.
  */
 export function checkEndpointUrl(url: string, forCustomer: boolean): void {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw invalidField("url", "must be an absolute http or https URL");
-  }
-  if (u.protocol !== "https:" && u.protocol !== "http:") throw invalidField("url", "must be an http or https URL");
-  if (u.username || u.password) throw invalidField("url", "must not carry credentials");
+  const u = httpUrl(url, "url");
   if (forCustomer && !env().WEBHOOK_ALLOW_PRIVATE_URLS && PRIVATE_HOST.test(u.hostname))
     throw invalidField("url", "must be a public address (loopback and private networks are refused)");
 }
