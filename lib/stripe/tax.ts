@@ -8,30 +8,36 @@ import { providerError, stripe } from "./client";
 export type StripeTax = { automatic: boolean; taxRateIds: string[] };
 export const NO_STRIPE_TAX: StripeTax = { automatic: false, taxRateIds: [] };
 
-/** A Stripe TaxRate for a Tally rate, keyed by its id so a retry makes one (Stripe's rates are immutable). */
-export async function createStripeTaxRate(r: {
-  id: string;
-  name: string;
-  percentage: string;
-  inclusive: boolean;
-  country: string;
-  region: string | null;
-}): Promise<string> {
+/** A Tally rate as a Stripe TaxRate is made from it. */
+type TallyRate = { id: string; name: string; percentage: string; country: string; region: string | null };
+
+/** Creates a TaxRate for a Tally rate, keyed so a retry makes one (Stripe's rates are immutable). */
+async function createTaxRate(
+  r: TallyRate,
+  inclusive: boolean,
+  metadata: Record<string, string>,
+  idempotencyKey: string,
+): Promise<string> {
+  const created = await stripe().taxRates.create(
+    {
+      display_name: r.name,
+      // Stripe takes the percentage as a decimal number of at most 4 places (the schema enforces that).
+      percentage: Number(r.percentage),
+      inclusive,
+      country: r.country,
+      ...(r.region && { state: r.region }),
+      jurisdiction: r.region ? `${r.country}-${r.region}` : r.country,
+      metadata: { tally_tax_rate_id: r.id, ...metadata },
+    },
+    { idempotencyKey },
+  );
+  return created.id;
+}
+
+/** A Stripe TaxRate for a Tally rate, keyed by its id so a retry makes one. */
+export async function createStripeTaxRate(r: TallyRate & { inclusive: boolean }): Promise<string> {
   try {
-    const created = await stripe().taxRates.create(
-      {
-        display_name: r.name,
-        // Stripe takes the percentage as a decimal number of at most 4 places (the schema enforces that).
-        percentage: Number(r.percentage),
-        inclusive: r.inclusive,
-        country: r.country,
-        ...(r.region && { state: r.region }),
-        jurisdiction: r.region ? `${r.country}-${r.region}` : r.country,
-        metadata: { tally_tax_rate_id: r.id },
-      },
-      { idempotencyKey: `tally-tax-rate-${r.id}` },
-    );
-    return created.id;
+    return await createTaxRate(r, r.inclusive, {}, `tally-tax-rate-${r.id}`);
   } catch (e) {
     throw providerError(e);
   }
@@ -47,30 +53,12 @@ export const automaticTaxParams = (t: StripeTax, checkout = false) =>
  * An inclusive Stripe TaxRate for a Tally rate (a goodwill credit is money given back with its tax
  * inside): the one already made (metadata tally_tax_rate_id, inclusive), or a new one keyed by the rate.
  */
-export async function inclusiveStripeTaxRate(r: {
-  id: string;
-  name: string;
-  percentage: string;
-  country: string;
-  region: string | null;
-}): Promise<string> {
+export async function inclusiveStripeTaxRate(r: TallyRate): Promise<string> {
   try {
     for await (const t of stripe().taxRates.list({ active: true, inclusive: true, limit: 100 })) {
       if (t.metadata?.tally_tax_rate_id === r.id && t.inclusive && t.percentage === Number(r.percentage)) return t.id;
     }
-    const created = await stripe().taxRates.create(
-      {
-        display_name: r.name,
-        percentage: Number(r.percentage),
-        inclusive: true,
-        country: r.country,
-        ...(r.region && { state: r.region }),
-        jurisdiction: r.region ? `${r.country}-${r.region}` : r.country,
-        metadata: { tally_tax_rate_id: r.id, tally_use: "inclusive_credit" },
-      },
-      { idempotencyKey: `tally-tax-rate-${r.id}-inclusive` },
-    );
-    return created.id;
+    return await createTaxRate(r, true, { tally_use: "inclusive_credit" }, `tally-tax-rate-${r.id}-inclusive`);
   } catch (e) {
     throw providerError(e);
   }
