@@ -5,7 +5,10 @@ import { inflateSync } from "node:zlib";
 export function pdfText(pdf: Uint8Array): string[] {
   const raw = Buffer.from(pdf).toString("latin1");
   const out: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
+  // pdf-lib writes "stream\n<data>\nendstream": only that "\n" is the frame. A deflated stream may end in
+  // a "\r" byte (about one in 256), which an optional "\r?" before "\nendstream" would cut from the
+  // data, and the page's text would then read as nothing.
+  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\nendstream/g)) {
     let content: string;
     try {
       content = inflateSync(Buffer.from(m[1]!, "latin1")).toString("latin1");
