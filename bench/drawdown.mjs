@@ -41,6 +41,8 @@ const DB = `drawdown_bench_${process.env.BENCH_PORT || "3113"}`;
 const MODERATE = Number(process.argv[5] ?? 3000);
 /** Open-loop checks a second in the paced phases (one backend asking before its calls). */
 const CHECK_RATE = Number(process.env.CHECK_RATE ?? 100);
+/** The meter the open-loop checks ask about: api_calls is priced in credits while linked; llm_output_tokens never is. */
+const CHECK_METER = process.env.CHECK_METER ?? "api_calls";
 const run = Date.now().toString(36);
 
 const load = () =>
@@ -60,19 +62,25 @@ const server = await startServer(DB, { env: { JOBS_ENABLED: "true", TALLY_LOOP_D
 // processes; the ingestion, drawdown and loaders stay on the first.
 const checkServer =
   process.env.BENCH_CHECK_REPLICA === "1"
-    ? await startServer(DB, { keep: true, port: String(Number(process.env.BENCH_PORT || "3113") + 1) })
+    ? await startServer(DB, {
+        keep: true,
+        port: String(Number(process.env.BENCH_PORT || "3113") + 1),
+        env: { TALLY_LOOP_DELAY_FILE: `${loopFile}.checks` },
+      })
     : server;
-/** Asks the server for its event-loop delay since the last ask (and resets it); null if it did not write. */
-async function loopDelay() {
-  const before = fs.existsSync(loopFile) ? fs.readFileSync(loopFile, "utf8").split("\n").filter(Boolean).length : 0;
-  server.child.kill("SIGUSR2");
+/** Asks a server for its event-loop delay since the last ask (and resets it); null if it did not write. */
+async function loopDelay(of = server, file = loopFile) {
+  const before = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean).length : 0;
+  of.child.kill("SIGUSR2");
   for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 20));
-    const lines = fs.existsSync(loopFile) ? fs.readFileSync(loopFile, "utf8").split("\n").filter(Boolean) : [];
+    const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
     if (lines.length > before) return JSON.parse(lines.at(-1));
   }
   return null;
 }
+/** The checks' own server's loop delay, when it is another process. */
+const checkLoopDelay = () => (checkServer === server ? null : loopDelay(checkServer, `${loopFile}.checks`));
 const sql = connect(pgUrl(DB), { max: 3 });
 const orgs = await seedBenchCatalog(sql, CUSTOMERS);
 // Every customer on a plan with a hard limit on API calls (too high to reach), so the entitlement
@@ -137,6 +145,9 @@ async function phase(name, { rate = 0, checks: mode = "closed" } = {}) {
   const started = performance.now();
   let i = 0;
   await loopDelay();
+  await checkLoopDelay();
+  // When it ran, to set beside the server's and Postgres' logs.
+  const startedAt = new Date().toISOString();
   const checker =
     mode === "open"
       ? new Promise((resolve, reject) => {
@@ -145,10 +156,12 @@ async function phase(name, { rate = 0, checks: mode = "closed" } = {}) {
               url: checkServer.url,
               headers: { authorization: auth.authorization },
               rate: CHECK_RATE,
-              seconds,
+              // Its first second warms the thread and its connections (not counted), inside the phase.
+              warmup: 1,
+              seconds: seconds - 1,
               paths: Array.from(
                 { length: CUSTOMERS },
-                (_, c) => `/api/v1/entitlements/api_calls?external_customer_id=bench-${c}`,
+                (_, c) => `/api/v1/entitlements/${CHECK_METER}?external_customer_id=bench-${c}`,
               ),
             },
           });
@@ -199,6 +212,7 @@ async function phase(name, { rate = 0, checks: mode = "closed" } = {}) {
   if (openLoop?.errors) throw new Error(`${openLoop.errors} checks failed, first: ${openLoop.firstError}`);
   const elapsed = (performance.now() - started) / 1000;
   const loop = await loopDelay();
+  const checkLoop = await checkLoopDelay();
   checks.sort((a, b) => a - b);
   const r = {
     name,
@@ -209,12 +223,36 @@ async function phase(name, { rate = 0, checks: mode = "closed" } = {}) {
     entitlement_max_ms: Math.round((checks.at(-1) ?? 0) * 100) / 100,
     checks: checks.length,
     acks,
+    ...(openLoop
+      ? {
+          send_delay_p99_ms:
+            Math.round(
+              percentile(
+                [...openLoop.sendDelays].sort((a, b) => a - b),
+                99,
+              ) * 100,
+            ) / 100,
+          slowest: openLoop.slowest,
+        }
+      : {}),
     loop_delay_ms: loop,
+    check_loop_delay_ms: checkLoop,
     load: load(),
   };
   console.log(
-    `${name}: ${r.events_per_second.toLocaleString("en-US")} events/s; entitlement p50 ${r.entitlement_p50_ms} ms, p99 ${r.entitlement_p99_ms} ms (${r.checks} checks)`,
+    `${name} (${startedAt} – ${new Date().toISOString()}): ${r.events_per_second.toLocaleString("en-US")} events/s; entitlement p50 ${r.entitlement_p50_ms} ms, p99 ${r.entitlement_p99_ms} ms (${r.checks} checks)`,
   );
+  if (openLoop)
+    console.log(
+      `  checker's own send delay p99 ${r.send_delay_p99_ms} ms; slowest checks (due, ms): ${r.slowest
+        .slice(0, 8)
+        .map((c) => `${c.due.slice(11, 23)} ${c.ms.toFixed(1)}`)
+        .join(", ")}`,
+    );
+  if (checkLoop && openLoop)
+    console.log(
+      `  the checks' server: event-loop delay p50 ${checkLoop.p50} ms, p99 ${checkLoop.p99} ms, max ${checkLoop.max} ms; GC ${checkLoop.gc.count}× ${checkLoop.gc.total_ms} ms, longest ${checkLoop.gc.max_ms} ms`,
+    );
   if (loop)
     console.log(
       `  server event-loop delay p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms; GC ${loop.gc.count}× ${loop.gc.total_ms} ms, longest ${loop.gc.max_ms} ms (${Object.entries(
@@ -237,6 +275,20 @@ const links = [
   }),
 ];
 const linkedAt = new Date();
+// A replica serving only the checks has served none yet: warm its code paths (the priced check's
+// too, now that the meters are linked) as a deployment's long-running replica would be.
+if (checkServer !== server)
+  await Promise.all(
+    Array.from({ length: 4 }, async (_, w) => {
+      for (let n = 0; n < 750; n++) {
+        const res = await send(
+          `${checkServer.url}/api/v1/entitlements/${CHECK_METER}?external_customer_id=bench-${(w * 750 + n) % CUSTOMERS}`,
+          { headers: auth },
+        );
+        if (res.status !== 200) throw new Error(`warm-up check ${res.status} ${res.text.slice(0, 200)}`);
+      }
+    }),
+  );
 // The drawdown cursors, polled: the slowest customer's cursor, every 25 ms.
 const polls = [];
 let polling = true;
@@ -310,6 +362,7 @@ function summary(p, lags) {
     entitlement_p99_ms: p.entitlement_p99_ms,
     entitlement_max_ms: p.entitlement_max_ms,
     checks: p.checks,
+    ...(p.slowest ? { send_delay_p99_ms: p.send_delay_p99_ms, slowest: p.slowest } : {}),
     ...(lags ? { drawdown_lag_ms: { p50: percentile(lags, 50), p99: percentile(lags, 99) } } : {}),
     loop_delay_ms: p.loop_delay_ms,
   };
@@ -375,5 +428,6 @@ for (const [label, o] of Object.entries(result.open_loop_checks).filter(([k]) =>
   );
 console.log(`load average: ${loadAtStart} at start, ${result.load_average.end} at the end`);
 fs.rmSync(loopFile, { force: true });
+fs.rmSync(`${loopFile}.checks`, { force: true });
 console.log(`credits spent ${spent} of ${expected} expected: ${result.exactly_once ? "exactly once" : "MISMATCH"}`);
 console.log(JSON.stringify(result));

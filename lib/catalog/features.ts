@@ -5,12 +5,12 @@
 import "server-only";
 import { asc, eq, isNull, or } from "drizzle-orm";
 import { broadcastInvalidation, onInvalidate } from "@/lib/cache/invalidation";
+import { catalogCopy } from "@/lib/cache/catalog-copy";
 import { db, type Executor } from "@/lib/db/client";
 import { features, type Feature } from "@/lib/db/schema";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { conflict, invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
-import { processState } from "@/lib/process-state";
 import { metersByCode } from "./meters";
 import type { FeatureCreate, FeaturePatch } from "./schemas";
 
@@ -83,32 +83,21 @@ export async function updateFeature(ref: string, patch: FeaturePatch): Promise<F
 
 export type FeatureIndex = { loadedAt: number; all: Feature[]; byKey: Map<string, Feature> };
 
-const TTL_MS = 5_000;
-const featureCache = processState("catalog.features", () => ({
-  loaded: undefined as FeatureIndex | undefined,
-  loading: undefined as Promise<FeatureIndex> | undefined,
-}));
+const copy = catalogCopy("catalog.features", async (tx): Promise<FeatureIndex> => {
+  const all = await listFeatures({ includeArchived: true }, tx);
+  return { loadedAt: Date.now(), all, byKey: new Map(all.map((f) => [f.key, f])) };
+});
 
 /**
- * Every feature, archived ones too (a plan version may still grant one), from a cache that lives 5
- * seconds — dropped at once on every replica when a feature changes (NOTIFY, lib/cache/invalidation.ts).
+ * Every feature, archived ones too (a plan version may still grant one), from the process's copy
+ * (lib/cache/catalog-copy.ts) — dropped at once on every replica when a feature changes (NOTIFY,
+ * lib/cache/invalidation.ts), read anew behind the requests after 5 seconds.
  */
-export async function featureIndex(): Promise<FeatureIndex> {
-  const cached = featureCache.loaded;
-  if (cached && Date.now() - cached.loadedAt < TTL_MS) return cached;
-  featureCache.loading ??= listFeatures({ includeArchived: true })
-    .then((all) => ({ loadedAt: Date.now(), all, byKey: new Map(all.map((f) => [f.key, f])) }))
-    .finally(() => {
-      featureCache.loading = undefined;
-    });
-  const index = await featureCache.loading;
-  featureCache.loaded = index;
-  return index;
-}
+export const featureIndex = (): Promise<FeatureIndex> => copy.get();
 
 /** Tests call this after changing features behind the catalog's back; the catalog broadcasts "catalog:features". */
 export function invalidateFeatures(): void {
-  featureCache.loaded = undefined;
+  copy.invalidate();
 }
 onInvalidate("catalog", (what) => {
   if (what === "features") invalidateFeatures();

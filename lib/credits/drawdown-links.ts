@@ -1,8 +1,8 @@
 // Links from meters to credit events (the catalog side of meters priced in credits): an admin
 // links a count or sum meter, optionally narrowed by property values, to a credit event; from
 // then on every event of that meter spends ceil(quantity × credits per unit) credits (drawdown.ts).
-// The active links are cached in memory for 5 seconds (the drawdown and the exact reads consult
-// them on every call); changes here invalidate this process's copy at once.
+// The active links are a copy in memory (lib/cache/catalog-copy.ts: the drawdown and the exact
+// reads consult them on every call); changes here drop every replica's copy at once.
 import "server-only";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
@@ -12,7 +12,7 @@ import { filtersOverlap } from "./link-filters";
 import { invalidField, notFound } from "@/lib/http/errors";
 import { newId } from "@/lib/ids";
 import { broadcastInvalidation, onInvalidate } from "@/lib/cache/invalidation";
-import { processState } from "@/lib/process-state";
+import { catalogCopy } from "@/lib/cache/catalog-copy";
 
 export type DrawdownLink = {
   id: string;
@@ -33,11 +33,6 @@ export type DrawdownLink = {
   /** Whether the drawdown reads the link now (drawdownLinks): its events after a customer's cursor will be drawn if priced. */
   live: boolean;
 };
-
-const TTL_MS = 5_000;
-const cache = processState("credits.drawdown-links", () => ({
-  loaded: undefined as { at: number; links: DrawdownLink[] } | undefined,
-}));
 
 type Filters = Record<string, string[]>;
 const LINK_ROW = {
@@ -87,14 +82,10 @@ async function load(tx: Executor, all = false): Promise<DrawdownLink[]> {
   }));
 }
 
-/** The active links (cached); pass the transaction's executor inside one. */
-export async function drawdownLinks(tx: Executor = db): Promise<DrawdownLink[]> {
-  const c = cache.loaded;
-  if (c && Date.now() - c.at < TTL_MS) return c.links;
-  const links = await load(tx);
-  cache.loaded = { at: Date.now(), links };
-  return links;
-}
+const copy = catalogCopy("credits.drawdown-links", (tx) => load(tx));
+
+/** The active links, from the process's copy (lib/cache/catalog-copy.ts); pass the transaction's executor inside one. */
+export const drawdownLinks = (tx?: Executor): Promise<DrawdownLink[]> => copy.get({ tx });
 
 /**
  * Every link ever made, archived ones included, uncached: what a period's invoice needs to know
@@ -106,19 +97,15 @@ export async function allLinks(tx: Executor = db): Promise<DrawdownLink[]> {
   return load(tx, true);
 }
 
-/** The linked meters' ids from the cache, without waiting: undefined when the cache is cold or stale (then kick anyway). */
+/** The linked meters' ids from the copy, without waiting: undefined when it is cold or stale (then kick anyway). */
 export function linkedMeterIds(): Set<string> | undefined {
-  const c = cache.loaded;
-  if (!c || Date.now() - c.at >= TTL_MS) {
-    void drawdownLinks().catch(() => {});
-    return undefined;
-  }
-  return new Set(c.links.map((l) => l.meterId));
+  const links = copy.ifFresh();
+  return links && new Set(links.map((l) => l.meterId));
 }
 
 /** This process reads links anew; `drawdownLinksChanged` tells every replica. */
 export function invalidateDrawdownLinks(): void {
-  cache.loaded = undefined;
+  copy.invalidate();
 }
 onInvalidate("catalog", (what) => {
   if (what === "drawdown_links") invalidateDrawdownLinks();

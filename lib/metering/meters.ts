@@ -1,13 +1,13 @@
-// The meters the ingest path reads events with, cached in memory: ingestion looks them up for
-// every event, and the catalog changes rarely. The cache lives 5 seconds; an event name it does
-// not know reloads it at once (at most once per ingest call), so a meter created a moment ago
-// reads the very next event. An edit of an existing meter (filters, group_by) takes effect
-// within the 5 seconds.
+// The meters the ingest path reads events with, a copy in memory (lib/cache/catalog-copy.ts):
+// ingestion looks them up for every event, and the catalog changes rarely. A change of a meter
+// drops the copy on every replica at once; past 5 seconds it is read anew behind the requests it
+// serves. An event name it does not know reloads it at once (at most once per ingest call), so a
+// meter created a moment ago reads the very next event.
 import "server-only";
 import { onInvalidate } from "@/lib/cache/invalidation";
-import { processState } from "@/lib/process-state";
+import { catalogCopy } from "@/lib/cache/catalog-copy";
 import { asc } from "drizzle-orm";
-import { db, type Executor } from "@/lib/db/client";
+import { type Executor } from "@/lib/db/client";
 import { meters, type Aggregation } from "@/lib/db/schema";
 
 export type MeterDef = {
@@ -33,12 +33,6 @@ export type MeterIndex = {
   /** Active (not archived) meters by the event name they read. */
   byEvent: Map<string, MeterDef[]>;
 };
-
-const TTL_MS = 5_000;
-const meterCache = processState("metering.meters", () => ({
-  loaded: undefined as MeterIndex | undefined,
-  loading: undefined as Promise<MeterIndex> | undefined,
-}));
 
 async function load(tx: Executor): Promise<MeterIndex> {
   const rows = await tx.select().from(meters).orderBy(asc(meters.code));
@@ -71,26 +65,13 @@ async function load(tx: Executor): Promise<MeterIndex> {
   };
 }
 
+const copy = catalogCopy("metering.meters", load);
+
 /**
- * The meter index, from the cache when fresh. Inside a caller's transaction (PGlite has one
- * connection) pass its executor so a reload does not wait on the transaction.
+ * The meter index, from the process's copy (lib/cache/catalog-copy.ts). Inside a caller's
+ * transaction (PGlite has one connection) pass its executor so a read does not wait on the transaction.
  */
-export async function meterIndex(opts: { fresh?: boolean; tx?: Executor } = {}): Promise<MeterIndex> {
-  const cached = meterCache.loaded;
-  if (!opts.fresh && cached && Date.now() - cached.loadedAt < TTL_MS) return cached;
-  if (opts.tx) {
-    const index = await load(opts.tx);
-    meterCache.loaded = index;
-    return index;
-  }
-  // One reload at a time: concurrent requests share it.
-  meterCache.loading ??= load(db).finally(() => {
-    meterCache.loading = undefined;
-  });
-  const index = await meterCache.loading;
-  meterCache.loaded = index;
-  return index;
-}
+export const meterIndex = (opts: { fresh?: boolean; tx?: Executor } = {}): Promise<MeterIndex> => copy.get(opts);
 
 /** The index, reloaded when it lacks one of these event names (a meter may have just been created). */
 export async function meterIndexFor(eventNames: Iterable<string>, tx?: Executor): Promise<MeterIndex> {
@@ -103,7 +84,7 @@ export async function meterIndexFor(eventNames: Iterable<string>, tx?: Executor)
 
 /** This process sees meters anew; the catalog broadcasts "catalog:meters" so every replica does at once. */
 export function invalidateMeters(): void {
-  meterCache.loaded = undefined;
+  copy.invalidate();
 }
 onInvalidate("catalog", (what) => {
   if (what === "meters") invalidateMeters();
