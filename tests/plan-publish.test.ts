@@ -35,6 +35,7 @@ type PlanOut = {
   publish_outcome?: string;
   archived_price_id?: string | null;
 };
+type Publish = { status: string; outcome: string | null; message: string | null };
 type Report = { created: number; versioned: number; updated: number; unchanged: number; plan_ids: string[] };
 
 async function newPlan(key: string, overrides: Record<string, unknown> = {}) {
@@ -67,7 +68,7 @@ const publish = (key: string, id: string, extra: { cookie?: string } = {}) =>
   );
 /** PATCH /plans/{id}: an edit (a price change makes a new version). */
 const edit = (key: string, id: string, body: Record<string, unknown>) =>
-  call<PlanOut & { new_version: boolean }>(planRoute.PATCH, "PATCH", `/api/v1/plans/${id}`, {
+  call<PlanOut & { new_version: boolean; stripe_publish: Publish }>(planRoute.PATCH, "PATCH", `/api/v1/plans/${id}`, {
     key,
     params: { id },
     body,
@@ -134,24 +135,24 @@ describe("publishing a plan to Stripe", () => {
     });
   });
 
-  it("gives a new price to the new version a price edit makes, and archives the old price", async () => {
+  it("gives a new price to the new version a price edit makes over the API, and archives the old price, at once", async () => {
     const key = await platformKey();
     const plan = await newPlan(key);
     const v1 = (await publish(key, plan.id)).json;
 
     const edited = await edit(key, plan.id, { base_price: "59.00" });
-    expect(edited.json).toMatchObject({ new_version: true, version: 2, stripe_status: "out_of_step" });
-
-    const v2 = await publish(key, edited.json.id);
-    expect(v2.json).toMatchObject({
-      id: edited.json.id,
+    expect(edited.status).toBe(200);
+    expect(edited.json).toMatchObject({
+      new_version: true,
       version: 2,
-      publish_outcome: "updated",
       stripe_product_id: v1.stripe_product_id,
-      archived_price_id: v1.stripe_price_id,
       stripe_status: "in_step",
+      stripe_publish: { status: "published", outcome: "updated", message: null },
     });
-    expect(v2.json.stripe_price_id).not.toBe(v1.stripe_price_id);
+    expect(edited.json.stripe_price_id).not.toBe(v1.stripe_price_id);
+    // Published again by hand: nothing left to do.
+    const v2 = await publish(key, edited.json.id);
+    expect(v2.json).toMatchObject({ publish_outcome: "unchanged", stripe_price_id: edited.json.stripe_price_id });
     expect(stripeObj(v2.json.stripe_price_id)).toMatchObject({
       unit_amount: 5900,
       active: true,
@@ -171,15 +172,34 @@ describe("publishing a plan to Stripe", () => {
     expect(old.json.error!.message).toMatch(/newer version/);
   });
 
+  it("tells Stripe nothing when an API edit or archive touches a plan never published", async () => {
+    const key = await platformKey();
+    const plan = await newPlan(key);
+    const writes = stripeWrites();
+    const edited = await edit(key, plan.id, { base_price: "19.00" });
+    expect(edited.json).toMatchObject({
+      stripe_status: "not_published",
+      stripe_publish: { status: "not_linked", outcome: null, message: null },
+    });
+    const archived = await call<PlanOut & { stripe_publish: Publish }>(
+      archiveRoute.POST,
+      "POST",
+      `/api/v1/plans/${edited.json.id}/archive`,
+      { key, params: { id: edited.json.id } },
+    );
+    expect(archived.json.stripe_publish.status).toBe("not_linked");
+    expect(stripeWrites()).toBe(writes);
+  });
+
   it("gives a version its own price even when only its credits changed, so its subscribers can be told apart", async () => {
     const key = await platformKey();
     const plan = await newPlan(key);
     const v1 = (await publish(key, plan.id)).json;
     const edited = await edit(key, plan.id, { included_credits: 2000 });
-    expect(edited.json).toMatchObject({ version: 2, stripe_price_id: v1.stripe_price_id });
-    const v2 = (await publish(key, edited.json.id)).json;
-    expect(v2).toMatchObject({ archived_price_id: v1.stripe_price_id, stripe_status: "in_step" });
+    expect(edited.json).toMatchObject({ version: 2, stripe_status: "in_step", stripe_publish: { outcome: "updated" } });
+    const v2 = edited.json;
     expect(v2.stripe_price_id).not.toBe(v1.stripe_price_id);
+    expect(stripeObj(v1.stripe_price_id).active).toBe(false);
     expect(stripeObj(v2.stripe_price_id)).toMatchObject({ unit_amount: 4900, metadata: { tally_plan_version: "2" } });
     expect((await publish(key, edited.json.id)).json.publish_outcome).toBe("unchanged");
   });
@@ -194,7 +214,15 @@ describe("publishing a plan to Stripe", () => {
       .update(subscriptions)
       .set({ provider: "stripe", stripeSubscriptionId: `sub_${uid()}` })
       .where(eq(subscriptions.id, sub.id));
-    const v2 = (await edit(key, plan.id, { base_price: "55.00" })).json;
+    // Stripe is down while the price is edited: the new version has no Stripe price of its own yet.
+    stripe.failAll(503);
+    let v2;
+    try {
+      v2 = (await edit(key, plan.id, { base_price: "55.00" })).json;
+    } finally {
+      stripe.failAll(null);
+    }
+    expect(v2).toMatchObject({ stripe_status: "out_of_step", stripe_publish: { status: "failed" } });
     expect((await previewVersionMove(v2.id)).skipped).toEqual([
       expect.objectContaining({
         subscription_id: sub.id,
@@ -212,13 +240,11 @@ describe("publishing a plan to Stripe", () => {
     const plan = await newPlan(key);
     const first = (await publish(key, plan.id)).json;
     const renamed = await edit(key, plan.id, { name: "Voice Pro (2027)", description: "" });
-    expect(renamed.json).toMatchObject({ new_version: false, stripe_status: "out_of_step" });
-    const res = await publish(key, plan.id);
-    expect(res.json).toMatchObject({
-      publish_outcome: "updated",
+    expect(renamed.json).toMatchObject({
+      new_version: false,
       stripe_price_id: first.stripe_price_id,
-      archived_price_id: null,
       stripe_status: "in_step",
+      stripe_publish: { status: "published", outcome: "updated" },
     });
     expect(stripeObj(first.stripe_product_id)).toMatchObject({ name: "Voice Pro (2027)", description: null });
     expect(stripe.list("price", (p) => p.product === first.stripe_product_id)).toHaveLength(1);
@@ -228,11 +254,27 @@ describe("publishing a plan to Stripe", () => {
     const key = await platformKey();
     const plan = await newPlan(key);
     const first = (await publish(key, plan.id)).json;
-    await call(archiveRoute.POST, "POST", `/api/v1/plans/${plan.id}/archive`, { key, params: { id: plan.id } });
-    expect((await getPlan(key, plan.id)).stripe_status).toBe("out_of_step");
-    const res = await publish(key, plan.id);
-    expect(res.json).toMatchObject({ publish_outcome: "updated", stripe_price_id: first.stripe_price_id });
+    const archived = await call<PlanOut & { stripe_publish: Publish }>(
+      archiveRoute.POST,
+      "POST",
+      `/api/v1/plans/${plan.id}/archive`,
+      { key, params: { id: plan.id } },
+    );
+    expect(archived.json).toMatchObject({
+      status: "off_sale",
+      stripe_price_id: first.stripe_price_id,
+      stripe_status: "in_step",
+      stripe_publish: { status: "published", outcome: "updated" },
+    });
     expect(stripeObj(first.stripe_price_id).active).toBe(false);
+    // On sale again over the API: the same price sells again.
+    const back = await edit(key, plan.id, { active: true });
+    expect(back.json).toMatchObject({
+      status: "on_sale",
+      stripe_status: "in_step",
+      stripe_price_id: first.stripe_price_id,
+    });
+    expect(stripeObj(first.stripe_price_id).active).toBe(true);
 
     const draft = await newPlan(key, { status: "draft" });
     const d = await publish(key, draft.id);

@@ -190,6 +190,13 @@ export type AfterSavePublish =
   | { status: "published"; outcome: PublishOutcome; plan: Plan }
   | { status: "failed"; reason: "stripe_unavailable" | "refused"; message: string };
 
+/** An API answer's `stripe_publish` (ZPlanStripePublish). */
+export function stripePublishJson(p: AfterSavePublish) {
+  if (p.status === "published") return { status: p.status, outcome: p.outcome, message: null };
+  if (p.status === "failed") return { status: p.status, outcome: null, message: p.message };
+  return { status: p.status, outcome: null, message: null };
+}
+
 /**
  * Keeps a plan that is linked to Stripe in step after an edit saved it. The edit is committed before
  * this runs, so a Stripe that is down loses nothing: the plan shows out_of_step until published again.

@@ -320,13 +320,25 @@ export const ZPlanJson = z.strictObject({
   archived_at: z.string().nullable(),
 });
 export const ZPlanPage = ZPage(ZPlanJson);
-/** PATCH /api/v1/plans/{id}: the plan as it now is, and whether the change made a new version. */
 /** POST /api/v1/plans/{id}/publish: the plan as linked now, what publishing did, and the price it archived. */
 export const ZPlanPublishJson = ZPlanJson.extend({
   publish_outcome: z.enum(["published", "updated", "unchanged"]),
   archived_price_id: z.string().nullable(),
 });
-export const ZPlanChangeJson = ZPlanJson.extend({ new_version: z.boolean() });
+/**
+ * What an edit of a plan published to Stripe did there (lib/catalog/publish-plan.ts publishIfLinked):
+ * not_linked (never published, or Stripe is not the rail), published (outcome as the publish route's), or
+ * failed (the edit is kept; stripe_status says out_of_step until it is published again).
+ */
+export const ZPlanStripePublish = z.strictObject({
+  status: z.enum(["not_linked", "published", "failed"]),
+  outcome: z.enum(["published", "updated", "unchanged"]).nullable(),
+  message: z.string().nullable(),
+});
+/** PATCH /api/v1/plans/{id}: the plan as it now is, whether the change made a new version, and what Stripe was told. */
+export const ZPlanChangeJson = ZPlanJson.extend({ new_version: z.boolean(), stripe_publish: ZPlanStripePublish });
+/** POST /api/v1/plans/{id}/archive: the plan off sale, and what Stripe was told (its price archived when published). */
+export const ZPlanArchiveJson = ZPlanJson.extend({ stripe_publish: ZPlanStripePublish });
 
 export const ZFeatureJson = z.strictObject({
   id: z.string(),

@@ -4,6 +4,7 @@ import { planJson } from "@/lib/catalog/serialize";
 import { route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
 import { CATALOG_WRITE_ERRORS } from "@/lib/catalog/doc-text";
+import { publishIfLinked, stripePublishJson } from "@/lib/catalog/publish-plan";
 
 export const GET = route(
   {
@@ -32,7 +33,7 @@ export const PATCH = route(
       tag: "Plans",
       summary: "Change a plan",
       description:
-        "Names, description, order and the active flag change in place. Any billing term (price, interval, currency, trial, included credits, limits, charges) creates a new version; subscriptions and calls keep the version they were made with.",
+        "Names, description, order and the active flag change in place. Any billing term (price, interval, currency, trial, included credits, limits, charges) creates a new version; subscriptions and calls keep the version they were made with. A plan published to Stripe is published again at once, as the admin editor does (its new version gets a new price, the old one archived); `stripe_publish` says what Stripe was told. When Stripe cannot be reached the change is kept all the same and `stripe_status` says out_of_step until POST /api/v1/plans/{id}/publish.",
       responses: {
         ...CATALOG_WRITE_ERRORS,
         "200": "OK (new_version tells whether a version was made)",
@@ -43,6 +44,8 @@ export const PATCH = route(
   },
   async ({ params, body }) => {
     const change = await updatePlan(params.id, body);
-    return { ...planJson(change.plan), new_version: change.newVersion };
+    const stripe = await publishIfLinked(change.plan);
+    const plan = stripe.status === "published" ? stripe.plan : change.plan;
+    return { ...planJson(plan), new_version: change.newVersion, stripe_publish: stripePublishJson(stripe) };
   },
 );
