@@ -16,6 +16,9 @@
 //
 //   node bench/drawdown.mjs [seconds per phase=20] [concurrency=4] [batch=1000] [paced rate=3000]
 // BENCH_KEEP_DB=1 leaves the database behind (drawdown_bench_<port>) to explain its statements.
+// BENCH_CHECK_REPLICA=1 serves the checks from a second process; CHECK_RATE (100) open-loop checks a
+// second; CHECK_METER (api_calls) the meter asked about (llm_output_tokens is never priced: the
+// drawdown's cost to a check apart from the check's own pending-usage read).
 import fs from "node:fs";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
@@ -57,8 +60,8 @@ const loopFile = `/tmp/drawdown-bench-loop-${process.env.BENCH_PORT || "3113"}-$
 fs.rmSync(loopFile, { force: true });
 // Jobs on: the drawdown's sweep is one of them (kicks after each ingest do most of the work).
 const server = await startServer(DB, { env: { JOBS_ENABLED: "true", TALLY_LOOP_DELAY_FILE: loopFile } });
-// BENCH_CHECK_REPLICA=1: the open-loop checks go to a second server on the same database (no jobs,
-// no ingestion) — a deployment whose entitlement checks and ingestion are served by different
+// BENCH_CHECK_REPLICA=1: the entitlement checks (closed and open loop) go to a second server on the
+// same database (no jobs, no ingestion) — a deployment whose entitlement checks and ingestion are served by different
 // processes; the ingestion, drawdown and loaders stay on the first.
 const checkServer =
   process.env.BENCH_CHECK_REPLICA === "1"
@@ -177,7 +180,7 @@ async function phase(name, { rate = 0, checks: mode = "closed" } = {}) {
             while (Date.now() < deadline) {
               const t = performance.now();
               const res = await send(
-                `${server.url}/api/v1/entitlements/api_calls?external_customer_id=bench-${i++ % CUSTOMERS}`,
+                `${checkServer.url}/api/v1/entitlements/${CHECK_METER}?external_customer_id=bench-${i++ % CUSTOMERS}`,
                 { headers: auth },
               );
               checks.push(performance.now() - t);
