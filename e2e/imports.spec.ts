@@ -38,6 +38,7 @@ test("an admin dry-runs a FlexPrice import, reads what would change, then import
     const items = run.getByRole("table");
     await expect(items.getByRole("row").filter({ hasText: "Voice Starter" })).toContainText("create");
     await expect(items.getByRole("row").filter({ hasText: "Voice Client" })).toContainText("create");
+    await page.screenshot({ path: test.info().outputPath("imports-dry-run.png"), fullPage: true });
 
     // A submitted form starts afresh (dry run on again): the key is never kept in the page.
     await form.getByLabel("API URL").fill(server.url);
@@ -48,6 +49,9 @@ test("an admin dry-runs a FlexPrice import, reads what would change, then import
     await expect(form.getByRole("status")).toHaveText("Imported: created 2, updated 0; 0 unchanged, 0 skipped.");
     const syncs = page.getByRole("region", { name: "Scheduled syncs" });
     await expect(syncs).toContainText("every 6 h");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: test.info().outputPath("imports-phone.png"), fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
     await syncs.getByRole("button", { name: "Stop the FlexPrice sync" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Stop sync" }).click();
     await expect(page.getByRole("region", { name: "Scheduled syncs" })).toHaveCount(0);

@@ -212,6 +212,7 @@ test.describe("with Stripe configured", () => {
     await expect(card.getByRole("status")).toHaveText(/^Published: Stripe price price_/);
     await page.reload();
     await expect(card.getByText("In step with Stripe")).toBeVisible();
+    await card.screenshot({ path: test.info().outputPath("plan-stripe-card.png") });
     const priceId = (await card.getByTestId("stripe-price-id").textContent())!.trim();
     expect(stripe.objects.get(priceId)).toMatchObject({ active: true, type: "recurring" });
     await card.getByRole("button", { name: "Publish again" }).click();

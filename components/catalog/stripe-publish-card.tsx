@@ -94,7 +94,7 @@ export function StripePublishCard<T>({
               : status === "not_published"
                 ? "Publishing creates the product and price in Stripe, so Stripe checkout can sell this plan. You never create it twice."
                 : status === "in_step"
-                  ? "Saving a change in the editor publishes it; a new base price becomes a new Stripe price and the old one is archived (its subscribers keep it)."
+                  ? "Every change — in the editor, on or off sale, over the API — publishes it again; a new base price becomes a new Stripe price and the old one is archived (its subscribers keep it)."
                   : "Publish to bring Stripe in step with this version."}
           </p>
           {plan.isLatest && (

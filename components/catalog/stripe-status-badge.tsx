@@ -11,5 +11,9 @@ const STATUS: Record<PlanStripeStatus, { label: string; tone: "gray" | "green" |
 /** Whether a plan version's Stripe product and price are what it says (lib/catalog/plan-stripe-status.ts). */
 export function StripeStatusBadge({ status }: { status: PlanStripeStatus }) {
   const s = STATUS[status];
-  return <Badge tone={s.tone}>{s.label}</Badge>;
+  return (
+    <Badge tone={s.tone} className="shrink-0 whitespace-nowrap">
+      {s.label}
+    </Badge>
+  );
 }
