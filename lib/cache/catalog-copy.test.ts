@@ -19,6 +19,18 @@ const copyOf = (load: ReturnType<typeof handLoad>["load"]) => catalogCopy(`test.
 
 afterEach(() => vi.restoreAllMocks());
 
+/** A copy on the test's clock whose first read has answered `value`. */
+async function loadedWith(value: string) {
+  vi.spyOn(Date, "now").mockImplementation(() => clock);
+  const h = handLoad();
+  const copy = copyOf(h.load);
+  const first = copy.get();
+  await settle();
+  h.answer(value);
+  await first;
+  return { h, copy };
+}
+
 describe("a process's copy of the catalog", () => {
   it("reads once, then answers from the copy while it is young", async () => {
     vi.spyOn(Date, "now").mockImplementation(() => clock);
@@ -37,13 +49,7 @@ describe("a process's copy of the catalog", () => {
   });
 
   it("past its age answers the old copy at once and reloads once behind the callers", async () => {
-    vi.spyOn(Date, "now").mockImplementation(() => clock);
-    const h = handLoad();
-    const copy = copyOf(h.load);
-    const first = copy.get();
-    await settle();
-    h.answer("v1");
-    await first;
+    const { h, copy } = await loadedWith("v1");
     clock += 5_000;
     // Nobody waits for the reload: these resolve while it is still unanswered.
     expect(await Promise.all([copy.get(), copy.get(), copy.get()])).toEqual(["v1", "v1", "v1"]);
@@ -55,13 +61,7 @@ describe("a process's copy of the catalog", () => {
   });
 
   it("keeps serving the old copy when a reload fails, and tries again on the next call", async () => {
-    vi.spyOn(Date, "now").mockImplementation(() => clock);
-    const h = handLoad();
-    const copy = copyOf(h.load);
-    const first = copy.get();
-    await settle();
-    h.answer("v1");
-    await first;
+    const { h, copy } = await loadedWith("v1");
     clock += 6_000;
     expect(await copy.get()).toBe("v1");
     h.fail(new Error("connection reset"));
@@ -74,13 +74,7 @@ describe("a process's copy of the catalog", () => {
   });
 
   it("after an invalidation waits for a new read, and drops a reload that began before it", async () => {
-    vi.spyOn(Date, "now").mockImplementation(() => clock);
-    const h = handLoad();
-    const copy = copyOf(h.load);
-    const first = copy.get();
-    await settle();
-    h.answer("v1");
-    await first;
+    const { h, copy } = await loadedWith("v1");
     clock += 5_000;
     await copy.get(); // starts a reload that will read the rows as they were before the change
     copy.invalidate(); // the change
