@@ -33,6 +33,8 @@ test("an admin dry-runs a FlexPrice import, reads what would change, then import
 
     const run = page.getByRole("list", { name: "Import runs" }).getByRole("listitem").first();
     await expect(run.getByText("Dry run")).toBeVisible();
+    // Who started it, in words: the admin's name and email, not a user id.
+    await expect(run).toContainText("Ada Admin (admin@tally.local)");
     await expect(run).toContainText("Plans: 1 new");
     await run.getByText("Plans: 1 new").click();
     const items = run.getByRole("table");

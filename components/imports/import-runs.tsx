@@ -47,7 +47,8 @@ function CountsLine({ counts }: { counts: NonNullable<ImportRunJson["counts"]> }
   );
 }
 
-export function ImportRuns({ runs }: { runs: ImportRunJson[] }) {
+/** `starters`: who started each run (its started_by label), in words (lib/auth/describe-actors.ts). */
+export function ImportRuns({ runs, starters = {} }: { runs: ImportRunJson[]; starters?: Record<string, string> }) {
   if (!runs.length)
     return (
       <Card>
@@ -68,7 +69,7 @@ export function ImportRuns({ runs }: { runs: ImportRunJson[] }) {
                   {r.dry_run && <Badge tone="brand">Dry run</Badge>}
                   <Badge tone={r.status === "succeeded" ? "green" : "red"}>{r.status}</Badge>
                   <span className="text-sm text-zinc-500">
-                    <LocalTime value={r.started_at} /> · {r.started_by} ·{" "}
+                    <LocalTime value={r.started_at} /> · {starters[r.started_by] ?? r.started_by} ·{" "}
                     <span className="break-all font-mono text-xs">{r.api_url}</span>
                   </span>
                 </div>

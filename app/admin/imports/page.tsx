@@ -5,6 +5,7 @@ import { ActionButton } from "@/components/ui/action-button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
+import { describeActors } from "@/lib/auth/describe-actors";
 import { requireAdmin } from "@/lib/auth/session";
 import { importRunJson, listImports } from "@/lib/imports/run-import";
 import { listSchedules, scheduleJson } from "@/lib/imports/schedule";
@@ -15,6 +16,7 @@ export const metadata: Metadata = { title: "Imports" };
 export default async function ImportsPage() {
   await requireAdmin();
   const [runs, schedules] = await Promise.all([listImports(), listSchedules()]);
+  const starters = Object.fromEntries(await describeActors(runs.map((r) => r.actor)));
   return (
     <>
       <PageHeader
@@ -60,7 +62,7 @@ export default async function ImportsPage() {
         </Card>
       )}
       <h2 className="mb-3 text-sm font-semibold text-zinc-900">Runs</h2>
-      <ImportRuns runs={runs.map(importRunJson)} />
+      <ImportRuns runs={runs.map(importRunJson)} starters={starters} />
     </>
   );
 }
