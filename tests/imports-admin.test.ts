@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db/client";
 import { importSchedules, imports, plans } from "@/lib/db/schema";
 import { runDueImports } from "@/lib/imports/schedule";
-import { makeOrg, uid } from "./support/fixtures";
+import * as flexpriceRoute from "@/app/api/v1/imports/flexprice/route";
+import * as scheduleRoute from "@/app/api/v1/imports/schedules/[source]/route";
+import { call, customerKey, makeOrg, platformKey, uid } from "./support/fixtures";
 import { FlexPriceServer, flexPlan, flexPrice } from "./support/flexprice-server";
 import { form, people, signInAs, type Who } from "./support/session-mock";
 
@@ -109,5 +111,44 @@ describe("sync on a schedule", () => {
       form({ source: "lago", api_url: server.url, api_secret: KEY, dry_run: "on", every_hours: "6" }),
     );
     expect(r).toMatchObject({ ok: false, fieldErrors: { schedule: expect.any(String) } });
+  });
+});
+
+describe("stopping a sync over the API", () => {
+  const stop = (key: string, source: string) =>
+    call<{ deleted?: boolean; source?: string; error?: { code: string; message: string; field?: string } }>(
+      scheduleRoute.DELETE,
+      "DELETE",
+      `/api/v1/imports/schedules/${source}`,
+      { key, params: { source } },
+    );
+
+  it("deletes the schedule and its sealed key without running an import; a platform key only", async () => {
+    const key = await platformKey();
+    const started = await call<{ schedule?: { every_hours: number } }>(
+      flexpriceRoute.POST,
+      "POST",
+      "/api/v1/imports/flexprice",
+      { key, body: { api_url: server.url, api_key: KEY, dry_run: false, schedule: { every_hours: 12 } } },
+    );
+    expect(started.status).toBe(200);
+    expect(started.json.schedule).toMatchObject({ every_hours: 12 });
+    const runsBefore = (await db.select().from(imports)).length;
+
+    const customer = await customerKey((await makeOrg()).id);
+    expect((await stop(customer, "flexprice")).status).toBe(403);
+    expect(await db.select().from(importSchedules).where(eq(importSchedules.source, "flexprice"))).toHaveLength(1);
+
+    const res = await stop(key, "flexprice");
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ object: "import_schedule", source: "flexprice", deleted: true });
+    expect(await db.select().from(importSchedules).where(eq(importSchedules.source, "flexprice"))).toHaveLength(0);
+    expect((await db.select().from(imports)).length).toBe(runsBefore); // no import ran
+
+    const again = await stop(key, "flexprice");
+    expect(again.json).toEqual({ object: "import_schedule", source: "flexprice", deleted: false });
+    const bad = await stop(key, "stripe");
+    expect(bad.status).toBe(400);
+    expect(bad.json.error!.message).toMatch(/source/);
   });
 });

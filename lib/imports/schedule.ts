@@ -49,8 +49,13 @@ export async function saveSchedule(
   return s!;
 }
 
-export async function removeSchedule(source: ImportSource): Promise<void> {
-  await db.delete(importSchedules).where(eq(importSchedules.source, source));
+/** Stops the source's schedule (its sealed key goes with it); false when it had none. */
+export async function removeSchedule(source: ImportSource): Promise<boolean> {
+  const gone = await db
+    .delete(importSchedules)
+    .where(eq(importSchedules.source, source))
+    .returning({ id: importSchedules.id });
+  return gone.length > 0;
 }
 
 export async function listSchedules(): Promise<ImportSchedule[]> {

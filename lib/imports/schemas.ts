@@ -75,3 +75,11 @@ export const ZImportListJson = z.strictObject({
   data: z.array(ZImportRunJson),
   schedules: z.array(ZImportScheduleJson),
 });
+
+/** DELETE /api/v1/imports/schedules/{source}. */
+export const ZImportScheduleDeletedJson = z.strictObject({
+  object: z.literal("import_schedule"),
+  source: z.enum(IMPORT_SOURCES),
+  /** false: the source had no schedule (nothing changed). */
+  deleted: z.boolean(),
+});

@@ -76,6 +76,7 @@ export const SAMPLES: Record<string, Make> = {
   "POST /api/v1/imports/lago": (w) => ({
     body: { api_url: w.sources.lago.url, api_key: w.sources.lago.key, dry_run: true },
   }),
+  "DELETE /api/v1/imports/schedules/{source}": () => ({ params: { source: "lago" } }),
   "POST /api/v1/plans/import": () => ({ body: { plans: [{ id: `imp-${uid()}`, name: "Imported", base_price: "5" }] } }),
   "GET /api/v1/credit-events": () => ({}),
   "POST /api/v1/credit-events": () => ({ body: { code: `ce_${uid()}`, name: "An event", credits: 3 } }),
