@@ -1,13 +1,15 @@
 // Moving in from FlexPrice: POST /api/v1/imports/flexprice reads a FlexPrice account's API (a
 // FlexPrice-shaped server on loopback) and writes meters, plans with their prices, customers and
-// subscriptions in one transaction; a dry run lists the same changes and writes nothing; a run
-// again changes nothing; a price changed at FlexPrice makes a new plan version.
+// subscriptions, and active wallets' credits through the ledger, in one transaction; a dry run lists
+// the same changes and writes nothing; a run again changes nothing; a price changed at FlexPrice
+// makes a new plan version; a wallet topped up there grants the difference once.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as flexRoute from "@/app/api/v1/imports/flexprice/route";
 import * as listRoute from "@/app/api/v1/imports/route";
+import { getCreditBalance } from "@/lib/credits/balance";
 import { db } from "@/lib/db/client";
-import { importLinks, meters, organizations, plans, subscriptions } from "@/lib/db/schema";
+import { creditGrants, importLinks, meters, organizations, plans, subscriptions } from "@/lib/db/schema";
 import type { ImportRunJson } from "@/lib/imports/schemas";
 import { call, customerKey, makeMeter, makeOrg, makeUser, platformKey, sessionCookie, uid } from "./support/fixtures";
 import {
@@ -17,6 +19,7 @@ import {
   flexPlan,
   flexPrice,
   flexSubscription,
+  flexWallet,
 } from "./support/flexprice-server";
 
 type Run = ImportRunJson & { schedule?: unknown };
@@ -39,6 +42,9 @@ const ids = {
   extC: `initech-${u}`,
   subA: `subs_a_${u}`,
   subCanceled: `subs_c_${u}`,
+  walletA: `wallet_a_${u}`,
+  walletB: `wallet_b_${u}`,
+  walletC: `wallet_c_${u}`,
 };
 
 const post = (body: Record<string, unknown>, cookie = admin) =>
@@ -67,6 +73,11 @@ beforeAll(async () => {
     flexSubscription(ids.subA, ids.custA, ids.plan),
     flexSubscription(ids.subCanceled, ids.custB, ids.plan, "cancelled"),
   );
+  server.data.wallets.push(
+    flexWallet(ids.walletA, ids.custA, 250),
+    flexWallet(ids.walletB, ids.custB, "12.5"),
+    flexWallet(ids.walletC, ids.custC, 40, "frozen"),
+  );
 });
 
 afterAll(() => server.stop());
@@ -81,7 +92,11 @@ describe("FlexPrice import", () => {
       plan: { create: 1, skipped: 1 },
       customer: { create: 3 },
       subscription: { create: 1, skipped: 1 },
+      wallet: { create: 1, skipped: 2 },
     });
+    expect(item(r.json, "wallet", ids.walletA)).toMatchObject({ outcome: "create", reason: "250 credits" });
+    expect(item(r.json, "wallet", ids.walletB)!.reason).toMatch(/12.5 credits: Tally credits are whole numbers/);
+    expect(item(r.json, "wallet", ids.walletC)!.reason).toBe("frozen at FlexPrice");
     expect(item(r.json, "plan", ids.plan)).toMatchObject({ outcome: "create", tally_id: null });
     expect(item(r.json, "plan", ids.plan)!.reason).toMatch(/other billing periods left out/);
     expect(item(r.json, "plan", ids.weekly)).toMatchObject({ outcome: "skipped" });
@@ -104,6 +119,7 @@ describe("FlexPrice import", () => {
       plan: { create: 1 },
       customer: { create: 3 },
       subscription: { create: 1 },
+      wallet: { create: 1 },
     });
     const [meter] = await db.select().from(meters).where(eq(meters.eventName, ids.event));
     expect(meter).toMatchObject({ aggregation: "sum", property: "duration" });
@@ -125,6 +141,10 @@ describe("FlexPrice import", () => {
     expect(subs[0]).toMatchObject({ planId: plan!.id, status: "active", interval: "month" });
     expect(subs[0]!.currentPeriodEnd.toISOString()).toBe(server.data.subscriptions[0]!.current_period_end);
     expect(item(r.json, "subscription", ids.subA)!.tally_id).toBe(subs[0]!.id);
+    // The active wallet's credits, granted through the ledger; the others none.
+    expect((await getCreditBalance(acme!.id))!.balance).toBe(250);
+    const [globex] = await db.select().from(organizations).where(eq(organizations.externalId, ids.extB));
+    expect(await getCreditBalance(globex!.id)).toMatchObject({ balance: 0 });
 
     const list = await call<{ data: Run[] }>(listRoute.GET, "GET", "/api/v1/imports", { cookie: admin });
     expect(list.json.data[0]).toMatchObject({ id: r.json.id, dry_run: false, status: "succeeded" });
@@ -143,10 +163,28 @@ describe("FlexPrice import", () => {
       plan: { unchanged: 1 },
       customer: { unchanged: 3 },
       subscription: { unchanged: 1 },
+      wallet: { unchanged: 1 },
     });
     expect(await db.select().from(plans).where(eq(plans.importId, ids.plan))).toHaveLength(1);
     expect(await db.select().from(organizations).where(eq(organizations.externalId, ids.extA))).toHaveLength(1);
     expect(await db.select().from(meters).where(eq(meters.eventName, ids.event))).toHaveLength(1);
+    const [acme] = await db.select().from(organizations).where(eq(organizations.externalId, ids.extA));
+    expect((await getCreditBalance(acme!.id))!.balance).toBe(250);
+    expect(await db.select().from(creditGrants).where(eq(creditGrants.orgId, acme!.id))).toHaveLength(1);
+  });
+
+  it("a wallet topped up at FlexPrice grants the difference, once", async () => {
+    server.data.wallets.find((w) => w.id === ids.walletA)!.credit_balance = "300";
+    const r = await apply();
+    expect(item(r.json, "wallet", ids.walletA)).toMatchObject({
+      outcome: "update",
+      reason: "50 more credits (balance 300)",
+    });
+    const [acme] = await db.select().from(organizations).where(eq(organizations.externalId, ids.extA));
+    expect((await getCreditBalance(acme!.id))!.balance).toBe(300);
+    const again = await apply();
+    expect(item(again.json, "wallet", ids.walletA)).toMatchObject({ outcome: "unchanged" });
+    expect((await getCreditBalance(acme!.id))!.balance).toBe(300);
   });
 
   it("a price changed at FlexPrice makes a new plan version; the subscriber stays on the old one", async () => {

@@ -1,6 +1,6 @@
 // FlexPrice's API, as its reference gives it: base `/v1`, the key in `x-api-key`, lists as
-// `{items, pagination: {total, limit, offset}}` paged by `limit` and `offset`. Read in full before
-// anything is written.
+// `{items, pagination: {total, limit, offset}}` paged by `limit` and `offset`; a customer's wallets
+// as a plain array from `/v1/customers/{id}/wallets`. Read in full before anything is written.
 import "server-only";
 import { z } from "zod";
 import { apiBase, getJson, MAX_PAGES, parseAnswer } from "./source-http";
@@ -78,11 +78,26 @@ const ZSubscription = z.object({
   lookup_key: ZNullableString,
 });
 
+/** Amounts come as JSON numbers or decimal strings, by version: kept as the decimal string. */
+const ZAmount = z.union([z.string(), z.number()]).transform(String);
+
+const ZWallet = z.object({
+  id: z.string(),
+  customer_id: z.string(),
+  name: ZNullableString,
+  currency: ZNullableString,
+  /** Credits in the wallet (its money `balance` is credits × conversion_rate). */
+  credit_balance: ZAmount,
+  wallet_status: z.string(),
+  wallet_type: ZNullableString,
+});
+
 export type FlexMeter = z.output<typeof ZMeter>;
 export type FlexPlan = z.output<typeof ZPlan>;
 export type FlexPrice = z.output<typeof ZPrice>;
 export type FlexCustomer = z.output<typeof ZCustomer>;
 export type FlexSubscription = z.output<typeof ZSubscription>;
+export type FlexWallet = z.output<typeof ZWallet>;
 
 export type FlexPriceData = {
   meters: FlexMeter[];
@@ -90,6 +105,7 @@ export type FlexPriceData = {
   prices: FlexPrice[];
   customers: FlexCustomer[];
   subscriptions: FlexSubscription[];
+  wallets: FlexWallet[];
 };
 
 const PAGE = 100;
@@ -129,5 +145,11 @@ export async function fetchFlexPrice(apiUrl: string, apiKey: string): Promise<Fl
   const prices = live(await listAll(base, apiKey, "/prices", ZPrice));
   const customers = live(await listAll(base, apiKey, "/customers", ZCustomer));
   const subscriptions = await listAll(base, apiKey, "/subscriptions", ZSubscription);
-  return { meters, plans, prices, customers, subscriptions };
+  const wallets: FlexWallet[] = [];
+  for (const c of customers) {
+    const path = `/v1/customers/${encodeURIComponent(c.id)}/wallets`;
+    const answer = await getJson("FlexPrice", `${base}${path}`, { "x-api-key": apiKey });
+    wallets.push(...parseAnswer("FlexPrice", path, z.array(ZWallet).nullable(), answer)!);
+  }
+  return { meters, plans, prices, customers, subscriptions, wallets };
 }

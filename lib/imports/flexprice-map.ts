@@ -2,7 +2,7 @@
 // prices become one plan version (one billing period: monthly first, else annual): recurring fees
 // paid in advance make the base price, fixed fees in arrears fixed charges, usage prices per-unit,
 // package or tiered charges on the meter; customers by external id; active and trialing
-// subscriptions. What Tally cannot carry is skipped with the reason.
+// subscriptions; active wallets' whole credits. What Tally cannot carry is skipped with the reason.
 import type { Aggregation, PlanInterval } from "@/lib/db/schema";
 import { dec, isDecimalString } from "@/lib/money";
 import type { Charge } from "@/lib/rating";
@@ -213,6 +213,25 @@ export function mapFlexPrice(data: FlexPriceData): ImportBundle {
       externalId: null,
     };
     bundle.subscriptions.push(spec);
+  }
+
+  // Wallets: an active wallet's credits become purchased credits (whole credits only).
+  const customerIds = new Set(data.customers.map((c) => c.id));
+  for (const w of data.wallets) {
+    const name = w.name || w.id;
+    const skip = (reason: string) => skipped.push({ kind: "wallet", sourceId: w.id, name, reason });
+    if (!customerIds.has(w.customer_id)) skip(`its customer ${w.customer_id} is not in the customers list`);
+    else if (w.wallet_status.toLowerCase() !== "active") skip(`${w.wallet_status.toLowerCase()} at FlexPrice`);
+    else if (!isDecimalString(w.credit_balance) || !dec(w.credit_balance).isInteger() || dec(w.credit_balance).isNeg())
+      skip(`a balance of ${w.credit_balance} credits: Tally credits are whole numbers`);
+    else
+      bundle.wallets.push({
+        sourceId: w.id,
+        name,
+        customerSourceId: w.customer_id,
+        credits: dec(w.credit_balance).toNumber(),
+        expiresAt: null,
+      });
   }
   return bundle;
 }

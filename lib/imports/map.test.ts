@@ -14,6 +14,7 @@ const flex = (price: Record<string, unknown>) =>
     prices: [{ ...flexPrice("pr1", "p1", { type: "USAGE", amount: "0.5", meter_id: "m1" }), ...price }],
     customers: [],
     subscriptions: [],
+    wallets: [],
   } as unknown as FlexPriceData);
 
 describe("FlexPrice prices", () => {
@@ -63,6 +64,7 @@ describe("FlexPrice prices", () => {
       ],
       customers: [],
       subscriptions: [],
+      wallets: [],
     } as unknown as FlexPriceData);
     expect(b.plans[0]).toMatchObject({
       base_price: "30.5",

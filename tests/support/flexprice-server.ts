@@ -1,19 +1,20 @@
 // A FlexPrice-shaped API on loopback, from FlexPrice's API reference: base /v1, the key in
 // `x-api-key` (401 without the right one), lists as {items, pagination: {total, limit, offset}}
-// paged by limit and offset. `pageSize` caps a page so that tests read several; objects are
-// plain data the tests change between runs.
+// paged by limit and offset; a customer's wallets as a plain array at /v1/customers/{id}/wallets.
+// `pageSize` caps a page so that tests read several; objects are plain data the tests change between runs.
 import type { IncomingMessage } from "node:http";
 import { LoopbackJsonServer, type Send } from "./loopback-json-server";
 
 type Obj = Record<string, unknown> & { id: string };
 
 export class FlexPriceServer extends LoopbackJsonServer {
-  readonly data: Record<"meters" | "plans" | "prices" | "customers" | "subscriptions", Obj[]> = {
+  readonly data: Record<"meters" | "plans" | "prices" | "customers" | "subscriptions" | "wallets", Obj[]> = {
     meters: [],
     plans: [],
     prices: [],
     customers: [],
     subscriptions: [],
+    wallets: [],
   };
 
   constructor(
@@ -26,6 +27,15 @@ export class FlexPriceServer extends LoopbackJsonServer {
   protected handle(req: IncomingMessage, url: URL, send: Send): void {
     if (req.headers["x-api-key"] !== this.apiKey)
       return send(401, { error: { message: "invalid api key", internal_error: "unauthorized" } });
+    const w = /^\/v1\/customers\/([^/]+)\/wallets$/.exec(url.pathname);
+    if (req.method === "GET" && w) {
+      const id = decodeURIComponent(w[1]!);
+      if (!this.data.customers.some((c) => c.id === id)) return send(404, { error: { message: "customer not found" } });
+      return send(
+        200,
+        this.data.wallets.filter((x) => x.customer_id === id),
+      );
+    }
     const m = /^\/v1\/(meters|plans|prices|customers|subscriptions)$/.exec(url.pathname);
     if (req.method !== "GET" || !m) return send(404, { error: { message: "not found" } });
     const all = this.data[m[1] as keyof FlexPriceServer["data"]];
@@ -95,6 +105,24 @@ export const flexCustomer = (id: string, externalId: string, name: string) => ({
   email: `${externalId}@example.test`,
   metadata: {},
   status: "published",
+});
+
+export const flexWallet = (
+  id: string,
+  customerId: string,
+  creditBalance: number | string,
+  status: "active" | "frozen" | "closed" = "active",
+) => ({
+  id,
+  customer_id: customerId,
+  name: "Prepaid Wallet",
+  currency: "usd",
+  wallet_type: "PRE_PAID",
+  wallet_status: status,
+  credit_balance: creditBalance,
+  balance: creditBalance,
+  conversion_rate: 1,
+  created_at: "2025-01-01T00:00:00Z",
 });
 
 /** A monthly period that started five days ago. */

@@ -21,7 +21,7 @@ export default async function ImportsPage() {
     <>
       <PageHeader
         title="Imports"
-        description="Move in from FlexPrice or Lago: meters, plans and prices, customers, subscriptions and (Lago) wallets, read from the account's API. Running again updates what changed and duplicates nothing. See docs/imports.md for what maps to what."
+        description="Move in from FlexPrice or Lago: meters, plans and prices, customers, subscriptions and wallets, read from the account's API. Running again updates what changed and duplicates nothing. See docs/imports.md for what maps to what."
       />
       <Card className="mb-6">
         <CardHeader
