@@ -43,7 +43,13 @@ const resultFor = (r: AdoptReportJson, cus: Obj): AdoptCustomerJson =>
 /** A paying Stripe customer as an account being moved to Tally has one: a subscription and its past invoices. */
 function payingCustomer(
   fields: { email?: string | null; name?: string; metadata?: Record<string, string> },
-  opts: { price?: string; status?: string; trialEnd?: number | null; cancelAtPeriodEnd?: boolean } = {},
+  opts: {
+    price?: string;
+    status?: string;
+    trialEnd?: number | null;
+    cancelAtPeriodEnd?: boolean;
+    startDate?: number;
+  } = {},
 ) {
   const customer = stripe.createCustomer({
     name: fields.name ?? `Stripe Co ${uid()}`,
@@ -60,6 +66,8 @@ function payingCustomer(
     trialEnd: opts.trialEnd ?? null,
     periodStart,
     periodEnd,
+    // It began with the oldest invoice below, two periods before the current one.
+    startDate: opts.startDate ?? periodStart - 60 * DAY,
   });
   if (opts.cancelAtPeriodEnd) subscription = stripe.put({ ...subscription, cancel_at_period_end: true });
   // Two paid renewals and the first invoice, oldest first; and the next period's draft.
@@ -93,6 +101,16 @@ function payingCustomer(
   return { customer, subscription, periodStart, periodEnd, paid: past, open };
 }
 
+const historyOf = (subscriptionId: string) =>
+  db
+    .select({
+      action: subscriptionHistory.action,
+      status: subscriptionHistory.status,
+      occurredAt: subscriptionHistory.occurredAt,
+    })
+    .from(subscriptionHistory)
+    .where(eq(subscriptionHistory.subscriptionId, subscriptionId))
+    .orderBy(subscriptionHistory.occurredAt);
 const orgRow = async (id: string) => (await db.select().from(organizations).where(eq(organizations.id, id)))[0]!;
 const subsOf = (orgId: string) => db.select().from(subscriptions).where(eq(subscriptions.orgId, orgId));
 const invoicesOf = (orgId: string) => db.select().from(invoices).where(eq(invoices.orgId, orgId));
@@ -208,6 +226,11 @@ describe("adopting a Stripe account", () => {
     });
     const mirrored = await invoicesOf(org.id);
     expect(mirrored.every((i) => i.subscriptionId === sub!.id)).toBe(true);
+    // Its history begins when it began at Stripe, not at the adoption: the revenue charts count two
+    // months of MRR before this one, not a new customer today.
+    expect(await historyOf(sub!.id)).toEqual([
+      { action: "created", status: "active", occurredAt: new Date((a.periodStart - 60 * DAY) * 1000) },
+    ]);
 
     // Adoption reads Stripe and writes nothing there: no charge, no second subscription, no customer.
     expect(stripe.requests.filter((x) => x.method === "POST").length).toBe(postsBefore);
@@ -360,7 +383,25 @@ describe("adopting a Stripe account", () => {
     await post({ dry_run: false, customers: [{ stripe_customer_id: a.customer.id }] });
     const subs = await subsOf(org.id);
     expect(subs.find((s) => s.provider === "manual")!.status).toBe("canceled");
-    expect(subs.find((s) => s.provider === "stripe")!.status).toBe("active");
+    const adopted = subs.find((s) => s.provider === "stripe")!;
+    expect(adopted.status).toBe("active");
+    // Not backdated: the manual subscription's MRR covers the months before; both would count it twice.
+    const [row, ...more] = await historyOf(adopted.id);
+    expect(more).toHaveLength(0);
+    expect(row!.occurredAt.getTime()).toBeGreaterThanOrEqual(now.getTime());
+  });
+
+  it("a trial that ended before the adoption is a trial from the start, then paid from its end", async () => {
+    const org = await makeOrg();
+    const started = nowS() - 80 * DAY;
+    const trialEnd = started + 14 * DAY;
+    const a = payingCustomer({ email: org.email }, { trialEnd, startDate: started });
+    await post({ dry_run: false, customers: [{ stripe_customer_id: a.customer.id }] });
+    const [sub] = await subsOf(org.id);
+    expect(await historyOf(sub!.id)).toEqual([
+      { action: "trial_started", status: "trialing", occurredAt: new Date(started * 1000) },
+      { action: "activated", status: "active", occurredAt: new Date(trialEnd * 1000) },
+    ]);
   });
 
   it("many customers named at once are read by listing the account, not one by one, with the same answer", async () => {

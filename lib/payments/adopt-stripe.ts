@@ -506,7 +506,12 @@ export async function adoptStripeAccount(request: AdoptRequest, actor: string): 
         else if (!p.alreadyLinked && !(await linkStripeCustomer(org!.id, c.id, tx)))
           throw new AppError("conflict", `${org!.name} was linked to another Stripe customer meanwhile; try again.`);
         for (const s of p.subscriptions.filter((x) => x.outcome === "adopt")) {
-          const r = await applyStripeSubscription(tx, s.state, { at: snap.at, actor, reason: "adopted from Stripe" });
+          const r = await applyStripeSubscription(tx, s.state, {
+            at: snap.at,
+            actor,
+            reason: "adopted from Stripe",
+            startedAt: s.state.startedAt,
+          });
           if (r.outcome !== "created")
             throw new AppError("conflict", `Subscription ${s.state.id} could not be adopted (${r.outcome}).`);
         }

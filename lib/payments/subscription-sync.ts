@@ -11,13 +11,14 @@ import {
   plans,
   subscriptions,
   type Plan,
+  type Subscription,
   type SubscriptionAction,
   type SubscriptionStatus,
 } from "@/lib/db/schema";
 import { newId } from "@/lib/ids";
 import { log } from "@/lib/log";
 import type { StripeSubscriptionState } from "@/lib/stripe/billing";
-import { recordHistory } from "@/lib/subscriptions/history";
+import { recordHistories, recordHistory, type HistoryEntry } from "@/lib/subscriptions/history";
 import { recordProviderDiscount } from "@/lib/coupons/redeem";
 import { syncStripeAddonItems } from "@/lib/addons/stripe-sync";
 import { afterPeriodStarted, afterSubscriptionEnded } from "@/lib/subscriptions/hooks";
@@ -78,7 +79,13 @@ export type ApplyResult = {
 export async function applyStripeSubscription(
   tx: Executor,
   s: StripeSubscriptionState,
-  ctx: { at: Date; actor: string; reason?: string | null },
+  ctx: {
+    at: Date;
+    actor: string;
+    reason?: string | null;
+    /** Adoption: when the subscription began at Stripe; its history starts there (adoptedHistory). */
+    startedAt?: Date | null;
+  },
 ): Promise<ApplyResult> {
   const [orgId, plan] = await Promise.all([orgFor(tx, s), planFor(tx, s.priceId)]);
   if (!orgId) return { outcome: "unknown_customer" };
@@ -146,11 +153,7 @@ export async function applyStripeSubscription(
         updatedAt: ctx.at,
       })
       .returning();
-    await recordHistory(tx, created!, plan, status === "trialing" ? "trial_started" : "created", {
-      actor: ctx.actor,
-      occurredAt: ctx.at,
-      details: { stripe_subscription_id: s.id },
-    });
+    await recordHistories(tx, await startHistory(tx, created!, plan, s, ctx));
     // A promotion code redeemed at Stripe Checkout: Stripe applies and counts it; Tally records it
     // (its MRR and billing page read it) before the first period's usage is billed.
     if (s.promotionCodeId) await recordProviderDiscount(tx, created!, plan, s.promotionCodeId, ctx);
@@ -263,4 +266,41 @@ export async function applyStripeSubscription(
   }
   const addonCredits = await syncStripeAddonItems(tx, updated!, s.addonItems, ctx);
   return { outcome: "updated", subscriptionId: updated!.id, orgId, addonCredits };
+}
+
+/**
+ * The history rows a subscription new to Tally starts with: created (or trial_started) now — or,
+ * when it is adopted (`ctx.startedAt`), when it began at Stripe, so that the revenue charts count a
+ * customer who has paid for months as the customer it is, not as this month's new MRR; a trial that
+ * ended before the adoption is a trial from the start and a paid subscription from its end. At its
+ * current plan and price throughout (Stripe keeps no price history to read; the mirrored invoices
+ * carry what was billed). Not backdated when the customer has another subscription in Tally: the
+ * two histories would overlap and count its MRR twice.
+ */
+async function startHistory(
+  tx: Executor,
+  created: Subscription,
+  plan: Plan,
+  s: StripeSubscriptionState,
+  ctx: { at: Date; actor: string; startedAt?: Date | null },
+): Promise<HistoryEntry[]> {
+  const details = { stripe_subscription_id: s.id };
+  let began = ctx.at;
+  if (ctx.startedAt && ctx.startedAt < ctx.at) {
+    const [other] = await tx
+      .select({ id: subscriptions.id })
+      .from(subscriptions)
+      .where(and(eq(subscriptions.orgId, created.orgId), ne(subscriptions.id, created.id)))
+      .limit(1);
+    if (!other) began = ctx.startedAt;
+  }
+  const opts = { actor: ctx.actor, occurredAt: began, details };
+  if (created.status === "trialing") return [{ sub: created, plan, action: "trial_started", opts }];
+  const trialEnd = s.trialEnd;
+  if (trialEnd && began < trialEnd && trialEnd <= ctx.at)
+    return [
+      { sub: { ...created, status: "trialing" }, plan, action: "trial_started", opts },
+      { sub: created, plan, action: "activated", opts: { ...opts, occurredAt: trialEnd, fromStatus: "trialing" } },
+    ];
+  return [{ sub: created, plan, action: "created", opts }];
 }

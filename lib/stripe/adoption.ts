@@ -64,8 +64,8 @@ export async function retrieveStripeCustomer(id: string): Promise<StripeCustomer
   }
 }
 
-/** A subscription as the webhooks read it, with every item's price (add-ons' too). */
-export type StripeAdoptableSubscription = StripeSubscriptionState & { itemPriceIds: string[] };
+/** A subscription as the webhooks read it, with every item's price (add-ons' too) and when it began at Stripe. */
+export type StripeAdoptableSubscription = StripeSubscriptionState & { itemPriceIds: string[]; startedAt: Date | null };
 
 /** Subscriptions in every status (ended ones too), of one customer or of the whole account. */
 export function listStripeSubscriptions(customerId?: string): Promise<StripeAdoptableSubscription[]> {
@@ -74,6 +74,7 @@ export function listStripeSubscriptions(customerId?: string): Promise<StripeAdop
     (s) => ({
       ...toSubscriptionState(s),
       itemPriceIds: (s.items?.data ?? []).flatMap((i) => (i.price?.id ? [i.price.id] : [])),
+      startedAt: s.start_date ? new Date(s.start_date * 1000) : null,
     }),
     "subscriptions",
   );

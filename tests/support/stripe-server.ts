@@ -228,6 +228,8 @@ export class StripeServer {
     trialEnd?: number | null;
     periodStart?: number;
     periodEnd?: number;
+    /** When it began (`start_date`; its first period's start by default). */
+    startDate?: number;
     metadata?: Record<string, string>;
   }): Obj {
     const start = fields.periodStart ?? now();
@@ -242,7 +244,8 @@ export class StripeServer {
       canceled_at: null,
       ended_at: null,
       trial_end: fields.trialEnd ?? null,
-      created: start,
+      created: fields.startDate ?? start,
+      start_date: fields.startDate ?? start,
       metadata: fields.metadata ?? {},
       items: {
         object: "list",
