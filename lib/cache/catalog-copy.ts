@@ -6,7 +6,7 @@
 // did, every 5 seconds); only a process with no copy, or one just invalidated, waits for the read.
 // A reload that began before an invalidation is not kept: it may have read the old rows.
 import "server-only";
-import { db, type Executor } from "@/lib/db/client";
+import { db, outsideTransaction, type Executor } from "@/lib/db/client";
 import { log } from "@/lib/log";
 import { processState } from "@/lib/process-state";
 
@@ -48,9 +48,14 @@ export function catalogCopy<T>(name: string, load: (tx: Executor) => Promise<T>,
     s.loading = p;
     return p;
   };
+  // Nobody waits for it: it runs as work of its own, outside the transaction of the caller that found
+  // the copy old (whose executor it must not borrow, and which may commit before it reads).
   const behind = () =>
-    void reload().catch((err: unknown) =>
-      log.warn({ err, copy: name }, "catalog copy: reload failed; serving the old copy"),
+    outsideTransaction(
+      () =>
+        void reload().catch((err: unknown) =>
+          log.warn({ err, copy: name }, "catalog copy: reload failed; serving the old copy"),
+        ),
     );
   return {
     async get(opts = {}) {
