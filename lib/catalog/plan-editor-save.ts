@@ -8,7 +8,7 @@ import { parseAmountToMinor } from "@/lib/money";
 import { setPlanBillingThreshold } from "@/lib/payments/threshold-invoicing";
 import type { Plan } from "@/lib/db/schema";
 import { createPlan, updatePlan } from "./plans";
-import { publishIfLinked, type AfterSavePublish } from "./publish-plan";
+import { republishAfterChange, type AfterSavePublish } from "./publish-plan";
 import type { PlanEditorCreate, PlanEditorEdit } from "./schemas";
 
 function thresholdCents(value: string | null, currency: string): number | null {
@@ -44,6 +44,6 @@ export async function savePlanFromEditor(
     await setPlanBillingThreshold(change.plan.id, cents, actor, tx);
     return { plan: change.plan, newVersion: change.newVersion };
   });
-  const stripe = save.kind === "edit" ? await publishIfLinked(saved.plan) : ({ status: "not_linked" } as const);
-  return { ...saved, plan: stripe.status === "published" ? stripe.plan : saved.plan, stripe };
+  if (save.kind !== "edit") return { ...saved, stripe: { status: "not_linked" } };
+  return { ...saved, ...(await republishAfterChange(saved.plan)) };
 }

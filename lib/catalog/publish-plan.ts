@@ -190,6 +190,12 @@ export type AfterSavePublish =
   | { status: "published"; outcome: PublishOutcome; plan: Plan }
   | { status: "failed"; reason: "stripe_unavailable" | "refused"; message: string };
 
+/** A plan just changed, published again when linked: the plan as it now is, and what Stripe was told. */
+export async function republishAfterChange(plan: Plan): Promise<{ plan: Plan; stripe: AfterSavePublish }> {
+  const stripe = await publishIfLinked(plan);
+  return { plan: stripe.status === "published" ? stripe.plan : plan, stripe };
+}
+
 /** An API answer's `stripe_publish` (ZPlanStripePublish). */
 export function stripePublishJson(p: AfterSavePublish) {
   if (p.status === "published") return { status: p.status, outcome: p.outcome, message: null };

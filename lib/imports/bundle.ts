@@ -3,6 +3,7 @@
 // carry are listed as skipped, with the reason, by the source's mapping.
 import { createHash } from "node:crypto";
 import { canonicalJson } from "@/lib/canonical-json";
+import { dec, isDecimalString } from "@/lib/money";
 import type { Aggregation, ImportKind, ImportSource, PlanInterval } from "@/lib/db/schema";
 import type { Charge } from "@/lib/rating";
 
@@ -57,6 +58,13 @@ export type WalletSpec = {
   credits: number;
   expiresAt: Date | null;
 };
+
+/** A wallet's credit balance as Tally credits (whole, not negative), or why it cannot be one. */
+export function wholeCredits(balance: string): { credits: number } | { skip: string } {
+  if (!isDecimalString(balance) || !dec(balance).isInteger() || dec(balance).isNeg())
+    return { skip: `a balance of ${balance} credits: Tally credits are whole numbers` };
+  return { credits: dec(balance).toNumber() };
+}
 
 export type SkippedSpec = { kind: ImportKind; sourceId: string; name: string; reason: string };
 

@@ -6,7 +6,14 @@
 import type { Aggregation, PlanInterval } from "@/lib/db/schema";
 import { dec, isDecimalString } from "@/lib/money";
 import type { Charge } from "@/lib/rating";
-import { toCode, type ImportBundle, type PlanSpec, type SkippedSpec, type SubscriptionSpec } from "./bundle";
+import {
+  toCode,
+  wholeCredits,
+  type ImportBundle,
+  type PlanSpec,
+  type SkippedSpec,
+  type SubscriptionSpec,
+} from "./bundle";
 import type { FlexPriceData, FlexPrice } from "./flexprice-client";
 
 const AGGREGATIONS: Record<string, Aggregation> = {
@@ -220,16 +227,16 @@ export function mapFlexPrice(data: FlexPriceData): ImportBundle {
   for (const w of data.wallets) {
     const name = w.name || w.id;
     const skip = (reason: string) => skipped.push({ kind: "wallet", sourceId: w.id, name, reason });
+    const balance = wholeCredits(w.credit_balance);
     if (!customerIds.has(w.customer_id)) skip(`its customer ${w.customer_id} is not in the customers list`);
     else if (w.wallet_status.toLowerCase() !== "active") skip(`${w.wallet_status.toLowerCase()} at FlexPrice`);
-    else if (!isDecimalString(w.credit_balance) || !dec(w.credit_balance).isInteger() || dec(w.credit_balance).isNeg())
-      skip(`a balance of ${w.credit_balance} credits: Tally credits are whole numbers`);
+    else if ("skip" in balance) skip(balance.skip);
     else
       bundle.wallets.push({
         sourceId: w.id,
         name,
         customerSourceId: w.customer_id,
-        credits: dec(w.credit_balance).toNumber(),
+        credits: balance.credits,
         expiresAt: null,
       });
   }

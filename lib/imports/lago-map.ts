@@ -5,7 +5,7 @@
 import type { Aggregation, PlanInterval } from "@/lib/db/schema";
 import { dec, isDecimalString, minorToDecimal } from "@/lib/money";
 import type { Charge, Tier } from "@/lib/rating";
-import { toCode, type ImportBundle, type SkippedSpec } from "./bundle";
+import { toCode, wholeCredits, type ImportBundle, type SkippedSpec } from "./bundle";
 import type { LagoCharge, LagoData } from "./lago-client";
 
 const AGGREGATIONS: Record<string, Aggregation> = {
@@ -208,8 +208,9 @@ export function mapLago(data: LagoData): ImportBundle {
       skip(`${w.status} at Lago`);
       continue;
     }
-    if (!isDecimalString(w.credits_balance) || !dec(w.credits_balance).isInteger() || dec(w.credits_balance).isNeg()) {
-      skip(`a balance of ${w.credits_balance} credits: Tally credits are whole numbers`);
+    const balance = wholeCredits(w.credits_balance);
+    if ("skip" in balance) {
+      skip(balance.skip);
       continue;
     }
     const expiresAt = w.expiration_at ? new Date(w.expiration_at) : null;
@@ -221,7 +222,7 @@ export function mapLago(data: LagoData): ImportBundle {
       sourceId: w.lago_id,
       name,
       customerSourceId: customer,
-      credits: dec(w.credits_balance).toNumber(),
+      credits: balance.credits,
       expiresAt,
     });
   }

@@ -4,7 +4,7 @@ import { planJson } from "@/lib/catalog/serialize";
 import { route } from "@/lib/http/route";
 import { ZIdParams } from "@/lib/http/schemas";
 import { CATALOG_WRITE_ERRORS } from "@/lib/catalog/doc-text";
-import { publishIfLinked, stripePublishJson } from "@/lib/catalog/publish-plan";
+import { republishAfterChange, stripePublishJson } from "@/lib/catalog/publish-plan";
 
 export const GET = route(
   {
@@ -44,8 +44,7 @@ export const PATCH = route(
   },
   async ({ params, body }) => {
     const change = await updatePlan(params.id, body);
-    const stripe = await publishIfLinked(change.plan);
-    const plan = stripe.status === "published" ? stripe.plan : change.plan;
+    const { plan, stripe } = await republishAfterChange(change.plan);
     return { ...planJson(plan), new_version: change.newVersion, stripe_publish: stripePublishJson(stripe) };
   },
 );

@@ -1,5 +1,5 @@
 import { ZPlanArchiveJson } from "@/lib/catalog/schemas";
-import { publishIfLinked, stripePublishJson } from "@/lib/catalog/publish-plan";
+import { republishAfterChange, stripePublishJson } from "@/lib/catalog/publish-plan";
 import { archivePlan } from "@/lib/catalog/plans";
 import { planJson } from "@/lib/catalog/serialize";
 import { route } from "@/lib/http/route";
@@ -20,11 +20,7 @@ export const POST = route(
     },
   },
   async ({ params }) => {
-    const archived = await archivePlan(params.id);
-    const stripe = await publishIfLinked(archived);
-    return {
-      ...planJson(stripe.status === "published" ? stripe.plan : archived),
-      stripe_publish: stripePublishJson(stripe),
-    };
+    const { plan, stripe } = await republishAfterChange(await archivePlan(params.id));
+    return { ...planJson(plan), stripe_publish: stripePublishJson(stripe) };
   },
 );
