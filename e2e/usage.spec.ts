@@ -95,6 +95,7 @@ test.describe("admin", () => {
     await page.getByRole("button", { name: "Create key" }).click();
     const key = (await page.getByTestId("new-api-key").textContent())!.trim();
     const id = `admin-e2e-${Date.now()}`;
+    const long = `${id}-${"a-rather-long-identifier-".repeat(4)}`;
     const res = await request.post("/api/v1/events/bulk", {
       headers: { "x-api-key": key },
       data: {
@@ -102,10 +103,14 @@ test.describe("admin", () => {
           { event_id: id, event_name: "user_active", external_customer_id: "acme", properties: { user_id: "e2e" } },
           { event_id: `${id}-x`, event_name: "api_call", external_customer_id: "no-such-customer" },
           { event_id: `${id}-y`, event_name: "unknown_thing", external_customer_id: "acme" },
+          // Senders' long names, ids and properties: the tables must still show every column.
+          { event_id: long, event_name: "api_call", external_customer_id: "acme", properties: { route: long } },
+          { event_id: long, event_name: "api_call", external_customer_id: "acme" },
+          { event_id: `${id}-z`, event_name: `unknown_${long}`, external_customer_id: "acme" },
         ],
       },
     });
-    expect(await res.json()).toMatchObject({ accepted: "1", rejected: "2" });
+    expect(await res.json()).toMatchObject({ accepted: "2", rejected: "4" });
 
     // By search: the list's first page holds the newest customers, and journeys keep adding some.
     await page.goto("/admin?q=Acme");
@@ -115,6 +120,14 @@ test.describe("admin", () => {
     await expect(page.getByTestId("raw-events")).toContainText(id);
     await expect(page.getByTestId("ingest-log")).toContainText('no meter reads events named "unknown_thing"');
     await expect(page.getByRole("columnheader", { name: "Provider cost" })).toBeVisible();
+    // At a desktop's width both tables show all their columns: long values are cut (whole on hover) or wrap.
+    await page.setViewportSize({ width: 1440, height: 900 });
+    for (const name of ["Recent events", "Duplicates and rejections"]) {
+      const box = page.getByRole("table", { name }).locator("xpath=..");
+      const { scroll, client } = await box.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+      expect(scroll, `${name} fits its card`).toBeLessThanOrEqual(client + 1);
+    }
+    await expect(page.getByTestId("raw-events").getByTitle(long, { exact: true }).first()).toBeVisible();
 
     await page.goto("/admin/usage");
     await expect(page.getByTestId("ingest-log")).toContainText('no customer has the external id "no-such-customer"');

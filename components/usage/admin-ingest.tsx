@@ -57,7 +57,7 @@ export function RawEventsTable({ events, generatedCount }: { events: RawEvent[];
           Events sent over the API appear here as soon as they are accepted.
         </EmptyState>
       ) : (
-        <Table>
+        <Table label="Recent events">
           <thead>
             <tr>
               <Th>Status</Th>
@@ -74,21 +74,18 @@ export function RawEventsTable({ events, generatedCount }: { events: RawEvent[];
                 <Td>
                   <Badge tone="green">accepted</Badge>
                 </Td>
-                {/* Long names and ids are cut with the whole value on hover, so Properties stays in the card. */}
+                {/* Long names and ids are cut with the whole value on hover, and Properties wraps, so every
+                    column stays in the card at a desktop's width whatever the sender named things. */}
                 <Td className="font-mono text-xs">
-                  <div className="max-w-[12rem] truncate" title={e.event_name}>
+                  <div className="max-w-[11rem] truncate" title={e.event_name}>
                     {e.event_name}
                   </div>
                 </Td>
                 <Td className="font-mono text-xs">
-                  <span className="inline-block max-w-[10rem] truncate align-bottom" title={e.event_id}>
+                  <div className="max-w-[10rem] truncate" title={e.event_id}>
                     {e.event_id}
-                  </span>
-                  {e.id_generated && (
-                    <span className="ml-1">
-                      <Badge tone="amber">server-made</Badge>
-                    </span>
-                  )}
+                  </div>
+                  {e.id_generated && <Badge tone="amber">server-made</Badge>}
                 </Td>
                 <Td>
                   <LocalTime value={e.timestamp} />
@@ -96,8 +93,11 @@ export function RawEventsTable({ events, generatedCount }: { events: RawEvent[];
                 <Td>
                   <LocalTime value={e.ingested_at} mode="relative" />
                 </Td>
-                <Td>
-                  <div className="max-w-[16rem] truncate font-mono text-xs" title={JSON.stringify(e.properties)}>
+                <Td wrap>
+                  <div
+                    className="line-clamp-2 min-w-[8rem] max-w-[16rem] break-all font-mono text-xs"
+                    title={JSON.stringify(e.properties)}
+                  >
                     {props(e.properties)}
                   </div>
                 </Td>
@@ -133,7 +133,7 @@ export function IngestLogTable({
       {entries.length === 0 ? (
         <EmptyState title="Nothing rejected">Every event sent was stored.</EmptyState>
       ) : (
-        <Table>
+        <Table label="Duplicates and rejections">
           <thead>
             <tr>
               <Th>Status</Th>
@@ -161,10 +161,19 @@ export function IngestLogTable({
                     )}
                   </Td>
                 )}
-                <Td className="font-mono text-xs">{l.eventName ?? "—"}</Td>
-                <Td className="font-mono text-xs">{l.eventId ?? "—"}</Td>
-                <Td>
-                  <div className="max-w-md whitespace-normal text-sm">
+                {/* As in Recent events: long names and ids are cut, whole on hover, so the reason stays in the card. */}
+                <Td className="font-mono text-xs">
+                  <div className="max-w-[11rem] truncate" title={l.eventName ?? undefined}>
+                    {l.eventName ?? "—"}
+                  </div>
+                </Td>
+                <Td className="font-mono text-xs">
+                  <div className="max-w-[10rem] truncate" title={l.eventId ?? undefined}>
+                    {l.eventId ?? "—"}
+                  </div>
+                </Td>
+                <Td wrap>
+                  <div className="min-w-[14rem] max-w-sm text-sm wrap-anywhere">
                     {l.field && <span className="font-mono text-xs text-zinc-900">{l.field}: </span>}
                     {l.reason}
                     <span className="ml-1 text-xs text-zinc-500">via {l.via}</span>
