@@ -82,7 +82,7 @@ describe("void and credit notes with Stripe", () => {
     const atStripe = stripe.objects.get(note!.stripeCreditNoteId!)!;
     expect(atStripe).toMatchObject({ invoice: stripeInvoiceId, amount: 1500, refund_amount: 1500, memo: "Outage" });
     expect(r.json.number).toBe(atStripe.number);
-    expect(note!.providerRefundId).toBe(atStripe.refund);
+    expect(note!.providerRefundId).toBe((atStripe.refunds as { refund: string }[])[0]!.refund);
     expect(stripe.objects.get(chargeId)!.amount_refunded).toBe(1500);
     // The PDF is Stripe's.
     const pdf = await call(pdfRoute.GET, "GET", `/api/v1/credit-notes/${note!.id}/pdf`, {

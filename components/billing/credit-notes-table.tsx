@@ -8,6 +8,7 @@ const OUTCOMES: Record<CreditNoteJson["outcome"], string> = {
   refund_to_card: "Refunded to card",
   customer_credit_balance: "Credit balance",
   next_invoice_balance: "Off the next invoice",
+  outside_stripe: "Given back outside Stripe",
 };
 
 /** Credit notes, newest first, with where their money went and a PDF link (the customer's billing page and the admin's customer page). */

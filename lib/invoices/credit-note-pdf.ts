@@ -11,12 +11,14 @@ const STAMPS: Record<CreditNote["outcome"], string> = {
   refund_to_card: "REFUNDED",
   customer_credit_balance: "CREDIT BALANCE",
   next_invoice_balance: "NEXT INVOICE",
+  outside_stripe: "REFUNDED",
 };
 
 export const OUTCOME_LABELS: Record<CreditNote["outcome"], string> = {
   refund_to_card: "Refunded to the card",
   customer_credit_balance: "Added to the customer's credit balance",
   next_invoice_balance: "Taken off the next invoice",
+  outside_stripe: "Given back outside Stripe",
 };
 
 export async function renderCreditNotePdf(r: {

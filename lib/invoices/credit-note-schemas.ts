@@ -1,7 +1,7 @@
 // Requests and answers of voiding an invoice and of credit notes (docs/credit-notes.md). No
 // server-only imports: the admin forms validate with the same shapes.
 import { z } from "zod";
-import { CREDIT_NOTE_OUTCOMES } from "@/lib/db/schema";
+import { CREDIT_NOTE_OUTCOMES, STORED_CREDIT_NOTE_OUTCOMES } from "@/lib/db/schema";
 import { ZPage } from "@/lib/http/schemas";
 import { ZBillingCustomer, ZListLimit } from "@/lib/payments/schemas";
 
@@ -74,7 +74,8 @@ export const ZCreditNoteJson = z.strictObject({
   tax_cents: z.number().int(),
   /** Printed with it: the invoice's reverse-charge statement; null for none. */
   tax_note: z.string().nullable(),
-  outcome: z.enum(CREDIT_NOTE_OUTCOMES),
+  /** outside_stripe: a note made in Stripe whose money went back outside Stripe (out of band). */
+  outcome: z.enum(STORED_CREDIT_NOTE_OUTCOMES),
   reason: z.string(),
   balance_remaining_cents: z.number().int(),
   issued_at: z.string(),

@@ -4,7 +4,7 @@
 // of it: both are read under the invoice's row lock, so two notes issued at once are ordered and the
 // second sees the first. Numbered in their own sequence under the seller's credit-note prefix.
 import "server-only";
-import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { db, type Executor } from "@/lib/db/client";
 import { int, selectRows, text } from "@/lib/db/rows";
 import {
@@ -36,7 +36,7 @@ import { getSellerSettings } from "./seller-settings";
 
 export type IssuedCreditNote = { note: CreditNote; lines: CreditNoteLine[]; invoice: Invoice };
 
-type PlannedLine = {
+export type PlannedLine = {
   invoiceLineId: string | null;
   description: string;
   /** Taken off the invoice line's amount (a free line: its gross). */
@@ -148,7 +148,14 @@ async function nextNumber(tx: Executor, orgId: string): Promise<string> {
   return number!;
 }
 
-async function lockInvoice(tx: Executor, invoiceId: string): Promise<Invoice> {
+const linesOf = (tx: Executor, note: CreditNote) =>
+  tx
+    .select()
+    .from(creditNoteLines)
+    .where(and(eq(creditNoteLines.orgId, note.orgId), eq(creditNoteLines.creditNoteId, note.id)))
+    .orderBy(asc(creditNoteLines.position));
+
+export async function lockInvoice(tx: Executor, invoiceId: string): Promise<Invoice> {
   const [inv] = await tx.select().from(invoices).where(eq(invoices.id, invoiceId)).for("update");
   if (!inv) throw notFound("Invoice");
   return inv;
@@ -219,7 +226,7 @@ async function refundPayment(tx: Executor, inv: Invoice, noteId: string, amount:
   return { paymentId: pay.id, refundId: `re_${pay.provider}_${noteId}` };
 }
 
-type NoteValues = {
+export type NoteValues = {
   id: string;
   number: string;
   outcome: CreditNoteOutcome;
@@ -233,7 +240,12 @@ type NoteValues = {
   pdfUrl?: string | null;
 };
 
-async function record(tx: Executor, inv: Invoice, planned: PlannedLine[], v: NoteValues): Promise<IssuedCreditNote> {
+export async function record(
+  tx: Executor,
+  inv: Invoice,
+  planned: PlannedLine[],
+  v: NoteValues,
+): Promise<IssuedCreditNote> {
   const [note] = await tx
     .insert(creditNotes)
     .values({
@@ -294,7 +306,7 @@ async function issueAtStripe(
     totalCents: planned.reduce((s, l) => s + grossOf(l), 0),
     to: input.outcome === "refund_to_card" ? ("refund" as const) : ("balance" as const),
     memo: input.reason,
-    metadata: { tally_credit_note_id: id, tally_invoice_id: found.id },
+    metadata: { tally_credit_note_id: id, tally_invoice_id: found.id, tally_actor: actor.slice(0, 500) },
   };
   // A note with taxed lines is previewed first: Stripe works out their tax itself, and a note whose tax Stripe
   // would put otherwise than Tally is refused before anything is made (nothing to reconcile later).
@@ -309,6 +321,9 @@ async function issueAtStripe(
   const stripeNote = await createStripeCreditNote({ ...request, idempotencyKey: `credit-note:${id}` });
   return db.transaction(async (tx) => {
     const inv = await lockInvoice(tx, found.id);
+    // Stripe's credit_note.created may have been mirrored first (lib/invoices/credit-note-mirror.ts), under this id.
+    const [mirrored] = await tx.select().from(creditNotes).where(eq(creditNotes.stripeCreditNoteId, stripeNote.id));
+    if (mirrored) return { note: mirrored, lines: await linesOf(tx, mirrored), invoice: inv };
     // Stripe took it: recorded whatever Tally's own count says now (Stripe's is the one that holds the money).
     const [pay] =
       input.outcome === "refund_to_card"

@@ -111,11 +111,16 @@ export function invoiceEvent(
   };
 }
 
-/** A credit note issued against an invoice; ordered with the invoice's other events. */
-export function creditNoteEvent(note: CreditNote, inv: Invoice, at: Date): WebhookEventInput {
+/** A credit note issued against an invoice (or voided in Stripe); ordered with the invoice's other events. */
+export function creditNoteEvent(
+  note: CreditNote,
+  inv: Invoice,
+  at: Date,
+  type: "credit_note.created" | "credit_note.voided" = "credit_note.created",
+): WebhookEventInput {
   return {
     orgId: note.orgId,
-    type: "credit_note.created",
+    type,
     orderingKey: inv.subscriptionId ? subscriptionOrderingKey(inv.subscriptionId) : `inv:${inv.id}`,
     occurredAt: at,
     data: {
@@ -126,6 +131,7 @@ export function creditNoteEvent(note: CreditNote, inv: Invoice, at: Date): Webho
       invoice_number: inv.number,
       currency: note.currency,
       amount_cents: note.amountCents,
+      status: note.status,
       outcome: note.outcome,
       reason: note.reason,
       issued_at: iso(note.issuedAt),

@@ -105,7 +105,7 @@ function promotionCodeOf(s: Stripe.Subscription): string | null {
 
 export type StripeTaxAmount = { amount: number; inclusive: boolean; rateId: string | null; taxableAmount: number };
 
-type RawTax = {
+export type RawTax = {
   amount: number;
   tax_behavior?: string;
   inclusive?: boolean;
@@ -115,7 +115,7 @@ type RawTax = {
 };
 
 /** Stripe's taxes (total_taxes / taxes, or the older total_tax_amounts / tax_amounts) in one shape. */
-function taxesOf(list: RawTax[] | null | undefined): StripeTaxAmount[] {
+export function taxesOf(list: RawTax[] | null | undefined): StripeTaxAmount[] {
   return (list ?? []).map((t) => ({
     amount: t.amount,
     inclusive: t.tax_behavior ? t.tax_behavior === "inclusive" : Boolean(t.inclusive),

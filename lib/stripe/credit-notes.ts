@@ -3,7 +3,7 @@
 import "server-only";
 import type Stripe from "stripe";
 import { providerError, stripe } from "./client";
-import { toInvoiceState, type StripeInvoiceState } from "./billing";
+import { taxesOf, toInvoiceState, type RawTax, type StripeInvoiceState, type StripeTaxAmount } from "./billing";
 import { stripeIdempotencyKey } from "./invoice-items";
 
 export async function voidStripeInvoice(invoiceId: string): Promise<StripeInvoiceState> {
@@ -59,6 +59,8 @@ const lineParams = (l: StripeCreditNoteLine) =>
       };
 
 type RawNote = {
+  /** The refunds it made (this API version), or the one refund of older versions. */
+  refunds?: { amount_refunded: number; refund: string | { id: string } }[] | null;
   refund?: string | { id: string } | null;
   total?: number;
   amount?: number;
@@ -70,6 +72,12 @@ const totalsOf = (raw: RawNote, fallback: number) => ({
   totalCents: raw.total ?? raw.amount ?? fallback,
   taxCents: (raw.total_taxes ?? raw.total_tax_amounts ?? []).reduce((s, t) => s + t.amount, 0),
 });
+
+const idOf = (v: string | { id: string }) => (typeof v === "string" ? v : v.id);
+const refundIdOf = (raw: RawNote) => {
+  const r = raw.refunds?.[0]?.refund ?? raw.refund;
+  return r == null ? null : idOf(r);
+};
 
 const totalOf = (input: Pick<StripeCreditNoteInput, "lines" | "totalCents">) =>
   input.totalCents ?? input.lines.reduce((s, l) => s + l.amountCents, 0);
@@ -105,15 +113,109 @@ export async function createStripeCreditNote(input: StripeCreditNoteInput): Prom
       idempotencyKey: stripeIdempotencyKey(input.idempotencyKey),
     });
     const raw = note as unknown as RawNote;
-    const refund = raw.refund;
     return {
       id: note.id,
       number: note.number,
       pdfUrl: note.pdf ?? null,
-      refundId: refund == null ? null : typeof refund === "string" ? refund : refund.id,
+      refundId: refundIdOf(raw),
       ...totalsOf(raw, totalOf(input)),
     };
   } catch (e) {
+    throw providerError(e);
+  }
+}
+
+/** A credit note as Stripe has it now, however it was made (Tally, the Dashboard, Stripe's API). */
+export type StripeCreditNoteMirror = {
+  id: string;
+  number: string;
+  invoiceId: string;
+  customerId: string | null;
+  status: "issued" | "void";
+  /** pre_payment: it lowered what was due on an unpaid invoice; post_payment: money given back; mixed: both. */
+  type: "pre_payment" | "post_payment" | "mixed";
+  currency: string;
+  totalCents: number;
+  /** Refunded to the payment (Σ refunds), set outside Stripe, and the rest of post_payment_amount: the customer's balance. */
+  refundedCents: number;
+  outOfBandCents: number;
+  balanceCents: number;
+  refundId: string | null;
+  memo: string | null;
+  reason: string | null;
+  pdfUrl: string | null;
+  livemode: boolean;
+  created: Date;
+  /** Set on the notes Tally issues through Stripe: Tally's id for it, and who asked. */
+  tallyNoteId: string | null;
+  tallyActor: string | null;
+  lines: {
+    stripeInvoiceLineId: string | null;
+    description: string | null;
+    amountCents: number;
+    taxes: StripeTaxAmount[];
+  }[];
+};
+
+type RawNoteLine = {
+  type?: string;
+  amount: number;
+  description?: string | null;
+  invoice_line_item?: string | null;
+  taxes?: RawTax[] | null;
+  tax_amounts?: RawTax[] | null;
+};
+
+/** The credit note with all its lines (Stripe embeds the first ten), or null when Stripe has none. */
+export async function retrieveStripeCreditNote(id: string): Promise<StripeCreditNoteMirror | null> {
+  try {
+    const note = await stripe().creditNotes.retrieve(id);
+    const lines: RawNoteLine[] = [...(note.lines?.data ?? [])] as unknown as RawNoteLine[];
+    if (note.lines?.has_more)
+      for await (const l of stripe().creditNotes.listLineItems(id, {
+        limit: 100,
+        starting_after: (note.lines.data.at(-1) as { id: string }).id,
+      }))
+        lines.push(l as unknown as RawNoteLine);
+    const raw = note as unknown as RawNote & {
+      out_of_band_amount?: number | null;
+      post_payment_amount?: number | null;
+      type?: string;
+      metadata?: Record<string, string> | null;
+    };
+    const refunds = raw.refunds ?? [];
+    const refundedCents = refunds.reduce((s, r) => s + r.amount_refunded, 0);
+    const outOfBandCents = raw.out_of_band_amount ?? 0;
+    const postPayment = raw.post_payment_amount ?? note.total;
+    return {
+      id: note.id,
+      number: note.number,
+      invoiceId: idOf(note.invoice),
+      customerId: note.customer ? idOf(note.customer) : null,
+      status: note.status === "void" ? "void" : "issued",
+      type: raw.type === "pre_payment" || raw.type === "mixed" ? raw.type : "post_payment",
+      currency: note.currency,
+      totalCents: note.total,
+      refundedCents,
+      outOfBandCents,
+      balanceCents: Math.max(0, postPayment - refundedCents - outOfBandCents),
+      refundId: refundIdOf(raw),
+      memo: note.memo ?? null,
+      reason: note.reason ?? null,
+      pdfUrl: note.pdf ?? null,
+      livemode: note.livemode,
+      created: new Date(note.created * 1000),
+      tallyNoteId: raw.metadata?.tally_credit_note_id ?? null,
+      tallyActor: raw.metadata?.tally_actor ?? null,
+      lines: lines.map((l) => ({
+        stripeInvoiceLineId: l.type === "custom_line_item" ? null : (l.invoice_line_item ?? null),
+        description: l.description ?? null,
+        amountCents: l.amount,
+        taxes: taxesOf(l.taxes ?? l.tax_amounts),
+      })),
+    };
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return null;
     throw providerError(e);
   }
 }

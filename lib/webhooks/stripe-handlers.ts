@@ -18,6 +18,7 @@ import type {
 import type { Executor } from "@/lib/db/client";
 import {
   checkoutSessions,
+  invoices,
   organizations,
   paymentMethods,
   payments,
@@ -28,6 +29,8 @@ import {
 import { findCreditProduct } from "@/lib/catalog/credit-events";
 import { syncPrice } from "@/lib/catalog/sync-stripe-plans";
 import { upsertStripeInvoice } from "@/lib/invoices/mirror";
+import { mirrorStripeCreditNote } from "@/lib/invoices/credit-note-mirror";
+import { retrieveStripeCreditNote, type StripeCreditNoteMirror } from "@/lib/stripe/credit-notes";
 import { emitWebhookEvent } from "@/lib/outbound-webhooks/emit";
 import { emitCheckoutsCompleted, invoiceEvent as invoiceWebhookEvent } from "@/lib/outbound-webhooks/events";
 import { packPaymentProblem, type PackPayment } from "@/lib/payments/credit-pack-payment";
@@ -418,6 +421,39 @@ const refundUpdated: Handler<{ refund: Reread<StripeRefundState>; charge: Stripe
   },
 };
 
+/**
+ * A credit note made, changed or voided in Stripe (its Dashboard, its API, or Tally through it): the
+ * note and its invoice are re-read; the invoice is mirrored (a note before payment changes what is
+ * due), then the note recorded once by Stripe's id, or voided (lib/invoices/credit-note-mirror.ts).
+ */
+const creditNoteChanged: Handler<{
+  note: Reread<StripeCreditNoteMirror>;
+  invoice: StripeInvoiceState | null;
+  at: Date;
+}> = {
+  prepare: async (e) => {
+    const at = new Date();
+    const note = await reread("credit note", objectIdOf(e), retrieveStripeCreditNote);
+    return { note, invoice: note.ok ? await retrieveInvoice(note.object.invoiceId) : null, at };
+  },
+  apply: async (tx, e, p) => {
+    if (!p.note.ok) return refused(p.note.outcome, p.note.reason);
+    const n = p.note.object;
+    const [known] = await tx
+      .select({ orgId: invoices.orgId })
+      .from(invoices)
+      .where(eq(invoices.stripeInvoiceId, n.invoiceId));
+    const orgId = known?.orgId ?? (await orgByCustomer(tx, n.customerId));
+    if (!orgId) return { outcome: "unknown_customer" };
+    if (!p.invoice)
+      return refused("not_at_stripe", `Stripe has no invoice ${n.invoiceId} for credit note ${n.number}.`, orgId);
+    const inv = await upsertStripeInvoice(tx, orgId, p.invoice, p.at);
+    if (!inv) return refused("not_mirrored", `Invoice ${n.invoiceId} could not be mirrored.`, orgId);
+    const r = await mirrorStripeCreditNote(tx, inv, n, eventTime(e));
+    return r.refused ? refused(r.outcome.replace(/^refused_/, ""), r.refused, orgId) : { outcome: r.outcome, orgId };
+  },
+};
+
 const paymentMethodEvent: Handler<Reread<NonNullable<Awaited<ReturnType<typeof retrievePaymentMethod>>>>> = {
   prepare: (e) => reread("payment method", objectIdOf(e), retrievePaymentMethod),
   apply: async (tx, _e, p) => {
@@ -511,6 +547,9 @@ const HANDLERS: Record<string, AnyHandler> = {
   "payment_intent.payment_failed": erase(paymentIntentEvent),
   "charge.refunded": erase(chargeRefunded),
   "charge.refund.updated": erase(refundUpdated),
+  "credit_note.created": erase(creditNoteChanged),
+  "credit_note.updated": erase(creditNoteChanged),
+  "credit_note.voided": erase(creditNoteChanged),
   "payment_method.attached": erase(paymentMethodEvent),
   "payment_method.detached": erase(paymentMethodEvent),
   "setup_intent.succeeded": erase(setupIntentSucceeded),

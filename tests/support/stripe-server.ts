@@ -1350,13 +1350,14 @@ export class StripeServer {
       const earlier = earlierNotes.reduce((a, n) => a + Number(n.amount), 0);
       const refundAmount = Number(body.refund_amount ?? 0);
       const creditAmount = Number(body.credit_amount ?? 0);
+      const outOfBand = Number(body.out_of_band_amount ?? 0);
       if (inv.status !== "paid" && inv.status !== "open")
         return refuse(`Invoice ${String(inv.id)} is ${String(inv.status)}.`);
       if (amount <= 0 || amount + earlier > Number(inv.total))
         return refuse(
           `The credit note amount (${amount}) exceeds the invoice's remaining creditable amount (${Number(inv.total) - earlier}).`,
         );
-      if (refundAmount + creditAmount !== amount && refundAmount + creditAmount !== 0)
+      if (refundAmount + creditAmount + outOfBand !== amount && refundAmount + creditAmount + outOfBand !== 0)
         return refuse(
           "The sum of credit amount, refund amount and out of band amount must equal the credit note amount.",
         );
@@ -1403,9 +1404,17 @@ export class StripeServer {
         status: "issued",
         memo: body.memo ?? null,
         metadata: body.metadata ?? {},
-        refund: refund?.id ?? null,
+        // A note on an unpaid invoice lowers what is due (pre_payment); on a paid one it gives money back.
+        type: inv.status === "paid" ? "post_payment" : "pre_payment",
+        pre_payment_amount: inv.status === "paid" ? 0 : amount,
+        post_payment_amount: inv.status === "paid" ? amount : 0,
+        refunds: refund ? [{ refund: refund.id, amount_refunded: refundAmount, type: "refund" }] : [],
+        // Not Stripe's fields: what was asked, kept so tests can read what Tally sent.
         credit_amount: creditAmount,
         refund_amount: refundAmount,
+        out_of_band_amount: outOfBand || null,
+        reason: body.reason ?? null,
+        livemode: false,
         pdf: `https://invoice.stripe.test/${id}.pdf`,
         created: now(),
         lines: {

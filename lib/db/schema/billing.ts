@@ -190,8 +190,11 @@ export const invoiceLines = pgTable(
 export const creditNoteNumberSeq = pgSequence("credit_note_number_seq", { startWith: 1 });
 
 /** Where a credit note's money goes (docs/credit-notes.md). */
+/** Where a note Tally issues sends its money. */
 export const CREDIT_NOTE_OUTCOMES = ["refund_to_card", "customer_credit_balance", "next_invoice_balance"] as const;
-export type CreditNoteOutcome = (typeof CREDIT_NOTE_OUTCOMES)[number];
+/** …and a note made in Stripe may also say the money went back outside Stripe (its out_of_band_amount). */
+export const STORED_CREDIT_NOTE_OUTCOMES = [...CREDIT_NOTE_OUTCOMES, "outside_stripe"] as const;
+export type CreditNoteOutcome = (typeof STORED_CREDIT_NOTE_OUTCOMES)[number];
 
 /**
  * A credit note against a paid invoice: some of its lines or a free amount given back, numbered in
