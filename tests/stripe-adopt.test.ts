@@ -404,6 +404,82 @@ describe("adopting a Stripe account", () => {
     ]);
   });
 
+  it("brings a subscription that ended at Stripe as history — its months, then its end — before the live one, without overlap", async () => {
+    const org = await makeOrg();
+    // Customer since 200 days ago; canceled 120 days ago; back 90 days ago on the subscription it has now.
+    const liveStart = nowS() - 90 * DAY;
+    const a = payingCustomer({ email: org.email }, { startDate: liveStart });
+    const endedStart = nowS() - 200 * DAY;
+    const endedAt = nowS() - 120 * DAY;
+    const ended = stripe.put({
+      ...stripe.createSubscription({
+        customer: a.customer.id,
+        price: teamPrice,
+        status: "canceled",
+        periodStart: endedAt - 20 * DAY,
+        periodEnd: endedAt,
+        startDate: endedStart,
+      }),
+      canceled_at: endedAt,
+      ended_at: endedAt,
+    });
+    // One on a price that is no plan stays Stripe's, and blocks nothing.
+    const otherProduct = stripe.createProduct({ name: `Legacy ${uid()}` });
+    const legacy = stripe.createPrice({ product: otherProduct.id, unit_amount: 100, recurring: { interval: "month" } });
+    stripe.put({
+      ...stripe.createSubscription({
+        customer: a.customer.id,
+        price: legacy.id,
+        status: "canceled",
+        startDate: endedStart - 100 * DAY,
+      }),
+      ended_at: endedStart - 50 * DAY,
+    });
+
+    const preview = resultFor(
+      (await post({ dry_run: true, customers: [{ stripe_customer_id: a.customer.id }] })).json,
+      a.customer,
+    );
+    expect(preview.status).toBe("ready");
+    const endedRow = preview.subscriptions.find((s) => s.stripe_subscription_id === ended.id)!;
+    expect(endedRow).toMatchObject({
+      outcome: "adopt_history",
+      ended_at: new Date(endedAt * 1000).toISOString(),
+      started_at: new Date(endedStart * 1000).toISOString(),
+    });
+    expect(preview.subscriptions.find((s) => s.plan_id === null)).toMatchObject({ outcome: "not_adopted" });
+    expect(preview.actions.findIndex((x) => x.startsWith("bring ended subscription"))).toBeLessThan(
+      preview.actions.findIndex((x) => x.startsWith("adopt subscription")),
+    );
+
+    const done = resultFor(
+      (await post({ dry_run: false, customers: [{ stripe_customer_id: a.customer.id }] })).json,
+      a.customer,
+    );
+    expect(done.status).toBe("adopted");
+    expect(done.subscriptions.find((s) => s.stripe_subscription_id === ended.id)!.outcome).toBe("adopted_history");
+    const subs = await subsOf(org.id);
+    expect(subs).toHaveLength(2);
+    const past = subs.find((s) => s.stripeSubscriptionId === ended.id)!;
+    const live = subs.find((s) => s.stripeSubscriptionId === a.subscription.id)!;
+    expect(past).toMatchObject({ status: "canceled", planId: teamPlanId });
+    expect(await historyOf(past.id)).toEqual([
+      { action: "created", status: "active", occurredAt: new Date(endedStart * 1000) },
+      { action: "canceled", status: "canceled", occurredAt: new Date(endedAt * 1000) },
+    ]);
+    // The live one began after the ended one ended: backdated to its own start (a reactivation, not new).
+    expect(await historyOf(live.id)).toEqual([
+      { action: "created", status: "active", occurredAt: new Date(liveStart * 1000) },
+    ]);
+    // Again: nothing more.
+    const again = resultFor(
+      (await post({ dry_run: false, customers: [{ stripe_customer_id: a.customer.id }] })).json,
+      a.customer,
+    );
+    expect(again.status).toBe("unchanged");
+    expect(await subsOf(org.id)).toHaveLength(2);
+  });
+
   it("many customers named at once are read by listing the account, not one by one, with the same answer", async () => {
     const orgs = await Promise.all(Array.from({ length: 12 }, () => makeOrg()));
     const accounts = orgs.map((o) => payingCustomer({ email: o.email }));

@@ -125,11 +125,22 @@ export function StripeAdoption<T>({
                       <span className={s.plan_name ? "text-zinc-900" : "text-amber-800"}>
                         → {s.plan_name ?? s.price_ids.join(", ")}
                       </span>
-                      {s.current_period_end && (
+                      {s.ended_at ? (
                         <div className="text-xs text-zinc-500">
-                          {s.trial_end ? "trial ends " : s.cancel_at_period_end ? "ends " : "renews "}
-                          <LocalTime value={s.trial_end ?? s.current_period_end} mode="date" />
+                          {s.started_at && (
+                            <>
+                              <LocalTime value={s.started_at} mode="date" /> –{" "}
+                            </>
+                          )}
+                          ended <LocalTime value={s.ended_at} mode="date" />
                         </div>
+                      ) : (
+                        s.current_period_end && (
+                          <div className="text-xs text-zinc-500">
+                            {s.trial_end ? "trial ends " : s.cancel_at_period_end ? "ends " : "renews "}
+                            <LocalTime value={s.trial_end ?? s.current_period_end} mode="date" />
+                          </div>
+                        )
                       )}
                       {s.reason && <div className="max-w-56 text-xs text-zinc-500">{s.reason}</div>}
                     </div>

@@ -49,9 +49,12 @@ export type MatchedBy = (typeof MATCHED_BY)[number];
 export const ADOPT_STATUSES = ["ready", "adopted", "unchanged", "unmatched", "conflict", "blocked"] as const;
 export type AdoptStatus = (typeof ADOPT_STATUSES)[number];
 
+/** adopt_history / adopted_history: a subscription that ended at Stripe, brought as history (its months in MRR and churn). */
 export const SUBSCRIPTION_ADOPT_OUTCOMES = [
   "adopt",
   "adopted",
+  "adopt_history",
+  "adopted_history",
   "already_adopted",
   "unknown_price",
   "unsupported",
@@ -68,6 +71,9 @@ export const ZAdoptedSubscriptionJson = z.strictObject({
   current_period_end: z.string().nullable(),
   trial_end: z.string().nullable(),
   cancel_at_period_end: z.boolean(),
+  /** When it began at Stripe, and when it ended (null while it lives). */
+  started_at: z.string().nullable(),
+  ended_at: z.string().nullable(),
   outcome: z.enum(SUBSCRIPTION_ADOPT_OUTCOMES),
   reason: z.string().nullable(),
 });

@@ -125,7 +125,7 @@ async function readStripe(request: AdoptRequest): Promise<Snapshot> {
 type SubscriptionPlan = {
   state: StripeAdoptableSubscription;
   plan: Plan | null;
-  outcome: "adopt" | "already_adopted" | "unknown_price" | "unsupported" | "not_adopted";
+  outcome: "adopt" | "adopt_history" | "already_adopted" | "unknown_price" | "unsupported" | "not_adopted";
   reason: string | null;
 };
 
@@ -261,6 +261,17 @@ async function planCustomer(
       if (target && done.orgId !== target.id)
         conflicts.push(`Stripe subscription ${s.id} is already another Tally customer's (${done.orgId})`);
       subs.push({ state: s, plan, outcome: "already_adopted", reason: null });
+    } else if (s.status === "canceled") {
+      // Ended: brought as history when its price is a plan (its months count in MRR, its end as churn).
+      const history = planItems.length === 1 && plan && s.startedAt && s.endedAt;
+      subs.push({
+        state: s,
+        plan,
+        outcome: history ? "adopt_history" : "not_adopted",
+        reason: history
+          ? "ended at Stripe: brought as history (its months in MRR, its end as churn)"
+          : `canceled at Stripe on ${plan ? "several plan items" : `price ${s.priceId ?? "(none)"}, which is no Tally plan`}: not brought as history (its invoices are mirrored)`,
+      });
     } else if (!ADOPTABLE.has(s.status)) {
       subs.push({
         state: s,
@@ -359,7 +370,10 @@ function statusOf(p: CustomerPlan): AdoptStatus {
   // Blocked before unmatched: whatever target is chosen, its subscription cannot be adopted yet.
   if (p.subscriptions.some((s) => s.outcome === "unknown_price" || s.outcome === "unsupported")) return "blocked";
   if (!p.target && !p.create) return "unmatched";
-  const work = !p.alreadyLinked || p.subscriptions.some((s) => s.outcome === "adopt") || p.invoices.toMirror.length;
+  const work =
+    !p.alreadyLinked ||
+    p.subscriptions.some((s) => s.outcome === "adopt" || s.outcome === "adopt_history") ||
+    p.invoices.toMirror.length;
   return work ? "ready" : "unchanged";
 }
 
@@ -369,13 +383,25 @@ function actionsOf(p: CustomerPlan): string[] {
   if (p.create) out.push(`create ${who}`);
   if (!p.alreadyLinked) out.push(`link ${who} to Stripe customer ${p.info.id}`);
   for (const r of p.replaces) out.push(`end the ${r.provider} subscription to ${r.planName} (replaced by Stripe's)`);
-  for (const s of p.subscriptions)
+  for (const s of historyFirst(p.subscriptions))
     if (s.outcome === "adopt") out.push(`adopt subscription ${s.state.id} on ${s.plan!.name} (${s.state.status})`);
+    else if (s.outcome === "adopt_history")
+      out.push(
+        `bring ended subscription ${s.state.id} on ${s.plan!.name} as history (${day(s.state.startedAt)} – ${day(s.state.endedAt)})`,
+      );
   if (p.invoices.toMirror.length)
     out.push(`mirror ${p.invoices.toMirror.length} invoice${p.invoices.toMirror.length === 1 ? "" : "s"}`);
   return out;
 }
 
+const day = (d: Date | null) => d?.toISOString().slice(0, 10) ?? "?";
+/** Ended subscriptions first, oldest first, then the live one: each history starts after the last. */
+const historyFirst = (subs: SubscriptionPlan[]) =>
+  [...subs].sort(
+    (a, b) =>
+      Number(a.outcome !== "adopt_history") - Number(b.outcome !== "adopt_history") ||
+      (a.state.startedAt?.getTime() ?? 0) - (b.state.startedAt?.getTime() ?? 0),
+  );
 const newCustomerName = (c: StripeCustomerInfo) => c.name?.trim() || c.email || c.id;
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -400,7 +426,14 @@ function toJson(p: CustomerPlan, status: AdoptStatus, done: boolean): AdoptCusto
       current_period_end: iso(s.state.currentPeriodEnd),
       trial_end: iso(s.state.trialEnd),
       cancel_at_period_end: s.state.cancelAtPeriodEnd,
-      outcome: s.outcome === "adopt" && done ? "adopted" : s.outcome,
+      started_at: iso(s.state.startedAt),
+      ended_at: iso(s.state.endedAt),
+      outcome:
+        done && s.outcome === "adopt"
+          ? "adopted"
+          : done && s.outcome === "adopt_history"
+            ? "adopted_history"
+            : s.outcome,
       reason: s.reason,
     })),
     invoices: {
@@ -505,7 +538,9 @@ export async function adoptStripeAccount(request: AdoptRequest, actor: string): 
           );
         else if (!p.alreadyLinked && !(await linkStripeCustomer(org!.id, c.id, tx)))
           throw new AppError("conflict", `${org!.name} was linked to another Stripe customer meanwhile; try again.`);
-        for (const s of p.subscriptions.filter((x) => x.outcome === "adopt")) {
+        for (const s of historyFirst(p.subscriptions).filter(
+          (x) => x.outcome === "adopt" || x.outcome === "adopt_history",
+        )) {
           const r = await applyStripeSubscription(tx, s.state, {
             at: snap.at,
             actor,

@@ -3,7 +3,7 @@
 // one already applied (stateAt < providerUpdatedAt): so a subscription never moves backwards.
 // Every change writes a history row; a new period grants the plan's credits (afterPeriodStarted).
 import "server-only";
-import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db/client";
 import {
   LIVE_STATUSES,
@@ -158,7 +158,10 @@ export async function applyStripeSubscription(
     // (its MRR and billing page read it) before the first period's usage is billed.
     if (s.promotionCodeId) await recordProviderDiscount(tx, created!, plan, s.promotionCodeId, ctx);
     if (status === "active" || status === "trialing") await afterPeriodStarted(tx, created!, plan, periodStart);
-    const addonCredits = await syncStripeAddonItems(tx, created!, s.addonItems, ctx);
+    // An ended subscription holds no add-ons (nor their credits).
+    const addonCredits = LIVE_STATUSES.includes(status as (typeof LIVE_STATUSES)[number])
+      ? await syncStripeAddonItems(tx, created!, s.addonItems, ctx)
+      : new Map<string, number>();
     return { outcome: "created", subscriptionId: created!.id, orgId, addonCredits };
   }
 
@@ -274,8 +277,10 @@ export async function applyStripeSubscription(
  * customer who has paid for months as the customer it is, not as this month's new MRR; a trial that
  * ended before the adoption is a trial from the start and a paid subscription from its end. At its
  * current plan and price throughout (Stripe keeps no price history to read; the mirrored invoices
- * carry what was billed). Not backdated when the customer has another subscription in Tally: the
- * two histories would overlap and count its MRR twice.
+ * carry what was billed). A subscription that had already ended at Stripe is adopted as history: it
+ * began, then ended when Stripe ended it (churn in its month). Not backdated over the life of
+ * another of the customer's subscriptions in Tally: the two histories would overlap and count its
+ * MRR twice.
  */
 async function startHistory(
   tx: Executor,
@@ -285,16 +290,35 @@ async function startHistory(
   ctx: { at: Date; actor: string; startedAt?: Date | null },
 ): Promise<HistoryEntry[]> {
   const details = { stripe_subscription_id: s.id };
+  const endedAt = created.status === "canceled" || created.status === "expired" ? s.endedAt : null;
+  const until = endedAt ?? ctx.at;
   let began = ctx.at;
-  if (ctx.startedAt && ctx.startedAt < ctx.at) {
-    const [other] = await tx
-      .select({ id: subscriptions.id })
-      .from(subscriptions)
-      .where(and(eq(subscriptions.orgId, created.orgId), ne(subscriptions.id, created.id)))
-      .limit(1);
-    if (!other) began = ctx.startedAt;
-  }
+  if (ctx.startedAt && ctx.startedAt < until && !(await overlapsAnother(tx, created, ctx.startedAt, until)))
+    began = ctx.startedAt;
   const opts = { actor: ctx.actor, occurredAt: began, details };
+  // Ended before it was adopted, and backdated to its start: it began as it did, and ended.
+  if (endedAt && began < endedAt) {
+    const trialEnd = s.trialEnd;
+    const inTrial = trialEnd !== null && began < trialEnd;
+    const rows: HistoryEntry[] = inTrial
+      ? [{ sub: { ...created, status: "trialing" }, plan, action: "trial_started", opts }]
+      : [{ sub: { ...created, status: "active" }, plan, action: "created", opts }];
+    if (inTrial && trialEnd < endedAt)
+      rows.push({
+        sub: { ...created, status: "active" },
+        plan,
+        action: "activated",
+        opts: { ...opts, occurredAt: trialEnd, fromStatus: "trialing" },
+      });
+    const last = rows.at(-1)!.sub.status;
+    rows.push({
+      sub: created,
+      plan,
+      action: created.status === "expired" ? "expired" : "canceled",
+      opts: { ...opts, occurredAt: endedAt, fromStatus: last, comment: "Ended at Stripe before it was adopted" },
+    });
+    return rows;
+  }
   if (created.status === "trialing") return [{ sub: created, plan, action: "trial_started", opts }];
   const trialEnd = s.trialEnd;
   if (trialEnd && began < trialEnd && trialEnd <= ctx.at)
@@ -303,4 +327,27 @@ async function startHistory(
       { sub: created, plan, action: "activated", opts: { ...opts, occurredAt: trialEnd, fromStatus: "trialing" } },
     ];
   return [{ sub: created, plan, action: "created", opts }];
+}
+
+/**
+ * Whether another of the customer's subscriptions lived in [from, to): it began (its first history
+ * row or its creation, the earlier) before `to` and had not ended by `from`.
+ */
+async function overlapsAnother(tx: Executor, sub: Subscription, from: Date, to: Date): Promise<boolean> {
+  // Its first history row, or its creation when earlier (a row made without a start of its own).
+  const began = sql`least((select min(h.occurred_at) from subscription_history h
+    where h.org_id = ${subscriptions.orgId} and h.subscription_id = ${subscriptions.id}), ${subscriptions.createdAt})`;
+  const [other] = await tx
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(
+      and(
+        eq(subscriptions.orgId, sub.orgId),
+        ne(subscriptions.id, sub.id),
+        or(isNull(subscriptions.endedAt), gt(subscriptions.endedAt, from)),
+        sql`${began} < ${to.toISOString()}::timestamptz`,
+      ),
+    )
+    .limit(1);
+  return Boolean(other);
 }
