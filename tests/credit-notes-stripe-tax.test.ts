@@ -8,12 +8,11 @@ import * as notesRoute from "@/app/api/v1/invoices/[id]/credit-notes/route";
 import * as taxRatesRoute from "@/app/api/v1/tax-rates/route";
 import * as taxReportRoute from "@/app/api/v1/reports/tax/route";
 import { db } from "@/lib/db/client";
-import { creditNoteLines, creditNotes, invoiceLines, organizations, taxRates } from "@/lib/db/schema";
-import { upsertStripeInvoice } from "@/lib/invoices/mirror";
-import { retrieveInvoice } from "@/lib/stripe/billing";
+import { creditNoteLines, creditNotes, invoiceLines, taxRates } from "@/lib/db/schema";
 import { ensureStripeTaxRate } from "@/lib/tax/stripe-tax";
-import { call, makeOrg, platformKey, uid } from "./support/fixtures";
+import { call, platformKey, uid } from "./support/fixtures";
 import { withStripeServer } from "./support/stripe-env";
+import { mirroredStripeInvoice, mirrorStripeInvoice } from "./support/stripe-invoices";
 
 const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: "whsec_credit_notes_tax" });
 
@@ -45,26 +44,11 @@ async function tallyRate(key: string, body: Record<string, unknown>) {
 }
 
 /** A paid Stripe invoice of one line of `amount` under `taxRates` (charged), mirrored into Tally. */
-async function stripeInvoice(amount: number, taxRateIds: string[]) {
-  const org = await makeOrg();
-  const customer = stripe.put({ id: `cus_${uid()}`, object: "customer", balance: 0, metadata: {} });
-  await db
-    .update(organizations)
-    .set({ stripeCustomerId: customer.id as string })
-    .where(eq(organizations.id, org.id));
-  const draft = stripe.createInvoice({ customer: customer.id as string, status: "paid", amount, taxRates: taxRateIds });
-  const charge = stripe.createCharge({ amount: Number(draft.total), customer: customer.id as string });
-  const inv = stripe.put({ ...draft, charge: charge.id });
-  const row = (await mirror(org.id, inv.id as string))!;
-  const [line] = await db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, row.id));
-  return { org, row, line: line!, chargeId: charge.id as string, stripeInvoiceId: inv.id as string };
-}
+const stripeInvoice = (amount: number, taxRateIds: string[]) =>
+  mirroredStripeInvoice(stripe, { amount, taxRates: taxRateIds });
 
 /** Stripe's current state of the invoice mirrored (as its invoice.updated webhook does). */
-async function mirror(orgId: string, stripeInvoiceId: string) {
-  const state = (await retrieveInvoice(stripeInvoiceId))!;
-  return db.transaction((tx) => upsertStripeInvoice(tx, orgId, state, new Date()));
-}
+const mirror = mirrorStripeInvoice;
 
 const credit = (key: string, invoiceId: string, body: Record<string, unknown>) =>
   call<NoteOut & Err>(notesRoute.POST, "POST", `/api/v1/invoices/${invoiceId}/credit-notes`, {

@@ -5,11 +5,10 @@ import * as notesRoute from "@/app/api/v1/invoices/[id]/credit-notes/route";
 import * as pdfRoute from "@/app/api/v1/credit-notes/[id]/pdf/route";
 import * as invoicePdf from "@/app/api/v1/billing/invoices/[id]/pdf/route";
 import { db } from "@/lib/db/client";
-import { creditNotes, invoices, organizations, webhookMessages } from "@/lib/db/schema";
-import { upsertStripeInvoice } from "@/lib/invoices/mirror";
-import { retrieveInvoice } from "@/lib/stripe/billing";
-import { call, customerKey, makeOrg, platformKey, uid } from "./support/fixtures";
+import { creditNotes, invoices, webhookMessages } from "@/lib/db/schema";
+import { call, customerKey, platformKey, uid } from "./support/fixtures";
 import { withStripeServer } from "./support/stripe-env";
+import { mirroredStripeInvoice } from "./support/stripe-invoices";
 
 const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: "whsec_credit_notes" });
 
@@ -17,28 +16,7 @@ type Err = { error: { code: string; message: string; details?: { field: string }
 type NoteOut = { id: string; number: string; amount_cents: number; pdf_url: string; provider: string };
 
 /** A Stripe invoice for the customer (paid and charged, or open), mirrored into Tally. */
-async function stripeInvoice(status: "paid" | "open", amount = 5000) {
-  const org = await makeOrg();
-  const customer = stripe.put({ id: `cus_${uid()}`, object: "customer", balance: 0, metadata: {} });
-  await db
-    .update(organizations)
-    .set({ stripeCustomerId: customer.id as string })
-    .where(eq(organizations.id, org.id));
-  const charge = stripe.createCharge({ amount, customer: customer.id as string });
-  const inv = stripe.put({
-    ...stripe.createInvoice({ customer: customer.id as string, status, amount }),
-    charge: status === "paid" ? charge.id : null,
-  });
-  const state = (await retrieveInvoice(inv.id as string))!;
-  const row = (await db.transaction((tx) => upsertStripeInvoice(tx, org.id, state, new Date())))!;
-  return {
-    org,
-    row,
-    customerId: customer.id as string,
-    chargeId: charge.id as string,
-    stripeInvoiceId: inv.id as string,
-  };
-}
+const stripeInvoice = (status: "paid" | "open", amount = 5000) => mirroredStripeInvoice(stripe, { status, amount });
 
 const credit = (key: string, invoiceId: string, body: Record<string, unknown>) =>
   call<NoteOut & Err>(notesRoute.POST, "POST", `/api/v1/invoices/${invoiceId}/credit-notes`, {

@@ -4,12 +4,11 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as notesRoute from "@/app/api/v1/invoices/[id]/credit-notes/route";
 import { db } from "@/lib/db/client";
-import { creditNoteLines, creditNotes, invoiceLines, invoices, organizations, webhookMessages } from "@/lib/db/schema";
-import { upsertStripeInvoice } from "@/lib/invoices/mirror";
-import { retrieveInvoice } from "@/lib/stripe/billing";
+import { creditNoteLines, creditNotes, invoiceLines, invoices, webhookMessages } from "@/lib/db/schema";
 import { stripe as stripeClient } from "@/lib/stripe/client";
-import { call, makeOrg, platformKey, uid } from "./support/fixtures";
+import { call, platformKey, uid } from "./support/fixtures";
 import { postStripeEvent, withStripeServer } from "./support/stripe-env";
+import { mirroredStripeInvoice } from "./support/stripe-invoices";
 
 const SECRET = "whsec_note_mirror";
 const stripe = withStripeServer({ STRIPE_WEBHOOK_SECRET: SECRET });
@@ -21,22 +20,8 @@ async function deliver(type: string, noteId: string) {
 
 /** A paid (or open) Stripe invoice of a customer known to Tally, mirrored. */
 async function stripeInvoice(status: "paid" | "open" = "paid", amount = 6000) {
-  const org = await makeOrg();
-  const customer = stripe.put({ id: `cus_${uid()}`, object: "customer", balance: 0, metadata: {} });
-  await db
-    .update(organizations)
-    .set({ stripeCustomerId: customer.id as string })
-    .where(eq(organizations.id, org.id));
-  const charge = stripe.createCharge({ amount, customer: customer.id as string });
-  const inv = stripe.put({
-    ...stripe.createInvoice({ customer: customer.id as string, status, amount }),
-    charge: status === "paid" ? charge.id : null,
-  });
-  const row = (await db.transaction(async (tx) =>
-    upsertStripeInvoice(tx, org.id, (await retrieveInvoice(inv.id as string))!, new Date()),
-  ))!;
-  const stripeLine = (stripe.objects.get(inv.id)!.lines as { data: { id: string }[] }).data[0]!.id;
-  return { orgId: org.id, row, stripeInvoiceId: inv.id as string, stripeLine, chargeId: charge.id as string };
+  const r = await mirroredStripeInvoice(stripe, { status, amount });
+  return { ...r, orgId: r.org.id };
 }
 
 /** A note made in Stripe's Dashboard: straight through Stripe's API, without Tally's metadata. */
