@@ -64,6 +64,19 @@ test.describe("adopting a Stripe account", () => {
         created: start - ago * DAY,
       }),
     );
+    // Old Co had paid for Legacy Pro once before, and left: that span comes in as history.
+    stripe.put({
+      ...stripe.createSubscription({
+        customer: oldCo.id,
+        price: price.id,
+        status: "canceled",
+        periodStart: start - 130 * DAY,
+        periodEnd: start - 100 * DAY,
+        startDate: start - 220 * DAY,
+      }),
+      canceled_at: start - 100 * DAY,
+      ended_at: start - 100 * DAY,
+    });
     stripe.createCustomer({ name: "Hooli", email: "ap@hooli.example" });
 
     await signIn(page, ADMIN);
@@ -78,7 +91,8 @@ test.describe("adopting a Stripe account", () => {
     // The sync refreshes the page: the row, no longer blocked, waits for a target.
     await page.getByRole("button", { name: "Sync from Stripe" }).click();
     await expect(row.getByText("Unmatched", { exact: true })).toBeVisible();
-    await expect(row.getByText("→ Legacy Pro")).toBeVisible();
+    await expect(row.getByText("→ Legacy Pro")).toHaveCount(2);
+    await expect(row.getByText(/ended at Stripe: brought as history/)).toBeVisible();
     await expect(page.getByRole("row", { name: /Hooli/ }).getByText("Unmatched", { exact: true })).toBeVisible();
     await row.getByRole("combobox").selectOption({ label: "Create a new Tally customer" });
 
