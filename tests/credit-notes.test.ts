@@ -5,6 +5,7 @@ import * as notesRoute from "@/app/api/v1/invoices/[id]/credit-notes/route";
 import * as listRoute from "@/app/api/v1/credit-notes/route";
 import * as oneRoute from "@/app/api/v1/credit-notes/[id]/route";
 import * as pdfRoute from "@/app/api/v1/credit-notes/[id]/pdf/route";
+import * as voidNoteRoute from "@/app/api/v1/credit-notes/[id]/void/route";
 import * as markPaid from "@/app/api/v1/admin/invoices/[id]/mark-paid/route";
 import { db } from "@/lib/db/client";
 import { creditNotes, invoiceLines, payments, webhookMessages } from "@/lib/db/schema";
@@ -213,6 +214,58 @@ describe("credit notes", () => {
     expect(row!.balanceRemainingCents).toBe(0);
     // Nothing left: the one after that is billed in full.
     expect(await openInvoice(org.id, [400])).toMatchObject({ totalCents: 400 });
+  });
+
+  it("voids a balance no invoice has taken, with its reason, once; refuses a refund, a balance taken in part, and customers", async () => {
+    const key = await platformKey();
+    const org = await makeOrg();
+    const { inv } = await paidInvoice(key, org.id);
+    const voidNote = (id: string, as = key) =>
+      call<NoteOut & Err & { status: string; void_reason: string | null; voided_at: string | null }>(
+        voidNoteRoute.POST,
+        "POST",
+        `/api/v1/credit-notes/${id}/void`,
+        { key: as, params: { id }, body: { reason: "Issued on the wrong invoice" } },
+      );
+    const mistake = await credit(key, inv.id, { reason: "Oops", outcome: "next_invoice_balance", amount_cents: 1500 });
+    expect(mistake.status).toBe(201);
+    // The customer cannot; the operator can.
+    expect((await voidNote(mistake.json.id, await customerKey(org.id))).status).toBe(403);
+    const voided = await voidNote(mistake.json.id);
+    expect(voided.status).toBe(200);
+    expect(voided.json).toMatchObject({
+      status: "void",
+      balance_remaining_cents: 0,
+      void_reason: "Issued on the wrong invoice",
+    });
+    expect(voided.json.voided_at).not.toBeNull();
+    expect((await voidNote(mistake.json.id)).json).toMatchObject({ status: "void", voided_at: voided.json.voided_at });
+    expect((await eventTypes(org.id)).filter((t) => t === "credit_note.voided")).toHaveLength(1);
+    // Nothing of it reaches the next invoice, and the whole invoice can be credited again.
+    expect(await openInvoice(org.id, [700])).toMatchObject({ totalCents: 700 });
+    const whole = await credit(key, inv.id, {
+      reason: "Right one",
+      outcome: "next_invoice_balance",
+      amount_cents: 1500,
+    });
+    expect(whole.status).toBe(201);
+
+    // Its balance taken in part by an invoice: no longer voidable.
+    await openInvoice(org.id, [400]);
+    const taken = await voidNote(whole.json.id);
+    expect(taken.status).toBe(409);
+    expect(taken.json.error.message).toContain("$4.00 of credit note");
+    // A refund cannot be taken back.
+    const other = await paidInvoice(key, org.id);
+    const refunded = await credit(key, other.inv.id, {
+      reason: "Refund",
+      outcome: "refund_to_card",
+      amount_cents: 100,
+    });
+    const refused = await voidNote(refunded.json.id);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.message).toContain("a refund cannot be taken back");
+    expect((await voidNote("cn_nope")).status).toBe(404);
   });
 
   it("never over-credits when two notes are issued at once", async () => {

@@ -3,6 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import * as notesRoute from "@/app/api/v1/invoices/[id]/credit-notes/route";
+import * as voidNoteRoute from "@/app/api/v1/credit-notes/[id]/void/route";
 import { db } from "@/lib/db/client";
 import { creditNoteLines, creditNotes, invoiceLines, invoices, webhookMessages } from "@/lib/db/schema";
 import { stripe as stripeClient } from "@/lib/stripe/client";
@@ -143,6 +144,29 @@ describe("credit notes made in Stripe", () => {
     });
     expect((await deliver("credit_note.created", made.id)).json.outcome).toBe("credit_note_recorded");
     expect(await notesOf(org2)).toMatchObject([{ id: "cn_from_tally", createdBy: "admin:usr_1", amountCents: 900 }]);
+  });
+
+  it("voids a Stripe balance note from Tally at Stripe first; Stripe's own event then changes nothing", async () => {
+    const { orgId, row } = await stripeInvoice("paid", 3000);
+    const key = await platformKey();
+    const issued = await call<{ id: string }>(notesRoute.POST, "POST", `/api/v1/invoices/${row.id}/credit-notes`, {
+      key,
+      params: { id: row.id },
+      body: { reason: "Wrong invoice", outcome: "customer_credit_balance", amount_cents: 800, idempotency_key: uid() },
+    });
+    expect(issued.status).toBe(201);
+    const voided = await call<{ status: string; void_reason: string }>(
+      voidNoteRoute.POST,
+      "POST",
+      `/api/v1/credit-notes/${issued.json.id}/void`,
+      { key, params: { id: issued.json.id }, body: { reason: "Issued by mistake" } },
+    );
+    expect(voided.status).toBe(200);
+    expect(voided.json).toMatchObject({ status: "void", void_reason: "Issued by mistake" });
+    const [note] = await notesOf(orgId);
+    expect(stripe.objects.get(note!.stripeCreditNoteId!)!.status).toBe("void");
+    expect((await deliver("credit_note.voided", note!.stripeCreditNoteId!)).json.outcome).toBe("credit_note_unchanged");
+    expect((await eventsOf(orgId)).filter((t) => t === "credit_note.voided")).toHaveLength(1);
   });
 
   it("leaves a note on an unpaid invoice to the invoice's mirror, and ignores a customer Tally does not know", async () => {

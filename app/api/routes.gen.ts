@@ -50,72 +50,73 @@ import * as r47 from "@/app/api/v1/credit-meter-links/[id]/route";
 import * as r48 from "@/app/api/v1/credit-meter-links/route";
 import * as r49 from "@/app/api/v1/credit-notes/[id]/pdf/route";
 import * as r50 from "@/app/api/v1/credit-notes/[id]/route";
-import * as r51 from "@/app/api/v1/credit-notes/route";
-import * as r52 from "@/app/api/v1/credit-products/[id]/route";
-import * as r53 from "@/app/api/v1/credit-products/route";
-import * as r54 from "@/app/api/v1/credits/adjustments/route";
-import * as r55 from "@/app/api/v1/credits/auto-top-up/route";
-import * as r56 from "@/app/api/v1/credits/consume/route";
-import * as r57 from "@/app/api/v1/credits/grants/route";
-import * as r58 from "@/app/api/v1/credits/refunds/route";
-import * as r59 from "@/app/api/v1/credits/reservations/[id]/commit/route";
-import * as r60 from "@/app/api/v1/credits/reservations/[id]/release/route";
-import * as r61 from "@/app/api/v1/credits/reservations/[id]/route";
-import * as r62 from "@/app/api/v1/credits/reservations/route";
-import * as r63 from "@/app/api/v1/credits/route";
-import * as r64 from "@/app/api/v1/credits/settings/route";
-import * as r65 from "@/app/api/v1/credits/transactions/route";
-import * as r66 from "@/app/api/v1/customers/[id]/overrides/[overrideId]/route";
-import * as r67 from "@/app/api/v1/customers/[id]/overrides/route";
-import * as r68 from "@/app/api/v1/customers/[id]/route";
-import * as r69 from "@/app/api/v1/customers/[id]/usage-summary/route";
-import * as r70 from "@/app/api/v1/customers/route";
-import * as r71 from "@/app/api/v1/entitlements/[feature]/route";
-import * as r72 from "@/app/api/v1/entitlements/route";
-import * as r73 from "@/app/api/v1/events/batch/route";
-import * as r74 from "@/app/api/v1/events/bulk/route";
-import * as r75 from "@/app/api/v1/events/retract/route";
-import * as r76 from "@/app/api/v1/events/route";
-import * as r77 from "@/app/api/v1/features/[id]/route";
-import * as r78 from "@/app/api/v1/features/route";
-import * as r79 from "@/app/api/v1/imports/flexprice/route";
-import * as r80 from "@/app/api/v1/imports/lago/route";
-import * as r81 from "@/app/api/v1/imports/route";
-import * as r82 from "@/app/api/v1/imports/schedules/[source]/route";
-import * as r83 from "@/app/api/v1/invoices/[id]/credit-notes/route";
-import * as r84 from "@/app/api/v1/invoices/[id]/void/route";
-import * as r85 from "@/app/api/v1/meters/[id]/route";
-import * as r86 from "@/app/api/v1/meters/route";
-import * as r87 from "@/app/api/v1/model-prices/route";
-import * as r88 from "@/app/api/v1/openapi.json/route";
-import * as r89 from "@/app/api/v1/plans/[id]/archive/route";
-import * as r90 from "@/app/api/v1/plans/[id]/billing-threshold/route";
-import * as r91 from "@/app/api/v1/plans/[id]/publish/route";
-import * as r92 from "@/app/api/v1/plans/[id]/route";
-import * as r93 from "@/app/api/v1/plans/[id]/simulate/route";
-import * as r94 from "@/app/api/v1/plans/import/route";
-import * as r95 from "@/app/api/v1/plans/route";
-import * as r96 from "@/app/api/v1/plans/sync/[plan_id]/route";
-import * as r97 from "@/app/api/v1/plans/sync/route";
-import * as r98 from "@/app/api/v1/promotion-codes/[id]/route";
-import * as r99 from "@/app/api/v1/promotion-codes/route";
-import * as r100 from "@/app/api/v1/public/plans/route";
-import * as r101 from "@/app/api/v1/reports/tax/route";
-import * as r102 from "@/app/api/v1/settings/invoicing/route";
-import * as r103 from "@/app/api/v1/subscriptions/[id]/discount/route";
-import * as r104 from "@/app/api/v1/subscriptions/[id]/route";
-import * as r105 from "@/app/api/v1/subscriptions/route";
-import * as r106 from "@/app/api/v1/tax-rates/[id]/route";
-import * as r107 from "@/app/api/v1/tax-rates/route";
-import * as r108 from "@/app/api/v1/usage-corrections/route";
-import * as r109 from "@/app/api/v1/usage/route";
-import * as r110 from "@/app/api/v1/webhook-deliveries/[id]/replay/route";
-import * as r111 from "@/app/api/v1/webhook-endpoints/[id]/deliveries/route";
-import * as r112 from "@/app/api/v1/webhook-endpoints/[id]/rotate-secret/route";
-import * as r113 from "@/app/api/v1/webhook-endpoints/[id]/route";
-import * as r114 from "@/app/api/v1/webhook-endpoints/[id]/test/route";
-import * as r115 from "@/app/api/v1/webhook-endpoints/route";
-import * as r116 from "@/app/api/webhooks/stripe/route";
+import * as r51 from "@/app/api/v1/credit-notes/[id]/void/route";
+import * as r52 from "@/app/api/v1/credit-notes/route";
+import * as r53 from "@/app/api/v1/credit-products/[id]/route";
+import * as r54 from "@/app/api/v1/credit-products/route";
+import * as r55 from "@/app/api/v1/credits/adjustments/route";
+import * as r56 from "@/app/api/v1/credits/auto-top-up/route";
+import * as r57 from "@/app/api/v1/credits/consume/route";
+import * as r58 from "@/app/api/v1/credits/grants/route";
+import * as r59 from "@/app/api/v1/credits/refunds/route";
+import * as r60 from "@/app/api/v1/credits/reservations/[id]/commit/route";
+import * as r61 from "@/app/api/v1/credits/reservations/[id]/release/route";
+import * as r62 from "@/app/api/v1/credits/reservations/[id]/route";
+import * as r63 from "@/app/api/v1/credits/reservations/route";
+import * as r64 from "@/app/api/v1/credits/route";
+import * as r65 from "@/app/api/v1/credits/settings/route";
+import * as r66 from "@/app/api/v1/credits/transactions/route";
+import * as r67 from "@/app/api/v1/customers/[id]/overrides/[overrideId]/route";
+import * as r68 from "@/app/api/v1/customers/[id]/overrides/route";
+import * as r69 from "@/app/api/v1/customers/[id]/route";
+import * as r70 from "@/app/api/v1/customers/[id]/usage-summary/route";
+import * as r71 from "@/app/api/v1/customers/route";
+import * as r72 from "@/app/api/v1/entitlements/[feature]/route";
+import * as r73 from "@/app/api/v1/entitlements/route";
+import * as r74 from "@/app/api/v1/events/batch/route";
+import * as r75 from "@/app/api/v1/events/bulk/route";
+import * as r76 from "@/app/api/v1/events/retract/route";
+import * as r77 from "@/app/api/v1/events/route";
+import * as r78 from "@/app/api/v1/features/[id]/route";
+import * as r79 from "@/app/api/v1/features/route";
+import * as r80 from "@/app/api/v1/imports/flexprice/route";
+import * as r81 from "@/app/api/v1/imports/lago/route";
+import * as r82 from "@/app/api/v1/imports/route";
+import * as r83 from "@/app/api/v1/imports/schedules/[source]/route";
+import * as r84 from "@/app/api/v1/invoices/[id]/credit-notes/route";
+import * as r85 from "@/app/api/v1/invoices/[id]/void/route";
+import * as r86 from "@/app/api/v1/meters/[id]/route";
+import * as r87 from "@/app/api/v1/meters/route";
+import * as r88 from "@/app/api/v1/model-prices/route";
+import * as r89 from "@/app/api/v1/openapi.json/route";
+import * as r90 from "@/app/api/v1/plans/[id]/archive/route";
+import * as r91 from "@/app/api/v1/plans/[id]/billing-threshold/route";
+import * as r92 from "@/app/api/v1/plans/[id]/publish/route";
+import * as r93 from "@/app/api/v1/plans/[id]/route";
+import * as r94 from "@/app/api/v1/plans/[id]/simulate/route";
+import * as r95 from "@/app/api/v1/plans/import/route";
+import * as r96 from "@/app/api/v1/plans/route";
+import * as r97 from "@/app/api/v1/plans/sync/[plan_id]/route";
+import * as r98 from "@/app/api/v1/plans/sync/route";
+import * as r99 from "@/app/api/v1/promotion-codes/[id]/route";
+import * as r100 from "@/app/api/v1/promotion-codes/route";
+import * as r101 from "@/app/api/v1/public/plans/route";
+import * as r102 from "@/app/api/v1/reports/tax/route";
+import * as r103 from "@/app/api/v1/settings/invoicing/route";
+import * as r104 from "@/app/api/v1/subscriptions/[id]/discount/route";
+import * as r105 from "@/app/api/v1/subscriptions/[id]/route";
+import * as r106 from "@/app/api/v1/subscriptions/route";
+import * as r107 from "@/app/api/v1/tax-rates/[id]/route";
+import * as r108 from "@/app/api/v1/tax-rates/route";
+import * as r109 from "@/app/api/v1/usage-corrections/route";
+import * as r110 from "@/app/api/v1/usage/route";
+import * as r111 from "@/app/api/v1/webhook-deliveries/[id]/replay/route";
+import * as r112 from "@/app/api/v1/webhook-endpoints/[id]/deliveries/route";
+import * as r113 from "@/app/api/v1/webhook-endpoints/[id]/rotate-secret/route";
+import * as r114 from "@/app/api/v1/webhook-endpoints/[id]/route";
+import * as r115 from "@/app/api/v1/webhook-endpoints/[id]/test/route";
+import * as r116 from "@/app/api/v1/webhook-endpoints/route";
+import * as r117 from "@/app/api/webhooks/stripe/route";
 
 export const apiRoutes: { file: string; module: Record<string, unknown> }[] = [
   { file: "app/api/auth/[...nextauth]/route.ts", module: r0 },
@@ -169,70 +170,71 @@ export const apiRoutes: { file: string; module: Record<string, unknown> }[] = [
   { file: "app/api/v1/credit-meter-links/route.ts", module: r48 },
   { file: "app/api/v1/credit-notes/[id]/pdf/route.ts", module: r49 },
   { file: "app/api/v1/credit-notes/[id]/route.ts", module: r50 },
-  { file: "app/api/v1/credit-notes/route.ts", module: r51 },
-  { file: "app/api/v1/credit-products/[id]/route.ts", module: r52 },
-  { file: "app/api/v1/credit-products/route.ts", module: r53 },
-  { file: "app/api/v1/credits/adjustments/route.ts", module: r54 },
-  { file: "app/api/v1/credits/auto-top-up/route.ts", module: r55 },
-  { file: "app/api/v1/credits/consume/route.ts", module: r56 },
-  { file: "app/api/v1/credits/grants/route.ts", module: r57 },
-  { file: "app/api/v1/credits/refunds/route.ts", module: r58 },
-  { file: "app/api/v1/credits/reservations/[id]/commit/route.ts", module: r59 },
-  { file: "app/api/v1/credits/reservations/[id]/release/route.ts", module: r60 },
-  { file: "app/api/v1/credits/reservations/[id]/route.ts", module: r61 },
-  { file: "app/api/v1/credits/reservations/route.ts", module: r62 },
-  { file: "app/api/v1/credits/route.ts", module: r63 },
-  { file: "app/api/v1/credits/settings/route.ts", module: r64 },
-  { file: "app/api/v1/credits/transactions/route.ts", module: r65 },
-  { file: "app/api/v1/customers/[id]/overrides/[overrideId]/route.ts", module: r66 },
-  { file: "app/api/v1/customers/[id]/overrides/route.ts", module: r67 },
-  { file: "app/api/v1/customers/[id]/route.ts", module: r68 },
-  { file: "app/api/v1/customers/[id]/usage-summary/route.ts", module: r69 },
-  { file: "app/api/v1/customers/route.ts", module: r70 },
-  { file: "app/api/v1/entitlements/[feature]/route.ts", module: r71 },
-  { file: "app/api/v1/entitlements/route.ts", module: r72 },
-  { file: "app/api/v1/events/batch/route.ts", module: r73 },
-  { file: "app/api/v1/events/bulk/route.ts", module: r74 },
-  { file: "app/api/v1/events/retract/route.ts", module: r75 },
-  { file: "app/api/v1/events/route.ts", module: r76 },
-  { file: "app/api/v1/features/[id]/route.ts", module: r77 },
-  { file: "app/api/v1/features/route.ts", module: r78 },
-  { file: "app/api/v1/imports/flexprice/route.ts", module: r79 },
-  { file: "app/api/v1/imports/lago/route.ts", module: r80 },
-  { file: "app/api/v1/imports/route.ts", module: r81 },
-  { file: "app/api/v1/imports/schedules/[source]/route.ts", module: r82 },
-  { file: "app/api/v1/invoices/[id]/credit-notes/route.ts", module: r83 },
-  { file: "app/api/v1/invoices/[id]/void/route.ts", module: r84 },
-  { file: "app/api/v1/meters/[id]/route.ts", module: r85 },
-  { file: "app/api/v1/meters/route.ts", module: r86 },
-  { file: "app/api/v1/model-prices/route.ts", module: r87 },
-  { file: "app/api/v1/openapi.json/route.ts", module: r88 },
-  { file: "app/api/v1/plans/[id]/archive/route.ts", module: r89 },
-  { file: "app/api/v1/plans/[id]/billing-threshold/route.ts", module: r90 },
-  { file: "app/api/v1/plans/[id]/publish/route.ts", module: r91 },
-  { file: "app/api/v1/plans/[id]/route.ts", module: r92 },
-  { file: "app/api/v1/plans/[id]/simulate/route.ts", module: r93 },
-  { file: "app/api/v1/plans/import/route.ts", module: r94 },
-  { file: "app/api/v1/plans/route.ts", module: r95 },
-  { file: "app/api/v1/plans/sync/[plan_id]/route.ts", module: r96 },
-  { file: "app/api/v1/plans/sync/route.ts", module: r97 },
-  { file: "app/api/v1/promotion-codes/[id]/route.ts", module: r98 },
-  { file: "app/api/v1/promotion-codes/route.ts", module: r99 },
-  { file: "app/api/v1/public/plans/route.ts", module: r100 },
-  { file: "app/api/v1/reports/tax/route.ts", module: r101 },
-  { file: "app/api/v1/settings/invoicing/route.ts", module: r102 },
-  { file: "app/api/v1/subscriptions/[id]/discount/route.ts", module: r103 },
-  { file: "app/api/v1/subscriptions/[id]/route.ts", module: r104 },
-  { file: "app/api/v1/subscriptions/route.ts", module: r105 },
-  { file: "app/api/v1/tax-rates/[id]/route.ts", module: r106 },
-  { file: "app/api/v1/tax-rates/route.ts", module: r107 },
-  { file: "app/api/v1/usage-corrections/route.ts", module: r108 },
-  { file: "app/api/v1/usage/route.ts", module: r109 },
-  { file: "app/api/v1/webhook-deliveries/[id]/replay/route.ts", module: r110 },
-  { file: "app/api/v1/webhook-endpoints/[id]/deliveries/route.ts", module: r111 },
-  { file: "app/api/v1/webhook-endpoints/[id]/rotate-secret/route.ts", module: r112 },
-  { file: "app/api/v1/webhook-endpoints/[id]/route.ts", module: r113 },
-  { file: "app/api/v1/webhook-endpoints/[id]/test/route.ts", module: r114 },
-  { file: "app/api/v1/webhook-endpoints/route.ts", module: r115 },
-  { file: "app/api/webhooks/stripe/route.ts", module: r116 },
+  { file: "app/api/v1/credit-notes/[id]/void/route.ts", module: r51 },
+  { file: "app/api/v1/credit-notes/route.ts", module: r52 },
+  { file: "app/api/v1/credit-products/[id]/route.ts", module: r53 },
+  { file: "app/api/v1/credit-products/route.ts", module: r54 },
+  { file: "app/api/v1/credits/adjustments/route.ts", module: r55 },
+  { file: "app/api/v1/credits/auto-top-up/route.ts", module: r56 },
+  { file: "app/api/v1/credits/consume/route.ts", module: r57 },
+  { file: "app/api/v1/credits/grants/route.ts", module: r58 },
+  { file: "app/api/v1/credits/refunds/route.ts", module: r59 },
+  { file: "app/api/v1/credits/reservations/[id]/commit/route.ts", module: r60 },
+  { file: "app/api/v1/credits/reservations/[id]/release/route.ts", module: r61 },
+  { file: "app/api/v1/credits/reservations/[id]/route.ts", module: r62 },
+  { file: "app/api/v1/credits/reservations/route.ts", module: r63 },
+  { file: "app/api/v1/credits/route.ts", module: r64 },
+  { file: "app/api/v1/credits/settings/route.ts", module: r65 },
+  { file: "app/api/v1/credits/transactions/route.ts", module: r66 },
+  { file: "app/api/v1/customers/[id]/overrides/[overrideId]/route.ts", module: r67 },
+  { file: "app/api/v1/customers/[id]/overrides/route.ts", module: r68 },
+  { file: "app/api/v1/customers/[id]/route.ts", module: r69 },
+  { file: "app/api/v1/customers/[id]/usage-summary/route.ts", module: r70 },
+  { file: "app/api/v1/customers/route.ts", module: r71 },
+  { file: "app/api/v1/entitlements/[feature]/route.ts", module: r72 },
+  { file: "app/api/v1/entitlements/route.ts", module: r73 },
+  { file: "app/api/v1/events/batch/route.ts", module: r74 },
+  { file: "app/api/v1/events/bulk/route.ts", module: r75 },
+  { file: "app/api/v1/events/retract/route.ts", module: r76 },
+  { file: "app/api/v1/events/route.ts", module: r77 },
+  { file: "app/api/v1/features/[id]/route.ts", module: r78 },
+  { file: "app/api/v1/features/route.ts", module: r79 },
+  { file: "app/api/v1/imports/flexprice/route.ts", module: r80 },
+  { file: "app/api/v1/imports/lago/route.ts", module: r81 },
+  { file: "app/api/v1/imports/route.ts", module: r82 },
+  { file: "app/api/v1/imports/schedules/[source]/route.ts", module: r83 },
+  { file: "app/api/v1/invoices/[id]/credit-notes/route.ts", module: r84 },
+  { file: "app/api/v1/invoices/[id]/void/route.ts", module: r85 },
+  { file: "app/api/v1/meters/[id]/route.ts", module: r86 },
+  { file: "app/api/v1/meters/route.ts", module: r87 },
+  { file: "app/api/v1/model-prices/route.ts", module: r88 },
+  { file: "app/api/v1/openapi.json/route.ts", module: r89 },
+  { file: "app/api/v1/plans/[id]/archive/route.ts", module: r90 },
+  { file: "app/api/v1/plans/[id]/billing-threshold/route.ts", module: r91 },
+  { file: "app/api/v1/plans/[id]/publish/route.ts", module: r92 },
+  { file: "app/api/v1/plans/[id]/route.ts", module: r93 },
+  { file: "app/api/v1/plans/[id]/simulate/route.ts", module: r94 },
+  { file: "app/api/v1/plans/import/route.ts", module: r95 },
+  { file: "app/api/v1/plans/route.ts", module: r96 },
+  { file: "app/api/v1/plans/sync/[plan_id]/route.ts", module: r97 },
+  { file: "app/api/v1/plans/sync/route.ts", module: r98 },
+  { file: "app/api/v1/promotion-codes/[id]/route.ts", module: r99 },
+  { file: "app/api/v1/promotion-codes/route.ts", module: r100 },
+  { file: "app/api/v1/public/plans/route.ts", module: r101 },
+  { file: "app/api/v1/reports/tax/route.ts", module: r102 },
+  { file: "app/api/v1/settings/invoicing/route.ts", module: r103 },
+  { file: "app/api/v1/subscriptions/[id]/discount/route.ts", module: r104 },
+  { file: "app/api/v1/subscriptions/[id]/route.ts", module: r105 },
+  { file: "app/api/v1/subscriptions/route.ts", module: r106 },
+  { file: "app/api/v1/tax-rates/[id]/route.ts", module: r107 },
+  { file: "app/api/v1/tax-rates/route.ts", module: r108 },
+  { file: "app/api/v1/usage-corrections/route.ts", module: r109 },
+  { file: "app/api/v1/usage/route.ts", module: r110 },
+  { file: "app/api/v1/webhook-deliveries/[id]/replay/route.ts", module: r111 },
+  { file: "app/api/v1/webhook-endpoints/[id]/deliveries/route.ts", module: r112 },
+  { file: "app/api/v1/webhook-endpoints/[id]/rotate-secret/route.ts", module: r113 },
+  { file: "app/api/v1/webhook-endpoints/[id]/route.ts", module: r114 },
+  { file: "app/api/v1/webhook-endpoints/[id]/test/route.ts", module: r115 },
+  { file: "app/api/v1/webhook-endpoints/route.ts", module: r116 },
+  { file: "app/api/webhooks/stripe/route.ts", module: r117 },
 ];

@@ -22,6 +22,8 @@ import type { StripeCreditNoteMirror } from "@/lib/stripe/credit-notes";
 import { invoiceRate } from "@/lib/tax/credit";
 import { lockInvoice, record, type PlannedLine } from "./credit-notes";
 
+const VOIDED_IN_STRIPE = (at: Date) => ({ voidReason: "Voided in Stripe", voidedBy: "stripe", voidedAt: at });
+
 export type MirroredNote = { outcome: string; note: CreditNote | null; refused?: string };
 
 /** Where the money went; a note that splits it is named by its largest part, refund first. */
@@ -95,7 +97,7 @@ export async function mirrorStripeCreditNote(
     if (n.status !== "void" || known.status === "void") return { outcome: "credit_note_unchanged", note: known };
     const [voided] = await tx
       .update(creditNotes)
-      .set({ status: "void", balanceRemainingCents: 0 })
+      .set({ status: "void", balanceRemainingCents: 0, ...VOIDED_IN_STRIPE(at) })
       .where(and(eq(creditNotes.orgId, known.orgId), eq(creditNotes.id, known.id)))
       .returning();
     await emitWebhookEvent(tx, creditNoteEvent(voided!, inv, at, "credit_note.voided"));
@@ -137,7 +139,7 @@ export async function mirrorStripeCreditNote(
   // Voided before its first event was handled: recorded (its number was taken), as void.
   const [voided] = await tx
     .update(creditNotes)
-    .set({ status: "void" })
+    .set({ status: "void", ...VOIDED_IN_STRIPE(at) })
     .where(and(eq(creditNotes.orgId, issued.note.orgId), eq(creditNotes.id, issued.note.id)))
     .returning();
   return { outcome: "credit_note_recorded_void", note: voided! };

@@ -107,6 +107,8 @@ export function creditNoteJson(r: CreditNoteRow): CreditNoteJson {
     reason: n.reason,
     balance_remaining_cents: n.balanceRemainingCents,
     issued_at: n.issuedAt.toISOString(),
+    void_reason: n.voidReason,
+    voided_at: n.voidedAt?.toISOString() ?? null,
     pdf_url: n.provider === "stripe" ? n.pdfUrl : `/api/v1/credit-notes/${n.id}/pdf`,
     provider: n.provider,
     livemode: n.livemode,

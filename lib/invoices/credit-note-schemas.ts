@@ -8,6 +8,7 @@ import { ZBillingCustomer, ZListLimit } from "@/lib/payments/schemas";
 const ZReason = z.string().trim().min(1, "say why, for the customer and the books").max(500);
 
 export const ZVoidInvoice = z.strictObject({ reason: ZReason });
+export const ZVoidCreditNote = z.strictObject({ reason: ZReason });
 
 /** Integer minor units, positive. */
 const ZCents = z.number().int("must be whole cents (minor units)").positive("must be more than 0");
@@ -79,6 +80,9 @@ export const ZCreditNoteJson = z.strictObject({
   reason: z.string(),
   balance_remaining_cents: z.number().int(),
   issued_at: z.string(),
+  /** Why and when it was voided (in Tally, or in Stripe); null while issued. */
+  void_reason: z.string().nullable(),
+  voided_at: z.string().nullable(),
   pdf_url: z.string().nullable(),
   provider: z.enum(["local", "stripe", "manual"]),
   livemode: z.boolean(),

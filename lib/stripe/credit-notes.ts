@@ -14,6 +14,15 @@ export async function voidStripeInvoice(invoiceId: string): Promise<StripeInvoic
   }
 }
 
+/** Voids a credit note at Stripe (Stripe reverses what it put on the customer's balance). */
+export async function voidStripeCreditNote(id: string): Promise<void> {
+  try {
+    await stripe().creditNotes.voidCreditNote(id);
+  } catch (e) {
+    throw providerError(e);
+  }
+}
+
 /**
  * A credit note line at Stripe: a custom line of what it gives back (untaxed); an invoice line's
  * `amount` in the line's terms (net under an exclusive rate, with tax under an inclusive one), on

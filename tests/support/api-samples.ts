@@ -262,6 +262,10 @@ export const SAMPLES: Record<string, Make> = {
   "GET /api/v1/credit-notes": (_w, t, n) => ({ query: who(t, n) }),
   "GET /api/v1/credit-notes/{id}": (_w, t) => ({ params: { id: t.creditNoteId } }),
   "GET /api/v1/credit-notes/{id}/pdf": (_w, t) => ({ params: { id: t.creditNoteId } }),
+  "POST /api/v1/credit-notes/{id}/void": (_w, t) => ({
+    params: { id: t.creditNoteId },
+    body: { reason: "Issued by mistake" },
+  }),
   "GET /api/v1/settings/invoicing": () => ({}),
   "PATCH /api/v1/settings/invoicing": () => ({ body: { invoice_footer: "Thank you for your business." } }),
   "POST /api/v1/admin/stripe/adopt": () => ({ body: { dry_run: true } }),

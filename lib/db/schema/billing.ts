@@ -232,6 +232,10 @@ export const creditNotes = pgTable(
     livemode: boolean().notNull().default(true),
     createdBy: text().notNull(),
     issuedAt: timestamp({ withTimezone: true }).notNull(),
+    /** Voided (in Tally, or in Stripe): why, by whom, when. */
+    voidReason: text(),
+    voidedBy: text(),
+    voidedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
