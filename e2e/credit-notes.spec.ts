@@ -7,7 +7,7 @@ import { ADMIN_STATE, signUpNewOrg, subscribeToEnterprise } from "./support";
 test("an operator issues a credit note for part of a paid invoice, and the customer sees it with its PDF", async ({
   browser,
   page,
-}) => {
+}, testInfo) => {
   const { orgName } = await signUpNewOrg(page);
   await subscribeToEnterprise(page);
   const invoiceNumber = (await page
@@ -39,10 +39,30 @@ test("an operator issues a credit note for part of a paid invoice, and the custo
   await expect(row).toContainText(invoiceNumber);
   await expect(row).toContainText("$50.00");
   await expect(row).toContainText("Off the next invoice");
+
+  // A second note, issued by mistake, is voided with a reason: marked void, its reason kept.
+  await form.getByLabel("Credit").selectOption({ label: `${invoiceNumber} · an amount of the invoice` });
+  await form.getByLabel("Amount").fill("10");
+  await form.getByLabel("Money goes").selectOption({ label: "Off the next invoice" });
+  await form.getByLabel("Reason").fill("Typed twice");
+  await form.getByRole("button", { name: "Issue credit note" }).click();
+  await expect(op.getByText(/Credit note CN-\d{6} issued for \$10\.00\./)).toBeVisible();
+  await op.locator("summary", { hasText: "Void a credit note" }).click();
+  const voidForm = op.locator("form", { has: op.getByRole("button", { name: "Void credit note" }) });
+  const mistake = voidForm.getByLabel("Credit note").locator("option", { hasText: "$10.00" });
+  await voidForm.getByLabel("Credit note").selectOption((await mistake.getAttribute("value"))!);
+  await voidForm.getByLabel("Reason").fill("Issued twice by mistake");
+  await voidForm.getByRole("button", { name: "Void credit note" }).click();
+  await expect(op.getByText(/Credit note CN-\d{6} is void: its amount can be credited again\./)).toBeVisible();
+  const voided = op.getByRole("table", { name: "Credit notes" }).getByRole("row", { name: /Typed twice/ });
+  await expect(voided).toContainText("Void");
+  await expect(voided).toContainText("Voided: Issued twice by mistake");
+  await voided.scrollIntoViewIfNeeded();
+  await op.screenshot({ path: testInfo.outputPath("credit-note-voided.png") });
   await admin.close();
 
   await page.goto("/billing");
-  const mine = page.getByRole("table", { name: "Credit notes" }).getByRole("row", { name: /CN-\d{6}/ });
+  const mine = page.getByRole("table", { name: "Credit notes" }).getByRole("row", { name: /Outage on the 3rd/ });
   await expect(mine).toContainText("Outage on the 3rd");
   await expect(mine).toContainText("$50.00");
   const href = (await mine.getByRole("link", { name: "PDF" }).getAttribute("href"))!;

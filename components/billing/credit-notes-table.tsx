@@ -43,8 +43,12 @@ export function CreditNotesTable({ rows }: { rows: CreditNoteJson[] }) {
             <Td className="font-mono text-xs">{n.invoice_number}</Td>
             <Td align="right">{formatMoney(n.amount_cents, n.currency)}</Td>
             <Td>
-              <Badge tone={n.outcome === "refund_to_card" ? "gray" : "green"}>{OUTCOMES[n.outcome]}</Badge>
-              {n.balance_remaining_cents > 0 && (
+              {n.status === "void" ? (
+                <Badge tone="gray">Void</Badge>
+              ) : (
+                <Badge tone={n.outcome === "refund_to_card" ? "gray" : "green"}>{OUTCOMES[n.outcome]}</Badge>
+              )}
+              {n.status !== "void" && n.balance_remaining_cents > 0 && (
                 <span className="ml-2 text-xs text-zinc-500">
                   {formatMoney(n.balance_remaining_cents, n.currency)} left
                 </span>
@@ -52,6 +56,7 @@ export function CreditNotesTable({ rows }: { rows: CreditNoteJson[] }) {
             </Td>
             <Td wrap className="max-w-xs">
               {n.reason}
+              {n.void_reason && <div className="text-xs text-zinc-500">Voided: {n.void_reason}</div>}
             </Td>
             <Td align="right">
               {n.pdf_url && (

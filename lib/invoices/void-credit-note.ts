@@ -17,16 +17,20 @@ import { voidStripeCreditNote } from "@/lib/stripe/credit-notes";
 
 export type VoidedNote = { note: CreditNote; alreadyVoid: boolean };
 
-function refuseUnlessVoidable(n: CreditNote): void {
+/** Why the note cannot be voided, or null when it can (the admin's page offers only these). */
+export function whyNotVoidable(n: CreditNote): string | null {
+  if (n.status === "void") return `Credit note ${n.number} is void already.`;
   if (n.outcome === "refund_to_card" || n.outcome === "outside_stripe")
-    throw conflict(
-      `Credit note ${n.number} gave its money back${n.outcome === "refund_to_card" ? " to the card" : " outside Stripe"}: a refund cannot be taken back by voiding the note. Issue a new invoice instead.`,
-    );
+    return `Credit note ${n.number} gave its money back${n.outcome === "refund_to_card" ? " to the card" : " outside Stripe"}: a refund cannot be taken back by voiding the note. Issue a new invoice instead.`;
   // A Stripe note's balance is Stripe's to count (Stripe refuses a void it cannot reverse).
   if (n.provider !== "stripe" && n.balanceRemainingCents < n.amountCents)
-    throw conflict(
-      `${formatMoney(n.amountCents - n.balanceRemainingCents, n.currency)} of credit note ${n.number} has already been taken by invoices: it can no longer be voided.`,
-    );
+    return `${formatMoney(n.amountCents - n.balanceRemainingCents, n.currency)} of credit note ${n.number} has already been taken by invoices: it can no longer be voided.`;
+  return null;
+}
+
+function refuseUnlessVoidable(n: CreditNote): void {
+  const why = whyNotVoidable(n);
+  if (why) throw conflict(why);
 }
 
 const lockNote = async (tx: Executor, n: CreditNote) =>

@@ -17,9 +17,10 @@ import { ZMarkInvoicePaid } from "@/lib/payments/schemas";
 import { invalidField } from "@/lib/http/errors";
 import { updateBillingDetails } from "@/lib/invoices/billing-details";
 import { ZBillingDetailsForm } from "@/lib/invoices/party-schemas";
-import { ZVoidInvoice } from "@/lib/invoices/credit-note-schemas";
+import { ZVoidCreditNote, ZVoidInvoice } from "@/lib/invoices/credit-note-schemas";
 import { issueCreditNoteFromForm, ZCreditNoteForm } from "@/lib/invoices/credit-note-form";
 import { voidInvoice } from "@/lib/invoices/void-invoice";
+import { voidCreditNote } from "@/lib/invoices/void-credit-note";
 
 const ZMarkPaidForm = ZMarkInvoicePaid.omit({ paid_at: true }).extend({
   invoice_id: z.string().min(1, "choose the invoice"),
@@ -152,6 +153,25 @@ export const voidInvoiceAction = formAction(
     auth: "admin",
     message: (d) =>
       d.alreadyVoid ? `Invoice ${d.number} was already void: nothing changed.` : `Invoice ${d.number} is void.`,
+  },
+);
+
+const ZVoidNoteForm = ZVoidCreditNote.extend({ credit_note_id: z.string().min(1, "choose the credit note") });
+
+/** Voids a credit note issued by mistake, with the admin's reason: the same step as POST /api/v1/credit-notes/{id}/void. */
+export const voidCreditNoteAction = formAction(
+  ZVoidNoteForm,
+  async (input, admin) => {
+    const r = await voidCreditNote(input.credit_note_id, input.reason, `user:${admin.id}`);
+    revalidatePath(customerPage(r.note.orgId));
+    return { number: r.note.number, alreadyVoid: r.alreadyVoid };
+  },
+  {
+    auth: "admin",
+    message: (d) =>
+      d.alreadyVoid
+        ? `Credit note ${d.number} was already void: nothing changed.`
+        : `Credit note ${d.number} is void: its amount can be credited again.`,
   },
 );
 

@@ -44,11 +44,13 @@ import {
   markInvoicePaidAction,
   issueCreditNoteAction,
   voidInvoiceAction,
+  voidCreditNoteAction,
   previewCustomerPlanChangeAction,
   saveCustomerBillingDetailsAction,
   setCustomerCancelAction,
 } from "./actions";
 import { BillingDetailsForm } from "@/components/billing/billing-details-form";
+import { whyNotVoidable } from "@/lib/invoices/void-credit-note";
 import { CreditNotesTable } from "@/components/billing/credit-notes-table";
 import { creditableInvoices, creditNoteJson, listCreditNotes } from "@/lib/invoices/credit-note-queries";
 import { getBillingDetails } from "@/lib/invoices/billing-details";
@@ -121,6 +123,7 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
     : [];
   const awaiting = revenue.invoices.filter((i) => i.status === "open" && i.provider === "local" && i.livemode);
   const voidable = revenue.invoices.filter((i) => i.status === "open");
+  const voidableNotes = notes.filter((n) => whyNotVoidable(n.note) === null);
   const mrrNow = current
     ? {
         cents: current.subscription.livemode
@@ -392,6 +395,30 @@ export default async function AdminCustomerPage({ params }: { params: Promise<{ 
             description="Give back part of a paid invoice: refunded to the card, or kept as a balance the next invoices take."
           />
           <CreditNotesTable rows={notes.map(creditNoteJson)} />
+          {voidableNotes.length > 0 && (
+            <details className="border-t border-zinc-200">
+              <summary className="cursor-pointer px-5 py-3 text-sm font-medium text-brand-600 hover:text-brand-700">
+                Void a credit note
+              </summary>
+              <QuickForm
+                action={voidCreditNoteAction}
+                submitLabel="Void credit note"
+                fields={[
+                  {
+                    name: "credit_note_id",
+                    label: "Credit note",
+                    options: voidableNotes.map((n) => ({
+                      value: n.note.id,
+                      label: `${n.note.number} · ${formatMoney(n.note.amountCents, n.note.currency)} · ${n.invoiceNumber}`,
+                    })),
+                    required: true,
+                    hint: "A balance no invoice has taken yet; a refund cannot be voided.",
+                  },
+                  { name: "reason", label: "Reason", placeholder: "issued on the wrong invoice", required: true },
+                ]}
+              />
+            </details>
+          )}
           {creditable.length > 0 && (
             <details className="border-t border-zinc-200">
               <summary className="cursor-pointer px-5 py-3 text-sm font-medium text-brand-600 hover:text-brand-700">
