@@ -62,11 +62,20 @@ export default async function CatalogPage() {
               <tbody className="divide-y divide-zinc-100">
                 {meters.map((m) => (
                   <tr key={m.id}>
+                    {/* Codes and event names are the senders': long ones are cut, whole on hover. */}
                     <Td>
-                      <span className="font-medium text-zinc-900">{m.name}</span>
-                      <div className="font-mono text-xs text-zinc-500">{m.code}</div>
+                      <div className="max-w-[16rem] truncate font-medium text-zinc-900" title={m.name}>
+                        {m.name}
+                      </div>
+                      <div className="max-w-[16rem] truncate font-mono text-xs text-zinc-500" title={m.code}>
+                        {m.code}
+                      </div>
                     </Td>
-                    <Td className="font-mono text-xs">{m.eventName}</Td>
+                    <Td className="font-mono text-xs">
+                      <div className="max-w-[14rem] truncate" title={m.eventName}>
+                        {m.eventName}
+                      </div>
+                    </Td>
                     <Td>
                       {m.aggregation}
                       {m.property && <span className="font-mono text-xs text-zinc-500"> of {m.property}</span>}
