@@ -1,4 +1,5 @@
 import { formatInteger } from "@/lib/format";
+import { CutText } from "@/components/ui/cut-text";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -77,14 +78,10 @@ export function RawEventsTable({ events, generatedCount }: { events: RawEvent[];
                 {/* Long names and ids are cut with the whole value on hover, and Properties wraps, so every
                     column stays in the card at a desktop's width whatever the sender named things. */}
                 <Td className="font-mono text-xs">
-                  <div className="max-w-[11rem] truncate" title={e.event_name}>
-                    {e.event_name}
-                  </div>
+                  <CutText text={e.event_name} className="max-w-[11rem]" />
                 </Td>
                 <Td className="font-mono text-xs">
-                  <div className="max-w-[10rem] truncate" title={e.event_id}>
-                    {e.event_id}
-                  </div>
+                  <CutText text={e.event_id} className="max-w-[10rem]" />
                   {e.id_generated && <Badge tone="amber">server-made</Badge>}
                 </Td>
                 <Td>
@@ -163,14 +160,10 @@ export function IngestLogTable({
                 )}
                 {/* As in Recent events: long names and ids are cut, whole on hover, so the reason stays in the card. */}
                 <Td className="font-mono text-xs">
-                  <div className="max-w-[11rem] truncate" title={l.eventName ?? undefined}>
-                    {l.eventName ?? "—"}
-                  </div>
+                  <CutText text={l.eventName} className="max-w-[11rem]" />
                 </Td>
                 <Td className="font-mono text-xs">
-                  <div className="max-w-[10rem] truncate" title={l.eventId ?? undefined}>
-                    {l.eventId ?? "—"}
-                  </div>
+                  <CutText text={l.eventId} className="max-w-[10rem]" />
                 </Td>
                 <Td wrap>
                   <div className="min-w-[14rem] max-w-sm text-sm wrap-anywhere">

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { CutText } from "@/components/ui/cut-text";
 import { QuickForm } from "@/components/catalog/quick-form";
 import { ActionButton } from "@/components/ui/action-button";
 import { Badge } from "@/components/ui/badge";
@@ -64,17 +65,11 @@ export default async function CatalogPage() {
                   <tr key={m.id}>
                     {/* Codes and event names are the senders': long ones are cut, whole on hover. */}
                     <Td>
-                      <div className="max-w-[16rem] truncate font-medium text-zinc-900" title={m.name}>
-                        {m.name}
-                      </div>
-                      <div className="max-w-[16rem] truncate font-mono text-xs text-zinc-500" title={m.code}>
-                        {m.code}
-                      </div>
+                      <CutText text={m.name} className="max-w-[16rem] font-medium text-zinc-900" />
+                      <CutText text={m.code} className="max-w-[16rem] font-mono text-xs text-zinc-500" />
                     </Td>
                     <Td className="font-mono text-xs">
-                      <div className="max-w-[14rem] truncate" title={m.eventName}>
-                        {m.eventName}
-                      </div>
+                      <CutText text={m.eventName} className="max-w-[14rem]" />
                     </Td>
                     <Td>
                       {m.aggregation}
