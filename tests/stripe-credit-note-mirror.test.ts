@@ -33,6 +33,15 @@ const notesOf = (orgId: string) => db.select().from(creditNotes).where(eq(credit
 const eventsOf = async (orgId: string) =>
   (await db.select().from(webhookMessages).where(eq(webhookMessages.orgId, orgId))).map((m) => m.type);
 
+type Answer = { id: string; amount_cents: number; error: { message: string; details?: { field: string }[] } };
+/** A note Tally issues on the invoice (POST /api/v1/invoices/{id}/credit-notes, as the operator). */
+const issue = async (invoiceId: string, body: Record<string, unknown>) =>
+  call<Answer>(notesRoute.POST, "POST", `/api/v1/invoices/${invoiceId}/credit-notes`, {
+    key: await platformKey(),
+    params: { id: invoiceId },
+    body: { ...body, idempotency_key: uid() },
+  });
+
 describe("credit notes made in Stripe", () => {
   it("records a Dashboard refund note once, on the invoice line it credits, with Stripe's number and amounts", async () => {
     const { orgId, row, stripeInvoiceId, stripeLine, chargeId } = await stripeInvoice();
@@ -66,16 +75,7 @@ describe("credit notes made in Stripe", () => {
     expect(await eventsOf(orgId)).toContain("credit_note.created");
 
     // What Stripe gave back counts: Tally refuses more than is left, naming the field and the figures.
-    const over = await call<{ error: { message: string; details?: { field: string }[] } }>(
-      notesRoute.POST,
-      "POST",
-      `/api/v1/invoices/${row.id}/credit-notes`,
-      {
-        key: await platformKey(),
-        params: { id: row.id },
-        body: { reason: "More", outcome: "customer_credit_balance", amount_cents: 3501, idempotency_key: uid() },
-      },
-    );
+    const over = await issue(row.id, { reason: "More", outcome: "customer_credit_balance", amount_cents: 3501 });
     expect(over.status).toBe(400);
     expect(over.json.error.details?.[0]?.field).toBe("amount_cents");
     expect(over.json.error.message).toContain("$35.00");
@@ -97,16 +97,7 @@ describe("credit notes made in Stripe", () => {
     expect(note).toMatchObject({ status: "void", outcome: "customer_credit_balance", reason: "Sorry for the outage" });
     expect(await eventsOf(orgId)).toEqual(expect.arrayContaining(["credit_note.created", "credit_note.voided"]));
     // The whole invoice can be credited again.
-    const again = await call<{ amount_cents: number }>(
-      notesRoute.POST,
-      "POST",
-      `/api/v1/invoices/${row.id}/credit-notes`,
-      {
-        key: await platformKey(),
-        params: { id: row.id },
-        body: { reason: "All of it", outcome: "customer_credit_balance", amount_cents: 4000, idempotency_key: uid() },
-      },
-    );
+    const again = await issue(row.id, { reason: "All of it", outcome: "customer_credit_balance", amount_cents: 4000 });
     expect(again.status).toBe(201);
 
     // Another note voided before its first event is handled: recorded once, as void (its number was taken).
@@ -120,11 +111,7 @@ describe("credit notes made in Stripe", () => {
 
   it("keeps Tally's id and actor for a note Tally issued through Stripe, whichever write comes first", async () => {
     const { orgId, row } = await stripeInvoice("paid", 3000);
-    const issued = await call<{ id: string }>(notesRoute.POST, "POST", `/api/v1/invoices/${row.id}/credit-notes`, {
-      key: await platformKey(),
-      params: { id: row.id },
-      body: { reason: "Outage", outcome: "refund_to_card", amount_cents: 700, idempotency_key: uid() },
-    });
+    const issued = await issue(row.id, { reason: "Outage", outcome: "refund_to_card", amount_cents: 700 });
     expect(issued.status).toBe(201);
     const [note] = await notesOf(orgId);
     // Stripe's event after Tally's write: nothing more.
@@ -149,10 +136,10 @@ describe("credit notes made in Stripe", () => {
   it("voids a Stripe balance note from Tally at Stripe first; Stripe's own event then changes nothing", async () => {
     const { orgId, row } = await stripeInvoice("paid", 3000);
     const key = await platformKey();
-    const issued = await call<{ id: string }>(notesRoute.POST, "POST", `/api/v1/invoices/${row.id}/credit-notes`, {
-      key,
-      params: { id: row.id },
-      body: { reason: "Wrong invoice", outcome: "customer_credit_balance", amount_cents: 800, idempotency_key: uid() },
+    const issued = await issue(row.id, {
+      reason: "Wrong invoice",
+      outcome: "customer_credit_balance",
+      amount_cents: 800,
     });
     expect(issued.status).toBe(201);
     const voided = await call<{ status: string; void_reason: string }>(
